@@ -1,0 +1,37 @@
+"""Security headers on every response (DESIGN §8), set just before headers are sent."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "media-src 'self' blob: mediastream:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(self), microphone=(self), display-capture=(self), "
+    "geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+def apply_security_headers(headers: web.StreamResponse, tls: bool) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        headers.headers.setdefault(name, value)
+    if tls:
+        headers.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    headers.headers.setdefault("Cache-Control", "no-store")
+
+
+def install(app: web.Application, tls: bool) -> None:
+    async def on_prepare(_: web.Request, response: web.StreamResponse) -> None:
+        apply_security_headers(response, tls)
+
+    app.on_response_prepare.append(on_prepare)

@@ -1,0 +1,47 @@
+"""The `parley` command line: `parley up` runs the suite on its embedded defaults."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+
+from parley.config import load_config
+from parley.errors import ConfigError, PortInUseError
+from parley.logs import setup_logging
+from parley.suite import SuiteConfig, run_suite
+
+
+async def _up(config: SuiteConfig) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await run_suite(config, stop)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="parley", description="Parley mediation hearings suite")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("up", help="run the whole suite (NATS, services, gateway) in the foreground")
+    args = parser.parse_args(argv)
+
+    if args.command == "up":
+        try:
+            config = load_config(SuiteConfig)
+        except ConfigError as exc:
+            print(f"parley: configuration error: {exc}", file=sys.stderr)
+            return 2
+        setup_logging("supervisor", config.log_level)
+        try:
+            asyncio.run(_up(config))
+        except PortInUseError as exc:
+            print(f"parley: {exc}", file=sys.stderr)
+            return 1
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

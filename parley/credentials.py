@@ -1,0 +1,71 @@
+"""NATS credentials: one random password per process, generated into the data dir on first run."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Every NATS user of the suite; infra/nats/parley.conf grants each its own subjects.
+NATS_USERS = ("supervisor", "gateway", "signalling", "evidence", "audit")
+
+
+@dataclass(frozen=True)
+class NatsCredentials:
+    user: str
+    password: str
+
+    def __repr__(self) -> str:  # never print the password, even by accident
+        return f"NatsCredentials(user={self.user!r}, password=<redacted>)"
+
+    @property
+    def inbox_prefix(self) -> str:
+        """Per-process reply inbox prefix; the server lets each user subscribe only to its own."""
+        return f"_INBOX_{self.user}"
+
+
+def credentials_dir(data_dir: Path) -> Path:
+    return data_dir / "nats" / "credentials"
+
+
+def credentials_file(data_dir: Path, user: str) -> Path:
+    return credentials_dir(data_dir) / f"{user}.json"
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Create `path` with mode 0600 from the first byte (never world-readable, even briefly)."""
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+
+
+def ensure_credentials(data_dir: Path) -> dict[str, NatsCredentials]:
+    """Load every user's credentials, generating the missing ones (idempotent)."""
+    directory = credentials_dir(data_dir)
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(directory, 0o700)
+    result = {}
+    for user in NATS_USERS:
+        path = credentials_file(data_dir, user)
+        if not path.exists():
+            body = {"user": user, "password": secrets.token_urlsafe(32)}
+            _write_private(path, json.dumps(body).encode())
+        result[user] = load_credentials(path)
+    return result
+
+
+def load_credentials(path: Path) -> NatsCredentials:
+    body = json.loads(path.read_text())
+    return NatsCredentials(user=str(body["user"]), password=str(body["password"]))
+
+
+def server_environment(creds: dict[str, NatsCredentials]) -> dict[str, str]:
+    """The variables infra/nats/parley.conf reads for the users' passwords."""
+    return {f"PARLEY_NATS_PW_{user.upper()}": c.password for user, c in creds.items()}

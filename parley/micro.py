@@ -1,0 +1,144 @@
+"""`nats.micro` services with typed endpoints, principals, tracing and error codes.
+
+Every endpoint is `parley.v1.<service>.<verb>` in the queue group `<service>`, so a second process
+of the same service shares the load, and every service answers `$SRV.PING/INFO/STATS`.
+A handler receives the decoded request and the forwarded principal; it returns a response struct
+or raises `ServiceFailure`. Errors go back as a `nats.micro` error (code header = HTTP status) with
+the `Error` envelope as body; unexpected exceptions become `internal` with no detail.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import msgspec
+from nats.aio.client import Client
+from nats.micro import add_service
+from nats.micro.request import Request
+from nats.micro.service import EndpointConfig, Service
+from opentelemetry import trace
+
+from parley.errors import AuditPublishError, ServiceFailure
+from parley.telemetry import extract_context
+from proto.errors import MICRO_CODE, Error, ErrorCode
+from proto.principal import PRINCIPAL_HEADER, REQUEST_ID_HEADER, Principal, decode_principal
+
+log = logging.getLogger("parley.micro")
+
+Req = TypeVar("Req")
+Resp = TypeVar("Resp")
+MAX_REQUEST_BYTES = 512 * 1024
+
+
+def subject(service: str, verb: str) -> str:
+    return f"parley.v1.{service}.{verb}"
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    principal: Principal | None
+    request_id: str | None
+    headers: dict[str, str]
+
+    def require_principal(self) -> Principal:
+        if self.principal is None:
+            raise ServiceFailure(ErrorCode.UNAUTHENTICATED, "no principal")
+        return self.principal
+
+
+Handler = Callable[[RequestContext, Req], Awaitable[Any]]
+
+
+def _principal_from(headers: dict[str, str]) -> Principal | None:
+    raw = headers.get(PRINCIPAL_HEADER)
+    if raw is None:
+        return None
+    try:
+        return decode_principal(raw)
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        raise ServiceFailure(ErrorCode.UNAUTHENTICATED, "malformed principal") from None
+
+
+def decode_request(data: bytes, request_type: type[Req]) -> Req:
+    if len(data) > MAX_REQUEST_BYTES:
+        raise ServiceFailure(ErrorCode.TOO_LARGE, "request too large")
+    try:
+        return msgspec.json.decode(data or b"{}", type=request_type)
+    except msgspec.ValidationError as exc:
+        raise ServiceFailure(ErrorCode.INVALID, str(exc)) from None
+    except msgspec.DecodeError:
+        raise ServiceFailure(ErrorCode.INVALID, "malformed JSON") from None
+
+
+async def reply_error(request: Request, error: Error) -> None:
+    await request.respond_error(
+        MICRO_CODE[error.code], error.message, data=msgspec.json.encode(error)
+    )
+
+
+class ServiceHost:
+    """One `nats.micro` service of a Parley process."""
+
+    def __init__(self, nc: Client, name: str, version: str = "1.0.0", description: str = "") -> None:
+        self._nc = nc
+        self.name = name
+        self._version = version
+        self._description = description
+        self._service: Service | None = None
+        self._pending: list[tuple[str, Callable[[Request], Awaitable[None]]]] = []
+        self._tracer = trace.get_tracer(f"parley.{name}")
+
+    def endpoint(
+        self, verb: str, request_type: type[Req], handler: Handler[Req],
+        *, raw_response: bool = False,
+    ) -> None:
+        """Register `parley.v1.<name>.<verb>`; call before `start()`."""
+
+        async def handle(request: Request) -> None:
+            headers = dict(request.headers or {})
+            ctx = extract_context(headers)
+            with self._tracer.start_as_current_span(
+                f"{self.name}.{verb}", context=ctx, kind=trace.SpanKind.SERVER
+            ) as span:
+                try:
+                    call = RequestContext(
+                        principal=_principal_from(headers),
+                        request_id=headers.get(REQUEST_ID_HEADER),
+                        headers=headers,
+                    )
+                    result = await handler(call, decode_request(request.data, request_type))
+                    body = result if raw_response else msgspec.json.encode(result)
+                    await request.respond(body)
+                except ServiceFailure as exc:
+                    span.set_attribute("parley.error", exc.code.value)
+                    await reply_error(request, Error(code=exc.code, message=exc.message,
+                                                     retry_after_s=exc.retry_after_s))
+                except AuditPublishError:
+                    span.set_attribute("parley.error", "unavailable")
+                    await reply_error(request, Error(code=ErrorCode.UNAVAILABLE,
+                                                     message="audit log unavailable"))
+                except Exception:
+                    log.exception("unhandled error", extra={"endpoint": verb})
+                    span.set_attribute("parley.error", "internal")
+                    await reply_error(request, Error(code=ErrorCode.INTERNAL, message="internal error"))
+
+        self._pending.append((verb, handle))
+
+    async def start(self) -> None:
+        self._service = await add_service(
+            self._nc, name=self.name, version=self._version, description=self._description,
+            queue_group=self.name,
+        )
+        for verb, handle in self._pending:
+            await self._service.add_endpoint(
+                EndpointConfig(name=verb.replace(".", "_"), subject=subject(self.name, verb),
+                               handler=handle, queue_group=self.name)
+            )
+
+    async def stop(self) -> None:
+        if self._service is not None:
+            await self._service.stop()
+            self._service = None

@@ -1,0 +1,57 @@
+"""Connecting a process to NATS: its own user, its own inbox prefix, reconnecting for ever."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import nats
+from nats.aio.client import Client
+
+from parley.config import CommonConfig
+from parley.credentials import NatsCredentials, load_credentials
+from parley.errors import ConfigError
+
+log = logging.getLogger("parley.nats")
+
+
+def credentials_for(config: CommonConfig) -> NatsCredentials:
+    if config.nats_credentials is None:
+        raise ConfigError("PARLEY_NATS_CREDENTIALS is not set: every process connects with a user")
+    try:
+        return load_credentials(config.nats_credentials)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ConfigError(f"PARLEY_NATS_CREDENTIALS: cannot read credentials: {exc}") from None
+
+
+async def connect(
+    config: CommonConfig, name: str, creds: NatsCredentials | None = None, **options: Any
+) -> Client:
+    """Connect with reconnect-forever semantics (a restarted nats-server is found again)."""
+    creds = creds or credentials_for(config)
+
+    async def on_error(exc: Exception) -> None:
+        log.warning("nats error: %s", exc.__class__.__name__)
+
+    async def on_disconnect() -> None:
+        log.warning("nats disconnected")
+
+    async def on_reconnect() -> None:
+        log.info("nats reconnected")
+
+    settings: dict[str, Any] = {
+        "servers": [config.effective_nats_url],
+        "name": name,
+        "user": creds.user,
+        "password": creds.password,
+        "inbox_prefix": creds.inbox_prefix,
+        "max_reconnect_attempts": -1,
+        "reconnect_time_wait": 0.25,
+        "connect_timeout": 2,
+        "allow_reconnect": True,
+        "error_cb": on_error,
+        "disconnected_cb": on_disconnect,
+        "reconnected_cb": on_reconnect,
+    }
+    settings.update(options)
+    return await nats.connect(**settings)

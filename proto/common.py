@@ -1,0 +1,37 @@
+"""Shared bounded types for every contract.
+
+Identifiers are opaque strings (ULIDs or UUIDs, or short random tokens); names, emails and secrets
+are never used as identifiers, so an identifier may appear in a NATS subject or a log line.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import msgspec
+
+#: An opaque identifier: letters, digits, '-' and '_' only, so it is always safe in a NATS subject
+#: token, a URL path segment and a file name.
+ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+
+Id = Annotated[str, msgspec.Meta(pattern=ID_PATTERN, min_length=1, max_length=64)]
+ShortText = Annotated[str, msgspec.Meta(max_length=200)]
+Text = Annotated[str, msgspec.Meta(max_length=4000)]
+#: Unix time in milliseconds.
+TimestampMs = Annotated[int, msgspec.Meta(ge=0, le=2**53)]
+
+
+class Role(StrEnum):
+    """Every role a principal can hold: staff roles (accounts) and hearing roles (participants)."""
+
+    ADMIN = "admin"
+    MEDIATOR = "mediator"
+    AUDITOR = "auditor"
+    PARTY = "party"
+    COUNSEL = "counsel"
+    OBSERVER = "observer"
+
+
+STAFF_ROLES = frozenset({Role.ADMIN, Role.MEDIATOR, Role.AUDITOR})
+PARTICIPANT_ROLES = frozenset({Role.MEDIATOR, Role.PARTY, Role.COUNSEL, Role.OBSERVER})

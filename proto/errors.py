@@ -1,0 +1,51 @@
+"""The closed set of error codes every reply may carry (DESIGN §4), and their HTTP statuses."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import msgspec
+
+
+class ErrorCode(StrEnum):
+    INVALID = "invalid"
+    UNAUTHENTICATED = "unauthenticated"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    TOO_LARGE = "too_large"
+    RATE_LIMITED = "rate_limited"
+    UNAVAILABLE = "unavailable"
+    INTERNAL = "internal"
+
+
+#: The one table mapping error codes to HTTP statuses (used by the gateway's error middleware).
+HTTP_STATUS: dict[ErrorCode, int] = {
+    ErrorCode.INVALID: 400,
+    ErrorCode.UNAUTHENTICATED: 401,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.TOO_LARGE: 413,
+    ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.UNAVAILABLE: 503,
+    ErrorCode.INTERNAL: 500,
+}
+
+#: The `nats.micro` error code carried in the `Nats-Service-Error-Code` header for each code.
+MICRO_CODE: dict[ErrorCode, str] = {code: str(status) for code, status in HTTP_STATUS.items()}
+
+
+class Error(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """The error envelope: every failed reply, on NATS, WebSocket or REST."""
+
+    code: ErrorCode
+    message: Annotated[str, msgspec.Meta(max_length=500)]
+    retry_after_s: Annotated[int, msgspec.Meta(ge=0, le=86400)] | None = None
+
+
+class ErrorReply(msgspec.Struct, frozen=True):
+    """REST body of an error: `{"error": {...}}`."""
+
+    error: Error

@@ -1,0 +1,40 @@
+"""Shared fixtures: a real nats-server per test session, the real suite per module."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from nats.aio.client import Client
+
+from parley.provision import provision
+from tests.harness import NatsServer, Suite, free_port
+
+
+@pytest.fixture(scope="session")
+def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NatsServer]:
+    """One real nats-server (Parley's config, generated credentials) for the whole session."""
+    server = NatsServer(data_dir=tmp_path_factory.mktemp("nats-data"), port=free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def supervisor_nc(nats_server: NatsServer) -> AsyncIterator[Client]:
+    """A provisioned server, connected as the supervisor user."""
+    nc = await nats_server.connect("supervisor")
+    await provision(nc.jetstream())
+    yield nc
+    await nc.drain()
+
+
+@pytest.fixture(scope="module")
+def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
+    """`parley up` as a subprocess, shared by a test module; stopped with SIGINT at the end."""
+    data_dir: Path = tmp_path_factory.mktemp("suite") / "data"
+    running = Suite(data_dir=data_dir)
+    running.start()
+    yield running
+    running.stop()

@@ -1,0 +1,241 @@
+"""Test harness: free ports, deadline polling, and the real suite as a subprocess.
+
+Everything runs on 127.0.0.1 with free ports and temporary directories, so parallel runs never
+collide. Nothing here sleeps hoping for the best: `wait_until` polls a condition with a deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aiohttp
+import nats
+from nats.aio.client import Client
+
+from parley.credentials import ensure_credentials, load_credentials, server_environment
+from parley.paths import NATS_CONFIG, nats_server_binary
+
+T = TypeVar("T")
+REPO = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_sync(condition: Callable[[], Any], timeout: float = 10.0, interval: float = 0.05,
+                    what: str = "condition") -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+async def wait_until(condition: Callable[[], Awaitable[T]], timeout: float = 10.0,
+                     interval: float = 0.05, what: str = "condition") -> T:
+    deadline = time.monotonic() + timeout
+    while True:
+        with contextlib.suppress(Exception):
+            result = await condition()
+            if result:
+                return result
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
+        await asyncio.sleep(interval)
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie is not alive
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@dataclass
+class NatsServer:
+    """A real nats-server with Parley's infra config and generated credentials."""
+
+    data_dir: Path
+    port: int
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def credentials_path(self, user: str) -> Path:
+        return self.data_dir / "nats" / "credentials" / f"{user}.json"
+
+    def start(self) -> None:
+        creds = ensure_credentials(self.data_dir)
+        store = self.data_dir / "nats" / "store"
+        store.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ, **server_environment(creds), PARLEY_NATS_PORT=str(self.port),
+                   PARLEY_NATS_STORE_DIR=str(store))
+        log = (self.data_dir / "nats-server.log").open("ab")
+        self.process = subprocess.Popen([str(nats_server_binary()), "-c", str(NATS_CONFIG)],
+                                        env=env, stdout=log, stderr=log)
+        wait_until_sync(self._accepting, timeout=10, what="nats-server to listen")
+
+    def _accepting(self) -> bool:
+        with socket.socket() as sock:
+            return sock.connect_ex(("127.0.0.1", self.port)) == 0
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    async def connect(self, user: str, **options: Any) -> Client:
+        creds = load_credentials(self.credentials_path(user))
+        return await nats.connect(self.url, user=creds.user, password=creds.password,
+                                  inbox_prefix=creds.inbox_prefix, connect_timeout=2,
+                                  max_reconnect_attempts=options.pop("max_reconnect_attempts", 0),
+                                  **options)
+
+    def service_env(self, user: str, **extra: str) -> dict[str, str]:
+        """Environment for a service process connecting to this server as `user`."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
+        env.update(PARLEY_DATA_DIR=str(self.data_dir), PARLEY_NATS_URL=self.url,
+                   PARLEY_NATS_CREDENTIALS=str(self.credentials_path(user)),
+                   PYTHONUNBUFFERED="1")
+        env.update(extra)
+        return env
+
+
+@dataclass
+class ServiceProcess:
+    """One Parley process (`python -m <module>`) started directly, for focused integration tests."""
+
+    module: str
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen([sys.executable, "-m", self.module], env=self.env,
+                                        stdout=log, stderr=log, cwd=REPO)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def kill9(self) -> None:
+        if self.process is not None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@dataclass
+class Suite:
+    """`parley up` as a subprocess: the real supervisor, nats-server and the four services."""
+
+    data_dir: Path
+    http_port: int = field(default_factory=free_port)
+    nats_port: int = field(default_factory=free_port)
+    extra_env: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen[bytes] | None = None
+    log_path: Path | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
+        env.update(PARLEY_DATA_DIR=str(self.data_dir), PARLEY_HTTP_PORT=str(self.http_port),
+                   PARLEY_NATS_PORT=str(self.nats_port), PYTHONUNBUFFERED="1")
+        env.update(self.extra_env)
+        return env
+
+    def start(self) -> None:
+        self.log_path = self.data_dir.parent / f"{self.data_dir.name}-suite.log"
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen([sys.executable, "-m", "parley.cli", "up"], env=self.env,
+                                        stdout=log, stderr=log, cwd=REPO)
+
+    def processes(self) -> dict[str, int]:
+        state = self.data_dir / "run" / "processes.json"
+        try:
+            return dict(json.loads(state.read_text())["children"])
+        except (FileNotFoundError, json.JSONDecodeError):
+            return {}
+
+    def all_pids(self) -> list[int]:
+        assert self.process is not None
+        return [self.process.pid, *self.processes().values()]
+
+    async def ready(self, timeout: float = 30.0) -> dict[str, Any]:
+        async def check() -> dict[str, Any] | None:
+            async with aiohttp.ClientSession() as http, http.get(f"{self.base_url}/readyz") as r:
+                return dict(await r.json()) if r.status == 200 else None
+
+        return await wait_until(check, timeout=timeout, interval=0.1, what="/readyz 200")
+
+    def stop(self, timeout: float = 15.0) -> int | None:
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path else ""
+
+    async def connect(self, user: str) -> Client:
+        creds = load_credentials(self.data_dir / "nats" / "credentials" / f"{user}.json")
+        return await nats.connect(f"nats://127.0.0.1:{self.nats_port}", user=creds.user,
+                                  password=creds.password, inbox_prefix=creds.inbox_prefix,
+                                  connect_timeout=2)
+
+
+@contextlib.contextmanager
+def running_suite(data_dir: Path, **extra_env: str) -> Iterator[Suite]:
+    suite = Suite(data_dir=data_dir, extra_env=dict(extra_env))
+    suite.start()
+    try:
+        yield suite
+    finally:
+        suite.stop()
