@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-import msgspec
 from aiohttp import web
 
+from gateway.body import json_response
 from gateway.identity.policy import anyone
 from gateway.routes import RouteTable
 from gateway.state import state_of
@@ -15,16 +15,11 @@ from parley.rpc import call
 from proto.health import ComponentState, Health, Liveness, Readiness
 
 
-def _json(value: object, status: int = 200) -> web.Response:
-    return web.Response(body=msgspec.json.encode(value), status=status,
-                        content_type="application/json")
-
-
 def register(routes: RouteTable) -> None:
     @routes.route("GET", "/healthz", access=anyone("healthz"), summary="the gateway is alive",
                   response=Liveness, tags=("operations",))
     async def healthz(request: web.Request) -> web.Response:
-        return _json(Liveness(status="ok"))
+        return json_response(Liveness(status="ok"))
 
     @routes.route("GET", "/readyz", access=anyone("readyz"),
                   summary="ready: NATS connected and every service answers on its request subject",
@@ -53,7 +48,7 @@ def register(routes: RouteTable) -> None:
             components += [ComponentState(n, "unavailable", "no NATS connection")
                            for n in state.config.ready_services]
         ready = all(c.status == "ok" for c in components)
-        return _json(Readiness(status="ok" if ready else "unavailable", components=components),
+        return json_response(Readiness(status="ok" if ready else "unavailable", components=components),
                      200 if ready else 503)
 
     @routes.route("GET", "/metrics", access=anyone("metrics"),

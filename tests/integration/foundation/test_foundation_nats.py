@@ -1,0 +1,181 @@
+"""On the real server with the real generated credentials: permissions, micro errors, audit intake."""
+
+from __future__ import annotations
+
+import asyncio
+
+import msgspec
+import nats
+import pytest
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.errors import Error as NatsError
+
+from parley.auditpub import AuditPublisher
+from parley.errors import AuditPublishError, ServiceFailure
+from parley.micro import RequestContext, ServiceHost
+from parley.provision import ACCOUNTS_BUCKET, HEARINGS_BUCKET
+from parley.rpc import call
+from proto.audit import AUDIT_STREAM, Outcome, decode_event
+from proto.errors import ErrorCode
+from proto.principal import Principal, PrincipalKind
+from tests.harness import NatsServer, wait_until
+
+
+class Echo(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    text: str
+    fail: str = ""
+
+
+async def _violations(user: str, server: NatsServer) -> tuple[Client, list[str]]:
+    seen: list[str] = []
+
+    async def on_error(exc: Exception) -> None:
+        seen.append(str(exc))
+
+    return await server.connect(user, error_cb=on_error), seen
+
+
+async def test_unauthenticated_and_wrong_password_are_refused(nats_server: NatsServer) -> None:
+    with pytest.raises((NatsError, OSError)):
+        await nats.connect(nats_server.url, connect_timeout=2, max_reconnect_attempts=0,
+                           allow_reconnect=False)
+    with pytest.raises((NatsError, OSError)):
+        await nats.connect(nats_server.url, user="gateway", password="guess", connect_timeout=2,
+                           max_reconnect_attempts=0, allow_reconnect=False)
+
+
+async def test_evidence_cannot_publish_on_signalling_subjects(nats_server: NatsServer) -> None:
+    listener = await nats_server.connect("signalling")
+    received: list[bytes] = []
+
+    async def collect(msg: Msg) -> None:
+        received.append(msg.data)
+
+    await listener.subscribe("parley.v1.signalling.move", cb=collect)
+    await listener.flush()
+    evidence, violations = await _violations("evidence", nats_server)
+    gateway = await nats_server.connect("gateway")
+    try:
+        await evidence.publish("parley.v1.signalling.move", b"forged")
+        await evidence.flush()
+        await gateway.publish("parley.v1.signalling.move", b"from-gateway")
+        await gateway.flush()
+
+        async def gateway_message_arrived() -> bool:
+            return b"from-gateway" in received
+
+        await wait_until(gateway_message_arrived, timeout=5, what="the gateway's message")
+        await wait_until(lambda: _async_true(bool(violations)), timeout=5, what="a violation")
+        assert b"forged" not in received
+        assert any("permissions violation" in v.lower() for v in violations)
+    finally:
+        for nc in (listener, evidence, gateway):
+            await nc.close()
+
+
+async def _async_true(value: bool) -> bool:
+    return value
+
+
+async def test_evidence_cannot_read_accounts_but_can_read_hearings(
+    nats_server: NatsServer, supervisor_nc: Client
+) -> None:
+    evidence = await nats_server.connect("evidence")
+    try:
+        js = evidence.jetstream(timeout=2)
+        with pytest.raises((NatsError, TimeoutError)):
+            await js.key_value(ACCOUNTS_BUCKET)
+        kv = await js.key_value(HEARINGS_BUCKET)
+        with pytest.raises((NatsError, TimeoutError)):
+            await kv.put("h1", b"forged")  # read-only for evidence
+    finally:
+        await evidence.close()
+
+
+async def test_only_the_gateway_may_call_services(nats_server: NatsServer) -> None:
+    service_nc = await nats_server.connect("signalling")
+    host = ServiceHost(service_nc, "signalling")
+
+    async def echo(ctx: RequestContext, request: Echo) -> Echo:
+        if request.fail == "conflict":
+            raise ServiceFailure(ErrorCode.CONFLICT, "already moved")
+        if request.fail == "crash":
+            raise RuntimeError("secret internal detail")
+        principal = ctx.require_principal()
+        return Echo(text=f"{request.text}:{principal.id}")
+
+    host.endpoint("echo", Echo, echo)
+    await host.start()
+    gateway = await nats_server.connect("gateway")
+    audit_user = await nats_server.connect("audit")
+    who = Principal(kind=PrincipalKind.ACCOUNT, id="acc1")
+    try:
+        assert await call(gateway, "signalling", "echo", Echo("hi"), Echo, principal=who) == Echo("hi:acc1")
+        with pytest.raises(ServiceFailure) as conflict:
+            await call(gateway, "signalling", "echo", Echo("x", "conflict"), Echo, principal=who)
+        assert conflict.value.code is ErrorCode.CONFLICT and conflict.value.message == "already moved"
+        with pytest.raises(ServiceFailure) as crash:
+            await call(gateway, "signalling", "echo", Echo("x", "crash"), Echo, principal=who)
+        assert crash.value.code is ErrorCode.INTERNAL and "secret" not in crash.value.message
+        with pytest.raises(ServiceFailure) as unauth:
+            await call(gateway, "signalling", "echo", Echo("x"), Echo)
+        assert unauth.value.code is ErrorCode.UNAUTHENTICATED
+        with pytest.raises(ServiceFailure) as invalid:
+            await call(gateway, "signalling", "echo", {"text": 5}, Echo, principal=who)
+        assert invalid.value.code is ErrorCode.INVALID and "text" in invalid.value.message
+        # Another service's user cannot forge a principal: its request never reaches the endpoint.
+        with pytest.raises(ServiceFailure) as forged:
+            await call(audit_user, "signalling", "echo", Echo("x"), Echo, principal=who, timeout=1)
+        assert forged.value.code is ErrorCode.UNAVAILABLE
+    finally:
+        await host.stop()
+        for nc in (service_nc, gateway, audit_user):
+            await nc.close()
+
+
+async def test_audit_publish_is_durable_and_deduplicated(
+    nats_server: NatsServer, supervisor_nc: Client
+) -> None:
+    gateway = await nats_server.connect("gateway")
+    try:
+        publisher = AuditPublisher(gateway.jetstream(), "gateway")
+        event = publisher.build(actor=None, action="auth.signin", resource_type="account",
+                                resource_id="a1", outcome=Outcome.DENIED, details={"reason": "x"})
+        js = supervisor_nc.jetstream()
+        before = (await js.stream_info(AUDIT_STREAM)).state.messages
+        await publisher.publish(event)
+        await publisher.publish(event)  # a retry: same Nats-Msg-Id, stored once
+        info = await js.stream_info(AUDIT_STREAM)
+        assert info.state.messages == before + 1
+        stored = await js.get_msg(AUDIT_STREAM, info.state.last_seq)
+        assert decode_event(stored.data) == event
+
+        other = AuditPublisher(gateway.jetstream(), "evidence", timeout_s=1)  # not its subject
+        with pytest.raises(AuditPublishError):
+            await other.record(actor=None, action="document.view", resource_type="document",
+                               resource_id="d", outcome=Outcome.ALLOWED)
+    finally:
+        await gateway.close()
+
+
+async def test_audit_publish_fails_when_nats_is_gone(tmp_path_factory: pytest.TempPathFactory) -> None:
+    from tests.harness import free_port
+
+    server = NatsServer(data_dir=tmp_path_factory.mktemp("nats-gone"), port=free_port())
+    server.start()
+    sup = await server.connect("supervisor")
+    from parley.provision import provision
+
+    await provision(sup.jetstream())
+    await sup.close()
+    gateway = await server.connect("gateway", max_reconnect_attempts=-1, reconnect_time_wait=0.1)
+    publisher = AuditPublisher(gateway.jetstream(), "gateway", timeout_s=0.5)
+    try:
+        server.stop()
+        with pytest.raises(AuditPublishError):
+            await asyncio.wait_for(publisher.record(
+                actor=None, action="auth.signin", resource_type="account", resource_id="a",
+                outcome=Outcome.ALLOWED), 5)
+    finally:
+        await gateway.close()
