@@ -86,7 +86,8 @@ def describe(cls: type[Any]) -> list[tuple[str, str, str]]:
     rows = []
     for f in dataclasses.fields(cls):
         default = f.default if f.default is not dataclasses.MISSING else ""
-        rows.append((variable_name(f), str(default), str(f.metadata.get("help", ""))))
+        shown = ",".join(map(str, default)) if isinstance(default, tuple) else str(default)
+        rows.append((variable_name(f), shown, str(f.metadata.get("help", ""))))
     return rows
 
 

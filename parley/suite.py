@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from nats.aio.client import Client
 
@@ -39,17 +40,24 @@ class SuiteConfig(CommonConfig):
     session_ttl_s: int = env_field(43200, help="absolute session lifetime in seconds")
 
 
-def nats_child(config: SuiteConfig, base_env: Mapping[str, str]) -> ChildSpec:
-    data_dir = data_path(config.data_dir)
+def nats_server_environment(data_dir: Path, port: int) -> dict[str, str]:
+    """The variables infra/nats/parley.conf reads: loopback address, port, store, passwords."""
     store = data_dir / "nats" / "store"
     store.mkdir(parents=True, exist_ok=True)
-    creds = ensure_credentials(data_dir)
+    env = server_environment(ensure_credentials(data_dir))
+    env.update(PARLEY_NATS_HOST="127.0.0.1", PARLEY_NATS_PORT=str(port),
+               PARLEY_NATS_STORE_DIR=str(store))
+    return env
+
+
+def nats_server_argv() -> list[str]:
+    return [str(nats_server_binary()), "-c", str(NATS_CONFIG)]
+
+
+def nats_child(config: SuiteConfig, base_env: Mapping[str, str]) -> ChildSpec:
     env = dict(base_env)
-    env.update(server_environment(creds))
-    env["PARLEY_NATS_PORT"] = str(config.nats_port)
-    env["PARLEY_NATS_STORE_DIR"] = str(store)
-    argv = [str(nats_server_binary()), "-c", str(NATS_CONFIG)]
-    return ChildSpec("nats", argv, env, stop_timeout_s=15.0)
+    env.update(nats_server_environment(data_path(config.data_dir), config.nats_port))
+    return ChildSpec("nats", nats_server_argv(), env, stop_timeout_s=15.0)
 
 
 def service_child(config: SuiteConfig, name: str, base_env: Mapping[str, str]) -> ChildSpec:

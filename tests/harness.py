@@ -24,8 +24,8 @@ import aiohttp
 import nats
 from nats.aio.client import Client
 
-from parley.credentials import ensure_credentials, load_credentials, server_environment
-from parley.paths import NATS_CONFIG, nats_server_binary
+from parley.credentials import load_credentials
+from parley.suite import nats_server_argv, nats_server_environment
 
 T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[1]
@@ -90,14 +90,9 @@ class NatsServer:
         return self.data_dir / "nats" / "credentials" / f"{user}.json"
 
     def start(self) -> None:
-        creds = ensure_credentials(self.data_dir)
-        store = self.data_dir / "nats" / "store"
-        store.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ, **server_environment(creds), PARLEY_NATS_PORT=str(self.port),
-                   PARLEY_NATS_STORE_DIR=str(store))
+        env = dict(os.environ, **nats_server_environment(self.data_dir, self.port))
         log = (self.data_dir / "nats-server.log").open("ab")
-        self.process = subprocess.Popen([str(nats_server_binary()), "-c", str(NATS_CONFIG)],
-                                        env=env, stdout=log, stderr=log)
+        self.process = subprocess.Popen(nats_server_argv(), env=env, stdout=log, stderr=log)
         wait_until_sync(self._accepting, timeout=10, what="nats-server to listen")
 
     def _accepting(self) -> bool:
