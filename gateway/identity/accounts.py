@@ -1,0 +1,163 @@
+"""Staff account records (KV bucket `parley_accounts`) and the pure operations on them.
+
+Each operation takes an `Account` and returns a new one; the gateway writes it back with a
+compare-and-set on the KV revision, so two gateway processes never lose each other's update (that
+is what makes TOTP replay prevention and recovery-code consumption hold across processes).
+
+`epoch` is bumped by every change that must end live access at once: disable, role change, TOTP
+reset, password change. Sessions and API tokens record the epoch they were issued under, and
+`check_current` refuses a credential from an older epoch. A gateway that sees the account change
+(KV watch) therefore revokes that account's sessions and tokens everywhere without a scan.
+
+Keys: `account.<id>` holds the record; `username.<username>` holds the id (created with a KV
+`create`, which fails if the key exists: usernames are unique without a lock).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+from gateway.identity import recovery, totp
+from gateway.identity.errors import AuthenticationFailed, Conflict, InvalidInput
+from gateway.identity.passwords import PasswordHasher, check_username
+from gateway.identity.secretbox import SecretBox
+from proto.common import STAFF_ROLES, Id, Role, TimestampMs
+
+ACCOUNTS_BUCKET = "parley_accounts"
+
+
+class Account(msgspec.Struct, frozen=True, kw_only=True):
+    """One staff account. Unknown fields are tolerated on decode (forward compatibility)."""
+
+    id: Id
+    username: Annotated[str, msgspec.Meta(max_length=64)]
+    role: Role
+    password_hash: Annotated[str, msgspec.Meta(max_length=512)]
+    created_ms: TimestampMs
+    updated_ms: TimestampMs
+    epoch: int = 0
+    disabled: bool = False
+    #: The TOTP secret sealed by `SecretBox` with the account id as associated data.
+    totp_secret_sealed: bytes | None = None
+    totp_confirmed: bool = False
+    totp_last_step: int | None = None
+    recovery_code_hashes: tuple[str, ...] = ()
+    failed_signins: int = 0
+    locked_until_ms: TimestampMs | None = None
+    last_signin_ms: TimestampMs | None = None
+
+
+def account_key(account_id: str) -> str:
+    return f"account.{account_id}"
+
+
+def username_key(username: str) -> str:
+    check_username(username)
+    return f"username.{username}"
+
+
+def encode_account(account: Account) -> bytes:
+    return msgspec.json.encode(account)
+
+
+_decoder = msgspec.json.Decoder(Account)
+
+
+def decode_account(raw: bytes) -> Account:
+    return _decoder.decode(raw)
+
+
+def _replace(account: Account, now_ms: int, *, bump: bool = False, **changes: object) -> Account:
+    epoch = account.epoch + 1 if bump else account.epoch
+    return msgspec.structs.replace(account, updated_ms=now_ms, epoch=epoch, **changes)
+
+
+def _check_staff(role: Role) -> None:
+    if role not in STAFF_ROLES:
+        raise InvalidInput("account role must be admin, mediator or auditor")
+
+
+def create_account(
+    *, account_id: str, username: str, role: Role, password: str, hasher: PasswordHasher,
+    now_ms: int,
+) -> Account:
+    """A new account without TOTP: it must enrol at its first sign-in."""
+    check_username(username)
+    _check_staff(role)
+    return Account(
+        id=account_id, username=username, role=role, password_hash=hasher.hash(password),
+        created_ms=now_ms, updated_ms=now_ms,
+    )
+
+
+def check_current(account: Account, credential_epoch: int) -> None:
+    """Raise `AuthenticationFailed` if the account is disabled or the credential is stale."""
+    if account.disabled or credential_epoch != account.epoch:
+        raise AuthenticationFailed("credential no longer valid")
+
+
+def begin_totp_enrolment(
+    account: Account, box: SecretBox, now_ms: int
+) -> tuple[Account, str, str]:
+    """Return (account with a new pending secret, secret, otpauth URI). Refused once confirmed."""
+    if account.totp_confirmed:
+        raise Conflict("TOTP is already enrolled; an admin can reset it")
+    secret = totp.new_secret()
+    sealed = box.seal(secret.encode(), account.id)
+    updated = _replace(account, now_ms, totp_secret_sealed=sealed, totp_last_step=None)
+    return updated, secret, totp.provisioning_uri(secret, account.username)
+
+
+def totp_secret(account: Account, box: SecretBox) -> str:
+    if account.totp_secret_sealed is None:
+        raise Conflict("TOTP enrolment has not begun")
+    return box.open(account.totp_secret_sealed, account.id).decode()
+
+
+def confirm_totp(
+    account: Account, code: str, box: SecretBox, now_ms: int
+) -> tuple[Account, tuple[str, ...]]:
+    """Confirm enrolment with a first code; return the account and recovery codes (shown once)."""
+    if account.totp_confirmed:
+        raise Conflict("TOTP is already enrolled")
+    step = totp.verify_totp(
+        totp_secret(account, box), code, now_s=now_ms / 1000, last_used_step=account.totp_last_step
+    )
+    codes, hashes = recovery.generate_codes()
+    updated = _replace(account, now_ms, totp_confirmed=True, totp_last_step=step,
+                       recovery_code_hashes=hashes)
+    return updated, codes
+
+
+def disable(account: Account, now_ms: int) -> Account:
+    return _replace(account, now_ms, bump=True, disabled=True)
+
+
+def enable(account: Account, now_ms: int) -> Account:
+    return _replace(account, now_ms, bump=True, disabled=False, failed_signins=0,
+                    locked_until_ms=None)
+
+
+def reset_totp(account: Account, now_ms: int) -> Account:
+    """Forget TOTP and recovery codes: the account re-enrols at its next sign-in."""
+    return _replace(account, now_ms, bump=True, totp_secret_sealed=None, totp_confirmed=False,
+                    totp_last_step=None, recovery_code_hashes=())
+
+
+def change_role(account: Account, role: Role, now_ms: int) -> Account:
+    _check_staff(role)
+    if role is account.role:
+        return account
+    return _replace(account, now_ms, bump=True, role=role)
+
+
+def set_password(account: Account, password: str, hasher: PasswordHasher, now_ms: int) -> Account:
+    return _replace(account, now_ms, bump=True, password_hash=hasher.hash(password))
+
+
+def record_failure(account: Account, now_ms: int, locked_until_ms: int | None) -> Account:
+    """Count a failed sign-in; `locked_until_ms` when the guard has just locked the username."""
+    return _replace(account, now_ms, failed_signins=account.failed_signins + 1,
+                    locked_until_ms=locked_until_ms or account.locked_until_ms)

@@ -1,0 +1,194 @@
+"""Signalling request/reply contracts (REST bodies and `parley.v1.signalling.*` NATS payloads).
+
+The hearing id of a route (`/api/v1/hearings/{h}/…`) travels beside the body (in the NATS request
+envelope), not inside these structs. Secrets (`token`, `access_code`) appear only in
+`InvitationIssued` (shown once) and `RedeemInvitation`; they are never logged nor stored in clear.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+from proto.common import Id, Role, ShortText, TimestampMs
+from proto.ws import HearingState, Name, RoomView
+
+SERVICE = "signalling"
+SUBJECT_PREFIX = "parley.v1.signalling"
+HEARINGS_BUCKET = "parley_hearings"
+
+#: `<hearing>.<invitation>.<secret>`: ids are `[A-Za-z0-9_-]`, so '.' separates unambiguously.
+TOKEN_PATTERN = r"^[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{16,128}$"  # noqa: S105
+Token = Annotated[str, msgspec.Meta(pattern=TOKEN_PATTERN, max_length=260)]
+AccessCode = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+
+
+def subject(verb: str) -> str:
+    return f"{SUBJECT_PREFIX}.{verb}"
+
+
+class _Req(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    pass
+
+
+class CreateHearing(_Req, frozen=True):
+    title: Name
+    #: The mediator account; defaults to the caller when the caller is a mediator.
+    mediator: Id | None = None
+
+
+class OpenHearing(_Req, frozen=True):
+    pass
+
+
+class CloseHearing(_Req, frozen=True):
+    destroy_documents: bool = False
+
+
+class AddSide(_Req, frozen=True):
+    name: Name
+
+
+class InviteParticipant(_Req, frozen=True):
+    name: Name
+    role: Role  # party, counsel or observer
+    side: Id | None = None  # required for party and counsel, absent for an observer
+    expires_in_s: Annotated[int, msgspec.Meta(ge=60, le=90 * 86400)] | None = None
+
+
+class RemoveParticipant(_Req, frozen=True):
+    participant: Id
+
+
+class RedeemInvitation(_Req, frozen=True):
+    token: Token
+    access_code: AccessCode
+
+
+class SessionConnected(_Req, frozen=True):
+    """The gateway tells signalling a WebSocket of this principal opened (`conn` = socket id)."""
+
+    conn: Id
+
+
+class SessionDisconnected(_Req, frozen=True):
+    conn: Id
+
+
+class IceServersRequest(_Req, frozen=True):
+    pass
+
+
+# ---------------------------------------------------------------- replies
+
+
+class SideView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: Id
+    name: ShortText
+
+
+class SideAdded(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    side: SideView
+
+
+class RoomCreated(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    room: Id
+
+
+class InvitationIssued(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Shown once: only hashes of `token` and `access_code` are stored."""
+
+    participant: Id
+    invitation: Id
+    token: Token
+    access_code: AccessCode
+    link_path: Annotated[str, msgspec.Meta(max_length=300)]  # the token rides in the fragment
+    expires_at: TimestampMs
+
+
+class Redeemed(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    hearing: Id
+    participant: Id
+    role: Role
+    side: Id | None = None
+
+
+class RosterEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: Id
+    name: ShortText
+    role: Role
+    status: Annotated[str, msgspec.Meta(max_length=16)]
+    side: Id | None = None
+    room: Id | None = None
+    invitation_expires_at: TimestampMs | None = None
+
+
+class HearingSummary(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: Id
+    title: ShortText
+    state: HearingState
+    mediator: Id
+    created_at: TimestampMs
+
+
+class HearingDetail(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: Id
+    title: ShortText
+    state: HearingState
+    locked: bool
+    mediator: Id
+    created_at: TimestampMs
+    sides: Annotated[list[SideView], msgspec.Meta(max_length=16)]
+    roster: Annotated[list[RosterEntry], msgspec.Meta(max_length=64)]
+    rooms: Annotated[list[RoomView], msgspec.Meta(max_length=20)]
+
+
+class HearingList(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    hearings: Annotated[list[HearingSummary], msgspec.Meta(max_length=1000)]
+
+
+class IceServer(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """One RTCIceServer, as the browser's RTCConfiguration expects it."""
+
+    urls: Annotated[list[Annotated[str, msgspec.Meta(max_length=300)]],
+                    msgspec.Meta(min_length=1, max_length=8)]
+    username: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    credential: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+
+
+class IceConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename="camel"):
+    """`GET /api/v1/ice-servers`: field names follow RTCConfiguration (`iceServers`, …)."""
+
+    ice_servers: Annotated[list[IceServer], msgspec.Meta(max_length=16)]
+    ice_transport_policy: Annotated[str, msgspec.Meta(pattern=r"^(all|relay)$")] = "all"
+    expires_at: TimestampMs | None = None
+
+
+class StreamQuality(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One direction of one media kind, as seen by the tech-check peer."""
+
+    kind: Annotated[str, msgspec.Meta(pattern=r"^(audio|video)$")]
+    packets_received: Annotated[int, msgspec.Meta(ge=0)] = 0
+    packets_lost: Annotated[int, msgspec.Meta(ge=-(2**31), le=2**31)] = 0
+    loss_fraction: Annotated[float, msgspec.Meta(ge=0.0, le=1.0)] = 0.0
+    jitter_ms: Annotated[float, msgspec.Meta(ge=0.0)] = 0.0
+    #: Loss the participant's browser reports for the echo coming back (RTCP receiver reports).
+    echo_loss_fraction: Annotated[float, msgspec.Meta(ge=0.0, le=1.0)] | None = None
+
+
+class TechCheckStats(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Sent as JSON over the tech check's "stats" data channel, about once a second."""
+
+    at: TimestampMs
+    rtt_ms: Annotated[float, msgspec.Meta(ge=0.0)] | None = None
+    streams: Annotated[list[StreamQuality], msgspec.Meta(max_length=8)] = []
+
+
+class TechCheckOffer(_Req, frozen=True):
+    sdp: Annotated[str, msgspec.Meta(max_length=64 * 1024)]
+
+
+class TechCheckAnswer(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: Id
+    sdp: Annotated[str, msgspec.Meta(max_length=64 * 1024)]

@@ -1,0 +1,362 @@
+"""The WebSocket protocol at `/api/v1/ws` (DESIGN §5, §8): tagged `msgspec` unions, JSON.
+
+Client → server messages carry no sequence number; every server → client message carries `seq`,
+a per-connection counter the gateway stamps (the signalling core emits 0). On (re)connect the first
+message is a `snapshot` of what this participant may see; after it, deltas (`you`, `room`,
+`board`, `knocks`, `peer.plan`, `signal`, `chat`, `notice`, `error`).
+
+Every field is bounded so a decode of a hostile frame fails fast with a typed error.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import msgspec
+
+from proto.common import Id, Role, ShortText, TimestampMs
+from proto.errors import ErrorCode
+
+MAX_SDP = 64 * 1024
+MAX_CANDIDATE = 2 * 1024
+MAX_CHAT = 2000
+MAX_NOTICE = 1000
+MAX_MEMBERS = 64
+MAX_ROOMS = 20
+#: The largest frame a client may send (an SDP plus its envelope).
+MAX_CLIENT_FRAME = MAX_SDP + 4 * 1024
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Epoch = Annotated[int, msgspec.Meta(ge=0, le=2**53)]
+Seq = Annotated[int, msgspec.Meta(ge=0, le=2**53)]
+Sdp = Annotated[str, msgspec.Meta(max_length=MAX_SDP)]
+Candidate = Annotated[str, msgspec.Meta(max_length=MAX_CANDIDATE)]
+ChatText = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_CHAT)]
+NoticeText = Annotated[str, msgspec.Meta(max_length=MAX_NOTICE)]
+IdList = Annotated[list[Id], msgspec.Meta(max_length=MAX_MEMBERS)]
+
+
+class RoomKind(StrEnum):
+    LOBBY = "lobby"
+    PLENARY = "plenary"
+    CAUCUS = "caucus"
+
+
+class HearingState(StrEnum):
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class SignalKind(StrEnum):
+    OFFER = "offer"
+    ANSWER = "answer"
+    CANDIDATE = "candidate"
+
+
+class PeerConnState(StrEnum):
+    """RTCPeerConnection.connectionState, as a client reports it."""
+
+    NEW = "new"
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    DISCONNECTED = "disconnected"
+    FAILED = "failed"
+    CLOSED = "closed"
+
+
+class NoticeKind(StrEnum):
+    BROADCAST = "broadcast"
+    TIMER = "timer"
+    DENIED = "denied"
+    REMOVED = "removed"
+    ENDED = "ended"
+
+
+# ---------------------------------------------------------------- client → server
+
+
+class _Client(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag_field="type"):
+    pass
+
+
+class Join(_Client, frozen=True, tag="join"):
+    hearing: Id
+
+
+class Admit(_Client, frozen=True, tag="admit"):
+    participant: Id
+    room: Id = "plenary"
+
+
+class Deny(_Client, frozen=True, tag="deny"):
+    participant: Id
+
+
+class Move(_Client, frozen=True, tag="move"):
+    participant: Id
+    room: Id
+
+
+class CaucusCreate(_Client, frozen=True, tag="caucus.create"):
+    name: Name
+    side: Id | None = None
+
+
+class CaucusClose(_Client, frozen=True, tag="caucus.close"):
+    room: Id
+
+
+class Shuttle(_Client, frozen=True, tag="shuttle"):
+    room: Id
+
+
+class CaucusTimer(_Client, frozen=True, tag="caucus.timer"):
+    room: Id
+    seconds: Annotated[int, msgspec.Meta(ge=0, le=86400)]  # 0 clears the timer
+
+
+class Broadcast(_Client, frozen=True, tag="broadcast"):
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_NOTICE)]
+
+
+class Recall(_Client, frozen=True, tag="recall"):
+    pass
+
+
+class Lock(_Client, frozen=True, tag="lock"):
+    locked: bool
+
+
+class Remove(_Client, frozen=True, tag="remove"):
+    participant: Id
+
+
+class End(_Client, frozen=True, tag="end"):
+    pass
+
+
+class Knock(_Client, frozen=True, tag="knock"):
+    on: bool = True
+
+
+class KnockDismiss(_Client, frozen=True, tag="knock.dismiss"):
+    participant: Id
+
+
+class Hand(_Client, frozen=True, tag="hand"):
+    raised: bool
+
+
+class ChatSend(_Client, frozen=True, tag="chat"):
+    text: ChatText
+
+
+class Mute(_Client, frozen=True, tag="mute"):
+    muted: bool
+
+
+class SignalSend(_Client, frozen=True, tag="signal"):
+    """An offer/answer (`sdp`) or ICE candidate for one peer, stamped with the room's epoch."""
+
+    to: Id
+    epoch: Epoch
+    kind: SignalKind
+    sdp: Sdp | None = None
+    candidate: Candidate | None = None
+    sdp_mid: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    sdp_mline_index: Annotated[int, msgspec.Meta(ge=0, le=64)] | None = None
+
+
+class PeerStateReport(_Client, frozen=True, tag="peer.state"):
+    peer: Id
+    state: PeerConnState
+
+
+ClientMessage = (
+    Join | Admit | Deny | Move | CaucusCreate | CaucusClose | Shuttle | CaucusTimer | Broadcast
+    | Recall | Lock | Remove | End | Knock | KnockDismiss | Hand | ChatSend | Mute | SignalSend
+    | PeerStateReport
+)
+
+#: Commands only the hearing's mediator may send (the gateway may refuse them early by role).
+MEDIATOR_COMMANDS: tuple[type[_Client], ...] = (
+    Admit, Deny, Move, CaucusCreate, CaucusClose, Shuttle, CaucusTimer, Broadcast, Recall, Lock,
+    Remove, End, KnockDismiss,
+)
+
+
+# ---------------------------------------------------------------- views
+
+
+class MemberView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: Id
+    name: ShortText
+    role: Role
+    side: Id | None = None
+    muted: bool = False
+    hand: bool = False
+    connected: bool = False
+    #: Peers in this room this member reports a connected RTCPeerConnection to ("who hears whom").
+    links: IdList = []
+
+
+class RoomView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: Id
+    kind: RoomKind
+    name: ShortText
+    epoch: Epoch
+    side: Id | None = None
+    deadline: TimestampMs | None = None
+    members: Annotated[list[MemberView], msgspec.Meta(max_length=MAX_MEMBERS)] = []
+
+
+class SelfView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: Id
+    name: ShortText
+    role: Role
+    hearing: Id
+    title: ShortText
+    hearing_state: HearingState
+    locked: bool
+    room: Id | None
+    room_kind: RoomKind | None
+    side: Id | None = None
+    muted: bool = False
+    hand: bool = False
+    knocking: bool = False
+
+
+class KnockView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    participant: Id
+    name: ShortText
+    room: Id | None
+    at: TimestampMs
+
+
+KnockList = Annotated[list[KnockView], msgspec.Meta(max_length=MAX_MEMBERS)]
+
+
+class Board(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The mediator's rooms board: every room (the lobby too) and who is in it."""
+
+    rooms: Annotated[list[RoomView], msgspec.Meta(max_length=MAX_ROOMS)]
+
+
+class View(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    you: SelfView
+    room: RoomView | None = None  # None in the lobby: a waiting participant sees nobody
+    board: Board | None = None  # mediator only
+    knocks: KnockList | None = None  # mediator only
+
+
+# ---------------------------------------------------------------- server → client
+
+
+class _Server(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag_field="type",
+              kw_only=True):
+    seq: Seq = 0
+
+
+class Snapshot(_Server, frozen=True, tag="snapshot"):
+    view: View
+
+
+class YouUpdate(_Server, frozen=True, tag="you"):
+    you: SelfView
+
+
+class RoomUpdate(_Server, frozen=True, tag="room"):
+    room: RoomView
+
+
+class BoardUpdate(_Server, frozen=True, tag="board"):
+    board: Board
+
+
+class KnocksUpdate(_Server, frozen=True, tag="knocks"):
+    knocks: KnockList
+
+
+class PeerLink(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    peer: Id
+    offerer: bool  # True: this client creates the offer (it is the later arrival)
+
+
+PeerLinks = Annotated[list[PeerLink], msgspec.Meta(max_length=MAX_MEMBERS)]
+
+
+class PeerPlan(_Server, frozen=True, tag="peer.plan"):
+    """What this client must do with its peer connections now.
+
+    `drop` first (close those connections at once), then `connect` (new peers; the offerer is
+    named). `keep` lists peers that stay: a negotiation still unfinished with one of them must be
+    restarted stamped with the new `epoch`, since signals stamped with an older epoch are refused.
+    """
+
+    room: Id | None
+    epoch: Epoch
+    drop: IdList = []
+    connect: PeerLinks = []
+    keep: PeerLinks = []
+
+
+class SignalRelay(_Server, frozen=True, tag="signal"):
+    sender: Id
+    room: Id
+    epoch: Epoch
+    kind: SignalKind
+    sdp: Sdp | None = None
+    candidate: Candidate | None = None
+    sdp_mid: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    sdp_mline_index: Annotated[int, msgspec.Meta(ge=0, le=64)] | None = None
+
+
+class ChatMessage(_Server, frozen=True, tag="chat"):
+    room: Id
+    sender: Id
+    name: ShortText
+    text: ChatText
+    at: TimestampMs
+
+
+class Notice(_Server, frozen=True, tag="notice"):
+    kind: NoticeKind
+    text: NoticeText = ""
+    room: Id | None = None
+
+
+class ErrorMessage(_Server, frozen=True, tag="error"):
+    code: ErrorCode
+    message: Annotated[str, msgspec.Meta(max_length=500)]
+
+
+ServerMessage = (
+    Snapshot | YouUpdate | RoomUpdate | BoardUpdate | KnocksUpdate | PeerPlan | SignalRelay
+    | ChatMessage | Notice | ErrorMessage
+)
+
+_client_decoder = msgspec.json.Decoder(ClientMessage)
+_server_decoder = msgspec.json.Decoder(ServerMessage)
+_encoder = msgspec.json.Encoder()
+
+
+def decode_client(raw: bytes | str) -> ClientMessage:
+    """Decode one client frame; raises `msgspec.ValidationError`/`DecodeError` on bad input."""
+    message: ClientMessage = _client_decoder.decode(raw)
+    return message
+
+
+def decode_server(raw: bytes | str) -> ServerMessage:
+    message: ServerMessage = _server_decoder.decode(raw)
+    return message
+
+
+def encode(message: ClientMessage | ServerMessage) -> bytes:
+    return _encoder.encode(message)
+
+
+def with_seq(message: ServerMessage, seq: int) -> ServerMessage:
+    """The same message stamped with a connection's sequence number."""
+    return msgspec.structs.replace(message, seq=seq)

@@ -1,0 +1,196 @@
+"""Offline verification of an export bundle (format in `bundle.py`). Pure: no network, no server.
+
+Order of checks (the first failure is raised, as a `VerificationError` subclass):
+1. the header parses and names the known format;
+2. the key: the bundle's vkey parses; if the auditor pinned a key it must be the same key;
+3. the checkpoint note verifies under that key, and its origin is the key name;
+4. every entry line parses, is an audit event, indices are ascending, unique and inside the tree;
+5. range: the indices are exactly begin..end-1 and left + entries + right rebuild the signed root;
+   selection: each entry's inclusion proof verifies against the signed root;
+6. the trailer is present, last, and its count (and the header's) matches the entries seen.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import msgspec
+
+from proto.audit import AuditEvent
+from proto.auditlog import BUNDLE_FORMAT, BundleEntry, BundleHeader, BundleTrailer, EventQuery
+from services.audit import tree
+from services.audit.checkpoint import Checkpoint, open_checkpoint
+from services.audit.compact import CompactRange
+from services.audit.entry import MAX_ENTRY_BYTES, parse_entry
+from services.audit.errors import (
+    BundleFormatError,
+    EntryError,
+    EntryOrderError,
+    InvalidProofError,
+    KeyMismatchError,
+    RootMismatchError,
+)
+from services.audit.hasher import RFC6962, Hasher
+from services.audit.keys import NoteVerifier, parse_vkey
+from services.audit.verify import verify_inclusion
+
+
+@dataclass
+class BundleReport:
+    """What a verified bundle proves."""
+
+    kind: str
+    checkpoint: Checkpoint
+    vkey: str
+    key_pinned: bool
+    count: int
+    begin: int | None = None
+    end: int | None = None
+    first_time: int | None = None
+    last_time: int | None = None
+    filter: EventQuery | None = None
+    filter_matches: int | None = None
+    events: list[tuple[int, AuditEvent]] = field(default_factory=list)
+
+
+def _hashes(items: list[str], what: str) -> list[bytes]:
+    try:
+        return [base64.b64decode(h, validate=True) for h in items]
+    except binascii.Error as exc:
+        raise BundleFormatError(f"{what}: bad base64 hash") from exc
+
+
+def _matches(query: EventQuery, event: AuditEvent) -> bool:
+    action_ok = query.action is None or (
+        event.action.startswith(query.action) if query.action.endswith(".")
+        else event.action == query.action
+    )
+    return (
+        action_ok
+        and query.hearing in (None, event.hearing)
+        and query.actor in (None, event.actor.id)
+        and query.resource_type in (None, event.resource.type)
+        and query.resource_id in (None, event.resource.id)
+        and (query.time_from is None or event.time >= query.time_from)
+        and (query.time_to is None or event.time < query.time_to)
+    )
+
+
+def verify_bundle(
+    lines: Iterable[bytes],
+    pinned: NoteVerifier | None = None,
+    *,
+    hasher: Hasher = RFC6962,
+    keep_events: bool = False,
+) -> BundleReport:
+    """Verify a bundle given as its lines; return the report or raise the first failure."""
+    it = iter(lines)
+    first = next(it, None)
+    if first is None:
+        raise BundleFormatError("bundle is empty")
+    try:
+        header = msgspec.json.decode(first, type=BundleHeader)
+    except msgspec.DecodeError as exc:
+        raise BundleFormatError(f"line 1: bad header: {exc}") from exc
+    if header.format != BUNDLE_FORMAT:
+        raise BundleFormatError(f"line 1: unknown format {header.format!r}")
+    key = parse_vkey(header.vkey)
+    if pinned is not None and key != pinned:
+        raise KeyMismatchError(f"bundle key {key.vkey} is not the pinned key {pinned.vkey}")
+    checkpoint = open_checkpoint(header.checkpoint, key)
+    size, report = checkpoint.size, BundleReport(
+        kind=header.kind, checkpoint=checkpoint, vkey=key.vkey, key_pinned=pinned is not None,
+        count=0, begin=header.begin, end=header.end, filter=header.filter,
+        filter_matches=0 if header.filter is not None else None,
+    )
+    edge: CompactRange | None = None
+    if header.kind == "range":
+        if header.begin is None or header.end is None or header.range_proof is None:
+            raise BundleFormatError("line 1: a range bundle needs begin, end and range_proof")
+        if not 0 <= header.begin <= header.end <= size:
+            raise InvalidProofError(f"range [{header.begin}, {header.end}) not inside size {size}")
+        left = _hashes(header.range_proof.left, "range proof")
+        left_ids = tree.full_subtrees(0, header.begin)
+        if len(left) != len(left_ids):
+            raise InvalidProofError(f"range proof has {len(left)} left hashes, needs {len(left_ids)}")
+        edge = CompactRange(hasher, 0, [(lv, ix, h) for (lv, ix), h in zip(left_ids, left, strict=True)])
+    previous = -1
+    trailer: BundleTrailer | None = None
+    for number, raw in enumerate(it, start=2):
+        if trailer is not None:
+            raise BundleFormatError(f"line {number}: data after the trailer")
+        if raw.startswith(b'{"end_of_bundle"'):
+            try:
+                trailer = msgspec.json.decode(raw, type=BundleTrailer)
+            except msgspec.DecodeError as exc:
+                raise BundleFormatError(f"line {number}: bad trailer: {exc}") from exc
+            continue
+        try:
+            line = msgspec.json.decode(raw, type=BundleEntry)
+            data = base64.b64decode(line.entry, validate=True)
+        except (msgspec.DecodeError, binascii.Error) as exc:
+            raise BundleFormatError(f"line {number}: bad entry line: {exc}") from exc
+        index = line.index
+        if index <= previous:
+            raise EntryOrderError(f"line {number}: entry {index} after entry {previous}")
+        if index >= size:
+            raise EntryOrderError(f"line {number}: entry {index} is beyond the tree size {size}")
+        if len(data) > MAX_ENTRY_BYTES:
+            raise BundleFormatError(f"line {number}: entry larger than {MAX_ENTRY_BYTES} bytes")
+        try:
+            event = parse_entry(data)
+        except EntryError as exc:
+            raise BundleFormatError(f"line {number}: entry {index}: {exc}") from exc
+        leaf = hasher.hash_leaf(data)
+        if edge is not None:
+            if index != edge.end:
+                raise EntryOrderError(f"line {number}: entry {index} where entry {edge.end} belongs")
+            if index >= (header.end or 0):
+                raise EntryOrderError(f"line {number}: entry {index} is outside the range")
+            edge.push_leaf(leaf)
+        else:
+            if line.proof is None:
+                raise BundleFormatError(f"line {number}: selection entry {index} has no proof")
+            try:
+                verify_inclusion(hasher, index, size, leaf, _hashes(line.proof, "proof"),
+                                 checkpoint.root)
+            except InvalidProofError as exc:
+                raise InvalidProofError(f"line {number}: entry {index}: {exc}") from exc
+            except RootMismatchError as exc:
+                raise RootMismatchError(
+                    f"line {number}: inclusion of entry {index}", exc.expected, exc.computed
+                ) from exc
+        previous = index
+        report.count += 1
+        if report.first_time is None or event.time < report.first_time:
+            report.first_time = event.time
+        if report.last_time is None or event.time > report.last_time:
+            report.last_time = event.time
+        if header.filter is not None and _matches(header.filter, event):
+            report.filter_matches = (report.filter_matches or 0) + 1
+        if keep_events:
+            report.events.append((index, event))
+    if trailer is None:
+        raise BundleFormatError(f"bundle truncated: no trailer after {report.count} entries")
+    if not trailer.end_of_bundle or trailer.count != report.count or header.count != report.count:
+        raise EntryOrderError(
+            f"bundle has {report.count} entries, header says {header.count}, "
+            f"trailer says {trailer.count}"
+        )
+    if edge is not None and header.range_proof is not None and header.end is not None:
+        if edge.end != header.end:
+            raise EntryOrderError(f"range ends at entry {edge.end}, expected {header.end}")
+        right = _hashes(header.range_proof.right, "range proof")
+        right_ids = tree.full_subtrees(header.end, size)
+        if len(right) != len(right_ids):
+            raise InvalidProofError(f"range proof has {len(right)} right hashes, needs {len(right_ids)}")
+        for (level, index), digest in zip(right_ids, right, strict=True):
+            edge.push(level, index, digest)
+        computed = edge.root()
+        if computed != checkpoint.root:
+            raise RootMismatchError(f"entries [{header.begin}, {header.end}) with the range proof",
+                                    checkpoint.root, computed)
+    return report

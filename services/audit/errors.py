@@ -1,0 +1,109 @@
+"""The audit package's error tree (raised, never returned).
+
+Every verification failure is a subclass of `VerificationError`, so the offline verifier can report
+"the first failure" by catching one type and printing the class name and message.
+"""
+
+from __future__ import annotations
+
+
+class AuditError(Exception):
+    """Base of every audit error."""
+
+
+# --- entries ---------------------------------------------------------------------------------
+
+class EntryError(AuditError):
+    """An event cannot become a log entry (too large, not canonicalisable)."""
+
+
+class EntryTooLargeError(EntryError):
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"entry is {size} bytes, the limit is {limit}")
+        self.size = size
+        self.limit = limit
+
+
+# --- verification (anything an auditor's check can fail on) -----------------------------------
+
+class VerificationError(AuditError):
+    """Something presented as evidence does not verify."""
+
+
+class InvalidProofError(VerificationError):
+    """A proof is malformed for the claimed sizes/index (wrong length, bad hash size, bad range)."""
+
+
+class RootMismatchError(VerificationError):
+    """A recomputed root differs from the expected one."""
+
+    def __init__(self, what: str, expected: bytes, computed: bytes) -> None:
+        super().__init__(f"{what}: computed root {computed.hex()} != expected {expected.hex()}")
+        self.expected = expected
+        self.computed = computed
+
+
+class NoteFormatError(VerificationError):
+    """A signed note, vkey or key file is not in the C2SP form (strict parse)."""
+
+
+class CheckpointFormatError(VerificationError):
+    """A checkpoint body is not a C2SP tlog-checkpoint."""
+
+
+class BadSignatureError(VerificationError):
+    """A signature line from the trusted key does not verify over the note text."""
+
+
+class UntrustedNoteError(VerificationError):
+    """No signature from the trusted key is on the note."""
+
+
+class WrongKeyNameError(UntrustedNoteError):
+    """The note is signed, but under another key name (or the origin differs from the key name)."""
+
+
+class WrongKeyIdError(UntrustedNoteError):
+    """The note carries the trusted key's name but another key ID."""
+
+
+class KeyMismatchError(VerificationError):
+    """The key inside a bundle differs from the key the auditor pinned."""
+
+
+class BundleFormatError(VerificationError):
+    """A bundle line is malformed, out of place, or the bundle is truncated."""
+
+
+class EntryOrderError(VerificationError):
+    """Entries in a bundle are missing, duplicated, inserted or reordered."""
+
+
+class ReceiptFormatError(VerificationError):
+    """A C2SP tlog-proof receipt is malformed."""
+
+
+# --- the log store ---------------------------------------------------------------------------
+
+class LogError(AuditError):
+    """The log store cannot do what was asked."""
+
+
+class IndexOutOfRangeError(LogError):
+    """An index or size beyond the log (or a range that is empty or inverted)."""
+
+
+class KeyFileError(LogError):
+    """The signing key file is unreadable, malformed, or too widely readable."""
+
+
+class TamperDetectedError(LogError):
+    """The stored log no longer matches what was signed: the log refuses to sign again.
+
+    Raised when a recomputation from the stored entries disagrees with a stored node or with a
+    signed checkpoint. The store stays in this state (sticky) until an operator rebuilds it.
+    """
+
+    def __init__(self, message: str, index: int | None = None) -> None:
+        super().__init__(message)
+        self.index = index

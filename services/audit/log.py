@@ -1,0 +1,265 @@
+"""The audit log store: entries, Merkle tree nodes and signed checkpoints in one SQLite file (WAL).
+
+Tables
+- `entries(idx, event_id UNIQUE, time, hearing, actor, action, resource_type, resource_id,
+  outcome, entry)`: the canonical entry bytes plus indexed columns for queries. `idx` is the leaf
+  index; indices are dense (0..size-1) because every append assigns `size + k`.
+- `nodes(id, hash)`: every full subtree hash, `id = level << 56 | index` (level 0 = leaf hashes),
+  written in the same transaction as the entries that complete it. A proof on any tree size is
+  then O(log n) primary-key lookups, with no rehashing beyond the right edge.
+- `checkpoints(size, root, note, time)`: every signed checkpoint, as issued.
+
+One writer: the audit sequencer. Reads may use other connections (WAL lets them run beside the
+writer). Integrity checking and checkpoint signing live in `integrity.py`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from proto.auditlog import EventQuery
+from services.audit import tree
+from services.audit.compact import CompactRange
+from services.audit.entry import MAX_ENTRY_BYTES, LogRecord
+from services.audit.errors import EntryTooLargeError, IndexOutOfRangeError, TamperDetectedError
+from services.audit.hasher import RFC6962, Hasher
+from services.audit.query import build_query
+
+LEVEL_SHIFT: Final = 56
+SCHEMA_VERSION: Final = 1
+
+_SCHEMA: Final = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (
+    idx INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL UNIQUE,
+    time INTEGER NOT NULL,
+    hearing TEXT,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    resource_type TEXT NOT NULL,
+    resource_id TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    entry BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entries_hearing ON entries (hearing, idx);
+CREATE INDEX IF NOT EXISTS entries_actor ON entries (actor, idx);
+CREATE INDEX IF NOT EXISTS entries_action ON entries (action, idx);
+CREATE INDEX IF NOT EXISTS entries_resource ON entries (resource_type, resource_id, idx);
+CREATE INDEX IF NOT EXISTS entries_time ON entries (time, idx);
+CREATE TABLE IF NOT EXISTS nodes (id INTEGER PRIMARY KEY, hash BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS checkpoints (
+    size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL, time INTEGER NOT NULL
+);
+"""
+
+
+def node_id(level: int, index: int) -> int:
+    return (level << LEVEL_SHIFT) | index
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    """Which records were new (event id, index) and which were already logged (event ids)."""
+
+    new: list[tuple[str, int]]
+    duplicates: list[str]
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCheckpoint:
+    size: int
+    root: bytes
+    note: str
+    time: int
+
+
+class LogStore:
+    """SQLite-backed Merkle log. Not thread-safe: one owner at a time."""
+
+    def __init__(self, conn: sqlite3.Connection, hasher: Hasher = RFC6962) -> None:
+        self.conn = conn
+        self.hasher = hasher
+        self._size = self._load_size()
+        self._edge = CompactRange(
+            hasher, 0, [(lv, ix, self.node(lv, ix)) for lv, ix in tree.full_subtrees(0, self._size)]
+        )
+
+    @classmethod
+    def open(cls, path: Path, hasher: Hasher = RFC6962, *, synchronous: str = "FULL") -> LogStore:
+        """Open (creating) the store. `synchronous=FULL`: an acknowledged entry survives power loss."""
+        if synchronous not in ("FULL", "NORMAL"):
+            raise ValueError("synchronous must be FULL or NORMAL")
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(f"PRAGMA synchronous={synchronous}")
+        conn.executescript(_SCHEMA)
+        conn.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
+        )
+        return cls(conn, hasher)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _load_size(self) -> int:
+        row = self.conn.execute("SELECT COUNT(*), COALESCE(MAX(idx) + 1, 0) FROM entries").fetchone()
+        count, size = int(row[0]), int(row[1])
+        if count != size:
+            raise TamperDetectedError(f"entry indices are not dense: {count} rows, max index {size - 1}")
+        return size
+
+    def recount(self) -> None:
+        """Re-read the entry count; a change not made through this store is tampering."""
+        size = self._load_size()
+        if size != self._size:
+            raise TamperDetectedError(f"log size changed outside the writer: {self._size} -> {size}")
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def append(self, records: Sequence[LogRecord]) -> AppendResult:
+        """Append a batch in one transaction; records whose event id is already logged are skipped.
+
+        Either every new record (with its leaf and the parent nodes it completes) is committed,
+        or none is and the in-memory right edge is restored.
+        """
+        for rec in records:
+            if len(rec.data) > MAX_ENTRY_BYTES:
+                raise EntryTooLargeError(len(rec.data), MAX_ENTRY_BYTES)
+        edge = CompactRange(self.hasher, 0, self._edge.nodes())
+        new: list[tuple[str, int]] = []
+        duplicates: list[str] = []
+        node_rows: list[tuple[int, bytes]] = []
+        with self.transaction() as conn:
+            for rec in records:
+                idx = self._size + len(new)
+                cur = conn.execute(
+                    "INSERT INTO entries (idx, event_id, time, hearing, actor, action, resource_type,"
+                    " resource_id, outcome, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (event_id) DO NOTHING",
+                    (idx, rec.event_id, rec.time, rec.hearing, rec.actor, rec.action,
+                     rec.resource_type, rec.resource_id, rec.outcome, rec.data),
+                )
+                if cur.rowcount != 1:
+                    duplicates.append(rec.event_id)
+                    continue
+                leaf = self.hasher.hash_leaf(rec.data)
+                node_rows.append((idx, leaf))
+                node_rows.extend((node_id(lv, ix), h) for lv, ix, h in edge.push_leaf(leaf))
+                new.append((rec.event_id, idx))
+            conn.executemany("INSERT INTO nodes (id, hash) VALUES (?, ?)", node_rows)
+        self._edge = edge
+        self._size += len(new)
+        return AppendResult(new, duplicates, self._size)
+
+    # --- reading nodes and proofs ------------------------------------------------------------
+
+    def node(self, level: int, index: int) -> bytes:
+        """The stored full-subtree hash (a `tree.NodeSource`)."""
+        row = self.conn.execute("SELECT hash FROM nodes WHERE id = ?", (node_id(level, index),)).fetchone()
+        if row is None:
+            raise IndexOutOfRangeError(f"no stored node ({level}, {index}) in a log of {self._size}")
+        return bytes(row[0])
+
+    def node_range(self, level: int, first: int, count: int) -> list[bytes]:
+        """Stored hashes of nodes (level, first .. first+count-1) that exist, in order."""
+        rows = self.conn.execute(
+            "SELECT hash FROM nodes WHERE id >= ? AND id < ? ORDER BY id",
+            (node_id(level, first), node_id(level, first + count)),
+        ).fetchall()
+        return [bytes(r[0]) for r in rows]
+
+    def _check_size(self, size: int) -> None:
+        if not 0 <= size <= self._size:
+            raise IndexOutOfRangeError(f"tree size {size} is beyond the log size {self._size}")
+
+    def root(self, size: int | None = None) -> bytes:
+        size = self._size if size is None else size
+        self._check_size(size)
+        return tree.root(self.hasher, self.node, size)
+
+    def inclusion_proof(self, index: int, size: int) -> list[bytes]:
+        self._check_size(size)
+        return tree.inclusion_proof(self.hasher, self.node, index, size)
+
+    def consistency_proof(self, first: int, second: int) -> list[bytes]:
+        self._check_size(second)
+        return tree.consistency_proof(self.hasher, self.node, first, second)
+
+    def compact_nodes(self, begin: int, end: int) -> list[bytes]:
+        """Hashes of the maximal full subtrees covering [begin, end) (for range proofs)."""
+        self._check_size(end)
+        return [self.node(lv, ix) for lv, ix in tree.full_subtrees(begin, end)]
+
+    # --- reading entries -------------------------------------------------------------------
+
+    def entries(self, begin: int, end: int) -> list[bytes]:
+        if not 0 <= begin <= end <= self._size:
+            raise IndexOutOfRangeError(f"entry range [{begin}, {end}) outside [0, {self._size})")
+        rows = self.conn.execute(
+            "SELECT entry FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx", (begin, end)
+        ).fetchall()
+        return [bytes(r[0]) for r in rows]
+
+    def iter_entries(self, begin: int, end: int) -> Iterator[tuple[int, bytes]]:
+        cur = self.conn.execute(
+            "SELECT idx, entry FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx", (begin, end)
+        )
+        for idx, data in cur:
+            yield int(idx), bytes(data)
+
+    def index_of(self, event_id: str) -> int | None:
+        row = self.conn.execute("SELECT idx FROM entries WHERE event_id = ?", (event_id,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def query(self, query: EventQuery) -> tuple[list[tuple[int, bytes]], str | None]:
+        """A page of (index, entry) matching the filters, and the cursor of the next page."""
+        sql, params = build_query(query)
+        rows = [(int(i), bytes(e)) for i, e in self.conn.execute(sql, params)]
+        if len(rows) > query.limit:
+            rows = rows[: query.limit]
+            return rows, str(rows[-1][0])
+        return rows, None
+
+    # --- checkpoints -----------------------------------------------------------------------
+
+    def latest_checkpoint(self) -> StoredCheckpoint | None:
+        row = self.conn.execute(
+            "SELECT size, root, note, time FROM checkpoints ORDER BY size DESC LIMIT 1"
+        ).fetchone()
+        return None if row is None else StoredCheckpoint(int(row[0]), bytes(row[1]), row[2], int(row[3]))
+
+    def checkpoints(self) -> list[StoredCheckpoint]:
+        rows = self.conn.execute("SELECT size, root, note, time FROM checkpoints ORDER BY size")
+        return [StoredCheckpoint(int(s), bytes(r), n, int(t)) for s, r, n, t in rows]
+
+    def store_checkpoint(self, checkpoint: StoredCheckpoint) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO checkpoints (size, root, note, time) VALUES (?, ?, ?, ?)",
+                (checkpoint.size, checkpoint.root, checkpoint.note, checkpoint.time),
+            )
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits to the file (SQLite PRAGMA data_version)."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])

@@ -1,0 +1,184 @@
+"""`parley-audit`: the auditors' offline verifier. No server, no network.
+
+    parley-audit verify BUNDLE [--vkey FILE] [--list]
+    parley-audit consistency OLD_CHECKPOINT NEW_CHECKPOINT PROOF --vkey FILE
+    parley-audit receipt RECEIPT ENTRY --vkey FILE
+
+Exit status: 0 verified, 1 verification failed (the first failure is named on stderr),
+2 usage or unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import sys
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import msgspec
+
+from proto.auditlog import ConsistencyProof
+from services.audit.bundle_verify import BundleReport, verify_bundle
+from services.audit.checkpoint import Checkpoint, open_checkpoint
+from services.audit.errors import AuditError, BundleFormatError, InvalidProofError
+from services.audit.hasher import RFC6962
+from services.audit.keys import NoteVerifier, b64decode_strict, parse_vkey
+from services.audit.receipt import verify_receipt
+from services.audit.verify import verify_consistency
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad arguments or unreadable files (exit 2), as opposed to evidence that fails (exit 1)."""
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def _vkey(path: str | None) -> NoteVerifier | None:
+    return None if path is None else parse_vkey(_read(path).decode("utf-8", "replace"))
+
+
+def _when(ms: int | None) -> str:
+    if ms is None:
+        return "-"
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds")
+
+
+def _lines(path: str) -> Iterator[bytes]:
+    try:
+        with open(path, "rb") as fh:
+            for raw in fh:
+                if not raw.endswith(b"\n"):
+                    raise BundleFormatError("bundle truncated: last line has no newline")
+                yield raw
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def _print_checkpoint(cp: Checkpoint, label: str = "checkpoint") -> None:
+    print(f"{label + ':':12}size {cp.size}, root {base64.b64encode(cp.root).decode()}")
+
+
+def _report(report: BundleReport, listing: bool) -> None:
+    cp = report.checkpoint
+    print("OK: the bundle verifies")
+    print(f"{'log:':12}{cp.origin}")
+    pin = "pinned by you" if report.key_pinned else (
+        "taken from the bundle: pin it with --vkey to prove which log this is")
+    print(f"{'key:':12}{report.vkey} ({pin})")
+    _print_checkpoint(cp)
+    if report.kind == "range":
+        print(f"{'entries:':12}{report.count}, indices [{report.begin}, {report.end}) of {cp.size}")
+        print(f"{'proves:':12}these are exactly the log's entries at those indices: none changed,"
+              " removed, inserted or reordered")
+    else:
+        print(f"{'entries:':12}{report.count} selected entries of {cp.size}")
+        print(f"{'proves:':12}each entry is in the log at its index, unchanged; a selection does"
+              " not prove that no other entry matches")
+    print(f"{'times:':12}{_when(report.first_time)} .. {_when(report.last_time)}")
+    if report.filter is not None:
+        asked = msgspec.json.encode(report.filter).decode()
+        print(f"{'filter:':12}{asked} (as exported; {report.filter_matches} entries match it)")
+    if listing:
+        for index, ev in report.events:
+            side = f" side={ev.actor.side}" if ev.actor.side else ""
+            print(f"  #{index} {_when(ev.time)} {ev.actor.id}({ev.actor.role}{side}) {ev.action} "
+                  f"{ev.resource.type}/{ev.resource.id} {ev.outcome} hearing={ev.hearing or '-'}")
+
+
+def _proof_hashes(raw: bytes) -> tuple[list[bytes], ConsistencyProof | None]:
+    """A consistency proof file: the API's JSON reply, or one base64 hash per line."""
+    text = raw.decode("utf-8", "replace")
+    if text.lstrip().startswith("{"):
+        try:
+            proof = msgspec.json.decode(raw, type=ConsistencyProof)
+        except msgspec.DecodeError as exc:
+            raise InvalidProofError(f"proof file: {exc}") from exc
+        return [b64decode_strict(h, "proof hash") for h in proof.hashes], proof
+    return [b64decode_strict(line.strip(), "proof hash") for line in text.splitlines()
+            if line.strip()], None
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    report = verify_bundle(_lines(args.bundle), _vkey(args.vkey), keep_events=args.list)
+    _report(report, args.list)
+    return EXIT_OK
+
+
+def cmd_consistency(args: argparse.Namespace) -> int:
+    key = _vkey(args.vkey)
+    assert key is not None
+    old = open_checkpoint(_read(args.old), key)
+    new = open_checkpoint(_read(args.new), key)
+    hashes, proof = _proof_hashes(_read(args.proof))
+    if proof is not None and (proof.first, proof.second) != (old.size, new.size):
+        raise InvalidProofError(
+            f"proof is for sizes {proof.first} -> {proof.second}, checkpoints are "
+            f"{old.size} -> {new.size}"
+        )
+    verify_consistency(RFC6962, old.size, new.size, old.root, new.root, hashes)
+    print("OK: the new checkpoint extends the old one (append-only)")
+    print(f"{'log:':12}{old.origin}")
+    print(f"{'key:':12}{key.vkey}")
+    _print_checkpoint(old, "old")
+    _print_checkpoint(new, "new")
+    return EXIT_OK
+
+
+def cmd_receipt(args: argparse.Namespace) -> int:
+    key = _vkey(args.vkey)
+    assert key is not None
+    receipt_text = _read(args.receipt).decode("utf-8", "replace")
+    receipt, cp = verify_receipt(RFC6962, receipt_text, _read(args.entry), key)
+    print(f"OK: the entry is at index {receipt.index} of the log")
+    print(f"{'log:':12}{cp.origin}")
+    print(f"{'key:':12}{key.vkey}")
+    _print_checkpoint(cp)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="parley-audit", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    verify = sub.add_parser("verify", help="verify an export bundle")
+    verify.add_argument("bundle")
+    verify.add_argument("--vkey", help="file holding the log's verifier key (pins the log)")
+    verify.add_argument("--list", action="store_true", help="print every verified entry")
+    verify.set_defaults(run=cmd_verify)
+    cons = sub.add_parser("consistency", help="check a newer checkpoint extends an older one")
+    cons.add_argument("old")
+    cons.add_argument("new")
+    cons.add_argument("proof", help="JSON proof from /audit/proofs/consistency, or base64 lines")
+    cons.add_argument("--vkey", required=True)
+    cons.set_defaults(run=cmd_consistency)
+    rec = sub.add_parser("receipt", help="verify a tlog-proof receipt for one entry")
+    rec.add_argument("receipt")
+    rec.add_argument("entry", help="file holding the exact entry bytes")
+    rec.add_argument("--vkey", required=True)
+    rec.set_defaults(run=cmd_receipt)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        result: int = args.run(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except AuditError as exc:
+        print(f"FAIL: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

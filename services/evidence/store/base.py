@@ -1,0 +1,68 @@
+"""The one object-store interface evidence is written against, and its shared rules.
+
+Semantics every backend keeps (checked by the contract suite in tests/integration/evidence):
+- `put` consumes an async iterator of bytes. If the iterator ends normally the object becomes
+  visible atomically (commit); if it raises (or the store fails, or the task is cancelled)
+  nothing becomes visible and staged bytes are discarded (abort), and the error propagates.
+- `put(if_absent=True)` commits only if no object has the key (`ObjectExistsError` otherwise).
+- `put(retain=True)` asks the backend to put the object under its retention (WORM) policy,
+  where it has one; key records are never retained, so shredding keeps working.
+- `get` yields the bytes of `[start, end)` (end exclusive, None = to the end) in chunks.
+- `delete` removes every version of an object; deleting a missing object is not an error.
+- `list` returns the objects under a prefix, sorted by key; `stat` raises ObjectNotFoundError.
+- `sweep` removes staged leftovers (temp files, incomplete multipart uploads) older than a cutoff.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterable, AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from services.evidence.errors import InvalidKeyNameError
+
+_KEY_RE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$")
+MAX_KEY_LEN = 512
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    key: str
+    size: int
+    modified: datetime
+
+
+def validate_key(key: str) -> str:
+    """Object keys are built by evidence from ids; anything else is a bug or an attack."""
+    if len(key) > MAX_KEY_LEN or not _KEY_RE.match(key) or ".." in key:
+        raise InvalidKeyNameError("invalid object key")
+    return key
+
+
+class ObjectStore(Protocol):
+    async def put(self, key: str, chunks: AsyncIterable[bytes], *, if_absent: bool = False,
+                  retain: bool = False) -> ObjectInfo: ...
+
+    def get(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]: ...
+
+    async def read(self, key: str) -> bytes:
+        """The whole (small) object: manifests and key records."""
+        ...
+
+    async def delete(self, key: str) -> None: ...
+
+    async def list(self, prefix: str) -> list[ObjectInfo]: ...
+
+    async def stat(self, key: str) -> ObjectInfo: ...
+
+    async def sweep(self, older_than: datetime) -> int:
+        """Remove staged leftovers started before `older_than`; return how many."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+async def one_chunk(data: bytes) -> AsyncIterator[bytes]:
+    yield data

@@ -1,0 +1,208 @@
+"""`LocalFolderStore`: the embedded default backend, a folder on the local file system.
+
+Layout: `<root>/objects/<key>` for committed objects, `<root>/staging/<random>.tmp` for writes in
+progress. A put writes the temp file, fsyncs it, renames it into place (or hard-links it, for
+create-if-absent, which fails atomically if the name exists) and fsyncs the directory, so after a
+crash an object is either wholly there or not there at all; leftovers stay in `staging/` until
+`sweep`. Every blocking call runs in a worker thread, so the event loop never waits on the disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+from collections.abc import AsyncIterable, AsyncIterator, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from services.evidence.errors import ObjectExistsError, ObjectNotFoundError, StoreError
+from services.evidence.store.base import ObjectInfo, validate_key
+
+WRITE_BATCH = 1 << 20
+READ_CHUNK = 1 << 18
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_all(fd: int, data: bytes | bytearray) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _makedirs(path: Path, stop: Path) -> None:
+    """Create missing parents of an object (0700) and make each new entry durable."""
+    missing: list[Path] = []
+    while not path.exists() and path != stop:
+        missing.append(path)
+        path = path.parent
+    for directory in reversed(missing):
+        try:
+            directory.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        _fsync_dir(directory.parent)
+
+
+class _Staged:
+    """One temp file being written. `abort` waits for an in-flight write before closing the
+    descriptor, so a cancelled upload can never write into a reused descriptor number."""
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path, self.fd = path, fd
+        self.inflight: asyncio.Future[None] | None = None
+
+    async def run(self, func: Callable[..., None], *args: object) -> None:
+        self.inflight = asyncio.ensure_future(asyncio.to_thread(func, *args))
+        await self.inflight
+        self.inflight = None
+
+    async def abort(self) -> None:
+        if self.inflight is not None:
+            await asyncio.wait({self.inflight})
+        if self.fd != -1:
+            os.close(self.fd)
+            self.fd = -1
+        self.path.unlink(missing_ok=True)
+
+
+class LocalFolderStore:
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+        self._objects = self.root / "objects"
+        self._staging = self.root / "staging"
+        for directory in (self.root, self._objects, self._staging):
+            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+    def _path(self, key: str) -> Path:
+        return self._objects / validate_key(key)
+
+    def _commit(self, staged: _Staged, final: Path, if_absent: bool) -> None:
+        os.fsync(staged.fd)
+        os.close(staged.fd)
+        staged.fd = -1
+        _makedirs(final.parent, self._objects)
+        if if_absent:
+            try:
+                os.link(staged.path, final)
+            except FileExistsError:
+                raise ObjectExistsError("object already exists") from None
+            finally:
+                staged.path.unlink(missing_ok=True)
+        else:
+            os.replace(staged.path, final)
+        _fsync_dir(final.parent)
+
+    async def put(self, key: str, chunks: AsyncIterable[bytes], *, if_absent: bool = False,
+                  retain: bool = False) -> ObjectInfo:
+        final = self._path(key)
+        tmp = self._staging / f"{secrets.token_hex(16)}.tmp"
+        fd = await asyncio.to_thread(os.open, tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        staged = _Staged(tmp, fd)
+        try:
+            buf = bytearray()
+            async for chunk in chunks:
+                buf += chunk
+                if len(buf) >= WRITE_BATCH:
+                    data, buf = buf, bytearray()
+                    await staged.run(_write_all, staged.fd, data)
+            if buf:
+                await staged.run(_write_all, staged.fd, buf)
+            await staged.run(self._commit, staged, final, if_absent)
+        except BaseException:
+            await asyncio.shield(staged.abort())
+            raise
+        return await self.stat(key)
+
+    async def get(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+        path = self._path(key)
+        try:
+            handle = await asyncio.to_thread(open, path, "rb")
+        except FileNotFoundError:
+            raise ObjectNotFoundError("no such object") from None
+        try:
+            await asyncio.to_thread(handle.seek, start)
+            left = None if end is None else max(0, end - start)
+            while left is None or left > 0:
+                want = READ_CHUNK if left is None else min(READ_CHUNK, left)
+                chunk = await asyncio.to_thread(handle.read, want)
+                if not chunk:
+                    break
+                if left is not None:
+                    left -= len(chunk)
+                yield chunk
+        finally:
+            handle.close()
+
+    async def read(self, key: str) -> bytes:
+        try:
+            return await asyncio.to_thread(self._path(key).read_bytes)
+        except FileNotFoundError:
+            raise ObjectNotFoundError("no such object") from None
+        except OSError as exc:
+            raise StoreError("read failed") from exc
+
+    async def delete(self, key: str) -> None:
+        path = self._path(key)
+
+        def _delete() -> None:
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                return
+            _fsync_dir(path.parent)
+
+        await asyncio.to_thread(_delete)
+
+    async def stat(self, key: str) -> ObjectInfo:
+        try:
+            st = await asyncio.to_thread(os.stat, self._path(key))
+        except FileNotFoundError:
+            raise ObjectNotFoundError("no such object") from None
+        return ObjectInfo(key=key, size=st.st_size,
+                          modified=datetime.fromtimestamp(st.st_mtime, UTC))
+
+    async def list(self, prefix: str) -> list[ObjectInfo]:
+        def _walk() -> list[ObjectInfo]:
+            base = self._objects
+            start = base / prefix.rpartition("/")[0] if "/" in prefix else base
+            found: list[ObjectInfo] = []
+            for dirpath, _dirs, files in os.walk(start):
+                for name in files:
+                    path = Path(dirpath) / name
+                    key = path.relative_to(base).as_posix()
+                    if key.startswith(prefix):
+                        st = path.stat()
+                        found.append(ObjectInfo(key, st.st_size,
+                                                datetime.fromtimestamp(st.st_mtime, UTC)))
+            return sorted(found, key=lambda info: info.key)
+
+        if prefix:
+            validate_key(prefix.rstrip("/") or "x")
+        return await asyncio.to_thread(_walk)
+
+    async def sweep(self, older_than: datetime) -> int:
+        cutoff = older_than.timestamp()
+
+        def _sweep() -> int:
+            removed = 0
+            for path in self._staging.iterdir():
+                try:
+                    if path.stat().st_mtime < cutoff:
+                        path.unlink()
+                        removed += 1
+                except FileNotFoundError:
+                    continue
+            return removed
+
+        return await asyncio.to_thread(_sweep)
+
+    async def close(self) -> None:
+        return None

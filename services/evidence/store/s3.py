@@ -1,0 +1,234 @@
+"""`S3Store`: the production backend, any S3-protocol server (MinIO) through the `minio` client.
+
+The `minio` client is synchronous, so every call runs in this store's own worker threads, never
+on the event loop. An upload is cut into fixed-size parts; at most `max_inflight_parts` parts are
+being sent at once and the next part is only accepted from the producer when a slot frees, so one
+upload holds at most `(max_inflight_parts + 1) * part_size` bytes and backpressure reaches the
+client. Objects no larger than one part go up in a single PUT. A failed or cancelled multipart
+upload is aborted; one that could not be aborted (process killed) is removed by `sweep`.
+
+Object lock (WORM): with `object_lock=True` every request that stores bytes carries Content-MD5
+(S3, and moto, refuse lock-governed uploads without a checksum header), and `put(retain=True)`
+sets the configured retention on the object. Key records are never retained; do not give the
+bucket a *default* retention, or shredding (deleting every version of a key record) is refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import hashlib
+from collections.abc import AsyncIterable, AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from minio import Minio
+from minio.datatypes import Part
+from minio.error import MinioException, S3Error
+from minio.helpers import DictType
+from urllib3.exceptions import HTTPError
+
+from services.evidence.errors import (
+    ObjectExistsError,
+    ObjectNotFoundError,
+    StoreError,
+)
+from services.evidence.store.base import ObjectInfo, validate_key
+
+MIN_PART_SIZE = 5 * 1024 * 1024
+READ_CHUNK = 1 << 18
+T = TypeVar("T")
+_NOT_FOUND = {"NoSuchKey", "NoSuchObject", "ResourceNotFound", "NoSuchVersion"}
+
+
+def _md5(data: bytes) -> str:
+    return base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode()
+
+
+def _translate(exc: Exception) -> StoreError:
+    if isinstance(exc, S3Error):
+        if exc.code in _NOT_FOUND:
+            return ObjectNotFoundError("no such object")
+        if exc.code == "PreconditionFailed":
+            return ObjectExistsError("object already exists")
+        return StoreError(f"object store refused the request ({exc.code})")
+    return StoreError("object store unreachable")
+
+
+class S3Store:
+    def __init__(self, client: Minio, bucket: str, *, part_size: int = 8 * 1024 * 1024,
+                 max_inflight_parts: int = 2, workers: int = 8, object_lock: bool = False,
+                 retention: timedelta | None = None, retention_mode: str = "GOVERNANCE") -> None:
+        if part_size < MIN_PART_SIZE:
+            raise ValueError("S3 parts must be at least 5 MiB")
+        self._client = client
+        self._bucket = bucket
+        self._part_size = part_size
+        self._max_inflight = max(1, max_inflight_parts)
+        self._lock = object_lock
+        self._retention = retention
+        self._retention_mode = retention_mode
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="s3store")
+        # Uploads this store is running: never swept, whatever time the server says they began
+        # (moto reports a fixed 2010 initiation time for every multipart upload).
+        self._active: set[str] = set()
+
+    async def _run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._pool, lambda: func(*args, **kwargs))
+        except (MinioException, HTTPError, OSError) as exc:
+            raise _translate(exc) from exc
+
+    def _write_headers(self, retain: bool) -> dict[str, str]:
+        headers = {"Content-Type": "application/octet-stream"}
+        if retain and self._retention is not None:
+            until = datetime.now(UTC) + self._retention
+            headers["x-amz-object-lock-mode"] = self._retention_mode
+            headers["x-amz-object-lock-retain-until-date"] = until.strftime(
+                "%Y-%m-%dT%H:%M:%S.000Z")
+        return headers
+
+    def _put_single(self, key: str, data: bytes, headers: dict[str, str]) -> None:
+        # Always send Content-MD5: cheap on small objects and required by object-locked buckets.
+        self._client._put_object(self._bucket, key, data, {**headers, "Content-MD5": _md5(data)})
+
+    def _upload_part(self, key: str, upload_id: str, number: int, data: bytes) -> Part:
+        headers: DictType | None = {"Content-MD5": _md5(data)} if self._lock else None
+        etag = self._client._upload_part(self._bucket, key, data, headers, upload_id, number)
+        return Part(number, etag)
+
+    async def put(self, key: str, chunks: AsyncIterable[bytes], *, if_absent: bool = False,
+                  retain: bool = False) -> ObjectInfo:
+        validate_key(key)
+        headers = self._write_headers(retain)
+        size = self._part_size
+        buf = bytearray()
+        upload_id: str | None = None
+        inflight: list[asyncio.Future[Part]] = []
+        parts: list[Part] = []
+
+        async def send(data: bytes) -> None:
+            while len(inflight) >= self._max_inflight:
+                parts.append(await inflight.pop(0))
+            number = len(parts) + len(inflight) + 1
+            assert upload_id is not None
+            inflight.append(asyncio.ensure_future(
+                self._run(self._upload_part, key, upload_id, number, data)))
+
+        try:
+            async for chunk in chunks:
+                buf += chunk
+                while len(buf) > size:
+                    if if_absent:
+                        raise ValueError("create-if-absent is for single-part objects")
+                    if upload_id is None:
+                        upload_id = await self._run(self._client._create_multipart_upload,
+                                                    self._bucket, key, dict(headers))
+                        self._active.add(upload_id)
+                    data = bytes(buf[:size])
+                    del buf[:size]
+                    await send(data)
+            if upload_id is None:
+                if if_absent:
+                    headers["If-None-Match"] = "*"
+                await self._run(self._put_single, key, bytes(buf), headers)
+            else:
+                await send(bytes(buf))
+                while inflight:
+                    parts.append(await inflight.pop(0))
+                await self._run(self._client._complete_multipart_upload, self._bucket, key,
+                                upload_id, sorted(parts, key=lambda p: p.part_number))
+        except BaseException:
+            await asyncio.shield(self._abort(upload_id, key, inflight))
+            raise
+        finally:
+            self._active.discard(upload_id or "")
+        return await self.stat(key)
+
+    async def _abort(self, upload_id: str | None, key: str,
+                     inflight: list[asyncio.Future[Part]]) -> None:
+        if inflight:
+            await asyncio.wait(inflight)
+            for future in inflight:
+                if not future.cancelled():
+                    future.exception()  # retrieved, so asyncio does not warn
+        if upload_id is not None:
+            with contextlib.suppress(StoreError):  # otherwise left for the sweeper
+                await self._run(self._client._abort_multipart_upload, self._bucket, key, upload_id)
+
+    async def get(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+        validate_key(key)
+        if end is not None and end <= start:
+            return  # minio reads length 0 as "to the end"
+        length = 0 if end is None else end - start
+        try:
+            response = await self._run(self._client.get_object, self._bucket, key,
+                                       offset=start, length=length)
+        except StoreError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, S3Error) and cause.code == "InvalidRange":
+                return
+            raise
+        try:
+            while True:
+                chunk = await self._run(response.read, READ_CHUNK)
+                if not chunk:
+                    break
+                yield chunk
+        finally:
+            response.close()
+            response.release_conn()
+
+    async def read(self, key: str) -> bytes:
+        return b"".join([chunk async for chunk in self.get(key)])
+
+    def _delete_all_versions(self, key: str) -> None:
+        versions = [obj.version_id for obj in self._client.list_objects(
+            self._bucket, prefix=key, include_version=True) if obj.object_name == key]
+        for version in versions:
+            self._client.remove_object(self._bucket, key, version_id=version)
+        if not versions:
+            self._client.remove_object(self._bucket, key)
+
+    async def delete(self, key: str) -> None:
+        validate_key(key)
+        try:
+            await self._run(self._delete_all_versions, key)
+        except ObjectNotFoundError:
+            return
+
+    async def stat(self, key: str) -> ObjectInfo:
+        validate_key(key)
+        info = await self._run(self._client.stat_object, self._bucket, key)
+        return ObjectInfo(key=key, size=int(info.size or 0),
+                          modified=info.last_modified or datetime.now(UTC))
+
+    async def list(self, prefix: str) -> list[ObjectInfo]:
+        def _list() -> list[ObjectInfo]:
+            return [ObjectInfo(o.object_name or "", int(o.size or 0),
+                               o.last_modified or datetime.now(UTC))
+                    for o in self._client.list_objects(self._bucket, prefix=prefix,
+                                                       recursive=True)]
+
+        return sorted(await self._run(_list), key=lambda info: info.key)
+
+    async def sweep(self, older_than: datetime) -> int:
+        def _sweep() -> int:
+            removed = 0
+            result = self._client._list_multipart_uploads(self._bucket)
+            for upload in result.uploads:
+                started = upload.initiated_time
+                if (started is not None and started < older_than and upload.upload_id
+                        and upload.upload_id not in self._active):
+                    self._client._abort_multipart_upload(self._bucket, upload.object_name,
+                                                         upload.upload_id)
+                    removed += 1
+            return removed
+
+        return await self._run(_sweep)
+
+    async def close(self) -> None:
+        self._pool.shutdown(wait=True)

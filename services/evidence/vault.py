@@ -1,0 +1,274 @@
+"""The evidence core: store + key hierarchy + segment format, no network (DESIGN §6).
+
+Object layout in the store:
+    keys/<hearing>                              hearing key record (wrapped by the master key)
+    docs/<hearing>/<document>/<version>.content ciphertext (format.py), put with retention
+    docs/<hearing>/<document>/<version>.manifest the commit point: written last, create-if-absent
+
+Upload lifecycle (the rules):
+    1. the body is encrypted as it arrives and streamed into `.content`;
+    2. more bytes than declared, or fewer at the end, abort the put: nothing is visible;
+    3. only when the content is committed is the manifest written; a document version exists
+       iff its manifest exists, so a crash anywhere before leaves at most an orphan `.content`,
+       which `sweep` removes once older than the cut-off.
+
+Access decisions are not made here (see access.py); the vault still refuses a narrowing release.
+Compartment checks, audit events and limits on who asks are the service's job.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import AsyncIterable, AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import msgspec
+
+from proto.evidence import Manifest, decode_manifest, encode
+from services.evidence import keys as k
+from services.evidence.access import Compartment, check_widening
+from services.evidence.errors import (
+    ConflictError,
+    DocumentNotFoundError,
+    IntegrityError,
+    InvalidRangeError,
+    ObjectNotFoundError,
+    SizeMismatchError,
+    StoreError,
+    TooLargeError,
+    TooManyDocumentsError,
+    UploadError,
+)
+from services.evidence.format import HEADER_LEN, SEGMENT_SIZE, SegmentCipher, ciphertext_size
+from services.evidence.format import plan_range as _plan_range
+from services.evidence.hearing_keys import HearingKeys
+from services.evidence.names import escape_original, sanitize_filename
+from services.evidence.store.base import ObjectStore, one_chunk
+from services.evidence.stream import Encryptor, RangeDecryptor
+from services.evidence.sweeper import sweep_store
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_document_size: int = 2 * 1024**3
+    max_documents_per_hearing: int = 1000
+    segment_size: int = SEGMENT_SIZE
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def _doc_prefix(hearing: str, document: str | None = None) -> str:
+    return f"docs/{hearing}/" if document is None else f"docs/{hearing}/{document}/"
+
+
+class Vault:
+    def __init__(self, store: ObjectStore, keys: k.KeyProvider, *, limits: Limits | None = None,
+                 clock: Callable[[], int] = now_ms) -> None:
+        self.store = store
+        self.keys = keys
+        self.limits = limits or Limits()
+        self._clock = clock
+        self.hearing_keys = HearingKeys(store, keys, clock)
+
+    @staticmethod
+    def _document_id(hearing_key: bytes, owner: str, filename: str) -> str:
+        """Stable per (owner, name) so a re-upload is a new version, yet unguessable without
+        the hearing key: a document id never lets anyone test guesses of a confidential name."""
+        mac = hmac.new(hearing_key, b"parley/document-id/v1\x00" + owner.encode() + b"\x00"
+                       + filename.encode(), hashlib.sha256).digest()
+        return base64.b32encode(mac[:20]).decode().lower()
+
+    # -- manifests ----------------------------------------------------------------------------
+
+    async def _manifests(self, prefix: str) -> list[Manifest]:
+        found = []
+        for info in await self.store.list(prefix):
+            if info.key.endswith(".manifest"):
+                try:
+                    found.append(decode_manifest(await self.store.read(info.key)))
+                except ObjectNotFoundError:
+                    continue  # deleted while listing
+                except msgspec.DecodeError as exc:
+                    raise IntegrityError("manifest is malformed") from exc
+        return found
+
+    async def versions(self, hearing: str, document: str) -> list[Manifest]:
+        """Every version of a document, oldest first (version ids sort by time)."""
+        return sorted(await self._manifests(_doc_prefix(hearing, document)),
+                      key=lambda m: m.version)
+
+    async def list(self, hearing: str) -> list[Manifest]:
+        """The latest version of every document of the hearing, by name."""
+        latest: dict[str, Manifest] = {}
+        for manifest in await self._manifests(_doc_prefix(hearing)):
+            have = latest.get(manifest.document)
+            if have is None or manifest.version > have.version:
+                latest[manifest.document] = manifest
+        return sorted(latest.values(), key=lambda m: (m.filename, m.document))
+
+    async def manifest(self, hearing: str, document: str, version: str | None = None) -> Manifest:
+        versions = await self.versions(hearing, document)
+        for manifest in reversed(versions):
+            if version is None or manifest.version == version:
+                return manifest
+        raise DocumentNotFoundError("no such document")
+
+    # -- upload -------------------------------------------------------------------------------
+
+    def check_size(self, declared_size: int) -> None:
+        if declared_size < 0:
+            raise SizeMismatchError("declared size is negative")
+        if declared_size > self.limits.max_document_size:
+            raise TooLargeError("document exceeds the maximum size")
+
+    async def upload(self, hearing: str, compartment: str, filename: str, declared_size: int,
+                     chunks: AsyncIterable[bytes], *, owner: str, uploaded_by: str,
+                     content_type: str = "application/octet-stream") -> Manifest:
+        """Encrypt and store a document version; return its manifest once committed."""
+        self.check_size(declared_size)
+        place = Compartment.parse(compartment)
+        if (place.side is not None and owner != f"side:{place.side}") or (
+                place.kind == "mediator" and owner != "mediator"):
+            raise UploadError("a side or mediator compartment is owned by that side or mediator")
+        name = sanitize_filename(filename)
+        record, hearing_key = await self.hearing_keys.get(hearing, create=True)
+        document = self._document_id(hearing_key, owner, name)
+        existing = await self.versions(hearing, document)
+        if existing and existing[-1].compartment != compartment:
+            raise ConflictError("a document of that name exists in another compartment")
+        hearing_docs = [i for i in await self.store.list(_doc_prefix(hearing))
+                        if i.key.endswith(".manifest")]
+        if len(hearing_docs) >= self.limits.max_documents_per_hearing:
+            raise TooManyDocumentsError("the hearing has reached its document limit")
+
+        version = f"{self._clock():012x}{secrets.token_hex(6)}"
+        data_key, key_id = k.new_key(), k.new_key_id()
+        encryptor = Encryptor(data_key, key_id, segment_size=self.limits.segment_size)
+        digest = hashlib.sha256()
+
+        async def sealed() -> AsyncIterator[bytes]:
+            received = 0
+            async for chunk in chunks:
+                received += len(chunk)
+                if received > declared_size:
+                    raise SizeMismatchError("body is longer than the declared size")
+                digest.update(chunk)
+                out = encryptor.update(chunk)
+                if out:
+                    yield out
+            if received != declared_size:
+                raise SizeMismatchError("body is shorter than the declared size")
+            yield encryptor.finalize()
+
+        prefix = _doc_prefix(hearing, document)
+        content_key = f"{prefix}{version}.content"
+        info = await self.store.put(content_key, sealed(), retain=True)
+        expected = ciphertext_size(declared_size, self.limits.segment_size)
+        manifest = Manifest(
+            hearing=hearing, document=document, version=version, filename=name,
+            original_filename=escape_original(filename), content_type=content_type[:200],
+            compartment=compartment, owner=owner, uploaded_by=uploaded_by, size=declared_size,
+            sha256=digest.hexdigest(), created_ms=self._clock(), ciphertext_size=expected,
+            segment_size=self.limits.segment_size, key_id=key_id.hex(),
+            hearing_key_id=record.key_id,
+            wrapped_data_key=k.wrap_data_key(hearing_key, data_key, hearing=hearing,
+                                             document=document, version=version, key_id=key_id))
+        try:
+            if info.size != expected:
+                raise StoreError("stored content has an unexpected size")
+            await self.store.put(f"{prefix}{version}.manifest", one_chunk(encode(manifest)),
+                                 if_absent=True)
+        except BaseException:
+            with contextlib.suppress(StoreError):  # else an orphan, which `sweep` removes
+                await self.store.delete(content_key)
+            raise
+        return manifest
+
+    # -- download -----------------------------------------------------------------------------
+
+    async def open_range(self, manifest: Manifest, start: int = 0,
+                         end: int | None = None) -> AsyncIterator[bytes]:
+        """Yield plaintext [start, end) of one version, decrypting only the segments it covers.
+
+        Every yielded byte has been authenticated. A whole-document read also checks the
+        plaintext SHA-256 against the manifest before its last bytes are yielded. Any failure
+        raises IntegrityError (or HearingShreddedError) and the stream stops.
+        """
+        end = manifest.size if end is None else end
+        if not 0 <= start <= end <= manifest.size:
+            raise InvalidRangeError("range outside the document")
+        record, hearing_key = await self.hearing_keys.get(manifest.hearing, create=False)
+        if record.key_id != manifest.hearing_key_id:
+            raise IntegrityError("manifest belongs to another hearing key")
+        key_id = bytes.fromhex(manifest.key_id)
+        data_key = k.unwrap_data_key(hearing_key, manifest.wrapped_data_key,
+                                     hearing=manifest.hearing, document=manifest.document,
+                                     version=manifest.version, key_id=key_id)
+        plan = _plan_range(manifest.size, start, end, manifest.segment_size)
+        content_key = f"{_doc_prefix(manifest.hearing, manifest.document)}{manifest.version}.content"
+        whole = start == 0 and end == manifest.size
+        if whole and (await self.store.stat(content_key)).size != manifest.ciphertext_size:
+            raise IntegrityError("stored content has the wrong length")
+        header = b"".join([c async for c in self.store.get(content_key, 0, HEADER_LEN)])
+        cipher = SegmentCipher.open_header(data_key, header, key_id)
+        decryptor = RangeDecryptor(cipher, plan, manifest.size)
+        digest = hashlib.sha256() if whole else None
+        held = b""
+        async for chunk in self.store.get(content_key, plan.ct_start, plan.ct_end):
+            out = decryptor.update(chunk)
+            if not out:
+                continue
+            if digest is not None:
+                digest.update(out)
+            if held:
+                yield held
+            held = out
+        decryptor.finalize()
+        if digest is not None and not hmac.compare_digest(digest.hexdigest(), manifest.sha256):
+            raise IntegrityError("plaintext digest does not match the manifest")
+        if held:
+            yield held
+
+    # -- release, shredding, rotation, sweeping ---------------------------------------------
+
+    async def release(self, hearing: str, document: str, to: str, *, by: str) -> Manifest:
+        """Widen every version of a document to `to` (never narrows). Returns the latest."""
+        versions = await self.versions(hearing, document)
+        if not versions:
+            raise DocumentNotFoundError("no such document")
+        check_widening(Compartment.parse(versions[-1].compartment), Compartment.parse(to))
+        when = self._clock()
+        updated = []
+        for manifest in versions:
+            new = msgspec.structs.replace(manifest, compartment=to, released_ms=when,
+                                          released_by=by)
+            key = f"{_doc_prefix(hearing, document)}{manifest.version}.manifest"
+            await self.store.put(key, one_chunk(encode(new)))
+            updated.append(new)
+        return updated[-1]
+
+    async def shred_hearing(self, hearing: str) -> int:
+        """Crypto-shred a hearing (see `HearingKeys.shred`); returns versions made unreadable."""
+        await self.hearing_keys.shred(hearing)
+        count = 0
+        for info in await self.store.list(_doc_prefix(hearing)):
+            count += info.key.endswith(".manifest")
+            with contextlib.suppress(StoreError):  # retained (WORM) content stays, unreadable
+                await self.store.delete(info.key)
+        return count
+
+    async def rotate_master(self) -> int:
+        """Re-wrap every hearing key under a new master key; content is not touched."""
+        return await self.hearing_keys.rotate_master()
+
+    async def sweep(self, older_than: timedelta) -> int:
+        """Remove staged leftovers and orphan content older than `older_than` (sweeper.py)."""
+        return await sweep_store(self.store, datetime.now(UTC) - older_than)

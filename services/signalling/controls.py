@@ -1,0 +1,280 @@
+"""Room controls (mediator) and in-room actions (everyone): pure handlers.
+
+Each handler takes the context and its command and returns the new hearing (not yet settled:
+membership.settle adds epochs and arrivals) plus the effects peculiar to it (audits, notices,
+chat). Decisions worth knowing:
+
+* Closing a caucus moves its members to plenary: they were admitted, plenary is the common room,
+  and sending them to the lobby would look like an expulsion.
+* Recall moves everyone in a caucus to plenary; people in the lobby stay there.
+* A caucus created for a side admits only that side's members, the mediator and observers the
+  mediator moves there; a caucus without a side admits whoever the mediator moves in.
+* A locked hearing admits nobody new: a participant never admitted before cannot leave the lobby
+  (the mediator unlocks first); people already admitted once can still be moved.
+* The mediator never goes to the lobby, and never knocks.
+* Chat is relayed to the live members of the sender's room and never stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+
+from proto.common import Role
+from proto.signalling import RoomCreated
+from proto.ws import (
+    Admit,
+    Broadcast,
+    CaucusClose,
+    CaucusCreate,
+    CaucusTimer,
+    ChatMessage,
+    Deny,
+    Hand,
+    Knock,
+    KnockDismiss,
+    Lock,
+    Move,
+    Mute,
+    Notice,
+    NoticeKind,
+    PeerConnState,
+    PeerStateReport,
+    Recall,
+    RoomKind,
+    Shuttle,
+)
+from proto.ws import ChatSend as Chat
+
+from .access import Ctx, actor, is_open, mediator, not_closed
+from .effects import Audit, CloseSessions, Deliver, Effect, Reply
+from .errors import Conflict, Forbidden, Invalid
+from .model import (
+    LOBBY,
+    PLENARY,
+    Hearing,
+    KnockEntry,
+    ParticipantStatus,
+    Room,
+    get_participant,
+    get_room,
+    is_live,
+    members,
+    put_participant,
+    put_room,
+    set_status,
+)
+
+Result = tuple[Hearing, list[Effect]]
+
+
+def place(h: Hearing, pid: str, room_id: str) -> Hearing:
+    """Put an active participant in a room, enforcing the room rules; the core of every move."""
+    p = get_participant(h, pid)
+    if p.status is not ParticipantStatus.ACTIVE:
+        raise Conflict("participant is not active")
+    room = get_room(h, room_id)
+    if p.room == room_id:
+        return h
+    if room.kind is RoomKind.LOBBY:
+        not_closed(h)
+        if p.role is Role.MEDIATOR:
+            raise Conflict("the mediator does not wait in the lobby")
+        return put_participant(h, msgspec.structs.replace(p, room=LOBBY, hand=False))
+    is_open(h)
+    if h.locked and not p.admitted_once:
+        raise Conflict("the hearing is locked: nobody new is admitted")
+    if (room.kind is RoomKind.CAUCUS and room.side is not None
+            and p.role not in (Role.MEDIATOR, Role.OBSERVER) and p.side != room.side):
+        raise Conflict("this caucus is for another side")
+    return put_participant(h, msgspec.structs.replace(p, room=room_id, admitted_once=True,
+                                                      hand=False))
+
+
+def _move_audit(ctx: Ctx, pid: str, to: str, action: str = "room.move") -> Audit:
+    frm = ctx.h.participants[pid].room
+    return Audit(action, "participant", pid, details={"from": frm, "to": to})
+
+
+def admit(ctx: Ctx, cmd: Admit) -> Result:
+    mediator(ctx.h, ctx.principal)
+    p = get_participant(ctx.h, cmd.participant)
+    if p.status is not ParticipantStatus.ACTIVE or p.room != LOBBY:
+        raise Conflict("participant is not waiting in the lobby")
+    if get_room(ctx.h, cmd.room).kind is RoomKind.LOBBY:
+        raise Invalid("admit to plenary or a caucus")
+    h = place(ctx.h, p.id, cmd.room)
+    return h, [_move_audit(ctx, p.id, cmd.room, "participant.admit")]
+
+
+def deny(ctx: Ctx, cmd: Deny) -> Result:
+    mediator(ctx.h, ctx.principal)
+    p = get_participant(ctx.h, cmd.participant)
+    if p.status is not ParticipantStatus.ACTIVE or p.room != LOBBY:
+        raise Conflict("participant is not waiting in the lobby")
+    p = msgspec.structs.replace(set_status(p, ParticipantStatus.DENIED), room=None)
+    return put_participant(ctx.h, p), [
+        Audit("participant.deny", "participant", p.id),
+        Deliver(p.id, Notice(kind=NoticeKind.DENIED, text="The mediator did not admit you.")),
+        CloseSessions(p.id, "denied"),
+    ]
+
+
+def move(ctx: Ctx, cmd: Move) -> Result:
+    mediator(ctx.h, ctx.principal)
+    p = get_participant(ctx.h, cmd.participant)
+    if p.room == cmd.room:
+        return ctx.h, []
+    return place(ctx.h, p.id, cmd.room), [_move_audit(ctx, p.id, cmd.room)]
+
+
+def shuttle(ctx: Ctx, cmd: Shuttle) -> Result:
+    me = mediator(ctx.h, ctx.principal)
+    if me.room == cmd.room:
+        return ctx.h, []
+    return place(ctx.h, me.id, cmd.room), [_move_audit(ctx, me.id, cmd.room, "room.shuttle")]
+
+
+def caucus_create(ctx: Ctx, cmd: CaucusCreate) -> Result:
+    mediator(ctx.h, ctx.principal)
+    not_closed(ctx.h)
+    if sum(r.kind is RoomKind.CAUCUS for r in ctx.h.rooms.values()) >= \
+            ctx.env.policy.max_caucuses:
+        raise Conflict("too many caucuses")
+    if cmd.side is not None and cmd.side not in ctx.h.sides:
+        raise Invalid("no such side")
+    rid = ctx.env.new_id()
+    room = Room(id=rid, kind=RoomKind.CAUCUS, name=cmd.name, side=cmd.side)
+    details: dict[str, str | int | float | bool | None] = {"side": cmd.side}
+    return put_room(ctx.h, room), [Audit("room.caucus_create", "room", rid, details=details),
+                                   Reply(RoomCreated(room=rid))]
+
+
+def caucus_close(ctx: Ctx, cmd: CaucusClose) -> Result:
+    mediator(ctx.h, ctx.principal)
+    not_closed(ctx.h)
+    if get_room(ctx.h, cmd.room).kind is not RoomKind.CAUCUS:
+        raise Invalid("only a caucus can be closed")
+    h = ctx.h
+    for p in members(h, cmd.room):
+        h = place(h, p.id, PLENARY)
+    rooms = {rid: r for rid, r in h.rooms.items() if rid != cmd.room}
+    return msgspec.structs.replace(h, rooms=rooms), [
+        Audit("room.caucus_close", "room", cmd.room)]
+
+
+def caucus_timer(ctx: Ctx, cmd: CaucusTimer) -> Result:
+    mediator(ctx.h, ctx.principal)
+    not_closed(ctx.h)
+    room = get_room(ctx.h, cmd.room)
+    if room.kind is not RoomKind.CAUCUS:
+        raise Invalid("timers are for caucuses")
+    deadline = ctx.now + cmd.seconds * 1000 if cmd.seconds else None
+    return put_room(ctx.h, msgspec.structs.replace(room, deadline=deadline)), [
+        Audit("room.timer", "room", room.id, details={"seconds": cmd.seconds})]
+
+
+def broadcast(ctx: Ctx, cmd: Broadcast) -> Result:
+    """A notice to every room (plenary and caucuses); the lobby only ever sees its own state."""
+    mediator(ctx.h, ctx.principal)
+    is_open(ctx.h)
+    out: list[Effect] = [Audit("room.broadcast", "hearing", ctx.h.id,
+                               details={"length": len(cmd.text)})]
+    out.extend(Deliver(p.id, Notice(kind=NoticeKind.BROADCAST, text=cmd.text))
+               for p in ctx.h.participants.values()
+               if is_live(ctx.h, p) and p.room not in (None, LOBBY))
+    return ctx.h, out
+
+
+def recall(ctx: Ctx, cmd: Recall) -> Result:
+    mediator(ctx.h, ctx.principal)
+    is_open(ctx.h)
+    h = ctx.h
+    for p in list(h.participants.values()):
+        room = h.rooms.get(p.room) if p.room is not None else None
+        if p.status is ParticipantStatus.ACTIVE and room is not None \
+                and room.kind is RoomKind.CAUCUS:
+            h = place(h, p.id, PLENARY)
+    return h, [Audit("room.recall", "hearing", h.id)]
+
+
+def lock(ctx: Ctx, cmd: Lock) -> Result:
+    mediator(ctx.h, ctx.principal)
+    not_closed(ctx.h)
+    action = "hearing.lock" if cmd.locked else "hearing.unlock"
+    return msgspec.structs.replace(ctx.h, locked=cmd.locked), [
+        Audit(action, "hearing", ctx.h.id)]
+
+
+def knock(ctx: Ctx, cmd: Knock) -> Result:
+    me = actor(ctx.h, ctx.principal)
+    not_closed(ctx.h)
+    if me.role is Role.MEDIATOR:
+        raise Invalid("the mediator does not knock")
+    present = any(k.participant == me.id for k in ctx.h.knocks)
+    if cmd.on == present:
+        return ctx.h, []
+    if cmd.on:
+        if len(ctx.h.knocks) >= ctx.env.policy.max_knocks:
+            raise Conflict("knock queue full")
+        knocks = (*ctx.h.knocks, KnockEntry(participant=me.id, at=ctx.now))
+    else:
+        knocks = tuple(k for k in ctx.h.knocks if k.participant != me.id)
+    return msgspec.structs.replace(ctx.h, knocks=knocks), [
+        Audit("room.knock", "participant", me.id, details={"on": cmd.on, "room": me.room})]
+
+
+def knock_dismiss(ctx: Ctx, cmd: KnockDismiss) -> Result:
+    mediator(ctx.h, ctx.principal)
+    knocks = tuple(k for k in ctx.h.knocks if k.participant != cmd.participant)
+    return msgspec.structs.replace(ctx.h, knocks=knocks), [
+        Audit("room.knock_dismiss", "participant", cmd.participant)]
+
+
+def hand(ctx: Ctx, cmd: Hand) -> Result:
+    me = actor(ctx.h, ctx.principal)
+    return put_participant(ctx.h, msgspec.structs.replace(me, hand=cmd.raised)), []
+
+
+def mute(ctx: Ctx, cmd: Mute) -> Result:
+    me = actor(ctx.h, ctx.principal)
+    return put_participant(ctx.h, msgspec.structs.replace(me, muted=cmd.muted)), []
+
+
+def chat(ctx: Ctx, cmd: Chat) -> Result:
+    me = actor(ctx.h, ctx.principal)
+    if not is_live(ctx.h, me) or me.room in (None, LOBBY):
+        raise Forbidden("chat is for people in a room")
+    assert me.room is not None
+    msg = ChatMessage(room=me.room, sender=me.id, name=me.name, text=cmd.text, at=ctx.now)
+    return ctx.h, [Deliver(p.id, msg) for p in members(ctx.h, me.room, live_only=True)]
+
+
+def peer_state(ctx: Ctx, cmd: PeerStateReport) -> Result:
+    """Record a client's report; every report is audited ("who could hear whom, when")."""
+    me = actor(ctx.h, ctx.principal)
+    peer = get_participant(ctx.h, cmd.peer)
+    same = me.room is not None and me.room != LOBBY and peer.room == me.room \
+        and peer.id != me.id
+    room = ctx.h.rooms.get(me.room) if me.room is not None else None
+    audit = Audit("room.peer_state", "participant", me.id, details={
+        "peer": peer.id, "state": cmd.state.value, "room": me.room,
+        "epoch": room.epoch if room else 0, "same_room": same})
+    if not same:
+        return ctx.h, [audit]
+    links = dict(me.links)
+    if cmd.state in (PeerConnState.CLOSED, PeerConnState.FAILED):
+        links.pop(peer.id, None)
+    else:
+        links[peer.id] = cmd.state
+    return put_participant(ctx.h, msgspec.structs.replace(me, links=links)), [audit]
+
+
+HANDLERS: dict[type, Callable[[Ctx, Any], Result]] = {
+    Admit: admit, Deny: deny, Move: move, Shuttle: shuttle, CaucusCreate: caucus_create,
+    CaucusClose: caucus_close, CaucusTimer: caucus_timer, Broadcast: broadcast, Recall: recall,
+    Lock: lock, Knock: knock, KnockDismiss: knock_dismiss, Hand: hand, Mute: mute, Chat: chat,
+    PeerStateReport: peer_state,
+}

@@ -1,0 +1,155 @@
+"""Membership changes and their consequences, derived from a before/after pair of hearings.
+
+Handlers only say where people are (room, status, connections). `settle()` then applies the
+rules every change shares, and `presence()` turns the difference into deliveries:
+
+* epochs: a room's epoch is bumped when its set of live members changed;
+* arrivals: whoever became live in a room (moved in, admitted, reconnected) gets the next
+  arrival number, so it is the later arrival, hence the offerer, towards everyone already there;
+* knocks of people who changed room or left the hearing are cleared; reported peer links to
+  people no longer in the same room are forgotten;
+* peer plans: each reachable participant whose peers, room, liveness or room epoch changed gets
+  `drop` (peers before minus after), `connect` (after minus before, offerer = later arrival) and `keep`;
+* ordering (DESIGN §5): plans for people now in a caucus go first, those with drops first among
+  them, so the clients whose words are confidential close their connections before anyone else
+  is told anything; then the others; then presence (`room`), then the mediator's board and knocks.
+* presence: a room view goes only to that room's live members; the lobby has no room view; the
+  board and the knock queue go only to the mediator.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from proto.ws import (
+    BoardUpdate,
+    KnocksUpdate,
+    PeerLink,
+    PeerPlan,
+    RoomKind,
+    RoomUpdate,
+    YouUpdate,
+)
+
+from .effects import Deliver, Effect
+from .model import LOBBY, Hearing, ParticipantStatus, is_live, members, peers
+from .view import board, knocks, room_view, self_view
+
+
+def _live_room(h: Hearing, pid: str) -> str | None:
+    p = h.participants.get(pid)
+    return p.room if p is not None and is_live(h, p) else None
+
+
+def fresh_clients(before: Hearing, after: Hearing) -> frozenset[str]:
+    """Live participants that opened a new connection: a new client, which holds no peers.
+
+    One client per participant: a new socket (a reload, or a reconnect the server noticed
+    before the old socket's close) is a fresh client, so everyone renegotiates with it.
+    """
+    out = set()
+    for pid, p in after.participants.items():
+        pb = before.participants.get(pid)
+        if is_live(after, p) and pb is not None and set(p.conns) - set(pb.conns):
+            out.add(pid)
+    return frozenset(out)
+
+
+def settle(before: Hearing, after: Hearing) -> Hearing:
+    """Apply the shared rules (arrivals, epochs, knocks, links) to a handler's result."""
+    counter = after.counter
+    parts = dict(after.participants)
+    fresh = fresh_clients(before, after)
+    for pid, p in after.participants.items():
+        room_now = _live_room(after, pid)
+        if room_now is not None and (room_now != _live_room(before, pid) or pid in fresh):
+            counter += 1
+            p = msgspec.structs.replace(p, arrived=counter)
+        if p.links:
+            kept = {peer: s for peer, s in p.links.items()
+                    if peer in parts and parts[peer].room == p.room and p.room != LOBBY}
+            if kept != p.links:
+                p = msgspec.structs.replace(p, links=kept)
+        parts[pid] = p
+    rooms = dict(after.rooms)
+    for rid, r in after.rooms.items():
+        live_before = {p.id for p in members(before, rid, live_only=True)} \
+            if rid in before.rooms else set()
+        live_after = {p.id for p in members(after, rid, live_only=True)}
+        if live_before != live_after or live_after & fresh:
+            rooms[rid] = msgspec.structs.replace(r, epoch=r.epoch + 1)
+    kept_knocks = tuple(
+        k for k in after.knocks
+        if k.participant in parts and parts[k.participant].status is ParticipantStatus.ACTIVE
+        and k.participant in before.participants
+        and parts[k.participant].room == before.participants[k.participant].room
+    )
+    return msgspec.structs.replace(after, participants=parts, rooms=rooms, counter=counter,
+                                   knocks=kept_knocks)
+
+
+def _plan(before: Hearing, after: Hearing, pid: str, fresh: frozenset[str]) -> PeerPlan | None:
+    pa = after.participants[pid]
+    pb = before.participants.get(pid)
+    pre, post = peers(before, pid), peers(after, pid)
+    if pid in fresh:
+        pre = frozenset()  # a new client holds no connections
+    renew = (pre & post & fresh)  # peers with a new client: drop the old, connect the new
+    room_a = pa.room if is_live(after, pa) else None
+    room_b = pb.room if pb is not None and is_live(before, pb) else None
+    r_a = after.rooms.get(room_a) if room_a is not None else None
+    epoch_a = r_a.epoch if r_a is not None and r_a.kind is not RoomKind.LOBBY else 0
+    r_b = before.rooms.get(room_a) if room_a is not None else None
+    epoch_b = r_b.epoch if r_b is not None and r_b.kind is not RoomKind.LOBBY else 0
+    if pre == post and room_a == room_b and epoch_a == epoch_b and pid not in fresh:
+        return None
+    me = pa.arrived
+
+    def link(q: str) -> PeerLink:
+        return PeerLink(peer=q, offerer=me > after.participants[q].arrived)
+
+    return PeerPlan(room=room_a, epoch=epoch_a, drop=sorted((pre - post) | renew),
+                    connect=[link(q) for q in sorted((post - pre) | renew)],
+                    keep=[link(q) for q in sorted((pre & post) - renew)])
+
+
+def presence(before: Hearing, after: Hearing) -> list[Effect]:
+    """Every delivery that follows from the change `before` → `after` (already settled)."""
+    reachable = [pid for pid, p in after.participants.items() if p.conns]
+    fresh = fresh_clients(before, after)
+    groups: list[tuple[tuple[int, int], list[Effect]]] = []
+    tail: list[Effect] = []
+    for pid in reachable:
+        pa, pb = after.participants[pid], before.participants.get(pid)
+        you: list[Effect] = []
+        if pb is None or self_view(before, pb) != self_view(after, pa):
+            you.append(Deliver(pid, YouUpdate(you=self_view(after, pa))))
+        plan = _plan(before, after, pid, fresh)
+        if plan is None:
+            tail.extend(you)
+            continue
+        room = after.rooms.get(plan.room) if plan.room is not None else None
+        in_caucus = room is not None and room.kind is RoomKind.CAUCUS
+        groups.append(((0 if in_caucus else 1, 0 if plan.drop else 1),
+                       [*you, Deliver(pid, plan)]))
+    out: list[Effect] = []
+    for _key, effects in sorted(groups, key=lambda g: g[0]):  # stable: roster order within
+        out.extend(effects)
+    out.extend(tail)
+    for rid in after.rooms:
+        if rid == LOBBY:
+            continue
+        view_a = room_view(after, rid)
+        if rid in before.rooms and room_view(before, rid) == view_a:
+            continue
+        out.extend(Deliver(m.id, RoomUpdate(room=view_a))
+                   for m in members(after, rid, live_only=True))
+    med = after.participants.get(after.mediator)
+    if med is not None and med.conns and is_live(after, med):
+        board_a = board(after)
+        if board(before) != board_a:
+            out.append(Deliver(med.id, BoardUpdate(board=board_a)))
+        knocks_a = knocks(after)
+        if knocks(before) != knocks_a:
+            out.append(Deliver(med.id, KnocksUpdate(knocks=knocks_a)))
+    return out

@@ -1,0 +1,211 @@
+"""The hearing record: one `msgspec` struct, stored whole as JSON in KV `parley_hearings`.
+
+Lifecycles (the rules, as data; `transition()` is the only way a state changes):
+
+    hearing:      scheduled ──open──▶ open ──close──▶ closed      (closed is final)
+                  scheduled ──close─▶ closed
+    participant:  invited ──redeem──▶ active ──deny──▶ denied
+                  invited|active|denied ──remove──▶ removed        (removed is final)
+
+Rooms: `lobby` and `plenary` always exist; caucuses come and go. Where a participant is lives on
+the participant (`room`), never in two places. `room` is None until the invitation is redeemed and
+after denial or removal. Each room has an `epoch`, bumped whenever the set of *live* members
+(active, with at least one open connection) changes; signalling stamped with an older epoch is
+refused (relay.py). `arrived` orders arrivals (a hearing-wide counter, never a clock) so the later
+arrival of a pair is well defined and unique: it is the offerer.
+
+The record is immutable; every change is `msgspec.structs.replace` (dicts are copied, never
+mutated in place), so a command's "before" and "after" can be compared to derive its effects.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import msgspec
+
+from proto.common import Id, Role, ShortText, TimestampMs
+from proto.ws import HearingState, PeerConnState, RoomKind
+
+from .errors import Conflict, NotFound
+
+SCHEMA_VERSION = 1
+LOBBY = "lobby"
+PLENARY = "plenary"
+
+
+class ParticipantStatus(StrEnum):
+    INVITED = "invited"
+    ACTIVE = "active"
+    DENIED = "denied"
+    REMOVED = "removed"
+
+
+HEARING_TRANSITIONS: dict[HearingState, frozenset[HearingState]] = {
+    HearingState.SCHEDULED: frozenset({HearingState.OPEN, HearingState.CLOSED}),
+    HearingState.OPEN: frozenset({HearingState.CLOSED}),
+    HearingState.CLOSED: frozenset(),
+}
+
+PARTICIPANT_TRANSITIONS: dict[ParticipantStatus, frozenset[ParticipantStatus]] = {
+    ParticipantStatus.INVITED: frozenset({ParticipantStatus.ACTIVE, ParticipantStatus.REMOVED}),
+    ParticipantStatus.ACTIVE: frozenset({ParticipantStatus.DENIED, ParticipantStatus.REMOVED}),
+    ParticipantStatus.DENIED: frozenset({ParticipantStatus.REMOVED}),
+    ParticipantStatus.REMOVED: frozenset(),
+}
+
+Hex64 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
+Counter = Annotated[int, msgspec.Meta(ge=0, le=2**53)]
+
+
+class Side(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: Id
+    name: ShortText
+
+
+class Invitation(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Single use, expiring, revocable. Only SHA-256 hashes of the secrets are kept."""
+
+    id: Id
+    participant: Id
+    token_hash: Hex64
+    code_hash: Hex64
+    expires_at: TimestampMs
+    used_at: TimestampMs | None = None
+    revoked: bool = False
+    failures: Annotated[int, msgspec.Meta(ge=0, le=1000)] = 0
+    blocked_until: TimestampMs | None = None
+
+
+class Participant(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: Id
+    name: ShortText
+    role: Role
+    status: ParticipantStatus
+    side: Id | None = None
+    room: Id | None = None
+    arrived: Counter = 0
+    admitted_once: bool = False
+    muted: bool = False
+    hand: bool = False
+    #: Open WebSocket connections (ids the gateway chose); empty means offline.
+    conns: Annotated[tuple[Id, ...], msgspec.Meta(max_length=8)] = ()
+    disconnected_at: TimestampMs | None = None
+    #: Peer connection states this participant's client reported, for peers in its room.
+    links: Annotated[dict[Id, PeerConnState], msgspec.Meta(max_length=64)] = {}
+
+
+class Room(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: Id
+    kind: RoomKind
+    name: ShortText
+    epoch: Counter = 0
+    side: Id | None = None  # a caucus bound to one side admits only it (+ mediator, observers)
+    deadline: TimestampMs | None = None
+
+
+class KnockEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    participant: Id
+    at: TimestampMs
+
+
+class Hearing(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: Id
+    title: ShortText
+    mediator: Id  # the mediator's account id; also its participant id in this hearing
+    created_at: TimestampMs
+    state: HearingState = HearingState.SCHEDULED
+    locked: bool = False
+    sides: Annotated[dict[Id, Side], msgspec.Meta(max_length=16)] = {}
+    participants: Annotated[dict[Id, Participant], msgspec.Meta(max_length=64)] = {}
+    invitations: Annotated[dict[Id, Invitation], msgspec.Meta(max_length=256)] = {}
+    rooms: Annotated[dict[Id, Room], msgspec.Meta(max_length=20)] = {}
+    knocks: Annotated[tuple[KnockEntry, ...], msgspec.Meta(max_length=64)] = ()
+    counter: Counter = 0
+    schema: Annotated[int, msgspec.Meta(ge=1, le=SCHEMA_VERSION)] = SCHEMA_VERSION
+
+
+def new_hearing(hearing_id: str, title: str, mediator: str, mediator_name: str,
+                now: int) -> Hearing:
+    """A scheduled hearing with its lobby, its plenary and the mediator seated in plenary."""
+    me = Participant(id=mediator, name=mediator_name, role=Role.MEDIATOR,
+                     status=ParticipantStatus.ACTIVE, room=PLENARY, admitted_once=True)
+    rooms = {
+        LOBBY: Room(id=LOBBY, kind=RoomKind.LOBBY, name="Lobby"),
+        PLENARY: Room(id=PLENARY, kind=RoomKind.PLENARY, name="Plenary"),
+    }
+    return Hearing(id=hearing_id, title=title, mediator=mediator, created_at=now,
+                   participants={mediator: me}, rooms=rooms)
+
+
+def transition(h: Hearing, to: HearingState) -> Hearing:
+    if to not in HEARING_TRANSITIONS[h.state]:
+        raise Conflict(f"hearing cannot go from {h.state} to {to}")
+    return msgspec.structs.replace(h, state=to)
+
+
+def set_status(p: Participant, to: ParticipantStatus) -> Participant:
+    if to not in PARTICIPANT_TRANSITIONS[p.status]:
+        raise Conflict(f"participant cannot go from {p.status} to {to}")
+    return msgspec.structs.replace(p, status=to)
+
+
+def is_live(h: Hearing, p: Participant) -> bool:
+    """Live: may hold peer connections now (active, online, hearing not closed)."""
+    return h.state is not HearingState.CLOSED and p.status is ParticipantStatus.ACTIVE \
+        and bool(p.conns)
+
+
+def room_of(h: Hearing, p: Participant) -> Room | None:
+    return h.rooms.get(p.room) if p.room is not None else None
+
+
+def get_participant(h: Hearing, pid: str) -> Participant:
+    p = h.participants.get(pid)
+    if p is None:
+        raise NotFound("no such participant")
+    return p
+
+
+def get_room(h: Hearing, rid: str) -> Room:
+    r = h.rooms.get(rid)
+    if r is None:
+        raise NotFound("no such room")
+    return r
+
+
+def put_participant(h: Hearing, p: Participant) -> Hearing:
+    return msgspec.structs.replace(h, participants={**h.participants, p.id: p})
+
+
+def put_room(h: Hearing, r: Room) -> Hearing:
+    return msgspec.structs.replace(h, rooms={**h.rooms, r.id: r})
+
+
+def members(h: Hearing, room: str, *, live_only: bool = False) -> list[Participant]:
+    """Active participants whose room is `room`, in roster order."""
+    return [p for p in h.participants.values()
+            if p.room == room and p.status is ParticipantStatus.ACTIVE
+            and (not live_only or is_live(h, p))]
+
+
+def peers(h: Hearing, pid: str) -> frozenset[str]:
+    """Whom `pid` should hold a peer connection with: live co-members of a non-lobby room."""
+    p = h.participants.get(pid)
+    if p is None or not is_live(h, p) or p.room in (None, LOBBY):
+        return frozenset()
+    return frozenset(q.id for q in members(h, p.room, live_only=True) if q.id != pid)
+
+
+_encoder = msgspec.json.Encoder()
+_decoder = msgspec.json.Decoder(Hearing)
+
+
+def encode_hearing(h: Hearing) -> bytes:
+    return _encoder.encode(h)
+
+
+def decode_hearing(raw: bytes) -> Hearing:
+    """Decode a stored hearing; a newer `schema` than this code knows fails validation."""
+    return _decoder.decode(raw)

@@ -1,0 +1,72 @@
+"""May this offer, answer or ICE candidate be relayed? (DESIGN §5, isolation invariant)
+
+Only between two distinct, live participants of the same hearing who are in the same plenary or
+caucus room *now*, and only when the message carries that room's current epoch. Anything else is
+dropped and the reason counted; the sender is not told why (a tampered client learns nothing
+about where the other person is).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from enum import StrEnum
+
+from proto.ws import SignalRelay, SignalSend
+
+from .model import LOBBY, Hearing, is_live
+
+
+class DropReason(StrEnum):
+    UNKNOWN_SENDER = "unknown_sender"
+    UNKNOWN_TARGET = "unknown_target"
+    SELF = "self"
+    SENDER_OFFLINE = "sender_offline"
+    TARGET_OFFLINE = "target_offline"
+    LOBBY = "lobby"
+    OTHER_ROOM = "other_room"
+    STALE_EPOCH = "stale_epoch"
+    MALFORMED = "malformed"
+
+
+def decide(h: Hearing, sender: str, msg: SignalSend) -> SignalRelay | DropReason:
+    """The message to deliver to `msg.to`, or why it must be dropped."""
+    p = h.participants.get(sender)
+    if p is None:
+        return DropReason.UNKNOWN_SENDER
+    q = h.participants.get(msg.to)
+    if q is None:
+        return DropReason.UNKNOWN_TARGET
+    if p.id == q.id:
+        return DropReason.SELF
+    if not is_live(h, p):
+        return DropReason.SENDER_OFFLINE
+    if p.room is None or p.room == LOBBY:
+        return DropReason.LOBBY
+    if q.room != p.room:
+        return DropReason.OTHER_ROOM
+    if not is_live(h, q):
+        return DropReason.TARGET_OFFLINE
+    if msg.epoch != h.rooms[p.room].epoch:
+        return DropReason.STALE_EPOCH
+    has_sdp, has_cand = msg.sdp is not None, msg.candidate is not None
+    if has_sdp == has_cand or has_sdp != (msg.kind != "candidate"):
+        return DropReason.MALFORMED
+    return SignalRelay(sender=p.id, room=p.room, epoch=msg.epoch, kind=msg.kind, sdp=msg.sdp,
+                       candidate=msg.candidate, sdp_mid=msg.sdp_mid,
+                       sdp_mline_index=msg.sdp_mline_index)
+
+
+class RelayCounters:
+    """Counts of relayed and dropped signals by reason (exported as metrics by the shell)."""
+
+    def __init__(self) -> None:
+        self.relayed = 0
+        self.dropped: Counter[DropReason] = Counter()
+
+    def decide(self, h: Hearing, sender: str, msg: SignalSend) -> SignalRelay | None:
+        result = decide(h, sender, msg)
+        if isinstance(result, DropReason):
+            self.dropped[result] += 1
+            return None
+        self.relayed += 1
+        return result

@@ -1,0 +1,92 @@
+"""What one participant may see: the only place hearing state is turned into client views.
+
+Rules (DESIGN §5, isolation): a participant sees its own state, and, when it is in plenary or a
+caucus, that room and the people in it. A lobby participant sees nothing but its own state. The
+mediator additionally sees the whole rooms board (every room, the lobby too) and the knock queue,
+wherever it is. Nothing here reveals another room's epoch, chat or members to a non-mediator.
+"""
+
+from __future__ import annotations
+
+from proto.common import Role
+from proto.signalling import HearingDetail, RosterEntry, SideView
+from proto.ws import (
+    Board,
+    KnockView,
+    MemberView,
+    PeerConnState,
+    RoomView,
+    SelfView,
+    View,
+)
+
+from .model import LOBBY, Hearing, Participant, is_live, members
+
+
+def member_view(h: Hearing, p: Participant) -> MemberView:
+    links = sorted(peer for peer, state in p.links.items()
+                   if state is PeerConnState.CONNECTED and peer in h.participants
+                   and h.participants[peer].room == p.room)
+    return MemberView(id=p.id, name=p.name, role=p.role, side=p.side, muted=p.muted,
+                      hand=p.hand, connected=is_live(h, p), links=links)
+
+
+def room_view(h: Hearing, room_id: str) -> RoomView:
+    r = h.rooms[room_id]
+    return RoomView(id=r.id, kind=r.kind, name=r.name, epoch=r.epoch, side=r.side,
+                    deadline=r.deadline,
+                    members=[member_view(h, p) for p in members(h, room_id)])
+
+
+def self_view(h: Hearing, p: Participant) -> SelfView:
+    room = h.rooms.get(p.room) if p.room is not None else None
+    return SelfView(
+        id=p.id, name=p.name, role=p.role, hearing=h.id, title=h.title, hearing_state=h.state,
+        locked=h.locked, room=p.room, room_kind=room.kind if room else None,
+        side=p.side, muted=p.muted, hand=p.hand,
+        knocking=any(k.participant == p.id for k in h.knocks),
+    )
+
+
+def visible_room(h: Hearing, p: Participant) -> RoomView | None:
+    """The room view `p` may see, or None (lobby, no room, or the participant is not active)."""
+    if p.room is None or p.room == LOBBY or p.room not in h.rooms or not is_live(h, p):
+        return None
+    return room_view(h, p.room)
+
+
+def board(h: Hearing) -> Board:
+    return Board(rooms=[room_view(h, rid) for rid in h.rooms])
+
+
+def knocks(h: Hearing) -> list[KnockView]:
+    return [KnockView(participant=k.participant, name=h.participants[k.participant].name,
+                      room=h.participants[k.participant].room, at=k.at)
+            for k in h.knocks if k.participant in h.participants]
+
+
+def is_mediator(h: Hearing, p: Participant) -> bool:
+    return p.role is Role.MEDIATOR and p.id == h.mediator
+
+
+def snapshot(h: Hearing, pid: str) -> View:
+    """The full view for participant `pid` (sent on every (re)connect)."""
+    p = h.participants[pid]
+    if is_mediator(h, p):
+        return View(you=self_view(h, p), room=visible_room(h, p), board=board(h),
+                    knocks=knocks(h))
+    return View(you=self_view(h, p), room=visible_room(h, p))
+
+
+def detail(h: Hearing) -> HearingDetail:
+    """The REST detail (mediator of this hearing, or admin): roster, sides and rooms."""
+    expiry = {inv.participant: inv.expires_at for inv in h.invitations.values()
+              if inv.used_at is None and not inv.revoked}
+    roster = [RosterEntry(id=p.id, name=p.name, role=p.role, status=p.status.value, side=p.side,
+                          room=p.room, invitation_expires_at=expiry.get(p.id))
+              for p in h.participants.values()]
+    return HearingDetail(
+        id=h.id, title=h.title, state=h.state, locked=h.locked, mediator=h.mediator,
+        created_at=h.created_at, sides=[SideView(id=s.id, name=s.name) for s in h.sides.values()],
+        roster=roster, rooms=board(h).rooms,
+    )

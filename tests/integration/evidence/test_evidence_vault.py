@@ -1,0 +1,255 @@
+"""The evidence core (vault) on both stores: upload, download, ranges, faults, keys."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterable, AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from proto.evidence import Manifest, encode
+from services.evidence.errors import (
+    ConflictError,
+    DocumentNotFoundError,
+    HearingShreddedError,
+    IntegrityError,
+    ReleaseError,
+    SizeMismatchError,
+    StoreError,
+    TooLargeError,
+    TooManyDocumentsError,
+    UploadError,
+)
+from services.evidence.keyfile import LocalKeyFileProvider
+from services.evidence.store.base import ObjectInfo, ObjectStore, one_chunk
+from services.evidence.vault import Limits, Vault
+
+SEG = 4096
+LIMITS = Limits(max_document_size=1 << 20, max_documents_per_hearing=6, segment_size=SEG)
+
+
+@pytest.fixture
+def vault(store: ObjectStore, tmp_path: Path) -> Vault:
+    return Vault(store, LocalKeyFileProvider.load_or_create(tmp_path / "master.key"),
+                 limits=LIMITS)
+
+
+async def chunks(data: bytes, size: int = 1000) -> AsyncIterator[bytes]:
+    for i in range(0, len(data), size):
+        yield data[i:i + size]
+
+
+async def read(vault: Vault, m: Manifest, start: int = 0, end: int | None = None) -> bytes:
+    return b"".join([c async for c in vault.open_range(m, start, end)])
+
+
+async def put(vault: Vault, data: bytes, name: str = "brief.pdf", compartment: str = "side:A",
+              hearing: str = "h1", owner: str = "side:A") -> Manifest:
+    return await vault.upload(hearing, compartment, name, len(data), chunks(data), owner=owner,
+                              uploaded_by="pa")
+
+
+async def nothing_visible(vault: Vault, hearing: str = "h1") -> None:
+    assert await vault.list(hearing) == []
+    objects = [i.key for i in await vault.store.list(f"docs/{hearing}/")]
+    assert objects == [], objects
+
+
+@pytest.mark.parametrize("size", [0, 1, SEG, 3 * SEG, 10 * SEG + 17])
+async def test_round_trip_and_ranges(vault: Vault, size: int) -> None:
+    data = os.urandom(size)
+    m = await put(vault, data)
+    assert m.size == size and m.ciphertext_size == (await vault.store.stat(
+        f"docs/h1/{m.document}/{m.version}.content")).size
+    assert await read(vault, m) == data
+    for start, end in [(0, 0), (0, size), (size // 3, size // 2), (max(0, size - 1), size)]:
+        assert await read(vault, m, start, end) == data[start:end]
+    [listed] = await vault.list("h1")
+    assert listed == m and await vault.manifest("h1", m.document) == m
+
+
+@pytest.mark.parametrize("actual", [99, 101, 0, 5000])
+async def test_declared_size_lies_leave_nothing(vault: Vault, actual: int) -> None:
+    with pytest.raises(SizeMismatchError):
+        await vault.upload("h1", "joint", "x.bin", 100, chunks(os.urandom(actual)),
+                           owner="side:A", uploaded_by="pa")
+    await nothing_visible(vault)
+
+
+async def test_limits(vault: Vault) -> None:
+    with pytest.raises(TooLargeError):
+        await vault.upload("h1", "joint", "big", (1 << 20) + 1, chunks(b""), owner="side:A",
+                           uploaded_by="pa")
+    for i in range(6):
+        await put(vault, b"x", name=f"f{i}")
+    with pytest.raises(TooManyDocumentsError):
+        await put(vault, b"x", name="one-too-many")
+
+
+class FailingStore:
+    """Wraps a store; fails puts after `after` bytes, or fails manifest writes."""
+
+    def __init__(self, inner: ObjectStore, *, after: int | None = None,
+                 fail_manifest: bool = False) -> None:
+        self.inner, self.after, self.fail_manifest = inner, after, fail_manifest
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+    async def put(self, key: str, data: AsyncIterable[bytes], **kw: bool) -> ObjectInfo:
+        if self.fail_manifest and key.endswith(".manifest"):
+            raise StoreError("disk full")
+
+        async def limited() -> AsyncIterator[bytes]:
+            sent = 0
+            async for chunk in data:
+                if self.after is not None and key.endswith(".content") and sent >= self.after:
+                    raise StoreError("write failed")
+                sent += len(chunk)
+                yield chunk
+
+        return await self.inner.put(key, limited(), **kw)
+
+
+@pytest.mark.parametrize("mode", ["content", "manifest"])
+async def test_store_failing_a_write_leaves_nothing(store: ObjectStore, tmp_path: Path,
+                                                    mode: str) -> None:
+    failing = FailingStore(store, after=10_000 if mode == "content" else None,
+                           fail_manifest=mode == "manifest")
+    vault = Vault(failing, LocalKeyFileProvider.load_or_create(tmp_path / "m.key"),  # type: ignore[arg-type]
+                  limits=LIMITS)
+    with pytest.raises(StoreError):
+        await put(vault, os.urandom(50_000))
+    await nothing_visible(vault)
+
+
+async def test_versions_names_and_conflicts(vault: Vault) -> None:
+    v1 = await put(vault, b"one", name="../Offer\x07.pdf")
+    v2 = await put(vault, b"two!", name="Offer.pdf")
+    assert v1.filename == "Offer .pdf" and v2.filename == "Offer.pdf"
+    assert v1.original_filename == "../Offer\\u{7}.pdf"
+    assert v1.document != v2.document
+    same = await put(vault, b"three", name="../Offer\x07.pdf")
+    assert same.document == v1.document and same.version > v1.version
+    assert [m.version for m in await vault.versions("h1", v1.document)] == [v1.version,
+                                                                             same.version]
+    assert await read(vault, await vault.manifest("h1", v1.document, v1.version)) == b"one"
+    assert await read(vault, await vault.manifest("h1", v1.document)) == b"three"
+    other_side = await put(vault, b"b", name="Offer.pdf", compartment="side:B", owner="side:B")
+    assert other_side.document != v2.document
+    with pytest.raises(ConflictError):
+        await put(vault, b"x", name="Offer.pdf", compartment="joint")
+
+
+async def test_release_widens_every_version_and_never_narrows(vault: Vault) -> None:
+    m1 = await put(vault, b"a")
+    await put(vault, b"b")
+    with pytest.raises(ReleaseError):
+        await vault.release("h1", m1.document, "side:B", by="pa")
+    conf = await vault.release("h1", m1.document, "confidential:A", by="pa")
+    assert conf.compartment == "confidential:A" and conf.released_by == "pa"
+    assert {m.compartment for m in await vault.versions("h1", m1.document)} == {"confidential:A"}
+    with pytest.raises(ReleaseError):
+        await vault.release("h1", m1.document, "side:A", by="pa")
+    joint = await vault.release("h1", m1.document, "joint", by="ca")
+    assert joint.compartment == "joint"
+    with pytest.raises(ReleaseError):
+        await vault.release("h1", m1.document, "confidential:A", by="pa")
+    with pytest.raises(DocumentNotFoundError):
+        await vault.release("h1", "nope", "joint", by="pa")
+
+
+async def test_shredding_makes_documents_unreadable(vault: Vault) -> None:
+    m = await put(vault, os.urandom(3 * SEG))
+    keep = await put(vault, b"other hearing", hearing="h2")
+    assert await vault.shred_hearing("h1") == 1
+    with pytest.raises(HearingShreddedError):
+        await read(vault, m)
+    with pytest.raises(HearingShreddedError):
+        await put(vault, b"new")  # a shredded hearing never gets a new key
+    assert await vault.list("h1") == []
+    assert await read(vault, keep) == b"other hearing"
+
+
+async def test_rotation_rewraps_without_touching_content(vault: Vault, tmp_path: Path) -> None:
+    data = os.urandom(2 * SEG + 5)
+    m = await put(vault, data)
+    m2 = await put(vault, b"z", hearing="h2")
+    content = f"docs/h1/{m.document}/{m.version}.content"
+    before = await vault.store.read(content)
+    record_before = await vault.store.read("keys/h1")
+    assert await vault.rotate_master() == 2
+    assert await vault.store.read(content) == before
+    assert await vault.store.read("keys/h1") != record_before
+    assert await read(vault, m) == data and await read(vault, m2) == b"z"
+    reloaded = LocalKeyFileProvider.load_or_create(tmp_path / "master.key")
+    assert len(reloaded.key_ids) == 1  # the old master key is gone
+    assert await read(Vault(vault.store, reloaded, limits=LIMITS), m) == data
+
+
+async def test_tampered_content_stops_the_stream(vault: Vault) -> None:
+    data = os.urandom(5 * SEG)
+    m = await put(vault, data)
+    key = f"docs/h1/{m.document}/{m.version}.content"
+    raw = bytearray(await vault.store.read(key))
+    raw[-(2 * (SEG + 16)) - 3] ^= 1  # inside segment 3 of 5
+    await vault.store.put(key, one_chunk(bytes(raw)))
+    got = bytearray()
+    with pytest.raises(IntegrityError):
+        async for chunk in vault.open_range(m):
+            got += chunk
+    assert data.startswith(bytes(got)) and len(got) < 3 * SEG + 1
+    assert await read(vault, m, 0, SEG) == data[:SEG]  # untouched segments still serve ranges
+
+
+async def test_extended_or_truncated_content_is_refused(vault: Vault) -> None:
+    m = await put(vault, os.urandom(2 * SEG))
+    key = f"docs/h1/{m.document}/{m.version}.content"
+    raw = await vault.store.read(key)
+    for bad in (raw + b"extra", raw[:-1]):
+        await vault.store.put(key, one_chunk(bad))
+        with pytest.raises(IntegrityError):
+            await read(vault, m)
+
+
+async def test_tampered_manifest_is_refused(vault: Vault) -> None:
+    a = await put(vault, b"document a", name="a")
+    b = await put(vault, b"document b", name="b")
+    for forged in (msgspec.structs.replace(b, wrapped_data_key=a.wrapped_data_key, key_id=a.key_id),
+                   msgspec.structs.replace(a, sha256="0" * 64),
+                   msgspec.structs.replace(a, size=a.size - 1, ciphertext_size=a.ciphertext_size - 1)):
+        await vault.store.put(f"docs/h1/{forged.document}/{forged.version}.manifest",
+                              one_chunk(encode(forged)))
+        with pytest.raises(IntegrityError):
+            await read(vault, await vault.manifest("h1", forged.document))
+        await vault.store.put(f"docs/h1/{forged.document}/{forged.version}.manifest",
+                              one_chunk(encode(a if forged.document == a.document else b)))
+
+
+async def test_sweep_removes_orphans_but_not_documents(vault: Vault) -> None:
+    kept = await put(vault, b"committed")
+    await vault.store.put("docs/h1/orphandoc/000000000001aa.content", one_chunk(b"x" * 200))
+    assert await vault.sweep(timedelta(hours=1)) == 0  # too young: may be an upload in flight
+    assert await vault.sweep(timedelta(seconds=-5)) == 1
+    assert [i.key for i in await vault.store.list("docs/h1/orphandoc/")] == []
+    assert await read(vault, kept) == b"committed"
+
+
+async def test_concurrent_first_uploads_agree_on_the_hearing_key(vault: Vault) -> None:
+    docs = await asyncio.gather(*(put(vault, f"doc {i}".encode(), name=f"n{i}", hearing="new")
+                                  for i in range(4)))
+    for i, m in enumerate(docs):
+        assert await read(vault, m) == f"doc {i}".encode()
+
+
+@pytest.mark.parametrize("compartment,owner", [("side:A", "side:B"), ("confidential:B", "side:A"),
+                                               ("mediator", "side:A"), ("side:A", "mediator")])
+async def test_owner_must_match_the_compartment(vault: Vault, compartment: str,
+                                                owner: str) -> None:
+    with pytest.raises(UploadError):
+        await put(vault, b"x", compartment=compartment, owner=owner)
+    await nothing_visible(vault)
