@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
+from typing import NotRequired, TypedDict, Unpack
 
 from nats.errors import Error as NatsError
 from nats.js import JetStreamContext
@@ -37,6 +38,18 @@ def actor_of(principal: Principal | None) -> Actor:
     return Actor(id=principal.id, role=principal.role, side=principal.side, kind=principal.kind.value)
 
 
+class EventFields(TypedDict):
+    """What a caller says about an event; the publisher adds id, time, service and trace id."""
+
+    actor: Principal | Actor | None
+    action: str
+    resource_type: str
+    resource_id: str
+    outcome: Outcome
+    hearing: NotRequired[str | None]
+    details: NotRequired[Mapping[str, DetailValue] | None]
+
+
 class AuditPublisher:
     def __init__(
         self,
@@ -52,27 +65,19 @@ class AuditPublisher:
         self._clock = clock
         self._timeout_s = timeout_s
 
-    def build(
-        self,
-        *,
-        actor: Principal | Actor | None,
-        action: str,
-        resource_type: str,
-        resource_id: str,
-        outcome: Outcome,
-        hearing: str | None = None,
-        details: Mapping[str, DetailValue] | None = None,
-    ) -> AuditEvent:
+    def build(self, **fields: Unpack[EventFields]) -> AuditEvent:
+        actor = fields["actor"]
+        details = fields.get("details")
         now_ms = int(self._clock() * 1000)
         return AuditEvent(
             id=new_ulid(now_ms),
             time=now_ms,
             actor=actor if isinstance(actor, Actor) else actor_of(actor),
-            action=action,
-            resource=Resource(type=resource_type, id=resource_id),
-            outcome=outcome,
+            action=fields["action"],
+            resource=Resource(type=fields["resource_type"], id=fields["resource_id"]),
+            outcome=fields["outcome"],
             service=self._service,
-            hearing=hearing,
+            hearing=fields.get("hearing"),
             trace_id=current_trace_id(),
             details=dict(details or {}),
         )
@@ -89,21 +94,8 @@ class AuditPublisher:
             log.error("audit publish failed", extra={"event_id": event.id, "action": event.action})
             raise AuditPublishError(f"audit event {event.id} not stored: {type(exc).__name__}") from exc
 
-    async def record(
-        self,
-        *,
-        actor: Principal | Actor | None,
-        action: str,
-        resource_type: str,
-        resource_id: str,
-        outcome: Outcome,
-        hearing: str | None = None,
-        details: Mapping[str, DetailValue] | None = None,
-    ) -> AuditEvent:
+    async def record(self, **fields: Unpack[EventFields]) -> AuditEvent:
         """Build and durably publish one event; raises `AuditPublishError` if not stored."""
-        event = self.build(
-            actor=actor, action=action, resource_type=resource_type, resource_id=resource_id,
-            outcome=outcome, hearing=hearing, details=details,
-        )
+        event = self.build(**fields)
         await self.publish(event)
         return event

@@ -74,6 +74,18 @@ def pid_alive(pid: int) -> bool:
         return False
 
 
+def terminate(process: subprocess.Popen[bytes] | None, timeout: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL if the process outlives `timeout`."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @dataclass
 class NatsServer:
     """A real nats-server with Parley's infra config and generated credentials."""
@@ -100,13 +112,7 @@ class NatsServer:
             return sock.connect_ex(("127.0.0.1", self.port)) == 0
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process)
 
     async def connect(self, user: str, **options: Any) -> Client:
         creds = load_credentials(self.credentials_path(user))
@@ -140,13 +146,7 @@ class ServiceProcess:
                                         stdout=log, stderr=log, cwd=REPO)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process)
 
     def kill9(self) -> None:
         if self.process is not None:
