@@ -21,13 +21,70 @@ class GatewayConfig(CommonConfig):
     ready_services: tuple[str, ...] = env_field(
         ("signalling", "evidence", "audit"), help="services /readyz requires (comma-separated)"
     )
+    # --- identity and access (issue 4) ---
+    session_idle_s: float = env_field(1800.0, help="a session ends after this many idle seconds")
+    session_absolute_s: float = env_field(
+        43200.0, help="a session ends this many seconds after sign-in, whatever its activity"
+    )
+    session_touch_s: float = env_field(
+        60.0, help="how often (seconds) an active session's last-seen time is written to KV"
+    )
+    rate_address_per_s: float = env_field(
+        20.0, help="requests per second per client address, every route (token bucket refill)"
+    )
+    rate_address_burst: float = env_field(200.0, help="burst of requests per client address")
+    rate_session_per_s: float = env_field(
+        10.0, help="requests per second per session or API token, every route"
+    )
+    rate_session_burst: float = env_field(100.0, help="burst of requests per session or token")
+    signin_free_failures: int = env_field(
+        3, help="failed sign-ins per username before backoff (1 s, doubling) starts"
+    )
+    signin_lockout_after: int = env_field(
+        10, help="consecutive failed sign-ins that lock a username (audited as auth.lockout)"
+    )
+    signin_lockout_s: float = env_field(900.0, help="how long a locked username stays locked")
+    signin_address_free_failures: int = env_field(
+        10, help="failed sign-ins per client address before that address backs off"
+    )
+    signin_concurrency: int = env_field(
+        2, help="password verifications run at once (each argon2id holds 32 MiB)"
+    )
+    bootstrap_ttl_s: int = env_field(
+        86400, help="lifetime of the one-time first-admin secret printed on first start"
+    )
+    # --- hearings and the WebSocket (issue 7) ---
+    ws_heartbeat_s: float = env_field(
+        5.0, help="how often this gateway tells signalling its WebSockets are alive")
+    ws_max_frame_bytes: int = env_field(
+        69632, help="largest WebSocket frame a client may send (an SDP plus its envelope)")
+    ws_rate_per_s: float = env_field(50.0, help="WebSocket messages per second per socket")
+    ws_rate_burst: float = env_field(200.0, help="burst of WebSocket messages per socket")
+    ws_flood_close_after: int = env_field(
+        50, help="messages refused for rate in a row before the socket is closed")
+    ws_queue_max: int = env_field(
+        2000, help="server messages queued for a slow socket before it is closed")
+    ws_join_timeout_s: float = env_field(
+        10.0, help="a new WebSocket must send its `join` within this many seconds")
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.ws_heartbeat_s <= 0 or self.ws_rate_per_s <= 0 or self.ws_rate_burst < 1 \
+                or not 1024 <= self.ws_max_frame_bytes <= 1024 * 1024 \
+                or self.ws_queue_max < 10 or self.ws_flood_close_after < 1:
+            raise ValueError("PARLEY_WS_* settings out of range")
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ValueError("set both PARLEY_TLS_CERT and PARLEY_TLS_KEY, or neither")
         if not 1024 <= self.max_json_bytes <= 16 * 1024 * 1024:
             raise ValueError("PARLEY_MAX_JSON_BYTES must be between 1 KiB and 16 MiB")
+        if not 0 < self.session_touch_s < self.session_idle_s <= self.session_absolute_s:
+            raise ValueError("need 0 < PARLEY_SESSION_TOUCH_S < PARLEY_SESSION_IDLE_S "
+                             "<= PARLEY_SESSION_ABSOLUTE_S")
+        if min(self.rate_address_per_s, self.rate_session_per_s) <= 0 \
+                or min(self.rate_address_burst, self.rate_session_burst) < 1:
+            raise ValueError("PARLEY_RATE_* must be > 0 (bursts >= 1)")
+        if self.signin_lockout_after < 1 or self.signin_concurrency < 1:
+            raise ValueError("PARLEY_SIGNIN_LOCKOUT_AFTER and PARLEY_SIGNIN_CONCURRENCY must be >= 1")
 
     @property
     def tls(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from nats.aio.client import Client
@@ -12,6 +13,10 @@ from gateway.metrics import GatewayMetrics
 from gateway.routes import RouteTable
 from parley.auditpub import AuditPublisher
 
+if TYPE_CHECKING:
+    from gateway.hearing_wiring import HearingsState
+    from gateway.identity_state import IdentityState
+
 
 @dataclass
 class GatewayState:
@@ -20,6 +25,10 @@ class GatewayState:
     audit: AuditPublisher
     metrics: GatewayMetrics
     routes: RouteTable
+    #: Stores, watched copies and limits of identity and access; set at start-up (issue 4).
+    identity: IdentityState | None = None
+    #: Roster copy, socket registry and heartbeat of hearings (issue 7); set at start-up.
+    hearings: HearingsState | None = None
 
 
 STATE = web.AppKey("parley_state", GatewayState)

@@ -25,7 +25,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="parley", description="Parley mediation hearings suite")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("up", help="run the whole suite (NATS, services, gateway) in the foreground")
-    args = parser.parse_args(argv)
+    commands.add_parser("account", add_help=False,
+                        help="staff accounts of the running suite: account create --role R --username U")
+    args, rest = parser.parse_known_args(argv)
+
+    if args.command == "account":
+        # Domain code lives in the gateway; the platform kit only dispatches to it.
+        from gateway.admin_cli import main as account_main
+
+        return account_main(rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
 
     if args.command == "up":
         try:

@@ -55,7 +55,9 @@ def ensure_credentials(data_dir: Path) -> dict[str, NatsCredentials]:
     for user in NATS_USERS:
         path = credentials_file(data_dir, user)
         if not path.exists():
-            body = {"user": user, "password": secrets.token_urlsafe(32)}
+            # A leading letter: nats-server parses a $VARIABLE that starts with a digit as a
+            # number (e.g. "5E…" fails to parse and the server refuses to start).
+            body = {"user": user, "password": "p" + secrets.token_urlsafe(32)}
             _write_private(path, json.dumps(body).encode())
         result[user] = load_credentials(path)
     return result

@@ -187,3 +187,12 @@ class BootstrapRequest(_Request, frozen=True):
 
 class BootstrapResponse(_Response, frozen=True):
     account: AccountInfo
+
+
+#: Every REST contract of identity and access: each gets a JSON Schema (proto/catalog.py).
+WIRE_MESSAGES: list[type[msgspec.Struct]] = [
+    SignInRequest, SignInResponse, MeResponse, TotpEnrollRequest, TotpEnrollResponse,
+    TotpConfirmRequest, TotpConfirmResponse, TokenCreateRequest, TokenInfo, TokenCreateResponse,
+    TokenListResponse, AccountCreateRequest, AccountInfo, AccountListResponse,
+    AccountPatchRequest, BootstrapRequest, BootstrapResponse,
+]

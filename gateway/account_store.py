@@ -1,0 +1,154 @@
+"""KV adapter for `parley_accounts`: accounts, the username index, API tokens, the bootstrap record.
+
+Every update is a compare-and-set on the KV revision (`KeyValue.update(last=revision)`): two
+gateway processes (or the operator CLI) never lose each other's write; the loser gets `Conflict`.
+Usernames are unique through `username.<name>` keys written with KV `create`, which fails if the
+key exists, so no lock is needed.
+
+API tokens live here (`token.<id>`), not in `parley_sessions`: that bucket has a bucket-wide TTL
+equal to the session lifetime, which would silently delete long-lived tokens.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import TypeVar
+
+import msgspec
+from nats.js import JetStreamContext
+from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError, NoKeysError
+from nats.js.kv import KeyValue
+
+from gateway.identity.accounts import (
+    ACCOUNTS_BUCKET,
+    Account,
+    account_key,
+    decode_account,
+    encode_account,
+    username_key,
+)
+from gateway.identity.bootstrap import BOOTSTRAP_KEY, BootstrapRecord
+from gateway.identity.errors import Conflict
+from gateway.identity.sessions import ApiTokenRecord
+
+T = TypeVar("T")
+TOKEN_PREFIX = "token."  # noqa: S105 (a key prefix)
+ACCOUNT_PREFIX = "account."
+
+
+def token_key(token_id: str) -> str:
+    return f"{TOKEN_PREFIX}{token_id}"
+
+
+_token_decoder = msgspec.json.Decoder(ApiTokenRecord)
+_bootstrap_decoder = msgspec.json.Decoder(BootstrapRecord)
+
+
+def decode_token(raw: bytes) -> ApiTokenRecord:
+    return _token_decoder.decode(raw)
+
+
+class AccountStore:
+    def __init__(self, kv: KeyValue) -> None:
+        self.kv = kv
+
+    @classmethod
+    async def open(cls, js: JetStreamContext) -> AccountStore:
+        return cls(await js.key_value(ACCOUNTS_BUCKET))
+
+    async def _get(self, key: str, decode: Callable[[bytes], T]) -> tuple[T, int] | None:
+        try:
+            entry = await self.kv.get(key)
+        except KeyNotFoundError:
+            return None
+        if entry.value is None or entry.revision is None:
+            return None
+        return decode(entry.value), entry.revision
+
+    async def _update(self, key: str, value: bytes, revision: int) -> int:
+        try:
+            return int(await self.kv.update(key, value, last=revision))
+        except KeyWrongLastSequenceError:
+            raise Conflict("changed concurrently; try again") from None
+
+    async def _keys(self, prefix: str) -> list[str]:
+        try:
+            keys = await self.kv.keys()
+        except NoKeysError:
+            return []
+        return sorted(k for k in keys if k.startswith(prefix))
+
+    # --- accounts -------------------------------------------------------------------------
+
+    async def get(self, account_id: str) -> tuple[Account, int] | None:
+        return await self._get(account_key(account_id), decode_account)
+
+    async def by_username(self, username: str) -> tuple[Account, int] | None:
+        found = await self._get(username_key(username), bytes.decode)
+        return None if found is None else await self.get(found[0])
+
+    async def create(self, account: Account) -> int:
+        """Claim the username, then write the account; `Conflict` if the username is taken."""
+        try:
+            await self.kv.create(username_key(account.username), account.id.encode())
+        except KeyWrongLastSequenceError:
+            raise Conflict("username already in use") from None
+        try:
+            return int(await self.kv.create(account_key(account.id), encode_account(account)))
+        except Exception:
+            await self.kv.delete(username_key(account.username))
+            raise
+
+    async def update(self, account: Account, revision: int) -> int:
+        return await self._update(account_key(account.id), encode_account(account), revision)
+
+    async def list_accounts(self) -> list[Account]:
+        accounts = []
+        for key in await self._keys(ACCOUNT_PREFIX):
+            found = await self._get(key, decode_account)
+            if found is not None:
+                accounts.append(found[0])
+        return accounts
+
+    async def any_account(self) -> bool:
+        return bool(await self._keys(ACCOUNT_PREFIX))
+
+    # --- API tokens -----------------------------------------------------------------------
+
+    async def get_token(self, token_id: str) -> tuple[ApiTokenRecord, int] | None:
+        return await self._get(token_key(token_id), decode_token)
+
+    async def create_token(self, record: ApiTokenRecord) -> int:
+        return int(await self.kv.create(token_key(record.id), msgspec.json.encode(record)))
+
+    async def update_token(self, record: ApiTokenRecord, revision: int) -> int:
+        return await self._update(token_key(record.id), msgspec.json.encode(record), revision)
+
+    async def list_tokens(self, owner: str) -> list[ApiTokenRecord]:
+        tokens = []
+        for key in await self._keys(TOKEN_PREFIX):
+            found = await self._get(key, decode_token)
+            if found is not None and found[0].owner == owner:
+                tokens.append(found[0])
+        return sorted(tokens, key=lambda t: t.created_ms)
+
+    # --- bootstrap ------------------------------------------------------------------------
+
+    async def get_bootstrap(self) -> tuple[BootstrapRecord, int] | None:
+        return await self._get(BOOTSTRAP_KEY, _bootstrap_decoder.decode)
+
+    async def put_bootstrap(self, record: BootstrapRecord) -> int:
+        """Replace any earlier record: only the most recently printed secret works."""
+        return int(await self.kv.put(BOOTSTRAP_KEY, msgspec.json.encode(record)))
+
+    async def consume_bootstrap(self, revision: int) -> None:
+        """Delete the record if still at `revision`: of two racing uses, exactly one wins."""
+        try:
+            await self.kv.delete(BOOTSTRAP_KEY, last=revision)
+        except KeyWrongLastSequenceError:
+            raise Conflict("bootstrap secret already used") from None
+
+    async def drop_bootstrap(self) -> None:
+        with contextlib.suppress(KeyNotFoundError):
+            await self.kv.delete(BOOTSTRAP_KEY)

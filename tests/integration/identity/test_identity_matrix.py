@@ -1,0 +1,214 @@
+"""The role x route matrix: EVERY route of `gateway.app.build_routes()` x every kind of caller.
+
+One row per route; one column per principal; a cell is what the real gateway (in the real suite)
+answers that caller:
+    ok   the caller gets past access control: any status but 401/403 (and never 5xx); the
+         request bodies below are chosen so that an allowed call does no harm (mostly 400/404)
+    401  refused as not signed in (anonymous, or credentials that no longer hold)
+    403  refused as signed in but not allowed (by the gateway's rule or the owning service)
+
+Hearings H and G exist only in the forged sessions (no hearing is created here yet), so where the
+gateway lets a call through, the owning service answers for an unknown hearing: signalling with
+404 ("ok"), evidence reads with 403 (it tells nobody whether a hearing exists). When the hearings
+issue's setup creates H with its roster, those rows should show the per-side decisions.
+
+ADDING A ROUTE: add its row to MATRIX (columns in the order of PRINCIPALS), and if an allowed
+call would change something that matters, a harmless body in BODIES or path values in PARAMS.
+A route without a row, or a row without a route, fails `test_every_route_has_a_row`.
+`PARLEY_MATRIX_PRINT=1` prints the observed table in this format (check it before pasting!).
+
+Principals (forged participant sessions stand in for invitation sign-in until the hearings
+issue's redemption is used here; they are exactly the records the gateway writes):
+    anon     no credentials                 admin/mediator/auditor  staff (TOTP enrolled)
+    medH     participant, mediator of H     medG     participant, mediator of hearing G
+    partyA   party of H, side A             counselA counsel of H, side A
+    partyB   party of H, side B             observer observer of H (no side)
+    disabled staff session of a disabled account
+    expired  staff session past its expiry  revoked  a revoked bearer token
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from gateway.app import build_routes
+from proto.common import Role
+from proto.principal import PrincipalKind
+from tests.harness import Suite
+from tests.integration.identity.identity_support import HIGH_LIMITS, forge_session, raw
+from tests.people import create_staff, staff_people
+
+H, G = "hearingH", "hearingG"
+
+PRINCIPALS = ("anon", "admin", "mediator", "auditor", "medH", "medG", "partyA", "counselA",
+              "partyB", "observer", "disabled", "expired", "revoked")
+
+# route                                         anon admin medtr audit medH medG  pA   cA   pB   obs  dis  exp  rev
+MATRIX = """
+GET /                                            ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /join                                        ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /techcheck                                   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /static/api.js                               ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /static/mesh.js                              ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /static/parley.css                           ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /static/room.js                              ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /static/socket.js                            ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /static/techcheck.js                         ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /healthz                                     ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /readyz                                      ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /metrics                                     ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /api/v1/openapi.json                         ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+POST /api/v1/auth/bootstrap                      ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+POST /api/v1/auth/signin                         ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+POST /api/v1/auth/signout                        401  ok   ok   ok   ok   ok   ok   ok   ok   ok   401  401  401
+GET /api/v1/me                                   401  ok   ok   ok   ok   ok   ok   ok   ok   ok   401  401  401
+POST /api/v1/auth/totp/enroll                    401  ok   ok   ok   403  403  403  403  403  403  401  401  401
+POST /api/v1/auth/totp/confirm                   401  ok   ok   ok   403  403  403  403  403  403  401  401  401
+GET /api/v1/tokens                               401  ok   ok   ok   403  403  403  403  403  403  401  401  401
+POST /api/v1/tokens                              401  ok   ok   ok   403  403  403  403  403  403  401  401  401
+DELETE /api/v1/tokens/{token}                    401  ok   ok   ok   403  403  403  403  403  403  401  401  401
+GET /api/v1/accounts                             401  ok   403  403  403  403  403  403  403  403  401  401  401
+POST /api/v1/accounts                            401  ok   403  403  403  403  403  403  403  403  401  401  401
+PATCH /api/v1/accounts/{account}                 401  ok   403  403  403  403  403  403  403  403  401  401  401
+POST /api/v1/invitations/redeem                  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /api/v1/hearings                             401  ok   ok   403  403  403  403  403  403  403  401  401  401
+POST /api/v1/hearings                            401  ok   ok   403  403  403  403  403  403  403  401  401  401
+GET /api/v1/hearings/{hearing}                   401  ok   403  403  ok   403  403  403  403  403  401  401  401
+POST /api/v1/hearings/{hearing}/open             401  403  403  403  ok   403  403  403  403  403  401  401  401
+POST /api/v1/hearings/{hearing}/close            401  403  403  403  ok   403  403  403  403  403  401  401  401
+POST /api/v1/hearings/{hearing}/sides            401  403  403  403  ok   403  403  403  403  403  401  401  401
+POST /api/v1/hearings/{hearing}/participants     401  403  403  403  ok   403  403  403  403  403  401  401  401
+DELETE /api/v1/hearings/{hearing}/participants/{participant}  401  403  403  403  ok   403  403  403  403  403  401  401  401
+GET /api/v1/ice-servers                          401  403  ok   403  ok   ok   ok   ok   ok   ok   401  401  401
+POST /api/v1/techcheck                           401  403  ok   403  ok   ok   ok   ok   ok   ok   401  401  401
+GET /api/v1/ws                                   401  403  ok   403  ok   ok   ok   ok   ok   ok   401  401  401
+GET /api/v1/hearings/{hearing}/documents         401  403  403  403  403  403  403  403  403  403  401  401  401
+POST /api/v1/hearings/{hearing}/documents        401  403  ok   403  ok   403  ok   ok   ok   ok   401  401  401
+GET /api/v1/hearings/{hearing}/documents/{document}  401  403  403  403  403  403  403  403  403  403  401  401  401
+GET /api/v1/hearings/{hearing}/documents/{document}/content  401  403  403  403  403  403  403  403  403  403  401  401  401
+POST /api/v1/hearings/{hearing}/documents/{document}/release  401  403  403  403  403  403  ok   ok   ok   403  401  401  401
+POST /api/v1/evidence/master-key/rotate          401  ok   403  403  403  403  403  403  403  403  401  401  401
+GET /api/v1/audit/events                         401  403  403  ok   403  403  403  403  403  403  401  401  401
+GET /api/v1/audit/checkpoint                     401  403  403  ok   403  403  403  403  403  403  401  401  401
+GET /api/v1/audit/vkey                           401  403  403  ok   403  403  403  403  403  403  401  401  401
+GET /api/v1/audit/status                         401  403  403  ok   403  403  403  403  403  403  401  401  401
+GET /api/v1/audit/entries/{index}/receipt        401  403  403  ok   403  403  403  403  403  403  401  401  401
+GET /api/v1/audit/proofs/inclusion               401  403  403  ok   403  403  403  403  403  403  401  401  401
+GET /api/v1/audit/proofs/consistency             401  403  403  ok   403  403  403  403  403  403  401  401  401
+POST /api/v1/audit/exports                       401  403  403  ok   403  403  403  403  403  403  401  401  401
+GET /api/v1/audit/log/checkpoint                 401  403  403  ok   403  403  403  403  403  403  401  401  401
+GET /api/v1/audit/log/tile/{s0}/{s1}             401  403  403  ok   403  403  403  403  403  403  401  401  401
+GET /api/v1/audit/log/tile/{s0}/{s1}/{s2}        401  403  403  ok   403  403  403  403  403  403  401  401  401
+GET /api/v1/audit/log/tile/{s0}/{s1}/{s2}/{s3}   401  403  403  ok   403  403  403  403  403  403  401  401  401
+GET /api/v1/audit/log/tile/{s0}/{s1}/{s2}/{s3}/{s4}  401  403  403  ok   403  403  403  403  403  403  401  401  401
+GET /api/v1/audit/log/tile/{s0}/{s1}/{s2}/{s3}/{s4}/{s5}  401  403  403  ok   403  403  403  403  403  403  401  401  401
+GET /api/v1/audit/log/tile/{s0}/{s1}/{s2}/{s3}/{s4}/{s5}/{s6}  401  403  403  ok   403  403  403  403  403  403  401  401  401
+GET /api/v1/audit/log/tile/{s0}/{s1}/{s2}/{s3}/{s4}/{s5}/{s6}/{s7}  401  403  403  ok   403  403  403  403  403  403  401  401  401
+"""
+
+#: Harmless bodies: an allowed call must not change anything the next cells depend on.
+BODIES: dict[str, Any] = {
+    "POST /api/v1/auth/totp/enroll": {"unexpected": 1},  # enrolled staff would get 409 anyway
+    "POST /api/v1/evidence/master-key/rotate": {"unexpected": 1},
+}
+#: Path values; anything not named here is "x0".
+PARAMS = {"hearing": H, "document": "doc0", "participant": "p0", "index": "0"}
+#: Rows that end the caller's session run after every other row.
+LAST = ("POST /api/v1/auth/signout",)
+
+
+def expected_table() -> dict[str, dict[str, str]]:
+    table = {}
+    for line in MATRIX.strip().splitlines():
+        parts = line.split()
+        key, cells = f"{parts[0]} {parts[1]}", parts[2:]
+        assert len(cells) == len(PRINCIPALS), f"{key}: {len(cells)} cells"
+        assert key not in table, f"{key}: two rows"
+        table[key] = dict(zip(PRINCIPALS, cells, strict=True))
+    return table
+
+
+def test_every_route_has_a_row() -> None:
+    routes = {route.key for route in build_routes()}
+    rows = set(expected_table())
+    assert not routes - rows, f"routes without a matrix row: {sorted(routes - rows)}"
+    assert not rows - routes, f"rows for routes that do not exist: {sorted(rows - routes)}"
+
+
+@pytest.fixture(scope="module")
+def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
+    running = Suite(data_dir=tmp_path_factory.mktemp("matrix") / "data", extra_env=HIGH_LIMITS)
+    running.start()
+    yield running
+    running.stop()
+
+
+async def _principals(suite: Suite) -> dict[str, dict[str, str]]:
+    """Request headers for every principal."""
+    people = await staff_people(suite)
+    gone = await create_staff(suite, people.admin, "mediator", "gone")
+    assert (await people.admin.call("PATCH", f"/api/v1/accounts/{gone.account_id}",
+                                    {"disabled": True}))[0] == 200
+    status, made = await people.admin.call("POST", "/api/v1/tokens", {"name": "to-revoke"})
+    assert status == 201
+    assert (await people.admin.call("DELETE", f"/api/v1/tokens/{made['info']['id']}"))[0] == 204
+    PARAMS.update(token=made["info"]["id"], account=gone.account_id)
+    headers = {"anon": {}, "admin": people.admin.headers(), "mediator": people.mediator.headers(),
+               "auditor": people.auditor.headers(), "disabled": gone.headers(),
+               "revoked": {"Authorization": f"Bearer {made['token']}"}}
+    nc = await suite.connect("gateway")
+    try:
+        forged = {
+            "medH": dict(role=Role.MEDIATOR, hearing=H), "medG": dict(role=Role.MEDIATOR, hearing=G),
+            "partyA": dict(role=Role.PARTY, hearing=H, side="sideA"),
+            "counselA": dict(role=Role.COUNSEL, hearing=H, side="sideA"),
+            "partyB": dict(role=Role.PARTY, hearing=H, side="sideB"),
+            "observer": dict(role=Role.OBSERVER, hearing=H),
+        }
+        for name, fields in forged.items():
+            secret, csrf = await forge_session(nc, kind=PrincipalKind.PARTICIPANT,
+                                               subject=f"p-{name}", **fields)  # type: ignore[arg-type]
+            headers[name] = {"Cookie": f"parley_session={secret}", "Parley-CSRF": csrf}
+        secret, csrf = await forge_session(nc, kind=PrincipalKind.ACCOUNT,
+                                           subject=people.auditor.account_id, role=Role.AUDITOR,
+                                           expired=True)
+        headers["expired"] = {"Cookie": f"parley_session={secret}", "Parley-CSRF": csrf}
+    finally:
+        await nc.drain()
+    return headers
+
+
+def _classify(status: int) -> str:
+    if status >= 500:
+        return "5xx"  # never expected: a server error is always a failure
+    return str(status) if status in (401, 403) else "ok"
+
+
+async def test_role_route_matrix(suite: Suite) -> None:
+    headers = await _principals(suite)
+    table = expected_table()
+    routes = sorted(build_routes(), key=lambda r: (r.key in LAST, r.path, r.method))
+    observed: dict[str, dict[str, str]] = {}
+    wrong = []
+    for route in routes:
+        path = route.path
+        for name in route.path.split("{")[1:]:
+            param = name.split("}")[0]
+            path = path.replace("{" + param + "}", PARAMS.get(param, "x0"))
+        body = BODIES.get(route.key, {}) if route.method in ("POST", "PATCH", "PUT") else None
+        row = observed.setdefault(route.key, {})
+        for principal in PRINCIPALS:
+            status, reply, _ = await raw(suite.base_url, route.method, path,
+                                         headers=headers[principal], json=body)
+            row[principal] = _classify(status)
+            want = table.get(route.key, {}).get(principal)
+            if want is not None and want != row[principal]:
+                wrong.append(f"{route.key} x {principal}: expected {want}, got {status} {reply}")
+    if os.environ.get("PARLEY_MATRIX_PRINT"):
+        for key, row in observed.items():
+            print(f"{key:<48} " + "  ".join(f"{row[p]:<3}" for p in PRINCIPALS))
+    assert not wrong, "\n".join(wrong)
