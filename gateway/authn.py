@@ -95,15 +95,7 @@ def identity_of(request: web.Request) -> IdentityState:
 
 
 def matched_route(request: web.Request) -> Route | None:
-    resource = request.match_info.route.resource
-    if resource is None:
-        return None
-    routes = state_of(request).routes
-    method = request.method
-    route = routes.find(method, resource.canonical)
-    if route is None and method == "HEAD":
-        route = routes.find("GET", resource.canonical)
-    return route
+    return state_of(request).routes.declaration_of(request)
 
 
 async def current_account(ident: IdentityState, account_id: str) -> Account:
@@ -207,7 +199,11 @@ async def _deny(request: web.Request, route: Route, auth: Auth, code: ErrorCode,
 async def authn_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     route = matched_route(request)
     if route is None:
-        return await handler(request)
+        if request.match_info.http_exception is not None:
+            return await handler(request)  # 404/405: aiohttp's own answer, no handler runs
+        # A handler reached without a declaration: fail closed rather than run it unchecked.
+        log.error("route without an access declaration", extra={"path": request.path})
+        return error_response(ErrorCode.FORBIDDEN, "forbidden")
     rule: Rule = route.access
     ident = state_of(request).identity
     if ident is None:

@@ -42,6 +42,7 @@ class Route:
 class RouteTable:
     def __init__(self) -> None:
         self._routes: dict[str, Route] = {}
+        self._installed: dict[int, Route] = {}  # id(aiohttp route) -> its declaration
         self._frozen = False
 
     def add(self, route: Route) -> None:
@@ -80,4 +81,14 @@ class RouteTable:
 
     def install(self, app: web.Application) -> None:
         for route in self:
-            app.router.add_route(route.method, route.path, route.handler, name=route.name or None)
+            installed = app.router.add_route(route.method, route.path, route.handler,
+                                             name=route.name or None)
+            self._installed[id(installed)] = route
+
+    def declaration_of(self, request: web.Request) -> Route | None:
+        """The declaration behind the aiohttp route that matched `request` (None: unmatched).
+
+        Looked up by the matched route object itself, not by its path text, so regex routes
+        and routes with the same path but another method can never miss their access rule.
+        """
+        return self._installed.get(id(request.match_info.route))

@@ -66,11 +66,100 @@ class ConsistencyProof(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class ExportRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
-    """`POST /api/v1/audit/exports`: either a contiguous index range or a filter (not both)."""
+    """`POST /api/v1/audit/exports`: either a contiguous index range or a filter (not both).
+
+    Nothing set: the whole log up to the latest checkpoint (a range bundle). A filter's `cursor`
+    and `limit` are ignored: a selection export holds every matching entry.
+    """
 
     begin: TreeSize | None = None
     end: TreeSize | None = None
     filter: EventQuery | None = None
+
+
+# --- the service's request/reply messages (parley.v1.audit.<verb>) ---------------------------
+
+class InclusionRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """`inclusion`: proof of entry `index` in the tree of `size` (default: latest checkpoint)."""
+
+    index: TreeSize
+    size: TreeSize | None = None
+
+
+class ConsistencyRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """`consistency`: proof from size `first` to size `second` (default: latest checkpoint)."""
+
+    first: TreeSize
+    second: TreeSize | None = None
+
+
+class ReceiptRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """`receipt`: a C2SP tlog-proof for entry `index` under the latest checkpoint."""
+
+    index: TreeSize
+
+
+class TileRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """`tile`: a C2SP tlog-tiles path relative to the log prefix, e.g. `tile/0/x001/234.p/7`."""
+
+    path: Annotated[str, msgspec.Meta(min_length=7, max_length=96, pattern=r"^tile/[a-z0-9x./]+$")]
+
+
+class NoArguments(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Requests that carry nothing (`checkpoint`, `vkey`, `status`)."""
+
+
+class CheckpointInfo(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The latest signed checkpoint: its size, root and the signed note verbatim."""
+
+    size: TreeSize
+    root: B64Hash
+    note: Annotated[str, msgspec.Meta(max_length=65_536)]
+    time: TimestampMs
+
+
+class VerifierKey(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The log's verifier key in the Go note `vkey` form, and its origin."""
+
+    origin: Annotated[str, msgspec.Meta(max_length=256)]
+    vkey: Annotated[str, msgspec.Meta(max_length=512)]
+
+
+class AuditStatus(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """The audit service's own state: signing is `refused` once tampering was detected."""
+
+    size: TreeSize
+    checkpoint_size: TreeSize
+    checkpoint_age_ms: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    signing: Annotated[str, msgspec.Meta(pattern=r"^(ok|refused)$")] = "ok"
+    tamper: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+    intake_seq: Annotated[int, msgspec.Meta(ge=0)] = 0
+    rejected: Annotated[int, msgspec.Meta(ge=0)] = 0
+
+
+class ExportCursor(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """Where an export stream continues: the pinned checkpoint size and the next position.
+
+    Made by the service, carried back only by the gateway (never shown to the HTTP client).
+    `after` is the last entry index already sent (-1 before the first entry).
+    """
+
+    size: TreeSize
+    after: Annotated[int, msgspec.Meta(ge=-1, le=2**53)]
+
+
+class ExportPartRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """`export`: the first part (no cursor) or the next one."""
+
+    request: ExportRequest
+    cursor: ExportCursor | None = None
+
+
+class ExportPart(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """Some bundle lines (`\\n`-terminated) and the cursor of the next part (None: the last)."""
+
+    lines: Annotated[str, msgspec.Meta(max_length=900_000)]
+    cursor: ExportCursor | None = None
 
 
 # --- bundle lines (JSON Lines; see services/audit/bundle.py for the format) -----------------
@@ -111,16 +200,36 @@ class BundleTrailer(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     count: TreeSize
 
 
+#: Every message above, for the JSON Schemas (proto/catalog.py).
+WIRE_MESSAGES: list[type[msgspec.Struct]] = [
+    EventQuery, LoggedEvent, EventPage, InclusionProof, ConsistencyProof, ExportRequest,
+    InclusionRequest, ConsistencyRequest, ReceiptRequest, TileRequest, NoArguments,
+    CheckpointInfo, VerifierKey, AuditStatus, ExportCursor, ExportPartRequest, ExportPart,
+    RangeProof, BundleHeader, BundleEntry, BundleTrailer,
+]
+
 __all__ = [
     "BUNDLE_FORMAT",
+    "WIRE_MESSAGES",
+    "AuditStatus",
     "BundleEntry",
     "BundleHeader",
     "BundleTrailer",
+    "CheckpointInfo",
     "ConsistencyProof",
+    "ConsistencyRequest",
     "EventPage",
     "EventQuery",
+    "ExportCursor",
+    "ExportPart",
+    "ExportPartRequest",
     "ExportRequest",
     "InclusionProof",
+    "InclusionRequest",
     "LoggedEvent",
+    "NoArguments",
     "RangeProof",
+    "ReceiptRequest",
+    "TileRequest",
+    "VerifierKey",
 ]

@@ -50,8 +50,21 @@ def _b64(items: Iterable[bytes]) -> list[str]:
     return [base64.b64encode(h).decode() for h in items]
 
 
-def _line(obj: msgspec.Struct) -> bytes:
+def encode_line(obj: msgspec.Struct) -> bytes:
+    """One bundle line: compact JSON and a newline."""
     return _ENCODER.encode(obj) + b"\n"
+
+
+_line = encode_line
+
+
+def range_proof(store: LogStore, begin: int, end: int, size: int) -> RangeProof:
+    """The full-subtree hashes left of [begin, end) and right of it, in the tree of `size`."""
+    return RangeProof(left=_b64(store.compact_nodes(0, begin)), right=_b64(store.compact_nodes(end, size)))
+
+
+def b64_hashes(items: Iterable[bytes]) -> list[str]:
+    return _b64(items)
 
 
 def range_bundle(
@@ -67,10 +80,7 @@ def range_bundle(
     """Stream the lines of a range bundle for entries [begin, end) under `checkpoint`."""
     if not 0 <= begin <= end <= checkpoint.size:
         raise IndexOutOfRangeError(f"range [{begin}, {end}) is not inside size {checkpoint.size}")
-    proof = RangeProof(
-        left=_b64(store.compact_nodes(0, begin)),
-        right=_b64(store.compact_nodes(end, checkpoint.size)),
-    )
+    proof = range_proof(store, begin, end, checkpoint.size)
     yield _line(
         BundleHeader(
             format=BUNDLE_FORMAT, kind="range", vkey=vkey, checkpoint=checkpoint.note,

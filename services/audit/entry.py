@@ -68,9 +68,32 @@ def canonical_json(value: Any) -> bytes:
         raise EntryError(f"not canonicalisable: {exc}") from exc
 
 
+def _event_fast_path_ok(event: AuditEvent) -> bool:
+    """`_fast_path_ok` for an event, checking only what its contract leaves open.
+
+    Every key but the `details` keys is a fixed ASCII field name, and every other value is a
+    string or a bounded integer, so only `details` can hold a float, an unsafe integer or a key
+    above U+FFFF (this is intake's hot path: ~10x cheaper than walking the whole value).
+    """
+    if event.time > _SAFE_INT:
+        return False
+    for key, value in event.details.items():
+        if max(key, default="\0") > "\uffff" or isinstance(value, float):
+            return False
+        if isinstance(value, int) and not -_SAFE_INT <= value <= _SAFE_INT:
+            return False
+    return True
+
+
 def canonical_entry(event: AuditEvent) -> bytes:
     """The entry bytes the log hashes for `event`."""
-    data = canonical_json(event_as_dict(event))
+    if _event_fast_path_ok(event):
+        try:
+            data = msgspec.json.encode(event, order="sorted")
+        except UnicodeEncodeError as exc:  # lone surrogates
+            raise EntryError(f"not canonicalisable: {exc}") from exc
+    else:
+        data = canonical_json(event_as_dict(event))
     if len(data) > MAX_ENTRY_BYTES:
         raise EntryTooLargeError(len(data), MAX_ENTRY_BYTES)
     return data

@@ -107,3 +107,11 @@ class TamperDetectedError(LogError):
     def __init__(self, message: str, index: int | None = None) -> None:
         super().__init__(message)
         self.index = index
+
+
+class NoCheckpointError(LogError):
+    """Nothing has been signed yet, so there is nothing to prove against."""
+
+
+class ExportRequestError(AuditError):
+    """An export request names an impossible range or mixes a range with a filter."""

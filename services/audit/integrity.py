@@ -34,7 +34,7 @@ from services.audit.checkpoint import Checkpoint, open_checkpoint, sign_checkpoi
 from services.audit.compact import CompactRange
 from services.audit.errors import TamperDetectedError, VerificationError
 from services.audit.keys import NoteSigner
-from services.audit.log import LEVEL_SHIFT, LogStore, StoredCheckpoint, node_id
+from services.audit.log import LEVEL_SHIFT, LogStore, StoredCheckpoint, as_bytes, node_id
 from services.audit.verify import verify_consistency, verify_inclusion
 
 DEFAULT_SCRUB_ENTRIES = 4096
@@ -75,6 +75,10 @@ class CheckpointIssuer:
         except VerificationError as exc:
             self._tampered = TamperDetectedError(str(exc))
             raise self._tampered from exc
+
+    def check_all(self) -> None:
+        """`verify_all`, guarded: a failure makes the issuer refuse to sign from now on."""
+        self._guarded(self.verify_all)
 
     # --- the checks ------------------------------------------------------------------------
 
@@ -239,7 +243,7 @@ class _LevelCursors:
                 "SELECT id, hash FROM nodes WHERE id >= ? AND id < ? ORDER BY id",
                 (node_id(level, 0), node_id(level + 1, 0)),
             )
-            cursor = ((int(i), bytes(h)) for i, h in rows)
+            cursor = ((int(i), as_bytes(h)) for i, h in rows)
             self._cursors[level] = cursor
         return cursor
 

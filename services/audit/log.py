@@ -28,7 +28,7 @@ from services.audit.compact import CompactRange
 from services.audit.entry import MAX_ENTRY_BYTES, LogRecord
 from services.audit.errors import EntryTooLargeError, IndexOutOfRangeError, TamperDetectedError
 from services.audit.hasher import RFC6962, Hasher
-from services.audit.query import build_query
+from services.audit.query import build_count, build_query
 
 LEVEL_SHIFT: Final = 56
 SCHEMA_VERSION: Final = 1
@@ -57,6 +57,14 @@ CREATE TABLE IF NOT EXISTS checkpoints (
     size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL, time INTEGER NOT NULL
 );
 """
+
+
+def as_bytes(value: object) -> bytes:
+    """A BLOB column's value. A row edited by hand may come back as TEXT (or a number): it is
+    turned into bytes so the integrity checks compare it (and flag it), instead of crashing."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    return str(value).encode("utf-8", "surrogatepass")
 
 
 def node_id(level: int, index: int) -> int:
@@ -137,11 +145,13 @@ class LogStore:
 
     # --- writing ---------------------------------------------------------------------------
 
-    def append(self, records: Sequence[LogRecord]) -> AppendResult:
+    def append(self, records: Sequence[LogRecord], *, intake_seq: int | None = None) -> AppendResult:
         """Append a batch in one transaction; records whose event id is already logged are skipped.
 
         Either every new record (with its leaf and the parent nodes it completes) is committed,
-        or none is and the in-memory right edge is restored.
+        or none is and the in-memory right edge is restored. `intake_seq`, the highest stream
+        sequence of the batch, is committed in the same transaction, so after a crash the log
+        knows exactly how far into the `AUDIT` stream it got (see intake.py: rebuild).
         """
         for rec in records:
             if len(rec.data) > MAX_ENTRY_BYTES:
@@ -168,6 +178,12 @@ class LogStore:
                 node_rows.extend((node_id(lv, ix), h) for lv, ix, h in edge.push_leaf(leaf))
                 new.append((rec.event_id, idx))
             conn.executemany("INSERT INTO nodes (id, hash) VALUES (?, ?)", node_rows)
+            if intake_seq is not None:
+                conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('intake_seq', ?) ON CONFLICT (key)"
+                    " DO UPDATE SET value = excluded.value WHERE CAST(value AS INTEGER) < ?",
+                    (str(intake_seq), intake_seq),
+                )
         self._edge = edge
         self._size += len(new)
         return AppendResult(new, duplicates, self._size)
@@ -179,7 +195,7 @@ class LogStore:
         row = self.conn.execute("SELECT hash FROM nodes WHERE id = ?", (node_id(level, index),)).fetchone()
         if row is None:
             raise IndexOutOfRangeError(f"no stored node ({level}, {index}) in a log of {self._size}")
-        return bytes(row[0])
+        return as_bytes(row[0])
 
     def node_range(self, level: int, first: int, count: int) -> list[bytes]:
         """Stored hashes of nodes (level, first .. first+count-1) that exist, in order."""
@@ -187,7 +203,7 @@ class LogStore:
             "SELECT hash FROM nodes WHERE id >= ? AND id < ? ORDER BY id",
             (node_id(level, first), node_id(level, first + count)),
         ).fetchall()
-        return [bytes(r[0]) for r in rows]
+        return [as_bytes(r[0]) for r in rows]
 
     def _check_size(self, size: int) -> None:
         if not 0 <= size <= self._size:
@@ -219,23 +235,35 @@ class LogStore:
         rows = self.conn.execute(
             "SELECT entry FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx", (begin, end)
         ).fetchall()
-        return [bytes(r[0]) for r in rows]
+        return [as_bytes(r[0]) for r in rows]
 
     def iter_entries(self, begin: int, end: int) -> Iterator[tuple[int, bytes]]:
         cur = self.conn.execute(
             "SELECT idx, entry FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx", (begin, end)
         )
         for idx, data in cur:
-            yield int(idx), bytes(data)
+            yield int(idx), as_bytes(data)
 
     def index_of(self, event_id: str) -> int | None:
         row = self.conn.execute("SELECT idx FROM entries WHERE event_id = ?", (event_id,)).fetchone()
         return None if row is None else int(row[0])
 
-    def query(self, query: EventQuery) -> tuple[list[tuple[int, bytes]], str | None]:
+    def intake_seq(self) -> int:
+        """The highest `AUDIT` stream sequence committed to the log (0: none)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'intake_seq'").fetchone()
+        return 0 if row is None else int(row[0])
+
+    def count(self, query: EventQuery, below: int | None = None) -> int:
+        """How many entries (with index < `below`, if given) match the filters (cursor ignored)."""
+        sql, params = build_count(query, below)
+        return int(self.conn.execute(sql, params).fetchone()[0])
+
+    def query(
+        self, query: EventQuery, below: int | None = None
+    ) -> tuple[list[tuple[int, bytes]], str | None]:
         """A page of (index, entry) matching the filters, and the cursor of the next page."""
-        sql, params = build_query(query)
-        rows = [(int(i), bytes(e)) for i, e in self.conn.execute(sql, params)]
+        sql, params = build_query(query, below)
+        rows = [(int(i), as_bytes(e)) for i, e in self.conn.execute(sql, params)]
         if len(rows) > query.limit:
             rows = rows[: query.limit]
             return rows, str(rows[-1][0])
@@ -247,11 +275,17 @@ class LogStore:
         row = self.conn.execute(
             "SELECT size, root, note, time FROM checkpoints ORDER BY size DESC LIMIT 1"
         ).fetchone()
-        return None if row is None else StoredCheckpoint(int(row[0]), bytes(row[1]), row[2], int(row[3]))
+        return None if row is None else StoredCheckpoint(int(row[0]), as_bytes(row[1]), row[2], int(row[3]))
+
+    def checkpoint_at(self, size: int) -> StoredCheckpoint | None:
+        row = self.conn.execute(
+            "SELECT size, root, note, time FROM checkpoints WHERE size = ?", (size,)
+        ).fetchone()
+        return None if row is None else StoredCheckpoint(int(row[0]), as_bytes(row[1]), row[2], int(row[3]))
 
     def checkpoints(self) -> list[StoredCheckpoint]:
         rows = self.conn.execute("SELECT size, root, note, time FROM checkpoints ORDER BY size")
-        return [StoredCheckpoint(int(s), bytes(r), n, int(t)) for s, r, n, t in rows]
+        return [StoredCheckpoint(int(s), as_bytes(r), n, int(t)) for s, r, n, t in rows]
 
     def store_checkpoint(self, checkpoint: StoredCheckpoint) -> None:
         with self.transaction() as conn:

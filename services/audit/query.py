@@ -11,8 +11,7 @@ from proto.auditlog import EventQuery
 COLUMNS = "idx, entry"
 
 
-def build_query(query: EventQuery) -> tuple[str, list[object]]:
-    """SQL selecting up to limit + 1 rows (the extra row tells whether a next page exists)."""
+def _where(query: EventQuery, below: int | None, *, with_cursor: bool) -> tuple[str, list[object]]:
     where: list[str] = []
     params: list[object] = []
     if query.hearing is not None:
@@ -41,12 +40,27 @@ def build_query(query: EventQuery) -> tuple[str, list[object]]:
     if query.time_to is not None:
         where.append("time < ?")
         params.append(query.time_to)
-    if query.cursor is not None:
+    if with_cursor and query.cursor is not None:
         where.append("idx > ?")
         params.append(int(query.cursor))
-    sql = f"SELECT {COLUMNS} FROM entries"  # noqa: S608 - only fixed column names are interpolated
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY idx LIMIT ?"
+    if below is not None:
+        where.append("idx < ?")
+        params.append(below)
+    return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+def build_query(query: EventQuery, below: int | None = None) -> tuple[str, list[object]]:
+    """SQL selecting up to limit + 1 rows (the extra row tells whether a next page exists).
+
+    `below` bounds the indices (an export pinned to a checkpoint of that size).
+    """
+    where, params = _where(query, below, with_cursor=True)
+    sql = f"SELECT {COLUMNS} FROM entries{where} ORDER BY idx LIMIT ?"  # noqa: S608 - fixed SQL only
     params.append(query.limit + 1)
     return sql, params
+
+
+def build_count(query: EventQuery, below: int | None = None) -> tuple[str, list[object]]:
+    """SQL counting the matching entries with index < `below` (the cursor is ignored)."""
+    where, params = _where(query, below, with_cursor=False)
+    return f"SELECT COUNT(*) FROM entries{where}", params  # noqa: S608 - fixed SQL only

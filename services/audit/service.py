@@ -1,20 +1,110 @@
-"""The audit service process: its NATS endpoints over the pure core."""
+"""The audit service process: intake, the signing loop and the read endpoints, over one store.
+
+Everything runs on one event loop with one SQLite connection (the single writer DESIGN §10
+calls the sequencer): intake commits batches, the signing loop checks and signs, the endpoints
+read. SQLite calls are short (a batch commit, a page, a proof, one export part), so nothing
+needs a thread, and the issuer sees every commit of its own connection.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import Coroutine
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from parley.config import CommonConfig
+from parley.config import CommonConfig, env_field
 from parley.service import Cleanup, ServiceContext, serve_service
+from services.audit.checkpointing import CheckpointLoop
+from services.audit.endpoints import AuditEndpoints
+from services.audit.intake import Intake
+from services.audit.integrity import CheckpointIssuer
+from services.audit.keys import check_key_name, load_or_create_signer
+from services.audit.log import LogStore
+
+log = logging.getLogger("parley.audit")
 
 
 @dataclass(frozen=True)
 class AuditConfig(CommonConfig):
-    pass
+    audit_origin: str = env_field(
+        "parley.example/audit",
+        help="the log's identity: checkpoint origin and signing key name (one per institution)",
+    )
+    audit_batch_size: int = env_field(1000, help="events fetched and committed per transaction")
+    audit_checkpoint_interval_s: float = env_field(
+        0.5, help="how often a grown log gets a new signed checkpoint (seconds, < 1)"
+    )
+    audit_sqlite_sync: str = env_field(
+        "FULL", help="SQLite synchronous mode of the log (FULL: a commit survives power loss)"
+    )
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_key_name(self.audit_origin)
+        if not 1 <= self.audit_batch_size <= 10_000:
+            raise ValueError("PARLEY_AUDIT_BATCH_SIZE must be between 1 and 10000")
+        if not 0.05 <= self.audit_checkpoint_interval_s < 1.0:
+            raise ValueError("PARLEY_AUDIT_CHECKPOINT_INTERVAL_S must be in [0.05, 1)")
+        if self.audit_sqlite_sync not in ("FULL", "NORMAL"):
+            raise ValueError("PARLEY_AUDIT_SQLITE_SYNC must be FULL or NORMAL")
+
+    @property
+    def audit_dir(self) -> Path:
+        return self.data_dir / "audit"
+
+    @property
+    def log_path(self) -> Path:
+        return self.audit_dir / "log.db"
+
+    @property
+    def key_path(self) -> Path:
+        return self.audit_dir / "signing.key"
 
 
 async def _setup(ctx: ServiceContext[AuditConfig]) -> Cleanup | None:
-    return None
+    config = ctx.config
+    config.audit_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    signer = load_or_create_signer(config.key_path, config.audit_origin)
+    store = LogStore.open(config.log_path, synchronous=config.audit_sqlite_sync)
+    issuer = CheckpointIssuer(store, signer, verify_on_start=False)
+    checkpoints = CheckpointLoop(issuer, interval_s=config.audit_checkpoint_interval_s)
+    checkpoints.start_check()
+    intake = Intake(ctx.js, store, batch=config.audit_batch_size)
+    AuditEndpoints(store, signer, checkpoints, ctx.audit, lambda: intake.rejected).register(ctx.host)
+    log.info("audit log open", extra={"size": store.size, "origin": signer.name,
+                                      "vkey": signer.verifier.vkey})
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(_critical(intake.run(stop), "intake")),
+             asyncio.create_task(_critical(checkpoints.run(stop), "signing"))]
+
+    async def cleanup() -> None:
+        stop.set()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, 5.0)
+        store.close()
+
+    return cleanup
+
+
+async def _critical(job: Coroutine[Any, Any, None], name: str) -> None:
+    """Run a background job; if it dies, the process exits so the supervisor restarts it.
+
+    Exiting is safe: every batch is one SQLite transaction and unacknowledged events are
+    redelivered, so a restart resumes exactly where the last commit left off.
+    """
+    try:
+        await job
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("audit %s loop failed: exiting for a restart", name)
+        os._exit(1)
 
 
 async def serve(config: AuditConfig) -> None:

@@ -1,0 +1,249 @@
+"""The audit routes on the real suite (`parley up`): gateway events reach the log, auditors
+query and prove, and a REAL export fetched through the API verifies with the real
+`parley-audit` command, untouched, and fails naming why once tampered."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from proto.audit import Actor, AuditEvent, Outcome, Resource, audit_subject, encode_event
+from tests.harness import Suite, wait_until
+from tests.people import People, staff_people
+
+CLI = [sys.executable, "-m", "services.audit.verify_cli"]
+
+
+def verify(path: Path, *extra: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, "verify", str(path), *map(str, extra)], capture_output=True,
+                          text=True, timeout=60)
+
+
+async def _get(people: People, path: str) -> tuple[int, Any, bytes]:
+    async with people.auditor.session(bearer=True) as http, http.get(path) as r:
+        body = await r.read()
+        parsed = json.loads(body) if r.content_type == "application/json" else None
+        return r.status, parsed, body
+
+
+async def _export(people: People, body: dict[str, Any]) -> bytes:
+    async with people.auditor.session(bearer=True) as http, \
+            http.post("/api/v1/audit/exports", json=body) as r:
+        assert r.status == 200, await r.text()
+        return await r.read()
+
+
+@pytest.fixture
+async def people(suite: Suite) -> People:
+    await suite.ready(timeout=60)
+    people = await staff_people(suite)
+    if not getattr(suite, "_audit_bulk", False):
+        await _publish_bulk(suite)
+        suite._audit_bulk = True  # type: ignore[attr-defined]
+    return people
+
+
+async def _publish_bulk(suite: Suite) -> None:
+    """Enough events for an export of several NATS-sized parts."""
+    nc = await suite.connect("supervisor")
+    try:
+        js = nc.jetstream()
+        events = [AuditEvent(id=f"bulk{i:06d}", time=1_700_000_000_000 + i,
+                             actor=Actor(id="acctX"), action="document.view",
+                             resource=Resource(type="document", id=f"d{i}"),
+                             outcome=Outcome.ALLOWED, service="supervisor", hearing="hBulk",
+                             details={"pad": "x" * 300}) for i in range(2500)]
+        for start in range(0, len(events), 100):
+            await asyncio.gather(*(js.publish(audit_subject("supervisor"), encode_event(e),
+                                              headers={"Nats-Msg-Id": e.id})
+                                   for e in events[start:start + 100]))
+    finally:
+        await nc.drain()
+
+
+async def test_gateway_events_reach_the_log_and_only_auditors_read_it(people: People) -> None:
+    status, _ = await people.admin.call("GET", "/api/v1/audit/events")
+    assert status == 403  # an admin sees nothing of the log
+
+    async def denial_logged() -> dict[str, Any] | None:
+        code, page, _ = await _get(people, "/api/v1/audit/events?action=auth.denied&limit=1000"
+                                   f"&actor={people.admin.account_id}")
+        assert code == 200
+        for row in page["events"]:
+            entry = json.loads(row["entry"])
+            if entry["resource"]["id"] == "GET /api/v1/audit/events":
+                return entry
+        return None
+
+    entry = await wait_until(denial_logged, timeout=20, what="the admin's denial in the log")
+    assert entry["outcome"] == "denied" and entry["service"] == "gateway"
+    code, page, _ = await _get(people, "/api/v1/audit/events?action=auth.")
+    assert code == 200 and any(json.loads(r["entry"])["action"] == "auth.signin"
+                               for r in page["events"])
+
+    async def query_logged() -> bool:  # the auditor's own query is itself an audit event
+        _, page, _ = await _get(people, f"/api/v1/audit/events?action=audit.query"
+                                f"&actor={people.auditor.account_id}")
+        return len(page["events"]) > 0
+
+    await wait_until(query_logged, timeout=20, what="audit.query in the log")
+
+
+@pytest.mark.parametrize("query", [
+    "limit=0", "limit=1001", "limit=abc", "cursor=-1", "cursor=01", "from=yesterday",
+    "hearing=a%20b", "action=DROP", "nope=1", "limit=1&limit=2", "from=5&to=4",
+    "resource=" + "x" * 300, "from=2024-01-01T00:00:00",
+])
+async def test_bad_query_parameters_are_400_json(people: People, query: str) -> None:
+    code, body, _ = await _get(people, f"/api/v1/audit/events?{query}")
+    assert code == 400 and body["error"]["code"] == "invalid", (query, code, body)
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v1/audit/proofs/inclusion", "/api/v1/audit/proofs/inclusion?index=x",
+    "/api/v1/audit/proofs/inclusion?index=99999999&size=1",
+    "/api/v1/audit/proofs/consistency?from=5&to=2", "/api/v1/audit/proofs/consistency?to=2",
+    "/api/v1/audit/entries/abc/receipt", "/api/v1/audit/log/tile/0/1234",
+    "/api/v1/audit/log/tile/0/999/x",
+])
+async def test_bad_proof_requests_are_4xx_json(people: People, path: str) -> None:
+    code, body, _ = await _get(people, path)
+    assert 400 <= code < 500 and body["error"]["code"] in ("invalid", "not_found"), (path, body)
+
+
+async def test_proofs_receipts_and_tiles_verify(people: People, tmp_path: Path) -> None:
+    code, old, _ = await _get(people, "/api/v1/audit/checkpoint")
+    assert code == 200 and old["size"] > 0
+    _, _, vkey = await _get(people, "/api/v1/audit/vkey")
+    (tmp_path / "vkey").write_bytes(vkey)
+    await people.auditor.call("GET", "/api/v1/audit/events?limit=1", bearer=True)  # grow the log
+
+    async def grown() -> dict[str, Any] | None:
+        _, new, _ = await _get(people, "/api/v1/audit/checkpoint")
+        return new if new["size"] > old["size"] else None
+
+    new = await wait_until(grown, timeout=10, what="a newer checkpoint")
+    code, _, raw = await _get(people, f"/api/v1/audit/proofs/consistency?from={old['size']}"
+                                  f"&to={new['size']}")
+    assert code == 200
+    (tmp_path / "old").write_text(old["note"])
+    (tmp_path / "new").write_text(new["note"])
+    (tmp_path / "proof").write_bytes(raw)
+    ok = subprocess.run([*CLI, "consistency", tmp_path / "old", tmp_path / "new",
+                         tmp_path / "proof", "--vkey", tmp_path / "vkey"], capture_output=True,
+                        text=True, timeout=60)
+    assert ok.returncode == 0, ok.stderr
+    # A receipt for entry 5 verifies with the exact entry bytes (from the events query).
+    _, page, _ = await _get(people, "/api/v1/audit/events?cursor=4&limit=1")
+    assert page["events"][0]["index"] == 5
+    (tmp_path / "entry").write_bytes(page["events"][0]["entry"].encode())
+    code, _, receipt = await _get(people, "/api/v1/audit/entries/5/receipt")
+    assert code == 200 and receipt.startswith(b"c2sp.org/tlog-proof@v1\n")
+    (tmp_path / "receipt").write_bytes(receipt)
+    ok = subprocess.run([*CLI, "receipt", tmp_path / "receipt", tmp_path / "entry", "--vkey",
+                         tmp_path / "vkey"], capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 0, ok.stderr
+    (tmp_path / "entry").write_bytes(page["events"][0]["entry"].encode().replace(b'"', b" ", 1))
+    bad = subprocess.run([*CLI, "receipt", tmp_path / "receipt", tmp_path / "entry", "--vkey",
+                          tmp_path / "vkey"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 1 and "RootMismatchError" in bad.stderr
+    # tlog-tiles: the first full level-0 tile holds the first 256 leaf hashes.
+    code, _, tile = await _get(people, "/api/v1/audit/log/tile/0/000")
+    assert code == 200 and len(tile) == 256 * 32
+    code, _, bundle = await _get(people, "/api/v1/audit/log/tile/entries/000")
+    assert code == 200 and bundle[2:2 + int.from_bytes(bundle[:2], "big")].startswith(b"{")
+    code, _, note = await _get(people, "/api/v1/audit/log/checkpoint")
+    assert code == 200 and note.decode().split("\n")[0] == "parley.example/audit"
+
+
+def _lines(data: bytes) -> list[bytes]:
+    return data.splitlines(keepends=True)
+
+
+def _change_entry(line: bytes) -> bytes:
+    obj = json.loads(line)
+    entry = base64.b64decode(obj["entry"])
+    pos = entry.index(b'"time":') + len(b'"time":') + 3  # a digit of the time: 0<->1, 8<->9...
+    entry = entry[:pos] + bytes([entry[pos] ^ 0x01]) + entry[pos + 1:]  # one byte, still an event
+    obj["entry"] = base64.b64encode(entry).decode()
+    return (json.dumps(obj, separators=(",", ":")) + "\n").encode()
+
+
+def _header(lines: list[bytes], **changes: Any) -> list[bytes]:
+    head = json.loads(lines[0])
+    head.update(changes)
+    return [(json.dumps(head, separators=(",", ":")) + "\n").encode(), *lines[1:]]
+
+
+def _resign(lines: list[bytes]) -> list[bytes]:
+    head = json.loads(lines[0])
+    body, sig = head["checkpoint"].split("\n\n")
+    name, blob = sig.strip().split(" ")[1:]
+    raw = bytearray(base64.b64decode(blob))
+    raw[10] ^= 0xFF
+    return _header(lines, checkpoint=f"{body}\n\n— {name} {base64.b64encode(raw).decode()}\n")
+
+
+def _other_key(lines: list[bytes]) -> list[bytes]:
+    from services.audit.keys import NoteSigner
+
+    return _header(lines, vkey=NoteSigner.generate("parley.example/audit").verifier.vkey)
+
+
+TAMPERS = {
+    "change one byte": (lambda ls: [ls[0], _change_entry(ls[1]), *ls[2:]], "RootMismatchError"),
+    "remove an entry": (lambda ls: [ls[0], ls[1], *ls[3:]], "EntryOrderError"),
+    "insert an entry": (lambda ls: [ls[0], ls[1], ls[1], *ls[2:]], "EntryOrderError"),
+    "swap two": (lambda ls: [ls[0], ls[2], ls[1], *ls[3:]], "EntryOrderError"),
+    "bad signature": (_resign, "BadSignatureError"),
+    "another key": (_other_key, "KeyMismatchError"),
+    "truncated": (lambda ls: ls[:-1], "BundleFormatError"),
+    "cut mid-line": (lambda ls: [*ls[:-2], ls[-2][:40]], "BundleFormatError"),
+}
+
+
+async def test_real_export_verifies_and_every_tamper_fails(people: People, tmp_path: Path) -> None:
+    _, _, vkey = await _get(people, "/api/v1/audit/vkey")
+    (tmp_path / "vkey").write_bytes(vkey)
+    data = await _export(people, {})
+    lines = _lines(data)
+    assert len(data) > 1_000_000  # several NATS parts, streamed
+    assert json.loads(lines[-1]) == {"end_of_bundle": True, "count": len(lines) - 2}
+    (tmp_path / "bundle.jsonl").write_bytes(data)
+    ok = verify(tmp_path / "bundle.jsonl", "--vkey", tmp_path / "vkey")
+    assert ok.returncode == 0, ok.stderr
+    assert "none changed, removed, inserted or reordered" in ok.stdout
+    for name, (tamper, error) in TAMPERS.items():
+        path = tmp_path / f"{name.replace(' ', '-')}.jsonl"
+        path.write_bytes(b"".join(tamper(lines)))
+        bad = verify(path, "--vkey", tmp_path / "vkey")
+        assert bad.returncode == 1 and error in bad.stderr, (name, bad.stderr)
+    # Without a pinned key, a bundle carrying another key fails on the checkpoint signature.
+    path = tmp_path / "another-key.jsonl"
+    bad = verify(path)
+    assert bad.returncode == 1 and "WrongKeyIdError" in bad.stderr, bad.stderr
+
+
+async def test_filtered_and_range_exports_verify(people: People, tmp_path: Path) -> None:
+    selection = await _export(people, {"filter": {"hearing": "hBulk", "resource_id": "d7"}})
+    (tmp_path / "sel.jsonl").write_bytes(selection)
+    ok = verify(tmp_path / "sel.jsonl", "--list")
+    assert ok.returncode == 0, ok.stderr
+    assert "1 selected entries" in ok.stdout and "document/d7" in ok.stdout
+    ranged = await _export(people, {"begin": 3, "end": 40})
+    (tmp_path / "range.jsonl").write_bytes(ranged)
+    ok = verify(tmp_path / "range.jsonl")
+    assert ok.returncode == 0 and "indices [3, 40)" in ok.stdout, ok.stderr
+    async with people.auditor.session(bearer=True) as http:
+        for body in ({"begin": 5, "end": 2}, {"begin": 0, "filter": {}}, {"end": 10**12},
+                     {"filter": {"limit": 0}}, {"surprise": 1}):
+            async with http.post("/api/v1/audit/exports", json=body) as r:
+                assert r.status == 400, (body, r.status)
+                assert (await r.json())["error"]["code"] == "invalid"

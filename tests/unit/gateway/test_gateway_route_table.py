@@ -1,0 +1,57 @@
+"""The route table: every served route has a declaration, found by the route that matched."""
+
+from __future__ import annotations
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
+
+from gateway.app import build_routes
+from gateway.identity.policy import anyone, staff
+from gateway.routes import Route, RouteDeclarationError, RouteTable
+from proto.common import Role
+
+
+async def _ok(request: web.Request) -> web.Response:
+    return web.Response()
+
+
+async def _matched(app: web.Application, method: str, path: str) -> web.Request:
+    request = make_mocked_request(method, path, app=app)
+    match = await app.router.resolve(request)
+    request._match_info = match
+    return request
+
+
+async def test_regex_and_same_path_routes_find_their_own_declaration() -> None:
+    table = RouteTable()
+    table.add(Route("GET", r"/tile/{rest:.+}", _ok, staff("tile", Role.AUDITOR), "tiles"))
+    table.add(Route("GET", "/thing", _ok, anyone("read"), "read"))
+    table.add(Route("POST", "/thing", _ok, staff("write", Role.ADMIN), "write"))
+    table.freeze()
+    app = web.Application()
+    table.install(app)
+    for method, path, rule in (("GET", "/tile/0/x001/234", "tile"), ("GET", "/thing", "read"),
+                               ("POST", "/thing", "write")):
+        route = table.declaration_of(await _matched(app, method, path))
+        assert route is not None and route.access.name == rule
+    assert table.declaration_of(await _matched(app, "GET", "/nothing")) is None
+
+
+def test_a_route_without_access_is_refused_at_freeze() -> None:
+    table = RouteTable()
+    table.add(Route("GET", "/open", _ok, None, "undeclared"))
+    with pytest.raises(RouteDeclarationError, match="GET /open"):
+        table.freeze()
+
+
+def test_duplicate_declaration_is_refused() -> None:
+    table = RouteTable()
+    table.add(Route("GET", "/a", _ok, anyone("a"), "a"))
+    with pytest.raises(RouteDeclarationError, match="twice"):
+        table.add(Route("GET", "/a", _ok, anyone("a"), "a"))
+
+
+def test_every_gateway_route_declares_access() -> None:
+    for route in build_routes():
+        assert route.access is not None and route.access.grants, route.key
