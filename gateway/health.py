@@ -40,7 +40,7 @@ def register(routes: RouteTable) -> None:
             )
             for name, result in zip(state.config.ready_services, results, strict=True):
                 if isinstance(result, Health):
-                    components.append(ComponentState(name, result.status))
+                    components.append(ComponentState(name, result.status, result.detail))
                 else:
                     detail = result.message if isinstance(result, ServiceFailure) else "error"
                     components.append(ComponentState(name, "unavailable", detail))

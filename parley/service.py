@@ -24,6 +24,14 @@ C = TypeVar("C", bound=CommonConfig)
 Cleanup = Callable[[], Awaitable[None]]
 
 
+#: A service's own view of its health: (healthy?, why not). Shown by the gateway's /readyz.
+HealthCheck = Callable[[], tuple[bool, str]]
+
+
+def _always_healthy() -> tuple[bool, str]:
+    return True, ""
+
+
 @dataclass
 class ServiceContext(Generic[C]):
     config: C
@@ -31,6 +39,7 @@ class ServiceContext(Generic[C]):
     js: JetStreamContext
     host: ServiceHost
     audit: AuditPublisher
+    health_check: HealthCheck = _always_healthy
 
 
 class _Empty(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -52,7 +61,9 @@ async def serve_service(
                          audit=AuditPublisher(js, name))
 
     async def health(_: RequestContext, __: _Empty) -> Health:
-        return Health(service=name, status="ok", version=version)
+        healthy, detail = ctx.health_check()
+        return Health(service=name, status="ok" if healthy else "unavailable", version=version,
+                      detail=detail[:200])
 
     host.endpoint("health", _Empty, health)
     cleanup = await setup(ctx)

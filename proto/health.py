@@ -10,10 +10,11 @@ Status = Literal["ok", "unavailable"]
 Name = Annotated[str, msgspec.Meta(pattern=r"^[a-z]{1,32}$")]
 
 
-class Health(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class Health(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
     service: Name
     status: Status
     version: Annotated[str, msgspec.Meta(max_length=32)]
+    detail: Annotated[str, msgspec.Meta(max_length=200)] = ""
 
 
 class ComponentState(msgspec.Struct, frozen=True):

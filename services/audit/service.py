@@ -74,6 +74,13 @@ async def _setup(ctx: ServiceContext[AuditConfig]) -> Cleanup | None:
     issuer = CheckpointIssuer(store, signer, verify_on_start=False)
     checkpoints = CheckpointLoop(issuer, interval_s=config.audit_checkpoint_interval_s)
     checkpoints.start_check()
+
+    def health() -> tuple[bool, str]:
+        # A log that refuses to sign is not healthy: operators must see it at /readyz.
+        tamper = checkpoints.tamper
+        return (True, "") if tamper is None else (False, "checkpoint signing refused: log tampered")
+
+    ctx.health_check = health
     intake = Intake(ctx.js, store, batch=config.audit_batch_size)
     AuditEndpoints(store, signer, checkpoints, ctx.audit, lambda: intake.rejected).register(ctx.host)
     log.info("audit log open", extra={"size": store.size, "origin": signer.name,

@@ -9,6 +9,7 @@ import os
 import sqlite3
 
 from proto.audit import AuditEvent, encode_event
+from proto.health import Health
 from proto.auditlog import (
     AuditStatus,
     CheckpointInfo,
@@ -157,5 +158,7 @@ async def test_row_changed_in_sqlite_is_detected_and_signing_stops(world: AuditW
     assert info.size <= max(signed.size, status.checkpoint_size)
     assert (await world.status()).size > info.size
     assert "TAMPERING DETECTED" in world.process.log()
+    health: Health = await world.call("health", CHECKPOINT, Health)  # what /readyz shows
+    assert health.status == "unavailable" and "tampered" in health.detail
     key_file = world.server.data_dir / "audit" / "signing.key"
     assert os.stat(key_file).st_mode & 0o777 == 0o600
