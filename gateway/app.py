@@ -7,7 +7,15 @@ import logging
 from aiohttp import web
 from nats.aio.client import Client
 
-from gateway import health, openapi_route
+from gateway import (
+    audit_routes,
+    evidence_routes,
+    health,
+    hearing_wiring,
+    identity_wiring,
+    openapi_route,
+    static_routes,
+)
 from gateway.config import GatewayConfig
 from gateway.metrics import GatewayMetrics
 from gateway.middleware import headers
@@ -28,6 +36,11 @@ def build_routes() -> RouteTable:
     routes = RouteTable()
     health.register(routes)
     openapi_route.register(routes)
+    identity_wiring.register_routes(routes)  # issue 4: auth, me, TOTP, tokens, accounts
+    hearing_wiring.register_routes(routes)  # issue 7: hearings, invitations, ICE, WebSocket
+    static_routes.register(routes)  # the web client's pages and files (issue 7)
+    evidence_routes.register(routes)  # issue 6: documents (streamed), release, key rotation
+    audit_routes.register(routes)  # issue 5: audit queries, proofs, tiles, exports
     routes.freeze()
     return routes
 
@@ -37,11 +50,14 @@ def create_app(config: GatewayConfig, nc: Client, routes: RouteTable | None = No
     metrics = GatewayMetrics()
     app = web.Application(
         client_max_size=config.max_json_bytes,
-        middlewares=[tracing_middleware, metrics.middleware(), error_middleware],
+        middlewares=[tracing_middleware, metrics.middleware(), error_middleware,
+                     *identity_wiring.MIDDLEWARES],
     )
     app[STATE] = GatewayState(config=config, nc=nc, audit=AuditPublisher(nc.jetstream(), "gateway"),
                               metrics=metrics, routes=routes)
     headers.install(app, tls=config.tls)
+    identity_wiring.install(app)
+    hearing_wiring.install(app)
     routes.install(app)
     return app
 

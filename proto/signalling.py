@@ -7,12 +7,12 @@ envelope), not inside these structs. Secrets (`token`, `access_code`) appear onl
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
 
 from proto.common import Id, Role, ShortText, TimestampMs
-from proto.ws import HearingState, Name, RoomView
+from proto.ws import ClientMessage, HearingState, Name, RoomView, Snapshot
 
 SERVICE = "signalling"
 SUBJECT_PREFIX = "parley.v1.signalling"
@@ -192,3 +192,136 @@ class TechCheckOffer(_Req, frozen=True):
 class TechCheckAnswer(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     id: Id
     sdp: Annotated[str, msgspec.Meta(max_length=64 * 1024)]
+
+
+# ---------------------------------------------------------------- NATS envelopes (gateway ⇄ signalling)
+
+T = TypeVar("T")
+
+HEARING_PREFIX = "hearing."
+ROSTER_PREFIX = "roster."
+ALIVE_PREFIX = "alive."
+
+
+def hearing_key(hearing: str) -> str:
+    return HEARING_PREFIX + hearing
+
+
+def roster_key(hearing: str) -> str:
+    return ROSTER_PREFIX + hearing
+
+
+def client_subject(hearing: str, participant: str) -> str:
+    """Core-publish subject for one connected participant (the gateway forwards it)."""
+    return f"parley.v1.client.{hearing}.{participant}"
+
+
+def changed_subject(hearing: str) -> str:
+    return f"parley.v1.hearing.{hearing}.changed"
+
+
+#: NATS headers on client deliveries: the hearing revision that produced the message (so a new
+#: socket drops what is older than its snapshot), and a request to close the participant's sockets.
+REVISION_HEADER = "Parley-Revision"
+CLOSE_HEADER = "Parley-Close"
+
+
+class Scoped(msgspec.Struct, Generic[T], frozen=True, forbid_unknown_fields=True):
+    """A request about one hearing: the route's hearing id beside the body."""
+
+    hearing: Id
+    body: T
+
+
+class Empty(_Req, frozen=True):
+    pass
+
+
+class ListHearings(_Req, frozen=True):
+    pass
+
+
+class WsCommand(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One client message from a WebSocket, forwarded with the socket's id."""
+
+    hearing: Id
+    conn: Id
+    message: ClientMessage
+
+
+class CommandResult(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """Reply to a WebSocket command. `end_sessions`: participants whose sessions must end now."""
+
+    room: Id | None = None
+    end_sessions: Annotated[list[Id], msgspec.Meta(max_length=64)] = []
+
+
+class Connected(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Reply to `connect`: the snapshot and the hearing revision it reflects."""
+
+    snapshot: Snapshot
+    revision: Annotated[int, msgspec.Meta(ge=0)]
+
+
+class HearingClosed(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: Id
+    state: HearingState
+    end_sessions: Annotated[list[Id], msgspec.Meta(max_length=64)] = []
+
+
+class ParticipantRemoved(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    participant: Id
+    end_sessions: Annotated[list[Id], msgspec.Meta(max_length=64)] = []
+
+
+class GatewayAlive(_Req, frozen=True):
+    """A gateway process's heartbeat: sockets whose ids start with `instance` are still open."""
+
+    instance: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{8,32}$")]
+
+
+class ParticipantSignedIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """`POST /api/v1/invitations/redeem` reply; the session itself is the HttpOnly cookie."""
+
+    hearing: Id
+    participant: Id
+    role: Role
+    csrf_token: Annotated[str, msgspec.Meta(max_length=64)]
+    side: Id | None = None
+
+
+# ---------------------------------------------------------------- the roster read model
+
+
+class RosterMember(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    role: Role
+    status: Annotated[str, msgspec.Meta(max_length=16)]  # invited, active, denied, removed
+    side: Id | None = None
+    #: Admitted and now in plenary or a caucus (not the lobby, not removed).
+    in_room: bool = False
+
+
+class Roster(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """KV `parley_hearings`, key `roster.<hearing>`: what other processes may know of a hearing.
+
+    Written by signalling after every change (and re-derived for every hearing on start), read
+    by evidence (compartments) and the gateway ("mediator of hearing H") without importing
+    signalling. `revision` is the hearing record's KV revision it was derived from.
+    """
+
+    hearing: Id
+    state: HearingState
+    mediator: Id
+    revision: Annotated[int, msgspec.Meta(ge=0)]
+    sides: Annotated[list[Id], msgspec.Meta(max_length=16)] = []
+    participants: Annotated[dict[Id, RosterMember], msgspec.Meta(max_length=64)] = {}
+
+
+WIRE_MESSAGES: list[type[Any]] = [
+    CreateHearing, OpenHearing, CloseHearing, AddSide, InviteParticipant, RemoveParticipant,
+    RedeemInvitation, SessionConnected, SessionDisconnected, IceServersRequest, SideView,
+    SideAdded, RoomCreated, InvitationIssued, Redeemed, RosterEntry, HearingSummary,
+    HearingDetail, HearingList, IceServer, IceConfig, StreamQuality, TechCheckStats,
+    TechCheckOffer, TechCheckAnswer, Empty, ListHearings, WsCommand, CommandResult, Connected,
+    HearingClosed, ParticipantRemoved, GatewayAlive, ParticipantSignedIn, RosterMember, Roster,
+]

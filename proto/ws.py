@@ -360,3 +360,12 @@ def encode(message: ClientMessage | ServerMessage) -> bytes:
 def with_seq(message: ServerMessage, seq: int) -> ServerMessage:
     """The same message stamped with a connection's sequence number."""
     return msgspec.structs.replace(message, seq=seq)
+
+
+WIRE_MESSAGES: list[type[msgspec.Struct]] = [
+    Join, Admit, Deny, Move, CaucusCreate, CaucusClose, Shuttle, CaucusTimer, Broadcast, Recall,
+    Lock, Remove, End, Knock, KnockDismiss, Hand, ChatSend, Mute, SignalSend, PeerStateReport,
+    MemberView, RoomView, SelfView, KnockView, Board, View, PeerLink, Snapshot, YouUpdate,
+    RoomUpdate, BoardUpdate, KnocksUpdate, PeerPlan, SignalRelay, ChatMessage, Notice,
+    ErrorMessage,
+]

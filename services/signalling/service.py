@@ -1,20 +1,47 @@
-"""The signalling service process: its NATS endpoints over the pure core."""
+"""The signalling service process: hearing store, executor, endpoints, sweeper, tech checks."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import contextlib
+import logging
 
-from parley.config import CommonConfig
 from parley.service import Cleanup, ServiceContext, serve_service
 
+from . import endpoints, sweeper
+from .config import SignallingConfig
+from .effects import Env
+from .executor import Executor
+from .store import HearingStore
+from .techchecks import TechChecks
 
-@dataclass(frozen=True)
-class SignallingConfig(CommonConfig):
-    pass
+log = logging.getLogger("parley.signalling")
+
+__all__ = ["SignallingConfig", "serve"]
 
 
 async def _setup(ctx: ServiceContext[SignallingConfig]) -> Cleanup | None:
-    return None
+    config = ctx.config
+    store = await HearingStore.open(ctx.js)
+    await store.start()
+    count = await store.rederive_all()
+    log.info("hearings loaded", extra={"hearings": count})
+    ex = Executor(store, ctx.nc, ctx.audit, Env(policy=config.policy()))
+    checks = TechChecks(config.ice_settings(), max_checks=config.techcheck_max,
+                        lifetime_s=config.techcheck_lifetime_s)
+    endpoints.register(ctx.host, ex, config.ice_settings(), checks)
+    task = asyncio.create_task(
+        sweeper.run(ex, config.sweep_interval_s, int(config.gateway_timeout_s * 1000)),
+        name="signalling-sweeper")
+
+    async def cleanup() -> None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await checks.close_all()
+        await store.stop()
+
+    return cleanup
 
 
 async def serve(config: SignallingConfig) -> None:

@@ -1,0 +1,15 @@
+"""The access rules of the hearing routes (coarse; signalling makes the final decision)."""
+
+from __future__ import annotations
+
+from gateway.identity.policy import Grant, Predicate, Rule, anyone, staff
+from proto.common import Role
+
+HEARINGS = staff("hearings", Role.ADMIN, Role.MEDIATOR)
+HEARING_READ = Rule("hearing.detail", (Grant(Predicate.STAFF, {Role.ADMIN}),
+                                       Grant(Predicate.MEDIATOR_OF_HEARING)))
+HEARING_ADMIN = Rule("hearing.mediate", (Grant(Predicate.MEDIATOR_OF_HEARING),))
+REDEEM = anyone("invitations.redeem")
+#: Participants, and staff mediators (who join their own hearings with their account).
+IN_HEARING = Rule("hearing.participate", (Grant(Predicate.PARTICIPANT),
+                                          Grant(Predicate.STAFF, {Role.MEDIATOR})))

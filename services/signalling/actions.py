@@ -1,0 +1,48 @@
+"""Audit action names of refused commands (the allowed ones name themselves in the core)."""
+
+from __future__ import annotations
+
+from proto.signalling import (
+    AddSide,
+    CloseHearing,
+    CreateHearing,
+    InviteParticipant,
+    OpenHearing,
+    RedeemInvitation,
+    RemoveParticipant,
+    SessionConnected,
+)
+from proto.ws import (
+    Admit,
+    Broadcast,
+    CaucusClose,
+    CaucusCreate,
+    CaucusTimer,
+    ChatSend,
+    Deny,
+    End,
+    Knock,
+    KnockDismiss,
+    Lock,
+    Move,
+    PeerStateReport,
+    Recall,
+    Remove,
+    Shuttle,
+)
+
+ACTIONS: dict[type, str] = {
+    CreateHearing: "hearing.create", OpenHearing: "hearing.open", CloseHearing: "hearing.close",
+    End: "hearing.close", AddSide: "hearing.side_add", InviteParticipant: "participant.invite",
+    RemoveParticipant: "participant.remove", Remove: "participant.remove",
+    RedeemInvitation: "participant.redeem", SessionConnected: "participant.connect",
+    Admit: "participant.admit", Deny: "participant.deny", Move: "room.move",
+    Shuttle: "room.shuttle", CaucusCreate: "room.caucus_create",
+    CaucusClose: "room.caucus_close", CaucusTimer: "room.timer", Broadcast: "room.broadcast",
+    Recall: "room.recall", Lock: "hearing.lock", Knock: "room.knock",
+    KnockDismiss: "room.knock_dismiss", ChatSend: "room.chat", PeerStateReport: "room.peer_state",
+}
+
+
+def action_for(command: object) -> str:
+    return ACTIONS.get(type(command), "hearing.command")

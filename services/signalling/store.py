@@ -1,0 +1,157 @@
+"""Hearing records in KV `parley_hearings`: read, create, compare-and-set, and the roster.
+
+Keys: `hearing.<id>` (the whole `Hearing`, JSON), `roster.<id>` (the `Roster` read model for
+other processes), `alive.<gateway instance>` (gateway heartbeats, Unix ms). A watched in-memory
+copy of every hearing serves listing and the sweeper; commands always read KV itself, so a
+decision is never taken on a stale copy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import msgspec
+from nats.js import JetStreamContext
+from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
+from nats.js.kv import KV_DEL, KV_PURGE, KeyValue
+
+from proto.signalling import (
+    ALIVE_PREFIX,
+    HEARING_PREFIX,
+    HEARINGS_BUCKET,
+    Roster,
+    hearing_key,
+    roster_key,
+)
+
+from .errors import NotFound
+from .model import Hearing, decode_hearing, encode_hearing
+from .roster import derive
+
+log = logging.getLogger("parley.signalling.store")
+_roster_decoder = msgspec.json.Decoder(Roster)
+
+
+class StaleRevision(Exception):
+    """The record changed since it was read: reload and apply the command again."""
+
+
+class HearingStore:
+    def __init__(self, kv: KeyValue) -> None:
+        self.kv = kv
+        self.hearings: dict[str, tuple[Hearing, int]] = {}
+        self.alive: dict[str, int] = {}
+        self._watchers: list[KeyValue.KeyWatcher] = []
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @classmethod
+    async def open(cls, js: JetStreamContext) -> HearingStore:
+        return cls(await js.key_value(HEARINGS_BUCKET))
+
+    # ------------------------------------------------------------ records
+
+    async def load(self, hearing_id: str) -> tuple[Hearing, int]:
+        try:
+            entry = await self.kv.get(hearing_key(hearing_id))
+        except KeyNotFoundError:
+            raise NotFound("no such hearing") from None
+        if entry.value is None or entry.revision is None:
+            raise NotFound("no such hearing")
+        return decode_hearing(entry.value), entry.revision
+
+    async def create(self, h: Hearing) -> int:
+        return int(await self.kv.create(hearing_key(h.id), encode_hearing(h)))
+
+    async def save(self, h: Hearing, revision: int) -> int:
+        try:
+            new = int(await self.kv.update(hearing_key(h.id), encode_hearing(h), last=revision))
+        except KeyWrongLastSequenceError:
+            raise StaleRevision(h.id) from None
+        self.remember(h, new)
+        return new
+
+    def remember(self, h: Hearing, revision: int) -> None:
+        known = self.hearings.get(h.id)
+        if known is None or known[1] < revision:
+            self.hearings[h.id] = (h, revision)
+
+    # ------------------------------------------------------------ roster read model
+
+    async def write_roster(self, h: Hearing, revision: int, tries: int = 5) -> None:
+        """Store the roster derived at `revision` unless a newer one is already stored."""
+        roster = derive(h, revision)
+        key = roster_key(h.id)
+        for _ in range(tries):
+            try:
+                entry = await self.kv.get(key)
+                current = _roster_decoder.decode(entry.value or b"")
+                if current.revision >= revision:
+                    return
+                await self.kv.update(key, msgspec.json.encode(roster), last=entry.revision)
+                return
+            except KeyNotFoundError:
+                with contextlib.suppress(KeyWrongLastSequenceError, Exception):
+                    await self.kv.create(key, msgspec.json.encode(roster))
+                    return
+            except KeyWrongLastSequenceError:
+                continue
+            except (msgspec.ValidationError, msgspec.DecodeError):
+                await self.kv.put(key, msgspec.json.encode(roster))
+                return
+
+    async def rederive_all(self) -> int:
+        """On start: rewrite every hearing's roster from its record (the record is the truth)."""
+        count = 0
+        for h, revision in list(self.hearings.values()):
+            await self.write_roster(h, revision)
+            count += 1
+        return count
+
+    # ------------------------------------------------------------ gateway heartbeats
+
+    async def mark_alive(self, instance: str, now_ms: int) -> None:
+        await self.kv.put(ALIVE_PREFIX + instance, str(now_ms).encode())
+        self.alive[instance] = max(now_ms, self.alive.get(instance, 0))
+
+    # ------------------------------------------------------------ the watched copy
+
+    async def start(self, timeout: float = 30.0) -> None:
+        """Watch `hearing.>` and `alive.>` (filtered watches: least privilege on the bucket)."""
+        for prefix in (HEARING_PREFIX, ALIVE_PREFIX):
+            ready = asyncio.Event()
+            watcher = await self.kv.watch(prefix + ">")
+            self._watchers.append(watcher)
+            self._tasks.append(asyncio.create_task(self._run(watcher, ready),
+                                                   name=f"watch-{prefix}"))
+            await asyncio.wait_for(ready.wait(), timeout)
+
+    async def stop(self) -> None:
+        for watcher in self._watchers:
+            with contextlib.suppress(Exception):
+                await watcher.stop()  # type: ignore[no-untyped-call]
+        for task in self._tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _run(self, watcher: KeyValue.KeyWatcher, ready: asyncio.Event) -> None:
+        async for entry in watcher:
+            if entry is None:
+                ready.set()
+                continue
+            key = entry.key
+            deleted = entry.operation in (KV_DEL, KV_PURGE) or entry.value is None
+            try:
+                if key.startswith(HEARING_PREFIX):
+                    hid = key[len(HEARING_PREFIX):]
+                    if deleted:
+                        self.hearings.pop(hid, None)
+                    elif entry.value is not None:
+                        self.remember(decode_hearing(entry.value), entry.revision or 0)
+                elif key.startswith(ALIVE_PREFIX) and not deleted and entry.value is not None:
+                    instance = key[len(ALIVE_PREFIX):]
+                    self.alive[instance] = max(int(entry.value), self.alive.get(instance, 0))
+            except (ValueError, msgspec.ValidationError, msgspec.DecodeError):
+                log.warning("undecodable entry skipped", extra={"key": key[:80]})
