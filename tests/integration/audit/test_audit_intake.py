@@ -9,7 +9,6 @@ import os
 import sqlite3
 
 from proto.audit import AuditEvent, encode_event
-from proto.health import Health
 from proto.auditlog import (
     AuditStatus,
     CheckpointInfo,
@@ -19,6 +18,7 @@ from proto.auditlog import (
     EventQuery,
     NoArguments,
 )
+from proto.health import Health
 from services.audit.hasher import RFC6962
 from services.audit.verify import verify_consistency
 from tests.harness import wait_until
