@@ -49,8 +49,9 @@ def wait_until_sync(condition: Callable[[], Any], timeout: float = 10.0, interva
         time.sleep(interval)
 
 
-async def wait_until(condition: Callable[[], Awaitable[T]], timeout: float = 10.0,
+async def wait_until(condition: Callable[[], Awaitable[T | None]], timeout: float = 10.0,
                      interval: float = 0.05, what: str = "condition") -> T:
+    """Poll `condition` until it returns something truthy (returned), or raise at the deadline."""
     deadline = time.monotonic() + timeout
     while True:
         with contextlib.suppress(Exception):

@@ -46,10 +46,11 @@ async def audit_events(nc: Client, service: str = "gateway") -> list[AuditEvent]
     js = nc.jetstream()
     sub = await js.subscribe(f"parley.v1.audit.event.{service}", ordered_consumer=True,
                              deliver_policy=None)
-    events = []
+    events: list[AuditEvent] = []
     try:
         info = await sub.consumer_info()
-        total = info.num_pending + (info.delivered.consumer_seq if info.delivered else 0)
+        total = (info.num_pending or 0) + (
+            info.delivered.consumer_seq if info.delivered else 0)
         while len(events) < total:
             msg = await sub.next_msg(timeout=5)
             events.append(decode_event(msg.data))

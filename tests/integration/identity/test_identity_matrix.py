@@ -7,20 +7,21 @@ answers that caller:
     401  refused as not signed in (anonymous, or credentials that no longer hold)
     403  refused as signed in but not allowed (by the gateway's rule or the owning service)
 
-Hearings H and G exist only in the forged sessions (no hearing is created here yet), so where the
-gateway lets a call through, the owning service answers for an unknown hearing: signalling with
-404 ("ok"), evidence reads with 403 (it tells nobody whether a hearing exists). When the hearings
-issue's setup creates H with its roster, those rows should show the per-side decisions.
+Hearings H and G are real (identity_hearings.py, through the API): medH created and opened H
+with sides A and B, invited partyA, counselA, partyB and the observer, who each redeemed their
+invitation; medG created G. {hearing} is H, {document} a joint document medH uploaded into H, so
+the hearing and document rows show the gateway's rule AND the owning service's final decision.
+The observer waits in H's lobby (never admitted): evidence gives it no standing, hence its 403s.
 
 ADDING A ROUTE: add its row to MATRIX (columns in the order of PRINCIPALS), and if an allowed
 call would change something that matters, a harmless body in BODIES or path values in PARAMS.
 A route without a row, or a row without a route, fails `test_every_route_has_a_row`.
 `PARLEY_MATRIX_PRINT=1` prints the observed table in this format (check it before pasting!).
 
-Principals (forged participant sessions stand in for invitation sign-in until the hearings
-issue's redemption is used here; they are exactly the records the gateway writes):
-    anon     no credentials                 admin/mediator/auditor  staff (TOTP enrolled)
-    medH     participant, mediator of H     medG     participant, mediator of hearing G
+Principals (all made through the real API except `expired`, a session record past its expiry):
+    anon     no credentials                 admin/mediator/auditor  staff (TOTP enrolled);
+                                            `mediator` mediates no hearing
+    medH     staff mediator who created H   medG     staff mediator of another hearing, G
     partyA   party of H, side A             counselA counsel of H, side A
     partyB   party of H, side B             observer observer of H (no side)
     disabled staff session of a disabled account
@@ -39,10 +40,9 @@ from gateway.app import build_routes
 from proto.common import Role
 from proto.principal import PrincipalKind
 from tests.harness import Suite
+from tests.integration.identity.identity_hearings import hearing_world
 from tests.integration.identity.identity_support import HIGH_LIMITS, forge_session, raw
-from tests.people import create_staff, staff_people
-
-H, G = "hearingH", "hearingG"
+from tests.people import create_staff
 
 PRINCIPALS = ("anon", "admin", "mediator", "auditor", "medH", "medG", "partyA", "counselA",
               "partyB", "observer", "disabled", "expired", "revoked")
@@ -66,30 +66,30 @@ POST /api/v1/auth/bootstrap                      ok   ok   ok   ok   ok   ok   o
 POST /api/v1/auth/signin                         ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 POST /api/v1/auth/signout                        401  ok   ok   ok   ok   ok   ok   ok   ok   ok   401  401  401
 GET /api/v1/me                                   401  ok   ok   ok   ok   ok   ok   ok   ok   ok   401  401  401
-POST /api/v1/auth/totp/enroll                    401  ok   ok   ok   403  403  403  403  403  403  401  401  401
-POST /api/v1/auth/totp/confirm                   401  ok   ok   ok   403  403  403  403  403  403  401  401  401
-GET /api/v1/tokens                               401  ok   ok   ok   403  403  403  403  403  403  401  401  401
-POST /api/v1/tokens                              401  ok   ok   ok   403  403  403  403  403  403  401  401  401
-DELETE /api/v1/tokens/{token}                    401  ok   ok   ok   403  403  403  403  403  403  401  401  401
+POST /api/v1/auth/totp/enroll                    401  ok   ok   ok   ok   ok   403  403  403  403  401  401  401
+POST /api/v1/auth/totp/confirm                   401  ok   ok   ok   ok   ok   403  403  403  403  401  401  401
+GET /api/v1/tokens                               401  ok   ok   ok   ok   ok   403  403  403  403  401  401  401
+POST /api/v1/tokens                              401  ok   ok   ok   ok   ok   403  403  403  403  401  401  401
+DELETE /api/v1/tokens/{token}                    401  ok   ok   ok   ok   ok   403  403  403  403  401  401  401
 GET /api/v1/accounts                             401  ok   403  403  403  403  403  403  403  403  401  401  401
 POST /api/v1/accounts                            401  ok   403  403  403  403  403  403  403  403  401  401  401
 PATCH /api/v1/accounts/{account}                 401  ok   403  403  403  403  403  403  403  403  401  401  401
 POST /api/v1/invitations/redeem                  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-GET /api/v1/hearings                             401  ok   ok   403  403  403  403  403  403  403  401  401  401
-POST /api/v1/hearings                            401  ok   ok   403  403  403  403  403  403  403  401  401  401
+GET /api/v1/hearings                             401  ok   ok   403  ok   ok   403  403  403  403  401  401  401
+POST /api/v1/hearings                            401  ok   ok   403  ok   ok   403  403  403  403  401  401  401
 GET /api/v1/hearings/{hearing}                   401  ok   403  403  ok   403  403  403  403  403  401  401  401
 POST /api/v1/hearings/{hearing}/open             401  403  403  403  ok   403  403  403  403  403  401  401  401
 POST /api/v1/hearings/{hearing}/close            401  403  403  403  ok   403  403  403  403  403  401  401  401
 POST /api/v1/hearings/{hearing}/sides            401  403  403  403  ok   403  403  403  403  403  401  401  401
 POST /api/v1/hearings/{hearing}/participants     401  403  403  403  ok   403  403  403  403  403  401  401  401
 DELETE /api/v1/hearings/{hearing}/participants/{participant}  401  403  403  403  ok   403  403  403  403  403  401  401  401
-GET /api/v1/ice-servers                          401  403  ok   403  ok   ok   ok   ok   ok   ok   401  401  401
+GET /api/v1/ice-servers                          401  403  403  403  ok   403  ok   ok   ok   ok   401  401  401
 POST /api/v1/techcheck                           401  403  ok   403  ok   ok   ok   ok   ok   ok   401  401  401
 GET /api/v1/ws                                   401  403  ok   403  ok   ok   ok   ok   ok   ok   401  401  401
-GET /api/v1/hearings/{hearing}/documents         401  403  403  403  403  403  403  403  403  403  401  401  401
-POST /api/v1/hearings/{hearing}/documents        401  403  ok   403  ok   403  ok   ok   ok   ok   401  401  401
-GET /api/v1/hearings/{hearing}/documents/{document}  401  403  403  403  403  403  403  403  403  403  401  401  401
-GET /api/v1/hearings/{hearing}/documents/{document}/content  401  403  403  403  403  403  403  403  403  403  401  401  401
+GET /api/v1/hearings/{hearing}/documents         401  403  403  403  ok   403  ok   ok   ok   403  401  401  401
+POST /api/v1/hearings/{hearing}/documents        401  403  403  403  ok   403  ok   ok   ok   403  401  401  401
+GET /api/v1/hearings/{hearing}/documents/{document}  401  403  403  403  ok   403  ok   ok   ok   403  401  401  401
+GET /api/v1/hearings/{hearing}/documents/{document}/content  401  403  403  403  ok   403  ok   ok   ok   403  401  401  401
 POST /api/v1/hearings/{hearing}/documents/{document}/release  401  403  403  403  403  403  ok   ok   ok   403  401  401  401
 POST /api/v1/evidence/master-key/rotate          401  ok   403  403  403  403  403  403  403  403  401  401  401
 GET /api/v1/audit/events                         401  403  403  ok   403  403  403  403  403  403  401  401  401
@@ -114,9 +114,12 @@ GET /api/v1/audit/log/tile/{s0}/{s1}/{s2}/{s3}/{s4}/{s5}/{s6}/{s7}  401  403  40
 BODIES: dict[str, Any] = {
     "POST /api/v1/auth/totp/enroll": {"unexpected": 1},  # enrolled staff would get 409 anyway
     "POST /api/v1/evidence/master-key/rotate": {"unexpected": 1},
+    "POST /api/v1/hearings/{hearing}/close": {"unexpected": 1},  # medH must not close H
 }
+#: Query strings (formatted with PARAMS): staff mediators name the hearing for ICE servers.
+QUERY = {"GET /api/v1/ice-servers": "?hearing={hearing}"}
 #: Path values; anything not named here is "x0".
-PARAMS = {"hearing": H, "document": "doc0", "participant": "p0", "index": "0"}
+PARAMS = {"participant": "p0", "index": "0"}  # + hearing, document, token, account: set up
 #: Rows that end the caller's session run after every other row.
 LAST = ("POST /api/v1/auth/signout",)
 
@@ -149,30 +152,22 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
 
 async def _principals(suite: Suite) -> dict[str, dict[str, str]]:
     """Request headers for every principal."""
-    people = await staff_people(suite)
+    world = await hearing_world(suite)
+    people = world.people
     gone = await create_staff(suite, people.admin, "mediator", "gone")
     assert (await people.admin.call("PATCH", f"/api/v1/accounts/{gone.account_id}",
                                     {"disabled": True}))[0] == 200
     status, made = await people.admin.call("POST", "/api/v1/tokens", {"name": "to-revoke"})
     assert status == 201
     assert (await people.admin.call("DELETE", f"/api/v1/tokens/{made['info']['id']}"))[0] == 204
-    PARAMS.update(token=made["info"]["id"], account=gone.account_id)
+    PARAMS.update(token=made["info"]["id"], account=gone.account_id, hearing=world.hearing,
+                  document=world.document)
     headers = {"anon": {}, "admin": people.admin.headers(), "mediator": people.mediator.headers(),
                "auditor": people.auditor.headers(), "disabled": gone.headers(),
                "revoked": {"Authorization": f"Bearer {made['token']}"}}
+    headers.update(world.headers)
     nc = await suite.connect("gateway")
     try:
-        forged = {
-            "medH": dict(role=Role.MEDIATOR, hearing=H), "medG": dict(role=Role.MEDIATOR, hearing=G),
-            "partyA": dict(role=Role.PARTY, hearing=H, side="sideA"),
-            "counselA": dict(role=Role.COUNSEL, hearing=H, side="sideA"),
-            "partyB": dict(role=Role.PARTY, hearing=H, side="sideB"),
-            "observer": dict(role=Role.OBSERVER, hearing=H),
-        }
-        for name, fields in forged.items():
-            secret, csrf = await forge_session(nc, kind=PrincipalKind.PARTICIPANT,
-                                               subject=f"p-{name}", **fields)  # type: ignore[arg-type]
-            headers[name] = {"Cookie": f"parley_session={secret}", "Parley-CSRF": csrf}
         secret, csrf = await forge_session(nc, kind=PrincipalKind.ACCOUNT,
                                            subject=people.auditor.account_id, role=Role.AUDITOR,
                                            expired=True)
@@ -199,6 +194,7 @@ async def test_role_route_matrix(suite: Suite) -> None:
         for name in route.path.split("{")[1:]:
             param = name.split("}")[0]
             path = path.replace("{" + param + "}", PARAMS.get(param, "x0"))
+        path += QUERY.get(route.key, "").format(**PARAMS)
         body = BODIES.get(route.key, {}) if route.method in ("POST", "PATCH", "PUT") else None
         row = observed.setdefault(route.key, {})
         for principal in PRINCIPALS:
