@@ -12,7 +12,10 @@ import msgspec
 
 from proto.common import Id, TimestampMs
 
+SERVICE = "evidence"
 UPLOAD_BEGIN_SUBJECT = "parley.v1.evidence.upload.begin"
+#: The single-use ticket travels in this header on evidence's internal HTTP port, never in a URL.
+TICKET_HEADER = "Parley-Ticket"
 
 _SIDE = r"[A-Za-z0-9_-]{1,64}"
 COMPARTMENT_PATTERN = rf"^(joint|mediator|side:{_SIDE}|confidential:{_SIDE})$"
@@ -31,6 +34,10 @@ Sha256Hex = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
 KeyIdHex = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{32}$")]
 ByteCount = Annotated[int, msgspec.Meta(ge=0, le=1 << 44)]
 Ticket = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{32,128}$")]
+#: An internal URL of one evidence instance (loopback or the internal network); holds no secret.
+InternalUrl = Annotated[str, msgspec.Meta(pattern=r"^https?://", max_length=300)]
+#: The raw `Range` request header, forwarded for evidence to resolve against the document size.
+RangeHeader = Annotated[str, msgspec.Meta(max_length=200)]
 
 
 class Manifest(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
@@ -93,11 +100,13 @@ class UploadBeginRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True
 
 
 class UploadBeginReply(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """Where and how the gateway streams the body: single-use ticket, short-lived."""
+    """Where and how the gateway streams the body: `PUT url` with the single-use, short-lived
+    ticket in the `Parley-Ticket` header. The reply of that PUT is the `DocumentView` (201)."""
 
     upload_id: Id
     ticket: Ticket
     expires_ms: TimestampMs
+    url: InternalUrl
 
 
 class ListDocumentsRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -114,10 +123,26 @@ class DocumentRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     version: Id | None = None
 
 
+class DownloadBeginRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    hearing: Id
+    document: Id
+    version: Id | None = None
+    range: RangeHeader | None = None
+
+
 class DownloadBeginReply(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The plaintext bytes `[start, end)` are served by `GET url` with the ticket header.
+
+    `partial` is True for a satisfiable `Range` (HTTP 206). An unsatisfiable range comes back
+    with no ticket and no url (HTTP 416, `Content-Range: bytes */size`)."""
+
     document: DocumentView
-    ticket: Ticket
-    expires_ms: TimestampMs
+    start: ByteCount
+    end: ByteCount
+    partial: bool = False
+    ticket: Ticket | None = None
+    url: InternalUrl | None = None
+    expires_ms: TimestampMs | None = None
 
 
 class ReleaseRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -126,9 +151,42 @@ class ReleaseRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     to: CompartmentName
 
 
+class ReleaseBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """REST body of `POST …/documents/{d}/release`."""
+
+    to: CompartmentName
+
+
 class ReleaseReply(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     document: DocumentView
 
+
+class ShredRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Crypto-shred every document of a hearing (closing it with `destroy_documents`)."""
+
+    hearing: Id
+
+
+class ShredReply(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    hearing: Id
+    versions: Annotated[int, msgspec.Meta(ge=0)]
+
+
+class RotateRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    pass
+
+
+class RotateReply(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """How many hearing keys were re-wrapped under the new master key (content untouched)."""
+
+    rewrapped: Annotated[int, msgspec.Meta(ge=0)]
+
+
+WIRE_MESSAGES: list[type[msgspec.Struct]] = [
+    DocumentView, UploadBeginRequest, UploadBeginReply, ListDocumentsRequest, ListDocumentsReply,
+    DocumentRequest, DownloadBeginRequest, DownloadBeginReply, ReleaseBody, ReleaseRequest,
+    ReleaseReply, ShredRequest, ShredReply, RotateRequest, RotateReply,
+]
 
 encode = msgspec.json.Encoder().encode
 _manifest_decoder = msgspec.json.Decoder(Manifest)

@@ -63,6 +63,11 @@ class HearingFacts:
     mediators: frozenset[str]  # ids (account or participant) that mediate this hearing
     sides: frozenset[str]
     observer_admitted: bool = False  # the principal, an observer, is in a room right now
+    #: The participant principal is on the roster now (not removed, not denied). Sessions can
+    #: outlive a removal by a moment; evidence asks the roster, not the session.
+    member: bool = True
+    #: The hearing is closed (final): its documents can still be read, never added to.
+    closed: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,8 @@ def standing(principal: Principal, facts: HearingFacts) -> Standing | None:
         if principal.role is Role.MEDIATOR and principal.id in facts.mediators:
             return Standing("mediator")
         return None
-    if principal.kind is not PrincipalKind.PARTICIPANT or principal.hearing != facts.hearing:
+    if principal.kind is not PrincipalKind.PARTICIPANT or principal.hearing != facts.hearing \
+            or not facts.member:
         return None
     if principal.role is Role.MEDIATOR:
         return Standing("mediator") if principal.id in facts.mediators else None
@@ -139,7 +145,7 @@ def allowed(principal: Principal, facts: HearingFacts, action: Action, compartme
     if action in READ_ACTIONS:
         return can_read(who, compartment)
     if action is Action.UPLOAD:
-        return can_upload(who, compartment)
+        return not facts.closed and can_upload(who, compartment)
     if action is Action.RELEASE:
         return (who is not None and who.kind == "side" and owner == f"side:{who.side}"
                 and can_read(who, compartment) and target is not None

@@ -100,3 +100,15 @@ class ReleaseError(EvidenceError):
     """A release that would narrow, or move to another side's compartment."""
 
     code = ErrorCode.FORBIDDEN
+
+
+class TicketError(EvidenceError):
+    """A transfer ticket that is unknown, expired, reused, wrong or someone else's."""
+
+    code = ErrorCode.FORBIDDEN
+
+
+class AccessDeniedError(EvidenceError):
+    """The principal may not do this; the message never names the document."""
+
+    code = ErrorCode.FORBIDDEN

@@ -140,10 +140,11 @@ class SegmentCipher:
             raise FormatError("segment counter out of range")
         return self._nonce_prefix + index.to_bytes(4, "big") + (b"\x01" if final else b"\x00")
 
-    def seal(self, index: int, plaintext: bytes | bytearray, final: bool) -> bytes:
-        return self._aead.encrypt(self._nonce(index, final), bytes(plaintext), self.header_bytes)
+    # Buffers (bytes, bytearray, memoryview) go to the AEAD as they are: no extra copy.
+    def seal(self, index: int, plaintext: bytes | bytearray | memoryview, final: bool) -> bytes:
+        return self._aead.encrypt(self._nonce(index, final), plaintext, self.header_bytes)
 
-    def open(self, index: int, ciphertext: bytes | bytearray, final: bool) -> bytes:
+    def open(self, index: int, ciphertext: bytes | bytearray | memoryview, final: bool) -> bytes:
         """Authenticate and decrypt one segment; raises IntegrityError, never returns bad bytes."""
         size = len(ciphertext) - TAG_LEN
         if size < 0 or size > self.header.segment_size:
@@ -153,8 +154,7 @@ class SegmentCipher:
         if final and size == 0 and index != 0:
             raise IntegrityError("empty final segment")
         try:
-            return self._aead.decrypt(self._nonce(index, final), bytes(ciphertext),
-                                      self.header_bytes)
+            return self._aead.decrypt(self._nonce(index, final), ciphertext, self.header_bytes)
         except InvalidTag:
             raise IntegrityError(f"segment {index} failed authentication") from None
 

@@ -47,13 +47,25 @@ class Encryptor:
         if self._done:
             raise RuntimeError("encryptor already finalized")
         out = self._start()
-        self._pending += data
         self.plaintext_bytes += len(data)
-        seg, pending, off = self._seg, self._pending, 0
-        while len(pending) - off > seg:
-            out.append(self._cipher.seal(self._index, pending[off:off + seg], final=False))
-            self._index += 1
-            off += seg
+        seg = self._seg
+        if not self._pending and len(data) > seg:
+            # Seal whole segments straight from the caller's buffer; keep only the tail (which
+            # may be the final segment, so at least one byte is always held back).
+            whole = (len(data) - 1) // seg * seg
+            with memoryview(data) as view:
+                for off in range(0, whole, seg):
+                    out.append(self._cipher.seal(self._index, view[off:off + seg], final=False))
+                    self._index += 1
+                self._pending += view[whole:]
+            return b"".join(out)
+        self._pending += data
+        pending, off = self._pending, 0
+        with memoryview(pending) as view:  # released before `pending` is resized below
+            while len(pending) - off > seg:
+                out.append(self._cipher.seal(self._index, view[off:off + seg], final=False))
+                self._index += 1
+                off += seg
         if off:
             del pending[:off]
         return b"".join(out)
@@ -96,10 +108,11 @@ class Decryptor:
         full = self._cipher.header.segment_size + TAG_LEN
         out: list[bytes] = []
         buf, off = self._buf, 0
-        while len(buf) - off > full:
-            out.append(self._cipher.open(self._index, buf[off:off + full], final=False))
-            self._index += 1
-            off += full
+        with memoryview(buf) as view:  # released before `buf` is resized below
+            while len(buf) - off > full:
+                out.append(self._cipher.open(self._index, view[off:off + full], final=False))
+                self._index += 1
+                off += full
         if off:
             del buf[:off]
         return b"".join(out)
@@ -133,6 +146,9 @@ class RangeDecryptor:
         self._done = False
 
     def _take(self, plaintext: bytes) -> bytes:
+        if self._skip == 0 and self._left >= len(plaintext):  # the common, whole-segment case
+            self._left -= len(plaintext)
+            return plaintext
         piece = plaintext[self._skip:self._skip + self._left]
         self._skip = max(0, self._skip - len(plaintext))
         self._left -= len(piece)
@@ -144,15 +160,16 @@ class RangeDecryptor:
         self._buf += data
         out: list[bytes] = []
         off = 0
-        while self._index <= self._plan.last:
-            need = self._plan.segment_ct_len(self._index, self._total)
-            if len(self._buf) - off < need:
-                break
-            final = self._index == self._plan.final
-            plaintext = self._cipher.open(self._index, self._buf[off:off + need], final=final)
-            out.append(self._take(plaintext))
-            off += need
-            self._index += 1
+        with memoryview(self._buf) as view:  # released before `_buf` is resized below
+            while self._index <= self._plan.last:
+                need = self._plan.segment_ct_len(self._index, self._total)
+                if len(self._buf) - off < need:
+                    break
+                final = self._index == self._plan.final
+                plaintext = self._cipher.open(self._index, view[off:off + need], final=final)
+                out.append(self._take(plaintext))
+                off += need
+                self._index += 1
         if off:
             del self._buf[:off]
         if self._index > self._plan.last and self._buf:

@@ -18,15 +18,17 @@ Compartment checks, audit events and limits on who asks are the service's job.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import hashlib
 import hmac
 import secrets
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import msgspec
 
@@ -59,6 +61,10 @@ class Limits:
     max_document_size: int = 2 * 1024**3
     max_documents_per_hearing: int = 1000
     segment_size: int = SEGMENT_SIZE
+    #: Chunks at least this large are hashed and sealed/opened in a worker thread (0 = never).
+    #: Off by default, as measured: `cryptography`'s AES-GCM keeps the GIL while it works, so a
+    #: thread adds hand-offs without adding parallelism (benchmarks/evidence_throughput.py).
+    offload_bytes: int = 0
 
 
 def now_ms() -> int:
@@ -67,6 +73,21 @@ def now_ms() -> int:
 
 def _doc_prefix(hearing: str, document: str | None = None) -> str:
     return f"docs/{hearing}/" if document is None else f"docs/{hearing}/{document}/"
+
+
+HASH_IN_THREAD_BYTES = 256 * 1024
+
+
+def _seal_chunk(digest: Any, encryptor: Encryptor, chunk: bytes) -> bytes:
+    digest.update(chunk)
+    return encryptor.update(chunk)
+
+
+def _open_chunk(digest: Any, decryptor: RangeDecryptor, chunk: bytes) -> bytes:
+    out = decryptor.update(chunk)
+    if digest is not None and out:
+        digest.update(out)
+    return out
 
 
 class Vault:
@@ -85,6 +106,12 @@ class Vault:
         mac = hmac.new(hearing_key, b"parley/document-id/v1\x00" + owner.encode() + b"\x00"
                        + filename.encode(), hashlib.sha256).digest()
         return base64.b32encode(mac[:20]).decode().lower()
+
+    async def _crunch(self, work: Callable[[Any, Any, bytes], bytes], digest: Any, codec: Any,
+                      chunk: bytes) -> bytes:
+        if self.limits.offload_bytes and len(chunk) >= self.limits.offload_bytes:
+            return await asyncio.to_thread(work, digest, codec, chunk)
+        return work(digest, codec, chunk)
 
     # -- manifests ----------------------------------------------------------------------------
 
@@ -129,10 +156,24 @@ class Vault:
         if declared_size > self.limits.max_document_size:
             raise TooLargeError("document exceeds the maximum size")
 
+    def check_count(self, versions: int) -> None:
+        if versions >= self.limits.max_documents_per_hearing:
+            raise TooManyDocumentsError("the hearing has reached its document limit")
+
+    async def version_count(self, hearing: str) -> int:
+        """Committed document versions of the hearing (what the per-hearing limit counts)."""
+        return sum(i.key.endswith(".manifest") for i in await self.store.list(_doc_prefix(hearing)))
+
     async def upload(self, hearing: str, compartment: str, filename: str, declared_size: int,
                      chunks: AsyncIterable[bytes], *, owner: str, uploaded_by: str,
-                     content_type: str = "application/octet-stream") -> Manifest:
-        """Encrypt and store a document version; return its manifest once committed."""
+                     content_type: str = "application/octet-stream",
+                     before_commit: Callable[[Manifest], Awaitable[None]] | None = None,
+                     ) -> Manifest:
+        """Encrypt and store a document version; return its manifest once committed.
+
+        `before_commit` runs once the content is stored and before the manifest is written (the
+        service audits there): if it raises, nothing is committed and the content is removed.
+        """
         self.check_size(declared_size)
         place = Compartment.parse(compartment)
         if (place.side is not None and owner != f"side:{place.side}") or (
@@ -144,10 +185,7 @@ class Vault:
         existing = await self.versions(hearing, document)
         if existing and existing[-1].compartment != compartment:
             raise ConflictError("a document of that name exists in another compartment")
-        hearing_docs = [i for i in await self.store.list(_doc_prefix(hearing))
-                        if i.key.endswith(".manifest")]
-        if len(hearing_docs) >= self.limits.max_documents_per_hearing:
-            raise TooManyDocumentsError("the hearing has reached its document limit")
+        self.check_count(await self.version_count(hearing))
 
         version = f"{self._clock():012x}{secrets.token_hex(6)}"
         data_key, key_id = k.new_key(), k.new_key_id()
@@ -160,8 +198,16 @@ class Vault:
                 received += len(chunk)
                 if received > declared_size:
                     raise SizeMismatchError("body is longer than the declared size")
-                digest.update(chunk)
-                out = encryptor.update(chunk)
+                if len(chunk) >= HASH_IN_THREAD_BYTES and not self.limits.offload_bytes:
+                    # hashlib lets go of the GIL: hash on another core while the loop encrypts.
+                    hashing = asyncio.get_running_loop().run_in_executor(None, digest.update,
+                                                                         chunk)
+                    try:
+                        out = encryptor.update(chunk)
+                    finally:
+                        await hashing
+                else:
+                    out = await self._crunch(_seal_chunk, digest, encryptor, chunk)
                 if out:
                     yield out
             if received != declared_size:
@@ -184,6 +230,8 @@ class Vault:
         try:
             if info.size != expected:
                 raise StoreError("stored content has an unexpected size")
+            if before_commit is not None:
+                await before_commit(manifest)
             await self.store.put(f"{prefix}{version}.manifest", one_chunk(encode(manifest)),
                                  if_absent=True)
         except BaseException:
@@ -195,7 +243,7 @@ class Vault:
     # -- download -----------------------------------------------------------------------------
 
     async def open_range(self, manifest: Manifest, start: int = 0,
-                         end: int | None = None) -> AsyncIterator[bytes]:
+                         end: int | None = None) -> AsyncGenerator[bytes, None]:
         """Yield plaintext [start, end) of one version, decrypting only the segments it covers.
 
         Every yielded byte has been authenticated. A whole-document read also checks the
@@ -223,11 +271,9 @@ class Vault:
         digest = hashlib.sha256() if whole else None
         held = b""
         async for chunk in self.store.get(content_key, plan.ct_start, plan.ct_end):
-            out = decryptor.update(chunk)
+            out = await self._crunch(_open_chunk, digest, decryptor, chunk)
             if not out:
                 continue
-            if digest is not None:
-                digest.update(out)
             if held:
                 yield held
             held = out

@@ -20,7 +20,7 @@ from services.evidence.errors import ObjectExistsError, ObjectNotFoundError, Sto
 from services.evidence.store.base import ObjectInfo, validate_key
 
 WRITE_BATCH = 1 << 20
-READ_CHUNK = 1 << 18
+READ_CHUNK = 1 << 20
 
 
 def _fsync_dir(path: Path) -> None:
@@ -60,9 +60,14 @@ class _Staged:
         self.inflight: asyncio.Future[None] | None = None
 
     async def run(self, func: Callable[..., None], *args: object) -> None:
+        """One blocking step of the write; the store's own I/O errors become StoreError (the
+        source's errors, raised by the caller's iterator, pass through unchanged)."""
         self.inflight = asyncio.ensure_future(asyncio.to_thread(func, *args))
-        await self.inflight
-        self.inflight = None
+        try:
+            await self.inflight
+        except OSError as exc:  # disk full, I/O error, a broken folder: nothing is committed
+            raise StoreError("the local store failed a write") from exc
+        self.inflight = None  # left set on failure or cancellation: `abort` waits for it
 
     async def abort(self) -> None:
         if self.inflight is not None:
@@ -104,11 +109,17 @@ class LocalFolderStore:
                   retain: bool = False) -> ObjectInfo:
         final = self._path(key)
         tmp = self._staging / f"{secrets.token_hex(16)}.tmp"
-        fd = await asyncio.to_thread(os.open, tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            fd = await asyncio.to_thread(os.open, tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError as exc:
+            raise StoreError("the local store cannot stage a write") from exc
         staged = _Staged(tmp, fd)
         try:
             buf = bytearray()
             async for chunk in chunks:
+                if not buf and len(chunk) >= WRITE_BATCH:  # large enough: no batching copy
+                    await staged.run(_write_all, staged.fd, chunk)
+                    continue
                 buf += chunk
                 if len(buf) >= WRITE_BATCH:
                     data, buf = buf, bytearray()

@@ -16,6 +16,7 @@ from minio import Minio
 from services.evidence.store.base import ObjectStore
 from services.evidence.store.local import LocalFolderStore
 from services.evidence.store.s3 import MIN_PART_SIZE, S3Store
+from tests.harness import Suite
 
 
 def _free_port() -> int:
@@ -85,3 +86,39 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         backend = S3Store(make_client(endpoint), new_bucket(endpoint), part_size=MIN_PART_SIZE)
     yield backend
     await backend.close()
+
+
+# --- the real suite, once per backend (e2e tests) --------------------------------------------
+
+#: Fast sweeping and generous rate limits, so faults are cleaned up within a test's deadline and
+#: the compartment matrix is not throttled.
+E2E_ENV = {
+    "PARLEY_READY_SERVICES": "evidence",  # this suite waits on evidence, not on its neighbours
+    "PARLEY_EVIDENCE_SWEEP_INTERVAL_S": "0.5",
+    "PARLEY_EVIDENCE_SWEEP_MAX_AGE_S": "2",
+    "PARLEY_EVIDENCE_MAX_DOCUMENT_BYTES": str(64 * 1024 * 1024),
+    "PARLEY_RATE_ADDRESS_PER_S": "10000", "PARLEY_RATE_ADDRESS_BURST": "10000",
+    "PARLEY_RATE_SESSION_PER_S": "10000", "PARLEY_RATE_SESSION_BURST": "10000",
+}
+
+
+@pytest.fixture(scope="module", params=["local", "s3"])
+def evidence_suite(request: pytest.FixtureRequest,
+                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Suite, dict[str, str]]]:
+    """`parley up` with evidence on the local folder, or on S3 (a real moto_server process)."""
+    data_dir: Path = tmp_path_factory.mktemp(f"suite-{request.param}") / "data"
+    env = dict(E2E_ENV)
+    where: dict[str, str] = {"backend": request.param}
+    if request.param == "s3":
+        endpoint = request.getfixturevalue("moto_endpoint")
+        bucket = new_bucket(endpoint)
+        env.update(PARLEY_EVIDENCE_BACKEND="s3", PARLEY_EVIDENCE_S3_ENDPOINT=endpoint,
+                   PARLEY_EVIDENCE_S3_BUCKET=bucket, PARLEY_EVIDENCE_S3_ACCESS_KEY="testing",
+                   PARLEY_EVIDENCE_S3_SECRET_KEY="testing", PARLEY_EVIDENCE_S3_PART_SIZE_MIB="5")
+        where.update(s3_endpoint=endpoint, s3_bucket=bucket)
+    else:
+        where["store_dir"] = str(data_dir / "evidence" / "store")
+    running = Suite(data_dir=data_dir, extra_env=env)
+    running.start()
+    yield running, where
+    running.stop()

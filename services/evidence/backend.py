@@ -1,0 +1,43 @@
+"""Building the configured object store (local folder or S3) for the service process."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from minio import Minio
+from minio.error import S3Error
+
+from services.evidence.errors import StoreError
+from services.evidence.store.base import ObjectStore
+from services.evidence.store.local import LocalFolderStore
+from services.evidence.store.s3 import S3Store
+
+if TYPE_CHECKING:
+    from services.evidence.service import EvidenceConfig
+
+
+def _ensure_bucket(client: Minio, bucket: str, object_lock: bool) -> None:
+    try:
+        if not client.bucket_exists(bucket):
+            client.make_bucket(bucket, object_lock=object_lock)
+    except S3Error as exc:
+        if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+            raise StoreError(f"cannot create the evidence bucket ({exc.code})") from exc
+
+
+async def open_store(config: EvidenceConfig) -> ObjectStore:
+    if config.evidence_backend == "local":
+        config.store_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return LocalFolderStore(config.store_dir)
+    client = Minio(config.evidence_s3_endpoint, access_key=config.evidence_s3_access_key,
+                   secret_key=config.evidence_s3_secret_key, secure=config.evidence_s3_secure,
+                   region=config.evidence_s3_region)
+    await asyncio.to_thread(_ensure_bucket, client, config.evidence_s3_bucket,
+                            config.evidence_s3_object_lock)
+    retention = (timedelta(days=config.evidence_s3_retention_days)
+                 if config.evidence_s3_retention_days > 0 else None)
+    return S3Store(client, config.evidence_s3_bucket,
+                   part_size=config.evidence_s3_part_size_mib * 1024 * 1024,
+                   object_lock=config.evidence_s3_object_lock, retention=retention)

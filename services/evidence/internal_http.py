@@ -1,0 +1,125 @@
+"""Evidence's internal HTTP port: the byte streams behind `upload.begin` / `download.begin`.
+
+    PUT /uploads/{id}    body = the document (Content-Length or chunked), `Parley-Ticket` header
+                         → 201 DocumentView, or the Error envelope with the code's status
+    GET /downloads/{id}  `Parley-Ticket` header → 200 plaintext of the granted range
+
+Only the gateway talks to this port (loopback by default; TLS on an internal network in compose).
+The ticket is in a header, never the URL, and is never logged. Backpressure is end to end: the
+body is read one chunk at a time as the store accepts it, and a download writes one chunk at a
+time as the peer drains it (`StreamResponse.write` waits on the transport). A download that hits
+an integrity failure after its headers were sent is cut off (the connection is aborted, so the
+peer sees fewer bytes than Content-Length): unauthenticated bytes are never served.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+
+import msgspec
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from parley.errors import AuditPublishError, ServiceFailure
+from proto.errors import HTTP_STATUS, Error, ErrorCode
+from proto.evidence import TICKET_HEADER, document_view
+from proto.principal import PRINCIPAL_HEADER, Principal, decode_principal
+from services.evidence.endpoints import Evidence
+from services.evidence.errors import EvidenceError, IntegrityError
+from services.evidence.tickets import DownloadGrant
+
+log = logging.getLogger("parley.evidence.http")
+CHUNK = 1 << 20
+EVIDENCE = web.AppKey("evidence", Evidence)
+CLOCK: web.AppKey[Callable[[], int]] = web.AppKey("clock")
+
+
+def _error(code: ErrorCode, message: str) -> web.Response:
+    return web.Response(status=HTTP_STATUS[code], content_type="application/json",
+                        body=msgspec.json.encode(Error(code=code, message=message[:500])))
+
+
+def _principal(request: web.Request) -> Principal | None:
+    raw = request.headers.get(PRINCIPAL_HEADER)
+    if raw is None:
+        return None
+    try:
+        return decode_principal(raw)
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return None
+
+
+@web.middleware
+async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except EvidenceError as exc:
+        return _error(exc.code, str(exc) or exc.code.value)
+    except ServiceFailure as exc:
+        return _error(exc.code, exc.message)
+    except AuditPublishError:
+        return _error(ErrorCode.UNAVAILABLE, "audit log unavailable: action not taken")
+
+
+async def _body(request: web.Request) -> AsyncIterator[bytes]:
+    # The runner's read buffer is 1 MiB (service.py), so pieces are already large: no copying.
+    async for chunk in request.content.iter_chunked(CHUNK):
+        yield chunk
+
+
+async def upload(request: web.Request) -> web.StreamResponse:
+    evidence = request.app[EVIDENCE]
+    grant = evidence.uploads.redeem(request.match_info["id"], request.headers.get(TICKET_HEADER),
+                                    _principal(request), request.app[CLOCK]())
+    manifest = await evidence.receive(grant, _body(request))
+    return web.Response(status=201, content_type="application/json",
+                        body=msgspec.json.encode(document_view(manifest)))
+
+
+async def download(request: web.Request) -> web.StreamResponse:
+    evidence = request.app[EVIDENCE]
+    grant = evidence.downloads.redeem(request.match_info["id"],
+                                      request.headers.get(TICKET_HEADER), _principal(request),
+                                      request.app[CLOCK]())
+    stream = evidence.serve(grant)
+    try:
+        return await _send(request, evidence, grant, stream)
+    finally:
+        await stream.aclose()  # releases the store's read handle at once, even on a cut
+
+
+async def _send(request: web.Request, evidence: Evidence, grant: DownloadGrant,
+                stream: AsyncGenerator[bytes, None]) -> web.StreamResponse:
+    try:  # the first chunk before the headers: a failure here is still a clean error reply
+        first = await anext(stream, b"")
+    except IntegrityError:
+        await evidence.integrity_failure(grant)
+        raise
+    response = web.StreamResponse(status=200)
+    response.content_type = "application/octet-stream"
+    response.content_length = grant.end - grant.start
+    await response.prepare(request)
+    try:
+        if first:
+            await response.write(first)
+        async for chunk in stream:
+            await response.write(chunk)
+    except IntegrityError:
+        await evidence.integrity_failure(grant)
+        log.error("integrity failure: download cut off",
+                  extra={"document": grant.manifest.document})
+        if request.transport is not None:
+            request.transport.abort()
+        return response
+    await response.write_eof()
+    return response
+
+
+def internal_app(evidence: Evidence, clock: Callable[[], int]) -> web.Application:
+    app = web.Application(middlewares=[_errors], client_max_size=1024)
+    app[EVIDENCE] = evidence
+    app[CLOCK] = clock
+    app.router.add_put("/uploads/{id}", upload)
+    app.router.add_get("/downloads/{id}", download)
+    return app
