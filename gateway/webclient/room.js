@@ -1,0 +1,182 @@
+// The participant page: redeem an invitation (or use a signed-in staff session), open the
+// hearing WebSocket, follow the server's peer plans and show who is in the room.
+//
+// `/join#t=<token>`: the invitation link. The token rides in the fragment, so it never reaches
+// a server log or a Referer; it is removed from the address bar as soon as it is read.
+// `/?hearing=<id>`: a signed-in staff member (the mediator) joining its own hearing.
+
+import { api, ApiError, iceConfiguration, localMedia, rememberCsrf } from "./api.js";
+import { Mesh } from "./mesh.js";
+import { HearingSocket, socketUrl } from "./socket.js";
+
+const $ = (id) => document.getElementById(id);
+
+function setStatus(text) {
+  $("status").textContent = text;
+}
+
+function invitationToken() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const token = fragment.get("t");
+  if (token) history.replaceState(null, "", location.pathname + location.search);
+  return token;
+}
+
+function redeem(token) {
+  return new Promise((resolve) => {
+    const form = $("redeem");
+    form.hidden = false;
+    setStatus("Waiting for your access code");
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      $("redeem-error").textContent = "";
+      try {
+        const reply = await api("POST", "/api/v1/invitations/redeem", {
+          token,
+          access_code: $("access-code").value.trim(),
+        });
+        rememberCsrf(reply && reply.csrf_token);
+        form.hidden = true;
+        resolve(reply);
+      } catch (error) {
+        $("redeem-error").textContent =
+          error instanceof ApiError && error.status === 429
+            ? "Too many attempts. Wait a few minutes, then try again."
+            : "That invitation or access code was not accepted.";
+      }
+    });
+  });
+}
+
+function tileFor(id) {
+  let tile = document.querySelector(`#videos figure[data-participant="${CSS.escape(id)}"]:not(.self)`);
+  if (!tile) {
+    tile = document.createElement("figure");
+    tile.className = "tile remote";
+    tile.dataset.participant = id;
+    tile.dataset.receiving = "no";
+    tile.dataset.framesDecoded = "0";
+    const video = document.createElement("video");
+    video.autoplay = true;
+    video.playsInline = true;
+    const caption = document.createElement("figcaption");
+    caption.textContent = names.get(id) || "Participant";
+    tile.append(video, caption);
+    $("videos").append(tile);
+  }
+  return tile;
+}
+
+const names = new Map();
+
+function showRemote(id, stream) {
+  const video = tileFor(id).querySelector("video");
+  if (video.srcObject !== stream) video.srcObject = stream;
+  video.play().catch(() => {
+    // Autoplay with sound needs a gesture: play muted now, offer to enable sound.
+    video.muted = true;
+    video.play().catch(() => {});
+    $("enable-sound").hidden = false;
+  });
+}
+
+function removeRemote(id) {
+  const tile = document.querySelector(`#videos figure[data-participant="${CSS.escape(id)}"]:not(.self)`);
+  if (tile) tile.remove();
+}
+
+function showStats(id, stats) {
+  const tile = tileFor(id);
+  tile.dataset.framesDecoded = String(stats.framesDecoded);
+  tile.dataset.audioBytes = String(stats.audioBytes);
+  tile.dataset.state = stats.state;
+  tile.dataset.receiving = stats.framesDecoded > 0 ? "yes" : "no";
+}
+
+function showRoom(you, room) {
+  const banner = $("room-banner");
+  const kind = (room && room.kind) || you.room_kind || "lobby";
+  banner.dataset.kind = kind;
+  banner.dataset.room = (room && room.id) || you.room || "";
+  banner.textContent = kind === "lobby"
+    ? "Lobby: waiting for the mediator to admit you"
+    : `${room ? room.name : kind}`;
+  const list = $("members");
+  list.replaceChildren();
+  for (const member of (room && room.members) || []) {
+    names.set(member.id, member.name);
+    const item = document.createElement("li");
+    item.dataset.participant = member.id;
+    item.dataset.hand = String(member.hand);
+    item.textContent = `${member.name}${member.muted ? " (muted)" : ""}`;
+    list.append(item);
+    const tile = document.querySelector(`#videos figure[data-participant="${CSS.escape(member.id)}"]:not(.self)`);
+    if (tile) tile.querySelector("figcaption").textContent = member.name;
+  }
+}
+
+async function main() {
+  const token = invitationToken();
+  if (token) await redeem(token);
+  let me;
+  try {
+    me = await api("GET", "/api/v1/me");
+  } catch (error) {
+    setStatus("Open your invitation link, or sign in, to join a hearing.");
+    return;
+  }
+  rememberCsrf(me && me.csrf_token);
+  const hearing = new URLSearchParams(location.search).get("hearing") || me.hearing;
+  setStatus("Preparing camera and network");
+  const [rtcConfig, stream] = await Promise.all([iceConfiguration(hearing), localMedia()]);
+  if (stream) $("self-video").srcObject = stream;
+  $("self").dataset.participant = me.id || "";
+  $("hearing").hidden = false;
+  $("enable-sound").addEventListener("click", () => {
+    for (const video of document.querySelectorAll("#videos .remote video")) video.muted = false;
+    $("enable-sound").hidden = true;
+  });
+
+  let you = null;
+  let room = null;
+  const socket = new HearingSocket(socketUrl(), {
+    onOpen: (s) => { if (hearing) s.send({ type: "join", hearing }); },
+  });
+  const mesh = new Mesh({
+    send: (message) => socket.send(message),
+    rtcConfig,
+    localStream: stream,
+    onRemote: showRemote,
+    onGone: removeRemote,
+    onStats: showStats,
+  });
+  socket
+    .on("snapshot", (m) => {
+      you = m.view.you;
+      room = m.view.room || null;
+      showRoom(you, room);
+      setStatus("Connected");
+    })
+    .on("you", (m) => { you = m.you; showRoom(you, room); })
+    .on("room", (m) => { room = m.room; if (you) showRoom(you, room); })
+    .on("peer.plan", (m) => {
+      mesh.applyPlan(m);
+      if (m.room === null) { room = null; if (you) showRoom(you, null); }
+    })
+    .on("signal", (m) => mesh.onSignal(m))
+    .on("notice", (m) => setStatus(m.text || m.kind))
+    .on("error", (m) => console.warn("server refused a message", m.code, m.message))
+    .on("close", (e) => {
+      // Peers survive a short socket blip; the snapshot and plan after reconnect resync them.
+      setStatus(e.code >= 4000 && e.code < 5000 ? `Disconnected: ${e.reason || e.code}` : "Reconnecting…");
+      if (e.code >= 4000 && e.code < 5000) mesh.stop();
+    });
+  setStatus("Connecting");
+  socket.open();
+  window.addEventListener("pagehide", () => { socket.close(); mesh.stop(); });
+}
+
+main().catch((error) => {
+  console.error(error);
+  setStatus(`Something went wrong: ${error.message}`);
+});

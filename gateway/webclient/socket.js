@@ -1,0 +1,95 @@
+// The hearing WebSocket (`/api/v1/ws`): JSON messages tagged by `type`.
+//
+// Every server message carries `seq`, a per-connection counter; the first one after (re)connect
+// is a full `snapshot`, so a reconnect needs no replay: the snapshot replaces what we knew.
+// A socket that drops is reopened with backoff unless it was closed on purpose or refused.
+
+export function socketUrl(path = "/api/v1/ws") {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${location.host}${path}`;
+}
+
+const MAX_BACKOFF_MS = 8000;
+
+export class HearingSocket {
+  constructor(url, { onOpen } = {}) {
+    this.url = url;
+    this.onOpen = onOpen || (() => {});
+    this.handlers = new Map();
+    this.ws = null;
+    this.seq = -1;
+    this.stopped = false;
+    this.backoff = 250;
+  }
+
+  on(type, handler) {
+    const list = this.handlers.get(type) || [];
+    list.push(handler);
+    this.handlers.set(type, list);
+    return this;
+  }
+
+  emit(type, message) {
+    for (const handler of this.handlers.get(type) || []) {
+      try {
+        handler(message);
+      } catch (error) {
+        console.error(`handler for ${type} failed`, error);
+      }
+    }
+  }
+
+  open() {
+    this.stopped = false;
+    const ws = new WebSocket(this.url);
+    this.ws = ws;
+    ws.addEventListener("open", () => {
+      this.seq = -1;
+      this.backoff = 250;
+      this.emit("open", {});
+      this.onOpen(this);
+    });
+    ws.addEventListener("message", (event) => this.receive(event.data));
+    ws.addEventListener("close", (event) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.emit("close", { code: event.code, reason: event.reason });
+      // 1008 (policy) and 4000–4999 (Parley's own refusals: removed, ended, unauthenticated)
+      // are final; anything else is a network blip worth retrying.
+      const refused = event.code === 1008 || (event.code >= 4000 && event.code < 5000);
+      if (!this.stopped && !refused) {
+        setTimeout(() => { if (!this.stopped) this.open(); }, this.backoff);
+        this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
+      }
+    });
+  }
+
+  receive(raw) {
+    let message;
+    try {
+      message = JSON.parse(raw);
+    } catch (_) {
+      return;
+    }
+    if (!message || typeof message.type !== "string") return;
+    if (typeof message.seq === "number") {
+      if (message.type !== "snapshot" && message.seq <= this.seq) return; // duplicate or stale
+      this.seq = message.seq;
+    }
+    this.emit(message.type, message);
+    this.emit("*", message);
+  }
+
+  send(message) {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) {
+      this.ws.send(JSON.stringify(message));
+      return true;
+    }
+    return false;
+  }
+
+  close() {
+    this.stopped = true;
+    if (this.ws) this.ws.close(1000, "bye");
+  }
+}

@@ -1,0 +1,140 @@
+// The tech check page: send camera and microphone to the server-side echo peer, show what
+// comes back and the link quality it measures (round-trip time, jitter, packet loss).
+//
+// The echo peer (aiortc) does not trickle ICE: the offer goes out with every candidate in it,
+// and the answer comes back complete. Stats arrive about once a second as JSON on the "stats"
+// data channel (`TechCheckStats`); the browser's own measurements fill in until they do.
+
+import { api, iceConfiguration, localMedia, rememberCsrf } from "./api.js";
+
+export const TECHCHECK_PATH = "/api/v1/techcheck";
+const GATHER_TIMEOUT_MS = 5000;
+
+const $ = (id) => document.getElementById(id);
+
+function show(id, value, text) {
+  const el = $(id);
+  el.dataset.value = value === null || value === undefined ? "" : String(value);
+  el.textContent = text;
+}
+
+function gathered(pc) {
+  if (pc.iceGatheringState === "complete") return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, GATHER_TIMEOUT_MS);
+    pc.addEventListener("icegatheringstatechange", () => {
+      if (pc.iceGatheringState === "complete") {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
+
+function showQuality(stats) {
+  if (typeof stats.rtt_ms === "number") show("rtt", stats.rtt_ms.toFixed(1), `${stats.rtt_ms.toFixed(0)} ms`);
+  const streams = stats.streams || [];
+  if (streams.length) {
+    const jitter = Math.max(...streams.map((s) => s.jitter_ms || 0));
+    const loss = Math.max(...streams.map((s) => Math.max(s.loss_fraction || 0, s.echo_loss_fraction || 0)));
+    show("jitter", jitter.toFixed(2), `${jitter.toFixed(1)} ms`);
+    show("loss", loss.toFixed(4), `${(loss * 100).toFixed(1)} %`);
+  }
+}
+
+// Until the echo peer reports, the browser's own candidate-pair RTT is a fair first figure.
+async function browserRtt(pc) {
+  const report = await pc.getStats();
+  let rtt = null;
+  report.forEach((s) => {
+    if (s.type === "candidate-pair" && s.nominated && typeof s.currentRoundTripTime === "number") {
+      rtt = s.currentRoundTripTime * 1000;
+    }
+  });
+  return rtt;
+}
+
+// How media travels: "relay" through the TURN server, or directly ("host", "srflx", "prflx").
+async function route(pc) {
+  const report = await pc.getStats();
+  let pairId = null;
+  report.forEach((s) => {
+    if (s.type === "transport" && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
+  });
+  const pair = pairId ? report.get(pairId) : null;
+  const local = pair ? report.get(pair.localCandidateId) : null;
+  return local ? local.candidateType : null;
+}
+
+function countFrames(video) {
+  let frames = 0;
+  const tick = () => {
+    frames += 1;
+    show("frames", frames, String(frames));
+    video.requestVideoFrameCallback(tick);
+  };
+  video.requestVideoFrameCallback(tick);
+}
+
+async function run() {
+  $("status").textContent = "Preparing camera";
+  const me = await api("GET", "/api/v1/me").catch(() => null);
+  if (!me) {
+    $("status").textContent = "Open your invitation link first: the tech check is for participants.";
+    return;
+  }
+  rememberCsrf(me.csrf_token);
+  const hearing = new URLSearchParams(location.search).get("hearing") || me.hearing;
+  const [rtcConfig, stream] = await Promise.all([iceConfiguration(hearing), localMedia()]);
+  if (!stream) {
+    $("status").textContent = "No camera or microphone available: allow access and try again.";
+    return;
+  }
+  $("local").srcObject = stream;
+  const pc = new RTCPeerConnection(rtcConfig);
+  for (const track of stream.getTracks()) pc.addTrack(track, stream);
+  const channel = pc.createDataChannel("stats");
+  let reported = false;
+  channel.addEventListener("message", (event) => {
+    try {
+      const stats = JSON.parse(event.data);
+      reported = true;
+      showQuality(stats);
+    } catch (_) { /* a malformed report is ignored */ }
+  });
+  pc.addEventListener("track", (event) => {
+    if (event.track.kind !== "video") return;
+    const echo = $("echo");
+    echo.srcObject = event.streams[0] || new MediaStream([event.track]);
+    echo.play().catch(() => {});
+    countFrames(echo);
+  });
+  pc.addEventListener("connectionstatechange", () => {
+    const state = pc.connectionState;
+    $("status").textContent = state === "connected" ? "Connected: checking quality"
+      : state === "failed" ? "Could not reach the test peer: your network may block media."
+      : `Connection: ${state}`;
+    if (state === "failed" || state === "closed") $("again").hidden = false;
+  });
+  $("status").textContent = "Connecting to the test peer";
+  await pc.setLocalDescription(await pc.createOffer());
+  await gathered(pc);
+  const answer = await api("POST", TECHCHECK_PATH, { sdp: pc.localDescription.sdp });
+  await pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
+  const timer = setInterval(async () => {
+    if (pc.connectionState === "closed") return clearInterval(timer);
+    const type = await route(pc).catch(() => null);
+    if (type) show("route", type, type === "relay" ? "Through the relay server" : "Direct");
+    if (!reported) {
+      const rtt = await browserRtt(pc).catch(() => null);
+      if (rtt !== null) show("rtt", rtt.toFixed(1), `${rtt.toFixed(0)} ms`);
+    }
+  }, 1000);
+  window.addEventListener("pagehide", () => { clearInterval(timer); pc.close(); });
+}
+
+$("again").addEventListener("click", () => location.reload());
+run().catch((error) => {
+  console.error(error);
+  $("status").textContent = `The tech check could not start: ${error.message}`;
+});
