@@ -41,24 +41,6 @@ class _Counter:
     failure: BodyError | None = None
 
 
-async def coalesced(reader: aiohttp.StreamReader, size: int) -> AsyncIterator[bytes]:
-    """The stream in pieces of about `size` bytes: socket reads come in small pieces (the
-    server's read buffer), and every piece costs a frame, a drain and a loop turn per hop."""
-    pieces: list[bytes] = []
-    held = 0
-    while True:
-        piece = await reader.readany()
-        if not piece:
-            break
-        pieces.append(piece)
-        held += len(piece)
-        if held >= size:
-            yield b"".join(pieces)
-            pieces, held = [], 0
-    if pieces:
-        yield b"".join(pieces)
-
-
 def _headers(ticket: str, principal: Principal) -> dict[str, str]:
     return {TICKET_HEADER: ticket, PRINCIPAL_HEADER: encode_principal(principal)}
 
@@ -85,7 +67,9 @@ async def push_upload(url: str, ticket: str, principal: Principal, body: web.Req
 
     async def chunks() -> AsyncIterator[bytes]:
         try:
-            async for chunk in coalesced(body.content, CHUNK):
+            # Pieces as they arrive: joining them would copy the document once more, and with
+            # a Content-Length (below) aiohttp sends each piece as is, without chunk framing.
+            async for chunk in body.content.iter_any():
                 counter.received += len(chunk)
                 if counter.received > declared:
                     raise BodyError("the body is longer than its Content-Length")
@@ -102,7 +86,8 @@ async def push_upload(url: str, ticket: str, principal: Principal, body: web.Req
 
     try:
         async with aiohttp.ClientSession(timeout=_timeout(connect_s), read_bufsize=CHUNK) as http, \
-                http.put(url, data=chunks(), headers=_headers(ticket, principal)) as response:
+                http.put(url, data=chunks(), headers={
+                    **_headers(ticket, principal), "Content-Length": str(declared)}) as response:
             if response.status != 201:
                 raise await _error_of(response)
             raw = await response.content.read(MAX_REPLY)
@@ -129,7 +114,7 @@ async def pull_download(request: web.Request, response: web.StreamResponse, url:
                 raise await _error_of(upstream)
             await response.prepare(request)
             try:
-                async for chunk in upstream.content.iter_chunked(CHUNK):
+                async for chunk in upstream.content.iter_any():  # no joining copy
                     await response.write(chunk)
             except (aiohttp.ClientError, TimeoutError):
                 # Headers are gone already: cut the connection so the client sees the break.

@@ -144,8 +144,13 @@ class SegmentCipher:
     def seal(self, index: int, plaintext: bytes | bytearray | memoryview, final: bool) -> bytes:
         return self._aead.encrypt(self._nonce(index, final), plaintext, self.header_bytes)
 
-    def open(self, index: int, ciphertext: bytes | bytearray | memoryview, final: bool) -> bytes:
-        """Authenticate and decrypt one segment; raises IntegrityError, never returns bad bytes."""
+    def seal_into(self, index: int, plaintext: bytes | bytearray | memoryview, final: bool,
+                  out: memoryview) -> None:
+        """`seal`, written into `out` (exactly len(plaintext) + TAG_LEN bytes): no new buffer."""
+        self._aead.encrypt_into(self._nonce(index, final), plaintext, self.header_bytes, out)
+
+    def _check_length(self, index: int, ciphertext: bytes | bytearray | memoryview,
+                      final: bool) -> None:
         size = len(ciphertext) - TAG_LEN
         if size < 0 or size > self.header.segment_size:
             raise IntegrityError(f"segment {index} has an impossible length")
@@ -153,8 +158,22 @@ class SegmentCipher:
             raise IntegrityError(f"non-final segment {index} is short")
         if final and size == 0 and index != 0:
             raise IntegrityError("empty final segment")
+
+    def open(self, index: int, ciphertext: bytes | bytearray | memoryview, final: bool) -> bytes:
+        """Authenticate and decrypt one segment; raises IntegrityError, never returns bad bytes."""
+        self._check_length(index, ciphertext, final)
         try:
             return self._aead.decrypt(self._nonce(index, final), ciphertext, self.header_bytes)
+        except InvalidTag:
+            raise IntegrityError(f"segment {index} failed authentication") from None
+
+    def open_into(self, index: int, ciphertext: bytes | bytearray | memoryview, final: bool,
+                  out: memoryview) -> None:
+        """`open`, written into `out` (exactly len(ciphertext) - TAG_LEN bytes). On failure `out`
+        may hold unauthenticated bytes: the caller must discard it (IntegrityError is raised)."""
+        self._check_length(index, ciphertext, final)
+        try:
+            self._aead.decrypt_into(self._nonce(index, final), ciphertext, self.header_bytes, out)
         except InvalidTag:
             raise IntegrityError(f"segment {index} failed authentication") from None
 

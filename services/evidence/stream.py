@@ -37,47 +37,56 @@ class Encryptor:
     def header(self) -> bytes:
         return self._cipher.header_bytes
 
-    def _start(self) -> list[bytes]:
-        if self._header_sent:
-            return []
-        self._header_sent = True
-        return [self._cipher.header_bytes]
-
     def update(self, data: bytes | bytearray | memoryview) -> bytes:
+        """Seal every segment `data` completes; return header (first time) and sealed bytes.
+
+        The output is one buffer the segments are sealed straight into (`seal_into`), and whole
+        segments are read straight from `data`: per call at most one segment is copied (the
+        held-back tail), whatever the chunk size."""
         if self._done:
             raise RuntimeError("encryptor already finalized")
-        out = self._start()
+        seg, full = self._seg, self._seg + TAG_LEN
         self.plaintext_bytes += len(data)
-        seg = self._seg
-        if not self._pending and len(data) > seg:
-            # Seal whole segments straight from the caller's buffer; keep only the tail (which
-            # may be the final segment, so at least one byte is always held back).
-            whole = (len(data) - 1) // seg * seg
-            with memoryview(data) as view:
-                for off in range(0, whole, seg):
-                    out.append(self._cipher.seal(self._index, view[off:off + seg], final=False))
+        head = b"" if self._header_sent else self._cipher.header_bytes
+        self._header_sent = True
+        pending = self._pending
+        with memoryview(data) as view:
+            take, seal_pending = 0, False
+            if pending:  # top the held-back tail up to a segment, sealed only if bytes follow
+                take = seg - len(pending)
+                if len(view) <= take:
+                    pending += view
+                    return head
+                seal_pending = True
+            rest = len(view) - take
+            whole = (rest - 1) // seg if rest > 0 else 0
+            out = bytearray(len(head) + (int(seal_pending) + whole) * full)
+            out[:len(head)] = head
+            pos = len(head)
+            with memoryview(out) as target:
+                if seal_pending:
+                    pending += view[:take]
+                    self._cipher.seal_into(self._index, pending, False, target[pos:pos + full])
                     self._index += 1
-                self._pending += view[whole:]
-            return b"".join(out)
-        self._pending += data
-        pending, off = self._pending, 0
-        with memoryview(pending) as view:  # released before `pending` is resized below
-            while len(pending) - off > seg:
-                out.append(self._cipher.seal(self._index, view[off:off + seg], final=False))
-                self._index += 1
-                off += seg
-        if off:
-            del pending[:off]
-        return b"".join(out)
+                    pos += full
+                    pending.clear()
+                for off in range(take, take + whole * seg, seg):
+                    self._cipher.seal_into(self._index, view[off:off + seg], False,
+                                           target[pos:pos + full])
+                    self._index += 1
+                    pos += full
+                pending += view[take + whole * seg:]
+        return out  # type: ignore[return-value]  # a bytes-like buffer, never kept by us
 
     def finalize(self) -> bytes:
         if self._done:
             raise RuntimeError("encryptor already finalized")
-        out = self._start()
-        out.append(self._cipher.seal(self._index, self._pending, final=True))
+        head = b"" if self._header_sent else self._cipher.header_bytes
+        self._header_sent = True
+        sealed = self._cipher.seal(self._index, self._pending, final=True)
         self._pending = bytearray()
         self._done = True
-        return b"".join(out)
+        return head + sealed
 
 
 class Decryptor:
@@ -145,7 +154,7 @@ class RangeDecryptor:
         self._left = plan.length
         self._done = False
 
-    def _take(self, plaintext: bytes) -> bytes:
+    def _take(self, plaintext: bytearray) -> bytes | bytearray:
         if self._skip == 0 and self._left >= len(plaintext):  # the common, whole-segment case
             self._left -= len(plaintext)
             return plaintext
@@ -154,26 +163,53 @@ class RangeDecryptor:
         self._left -= len(piece)
         return piece
 
+    def _open(self, view: memoryview, pieces: list[tuple[int, int]], size: int) -> bytearray:
+        """Open the segments at `pieces` (offset, length) of `view` into one new buffer."""
+        plaintext = bytearray(size)
+        pos = 0
+        with memoryview(plaintext) as target:
+            for off, need in pieces:
+                final = self._index == self._plan.final
+                self._cipher.open_into(self._index, view[off:off + need], final,
+                                       target[pos:pos + need - TAG_LEN])
+                self._index += 1
+                pos += need - TAG_LEN
+        return plaintext
+
     def update(self, data: bytes | bytearray | memoryview) -> bytes:
+        """Authenticated plaintext of every segment `data` completes. Whole segments are opened
+        straight from `data` into one buffer: only a segment split across calls is copied."""
         if self._done:
             raise RuntimeError("decryptor already finalized")
-        self._buf += data
-        out: list[bytes] = []
-        off = 0
-        with memoryview(self._buf) as view:  # released before `_buf` is resized below
-            while self._index <= self._plan.last:
-                need = self._plan.segment_ct_len(self._index, self._total)
-                if len(self._buf) - off < need:
+        out: list[bytes | bytearray] = []
+        plan, total = self._plan, self._total
+        with memoryview(data) as view:
+            off = 0
+            if self._buf:  # complete the segment split across calls
+                need = plan.segment_ct_len(self._index, total)
+                off = min(len(view), need - len(self._buf))
+                self._buf += view[:off]
+                if len(self._buf) < need:
+                    return b""
+                with memoryview(self._buf) as held:
+                    out.append(self._take(self._open(held, [(0, need)], need - TAG_LEN)))
+                self._buf = bytearray()
+            pieces: list[tuple[int, int]] = []
+            size = 0
+            while self._index + len(pieces) <= plan.last:
+                need = plan.segment_ct_len(self._index + len(pieces), total)
+                if len(view) - off < need:
                     break
-                final = self._index == self._plan.final
-                plaintext = self._cipher.open(self._index, view[off:off + need], final=final)
-                out.append(self._take(plaintext))
+                pieces.append((off, need))
                 off += need
-                self._index += 1
-        if off:
-            del self._buf[:off]
-        if self._index > self._plan.last and self._buf:
-            raise IntegrityError("more ciphertext than the range covers")
+                size += need - TAG_LEN
+            if pieces:
+                out.append(self._take(self._open(view, pieces, size)))
+            if self._index > plan.last and off < len(view):
+                raise IntegrityError("more ciphertext than the range covers")
+            self._buf += view[off:]
+        if len(out) == 1:
+            return out[0]  # type: ignore[return-value]  # a bytes-like buffer we never reuse
         return b"".join(out)
 
     def finalize(self) -> None:

@@ -75,7 +75,7 @@ def _doc_prefix(hearing: str, document: str | None = None) -> str:
     return f"docs/{hearing}/" if document is None else f"docs/{hearing}/{document}/"
 
 
-HASH_IN_THREAD_BYTES = 256 * 1024
+HASH_IN_THREAD_BYTES = 64 * 1024
 
 
 def _seal_chunk(digest: Any, encryptor: Encryptor, chunk: bytes) -> bytes:
@@ -194,22 +194,33 @@ class Vault:
 
         async def sealed() -> AsyncIterator[bytes]:
             received = 0
-            async for chunk in chunks:
-                received += len(chunk)
-                if received > declared_size:
-                    raise SizeMismatchError("body is longer than the declared size")
-                if len(chunk) >= HASH_IN_THREAD_BYTES and not self.limits.offload_bytes:
-                    # hashlib lets go of the GIL: hash on another core while the loop encrypts.
-                    hashing = asyncio.get_running_loop().run_in_executor(None, digest.update,
-                                                                         chunk)
-                    try:
+            loop = asyncio.get_running_loop()
+            hashing: asyncio.Future[None] | None = None
+            try:
+                async for chunk in chunks:
+                    received += len(chunk)
+                    if received > declared_size:
+                        raise SizeMismatchError("body is longer than the declared size")
+                    if len(chunk) >= HASH_IN_THREAD_BYTES and not self.limits.offload_bytes:
+                        # hashlib lets go of the GIL: hash on another core while the loop
+                        # encrypts this chunk and receives the next (in order: one at a time).
+                        if hashing is not None:
+                            await hashing
+                        hashing = loop.run_in_executor(None, digest.update, chunk)
                         out = encryptor.update(chunk)
-                    finally:
-                        await hashing
-                else:
-                    out = await self._crunch(_seal_chunk, digest, encryptor, chunk)
-                if out:
-                    yield out
+                    else:
+                        if hashing is not None:
+                            await hashing
+                            hashing = None
+                        out = await self._crunch(_seal_chunk, digest, encryptor, chunk)
+                    if out:
+                        yield out
+                if hashing is not None:
+                    await hashing
+                    hashing = None
+            finally:
+                if hashing is not None:  # cut short: the digest is dropped, let the thread end
+                    await asyncio.shield(hashing)
             if received != declared_size:
                 raise SizeMismatchError("body is shorter than the declared size")
             yield encryptor.finalize()
@@ -269,15 +280,30 @@ class Vault:
         cipher = SegmentCipher.open_header(data_key, header, key_id)
         decryptor = RangeDecryptor(cipher, plan, manifest.size)
         digest = hashlib.sha256() if whole else None
-        held = b""
-        async for chunk in self.store.get(content_key, plan.ct_start, plan.ct_end):
-            out = await self._crunch(_open_chunk, digest, decryptor, chunk)
-            if not out:
-                continue
-            if held:
-                yield held
-            held = out
-        decryptor.finalize()
+        loop = asyncio.get_running_loop()
+        hashing: asyncio.Future[None] | None = None
+        held: bytes = b""
+        try:
+            async for chunk in self.store.get(content_key, plan.ct_start, plan.ct_end):
+                out = await self._crunch(_open_chunk, None, decryptor, chunk)
+                if not out:
+                    continue
+                if held:
+                    yield held
+                held = out
+                if digest is not None:
+                    # hashlib lets go of the GIL: hash this chunk on another core while the
+                    # loop sends the previous one and decrypts the next (in order: one at a time).
+                    if hashing is not None:
+                        await hashing
+                    hashing = loop.run_in_executor(None, digest.update, out)
+            decryptor.finalize()
+            if hashing is not None:
+                await hashing
+                hashing = None
+        finally:
+            if hashing is not None:  # cut short: let the hash finish before the digest goes
+                await asyncio.shield(hashing)
         if digest is not None and not hmac.compare_digest(digest.hexdigest(), manifest.sha256):
             raise IntegrityError("plaintext digest does not match the manifest")
         if held:

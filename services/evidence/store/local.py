@@ -31,10 +31,16 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_all(fd: int, data: bytes | bytearray) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
+def _write_all(fd: int, pieces: list[bytes]) -> None:
+    """Write every piece, in order, with as few `writev` calls as the kernel allows: the
+    pieces are never joined into one buffer (that would be one more copy of the document)."""
+    views = [memoryview(p) for p in pieces if len(p)]
+    while views:
+        done = os.writev(fd, views[:1024])
+        while views and done >= len(views[0]):
+            done -= len(views.pop(0))
+        if done:
+            views[0] = views[0][done:]
 
 
 def _makedirs(path: Path, stop: Path) -> None:
@@ -59,19 +65,33 @@ class _Staged:
         self.path, self.fd = path, fd
         self.inflight: asyncio.Future[None] | None = None
 
-    async def run(self, func: Callable[..., None], *args: object) -> None:
-        """One blocking step of the write; the store's own I/O errors become StoreError (the
-        source's errors, raised by the caller's iterator, pass through unchanged)."""
+    def start(self, func: Callable[..., None], *args: object) -> None:
+        """Start one blocking step in a worker thread; `wait` collects it. One at a time, so the
+        next chunk is received and sealed while this one is written (pipelined)."""
+        assert self.inflight is None
         self.inflight = asyncio.ensure_future(asyncio.to_thread(func, *args))
+
+    async def wait(self) -> None:
+        """The step in flight, if any; the store's own I/O errors become StoreError (the
+        source's errors, raised by the caller's iterator, pass through unchanged)."""
+        if self.inflight is None:
+            return
         try:
             await self.inflight
         except OSError as exc:  # disk full, I/O error, a broken folder: nothing is committed
             raise StoreError("the local store failed a write") from exc
         self.inflight = None  # left set on failure or cancellation: `abort` waits for it
 
+    async def run(self, func: Callable[..., None], *args: object) -> None:
+        await self.wait()
+        self.start(func, *args)
+        await self.wait()
+
     async def abort(self) -> None:
         if self.inflight is not None:
             await asyncio.wait({self.inflight})
+            if not self.inflight.cancelled():
+                self.inflight.exception()  # retrieved: the error that matters is being raised
         if self.fd != -1:
             os.close(self.fd)
             self.fd = -1
@@ -115,17 +135,18 @@ class LocalFolderStore:
             raise StoreError("the local store cannot stage a write") from exc
         staged = _Staged(tmp, fd)
         try:
-            buf = bytearray()
+            batch: list[bytes] = []
+            held = 0
             async for chunk in chunks:
-                if not buf and len(chunk) >= WRITE_BATCH:  # large enough: no batching copy
-                    await staged.run(_write_all, staged.fd, chunk)
-                    continue
-                buf += chunk
-                if len(buf) >= WRITE_BATCH:
-                    data, buf = buf, bytearray()
-                    await staged.run(_write_all, staged.fd, data)
-            if buf:
-                await staged.run(_write_all, staged.fd, buf)
+                batch.append(chunk)
+                held += len(chunk)
+                if held >= WRITE_BATCH:  # at most one batch written while the next one fills
+                    await staged.wait()
+                    staged.start(_write_all, staged.fd, batch)
+                    batch, held = [], 0
+            await staged.wait()
+            if batch:
+                await staged.run(_write_all, staged.fd, batch)
             await staged.run(self._commit, staged, final, if_absent)
         except BaseException:
             await asyncio.shield(staged.abort())
@@ -138,18 +159,32 @@ class LocalFolderStore:
             handle = await asyncio.to_thread(open, path, "rb")
         except FileNotFoundError:
             raise ObjectNotFoundError("no such object") from None
+        ahead: asyncio.Future[bytes] | None = None
         try:
             await asyncio.to_thread(handle.seek, start)
             left = None if end is None else max(0, end - start)
-            while left is None or left > 0:
+
+            def next_read() -> asyncio.Future[bytes] | None:
+                if left is not None and left <= 0:
+                    return None
                 want = READ_CHUNK if left is None else min(READ_CHUNK, left)
-                chunk = await asyncio.to_thread(handle.read, want)
+                return asyncio.ensure_future(asyncio.to_thread(handle.read, want))
+
+            ahead = next_read()
+            while ahead is not None:
+                chunk = await ahead
+                ahead = None
                 if not chunk:
                     break
                 if left is not None:
                     left -= len(chunk)
+                ahead = next_read()  # read the next chunk while this one is consumed
                 yield chunk
         finally:
+            if ahead is not None:  # never close the file under a read in flight
+                await asyncio.wait({ahead})
+                if not ahead.cancelled():
+                    ahead.exception()
             handle.close()
 
     async def read(self, key: str) -> bytes:

@@ -91,9 +91,11 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 # --- the real suite, once per backend (e2e tests) --------------------------------------------
 
 #: Fast sweeping and generous rate limits, so faults are cleaned up within a test's deadline and
-#: the compartment matrix is not throttled.
+#: the compartment matrix is not throttled; a long reconnection grace, so the observer admitted
+#: over a WebSocket (evidence_world.py) stays admitted after that socket closes.
 E2E_ENV = {
-    "PARLEY_READY_SERVICES": "evidence",  # this suite waits on evidence, not on its neighbours
+    "PARLEY_READY_SERVICES": "evidence,signalling",  # hearings are made through the API
+    "PARLEY_RECONNECT_GRACE_S": "3600",
     "PARLEY_EVIDENCE_SWEEP_INTERVAL_S": "0.5",
     "PARLEY_EVIDENCE_SWEEP_MAX_AGE_S": "2",
     "PARLEY_EVIDENCE_MAX_DOCUMENT_BYTES": str(64 * 1024 * 1024),

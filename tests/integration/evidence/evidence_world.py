@@ -1,17 +1,19 @@
 """A running suite with one hearing and every kind of principal, for the evidence e2e tests.
 
 The suite is the real `parley up` (gateway, evidence, signalling, audit on a real nats-server),
-with evidence on the local folder or on S3 against a real `moto_server` process. Staff sign in
-through the real API (tests/people.py). The hearing's roster is written into KV
-`parley_hearings` by this fixture (as the issue allows until hearings are created through the
-API), in signalling's own `Roster` struct. Participant sessions are `SessionRecord`s made with
-the gateway's own `new_session` and stored in `parley_sessions`, as redeeming an invitation does.
+with evidence on the local folder or on S3 against a real `moto_server` process. Everything is
+made through the real API, as a deployment would: staff sign in (tests/people.py); the mediator
+creates and opens hearing H and adds two sides; invitations are issued and redeemed with their
+access codes (real participant sessions); over real WebSockets the mediator admits one observer
+to the plenary and leaves the other in the lobby. Another mediator's hearing G has one party
+("stranger"). Nothing is written into `parley_sessions` or `parley_hearings` by the test.
+
+Side ids are made by signalling, so the tests write compartments with the placeholders
+`sideA`/`sideB` (their hand-written expectations) and `World.real` maps them to the real ids.
 """
 
 from __future__ import annotations
 
-import secrets
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,14 +21,11 @@ from typing import Any
 import aiohttp
 import msgspec
 
-from gateway.identity.sessions import CSRF_HEADER, SESSION_COOKIE, SessionPolicy, csrf_token, new_session
-from gateway.session_store import SessionStore, kv_key_for_secret
-from proto.common import Role
-from proto.principal import PrincipalKind
-from proto.signalling import HEARINGS_BUCKET, Roster, RosterMember, roster_key
-from proto.ws import HearingState
-from tests.harness import Suite
-from tests.people import People, Staff, create_staff, staff_people
+from proto.signalling import HEARINGS_BUCKET, Roster, roster_key
+from proto.ws import Admit
+from tests.harness import Suite, wait_until
+from tests.integration.signalling.sigclient import WsClient
+from tests.people import CSRF_HEADER, SESSION_COOKIE, People, Staff, create_staff, staff_people
 
 SIDE_A, SIDE_B = "sideA", "sideB"
 
@@ -59,9 +58,15 @@ class World:
     people: People
     hearing: str
     callers: dict[str, Caller]
+    sides: dict[str, str] = field(default_factory=dict)  # placeholder → real side id
     store_dir: Path | None = None
     s3_bucket: str | None = None
     s3_endpoint: str | None = None
+
+    def real(self, compartment: str) -> str:
+        """`side:sideA` → `side:<the real id of side A>` (and so on for `confidential:`)."""
+        kind, _, side = compartment.partition(":")
+        return f"{kind}:{self.sides[side]}" if side else compartment
 
     def __getitem__(self, name: str) -> Caller:
         return self.callers[name]
@@ -73,7 +78,7 @@ class World:
                      **headers: str) -> tuple[int, dict[str, Any]]:
         status, body = await self[who].call(
             "POST", self.docs(), data=data,
-            headers={"Parley-Filename": name, "Parley-Compartment": compartment,
+            headers={"Parley-Filename": name, "Parley-Compartment": self.real(compartment),
                      "Content-Type": "text/plain", **headers})
         return status, msgspec.json.decode(body) if body else {}
 
@@ -83,73 +88,87 @@ class World:
         return [d["filename"] for d in msgspec.json.decode(body)["documents"]]
 
 
-async def write_roster(suite: Suite, roster: Roster) -> None:
-    nc = await suite.connect("signalling")
+async def _ok(staff: Staff, method: str, path: str, body: Any, want: int) -> Any:
+    status, reply = await staff.call(method, path, body)
+    assert status == want, (method, path, status, reply)
+    return reply
+
+
+async def _redeem(suite: Suite, name: str, issued: dict[str, Any]) -> Caller:
+    """Redeem an invitation with its access code: a real participant session."""
+    async with aiohttp.ClientSession(base_url=suite.base_url) as http, http.post(
+            "/api/v1/invitations/redeem",
+            json={"token": issued["token"], "access_code": issued["access_code"]}) as r:
+        reply = await r.json()
+        assert r.status == 200, (r.status, reply)
+        cookie = r.cookies[SESSION_COOKIE].value
+    return Caller(name, suite.base_url, {"Cookie": f"{SESSION_COOKIE}={cookie}",
+                                         CSRF_HEADER: reply["csrf_token"]},
+                  issued["participant"])
+
+
+async def _hearing(suite: Suite, mediator: Staff, sides: list[str],
+                   invitees: list[tuple[str, str, str | None]]
+                   ) -> tuple[str, dict[str, str], dict[str, Caller]]:
+    """Create and open a hearing, add sides, invite and redeem (name, role, side placeholder)."""
+    hearing = (await _ok(mediator, "POST", "/api/v1/hearings", {"title": "Evidence"}, 201))["id"]
+    await _ok(mediator, "POST", f"/api/v1/hearings/{hearing}/open", {}, 200)
+    side_ids = {}
+    for label in sides:
+        added = await _ok(mediator, "POST", f"/api/v1/hearings/{hearing}/sides",
+                          {"name": label}, 201)
+        side_ids[label] = added["side"]["id"]
+    callers = {}
+    for name, role, side in invitees:
+        body: dict[str, Any] = {"name": name, "role": role}
+        if side is not None:
+            body["side"] = side_ids[side]
+        issued = await _ok(mediator, "POST", f"/api/v1/hearings/{hearing}/participants", body, 201)
+        callers[name] = await _redeem(suite, name, issued)
+    return hearing, side_ids, callers
+
+
+async def _admit(suite: Suite, mediator: Staff, hearing: str, observer: Caller) -> None:
+    """The mediator admits `observer` to the plenary, over real WebSockets; returns once the
+    roster evidence reads says so. (The suite's reconnection grace is long, so the observer
+    stays admitted after its socket closes.)"""
+    guest = await WsClient(suite.base_url, observer.headers, hearing,
+                           observer.principal_id).connect()
+    chair = await WsClient(suite.base_url, mediator.headers(), hearing,
+                           mediator.account_id).connect()
+    try:
+        await chair.send(Admit(participant=observer.principal_id))
+        await guest.wait(lambda _m: guest.room == "plenary", what="the observer admitted")
+    finally:
+        await guest.close()
+        await chair.close()
+    nc = await suite.connect("gateway")
     try:
         kv = await nc.jetstream().key_value(HEARINGS_BUCKET)
-        await kv.put(roster_key(roster.hearing), msgspec.json.encode(roster))
+
+        async def admitted() -> bool | None:
+            entry = await kv.get(roster_key(hearing))
+            roster = msgspec.json.decode(entry.value or b"null", type=Roster | None)
+            member = None if roster is None else roster.participants.get(observer.principal_id)
+            return True if member is not None and member.in_room else None
+
+        await wait_until(admitted, timeout=10, what="the observer in the roster's plenary")
     finally:
         await nc.drain()
-
-
-async def participant_callers(suite: Suite, specs: list[tuple[str, str, Role, str | None, str]]
-                              ) -> dict[str, Caller]:
-    """(name, participant id, role, side, hearing) → a signed-in participant caller each."""
-    nc = await suite.connect("gateway")
-    out = {}
-    try:
-        store = await SessionStore.open(nc.jetstream())
-        for name, pid, role, side, hearing in specs:
-            secret, record = new_session(kind=PrincipalKind.PARTICIPANT, subject=pid, role=role,
-                                         now_ms=int(time.time() * 1000), policy=SessionPolicy(),
-                                         hearing=hearing, side=side)
-            await store.create(kv_key_for_secret(secret), record)
-            out[name] = Caller(name, suite.base_url,
-                               {"Cookie": f"{SESSION_COOKIE}={secret}",
-                                CSRF_HEADER: csrf_token(secret)}, pid)
-    finally:
-        await nc.drain()
-    return out
-
-
-def new_id(prefix: str) -> str:
-    return f"{prefix}{secrets.token_hex(6)}"
 
 
 async def build_world(suite: Suite, backend: str, **where: Any) -> World:
     await suite.ready(timeout=60)
     people = await staff_people(suite)
     other_mediator = await create_staff(suite, people.admin, "mediator", "mediator2")
-    hearing, other_hearing = new_id("h"), new_id("h")
-    ids = {n: new_id("p") for n in ("partyA", "counselA", "partyB", "observer_in",
-                                    "observer_lobby", "stranger")}
-    roster = Roster(
-        hearing=hearing, state=HearingState.OPEN, mediator=people.mediator.account_id,
-        revision=1, sides=[SIDE_A, SIDE_B],
-        participants={
-            people.mediator.account_id: RosterMember(role=Role.MEDIATOR, status="active",
-                                                     in_room=True),
-            ids["partyA"]: RosterMember(role=Role.PARTY, status="active", side=SIDE_A,
-                                        in_room=True),
-            ids["counselA"]: RosterMember(role=Role.COUNSEL, status="active", side=SIDE_A),
-            ids["partyB"]: RosterMember(role=Role.PARTY, status="active", side=SIDE_B),
-            ids["observer_in"]: RosterMember(role=Role.OBSERVER, status="active", in_room=True),
-            ids["observer_lobby"]: RosterMember(role=Role.OBSERVER, status="active"),
-        })
-    await write_roster(suite, roster)
-    await write_roster(suite, Roster(
-        hearing=other_hearing, state=HearingState.OPEN, mediator=other_mediator.account_id,
-        revision=1, sides=[SIDE_A],
-        participants={ids["stranger"]: RosterMember(role=Role.PARTY, status="active",
-                                                    side=SIDE_A)}))
-    callers = await participant_callers(suite, [
-        ("partyA", ids["partyA"], Role.PARTY, SIDE_A, hearing),
-        ("counselA", ids["counselA"], Role.COUNSEL, SIDE_A, hearing),
-        ("partyB", ids["partyB"], Role.PARTY, SIDE_B, hearing),
-        ("observer_in", ids["observer_in"], Role.OBSERVER, None, hearing),
-        ("observer_lobby", ids["observer_lobby"], Role.OBSERVER, None, hearing),
-        ("stranger", ids["stranger"], Role.PARTY, SIDE_A, other_hearing),
-    ])
+    hearing, sides, callers = await _hearing(suite, people.mediator, [SIDE_A, SIDE_B], [
+        ("partyA", "party", SIDE_A), ("counselA", "counsel", SIDE_A),
+        ("partyB", "party", SIDE_B), ("observer_in", "observer", None),
+        ("observer_lobby", "observer", None)])
+    _, _, strangers = await _hearing(suite, other_mediator, [SIDE_A],
+                                     [("stranger", "party", SIDE_A)])
+    await _admit(suite, people.mediator, hearing, callers["observer_in"])
+    callers.update(strangers)
     callers.update({
         "anonymous": Caller("anonymous", suite.base_url),
         "admin": staff_caller("admin", people.admin),
@@ -159,7 +178,7 @@ async def build_world(suite: Suite, backend: str, **where: Any) -> World:
         "admin_bearer": Caller("admin_bearer", suite.base_url, people.admin.headers(bearer=True)),
     })
     return World(suite=suite, backend=backend, people=people, hearing=hearing, callers=callers,
-                 **where)
+                 sides=sides, **where)
 
 
 async def world_of(running: tuple[Suite, dict[str, str]]) -> World:

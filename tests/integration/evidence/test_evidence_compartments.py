@@ -1,7 +1,7 @@
 """The compartment matrix, end to end: every principal, compartment and action.
 
 Expected results are written out here by hand from DESIGN §1 (not computed by the code under
-test). Statuses: 401 anonymous; 403 refused by the gateway's coarse rule or, for a non-member
+test); `sideA`/`sideB` stand for the real side ids of the hearing (`World.real`). Statuses: 401 anonymous; 403 refused by the gateway's coarse rule or, for a non-member
 of the hearing, by evidence; 404 for a member who may not see the document (exactly as for a
 document that does not exist); 200 allowed. A refused request never carries the document's
 name or content.
@@ -109,14 +109,16 @@ async def test_compartment_matrix_release(evidence_suite: tuple[Suite, dict[str,
         document, name, content = await _upload(world, compartment)
         for who in PRINCIPALS:
             got, body = await world[who].call(
-                "POST", f"{world.docs()}/{document}/release", json={"to": RELEASE_TO[compartment]})
+                "POST", f"{world.docs()}/{document}/release",
+                json={"to": world.real(RELEASE_TO[compartment])})
             expected = expected_release(who, compartment)
             if got != expected:
                 failures.append((who, compartment, got, expected))
             if got != 200:
                 _reveals_nothing(body, name, content)
                 continue
-            assert msgspec.json.decode(body)["document"]["compartment"] == RELEASE_TO[compartment]
+            assert msgspec.json.decode(body)["document"]["compartment"] == \
+                world.real(RELEASE_TO[compartment])
             if RELEASE_TO[compartment] == "joint":  # widened: now the other side reads it
                 status, reply = await world["observer_in"].call(
                     "GET", f"{world.docs()}/{document}/content")
@@ -129,9 +131,11 @@ async def test_release_never_narrows(evidence_suite: tuple[Suite, dict[str, str]
     world = await world_of(evidence_suite)
     document, _, _ = await _upload(world, "side:sideA")
     path = f"{world.docs()}/{document}/release"
-    assert (await world["partyA"].call("POST", path, json={"to": "confidential:sideA"}))[0] == 200
+    assert (await world["partyA"].call(
+        "POST", path, json={"to": world.real("confidential:sideA")}))[0] == 200
     for target in ("side:sideA", "side:sideB", "confidential:sideB", "mediator"):
-        status, _ = await world["partyA"].call("POST", path, json={"to": target})
+        status, _ = await world["partyA"].call("POST", path, json={"to": world.real(target)})
         assert status == 403, target
     status, body = await world["mediator"].call("GET", f"{world.docs()}/{document}")
-    assert status == 200 and msgspec.json.decode(body)["compartment"] == "confidential:sideA"
+    assert status == 200 and \
+        msgspec.json.decode(body)["compartment"] == world.real("confidential:sideA")

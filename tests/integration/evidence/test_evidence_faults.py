@@ -166,7 +166,7 @@ async def test_declared_size_over_the_limit_is_refused_before_the_body(
 async def _ticket(world: World, name: str, size: int) -> tuple[UploadBeginReply, Principal]:
     nc = await world.suite.connect("gateway")
     principal = Principal(kind=PrincipalKind.PARTICIPANT, id=world["partyA"].principal_id,
-                          role=Role.PARTY, hearing=world.hearing, side=SIDE_A)
+                          role=Role.PARTY, hearing=world.hearing, side=world.sides[SIDE_A])
     try:
         reply = await call(nc, "evidence", "upload.begin", UploadBeginRequest(
             hearing=world.hearing, compartment="joint", filename=name, declared_size=size),
