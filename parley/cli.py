@@ -11,13 +11,17 @@ from parley.config import load_config
 from parley.errors import ConfigError, PortInUseError
 from parley.logs import setup_logging
 from parley.suite import SuiteConfig, run_suite
+from parley.supervisor import stop_with_parent
 
 
 async def _up(config: SuiteConfig) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         loop.add_signal_handler(sig, stop.set)
+    # `parley up` is a foreground command: if whatever started it (a terminal, `make`) goes
+    # away, stop cleanly instead of leaving the suite running unowned.
+    stop_with_parent(signal.SIGTERM)
     await run_suite(config, stop)
 
 

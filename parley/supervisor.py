@@ -32,9 +32,14 @@ CONFIG_ERROR_EXIT = 2
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec
+def stop_with_parent(sig: signal.Signals) -> None:
+    """Ask Linux to send `sig` to this process when its parent exits (no-op elsewhere)."""
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, sig)
+
+
+def _die_with_parent() -> None:  # runs in the child between fork and exec
+    stop_with_parent(signal.SIGTERM)
     os.setpgrp()  # own process group: a Ctrl-C in the terminal reaches only the supervisor
 
 

@@ -101,3 +101,28 @@ async def test_readyz_is_503_when_a_service_is_missing(tmp_path: Path) -> None:
         assert states["nosuch"] == "unavailable"
     finally:
         suite.stop()
+
+
+async def test_suite_stops_when_its_parent_dies(tmp_path: Path) -> None:
+    """`timeout make up` or a closed terminal kills only the parent: nothing may be left running."""
+    import os
+    import signal
+
+    suite = Suite(data_dir=tmp_path / "data")
+    launcher = subprocess.Popen(
+        [sys.executable, "-c",
+         "import subprocess, sys, time; subprocess.Popen([sys.executable, '-m', 'parley.cli', 'up']); "
+         "time.sleep(600)"],
+        cwd=REPO, env=suite.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        await suite.ready()
+        state = json.loads((suite.data_dir / "run" / "processes.json").read_text())
+        pids = [state["supervisor"], *state["children"].values()]
+        os.kill(launcher.pid, signal.SIGKILL)
+        launcher.wait()
+        wait_until_sync(lambda: not any(pid_alive(p) for p in pids), timeout=20,
+                        what="the orphaned suite to stop")
+    finally:
+        launcher.kill()
+        launcher.wait()
