@@ -87,7 +87,12 @@ class CheckpointLoop:
         return None
 
     async def run(self, stop: asyncio.Event) -> None:
+        # Fixed rate, not fixed pause: the time a tick takes (checks, signing) is not added to
+        # the wait of the entries committed meanwhile (yet always some pause when behind).
+        loop = asyncio.get_running_loop()
+        due = loop.time()
         while not stop.is_set():
             self.tick()
+            due = max(due + self.interval_s, loop.time() + self.interval_s / 4)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.interval_s)
+                await asyncio.wait_for(stop.wait(), due - loop.time())

@@ -16,8 +16,8 @@ from typing import Final
 
 import msgspec
 
-from proto.audit import Actor, AuditEvent, Outcome, Resource, decode_event
-from services.audit.entry import LogRecord, record_for
+from proto.audit import Actor, AuditEvent, Outcome, Resource
+from services.audit.entry import EVENT_DECODER, LogRecord, record_for
 from services.audit.errors import EntryError
 
 REJECTED_ACTION: Final = "audit.intake_rejected"
@@ -50,7 +50,7 @@ def rejection(message: StreamMessage, reason: str) -> AuditEvent:
 def to_record(message: StreamMessage) -> tuple[LogRecord, bool]:
     """The record for one message, and whether it was accepted as it came (False: rejected)."""
     try:
-        return record_for(decode_event(message.data)), True
+        return record_for(EVENT_DECODER.decode(message.data)), True
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         reason = f"not an audit event: {exc}"
     except EntryError as exc:

@@ -5,6 +5,9 @@ Rules:
   transaction together with the highest stream sequence it holds (`intake_seq`), and only then
   acknowledged (acknowledge-all on the batch's last message). A crash (kill -9 included) loses
   nothing: whatever was not committed is delivered again.
+- Fetching is pipelined (pull.py): pull requests stay outstanding while a batch commits, so
+  the next batch is whatever arrived meanwhile. That changes no rule here: messages still
+  arrive in stream order, commit in order, and are acknowledged only after their commit.
 - Every start (re)creates the durable consumer `audit-log` to deliver from `intake_seq + 1`. The
   log, not the consumer, is the authority on how far intake got: messages a dead process had
   fetched but not committed come next, in order, instead of waiting out an ack timeout behind
@@ -31,20 +34,22 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Final
 
+from nats.aio.client import Client
 from nats.aio.msg import Msg
-from nats.errors import Error as NatsError
-from nats.errors import TimeoutError as NatsTimeoutError
-from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
 from proto.audit import AUDIT_STREAM
 from services.audit.ingest import StreamMessage, to_record
 from services.audit.log import AppendResult, LogStore
+from services.audit.pull import PullFeed
 
 log = logging.getLogger("parley.audit.intake")
 
 DURABLE: Final = "audit-log"
+#: Bytes one pull request may deliver: bounds intake's memory (two requests in flight) while
+#: always exceeding the stream's largest message (64 KiB + headers), which must never be stuck.
+MAX_PULL_BYTES: Final = 4 * 1024 * 1024
 
 
 def parse_ack_subject(reply: str) -> tuple[int, int]:
@@ -93,29 +98,37 @@ def in_order(
 
 
 class Intake:
-    """Consumes `AUDIT` into the store until stopped."""
+    """Consumes `AUDIT` into the store until stopped.
+
+    Batches come from a `PullFeed`, which keeps pull requests outstanding while a batch commits;
+    each batch is whatever arrived meanwhile (at most `batch` messages), committed in one
+    transaction and then acknowledged with one ack-all of its last message.
+    """
 
     def __init__(
         self,
-        js: JetStreamContext,
+        nc: Client,
         store: LogStore,
         *,
         batch: int = 1000,
         fetch_timeout_s: float = 1.0,
         ack_wait_s: float = 60.0,
+        max_bytes: int = MAX_PULL_BYTES,
         on_commit: Callable[[AppendResult], None] | None = None,
     ) -> None:
-        self._js = js
+        self._nc = nc
+        self._js = nc.jetstream()
         self._store = store
         self._batch = batch
         self._fetch_timeout_s = fetch_timeout_s
         self._ack_wait_s = ack_wait_s
+        self._max_bytes = max_bytes
         self._on_commit = on_commit or (lambda result: None)
         self._reset_at: int | None = None
         self.rejected = 0
         self.rebuilt = False
 
-    async def _consumer_from(self, start: int) -> JetStreamContext.PullSubscription:
+    async def _consumer_from(self, start: int) -> PullFeed:
         with contextlib.suppress(NotFoundError):
             await self._js.delete_consumer(AUDIT_STREAM, DURABLE)
         config = ConsumerConfig(
@@ -126,10 +139,13 @@ class Intake:
         )
         await self._js.add_consumer(AUDIT_STREAM, config)
         self._reset_at = start
-        return await self._js.pull_subscribe_bind(durable=DURABLE, stream=AUDIT_STREAM)
+        feed = PullFeed(self._nc, AUDIT_STREAM, DURABLE, batch=self._batch,
+                        max_bytes=self._max_bytes)
+        await feed.start()
+        return feed
 
-    async def prepare(self) -> JetStreamContext.PullSubscription:
-        """(Re)create the durable consumer at `intake_seq + 1` and bind a pull subscription."""
+    async def prepare(self) -> PullFeed:
+        """(Re)create the durable consumer at `intake_seq + 1` and start pulling from it."""
         log_seq = self._store.intake_seq()
         try:
             info = await self._js.consumer_info(AUDIT_STREAM, DURABLE)
@@ -147,10 +163,11 @@ class Intake:
     def commit(self, msgs: Sequence[Msg]) -> tuple[AppendResult | None, Msg | None, bool]:
         """Commit what continues the log; (result, message to acknowledge, reset needed)."""
         messages = [stream_message(m) for m in msgs]
-        chosen, gap = in_order(messages, self._store.intake_seq(), self._reset_at)
+        committed = self._store.intake_seq()
+        chosen, gap = in_order(messages, committed, self._reset_at)
         if gap:
             log.warning("gap in audit delivery: resetting the consumer",
-                        extra={"expected": self._store.intake_seq() + 1})
+                        extra={"expected": committed + 1})
         elif chosen and self._reset_at is not None \
                 and messages[chosen[0]].stream_seq > self._reset_at:
             log.warning("stream sequences missing (deleted?): accepting the gap",
@@ -166,20 +183,10 @@ class Intake:
         return result, msgs[chosen[-1]], gap
 
     async def run(self, stop: asyncio.Event) -> None:
-        sub = await self.prepare()
-        backoff = 0.1
+        feed = await self.prepare()
         try:
             while not stop.is_set():
-                try:
-                    msgs = await sub.fetch(self._batch, timeout=self._fetch_timeout_s)
-                except (TimeoutError, NatsTimeoutError):
-                    continue
-                except NatsError as exc:
-                    log.warning("audit fetch failed: %s", type(exc).__name__)
-                    await asyncio.sleep(backoff)
-                    backoff = min(backoff * 2, 5.0)
-                    continue
-                backoff = 0.1
+                msgs = await feed.take(self._batch, self._fetch_timeout_s)
                 if not msgs:
                     continue
                 result, last, reset = self.commit(msgs)
@@ -188,8 +195,11 @@ class Intake:
                     await last.ack()
                 if result is not None:
                     self._on_commit(result)
+                # While messages keep arriving `take` need not wait: yield here so the signing
+                # loop and the read endpoints get their turn between two commits.
+                await asyncio.sleep(0)
                 if reset:
-                    await sub.unsubscribe()
-                    sub = await self._consumer_from(self._store.intake_seq() + 1)
+                    await feed.close()
+                    feed = await self._consumer_from(self._store.intake_seq() + 1)
         finally:
-            await sub.unsubscribe()
+            await feed.close()

@@ -32,6 +32,10 @@ from services.audit.query import build_count, build_query
 
 LEVEL_SHIFT: Final = 56
 SCHEMA_VERSION: Final = 1
+_INSERT_ENTRY: Final = (
+    "INSERT INTO entries (idx, event_id, time, hearing, actor, action, resource_type, resource_id,"
+    " outcome, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING"
+)
 
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -157,25 +161,16 @@ class LogStore:
             if len(rec.data) > MAX_ENTRY_BYTES:
                 raise EntryTooLargeError(len(rec.data), MAX_ENTRY_BYTES)
         edge = CompactRange(self.hasher, 0, self._edge.nodes())
-        new: list[tuple[str, int]] = []
-        duplicates: list[str] = []
-        node_rows: list[tuple[int, bytes]] = []
+        hash_leaf = self.hasher.hash_leaf
         with self.transaction() as conn:
-            for rec in records:
-                idx = self._size + len(new)
-                cur = conn.execute(
-                    "INSERT INTO entries (idx, event_id, time, hearing, actor, action, resource_type,"
-                    " resource_id, outcome, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT (event_id) DO NOTHING",
-                    (idx, rec.event_id, rec.time, rec.hearing, rec.actor, rec.action,
-                     rec.resource_type, rec.resource_id, rec.outcome, rec.data),
-                )
-                if cur.rowcount != 1:
-                    duplicates.append(rec.event_id)
-                    continue
-                leaf = self.hasher.hash_leaf(rec.data)
+            added, duplicates = self._insert_entries(conn, records)
+            new: list[tuple[str, int]] = []
+            node_rows: list[tuple[int, bytes]] = []
+            for idx, rec in enumerate(added, self._size):
+                leaf = hash_leaf(rec.data)
                 node_rows.append((idx, leaf))
-                node_rows.extend((node_id(lv, ix), h) for lv, ix, h in edge.push_leaf(leaf))
+                for lv, ix, digest in edge.push_leaf(leaf):
+                    node_rows.append(((lv << LEVEL_SHIFT) | ix, digest))
                 new.append((rec.event_id, idx))
             conn.executemany("INSERT INTO nodes (id, hash) VALUES (?, ?)", node_rows)
             if intake_seq is not None:
@@ -187,6 +182,33 @@ class LogStore:
         self._edge = edge
         self._size += len(new)
         return AppendResult(new, duplicates, self._size)
+
+    def _insert_entries(
+        self, conn: sqlite3.Connection, records: Sequence[LogRecord]
+    ) -> tuple[list[LogRecord], list[str]]:
+        """Insert the entry rows at `size`, `size + 1`, ...; (records inserted, duplicate ids).
+
+        Fast path: one `executemany` of the whole batch. If any event id was already logged (or
+        repeats within the batch) its row is skipped and leaves a hole in the indices, so the
+        batch is rolled back to a savepoint and inserted row by row, skipping the duplicates.
+        """
+        size = self._size
+        rows = [(size + k, r.event_id, r.time, r.hearing, r.actor, r.action, r.resource_type,
+                 r.resource_id, r.outcome, r.data) for k, r in enumerate(records)]
+        conn.execute("SAVEPOINT entries_batch")
+        if conn.executemany(_INSERT_ENTRY, rows).rowcount == len(rows):
+            conn.execute("RELEASE entries_batch")
+            return list(records), []
+        conn.execute("ROLLBACK TO entries_batch")
+        conn.execute("RELEASE entries_batch")
+        added: list[LogRecord] = []
+        duplicates: list[str] = []
+        for rec, row in zip(records, rows, strict=True):
+            if conn.execute(_INSERT_ENTRY, (size + len(added), *row[1:])).rowcount == 1:
+                added.append(rec)
+            else:
+                duplicates.append(rec.event_id)
+        return added, duplicates
 
     # --- reading nodes and proofs ------------------------------------------------------------
 

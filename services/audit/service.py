@@ -81,7 +81,7 @@ async def _setup(ctx: ServiceContext[AuditConfig]) -> Cleanup | None:
         return (True, "") if tamper is None else (False, "checkpoint signing refused: log tampered")
 
     ctx.health_check = health
-    intake = Intake(ctx.js, store, batch=config.audit_batch_size)
+    intake = Intake(ctx.nc, store, batch=config.audit_batch_size)
     AuditEndpoints(store, signer, checkpoints, ctx.audit, lambda: intake.rejected).register(ctx.host)
     log.info("audit log open", extra={"size": store.size, "origin": signer.name,
                                       "vkey": signer.verifier.vkey})

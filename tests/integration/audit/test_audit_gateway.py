@@ -9,6 +9,7 @@ import base64
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,8 @@ async def test_gateway_events_reach_the_log_and_only_auditors_read_it(people: Pe
         for row in page["events"]:
             entry = json.loads(row["entry"])
             if entry["resource"]["id"] == "GET /api/v1/audit/events":
-                return entry
+                found: dict[str, Any] = entry
+                return found
         return None
 
     entry = await wait_until(denial_logged, timeout=20, what="the admin's denial in the log")
@@ -197,7 +199,9 @@ def _other_key(lines: list[bytes]) -> list[bytes]:
     return _header(lines, vkey=NoteSigner.generate("parley.example/audit").verifier.vkey)
 
 
-TAMPERS = {
+Tamper = Callable[[list[bytes]], list[bytes]]
+
+TAMPERS: dict[str, tuple[Tamper, str]] = {
     "change one byte": (lambda ls: [ls[0], _change_entry(ls[1]), *ls[2:]], "RootMismatchError"),
     "remove an entry": (lambda ls: [ls[0], ls[1], *ls[3:]], "EntryOrderError"),
     "insert an entry": (lambda ls: [ls[0], ls[1], ls[1], *ls[2:]], "EntryOrderError"),
