@@ -8,6 +8,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from parley.secretfile import create_private_file, read_private_file
+
 #: Every NATS user of the suite; infra/nats/parley.conf grants each its own subjects.
 NATS_USERS = ("supervisor", "gateway", "signalling", "evidence", "audit")
 
@@ -34,18 +36,6 @@ def credentials_file(data_dir: Path, user: str) -> Path:
     return credentials_dir(data_dir) / f"{user}.json"
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    """Create `path` with mode 0600 from the first byte (never world-readable, even briefly)."""
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-
-
 def ensure_credentials(data_dir: Path) -> dict[str, NatsCredentials]:
     """Load every user's credentials, generating the missing ones (idempotent)."""
     directory = credentials_dir(data_dir)
@@ -58,13 +48,13 @@ def ensure_credentials(data_dir: Path) -> dict[str, NatsCredentials]:
             # A leading letter: nats-server parses a $VARIABLE that starts with a digit as a
             # number (e.g. "5E…" fails to parse and the server refuses to start).
             body = {"user": user, "password": "p" + secrets.token_urlsafe(32)}
-            _write_private(path, json.dumps(body).encode())
+            create_private_file(path, json.dumps(body).encode())
         result[user] = load_credentials(path)
     return result
 
 
 def load_credentials(path: Path) -> NatsCredentials:
-    body = json.loads(path.read_text())
+    body = json.loads(read_private_file(path))
     return NatsCredentials(user=str(body["user"]), password=str(body["password"]))
 
 

@@ -12,15 +12,14 @@ messages where random 96-bit nonces start to risk collision.
 
 from __future__ import annotations
 
-import os
 import secrets
-import stat
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from gateway.identity.errors import SecretBoxError
+from parley.secretfile import PrivateFileError, create_private_file, read_private_file
 
 KEY_FILE_NAME = "identity-secrets.key"
 KEY_BYTES = 32
@@ -30,24 +29,11 @@ _NONCE_BYTES = 12
 
 def load_or_create_key(path: Path) -> bytes:
     """Read the key at `path`, creating it (0600, parent 0700) if absent."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    create_private_file(path, secrets.token_bytes(KEY_BYTES))
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _read_key(path)
-    try:
-        os.write(fd, secrets.token_bytes(KEY_BYTES))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    return _read_key(path)
-
-
-def _read_key(path: Path) -> bytes:
-    mode = path.stat().st_mode
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise SecretBoxError(f"key file {path.name} is accessible by group or others (want 0600)")
-    key = path.read_bytes()
+        key = read_private_file(path)
+    except PrivateFileError as exc:
+        raise SecretBoxError(f"key file: {exc}") from None
     if len(key) != KEY_BYTES:
         raise SecretBoxError(f"key file {path.name} does not hold {KEY_BYTES} bytes")
     return key

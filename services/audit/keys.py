@@ -21,6 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from parley.secretfile import create_private_file
 from services.audit.errors import KeyFileError, NoteFormatError
 
 ALG_ED25519: Final = 0x01
@@ -165,7 +166,9 @@ def load_or_create_signer(path: Path, origin: str) -> NoteSigner:
     (changing the origin means a new log identity, which must be a deliberate operator act).
     """
     if not path.exists():
-        _create_key_file(path, NoteSigner.generate(origin))
+        # Linked into place only once fully written: a crash never leaves half a key, and of
+        # two first runs racing, one key wins and both read it.
+        create_private_file(path, (NoteSigner.generate(origin).skey() + "\n").encode())
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         raise KeyFileError(f"{path} is readable by others (mode {mode:o}); chmod 600")
@@ -173,29 +176,3 @@ def load_or_create_signer(path: Path, origin: str) -> NoteSigner:
     if signer.name != origin:
         raise KeyFileError(f"{path} holds the key for origin {signer.name!r}, not {origin!r}")
     return signer
-
-
-def _create_key_file(path: Path, signer: NoteSigner) -> None:
-    """Write the key to a private temp file, then hard-link it into place.
-
-    The link is atomic and fails if the name exists, so a crash never leaves a half-written key
-    and two first runs racing end with one key (the loser reads the winner's).
-    """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, (signer.skey() + "\n").encode())
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        pass
-    finally:
-        tmp.unlink()
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)

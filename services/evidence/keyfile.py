@@ -14,11 +14,16 @@ import asyncio
 import base64
 import os
 import secrets
-import stat
 from pathlib import Path
 
 import msgspec
 
+from parley.secretfile import (
+    PrivateFileError,
+    create_private_file,
+    read_private_file,
+    replace_private_file,
+)
 from services.evidence.errors import IntegrityError, KeyFileError
 from services.evidence.keys import KEY_LEN, WrappedKey, aead_unwrap, aead_wrap
 
@@ -31,22 +36,6 @@ class _Keyring(msgspec.Struct, forbid_unknown_fields=True):
 
 def _new_id() -> str:
     return "mk-" + secrets.token_hex(8)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    dfd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dfd)
-    finally:
-        os.close(dfd)
 
 
 class LocalKeyFileProvider:
@@ -64,23 +53,15 @@ class LocalKeyFileProvider:
     def load_or_create(cls, path: Path) -> LocalKeyFileProvider:
         path = Path(path)
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
             kid = _new_id()
             ring = _Keyring(current=kid, keys={kid: base64.b64encode(os.urandom(KEY_LEN)).decode()})
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                return cls.load_or_create(path)  # another process created it first
-            try:
-                os.write(fd, msgspec.json.encode(ring))
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        mode = path.stat().st_mode
-        if stat.S_IMODE(mode) & 0o077:
-            raise KeyFileError(f"key file {path} must not be accessible by group or others")
+            create_private_file(path, msgspec.json.encode(ring))  # a racing creator may win
         try:
-            ring = msgspec.json.decode(path.read_bytes(), type=_Keyring)
+            raw = read_private_file(path)
+        except PrivateFileError as exc:
+            raise KeyFileError(f"master key file: {exc}") from None
+        try:
+            ring = msgspec.json.decode(raw, type=_Keyring)
         except (msgspec.DecodeError, ValueError) as exc:
             raise KeyFileError("key file is malformed") from exc
         return cls(path, ring)
@@ -110,7 +91,7 @@ class LocalKeyFileProvider:
     async def _save(self, keys: dict[str, bytes], current: str) -> None:
         ring = _Keyring(current=current,
                         keys={k: base64.b64encode(v).decode() for k, v in keys.items()})
-        await asyncio.to_thread(_write_atomic, self._path, msgspec.json.encode(ring))
+        await asyncio.to_thread(replace_private_file, self._path, msgspec.json.encode(ring))
         self._ring, self._keys = ring, dict(keys)
 
     async def begin_rotation(self) -> str:
