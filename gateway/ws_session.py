@@ -115,7 +115,8 @@ class WsSession:
             if self.ws.closed:
                 return
             self.seq += 1
-            await self.ws.send_str(encode(with_seq(message, self.seq)).decode())
+            # Encoded JSON is UTF-8 already: sent as a text frame without a str round trip.
+            await self.ws.send_frame(encode(with_seq(message, self.seq)), WSMsgType.TEXT)
 
     async def error(self, code: ErrorCode, message: str) -> None:
         await self.send(ErrorMessage(code=code, message=message[:500]))

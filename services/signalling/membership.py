@@ -32,7 +32,7 @@ from proto.ws import (
 )
 
 from .effects import Deliver, Effect
-from .model import LOBBY, Hearing, ParticipantStatus, is_live, members, peers
+from .model import LOBBY, Hearing, ParticipantStatus, is_live, members, peer_map
 from .view import board, knocks, room_view, self_view
 
 
@@ -88,10 +88,11 @@ def settle(before: Hearing, after: Hearing) -> Hearing:
                                    knocks=kept_knocks)
 
 
-def _plan(before: Hearing, after: Hearing, pid: str, fresh: frozenset[str]) -> PeerPlan | None:
+def _plan(before: Hearing, after: Hearing, pid: str, fresh: frozenset[str],
+          maps: tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]) -> PeerPlan | None:
     pa = after.participants[pid]
     pb = before.participants.get(pid)
-    pre, post = peers(before, pid), peers(after, pid)
+    pre, post = maps[0].get(pid, frozenset()), maps[1].get(pid, frozenset())
     if pid in fresh:
         pre = frozenset()  # a new client holds no connections
     renew = (pre & post & fresh)  # peers with a new client: drop the old, connect the new
@@ -117,6 +118,7 @@ def presence(before: Hearing, after: Hearing) -> list[Effect]:
     """Every delivery that follows from the change `before` → `after` (already settled)."""
     reachable = [pid for pid, p in after.participants.items() if p.conns]
     fresh = fresh_clients(before, after)
+    maps = (peer_map(before), peer_map(after))  # `peers()` of everyone, before and after
     groups: list[tuple[tuple[int, int], list[Effect]]] = []
     tail: list[Effect] = []
     for pid in reachable:
@@ -124,7 +126,7 @@ def presence(before: Hearing, after: Hearing) -> list[Effect]:
         you: list[Effect] = []
         if pb is None or self_view(before, pb) != self_view(after, pa):
             you.append(Deliver(pid, YouUpdate(you=self_view(after, pa))))
-        plan = _plan(before, after, pid, fresh)
+        plan = _plan(before, after, pid, fresh, maps)
         if plan is None:
             tail.extend(you)
             continue
@@ -142,8 +144,8 @@ def presence(before: Hearing, after: Hearing) -> list[Effect]:
         view_a = room_view(after, rid)
         if rid in before.rooms and room_view(before, rid) == view_a:
             continue
-        out.extend(Deliver(m.id, RoomUpdate(room=view_a))
-                   for m in members(after, rid, live_only=True))
+        update = RoomUpdate(room=view_a)  # one message object: the shell encodes it once
+        out.extend(Deliver(m.id, update) for m in members(after, rid, live_only=True))
     med = after.participants.get(after.mediator)
     if med is not None and med.conns and is_live(after, med):
         board_a = board(after)

@@ -198,6 +198,16 @@ def peers(h: Hearing, pid: str) -> frozenset[str]:
     return frozenset(q.id for q in members(h, p.room, live_only=True) if q.id != pid)
 
 
+def peer_map(h: Hearing) -> dict[str, frozenset[str]]:
+    """`peers(h, pid)` for every participant at once (one pass, not one scan per participant);
+    participants without peers are absent."""
+    rooms: dict[str, set[str]] = {}
+    for p in h.participants.values():
+        if p.room is not None and p.room != LOBBY and is_live(h, p):
+            rooms.setdefault(p.room, set()).add(p.id)
+    return {pid: frozenset(ids - {pid}) for ids in rooms.values() for pid in ids}
+
+
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(Hearing)
 

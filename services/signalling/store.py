@@ -2,8 +2,11 @@
 
 Keys: `hearing.<id>` (the whole `Hearing`, JSON), `roster.<id>` (the `Roster` read model for
 other processes), `alive.<gateway instance>` (gateway heartbeats, Unix ms). A watched in-memory
-copy of every hearing serves listing and the sweeper; commands always read KV itself, so a
-decision is never taken on a stale copy.
+copy of every hearing, with its KV revision, serves listing, the sweeper and the executor's first
+attempt at a command. The copy may lag another process's write by the watch's latency, so it is
+never trusted on its own: every write is a compare-and-set on the copy's revision (a stale copy
+loses and the command is re-applied on a fresh read), and a command that writes nothing confirms
+its copy against KV before acting (executor.py).
 """
 
 from __future__ import annotations
@@ -59,7 +62,13 @@ class HearingStore:
             raise NotFound("no such hearing") from None
         if entry.value is None or entry.revision is None:
             raise NotFound("no such hearing")
-        return decode_hearing(entry.value), entry.revision
+        h = decode_hearing(entry.value)
+        self.remember(h, entry.revision)
+        return h, entry.revision
+
+    def cached(self, hearing_id: str) -> tuple[Hearing, int] | None:
+        """The watched copy and its revision, if any (possibly behind KV: see the module doc)."""
+        return self.hearings.get(hearing_id)
 
     async def create(self, h: Hearing) -> int:
         return int(await self.kv.create(hearing_key(h.id), encode_hearing(h)))

@@ -5,7 +5,10 @@ Protocol followed (what the web client does too):
   connection, and if `offerer` is true send an offer (`signal`, kind "offer", stamped with the
   plan's `epoch`); for `keep` peers whose negotiation is unfinished, start again at the new epoch.
 * `signal` offer from a peer: a fresh peer connection answers it (kind "answer", same epoch);
-  `signal` answer: applied to the pending offer. aiortc puts its ICE candidates in the SDP.
+  `signal` answer: applied to the pending offer. aiortc puts its own ICE candidates in the SDP
+  (it does not trickle), but browsers trickle theirs: a `signal` candidate is added to the peer
+  connection (`addIceCandidate`), or held until that connection has the remote description,
+  and a new offer from the same peer discards the held ones (a new connection).
 * Every peer connection state change is reported (`peer.state`): the audit's "who hears whom".
 
 Each peer's camera is a solid frame of its own luma value, so a receiver can tell whose frames
@@ -22,7 +25,14 @@ import time
 from typing import Any
 
 import av
-from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc import (
+    MediaStreamTrack,
+    RTCConfiguration,
+    RTCIceCandidate,
+    RTCPeerConnection,
+    RTCSessionDescription,
+)
+from aiortc.sdp import candidate_from_sdp
 
 from proto.ws import PeerConnState, PeerPlan, PeerStateReport, SignalKind, SignalRelay, SignalSend
 from tests.integration.signalling.sigclient import WsClient
@@ -67,6 +77,8 @@ class MediaPeer:
         self.last_at: dict[str, float] = {}
         self.lumas: dict[str, float] = {}
         self.epoch = 0
+        #: Trickled candidates that came before their connection's remote description.
+        self.early: dict[str, list[RTCIceCandidate]] = {}
         self._events: asyncio.Queue[Any] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         ws.listeners.append(self._events.put_nowait)
@@ -140,7 +152,11 @@ class MediaPeer:
                 await self._offer(link.peer)
 
     async def _signal(self, m: SignalRelay) -> None:
+        if m.kind is SignalKind.CANDIDATE:
+            await self._candidate(m)
+            return
         if m.kind is SignalKind.OFFER and m.sdp is not None:
+            self.early.pop(m.sender, None)  # a new connection: older candidates are moot
             pc = self._new_pc(m.sender)
             await pc.setRemoteDescription(RTCSessionDescription(sdp=m.sdp, type="offer"))
             await pc.setLocalDescription(await pc.createAnswer())
@@ -150,6 +166,21 @@ class MediaPeer:
             pending = self.pcs.get(m.sender)
             if pending is not None and pending.signalingState == "have-local-offer":
                 await pending.setRemoteDescription(RTCSessionDescription(sdp=m.sdp, type="answer"))
+        current = self.pcs.get(m.sender)
+        if current is not None and current.remoteDescription is not None:
+            for candidate in self.early.pop(m.sender, []):
+                await current.addIceCandidate(candidate)
+
+    async def _candidate(self, m: SignalRelay) -> None:
+        if not m.candidate:  # end of candidates: aiortc needs no marker
+            return
+        candidate = candidate_from_sdp(m.candidate.removeprefix("candidate:"))
+        candidate.sdpMid, candidate.sdpMLineIndex = m.sdp_mid, m.sdp_mline_index
+        pc = self.pcs.get(m.sender)
+        if pc is None or pc.remoteDescription is None:
+            self.early.setdefault(m.sender, []).append(candidate)
+        else:
+            await pc.addIceCandidate(candidate)
 
     def receiving(self, peer: str, luma: int, at_least: int = 5) -> bool:
         return self.frames.get(peer, 0) >= at_least and abs(self.lumas.get(peer, -99) - luma) < 25

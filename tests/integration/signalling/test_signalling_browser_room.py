@@ -1,17 +1,16 @@
 """A headless Chromium participant in a room with aiortc participants, through the real gateway
 WebSocket: the browser runs the web client (gateway/webclient) exactly as a person would, from
 the invitation link and access code; media flows both ways; a caucus move then cuts the
-browser off from the plenary peer it leaves, and keeps it with the mediator it goes with."""
+browser off from the plenary peer it leaves, and keeps it with the mediator it goes with. The
+aiortc participants are plain `MediaPeer`s: they take the browser's trickled ICE candidates."""
 
 from __future__ import annotations
 
 import contextlib
-from typing import Any
 
 import pytest
-from aiortc.sdp import candidate_from_sdp
 
-from proto.ws import Admit, BoardUpdate, CaucusCreate, Move, RoomKind, Shuttle, SignalKind, SignalRelay
+from proto.ws import Admit, BoardUpdate, CaucusCreate, Move, RoomKind, Shuttle
 from tests.browser import Tab, chromium_page, requires_chromium
 from tests.harness import Suite, wait_until
 from tests.integration.signalling.mediapeer import MediaPeer
@@ -19,35 +18,6 @@ from tests.integration.signalling.sigclient import WsClient, redeem, seat
 from tests.people import staff_people
 
 pytestmark = [pytest.mark.browser, requires_chromium]
-
-
-class TricklePeer(MediaPeer):
-    """A `MediaPeer` that also takes trickled ICE candidates: browsers trickle, aiortc does not."""
-
-    def __init__(self, ws: WsClient, luma: int) -> None:
-        super().__init__(ws, luma)
-        self.early: dict[str, list[Any]] = {}
-
-    async def _signal(self, m: SignalRelay) -> None:
-        if m.kind is SignalKind.CANDIDATE:
-            if m.candidate is None:
-                return
-            text = m.candidate.removeprefix("candidate:")
-            candidate = candidate_from_sdp(text)
-            candidate.sdpMid, candidate.sdpMLineIndex = m.sdp_mid, m.sdp_mline_index
-            pc = self.pcs.get(m.sender)
-            if pc is None or pc.remoteDescription is None:
-                self.early.setdefault(m.sender, []).append(candidate)
-            else:
-                await pc.addIceCandidate(candidate)
-            return
-        if m.kind is SignalKind.OFFER:
-            self.early.pop(m.sender, None)  # a new connection: older candidates are moot
-        await super()._signal(m)
-        pc = self.pcs.get(m.sender)
-        if pc is not None and pc.remoteDescription is not None:
-            for candidate in self.early.pop(m.sender, []):
-                await pc.addIceCandidate(candidate)
 
 
 def tile_frames(participant: str) -> str:
@@ -74,7 +44,7 @@ async def test_browser_and_aiortc_participants_exchange_media(suite: Suite) -> N
     m_ws = await WsClient(suite.base_url, people.mediator.headers(), cast.hearing,
                           mediator_id).connect()
     a_ws = await WsClient(suite.base_url, a1_headers, cast.hearing, a1["participant"]).connect()
-    mediator, party_a = TricklePeer(m_ws, 200), TricklePeer(a_ws, 60)
+    mediator, party_a = MediaPeer(m_ws, 200), MediaPeer(a_ws, 60)
     try:
         async with chromium_page(suite.base_url) as tab:
             await tab.page.goto(b1["link_path"])

@@ -1,0 +1,150 @@
+"""Hearings seated for real (staff sign-in, invitations, access codes), their sockets, and what
+each move must reach: the moved participant's own plan, a `drop` to everyone in the room it left,
+a `connect` to everyone in the room it entered."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+from proto.ws import BoardUpdate, Join, PeerPlan, RoomKind, ServerMessage, Snapshot, YouUpdate, encode
+from tests.people import CSRF_HEADER, SESSION_COOKIE, Staff
+
+PLENARY = "plenary"
+
+
+@dataclass
+class Sock:
+    id: str
+    headers: dict[str, str]
+    room: str | None = None
+    joined: bool = False
+    ws: aiohttp.ClientWebSocketResponse | None = None
+    reader: asyncio.Task[None] | None = None
+
+
+@dataclass
+class Pending:
+    """One move in flight: who must hear of it, and how (`self`, `connect`, `drop`)."""
+
+    moved: str
+    to_room: str
+    waiting: dict[str, str]
+    serial: int = 0
+    last: float = 0.0
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def arrived(self, sock_id: str, at: float) -> None:
+        if self.waiting.pop(sock_id, None) is not None:
+            self.last = max(self.last, at)
+            if not self.waiting:
+                self.done.set()
+
+
+@dataclass
+class Hearing:
+    id: str
+    mediator: Sock
+    members: list[Sock]
+    caucus: str = ""
+    pending: Pending | None = None
+    board_caucus: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def sockets(self) -> list[Sock]:
+        return [self.mediator, *self.members]
+
+
+OnMessage = Callable[[Hearing, Sock, Any, float], None]
+
+
+def affected(h: Hearing, moved: Sock, to_room: str) -> dict[str, str]:
+    waiting = {moved.id: "self"}
+    for s in h.sockets:
+        if s is not moved and s.room == moved.room:
+            waiting[s.id] = "drop"
+        elif s is not moved and s.room == to_room:
+            waiting[s.id] = "connect"
+    return waiting
+
+
+def on_real(h: Hearing, sock: Sock, m: ServerMessage, at: float) -> None:
+    """Follow one real server message: rooms, the caucus id, and the pending move's plans."""
+    if isinstance(m, Snapshot):
+        sock.room, sock.joined = m.view.you.room, True
+    elif isinstance(m, YouUpdate):
+        sock.room = m.you.room
+    elif isinstance(m, BoardUpdate) and not h.caucus:
+        for room in m.board.rooms:
+            if room.kind is RoomKind.CAUCUS:
+                h.caucus = room.id
+                h.board_caucus.set()
+    elif isinstance(m, PeerPlan):
+        sock.room = m.room
+        p = h.pending
+        if p is None or sock.id not in p.waiting:
+            return
+        kind = p.waiting[sock.id]
+        if (kind == "self" and m.room == p.to_room) \
+                or (kind == "drop" and p.moved in m.drop) \
+                or (kind == "connect" and any(link.peer == p.moved for link in m.connect)):
+            p.arrived(sock.id, at)
+
+
+async def open_socket(http: aiohttp.ClientSession, url: str, h: Hearing, sock: Sock,
+                      on_message: OnMessage, decode: Callable[[bytes | str], Any],
+                      join: bool) -> None:
+    sock.ws = await http.ws_connect(url, headers=sock.headers, max_msg_size=0, autoping=True)
+    if join:
+        await sock.ws.send_str(encode(Join(hearing=h.id)).decode())
+
+    async def read() -> None:
+        assert sock.ws is not None
+        async for msg in sock.ws:
+            if msg.type is not aiohttp.WSMsgType.TEXT:
+                break
+            at = time.perf_counter()
+            on_message(h, sock, decode(msg.data), at)
+
+    sock.reader = asyncio.create_task(read())
+
+
+async def gather_limited(n: int, coros: list[Awaitable[Any]]) -> list[Any]:
+    gate = asyncio.Semaphore(n)
+
+    async def one(c: Awaitable[Any]) -> Any:
+        async with gate:
+            return await c
+
+    return await asyncio.gather(*(one(c) for c in coros))
+
+
+async def seat_hearing(http: aiohttp.ClientSession, mediator: Staff, size: int) -> Hearing:
+    """An open hearing with sides A and B and `size - 1` redeemed participants (not connected)."""
+    async def call(method: str, path: str, body: Any) -> Any:
+        async with http.request(method, path, json=body, headers=mediator.headers()) as r:
+            assert r.status in (200, 201), (path, r.status, await r.text())
+            return await r.json()
+
+    h = await call("POST", "/api/v1/hearings", {"title": "Load"})
+    await call("POST", f"/api/v1/hearings/{h['id']}/open", {})
+    sides = [(await call("POST", f"/api/v1/hearings/{h['id']}/sides", {"name": f"Side {c}"}))
+             ["side"]["id"] for c in "AB"]
+    members = []
+    for i in range(size - 1):
+        inv = await call("POST", f"/api/v1/hearings/{h['id']}/participants",
+                         {"name": f"P{i}", "role": "party" if i < 2 else "counsel",
+                          "side": sides[i % 2]})
+        async with http.post("/api/v1/invitations/redeem", json={
+                "token": inv["token"], "access_code": inv["access_code"]}) as r:
+            assert r.status == 200, await r.text()
+            reply = await r.json()
+            cookie = r.cookies[SESSION_COOKIE].value
+        members.append(Sock(inv["participant"], {"Cookie": f"{SESSION_COOKIE}={cookie}",
+                                                 CSRF_HEADER: reply["csrf_token"]}))
+    return Hearing(h["id"], Sock(mediator.account_id, mediator.headers()), members)
