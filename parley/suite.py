@@ -37,7 +37,11 @@ _MODULES = {
 class SuiteConfig(CommonConfig):
     http_host: str = env_field("127.0.0.1", help="address the gateway listens on")
     http_port: int = env_field(8080, help="port of the gateway (web client, REST, WebSocket)")
-    session_ttl_s: int = env_field(43200, help="absolute session lifetime in seconds")
+    # The same variable as the gateway's absolute session lifetime: the sessions bucket's TTL
+    # must never be shorter than a session may live.
+    session_absolute_s: float = env_field(
+        43200.0, help="absolute session lifetime in seconds (also the sessions bucket's TTL)"
+    )
 
 
 def nats_server_environment(data_dir: Path, port: int) -> dict[str, str]:
@@ -121,7 +125,7 @@ async def run_suite(
             await supervisor.start(nats_child(config, env))
         nc = await wait_for_nats(config)
         try:
-            touched = await provision(nc.jetstream(), Provisioning(session_ttl_s=config.session_ttl_s))
+            touched = await provision(nc.jetstream(), Provisioning(session_ttl_s=config.session_absolute_s))
             log.info("provisioned", extra={"names": ",".join(touched)})
         finally:
             await nc.drain()
