@@ -11,13 +11,11 @@ equal to the session lifetime, which would silently delete long-lived tokens.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from typing import TypeVar
 
 import msgspec
 from nats.js import JetStreamContext
-from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError, NoKeysError
 from nats.js.kv import KeyValue
 
 from gateway.identity.accounts import (
@@ -31,6 +29,7 @@ from gateway.identity.accounts import (
 from gateway.identity.bootstrap import BOOTSTRAP_KEY, BootstrapRecord
 from gateway.identity.errors import Conflict
 from gateway.identity.sessions import ApiTokenRecord
+from parley import kv
 
 T = TypeVar("T")
 TOKEN_PREFIX = "token."  # noqa: S105 (a key prefix)
@@ -58,26 +57,17 @@ class AccountStore:
         return cls(await js.key_value(ACCOUNTS_BUCKET))
 
     async def _get(self, key: str, decode: Callable[[bytes], T]) -> tuple[T, int] | None:
-        try:
-            entry = await self.kv.get(key)
-        except KeyNotFoundError:
-            return None
-        if entry.value is None or entry.revision is None:
-            return None
-        return decode(entry.value), entry.revision
+        found = await kv.read(self.kv, key)
+        return None if found is None else (decode(found[0]), found[1])
 
     async def _update(self, key: str, value: bytes, revision: int) -> int:
         try:
-            return int(await self.kv.update(key, value, last=revision))
-        except KeyWrongLastSequenceError:
+            return await kv.update(self.kv, key, value, revision)
+        except kv.RevisionConflict:
             raise Conflict("changed concurrently; try again") from None
 
     async def _keys(self, prefix: str) -> list[str]:
-        try:
-            keys = await self.kv.keys()
-        except NoKeysError:
-            return []
-        return sorted(k for k in keys if k.startswith(prefix))
+        return await kv.keys(self.kv, prefix)
 
     # --- accounts -------------------------------------------------------------------------
 
@@ -91,8 +81,8 @@ class AccountStore:
     async def create(self, account: Account) -> int:
         """Claim the username, then write the account; `Conflict` if the username is taken."""
         try:
-            await self.kv.create(username_key(account.username), account.id.encode())
-        except KeyWrongLastSequenceError:
+            await kv.create(self.kv, username_key(account.username), account.id.encode())
+        except kv.RevisionConflict:
             raise Conflict("username already in use") from None
         try:
             return int(await self.kv.create(account_key(account.id), encode_account(account)))
@@ -145,10 +135,9 @@ class AccountStore:
     async def consume_bootstrap(self, revision: int) -> None:
         """Delete the record if still at `revision`: of two racing uses, exactly one wins."""
         try:
-            await self.kv.delete(BOOTSTRAP_KEY, last=revision)
-        except KeyWrongLastSequenceError:
+            await kv.delete(self.kv, BOOTSTRAP_KEY, revision)
+        except kv.RevisionConflict:
             raise Conflict("bootstrap secret already used") from None
 
     async def drop_bootstrap(self) -> None:
-        with contextlib.suppress(KeyNotFoundError):
-            await self.kv.delete(BOOTSTRAP_KEY)
+        await kv.delete(self.kv, BOOTSTRAP_KEY)

@@ -9,10 +9,10 @@ the request that changed it; the gateway that made the request reads it through 
 from __future__ import annotations
 
 import msgspec
-from nats.js.errors import KeyNotFoundError
 from nats.js.kv import KeyValue
 
 from gateway.kv_mirror import KvMirror
+from parley import kv
 from proto.common import Role
 from proto.principal import Principal, PrincipalKind
 from proto.signalling import ROSTER_PREFIX, Roster, roster_key
@@ -48,14 +48,12 @@ class RosterCache:
 
     async def refresh(self, hearing: str) -> Roster | None:
         """Read one roster through to KV (a hearing created a moment ago)."""
-        try:
-            entry = await self.kv.get(roster_key(hearing))
-        except KeyNotFoundError:
+        key = roster_key(hearing)
+        found = await kv.read(self.kv, key)
+        if found is None:
             return None
-        if entry.value is None or entry.revision is None:
-            return None
-        roster = self._decode(entry.key, entry.value)
-        self.mirror.remember(entry.key, roster, entry.revision)
+        roster = self._decode(key, found[0])
+        self.mirror.remember(key, roster, found[1])
         return self._latest[hearing]
 
     async def mediated_hearings(self, principal: Principal) -> frozenset[str]:

@@ -7,15 +7,13 @@ request, so a shorter configured lifetime holds too.
 
 from __future__ import annotations
 
-import contextlib
-
 import msgspec
 from nats.js import JetStreamContext
-from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 from nats.js.kv import KeyValue
 
 from gateway.identity.errors import Conflict
 from gateway.identity.sessions import SESSIONS_BUCKET, SessionRecord, session_key
+from parley import kv
 
 SESSION_PREFIX = "session."
 _decoder = msgspec.json.Decoder(SessionRecord)
@@ -38,23 +36,20 @@ class SessionStore:
         return cls(await js.key_value(SESSIONS_BUCKET))
 
     async def create(self, key: str, record: SessionRecord) -> int:
-        return int(await self.kv.create(key, msgspec.json.encode(record)))
+        try:
+            return await kv.create(self.kv, key, msgspec.json.encode(record))
+        except kv.RevisionConflict:
+            raise Conflict("session exists") from None
 
     async def get(self, key: str) -> tuple[SessionRecord, int] | None:
-        try:
-            entry = await self.kv.get(key)
-        except KeyNotFoundError:
-            return None
-        if entry.value is None or entry.revision is None:
-            return None
-        return decode_session(entry.value), entry.revision
+        found = await kv.read(self.kv, key)
+        return None if found is None else (decode_session(found[0]), found[1])
 
     async def update(self, key: str, record: SessionRecord, revision: int) -> int:
         try:
-            return int(await self.kv.update(key, msgspec.json.encode(record), last=revision))
-        except KeyWrongLastSequenceError:
+            return await kv.update(self.kv, key, msgspec.json.encode(record), revision)
+        except kv.RevisionConflict:
             raise Conflict("session changed concurrently") from None
 
     async def delete(self, key: str) -> None:
-        with contextlib.suppress(KeyNotFoundError):
-            await self.kv.delete(key)
+        await kv.delete(self.kv, key)

@@ -17,9 +17,9 @@ import logging
 
 import msgspec
 from nats.js import JetStreamContext
-from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 from nats.js.kv import KV_DEL, KV_PURGE, KeyValue
 
+from parley import kv
 from proto.signalling import (
     ALIVE_PREFIX,
     HEARING_PREFIX,
@@ -56,27 +56,24 @@ class HearingStore:
     # ------------------------------------------------------------ records
 
     async def load(self, hearing_id: str) -> tuple[Hearing, int]:
-        try:
-            entry = await self.kv.get(hearing_key(hearing_id))
-        except KeyNotFoundError:
-            raise NotFound("no such hearing") from None
-        if entry.value is None or entry.revision is None:
+        found = await kv.read(self.kv, hearing_key(hearing_id))
+        if found is None:
             raise NotFound("no such hearing")
-        h = decode_hearing(entry.value)
-        self.remember(h, entry.revision)
-        return h, entry.revision
+        h = decode_hearing(found[0])
+        self.remember(h, found[1])
+        return h, found[1]
 
     def cached(self, hearing_id: str) -> tuple[Hearing, int] | None:
         """The watched copy and its revision, if any (possibly behind KV: see the module doc)."""
         return self.hearings.get(hearing_id)
 
     async def create(self, h: Hearing) -> int:
-        return int(await self.kv.create(hearing_key(h.id), encode_hearing(h)))
+        return await kv.create(self.kv, hearing_key(h.id), encode_hearing(h))
 
     async def save(self, h: Hearing, revision: int) -> int:
         try:
-            new = int(await self.kv.update(hearing_key(h.id), encode_hearing(h), last=revision))
-        except KeyWrongLastSequenceError:
+            new = await kv.update(self.kv, hearing_key(h.id), encode_hearing(h), revision)
+        except kv.RevisionConflict:
             raise StaleRevision(h.id) from None
         self.remember(h, new)
         return new
@@ -92,22 +89,21 @@ class HearingStore:
         """Store the roster derived at `revision` unless a newer one is already stored."""
         roster = derive(h, revision)
         key = roster_key(h.id)
+        body = msgspec.json.encode(roster)
         for _ in range(tries):
             try:
-                entry = await self.kv.get(key)
-                current = _roster_decoder.decode(entry.value or b"")
-                if current.revision >= revision:
+                found = await kv.read(self.kv, key)
+                if found is None:
+                    await kv.create(self.kv, key, body)
                     return
-                await self.kv.update(key, msgspec.json.encode(roster), last=entry.revision)
+                if _roster_decoder.decode(found[0]).revision >= revision:
+                    return
+                await kv.update(self.kv, key, body, found[1])
                 return
-            except KeyNotFoundError:
-                with contextlib.suppress(KeyWrongLastSequenceError, Exception):
-                    await self.kv.create(key, msgspec.json.encode(roster))
-                    return
-            except KeyWrongLastSequenceError:
+            except kv.RevisionConflict:
                 continue
             except (msgspec.ValidationError, msgspec.DecodeError):
-                await self.kv.put(key, msgspec.json.encode(roster))
+                await self.kv.put(key, body)  # an unreadable roster is replaced outright
                 return
 
     async def rederive_all(self) -> int:

@@ -1,0 +1,32 @@
+"""parley.kv on a real JetStream bucket: revisions, compare-and-set, create, delete."""
+
+from __future__ import annotations
+
+import pytest
+from nats.aio.client import Client
+
+from parley import kv
+from parley.provision import ACCOUNTS_BUCKET
+
+
+async def test_compare_and_set_vocabulary(supervisor_nc: Client) -> None:
+    # The supervisor user may write only the accounts bucket (the operator CLI's path).
+    bucket = await supervisor_nc.jetstream().key_value(ACCOUNTS_BUCKET)
+    key = "kvtest.record"
+    await kv.delete(bucket, key)
+    assert await kv.read(bucket, key) is None
+    first = await kv.create(bucket, key, b"v1")
+    with pytest.raises(kv.RevisionConflict):
+        await kv.create(bucket, key, b"again")
+    second = await kv.update(bucket, key, b"v2", first)
+    with pytest.raises(kv.RevisionConflict):
+        await kv.update(bucket, key, b"lost race", first)
+    assert await kv.read(bucket, key) == (b"v2", second)
+    assert key in await kv.keys(bucket, "kvtest.")
+    with pytest.raises(kv.RevisionConflict):
+        await kv.delete(bucket, key, first)
+    await kv.delete(bucket, key, second)
+    assert await kv.read(bucket, key) is None
+    await kv.delete(bucket, key)  # deleting what is gone is fine
+    assert await kv.create(bucket, key, b"reborn") > second
+    await kv.delete(bucket, key)
