@@ -18,7 +18,7 @@ import msgspec
 from nats.aio.client import Client
 from nats.micro import add_service
 from nats.micro.request import Request
-from nats.micro.service import EndpointConfig, Service
+from nats.micro.service import EndpointConfig, EndpointStats, Service
 from opentelemetry import trace
 
 from parley.errors import AuditPublishError, ServiceFailure
@@ -89,13 +89,19 @@ class ServiceHost:
         self._description = description
         self._service: Service | None = None
         self._pending: list[tuple[str, Callable[[Request], Awaitable[None]]]] = []
+        self._stats: dict[str, Callable[[], dict[str, int]]] = {}
         self._tracer = trace.get_tracer(f"parley.{name}")
 
     def endpoint(
         self, verb: str, request_type: type[Req], handler: Handler[Req],
-        *, raw_response: bool = False,
+        *, raw_response: bool = False, stats: Callable[[], dict[str, int]] | None = None,
     ) -> None:
-        """Register `parley.v1.<name>.<verb>`; call before `start()`."""
+        """Register `parley.v1.<name>.<verb>`; call before `start()`.
+
+        `stats` adds the endpoint's own counters to its `$SRV.STATS` entry (the `data` field).
+        """
+        if stats is not None:
+            self._stats[verb.replace(".", "_")] = stats
 
         async def handle(request: Request) -> None:
             headers = dict(request.headers or {})
@@ -128,9 +134,13 @@ class ServiceHost:
         self._pending.append((verb, handle))
 
     async def start(self) -> None:
+        def endpoint_data(endpoint: EndpointStats) -> dict[str, int] | None:
+            source = self._stats.get(endpoint.name)
+            return None if source is None else source()
+
         self._service = await add_service(
             self._nc, name=self.name, version=self._version, description=self._description,
-            queue_group=self.name,
+            queue_group=self.name, stats_handler=endpoint_data,
         )
         for verb, handle in self._pending:
             await self._service.add_endpoint(

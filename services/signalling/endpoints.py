@@ -185,7 +185,7 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
     host.endpoint("connect", Scoped[SessionConnected], connect)
     host.endpoint("disconnect", Scoped[SessionDisconnected], disconnect)
     host.endpoint("command", WsCommand, command)
-    host.endpoint("signal", WsCommand, command)
+    host.endpoint("signal", WsCommand, command, stats=ex.relays.snapshot)
     host.endpoint("ice", Scoped[IceServersRequest], ice_)
     host.endpoint("techcheck", TechCheckOffer, techcheck)
     host.endpoint("alive", GatewayAlive, alive)

@@ -63,6 +63,12 @@ class RelayCounters:
         self.relayed = 0
         self.dropped: Counter[DropReason] = Counter()
 
+    def snapshot(self) -> dict[str, int]:
+        """Counters for `$SRV.STATS` (the `signal` endpoint's data): relayed, dropped_<reason>."""
+        counts = {"relayed": self.relayed}
+        counts.update({f"dropped_{reason.value}": n for reason, n in self.dropped.items()})
+        return counts
+
     def decide(self, h: Hearing, sender: str, msg: SignalSend) -> SignalRelay | None:
         result = decide(h, sender, msg)
         if isinstance(result, DropReason):

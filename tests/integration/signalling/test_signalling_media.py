@@ -147,6 +147,15 @@ async def test_caucus_isolation_with_media(suite: Suite) -> None:
             assert got == [], (name, got)
         assert not any(isinstance(m, SignalRelay) and m.candidate == "probe-old-epoch"
                        for m in clients["A1"].inbox)
+        # ... and every refusal was counted, where operators can see it ($SRV.STATS).
+        nc = await suite.connect("gateway")
+        try:
+            stats = json.loads((await nc.request("$SRV.STATS.signalling", b"", timeout=2)).data)
+        finally:
+            await nc.close()
+        counters = next(e["data"] for e in stats["endpoints"] if e["name"] == "signal")
+        assert counters["dropped_other_room"] >= 2 and counters["dropped_stale_epoch"] >= 1
+        assert counters["relayed"] >= 1
 
         # --- nothing from the caucus reached side A on the wire ------------------------------
         for name in ("A1", "A2"):
