@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from gateway.authn import auth_of, identity_of, principal_of
+from gateway.authn import identity_of, principal_of, resolve
 from gateway.errors import error_response
 from gateway.hearing_access import IN_HEARING
 from gateway.identity_state import IdentityState
@@ -15,7 +15,9 @@ from gateway.routes import RouteTable
 from gateway.session_revoke import end_participant_sessions
 from gateway.state import state_of
 from gateway.ws_session import WsSession
+from parley.errors import ServiceFailure
 from proto.errors import ErrorCode
+from proto.principal import Principal
 
 TAGS = ("hearings",)
 CLOSE_SIGNED_OUT = 4001
@@ -54,8 +56,7 @@ def register(routes: RouteTable) -> None:
         session = WsSession(ws, state.nc, state.config, principal, hs.new_conn_id(),
                             end_sessions)
         hs.sockets[session.conn] = session
-        key = auth_of(request).session_key
-        watchdog = asyncio.create_task(_watch_session(session, ident, key))
+        watchdog = asyncio.create_task(_watch_credentials(session, ident, request, principal))
         try:
             await session.run()
         finally:
@@ -65,17 +66,21 @@ def register(routes: RouteTable) -> None:
         return ws
 
 
-async def _watch_session(session: WsSession, ident: IdentityState, key: str | None,
-                         every_s: float = 2.0) -> None:
-    """A signed-out, expired or revoked cookie session ends its open sockets too.
+async def _watch_credentials(session: WsSession, ident: IdentityState, request: web.Request,
+                             principal: Principal, every_s: float = 2.0) -> None:
+    """Credentials that stop being valid end the sockets opened with them.
 
-    The session copy is kept current by identity's KV watch, so this costs no round trip.
+    The same resolution as every HTTP request (cookie or bearer token; session expiry, sign-out,
+    token revocation, a disabled account or changed role through the account epoch), run
+    against the watched KV copies, so it costs no round trip. A passing NATS outage
+    (`unavailable`) does not close anyone; a definite refusal does.
     """
-    if key is None:
-        return  # bearer tokens: checked at the upgrade only
     while True:
         await asyncio.sleep(every_s)
-        found = ident.session_mirror.get(key)
-        if found is None or ident.now_ms() >= found[0].expires_ms:
-            await session.close(CLOSE_SIGNED_OUT, "session ended")
+        try:
+            auth = await resolve(ident, request)
+        except ServiceFailure:
+            continue
+        if auth.principal is None or auth.principal.id != principal.id:
+            await session.close(CLOSE_SIGNED_OUT, "credentials no longer valid")
             return

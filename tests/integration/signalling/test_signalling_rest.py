@@ -41,7 +41,7 @@ from proto.ws import (
 )
 from tests.harness import Suite
 from tests.integration.signalling.sigclient import Cast, WsClient, api, redeem, seat
-from tests.people import People, staff_people
+from tests.people import People, create_staff, staff_people
 
 
 def _ws(suite: Suite, cast: Cast, name: str, people: People | None = None) -> WsClient:
@@ -330,3 +330,22 @@ async def test_signing_out_closes_the_socket(suite: Suite) -> None:
     await asyncio.wait_for(party.closed.wait(), 10)
     assert party.close_code == 4001
     await party.close()
+
+
+async def test_disabling_an_account_closes_its_token_socket(suite: Suite) -> None:
+    """Credentials are re-checked while a socket is open, bearer tokens included."""
+    people = await staff_people(suite)
+    mediator = await create_staff(suite, people.admin, "mediator", "medsocket")
+    status, h = await mediator.call("POST", "/api/v1/hearings", {"title": "Matter"}, bearer=True)
+    assert status == 201, (status, h)
+    client = await WsClient(suite.base_url, mediator.headers(bearer=True), h["id"],
+                            mediator.account_id).connect()
+    try:
+        await client.wait(lambda m: isinstance(m, Snapshot), what="the snapshot")
+        status, body = await people.admin.call("PATCH", f"/api/v1/accounts/{mediator.account_id}",
+                                               {"disabled": True})
+        assert status == 200, body
+        await asyncio.wait_for(client.closed.wait(), 10)
+        assert client.close_code == 4001
+    finally:
+        await client.close()
