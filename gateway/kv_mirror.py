@@ -8,9 +8,12 @@ TOTP reset bumping the account epoch; sign-out deleting a session; token revocat
 process within the watch's delivery latency (milliseconds on one machine), not at the next poll.
 
 While NATS is disconnected the copy may be stale, so the gateway refuses requests that carry
-credentials (503, gateway/authn.py) until the connection is back. The watch is a nats-py ordered
-consumer, which re-creates itself on a sequence gap; a watch lost for good (nats-server restarted
-with its store wiped) is not re-established yet: restart the gateway (known limitation).
+credentials (503, gateway/authn.py) until the connection is back. A reconnect (nats-server
+restarted: its ephemeral watch consumer is gone, and nats-py's ordered consumer would only notice
+after two missed heartbeats, ~10 s during which a revoked session still worked) or an ended or
+failed watch makes the mirror watch again at once (backing off while that fails). The new watch
+re-reads every key; keys it no longer holds that the copy knew at an older revision than the
+bucket's last one when it started were deleted meanwhile and are dropped.
 """
 
 from __future__ import annotations
@@ -21,10 +24,20 @@ import logging
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+import nats.errors
 from nats.js.kv import KV_DEL, KV_PURGE, KeyValue
 
 log = logging.getLogger("parley.gateway.mirror")
 T = TypeVar("T")
+#: How often an idle watch checks whether the connection reconnected under it.
+POLL_S = 0.25
+MAX_BACKOFF_S = 5.0
+
+
+def reconnect_counter(kv: KeyValue) -> Callable[[], int]:
+    """How many times the client under `kv` reconnected (nats-py offers no public handle)."""
+    nc = kv._js._nc
+    return lambda: int(nc.stats["reconnects"])
 
 
 class KvMirror(Generic[T]):
@@ -40,38 +53,83 @@ class KvMirror(Generic[T]):
         #: watch delivers afterwards must not bring them back.
         self._dead: dict[str, int] = {}
         self._task: asyncio.Task[None] | None = None
-        self._watcher: KeyValue.KeyWatcher | None = None
         self.ready = asyncio.Event()
 
     async def start(self, timeout: float = 10.0) -> None:
-        self._watcher = await self._kv.watch(self._prefix + ">")
-        self._task = asyncio.create_task(self._run(self._watcher), name=f"mirror-{self._prefix}")
-        await asyncio.wait_for(self.ready.wait(), timeout)
+        self._task = asyncio.create_task(self._run(), name=f"mirror-{self._prefix}")
+        try:
+            await asyncio.wait_for(self.ready.wait(), timeout)
+        except BaseException:
+            await self.stop()
+            raise
 
     async def stop(self) -> None:
-        if self._watcher is not None:
-            with contextlib.suppress(Exception):
-                await self._watcher.stop()  # type: ignore[no-untyped-call]
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
-    async def _run(self, watcher: KeyValue.KeyWatcher) -> None:
-        async for entry in watcher:
+    async def _run(self) -> None:
+        """Watch, and watch again whenever the watch ends, fails or the connection reconnects."""
+        reconnects = reconnect_counter(self._kv)
+        backoff = 0.1
+        while True:
+            watcher: KeyValue.KeyWatcher | None = None
+            try:
+                seen_reconnects = reconnects()
+                floor = (await self._kv.status()).stream_info.state.last_seq
+                watcher = await self._kv.watch(self._prefix + ">")
+                await self._follow(watcher, floor, reconnects, seen_reconnects)
+                backoff = 0.1
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("KV watch lost: watching again",
+                            extra={"key_prefix": self._prefix, "error": type(exc).__name__})
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF_S)
+            finally:
+                if watcher is not None:
+                    with contextlib.suppress(Exception):
+                        await watcher.stop()  # type: ignore[no-untyped-call]
+
+    async def _follow(self, watcher: KeyValue.KeyWatcher, floor: int,
+                      reconnects: Callable[[], int], seen_reconnects: int) -> None:
+        """Apply the watch until it ends or the connection reconnected (then: watch again)."""
+        seen: set[str] | None = set()  # keys of the initial values; None once they are applied
+        while reconnects() == seen_reconnects:
+            try:
+                entry = await watcher.updates(timeout=POLL_S)  # type: ignore[no-untyped-call]
+            except nats.errors.TimeoutError:
+                continue
             if entry is None:  # the end of the initial values
+                if seen is not None:
+                    self._drop_unseen(seen, floor)
+                    seen = None
                 self.ready.set()
                 continue
-            if entry.operation in (KV_DEL, KV_PURGE) or entry.value is None:
-                self._items.pop(entry.key, None)
-                self._dead.pop(entry.key, None)
-                continue
-            try:
-                value = self._decode(entry.key, entry.value)
-                if value is not None:
-                    self.remember(entry.key, value, entry.revision or 0)
-            except Exception:
-                log.warning("undecodable KV entry skipped", extra={"key_prefix": self._prefix})
+            if not isinstance(entry, KeyValue.Entry):  # the watcher was stopped
+                raise ConnectionError("KV watch ended")  # watched again after a back-off
+            if seen is not None:
+                seen.add(entry.key)
+            self._apply(entry)
+
+    def _drop_unseen(self, seen: set[str], floor: int) -> None:
+        """Keys the fresh watch did not deliver, known at or below `floor`, were deleted."""
+        for key in [k for k, (_, rev) in self._items.items() if k not in seen and rev <= floor]:
+            del self._items[key]
+
+    def _apply(self, entry: KeyValue.Entry) -> None:
+        if entry.operation in (KV_DEL, KV_PURGE) or entry.value is None:
+            self._items.pop(entry.key, None)
+            self._dead.pop(entry.key, None)
+            return
+        try:
+            value = self._decode(entry.key, entry.value)
+            if value is not None:
+                self.remember(entry.key, value, entry.revision or 0)
+        except Exception:
+            log.warning("undecodable KV entry skipped", extra={"key_prefix": self._prefix})
 
     def get(self, key: str) -> tuple[T, int] | None:
         return self._items.get(key)
