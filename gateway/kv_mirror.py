@@ -24,20 +24,12 @@ import logging
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-import nats.errors
 from nats.js.kv import KV_DEL, KV_PURGE, KeyValue
+
+from parley import kv
 
 log = logging.getLogger("parley.gateway.mirror")
 T = TypeVar("T")
-#: How often an idle watch checks whether the connection reconnected under it.
-POLL_S = 0.25
-MAX_BACKOFF_S = 5.0
-
-
-def reconnect_counter(kv: KeyValue) -> Callable[[], int]:
-    """How many times the client under `kv` reconnected (nats-py offers no public handle)."""
-    nc = kv._js._nc
-    return lambda: int(nc.stats["reconnects"])
 
 
 class KvMirror(Generic[T]):
@@ -70,56 +62,15 @@ class KvMirror(Generic[T]):
                 await self._task
 
     async def _run(self) -> None:
-        """Watch, and watch again whenever the watch ends, fails or the connection reconnects."""
-        reconnects = reconnect_counter(self._kv)
-        backoff = 0.1
-        while True:
-            watcher: KeyValue.KeyWatcher | None = None
-            try:
-                seen_reconnects = reconnects()
-                floor = (await self._kv.status()).stream_info.state.last_seq
-                watcher = await self._kv.watch(self._prefix + ">")
-                await self._follow(watcher, floor, reconnects, seen_reconnects)
-                backoff = 0.1
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("KV watch lost: watching again",
-                            extra={"key_prefix": self._prefix, "error": type(exc).__name__})
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF_S)
-            finally:
-                if watcher is not None:
-                    with contextlib.suppress(Exception):
-                        await watcher.stop()  # type: ignore[no-untyped-call]
+        await kv.follow(self._kv, self._prefix + ">", self.apply, self.ready,
+                        replayed=self.replayed)
 
-    async def _follow(self, watcher: KeyValue.KeyWatcher, floor: int,
-                      reconnects: Callable[[], int], seen_reconnects: int) -> None:
-        """Apply the watch until it ends or the connection reconnected (then: watch again)."""
-        seen: set[str] | None = set()  # keys of the initial values; None once they are applied
-        while reconnects() == seen_reconnects:
-            try:
-                entry = await watcher.updates(timeout=POLL_S)  # type: ignore[no-untyped-call]
-            except nats.errors.TimeoutError:
-                continue
-            if entry is None:  # the end of the initial values
-                if seen is not None:
-                    self._drop_unseen(seen, floor)
-                    seen = None
-                self.ready.set()
-                continue
-            if not isinstance(entry, KeyValue.Entry):  # the watcher was stopped
-                raise ConnectionError("KV watch ended")  # watched again after a back-off
-            if seen is not None:
-                seen.add(entry.key)
-            self._apply(entry)
-
-    def _drop_unseen(self, seen: set[str], floor: int) -> None:
+    def replayed(self, seen: set[str], floor: int) -> None:
         """Keys the fresh watch did not deliver, known at or below `floor`, were deleted."""
         for key in [k for k, (_, rev) in self._items.items() if k not in seen and rev <= floor]:
             del self._items[key]
 
-    def _apply(self, entry: KeyValue.Entry) -> None:
+    def apply(self, entry: KeyValue.Entry) -> None:
         if entry.operation in (KV_DEL, KV_PURGE) or entry.value is None:
             self._items.pop(entry.key, None)
             self._dead.pop(entry.key, None)

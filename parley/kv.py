@@ -7,13 +7,18 @@ the revision it read, so two processes can never silently overwrite each other; 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
+from collections.abc import Callable
 
+import nats.errors
 from nats.js.errors import APIError, KeyNotFoundError, KeyWrongLastSequenceError, NoKeysError
 from nats.js.kv import KeyValue
 
 from parley.errors import ParleyError
 
+log = logging.getLogger("parley.kv")
 _WRONG_LAST_SEQUENCE = 10071  # JetStream's error code for a failed compare-and-set
 
 
@@ -67,3 +72,64 @@ async def keys(kv: KeyValue, prefix: str = "") -> list[str]:
     with contextlib.suppress(NoKeysError):
         return sorted(k for k in await kv.keys() if k.startswith(prefix))
     return []
+
+
+#: Told, after each fresh replay, which keys it delivered and the bucket's last revision before
+#: it: keys held at or below that revision but not delivered were deleted while no watch ran.
+Replayed = Callable[[set[str], int], None]
+
+
+def reconnect_counter(bucket: KeyValue) -> Callable[[], int]:
+    """How many times the client under `bucket` reconnected (nats-py offers no public handle)."""
+    nc = bucket._js._nc
+    return lambda: int(nc.stats["reconnects"])
+
+
+async def follow(bucket: KeyValue, pattern: str, apply: Callable[[KeyValue.Entry], None],
+                 ready: asyncio.Event, *, replayed: Replayed | None = None,
+                 poll_s: float = 0.25, max_backoff_s: float = 5.0) -> None:
+    """Feed `apply` every entry matching `pattern`, for ever (cancel the task to stop).
+
+    A restarted nats-server drops the watch's ephemeral consumer, and nats-py's ordered consumer
+    notices only after two missed heartbeats (~10 s, during which a revoked session would still
+    work). So the watch is made again at once when the connection reconnects, and after a
+    back-off when it ends or fails; each fresh watch replays every key, and `replayed` lets the
+    owner drop what was deleted meanwhile. `ready` is set after the first replay.
+    """
+    reconnects = reconnect_counter(bucket)
+    backoff = 0.1
+    while True:
+        watcher: KeyValue.KeyWatcher | None = None
+        try:
+            at_start = reconnects()
+            floor = (await bucket.status()).stream_info.state.last_seq
+            watcher = await bucket.watch(pattern)
+            seen: set[str] | None = set()  # keys of the replay; None once it is over
+            while reconnects() == at_start:
+                try:
+                    entry = await watcher.updates(timeout=poll_s)  # type: ignore[no-untyped-call]
+                except nats.errors.TimeoutError:
+                    continue
+                if entry is None:  # the end of the replay
+                    if seen is not None and replayed is not None:
+                        replayed(seen, floor)
+                    seen = None
+                    ready.set()
+                    continue
+                if not isinstance(entry, KeyValue.Entry):  # the watcher was stopped
+                    raise ConnectionError("KV watch ended")
+                if seen is not None:
+                    seen.add(entry.key)
+                apply(entry)
+            backoff = 0.1
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("KV watch lost: watching again",
+                        extra={"pattern": pattern, "error": type(exc).__name__})
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, max_backoff_s)
+        finally:
+            if watcher is not None:
+                with contextlib.suppress(Exception):
+                    await watcher.stop()  # type: ignore[no-untyped-call]

@@ -8,10 +8,9 @@ never trusted on its own: every write is a compare-and-set on the copy's revisio
 loses and the command is re-applied on a fresh read), and a command that writes nothing confirms
 its copy against KV before acting (executor.py).
 
-A watch is made again at once when it ends, fails, or the connection reconnects (a restarted
-nats-server has lost the watch's ephemeral consumer; nats-py would notice only after two missed
-heartbeats), backing off while that fails. The new watch re-reads every key; hearings it no longer
-holds that the copy knew below the bucket's last revision when it started were deleted meanwhile.
+The watches survive a restarted nats-server (`parley.kv.follow`); after each fresh replay,
+hearings it no longer holds that the copy knew at or below the bucket's last revision when it
+started were deleted meanwhile and are dropped.
 """
 
 from __future__ import annotations
@@ -19,10 +18,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
 
 import msgspec
-import nats.errors
 from nats.js import JetStreamContext
 from nats.js.kv import KV_DEL, KV_PURGE, KeyValue
 
@@ -42,9 +39,6 @@ from .roster import derive
 
 log = logging.getLogger("parley.signalling.store")
 _roster_decoder = msgspec.json.Decoder(Roster)
-#: How often an idle watch checks whether the connection reconnected under it.
-POLL_S = 0.25
-MAX_BACKOFF_S = 5.0
 
 
 class StaleRevision(Exception):
@@ -135,8 +129,9 @@ class HearingStore:
         """Watch `hearing.>` and `alive.>` (filtered watches: least privilege on the bucket)."""
         for prefix in (HEARING_PREFIX, ALIVE_PREFIX):
             ready = asyncio.Event()
-            self._tasks.append(asyncio.create_task(self._watch(prefix, ready),
-                                                   name=f"watch-{prefix}"))
+            replayed = self._replayed_hearings if prefix == HEARING_PREFIX else None
+            watch = kv.follow(self.kv, prefix + ">", self._apply, ready, replayed=replayed)
+            self._tasks.append(asyncio.create_task(watch, name=f"watch-{prefix}"))
             try:
                 await asyncio.wait_for(ready.wait(), timeout)
             except BaseException:
@@ -149,53 +144,11 @@ class HearingStore:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    async def _watch(self, prefix: str, ready: asyncio.Event) -> None:
-        """Watch `prefix`, and watch again whenever the watch ends, fails or NATS reconnects."""
-        nc = self.kv._js._nc
-        backoff = 0.1
-        while True:
-            watcher: KeyValue.KeyWatcher | None = None
-            try:
-                at_start = int(nc.stats["reconnects"])
-                floor = (await self.kv.status()).stream_info.state.last_seq
-                watcher = await self.kv.watch(prefix + ">")
-                await self._follow(watcher, ready, floor,
-                                   lambda: int(nc.stats["reconnects"]), at_start)
-                backoff = 0.1
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("KV watch lost: watching again",
-                            extra={"prefix": prefix, "error": type(exc).__name__})
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF_S)
-            finally:
-                if watcher is not None:
-                    with contextlib.suppress(Exception):
-                        await watcher.stop()  # type: ignore[no-untyped-call]
-
-    async def _follow(self, watcher: KeyValue.KeyWatcher, ready: asyncio.Event, floor: int,
-                      reconnects: Callable[[], int], at_start: int) -> None:
-        """Apply the watch until it ends or the connection reconnected (then: watch again)."""
-        seen: set[str] | None = set()  # hearings of the initial values; None once applied
-        while reconnects() == at_start:
-            try:
-                entry = await watcher.updates(timeout=POLL_S)  # type: ignore[no-untyped-call]
-            except nats.errors.TimeoutError:
-                continue
-            if entry is None:  # the end of the initial values
-                if seen is not None:
-                    for hid in [h for h, (_, rev) in self.hearings.items()
-                                if h not in seen and rev <= floor]:
-                        del self.hearings[hid]  # deleted while the watch was down
-                    seen = None
-                ready.set()
-                continue
-            if not isinstance(entry, KeyValue.Entry):  # the watcher was stopped
-                raise ConnectionError("KV watch ended")  # watched again after a back-off
-            if seen is not None and entry.key.startswith(HEARING_PREFIX):
-                seen.add(entry.key[len(HEARING_PREFIX):])
-            self._apply(entry)
+    def _replayed_hearings(self, seen: set[str], floor: int) -> None:
+        """Hearings a fresh watch did not deliver, known at or below `floor`, were deleted."""
+        live = {key[len(HEARING_PREFIX):] for key in seen}
+        for hid in [h for h, (_, rev) in self.hearings.items() if h not in live and rev <= floor]:
+            del self.hearings[hid]
 
     def _apply(self, entry: KeyValue.Entry) -> None:
         key = entry.key
