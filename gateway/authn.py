@@ -100,15 +100,9 @@ def matched_route(request: web.Request) -> Route | None:
 
 async def current_account(ident: IdentityState, account_id: str) -> Account:
     """The account from the watched copy, or read through to KV (created a moment ago)."""
-    key = account_mirror_key(account_id)
-    found = ident.account_mirror.get(key)
-    if found is None:
-        fetched = await ident.accounts.get(account_id)
-        if fetched is None:
-            raise AuthenticationFailed()
-        ident.account_mirror.remember(key, fetched[0], fetched[1])
-        return fetched[0]
-    account = found[0]
+    found = await ident.account_mirror.read_through(
+        account_mirror_key(account_id), lambda: ident.accounts.get(account_id))
+    account = None if found is None else found[0]
     if not isinstance(account, Account):
         raise AuthenticationFailed()
     return account
@@ -116,15 +110,9 @@ async def current_account(ident: IdentityState, account_id: str) -> Account:
 
 async def _from_token(ident: IdentityState, header: str) -> Auth:
     token_id, secret = parse_api_token(parse_authorization(header) or "")
-    key = token_mirror_key(token_id)
-    found = ident.account_mirror.get(key)
-    if found is None:
-        fetched = await ident.accounts.get_token(token_id)
-        if fetched is None:
-            raise AuthenticationFailed()
-        ident.account_mirror.remember(key, fetched[0], fetched[1])
-        found = (fetched[0], fetched[1])
-    record = found[0]
+    found = await ident.account_mirror.read_through(
+        token_mirror_key(token_id), lambda: ident.accounts.get_token(token_id))
+    record = None if found is None else found[0]
     if not isinstance(record, ApiTokenRecord):
         raise AuthenticationFailed()
     check_api_token(record, secret, ident.now_ms())
@@ -135,12 +123,9 @@ async def _from_token(ident: IdentityState, header: str) -> Auth:
 async def _from_cookie(ident: IdentityState, value: str) -> Auth:
     secret = parse_session_cookie(value)
     key = kv_key_for_secret(secret)
-    found = ident.session_mirror.get(key)
+    found = await ident.session_mirror.read_through(key, lambda: ident.sessions.get(key))
     if found is None:
-        found = await ident.sessions.get(key)
-        if found is None:
-            raise SessionExpired()
-        ident.session_mirror.remember(key, *found)
+        raise SessionExpired()
     record, revision = found
     now = ident.now_ms()
     check_session(record, now, ident.policy)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 from nats.js.kv import KV_DEL, KV_PURGE, KeyValue
@@ -84,6 +84,17 @@ class KvMirror(Generic[T]):
 
     def get(self, key: str) -> tuple[T, int] | None:
         return self._items.get(key)
+
+    async def read_through(
+        self, key: str, fetch: Callable[[], Awaitable[tuple[T, int] | None]]
+    ) -> tuple[T, int] | None:
+        """The watched copy, or `fetch` from KV and keep it (written a moment ago elsewhere)."""
+        found = self._items.get(key)
+        if found is None:
+            found = await fetch()
+            if found is not None:
+                self.remember(key, *found)
+        return found
 
     def remember(self, key: str, value: T, revision: int) -> None:
         """Store a value unless a newer revision is already known (local writes race the watch)."""
