@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import msgspec
 from aiohttp import web
 
 from parley.errors import ServiceFailure
+from proto.codec import decode_json
 from proto.errors import ErrorCode
 
 T = TypeVar("T")
@@ -28,12 +29,33 @@ async def read_json(request: web.Request, body_type: type[T]) -> T:
         raw = await request.read()
     except web.HTTPRequestEntityTooLarge:
         raise ServiceFailure(ErrorCode.TOO_LARGE, f"body larger than {limit} bytes") from None
+    return decode_body(raw or b"{}", body_type)
+
+
+def decode_body(raw: bytes, body_type: type[T]) -> T:
+    """Decode a JSON body; every failure (invalid UTF-8 included) is an `invalid` ServiceFailure.
+
+    JSON has one number type: JSON Schema's `integer` (and so the OpenAPI document) admits
+    `544.0`, so a float with no fractional part is accepted where an integer is expected.
+    Anything else keeps msgspec's strict typing (no strings for numbers).
+    """
     try:
-        return msgspec.json.decode(raw or b"{}", type=body_type)
+        tree = decode_json(raw, Any)
+        return msgspec.convert(_integral_floats_as_ints(tree), body_type)
     except msgspec.ValidationError as exc:
         raise ServiceFailure(ErrorCode.INVALID, str(exc)) from None
     except msgspec.DecodeError:
         raise ServiceFailure(ErrorCode.INVALID, "malformed JSON") from None
+
+
+def _integral_floats_as_ints(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _integral_floats_as_ints(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_integral_floats_as_ints(v) for v in value]
+    return value
 
 
 def json_response(value: object, status: int = 200) -> web.Response:

@@ -15,6 +15,7 @@ from typing import Annotated
 
 import msgspec
 
+from proto.codec import JsonDecoder
 from proto.common import Id, Role, ShortText, TimestampMs
 from proto.errors import ErrorCode
 
@@ -337,13 +338,14 @@ ServerMessage = (
     | ChatMessage | Notice | ErrorMessage
 )
 
-_client_decoder = msgspec.json.Decoder(ClientMessage)
-_server_decoder = msgspec.json.Decoder(ServerMessage)
+_client_decoder: JsonDecoder[ClientMessage] = JsonDecoder(ClientMessage)
+_server_decoder: JsonDecoder[ServerMessage] = JsonDecoder(ServerMessage)
 _encoder = msgspec.json.Encoder()
 
 
 def decode_client(raw: bytes | str) -> ClientMessage:
-    """Decode one client frame; raises `msgspec.ValidationError`/`DecodeError` on bad input."""
+    """Decode one client frame; any bad input (invalid UTF-8 too) raises `msgspec.DecodeError`
+    (`ValidationError` for a schema violation)."""
     message: ClientMessage = _client_decoder.decode(raw)
     return message
 

@@ -23,6 +23,7 @@ from gateway.identity import recovery, totp
 from gateway.identity.errors import AuthenticationFailed, Conflict, InvalidInput
 from gateway.identity.passwords import PasswordHasher, check_username
 from gateway.identity.secretbox import SecretBox
+from proto.codec import JsonDecoder
 from proto.common import STAFF_ROLES, Id, Role, TimestampMs
 
 ACCOUNTS_BUCKET = "parley_accounts"
@@ -62,7 +63,7 @@ def encode_account(account: Account) -> bytes:
     return msgspec.json.encode(account)
 
 
-_decoder = msgspec.json.Decoder(Account)
+_decoder: JsonDecoder[Account] = JsonDecoder(Account)
 
 
 def decode_account(raw: bytes) -> Account:
