@@ -217,8 +217,8 @@ def register(routes: RouteTable) -> None:
 async def shred_documents(request: web.Request, hearing: str) -> None:
     """Crypto-shred every document of `hearing` (closing it with `destroy_documents`).
 
-    Called before the hearing is closed: shredding is idempotent, so a failure here leaves the
-    hearing open and the close can simply be retried."""
+    Called after signalling accepted the close (a refused close destroys nothing); shredding
+    is idempotent and audited once, so a failure here is finished by repeating the close."""
     state = state_of(request)
     await call(state.nc, SERVICE, "shred", ShredRequest(hearing=hearing), ShredReply,
                principal=_principal(request), timeout=60.0)

@@ -101,10 +101,13 @@ def register(routes: RouteTable) -> None:
                   request=CloseHearing, response=HearingClosed, tags=TAGS)
     async def close_hearing(request: web.Request) -> web.Response:
         body = Scoped(hearing=_hearing(request), body=await read_json(request, CloseHearing))
-        if body.body.destroy_documents:  # evidence crypto-shreds first (idempotent, retryable)
-            await shred_documents(request, body.hearing)
+        # Signalling decides first; only a close it accepted with destroy_documents shreds. A
+        # failed shred is finished by repeating the same request (signalling answers it again,
+        # evidence's shred is idempotent and audited once).
         closed = await ask(request, "close", body, HearingClosed)
         await _end_sessions(request, closed.id, closed.end_sessions)
+        if closed.documents_destroyed:
+            await shred_documents(request, closed.id)
         return json_response(closed)
 
     @routes.route("POST", "/api/v1/hearings/{hearing}/sides", access=HEARING_ADMIN,

@@ -267,6 +267,8 @@ class HearingClosed(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     id: Id
     state: HearingState
     end_sessions: Annotated[list[Id], msgspec.Meta(max_length=64)] = []
+    #: The close was decided with `destroy_documents`: the documents are (now) crypto-shredded.
+    documents_destroyed: bool = False
 
 
 class ParticipantRemoved(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -93,11 +93,20 @@ def _open(ctx: Ctx, cmd: OpenHearing) -> Result:
 
 
 def _close(ctx: Ctx, cmd: CloseHearing | End) -> Result:
-    """End the hearing: everyone's peers are dropped, sessions closed, invitations revoked."""
+    """End the hearing: everyone's peers are dropped, sessions closed, invitations revoked.
+
+    Signalling decides before anything is destroyed: the gateway crypto-shreds the documents
+    only after this close succeeded with `destroy_documents` (HearingClosed says so). Repeating
+    a close that destroyed documents is answered again, with no new effect and no new audit
+    event, so a shredding that failed half-way is finished by retrying; any other close of a
+    closed hearing is refused, and a refused close destroys nothing.
+    """
     mediator(ctx.h, ctx.principal)
-    h = invitations.revoke_all(transition(ctx.h, HearingState.CLOSED))
-    h = msgspec.structs.replace(h, knocks=(), locked=True)
     destroy = isinstance(cmd, CloseHearing) and cmd.destroy_documents
+    if ctx.h.state is HearingState.CLOSED and destroy and ctx.h.documents_destroyed:
+        return ctx.h, []
+    h = invitations.revoke_all(transition(ctx.h, HearingState.CLOSED))
+    h = msgspec.structs.replace(h, knocks=(), locked=True, documents_destroyed=destroy)
     out: list[Effect] = [Audit("hearing.close", "hearing", h.id,
                                details={"destroy_documents": destroy})]
     for p in h.participants.values():

@@ -98,7 +98,8 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
     async def close(ctx: RequestContext, req: Scoped[CloseHearing]) -> HearingClosed:
         done = await ex.run(req.hearing, ctx.require_principal(), req.body)
         h, _ = await ex.load(req.hearing)
-        return HearingClosed(id=h.id, state=h.state, end_sessions=done.end_sessions)
+        return HearingClosed(id=h.id, state=h.state, end_sessions=done.end_sessions,
+                             documents_destroyed=h.documents_destroyed)
 
     async def sides(ctx: RequestContext, req: Scoped[AddSide]) -> SideAdded:
         done = await ex.run(req.hearing, ctx.require_principal(), req.body)
