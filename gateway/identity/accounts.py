@@ -55,8 +55,19 @@ def account_key(account_id: str) -> str:
 
 
 def username_key(username: str) -> str:
+    """The KV key that claims `username`: a valid NATS subject for every name the pattern takes.
+
+    A name is stored under `username.<name>` when that is a valid key (as every earlier
+    release did, so existing claims need no migration). NATS keys are dot-separated subject
+    tokens, so a name with an empty token (`ab..cd`) or a trailing dot (`abc.`) cannot be spelt
+    that way; such a name is claimed under `username=<name with each '.' as '='>`. The two
+    forms cannot collide: names never contain `=`, and the prefixes differ.
+    """
     check_username(username)
-    return f"username.{username}"
+    plain = f"username.{username}"
+    if ".." not in username and not username.endswith("."):
+        return plain
+    return "username=" + username.replace(".", "=")
 
 
 def encode_account(account: Account) -> bytes:

@@ -19,7 +19,7 @@ from gateway.openapi import DOCUMENT_PATH
 from proto.ws import ErrorMessage, Hand, YouUpdate
 from tests.harness import Suite, wait_until
 from tests.integration.signalling.sigclient import WsClient, api, seat
-from tests.people import People, staff_people
+from tests.people import PASSWORD, People, create_staff, staff_people
 
 BAD_UTF8 = b'{"\xff\xfe": "\xc3\x28", "title": "caf\xe9"}'
 SOME_ID = "01J0000000000000000000000A"
@@ -150,3 +150,22 @@ async def test_a_refused_close_destroys_nothing_and_a_destroying_close_is_idempo
     await wait_until(listed, timeout=20, what="the later document.list event")
     assert len(await _events(people, hearing, "document.shred")) == 1
     assert len(await _events(people, hearing, "hearing.close")) == 1
+
+
+@pytest.mark.parametrize("username", ["abc.", "ab..cd"])
+async def test_every_username_the_pattern_accepts_signs_in_and_failures_count(
+        suite: Suite, people: People, username: str) -> None:
+    created = await create_staff(suite, people.admin, "mediator", username)
+    status, me = await created.call("GET", "/api/v1/me")
+    assert status == 200 and me["username"] == username, me
+    status, body = await people.admin.call("POST", "/api/v1/accounts", {
+        "username": username, "role": "mediator", "password": PASSWORD})
+    assert status == 409, body  # the claim holds: no second account of that name
+    statuses = []
+    async with aiohttp.ClientSession(base_url=suite.base_url) as http:
+        for _ in range(5):
+            async with http.post("/api/v1/auth/signin", json={
+                    "username": username, "password": "wrong password entirely"}) as r:
+                statuses.append(r.status)
+    # Counted against the name: the first failures are plain refusals, then it backs off.
+    assert statuses[0] == 401 and 429 in statuses, statuses
