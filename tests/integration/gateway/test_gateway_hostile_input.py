@@ -15,7 +15,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from gateway.openapi import DOCUMENT_PATH
+from gateway.openapi.document import DOCUMENT_PATH
 from proto.ws import ErrorMessage, Hand, YouUpdate
 from tests.harness import Suite, wait_until
 from tests.integration.signalling.sigclient import WsClient, api, seat
