@@ -11,7 +11,7 @@ from gateway.api import accounts, audit, auth, documents, health, hearings, ice,
 from gateway.config import GatewayConfig
 from gateway.http import headers
 from gateway.http.error_middleware import error_middleware
-from gateway.http.metrics import GatewayMetrics
+from gateway.http.metrics import GatewayMetrics, metrics_app
 from gateway.http.routes import RouteTable
 from gateway.http.server import runner_for, ssl_context
 from gateway.http.tracing import tracing_middleware
@@ -72,8 +72,17 @@ async def serve(config: GatewayConfig) -> None:
     await site.start()
     scheme = "https" if config.tls else "http"
     log.info("listening", extra={"url": f"{scheme}://{config.http_host}:{config.http_port}"})
+    metrics_runner: web.AppRunner | None = None
+    if config.metrics_port:
+        metrics_runner = web.AppRunner(metrics_app(app[STATE].metrics), access_log=None)
+        await metrics_runner.setup()
+        await web.TCPSite(metrics_runner, config.metrics_host, config.metrics_port).start()
+        log.info("metrics listening",
+                 extra={"url": f"http://{config.metrics_host}:{config.metrics_port}/metrics"})
     try:
         await wait_for_stop_signal()
     finally:
+        if metrics_runner is not None:
+            await metrics_runner.cleanup()
         await runner.cleanup()
         await nc.drain()

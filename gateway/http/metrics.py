@@ -1,4 +1,10 @@
-"""Prometheus metrics of the gateway (`/metrics`, text exposition format)."""
+"""Prometheus metrics of the gateway (`/metrics`, text exposition format), on their own listener.
+
+Per-route request counts tell an outsider what is being used and when, so `/metrics` is never on
+the public listener: it is served by a separate application on `PARLEY_METRICS_HOST` (loopback
+by default) and `PARLEY_METRICS_PORT` (0, the default, serves no metrics at all), where a
+Prometheus scraper on the same host or network segment reaches it.
+"""
 
 from __future__ import annotations
 
@@ -54,3 +60,13 @@ class GatewayMetrics:
         response = web.Response(body=generate_latest(self.registry))
         response.headers["Content-Type"] = CONTENT_TYPE_LATEST
         return response
+
+
+def metrics_app(metrics: GatewayMetrics) -> web.Application:
+    """The metrics listener's application: `GET /metrics` and nothing else."""
+    async def exposition(request: web.Request) -> web.Response:
+        return metrics.exposition()
+
+    app = web.Application()
+    app.router.add_get("/metrics", exposition)
+    return app
