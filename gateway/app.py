@@ -12,6 +12,7 @@ from gateway.config import GatewayConfig
 from gateway.http import headers
 from gateway.http.error_middleware import error_middleware
 from gateway.http.metrics import GatewayMetrics, metrics_app
+from gateway.http.pacing import PACE
 from gateway.http.routes import RouteTable
 from gateway.http.server import runner_for, ssl_context
 from gateway.http.tracing import tracing_middleware
@@ -56,6 +57,7 @@ def create_app(config: GatewayConfig, nc: Client, routes: RouteTable | None = No
     )
     app[STATE] = GatewayState(config=config, nc=nc, audit=AuditPublisher(nc.jetstream(), "gateway"),
                               metrics=metrics, routes=routes)
+    app[PACE] = config.pace
     headers.install(app, tls=config.tls)
     identity_wiring.install(app)
     hearing_wiring.install(app)

@@ -139,7 +139,8 @@ def register(routes: RouteTable) -> None:
         reply = await call(state.nc, SERVICE, "upload.begin", begin, UploadBeginReply,
                            principal=principal, timeout=state.config.service_timeout_s)
         view = await push_upload(reply.url, reply.ticket, principal, request, begin.declared_size,
-                                 connect_s=state.config.service_timeout_s)
+                                 connect_s=state.config.service_timeout_s,
+                                 pace=state.config.pace)
         response = json_response(view, status=201)
         response.headers["Location"] = f"/api/v1/hearings/{hearing}/documents/{view.document}"
         return response

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 import msgspec
 from aiohttp import web
 
+from gateway.http.pacing import pace_of, paced_chunks
 from parley.errors import ServiceFailure
 from proto.codec import decode_json
 from proto.errors import ErrorCode
@@ -14,22 +15,27 @@ from proto.errors import ErrorCode
 T = TypeVar("T")
 
 
-async def read_json(request: web.Request, body_type: type[T]) -> T:
+async def read_json(request: web.Request, body_type: type[T], *, limit: int | None = None) -> T:
     """Decode the body as `body_type`; oversize → too_large, bad JSON or fields → invalid.
 
-    The size is checked from Content-Length before reading, and again while reading (aiohttp's
-    `client_max_size`), so a lying or missing length cannot make the gateway buffer more.
+    `limit` defaults to PARLEY_MAX_JSON_BYTES; a route whose largest valid body is bigger
+    (the tech check's SDP) passes its own, so no schema-valid request is ever refused as too
+    large. The size is checked from Content-Length before reading and again while reading, so
+    a lying or missing length cannot make the gateway buffer more; the body must arrive at the
+    configured pace (gateway/http/pacing.py), or the client is cut off with 408.
     """
-    limit = request.app._client_max_size  # the one configured limit (PARLEY_MAX_JSON_BYTES)
+    if limit is None:
+        limit = request.app._client_max_size  # the one configured limit (PARLEY_MAX_JSON_BYTES)
     if request.content_length is not None and request.content_length > limit:
         raise ServiceFailure(ErrorCode.TOO_LARGE, f"body larger than {limit} bytes")
     if request.content_type not in ("application/json", ""):
         raise ServiceFailure(ErrorCode.INVALID, "expected Content-Type: application/json")
-    try:
-        raw = await request.read()
-    except web.HTTPRequestEntityTooLarge:
-        raise ServiceFailure(ErrorCode.TOO_LARGE, f"body larger than {limit} bytes") from None
-    return decode_body(raw or b"{}", body_type)
+    raw = bytearray()
+    async for chunk in paced_chunks(request.content, pace_of(request.app)):
+        raw += chunk
+        if len(raw) > limit:
+            raise ServiceFailure(ErrorCode.TOO_LARGE, f"body larger than {limit} bytes")
+    return decode_body(bytes(raw) or b"{}", body_type)
 
 
 def decode_body(raw: bytes, body_type: type[T]) -> T:

@@ -8,6 +8,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from gateway.http.errors import code_for_status, error_response
+from gateway.http.pacing import ClientTooSlow
 from parley.errors import AuditPublishError, ServiceFailure
 from proto.errors import ErrorCode
 
@@ -20,6 +21,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return await handler(request)
     except ServiceFailure as exc:
         return error_response(exc.code, exc.message, retry_after_s=exc.retry_after_s)
+    except ClientTooSlow as exc:  # a slow-loris body: answer 408 and free the connection
+        response = error_response(ErrorCode.INVALID, f"the request body arrived too slowly: {exc}",
+                                  status=408)
+        response.force_close()
+        return response
     except AuditPublishError:
         return error_response(ErrorCode.UNAVAILABLE, "audit log unavailable: action not taken")
     except web.HTTPException as exc:

@@ -18,6 +18,7 @@ import aiohttp
 import msgspec
 from aiohttp import web
 
+from gateway.http.pacing import DEFAULT_PACE, ClientTooSlow, Pace, paced_chunks
 from parley.errors import ServiceFailure
 from proto.errors import Error, ErrorCode
 from proto.evidence import TICKET_HEADER, DocumentView
@@ -39,6 +40,7 @@ class BodyError(Exception):
 class _Counter:
     received: int = 0
     failure: BodyError | None = None
+    too_slow: ClientTooSlow | None = None
 
 
 def _headers(ticket: str, principal: Principal) -> dict[str, str]:
@@ -61,15 +63,19 @@ async def _error_of(response: aiohttp.ClientResponse) -> ServiceFailure:
 
 
 async def push_upload(url: str, ticket: str, principal: Principal, body: web.Request,
-                      declared: int, *, connect_s: float = 5.0) -> DocumentView:
-    """Stream `body` (exactly `declared` bytes) to evidence; return the committed document."""
+                      declared: int, *, connect_s: float = 5.0,
+                      pace: Pace = DEFAULT_PACE) -> DocumentView:
+    """Stream `body` (exactly `declared` bytes) to evidence; return the committed document.
+
+    The client's bytes must come at `pace` (idle timeout, minimum rate): a slow-loris upload
+    is cut off and, like any broken body, commits nothing."""
     counter = _Counter()
 
     async def chunks() -> AsyncIterator[bytes]:
         try:
             # Pieces as they arrive: joining them would copy the document once more, and with
             # a Content-Length (below) aiohttp sends each piece as is, without chunk framing.
-            async for chunk in body.content.iter_any():
+            async for chunk in paced_chunks(body.content, pace):
                 counter.received += len(chunk)
                 if counter.received > declared:
                     raise BodyError("the body is longer than its Content-Length")
@@ -77,6 +83,10 @@ async def push_upload(url: str, ticket: str, principal: Principal, body: web.Req
         except BodyError as exc:
             counter.failure = exc
             raise
+        except ClientTooSlow as exc:
+            counter.too_slow = exc
+            counter.failure = BodyError(f"the upload was too slow ({exc}); nothing was stored")
+            raise counter.failure from exc
         except Exception as exc:  # the client vanished or sent a short, broken body
             counter.failure = BodyError("the upload was interrupted; nothing was stored")
             raise counter.failure from exc
@@ -92,6 +102,8 @@ async def push_upload(url: str, ticket: str, principal: Principal, body: web.Req
                 raise await _error_of(response)
             raw = await response.content.read(MAX_REPLY)
     except (aiohttp.ClientError, TimeoutError, BodyError) as exc:
+        if counter.too_slow is not None:  # answered 408, connection closed (error middleware)
+            raise ClientTooSlow(counter.failure.message if counter.failure else "") from None
         if counter.failure is not None:
             raise ServiceFailure(ErrorCode.INVALID, counter.failure.message) from None
         raise ServiceFailure(ErrorCode.UNAVAILABLE,

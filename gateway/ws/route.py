@@ -44,7 +44,10 @@ def register(routes: RouteTable) -> None:
             return error_response(ErrorCode.UNAVAILABLE, "hearings are not ready")
         if not _same_origin(request):
             return error_response(ErrorCode.FORBIDDEN, "cross-origin WebSocket refused")
-        ws = web.WebSocketResponse(max_msg_size=state.config.ws_max_frame_bytes, heartbeat=20.0)
+        # Pings at half the idle timeout: a live client's pongs keep it under the idle rule
+        # (gateway/http/pacing.py); one stalled inside a frame cannot answer and is cut off.
+        ws = web.WebSocketResponse(max_msg_size=state.config.ws_max_frame_bytes,
+                                   heartbeat=state.config.client_idle_s / 2)
         if not ws.can_prepare(request).ok:
             return error_response(ErrorCode.INVALID, "expected a WebSocket upgrade")
         await ws.prepare(request)
