@@ -7,6 +7,7 @@ envelope), not inside these structs. Secrets (`token`, `access_code`) appear onl
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
@@ -50,9 +51,17 @@ class AddSide(_Req, frozen=True):
     name: Name
 
 
+class InviteeRole(StrEnum):
+    """The roles an invitation can give (the mediator is staff, never invited)."""
+
+    PARTY = "party"
+    COUNSEL = "counsel"
+    OBSERVER = "observer"
+
+
 class InviteParticipant(_Req, frozen=True):
     name: Name
-    role: Role  # party, counsel or observer
+    role: InviteeRole
     side: Id | None = None  # required for party and counsel, absent for an observer
     expires_in_s: Annotated[int, msgspec.Meta(ge=60, le=90 * 86400)] | None = None
 
@@ -185,8 +194,15 @@ class TechCheckStats(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     streams: Annotated[list[StreamQuality], msgspec.Meta(max_length=8)] = []
 
 
+#: SDP is ASCII text in practice (RFC 8866 session descriptions from browsers and aiortc), so a
+#: valid offer's JSON body is at most twice its length (escapes such as \r\n) plus the envelope.
+SDP_PATTERN = r"^[\t\r\n\x20-\x7e]*$"
+MAX_TECHCHECK_SDP = 64 * 1024
+MAX_TECHCHECK_BODY = 2 * MAX_TECHCHECK_SDP + 1024
+
+
 class TechCheckOffer(_Req, frozen=True):
-    sdp: Annotated[str, msgspec.Meta(max_length=64 * 1024)]
+    sdp: Annotated[str, msgspec.Meta(max_length=MAX_TECHCHECK_SDP, pattern=SDP_PATTERN)]
 
 
 class TechCheckAnswer(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -31,6 +31,8 @@ from gateway.state import state_of
 from parley.errors import ServiceFailure
 from parley.rpc import call, request_raw
 from proto.auditlog import (
+    ACTION_FILTER_PATTERN,
+    MAX_PAGE,
     AuditStatus,
     CheckpointInfo,
     ConsistencyProof,
@@ -47,7 +49,7 @@ from proto.auditlog import (
     TileRequest,
     VerifierKey,
 )
-from proto.common import Role
+from proto.common import ID_PATTERN, Role
 from proto.errors import ErrorCode
 from proto.principal import Principal
 
@@ -213,8 +215,16 @@ async def receipt(request: web.Request) -> web.Response:
 async def tile(request: web.Request) -> web.Response:
     _params(request, ())
     path = request.path.split("/api/v1/audit/log/", 1)[1]
-    body = _convert({"path": path}, TileRequest)
-    data = await _raw(request, "tile", body)
+    # Like the static file tree tlog-tiles describes, a path that names no tile is "not found"
+    # (the OpenAPI document cannot spell the tile grammar per segment).
+    try:
+        body = _convert({"path": path}, TileRequest)
+        data = await _raw(request, "tile", body)
+    except ServiceFailure as exc:
+        if exc.code is ErrorCode.INVALID:
+            raise ServiceFailure(ErrorCode.NOT_FOUND, f"no tile at {path[:80]}: {exc.message}") \
+                from None
+        raise
     response = web.Response(body=data, content_type="application/octet-stream")
     if ".p/" not in path:  # a full tile or bundle never changes
         response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
@@ -242,9 +252,28 @@ async def export(request: web.Request) -> web.StreamResponse:
     return response
 
 
-def _query_params(*names: str) -> list[dict[str, Any]]:
-    return [{"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
-            for n in names]
+_UINT: Final = {"type": "integer", "minimum": 0, "maximum": 2**53}
+_STRING: Final = {"type": "string", "maxLength": MAX_PARAM}
+#: What each query parameter accepts, as the parsers above read it.
+_QUERY_SCHEMAS: Final[dict[str, dict[str, Any]]] = {
+    "hearing": {"type": "string", "pattern": ID_PATTERN},
+    "actor": {"type": "string", "pattern": ID_PATTERN},
+    "action": {"type": "string", "maxLength": 64, "pattern": ACTION_FILTER_PATTERN},
+    "resource": {"type": "string", "maxLength": MAX_PARAM, "pattern": r"^[a-z_]{1,32}(/.*)?$",
+                 "description": "a resource type, or type/id"},
+    "from": {**_UINT, "description": "Unix milliseconds (an ISO 8601 time with a UTC offset "
+                                     "is accepted too)"},
+    "to": {**_UINT, "description": "Unix milliseconds, exclusive (or ISO 8601 with offset)"},
+    "cursor": {"type": "string", "pattern": r"^(0|[1-9][0-9]{0,15})$"},
+    "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+    "index": _UINT,
+    "size": _UINT,
+}
+
+
+def _query_params(*names: str, required: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    return [{"name": n, "in": "query", "required": n in required,
+             "schema": _QUERY_SCHEMAS.get(n, _STRING)} for n in names]
 
 
 def register(routes: RouteTable) -> None:
@@ -262,13 +291,13 @@ def register(routes: RouteTable) -> None:
         summary="the audit service's state: log size, checkpoint age, signing ok or refused")(status)
     add("GET", f"{base}/proofs/inclusion", access=AUDITORS, tags=_TAGS, response=InclusionProof,
         summary="RFC 9162 inclusion proof (size defaults to the latest checkpoint)",
-        openapi={"parameters": _query_params("index", "size")})(inclusion)
+        openapi={"parameters": _query_params("index", "size", required=("index",))})(inclusion)
     add("GET", f"{base}/proofs/consistency", access=AUDITORS, tags=_TAGS,
         response=ConsistencyProof, summary="RFC 9162 consistency proof between two tree sizes",
-        openapi={"parameters": _query_params("from", "to")})(consistency)
+        openapi={"parameters": _query_params("from", "to", required=("from",))})(consistency)
     add("GET", f"{base}/entries/{{index}}/receipt", access=AUDITORS, tags=_TAGS,
         summary="C2SP tlog-proof receipt of one entry under the latest checkpoint",
-        openapi={"produces": "text/plain"})(receipt)
+        openapi={"produces": "text/plain", "path_schemas": {"index": _UINT}})(receipt)
     add("GET", f"{base}/log/checkpoint", access=AUDITORS, tags=_TAGS,
         summary="C2SP tlog-tiles: the latest checkpoint (signed note)",
         openapi={"produces": "text/plain"})(log_checkpoint)

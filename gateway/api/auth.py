@@ -64,7 +64,9 @@ ENROL = Rule("auth.totp", (Grant(Predicate.STAFF),), allow_pending_mfa=True)
 def register(routes: RouteTable) -> None:
     @routes.route("POST", "/api/v1/auth/signin", access=anyone("auth.signin"), tags=TAGS,
                   summary="staff sign-in (password + TOTP or recovery code) → session cookie",
-                  request=SignInRequest, response=SignInResponse)
+                  request=SignInRequest, response=SignInResponse,
+                  openapi={"request_constraint": {"not": {"required": ["totp", "recovery_code"]},
+                                                  "description": "totp or recovery_code, not both"}})
     @translating
     async def signin(request: web.Request) -> web.Response:
         ident = identity_of(request)

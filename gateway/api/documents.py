@@ -64,13 +64,28 @@ ROTATE_RULE = staff("evidence.rotate", Role.ADMIN)
 
 _STREAMED_BODY = {"required": True, "content": {"application/octet-stream": {
     "schema": {"type": "string", "format": "binary"}}}}
+_HEX = "[0-9A-Fa-f]"
+_CONT = f"%[89ABab]{_HEX}"
+#: Percent-encoded UTF-8 (RFC 3629's well-formed sequences; no bare space: use %20), as
+#: `decode_filename` accepts it.
+PERCENT_ENCODED_UTF8 = "^(?:" + "|".join([
+    r"[\x21-\x24\x26-\x7e]", f"%[0-7]{_HEX}",
+    f"%[Cc][2-9A-Fa-f]{_CONT}", f"%[Dd]{_HEX}{_CONT}",
+    f"%[Ee]0%[ABab]{_HEX}{_CONT}", f"%[Ee][1-9A-Ca-cEFef]{_CONT}{_CONT}",
+    f"%[Ee][Dd]%[89]{_HEX}{_CONT}",
+    f"%[Ff]0%(?:9{_HEX}|[ABab]{_HEX}){_CONT}{_CONT}", f"%[Ff][1-3]{_CONT}{_CONT}{_CONT}",
+    f"%[Ff]4%8{_HEX}{_CONT}{_CONT}",
+]) + ")+$"
+# Content-Length is required too (411 without), but it is HTTP framing, which every client
+# sets itself, so it is not a documented parameter.
 _UPLOAD_HEADERS = [
     {"name": FILENAME_HEADER, "in": "header", "required": True,
-     "description": "the file name, percent-encoded UTF-8", "schema": {"type": "string"}},
+     "description": "the file name, percent-encoded UTF-8",
+     "schema": {"type": "string", "minLength": 1, "maxLength": 1024,
+                "pattern": PERCENT_ENCODED_UTF8}},
     {"name": COMPARTMENT_HEADER, "in": "header", "required": True,
-     "schema": {"type": "string", "pattern": "^(joint|mediator|side:.+|confidential:.+)$"}},
-    {"name": "Content-Length", "in": "header", "required": True,
-     "schema": {"type": "integer", "minimum": 0}},
+     "schema": {"type": "string",
+                "pattern": "^(joint|mediator|(side|confidential):[A-Za-z0-9_-]{1,64})$"}},
 ]
 _RANGE_HEADER = [{"name": "Range", "in": "header", "required": False,
                   "schema": {"type": "string"}, "description": "one range: bytes=a-b, a- or -n"}]

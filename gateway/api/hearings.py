@@ -54,6 +54,10 @@ from proto.signalling import (
 )
 
 TAGS = ("hearings",)
+#: A party or counsel names its side; an observer has none.
+SIDE_BY_ROLE = {"if": {"properties": {"role": {"const": "observer"}}},
+                "then": {"not": {"required": ["side"]}},
+                "else": {"required": ["side"], "properties": {"side": {"type": "string"}}}}
 
 
 def _hearing(request: web.Request) -> str:
@@ -120,7 +124,7 @@ def register(routes: RouteTable) -> None:
     @routes.route("POST", "/api/v1/hearings/{hearing}/participants", access=HEARING_ADMIN,
                   summary="invite a participant: link token and access code, shown once",
                   request=InviteParticipant, response=InvitationIssued, tags=TAGS,
-                  openapi={"status": 201})
+                  openapi={"status": 201, "request_constraint": SIDE_BY_ROLE})
     async def invite(request: web.Request) -> web.Response:
         body = Scoped(hearing=_hearing(request),
                       body=await read_json(request, InviteParticipant))

@@ -20,10 +20,13 @@ DOCUMENT_PATH = Path(__file__).parent / "openapi.json"
 _REF = "#/components/schemas/{name}"
 
 
-def _path_parameters(path: str) -> list[dict[str, Any]]:
+_ID_SCHEMA = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}
+
+
+def _path_parameters(path: str, schemas: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every `{name}` of the path: an opaque id unless the route says otherwise."""
     return [
-        {"name": name, "in": "path", "required": True,
-         "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}}
+        {"name": name, "in": "path", "required": True, "schema": schemas.get(name, _ID_SCHEMA)}
         for name in re.findall(r"{(\w+)}", path)
     ]
 
@@ -40,12 +43,16 @@ def build(routes: RouteTable) -> dict[str, Any]:
         op: dict[str, Any] = {"summary": route.summary, "operationId": route.name or route.key,
                               "tags": list(route.tags),
                               "x-parley-access": getattr(route.access, "name", str(route.access))}
-        params = _path_parameters(route.path) + list(route.openapi.get("parameters", []))
+        params = _path_parameters(route.path, route.openapi.get("path_schemas", {})) \
+            + list(route.openapi.get("parameters", []))
         if params:
             op["parameters"] = params
         if route.request is not None:
+            body_schema = ref_of[route.request]
+            if "request_constraint" in route.openapi:  # a rule the type alone cannot state
+                body_schema = {"allOf": [body_schema, route.openapi["request_constraint"]]}
             op["requestBody"] = {"required": True, "content": {
-                "application/json": {"schema": ref_of[route.request]}}}
+                "application/json": {"schema": body_schema}}}
         elif "requestBody" in route.openapi:
             op["requestBody"] = route.openapi["requestBody"]
         produces = route.openapi.get("produces", "application/json")
@@ -56,6 +63,9 @@ def build(routes: RouteTable) -> dict[str, Any]:
             ok["content"] = {produces: {"schema": {"type": "string"}}}
         status = str(route.openapi.get("status", 200))
         op["responses"] = {status: ok, "4XX": error, "5XX": error}
+        if "requestBody" in op:
+            op["responses"]["413"] = {**error, "description": "the body is larger than this "
+                                      "operation accepts (no schema-valid JSON body is)"}
         paths.setdefault(route.path, {})[route.method.lower()] = op
     return {
         "openapi": "3.1.0",

@@ -39,7 +39,7 @@ from proto.ws import End, HearingState, Notice, NoticeKind, Remove, RoomKind, Sn
 from . import core_controls, invitations
 from .access import Ctx, identify, mediator, not_closed
 from .effects import Audit, CloseSessions, Deliver, Effect, Env, Fail, Reply
-from .errors import Conflict, Forbidden, Invalid, Unauthenticated
+from .errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 from .membership import presence, settle
 from .model import (
     LOBBY,
@@ -131,14 +131,13 @@ def _add_side(ctx: Ctx, cmd: AddSide) -> Result:
 def _invite(ctx: Ctx, cmd: InviteParticipant) -> Result:
     mediator(ctx.h, ctx.principal)
     not_closed(ctx.h)
-    if cmd.role in (Role.PARTY, Role.COUNSEL):
-        if cmd.side is None or cmd.side not in ctx.h.sides:
-            raise Invalid("a party or counsel belongs to an existing side")
-    elif cmd.role is Role.OBSERVER:
+    if Role(cmd.role) is Role.OBSERVER:
         if cmd.side is not None:
             raise Invalid("an observer has no side")
-    else:
-        raise Invalid("invite a party, counsel or observer")
+    elif cmd.side is None:
+        raise Invalid("a party or counsel belongs to a side")
+    elif cmd.side not in ctx.h.sides:
+        raise NotFound("no such side in this hearing")
     if len(ctx.h.participants) >= ctx.env.policy.max_participants:
         raise Conflict("the roster is full")
     h, issued = invitations.issue(ctx.h, cmd, ctx.now, ctx.env)
