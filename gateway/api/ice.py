@@ -7,7 +7,7 @@ import re
 from aiohttp import web
 
 from gateway.api.hearing_access import IN_HEARING
-from gateway.api.service_call import ask
+from gateway.api.service_call import SIGNALLING
 from gateway.http.body import json_response, read_json
 from gateway.http.routes import RouteTable
 from gateway.identity.authn import principal_of
@@ -45,7 +45,7 @@ def register(routes: RouteTable) -> None:
             raise ServiceFailure(ErrorCode.INVALID, "name the hearing (?hearing=)")
         if principal.kind is PrincipalKind.PARTICIPANT and principal.hearing != hearing:
             raise ServiceFailure(ErrorCode.FORBIDDEN, "not a participant of this hearing")
-        config = await ask(request, "ice", Scoped(hearing=hearing, body=IceServersRequest()),
+        config = await SIGNALLING.ask(request, "ice", Scoped(hearing=hearing, body=IceServersRequest()),
                            IceConfig)
         response = json_response(config)
         response.headers["Cache-Control"] = "no-store"
@@ -58,5 +58,5 @@ def register(routes: RouteTable) -> None:
     async def techcheck(request: web.Request) -> web.Response:
         # The largest valid offer's body: a schema-valid SDP is never refused as too large.
         offer = await read_json(request, TechCheckOffer, limit=MAX_TECHCHECK_BODY)
-        answer = await ask(request, "techcheck", offer, TechCheckAnswer)
+        answer = await SIGNALLING.ask(request, "techcheck", offer, TechCheckAnswer)
         return json_response(answer)
