@@ -13,6 +13,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import msgspec
 
 from proto.common import Id, Role, ShortText, TimestampMs
+from proto.text import clean_fields
 from proto.ws import ClientMessage, HearingState, Name, RoomView, Snapshot
 
 SERVICE = "signalling"
@@ -38,6 +39,9 @@ class CreateHearing(_Req, frozen=True):
     #: The mediator account; defaults to the caller when the caller is a mediator.
     mediator: Id | None = None
 
+    def __post_init__(self) -> None:
+        clean_fields(self, "title")
+
 
 class OpenHearing(_Req, frozen=True):
     pass
@@ -49,6 +53,9 @@ class CloseHearing(_Req, frozen=True):
 
 class AddSide(_Req, frozen=True):
     name: Name
+
+    def __post_init__(self) -> None:
+        clean_fields(self, "name")
 
 
 class InviteeRole(StrEnum):
@@ -64,6 +71,9 @@ class InviteParticipant(_Req, frozen=True):
     role: InviteeRole
     side: Id | None = None  # required for party and counsel, absent for an observer
     expires_in_s: Annotated[int, msgspec.Meta(ge=60, le=90 * 86400)] | None = None
+
+    def __post_init__(self) -> None:
+        clean_fields(self, "name")
 
 
 class RemoveParticipant(_Req, frozen=True):

@@ -18,6 +18,7 @@ import msgspec
 from proto.codec import JsonDecoder
 from proto.common import Id, Role, ShortText, TimestampMs
 from proto.errors import ErrorCode
+from proto.text import clean_fields
 
 MAX_SDP = 64 * 1024
 MAX_CANDIDATE = 2 * 1024
@@ -104,6 +105,9 @@ class CaucusCreate(_Client, frozen=True, tag="caucus.create"):
     name: Name
     side: Id | None = None
 
+    def __post_init__(self) -> None:
+        clean_fields(self, "name")
+
 
 class CaucusClose(_Client, frozen=True, tag="caucus.close"):
     room: Id
@@ -120,6 +124,9 @@ class CaucusTimer(_Client, frozen=True, tag="caucus.timer"):
 
 class Broadcast(_Client, frozen=True, tag="broadcast"):
     text: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_NOTICE)]
+
+    def __post_init__(self) -> None:
+        clean_fields(self, "text")
 
 
 class Recall(_Client, frozen=True, tag="recall"):
@@ -152,6 +159,9 @@ class Hand(_Client, frozen=True, tag="hand"):
 
 class ChatSend(_Client, frozen=True, tag="chat"):
     text: ChatText
+
+    def __post_init__(self) -> None:
+        clean_fields(self, "text", multiline=("text",))
 
 
 class Mute(_Client, frozen=True, tag="mute"):

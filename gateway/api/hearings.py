@@ -27,6 +27,7 @@ from gateway.identity.session_open import hand_over, open_session
 from gateway.identity.session_revoke import end_participant_sessions
 from gateway.state import state_of
 from parley.errors import ServiceFailure
+from proto.common import Role
 from proto.errors import ErrorCode
 from proto.principal import PrincipalKind
 from proto.signalling import (
@@ -67,6 +68,14 @@ async def _end_sessions(request: web.Request, hearing: str, participants: list[s
         await end_participant_sessions(identity_of(request), hearing, participants)
 
 
+async def _require_mediator_account(request: web.Request, account_id: str) -> None:
+    """A hearing's mediator is an existing, enabled mediator account (accounts live here, in
+    the gateway, so signalling cannot check the reference itself)."""
+    found = await identity_of(request).accounts.get(account_id)
+    if found is None or found[0].role is not Role.MEDIATOR or found[0].disabled:
+        raise ServiceFailure(ErrorCode.NOT_FOUND, "no enabled mediator account with that id")
+
+
 def register(routes: RouteTable) -> None:
     @routes.route("GET", "/api/v1/hearings", access=HEARINGS, summary="list hearings "
                   "(a mediator its own, an admin all)", response=HearingList, tags=TAGS)
@@ -78,6 +87,8 @@ def register(routes: RouteTable) -> None:
                   openapi={"status": 201})
     async def create_hearing(request: web.Request) -> web.Response:
         body = await read_json(request, CreateHearing)
+        if body.mediator is not None:
+            await _require_mediator_account(request, body.mediator)
         summary = await SIGNALLING.ask(request, "create", body, HearingSummary)
         hs = state_of(request).hearings
         if hs is not None:

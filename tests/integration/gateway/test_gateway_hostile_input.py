@@ -169,3 +169,25 @@ async def test_every_username_the_pattern_accepts_signs_in_and_failures_count(
                 statuses.append(r.status)
     # Counted against the name: the first failures are plain refusals, then it backs off.
     assert statuses[0] == 401 and 429 in statuses, statuses
+
+
+async def test_a_hearing_names_an_enabled_mediator_and_its_text_is_cleaned(
+        suite: Suite, people: People) -> None:
+    admin = people.admin
+    for wrong in (people.auditor.account_id, people.admin.account_id, SOME_ID):
+        status, body = await api(admin, "POST", "/api/v1/hearings",
+                                 {"title": "Matter", "mediator": wrong})
+        assert status == 404 and body["error"]["code"] == "not_found", (wrong, status, body)
+    status, created = await api(admin, "POST", "/api/v1/hearings", {
+        "title": "Acme\u202efdp.exe\x00 v Beta", "mediator": people.mediator.account_id})
+    assert status == 201, created
+    assert created["title"] == "Acmefdp.exe v Beta", created
+    hearing = created["id"]
+    status, detail = await api(people.mediator, "GET", f"/api/v1/hearings/{hearing}")
+    assert status == 200 and detail["title"] == "Acmefdp.exe v Beta", detail
+    status, side = await api(people.mediator, "POST", f"/api/v1/hearings/{hearing}/sides",
+                             {"name": "\u2067Claimant\u2069\t"})
+    assert status == 201 and side["side"]["name"] == "Claimant", side
+    status, body = await api(people.mediator, "POST", f"/api/v1/hearings/{hearing}/sides",
+                             {"name": "\u202e\u200b"})
+    assert status == 400 and body["error"]["code"] == "invalid", body
