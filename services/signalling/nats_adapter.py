@@ -155,8 +155,7 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
         return ice_config(ice, me.id, ex.now_ms() // 1000)
 
     async def techcheck(ctx: RequestContext, req: TechCheckOffer) -> TechCheckAnswer:
-        ctx.require_principal()
-        return await checks.offer(req.sdp)
+        return await checks.offer(req.sdp, ctx.require_principal())
 
     async def alive(ctx: RequestContext, req: GatewayAlive) -> Empty:
         await ex.store.mark_alive(req.instance, ex.now_ms())
