@@ -191,3 +191,29 @@ async def test_a_hearing_names_an_enabled_mediator_and_its_text_is_cleaned(
     status, body = await api(people.mediator, "POST", f"/api/v1/hearings/{hearing}/sides",
                              {"name": "\u202e\u200b"})
     assert status == 400 and body["error"]["code"] == "invalid", body
+
+
+async def test_the_server_keeps_the_documents_contract(suite: Suite, people: People) -> None:
+    """/ice-servers needs ?hearing= from everyone; a schema-valid SDP is never 413 and an
+    over-long one is 400; an integral float is an integer."""
+    cast = await seat(suite, people, sides=1, per_side=1)
+    party, med = cast.members["A1"], people.mediator
+    for headers in (party.headers(), med.headers()):
+        async with aiohttp.ClientSession(base_url=suite.base_url, headers=headers) as http:
+            async with http.get("/api/v1/ice-servers") as r:
+                assert r.status == 400, await r.text()
+            async with http.get(f"/api/v1/ice-servers?hearing={cast.hearing}") as r:
+                assert r.status == 200, await r.text()
+    async with aiohttp.ClientSession(base_url=suite.base_url, headers=party.headers()) as http:
+        async with http.get(f"/api/v1/ice-servers?hearing={SOME_ID}") as r:
+            assert r.status == 403, await r.text()  # not the party's own hearing
+        # 64 Ki characters of line breaks: valid by the schema, a 128 KiB JSON body.
+        async with http.post("/api/v1/techcheck",
+                             json={"sdp": "v=0" + "\r\n" * (32 * 1024 - 2)}) as r:
+            body = await r.json()
+            assert r.status == 400 and "media" in body["error"]["message"], body
+        async with http.post("/api/v1/techcheck", json={"sdp": "x" * (64 * 1024 + 1)}) as r:
+            assert r.status == 400, await r.text()  # over the schema's maxLength: 400, not 413
+    status, issued = await api(med, "POST", f"/api/v1/hearings/{cast.hearing}/participants", {
+        "name": "Late", "role": "observer", "expires_in_s": 544.0})
+    assert status == 201, issued
