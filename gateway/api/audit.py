@@ -247,6 +247,17 @@ _QUERY_SCHEMAS: Final[dict[str, dict[str, Any]]] = {
 }
 
 
+#: ExportRequest: a range (begin, end) or a filter, never both (plan_export's first rule).
+_RANGE_OR_FILTER: Final = {
+    "description": "a range (begin, end) or a filter, not both",
+    "not": {"allOf": [
+        {"required": ["filter"], "properties": {"filter": {"type": "object"}}},
+        {"anyOf": [{"required": ["begin"], "properties": {"begin": {"type": "number"}}},
+                   {"required": ["end"], "properties": {"end": {"type": "number"}}}]},
+    ]},
+}
+
+
 def _query_params(*names: str, required: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     return [{"name": n, "in": "query", "required": n in required,
              "schema": _QUERY_SCHEMAS.get(n, _STRING)} for n in names]
@@ -279,7 +290,8 @@ def register(routes: RouteTable) -> None:
         openapi={"produces": "text/plain"})(log_checkpoint)
     add("POST", f"{base}/exports", access=AUDITORS, tags=_TAGS, request=ExportRequest,
         summary="stream an export bundle (JSON lines) for parley-audit verify",
-        openapi={"produces": "application/x-ndjson"})(export)
+        openapi={"produces": "application/x-ndjson",
+                 "request_constraint": _RANGE_OR_FILTER})(export)
     # aiohttp's canonical path of a regex route drops the regex, so the access check could not
     # find it: one plain route per tile path depth instead.
     for depth in TILE_DEPTHS:
