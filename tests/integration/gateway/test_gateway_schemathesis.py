@@ -11,7 +11,11 @@ Checked on every response: no server error, a status the document declares, the 
 content type, and a body that validates against the declared schema. Failures are collected
 (not stopped at the first) and reported together with the request that caused them.
 
-Left out: `POST /api/v1/auth/signout` (it would end the principals' sessions half-way), and for
+Measured on the shared 2-core machine (load average 40-50 from other work): 55 operations,
+753 examples, 95 s of fuzzing, 0 failures; about 150 s with the suite's start. The printed line
+gives the figures of each run.
+
+Left out: `GET /api/v1/ws` (a WebSocket, not describable in OpenAPI), `POST /api/v1/auth/signout` (it would end the principals' sessions half-way), and for
 the real hearing `…/close` and participant removal (they would end the party's session).
 """
 
@@ -81,7 +85,7 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 async def _principals(suite: Suite) -> tuple[dict[str, dict[str, str]], str]:
-    await suite.ready(timeout=60)
+    await suite.ready(timeout=120)
     people = await staff_people(suite)
     cast = await seat(suite, people, sides=1, per_side=1)
     party = cast.members["A1"]

@@ -126,7 +126,7 @@ async def _latencies(suite: Suite, people: People, count: int) -> list[float]:
 
 async def test_fifty_slow_clients_are_cut_off_and_others_are_served(
         suite: Suite, capsys: pytest.CaptureFixture[str]) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready(timeout=120)
     people = await staff_people(suite)
     hearing = await _hearing(people)
     baseline = await _latencies(suite, people, 20)
