@@ -1,6 +1,6 @@
 """An in-memory copy of a KV bucket, kept current by a KV watch: the per-request auth check.
 
-Choice (issue 4, "revocation across gateway processes"): every gateway process watches
+Why a watched copy (revocation must reach every gateway process at once): each process watches
 `parley_accounts` and `parley_sessions` and checks each request against its watched copy, with a
 read-through to KV on a miss (a session or token created on another process a moment ago). So the
 session check costs no NATS round trip, and a change made on any process (disable, role change,
