@@ -22,7 +22,7 @@ from proto.evidence import (
     ShredRequest,
     UploadBeginRequest,
 )
-from services.evidence.backend import open_store
+from services.evidence.backend import open_key_store, open_store
 from services.evidence.endpoints import Evidence
 from services.evidence.internal_http import internal_app
 from services.evidence.keyfile import LocalKeyFileProvider
@@ -53,6 +53,9 @@ class EvidenceConfig(CommonConfig):
         False, help="content objects under object lock (WORM); the bucket needs lock enabled")
     evidence_s3_retention_days: int = env_field(
         0, help="object-lock retention of content objects, in days (0 = bucket default)")
+    evidence_s3_keys_bucket: str = env_field(
+        "", help="bucket for hearing key records, without object lock (created if missing); "
+                 "empty = beside the content, old versions pruned on every write")
     evidence_s3_part_size_mib: int = env_field(8, help="multipart part size in MiB (>= 5)")
     evidence_max_document_bytes: int = env_field(
         2 * 1024**3, help="largest document accepted, in bytes")
@@ -97,8 +100,9 @@ class EvidenceConfig(CommonConfig):
 async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     config = ctx.config
     store = await open_store(config)
+    key_store = await open_key_store(config)
     keys = LocalKeyFileProvider.load_or_create(config.master_key_path)
-    vault = Vault(store, keys, limits=Limits(
+    vault = Vault(store, keys, key_store=key_store, limits=Limits(
         max_document_size=config.evidence_max_document_bytes,
         max_documents_per_hearing=config.evidence_max_documents_per_hearing))
     ttl_ms = int(config.evidence_ticket_ttl_s * 1000)
@@ -141,6 +145,8 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
         await sweeper
         await runner.cleanup()
         await store.close()
+        if key_store is not None:
+            await key_store.close()
 
     return cleanup
 
