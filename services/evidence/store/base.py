@@ -10,8 +10,8 @@ Semantics every backend keeps (checked by the contract suite in tests/integratio
 - `get` yields the bytes of `[start, end)` (end exclusive, None = to the end) in chunks.
 - Versions: on a versioned store (an S3 bucket with versioning or object lock) `put` returns the
   new object's `version_id`, and `get`/`stat` given a `version_id` read that version, whatever
-  was written over it since. An unversioned store returns `version_id=None` and refuses (as
-  not found) a read of any version but its one copy.
+  was written over it since. An unversioned store returns `version_id=None` (and reads are
+  made without one).
 - `delete` removes every version of an object; deleting a missing object is not an error.
 - `prune` removes every version of an object but the current one (and any delete markers), so
   an overwritten key record leaves no old copy behind; `versions` lists the versions still

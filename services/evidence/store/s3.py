@@ -89,6 +89,11 @@ class S3Store:
         # (moto reports a fixed 2010 initiation time for every multipart upload).
         self._active: set[str] = set()
 
+    @property
+    def retains(self) -> bool:
+        """Whether `put(retain=True)` puts objects under object-lock retention."""
+        return self._lock and self._retention is not None
+
     async def _run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
         try:
