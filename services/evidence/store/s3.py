@@ -28,7 +28,7 @@ from minio import Minio
 from minio.datatypes import Part
 from minio.error import InvalidResponseError, MinioException, S3Error, ServerError
 from minio.helpers import DictType
-from urllib3.exceptions import HTTPError
+from urllib3.exceptions import HTTPError, MaxRetryError, ResponseError
 
 from services.evidence.errors import (
     ObjectExistsError,
@@ -65,6 +65,9 @@ def _translate(exc: Exception) -> StoreError:
         return StoreError(f"the object store refused the request ({exc.code})")
     if isinstance(exc, ServerError):
         return StoreError(f"the object store failed the request (HTTP {exc.status_code})")
+    if isinstance(exc, MaxRetryError) and isinstance(exc.reason, ResponseError):
+        # urllib3 (under minio) retried 5xx answers and gave up: the server did answer
+        return StoreError(f"the object store kept failing the request ({exc.reason})")
     if isinstance(exc, InvalidResponseError):
         return StoreError("the object store sent an unexpected reply "
                           f"(HTTP {exc._code})")  # the body is not repeated: it may be anything
