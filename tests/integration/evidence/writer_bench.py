@@ -21,7 +21,7 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from parley.auditpub import AuditPublisher
-from parley.errors import ServiceFailure
+from parley.errors import DomainError
 from parley.micro import RequestContext
 from proto.audit import AUDIT_STREAM, AuditEvent, decode_event
 from proto.common import Role
@@ -36,7 +36,7 @@ from proto.principal import PRINCIPAL_HEADER, Principal, PrincipalKind, encode_p
 from proto.signalling import Roster, RosterMember
 from proto.ws import HearingState
 from services.evidence.access import HearingFacts
-from services.evidence.endpoints import Evidence
+from services.evidence.decisions import Evidence
 from services.evidence.internal_http import internal_app
 from services.evidence.keyfile import LocalKeyFileProvider
 from services.evidence.roster import facts_from_roster
@@ -116,7 +116,7 @@ class Bench:
                 RequestContext(who, None, {}),
                 DownloadBeginRequest(hearing=who.hearing or "", document=document,
                                      range=byte_range))
-        except ServiceFailure as exc:
+        except DomainError as exc:  # what the service's error path answers with
             return exc.code
         assert begun.url is not None and begun.ticket is not None
         headers = {TICKET_HEADER: begun.ticket, PRINCIPAL_HEADER: encode_principal(who)}
