@@ -33,6 +33,7 @@ from urllib3.exceptions import HTTPError, MaxRetryError, ResponseError
 from services.evidence.errors import (
     ObjectExistsError,
     ObjectNotFoundError,
+    ObjectTooLargeError,
     StoreError,
 )
 from services.evidence.store.base import ObjectInfo, validate_key
@@ -208,8 +209,12 @@ class S3Store:
             response.close()
             response.release_conn()
 
-    async def read(self, key: str) -> bytes:
-        return b"".join([chunk async for chunk in self.get(key)])
+    async def read(self, key: str, *, max_size: int | None = None) -> bytes:
+        end = None if max_size is None else max_size + 1
+        data = b"".join([chunk async for chunk in self.get(key, 0, end)])
+        if max_size is not None and len(data) > max_size:
+            raise ObjectTooLargeError("object larger than expected")
+        return data
 
     def _all_versions(self, key: str) -> list[Any]:
         """Every version and delete marker of `key`, latest first (as S3 lists them)."""
