@@ -97,10 +97,14 @@ def evidence_suite(request: pytest.FixtureRequest,
     if request.param == "s3":
         endpoint = request.getfixturevalue("moto_endpoint")
         bucket = new_bucket(endpoint)
+        # Key records in a bucket of their own (created by evidence at start), as advised for
+        # object-locked content buckets.
+        keys_bucket = f"{bucket}-keys"
         env.update(PARLEY_EVIDENCE_BACKEND="s3", PARLEY_EVIDENCE_S3_ENDPOINT=endpoint,
-                   PARLEY_EVIDENCE_S3_BUCKET=bucket, PARLEY_EVIDENCE_S3_ACCESS_KEY="testing",
+                   PARLEY_EVIDENCE_S3_BUCKET=bucket, PARLEY_EVIDENCE_S3_KEYS_BUCKET=keys_bucket,
+                   PARLEY_EVIDENCE_S3_ACCESS_KEY="testing",
                    PARLEY_EVIDENCE_S3_SECRET_KEY="testing", PARLEY_EVIDENCE_S3_PART_SIZE_MIB="5")
-        where.update(s3_endpoint=endpoint, s3_bucket=bucket)
+        where.update(s3_endpoint=endpoint, s3_bucket=bucket, s3_keys_bucket=keys_bucket)
     else:
         where["store_dir"] = str(data_dir / "evidence" / "store")
     running = Suite(data_dir=data_dir, extra_env=env)
