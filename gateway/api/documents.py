@@ -60,8 +60,11 @@ RELEASE_RULE = Rule("documents.release",
                     (Grant(Predicate.PARTICIPANT_OF_HEARING, {Role.PARTY, Role.COUNSEL}),))
 ROTATE_RULE = staff("evidence.rotate", Role.ADMIN)
 
-_STREAMED_BODY = {"required": True, "content": {"application/octet-stream": {
-    "schema": {"type": "string", "format": "binary"}}}}
+_STREAMED_BODY = {"required": True,
+                  "description": "the document's bytes, streamed (encrypted as they arrive)",
+                  "content": {"application/octet-stream": {
+                      "schema": {"type": "string", "format": "binary"},
+                      "example": "%PDF-1.7 …"}}}
 _HEX = "[0-9A-Fa-f]"
 _CONT = f"%[89ABab]{_HEX}"
 #: Percent-encoded UTF-8 (RFC 3629's well-formed sequences; no bare space: use %20), as
@@ -74,19 +77,24 @@ PERCENT_ENCODED_UTF8 = "^(?:" + "|".join([
     f"%[Ff]0%(?:9{_HEX}|[ABab]{_HEX}){_CONT}{_CONT}", f"%[Ff][1-3]{_CONT}{_CONT}{_CONT}",
     f"%[Ff]4%8{_HEX}{_CONT}{_CONT}",
 ]) + ")+$"
-# Content-Length is required too (411 without), but it is HTTP framing, which every client
-# sets itself, so it is not a documented parameter.
+# Content-Length is required too (411 without, the document's exact size: the body is streamed,
+# not chunked), but it is HTTP framing that every client sets itself, so it is described here
+# and not as a parameter.
 _UPLOAD_HEADERS = [
     {"name": FILENAME_HEADER, "in": "header", "required": True,
-     "description": "the file name, percent-encoded UTF-8",
+     "description": "the file name, percent-encoded UTF-8", "example": "lease%202024.pdf",
      "schema": {"type": "string", "minLength": 1, "maxLength": 1024,
                 "pattern": PERCENT_ENCODED_UTF8}},
     {"name": COMPARTMENT_HEADER, "in": "header", "required": True,
+     "description": "where the document goes: joint (everyone), mediator, side:<side id> or "
+                    "confidential:<side id> (that side and the mediator)",
+     "example": "joint",
      "schema": {"type": "string",
                 "pattern": "^(joint|mediator|(side|confidential):[A-Za-z0-9_-]{1,64})$"}},
 ]
 _RANGE_HEADER = [{"name": "Range", "in": "header", "required": False,
-                  "schema": {"type": "string"}, "description": "one range: bytes=a-b, a- or -n"}]
+                  "schema": {"type": "string"}, "description": "one range: bytes=a-b, a- or -n",
+                  "example": "bytes=0-1023"}]
 
 
 def _path_id(request: web.Request, name: str) -> str:

@@ -28,6 +28,7 @@ TAGS = ("hearings",)
 _ID = re.compile(ID_PATTERN)
 HEARING_QUERY = {"name": "hearing", "in": "query", "required": True,
                  "description": "the hearing the credentials are for (a participant's own)",
+                 "example": "01JDA8Q3V6ZC4B1N9XK2M7R5TE",
                  "schema": {"type": "string", "pattern": ID_PATTERN}}
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from aiortc import RTCConfiguration, RTCIceServer
 
+from parley.failures import handled, note_failure
 from proto.principal import Principal
 from proto.signalling import TechCheckAnswer
 
@@ -54,7 +54,8 @@ class TechChecks:
         self._checks[check_id] = (check, holder)  # held while answering, too
         try:
             answer = await asyncio.wait_for(check.answer(sdp), 15)
-        except Exception:
+        except Exception as exc:  # aiortc refuses bad SDP in many ways; the client sees one
+            note_failure(log, "techcheck.answer", exc)
             self._checks.pop(check_id, None)
             await check.close()
             raise Invalid("the offer could not be answered") from None
@@ -62,6 +63,6 @@ class TechChecks:
 
     async def close_all(self) -> None:
         for check, _ in list(self._checks.values()):
-            with contextlib.suppress(Exception):
+            with handled(log, "techcheck.close"):
                 await check.close()
         self._checks.clear()

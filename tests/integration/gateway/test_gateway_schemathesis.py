@@ -57,7 +57,7 @@ SKIPPED = {("POST", "/api/v1/auth/signout"), ("GET", "/api/v1/ws")}
 #: size, an order between two fields, a string that must be a real SDP offer, a name that
 #: must keep a visible character once control characters are removed. Each message names
 #: its rule; they are counted and printed, never silently dropped.
-SEMANTIC = re.compile(r"beyond the latest checkpoint|is after (end|to)|beyond the log size|"
+SEMANTIC = re.compile(r"beyond the latest checkpoint|is after (end|to|time_to)|beyond the log size|"
                       r"is beyond second|is not below size|tech check (needs|offer has)|"
                       r"no visible characters")
 SKIPPED_IN_REAL_HEARING = {("POST", "/api/v1/hearings/{hearing}/close"),
