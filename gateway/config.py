@@ -14,6 +14,8 @@ class GatewayConfig(CommonConfig):
     http_port: int = env_field(8080, help="port of the gateway (web client, REST, WebSocket)")
     tls_cert: Path | None = env_field(None, help="PEM certificate: serve HTTPS (with PARLEY_TLS_KEY)")
     tls_key: Path | None = env_field(None, help="PEM private key for PARLEY_TLS_CERT")
+    evidence_tls_ca: Path | None = env_field(
+        None, help="CA certificate (PEM) evidence's internal TLS port is checked against")
     max_json_bytes: int = env_field(65536, help="largest JSON request body accepted")
     max_header_bytes: int = env_field(8190, help="largest request line or header field")
     max_headers: int = env_field(64, help="most request headers accepted")

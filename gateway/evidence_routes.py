@@ -139,7 +139,8 @@ def register(routes: RouteTable) -> None:
         reply = await call(state.nc, SERVICE, "upload.begin", begin, UploadBeginReply,
                            principal=principal, timeout=state.config.service_timeout_s)
         view = await push_upload(reply.url, reply.ticket, principal, request, begin.declared_size,
-                                 connect_s=state.config.service_timeout_s)
+                                 connect_s=state.config.service_timeout_s,
+                                 ca=state.config.evidence_tls_ca)
         response = json_response(view, status=201)
         response.headers["Location"] = f"/api/v1/hearings/{hearing}/documents/{view.document}"
         return response
@@ -190,7 +191,8 @@ def register(routes: RouteTable) -> None:
         if reply.partial:
             response.headers["Content-Range"] = f"bytes {reply.start}-{reply.end - 1}/{size}"
         return await pull_download(request, response, reply.url, reply.ticket, principal,
-                                   connect_s=state.config.service_timeout_s)
+                                   connect_s=state.config.service_timeout_s,
+                                   ca=state.config.evidence_tls_ca)
 
     @routes.route("POST", DOC + "/release", access=RELEASE_RULE, request=ReleaseBody,
                   response=ReleaseReply, tags=("documents",),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -63,6 +64,10 @@ class EvidenceConfig(CommonConfig):
     evidence_http_host: str = env_field(
         "127.0.0.1", help="address of evidence's internal byte-stream port (gateway only)")
     evidence_http_port: int = env_field(0, help="internal byte-stream port; 0 = any free port")
+    evidence_http_tls_cert: Path | None = env_field(
+        None, help="PEM certificate: the internal byte port serves TLS (with ..._TLS_KEY)")
+    evidence_http_tls_key: Path | None = env_field(
+        None, help="PEM private key of PARLEY_EVIDENCE_HTTP_TLS_CERT")
     evidence_http_advertise: str = env_field(
         "", help="base URL the gateway uses to reach this instance; empty = http://host:port")
     evidence_sweep_interval_s: float = env_field(
@@ -82,6 +87,8 @@ class EvidenceConfig(CommonConfig):
             raise ValueError("evidence limits must be positive")
         if not 0 < self.evidence_ticket_ttl_s <= 3600:
             raise ValueError("PARLEY_EVIDENCE_TICKET_TTL_S must be in (0, 3600]")
+        if (self.evidence_http_tls_cert is None) != (self.evidence_http_tls_key is None):
+            raise ValueError("set both PARLEY_EVIDENCE_HTTP_TLS_CERT and ..._TLS_KEY, or neither")
         if self.evidence_sweep_interval_s <= 0 or self.evidence_sweep_max_age_s <= 0:
             raise ValueError("PARLEY_EVIDENCE_SWEEP_* must be positive")
 
@@ -92,6 +99,15 @@ class EvidenceConfig(CommonConfig):
     @property
     def master_key_path(self) -> Path:
         return self.evidence_master_key_file or Path(self.data_dir) / "evidence" / "master.key"
+
+
+def _server_tls(config: EvidenceConfig) -> ssl.SSLContext | None:
+    if config.evidence_http_tls_cert is None or config.evidence_http_tls_key is None:
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(config.evidence_http_tls_cert, config.evidence_http_tls_key)
+    return context
 
 
 async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
@@ -112,11 +128,12 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     runner = web.AppRunner(internal_app(evidence, now_ms), access_log=None,
                            handler_cancellation=True, read_bufsize=READ_BUFSIZE)
     await runner.setup()
-    site = web.TCPSite(runner, config.evidence_http_host, config.evidence_http_port)
+    tls = _server_tls(config)
+    site = web.TCPSite(runner, config.evidence_http_host, config.evidence_http_port, ssl_context=tls)
     await site.start()
     if not base_url[0]:
         host, port = runner.addresses[0][:2]
-        base_url[0] = f"http://{host}:{port}"
+        base_url[0] = f"{'https' if tls else 'http'}://{host}:{port}"
     log.info("internal byte port listening", extra={"url": base_url[0]})
 
     host = ctx.host
