@@ -103,14 +103,14 @@ def nats_children(config: SuiteConfig, base_env: Mapping[str, str]) -> list[Chil
     if not config.cluster:
         env = dict(base_env)
         env.update(nats_server_environment(data_dir, config.nats_port))
-        return [ChildSpec("nats", nats_server_argv(), env, stop_timeout_s=15.0)]
+        return [ChildSpec("nats", nats_server_argv(), env, stop_timeout_s=15.0, tier=0)]
     tls = suite_tls(data_dir)["nats"]
     specs = []
     for node in nodes:
         env = dict(base_env)
         env.update(cluster_node_environment(data_dir, node, nodes, tls))
         specs.append(ChildSpec(node.name, nats_server_argv(NATS_CLUSTER_CONFIG), env,
-                               stop_timeout_s=15.0))
+                               stop_timeout_s=15.0, tier=0))
     return specs
 
 
