@@ -6,6 +6,8 @@ and a rotated secret is the operator's explicit act: delete the file, run again)
     .env                         0600  NATS passwords, S3 keys, TURN secret, public host, uid/gid
     secrets/nats-<user>.json     0600  each process's NATS user and password (matching .env)
     secrets/s3.json              0600  SeaweedFS S3 identity (the evidence service's key pair)
+    secrets/audit-signing.key    0600  the audit log's signing key, shared by the sequencer and
+                                       its standby (its origin is PARLEY_AUDIT_ORIGIN in .env)
     secrets/tls/                       a private CA, certificates for the NATS nodes, evidence's
                                        internal port and the gateway; keys 0600 (parley.tlsfiles)
     data/<service>/              0700  the services' state, owned by the operator's uid (the
@@ -24,6 +26,7 @@ from pathlib import Path
 from parley.credentials import NATS_USERS
 from parley.secretfile import create_private_file
 from parley.tlsfiles import ensure_tls
+from services.audit.keys import NoteSigner
 
 #: Compose service names of the NATS nodes (certificate names and route URLs in the compose file).
 NATS_NODES = ("nats-1", "nats-2", "nats-3")
@@ -36,12 +39,14 @@ def _password() -> str:
 
 
 def env_values(public_host: str, uid: int, gid: int) -> dict[str, str]:
+    """Fresh secrets, and the names compose interpolates (no default password anywhere)."""
     values = {f"PARLEY_NATS_PW_{user.upper()}": _password() for user in NATS_USERS}
     values.update(
         PARLEY_S3_ACCESS_KEY="parley" + secrets.token_hex(8),
         PARLEY_S3_SECRET_KEY=secrets.token_urlsafe(32),
         PARLEY_TURN_SECRET=secrets.token_urlsafe(32),
         PARLEY_PUBLIC_HOST=public_host,
+        PARLEY_AUDIT_ORIGIN=f"{public_host}/audit",
         PARLEY_UID=str(uid),
         PARLEY_GID=str(gid),
     )
@@ -96,6 +101,11 @@ def compose_init(directory: Path, public_host: str = "localhost") -> list[str]:
     made = create_private_file(s3, json.dumps(s3_identities(
         values["PARLEY_S3_ACCESS_KEY"], values["PARLEY_S3_SECRET_KEY"])).encode())
     report.append(f"{'created' if made else 'kept   '} {s3}")
+
+    key = secrets_dir / "audit-signing.key"
+    origin = values.get("PARLEY_AUDIT_ORIGIN", f"{public_host}/audit")
+    made = create_private_file(key, (NoteSigner.generate(origin).skey() + "\n").encode())
+    report.append(f"{'created' if made else 'kept   '} {key}")
 
     tls = ensure_tls(secrets_dir / "tls", {
         "nats": [*NATS_NODES, "localhost", "127.0.0.1"],

@@ -132,6 +132,8 @@ def service_child(config: SuiteConfig, instance: Instance, base_env: Mapping[str
     env["PYTHONUNBUFFERED"] = "1"
     if instance.http_port is not None:
         env["PARLEY_HTTP_PORT"] = str(instance.http_port)
+    if instance.service == "audit":
+        env["PARLEY_AUDIT_INSTANCE"] = str(instance.number)
     if clients.nats_tls_ca is not None:
         env["PARLEY_NATS_TLS_CA"] = str(clients.nats_tls_ca)
     if config.cluster:

@@ -2,7 +2,8 @@
 
 One node (the default):  nats  signalling  evidence  audit  gateway
 Cluster (`--cluster`):   nats-1 nats-2 nats-3 (JetStream R3, routes, TLS; infra/nats/cluster.conf)
-                         signalling-1/2, evidence-1/2 (queue-group members), audit-1,
+                         signalling-1/2, evidence-1/2 (queue-group members), audit-1/2
+                         (one sequencer holding a lease, one standby with a copy of the log),
                          gateway-1/2 (two HTTP ports; no sticky sessions: any gateway serves any
                          client, because everything a client sees goes through NATS).
 
@@ -25,10 +26,9 @@ MODULES = {
 #: Start order; the gateways come last so /readyz turns green only when the rest answer.
 SERVICES = ("signalling", "evidence", "audit", "gateway")
 CLUSTER_SIZE = 3
-#: How many processes of each service the cluster form runs. One audit: the log has one
-#: sequencer, and two processes each appending their own copy would fork it.
+#: How many processes of each service the cluster form runs (audit: the sequencer holding the
+#: lease and a standby keeping a copy, services/audit/standby.py).
 CLUSTER_COPIES = 2
-SERVICE_COPIES = {"signalling": 2, "evidence": 2, "audit": 1, "gateway": CLUSTER_COPIES}
 #: A conventional NATS layout: route port = client port + 2000 (4222 -> 6222).
 ROUTE_OFFSET = 2000
 
@@ -42,11 +42,13 @@ class NatsNode:
 
 @dataclass(frozen=True)
 class Instance:
-    """One service process: its supervisor name, its service, and its gateway port if any."""
+    """One service process: its supervisor name, its service, its gateway port if any, and its
+    number among the copies of its service (the audit processes' PARLEY_AUDIT_INSTANCE)."""
 
     name: str
     service: str
     http_port: int | None = None
+    number: int = 1
 
 
 def nats_nodes(cluster: bool, nats_port: int, ports: tuple[int, ...] = (),
@@ -72,9 +74,9 @@ def instances(cluster: bool, http_port: int, http_ports: tuple[int, ...] = ()) -
                          "different HTTP ports")
     result = []
     for service in SERVICES:
-        for i in range(SERVICE_COPIES[service]):
+        for i in range(CLUSTER_COPIES):
             port = http_ports[i] if service == "gateway" else None
-            result.append(Instance(f"{service}-{i + 1}", service, port))
+            result.append(Instance(f"{service}-{i + 1}", service, port, i + 1))
     return result
 
 

@@ -84,7 +84,7 @@ async def ready(cluster: Cluster) -> AsyncIterator[Cluster]:
 async def test_cluster_runs_every_process_twice_on_replicated_jetstream(ready: Cluster) -> None:
     names = set(ready.processes())
     assert {"nats-1", "nats-2", "nats-3", "gateway-1", "gateway-2", "signalling-1",
-            "signalling-2", "evidence-1", "evidence-2", "audit-1"} <= names
+            "signalling-2", "evidence-1", "evidence-2", "audit-1", "audit-2"} <= names
     nc = await ready.nats_as("supervisor")
     try:
         js = nc.jetstream()
