@@ -11,56 +11,22 @@ from __future__ import annotations
 
 import hashlib
 import os
-import ssl
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import aiohttp
 import nats
 import pytest
 import pytest_asyncio
 
-from parley.credentials import load_credentials
 from proto.ws import Admit, ChatMessage, ChatSend, PeerPlan
-from tests.harness import Suite, free_port, wait_until
+from tests.harness import wait_until
+from tests.integration.cluster.clusterkit import Cluster, all_ready, start_cluster
 from tests.integration.signalling.sigclient import WsClient, seat
 from tests.people import staff_people
 
 # About 35 s here (ten processes start on two shared cores): behind `-m slow`; the default run
 # keeps test_cluster_nats.py (the same NATS config, TLS and R3, in about 10 s).
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.slow]
-
-
-class Cluster(Suite):
-    """The suite's cluster form; `urls` are the two gateways."""
-
-    nats_ports: tuple[int, int, int] = (0, 0, 0)
-    second_http_port: int = 0
-
-    @property
-    def urls(self) -> list[str]:
-        return [self.base_url, f"http://127.0.0.1:{self.second_http_port}"]
-
-    async def nats_as(self, user: str) -> nats.aio.client.Client:
-        creds = load_credentials(self.data_dir / "nats" / "credentials" / f"{user}.json")
-        tls = ssl.create_default_context(cafile=str(self.data_dir / "tls" / "ca.pem"))
-        return await nats.connect([f"tls://127.0.0.1:{p}" for p in self.nats_ports], tls=tls,
-                                  user=creds.user, password=creds.password,
-                                  inbox_prefix=creds.inbox_prefix, connect_timeout=2)
-
-
-def start_cluster(data_dir: Path, **extra: str) -> Cluster:
-    nats_ports = (free_port(), free_port(), free_port())
-    cluster = Cluster(data_dir=data_dir, nats_port=nats_ports[0], extra_env={
-        "PARLEY_CLUSTER": "true",
-        "PARLEY_CLUSTER_NATS_PORTS": ",".join(map(str, nats_ports)),
-        "PARLEY_CLUSTER_ROUTE_PORTS": ",".join(str(free_port()) for _ in range(3)),
-        "PARLEY_LOG_LEVEL": "WARNING", **extra})
-    cluster.nats_ports = nats_ports
-    cluster.second_http_port = free_port()
-    cluster.extra_env["PARLEY_CLUSTER_HTTP_PORTS"] = f"{cluster.http_port},{cluster.second_http_port}"
-    cluster.start()
-    return cluster
 
 
 @pytest.fixture(scope="module")
@@ -72,12 +38,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def ready(cluster: Cluster) -> AsyncIterator[Cluster]:
-    await cluster.ready(timeout=60)
-    for url in cluster.urls:
-        async def up(url: str = url) -> bool:
-            async with aiohttp.ClientSession() as http, http.get(f"{url}/readyz") as r:
-                return r.status == 200
-        await wait_until(up, timeout=30, what=f"{url}/readyz")
+    await all_ready(cluster)
     yield cluster
 
 
