@@ -94,7 +94,7 @@ async def test_hearing_survives_each_nats_node_killed_in_turn(cluster: Cluster) 
             data = os.urandom(100_000)
 
             async def acknowledged(gateway: str = gateway, who: str = who,
-                                   data: bytes = data) -> str | None:
+                                   data: bytes = data, node: str = node) -> str | None:
                 return await _upload(gateway, cast.members[who].headers(), cast.hearing, data,
                                      f"{node}-{who}.pdf")
 
