@@ -43,18 +43,13 @@ from proto.evidence import (
 from proto.principal import Principal, PrincipalKind
 from services.evidence import access
 from services.evidence.access import Action, Compartment, HearingFacts
-from services.evidence.errors import DocumentNotFoundError, EvidenceError, HearingShreddedError
+from services.evidence.errors import DocumentNotFoundError, HearingShreddedError
 from services.evidence.ranges import resolve
 from services.evidence.roster import RosterReader
 from services.evidence.tickets import DownloadGrant, TicketBook, UploadGrant
 from services.evidence.vault import Vault
 
 log = logging.getLogger("parley.evidence")
-
-
-def failure(exc: EvidenceError) -> ServiceFailure:
-    """Translate a domain error at the boundary; messages carry no names or key material."""
-    return ServiceFailure(exc.code, str(exc) or exc.code.value)
 
 
 class Evidence:
@@ -87,10 +82,7 @@ class Evidence:
     async def _member(self, ctx: RequestContext, hearing: str,
                       action: Action) -> tuple[Principal, HearingFacts]:
         principal = ctx.require_principal()
-        try:
-            facts = await self.roster.facts(hearing, principal)
-        except EvidenceError as exc:
-            raise failure(exc) from None
+        facts = await self.roster.facts(hearing, principal)
         if access.standing(principal, facts) is None:
             raise await self._deny(principal, action.value, hearing, ("hearing", hearing),
                                    ErrorCode.FORBIDDEN, "not a member of this hearing")
@@ -104,8 +96,6 @@ class Evidence:
             manifest = await self.vault.manifest(hearing, document, version)
         except (DocumentNotFoundError, HearingShreddedError):
             raise ServiceFailure(ErrorCode.NOT_FOUND, "no such document") from None
-        except EvidenceError as exc:
-            raise failure(exc) from None
         if not access.allowed(principal, facts, Action.VIEW if action is Action.RELEASE else action,
                               Compartment.parse(manifest.compartment)):
             raise await self._deny(principal, action.value, hearing, ("document", document),
@@ -127,16 +117,13 @@ class Evidence:
                                    ErrorCode.FORBIDDEN, "you may not upload to that compartment")
         who = access.standing(principal, facts)
         assert who is not None  # _member checked it
-        try:
-            self.vault.check_size(req.declared_size)
-            self.vault.check_count(await self.vault.version_count(req.hearing))
-            grant = UploadGrant(principal=principal, hearing=req.hearing,
-                                compartment=req.compartment, filename=req.filename,
-                                declared_size=req.declared_size, content_type=req.content_type,
-                                owner=access.owner_for(who, place))
-            issued = self.uploads.issue(grant, self._clock())
-        except EvidenceError as exc:
-            raise failure(exc) from None
+        self.vault.check_size(req.declared_size)
+        self.vault.check_count(await self.vault.version_count(req.hearing))
+        grant = UploadGrant(principal=principal, hearing=req.hearing,
+                            compartment=req.compartment, filename=req.filename,
+                            declared_size=req.declared_size, content_type=req.content_type,
+                            owner=access.owner_for(who, place))
+        issued = self.uploads.issue(grant, self._clock())
         return UploadBeginReply(upload_id=issued.id, ticket=issued.ticket,
                                 expires_ms=issued.expires_ms,
                                 url=f"{self._base_url()}/uploads/{issued.id}")
@@ -147,8 +134,6 @@ class Evidence:
             manifests = await self.vault.list(req.hearing)
         except (DocumentNotFoundError, HearingShreddedError):
             manifests = []
-        except EvidenceError as exc:
-            raise failure(exc) from None
         visible = [document_view(m) for m in manifests
                    if access.allowed(principal, facts, Action.LIST, Compartment.parse(m.compartment))]
         await self._record(principal, "document.list", ("hearing", req.hearing), Outcome.ALLOWED,
@@ -192,10 +177,7 @@ class Evidence:
         await self._record(principal, "document.release", ("document", req.document),
                            Outcome.ALLOWED, req.hearing,
                            self._details(manifest, to=req.to))
-        try:
-            released = await self.vault.release(req.hearing, req.document, req.to, by=principal.id)
-        except EvidenceError as exc:
-            raise failure(exc) from None
+        released = await self.vault.release(req.hearing, req.document, req.to, by=principal.id)
         return ReleaseReply(document=document_view(released))
 
     async def shred(self, ctx: RequestContext, req: ShredRequest) -> ShredReply:
@@ -211,10 +193,7 @@ class Evidence:
                                        "only the hearing's mediator may destroy its documents")
         await self._record(principal, "document.shred", ("hearing", req.hearing),
                            Outcome.ALLOWED, req.hearing)
-        try:
-            versions = await self.vault.shred_hearing(req.hearing)
-        except EvidenceError as exc:
-            raise failure(exc) from None
+        versions = await self.vault.shred_hearing(req.hearing)
         return ShredReply(hearing=req.hearing, versions=versions)
 
     async def rotate(self, ctx: RequestContext, _: RotateRequest) -> RotateReply:
@@ -225,10 +204,7 @@ class Evidence:
             raise ServiceFailure(ErrorCode.FORBIDDEN, "only an admin may rotate the master key")
         await self._record(principal, "document.rotate", ("master_key", "current"),
                            Outcome.ALLOWED, None)
-        try:
-            rewrapped = await self.vault.rotate_master()
-        except EvidenceError as exc:
-            raise failure(exc) from None
+        rewrapped = await self.vault.rotate_master()
         return RotateReply(rewrapped=rewrapped)
 
     # -- transfers (internal HTTP) --------------------------------------------------------
