@@ -40,6 +40,9 @@ async def _start(app: web.Application) -> None:
     await rosters.start()
     hs = HearingsState(rosters=rosters)
     state.hearings = hs
+    state.metrics.watch_live(
+        hearings=lambda: len({s.hearing for s in hs.sockets.values() if s.hearing}),
+        participants=lambda: sum(1 for s in hs.sockets.values() if s.hearing))
     if state.identity is not None:
         state.identity.mediated_hearings = rosters.mediated_hearings
     hs._heartbeat = asyncio.create_task(_beat(state, hs), name="gateway-heartbeat")
