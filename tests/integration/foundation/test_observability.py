@@ -65,9 +65,9 @@ async def test_one_trace_crosses_gateway_nats_and_signalling_and_metrics_are_the
                   extra_env={"OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{port}"})
     suite.start()
     try:
-        await suite.ready(timeout=60)
+        await suite.ready(timeout=120)
         people = await staff_people(suite)
-        status, hearing = await people.mediator.call("POST", "/api/v1/hearings", {"title": "Traced"})
+        status, _ = await people.mediator.call("POST", "/api/v1/hearings", {"title": "Traced"})
         assert status == 201
 
         async def crossed() -> set[str] | None:
