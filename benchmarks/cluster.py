@@ -92,7 +92,7 @@ class Stack:
         return env
 
     async def start(self) -> None:
-        (self.root / "data").mkdir(parents=True)
+        (self.root / "data").mkdir(parents=True, exist_ok=True)  # NatsCluster made its TLS there
         self.nats.start()
         nc = await self.nats.connect("supervisor")
         await provision_when_ready(nc, Provisioning(replicas=3 if self.cluster else 1))
@@ -205,6 +205,10 @@ async def measure(cluster: bool, gateways: int, participants: int, rate: float, 
               f"participants: move p50 {pct(samples, 0.5):.1f} ms p99 {p99:.1f} ms"
               + (f"; {rate_events:.0f} audit events/s" if events else ""), file=sys.stderr)
         return p99, rate_events
+    except BaseException:
+        for proc in stack.procs:  # the run failed: show why, before the logs are removed
+            print(f"--- {proc.log_path.name}\n{proc.log()[-1500:]}", file=sys.stderr)
+        raise
     finally:
         stack.stop()
         shutil.rmtree(root, ignore_errors=True)
@@ -215,14 +219,17 @@ async def held(gateways: int, start: int, steps: int, budget_ms: float, rate: fl
     best = 0
     for step in range(steps):
         size = start * 2**step
-        p99, _ = await measure(True, gateways, size, rate * size / start, seconds, 0)
+        try:
+            p99, _ = await measure(True, gateways, size, rate * size / start, seconds, 0)
+        except TimeoutError:  # could not even seat them: over budget
+            break
         if p99 > budget_ms:
             break
         best = size
     return best
 
 
-async def run(args: argparse.Namespace) -> dict[str, float]:
+async def run(args: argparse.Namespace) -> dict[str, float | int | None]:
     single_p99, single_events = await measure(False, 1, args.participants, args.move_rate,
                                               args.seconds, args.events)
     cluster_p99, cluster_events = await measure(True, 1, args.participants, args.move_rate,
@@ -231,11 +238,12 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
     two = await held(2, args.participants, args.steps, args.budget_ms, args.move_rate, args.seconds)
     return {
         "single_move_p99_ms": round(single_p99, 2), "cluster_move_p99_ms": round(cluster_p99, 2),
-        "move_ratio": round(cluster_p99 / single_p99, 2) if single_p99 else float("nan"),
+        "move_ratio": round(cluster_p99 / single_p99, 2) if single_p99 else None,
         "single_events_per_s": round(single_events), "cluster_events_per_s": round(cluster_events),
-        "events_ratio": round(cluster_events / single_events, 2) if single_events else float("nan"),
+        "events_ratio": round(cluster_events / single_events, 2) if single_events else None,
         "participants_one_gateway": one, "participants_two_gateways": two,
-        "gateway_scale": round(two / one, 2) if one else float("nan"),
+        # None: one gateway held nothing within budget (a saturated machine), no ratio to give
+        "gateway_scale": round(two / one, 2) if one else None,
     }
 
 
