@@ -6,12 +6,12 @@ and a rotated secret is the operator's explicit act: delete the file, run again)
     .env                         0600  NATS passwords, S3 keys, TURN secret, public host, uid/gid
     secrets/nats-<user>.json     0600  each process's NATS user and password (matching .env)
     secrets/s3.json              0600  SeaweedFS S3 identity (the evidence service's key pair)
-    secrets/audit-signing.key    0600  the audit log's signing key, shared by the sequencer and
-                                       its standby (its origin is PARLEY_AUDIT_ORIGIN in .env)
     secrets/tls/                       a private CA, certificates for the NATS nodes, evidence's
                                        internal port and the gateway; keys 0600 (parley.tlsfiles)
     data/<service>/              0700  the services' state, owned by the operator's uid (the
-                                       containers run as that uid, so they can read the 0600 files)
+                                       containers run as that uid, so they can read the 0600 files);
+                                       data/audit-key/ is shared by the audit sequencer and its
+                                       standby: the first to start creates the signing key there
 
 There is no default password anywhere: compose refuses to start (`${VAR:?}`) without `.env`.
 """
@@ -26,11 +26,10 @@ from pathlib import Path
 from parley.credentials import NATS_USERS
 from parley.secretfile import create_private_file
 from parley.tlsfiles import ensure_tls
-from services.audit.keys import NoteSigner
 
 #: Compose service names of the NATS nodes (certificate names and route URLs in the compose file).
 NATS_NODES = ("nats-1", "nats-2", "nats-3")
-DATA_DIRS = ("gateway", "evidence", "audit-1", "audit-2")
+DATA_DIRS = ("gateway", "evidence", "audit-1", "audit-2", "audit-key")
 
 
 def _password() -> str:
@@ -101,11 +100,6 @@ def compose_init(directory: Path, public_host: str = "localhost") -> list[str]:
     made = create_private_file(s3, json.dumps(s3_identities(
         values["PARLEY_S3_ACCESS_KEY"], values["PARLEY_S3_SECRET_KEY"])).encode())
     report.append(f"{'created' if made else 'kept   '} {s3}")
-
-    key = secrets_dir / "audit-signing.key"
-    origin = values.get("PARLEY_AUDIT_ORIGIN", f"{public_host}/audit")
-    made = create_private_file(key, (NoteSigner.generate(origin).skey() + "\n").encode())
-    report.append(f"{'created' if made else 'kept   '} {key}")
 
     tls = ensure_tls(secrets_dir / "tls", {
         "nats": [*NATS_NODES, "localhost", "127.0.0.1"],
