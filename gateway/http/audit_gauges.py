@@ -18,6 +18,7 @@ from typing import Any
 from nats.aio.client import Client
 
 from gateway.http.metrics import AUDIT_POLL_S, GatewayMetrics
+from parley.failures import note_failure
 from proto.audit import AUDIT_STREAM
 
 log = logging.getLogger("parley.gateway.metrics")
@@ -63,5 +64,5 @@ async def poll_audit(nc: Client, metrics: GatewayMetrics, every_s: float = AUDIT
                 metrics.audit_checkpoint_age.set(age / 1000 if age >= 0 else float("nan"))
                 metrics.audit_signing_ok.set(numbers["signing_ok"])
         except Exception as exc:  # NATS down or audit not there yet: the gauges keep their value
-            log.debug("audit gauges not refreshed", extra={"error": exc.__class__.__name__})
+            note_failure(log, "gateway.audit_gauges", exc, level=logging.DEBUG)
         await asyncio.sleep(every_s if seen else 1.0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import logging
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -19,9 +19,11 @@ from gateway.state import state_of
 from gateway.ws.credential_watch import Watched
 from gateway.ws.session import WsSession
 from parley.errors import ServiceFailure
+from parley.failures import handled
 from proto.errors import ErrorCode
 from proto.principal import Principal, PrincipalKind
 
+log = logging.getLogger("parley.gateway.ws")
 TAGS = ("hearings",)
 CLOSE_SIGNED_OUT = 4001
 
@@ -79,7 +81,9 @@ def keys_of(request: web.Request, principal: Principal) -> frozenset[str]:
     if auth.session_key is not None:
         keys.add(auth.session_key)
     if auth.via == "bearer":
-        with contextlib.suppress(Exception):
+        # The middleware already accepted this token, so it parses; if not, the account key
+        # (always watched) still ends the socket on a revocation through the account epoch.
+        with handled(log, "gateway.ws.token_key"):
             token_id, _ = parse_api_token(parse_authorization(request.headers.get("Authorization")) or "")
             keys.add(token_mirror_key(token_id))
     if principal.kind is PrincipalKind.ACCOUNT:

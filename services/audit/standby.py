@@ -28,6 +28,7 @@ from collections.abc import Callable
 from nats.aio.client import Client
 from nats.js.errors import NotFoundError
 
+from parley.failures import handled
 from proto.audit import AUDIT_STREAM
 from services.audit.checkpoint import open_checkpoint
 from services.audit.errors import VerificationError
@@ -110,9 +111,10 @@ class Role:
         finally:
             follow_stop.set()
             if following is not None:
-                with contextlib.suppress(Exception):
+                with handled(log, "audit.standby.stop_following"):
                     await asyncio.wait_for(following, 5.0)
-                with contextlib.suppress(NotFoundError, Exception):
+                # Its consumer is no longer needed (a later standby run makes it afresh).
+                with handled(log, "audit.standby.drop_consumer"), contextlib.suppress(NotFoundError):
                     await self._nc.jetstream().delete_consumer(AUDIT_STREAM, self.follow_durable)
 
     async def _lead(self, stop: asyncio.Event) -> None:
@@ -139,7 +141,7 @@ class Role:
     async def _caught_up(self, stop: asyncio.Event) -> None:
         js = self._nc.jetstream()
         while not stop.is_set():
-            with contextlib.suppress(Exception):
+            with handled(log, "audit.sequencer.catch_up", level=logging.DEBUG):
                 info = await js.consumer_info(AUDIT_STREAM, DURABLE)
                 if info.num_pending == 0 and info.num_ack_pending == 0:
                     return
