@@ -45,9 +45,9 @@ class NatsCluster:
             if name is not None and node.name != name:
                 continue
             env = dict(os.environ, **cluster_node_environment(self.data_dir, node, self.nodes, self.tls))
-            log = (self.data_dir / f"{node.name}.log").open("ab")
-            self.processes[node.name] = subprocess.Popen(
-                nats_server_argv(NATS_CLUSTER_CONFIG), env=env, stdout=log, stderr=log)
+            with (self.data_dir / f"{node.name}.log").open("ab") as log:  # the child keeps its copy
+                self.processes[node.name] = subprocess.Popen(
+                    nats_server_argv(NATS_CLUSTER_CONFIG), env=env, stdout=log, stderr=log)
         for node in self.nodes:
             if name is None or node.name == name:
                 wait_until_sync(lambda n=node: _listening(n.port), timeout=15,
