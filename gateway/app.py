@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 from aiohttp import web
@@ -10,6 +12,7 @@ from nats.aio.client import Client
 from gateway.api import accounts, audit, auth, documents, health, hearings, ice, tokens, totp
 from gateway.config import GatewayConfig
 from gateway.http import headers
+from gateway.http.audit_gauges import poll_audit
 from gateway.http.error_middleware import error_middleware
 from gateway.http.metrics import GatewayMetrics, metrics_app
 from gateway.http.pacing import PACE
@@ -60,10 +63,28 @@ def create_app(config: GatewayConfig, nc: Client, routes: RouteTable | None = No
                               metrics=metrics, routes=routes)
     app[PACE] = config.pace
     headers.install(app, tls=config.tls)
+    metrics.watch_nats(lambda: int(nc.stats.get("reconnects", 0)))
+    app.on_startup.append(_start_audit_gauges)
+    app.on_cleanup.append(_stop_audit_gauges)
     identity_wiring.install(app)
     hearing_wiring.install(app)
     routes.install(app)
     return app
+
+
+_AUDIT_GAUGES: web.AppKey[asyncio.Task[None]] = web.AppKey("audit-gauges", asyncio.Task)
+
+
+async def _start_audit_gauges(app: web.Application) -> None:
+    state = app[STATE]
+    app[_AUDIT_GAUGES] = asyncio.create_task(poll_audit(state.nc, state.metrics), name="audit-gauges")
+
+
+async def _stop_audit_gauges(app: web.Application) -> None:
+    task = app[_AUDIT_GAUGES]
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def serve(config: GatewayConfig) -> None:

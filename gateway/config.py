@@ -26,6 +26,8 @@ class GatewayConfig(CommonConfig):
         1024.0, help="bytes per second a request body must average (after the grace time)")
     client_rate_grace_s: float = env_field(
         10.0, help="seconds a request body may take before PARLEY_CLIENT_MIN_RATE applies")
+    evidence_tls_ca: Path | None = env_field(
+        None, help="CA certificate (PEM) evidence's internal TLS port is checked against")
     max_json_bytes: int = env_field(65536, help="largest JSON request body accepted")
     max_header_bytes: int = env_field(8190, help="largest request line or header field")
     max_headers: int = env_field(64, help="most request headers accepted")

@@ -9,6 +9,7 @@ gateway streams to or from evidence's internal port (gateway/http/streaming.py).
 from __future__ import annotations
 
 import re
+import time
 import urllib.parse
 
 import msgspec
@@ -150,11 +151,14 @@ def register(routes: RouteTable) -> None:
         hearing = _path_id(request, "hearing")
         principal = require_principal(request)
         begin = _begin_request(request, hearing)
+        started = time.perf_counter()
         reply = await EVIDENCE.ask(request, "upload.begin", begin, UploadBeginReply,
                                    principal=principal)
         view = await push_upload(reply.url, reply.ticket, principal, request, begin.declared_size,
                                  connect_s=state.config.service_timeout_s,
-                                 pace=state.config.pace)
+                                 pace=state.config.pace, ca=state.config.evidence_tls_ca)
+        state.metrics.upload_bytes.observe(view.size)
+        state.metrics.upload_seconds.observe(time.perf_counter() - started)
         response = json_response(view, status=201)
         response.headers["Location"] = f"/api/v1/hearings/{hearing}/documents/{view.document}"
         return response
@@ -202,7 +206,8 @@ def register(routes: RouteTable) -> None:
         if reply.partial:
             response.headers["Content-Range"] = f"bytes {reply.start}-{reply.end - 1}/{size}"
         return await pull_download(request, response, reply.url, reply.ticket, principal,
-                                   connect_s=state.config.service_timeout_s)
+                                   connect_s=state.config.service_timeout_s,
+                                   ca=state.config.evidence_tls_ca)
 
     @routes.route("POST", DOC + "/release", access=RELEASE_RULE, request=ReleaseBody,
                   response=ReleaseReply, tags=("documents",),

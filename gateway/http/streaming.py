@@ -11,8 +11,11 @@ takes a truncated document for a whole one.
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import aiohttp
 import msgspec
@@ -47,6 +50,16 @@ def _headers(ticket: str, principal: Principal) -> dict[str, str]:
     return {TICKET_HEADER: ticket, PRINCIPAL_HEADER: encode_principal(principal)}
 
 
+@lru_cache(maxsize=4)
+def evidence_tls(ca: Path | None) -> ssl.SSLContext | bool:
+    """How the gateway checks evidence's internal port: against the suite's CA when TLS is on."""
+    if ca is None:
+        return True  # aiohttp's default (only used if the advertised URL is https)
+    context = ssl.create_default_context(cafile=str(ca))
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
 def _timeout(connect_s: float) -> aiohttp.ClientTimeout:
     # No total timeout: a large document takes as long as it takes. A stalled peer is caught
     # by the per-read timeout.
@@ -64,7 +77,7 @@ async def _error_of(response: aiohttp.ClientResponse) -> ServiceFailure:
 
 async def push_upload(url: str, ticket: str, principal: Principal, body: web.Request,
                       declared: int, *, connect_s: float = 5.0,
-                      pace: Pace = DEFAULT_PACE) -> DocumentView:
+                      pace: Pace = DEFAULT_PACE, ca: Path | None = None) -> DocumentView:
     """Stream `body` (exactly `declared` bytes) to evidence; return the committed document.
 
     The client's bytes must come at `pace` (idle timeout, minimum rate): a slow-loris upload
@@ -96,7 +109,7 @@ async def push_upload(url: str, ticket: str, principal: Principal, body: web.Req
 
     try:
         async with aiohttp.ClientSession(timeout=_timeout(connect_s), read_bufsize=CHUNK) as http, \
-                http.put(url, data=chunks(), headers={
+                http.put(url, data=chunks(), ssl=evidence_tls(ca), headers={
                     **_headers(ticket, principal), "Content-Length": str(declared)}) as response:
             if response.status != 201:
                 raise await _error_of(response)
@@ -117,11 +130,11 @@ async def push_upload(url: str, ticket: str, principal: Principal, body: web.Req
 
 async def pull_download(request: web.Request, response: web.StreamResponse, url: str,
                         ticket: str, principal: Principal, *,
-                        connect_s: float = 5.0) -> web.StreamResponse:
+                        connect_s: float = 5.0, ca: Path | None = None) -> web.StreamResponse:
     """Copy evidence's plaintext stream into `response` (prepared here, once evidence answers)."""
     try:
         async with aiohttp.ClientSession(timeout=_timeout(connect_s), read_bufsize=CHUNK) as http, \
-                http.get(url, headers=_headers(ticket, principal)) as upstream:
+                http.get(url, headers=_headers(ticket, principal), ssl=evidence_tls(ca)) as upstream:
             if upstream.status != 200:
                 raise await _error_of(upstream)
             await response.prepare(request)

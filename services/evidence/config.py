@@ -39,6 +39,10 @@ class EvidenceConfig(CommonConfig):
     evidence_http_host: str = env_field(
         "127.0.0.1", help="address of evidence's internal byte-stream port (gateway only)")
     evidence_http_port: int = env_field(0, help="internal byte-stream port; 0 = any free port")
+    evidence_http_tls_cert: Path | None = env_field(
+        None, help="PEM certificate: the internal byte port serves TLS (with ..._TLS_KEY)")
+    evidence_http_tls_key: Path | None = env_field(
+        None, help="PEM private key of PARLEY_EVIDENCE_HTTP_TLS_CERT")
     evidence_http_advertise: str = env_field(
         "", help="base URL the gateway uses to reach this instance; empty = http://host:port")
     evidence_sweep_interval_s: float = env_field(
@@ -58,6 +62,8 @@ class EvidenceConfig(CommonConfig):
             raise ValueError("evidence limits must be positive")
         if not 0 < self.evidence_ticket_ttl_s <= 3600:
             raise ValueError("PARLEY_EVIDENCE_TICKET_TTL_S must be in (0, 3600]")
+        if (self.evidence_http_tls_cert is None) != (self.evidence_http_tls_key is None):
+            raise ValueError("set both PARLEY_EVIDENCE_HTTP_TLS_CERT and ..._TLS_KEY, or neither")
         if self.evidence_sweep_interval_s <= 0 or self.evidence_sweep_max_age_s <= 0:
             raise ValueError("PARLEY_EVIDENCE_SWEEP_* must be positive")
 

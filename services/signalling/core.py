@@ -202,6 +202,26 @@ def _disconnect(ctx: Ctx, cmd: SessionDisconnected) -> Result:
     return put_participant(ctx.h, p), out
 
 
+def _grace_due(p: Any, h: Hearing) -> bool:
+    return (p.status is ParticipantStatus.ACTIVE and not p.conns and p.role is not Role.MEDIATOR
+            and p.disconnected_at is not None and p.room not in (None, LOBBY))
+
+
+def next_due(h: Hearing, env: Env) -> int | None:
+    """The earliest time (Unix ms) at which `sweep` would change `h`, or None if never.
+
+    `sweep(h, t, env)` changes nothing for every t before it (and something at it): the sweeper
+    computes it once per hearing revision instead of sweeping every hearing every second.
+    """
+    if h.state is HearingState.CLOSED:
+        return None
+    times = [p.disconnected_at + env.policy.reconnect_grace_ms for p in h.participants.values()
+             if _grace_due(p, h) and p.disconnected_at is not None]
+    times += [r.deadline for r in h.rooms.values()
+              if r.kind is RoomKind.CAUCUS and r.deadline is not None]
+    return min(times) if times else None
+
+
 def sweep(h: Hearing, now: int, env: Env) -> Result:
     """Reconnection grace (offline too long → lobby) and expired caucus timers."""
     if h.state is HearingState.CLOSED:
@@ -209,9 +229,7 @@ def sweep(h: Hearing, now: int, env: Env) -> Result:
     out: list[Effect] = []
     grace = env.policy.reconnect_grace_ms
     for p in list(h.participants.values()):
-        if (p.status is ParticipantStatus.ACTIVE and not p.conns and p.role is not Role.MEDIATOR
-                and p.disconnected_at is not None and p.room not in (None, LOBBY)
-                and now - p.disconnected_at >= grace):
+        if _grace_due(p, h) and p.disconnected_at is not None and now - p.disconnected_at >= grace:
             out.append(Audit("room.grace_expired", "participant", p.id,
                              details={"from": p.room, "to": LOBBY}))
             h = put_participant(h, msgspec.structs.replace(p, room=LOBBY, hand=False))
