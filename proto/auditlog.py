@@ -21,6 +21,12 @@ ActionFilter = Annotated[
     str, msgspec.Meta(pattern=rf"({ACTION_PATTERN})|(^[a-z]{{1,16}}\.$)", max_length=64)
 ]
 MAX_PAGE = 1000
+#: C2SP signed-note: verifiers MUST accept at least 16 signatures. The largest signature we
+#: bound for is ML-DSA-87's (4,627 bytes) + the 4-byte key ID, base64 in a line with a key name
+#: of up to 256 bytes: 6,440 bytes. Notes may then be 16 such lines after up to 64 KiB of text.
+MAX_NOTE_SIGNATURE_BYTES = 4627 + 4
+MAX_NOTE_TEXT_BYTES = 64 * 1024
+MAX_NOTE_BYTES = MAX_NOTE_TEXT_BYTES + 16 * 6440
 
 
 class EventQuery(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
@@ -114,7 +120,7 @@ class CheckpointInfo(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
     size: TreeSize
     root: B64Hash
-    note: Annotated[str, msgspec.Meta(max_length=65_536)]
+    note: Annotated[str, msgspec.Meta(max_length=MAX_NOTE_BYTES)]
     time: TimestampMs
 
 
@@ -178,7 +184,7 @@ class BundleHeader(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit
     format: Annotated[str, msgspec.Meta(max_length=64)]
     kind: Annotated[str, msgspec.Meta(pattern=r"^(range|selection)$")]
     vkey: Annotated[str, msgspec.Meta(max_length=512)]
-    checkpoint: Annotated[str, msgspec.Meta(max_length=65_536)]
+    checkpoint: Annotated[str, msgspec.Meta(max_length=MAX_NOTE_BYTES)]
     count: TreeSize
     begin: TreeSize | None = None
     end: TreeSize | None = None

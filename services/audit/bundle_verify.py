@@ -2,7 +2,9 @@
 
 Order of checks (the first failure is raised, as a `VerificationError` subclass):
 1. the header parses and names the known format;
-2. the key: the bundle's vkey parses; if the auditor pinned a key it must be the same key;
+2. the key: the bundle's vkey parses and is the key the auditor pinned. The pin is required:
+   a bundle carries its own key, so without one an attacker who changes an entry, rebuilds the
+   tree and re-signs the checkpoint with a key of their own would be "verified";
 3. the checkpoint note verifies under that key, and its origin is the key name;
 4. every entry line parses, its entry is a JSON object with the fields the report reads (time,
    actor, action, resource; with `keep_events`, the whole audit-event contract is checked),
@@ -54,7 +56,6 @@ class BundleReport:
     kind: str
     checkpoint: Checkpoint
     vkey: str
-    key_pinned: bool
     count: int
     begin: int | None = None
     end: int | None = None
@@ -123,12 +124,13 @@ def _matches(query: EventQuery, event: _Summary | AuditEvent) -> bool:
 
 def verify_bundle(
     lines: Iterable[bytes],
-    pinned: NoteVerifier | None = None,
+    pinned: NoteVerifier,
     *,
     hasher: Hasher = RFC6962,
     keep_events: bool = False,
 ) -> BundleReport:
-    """Verify a bundle given as its lines; return the report or raise the first failure."""
+    """Verify a bundle given as its lines against the `pinned` verifier key; return the report
+    or raise the first failure."""
     it = iter(lines)
     first = next(it, None)
     if first is None:
@@ -140,11 +142,11 @@ def verify_bundle(
     if header.format != BUNDLE_FORMAT:
         raise BundleFormatError(f"line 1: unknown format {header.format!r}")
     key = parse_vkey(header.vkey)
-    if pinned is not None and key != pinned:
+    if key != pinned:
         raise KeyMismatchError(f"bundle key {key.vkey} is not the pinned key {pinned.vkey}")
     checkpoint = open_checkpoint(header.checkpoint, key)
     size, report = checkpoint.size, BundleReport(
-        kind=header.kind, checkpoint=checkpoint, vkey=key.vkey, key_pinned=pinned is not None,
+        kind=header.kind, checkpoint=checkpoint, vkey=key.vkey,
         count=0, begin=header.begin, end=header.end, filter=header.filter,
         filter_matches=0 if header.filter is not None else None,
     )

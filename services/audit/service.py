@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import socket
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +20,11 @@ from typing import Any
 
 from parley.config import CommonConfig, env_field
 from parley.service import Cleanup, ServiceContext, serve_service
-from services.audit.checkpointing import CheckpointLoop
+from services.audit.checkpointing import CheckpointLoop, wall_ms
 from services.audit.endpoints import AuditEndpoints
 from services.audit.intake import Intake
 from services.audit.integrity import CheckpointIssuer
-from services.audit.keys import check_key_name, load_or_create_signer
+from services.audit.keys import check_key_name, derive_origin, load_or_create_signer
 from services.audit.log import LogStore
 
 log = logging.getLogger("parley.audit")
@@ -32,8 +33,12 @@ log = logging.getLogger("parley.audit")
 @dataclass(frozen=True)
 class AuditConfig(CommonConfig):
     audit_origin: str = env_field(
-        "parley.example/audit",
-        help="the log's identity: checkpoint origin and signing key name (one per institution)",
+        "",
+        help="the log's identity (checkpoint origin, signing key name); empty = derived on first"
+        " start from PARLEY_PUBLIC_URL and a random suffix, then kept with the signing key",
+    )
+    public_url: str = env_field(
+        "", help="the institution's public web address (names the audit log on first start)"
     )
     audit_batch_size: int = env_field(1000, help="events fetched and committed per transaction")
     audit_checkpoint_interval_s: float = env_field(
@@ -45,7 +50,8 @@ class AuditConfig(CommonConfig):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        check_key_name(self.audit_origin)
+        if self.audit_origin:
+            check_key_name(self.audit_origin)
         if not 1 <= self.audit_batch_size <= 10_000:
             raise ValueError("PARLEY_AUDIT_BATCH_SIZE must be between 1 and 10000")
         if not 0.05 <= self.audit_checkpoint_interval_s < 1.0:
@@ -69,7 +75,9 @@ class AuditConfig(CommonConfig):
 async def _setup(ctx: ServiceContext[AuditConfig]) -> Cleanup | None:
     config = ctx.config
     config.audit_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    signer = load_or_create_signer(config.key_path, config.audit_origin)
+    signer = load_or_create_signer(
+        config.key_path, config.audit_origin,
+        derive=lambda: derive_origin(config.public_url, socket.getfqdn()))
     store = LogStore.open(config.log_path, synchronous=config.audit_sqlite_sync)
     issuer = CheckpointIssuer(store, signer, verify_on_start=False)
     checkpoints = CheckpointLoop(issuer, interval_s=config.audit_checkpoint_interval_s)
@@ -82,12 +90,14 @@ async def _setup(ctx: ServiceContext[AuditConfig]) -> Cleanup | None:
 
     ctx.health_check = health
     intake = Intake(ctx.nc, store, batch=config.audit_batch_size)
-    AuditEndpoints(store, signer, checkpoints, ctx.audit, lambda: intake.rejected).register(ctx.host)
+    endpoints = AuditEndpoints(store, signer, checkpoints, ctx.audit, lambda: intake.rejected)
+    endpoints.register(ctx.host)
     log.info("audit log open", extra={"size": store.size, "origin": signer.name,
                                       "vkey": signer.verifier.vkey})
     stop = asyncio.Event()
     tasks = [asyncio.create_task(_critical(intake.run(stop), "intake")),
-             asyncio.create_task(_critical(checkpoints.run(stop), "signing"))]
+             asyncio.create_task(_critical(checkpoints.run(stop), "signing")),
+             asyncio.create_task(_summarise_tile_reads(endpoints, stop))]
 
     async def cleanup() -> None:
         stop.set()
@@ -97,6 +107,16 @@ async def _setup(ctx: ServiceContext[AuditConfig]) -> Cleanup | None:
         store.close()
 
     return cleanup
+
+
+async def _summarise_tile_reads(endpoints: AuditEndpoints, stop: asyncio.Event) -> None:
+    """Audit each tile-reading window's summary once its period is over (and all at stop)."""
+    tick = endpoints.tile_reads.period_ms / 4000
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), tick)
+        await endpoints.flush_tile_reads(endpoints.tile_reads.due(wall_ms()))
+    await endpoints.flush_tile_reads(endpoints.tile_reads.drain())
 
 
 async def _critical(job: Coroutine[Any, Any, None], name: str) -> None:
