@@ -70,6 +70,7 @@ def register(routes: RouteTable) -> None:
         ident = identity_of(request)
         body = await read_json(request, SignInRequest)
         address = client_address(request)
+        logged_address = ident.pseudonyms.of(address)  # the log never holds an address in clear
         found = await ident.accounts.by_username(body.username)
         account, revision = found if found is not None else (None, 0)
         resource = account.id if account is not None else "unknown"
@@ -86,7 +87,7 @@ def register(routes: RouteTable) -> None:
         except RateLimited as exc:
             await audit(request, actor=None, action="auth.signin", resource_type="account",
                         resource_id=resource, outcome=Outcome.DENIED,
-                        details={"reason": exc.message, "address": address})
+                        details={"reason": exc.message, "address": logged_address})
             raise
         except AuthenticationFailed as exc:
             if account is not None:
@@ -96,12 +97,12 @@ def register(routes: RouteTable) -> None:
                                          lambda a: acc.record_failure(a, now, locked))
             await audit(request, actor=None, action="auth.signin", resource_type="account",
                         resource_id=resource, outcome=Outcome.FAILED,
-                        details={"reason": "invalid credentials", "address": address})
+                        details={"reason": "invalid credentials", "address": logged_address})
             if exc.lockout:
                 await audit(request, actor=None, action="auth.lockout", resource_type="account",
                             resource_id=resource, outcome=Outcome.DENIED,
                             details={"lockout_s": ident.config.signin_lockout_s,
-                                     "address": address})
+                                     "address": logged_address})
             raise AuthenticationFailed() from None
         assert isinstance(result, SignInResult)
         account = result.account
@@ -121,7 +122,7 @@ def register(routes: RouteTable) -> None:
                         action="auth.signin", resource_type="account", resource_id=account.id,
                         details={"session": record.id, "mfa_complete": result.mfa_complete,
                                  "recovery_code_used": result.used_recovery_code,
-                                 "address": address})
+                                 "address": logged_address})
         except AuditPublishError:
             await ident.sessions.delete(key)
             ident.session_mirror.forget(key, 1 << 62)
@@ -247,7 +248,7 @@ def register(routes: RouteTable) -> None:
         except (AuthenticationFailed, Conflict):
             await audit(request, actor=None, action="account.bootstrap", resource_type="account",
                         resource_id="unknown", outcome=Outcome.DENIED,
-                        details={"address": client_address(request)})
+                        details={"address": ident.pseudonyms.of(client_address(request))})
             raise AuthenticationFailed("invalid or used bootstrap secret") from None
         account = await ident.hash_work(lambda: acc.create_account(
             account_id=new_ulid(now), username=body.username, role=Role.ADMIN,

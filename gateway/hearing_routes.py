@@ -154,12 +154,17 @@ def register(routes: RouteTable) -> None:
         if wait > 0:
             raise ServiceFailure(ErrorCode.RATE_LIMITED, "too many failed attempts",
                                  retry_after(wait))
-        body = await read_json(request, RedeemInvitation)
         try:
+            body = await read_json(request, RedeemInvitation)
             redeemed = await ask(request, "redeem", body, Redeemed, anonymous=True)
         except ServiceFailure as exc:
             if exc.code in (ErrorCode.UNAUTHENTICATED, ErrorCode.RATE_LIMITED):
                 hs.redeem_backoff.record_failure(address)
+            if state.denials is not None:  # who tried, from where (as a pseudonym), and why
+                await state.denials.refused(
+                    principal=None, address=address, action="participant.redeem",
+                    resource_type="invitation", resource_id="redeem", reason=exc.message,
+                    kind=f"redeem.{exc.code.value}")
             raise
         secret, record = new_session(
             kind=PrincipalKind.PARTICIPANT, subject=redeemed.participant, role=redeemed.role,

@@ -8,16 +8,21 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from gateway import account_routes, auth_routes, token_routes
 from gateway.authn import authn_middleware
+from gateway.identity.denials import DenialAudit
 from gateway.identity_state import announce_bootstrap, open_identity
 from gateway.ratelimit_mw import address_rate_limit_middleware
 from gateway.routes import RouteTable
 from gateway.state import STATE
 
 MIDDLEWARES = (address_rate_limit_middleware, authn_middleware)
+_DENIALS_STOP = web.AppKey("parley_denials_stop", asyncio.Event)
+_DENIALS_TASK = web.AppKey("parley_denials_task", asyncio.Task[None])
 
 
 def register_routes(routes: RouteTable) -> None:
@@ -29,6 +34,10 @@ def register_routes(routes: RouteTable) -> None:
 async def _start(app: web.Application) -> None:
     state = app[STATE]
     state.identity = await open_identity(state.config, state.nc)
+    state.denials = DenialAudit(state.audit, state.identity.pseudonyms,
+                                period_ms=int(state.config.denial_audit_period_s * 1000))
+    stop = app[_DENIALS_STOP] = asyncio.Event()
+    app[_DENIALS_TASK] = asyncio.create_task(state.denials.run(stop), name="denial-summaries")
     config = state.config
     host = "localhost" if config.http_host in ("127.0.0.1", "0.0.0.0") else config.http_host  # noqa: S104
     scheme = "https" if config.tls else "http"
@@ -36,6 +45,9 @@ async def _start(app: web.Application) -> None:
 
 
 async def _stop(app: web.Application) -> None:
+    if _DENIALS_TASK in app:
+        app[_DENIALS_STOP].set()
+        await app[_DENIALS_TASK]
     identity = app[STATE].identity
     if identity is not None:
         await identity.close()

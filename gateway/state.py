@@ -15,6 +15,7 @@ from parley.auditpub import AuditPublisher
 
 if TYPE_CHECKING:
     from gateway.hearing_wiring import HearingsState
+    from gateway.identity.denials import DenialAudit
     from gateway.identity_state import IdentityState
 
 
@@ -29,6 +30,8 @@ class GatewayState:
     identity: IdentityState | None = None
     #: Roster copy, socket registry and heartbeat of hearings (issue 7); set at start-up.
     hearings: HearingsState | None = None
+    #: Refusals audited per source and period (set at start-up with identity).
+    denials: DenialAudit | None = None
 
 
 STATE = web.AppKey("parley_state", GatewayState)

@@ -79,9 +79,12 @@ class Evidence:
                                 details=details)
 
     async def _deny(self, principal: Principal | None, action: str, hearing: str,
-                    resource: tuple[str, str], code: ErrorCode, message: str) -> ServiceFailure:
-        await self._record(principal, "document.denied", resource, Outcome.DENIED, hearing,
-                           {"action": action})
+                    resource: tuple[str, str], code: ErrorCode, message: str,
+                    reason: str | None = None) -> ServiceFailure:
+        details: dict[str, DetailValue] = {"action": action}
+        if reason is not None:
+            details["reason"] = reason
+        await self._record(principal, "document.denied", resource, Outcome.DENIED, hearing, details)
         return ServiceFailure(code, message)
 
     async def _member(self, ctx: RequestContext, hearing: str,
@@ -103,7 +106,9 @@ class Evidence:
         try:
             manifest = await self.vault.manifest(hearing, document, version)
         except (DocumentNotFoundError, HearingShreddedError):
-            raise ServiceFailure(ErrorCode.NOT_FOUND, "no such document") from None
+            # Probing for ids is visible: a miss is audited like a refusal (same answer).
+            raise await self._deny(principal, action.value, hearing, ("document", document),
+                                   ErrorCode.NOT_FOUND, "no such document", "missing") from None
         except EvidenceError as exc:
             raise failure(exc) from None
         if not access.allowed(principal, facts, Action.VIEW if action is Action.RELEASE else action,
@@ -114,7 +119,8 @@ class Evidence:
 
     @staticmethod
     def _details(manifest: Manifest, **extra: DetailValue) -> dict[str, DetailValue]:
-        return {"version": manifest.version, "compartment": manifest.compartment,
+        return {"version": manifest.version, "filename": manifest.filename,
+                "compartment": manifest.compartment,
                 "sha256": manifest.sha256, "size": manifest.size, **extra}
 
     # -- NATS endpoints -------------------------------------------------------------------

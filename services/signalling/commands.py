@@ -83,7 +83,8 @@ def create(principal: Principal, cmd: CreateHearing, now: int,
     h = new_hearing(env.new_id(), cmd.title, mediator_id, "Mediator", now)
     summary = HearingSummary(id=h.id, title=h.title, state=h.state, mediator=h.mediator,
                              created_at=now)
-    return h, [Audit("hearing.create", "hearing", h.id, details={"mediator": mediator_id}),
+    return h, [Audit("hearing.create", "hearing", h.id,
+                     details={"mediator": mediator_id, "title": h.title}),
                Reply(summary)]
 
 
@@ -115,7 +116,7 @@ def _add_side(ctx: Ctx, cmd: AddSide) -> Result:
         raise Conflict("too many sides")
     side = Side(id=ctx.env.new_id(), name=cmd.name)
     h = msgspec.structs.replace(ctx.h, sides={**ctx.h.sides, side.id: side})
-    return h, [Audit("hearing.side_add", "side", side.id),
+    return h, [Audit("hearing.side_add", "side", side.id, details={"name": side.name}),
                Reply(SideAdded(side=SideView(id=side.id, name=side.name)))]
 
 
@@ -134,7 +135,8 @@ def _invite(ctx: Ctx, cmd: InviteParticipant) -> Result:
         raise Conflict("the roster is full")
     h, issued = invitations.issue(ctx.h, cmd, ctx.now, ctx.env)
     return h, [Audit("participant.invite", "participant", issued.participant, details={
-        "role": cmd.role.value, "side": cmd.side, "invitation": issued.invitation,
+        "name": cmd.name, "role": cmd.role.value, "side": cmd.side,
+        "invitation": issued.invitation,
         "expires_at": issued.expires_at}), Reply(issued)]
 
 
