@@ -39,6 +39,12 @@ class EventQuery(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_d
     resource_id: Annotated[str, msgspec.Meta(max_length=200)] | None = None
     time_from: TimestampMs | None = None
     time_to: TimestampMs | None = None
+    outcome: Annotated[str, msgspec.Meta(pattern=r"^(allowed|denied|failed)$")] | None = None
+    #: A person by name (case-insensitive, part of the name): their actions and the events about
+    #: them, resolved through the names the log itself introduced (services/audit/directory.py).
+    person: Annotated[str, msgspec.Meta(min_length=2, max_length=100)] | None = None
+    #: Log order, oldest first ("asc") or newest first ("desc"); the log records in time order.
+    order: Annotated[str, msgspec.Meta(pattern=r"^(asc|desc)$")] = "asc"
     cursor: Cursor | None = None
     limit: Annotated[int, msgspec.Meta(ge=1, le=MAX_PAGE)] = 100
 
@@ -53,6 +59,33 @@ class LoggedEvent(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 class EventPage(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
     events: Annotated[list[LoggedEvent], msgspec.Meta(max_length=MAX_PAGE)]
     next_cursor: Cursor | None = None
+    #: How many entries match the filters in all (every page), at the time of the query.
+    total: Annotated[int, msgspec.Meta(ge=0)] | None = None
+
+
+class PeopleQuery(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """`GET /api/v1/audit/names`: names the log introduced, by part of a name or by hearing."""
+
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] | None = None
+    hearing: Id | None = None
+    kind: Annotated[str, msgspec.Meta(pattern=r"^(person|side|hearing|document)$")] | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=MAX_PAGE)] = 200
+
+
+class NamedThing(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """A person, side, hearing or document as the log named it (at entry `index`)."""
+
+    kind: str
+    id: str
+    name: str
+    index: TreeSize
+    hearing: str | None = None
+    role: str | None = None
+    side: str | None = None
+
+
+class NameList(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    names: Annotated[list[NamedThing], msgspec.Meta(max_length=MAX_PAGE)]
 
 
 class InclusionProof(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

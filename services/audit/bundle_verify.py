@@ -94,6 +94,7 @@ class _Summary(msgspec.Struct):
     action: str
     resource: _What
     hearing: str | None = None
+    outcome: str = ""
 
 
 _SUMMARY: Final = msgspec.json.Decoder(_Summary)
@@ -114,6 +115,7 @@ def _matches(query: EventQuery, event: _Summary | AuditEvent) -> bool:
     return (
         action_ok
         and query.hearing in (None, event.hearing)
+        and query.outcome in (None, event.outcome)
         and query.actor in (None, event.actor.id)
         and query.resource_type in (None, event.resource.type)
         and query.resource_id in (None, event.resource.id)
