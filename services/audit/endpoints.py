@@ -115,9 +115,9 @@ class AuditEndpoints:
             k: v for k, v in msgspec.structs.asdict(query).items() if v is not None
         }
         await self._admit(call, "audit.query", "events", details)
-        rows, cursor = self.store.query(query)
+        rows, cursor, total = self.store.search(query)
         return EventPage(events=[LoggedEvent(index=i, entry=e.decode()) for i, e in rows],
-                         next_cursor=cursor, total=self.store.count(query))
+                         next_cursor=cursor, total=total)
 
     async def names(self, call: RequestContext, query: PeopleQuery) -> NameList:
         details: dict[str, DetailValue] = {

@@ -318,11 +318,30 @@ class LogStore:
         sql, params = build_count(query, below, self._people(query))
         return int(self.conn.execute(sql, params).fetchone()[0])
 
-    def query(
+    def search(
         self, query: EventQuery, below: int | None = None
+    ) -> tuple[list[tuple[int, bytes]], str | None, int]:
+        """A page of (index, entry) matching the filters, the next page's cursor, the total."""
+        people = self._people(query)
+        unfiltered = EventQuery(order=query.order, cursor=query.cursor, limit=query.limit)
+        if query == unfiltered:  # the whole log: its size is the count
+            end = self._size if below is None else min(below, self._size)
+            total, first, last = end, 0, end - 1
+        else:
+            sql, params = build_count(query, below, people)
+            total, first, last = self.conn.execute(sql, params).fetchone()
+        dense = total and total * 100 > last - first + 1
+        rows, cursor = self.query(query, below, span=(first, last) if dense else None,
+                                  people=people)
+        return rows, cursor, int(total)
+
+    def query(
+        self, query: EventQuery, below: int | None = None, *,
+        span: tuple[int, int] | None = None, people: list[str] | None = None,
     ) -> tuple[list[tuple[int, bytes]], str | None]:
         """A page of (index, entry) matching the filters, and the cursor of the next page."""
-        sql, params = build_query(query, below, self._people(query))
+        ids = self._people(query) if people is None else people
+        sql, params = build_query(query, below, ids, span=span)
         rows = [(int(i), as_bytes(e)) for i, e in self.conn.execute(sql, params)]
         if len(rows) > query.limit:
             rows = rows[: query.limit]

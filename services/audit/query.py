@@ -53,21 +53,34 @@ def _where(query: EventQuery, below: int | None, *, with_cursor: bool,
     return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
-def build_query(query: EventQuery, below: int | None = None,
-                person_ids: Sequence[str] = ()) -> tuple[str, list[object]]:
+def build_query(query: EventQuery, below: int | None = None, person_ids: Sequence[str] = (),
+                *, span: tuple[int, int] | None = None) -> tuple[str, list[object]]:
     """SQL selecting up to limit + 1 rows (the extra row tells whether a next page exists).
 
-    `below` bounds the indices (an export pinned to a checkpoint of that size).
+    `below` bounds the indices (an export pinned to a checkpoint of that size). The plan is
+    chosen from how many entries match (the caller counted them first, cheaply, on an index):
+    - `span` given (the first and last matching index, and a large share of the entries between
+      them match): walk that part of the log in index order and keep what matches; a page is
+      found after ~limit/share entries, however deep.
+    - sparse: find the page's indices on the filter's index (only integers are sorted, for a
+      range filter like a time range or an action family), then read those entries.
     """
     where, params = _where(query, below, with_cursor=True, person_ids=person_ids)
     direction = "DESC" if query.order == "desc" else ""
-    sql = f"SELECT {COLUMNS} FROM entries{where} ORDER BY idx {direction} LIMIT ?"  # noqa: S608 - fixed SQL only
+    if span is not None:
+        where += (" AND" if where else " WHERE") + " idx >= ? AND idx <= ?"
+        params.extend(span)
+        sql = f"SELECT {COLUMNS} FROM entries NOT INDEXED{where} ORDER BY idx {direction} LIMIT ?"  # noqa: S608 - fixed SQL only
+    else:
+        sql = (f"SELECT {COLUMNS} FROM entries WHERE idx IN (SELECT idx FROM entries{where}"  # noqa: S608 - fixed SQL only
+               f" ORDER BY idx {direction} LIMIT ?) ORDER BY idx {direction}")
     params.append(query.limit + 1)
     return sql, params
 
 
 def build_count(query: EventQuery, below: int | None = None,
                 person_ids: Sequence[str] = ()) -> tuple[str, list[object]]:
-    """SQL counting the matching entries with index < `below` (the cursor is ignored)."""
+    """SQL counting the matching entries with index < `below` (the cursor is ignored), with the
+    first and last matching index (free: the same index-only pass)."""
     where, params = _where(query, below, with_cursor=False, person_ids=person_ids)
-    return f"SELECT COUNT(*) FROM entries{where}", params  # noqa: S608 - fixed SQL only
+    return f"SELECT COUNT(*), MIN(idx), MAX(idx) FROM entries{where}", params  # noqa: S608 - fixed SQL only
