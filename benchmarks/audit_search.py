@@ -26,11 +26,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import aiohttp
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gateway.audit_routes import event_query
+from gateway.api.audit import event_query
+
 from proto.audit import Actor, AuditEvent, Outcome, Resource
 from services.audit.entry import record_for
 from services.audit.log import LogStore

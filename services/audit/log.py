@@ -12,7 +12,7 @@ Tables
   the entries named (directory.py), written with them; derived data, not part of the tree.
 
 One writer: the audit sequencer. Reads may use other connections (WAL lets them run beside the
-writer). Integrity checking and checkpoint signing live in `integrity.py`.
+writer). Integrity checking and checkpoint signing live in `signer.py`.
 """
 
 from __future__ import annotations
