@@ -25,6 +25,7 @@ from gateway.identity.errors import (
     RateLimited,
 )
 from gateway.identity.policy import Grant, Predicate, Rule, anyone, signed_in
+from gateway.identity.qr import qr_svg
 from gateway.identity.sessions import csrf_token, new_session
 from gateway.identity.signin import SignInResult, attempt_sign_in
 from gateway.identity_http import (
@@ -191,7 +192,8 @@ def register(routes: RouteTable) -> None:
         await audit(request, actor=principal, action="auth.totp_enroll_begin",
                     resource_type="account", resource_id=principal.id)
         return json_response(TotpEnrollResponse(otpauth_uri=pending["uri"],
-                                                secret=pending["secret"]))
+                                                secret=pending["secret"],
+                                                qr_svg=qr_svg(pending["uri"])))
 
     @routes.route("POST", "/api/v1/auth/totp/confirm", access=ENROL, tags=TAGS,
                   summary="confirm TOTP with a first code → recovery codes (shown once)",
