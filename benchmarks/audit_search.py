@@ -29,7 +29,6 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gateway.api.audit import event_query
-
 from proto.audit import Actor, AuditEvent, Outcome, Resource
 from services.audit.entry import record_for
 from services.audit.log import LogStore

@@ -5,9 +5,13 @@
 // a server log or a Referer; it is removed from the address bar as soon as it is read.
 // `/?hearing=<id>`: a signed-in staff member (the mediator) joining its own hearing.
 
-import { api, ApiError, iceConfiguration, localMedia, rememberCsrf } from "./api.js";
-import { Mesh } from "./mesh.js";
-import { HearingSocket, socketUrl } from "./socket.js";
+import { api, rememberCsrf } from "../core/api.js";
+import { describe } from "../core/errors.js";
+import { t } from "../core/i18n.js";
+import { h, mount as mountNodes } from "../core/render.js";
+import { HearingSocket, socketUrl } from "../core/socket.js";
+import { iceConfiguration, localMedia } from "../media/ice.js";
+import { Mesh } from "../media/mesh.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -26,7 +30,7 @@ function redeem(token) {
   return new Promise((resolve) => {
     const form = $("redeem");
     form.hidden = false;
-    setStatus("Waiting for your access code");
+    setStatus(t("participant.redeem.waiting"));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       $("redeem-error").textContent = "";
@@ -39,10 +43,7 @@ function redeem(token) {
         form.hidden = true;
         resolve(reply);
       } catch (error) {
-        $("redeem-error").textContent =
-          error instanceof ApiError && error.status === 429
-            ? "Too many attempts. Wait a few minutes, then try again."
-            : "That invitation or access code was not accepted.";
+        $("redeem-error").textContent = describe(error, "participant.redeem");
       }
     });
   });
@@ -60,7 +61,7 @@ function tileFor(id) {
     video.autoplay = true;
     video.playsInline = true;
     const caption = document.createElement("figcaption");
-    caption.textContent = names.get(id) || "Participant";
+    caption.textContent = names.get(id) || t("participant.room.someone");
     tile.append(video, caption);
     $("videos").append(tile);
   }
@@ -99,7 +100,7 @@ function showRoom(you, room) {
   banner.dataset.kind = kind;
   banner.dataset.room = (room && room.id) || you.room || "";
   banner.textContent = kind === "lobby"
-    ? "Lobby: waiting for the mediator to admit you"
+    ? t("participant.room.lobby")
     : `${room ? room.name : kind}`;
   const list = $("members");
   list.replaceChildren();
@@ -108,7 +109,7 @@ function showRoom(you, room) {
     const item = document.createElement("li");
     item.dataset.participant = member.id;
     item.dataset.hand = String(member.hand);
-    item.textContent = `${member.name}${member.muted ? " (muted)" : ""}`;
+    item.textContent = member.muted ? t("participant.room.muted_name", { name: member.name }) : member.name;
     list.append(item);
     const tile = document.querySelector(`#videos figure[data-participant="${CSS.escape(member.id)}"]:not(.self)`);
     if (tile) tile.querySelector("figcaption").textContent = member.name;
@@ -120,14 +121,14 @@ async function main() {
   if (token) await redeem(token);
   let me;
   try {
-    me = await api("GET", "/api/v1/me");
+    me = await api("GET", "/api/v1/me", undefined, { expect401: true });
   } catch (error) {
-    setStatus("Open your invitation link, or sign in, to join a hearing.");
+    setStatus(t("participant.room.no_session"));
     return;
   }
   rememberCsrf(me && me.csrf_token);
   const hearing = new URLSearchParams(location.search).get("hearing") || me.hearing;
-  setStatus("Preparing camera and network");
+  setStatus(t("participant.room.preparing"));
   const [rtcConfig, stream] = await Promise.all([iceConfiguration(hearing), localMedia()]);
   if (stream) $("self-video").srcObject = stream;
   $("self").dataset.participant = me.id || "";
@@ -155,7 +156,7 @@ async function main() {
       you = m.view.you;
       room = m.view.room || null;
       showRoom(you, room);
-      setStatus("Connected");
+      setStatus(t("participant.room.connected"));
     })
     .on("you", (m) => { you = m.you; showRoom(you, room); })
     .on("room", (m) => { room = m.room; if (you) showRoom(you, room); })
@@ -168,15 +169,40 @@ async function main() {
     .on("error", (m) => console.warn("server refused a message", m.code, m.message))
     .on("close", (e) => {
       // Peers survive a short socket blip; the snapshot and plan after reconnect resync them.
-      setStatus(e.code >= 4000 && e.code < 5000 ? `Disconnected: ${e.reason || e.code}` : "Reconnecting…");
+      setStatus(e.code >= 4000 && e.code < 5000 ? t("participant.room.disconnected") : t("participant.room.reconnecting"));
       if (e.code >= 4000 && e.code < 5000) mesh.stop();
     });
-  setStatus("Connecting");
+  setStatus(t("participant.room.connecting"));
   socket.open();
-  window.addEventListener("pagehide", () => { socket.close(); mesh.stop(); });
+  stopAll = () => { socket.close(); mesh.stop(); if (stream) stream.getTracks().forEach((tr) => tr.stop()); };
 }
 
-main().catch((error) => {
-  console.error(error);
-  setStatus(`Something went wrong: ${error.message}`);
-});
+let stopAll = () => {};
+
+export function mount(root) {
+  mountNodes(root, h("section", { class: "room-screen" },
+    h("div", { class: "page-head" },
+      h("h1", { class: "visually-hidden" }, t("participant.hearing.title")),
+      h("p", { id: "room-banner", class: "banner", "data-room": "", "data-kind": "" }, t("participant.room.not_connected")),
+      h("p", { id: "status", class: "status", role: "status" }, "…")),
+    h("form", { id: "redeem", class: "card stack narrow", hidden: true },
+      h("h2", null, t("participant.redeem.title")),
+      h("p", null, t("participant.redeem.lede")),
+      h("div", { class: "field" },
+        h("label", { for: "access-code" }, t("participant.redeem.code")),
+        h("input", { id: "access-code", name: "access_code", autocomplete: "one-time-code", required: true, maxlength: "32" })),
+      h("button", { type: "submit", class: "button primary" }, t("participant.redeem.submit")),
+      h("p", { id: "redeem-error", class: "form-error", role: "alert" })),
+    h("section", { id: "hearing", hidden: true },
+      h("div", { id: "videos", class: "videos", "aria-label": t("participant.room.videos") },
+        h("figure", { id: "self", class: "tile self", "data-participant": "" },
+          h("video", { id: "self-video", autoplay: true, playsInline: true, muted: true }),
+          h("figcaption", null, t("participant.room.you")))),
+      h("button", { id: "enable-sound", type: "button", class: "button", hidden: true }, t("participant.room.enable_sound")),
+      h("ul", { id: "members", class: "members", "aria-label": t("participant.room.people") }))));
+  main().catch((error) => {
+    console.error(error);
+    setStatus(describe(error));
+  });
+  return { unmount: () => stopAll() };
+}
