@@ -157,6 +157,8 @@ class AccountInfo(_Response, frozen=True):
     disabled: bool = False
     totp_enrolled: bool = False
     recovery_codes_left: Annotated[int, msgspec.Meta(ge=0, le=10)] = 0
+    #: When the account last signed in successfully (None: never).
+    last_signin_ms: TimestampMs | None = None
 
 
 class AccountListResponse(_Response, frozen=True):
