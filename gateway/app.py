@@ -7,7 +7,7 @@ import logging
 from aiohttp import web
 from nats.aio.client import Client
 
-from gateway.api import accounts, audit, auth, documents, health, hearings, ice, tokens
+from gateway.api import accounts, audit, auth, documents, health, hearings, ice, settings, tokens
 from gateway.config import GatewayConfig
 from gateway.http import headers
 from gateway.http.error_middleware import error_middleware
@@ -36,6 +36,7 @@ def build_routes() -> RouteTable:
     auth.register(routes)  # sign-in and out, me, TOTP, bootstrap
     tokens.register(routes)
     accounts.register(routes)
+    settings.register(routes)  # the admin's view of the settings in force
     hearings.register(routes)  # hearings, sides, invitations
     ice.register(routes)
     ws_route.register(routes)  # the hearing WebSocket

@@ -71,7 +71,7 @@ class PeopleQuery(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_
 
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] | None = None
     hearing: Id | None = None
-    kind: Annotated[str, msgspec.Meta(pattern=r"^(person|side|hearing|document)$")] | None = None
+    kind: Annotated[str, msgspec.Meta(pattern=r"^(person|side|hearing|document|room)$")] | None = None
     limit: Annotated[int, msgspec.Meta(ge=1, le=MAX_PAGE)] = 200
 
 

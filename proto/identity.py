@@ -200,3 +200,17 @@ WIRE_MESSAGES: list[type[msgspec.Struct]] = [
     TokenListResponse, AccountCreateRequest, AccountInfo, AccountListResponse,
     AccountPatchRequest, BootstrapRequest, BootstrapResponse,
 ]
+
+
+class InstitutionSettings(_Response, frozen=True):
+    """`GET /api/v1/settings` (admin): the gateway's current security settings, read-only
+    (they are set by the operator through PARLEY_* variables)."""
+
+    session_idle_s: float
+    session_absolute_s: float
+    rate_session_per_s: float
+    rate_address_per_s: float
+    rate_tiles_per_s: float
+    denial_audit_period_s: float
+    address_pseudonym_period: Annotated[str, msgspec.Meta(pattern=r"^(month|day)$")]
+    tls: bool

@@ -51,9 +51,9 @@ CLIENT_ROUTES = (
     "/hearing",
     "/techcheck",
     "/audit",
-    "/audit/{view:[a-z0-9/_-]+}",
+    "/audit/{view:[A-Za-z0-9/_-]+}",
     "/admin",
-    "/admin/{view:[a-z0-9/_-]+}",
+    "/admin/{view:[A-Za-z0-9/_-]+}",
 )
 
 

@@ -11,6 +11,7 @@ their details, so the log is its own directory:
 | hearing.side_add    | side       | resource id       | details.name      |               |
 | hearing.create      | hearing    | resource id       | details.title     |               |
 | document.upload     | document   | resource id       | details.filename  |               |
+| room.caucus_create  | room       | resource id       | details.name      | side          |
 
 The store keeps these rows in a `names` table written in the same transaction as the entries,
 so a name search is an index lookup, never a scan of the log.
@@ -32,6 +33,7 @@ NAMING: Final = {
     "hearing.side_add": ("side", "name"),
     "hearing.create": ("hearing", "title"),
     "document.upload": ("document", "filename"),
+    "room.caucus_create": ("room", "name"),
 }
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Final
 
 from proto.auditlog import EventQuery
-from services.audit import tree
+from services.audit import tallies, tree
 from services.audit.compact import CompactRange
 from services.audit.directory import NAMING, NameRow, names_in
 from services.audit.entry import MAX_ENTRY_BYTES, LogRecord
@@ -131,7 +131,7 @@ class LogStore:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: search over 10^6 entries stays in RAM
         conn.execute(f"PRAGMA synchronous={synchronous}")
-        conn.executescript(_SCHEMA)
+        conn.executescript(_SCHEMA + tallies.SCHEMA)
         conn.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
         )
@@ -140,8 +140,13 @@ class LogStore:
         return store
 
     def _backfill_names(self) -> None:
-        """A log written before the names table existed: fill it from the naming entries."""
-        if self._size == 0 or self.conn.execute("SELECT 1 FROM names LIMIT 1").fetchone():
+        """A log written before the names and tallies tables: fill them from the entries."""
+        if self._size == 0:
+            return
+        if not self.conn.execute("SELECT 1 FROM tallies LIMIT 1").fetchone():
+            with self.transaction() as conn:
+                tallies.backfill(conn)
+        if self.conn.execute("SELECT 1 FROM names LIMIT 1").fetchone():
             return
         marks = ", ".join("?" * len(NAMING))
         rows = self.conn.execute(
@@ -208,6 +213,7 @@ class LogStore:
                 new.append((rec.event_id, idx))
             conn.executemany("INSERT INTO nodes (id, hash) VALUES (?, ?)", node_rows)
             _insert_names(conn, enumerate(added, self._size))
+            tallies.count_records(conn, added)
             if intake_seq is not None:
                 conn.execute(
                     "INSERT INTO meta (key, value) VALUES ('intake_seq', ?) ON CONFLICT (key)"
@@ -327,6 +333,8 @@ class LogStore:
         if query == unfiltered:  # the whole log: its size is the count
             end = self._size if below is None else min(below, self._size)
             total, first, last = end, 0, end - 1
+        elif below is None and (known := tallies.lookup(self.conn, query)) is not None:
+            total, first, last = known
         else:
             sql, params = build_count(query, below, people)
             total, first, last = self.conn.execute(sql, params).fetchone()

@@ -147,7 +147,7 @@ def caucus_create(ctx: Ctx, cmd: CaucusCreate) -> Result:
         raise Invalid("no such side")
     rid = ctx.env.new_id()
     room = Room(id=rid, kind=RoomKind.CAUCUS, name=cmd.name, side=cmd.side)
-    details: dict[str, str | int | float | bool | None] = {"side": cmd.side}
+    details: dict[str, str | int | float | bool | None] = {"side": cmd.side, "name": cmd.name}
     return put_room(ctx.h, room), [Audit("room.caucus_create", "room", rid, details=details),
                                    Reply(RoomCreated(room=rid))]
 

@@ -79,3 +79,20 @@ def test_an_older_log_gets_its_names_backfilled(tmp_path: Path) -> None:
     conn.close()
     store = LogStore.open(tmp_path / "log.db")
     assert store.person_ids("bo l") == ["pBo"]
+
+
+def test_single_filter_totals_from_tallies_match_counting(tmp_path: Path) -> None:
+    store = _store(tmp_path / "log.db")
+    store.append([record_for(_ev(20 + i, "document.view", "pAna", "document", "doc1"))
+                  for i in range(3)])
+    for query in (EventQuery(action="document."), EventQuery(outcome="allowed"),
+                  EventQuery(actor="pBo"), EventQuery(hearing="h1"),
+                  EventQuery(resource_type="document"), EventQuery(action="nope.none")):
+        rows, _, total = store.search(query)
+        assert total == store.count(query), query
+    conn = sqlite3.connect(tmp_path / "log.db")
+    conn.execute("DELETE FROM tallies")
+    conn.commit()
+    conn.close()
+    again = LogStore.open(tmp_path / "log.db")  # backfilled on open
+    assert again.search(EventQuery(outcome="allowed"))[2] == again.count(EventQuery(outcome="allowed"))
