@@ -13,8 +13,8 @@ from functools import cache
 from typing import Any
 
 import pyotp
-from gateway.webclient.routes import WEBCLIENT
 
+from gateway.webclient.routes import WEBCLIENT
 from tests.browser import Tab
 
 AREAS = ("common", "staff", "mediator", "participant", "audit", "admin")

@@ -14,4 +14,21 @@ export const ROUTES = [
   { path: "/techcheck", load: () => import("./screens/techcheck.js"), title: "participant.techcheck.title" },
 ];
 
+// auditor (web-audit)
+const audit = (load, title) => ({ load, title, staff: true });
+ROUTES.push(
+  { path: "/audit", ...audit(() => import("./screens/audit-search.js"), "audit.search.title") },
+  { path: "/audit/entry/:index", ...audit(() => import("./screens/audit-entry.js"), "audit.entry.page_title") },
+  { path: "/audit/documents/:document", ...audit(() => import("./screens/audit-report.js"), "audit.report.document_page") },
+  { path: "/audit/people/:person", ...audit(() => import("./screens/audit-report.js"), "audit.report.person_page") },
+  { path: "/audit/hearings", ...audit(() => import("./screens/audit-hearings.js"), "audit.hearings.title") },
+  { path: "/audit/hearings/:hearing", ...audit(() => import("./screens/audit-hearings.js"), "audit.hearing.page_title") },
+  { path: "/audit/hearings/:hearing/:view", ...audit(() => import("./screens/audit-hearings.js"), "audit.timeline.page_title") },
+  { path: "/audit/export", ...audit(() => import("./screens/audit-export.js"), "audit.export.title") },
+  { path: "/audit/key", ...audit(() => import("./screens/audit-key.js"), "audit.key.title") },
+  // administrator (web-audit)
+  { path: "/admin", ...audit(() => import("./screens/admin.js"), "admin.accounts.title") },
+  { path: "/admin/:view", ...audit(() => import("./screens/admin.js"), "admin.page_title") },
+);
+
 export const NOT_FOUND = () => import("./screens/notfound.js");

@@ -17,10 +17,9 @@ export function renderHeader(element, { me = state.me, navigate = state.navigate
   }, LANGUAGES.map((lang) => h("option", { value: lang, selected: lang === currentLanguage() },
     t(`common.language.${lang}`))));
   mount(element,
-    h("a", { class: "brand", href: staff ? "/hearings" : "/" },
+    h("a", { class: "brand", href: staff ? navLinks(me.role)[0].getAttribute("href") : "/" },
       h("span", { class: "brand-mark", "aria-hidden": "true" }), t("common.brand")),
-    staff ? h("nav", { class: "shell-nav", "aria-label": t("common.nav.label") },
-      h("a", { href: "/hearings" }, t("common.nav.hearings"))) : null,
+    staff ? h("nav", { class: "shell-nav", "aria-label": t("common.nav.label") }, navLinks(me.role)) : null,
     h("div", { class: "shell-status", id: "shell-status" }, statusNodes),
     h("div", { class: "shell-tools" },
       h("label", { class: "language-label", for: "language" }, t("common.language.label")),
@@ -28,6 +27,15 @@ export function renderHeader(element, { me = state.me, navigate = state.navigate
       staff ? h("span", { class: "who" }, me.username || "") : null,
       staff ? h("button", { type: "button", class: "button subtle", id: "signout",
         onclick: () => signOut() }, t("common.signout")) : null));
+}
+
+// The staff navigation by role: auditors read the log, administrators run accounts and health.
+function navLinks(role) {
+  if (role === "auditor") return [h("a", { href: "/audit" }, t("audit.nav.home"))];
+  if (role === "admin") {
+    return [h("a", { href: "/admin" }, t("admin.nav.home")), h("a", { href: "/hearings" }, t("common.nav.hearings"))];
+  }
+  return [h("a", { href: "/hearings" }, t("common.nav.hearings"))];
 }
 
 // Screens put their hearing status (lock badge…) in the header; cleared on route change.
