@@ -330,6 +330,8 @@ class LogStore:
         """A page of (index, entry) matching the filters, the next page's cursor, the total."""
         people = self._people(query)
         unfiltered = EventQuery(order=query.order, cursor=query.cursor, limit=query.limit)
+        first: int | None
+        last: int | None
         if query == unfiltered:  # the whole log: its size is the count
             end = self._size if below is None else min(below, self._size)
             total, first, last = end, 0, end - 1
@@ -338,9 +340,10 @@ class LogStore:
         else:
             sql, params = build_count(query, below, people)
             total, first, last = self.conn.execute(sql, params).fetchone()
-        dense = total and total * 100 > last - first + 1
-        rows, cursor = self.query(query, below, span=(first, last) if dense else None,
-                                  people=people)
+        span = None
+        if total and first is not None and last is not None and total * 100 > last - first + 1:
+            span = (first, last)  # dense: walk that part of the log in order
+        rows, cursor = self.query(query, below, span=span, people=people)
         return rows, cursor, int(total)
 
     def query(

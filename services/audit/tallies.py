@@ -68,7 +68,8 @@ def lookup(conn: sqlite3.Connection, query: EventQuery) -> tuple[int, int | None
     total = sum(int(n) for _, n in rows)
     if total == 0:
         return 0, None, None
-    firsts, lasts = [], []
+    firsts: list[int] = []
+    lasts: list[int] = []
     for found, _ in rows:
         for direction, into in (("", firsts), ("DESC", lasts)):
             row = conn.execute(f"SELECT idx FROM entries WHERE {col} = ? ORDER BY idx {direction}"  # noqa: S608

@@ -88,7 +88,7 @@ def test_single_filter_totals_from_tallies_match_counting(tmp_path: Path) -> Non
     for query in (EventQuery(action="document."), EventQuery(outcome="allowed"),
                   EventQuery(actor="pBo"), EventQuery(hearing="h1"),
                   EventQuery(resource_type="document"), EventQuery(action="nope.none")):
-        rows, _, total = store.search(query)
+        _, _, total = store.search(query)
         assert total == store.count(query), query
     conn = sqlite3.connect(tmp_path / "log.db")
     conn.execute("DELETE FROM tallies")

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gateway.webclient.routes import WEBCLIENT, asset_table
 
+from gateway.webclient.routes import WEBCLIENT, asset_table
 from proto.errors import ErrorCode
 from proto.ws import HearingState
 
