@@ -14,7 +14,7 @@ from typing import Any
 
 import pyotp
 
-from gateway.static_routes import WEBCLIENT
+from gateway.webclient.routes import WEBCLIENT
 from tests.browser import Tab
 
 AREAS = ("common", "staff", "mediator", "participant", "audit", "admin")

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from gateway.static_routes import WEBCLIENT, asset_table
+from gateway.webclient.routes import WEBCLIENT, asset_table
 from proto.errors import ErrorCode
 from proto.ws import HearingState
 
