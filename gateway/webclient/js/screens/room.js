@@ -7,7 +7,7 @@
 
 import { api, rememberCsrf } from "../core/api.js";
 import { describe } from "../core/errors.js";
-import { t } from "../core/i18n.js";
+import { formatCountdown, t } from "../core/i18n.js";
 import { h, mount as mountNodes } from "../core/render.js";
 import { HearingSocket, socketUrl } from "../core/socket.js";
 import { iceConfiguration, localMedia } from "../media/ice.js";
@@ -94,6 +94,29 @@ function showStats(id, stats) {
   tile.dataset.receiving = stats.framesDecoded > 0 ? "yes" : "no";
 }
 
+// How long this page took to show a change after the server's message arrived.
+function measured(message) {
+  requestAnimationFrame(() => performance.measure("parley.room", { start: message.receivedAt, end: performance.now() }));
+}
+
+function tickTimer() {
+  const timer = $("room-timer");
+  if (!timer) return;
+  const deadline = Number(timer.dataset.deadline);
+  timer.hidden = !deadline;
+  if (deadline) timer.textContent = t("participant.room.time_left", { time: formatCountdown((deadline - Date.now()) / 1000) });
+}
+
+// A broadcast stays on screen until the person acknowledges it.
+function showBroadcast(text) {
+  const box = h("div", { class: "broadcast", role: "alert" },
+    h("p", null, h("strong", null, t("participant.room.broadcast")), " ", text));
+  box.append(h("button", { type: "button", class: "button small", onclick: () => box.remove() },
+    t("participant.room.dismiss")));
+  $("broadcasts").append(box);
+  box.querySelector("button").focus();
+}
+
 function showRoom(you, room) {
   const banner = $("room-banner");
   const kind = (room && room.kind) || you.room_kind || "lobby";
@@ -101,7 +124,19 @@ function showRoom(you, room) {
   banner.dataset.room = (room && room.id) || you.room || "";
   banner.textContent = kind === "lobby"
     ? t("participant.room.lobby")
-    : `${room ? room.name : kind}`;
+    : kind === "plenary" ? t("participant.room.plenary")
+      : t("participant.room.caucus", { room: room ? room.name : "" });
+  banner.className = "banner room-banner";
+  banner.dataset.roomKind = kind;
+  if (room && room.colour) banner.dataset.colour = room.colour; else delete banner.dataset.colour;
+  const deadline = room && room.deadline;
+  $("room-timer").dataset.deadline = deadline ? String(deadline) : "";
+  tickTimer();
+  const knock = $("knock");
+  knock.hidden = kind === "lobby";
+  knock.setAttribute("aria-pressed", String(Boolean(you.knocking)));
+  knock.textContent = t(you.knocking ? "participant.room.knocking" : "participant.room.knock");
+  $("lock-badge").hidden = !you.locked;
   const list = $("members");
   list.replaceChildren();
   for (const member of (room && room.members) || []) {
@@ -156,16 +191,21 @@ async function main() {
       you = m.view.you;
       room = m.view.room || null;
       showRoom(you, room);
+      measured(m);
       setStatus(t("participant.room.connected"));
     })
-    .on("you", (m) => { you = m.you; showRoom(you, room); })
-    .on("room", (m) => { room = m.room; if (you) showRoom(you, room); })
+    .on("you", (m) => { you = m.you; showRoom(you, room); measured(m); })
+    .on("room", (m) => { room = m.room; if (you) showRoom(you, room); measured(m); })
     .on("peer.plan", (m) => {
       mesh.applyPlan(m);
       if (m.room === null) { room = null; if (you) showRoom(you, null); }
     })
     .on("signal", (m) => mesh.onSignal(m))
-    .on("notice", (m) => setStatus(m.text || m.kind))
+    .on("notice", (m) => {
+      if (m.kind === "broadcast") showBroadcast(m.text);
+      else if (m.kind === "timer") setStatus(t("participant.room.time_up"));
+      else setStatus(m.text || m.kind);
+    })
     .on("error", (m) => console.warn("server refused a message", m.code, m.message))
     .on("close", (e) => {
       // Peers survive a short socket blip; the snapshot and plan after reconnect resync them.
@@ -173,8 +213,12 @@ async function main() {
       if (e.code >= 4000 && e.code < 5000) mesh.stop();
     });
   setStatus(t("participant.room.connecting"));
+  $("knock").addEventListener("click", () => {
+    socket.send({ type: "knock", on: !(you && you.knocking) });
+  });
+  const ticker = setInterval(tickTimer, 1000);
   socket.open();
-  stopAll = () => { socket.close(); mesh.stop(); if (stream) stream.getTracks().forEach((tr) => tr.stop()); };
+  stopAll = () => { clearInterval(ticker); socket.close(); mesh.stop(); if (stream) stream.getTracks().forEach((tr) => tr.stop()); };
 }
 
 let stopAll = () => {};
@@ -184,7 +228,11 @@ export function mount(root) {
     h("div", { class: "page-head" },
       h("h1", { class: "visually-hidden" }, t("participant.hearing.title")),
       h("p", { id: "room-banner", class: "banner", "data-room": "", "data-kind": "" }, t("participant.room.not_connected")),
+      h("span", { id: "lock-badge", class: "badge locked", hidden: true }, "🔒 ", t("participant.room.locked")),
+      h("span", { id: "room-timer", class: "timer", role: "timer", hidden: true, "data-deadline": "" }),
+      h("button", { id: "knock", type: "button", class: "button small", hidden: true, "aria-pressed": "false" }, t("participant.room.knock")),
       h("p", { id: "status", class: "status", role: "status" }, "…")),
+    h("div", { id: "broadcasts", class: "broadcasts" }),
     h("form", { id: "redeem", class: "card stack narrow", hidden: true },
       h("h2", null, t("participant.redeem.title")),
       h("p", null, t("participant.redeem.lede")),
