@@ -82,7 +82,8 @@ def create(principal: Principal, cmd: CreateHearing, now: int,
     h = msgspec.structs.replace(new_hearing(env.new_id(), cmd.title, mediator_id, "Mediator", now),
                                 scheduled_at=cmd.scheduled_at, time_zone=cmd.time_zone)
     return h, [Audit("hearing.create", "hearing", h.id, details={
-        "mediator": mediator_id, "title": h.title, "scheduled_at": cmd.scheduled_at, "time_zone": cmd.time_zone}),
+        "mediator": mediator_id, "title": h.title, "scheduled_at": cmd.scheduled_at,
+        "time_zone": cmd.time_zone}),
         Reply(summary(h))]
 
 
