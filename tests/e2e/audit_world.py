@@ -47,7 +47,7 @@ class Script:
 
 def script(seed: int = 7, moves: int = 24) -> tuple[Script, list[tuple[str, str, int, int]]]:
     s = Script()
-    s.add("hearing.create", "acctMed", "hearing", HEARING, role="mediator", details={"title": "Lam v. Chen"})
+    s.add("hearing.create", "acctMed", "hearing", HEARING, role="mediator", details={"title": "Lam v. Chen", "time_zone": "Asia/Hong_Kong"})
     for sid, name in SIDES.items():
         s.add("hearing.side_add", "acctMed", "side", sid, role="mediator", details={"name": name})
     for pid, (name, role, side) in PEOPLE.items():

@@ -47,3 +47,16 @@ export async function names(query = {}) {
 }
 
 export const inclusionProof = (index, size) => api('GET', `/api/v1/audit/proofs/inclusion?index=${index}&size=${size}`);
+
+const zones = new Map();
+
+/** The hearing's own time zone, as its creation entry recorded it (null if none). */
+export async function hearingZone(hearing) {
+  if (!hearing) return null;
+  if (!zones.has(hearing)) {
+    const page = await search({ hearing, action: 'hearing.create', order: 'asc' }, { limit: 1 });
+    const zone = page.events[0]?.event.details?.time_zone ?? null;
+    zones.set(hearing, typeof zone === 'string' && zone ? zone : null);
+  }
+  return zones.get(hearing);
+}

@@ -4,7 +4,7 @@
 import { describe } from '../core/errors.js';
 import { formatNumber, localZone, t } from '../core/i18n.js';
 import { h, mount } from '../core/render.js';
-import { search, searchAll } from './data.js';
+import { hearingZone, search, searchAll } from './data.js';
 import { describeEntry, timeWithZone } from './describe.js';
 
 function csvCell(value) {
@@ -35,8 +35,10 @@ export function resultsView(root, filter, dir, { caption }) {
   const zone = localZone();
   const stack = [];
   let cursor = null;
+  let theirs = null;
   const load = async () => {
     root.setAttribute('aria-busy', 'true');
+    if (filter.hearing && theirs === null) theirs = (await hearingZone(filter.hearing).catch(() => null)) || '';
     let page;
     try {
       page = await search(filter, { cursor });
@@ -66,11 +68,13 @@ export function resultsView(root, filter, dir, { caption }) {
         h('caption', { class: 'visually-hidden' }, caption),
         h('thead', null, h('tr', null,
           h('th', { scope: 'col' }, t('audit.col.time', { zone })),
+          theirs && theirs !== zone ? h('th', { scope: 'col' }, t('audit.col.hearing_time', { zone: theirs })) : null,
           h('th', { scope: 'col' }, t('audit.col.what')),
           h('th', { scope: 'col' }, t('audit.col.outcome')),
           h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('audit.col.open'))))),
         h('tbody', null, page.events.map(({ index, event }) => h('tr', { 'data-index': index, 'data-action': event.action },
           h('td', { class: 'nowrap' }, timeWithZone(event.time, zone)),
+          theirs && theirs !== zone ? h('td', { class: 'nowrap muted' }, timeWithZone(event.time, theirs)) : null,
           h('td', null, describeEntry(event, dir, zone)),
           h('td', null, h('span', { class: `badge outcome-${event.outcome}` }, t(`audit.outcome_short.${event.outcome}`))),
           h('td', null, h('a', { class: 'button small', href: `/audit/entry/${index}`, 'aria-label': t('audit.open_entry', { index }) }, t('audit.col.open'))))))) : null,

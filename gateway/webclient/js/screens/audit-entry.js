@@ -7,7 +7,7 @@ import { describe } from '../core/errors.js';
 import { formatNumber, localZone, t } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
-import { entryAt, inclusionProof, names } from '../audit/data.js';
+import { entryAt, hearingZone, inclusionProof, names } from '../audit/data.js';
 import { describeEntry, directory, personLabel, resourceLabel, timeWithZone } from '../audit/describe.js';
 import { parseVkey } from '../audit/note.js';
 import { pinnedVkey } from '../audit/pin.js';
@@ -60,11 +60,13 @@ export async function mount(root, { params }) {
   const dir = directory(await names(entry.event.hearing ? { hearing: entry.event.hearing } : {}));
   const zone = localZone();
   const e = entry.event;
+  const theirs = await hearingZone(e.hearing).catch(() => null);
+  const hearingTime = theirs && theirs !== zone ? ` · ${t('audit.entry.hearing_time', { time: timeWithZone(e.time, theirs), zone: theirs })}` : '';
   const row = (label, value) => [h('dt', null, label), h('dd', null, value)];
   mountNodes(body,
     h('p', { class: 'sentence lede', id: 'entry-sentence' }, describeEntry(e, dir, zone)),
     h('dl', { class: 'fields' },
-      row(t('audit.entry.time'), `${timeWithZone(e.time, zone)} · ${new Date(e.time).toISOString()}`),
+      row(t('audit.entry.time'), `${timeWithZone(e.time, zone)}${hearingTime} · ${new Date(e.time).toISOString()}`),
       row(t('audit.entry.who'), personLabel(dir, e.actor)),
       row(t('audit.entry.action'), h('code', null, e.action)),
       row(t('audit.entry.resource'), `${resourceLabel(dir, e.resource)} (${e.resource.type} ${e.resource.id})`),
