@@ -72,7 +72,7 @@ def queries(size: int) -> dict[str, dict[str, str]]:
         "action family": {"action": "document."},
         "resource": {"resource_type": "document", "resource_id": "doc0123"},
         "outcome": {"outcome": "failed"},
-        "time range": {"from": mid_time, "to": str(int(mid_time) + 3_600_000)},
+        "time range": {"time_from": mid_time, "time_to": str(int(mid_time) + 3_600_000)},
     }
     cases: dict[str, dict[str, str]] = {}
     for name, params in single.items():

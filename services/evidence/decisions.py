@@ -12,12 +12,12 @@ Rules kept here (DESIGN §2, §6):
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import AsyncGenerator, AsyncIterable, Callable, Mapping
 
 from parley.auditpub import AuditPublisher
 from parley.errors import ServiceFailure
+from parley.failures import handled, note_failure
 from parley.micro import RequestContext
 from proto.audit import DetailValue, Outcome
 from proto.common import Role
@@ -233,7 +233,7 @@ class Evidence:
                 content_type=grant.content_type, before_commit=audit)
         except BaseException:
             if audited:
-                with contextlib.suppress(Exception):
+                with handled(log, "evidence.upload.failed_audit", level=logging.ERROR):
                     await self._record(grant.principal, "document.upload",
                                        ("document", audited[0].document), Outcome.FAILED,
                                        grant.hearing, self._details(audited[0]))
@@ -249,6 +249,6 @@ class Evidence:
                                ("document", grant.manifest.document), Outcome.FAILED,
                                grant.manifest.hearing,
                                self._details(grant.manifest, start=grant.start, end=grant.end))
-        except Exception:
-            log.error("integrity failure not audited",
-                      extra={"document": grant.manifest.document})
+        except Exception as exc:  # best effort by design: the stream stops whatever happens
+            note_failure(log, "evidence.integrity_audit", exc, level=logging.ERROR,
+                         document=grant.manifest.document)

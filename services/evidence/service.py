@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
+from parley.failures import handled
 from parley.service import Cleanup, ServiceContext, serve_service
 from proto.evidence import (
     DocumentRequest,
@@ -68,7 +68,7 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     host.endpoint("rotate", RotateRequest, evidence.rotate)
 
     max_age = timedelta(seconds=config.evidence_sweep_max_age_s)
-    with contextlib.suppress(Exception):  # a first pass at start: a crash's leftovers go soon
+    with handled(log, "evidence.sweep.first"):  # at start: a crash's leftovers go soon
         await sweep_store(store, datetime.now(UTC) - max_age)
     stop = asyncio.Event()
     sweeper = asyncio.create_task(run_sweeper(

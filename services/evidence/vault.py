@@ -1,5 +1,9 @@
 """The evidence core: store + key hierarchy + segment format, no network (DESIGN §6).
 
+Longer than 300 lines on purpose: one class owns the object layout below, and upload, download,
+release, shred and rotation all read and write it; the streaming work of an upload is its own
+method (`_sealed`), apart from the commit rule (`_commit`).
+
 Object layout in the store:
     keys/<hearing>                              hearing key record (wrapped by the master key)
     docs/<hearing>/<document>/<version>.content ciphertext (format.py), put with retention
@@ -175,81 +179,93 @@ class Vault:
         service audits there): if it raises, nothing is committed and the content is removed.
         """
         self.check_size(declared_size)
+        name = sanitize_filename(filename)
+        record, hearing_key, document = await self._placement(hearing, compartment, owner, name)
+        version = f"{self._clock():012x}{secrets.token_hex(6)}"
+        data_key, key_id = k.new_key(), k.new_key_id()
+        encryptor = Encryptor(data_key, key_id, segment_size=self.limits.segment_size)
+        digest = hashlib.sha256()
+        content_key = f"{_doc_prefix(hearing, document)}{version}.content"
+        info = await self.store.put(
+            content_key, self._sealed(chunks, declared_size, encryptor, digest), retain=True)
+        manifest = Manifest(
+            hearing=hearing, document=document, version=version, filename=name,
+            original_filename=escape_original(filename), content_type=content_type[:200],
+            compartment=compartment, owner=owner, uploaded_by=uploaded_by, size=declared_size,
+            sha256=digest.hexdigest(), created_ms=self._clock(),
+            ciphertext_size=ciphertext_size(declared_size, self.limits.segment_size),
+            segment_size=self.limits.segment_size, key_id=key_id.hex(),
+            hearing_key_id=record.key_id,
+            wrapped_data_key=k.wrap_data_key(hearing_key, data_key, hearing=hearing,
+                                             document=document, version=version, key_id=key_id))
+        await self._commit(manifest, content_key, info.size, before_commit)
+        return manifest
+
+    async def _placement(self, hearing: str, compartment: str, owner: str,
+                         name: str) -> tuple[k.HearingKeyRecord, bytes, str]:
+        """Check where a new version may go: (hearing key record, hearing key, document id)."""
         place = Compartment.parse(compartment)
         if (place.side is not None and owner != f"side:{place.side}") or (
                 place.kind == "mediator" and owner != "mediator"):
             raise UploadError("a side or mediator compartment is owned by that side or mediator")
-        name = sanitize_filename(filename)
         record, hearing_key = await self.hearing_keys.get(hearing, create=True)
         document = self._document_id(hearing_key, owner, name)
         existing = await self.versions(hearing, document)
         if existing and existing[-1].compartment != compartment:
             raise ConflictError("a document of that name exists in another compartment")
         self.check_count(await self.version_count(hearing))
+        return record, hearing_key, document
 
-        version = f"{self._clock():012x}{secrets.token_hex(6)}"
-        data_key, key_id = k.new_key(), k.new_key_id()
-        encryptor = Encryptor(data_key, key_id, segment_size=self.limits.segment_size)
-        digest = hashlib.sha256()
+    async def _sealed(self, chunks: AsyncIterable[bytes], declared_size: int,
+                      encryptor: Encryptor, digest: Any) -> AsyncIterator[bytes]:
+        """The ciphertext of `chunks`, hashing the plaintext on the way; sizes checked.
 
-        async def sealed() -> AsyncIterator[bytes]:
-            received = 0
-            loop = asyncio.get_running_loop()
-            hashing: asyncio.Future[None] | None = None
-            try:
-                async for chunk in chunks:
-                    received += len(chunk)
-                    if received > declared_size:
-                        raise SizeMismatchError("body is longer than the declared size")
-                    if len(chunk) >= HASH_IN_THREAD_BYTES and not self.limits.offload_bytes:
-                        # hashlib lets go of the GIL: hash on another core while the loop
-                        # encrypts this chunk and receives the next (in order: one at a time).
-                        if hashing is not None:
-                            await hashing
-                        hashing = loop.run_in_executor(None, digest.update, chunk)
-                        out = encryptor.update(chunk)
-                    else:
-                        if hashing is not None:
-                            await hashing
-                            hashing = None
-                        out = await self._crunch(_seal_chunk, digest, encryptor, chunk)
-                    if out:
-                        yield out
+        The threading lives here: big chunks are hashed on another core (hashlib lets go of the
+        GIL) while the loop encrypts and receives the next one, in order, one at a time.
+        """
+        received = 0
+        loop = asyncio.get_running_loop()
+        hashing: asyncio.Future[None] | None = None
+        try:
+            async for chunk in chunks:
+                received += len(chunk)
+                if received > declared_size:
+                    raise SizeMismatchError("body is longer than the declared size")
                 if hashing is not None:
                     await hashing
                     hashing = None
-            finally:
-                if hashing is not None:  # cut short: the digest is dropped, let the thread end
-                    await asyncio.shield(hashing)
-            if received != declared_size:
-                raise SizeMismatchError("body is shorter than the declared size")
-            yield encryptor.finalize()
+                if len(chunk) >= HASH_IN_THREAD_BYTES and not self.limits.offload_bytes:
+                    hashing = loop.run_in_executor(None, digest.update, chunk)
+                    out = encryptor.update(chunk)
+                else:
+                    out = await self._crunch(_seal_chunk, digest, encryptor, chunk)
+                if out:
+                    yield out
+            if hashing is not None:
+                await hashing
+                hashing = None
+        finally:
+            if hashing is not None:  # cut short: the digest is dropped, let the thread end
+                await asyncio.shield(hashing)
+        if received != declared_size:
+            raise SizeMismatchError("body is shorter than the declared size")
+        yield encryptor.finalize()
 
-        prefix = _doc_prefix(hearing, document)
-        content_key = f"{prefix}{version}.content"
-        info = await self.store.put(content_key, sealed(), retain=True)
-        expected = ciphertext_size(declared_size, self.limits.segment_size)
-        manifest = Manifest(
-            hearing=hearing, document=document, version=version, filename=name,
-            original_filename=escape_original(filename), content_type=content_type[:200],
-            compartment=compartment, owner=owner, uploaded_by=uploaded_by, size=declared_size,
-            sha256=digest.hexdigest(), created_ms=self._clock(), ciphertext_size=expected,
-            segment_size=self.limits.segment_size, key_id=key_id.hex(),
-            hearing_key_id=record.key_id,
-            wrapped_data_key=k.wrap_data_key(hearing_key, data_key, hearing=hearing,
-                                             document=document, version=version, key_id=key_id))
+    async def _commit(self, manifest: Manifest, content_key: str, stored_size: int,
+                      before_commit: Callable[[Manifest], Awaitable[None]] | None) -> None:
+        """Write the manifest (create-only) after `before_commit`; on any failure, no version."""
         try:
-            if info.size != expected:
+            if stored_size != manifest.ciphertext_size:
                 raise StoreError("stored content has an unexpected size")
             if before_commit is not None:
                 await before_commit(manifest)
-            await self.store.put(f"{prefix}{version}.manifest", one_chunk(encode(manifest)),
-                                 if_absent=True)
+            prefix = _doc_prefix(manifest.hearing, manifest.document)
+            await self.store.put(f"{prefix}{manifest.version}.manifest",
+                                 one_chunk(encode(manifest)), if_absent=True)
         except BaseException:
             with contextlib.suppress(StoreError):  # else an orphan, which `sweep` removes
                 await self.store.delete(content_key)
             raise
-        return manifest
 
     # -- download -----------------------------------------------------------------------------
 

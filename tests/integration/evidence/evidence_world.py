@@ -14,6 +14,7 @@ Side ids are made by signalling, so the tests write compartments with the placeh
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,7 +78,8 @@ class World:
     async def upload(self, who: str, name: str, data: bytes, compartment: str = "joint",
                      **headers: str) -> tuple[int, dict[str, Any]]:
         status, body = await self[who].call(
-            "POST", self.docs(), data=data,
+            # A file object: aiohttp streams it (raw bytes this large would warn, and block).
+            "POST", self.docs(), data=io.BytesIO(data),
             headers={"Parley-Filename": name, "Parley-Compartment": self.real(compartment),
                      "Content-Type": "text/plain", **headers})
         return status, msgspec.json.decode(body) if body else {}

@@ -2,7 +2,7 @@
 
 import { api } from '../core/api.js';
 
-export const SEARCH_FIELDS = ['hearing', 'person', 'actor', 'action', 'resource_type', 'resource_id', 'outcome', 'from', 'to', 'order'];
+export const SEARCH_FIELDS = ['hearing', 'person', 'actor', 'action', 'resource_type', 'resource_id', 'outcome', 'time_from', 'time_to', 'order'];
 
 export function searchParams(filter, { cursor = null, limit = 50 } = {}) {
   const params = new URLSearchParams();

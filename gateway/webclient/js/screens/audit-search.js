@@ -34,8 +34,8 @@ export async function mount(root, { query, navigate }) {
       field(t('audit.f.document'), input('document', { placeholder: t('audit.f.document_hint'), autocomplete: 'off' })),
       field(t('audit.f.action'), select('action', ACTIONS.map((a) => [a, a ? (a.endsWith('.') ? t('audit.f.family', { family: a.slice(0, -1) }) : a) : t('audit.f.any')]))),
       field(t('audit.f.outcome'), select('outcome', [['', t('audit.f.any')], ...['allowed', 'denied', 'failed'].map((o) => [o, t(`audit.outcome_short.${o}`)])])),
-      field(t('audit.f.from'), input('from_local', { type: 'datetime-local', value: localInput(query.get('from')) })),
-      field(t('audit.f.to'), input('to_local', { type: 'datetime-local', value: localInput(query.get('to')) })),
+      field(t('audit.f.from'), input('from_local', { type: 'datetime-local', value: localInput(query.get('time_from')) })),
+      field(t('audit.f.to'), input('to_local', { type: 'datetime-local', value: localInput(query.get('time_to')) })),
       field(t('audit.f.order'), select('order', [['desc', t('audit.f.newest')], ['asc', t('audit.f.oldest')]]))),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary', id: 'search' }, t('audit.search.action'))));
   const note = h('div', { class: 'resolved' });
@@ -46,7 +46,7 @@ export async function mount(root, { query, navigate }) {
     const params = new URLSearchParams();
     for (const [k, v] of data.entries()) {
       if (!v) continue;
-      if (k === 'from_local' || k === 'to_local') params.set(k.slice(0, -6), String(new Date(v).getTime()));
+      if (k === 'from_local' || k === 'to_local') params.set(`time_${k.slice(0, -6)}`, String(new Date(v).getTime()));
       else params.set(k, v);
     }
     navigate(`/audit?${params}`);
