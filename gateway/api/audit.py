@@ -29,6 +29,7 @@ from gateway.http.body import json_response, read_json
 from gateway.http.routes import Route, RouteTable
 from gateway.identity.authn import require_principal
 from gateway.identity.policy import staff
+from gateway.openapi.examples import QUERY
 from parley.errors import ServiceFailure
 from proto.auditlog import (
     AuditStatus,
@@ -237,35 +238,11 @@ async def export(request: web.Request) -> web.StreamResponse:
 
 
 #: Query parameters: (description, example). Times are Unix ms or ISO 8601 with an offset.
-_QUERY_TEXT: Final[dict[str, tuple[str, str]]] = {
-    "hearing": ("only events of this hearing (its id)", "01JDA8Q3V6ZC4B1N9XK2M7R5TE"),
-    "actor": ("only events by this actor (an account, participant or token id)",
-              "01JDA8PZ4K2B7M1X9C3V5N8Q6R"),
-    "action": ("only this action; ending in '.', every action with that prefix", "document."),
-    "resource_type": ("only events on resources of this type", "document"),
-    "resource_id": ("only events on the resource with this id (with resource_type)", "d_5kq2m8x1"),
-    "time_from": ("events at or after this time (Unix ms, or ISO 8601 with an offset)",
-                  "2026-11-25T00:00:00Z"),
-    "time_to": ("events before this time (exclusive; Unix ms, or ISO 8601 with an offset)",
-                "1764115200000"),
-    "person": ("events by or about a person named so in the log (part of the name, any case)",
-               "Ana Chen"),
-    "outcome": ("only this outcome: allowed, denied or failed", "denied"),
-    "order": ("asc (oldest first, the default) or desc (newest first)", "desc"),
-    "name": ("part of a name, any case", "expert report"),
-    "kind": ("person, side, hearing, room or document", "document"),
-    "cursor": ("the next_cursor of the previous page", "1234"),
-    "limit": ("at most this many events (1 to 1000; default 100)", "100"),
-    "index": ("a log entry's index", "42"),
-    "size": ("the tree size to prove against (default: the latest checkpoint's)", "1000"),
-    "from": ("the older tree size", "500"),
-    "to": ("the newer tree size (default: the latest checkpoint's)", "1000"),
-}
 
 
 def _query_params(*names: str) -> list[dict[str, Any]]:
-    return [{"name": n, "in": "query", "required": False, "description": _QUERY_TEXT[n][0],
-             "example": _QUERY_TEXT[n][1], "schema": {"type": "string"}} for n in names]
+    return [{"name": n, "in": "query", "required": False, "description": QUERY[n][0],
+             "example": QUERY[n][1], "schema": {"type": "string"}} for n in names]
 
 
 def register(routes: RouteTable) -> None:
