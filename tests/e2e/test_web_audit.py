@@ -223,6 +223,7 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
         await proxy.stop()
 
 
+@pytest.mark.timeout(300)  # ~20 s on an idle machine
 async def test_admin_creates_and_disables_an_account_whose_session_ends(
         suite: Suite, world: tuple[People, list[tuple[str, str, int, int]]]) -> None:
     people, _ = world
