@@ -188,7 +188,8 @@ async def world_of(running: tuple[Suite, dict[str, str]]) -> World:
     suite, where = running
     world: World | None = getattr(suite, "_evidence_world", None)
     if world is None:
-        extra: dict[str, Any] = {k: v for k, v in where.items() if k != "backend"}
+        extra: dict[str, Any] = {k: v for k, v in where.items()
+                                 if k not in ("backend", "s3_keys_bucket")}
         if "store_dir" in extra:
             extra["store_dir"] = Path(extra["store_dir"])
         world = await build_world(suite, where["backend"], **extra)
