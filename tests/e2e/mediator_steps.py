@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 from tests.browser import Tab
@@ -87,8 +88,12 @@ class Mediator:
 
     async def in_room(self, name: str, kind: str, timeout: float = 15_000) -> None:
         person = f'li.person[data-participant="{self.invited[name].participant}"]'
-        await self.page.locator(f".room-column[data-room-kind={kind}] {person}").wait_for(
-            timeout=timeout)
+        try:
+            await self.page.locator(f".room-column[data-room-kind={kind}] {person}").wait_for(
+                timeout=timeout)
+        except PlaywrightError as exc:
+            board = await self.page.locator("main").inner_text()
+            raise AssertionError(f"{name} not in {kind}:\n{board}\n{self.tab.dump()}") from exc
 
     async def menu(self, opener_key: str, item_key: str, **params: object) -> None:
         """Open a "…" menu by its accessible name and choose an item by click."""
@@ -105,7 +110,9 @@ class Mediator:
         await page.keyboard.press("Enter")
 
     async def drag(self, source: str, room_kind: str) -> None:
-        await self.page.drag_and_drop(source, f".room-column[data-room-kind={room_kind}] .drop-zone")
+        """Drag by the card's (or chip's) label, as a person grabs it, onto the room's drop area."""
+        await self.page.drag_and_drop(f"{source} .grip",
+                                      f".room-column[data-room-kind={room_kind}] .drop-zone")
 
     async def new_caucus(self, side: str, move_side: bool) -> None:
         page = self.page
