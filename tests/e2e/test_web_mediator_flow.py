@@ -35,7 +35,7 @@ from tests.e2e.web_people import (
 from tests.harness import Suite
 from tests.people import staff_people
 
-pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.timeout(600)]
 EN = "en"
 ACTIONS = {
     "hearing.create", "hearing.side_add", "participant.invite", "hearing.open",
