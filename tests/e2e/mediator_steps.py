@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 from tests.browser import Tab
@@ -85,10 +86,14 @@ class Mediator:
     def card(self, name: str) -> str:
         return f'.board li.person[data-participant="{self.invited[name].participant}"]'
 
-    async def in_room(self, name: str, kind: str, timeout: float = 15_000) -> None:
+    async def in_room(self, name: str, kind: str, timeout: float = 40_000) -> None:
         person = f'li.person[data-participant="{self.invited[name].participant}"]'
-        await self.page.locator(f".room-column[data-room-kind={kind}] {person}").wait_for(
-            timeout=timeout)
+        try:
+            await self.page.locator(f".room-column[data-room-kind={kind}] {person}").wait_for(
+                timeout=timeout)
+        except PlaywrightError as exc:
+            board = await self.page.locator("main").inner_text()
+            raise AssertionError(f"{name} not in {kind}:\n{board}\n{self.tab.dump()}") from exc
 
     async def menu(self, opener_key: str, item_key: str, **params: object) -> None:
         """Open a "…" menu by its accessible name and choose an item by click."""
@@ -105,7 +110,17 @@ class Mediator:
         await page.keyboard.press("Enter")
 
     async def drag(self, source: str, room_kind: str) -> None:
-        await self.page.drag_and_drop(source, f".room-column[data-room-kind={room_kind}] .drop-zone")
+        """Drag the card (or side chip) onto the room's drop area: the HTML drag-and-drop events
+        a browser fires for a mouse drag, in order, with one DataTransfer (dispatched rather than
+        driven by mouse moves, which stall on a machine this loaded)."""
+        page = self.page
+        data = await page.evaluate_handle("() => new DataTransfer()")
+        target = page.locator(f".room-column[data-room-kind={room_kind}] .drop-zone")
+        await page.locator(source).dispatch_event("dragstart", {"dataTransfer": data})
+        await target.dispatch_event("dragenter", {"dataTransfer": data})
+        await target.dispatch_event("dragover", {"dataTransfer": data})
+        await target.dispatch_event("drop", {"dataTransfer": data})
+        await page.evaluate("() => document.body.classList.remove('dragging')")
 
     async def new_caucus(self, side: str, move_side: bool) -> None:
         page = self.page
@@ -153,6 +168,6 @@ async def join(tab: Tab, lang: str, person: Invited) -> None:
     await tab.wait_for("document.getElementById('room-banner').dataset.kind === 'lobby'", timeout=30)
 
 
-async def banner_kind(tab: Tab, kind: str, timeout: float = 15) -> None:
+async def banner_kind(tab: Tab, kind: str, timeout: float = 40) -> None:
     await tab.wait_for(f"document.getElementById('room-banner').dataset.kind === '{kind}'",
                        timeout=timeout)

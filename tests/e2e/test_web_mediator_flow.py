@@ -35,7 +35,7 @@ from tests.e2e.web_people import (
 from tests.harness import Suite
 from tests.people import staff_people
 
-pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.timeout(600)]
 EN = "en"
 ACTIONS = {
     "hearing.create", "hearing.side_add", "participant.invite", "hearing.open",
@@ -76,7 +76,7 @@ async def test_a_mediator_runs_a_hearing_in_the_browser(suite: Suite, tmp_path: 
         await sign_in(tab, EN, people.mediator.username, people.mediator.password,
                       code=await people.mediator.next_totp())
         await page.get_by_role("heading", name=t(EN, "mediator.hearings.title"), exact=True).wait_for()
-        await both_widths(tab, "hearings")
+        await both_widths(tab, "hearings-empty")
 
         hearing = await med.create_hearing("Chan v. Lee", "2026-12-01T09:30", "Asia/Hong_Kong")
         await med.add_side("Claimant")
@@ -193,6 +193,10 @@ async def test_a_mediator_runs_a_hearing_in_the_browser(suite: Suite, tmp_path: 
         for name in ("A1", "B1", "B2"):
             await cast.tabs[name].wait_for(
                 f"document.getElementById('status').textContent === {t(EN, 'participant.room.disconnected')!r}")
+
+        await page.get_by_role("link", name=t(EN, "mediator.setup.back")).click()
+        await page.locator(f'tr[data-hearing="{hearing}"]').wait_for()
+        await both_widths(tab, "hearings")
 
         # --- afterwards: everything is in the audit log; nothing leaked ---------------------
         entries = await audit_actions(people.auditor, hearing, ACTIONS)

@@ -56,7 +56,7 @@ function personCard(person, room, rooms, ctx) {
       state: t(`mediator.board.${status}`) }) },
     h("div", { class: "person-main" },
       h("span", { class: "dot", "data-status": status, "aria-hidden": "true" }),
-      h("span", { class: "person-name" }, person.name),
+      h("span", { class: "person-name grip" }, person.name),
       me ? h("span", { class: "badge" }, t("mediator.board.you")) : null,
       person.hand ? h("span", { class: "hand", role: "img", "aria-label": t("mediator.board.hand") }, "✋") : null,
       person.muted ? h("span", { class: "muted-icon", role: "img", "aria-label": t("mediator.board.muted") }, "🔇") : null),
@@ -143,7 +143,7 @@ export function sideChips(sides, board, ctx) {
     [...sides.values()].map((side) => {
       const chip = h("div", { class: "side-chip", "data-colour": side.colour, "data-side": side.id, draggable: true },
         h("span", { class: "swatch", "data-colour": side.colour, "aria-hidden": "true" }),
-        h("span", null, side.name),
+        h("span", { class: "grip" }, side.name),
         menuButton(t("mediator.board.move_side"), targets.map((room) => ({
           label: t("mediator.board.move_to", { room: roomName(room) }),
           onSelect: () => ctx.actions.moveSide(side.id, room) })),

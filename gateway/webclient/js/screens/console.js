@@ -148,27 +148,58 @@ export async function mount(root, { params, navigate, me }) {
       locked ? h("span", { class: "badge locked", id: "lock-badge" }, "🔒 ", t("mediator.lock.locked")) : null);
   }
 
-  function drawBoard() {
+  // The board redraws whole from the server's view, but never under the mediator's hand: while
+  // something is being dragged or a menu is open it waits, and keyboard focus survives a redraw.
+  let deferred = false;
+  const busy = () => document.body.classList.contains("dragging")
+    || Boolean(boardArea.querySelector('[aria-expanded="true"]'));
+
+  // What the board shows; peer-link reports (frequent while media connects) change nothing here,
+  // and an unchanged board is not redrawn (hover, focus and a grab in progress stay put).
+  let shown = "";
+  const signature = () => JSON.stringify([state.you && state.you.room, [...pending], state.board.sides,
+    state.board.rooms.map((r) => [r.id, r.kind, r.name, r.colour, r.deadline,
+      r.members.map((m) => [m.id, m.name, m.role, m.side, m.muted, m.hand, m.connected])])]);
+
+  function drawBoard(force = false) {
+    if (busy()) { deferred = true; return false; }
+    deferred = false;
+    const now_ = signature();
+    if (!force && now_ === shown) return false;
+    shown = now_;
+    const active = boardArea.contains(document.activeElement) ? document.activeElement : null;
+    const label = active && active.getAttribute("aria-label");
     const ctx = { you: state.you || {}, sides: sides(), actions, pending, now };
     mountNodes(boardArea, sideChips(sides(), state.board, ctx), renderBoard(state.board, ctx));
+    if (label) {
+      const again = [...boardArea.querySelectorAll("[aria-label]")].find((el) => el.getAttribute("aria-label") === label);
+      if (again) again.focus({ preventScroll: true });
+    }
+    return true;
   }
 
   function drawKnocks() {
     mountNodes(knocksArea, renderKnocks(state.knocks, { you: state.you || {}, actions, now, roomById, roomName }));
   }
 
+  // The video grid stays in place (moving a playing <video> in the DOM would pause it); only the
+  // banner naming the room is redrawn.
+  const roomBanner = h("div", { class: "room-banner" });
+  roomArea.append(roomBanner, media.tiles.grid, mediaNote);
+
   function drawRoom() {
     const room = state.you ? roomById(state.you.room) : null;
     media.tiles.setRoom(state.room);
-    mountNodes(roomArea,
-      h("div", { class: "room-banner", "data-room-kind": room ? room.kind : "plenary", "data-colour": room && room.kind === "caucus" ? room.colour || "a" : null },
-        h("h2", { id: "my-room-title" }, t("mediator.console.you_are_in", { room: room ? roomName(room) : "…" }))),
-      media.tiles.grid, mediaNote);
+    roomBanner.dataset.roomKind = room ? room.kind : "plenary";
+    if (room && room.kind === "caucus") roomBanner.dataset.colour = room.colour || "a";
+    else delete roomBanner.dataset.colour;
+    mountNodes(roomBanner, h("h2", { id: "my-room-title" },
+      t("mediator.console.you_are_in", { room: room ? roomName(room) : "…" })));
   }
 
   function drawAll() {
     drawToolbar();
-    drawBoard();
+    drawBoard(true);
     drawKnocks();
     drawRoom();
   }
@@ -197,7 +228,12 @@ export async function mount(root, { params, navigate, me }) {
     })
     .on("you", (m) => { state.you = m.you; drawToolbar(); drawRoom(); drawBoard(); })
     .on("room", (m) => { state.room = m.room; drawRoom(); })
-    .on("board", (m) => { state.board = m.board; pending.clear(); drawBoard(); drawRoom(); measured("parley.board", m); })
+    .on("board", (m) => {
+      state.board = m.board;
+      pending.clear();
+      if (drawBoard()) measured("parley.board", m);
+      drawRoom();
+    })
     .on("knocks", (m) => {
       state.knocks = m.knocks;
       if (m.knocks.length > knockCount) {
@@ -240,6 +276,7 @@ export async function mount(root, { params, navigate, me }) {
   drawAll();
   socket.open();
   media.start(me ? me.id : "");
+  const catchUp = setInterval(() => { if (deferred && !busy()) drawBoard(); }, 150);
   const ticker = setInterval(() => {
     for (const el of document.querySelectorAll(".room-column .timer[data-deadline]")) {
       const deadline = Number(el.dataset.deadline);
@@ -247,7 +284,7 @@ export async function mount(root, { params, navigate, me }) {
     }
   }, 1000);
   return {
-    unmount: () => { clearInterval(ticker); socket.close(); media.stop(); },
+    unmount: () => { clearInterval(ticker); clearInterval(catchUp); socket.close(); media.stop(); },
     rerender: () => { if (!state.ended) drawAll(); },
   };
 }
