@@ -89,9 +89,7 @@ class Evidence:
     async def _deny(self, principal: Principal | None, action: str, hearing: str,
                     resource: tuple[str, str], code: ErrorCode, message: str,
                     reason: str | None = None) -> ServiceFailure:
-        details: dict[str, DetailValue] = {"action": action}
-        if reason is not None:
-            details["reason"] = reason
+        details: dict[str, DetailValue] = {"action": action, "reason": reason or "not visible"}
         await self._record(principal, "document.denied", resource, Outcome.DENIED, hearing, details)
         return ServiceFailure(code, message)
 
@@ -130,8 +128,7 @@ class Evidence:
         try:
             found = await self.vault.find(hearing, document, version)
         except (DocumentNotFoundError, HearingShreddedError):
-            # Probing for ids is visible: a miss is audited like a refusal (same answer).
-            raise await self._deny(principal, action.value, hearing, ("document", document),
+            raise await self._deny(principal, action.value, hearing, ("document", document),  # probe
                                    ErrorCode.NOT_FOUND, "no such document", "missing") from None
         except IntegrityError as exc:
             await self._key_failure(principal, hearing)
