@@ -9,7 +9,18 @@ import logging
 from aiohttp import web
 from nats.aio.client import Client
 
-from gateway.api import accounts, audit, auth, documents, health, hearings, ice, tokens, totp
+from gateway.api import (
+    accounts,
+    audit,
+    auth,
+    documents,
+    health,
+    hearings,
+    ice,
+    settings,
+    tokens,
+    totp,
+)
 from gateway.config import GatewayConfig
 from gateway.http import headers
 from gateway.http.audit_gauges import poll_audit
@@ -41,6 +52,7 @@ def build_routes() -> RouteTable:
     totp.register(routes)
     tokens.register(routes)
     accounts.register(routes)
+    settings.register(routes)  # the admin's view of the settings in force
     hearings.register(routes)  # hearings, sides, invitations
     ice.register(routes)
     ws_route.register(routes)  # the hearing WebSocket

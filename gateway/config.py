@@ -51,6 +51,17 @@ class GatewayConfig(CommonConfig):
         10.0, help="requests per second per session or API token, every route"
     )
     rate_session_burst: float = env_field(100.0, help="burst of requests per session or token")
+    rate_tiles_per_s: float = env_field(
+        500.0, help="requests per second per session and per address to the audit log's tiles"
+    )
+    rate_tiles_burst: float = env_field(5000.0, help="burst of tile requests (a tile reader's walk)")
+    denial_audit_period_s: float = env_field(
+        60.0, help="refusals from one source are audited once per period, then as one count"
+    )
+    address_pseudonym_period: str = env_field(
+        "month", help="client addresses enter the audit log as HMAC pseudonyms under a key"
+        " rotated per 'month' or 'day' (keys under <data>/gateway/address-keys)"
+    )
     signin_free_failures: int = env_field(
         3, help="failed sign-ins per username before backoff (1 s, doubling) starts"
     )
@@ -96,9 +107,14 @@ class GatewayConfig(CommonConfig):
         if not 0 < self.session_touch_s < self.session_idle_s <= self.session_absolute_s:
             raise ValueError("need 0 < PARLEY_SESSION_TOUCH_S < PARLEY_SESSION_IDLE_S "
                              "<= PARLEY_SESSION_ABSOLUTE_S")
-        if min(self.rate_address_per_s, self.rate_session_per_s) <= 0 \
-                or min(self.rate_address_burst, self.rate_session_burst) < 1:
+        if min(self.rate_address_per_s, self.rate_session_per_s, self.rate_tiles_per_s) <= 0 \
+                or min(self.rate_address_burst, self.rate_session_burst,
+                       self.rate_tiles_burst) < 1:
             raise ValueError("PARLEY_RATE_* must be > 0 (bursts >= 1)")
+        if self.address_pseudonym_period not in ("month", "day"):
+            raise ValueError("PARLEY_ADDRESS_PSEUDONYM_PERIOD must be month or day")
+        if not 1 <= self.denial_audit_period_s <= 3600:
+            raise ValueError("PARLEY_DENIAL_AUDIT_PERIOD_S must be between 1 and 3600")
         if self.signin_lockout_after < 1 or self.signin_concurrency < 1:
             raise ValueError("PARLEY_SIGNIN_LOCKOUT_AFTER and PARLEY_SIGNIN_CONCURRENCY must be >= 1")
 

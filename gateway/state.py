@@ -14,6 +14,7 @@ from gateway.http.routes import RouteTable
 from parley.auditpub import AuditPublisher
 
 if TYPE_CHECKING:
+    from gateway.identity.denials import DenialAudit
     from gateway.identity.state import IdentityState
     from gateway.ws.state import HearingsState
 
@@ -29,6 +30,8 @@ class GatewayState:
     identity: IdentityState | None = None
     #: Roster copy, socket registry and heartbeat of hearings; set at start-up.
     hearings: HearingsState | None = None
+    #: Refusals audited per source and period (set at start-up with identity).
+    denials: DenialAudit | None = None
 
 
 STATE = web.AppKey("parley_state", GatewayState)

@@ -23,6 +23,12 @@ Cursor = Annotated[str, msgspec.Meta(pattern=r"^(0|[1-9][0-9]{0,15})$")]
 ACTION_FILTER_PATTERN = rf"({ACTION_PATTERN})|(^[a-z]{{1,16}}\.$)"
 ActionFilter = Annotated[str, msgspec.Meta(pattern=ACTION_FILTER_PATTERN, max_length=64)]
 MAX_PAGE = 1000
+#: C2SP signed-note: verifiers MUST accept at least 16 signatures. The largest signature we
+#: bound for is ML-DSA-87's (4,627 bytes) + the 4-byte key ID, base64 in a line with a key name
+#: of up to 256 bytes: 6,440 bytes. Notes may then be 16 such lines after up to 64 KiB of text.
+MAX_NOTE_SIGNATURE_BYTES = 4627 + 4
+MAX_NOTE_TEXT_BYTES = 64 * 1024
+MAX_NOTE_BYTES = MAX_NOTE_TEXT_BYTES + 16 * 6440
 
 
 class EventQuery(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
@@ -35,6 +41,12 @@ class EventQuery(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_d
     resource_id: Annotated[str, msgspec.Meta(max_length=200)] | None = None
     time_from: TimestampMs | None = None
     time_to: TimestampMs | None = None
+    outcome: Annotated[str, msgspec.Meta(pattern=r"^(allowed|denied|failed)$")] | None = None
+    #: A person by name (case-insensitive, part of the name): their actions and the events about
+    #: them, resolved through the names the log itself introduced (services/audit/directory.py).
+    person: Annotated[str, msgspec.Meta(min_length=2, max_length=100)] | None = None
+    #: Log order, oldest first ("asc") or newest first ("desc"); the log records in time order.
+    order: Annotated[str, msgspec.Meta(pattern=r"^(asc|desc)$")] = "asc"
     cursor: Cursor | None = None
     limit: Annotated[int, msgspec.Meta(ge=1, le=MAX_PAGE)] = 100
 
@@ -49,6 +61,33 @@ class LoggedEvent(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 class EventPage(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
     events: Annotated[list[LoggedEvent], msgspec.Meta(max_length=MAX_PAGE)]
     next_cursor: Cursor | None = None
+    #: How many entries match the filters in all (every page), at the time of the query.
+    total: Annotated[int, msgspec.Meta(ge=0)] | None = None
+
+
+class PeopleQuery(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """`GET /api/v1/audit/names`: names the log introduced, by part of a name or by hearing."""
+
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] | None = None
+    hearing: Id | None = None
+    kind: Annotated[str, msgspec.Meta(pattern=r"^(person|side|hearing|document|room)$")] | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=MAX_PAGE)] = 200
+
+
+class NamedThing(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """A person, side, hearing or document as the log named it (at entry `index`)."""
+
+    kind: str
+    id: str
+    name: str
+    index: TreeSize
+    hearing: str | None = None
+    role: str | None = None
+    side: str | None = None
+
+
+class NameList(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    names: Annotated[list[NamedThing], msgspec.Meta(max_length=MAX_PAGE)]
 
 
 class InclusionProof(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -116,7 +155,7 @@ class CheckpointInfo(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
     size: TreeSize
     root: B64Hash
-    note: Annotated[str, msgspec.Meta(max_length=65_536)]
+    note: Annotated[str, msgspec.Meta(max_length=MAX_NOTE_BYTES)]
     time: TimestampMs
 
 
@@ -180,7 +219,7 @@ class BundleHeader(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit
     format: Annotated[str, msgspec.Meta(max_length=64)]
     kind: Annotated[str, msgspec.Meta(pattern=r"^(range|selection)$")]
     vkey: Annotated[str, msgspec.Meta(max_length=512)]
-    checkpoint: Annotated[str, msgspec.Meta(max_length=65_536)]
+    checkpoint: Annotated[str, msgspec.Meta(max_length=MAX_NOTE_BYTES)]
     count: TreeSize
     begin: TreeSize | None = None
     end: TreeSize | None = None

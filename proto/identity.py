@@ -100,6 +100,8 @@ class TotpEnrollResponse(_Response, frozen=True):
     otpauth_uri: Annotated[str, msgspec.Meta(max_length=512)]
     #: The same secret in base32, for manual entry.
     secret: Annotated[str, msgspec.Meta(pattern=r"^[A-Z2-7]{32}$")]
+    #: The URI as a QR code (SVG document, drawn by the gateway) for an authenticator app.
+    qr_svg: Annotated[str, msgspec.Meta(max_length=32768)] = ""
 
 
 class TotpConfirmRequest(_Request, frozen=True):
@@ -159,6 +161,8 @@ class AccountInfo(_Response, frozen=True):
     disabled: bool = False
     totp_enrolled: bool = False
     recovery_codes_left: Annotated[int, msgspec.Meta(ge=0, le=10)] = 0
+    #: When the account last signed in successfully (None: never).
+    last_signin_ms: TimestampMs | None = None
 
 
 class AccountListResponse(_Response, frozen=True):
@@ -200,3 +204,17 @@ WIRE_MESSAGES: list[type[msgspec.Struct]] = [
     TokenListResponse, AccountCreateRequest, AccountInfo, AccountListResponse,
     AccountPatchRequest, BootstrapRequest, BootstrapResponse,
 ]
+
+
+class InstitutionSettings(_Response, frozen=True):
+    """`GET /api/v1/settings` (admin): the gateway's current security settings, read-only
+    (they are set by the operator through PARLEY_* variables)."""
+
+    session_idle_s: float
+    session_absolute_s: float
+    rate_session_per_s: float
+    rate_address_per_s: float
+    rate_tiles_per_s: float
+    denial_audit_period_s: float
+    address_pseudonym_period: Annotated[str, msgspec.Meta(pattern=r"^(month|day)$")]
+    tls: bool

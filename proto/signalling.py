@@ -17,7 +17,7 @@ import msgspec
 
 from proto.common import Id, Role, ShortText, TimestampMs
 from proto.text import clean_fields
-from proto.ws import ClientMessage, HearingState, Name, RoomView, Snapshot
+from proto.ws import ClientMessage, Colour, HearingState, Name, RoomView, Snapshot
 
 SERVICE = "signalling"
 SUBJECT_PREFIX = "parley.v1.signalling"
@@ -27,6 +27,9 @@ HEARINGS_BUCKET = "parley_hearings"
 TOKEN_PATTERN = r"^[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{16,128}$"  # noqa: S105
 Token = Annotated[str, msgspec.Meta(pattern=TOKEN_PATTERN, max_length=260)]
 AccessCode = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+#: An IANA time zone name ("Asia/Hong_Kong", "UTC"); the gateway also checks it exists.
+TimeZone = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$",
+                                       max_length=64)]
 
 
 def subject(verb: str) -> str:
@@ -41,6 +44,9 @@ class CreateHearing(_Req, frozen=True):
     title: Name
     #: The mediator account; defaults to the caller when the caller is a mediator.
     mediator: Id | None = None
+    #: When the hearing is planned (Unix ms), and the zone its time is written in.
+    scheduled_at: TimestampMs | None = None
+    time_zone: TimeZone | None = None
 
     def __post_init__(self) -> None:
         clean_fields(self, "title")
@@ -56,6 +62,8 @@ class CloseHearing(_Req, frozen=True):
 
 class AddSide(_Req, frozen=True):
     name: Name
+    #: The side's colour (its caucus's identity); by default the first one no side has yet.
+    colour: Colour | None = None
 
     def __post_init__(self) -> None:
         clean_fields(self, "name")
@@ -108,6 +116,7 @@ class IceServersRequest(_Req, frozen=True):
 class SideView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     id: Id
     name: ShortText
+    colour: Colour = "a"
 
 
 class SideAdded(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -144,6 +153,10 @@ class RosterEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     side: Id | None = None
     room: Id | None = None
     invitation_expires_at: TimestampMs | None = None
+    #: The invitation's state: pending (not yet used), redeemed, expired or revoked.
+    invitation: Annotated[str, msgspec.Meta(pattern=r"^(pending|redeemed|expired|revoked)$")] \
+        | None = None
+    redeemed_at: TimestampMs | None = None
 
 
 class HearingSummary(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -152,6 +165,11 @@ class HearingSummary(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     state: HearingState
     mediator: Id
     created_at: TimestampMs
+    scheduled_at: TimestampMs | None = None
+    time_zone: TimeZone | None = None
+    sides: Annotated[int, msgspec.Meta(ge=0)] = 0
+    #: Invited people still in the hearing (not removed), the mediator not counted.
+    people: Annotated[int, msgspec.Meta(ge=0)] = 0
 
 
 class HearingDetail(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -164,6 +182,8 @@ class HearingDetail(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     sides: Annotated[list[SideView], msgspec.Meta(max_length=16)]
     roster: Annotated[list[RosterEntry], msgspec.Meta(max_length=64)]
     rooms: Annotated[list[RoomView], msgspec.Meta(max_length=20)]
+    scheduled_at: TimestampMs | None = None
+    time_zone: TimeZone | None = None
 
 
 class HearingList(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

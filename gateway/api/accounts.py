@@ -55,7 +55,7 @@ def register(routes: RouteTable) -> None:
         ident.account_mirror.remember(account_mirror_key(account.id), account, revision)
         await audit(request, actor=principal_of(request), action="account.create",
                     resource_type="account", resource_id=account.id,
-                    details={"role": account.role.value})
+                    details={"role": account.role.value, "username": account.username})
         return json_response(account_info(account), status=201)
 
     @routes.route("PATCH", "/api/v1/accounts/{account}",

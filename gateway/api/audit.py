@@ -15,6 +15,7 @@ part aborts the connection: the client gets a bundle without its trailer, which
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections.abc import Mapping
 from datetime import datetime
@@ -42,7 +43,9 @@ from proto.auditlog import (
     ExportRequest,
     InclusionProof,
     InclusionRequest,
+    NameList,
     NoArguments,
+    PeopleQuery,
     ReceiptRequest,
     TileRequest,
     VerifierKey,
@@ -106,14 +109,16 @@ def _convert(value: dict[str, Any], kind: type[Any]) -> Any:
 
 
 #: The query parameters of `GET /api/v1/audit/events`: EventQuery's own field names.
-EVENT_PARAMETERS: Final = ("hearing", "actor", "action", "resource_type", "resource_id",
-                           "time_from", "time_to", "cursor", "limit")
+EVENT_PARAMETERS: Final = ("hearing", "actor", "person", "action", "resource_type",
+                           "resource_id", "outcome", "time_from", "time_to", "order", "cursor",
+                           "limit")
 
 
 def event_query(params: Mapping[str, str]) -> EventQuery:
     """The query parameters (named as EventQuery's fields) → EventQuery, strictly checked."""
-    fields: dict[str, Any] = {k: params[k] for k in ("hearing", "actor", "action", "resource_type",
-                                                     "resource_id", "cursor") if k in params}
+    fields: dict[str, Any] = {k: params[k] for k in ("hearing", "actor", "person", "action",
+                                                     "resource_type", "resource_id", "outcome",
+                                                     "order", "cursor") if k in params}
     for name in ("time_from", "time_to"):
         value = _time(params, name)
         if value is not None:
@@ -135,6 +140,15 @@ def _text(body: str | bytes) -> web.Response:
 async def events(request: web.Request) -> web.Response:
     query = event_query(_params(request, EVENT_PARAMETERS))
     return json_response(await AUDIT.ask(request, "events", query, EventPage))
+
+
+async def names(request: web.Request) -> web.Response:
+    params = _params(request, ("name", "hearing", "kind", "limit"))
+    fields: dict[str, Any] = {k: params[k] for k in ("name", "hearing", "kind") if k in params}
+    limit = _int(params, "limit")
+    if limit is not None:
+        fields["limit"] = limit
+    return json_response(await AUDIT.ask(request, "names", _convert(fields, PeopleQuery), NameList))
 
 
 async def checkpoint(request: web.Request) -> web.Response:
@@ -198,10 +212,16 @@ async def tile(request: web.Request) -> web.Response:
             raise ServiceFailure(ErrorCode.NOT_FOUND, f"no tile at {path[:80]}: {exc.message}") \
                 from None
         raise
-    response = web.Response(body=data, content_type="application/octet-stream")
-    if ".p/" not in path:  # a full tile or bundle never changes
-        response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
-    return response
+    headers = {"Vary": "Accept-Encoding"}
+    if path.startswith("tile/entries/") and "gzip" in request.headers.get("Accept-Encoding", ""):
+        # C2SP tlog-tiles: entry bundles SHOULD be served compressed (JSON text shrinks ~5x).
+        data = gzip.compress(data, compresslevel=6, mtime=0)
+        headers["Content-Encoding"] = "gzip"
+    # A full tile or bundle never changes (the log only appends): cache it for ever. A partial
+    # one is replaced as the log grows.
+    headers["Cache-Control"] = ("private, max-age=31536000, immutable" if ".p/" not in path
+                                else "private, no-cache")
+    return web.Response(body=data, content_type="application/octet-stream", headers=headers)
 
 
 async def export(request: web.Request) -> web.StreamResponse:
@@ -228,8 +248,12 @@ def register(routes: RouteTable) -> None:
     base = "/api/v1/audit"
     add = routes.route
     add("GET", f"{base}/events", access=AUDITORS, tags=_TAGS, response=EventPage,
-        summary="query the audit log (paginated; every query is audited)",
+        summary="query the audit log (paginated, with the total; every query is audited)",
         openapi={"parameters": query_params(*EVENT_PARAMETERS)})(events)
+    add("GET", f"{base}/names", access=AUDITORS, tags=_TAGS, response=NameList,
+        summary="people, sides, hearings, rooms and documents as the log named them (by part of"
+                " a name, or a hearing)",
+        openapi={"parameters": query_params("name", "hearing", "kind", "limit")})(names)
     add("GET", f"{base}/checkpoint", access=AUDITORS, tags=_TAGS, response=CheckpointInfo,
         summary="the latest signed checkpoint")(checkpoint)
     add("GET", f"{base}/vkey", access=AUDITORS, tags=_TAGS, summary="the log's verifier key (vkey)",
@@ -259,4 +283,4 @@ def register(routes: RouteTable) -> None:
         routes.add(Route("GET", f"{base}/log/tile/{segments}", tile, AUDITORS,
                          "C2SP tlog-tiles: a hash tile or an entry bundle", tags=_TAGS,
                          openapi={"produces": "application/octet-stream"},
-                         name=f"audit_tile_{depth}"))
+                         name=f"audit_tile_{depth}", rate="tiles"))

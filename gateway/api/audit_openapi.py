@@ -6,31 +6,11 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from gateway.openapi.examples import QUERY
 from proto.auditlog import ACTION_FILTER_PATTERN, MAX_PAGE
 from proto.common import ID_PATTERN
 
 MAX_PARAM: Final = 200
-
-
-#: Query parameters: (description, example). Times are Unix ms or ISO 8601 with an offset.
-_QUERY_TEXT: Final[dict[str, tuple[str, str]]] = {
-    "hearing": ("only events of this hearing (its id)", "01JDA8Q3V6ZC4B1N9XK2M7R5TE"),
-    "actor": ("only events by this actor (an account, participant or token id)",
-              "01JDA8PZ4K2B7M1X9C3V5N8Q6R"),
-    "action": ("only this action; ending in '.', every action with that prefix", "document."),
-    "resource_type": ("only events on resources of this type", "document"),
-    "resource_id": ("only events on the resource with this id (with resource_type)", "d_5kq2m8x1"),
-    "time_from": ("events at or after this time (Unix ms, or ISO 8601 with an offset)",
-                  "1764028800000"),
-    "time_to": ("events before this time (exclusive; Unix ms, or ISO 8601 with an offset)",
-                "1764115200000"),
-    "cursor": ("the next_cursor of the previous page", "1234"),
-    "limit": ("at most this many events (1 to 1000; default 100)", "100"),
-    "index": ("a log entry's index", "42"),
-    "size": ("the tree size to prove against (default: the latest checkpoint's)", "1000"),
-    "from": ("the older tree size", "500"),
-    "to": ("the newer tree size (default: the latest checkpoint's)", "1000"),
-}
 
 
 UINT: Final = {"type": "integer", "minimum": 0, "maximum": 2**53}
@@ -44,6 +24,8 @@ _QUERY_SCHEMAS: Final[dict[str, dict[str, Any]]] = {
     "time_from": UINT, "time_to": UINT,  # ISO 8601 with an offset is accepted too
     "cursor": {"type": "string", "pattern": r"^(0|[1-9][0-9]{0,15})$"},
     "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+    "outcome": {"type": "string", "enum": ["allowed", "denied", "failed"]},
+    "order": {"type": "string", "enum": ["asc", "desc"]},
     "index": UINT, "size": UINT, "from": UINT, "to": UINT,
 }
 
@@ -52,7 +34,7 @@ def query_params(*names: str, required: tuple[str, ...] = ()) -> list[dict[str, 
     out = []
     for n in names:
         schema = _QUERY_SCHEMAS.get(n, {"type": "string", "maxLength": MAX_PARAM})
-        description, example = _QUERY_TEXT[n]
+        description, example = QUERY[n]
         out.append({"name": n, "in": "query", "required": n in required,
                     "description": description, "schema": schema,
                     "example": int(example) if schema.get("type") == "integer" else example})

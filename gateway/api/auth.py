@@ -94,7 +94,7 @@ async def signin(request: web.Request) -> web.Response:
                     action="auth.signin", resource_type="account", resource_id=account.id,
                     details={"session": opened.record.id, "mfa_complete": result.mfa_complete,
                              "recovery_code_used": result.used_recovery_code,
-                             "address": address})
+                             "address": ident.pseudonyms.of(address)})
     except AuditPublishError:
         await discard(ident, opened)
         raise
@@ -126,7 +126,7 @@ async def _check_credentials(request: web.Request, body: SignInRequest, account:
     except RateLimited as exc:
         await audit(request, actor=None, action="auth.signin", resource_type="account",
                     resource_id=resource, outcome=Outcome.DENIED,
-                    details={"reason": exc.message, "address": address})
+                    details={"reason": exc.message, "address": ident.pseudonyms.of(address)})
         raise
     except AuthenticationFailed as exc:
         await _refused(request, account, exc, address, now)
@@ -147,11 +147,12 @@ async def _refused(request: web.Request, account: acc.Account | None, exc: Authe
     reason = "code reused" if isinstance(exc, CodeReplayed) else "invalid credentials"
     await audit(request, actor=None, action="auth.signin", resource_type="account",
                 resource_id=resource, outcome=Outcome.FAILED,
-                details={"reason": reason, "address": address})
+                details={"reason": reason, "address": ident.pseudonyms.of(address)})
     if exc.lockout:
         await audit(request, actor=None, action="auth.lockout", resource_type="account",
                     resource_id=resource, outcome=Outcome.DENIED,
-                    details={"lockout_s": ident.config.signin_lockout_s, "address": address})
+                    details={"lockout_s": ident.config.signin_lockout_s,
+                             "address": ident.pseudonyms.of(address)})
 
 
 async def signout(request: web.Request) -> web.Response:
@@ -198,7 +199,7 @@ async def bootstrap(request: web.Request) -> web.Response:
     except (AuthenticationFailed, Conflict):
         await audit(request, actor=None, action="account.bootstrap", resource_type="account",
                     resource_id="unknown", outcome=Outcome.DENIED,
-                    details={"address": client_address(request)})
+                    details={"address": ident.pseudonyms.of(client_address(request))})
         raise AuthenticationFailed("invalid or used bootstrap secret") from None
     account = await ident.hash_work(lambda: acc.create_account(
         account_id=new_ulid(now), username=body.username, role=Role.ADMIN,

@@ -18,6 +18,7 @@ from gateway.api.hearing_access import (
     HEARINGS,
     REDEEM,
 )
+from gateway.api.hearing_calendar import NotScheduled, hearing_ics, zone_or_none
 from gateway.api.service_call import SIGNALLING
 from gateway.http.body import json_response, read_json
 from gateway.http.routes import RouteTable
@@ -88,6 +89,8 @@ def register(routes: RouteTable) -> None:
                   openapi={"status": 201})
     async def create_hearing(request: web.Request) -> web.Response:
         body = await read_json(request, CreateHearing)
+        if body.time_zone is not None and zone_or_none(body.time_zone) is None:
+            raise ServiceFailure(ErrorCode.INVALID, "unknown time zone")
         if body.mediator is not None:
             await _require_mediator_account(request, body.mediator)
         summary = await SIGNALLING.ask(request, "create", body, HearingSummary)
@@ -102,6 +105,20 @@ def register(routes: RouteTable) -> None:
     async def hearing_detail(request: web.Request) -> web.Response:
         body = Scoped(hearing=_hearing(request), body=Empty())
         return json_response(await SIGNALLING.ask(request, "detail", body, HearingDetail))
+
+    @routes.route("GET", "/api/v1/hearings/{hearing}/calendar.ics", access=HEARING_READ,
+                  summary="the hearing's scheduled time as an iCalendar file, in its own zone",
+                  tags=TAGS, openapi={"produces": "text/calendar"})
+    async def hearing_calendar(request: web.Request) -> web.Response:
+        body = Scoped(hearing=_hearing(request), body=Empty())
+        found = await SIGNALLING.ask(request, "detail", body, HearingDetail)
+        try:
+            ics = hearing_ics(found, identity_of(request).now_ms())
+        except NotScheduled:
+            raise ServiceFailure(ErrorCode.CONFLICT, "the hearing has no scheduled time") from None
+        response = web.Response(body=ics, content_type="text/calendar", charset="utf-8")
+        response.headers["Content-Disposition"] = 'attachment; filename="hearing.ics"'
+        return response
 
     @routes.route("POST", "/api/v1/hearings/{hearing}/open", access=HEARING_ADMIN,
                   summary="open the hearing", request=OpenHearing, response=HearingSummary,
@@ -171,12 +188,17 @@ def register(routes: RouteTable) -> None:
         if wait > 0:
             raise ServiceFailure(ErrorCode.RATE_LIMITED, "too many failed attempts",
                                  retry_after(wait))
-        body = await read_json(request, RedeemInvitation)
         try:
+            body = await read_json(request, RedeemInvitation)
             redeemed = await SIGNALLING.ask(request, "redeem", body, Redeemed, anonymous=True)
         except ServiceFailure as exc:
             if exc.code in (ErrorCode.UNAUTHENTICATED, ErrorCode.RATE_LIMITED):
                 hs.redeem_backoff.record_failure(address)
+            if state.denials is not None:  # who tried, from where (as a pseudonym), and why
+                await state.denials.refused(
+                    principal=None, address=address, action="participant.redeem",
+                    resource_type="invitation", resource_id="redeem", reason=exc.message,
+                    kind=f"redeem.{exc.code.value}")
             raise
         opened = await open_session(
             ident, kind=PrincipalKind.PARTICIPANT, subject=redeemed.participant,

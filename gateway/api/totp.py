@@ -17,6 +17,7 @@ from gateway.identity.authn import auth_of, identity_of, principal_of
 from gateway.identity.errors import AuthenticationFailed, Conflict, Forbidden, InvalidInput
 from gateway.identity.handler_kit import audit, change_account
 from gateway.identity.policy import Grant, Predicate, Rule
+from gateway.identity.qr import qr_svg
 from proto.audit import Outcome
 from proto.identity import (
     TotpConfirmRequest,
@@ -56,7 +57,8 @@ async def totp_enroll(request: web.Request) -> web.Response:
     await audit(request, actor=principal, action="auth.totp_enroll_begin",
                 resource_type="account", resource_id=principal.id)
     return json_response(TotpEnrollResponse(otpauth_uri=pending["uri"],
-                                            secret=pending["secret"]))
+                                            secret=pending["secret"],
+                                                qr_svg=qr_svg(pending["uri"])))
 
 
 async def totp_confirm(request: web.Request) -> web.Response:

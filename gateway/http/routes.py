@@ -35,6 +35,8 @@ class Route:
     #: Extra OpenAPI facts (streamed bodies, query parameters, non-JSON responses).
     openapi: dict[str, Any] = field(default_factory=dict)
     name: str = ""
+    #: Which rate-limit buckets apply: "default" (per address, per session) or "tiles".
+    rate: str = "default"
 
     @property
     def key(self) -> str:

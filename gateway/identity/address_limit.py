@@ -2,6 +2,8 @@
 
 The address is the TCP peer (`request.remote`); IPv6 clients are keyed by their /64. Behind a
 reverse proxy every client shares the proxy's address: raise PARLEY_RATE_ADDRESS_* there.
+Routes declared with `rate="tiles"` (the audit log's tiles) draw from larger buckets of their
+own. Every 429 is audited, once per source and period (denials.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from gateway.http.errors import error_response
 from gateway.identity.ratelimit import address_key, retry_after
 from gateway.state import state_of
 from proto.errors import ErrorCode
+from proto.principal import Principal
 
 
 def client_address(request: web.Request) -> str:
@@ -23,10 +26,27 @@ def client_address(request: web.Request) -> str:
 async def address_rate_limit_middleware(
     request: web.Request, handler: Handler
 ) -> web.StreamResponse:
-    identity = state_of(request).identity
+    state = state_of(request)
+    identity = state.identity
     if identity is not None:
-        wait = identity.address_buckets.take(address_key(client_address(request)))
+        route = state.routes.declaration_of(request)
+        tiles = route is not None and route.rate == "tiles"
+        key = address_key(client_address(request))
+        wait = (identity.tile_buckets.take("a:" + key) if tiles
+                else identity.address_buckets.take(key))
         if wait > 0:
+            await refused_too_often(request, None, route.key if route else "unmatched")
             return error_response(ErrorCode.RATE_LIMITED, "too many requests",
                                   retry_after_s=retry_after(wait))
     return await handler(request)
+
+
+async def refused_too_often(request: web.Request, principal: Principal | None,
+                            route_key: str) -> None:
+    """Audit a 429 (the first of its source this period; the rest as a count)."""
+    denials = state_of(request).denials
+    if denials is not None:
+        await denials.refused(
+            principal=principal, address=client_address(request), action="auth.denied",
+            resource_type="route", resource_id=route_key, reason="too many requests",
+            kind="rate_limited", details={"method": request.method, "path": request.path[:200]})

@@ -5,6 +5,10 @@ the data directory (file mode 0600: whoever can read them already owns the deplo
 `account.create` as the operator, and retires the first-run bootstrap secret. The password is read
 from standard input (one line; a prompt without echo on a terminal), never from the command line,
 where other users could see it in the process list. The account enrols TOTP at its first sign-in.
+
+`parley account resolve-address PSEUDONYM ADDRESS` tells whether ADDRESS is the client address
+behind an `addr:` pseudonym of the audit log (while that period's key exists), and `parley account
+forget-addresses --before YYYY-MM` destroys older keys under the retention policy (pseudonym.py).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from gateway.identity import accounts as acc
 from gateway.identity.account_store import AccountStore
 from gateway.identity.errors import IdentityError
 from gateway.identity.passwords import PasswordHasher
+from gateway.identity.pseudonym import AddressPseudonyms
 from parley.auditpub import AuditPublisher
 from parley.config import load_config
 from parley.credentials import credentials_file, load_credentials
@@ -70,7 +75,16 @@ def main(argv: list[str]) -> int:
     create = commands.add_parser("create", help="create a staff account (password on stdin)")
     create.add_argument("--role", required=True, choices=["admin", "mediator", "auditor"])
     create.add_argument("--username", required=True)
+    resolve = commands.add_parser("resolve-address",
+                                  help="is ADDRESS the one behind an audit log address pseudonym?")
+    resolve.add_argument("pseudonym")
+    resolve.add_argument("address")
+    forget = commands.add_parser("forget-addresses",
+                                 help="destroy the address pseudonym keys of periods before one")
+    forget.add_argument("--before", required=True, help="period label, YYYY-MM (or YYYY-MM-DD)")
     args = parser.parse_args(argv)
+    if args.command in ("resolve-address", "forget-addresses"):
+        return _addresses(args)
     try:
         config = load_config(SuiteConfig)
         password = read_password()
@@ -85,5 +99,22 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def _addresses(args: argparse.Namespace) -> int:
+    config = load_config(SuiteConfig)
+    names = AddressPseudonyms(data_path(config.data_dir) / "gateway" / "address-keys")
+    try:
+        if args.command == "forget-addresses":
+            gone = names.destroy_keys_before(args.before)
+            print(f"destroyed {len(gone)} period key(s): {', '.join(gone) or '-'}")
+            return 0
+        found = names.resolves_to(args.pseudonym, args.address)
+    except ValueError as exc:
+        print(f"parley account: {exc}", file=sys.stderr)
+        return 2
+    if found is None:
+        print("that period's key was destroyed: the pseudonym cannot be resolved any more")
+        return 1
+    print("yes: that address" if found else "no: another address")
+    return 0 if found else 1
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

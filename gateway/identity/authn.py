@@ -27,6 +27,7 @@ from aiohttp.typedefs import Handler
 from gateway.http.errors import error_response
 from gateway.http.routes import Route
 from gateway.identity.accounts import Account, check_current
+from gateway.identity.address_limit import client_address, refused_too_often
 from gateway.identity.errors import AuthenticationFailed, Conflict, CsrfFailed, SessionExpired
 from gateway.identity.policy import Predicate, RequestContext, Rule, decide
 from gateway.identity.ratelimit import retry_after
@@ -49,9 +50,7 @@ from gateway.identity.sessions import (
 )
 from gateway.identity.state import IdentityState, account_mirror_key, token_mirror_key
 from gateway.state import state_of
-from parley.auditpub import actor_of
-from parley.errors import AuditPublishError, ServiceFailure
-from proto.audit import Outcome
+from parley.errors import ServiceFailure
 from proto.common import ID_PATTERN, Role
 from proto.errors import ErrorCode
 from proto.principal import Principal, PrincipalKind
@@ -171,18 +170,18 @@ def _open_to_anyone(rule: Rule) -> bool:
 
 async def _deny(request: web.Request, route: Route, auth: Auth, code: ErrorCode, reason: str,
                 hearing: str | None) -> web.Response:
-    """Audit the denial (who, which route, why), then answer 401/403."""
-    audit = state_of(request).audit
-    details: dict[str, str | int | float | bool | None] = {"reason": reason[:300],
-                                                           "method": request.method}
+    """Audit the denial (who, which route and path, why; anonymous callers by their address's
+    pseudonym; once per source and period, then a count), then answer 401/403."""
+    details: dict[str, str | int | float | bool | None] = {"method": request.method,
+                                                           "path": request.path[:200]}
     if auth.failure is not None:
         details["credential"] = auth.failure
-    try:
-        await audit.record(actor=actor_of(auth.principal), action="auth.denied",
-                           resource_type="route", resource_id=route.key[:200],
-                           outcome=Outcome.DENIED, hearing=hearing, details=details)
-    except AuditPublishError:
-        log.error("denial not audited", extra={"route": route.key})
+    denials = state_of(request).denials
+    if denials is not None:
+        await denials.refused(principal=auth.principal, address=client_address(request),
+                              action="auth.denied", resource_type="route",
+                              resource_id=route.key, reason=reason, kind=code.value,
+                              hearing=hearing, details=details)
     if code is ErrorCode.UNAUTHENTICATED:
         return error_response(code, auth.failure or "sign-in required")
     return error_response(code, reason)
@@ -207,8 +206,11 @@ async def authn_middleware(request: web.Request, handler: Handler) -> web.Stream
     request[AUTH_KEY] = auth
     principal = auth.principal
     if principal is not None:
-        wait = ident.session_buckets.take(principal.session or principal.id)
+        bucket = principal.session or principal.id
+        wait = (ident.tile_buckets.take("s:" + bucket) if route.rate == "tiles"
+                else ident.session_buckets.take(bucket))
         if wait > 0:
+            await refused_too_often(request, principal, route.key)
             return error_response(ErrorCode.RATE_LIMITED, "too many requests",
                                   retry_after_s=retry_after(wait))
     if _open_to_anyone(rule):

@@ -49,7 +49,8 @@ def account_info(account: Account) -> AccountInfo:
     return AccountInfo(id=account.id, username=account.username, role=account.role,
                        created_ms=account.created_ms, disabled=account.disabled,
                        totp_enrolled=account.totp_confirmed,
-                       recovery_codes_left=len(account.recovery_code_hashes))
+                       recovery_codes_left=len(account.recovery_code_hashes),
+                       last_signin_ms=account.last_signin_ms)
 
 
 def token_info(record: ApiTokenRecord) -> TokenInfo:

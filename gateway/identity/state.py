@@ -23,6 +23,7 @@ from gateway.identity.accounts import Account, decode_account
 from gateway.identity.bootstrap import new_bootstrap
 from gateway.identity.kv_mirror import KvMirror
 from gateway.identity.passwords import PasswordHasher
+from gateway.identity.pseudonym import AddressPseudonyms
 from gateway.identity.ratelimit import (
     BackoffConfig,
     BucketConfig,
@@ -58,6 +59,9 @@ class IdentityState:
     guard: SignInGuard
     address_buckets: TokenBuckets
     session_buckets: TokenBuckets
+    #: Tile reads (a tile reader's walk is many small GETs): their own, larger buckets.
+    tile_buckets: TokenBuckets
+    pseudonyms: AddressPseudonyms
     policy: SessionPolicy
     hashing: asyncio.Semaphore
     nc: Client
@@ -128,6 +132,10 @@ async def open_identity(config: GatewayConfig, nc: Client) -> IdentityState:
             BucketConfig(config.rate_address_per_s, config.rate_address_burst), time.monotonic),
         session_buckets=TokenBuckets(
             BucketConfig(config.rate_session_per_s, config.rate_session_burst), time.monotonic),
+        tile_buckets=TokenBuckets(
+            BucketConfig(config.rate_tiles_per_s, config.rate_tiles_burst), time.monotonic),
+        pseudonyms=AddressPseudonyms(Path(config.data_dir) / "gateway" / "address-keys",
+                                     config.address_pseudonym_period),
         policy=SessionPolicy(idle_timeout_s=config.session_idle_s,
                              absolute_timeout_s=config.session_absolute_s,
                              touch_interval_s=config.session_touch_s),

@@ -27,6 +27,7 @@ CLIENT_SUMMARIES: dict[str, str] = {
     "admit": "admit a participant waiting in the lobby into a room (plenary by default)",
     "deny": "refuse a participant waiting in the lobby",
     "move": "move a participant to another room",
+    "move.side": "move every admitted member of a side to one room, in one step",
     "caucus.create": "open a caucus room, optionally for one side",
     "caucus.close": "close a caucus room; its members return to the plenary",
     "shuttle": "the mediator moves to a room (shuttle diplomacy between caucuses)",

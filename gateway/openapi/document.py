@@ -51,14 +51,21 @@ _ID_SCHEMA: dict[str, Any] = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}
 def _path_parameters(path: str, schemas: dict[str, Any]) -> list[dict[str, Any]]:
     """Every `{name}` of the path: an opaque id unless the route says otherwise."""
     out = []
-    for name in re.findall(r"{(\w+)}", path):
+    # `{name}` is an opaque id; `{name:regex}` (a file path under /static/, a client view) is
+    # any text.
+    for name, regex in re.findall(r"{(\w+)(:[^}]+)?}", path):
         description, example = examples.PATH.get(name, ("", ""))
-        schema = schemas.get(name, _ID_SCHEMA)
+        schema = schemas.get(name, {"type": "string"} if regex else _ID_SCHEMA)
         typed: str | int = int(example) if schema.get("type") == "integer" \
             and example.isdigit() else example
         out.append({"name": name, "in": "path", "required": True, "description": description,
                     "example": typed, "schema": schema})
     return out
+
+
+def openapi_path(path: str) -> str:
+    """An aiohttp path as OpenAPI writes it: `{name:regex}` → `{name}`."""
+    return re.sub(r"{(\w+):[^}]+}", r"{\1}", path)
 
 
 def _security(route: Route) -> list[dict[str, list[str]]]:
@@ -121,7 +128,8 @@ def build(routes: RouteTable) -> dict[str, Any]:
              "content": {"application/json": {"schema": ref_of[ErrorReply]}}}
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
-        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, ref_of, error)
+        paths.setdefault(openapi_path(route.path), {})[route.method.lower()] = _operation(
+            route, ref_of, error)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Parley API", "version": "1.0.0",

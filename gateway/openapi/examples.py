@@ -25,9 +25,38 @@ PATH: Final[dict[str, tuple[str, str]]] = {
     "token": ("the API token's id (from GET /api/v1/tokens; never the secret)",
               "01JDA8R1S4G9V2K6D8B3X7M5PC"),
     "index": ("a log entry's index (0-based position in the audit log)", "42"),
+    "view": ("the rest of a web client page's path (the client's router reads it)", "entry/42"),
+    "file": ("a web client file under js/, css/ or i18n/", "js/app.js"),
     **{f"s{n}": (f"path segment {n + 1} of a C2SP tlog-tiles path (e.g. 0/x001/234.p/5)", "0")
        for n in range(9)},
 }
+
+#: Query parameters of the audit routes: (description, example).
+QUERY: Final[dict[str, tuple[str, str]]] = {
+    "hearing": ("only events of this hearing (its id)", "01JDA8Q3V6ZC4B1N9XK2M7R5TE"),
+    "actor": ("only events by this actor (an account, participant or token id)",
+              "01JDA8PZ4K2B7M1X9C3V5N8Q6R"),
+    "action": ("only this action; ending in '.', every action with that prefix", "document."),
+    "resource_type": ("only events on resources of this type", "document"),
+    "resource_id": ("only events on the resource with this id (with resource_type)", "d_5kq2m8x1"),
+    "time_from": ("events at or after this time (Unix ms, or ISO 8601 with an offset)",
+                  "1764028800000"),
+    "time_to": ("events before this time (exclusive; Unix ms, or ISO 8601 with an offset)",
+                "1764115200000"),
+    "person": ("events by or about a person named so in the log (part of the name, any case)",
+               "Ana Chen"),
+    "outcome": ("only this outcome: allowed, denied or failed", "denied"),
+    "order": ("asc (oldest first, the default) or desc (newest first)", "desc"),
+    "name": ("part of a name, any case", "expert report"),
+    "kind": ("person, side, hearing, room or document", "document"),
+    "cursor": ("the next_cursor of the previous page", "1234"),
+    "limit": ("at most this many events (1 to 1000; default 100)", "100"),
+    "index": ("a log entry's index", "42"),
+    "size": ("the tree size to prove against (default: the latest checkpoint's)", "1000"),
+    "from": ("the older tree size", "500"),
+    "to": ("the newer tree size (default: the latest checkpoint's)", "1000"),
+}
+
 
 #: One example body per request type, by type name.
 BODIES: Final[dict[str, dict[str, Any]]] = {

@@ -2,7 +2,9 @@
 
 Order of checks (the first failure is raised, as a `VerificationError` subclass):
 1. the header parses and names the known format;
-2. the key: the bundle's vkey parses; if the auditor pinned a key it must be the same key;
+2. the key: the bundle's vkey parses and is the key the auditor pinned. The pin is required:
+   a bundle carries its own key, so without one an attacker who changes an entry, rebuilds the
+   tree and re-signs the checkpoint with a key of their own would be "verified";
 3. the checkpoint note verifies under that key, and its origin is the key name;
 4. every entry line parses, its entry is a JSON object with the fields the report reads (time,
    actor, action, resource; with `keep_events`, the whole audit-event contract is checked),
@@ -54,7 +56,6 @@ class BundleReport:
     kind: str
     checkpoint: Checkpoint
     vkey: str
-    key_pinned: bool
     count: int
     begin: int | None = None
     end: int | None = None
@@ -93,6 +94,7 @@ class _Summary(msgspec.Struct):
     action: str
     resource: _What
     hearing: str | None = None
+    outcome: str = ""
 
 
 _SUMMARY: Final = msgspec.json.Decoder(_Summary)
@@ -113,6 +115,7 @@ def _matches(query: EventQuery, event: _Summary | AuditEvent) -> bool:
     return (
         action_ok
         and query.hearing in (None, event.hearing)
+        and query.outcome in (None, event.outcome)
         and query.actor in (None, event.actor.id)
         and query.resource_type in (None, event.resource.type)
         and query.resource_id in (None, event.resource.id)
@@ -123,7 +126,7 @@ def _matches(query: EventQuery, event: _Summary | AuditEvent) -> bool:
 
 def verify_bundle(
     lines: Iterable[bytes],
-    pinned: NoteVerifier | None = None,
+    pinned: NoteVerifier,
     *,
     hasher: Hasher = RFC6962,
     keep_events: bool = False,
@@ -136,11 +139,11 @@ def verify_bundle(
     it = iter(lines)
     header = _header(next(it, None))
     key = parse_vkey(header.vkey)
-    if pinned is not None and key != pinned:
+    if key != pinned:
         raise KeyMismatchError(f"bundle key {key.vkey} is not the pinned key {pinned.vkey}")
     checkpoint = open_checkpoint(header.checkpoint, key)
     report = BundleReport(
-        kind=header.kind, checkpoint=checkpoint, vkey=key.vkey, key_pinned=pinned is not None,
+        kind=header.kind, checkpoint=checkpoint, vkey=key.vkey,
         count=0, begin=header.begin, end=header.end, filter=header.filter,
         filter_matches=0 if header.filter is not None else None,
     )

@@ -13,9 +13,12 @@ import binascii
 import hashlib
 import os
 import re
+import secrets
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Final
+from urllib.parse import urlsplit
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -159,13 +162,30 @@ def parse_skey(text: str) -> NoteSigner:
     return signer
 
 
-def load_or_create_signer(path: Path, origin: str) -> NoteSigner:
+def derive_origin(public_url: str, fallback_host: str) -> str:
+    """A unique log identity for a first start: the public URL's host and a random suffix.
+
+    Every institution gets its own origin (a checkpoint names its log, so two logs sharing a
+    placeholder name could be confused by a verifier that trusts both).
+    """
+    host = urlsplit(public_url).netloc if "//" in public_url else public_url.strip("/")
+    host = re.sub(r"[^A-Za-z0-9.:\-\[\]]", "-", host or fallback_host)[:200] or "parley"
+    return f"{host}/audit/{secrets.token_hex(4)}"
+
+
+def load_or_create_signer(path: Path, origin: str, *, derive: Callable[[], str] | None = None) -> NoteSigner:
     """The log's signing key: read from `path`, or created there (mode 0600) on first run.
 
-    Refuses a key file readable by group or others, and one whose key name is not `origin`
-    (changing the origin means a new log identity, which must be a deliberate operator act).
+    `origin` empty: the key file's name is the origin; on first run `derive()` makes one, and
+    the key file keeps it from then on. Refuses a key file readable by group or others, and one
+    whose key name is not a given `origin` (changing the origin means a new log identity, which
+    must be a deliberate operator act).
     """
     if not path.exists():
+        if not origin:
+            if derive is None:
+                raise KeyFileError("no origin given and none to derive")
+            origin = derive()
         # Linked into place only once fully written: a crash never leaves half a key, and of
         # two first runs racing, one key wins and both read it.
         create_private_file(path, (NoteSigner.generate(origin).skey() + "\n").encode())
@@ -173,6 +193,6 @@ def load_or_create_signer(path: Path, origin: str) -> NoteSigner:
     if mode & 0o077:
         raise KeyFileError(f"{path} is readable by others (mode {mode:o}); chmod 600")
     signer = parse_skey(path.read_text(encoding="utf-8"))
-    if signer.name != origin:
+    if origin and signer.name != origin:
         raise KeyFileError(f"{path} holds the key for origin {signer.name!r}, not {origin!r}")
     return signer

@@ -12,6 +12,8 @@ Tables
   written in the same transaction as the entries that complete it. A proof on any tree size is
   then O(log n) primary-key lookups, with no rehashing beyond the right edge.
 - `checkpoints(size, root, note, time)`: every signed checkpoint, as issued.
+- `names(kind, id, hearing, name, role, side, idx)`: the people, sides, hearings and documents
+  the entries named (directory.py), written with them; derived data, not part of the tree.
 
 One writer: the audit sequencer. Reads may use other connections (WAL lets them run beside the
 writer). Integrity checking and checkpoint signing live in `signer.py`.
@@ -20,15 +22,16 @@ writer). Integrity checking and checkpoint signing live in `signer.py`.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 from proto.auditlog import EventQuery
-from services.audit import tree
+from services.audit import tallies, tree
 from services.audit.compact import CompactRange
+from services.audit.directory import NAMING, NameRow, names_in
 from services.audit.entry import MAX_ENTRY_BYTES, LogRecord
 from services.audit.errors import EntryTooLargeError, IndexOutOfRangeError, TamperDetectedError
 from services.audit.hasher import RFC6962, Hasher
@@ -60,11 +63,27 @@ CREATE INDEX IF NOT EXISTS entries_actor ON entries (actor, idx);
 CREATE INDEX IF NOT EXISTS entries_action ON entries (action, idx);
 CREATE INDEX IF NOT EXISTS entries_resource ON entries (resource_type, resource_id, idx);
 CREATE INDEX IF NOT EXISTS entries_time ON entries (time, idx);
+CREATE INDEX IF NOT EXISTS entries_outcome ON entries (outcome, idx);
+CREATE INDEX IF NOT EXISTS entries_resource_id ON entries (resource_id, idx);
+CREATE TABLE IF NOT EXISTS names (
+    kind TEXT NOT NULL, id TEXT NOT NULL, hearing TEXT NOT NULL, name TEXT NOT NULL,
+    role TEXT, side TEXT, idx INTEGER NOT NULL, PRIMARY KEY (kind, id, hearing)
+);
+CREATE INDEX IF NOT EXISTS names_by_name ON names (name COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS names_by_hearing ON names (hearing, kind);
 CREATE TABLE IF NOT EXISTS nodes (id INTEGER PRIMARY KEY, hash BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS checkpoints (
     size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL, time INTEGER NOT NULL
 );
 """
+
+
+def _insert_names(conn: sqlite3.Connection, records: Iterable[tuple[int, LogRecord]]) -> None:
+    rows = [(n.kind, n.id, n.hearing, n.name, n.role, n.side, idx)
+            for idx, rec in records if rec.action in NAMING and (n := names_in(rec)) is not None]
+    if rows:
+        conn.executemany("INSERT OR REPLACE INTO names (kind, id, hearing, name, role, side, idx)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def as_bytes(value: object) -> bytes:
@@ -114,12 +133,32 @@ class LogStore:
             raise ValueError("synchronous must be FULL or NORMAL")
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: search over 10^6 entries stays in RAM
         conn.execute(f"PRAGMA synchronous={synchronous}")
-        conn.executescript(_SCHEMA)
+        conn.executescript(_SCHEMA + tallies.SCHEMA)
         conn.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
         )
-        return cls(conn, hasher)
+        store = cls(conn, hasher)
+        store._backfill_names()
+        return store
+
+    def _backfill_names(self) -> None:
+        """A log written before the names and tallies tables: fill them from the entries."""
+        if self._size == 0:
+            return
+        if not self.conn.execute("SELECT 1 FROM tallies LIMIT 1").fetchone():
+            with self.transaction() as conn:
+                tallies.backfill(conn)
+        if self.conn.execute("SELECT 1 FROM names LIMIT 1").fetchone():
+            return
+        marks = ", ".join("?" * len(NAMING))
+        rows = self.conn.execute(
+            "SELECT idx, event_id, entry, time, action, actor, resource_type, resource_id,"  # noqa: S608
+            f" outcome, hearing FROM entries WHERE action IN ({marks})", list(NAMING))
+        with self.transaction() as conn:
+            _insert_names(conn, ((int(r[0]), LogRecord(r[1], as_bytes(r[2]), *r[3:]))
+                                 for r in rows))
 
     def close(self) -> None:
         self.conn.close()
@@ -177,6 +216,8 @@ class LogStore:
                     node_rows.append(((lv << LEVEL_SHIFT) | ix, digest))
                 new.append((rec.event_id, idx))
             conn.executemany("INSERT INTO nodes (id, hash) VALUES (?, ?)", node_rows)
+            _insert_names(conn, enumerate(added, self._size))
+            tallies.count_records(conn, added)
             if intake_seq is not None:
                 conn.execute(
                     "INSERT INTO meta (key, value) VALUES ('intake_seq', ?) ON CONFLICT (key)"
@@ -279,16 +320,43 @@ class LogStore:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'intake_seq'").fetchone()
         return 0 if row is None else int(row[0])
 
+    def _people(self, query: EventQuery) -> list[str]:
+        return [] if query.person is None else self.person_ids(query.person)
+
     def count(self, query: EventQuery, below: int | None = None) -> int:
         """How many entries (with index < `below`, if given) match the filters (cursor ignored)."""
-        sql, params = build_count(query, below)
+        sql, params = build_count(query, below, self._people(query))
         return int(self.conn.execute(sql, params).fetchone()[0])
 
-    def query(
+    def search(
         self, query: EventQuery, below: int | None = None
+    ) -> tuple[list[tuple[int, bytes]], str | None, int]:
+        """A page of (index, entry) matching the filters, the next page's cursor, the total."""
+        people = self._people(query)
+        unfiltered = EventQuery(order=query.order, cursor=query.cursor, limit=query.limit)
+        first: int | None
+        last: int | None
+        if query == unfiltered:  # the whole log: its size is the count
+            end = self._size if below is None else min(below, self._size)
+            total, first, last = end, 0, end - 1
+        elif below is None and (known := tallies.lookup(self.conn, query)) is not None:
+            total, first, last = known
+        else:
+            sql, params = build_count(query, below, people)
+            total, first, last = self.conn.execute(sql, params).fetchone()
+        span = None
+        if total and first is not None and last is not None and total * 100 > last - first + 1:
+            span = (first, last)  # dense: walk that part of the log in order
+        rows, cursor = self.query(query, below, span=span, people=people)
+        return rows, cursor, int(total)
+
+    def query(
+        self, query: EventQuery, below: int | None = None, *,
+        span: tuple[int, int] | None = None, people: list[str] | None = None,
     ) -> tuple[list[tuple[int, bytes]], str | None]:
         """A page of (index, entry) matching the filters, and the cursor of the next page."""
-        sql, params = build_query(query, below)
+        ids = self._people(query) if people is None else people
+        sql, params = build_query(query, below, ids, span=span)
         rows = [(int(i), as_bytes(e)) for i, e in self.conn.execute(sql, params)]
         if len(rows) > query.limit:
             rows = rows[: query.limit]
@@ -319,6 +387,27 @@ class LogStore:
                 "INSERT INTO checkpoints (size, root, note, time) VALUES (?, ?, ?, ?)",
                 (checkpoint.size, checkpoint.root, checkpoint.note, checkpoint.time),
             )
+
+    def names(self, *, name: str | None = None, hearing: str | None = None,
+              kind: str | None = None, limit: int = 200) -> list[tuple[NameRow, int]]:
+        """Named things (a part of the name, case-insensitive; a hearing; a kind), by name."""
+        where, params = [], []
+        for column, value in (("hearing", hearing), ("kind", kind)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if name is not None:
+            escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append("name LIKE ? ESCAPE '\\'")
+            params.append(f"%{escaped}%")
+        sql = ("SELECT kind, id, hearing, name, role, side, idx FROM names"  # noqa: S608 - fixed SQL
+               + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY name LIMIT ?")
+        rows = self.conn.execute(sql, [*params, limit]).fetchall()
+        return [(NameRow(k, i, h, n, r, s), int(x)) for k, i, h, n, r, s, x in rows]
+
+    def person_ids(self, name: str) -> list[str]:
+        """Ids of the people whose name contains `name` (at most 100)."""
+        return sorted({row.id for row, _ in self.names(name=name, kind="person", limit=100)})
 
     def data_version(self) -> int:
         """Changes whenever another connection commits to the file (SQLite PRAGMA data_version)."""

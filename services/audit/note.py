@@ -5,7 +5,9 @@ Form: the text (ending in a newline), one blank line, then one or more lines
 a newline. The text is separated from the signatures by the *last* blank line.
 
 Strictness (why each rule exists):
-- valid UTF-8, no control characters but newline, bounded size: no parser confusion or memory blow-up;
+- valid UTF-8, no control characters but newline, bounded size: no parser confusion or memory
+  blow-up. The bound fits the spec's floor (16 signatures) of the largest signature type we
+  know (ML-DSA-87, 4.6 kB): a genuine note with 16 cosignatures is accepted;
 - the note must end in a newline and every line after the separator must be a signature line:
   a missing separator, a stray or extra line, or a truncated note is rejected, not skipped;
 - per the spec, signatures under keys we do not know are ignored, but a signature that carries
@@ -21,6 +23,7 @@ import base64
 from dataclasses import dataclass
 from typing import Final
 
+from proto.auditlog import MAX_NOTE_BYTES, MAX_NOTE_SIGNATURE_BYTES, MAX_NOTE_TEXT_BYTES
 from services.audit.errors import (
     BadSignatureError,
     NoteFormatError,
@@ -30,7 +33,6 @@ from services.audit.errors import (
 )
 from services.audit.keys import NoteSigner, NoteVerifier, b64decode_strict, check_key_name
 
-MAX_NOTE_BYTES: Final = 64 * 1024
 MAX_SIGNATURES: Final = 100
 _DASH: Final = "\u2014 "
 
@@ -82,6 +84,8 @@ def parse_note(note: str | bytes) -> Note:
         raise NoteFormatError("note has no blank line before its signatures")
     text, block = note[: split + 1], note[split + 2 :]
     _check_text(text)
+    if len(text.encode()) > MAX_NOTE_TEXT_BYTES:
+        raise NoteFormatError(f"note text larger than {MAX_NOTE_TEXT_BYTES} bytes")
     lines = block.split("\n")[:-1]  # the block ends in "\n": drop the empty tail
     if not lines:
         raise NoteFormatError("note has no signature lines")
@@ -99,8 +103,8 @@ def _parse_signature_line(line: str) -> NoteSignature:
     name, blob = parts
     check_key_name(name)
     raw = b64decode_strict(blob, "signature")
-    if len(raw) < 5:
-        raise NoteFormatError("signature too short")
+    if not 5 <= len(raw) <= MAX_NOTE_SIGNATURE_BYTES:
+        raise NoteFormatError(f"signature of {len(raw)} bytes (5 to {MAX_NOTE_SIGNATURE_BYTES})")
     return NoteSignature(name, int.from_bytes(raw[:4], "big"), raw[4:])
 
 

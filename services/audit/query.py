@@ -1,25 +1,31 @@
 """Turn an `EventQuery` into one parameterised SQL statement over the entries table.
 
 Pagination is by log index: the cursor is the index of the last entry returned, and results are
-in index order, so a page boundary is stable while the log grows (new entries only append).
+in index order (oldest first, or newest first with `order=desc`), so a page boundary is stable
+while the log grows (new entries only append). Every filter has an index ending in `idx`, so a
+page is an index range scan and the count an index-only count (the 10^6-entry benchmark:
+benchmarks/audit_search.py). A `person` filter arrives resolved to the ids the log named them by.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from proto.auditlog import EventQuery
 
 COLUMNS = "idx, entry"
 
 
-def _where(query: EventQuery, below: int | None, *, with_cursor: bool) -> tuple[str, list[object]]:
+def _where(query: EventQuery, below: int | None, *, with_cursor: bool,
+           person_ids: Sequence[str] = ()) -> tuple[str, list[object]]:
     where: list[str] = []
     params: list[object] = []
-    if query.hearing is not None:
-        where.append("hearing = ?")
-        params.append(query.hearing)
-    if query.actor is not None:
-        where.append("actor = ?")
-        params.append(query.actor)
+    for column, value in (("hearing", query.hearing), ("actor", query.actor),
+                          ("resource_type", query.resource_type),
+                          ("resource_id", query.resource_id), ("outcome", query.outcome)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
     if query.action is not None:
         if query.action.endswith("."):
             # a family prefix: [prefix, prefix + U+FFFF) keeps the index usable, unlike LIKE
@@ -28,12 +34,10 @@ def _where(query: EventQuery, below: int | None, *, with_cursor: bool) -> tuple[
         else:
             where.append("action = ?")
             params.append(query.action)
-    if query.resource_type is not None:
-        where.append("resource_type = ?")
-        params.append(query.resource_type)
-    if query.resource_id is not None:
-        where.append("resource_id = ?")
-        params.append(query.resource_id)
+    if query.person is not None:
+        marks = ", ".join("?" * len(person_ids)) or "NULL"
+        where.append(f"(actor IN ({marks}) OR resource_id IN ({marks}))")
+        params.extend([*person_ids, *person_ids])
     if query.time_from is not None:
         where.append("time >= ?")
         params.append(query.time_from)
@@ -41,7 +45,7 @@ def _where(query: EventQuery, below: int | None, *, with_cursor: bool) -> tuple[
         where.append("time < ?")
         params.append(query.time_to)
     if with_cursor and query.cursor is not None:
-        where.append("idx > ?")
+        where.append("idx < ?" if query.order == "desc" else "idx > ?")
         params.append(int(query.cursor))
     if below is not None:
         where.append("idx < ?")
@@ -49,18 +53,34 @@ def _where(query: EventQuery, below: int | None, *, with_cursor: bool) -> tuple[
     return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
-def build_query(query: EventQuery, below: int | None = None) -> tuple[str, list[object]]:
+def build_query(query: EventQuery, below: int | None = None, person_ids: Sequence[str] = (),
+                *, span: tuple[int, int] | None = None) -> tuple[str, list[object]]:
     """SQL selecting up to limit + 1 rows (the extra row tells whether a next page exists).
 
-    `below` bounds the indices (an export pinned to a checkpoint of that size).
+    `below` bounds the indices (an export pinned to a checkpoint of that size). The plan is
+    chosen from how many entries match (the caller counted them first, cheaply, on an index):
+    - `span` given (the first and last matching index, and a large share of the entries between
+      them match): walk that part of the log in index order and keep what matches; a page is
+      found after ~limit/share entries, however deep.
+    - sparse: find the page's indices on the filter's index (only integers are sorted, for a
+      range filter like a time range or an action family), then read those entries.
     """
-    where, params = _where(query, below, with_cursor=True)
-    sql = f"SELECT {COLUMNS} FROM entries{where} ORDER BY idx LIMIT ?"  # noqa: S608 - fixed SQL only
+    where, params = _where(query, below, with_cursor=True, person_ids=person_ids)
+    direction = "DESC" if query.order == "desc" else ""
+    if span is not None:
+        where += (" AND" if where else " WHERE") + " idx >= ? AND idx <= ?"
+        params.extend(span)
+        sql = f"SELECT {COLUMNS} FROM entries NOT INDEXED{where} ORDER BY idx {direction} LIMIT ?"  # noqa: S608 - fixed SQL only
+    else:
+        sql = (f"SELECT {COLUMNS} FROM entries WHERE idx IN (SELECT idx FROM entries{where}"  # noqa: S608 - fixed SQL only
+               f" ORDER BY idx {direction} LIMIT ?) ORDER BY idx {direction}")
     params.append(query.limit + 1)
     return sql, params
 
 
-def build_count(query: EventQuery, below: int | None = None) -> tuple[str, list[object]]:
-    """SQL counting the matching entries with index < `below` (the cursor is ignored)."""
-    where, params = _where(query, below, with_cursor=False)
-    return f"SELECT COUNT(*) FROM entries{where}", params  # noqa: S608 - fixed SQL only
+def build_count(query: EventQuery, below: int | None = None,
+                person_ids: Sequence[str] = ()) -> tuple[str, list[object]]:
+    """SQL counting the matching entries with index < `below` (the cursor is ignored), with the
+    first and last matching index (free: the same index-only pass)."""
+    where, params = _where(query, below, with_cursor=False, person_ids=person_ids)
+    return f"SELECT COUNT(*), MIN(idx), MAX(idx) FROM entries{where}", params  # noqa: S608 - fixed SQL only

@@ -1,23 +1,25 @@
 """The audit service's NATS endpoints, `parley.v1.audit.<verb>` (DESIGN §7, §8).
 
 Every verb is for auditors only (access.py). Reads of the log are themselves audited before the
-answer leaves: `events` is `audit.query`; `checkpoint`, `inclusion`, `consistency`, `receipt`
-and `tile` are `audit.proof`; the first part of an `export` is `audit.export`. If that event
-cannot be published the request fails (`unavailable`): no unaudited read. The public key
+answer leaves: `events` is `audit.query`; `checkpoint`, `inclusion`, `consistency` and `receipt`
+are `audit.proof`; the first part of an `export` is `audit.export`. If that event cannot be
+published the request fails (`unavailable`): no unaudited read. Tiles are audited per reader and
+period (the first read, then a summary of the range read: tile_reads.py), not per GET. The public key
 (`vkey`) and the service's own `status` are not log content and are not audited.
 """
 
 from __future__ import annotations
 
 import base64
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import msgspec
 
 from parley.auditpub import AuditPublisher
-from parley.errors import ServiceFailure
+from parley.errors import AuditPublishError, ServiceFailure
 from parley.micro import RequestContext, ServiceHost
 from proto.audit import DetailValue, Outcome
 from proto.auditlog import (
@@ -32,7 +34,10 @@ from proto.auditlog import (
     InclusionProof,
     InclusionRequest,
     LoggedEvent,
+    NamedThing,
+    NameList,
     NoArguments,
+    PeopleQuery,
     ReceiptRequest,
     TileRequest,
     VerifierKey,
@@ -45,6 +50,7 @@ from services.audit.keys import NoteSigner
 from services.audit.log import LogStore, StoredCheckpoint
 from services.audit.receipt import format_receipt
 from services.audit.signing_loop import CheckpointLoop, wall_ms
+from services.audit.tile_reads import ReadWindow, TileReadLedger
 from services.audit.tiles import (
     TILE_HEIGHT,
     TILE_WIDTH,
@@ -54,6 +60,7 @@ from services.audit.tiles import (
     tile_bytes,
 )
 
+log = logging.getLogger("parley.audit")
 Req = TypeVar("Req")
 Resp = TypeVar("Resp")
 
@@ -75,6 +82,7 @@ class AuditEndpoints:
     checkpoints: CheckpointLoop
     audit: AuditPublisher
     rejected: Callable[[], int] = lambda: 0
+    tile_reads: TileReadLedger = field(default_factory=TileReadLedger)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -112,9 +120,19 @@ class AuditEndpoints:
             k: v for k, v in msgspec.structs.asdict(query).items() if v is not None
         }
         await self._admit(call, "audit.query", "events", details)
-        rows, cursor = self.store.query(query)
+        rows, cursor, total = self.store.search(query)
         return EventPage(events=[LoggedEvent(index=i, entry=e.decode()) for i, e in rows],
-                         next_cursor=cursor)
+                         next_cursor=cursor, total=total)
+
+    async def names(self, call: RequestContext, query: PeopleQuery) -> NameList:
+        details: dict[str, DetailValue] = {
+            k: v for k, v in msgspec.structs.asdict(query).items() if v is not None}
+        await self._admit(call, "audit.query", "names", details)
+        rows = self.store.names(name=query.name, hearing=query.hearing, kind=query.kind,
+                                limit=query.limit)
+        return NameList(names=[NamedThing(kind=r.kind, id=r.id, name=r.name, index=i,
+                                          hearing=r.hearing or None, role=r.role, side=r.side)
+                               for r, i in rows])
 
     async def checkpoint(self, call: RequestContext, _: NoArguments) -> CheckpointInfo:
         await self._admit(call, "audit.proof", "checkpoint", {"kind": "checkpoint"})
@@ -177,16 +195,48 @@ class AuditEndpoints:
         return format_receipt(req.index, proof, cp.note).encode()
 
     async def tile(self, call: RequestContext, req: TileRequest) -> bytes:
-        await self._admit(call, "audit.proof", req.path[:200], {"kind": "tile"})
+        """A tile or entry bundle. Audited per reader and period (tile_reads.py), not per GET."""
         tile = parse_tile_path(req.path)  # a malformed path is IndexOutOfRangeError: invalid
+        try:
+            principal = require_auditor(call.principal)
+        except ReadRefusedError:
+            await self._record(call, "audit.proof", req.path[:200], {"kind": "tiles"},
+                               Outcome.DENIED)
+            raise
         if not tile_available(tile, self._latest().size):
             raise ServiceFailure(ErrorCode.NOT_FOUND, f"{req.path} is not in the log")
+        opens, closed = self.tile_reads.read(principal, tile, wall_ms())
+        await self.flush_tile_reads(closed)
+        if opens:
+            try:
+                await self.audit.record(
+                    actor=principal, action="audit.proof", resource_type="audit_log",
+                    resource_id=req.path[:200], outcome=Outcome.ALLOWED,
+                    details={"kind": "tiles", "period_s": self.tile_reads.period_ms // 1000})
+            except BaseException:
+                self.tile_reads.forget(principal)
+                raise
         if tile.level is None:
             first = tile.index * TILE_WIDTH
             return encode_entry_bundle(self.store.entries(first, first + tile.width))
         return tile_bytes(tile, self.store.node_range)
 
+    async def flush_tile_reads(self, windows: list[ReadWindow]) -> None:
+        """Audit the summaries of closed tile-reading windows (best effort: the opening entry
+        of each window is already in the log)."""
+        for window in windows:
+            try:
+                await self.audit.record(
+                    actor=window.reader, action="audit.proof", resource_type="audit_log",
+                    resource_id=f"leaves/{window.leaf_from}-{window.leaf_to}",
+                    outcome=Outcome.ALLOWED, details=window.summary(wall_ms()))
+            except AuditPublishError:
+                log.warning("tile-reading summary not audited", extra={"reader": window.reader.id})
+
     async def export(self, call: RequestContext, req: ExportPartRequest) -> ExportPart:
+        if req.request.filter is not None and req.request.filter.person is not None:
+            raise ServiceFailure(ErrorCode.INVALID, "export by a person's id (actor), not a name:"
+                                 " a bundle's filter must be checkable offline")
         if req.cursor is None:
             spec = req.request
             details: dict[str, DetailValue] = {"begin": spec.begin, "end": spec.end}
@@ -210,6 +260,7 @@ class AuditEndpoints:
 
     def register(self, host: ServiceHost) -> None:
         host.endpoint("events", EventQuery, self.events)
+        host.endpoint("names", PeopleQuery, self.names)
         host.endpoint("checkpoint", NoArguments, self.checkpoint)
         host.endpoint("vkey", NoArguments, self.vkey)
         host.endpoint("status", NoArguments, self.status, stats=self.gauges)

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import socket
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,12 +22,12 @@ from parley.config import CommonConfig, env_field
 from parley.failures import note_failure
 from parley.provision import AUDIT_LEADER_BUCKET
 from parley.service import Cleanup, ServiceContext, serve_service
-from services.audit.keys import check_key_name, load_or_create_signer
+from services.audit.keys import check_key_name, derive_origin, load_or_create_signer
 from services.audit.leadership import Lease
 from services.audit.log import LogStore
 from services.audit.read_api import AuditEndpoints
 from services.audit.signer import CheckpointIssuer
-from services.audit.signing_loop import CheckpointLoop
+from services.audit.signing_loop import CheckpointLoop, wall_ms
 from services.audit.standby import Role
 
 log = logging.getLogger("parley.audit")
@@ -35,8 +36,12 @@ log = logging.getLogger("parley.audit")
 @dataclass(frozen=True)
 class AuditConfig(CommonConfig):
     audit_origin: str = env_field(
-        "parley.example/audit",
-        help="the log's identity: checkpoint origin and signing key name (one per institution)",
+        "",
+        help="the log's identity (checkpoint origin, signing key name); empty = derived on first"
+        " start from PARLEY_PUBLIC_URL and a random suffix, then kept with the signing key",
+    )
+    public_url: str = env_field(
+        "", help="the institution's public web address (names the audit log on first start)"
     )
     audit_batch_size: int = env_field(1000, help="events fetched and committed per transaction")
     audit_checkpoint_interval_s: float = env_field(
@@ -58,7 +63,8 @@ class AuditConfig(CommonConfig):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        check_key_name(self.audit_origin)
+        if self.audit_origin:
+            check_key_name(self.audit_origin)
         if not 1 <= self.audit_batch_size <= 10_000:
             raise ValueError("PARLEY_AUDIT_BATCH_SIZE must be between 1 and 10000")
         if not 0.05 <= self.audit_checkpoint_interval_s < 1.0:
@@ -88,7 +94,9 @@ class AuditConfig(CommonConfig):
 async def _setup(ctx: ServiceContext[AuditConfig]) -> Cleanup | None:
     config = ctx.config
     config.audit_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    signer = load_or_create_signer(config.key_path, config.audit_origin)
+    signer = load_or_create_signer(
+        config.key_path, config.audit_origin,
+        derive=lambda: derive_origin(config.public_url, socket.getfqdn()))
     store = LogStore.open(config.log_path, synchronous=config.audit_sqlite_sync)
     issuer = CheckpointIssuer(store, signer, verify_on_start=False)
     lease = Lease(await ctx.js.key_value(AUDIT_LEADER_BUCKET), holder=f"audit-{config.audit_instance}",
@@ -106,12 +114,14 @@ async def _setup(ctx: ServiceContext[AuditConfig]) -> Cleanup | None:
     role = Role(ctx.nc, store, lease, checkpoints, signer.verifier,
                 instance=config.audit_instance, batch=config.audit_batch_size,
                 exit_process=lambda: os._exit(1))
-    AuditEndpoints(store, signer, checkpoints, ctx.audit,
-                   lambda: role.intake.rejected if role.intake else 0).register(ctx.host)
+    endpoints = AuditEndpoints(store, signer, checkpoints, ctx.audit,
+                               lambda: role.intake.rejected if role.intake else 0)
+    endpoints.register(ctx.host)
     log.info("audit log open", extra={"size": store.size, "origin": signer.name,
                                       "vkey": signer.verifier.vkey})
     stop = asyncio.Event()
-    tasks = [asyncio.create_task(_critical(role.run(stop), "sequencer"))]
+    tasks = [asyncio.create_task(_critical(role.run(stop), "sequencer")),
+             asyncio.create_task(_summarise_tile_reads(endpoints, stop))]
 
     async def cleanup() -> None:
         stop.set()
@@ -121,6 +131,16 @@ async def _setup(ctx: ServiceContext[AuditConfig]) -> Cleanup | None:
         store.close()
 
     return cleanup
+
+
+async def _summarise_tile_reads(endpoints: AuditEndpoints, stop: asyncio.Event) -> None:
+    """Audit each tile-reading window's summary once its period is over (and all at stop)."""
+    tick = endpoints.tile_reads.period_ms / 4000
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), tick)
+        await endpoints.flush_tile_reads(endpoints.tile_reads.due(wall_ms()))
+    await endpoints.flush_tile_reads(endpoints.tile_reads.drain())
 
 
 async def _critical(job: Coroutine[Any, Any, None], name: str) -> None:

@@ -1,17 +1,24 @@
 """`parley-audit`: the auditors' offline verifier. No server, no network.
 
+    parley-audit pin VKEY_FILE
     parley-audit verify BUNDLE [--vkey FILE] [--list]
-    parley-audit consistency OLD_CHECKPOINT NEW_CHECKPOINT PROOF --vkey FILE
-    parley-audit receipt RECEIPT ENTRY --vkey FILE
+    parley-audit consistency OLD_CHECKPOINT NEW_CHECKPOINT PROOF [--vkey FILE]
+    parley-audit receipt RECEIPT ENTRY [--vkey FILE]
+
+Every check needs the log's verifier key pinned by the auditor: `--vkey FILE`, or the key saved
+once with `parley-audit pin` (in `$PARLEY_AUDIT_HOME`, default `~/.config/parley-audit`). A
+bundle names its own key, but that key proves nothing: whoever rewrites a log can sign it with a
+key of their own. With no pinned key the command refuses (exit 2) instead of "verifying".
 
 Exit status: 0 verified, 1 verification failed (the first failure is named on stderr),
-2 usage or unreadable input.
+2 usage, unreadable input or no pinned key.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -42,8 +49,23 @@ def _read(path: str) -> bytes:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
 
 
-def _vkey(path: str | None) -> NoteVerifier | None:
-    return None if path is None else parse_vkey(_read(path).decode("utf-8", "replace"))
+def pin_path() -> Path:
+    """Where `parley-audit pin` saves the auditor's trusted verifier key."""
+    home = os.environ.get("PARLEY_AUDIT_HOME")
+    base = Path(home) if home else Path.home() / ".config" / "parley-audit"
+    return base / "pinned.vkey"
+
+
+def _vkey(path: str | None) -> NoteVerifier:
+    """The pinned key: `--vkey FILE`, else the saved pin; neither is a usage error."""
+    if path is None:
+        saved = pin_path()
+        if not saved.exists():
+            raise UsageError(
+                "no pinned verifier key: pass --vkey FILE (the key you obtained from the "
+                f"institution out of band) or save it once with `parley-audit pin FILE` ({saved})")
+        path = str(saved)
+    return parse_vkey(_read(path).decode("utf-8", "replace"))
 
 
 def _when(ms: int | None) -> str:
@@ -71,9 +93,7 @@ def _report(report: BundleReport, listing: bool) -> None:
     cp = report.checkpoint
     print("OK: the bundle verifies")
     print(f"{'log:':12}{cp.origin}")
-    pin = "pinned by you" if report.key_pinned else (
-        "taken from the bundle: pin it with --vkey to prove which log this is")
-    print(f"{'key:':12}{report.vkey} ({pin})")
+    print(f"{'key:':12}{report.vkey} (pinned by you)")
     _print_checkpoint(cp)
     if report.kind == "range":
         print(f"{'entries:':12}{report.count}, indices [{report.begin}, {report.end}) of {cp.size}")
@@ -113,9 +133,19 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_pin(args: argparse.Namespace) -> int:
+    key = parse_vkey(_read(args.vkey_file).decode("utf-8", "replace"))
+    target = pin_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(key.vkey + "\n", encoding="utf-8")
+    print(f"pinned {key.vkey}")
+    print(f"{'key id:':12}{key.key_id:08x}")
+    print(f"{'saved in:':12}{target}")
+    return EXIT_OK
+
+
 def cmd_consistency(args: argparse.Namespace) -> int:
     key = _vkey(args.vkey)
-    assert key is not None
     old = open_checkpoint(_read(args.old), key)
     new = open_checkpoint(_read(args.new), key)
     hashes, proof = _proof_hashes(_read(args.proof))
@@ -135,7 +165,6 @@ def cmd_consistency(args: argparse.Namespace) -> int:
 
 def cmd_receipt(args: argparse.Namespace) -> int:
     key = _vkey(args.vkey)
-    assert key is not None
     receipt_text = _read(args.receipt).decode("utf-8", "replace")
     receipt, cp = verify_receipt(RFC6962, receipt_text, _read(args.entry), key)
     print(f"OK: the entry is at index {receipt.index} of the log")
@@ -148,21 +177,24 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="parley-audit", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
+    pin = sub.add_parser("pin", help="save the log's verifier key as the one you trust")
+    pin.add_argument("vkey_file")
+    pin.set_defaults(run=cmd_pin)
     verify = sub.add_parser("verify", help="verify an export bundle")
     verify.add_argument("bundle")
-    verify.add_argument("--vkey", help="file holding the log's verifier key (pins the log)")
+    verify.add_argument("--vkey", help="file holding the log's verifier key (default: the pin)")
     verify.add_argument("--list", action="store_true", help="print every verified entry")
     verify.set_defaults(run=cmd_verify)
     cons = sub.add_parser("consistency", help="check a newer checkpoint extends an older one")
     cons.add_argument("old")
     cons.add_argument("new")
     cons.add_argument("proof", help="JSON proof from /audit/proofs/consistency, or base64 lines")
-    cons.add_argument("--vkey", required=True)
+    cons.add_argument("--vkey")
     cons.set_defaults(run=cmd_consistency)
     rec = sub.add_parser("receipt", help="verify a tlog-proof receipt for one entry")
     rec.add_argument("receipt")
     rec.add_argument("entry", help="file holding the exact entry bytes")
-    rec.add_argument("--vkey", required=True)
+    rec.add_argument("--vkey")
     rec.set_defaults(run=cmd_receipt)
     return parser
 

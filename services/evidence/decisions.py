@@ -87,9 +87,10 @@ class Evidence:
                                 details=details)
 
     async def _deny(self, principal: Principal | None, action: str, hearing: str,
-                    resource: tuple[str, str], code: ErrorCode, message: str) -> ServiceFailure:
-        await self._record(principal, "document.denied", resource, Outcome.DENIED, hearing,
-                           {"action": action})
+                    resource: tuple[str, str], code: ErrorCode, message: str,
+                    reason: str | None = None) -> ServiceFailure:
+        details: dict[str, DetailValue] = {"action": action, "reason": reason or "not visible"}
+        await self._record(principal, "document.denied", resource, Outcome.DENIED, hearing, details)
         return ServiceFailure(code, message)
 
     async def _report_rejected(self, principal: Principal, hearing: str,
@@ -127,7 +128,8 @@ class Evidence:
         try:
             found = await self.vault.find(hearing, document, version)
         except (DocumentNotFoundError, HearingShreddedError):
-            raise ServiceFailure(ErrorCode.NOT_FOUND, "no such document") from None
+            raise await self._deny(principal, action.value, hearing, ("document", document),  # probe
+                                   ErrorCode.NOT_FOUND, "no such document", "missing") from None
         except IntegrityError as exc:
             await self._key_failure(principal, hearing)
             raise exc from None
@@ -137,7 +139,8 @@ class Evidence:
             if found.rejected:  # never used to decide anything: refused, whoever asks
                 raise ManifestError(found.rejected[0].reason, "the document's stored record "
                                     "failed its integrity check; it was not used")
-            raise ServiceFailure(ErrorCode.NOT_FOUND, "no such document")
+            raise await self._deny(principal, action.value, hearing, ("document", document),
+                                   ErrorCode.NOT_FOUND, "no such document", "missing")
         if not access.allowed(principal, facts, Action.VIEW if action is Action.RELEASE else action,
                               Compartment.parse(manifest.compartment)):
             raise await self._deny(principal, action.value, hearing, ("document", document),
@@ -146,7 +149,8 @@ class Evidence:
 
     @staticmethod
     def _details(manifest: Manifest, **extra: DetailValue) -> dict[str, DetailValue]:
-        return {"version": manifest.version, "compartment": manifest.compartment,
+        return {"version": manifest.version, "filename": manifest.filename,
+                "compartment": manifest.compartment,
                 "sha256": manifest.sha256, "size": manifest.size, **extra}
 
     # -- NATS endpoints -------------------------------------------------------------------

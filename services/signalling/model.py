@@ -27,7 +27,8 @@ import msgspec
 
 from proto.codec import JsonDecoder
 from proto.common import Id, Role, ShortText, TimestampMs
-from proto.ws import HearingState, PeerConnState, RoomKind
+from proto.signalling import TimeZone
+from proto.ws import Colour, HearingState, PeerConnState, RoomKind
 
 from .errors import Conflict, NotFound
 
@@ -63,6 +64,7 @@ Counter = Annotated[int, msgspec.Meta(ge=0, le=2**53)]
 class Side(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     id: Id
     name: ShortText
+    colour: Colour = "a"
 
 
 class Invitation(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -127,6 +129,8 @@ class Hearing(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     rooms: Annotated[dict[Id, Room], msgspec.Meta(max_length=20)] = {}
     knocks: Annotated[tuple[KnockEntry, ...], msgspec.Meta(max_length=64)] = ()
     counter: Counter = 0
+    scheduled_at: TimestampMs | None = None
+    time_zone: TimeZone | None = None
     schema: Annotated[int, msgspec.Meta(ge=1, le=SCHEMA_VERSION)] = SCHEMA_VERSION
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -23,8 +25,10 @@ CLI = [sys.executable, "-m", "services.audit.verify_cli"]
 
 
 def verify(path: Path, *extra: str | Path) -> subprocess.CompletedProcess[str]:
+    """`parley-audit verify` with no saved pin (a fresh home): only --vkey pins the key."""
+    env = {**os.environ, "PARLEY_AUDIT_HOME": str(path.parent / "audit-home")}
     return subprocess.run([*CLI, "verify", str(path), *map(str, extra)], capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=60, env=env)
 
 
 async def _get(people: People, path: str) -> tuple[int, Any, bytes]:
@@ -177,7 +181,10 @@ async def test_proofs_receipts_and_tiles_verify(people: People, tmp_path: Path) 
     code, _, bundle = await _get(people, "/api/v1/audit/log/tile/entries/000")
     assert code == 200 and bundle[2:2 + int.from_bytes(bundle[:2], "big")].startswith(b"{")
     code, _, note = await _get(people, "/api/v1/audit/log/checkpoint")
-    assert code == 200 and note.decode().split("\n")[0] == "parley.example/audit"
+    # No origin configured: the first start derived a unique one (host + random suffix).
+    origin = note.decode().split("\n")[0]
+    assert code == 200 and re.fullmatch(r"[^/]+/audit/[0-9a-f]{8}", origin)
+    assert vkey.decode().startswith(origin + "+")
 
 
 def _lines(data: bytes) -> list[bytes]:
@@ -244,21 +251,22 @@ async def test_real_export_verifies_and_every_tamper_fails(people: People, tmp_p
         path.write_bytes(b"".join(tamper(lines)))
         bad = verify(path, "--vkey", tmp_path / "vkey")
         assert bad.returncode == 1 and error in bad.stderr, (name, bad.stderr)
-    # Without a pinned key, a bundle carrying another key fails on the checkpoint signature.
-    path = tmp_path / "another-key.jsonl"
-    bad = verify(path)
-    assert bad.returncode == 1 and "WrongKeyIdError" in bad.stderr, bad.stderr
+    # Without a pinned key nothing verifies, not even the genuine bundle (exit 2).
+    bad = verify(tmp_path / "bundle.jsonl")
+    assert bad.returncode == 2 and "no pinned verifier key" in bad.stderr, bad.stderr
 
 
 async def test_filtered_and_range_exports_verify(people: People, tmp_path: Path) -> None:
+    _, _, vkey = await _get(people, "/api/v1/audit/vkey")
+    (tmp_path / "vkey").write_bytes(vkey)
     selection = await _export(people, {"filter": {"hearing": "hBulk", "resource_id": "d7"}})
     (tmp_path / "sel.jsonl").write_bytes(selection)
-    ok = verify(tmp_path / "sel.jsonl", "--list")
+    ok = verify(tmp_path / "sel.jsonl", "--list", "--vkey", tmp_path / "vkey")
     assert ok.returncode == 0, ok.stderr
     assert "1 selected entries" in ok.stdout and "document/d7" in ok.stdout
     ranged = await _export(people, {"begin": 3, "end": 40})
     (tmp_path / "range.jsonl").write_bytes(ranged)
-    ok = verify(tmp_path / "range.jsonl")
+    ok = verify(tmp_path / "range.jsonl", "--vkey", tmp_path / "vkey")
     assert ok.returncode == 0 and "indices [3, 40)" in ok.stdout, ok.stderr
     async with people.auditor.session(bearer=True) as http:
         for body in ({"begin": 5, "end": 2}, {"begin": 0, "filter": {}}, {"end": 10**12},

@@ -39,6 +39,9 @@ async def test_bootstrap_secret_works_once(suite: Suite) -> None:
     assert status == 200
     assert {a["username"] for a in body["accounts"]} >= {"admin", "mediator", "auditor"}
     assert "second-admin" not in {a["username"] for a in body["accounts"]}
+    # Every staff account here has signed in: the admin console shows when.
+    assert all(a["last_signin_ms"] > 0 for a in body["accounts"]
+               if a["username"] in ("admin", "mediator", "auditor"))
 
 
 async def test_enrolment_is_mandatory_then_totp_is_required(suite: Suite) -> None:

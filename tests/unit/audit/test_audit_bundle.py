@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from proto.audit import Actor, AuditEvent, Outcome, Resource
@@ -77,7 +78,7 @@ def test_selection_bundle_verifies(log: tuple[LogStore, StoredCheckpoint, Stored
                                    tmp_path: Path, vkey_file: Path) -> None:
     store, _, cp = log
     lines = list(selection_bundle(store, [3, 77, 50, 102], cp, SIGNER.verifier.vkey))
-    assert verify_bundle(lines).count == 4
+    assert verify_bundle(lines, SIGNER.verifier).count == 4
     assert run("verify", write(tmp_path / "s.jsonl", lines), "--vkey", vkey_file) == 0
 
 
@@ -194,14 +195,31 @@ def test_tampered_range_bundle_fails(log: tuple[LogStore, StoredCheckpoint, Stor
     assert capsys.readouterr().err.startswith(f"FAIL: {error}:")
 
 
-def test_unpinned_key_swap_is_caught_by_signature(
+def test_verify_refuses_without_a_pinned_key(
     log: tuple[LogStore, StoredCheckpoint, StoredCheckpoint], tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """An attacker changes an entry, rebuilds the tree and re-signs with their own key, placed in
+    the bundle's header: with no pinned key that must not verify; with the pin it is caught."""
+    monkeypatch.setenv("PARLEY_AUDIT_HOME", str(tmp_path / "home"))
     store, _, cp = log
-    lines = _header(_other_vkey_only)(list(range_bundle(store, 0, 10, cp, SIGNER.verifier.vkey)))
-    assert run("verify", write(tmp_path / "k.jsonl", lines)) == 1
-    assert "WrongKeyIdError" in capsys.readouterr().err
+    forged_store = LogStore.open(tmp_path / "forged.db")
+    events = [event(i) for i in range(10)]
+    events[3] = msgspec.structs.replace(events[3], outcome=Outcome.DENIED)
+    forged_store.append([record_for(e) for e in events])
+    forged_cp = CheckpointIssuer(forged_store, OTHER).issue(3)
+    forged = list(range_bundle(forged_store, 0, 10, forged_cp, OTHER.verifier.vkey))
+    path = write(tmp_path / "forged.jsonl", forged)
+    assert run("verify", path) == 2
+    assert "no pinned verifier key" in capsys.readouterr().err
+    good = tmp_path / "good.vkey"
+    good.write_text(SIGNER.verifier.vkey + "\n")
+    assert run("pin", good) == 0
+    assert f"{SIGNER.verifier.key_id:08x}" in capsys.readouterr().out
+    assert run("verify", path) == 1
+    assert capsys.readouterr().err.startswith("FAIL: KeyMismatchError:")
+    honest = list(range_bundle(store, 0, 10, cp, SIGNER.verifier.vkey))
+    assert run("verify", write(tmp_path / "honest.jsonl", honest)) == 0
 
 
 @pytest.mark.parametrize("name", ["change a byte", "swap two entries' contents", "insert a duplicate"])

@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import re
 import stat
 from pathlib import Path
 
 import pytest
 
+from proto.auditlog import MAX_NOTE_SIGNATURE_BYTES
 from services.audit.checkpoint import Checkpoint, open_checkpoint, parse_checkpoint, sign_checkpoint
 from services.audit.errors import (
     BadSignatureError,
@@ -19,7 +21,13 @@ from services.audit.errors import (
     WrongKeyIdError,
     WrongKeyNameError,
 )
-from services.audit.keys import NoteSigner, NoteVerifier, load_or_create_signer, parse_vkey
+from services.audit.keys import (
+    NoteSigner,
+    NoteVerifier,
+    derive_origin,
+    load_or_create_signer,
+    parse_vkey,
+)
 from services.audit.note import open_note, parse_note, sign_note
 
 ORIGIN = "parley.example.org/audit"
@@ -82,6 +90,22 @@ def test_unknown_cosignatures_are_ignored(signer: NoteSigner) -> None:
     note = sign_note("hello\n", signer)
     extra = sign_note("hello\n", NoteSigner("witness.example/w", bytes(32))).split("\n\n")[1]
     assert open_note(note + extra, signer.verifier).text == "hello\n"
+
+
+def test_sixteen_largest_cosignatures_are_accepted(signer: NoteSigner) -> None:
+    """C2SP signed-note: verifiers MUST accept at least 16 signatures. A real checkpoint with
+    16 witness cosignatures of the largest supported size (ML-DSA-87 + key ID, ~105 kB in all)
+    opens; one byte more per signature, or a 17th such line past the bound, is refused."""
+    note = sign_checkpoint(Checkpoint(ORIGIN, 7, bytes(32)), signer)
+    big = bytes(MAX_NOTE_SIGNATURE_BYTES)
+    witnesses = "".join(f"\u2014 witness{n}.example.org/w{'x' * 200} {base64.b64encode(big).decode()}\n"
+                        for n in range(16))
+    assert len((note + witnesses).encode()) > 100_000
+    assert open_checkpoint(note + witnesses, signer.verifier).size == 7
+    with pytest.raises(NoteFormatError, match="signature of"):
+        parse_note(note + f"\u2014 w.example {base64.b64encode(big + b'x').decode()}\n")
+    with pytest.raises(NoteFormatError, match="larger than"):
+        parse_note(note + witnesses * 2)
 
 
 @pytest.mark.parametrize(
@@ -165,3 +189,19 @@ def test_key_file_created_private_and_reloaded(tmp_path: Path) -> None:
     path.write_text("garbage\n")
     with pytest.raises(KeyFileError):
         load_or_create_signer(path, ORIGIN)
+
+
+def test_first_start_derives_a_unique_origin_and_keeps_it(tmp_path: Path) -> None:
+    """No origin configured: the first start names the log from the public URL and a random
+    suffix; later starts read the name back from the key file."""
+    made = derive_origin("https://hearings.example.hk:8443/", "fallback.local")
+    assert re.fullmatch(r"hearings\.example\.hk:8443/audit/[0-9a-f]{8}", made)
+    assert derive_origin("", "box.local").startswith("box.local/audit/")
+    assert derive_origin("", "box.local") != derive_origin("", "box.local")
+    path = tmp_path / "audit.key"
+    first = load_or_create_signer(path, "", derive=lambda: made)
+    assert first.name == made
+    again = load_or_create_signer(path, "", derive=lambda: "other.example/audit/ffffffff")
+    assert again.verifier == first.verifier
+    with pytest.raises(KeyFileError):
+        load_or_create_signer(path, "parley.example/audit")

@@ -5,12 +5,16 @@
 // and the answer comes back complete. Stats arrive about once a second as JSON on the "stats"
 // data channel (`TechCheckStats`); the browser's own measurements fill in until they do.
 
-import { api, iceConfiguration, localMedia, rememberCsrf } from "./api.js";
+import { api, rememberCsrf } from "../core/api.js";
+import { t } from "../core/i18n.js";
+import { h, mount as mountNodes } from "../core/render.js";
+import { iceConfiguration, localMedia } from "../media/ice.js";
 
 export const TECHCHECK_PATH = "/api/v1/techcheck";
 const GATHER_TIMEOUT_MS = 5000;
 
 const $ = (id) => document.getElementById(id);
+let cleanup = () => {};
 
 function show(id, value, text) {
   const el = $(id);
@@ -78,7 +82,7 @@ function countFrames(video) {
 
 async function run() {
   $("status").textContent = "Preparing camera";
-  const me = await api("GET", "/api/v1/me").catch(() => null);
+  const me = await api("GET", "/api/v1/me", undefined, { expect401: true }).catch(() => null);
   if (!me) {
     $("status").textContent = "Open your invitation link first: the tech check is for participants.";
     return;
@@ -130,11 +134,36 @@ async function run() {
       if (rtt !== null) show("rtt", rtt.toFixed(1), `${rtt.toFixed(0)} ms`);
     }
   }, 1000);
-  window.addEventListener("pagehide", () => { clearInterval(timer); pc.close(); });
+  cleanup = () => { clearInterval(timer); pc.close(); stream.getTracks().forEach((tr) => tr.stop()); };
 }
 
-$("again").addEventListener("click", () => location.reload());
-run().catch((error) => {
-  console.error(error);
-  $("status").textContent = `The tech check could not start: ${error.message}`;
-});
+function quality(id, label) {
+  return [h("dt", null, label), h("dd", { id, "data-value": "" }, "–")];
+}
+
+export function mount(root) {
+  mountNodes(root, h("section", { class: "techcheck" },
+    h("div", { class: "page-head" },
+      h("h1", null, t("participant.techcheck.title")),
+      h("p", { id: "status", class: "status", role: "status" }, "…")),
+    h("p", { class: "lede" }, t("participant.techcheck.lede")),
+    h("div", { class: "videos" },
+      h("figure", { class: "tile" }, h("video", { id: "local", autoplay: true, playsInline: true, muted: true }),
+        h("figcaption", null, t("participant.techcheck.local"))),
+      h("figure", { class: "tile" }, h("video", { id: "echo", autoplay: true, playsInline: true, muted: true }),
+        h("figcaption", null, t("participant.techcheck.echo")))),
+    h("dl", { class: "quality", id: "quality" },
+      quality("rtt", t("participant.techcheck.rtt")),
+      quality("jitter", t("participant.techcheck.jitter")),
+      quality("loss", t("participant.techcheck.loss")),
+      quality("frames", t("participant.techcheck.frames")),
+      quality("route", t("participant.techcheck.route"))),
+    h("button", { id: "again", type: "button", class: "button", hidden: true,
+      onclick: () => location.reload() }, t("participant.techcheck.again"))));
+  $("frames").dataset.value = "0";
+  run().catch((error) => {
+    console.error(error);
+    $("status").textContent = `The tech check could not start: ${error.message}`;
+  });
+  return { unmount: () => cleanup() };
+}

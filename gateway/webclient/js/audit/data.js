@@ -1,0 +1,62 @@
+// The auditor's reads of the log (each is itself audited by the server).
+
+import { api } from '../core/api.js';
+
+export const SEARCH_FIELDS = ['hearing', 'person', 'actor', 'action', 'resource_type', 'resource_id', 'outcome', 'time_from', 'time_to', 'order'];
+
+export function searchParams(filter, { cursor = null, limit = 50 } = {}) {
+  const params = new URLSearchParams();
+  for (const name of SEARCH_FIELDS) if (filter[name]) params.set(name, filter[name]);
+  if (cursor) params.set('cursor', cursor);
+  params.set('limit', String(limit));
+  return params;
+}
+
+export async function search(filter, options) {
+  const page = await api('GET', `/api/v1/audit/events?${searchParams(filter, options)}`);
+  return { ...page, events: page.events.map((row) => ({ index: row.index, raw: row.entry, event: JSON.parse(row.entry) })) };
+}
+
+/** Every matching entry (pages of 1000), up to `max`; `onPage(done, total)` reports progress. */
+export async function searchAll(filter, { max = 20000, onPage = () => {} } = {}) {
+  const rows = [];
+  let cursor = null;
+  let total = 0;
+  do {
+    const page = await search(filter, { cursor, limit: 1000 });
+    rows.push(...page.events);
+    total = page.total ?? rows.length;
+    cursor = page.next_cursor ?? null;
+    onPage(rows.length, total);
+  } while (cursor && rows.length < max);
+  return { rows, total, truncated: Boolean(cursor) };
+}
+
+export async function entryAt(index) {
+  const params = new URLSearchParams({ limit: '1' });
+  if (index > 0) params.set('cursor', String(index - 1));
+  const page = await api('GET', `/api/v1/audit/events?${params}`);
+  const row = page.events[0];
+  if (!row || row.index !== index) return null;
+  return { index, raw: row.entry, event: JSON.parse(row.entry) };
+}
+
+export async function names(query = {}) {
+  const params = new URLSearchParams({ limit: '1000', ...query });
+  return (await api('GET', `/api/v1/audit/names?${params}`)).names;
+}
+
+export const inclusionProof = (index, size) => api('GET', `/api/v1/audit/proofs/inclusion?index=${index}&size=${size}`);
+
+const zones = new Map();
+
+/** The hearing's own time zone, as its creation entry recorded it (null if none). */
+export async function hearingZone(hearing) {
+  if (!hearing) return null;
+  if (!zones.has(hearing)) {
+    const page = await search({ hearing, action: 'hearing.create', order: 'asc' }, { limit: 1 });
+    const zone = page.events[0]?.event.details?.time_zone ?? null;
+    zones.set(hearing, typeof zone === 'string' && zone ? zone : null);
+  }
+  return zones.get(hearing);
+}

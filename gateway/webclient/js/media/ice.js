@@ -1,0 +1,33 @@
+// ICE servers and local devices for the WebRTC mesh.
+
+import { api, ApiError } from "../core/api.js";
+
+// The RTCConfiguration for this participant: STUN/TURN with time-limited credentials, and
+// relay-only when the institution demands it. With no ICE route (or no servers) peers still
+// connect directly on a local network.
+// Staff name the hearing (`hearing`); a participant's session is bound to one already.
+export async function iceConfiguration(hearing) {
+  const query = hearing ? `?hearing=${encodeURIComponent(hearing)}` : "";
+  try {
+    const config = await api("GET", `/api/v1/ice-servers${query}`);
+    const rtc = { iceServers: config.iceServers || [] };
+    if (config.iceTransportPolicy === "relay") rtc.iceTransportPolicy = "relay";
+    return rtc;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return { iceServers: [] };
+    throw error;
+  }
+}
+
+// Camera and microphone; a participant without them still joins, receive-only.
+export async function localMedia() {
+  try {
+    return await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+  } catch (_) {
+    try {
+      return await navigator.mediaDevices.getUserMedia({ video: false, audio: true });
+    } catch (_) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,155 @@
+// The administrator's console: staff accounts (create, disable — their sessions end at once —,
+// re-enable, reset TOTP, last sign-in), API tokens (shown once, revocable), the security
+// settings in force, and the health of every service (/readyz) on one page.
+
+import { api } from '../core/api.js';
+import { describe } from '../core/errors.js';
+import { formatDateTime, t } from '../core/i18n.js';
+import { h, mount as mountNodes } from '../core/render.js';
+import { copyButton } from '../components/copy.js';
+import { confirmDialog } from '../components/dialog.js';
+import { field, formError, submitting } from '../components/form.js';
+import { toast } from '../components/toast.js';
+
+const SECTIONS = [['accounts', '/admin'], ['tokens', '/admin/tokens'], ['health', '/admin/health']];
+
+function frame(active, title, ...content) {
+  return h('section', { class: 'admin' },
+    h('nav', { class: 'subnav', 'aria-label': t('admin.nav.label') },
+      SECTIONS.map(([name, href]) => h('a', { href, 'aria-current': name === active ? 'page' : null }, t(`admin.nav.${name}`)))),
+    h('div', { class: 'page-head' }, h('h1', null, title)), content);
+}
+
+async function accounts(root) {
+  const tableBox = h('div', { id: 'accounts' });
+  const error = formError();
+  const username = h('input', { name: 'username', autocomplete: 'off', required: true, minlength: 3 });
+  const role = h('select', { name: 'role' }, ['mediator', 'auditor', 'admin'].map((r) => h('option', { value: r }, t(`admin.role.${r}`))));
+  const password = h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: 12 });
+  const submit = h('button', { type: 'submit', class: 'button primary' }, t('admin.accounts.create'));
+  const form = h('form', { class: 'panel create-account', 'aria-labelledby': 'create-title' },
+    h('h2', { id: 'create-title' }, t('admin.accounts.create_title')),
+    h('div', { class: 'filter-grid' }, field(t('admin.accounts.username'), username), field(t('admin.accounts.role'), role),
+      field(t('admin.accounts.password'), password, t('admin.accounts.password_hint'))),
+    error, h('div', { class: 'actions' }, submit));
+  const load = async () => {
+    try {
+      const { accounts: list } = await api('GET', '/api/v1/accounts');
+      mountNodes(tableBox, h('table', { class: 'data' },
+        h('caption', { class: 'visually-hidden' }, t('admin.accounts.title')),
+        h('thead', null, h('tr', null, ['username', 'role', 'totp', 'last', 'state', 'actions'].map((c) =>
+          h('th', { scope: 'col' }, c === 'actions' ? h('span', { class: 'visually-hidden' }, t('admin.col.actions')) : t(`admin.col.${c}`))))),
+        h('tbody', null, list.map((a) => h('tr', { 'data-account': a.username },
+          h('th', { scope: 'row' }, a.username),
+          h('td', null, t(`admin.role.${a.role}`)),
+          h('td', null, a.totp_enrolled ? t('admin.accounts.enrolled') : t('admin.accounts.not_enrolled')),
+          h('td', null, a.last_signin_ms ? formatDateTime(a.last_signin_ms) : t('admin.accounts.never')),
+          h('td', null, h('span', { class: `badge ${a.disabled ? 'state-closed' : 'ok'}` }, t(a.disabled ? 'admin.accounts.disabled' : 'admin.accounts.active'))),
+          h('td', { class: 'row-actions' },
+            h('button', { type: 'button', class: `button small ${a.disabled ? '' : 'danger'}`, 'aria-label': t(a.disabled ? 'admin.accounts.enable_named' : 'admin.accounts.disable_named', { name: a.username }),
+              onclick: () => change(a, { disabled: !a.disabled }, a.disabled ? 'enable' : 'disable') }, t(a.disabled ? 'admin.accounts.enable' : 'admin.accounts.disable')),
+            h('button', { type: 'button', class: 'button small', 'aria-label': t('admin.accounts.reset_named', { name: a.username }),
+              onclick: () => change(a, { reset_totp: true }, 'reset') }, t('admin.accounts.reset'))))))));
+    } catch (failure) {
+      mountNodes(tableBox, h('p', { class: 'form-error', role: 'alert' }, describe(failure, 'admin.accounts')));
+    }
+  };
+  const change = async (account, patch, what) => {
+    const { confirmed } = await confirmDialog({ title: t(`admin.confirm.${what}_title`, { name: account.username }),
+      body: t(`admin.confirm.${what}_text`), confirm: t(`admin.accounts.${what}`), danger: what !== 'enable' });
+    if (!confirmed) return;
+    try {
+      await api('PATCH', `/api/v1/accounts/${account.id}`, patch);
+      toast(t(`admin.done.${what}`, { name: account.username }));
+    } catch (failure) {
+      toast(describe(failure, 'admin.accounts'), { kind: 'error' });
+    }
+    await load();
+  };
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    submitting(submit, error, async () => {
+      try {
+        await api('POST', '/api/v1/accounts', { username: username.value.trim(), role: role.value, password: password.value });
+        toast(t('admin.done.create', { name: username.value.trim() }));
+        form.reset();
+        await load();
+      } catch (failure) {
+        error.textContent = describe(failure, 'admin.create');
+      }
+    });
+  });
+  root.replaceChildren(frame('accounts', t('admin.accounts.title'), h('p', { class: 'lede' }, t('admin.accounts.lede')), tableBox, form));
+  await load();
+}
+
+async function tokens(root) {
+  const box = h('div', { id: 'tokens' });
+  const shown = h('div', { id: 'token-shown' });
+  const error = formError();
+  const name = h('input', { name: 'name', required: true, autocomplete: 'off' });
+  const days = h('select', { name: 'expires' }, [['30', 30], ['90', 90], ['365', 365]].map(([v, n]) => h('option', { value: v }, t('admin.tokens.days', { count: n }))));
+  const submit = h('button', { type: 'submit', class: 'button primary' }, t('admin.tokens.create'));
+  const form = h('form', { class: 'panel' }, h('h2', null, t('admin.tokens.create_title')),
+    h('div', { class: 'filter-grid' }, field(t('admin.tokens.name'), name), field(t('admin.tokens.expires'), days)), error, h('div', { class: 'actions' }, submit));
+  const load = async () => {
+    const { tokens: list } = await api('GET', '/api/v1/tokens');
+    mountNodes(box, list.length ? h('table', { class: 'data' },
+      h('caption', { class: 'visually-hidden' }, t('admin.tokens.title')),
+      h('thead', null, h('tr', null, ['name', 'created', 'expires', 'state', 'actions'].map((c) => h('th', { scope: 'col' },
+        c === 'actions' ? h('span', { class: 'visually-hidden' }, t('admin.col.actions')) : t(`admin.tokens.col_${c}`))))),
+      h('tbody', null, list.map((tk) => h('tr', null, h('th', { scope: 'row' }, tk.name), h('td', null, formatDateTime(tk.created_ms)),
+        h('td', null, tk.expires_ms ? formatDateTime(tk.expires_ms) : '—'),
+        h('td', null, t(tk.revoked ? 'admin.tokens.revoked' : 'admin.tokens.active')),
+        h('td', null, tk.revoked ? null : h('button', { type: 'button', class: 'button small danger', 'aria-label': t('admin.tokens.revoke_named', { name: tk.name }),
+          onclick: async () => { await api('DELETE', `/api/v1/tokens/${tk.id}`); toast(t('admin.tokens.revoked_done')); await load(); } }, t('admin.tokens.revoke')))))))
+      : h('p', { class: 'muted' }, t('admin.tokens.none')));
+  };
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    submitting(submit, error, async () => {
+      try {
+        const made = await api('POST', '/api/v1/tokens', { name: name.value.trim(), expires_in_s: Number(days.value) * 86400 });
+        mountNodes(shown, h('div', { class: 'notice once', role: 'status' }, h('h2', null, t('admin.tokens.once_title')), h('p', null, t('admin.tokens.once')),
+          h('p', null, h('code', { class: 'secret' }, made.token), copyButton(made.token, t('admin.tokens.copy')))));
+        form.reset();
+        await load();
+      } catch (failure) {
+        error.textContent = describe(failure, 'admin.tokens');
+      }
+    });
+  });
+  root.replaceChildren(frame('tokens', t('admin.tokens.title'), h('p', { class: 'lede' }, t('admin.tokens.lede')), shown, box, form));
+  await load();
+}
+
+async function health(root) {
+  const comps = h('div', { id: 'health' });
+  const settingsBox = h('div', { id: 'settings' });
+  root.replaceChildren(frame('health', t('admin.health.title'), comps, h('h2', null, t('admin.settings.title')), settingsBox));
+  const ready = await fetch('/readyz', { cache: 'no-store' }).then((r) => r.json()).catch(() => null);
+  mountNodes(comps, ready ? h('ul', { class: 'health-list' }, ready.components.map((c) => h('li', { 'data-component': c.name, 'data-status': c.status },
+    h('span', { class: `badge ${c.status === 'ok' ? 'ok' : 'state-closed'}` }, t(c.status === 'ok' ? 'admin.health.ok' : 'admin.health.down')),
+    h('strong', null, c.name), c.detail ? h('span', { class: 'muted' }, ` — ${c.detail}`) : null)))
+    : h('p', { class: 'form-error', role: 'alert' }, t('admin.health.unreachable')));
+  try {
+    const s = await api('GET', '/api/v1/settings');
+    const row = (k, v) => [h('dt', null, t(`admin.settings.${k}`)), h('dd', null, v)];
+    mountNodes(settingsBox, h('dl', { class: 'fields' },
+      row('session_idle', t('admin.settings.minutes', { count: Math.round(s.session_idle_s / 60) })),
+      row('session_absolute', t('admin.settings.hours', { count: Math.round(s.session_absolute_s / 3600) })),
+      row('rate_session', String(s.rate_session_per_s)), row('rate_address', String(s.rate_address_per_s)), row('rate_tiles', String(s.rate_tiles_per_s)),
+      row('pseudonyms', t(`admin.settings.period_${s.address_pseudonym_period}`)),
+      row('tls', t(s.tls ? 'admin.settings.tls_on' : 'admin.settings.tls_off'))),
+    h('p', { class: 'muted' }, t('admin.settings.note')));
+  } catch (failure) {
+    mountNodes(settingsBox, h('p', { class: 'form-error', role: 'alert' }, describe(failure, 'admin.settings')));
+  }
+}
+
+export async function mount(root, { params }) {
+  if (params.view === 'tokens') await tokens(root);
+  else if (params.view === 'health') await health(root);
+  else await accounts(root);
+  return {};
+}

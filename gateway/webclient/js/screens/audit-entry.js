@@ -1,0 +1,82 @@
+// One entry in full: the sentence, every field, the exact canonical text that was hashed, and
+// its proof verified here, in the browser (WebCrypto), against the key pinned in this browser:
+// "verified against checkpoint N signed by <key name>". The server is not trusted for this.
+
+import { api } from '../core/api.js';
+import { describe } from '../core/errors.js';
+import { formatNumber, localZone, t } from '../core/i18n.js';
+import { h, mount as mountNodes } from '../core/render.js';
+import { auditShell } from '../components/audit-shell.js';
+import { entryAt, hearingZone, inclusionProof, names } from '../audit/data.js';
+import { describeEntry, directory, personLabel, resourceLabel, timeWithZone } from '../audit/describe.js';
+import { parseVkey } from '../audit/note.js';
+import { pinnedVkey } from '../audit/pin.js';
+import { verifyEntry } from '../audit/verify.js';
+
+async function verify(panel, entry) {
+  mountNodes(panel, h('p', { class: 'muted', role: 'status' }, t('audit.verify.running')));
+  const pinned = pinnedVkey();
+  if (!pinned) {
+    mountNodes(panel, h('p', { class: 'notice', role: 'status' }, t('audit.verify.unpinned')));
+    return;
+  }
+  try {
+    const key = await parseVkey(pinned);
+    const info = await api('GET', '/api/v1/audit/checkpoint');
+    const proof = await inclusionProof(entry.index, info.size);
+    const checkpoint = await verifyEntry({ index: entry.index, entry: entry.raw, proof, checkpointNote: info.note, key });
+    panel.dataset.verified = 'true';
+    mountNodes(panel, h('div', { class: 'verified', role: 'status', id: 'verify-result' },
+      h('span', { class: 'badge ok' }, t('audit.verify.ok_badge')),
+      h('p', null, t('audit.verify.ok', { size: formatNumber(Number(checkpoint.size)), name: key.name })),
+      h('p', { class: 'muted' }, t('audit.verify.ok_detail', { index: entry.index, hashes: proof.hashes.length, id: key.keyId }))));
+  } catch (error) {
+    panel.dataset.verified = 'false';
+    const code = error && error.name === 'VerifyError' ? error.code : null;
+    mountNodes(panel, h('div', { class: 'alarm serious', role: 'alert', id: 'verify-result', 'data-code': code ?? 'error' },
+      h('h3', null, t('audit.verify.failed_title')),
+      h('p', null, code ? t(`audit.verify.failed.${code}`) : describe(error, 'audit.verify')),
+      h('p', { class: 'muted' }, error.message ?? '')));
+  }
+}
+
+export async function mount(root, { params }) {
+  const index = Number(params.index);
+  const panel = h('div', { class: 'verify panel', id: 'verify-panel' });
+  const body = h('div', { class: 'entry' });
+  const { node, status } = auditShell('search', t('audit.entry.title', { index }), body, panel);
+  root.replaceChildren(node);
+  let entry;
+  try {
+    entry = Number.isSafeInteger(index) && index >= 0 ? await entryAt(index) : null;
+  } catch (error) {
+    mountNodes(body, h('p', { class: 'form-error', role: 'alert' }, describe(error, 'audit.entry')));
+    return {};
+  }
+  if (!entry) {
+    mountNodes(body, h('p', { class: 'notice' }, t('audit.entry.missing')));
+    return {};
+  }
+  const dir = directory(await names(entry.event.hearing ? { hearing: entry.event.hearing } : {}));
+  const zone = localZone();
+  const e = entry.event;
+  const theirs = await hearingZone(e.hearing).catch(() => null);
+  const hearingTime = theirs && theirs !== zone ? ` · ${t('audit.entry.hearing_time', { time: timeWithZone(e.time, theirs), zone: theirs })}` : '';
+  const row = (label, value) => [h('dt', null, label), h('dd', null, value)];
+  mountNodes(body,
+    h('p', { class: 'sentence lede', id: 'entry-sentence' }, describeEntry(e, dir, zone)),
+    h('dl', { class: 'fields' },
+      row(t('audit.entry.time'), `${timeWithZone(e.time, zone)}${hearingTime} · ${new Date(e.time).toISOString()}`),
+      row(t('audit.entry.who'), personLabel(dir, e.actor)),
+      row(t('audit.entry.action'), h('code', null, e.action)),
+      row(t('audit.entry.resource'), `${resourceLabel(dir, e.resource)} (${e.resource.type} ${e.resource.id})`),
+      row(t('audit.entry.outcome'), h('span', { class: `badge outcome-${e.outcome}` }, t(`audit.outcome_short.${e.outcome}`))),
+      row(t('audit.entry.hearing'), e.hearing ? h('a', { href: `/audit/hearings/${e.hearing}` }, dir.get('hearing', e.hearing)?.name ?? e.hearing) : '—'),
+      row(t('audit.entry.service'), e.service),
+      row(t('audit.entry.details'), h('pre', { class: 'details' }, JSON.stringify(e.details ?? {}, null, 2)))),
+    h('details', null, h('summary', null, t('audit.entry.canonical')), h('pre', { class: 'canonical' }, entry.raw)),
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'button', id: 'verify-again', onclick: () => verify(panel, entry) }, t('audit.verify.again'))));
+  await status;
+  await verify(panel, entry);
+  return {};
+}

@@ -1,0 +1,123 @@
+// Hearings as the log knows them: the list; one hearing's summary (people with role and side,
+// rooms, documents, how many refusals); and its timeline — who was in which room when, drawn
+// from the log's own room.* and participant.* entries, with a table of the same data.
+
+import { describe } from '../core/errors.js';
+import { formatNumber, localZone, t } from '../core/i18n.js';
+import { h, mount as mountNodes } from '../core/render.js';
+import { auditShell } from '../components/audit-shell.js';
+import { names, search, searchAll } from '../audit/data.js';
+import { clockTime, directory, roomLabel, timeWithZone } from '../audit/describe.js';
+import { lanes, timelineRows, timelineSvg } from '../audit/timeline.js';
+
+async function hearingEvents(hearing) {
+  const parts = await Promise.all(['room.', 'participant.', 'hearing.'].map((action) => searchAll({ hearing, action, order: 'asc' })));
+  return parts.flatMap((p) => p.rows).sort((a, b) => a.index - b.index).map((r) => r.event);
+}
+
+function roomClass(dir, sides) {
+  return (room) => {
+    if (room === 'lobby' || room === 'plenary') return `room-${room}`;
+    const side = dir.get('room', room)?.side;
+    const n = side ? sides.indexOf(side) : -1;
+    return n >= 0 ? `room-side-${'abcdef'[n % 6]}` : 'room-caucus';
+  };
+}
+
+export function drawTimeline(figure, events, dir, sides) {
+  const t0 = performance.now();
+  const model = lanes(events);
+  const zone = localZone();
+  const label = (id) => dir.get('person', id)?.name ?? id;
+  const svg = timelineSvg(model, {
+    width: 1100, label, roomLabel: (room) => roomLabel(dir, room), roomClass: roomClass(dir, sides),
+    time: (ms) => clockTime(ms, zone), title: t('audit.timeline.svg_label', { count: model.lanes.length }),
+  });
+  // The table alternative is built when first shown: the picture is what most people read.
+  const table = h('table', { class: 'data timeline-table', hidden: true, id: 'timeline-table' });
+  const fillTable = () => mountNodes(table,
+    h('caption', null, t('audit.timeline.table_caption')),
+    h('thead', null, h('tr', null, ['person', 'room', 'from', 'to'].map((c) => h('th', { scope: 'col' }, t(`audit.timeline.col_${c}`))))),
+    h('tbody', null, timelineRows(model).map((r) => h('tr', { 'data-participant': r.participant, 'data-room': r.room },
+      h('td', null, label(r.participant)), h('td', null, roomLabel(dir, r.room)),
+      h('td', null, timeWithZone(r.start, zone)), h('td', null, timeWithZone(r.end, zone))))));
+  const toggle = h('button', { type: 'button', class: 'button small', 'aria-controls': 'timeline-table', 'aria-expanded': 'false' }, t('audit.timeline.show_table'));
+  toggle.addEventListener('click', () => {
+    if (!table.childElementCount) fillTable();
+    table.hidden = !table.hidden;
+    toggle.setAttribute('aria-expanded', String(!table.hidden));
+    toggle.textContent = t(table.hidden ? 'audit.timeline.show_table' : 'audit.timeline.hide_table');
+  });
+  const legend = h('ul', { class: 'legend', 'aria-label': t('audit.timeline.legend') },
+    h('li', null, h('span', { class: 'swatch room-lobby' }), t('audit.room.lobby')),
+    h('li', null, h('span', { class: 'swatch room-plenary' }), t('audit.room.plenary')),
+    sides.map((s, n) => h('li', null, h('span', { class: `swatch room-side-${'abcdef'[n % 6]}` }), t('audit.timeline.caucus_of', { side: dir.get('side', s)?.name ?? s }))),
+    h('li', null, h('span', { class: 'swatch mark' }), t('audit.timeline.marks')));
+  mountNodes(figure, h('div', { class: 'timeline-scroll' }, svg), legend, h('div', { class: 'actions' }, toggle), table);
+  const took = performance.now() - t0;
+  figure.dataset.renderMs = took.toFixed(1);
+  figure.dataset.lanes = String(model.lanes.length);
+  return took;
+}
+
+async function list(root) {
+  const body = h('div');
+  const { node } = auditShell('hearings', t('audit.hearings.title'), body);
+  root.replaceChildren(node);
+  const hearings = await names({ kind: 'hearing' });
+  mountNodes(body, hearings.length ? h('ul', { class: 'cards' }, hearings.map((x) => h('li', { class: 'card' },
+    h('h2', null, h('a', { href: `/audit/hearings/${x.id}` }, x.name)),
+    h('p', { class: 'actions' }, h('a', { class: 'button small', href: `/audit/hearings/${x.id}/timeline` }, t('audit.hearings.timeline')),
+      h('a', { class: 'button small', href: `/audit?hearing=${x.id}` }, t('audit.hearings.entries'))))))
+    : h('p', { class: 'muted' }, t('audit.hearings.none')));
+}
+
+async function summary(root, hearing) {
+  const body = h('div', { class: 'hearing-summary' });
+  const dir = directory(await names({ hearing }));
+  const title = dir.get('hearing', hearing)?.name ?? hearing;
+  const { node } = auditShell('hearings', t('audit.hearing.title', { name: title }), body);
+  root.replaceChildren(node);
+  const [all, denied, docs, people, sides] = await Promise.all([
+    search({ hearing }, { limit: 1 }), search({ hearing, outcome: 'denied' }, { limit: 1 }),
+    names({ hearing, kind: 'document' }), names({ hearing, kind: 'person' }), names({ hearing, kind: 'side' })]);
+  const stat = (label, value, href) => h('div', { class: 'stat' }, h('div', { class: 'stat-value' }, formatNumber(value)),
+    h('div', { class: 'stat-label' }, href ? h('a', { href }, label) : label));
+  mountNodes(body,
+    h('div', { class: 'stats' },
+      stat(t('audit.hearing.entries'), all.total ?? 0, `/audit?hearing=${hearing}`),
+      stat(t('audit.hearing.denials'), denied.total ?? 0, `/audit?hearing=${hearing}&outcome=denied`),
+      stat(t('audit.hearing.people'), people.length), stat(t('audit.hearing.documents'), docs.length)),
+    h('p', { class: 'actions' }, h('a', { class: 'button primary', href: `/audit/hearings/${hearing}/timeline` }, t('audit.hearings.timeline'))),
+    h('div', { class: 'two-col' },
+      h('section', null, h('h2', null, t('audit.hearing.people')), h('table', { class: 'data' },
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('audit.hearing.col_name')), h('th', { scope: 'col' }, t('audit.hearing.col_role')), h('th', { scope: 'col' }, t('audit.hearing.col_side')))),
+        h('tbody', null, people.map((p) => h('tr', null, h('td', null, h('a', { href: `/audit/people/${p.id}` }, p.name)),
+          h('td', null, p.role ? t(`audit.role.${p.role}`) : '—'), h('td', null, p.side ? (dir.get('side', p.side)?.name ?? p.side) : '—')))))),
+      h('section', null, h('h2', null, t('audit.hearing.documents')), docs.length ? h('ul', { class: 'doc-list' },
+        docs.map((d) => h('li', null, h('a', { href: `/audit/documents/${d.id}` }, d.name)))) : h('p', { class: 'muted' }, t('audit.hearing.no_documents')),
+      h('h2', null, t('audit.hearing.sides')), h('ul', null, sides.map((s) => h('li', null, s.name))))));
+}
+
+async function timeline(root, hearing) {
+  const figure = h('figure', { class: 'timeline', id: 'timeline' }, h('p', { class: 'muted' }, t('common.loading')));
+  const dir = directory(await names({ hearing }));
+  const title = dir.get('hearing', hearing)?.name ?? hearing;
+  const { node } = auditShell('hearings', t('audit.timeline.title', { name: title }),
+    h('p', { class: 'lede' }, t('audit.timeline.lede')), figure);
+  root.replaceChildren(node);
+  try {
+    const events = await hearingEvents(hearing);
+    const sides = (await names({ hearing, kind: 'side' })).map((s) => s.id);
+    drawTimeline(figure, events, dir, sides);
+  } catch (error) {
+    mountNodes(figure, h('p', { class: 'form-error', role: 'alert' }, describe(error, 'audit.timeline')));
+  }
+}
+
+export async function mount(root, { params }) {
+  if (!params.hearing) await list(root);
+  else if (params.view === 'timeline') await timeline(root, params.hearing);
+  else await summary(root, params.hearing);
+  return {};
+}

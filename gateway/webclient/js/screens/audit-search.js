@@ -1,0 +1,76 @@
+// The auditor's search: by hearing, person (by name), action, resource (a document by its
+// name), outcome and time range in the auditor's own zone; newest or oldest first; paged with
+// the total; CSV of the result. The per-document and per-person reports are this search with
+// the filter fixed (/audit/documents/:id, /audit/people/:id).
+
+import { t } from '../core/i18n.js';
+import { h } from '../core/render.js';
+import { field } from '../components/form.js';
+import { auditShell } from '../components/audit-shell.js';
+import { names } from '../audit/data.js';
+import { directory } from '../audit/describe.js';
+import { resultsView } from '../audit/results.js';
+
+const ACTIONS = ['', 'document.', 'document.download', 'document.view', 'document.list', 'document.upload', 'document.release', 'document.denied',
+  'room.', 'room.move', 'participant.', 'participant.admit', 'participant.redeem', 'hearing.', 'auth.', 'auth.signin', 'auth.denied', 'audit.', 'account.'];
+
+function localInput(ms) {
+  if (!ms) return '';
+  const d = new Date(Number(ms));
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+export async function mount(root, { query, navigate }) {
+  const dir = directory(await names());
+  const hearings = (await names({ kind: 'hearing' }));
+  const input = (name, attrs = {}) => h('input', { id: `f-${name}`, name, value: query.get(name) ?? '', ...attrs });
+  const select = (name, options) => h('select', { id: `f-${name}`, name },
+    options.map(([value, label]) => h('option', { value, selected: (query.get(name) ?? '') === value }, label)));
+  const form = h('form', { class: 'filters panel', role: 'search', 'aria-label': t('audit.search.label') },
+    h('div', { class: 'filter-grid' },
+      field(t('audit.f.hearing'), select('hearing', [['', t('audit.f.any')], ...hearings.map((x) => [x.id, x.name])])),
+      field(t('audit.f.person'), input('person', { placeholder: t('audit.f.person_hint'), autocomplete: 'off' })),
+      field(t('audit.f.document'), input('document', { placeholder: t('audit.f.document_hint'), autocomplete: 'off' })),
+      field(t('audit.f.action'), select('action', ACTIONS.map((a) => [a, a ? (a.endsWith('.') ? t('audit.f.family', { family: a.slice(0, -1) }) : a) : t('audit.f.any')]))),
+      field(t('audit.f.outcome'), select('outcome', [['', t('audit.f.any')], ...['allowed', 'denied', 'failed'].map((o) => [o, t(`audit.outcome_short.${o}`)])])),
+      field(t('audit.f.from'), input('from_local', { type: 'datetime-local', value: localInput(query.get('time_from')) })),
+      field(t('audit.f.to'), input('to_local', { type: 'datetime-local', value: localInput(query.get('time_to')) })),
+      field(t('audit.f.order'), select('order', [['desc', t('audit.f.newest')], ['asc', t('audit.f.oldest')]]))),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary', id: 'search' }, t('audit.search.action'))));
+  const note = h('div', { class: 'resolved' });
+  const results = h('div', { class: 'results', id: 'results' });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const params = new URLSearchParams();
+    for (const [k, v] of data.entries()) {
+      if (!v) continue;
+      if (k === 'from_local' || k === 'to_local') params.set(`time_${k.slice(0, -6)}`, String(new Date(v).getTime()));
+      else params.set(k, v);
+    }
+    navigate(`/audit?${params}`);
+  });
+  const { node } = auditShell('search', t('audit.search.title'), form, note, results);
+  root.replaceChildren(node);
+  if (![...query.keys()].length) {
+    note.append(h('p', { class: 'muted' }, t('audit.search.start')));
+  }
+  const filter = Object.fromEntries([...query.entries()].filter(([k]) => k !== 'document'));
+  filter.order = filter.order || 'desc';
+  const documentName = query.get('document');
+  if (documentName) {
+    const found = await names({ kind: 'document', name: documentName });
+    const exact = found.find((d) => d.name.toLowerCase() === documentName.toLowerCase()) ?? found[0];
+    if (!exact) {
+      note.append(h('p', { class: 'notice', role: 'status' }, t('audit.search.no_document', { name: documentName })));
+      return {};
+    }
+    filter.resource_type = 'document';
+    filter.resource_id = exact.id;
+    note.append(h('p', { class: 'notice', role: 'status' }, t('audit.search.document', { name: exact.name, count: found.length }), ' ',
+      h('a', { href: `/audit/documents/${exact.id}` }, t('audit.report.document_link'))));
+  }
+  await resultsView(results, filter, dir, { caption: t('audit.search.title') });
+  return {};
+}

@@ -1,0 +1,188 @@
+"""Audit hardening through the real suite: a tile reader walks the tree without 429 and without
+growing the log per GET; entry bundles gzip-served, full tiles immutable; refusals (401, 429,
+failed invitations) audited once per source and period with the address as a pseudonym, never
+in clear; the log's origin derived on first start."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from proto.audit import Actor, AuditEvent, Outcome, Resource, audit_subject, encode_event
+from services.audit.checkpoint import open_checkpoint
+from services.audit.keys import parse_vkey
+from services.audit.tiles import TileId
+from tests.harness import Suite, wait_until
+from tests.people import People, staff_people
+
+ADDRESS_PSEUDONYM = re.compile(r"^addr:\d{4}-\d{2}:[0-9a-f]{20}$")
+
+
+@pytest.fixture(scope="module")
+def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
+    running = Suite(data_dir=tmp_path_factory.mktemp("suite") / "data", extra_env={
+        "PARLEY_PUBLIC_URL": "https://hearings.example.hk", "PARLEY_DENIAL_AUDIT_PERIOD_S": "2",
+        "PARLEY_RATE_SESSION_PER_S": "5", "PARLEY_RATE_SESSION_BURST": "40"})
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+async def people(suite: Suite) -> People:
+    await suite.ready(timeout=60)
+    return await staff_people(suite)
+
+
+async def _events(people: People, query: str) -> list[dict[str, Any]]:
+    async with people.auditor.session(bearer=True) as http, \
+            http.get(f"/api/v1/audit/events?limit=1000&{query}") as r:
+        assert r.status == 200, await r.text()
+        return [json.loads(row["entry"]) for row in (await r.json())["events"]]
+
+
+async def _publish(suite: Suite, count: int) -> None:
+    nc = await suite.connect("supervisor")
+    try:
+        js = nc.jetstream()
+        for start in range(0, count, 100):
+            await asyncio.gather(*(js.publish(
+                audit_subject("supervisor"), encode_event(AuditEvent(
+                    id=f"walk{i:06d}", time=1_700_000_000_000 + i, actor=Actor(id="acctW"),
+                    action="document.view", resource=Resource(type="document", id=f"d{i}"),
+                    outcome=Outcome.ALLOWED, service="supervisor", hearing="hWalk")),
+                headers={"Nats-Msg-Id": f"walk{i:06d}"}) for i in range(start, min(count, start + 100))))
+    finally:
+        await nc.drain()
+
+
+def _node(left: bytes, right: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def _root(leaves: list[bytes]) -> bytes:
+    if len(leaves) == 1:
+        return leaves[0]
+    k = 1
+    while k * 2 < len(leaves):
+        k *= 2
+    return _node(_root(leaves[:k]), _root(leaves[k:]))
+
+
+async def test_a_tile_reader_walks_the_tree_and_the_log_grows_once(suite: Suite,
+                                                                   people: People) -> None:
+    await _publish(suite, 700)
+    auditor = people.auditor
+    async with auditor.session(bearer=True) as http:
+        async with http.get("/api/v1/audit/vkey") as r:
+            key = parse_vkey(await r.text())
+        # No origin configured: the first start derived one from the public URL.
+        assert re.fullmatch(r"hearings\.example\.hk/audit/[0-9a-f]{8}", key.name)
+
+        async def big_enough() -> Any:
+            async with http.get("/api/v1/audit/log/checkpoint") as r:
+                cp = open_checkpoint(await r.read(), key)
+            return cp if cp.size >= 700 else None
+
+        cp = await wait_until(big_enough, timeout=30, what="a checkpoint over the walk events")
+        # Like Go's TileHashReader without a cache: one level-0 tile read per leaf looked at
+        # (far beyond the ordinary per-session limit of 40 + 5/s), then the tree rebuilt.
+        statuses: list[int] = []
+        leaves: dict[int, bytes] = {}
+
+        async def read_tile(index: int) -> None:
+            tile = TileId(0, index // 256, min(256, cp.size - index // 256 * 256))
+            async with http.get(f"/api/v1/audit/log/{tile.path()}") as r:
+                statuses.append(r.status)
+                data = await r.read()
+                if r.status == 200:
+                    for n in range(len(data) // 32):
+                        leaves[tile.index * 256 + n] = data[32 * n:32 * n + 32]
+                    if tile.width == 256:
+                        assert "immutable" in r.headers["Cache-Control"]
+
+        for start in range(0, cp.size, 50):
+            await asyncio.gather(*(read_tile(i) for i in range(start, min(cp.size, start + 50), 2)))
+        assert set(statuses) == {200} and len(statuses) > 300
+        assert _root([leaves[i] for i in range(cp.size)]) == cp.root
+        async with http.get("/api/v1/audit/log/tile/entries/000",
+                            headers={"Accept-Encoding": "gzip"}, auto_decompress=False) as r:
+            raw = await r.read()
+            assert r.headers["Content-Encoding"] == "gzip"
+        bundle = gzip.decompress(raw)
+        first = bundle[2:2 + int.from_bytes(bundle[:2], "big")]
+        assert hashlib.sha256(b"\x00" + first).digest() == leaves[0]
+    # The whole walk is one `audit.proof` entry of kind "tiles", not one per GET.
+    await asyncio.sleep(1.0)  # let any per-GET entry (the old behaviour) reach the log
+    reads = [e for e in await _events(people, f"action=audit.proof&actor={auditor.account_id}")
+             if e["details"].get("kind") == "tiles"]
+    assert len(reads) == 1 and reads[0]["resource"]["id"].startswith("tile/0/")
+
+
+async def test_refusals_are_audited_once_per_source_with_a_pseudonymous_address(
+        suite: Suite, people: People) -> None:
+    async with aiohttp.ClientSession(base_url=suite.base_url) as anon:
+        for _ in range(6):
+            async with anon.get("/api/v1/audit/events?hearing=hSecret") as r:
+                assert r.status == 401
+        for _ in range(3):
+            async with anon.post("/api/v1/invitations/redeem",
+                                 json={"token": "h1.i1.nope", "access_code": "123456"}) as r:
+                assert r.status in (400, 401)
+    # 429: a signed-in mediator over its session limit.
+    async with people.mediator.session(bearer=True) as http:
+        codes = []
+        for _ in range(60):
+            async with http.get("/api/v1/me") as r:
+                codes.append(r.status)
+        assert 429 in codes
+
+    async def audited() -> list[dict[str, Any]] | None:
+        denied = await _events(people, "action=auth.denied")
+        anonymous = [e for e in denied if e["actor"]["id"] == "anonymous"
+                     and e["details"].get("path") == "/api/v1/audit/events"]
+        limited = [e for e in denied if e["actor"]["id"] == people.mediator.account_id
+                   and e["details"].get("kind") == "rate_limited"]
+        summaries = [e for e in anonymous if e["details"].get("summary")]
+        return [*anonymous, *limited] if summaries and limited else None
+
+    found = await wait_until(audited, timeout=20, what="refusals and their summary audited")
+    anonymous = [e for e in found if e["actor"]["id"] == "anonymous"]
+    assert len(anonymous) == 2  # the first refusal, and one summary with the count
+    assert {e["details"].get("count") for e in anonymous} == {None, 6}
+    assert all(ADDRESS_PSEUDONYM.fullmatch(e["details"]["address"]) for e in found)
+    assert len({e["details"]["address"] for e in anonymous}) == 1
+    redeems = await _events(people, "action=participant.redeem")
+    assert redeems and all(ADDRESS_PSEUDONYM.fullmatch(e["details"]["address"])
+                           for e in redeems if e["service"] == "gateway")
+    # Sign-ins carry the pseudonym, never the address in clear.
+    signins = await _events(people, "action=auth.signin")
+    assert signins and all(ADDRESS_PSEUDONYM.fullmatch(e["details"]["address"]) for e in signins)
+    everything = json.dumps(await _events(people, ""))
+    assert "127.0.0.1" not in everything
+
+
+async def test_the_institution_resolves_a_pseudonym_while_its_key_exists(
+        suite: Suite, people: People) -> None:
+    keys = list(Path(suite.data_dir, "gateway", "address-keys").glob("*.key"))
+    assert keys and all(len(k.read_bytes()) == 32 for k in keys)  # held outside the log
+    pseudonym = (await _events(people, "action=auth.signin"))[0]["details"]["address"]
+
+    def resolve(address: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "parley.cli", "account", "resolve-address",
+                               pseudonym, address], env=suite.env, capture_output=True,
+                              text=True, timeout=60, check=False)
+
+    assert resolve("127.0.0.1").returncode == 0
+    assert resolve("10.9.8.7").returncode == 1
