@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import aiohttp
 import msgspec
@@ -24,6 +25,7 @@ from proto.evidence import TICKET_HEADER, DocumentView
 from proto.principal import PRINCIPAL_HEADER, Principal, encode_principal
 
 CHUNK = 1 << 20
+T = TypeVar("T")
 MAX_REPLY = 64 * 1024
 
 
@@ -63,6 +65,18 @@ async def _error_of(response: aiohttp.ClientResponse) -> ServiceFailure:
 async def push_upload(url: str, ticket: str, principal: Principal, body: web.Request,
                       declared: int, *, connect_s: float = 5.0) -> DocumentView:
     """Stream `body` (exactly `declared` bytes) to evidence; return the committed document."""
+    return await push_body(url, ticket, principal, body, declared, DocumentView, status=201,
+                           connect_s=connect_s, unavailable="the evidence service failed during "
+                           "the upload; nothing was stored, please retry")
+
+
+async def push_body(url: str, ticket: str, principal: Principal, body: web.Request,
+                    declared: int | None, reply: type[T], *, status: int, unavailable: str,
+                    connect_s: float = 5.0) -> T:
+    """Stream `body` to evidence with PUT; decode evidence's `status` reply as `reply`.
+
+    With `declared` set, the body must be exactly that long (else nothing is stored: evidence
+    sees the PUT aborted); without it, the body is sent as it comes (chunked)."""
     counter = _Counter()
 
     async def chunks() -> AsyncIterator[bytes]:
@@ -71,34 +85,34 @@ async def push_upload(url: str, ticket: str, principal: Principal, body: web.Req
             # a Content-Length (below) aiohttp sends each piece as is, without chunk framing.
             async for chunk in body.content.iter_any():
                 counter.received += len(chunk)
-                if counter.received > declared:
+                if declared is not None and counter.received > declared:
                     raise BodyError("the body is longer than its Content-Length")
                 yield chunk
         except BodyError as exc:
             counter.failure = exc
             raise
         except Exception as exc:  # the client vanished or sent a short, broken body
-            counter.failure = BodyError("the upload was interrupted; nothing was stored")
+            counter.failure = BodyError("the upload was interrupted")
             raise counter.failure from exc
-        if counter.received != declared:
+        if declared is not None and counter.received != declared:
             counter.failure = BodyError("the body is shorter than its Content-Length")
             raise counter.failure
 
+    headers = _headers(ticket, principal)
+    if declared is not None:
+        headers["Content-Length"] = str(declared)
     try:
         async with aiohttp.ClientSession(timeout=_timeout(connect_s), read_bufsize=CHUNK) as http, \
-                http.put(url, data=chunks(), headers={
-                    **_headers(ticket, principal), "Content-Length": str(declared)}) as response:
-            if response.status != 201:
+                http.put(url, data=chunks(), headers=headers) as response:
+            if response.status != status:
                 raise await _error_of(response)
             raw = await response.content.read(MAX_REPLY)
     except (aiohttp.ClientError, TimeoutError, BodyError) as exc:
         if counter.failure is not None:
             raise ServiceFailure(ErrorCode.INVALID, counter.failure.message) from None
-        raise ServiceFailure(ErrorCode.UNAVAILABLE,
-                             "the evidence service failed during the upload; nothing was "
-                             "stored, please retry") from exc
+        raise ServiceFailure(ErrorCode.UNAVAILABLE, unavailable) from exc
     try:
-        return msgspec.json.decode(raw, type=DocumentView)
+        return msgspec.json.decode(raw, type=reply)
     except (msgspec.DecodeError, msgspec.ValidationError):
         raise ServiceFailure(ErrorCode.INTERNAL, "malformed reply from evidence") from None
 

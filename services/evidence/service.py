@@ -20,15 +20,20 @@ from proto.evidence import (
     ReleaseRequest,
     RotateRequest,
     ShredRequest,
+    UploadAppendRequest,
     UploadBeginRequest,
+    UploadCreateRequest,
+    UploadRef,
 )
 from services.evidence.backend import open_store
 from services.evidence.endpoints import Evidence
 from services.evidence.internal_http import internal_app
 from services.evidence.keyfile import LocalKeyFileProvider
 from services.evidence.roster import RosterReader
+from services.evidence.staging import StagedUploads
 from services.evidence.sweeper import run_sweeper, sweep_store
 from services.evidence.tickets import DownloadGrant, TicketBook, UploadGrant
+from services.evidence.upload_endpoints import AppendGrant, ResumableUploads
 from services.evidence.vault import Limits, Vault, now_ms
 
 log = logging.getLogger("parley.evidence")
@@ -65,6 +70,10 @@ class EvidenceConfig(CommonConfig):
     evidence_http_port: int = env_field(0, help="internal byte-stream port; 0 = any free port")
     evidence_http_advertise: str = env_field(
         "", help="base URL the gateway uses to reach this instance; empty = http://host:port")
+    evidence_upload_idle_s: float = env_field(
+        86400.0, help="a resumable upload with no byte for this long (seconds) is swept")
+    evidence_max_uploads_per_hearing: int = env_field(
+        20, help="most resumable uploads in progress at once in one hearing")
     evidence_sweep_interval_s: float = env_field(
         300.0, help="how often staged leftovers of failed uploads are swept, in seconds")
     evidence_sweep_max_age_s: float = env_field(
@@ -82,6 +91,9 @@ class EvidenceConfig(CommonConfig):
             raise ValueError("evidence limits must be positive")
         if not 0 < self.evidence_ticket_ttl_s <= 3600:
             raise ValueError("PARLEY_EVIDENCE_TICKET_TTL_S must be in (0, 3600]")
+        if self.evidence_upload_idle_s <= 0 or self.evidence_max_uploads_per_hearing < 1:
+            raise ValueError("PARLEY_EVIDENCE_UPLOAD_IDLE_S and _MAX_UPLOADS_PER_HEARING must "
+                             "be positive")
         if self.evidence_sweep_interval_s <= 0 or self.evidence_sweep_max_age_s <= 0:
             raise ValueError("PARLEY_EVIDENCE_SWEEP_* must be positive")
 
@@ -108,8 +120,13 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
                         downloads=TicketBook[DownloadGrant](ttl_ms),
                         base_url=lambda: base_url[0], clock=now_ms)
 
+    uploads = ResumableUploads(
+        evidence, StagedUploads(vault, max_per_hearing=config.evidence_max_uploads_per_hearing,
+                                clock=now_ms),
+        appends=TicketBook[AppendGrant](ttl_ms), idle_s=config.evidence_upload_idle_s)
+
     # Large read buffers: fewer, bigger chunks per document (less per-chunk overhead).
-    runner = web.AppRunner(internal_app(evidence, now_ms), access_log=None,
+    runner = web.AppRunner(internal_app(evidence, uploads, now_ms), access_log=None,
                            handler_cancellation=True, read_bufsize=READ_BUFSIZE)
     await runner.setup()
     site = web.TCPSite(runner, config.evidence_http_host, config.evidence_http_port)
@@ -121,6 +138,10 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
 
     host = ctx.host
     host.endpoint("upload.begin", UploadBeginRequest, evidence.upload_begin)
+    host.endpoint("upload.create", UploadCreateRequest, uploads.create)
+    host.endpoint("upload.status", UploadRef, uploads.status)
+    host.endpoint("upload.append", UploadAppendRequest, uploads.append)
+    host.endpoint("upload.cancel", UploadRef, uploads.cancel)
     host.endpoint("list", ListDocumentsRequest, evidence.list)
     host.endpoint("get", DocumentRequest, evidence.get)
     host.endpoint("download.begin", DownloadBeginRequest, evidence.download_begin)
@@ -134,7 +155,7 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     stop = asyncio.Event()
     sweeper = asyncio.create_task(run_sweeper(
         store, max_age=max_age, interval=timedelta(seconds=config.evidence_sweep_interval_s),
-        stop=stop))
+        upload_idle=timedelta(seconds=config.evidence_upload_idle_s), stop=stop))
 
     async def cleanup() -> None:
         stop.set()

@@ -57,6 +57,23 @@ from services.evidence.sweeper import sweep_store
 
 
 @dataclass(frozen=True)
+class VersionSlot:
+    """A document version about to be written: its ids, and the hearing key that wraps it."""
+
+    hearing: str
+    document: str
+    version: str
+    name: str
+    hearing_key: bytes
+    hearing_key_id: str
+    segment_size: int
+
+    @property
+    def content_key(self) -> str:
+        return f"{_doc_prefix(self.hearing, self.document)}{self.version}.content"
+
+
+@dataclass(frozen=True)
 class Limits:
     max_document_size: int = 2 * 1024**3
     max_documents_per_hearing: int = 1000
@@ -175,19 +192,7 @@ class Vault:
         service audits there): if it raises, nothing is committed and the content is removed.
         """
         self.check_size(declared_size)
-        place = Compartment.parse(compartment)
-        if (place.side is not None and owner != f"side:{place.side}") or (
-                place.kind == "mediator" and owner != "mediator"):
-            raise UploadError("a side or mediator compartment is owned by that side or mediator")
-        name = sanitize_filename(filename)
-        record, hearing_key = await self.hearing_keys.get(hearing, create=True)
-        document = self._document_id(hearing_key, owner, name)
-        existing = await self.versions(hearing, document)
-        if existing and existing[-1].compartment != compartment:
-            raise ConflictError("a document of that name exists in another compartment")
-        self.check_count(await self.version_count(hearing))
-
-        version = f"{self._clock():012x}{secrets.token_hex(6)}"
+        slot = await self.new_version(hearing, compartment, filename, owner)
         data_key, key_id = k.new_key(), k.new_key_id()
         encryptor = Encryptor(data_key, key_id, segment_size=self.limits.segment_size)
         digest = hashlib.sha256()
@@ -225,29 +230,66 @@ class Vault:
                 raise SizeMismatchError("body is shorter than the declared size")
             yield encryptor.finalize()
 
-        prefix = _doc_prefix(hearing, document)
-        content_key = f"{prefix}{version}.content"
+        content_key = slot.content_key
         info = await self.store.put(content_key, sealed(), retain=True)
-        expected = ciphertext_size(declared_size, self.limits.segment_size)
+        return await self.commit_version(
+            slot, filename=filename, content_type=content_type, compartment=compartment,
+            owner=owner, uploaded_by=uploaded_by, size=declared_size,
+            sha256=digest.hexdigest(), stored_size=info.size, key_id=key_id,
+            wrapped_data_key=k.wrap_data_key(slot.hearing_key, data_key, hearing=hearing,
+                                             document=slot.document, version=slot.version,
+                                             key_id=key_id),
+            before_commit=before_commit)
+
+    async def new_version(self, hearing: str, compartment: str, filename: str, owner: str,
+                          *, version: str | None = None) -> VersionSlot:
+        """Where the next version of (owner, name) goes, after the checks every upload makes:
+        the owner may own that compartment, the name is sane, no same-named document sits in
+        another compartment, and the hearing is under its document limit. `version` reuses
+        the version a resumable upload fixed at its creation (its data key is bound to it)."""
+        place = Compartment.parse(compartment)
+        if (place.side is not None and owner != f"side:{place.side}") or (
+                place.kind == "mediator" and owner != "mediator"):
+            raise UploadError("a side or mediator compartment is owned by that side or mediator")
+        name = sanitize_filename(filename)
+        record, hearing_key = await self.hearing_keys.get(hearing, create=True)
+        document = self._document_id(hearing_key, owner, name)
+        existing = await self.versions(hearing, document)
+        if existing and existing[-1].compartment != compartment:
+            raise ConflictError("a document of that name exists in another compartment")
+        self.check_count(await self.version_count(hearing))
+        version = version or f"{self._clock():012x}{secrets.token_hex(6)}"
+        return VersionSlot(hearing=hearing, document=document, version=version, name=name,
+                           hearing_key=hearing_key, hearing_key_id=record.key_id,
+                           segment_size=self.limits.segment_size)
+
+    async def commit_version(self, slot: VersionSlot, *, filename: str, content_type: str,
+                             compartment: str, owner: str, uploaded_by: str, size: int,
+                             sha256: str, stored_size: int, key_id: bytes,
+                             wrapped_data_key: bytes,
+                             before_commit: Callable[[Manifest], Awaitable[None]] | None,
+                             ) -> Manifest:
+        """The commit point, for one-shot and resumable uploads alike: once `slot.content_key`
+        holds the content, write the manifest (create-if-absent). On any failure the content
+        is removed (or left as an orphan for the sweeper) and nothing becomes visible."""
+        expected = ciphertext_size(size, slot.segment_size)
         manifest = Manifest(
-            hearing=hearing, document=document, version=version, filename=name,
-            original_filename=escape_original(filename), content_type=content_type[:200],
-            compartment=compartment, owner=owner, uploaded_by=uploaded_by, size=declared_size,
-            sha256=digest.hexdigest(), created_ms=self._clock(), ciphertext_size=expected,
-            segment_size=self.limits.segment_size, key_id=key_id.hex(),
-            hearing_key_id=record.key_id,
-            wrapped_data_key=k.wrap_data_key(hearing_key, data_key, hearing=hearing,
-                                             document=document, version=version, key_id=key_id))
+            hearing=slot.hearing, document=slot.document, version=slot.version,
+            filename=slot.name, original_filename=escape_original(filename),
+            content_type=content_type[:200], compartment=compartment, owner=owner,
+            uploaded_by=uploaded_by, size=size, sha256=sha256, created_ms=self._clock(),
+            ciphertext_size=expected, segment_size=slot.segment_size, key_id=key_id.hex(),
+            hearing_key_id=slot.hearing_key_id, wrapped_data_key=wrapped_data_key)
         try:
-            if info.size != expected:
+            if stored_size != expected:
                 raise StoreError("stored content has an unexpected size")
             if before_commit is not None:
                 await before_commit(manifest)
-            await self.store.put(f"{prefix}{version}.manifest", one_chunk(encode(manifest)),
-                                 if_absent=True)
+            await self.store.put(f"{_doc_prefix(slot.hearing, slot.document)}{slot.version}"
+                                 ".manifest", one_chunk(encode(manifest)), if_absent=True)
         except BaseException:
             with contextlib.suppress(StoreError):  # else an orphan, which `sweep` removes
-                await self.store.delete(content_key)
+                await self.store.delete(slot.content_key)
             raise
         return manifest
 
@@ -331,7 +373,8 @@ class Vault:
         """Crypto-shred a hearing (see `HearingKeys.shred`); returns versions made unreadable."""
         await self.hearing_keys.shred(hearing)
         count = 0
-        for info in await self.store.list(_doc_prefix(hearing)):
+        staged = await self.store.list(f"uploads/{hearing}/")  # unfinished uploads too
+        for info in [*await self.store.list(_doc_prefix(hearing)), *staged]:
             count += info.key.endswith(".manifest")
             with contextlib.suppress(StoreError):  # retained (WORM) content stays, unreadable
                 await self.store.delete(info.key)
