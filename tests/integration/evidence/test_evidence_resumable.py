@@ -239,7 +239,7 @@ async def test_lying_clients_leave_no_document(
     assert status == 400, body
     assert await offset_of(world["partyA"], url) == 0
     # Upload-Complete before the last byte
-    status, headers, body = await patch(world["partyA"], url, 0, os.urandom(SEGMENT), True)
+    status, _, body = await patch(world["partyA"], url, 0, os.urandom(SEGMENT), True)
     assert status == 400, body
     # fewer bytes, then the client goes away: staged, never a document
     status, _, _ = await patch(world["partyA"], url, 0, os.urandom(SEGMENT), False)
