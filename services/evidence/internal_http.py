@@ -28,10 +28,10 @@ from parley.errors import AuditPublishError, ServiceFailure
 from proto.errors import HTTP_STATUS, Error, ErrorCode
 from proto.evidence import TICKET_HEADER, document_view
 from proto.principal import PRINCIPAL_HEADER, Principal, decode_principal
-from services.evidence.endpoints import Evidence
+from services.evidence.decisions import Evidence
 from services.evidence.errors import EvidenceError, IntegrityError
 from services.evidence.tickets import DownloadGrant
-from services.evidence.upload_endpoints import ResumableUploads
+from services.evidence.upload_decisions import ResumableUploads
 
 log = logging.getLogger("parley.evidence.http")
 CHUNK = 1 << 20

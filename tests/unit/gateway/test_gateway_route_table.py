@@ -7,8 +7,8 @@ from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 
 from gateway.app import build_routes
+from gateway.http.routes import Route, RouteDeclarationError, RouteTable
 from gateway.identity.policy import anyone, staff
-from gateway.routes import Route, RouteDeclarationError, RouteTable
 from proto.common import Role
 
 

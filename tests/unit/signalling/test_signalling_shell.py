@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import msgspec
 
-from gateway.ws_session import Bucket
+from gateway.ws.session import Bucket
 from proto.signalling import CreateHearing, OpenHearing, Roster, SessionConnected
-from services.signalling.commands import apply, create
+from services.signalling.core import apply, create
 from services.signalling.model import Hearing
 from services.signalling.roster import derive
 from services.signalling.sweeper import dead_conns, instance_of, principal_for
