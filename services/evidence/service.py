@@ -22,7 +22,7 @@ from proto.evidence import (
     UploadCreateRequest,
     UploadRef,
 )
-from services.evidence.backend import open_store
+from services.evidence.backend import open_key_store, open_store
 from services.evidence.config import EvidenceConfig
 from services.evidence.decisions import Evidence
 from services.evidence.internal_http import internal_app
@@ -41,8 +41,9 @@ READ_BUFSIZE = 1 << 20
 async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     config = ctx.config
     store = await open_store(config)
+    key_store = await open_key_store(config)
     keys = LocalKeyFileProvider.load_or_create(config.master_key_path)
-    vault = Vault(store, keys, limits=Limits(
+    vault = Vault(store, keys, key_store=key_store, limits=Limits(
         max_document_size=config.evidence_max_document_bytes,
         max_documents_per_hearing=config.evidence_max_documents_per_hearing))
     ttl_ms = int(config.evidence_ticket_ttl_s * 1000)
@@ -94,6 +95,8 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
         await sweeper
         await runner.cleanup()
         await store.close()
+        if key_store is not None:
+            await key_store.close()
 
     return cleanup
 

@@ -165,7 +165,7 @@ class StagedUploads:
         cipher = await self._cipher(record)
         opener = RangeDecryptor(cipher, plan_range(record.length, 0, record.length,
                                                    record.segment_size), record.length)
-        digest = hashlib.sha256()
+        digest, ct_digest = hashlib.sha256(), hashlib.sha256(record.header)
 
         async def assembled() -> AsyncIterator[bytes]:
             yield record.header
@@ -174,6 +174,7 @@ class StagedUploads:
                     plain = opener.update(chunk)  # authenticates what was staged
                     if plain:
                         digest.update(plain)
+                    ct_digest.update(chunk)
                     yield chunk
             opener.finalize()
 
@@ -181,7 +182,8 @@ class StagedUploads:
         manifest = await self.vault.commit_version(
             slot, filename=record.filename, content_type=record.content_type,
             compartment=record.compartment, owner=record.owner, uploaded_by=uploaded_by,
-            size=record.length, sha256=digest.hexdigest(), stored_size=info.size,
+            size=record.length, sha256=digest.hexdigest(),
+            ciphertext_sha256=ct_digest.hexdigest(), content=info,
             key_id=bytes.fromhex(record.key_id), wrapped_data_key=record.wrapped_data_key,
             before_commit=before_commit)
         await self.discard(record.hearing, record.upload)

@@ -1,16 +1,21 @@
 """The evidence core: store + key hierarchy + segment format, no network (DESIGN §6).
 
 Object layout in the store:
-    keys/<hearing>                              hearing key record (wrapped by the master key)
+    keys/<hearing>                              hearing key record (wrapped by the master key;
+                                                in `key_store`, which may be another bucket)
     docs/<hearing>/<document>/<version>.content ciphertext (format.py), put with retention
-    docs/<hearing>/<document>/<version>.manifest the commit point: written last, create-if-absent
+    docs/<hearing>/<document>/<version>.manifest the commit point, sealed (manifest.py): written
+                                                last, create-if-absent, pinning the content
 
 Upload lifecycle (the rules):
     1. the body is encrypted as it arrives and streamed into `.content`;
     2. more bytes than declared, or fewer at the end, abort the put: nothing is visible;
-    3. only when the content is committed is the manifest written; a document version exists
-       iff its manifest exists, so a crash anywhere before leaves at most an orphan `.content`,
-       which `sweep` removes once older than the cut-off.
+    3. only when the content is committed is the manifest written (`commit`); a document
+       version exists iff its manifest exists, so a crash anywhere before leaves at most an
+       orphan `.content`, which `sweep` removes once older than the cut-off.
+
+A manifest is used only if it authenticates (manifest_store.py); what does not is reported
+(`Listing.rejected`, `Found.rejected`) for the service to audit, and never breaks a listing.
 
 Access decisions are not made here (see access.py); the vault still refuses a narrowing release.
 Compartment checks, audit events and limits on who asks are the service's job.
@@ -32,14 +37,18 @@ from typing import Any
 
 import msgspec
 
-from proto.evidence import Manifest, decode_manifest, encode
+from proto.evidence import Manifest
 from services.evidence import keys as k
+from services.evidence import manifest_store as manifests
 from services.evidence.access import Compartment, check_widening
 from services.evidence.errors import (
     ConflictError,
+    ContentIntegrityError,
     DocumentNotFoundError,
+    HearingShreddedError,
     IntegrityError,
     InvalidRangeError,
+    ManifestError,
     ObjectNotFoundError,
     SizeMismatchError,
     StoreError,
@@ -50,8 +59,9 @@ from services.evidence.errors import (
 from services.evidence.format import HEADER_LEN, SEGMENT_SIZE, SegmentCipher, ciphertext_size
 from services.evidence.format import plan_range as _plan_range
 from services.evidence.hearing_keys import HearingKeys
+from services.evidence.manifest import manifest_key
 from services.evidence.names import escape_original, sanitize_filename
-from services.evidence.store.base import ObjectStore, one_chunk
+from services.evidence.store.base import ObjectInfo, ObjectStore
 from services.evidence.stream import Encryptor, RangeDecryptor
 from services.evidence.sweeper import sweep_store
 
@@ -70,7 +80,7 @@ class VersionSlot:
 
     @property
     def content_key(self) -> str:
-        return f"{_doc_prefix(self.hearing, self.document)}{self.version}.content"
+        return f"{manifests.doc_prefix(self.hearing, self.document)}{self.version}.content"
 
 
 @dataclass(frozen=True)
@@ -88,16 +98,7 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def _doc_prefix(hearing: str, document: str | None = None) -> str:
-    return f"docs/{hearing}/" if document is None else f"docs/{hearing}/{document}/"
-
-
 HASH_IN_THREAD_BYTES = 64 * 1024
-
-
-def _seal_chunk(digest: Any, encryptor: Encryptor, chunk: bytes) -> bytes:
-    digest.update(chunk)
-    return encryptor.update(chunk)
 
 
 def _open_chunk(digest: Any, decryptor: RangeDecryptor, chunk: bytes) -> bytes:
@@ -107,14 +108,62 @@ def _open_chunk(digest: Any, decryptor: RangeDecryptor, chunk: bytes) -> bytes:
     return out
 
 
+def _update(pairs: tuple[tuple[Any, bytes], ...]) -> None:
+    for digest, data in pairs:
+        if data:
+            digest.update(data)
+
+
+class _Hashing:
+    """Digests fed in order, large chunks in a worker thread one job at a time: hashlib lets
+    go of the GIL, so the loop sends this chunk and seals or opens the next meanwhile."""
+
+    def __init__(self) -> None:
+        self._job: asyncio.Future[None] | None = None
+
+    async def feed(self, *pairs: tuple[Any, bytes]) -> None:
+        await self.wait()
+        if sum(len(data) for _, data in pairs) < HASH_IN_THREAD_BYTES:
+            _update(pairs)
+        else:
+            self._job = asyncio.get_running_loop().run_in_executor(None, _update, pairs)
+
+    async def wait(self) -> None:
+        if self._job is not None:
+            await self._job
+            self._job = None
+
+    async def settle(self) -> None:
+        """Cut short: let a job in flight finish before its digests go."""
+        if self._job is not None:
+            await asyncio.shield(self._job)
+
+
+Manifests = list[Manifest]
+
+
+@dataclass(frozen=True)
+class Listing:
+    documents: list[Manifest]
+    rejected: list[manifests.Rejected]
+
+
+@dataclass(frozen=True)
+class Found:
+    manifest: Manifest | None
+    rejected: list[manifests.Rejected]
+
+
 class Vault:
     def __init__(self, store: ObjectStore, keys: k.KeyProvider, *, limits: Limits | None = None,
-                 clock: Callable[[], int] = now_ms) -> None:
+                 clock: Callable[[], int] = now_ms, key_store: ObjectStore | None = None) -> None:
+        """`key_store` holds the hearing key records (default: `store`); see hearing_keys.py."""
         self.store = store
+        self.key_store = key_store or store
         self.keys = keys
         self.limits = limits or Limits()
         self._clock = clock
-        self.hearing_keys = HearingKeys(store, keys, clock)
+        self.hearing_keys = HearingKeys(self.key_store, keys, clock)
 
     @staticmethod
     def _document_id(hearing_key: bytes, owner: str, filename: str) -> str:
@@ -132,37 +181,52 @@ class Vault:
 
     # -- manifests ----------------------------------------------------------------------------
 
-    async def _manifests(self, prefix: str) -> list[Manifest]:
-        found = []
-        for info in await self.store.list(prefix):
-            if info.key.endswith(".manifest"):
-                try:
-                    found.append(decode_manifest(await self.store.read(info.key)))
-                except ObjectNotFoundError:
-                    continue  # deleted while listing
-                except msgspec.DecodeError as exc:
-                    raise IntegrityError("manifest is malformed") from exc
-        return found
+    async def _key_ref(self, hearing: str) -> tuple[manifests.HearingKeyRef, bytes]:
+        record, hearing_key = await self.hearing_keys.get(hearing, create=False)
+        return manifests.HearingKeyRef(record.key_id, manifest_key(hearing_key)), hearing_key
 
-    async def versions(self, hearing: str, document: str) -> list[Manifest]:
-        """Every version of a document, oldest first (version ids sort by time)."""
-        return sorted(await self._manifests(_doc_prefix(hearing, document)),
-                      key=lambda m: m.version)
+    async def _scan(self, hearing: str, document: str | None = None) -> manifests.Scan:
+        """A hearing without a key (never used) or with a shredded one has no documents."""
+        try:
+            ref, _ = await self._key_ref(hearing)
+        except (DocumentNotFoundError, HearingShreddedError):
+            return manifests.Scan()
+        return await manifests.scan(self.store, ref, hearing, document)
 
-    async def list(self, hearing: str) -> list[Manifest]:
-        """The latest version of every document of the hearing, by name."""
+    async def listing(self, hearing: str) -> Listing:
+        """The latest authentic version of every document of the hearing (by name), and the
+        manifests that were rejected (for the caller to audit)."""
+        scan = await self._scan(hearing)
         latest: dict[str, Manifest] = {}
-        for manifest in await self._manifests(_doc_prefix(hearing)):
+        for manifest in scan.manifests:
             have = latest.get(manifest.document)
             if have is None or manifest.version > have.version:
                 latest[manifest.document] = manifest
-        return sorted(latest.values(), key=lambda m: (m.filename, m.document))
+        return Listing(sorted(latest.values(), key=lambda m: (m.filename, m.document)),
+                       scan.rejected)
+
+    async def list(self, hearing: str) -> Manifests:
+        return (await self.listing(hearing)).documents
+
+    async def versions(self, hearing: str, document: str) -> Manifests:
+        """Every authentic version of a document, oldest first (version ids sort by time)."""
+        scan = await self._scan(hearing, document)
+        return sorted(scan.manifests, key=lambda m: m.version)
+
+    async def find(self, hearing: str, document: str, version: str | None = None) -> Found:
+        """The latest authentic version (or the one asked for) and what was rejected on the way:
+        a rejected manifest is never used, whatever version it claims to be."""
+        scan = await self._scan(hearing, document)
+        wanted = [m for m in scan.manifests if version is None or m.version == version]
+        rejected = [r for r in scan.rejected if version is None or r.version == version]
+        return Found(max(wanted, key=lambda m: m.version) if wanted else None, rejected)
 
     async def manifest(self, hearing: str, document: str, version: str | None = None) -> Manifest:
-        versions = await self.versions(hearing, document)
-        for manifest in reversed(versions):
-            if version is None or manifest.version == version:
-                return manifest
+        found = await self.find(hearing, document, version)
+        if found.manifest is not None:
+            return found.manifest
+        if found.rejected:
+            raise ManifestError(found.rejected[0].reason, "the document's manifest was rejected")
         raise DocumentNotFoundError("no such document")
 
     # -- upload -------------------------------------------------------------------------------
@@ -179,7 +243,8 @@ class Vault:
 
     async def version_count(self, hearing: str) -> int:
         """Committed document versions of the hearing (what the per-hearing limit counts)."""
-        return sum(i.key.endswith(".manifest") for i in await self.store.list(_doc_prefix(hearing)))
+        return sum(i.key.endswith(manifests.SUFFIX)
+                   for i in await self.store.list(manifests.doc_prefix(hearing)))
 
     async def upload(self, hearing: str, compartment: str, filename: str, declared_size: int,
                      chunks: AsyncIterable[bytes], *, owner: str, uploaded_by: str,
@@ -195,47 +260,38 @@ class Vault:
         slot = await self.new_version(hearing, compartment, filename, owner)
         data_key, key_id = k.new_key(), k.new_key_id()
         encryptor = Encryptor(data_key, key_id, segment_size=self.limits.segment_size)
-        digest = hashlib.sha256()
+        digest, ct_digest = hashlib.sha256(), hashlib.sha256()
 
         async def sealed() -> AsyncIterator[bytes]:
             received = 0
-            loop = asyncio.get_running_loop()
-            hashing: asyncio.Future[None] | None = None
+            hashing = _Hashing()
             try:
                 async for chunk in chunks:
                     received += len(chunk)
                     if received > declared_size:
                         raise SizeMismatchError("body is longer than the declared size")
-                    if len(chunk) >= HASH_IN_THREAD_BYTES and not self.limits.offload_bytes:
-                        # hashlib lets go of the GIL: hash on another core while the loop
-                        # encrypts this chunk and receives the next (in order: one at a time).
-                        if hashing is not None:
-                            await hashing
-                        hashing = loop.run_in_executor(None, digest.update, chunk)
-                        out = encryptor.update(chunk)
+                    if self.limits.offload_bytes and len(chunk) >= self.limits.offload_bytes:
+                        out = await asyncio.to_thread(encryptor.update, chunk)
                     else:
-                        if hashing is not None:
-                            await hashing
-                            hashing = None
-                        out = await self._crunch(_seal_chunk, digest, encryptor, chunk)
+                        out = encryptor.update(chunk)
+                    await hashing.feed((digest, chunk), (ct_digest, out))
                     if out:
                         yield out
-                if hashing is not None:
-                    await hashing
-                    hashing = None
+                if received != declared_size:
+                    raise SizeMismatchError("body is shorter than the declared size")
+                final = encryptor.finalize()
+                await hashing.feed((ct_digest, final))
+                await hashing.wait()
             finally:
-                if hashing is not None:  # cut short: the digest is dropped, let the thread end
-                    await asyncio.shield(hashing)
-            if received != declared_size:
-                raise SizeMismatchError("body is shorter than the declared size")
-            yield encryptor.finalize()
+                await hashing.settle()
+            yield final
 
-        content_key = slot.content_key
-        info = await self.store.put(content_key, sealed(), retain=True)
+        info = await self.store.put(slot.content_key, sealed(), retain=True)
         return await self.commit_version(
             slot, filename=filename, content_type=content_type, compartment=compartment,
             owner=owner, uploaded_by=uploaded_by, size=declared_size,
-            sha256=digest.hexdigest(), stored_size=info.size, key_id=key_id,
+            sha256=digest.hexdigest(), ciphertext_sha256=ct_digest.hexdigest(), content=info,
+            key_id=key_id,
             wrapped_data_key=k.wrap_data_key(slot.hearing_key, data_key, hearing=hearing,
                                              document=slot.document, version=slot.version,
                                              key_id=key_id),
@@ -265,33 +321,44 @@ class Vault:
 
     async def commit_version(self, slot: VersionSlot, *, filename: str, content_type: str,
                              compartment: str, owner: str, uploaded_by: str, size: int,
-                             sha256: str, stored_size: int, key_id: bytes,
-                             wrapped_data_key: bytes,
+                             sha256: str, ciphertext_sha256: str, content: ObjectInfo,
+                             key_id: bytes, wrapped_data_key: bytes,
                              before_commit: Callable[[Manifest], Awaitable[None]] | None,
                              ) -> Manifest:
-        """The commit point, for one-shot and resumable uploads alike: once `slot.content_key`
-        holds the content, write the manifest (create-if-absent). On any failure the content
-        is removed (or left as an orphan for the sweeper) and nothing becomes visible."""
-        expected = ciphertext_size(size, slot.segment_size)
+        """The manifest of a version whose content `slot.content_key` holds, committed (see
+        `commit`): one path for one-shot and resumable uploads alike."""
         manifest = Manifest(
             hearing=slot.hearing, document=slot.document, version=slot.version,
             filename=slot.name, original_filename=escape_original(filename),
             content_type=content_type[:200], compartment=compartment, owner=owner,
             uploaded_by=uploaded_by, size=size, sha256=sha256, created_ms=self._clock(),
-            ciphertext_size=expected, segment_size=slot.segment_size, key_id=key_id.hex(),
+            ciphertext_size=ciphertext_size(size, slot.segment_size),
+            ciphertext_sha256=ciphertext_sha256, content_version=content.version_id,
+            segment_size=slot.segment_size, key_id=key_id.hex(),
             hearing_key_id=slot.hearing_key_id, wrapped_data_key=wrapped_data_key)
+        await self.commit(manifest, slot.hearing_key, content=content,
+                          before_commit=before_commit)
+        return manifest
+
+    async def commit(self, manifest: Manifest, hearing_key: bytes, *, content: ObjectInfo,
+                     before_commit: Callable[[Manifest], Awaitable[None]] | None = None) -> None:
+        """The commit point of an upload whose content is stored (`content`, as `put` returned
+        it): check the stored object is the one sealed, run `before_commit` (the service audits
+        there), then write the sealed manifest create-if-absent. If anything fails, nothing is
+        committed and the content is removed (or left for the sweeper)."""
+        ref = manifests.HearingKeyRef(manifest.hearing_key_id, manifest_key(hearing_key))
         try:
-            if stored_size != expected:
+            if content.size != manifest.ciphertext_size:
                 raise StoreError("stored content has an unexpected size")
+            if content.version_id != manifest.content_version:
+                raise StoreError("stored content is not the version sealed")
             if before_commit is not None:
                 await before_commit(manifest)
-            await self.store.put(f"{_doc_prefix(slot.hearing, slot.document)}{slot.version}"
-                                 ".manifest", one_chunk(encode(manifest)), if_absent=True)
+            await manifests.write(self.store, ref, manifest, if_absent=True)
         except BaseException:
             with contextlib.suppress(StoreError):  # else an orphan, which `sweep` removes
-                await self.store.delete(slot.content_key)
+                await self.store.delete(content.key)
             raise
-        return manifest
 
     # -- download -----------------------------------------------------------------------------
 
@@ -299,9 +366,11 @@ class Vault:
                          end: int | None = None) -> AsyncGenerator[bytes, None]:
         """Yield plaintext [start, end) of one version, decrypting only the segments it covers.
 
-        Every yielded byte has been authenticated. A whole-document read also checks the
-        plaintext SHA-256 against the manifest before its last bytes are yielded. Any failure
-        raises IntegrityError (or HearingShreddedError) and the stream stops.
+        Every yielded byte has been authenticated. The content read is the object version the
+        manifest pinned (on a versioned store), so a version added later changes nothing. A
+        whole-document read also checks the ciphertext's size and SHA-256 and the plaintext's
+        SHA-256 against the manifest before its last bytes are yielded. Any failure raises
+        IntegrityError (or HearingShreddedError) and the stream stops.
         """
         end = manifest.size if end is None else end
         if not 0 <= start <= end <= manifest.size:
@@ -314,38 +383,44 @@ class Vault:
                                      hearing=manifest.hearing, document=manifest.document,
                                      version=manifest.version, key_id=key_id)
         plan = _plan_range(manifest.size, start, end, manifest.segment_size)
-        content_key = f"{_doc_prefix(manifest.hearing, manifest.document)}{manifest.version}.content"
+        content_key = manifests.content_path(manifest)
+        pinned = manifest.content_version
         whole = start == 0 and end == manifest.size
-        if whole and (await self.store.stat(content_key)).size != manifest.ciphertext_size:
-            raise IntegrityError("stored content has the wrong length")
-        header = b"".join([c async for c in self.store.get(content_key, 0, HEADER_LEN)])
+        try:
+            if whole and (await self.store.stat(content_key, version_id=pinned)).size != (
+                    manifest.ciphertext_size):
+                raise ContentIntegrityError("stored content has the wrong length")
+            header = b"".join([c async for c in self.store.get(content_key, 0, HEADER_LEN,
+                                                               version_id=pinned)])
+        except ObjectNotFoundError:
+            raise ContentIntegrityError("the committed content is missing") from None
         cipher = SegmentCipher.open_header(data_key, header, key_id)
         decryptor = RangeDecryptor(cipher, plan, manifest.size)
-        digest = hashlib.sha256() if whole else None
-        loop = asyncio.get_running_loop()
-        hashing: asyncio.Future[None] | None = None
+        digest, ct_digest = (hashlib.sha256(), hashlib.sha256()) if whole else (None, None)
+        if ct_digest is not None:
+            ct_digest.update(header)
+        hashing = _Hashing()
         held: bytes = b""
         try:
-            async for chunk in self.store.get(content_key, plan.ct_start, plan.ct_end):
+            async for chunk in self.store.get(content_key, plan.ct_start, plan.ct_end,
+                                              version_id=pinned):
                 out = await self._crunch(_open_chunk, None, decryptor, chunk)
+                if digest is not None and ct_digest is not None:
+                    await hashing.feed((ct_digest, chunk), (digest, out))
                 if not out:
                     continue
                 if held:
                     yield held
                 held = out
-                if digest is not None:
-                    # hashlib lets go of the GIL: hash this chunk on another core while the
-                    # loop sends the previous one and decrypts the next (in order: one at a time).
-                    if hashing is not None:
-                        await hashing
-                    hashing = loop.run_in_executor(None, digest.update, out)
             decryptor.finalize()
-            if hashing is not None:
-                await hashing
-                hashing = None
+            await hashing.wait()
+        except ObjectNotFoundError:
+            raise ContentIntegrityError("the committed content is missing") from None
         finally:
-            if hashing is not None:  # cut short: let the hash finish before the digest goes
-                await asyncio.shield(hashing)
+            await hashing.settle()
+        if ct_digest is not None and not hmac.compare_digest(ct_digest.hexdigest(),
+                                                             manifest.ciphertext_sha256):
+            raise ContentIntegrityError("stored content does not match its pinned digest")
         if digest is not None and not hmac.compare_digest(digest.hexdigest(), manifest.sha256):
             raise IntegrityError("plaintext digest does not match the manifest")
         if held:
@@ -354,7 +429,9 @@ class Vault:
     # -- release, shredding, rotation, sweeping ---------------------------------------------
 
     async def release(self, hearing: str, document: str, to: str, *, by: str) -> Manifest:
-        """Widen every version of a document to `to` (never narrows). Returns the latest."""
+        """Widen every authentic version of a document to `to` (never narrows); each is sealed
+        again. Returns the latest."""
+        ref, _ = await self._key_ref(hearing)
         versions = await self.versions(hearing, document)
         if not versions:
             raise DocumentNotFoundError("no such document")
@@ -364,8 +441,7 @@ class Vault:
         for manifest in versions:
             new = msgspec.structs.replace(manifest, compartment=to, released_ms=when,
                                           released_by=by)
-            key = f"{_doc_prefix(hearing, document)}{manifest.version}.manifest"
-            await self.store.put(key, one_chunk(encode(new)))
+            await manifests.write(self.store, ref, new, if_absent=False)
             updated.append(new)
         return updated[-1]
 
@@ -374,7 +450,7 @@ class Vault:
         await self.hearing_keys.shred(hearing)
         count = 0
         staged = await self.store.list(f"uploads/{hearing}/")  # unfinished uploads too
-        for info in [*await self.store.list(_doc_prefix(hearing)), *staged]:
+        for info in [*await self.store.list(manifests.doc_prefix(hearing)), *staged]:
             count += info.key.endswith(".manifest")
             with contextlib.suppress(StoreError):  # retained (WORM) content stays, unreadable
                 await self.store.delete(info.key)

@@ -153,7 +153,14 @@ class LocalFolderStore:
             raise
         return await self.stat(key)
 
-    async def get(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+    @staticmethod
+    def _no_versions(version_id: str | None) -> None:
+        if version_id is not None:  # a folder keeps one copy: no version of it was ever named
+            raise ObjectNotFoundError("no such object version")
+
+    async def get(self, key: str, start: int = 0, end: int | None = None, *,
+                  version_id: str | None = None) -> AsyncIterator[bytes]:
+        self._no_versions(version_id)
         path = self._path(key)
         try:
             handle = await asyncio.to_thread(open, path, "rb")
@@ -207,7 +214,17 @@ class LocalFolderStore:
 
         await asyncio.to_thread(_delete)
 
-    async def stat(self, key: str) -> ObjectInfo:
+    async def prune(self, key: str) -> None:
+        self._path(key)  # validates; a folder holds one copy of each key, nothing older
+
+    async def versions(self, key: str) -> list[ObjectInfo]:
+        try:
+            return [await self.stat(key)]
+        except ObjectNotFoundError:
+            return []
+
+    async def stat(self, key: str, *, version_id: str | None = None) -> ObjectInfo:
+        self._no_versions(version_id)
         try:
             st = await asyncio.to_thread(os.stat, self._path(key))
         except FileNotFoundError:
