@@ -52,6 +52,7 @@ from services.evidence.errors import (
     DocumentNotFoundError,
     EvidenceError,
     HearingShreddedError,
+    IntegrityError,
     ManifestError,
 )
 from services.evidence.manifest_store import Rejected
@@ -109,6 +110,15 @@ class Evidence:
                                {"version": item.version, "reason": item.reason,
                                 "suppressed": held})
 
+    async def _key_failure(self, principal: Principal, hearing: str,
+                           exc: IntegrityError) -> ServiceFailure:
+        """The hearing's key record is unusable (nothing of the hearing can be trusted): refused
+        with `integrity`, audited within the alarm limits."""
+        if self.alarms.admit(hearing, f"keys/{hearing}", self._clock()) is not None:
+            await self._record(principal, "document.integrity_failure", ("hearing", hearing),
+                               Outcome.FAILED, hearing, {"reason": "hearing_key"})
+        return failure(exc)
+
     async def _member(self, ctx: RequestContext, hearing: str,
                       action: Action) -> tuple[Principal, HearingFacts]:
         principal = ctx.require_principal()
@@ -129,6 +139,8 @@ class Evidence:
             found = await self.vault.find(hearing, document, version)
         except (DocumentNotFoundError, HearingShreddedError):
             raise ServiceFailure(ErrorCode.NOT_FOUND, "no such document") from None
+        except IntegrityError as exc:
+            raise await self._key_failure(principal, hearing, exc) from None
         except EvidenceError as exc:
             raise failure(exc) from None
         await self._report_rejected(principal, hearing, found.rejected)
@@ -181,6 +193,8 @@ class Evidence:
             manifests, rejected = listing.documents, listing.rejected
         except (DocumentNotFoundError, HearingShreddedError):
             manifests, rejected = [], []
+        except IntegrityError as exc:
+            raise await self._key_failure(principal, req.hearing, exc) from None
         except EvidenceError as exc:
             raise failure(exc) from None
         await self._report_rejected(principal, req.hearing, rejected)
