@@ -11,6 +11,7 @@ takes a truncated document for a whole one.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TypeVar
@@ -19,12 +20,15 @@ import aiohttp
 import msgspec
 from aiohttp import web
 
+from gateway.http import splice
 from parley.errors import ServiceFailure
 from proto.errors import Error, ErrorCode
 from proto.evidence import TICKET_HEADER, DocumentView
 from proto.principal import PRINCIPAL_HEADER, Principal, encode_principal
 
 CHUNK = 1 << 20
+#: A relayed body with no progress for this long is cut (a stalled peer holds nothing).
+IDLE_S = 120.0
 T = TypeVar("T")
 MAX_REPLY = 64 * 1024
 
@@ -118,9 +122,12 @@ async def push_body(url: str, ticket: str, principal: Principal, body: web.Reque
 
 
 async def pull_download(request: web.Request, response: web.StreamResponse, url: str,
-                        ticket: str, principal: Principal, *,
-                        connect_s: float = 5.0) -> web.StreamResponse:
-    """Copy evidence's plaintext stream into `response` (prepared here, once evidence answers)."""
+                        ticket: str, principal: Principal, *, connect_s: float = 5.0,
+                        idle_s: float = IDLE_S) -> web.StreamResponse:
+    """Copy evidence's plaintext stream into `response` (prepared here, once evidence answers).
+
+    On plain sockets both ways the bytes are spliced in the kernel (splice.py) after the first
+    piece; otherwise, or for an unknown length, they are copied chunk by chunk."""
     try:
         async with aiohttp.ClientSession(timeout=_timeout(connect_s), read_bufsize=CHUNK) as http, \
                 http.get(url, headers=_headers(ticket, principal)) as upstream:
@@ -128,14 +135,41 @@ async def pull_download(request: web.Request, response: web.StreamResponse, url:
                 raise await _error_of(upstream)
             await response.prepare(request)
             try:
-                async for chunk in upstream.content.iter_any():  # no joining copy
-                    await response.write(chunk)
-            except (aiohttp.ClientError, TimeoutError):
+                first = await upstream.content.readany()
+                if first:  # sends the headers with it
+                    await response.write(first)
+                rest = (upstream.content_length or 0) - len(first)
+                source = upstream.connection.transport if upstream.connection else None
+                if rest > 0 and splice.available(source, request.transport):
+                    assert source is not None and request.transport is not None
+                    await _splice_rest(upstream, source, request.transport, rest, idle_s)
+                else:
+                    async for chunk in upstream.content.iter_any():  # no joining copy
+                        await response.write(chunk)
+            except (aiohttp.ClientError, TimeoutError, splice.SpliceError):
                 # Headers are gone already: cut the connection so the client sees the break.
                 if request.transport is not None:
                     request.transport.abort()
+                upstream.close()
                 return response
     except (aiohttp.ClientError, TimeoutError) as exc:
         raise ServiceFailure(ErrorCode.UNAVAILABLE, "the evidence service is unavailable") from exc
     await response.write_eof()
     return response
+
+
+async def _splice_rest(upstream: aiohttp.ClientResponse, source: asyncio.Transport,
+                       target: asyncio.Transport, rest: int, idle_s: float) -> None:
+    """Relay the last `rest` bytes of `upstream` to the client socket in the kernel: what the
+    client library already buffered goes first, then the sockets are spliced directly."""
+    source.pause_reading()  # from here on only the relay reads evidence's socket
+    buffered = upstream.content.read_nowait(-1) if not upstream.content.at_eof() else b""
+    source.pause_reading()  # reading the buffer may have resumed it
+    if buffered:
+        target.write(buffered)
+        rest -= len(buffered)
+    await splice.flushed(target, idle_s)
+    try:
+        await splice.relay(splice.fileno(source), splice.fileno(target), rest, idle_s=idle_s)
+    finally:
+        upstream.close()  # the client library's view of that connection is stale now
