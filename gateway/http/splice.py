@@ -32,6 +32,14 @@ class SpliceStalled(SpliceError):
     """No byte moved for the idle time."""
 
 
+class SourceFailed(SpliceError):
+    """The sending side closed early or failed."""
+
+
+class SinkFailed(SpliceError):
+    """The receiving side closed or failed (it may have answered already)."""
+
+
 def available(*transports: asyncio.BaseTransport | None) -> bool:
     """True when every transport is a plain (non-TLS) TCP or Unix socket and `splice` exists."""
     if not hasattr(os, "splice"):
@@ -101,9 +109,9 @@ async def relay(src: int, dst: int, count: int, *, idle_s: float) -> None:
                 except BlockingIOError:
                     got = -1  # source empty for now, or the pipe is full
                 except OSError as exc:
-                    raise SpliceError(f"reading failed: {exc.strerror}") from exc
+                    raise SourceFailed(f"reading failed: {exc.strerror}") from exc
                 if got == 0:
-                    raise SpliceError(f"the sender closed after {moved + in_pipe} of {count}")
+                    raise SourceFailed(f"the sender closed after {moved + in_pipe} of {count}")
                 if got > 0:
                     in_pipe += got
                     progressed = True
@@ -113,7 +121,7 @@ async def relay(src: int, dst: int, count: int, *, idle_s: float) -> None:
                 except BlockingIOError:
                     put = 0
                 except OSError as exc:
-                    raise SpliceError(f"writing failed: {exc.strerror}") from exc
+                    raise SinkFailed(f"writing failed: {exc.strerror}") from exc
                 if put > 0:
                     in_pipe -= put
                     moved += put

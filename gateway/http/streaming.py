@@ -20,7 +20,7 @@ import aiohttp
 import msgspec
 from aiohttp import web
 
-from gateway.http import splice
+from gateway.http import splice, spliced_upload
 from parley.errors import ServiceFailure
 from proto.errors import Error, ErrorCode
 from proto.evidence import TICKET_HEADER, DocumentView
@@ -58,12 +58,7 @@ def _timeout(connect_s: float) -> aiohttp.ClientTimeout:
 
 
 async def _error_of(response: aiohttp.ClientResponse) -> ServiceFailure:
-    raw = await response.content.read(MAX_REPLY)
-    try:
-        error = msgspec.json.decode(raw, type=Error)
-        return ServiceFailure(error.code, error.message)
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return ServiceFailure(ErrorCode.UNAVAILABLE, "evidence returned an unexpected reply")
+    return _failure_of(await response.content.read(MAX_REPLY))
 
 
 async def push_upload(url: str, ticket: str, principal: Principal, body: web.Request,
@@ -103,6 +98,9 @@ async def push_body(url: str, ticket: str, principal: Principal, body: web.Reque
             raise counter.failure
 
     headers = _headers(ticket, principal)
+    if declared is not None and spliced_upload.usable(body, url, declared):
+        raw = await _push_spliced(url, headers, body, declared, status, unavailable, connect_s)
+        return _decoded(raw, reply)
     if declared is not None:
         headers["Content-Length"] = str(declared)
     try:
@@ -115,10 +113,36 @@ async def push_body(url: str, ticket: str, principal: Principal, body: web.Reque
         if counter.failure is not None:
             raise ServiceFailure(ErrorCode.INVALID, counter.failure.message) from None
         raise ServiceFailure(ErrorCode.UNAVAILABLE, unavailable) from exc
+    return _decoded(raw, reply)
+
+
+def _decoded(raw: bytes, reply: type[T]) -> T:
     try:
         return msgspec.json.decode(raw, type=reply)
     except (msgspec.DecodeError, msgspec.ValidationError):
         raise ServiceFailure(ErrorCode.INTERNAL, "malformed reply from evidence") from None
+
+
+def _failure_of(raw: bytes) -> ServiceFailure:
+    try:
+        error = msgspec.json.decode(raw, type=Error)
+        return ServiceFailure(error.code, error.message)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return ServiceFailure(ErrorCode.UNAVAILABLE, "evidence returned an unexpected reply")
+
+
+async def _push_spliced(url: str, headers: dict[str, str], body: web.Request, declared: int,
+                        status: int, unavailable: str, connect_s: float) -> bytes:
+    try:
+        got, raw = await spliced_upload.push(url, headers, body, declared,
+                                             connect_s=connect_s, idle_s=IDLE_S)
+    except spliced_upload.ClientBodyError as exc:
+        raise ServiceFailure(ErrorCode.INVALID, str(exc)) from None
+    except spliced_upload.UpstreamError as exc:
+        raise ServiceFailure(ErrorCode.UNAVAILABLE, unavailable) from exc
+    if got != status:
+        raise _failure_of(raw)
+    return raw
 
 
 async def pull_download(request: web.Request, response: web.StreamResponse, url: str,
