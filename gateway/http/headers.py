@@ -38,7 +38,8 @@ BODY_BYPASSED = web.RequestKey("parley.body_bypassed", bool)
 def install(app: web.Application, tls: bool) -> None:
     async def on_prepare(request: web.Request, response: web.StreamResponse) -> None:
         apply_security_headers(response, tls)
-        if request.get(BODY_BYPASSED):
+        if request.get(BODY_BYPASSED):  # prepare hooks run after the headers were computed
             response.force_close()
+            response.headers["Connection"] = "close"
 
     app.on_response_prepare.append(on_prepare)
