@@ -17,7 +17,7 @@ from gateway.http.routes import RouteTable
 from gateway.identity import accounts as acc
 from gateway.identity.authn import identity_of, principal_of
 from gateway.identity.errors import Conflict, NotFound
-from gateway.identity.handler_kit import account_info, audit, change_account, translating
+from gateway.identity.handler_kit import account_info, audit, change_account
 from gateway.identity.policy import staff
 from gateway.identity.state import account_mirror_key
 from parley.ids import new_ulid
@@ -36,7 +36,6 @@ _ID = re.compile(ID_PATTERN)
 def register(routes: RouteTable) -> None:
     @routes.route("GET", "/api/v1/accounts", access=staff("accounts.list", Role.ADMIN),
                   tags=TAGS, summary="every staff account", response=AccountListResponse)
-    @translating
     async def list_accounts(request: web.Request) -> web.Response:
         accounts = await identity_of(request).accounts.list_accounts()
         return json_response(AccountListResponse(accounts=tuple(account_info(a) for a in accounts)))
@@ -44,7 +43,6 @@ def register(routes: RouteTable) -> None:
     @routes.route("POST", "/api/v1/accounts", access=staff("accounts.create", Role.ADMIN),
                   tags=TAGS, summary="create a staff account (it enrols TOTP at first sign-in)",
                   request=AccountCreateRequest, response=AccountInfo, openapi={"status": 201})
-    @translating
     async def create_account(request: web.Request) -> web.Response:
         ident = identity_of(request)
         body = await read_json(request, AccountCreateRequest)
@@ -64,7 +62,6 @@ def register(routes: RouteTable) -> None:
                   access=staff("accounts.update", Role.ADMIN), tags=TAGS,
                   summary="disable/enable (revokes sessions and tokens at once), role, reset TOTP",
                   request=AccountPatchRequest, response=AccountInfo)
-    @translating
     async def update_account(request: web.Request) -> web.Response:
         ident = identity_of(request)
         body = await read_json(request, AccountPatchRequest)

@@ -23,13 +23,12 @@ from typing import Any, Final
 import msgspec
 from aiohttp import web
 
+from gateway.api.service_call import AUDIT
 from gateway.http.body import json_response, read_json
 from gateway.http.routes import Route, RouteTable
-from gateway.identity.authn import principal_of
+from gateway.identity.authn import require_principal
 from gateway.identity.policy import staff
-from gateway.state import state_of
 from parley.errors import ServiceFailure
-from parley.rpc import call, request_raw
 from proto.auditlog import (
     AuditStatus,
     CheckpointInfo,
@@ -49,9 +48,7 @@ from proto.auditlog import (
 )
 from proto.common import Role
 from proto.errors import ErrorCode
-from proto.principal import Principal
 
-SERVICE: Final = "audit"
 AUDITORS: Final = staff("audit.read", Role.AUDITOR)
 MAX_PARAM: Final = 200
 #: A tile path below /log/ has 2 to 8 segments after `tile` (tile/<L>/x…/NNN[.p/W]).
@@ -59,13 +56,6 @@ TILE_DEPTHS: Final = range(2, 9)
 _INT_RE: Final = re.compile(r"^(0|[1-9][0-9]{0,15})$")
 _TAGS: Final = ("audit",)
 _EXPORT_TIMEOUT_S: Final = 30.0
-
-
-def _principal(request: web.Request) -> Principal:
-    principal = principal_of(request)
-    if principal is None:
-        raise ServiceFailure(ErrorCode.UNAUTHENTICATED, "sign-in required")
-    return principal
 
 
 def _params(request: web.Request, allowed: tuple[str, ...]) -> dict[str, str]:
@@ -138,19 +128,6 @@ def event_query(params: Mapping[str, str]) -> EventQuery:
     return query
 
 
-async def _call(request: web.Request, verb: str, body: Any, reply: type[Any]) -> Any:
-    state = state_of(request)
-    return await call(state.nc, SERVICE, verb, body, reply, principal=_principal(request),
-                      timeout=state.config.service_timeout_s)
-
-
-async def _raw(request: web.Request, verb: str, body: Any) -> bytes:
-    state = state_of(request)
-    msg = await request_raw(state.nc, SERVICE, verb, msgspec.json.encode(body),
-                            principal=_principal(request), timeout=state.config.service_timeout_s)
-    return bytes(msg.data)
-
-
 def _text(body: str | bytes) -> web.Response:
     data = body.encode() if isinstance(body, str) else body
     return web.Response(body=data, content_type="text/plain", charset="utf-8")
@@ -159,29 +136,29 @@ def _text(body: str | bytes) -> web.Response:
 async def events(request: web.Request) -> web.Response:
     query = event_query(_params(request, ("hearing", "actor", "action", "resource", "from", "to",
                                           "cursor", "limit")))
-    return json_response(await _call(request, "events", query, EventPage))
+    return json_response(await AUDIT.ask(request, "events", query, EventPage))
 
 
 async def checkpoint(request: web.Request) -> web.Response:
     _params(request, ())
-    return json_response(await _call(request, "checkpoint", NoArguments(), CheckpointInfo))
+    return json_response(await AUDIT.ask(request, "checkpoint", NoArguments(), CheckpointInfo))
 
 
 async def log_checkpoint(request: web.Request) -> web.Response:
     _params(request, ())
-    info: CheckpointInfo = await _call(request, "checkpoint", NoArguments(), CheckpointInfo)
+    info: CheckpointInfo = await AUDIT.ask(request, "checkpoint", NoArguments(), CheckpointInfo)
     return _text(info.note)
 
 
 async def vkey(request: web.Request) -> web.Response:
     _params(request, ())
-    key: VerifierKey = await _call(request, "vkey", NoArguments(), VerifierKey)
+    key: VerifierKey = await AUDIT.ask(request, "vkey", NoArguments(), VerifierKey)
     return _text(key.vkey + "\n")
 
 
 async def status(request: web.Request) -> web.Response:
     _params(request, ())
-    return json_response(await _call(request, "status", NoArguments(), AuditStatus))
+    return json_response(await AUDIT.ask(request, "status", NoArguments(), AuditStatus))
 
 
 async def inclusion(request: web.Request) -> web.Response:
@@ -190,7 +167,7 @@ async def inclusion(request: web.Request) -> web.Response:
     if index is None:
         raise ServiceFailure(ErrorCode.INVALID, "index is required")
     body = InclusionRequest(index=index, size=_int(params, "size"))
-    return json_response(await _call(request, "inclusion", body, InclusionProof))
+    return json_response(await AUDIT.ask(request, "inclusion", body, InclusionProof))
 
 
 async def consistency(request: web.Request) -> web.Response:
@@ -199,7 +176,7 @@ async def consistency(request: web.Request) -> web.Response:
     if first is None:
         raise ServiceFailure(ErrorCode.INVALID, "from is required")
     body = ConsistencyRequest(first=first, second=_int(params, "to"))
-    return json_response(await _call(request, "consistency", body, ConsistencyProof))
+    return json_response(await AUDIT.ask(request, "consistency", body, ConsistencyProof))
 
 
 async def receipt(request: web.Request) -> web.Response:
@@ -207,14 +184,14 @@ async def receipt(request: web.Request) -> web.Response:
     index = _int(request.match_info, "index")
     if index is None:
         raise ServiceFailure(ErrorCode.INVALID, "index is required")
-    return _text(await _raw(request, "receipt", ReceiptRequest(index=index)))
+    return _text(await AUDIT.ask_raw(request, "receipt", ReceiptRequest(index=index)))
 
 
 async def tile(request: web.Request) -> web.Response:
     _params(request, ())
     path = request.path.split("/api/v1/audit/log/", 1)[1]
     body = _convert({"path": path}, TileRequest)
-    data = await _raw(request, "tile", body)
+    data = await AUDIT.ask_raw(request, "tile", body)
     response = web.Response(body=data, content_type="application/octet-stream")
     if ".p/" not in path:  # a full tile or bundle never changes
         response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
@@ -223,10 +200,9 @@ async def tile(request: web.Request) -> web.Response:
 
 async def export(request: web.Request) -> web.StreamResponse:
     spec = await read_json(request, ExportRequest)
-    state = state_of(request)
-    principal = _principal(request)
-    part: ExportPart = await call(state.nc, SERVICE, "export", ExportPartRequest(request=spec),
-                                  ExportPart, principal=principal, timeout=_EXPORT_TIMEOUT_S)
+    principal = require_principal(request)
+    part: ExportPart = await AUDIT.ask(request, "export", ExportPartRequest(request=spec),
+                                       ExportPart, principal=principal, timeout_s=_EXPORT_TIMEOUT_S)
     response = web.StreamResponse(headers={
         "Content-Type": "application/x-ndjson",
         "Content-Disposition": 'attachment; filename="audit-bundle.jsonl"'})
@@ -235,9 +211,9 @@ async def export(request: web.Request) -> web.StreamResponse:
         await response.write(part.lines.encode())
         if part.cursor is None:
             break
-        part = await call(state.nc, SERVICE, "export",
-                          ExportPartRequest(request=spec, cursor=part.cursor), ExportPart,
-                          principal=principal, timeout=_EXPORT_TIMEOUT_S)
+        part = await AUDIT.ask(request, "export",
+                               ExportPartRequest(request=spec, cursor=part.cursor), ExportPart,
+                               principal=principal, timeout_s=_EXPORT_TIMEOUT_S)
     await response.write_eof()
     return response
 

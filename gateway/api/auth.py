@@ -31,12 +31,10 @@ from gateway.identity.handler_kit import (
     audit,
     change_account,
     clear_session_cookie,
-    set_session_cookie,
-    translating,
 )
 from gateway.identity.policy import Grant, Predicate, Rule, anyone, signed_in
-from gateway.identity.session_store import kv_key_for_secret
-from gateway.identity.sessions import csrf_token, new_session
+from gateway.identity.session_open import discard, hand_over, open_session
+from gateway.identity.sessions import csrf_token
 from gateway.identity.signin import SignInResult, attempt_sign_in
 from gateway.identity.state import account_mirror_key
 from parley.errors import AuditPublishError
@@ -65,7 +63,6 @@ def register(routes: RouteTable) -> None:
     @routes.route("POST", "/api/v1/auth/signin", access=anyone("auth.signin"), tags=TAGS,
                   summary="staff sign-in (password + TOTP or recovery code) → session cookie",
                   request=SignInRequest, response=SignInResponse)
-    @translating
     async def signin(request: web.Request) -> web.Response:
         ident = identity_of(request)
         body = await read_json(request, SignInRequest)
@@ -111,32 +108,27 @@ def register(routes: RouteTable) -> None:
             # Lost a race with another update: a TOTP step or recovery code might be reused.
             raise AuthenticationFailed() from None
         ident.account_mirror.remember(account_mirror_key(account.id), account, new_revision)
-        secret, record = new_session(
-            kind=PrincipalKind.ACCOUNT, subject=account.id, role=account.role, now_ms=now,
-            policy=ident.policy, account_epoch=account.epoch, mfa_complete=result.mfa_complete)
-        key = kv_key_for_secret(secret)
-        ident.session_mirror.remember(key, record, await ident.sessions.create(key, record))
+        opened = await open_session(
+            ident, kind=PrincipalKind.ACCOUNT, subject=account.id, role=account.role, now_ms=now,
+            account_epoch=account.epoch, mfa_complete=result.mfa_complete)
         try:
             await audit(request, actor=Actor(id=account.id, role=account.role),
                         action="auth.signin", resource_type="account", resource_id=account.id,
-                        details={"session": record.id, "mfa_complete": result.mfa_complete,
+                        details={"session": opened.record.id, "mfa_complete": result.mfa_complete,
                                  "recovery_code_used": result.used_recovery_code,
                                  "address": address})
         except AuditPublishError:
-            await ident.sessions.delete(key)
-            ident.session_mirror.forget(key, 1 << 62)
+            await discard(ident, opened)
             raise
         response = json_response(SignInResponse(
-            id=account.id, role=account.role, csrf_token=csrf_token(secret),
-            expires_ms=record.expires_ms, mfa_complete=result.mfa_complete))
-        set_session_cookie(response, secret, tls=ident.config.tls,
-                           max_age_s=ident.policy.absolute_timeout_s)
+            id=account.id, role=account.role, csrf_token=opened.csrf_token,
+            expires_ms=opened.record.expires_ms, mfa_complete=result.mfa_complete))
+        hand_over(response, ident, opened)
         return response
 
     @routes.route("POST", "/api/v1/auth/signout",
                   access=signed_in("auth.signout", allow_pending_mfa=True), tags=TAGS,
                   summary="end this cookie session", openapi={"status": 204})
-    @translating
     async def signout(request: web.Request) -> web.Response:
         ident = identity_of(request)
         auth = auth_of(request)
@@ -154,7 +146,6 @@ def register(routes: RouteTable) -> None:
     @routes.route("GET", "/api/v1/me", access=signed_in("me", allow_pending_mfa=True), tags=TAGS,
                   summary="who am I: role, hearing, side; the CSRF token of a cookie session",
                   response=MeResponse)
-    @translating
     async def me(request: web.Request) -> web.Response:
         ident = identity_of(request)
         auth = auth_of(request)
@@ -173,7 +164,6 @@ def register(routes: RouteTable) -> None:
     @routes.route("POST", "/api/v1/auth/totp/enroll", access=ENROL, tags=TAGS,
                   summary="begin TOTP enrolment: a new secret and its otpauth:// URI",
                   request=TotpEnrollRequest, response=TotpEnrollResponse)
-    @translating
     async def totp_enroll(request: web.Request) -> web.Response:
         ident = identity_of(request)
         await read_json(request, TotpEnrollRequest)
@@ -196,7 +186,6 @@ def register(routes: RouteTable) -> None:
     @routes.route("POST", "/api/v1/auth/totp/confirm", access=ENROL, tags=TAGS,
                   summary="confirm TOTP with a first code → recovery codes (shown once)",
                   request=TotpConfirmRequest, response=TotpConfirmResponse)
-    @translating
     async def totp_confirm(request: web.Request) -> web.Response:
         ident = identity_of(request)
         body = await read_json(request, TotpConfirmRequest)
@@ -233,7 +222,6 @@ def register(routes: RouteTable) -> None:
     @routes.route("POST", "/api/v1/auth/bootstrap", access=anyone("auth.bootstrap"), tags=TAGS,
                   summary="first run: create the first admin with the one-time secret",
                   request=BootstrapRequest, response=BootstrapResponse, openapi={"status": 201})
-    @translating
     async def bootstrap(request: web.Request) -> web.Response:
         ident = identity_of(request)
         body = await read_json(request, BootstrapRequest)

@@ -15,19 +15,18 @@ import msgspec
 from aiohttp import web
 
 from gateway.api import upload_headers, uploads
+from gateway.api.service_call import EVIDENCE
 from gateway.http.body import json_response, read_json
 from gateway.http.errors import error_response
 from gateway.http.routes import RouteTable
 from gateway.http.streaming import pull_download, push_upload
-from gateway.identity.authn import principal_of
+from gateway.identity.authn import require_principal
 from gateway.identity.policy import Grant, Predicate, Rule, staff
 from gateway.state import state_of
 from parley.errors import ServiceFailure
-from parley.rpc import call
 from proto.common import ID_PATTERN, Role
 from proto.errors import ErrorCode
 from proto.evidence import (
-    SERVICE,
     DocumentRequest,
     DocumentView,
     DownloadBeginReply,
@@ -44,7 +43,6 @@ from proto.evidence import (
     UploadBeginReply,
     UploadBeginRequest,
 )
-from proto.principal import Principal
 
 FILENAME_HEADER = "Parley-Filename"
 COMPARTMENT_HEADER = "Parley-Compartment"
@@ -88,13 +86,6 @@ def _path_id(request: web.Request, name: str) -> str:
     if not _ID.fullmatch(value):
         raise ServiceFailure(ErrorCode.NOT_FOUND, "no such document")
     return value
-
-
-def _principal(request: web.Request) -> Principal:
-    principal = principal_of(request)
-    if principal is None:
-        raise ServiceFailure(ErrorCode.UNAUTHENTICATED, "sign-in required")
-    return principal
 
 
 def decode_filename(raw: str | None) -> str:
@@ -147,39 +138,35 @@ def register(routes: RouteTable) -> None:
     async def upload_document(request: web.Request) -> web.StreamResponse:
         state = state_of(request)
         hearing = _path_id(request, "hearing")
-        principal = _principal(request)
+        principal = require_principal(request)
         if upload_headers.wants_resumable(request.headers):
-            return await uploads.create(request, hearing, principal,
-                                              _document_fields(request))
+            return await uploads.create(request, hearing, principal, _document_fields(request))
         begin = _begin_request(request, hearing)
-        reply = await call(state.nc, SERVICE, "upload.begin", begin, UploadBeginReply,
-                           principal=principal, timeout=state.config.service_timeout_s)
+        reply = await EVIDENCE.ask(request, "upload.begin", begin, UploadBeginReply,
+                                   principal=principal)
         view = await push_upload(reply.url, reply.ticket, principal, request, begin.declared_size,
                                  connect_s=state.config.service_timeout_s)
         response = json_response(view, status=201)
         response.headers["Location"] = f"/api/v1/hearings/{hearing}/documents/{view.document}"
         return response
 
-    uploads.register(routes, UPLOAD_RULE, _path_id, _principal)
+    uploads.register(routes, UPLOAD_RULE, _path_id, require_principal)
 
     @routes.route("GET", DOCS, access=READ_RULE, response=ListDocumentsReply,
                   tags=("documents",), summary="the documents of a hearing this caller may see")
     async def list_documents(request: web.Request) -> web.StreamResponse:
-        state = state_of(request)
-        reply = await call(state.nc, SERVICE, "list",
-                           ListDocumentsRequest(hearing=_path_id(request, "hearing")),
-                           ListDocumentsReply, principal=_principal(request),
-                           timeout=state.config.service_timeout_s)
+        reply = await EVIDENCE.ask(request, "list",
+                                   ListDocumentsRequest(hearing=_path_id(request, "hearing")),
+                                   ListDocumentsReply, principal=require_principal(request))
         return json_response(reply)
 
     @routes.route("GET", DOC, access=READ_RULE, response=DocumentView, tags=("documents",),
                   summary="a document's metadata")
     async def get_document(request: web.Request) -> web.StreamResponse:
-        state = state_of(request)
         req = DocumentRequest(hearing=_path_id(request, "hearing"),
                               document=_path_id(request, "document"))
-        reply = await call(state.nc, SERVICE, "get", req, DocumentView,
-                           principal=_principal(request), timeout=state.config.service_timeout_s)
+        reply = await EVIDENCE.ask(request, "get", req, DocumentView,
+                                   principal=require_principal(request))
         return json_response(reply)
 
     @routes.route("GET", DOC + "/content", access=READ_RULE, tags=("documents",),
@@ -187,12 +174,12 @@ def register(routes: RouteTable) -> None:
                   openapi={"produces": "application/octet-stream", "parameters": _RANGE_HEADER})
     async def download_document(request: web.Request) -> web.StreamResponse:
         state = state_of(request)
-        principal = _principal(request)
+        principal = require_principal(request)
         req = DownloadBeginRequest(hearing=_path_id(request, "hearing"),
                                    document=_path_id(request, "document"),
                                    range=(request.headers.get("Range") or "")[:200] or None)
-        reply = await call(state.nc, SERVICE, "download.begin", req, DownloadBeginReply,
-                           principal=principal, timeout=state.config.service_timeout_s)
+        reply = await EVIDENCE.ask(request, "download.begin", req, DownloadBeginReply,
+                                   principal=principal)
         size = reply.document.size
         if reply.ticket is None or reply.url is None:
             refusal = error_response(ErrorCode.INVALID, "range not satisfiable", status=416)
@@ -214,21 +201,19 @@ def register(routes: RouteTable) -> None:
                   response=ReleaseReply, tags=("documents",),
                   summary="widen a document's compartment (owning side only; never narrows)")
     async def release_document(request: web.Request) -> web.StreamResponse:
-        state = state_of(request)
         body = await read_json(request, ReleaseBody)
         req = ReleaseRequest(hearing=_path_id(request, "hearing"),
                              document=_path_id(request, "document"), to=body.to)
-        reply = await call(state.nc, SERVICE, "release", req, ReleaseReply,
-                           principal=_principal(request), timeout=state.config.service_timeout_s)
+        reply = await EVIDENCE.ask(request, "release", req, ReleaseReply,
+                                   principal=require_principal(request))
         return json_response(reply)
 
     @routes.route("POST", "/api/v1/evidence/master-key/rotate", access=ROTATE_RULE,
                   response=RotateReply, tags=("documents",),
                   summary="re-wrap every hearing key under a new master key (admin)")
     async def rotate_master_key(request: web.Request) -> web.StreamResponse:
-        state = state_of(request)
-        reply = await call(state.nc, SERVICE, "rotate", RotateRequest(), RotateReply,
-                           principal=_principal(request), timeout=120.0)
+        reply = await EVIDENCE.ask(request, "rotate", RotateRequest(), RotateReply,
+                                   principal=require_principal(request), timeout_s=120.0)
         return json_response(reply)
 
 
@@ -237,6 +222,5 @@ async def shred_documents(request: web.Request, hearing: str) -> None:
 
     Called before the hearing is closed: shredding is idempotent, so a failure here leaves the
     hearing open and the close can simply be retried."""
-    state = state_of(request)
-    await call(state.nc, SERVICE, "shred", ShredRequest(hearing=hearing), ShredReply,
-               principal=_principal(request), timeout=60.0)
+    await EVIDENCE.ask(request, "shred", ShredRequest(hearing=hearing), ShredReply,
+                       principal=require_principal(request), timeout_s=60.0)

@@ -17,16 +17,14 @@ from gateway.api.hearing_access import (
     HEARINGS,
     REDEEM,
 )
-from gateway.api.service_call import ask
+from gateway.api.service_call import SIGNALLING
 from gateway.http.body import json_response, read_json
 from gateway.http.routes import RouteTable
 from gateway.identity.address_limit import client_address
 from gateway.identity.authn import identity_of
-from gateway.identity.handler_kit import set_session_cookie
 from gateway.identity.ratelimit import retry_after
+from gateway.identity.session_open import hand_over, open_session
 from gateway.identity.session_revoke import end_participant_sessions
-from gateway.identity.session_store import kv_key_for_secret
-from gateway.identity.sessions import csrf_token, new_session
 from gateway.state import state_of
 from parley.errors import ServiceFailure
 from proto.errors import ErrorCode
@@ -69,14 +67,14 @@ def register(routes: RouteTable) -> None:
     @routes.route("GET", "/api/v1/hearings", access=HEARINGS, summary="list hearings "
                   "(a mediator its own, an admin all)", response=HearingList, tags=TAGS)
     async def list_hearings(request: web.Request) -> web.Response:
-        return json_response(await ask(request, "list", ListHearings(), HearingList))
+        return json_response(await SIGNALLING.ask(request, "list", ListHearings(), HearingList))
 
     @routes.route("POST", "/api/v1/hearings", access=HEARINGS, summary="create a hearing",
                   request=CreateHearing, response=HearingSummary, tags=TAGS,
                   openapi={"status": 201})
     async def create_hearing(request: web.Request) -> web.Response:
         body = await read_json(request, CreateHearing)
-        summary = await ask(request, "create", body, HearingSummary)
+        summary = await SIGNALLING.ask(request, "create", body, HearingSummary)
         hs = state_of(request).hearings
         if hs is not None:
             await hs.rosters.refresh(summary.id)
@@ -87,14 +85,14 @@ def register(routes: RouteTable) -> None:
                   tags=TAGS)
     async def hearing_detail(request: web.Request) -> web.Response:
         body = Scoped(hearing=_hearing(request), body=Empty())
-        return json_response(await ask(request, "detail", body, HearingDetail))
+        return json_response(await SIGNALLING.ask(request, "detail", body, HearingDetail))
 
     @routes.route("POST", "/api/v1/hearings/{hearing}/open", access=HEARING_ADMIN,
                   summary="open the hearing", request=OpenHearing, response=HearingSummary,
                   tags=TAGS)
     async def open_hearing(request: web.Request) -> web.Response:
         body = Scoped(hearing=_hearing(request), body=await read_json(request, OpenHearing))
-        return json_response(await ask(request, "open", body, HearingSummary))
+        return json_response(await SIGNALLING.ask(request, "open", body, HearingSummary))
 
     @routes.route("POST", "/api/v1/hearings/{hearing}/close", access=HEARING_ADMIN,
                   summary="close the hearing (final); destroy_documents crypto-shreds them",
@@ -103,7 +101,7 @@ def register(routes: RouteTable) -> None:
         body = Scoped(hearing=_hearing(request), body=await read_json(request, CloseHearing))
         if body.body.destroy_documents:  # evidence crypto-shreds first (idempotent, retryable)
             await shred_documents(request, body.hearing)
-        closed = await ask(request, "close", body, HearingClosed)
+        closed = await SIGNALLING.ask(request, "close", body, HearingClosed)
         await _end_sessions(request, closed.id, closed.end_sessions)
         return json_response(closed)
 
@@ -112,7 +110,7 @@ def register(routes: RouteTable) -> None:
                   openapi={"status": 201})
     async def add_side(request: web.Request) -> web.Response:
         body = Scoped(hearing=_hearing(request), body=await read_json(request, AddSide))
-        return json_response(await ask(request, "sides", body, SideAdded), 201)
+        return json_response(await SIGNALLING.ask(request, "sides", body, SideAdded), 201)
 
     @routes.route("POST", "/api/v1/hearings/{hearing}/participants", access=HEARING_ADMIN,
                   summary="invite a participant: link token and access code, shown once",
@@ -121,7 +119,7 @@ def register(routes: RouteTable) -> None:
     async def invite(request: web.Request) -> web.Response:
         body = Scoped(hearing=_hearing(request),
                       body=await read_json(request, InviteParticipant))
-        issued = await ask(request, "invite", body, InvitationIssued)
+        issued = await SIGNALLING.ask(request, "invite", body, InvitationIssued)
         response = json_response(issued, 201)
         response.headers["Cache-Control"] = "no-store"
         return response
@@ -135,7 +133,7 @@ def register(routes: RouteTable) -> None:
             cmd = RemoveParticipant(participant=request.match_info["participant"])
         except Exception:
             raise ServiceFailure(ErrorCode.INVALID, "invalid participant id") from None
-        removed = await ask(request, "remove", Scoped(hearing=hearing, body=cmd),
+        removed = await SIGNALLING.ask(request, "remove", Scoped(hearing=hearing, body=cmd),
                             ParticipantRemoved)
         await _end_sessions(request, hearing, removed.end_sessions)
         return json_response(removed)
@@ -156,23 +154,18 @@ def register(routes: RouteTable) -> None:
                                  retry_after(wait))
         body = await read_json(request, RedeemInvitation)
         try:
-            redeemed = await ask(request, "redeem", body, Redeemed, anonymous=True)
+            redeemed = await SIGNALLING.ask(request, "redeem", body, Redeemed, anonymous=True)
         except ServiceFailure as exc:
             if exc.code in (ErrorCode.UNAUTHENTICATED, ErrorCode.RATE_LIMITED):
                 hs.redeem_backoff.record_failure(address)
             raise
-        secret, record = new_session(
-            kind=PrincipalKind.PARTICIPANT, subject=redeemed.participant, role=redeemed.role,
-            now_ms=ident.now_ms(), policy=ident.policy, hearing=redeemed.hearing,
+        opened = await open_session(
+            ident, kind=PrincipalKind.PARTICIPANT, subject=redeemed.participant,
+            role=redeemed.role, now_ms=ident.now_ms(), hearing=redeemed.hearing,
             side=redeemed.side)
-        key = kv_key_for_secret(secret)
-        revision = await ident.sessions.create(key, record)
-        ident.session_mirror.remember(key, record, revision)
         reply = ParticipantSignedIn(hearing=redeemed.hearing, participant=redeemed.participant,
                                     role=redeemed.role, side=redeemed.side,
-                                    csrf_token=csrf_token(secret))
+                                    csrf_token=opened.csrf_token)
         response = json_response(reply)
-        set_session_cookie(response, secret, tls=state.config.tls,
-                           max_age_s=ident.policy.absolute_timeout_s)
-        response.headers["Cache-Control"] = "no-store"
+        hand_over(response, ident, opened)
         return response

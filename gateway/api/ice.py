@@ -7,7 +7,7 @@ import re
 from aiohttp import web
 
 from gateway.api.hearing_access import IN_HEARING
-from gateway.api.service_call import ask
+from gateway.api.service_call import SIGNALLING
 from gateway.http.body import json_response, read_json
 from gateway.http.routes import RouteTable
 from gateway.identity.authn import principal_of
@@ -41,7 +41,7 @@ def register(routes: RouteTable) -> None:
             else request.query.get("hearing")
         if not hearing or not _ID.fullmatch(hearing):
             raise ServiceFailure(ErrorCode.INVALID, "name the hearing (?hearing=)")
-        config = await ask(request, "ice", Scoped(hearing=hearing, body=IceServersRequest()),
+        config = await SIGNALLING.ask(request, "ice", Scoped(hearing=hearing, body=IceServersRequest()),
                            IceConfig)
         response = json_response(config)
         response.headers["Cache-Control"] = "no-store"
@@ -53,5 +53,5 @@ def register(routes: RouteTable) -> None:
                           "your media and reports RTT, jitter and loss on a 'stats' channel")
     async def techcheck(request: web.Request) -> web.Response:
         offer = await read_json(request, TechCheckOffer)
-        answer = await ask(request, "techcheck", offer, TechCheckAnswer)
+        answer = await SIGNALLING.ask(request, "techcheck", offer, TechCheckAnswer)
         return json_response(answer)

@@ -15,7 +15,7 @@ from gateway.http.body import json_response, read_json
 from gateway.http.routes import RouteTable
 from gateway.identity.authn import current_account, identity_of, principal_of
 from gateway.identity.errors import Conflict, NotFound
-from gateway.identity.handler_kit import audit, token_info, translating
+from gateway.identity.handler_kit import audit, token_info
 from gateway.identity.policy import staff
 from gateway.identity.sessions import new_api_token, revoke_api_token
 from gateway.identity.state import token_mirror_key
@@ -38,7 +38,6 @@ def register(routes: RouteTable) -> None:
                   summary="create a bearer API token (shown once) with the caller's role",
                   request=TokenCreateRequest, response=TokenCreateResponse,
                   openapi={"status": 201})
-    @translating
     async def create_token(request: web.Request) -> web.Response:
         ident = identity_of(request)
         body = await read_json(request, TokenCreateRequest)
@@ -56,7 +55,6 @@ def register(routes: RouteTable) -> None:
     @routes.route("GET", "/api/v1/tokens", access=staff("tokens.list"), tags=TAGS,
                   summary="the caller's API tokens (never their secrets)",
                   response=TokenListResponse)
-    @translating
     async def list_tokens(request: web.Request) -> web.Response:
         ident = identity_of(request)
         records = await ident.accounts.list_tokens(_staff(request).id)
@@ -65,7 +63,6 @@ def register(routes: RouteTable) -> None:
     @routes.route("DELETE", "/api/v1/tokens/{token}", access=staff("tokens.revoke"), tags=TAGS,
                   summary="revoke an API token at once (own tokens; an admin: any)",
                   openapi={"status": 204})
-    @translating
     async def revoke_token(request: web.Request) -> web.Response:
         ident = identity_of(request)
         principal = _staff(request)

@@ -1,4 +1,7 @@
-"""Turns every failure into the JSON error envelope; no traceback or internal id leaves."""
+"""Turns every failure into the JSON error envelope; no traceback or internal id leaves.
+
+One of the two places a `DomainError` is translated (the other is parley/micro.py).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from gateway.http.errors import code_for_status, error_response
-from parley.errors import AuditPublishError, ServiceFailure
+from parley.errors import DomainError
 from proto.errors import ErrorCode
 
 log = logging.getLogger("parley.gateway")
@@ -18,10 +21,12 @@ log = logging.getLogger("parley.gateway")
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
-    except ServiceFailure as exc:
-        return error_response(exc.code, exc.message, retry_after_s=exc.retry_after_s)
-    except AuditPublishError:
-        return error_response(ErrorCode.UNAVAILABLE, "audit log unavailable: action not taken")
+    except DomainError as exc:
+        if exc.code in (ErrorCode.INTERNAL, ErrorCode.UNAVAILABLE):
+            log.warning("request failed", extra={"path": request.path, "error": str(exc),
+                                                 "kind": type(exc).__name__})
+        envelope = exc.envelope()
+        return error_response(envelope.code, envelope.message, retry_after_s=envelope.retry_after_s)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

@@ -13,6 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
+from gateway.identity.policy import Rule
+
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -25,7 +27,7 @@ class Route:
     method: str
     path: str
     handler: Handler
-    access: Any  # an access rule (gateway.access); None is refused at freeze time
+    access: Rule  # who may call it (a route built without one is refused at freeze time)
     summary: str
     request: type[Any] | None = None
     response: type[Any] | None = None
@@ -53,7 +55,7 @@ class RouteTable:
         self._routes[route.key] = route
 
     def route(
-        self, method: str, path: str, *, access: Any, summary: str,
+        self, method: str, path: str, *, access: Rule, summary: str,
         request: type[Any] | None = None, response: type[Any] | None = None,
         tags: tuple[str, ...] = (), openapi: dict[str, Any] | None = None,
     ) -> Callable[[Handler], Handler]:

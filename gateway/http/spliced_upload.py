@@ -102,7 +102,7 @@ async def push(url: str, headers: dict[str, str], request: web.Request, declared
             except splice.SpliceError as exc:
                 raise ClientBodyError("the upload was interrupted") from exc
         return await _reply(reader)
-    except (ClientBodyError, asyncio.CancelledError) as exc:
+    except (ClientBodyError, asyncio.CancelledError):
         upstream.abort()  # evidence sees a cut body: nothing committed (or whole segments kept)
         raise
     except (OSError, TimeoutError) as exc:

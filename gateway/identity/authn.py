@@ -87,6 +87,14 @@ def principal_of(request: web.Request) -> Principal | None:
     return auth_of(request).principal
 
 
+def require_principal(request: web.Request) -> Principal:
+    """The signed-in principal of this request; `unauthenticated` when there is none."""
+    principal = principal_of(request)
+    if principal is None:
+        raise ServiceFailure(ErrorCode.UNAUTHENTICATED, "sign-in required")
+    return principal
+
+
 def identity_of(request: web.Request) -> IdentityState:
     identity = state_of(request).identity
     if identity is None:

@@ -1,38 +1,22 @@
-"""Shared pieces of the identity route handlers: error translation, audit, cookies, views."""
+"""Shared pieces of the identity route handlers: audit, cookies, views."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 from aiohttp import web
 
-from gateway.http.routes import Handler
 from gateway.identity.accounts import Account
-from gateway.identity.errors import Conflict, IdentityError, NotFound
+from gateway.identity.errors import Conflict, NotFound
 from gateway.identity.sessions import SESSION_COOKIE, ApiTokenRecord
 from gateway.identity.state import IdentityState, account_mirror_key
 from gateway.state import state_of
 from parley.auditpub import actor_of
-from parley.errors import ServiceFailure
 from proto.audit import Actor, DetailValue, Outcome
 from proto.identity import AccountInfo, TokenInfo
 from proto.principal import Principal
 
 ANONYMOUS_ACTOR = Actor(id="anonymous", kind="anonymous")
-
-
-def translating(handler: Handler) -> Handler:
-    """Turn identity domain errors into the error envelope (codes → statuses in one table)."""
-
-    @functools.wraps(handler)
-    async def wrapped(request: web.Request) -> web.StreamResponse:
-        try:
-            return await handler(request)
-        except IdentityError as exc:
-            raise ServiceFailure(exc.code, exc.message, exc.retry_after_s) from None
-
-    return wrapped
 
 
 async def audit(

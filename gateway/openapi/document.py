@@ -39,7 +39,7 @@ def build(routes: RouteTable) -> dict[str, Any]:
     for route in routes:
         op: dict[str, Any] = {"summary": route.summary, "operationId": route.name or route.key,
                               "tags": list(route.tags),
-                              "x-parley-access": getattr(route.access, "name", str(route.access))}
+                              "x-parley-access": route.access.name}
         params = _path_parameters(route.path) + list(route.openapi.get("parameters", []))
         if params:
             op["parameters"] = params

@@ -33,6 +33,7 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 
 from gateway.config import GatewayConfig
+from gateway.identity.ratelimit import BucketConfig, TokenBucket
 from parley.errors import ServiceFailure
 from parley.rpc import call
 from proto.errors import ErrorCode
@@ -71,23 +72,6 @@ CLOSE_POLICY = 1008
 CLOSE_ENDED = 4000
 
 
-class Bucket:
-    """A token bucket (per socket): `take()` False when the client is over its rate."""
-
-    def __init__(self, rate: float, burst: float, clock: Callable[[], float]) -> None:
-        self.rate, self.burst, self.clock = rate, burst, clock
-        self.tokens, self.at = burst, clock()
-
-    def take(self) -> bool:
-        now = self.clock()
-        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
-        self.at = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
-
-
 class WsSession:
     def __init__(self, ws: web.WebSocketResponse, nc: Client, config: GatewayConfig,
                  principal: Principal, conn: str, end_sessions: EndSessions) -> None:
@@ -103,7 +87,8 @@ class WsSession:
         self.room: str | None = None
         self.epoch = 0
         self.queue: asyncio.Queue[Msg | None] = asyncio.Queue()
-        self.bucket = Bucket(config.ws_rate_per_s, config.ws_rate_burst, time.monotonic)
+        self.bucket = TokenBucket(BucketConfig(config.ws_rate_per_s, config.ws_rate_burst),
+                                  time.monotonic)
         self.refused = 0
         self._send_lock = asyncio.Lock()
         self._closed = False
@@ -196,7 +181,7 @@ class WsSession:
             return message.hearing
 
     async def _decode(self, raw: bytes | str) -> ClientMessage | None:
-        if not self.bucket.take():
+        if self.bucket.take() > 0:
             self.refused += 1
             if self.refused >= self.config.ws_flood_close_after:
                 await self.close(CLOSE_POLICY, "rate limit")

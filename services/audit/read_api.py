@@ -10,7 +10,7 @@ cannot be published the request fails (`unavailable`): no unaudited read. The pu
 from __future__ import annotations
 
 import base64
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -38,8 +38,8 @@ from proto.auditlog import (
     VerifierKey,
 )
 from proto.errors import ErrorCode
-from services.audit.access import refusal
-from services.audit.errors import AuditError, ExportRequestError, IndexOutOfRangeError
+from services.audit.access import require_auditor
+from services.audit.errors import ReadRefusedError
 from services.audit.exporter import export_part, plan_export
 from services.audit.keys import NoteSigner
 from services.audit.log import LogStore, StoredCheckpoint
@@ -81,12 +81,17 @@ class AuditEndpoints:
     async def _admit(self, call: RequestContext, action: str, resource: str,
                      details: dict[str, DetailValue]) -> None:
         """Refuse non-auditors (audited as denied); audit the allowed read before it happens."""
-        refused = refusal(call.principal)
-        outcome = Outcome.ALLOWED if refused is None else Outcome.DENIED
+        try:
+            require_auditor(call.principal)
+        except ReadRefusedError:
+            await self._record(call, action, resource, details, Outcome.DENIED)
+            raise
+        await self._record(call, action, resource, details, Outcome.ALLOWED)
+
+    async def _record(self, call: RequestContext, action: str, resource: str,
+                      details: dict[str, DetailValue], outcome: Outcome) -> None:
         await self.audit.record(actor=call.principal, action=action, resource_type="audit_log",
                                 resource_id=resource, outcome=outcome, details=details)
-        if refused is not None:
-            raise ServiceFailure(*refused)
 
     def _latest(self) -> StoredCheckpoint:
         latest = self.store.latest_checkpoint()
@@ -118,15 +123,11 @@ class AuditEndpoints:
                               time=cp.time)
 
     async def vkey(self, call: RequestContext, _: NoArguments) -> VerifierKey:
-        refused = refusal(call.principal)
-        if refused is not None:
-            raise ServiceFailure(*refused)
+        require_auditor(call.principal)
         return VerifierKey(origin=self.signer.name, vkey=self.signer.verifier.vkey)
 
     async def status(self, call: RequestContext, _: NoArguments) -> AuditStatus:
-        refused = refusal(call.principal)
-        if refused is not None:
-            raise ServiceFailure(*refused)
+        require_auditor(call.principal)
         latest = self.store.latest_checkpoint()
         tamper = self.checkpoints.tamper
         return AuditStatus(
@@ -166,10 +167,7 @@ class AuditEndpoints:
 
     async def tile(self, call: RequestContext, req: TileRequest) -> bytes:
         await self._admit(call, "audit.proof", req.path[:200], {"kind": "tile"})
-        try:
-            tile = parse_tile_path(req.path)
-        except IndexOutOfRangeError as exc:
-            raise ServiceFailure(ErrorCode.INVALID, str(exc)) from None
+        tile = parse_tile_path(req.path)  # a malformed path is IndexOutOfRangeError: invalid
         if not tile_available(tile, self._latest().size):
             raise ServiceFailure(ErrorCode.NOT_FOUND, f"{req.path} is not in the log")
         if tile.level is None:
@@ -187,17 +185,12 @@ class AuditEndpoints:
             await self._admit(call, "audit.export", "bundle", details)
             checkpoint = self._latest()
         else:
-            refused = refusal(call.principal)
-            if refused is not None:
-                raise ServiceFailure(*refused)
+            require_auditor(call.principal)
             found = self.store.checkpoint_at(req.cursor.size)
             if found is None:
                 raise ServiceFailure(ErrorCode.INVALID, "the export's checkpoint is unknown")
             checkpoint = found
-        try:
-            plan = plan_export(req.request, checkpoint)
-        except ExportRequestError as exc:
-            raise ServiceFailure(ErrorCode.INVALID, str(exc)) from None
+        plan = plan_export(req.request, checkpoint)
         lines, cursor = export_part(self.store, plan, self.signer.verifier.vkey, req.cursor,
                                     exported_at=wall_ms() if req.cursor is None else None)
         return ExportPart(lines=lines.decode(), cursor=cursor)
@@ -205,28 +198,13 @@ class AuditEndpoints:
     # --- registration ----------------------------------------------------------------------
 
     def register(self, host: ServiceHost) -> None:
-        host.endpoint("events", EventQuery, _translated(self.events))
-        host.endpoint("checkpoint", NoArguments, _translated(self.checkpoint))
-        host.endpoint("vkey", NoArguments, _translated(self.vkey))
-        host.endpoint("status", NoArguments, _translated(self.status))
-        host.endpoint("inclusion", InclusionRequest, _translated(self.inclusion))
-        host.endpoint("consistency", ConsistencyRequest, _translated(self.consistency))
-        host.endpoint("receipt", ReceiptRequest, _translated(self.receipt), raw_response=True)
-        host.endpoint("tile", TileRequest, _translated(self.tile), raw_response=True)
-        host.endpoint("export", ExportPartRequest, _translated(self.export))
+        host.endpoint("events", EventQuery, self.events)
+        host.endpoint("checkpoint", NoArguments, self.checkpoint)
+        host.endpoint("vkey", NoArguments, self.vkey)
+        host.endpoint("status", NoArguments, self.status)
+        host.endpoint("inclusion", InclusionRequest, self.inclusion)
+        host.endpoint("consistency", ConsistencyRequest, self.consistency)
+        host.endpoint("receipt", ReceiptRequest, self.receipt, raw_response=True)
+        host.endpoint("tile", TileRequest, self.tile, raw_response=True)
+        host.endpoint("export", ExportPartRequest, self.export)
 
-
-def _translated(
-    handler: Callable[[RequestContext, Req], Awaitable[Resp]],
-) -> Callable[[RequestContext, Req], Awaitable[Resp]]:
-    """Domain errors cross the boundary as codes: a bad index or range is `invalid`."""
-
-    async def run(call: RequestContext, request: Req) -> Resp:
-        try:
-            return await handler(call, request)
-        except IndexOutOfRangeError as exc:
-            raise ServiceFailure(ErrorCode.INVALID, str(exc)) from None
-        except AuditError as exc:
-            raise ServiceFailure(ErrorCode.INTERNAL, type(exc).__name__) from None
-
-    return run

@@ -50,7 +50,6 @@ from services.evidence.access import Action, Compartment, HearingFacts
 from services.evidence.alarm import AlarmLimiter
 from services.evidence.errors import (
     DocumentNotFoundError,
-    EvidenceError,
     HearingShreddedError,
     IntegrityError,
     ManifestError,
@@ -62,11 +61,6 @@ from services.evidence.tickets import DownloadGrant, TicketBook, UploadGrant
 from services.evidence.vault import Vault
 
 log = logging.getLogger("parley.evidence")
-
-
-def failure(exc: EvidenceError) -> ServiceFailure:
-    """Translate a domain error at the boundary; messages carry no names or key material."""
-    return ServiceFailure(exc.code, str(exc) or exc.code.value)
 
 
 class Evidence:
@@ -111,21 +105,18 @@ class Evidence:
                                 "suppressed": held})
 
     async def _key_failure(self, principal: Principal, hearing: str,
-                           exc: IntegrityError) -> ServiceFailure:
+                           exc: IntegrityError) -> IntegrityError:
         """The hearing's key record is unusable (nothing of the hearing can be trusted): refused
         with `integrity`, audited within the alarm limits."""
         if self.alarms.admit(hearing, f"keys/{hearing}", self._clock()) is not None:
             await self._record(principal, "document.integrity_failure", ("hearing", hearing),
                                Outcome.FAILED, hearing, {"reason": "hearing_key"})
-        return failure(exc)
+        return exc
 
     async def _member(self, ctx: RequestContext, hearing: str,
                       action: Action) -> tuple[Principal, HearingFacts]:
         principal = ctx.require_principal()
-        try:
-            facts = await self.roster.facts(hearing, principal)
-        except EvidenceError as exc:
-            raise failure(exc) from None
+        facts = await self.roster.facts(hearing, principal)
         if access.standing(principal, facts) is None:
             raise await self._deny(principal, action.value, hearing, ("hearing", hearing),
                                    ErrorCode.FORBIDDEN, "not a member of this hearing")
@@ -141,15 +132,13 @@ class Evidence:
             raise ServiceFailure(ErrorCode.NOT_FOUND, "no such document") from None
         except IntegrityError as exc:
             raise await self._key_failure(principal, hearing, exc) from None
-        except EvidenceError as exc:
-            raise failure(exc) from None
         await self._report_rejected(principal, hearing, found.rejected)
         manifest = found.manifest
         if manifest is None:
             if found.rejected:  # never used to decide anything: refused, whoever asks
-                raise failure(ManifestError(found.rejected[0].reason,
-                                            "the document's stored record failed its "
-                                            "integrity check; it was not used"))
+                raise ManifestError(found.rejected[0].reason,
+                                    "the document's stored record failed its integrity check; "
+                                    "it was not used")
             raise ServiceFailure(ErrorCode.NOT_FOUND, "no such document")
         if not access.allowed(principal, facts, Action.VIEW if action is Action.RELEASE else action,
                               Compartment.parse(manifest.compartment)):
@@ -172,16 +161,13 @@ class Evidence:
                                    ErrorCode.FORBIDDEN, "you may not upload to that compartment")
         who = access.standing(principal, facts)
         assert who is not None  # _member checked it
-        try:
-            self.vault.check_size(req.declared_size)
-            self.vault.check_count(await self.vault.version_count(req.hearing))
-            grant = UploadGrant(principal=principal, hearing=req.hearing,
-                                compartment=req.compartment, filename=req.filename,
-                                declared_size=req.declared_size, content_type=req.content_type,
-                                owner=access.owner_for(who, place))
-            issued = self.uploads.issue(grant, self._clock())
-        except EvidenceError as exc:
-            raise failure(exc) from None
+        self.vault.check_size(req.declared_size)
+        self.vault.check_count(await self.vault.version_count(req.hearing))
+        grant = UploadGrant(principal=principal, hearing=req.hearing,
+                            compartment=req.compartment, filename=req.filename,
+                            declared_size=req.declared_size, content_type=req.content_type,
+                            owner=access.owner_for(who, place))
+        issued = self.uploads.issue(grant, self._clock())
         return UploadBeginReply(upload_id=issued.id, ticket=issued.ticket,
                                 expires_ms=issued.expires_ms,
                                 url=f"{self._base_url()}/uploads/{issued.id}")
@@ -195,8 +181,6 @@ class Evidence:
             manifests, rejected = [], []
         except IntegrityError as exc:
             raise await self._key_failure(principal, req.hearing, exc) from None
-        except EvidenceError as exc:
-            raise failure(exc) from None
         await self._report_rejected(principal, req.hearing, rejected)
         visible = [document_view(m) for m in manifests
                    if access.allowed(principal, facts, Action.LIST, Compartment.parse(m.compartment))]
@@ -241,10 +225,7 @@ class Evidence:
         await self._record(principal, "document.release", ("document", req.document),
                            Outcome.ALLOWED, req.hearing,
                            self._details(manifest, to=req.to))
-        try:
-            released = await self.vault.release(req.hearing, req.document, req.to, by=principal.id)
-        except EvidenceError as exc:
-            raise failure(exc) from None
+        released = await self.vault.release(req.hearing, req.document, req.to, by=principal.id)
         return ReleaseReply(document=document_view(released))
 
     async def shred(self, ctx: RequestContext, req: ShredRequest) -> ShredReply:
@@ -260,10 +241,7 @@ class Evidence:
                                        "only the hearing's mediator may destroy its documents")
         await self._record(principal, "document.shred", ("hearing", req.hearing),
                            Outcome.ALLOWED, req.hearing)
-        try:
-            versions = await self.vault.shred_hearing(req.hearing)
-        except EvidenceError as exc:
-            raise failure(exc) from None
+        versions = await self.vault.shred_hearing(req.hearing)
         return ShredReply(hearing=req.hearing, versions=versions)
 
     async def rotate(self, ctx: RequestContext, _: RotateRequest) -> RotateReply:
@@ -274,10 +252,7 @@ class Evidence:
             raise ServiceFailure(ErrorCode.FORBIDDEN, "only an admin may rotate the master key")
         await self._record(principal, "document.rotate", ("master_key", "current"),
                            Outcome.ALLOWED, None)
-        try:
-            rewrapped = await self.vault.rotate_master()
-        except EvidenceError as exc:
-            raise failure(exc) from None
+        rewrapped = await self.vault.rotate_master()
         return RotateReply(rewrapped=rewrapped)
 
     # -- transfers (internal HTTP) --------------------------------------------------------

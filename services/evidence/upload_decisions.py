@@ -26,8 +26,8 @@ from proto.evidence import (
 from proto.principal import Principal
 from services.evidence import access
 from services.evidence.access import Action, Compartment
-from services.evidence.decisions import Evidence, failure
-from services.evidence.errors import EvidenceError, OffsetMismatchError, UploadNotFoundError
+from services.evidence.decisions import Evidence
+from services.evidence.errors import OffsetMismatchError, UploadNotFoundError
 from services.evidence.resumable import Part, UploadRecord, check_append, offset_of
 from services.evidence.staging import StagedUploads, expires_ms
 from services.evidence.tickets import TicketBook
@@ -61,8 +61,6 @@ class ResumableUploads:
         except UploadNotFoundError:
             raise await self.evidence._deny(principal, "upload", hearing, ("upload", upload),
                                             ErrorCode.NOT_FOUND, "no such upload") from None
-        except EvidenceError as exc:
-            raise failure(exc) from None
         return principal, record, parts, last
 
     # -- NATS endpoints -----------------------------------------------------------------------
@@ -76,13 +74,10 @@ class ResumableUploads:
                                             "you may not upload to that compartment")
         who = access.standing(principal, facts)
         assert who is not None  # _member checked it
-        try:
-            record = await self.staged.create(
-                hearing=req.hearing, compartment=req.compartment, filename=req.filename,
-                length=req.length, content_type=req.content_type,
-                owner=access.owner_for(who, place), principal=principal)
-        except EvidenceError as exc:
-            raise failure(exc) from None
+        record = await self.staged.create(
+            hearing=req.hearing, compartment=req.compartment, filename=req.filename,
+            length=req.length, content_type=req.content_type,
+            owner=access.owner_for(who, place), principal=principal)
         now = datetime.fromtimestamp(record.created_ms / 1000).astimezone()
         return self.view(record, [], now)
 
@@ -103,13 +98,8 @@ class ResumableUploads:
             check_append(record, view.offset, req.offset, req.length, req.complete)
         except OffsetMismatchError:
             return UploadAppendReply(upload=view)
-        except EvidenceError as exc:
-            raise failure(exc) from None
-        try:
-            issued = self.appends.issue(AppendGrant(principal, req.hearing, req.upload,
-                                                    view.offset), self.evidence._clock())
-        except EvidenceError as exc:
-            raise failure(exc) from None
+        issued = self.appends.issue(AppendGrant(principal, req.hearing, req.upload,
+                                                view.offset), self.evidence._clock())
         return UploadAppendReply(upload=view, ticket=issued.ticket, expires_ms=issued.expires_ms,
                                  url=f"{self.evidence._base_url()}/appends/{issued.id}")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from parley.errors import ServiceFailure
+from parley.errors import DomainError, ServiceFailure
 from parley.micro import RequestContext, ServiceHost
 from proto.common import Role
 from proto.errors import ErrorCode
@@ -48,10 +48,10 @@ from proto.signalling import (
 from proto.ws import Join, SignalSend, Snapshot
 
 from .access import actor, may_read_detail, not_closed
-from .errors import SignallingError, Unauthenticated
+from .errors import Unauthenticated
 from .ice import IceSettings, ice_config
 from .invitations import split_token
-from .shell import Executor, failure
+from .shell import Executor
 from .sweeper import instance_of
 from .techcheck_pool import TechChecks
 from .view import detail
@@ -83,10 +83,7 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
 
     async def detail_(ctx: RequestContext, req: Scoped[Empty]) -> HearingDetail:
         h, _ = await ex.load(req.hearing)
-        try:
-            may_read_detail(h, ctx.require_principal())
-        except SignallingError as exc:
-            raise failure(exc) from None
+        may_read_detail(h, ctx.require_principal())
         return detail(h)
 
     async def open_(ctx: RequestContext, req: Scoped[OpenHearing]) -> HearingSummary:
@@ -114,15 +111,12 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
                                   end_sessions=done.end_sessions)
 
     async def redeem(ctx: RequestContext, req: RedeemInvitation) -> Redeemed:
-        try:
-            hearing, _, _ = split_token(req.token)
-        except SignallingError as exc:
-            raise failure(exc) from None
+        hearing, _, _ = split_token(req.token)
         try:
             done = await ex.run(hearing, ctx.principal or ANONYMOUS, req)
-        except ServiceFailure as exc:
+        except DomainError as exc:
             if exc.code is ErrorCode.NOT_FOUND:  # no such hearing: the same answer as any bad token
-                raise failure(Unauthenticated("invitation or access code not valid")) from None
+                raise Unauthenticated("invitation or access code not valid") from None
             raise
         return _expect(done.reply, Redeemed)  # type: ignore[no-any-return]
 
@@ -137,7 +131,7 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
     async def disconnect(ctx: RequestContext, req: Scoped[SessionDisconnected]) -> CommandResult:
         try:
             await ex.run(req.hearing, ctx.require_principal(), req.body)
-        except ServiceFailure as exc:
+        except DomainError as exc:
             if exc.code is not ErrorCode.NOT_FOUND:
                 raise
         return CommandResult()
@@ -155,19 +149,13 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
 
     async def ice_(ctx: RequestContext, req: Scoped[IceServersRequest]) -> IceConfig:
         h, _ = await ex.load(req.hearing)
-        try:
-            me = actor(h, ctx.require_principal())
-            not_closed(h)
-        except SignallingError as exc:
-            raise failure(exc) from None
+        me = actor(h, ctx.require_principal())
+        not_closed(h)
         return ice_config(ice, me.id, ex.now_ms() // 1000)
 
     async def techcheck(ctx: RequestContext, req: TechCheckOffer) -> TechCheckAnswer:
         ctx.require_principal()
-        try:
-            return await checks.offer(req.sdp)
-        except SignallingError as exc:
-            raise failure(exc) from None
+        return await checks.offer(req.sdp)
 
     async def alive(ctx: RequestContext, req: GatewayAlive) -> Empty:
         await ex.store.mark_alive(req.instance, ex.now_ms())

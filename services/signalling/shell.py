@@ -74,10 +74,6 @@ class Done:
     revision: int = 0
 
 
-def failure(exc: SignallingError) -> ServiceFailure:
-    return ServiceFailure(exc.code, exc.message, exc.retry_after_s)
-
-
 class Executor:
     def __init__(self, store: HearingStore, nc: Client, audit: AuditPublisher, env: Env,
                  clock: Callable[[], float] = time.time) -> None:
@@ -107,7 +103,7 @@ class Executor:
             h, effects = create(principal, cmd, self.now_ms(), self.env)
         except SignallingError as exc:
             await self._refusal(None, principal, cmd, exc)
-            raise failure(exc) from None
+            raise
         await self._publish_audits(h.id, principal, effects)
         revision = await self.store.create(h)
         self.store.remember(h, revision)
@@ -133,7 +129,7 @@ class Executor:
                             before, revision = fresh
                             continue
                     await self._refusal(before.id, principal, command, exc)
-                    raise failure(exc) from None
+                    raise
                 changed = after != before
                 if not changed and not verified:  # no write to guard the decision: confirm it
                     verified, fresh = True, await self.load(hearing)
@@ -153,17 +149,14 @@ class Executor:
                     await self._after_write(before, after, revision)
                 fail = next((e.error for e in effects if isinstance(e, Fail)), None)
                 if fail is not None:
-                    raise failure(fail)
+                    raise fail
                 return outcome
         raise ServiceFailure(ErrorCode.UNAVAILABLE, "hearing busy; try again")
 
     async def relay(self, hearing: str, principal: Principal, msg: SignalSend) -> bool:
         """Relay one offer/answer/candidate if the isolation rules allow it (relay.py)."""
         h, revision = await self.load(hearing)
-        try:
-            sender = identify(h, principal)
-        except SignallingError as exc:
-            raise failure(exc) from None
+        sender = identify(h, principal)
         relayed = self.relays.decide(h, sender.id, msg)
         if relayed is None:
             return False
@@ -172,10 +165,7 @@ class Executor:
         return True
 
     async def load(self, hearing: str) -> tuple[Hearing, int]:
-        try:
-            return await self.store.load(hearing)
-        except SignallingError as exc:
-            raise failure(exc) from None
+        return await self.store.load(hearing)
 
     # ------------------------------------------------------------ effects
 
