@@ -99,13 +99,19 @@ async def append(request: web.Request, principal: Principal, view: UploadView, o
         complete=complete), UploadAppendReply, principal=principal,
         timeout=state.config.service_timeout_s)
     if reply.ticket is None or reply.url is None:
-        refusal = error_response(ErrorCode.CONFLICT,
-                                 f"the upload is at offset {reply.upload.offset}; resume there")
-        refusal.headers.update(progress_headers(reply.upload, _now_ms()))
-        return refusal
-    result = await push_body(reply.url, reply.ticket, principal, request, declared,
-                             AppendResult, status=200, unavailable=_RESUME_HINT,
-                             connect_s=state.config.service_timeout_s)
+        return _conflict(reply.upload)
+    try:
+        result = await push_body(reply.url, reply.ticket, principal, request, declared,
+                                 AppendResult, status=200, unavailable=_RESUME_HINT,
+                                 connect_s=state.config.service_timeout_s)
+    except ServiceFailure as exc:
+        if exc.code is not ErrorCode.CONFLICT:
+            raise
+        # An earlier, interrupted append was committed meanwhile: say where it ended.
+        now = await call(state.nc, SERVICE, "upload.status", UploadRef(
+            hearing=view.hearing, upload=view.upload), UploadView, principal=principal,
+            timeout=state.config.service_timeout_s)
+        return _conflict(now)
     if result.document is not None:
         return _committed(result.document)
     if complete:
@@ -114,6 +120,14 @@ async def append(request: web.Request, principal: Principal, view: UploadView, o
         refusal.headers.update(progress_headers(result.upload, _now_ms()))
         return refusal
     return _progress(result.upload, 204, body=False)
+
+
+def _conflict(view: UploadView) -> web.StreamResponse:
+    """409 with the true offset (the draft's mismatching-offset answer)."""
+    refusal = error_response(ErrorCode.CONFLICT, f"the upload is at offset {view.offset}; "
+                             "resume there")
+    refusal.headers.update(progress_headers(view, _now_ms()))
+    return refusal
 
 
 def _committed(document: DocumentView) -> web.StreamResponse:
