@@ -89,9 +89,14 @@ async def test_a_1_gib_resumable_upload_keeps_memory_bounded(suite: Suite) -> No
 
     async def span(start: int, end: int, stop: asyncio.Event | None = None,
                    ) -> AsyncIterator[bytes]:
-        for index in range(start // MIB, end // MIB):
-            yield piece(index)
-            if stop is not None and index * MIB >= start + 3 * MIB:
+        """Bytes [start, end) of the document (a resumed offset is 64 KiB-, not MiB-aligned)."""
+        pos = start
+        while pos < end:
+            index = pos // MIB
+            chunk = piece(index)[pos % MIB:min(MIB, end - index * MIB)]
+            yield chunk
+            pos += len(chunk)
+            if stop is not None and pos >= start + 3 * MIB:
                 stop.set()
                 await asyncio.sleep(3600)  # held until the test cuts the connection
 
