@@ -16,12 +16,12 @@ Rules kept here (DESIGN §2, §6):
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Mapping
 
 from parley.auditpub import AuditPublisher
 from parley.errors import ServiceFailure
+from parley.failures import handled, note_failure
 from parley.micro import RequestContext
 from proto.audit import DetailValue, Outcome
 from proto.common import Role
@@ -104,14 +104,12 @@ class Evidence:
                                {"version": item.version, "reason": item.reason,
                                 "suppressed": held})
 
-    async def _key_failure(self, principal: Principal, hearing: str,
-                           exc: IntegrityError) -> IntegrityError:
-        """The hearing's key record is unusable (nothing of the hearing can be trusted): refused
-        with `integrity`, audited within the alarm limits."""
+    async def _key_failure(self, principal: Principal, hearing: str) -> None:
+        """The hearing's key record is unusable (nothing of the hearing can be trusted): the
+        request is refused with `integrity` by the caller; audited here within the limits."""
         if self.alarms.admit(hearing, f"keys/{hearing}", self._clock()) is not None:
             await self._record(principal, "document.integrity_failure", ("hearing", hearing),
                                Outcome.FAILED, hearing, {"reason": "hearing_key"})
-        return exc
 
     async def _member(self, ctx: RequestContext, hearing: str,
                       action: Action) -> tuple[Principal, HearingFacts]:
@@ -131,14 +129,14 @@ class Evidence:
         except (DocumentNotFoundError, HearingShreddedError):
             raise ServiceFailure(ErrorCode.NOT_FOUND, "no such document") from None
         except IntegrityError as exc:
-            raise await self._key_failure(principal, hearing, exc) from None
+            await self._key_failure(principal, hearing)
+            raise exc from None
         await self._report_rejected(principal, hearing, found.rejected)
         manifest = found.manifest
         if manifest is None:
             if found.rejected:  # never used to decide anything: refused, whoever asks
-                raise ManifestError(found.rejected[0].reason,
-                                    "the document's stored record failed its integrity check; "
-                                    "it was not used")
+                raise ManifestError(found.rejected[0].reason, "the document's stored record "
+                                    "failed its integrity check; it was not used")
             raise ServiceFailure(ErrorCode.NOT_FOUND, "no such document")
         if not access.allowed(principal, facts, Action.VIEW if action is Action.RELEASE else action,
                               Compartment.parse(manifest.compartment)):
@@ -179,8 +177,9 @@ class Evidence:
             manifests, rejected = listing.documents, listing.rejected
         except (DocumentNotFoundError, HearingShreddedError):
             manifests, rejected = [], []
-        except IntegrityError as exc:
-            raise await self._key_failure(principal, req.hearing, exc) from None
+        except IntegrityError:
+            await self._key_failure(principal, req.hearing)
+            raise
         await self._report_rejected(principal, req.hearing, rejected)
         visible = [document_view(m) for m in manifests
                    if access.allowed(principal, facts, Action.LIST, Compartment.parse(m.compartment))]
@@ -282,7 +281,7 @@ class Evidence:
             return await commit(audit)
         except BaseException:
             if audited:
-                with contextlib.suppress(Exception):
+                with handled(log, "evidence.upload.failed_audit", level=logging.ERROR):
                     await self._record(principal, "document.upload",
                                        ("document", audited[0].document), Outcome.FAILED,
                                        hearing, self._details(audited[0]))
@@ -298,6 +297,6 @@ class Evidence:
                                ("document", grant.manifest.document), Outcome.FAILED,
                                grant.manifest.hearing,
                                self._details(grant.manifest, start=grant.start, end=grant.end))
-        except Exception:
-            log.error("integrity failure not audited",
-                      extra={"document": grant.manifest.document})
+        except Exception as exc:  # best effort by design: the stream stops whatever happens
+            note_failure(log, "evidence.integrity_audit", exc, level=logging.ERROR,
+                         document=grant.manifest.document)

@@ -77,6 +77,10 @@ class ObjectExistsError(StoreError):
     code = ErrorCode.CONFLICT
 
 
+class ObjectTooLargeError(StoreError):
+    """A small object (manifest, key record) larger than its bound: refused unread."""
+
+
 class InvalidKeyNameError(StoreError):
     code = ErrorCode.INVALID
 

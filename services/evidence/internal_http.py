@@ -131,13 +131,15 @@ async def _send(request: web.Request, evidence: Evidence, grant: DownloadGrant,
     return response
 
 
-def internal_app(evidence: Evidence, uploads: ResumableUploads,
-                 clock: Callable[[], int]) -> web.Application:
+def internal_app(evidence: Evidence, clock: Callable[[], int], *,
+                 uploads: ResumableUploads | None = None) -> web.Application:
+    """The byte port; with `uploads`, resumable appends too."""
     app = web.Application(middlewares=[_errors], client_max_size=1024)
     app[EVIDENCE] = evidence
-    app[UPLOADS] = uploads
     app[CLOCK] = clock
     app.router.add_put("/uploads/{id}", upload)
     app.router.add_get("/downloads/{id}", download)
-    app.router.add_put("/appends/{id}", append)
+    if uploads is not None:
+        app[UPLOADS] = uploads
+        app.router.add_put("/appends/{id}", append)
     return app

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
+from parley.failures import handled
 from parley.service import Cleanup, ServiceContext, serve_service
 from proto.evidence import (
     DocumentRequest,
@@ -59,7 +59,7 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
         appends=TicketBook[AppendGrant](ttl_ms), idle_s=config.evidence_upload_idle_s)
 
     # Large read buffers: fewer, bigger chunks per document (less per-chunk overhead).
-    runner = web.AppRunner(internal_app(evidence, uploads, now_ms), access_log=None,
+    runner = web.AppRunner(internal_app(evidence, now_ms, uploads=uploads), access_log=None,
                            handler_cancellation=True, read_bufsize=READ_BUFSIZE)
     await runner.setup()
     site = web.TCPSite(runner, config.evidence_http_host, config.evidence_http_port)
@@ -83,7 +83,7 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     host.endpoint("rotate", RotateRequest, evidence.rotate)
 
     max_age = timedelta(seconds=config.evidence_sweep_max_age_s)
-    with contextlib.suppress(Exception):  # a first pass at start: a crash's leftovers go soon
+    with handled(log, "evidence.sweep.first"):  # at start: a crash's leftovers go soon
         await sweep_store(store, datetime.now(UTC) - max_age)
     stop = asyncio.Event()
     sweeper = asyncio.create_task(run_sweeper(

@@ -1,5 +1,10 @@
 """The evidence core: store + key hierarchy + segment format, no network (DESIGN §6).
 
+Longer than 300 lines on purpose: one class owns the object layout below, and upload, download,
+release, shred and rotation all read and write it; the streaming work of an upload is its own
+method (`_sealed`), apart from the commit rule (`commit`). Reading manifests is
+manifest_store.py's, their format manifest.py's.
+
 Object layout in the store:
     keys/<hearing>                              hearing key record (wrapped by the master key;
                                                 in `key_store`, which may be another bucket)
@@ -261,32 +266,9 @@ class Vault:
         data_key, key_id = k.new_key(), k.new_key_id()
         encryptor = Encryptor(data_key, key_id, segment_size=self.limits.segment_size)
         digest, ct_digest = hashlib.sha256(), hashlib.sha256()
-
-        async def sealed() -> AsyncIterator[bytes]:
-            received = 0
-            hashing = _Hashing()
-            try:
-                async for chunk in chunks:
-                    received += len(chunk)
-                    if received > declared_size:
-                        raise SizeMismatchError("body is longer than the declared size")
-                    if self.limits.offload_bytes and len(chunk) >= self.limits.offload_bytes:
-                        out = await asyncio.to_thread(encryptor.update, chunk)
-                    else:
-                        out = encryptor.update(chunk)
-                    await hashing.feed((digest, chunk), (ct_digest, out))
-                    if out:
-                        yield out
-                if received != declared_size:
-                    raise SizeMismatchError("body is shorter than the declared size")
-                final = encryptor.finalize()
-                await hashing.feed((ct_digest, final))
-                await hashing.wait()
-            finally:
-                await hashing.settle()
-            yield final
-
-        info = await self.store.put(slot.content_key, sealed(), retain=True)
+        info = await self.store.put(
+            slot.content_key, self._sealed(chunks, declared_size, encryptor, digest, ct_digest),
+            retain=True)
         return await self.commit_version(
             slot, filename=filename, content_type=content_type, compartment=compartment,
             owner=owner, uploaded_by=uploaded_by, size=declared_size,
@@ -299,21 +281,11 @@ class Vault:
 
     async def new_version(self, hearing: str, compartment: str, filename: str, owner: str,
                           *, version: str | None = None) -> VersionSlot:
-        """Where the next version of (owner, name) goes, after the checks every upload makes:
-        the owner may own that compartment, the name is sane, no same-named document sits in
-        another compartment, and the hearing is under its document limit. `version` reuses
-        the version a resumable upload fixed at its creation (its data key is bound to it)."""
-        place = Compartment.parse(compartment)
-        if (place.side is not None and owner != f"side:{place.side}") or (
-                place.kind == "mediator" and owner != "mediator"):
-            raise UploadError("a side or mediator compartment is owned by that side or mediator")
+        """Where the next version of (owner, name) goes, after the checks every upload makes
+        (`_placement`). `version` reuses the version a resumable upload fixed at its creation
+        (its data key is bound to it)."""
         name = sanitize_filename(filename)
-        record, hearing_key = await self.hearing_keys.get(hearing, create=True)
-        document = self._document_id(hearing_key, owner, name)
-        existing = await self.versions(hearing, document)
-        if existing and existing[-1].compartment != compartment:
-            raise ConflictError("a document of that name exists in another compartment")
-        self.check_count(await self.version_count(hearing))
+        record, hearing_key, document = await self._placement(hearing, compartment, owner, name)
         version = version or f"{self._clock():012x}{secrets.token_hex(6)}"
         return VersionSlot(hearing=hearing, document=document, version=version, name=name,
                            hearing_key=hearing_key, hearing_key_id=record.key_id,
@@ -339,6 +311,48 @@ class Vault:
         await self.commit(manifest, slot.hearing_key, content=content,
                           before_commit=before_commit)
         return manifest
+
+    async def _placement(self, hearing: str, compartment: str, owner: str,
+                         name: str) -> tuple[k.HearingKeyRecord, bytes, str]:
+        """Check where a new version may go: (hearing key record, hearing key, document id)."""
+        place = Compartment.parse(compartment)
+        if (place.side is not None and owner != f"side:{place.side}") or (
+                place.kind == "mediator" and owner != "mediator"):
+            raise UploadError("a side or mediator compartment is owned by that side or mediator")
+        record, hearing_key = await self.hearing_keys.get(hearing, create=True)
+        document = self._document_id(hearing_key, owner, name)
+        existing = await self.versions(hearing, document)
+        if existing and existing[-1].compartment != compartment:
+            raise ConflictError("a document of that name exists in another compartment")
+        self.check_count(await self.version_count(hearing))
+        return record, hearing_key, document
+
+    async def _sealed(self, chunks: AsyncIterable[bytes], declared_size: int,
+                      encryptor: Encryptor, digest: Any, ct_digest: Any) -> AsyncIterator[bytes]:
+        """The ciphertext of `chunks`, hashing plaintext (`digest`) and ciphertext (`ct_digest`)
+        on the way; sizes checked. Hashing runs in `_Hashing`, beside the encryption."""
+        received = 0
+        hashing = _Hashing()
+        try:
+            async for chunk in chunks:
+                received += len(chunk)
+                if received > declared_size:
+                    raise SizeMismatchError("body is longer than the declared size")
+                if self.limits.offload_bytes and len(chunk) >= self.limits.offload_bytes:
+                    out = await asyncio.to_thread(encryptor.update, chunk)
+                else:
+                    out = encryptor.update(chunk)
+                await hashing.feed((digest, chunk), (ct_digest, out))
+                if out:
+                    yield out
+            if received != declared_size:
+                raise SizeMismatchError("body is shorter than the declared size")
+            final = encryptor.finalize()
+            await hashing.feed((ct_digest, final))
+            await hashing.wait()
+        finally:
+            await hashing.settle()
+        yield final
 
     async def commit(self, manifest: Manifest, hearing_key: bytes, *, content: ObjectInfo,
                      before_commit: Callable[[Manifest], Awaitable[None]] | None = None) -> None:

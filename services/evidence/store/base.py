@@ -56,8 +56,9 @@ class ObjectStore(Protocol):
     def get(self, key: str, start: int = 0, end: int | None = None, *,
             version_id: str | None = None) -> AsyncIterator[bytes]: ...
 
-    async def read(self, key: str) -> bytes:
-        """The whole (small) object: manifests and key records."""
+    async def read(self, key: str, *, max_size: int | None = None) -> bytes:
+        """The whole (small) object: manifests and key records. With `max_size`, an object
+        larger than that raises ObjectTooLargeError without being read whole."""
         ...
 
     async def delete(self, key: str) -> None: ...

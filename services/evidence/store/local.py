@@ -16,7 +16,12 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from services.evidence.errors import ObjectExistsError, ObjectNotFoundError, StoreError
+from services.evidence.errors import (
+    ObjectExistsError,
+    ObjectNotFoundError,
+    ObjectTooLargeError,
+    StoreError,
+)
 from services.evidence.store.base import ObjectInfo, validate_key
 
 WRITE_BATCH = 1 << 20
@@ -194,9 +199,18 @@ class LocalFolderStore:
                     ahead.exception()
             handle.close()
 
-    async def read(self, key: str) -> bytes:
+    async def read(self, key: str, *, max_size: int | None = None) -> bytes:
+        path = self._path(key)
+
+        def _read() -> bytes:  # one worker-thread hop: listings read many small objects
+            with path.open("rb") as handle:
+                data = handle.read(-1 if max_size is None else max_size + 1)
+            if max_size is not None and len(data) > max_size:
+                raise ObjectTooLargeError("object larger than expected")
+            return data
+
         try:
-            return await asyncio.to_thread(self._path(key).read_bytes)
+            return await asyncio.to_thread(_read)
         except FileNotFoundError:
             raise ObjectNotFoundError("no such object") from None
         except OSError as exc:

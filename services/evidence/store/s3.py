@@ -28,11 +28,12 @@ from minio import Minio
 from minio.datatypes import Part
 from minio.error import InvalidResponseError, MinioException, S3Error, ServerError
 from minio.helpers import DictType
-from urllib3.exceptions import HTTPError
+from urllib3.exceptions import HTTPError, MaxRetryError, ResponseError
 
 from services.evidence.errors import (
     ObjectExistsError,
     ObjectNotFoundError,
+    ObjectTooLargeError,
     StoreError,
 )
 from services.evidence.store.base import ObjectInfo, validate_key
@@ -65,6 +66,9 @@ def _translate(exc: Exception) -> StoreError:
         return StoreError(f"the object store refused the request ({exc.code})")
     if isinstance(exc, ServerError):
         return StoreError(f"the object store failed the request (HTTP {exc.status_code})")
+    if isinstance(exc, MaxRetryError) and isinstance(exc.reason, ResponseError):
+        # urllib3 (under minio) retried 5xx answers and gave up: the server did answer
+        return StoreError(f"the object store kept failing the request ({exc.reason})")
     if isinstance(exc, InvalidResponseError):
         return StoreError("the object store sent an unexpected reply "
                           f"(HTTP {exc._code})")  # the body is not repeated: it may be anything
@@ -205,8 +209,12 @@ class S3Store:
             response.close()
             response.release_conn()
 
-    async def read(self, key: str) -> bytes:
-        return b"".join([chunk async for chunk in self.get(key)])
+    async def read(self, key: str, *, max_size: int | None = None) -> bytes:
+        end = None if max_size is None else max_size + 1
+        data = b"".join([chunk async for chunk in self.get(key, 0, end)])
+        if max_size is not None and len(data) > max_size:
+            raise ObjectTooLargeError("object larger than expected")
+        return data
 
     def _all_versions(self, key: str) -> list[Any]:
         """Every version and delete marker of `key`, latest first (as S3 lists them)."""

@@ -78,7 +78,7 @@ class ServerProcess:
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=15)
+                self.proc.wait(timeout=3)  # temp data: no clean shutdown needed
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()

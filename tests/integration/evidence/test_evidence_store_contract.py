@@ -7,6 +7,7 @@ import asyncio
 import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,16 @@ from services.evidence.errors import (
 )
 from services.evidence.store.base import ObjectStore, one_chunk
 from services.evidence.store.s3 import S3Store
+from tests.integration.evidence.conftest import CONTRACT_STORES, open_test_store
+
+
+@pytest.fixture(params=CONTRACT_STORES)
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[ObjectStore]:
+    """The contract suite runs once per backend."""
+    backend = await open_test_store(request, tmp_path, request.param)
+    yield backend
+    await backend.close()
+
 
 BIG = 12 * 1024 * 1024 + 12345  # more than two 5 MiB parts
 FUTURE = datetime.now(UTC) + timedelta(days=1)

@@ -14,7 +14,6 @@ import base64
 import json
 import os
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from pathlib import Path
 
 import msgspec
@@ -23,15 +22,16 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from nats.aio.client import Client
 
+from parley.errors import DomainError
 from proto.errors import ErrorCode
 from services.evidence import keys as k
 from services.evidence.errors import IntegrityError
 from services.evidence.hearing_keys import record_key
 from services.evidence.store.base import ObjectStore, one_chunk
 from services.evidence.store.local import LocalFolderStore
-from services.evidence.store.s3 import MIN_PART_SIZE, S3Store
+from services.evidence.store.s3 import S3Store
 from tests.harness import NatsServer
-from tests.integration.evidence.s3_servers import make_client, new_bucket
+from tests.integration.evidence.conftest import open_test_store
 from tests.integration.evidence.writer_bench import Bench, open_bench
 
 INTEGRITY = ErrorCode.INTEGRITY
@@ -40,13 +40,7 @@ INTEGRITY = ErrorCode.INTEGRITY
 @pytest.fixture(params=["local", "moto-locked", "seaweedfs-locked"])
 async def bench(request: pytest.FixtureRequest, tmp_path: Path, nats_server: NatsServer,
                 supervisor_nc: Client) -> AsyncIterator[Bench]:
-    store: ObjectStore
-    if request.param == "local":
-        store = LocalFolderStore(tmp_path / "store")
-    else:
-        endpoint = str(request.getfixturevalue(f"{request.param.split('-')[0]}_endpoint"))
-        store = S3Store(make_client(endpoint), new_bucket(endpoint, object_lock=True),
-                        part_size=MIN_PART_SIZE, object_lock=True, retention=timedelta(days=1))
+    store = await open_test_store(request, tmp_path, request.param)
     evidence_nc = await nats_server.connect("evidence")
     opened = await open_bench(store, tmp_path, supervisor_nc, evidence_nc)
     yield opened
@@ -261,10 +255,9 @@ async def test_key_record_rollback_and_swap_open_nothing(bench: Bench) -> None:
 
 
 async def _listed_or_nothing(bench: Bench) -> list[str]:
-    from parley.errors import ServiceFailure
     try:
         return await bench.listed(bench.a())
-    except ServiceFailure as exc:
+    except DomainError as exc:
         assert exc.code is INTEGRITY  # the whole hearing's key is unusable: typed, not 500
         return []
 

@@ -22,7 +22,7 @@ from nats.js import JetStreamContext
 from services.evidence.endpoints import Evidence
 
 from parley.auditpub import AuditPublisher
-from parley.errors import ServiceFailure
+from parley.errors import DomainError
 from parley.micro import RequestContext
 from proto.audit import AUDIT_STREAM, AuditEvent, decode_event
 from proto.common import Role
@@ -116,7 +116,7 @@ class Bench:
                 RequestContext(who, None, {}),
                 DownloadBeginRequest(hearing=who.hearing or "", document=document,
                                      range=byte_range))
-        except ServiceFailure as exc:
+        except DomainError as exc:  # what the service's error path answers with
             return exc.code
         assert begun.url is not None and begun.ticket is not None
         headers = {TICKET_HEADER: begun.ticket, PRINCIPAL_HEADER: encode_principal(who)}
