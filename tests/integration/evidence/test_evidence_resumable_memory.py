@@ -67,7 +67,8 @@ class Peak:
 @pytest.fixture
 def suite(tmp_path: Path) -> Iterator[Suite]:
     running = Suite(data_dir=tmp_path / "data", extra_env={
-        **E2E_ENV, "PARLEY_EVIDENCE_MAX_DOCUMENT_BYTES": str(2 * 1024 * MIB)})
+        **E2E_ENV, "PARLEY_EVIDENCE_MAX_DOCUMENT_BYTES": str(2 * 1024 * MIB),
+        "PARLEY_EVIDENCE_UPLOAD_IDLE_S": "3600"})  # a slow machine may take a while per append
     running.start()
     yield running
     running.stop()
