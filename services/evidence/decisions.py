@@ -258,17 +258,15 @@ class Evidence:
 
     async def receive(self, grant: UploadGrant, chunks: AsyncIterable[bytes]) -> Manifest:
         """Stream one upload into the vault (audited just before the commit point)."""
-        return await self.commit_audited(grant.principal, grant.hearing, lambda audit:
-                                         self.vault.upload(
-            grant.hearing, grant.compartment, grant.filename, grant.declared_size, chunks,
-            owner=grant.owner, uploaded_by=grant.principal.id,
-            content_type=grant.content_type, before_commit=audit))
+        return await self.commit_audited(grant.principal, grant.hearing, lambda audit: (
+            self.vault.upload(grant.hearing, grant.compartment, grant.filename,
+                              grant.declared_size, chunks, owner=grant.owner, before_commit=audit,
+                              uploaded_by=grant.principal.id, content_type=grant.content_type)))
 
-    async def commit_audited(self, principal: Principal, hearing: str,
-                             commit: Callable[[Callable[[Manifest], Awaitable[None]]],
-                                              Awaitable[Manifest]]) -> Manifest:
-        """Run `commit`, which calls the given audit hook once the content is stored and before
-        the manifest is written; should the commit itself then fail, a second event says so."""
+    async def commit_audited(self, principal: Principal, hearing: str, commit: Callable[[
+            Callable[[Manifest], Awaitable[None]]], Awaitable[Manifest]]) -> Manifest:
+        """Run `commit`, which calls the audit hook after storing and before the manifest; if
+        the commit then fails, a second event says so (one-shot and resumable uploads)."""
         audited: list[Manifest] = []
 
         async def audit(manifest: Manifest) -> None:
