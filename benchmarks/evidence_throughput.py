@@ -307,7 +307,7 @@ class RealPath:
         self.pids: dict[str, int] = {}
 
     async def open(self) -> None:
-        await self.suite.ready(timeout=60)
+        await self.suite.ready(timeout=180)  # a busy machine starts slowly
         people = await staff_people(self.suite)
         self.headers = people.mediator.headers()
         status, reply = await people.mediator.call("POST", "/api/v1/hearings", {"title": "bench"})
