@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 from aiohttp import web
@@ -10,8 +12,10 @@ from nats.aio.client import Client
 from gateway.api import accounts, audit, auth, documents, health, hearings, ice, tokens, totp
 from gateway.config import GatewayConfig
 from gateway.http import headers
+from gateway.http.audit_gauges import poll_audit
 from gateway.http.error_middleware import error_middleware
-from gateway.http.metrics import GatewayMetrics
+from gateway.http.metrics import GatewayMetrics, metrics_app
+from gateway.http.pacing import PACE
 from gateway.http.routes import RouteTable
 from gateway.http.server import runner_for, ssl_context
 from gateway.http.tracing import tracing_middleware
@@ -57,11 +61,30 @@ def create_app(config: GatewayConfig, nc: Client, routes: RouteTable | None = No
     )
     app[STATE] = GatewayState(config=config, nc=nc, audit=AuditPublisher(nc.jetstream(), "gateway"),
                               metrics=metrics, routes=routes)
+    app[PACE] = config.pace
     headers.install(app, tls=config.tls)
+    metrics.watch_nats(lambda: int(nc.stats.get("reconnects", 0)))
+    app.on_startup.append(_start_audit_gauges)
+    app.on_cleanup.append(_stop_audit_gauges)
     identity_wiring.install(app)
     hearing_wiring.install(app)
     routes.install(app)
     return app
+
+
+_AUDIT_GAUGES: web.AppKey[asyncio.Task[None]] = web.AppKey("audit-gauges", asyncio.Task)
+
+
+async def _start_audit_gauges(app: web.Application) -> None:
+    state = app[STATE]
+    app[_AUDIT_GAUGES] = asyncio.create_task(poll_audit(state.nc, state.metrics), name="audit-gauges")
+
+
+async def _stop_audit_gauges(app: web.Application) -> None:
+    task = app[_AUDIT_GAUGES]
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def serve(config: GatewayConfig) -> None:
@@ -73,8 +96,17 @@ async def serve(config: GatewayConfig) -> None:
     await site.start()
     scheme = "https" if config.tls else "http"
     log.info("listening", extra={"url": f"{scheme}://{config.http_host}:{config.http_port}"})
+    metrics_runner: web.AppRunner | None = None
+    if config.metrics_port:
+        metrics_runner = web.AppRunner(metrics_app(app[STATE].metrics), access_log=None)
+        await metrics_runner.setup()
+        await web.TCPSite(metrics_runner, config.metrics_host, config.metrics_port).start()
+        log.info("metrics listening",
+                 extra={"url": f"http://{config.metrics_host}:{config.metrics_port}/metrics"})
     try:
         await wait_for_stop_signal()
     finally:
+        if metrics_runner is not None:
+            await metrics_runner.cleanup()
         await runner.cleanup()
         await nc.drain()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from gateway.http.pacing import Pace
 from parley.config import CommonConfig, env_field
 
 
@@ -14,6 +15,19 @@ class GatewayConfig(CommonConfig):
     http_port: int = env_field(8080, help="port of the gateway (web client, REST, WebSocket)")
     tls_cert: Path | None = env_field(None, help="PEM certificate: serve HTTPS (with PARLEY_TLS_KEY)")
     tls_key: Path | None = env_field(None, help="PEM private key for PARLEY_TLS_CERT")
+    metrics_host: str = env_field(
+        "127.0.0.1", help="address of the separate /metrics listener (never the public one)")
+    metrics_port: int = env_field(
+        0, help="port of the /metrics listener (Prometheus text); 0 serves no metrics")
+    client_idle_s: float = env_field(
+        30.0, help="a client silent this long while sending a body, or a WebSocket with no "
+                   "complete frame (pongs count) this long, is cut off")
+    client_min_rate: float = env_field(
+        1024.0, help="bytes per second a request body must average (after the grace time)")
+    client_rate_grace_s: float = env_field(
+        10.0, help="seconds a request body may take before PARLEY_CLIENT_MIN_RATE applies")
+    evidence_tls_ca: Path | None = env_field(
+        None, help="CA certificate (PEM) evidence's internal TLS port is checked against")
     max_json_bytes: int = env_field(65536, help="largest JSON request body accepted")
     max_header_bytes: int = env_field(8190, help="largest request line or header field")
     max_headers: int = env_field(64, help="most request headers accepted")
@@ -73,6 +87,8 @@ class GatewayConfig(CommonConfig):
                 or not 1024 <= self.ws_max_frame_bytes <= 1024 * 1024 \
                 or self.ws_queue_max < 10 or self.ws_flood_close_after < 1:
             raise ValueError("PARLEY_WS_* settings out of range")
+        if self.client_idle_s <= 0 or self.client_min_rate <= 0 or self.client_rate_grace_s < 0:
+            raise ValueError("PARLEY_CLIENT_IDLE_S and PARLEY_CLIENT_MIN_RATE must be > 0")
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ValueError("set both PARLEY_TLS_CERT and PARLEY_TLS_KEY, or neither")
         if not 1024 <= self.max_json_bytes <= 16 * 1024 * 1024:
@@ -85,6 +101,11 @@ class GatewayConfig(CommonConfig):
             raise ValueError("PARLEY_RATE_* must be > 0 (bursts >= 1)")
         if self.signin_lockout_after < 1 or self.signin_concurrency < 1:
             raise ValueError("PARLEY_SIGNIN_LOCKOUT_AFTER and PARLEY_SIGNIN_CONCURRENCY must be >= 1")
+
+    @property
+    def pace(self) -> Pace:
+        """The idle timeout and minimum rate of every read of client bytes."""
+        return Pace(self.client_idle_s, self.client_min_rate, self.client_rate_grace_s)
 
     @property
     def tls(self) -> bool:

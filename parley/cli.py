@@ -7,11 +7,13 @@ import asyncio
 import signal
 import subprocess
 import sys
+from dataclasses import replace
+from pathlib import Path
 
 from parley.config import load_config
 from parley.errors import ConfigError, PortInUseError
 from parley.logs import setup_logging
-from parley.suite import SuiteConfig, run_suite
+from parley.suite import SuiteConfig, provision_only, run_suite
 from parley.supervisor import stop_with_parent
 
 #: The module behind `parley account ...` (staff accounts live in the gateway).
@@ -32,7 +34,15 @@ async def _up(config: SuiteConfig) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="parley", description="Parley mediation hearings suite")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("up", help="run the whole suite (NATS, services, gateway) in the foreground")
+    up = commands.add_parser("up", help="run the whole suite (NATS, services, gateway) in the foreground")
+    up.add_argument("--cluster", action="store_true",
+                    help="3 nats-servers (JetStream R3, TLS) and 2 of each service, on loopback")
+    init = commands.add_parser("compose-init",
+                               help="write .env, NATS credentials and TLS certificates for docker-compose")
+    init.add_argument("--dir", type=Path, default=Path("."), help="where docker-compose.yml is")
+    init.add_argument("--public-host", default="localhost",
+                      help="the host name participants use (TURN and the gateway certificate)")
+    commands.add_parser("provision", help="create or update the streams and KV buckets (compose)")
     commands.add_parser("account", add_help=False,
                         help="staff accounts of the running suite: account create --role R --username U")
     args, rest = parser.parse_known_args(argv)
@@ -44,12 +54,24 @@ def main(argv: list[str] | None = None) -> int:
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
 
+    if args.command == "compose-init":
+        from parley.compose_init import compose_init
+
+        for line in compose_init(args.dir, args.public_host):
+            print(line)
+        return 0
+    try:
+        config = load_config(SuiteConfig)
+    except ConfigError as exc:
+        print(f"parley: configuration error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "provision":
+        setup_logging("supervisor", config.log_level)
+        asyncio.run(provision_only(config))
+        return 0
     if args.command == "up":
-        try:
-            config = load_config(SuiteConfig)
-        except ConfigError as exc:
-            print(f"parley: configuration error: {exc}", file=sys.stderr)
-            return 2
+        if args.cluster:
+            config = replace(config, cluster=True)
         setup_logging("supervisor", config.log_level)
         try:
             asyncio.run(_up(config))

@@ -96,11 +96,14 @@ class CommonConfig:
     """What every Parley process shares: where data lives and how to reach NATS."""
 
     data_dir: Path = env_field(Path(".parley"), help="all state: NATS store, keys, evidence, audit log")
-    nats_url: str = env_field("", help="NATS URL; empty = the embedded server on PARLEY_NATS_PORT")
+    nats_url: str = env_field(
+        "", help="NATS URL, or several comma-separated (a cluster); empty = the embedded server")
     nats_port: int = env_field(4222, help="port of the embedded nats-server (127.0.0.1)")
     nats_credentials: Path | None = env_field(
         None, help="this process's NATS credentials file (set by the supervisor)"
     )
+    nats_tls_ca: Path | None = env_field(
+        None, help="CA certificate (PEM) the NATS servers' certificates are checked against: TLS to NATS")
     log_level: str = env_field("INFO", help="DEBUG, INFO, WARNING or ERROR")
     otel_endpoint: str = env_field(
         "", var="OTEL_EXPORTER_OTLP_ENDPOINT", help="OTLP/HTTP collector; empty = no export"
@@ -118,3 +121,8 @@ class CommonConfig:
     @property
     def effective_nats_url(self) -> str:
         return self.nats_url or f"nats://127.0.0.1:{self.nats_port}"
+
+    @property
+    def nats_servers(self) -> list[str]:
+        """Every NATS URL this process may connect to (a cluster's nodes, or the one server)."""
+        return [url.strip() for url in self.effective_nats_url.split(",") if url.strip()]

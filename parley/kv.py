@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import Callable
 
 import nats.errors
@@ -21,6 +22,16 @@ from parley.failures import handled, note_failure
 
 log = logging.getLogger("parley.kv")
 _WRONG_LAST_SEQUENCE = 10071  # JetStream's error code for a failed compare-and-set
+
+
+#: A key is a NATS subject: tokens of these characters separated by single dots (no empty token,
+#: so no leading, trailing or doubled dot). nats-py checks only the characters.
+_KEY_PART = r"[-/_=a-zA-Z0-9]+"
+_VALID_KEY = re.compile(rf"{_KEY_PART}(\.{_KEY_PART})*")
+
+
+def is_valid_key(key: str) -> bool:
+    return _VALID_KEY.fullmatch(key) is not None
 
 
 class RevisionConflict(ParleyError):

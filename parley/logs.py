@@ -30,11 +30,32 @@ _TEXT_PATTERNS: list[tuple[re.Pattern[str], str]] = [
         r"\1" + REDACTED,
     ),
     (re.compile(r"\bprl_[A-Za-z0-9_-]{8,}"), REDACTED),  # Parley API tokens
+    # SDP (aiortc logs whole descriptions at DEBUG): ICE credentials and DTLS fingerprints.
+    (re.compile(r"(?i)(a=ice-(?:pwd|ufrag):)\S+"), r"\1" + REDACTED),
+    (re.compile(r"(?i)(a=fingerprint:)[^\r\n]+"), r"\1" + REDACTED),
+    (re.compile(r"(?i)\b((?:ice_?)?(?:pwd|ufrag|usernameFragment|username|fingerprint)"
+                r"['\"]?\s*[=:]\s*)(b?'[^']*'|b?\"[^\"]*\"|[^\s,;&)]+)"), r"\1" + REDACTED),
+]
+#: Loggers of the media libraries, which print candidates and STUN traffic at DEBUG/INFO: every
+#: network address in their text is redacted too (where participants are is personal data).
+THIRD_PARTY_MEDIA = ("aiortc", "aioice", "av")
+_ADDRESSES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?i)(a=candidate:|candidate:)[^\r\n]+"), r"\1" + REDACTED),
+    (re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b"), REDACTED),  # IPv4
+    (re.compile(r"(?i)\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}\b"), REDACTED),  # IPv6
 ]
 
 
 def redact_text(text: str) -> str:
     for pattern, replacement in _TEXT_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def redact_media_text(text: str) -> str:
+    """`redact_text`, and also every candidate line and network address (media libraries)."""
+    text = redact_text(text)
+    for pattern, replacement in _ADDRESSES:
         text = pattern.sub(replacement, text)
     return text
 
@@ -49,6 +70,10 @@ def redact_value(key: str, value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [redact_value(key, v) for v in value]
     return value
+
+
+def _redactor(logger: str) -> Any:
+    return redact_media_text if logger.split(".", 1)[0] in THIRD_PARTY_MEDIA else redact_text
 
 
 _RESERVED = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
@@ -66,7 +91,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "service": self.service,
             "logger": record.name,
-            "message": redact_text(record.getMessage()),
+            "message": _redactor(record.name)(record.getMessage()),
         }
         span = trace.get_current_span().get_span_context()
         if span.is_valid:
@@ -77,7 +102,7 @@ class JsonFormatter(logging.Formatter):
                 out[key] = redact_value(key, value)
         if record.exc_info and record.exc_info[0] is not None:
             out["error"] = record.exc_info[0].__name__
-            out["traceback"] = redact_text(self.formatException(record.exc_info))
+            out["traceback"] = _redactor(record.name)(self.formatException(record.exc_info))
         return json.dumps(out, default=str, ensure_ascii=False)
 
 

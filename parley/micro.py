@@ -26,6 +26,7 @@ from opentelemetry import trace
 from parley.errors import DomainError, ServiceFailure
 from parley.failures import HANDLED
 from parley.telemetry import extract_context
+from proto.codec import decode_json
 from proto.errors import MICRO_CODE, Error, ErrorCode
 from proto.principal import PRINCIPAL_HEADER, REQUEST_ID_HEADER, Principal, decode_principal
 
@@ -69,7 +70,7 @@ def decode_request(data: bytes, request_type: type[Req]) -> Req:
     if len(data) > MAX_REQUEST_BYTES:
         raise ServiceFailure(ErrorCode.TOO_LARGE, "request too large")
     try:
-        return msgspec.json.decode(data or b"{}", type=request_type)
+        return decode_json(data or b"{}", request_type)
     except msgspec.ValidationError as exc:
         raise ServiceFailure(ErrorCode.INVALID, str(exc)) from None
     except msgspec.DecodeError:

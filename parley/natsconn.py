@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import ssl
 from typing import Any
 
 import nats
@@ -24,6 +25,16 @@ def credentials_for(config: CommonConfig) -> NatsCredentials:
         raise ConfigError(f"PARLEY_NATS_CREDENTIALS: cannot read credentials: {exc}") from None
 
 
+def client_tls(config: CommonConfig) -> ssl.SSLContext:
+    """Verify the NATS server against the suite's CA before any password is sent."""
+    try:
+        context = ssl.create_default_context(cafile=str(config.nats_tls_ca))
+    except (OSError, ssl.SSLError) as exc:
+        raise ConfigError(f"PARLEY_NATS_TLS_CA: cannot load the CA certificate: {exc}") from None
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
 async def connect(
     config: CommonConfig, name: str, creds: NatsCredentials | None = None, **options: Any
 ) -> Client:
@@ -40,7 +51,7 @@ async def connect(
         log.info("nats reconnected")
 
     settings: dict[str, Any] = {
-        "servers": [config.effective_nats_url],
+        "servers": config.nats_servers,
         "name": name,
         "user": creds.user,
         "password": creds.password,
@@ -53,5 +64,7 @@ async def connect(
         "disconnected_cb": on_disconnect,
         "reconnected_cb": on_reconnect,
     }
+    if config.nats_tls_ca is not None:
+        settings["tls"] = client_tls(config)
     settings.update(options)
     return await nats.connect(**settings)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NATS_CONFIG = REPO_ROOT / "infra" / "nats" / "parley.conf"
+NATS_CLUSTER_CONFIG = REPO_ROOT / "infra" / "nats" / "cluster.conf"
 
 
 def nats_server_binary() -> Path:

@@ -19,6 +19,8 @@ from proto.audit import AUDIT_STREAM, AUDIT_SUBJECT_PREFIX
 ACCOUNTS_BUCKET = "parley_accounts"
 SESSIONS_BUCKET = "parley_sessions"
 HEARINGS_BUCKET = "parley_hearings"
+#: The audit sequencer's lease (services/audit/leadership.py): its max age is the lease.
+AUDIT_LEADER_BUCKET = "parley_audit_leader"
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,8 @@ class Provisioning:
     replicas: int = 1
     #: How long the stream keeps duplicate-detection state for `Nats-Msg-Id`.
     audit_dedup_window_s: float = 600.0
+    #: The audit sequencer's lease; must equal the audit service's PARLEY_AUDIT_LEASE_S.
+    audit_lease_s: float = 3.0
 
 
 def _buckets(p: Provisioning) -> list[KeyValueConfig]:
@@ -37,6 +41,8 @@ def _buckets(p: Provisioning) -> list[KeyValueConfig]:
                        storage=StorageType.FILE, replicas=p.replicas, direct=True),
         KeyValueConfig(bucket=HEARINGS_BUCKET, history=10, storage=StorageType.FILE,
                        replicas=p.replicas, direct=True),
+        KeyValueConfig(bucket=AUDIT_LEADER_BUCKET, history=1, ttl=p.audit_lease_s,
+                       storage=StorageType.FILE, replicas=p.replicas, direct=True),
     ]
 
 

@@ -13,6 +13,7 @@ from nats.errors import TimeoutError as NatsTimeoutError
 from parley.errors import ServiceFailure
 from parley.micro import subject
 from parley.telemetry import inject_headers
+from proto.codec import decode_json
 from proto.errors import Error, ErrorCode
 from proto.principal import PRINCIPAL_HEADER, REQUEST_ID_HEADER, Principal, encode_principal
 
@@ -25,7 +26,7 @@ def error_from_reply(msg: Msg) -> Error | None:
     if ERROR_CODE_HEADER not in headers:
         return None
     try:
-        return msgspec.json.decode(msg.data, type=Error)
+        return decode_json(msg.data, Error)
     except (msgspec.ValidationError, msgspec.DecodeError):
         return Error(code=ErrorCode.INTERNAL, message="malformed error reply")
 
@@ -75,6 +76,6 @@ async def call(
         request_id=request_id, timeout=timeout,
     )
     try:
-        return msgspec.json.decode(msg.data, type=response_type)
+        return decode_json(msg.data, response_type)
     except (msgspec.ValidationError, msgspec.DecodeError):
         raise ServiceFailure(ErrorCode.INTERNAL, f"malformed reply from {service}") from None

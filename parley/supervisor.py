@@ -6,7 +6,9 @@ Rules:
 - A child that exits is logged and restarted with exponential backoff (0.5 s doubling to 10 s,
   reset after 30 s of healthy running). Exit code 2 means "configuration error": not restarted.
 - Children die with the supervisor even if it is killed (Linux parent-death signal), so no
-  orphan survives; on SIGINT/SIGTERM every child gets SIGTERM, then SIGKILL after a grace period.
+  orphan survives; on SIGINT/SIGTERM every child gets SIGTERM, then SIGKILL after a grace period:
+  all services at once, then the nats-servers (tiers), so stopping a cluster takes one grace
+  period, not one per process.
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ class ChildSpec:
     argv: list[str]
     env: Mapping[str, str]
     stop_timeout_s: float = 8.0
+    #: Children stop tier by tier, highest first: the services (1) before what they need (0).
+    tier: int = 1
 
 
 @dataclass
@@ -134,10 +138,10 @@ class Supervisor:
             await self._spawn(child)
 
     async def stop(self) -> None:
-        """Stop children in reverse start order (so NATS, started first, stops last)."""
+        """Stop children by tier, highest first (so NATS, tier 0, stops last); a tier at once."""
         self._stopping = True
-        for child in reversed(self._children):
-            await self._stop_child(child)
+        for tier in sorted({c.spec.tier for c in self._children}, reverse=True):
+            await asyncio.gather(*(self._stop_child(c) for c in self._children if c.spec.tier == tier))
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import msgspec
 
+from proto.codec import decode_json
 from proto.common import Id, Role, TimestampMs
 
 AUDIT_STREAM = "AUDIT"
@@ -63,7 +64,7 @@ def encode_event(event: AuditEvent) -> bytes:
 
 
 def decode_event(raw: bytes) -> AuditEvent:
-    return msgspec.json.decode(raw, type=AuditEvent)
+    return decode_json(raw, AuditEvent)
 
 
 def event_as_dict(event: AuditEvent) -> dict[str, Any]:

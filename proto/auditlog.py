@@ -20,9 +20,8 @@ B64Hash = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9+/]{43}=$")]
 TreeSize = Annotated[int, msgspec.Meta(ge=0, le=2**53)]
 Cursor = Annotated[str, msgspec.Meta(pattern=r"^(0|[1-9][0-9]{0,15})$")]
 #: An action, or a family prefix ending in '.' (e.g. "document.") to match every action in it.
-ActionFilter = Annotated[
-    str, msgspec.Meta(pattern=rf"({ACTION_PATTERN})|(^[a-z]{{1,16}}\.$)", max_length=64)
-]
+ACTION_FILTER_PATTERN = rf"({ACTION_PATTERN})|(^[a-z]{{1,16}}\.$)"
+ActionFilter = Annotated[str, msgspec.Meta(pattern=ACTION_FILTER_PATTERN, max_length=64)]
 MAX_PAGE = 1000
 
 

@@ -15,6 +15,7 @@ import msgspec
 
 from proto.common import Id, Role, TimestampMs
 from proto.principal import PrincipalKind
+from proto.text import clean_fields
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
 USERNAME_MAX = 64
@@ -117,6 +118,9 @@ class TokenCreateRequest(_Request, frozen=True):
     name: TokenName
     #: None: no expiry (revocable at any time). At most a year.
     expires_in_s: Annotated[int, msgspec.Meta(ge=60, le=366 * 86400)] | None = None
+
+    def __post_init__(self) -> None:
+        clean_fields(self, "name")
 
 
 class TokenInfo(_Response, frozen=True):

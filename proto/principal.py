@@ -6,6 +6,7 @@ from enum import StrEnum
 
 import msgspec
 
+from proto.codec import JsonDecoder
 from proto.common import Id, Role
 
 PRINCIPAL_HEADER = "Parley-Principal"
@@ -30,7 +31,7 @@ class Principal(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 _encoder = msgspec.json.Encoder()
-_decoder = msgspec.json.Decoder(Principal)
+_decoder: JsonDecoder[Principal] = JsonDecoder(Principal)
 
 
 def encode_principal(principal: Principal) -> str:

@@ -10,11 +10,13 @@ envelope), not inside these structs. Secrets (`token`, `access_code`) appear onl
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
 
 from proto.common import Id, Role, ShortText, TimestampMs
+from proto.text import clean_fields
 from proto.ws import ClientMessage, HearingState, Name, RoomView, Snapshot
 
 SERVICE = "signalling"
@@ -40,6 +42,9 @@ class CreateHearing(_Req, frozen=True):
     #: The mediator account; defaults to the caller when the caller is a mediator.
     mediator: Id | None = None
 
+    def __post_init__(self) -> None:
+        clean_fields(self, "title")
+
 
 class OpenHearing(_Req, frozen=True):
     pass
@@ -52,12 +57,26 @@ class CloseHearing(_Req, frozen=True):
 class AddSide(_Req, frozen=True):
     name: Name
 
+    def __post_init__(self) -> None:
+        clean_fields(self, "name")
+
+
+class InviteeRole(StrEnum):
+    """The roles an invitation can give (the mediator is staff, never invited)."""
+
+    PARTY = "party"
+    COUNSEL = "counsel"
+    OBSERVER = "observer"
+
 
 class InviteParticipant(_Req, frozen=True):
     name: Name
-    role: Role  # party, counsel or observer
+    role: InviteeRole
     side: Id | None = None  # required for party and counsel, absent for an observer
     expires_in_s: Annotated[int, msgspec.Meta(ge=60, le=90 * 86400)] | None = None
+
+    def __post_init__(self) -> None:
+        clean_fields(self, "name")
 
 
 class RemoveParticipant(_Req, frozen=True):
@@ -188,8 +207,15 @@ class TechCheckStats(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     streams: Annotated[list[StreamQuality], msgspec.Meta(max_length=8)] = []
 
 
+#: SDP is ASCII text in practice (RFC 8866 session descriptions from browsers and aiortc), so a
+#: valid offer's JSON body is at most twice its length (escapes such as \r\n) plus the envelope.
+SDP_PATTERN = r"^[\t\r\n\x20-\x7e]*$"
+MAX_TECHCHECK_SDP = 64 * 1024
+MAX_TECHCHECK_BODY = 2 * MAX_TECHCHECK_SDP + 1024
+
+
 class TechCheckOffer(_Req, frozen=True):
-    sdp: Annotated[str, msgspec.Meta(max_length=64 * 1024)]
+    sdp: Annotated[str, msgspec.Meta(max_length=MAX_TECHCHECK_SDP, pattern=SDP_PATTERN)]
 
 
 class TechCheckAnswer(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -270,6 +296,8 @@ class HearingClosed(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     id: Id
     state: HearingState
     end_sessions: Annotated[list[Id], msgspec.Meta(max_length=64)] = []
+    #: The close was decided with `destroy_documents`: the documents are (now) crypto-shredded.
+    documents_destroyed: bool = False
 
 
 class ParticipantRemoved(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

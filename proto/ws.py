@@ -18,8 +18,10 @@ from typing import Annotated
 
 import msgspec
 
+from proto.codec import JsonDecoder
 from proto.common import Id, Role, ShortText, TimestampMs
 from proto.errors import ErrorCode
+from proto.text import clean_fields
 
 MAX_SDP = 64 * 1024
 MAX_CANDIDATE = 2 * 1024
@@ -106,6 +108,9 @@ class CaucusCreate(_Client, frozen=True, tag="caucus.create"):
     name: Name
     side: Id | None = None
 
+    def __post_init__(self) -> None:
+        clean_fields(self, "name")
+
 
 class CaucusClose(_Client, frozen=True, tag="caucus.close"):
     room: Id
@@ -122,6 +127,9 @@ class CaucusTimer(_Client, frozen=True, tag="caucus.timer"):
 
 class Broadcast(_Client, frozen=True, tag="broadcast"):
     text: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_NOTICE)]
+
+    def __post_init__(self) -> None:
+        clean_fields(self, "text")
 
 
 class Recall(_Client, frozen=True, tag="recall"):
@@ -154,6 +162,9 @@ class Hand(_Client, frozen=True, tag="hand"):
 
 class ChatSend(_Client, frozen=True, tag="chat"):
     text: ChatText
+
+    def __post_init__(self) -> None:
+        clean_fields(self, "text", multiline=("text",))
 
 
 class Mute(_Client, frozen=True, tag="mute"):
@@ -340,13 +351,14 @@ ServerMessage = (
     | ChatMessage | Notice | ErrorMessage
 )
 
-_client_decoder = msgspec.json.Decoder(ClientMessage)
-_server_decoder = msgspec.json.Decoder(ServerMessage)
+_client_decoder: JsonDecoder[ClientMessage] = JsonDecoder(ClientMessage)
+_server_decoder: JsonDecoder[ServerMessage] = JsonDecoder(ServerMessage)
 _encoder = msgspec.json.Encoder()
 
 
 def decode_client(raw: bytes | str) -> ClientMessage:
-    """Decode one client frame; raises `msgspec.ValidationError`/`DecodeError` on bad input."""
+    """Decode one client frame; any bad input (invalid UTF-8 too) raises `msgspec.DecodeError`
+    (`ValidationError` for a schema violation)."""
     message: ClientMessage = _client_decoder.decode(raw)
     return message
 

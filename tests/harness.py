@@ -166,9 +166,14 @@ class Suite:
     data_dir: Path
     http_port: int = field(default_factory=free_port)
     nats_port: int = field(default_factory=free_port)
+    metrics_port: int = field(default_factory=free_port)
     extra_env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
+
+    @property
+    def metrics_url(self) -> str:
+        return f"http://127.0.0.1:{self.metrics_port}/metrics"
 
     @property
     def base_url(self) -> str:
@@ -178,7 +183,8 @@ class Suite:
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
         env.update(PARLEY_DATA_DIR=str(self.data_dir), PARLEY_HTTP_PORT=str(self.http_port),
-                   PARLEY_NATS_PORT=str(self.nats_port), PYTHONUNBUFFERED="1")
+                   PARLEY_NATS_PORT=str(self.nats_port),
+                   PARLEY_METRICS_PORT=str(self.metrics_port), PYTHONUNBUFFERED="1")
         env.update(self.extra_env)
         return env
 

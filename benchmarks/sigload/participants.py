@@ -12,7 +12,20 @@ from typing import Any
 
 import aiohttp
 
-from proto.ws import BoardUpdate, Join, PeerPlan, RoomKind, ServerMessage, Snapshot, YouUpdate, encode
+from proto.ws import (
+    Admit,
+    BoardUpdate,
+    CaucusCreate,
+    Join,
+    PeerPlan,
+    RoomKind,
+    ServerMessage,
+    Snapshot,
+    YouUpdate,
+    decode_server,
+    encode,
+)
+from tests.harness import wait_until
 from tests.people import CSRF_HEADER, SESSION_COOKIE, Staff
 
 PLENARY = "plenary"
@@ -148,3 +161,26 @@ async def seat_hearing(http: aiohttp.ClientSession, mediator: Staff, size: int) 
         members.append(Sock(inv["participant"], {"Cookie": f"{SESSION_COOKIE}={cookie}",
                                                  CSRF_HEADER: reply["csrf_token"]}))
     return Hearing(h["id"], Sock(mediator.account_id, mediator.headers()), members)
+
+
+async def join_and_admit(sessions: list[aiohttp.ClientSession], hearings: list[Hearing]) -> None:
+    """Open every socket (spread over `sessions`, one per gateway), then admit everyone to
+    plenary and make each hearing's caucus; returns once every socket is in plenary."""
+    sockets = [(h, s) for h in hearings for s in h.sockets]
+    await gather_limited(32, [open_socket(sessions[i % len(sessions)], "/api/v1/ws", h, s,
+                                          on_real, decode_server, True)
+                              for i, (h, s) in enumerate(sockets)])
+    await wait_until(lambda: _now(all(s.joined for _, s in sockets)), timeout=120,
+                     what="snapshots")
+    for h in hearings:
+        assert h.mediator.ws is not None
+        await h.mediator.ws.send_str(encode(CaucusCreate(name="Caucus")).decode())
+        for s in h.members:
+            await h.mediator.ws.send_str(encode(Admit(participant=s.id)).decode())
+    await wait_until(lambda: _now(all(h.caucus and all(s.room == PLENARY for s in h.sockets)
+                                      for h in hearings)), timeout=180,
+                     what="everyone admitted to plenary")
+
+
+async def _now(value: bool) -> bool:
+    return value

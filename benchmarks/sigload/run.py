@@ -15,14 +15,13 @@ from pathlib import Path
 
 import aiohttp
 
-from proto.ws import Admit, CaucusCreate, Move, decode_server, encode
-from tests.harness import wait_until
+from proto.ws import Move, encode
 from tests.people import bootstrap_admin, create_staff
 
 from .baseline import run_baseline
 from .media import media_switch
 from .moves import move_loop
-from .participants import PLENARY, Hearing, Sock, gather_limited, on_real, open_socket, seat_hearing
+from .participants import Hearing, Sock, gather_limited, join_and_admit, seat_hearing
 from .report import Results
 from .stack import Stack
 
@@ -39,20 +38,8 @@ async def _seat_all(stack: Stack, http: aiohttp.ClientSession,
     """Open every socket, then admit everyone to plenary and make each hearing's caucus.
 
     Returns the gateway + signalling RSS before and after, for memory per participant."""
-    sockets = [s for h in hearings for s in h.sockets]
     rss_before = stack.rss()
-    await gather_limited(32, [open_socket(http, "/api/v1/ws", h, s, on_real, decode_server, True)
-                              for h in hearings for s in h.sockets])
-    await wait_until(_truthy(lambda: all(s.joined for s in sockets)), timeout=120,
-                     what="snapshots")
-    for h in hearings:
-        assert h.mediator.ws is not None
-        await h.mediator.ws.send_str(encode(CaucusCreate(name="Caucus")).decode())
-        for s in h.members:
-            await h.mediator.ws.send_str(encode(Admit(participant=s.id)).decode())
-    await wait_until(_truthy(lambda: all(h.caucus and all(s.room == PLENARY for s in h.sockets)
-                                         for h in hearings)), timeout=180,
-                     what="everyone admitted to plenary")
+    await join_and_admit([http], hearings)
     return rss_before, stack.rss()
 
 

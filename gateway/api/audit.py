@@ -23,12 +23,13 @@ from typing import Any, Final
 import msgspec
 from aiohttp import web
 
+from gateway.api.audit_openapi import MAX_PARAM, RANGE_OR_FILTER, UINT, query_params
 from gateway.api.service_call import AUDIT
 from gateway.http.body import json_response, read_json
 from gateway.http.routes import Route, RouteTable
 from gateway.identity.authn import require_principal
 from gateway.identity.policy import staff
-from parley.errors import ServiceFailure
+from parley.errors import DomainError, ServiceFailure
 from proto.auditlog import (
     AuditStatus,
     CheckpointInfo,
@@ -50,7 +51,6 @@ from proto.common import Role
 from proto.errors import ErrorCode
 
 AUDITORS: Final = staff("audit.read", Role.AUDITOR)
-MAX_PARAM: Final = 200
 #: A tile path below /log/ has 2 to 8 segments after `tile` (tile/<L>/x…/NNN[.p/W]).
 TILE_DEPTHS: Final = range(2, 9)
 _INT_RE: Final = re.compile(r"^(0|[1-9][0-9]{0,15})$")
@@ -188,8 +188,16 @@ async def receipt(request: web.Request) -> web.Response:
 async def tile(request: web.Request) -> web.Response:
     _params(request, ())
     path = request.path.split("/api/v1/audit/log/", 1)[1]
-    body = _convert({"path": path}, TileRequest)
-    data = await AUDIT.ask_raw(request, "tile", body)
+    # Like the static file tree tlog-tiles describes, a path that names no tile is "not found"
+    # (the OpenAPI document cannot spell the tile grammar per segment).
+    try:
+        body = _convert({"path": path}, TileRequest)
+        data = await AUDIT.ask_raw(request, "tile", body)
+    except DomainError as exc:
+        if exc.code is ErrorCode.INVALID:
+            raise ServiceFailure(ErrorCode.NOT_FOUND, f"no tile at {path[:80]}: {exc.message}") \
+                from None
+        raise
     response = web.Response(body=data, content_type="application/octet-stream")
     if ".p/" not in path:  # a full tile or bundle never changes
         response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
@@ -216,38 +224,12 @@ async def export(request: web.Request) -> web.StreamResponse:
     return response
 
 
-#: Query parameters: (description, example). Times are Unix ms or ISO 8601 with an offset.
-_QUERY_TEXT: Final[dict[str, tuple[str, str]]] = {
-    "hearing": ("only events of this hearing (its id)", "01JDA8Q3V6ZC4B1N9XK2M7R5TE"),
-    "actor": ("only events by this actor (an account, participant or token id)",
-              "01JDA8PZ4K2B7M1X9C3V5N8Q6R"),
-    "action": ("only this action; ending in '.', every action with that prefix", "document."),
-    "resource_type": ("only events on resources of this type", "document"),
-    "resource_id": ("only events on the resource with this id (with resource_type)", "d_5kq2m8x1"),
-    "time_from": ("events at or after this time (Unix ms, or ISO 8601 with an offset)",
-                  "2026-11-25T00:00:00Z"),
-    "time_to": ("events before this time (exclusive; Unix ms, or ISO 8601 with an offset)",
-                "1764115200000"),
-    "cursor": ("the next_cursor of the previous page", "1234"),
-    "limit": ("at most this many events (1 to 1000; default 100)", "100"),
-    "index": ("a log entry's index", "42"),
-    "size": ("the tree size to prove against (default: the latest checkpoint's)", "1000"),
-    "from": ("the older tree size", "500"),
-    "to": ("the newer tree size (default: the latest checkpoint's)", "1000"),
-}
-
-
-def _query_params(*names: str) -> list[dict[str, Any]]:
-    return [{"name": n, "in": "query", "required": False, "description": _QUERY_TEXT[n][0],
-             "example": _QUERY_TEXT[n][1], "schema": {"type": "string"}} for n in names]
-
-
 def register(routes: RouteTable) -> None:
     base = "/api/v1/audit"
     add = routes.route
     add("GET", f"{base}/events", access=AUDITORS, tags=_TAGS, response=EventPage,
         summary="query the audit log (paginated; every query is audited)",
-        openapi={"parameters": _query_params(*EVENT_PARAMETERS)})(events)
+        openapi={"parameters": query_params(*EVENT_PARAMETERS)})(events)
     add("GET", f"{base}/checkpoint", access=AUDITORS, tags=_TAGS, response=CheckpointInfo,
         summary="the latest signed checkpoint")(checkpoint)
     add("GET", f"{base}/vkey", access=AUDITORS, tags=_TAGS, summary="the log's verifier key (vkey)",
@@ -256,19 +238,20 @@ def register(routes: RouteTable) -> None:
         summary="the audit service's state: log size, checkpoint age, signing ok or refused")(status)
     add("GET", f"{base}/proofs/inclusion", access=AUDITORS, tags=_TAGS, response=InclusionProof,
         summary="RFC 9162 inclusion proof (size defaults to the latest checkpoint)",
-        openapi={"parameters": _query_params("index", "size")})(inclusion)
+        openapi={"parameters": query_params("index", "size", required=("index",))})(inclusion)
     add("GET", f"{base}/proofs/consistency", access=AUDITORS, tags=_TAGS,
         response=ConsistencyProof, summary="RFC 9162 consistency proof between two tree sizes",
-        openapi={"parameters": _query_params("from", "to")})(consistency)
+        openapi={"parameters": query_params("from", "to", required=("from",))})(consistency)
     add("GET", f"{base}/entries/{{index}}/receipt", access=AUDITORS, tags=_TAGS,
         summary="C2SP tlog-proof receipt of one entry under the latest checkpoint",
-        openapi={"produces": "text/plain"})(receipt)
+        openapi={"produces": "text/plain", "path_schemas": {"index": UINT}})(receipt)
     add("GET", f"{base}/log/checkpoint", access=AUDITORS, tags=_TAGS,
         summary="C2SP tlog-tiles: the latest checkpoint (signed note)",
         openapi={"produces": "text/plain"})(log_checkpoint)
     add("POST", f"{base}/exports", access=AUDITORS, tags=_TAGS, request=ExportRequest,
         summary="stream an export bundle (JSON lines) for parley-audit verify",
-        openapi={"produces": "application/x-ndjson"})(export)
+        openapi={"produces": "application/x-ndjson",
+                 "request_constraint": RANGE_OR_FILTER})(export)
     # aiohttp's canonical path of a regex route drops the regex, so the access check could not
     # find it: one plain route per tile path depth instead.
     for depth in TILE_DEPTHS:

@@ -55,7 +55,10 @@ TAGS = ("identity",)
 def register(routes: RouteTable) -> None:
     routes.route("POST", "/api/v1/auth/signin", access=anyone("auth.signin"), tags=TAGS,
                  summary="staff sign-in (password + TOTP or recovery code) → session cookie",
-                 request=SignInRequest, response=SignInResponse)(signin)
+                 request=SignInRequest, response=SignInResponse,
+                 openapi={"request_constraint": {"not": {"required": ["totp", "recovery_code"]},
+                                                 "description": "totp or recovery_code, not "
+                                                                "both"}})(signin)
     routes.route("POST", "/api/v1/auth/signout",
                  access=signed_in("auth.signout", allow_pending_mfa=True), tags=TAGS,
                  summary="end this cookie session", openapi={"status": 204})(signout)

@@ -9,6 +9,7 @@ gateway streams to or from evidence's internal port (gateway/http/streaming.py).
 from __future__ import annotations
 
 import re
+import time
 import urllib.parse
 
 import msgspec
@@ -66,15 +67,32 @@ _STREAMED_BODY = {"required": True,
                   "content": {"application/octet-stream": {
                       "schema": {"type": "string", "format": "binary"},
                       "example": "%PDF-1.7 …"}}}
+_HEX = "[0-9A-Fa-f]"
+_CONT = f"%[89ABab]{_HEX}"
+#: Percent-encoded UTF-8 (RFC 3629's well-formed sequences; no bare space: use %20), as
+#: `decode_filename` accepts it.
+PERCENT_ENCODED_UTF8 = "^(?:" + "|".join([
+    r"[\x21-\x24\x26-\x7e]", f"%[0-7]{_HEX}",
+    f"%[Cc][2-9A-Fa-f]{_CONT}", f"%[Dd]{_HEX}{_CONT}",
+    f"%[Ee]0%[ABab]{_HEX}{_CONT}", f"%[Ee][1-9A-Ca-cEFef]{_CONT}{_CONT}",
+    f"%[Ee][Dd]%[89]{_HEX}{_CONT}",
+    f"%[Ff]0%(?:9{_HEX}|[ABab]{_HEX}){_CONT}{_CONT}", f"%[Ff][1-3]{_CONT}{_CONT}{_CONT}",
+    f"%[Ff]4%8{_HEX}{_CONT}{_CONT}",
+]) + ")+$"
+# Content-Length is required too (411 without, the document's exact size: the body is streamed,
+# not chunked), but it is HTTP framing that every client sets itself, so it is described here
+# and not as a parameter.
 _UPLOAD_HEADERS = [
     {"name": FILENAME_HEADER, "in": "header", "required": True,
      "description": "the file name, percent-encoded UTF-8", "example": "lease%202024.pdf",
-     "schema": {"type": "string"}},
+     "schema": {"type": "string", "minLength": 1, "maxLength": 1024,
+                "pattern": PERCENT_ENCODED_UTF8}},
     {"name": COMPARTMENT_HEADER, "in": "header", "required": True,
      "description": "where the document goes: joint (everyone), mediator, side:<side id> or "
                     "confidential:<side id> (that side and the mediator)",
      "example": "joint",
-     "schema": {"type": "string", "pattern": "^(joint|mediator|side:.+|confidential:.+)$"}},
+     "schema": {"type": "string",
+                "pattern": "^(joint|mediator|(side|confidential):[A-Za-z0-9_-]{1,64})$"}},
     {"name": "Content-Length", "in": "header", "required": True,
      "description": "the document's exact size in bytes (the body is streamed, not chunked)",
      "example": 48213, "schema": {"type": "integer", "minimum": 0}},
@@ -151,10 +169,14 @@ def register(routes: RouteTable) -> None:
         if upload_headers.wants_resumable(request.headers):
             return await uploads.create(request, hearing, principal, _document_fields(request))
         begin = _begin_request(request, hearing)
+        started = time.perf_counter()
         reply = await EVIDENCE.ask(request, "upload.begin", begin, UploadBeginReply,
                                    principal=principal)
         view = await push_upload(reply.url, reply.ticket, principal, request, begin.declared_size,
-                                 connect_s=state.config.service_timeout_s)
+                                 connect_s=state.config.service_timeout_s,
+                                 pace=state.config.pace, ca=state.config.evidence_tls_ca)
+        state.metrics.upload_bytes.observe(view.size)
+        state.metrics.upload_seconds.observe(time.perf_counter() - started)
         response = json_response(view, status=201)
         response.headers["Location"] = f"/api/v1/hearings/{hearing}/documents/{view.document}"
         return response
@@ -204,7 +226,8 @@ def register(routes: RouteTable) -> None:
         if reply.partial:
             response.headers["Content-Range"] = f"bytes {reply.start}-{reply.end - 1}/{size}"
         return await pull_download(request, response, reply.url, reply.ticket, principal,
-                                   connect_s=state.config.service_timeout_s)
+                                   connect_s=state.config.service_timeout_s,
+                                   ca=state.config.evidence_tls_ca)
 
     @routes.route("POST", DOC + "/release", access=RELEASE_RULE, request=ReleaseBody,
                   response=ReleaseReply, tags=("documents",),
@@ -229,7 +252,7 @@ def register(routes: RouteTable) -> None:
 async def shred_documents(request: web.Request, hearing: str) -> None:
     """Crypto-shred every document of `hearing` (closing it with `destroy_documents`).
 
-    Called before the hearing is closed: shredding is idempotent, so a failure here leaves the
-    hearing open and the close can simply be retried."""
+    Called after signalling accepted the close (a refused close destroys nothing); shredding
+    is idempotent and audited once, so a failure here is finished by repeating the close."""
     await EVIDENCE.ask(request, "shred", ShredRequest(hearing=hearing), ShredReply,
                        principal=require_principal(request), timeout_s=60.0)

@@ -1,4 +1,6 @@
-"""`/healthz` (the process is alive), `/readyz` (NATS and every service answer), `/metrics`."""
+"""`/healthz` (the process is alive), `/readyz` (NATS and every service answer).
+
+`/metrics` is not on this (public) listener: see gateway/http/metrics.py."""
 
 from __future__ import annotations
 
@@ -50,9 +52,3 @@ def register(routes: RouteTable) -> None:
         ready = all(c.status == "ok" for c in components)
         return json_response(Readiness(status="ok" if ready else "unavailable", components=components),
                      200 if ready else 503)
-
-    @routes.route("GET", "/metrics", access=anyone("metrics"),
-                  summary="Prometheus metrics (text exposition format)", tags=("operations",),
-                  openapi={"produces": "text/plain"})
-    async def metrics(request: web.Request) -> web.Response:
-        return state_of(request).metrics.exposition()

@@ -28,6 +28,7 @@ from gateway.identity.session_open import hand_over, open_session
 from gateway.identity.session_revoke import end_participant_sessions
 from gateway.state import state_of
 from parley.errors import ServiceFailure
+from proto.common import Role
 from proto.errors import ErrorCode
 from proto.principal import PrincipalKind
 from proto.signalling import (
@@ -53,6 +54,10 @@ from proto.signalling import (
 )
 
 TAGS = ("hearings",)
+#: A party or counsel names its side; an observer has none.
+SIDE_BY_ROLE = {"if": {"properties": {"role": {"const": "observer"}}},
+                "then": {"not": {"required": ["side"]}},
+                "else": {"required": ["side"], "properties": {"side": {"type": "string"}}}}
 
 
 def _hearing(request: web.Request) -> str:
@@ -62,6 +67,14 @@ def _hearing(request: web.Request) -> str:
 async def _end_sessions(request: web.Request, hearing: str, participants: list[str]) -> None:
     if participants:
         await end_participant_sessions(identity_of(request), hearing, participants)
+
+
+async def _require_mediator_account(request: web.Request, account_id: str) -> None:
+    """A hearing's mediator is an existing, enabled mediator account (accounts live here, in
+    the gateway, so signalling cannot check the reference itself)."""
+    found = await identity_of(request).accounts.get(account_id)
+    if found is None or found[0].role is not Role.MEDIATOR or found[0].disabled:
+        raise ServiceFailure(ErrorCode.NOT_FOUND, "no enabled mediator account with that id")
 
 
 def register(routes: RouteTable) -> None:
@@ -75,6 +88,8 @@ def register(routes: RouteTable) -> None:
                   openapi={"status": 201})
     async def create_hearing(request: web.Request) -> web.Response:
         body = await read_json(request, CreateHearing)
+        if body.mediator is not None:
+            await _require_mediator_account(request, body.mediator)
         summary = await SIGNALLING.ask(request, "create", body, HearingSummary)
         hs = state_of(request).hearings
         if hs is not None:
@@ -100,10 +115,13 @@ def register(routes: RouteTable) -> None:
                   request=CloseHearing, response=HearingClosed, tags=TAGS)
     async def close_hearing(request: web.Request) -> web.Response:
         body = Scoped(hearing=_hearing(request), body=await read_json(request, CloseHearing))
-        if body.body.destroy_documents:  # evidence crypto-shreds first (idempotent, retryable)
-            await shred_documents(request, body.hearing)
+        # Signalling decides first; only a close it accepted with destroy_documents shreds. A
+        # failed shred is finished by repeating the same request (signalling answers it again,
+        # evidence's shred is idempotent and audited once).
         closed = await SIGNALLING.ask(request, "close", body, HearingClosed)
         await _end_sessions(request, closed.id, closed.end_sessions)
+        if closed.documents_destroyed:
+            await shred_documents(request, closed.id)
         return json_response(closed)
 
     @routes.route("POST", "/api/v1/hearings/{hearing}/sides", access=HEARING_ADMIN,
@@ -116,7 +134,7 @@ def register(routes: RouteTable) -> None:
     @routes.route("POST", "/api/v1/hearings/{hearing}/participants", access=HEARING_ADMIN,
                   summary="invite a participant: link token and access code, shown once",
                   request=InviteParticipant, response=InvitationIssued, tags=TAGS,
-                  openapi={"status": 201})
+                  openapi={"status": 201, "request_constraint": SIDE_BY_ROLE})
     async def invite(request: web.Request) -> web.Response:
         body = Scoped(hearing=_hearing(request),
                       body=await read_json(request, InviteParticipant))

@@ -16,6 +16,7 @@ from proto.common import ID_PATTERN
 from proto.errors import ErrorCode
 from proto.principal import PrincipalKind
 from proto.signalling import (
+    MAX_TECHCHECK_BODY,
     IceConfig,
     IceServersRequest,
     Scoped,
@@ -25,8 +26,8 @@ from proto.signalling import (
 
 TAGS = ("hearings",)
 _ID = re.compile(ID_PATTERN)
-HEARING_QUERY = {"name": "hearing", "in": "query", "required": False,
-                 "description": "staff mediators name the hearing; participants need not",
+HEARING_QUERY = {"name": "hearing", "in": "query", "required": True,
+                 "description": "the hearing the credentials are for (a participant's own)",
                  "example": "01JDA8Q3V6ZC4B1N9XK2M7R5TE",
                  "schema": {"type": "string", "pattern": ID_PATTERN}}
 
@@ -38,10 +39,13 @@ def register(routes: RouteTable) -> None:
     async def ice_servers(request: web.Request) -> web.Response:
         principal = principal_of(request)
         assert principal is not None
-        hearing = principal.hearing if principal.kind is PrincipalKind.PARTICIPANT \
-            else request.query.get("hearing")
-        if not hearing or not _ID.fullmatch(hearing):
+        # Required from everyone, as the OpenAPI document says: staff have no hearing of their
+        # own, and a participant's must match its session (signalling decides staff access).
+        hearing = request.query.get("hearing", "")
+        if not _ID.fullmatch(hearing):
             raise ServiceFailure(ErrorCode.INVALID, "name the hearing (?hearing=)")
+        if principal.kind is PrincipalKind.PARTICIPANT and principal.hearing != hearing:
+            raise ServiceFailure(ErrorCode.FORBIDDEN, "not a participant of this hearing")
         config = await SIGNALLING.ask(request, "ice", Scoped(hearing=hearing, body=IceServersRequest()),
                            IceConfig)
         response = json_response(config)
@@ -53,6 +57,7 @@ def register(routes: RouteTable) -> None:
                   summary="tech check: offer SDP → answer SDP of a server peer that echoes "
                           "your media and reports RTT, jitter and loss on a 'stats' channel")
     async def techcheck(request: web.Request) -> web.Response:
-        offer = await read_json(request, TechCheckOffer)
+        # The largest valid offer's body: a schema-valid SDP is never refused as too large.
+        offer = await read_json(request, TechCheckOffer, limit=MAX_TECHCHECK_BODY)
         answer = await SIGNALLING.ask(request, "techcheck", offer, TechCheckAnswer)
         return json_response(answer)

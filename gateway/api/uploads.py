@@ -103,7 +103,8 @@ async def append(request: web.Request, principal: Principal, view: UploadView, o
     try:
         result = await push_body(reply.url, reply.ticket, principal, request, declared,
                                  AppendResult, status=200, unavailable=_RESUME_HINT,
-                                 connect_s=state.config.service_timeout_s)
+                                 connect_s=state.config.service_timeout_s,
+                                 pace=state.config.pace, ca=state.config.evidence_tls_ca)
     except ServiceFailure as exc:
         if exc.code is not ErrorCode.CONFLICT:
             raise

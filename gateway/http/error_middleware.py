@@ -11,6 +11,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from gateway.http.errors import code_for_status, error_response
+from gateway.http.pacing import ClientTooSlow
 from parley.errors import DomainError
 from parley.failures import HANDLED
 from proto.errors import ErrorCode
@@ -28,6 +29,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
                                                  "kind": type(exc).__name__})
         envelope = exc.envelope()
         return error_response(envelope.code, envelope.message, retry_after_s=envelope.retry_after_s)
+    except ClientTooSlow as exc:  # a slow-loris body: answer 408 and free the connection
+        response = error_response(ErrorCode.INVALID, f"the request body arrived too slowly: {exc}",
+                                  status=408)
+        response.force_close()
+        return response
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

@@ -16,6 +16,10 @@ _STATUS_TO_CODE = {
 }
 
 
+#: Where an error response carries its code for gateway/http/metrics.py (never sent).
+ERROR_CODE_KEY = "parley.error_code"
+
+
 def error_response(
     code: ErrorCode, message: str, *, status: int | None = None, retry_after_s: int | None = None
 ) -> web.Response:
@@ -27,6 +31,7 @@ def error_response(
     )
     if retry_after_s is not None:
         response.headers["Retry-After"] = str(retry_after_s)
+    response[ERROR_CODE_KEY] = code.value  # counted by code in the metrics middleware
     return response
 
 

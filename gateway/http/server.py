@@ -59,6 +59,10 @@ def runner_for(app: web.Application, config: GatewayConfig) -> GatewayRunner:
         "max_headers": config.max_headers,
         "access_log": None,
         "shutdown_timeout": 5.0,
+        # After answering a request whose body it did not read (an error, a slow client cut
+        # off by the pace), aiohttp keeps reading and discarding for this long so the client
+        # sees the answer; its default of 10 s would let a slow loris hold the socket on.
+        "lingering_time": 1.0,
     }
     return GatewayRunner(app, **kwargs)
 

@@ -12,8 +12,11 @@ takes a truncated document for a whole one.
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import TypeVar
 
 import aiohttp
@@ -21,6 +24,7 @@ import msgspec
 from aiohttp import web
 
 from gateway.http import splice, spliced_upload
+from gateway.http.pacing import DEFAULT_PACE, ClientTooSlow, Pace, paced_chunks
 from parley.errors import ServiceFailure
 from proto.errors import Error, ErrorCode
 from proto.evidence import TICKET_HEADER, DocumentView
@@ -45,10 +49,21 @@ class BodyError(Exception):
 class _Counter:
     received: int = 0
     failure: BodyError | None = None
+    too_slow: ClientTooSlow | None = None
 
 
 def _headers(ticket: str, principal: Principal) -> dict[str, str]:
     return {TICKET_HEADER: ticket, PRINCIPAL_HEADER: encode_principal(principal)}
+
+
+@lru_cache(maxsize=4)
+def evidence_tls(ca: Path | None) -> ssl.SSLContext | bool:
+    """How the gateway checks evidence's internal port: against the suite's CA when TLS is on."""
+    if ca is None:
+        return True  # aiohttp's default (only used if the advertised URL is https)
+    context = ssl.create_default_context(cafile=str(ca))
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
 
 
 def _timeout(connect_s: float) -> aiohttp.ClientTimeout:
@@ -62,27 +77,32 @@ async def _error_of(response: aiohttp.ClientResponse) -> ServiceFailure:
 
 
 async def push_upload(url: str, ticket: str, principal: Principal, body: web.Request,
-                      declared: int, *, connect_s: float = 5.0) -> DocumentView:
+                      declared: int, *, connect_s: float = 5.0,
+                      pace: Pace = DEFAULT_PACE, ca: Path | None = None) -> DocumentView:
     """Stream `body` (exactly `declared` bytes) to evidence; return the committed document."""
     return await push_body(url, ticket, principal, body, declared, DocumentView, status=201,
-                           connect_s=connect_s, unavailable="the evidence service failed during "
-                           "the upload; nothing was stored, please retry")
+                           connect_s=connect_s, pace=pace, ca=ca,
+                           unavailable="the evidence service failed during the upload; "
+                                       "nothing was stored, please retry")
 
 
 async def push_body(url: str, ticket: str, principal: Principal, body: web.Request,
                     declared: int | None, reply: type[T], *, status: int, unavailable: str,
-                    connect_s: float = 5.0) -> T:
+                    connect_s: float = 5.0, pace: Pace = DEFAULT_PACE,
+                    ca: Path | None = None) -> T:
     """Stream `body` to evidence with PUT; decode evidence's `status` reply as `reply`.
 
     With `declared` set, the body must be exactly that long (else nothing is stored: evidence
-    sees the PUT aborted); without it, the body is sent as it comes (chunked)."""
+    sees the PUT aborted); without it, the body is sent as it comes (chunked). The client's
+    bytes must come at `pace` (idle timeout, minimum rate); the spliced path (plain sockets
+    only) has the idle timeout."""
     counter = _Counter()
 
     async def chunks() -> AsyncIterator[bytes]:
         try:
             # Pieces as they arrive: joining them would copy the document once more, and with
             # a Content-Length (below) aiohttp sends each piece as is, without chunk framing.
-            async for chunk in body.content.iter_any():
+            async for chunk in paced_chunks(body.content, pace):
                 counter.received += len(chunk)
                 if declared is not None and counter.received > declared:
                     raise BodyError("the body is longer than its Content-Length")
@@ -90,6 +110,10 @@ async def push_body(url: str, ticket: str, principal: Principal, body: web.Reque
         except BodyError as exc:
             counter.failure = exc
             raise
+        except ClientTooSlow as exc:
+            counter.too_slow = exc
+            counter.failure = BodyError(f"the upload was too slow ({exc}); nothing was stored")
+            raise counter.failure from exc
         except Exception as exc:  # the client vanished or sent a short, broken body
             counter.failure = BodyError("the upload was interrupted")
             raise counter.failure from exc
@@ -105,11 +129,13 @@ async def push_body(url: str, ticket: str, principal: Principal, body: web.Reque
         headers["Content-Length"] = str(declared)
     try:
         async with aiohttp.ClientSession(timeout=_timeout(connect_s), read_bufsize=CHUNK) as http, \
-                http.put(url, data=chunks(), headers=headers) as response:
+                http.put(url, data=chunks(), ssl=evidence_tls(ca), headers=headers) as response:
             if response.status != status:
                 raise await _error_of(response)
             raw = await response.content.read(MAX_REPLY)
     except (aiohttp.ClientError, TimeoutError, BodyError) as exc:
+        if counter.too_slow is not None:  # answered 408, connection closed (error middleware)
+            raise ClientTooSlow(counter.failure.message if counter.failure else "") from None
         if counter.failure is not None:
             raise ServiceFailure(ErrorCode.INVALID, counter.failure.message) from None
         raise ServiceFailure(ErrorCode.UNAVAILABLE, unavailable) from exc
@@ -147,14 +173,14 @@ async def _push_spliced(url: str, headers: dict[str, str], body: web.Request, de
 
 async def pull_download(request: web.Request, response: web.StreamResponse, url: str,
                         ticket: str, principal: Principal, *, connect_s: float = 5.0,
-                        idle_s: float = IDLE_S) -> web.StreamResponse:
+                        idle_s: float = IDLE_S, ca: Path | None = None) -> web.StreamResponse:
     """Copy evidence's plaintext stream into `response` (prepared here, once evidence answers).
 
     On plain sockets both ways the bytes are spliced in the kernel (splice.py) after the first
     piece; otherwise, or for an unknown length, they are copied chunk by chunk."""
     try:
         async with aiohttp.ClientSession(timeout=_timeout(connect_s), read_bufsize=CHUNK) as http, \
-                http.get(url, headers=_headers(ticket, principal)) as upstream:
+                http.get(url, headers=_headers(ticket, principal), ssl=evidence_tls(ca)) as upstream:
             if upstream.status != 200:
                 raise await _error_of(upstream)
             await response.prepare(request)

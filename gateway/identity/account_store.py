@@ -30,6 +30,7 @@ from gateway.identity.bootstrap import BOOTSTRAP_KEY, BootstrapRecord
 from gateway.identity.errors import Conflict
 from gateway.identity.sessions import ApiTokenRecord
 from parley import kv
+from proto.codec import JsonDecoder
 
 T = TypeVar("T")
 TOKEN_PREFIX = "token."  # noqa: S105 (a key prefix)
@@ -40,8 +41,8 @@ def token_key(token_id: str) -> str:
     return f"{TOKEN_PREFIX}{token_id}"
 
 
-_token_decoder = msgspec.json.Decoder(ApiTokenRecord)
-_bootstrap_decoder = msgspec.json.Decoder(BootstrapRecord)
+_token_decoder: JsonDecoder[ApiTokenRecord] = JsonDecoder(ApiTokenRecord)
+_bootstrap_decoder: JsonDecoder[BootstrapRecord] = JsonDecoder(BootstrapRecord)
 
 
 def decode_token(raw: bytes) -> ApiTokenRecord:

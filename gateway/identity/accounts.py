@@ -23,6 +23,7 @@ from gateway.identity import recovery, totp
 from gateway.identity.errors import AuthenticationFailed, Conflict, InvalidInput
 from gateway.identity.passwords import PasswordHasher, check_username
 from gateway.identity.secretbox import SecretBox
+from proto.codec import JsonDecoder
 from proto.common import STAFF_ROLES, Id, Role, TimestampMs
 
 ACCOUNTS_BUCKET = "parley_accounts"
@@ -54,15 +55,26 @@ def account_key(account_id: str) -> str:
 
 
 def username_key(username: str) -> str:
+    """The KV key that claims `username`: a valid NATS subject for every name the pattern takes.
+
+    A name is stored under `username.<name>` when that is a valid key (as every earlier
+    release did, so existing claims need no migration). NATS keys are dot-separated subject
+    tokens, so a name with an empty token (`ab..cd`) or a trailing dot (`abc.`) cannot be spelt
+    that way; such a name is claimed under `username=<name with each '.' as '='>`. The two
+    forms cannot collide: names never contain `=`, and the prefixes differ.
+    """
     check_username(username)
-    return f"username.{username}"
+    plain = f"username.{username}"
+    if ".." not in username and not username.endswith("."):
+        return plain
+    return "username=" + username.replace(".", "=")
 
 
 def encode_account(account: Account) -> bytes:
     return msgspec.json.encode(account)
 
 
-_decoder = msgspec.json.Decoder(Account)
+_decoder: JsonDecoder[Account] = JsonDecoder(Account)
 
 
 def decode_account(raw: bytes) -> Account:

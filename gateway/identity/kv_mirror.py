@@ -47,6 +47,8 @@ class KvMirror(Generic[T]):
         self._dead: dict[str, int] = {}
         self._task: asyncio.Task[None] | None = None
         self.ready = asyncio.Event()
+        #: Told every key that changed (written, deleted, dropped on a re-watch).
+        self.listeners: list[Callable[[str], None]] = []
 
     async def start(self, timeout: float = 10.0) -> None:
         self._task = asyncio.create_task(self._run(), name=f"mirror-{self._prefix}")
@@ -70,8 +72,14 @@ class KvMirror(Generic[T]):
         """Keys the fresh watch did not deliver, known at or below `floor`, were deleted."""
         for key in [k for k, (_, rev) in self._items.items() if k not in seen and rev <= floor]:
             del self._items[key]
+            self._tell(key)
+
+    def _tell(self, key: str) -> None:
+        for listener in self.listeners:
+            listener(key)
 
     def apply(self, entry: KeyValue.Entry) -> None:
+        self._tell(entry.key)
         if entry.operation in (KV_DEL, KV_PURGE) or entry.value is None:
             self._items.pop(entry.key, None)
             self._dead.pop(entry.key, None)
@@ -107,6 +115,7 @@ class KvMirror(Generic[T]):
 
     def forget(self, key: str, revision: int) -> None:
         """This process deleted `key`, last known at `revision`."""
+        self._tell(key)
         self._items.pop(key, None)
         self._dead[key] = max(revision, self._dead.get(key, -1))
 

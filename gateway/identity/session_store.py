@@ -14,9 +14,10 @@ from nats.js.kv import KeyValue
 from gateway.identity.errors import Conflict
 from gateway.identity.sessions import SESSIONS_BUCKET, SessionRecord, session_key
 from parley import kv
+from proto.codec import JsonDecoder
 
 SESSION_PREFIX = "session."
-_decoder = msgspec.json.Decoder(SessionRecord)
+_decoder: JsonDecoder[SessionRecord] = JsonDecoder(SessionRecord)
 
 
 def kv_key_for_secret(secret: str) -> str:

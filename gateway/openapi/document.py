@@ -45,13 +45,19 @@ SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
 }
 
 
-def _path_parameters(path: str) -> list[dict[str, Any]]:
+_ID_SCHEMA: dict[str, Any] = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}
+
+
+def _path_parameters(path: str, schemas: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every `{name}` of the path: an opaque id unless the route says otherwise."""
     out = []
     for name in re.findall(r"{(\w+)}", path):
         description, example = examples.PATH.get(name, ("", ""))
+        schema = schemas.get(name, _ID_SCHEMA)
+        typed: str | int = int(example) if schema.get("type") == "integer" \
+            and example.isdigit() else example
         out.append({"name": name, "in": "path", "required": True, "description": description,
-                    "example": example,
-                    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}})
+                    "example": typed, "schema": schema})
     return out
 
 
@@ -67,7 +73,10 @@ def _security(route: Route) -> list[dict[str, list[str]]]:
 def _request_body(route: Route, ref: dict[str, Any]) -> dict[str, Any]:
     assert route.request is not None
     doc = (route.request.__doc__ or "").strip().split("\n\n")[0]
-    media: dict[str, Any] = {"schema": ref}
+    schema = ref
+    if "request_constraint" in route.openapi:  # a rule the type alone cannot state
+        schema = {"allOf": [ref, route.openapi["request_constraint"]]}
+    media: dict[str, Any] = {"schema": schema}
     example = examples.BODIES.get(route.request.__name__)
     if example is not None:
         media["example"] = example
@@ -80,7 +89,8 @@ def _operation(route: Route, ref_of: dict[Any, dict[str, Any]],
     op: dict[str, Any] = {"summary": route.summary, "operationId": route.name or route.key,
                           "tags": list(route.tags), "x-parley-access": route.access.name,
                           "security": _security(route)}
-    params = _path_parameters(route.path) + list(route.openapi.get("parameters", []))
+    params = _path_parameters(route.path, route.openapi.get("path_schemas", {})) \
+        + list(route.openapi.get("parameters", []))
     if params:
         op["parameters"] = params
     if route.request is not None:
@@ -95,6 +105,9 @@ def _operation(route: Route, ref_of: dict[Any, dict[str, Any]],
         ok["content"] = {produces: {"schema": {"type": "string"}}}
     status = str(route.openapi.get("status", 200))
     op["responses"] = {status: ok, "4XX": error, "5XX": error}
+    if "requestBody" in op:
+        op["responses"]["413"] = {**error, "description": "the body is larger than this "
+                                  "operation accepts (no schema-valid JSON body is)"}
     return op
 
 

@@ -8,16 +8,16 @@ the request that changed it; the gateway that made the request reads it through 
 
 from __future__ import annotations
 
-import msgspec
 from nats.js.kv import KeyValue
 
 from gateway.identity.kv_mirror import KvMirror
 from parley import kv
+from proto.codec import JsonDecoder
 from proto.common import Role
 from proto.principal import Principal, PrincipalKind
 from proto.signalling import ROSTER_PREFIX, Roster, roster_key
 
-_decoder = msgspec.json.Decoder(Roster)
+_decoder: JsonDecoder[Roster] = JsonDecoder(Roster)
 
 
 class RosterCache:

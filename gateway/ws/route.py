@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -10,15 +11,19 @@ from aiohttp import web
 from gateway.api.hearing_access import IN_HEARING
 from gateway.http.errors import error_response
 from gateway.http.routes import RouteTable
-from gateway.identity.authn import identity_of, principal_of, resolve
+from gateway.identity.authn import auth_of, identity_of, principal_of, resolve
 from gateway.identity.session_revoke import end_participant_sessions
-from gateway.identity.state import IdentityState
+from gateway.identity.sessions import parse_api_token, parse_authorization
+from gateway.identity.state import IdentityState, account_mirror_key, token_mirror_key
 from gateway.state import state_of
+from gateway.ws.credential_watch import Watched
 from gateway.ws.session import WsSession
 from parley.errors import ServiceFailure
+from parley.failures import handled
 from proto.errors import ErrorCode
-from proto.principal import Principal
+from proto.principal import Principal, PrincipalKind
 
+log = logging.getLogger("parley.gateway.ws")
 TAGS = ("hearings",)
 CLOSE_SIGNED_OUT = 4001
 
@@ -44,7 +49,10 @@ def register(routes: RouteTable) -> None:
             return error_response(ErrorCode.UNAVAILABLE, "hearings are not ready")
         if not _same_origin(request):
             return error_response(ErrorCode.FORBIDDEN, "cross-origin WebSocket refused")
-        ws = web.WebSocketResponse(max_msg_size=state.config.ws_max_frame_bytes, heartbeat=20.0)
+        # Pings at half the idle timeout: a live client's pongs keep it under the idle rule
+        # (gateway/http/pacing.py); one stalled inside a frame cannot answer and is cut off.
+        ws = web.WebSocketResponse(max_msg_size=state.config.ws_max_frame_bytes,
+                                   heartbeat=state.config.client_idle_s / 2)
         if not ws.can_prepare(request).ok:
             return error_response(ErrorCode.INVALID, "expected a WebSocket upgrade")
         await ws.prepare(request)
@@ -56,18 +64,38 @@ def register(routes: RouteTable) -> None:
         session = WsSession(ws, state.nc, state.config, principal, hs.new_conn_id(),
                             end_sessions)
         hs.sockets[session.conn] = session
-        watchdog = asyncio.create_task(_watch_credentials(session, ident, request, principal))
+        watched = _watched(session, ident, request, principal)
+        if hs.credentials is not None:
+            hs.credentials.add(watched)
         try:
             await session.run()
         finally:
-            watchdog.cancel()
+            if hs.credentials is not None:
+                hs.credentials.remove(watched)
             hs.sockets.pop(session.conn, None)
             await session.close(1000, "bye")
         return ws
 
 
-async def _watch_credentials(session: WsSession, ident: IdentityState, request: web.Request,
-                             principal: Principal, every_s: float = 2.0) -> None:
+def keys_of(request: web.Request, principal: Principal) -> frozenset[str]:
+    """The watched KV keys this socket's credentials stand on (gateway/ws/credential_watch.py)."""
+    auth = auth_of(request)
+    keys = set()
+    if auth.session_key is not None:
+        keys.add(auth.session_key)
+    if auth.via == "bearer":
+        # The middleware already accepted this token, so it parses; if not, the account key
+        # (always watched) still ends the socket on a revocation through the account epoch.
+        with handled(log, "gateway.ws.token_key"):
+            token_id, _ = parse_api_token(parse_authorization(request.headers.get("Authorization")) or "")
+            keys.add(token_mirror_key(token_id))
+    if principal.kind is PrincipalKind.ACCOUNT:
+        keys.add(account_mirror_key(principal.id))
+    return frozenset(keys)
+
+
+def _watched(session: WsSession, ident: IdentityState, request: web.Request,
+             principal: Principal) -> Watched:
     """Credentials that stop being valid end the sockets opened with them.
 
     The same resolution as every HTTP request (cookie or bearer token; session expiry, sign-out,
@@ -75,12 +103,19 @@ async def _watch_credentials(session: WsSession, ident: IdentityState, request: 
     against the watched KV copies, so it costs no round trip. A passing NATS outage
     (`unavailable`) does not close anyone; a definite refusal does.
     """
-    while True:
-        await asyncio.sleep(every_s)
+    async def check() -> bool:
         try:
             auth = await resolve(ident, request)
         except ServiceFailure:
-            continue
+            return True
         if auth.principal is None or auth.principal.id != principal.id:
             await session.close(CLOSE_SIGNED_OUT, "credentials no longer valid")
-            return
+            return False
+        return True
+
+    record = auth_of(request).session
+    expires_at = None
+    if record is not None:
+        loop = asyncio.get_running_loop()
+        expires_at = loop.time() + max(0.0, (record.expires_ms - ident.now_ms()) / 1000)
+    return Watched(check=check, keys=keys_of(request, principal), expires_at=expires_at)

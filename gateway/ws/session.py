@@ -33,6 +33,7 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 
 from gateway.config import GatewayConfig
+from gateway.http.pacing import ClientTooSlow, paced_receive
 from gateway.identity.ratelimit import BucketConfig, TokenBucket
 from parley.errors import ServiceFailure
 from parley.failures import handled
@@ -151,8 +152,13 @@ class WsSession:
                           timeout=self.config.service_timeout_s)
 
     async def _frames(self) -> bytes | str | None:
-        """The next data frame; None when the socket is done (closed, error, oversized)."""
-        msg = await self.ws.receive()
+        """The next data frame; None when the socket is done (closed, error, oversized, or
+        no complete frame within the idle timeout: then it is closed here)."""
+        try:
+            msg = await paced_receive(self.ws, self.config.pace)
+        except ClientTooSlow:
+            await self.close(CLOSE_POLICY, "idle")
+            return None
         if msg.type in (WSMsgType.TEXT, WSMsgType.BINARY):
             return msg.data  # type: ignore[no-any-return]
         return None

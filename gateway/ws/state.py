@@ -12,6 +12,7 @@ from gateway.identity.ratelimit import ADDRESS_BACKOFF, FailureBackoff
 from gateway.ws.roster_cache import RosterCache
 
 if TYPE_CHECKING:
+    from gateway.ws.credential_watch import CredentialWatch
     from gateway.ws.session import WsSession
 
 
@@ -25,6 +26,9 @@ class HearingsState:
         default_factory=lambda: FailureBackoff(ADDRESS_BACKOFF, asyncio.get_running_loop().time))
     _serial: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _heartbeat: asyncio.Task[None] | None = None
+    #: Re-checks open sockets' credentials when they change (None until identity is up).
+    credentials: CredentialWatch | None = None
+    _credential_task: asyncio.Task[None] | None = None
 
     def new_conn_id(self) -> str:
         return f"{self.instance}-{next(self._serial)}"

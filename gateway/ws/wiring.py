@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from gateway.state import STATE, GatewayState
+from gateway.ws.credential_watch import CredentialWatch
 from gateway.ws.roster_cache import RosterCache
 from gateway.ws.state import HearingsState
 from parley.failures import handled
@@ -43,8 +44,16 @@ async def _start(app: web.Application) -> None:
     await rosters.start()
     hs = HearingsState(rosters=rosters)
     state.hearings = hs
+    state.metrics.watch_live(
+        hearings=lambda: len({s.hearing for s in hs.sockets.values() if s.hearing}),
+        participants=lambda: sum(1 for s in hs.sockets.values() if s.hearing))
     if state.identity is not None:
         state.identity.mediated_hearings = rosters.mediated_hearings
+        watch = CredentialWatch(period_s=state.config.session_touch_s)
+        state.identity.session_mirror.listeners.append(watch.changed)
+        state.identity.account_mirror.listeners.append(watch.changed)
+        hs.credentials = watch
+        hs._credential_task = asyncio.create_task(watch.run(), name="ws-credentials")
     hs._heartbeat = asyncio.create_task(_beat(state, hs), name="gateway-heartbeat")
 
 
@@ -54,10 +63,11 @@ async def _stop(app: web.Application) -> None:
         return
     await asyncio.gather(*(s.close(1001, "gateway stopping") for s in list(hs.sockets.values())),
                          return_exceptions=True)
-    if hs._heartbeat is not None:
-        hs._heartbeat.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await hs._heartbeat
+    for task in (hs._heartbeat, hs._credential_task):
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
     await hs.rosters.stop()
 
 

@@ -19,13 +19,14 @@ import msgspec
 import rfc8785
 
 from proto.audit import AuditEvent, event_as_dict
+from proto.codec import JsonDecoder
 from services.audit.errors import EntryError, EntryTooLargeError
 
 MAX_ENTRY_BYTES: Final = 65_535
 _SAFE_INT: Final = 2**53 - 1
 #: `msgspec.json.decode(..., type=AuditEvent)` with the type resolved once (intake's and
 #: verification's hot paths).
-EVENT_DECODER: Final = msgspec.json.Decoder(AuditEvent)
+EVENT_DECODER: Final[JsonDecoder[AuditEvent]] = JsonDecoder(AuditEvent)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,9 @@ Rules:
   sequences do not exist (deleted by an operator) and the gap is accepted with a warning.
 - Event ids are unique in the log as well: the same event published twice under another message
   id (past the stream's duplicate window) is one entry.
+- A standby (services/audit/standby.py) runs this same intake on its own durable consumer
+  (`audit-follow-<instance>`) into its own SQLite file: the same messages in the same order make
+  byte-identical entries, so its copy is the leader's tree, root for root.
 - Rebuild: if the SQLite log is missing, empty, or older than what was acknowledged (restored
   from a backup), the consumer restarts from `intake_seq + 1` (from the first message for an
   empty log) and the log is rebuilt in stream order. The stream keeps every event (limits
@@ -115,8 +118,10 @@ class Intake:
         ack_wait_s: float = 60.0,
         max_bytes: int = MAX_PULL_BYTES,
         on_commit: Callable[[AppendResult], None] | None = None,
+        durable: str = DURABLE,
     ) -> None:
         self._nc = nc
+        self.durable = durable
         self._js = nc.jetstream()
         self._store = store
         self._batch = batch
@@ -130,16 +135,16 @@ class Intake:
 
     async def _consumer_from(self, start: int) -> PullFeed:
         with contextlib.suppress(NotFoundError):
-            await self._js.delete_consumer(AUDIT_STREAM, DURABLE)
+            await self._js.delete_consumer(AUDIT_STREAM, self.durable)
         config = ConsumerConfig(
-            name=DURABLE, durable_name=DURABLE, ack_policy=AckPolicy.ALL,
+            name=self.durable, durable_name=self.durable, ack_policy=AckPolicy.ALL,
             ack_wait=self._ack_wait_s, max_ack_pending=max(20_000, 4 * self._batch),
             deliver_policy=DeliverPolicy.ALL if start <= 1 else DeliverPolicy.BY_START_SEQUENCE,
             opt_start_seq=None if start <= 1 else start,
         )
         await self._js.add_consumer(AUDIT_STREAM, config)
         self._reset_at = start
-        feed = PullFeed(self._nc, AUDIT_STREAM, DURABLE, batch=self._batch,
+        feed = PullFeed(self._nc, AUDIT_STREAM, self.durable, batch=self._batch,
                         max_bytes=self._max_bytes)
         await feed.start()
         return feed
@@ -148,7 +153,7 @@ class Intake:
         """(Re)create the durable consumer at `intake_seq + 1` and start pulling from it."""
         log_seq = self._store.intake_seq()
         try:
-            info = await self._js.consumer_info(AUDIT_STREAM, DURABLE)
+            info = await self._js.consumer_info(AUDIT_STREAM, self.durable)
         except NotFoundError:
             info = None
         if info is not None and info.ack_floor is not None and info.ack_floor.stream_seq > log_seq:

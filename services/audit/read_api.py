@@ -126,6 +126,17 @@ class AuditEndpoints:
         require_auditor(call.principal)
         return VerifierKey(origin=self.signer.name, vkey=self.signer.verifier.vkey)
 
+    def gauges(self) -> dict[str, int]:
+        """What operators alert on, in `$SRV.STATS` (the gateway exports it to Prometheus)."""
+        latest = self.store.latest_checkpoint()
+        return {
+            "log_size": self.store.size,
+            "intake_seq": self.store.intake_seq(),
+            "checkpoint_size": 0 if latest is None else latest.size,
+            "checkpoint_age_ms": -1 if latest is None else max(0, wall_ms() - latest.time),
+            "signing_ok": int(self.checkpoints.tamper is None),
+        }
+
     async def status(self, call: RequestContext, _: NoArguments) -> AuditStatus:
         require_auditor(call.principal)
         latest = self.store.latest_checkpoint()
@@ -201,7 +212,7 @@ class AuditEndpoints:
         host.endpoint("events", EventQuery, self.events)
         host.endpoint("checkpoint", NoArguments, self.checkpoint)
         host.endpoint("vkey", NoArguments, self.vkey)
-        host.endpoint("status", NoArguments, self.status)
+        host.endpoint("status", NoArguments, self.status, stats=self.gauges)
         host.endpoint("inclusion", InclusionRequest, self.inclusion)
         host.endpoint("consistency", ConsistencyRequest, self.consistency)
         host.endpoint("receipt", ReceiptRequest, self.receipt, raw_response=True)

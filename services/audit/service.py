@@ -19,13 +19,15 @@ from typing import Any
 
 from parley.config import CommonConfig, env_field
 from parley.failures import note_failure
+from parley.provision import AUDIT_LEADER_BUCKET
 from parley.service import Cleanup, ServiceContext, serve_service
-from services.audit.intake import Intake
 from services.audit.keys import check_key_name, load_or_create_signer
+from services.audit.leadership import Lease
 from services.audit.log import LogStore
 from services.audit.read_api import AuditEndpoints
 from services.audit.signer import CheckpointIssuer
 from services.audit.signing_loop import CheckpointLoop
+from services.audit.standby import Role
 
 log = logging.getLogger("parley.audit")
 
@@ -43,6 +45,16 @@ class AuditConfig(CommonConfig):
     audit_sqlite_sync: str = env_field(
         "FULL", help="SQLite synchronous mode of the log (FULL: a commit survives power loss)"
     )
+    audit_instance: str = env_field(
+        "1", help="1, 2 or 3: this audit process among sequencer and standbys (own log file)"
+    )
+    audit_key_file: Path | None = env_field(
+        None, help="the log's signing key (0600); empty = <data dir>/audit/signing.key (shared "
+                   "by the sequencer and its standbys)"
+    )
+    audit_lease_s: float = env_field(
+        3.0, help="sequencer lease: a dead leader's standby takes over after about this long"
+    )
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -53,6 +65,10 @@ class AuditConfig(CommonConfig):
             raise ValueError("PARLEY_AUDIT_CHECKPOINT_INTERVAL_S must be in [0.05, 1)")
         if self.audit_sqlite_sync not in ("FULL", "NORMAL"):
             raise ValueError("PARLEY_AUDIT_SQLITE_SYNC must be FULL or NORMAL")
+        if self.audit_instance not in ("1", "2", "3"):  # infra/nats/accounts.conf grants these
+            raise ValueError("PARLEY_AUDIT_INSTANCE must be 1, 2 or 3")
+        if not 1.0 <= self.audit_lease_s <= 60.0:
+            raise ValueError("PARLEY_AUDIT_LEASE_S must be in [1, 60]")
 
     @property
     def audit_dir(self) -> Path:
@@ -60,11 +76,13 @@ class AuditConfig(CommonConfig):
 
     @property
     def log_path(self) -> Path:
-        return self.audit_dir / "log.db"
+        # Instance 1 keeps the historical name; a standby beside it on one machine has its own.
+        name = "log.db" if self.audit_instance == "1" else f"log-{self.audit_instance}.db"
+        return self.audit_dir / name
 
     @property
     def key_path(self) -> Path:
-        return self.audit_dir / "signing.key"
+        return self.audit_key_file or self.audit_dir / "signing.key"
 
 
 async def _setup(ctx: ServiceContext[AuditConfig]) -> Cleanup | None:
@@ -73,7 +91,10 @@ async def _setup(ctx: ServiceContext[AuditConfig]) -> Cleanup | None:
     signer = load_or_create_signer(config.key_path, config.audit_origin)
     store = LogStore.open(config.log_path, synchronous=config.audit_sqlite_sync)
     issuer = CheckpointIssuer(store, signer, verify_on_start=False)
-    checkpoints = CheckpointLoop(issuer, interval_s=config.audit_checkpoint_interval_s)
+    lease = Lease(await ctx.js.key_value(AUDIT_LEADER_BUCKET), holder=f"audit-{config.audit_instance}",
+                  lease_s=config.audit_lease_s)
+    checkpoints = CheckpointLoop(issuer, interval_s=config.audit_checkpoint_interval_s,
+                                 may_sign=lease.valid)
     checkpoints.start_check()
 
     def health() -> tuple[bool, str]:
@@ -82,13 +103,15 @@ async def _setup(ctx: ServiceContext[AuditConfig]) -> Cleanup | None:
         return (True, "") if tamper is None else (False, "checkpoint signing refused: log tampered")
 
     ctx.health_check = health
-    intake = Intake(ctx.nc, store, batch=config.audit_batch_size)
-    AuditEndpoints(store, signer, checkpoints, ctx.audit, lambda: intake.rejected).register(ctx.host)
+    role = Role(ctx.nc, store, lease, checkpoints, signer.verifier,
+                instance=config.audit_instance, batch=config.audit_batch_size,
+                exit_process=lambda: os._exit(1))
+    AuditEndpoints(store, signer, checkpoints, ctx.audit,
+                   lambda: role.intake.rejected if role.intake else 0).register(ctx.host)
     log.info("audit log open", extra={"size": store.size, "origin": signer.name,
                                       "vkey": signer.verifier.vkey})
     stop = asyncio.Event()
-    tasks = [asyncio.create_task(_critical(intake.run(stop), "intake")),
-             asyncio.create_task(_critical(checkpoints.run(stop), "signing"))]
+    tasks = [asyncio.create_task(_critical(role.run(stop), "sequencer"))]
 
     async def cleanup() -> None:
         stop.set()

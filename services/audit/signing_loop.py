@@ -35,8 +35,11 @@ class CheckpointLoop:
         interval_s: float = 0.5,
         clock_ms: Callable[[], int] = wall_ms,
         on_issue: Callable[[StoredCheckpoint], None] | None = None,
+        may_sign: Callable[[], bool] = lambda: True,
     ) -> None:
         self.issuer = issuer
+        #: False while this process is not sure it is the one sequencer (standby.py).
+        self._may_sign = may_sign
         self.interval_s = interval_s
         self._clock_ms = clock_ms
         self._on_issue = on_issue or (lambda cp: None)
@@ -66,6 +69,8 @@ class CheckpointLoop:
         the whole tree before it signs again, even when the size did not change.
         """
         store = self.issuer.store
+        if not self._may_sign():
+            return None
         if self.issuer.tampered is not None:
             if store.size != self._refused_size:  # once per growth, not once per tick
                 log.critical("audit log tampered: %d entries stay unsigned", store.size)

@@ -39,6 +39,10 @@ class EvidenceConfig(CommonConfig):
     evidence_http_host: str = env_field(
         "127.0.0.1", help="address of evidence's internal byte-stream port (gateway only)")
     evidence_http_port: int = env_field(0, help="internal byte-stream port; 0 = any free port")
+    evidence_http_tls_cert: Path | None = env_field(
+        None, help="PEM certificate: the internal byte port serves TLS (with ..._TLS_KEY)")
+    evidence_http_tls_key: Path | None = env_field(
+        None, help="PEM private key of PARLEY_EVIDENCE_HTTP_TLS_CERT")
     evidence_http_advertise: str = env_field(
         "", help="base URL the gateway uses to reach this instance; empty = http://host:port")
     evidence_upload_idle_s: float = env_field(
@@ -65,6 +69,8 @@ class EvidenceConfig(CommonConfig):
         if self.evidence_upload_idle_s <= 0 or self.evidence_max_uploads_per_hearing < 1:
             raise ValueError("PARLEY_EVIDENCE_UPLOAD_IDLE_S and _MAX_UPLOADS_PER_HEARING must "
                              "be positive")
+        if (self.evidence_http_tls_cert is None) != (self.evidence_http_tls_key is None):
+            raise ValueError("set both PARLEY_EVIDENCE_HTTP_TLS_CERT and ..._TLS_KEY, or neither")
         if self.evidence_sweep_interval_s <= 0 or self.evidence_sweep_max_age_s <= 0:
             raise ValueError("PARLEY_EVIDENCE_SWEEP_* must be positive")
 

@@ -238,8 +238,11 @@ class Evidence:
                 raise await self._deny(principal, "shred", req.hearing,
                                        ("hearing", req.hearing), ErrorCode.FORBIDDEN,
                                        "only the hearing's mediator may destroy its documents")
-        await self._record(principal, "document.shred", ("hearing", req.hearing),
-                           Outcome.ALLOWED, req.hearing)
+        # Idempotent and audited once: a repeated shred (finishing one that failed half-way)
+        # deletes what is left without a second `document.shred` event.
+        if not await self.vault.hearing_shredded(req.hearing):
+            await self._record(principal, "document.shred", ("hearing", req.hearing),
+                               Outcome.ALLOWED, req.hearing)
         versions = await self.vault.shred_hearing(req.hearing)
         return ShredReply(hearing=req.hearing, versions=versions)
 

@@ -13,6 +13,7 @@ from nats.js import JetStreamContext
 from nats.js.errors import KeyNotFoundError
 from nats.js.kv import KeyValue
 
+from proto.codec import JsonDecoder
 from proto.common import Role
 from proto.principal import Principal, PrincipalKind
 from proto.signalling import HEARINGS_BUCKET, Roster, roster_key
@@ -21,7 +22,7 @@ from services.evidence.access import HearingFacts
 from services.evidence.errors import StoreError
 
 _ACTIVE = frozenset({"invited", "active"})
-_decoder = msgspec.json.Decoder(Roster)
+_decoder: JsonDecoder[Roster] = JsonDecoder(Roster)
 
 
 def facts_from_roster(hearing: str, roster: Roster | None, principal: Principal) -> HearingFacts:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
@@ -38,6 +39,15 @@ log = logging.getLogger("parley.evidence")
 READ_BUFSIZE = 1 << 20
 
 
+def _server_tls(config: EvidenceConfig) -> ssl.SSLContext | None:
+    if config.evidence_http_tls_cert is None or config.evidence_http_tls_key is None:
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(config.evidence_http_tls_cert, config.evidence_http_tls_key)
+    return context
+
+
 async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     config = ctx.config
     store = await open_store(config)
@@ -62,11 +72,12 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     runner = web.AppRunner(internal_app(evidence, now_ms, uploads=uploads), access_log=None,
                            handler_cancellation=True, read_bufsize=READ_BUFSIZE)
     await runner.setup()
-    site = web.TCPSite(runner, config.evidence_http_host, config.evidence_http_port)
+    tls = _server_tls(config)
+    site = web.TCPSite(runner, config.evidence_http_host, config.evidence_http_port, ssl_context=tls)
     await site.start()
     if not base_url[0]:
         host, port = runner.addresses[0][:2]
-        base_url[0] = f"http://{host}:{port}"
+        base_url[0] = f"{'https' if tls else 'http'}://{host}:{port}"
     log.info("internal byte port listening", extra={"url": base_url[0]})
 
     host = ctx.host

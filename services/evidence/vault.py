@@ -459,6 +459,11 @@ class Vault:
             updated.append(new)
         return updated[-1]
 
+    async def hearing_shredded(self, hearing: str) -> bool:
+        """Whether the hearing's key was already destroyed (its record is a tombstone)."""
+        record = await self.hearing_keys.record(hearing)
+        return record is not None and record.shredded_ms is not None
+
     async def shred_hearing(self, hearing: str) -> int:
         """Crypto-shred a hearing (see `HearingKeys.shred`); returns versions made unreadable."""
         await self.hearing_keys.shred(hearing)

@@ -27,6 +27,8 @@ class SignallingConfig(CommonConfig):
         False, help="force relay-only ICE (parties never learn each other's addresses)")
     techcheck_max: int = env_field(8, help="tech checks (echo peers) running at once per process")
     techcheck_lifetime_s: float = env_field(120.0, help="a tech check ends itself after this")
+    techcheck_per_hearing: int = env_field(
+        4, help="tech checks the participants of one hearing may run at once per process")
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -36,8 +38,8 @@ class SignallingConfig(CommonConfig):
             raise ValueError("PARLEY_RECONNECT_GRACE_S >= 0 and PARLEY_GATEWAY_TIMEOUT_S > 0")
         if not 60 <= self.invitation_ttl_s <= 90 * 86400:
             raise ValueError("PARLEY_INVITATION_TTL_S must be between 60 s and 90 days")
-        if self.techcheck_max < 0:
-            raise ValueError("PARLEY_TECHCHECK_MAX must be >= 0")
+        if self.techcheck_max < 0 or self.techcheck_per_hearing < 1:
+            raise ValueError("PARLEY_TECHCHECK_MAX must be >= 0, PARLEY_TECHCHECK_PER_HEARING >= 1")
         self.ice_settings()  # validates the ICE settings
 
     def ice_settings(self) -> IceSettings:

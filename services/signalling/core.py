@@ -39,7 +39,7 @@ from proto.ws import End, HearingState, Notice, NoticeKind, Remove, RoomKind, Sn
 from . import core_controls, invitations
 from .access import Ctx, identify, mediator, not_closed
 from .effects import Audit, CloseSessions, Deliver, Effect, Env, Fail, Reply
-from .errors import Conflict, Forbidden, Invalid, Unauthenticated
+from .errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 from .membership import presence, settle
 from .model import (
     LOBBY,
@@ -93,11 +93,20 @@ def _open(ctx: Ctx, cmd: OpenHearing) -> Result:
 
 
 def _close(ctx: Ctx, cmd: CloseHearing | End) -> Result:
-    """End the hearing: everyone's peers are dropped, sessions closed, invitations revoked."""
+    """End the hearing: everyone's peers are dropped, sessions closed, invitations revoked.
+
+    Signalling decides before anything is destroyed: the gateway crypto-shreds the documents
+    only after this close succeeded with `destroy_documents` (HearingClosed says so). Repeating
+    a close that destroyed documents is answered again, with no new effect and no new audit
+    event, so a shredding that failed half-way is finished by retrying; any other close of a
+    closed hearing is refused, and a refused close destroys nothing.
+    """
     mediator(ctx.h, ctx.principal)
-    h = invitations.revoke_all(transition(ctx.h, HearingState.CLOSED))
-    h = msgspec.structs.replace(h, knocks=(), locked=True)
     destroy = isinstance(cmd, CloseHearing) and cmd.destroy_documents
+    if ctx.h.state is HearingState.CLOSED and destroy and ctx.h.documents_destroyed:
+        return ctx.h, []
+    h = invitations.revoke_all(transition(ctx.h, HearingState.CLOSED))
+    h = msgspec.structs.replace(h, knocks=(), locked=True, documents_destroyed=destroy)
     out: list[Effect] = [Audit("hearing.close", "hearing", h.id,
                                details={"destroy_documents": destroy})]
     for p in h.participants.values():
@@ -122,14 +131,13 @@ def _add_side(ctx: Ctx, cmd: AddSide) -> Result:
 def _invite(ctx: Ctx, cmd: InviteParticipant) -> Result:
     mediator(ctx.h, ctx.principal)
     not_closed(ctx.h)
-    if cmd.role in (Role.PARTY, Role.COUNSEL):
-        if cmd.side is None or cmd.side not in ctx.h.sides:
-            raise Invalid("a party or counsel belongs to an existing side")
-    elif cmd.role is Role.OBSERVER:
+    if Role(cmd.role) is Role.OBSERVER:
         if cmd.side is not None:
             raise Invalid("an observer has no side")
-    else:
-        raise Invalid("invite a party, counsel or observer")
+    elif cmd.side is None:
+        raise Invalid("a party or counsel belongs to a side")
+    elif cmd.side not in ctx.h.sides:
+        raise NotFound("no such side in this hearing")
     if len(ctx.h.participants) >= ctx.env.policy.max_participants:
         raise Conflict("the roster is full")
     h, issued = invitations.issue(ctx.h, cmd, ctx.now, ctx.env)
@@ -194,6 +202,26 @@ def _disconnect(ctx: Ctx, cmd: SessionDisconnected) -> Result:
     return put_participant(ctx.h, p), out
 
 
+def _grace_due(p: Any, h: Hearing) -> bool:
+    return (p.status is ParticipantStatus.ACTIVE and not p.conns and p.role is not Role.MEDIATOR
+            and p.disconnected_at is not None and p.room not in (None, LOBBY))
+
+
+def next_due(h: Hearing, env: Env) -> int | None:
+    """The earliest time (Unix ms) at which `sweep` would change `h`, or None if never.
+
+    `sweep(h, t, env)` changes nothing for every t before it (and something at it): the sweeper
+    computes it once per hearing revision instead of sweeping every hearing every second.
+    """
+    if h.state is HearingState.CLOSED:
+        return None
+    times = [p.disconnected_at + env.policy.reconnect_grace_ms for p in h.participants.values()
+             if _grace_due(p, h) and p.disconnected_at is not None]
+    times += [r.deadline for r in h.rooms.values()
+              if r.kind is RoomKind.CAUCUS and r.deadline is not None]
+    return min(times) if times else None
+
+
 def sweep(h: Hearing, now: int, env: Env) -> Result:
     """Reconnection grace (offline too long → lobby) and expired caucus timers."""
     if h.state is HearingState.CLOSED:
@@ -201,9 +229,7 @@ def sweep(h: Hearing, now: int, env: Env) -> Result:
     out: list[Effect] = []
     grace = env.policy.reconnect_grace_ms
     for p in list(h.participants.values()):
-        if (p.status is ParticipantStatus.ACTIVE and not p.conns and p.role is not Role.MEDIATOR
-                and p.disconnected_at is not None and p.room not in (None, LOBBY)
-                and now - p.disconnected_at >= grace):
+        if _grace_due(p, h) and p.disconnected_at is not None and now - p.disconnected_at >= grace:
             out.append(Audit("room.grace_expired", "participant", p.id,
                              details={"from": p.room, "to": LOBBY}))
             h = put_participant(h, msgspec.structs.replace(p, room=LOBBY, hand=False))

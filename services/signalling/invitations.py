@@ -20,6 +20,7 @@ import hmac
 
 import msgspec
 
+from proto.common import Role
 from proto.signalling import InvitationIssued, InviteParticipant, Redeemed, RedeemInvitation
 
 from .effects import Env
@@ -55,7 +56,7 @@ def issue(h: Hearing, cmd: InviteParticipant, now: int,
         else env.policy.invitation_ttl_ms
     inv = Invitation(id=iid, participant=pid, token_hash=sha256_hex(secret),
                      code_hash=sha256_hex(normalise_code(code)), expires_at=now + ttl)
-    person = Participant(id=pid, name=cmd.name, role=cmd.role, side=cmd.side,
+    person = Participant(id=pid, name=cmd.name, role=Role(cmd.role), side=cmd.side,
                          status=ParticipantStatus.INVITED)
     token = f"{h.id}.{iid}.{secret}"
     h = msgspec.structs.replace(h, participants={**h.participants, pid: person},

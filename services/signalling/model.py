@@ -25,6 +25,7 @@ from typing import Annotated
 
 import msgspec
 
+from proto.codec import JsonDecoder
 from proto.common import Id, Role, ShortText, TimestampMs
 from proto.ws import HearingState, PeerConnState, RoomKind
 
@@ -117,6 +118,9 @@ class Hearing(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     created_at: TimestampMs
     state: HearingState = HearingState.SCHEDULED
     locked: bool = False
+    #: Closed with `destroy_documents`: a repeated identical close is then answered again (so
+    #: the gateway can finish a shredding that failed), any other close is refused.
+    documents_destroyed: bool = False
     sides: Annotated[dict[Id, Side], msgspec.Meta(max_length=16)] = {}
     participants: Annotated[dict[Id, Participant], msgspec.Meta(max_length=64)] = {}
     invitations: Annotated[dict[Id, Invitation], msgspec.Meta(max_length=256)] = {}
@@ -209,7 +213,7 @@ def peer_map(h: Hearing) -> dict[str, frozenset[str]]:
 
 
 _encoder = msgspec.json.Encoder()
-_decoder = msgspec.json.Decoder(Hearing)
+_decoder: JsonDecoder[Hearing] = JsonDecoder(Hearing)
 
 
 def encode_hearing(h: Hearing) -> bytes:

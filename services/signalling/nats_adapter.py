@@ -95,7 +95,8 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
     async def close(ctx: RequestContext, req: Scoped[CloseHearing]) -> HearingClosed:
         done = await ex.run(req.hearing, ctx.require_principal(), req.body)
         h, _ = await ex.load(req.hearing)
-        return HearingClosed(id=h.id, state=h.state, end_sessions=done.end_sessions)
+        return HearingClosed(id=h.id, state=h.state, end_sessions=done.end_sessions,
+                             documents_destroyed=h.documents_destroyed)
 
     async def sides(ctx: RequestContext, req: Scoped[AddSide]) -> SideAdded:
         done = await ex.run(req.hearing, ctx.require_principal(), req.body)
@@ -154,8 +155,7 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
         return ice_config(ice, me.id, ex.now_ms() // 1000)
 
     async def techcheck(ctx: RequestContext, req: TechCheckOffer) -> TechCheckAnswer:
-        ctx.require_principal()
-        return await checks.offer(req.sdp)
+        return await checks.offer(req.sdp, ctx.require_principal())
 
     async def alive(ctx: RequestContext, req: GatewayAlive) -> Empty:
         await ex.store.mark_alive(req.instance, ex.now_ms())

@@ -28,7 +28,8 @@ async def _setup(ctx: ServiceContext[SignallingConfig]) -> Cleanup | None:
     log.info("hearings loaded", extra={"hearings": count})
     ex = Executor(store, ctx.nc, ctx.audit, Env(policy=config.policy()))
     checks = TechChecks(config.ice_settings(), max_checks=config.techcheck_max,
-                        lifetime_s=config.techcheck_lifetime_s)
+                        lifetime_s=config.techcheck_lifetime_s,
+                        per_hearing=config.techcheck_per_hearing)
     nats_adapter.register(ctx.host, ex, config.ice_settings(), checks)
     task = asyncio.create_task(
         sweeper.run(ex, config.sweep_interval_s, int(config.gateway_timeout_s * 1000)),

@@ -24,6 +24,7 @@ from nats.js import JetStreamContext
 from nats.js.kv import KV_DEL, KV_PURGE, KeyValue
 
 from parley import kv
+from proto.codec import JsonDecoder
 from proto.signalling import (
     ALIVE_PREFIX,
     HEARING_PREFIX,
@@ -38,7 +39,7 @@ from .model import Hearing, decode_hearing, encode_hearing
 from .roster import derive
 
 log = logging.getLogger("parley.signalling.store")
-_roster_decoder = msgspec.json.Decoder(Roster)
+_roster_decoder: JsonDecoder[Roster] = JsonDecoder(Roster)
 
 
 class StaleRevision(Exception):

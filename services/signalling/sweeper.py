@@ -5,6 +5,11 @@ fire on time when nothing else happens. It works from the watched copy of every 
 only when the pure `sweep` says something is due does it run a real command (read from KV,
 compare-and-set), so a second signalling process sweeping too changes nothing twice.
 
+Cost: one pass touches each hearing in O(1) (its next due time and the gateway instances holding
+its sockets are computed once per KV revision, `Due`), yields to the event loop every
+`SLICE` hearings, and runs the pure rules only on a hearing that is due or has a socket on a dead
+gateway, so moves are never held behind a walk over every participant.
+
 A gateway process sends a heartbeat every few seconds; WebSocket ids start with the gateway's
 instance id. When a gateway dies (kill -9) its sockets never say goodbye: once its heartbeat is
 older than `gateway_timeout`, its sockets are disconnected here, which starts the grace period.
@@ -14,17 +19,31 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 
 from parley.failures import note_failure
 from proto.common import Role
 from proto.principal import Principal, PrincipalKind
 from proto.signalling import SessionDisconnected
 
-from .core import Sweep, sweep
+from .core import Sweep, next_due, sweep
 from .model import Hearing, Participant
 from .shell import SYSTEM, Executor
 
 log = logging.getLogger("parley.signalling.sweeper")
+SLICE = 256
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    revision: int
+    at_ms: int | None
+    instances: frozenset[str]
+
+
+def due_of(h: Hearing, revision: int, ex: Executor) -> Due:
+    instances = frozenset(instance_of(c) for p in h.participants.values() for c in p.conns)
+    return Due(revision, next_due(h, ex.env), instances)
 
 
 def instance_of(conn: str) -> str:
@@ -49,11 +68,24 @@ def dead_conns(h: Hearing, alive: dict[str, int], now_ms: int,
     return out
 
 
-async def sweep_once(ex: Executor, timeout_ms: int) -> int:
+async def sweep_once(ex: Executor, timeout_ms: int, cache: dict[str, Due] | None = None) -> int:
     """One pass over every hearing; returns how many commands it ran."""
+    cache = {} if cache is None else cache
     ran = 0
     now = ex.now_ms()
-    for hid, (h, _rev) in list(ex.store.hearings.items()):
+    hearings = list(ex.store.hearings.items())
+    for gone in cache.keys() - ex.store.hearings.keys():
+        del cache[gone]
+    for n, (hid, (h, rev)) in enumerate(hearings, start=1):
+        if n % SLICE == 0:
+            await asyncio.sleep(0)
+        due = cache.get(hid)
+        if due is None or due.revision != rev:
+            due = cache[hid] = due_of(h, rev, ex)
+        dead = [i for i in due.instances
+                if (last := ex.store.alive.get(i)) is None or now - last > timeout_ms]
+        if not dead and (due.at_ms is None or now < due.at_ms):
+            continue
         try:
             for p, conn in dead_conns(h, ex.store.alive, now, timeout_ms):
                 await ex.run(hid, principal_for(h, p), SessionDisconnected(conn=conn))
@@ -68,6 +100,7 @@ async def sweep_once(ex: Executor, timeout_ms: int) -> int:
 
 
 async def run(ex: Executor, interval_s: float, timeout_ms: int) -> None:
+    cache: dict[str, Due] = {}
     while True:
         await asyncio.sleep(interval_s)
-        await sweep_once(ex, timeout_ms)
+        await sweep_once(ex, timeout_ms, cache)

@@ -60,7 +60,6 @@ GET /static/socket.js                            ok   ok   ok   ok   ok   ok   o
 GET /static/techcheck.js                         ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET /healthz                                     ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET /readyz                                      ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-GET /metrics                                     ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET /api/v1/openapi.json                         ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET /api/v1/asyncapi.json                        ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 POST /api/v1/auth/bootstrap                      ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok

@@ -40,7 +40,7 @@ async def test_every_service_is_discoverable_over_micro(suite: Suite) -> None:
 async def test_security_headers_on_every_response(suite: Suite) -> None:
     await suite.ready()
     async with aiohttp.ClientSession() as http:
-        for path in ("/healthz", "/readyz", "/metrics", "/api/v1/openapi.json",
+        for path in ("/healthz", "/readyz", "/api/v1/openapi.json",
                      "/api/v1/asyncapi.json", "/no/such/route"):
             async with http.get(suite.base_url + path) as response:
                 h = response.headers
@@ -52,12 +52,17 @@ async def test_security_headers_on_every_response(suite: Suite) -> None:
                 assert "camera=(self)" in h["Permissions-Policy"]
 
 
-async def test_metrics_are_prometheus_text(suite: Suite) -> None:
+async def test_metrics_are_prometheus_text_on_their_own_listener_only(suite: Suite) -> None:
     await suite.ready()
-    async with aiohttp.ClientSession() as http, http.get(suite.base_url + "/metrics") as response:
-        text = await response.text()
-    assert response.content_type == "text/plain"
-    assert 'parley_http_requests_total{method="GET",route="/readyz",status="200"}' in text
+    async with aiohttp.ClientSession() as http:
+        async with http.get(suite.metrics_url) as response:
+            text = await response.text()
+        assert response.content_type == "text/plain"
+        assert 'parley_http_requests_total{method="GET",route="/readyz",status="200"}' in text
+        # Closed on the public listener, whoever asks (per-route counts are not for outsiders).
+        async with http.get(suite.base_url + "/metrics") as response:
+            assert response.status == 404
+            assert (await response.json())["error"]["code"] == "not_found"
 
 
 async def test_unknown_route_and_method_are_json_errors(suite: Suite) -> None:

@@ -46,9 +46,10 @@ async def test_browser_tech_check_through_turn_only(relay_suite: Suite,
         await tab.wait_for("document.getElementById('redeem').hidden")
 
         # What the browser is told: relay only, this TURN server, credentials for this participant.
-        ice = await tab.value("""async () => {
-            const r = await fetch('/api/v1/ice-servers', {credentials: 'same-origin'});
-            return await r.json(); }""")
+        ice = await tab.value(f"""async () => {{
+            const r = await fetch('/api/v1/ice-servers?hearing={cast.hearing}',
+                                  {{credentials: 'same-origin'}});
+            return await r.json(); }}""")
         assert ice["iceTransportPolicy"] == "relay"
         assert [s["urls"] for s in ice["iceServers"]] == [[turn_server.url]]
         expiry, who = ice["iceServers"][0]["username"].split(":")

@@ -79,7 +79,7 @@ async def test_hearing_lifecycle_and_join(suite: Suite) -> None:
     assert [m.seq for m in party.inbox] == list(range(1, len(party.inbox) + 1))
     # ICE servers for a participant (no TURN configured: an empty list, policy "all").
     async with aiohttp.ClientSession(base_url=suite.base_url, headers=a1.headers()) as http, \
-            http.get("/api/v1/ice-servers") as r:
+            http.get(f"/api/v1/ice-servers?hearing={cast.hearing}") as r:
         assert r.status == 200
         assert (await r.json())["iceTransportPolicy"] == "all"
     await med.close()
@@ -116,7 +116,7 @@ async def test_removal_ends_session_and_socket(suite: Suite) -> None:
     await asyncio.wait_for(party.closed.wait(), 10)
     assert any(isinstance(m, Notice) and m.kind == "removed" for m in party.inbox)
     async with aiohttp.ClientSession(base_url=suite.base_url, headers=a1.headers()) as http, \
-            http.get("/api/v1/ice-servers") as r:
+            http.get(f"/api/v1/ice-servers?hearing={cast.hearing}") as r:
         assert r.status == 401  # the session is gone
     await party.close()
 

@@ -2,13 +2,17 @@ from collections.abc import Callable
 
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from identity_support import FakeClock, fast_hasher, new_box
 
 from gateway.identity import accounts as a
 from gateway.identity import bootstrap, totp
 from gateway.identity.errors import AuthenticationFailed, Conflict, InvalidInput, SecretBoxError
 from gateway.identity.secretbox import SecretBox
+from parley import kv
 from proto.common import Role
+from proto.identity import USERNAME_PATTERN
 
 PASSWORD = "correct horse battery"
 
@@ -119,3 +123,19 @@ def test_bootstrap_secret_check_and_expiry() -> None:
                                         (record, other, 0), (record, "x", 0)]:
         with pytest.raises(AuthenticationFailed):
             bootstrap.check_bootstrap(bad_record, bad_secret, now)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.from_regex(USERNAME_PATTERN, fullmatch=True), st.from_regex(USERNAME_PATTERN, fullmatch=True))
+def test_every_username_the_pattern_accepts_is_a_valid_distinct_kv_key(one: str, other: str) -> None:
+    key = a.username_key(one)
+    assert kv.is_valid_key(key), key
+    assert (a.username_key(other) == key) == (one == other)
+
+
+@pytest.mark.parametrize("name", ["abc.", "ab..cd", "a.b.", "x--", "a_b.c", "abc"])
+def test_awkward_usernames_have_valid_keys_and_plain_ones_keep_theirs(name: str) -> None:
+    key = a.username_key(name)
+    assert kv.is_valid_key(key), key
+    if ".." not in name and not name.endswith("."):
+        assert key == f"username.{name}"  # the form earlier releases stored: no migration

@@ -58,3 +58,51 @@ def test_free_text_patterns(text: str) -> None:
 
 def test_ordinary_text_is_untouched() -> None:
     assert redact_text("hearing 01J opened by mediator") == "hearing 01J opened by mediator"
+
+
+def _sdp_secrets(sdp: str) -> set[str]:
+    """ICE credentials and DTLS fingerprints of a real SDP (the values, not the attribute names)."""
+    out = set()
+    for line in sdp.splitlines():
+        for prefix in ("a=ice-pwd:", "a=ice-ufrag:", "a=fingerprint:"):
+            if line.startswith(prefix):
+                out.add(line[len(prefix):].split()[-1])
+    return out
+
+
+async def test_aiortc_and_aioice_at_debug_print_no_ice_secret_or_address() -> None:
+    """Two real aiortc peers negotiate over loopback with every media logger at DEBUG."""
+    from aiortc import RTCPeerConnection
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter("signalling"))
+    loggers = [logging.getLogger(name) for name in ("aiortc", "aioice")]
+    saved = [(lg.level, lg.handlers[:], lg.propagate) for lg in loggers]
+    for lg in loggers:
+        lg.handlers[:] = [handler]
+        lg.setLevel(logging.DEBUG)
+        lg.propagate = False
+    offerer, answerer = RTCPeerConnection(), RTCPeerConnection()
+    try:
+        offerer.createDataChannel("probe")
+        await offerer.setLocalDescription(await offerer.createOffer())
+        await answerer.setRemoteDescription(offerer.localDescription)
+        await answerer.setLocalDescription(await answerer.createAnswer())
+        await offerer.setRemoteDescription(answerer.localDescription)
+        secrets = _sdp_secrets(offerer.localDescription.sdp) | _sdp_secrets(
+            answerer.localDescription.sdp)
+    finally:
+        await offerer.close()
+        await answerer.close()
+        for lg, (level, handlers, propagate) in zip(loggers, saved, strict=True):
+            lg.setLevel(level)
+            lg.handlers[:] = handlers
+            lg.propagate = propagate
+    text = stream.getvalue()
+    assert "a=ice-pwd:<redacted>" in text  # aiortc did print the SDP, redacted
+    assert len(secrets) >= 4, secrets
+    for secret in secrets:
+        assert secret not in text, secret
+    assert "127.0.0.1" not in text and "a=candidate:" not in text.replace(
+        "a=candidate:<redacted>", "")

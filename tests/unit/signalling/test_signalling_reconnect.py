@@ -67,3 +67,17 @@ def test_mediator_keeps_its_seat_and_second_socket_keeps_presence() -> None:
     w.now += 10 * w.env.policy.reconnect_grace_ms
     w.do("med", Sweep())
     assert w.h.participants[a1].room == PLENARY
+
+
+def test_next_due_is_exactly_when_the_sweep_first_changes_the_hearing() -> None:
+    from services.signalling.core import next_due, sweep
+
+    w, ids = standard()
+    assert next_due(w.h, w.env) is None  # nothing timed: the sweeper skips this hearing
+    w.disconnect(ids["b1"])
+    due = next_due(w.h, w.env)
+    assert due == w.now + w.env.policy.reconnect_grace_ms
+    assert sweep(w.h, due - 1, w.env)[0] == w.h
+    assert sweep(w.h, due, w.env)[0] != w.h
+    w.connect(ids["b1"])
+    assert next_due(w.h, w.env) is None

@@ -1,0 +1,271 @@
+"""One node against the 3-node cluster, and one gateway against two, in the same run.
+
+    python benchmarks/cluster.py [--quick] [--participants N] [--events E] [--budget-ms B]
+
+Real processes on loopback. "single": one nats-server (infra/nats/parley.conf), streams and
+buckets R1. "cluster": three nats-servers (infra/nats/cluster.conf: routes with mutual TLS, TLS
+to every client, JetStream R3). Each stack runs one signalling, one audit and the gateway(s).
+
+- move p99: N participants in hearings of 10 on one gateway, each hearing's mediator moving a
+  participant between plenary and a caucus (benchmarks/sigload), same pacing on both stacks;
+- audit events committed/s: E events published to `AUDIT` (acknowledged, R1 or R3), until the
+  audit log holds them all (its `$SRV.STATS`);
+- participants held at a move-latency budget (p99 <= B ms) by one gateway, then by two (sockets
+  and moves split across them), on the cluster, ramping N, 2N, 4N...: the largest size within
+  budget. On this machine every process shares the same two cores, so a second gateway adds no
+  CPU: `gateway_scale` says what spreading the sockets buys here, not on two machines.
+
+Goals (issue 15): move_ratio <= 1.5, events_ratio >= 0.5, gateway_scale >= 1.8.
+Last line: {"single_move_p99_ms", "cluster_move_p99_ms", "move_ratio", "single_events_per_s",
+"cluster_events_per_s", "events_ratio", "participants_one_gateway", "participants_two_gateways",
+"gateway_scale"}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.sigload.moves import move_loop, pct
+from benchmarks.sigload.participants import (
+    Hearing,
+    Sock,
+    gather_limited,
+    join_and_admit,
+    seat_hearing,
+)
+from benchmarks.sigload.stack import LIMITS
+from parley.ids import new_ulid
+from parley.provision import Provisioning
+from parley.suite import provision_when_ready
+from proto.audit import Actor, AuditEvent, Outcome, Resource, audit_subject, encode_event
+from proto.ws import Move, encode
+from tests.harness import NatsServer, ServiceProcess, free_port, wait_until
+from tests.integration.cluster.natscluster import NatsCluster
+from tests.people import bootstrap_admin, create_staff
+
+
+class Stack:
+    """nats (one or three), signalling, audit and `gateways` gateway processes."""
+
+    def __init__(self, root: Path, cluster: bool, gateways: int) -> None:
+        self.root = root
+        self.cluster = cluster
+        self.ports = [free_port() for _ in range(gateways)]
+        self.procs: list[ServiceProcess] = []
+        self.nats: NatsServer | NatsCluster
+        if cluster:
+            self.nats = NatsCluster(root / "data")
+        else:
+            self.nats = NatsServer(data_dir=root / "data", port=free_port())
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports[0]}"
+
+    def log(self) -> str:
+        return self.procs[-1].log()
+
+    def env(self, user: str, **extra: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
+        data = self.root / "data"
+        env.update(PARLEY_DATA_DIR=str(data), PYTHONUNBUFFERED="1",
+                   PARLEY_NATS_CREDENTIALS=str(data / "nats" / "credentials" / f"{user}.json"),
+                   **{**LIMITS, "PARLEY_READY_SERVICES": "signalling,audit"})
+        if isinstance(self.nats, NatsCluster):
+            env.update(PARLEY_NATS_URL=self.nats.urls, PARLEY_NATS_TLS_CA=str(self.nats.tls.ca))
+        else:
+            env["PARLEY_NATS_URL"] = self.nats.url
+        env.update(extra)
+        return env
+
+    async def start(self) -> None:
+        (self.root / "data").mkdir(parents=True, exist_ok=True)  # NatsCluster made its TLS there
+        self.nats.start()
+        nc = await self.nats.connect("supervisor")
+        await provision_when_ready(nc, Provisioning(replicas=3 if self.cluster else 1))
+        await nc.drain()
+        children = [("services.signalling", "signalling", {}), ("services.audit", "audit", {})]
+        children += [("gateway", "gateway", {"PARLEY_HTTP_PORT": str(p)}) for p in self.ports]
+        for i, (module, user, extra) in enumerate(children):
+            proc = ServiceProcess(module, self.env(user, **extra), self.root / f"{user}-{i}.log")
+            proc.start()
+            self.procs.append(proc)
+        for port in self.ports:
+            async def ready(port: int = port) -> bool:
+                async with aiohttp.ClientSession() as http, \
+                        http.get(f"http://127.0.0.1:{port}/readyz") as r:
+                    return r.status == 200
+            await wait_until(ready, timeout=120, interval=0.2, what="/readyz")
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.stop()
+        self.nats.stop()
+
+
+async def moves(stack: Stack, participants: int, rate: float, seconds: float) -> list[float]:
+    """Seat `participants` in hearings of 10 (sockets spread over the stack's gateways), move."""
+    admin = await bootstrap_admin(stack)  # type: ignore[arg-type]
+    mediator = await create_staff(stack, admin, "mediator", "mediator")  # type: ignore[arg-type]
+    sessions = [aiohttp.ClientSession(base_url=f"http://127.0.0.1:{p}",
+                                      connector=aiohttp.TCPConnector(limit=0)) for p in stack.ports]
+    try:
+        hearings: list[Hearing] = await gather_limited(
+            8, [seat_hearing(sessions[0], mediator, 10) for _ in range(max(1, participants // 10))])
+        sockets = [s for h in hearings for s in h.sockets]
+        await join_and_admit(sessions, hearings)
+
+        async def send(h: Hearing, moved: Sock, to_room: str, serial: int) -> None:
+            assert h.mediator.ws is not None
+            await h.mediator.ws.send_str(encode(Move(participant=moved.id, room=to_room)).decode())
+
+        samples = await move_loop(hearings, rate, seconds, send)
+        for s in sockets:
+            if s.ws is not None:
+                await s.ws.close()
+        return samples
+    finally:
+        for http in sessions:
+            await http.close()
+
+
+async def events_per_s(stack: Stack, count: int) -> float:
+    """Publish `count` acknowledged events; events/s until the audit log holds them all."""
+    nc = await stack.nats.connect("supervisor")
+    watcher = await stack.nats.connect("gateway")  # may ask the services for $SRV.STATS
+    try:
+        js = nc.jetstream()
+        before = await _log_size(watcher)
+        started = time.perf_counter()
+        prefix = new_ulid()[:10]
+
+        async def one(i: int) -> None:
+            event = AuditEvent(id=f"{prefix}{i:08d}", time=1_700_000_000_000 + i,
+                               actor=Actor(id="bench"), action="document.view",
+                               resource=Resource(type="document", id=f"d{i % 50}"),
+                               outcome=Outcome.ALLOWED, service="supervisor", hearing="h1")
+            await js.publish(audit_subject("supervisor"), encode_event(event),
+                             headers={"Nats-Msg-Id": event.id})
+
+        await gather_limited(64, [one(i) for i in range(count)])
+
+        async def all_in() -> bool:
+            return await _log_size(watcher) >= before + count
+
+        await wait_until(all_in, timeout=300, interval=0.05, what="the events in the log")
+        return count / (time.perf_counter() - started)
+    finally:
+        await nc.drain()
+        await watcher.drain()
+
+
+async def _log_size(nc: Any) -> int:
+    inbox = nc.new_inbox()
+    sub = await nc.subscribe(inbox)
+    sizes = [0]
+    try:
+        await nc.publish("$SRV.STATS.audit", b"", reply=inbox)
+        try:
+            async with asyncio.timeout(0.5):
+                async for msg in sub.messages:
+                    for endpoint in json.loads(msg.data).get("endpoints") or []:
+                        data = endpoint.get("data") or {}
+                        if endpoint.get("name") == "status" and "log_size" in data:
+                            sizes.append(int(data["log_size"]))
+        except TimeoutError:
+            pass
+    finally:
+        await sub.unsubscribe()
+    return max(sizes)
+
+
+async def measure(cluster: bool, gateways: int, participants: int, rate: float, seconds: float,
+                  events: int) -> tuple[float, float]:
+    root = Path(tempfile.mkdtemp(prefix="parley-cluster-bench-"))
+    stack = Stack(root, cluster, gateways)
+    try:
+        await stack.start()
+        rate_events = await events_per_s(stack, events) if events else 0.0
+        samples = await moves(stack, participants, rate, seconds)
+        p99 = pct(samples, 0.99)
+        print(f"{'cluster' if cluster else 'single'} x{gateways} gateway(s), {participants} "
+              f"participants: move p50 {pct(samples, 0.5):.1f} ms p99 {p99:.1f} ms"
+              + (f"; {rate_events:.0f} audit events/s" if events else ""), file=sys.stderr)
+        return p99, rate_events
+    except BaseException:
+        for proc in stack.procs:  # the run failed: show why, before the logs are removed
+            print(f"--- {proc.log_path.name}\n{proc.log()[-1500:]}", file=sys.stderr)
+        raise
+    finally:
+        stack.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+async def held(gateways: int, start: int, steps: int, budget_ms: float, rate: float,
+               seconds: float) -> int:
+    best = 0
+    for step in range(steps):
+        size = start * 2**step
+        try:
+            p99, _ = await measure(True, gateways, size, rate * size / start, seconds, 0)
+        except TimeoutError:  # could not even seat them: over budget
+            break
+        if p99 > budget_ms:
+            break
+        best = size
+    return best
+
+
+async def run(args: argparse.Namespace) -> dict[str, float | int | None]:
+    single_p99, single_events = await measure(False, 1, args.participants, args.move_rate,
+                                              args.seconds, args.events)
+    cluster_p99, cluster_events = await measure(True, 1, args.participants, args.move_rate,
+                                                args.seconds, args.events)
+    one = await held(1, args.participants, args.steps, args.budget_ms, args.move_rate, args.seconds)
+    two = await held(2, args.participants, args.steps, args.budget_ms, args.move_rate, args.seconds)
+    return {
+        "single_move_p99_ms": round(single_p99, 2), "cluster_move_p99_ms": round(cluster_p99, 2),
+        "move_ratio": round(cluster_p99 / single_p99, 2) if single_p99 else None,
+        "single_events_per_s": round(single_events), "cluster_events_per_s": round(cluster_events),
+        "events_ratio": round(cluster_events / single_events, 2) if single_events else None,
+        "participants_one_gateway": one, "participants_two_gateways": two,
+        # None: one gateway held nothing within budget (a saturated machine), no ratio to give
+        "gateway_scale": round(two / one, 2) if one else None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else "")
+    parser.add_argument("--quick", action="store_true", help="small sizes, about a minute")
+    parser.add_argument("--participants", type=int, default=None)
+    parser.add_argument("--events", type=int, default=None)
+    parser.add_argument("--move-rate", type=float, default=None)
+    parser.add_argument("--seconds", type=float, default=None)
+    parser.add_argument("--steps", type=int, default=None, help="doublings of the ramp")
+    parser.add_argument("--budget-ms", type=float, default=50.0)
+    args = parser.parse_args()
+    quick = args.quick
+    args.participants = args.participants or (40 if quick else 500)
+    args.events = args.events or (1000 if quick else 20000)
+    args.move_rate = args.move_rate or (8.0 if quick else 25.0)
+    args.seconds = args.seconds or (3.0 if quick else 20.0)
+    args.steps = args.steps or (1 if quick else 4)
+    results = asyncio.run(run(args))
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""One audit process's role: standby (follow the stream, keep a copy) until it holds the lease,
+then sequencer (own `audit-log`, sign checkpoints) until the process ends.
+
+Rules (DESIGN §7, §10):
+- A standby runs the leader's own intake code on its own durable consumer into its own SQLite
+  file, so its log is byte for byte the leader's (entries are a pure function of the stream, in
+  stream order, deduplicated by event id). It signs nothing. It adopts the checkpoints the leader
+  publishes in the lease only once its own tree has that size and the root it computes equals
+  the signed root (and the signature verifies), so its reads serve the leader's checkpoints with
+  proofs from an identical tree; a mismatch is logged as critical and never adopted.
+- Takeover: when the lease lapses (the leader died), one standby creates it, stops following,
+  and starts the leader's intake on `audit-log` from its own `intake_seq + 1`. It signs nothing
+  until it has committed everything the stream held when it took over (the consumer reports no
+  pending message), so its first checkpoint is at least as large as any the old leader can have
+  signed and, the trees being the same function of the same stream, consistent with all of them.
+- Leadership lost (renewal refused or impossible within half the lease): the process exits; the
+  supervisor restarts it, as a standby.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+
+from nats.aio.client import Client
+from nats.js.errors import NotFoundError
+
+from parley.failures import handled
+from proto.audit import AUDIT_STREAM
+from services.audit.checkpoint import open_checkpoint
+from services.audit.errors import VerificationError
+from services.audit.intake import DURABLE, Intake
+from services.audit.keys import NoteVerifier
+from services.audit.leadership import Lease, LeaseLost
+from services.audit.log import LogStore, StoredCheckpoint
+from services.audit.signing_loop import CheckpointLoop
+
+log = logging.getLogger("parley.audit.role")
+
+
+def adoptable(store: LogStore, note: str, verifier: NoteVerifier, now_ms: int) -> StoredCheckpoint | None:
+    """The leader's checkpoint as this store may keep it, or None (not yet, already, or never)."""
+    if not note:
+        return None
+    try:
+        checkpoint = open_checkpoint(note, verifier)
+    except (VerificationError, ValueError) as exc:
+        log.critical("leader's checkpoint does not verify: not adopted", extra={"error": str(exc)})
+        return None
+    if checkpoint.size > store.size or store.checkpoint_at(checkpoint.size) is not None:
+        return None
+    latest = store.latest_checkpoint()
+    if latest is not None and latest.size > checkpoint.size:
+        return None
+    if store.root(checkpoint.size) != checkpoint.root:
+        log.critical("standby's log differs from the leader's signed tree: not adopted",
+                     extra={"size": checkpoint.size})
+        return None
+    return StoredCheckpoint(checkpoint.size, checkpoint.root, note, now_ms)
+
+
+class Role:
+    def __init__(self, nc: Client, store: LogStore, lease: Lease, checkpoints: CheckpointLoop,
+                 verifier: NoteVerifier, *, instance: str, batch: int,
+                 exit_process: Callable[[], None]) -> None:
+        self._nc = nc
+        self._store = store
+        self._lease = lease
+        self._checkpoints = checkpoints
+        self._verifier = verifier
+        self._instance = instance
+        self._batch = batch
+        self._exit = exit_process
+        self.leader = False
+        self.intake: Intake | None = None
+        self.took_over_at: float | None = None
+
+    @property
+    def follow_durable(self) -> str:
+        return f"audit-follow-{self._instance}"
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await self._standby(stop)
+        if stop.is_set():
+            return
+        await self._lead(stop)
+
+    async def _standby(self, stop: asyncio.Event) -> None:
+        follower = Intake(self._nc, self._store, batch=self._batch, durable=self.follow_durable)
+        self.intake = follower
+        following: asyncio.Task[None] | None = None
+        follow_stop = asyncio.Event()
+        try:
+            while not stop.is_set():
+                if await self._lease.try_acquire():
+                    return
+                if following is None:
+                    log.info("standby: following the stream", extra={"durable": self.follow_durable})
+                    following = asyncio.create_task(follower.run(follow_stop))
+                current = await self._lease.current()
+                if current is not None:
+                    adopted = adoptable(self._store, current.checkpoint, self._verifier,
+                                        int(time.time() * 1000))
+                    if adopted is not None:
+                        self._store.store_checkpoint(adopted)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), self._lease.renew_every_s)
+        finally:
+            follow_stop.set()
+            if following is not None:
+                with handled(log, "audit.standby.stop_following"):
+                    await asyncio.wait_for(following, 5.0)
+                # Its consumer is no longer needed (a later standby run makes it afresh).
+                with handled(log, "audit.standby.drop_consumer"), contextlib.suppress(NotFoundError):
+                    await self._nc.jetstream().delete_consumer(AUDIT_STREAM, self.follow_durable)
+
+    async def _lead(self, stop: asyncio.Event) -> None:
+        self.leader = True
+        self.took_over_at = time.monotonic()
+        log.warning("sequencer: this process now holds the lease", extra={"holder": self._lease.holder})
+        intake = Intake(self._nc, self._store, batch=self._batch)
+        self.intake = intake
+        tasks = [asyncio.create_task(intake.run(stop)), asyncio.create_task(self._renew(stop))]
+        try:
+            await self._caught_up(stop)
+            if not stop.is_set():
+                log.info("sequencer: caught up with the stream; signing",
+                         extra={"size": self._store.size})
+                tasks.append(asyncio.create_task(self._checkpoints.run(stop)))
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            for task in done:
+                task.result()
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _caught_up(self, stop: asyncio.Event) -> None:
+        js = self._nc.jetstream()
+        while not stop.is_set():
+            with handled(log, "audit.sequencer.catch_up", level=logging.DEBUG):
+                info = await js.consumer_info(AUDIT_STREAM, DURABLE)
+                if info.num_pending == 0 and info.num_ack_pending == 0:
+                    return
+            await asyncio.sleep(0.05)
+
+    async def _renew(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            latest = self._store.latest_checkpoint()
+            if latest is not None:
+                self._lease.checkpoint = latest.note
+            try:
+                await self._lease.renew()
+            except LeaseLost:
+                log.critical("sequencer lease lost: stopping so that only one process signs")
+                self._exit()
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self._lease.renew_every_s)

@@ -1,0 +1,181 @@
+"""Chaos on `parley up --cluster`: a hearing across both gateways while each nats-server is killed
+with -9 in turn (the supervisor restarts it), then a signalling and an evidence process.
+
+Shown: every acknowledged upload downloads intact through the other gateway; its audit event is
+in the log exactly once; the participants are still in their rooms and talk across gateways; the
+checkpoint from before the chaos is consistent with the one after. For the service kills, the
+longest run of 5xx answers seen by a client polling every 20 ms is measured and printed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+import os
+import signal
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import aiohttp
+import pytest
+
+from proto.ws import Admit, ChatMessage, ChatSend, PeerPlan
+from services.audit.hasher import RFC6962
+from services.audit.verify import verify_consistency
+from tests.harness import pid_alive, wait_until
+from tests.integration.cluster.clusterkit import Cluster, all_ready, start_cluster
+from tests.integration.signalling.sigclient import Cast, WsClient, seat
+from tests.people import People, staff_people
+
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    running = start_cluster(tmp_path_factory.mktemp("chaos") / "data")
+    yield running
+    running.stop()
+
+
+async def _upload(base: str, headers: dict[str, str], hearing: str, data: bytes,
+                  name: str) -> str | None:
+    """The document id if the upload was acknowledged (201), else None."""
+    try:
+        async with aiohttp.ClientSession(base_url=base, headers=headers) as http, http.post(
+                f"/api/v1/hearings/{hearing}/documents", data=data,
+                headers={"Parley-Filename": name, "Parley-Compartment": "joint",
+                         "Content-Type": "application/pdf"}) as r:
+            return str((await r.json())["document"]) if r.status == 201 else None
+    except aiohttp.ClientError:
+        return None
+
+
+async def _json(base: str, headers: dict[str, str], path: str) -> Any:
+    async with aiohttp.ClientSession(base_url=base, headers=headers) as http, http.get(path) as r:
+        assert r.status == 200, (path, r.status)
+        return await r.json()
+
+
+def _kill9(cluster: Cluster, name: str) -> int:
+    pid = cluster.processes()[name]
+    os.kill(pid, signal.SIGKILL)
+    return pid
+
+
+async def _restarted(cluster: Cluster, name: str, old_pid: int) -> bool:
+    pid = cluster.processes().get(name)
+    return pid is not None and pid != old_pid and pid_alive(pid)
+
+
+async def test_hearing_survives_each_nats_node_killed_in_turn(cluster: Cluster) -> None:
+    await all_ready(cluster)
+    one, two = cluster.urls
+    people: People = await staff_people(cluster)
+    cast: Cast = await seat(cluster, people, sides=2, per_side=1)
+    auditor = people.auditor.headers(bearer=True)
+    mediator = people.mediator
+    med = await WsClient(two, mediator.headers(), cast.hearing, mediator.account_id).connect()
+    a1 = await WsClient(one, cast.members["A1"].headers(), cast.hearing, cast.members["A1"].id).connect()
+    b1 = await WsClient(two, cast.members["B1"].headers(), cast.hearing, cast.members["B1"].id).connect()
+    for member in ("A1", "B1"):
+        await med.send(Admit(participant=cast.members[member].id))
+    for client in (a1, b1):
+        await client.wait(lambda m: isinstance(m, PeerPlan) and m.room == "plenary", what="admitted")
+    before = await _json(one, auditor, "/api/v1/audit/checkpoint")
+
+    uploaded: dict[str, str] = {}
+    for round_, node in enumerate(("nats-1", "nats-2", "nats-3")):
+        old = _kill9(cluster, node)
+        # While the node is down (and while it comes back): uploads through both gateways.
+        for gateway, who in ((one, "A1"), (two, "B1")):
+            data = os.urandom(100_000)
+
+            async def acknowledged(gateway: str = gateway, who: str = who,
+                                   data: bytes = data, node: str = node) -> str | None:
+                return await _upload(gateway, cast.members[who].headers(), cast.hearing, data,
+                                     f"{node}-{who}.pdf")
+
+            document = await wait_until(acknowledged, timeout=30, interval=0.2,
+                                        what=f"an upload while {node} is down")
+            uploaded[document] = hashlib.sha256(data).hexdigest()
+        await wait_until(lambda node=node, old=old: _restarted(cluster, node, old), timeout=30,
+                         what=f"{node} restarted")
+        text = f"after {node}"
+        await a1.send(ChatSend(text=text))
+        await med.wait(lambda m, text=text: isinstance(m, ChatMessage) and m.text == text,
+                       timeout=20, what=f"chat from gateway 1 at gateway 2 after round {round_}")
+
+    # Every acknowledged upload, intact, through the other gateway.
+    for document, digest in uploaded.items():
+        async with aiohttp.ClientSession(base_url=two, headers=mediator.headers()) as http, \
+                http.get(f"/api/v1/hearings/{cast.hearing}/documents/{document}/content") as r:
+            assert r.status == 200
+            assert hashlib.sha256(await r.read()).hexdigest() == digest
+    # ...and its audit event exactly once.
+    async def all_logged() -> list[dict[str, Any]] | None:
+        page = await _json(one, auditor, f"/api/v1/audit/events?hearing={cast.hearing}"
+                                         "&action=document.upload&limit=500")
+        events = [json.loads(e["entry"]) for e in page["events"]]
+        allowed = [e for e in events if e["outcome"] == "allowed"]
+        return allowed if {e["resource"]["id"] for e in allowed} >= set(uploaded) else None
+
+    allowed = await wait_until(all_logged, timeout=30, what="every upload in the audit log")
+    ids = [e["resource"]["id"] for e in allowed if e["resource"]["id"] in uploaded]
+    assert sorted(ids) == sorted(uploaded), "an acknowledged upload is logged twice or never"
+    assert len({e["id"] for e in allowed}) == len(allowed)
+    # Rooms: still in plenary, as before.
+    assert a1.room == "plenary" and b1.room == "plenary"
+    # Checkpoints: the one from before the chaos is consistent with the latest.
+    after = await _json(one, auditor, "/api/v1/audit/checkpoint")
+    assert after["size"] > before["size"]
+    proof = await _json(two, auditor, "/api/v1/audit/proofs/consistency"
+                                      f"?from={before['size']}&to={after['size']}")
+    verify_consistency(RFC6962, before["size"], after["size"], base64.b64decode(before["root"]),
+                       base64.b64decode(after["root"]), [base64.b64decode(h) for h in proof["hashes"]])
+    for client in (a1, b1, med):
+        await client.close()
+
+
+@pytest.mark.parametrize("victim", ["signalling-1", "evidence-1"])
+async def test_the_other_process_serves_when_one_is_killed(cluster: Cluster, victim: str) -> None:
+    await all_ready(cluster)
+    people = await staff_people(cluster)
+    hearing = (await people.mediator.call("POST", "/api/v1/hearings", {"title": "Chaos"}))[1]["id"]
+    path = (f"/api/v1/hearings/{hearing}/documents" if victim.startswith("evidence")
+            else f"/api/v1/hearings/{hearing}")
+    statuses: list[tuple[float, int]] = []
+    stop = asyncio.Event()
+
+    async def poll() -> None:
+        async with aiohttp.ClientSession(base_url=cluster.base_url,
+                                         headers=people.mediator.headers(bearer=True)) as http:
+            while not stop.is_set():
+                try:
+                    async with http.get(path) as r:
+                        statuses.append((time.monotonic(), r.status))
+                except aiohttp.ClientError:
+                    statuses.append((time.monotonic(), 599))
+                await asyncio.sleep(0.02)
+
+    poller = asyncio.create_task(poll())
+    await asyncio.sleep(1.0)
+    old = _kill9(cluster, victim)
+    await wait_until(lambda: _restarted(cluster, victim, old), timeout=30, what=f"{victim} back")
+    await asyncio.sleep(2.0)
+    stop.set()
+    await poller
+    longest, run_start = 0.0, None
+    for at, status in statuses:
+        if status >= 500:
+            run_start = at if run_start is None else run_start
+            longest = max(longest, at - run_start)
+        else:
+            run_start = None
+    failures = sum(1 for _, s in statuses if s >= 500)
+    print(f"\nKILL {victim}: {len(statuses)} requests, {failures} answered 5xx, "
+          f"longest 5xx window {longest * 1000:.0f} ms")
+    assert all(s < 500 or s in (503, 504) for _, s in statuses)  # never a 500 (a crash)
+    assert longest < 10.0
