@@ -153,7 +153,7 @@ def register(routes: RouteTable) -> None:
         wait, _ = hs.redeem_backoff.wait_s(address)
         if wait > 0:
             raise ServiceFailure(ErrorCode.RATE_LIMITED, "too many failed attempts",
-                                 retry_after(wait))
+                                 retry_after(wait), reason="too_many_attempts")
         body = await read_json(request, RedeemInvitation)
         try:
             redeemed = await ask(request, "redeem", body, Redeemed, anonymous=True)

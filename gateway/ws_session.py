@@ -147,6 +147,8 @@ class WsSession:
             self.min_revision = connected.revision
             self._track(connected.snapshot)
             await self.send(connected.snapshot)
+            if connected.history is not None:
+                await self.send(connected.history)
             pump = asyncio.create_task(self._pump(), name=f"ws-pump-{self.conn}")
             await self._read_loop()
         finally:
@@ -232,7 +234,9 @@ class WsSession:
             result = await self._call(verb, WsCommand(hearing=self.hearing, conn=self.conn,
                                                       message=message), CommandResult)
         except ServiceFailure as exc:
-            await self.error(exc.code, exc.message)
+            await self.send(ErrorMessage(code=exc.code, message=exc.message[:500],
+                                         retry_after_s=exc.retry_after_s, reason=exc.reason,
+                                         about=str(type(message).__struct_config__.tag)))
             return
         if result.end_sessions:
             with contextlib.suppress(Exception):

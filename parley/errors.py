@@ -27,11 +27,13 @@ class ServiceFailure(ParleyError):
     helper turns it into an error reply and the gateway into the mapped HTTP status.
     """
 
-    def __init__(self, code: ErrorCode, message: str, retry_after_s: int | None = None) -> None:
+    def __init__(self, code: ErrorCode, message: str, retry_after_s: int | None = None,
+                 reason: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message[:500]
         self.retry_after_s = retry_after_s
+        self.reason = reason
 
 
 class AuditPublishError(ParleyError):

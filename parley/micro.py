@@ -121,7 +121,8 @@ class ServiceHost:
                 except ServiceFailure as exc:
                     span.set_attribute("parley.error", exc.code.value)
                     await reply_error(request, Error(code=exc.code, message=exc.message,
-                                                     retry_after_s=exc.retry_after_s))
+                                                     retry_after_s=exc.retry_after_s,
+                                                     reason=exc.reason))
                 except AuditPublishError:
                     span.set_attribute("parley.error", "unavailable")
                     await reply_error(request, Error(code=ErrorCode.UNAVAILABLE,

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import msgspec
 
 from proto.common import Id, Role, ShortText, TimestampMs
-from proto.ws import ClientMessage, HearingState, Name, RoomView, Snapshot
+from proto.ws import ChatHistory, ClientMessage, HearingState, Name, RoomView, Snapshot
 
 SERVICE = "signalling"
 SUBJECT_PREFIX = "parley.v1.signalling"
@@ -257,10 +257,12 @@ class CommandResult(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omi
 
 
 class Connected(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """Reply to `connect`: the snapshot and the hearing revision it reflects."""
+    """Reply to `connect`: the snapshot, the hearing revision it reflects, and the room's chat
+    said since this participant entered it (none in the lobby)."""
 
     snapshot: Snapshot
     revision: Annotated[int, msgspec.Meta(ge=0)]
+    history: ChatHistory | None = None
 
 
 class HearingClosed(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

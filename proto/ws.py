@@ -2,8 +2,9 @@
 
 Client → server messages carry no sequence number; every server → client message carries `seq`,
 a per-connection counter the gateway stamps (the signalling core emits 0). On (re)connect the first
-message is a `snapshot` of what this participant may see; after it, deltas (`you`, `room`,
-`board`, `knocks`, `peer.plan`, `signal`, `chat`, `notice`, `error`).
+message is a `snapshot` of what this participant may see, then `chat.history` when its room has
+lines said since it entered; after them, deltas (`you`, `room`, `board`, `knocks`, `peer.plan`,
+`signal`, `chat`, `notice`, `error`).
 
 Every field is bounded so a decode of a hostile frame fails fast with a typed error.
 """
@@ -16,11 +17,16 @@ from typing import Annotated
 import msgspec
 
 from proto.common import Id, Role, ShortText, TimestampMs
-from proto.errors import ErrorCode
+from proto.errors import ErrorCode, Reason
 
 MAX_SDP = 64 * 1024
 MAX_CANDIDATE = 2 * 1024
 MAX_CHAT = 2000
+#: Decode bound of a chat line a client sends: generous, so a line over `MAX_CHAT` reaches the
+#: core and is refused with a typed `too_large` (reason `chat_too_long`), not a schema error.
+MAX_CHAT_SENT = 4 * MAX_CHAT
+#: Lines of history kept per room (services/signalling/chatlog.py).
+MAX_CHAT_HISTORY = 200
 MAX_NOTICE = 1000
 MAX_MEMBERS = 64
 MAX_ROOMS = 20
@@ -150,11 +156,14 @@ class Hand(_Client, frozen=True, tag="hand"):
 
 
 class ChatSend(_Client, frozen=True, tag="chat"):
-    text: ChatText
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_CHAT_SENT)]
 
 
 class Mute(_Client, frozen=True, tag="mute"):
-    muted: bool
+    """Microphone (`muted`) and/or camera (`camera_off`) state, shown to the room; None: as is."""
+
+    muted: bool | None = None
+    camera_off: bool | None = None
 
 
 class SignalSend(_Client, frozen=True, tag="signal"):
@@ -196,6 +205,7 @@ class MemberView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     role: Role
     side: Id | None = None
     muted: bool = False
+    camera_off: bool = False
     hand: bool = False
     connected: bool = False
     #: Peers in this room this member reports a connected RTCPeerConnection to ("who hears whom").
@@ -224,8 +234,11 @@ class SelfView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     room_kind: RoomKind | None
     side: Id | None = None
     muted: bool = False
+    camera_off: bool = False
     hand: bool = False
     knocking: bool = False
+    #: The mediator's name, for the lobby's waiting screen ("Waiting for <name> to admit you").
+    mediator_name: ShortText = ""
 
 
 class KnockView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -321,6 +334,20 @@ class ChatMessage(_Server, frozen=True, tag="chat"):
     at: TimestampMs
 
 
+class ChatLine(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    sender: Id
+    name: ShortText
+    text: ChatText
+    at: TimestampMs
+
+
+class ChatHistory(_Server, frozen=True, tag="chat.history"):
+    """What was said in `room` since this participant entered it (sent after a snapshot)."""
+
+    room: Id
+    lines: Annotated[list[ChatLine], msgspec.Meta(max_length=MAX_CHAT_HISTORY)] = []
+
+
 class Notice(_Server, frozen=True, tag="notice"):
     kind: NoticeKind
     text: NoticeText = ""
@@ -330,11 +357,15 @@ class Notice(_Server, frozen=True, tag="notice"):
 class ErrorMessage(_Server, frozen=True, tag="error"):
     code: ErrorCode
     message: Annotated[str, msgspec.Meta(max_length=500)]
+    retry_after_s: Annotated[int, msgspec.Meta(ge=0, le=86400)] | None = None
+    reason: Reason | None = None
+    #: The client message type refused (e.g. `chat`), so the page knows which action failed.
+    about: Annotated[str, msgspec.Meta(max_length=32)] | None = None
 
 
 ServerMessage = (
     Snapshot | YouUpdate | RoomUpdate | BoardUpdate | KnocksUpdate | PeerPlan | SignalRelay
-    | ChatMessage | Notice | ErrorMessage
+    | ChatMessage | ChatHistory | Notice | ErrorMessage
 )
 
 _client_decoder = msgspec.json.Decoder(ClientMessage)
@@ -366,6 +397,6 @@ WIRE_MESSAGES: list[type[msgspec.Struct]] = [
     Join, Admit, Deny, Move, CaucusCreate, CaucusClose, Shuttle, CaucusTimer, Broadcast, Recall,
     Lock, Remove, End, Knock, KnockDismiss, Hand, ChatSend, Mute, SignalSend, PeerStateReport,
     MemberView, RoomView, SelfView, KnockView, Board, View, PeerLink, Snapshot, YouUpdate,
-    RoomUpdate, BoardUpdate, KnocksUpdate, PeerPlan, SignalRelay, ChatMessage, Notice,
-    ErrorMessage,
+    RoomUpdate, BoardUpdate, KnocksUpdate, PeerPlan, SignalRelay, ChatMessage, ChatLine,
+    ChatHistory, Notice, ErrorMessage,
 ]

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs the system tools the tests drive for real: Debian's chromium (browser tests) and coturn
-# (TURN tests). As root it installs what is missing; otherwise it says, in one line, what to install.
+# Installs the system tools the tests drive for real: Debian's chromium (browser tests), coturn
+# (TURN tests) and Node.js (the web client's pure JavaScript modules, `node --test`). As root it installs what is missing; otherwise it says, in one line, what to install.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v turnserver >/dev/null 2>&1 || missing+=(coturn)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing ${missing[*]} (Debian packages) for the browser and TURN tests"

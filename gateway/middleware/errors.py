@@ -19,7 +19,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     try:
         return await handler(request)
     except ServiceFailure as exc:
-        return error_response(exc.code, exc.message, retry_after_s=exc.retry_after_s)
+        return error_response(exc.code, exc.message, retry_after_s=exc.retry_after_s,
+                              reason=exc.reason)
     except AuditPublishError:
         return error_response(ErrorCode.UNAVAILABLE, "audit log unavailable: action not taken")
     except web.HTTPException as exc:

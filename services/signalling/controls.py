@@ -12,7 +12,10 @@ chat). Decisions worth knowing:
 * A locked hearing admits nobody new: a participant never admitted before cannot leave the lobby
   (the mediator unlocks first); people already admitted once can still be moved.
 * The mediator never goes to the lobby, and never knocks.
-* Chat is relayed to the live members of the sender's room and never stored.
+* Chat is relayed to the live members of the sender's room and kept, briefly and bounded, as
+  that room's history (chatlog.py says why and for how long).
+* Knocking is for people in a room or the lobby; a knock stays until the mediator dismisses it,
+  comes into the knocker's room, or moves the knocker (membership.settle).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from proto.ws import (
     CaucusClose,
     CaucusCreate,
     CaucusTimer,
+    ChatLine,
     ChatMessage,
     Deny,
     Hand,
@@ -48,8 +52,9 @@ from proto.ws import (
 )
 from proto.ws import ChatSend as Chat
 
+from . import chatlog
 from .access import Ctx, actor, is_open, mediator, not_closed
-from .effects import Audit, CloseSessions, Deliver, Effect, Reply
+from .effects import Audit, CloseSessions, Deliver, Effect, ForgetChat, Reply, StoreChat
 from .errors import Conflict, Forbidden, Invalid
 from .model import (
     LOBBY,
@@ -162,7 +167,7 @@ def caucus_close(ctx: Ctx, cmd: CaucusClose) -> Result:
         h = place(h, p.id, PLENARY)
     rooms = {rid: r for rid, r in h.rooms.items() if rid != cmd.room}
     return msgspec.structs.replace(h, rooms=rooms), [
-        Audit("room.caucus_close", "room", cmd.room)]
+        Audit("room.caucus_close", "room", cmd.room), ForgetChat((cmd.room,))]
 
 
 def caucus_timer(ctx: Ctx, cmd: CaucusTimer) -> Result:
@@ -235,12 +240,17 @@ def knock_dismiss(ctx: Ctx, cmd: KnockDismiss) -> Result:
 
 def hand(ctx: Ctx, cmd: Hand) -> Result:
     me = actor(ctx.h, ctx.principal)
+    if cmd.raised and me.room in (None, LOBBY):
+        raise Conflict("hands are raised in a room, not in the lobby")
     return put_participant(ctx.h, msgspec.structs.replace(me, hand=cmd.raised)), []
 
 
 def mute(ctx: Ctx, cmd: Mute) -> Result:
     me = actor(ctx.h, ctx.principal)
-    return put_participant(ctx.h, msgspec.structs.replace(me, muted=cmd.muted)), []
+    muted = me.muted if cmd.muted is None else cmd.muted
+    camera_off = me.camera_off if cmd.camera_off is None else cmd.camera_off
+    return put_participant(ctx.h, msgspec.structs.replace(me, muted=muted,
+                                                          camera_off=camera_off)), []
 
 
 def chat(ctx: Ctx, cmd: Chat) -> Result:
@@ -248,8 +258,11 @@ def chat(ctx: Ctx, cmd: Chat) -> Result:
     if not is_live(ctx.h, me) or me.room in (None, LOBBY):
         raise Forbidden("chat is for people in a room")
     assert me.room is not None
+    chatlog.check_length(cmd.text)
+    line = ChatLine(sender=me.id, name=me.name, text=cmd.text, at=ctx.now)
     msg = ChatMessage(room=me.room, sender=me.id, name=me.name, text=cmd.text, at=ctx.now)
-    return ctx.h, [Deliver(p.id, msg) for p in members(ctx.h, me.room, live_only=True)]
+    return ctx.h, [StoreChat(me.room, line),
+                   *(Deliver(p.id, msg) for p in members(ctx.h, me.room, live_only=True))]
 
 
 def peer_state(ctx: Ctx, cmd: PeerStateReport) -> Result:

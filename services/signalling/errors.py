@@ -10,13 +10,17 @@ class SignallingError(Exception):
 
     code: ErrorCode = ErrorCode.INTERNAL
 
-    def __init__(self, message: str, *, retry_after_s: int | None = None) -> None:
+    def __init__(self, message: str, *, retry_after_s: int | None = None,
+                 reason: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.retry_after_s = retry_after_s
+        #: The finer cause a client shows a person (`proto.errors.Reason`), when it has one.
+        self.reason = reason
 
     def to_error(self) -> Error:
-        return Error(code=self.code, message=self.message[:500], retry_after_s=self.retry_after_s)
+        return Error(code=self.code, message=self.message[:500], retry_after_s=self.retry_after_s,
+                     reason=self.reason)
 
 
 class Invalid(SignallingError):
@@ -45,3 +49,7 @@ class TooLarge(SignallingError):
 
 class RateLimited(SignallingError):
     code = ErrorCode.RATE_LIMITED
+
+
+class Unavailable(SignallingError):
+    code = ErrorCode.UNAVAILABLE

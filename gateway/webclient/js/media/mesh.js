@@ -1,0 +1,279 @@
+// One RTCPeerConnection per peer in the current room, driven only by the server's `peer.plan`.
+//
+// Isolation (DESIGN §5) is enforced by the server; this client keeps its side of the bargain:
+// - `drop` is applied first, before anything else in the plan: those connections close at once;
+// - a connection is opened only to a peer the plan names, and every offer, answer and candidate
+//   is stamped with the room's current epoch; signals for another room or an older epoch are
+//   ignored (a newer epoch is held until its plan arrives, since messages may overtake it).
+// Every connection uses the same DTLS certificate (`certificate()`), so the room verification
+// code (verification.js) can compare one fingerprint per member. Negotiation: negotiation.js.
+
+import { Negotiation } from "./negotiation.js";
+import { canonicalFingerprint, sdpFingerprints, verificationCode } from "./verification.js";
+
+const STATS_INTERVAL_MS = 1000;
+const MAX_EARLY_SIGNALS = 256;
+const SPEAKING_LEVEL = 0.02;
+
+let certificatePromise = null;
+
+// This page's one DTLS certificate (ECDSA P-256), made once and used by every connection.
+export function certificate() {
+  if (!certificatePromise) {
+    certificatePromise = RTCPeerConnection.generateCertificate({ name: "ECDSA", namedCurve: "P-256" });
+  }
+  return certificatePromise;
+}
+
+export async function ownFingerprint() {
+  const cert = await certificate();
+  const fp = cert.getFingerprints().find((f) => f.algorithm.toLowerCase() === "sha-256");
+  return canonicalFingerprint(fp.algorithm, fp.value);
+}
+
+export class Mesh {
+  // callbacks: onRemote(peer, stream, kind: "camera"|"screen"), onRemoteGone(peer, streamId|null),
+  // onStats(peer, stats), onSpeaker(peer|null), onVerification({code, members}).
+  // Use `await Mesh.create(...)`: the certificate is made first, so opening a connection never
+  // waits (a plan applied while a connection was still being made could otherwise race it).
+  static async create(options) {
+    const cert = await certificate();
+    return new Mesh({ ...options, cert, fingerprint: await ownFingerprint() });
+  }
+
+  constructor({ send, rtcConfig, localStream, cert, fingerprint, ...callbacks }) {
+    this.cert = cert;
+    this.fingerprint = fingerprint;
+    this.send = send;
+    this.rtcConfig = rtcConfig || { iceServers: [] };
+    this.localStream = localStream;
+    this.cb = callbacks;
+    this.peers = new Map();
+    this.room = null;
+    this.epoch = -1;
+    this.early = [];
+    this.screen = null;
+    this.stopped = false;
+    this.statsTimer = setInterval(() => this.collectStats(), STATS_INTERVAL_MS);
+  }
+
+  emit(name, ...args) {
+    const fn = this.cb[name];
+    if (fn) fn(...args);
+  }
+
+  applyPlan(plan) {
+    for (const id of plan.drop || []) this.close(id);
+    const named = new Set([...(plan.connect || []), ...(plan.keep || [])].map((l) => l.peer));
+    if (plan.room !== this.room) {
+      // A new room: nothing from the old one survives, whatever the plan forgot to list.
+      for (const id of [...this.peers.keys()]) if (!named.has(id)) this.close(id);
+    }
+    this.room = plan.room;
+    this.epoch = plan.epoch;
+    for (const link of plan.keep || []) {
+      const peer = this.peers.get(link.peer);
+      // A negotiation left unfinished must restart under the new epoch (old stamps are refused):
+      // the offerer starts over; the answerer replaces its connection when the new offer comes.
+      if (!peer) this.open(link);
+      else if (link.offerer && !peer.neg.established) {
+        this.close(link.peer);
+        this.open(link);
+      }
+    }
+    for (const link of plan.connect || []) {
+      this.close(link.peer);
+      this.open(link);
+    }
+    const early = this.early;
+    this.early = [];
+    for (const signal of early) this.onSignal(signal);
+    this.verify();
+  }
+
+  open(link) {
+    const pc = new RTCPeerConnection({ ...this.rtcConfig, certificates: [this.cert] });
+    const peer = { id: link.peer, pc, cameraStream: null, screenSenders: [] };
+    peer.neg = new Negotiation(pc, {
+      offerer: link.offerer,
+      signal: (kind, fields) => {
+        if (this.peers.get(link.peer) === peer) this.signal(link.peer, kind, fields);
+      },
+      onError: (what, error) => console.error("negotiation failed", what, link.peer, error),
+    });
+    this.peers.set(link.peer, peer);
+    if (this.localStream) {
+      for (const track of this.localStream.getTracks()) pc.addTrack(track, this.localStream);
+    } else {
+      pc.addTransceiver("audio", { direction: "recvonly" });
+      pc.addTransceiver("video", { direction: "recvonly" });
+    }
+    if (this.screen) this.addScreen(peer);
+    pc.addEventListener("icecandidate", (event) => {
+      if (!event.candidate || !event.candidate.candidate || this.peers.get(link.peer) !== peer) return;
+      this.signal(link.peer, "candidate", {
+        candidate: event.candidate.candidate,
+        sdp_mid: event.candidate.sdpMid,
+        sdp_mline_index: event.candidate.sdpMLineIndex,
+      });
+    });
+    pc.addEventListener("track", (event) => this.onTrack(peer, event));
+    pc.addEventListener("connectionstatechange", () => {
+      if (this.peers.get(link.peer) !== peer) return;
+      this.send({ type: "peer.state", peer: link.peer, state: pc.connectionState });
+    });
+    pc.addEventListener("signalingstatechange", () => this.verify());
+    if (link.offerer) peer.neg.offer();
+  }
+
+  onTrack(peer, event) {
+    if (this.peers.get(peer.id) !== peer) return;
+    const stream = event.streams[0] || new MediaStream([event.track]);
+    // The first stream a peer sends is its camera and microphone; any other is a screen.
+    if (!peer.cameraStream) peer.cameraStream = stream.id;
+    const kind = stream.id === peer.cameraStream ? "camera" : "screen";
+    this.emit("onRemote", peer.id, stream, kind);
+    if (kind === "screen") {
+      const gone = () => {
+        if (stream.getTracks().every((t) => t.readyState === "ended" || t.muted)) {
+          this.emit("onRemoteGone", peer.id, stream.id);
+        }
+      };
+      event.track.addEventListener("mute", gone);
+      event.track.addEventListener("ended", gone);
+      stream.addEventListener("removetrack", gone);
+      event.track.addEventListener("unmute", () => this.emit("onRemote", peer.id, stream, kind));
+    }
+  }
+
+  signal(to, kind, fields) {
+    this.send({ type: "signal", to, epoch: this.epoch, kind, ...fields });
+  }
+
+  onSignal(signal) {
+    if (signal.epoch > this.epoch) {
+      if (this.early.length < MAX_EARLY_SIGNALS) this.early.push(signal);
+      return;
+    }
+    if (signal.room !== this.room || signal.epoch !== this.epoch) return;
+    const peer = this.peers.get(signal.sender);
+    if (!peer) return;
+    if (signal.kind === "offer" && !peer.neg.offerer && !peer.neg.established
+        && peer.pc.remoteDescription) {
+      // The offerer restarted an unfinished first negotiation: start over on a fresh connection.
+      this.close(peer.id);
+      this.open({ peer: signal.sender, offerer: false });
+      this.onSignal(signal);
+      return;
+    }
+    peer.neg.receive(signal).then(() => this.verify());
+  }
+
+  close(id) {
+    const peer = this.peers.get(id);
+    if (!peer) return;
+    this.peers.delete(id);
+    peer.neg.close();
+    this.emit("onRemoteGone", id, null);
+    this.verify();
+  }
+
+  closeAll() {
+    for (const id of [...this.peers.keys()]) this.close(id);
+  }
+
+  // ------------------------------------------------------------ screen share
+
+  async startScreen(stream) {
+    if (this.screen) return;
+    this.screen = stream;
+    const [track] = stream.getVideoTracks();
+    track.addEventListener("ended", () => this.stopScreen());
+    for (const peer of this.peers.values()) this.addScreen(peer);
+  }
+
+  addScreen(peer) {
+    for (const track of this.screen.getTracks()) {
+      peer.screenSenders.push(peer.pc.addTrack(track, this.screen));
+    }
+  }
+
+  stopScreen() {
+    if (!this.screen) return;
+    const screen = this.screen;
+    this.screen = null;
+    for (const track of screen.getTracks()) track.stop();
+    for (const peer of this.peers.values()) {
+      for (const sender of peer.screenSenders) {
+        try {
+          peer.pc.removeTrack(sender);
+        } catch (_) { /* connection already closed */ }
+      }
+      peer.screenSenders = [];
+    }
+  }
+
+  // ------------------------------------------------------------ verification, stats
+
+  async verify() {
+    if (this.stopped) return;
+    const room = this.room;
+    const fingerprints = [this.fingerprint];
+    const members = [];
+    for (const [id, peer] of this.peers) {
+      const remote = peer.pc.remoteDescription;
+      const seen = remote ? sdpFingerprints(remote.sdp) : [];
+      if (seen.length === 0) continue;
+      fingerprints.push(seen[0]);
+      members.push(id);
+    }
+    const code = room ? await verificationCode(room, fingerprints) : null;
+    if (room !== this.room) return;
+    const key = `${code}|${members.sort().join(",")}`;
+    if (key === this.lastVerification) return;
+    this.lastVerification = key;
+    this.emit("onVerification", { code, members, waiting: this.peers.size - members.length });
+  }
+
+  // Per peer, what actually arrives (frames decoded, audio level): the client-side half of
+  // "who hears whom", and the active speaker (the loudest peer above a floor).
+  async collectStats() {
+    let loudest = null;
+    let level = SPEAKING_LEVEL;
+    for (const [id, peer] of this.peers) {
+      let framesDecoded = 0;
+      let audioBytes = 0;
+      let audioLevel = 0;
+      try {
+        const report = await peer.pc.getStats();
+        report.forEach((s) => {
+          if (s.type !== "inbound-rtp") return;
+          if (s.kind === "video") framesDecoded += s.framesDecoded || 0;
+          if (s.kind === "audio") {
+            audioBytes += s.bytesReceived || 0;
+            audioLevel = Math.max(audioLevel, s.audioLevel || 0);
+          }
+        });
+      } catch (_) {
+        continue;
+      }
+      if (this.peers.get(id) !== peer) continue;
+      this.emit("onStats", id, { framesDecoded, audioBytes, audioLevel, state: peer.pc.connectionState });
+      if (audioLevel > level) {
+        level = audioLevel;
+        loudest = id;
+      }
+    }
+    if (loudest !== this.speaker) {
+      this.speaker = loudest;
+      this.emit("onSpeaker", loudest);
+    }
+  }
+
+  stop() {
+    this.stopped = true;
+    clearInterval(this.statsTimer);
+    this.stopScreen();
+    this.closeAll();
+  }
+}
