@@ -14,6 +14,7 @@ import urllib.parse
 import msgspec
 from aiohttp import web
 
+from gateway import document_events
 from gateway.authn import principal_of
 from gateway.body import json_response, read_json
 from gateway.errors import error_response
@@ -140,6 +141,7 @@ def register(routes: RouteTable) -> None:
                            principal=principal, timeout=state.config.service_timeout_s)
         view = await push_upload(reply.url, reply.ticket, principal, request, begin.declared_size,
                                  connect_s=state.config.service_timeout_s)
+        await document_events.announce(state.nc, hearing, view.compartment, view.document)
         response = json_response(view, status=201)
         response.headers["Location"] = f"/api/v1/hearings/{hearing}/documents/{view.document}"
         return response
@@ -202,6 +204,8 @@ def register(routes: RouteTable) -> None:
                              document=_path_id(request, "document"), to=body.to)
         reply = await call(state.nc, SERVICE, "release", req, ReleaseReply,
                            principal=_principal(request), timeout=state.config.service_timeout_s)
+        await document_events.announce(state.nc, req.hearing, reply.document.compartment,
+                                       reply.document.document)
         return json_response(reply)
 
     @routes.route("POST", "/api/v1/evidence/master-key/rotate", access=ROTATE_RULE,

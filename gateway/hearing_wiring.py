@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from aiohttp import web
+from nats.aio.subscription import Subscription
 
 import gateway.hearing_routes
 import gateway.ice_routes
 import gateway.ws
+from gateway import document_events
 from gateway.identity.ratelimit import ADDRESS_BACKOFF, FailureBackoff
 from gateway.roster_cache import RosterCache
 from gateway.routes import RouteTable
@@ -44,6 +46,7 @@ class HearingsState:
         default_factory=lambda: FailureBackoff(ADDRESS_BACKOFF, asyncio.get_running_loop().time))
     _serial: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _heartbeat: asyncio.Task[None] | None = None
+    _documents: Subscription | None = None
 
     def new_conn_id(self) -> str:
         return f"{self.instance}-{next(self._serial)}"
@@ -79,6 +82,7 @@ async def _start(app: web.Application) -> None:
     if state.identity is not None:
         state.identity.mediated_hearings = rosters.mediated_hearings
     hs._heartbeat = asyncio.create_task(_beat(state, hs), name="gateway-heartbeat")
+    hs._documents = await document_events.follow(state.nc, hs.sockets)
 
 
 async def _stop(app: web.Application) -> None:
@@ -87,6 +91,9 @@ async def _stop(app: web.Application) -> None:
         return
     await asyncio.gather(*(s.close(1001, "gateway stopping") for s in list(hs.sockets.values())),
                          return_exceptions=True)
+    if hs._documents is not None:
+        with contextlib.suppress(Exception):
+            await hs._documents.unsubscribe()
     if hs._heartbeat is not None:
         hs._heartbeat.cancel()
         with contextlib.suppress(asyncio.CancelledError):

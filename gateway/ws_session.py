@@ -98,6 +98,8 @@ class WsSession:
         self.conn = conn
         self.end_sessions = end_sessions
         self.hearing: str | None = None
+        #: The snapshot was sent: signalling accepted this socket into the hearing.
+        self.joined = False
         self.seq = 0
         self.min_revision = 0
         self.room: str | None = None
@@ -147,6 +149,7 @@ class WsSession:
             self.min_revision = connected.revision
             self._track(connected.snapshot)
             await self.send(connected.snapshot)
+            self.joined = True
             if connected.history is not None:
                 await self.send(connected.history)
             pump = asyncio.create_task(self._pump(), name=f"ws-pump-{self.conn}")

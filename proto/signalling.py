@@ -220,6 +220,11 @@ def changed_subject(hearing: str) -> str:
     return f"parley.v1.hearing.{hearing}.changed"
 
 
+def documents_subject(hearing: str) -> str:
+    """Core publish (gateway → gateways): a document of this hearing was added or released."""
+    return f"parley.v1.hearing.{hearing}.documents"
+
+
 #: NATS headers on client deliveries: the hearing revision that produced the message (so a new
 #: socket drops what is older than its snapshot), and a request to close the participant's sockets.
 REVISION_HEADER = "Parley-Revision"

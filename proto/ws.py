@@ -348,6 +348,14 @@ class ChatHistory(_Server, frozen=True, tag="chat.history"):
     lines: Annotated[list[ChatLine], msgspec.Meta(max_length=MAX_CHAT_HISTORY)] = []
 
 
+class DocumentsChanged(_Server, frozen=True, tag="documents"):
+    """A document was added to, or released into, a compartment this participant may read:
+    refresh the list (the list itself is access-checked). Never sent to anyone else."""
+
+    compartment: Annotated[str, msgspec.Meta(max_length=80)]
+    document: Id
+
+
 class Notice(_Server, frozen=True, tag="notice"):
     kind: NoticeKind
     text: NoticeText = ""
@@ -365,7 +373,7 @@ class ErrorMessage(_Server, frozen=True, tag="error"):
 
 ServerMessage = (
     Snapshot | YouUpdate | RoomUpdate | BoardUpdate | KnocksUpdate | PeerPlan | SignalRelay
-    | ChatMessage | ChatHistory | Notice | ErrorMessage
+    | ChatMessage | ChatHistory | DocumentsChanged | Notice | ErrorMessage
 )
 
 _client_decoder = msgspec.json.Decoder(ClientMessage)
@@ -398,5 +406,5 @@ WIRE_MESSAGES: list[type[msgspec.Struct]] = [
     Lock, Remove, End, Knock, KnockDismiss, Hand, ChatSend, Mute, SignalSend, PeerStateReport,
     MemberView, RoomView, SelfView, KnockView, Board, View, PeerLink, Snapshot, YouUpdate,
     RoomUpdate, BoardUpdate, KnocksUpdate, PeerPlan, SignalRelay, ChatMessage, ChatLine,
-    ChatHistory, Notice, ErrorMessage,
+    ChatHistory, DocumentsChanged, Notice, ErrorMessage,
 ]
