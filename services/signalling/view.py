@@ -35,7 +35,18 @@ def room_view(h: Hearing, room_id: str) -> RoomView:
     r = h.rooms[room_id]
     return RoomView(id=r.id, kind=r.kind, name=r.name, epoch=r.epoch, side=r.side,
                     deadline=r.deadline,
-                    members=[member_view(h, p) for p in members(h, room_id)])
+                    members=[member_view(h, p) for p in members(h, room_id)],
+                    colour=side_colour(h, r.side))
+
+
+COLOURS = "abcdef"
+
+
+def side_colour(h: Hearing, side: str | None) -> str | None:
+    """A side's colour letter: its place among the hearing's sides, cycling after six."""
+    if side is None or side not in h.sides:
+        return None
+    return COLOURS[list(h.sides).index(side) % len(COLOURS)]
 
 
 def self_view(h: Hearing, p: Participant) -> SelfView:

@@ -1,16 +1,10 @@
 // The room banner: which room you are in (named, in the room's colour), who can be in it, the
 // caucus countdown and the hearing's lock state. Colours come from design tokens by room kind
-// and, for a side's caucus, by the side (css/parley.css: --room-*).
+// and, for a side's caucus, the side's colour letter the server gives (`RoomView.colour`, the
+// same on every screen): css/parley.css `[data-room-kind]`, `[data-colour]`.
 
 import { formatCountdown, t } from "../core/i18n.js";
 import { h, mount } from "../core/render.js";
-
-// A stable colour slot (1–4) for a side id, so a side's caucus has the same colour for everyone.
-export function sideSlot(side) {
-  let n = 0;
-  for (const ch of String(side || "")) n = (n * 31 + ch.charCodeAt(0)) % 9973;
-  return (n % 4) + 1;
-}
 
 export function roomLabel(room) {
   if (!room) return t("participant.room.lobby_name");
@@ -28,9 +22,10 @@ export class RoomBanner {
   update(you, room) {
     this.state = { you, room };
     const kind = room ? room.kind : "lobby";
-    this.el.dataset.kind = kind;
+    this.el.dataset.roomKind = kind;
     this.el.dataset.room = room ? room.id : "lobby";
-    this.el.dataset.slot = room && room.side ? String(sideSlot(room.side)) : "";
+    if (room && room.colour) this.el.dataset.colour = room.colour;
+    else delete this.el.dataset.colour;
     const who = kind === "caucus"
       ? (room.side ? t("participant.room.caucus_side_who") : t("participant.room.caucus_who"))
       : kind === "plenary" ? t("participant.room.plenary_who") : t("participant.room.lobby_who");
