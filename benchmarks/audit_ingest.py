@@ -36,12 +36,12 @@ from nats.js.api import AckPolicy, ConsumerConfig
 from benchmarks.audit_proofs import _event, build_log, export_verify_time, proof_latency
 from parley.provision import provision
 from proto.audit import encode_event
-from services.audit.checkpointing import CheckpointLoop
 from services.audit.intake import DURABLE, MAX_PULL_BYTES, Intake
-from services.audit.integrity import CheckpointIssuer
 from services.audit.keys import NoteSigner
 from services.audit.log import AppendResult, LogStore, StoredCheckpoint
-from services.audit.pull import PullFeed
+from services.audit.pull_feed import PullFeed
+from services.audit.signer import CheckpointIssuer
+from services.audit.signing_loop import CheckpointLoop
 from tests.harness import NatsServer, free_port
 
 ORIGIN = "bench.parley.example/audit"

@@ -25,9 +25,9 @@ from proto.audit import Actor, AuditEvent, Outcome, Resource
 from services.audit.bundle import range_bundle
 from services.audit.bundle_verify import verify_bundle
 from services.audit.entry import record_for
-from services.audit.integrity import CheckpointIssuer
 from services.audit.keys import NoteSigner
 from services.audit.log import LogStore
+from services.audit.signer import CheckpointIssuer
 
 ORIGIN = "bench.parley.example/audit"
 

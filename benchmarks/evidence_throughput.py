@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import aiohttp
 from minio import Minio
 
-from services.evidence.bench import aes_gcm_mib_s
+from benchmarks.evidence_reference import aes_gcm_mib_s
 from tests.harness import Suite, free_port, wait_until_sync
 from tests.people import staff_people
 

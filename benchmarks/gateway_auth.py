@@ -29,14 +29,14 @@ from aiohttp import web
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gateway.app import build_routes, create_app
-from gateway.body import json_response
 from gateway.config import GatewayConfig
+from gateway.http.body import json_response
+from gateway.http.routes import Route, RouteTable
 from gateway.identity import accounts as acc
 from gateway.identity.passwords import DEFAULT_PARAMS, measure_signin_ms
 from gateway.identity.policy import anyone, signed_in
+from gateway.identity.session_store import kv_key_for_secret
 from gateway.identity.sessions import SESSION_COOKIE, new_session
-from gateway.routes import Route, RouteTable
-from gateway.session_store import kv_key_for_secret
 from gateway.state import STATE
 from parley.natsconn import connect
 from parley.provision import provision

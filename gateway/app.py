@@ -7,23 +7,20 @@ import logging
 from aiohttp import web
 from nats.aio.client import Client
 
-from gateway import (
-    audit_routes,
-    evidence_routes,
-    health,
-    hearing_wiring,
-    identity_wiring,
-    openapi_route,
-    static_routes,
-)
+from gateway.api import accounts, audit, auth, documents, health, hearings, ice, tokens
 from gateway.config import GatewayConfig
-from gateway.metrics import GatewayMetrics
-from gateway.middleware import headers
-from gateway.middleware.errors import error_middleware
-from gateway.middleware.tracing import tracing_middleware
-from gateway.routes import RouteTable
-from gateway.server import runner_for, ssl_context
+from gateway.http import headers
+from gateway.http.error_middleware import error_middleware
+from gateway.http.metrics import GatewayMetrics
+from gateway.http.routes import RouteTable
+from gateway.http.server import runner_for, ssl_context
+from gateway.http.tracing import tracing_middleware
+from gateway.identity import wiring as identity_wiring
+from gateway.openapi import route as openapi_route
 from gateway.state import STATE, GatewayState
+from gateway.webclient import routes as webclient_routes
+from gateway.ws import route as ws_route
+from gateway.ws import wiring as hearing_wiring
 from parley.auditpub import AuditPublisher
 from parley.natsconn import connect
 from parley.runner import wait_for_stop_signal
@@ -36,11 +33,15 @@ def build_routes() -> RouteTable:
     routes = RouteTable()
     health.register(routes)
     openapi_route.register(routes)
-    identity_wiring.register_routes(routes)  # issue 4: auth, me, TOTP, tokens, accounts
-    hearing_wiring.register_routes(routes)  # issue 7: hearings, invitations, ICE, WebSocket
-    static_routes.register(routes)  # the web client's pages and files (issue 7)
-    evidence_routes.register(routes)  # issue 6: documents (streamed), release, key rotation
-    audit_routes.register(routes)  # issue 5: audit queries, proofs, tiles, exports
+    auth.register(routes)  # sign-in and out, me, TOTP, bootstrap
+    tokens.register(routes)
+    accounts.register(routes)
+    hearings.register(routes)  # hearings, sides, invitations
+    ice.register(routes)
+    ws_route.register(routes)  # the hearing WebSocket
+    webclient_routes.register(routes)  # the web client's pages and files
+    documents.register(routes)  # documents (streamed), release, key rotation
+    audit.register(routes)  # audit queries, proofs, tiles, exports
     routes.freeze()
     return routes
 

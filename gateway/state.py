@@ -9,13 +9,13 @@ from aiohttp import web
 from nats.aio.client import Client
 
 from gateway.config import GatewayConfig
-from gateway.metrics import GatewayMetrics
-from gateway.routes import RouteTable
+from gateway.http.metrics import GatewayMetrics
+from gateway.http.routes import RouteTable
 from parley.auditpub import AuditPublisher
 
 if TYPE_CHECKING:
-    from gateway.hearing_wiring import HearingsState
-    from gateway.identity_state import IdentityState
+    from gateway.identity.state import IdentityState
+    from gateway.ws.state import HearingsState
 
 
 @dataclass

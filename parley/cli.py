@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
+import subprocess
 import sys
 
 from parley.config import load_config
@@ -12,6 +13,9 @@ from parley.errors import ConfigError, PortInUseError
 from parley.logs import setup_logging
 from parley.suite import SuiteConfig, run_suite
 from parley.supervisor import stop_with_parent
+
+#: The module behind `parley account ...` (staff accounts live in the gateway).
+ACCOUNT_CLI = "gateway.identity.admin_cli"
 
 
 async def _up(config: SuiteConfig) -> None:
@@ -34,10 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     args, rest = parser.parse_known_args(argv)
 
     if args.command == "account":
-        # Domain code lives in the gateway; the platform kit only dispatches to it.
-        from gateway.admin_cli import main as account_main
-
-        return account_main(rest)
+        # The platform kit never imports the gateway: the account commands run as the gateway's
+        # own module, in a child with this terminal, whose exit status is ours.
+        return subprocess.run([sys.executable, "-m", ACCOUNT_CLI, *rest], check=False).returncode
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
 

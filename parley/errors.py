@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from proto.errors import ErrorCode
+from typing import ClassVar
+
+from proto.errors import Error, ErrorCode
 
 
 class ParleyError(Exception):
@@ -20,21 +22,63 @@ class PortInUseError(ParleyError):
         self.variable = variable
 
 
-class ServiceFailure(ParleyError):
-    """Fail a request with one of the closed error codes (DESIGN §4).
+class DomainError(ParleyError):
+    """Base of every error a request can fail with: its closed code (DESIGN §4) travels with it.
 
-    Raised by domain code (or translated from a domain error at the service boundary); the micro
-    helper turns it into an error reply and the gateway into the mapped HTTP status.
+    Every package's error tree derives from this class and sets `code` per subclass. Domain code
+    raises; exactly two places translate: the `nats.micro` adapter (parley/micro.py) into an error
+    reply, and the gateway's error middleware into the HTTP envelope. `message` must be safe to
+    show a client; an `internal` error's message stays in the log and the client sees its kind.
+    """
+
+    code: ClassVar[ErrorCode] = ErrorCode.INTERNAL
+    default_message: ClassVar[str] = ""
+
+    def __init__(self, message: str | None = None, *, retry_after_s: int | None = None,
+                 reason: str | None = None) -> None:
+        self.message = (message or self.default_message or self.code.value)[:500]
+        self.retry_after_s = retry_after_s
+        #: A finer cause within the code (`proto.errors.Reason`) a client turns into a sentence.
+        self.reason = reason
+        super().__init__(self.message)
+
+    @property
+    def public_message(self) -> str:
+        return self.message if self.code is not ErrorCode.INTERNAL else type(self).__name__
+
+    def envelope(self) -> Error:
+        """The error envelope this failure crosses a boundary as."""
+        return Error(code=self.code, message=self.public_message, retry_after_s=self.retry_after_s,
+                     reason=self.reason)
+
+
+class ServiceFailure(DomainError):
+    """Fail a request with a code chosen where it is raised (and a message meant for the client).
+
+    Also what a service's error reply becomes again on the caller's side (parley/rpc.py).
     """
 
     def __init__(self, code: ErrorCode, message: str, retry_after_s: int | None = None,
                  reason: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message[:500]
-        self.retry_after_s = retry_after_s
-        self.reason = reason
+        self.code = code  # type: ignore[misc]  # an instance's own code, chosen at the raise
+        super().__init__(message, retry_after_s=retry_after_s, reason=reason)
+
+    @property
+    def public_message(self) -> str:
+        return self.message
 
 
-class AuditPublishError(ParleyError):
-    """An audit event could not be durably published; the action it records must fail."""
+class AuditPublishError(DomainError):
+    """An audit event could not be durably published; the action it records must fail.
+
+    The detail (which event, why) is for the log; the client is told the action was not taken.
+    """
+
+    code = ErrorCode.UNAVAILABLE
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("audit log unavailable: action not taken")
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.detail})"

@@ -3,8 +3,10 @@
 Every endpoint is `parley.v1.<service>.<verb>` in the queue group `<service>`, so a second process
 of the same service shares the load, and every service answers `$SRV.PING/INFO/STATS`.
 A handler receives the decoded request and the forwarded principal; it returns a response struct
-or raises `ServiceFailure`. Errors go back as a `nats.micro` error (code header = HTTP status) with
-the `Error` envelope as body; unexpected exceptions become `internal` with no detail.
+or raises a `DomainError` (any package's error tree). This is one of the two places such an
+error is translated (the other is the gateway's error middleware): it goes back as a `nats.micro`
+error (code header = HTTP status) with the `Error` envelope as body; unexpected exceptions become
+`internal` with no detail.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from nats.micro.request import Request
 from nats.micro.service import EndpointConfig, EndpointStats, Service
 from opentelemetry import trace
 
-from parley.errors import AuditPublishError, ServiceFailure
+from parley.errors import DomainError, ServiceFailure
 from parley.telemetry import extract_context
 from proto.errors import MICRO_CODE, Error, ErrorCode
 from proto.principal import PRINCIPAL_HEADER, REQUEST_ID_HEADER, Principal, decode_principal
@@ -118,15 +120,12 @@ class ServiceHost:
                     result = await handler(call, decode_request(request.data, request_type))
                     body = result if raw_response else msgspec.json.encode(result)
                     await request.respond(body)
-                except ServiceFailure as exc:
+                except DomainError as exc:
                     span.set_attribute("parley.error", exc.code.value)
-                    await reply_error(request, Error(code=exc.code, message=exc.message,
-                                                     retry_after_s=exc.retry_after_s,
-                                                     reason=exc.reason))
-                except AuditPublishError:
-                    span.set_attribute("parley.error", "unavailable")
-                    await reply_error(request, Error(code=ErrorCode.UNAVAILABLE,
-                                                     message="audit log unavailable"))
+                    if exc.code in (ErrorCode.INTERNAL, ErrorCode.UNAVAILABLE):
+                        log.warning("request failed", extra={"endpoint": verb, "error": str(exc),
+                                                             "kind": type(exc).__name__})
+                    await reply_error(request, exc.envelope())
                 except Exception:
                     log.exception("unhandled error", extra={"endpoint": verb})
                     span.set_attribute("parley.error", "internal")

@@ -13,6 +13,9 @@ import msgspec
 from proto.audit import ACTION_PATTERN
 from proto.common import Id, TimestampMs
 
+#: The audit service's name: its endpoints are `parley.v1.audit.<verb>`.
+SERVICE = "audit"
+
 B64Hash = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9+/]{43}=$")]
 TreeSize = Annotated[int, msgspec.Meta(ge=0, le=2**53)]
 Cursor = Annotated[str, msgspec.Meta(pattern=r"^(0|[1-9][0-9]{0,15})$")]

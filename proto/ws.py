@@ -220,7 +220,7 @@ class RoomView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     side: Id | None = None
     deadline: TimestampMs | None = None
     members: Annotated[list[MemberView], msgspec.Meta(max_length=MAX_MEMBERS)] = []
-    #: A side's caucus: its colour letter (`a`–`f`, by the side's place in the hearing), the same
+    #: A side's caucus: its colour letter (`a` to `f`, by the side's place in the hearing), the same
     #: on every screen (banner, tiles, the mediator's board); None for plenary, lobby, open caucus.
     colour: Annotated[str, msgspec.Meta(pattern="^[a-f]$")] | None = None
 

@@ -1,7 +1,7 @@
 """Print the README's configuration table from every process's config dataclass.
 
 `python scripts/config_table.py --write` rewrites the block between the CONFIG markers in
-README.md; tests/unit/platform/test_platform_readme.py fails when the README lags the code.
+README.md; tests/unit/parley/test_parley_readme.py fails when the README lags the code.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ CONFIGS = [
     ("parley.suite", "SuiteConfig", "parley up (supervisor)"),
     ("gateway.config", "GatewayConfig", "gateway"),
     ("services.signalling.service", "SignallingConfig", "signalling"),
-    ("services.evidence.service", "EvidenceConfig", "evidence"),
+    ("services.evidence.config", "EvidenceConfig", "evidence"),
     ("services.audit.service", "AuditConfig", "audit"),
 ]
 

@@ -1,27 +1,19 @@
 """The identity package's error tree, each class carrying its `proto.errors.ErrorCode`.
 
 Messages are safe to show a client: they never name a username, a secret or whether an account
-exists. The gateway maps `code` to an HTTP status through `proto.errors.HTTP_STATUS`.
+exists. The gateway's error middleware maps `code` to an HTTP status (`proto.errors.HTTP_STATUS`).
 """
 
 from __future__ import annotations
 
-from proto.errors import Error, ErrorCode
+from parley.errors import DomainError
+from proto.errors import ErrorCode
 
 
-class IdentityError(Exception):
+class IdentityError(DomainError):
     """Base of every identity error; `code` says how it crosses the boundary."""
 
-    code: ErrorCode = ErrorCode.INTERNAL
     default_message = "internal error"
-
-    def __init__(self, message: str | None = None, *, retry_after_s: int | None = None) -> None:
-        self.message = message or self.default_message
-        self.retry_after_s = retry_after_s
-        super().__init__(self.message)
-
-    def to_error(self) -> Error:
-        return Error(code=self.code, message=self.message, retry_after_s=self.retry_after_s)
 
 
 class InvalidInput(IdentityError):
@@ -84,10 +76,3 @@ class SecretBoxError(IdentityError):
 
     code = ErrorCode.INTERNAL
     default_message = "internal error"
-
-
-class UndeclaredRoute(IdentityError):
-    """A route has no authorization rule: the gateway must refuse to start."""
-
-    code = ErrorCode.INTERNAL
-    default_message = "route without an authorization rule"

@@ -24,17 +24,16 @@ ones get `forbidden` (403). The decision's `reason` goes into the denial's audit
 
 This is the gateway's coarse check; the owning service makes the final decision (DESIGN §2).
 
-`RouteTable` maps (method, path template) to rules. `check_complete` raises `UndeclaredRoute`
-for any served route without a rule: the gateway refuses to start. HEAD is covered by GET.
+Each route declares its rule in the gateway's route table (gateway/http/routes.py), which refuses
+to freeze with a route that has none: the gateway cannot start with an undeclared route.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
-from gateway.identity.errors import UndeclaredRoute
 from proto.common import STAFF_ROLES, Role
 from proto.errors import ErrorCode
 from proto.principal import Principal, PrincipalKind
@@ -149,50 +148,3 @@ def decide(rule: Rule, principal: Principal | None, context: RequestContext) -> 
         for g in rule.grants
     )
     return Decision(False, f"{rule.name}: requires {wanted}", ErrorCode.FORBIDDEN)
-
-
-# --- the route table ------------------------------------------------------------------------
-
-@dataclass
-class RouteTable:
-    """Every route's rule, keyed by (METHOD, path template)."""
-
-    _rules: dict[tuple[str, str], Rule] = field(default_factory=dict)
-
-    def declare(self, method: str, path: str, rule: Rule) -> None:
-        key = (method.upper(), path)
-        if key in self._rules:
-            raise ValueError(f"route {key[0]} {path} declared twice")
-        self._rules[key] = rule
-
-    def rule_for(self, method: str, path: str) -> Rule:
-        method = method.upper()
-        rule = self._rules.get((method, path))
-        if rule is None and method == "HEAD":
-            rule = self._rules.get(("GET", path))
-        if rule is None:
-            raise UndeclaredRoute(f"no authorization rule for {method} {path}")
-        return rule
-
-    def missing(self, routes: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-        out = []
-        for method, path in routes:
-            try:
-                self.rule_for(method, path)
-            except UndeclaredRoute:
-                out.append((method.upper(), path))
-        return sorted(set(out))
-
-    def check_complete(self, routes: Iterable[tuple[str, str]]) -> None:
-        """Raise `UndeclaredRoute` naming every served route that has no rule."""
-        missing = self.missing(routes)
-        if missing:
-            listed = ", ".join(f"{m} {p}" for m, p in missing)
-            raise UndeclaredRoute(f"routes without an authorization rule: {listed}")
-
-    def __iter__(self) -> Iterator[tuple[str, str, Rule]]:
-        for (method, path), rule in sorted(self._rules.items()):
-            yield method, path, rule
-
-    def __len__(self) -> int:
-        return len(self._rules)

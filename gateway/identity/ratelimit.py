@@ -80,24 +80,39 @@ class BucketConfig:
             raise ValueError("rate_per_s must be > 0 and burst >= 1")
 
 
+class TokenBucket:
+    """One token bucket: `burst` tokens, refilled at `rate_per_s` (a socket's own, or one key's)."""
+
+    def __init__(self, config: BucketConfig, clock: Clock) -> None:
+        self.config = config
+        self._clock = clock
+        self.tokens, self.at = config.burst, clock()
+
+    def take(self, cost: float = 1.0) -> float:
+        """Take `cost` tokens: 0.0 if allowed, else seconds until it would be (nothing taken)."""
+        now = self._clock()
+        self.tokens = min(self.config.burst,
+                          self.tokens + max(0.0, now - self.at) * self.config.rate_per_s)
+        self.at = now
+        if self.tokens >= cost:
+            self.tokens -= cost
+            return 0.0
+        return (cost - self.tokens) / self.config.rate_per_s
+
+
 class TokenBuckets:
-    """One token bucket per key: `burst` tokens, refilled at `rate_per_s`."""
+    """One `TokenBucket` per key, the least recently used forgotten beyond `max_keys`."""
 
     def __init__(self, config: BucketConfig, clock: Clock, max_keys: int = 50_000) -> None:
         self.config = config
         self._clock = clock
-        self._buckets: _Lru[tuple[float, float]] = _Lru(max_keys)
+        self._buckets: _Lru[TokenBucket] = _Lru(max_keys)
 
     def take(self, key: str, cost: float = 1.0) -> float:
-        """Take `cost` tokens: 0.0 if allowed, else seconds until it would be (nothing taken)."""
-        now = self._clock()
-        tokens, last = self._buckets.get(key) or (self.config.burst, now)
-        tokens = min(self.config.burst, tokens + max(0.0, now - last) * self.config.rate_per_s)
-        if tokens >= cost:
-            self._buckets.put(key, (tokens - cost, now))
-            return 0.0
-        self._buckets.put(key, (tokens, now))
-        return (cost - tokens) / self.config.rate_per_s
+        """Take `cost` tokens from `key`'s bucket: 0.0 if allowed, else seconds to wait."""
+        bucket = self._buckets.get(key) or TokenBucket(self.config, self._clock)
+        self._buckets.put(key, bucket)
+        return bucket.take(cost)
 
     def check(self, key: str, cost: float = 1.0) -> None:
         wait = self.take(key, cost)

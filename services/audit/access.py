@@ -8,14 +8,14 @@ the admin is also an auditor, whatever calls the service.
 from __future__ import annotations
 
 from proto.common import Role
-from proto.errors import ErrorCode
 from proto.principal import Principal, PrincipalKind
+from services.audit.errors import NotAnAuditorError, NotSignedInError
 
 
-def refusal(principal: Principal | None) -> tuple[ErrorCode, str] | None:
-    """None if `principal` may read the log, else the error code and reason."""
+def require_auditor(principal: Principal | None) -> Principal:
+    """`principal` if it may read the log; else raises why not (signed out, or not an auditor)."""
     if principal is None:
-        return ErrorCode.UNAUTHENTICATED, "sign-in required"
+        raise NotSignedInError("sign-in required")
     if principal.kind is not PrincipalKind.ACCOUNT or principal.role is not Role.AUDITOR:
-        return ErrorCode.FORBIDDEN, "the audit log is for auditors only"
-    return None
+        raise NotAnAuditorError("the audit log is for auditors only")
+    return principal

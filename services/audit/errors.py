@@ -6,9 +6,12 @@ Every verification failure is a subclass of `VerificationError`, so the offline 
 
 from __future__ import annotations
 
+from parley.errors import DomainError
+from proto.errors import ErrorCode
 
-class AuditError(Exception):
-    """Base of every audit error."""
+
+class AuditError(DomainError):
+    """Base of every audit error (an `internal` failure unless a subclass says otherwise)."""
 
 
 # --- entries ---------------------------------------------------------------------------------
@@ -92,6 +95,8 @@ class LogError(AuditError):
 class IndexOutOfRangeError(LogError):
     """An index or size beyond the log (or a range that is empty or inverted)."""
 
+    code = ErrorCode.INVALID
+
 
 class KeyFileError(LogError):
     """The signing key file is unreadable, malformed, or too widely readable."""
@@ -112,6 +117,24 @@ class TamperDetectedError(LogError):
 class NoCheckpointError(LogError):
     """Nothing has been signed yet, so there is nothing to prove against."""
 
+    code = ErrorCode.UNAVAILABLE
+
+
+# --- readers ---------------------------------------------------------------------------------
+
+class ReadRefusedError(AuditError):
+    """The caller may not read the log."""
+
+
+class NotSignedInError(ReadRefusedError):
+    code = ErrorCode.UNAUTHENTICATED
+
+
+class NotAnAuditorError(ReadRefusedError):
+    code = ErrorCode.FORBIDDEN
+
 
 class ExportRequestError(AuditError):
     """An export request names an impossible range or mixes a range with a filter."""
+
+    code = ErrorCode.INVALID

@@ -5,7 +5,7 @@ Rules:
   transaction together with the highest stream sequence it holds (`intake_seq`), and only then
   acknowledged (acknowledge-all on the batch's last message). A crash (kill -9 included) loses
   nothing: whatever was not committed is delivered again.
-- Fetching is pipelined (pull.py): pull requests stay outstanding while a batch commits, so
+- Fetching is pipelined (pull_feed.py): pull requests stay outstanding while a batch commits, so
   the next batch is whatever arrived meanwhile. That changes no rule here: messages still
   arrive in stream order, commit in order, and are acknowledged only after their commit.
 - Every start (re)creates the durable consumer `audit-log` to deliver from `intake_seq + 1`. The
@@ -21,7 +21,7 @@ Rules:
 - Rebuild: if the SQLite log is missing, empty, or older than what was acknowledged (restored
   from a backup), the consumer restarts from `intake_seq + 1` (from the first message for an
   empty log) and the log is rebuilt in stream order. The stream keeps every event (limits
-  retention without limits) and entries are a pure function of the messages (ingest.py), so the
+  retention without limits) and entries are a pure function of the messages (intake_records.py), so the
   rebuilt tree is the tree that was signed. By hand: stop the audit process, move
   `<data dir>/audit/log.db*` away, start it again.
 """
@@ -40,9 +40,9 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
 from proto.audit import AUDIT_STREAM
-from services.audit.ingest import StreamMessage, to_record
+from services.audit.intake_records import StreamMessage, to_record
 from services.audit.log import AppendResult, LogStore
-from services.audit.pull import PullFeed
+from services.audit.pull_feed import PullFeed
 
 log = logging.getLogger("parley.audit.intake")
 

@@ -10,7 +10,7 @@ Tables
 - `checkpoints(size, root, note, time)`: every signed checkpoint, as issued.
 
 One writer: the audit sequencer. Reads may use other connections (WAL lets them run beside the
-writer). Integrity checking and checkpoint signing live in `integrity.py`.
+writer). Integrity checking and checkpoint signing live in `signer.py`.
 """
 
 from __future__ import annotations

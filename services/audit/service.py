@@ -19,12 +19,12 @@ from typing import Any
 
 from parley.config import CommonConfig, env_field
 from parley.service import Cleanup, ServiceContext, serve_service
-from services.audit.checkpointing import CheckpointLoop
-from services.audit.endpoints import AuditEndpoints
 from services.audit.intake import Intake
-from services.audit.integrity import CheckpointIssuer
 from services.audit.keys import check_key_name, load_or_create_signer
 from services.audit.log import LogStore
+from services.audit.read_api import AuditEndpoints
+from services.audit.signer import CheckpointIssuer
+from services.audit.signing_loop import CheckpointLoop
 
 log = logging.getLogger("parley.audit")
 

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from minio import Minio
 from minio.error import S3Error
 
+from services.evidence.config import EvidenceConfig
 from services.evidence.errors import StoreError
 from services.evidence.store.base import ObjectStore
 from services.evidence.store.local import LocalFolderStore
 from services.evidence.store.s3 import S3Store
-
-if TYPE_CHECKING:
-    from services.evidence.service import EvidenceConfig
 
 
 def _ensure_bucket(client: Minio, bucket: str, object_lock: bool) -> None:

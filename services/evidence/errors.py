@@ -5,13 +5,12 @@ Messages never contain key material, plaintext or (for denials) a document's nam
 
 from __future__ import annotations
 
+from parley.errors import DomainError
 from proto.errors import ErrorCode
 
 
-class EvidenceError(Exception):
+class EvidenceError(DomainError):
     """Base of every evidence error."""
-
-    code: ErrorCode = ErrorCode.INTERNAL
 
 
 class IntegrityError(EvidenceError):

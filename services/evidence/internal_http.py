@@ -21,12 +21,12 @@ import msgspec
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from parley.errors import AuditPublishError, ServiceFailure
+from parley.errors import DomainError
 from proto.errors import HTTP_STATUS, Error, ErrorCode
 from proto.evidence import TICKET_HEADER, document_view
 from proto.principal import PRINCIPAL_HEADER, Principal, decode_principal
-from services.evidence.endpoints import Evidence
-from services.evidence.errors import EvidenceError, IntegrityError
+from services.evidence.decisions import Evidence
+from services.evidence.errors import IntegrityError
 from services.evidence.tickets import DownloadGrant
 
 log = logging.getLogger("parley.evidence.http")
@@ -54,12 +54,9 @@ def _principal(request: web.Request) -> Principal | None:
 async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
-    except EvidenceError as exc:
-        return _error(exc.code, str(exc) or exc.code.value)
-    except ServiceFailure as exc:
-        return _error(exc.code, exc.message)
-    except AuditPublishError:
-        return _error(ErrorCode.UNAVAILABLE, "audit log unavailable: action not taken")
+    except DomainError as exc:  # the envelope the error itself defines (parley.errors)
+        envelope = exc.envelope()
+        return _error(envelope.code, envelope.message)
 
 
 async def _body(request: web.Request) -> AsyncIterator[bytes]:

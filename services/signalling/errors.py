@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from proto.errors import Error, ErrorCode
+from parley.errors import DomainError
+from proto.errors import ErrorCode
 
 
-class SignallingError(Exception):
+class SignallingError(DomainError):
     """Base of every domain error here; `code` is what crosses the service boundary."""
-
-    code: ErrorCode = ErrorCode.INTERNAL
-
-    def __init__(self, message: str, *, retry_after_s: int | None = None,
-                 reason: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.retry_after_s = retry_after_s
-        #: The finer cause a client shows a person (`proto.errors.Reason`), when it has one.
-        self.reason = reason
-
-    def to_error(self) -> Error:
-        return Error(code=self.code, message=self.message[:500], retry_after_s=self.retry_after_s,
-                     reason=self.reason)
 
 
 class Invalid(SignallingError):

@@ -8,12 +8,12 @@ import logging
 
 from parley.service import Cleanup, ServiceContext, serve_service
 
-from . import endpoints, sweeper
+from . import nats_adapter, sweeper
 from .config import SignallingConfig
 from .effects import Env
-from .executor import Executor
+from .shell import Executor
 from .store import HearingStore
-from .techchecks import TechChecks
+from .techcheck_pool import TechChecks
 
 log = logging.getLogger("parley.signalling")
 
@@ -29,7 +29,7 @@ async def _setup(ctx: ServiceContext[SignallingConfig]) -> Cleanup | None:
     ex = Executor(store, ctx.nc, ctx.audit, Env(policy=config.policy()))
     checks = TechChecks(config.ice_settings(), max_checks=config.techcheck_max,
                         lifetime_s=config.techcheck_lifetime_s)
-    endpoints.register(ctx.host, ex, config.ice_settings(), checks)
+    nats_adapter.register(ctx.host, ex, config.ice_settings(), checks)
     task = asyncio.create_task(
         sweeper.run(ex, config.sweep_interval_s, int(config.gateway_timeout_s * 1000)),
         name="signalling-sweeper")

@@ -6,7 +6,7 @@ copy of every hearing, with its KV revision, serves listing, the sweeper and the
 attempt at a command. The copy may lag another process's write by the watch's latency, so it is
 never trusted on its own: every write is a compare-and-set on the copy's revision (a stale copy
 loses and the command is re-applied on a fresh read), and a command that writes nothing confirms
-its copy against KV before acting (executor.py).
+its copy against KV before acting (shell.py).
 
 The watches survive a restarted nats-server (`parley.kv.follow`); after each fresh replay,
 hearings it no longer holds that the copy knew at or below the bucket's last revision when it

@@ -19,9 +19,9 @@ from proto.common import Role
 from proto.principal import Principal, PrincipalKind
 from proto.signalling import SessionDisconnected
 
-from .commands import Sweep, sweep
-from .executor import SYSTEM, Executor
+from .core import Sweep, sweep
 from .model import Hearing, Participant
+from .shell import SYSTEM, Executor
 
 log = logging.getLogger("parley.signalling.sweeper")
 

@@ -16,8 +16,8 @@ import aiohttp
 import msgspec
 from nats.aio.client import Client
 
+from gateway.identity.session_store import kv_key_for_secret
 from gateway.identity.sessions import SessionPolicy, csrf_token, new_session
-from gateway.session_store import kv_key_for_secret
 from proto.audit import AuditEvent, decode_event
 from proto.common import Role
 from proto.principal import PrincipalKind

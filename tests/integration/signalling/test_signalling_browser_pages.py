@@ -8,8 +8,8 @@ import re
 import aiohttp
 import pytest
 
-from gateway.middleware.headers import CONTENT_SECURITY_POLICY
-from gateway.static_routes import ASSETS, PAGES, WEBCLIENT
+from gateway.http.headers import CONTENT_SECURITY_POLICY
+from gateway.webclient.routes import ASSETS, PAGES, WEBCLIENT
 from tests.browser import chromium_page, requires_chromium
 from tests.harness import Suite
 

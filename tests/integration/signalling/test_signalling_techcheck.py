@@ -18,7 +18,7 @@ from aiortc import (
 from aiortc.mediastreams import AudioStreamTrack
 
 from proto.signalling import TechCheckStats
-from services.signalling.techcheck import TechCheck
+from services.signalling.techcheck_peer import TechCheck
 
 W, H = 160, 120
 TOP, BOTTOM = 220, 30  # this participant's identity: a bright top half over a dark bottom half

@@ -14,9 +14,9 @@ from proto.auditlog import EventQuery
 from services.audit.bundle import range_bundle, selection_bundle
 from services.audit.bundle_verify import verify_bundle
 from services.audit.entry import record_for
-from services.audit.integrity import CheckpointIssuer
 from services.audit.keys import NoteSigner
 from services.audit.log import LogStore, StoredCheckpoint
+from services.audit.signer import CheckpointIssuer
 from services.audit.verify_cli import main
 
 ORIGIN = "parley.example.org/audit"

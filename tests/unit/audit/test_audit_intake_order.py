@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from proto.audit import Actor, AuditEvent, Outcome, Resource, encode_event
-from services.audit.ingest import StreamMessage
 from services.audit.intake import commit_batch, in_order, parse_ack_subject
+from services.audit.intake_records import StreamMessage
 from services.audit.log import LogStore
-from services.audit.pull import PullCredit
+from services.audit.pull_feed import PullCredit
 
 
 def msgs(*seqs: int) -> list[StreamMessage]:

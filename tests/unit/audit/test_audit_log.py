@@ -14,10 +14,10 @@ from services.audit import tree
 from services.audit.entry import record_for
 from services.audit.errors import IndexOutOfRangeError, RootMismatchError, TamperDetectedError
 from services.audit.hasher import RFC6962
-from services.audit.integrity import CheckpointIssuer
 from services.audit.keys import NoteSigner
 from services.audit.log import LogStore
 from services.audit.receipt import format_receipt, verify_receipt
+from services.audit.signer import CheckpointIssuer
 from services.audit.tiles import (
     TileId,
     decode_entry_bundle,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.document_events import may_read
+from gateway.ws.document_events import may_read
 from proto.common import Role
 from proto.principal import Principal, PrincipalKind
 

@@ -7,8 +7,8 @@ from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 
 from gateway.app import build_routes
+from gateway.http.routes import Route, RouteDeclarationError, RouteTable
 from gateway.identity.policy import anyone, staff
-from gateway.routes import Route, RouteDeclarationError, RouteTable
 from proto.common import Role
 
 
@@ -55,3 +55,31 @@ def test_duplicate_declaration_is_refused() -> None:
 def test_every_gateway_route_declares_access() -> None:
     for route in build_routes():
         assert route.access is not None and route.access.grants, route.key
+
+
+def test_lookup_by_method_and_path() -> None:
+    table = RouteTable()
+    me = Route("GET", "/api/v1/me", _ok, anyone("me"), "me")
+    table.add(me)
+    assert table.find("GET", "/api/v1/me") is me
+    assert table.find("POST", "/api/v1/me") is None
+    assert len(table) == 1
+    with pytest.raises(RouteDeclarationError, match="twice"):
+        table.add(Route("GET", "/api/v1/me", _ok, anyone("again"), "me again"))
+
+
+def test_freeze_names_every_route_without_access() -> None:
+    table = RouteTable()
+    table.add(Route("POST", "/api/v1/auth/signin", _ok, anyone("auth.signin"), "signin"))
+    table.add(Route("PATCH", "/api/v1/accounts/{id}", _ok, None, "change"))
+    table.add(Route("DELETE", "/api/v1/tokens/{id}", _ok, None, "revoke"))
+    with pytest.raises(RouteDeclarationError) as info:
+        table.freeze()
+    assert "PATCH /api/v1/accounts/{id}" in str(info.value)
+    assert "DELETE /api/v1/tokens/{id}" in str(info.value)
+    assert "signin" not in str(info.value)
+    complete = RouteTable()
+    complete.add(Route("GET", "/open", _ok, anyone("open"), "open"))
+    complete.freeze()
+    with pytest.raises(RouteDeclarationError, match="frozen"):
+        complete.add(Route("GET", "/late", _ok, anyone("late"), "late"))

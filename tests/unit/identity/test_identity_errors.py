@@ -1,6 +1,7 @@
 import pytest
 
 from gateway.identity import errors as e
+from parley.errors import DomainError
 from proto.errors import HTTP_STATUS
 
 
@@ -12,14 +13,16 @@ from proto.errors import HTTP_STATUS
      (e.SecretBoxError("key file x is bad"), 500)],
 )
 def test_errors_map_to_statuses(error: e.IdentityError, status: int) -> None:
-    wire = error.to_error()
+    wire = error.envelope()
     assert HTTP_STATUS[wire.code] == status
-    assert wire.message == error.message
+    # What a client reads: the message, except an internal error's, which stays in the log.
+    assert wire.message == (error.message if status < 500 else type(error).__name__)
+    assert isinstance(error, DomainError)
 
 
 def test_replayed_code_looks_like_any_bad_credential() -> None:
-    assert e.CodeReplayed().to_error() == e.AuthenticationFailed().to_error()
+    assert e.CodeReplayed().envelope() == e.AuthenticationFailed().envelope()
 
 
 def test_retry_after_carried() -> None:
-    assert e.RateLimited(retry_after_s=7).to_error().retry_after_s == 7
+    assert e.RateLimited(retry_after_s=7).envelope().retry_after_s == 7

@@ -1,10 +1,10 @@
-"""The watched copy's ordering rules (gateway/kv_mirror.py), without a server."""
+"""The watched copy's ordering rules (gateway/identity/kv_mirror.py), without a server."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from gateway.kv_mirror import KvMirror
+from gateway.identity.kv_mirror import KvMirror
 
 
 def _mirror() -> KvMirror[str]:

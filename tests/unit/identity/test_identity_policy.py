@@ -1,11 +1,9 @@
 import pytest
 
-from gateway.identity.errors import UndeclaredRoute
 from gateway.identity.policy import (
     Grant,
     Predicate,
     RequestContext,
-    RouteTable,
     Rule,
     anyone,
     decide,
@@ -110,32 +108,3 @@ def test_denial_reason_names_the_requirement() -> None:
 def test_rule_without_grants_refused() -> None:
     with pytest.raises(ValueError, match="grants nothing"):
         Rule("empty", ())
-
-
-def test_route_table_lookup_and_head() -> None:
-    table = RouteTable()
-    table.declare("get", "/api/v1/me", RULES[1])
-    assert table.rule_for("GET", "/api/v1/me") is RULES[1]
-    assert table.rule_for("HEAD", "/api/v1/me") is RULES[1]
-    with pytest.raises(UndeclaredRoute):
-        table.rule_for("POST", "/api/v1/me")
-    with pytest.raises(ValueError, match="twice"):
-        table.declare("GET", "/api/v1/me", RULES[0])
-
-
-def test_check_complete_raises_naming_every_missing_route() -> None:
-    table = RouteTable()
-    table.declare("POST", "/api/v1/auth/signin", RULES[0])
-    table.declare("GET", "/api/v1/accounts", RULES[3])
-    served = [("POST", "/api/v1/auth/signin"), ("GET", "/api/v1/accounts"),
-              ("HEAD", "/api/v1/accounts"), ("PATCH", "/api/v1/accounts/{id}"),
-              ("DELETE", "/api/v1/tokens/{id}")]
-    with pytest.raises(UndeclaredRoute) as info:
-        table.check_complete(served)
-    assert "PATCH /api/v1/accounts/{id}" in info.value.message
-    assert "DELETE /api/v1/tokens/{id}" in info.value.message
-    assert "signin" not in info.value.message
-    table.declare("PATCH", "/api/v1/accounts/{id}", RULES[3])
-    table.declare("DELETE", "/api/v1/tokens/{id}", RULES[2])
-    table.check_complete(served)
-    assert [m for m, _, _ in table] == ["DELETE", "GET", "PATCH", "POST"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from gateway.app import build_routes
-from gateway.openapi import DOCUMENT_PATH, render
+from gateway.openapi.document import DOCUMENT_PATH, render
 from proto.catalog import SCHEMA_DIR, schemas
 
 

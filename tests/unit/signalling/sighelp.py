@@ -31,7 +31,7 @@ from proto.ws import (
     Snapshot,
     YouUpdate,
 )
-from services.signalling.commands import apply, create
+from services.signalling.core import apply, create
 from services.signalling.effects import Deliver, Effect, Env, Policy, Reply
 from services.signalling.model import LOBBY, Hearing, is_live, peers
 

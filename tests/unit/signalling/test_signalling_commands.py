@@ -60,7 +60,7 @@ from proto.ws import (
     Shuttle,
     YouUpdate,
 )
-from services.signalling.commands import Sweep, apply, create
+from services.signalling.core import Sweep, apply, create
 from services.signalling.effects import Audit, CloseSessions, Fail, Reply
 from services.signalling.errors import (
     Conflict,

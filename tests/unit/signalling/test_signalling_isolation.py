@@ -28,7 +28,7 @@ from proto.ws import (
     SignalKind,
     SignalSend,
 )
-from services.signalling.commands import Sweep
+from services.signalling.core import Sweep
 from services.signalling.errors import SignallingError
 from services.signalling.model import LOBBY, is_live
 from services.signalling.relay import decide

@@ -6,7 +6,7 @@ from sighelp import deliveries, standard
 
 from proto.signalling import SessionConnected, SessionDisconnected
 from proto.ws import Move, PeerPlan, Snapshot
-from services.signalling.commands import Sweep
+from services.signalling.core import Sweep
 from services.signalling.effects import Audit, Reply
 from services.signalling.model import LOBBY, PLENARY
 

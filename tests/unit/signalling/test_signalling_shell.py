@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import msgspec
 
-from gateway.ws_session import Bucket
+from gateway.identity.ratelimit import BucketConfig, TokenBucket
 from proto.signalling import CreateHearing, OpenHearing, Roster, SessionConnected
-from services.signalling.commands import apply, create
+from services.signalling.core import apply, create
 from services.signalling.model import Hearing
 from services.signalling.roster import derive
 from services.signalling.sweeper import dead_conns, instance_of, principal_for
@@ -42,7 +42,7 @@ def test_dead_conns_follow_gateway_heartbeats() -> None:
 
 def test_socket_bucket_refuses_then_refills() -> None:
     now = [0.0]
-    bucket = Bucket(rate=10, burst=3, clock=lambda: now[0])
-    assert [bucket.take() for _ in range(4)] == [True, True, True, False]
+    bucket = TokenBucket(BucketConfig(rate_per_s=10, burst=3), clock=lambda: now[0])
+    assert [bucket.take() == 0 for _ in range(4)] == [True, True, True, False]
     now[0] = 0.1
-    assert bucket.take() and not bucket.take()
+    assert bucket.take() == 0 and bucket.take() > 0

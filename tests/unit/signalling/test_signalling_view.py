@@ -9,7 +9,7 @@ from sighelp import standard
 from proto.ws import CaucusCreate, Move
 from services.signalling.effects import Reply
 from services.signalling.model import LOBBY
-from services.signalling.techcheck import summarise
+from services.signalling.techcheck_peer import summarise
 from services.signalling.view import snapshot
 
 

@@ -1,0 +1,99 @@
+"""`/api/v1/accounts` (admins only): create, list, disable/enable, change role, reset TOTP.
+
+Disable, role change and TOTP reset bump the account's epoch: every session and token issued
+under an older epoch stops working on every gateway process as soon as the watched copy of
+`parley_accounts` carries the change (see gateway/identity/kv_mirror.py). An admin cannot disable or
+demote itself, so the last admin cannot lock everyone out by accident.
+"""
+
+from __future__ import annotations
+
+import re
+
+from aiohttp import web
+
+from gateway.http.body import json_response, read_json
+from gateway.http.routes import RouteTable
+from gateway.identity import accounts as acc
+from gateway.identity.authn import identity_of, principal_of
+from gateway.identity.errors import Conflict, NotFound
+from gateway.identity.handler_kit import account_info, audit, change_account
+from gateway.identity.policy import staff
+from gateway.identity.state import account_mirror_key
+from parley.ids import new_ulid
+from proto.common import ID_PATTERN, Role
+from proto.identity import (
+    AccountCreateRequest,
+    AccountInfo,
+    AccountListResponse,
+    AccountPatchRequest,
+)
+
+TAGS = ("accounts",)
+_ID = re.compile(ID_PATTERN)
+
+
+def register(routes: RouteTable) -> None:
+    @routes.route("GET", "/api/v1/accounts", access=staff("accounts.list", Role.ADMIN),
+                  tags=TAGS, summary="every staff account", response=AccountListResponse)
+    async def list_accounts(request: web.Request) -> web.Response:
+        accounts = await identity_of(request).accounts.list_accounts()
+        return json_response(AccountListResponse(accounts=tuple(account_info(a) for a in accounts)))
+
+    @routes.route("POST", "/api/v1/accounts", access=staff("accounts.create", Role.ADMIN),
+                  tags=TAGS, summary="create a staff account (it enrols TOTP at first sign-in)",
+                  request=AccountCreateRequest, response=AccountInfo, openapi={"status": 201})
+    async def create_account(request: web.Request) -> web.Response:
+        ident = identity_of(request)
+        body = await read_json(request, AccountCreateRequest)
+        now = ident.now_ms()
+        account = await ident.hash_work(lambda: acc.create_account(
+            account_id=new_ulid(now), username=body.username, role=Role(body.role.value),
+            password=body.password, hasher=ident.hasher, now_ms=now))
+        assert isinstance(account, acc.Account)
+        revision = await ident.accounts.create(account)
+        ident.account_mirror.remember(account_mirror_key(account.id), account, revision)
+        await audit(request, actor=principal_of(request), action="account.create",
+                    resource_type="account", resource_id=account.id,
+                    details={"role": account.role.value})
+        return json_response(account_info(account), status=201)
+
+    @routes.route("PATCH", "/api/v1/accounts/{account}",
+                  access=staff("accounts.update", Role.ADMIN), tags=TAGS,
+                  summary="disable/enable (revokes sessions and tokens at once), role, reset TOTP",
+                  request=AccountPatchRequest, response=AccountInfo)
+    async def update_account(request: web.Request) -> web.Response:
+        ident = identity_of(request)
+        body = await read_json(request, AccountPatchRequest)
+        principal = principal_of(request)
+        assert principal is not None
+        account_id = request.match_info["account"]
+        if not _ID.fullmatch(account_id):
+            raise NotFound("no such account")
+        demotes = body.role is not None and body.role.value != Role.ADMIN.value
+        if account_id == principal.id and (body.disabled or demotes):
+            raise Conflict("an admin cannot disable or demote itself")
+        now = ident.now_ms()
+
+        def change(account: acc.Account) -> acc.Account:
+            if body.disabled is True and not account.disabled:
+                account = acc.disable(account, now)
+            elif body.disabled is False and account.disabled:
+                account = acc.enable(account, now)
+            if body.role is not None:
+                account = acc.change_role(account, Role(body.role.value), now)
+            if body.reset_totp:
+                account = acc.reset_totp(account, now)
+            return account
+
+        before, after = await change_account(ident, account_id, change)
+        if after is not before:
+            await audit(request, actor=principal, action="account.update",
+                        resource_type="account", resource_id=account_id,
+                        details={"disabled": after.disabled, "role": after.role.value,
+                                 "reset_totp": bool(body.reset_totp),
+                                 "epoch": after.epoch})
+        return json_response(account_info(after))
+
+    del list_accounts, create_account, update_account
+

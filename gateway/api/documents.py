@@ -1,0 +1,213 @@
+"""Document routes (DESIGN §8): streamed upload and download, metadata, release, key rotation.
+
+The gateway only authenticates and applies a coarse rule (members of the hearing, its staff
+mediator included); evidence makes the final, compartment-aware decision from the forwarded principal
+and audits it. Bytes never pass through NATS: evidence hands out a single-use ticket and the
+gateway streams to or from evidence's internal port (gateway/http/streaming.py).
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+import msgspec
+from aiohttp import web
+
+from gateway.api.service_call import EVIDENCE
+from gateway.http.body import json_response, read_json
+from gateway.http.errors import error_response
+from gateway.http.routes import RouteTable
+from gateway.http.streaming import pull_download, push_upload
+from gateway.identity.authn import require_principal
+from gateway.identity.policy import Grant, Predicate, Rule, staff
+from gateway.state import state_of
+from gateway.ws import document_events
+from parley.errors import ServiceFailure
+from proto.common import ID_PATTERN, Role
+from proto.errors import ErrorCode
+from proto.evidence import (
+    DocumentRequest,
+    DocumentView,
+    DownloadBeginReply,
+    DownloadBeginRequest,
+    ListDocumentsReply,
+    ListDocumentsRequest,
+    ReleaseBody,
+    ReleaseReply,
+    ReleaseRequest,
+    RotateReply,
+    RotateRequest,
+    ShredReply,
+    ShredRequest,
+    UploadBeginReply,
+    UploadBeginRequest,
+)
+
+FILENAME_HEADER = "Parley-Filename"
+COMPARTMENT_HEADER = "Parley-Compartment"
+DOCS = "/api/v1/hearings/{hearing}/documents"
+DOC = DOCS + "/{document}"
+_ID = re.compile(ID_PATTERN)
+_CONTENT_TYPE = re.compile(r"^[\x21-\x7e][\x20-\x7e]{0,199}$")
+
+#: Members of THIS hearing only: `participant_of_hearing` already admits its staff mediator
+#: (mediator_of_hearing); a mediator of another hearing, or of none, is refused here. Observers
+#: never upload (evidence would refuse them anyway: DESIGN §2, the gateway rejects early).
+READ_RULE = Rule("documents.read", (Grant(Predicate.PARTICIPANT_OF_HEARING),))
+UPLOAD_RULE = Rule("documents.upload", (Grant(Predicate.PARTICIPANT_OF_HEARING,
+                                              {Role.MEDIATOR, Role.PARTY, Role.COUNSEL}),))
+RELEASE_RULE = Rule("documents.release",
+                    (Grant(Predicate.PARTICIPANT_OF_HEARING, {Role.PARTY, Role.COUNSEL}),))
+ROTATE_RULE = staff("evidence.rotate", Role.ADMIN)
+
+_STREAMED_BODY = {"required": True, "content": {"application/octet-stream": {
+    "schema": {"type": "string", "format": "binary"}}}}
+_UPLOAD_HEADERS = [
+    {"name": FILENAME_HEADER, "in": "header", "required": True,
+     "description": "the file name, percent-encoded UTF-8", "schema": {"type": "string"}},
+    {"name": COMPARTMENT_HEADER, "in": "header", "required": True,
+     "schema": {"type": "string", "pattern": "^(joint|mediator|side:.+|confidential:.+)$"}},
+    {"name": "Content-Length", "in": "header", "required": True,
+     "schema": {"type": "integer", "minimum": 0}},
+]
+_RANGE_HEADER = [{"name": "Range", "in": "header", "required": False,
+                  "schema": {"type": "string"}, "description": "one range: bytes=a-b, a- or -n"}]
+
+
+def _path_id(request: web.Request, name: str) -> str:
+    value = request.match_info[name]
+    if not _ID.fullmatch(value):
+        raise ServiceFailure(ErrorCode.NOT_FOUND, "no such document")
+    return value
+
+
+def decode_filename(raw: str | None) -> str:
+    if not raw:
+        raise ServiceFailure(ErrorCode.INVALID, f"{FILENAME_HEADER} is required")
+    try:
+        name = urllib.parse.unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        raise ServiceFailure(ErrorCode.INVALID,
+                             f"{FILENAME_HEADER} must be percent-encoded UTF-8") from None
+    if not name or len(name) > 1024:
+        raise ServiceFailure(ErrorCode.INVALID, f"{FILENAME_HEADER} is empty or too long")
+    return name
+
+
+def content_disposition(filename: str) -> str:
+    """`attachment` with an ASCII fallback and the RFC 8187 UTF-8 form of the stored name."""
+    fallback = "".join(c if 0x20 < ord(c) < 0x7f and c not in '"\\%;' else "_" for c in filename)
+    encoded = urllib.parse.quote(filename, safe="")
+    return f"attachment; filename=\"{fallback or 'document'}\"; filename*=UTF-8''{encoded}"
+
+
+def _begin_request(request: web.Request, hearing: str) -> UploadBeginRequest:
+    declared = request.content_length
+    if declared is None:
+        raise web.HTTPLengthRequired(reason="Content-Length is required")
+    content_type = request.headers.get("Content-Type", "application/octet-stream")
+    if not _CONTENT_TYPE.fullmatch(content_type):
+        content_type = "application/octet-stream"
+    try:
+        return msgspec.convert({
+            "hearing": hearing, "compartment": request.headers.get(COMPARTMENT_HEADER, ""),
+            "filename": decode_filename(request.headers.get(FILENAME_HEADER)),
+            "declared_size": declared, "content_type": content_type}, UploadBeginRequest)
+    except msgspec.ValidationError as exc:
+        raise ServiceFailure(ErrorCode.INVALID, str(exc)) from None
+
+
+def register(routes: RouteTable) -> None:
+    @routes.route("POST", DOCS, access=UPLOAD_RULE, response=DocumentView, tags=("documents",),
+                  summary="upload a document (streamed body) into a compartment",
+                  openapi={"requestBody": _STREAMED_BODY, "parameters": _UPLOAD_HEADERS,
+                           "status": 201})
+    async def upload_document(request: web.Request) -> web.StreamResponse:
+        state = state_of(request)
+        hearing = _path_id(request, "hearing")
+        principal = require_principal(request)
+        begin = _begin_request(request, hearing)
+        reply = await EVIDENCE.ask(request, "upload.begin", begin, UploadBeginReply,
+                                   principal=principal)
+        view = await push_upload(reply.url, reply.ticket, principal, request, begin.declared_size,
+                                 connect_s=state.config.service_timeout_s)
+        await document_events.announce(state.nc, hearing, view.compartment, view.document)
+        response = json_response(view, status=201)
+        response.headers["Location"] = f"/api/v1/hearings/{hearing}/documents/{view.document}"
+        return response
+
+    @routes.route("GET", DOCS, access=READ_RULE, response=ListDocumentsReply,
+                  tags=("documents",), summary="the documents of a hearing this caller may see")
+    async def list_documents(request: web.Request) -> web.StreamResponse:
+        reply = await EVIDENCE.ask(request, "list",
+                                   ListDocumentsRequest(hearing=_path_id(request, "hearing")),
+                                   ListDocumentsReply, principal=require_principal(request))
+        return json_response(reply)
+
+    @routes.route("GET", DOC, access=READ_RULE, response=DocumentView, tags=("documents",),
+                  summary="a document's metadata")
+    async def get_document(request: web.Request) -> web.StreamResponse:
+        req = DocumentRequest(hearing=_path_id(request, "hearing"),
+                              document=_path_id(request, "document"))
+        reply = await EVIDENCE.ask(request, "get", req, DocumentView,
+                                   principal=require_principal(request))
+        return json_response(reply)
+
+    @routes.route("GET", DOC + "/content", access=READ_RULE, tags=("documents",),
+                  summary="download a document (decrypted, streamed; Range supported)",
+                  openapi={"produces": "application/octet-stream", "parameters": _RANGE_HEADER})
+    async def download_document(request: web.Request) -> web.StreamResponse:
+        state = state_of(request)
+        principal = require_principal(request)
+        req = DownloadBeginRequest(hearing=_path_id(request, "hearing"),
+                                   document=_path_id(request, "document"),
+                                   range=(request.headers.get("Range") or "")[:200] or None)
+        reply = await EVIDENCE.ask(request, "download.begin", req, DownloadBeginReply,
+                                   principal=principal)
+        size = reply.document.size
+        if reply.ticket is None or reply.url is None:
+            refusal = error_response(ErrorCode.INVALID, "range not satisfiable", status=416)
+            refusal.headers["Content-Range"] = f"bytes */{size}"
+            return refusal
+        response = web.StreamResponse(status=206 if reply.partial else 200)
+        response.content_type = "application/octet-stream"
+        response.content_length = reply.end - reply.start
+        response.headers["Content-Disposition"] = content_disposition(reply.document.filename)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Accept-Ranges"] = "bytes"
+        response.headers["ETag"] = f"\"{reply.document.sha256}\""
+        if reply.partial:
+            response.headers["Content-Range"] = f"bytes {reply.start}-{reply.end - 1}/{size}"
+        return await pull_download(request, response, reply.url, reply.ticket, principal,
+                                   connect_s=state.config.service_timeout_s)
+
+    @routes.route("POST", DOC + "/release", access=RELEASE_RULE, request=ReleaseBody,
+                  response=ReleaseReply, tags=("documents",),
+                  summary="widen a document's compartment (owning side only; never narrows)")
+    async def release_document(request: web.Request) -> web.StreamResponse:
+        body = await read_json(request, ReleaseBody)
+        req = ReleaseRequest(hearing=_path_id(request, "hearing"),
+                             document=_path_id(request, "document"), to=body.to)
+        reply = await EVIDENCE.ask(request, "release", req, ReleaseReply,
+                                   principal=require_principal(request))
+        await document_events.announce(state_of(request).nc, req.hearing,
+                                       reply.document.compartment, reply.document.document)
+        return json_response(reply)
+
+    @routes.route("POST", "/api/v1/evidence/master-key/rotate", access=ROTATE_RULE,
+                  response=RotateReply, tags=("documents",),
+                  summary="re-wrap every hearing key under a new master key (admin)")
+    async def rotate_master_key(request: web.Request) -> web.StreamResponse:
+        reply = await EVIDENCE.ask(request, "rotate", RotateRequest(), RotateReply,
+                                   principal=require_principal(request), timeout_s=120.0)
+        return json_response(reply)
+
+
+async def shred_documents(request: web.Request, hearing: str) -> None:
+    """Crypto-shred every document of `hearing` (closing it with `destroy_documents`).
+
+    Called before the hearing is closed: shredding is idempotent, so a failure here leaves the
+    hearing open and the close can simply be retried."""
+    await EVIDENCE.ask(request, "shred", ShredRequest(hearing=hearing), ShredReply,
+                       principal=require_principal(request), timeout_s=60.0)

@@ -1,0 +1,171 @@
+"""`/api/v1/hearings…` and `/api/v1/invitations/redeem` (DESIGN §8): thin calls to signalling.
+
+The gateway's coarse rule comes first (route `access`); signalling decides finally. Redemption
+is open to anyone: wrong access codes back off per client address here and per invitation in
+signalling (which audits every failure); success creates a participant session bound to that one
+hearing, through identity's session store (cookie, CSRF token in the body).
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from gateway.api.documents import shred_documents
+from gateway.api.hearing_access import (
+    HEARING_ADMIN,
+    HEARING_READ,
+    HEARINGS,
+    REDEEM,
+)
+from gateway.api.service_call import SIGNALLING
+from gateway.http.body import json_response, read_json
+from gateway.http.routes import RouteTable
+from gateway.identity.address_limit import client_address
+from gateway.identity.authn import identity_of
+from gateway.identity.ratelimit import retry_after
+from gateway.identity.session_open import hand_over, open_session
+from gateway.identity.session_revoke import end_participant_sessions
+from gateway.state import state_of
+from parley.errors import ServiceFailure
+from proto.errors import ErrorCode
+from proto.principal import PrincipalKind
+from proto.signalling import (
+    AddSide,
+    CloseHearing,
+    CreateHearing,
+    Empty,
+    HearingClosed,
+    HearingDetail,
+    HearingList,
+    HearingSummary,
+    InvitationIssued,
+    InviteParticipant,
+    ListHearings,
+    OpenHearing,
+    ParticipantRemoved,
+    ParticipantSignedIn,
+    Redeemed,
+    RedeemInvitation,
+    RemoveParticipant,
+    Scoped,
+    SideAdded,
+)
+
+TAGS = ("hearings",)
+
+
+def _hearing(request: web.Request) -> str:
+    return request.match_info["hearing"]
+
+
+async def _end_sessions(request: web.Request, hearing: str, participants: list[str]) -> None:
+    if participants:
+        await end_participant_sessions(identity_of(request), hearing, participants)
+
+
+def register(routes: RouteTable) -> None:
+    @routes.route("GET", "/api/v1/hearings", access=HEARINGS, summary="list hearings "
+                  "(a mediator its own, an admin all)", response=HearingList, tags=TAGS)
+    async def list_hearings(request: web.Request) -> web.Response:
+        return json_response(await SIGNALLING.ask(request, "list", ListHearings(), HearingList))
+
+    @routes.route("POST", "/api/v1/hearings", access=HEARINGS, summary="create a hearing",
+                  request=CreateHearing, response=HearingSummary, tags=TAGS,
+                  openapi={"status": 201})
+    async def create_hearing(request: web.Request) -> web.Response:
+        body = await read_json(request, CreateHearing)
+        summary = await SIGNALLING.ask(request, "create", body, HearingSummary)
+        hs = state_of(request).hearings
+        if hs is not None:
+            await hs.rosters.refresh(summary.id)
+        return json_response(summary, 201)
+
+    @routes.route("GET", "/api/v1/hearings/{hearing}", access=HEARING_READ,
+                  summary="hearing detail: sides, roster, rooms", response=HearingDetail,
+                  tags=TAGS)
+    async def hearing_detail(request: web.Request) -> web.Response:
+        body = Scoped(hearing=_hearing(request), body=Empty())
+        return json_response(await SIGNALLING.ask(request, "detail", body, HearingDetail))
+
+    @routes.route("POST", "/api/v1/hearings/{hearing}/open", access=HEARING_ADMIN,
+                  summary="open the hearing", request=OpenHearing, response=HearingSummary,
+                  tags=TAGS)
+    async def open_hearing(request: web.Request) -> web.Response:
+        body = Scoped(hearing=_hearing(request), body=await read_json(request, OpenHearing))
+        return json_response(await SIGNALLING.ask(request, "open", body, HearingSummary))
+
+    @routes.route("POST", "/api/v1/hearings/{hearing}/close", access=HEARING_ADMIN,
+                  summary="close the hearing (final); destroy_documents crypto-shreds them",
+                  request=CloseHearing, response=HearingClosed, tags=TAGS)
+    async def close_hearing(request: web.Request) -> web.Response:
+        body = Scoped(hearing=_hearing(request), body=await read_json(request, CloseHearing))
+        if body.body.destroy_documents:  # evidence crypto-shreds first (idempotent, retryable)
+            await shred_documents(request, body.hearing)
+        closed = await SIGNALLING.ask(request, "close", body, HearingClosed)
+        await _end_sessions(request, closed.id, closed.end_sessions)
+        return json_response(closed)
+
+    @routes.route("POST", "/api/v1/hearings/{hearing}/sides", access=HEARING_ADMIN,
+                  summary="add a side", request=AddSide, response=SideAdded, tags=TAGS,
+                  openapi={"status": 201})
+    async def add_side(request: web.Request) -> web.Response:
+        body = Scoped(hearing=_hearing(request), body=await read_json(request, AddSide))
+        return json_response(await SIGNALLING.ask(request, "sides", body, SideAdded), 201)
+
+    @routes.route("POST", "/api/v1/hearings/{hearing}/participants", access=HEARING_ADMIN,
+                  summary="invite a participant: link token and access code, shown once",
+                  request=InviteParticipant, response=InvitationIssued, tags=TAGS,
+                  openapi={"status": 201})
+    async def invite(request: web.Request) -> web.Response:
+        body = Scoped(hearing=_hearing(request),
+                      body=await read_json(request, InviteParticipant))
+        issued = await SIGNALLING.ask(request, "invite", body, InvitationIssued)
+        response = json_response(issued, 201)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @routes.route("DELETE", "/api/v1/hearings/{hearing}/participants/{participant}",
+                  access=HEARING_ADMIN, response=ParticipantRemoved, tags=TAGS,
+                  summary="remove a participant: ends its sessions, revokes its invitation")
+    async def remove(request: web.Request) -> web.Response:
+        hearing = _hearing(request)
+        try:
+            cmd = RemoveParticipant(participant=request.match_info["participant"])
+        except Exception:
+            raise ServiceFailure(ErrorCode.INVALID, "invalid participant id") from None
+        removed = await SIGNALLING.ask(request, "remove", Scoped(hearing=hearing, body=cmd),
+                            ParticipantRemoved)
+        await _end_sessions(request, hearing, removed.end_sessions)
+        return json_response(removed)
+
+    @routes.route("POST", "/api/v1/invitations/redeem", access=REDEEM,
+                  summary="invitation + access code → a participant session for one hearing",
+                  request=RedeemInvitation, response=ParticipantSignedIn, tags=TAGS)
+    async def redeem(request: web.Request) -> web.Response:
+        state = state_of(request)
+        hs = state.hearings
+        ident = identity_of(request)
+        if hs is None:
+            raise ServiceFailure(ErrorCode.UNAVAILABLE, "hearings are not ready")
+        address = client_address(request)
+        wait, _ = hs.redeem_backoff.wait_s(address)
+        if wait > 0:
+            raise ServiceFailure(ErrorCode.RATE_LIMITED, "too many failed attempts",
+                                 retry_after(wait), reason="too_many_attempts")
+        body = await read_json(request, RedeemInvitation)
+        try:
+            redeemed = await SIGNALLING.ask(request, "redeem", body, Redeemed, anonymous=True)
+        except ServiceFailure as exc:
+            if exc.code in (ErrorCode.UNAUTHENTICATED, ErrorCode.RATE_LIMITED):
+                hs.redeem_backoff.record_failure(address)
+            raise
+        opened = await open_session(
+            ident, kind=PrincipalKind.PARTICIPANT, subject=redeemed.participant,
+            role=redeemed.role, now_ms=ident.now_ms(), hearing=redeemed.hearing,
+            side=redeemed.side)
+        reply = ParticipantSignedIn(hearing=redeemed.hearing, participant=redeemed.participant,
+                                    role=redeemed.role, side=redeemed.side,
+                                    csrf_token=opened.csrf_token)
+        response = json_response(reply)
+        hand_over(response, ident, opened)
+        return response

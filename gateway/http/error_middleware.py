@@ -1,0 +1,45 @@
+"""Turns every failure into the JSON error envelope; no traceback or internal id leaves.
+
+One of the two places a `DomainError` is translated (the other is parley/micro.py).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from gateway.http.errors import code_for_status, error_response
+from parley.errors import DomainError
+from proto.errors import ErrorCode
+
+log = logging.getLogger("parley.gateway")
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except DomainError as exc:
+        if exc.code in (ErrorCode.INTERNAL, ErrorCode.UNAVAILABLE):
+            log.warning("request failed", extra={"path": request.path, "error": str(exc),
+                                                 "kind": type(exc).__name__})
+        envelope = exc.envelope()
+        return error_response(envelope.code, envelope.message, retry_after_s=envelope.retry_after_s,
+                              reason=envelope.reason)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = code_for_status(exc.status)
+        reason = exc.reason if exc.status != 404 else "no such route"
+        response = error_response(code, reason, status=exc.status)
+        for name in ("Allow", "Retry-After"):
+            if name in exc.headers:
+                response.headers[name] = exc.headers[name]
+        return response
+    except (ConnectionResetError, TimeoutError):
+        raise
+    except Exception:
+        log.exception("unhandled error", extra={"path": request.path})
+        return error_response(ErrorCode.INTERNAL, "internal error")

@@ -1,0 +1,233 @@
+"""Authentication and the coarse authorization check, as one aiohttp middleware (DESIGN §2, §8).
+
+For every matched route:
+1. Resolve the principal: `Authorization: Bearer prl_…` if the header is present (a malformed one
+   is refused, never ignored), else the `parley_session` cookie. Each credential is checked
+   against the watched copy of `parley_sessions`/`parley_accounts` (see gateway/identity/kv_mirror.py),
+   including the account's epoch, so a disabled account or revoked token stops working on every
+   gateway process. Presented-but-invalid credentials make the caller anonymous, with a reason.
+2. The per-session token bucket (the per-address one runs earlier, gateway/identity/address_limit.py).
+3. Routes any caller may use (`anyone` grants) stop here: no CSRF, credentials optional.
+4. CSRF: a state-changing request authenticated by the cookie must carry `Parley-CSRF`.
+5. `policy.decide(route.access, principal, context)`; a denial is 401 (anonymous) or 403 and is
+   always an audit event `auth.denied` naming who, which route and why.
+
+Handlers read the result with `principal_of(request)` / `auth_of(request)`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from gateway.http.errors import error_response
+from gateway.http.routes import Route
+from gateway.identity.accounts import Account, check_current
+from gateway.identity.errors import AuthenticationFailed, CsrfFailed, SessionExpired
+from gateway.identity.policy import Predicate, RequestContext, Rule, decide
+from gateway.identity.ratelimit import retry_after
+from gateway.identity.session_store import kv_key_for_secret
+from gateway.identity.sessions import (
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    ApiTokenRecord,
+    SessionRecord,
+    check_api_token,
+    check_csrf,
+    check_session,
+    csrf_required,
+    parse_api_token,
+    parse_authorization,
+    parse_session_cookie,
+    session_principal,
+    token_principal,
+    touch,
+)
+from gateway.identity.state import IdentityState, account_mirror_key, token_mirror_key
+from gateway.state import state_of
+from parley.auditpub import actor_of
+from parley.errors import AuditPublishError, ServiceFailure
+from proto.audit import Outcome
+from proto.common import ID_PATTERN, Role
+from proto.errors import ErrorCode
+from proto.principal import Principal, PrincipalKind
+
+log = logging.getLogger("parley.gateway.authn")
+AUTH_KEY = "parley.auth"
+_ID_RE = re.compile(ID_PATTERN)
+
+
+@dataclass(frozen=True)
+class Auth:
+    """What the request proved. `failure` says why presented credentials were refused."""
+
+    principal: Principal | None = None
+    via: str | None = None  # "cookie" or "bearer"
+    secret: str | None = None  # the cookie secret (CSRF is derived from it); never logged
+    session_key: str | None = None
+    session: SessionRecord | None = None
+    mfa_complete: bool = True
+    failure: str | None = None
+
+
+ANONYMOUS = Auth()
+
+
+def auth_of(request: web.Request) -> Auth:
+    auth: Auth = request.get(AUTH_KEY, ANONYMOUS)
+    return auth
+
+
+def principal_of(request: web.Request) -> Principal | None:
+    """The signed-in principal of this request, or None (anonymous)."""
+    return auth_of(request).principal
+
+
+def require_principal(request: web.Request) -> Principal:
+    """The signed-in principal of this request; `unauthenticated` when there is none."""
+    principal = principal_of(request)
+    if principal is None:
+        raise ServiceFailure(ErrorCode.UNAUTHENTICATED, "sign-in required")
+    return principal
+
+
+def identity_of(request: web.Request) -> IdentityState:
+    identity = state_of(request).identity
+    if identity is None:
+        raise ServiceFailure(ErrorCode.UNAVAILABLE, "identity is not ready")
+    return identity
+
+
+def matched_route(request: web.Request) -> Route | None:
+    return state_of(request).routes.declaration_of(request)
+
+
+async def current_account(ident: IdentityState, account_id: str) -> Account:
+    """The account from the watched copy, or read through to KV (created a moment ago)."""
+    found = await ident.account_mirror.read_through(
+        account_mirror_key(account_id), lambda: ident.accounts.get(account_id))
+    account = None if found is None else found[0]
+    if not isinstance(account, Account):
+        raise AuthenticationFailed()
+    return account
+
+
+async def _from_token(ident: IdentityState, header: str) -> Auth:
+    token_id, secret = parse_api_token(parse_authorization(header) or "")
+    found = await ident.account_mirror.read_through(
+        token_mirror_key(token_id), lambda: ident.accounts.get_token(token_id))
+    record = None if found is None else found[0]
+    if not isinstance(record, ApiTokenRecord):
+        raise AuthenticationFailed()
+    check_api_token(record, secret, ident.now_ms())
+    check_current(await current_account(ident, record.owner), record.account_epoch)
+    return Auth(principal=token_principal(record), via="bearer")
+
+
+async def _from_cookie(ident: IdentityState, value: str) -> Auth:
+    secret = parse_session_cookie(value)
+    key = kv_key_for_secret(secret)
+    found = await ident.session_mirror.read_through(key, lambda: ident.sessions.get(key))
+    if found is None:
+        raise SessionExpired()
+    record, revision = found
+    now = ident.now_ms()
+    check_session(record, now, ident.policy)
+    if record.kind is PrincipalKind.ACCOUNT:
+        check_current(await current_account(ident, record.subject), record.account_epoch)
+    touched = touch(record, now, ident.policy)
+    if touched is not None:
+        try:
+            new_revision = await ident.sessions.update(key, touched, revision)
+            ident.session_mirror.remember(key, touched, new_revision)
+        except Exception:  # a concurrent touch or sign-out elsewhere: keep the old record
+            log.debug("session touch skipped")
+    return Auth(principal=session_principal(record), via="cookie", secret=secret,
+                session_key=key, session=record, mfa_complete=record.mfa_complete)
+
+
+async def resolve(ident: IdentityState, request: web.Request) -> Auth:
+    header = request.headers.get("Authorization")
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if header is None and cookie is None:
+        return ANONYMOUS
+    if not ident.nc.is_connected:  # the watched copy may be stale: refuse rather than guess
+        raise ServiceFailure(ErrorCode.UNAVAILABLE, "session store unavailable")
+    try:
+        if header is not None:
+            return await _from_token(ident, header)
+        return await _from_cookie(ident, cookie or "")
+    except AuthenticationFailed as exc:
+        return Auth(failure=exc.message)
+
+
+def _open_to_anyone(rule: Rule) -> bool:
+    return any(grant.predicate is Predicate.ANYONE for grant in rule.grants)
+
+
+async def _deny(request: web.Request, route: Route, auth: Auth, code: ErrorCode, reason: str,
+                hearing: str | None) -> web.Response:
+    """Audit the denial (who, which route, why), then answer 401/403."""
+    audit = state_of(request).audit
+    details: dict[str, str | int | float | bool | None] = {"reason": reason[:300],
+                                                           "method": request.method}
+    if auth.failure is not None:
+        details["credential"] = auth.failure
+    try:
+        await audit.record(actor=actor_of(auth.principal), action="auth.denied",
+                           resource_type="route", resource_id=route.key[:200],
+                           outcome=Outcome.DENIED, hearing=hearing, details=details)
+    except AuditPublishError:
+        log.error("denial not audited", extra={"route": route.key})
+    if code is ErrorCode.UNAUTHENTICATED:
+        return error_response(code, auth.failure or "sign-in required")
+    return error_response(code, reason)
+
+
+@web.middleware
+async def authn_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    route = matched_route(request)
+    if route is None:
+        if request.match_info.http_exception is not None:
+            return await handler(request)  # 404/405: aiohttp's own answer, no handler runs
+        # A handler reached without a declaration: fail closed rather than run it unchecked.
+        log.error("route without an access declaration", extra={"path": request.path})
+        return error_response(ErrorCode.FORBIDDEN, "forbidden")
+    rule: Rule = route.access
+    ident = state_of(request).identity
+    if ident is None:
+        if _open_to_anyone(rule):
+            return await handler(request)
+        raise ServiceFailure(ErrorCode.UNAVAILABLE, "identity is not ready")
+    auth = await resolve(ident, request)
+    request[AUTH_KEY] = auth
+    principal = auth.principal
+    if principal is not None:
+        wait = ident.session_buckets.take(principal.session or principal.id)
+        if wait > 0:
+            return error_response(ErrorCode.RATE_LIMITED, "too many requests",
+                                  retry_after_s=retry_after(wait))
+    if _open_to_anyone(rule):
+        return await handler(request)
+    raw_hearing = request.match_info.get("hearing")
+    hearing = raw_hearing if raw_hearing and _ID_RE.fullmatch(raw_hearing) else None
+    if auth.via == "cookie" and csrf_required(request.method, cookie_authenticated=True):
+        try:
+            check_csrf(auth.secret or "", request.headers.get(CSRF_HEADER))
+        except CsrfFailed as exc:
+            return await _deny(request, route, auth, ErrorCode.FORBIDDEN, exc.message, hearing)
+    mediated: frozenset[str] = frozenset()
+    if hearing is not None and principal is not None and principal.role is Role.MEDIATOR \
+            and principal.kind is PrincipalKind.ACCOUNT:
+        mediated = await ident.mediated_hearings(principal)
+    context = RequestContext(hearing=hearing, mediated_hearings=mediated,
+                             mfa_complete=auth.mfa_complete)
+    decision = decide(rule, principal, context)
+    if not decision.allowed:
+        return await _deny(request, route, auth, decision.code or ErrorCode.FORBIDDEN,
+                           decision.reason, hearing)
+    return await handler(request)

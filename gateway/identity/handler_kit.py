@@ -1,0 +1,81 @@
+"""Shared pieces of the identity route handlers: audit, cookies, views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aiohttp import web
+
+from gateway.identity.accounts import Account
+from gateway.identity.errors import Conflict, NotFound
+from gateway.identity.sessions import SESSION_COOKIE, ApiTokenRecord
+from gateway.identity.state import IdentityState, account_mirror_key
+from gateway.state import state_of
+from parley.auditpub import actor_of
+from proto.audit import Actor, DetailValue, Outcome
+from proto.identity import AccountInfo, TokenInfo
+from proto.principal import Principal
+
+ANONYMOUS_ACTOR = Actor(id="anonymous", kind="anonymous")
+
+
+async def audit(
+    request: web.Request, *, actor: Principal | Actor | None, action: str, resource_type: str,
+    resource_id: str, outcome: Outcome = Outcome.ALLOWED,
+    details: dict[str, DetailValue] | None = None,
+) -> None:
+    """Durably record one event; raises `AuditPublishError` (the action then fails: 503)."""
+    await state_of(request).audit.record(
+        actor=actor if actor is not None else ANONYMOUS_ACTOR, action=action,
+        resource_type=resource_type, resource_id=resource_id, outcome=outcome, details=details,
+    )
+
+
+def actor(principal: Principal | None) -> Actor:
+    return actor_of(principal)
+
+
+def set_session_cookie(response: web.StreamResponse, secret: str, *, tls: bool,
+                       max_age_s: float) -> None:
+    response.set_cookie(SESSION_COOKIE, secret, httponly=True, samesite="Strict", secure=tls,
+                        path="/", max_age=int(max_age_s))
+
+
+def clear_session_cookie(response: web.StreamResponse, *, tls: bool) -> None:
+    response.del_cookie(SESSION_COOKIE, path="/", secure=tls, httponly=True, samesite="Strict")
+
+
+def account_info(account: Account) -> AccountInfo:
+    return AccountInfo(id=account.id, username=account.username, role=account.role,
+                       created_ms=account.created_ms, disabled=account.disabled,
+                       totp_enrolled=account.totp_confirmed,
+                       recovery_codes_left=len(account.recovery_code_hashes))
+
+
+def token_info(record: ApiTokenRecord) -> TokenInfo:
+    return TokenInfo(id=record.id, name=record.name, role=record.role,
+                     created_ms=record.created_ms, expires_ms=record.expires_ms,
+                     revoked=record.revoked)
+
+
+async def change_account(
+    ident: IdentityState, account_id: str, change: Callable[[Account], Account], tries: int = 3,
+) -> tuple[Account, Account]:
+    """Apply `change` with compare-and-set, re-reading on a lost race; (before, after)."""
+    for attempt in range(tries):
+        found = await ident.accounts.get(account_id)
+        if found is None:
+            raise NotFound("no such account")
+        before, revision = found
+        after = change(before)
+        if after is before:
+            return before, after
+        try:
+            new_revision = await ident.accounts.update(after, revision)
+        except Conflict:
+            if attempt == tries - 1:
+                raise
+            continue
+        ident.account_mirror.remember(account_mirror_key(account_id), after, new_revision)
+        return before, after
+    raise Conflict("changed concurrently; try again")

@@ -1,0 +1,47 @@
+"""Ending a participant's sessions when signalling says so (removed, denied, hearing ended).
+
+Participant sessions are few and such ends are rare mediator actions, so one pass over the
+session keys is simpler than keeping an index. The sockets themselves are closed through the
+participant's delivery subject (every gateway process); this removes the stored sessions, so the
+cookie stops working on every process (they watch `parley_sessions`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from nats.js.kv import KV_DEL, KV_PURGE
+
+from gateway.identity.session_store import SESSION_PREFIX, decode_session
+from gateway.identity.state import IdentityState
+from proto.principal import PrincipalKind
+
+log = logging.getLogger("parley.gateway.sessions")
+
+
+async def end_participant_sessions(ident: IdentityState, hearing: str,
+                                   participants: list[str]) -> int:
+    wanted = set(participants)
+    if not wanted:
+        return 0
+    doomed: list[tuple[str, int]] = []
+    watcher = await ident.sessions.kv.watch(SESSION_PREFIX + ">", ignore_deletes=True)
+    try:
+        async for entry in watcher:
+            if entry is None:
+                break
+            if entry.operation in (KV_DEL, KV_PURGE) or entry.value is None:
+                continue
+            with contextlib.suppress(Exception):
+                record = decode_session(entry.value)
+                if record.kind is PrincipalKind.PARTICIPANT and record.hearing == hearing \
+                        and record.subject in wanted:
+                    doomed.append((entry.key, entry.revision or 0))
+    finally:
+        with contextlib.suppress(Exception):
+            await watcher.stop()  # type: ignore[no-untyped-call]
+    for key, revision in doomed:
+        await ident.sessions.delete(key)
+        ident.session_mirror.forget(key, revision)
+    return len(doomed)

@@ -1,0 +1,169 @@
+"""The gateway's identity shell: stores, watched copies, hasher, secret box, limits, clock.
+
+Built once per process at start-up (`open_identity`), kept on `GatewayState.identity`. The
+per-request principal resolution lives in gateway/identity/authn.py; this module only wires things.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nats.aio.client import Client
+
+from gateway.config import GatewayConfig
+from gateway.identity.account_store import ACCOUNT_PREFIX, TOKEN_PREFIX, AccountStore, decode_token
+from gateway.identity.accounts import Account, decode_account
+from gateway.identity.bootstrap import new_bootstrap
+from gateway.identity.kv_mirror import KvMirror
+from gateway.identity.passwords import PasswordHasher
+from gateway.identity.ratelimit import (
+    BackoffConfig,
+    BucketConfig,
+    SignInGuard,
+    TokenBuckets,
+)
+from gateway.identity.secretbox import KEY_FILE_NAME, SecretBox, load_or_create_key
+from gateway.identity.session_store import SESSION_PREFIX, SessionStore, decode_session
+from gateway.identity.sessions import ApiTokenRecord, SessionPolicy, SessionRecord
+from proto.principal import Principal
+
+#: Which hearings a staff mediator mediates (signalling owns that data; plugged in later).
+MediatedLookup = Callable[[Principal], Awaitable[frozenset[str]]]
+
+
+async def no_mediated_hearings(principal: Principal) -> frozenset[str]:
+    return frozenset()
+
+
+def secret_key_path(config: GatewayConfig) -> Path:
+    return Path(config.data_dir) / "gateway" / KEY_FILE_NAME
+
+
+@dataclass
+class IdentityState:
+    config: GatewayConfig
+    accounts: AccountStore
+    sessions: SessionStore
+    account_mirror: KvMirror[Account | ApiTokenRecord]
+    session_mirror: KvMirror[SessionRecord]
+    hasher: PasswordHasher
+    box: SecretBox
+    guard: SignInGuard
+    address_buckets: TokenBuckets
+    session_buckets: TokenBuckets
+    policy: SessionPolicy
+    hashing: asyncio.Semaphore
+    nc: Client
+    mediated_hearings: MediatedLookup = no_mediated_hearings
+    wall_clock: Callable[[], float] = time.time
+    _sweeper: asyncio.Task[None] | None = field(default=None, repr=False)
+
+    def now_ms(self) -> int:
+        return int(self.wall_clock() * 1000)
+
+    async def hash_work(self, work: Callable[[], object]) -> object:
+        """Run argon2 off the event loop, at most `signin_concurrency` at once."""
+        async with self.hashing:
+            return await asyncio.to_thread(work)
+
+    async def close(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+        await self.account_mirror.stop()
+        await self.session_mirror.stop()
+
+    async def _sweep(self) -> None:
+        """Drop expired sessions from the watched copy (the KV TTL removes them from the bucket)."""
+        while True:
+            await asyncio.sleep(60)
+            self.session_mirror.prune(functools.partial(_expired, self.now_ms()))
+
+
+def _expired(now_ms: int, record: SessionRecord) -> bool:
+    return now_ms >= record.expires_ms
+
+
+def _decode_account_entry(key: str, raw: bytes) -> Account | ApiTokenRecord | None:
+    """Accounts and tokens are mirrored; the username index and bootstrap record are not."""
+    if key.startswith(ACCOUNT_PREFIX):
+        return decode_account(raw)
+    if key.startswith(TOKEN_PREFIX):
+        return decode_token(raw)
+    return None
+
+
+def _decode_session_entry(key: str, raw: bytes) -> SessionRecord:
+    return decode_session(raw)
+
+
+async def open_identity(config: GatewayConfig, nc: Client) -> IdentityState:
+    js = nc.jetstream()
+    accounts = await AccountStore.open(js)
+    sessions = await SessionStore.open(js)
+    account_mirror: KvMirror[Account | ApiTokenRecord] = KvMirror(
+        accounts.kv, "", _decode_account_entry)
+    session_mirror = KvMirror(sessions.kv, SESSION_PREFIX, _decode_session_entry)
+    state = IdentityState(
+        config=config, accounts=accounts, sessions=sessions, account_mirror=account_mirror,
+        session_mirror=session_mirror, hasher=PasswordHasher(),
+        box=SecretBox(load_or_create_key(secret_key_path(config))),
+        guard=SignInGuard(
+            time.monotonic,
+            account=BackoffConfig(free_failures=config.signin_free_failures,
+                                  lockout_after=config.signin_lockout_after,
+                                  lockout_s=config.signin_lockout_s),
+            address=BackoffConfig(free_failures=config.signin_address_free_failures,
+                                  max_delay_s=600.0, lockout_after=None),
+        ),
+        address_buckets=TokenBuckets(
+            BucketConfig(config.rate_address_per_s, config.rate_address_burst), time.monotonic),
+        session_buckets=TokenBuckets(
+            BucketConfig(config.rate_session_per_s, config.rate_session_burst), time.monotonic),
+        policy=SessionPolicy(idle_timeout_s=config.session_idle_s,
+                             absolute_timeout_s=config.session_absolute_s,
+                             touch_interval_s=config.session_touch_s),
+        hashing=asyncio.Semaphore(config.signin_concurrency),
+        nc=nc,
+    )
+    await account_mirror.start()
+    await session_mirror.start()
+    state._sweeper = asyncio.create_task(state._sweep(), name="session-sweeper")
+    return state
+
+
+def account_mirror_key(account_id: str) -> str:
+    return ACCOUNT_PREFIX + account_id
+
+
+def token_mirror_key(token_id: str) -> str:
+    return TOKEN_PREFIX + token_id
+
+
+async def announce_bootstrap(state: IdentityState, public_url: str) -> str | None:
+    """On a first start (no account), store a fresh one-time secret's hash and print the secret.
+
+    Printed to stderr (the operator's terminal under `parley up`), never through the logger.
+    A later start without accounts replaces it: only the most recently printed secret works.
+    """
+    if await state.accounts.any_account():
+        return None
+    secret, record = new_bootstrap(state.now_ms(), state.config.bootstrap_ttl_s)
+    await state.accounts.put_bootstrap(record)
+    hours = state.config.bootstrap_ttl_s / 3600
+    print(
+        "\n  Parley first run: no account exists yet. Create the first admin within "
+        f"{hours:g} h with this one-time secret:\n\n      {secret}\n\n"
+        f"  POST {public_url}/api/v1/auth/bootstrap {{\"secret\", \"username\", \"password\"}}\n"
+        "  or run: parley account create --role admin --username NAME\n",
+        file=sys.stderr, flush=True,
+    )
+    return secret

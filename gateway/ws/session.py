@@ -1,0 +1,271 @@
+"""One participant's WebSocket: join, snapshot, deltas, commands (DESIGN §5, §8).
+
+Protocol (proto/ws.py): the client's first message is `{"type": "join", "hearing": H}`. The
+gateway then subscribes to `parley.v1.client.<H>.<participant>` BEFORE asking signalling to
+`connect` this socket, so nothing published after the snapshot can be missed; the reply carries
+the snapshot and the hearing revision it reflects, and queued deliveries stamped with an older
+revision are dropped (the snapshot already contains them). Every server message is stamped with
+this connection's `seq` (1 = the snapshot).
+
+Client messages are decoded and bounded here (frame size, schema), rate-limited per socket
+(token bucket; refusals get an `error`; a sustained flood closes the socket with 1008) and
+forwarded to signalling one at a time, in order, with the principal; its errors come back as
+typed `error` messages. Nothing a client sends can crash the gateway: every failure is an
+`error` message or a closed socket.
+
+Isolation (defence in depth): relayed signals are forwarded only when they carry the room and
+epoch of this client's latest peer plan, so a signal decided just before a move cannot reach the
+client after it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import msgspec
+from aiohttp import WSMsgType, web
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+
+from gateway.config import GatewayConfig
+from gateway.identity.ratelimit import BucketConfig, TokenBucket
+from parley.errors import ServiceFailure
+from parley.rpc import call
+from proto.errors import ErrorCode
+from proto.principal import Principal, PrincipalKind
+from proto.signalling import (
+    CLOSE_HEADER,
+    REVISION_HEADER,
+    SERVICE,
+    CommandResult,
+    Connected,
+    Scoped,
+    SessionConnected,
+    SessionDisconnected,
+    WsCommand,
+    client_subject,
+)
+from proto.ws import (
+    ClientMessage,
+    ErrorMessage,
+    Join,
+    PeerPlan,
+    ServerMessage,
+    SignalRelay,
+    SignalSend,
+    Snapshot,
+    decode_client,
+    decode_server,
+    encode,
+    with_seq,
+)
+
+log = logging.getLogger("parley.gateway.ws")
+T = TypeVar("T")
+EndSessions = Callable[[str, list[str]], Awaitable[None]]
+CLOSE_POLICY = 1008
+CLOSE_ENDED = 4000
+
+
+class WsSession:
+    def __init__(self, ws: web.WebSocketResponse, nc: Client, config: GatewayConfig,
+                 principal: Principal, conn: str, end_sessions: EndSessions) -> None:
+        self.ws = ws
+        self.nc = nc
+        self.config = config
+        self.principal = principal
+        self.conn = conn
+        self.end_sessions = end_sessions
+        self.hearing: str | None = None
+        #: The snapshot was sent: signalling accepted this socket into the hearing.
+        self.joined = False
+        self.seq = 0
+        self.min_revision = 0
+        self.room: str | None = None
+        self.epoch = 0
+        self.queue: asyncio.Queue[Msg | None] = asyncio.Queue()
+        self.bucket = TokenBucket(BucketConfig(config.ws_rate_per_s, config.ws_rate_burst),
+                                  time.monotonic)
+        self.refused = 0
+        self._send_lock = asyncio.Lock()
+        self._closed = False
+
+    # ------------------------------------------------------------ output
+
+    async def send(self, message: ServerMessage) -> None:
+        async with self._send_lock:
+            if self.ws.closed:
+                return
+            self.seq += 1
+            # Encoded JSON is UTF-8 already: sent as a text frame without a str round trip.
+            await self.ws.send_frame(encode(with_seq(message, self.seq)), WSMsgType.TEXT)
+
+    async def error(self, code: ErrorCode, message: str) -> None:
+        await self.send(ErrorMessage(code=code, message=message[:500]))
+
+    async def close(self, code: int, reason: str) -> None:
+        self._closed = True
+        with contextlib.suppress(Exception):
+            await self.ws.close(code=code, message=reason.encode()[:120])
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def run(self) -> None:
+        hearing = await self._await_join()
+        if hearing is None:
+            return
+        self.hearing = hearing
+        sub = await self.nc.subscribe(client_subject(hearing, self.principal.id),
+                                      cb=self._on_delivery)
+        pump: asyncio.Task[None] | None = None
+        try:
+            try:
+                connected = await self._call("connect", Scoped(
+                    hearing=hearing, body=SessionConnected(conn=self.conn)), Connected)
+            except ServiceFailure as exc:
+                await self.error(exc.code, exc.message)
+                await self.close(CLOSE_POLICY, exc.code.value)
+                return
+            self.min_revision = connected.revision
+            self._track(connected.snapshot)
+            await self.send(connected.snapshot)
+            self.joined = True
+            if connected.history is not None:
+                await self.send(connected.history)
+            pump = asyncio.create_task(self._pump(), name=f"ws-pump-{self.conn}")
+            await self._read_loop()
+        finally:
+            if pump is not None:
+                pump.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await pump
+            with contextlib.suppress(Exception):
+                await sub.unsubscribe()
+            with contextlib.suppress(Exception):
+                await self._call("disconnect", Scoped(
+                    hearing=hearing, body=SessionDisconnected(conn=self.conn)), CommandResult)
+
+    async def _call(self, verb: str, body: object, reply: type[T]) -> T:
+        return await call(self.nc, SERVICE, verb, body, reply, principal=self.principal,
+                          timeout=self.config.service_timeout_s)
+
+    async def _frames(self) -> bytes | str | None:
+        """The next data frame; None when the socket is done (closed, error, oversized)."""
+        msg = await self.ws.receive()
+        if msg.type in (WSMsgType.TEXT, WSMsgType.BINARY):
+            return msg.data  # type: ignore[no-any-return]
+        return None
+
+    async def _await_join(self) -> str | None:
+        deadline = asyncio.get_running_loop().time() + self.config.ws_join_timeout_s
+        while True:
+            left = deadline - asyncio.get_running_loop().time()
+            try:
+                raw = await asyncio.wait_for(self._frames(), max(left, 0.01))
+            except TimeoutError:
+                await self.error(ErrorCode.INVALID, "send join first")
+                await self.close(CLOSE_POLICY, "no join")
+                return None
+            if raw is None:
+                return None
+            message = await self._decode(raw)
+            if message is None:
+                continue
+            if not isinstance(message, Join):
+                await self.error(ErrorCode.INVALID, "send join first")
+                continue
+            bound = self.principal.hearing
+            if self.principal.kind is PrincipalKind.PARTICIPANT and bound != message.hearing:
+                await self.error(ErrorCode.FORBIDDEN, "not a participant of this hearing")
+                continue
+            return message.hearing
+
+    async def _decode(self, raw: bytes | str) -> ClientMessage | None:
+        if self.bucket.take() > 0:
+            self.refused += 1
+            if self.refused >= self.config.ws_flood_close_after:
+                await self.close(CLOSE_POLICY, "rate limit")
+            else:
+                await self.error(ErrorCode.RATE_LIMITED, "too many messages")
+            return None
+        self.refused = 0
+        try:
+            return decode_client(raw)
+        except msgspec.ValidationError as exc:
+            await self.error(ErrorCode.INVALID, str(exc))
+        except msgspec.DecodeError:
+            await self.error(ErrorCode.INVALID, "malformed JSON")
+        return None
+
+    async def _read_loop(self) -> None:
+        while not self._closed:
+            raw = await self._frames()
+            if raw is None:
+                return
+            message = await self._decode(raw)
+            if message is None:
+                continue
+            if isinstance(message, Join):
+                await self.error(ErrorCode.INVALID, "already joined")
+                continue
+            await self._forward(message)
+
+    async def _forward(self, message: ClientMessage) -> None:
+        assert self.hearing is not None
+        verb = "signal" if isinstance(message, SignalSend) else "command"
+        try:
+            result = await self._call(verb, WsCommand(hearing=self.hearing, conn=self.conn,
+                                                      message=message), CommandResult)
+        except ServiceFailure as exc:
+            await self.send(ErrorMessage(code=exc.code, message=exc.message[:500],
+                                         retry_after_s=exc.retry_after_s, reason=exc.reason,
+                                         about=str(type(message).__struct_config__.tag)))
+            return
+        if result.end_sessions:
+            with contextlib.suppress(Exception):
+                await self.end_sessions(self.hearing, result.end_sessions)
+
+    # ------------------------------------------------------------ deliveries
+
+    async def _on_delivery(self, msg: Msg) -> None:
+        if self.queue.qsize() >= self.config.ws_queue_max:
+            log.warning("slow WebSocket closed", extra={"conn": self.conn})
+            self.queue.put_nowait(None)
+            return
+        self.queue.put_nowait(msg)
+
+    def _track(self, message: ServerMessage) -> None:
+        if isinstance(message, Snapshot):
+            room = message.view.room
+            self.room, self.epoch = (room.id, room.epoch) if room is not None else (None, 0)
+        elif isinstance(message, PeerPlan):
+            self.room, self.epoch = message.room, message.epoch
+
+    async def _pump(self) -> None:
+        while True:
+            msg = await self.queue.get()
+            if msg is None:
+                await self.close(CLOSE_POLICY, "too slow")
+                return
+            headers = msg.headers or {}
+            if CLOSE_HEADER in headers:
+                await self.close(CLOSE_ENDED, headers[CLOSE_HEADER])
+                return
+            try:
+                revision = int(headers.get(REVISION_HEADER, "0"))
+                message = decode_server(msg.data)
+            except (ValueError, msgspec.ValidationError, msgspec.DecodeError):
+                log.warning("undecodable delivery dropped", extra={"conn": self.conn})
+                continue
+            if revision < self.min_revision:
+                continue  # already reflected in the snapshot
+            if isinstance(message, SignalRelay) and (message.room, message.epoch) != (
+                    self.room, self.epoch):
+                continue
+            self._track(message)
+            await self.send(message)

@@ -1,0 +1,34 @@
+"""What the hearings' live side keeps per gateway process: rosters, sockets, instance id."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import secrets
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from nats.aio.subscription import Subscription
+
+from gateway.identity.ratelimit import ADDRESS_BACKOFF, FailureBackoff
+from gateway.ws.roster_cache import RosterCache
+
+if TYPE_CHECKING:
+    from gateway.ws.session import WsSession
+
+
+@dataclass
+class HearingsState:
+    rosters: RosterCache
+    #: This process's id; every socket id starts with it (signalling's liveness check).
+    instance: str = field(default_factory=lambda: secrets.token_hex(8))
+    sockets: dict[str, WsSession] = field(default_factory=dict)
+    redeem_backoff: FailureBackoff = field(
+        default_factory=lambda: FailureBackoff(ADDRESS_BACKOFF, asyncio.get_running_loop().time))
+    _serial: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _heartbeat: asyncio.Task[None] | None = None
+    _documents: Subscription | None = None
+
+    def new_conn_id(self) -> str:
+        return f"{self.instance}-{next(self._serial)}"
+

@@ -1,0 +1,67 @@
+"""The evidence service's configuration (`PARLEY_EVIDENCE_*`), checked when loaded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from parley.config import CommonConfig, env_field
+
+
+@dataclass(frozen=True)
+class EvidenceConfig(CommonConfig):
+    evidence_backend: str = env_field("local", help="document store: local (a folder) or s3")
+    evidence_dir: Path | None = env_field(
+        None, help="local store folder; empty = <PARLEY_DATA_DIR>/evidence/store")
+    evidence_master_key_file: Path | None = env_field(
+        None, help="master key file (0600, created on first run); empty = "
+                   "<PARLEY_DATA_DIR>/evidence/master.key")
+    evidence_s3_endpoint: str = env_field("", help="S3 endpoint host:port (MinIO), for backend s3")
+    evidence_s3_bucket: str = env_field("parley-evidence", help="S3 bucket (created if missing)")
+    evidence_s3_access_key: str = env_field("", help="S3 access key")
+    evidence_s3_secret_key: str = env_field("", help="S3 secret key (never logged)")
+    evidence_s3_region: str = env_field("us-east-1", help="S3 region")
+    evidence_s3_secure: bool = env_field(False, help="use HTTPS to reach the S3 endpoint")
+    evidence_s3_object_lock: bool = env_field(
+        False, help="content objects under object lock (WORM); the bucket needs lock enabled")
+    evidence_s3_retention_days: int = env_field(
+        0, help="object-lock retention of content objects, in days (0 = bucket default)")
+    evidence_s3_part_size_mib: int = env_field(8, help="multipart part size in MiB (>= 5)")
+    evidence_max_document_bytes: int = env_field(
+        2 * 1024**3, help="largest document accepted, in bytes")
+    evidence_max_documents_per_hearing: int = env_field(
+        1000, help="most document versions one hearing may hold")
+    evidence_ticket_ttl_s: float = env_field(
+        30.0, help="lifetime of an upload/download ticket (single use) in seconds")
+    evidence_http_host: str = env_field(
+        "127.0.0.1", help="address of evidence's internal byte-stream port (gateway only)")
+    evidence_http_port: int = env_field(0, help="internal byte-stream port; 0 = any free port")
+    evidence_http_advertise: str = env_field(
+        "", help="base URL the gateway uses to reach this instance; empty = http://host:port")
+    evidence_sweep_interval_s: float = env_field(
+        300.0, help="how often staged leftovers of failed uploads are swept, in seconds")
+    evidence_sweep_max_age_s: float = env_field(
+        3600.0, help="staged data older than this (seconds) is a leftover and is swept")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.evidence_backend not in ("local", "s3"):
+            raise ValueError("PARLEY_EVIDENCE_BACKEND must be local or s3")
+        if self.evidence_backend == "s3" and not self.evidence_s3_endpoint:
+            raise ValueError("PARLEY_EVIDENCE_S3_ENDPOINT is required for the s3 backend")
+        if self.evidence_s3_part_size_mib < 5:
+            raise ValueError("PARLEY_EVIDENCE_S3_PART_SIZE_MIB must be at least 5")
+        if self.evidence_max_document_bytes < 0 or self.evidence_max_documents_per_hearing < 1:
+            raise ValueError("evidence limits must be positive")
+        if not 0 < self.evidence_ticket_ttl_s <= 3600:
+            raise ValueError("PARLEY_EVIDENCE_TICKET_TTL_S must be in (0, 3600]")
+        if self.evidence_sweep_interval_s <= 0 or self.evidence_sweep_max_age_s <= 0:
+            raise ValueError("PARLEY_EVIDENCE_SWEEP_* must be positive")
+
+    @property
+    def store_dir(self) -> Path:
+        return self.evidence_dir or Path(self.data_dir) / "evidence" / "store"
+
+    @property
+    def master_key_path(self) -> Path:
+        return self.evidence_master_key_file or Path(self.data_dir) / "evidence" / "master.key"

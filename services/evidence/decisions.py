@@ -1,0 +1,248 @@
+"""The evidence service's decisions: every NATS endpoint and both transfers, audited.
+
+Rules kept here (DESIGN §2, §6):
+- The principal is the one the gateway forwarded; its standing comes from the roster now.
+- Outsiders (no standing in the hearing) are refused with `forbidden`. A member who may not read
+  a document gets `not_found`, exactly as for a document that does not exist, so a denial never
+  reveals a document's name or even its existence. Every denial is an audit event.
+- Every list, view, download, upload, release, shred and rotation is an audit event published
+  (and acknowledged by JetStream) *before* the action takes effect: a failed publish fails it.
+  Uploads are audited after the content is stored and before the manifest (the commit point).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncGenerator, AsyncIterable, Callable, Mapping
+
+from parley.auditpub import AuditPublisher
+from parley.errors import ServiceFailure
+from parley.micro import RequestContext
+from proto.audit import DetailValue, Outcome
+from proto.common import Role
+from proto.errors import ErrorCode
+from proto.evidence import (
+    DocumentRequest,
+    DocumentView,
+    DownloadBeginReply,
+    DownloadBeginRequest,
+    ListDocumentsReply,
+    ListDocumentsRequest,
+    Manifest,
+    ReleaseReply,
+    ReleaseRequest,
+    RotateReply,
+    RotateRequest,
+    ShredReply,
+    ShredRequest,
+    UploadBeginReply,
+    UploadBeginRequest,
+    document_view,
+)
+from proto.principal import Principal, PrincipalKind
+from services.evidence import access
+from services.evidence.access import Action, Compartment, HearingFacts
+from services.evidence.errors import DocumentNotFoundError, HearingShreddedError
+from services.evidence.ranges import resolve
+from services.evidence.roster import RosterReader
+from services.evidence.tickets import DownloadGrant, TicketBook, UploadGrant
+from services.evidence.vault import Vault
+
+log = logging.getLogger("parley.evidence")
+
+
+class Evidence:
+    def __init__(self, vault: Vault, roster: RosterReader, audit: AuditPublisher, *,
+                 uploads: TicketBook[UploadGrant], downloads: TicketBook[DownloadGrant],
+                 base_url: Callable[[], str], clock: Callable[[], int]) -> None:
+        self.vault = vault
+        self.roster = roster
+        self.audit = audit
+        self.uploads = uploads
+        self.downloads = downloads
+        self._base_url = base_url
+        self._clock = clock
+
+    # -- helpers --------------------------------------------------------------------------
+
+    async def _record(self, principal: Principal | None, action: str, resource: tuple[str, str],
+                      outcome: Outcome, hearing: str | None,
+                      details: Mapping[str, DetailValue] | None = None) -> None:
+        await self.audit.record(actor=principal, action=action, resource_type=resource[0],
+                                resource_id=resource[1], outcome=outcome, hearing=hearing,
+                                details=details)
+
+    async def _deny(self, principal: Principal | None, action: str, hearing: str,
+                    resource: tuple[str, str], code: ErrorCode, message: str) -> ServiceFailure:
+        await self._record(principal, "document.denied", resource, Outcome.DENIED, hearing,
+                           {"action": action})
+        return ServiceFailure(code, message)
+
+    async def _member(self, ctx: RequestContext, hearing: str,
+                      action: Action) -> tuple[Principal, HearingFacts]:
+        principal = ctx.require_principal()
+        facts = await self.roster.facts(hearing, principal)
+        if access.standing(principal, facts) is None:
+            raise await self._deny(principal, action.value, hearing, ("hearing", hearing),
+                                   ErrorCode.FORBIDDEN, "not a member of this hearing")
+        return principal, facts
+
+    async def _readable(self, ctx: RequestContext, hearing: str, document: str,
+                        version: str | None, action: Action) -> tuple[Principal, HearingFacts,
+                                                                   Manifest]:
+        principal, facts = await self._member(ctx, hearing, action)
+        try:
+            manifest = await self.vault.manifest(hearing, document, version)
+        except (DocumentNotFoundError, HearingShreddedError):
+            raise ServiceFailure(ErrorCode.NOT_FOUND, "no such document") from None
+        if not access.allowed(principal, facts, Action.VIEW if action is Action.RELEASE else action,
+                              Compartment.parse(manifest.compartment)):
+            raise await self._deny(principal, action.value, hearing, ("document", document),
+                                   ErrorCode.NOT_FOUND, "no such document")
+        return principal, facts, manifest
+
+    @staticmethod
+    def _details(manifest: Manifest, **extra: DetailValue) -> dict[str, DetailValue]:
+        return {"version": manifest.version, "compartment": manifest.compartment,
+                "sha256": manifest.sha256, "size": manifest.size, **extra}
+
+    # -- NATS endpoints -------------------------------------------------------------------
+
+    async def upload_begin(self, ctx: RequestContext, req: UploadBeginRequest) -> UploadBeginReply:
+        principal, facts = await self._member(ctx, req.hearing, Action.UPLOAD)
+        place = Compartment.parse(req.compartment)
+        if not access.allowed(principal, facts, Action.UPLOAD, place):
+            raise await self._deny(principal, "upload", req.hearing, ("hearing", req.hearing),
+                                   ErrorCode.FORBIDDEN, "you may not upload to that compartment")
+        who = access.standing(principal, facts)
+        assert who is not None  # _member checked it
+        self.vault.check_size(req.declared_size)
+        self.vault.check_count(await self.vault.version_count(req.hearing))
+        grant = UploadGrant(principal=principal, hearing=req.hearing,
+                            compartment=req.compartment, filename=req.filename,
+                            declared_size=req.declared_size, content_type=req.content_type,
+                            owner=access.owner_for(who, place))
+        issued = self.uploads.issue(grant, self._clock())
+        return UploadBeginReply(upload_id=issued.id, ticket=issued.ticket,
+                                expires_ms=issued.expires_ms,
+                                url=f"{self._base_url()}/uploads/{issued.id}")
+
+    async def list(self, ctx: RequestContext, req: ListDocumentsRequest) -> ListDocumentsReply:
+        principal, facts = await self._member(ctx, req.hearing, Action.LIST)
+        try:
+            manifests = await self.vault.list(req.hearing)
+        except (DocumentNotFoundError, HearingShreddedError):
+            manifests = []
+        visible = [document_view(m) for m in manifests
+                   if access.allowed(principal, facts, Action.LIST, Compartment.parse(m.compartment))]
+        await self._record(principal, "document.list", ("hearing", req.hearing), Outcome.ALLOWED,
+                           req.hearing, {"count": len(visible)})
+        return ListDocumentsReply(documents=visible)
+
+    async def get(self, ctx: RequestContext, req: DocumentRequest) -> DocumentView:
+        principal, _, manifest = await self._readable(ctx, req.hearing, req.document, req.version,
+                                                      Action.VIEW)
+        await self._record(principal, "document.view", ("document", req.document),
+                           Outcome.ALLOWED, req.hearing, self._details(manifest))
+        return document_view(manifest)
+
+    async def download_begin(self, ctx: RequestContext,
+                             req: DownloadBeginRequest) -> DownloadBeginReply:
+        principal, _, manifest = await self._readable(ctx, req.hearing, req.document, req.version,
+                                                      Action.DOWNLOAD)
+        view = document_view(manifest)
+        span = resolve(req.range, manifest.size)
+        if not span.satisfiable:
+            return DownloadBeginReply(document=view, start=0, end=0, partial=True)
+        await self._record(principal, "document.download", ("document", req.document),
+                           Outcome.ALLOWED, req.hearing,
+                           self._details(manifest, start=span.start, end=span.end))
+        issued = self.downloads.issue(DownloadGrant(principal, manifest, span.start, span.end),
+                                      self._clock())
+        return DownloadBeginReply(document=view, start=span.start, end=span.end,
+                                  partial=span.partial, ticket=issued.ticket,
+                                  url=f"{self._base_url()}/downloads/{issued.id}",
+                                  expires_ms=issued.expires_ms)
+
+    async def release(self, ctx: RequestContext, req: ReleaseRequest) -> ReleaseReply:
+        principal, facts, manifest = await self._readable(ctx, req.hearing, req.document, None,
+                                                          Action.RELEASE)
+        if not access.allowed(principal, facts, Action.RELEASE,
+                              Compartment.parse(manifest.compartment), owner=manifest.owner,
+                              target=Compartment.parse(req.to)):
+            raise await self._deny(principal, "release", req.hearing,
+                                   ("document", req.document), ErrorCode.FORBIDDEN,
+                                   "only the owning side may release, and only wider")
+        await self._record(principal, "document.release", ("document", req.document),
+                           Outcome.ALLOWED, req.hearing,
+                           self._details(manifest, to=req.to))
+        released = await self.vault.release(req.hearing, req.document, req.to, by=principal.id)
+        return ReleaseReply(document=document_view(released))
+
+    async def shred(self, ctx: RequestContext, req: ShredRequest) -> ShredReply:
+        """Closing a hearing with destroy: its mediator (or an admin) shreds every document."""
+        principal = ctx.require_principal()
+        admin = principal.kind is PrincipalKind.ACCOUNT and principal.role is Role.ADMIN
+        if not admin:
+            facts = await self.roster.facts(req.hearing, principal)
+            who = access.standing(principal, facts)
+            if who is None or who.kind != "mediator":
+                raise await self._deny(principal, "shred", req.hearing,
+                                       ("hearing", req.hearing), ErrorCode.FORBIDDEN,
+                                       "only the hearing's mediator may destroy its documents")
+        await self._record(principal, "document.shred", ("hearing", req.hearing),
+                           Outcome.ALLOWED, req.hearing)
+        versions = await self.vault.shred_hearing(req.hearing)
+        return ShredReply(hearing=req.hearing, versions=versions)
+
+    async def rotate(self, ctx: RequestContext, _: RotateRequest) -> RotateReply:
+        principal = ctx.require_principal()
+        if principal.kind is not PrincipalKind.ACCOUNT or principal.role is not Role.ADMIN:
+            await self._record(principal, "document.denied", ("master_key", "current"),
+                               Outcome.DENIED, None, {"action": "rotate"})
+            raise ServiceFailure(ErrorCode.FORBIDDEN, "only an admin may rotate the master key")
+        await self._record(principal, "document.rotate", ("master_key", "current"),
+                           Outcome.ALLOWED, None)
+        rewrapped = await self.vault.rotate_master()
+        return RotateReply(rewrapped=rewrapped)
+
+    # -- transfers (internal HTTP) --------------------------------------------------------
+
+    async def receive(self, grant: UploadGrant, chunks: AsyncIterable[bytes]) -> Manifest:
+        """Stream one upload into the vault; audited just before the commit point (and, should
+        the commit itself then fail, a second event says so)."""
+        audited: list[Manifest] = []
+
+        async def audit(manifest: Manifest) -> None:
+            await self._record(grant.principal, "document.upload",
+                               ("document", manifest.document), Outcome.ALLOWED, grant.hearing,
+                               self._details(manifest, content_type=manifest.content_type))
+            audited.append(manifest)
+
+        try:
+            return await self.vault.upload(
+                grant.hearing, grant.compartment, grant.filename, grant.declared_size, chunks,
+                owner=grant.owner, uploaded_by=grant.principal.id,
+                content_type=grant.content_type, before_commit=audit)
+        except BaseException:
+            if audited:
+                with contextlib.suppress(Exception):
+                    await self._record(grant.principal, "document.upload",
+                                       ("document", audited[0].document), Outcome.FAILED,
+                                       grant.hearing, self._details(audited[0]))
+            raise
+
+    def serve(self, grant: DownloadGrant) -> AsyncGenerator[bytes, None]:
+        return self.vault.open_range(grant.manifest, grant.start, grant.end)
+
+    async def integrity_failure(self, grant: DownloadGrant) -> None:
+        """Best effort: the stream is stopped whatever happens here."""
+        try:
+            await self._record(grant.principal, "document.integrity_failure",
+                               ("document", grant.manifest.document), Outcome.FAILED,
+                               grant.manifest.hearing,
+                               self._details(grant.manifest, start=grant.start, end=grant.end))
+        except Exception:
+            log.error("integrity failure not audited",
+                      extra={"document": grant.manifest.document})

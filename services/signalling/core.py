@@ -1,0 +1,261 @@
+"""`apply(hearing, principal, command, now) -> (hearing, effects)`: the signalling core.
+
+Pure: no I/O, no clock, no randomness except through the injected `Env`. The I/O shell loads the
+hearing from KV, calls `apply`, writes the result with compare-and-set on the KV revision (and
+retries the whole call on a conflict: it is a pure function), then performs the effects in order.
+
+Every call first runs `sweep` (reconnection grace, caucus timers) at `now`, so time-based rules
+hold even without a timer; the shell also sends a periodic `Sweep` so they fire on time.
+Errors are raised (errors.py); the shell audits them as denied/failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+
+from proto.audit import Outcome
+from proto.common import Role
+from proto.principal import Principal, PrincipalKind
+from proto.signalling import (
+    AddSide,
+    CloseHearing,
+    CreateHearing,
+    HearingSummary,
+    InviteParticipant,
+    OpenHearing,
+    RedeemInvitation,
+    RemoveParticipant,
+    SessionConnected,
+    SessionDisconnected,
+    SideAdded,
+    SideView,
+)
+from proto.ws import End, HearingState, Notice, NoticeKind, Remove, RoomKind, Snapshot
+
+from . import core_controls, invitations
+from .access import Ctx, identify, mediator, not_closed
+from .effects import Audit, CloseSessions, Deliver, Effect, Env, Fail, ForgetChat, Reply
+from .errors import Conflict, Forbidden, Invalid, SignallingError, Unauthenticated
+from .membership import presence, settle
+from .model import (
+    LOBBY,
+    Hearing,
+    ParticipantStatus,
+    Side,
+    get_participant,
+    is_live,
+    members,
+    new_hearing,
+    put_participant,
+    set_status,
+    transition,
+)
+from .view import snapshot
+
+Result = tuple[Hearing, list[Effect]]
+_DEFAULT_ENV = Env()
+
+
+@dataclass(frozen=True, slots=True)
+class Sweep:
+    """Internal: apply time-based rules only (sent periodically by the shell)."""
+
+
+def create(principal: Principal, cmd: CreateHearing, now: int,
+           env: Env = _DEFAULT_ENV) -> Result:
+    """A new scheduled hearing. A mediator creates its own; an admin names the mediator."""
+    if principal.kind is not PrincipalKind.ACCOUNT:
+        raise Forbidden("only staff create hearings")
+    if principal.role is Role.MEDIATOR:
+        if cmd.mediator not in (None, principal.id):
+            raise Forbidden("a mediator creates hearings for itself")
+        mediator_id = principal.id
+    elif principal.role is Role.ADMIN:
+        if cmd.mediator is None:
+            raise Invalid("name the hearing's mediator")
+        mediator_id = cmd.mediator
+    else:
+        raise Forbidden("only a mediator or an admin creates hearings")
+    h = new_hearing(env.new_id(), cmd.title, mediator_id, "Mediator", now)
+    summary = HearingSummary(id=h.id, title=h.title, state=h.state, mediator=h.mediator,
+                             created_at=now)
+    return h, [Audit("hearing.create", "hearing", h.id, details={"mediator": mediator_id}),
+               Reply(summary)]
+
+
+def _open(ctx: Ctx, cmd: OpenHearing) -> Result:
+    mediator(ctx.h, ctx.principal)
+    return transition(ctx.h, HearingState.OPEN), [Audit("hearing.open", "hearing", ctx.h.id)]
+
+
+def _close(ctx: Ctx, cmd: CloseHearing | End) -> Result:
+    """End the hearing: everyone's peers are dropped, sessions closed, invitations revoked."""
+    mediator(ctx.h, ctx.principal)
+    h = invitations.revoke_all(transition(ctx.h, HearingState.CLOSED))
+    h = msgspec.structs.replace(h, knocks=(), locked=True)
+    destroy = isinstance(cmd, CloseHearing) and cmd.destroy_documents
+    out: list[Effect] = [Audit("hearing.close", "hearing", h.id,
+                               details={"destroy_documents": destroy})]
+    for p in h.participants.values():
+        if p.conns:
+            out.append(Deliver(p.id, Notice(kind=NoticeKind.ENDED, text="The hearing has ended.")))
+    out.extend(CloseSessions(p.id, "ended") for p in h.participants.values()
+               if p.role is not Role.MEDIATOR and p.status is ParticipantStatus.ACTIVE)
+    out.append(ForgetChat(tuple(r for r in h.rooms if r != LOBBY)))
+    return h, out
+
+
+def _add_side(ctx: Ctx, cmd: AddSide) -> Result:
+    mediator(ctx.h, ctx.principal)
+    not_closed(ctx.h)
+    if len(ctx.h.sides) >= ctx.env.policy.max_sides:
+        raise Conflict("too many sides")
+    side = Side(id=ctx.env.new_id(), name=cmd.name)
+    h = msgspec.structs.replace(ctx.h, sides={**ctx.h.sides, side.id: side})
+    return h, [Audit("hearing.side_add", "side", side.id),
+               Reply(SideAdded(side=SideView(id=side.id, name=side.name)))]
+
+
+def _invite(ctx: Ctx, cmd: InviteParticipant) -> Result:
+    mediator(ctx.h, ctx.principal)
+    not_closed(ctx.h)
+    if cmd.role in (Role.PARTY, Role.COUNSEL):
+        if cmd.side is None or cmd.side not in ctx.h.sides:
+            raise Invalid("a party or counsel belongs to an existing side")
+    elif cmd.role is Role.OBSERVER:
+        if cmd.side is not None:
+            raise Invalid("an observer has no side")
+    else:
+        raise Invalid("invite a party, counsel or observer")
+    if len(ctx.h.participants) >= ctx.env.policy.max_participants:
+        raise Conflict("the roster is full")
+    h, issued = invitations.issue(ctx.h, cmd, ctx.now, ctx.env)
+    return h, [Audit("participant.invite", "participant", issued.participant, details={
+        "role": cmd.role.value, "side": cmd.side, "invitation": issued.invitation,
+        "expires_at": issued.expires_at}), Reply(issued)]
+
+
+def _remove(ctx: Ctx, cmd: RemoveParticipant | Remove) -> Result:
+    mediator(ctx.h, ctx.principal)
+    p = get_participant(ctx.h, cmd.participant)
+    if p.role is Role.MEDIATOR:
+        raise Invalid("the mediator cannot be removed")
+    p = msgspec.structs.replace(set_status(p, ParticipantStatus.REMOVED), room=None, hand=False)
+    h = invitations.revoke_for(put_participant(ctx.h, p), p.id)
+    return h, [Audit("participant.remove", "participant", p.id),
+               Deliver(p.id, Notice(kind=NoticeKind.REMOVED, text="You were removed.")),
+               CloseSessions(p.id, "removed")]
+
+
+def _redeem(ctx: Ctx, cmd: RedeemInvitation) -> Result:
+    """Invitation + access code → an active participant waiting in the lobby."""
+    inv = invitations.check(ctx.h, cmd, ctx.now, ctx.env)
+    if not invitations.code_matches(inv, cmd.access_code):
+        h = invitations.record_failure(ctx.h, inv, ctx.now, ctx.env)
+        refusal: SignallingError = invitations.blocked_for(
+            h.invitations[inv.id], ctx.now) or Unauthenticated(
+                "access code not accepted", reason=invitations.Refusal.WRONG_CODE)
+        return h, [Audit("participant.redeem", "invitation", inv.id, Outcome.DENIED,
+                         details={"participant": inv.participant, "reason": "access_code"}),
+                   Fail(refusal)]
+    if ctx.h.locked:
+        raise Conflict("the hearing is locked: nobody new is admitted",
+                       reason=invitations.Refusal.LOCKED)
+    h, redeemed = invitations.consume(ctx.h, inv, ctx.now)
+    p = set_status(h.participants[inv.participant], ParticipantStatus.ACTIVE)
+    h = put_participant(h, msgspec.structs.replace(p, room=LOBBY))
+    return h, [Audit("participant.redeem", "invitation", inv.id,
+                     details={"participant": p.id}), Reply(redeemed)]
+
+
+def _connect(ctx: Ctx, cmd: SessionConnected) -> Result:
+    p = identify(ctx.h, ctx.principal)
+    if p.status is not ParticipantStatus.ACTIVE:
+        raise Forbidden("participant is not active in this hearing")
+    not_closed(ctx.h)
+    if cmd.conn in p.conns:
+        return ctx.h, []
+    if len(p.conns) >= 8:
+        raise Conflict("too many connections")
+    p = msgspec.structs.replace(p, conns=(*p.conns, cmd.conn), disconnected_at=None)
+    return put_participant(ctx.h, p), [
+        Audit("participant.connect", "participant", p.id, details={"room": p.room})]
+
+
+def _disconnect(ctx: Ctx, cmd: SessionDisconnected) -> Result:
+    p = identify(ctx.h, ctx.principal)
+    if cmd.conn not in p.conns:
+        return ctx.h, []
+    conns = tuple(c for c in p.conns if c != cmd.conn)
+    p = msgspec.structs.replace(p, conns=conns, disconnected_at=None if conns else ctx.now)
+    out: list[Effect] = [] if conns else [
+        Audit("participant.disconnect", "participant", p.id, details={"room": p.room})]
+    return put_participant(ctx.h, p), out
+
+
+def sweep(h: Hearing, now: int, env: Env) -> Result:
+    """Reconnection grace (offline too long → lobby) and expired caucus timers."""
+    if h.state is HearingState.CLOSED:
+        return h, []
+    out: list[Effect] = []
+    grace = env.policy.reconnect_grace_ms
+    for p in list(h.participants.values()):
+        if (p.status is ParticipantStatus.ACTIVE and not p.conns and p.role is not Role.MEDIATOR
+                and p.disconnected_at is not None and p.room not in (None, LOBBY)
+                and now - p.disconnected_at >= grace):
+            out.append(Audit("room.grace_expired", "participant", p.id,
+                             details={"from": p.room, "to": LOBBY}))
+            h = put_participant(h, msgspec.structs.replace(p, room=LOBBY, hand=False))
+    for r in list(h.rooms.values()):
+        if r.kind is RoomKind.CAUCUS and r.deadline is not None and now >= r.deadline:
+            h = msgspec.structs.replace(h, rooms={**h.rooms, r.id: msgspec.structs.replace(
+                r, deadline=None)})
+            notice = Notice(kind=NoticeKind.TIMER, text="Caucus time is up.", room=r.id)
+            to = {m.id for m in members(h, r.id, live_only=True)}
+            med = h.participants[h.mediator]
+            if is_live(h, med):
+                to.add(med.id)
+            out.extend(Deliver(pid, notice) for pid in sorted(to))
+            out.append(Audit("room.timer_expired", "room", r.id))
+    return h, out
+
+
+Handler = Callable[[Ctx, Any], Result]
+
+HANDLERS: dict[type, Handler] = {
+    OpenHearing: _open,
+    CloseHearing: _close,
+    End: _close,
+    AddSide: _add_side,
+    InviteParticipant: _invite,
+    RemoveParticipant: _remove,
+    Remove: _remove,
+    RedeemInvitation: _redeem,
+    SessionConnected: _connect,
+    SessionDisconnected: _disconnect,
+    Sweep: lambda ctx, cmd: (ctx.h, []),
+    **core_controls.HANDLERS,
+}
+
+
+def apply(hearing: Hearing, principal: Principal, command: object, now: int,
+          env: Env = _DEFAULT_ENV) -> Result:
+    """Apply one command at time `now` (Unix ms); returns the new hearing and its effects."""
+    handler = HANDLERS.get(type(command))
+    if handler is None:
+        raise Invalid(f"not a hearing command: {type(command).__name__}")
+    swept, timed = sweep(hearing, now, env)
+    after, extra = handler(Ctx(swept, principal, now, env), command)
+    after = settle(hearing, after, now)
+    effects: list[Effect] = []
+    if isinstance(command, SessionConnected):
+        pid = identify(after, principal).id
+        effects.append(Reply(Snapshot(view=snapshot(after, pid))))
+    effects.extend(presence(hearing, after))
+    effects.extend(timed)
+    effects.extend(extra)
+    return after, effects

@@ -1,0 +1,181 @@
+"""The NATS endpoints `parley.v1.signalling.<verb>`: decode, check the principal, run.
+
+Every verb the gateway's REST routes and WebSocket use. The gateway is the only publisher on
+these subjects (infra/nats), so the forwarded principal is trusted; the decisions are the core's.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from parley.errors import DomainError, ServiceFailure
+from parley.micro import RequestContext, ServiceHost
+from proto.common import Role
+from proto.errors import ErrorCode
+from proto.principal import Principal, PrincipalKind
+from proto.signalling import (
+    AddSide,
+    CloseHearing,
+    CommandResult,
+    Connected,
+    CreateHearing,
+    Empty,
+    GatewayAlive,
+    HearingClosed,
+    HearingDetail,
+    HearingList,
+    HearingSummary,
+    IceConfig,
+    IceServersRequest,
+    InvitationIssued,
+    InviteParticipant,
+    ListHearings,
+    OpenHearing,
+    ParticipantRemoved,
+    Redeemed,
+    RedeemInvitation,
+    RemoveParticipant,
+    RoomCreated,
+    Scoped,
+    SessionConnected,
+    SessionDisconnected,
+    SideAdded,
+    TechCheckAnswer,
+    TechCheckOffer,
+    WsCommand,
+)
+from proto.ws import Join, SignalSend, Snapshot
+
+from .access import actor, may_read_detail, not_closed
+from .ice import IceSettings, ice_config
+from .invitations import invalid_token, split_token
+from .shell import Executor
+from .sweeper import instance_of
+from .techcheck_pool import TechChecks
+from .view import detail
+
+_INSTANCE = re.compile(r"^[0-9a-f]{8,32}$")
+ANONYMOUS = Principal(kind=PrincipalKind.SYSTEM, id="anonymous")
+
+
+def _expect(value: Any, kind: type[Any]) -> Any:
+    if not isinstance(value, kind):
+        raise ServiceFailure(ErrorCode.INTERNAL, "unexpected reply")
+    return value
+
+
+def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChecks) -> None:
+    async def create(ctx: RequestContext, req: CreateHearing) -> HearingSummary:
+        return await ex.create(ctx.require_principal(), req)
+
+    async def list_(ctx: RequestContext, req: ListHearings) -> HearingList:
+        who = ctx.require_principal()
+        if who.kind is not PrincipalKind.ACCOUNT or who.role not in (Role.ADMIN, Role.MEDIATOR):
+            raise ServiceFailure(ErrorCode.FORBIDDEN, "only a mediator or an admin lists hearings")
+        rows = [HearingSummary(id=h.id, title=h.title, state=h.state, mediator=h.mediator,
+                               created_at=h.created_at)
+                for h, _ in ex.store.hearings.values()
+                if who.role is Role.ADMIN or h.mediator == who.id]
+        rows.sort(key=lambda s: (-s.created_at, s.id))
+        return HearingList(hearings=rows[:1000])
+
+    async def detail_(ctx: RequestContext, req: Scoped[Empty]) -> HearingDetail:
+        h, _ = await ex.load(req.hearing)
+        may_read_detail(h, ctx.require_principal())
+        return detail(h)
+
+    async def open_(ctx: RequestContext, req: Scoped[OpenHearing]) -> HearingSummary:
+        await ex.run(req.hearing, ctx.require_principal(), req.body)
+        h, _ = await ex.load(req.hearing)
+        return HearingSummary(id=h.id, title=h.title, state=h.state, mediator=h.mediator,
+                              created_at=h.created_at)
+
+    async def close(ctx: RequestContext, req: Scoped[CloseHearing]) -> HearingClosed:
+        done = await ex.run(req.hearing, ctx.require_principal(), req.body)
+        h, _ = await ex.load(req.hearing)
+        return HearingClosed(id=h.id, state=h.state, end_sessions=done.end_sessions)
+
+    async def sides(ctx: RequestContext, req: Scoped[AddSide]) -> SideAdded:
+        done = await ex.run(req.hearing, ctx.require_principal(), req.body)
+        return _expect(done.reply, SideAdded)  # type: ignore[no-any-return]
+
+    async def invite(ctx: RequestContext, req: Scoped[InviteParticipant]) -> InvitationIssued:
+        done = await ex.run(req.hearing, ctx.require_principal(), req.body)
+        return _expect(done.reply, InvitationIssued)  # type: ignore[no-any-return]
+
+    async def remove(ctx: RequestContext, req: Scoped[RemoveParticipant]) -> ParticipantRemoved:
+        done = await ex.run(req.hearing, ctx.require_principal(), req.body)
+        return ParticipantRemoved(participant=req.body.participant,
+                                  end_sessions=done.end_sessions)
+
+    async def redeem(ctx: RequestContext, req: RedeemInvitation) -> Redeemed:
+        hearing, _, _ = split_token(req.token)
+        try:
+            done = await ex.run(hearing, ctx.principal or ANONYMOUS, req)
+        except DomainError as exc:
+            if exc.code is ErrorCode.NOT_FOUND:  # no such hearing: the same answer as any bad token
+                raise invalid_token() from None
+            raise
+        return _expect(done.reply, Redeemed)  # type: ignore[no-any-return]
+
+    async def connect(ctx: RequestContext, req: Scoped[SessionConnected]) -> Connected:
+        # A socket proves its gateway alive (its heartbeat may not have reached us yet).
+        instance = instance_of(req.body.conn)
+        if ex.now_ms() - ex.store.alive.get(instance, 0) > 1000 and _INSTANCE.fullmatch(instance):
+            await ex.store.mark_alive(instance, ex.now_ms())
+        principal = ctx.require_principal()
+        done = await ex.run(req.hearing, principal, req.body)
+        return Connected(snapshot=_expect(done.reply, Snapshot), revision=done.revision,
+                         history=await ex.history(req.hearing, principal))
+
+    async def disconnect(ctx: RequestContext, req: Scoped[SessionDisconnected]) -> CommandResult:
+        try:
+            await ex.run(req.hearing, ctx.require_principal(), req.body)
+        except DomainError as exc:
+            if exc.code is not ErrorCode.NOT_FOUND:
+                raise
+        return CommandResult()
+
+    async def command(ctx: RequestContext, req: WsCommand) -> CommandResult:
+        message = req.message
+        if isinstance(message, Join):
+            raise ServiceFailure(ErrorCode.INVALID, "already joined")
+        if isinstance(message, SignalSend):
+            await ex.relay(req.hearing, ctx.require_principal(), message)
+            return CommandResult()
+        done = await ex.run(req.hearing, ctx.require_principal(), message)
+        room = done.reply.room if isinstance(done.reply, RoomCreated) else None
+        return CommandResult(room=room, end_sessions=done.end_sessions)
+
+    async def ice_(ctx: RequestContext, req: Scoped[IceServersRequest]) -> IceConfig:
+        h, _ = await ex.load(req.hearing)
+        me = actor(h, ctx.require_principal())
+        not_closed(h)
+        return ice_config(ice, me.id, ex.now_ms() // 1000)
+
+    async def techcheck(ctx: RequestContext, req: TechCheckOffer) -> TechCheckAnswer:
+        ctx.require_principal()
+        return await checks.offer(req.sdp)
+
+    async def alive(ctx: RequestContext, req: GatewayAlive) -> Empty:
+        await ex.store.mark_alive(req.instance, ex.now_ms())
+        return Empty()
+
+    host.endpoint("create", CreateHearing, create)
+    host.endpoint("list", ListHearings, list_)
+    host.endpoint("detail", Scoped[Empty], detail_)
+    host.endpoint("open", Scoped[OpenHearing], open_)
+    host.endpoint("close", Scoped[CloseHearing], close)
+    host.endpoint("sides", Scoped[AddSide], sides)
+    host.endpoint("invite", Scoped[InviteParticipant], invite)
+    host.endpoint("remove", Scoped[RemoveParticipant], remove)
+    host.endpoint("redeem", RedeemInvitation, redeem)
+    host.endpoint("connect", Scoped[SessionConnected], connect)
+    host.endpoint("disconnect", Scoped[SessionDisconnected], disconnect)
+    host.endpoint("command", WsCommand, command)
+    host.endpoint("signal", WsCommand, command, stats=ex.relays.snapshot)
+    host.endpoint("ice", Scoped[IceServersRequest], ice_)
+    host.endpoint("techcheck", TechCheckOffer, techcheck)
+    host.endpoint("alive", GatewayAlive, alive)
+

@@ -1,0 +1,255 @@
+"""Runs one command against KV: load, apply (pure), audit, compare-and-set, perform effects.
+
+Order of work for a command on hearing H (DESIGN §3, §5, §7):
+1. A per-hearing lock in this process, so commands of one process never race each other; other
+   processes (scale-out) race through compare-and-set and the loser re-applies on fresh state.
+2. `apply` on the store's watched copy of H and its KV revision (no round trip). The copy is a
+   hint, never the authority: a write is a compare-and-set on the copy's revision, so a stale copy
+   cannot be written over (the conflict re-reads KV and re-applies), and a command that writes
+   nothing (a refusal, a chat line, a no-op) re-reads KV before it acts unless this attempt
+   already did, and re-applies if the revision moved.
+3. All of the command's audit events are published at once and every acknowledgement is awaited
+   BEFORE the write: a failed publish fails the action and changes nothing. (A write lost to
+   another process re-applies the command; its first attempt's events then stay in the log:
+   rare, and never an unrecorded action.)
+4. Compare-and-set on the KV revision; on conflict, back to 2 with a fresh read.
+5. Effects in list order, as soon as the write is committed: `Deliver` → core publish on
+   `parley.v1.client.<H>.<participant>` with the new revision in a header (one encoding per
+   message, however many recipients share it); `CloseSessions` → a close request on the same
+   subject (every gateway closes that participant's sockets) and the id in the reply's
+   `end_sessions` (the gateway that asked revokes its stored sessions); `StoreChat` (a refusal,
+   e.g. flooding, stops the deliveries after it); `ForgetChat` (purge); `Reply`; `Fail` (raised
+   last, after the store: e.g. an access-code failure counter must persist).
+6. `parley.v1.hearing.<H>.changed` is announced, and the roster read model is rewritten when
+   its content changed (most moves leave it as it was) or an earlier rewrite failed; before the
+   reply, so the gateway that asked can read it through.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+from nats.aio.client import Client
+
+from parley.auditpub import AuditPublisher
+from parley.errors import ServiceFailure
+from proto.audit import AuditEvent, Outcome
+from proto.errors import ErrorCode
+from proto.principal import Principal, PrincipalKind
+from proto.signalling import (
+    CLOSE_HEADER,
+    REVISION_HEADER,
+    CreateHearing,
+    HearingSummary,
+    changed_subject,
+    client_subject,
+)
+from proto.ws import ChatHistory, SignalSend, encode
+
+from .access import identify
+from .chatstore import ChatStore
+from .core import apply, create
+from .effects import (
+    Audit,
+    CloseSessions,
+    Deliver,
+    Effect,
+    Env,
+    Fail,
+    ForgetChat,
+    Reply,
+    StoreChat,
+)
+from .errors import Forbidden, RateLimited, SignallingError, Unauthenticated
+from .model import LOBBY, Hearing
+from .refusals import action_for
+from .relay import RelayCounters
+from .roster import derive
+from .store import HearingStore, StaleRevision
+
+log = logging.getLogger("parley.signalling.executor")
+MAX_TRIES = 8
+SYSTEM = Principal(kind=PrincipalKind.SYSTEM, id="signalling")
+_DENIALS = (Forbidden, Unauthenticated, RateLimited)
+
+
+@dataclass
+class Done:
+    reply: msgspec.Struct | None = None
+    end_sessions: list[str] = field(default_factory=list)
+    revision: int = 0
+
+
+class Executor:
+    def __init__(self, store: HearingStore, nc: Client, audit: AuditPublisher, env: Env,
+                 clock: Callable[[], float] = time.time, chat: ChatStore | None = None) -> None:
+        self.store = store
+        self.nc = nc
+        self.audit = audit
+        self.env = env
+        self.clock = clock
+        self.relays = RelayCounters()
+        self.chat = chat if chat is not None else ChatStore(store.kv)
+        self._locks: dict[str, asyncio.Lock] = {}
+        #: Hearings whose roster rewrite failed: rewritten on their next change, whatever it is.
+        self._roster_behind: set[str] = set()
+
+    def now_ms(self) -> int:
+        return int(self.clock() * 1000)
+
+    def _lock(self, hearing: str) -> asyncio.Lock:
+        lock = self._locks.get(hearing)
+        if lock is None:
+            lock = self._locks[hearing] = asyncio.Lock()
+        return lock
+
+    # ------------------------------------------------------------ create
+
+    async def create(self, principal: Principal, cmd: CreateHearing) -> HearingSummary:
+        try:
+            h, effects = create(principal, cmd, self.now_ms(), self.env)
+        except SignallingError as exc:
+            await self._refusal(None, principal, cmd, exc)
+            raise
+        await self._publish_audits(h.id, principal, effects)
+        revision = await self.store.create(h)
+        self.store.remember(h, revision)
+        await self._after_write(None, h, revision)
+        reply = next(e.value for e in effects if isinstance(e, Reply))
+        assert isinstance(reply, HearingSummary)
+        return reply
+
+    # ------------------------------------------------------------ commands
+
+    async def run(self, hearing: str, principal: Principal, command: Any) -> Done:
+        async with self._lock(hearing):
+            known = self.store.cached(hearing)
+            verified = known is None
+            before, revision = known if known is not None else await self.load(hearing)
+            for _ in range(MAX_TRIES):
+                try:
+                    after, effects = apply(before, principal, command, self.now_ms(), self.env)
+                except SignallingError as exc:
+                    if not verified:  # refuse on what KV holds, never on a lagging copy
+                        verified, fresh = True, await self.load(hearing)
+                        if fresh[1] != revision:
+                            before, revision = fresh
+                            continue
+                    await self._refusal(before.id, principal, command, exc)
+                    raise
+                changed = after != before
+                if not changed and not verified:  # no write to guard the decision: confirm it
+                    verified, fresh = True, await self.load(hearing)
+                    if fresh[1] != revision:
+                        before, revision = fresh
+                        continue
+                await self._publish_audits(before.id, principal, effects)
+                if changed:
+                    try:
+                        revision = await self.store.save(after, revision)
+                    except StaleRevision:
+                        verified = True
+                        before, revision = await self.load(hearing)
+                        continue
+                outcome = await self._perform(after, revision, effects)
+                if changed:
+                    await self._after_write(before, after, revision)
+                fail = next((e.error for e in effects if isinstance(e, Fail)), None)
+                if fail is not None:
+                    raise fail
+                return outcome
+        raise ServiceFailure(ErrorCode.UNAVAILABLE, "hearing busy; try again")
+
+    async def relay(self, hearing: str, principal: Principal, msg: SignalSend) -> bool:
+        """Relay one offer/answer/candidate if the isolation rules allow it (relay.py)."""
+        h, revision = await self.load(hearing)
+        sender = identify(h, principal)
+        relayed = self.relays.decide(h, sender.id, msg)
+        if relayed is None:
+            return False
+        await self.nc.publish(client_subject(h.id, msg.to), encode(relayed),
+                              headers={REVISION_HEADER: str(revision)})
+        return True
+
+    async def history(self, hearing: str, principal: Principal) -> ChatHistory | None:
+        """The chat of the principal's room said since it entered it (None in the lobby)."""
+        known = self.store.cached(hearing)
+        h = known[0] if known is not None else (await self.load(hearing))[0]
+        try:
+            me = identify(h, principal)
+        except SignallingError:
+            return None
+        if me.room is None or me.room == LOBBY:
+            return None
+        lines = await self.chat.since(h.id, me.room, me.entered_at)
+        return ChatHistory(room=me.room, lines=lines) if lines else None
+
+    async def load(self, hearing: str) -> tuple[Hearing, int]:
+        return await self.store.load(hearing)
+
+    # ------------------------------------------------------------ effects
+
+    async def _publish_audits(self, hearing: str, principal: Principal,
+                              effects: list[Effect]) -> None:
+        events: list[AuditEvent] = [
+            self.audit.build(actor=principal, action=e.action, resource_type=e.resource_type,
+                             resource_id=e.resource_id, outcome=e.outcome, hearing=hearing,
+                             details=e.details)
+            for e in effects if isinstance(e, Audit)]
+        if not events:
+            return
+        # All at once, every acknowledgement awaited: one round trip, not one per event.
+        results = await asyncio.gather(*(self.audit.publish(e) for e in events),
+                                       return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result  # AuditPublishError → the action fails (unavailable)
+
+    async def _perform(self, h: Hearing, revision: int, effects: list[Effect]) -> Done:
+        out = Done(revision=revision)
+        headers = {REVISION_HEADER: str(revision)}
+        encoded: dict[int, bytes] = {}  # one encoding per message object (shared fan-outs)
+        for e in effects:
+            if isinstance(e, Deliver):
+                data = encoded.get(id(e.message))
+                if data is None:
+                    data = encoded[id(e.message)] = encode(e.message)
+                await self.nc.publish(client_subject(h.id, e.to), data, headers=headers)
+            elif isinstance(e, CloseSessions):
+                await self.nc.publish(client_subject(h.id, e.participant), b"",
+                                      headers={**headers, CLOSE_HEADER: e.reason})
+                out.end_sessions.append(e.participant)
+            elif isinstance(e, StoreChat):
+                await self.chat.append(h.id, e.room, e.line)  # a flood refusal stops here
+            elif isinstance(e, ForgetChat):
+                await self.chat.forget(h.id, e.rooms)
+            elif isinstance(e, Reply) and out.reply is None:
+                out.reply = e.value
+        return out
+
+    async def _after_write(self, before: Hearing | None, h: Hearing, revision: int) -> None:
+        try:
+            if before is None or h.id in self._roster_behind \
+                    or derive(before, 0) != derive(h, 0):
+                self._roster_behind.add(h.id)
+                await self.store.write_roster(h, revision)
+                self._roster_behind.discard(h.id)
+            await self.nc.publish(changed_subject(h.id), str(revision).encode())
+        except Exception:  # the record is stored; the read model catches up on the next change
+            log.exception("roster update failed", extra={"hearing": h.id})
+
+    async def _refusal(self, hearing: str | None, principal: Principal, command: object,
+                       exc: SignallingError) -> None:
+        """A denied command is an audit event (who, what, why); other errors are not."""
+        if not isinstance(exc, _DENIALS):
+            return
+        await self.audit.record(actor=principal, action=action_for(command),
+                                resource_type="hearing", resource_id=hearing or "-",
+                                outcome=Outcome.DENIED, hearing=hearing,
+                                details={"reason": exc.message[:200]})
