@@ -99,6 +99,8 @@ class TotpEnrollResponse(_Response, frozen=True):
     otpauth_uri: Annotated[str, msgspec.Meta(max_length=512)]
     #: The same secret in base32, for manual entry.
     secret: Annotated[str, msgspec.Meta(pattern=r"^[A-Z2-7]{32}$")]
+    #: The URI as a QR code (SVG document, drawn by the gateway) for an authenticator app.
+    qr_svg: Annotated[str, msgspec.Meta(max_length=32768)] = ""
 
 
 class TotpConfirmRequest(_Request, frozen=True):

@@ -8,12 +8,21 @@
         async with chromium_page(suite.base_url) as tab:
             await tab.page.goto(suite.base_url + "/techcheck")
             await tab.wait_for("document.querySelector('#rtt').dataset.value !== ''")
-            assert not tab.errors
+            await tab.check_accessible("techcheck")      # axe-core: 0 serious/critical
+            await tab.screenshot("techcheck", "laptop")  # tests/artifacts/techcheck-laptop.png
+            tab.assert_clean(secrets=[access_code])     # no CSP refusal, error, secret in a URL
 
 `playwright install` is never run: the system browser is used with fake camera and microphone
 (`--use-fake-device-for-media-stream`, a moving test pattern and a beep) and permission prompts
-auto-accepted. Every console message and page error is collected, so a test can show the
-browser's side of a failure (`tab.dump()`).
+auto-accepted. A browser started with `camera=fake_camera(path, colour)` shows a solid colour
+instead, so a test can tell from sampled pixels whose video a page shows (the flag is per browser
+process, so each such person gets a browser of their own).
+
+Every console message, page error and requested URL is collected: CSP refusals show up in the
+console ("Refused to …"), and the request log is scanned for secrets (access codes, invitation
+tokens, session ids must never ride in a URL). axe-core comes from the `axe-playwright-python`
+wheel (its bundled `axe.min.js`) and is evaluated through the DevTools protocol, so the product
+never ships or loads it and the page's CSP is untouched.
 """
 
 from __future__ import annotations
@@ -23,12 +32,21 @@ import contextlib
 import os
 import shutil
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, async_playwright
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Request,
+    async_playwright,
+)
 from playwright.async_api import Error as PlaywrightError
 
 CHROMIUM: str | None = shutil.which("chromium") or (
@@ -41,19 +59,49 @@ CHROMIUM_ARGS = (
     "--autoplay-policy=no-user-gesture-required",
 )
 
+#: Screenshot widths (CSS pixels) by name.
+VIEWPORTS = {"laptop": (1366, 768), "tablet": (820, 1180)}
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
 requires_chromium = pytest.mark.skipif(
     CHROMIUM is None,
     reason="Debian's chromium is not installed (scripts/ensure-test-tools.sh installs it)")
 
 
+def _axe_source() -> str:
+    spec = find_spec("axe_playwright_python")
+    assert spec is not None and spec.origin, "axe-playwright-python is a dev dependency"
+    return (Path(spec.origin).parent / "axe.min.js").read_text()
+
+
+_AXE: list[str] = []
+
+
+def fake_camera(path: Path, rgb: tuple[int, int, int], size: tuple[int, int] = (160, 120),
+                frames: int = 2) -> Path:
+    """A Y4M file of one solid colour for `--use-file-for-fake-video-capture` (looped)."""
+    r, g, b = rgb
+    y = round(0.299 * r + 0.587 * g + 0.114 * b)
+    u = round(128 - 0.168736 * r - 0.331264 * g + 0.5 * b)
+    v = round(128 + 0.5 * r - 0.418688 * g - 0.081312 * b)
+    width, height = size
+    plane = bytes([y]) * (width * height)
+    chroma = (width // 2) * (height // 2)
+    frame = b"FRAME\n" + plane + bytes([u]) * chroma + bytes([v]) * chroma
+    path.write_bytes(f"YUV4MPEG2 W{width} H{height} F15:1 Ip A1:1 C420jpeg\n".encode()
+                     + frame * frames)
+    return path
+
+
 @dataclass
 class Tab:
-    """One page in its own browser context, with everything the page said."""
+    """One page in its own browser context, with everything the page said and asked for."""
 
     page: Page
     context: BrowserContext
     console: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
 
     async def wait_for(self, expression: str, timeout: float = 20.0, arg: Any = None) -> Any:
         """Poll a JavaScript expression in the page until it is truthy; returns its value.
@@ -68,7 +116,8 @@ class Tab:
                 if result:
                     return result
             if time.monotonic() > deadline:
-                raise TimeoutError(f"timed out after {timeout}s waiting for {expression}")
+                raise TimeoutError(f"timed out after {timeout}s waiting for {expression}\n"
+                                   + self.dump())
             await asyncio.sleep(0.1)
 
     async def value(self, expression: str, arg: Any = None) -> Any:
@@ -80,34 +129,104 @@ class Tab:
     def dump(self) -> str:
         return "\n".join(["console:", *self.console[-50:], "errors:", *self.errors[-20:]])
 
+    # ------------------------------------------------------------ checks every screen gets
+
+    def csp_refusals(self) -> list[str]:
+        return [line for line in self.console
+                if "Content Security Policy" in line or "Refused to" in line]
+
+    def assert_clean(self, secrets: Iterable[str] = ()) -> None:
+        """No CSP refusal, no uncaught error, and no secret in any URL the browser requested."""
+        assert not self.csp_refusals(), self.dump()
+        assert not self.errors, self.dump()
+        assert_no_secret_in_urls(self.requests, secrets)
+
+    async def axe(self) -> list[dict[str, Any]]:
+        """axe-core's serious and critical violations on the page as it is now."""
+        if not _AXE:
+            _AXE.append(_axe_source())
+        if not await self.page.evaluate("() => typeof window.axe === 'object'"):
+            await self.page.evaluate(f"() => {{ {_AXE[0]}\n }}")
+        result: list[dict[str, Any]] = await self.page.evaluate("""async () => {
+            const report = await window.axe.run(document, { resultTypes: ["violations"] });
+            return report.violations
+              .filter((v) => v.impact === "serious" || v.impact === "critical")
+              .map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+                             nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
+        }""")
+        return result
+
+    async def check_accessible(self, screen: str) -> None:
+        violations = await self.axe()
+        assert violations == [], f"{screen}: axe-core found {violations}"
+
+    async def screenshot(self, screen: str, width: str = "laptop") -> Path:
+        """Save `tests/artifacts/<screen>-<width>.png` at that width (the viewport stays)."""
+        w, h = VIEWPORTS[width]
+        await self.page.set_viewport_size({"width": w, "height": h})
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{screen}-{width}.png"
+        await self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+def assert_no_secret_in_urls(urls: Iterable[str], secrets: Iterable[str]) -> None:
+    urls = list(urls)
+    for secret in secrets:
+        if not secret:
+            continue
+        leaked = [url for url in urls if secret in url]
+        assert not leaked, f"a secret rode in a requested URL: {leaked}"
+
 
 @contextlib.asynccontextmanager
-async def chromium() -> AsyncIterator[Browser]:
+async def chromium(camera: Path | None = None) -> AsyncIterator[Browser]:
+    """A headless Chromium; with `camera`, its fake camera plays that Y4M file."""
     assert CHROMIUM is not None, "no chromium; mark the test with requires_chromium"
+    args = list(CHROMIUM_ARGS)
+    if camera is not None:
+        args.append(f"--use-file-for-fake-video-capture={camera}")
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                                   args=list(CHROMIUM_ARGS))
+                                                   args=args)
         try:
             yield browser
         finally:
             await browser.close()
 
 
+async def open_tab(browser: Browser, base_url: str, *, locale: str = "en-GB",
+                   width: str = "laptop") -> Tab:
+    """A fresh context (its own cookies) and page, camera and microphone granted for `base_url`.
+
+    The caller closes it with `await tab.context.close()`.
+    """
+    w, h = VIEWPORTS[width]
+    context = await browser.new_context(base_url=base_url, locale=locale,
+                                        viewport={"width": w, "height": h})
+    await context.grant_permissions(["camera", "microphone"], origin=base_url)
+    page = await context.new_page()
+    tab = Tab(page=page, context=context)
+
+    def on_console(message: ConsoleMessage) -> None:
+        tab.console.append(f"{message.type}: {message.text}")
+
+    def on_request(request: Request) -> None:
+        tab.requests.append(request.url)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: tab.errors.append(str(error)))
+    context.on("request", on_request)
+    return tab
+
+
 @contextlib.asynccontextmanager
-async def chromium_page(base_url: str, browser: Browser | None = None) -> AsyncIterator[Tab]:
-    """A fresh context (its own cookies) and page, camera and microphone granted for `base_url`."""
+async def chromium_page(base_url: str, browser: Browser | None = None, *,
+                        locale: str = "en-GB", width: str = "laptop") -> AsyncIterator[Tab]:
+    """A fresh context and page (and a browser of its own unless one is given)."""
     async with contextlib.AsyncExitStack() as stack:
         if browser is None:
             browser = await stack.enter_async_context(chromium())
-        context = await browser.new_context(base_url=base_url)
-        await context.grant_permissions(["camera", "microphone"], origin=base_url)
-        stack.push_async_callback(context.close)
-        page = await context.new_page()
-        tab = Tab(page=page, context=context)
-
-        def on_console(message: ConsoleMessage) -> None:
-            tab.console.append(f"{message.type}: {message.text}")
-
-        page.on("console", on_console)
-        page.on("pageerror", lambda error: tab.errors.append(str(error)))
+        tab = await open_tab(browser, base_url, locale=locale, width=width)
+        stack.push_async_callback(tab.context.close)
         yield tab

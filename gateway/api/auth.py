@@ -33,6 +33,7 @@ from gateway.identity.handler_kit import (
     clear_session_cookie,
 )
 from gateway.identity.policy import Grant, Predicate, Rule, anyone, signed_in
+from gateway.identity.qr import qr_svg
 from gateway.identity.session_open import discard, hand_over, open_session
 from gateway.identity.sessions import csrf_token
 from gateway.identity.signin import SignInResult, attempt_sign_in
@@ -181,7 +182,8 @@ def register(routes: RouteTable) -> None:
         await audit(request, actor=principal, action="auth.totp_enroll_begin",
                     resource_type="account", resource_id=principal.id)
         return json_response(TotpEnrollResponse(otpauth_uri=pending["uri"],
-                                                secret=pending["secret"]))
+                                                secret=pending["secret"],
+                                                qr_svg=qr_svg(pending["uri"])))
 
     @routes.route("POST", "/api/v1/auth/totp/confirm", access=ENROL, tags=TAGS,
                   summary="confirm TOTP with a first code → recovery codes (shown once)",

@@ -11,6 +11,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from gateway.http.errors import code_for_status, error_response
+from gateway.webclient.routes import not_found_page, wants_page
 from parley.errors import DomainError
 from proto.errors import ErrorCode
 
@@ -31,6 +32,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
+        if exc.status == 404 and wants_page(request):
+            return not_found_page()
         code = code_for_status(exc.status)
         reason = exc.reason if exc.status != 404 else "no such route"
         response = error_response(code, reason, status=exc.status)

@@ -21,11 +21,17 @@ _REF = "#/components/schemas/{name}"
 
 
 def _path_parameters(path: str) -> list[dict[str, Any]]:
+    # `{name}` is an opaque id; `{name:regex}` (a file path under /static/) is any text.
     return [
         {"name": name, "in": "path", "required": True,
-         "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}}
-        for name in re.findall(r"{(\w+)}", path)
+         "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"} if not regex
+         else {"type": "string"}}
+        for name, regex in re.findall(r"{(\w+)(:[^}]+)?}", path)
     ]
+
+
+def _openapi_path(path: str) -> str:
+    return re.sub(r"{(\w+):[^}]+}", r"{\1}", path)
 
 
 def build(routes: RouteTable) -> dict[str, Any]:
@@ -56,7 +62,7 @@ def build(routes: RouteTable) -> dict[str, Any]:
             ok["content"] = {produces: {"schema": {"type": "string"}}}
         status = str(route.openapi.get("status", 200))
         op["responses"] = {status: ok, "4XX": error, "5XX": error}
-        paths.setdefault(route.path, {})[route.method.lower()] = op
+        paths.setdefault(_openapi_path(route.path), {})[route.method.lower()] = op
     return {
         "openapi": "3.1.0",
         "info": {"title": "Parley API", "version": "1.0.0",

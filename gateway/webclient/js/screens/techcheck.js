@@ -5,12 +5,17 @@
 // and the answer comes back complete. Stats arrive about once a second as JSON on the "stats"
 // data channel (`TechCheckStats`); the browser's own measurements fill in until they do.
 
-import { api, iceConfiguration, localMedia, rememberCsrf } from "./api.js";
+import { api, rememberCsrf } from "../core/api.js";
+import { t } from "../core/i18n.js";
+import { h, mount as mountNodes } from "../core/render.js";
+import { localMedia } from "../media/devices.js";
+import { iceConfiguration } from "../media/ice.js";
 
 export const TECHCHECK_PATH = "/api/v1/techcheck";
 const GATHER_TIMEOUT_MS = 5000;
 
 const $ = (id) => document.getElementById(id);
+let cleanup = () => {};
 
 function show(id, value, text) {
   const el = $(id);
@@ -77,17 +82,17 @@ function countFrames(video) {
 }
 
 async function run() {
-  $("status").textContent = "Preparing camera";
-  const me = await api("GET", "/api/v1/me").catch(() => null);
+  $("status").textContent = t("participant.techcheck.preparing");
+  const me = await api("GET", "/api/v1/me", undefined, { expect401: true }).catch(() => null);
   if (!me) {
-    $("status").textContent = "Open your invitation link first: the tech check is for participants.";
+    $("status").textContent = t("participant.techcheck.no_session");
     return;
   }
   rememberCsrf(me.csrf_token);
   const hearing = new URLSearchParams(location.search).get("hearing") || me.hearing;
   const [rtcConfig, stream] = await Promise.all([iceConfiguration(hearing), localMedia()]);
   if (!stream) {
-    $("status").textContent = "No camera or microphone available: allow access and try again.";
+    $("status").textContent = t("participant.techcheck.no_devices");
     return;
   }
   $("local").srcObject = stream;
@@ -111,12 +116,12 @@ async function run() {
   });
   pc.addEventListener("connectionstatechange", () => {
     const state = pc.connectionState;
-    $("status").textContent = state === "connected" ? "Connected: checking quality"
-      : state === "failed" ? "Could not reach the test peer: your network may block media."
-      : `Connection: ${state}`;
+    $("status").textContent = state === "connected" ? t("participant.techcheck.connected")
+      : state === "failed" ? t("participant.techcheck.failed")
+      : t("participant.techcheck.connecting");
     if (state === "failed" || state === "closed") $("again").hidden = false;
   });
-  $("status").textContent = "Connecting to the test peer";
+  $("status").textContent = t("participant.techcheck.connecting");
   await pc.setLocalDescription(await pc.createOffer());
   await gathered(pc);
   const answer = await api("POST", TECHCHECK_PATH, { sdp: pc.localDescription.sdp });
@@ -124,17 +129,46 @@ async function run() {
   const timer = setInterval(async () => {
     if (pc.connectionState === "closed") return clearInterval(timer);
     const type = await route(pc).catch(() => null);
-    if (type) show("route", type, type === "relay" ? "Through the relay server" : "Direct");
+    if (type) show("route", type, t(type === "relay" ? "participant.techcheck.relay" : "participant.techcheck.direct"));
     if (!reported) {
       const rtt = await browserRtt(pc).catch(() => null);
       if (rtt !== null) show("rtt", rtt.toFixed(1), `${rtt.toFixed(0)} ms`);
     }
   }, 1000);
-  window.addEventListener("pagehide", () => { clearInterval(timer); pc.close(); });
+  cleanup = () => { clearInterval(timer); pc.close(); stream.getTracks().forEach((tr) => tr.stop()); };
 }
 
-$("again").addEventListener("click", () => location.reload());
-run().catch((error) => {
-  console.error(error);
-  $("status").textContent = `The tech check could not start: ${error.message}`;
-});
+function quality(id, label) {
+  return [h("dt", null, label), h("dd", { id, "data-value": "" }, "–")];
+}
+
+export function mount(root) {
+  mountNodes(root, h("section", { class: "techcheck" },
+    h("div", { class: "page-head" },
+      h("h1", null, t("participant.techcheck.title")),
+      h("p", { id: "status", class: "status", role: "status" }, "…")),
+    h("p", { class: "lede" }, t("participant.techcheck.lede")),
+    h("div", { class: "videos" },
+      h("figure", { class: "tile" }, h("video", { id: "local", autoplay: true, playsInline: true, muted: true }),
+        h("figcaption", null, t("participant.techcheck.local"))),
+      h("figure", { class: "tile" }, h("video", { id: "echo", autoplay: true, playsInline: true, muted: true }),
+        h("figcaption", null, t("participant.techcheck.echo")))),
+    h("dl", { class: "quality", id: "quality" },
+      quality("rtt", t("participant.techcheck.rtt")),
+      quality("jitter", t("participant.techcheck.jitter")),
+      quality("loss", t("participant.techcheck.loss")),
+      quality("frames", t("participant.techcheck.frames")),
+      quality("route", t("participant.techcheck.route"))),
+    h("div", { class: "actions" },
+      h("button", { id: "again", type: "button", class: "button", hidden: true,
+        onclick: () => location.reload() }, t("participant.techcheck.again")),
+      // The check is a help, never a gate: the way on is always there.
+      h("a", { href: "/lobby", class: "button primary", "data-action": "continue" },
+        t("participant.techcheck.continue")))));
+  $("frames").dataset.value = "0";
+  run().catch((error) => {
+    console.error(error);
+    $("status").textContent = t("participant.techcheck.could_not_start");
+  });
+  return { unmount: () => cleanup() };
+}

@@ -72,12 +72,18 @@ export class HearingSocket {
       return;
     }
     if (!message || typeof message.type !== "string") return;
+    // When this page learnt it (the page's clock): screens measure their own reaction time.
+    message.receivedAt = performance.now();
     if (typeof message.seq === "number") {
       if (message.type !== "snapshot" && message.seq <= this.seq) return; // duplicate or stale
       this.seq = message.seq;
     }
     this.emit(message.type, message);
     this.emit("*", message);
+  }
+
+  get connected() {
+    return Boolean(this.ws && this.ws.readyState === WebSocket.OPEN);
   }
 
   send(message) {

@@ -1,0 +1,35 @@
+// The shell: catalogues first, then the header and the router. One page serves every route.
+
+import { onSessionExpired } from "./core/api.js";
+import { initI18n, onLanguageChange } from "./core/i18n.js";
+import { match, navigate, onRouteChange, signInPath, startRouter } from "./core/router.js";
+import { renderHeader, setHeaderStatus } from "./components/header.js";
+import { NOT_FOUND, ROUTES } from "./routes.js";
+
+async function boot() {
+  await initI18n();
+  const header = document.getElementById("shell-header");
+  const main = document.getElementById("main");
+  renderHeader(header, { me: null, navigate });
+  onRouteChange((context) => {
+    setHeaderStatus();
+    renderHeader(header, { me: context.me, navigate });
+  });
+  onLanguageChange(() => renderHeader(header));
+  // A staff session that expires mid-work: back to sign-in, then back here. Participants' screens
+  // handle their own (their way back is the invitation link).
+  onSessionExpired(() => {
+    const found = match(location.pathname);
+    if (found && found.route.staff) {
+      const next = location.pathname + location.search;
+      navigate(`${signInPath(next)}&expired=1`, { replace: true });
+    }
+  });
+  await startRouter(ROUTES, main, NOT_FOUND);
+}
+
+boot().catch((error) => {
+  console.error(error);
+  const main = document.getElementById("main");
+  if (main) main.textContent = "Parley could not start. Reload the page to try again.";
+});

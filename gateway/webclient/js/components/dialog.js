@@ -1,0 +1,50 @@
+// Confirmation dialogs on the native <dialog> (focus trapped, Escape cancels). A dangerous
+// action may ask the person to type a word (e.g. the hearing's title) before it is allowed.
+
+import { t } from "../core/i18n.js";
+import { h, uid } from "../core/render.js";
+
+// → Promise<{confirmed: boolean, checked: boolean}>
+export function confirmDialog({ title, body, confirm, danger = false, typed = null,
+  checkbox = null }) {
+  return new Promise((resolve) => {
+    const titleId = uid("dlg");
+    const input = typed ? h("input", { id: uid("typed"), autocomplete: "off", spellcheck: "false" }) : null;
+    const check = checkbox ? h("input", { type: "checkbox", id: uid("chk") }) : null;
+    const ok = h("button", { type: "submit", class: danger ? "button danger" : "button primary",
+      disabled: Boolean(typed) }, confirm);
+    const cancel = h("button", { type: "button", class: "button", value: "cancel" }, t("common.cancel"));
+    const typedField = typed ? h("div", { class: "field" },
+      h("label", { for: input.id }, typed.label), input) : null;
+    const sync = () => {
+      const needs = typed && (!check || check.checked || typed.always);
+      ok.disabled = Boolean(needs) && input.value.trim() !== typed.word;
+      if (typedField) typedField.hidden = Boolean(check && !check.checked && !typed.always);
+    };
+    if (input) input.addEventListener("input", sync);
+    if (check) check.addEventListener("change", sync);
+    const form = h("form", { method: "dialog", class: "dialog-form" },
+      h("h2", { id: titleId }, title),
+      body ? h("p", null, body) : null,
+      check ? h("div", { class: "check" }, check, h("label", { for: check.id }, checkbox)) : null,
+      typedField,
+      h("div", { class: "actions" }, cancel, ok));
+    const dialog = h("dialog", { class: "dialog", "aria-labelledby": titleId }, form);
+    let done = false;
+    const finish = (confirmed) => {
+      if (done) return;
+      done = true;
+      const checked = Boolean(check && check.checked);
+      dialog.close();
+      dialog.remove();
+      resolve({ confirmed, checked });
+    };
+    form.addEventListener("submit", (event) => { event.preventDefault(); if (!ok.disabled) finish(true); });
+    cancel.addEventListener("click", () => finish(false));
+    dialog.addEventListener("cancel", () => finish(false));
+    document.body.append(dialog);
+    sync();
+    dialog.showModal();
+    (input && !check ? input : cancel).focus();
+  });
+}

@@ -1,0 +1,31 @@
+// Form building blocks: a labelled field with an optional hint, a form-level error (role=alert)
+// and a busy state on the submit button, so every form in the client behaves the same way.
+
+import { h, uid } from "../core/render.js";
+
+export function field(label, input, hint = null) {
+  if (!input.id) input.id = uid("f");
+  let hintNode = null;
+  if (hint) {
+    hintNode = h("p", { class: "hint", id: uid("hint") }, hint);
+    input.setAttribute("aria-describedby", hintNode.id);
+  }
+  return h("div", { class: "field" }, h("label", { for: input.id }, label), input, hintNode);
+}
+
+export function formError() {
+  return h("p", { class: "form-error", role: "alert" });
+}
+
+// Run `work` with the button disabled; the error node shows what went wrong (or clears).
+export async function submitting(button, errorNode, work) {
+  button.disabled = true;
+  button.setAttribute("aria-busy", "true");
+  if (errorNode) errorNode.textContent = "";
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute("aria-busy");
+  }
+}

@@ -1,0 +1,49 @@
+// The shell's header: brand, the staff navigation, a slot for the current hearing's status
+// (lock badge, room), the language switcher and sign-out. Rebuilt on route and language change.
+
+import { api, forgetCsrf } from "../core/api.js";
+import { currentLanguage, LANGUAGES, setLanguage, t } from "../core/i18n.js";
+import { h, mount } from "../core/render.js";
+
+let state = { me: null, navigate: null };
+let statusNodes = [];
+
+export function renderHeader(element, { me = state.me, navigate = state.navigate } = {}) {
+  state = { me, navigate };
+  const staff = me && me.kind === "account" && me.mfa_complete !== false;
+  const languages = h("select", {
+    id: "language", class: "language",
+    onchange: (event) => setLanguage(event.target.value),
+  }, LANGUAGES.map((lang) => h("option", { value: lang, selected: lang === currentLanguage() },
+    t(`common.language.${lang}`))));
+  mount(element,
+    h("a", { class: "brand", href: staff ? "/hearings" : "/" },
+      h("span", { class: "brand-mark", "aria-hidden": "true" }), t("common.brand")),
+    staff ? h("nav", { class: "shell-nav", "aria-label": t("common.nav.label") },
+      h("a", { href: "/hearings" }, t("common.nav.hearings"))) : null,
+    h("div", { class: "shell-status", id: "shell-status" }, statusNodes),
+    h("div", { class: "shell-tools" },
+      h("label", { class: "language-label", for: "language" }, t("common.language.label")),
+      languages,
+      staff ? h("span", { class: "who" }, me.username || "") : null,
+      staff ? h("button", { type: "button", class: "button subtle", id: "signout",
+        onclick: () => signOut() }, t("common.signout")) : null));
+}
+
+// Screens put their hearing status (lock badge…) in the header; cleared on route change.
+export function setHeaderStatus(...nodes) {
+  statusNodes = nodes;
+  const slot = document.getElementById("shell-status");
+  if (slot) mount(slot, nodes);
+}
+
+async function signOut() {
+  try {
+    await api("POST", "/api/v1/auth/signout", undefined, { expect401: true });
+  } catch (_) {
+    // Signed out already (or the session had expired): either way, back to sign-in.
+  }
+  forgetCsrf();
+  state.me = null;
+  if (state.navigate) state.navigate("/signin?signedout=1");
+}

@@ -1,0 +1,67 @@
+// "New hearing": title, scheduled date and time, and the hearing's time zone (defaults to the
+// mediator's own), as one small form.
+
+import { api } from "../core/api.js";
+import { describe } from "../core/errors.js";
+import { localZone, t, validZone } from "../core/i18n.js";
+import { h } from "../core/render.js";
+import { field, formError, submitting } from "./form.js";
+
+// "2026-12-01T09:30" read as a wall-clock time in `zone` → epoch ms.
+export function zonedToUtc(local, zone) {
+  const [date, time] = local.split("T");
+  const [y, mo, d] = date.split("-").map(Number);
+  const [hh, mm] = time.split(":").map(Number);
+  const guess = Date.UTC(y, mo - 1, d, hh, mm);
+  const offset = (ms) => {
+    const parts = Object.fromEntries(new Intl.DateTimeFormat("en-US", {
+      timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit" }).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+    return Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute) - ms;
+  };
+  const first = guess - offset(guess);
+  return guess - offset(first);
+}
+
+export function zoneList() {
+  const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  const mine = localZone();
+  const preferred = ["Asia/Hong_Kong", "Asia/Shanghai", "Asia/Taipei", "Asia/Singapore", "Europe/London", "UTC"];
+  return [...new Set([mine, ...preferred, ...zones])];
+}
+
+export function createHearingForm({ onCreated }) {
+  const title = h("input", { name: "title", required: true, maxlength: "200", autocomplete: "off" });
+  const at = h("input", { name: "scheduled", type: "datetime-local" });
+  const zone = h("select", { name: "time_zone" }, zoneList().map((z) => h("option", { value: z }, z)));
+  const error = formError();
+  const submit = h("button", { type: "submit", class: "button primary" }, t("mediator.create.submit"));
+  const form = h("form", { class: "card stack create-hearing", id: "create-hearing" },
+    h("h2", null, t("mediator.create.title")),
+    field(t("mediator.create.name"), title, t("mediator.create.name_hint")),
+    h("div", { class: "field-row" },
+      field(t("mediator.create.when"), at),
+      field(t("mediator.create.zone"), zone, t("mediator.create.zone_hint"))),
+    error, h("div", { class: "actions" }, submit));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitting(submit, error, async () => {
+      if (!title.value.trim()) {
+        error.textContent = t("mediator.create.missing_title");
+        title.focus();
+        return;
+      }
+      const body = { title: title.value.trim() };
+      if (at.value && validZone(zone.value)) {
+        body.scheduled_at = zonedToUtc(at.value, zone.value);
+        body.time_zone = zone.value;
+      }
+      try {
+        onCreated(await api("POST", "/api/v1/hearings", body));
+      } catch (failure) {
+        error.textContent = describe(failure, "mediator.create");
+      }
+    });
+  });
+  return form;
+}

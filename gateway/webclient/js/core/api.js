@@ -1,0 +1,98 @@
+// Same-origin JSON calls to the gateway's REST API (DESIGN §8).
+//
+// A cookie session needs the `Parley-CSRF` header on state-changing requests; the token comes
+// back in the sign-in, redemption or `/me` reply and is kept for this tab (sessionStorage).
+// Every failure is an `ApiError` with the server's code (`invalid`, `forbidden`, `conflict`…),
+// the HTTP status and, when rate limited, how many seconds to wait; screens turn it into a
+// sentence with `errors.js`, never show the raw body.
+//
+// A 401 on any call but sign-in means the session expired or was ended: the hook set by the app
+// (`onSessionExpired`) takes the person back to sign-in, remembering where they were.
+
+const CSRF_KEY = "parley.csrf";
+
+export class ApiError extends Error {
+  constructor(status, code, message, retryAfter = null) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.retryAfter = retryAfter;
+  }
+}
+
+let sessionExpired = () => {};
+
+export function onSessionExpired(handler) {
+  sessionExpired = handler;
+}
+
+export function rememberCsrf(token) {
+  if (typeof token === "string" && token) sessionStorage.setItem(CSRF_KEY, token);
+}
+
+export function forgetCsrf() {
+  sessionStorage.removeItem(CSRF_KEY);
+}
+
+// options: `expect401` (a 401 is an answer, e.g. wrong credentials: no redirect),
+// `accept` (a non-JSON type to return as text, e.g. "text/calendar").
+export async function api(method, path, body, { expect401 = false, accept = null } = {}) {
+  const headers = { Accept: accept || "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const csrf = sessionStorage.getItem(CSRF_KEY);
+  if (csrf && method !== "GET" && method !== "HEAD") headers["Parley-CSRF"] = csrf;
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+  } catch (_) {
+    throw new ApiError(0, "network", "network unreachable");
+  }
+  const type = response.headers.get("Content-Type") || "";
+  let data = null;
+  if (type.startsWith("application/json")) {
+    try {
+      data = await response.json();
+    } catch (_) {
+      data = null;
+    }
+  } else if (accept && response.ok) {
+    data = await response.text();
+  }
+  if (!response.ok) {
+    const error = (data && data.error) || {};
+    const retry = Number(response.headers.get("Retry-After")) || error.retry_after_s || null;
+    const failure = new ApiError(response.status, error.code || codeForStatus(response.status),
+      error.message || response.statusText, retry);
+    // The finer cause within the code (e.g. `invitation_expired`), when the server gives one.
+    failure.reason = error.reason || null;
+    if (response.status === 401 && !expect401) sessionExpired(failure);
+    throw failure;
+  }
+  return data;
+}
+
+function codeForStatus(status) {
+  return {
+    400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 409: "conflict",
+    413: "too_large", 429: "rate_limited", 503: "unavailable",
+  }[status] || "internal";
+}
+
+// Who is signed in (or null): the CSRF token of a cookie session is remembered on the way.
+export async function whoAmI() {
+  try {
+    const me = await api("GET", "/api/v1/me", undefined, { expect401: true });
+    rememberCsrf(me && me.csrf_token);
+    return me;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
+}

@@ -1,0 +1,56 @@
+// Build DOM safely: `h(tag, attrs, ...children)`. Text is always a text node (never parsed as
+// HTML), so data from the server cannot inject markup; there is no innerHTML with data anywhere.
+//
+// attrs: `class`, `for`, `data-*`, `aria-*`, boolean properties (`hidden`, `disabled`, `checked`)
+// and `on<event>` handlers (`onclick: fn`); `null`/`undefined`/`false` values are skipped.
+// children: strings, numbers, nodes, arrays of those, and null/false (skipped).
+
+const PROPERTIES = new Set(["value", "checked", "disabled", "hidden", "selected", "open",
+  "muted", "autoplay", "playsInline", "tabIndex", "draggable"]);
+
+export function h(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  if (attrs) setAttrs(node, attrs);
+  append(node, children);
+  return node;
+}
+
+export function setAttrs(node, attrs) {
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name.startsWith("on") && typeof value === "function") {
+      node.addEventListener(name.slice(2).toLowerCase(), value);
+    } else if (PROPERTIES.has(name)) {
+      node[name] = value;
+    } else if (name === "dataset") {
+      Object.assign(node.dataset, value);
+    } else {
+      node.setAttribute(name, value === true ? "" : String(value));
+    }
+  }
+  return node;
+}
+
+export function append(node, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+// Replace everything inside `node` with `children`.
+export function mount(node, ...children) {
+  node.replaceChildren();
+  return append(node, children);
+}
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+export const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
+
+// A stable element id from any string (for aria-labelledby / for=).
+let counter = 0;
+export function uid(prefix = "p") {
+  counter += 1;
+  return `${prefix}-${counter}`;
+}

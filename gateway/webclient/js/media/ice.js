@@ -1,0 +1,20 @@
+// ICE servers for the WebRTC mesh (camera and microphone: devices.js).
+
+import { api, ApiError } from "../core/api.js";
+
+// The RTCConfiguration for this participant: STUN/TURN with time-limited credentials, and
+// relay-only when the institution demands it. With no ICE route (or no servers) peers still
+// connect directly on a local network.
+// Staff name the hearing (`hearing`); a participant's session is bound to one already.
+export async function iceConfiguration(hearing) {
+  const query = hearing ? `?hearing=${encodeURIComponent(hearing)}` : "";
+  try {
+    const config = await api("GET", `/api/v1/ice-servers${query}`);
+    const rtc = { iceServers: config.iceServers || [] };
+    if (config.iceTransportPolicy === "relay") rtc.iceTransportPolicy = "relay";
+    return rtc;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return { iceServers: [] };
+    throw error;
+  }
+}

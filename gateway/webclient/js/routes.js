@@ -1,0 +1,17 @@
+// Client routes → screen modules (lazily imported). Each screen's owner adds its lines here.
+// The gateway serves the shell page for these paths (gateway/static_routes.py CLIENT_ROUTES).
+// `staff: true`: signed-in staff only (else sign-in, then back here).
+
+export const ROUTES = [
+  { path: "/", load: () => import("./screens/home.js"), title: "common.home.title" },
+  { path: "/signin", load: () => import("./screens/signin.js"), title: "staff.signin.title" },
+  { path: "/signin/enroll", load: () => import("./screens/enroll.js"), title: "staff.enroll.title" },
+  { path: "/hearings", load: () => import("./screens/hearings.js"), title: "mediator.hearings.title", staff: true },
+  // participant (web-participant)
+  { path: "/join", load: () => import("./screens/join.js"), title: "participant.join.title" },
+  { path: "/lobby", load: () => import("./screens/hearing.js"), title: "participant.lobby.title" },
+  { path: "/hearing", load: () => import("./screens/hearing.js"), title: "participant.hearing.title" },
+  { path: "/techcheck", load: () => import("./screens/techcheck.js"), title: "participant.techcheck.title" },
+];
+
+export const NOT_FOUND = () => import("./screens/notfound.js");

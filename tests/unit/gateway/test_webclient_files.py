@@ -1,0 +1,121 @@
+"""The web client's files, read from disk: catalogues complete in all three languages, every key
+the code uses exists, every module import resolves to a served file, and the total size of
+JavaScript and CSS stays within its budget (DESIGN §8)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gateway.webclient.routes import WEBCLIENT, asset_table
+from proto.errors import ErrorCode
+from proto.ws import HearingState
+
+LANGUAGES = ("en", "zh-Hant", "zh-Hans")
+AREAS = ("common", "staff", "mediator", "participant", "audit", "admin")
+#: Total uncompressed JavaScript + CSS the pages may load.
+BUDGET_BYTES = 250 * 1024
+KEY = r"(?:common|staff|mediator|participant|audit|admin)\.[A-Za-z0-9_.-]+"
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def catalogue(lang: str, area: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((WEBCLIENT / "i18n" / lang / f"{area}.json").read_text())
+    return data
+
+
+def all_keys(lang: str) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for area in AREAS:
+        merged.update(catalogue(lang, area))
+    return merged
+
+
+def js_sources() -> dict[str, str]:
+    return {p.relative_to(WEBCLIENT).as_posix(): p.read_text()
+            for p in sorted((WEBCLIENT / "js").rglob("*.js"))}
+
+
+def variants(message: Any) -> list[str]:
+    return list(message.values()) if isinstance(message, dict) else [message]
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_every_area_has_the_same_keys_in_every_language(area: str) -> None:
+    english = catalogue("en", area)
+    for key in english:
+        assert key.startswith(f"{area}."), f"{key} is in the {area} catalogue"
+    for lang in LANGUAGES[1:]:
+        other = catalogue(lang, area)
+        assert set(other) == set(english), (
+            f"{lang}/{area}: missing {sorted(set(english) - set(other))}, "
+            f"extra {sorted(set(other) - set(english))}")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_messages_are_complete_and_keep_their_placeholders(lang: str) -> None:
+    english = all_keys("en")
+    for key, message in all_keys(lang).items():
+        for text in variants(message):
+            assert isinstance(text, str) and text.strip(), f"{lang} {key} is empty"
+        if isinstance(message, dict):
+            assert "other" in message, f"{lang} {key}: a plural needs 'other'"
+            if lang == "en":
+                assert "one" in message, f"{key}: English plurals need 'one'"
+        wanted = {n for t in variants(english[key]) for n in PLACEHOLDER.findall(t)}
+        used = {n for t in variants(message) for n in PLACEHOLDER.findall(t)}
+        assert used <= wanted, f"{lang} {key} uses {used - wanted}, unknown in English"
+        if lang != "en" and not isinstance(message, dict):
+            assert used == wanted, f"{lang} {key} drops {wanted - used}"
+
+
+def test_every_key_the_code_uses_exists() -> None:
+    known = set(all_keys("en"))
+    used: set[str] = set()
+    for name, text in js_sources().items():
+        for key in re.findall(rf"""\bt\(\s*["']({KEY})["']""", text):
+            used.add(key)
+        if name == "js/routes.js":
+            used.update(re.findall(rf'title:\s*"({KEY})"', text))
+    # Keys built at run time from a closed set of values.
+    used.update(f"common.error.{code.value}" for code in ErrorCode)
+    used.add("common.error.network")
+    used.update(f"mediator.state.{state.value}" for state in HearingState)
+    used.update(f"common.language.{lang}" for lang in LANGUAGES)
+    assert used, "no t('…') call found: the pattern no longer matches the code"
+    assert sorted(used - known) == []
+
+
+def test_every_module_import_resolves_to_a_served_file() -> None:
+    served = asset_table()
+    for name, text in js_sources().items():
+        base = Path(name).parent
+        for target in re.findall(r"""(?:from\s+|import\()\s*["'](\.{1,2}/[^"']+)["']""", text):
+            resolved = (base / target).as_posix()
+            parts: list[str] = []
+            for part in resolved.split("/"):
+                if part == "..":
+                    parts.pop()
+                elif part != ".":
+                    parts.append(part)
+            assert "/".join(parts) in served, f"{name} imports {target}, which is not served"
+    shell = (WEBCLIENT / "index.html").read_text()
+    for src in re.findall(r'(?:src|href)="/static/([^"]+)"', shell):
+        assert src in served, f"index.html loads {src}, which is not served"
+    assert "<script>" not in shell and " style=" not in shell  # the CSP forbids inline code
+
+
+def test_javascript_and_css_stay_within_the_budget() -> None:
+    total = sum(len(body) for path, (body, _) in asset_table().items()
+                if path.endswith((".js", ".css")))
+    assert 0 < total < BUDGET_BYTES, f"{total} bytes of JS + CSS (budget {BUDGET_BYTES})"
+
+
+def test_no_inner_html_or_eval_in_the_client() -> None:
+    for name, text in js_sources().items():
+        for forbidden in ("innerHTML", "outerHTML", "insertAdjacentHTML", "eval(", "new Function"):
+            assert forbidden not in text, f"{name} uses {forbidden}"
