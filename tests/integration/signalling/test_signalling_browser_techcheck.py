@@ -22,9 +22,9 @@ async def test_browser_tech_check_echoes_and_reports(suite: Suite) -> None:
     async with chromium_page(suite.base_url) as tab:
         # The participant's own way in: the invitation link, then the access code.
         await tab.page.goto(invitation["link_path"])
-        await tab.page.fill("#access-code", invitation["access_code"])
-        await tab.page.click("#redeem button[type=submit]")
-        await tab.wait_for("document.getElementById('redeem').hidden")
+        await tab.page.fill("form.join input[name=access_code]", invitation["access_code"])
+        await tab.page.click("form.join button[type=submit]")
+        await tab.page.wait_for_selector(".join-next")  # accepted: the tech check is offered
 
         await tab.page.goto("/techcheck")
         try:
