@@ -63,24 +63,24 @@ async def mediator_page(tab: Tab, people: People, hearing: str, base_url: str) -
 
 
 def banner_kind() -> str:
-    return "(document.querySelector('.room-banner') || {dataset: {}}).dataset.roomKind || ''"
+    return "((document.querySelector('.room-banner') || {dataset: {}}).dataset.roomKind || '')"
 
 
 def hearers() -> str:
-    return "(document.querySelector('.hearers') || {dataset: {}}).dataset.hearers"
+    return "((document.querySelector('.hearers') || {dataset: {}}).dataset.hearers)"
 
 
 def code() -> str:
-    return "(document.querySelector('.verify-code') || {dataset: {}}).dataset.code || ''"
+    return "((document.querySelector('.verify-code') || {dataset: {}}).dataset.code || '')"
 
 
 def code_members() -> str:
-    return "(document.querySelector('.verify-code') || {dataset: {}}).dataset.members || ''"
+    return "((document.querySelector('.verify-code') || {dataset: {}}).dataset.members || '')"
 
 
 def tile(participant: str, attr: str) -> str:
-    return (f"(document.querySelector('.video-grid .tile[data-participant=\"{participant}\"]"
-            f"[data-kind=camera]') || {{dataset: {{}}}}).dataset.{attr}")
+    return (f"((document.querySelector('.video-grid .tile[data-participant=\"{participant}\"]"
+            f"[data-kind=camera]') || {{dataset: {{}}}}).dataset.{attr})")
 
 
 def chat_texts() -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -50,6 +51,17 @@ from tests.people import staff_people
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 
+T0 = [0.0]
+
+
+def step(what: str) -> None:
+    """Progress with elapsed seconds (shown with -s, and in the log of a failure)."""
+    now = time.monotonic()
+    if not T0[0]:
+        T0[0] = now
+    print(f"[{now - T0[0]:6.1f}s] {what}")
+
+
 COLOURS = {"M": (200, 200, 200), "A1": (30, 90, 200), "B1": (200, 70, 30), "B2": (40, 160, 60)}
 
 
@@ -70,6 +82,7 @@ async def all_pages(tabs: dict[str, Tab], expression: str, names: list[str] | No
                            for n in (names or list(tabs))))
 
 
+@pytest.mark.timeout(600)
 async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
     await suite.ready(timeout=60)
     people = await staff_people(suite)
@@ -85,6 +98,7 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
                 data if isinstance(data, str) else data.decode(errors="replace"))))
         try:
             # --- joining: link → access code (a wrong one first) → skip tech check → lobby
+            step("joining")
             await join_in_browser(tabs["A1"], inv["A1"], wrong_code=True, shots="laptop")
             await asyncio.gather(join_in_browser(tabs["B1"], inv["B1"]),
                                  join_in_browser(tabs["B2"], inv["B2"]))
@@ -97,6 +111,7 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             await mediator_page(tabs["M"], people, cast.hearing, suite.base_url)
 
             # --- admitted to plenary: banner, who can hear you, one verification code
+            step("admit")
             for n in ("A1", "B1", "B2"):
                 await med.send(Admit(participant=ids[n]))
             await all_pages(tabs, f"{banner_kind()} === 'plenary'")
@@ -110,6 +125,7 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             await tabs["A1"].screenshot("hearing-plenary", "laptop")
 
             # --- controls: by click (microphone) and by key (camera, hand) ------------------
+            step("controls")
             a1 = tabs["A1"].page
             await a1.click("[data-control=mic]")
             await tabs["B1"].wait_for(f"{tile(ids['A1'], 'muted')} === 'true'")
@@ -129,12 +145,14 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
                 " === 'true'")
 
             # --- chat in plenary: seen by all ------------------------------------------------
+            step("chat")
             await a1.fill(".chat-input", "Good morning, everyone")
             await a1.keyboard.press("Enter")
             await all_pages(tabs, f"{chat_texts()}.includes('Good morning, everyone')")
             await tabs["A1"].screenshot("chat", "laptop")
 
             # --- side B's caucus: a move notice, the mediator comes (knock answered) ---------
+            step("caucus")
             await med.send(CaucusCreate(name="Claimant caucus", side=cast.sides[1]))
             board = await med.wait(lambda m: isinstance(m, BoardUpdate) and any(
                 r.kind is RoomKind.CAUCUS for r in m.board.rooms), what="caucus")
@@ -167,12 +185,14 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             await b1.page.set_viewport_size({"width": 1366, "height": 768})
 
             # --- broadcast: a banner to dismiss, everywhere but the lobby -----------------
+            step("broadcast")
             await med.send(Broadcast(text="Ten minutes to lunch"))
             await all_pages(tabs, "document.querySelector('.notice-broadcast') !== null")
             await a1.click(".notice-broadcast .notice-dismiss")
             await tabs["A1"].wait_for("document.querySelector('.notice-broadcast') === null")
 
             # --- "who can hear you" after every move of a seeded sequence -------------------
+            step("moves")
             rng = random.Random(13)
             where = {"A1": "plenary", "B1": caucus, "B2": caucus, "M": caucus}
             for _ in range(3):
@@ -187,12 +207,14 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
                     await tab.wait_for(f"{hearers()} === '{others}'", timeout=40)
 
             # --- A never saw side B's caucus: not on its page, not on its socket -----------
+            step("isolation")
             assert "Our bottom line is 40" not in await tabs["A1"].value(
                 f"{chat_texts()}.join(' ')")
             assert not any("bottom line" in f for f in frames_a)
             assert not any(caucus in f for f in frames_a)
 
             # --- removal, then the end: camera and microphone stop at once ----------------
+            step("removal")
             assert await tabs["B2"].value(KEEP_TRACKS) >= 1
             await med.send(Remove(participant=ids["B2"]))
             await tabs["B2"].wait_for("document.querySelector('[data-final=removed]')")
