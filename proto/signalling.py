@@ -12,7 +12,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import msgspec
 
 from proto.common import Id, Role, ShortText, TimestampMs
-from proto.ws import ChatHistory, ClientMessage, HearingState, Name, RoomView, Snapshot
+from proto.ws import ChatHistory, ClientMessage, Colour, HearingState, Name, RoomView, Snapshot
 
 SERVICE = "signalling"
 SUBJECT_PREFIX = "parley.v1.signalling"
@@ -22,6 +22,9 @@ HEARINGS_BUCKET = "parley_hearings"
 TOKEN_PATTERN = r"^[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{16,128}$"  # noqa: S105
 Token = Annotated[str, msgspec.Meta(pattern=TOKEN_PATTERN, max_length=260)]
 AccessCode = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+#: An IANA time zone name ("Asia/Hong_Kong", "UTC"); the gateway also checks it exists.
+TimeZone = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$",
+                                       max_length=64)]
 
 
 def subject(verb: str) -> str:
@@ -36,6 +39,9 @@ class CreateHearing(_Req, frozen=True):
     title: Name
     #: The mediator account; defaults to the caller when the caller is a mediator.
     mediator: Id | None = None
+    #: When the hearing is planned (Unix ms), and the zone its time is written in.
+    scheduled_at: TimestampMs | None = None
+    time_zone: TimeZone | None = None
 
 
 class OpenHearing(_Req, frozen=True):
@@ -48,6 +54,8 @@ class CloseHearing(_Req, frozen=True):
 
 class AddSide(_Req, frozen=True):
     name: Name
+    #: The side's colour (its caucus's identity); by default the first one no side has yet.
+    colour: Colour | None = None
 
 
 class InviteParticipant(_Req, frozen=True):
@@ -86,6 +94,7 @@ class IceServersRequest(_Req, frozen=True):
 class SideView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     id: Id
     name: ShortText
+    colour: Colour = "a"
 
 
 class SideAdded(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -122,6 +131,10 @@ class RosterEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     side: Id | None = None
     room: Id | None = None
     invitation_expires_at: TimestampMs | None = None
+    #: The invitation's state: pending (not yet used), redeemed, expired or revoked.
+    invitation: Annotated[str, msgspec.Meta(pattern=r"^(pending|redeemed|expired|revoked)$")] \
+        | None = None
+    redeemed_at: TimestampMs | None = None
 
 
 class HearingSummary(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -130,6 +143,11 @@ class HearingSummary(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     state: HearingState
     mediator: Id
     created_at: TimestampMs
+    scheduled_at: TimestampMs | None = None
+    time_zone: TimeZone | None = None
+    sides: Annotated[int, msgspec.Meta(ge=0)] = 0
+    #: Invited people still in the hearing (not removed), the mediator not counted.
+    people: Annotated[int, msgspec.Meta(ge=0)] = 0
 
 
 class HearingDetail(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -142,6 +160,8 @@ class HearingDetail(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     sides: Annotated[list[SideView], msgspec.Meta(max_length=16)]
     roster: Annotated[list[RosterEntry], msgspec.Meta(max_length=64)]
     rooms: Annotated[list[RoomView], msgspec.Meta(max_length=20)]
+    scheduled_at: TimestampMs | None = None
+    time_zone: TimeZone | None = None
 
 
 class HearingList(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

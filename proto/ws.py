@@ -41,6 +41,9 @@ Candidate = Annotated[str, msgspec.Meta(max_length=MAX_CANDIDATE)]
 ChatText = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_CHAT)]
 NoticeText = Annotated[str, msgspec.Meta(max_length=MAX_NOTICE)]
 IdList = Annotated[list[Id], msgspec.Meta(max_length=MAX_MEMBERS)]
+#: A side's colour in the client's palette (`--side-a` … `--side-f`): its caucus's identity.
+Colour = Annotated[str, msgspec.Meta(pattern=r"^[a-f]$")]
+COLOURS = ("a", "b", "c", "d", "e", "f")
 
 
 class RoomKind(StrEnum):
@@ -105,9 +108,19 @@ class Move(_Client, frozen=True, tag="move"):
     room: Id
 
 
+class MoveSide(_Client, frozen=True, tag="move.side"):
+    """Every admitted member of a side to one room, in one step: no moment has half of them
+    moved (the hearing changes in one write, and every peer plan comes from that one change)."""
+
+    side: Id
+    room: Id
+
+
 class CaucusCreate(_Client, frozen=True, tag="caucus.create"):
     name: Name
     side: Id | None = None
+    #: With a side: move that side's admitted members in, in the same step as the creation.
+    move_side: bool = False
 
 
 class CaucusClose(_Client, frozen=True, tag="caucus.close"):
@@ -184,14 +197,14 @@ class PeerStateReport(_Client, frozen=True, tag="peer.state"):
 
 
 ClientMessage = (
-    Join | Admit | Deny | Move | CaucusCreate | CaucusClose | Shuttle | CaucusTimer | Broadcast
+    Join | Admit | Deny | Move | MoveSide | CaucusCreate | CaucusClose | Shuttle | CaucusTimer | Broadcast
     | Recall | Lock | Remove | End | Knock | KnockDismiss | Hand | ChatSend | Mute | SignalSend
     | PeerStateReport
 )
 
 #: Commands only the hearing's mediator may send (the gateway may refuse them early by role).
 MEDIATOR_COMMANDS: tuple[type[_Client], ...] = (
-    Admit, Deny, Move, CaucusCreate, CaucusClose, Shuttle, CaucusTimer, Broadcast, Recall, Lock,
+    Admit, Deny, Move, MoveSide, CaucusCreate, CaucusClose, Shuttle, CaucusTimer, Broadcast, Recall, Lock,
     Remove, End, KnockDismiss,
 )
 
@@ -219,10 +232,9 @@ class RoomView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     epoch: Epoch
     side: Id | None = None
     deadline: TimestampMs | None = None
+    #: The colour of a side's caucus (its side's), so every screen shows the room alike.
+    colour: Colour | None = None
     members: Annotated[list[MemberView], msgspec.Meta(max_length=MAX_MEMBERS)] = []
-    #: A side's caucus: its colour letter (`a` to `f`, by the side's place in the hearing), the same
-    #: on every screen (banner, tiles, the mediator's board); None for plenary, lobby, open caucus.
-    colour: Annotated[str, msgspec.Meta(pattern="^[a-f]$")] | None = None
 
 
 class SelfView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -254,10 +266,17 @@ class KnockView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 KnockList = Annotated[list[KnockView], msgspec.Meta(max_length=MAX_MEMBERS)]
 
 
+class SideInfo(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: Id
+    name: ShortText
+    colour: Colour = "a"
+
+
 class Board(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """The mediator's rooms board: every room (the lobby too) and who is in it."""
+    """The mediator's rooms board: every room (the lobby too), who is in it, and the sides."""
 
     rooms: Annotated[list[RoomView], msgspec.Meta(max_length=MAX_ROOMS)]
+    sides: Annotated[list[SideInfo], msgspec.Meta(max_length=16)] = []
 
 
 class View(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -405,9 +424,9 @@ def with_seq(message: ServerMessage, seq: int) -> ServerMessage:
 
 
 WIRE_MESSAGES: list[type[msgspec.Struct]] = [
-    Join, Admit, Deny, Move, CaucusCreate, CaucusClose, Shuttle, CaucusTimer, Broadcast, Recall,
+    Join, Admit, Deny, Move, MoveSide, CaucusCreate, CaucusClose, Shuttle, CaucusTimer, Broadcast, Recall,
     Lock, Remove, End, Knock, KnockDismiss, Hand, ChatSend, Mute, SignalSend, PeerStateReport,
-    MemberView, RoomView, SelfView, KnockView, Board, View, PeerLink, Snapshot, YouUpdate,
+    MemberView, RoomView, SelfView, KnockView, SideInfo, Board, View, PeerLink, Snapshot, YouUpdate,
     RoomUpdate, BoardUpdate, KnocksUpdate, PeerPlan, SignalRelay, ChatMessage, ChatLine,
     ChatHistory, DocumentsChanged, Notice, ErrorMessage,
 ]

@@ -17,6 +17,7 @@ from gateway.api.hearing_access import (
     HEARINGS,
     REDEEM,
 )
+from gateway.api.hearing_calendar import NotScheduled, hearing_ics, zone_or_none
 from gateway.api.service_call import SIGNALLING
 from gateway.http.body import json_response, read_json
 from gateway.http.routes import RouteTable
@@ -74,6 +75,8 @@ def register(routes: RouteTable) -> None:
                   openapi={"status": 201})
     async def create_hearing(request: web.Request) -> web.Response:
         body = await read_json(request, CreateHearing)
+        if body.time_zone is not None and zone_or_none(body.time_zone) is None:
+            raise ServiceFailure(ErrorCode.INVALID, "unknown time zone")
         summary = await SIGNALLING.ask(request, "create", body, HearingSummary)
         hs = state_of(request).hearings
         if hs is not None:
@@ -86,6 +89,20 @@ def register(routes: RouteTable) -> None:
     async def hearing_detail(request: web.Request) -> web.Response:
         body = Scoped(hearing=_hearing(request), body=Empty())
         return json_response(await SIGNALLING.ask(request, "detail", body, HearingDetail))
+
+    @routes.route("GET", "/api/v1/hearings/{hearing}/calendar.ics", access=HEARING_READ,
+                  summary="the hearing's scheduled time as an iCalendar file, in its own zone",
+                  tags=TAGS, openapi={"produces": "text/calendar"})
+    async def hearing_calendar(request: web.Request) -> web.Response:
+        body = Scoped(hearing=_hearing(request), body=Empty())
+        found = await SIGNALLING.ask(request, "detail", body, HearingDetail)
+        try:
+            ics = hearing_ics(found, identity_of(request).now_ms())
+        except NotScheduled:
+            raise ServiceFailure(ErrorCode.CONFLICT, "the hearing has no scheduled time") from None
+        response = web.Response(body=ics, content_type="text/calendar", charset="utf-8")
+        response.headers["Content-Disposition"] = 'attachment; filename="hearing.ics"'
+        return response
 
     @routes.route("POST", "/api/v1/hearings/{hearing}/open", access=HEARING_ADMIN,
                   summary="open the hearing", request=OpenHearing, response=HearingSummary,

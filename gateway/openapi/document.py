@@ -30,7 +30,7 @@ def _path_parameters(path: str) -> list[dict[str, Any]]:
     ]
 
 
-def _openapi_path(path: str) -> str:
+def openapi_path(path: str) -> str:
     return re.sub(r"{(\w+):[^}]+}", r"{\1}", path)
 
 
@@ -62,7 +62,7 @@ def build(routes: RouteTable) -> dict[str, Any]:
             ok["content"] = {produces: {"schema": {"type": "string"}}}
         status = str(route.openapi.get("status", 200))
         op["responses"] = {status: ok, "4XX": error, "5XX": error}
-        paths.setdefault(_openapi_path(route.path), {})[route.method.lower()] = op
+        paths.setdefault(openapi_path(route.path), {})[route.method.lower()] = op
     return {
         "openapi": "3.1.0",
         "info": {"title": "Parley API", "version": "1.0.0",

@@ -24,7 +24,6 @@ from proto.signalling import (
     AddSide,
     CloseHearing,
     CreateHearing,
-    HearingSummary,
     InviteParticipant,
     OpenHearing,
     RedeemInvitation,
@@ -34,7 +33,7 @@ from proto.signalling import (
     SideAdded,
     SideView,
 )
-from proto.ws import End, HearingState, Notice, NoticeKind, Remove, RoomKind, Snapshot
+from proto.ws import COLOURS, End, HearingState, Notice, NoticeKind, Remove, RoomKind, Snapshot
 
 from . import core_controls, invitations
 from .access import Ctx, identify, mediator, not_closed
@@ -54,7 +53,7 @@ from .model import (
     set_status,
     transition,
 )
-from .view import snapshot
+from .view import snapshot, summary
 
 Result = tuple[Hearing, list[Effect]]
 _DEFAULT_ENV = Env()
@@ -80,11 +79,11 @@ def create(principal: Principal, cmd: CreateHearing, now: int,
         mediator_id = cmd.mediator
     else:
         raise Forbidden("only a mediator or an admin creates hearings")
-    h = new_hearing(env.new_id(), cmd.title, mediator_id, "Mediator", now)
-    summary = HearingSummary(id=h.id, title=h.title, state=h.state, mediator=h.mediator,
-                             created_at=now)
-    return h, [Audit("hearing.create", "hearing", h.id, details={"mediator": mediator_id}),
-               Reply(summary)]
+    h = msgspec.structs.replace(new_hearing(env.new_id(), cmd.title, mediator_id, "Mediator", now),
+                                scheduled_at=cmd.scheduled_at, time_zone=cmd.time_zone)
+    return h, [Audit("hearing.create", "hearing", h.id, details={
+        "mediator": mediator_id, "scheduled_at": cmd.scheduled_at, "time_zone": cmd.time_zone}),
+        Reply(summary(h))]
 
 
 def _open(ctx: Ctx, cmd: OpenHearing) -> Result:
@@ -114,10 +113,13 @@ def _add_side(ctx: Ctx, cmd: AddSide) -> Result:
     not_closed(ctx.h)
     if len(ctx.h.sides) >= ctx.env.policy.max_sides:
         raise Conflict("too many sides")
-    side = Side(id=ctx.env.new_id(), name=cmd.name)
+    taken = {s.colour for s in ctx.h.sides.values()}
+    colour = cmd.colour or next((c for c in COLOURS if c not in taken),
+                                COLOURS[len(ctx.h.sides) % len(COLOURS)])
+    side = Side(id=ctx.env.new_id(), name=cmd.name, colour=colour)
     h = msgspec.structs.replace(ctx.h, sides={**ctx.h.sides, side.id: side})
-    return h, [Audit("hearing.side_add", "side", side.id),
-               Reply(SideAdded(side=SideView(id=side.id, name=side.name)))]
+    return h, [Audit("hearing.side_add", "side", side.id, details={"colour": colour}),
+               Reply(SideAdded(side=SideView(id=side.id, name=side.name, colour=colour)))]
 
 
 def _invite(ctx: Ctx, cmd: InviteParticipant) -> Result:

@@ -11,6 +11,10 @@ chat). Decisions worth knowing:
   mediator moves there; a caucus without a side admits whoever the mediator moves in.
 * A locked hearing admits nobody new: a participant never admitted before cannot leave the lobby
   (the mediator unlocks first); people already admitted once can still be moved.
+* Moving a whole side moves its admitted members (those in plenary or a caucus; the lobby is
+  admitted one by one) in one change of the hearing: one write, one set of peer plans, so no
+  moment exists with half of the side moved. Creating a caucus for a side may move the side in
+  the same way, in the same step.
 * The mediator never goes to the lobby, and never knocks.
 * Chat is relayed to the live members of the sender's room and kept, briefly and bounded, as
   that room's history (chatlog.py says why and for how long).
@@ -41,6 +45,7 @@ from proto.ws import (
     KnockDismiss,
     Lock,
     Move,
+    MoveSide,
     Mute,
     Notice,
     NoticeKind,
@@ -135,6 +140,29 @@ def move(ctx: Ctx, cmd: Move) -> Result:
     return place(ctx.h, p.id, cmd.room), [_move_audit(ctx, p.id, cmd.room)]
 
 
+def _move_side_into(ctx: Ctx, h: Hearing, side: str, room_id: str) -> Result:
+    """Every admitted member of `side` to `room_id`, on `h`; a move audit for each person."""
+    out: list[Effect] = []
+    for p in list(h.participants.values()):
+        if (p.side == side and p.status is ParticipantStatus.ACTIVE
+                and p.room not in (None, LOBBY, room_id)):
+            out.append(Audit("room.move", "participant", p.id,
+                             details={"from": p.room, "to": room_id, "side": side}))
+            h = place(h, p.id, room_id)
+    return h, out
+
+
+def move_side(ctx: Ctx, cmd: MoveSide) -> Result:
+    mediator(ctx.h, ctx.principal)
+    if cmd.side not in ctx.h.sides:
+        raise Invalid("no such side")
+    if get_room(ctx.h, cmd.room).kind is RoomKind.LOBBY:
+        raise Invalid("a side moves to plenary or a caucus")
+    h, moves = _move_side_into(ctx, ctx.h, cmd.side, cmd.room)
+    return h, [Audit("room.move_side", "side", cmd.side,
+                     details={"to": cmd.room, "moved": len(moves)}), *moves]
+
+
 def shuttle(ctx: Ctx, cmd: Shuttle) -> Result:
     me = mediator(ctx.h, ctx.principal)
     if me.room == cmd.room:
@@ -150,11 +178,20 @@ def caucus_create(ctx: Ctx, cmd: CaucusCreate) -> Result:
         raise Conflict("too many caucuses")
     if cmd.side is not None and cmd.side not in ctx.h.sides:
         raise Invalid("no such side")
+    if cmd.move_side and cmd.side is None:
+        raise Invalid("name the side to move into the caucus")
     rid = ctx.env.new_id()
     room = Room(id=rid, kind=RoomKind.CAUCUS, name=cmd.name, side=cmd.side)
-    details: dict[str, str | int | float | bool | None] = {"side": cmd.side}
-    return put_room(ctx.h, room), [Audit("room.caucus_create", "room", rid, details=details),
-                                   Reply(RoomCreated(room=rid))]
+    details: dict[str, str | int | float | bool | None] = {"side": cmd.side,
+                                                           "move_side": cmd.move_side}
+    h = put_room(ctx.h, room)
+    out: list[Effect] = [Audit("room.caucus_create", "room", rid, details=details)]
+    if cmd.move_side and cmd.side is not None:
+        h, moves = _move_side_into(ctx, h, cmd.side, rid)
+        out.append(Audit("room.move_side", "side", cmd.side,
+                         details={"to": rid, "moved": len(moves)}))
+        out.extend(moves)
+    return h, [*out, Reply(RoomCreated(room=rid))]
 
 
 def caucus_close(ctx: Ctx, cmd: CaucusClose) -> Result:
@@ -286,7 +323,7 @@ def peer_state(ctx: Ctx, cmd: PeerStateReport) -> Result:
 
 
 HANDLERS: dict[type, Callable[[Ctx, Any], Result]] = {
-    Admit: admit, Deny: deny, Move: move, Shuttle: shuttle, CaucusCreate: caucus_create,
+    Admit: admit, Deny: deny, Move: move, MoveSide: move_side, Shuttle: shuttle, CaucusCreate: caucus_create,
     CaucusClose: caucus_close, CaucusTimer: caucus_timer, Broadcast: broadcast, Recall: recall,
     Lock: lock, Knock: knock, KnockDismiss: knock_dismiss, Hand: hand, Mute: mute, Chat: chat,
     PeerStateReport: peer_state,

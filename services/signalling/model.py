@@ -26,7 +26,8 @@ from typing import Annotated
 import msgspec
 
 from proto.common import Id, Role, ShortText, TimestampMs
-from proto.ws import HearingState, PeerConnState, RoomKind
+from proto.signalling import TimeZone
+from proto.ws import Colour, HearingState, PeerConnState, RoomKind
 
 from .errors import Conflict, NotFound
 
@@ -62,6 +63,7 @@ Counter = Annotated[int, msgspec.Meta(ge=0, le=2**53)]
 class Side(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     id: Id
     name: ShortText
+    colour: Colour = "a"
 
 
 class Invitation(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -126,6 +128,8 @@ class Hearing(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     rooms: Annotated[dict[Id, Room], msgspec.Meta(max_length=20)] = {}
     knocks: Annotated[tuple[KnockEntry, ...], msgspec.Meta(max_length=64)] = ()
     counter: Counter = 0
+    scheduled_at: TimestampMs | None = None
+    time_zone: TimeZone | None = None
     schema: Annotated[int, msgspec.Meta(ge=1, le=SCHEMA_VERSION)] = SCHEMA_VERSION
 
 

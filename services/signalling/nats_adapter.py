@@ -53,7 +53,7 @@ from .invitations import invalid_token, split_token
 from .shell import Executor
 from .sweeper import instance_of
 from .techcheck_pool import TechChecks
-from .view import detail
+from .view import detail, summary
 
 _INSTANCE = re.compile(r"^[0-9a-f]{8,32}$")
 ANONYMOUS = Principal(kind=PrincipalKind.SYSTEM, id="anonymous")
@@ -73,9 +73,7 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
         who = ctx.require_principal()
         if who.kind is not PrincipalKind.ACCOUNT or who.role not in (Role.ADMIN, Role.MEDIATOR):
             raise ServiceFailure(ErrorCode.FORBIDDEN, "only a mediator or an admin lists hearings")
-        rows = [HearingSummary(id=h.id, title=h.title, state=h.state, mediator=h.mediator,
-                               created_at=h.created_at)
-                for h, _ in ex.store.hearings.values()
+        rows = [summary(h) for h, _ in ex.store.hearings.values()
                 if who.role is Role.ADMIN or h.mediator == who.id]
         rows.sort(key=lambda s: (-s.created_at, s.id))
         return HearingList(hearings=rows[:1000])
@@ -83,13 +81,12 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
     async def detail_(ctx: RequestContext, req: Scoped[Empty]) -> HearingDetail:
         h, _ = await ex.load(req.hearing)
         may_read_detail(h, ctx.require_principal())
-        return detail(h)
+        return detail(h, ex.now_ms())
 
     async def open_(ctx: RequestContext, req: Scoped[OpenHearing]) -> HearingSummary:
         await ex.run(req.hearing, ctx.require_principal(), req.body)
         h, _ = await ex.load(req.hearing)
-        return HearingSummary(id=h.id, title=h.title, state=h.state, mediator=h.mediator,
-                              created_at=h.created_at)
+        return summary(h)
 
     async def close(ctx: RequestContext, req: Scoped[CloseHearing]) -> HearingClosed:
         done = await ex.run(req.hearing, ctx.require_principal(), req.body)

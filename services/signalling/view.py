@@ -9,7 +9,7 @@ wherever it is. Nothing here reveals another room's epoch, chat or members to a 
 from __future__ import annotations
 
 from proto.common import Role
-from proto.signalling import HearingDetail, RosterEntry, SideView
+from proto.signalling import HearingDetail, HearingSummary, RosterEntry, SideView
 from proto.ws import (
     Board,
     KnockView,
@@ -17,10 +17,11 @@ from proto.ws import (
     PeerConnState,
     RoomView,
     SelfView,
+    SideInfo,
     View,
 )
 
-from .model import LOBBY, Hearing, Participant, is_live, members
+from .model import LOBBY, Hearing, Invitation, Participant, ParticipantStatus, is_live, members
 
 
 def member_view(h: Hearing, p: Participant) -> MemberView:
@@ -33,20 +34,10 @@ def member_view(h: Hearing, p: Participant) -> MemberView:
 
 def room_view(h: Hearing, room_id: str) -> RoomView:
     r = h.rooms[room_id]
+    side = h.sides.get(r.side) if r.side is not None else None
     return RoomView(id=r.id, kind=r.kind, name=r.name, epoch=r.epoch, side=r.side,
-                    deadline=r.deadline,
-                    members=[member_view(h, p) for p in members(h, room_id)],
-                    colour=side_colour(h, r.side))
-
-
-COLOURS = "abcdef"
-
-
-def side_colour(h: Hearing, side: str | None) -> str | None:
-    """A side's colour letter: its place among the hearing's sides, cycling after six."""
-    if side is None or side not in h.sides:
-        return None
-    return COLOURS[list(h.sides).index(side) % len(COLOURS)]
+                    deadline=r.deadline, colour=side.colour if side is not None else None,
+                    members=[member_view(h, p) for p in members(h, room_id)])
 
 
 def self_view(h: Hearing, p: Participant) -> SelfView:
@@ -68,7 +59,8 @@ def visible_room(h: Hearing, p: Participant) -> RoomView | None:
 
 
 def board(h: Hearing) -> Board:
-    return Board(rooms=[room_view(h, rid) for rid in h.rooms])
+    return Board(rooms=[room_view(h, rid) for rid in h.rooms],
+                 sides=[SideInfo(id=s.id, name=s.name, colour=s.colour) for s in h.sides.values()])
 
 
 def knocks(h: Hearing) -> list[KnockView]:
@@ -90,15 +82,39 @@ def snapshot(h: Hearing, pid: str) -> View:
     return View(you=self_view(h, p), room=visible_room(h, p))
 
 
-def detail(h: Hearing) -> HearingDetail:
-    """The REST detail (mediator of this hearing, or admin): roster, sides and rooms."""
-    expiry = {inv.participant: inv.expires_at for inv in h.invitations.values()
-              if inv.used_at is None and not inv.revoked}
-    roster = [RosterEntry(id=p.id, name=p.name, role=p.role, status=p.status.value, side=p.side,
-                          room=p.room, invitation_expires_at=expiry.get(p.id))
-              for p in h.participants.values()]
+def invitation_state(inv: Invitation, now: int) -> str:
+    if inv.used_at is not None:
+        return "redeemed"
+    if inv.revoked:
+        return "revoked"
+    return "expired" if now >= inv.expires_at else "pending"
+
+
+def summary(h: Hearing) -> HearingSummary:
+    people = sum(p.role is not Role.MEDIATOR and p.status is not ParticipantStatus.REMOVED
+                 for p in h.participants.values())
+    return HearingSummary(id=h.id, title=h.title, state=h.state, mediator=h.mediator,
+                          created_at=h.created_at, scheduled_at=h.scheduled_at,
+                          time_zone=h.time_zone, sides=len(h.sides), people=people)
+
+
+def detail(h: Hearing, now: int) -> HearingDetail:
+    """The REST detail (mediator of this hearing, or admin): roster with each invitation's
+    state (the latest one per participant), sides and rooms."""
+    latest: dict[str, Invitation] = {}
+    for inv in h.invitations.values():
+        latest[inv.participant] = inv  # issued in order: the last one wins
+    roster = []
+    for p in h.participants.values():
+        last = latest.get(p.id)
+        state = invitation_state(last, now) if last is not None else None
+        roster.append(RosterEntry(
+            id=p.id, name=p.name, role=p.role, status=p.status.value, side=p.side, room=p.room,
+            invitation_expires_at=last.expires_at if last and state == "pending" else None,
+            invitation=state, redeemed_at=last.used_at if last is not None else None))
     return HearingDetail(
         id=h.id, title=h.title, state=h.state, locked=h.locked, mediator=h.mediator,
-        created_at=h.created_at, sides=[SideView(id=s.id, name=s.name) for s in h.sides.values()],
-        roster=roster, rooms=board(h).rooms,
+        created_at=h.created_at,
+        sides=[SideView(id=s.id, name=s.name, colour=s.colour) for s in h.sides.values()],
+        roster=roster, rooms=board(h).rooms, scheduled_at=h.scheduled_at, time_zone=h.time_zone,
     )

@@ -39,7 +39,7 @@ async def test_shell_files_types_and_security_headers(suite: Suite) -> None:
                 assert response.headers["X-Content-Type-Options"] == "nosniff"
                 assert response.headers["X-Frame-Options"] == "DENY"
         for bad in ("/static/../app.py", "/static/nope.js", "/static/%2e%2e/app.py",
-                    "/static/js/../../static_routes.py", "/static/index.html"):
+                    "/static/js/../routes.py", "/static/__init__.py", "/static/index.html"):
             async with http.get(bad) as response:
                 assert response.status == 404, bad
                 assert response.content_type == "application/json"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,12 +16,14 @@ from proto.signalling import (
     InviteParticipant,
     OpenHearing,
     RedeemInvitation,
+    RoomCreated,
     SessionConnected,
     SessionDisconnected,
 )
 from proto.ws import (
     Admit,
     BoardUpdate,
+    CaucusCreate,
     ChatMessage,
     KnocksUpdate,
     Notice,
@@ -32,7 +35,7 @@ from proto.ws import (
     YouUpdate,
 )
 from services.signalling.core import apply, create
-from services.signalling.effects import Deliver, Effect, Env, Policy, Reply
+from services.signalling.effects import Audit, Deliver, Effect, Env, Policy, Reply
 from services.signalling.model import LOBBY, Hearing, is_live, peers
 
 MEDIATOR = Principal(kind=PrincipalKind.ACCOUNT, id="med", role=Role.MEDIATOR)
@@ -144,6 +147,18 @@ def standard() -> tuple[World, dict[str, str]]:
            for n, s in (("a1", a), ("a2", a), ("b1", b), ("b2", b))}
     ids["med"] = "med"
     return w, ids
+
+
+def caucus(w: World, name: str = "C", side: str | None = None, *, move: bool = False) -> str:
+    """Create a caucus (for `side`; with `move`, the side moved in at once); its room id."""
+    effects = w.do("med", CaucusCreate(name=name, side=side, move_side=move))
+    value = next(e.value for e in effects if isinstance(e, Reply))
+    assert isinstance(value, RoomCreated)
+    return value.room
+
+
+def audits(effects: Sequence[object]) -> list[str]:
+    return [e.action for e in effects if isinstance(e, Audit)]
 
 
 def deliveries(effects: list[Effect], to: str | None = None) -> list[Deliver]:

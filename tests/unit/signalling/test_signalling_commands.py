@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pytest
 from sighelp import (
     ADMIN,
     MEDIATOR,
     OTHER_MEDIATOR,
     SYSTEM,
-    World,
+    audits,
+    caucus,
     deliveries,
     det_env,
     standard,
@@ -28,7 +27,6 @@ from proto.signalling import (
     OpenHearing,
     RedeemInvitation,
     RemoveParticipant,
-    RoomCreated,
 )
 from proto.ws import (
     Admit,
@@ -78,18 +76,6 @@ from services.signalling.model import (
     encode_hearing,
 )
 from services.signalling.view import detail
-
-
-def caucus(w: World, name: str = "C", side: str | None = None) -> str:
-    effects = w.do("med", CaucusCreate(name=name, side=side))
-    value = next(e.value for e in effects if isinstance(e, Reply))
-    assert isinstance(value, RoomCreated)
-    return value.room
-
-
-def audits(effects: Sequence[object]) -> list[str]:
-    return [e.action for e in effects if isinstance(e, Audit)]
-
 
 # ------------------------------------------------------------------ lifecycle and roster
 
@@ -451,7 +437,7 @@ def test_peer_state_reports_are_audited_and_shown() -> None:
 
 def test_detail_and_rejects_unknown_commands() -> None:
     w, ids = standard()
-    d = detail(w.h)
+    d = detail(w.h, w.now)
     assert {r.id for r in d.roster} == set(ids.values())
     with pytest.raises(Invalid):
         apply(w.h, MEDIATOR, object(), w.now, w.env)

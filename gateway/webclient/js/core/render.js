@@ -1,5 +1,5 @@
 // Build DOM safely: `h(tag, attrs, ...children)`. Text is always a text node (never parsed as
-// HTML), so data from the server cannot inject markup; there is no innerHTML with data anywhere.
+// HTML), so data from the server cannot inject markup: no data is ever parsed as HTML.
 //
 // attrs: `class`, `for`, `data-*`, `aria-*`, boolean properties (`hidden`, `disabled`, `checked`)
 // and `on<event>` handlers (`onclick: fn`); `null`/`undefined`/`false` values are skipped.

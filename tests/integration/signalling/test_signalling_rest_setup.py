@@ -1,0 +1,120 @@
+"""What the set-up screen and the console need, over the real REST API and WebSocket: a hearing's
+scheduled time and zone (an unknown zone refused), side colours, invitation states (pending,
+redeemed, revoked), counts in the list, the `.ics` file in the hearing's zone, and `move.side`
+moving a whole side at once with nothing of it reaching the other side."""
+
+from __future__ import annotations
+
+import aiohttp
+from icalendar import Calendar
+
+from proto.ws import Admit, BoardUpdate, CaucusCreate, MoveSide, PeerPlan, RoomKind, RoomUpdate
+from tests.harness import Suite
+from tests.integration.signalling.sigclient import WsClient, api, seat
+from tests.people import staff_people
+
+# 2026-12-01 09:30 in Hong Kong (UTC+8) is 01:30 UTC.
+SCHEDULED = 1_796_088_600_000
+
+
+async def test_schedule_colours_invitation_states_and_calendar(suite: Suite) -> None:
+    people = await staff_people(suite)
+    med = people.mediator
+    status, reply = await api(med, "POST", "/api/v1/hearings", {
+        "title": "Chan v. Lee", "scheduled_at": SCHEDULED, "time_zone": "Mars/Olympus"})
+    assert status == 400 and reply["error"]["code"] == "invalid"
+    status, h = await api(med, "POST", "/api/v1/hearings", {
+        "title": "Chan v. Lee", "scheduled_at": SCHEDULED, "time_zone": "Asia/Hong_Kong"})
+    assert status == 201 and h["scheduled_at"] == SCHEDULED and h["time_zone"] == "Asia/Hong_Kong"
+    base = f"/api/v1/hearings/{h['id']}"
+    _, a = await api(med, "POST", f"{base}/sides", {"name": "Claimant"})
+    _, b = await api(med, "POST", f"{base}/sides", {"name": "Respondent", "colour": "d"})
+    assert (a["side"]["colour"], b["side"]["colour"]) == ("a", "d")
+    status, _ = await api(med, "POST", f"{base}/sides", {"name": "X", "colour": "z"})
+    assert status == 400
+    invited = {}
+    for name in ("P1", "P2", "P3"):
+        status, inv = await api(med, "POST", f"{base}/participants",
+                                {"name": name, "role": "party", "side": a["side"]["id"]})
+        assert status == 201
+        invited[name] = inv
+    async with aiohttp.ClientSession(base_url=suite.base_url) as http, \
+            http.post("/api/v1/invitations/redeem", json={
+                "token": invited["P1"]["token"],
+                "access_code": invited["P1"]["access_code"]}) as response:
+        assert response.status == 200
+    status, _ = await api(med, "DELETE", f"{base}/participants/{invited['P3']['participant']}")
+    assert status == 200
+    _, detail = await api(med, "GET", base)
+    states = {e["name"]: e.get("invitation") for e in detail["roster"]}
+    assert states["P1"] == "redeemed" and states["P2"] == "pending" and states["P3"] == "revoked"
+    assert detail["time_zone"] == "Asia/Hong_Kong" and detail["scheduled_at"] == SCHEDULED
+    _, listing = await api(med, "GET", "/api/v1/hearings")
+    row = next(r for r in listing["hearings"] if r["id"] == h["id"])
+    assert (row["sides"], row["people"]) == (3 - 1, 2)  # two sides; P3 removed
+
+    async with med.session() as http, http.get(f"{base}/calendar.ics") as response:
+        assert response.status == 200 and response.content_type == "text/calendar"
+        calendar = Calendar.from_ical(await response.read())
+    event = next(iter(calendar.walk("VEVENT")))
+    start = event.decoded("dtstart")
+    assert str(start.tzinfo) == "Asia/Hong_Kong" and (start.hour, start.minute) == (9, 30)
+    assert int(start.timestamp() * 1000) == SCHEDULED
+    assert calendar.walk("VTIMEZONE"), "the zone travels with the event"
+    async with med.session() as http, http.get(f"{base}/calendar.ics") as response:
+        text = await response.text()
+    for secret in (invited["P2"]["token"], invited["P2"]["access_code"]):
+        assert secret not in text
+    # Unscheduled: a sentence-able conflict, not an empty file.
+    _, plain = await api(med, "POST", "/api/v1/hearings", {"title": "No date"})
+    async with med.session() as http, \
+            http.get(f"/api/v1/hearings/{plain['id']}/calendar.ics") as response:
+        assert response.status == 409
+    # Another mediator's hearing: refused.
+    status, _ = await api(people.auditor, "GET", f"{base}/calendar.ics")
+    assert status == 403
+
+
+async def test_move_side_over_the_wire(suite: Suite) -> None:
+    people = await staff_people(suite)
+    cast = await seat(suite, people, sides=2, per_side=2)
+    m = await WsClient(suite.base_url, people.mediator.headers(), cast.hearing,
+                       people.mediator.account_id).connect()
+    clients = {name: await WsClient(suite.base_url, cast.members[name].headers(), cast.hearing,
+                                    cast.members[name].id).connect()
+               for name in ("A1", "A2", "B1", "B2")}
+    try:
+        for member in cast.members.values():
+            await m.send(Admit(participant=member.id))
+        await m.wait(lambda x: isinstance(x, BoardUpdate) and sum(
+            len(r.members) for r in x.board.rooms if r.kind is RoomKind.PLENARY) == 5,
+            what="everyone in plenary")
+
+        await m.send(CaucusCreate(name="Side B", side=cast.sides[1], move_side=True))
+        board = await m.wait(lambda x: isinstance(x, BoardUpdate) and any(
+            r.kind is RoomKind.CAUCUS and len(r.members) == 2 for r in x.board.rooms),
+            what="side B in its caucus")
+        assert isinstance(board, BoardUpdate)
+        caucus = next(r for r in board.board.rooms if r.kind is RoomKind.CAUCUS)
+        assert caucus.colour == "b" and {x.id for x in caucus.members} == {
+            cast.members["B1"].id, cast.members["B2"].id}
+        # No board ever showed one of B in the caucus without the other.
+        for message in m.inbox:
+            if isinstance(message, BoardUpdate):
+                for room in message.board.rooms:
+                    if room.kind is RoomKind.CAUCUS:
+                        assert len(room.members) in (0, 2)
+        for name in ("A1", "A2"):
+            plan = await clients[name].wait(lambda x: isinstance(x, PeerPlan) and len(x.drop) == 2,
+                                            what="A drops both of B together")
+            assert isinstance(plan, PeerPlan)
+            assert set(plan.drop) == {cast.members["B1"].id, cast.members["B2"].id}
+            assert not any(isinstance(x, RoomUpdate) and x.room.id == caucus.id
+                           for x in clients[name].inbox)
+        await m.send(MoveSide(side=cast.sides[1], room="plenary"))
+        await m.wait(lambda x: isinstance(x, BoardUpdate) and all(
+            len(r.members) == 0 for r in x.board.rooms if r.kind is RoomKind.CAUCUS),
+            what="side B back in plenary")
+    finally:
+        for client in [m, *clients.values()]:
+            await client.close()
