@@ -159,13 +159,13 @@ async def test_documents_upload_resume_release_and_bad_input(suite: Suite,
             assert not any("/" in n or any(ord(c) < 32 for c in n) for n in await rows(a))
             # A page that lies about the size is refused by the server.
             a_headers = await cookie_of(a)
-            async with aiohttp.ClientSession(base_url=suite.base_url, headers=a_headers) as http:
-                async with http.post(f"/api/v1/hearings/{cast.hearing}/documents", headers={
-                        "Parley-Filename": "lie.bin", "Parley-Compartment": "joint",
-                        "Upload-Complete": "?0", "Upload-Length": str(2 * 1024**3 + 1)},
-                        data=b"") as r:
-                    body = await r.json()
-                    assert (r.status, body["error"]["code"]) == (413, "too_large"), body
+            lie = {"Parley-Filename": "lie.bin", "Parley-Compartment": "joint",
+                   "Upload-Complete": "?0", "Upload-Length": str(2 * 1024**3 + 1)}
+            async with aiohttp.ClientSession(base_url=suite.base_url, headers=a_headers) as http, \
+                    http.post(f"/api/v1/hearings/{cast.hearing}/documents", headers=lie,
+                              data=b"") as r:
+                body = await r.json()
+                assert (r.status, body["error"]["code"]) == (413, "too_large"), body
 
             # --- chat: too long, then a flood: a sentence each, the text kept ---------------
             await _chat_bad_input(a)
