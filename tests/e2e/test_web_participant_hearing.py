@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import random
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 
 import pytest
@@ -76,6 +76,25 @@ async def four_browsers(tmp: Path, base_url: str) -> AsyncIterator[dict[str, Tab
         yield tabs
 
 
+def others(ids: dict[str, str], me: str, among: Iterable[str],
+           where: dict[str, str] | None = None) -> str:
+    return ",".join(sorted(ids[o] for o in among
+                           if o != me and (where is None or where[o] == where[me])))
+
+
+async def hear_each_other(tabs: dict[str, Tab], ids: dict[str, str],
+                          where: dict[str, str], timeout: float = 60.0) -> None:
+    """Every page's "who can hear you" is exactly the others in its room (polled together)."""
+    try:
+        await asyncio.gather(*(tab.wait_for(
+            f"{hearers()} === '{others(ids, n, tabs, where)}'", timeout=timeout)
+            for n, tab in tabs.items()))
+    except TimeoutError:
+        seen = {n: await tab.value(hearers()) for n, tab in tabs.items()}
+        raise AssertionError(f"who can hear whom: expected rooms {where}, pages show {seen}, "
+                             f"ids {ids}") from None
+
+
 async def all_pages(tabs: dict[str, Tab], expression: str, names: list[str] | None = None,
                     timeout: float = 30.0) -> None:
     await asyncio.gather(*(tabs[n].wait_for(expression, timeout=timeout)
@@ -115,10 +134,9 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             for n in ("A1", "B1", "B2"):
                 await med.send(Admit(participant=ids[n]))
             await all_pages(tabs, f"{banner_kind()} === 'plenary'")
-            for n, tab in tabs.items():
-                others = ",".join(sorted(ids[o] for o in tabs if o != n))
-                await tab.wait_for(f"{hearers()} === '{others}'", timeout=40)
-                await tab.wait_for(f"{code_members()} === '{others}'", timeout=20)
+            await hear_each_other(tabs, ids, {n: "plenary" for n in tabs})
+            await asyncio.gather(*(tab.wait_for(f"{code_members()} === '{others(ids, n, tabs)}'",
+                                                timeout=30) for n, tab in tabs.items()))
             plenary_codes = {n: await t.value(code()) for n, t in tabs.items()}
             assert len(set(plenary_codes.values())) == 1 and "" not in plenary_codes.values()
             await tabs["A1"].check_accessible("hearing-plenary")
@@ -201,10 +219,7 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
                 await med.send(Shuttle(room=to) if who == "M"
                                else Move(participant=ids[who], room=to))
                 where[who] = to
-                for n, tab in tabs.items():
-                    others = ",".join(sorted(ids[o] for o in tabs
-                                             if o != n and where[o] == where[n]))
-                    await tab.wait_for(f"{hearers()} === '{others}'", timeout=40)
+                await hear_each_other(tabs, ids, where)
 
             # --- A never saw side B's caucus: not on its page, not on its socket -----------
             step("isolation")

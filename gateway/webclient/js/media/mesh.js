@@ -73,13 +73,12 @@ export class Mesh {
     this.epoch = plan.epoch;
     for (const link of plan.keep || []) {
       const peer = this.peers.get(link.peer);
-      // A negotiation left unfinished must restart under the new epoch (old stamps are refused):
-      // the offerer starts over; the answerer replaces its connection when the new offer comes.
+      // A negotiation left unfinished must go on under the new epoch (old stamps are refused,
+      // so an answer or candidates may have been lost): the offerer sends its offer again, on
+      // the same connection, with every candidate gathered so far in it; the answerer answers
+      // it again. Nobody starts a new connection, so nobody is left holding a stale one.
       if (!peer) this.open(link);
-      else if (link.offerer && !peer.neg.established) {
-        this.close(link.peer);
-        this.open(link);
-      }
+      else if (link.offerer && !peer.neg.established) peer.neg.resend();
     }
     for (const link of plan.connect || []) {
       this.close(link.peer);
@@ -121,6 +120,9 @@ export class Mesh {
     pc.addEventListener("connectionstatechange", () => {
       if (this.peers.get(link.peer) !== peer) return;
       this.send({ type: "peer.state", peer: link.peer, state: pc.connectionState });
+      // A path that failed (a network change, a stalled candidate pair): the offerer restarts
+      // ICE, which renegotiates through perfect negotiation like any other change.
+      if (pc.connectionState === "failed" && peer.neg.offerer) pc.restartIce();
     });
     pc.addEventListener("signalingstatechange", () => this.verify());
     if (link.offerer) peer.neg.offer();
@@ -158,14 +160,6 @@ export class Mesh {
     if (signal.room !== this.room || signal.epoch !== this.epoch) return;
     const peer = this.peers.get(signal.sender);
     if (!peer) return;
-    if (signal.kind === "offer" && !peer.neg.offerer && !peer.neg.established
-        && peer.pc.remoteDescription) {
-      // The offerer restarted an unfinished first negotiation: start over on a fresh connection.
-      this.close(peer.id);
-      this.open({ peer: signal.sender, offerer: false });
-      this.onSignal(signal);
-      return;
-    }
     peer.neg.receive(signal).then(() => this.verify());
   }
 

@@ -49,6 +49,18 @@ export class Negotiation {
     }
   }
 
+  // The epoch changed before the first exchange finished: send the pending offer again (the
+  // current local description, candidates included), or, if none is out yet, the offer being
+  // made goes out with the new epoch anyway.
+  resend() {
+    if (this.closed || this.makingOffer) return;
+    if (this.pc.signalingState === "have-local-offer" && this.pc.localDescription) {
+      this.signal("offer", { sdp: this.pc.localDescription.sdp });
+    } else if (this.pc.signalingState === "stable" && !this.pc.remoteDescription) {
+      this.offer();
+    }
+  }
+
   async receive(message) {
     const pc = this.pc;
     try {

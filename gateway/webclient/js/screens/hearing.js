@@ -125,7 +125,8 @@ class HearingScreen {
     const before = this.you;
     const wasRoom = this.room ? this.room.id : (before ? before.room : null);
     this.you = you;
-    this.room = room && room.kind !== "lobby" ? room : null;
+    // A room view for a room you just left is stale: never show its people as hearing you.
+    this.room = room && room.kind !== "lobby" && room.id === you.room ? room : null;
     const inLobby = you.room === "lobby" || you.room === null;
     if (you.room === null && before && before.room !== null) return; // removal: notice follows
     history.replaceState(null, "", inLobby ? "/lobby" : "/hearing" + (this.me.hearing ? "" : `?hearing=${encodeURIComponent(this.hearing)}`));
