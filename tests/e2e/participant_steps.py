@@ -30,15 +30,15 @@ async def mediator_socket(suite: Suite, people: People, cast: Cast) -> WsClient:
 
 
 async def join_in_browser(tab: Tab, invitation: dict[str, Any], *, wrong_code: bool = False,
-                          shots: str | None = None) -> None:
+                          screens: bool = False) -> None:
     page = tab.page
     await page.goto(invitation["link_path"])
     await page.wait_for_selector("form.join input[name=access_code]")
     # The token left the address bar at once; the code will travel in a POST body only.
     assert "#t=" not in page.url and invitation["token"] not in page.url
-    if shots:
+    if screens:
         await tab.check_accessible("join")
-        await tab.screenshot("join", shots)
+        await shots(tab, "join")
     if wrong_code:
         await page.fill("input[name=access_code]", "WRONG-CODE0")
         await page.press("input[name=access_code]", "Enter")
@@ -49,8 +49,9 @@ async def join_in_browser(tab: Tab, invitation: dict[str, Any], *, wrong_code: b
     await page.click("form.join button[type=submit]")
     await page.wait_for_selector(".join-next")
     assert await page.query_selector("input[name=access_code]") is None  # the form left
-    if shots:
+    if screens:
         await tab.check_accessible("join-next")
+        await shots(tab, "join-next", ("laptop",))
     await page.click(".join-next [data-action=skip]")
     await tab.wait_for("document.querySelector('.lobby-title') && "
                        "document.querySelector('.lobby-title').textContent.length > 0")
@@ -60,6 +61,14 @@ async def mediator_page(tab: Tab, people: People, hearing: str, base_url: str) -
     await tab.context.add_cookies([{"name": SESSION_COOKIE, "value": people.mediator.cookie,
                                     "url": base_url}])
     await tab.page.goto(f"/hearing?hearing={hearing}")
+
+
+async def shots(tab: Tab, screen: str, widths: tuple[str, ...] = ("laptop", "tablet")) -> None:
+    """Screenshots at each width from the top of the page, then back to the laptop viewport."""
+    for width in widths:
+        await tab.page.evaluate("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }")
+        await tab.screenshot(screen, width)
+    await tab.page.set_viewport_size({"width": 1366, "height": 768})
 
 
 def banner_kind() -> str:

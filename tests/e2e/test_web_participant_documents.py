@@ -23,7 +23,13 @@ from playwright.async_api import Request
 from proto.ws import MAX_CHAT, Admit
 from services.signalling.chatlog import FLOOD_MAX
 from tests.browser import Tab, chromium, open_tab, requires_chromium
-from tests.e2e.participant_steps import banner_kind, join_in_browser, mediator_socket, seat_people
+from tests.e2e.participant_steps import (
+    banner_kind,
+    join_in_browser,
+    mediator_socket,
+    seat_people,
+    shots,
+)
 from tests.harness import Suite
 from tests.people import CSRF_HEADER, SESSION_COOKIE, staff_people
 
@@ -80,7 +86,7 @@ async def test_documents_upload_resume_release_and_bad_input(suite: Suite,
             first = await a.wait_for(f"Number(document.querySelector('{row}')?.dataset.percent)"
                                      " > 0 && Number(document.querySelector('{row}')"
                                      ".dataset.percent)", timeout=30)
-            await a.screenshot("documents-upload", "laptop")
+            await shots(a, "documents-upload", ("laptop",))
             await a.check_accessible("documents-upload")
             later = await a.wait_for(f"Number(document.querySelector('{row}').dataset.percent)"
                                      f" > {first} && Number(document.querySelector('{row}')"

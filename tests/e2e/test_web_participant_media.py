@@ -1,6 +1,6 @@
 """Media from the participant's page: screen share with renegotiation (perfect negotiation) to an
 aiortc peer and another Chromium page, and back; the room verification code against a relay
-that swaps a fingerprint in transit."""
+that swaps a fingerprint in transit; removal and the end stopping camera and microphone."""
 
 from __future__ import annotations
 
@@ -15,10 +15,22 @@ import pytest
 from aiortc import MediaStreamTrack, RTCPeerConnection, RTCSessionDescription
 from playwright.async_api import WebSocketRoute
 
-from proto.ws import Admit, BoardUpdate, CaucusCreate, RoomKind, Shuttle, SignalKind, SignalRelay
+from proto.ws import (
+    Admit,
+    BoardUpdate,
+    CaucusCreate,
+    End,
+    Remove,
+    RoomKind,
+    Shuttle,
+    SignalKind,
+    SignalRelay,
+)
 from proto.ws import SignalSend as Send
 from tests.browser import chromium, fake_camera, open_tab, requires_chromium
 from tests.e2e.participant_steps import (
+    KEEP_TRACKS,
+    TRACKS_ENDED,
     banner_kind,
     code,
     code_members,
@@ -176,6 +188,17 @@ async def test_a_tampered_relay_shows_as_a_code_mismatch(suite: Suite, tmp_path:
                                    timeout=30)
                 codes.append(await tab.wait_for(code()))
             assert codes[0] != codes[1], "a swapped fingerprint must change one side's code"
+
+            # Removal, then the end: camera and microphone stop at once, then the final screen.
+            for tab in (a, b):
+                assert await tab.value(KEEP_TRACKS) >= 1
+            await med.send(Remove(participant=inv["B1"]["participant"]))
+            await b.wait_for("document.querySelector('[data-final=removed]')", timeout=30)
+            assert await b.value(TRACKS_ENDED)
+            await med.send(End())
+            await a.wait_for("document.querySelector('[data-final=ended]')", timeout=30)
+            assert await a.value(TRACKS_ENDED)
+            await a.check_accessible("final-ended")
     finally:
         with contextlib.suppress(Exception):
             await med.close()

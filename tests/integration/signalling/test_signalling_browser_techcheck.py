@@ -35,6 +35,12 @@ async def test_browser_tech_check_echoes_and_reports(suite: Suite) -> None:
             await tab.wait_for("['rtt', 'jitter', 'loss'].every("
                                "(id) => document.getElementById(id).dataset.value !== '')",
                                timeout=30)
+            await tab.check_accessible("techcheck")
+            await tab.screenshot("techcheck", "laptop")
+            await tab.screenshot("techcheck", "tablet")
+            # The check is a help, never a gate: the way on to the waiting room is there.
+            await tab.page.click("[data-action=continue]")
+            await tab.wait_for("document.querySelector('.lobby-title')")
         except Exception:
             print(tab.dump())
             raise
