@@ -61,7 +61,14 @@ export class Negotiation {
     }
   }
 
-  async receive(message) {
+  // Messages are handled one at a time, in order: an offer's description must be set before
+  // the next offer (a re-sent one) or its candidates are looked at.
+  receive(message) {
+    this.queue = (this.queue || Promise.resolve()).then(() => this.handle(message));
+    return this.queue;
+  }
+
+  async handle(message) {
     const pc = this.pc;
     try {
       if (message.kind === "candidate") {
