@@ -12,6 +12,7 @@ document, a chat message over the limit and a chat flood, each a sentence and no
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,13 @@ from tests.e2e.participant_steps import (
 from tests.harness import Suite
 from tests.people import CSRF_HEADER, SESSION_COOKIE, staff_people
 
-pytestmark = [pytest.mark.browser, requires_chromium]
+#: The page uploads through the resumable protocol (docs/uploads.md); on a branch without it
+#: (before evidence-bytes is merged) there is nothing for the page to talk to.
+requires_resumable = pytest.mark.skipif(
+    importlib.util.find_spec("gateway.api.uploads") is None,
+    reason="the resumable upload routes (gateway/api/uploads.py) are not in this tree")
+
+pytestmark = [pytest.mark.browser, requires_chromium, requires_resumable]
 
 SIZE = 50 * 1024 * 1024
 ROWS = ".docs-table tbody tr"
@@ -83,14 +90,11 @@ async def test_documents_upload_resume_release_and_bad_input(suite: Suite,
             await a.page.click("[data-tab=side]")
             await a.page.set_input_files(".drop-zone input[type=file]", str(original))
             row = ".transfer[data-kind=upload]"
-            first = await a.wait_for(f"Number(document.querySelector('{row}')?.dataset.percent)"
-                                     " > 0 && Number(document.querySelector('{row}')"
-                                     ".dataset.percent)", timeout=30)
+            percent = f"Number(document.querySelector('{row}')?.dataset.percent || 0)"
+            first = await a.wait_for(f"{percent} > 0 && {percent}", timeout=60)
             await shots(a, "documents-upload", ("laptop",))
             await a.check_accessible("documents-upload")
-            later = await a.wait_for(f"Number(document.querySelector('{row}').dataset.percent)"
-                                     f" > {first} && Number(document.querySelector('{row}')"
-                                     ".dataset.percent)", timeout=30)
+            later = await a.wait_for(f"{percent} > {first} && {percent}", timeout=60)
             assert 0 < first < later < 100, (first, later)
             await a.context.set_offline(True)
             await a.wait_for(f"document.querySelector('{row}').dataset.state === 'waiting'",
