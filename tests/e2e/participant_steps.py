@@ -96,7 +96,7 @@ def chat_texts() -> str:
     return "[...document.querySelectorAll('.chat-line .chat-text')].map((x) => x.textContent)"
 
 
-KEEP_TRACKS = ("window.__testTracks = document.querySelector('.tile.self video')"
-               ".srcObject.getTracks(); window.__testTracks.length")
+KEEP_TRACKS = ("() => { window.__testTracks = document.querySelector('.tile.self video')"
+               ".srcObject.getTracks(); return window.__testTracks.length; }")
 TRACKS_ENDED = ("window.__testTracks && window.__testTracks.length > 0 && "
                 "window.__testTracks.every((t) => t.readyState === 'ended')")

@@ -106,12 +106,12 @@ async def test_documents_upload_resume_release_and_bad_input(suite: Suite,
             # more than the one append in flight sent again.
             assert offsets.count(0) == 1, offsets
             assert offsets == sorted(offsets) or _one_step_back(offsets), offsets
-            await a.wait_for(f"{ROWS} .doc-name")
+            await a.wait_for(f"document.querySelector('{ROWS} .doc-name')")
             assert await rows(a) == ["bundle of exhibits.pdf"]
             document = await a.value(f"document.querySelector('{ROWS}').dataset.document")
 
             # --- the download's bytes are the original's -----------------------------------
-            async with a.page.expect_download() as info:
+            async with a.page.expect_download(timeout=120_000) as info:
                 await a.page.click(f"{ROWS} button:has-text('Download')")
             saved = tmp_path / "downloaded.pdf"
             await (await info.value).save_as(saved)
