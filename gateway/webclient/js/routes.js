@@ -7,6 +7,8 @@ export const ROUTES = [
   { path: "/signin", load: () => import("./screens/signin.js"), title: "staff.signin.title" },
   { path: "/signin/enroll", load: () => import("./screens/enroll.js"), title: "staff.enroll.title" },
   { path: "/hearings", load: () => import("./screens/hearings.js"), title: "mediator.hearings.title", staff: true },
+  { path: "/hearings/:id", load: () => import("./screens/console.js"), title: "mediator.console.title", staff: true },
+  { path: "/hearings/:id/setup", load: () => import("./screens/setup.js"), title: "mediator.setup.title", staff: true },
   // participant (web-participant)
   { path: "/join", load: () => import("./screens/join.js"), title: "participant.join.title" },
   { path: "/lobby", load: () => import("./screens/hearing.js"), title: "participant.lobby.title" },

@@ -48,3 +48,37 @@ export function confirmDialog({ title, body, confirm, danger = false, typed = nu
     (input && !check ? input : cancel).focus();
   });
 }
+
+// A dialog holding a small form (`content`: field nodes); resolves true when submitted.
+// `validate()` may return a sentence to show instead of closing.
+export function formDialog({ title, content, confirm, validate = () => null }) {
+  return new Promise((resolve) => {
+    const titleId = uid("dlg");
+    const error = h("p", { class: "form-error", role: "alert" });
+    const ok = h("button", { type: "submit", class: "button primary" }, confirm);
+    const cancel = h("button", { type: "button", class: "button" }, t("common.cancel"));
+    const form = h("form", { method: "dialog", class: "dialog-form" },
+      h("h2", { id: titleId }, title), content, error, h("div", { class: "actions" }, cancel, ok));
+    const dialog = h("dialog", { class: "dialog", "aria-labelledby": titleId }, form);
+    let done = false;
+    const finish = (value) => {
+      if (done) return;
+      done = true;
+      dialog.close();
+      dialog.remove();
+      resolve(value);
+    };
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const problem = validate();
+      if (problem) error.textContent = problem;
+      else finish(true);
+    });
+    cancel.addEventListener("click", () => finish(false));
+    dialog.addEventListener("cancel", () => finish(false));
+    document.body.append(dialog);
+    dialog.showModal();
+    const first = form.querySelector("input, textarea, select");
+    (first || ok).focus();
+  });
+}

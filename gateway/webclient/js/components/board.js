@@ -1,0 +1,159 @@
+// The mediator's rooms board: one column per room (lobby, plenary, each caucus), its people,
+// a designated drop area, and the same moves from the keyboard through each person's
+// "Move to…" menu. Pure rendering from the server's board: nothing moves on screen until the
+// server says so (a card being moved is marked pending until the next board arrives).
+
+import { formatCountdown, t } from "../core/i18n.js";
+import { h } from "../core/render.js";
+import { menuButton } from "./menu.js";
+
+const DRAG_TYPE = "application/x-parley-person";
+const SIDE_TYPE = "application/x-parley-side";
+
+export function roomName(room) {
+  if (room.kind === "lobby") return t("mediator.room.lobby");
+  if (room.kind === "plenary") return t("mediator.room.plenary");
+  return room.name;
+}
+
+export function roomColour(room) {
+  return room.kind === "caucus" ? room.colour || "a" : null;
+}
+
+function personFacts(person, sides) {
+  const side = person.side ? sides.get(person.side) : null;
+  return [
+    h("span", { class: "person-role" }, t(`mediator.role.${person.role}`)),
+    side ? h("span", { class: "person-side", "data-colour": side.colour },
+      h("span", { class: "swatch", "data-colour": side.colour, "aria-hidden": "true" }), side.name) : null,
+  ];
+}
+
+function movesFor(person, room, rooms, actions) {
+  const items = [];
+  if (room.kind === "lobby") {
+    for (const target of rooms.filter((r) => r.kind !== "lobby")) {
+      items.push({ label: t("mediator.board.admit_to", { room: roomName(target) }),
+        onSelect: () => actions.admit(person, target) });
+    }
+    items.push({ label: t("mediator.board.deny"), danger: true, onSelect: () => actions.deny(person) });
+  } else {
+    for (const target of rooms.filter((r) => r.id !== room.id)) {
+      items.push({ label: t("mediator.board.move_to", { room: roomName(target) }),
+        onSelect: () => actions.move(person, target) });
+    }
+  }
+  items.push({ label: t("mediator.board.remove"), danger: true, onSelect: () => actions.remove(person) });
+  return items;
+}
+
+function personCard(person, room, rooms, ctx) {
+  const me = person.id === ctx.you.id;
+  const status = person.connected ? "online" : "offline";
+  const card = h("li", { class: "person", "data-participant": person.id, "data-status": status,
+    "data-pending": ctx.pending.has(person.id) ? "true" : null, draggable: !me,
+    "aria-label": t("mediator.board.person_label", { name: person.name, role: t(`mediator.role.${person.role}`),
+      state: t(`mediator.board.${status}`) }) },
+    h("div", { class: "person-main" },
+      h("span", { class: "dot", "data-status": status, "aria-hidden": "true" }),
+      h("span", { class: "person-name grip" }, person.name),
+      me ? h("span", { class: "badge" }, t("mediator.board.you")) : null,
+      person.hand ? h("span", { class: "hand", role: "img", "aria-label": t("mediator.board.hand") }, "✋") : null,
+      person.muted ? h("span", { class: "muted-icon", role: "img", "aria-label": t("mediator.board.muted") }, "🔇") : null),
+    h("div", { class: "person-facts" }, personFacts(person, ctx.sides),
+      !person.connected ? h("span", { class: "offline-text" }, t("mediator.board.offline")) : null),
+    me ? null : h("div", { class: "person-actions" },
+      menuButton(t(room.kind === "lobby" ? "mediator.board.admit" : "mediator.board.move"),
+        movesFor(person, room, rooms, ctx.actions),
+        { ariaLabel: t(room.kind === "lobby" ? "mediator.board.admit_named" : "mediator.board.move_named", { name: person.name }) })));
+  if (!me) {
+    card.addEventListener("dragstart", (event) => {
+      event.dataTransfer.setData(DRAG_TYPE, person.id);
+      event.dataTransfer.setData("text/plain", person.name);
+      event.dataTransfer.effectAllowed = "move";
+      document.body.classList.add("dragging");
+    });
+    card.addEventListener("dragend", () => document.body.classList.remove("dragging"));
+  }
+  return card;
+}
+
+function dropZone(room, ctx) {
+  const zone = h("div", { class: "drop-zone", "data-drop-room": room.id },
+    t("mediator.board.drop_here", { room: roomName(room) }));
+  const accepts = (event) => [...event.dataTransfer.types].some((type) => type === DRAG_TYPE || type === SIDE_TYPE);
+  zone.addEventListener("dragover", (event) => {
+    if (!accepts(event)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    zone.classList.add("over");
+  });
+  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("over");
+    document.body.classList.remove("dragging");
+    const side = event.dataTransfer.getData(SIDE_TYPE);
+    const pid = event.dataTransfer.getData(DRAG_TYPE);
+    if (side) ctx.actions.moveSide(side, room);
+    else if (pid) ctx.actions.dropPerson(pid, room);
+  });
+  return zone;
+}
+
+function roomHeader(room, ctx) {
+  const here = ctx.you.room === room.id;
+  const remaining = room.deadline ? (room.deadline - ctx.now()) / 1000 : null;
+  return h("header", { class: "room-head" },
+    h("h3", { id: `room-${room.id}-title` }, roomName(room),
+      h("span", { class: "count" }, t("mediator.board.count", { count: room.members.length }))),
+    h("div", { class: "room-tools" },
+      here ? h("span", { class: "badge here" }, t("mediator.board.here"))
+        : room.kind !== "lobby" ? h("button", { type: "button", class: "button small",
+          "aria-label": t("mediator.board.go_named", { room: roomName(room) }),
+          onclick: () => ctx.actions.shuttle(room) }, t("mediator.board.go")) : null,
+      room.kind === "caucus" ? h("span", { class: "timer", "data-deadline": room.deadline || "",
+        role: "timer", "aria-label": t("mediator.timer.label", { room: roomName(room) }) },
+      remaining !== null ? formatCountdown(remaining) : t("mediator.timer.none")) : null,
+      room.kind === "caucus" ? menuButton(t("mediator.board.caucus_menu"), [
+        ...[5, 10, 15, 30].map((m) => ({ label: t("mediator.timer.set", { count: m }), onSelect: () => ctx.actions.timer(room, m * 60) })),
+        ...(room.deadline ? [{ label: t("mediator.timer.clear"), onSelect: () => ctx.actions.timer(room, 0) }] : []),
+        { label: t("mediator.board.close_caucus"), danger: true, onSelect: () => ctx.actions.closeCaucus(room) },
+      ], { ariaLabel: t("mediator.board.caucus_menu_named", { room: roomName(room) }) }) : null));
+}
+
+export function renderBoard(board, ctx) {
+  const rooms = board.rooms;
+  const order = { lobby: 0, plenary: 1, caucus: 2 };
+  const sorted = [...rooms].sort((a, b) => order[a.kind] - order[b.kind]);
+  return h("div", { class: "board", role: "list", "aria-label": t("mediator.board.label") },
+    sorted.map((room) => h("section", { class: "room-column", role: "listitem", "data-room": room.id,
+      "data-room-kind": room.kind, "data-colour": roomColour(room),
+      "aria-labelledby": `room-${room.id}-title` },
+    roomHeader(room, ctx),
+    room.members.length
+      ? h("ul", { class: "people" }, room.members.map((p) => personCard(p, room, sorted, ctx)))
+      : h("p", { class: "empty-room" }, t(`mediator.board.empty_${room.kind}`)),
+    dropZone(room, ctx))));
+}
+
+export function sideChips(sides, board, ctx) {
+  const targets = board.rooms.filter((r) => r.kind !== "lobby");
+  return h("div", { class: "side-chips", role: "group", "aria-label": t("mediator.board.sides") },
+    [...sides.values()].map((side) => {
+      const chip = h("div", { class: "side-chip", "data-colour": side.colour, "data-side": side.id, draggable: true },
+        h("span", { class: "swatch", "data-colour": side.colour, "aria-hidden": "true" }),
+        h("span", { class: "grip" }, side.name),
+        menuButton(t("mediator.board.move_side"), targets.map((room) => ({
+          label: t("mediator.board.move_to", { room: roomName(room) }),
+          onSelect: () => ctx.actions.moveSide(side.id, room) })),
+        { ariaLabel: t("mediator.board.move_side_named", { side: side.name }) }));
+      chip.addEventListener("dragstart", (event) => {
+        event.dataTransfer.setData(SIDE_TYPE, side.id);
+        event.dataTransfer.setData("text/plain", side.name);
+        document.body.classList.add("dragging");
+      });
+      chip.addEventListener("dragend", () => document.body.classList.remove("dragging"));
+      return chip;
+    }));
+}

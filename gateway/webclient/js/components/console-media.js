@@ -1,0 +1,61 @@
+// The mediator's own media in the console: camera, peers of its current room (the mesh, driven
+// by the server's plans, exactly as for any participant), tiles. One tab holds the media at a
+// time (a Web Lock per hearing): a second console tab shows the board but leaves video to the
+// first, so the two never fight over the same peer connections.
+
+import { localMedia } from "../media/devices.js";
+import { iceConfiguration } from "../media/ice.js";
+import { Mesh } from "../media/mesh.js";
+import { VideoTiles } from "./video-tiles.js";
+
+export class ConsoleMedia {
+  constructor(hearing, send, onHeld) {
+    this.hearing = hearing;
+    this.send = send;
+    this.onHeld = onHeld;
+    this.tiles = new VideoTiles();
+    this.mesh = null;
+    this.early = [];
+    this.stream = null;
+    this.release = null;
+    this.stopped = false;
+  }
+
+  async start(me) {
+    const name = `parley-media-${this.hearing}`;
+    const run = async (lock) => {
+      if (!lock || this.stopped) { this.onHeld(false); return; }
+      this.onHeld(true);
+      const [rtcConfig, stream] = await Promise.all([iceConfiguration(this.hearing), localMedia()]);
+      if (this.stopped) { if (stream) stream.getTracks().forEach((track) => track.stop()); return; }
+      this.stream = stream;
+      this.tiles.showSelf(me, stream);
+      // One certificate for every connection (the room verification code): Mesh.create.
+      this.mesh = await Mesh.create({
+        send: this.send, rtcConfig, localStream: stream,
+        onRemote: (id, s, kind) => { if (kind !== "screen") this.tiles.showRemote(id, s); },
+        onRemoteGone: (id, streamId) => { if (streamId === null) this.tiles.remove(id); },
+        onStats: (id, s) => this.tiles.stats(id, s),
+      });
+      if (this.stopped) { this.mesh.stop(); return; }
+      for (const [kind, message] of this.early) this.deliver(kind, message);
+      this.early = [];
+      await new Promise((resolve) => { this.release = resolve; });
+    };
+    if (navigator.locks) navigator.locks.request(name, { ifAvailable: true }, run);
+    else run(true);
+  }
+
+  deliver(kind, message) {
+    if (!this.mesh) { if (this.early.length < 256) this.early.push([kind, message]); return; }
+    if (kind === "plan") this.mesh.applyPlan(message);
+    else this.mesh.onSignal(message);
+  }
+
+  stop() {
+    this.stopped = true;
+    if (this.mesh) this.mesh.stop();
+    if (this.stream) this.stream.getTracks().forEach((track) => track.stop());
+    if (this.release) this.release();
+  }
+}

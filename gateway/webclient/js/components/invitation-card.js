@@ -1,0 +1,57 @@
+// An invitation just issued: the link and the access code, shown once, each with a copy button,
+// and the two messages to send them in (separately: whoever intercepts one has nothing), ready
+// to print or paste. The secrets stay in this panel; they never go into a URL.
+
+import { t, zonePair } from "../core/i18n.js";
+import { h } from "../core/render.js";
+import { copyButton } from "./copy.js";
+
+export function invitationTexts({ title, name, link, code, scheduledAt, zone }) {
+  let when = t("mediator.invite.when_unset");
+  if (scheduledAt) {
+    const pair = zonePair(scheduledAt, zone);
+    when = pair.hearing || pair.local;
+  }
+  return {
+    link: t("mediator.invite.message_link", { name, title, when, link }),
+    code: t("mediator.invite.message_code", { name, title, code }),
+  };
+}
+
+function secretRow(label, value, copyLabel, id) {
+  return h("div", { class: "secret-row" },
+    h("span", { class: "secret-label", id: `${id}-label` }, label),
+    h("code", { class: "secret-value", id, "aria-labelledby": `${id}-label` }, value),
+    copyButton(() => value, copyLabel));
+}
+
+function messageBlock(heading, text, copyLabel) {
+  return h("section", { class: "message-block" },
+    h("h4", null, heading),
+    h("pre", { class: "message-text" }, text),
+    copyButton(() => text, copyLabel));
+}
+
+export function invitationCard({ issued, person, hearing, onDone, onCalendar }) {
+  const link = new URL(issued.link_path, location.origin).href;
+  const texts = invitationTexts({ title: hearing.title, name: person.name, link,
+    code: issued.access_code, scheduledAt: hearing.scheduled_at, zone: hearing.time_zone });
+  const done = h("button", { type: "button", class: "button primary", onclick: onDone },
+    t("mediator.invite.done"));
+  const card = h("section", { class: "card invite-once", role: "region",
+    "aria-labelledby": "invite-once-title", "data-participant": issued.participant },
+    h("h3", { id: "invite-once-title" }, t("mediator.invite.issued_title", { name: person.name })),
+    h("p", { class: "notice warn" }, t("mediator.invite.once")),
+    secretRow(t("mediator.invite.link"), link, t("mediator.invite.copy_link"), "invite-link"),
+    secretRow(t("mediator.invite.code"), issued.access_code, t("mediator.invite.copy_code"), "invite-code"),
+    h("div", { class: "messages" },
+      messageBlock(t("mediator.invite.message1"), texts.link, t("mediator.invite.copy_message1")),
+      messageBlock(t("mediator.invite.message2"), texts.code, t("mediator.invite.copy_message2"))),
+    h("div", { class: "actions no-print" },
+      hearing.scheduled_at ? h("button", { type: "button", class: "button", onclick: onCalendar },
+        t("mediator.setup.calendar")) : null,
+      h("button", { type: "button", class: "button", onclick: () => window.print() },
+        t("mediator.invite.print")),
+      done));
+  return { card, focus: () => done.focus() };
+}

@@ -1,0 +1,56 @@
+// A menu button (WAI-ARIA menu pattern): the button opens a list of actions; arrow keys move,
+// Enter/Space choose, Escape closes and returns focus to the button. Used for "Move to…".
+
+import { h, uid } from "../core/render.js";
+
+let openMenu = null;
+
+function close(menu, focusButton = true) {
+  if (!menu) return;
+  menu.list.hidden = true;
+  menu.button.setAttribute("aria-expanded", "false");
+  if (focusButton) menu.button.focus();
+  if (openMenu === menu) openMenu = null;
+}
+
+document.addEventListener("click", (event) => {
+  if (openMenu && !openMenu.root.contains(event.target)) close(openMenu, false);
+});
+
+// items: [{label, onSelect, danger?}]
+export function menuButton(label, items, { className = "button small", ariaLabel = null } = {}) {
+  const id = uid("menu");
+  const button = h("button", { type: "button", class: className, "aria-haspopup": "menu",
+    "aria-expanded": "false", "aria-controls": id, "aria-label": ariaLabel }, label);
+  const entries = items.map((item) => h("li", { role: "none" },
+    h("button", { type: "button", role: "menuitem", tabIndex: -1,
+      class: item.danger ? "menuitem danger" : "menuitem" }, item.label)));
+  const list = h("ul", { id, role: "menu", class: "menu", hidden: true }, entries);
+  const root = h("div", { class: "menu-wrap" }, button, list);
+  const menu = { button, list, root };
+  const buttons = entries.map((li) => li.firstChild);
+  const focusItem = (i) => buttons[(i + buttons.length) % buttons.length].focus();
+  const open = (at = 0) => {
+    if (openMenu && openMenu !== menu) close(openMenu, false);
+    list.hidden = false;
+    button.setAttribute("aria-expanded", "true");
+    openMenu = menu;
+    focusItem(at);
+  };
+  button.addEventListener("click", () => (list.hidden ? open() : close(menu)));
+  button.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown") { event.preventDefault(); open(0); }
+    if (event.key === "ArrowUp") { event.preventDefault(); open(buttons.length - 1); }
+  });
+  buttons.forEach((item, i) => {
+    item.addEventListener("click", () => { close(menu); items[i].onSelect(); });
+    item.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowDown") { event.preventDefault(); focusItem(i + 1); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); focusItem(i - 1); }
+      else if (event.key === "Home") { event.preventDefault(); focusItem(0); }
+      else if (event.key === "End") { event.preventDefault(); focusItem(buttons.length - 1); }
+      else if (event.key === "Escape" || event.key === "Tab") { close(menu, event.key === "Escape"); }
+    });
+  });
+  return root;
+}

@@ -1,0 +1,292 @@
+// The mediator's console: the rooms board (live from the socket's snapshot and deltas), the knock
+// queue, the hearing's controls (caucus, broadcast, recall, lock, remove, end) and the
+// mediator's own room with its video. Every action is a WebSocket command; the screen changes
+// only when the server's board says so, so two tabs and a reload always show the same thing.
+
+import { api, whoAmI } from "../core/api.js";
+import { describe } from "../core/errors.js";
+import { formatCountdown, t } from "../core/i18n.js";
+import { h, mount as mountNodes } from "../core/render.js";
+import { signInPath } from "../core/router.js";
+import { HearingSocket, socketUrl } from "../core/socket.js";
+import { renderBoard, roomName, sideChips } from "../components/board.js";
+import { ConsoleMedia } from "../components/console-media.js";
+import { confirmDialog, formDialog } from "../components/dialog.js";
+import { field } from "../components/form.js";
+import { setHeaderStatus } from "../components/header.js";
+import { renderKnocks } from "../components/knocks.js";
+import { announce, toast } from "../components/toast.js";
+
+export async function mount(root, { params, navigate, me }) {
+  const hearingId = params.id;
+  let detail;
+  try {
+    detail = await api("GET", `/api/v1/hearings/${hearingId}`);
+  } catch (failure) {
+    mountNodes(root, h("section", { class: "card narrow" }, h("h1", null, t("mediator.console.title")),
+      h("p", { class: "form-error", role: "alert" }, describe(failure, "mediator.setup")),
+      h("a", { class: "button", href: "/hearings" }, t("mediator.setup.back"))));
+    return {};
+  }
+  if (detail.state !== "open") {
+    mountNodes(root, h("section", { class: "card narrow" }, h("h1", null, detail.title),
+      h("p", null, t(detail.state === "closed" ? "mediator.console.closed" : "mediator.console.not_open")),
+      h("a", { class: "button primary", href: `/hearings/${hearingId}/setup` }, t("mediator.hearings.setup"))));
+    return {};
+  }
+
+  const state = { you: null, room: null, board: { rooms: [], sides: [] }, knocks: [], ended: false };
+  const pending = new Set();
+  let lastAction = null;
+  let knockCount = 0;
+  const boardArea = h("div", { class: "board-area" });
+  const knocksArea = h("div", { class: "knocks-area" });
+  const roomArea = h("section", { class: "my-room card", "aria-labelledby": "my-room-title" });
+  const bannerArea = h("div", { class: "console-banner", role: "status" });
+  const toolbar = h("div", { class: "toolbar", role: "toolbar", "aria-label": t("mediator.console.tools") });
+  const socket = new HearingSocket(socketUrl(), { onOpen: (s) => s.send({ type: "join", hearing: hearingId }) });
+  const media = new ConsoleMedia(hearingId, (m) => socket.send(m), (held) => {
+    mediaNote.hidden = held;
+  });
+  const mediaNote = h("p", { class: "muted", hidden: true }, t("mediator.video.other_tab"));
+
+  const sides = () => new Map((state.board.sides || detail.sides || []).map((s) => [s.id, s]));
+  const roomById = (id) => state.board.rooms.find((r) => r.id === id) || null;
+  const now = () => Date.now();
+
+  function send(message, action, pendingId = null) {
+    if (state.ended) return toast(t("mediator.console.ended_already"), { kind: "error" });
+    if (!socket.send(message)) return toast(t("mediator.console.offline"), { kind: "error" });
+    lastAction = { action, at: performance.now() };
+    if (pendingId) { pending.add(pendingId); drawBoard(); }
+    return true;
+  }
+
+  const actions = {
+    admit: (p, room) => send({ type: "admit", participant: p.id, room: room.id }, "admit", p.id),
+    deny: async (p) => {
+      const ok = await confirmDialog({ title: t("mediator.deny.title", { name: p.name }), body: t("mediator.deny.body"),
+        confirm: t("mediator.deny.confirm"), danger: true });
+      if (ok.confirmed) send({ type: "deny", participant: p.id }, "deny", p.id);
+    },
+    move: (p, room) => send({ type: "move", participant: p.id, room: room.id }, "move", p.id),
+    dropPerson: (pid, room) => {
+      const from = state.board.rooms.find((r) => r.members.some((m) => m.id === pid));
+      if (!from || from.id === room.id) return;
+      if (from.kind === "lobby" && room.kind !== "lobby") send({ type: "admit", participant: pid, room: room.id }, "admit", pid);
+      else send({ type: "move", participant: pid, room: room.id }, "move", pid);
+    },
+    moveSide: (side, room) => send({ type: "move.side", side, room: room.id }, "move_side"),
+    remove: async (p) => {
+      const ok = await confirmDialog({ title: t("mediator.revoke.title", { name: p.name }), body: t("mediator.revoke.body"),
+        confirm: t("mediator.revoke.confirm"), danger: true });
+      if (ok.confirmed) send({ type: "remove", participant: p.id }, "remove", p.id);
+    },
+    shuttle: (room) => send({ type: "shuttle", room: room.id }, "shuttle"),
+    bring: (k) => send({ type: "move", participant: k.participant, room: state.you.room }, "move", k.participant),
+    dismiss: (k) => send({ type: "knock.dismiss", participant: k.participant }, "knock"),
+    timer: (room, seconds) => send({ type: "caucus.timer", room: room.id, seconds }, "timer"),
+    closeCaucus: async (room) => {
+      const ok = await confirmDialog({ title: t("mediator.caucus.close_title", { room: roomName(room) }),
+        body: t("mediator.caucus.close_body"), confirm: t("mediator.caucus.close_confirm") });
+      if (ok.confirmed) send({ type: "caucus.close", room: room.id }, "caucus_close");
+    },
+  };
+
+  async function newCaucus() {
+    const name = h("input", { name: "name", maxlength: "200", autocomplete: "off" });
+    const side = h("select", { name: "side" }, h("option", { value: "" }, t("mediator.caucus.no_side")),
+      [...sides().values()].map((s) => h("option", { value: s.id }, s.name)));
+    const moveIn = h("input", { type: "checkbox", id: "caucus-move-side", checked: true });
+    const moveRow = h("div", { class: "check" }, moveIn, h("label", { for: "caucus-move-side" }, t("mediator.caucus.move_side")));
+    const sync = () => {
+      moveRow.hidden = !side.value;
+      if (!name.value || name.dataset.auto) {
+        const s = sides().get(side.value);
+        name.value = s ? t("mediator.caucus.default_name", { side: s.name }) : "";
+        name.dataset.auto = "1";
+      }
+    };
+    name.addEventListener("input", () => { delete name.dataset.auto; });
+    side.addEventListener("change", sync);
+    const firstSide = [...sides().keys()][0];
+    if (firstSide) side.value = firstSide;
+    sync();
+    const ok = await formDialog({ title: t("mediator.caucus.new_title"), confirm: t("mediator.caucus.create"),
+      content: [field(t("mediator.caucus.side"), side), field(t("mediator.caucus.name"), name), moveRow],
+      validate: () => (name.value.trim() ? null : t("mediator.caucus.name_missing")) });
+    if (!ok) return;
+    send({ type: "caucus.create", name: name.value.trim(), side: side.value || null,
+      move_side: Boolean(side.value) && moveIn.checked }, "caucus_create");
+  }
+
+  async function broadcastDialog() {
+    const text = h("textarea", { name: "text", rows: "4", maxlength: "1000" });
+    const ok = await formDialog({ title: t("mediator.broadcast.title"), confirm: t("mediator.broadcast.send"),
+      content: [h("p", { class: "muted" }, t("mediator.broadcast.hint")), field(t("mediator.broadcast.text"), text)],
+      validate: () => (text.value.trim() ? null : t("mediator.broadcast.missing")) });
+    if (ok) send({ type: "broadcast", text: text.value.trim() }, "broadcast");
+  }
+
+  async function endHearing() {
+    const ok = await confirmDialog({ title: t("mediator.end.title"), body: t("mediator.end.body"),
+      confirm: t("mediator.end.confirm"), danger: true });
+    if (ok.confirmed) send({ type: "end" }, "end");
+  }
+
+  function drawToolbar() {
+    const locked = state.you && state.you.locked;
+    mountNodes(toolbar,
+      h("button", { type: "button", class: "button primary", onclick: newCaucus }, t("mediator.console.new_caucus")),
+      h("button", { type: "button", class: "button", onclick: broadcastDialog }, t("mediator.console.broadcast")),
+      h("button", { type: "button", class: "button", onclick: () => send({ type: "recall" }, "recall") }, t("mediator.console.recall")),
+      h("button", { type: "button", class: "button", "aria-pressed": String(Boolean(locked)), id: "lock-toggle",
+        onclick: () => send({ type: "lock", locked: !locked }, "lock") }, t(locked ? "mediator.console.unlock" : "mediator.console.lock")),
+      h("button", { type: "button", class: "button danger-outline", onclick: endHearing }, t("mediator.console.end")));
+    setHeaderStatus(
+      h("span", { class: "header-hearing" }, detail.title),
+      locked ? h("span", { class: "badge locked", id: "lock-badge" }, "🔒 ", t("mediator.lock.locked")) : null);
+  }
+
+  // The board redraws whole from the server's view, but never under the mediator's hand: while
+  // something is being dragged or a menu is open it waits, and keyboard focus survives a redraw.
+  let deferred = false;
+  const busy = () => document.body.classList.contains("dragging")
+    || Boolean(boardArea.querySelector('[aria-expanded="true"]'));
+
+  // What the board shows; peer-link reports (frequent while media connects) change nothing here,
+  // and an unchanged board is not redrawn (hover, focus and a grab in progress stay put).
+  let shown = "";
+  const signature = () => JSON.stringify([state.you && state.you.room, [...pending], state.board.sides,
+    state.board.rooms.map((r) => [r.id, r.kind, r.name, r.colour, r.deadline,
+      r.members.map((m) => [m.id, m.name, m.role, m.side, m.muted, m.hand, m.connected])])]);
+
+  function drawBoard(force = false) {
+    if (busy()) { deferred = true; return false; }
+    deferred = false;
+    const now_ = signature();
+    if (!force && now_ === shown) return false;
+    shown = now_;
+    const active = boardArea.contains(document.activeElement) ? document.activeElement : null;
+    const label = active && active.getAttribute("aria-label");
+    const ctx = { you: state.you || {}, sides: sides(), actions, pending, now };
+    mountNodes(boardArea, sideChips(sides(), state.board, ctx), renderBoard(state.board, ctx));
+    if (label) {
+      const again = [...boardArea.querySelectorAll("[aria-label]")].find((el) => el.getAttribute("aria-label") === label);
+      if (again) again.focus({ preventScroll: true });
+    }
+    return true;
+  }
+
+  function drawKnocks() {
+    mountNodes(knocksArea, renderKnocks(state.knocks, { you: state.you || {}, actions, now, roomById, roomName }));
+  }
+
+  // The video grid stays in place (moving a playing <video> in the DOM would pause it); only the
+  // banner naming the room is redrawn.
+  const roomBanner = h("div", { class: "room-banner" });
+  roomArea.append(roomBanner, media.tiles.grid, mediaNote);
+
+  function drawRoom() {
+    const room = state.you ? roomById(state.you.room) : null;
+    media.tiles.setRoom(state.room);
+    roomBanner.dataset.roomKind = room ? room.kind : "plenary";
+    if (room && room.kind === "caucus") roomBanner.dataset.colour = room.colour || "a";
+    else delete roomBanner.dataset.colour;
+    mountNodes(roomBanner, h("h2", { id: "my-room-title" },
+      t("mediator.console.you_are_in", { room: room ? roomName(room) : "…" })));
+  }
+
+  function drawAll() {
+    drawToolbar();
+    drawBoard(true);
+    drawKnocks();
+    drawRoom();
+  }
+
+  function measured(name, message) {
+    requestAnimationFrame(() => performance.measure(name, { start: message.receivedAt, end: performance.now() }));
+  }
+
+  function showEnded() {
+    state.ended = true;
+    media.stop();
+    socket.close();
+    mountNodes(root, h("section", { class: "card narrow ended" }, h("h1", null, t("mediator.console.ended_title")),
+      h("p", null, t("mediator.console.ended_text")),
+      h("div", { class: "actions" }, h("a", { class: "button", href: `/hearings/${hearingId}/setup` }, t("mediator.hearings.setup")),
+        h("a", { class: "button primary", href: "/hearings" }, t("mediator.setup.back")))));
+  }
+
+  socket
+    .on("snapshot", (m) => {
+      Object.assign(state, { you: m.view.you, room: m.view.room || null, board: m.view.board || state.board, knocks: m.view.knocks || [] });
+      pending.clear();
+      knockCount = state.knocks.length;
+      drawAll();
+      bannerArea.textContent = "";
+    })
+    .on("you", (m) => { state.you = m.you; drawToolbar(); drawRoom(); drawBoard(); })
+    .on("room", (m) => { state.room = m.room; drawRoom(); })
+    .on("board", (m) => {
+      state.board = m.board;
+      pending.clear();
+      if (drawBoard()) measured("parley.board", m);
+      drawRoom();
+    })
+    .on("knocks", (m) => {
+      state.knocks = m.knocks;
+      if (m.knocks.length > knockCount) {
+        const k = m.knocks[m.knocks.length - 1];
+        announce(t("mediator.knocks.new", { name: k.name }), { assertive: true });
+      }
+      knockCount = m.knocks.length;
+      drawKnocks();
+    })
+    .on("peer.plan", (m) => media.deliver("plan", m))
+    .on("signal", (m) => media.deliver("signal", m))
+    .on("notice", (m) => {
+      if (m.kind === "timer") toast(t("mediator.timer.up", { room: roomName(roomById(m.room) || { kind: "caucus", name: "" }) }));
+      else if (m.kind === "ended") showEnded();
+    })
+    .on("error", (m) => {
+      const action = lastAction && performance.now() - lastAction.at < 5000 ? `mediator.ws.${lastAction.action}` : null;
+      toast(describe(m, action), { kind: "error" });
+      pending.clear();
+      drawBoard();
+    })
+    .on("close", async (e) => {
+      if (state.ended) return;
+      if (e.code === 4001 || e.code === 1008) {
+        const who = await whoAmI().catch(() => null);
+        if (!who) { navigate(`${signInPath(`/hearings/${hearingId}`)}&expired=1`, { replace: true }); return; }
+      }
+      if (e.code === 4000) { showEnded(); return; }
+      bannerArea.textContent = t("mediator.console.reconnecting");
+    });
+
+  mountNodes(root, h("section", { class: "console" },
+    h("div", { class: "page-head" },
+      h("div", null, h("p", { class: "eyebrow" }, t("mediator.console.title")), h("h1", null, detail.title)),
+      toolbar),
+    bannerArea,
+    h("div", { class: "console-grid" },
+      h("div", { class: "console-main" }, boardArea),
+      h("aside", { class: "console-side" }, knocksArea, roomArea))));
+  drawAll();
+  socket.open();
+  media.start(me ? me.id : "");
+  const catchUp = setInterval(() => { if (deferred && !busy()) drawBoard(); }, 150);
+  const ticker = setInterval(() => {
+    for (const el of document.querySelectorAll(".room-column .timer[data-deadline]")) {
+      const deadline = Number(el.dataset.deadline);
+      if (deadline) el.textContent = formatCountdown((deadline - Date.now()) / 1000);
+    }
+  }, 1000);
+  return {
+    unmount: () => { clearInterval(ticker); clearInterval(catchUp); socket.close(); media.stop(); },
+    rerender: () => { if (!state.ended) drawAll(); },
+  };
+}
+
+

@@ -1,0 +1,206 @@
+// Hearing set-up: the hearing's time (local and its own zone), sides with their colours,
+// invitations (shown once, in two messages), who has redeemed, revoke, open and close.
+
+import { api } from "../core/api.js";
+import { describe } from "../core/errors.js";
+import { formatDateTime, t, zonePair } from "../core/i18n.js";
+import { h, mount as mountNodes } from "../core/render.js";
+import { confirmDialog } from "../components/dialog.js";
+import { field, formError, submitting } from "../components/form.js";
+import { invitationCard } from "../components/invitation-card.js";
+import { toast } from "../components/toast.js";
+
+export const COLOURS = ["a", "b", "c", "d", "e", "f"];
+const ROLES = ["party", "counsel", "observer"];
+
+export async function downloadCalendar(hearing) {
+  try {
+    const text = await api("GET", `/api/v1/hearings/${hearing.id}/calendar.ics`, undefined,
+      { accept: "text/calendar" });
+    const url = URL.createObjectURL(new Blob([text], { type: "text/calendar" }));
+    const link = h("a", { href: url, download: "hearing.ics", hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  } catch (failure) {
+    toast(describe(failure, "mediator.calendar"), { kind: "error" });
+  }
+}
+
+function invitationStatus(entry) {
+  if (entry.status === "removed") return t("mediator.setup.status_removed");
+  if (entry.status === "denied") return t("mediator.setup.status_denied");
+  if (entry.invitation === "redeemed") {
+    return t("mediator.setup.status_redeemed", { time: formatDateTime(entry.redeemed_at) });
+  }
+  if (entry.invitation === "pending") {
+    return t("mediator.setup.status_pending", { time: formatDateTime(entry.invitation_expires_at) });
+  }
+  return t(`mediator.setup.status_${entry.invitation || "pending"}`);
+}
+
+export async function mount(root, { params, navigate }) {
+  let hearing = null;
+  let issuedPanel = null;
+  const page = h("section", { class: "setup" });
+  mountNodes(root, page);
+
+  async function load() {
+    try {
+      hearing = await api("GET", `/api/v1/hearings/${params.id}`);
+      render();
+    } catch (failure) {
+      mountNodes(page, h("h1", null, t("mediator.setup.title")),
+        h("p", { class: "form-error", role: "alert" }, describe(failure, "mediator.setup")),
+        h("a", { class: "button", href: "/hearings" }, t("mediator.setup.back")));
+    }
+  }
+
+  async function act(work, action) {
+    try {
+      await work();
+    } catch (failure) {
+      toast(describe(failure, action), { kind: "error" });
+    }
+    await load();
+  }
+
+  function head() {
+    const when = hearing.scheduled_at ? zonePair(hearing.scheduled_at, hearing.time_zone) : null;
+    const closed = hearing.state === "closed";
+    return h("div", { class: "page-head" },
+      h("div", null,
+        h("p", { class: "eyebrow" }, t("mediator.setup.title")),
+        h("h1", null, hearing.title),
+        h("p", { class: "meta" },
+          h("span", { class: `badge state-${hearing.state}` }, t(`mediator.state.${hearing.state}`)),
+          hearing.locked && !closed ? h("span", { class: "badge locked" }, t("mediator.lock.locked")) : null,
+          when ? h("span", null, when.local) : h("span", { class: "muted" }, t("mediator.hearings.unscheduled")),
+          when && when.hearing && !when.same ? h("span", { class: "muted" }, t("mediator.hearings.there", { time: when.hearing })) : null)),
+      h("div", { class: "actions" },
+        hearing.scheduled_at ? h("button", { type: "button", class: "button", onclick: () => downloadCalendar(hearing) }, t("mediator.setup.calendar")) : null,
+        hearing.state === "scheduled" ? h("button", { type: "button", class: "button primary", id: "open-hearing",
+          onclick: () => act(() => api("POST", `/api/v1/hearings/${hearing.id}/open`, {}), "mediator.open") }, t("mediator.setup.open")) : null,
+        hearing.state === "open" ? h("a", { class: "button primary", href: `/hearings/${hearing.id}` }, t("mediator.hearings.console")) : null,
+        !closed ? h("button", { type: "button", class: "button danger-outline", onclick: closeHearing }, t("mediator.setup.close")) : null));
+  }
+
+  async function closeHearing() {
+    const answer = await confirmDialog({
+      title: t("mediator.close.title"), body: t("mediator.close.body"), danger: true,
+      confirm: t("mediator.close.confirm"), checkbox: t("mediator.close.destroy"),
+      typed: { label: t("mediator.close.type", { word: hearing.title }), word: hearing.title },
+    });
+    if (!answer.confirmed) return;
+    await act(() => api("POST", `/api/v1/hearings/${hearing.id}/close`,
+      { destroy_documents: answer.checked }), "mediator.close");
+    toast(t(answer.checked ? "mediator.close.done_destroyed" : "mediator.close.done"));
+  }
+
+  function sidesSection() {
+    const name = h("input", { name: "side", maxlength: "200", autocomplete: "off", required: true });
+    const taken = new Set(hearing.sides.map((s) => s.colour));
+    const free = COLOURS.find((c) => !taken.has(c)) || "a";
+    const colour = h("select", { name: "colour" }, COLOURS.map((c) =>
+      h("option", { value: c, selected: c === free }, t(`mediator.colour.${c}`))));
+    const error = formError();
+    const submit = h("button", { type: "submit", class: "button" }, t("mediator.setup.add_side"));
+    const form = h("form", { class: "inline-form", id: "add-side" },
+      field(t("mediator.setup.side_name"), name), field(t("mediator.setup.side_colour"), colour),
+      submit, error);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      submitting(submit, error, async () => {
+        if (!name.value.trim()) { error.textContent = t("mediator.setup.side_missing"); return; }
+        try {
+          await api("POST", `/api/v1/hearings/${hearing.id}/sides`, { name: name.value.trim(), colour: colour.value });
+          await load();
+          document.querySelector("#add-side input")?.focus();
+        } catch (failure) { error.textContent = describe(failure, "mediator.side"); }
+      });
+    });
+    return h("section", { class: "card", "aria-labelledby": "sides-title" },
+      h("h2", { id: "sides-title" }, t("mediator.setup.sides")),
+      hearing.sides.length
+        ? h("ul", { class: "side-list" }, hearing.sides.map((s) => h("li", { "data-colour": s.colour },
+          h("span", { class: "swatch", "data-colour": s.colour, "aria-hidden": "true" }), s.name,
+          h("span", { class: "muted" }, ` · ${t(`mediator.colour.${s.colour}`)}`))))
+        : h("p", { class: "muted" }, t("mediator.setup.no_sides")),
+      hearing.state !== "closed" ? form : null);
+  }
+
+  function inviteForm() {
+    const name = h("input", { name: "name", maxlength: "200", autocomplete: "off", required: true });
+    const role = h("select", { name: "role" }, ROLES.map((r) => h("option", { value: r }, t(`mediator.role.${r}`))));
+    const side = h("select", { name: "side" }, hearing.sides.map((s) => h("option", { value: s.id }, s.name)));
+    const sideField = field(t("mediator.setup.side"), side);
+    role.addEventListener("change", () => { sideField.hidden = role.value === "observer"; });
+    const error = formError();
+    const submit = h("button", { type: "submit", class: "button primary" }, t("mediator.setup.invite"));
+    const form = h("form", { class: "inline-form", id: "invite" },
+      field(t("mediator.setup.person_name"), name), field(t("mediator.setup.role"), role), sideField, submit, error);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      submitting(submit, error, async () => {
+        const person = { name: name.value.trim(), role: role.value };
+        if (!person.name) { error.textContent = t("mediator.setup.person_missing"); return; }
+        if (person.role !== "observer") {
+          if (!side.value) { error.textContent = t("mediator.setup.side_first"); return; }
+          person.side = side.value;
+        }
+        try {
+          const issued = await api("POST", `/api/v1/hearings/${hearing.id}/participants`, person);
+          issuedPanel = invitationCard({ issued, person, hearing,
+            onDone: () => { issuedPanel = null; render(); document.querySelector("#invite input")?.focus(); },
+            onCalendar: () => downloadCalendar(hearing) });
+          await load();
+          issuedPanel.focus();
+        } catch (failure) { error.textContent = describe(failure, "mediator.invite"); }
+      });
+    });
+    return form;
+  }
+
+  function peopleSection() {
+    const sideName = (id) => (hearing.sides.find((s) => s.id === id) || {}).name || "—";
+    const rows = hearing.roster.filter((e) => e.role !== "mediator");
+    const table = rows.length ? h("table", { class: "data people" },
+      h("thead", null, h("tr", null, ["name", "role", "side", "status"].map((c) =>
+        h("th", { scope: "col" }, t(`mediator.setup.col_${c}`))),
+        h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("mediator.hearings.col_actions"))))),
+      h("tbody", null, rows.map((e) => h("tr", { "data-participant": e.id, "data-invitation": e.invitation || "" },
+        h("th", { scope: "row" }, e.name),
+        h("td", null, t(`mediator.role.${e.role}`)),
+        h("td", null, e.side ? [h("span", { class: "swatch", "data-colour": (hearing.sides.find((s) => s.id === e.side) || {}).colour, "aria-hidden": "true" }), sideName(e.side)] : "—"),
+        h("td", null, invitationStatus(e)),
+        h("td", { class: "row-actions" }, e.status !== "removed" && hearing.state !== "closed"
+          ? h("button", { type: "button", class: "button small danger-outline",
+            "aria-label": t("mediator.setup.revoke_named", { name: e.name }),
+            onclick: () => revoke(e) }, e.status === "invited" ? t("mediator.setup.revoke") : t("mediator.setup.remove"))
+          : null)))))
+      : h("p", { class: "muted" }, t(hearing.sides.length ? "mediator.setup.no_people" : "mediator.setup.sides_first"));
+    return h("section", { class: "card", "aria-labelledby": "people-title" },
+      h("h2", { id: "people-title" }, t("mediator.setup.people")),
+      issuedPanel ? issuedPanel.card : null,
+      table,
+      hearing.state !== "closed" && hearing.sides.length ? h("div", { class: "invite-box" },
+        h("h3", null, t("mediator.setup.invite_title")), inviteForm()) : null);
+  }
+
+  async function revoke(entry) {
+    const answer = await confirmDialog({
+      title: t("mediator.revoke.title", { name: entry.name }), body: t("mediator.revoke.body"),
+      confirm: t("mediator.revoke.confirm"), danger: true });
+    if (answer.confirmed) {
+      await act(() => api("DELETE", `/api/v1/hearings/${hearing.id}/participants/${entry.id}`), "mediator.remove");
+    }
+  }
+
+  function render() {
+    mountNodes(page, head(), h("div", { class: "setup-grid" }, sidesSection(), peopleSection()));
+  }
+
+  await load();
+  return { rerender: () => hearing && render() };
+}

@@ -1,0 +1,209 @@
+"""A whole hearing run by a mediator in the browser, with four participants in four browsers.
+
+The mediator signs in with TOTP, creates a hearing with two sides, invites a party and counsel
+per side; the four join through their links; the mediator admits them (menu, keyboard, drag),
+drags side B into a new caucus (side A's pages lose B's tiles and show no B pixels within 1 s;
+B's pages show the caucus banner), sets a timer, broadcasts (every participant must dismiss the
+banner), answers a knock from side A by shuttling, calls everyone back, locks (visible on every
+page), has a cross-side move refused with a sentence, removes one counsel and ends the hearing:
+all with clicks, keys and drags. Only afterwards is the API used: to read the audit log and find
+every action there. Every screen is checked with axe-core, for CSP refusals and for secrets in
+requested URLs, and photographed at laptop and tablet width.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.browser import Tab, chromium_page, requires_chromium
+from tests.e2e.mediator_steps import Mediator, banner_kind, join
+from tests.e2e.staff_steps import sign_in, t
+from tests.e2e.web_people import (
+    BLUE,
+    GREEN,
+    RED,
+    YELLOW,
+    Cast,
+    audit_actions,
+    near,
+    remote_colours,
+)
+from tests.harness import Suite
+from tests.people import staff_people
+
+pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.timeout(300)]
+EN = "en"
+ACTIONS = {
+    "hearing.create", "hearing.side_add", "participant.invite", "hearing.open",
+    "participant.redeem", "participant.admit", "room.caucus_create", "room.move_side",
+    "room.move", "room.timer", "room.broadcast", "room.knock", "room.shuttle",
+    "room.knock_dismiss", "room.recall", "hearing.lock", "participant.remove", "hearing.close",
+}
+
+
+async def both_widths(tab: Tab, screen: str) -> None:
+    await tab.check_accessible(screen)
+    await tab.screenshot(screen, "tablet")
+    await tab.check_accessible(f"{screen} (tablet)")
+    await tab.screenshot(screen, "laptop")
+
+
+async def side_b_gone_from(tab: Tab, b_ids: set[str], deadline: float) -> None:
+    """Within the deadline: no tile of B, and no remaining video showing B's colours."""
+    while True:
+        colours = await remote_colours(tab)
+        leaked = [pid for pid, c in colours.items()
+                  if pid in b_ids or near(c, BLUE) or near(c, YELLOW)]
+        if not leaked:
+            return
+        assert time.monotonic() < deadline, f"side B still seen: {leaked} {colours}"
+        await asyncio.sleep(0.05)
+
+
+async def test_a_mediator_runs_a_hearing_in_the_browser(suite: Suite, tmp_path: Path) -> None:
+    await suite.ready(timeout=150)
+    people = await staff_people(suite)
+    colours = {"A1": RED, "A2": GREEN, "B1": BLUE, "B2": YELLOW}
+    async with chromium_page(suite.base_url) as tab, \
+            Cast.start(suite.base_url, tmp_path, colours) as cast:
+        med = Mediator(tab, EN)
+        page = tab.page
+        await page.goto("/signin")
+        await sign_in(tab, EN, people.mediator.username, people.mediator.password,
+                      code=await people.mediator.next_totp())
+        await page.get_by_role("heading", name=t(EN, "mediator.hearings.title"), exact=True).wait_for()
+        await both_widths(tab, "hearings-empty")
+
+        hearing = await med.create_hearing("Chan v. Lee", "2026-12-01T09:30", "Asia/Hong_Kong")
+        await med.add_side("Claimant")
+        await med.add_side("Respondent")
+        for name, role, side in (("A1", "party", "Claimant"), ("A2", "counsel", "Claimant"),
+                                 ("B1", "party", "Respondent"), ("B2", "counsel", "Respondent")):
+            await med.invite(name, role, side)
+            if name != "B2":
+                await med.done_inviting()
+        await both_widths(tab, "setup")  # with the one-time invitation panel open
+        await med.done_inviting()
+        ids = {name: person.participant for name, person in med.invited.items()}
+        await med.open_console()
+
+        # --- the four join through their links and wait in the lobby ------------------------
+        await asyncio.gather(*(join(cast.tabs[n], EN, med.invited[n]) for n in colours))
+        for name in colours:
+            await med.in_room(name, "lobby")
+        await cast.tabs["A1"].check_accessible("participant-lobby")
+        await cast.tabs["A1"].screenshot("participant-lobby", "laptop")
+
+        # --- admit: by menu, by keyboard, by drag and drop ---------------------------------
+        await med.menu("mediator.board.admit_named", "mediator.board.admit_to", name="A1",
+                       room=t(EN, "mediator.room.plenary"))
+        await med.in_room("A1", "plenary")
+        await med.admit_by_keyboard("A2")
+        await med.in_room("A2", "plenary")
+        for name in ("B1", "B2"):
+            await med.drag(med.card(name), "plenary")
+            await med.in_room(name, "plenary")
+        await asyncio.gather(*(banner_kind(cast.tabs[n], "plenary") for n in colours))
+
+        # Media flows: A1 sees B1 and B2 in their colours before the caucus.
+        async def a_sees_b() -> bool:
+            seen = await remote_colours(cast.tabs["A1"])
+            return near(seen.get(ids["B1"]), BLUE) and near(seen.get(ids["B2"]), YELLOW)
+
+        deadline = time.monotonic() + 45
+        while not await a_sees_b():
+            assert time.monotonic() < deadline, await remote_colours(cast.tabs["A1"])
+            await asyncio.sleep(0.2)
+
+        # --- side B, dragged as one into a new caucus ---------------------------------------
+        await med.new_caucus("Respondent", move_side=False)
+        await med.drag('.side-chip[data-side]:has-text("Respondent")', "caucus")
+        moved = time.monotonic()
+        b_ids = {ids["B1"], ids["B2"]}
+        await asyncio.gather(*(side_b_gone_from(cast.tabs[n], b_ids, moved + 1.0)
+                               for n in ("A1", "A2")))
+        await asyncio.gather(*(banner_kind(cast.tabs[n], "caucus") for n in ("B1", "B2")))
+        caucus_name = t(EN, "mediator.caucus.default_name", side="Respondent")
+        banner = await cast.tabs["B1"].page.locator("#room-banner").inner_text()
+        assert caucus_name in banner
+        await med.in_room("B1", "caucus")
+        await med.in_room("B2", "caucus")
+        await both_widths(tab, "console")
+        await cast.tabs["B1"].check_accessible("participant-caucus")
+        await cast.tabs["B1"].screenshot("participant-caucus", "laptop")
+
+        # --- a timer on the caucus, seen on the board and by the caucus --------------------
+        await med.menu("mediator.board.caucus_menu_named", "mediator.timer.set",
+                       room=caucus_name, count=5)
+        timer = page.locator(".room-column[data-room-kind=caucus] .timer")
+        await timer.filter(has_text=":").wait_for()
+        assert (await timer.inner_text()).startswith(("5:", "4:"))
+        await cast.tabs["B2"].wait_for("!document.getElementById('room-timer').hidden")
+
+        # --- broadcast: a banner every participant must dismiss ------------------------------
+        await med.broadcast("We resume in plenary at 11:00.")
+        for name in colours:
+            participant = cast.tabs[name].page
+            notice = participant.get_by_role("alert").filter(has_text="We resume in plenary")
+            await notice.wait_for()
+            await notice.get_by_role("button", name=t(EN, "participant.room.dismiss")).click()
+            await notice.wait_for(state="detached")
+
+        # --- the mediator shuttles to the caucus; A1 knocks; the mediator goes to them ------
+        await med.button("mediator.board.go_named", room=caucus_name)
+        await med.where_am_i(caucus_name)
+        await cast.tabs["A1"].page.get_by_role(
+            "button", name=t(EN, "participant.room.knock"), exact=True).click()
+        await page.locator(f'.knock[data-participant="{ids["A1"]}"]').wait_for()
+        await med.button("mediator.knocks.go_named", name="A1")
+        await med.where_am_i(t(EN, "mediator.room.plenary"))
+        await med.button("mediator.knocks.dismiss_named", name="A1")
+        await page.locator(".knock").wait_for(state="detached")
+
+        # --- everyone back; lock, visible on every screen ------------------------------------
+        await med.button("mediator.console.recall")
+        await asyncio.gather(*(banner_kind(cast.tabs[n], "plenary") for n in ("B1", "B2")))
+        await med.button("mediator.console.lock")
+        await page.locator("#lock-badge").wait_for()
+        for name in colours:
+            await cast.tabs[name].wait_for("!document.getElementById('lock-badge').hidden")
+
+        # --- a move the server refuses: a sentence, and the board shows the truth ------------
+        await med.menu("mediator.board.move_side_named", "mediator.board.move_to",
+                       side="Respondent", room=caucus_name)
+        await asyncio.gather(*(banner_kind(cast.tabs[n], "caucus") for n in ("B1", "B2")))
+        await med.drag(med.card("A1"), "caucus")
+        await page.get_by_text(t(EN, "mediator.error.ws.move.conflict")).wait_for()
+        await med.in_room("A1", "plenary")
+        assert await page.locator(".person[data-pending=true]").count() == 0
+
+        # --- remove one counsel, then end ----------------------------------------------------
+        await med.menu("mediator.board.move_named", "mediator.board.remove", name="A2")
+        await med.confirm("mediator.revoke.confirm")
+        await page.locator(med.card("A2")).wait_for(state="detached")
+        await cast.tabs["A2"].wait_for(
+            f"document.getElementById('status').textContent === {t(EN, 'participant.room.disconnected')!r}")
+        await med.button("mediator.console.end")
+        await med.confirm("mediator.end.confirm")
+        await page.get_by_role("heading", name=t(EN, "mediator.console.ended_title")).wait_for()
+        for name in ("A1", "B1", "B2"):
+            await cast.tabs[name].wait_for(
+                f"document.getElementById('status').textContent === {t(EN, 'participant.room.disconnected')!r}")
+
+        await page.get_by_role("link", name=t(EN, "mediator.setup.back")).click()
+        await page.locator(f'tr[data-hearing="{hearing}"]').wait_for()
+        await both_widths(tab, "hearings")
+
+        # --- afterwards: everything is in the audit log; nothing leaked ---------------------
+        entries = await audit_actions(people.auditor, hearing, ACTIONS)
+        moves = [e for e in entries if e["action"] == "room.move"]
+        assert {m["resource"]["id"] for m in moves} >= {ids["B1"], ids["B2"]}
+        secrets = [p.code for p in med.invited.values()]
+        secrets += [p.link.split("#t=")[1] for p in med.invited.values()]
+        tab.assert_clean(secrets=secrets)
+        for name in colours:
+            cast.tabs[name].assert_clean(secrets=secrets)
