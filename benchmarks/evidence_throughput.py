@@ -4,7 +4,8 @@
                                              [--s3-size-mib N] [--no-s3] [--profile DIR]
 
 Real path: an aiohttp client → the gateway (`parley up`, signed-in mediator) → evidence
-(encrypting, local folder) and back (download, decrypting, SHA-256 checked).
+(encrypting, local folder) and back (download, decrypting, SHA-256 checked); and the same size
+as a resumable upload (docs/uploads.md) in 8 MiB appends, against the same upload baseline.
 
 Baselines (one plain aiohttp process, the same client, the same sizes, the same durability):
 - upload: the body streamed to a file in chunks and fsync'd before the 201 (as evidence does);
@@ -120,6 +121,28 @@ async def upload(http: aiohttp.ClientSession, url: str, size: int,
         reply = await response.json()
         assert response.status == 201, reply
     return size / MIB / (time.perf_counter() - started), reply
+
+
+async def resumable_upload(http: aiohttp.ClientSession, docs: str, base: str, size: int,
+                           name: str, append: int = 8 * MIB) -> float:
+    """A resumable upload (docs/uploads.md): create, then PATCH appends of `append` bytes."""
+    started = time.perf_counter()
+    async with http.post(docs, headers={
+            "Parley-Filename": name, "Parley-Compartment": "joint", "Upload-Complete": "?0",
+            "Upload-Length": str(size), "Content-Length": "0"}) as response:
+        assert response.status == 201, await response.text()
+        url = base + response.headers["Location"]
+    offset = 0
+    while offset < size:
+        piece = min(append, size - offset)
+        last = offset + piece == size
+        async with http.patch(url, data=body(piece), headers={
+                "Upload-Offset": str(offset), "Upload-Complete": "?1" if last else "?0",
+                "Content-Type": "application/partial-upload",
+                "Content-Length": str(piece)}) as response:
+            assert response.status == (201 if last else 204), await response.text()
+            offset = size if last else int(response.headers["Upload-Offset"])
+    return size / MIB / (time.perf_counter() - started)
 
 
 async def download(http: aiohttp.ClientSession, url: str, size: int,
@@ -304,8 +327,10 @@ class RealPath:
                     "Parley-Filename": name, "Parley-Compartment": "joint"})
             with (profiler or quiet).phase("download"), cpu_used(self.pids, cpu_down):
                 down = await download(http, f"{self.docs}/{view['document']}/content", size, {})
-        return {"upload": up, "download": down, "rss_growth_mib": rss.growth(),
-                "cpu_upload": cpu_up, "cpu_download": cpu_down}
+            resumable = await resumable_upload(http, self.docs, self.suite.base_url, size,
+                                               f"resumable-{name}")
+        return {"upload": up, "download": down, "resumable": resumable,
+                "rss_growth_mib": rss.growth(), "cpu_upload": cpu_up, "cpu_download": cpu_down}
 
 
 def median(values: list[float]) -> float:
@@ -426,12 +451,14 @@ async def compare(root: Path, size: int, repeat: int,
                     print(f"  round {i + 1}/{repeat}: baseline up {base['upload'][-1]:.0f} / "
                           f"down {base['download'][-1]:.0f} (sendfile "
                           f"{base['sendfile'][-1]:.0f}); real up {real[-1]['upload']:.0f} / "
-                          f"down {real[-1]['download']:.0f} MiB/s", flush=True)
+                          f"down {real[-1]['download']:.0f}, resumable up "
+                          f"{real[-1]['resumable']:.0f} MiB/s", flush=True)
     finally:
         suite.stop()
     summary = {f"baseline_{k}": median(v) for k, v in base.items()}
     summary["upload"] = median([r["upload"] for r in real])
     summary["download"] = median([r["download"] for r in real])
+    summary["resumable"] = median([r["resumable"] for r in real])
     gib = size * repeat / 1024**3
     print("  CPU seconds per GiB moved (all rounds):")
     for phase in ("upload", "download", "sendfile"):
@@ -460,7 +487,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         print(f"  plain aiohttp: upload→disk+fsync {m['baseline_upload']:.0f}, streaming download "
               f"{m['baseline_download']:.0f}, sendfile download {m['baseline_sendfile']:.0f}")
         print(f"  gateway → evidence → local folder: upload {m['upload']:.0f}, "
-              f"download {m['download']:.0f}")
+              f"download {m['download']:.0f}, resumable upload (8 MiB appends) "
+              f"{m['resumable']:.0f}")
         print(f"  RSS growth: 10 MiB {small['rss_growth_mib']}, {args.size_mib} MiB {rss_big}")
         out: dict[str, Any] = {
             "size_mib": args.size_mib,
@@ -472,6 +500,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             "baseline_download_sendfile_mib_s": round(m["baseline_sendfile"], 1),
             "upload_ratio": round(m["upload"] / m["baseline_upload"], 3),
             "download_ratio": round(m["download"] / m["baseline_download"], 3),
+            "resumable_upload_mib_s": round(m["resumable"], 1),
+            "resumable_upload_ratio": round(m["resumable"] / m["baseline_upload"], 3),
             "download_ratio_sendfile": round(m["download"] / m["baseline_sendfile"], 3),
             "rss_growth_mib_gateway": rss_big["gateway"],
             "rss_growth_mib_evidence": rss_big["evidence"],

@@ -120,6 +120,61 @@ class UploadBeginReply(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     url: InternalUrl
 
 
+class UploadCreateRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Create a resumable upload (docs/uploads.md): checked as an upload, no byte sent yet."""
+
+    hearing: Id
+    compartment: CompartmentName
+    filename: OriginalName
+    length: ByteCount
+    content_type: ContentType = "application/octet-stream"
+
+
+class UploadRef(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One resumable upload (offset retrieval, cancellation)."""
+
+    hearing: Id
+    upload: Id
+
+
+class UploadView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A resumable upload as its owner sees it: how far it got, and when it is swept if idle."""
+
+    upload: Id
+    hearing: Id
+    offset: ByteCount
+    length: ByteCount
+    expires_ms: TimestampMs
+
+
+class UploadAppendRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Ask to append bytes at `offset` (`length` = the request's Content-Length, if known)."""
+
+    hearing: Id
+    upload: Id
+    offset: ByteCount
+    length: ByteCount | None = None
+    complete: bool = False
+
+
+class UploadAppendReply(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Where to stream the append (`PUT url` with the ticket header), or, with no ticket, the
+    refusal of a wrong offset: `upload.offset` is the true one (HTTP 409)."""
+
+    upload: UploadView
+    ticket: Ticket | None = None
+    url: InternalUrl | None = None
+    expires_ms: TimestampMs | None = None
+
+
+class AppendResult(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """Reply of evidence's internal append: the offset reached, and the document once the
+    last byte arrived and the upload was committed."""
+
+    upload: UploadView
+    document: DocumentView | None = None
+
+
 class ListDocumentsRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     hearing: Id
 
@@ -194,7 +249,9 @@ class RotateReply(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 WIRE_MESSAGES: list[type[msgspec.Struct]] = [
-    DocumentView, UploadBeginRequest, UploadBeginReply, ListDocumentsRequest, ListDocumentsReply,
+    DocumentView, UploadBeginRequest, UploadBeginReply, UploadCreateRequest, UploadRef,
+    UploadView, UploadAppendRequest, UploadAppendReply, AppendResult, ListDocumentsRequest,
+    ListDocumentsReply,
     DocumentRequest, DownloadBeginRequest, DownloadBeginReply, ReleaseBody, ReleaseRequest,
     ReleaseReply, ShredRequest, ShredReply, RotateRequest, RotateReply,
 ]

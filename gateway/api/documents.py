@@ -14,6 +14,7 @@ import urllib.parse
 import msgspec
 from aiohttp import web
 
+from gateway.api import upload_headers, uploads
 from gateway.api.service_call import EVIDENCE
 from gateway.http.body import json_response, read_json
 from gateway.http.errors import error_response
@@ -78,6 +79,12 @@ _UPLOAD_HEADERS = [
     {"name": "Content-Length", "in": "header", "required": True,
      "description": "the document's exact size in bytes (the body is streamed, not chunked)",
      "example": 48213, "schema": {"type": "integer", "minimum": 0}},
+    {"name": "Upload-Complete", "in": "header", "required": False,
+     "description": "present: create a resumable upload (docs/uploads.md); ?1 if this request "
+                    "carries the last byte", "schema": {"type": "string", "enum": ["?0", "?1"]}},
+    {"name": "Upload-Length", "in": "header", "required": False,
+     "description": "with Upload-Complete: the file's size in bytes",
+     "schema": {"type": "integer", "minimum": 1}},
 ]
 _RANGE_HEADER = [{"name": "Range", "in": "header", "required": False,
                   "schema": {"type": "string"}, "description": "one range: bytes=a-b, a- or -n",
@@ -111,31 +118,39 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback or 'document'}\"; filename*=UTF-8''{encoded}"
 
 
+def _document_fields(request: web.Request) -> dict[str, object]:
+    """Compartment, name and media type of an upload, from its headers (one-shot or not)."""
+    content_type = request.headers.get("Content-Type", "application/octet-stream")
+    if not _CONTENT_TYPE.fullmatch(content_type):
+        content_type = "application/octet-stream"
+    return {"compartment": request.headers.get(COMPARTMENT_HEADER, ""),
+            "filename": decode_filename(request.headers.get(FILENAME_HEADER)),
+            "content_type": content_type}
+
+
 def _begin_request(request: web.Request, hearing: str) -> UploadBeginRequest:
     declared = request.content_length
     if declared is None:
         raise web.HTTPLengthRequired(reason="Content-Length is required")
-    content_type = request.headers.get("Content-Type", "application/octet-stream")
-    if not _CONTENT_TYPE.fullmatch(content_type):
-        content_type = "application/octet-stream"
     try:
-        return msgspec.convert({
-            "hearing": hearing, "compartment": request.headers.get(COMPARTMENT_HEADER, ""),
-            "filename": decode_filename(request.headers.get(FILENAME_HEADER)),
-            "declared_size": declared, "content_type": content_type}, UploadBeginRequest)
+        return msgspec.convert({**_document_fields(request), "hearing": hearing,
+                                "declared_size": declared}, UploadBeginRequest)
     except msgspec.ValidationError as exc:
         raise ServiceFailure(ErrorCode.INVALID, str(exc)) from None
 
 
 def register(routes: RouteTable) -> None:
     @routes.route("POST", DOCS, access=UPLOAD_RULE, response=DocumentView, tags=("documents",),
-                  summary="upload a document (streamed body) into a compartment",
+                  summary="upload a document (streamed body) into a compartment; with "
+                          "Upload-Complete, create a resumable upload (201, Location)",
                   openapi={"requestBody": _STREAMED_BODY, "parameters": _UPLOAD_HEADERS,
                            "status": 201})
     async def upload_document(request: web.Request) -> web.StreamResponse:
         state = state_of(request)
         hearing = _path_id(request, "hearing")
         principal = require_principal(request)
+        if upload_headers.wants_resumable(request.headers):
+            return await uploads.create(request, hearing, principal, _document_fields(request))
         begin = _begin_request(request, hearing)
         reply = await EVIDENCE.ask(request, "upload.begin", begin, UploadBeginReply,
                                    principal=principal)
@@ -145,6 +160,8 @@ def register(routes: RouteTable) -> None:
         response = json_response(view, status=201)
         response.headers["Location"] = f"/api/v1/hearings/{hearing}/documents/{view.document}"
         return response
+
+    uploads.register(routes, UPLOAD_RULE, _path_id, require_principal)
 
     @routes.route("GET", DOCS, access=READ_RULE, response=ListDocumentsReply,
                   tags=("documents",), summary="the documents of a hearing this caller may see")

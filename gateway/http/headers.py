@@ -30,8 +30,16 @@ def apply_security_headers(headers: web.StreamResponse, tls: bool) -> None:
     headers.headers.setdefault("Cache-Control", "no-store")
 
 
+#: Set on a request whose body bytes bypassed the HTTP parser (spliced_upload.py): its
+#: connection cannot carry another request, so the response says `Connection: close`.
+BODY_BYPASSED = web.RequestKey("parley.body_bypassed", bool)
+
+
 def install(app: web.Application, tls: bool) -> None:
-    async def on_prepare(_: web.Request, response: web.StreamResponse) -> None:
+    async def on_prepare(request: web.Request, response: web.StreamResponse) -> None:
         apply_security_headers(response, tls)
+        if request.get(BODY_BYPASSED):  # prepare hooks run after the headers were computed
+            response.force_close()
+            response.headers["Connection"] = "close"
 
     app.on_response_prepare.append(on_prepare)

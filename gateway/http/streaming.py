@@ -11,19 +11,25 @@ takes a truncated document for a whole one.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import aiohttp
 import msgspec
 from aiohttp import web
 
+from gateway.http import splice, spliced_upload
 from parley.errors import ServiceFailure
 from proto.errors import Error, ErrorCode
 from proto.evidence import TICKET_HEADER, DocumentView
 from proto.principal import PRINCIPAL_HEADER, Principal, encode_principal
 
 CHUNK = 1 << 20
+#: A relayed body with no progress for this long is cut (a stalled peer holds nothing).
+IDLE_S = 120.0
+T = TypeVar("T")
 MAX_REPLY = 64 * 1024
 
 
@@ -52,17 +58,24 @@ def _timeout(connect_s: float) -> aiohttp.ClientTimeout:
 
 
 async def _error_of(response: aiohttp.ClientResponse) -> ServiceFailure:
-    raw = await response.content.read(MAX_REPLY)
-    try:
-        error = msgspec.json.decode(raw, type=Error)
-        return ServiceFailure(error.code, error.message)
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return ServiceFailure(ErrorCode.UNAVAILABLE, "evidence returned an unexpected reply")
+    return _failure_of(await response.content.read(MAX_REPLY))
 
 
 async def push_upload(url: str, ticket: str, principal: Principal, body: web.Request,
                       declared: int, *, connect_s: float = 5.0) -> DocumentView:
     """Stream `body` (exactly `declared` bytes) to evidence; return the committed document."""
+    return await push_body(url, ticket, principal, body, declared, DocumentView, status=201,
+                           connect_s=connect_s, unavailable="the evidence service failed during "
+                           "the upload; nothing was stored, please retry")
+
+
+async def push_body(url: str, ticket: str, principal: Principal, body: web.Request,
+                    declared: int | None, reply: type[T], *, status: int, unavailable: str,
+                    connect_s: float = 5.0) -> T:
+    """Stream `body` to evidence with PUT; decode evidence's `status` reply as `reply`.
+
+    With `declared` set, the body must be exactly that long (else nothing is stored: evidence
+    sees the PUT aborted); without it, the body is sent as it comes (chunked)."""
     counter = _Counter()
 
     async def chunks() -> AsyncIterator[bytes]:
@@ -71,42 +84,74 @@ async def push_upload(url: str, ticket: str, principal: Principal, body: web.Req
             # a Content-Length (below) aiohttp sends each piece as is, without chunk framing.
             async for chunk in body.content.iter_any():
                 counter.received += len(chunk)
-                if counter.received > declared:
+                if declared is not None and counter.received > declared:
                     raise BodyError("the body is longer than its Content-Length")
                 yield chunk
         except BodyError as exc:
             counter.failure = exc
             raise
         except Exception as exc:  # the client vanished or sent a short, broken body
-            counter.failure = BodyError("the upload was interrupted; nothing was stored")
+            counter.failure = BodyError("the upload was interrupted")
             raise counter.failure from exc
-        if counter.received != declared:
+        if declared is not None and counter.received != declared:
             counter.failure = BodyError("the body is shorter than its Content-Length")
             raise counter.failure
 
+    headers = _headers(ticket, principal)
+    if declared is not None and spliced_upload.usable(body, url, declared):
+        raw = await _push_spliced(url, headers, body, declared, status, unavailable, connect_s)
+        return _decoded(raw, reply)
+    if declared is not None:
+        headers["Content-Length"] = str(declared)
     try:
         async with aiohttp.ClientSession(timeout=_timeout(connect_s), read_bufsize=CHUNK) as http, \
-                http.put(url, data=chunks(), headers={
-                    **_headers(ticket, principal), "Content-Length": str(declared)}) as response:
-            if response.status != 201:
+                http.put(url, data=chunks(), headers=headers) as response:
+            if response.status != status:
                 raise await _error_of(response)
             raw = await response.content.read(MAX_REPLY)
     except (aiohttp.ClientError, TimeoutError, BodyError) as exc:
         if counter.failure is not None:
             raise ServiceFailure(ErrorCode.INVALID, counter.failure.message) from None
-        raise ServiceFailure(ErrorCode.UNAVAILABLE,
-                             "the evidence service failed during the upload; nothing was "
-                             "stored, please retry") from exc
+        raise ServiceFailure(ErrorCode.UNAVAILABLE, unavailable) from exc
+    return _decoded(raw, reply)
+
+
+def _decoded(raw: bytes, reply: type[T]) -> T:
     try:
-        return msgspec.json.decode(raw, type=DocumentView)
+        return msgspec.json.decode(raw, type=reply)
     except (msgspec.DecodeError, msgspec.ValidationError):
         raise ServiceFailure(ErrorCode.INTERNAL, "malformed reply from evidence") from None
 
 
+def _failure_of(raw: bytes) -> ServiceFailure:
+    try:
+        error = msgspec.json.decode(raw, type=Error)
+        return ServiceFailure(error.code, error.message)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return ServiceFailure(ErrorCode.UNAVAILABLE, "evidence returned an unexpected reply")
+
+
+async def _push_spliced(url: str, headers: dict[str, str], body: web.Request, declared: int,
+                        status: int, unavailable: str, connect_s: float) -> bytes:
+    try:
+        got, raw = await spliced_upload.push(url, headers, body, declared,
+                                             connect_s=connect_s, idle_s=IDLE_S)
+    except spliced_upload.ClientBodyError as exc:
+        raise ServiceFailure(ErrorCode.INVALID, str(exc)) from None
+    except spliced_upload.UpstreamError as exc:
+        raise ServiceFailure(ErrorCode.UNAVAILABLE, unavailable) from exc
+    if got != status:
+        raise _failure_of(raw)
+    return raw
+
+
 async def pull_download(request: web.Request, response: web.StreamResponse, url: str,
-                        ticket: str, principal: Principal, *,
-                        connect_s: float = 5.0) -> web.StreamResponse:
-    """Copy evidence's plaintext stream into `response` (prepared here, once evidence answers)."""
+                        ticket: str, principal: Principal, *, connect_s: float = 5.0,
+                        idle_s: float = IDLE_S) -> web.StreamResponse:
+    """Copy evidence's plaintext stream into `response` (prepared here, once evidence answers).
+
+    On plain sockets both ways the bytes are spliced in the kernel (splice.py) after the first
+    piece; otherwise, or for an unknown length, they are copied chunk by chunk."""
     try:
         async with aiohttp.ClientSession(timeout=_timeout(connect_s), read_bufsize=CHUNK) as http, \
                 http.get(url, headers=_headers(ticket, principal)) as upstream:
@@ -114,14 +159,41 @@ async def pull_download(request: web.Request, response: web.StreamResponse, url:
                 raise await _error_of(upstream)
             await response.prepare(request)
             try:
-                async for chunk in upstream.content.iter_any():  # no joining copy
-                    await response.write(chunk)
-            except (aiohttp.ClientError, TimeoutError):
+                first = await upstream.content.readany()
+                if first:  # sends the headers with it
+                    await response.write(first)
+                rest = (upstream.content_length or 0) - len(first)
+                source = upstream.connection.transport if upstream.connection else None
+                if rest > 0 and splice.available(source, request.transport):
+                    assert source is not None and request.transport is not None
+                    await _splice_rest(upstream, source, request.transport, rest, idle_s)
+                else:
+                    async for chunk in upstream.content.iter_any():  # no joining copy
+                        await response.write(chunk)
+            except (aiohttp.ClientError, TimeoutError, splice.SpliceError):
                 # Headers are gone already: cut the connection so the client sees the break.
                 if request.transport is not None:
                     request.transport.abort()
+                upstream.close()
                 return response
     except (aiohttp.ClientError, TimeoutError) as exc:
         raise ServiceFailure(ErrorCode.UNAVAILABLE, "the evidence service is unavailable") from exc
     await response.write_eof()
     return response
+
+
+async def _splice_rest(upstream: aiohttp.ClientResponse, source: asyncio.Transport,
+                       target: asyncio.Transport, rest: int, idle_s: float) -> None:
+    """Relay the last `rest` bytes of `upstream` to the client socket in the kernel: what the
+    client library already buffered goes first, then the sockets are spliced directly."""
+    source.pause_reading()  # from here on only the relay reads evidence's socket
+    buffered = upstream.content.read_nowait(-1) if not upstream.content.at_eof() else b""
+    source.pause_reading()  # reading the buffer may have resumed it
+    if buffered:
+        target.write(buffered)
+        rest -= len(buffered)
+    await splice.flushed(target, idle_s)
+    try:
+        await splice.relay(splice.fileno(source), splice.fileno(target), rest, idle_s=idle_s)
+    finally:
+        upstream.close()  # the client library's view of that connection is stale now

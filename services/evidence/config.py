@@ -41,6 +41,10 @@ class EvidenceConfig(CommonConfig):
     evidence_http_port: int = env_field(0, help="internal byte-stream port; 0 = any free port")
     evidence_http_advertise: str = env_field(
         "", help="base URL the gateway uses to reach this instance; empty = http://host:port")
+    evidence_upload_idle_s: float = env_field(
+        86400.0, help="a resumable upload with no byte for this long (seconds) is swept")
+    evidence_max_uploads_per_hearing: int = env_field(
+        20, help="most resumable uploads in progress at once in one hearing")
     evidence_sweep_interval_s: float = env_field(
         300.0, help="how often staged leftovers of failed uploads are swept, in seconds")
     evidence_sweep_max_age_s: float = env_field(
@@ -58,6 +62,9 @@ class EvidenceConfig(CommonConfig):
             raise ValueError("evidence limits must be positive")
         if not 0 < self.evidence_ticket_ttl_s <= 3600:
             raise ValueError("PARLEY_EVIDENCE_TICKET_TTL_S must be in (0, 3600]")
+        if self.evidence_upload_idle_s <= 0 or self.evidence_max_uploads_per_hearing < 1:
+            raise ValueError("PARLEY_EVIDENCE_UPLOAD_IDLE_S and _MAX_UPLOADS_PER_HEARING must "
+                             "be positive")
         if self.evidence_sweep_interval_s <= 0 or self.evidence_sweep_max_age_s <= 0:
             raise ValueError("PARLEY_EVIDENCE_SWEEP_* must be positive")
 

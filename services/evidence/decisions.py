@@ -17,7 +17,7 @@ Rules kept here (DESIGN §2, §6):
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncGenerator, AsyncIterable, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Mapping
 
 from parley.auditpub import AuditPublisher
 from parley.errors import ServiceFailure
@@ -257,27 +257,34 @@ class Evidence:
     # -- transfers (internal HTTP) --------------------------------------------------------
 
     async def receive(self, grant: UploadGrant, chunks: AsyncIterable[bytes]) -> Manifest:
-        """Stream one upload into the vault; audited just before the commit point (and, should
-        the commit itself then fail, a second event says so)."""
+        """Stream one upload into the vault (audited just before the commit point)."""
+        return await self.commit_audited(grant.principal, grant.hearing, lambda audit:
+                                         self.vault.upload(
+            grant.hearing, grant.compartment, grant.filename, grant.declared_size, chunks,
+            owner=grant.owner, uploaded_by=grant.principal.id,
+            content_type=grant.content_type, before_commit=audit))
+
+    async def commit_audited(self, principal: Principal, hearing: str,
+                             commit: Callable[[Callable[[Manifest], Awaitable[None]]],
+                                              Awaitable[Manifest]]) -> Manifest:
+        """Run `commit`, which calls the given audit hook once the content is stored and before
+        the manifest is written; should the commit itself then fail, a second event says so."""
         audited: list[Manifest] = []
 
         async def audit(manifest: Manifest) -> None:
-            await self._record(grant.principal, "document.upload",
-                               ("document", manifest.document), Outcome.ALLOWED, grant.hearing,
+            await self._record(principal, "document.upload", ("document", manifest.document),
+                               Outcome.ALLOWED, hearing,
                                self._details(manifest, content_type=manifest.content_type))
             audited.append(manifest)
 
         try:
-            return await self.vault.upload(
-                grant.hearing, grant.compartment, grant.filename, grant.declared_size, chunks,
-                owner=grant.owner, uploaded_by=grant.principal.id,
-                content_type=grant.content_type, before_commit=audit)
+            return await commit(audit)
         except BaseException:
             if audited:
                 with handled(log, "evidence.upload.failed_audit", level=logging.ERROR):
-                    await self._record(grant.principal, "document.upload",
+                    await self._record(principal, "document.upload",
                                        ("document", audited[0].document), Outcome.FAILED,
-                                       grant.hearing, self._details(audited[0]))
+                                       hearing, self._details(audited[0]))
             raise
 
     def serve(self, grant: DownloadGrant) -> AsyncGenerator[bytes, None]:

@@ -103,6 +103,32 @@ class TooManyDocumentsError(UploadError):
     code = ErrorCode.TOO_LARGE
 
 
+class TooManyUploadsError(UploadError):
+    """The hearing has as many resumable uploads in progress as it may."""
+
+    code = ErrorCode.TOO_LARGE
+
+
+class EmptyDocumentError(UploadError):
+    """A resumable upload of zero bytes: refused at creation, before anything is stored."""
+
+
+class UploadNotFoundError(EvidenceError):
+    """No such upload in progress, or not the caller's (the two are indistinguishable)."""
+
+    code = ErrorCode.NOT_FOUND
+
+
+class OffsetMismatchError(EvidenceError):
+    """An append that does not start at the upload's offset; `offset` is the true one."""
+
+    code = ErrorCode.CONFLICT
+
+    def __init__(self, offset: int) -> None:
+        super().__init__(f"the upload is at offset {offset}")
+        self.offset = offset
+
+
 class InvalidNameError(UploadError):
     """A file name that sanitises to nothing usable."""
 

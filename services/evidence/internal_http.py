@@ -3,6 +3,8 @@
     PUT /uploads/{id}    body = the document (Content-Length or chunked), `Parley-Ticket` header
                          → 201 DocumentView, or the Error envelope with the code's status
     GET /downloads/{id}  `Parley-Ticket` header → 200 plaintext of the granted range
+    PUT /appends/{id}    body = bytes of a resumable upload from the granted offset, ticket
+                         → 200 AppendResult (the offset reached; the document once complete)
 
 Only the gateway talks to this port (loopback by default; TLS on an internal network in compose).
 The ticket is in a header, never the URL, and is never logged. Backpressure is end to end: the
@@ -14,6 +16,7 @@ peer sees fewer bytes than Content-Length): unauthenticated bytes are never serv
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 
@@ -28,10 +31,12 @@ from proto.principal import PRINCIPAL_HEADER, Principal, decode_principal
 from services.evidence.decisions import Evidence
 from services.evidence.errors import IntegrityError
 from services.evidence.tickets import DownloadGrant
+from services.evidence.upload_decisions import ResumableUploads
 
 log = logging.getLogger("parley.evidence.http")
 CHUNK = 1 << 20
 EVIDENCE = web.AppKey("evidence", Evidence)
+UPLOADS = web.AppKey("uploads", ResumableUploads)
 CLOCK: web.AppKey[Callable[[], int]] = web.AppKey("clock")
 
 
@@ -75,6 +80,18 @@ async def upload(request: web.Request) -> web.StreamResponse:
                         body=msgspec.json.encode(document_view(manifest)))
 
 
+async def append(request: web.Request) -> web.StreamResponse:
+    """Stage the bytes of one append. A cut connection is not a failure here: what arrived is
+    kept (the staging core decides), so the work runs shielded from handler cancellation."""
+    uploads = request.app[UPLOADS]
+    grant = uploads.appends.redeem(request.match_info["id"], request.headers.get(TICKET_HEADER),
+                                   _principal(request), request.app[CLOCK]())
+    work = asyncio.ensure_future(uploads.receive(grant, _body(request)))
+    result = await asyncio.shield(work)
+    return web.Response(status=200, content_type="application/json",
+                        body=msgspec.json.encode(result))
+
+
 async def download(request: web.Request) -> web.StreamResponse:
     evidence = request.app[EVIDENCE]
     grant = evidence.downloads.redeem(request.match_info["id"],
@@ -114,10 +131,15 @@ async def _send(request: web.Request, evidence: Evidence, grant: DownloadGrant,
     return response
 
 
-def internal_app(evidence: Evidence, clock: Callable[[], int]) -> web.Application:
+def internal_app(evidence: Evidence, clock: Callable[[], int], *,
+                 uploads: ResumableUploads | None = None) -> web.Application:
+    """The byte port; with `uploads`, resumable appends too."""
     app = web.Application(middlewares=[_errors], client_max_size=1024)
     app[EVIDENCE] = evidence
     app[CLOCK] = clock
     app.router.add_put("/uploads/{id}", upload)
     app.router.add_get("/downloads/{id}", download)
+    if uploads is not None:
+        app[UPLOADS] = uploads
+        app.router.add_put("/appends/{id}", append)
     return app

@@ -17,7 +17,10 @@ from proto.evidence import (
     ReleaseRequest,
     RotateRequest,
     ShredRequest,
+    UploadAppendRequest,
     UploadBeginRequest,
+    UploadCreateRequest,
+    UploadRef,
 )
 from services.evidence.backend import open_key_store, open_store
 from services.evidence.config import EvidenceConfig
@@ -25,8 +28,10 @@ from services.evidence.decisions import Evidence
 from services.evidence.internal_http import internal_app
 from services.evidence.keyfile import LocalKeyFileProvider
 from services.evidence.roster import RosterReader
+from services.evidence.staging import StagedUploads
 from services.evidence.sweeper import run_sweeper, sweep_store
 from services.evidence.tickets import DownloadGrant, TicketBook, UploadGrant
+from services.evidence.upload_decisions import AppendGrant, ResumableUploads
 from services.evidence.vault import Limits, Vault, now_ms
 
 log = logging.getLogger("parley.evidence")
@@ -48,8 +53,13 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
                         downloads=TicketBook[DownloadGrant](ttl_ms),
                         base_url=lambda: base_url[0], clock=now_ms)
 
+    uploads = ResumableUploads(
+        evidence, StagedUploads(vault, max_per_hearing=config.evidence_max_uploads_per_hearing,
+                                clock=now_ms),
+        appends=TicketBook[AppendGrant](ttl_ms), idle_s=config.evidence_upload_idle_s)
+
     # Large read buffers: fewer, bigger chunks per document (less per-chunk overhead).
-    runner = web.AppRunner(internal_app(evidence, now_ms), access_log=None,
+    runner = web.AppRunner(internal_app(evidence, now_ms, uploads=uploads), access_log=None,
                            handler_cancellation=True, read_bufsize=READ_BUFSIZE)
     await runner.setup()
     site = web.TCPSite(runner, config.evidence_http_host, config.evidence_http_port)
@@ -61,6 +71,10 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
 
     host = ctx.host
     host.endpoint("upload.begin", UploadBeginRequest, evidence.upload_begin)
+    host.endpoint("upload.create", UploadCreateRequest, uploads.create)
+    host.endpoint("upload.status", UploadRef, uploads.status)
+    host.endpoint("upload.append", UploadAppendRequest, uploads.append)
+    host.endpoint("upload.cancel", UploadRef, uploads.cancel)
     host.endpoint("list", ListDocumentsRequest, evidence.list)
     host.endpoint("get", DocumentRequest, evidence.get)
     host.endpoint("download.begin", DownloadBeginRequest, evidence.download_begin)
@@ -74,7 +88,7 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     stop = asyncio.Event()
     sweeper = asyncio.create_task(run_sweeper(
         store, max_age=max_age, interval=timedelta(seconds=config.evidence_sweep_interval_s),
-        stop=stop))
+        upload_idle=timedelta(seconds=config.evidence_upload_idle_s), stop=stop))
 
     async def cleanup() -> None:
         stop.set()

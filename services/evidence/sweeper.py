@@ -1,6 +1,7 @@
 """The sweeper: removes what failed uploads leave behind.
 
 - staged leftovers of the store (local temp files, incomplete S3 multipart uploads);
+- resumable uploads with no new byte for the configured idle time (staging.py);
 - orphan content: a `.content` object whose `.manifest` was never written (the process died
   between the two). Without a manifest the version never existed, so removing it is safe; the
   cut-off keeps the sweeper away from uploads still in progress.
@@ -14,7 +15,8 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from services.evidence.errors import StoreError
-from services.evidence.store.base import ObjectStore
+from services.evidence.resumable import RECORD
+from services.evidence.store.base import ObjectInfo, ObjectStore
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +35,41 @@ async def sweep_store(store: ObjectStore, cutoff: datetime) -> int:
     return removed
 
 
+def _upload_of(info: ObjectInfo) -> str | None:
+    parts = info.key.split("/")
+    return "/".join(parts[:3]) if len(parts) == 4 and parts[0] == "uploads" else None
+
+
+async def sweep_uploads(store: ObjectStore, idle_cutoff: datetime) -> int:
+    """Delete every staged upload with no activity since `idle_cutoff`; return how many."""
+    latest: dict[str, datetime] = {}
+    members: dict[str, list[str]] = {}
+    for info in await store.list("uploads/"):
+        upload = _upload_of(info)
+        if upload is None:
+            continue
+        latest[upload] = max(latest.get(upload, info.modified), info.modified)
+        members.setdefault(upload, []).append(info.key)
+    removed = 0
+    for upload, when in latest.items():
+        if when >= idle_cutoff:
+            continue
+        for key in sorted(members[upload], key=lambda name: name.endswith("/" + RECORD)):
+            with contextlib.suppress(StoreError):
+                await store.delete(key)
+        removed += 1
+    return removed
+
+
 async def run_sweeper(store: ObjectStore, *, max_age: timedelta, interval: timedelta,
-                      stop: asyncio.Event) -> None:
-    """Sweep every `interval` until `stop` is set; a failed pass is logged and retried."""
+                      upload_idle: timedelta, stop: asyncio.Event) -> None:
+    """Sweep every `interval` until `stop` is set; a failed pass is logged and retried.
+    Resumable uploads idle for `upload_idle` go too (their staged parts and record)."""
     while not stop.is_set():
         try:
-            removed = await sweep_store(store, datetime.now(UTC) - max_age)
+            now = datetime.now(UTC)
+            removed = await sweep_store(store, now - max_age)
+            removed += await sweep_uploads(store, now - upload_idle)
             if removed:
                 log.info("swept staged leftovers", extra={"removed": removed})
         except StoreError:

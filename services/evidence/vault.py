@@ -72,6 +72,23 @@ from services.evidence.sweeper import sweep_store
 
 
 @dataclass(frozen=True)
+class VersionSlot:
+    """A document version about to be written: its ids, and the hearing key that wraps it."""
+
+    hearing: str
+    document: str
+    version: str
+    name: str
+    hearing_key: bytes
+    hearing_key_id: str
+    segment_size: int
+
+    @property
+    def content_key(self) -> str:
+        return f"{manifests.doc_prefix(self.hearing, self.document)}{self.version}.content"
+
+
+@dataclass(frozen=True)
 class Limits:
     max_document_size: int = 2 * 1024**3
     max_documents_per_hearing: int = 1000
@@ -245,28 +262,54 @@ class Vault:
         service audits there): if it raises, nothing is committed and the content is removed.
         """
         self.check_size(declared_size)
-        name = sanitize_filename(filename)
-        record, hearing_key, document = await self._placement(hearing, compartment, owner, name)
-        version = f"{self._clock():012x}{secrets.token_hex(6)}"
+        slot = await self.new_version(hearing, compartment, filename, owner)
         data_key, key_id = k.new_key(), k.new_key_id()
         encryptor = Encryptor(data_key, key_id, segment_size=self.limits.segment_size)
         digest, ct_digest = hashlib.sha256(), hashlib.sha256()
-        content_key = f"{manifests.doc_prefix(hearing, document)}{version}.content"
         info = await self.store.put(
-            content_key, self._sealed(chunks, declared_size, encryptor, digest, ct_digest),
+            slot.content_key, self._sealed(chunks, declared_size, encryptor, digest, ct_digest),
             retain=True)
+        return await self.commit_version(
+            slot, filename=filename, content_type=content_type, compartment=compartment,
+            owner=owner, uploaded_by=uploaded_by, size=declared_size,
+            sha256=digest.hexdigest(), ciphertext_sha256=ct_digest.hexdigest(), content=info,
+            key_id=key_id,
+            wrapped_data_key=k.wrap_data_key(slot.hearing_key, data_key, hearing=hearing,
+                                             document=slot.document, version=slot.version,
+                                             key_id=key_id),
+            before_commit=before_commit)
+
+    async def new_version(self, hearing: str, compartment: str, filename: str, owner: str,
+                          *, version: str | None = None) -> VersionSlot:
+        """Where the next version of (owner, name) goes, after the checks every upload makes
+        (`_placement`). `version` reuses the version a resumable upload fixed at its creation
+        (its data key is bound to it)."""
+        name = sanitize_filename(filename)
+        record, hearing_key, document = await self._placement(hearing, compartment, owner, name)
+        version = version or f"{self._clock():012x}{secrets.token_hex(6)}"
+        return VersionSlot(hearing=hearing, document=document, version=version, name=name,
+                           hearing_key=hearing_key, hearing_key_id=record.key_id,
+                           segment_size=self.limits.segment_size)
+
+    async def commit_version(self, slot: VersionSlot, *, filename: str, content_type: str,
+                             compartment: str, owner: str, uploaded_by: str, size: int,
+                             sha256: str, ciphertext_sha256: str, content: ObjectInfo,
+                             key_id: bytes, wrapped_data_key: bytes,
+                             before_commit: Callable[[Manifest], Awaitable[None]] | None,
+                             ) -> Manifest:
+        """The manifest of a version whose content `slot.content_key` holds, committed (see
+        `commit`): one path for one-shot and resumable uploads alike."""
         manifest = Manifest(
-            hearing=hearing, document=document, version=version, filename=name,
-            original_filename=escape_original(filename), content_type=content_type[:200],
-            compartment=compartment, owner=owner, uploaded_by=uploaded_by, size=declared_size,
-            sha256=digest.hexdigest(), created_ms=self._clock(),
-            ciphertext_size=ciphertext_size(declared_size, self.limits.segment_size),
-            ciphertext_sha256=ct_digest.hexdigest(), content_version=info.version_id,
-            segment_size=self.limits.segment_size, key_id=key_id.hex(),
-            hearing_key_id=record.key_id,
-            wrapped_data_key=k.wrap_data_key(hearing_key, data_key, hearing=hearing,
-                                             document=document, version=version, key_id=key_id))
-        await self.commit(manifest, hearing_key, content=info, before_commit=before_commit)
+            hearing=slot.hearing, document=slot.document, version=slot.version,
+            filename=slot.name, original_filename=escape_original(filename),
+            content_type=content_type[:200], compartment=compartment, owner=owner,
+            uploaded_by=uploaded_by, size=size, sha256=sha256, created_ms=self._clock(),
+            ciphertext_size=ciphertext_size(size, slot.segment_size),
+            ciphertext_sha256=ciphertext_sha256, content_version=content.version_id,
+            segment_size=slot.segment_size, key_id=key_id.hex(),
+            hearing_key_id=slot.hearing_key_id, wrapped_data_key=wrapped_data_key)
+        await self.commit(manifest, slot.hearing_key, content=content,
+                          before_commit=before_commit)
         return manifest
 
     async def _placement(self, hearing: str, compartment: str, owner: str,
@@ -420,7 +463,8 @@ class Vault:
         """Crypto-shred a hearing (see `HearingKeys.shred`); returns versions made unreadable."""
         await self.hearing_keys.shred(hearing)
         count = 0
-        for info in await self.store.list(manifests.doc_prefix(hearing)):
+        staged = await self.store.list(f"uploads/{hearing}/")  # unfinished uploads too
+        for info in [*await self.store.list(manifests.doc_prefix(hearing)), *staged]:
             count += info.key.endswith(".manifest")
             with contextlib.suppress(StoreError):  # retained (WORM) content stays, unreadable
                 await self.store.delete(info.key)

@@ -1,0 +1,137 @@
+"""Moving body bytes socket to socket inside the kernel (Linux `splice(2)` through a pipe).
+
+The gateway relays document bytes between a client and evidence without looking at them, so
+on plain TCP it need not copy them through Python at all: `splice` moves pages from one socket
+into a pipe and from the pipe into the other socket. Where splicing is impossible (TLS on
+either side, another OS), callers keep the ordinary copying path; `available` says which.
+
+A relay makes progress or waits for readiness on the two descriptors with the event loop's
+reader/writer callbacks; no progress for `idle_s` seconds is a `SpliceStalled` (the slow or
+stalled peer loses the connection, as for any other body read with an idle timeout).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import os
+import socket
+from collections.abc import Callable
+
+PIPE_BYTES = 1 << 20
+_FLAGS = getattr(os, "SPLICE_F_MOVE", 1) | getattr(os, "SPLICE_F_NONBLOCK", 2)
+_F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
+
+
+class SpliceError(Exception):
+    """The relay could not finish: a peer closed early, or failed."""
+
+
+class SpliceStalled(SpliceError):
+    """No byte moved for the idle time."""
+
+
+class SourceFailed(SpliceError):
+    """The sending side closed early or failed."""
+
+
+class SinkFailed(SpliceError):
+    """The receiving side closed or failed (it may have answered already)."""
+
+
+def available(*transports: asyncio.BaseTransport | None) -> bool:
+    """True when every transport is a plain (non-TLS) TCP or Unix socket and `splice` exists."""
+    if not hasattr(os, "splice"):
+        return False
+    for transport in transports:
+        if transport is None or transport.is_closing() \
+                or transport.get_extra_info("sslcontext") is not None \
+                or transport.get_extra_info("ssl_object") is not None:
+            return False
+        sock = transport.get_extra_info("socket")
+        if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6, socket.AF_UNIX):
+            return False
+    return True
+
+
+async def flushed(transport: asyncio.WriteTransport, idle_s: float) -> None:
+    """Wait until the transport has handed every buffered byte to its socket (the relay then
+    writes to the socket directly, after them)."""
+    deadline = asyncio.get_running_loop().time() + idle_s
+    while transport.get_write_buffer_size():
+        if asyncio.get_running_loop().time() > deadline:
+            raise SpliceStalled("the receiver takes no bytes")
+        await asyncio.sleep(0.002)
+
+
+def fileno(transport: asyncio.BaseTransport) -> int:
+    sock = transport.get_extra_info("socket")
+    return int(sock.fileno())
+
+
+async def _ready(register: Callable[[int, Callable[[], None]], object],
+                 unregister: Callable[[int], bool], fd: int, idle_s: float) -> None:
+    loop = asyncio.get_running_loop()
+    fired: asyncio.Future[None] = loop.create_future()
+
+    def wake() -> None:
+        if not fired.done():
+            fired.set_result(None)
+
+    register(fd, wake)
+    try:
+        await asyncio.wait_for(fired, idle_s)
+    except TimeoutError:
+        raise SpliceStalled(f"no progress for {idle_s:.0f} s") from None
+    finally:
+        unregister(fd)
+
+
+async def relay(src: int, dst: int, count: int, *, idle_s: float) -> None:
+    """Move exactly `count` bytes from socket `src` to socket `dst` (both non-blocking, and
+    neither watched by anyone else meanwhile: pause the transports' reading first)."""
+    loop = asyncio.get_running_loop()
+    # Duplicates: the event loop refuses to watch a descriptor a transport owns, and these
+    # refer to the same sockets (readiness is the socket's), closed here when the relay ends.
+    src, dst = os.dup(src), os.dup(dst)
+    pipe_r, pipe_w = os.pipe()
+    try:
+        with contextlib.suppress(OSError):  # a larger pipe: fewer round trips; optional
+            fcntl.fcntl(pipe_w, _F_SETPIPE_SZ, PIPE_BYTES)
+        in_pipe = moved = 0
+        while moved < count:
+            progressed = False
+            want = count - moved - in_pipe
+            if want > 0:
+                try:
+                    got = os.splice(src, pipe_w, min(want, PIPE_BYTES), flags=_FLAGS)
+                except BlockingIOError:
+                    got = -1  # source empty for now, or the pipe is full
+                except OSError as exc:
+                    raise SourceFailed(f"reading failed: {exc.strerror}") from exc
+                if got == 0:
+                    raise SourceFailed(f"the sender closed after {moved + in_pipe} of {count}")
+                if got > 0:
+                    in_pipe += got
+                    progressed = True
+            if in_pipe:
+                try:
+                    put = os.splice(pipe_r, dst, in_pipe, flags=_FLAGS)
+                except BlockingIOError:
+                    put = 0
+                except OSError as exc:
+                    raise SinkFailed(f"writing failed: {exc.strerror}") from exc
+                if put > 0:
+                    in_pipe -= put
+                    moved += put
+                    progressed = True
+            if progressed:
+                continue
+            if in_pipe:  # the receiver is slow: wait until it can take more
+                await _ready(loop.add_writer, loop.remove_writer, dst, idle_s)
+            else:
+                await _ready(loop.add_reader, loop.remove_reader, src, idle_s)
+    finally:
+        for fd in (pipe_r, pipe_w, src, dst):
+            os.close(fd)

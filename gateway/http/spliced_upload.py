@@ -1,0 +1,113 @@
+"""An upload body relayed to evidence in the kernel: one raw HTTP/1.1 PUT, body spliced.
+
+Used by `streaming.push_body` when the client's connection and evidence's port are plain
+sockets and the body has a Content-Length. The gateway writes the request head itself, hands
+over what the HTTP server already buffered, then `splice`s the remaining bytes straight from the
+client's socket to evidence's (splice.py), and reads evidence's short JSON reply. The client's
+connection is closed after the response: its HTTP parser never saw the spliced bytes.
+
+A client that stops early or stalls makes the relay fail and evidence's connection is aborted,
+so evidence sees a cut body, exactly as on the copying path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import urllib.parse
+
+from aiohttp import web
+
+from gateway.http import splice
+from gateway.http.headers import BODY_BYPASSED
+
+MAX_HEAD = 16 * 1024
+MAX_REPLY = 64 * 1024
+
+
+class ClientBodyError(Exception):
+    """The client's body ended early or stalled."""
+
+
+class UpstreamError(Exception):
+    """Evidence could not be reached, or broke the exchange."""
+
+
+def usable(request: web.Request, url: str, declared: int | None) -> bool:
+    return (declared is not None and declared > 0 and url.startswith("http://")
+            and splice.available(request.transport))
+
+
+def _head(url: str, headers: dict[str, str], declared: int) -> tuple[str, int, bytes]:
+    parts = urllib.parse.urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    lines = [f"PUT {parts.path or '/'} HTTP/1.1", f"Host: {parts.netloc}",
+             f"Content-Length: {declared}", "Connection: close",
+             *(f"{k}: {v}" for k, v in headers.items())]
+    return host, port, ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+async def _reply(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+    except (asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
+        raise UpstreamError("no reply from evidence") from exc
+    lines = head.decode("latin-1").split("\r\n")
+    try:
+        status = int(lines[0].split(" ", 2)[1])
+    except (IndexError, ValueError):
+        raise UpstreamError("malformed reply from evidence") from None
+    length = 0
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "content-length" and value.strip().isdigit():
+            length = int(value.strip())
+    if length > MAX_REPLY:
+        raise UpstreamError("evidence's reply is too large")
+    try:
+        return status, await reader.readexactly(length)
+    except asyncio.IncompleteReadError as exc:
+        raise UpstreamError("evidence's reply was cut") from exc
+
+
+async def push(url: str, headers: dict[str, str], request: web.Request, declared: int, *,
+               connect_s: float, idle_s: float) -> tuple[int, bytes]:
+    """PUT exactly `declared` bytes of `request`'s body to `url`; evidence's (status, body)."""
+    client = request.transport
+    assert client is not None
+    host, port, head = _head(url, headers, declared)
+    try:
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), connect_s)
+    except (OSError, TimeoutError) as exc:
+        raise UpstreamError("evidence is unreachable") from exc
+    upstream = writer.transport
+    request[BODY_BYPASSED] = True  # this connection ends after the response (see above)
+    try:
+        client.pause_reading()  # from here on only the relay reads the client's socket
+        buffered = request.content.read_nowait(-1) if not request.content.at_eof() else b""
+        client.pause_reading()  # reading the buffer may have resumed it
+        if len(buffered) > declared:
+            raise ClientBodyError("the body is longer than its Content-Length")
+        writer.write(head)
+        writer.write(buffered)
+        await writer.drain()
+        await splice.flushed(upstream, idle_s)
+        rest = declared - len(buffered)
+        if rest:
+            try:
+                await splice.relay(splice.fileno(client), splice.fileno(upstream), rest,
+                                   idle_s=idle_s)
+            except splice.SinkFailed:  # evidence refused early: its reply says why
+                return await asyncio.wait_for(_reply(reader), connect_s)
+            except splice.SpliceError as exc:
+                raise ClientBodyError("the upload was interrupted") from exc
+        return await _reply(reader)
+    except (ClientBodyError, asyncio.CancelledError):
+        upstream.abort()  # evidence sees a cut body: nothing committed (or whole segments kept)
+        raise
+    except (OSError, TimeoutError) as exc:
+        upstream.abort()
+        raise UpstreamError("the connection to evidence broke") from exc
+    finally:
+        with contextlib.suppress(Exception):
+            writer.close()

@@ -1,0 +1,218 @@
+"""Resumable uploads: the staged layout, the offset rules and the append sealer (pure: no I/O).
+
+Protocol: docs/uploads.md (the IETF resumable-upload draft's creation, offset retrieval, append
+and cancellation). Staged layout in the store, beside the committed documents:
+
+    uploads/<hearing>/<upload>/record              the UploadRecord (authenticated, see below)
+    uploads/<hearing>/<upload>/<start:016x>.part   sealed segments for plaintext [start, end)
+
+Rules of the upload lifecycle (created → appending → committed | cancelled | swept):
+    1. the declared length is fixed at creation (1 byte .. the maximum document size), so every
+       segment's place and finality are known in advance: segment i is final iff it ends at
+       the declared length. A part therefore holds whole sealed segments only, and the staged
+       bytes are exactly the ciphertext the committed content will hold (after the header);
+    2. the offset is the end of the contiguous chain of parts from 0; an append must start there
+       (else `OffsetMismatchError`, carrying the true offset: HTTP 409);
+    3. an append keeps every whole segment that arrived, even if the connection is then cut; a
+       partial segment at the end of an append is dropped (the offset reported says so), so a
+       resume re-sends less than one segment of what reached evidence;
+    4. bytes beyond the declared length are refused; completion happens when the offset reaches
+       the length, and goes through the same commit point as a one-shot upload (the manifest);
+    5. an upload with no new part for the idle time is swept; cancelling deletes it at once.
+
+The record holds the data key wrapped by the hearing key (as the manifest will), and is
+authenticated by an HMAC under a key derived from the hearing key, so a store writer without
+keys cannot retarget an upload to another compartment, owner or session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Annotated
+
+import msgspec
+
+from proto.common import Id, TimestampMs
+from proto.evidence import ByteCount, CompartmentName, ContentType, OriginalName, OwnerName
+from proto.principal import Principal
+from services.evidence.errors import (
+    IntegrityError,
+    OffsetMismatchError,
+    SizeMismatchError,
+    UploadError,
+)
+from services.evidence.format import TAG_LEN, SegmentCipher
+
+RECORD = "record"
+_MAC_LABEL = b"parley/upload-record/v1\x00"
+
+
+def upload_prefix(hearing: str, upload: str | None = None) -> str:
+    return f"uploads/{hearing}/" if upload is None else f"uploads/{hearing}/{upload}/"
+
+
+def part_key(hearing: str, upload: str, start: int) -> str:
+    return f"{upload_prefix(hearing, upload)}{start:016x}.part"
+
+
+class UploadRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One upload in progress: what it will commit as, and who may continue it."""
+
+    upload: Id
+    hearing: Id
+    compartment: CompartmentName
+    filename: OriginalName
+    content_type: ContentType
+    owner: OwnerName
+    length: ByteCount
+    principal_kind: Annotated[str, msgspec.Meta(max_length=16)]
+    principal_id: Id
+    session: Id | None
+    document: Id
+    version: Id
+    segment_size: Annotated[int, msgspec.Meta(ge=16, le=1 << 24)]
+    header: Annotated[bytes, msgspec.Meta(max_length=256)]
+    key_id: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{32}$")]
+    hearing_key_id: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{32}$")]
+    wrapped_data_key: Annotated[bytes, msgspec.Meta(max_length=128)]
+    created_ms: TimestampMs
+    mac: Annotated[bytes, msgspec.Meta(max_length=32)] = b""
+
+    def belongs_to(self, principal: Principal) -> bool:
+        """The creating session only: same principal kind, id and session id."""
+        return (principal.kind.value == self.principal_kind and principal.id == self.principal_id
+                and principal.session == self.session)
+
+
+_encode = msgspec.json.Encoder().encode
+_decode = msgspec.json.Decoder(UploadRecord).decode
+
+
+def _mac(hearing_key: bytes, record: UploadRecord) -> bytes:
+    body = _encode(msgspec.structs.replace(record, mac=b""))
+    key = hmac.new(hearing_key, _MAC_LABEL, hashlib.sha256).digest()
+    return hmac.new(key, body, hashlib.sha256).digest()
+
+
+def seal_record(hearing_key: bytes, record: UploadRecord) -> bytes:
+    return _encode(msgspec.structs.replace(record, mac=_mac(hearing_key, record)))
+
+
+def open_record(hearing_key: bytes, raw: bytes, *, hearing: str, upload: str) -> UploadRecord:
+    """Decode and authenticate a stored record; anything else is an IntegrityError."""
+    try:
+        record = _decode(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        raise IntegrityError("upload record is malformed") from None
+    if not hmac.compare_digest(record.mac, _mac(hearing_key, record)) \
+            or record.hearing != hearing or record.upload != upload:
+        raise IntegrityError("upload record failed authentication")
+    return record
+
+
+# -- offsets ----------------------------------------------------------------------------------
+
+def part_plaintext(start: int, ct_size: int, segment_size: int, length: int) -> int:
+    """Plaintext bytes held by a part of `ct_size` bytes starting at `start` (whole segments;
+    only the segment ending at `length` may be short). Raises IntegrityError if impossible."""
+    full = segment_size + TAG_LEN
+    whole, rest = divmod(ct_size, full)
+    plain = whole * segment_size
+    if rest:
+        if rest <= TAG_LEN or start + plain + rest - TAG_LEN != length:
+            raise IntegrityError("staged part has an impossible length")
+        plain += rest - TAG_LEN
+    if start % segment_size or start + plain > length:
+        raise IntegrityError("staged part lies outside the upload")
+    return plain
+
+
+@dataclass(frozen=True)
+class Part:
+    key: str
+    start: int
+    end: int
+
+
+def chain(parts: list[tuple[str, int, int]], segment_size: int, length: int) -> list[Part]:
+    """The contiguous parts from offset 0, given (key, start, ciphertext size) of each stored
+    part. Empty parts and parts after a gap are left out (a gap never happens: appends only
+    start at the offset; a racing or aborted write may leave a stray part, which is ignored)."""
+    by_start = {start: (key, size) for key, start, size in parts}
+    found: list[Part] = []
+    offset = 0
+    while offset in by_start and offset < length:
+        key, size = by_start[offset]
+        plain = part_plaintext(offset, size, segment_size, length)
+        if plain == 0:
+            break
+        found.append(Part(key, offset, offset + plain))
+        offset += plain
+    return found
+
+
+def offset_of(parts: list[Part]) -> int:
+    return parts[-1].end if parts else 0
+
+
+def check_append(record: UploadRecord, offset: int, claimed: int, declared: int | None,
+                 complete: bool) -> None:
+    """Before an append's bytes are read: the offset matches and the bytes fit the length."""
+    if claimed != offset:
+        raise OffsetMismatchError(offset)
+    if declared is not None and offset + declared > record.length:
+        raise SizeMismatchError("the append goes beyond the upload's declared length")
+    if complete and declared is not None and offset + declared != record.length:
+        raise UploadError("Upload-Complete is set but the upload would not be complete")
+
+
+# -- sealing appends ---------------------------------------------------------------------------
+
+class AppendSealer:
+    """Seals plaintext appended at `start` (a segment boundary) of a document of known `length`.
+
+    `update` returns the sealed bytes of every segment completed so far: a segment is sealed as
+    final exactly when it ends at `length`. Bytes of a segment not yet complete stay pending (at
+    most one segment); `sealed_end` is the plaintext offset the returned ciphertext reaches.
+    """
+
+    def __init__(self, cipher: SegmentCipher, start: int, length: int) -> None:
+        self._cipher = cipher
+        self._seg = cipher.header.segment_size
+        if start % self._seg or not 0 <= start < length:
+            raise ValueError("an append starts at a segment boundary inside the upload")
+        self._length = length
+        self.sealed_end = start
+        self._pending = bytearray()
+
+    @property
+    def received_end(self) -> int:
+        return self.sealed_end + len(self._pending)
+
+    def update(self, data: bytes | bytearray | memoryview) -> bytes:
+        if self.received_end + len(data) > self._length:
+            raise SizeMismatchError("more bytes than the upload's declared length")
+        pending = self._pending
+        pending += data
+        seg, full = self._seg, self._seg + TAG_LEN
+        count = len(pending) // seg
+        tail_final = self.sealed_end + len(pending) == self._length and len(pending) % seg
+        out = bytearray(count * full + ((len(pending) % seg) + TAG_LEN if tail_final else 0))
+        pos = 0
+        index = self.sealed_end // seg
+        with memoryview(pending) as view, memoryview(out) as target:
+            for i in range(count):
+                end = self.sealed_end + (i + 1) * seg
+                self._cipher.seal_into(index + i, view[i * seg:(i + 1) * seg],
+                                       end == self._length, target[pos:pos + full])
+                pos += full
+            if tail_final:
+                rest = len(pending) - count * seg
+                self._cipher.seal_into(index + count, view[count * seg:], True,
+                                       target[pos:pos + rest + TAG_LEN])
+        done = count * seg + (len(pending) % seg if tail_final else 0)
+        del pending[:done]
+        self.sealed_end += done
+        return out  # type: ignore[return-value]  # a bytes-like buffer, never kept by us
