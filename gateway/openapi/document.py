@@ -114,7 +114,8 @@ def build(routes: RouteTable) -> dict[str, Any]:
              "content": {"application/json": {"schema": ref_of[ErrorReply]}}}
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
-        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, ref_of, error)
+        paths.setdefault(openapi_path(route.path), {})[route.method.lower()] = \
+            _operation(route, ref_of, error)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Parley API", "version": "1.0.0",
