@@ -34,9 +34,12 @@ class DomainError(ParleyError):
     code: ClassVar[ErrorCode] = ErrorCode.INTERNAL
     default_message: ClassVar[str] = ""
 
-    def __init__(self, message: str | None = None, *, retry_after_s: int | None = None) -> None:
+    def __init__(self, message: str | None = None, *, retry_after_s: int | None = None,
+                 reason: str | None = None) -> None:
         self.message = (message or self.default_message or self.code.value)[:500]
         self.retry_after_s = retry_after_s
+        #: A finer cause within the code (`proto.errors.Reason`) a client turns into a sentence.
+        self.reason = reason
         super().__init__(self.message)
 
     @property
@@ -45,7 +48,8 @@ class DomainError(ParleyError):
 
     def envelope(self) -> Error:
         """The error envelope this failure crosses a boundary as."""
-        return Error(code=self.code, message=self.public_message, retry_after_s=self.retry_after_s)
+        return Error(code=self.code, message=self.public_message, retry_after_s=self.retry_after_s,
+                     reason=self.reason)
 
 
 class ServiceFailure(DomainError):
@@ -54,9 +58,10 @@ class ServiceFailure(DomainError):
     Also what a service's error reply becomes again on the caller's side (parley/rpc.py).
     """
 
-    def __init__(self, code: ErrorCode, message: str, retry_after_s: int | None = None) -> None:
+    def __init__(self, code: ErrorCode, message: str, retry_after_s: int | None = None,
+                 reason: str | None = None) -> None:
         self.code = code  # type: ignore[misc]  # an instance's own code, chosen at the raise
-        super().__init__(message, retry_after_s=retry_after_s)
+        super().__init__(message, retry_after_s=retry_after_s, reason=reason)
 
     @property
     def public_message(self) -> str:

@@ -40,12 +40,19 @@ HTTP_STATUS: dict[ErrorCode, int] = {
 MICRO_CODE: dict[ErrorCode, str] = {code: str(status) for code, status in HTTP_STATUS.items()}
 
 
+#: A finer, machine-readable cause within a code (e.g. `invitation_expired` under
+#: `unauthenticated`), so a client can tell a person the true reason in their language without
+#: parsing `message`. Optional: most errors need only their code.
+Reason = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z_]{0,39}$")]
+
+
 class Error(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
     """The error envelope: every failed reply, on NATS, WebSocket or REST."""
 
     code: ErrorCode
     message: Annotated[str, msgspec.Meta(max_length=500)]
     retry_after_s: Annotated[int, msgspec.Meta(ge=0, le=86400)] | None = None
+    reason: Reason | None = None
 
 
 class ErrorReply(msgspec.Struct, frozen=True):

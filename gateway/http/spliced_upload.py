@@ -109,5 +109,5 @@ async def push(url: str, headers: dict[str, str], request: web.Request, declared
         upstream.abort()
         raise UpstreamError("the connection to evidence broke") from exc
     finally:
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(OSError, RuntimeError):
             writer.close()

@@ -41,7 +41,7 @@ CLIENT_SUMMARIES: dict[str, str] = {
     "knock.dismiss": "dismiss a participant's knock",
     "hand": "raise or lower this participant's hand",
     "chat": "a chat message to the sender's current room",
-    "mute": "tell the room this participant's microphone is muted or not",
+    "mute": "tell the room this participant's microphone and/or camera state",
     "signal": "WebRTC signalling to one peer: offer, answer or ICE candidate, with the room epoch",
     "peer.state": "report a peer connection's state (lets the gateway see failed links)",
 }
@@ -54,8 +54,10 @@ SERVER_SUMMARIES: dict[str, str] = {
     "peer.plan": "which peer connections to drop, open (and who offers) and keep",
     "signal": "WebRTC signalling relayed from a peer in the same room and epoch",
     "chat": "a chat message in a room this participant is in",
+    "chat.history": "the room's chat said since this participant entered it (after a snapshot)",
+    "documents": "a document was added to or released into a compartment you may read",
     "notice": "something to tell the participant (broadcast, removal, hearing ended ...)",
-    "error": "a command was refused: a code from a closed set and a sentence",
+    "error": "a command was refused: a code from a closed set, a reason and a sentence",
 }
 
 

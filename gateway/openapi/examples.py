@@ -25,6 +25,8 @@ PATH: Final[dict[str, tuple[str, str]]] = {
     "token": ("the API token's id (from GET /api/v1/tokens; never the secret)",
               "01JDA8R1S4G9V2K6D8B3X7M5PC"),
     "index": ("a log entry's index (0-based position in the audit log)", "42"),
+    "upload": ("the resumable upload's id (the Location of its creation)",
+               "OHYewr743qmvUGpyYoMLiA"),
     "view": ("the rest of a web client page's path (the client's router reads it)", "entry/42"),
     "file": ("a web client file under js/, css/ or i18n/", "js/app.js"),
     **{f"s{n}": (f"path segment {n + 1} of a C2SP tlog-tiles path (e.g. 0/x001/234.p/5)", "0")

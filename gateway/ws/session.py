@@ -84,6 +84,8 @@ class WsSession:
         self.conn = conn
         self.end_sessions = end_sessions
         self.hearing: str | None = None
+        #: The snapshot was sent: signalling accepted this socket into the hearing.
+        self.joined = False
         self.seq = 0
         self.min_revision = 0
         self.room: str | None = None
@@ -134,6 +136,9 @@ class WsSession:
             self.min_revision = connected.revision
             self._track(connected.snapshot)
             await self.send(connected.snapshot)
+            self.joined = True
+            if connected.history is not None:
+                await self.send(connected.history)
             pump = asyncio.create_task(self._pump(), name=f"ws-pump-{self.conn}")
             await self._read_loop()
         finally:
@@ -224,7 +229,9 @@ class WsSession:
             result = await self._call(verb, WsCommand(hearing=self.hearing, conn=self.conn,
                                                       message=message), CommandResult)
         except ServiceFailure as exc:
-            await self.error(exc.code, exc.message)
+            await self.send(ErrorMessage(code=exc.code, message=exc.message[:500],
+                                         retry_after_s=exc.retry_after_s, reason=exc.reason,
+                                         about=str(type(message).__struct_config__.tag)))
             return
         if result.end_sessions:
             with handled(log, "ws.end_sessions", hearing=self.hearing):

@@ -8,6 +8,8 @@ import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from nats.aio.subscription import Subscription
+
 from gateway.identity.ratelimit import ADDRESS_BACKOFF, FailureBackoff
 from gateway.ws.roster_cache import RosterCache
 
@@ -29,6 +31,7 @@ class HearingsState:
     #: Re-checks open sockets' credentials when they change (None until identity is up).
     credentials: CredentialWatch | None = None
     _credential_task: asyncio.Task[None] | None = None
+    _documents: Subscription | None = None
 
     def new_conn_id(self) -> str:
         return f"{self.instance}-{next(self._serial)}"

@@ -10,20 +10,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from gateway.state import STATE, GatewayState
+from gateway.ws import document_events
 from gateway.ws.credential_watch import CredentialWatch
 from gateway.ws.roster_cache import RosterCache
 from gateway.ws.state import HearingsState
 from parley.failures import handled
 from parley.rpc import call
 from proto.signalling import HEARINGS_BUCKET, SERVICE, Empty, GatewayAlive
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger("parley.gateway.hearings")
 
@@ -55,6 +52,7 @@ async def _start(app: web.Application) -> None:
         hs.credentials = watch
         hs._credential_task = asyncio.create_task(watch.run(), name="ws-credentials")
     hs._heartbeat = asyncio.create_task(_beat(state, hs), name="gateway-heartbeat")
+    hs._documents = await document_events.follow(state.nc, hs.sockets)
 
 
 async def _stop(app: web.Application) -> None:
@@ -63,6 +61,9 @@ async def _stop(app: web.Application) -> None:
         return
     await asyncio.gather(*(s.close(1001, "gateway stopping") for s in list(hs.sockets.values())),
                          return_exceptions=True)
+    if hs._documents is not None:
+        with handled(log, "ws.documents.unsubscribe", level=logging.DEBUG):
+            await hs._documents.unsubscribe()
     for task in (hs._heartbeat, hs._credential_task):
         if task is not None:
             task.cancel()

@@ -32,6 +32,8 @@ class ManifestError(IntegrityError):
     `reason` is one of a few short words for the audit event: legacy, format, hearing_key,
     authentication, place."""
 
+    reason: str  # always set here (DomainError's is optional)
+
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
         self.reason = reason

@@ -37,8 +37,8 @@ from proto.ws import COLOURS, End, HearingState, Notice, NoticeKind, Remove, Roo
 
 from . import core_controls, invitations
 from .access import Ctx, identify, mediator, not_closed
-from .effects import Audit, CloseSessions, Deliver, Effect, Env, Fail, Reply
-from .errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
+from .effects import Audit, CloseSessions, Deliver, Effect, Env, Fail, ForgetChat, Reply
+from .errors import Conflict, Forbidden, Invalid, NotFound, SignallingError, Unauthenticated
 from .membership import presence, settle
 from .model import (
     LOBBY,
@@ -114,6 +114,7 @@ def _close(ctx: Ctx, cmd: CloseHearing | End) -> Result:
             out.append(Deliver(p.id, Notice(kind=NoticeKind.ENDED, text="The hearing has ended.")))
     out.extend(CloseSessions(p.id, "ended") for p in h.participants.values()
                if p.role is not Role.MEDIATOR and p.status is ParticipantStatus.ACTIVE)
+    out.append(ForgetChat(tuple(r for r in h.rooms if r != LOBBY)))
     return h, out
 
 
@@ -164,16 +165,18 @@ def _remove(ctx: Ctx, cmd: RemoveParticipant | Remove) -> Result:
 
 def _redeem(ctx: Ctx, cmd: RedeemInvitation) -> Result:
     """Invitation + access code → an active participant waiting in the lobby."""
-    if ctx.h.state is HearingState.CLOSED:
-        raise Unauthenticated("invitation or access code not valid")
     inv = invitations.check(ctx.h, cmd, ctx.now, ctx.env)
     if not invitations.code_matches(inv, cmd.access_code):
         h = invitations.record_failure(ctx.h, inv, ctx.now, ctx.env)
+        refusal: SignallingError = invitations.blocked_for(
+            h.invitations[inv.id], ctx.now) or Unauthenticated(
+                "access code not accepted", reason=invitations.Refusal.WRONG_CODE)
         return h, [Audit("participant.redeem", "invitation", inv.id, Outcome.DENIED,
                          details={"participant": inv.participant, "reason": "access_code"}),
-                   Fail(Unauthenticated("invitation or access code not valid"))]
+                   Fail(refusal)]
     if ctx.h.locked:
-        raise Conflict("the hearing is locked: nobody new is admitted")
+        raise Conflict("the hearing is locked: nobody new is admitted",
+                       reason=invitations.Refusal.LOCKED)
     h, redeemed = invitations.consume(ctx.h, inv, ctx.now)
     p = set_status(h.participants[inv.participant], ParticipantStatus.ACTIVE)
     h = put_participant(h, msgspec.structs.replace(p, room=LOBBY))
@@ -277,7 +280,7 @@ def apply(hearing: Hearing, principal: Principal, command: object, now: int,
         raise Invalid(f"not a hearing command: {type(command).__name__}")
     swept, timed = sweep(hearing, now, env)
     after, extra = handler(Ctx(swept, principal, now, env), command)
-    after = settle(hearing, after)
+    after = settle(hearing, after, now)
     effects: list[Effect] = []
     if isinstance(command, SessionConnected):
         pid = identify(after, principal).id

@@ -16,7 +16,7 @@ chat). Decisions worth knowing:
   moment exists with half of the side moved. Creating a caucus for a side may move the side in
   the same way, in the same step.
 * The mediator never goes to the lobby, and never knocks.
-* Chat is relayed to the live members of the sender's room and never stored.
+* Everyone's own in-room actions (knock, hand, mute, chat, peer reports): core_actions.py.
 """
 
 from __future__ import annotations
@@ -34,33 +34,26 @@ from proto.ws import (
     CaucusClose,
     CaucusCreate,
     CaucusTimer,
-    ChatMessage,
     Deny,
-    Hand,
-    Knock,
     KnockDismiss,
     Lock,
     Move,
     MoveSide,
-    Mute,
     Notice,
     NoticeKind,
-    PeerConnState,
-    PeerStateReport,
     Recall,
     RoomKind,
     Shuttle,
 )
-from proto.ws import ChatSend as Chat
 
-from .access import Ctx, actor, is_open, mediator, not_closed
-from .effects import Audit, CloseSessions, Deliver, Effect, Reply
-from .errors import Conflict, Forbidden, Invalid
+from . import core_actions
+from .access import Ctx, is_open, mediator, not_closed
+from .effects import Audit, CloseSessions, Deliver, Effect, ForgetChat, Reply
+from .errors import Conflict, Invalid
 from .model import (
     LOBBY,
     PLENARY,
     Hearing,
-    KnockEntry,
     ParticipantStatus,
     Room,
     get_participant,
@@ -199,7 +192,7 @@ def caucus_close(ctx: Ctx, cmd: CaucusClose) -> Result:
         h = place(h, p.id, PLENARY)
     rooms = {rid: r for rid, r in h.rooms.items() if rid != cmd.room}
     return msgspec.structs.replace(h, rooms=rooms), [
-        Audit("room.caucus_close", "room", cmd.room)]
+        Audit("room.caucus_close", "room", cmd.room), ForgetChat((cmd.room,))]
 
 
 def caucus_timer(ctx: Ctx, cmd: CaucusTimer) -> Result:
@@ -245,24 +238,6 @@ def lock(ctx: Ctx, cmd: Lock) -> Result:
         Audit(action, "hearing", ctx.h.id)]
 
 
-def knock(ctx: Ctx, cmd: Knock) -> Result:
-    me = actor(ctx.h, ctx.principal)
-    not_closed(ctx.h)
-    if me.role is Role.MEDIATOR:
-        raise Invalid("the mediator does not knock")
-    present = any(k.participant == me.id for k in ctx.h.knocks)
-    if cmd.on == present:
-        return ctx.h, []
-    if cmd.on:
-        if len(ctx.h.knocks) >= ctx.env.policy.max_knocks:
-            raise Conflict("knock queue full")
-        knocks = (*ctx.h.knocks, KnockEntry(participant=me.id, at=ctx.now))
-    else:
-        knocks = tuple(k for k in ctx.h.knocks if k.participant != me.id)
-    return msgspec.structs.replace(ctx.h, knocks=knocks), [
-        Audit("room.knock", "participant", me.id, details={"on": cmd.on, "room": me.room})]
-
-
 def knock_dismiss(ctx: Ctx, cmd: KnockDismiss) -> Result:
     mediator(ctx.h, ctx.principal)
     knocks = tuple(k for k in ctx.h.knocks if k.participant != cmd.participant)
@@ -270,48 +245,8 @@ def knock_dismiss(ctx: Ctx, cmd: KnockDismiss) -> Result:
         Audit("room.knock_dismiss", "participant", cmd.participant)]
 
 
-def hand(ctx: Ctx, cmd: Hand) -> Result:
-    me = actor(ctx.h, ctx.principal)
-    return put_participant(ctx.h, msgspec.structs.replace(me, hand=cmd.raised)), []
-
-
-def mute(ctx: Ctx, cmd: Mute) -> Result:
-    me = actor(ctx.h, ctx.principal)
-    return put_participant(ctx.h, msgspec.structs.replace(me, muted=cmd.muted)), []
-
-
-def chat(ctx: Ctx, cmd: Chat) -> Result:
-    me = actor(ctx.h, ctx.principal)
-    if not is_live(ctx.h, me) or me.room in (None, LOBBY):
-        raise Forbidden("chat is for people in a room")
-    assert me.room is not None
-    msg = ChatMessage(room=me.room, sender=me.id, name=me.name, text=cmd.text, at=ctx.now)
-    return ctx.h, [Deliver(p.id, msg) for p in members(ctx.h, me.room, live_only=True)]
-
-
-def peer_state(ctx: Ctx, cmd: PeerStateReport) -> Result:
-    """Record a client's report; every report is audited ("who could hear whom, when")."""
-    me = actor(ctx.h, ctx.principal)
-    peer = get_participant(ctx.h, cmd.peer)
-    same = me.room is not None and me.room != LOBBY and peer.room == me.room \
-        and peer.id != me.id
-    room = ctx.h.rooms.get(me.room) if me.room is not None else None
-    audit = Audit("room.peer_state", "participant", me.id, details={
-        "peer": peer.id, "state": cmd.state.value, "room": me.room,
-        "epoch": room.epoch if room else 0, "same_room": same})
-    if not same:
-        return ctx.h, [audit]
-    links = dict(me.links)
-    if cmd.state in (PeerConnState.CLOSED, PeerConnState.FAILED):
-        links.pop(peer.id, None)
-    else:
-        links[peer.id] = cmd.state
-    return put_participant(ctx.h, msgspec.structs.replace(me, links=links)), [audit]
-
-
 HANDLERS: dict[type, Callable[[Ctx, Any], Result]] = {
     Admit: admit, Deny: deny, Move: move, MoveSide: move_side, Shuttle: shuttle, CaucusCreate: caucus_create,
     CaucusClose: caucus_close, CaucusTimer: caucus_timer, Broadcast: broadcast, Recall: recall,
-    Lock: lock, Knock: knock, KnockDismiss: knock_dismiss, Hand: hand, Mute: mute, Chat: chat,
-    PeerStateReport: peer_state,
+    Lock: lock, KnockDismiss: knock_dismiss, **core_actions.HANDLERS,
 }

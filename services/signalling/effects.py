@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import msgspec
 
 from proto.audit import Outcome
-from proto.ws import ServerMessage
+from proto.ws import ChatLine, ServerMessage
 
 from .errors import SignallingError
 
@@ -57,13 +57,29 @@ class CloseSessions:
 
 
 @dataclass(frozen=True, slots=True)
+class StoreChat:
+    """Keep one chat line in its room's history (chatlog.py); before its deliveries, so a line
+    refused for flooding reaches nobody and the sender is told."""
+
+    room: str
+    line: ChatLine
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetChat:
+    """Purge these rooms' chat histories (a caucus closed, the hearing ended)."""
+
+    rooms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Fail:
     """Store the new hearing, then answer the caller with this error."""
 
     error: SignallingError
 
 
-Effect = Deliver | Audit | Reply | CloseSessions | Fail
+Effect = Deliver | Audit | Reply | CloseSessions | StoreChat | ForgetChat | Fail
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,3 +36,7 @@ class TooLarge(SignallingError):
 
 class RateLimited(SignallingError):
     code = ErrorCode.RATE_LIMITED
+
+
+class Unavailable(SignallingError):
+    code = ErrorCode.UNAVAILABLE

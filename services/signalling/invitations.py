@@ -7,27 +7,49 @@ Security notes (why it is built this way):
 * Comparison is constant time (`hmac.compare_digest` on the hashes).
 * The token is `<hearing>.<invitation>.<secret>` so the service can find the record without an
   index; the ids are not secret, the 256-bit secret is.
-* Every reason a token is unusable (unknown, wrong secret, expired, used, revoked) gets the same
-  answer, so a prober learns nothing. A wrong access code for a valid token is counted; after
-  `max_code_failures` the invitation is blocked for `code_block_ms` (rate limit), and each
-  failure is audited by the caller.
+* A token that is unknown, malformed or carries the wrong secret gets one answer
+  (`invitation_invalid`), so a prober learns nothing. Only once the 256-bit secret matches is the
+  true reason told (`Refusal`): the holder of the genuine link was given this invitation, and
+  telling them it expired, was used, was withdrawn or that the hearing ended lets them act
+  (ask the mediator for a new one) while revealing nothing to anyone without the secret.
+* A wrong access code for a valid token is counted; after `max_code_failures` the invitation is
+  blocked for `code_block_ms` (rate limit), and each failure is audited by the caller.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from enum import StrEnum
 
 import msgspec
 
 from proto.common import Role
 from proto.signalling import InvitationIssued, InviteParticipant, Redeemed, RedeemInvitation
+from proto.ws import HearingState
 
 from .effects import Env
 from .errors import RateLimited, Unauthenticated
 from .model import Hearing, Invitation, Participant, ParticipantStatus
 
 _INVALID = "invitation or access code not valid"
+
+
+class Refusal(StrEnum):
+    """Why a redemption was refused (`proto.errors.Error.reason`), each a sentence in the client."""
+
+    INVALID = "invitation_invalid"
+    EXPIRED = "invitation_expired"
+    USED = "invitation_used"
+    REVOKED = "invitation_revoked"
+    ENDED = "hearing_ended"
+    LOCKED = "hearing_locked"
+    WRONG_CODE = "access_code_wrong"
+    TOO_MANY = "too_many_attempts"
+
+
+def invalid_token() -> Unauthenticated:
+    return Unauthenticated(_INVALID, reason=Refusal.INVALID)
 
 
 def sha256_hex(value: str) -> str:
@@ -43,7 +65,7 @@ def split_token(token: str) -> tuple[str, str, str]:
     """(hearing id, invitation id, secret); raises `Unauthenticated` on a malformed token."""
     parts = token.split(".")
     if len(parts) != 3 or not all(parts):
-        raise Unauthenticated(_INVALID)
+        raise invalid_token()
     return parts[0], parts[1], parts[2]
 
 
@@ -76,13 +98,28 @@ def check(h: Hearing, cmd: RedeemInvitation, now: int, env: Env) -> Invitation:
     good = hid == h.id and inv is not None and hmac.compare_digest(
         sha256_hex(secret), inv.token_hash)
     if not good or inv is None:
-        raise Unauthenticated(_INVALID)
-    if inv.revoked or inv.used_at is not None or now >= inv.expires_at:
-        raise Unauthenticated(_INVALID)
-    if inv.blocked_until is not None and now < inv.blocked_until:
-        raise RateLimited("too many wrong access codes",
-                          retry_after_s=max(1, (inv.blocked_until - now + 999) // 1000))
+        raise invalid_token()
+    # The secret matched: from here on the true reason is told (see the module notes).
+    if h.state is HearingState.CLOSED:
+        raise Unauthenticated("the hearing has ended", reason=Refusal.ENDED)
+    if inv.revoked:
+        raise Unauthenticated("the invitation was withdrawn", reason=Refusal.REVOKED)
+    if inv.used_at is not None:
+        raise Unauthenticated("the invitation was already used", reason=Refusal.USED)
+    if now >= inv.expires_at:
+        raise Unauthenticated("the invitation has expired", reason=Refusal.EXPIRED)
+    blocked = blocked_for(inv, now)
+    if blocked is not None:
+        raise blocked
     return inv
+
+
+def blocked_for(inv: Invitation, now: int) -> RateLimited | None:
+    """The refusal while the invitation is blocked after too many wrong codes, else None."""
+    if inv.blocked_until is None or now >= inv.blocked_until:
+        return None
+    return RateLimited("too many wrong access codes", reason=Refusal.TOO_MANY,
+                       retry_after_s=max(1, (inv.blocked_until - now + 999) // 1000))
 
 
 def code_matches(inv: Invitation, code: str) -> bool:

@@ -6,8 +6,10 @@ rules every change shares, and `presence()` turns the difference into deliveries
 * epochs: a room's epoch is bumped when its set of live members changed;
 * arrivals: whoever became live in a room (moved in, admitted, reconnected) gets the next
   arrival number, so it is the later arrival, hence the offerer, towards everyone already there;
-* knocks of people who changed room or left the hearing are cleared; reported peer links to
-  people no longer in the same room are forgotten;
+* whoever changed room is stamped `entered_at = now` (the room's chat history starts there);
+* knocks are answered: cleared when the knocker changed room or left the hearing, or when the
+  mediator came into the knocker's room; reported peer links to people no longer in the same
+  room are forgotten;
 * peer plans: each reachable participant whose peers, room, liveness or room epoch changed gets
   `drop` (peers before minus after), `connect` (after minus before, offerer = later arrival) and `keep`;
 * ordering (DESIGN §5): plans for people now in a caucus go first, those with drops first among
@@ -55,12 +57,15 @@ def fresh_clients(before: Hearing, after: Hearing) -> frozenset[str]:
     return frozenset(out)
 
 
-def settle(before: Hearing, after: Hearing) -> Hearing:
-    """Apply the shared rules (arrivals, epochs, knocks, links) to a handler's result."""
+def settle(before: Hearing, after: Hearing, now: int = 0) -> Hearing:
+    """Apply the shared rules (arrivals, entries, epochs, knocks, links) to a handler's result."""
     counter = after.counter
     parts = dict(after.participants)
     fresh = fresh_clients(before, after)
     for pid, p in after.participants.items():
+        pb = before.participants.get(pid)
+        if p.room is not None and (pb is None or pb.room != p.room):
+            p = msgspec.structs.replace(p, entered_at=now)
         room_now = _live_room(after, pid)
         if room_now is not None and (room_now != _live_room(before, pid) or pid in fresh):
             counter += 1
@@ -78,11 +83,16 @@ def settle(before: Hearing, after: Hearing) -> Hearing:
         live_after = {p.id for p in members(after, rid, live_only=True)}
         if live_before != live_after or live_after & fresh:
             rooms[rid] = msgspec.structs.replace(r, epoch=r.epoch + 1)
+    med_before = before.participants.get(before.mediator)
+    med_after = parts.get(after.mediator)
+    came = med_after.room if med_after is not None and (
+        med_before is None or med_before.room != med_after.room) else None
     kept_knocks = tuple(
         k for k in after.knocks
         if k.participant in parts and parts[k.participant].status is ParticipantStatus.ACTIVE
         and k.participant in before.participants
         and parts[k.participant].room == before.participants[k.participant].room
+        and (came is None or parts[k.participant].room != came)
     )
     return msgspec.structs.replace(after, participants=parts, rooms=rooms, counter=counter,
                                    knocks=kept_knocks)

@@ -91,7 +91,10 @@ class Participant(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     arrived: Counter = 0
     admitted_once: bool = False
     muted: bool = False
+    camera_off: bool = False
     hand: bool = False
+    #: When it entered its current room (Unix ms): it is shown the room's chat said after that.
+    entered_at: TimestampMs = 0
     #: Open WebSocket connections (ids the gateway chose); empty means offline.
     conns: Annotated[tuple[Id, ...], msgspec.Meta(max_length=8)] = ()
     disconnected_at: TimestampMs | None = None

@@ -48,9 +48,8 @@ from proto.signalling import (
 from proto.ws import Join, SignalSend, Snapshot
 
 from .access import actor, may_read_detail, not_closed
-from .errors import Unauthenticated
 from .ice import IceSettings, ice_config
-from .invitations import split_token
+from .invitations import invalid_token, split_token
 from .shell import Executor
 from .sweeper import instance_of
 from .techcheck_pool import TechChecks
@@ -114,7 +113,7 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
             done = await ex.run(hearing, ctx.principal or ANONYMOUS, req)
         except DomainError as exc:
             if exc.code is ErrorCode.NOT_FOUND:  # no such hearing: the same answer as any bad token
-                raise Unauthenticated("invitation or access code not valid") from None
+                raise invalid_token() from None
             raise
         return _expect(done.reply, Redeemed)  # type: ignore[no-any-return]
 
@@ -123,8 +122,10 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
         instance = instance_of(req.body.conn)
         if ex.now_ms() - ex.store.alive.get(instance, 0) > 1000 and _INSTANCE.fullmatch(instance):
             await ex.store.mark_alive(instance, ex.now_ms())
-        done = await ex.run(req.hearing, ctx.require_principal(), req.body)
-        return Connected(snapshot=_expect(done.reply, Snapshot), revision=done.revision)
+        principal = ctx.require_principal()
+        done = await ex.run(req.hearing, principal, req.body)
+        return Connected(snapshot=_expect(done.reply, Snapshot), revision=done.revision,
+                         history=await ex.history(req.hearing, principal))
 
     async def disconnect(ctx: RequestContext, req: Scoped[SessionDisconnected]) -> CommandResult:
         try:

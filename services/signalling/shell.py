@@ -17,7 +17,8 @@ Order of work for a command on hearing H (DESIGN §3, §5, §7):
    `parley.v1.client.<H>.<participant>` with the new revision in a header (one encoding per
    message, however many recipients share it); `CloseSessions` → a close request on the same
    subject (every gateway closes that participant's sockets) and the id in the reply's
-   `end_sessions` (the gateway that asked revokes its stored sessions); `Reply`; `Fail` (raised
+   `end_sessions` (the gateway that asked revokes its stored sessions); `StoreChat` (a refusal,
+   e.g. flooding, stops the deliveries after it); `ForgetChat` (purge); `Reply`; `Fail` (raised
    last, after the store: e.g. an access-code failure counter must persist).
 6. `parley.v1.hearing.<H>.changed` is announced, and the roster read model is rewritten when
    its content changed (most moves leave it as it was) or an earlier rewrite failed; before the
@@ -50,13 +51,24 @@ from proto.signalling import (
     changed_subject,
     client_subject,
 )
-from proto.ws import SignalSend, encode
+from proto.ws import ChatHistory, SignalSend, encode
 
 from .access import identify
+from .chatstore import ChatStore
 from .core import apply, create
-from .effects import Audit, CloseSessions, Deliver, Effect, Env, Fail, Reply
+from .effects import (
+    Audit,
+    CloseSessions,
+    Deliver,
+    Effect,
+    Env,
+    Fail,
+    ForgetChat,
+    Reply,
+    StoreChat,
+)
 from .errors import Forbidden, RateLimited, SignallingError, Unauthenticated
-from .model import Hearing
+from .model import LOBBY, Hearing
 from .refusals import action_for
 from .relay import RelayCounters
 from .roster import derive
@@ -77,13 +89,14 @@ class Done:
 
 class Executor:
     def __init__(self, store: HearingStore, nc: Client, audit: AuditPublisher, env: Env,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, chat: ChatStore | None = None) -> None:
         self.store = store
         self.nc = nc
         self.audit = audit
         self.env = env
         self.clock = clock
         self.relays = RelayCounters()
+        self.chat = chat if chat is not None else ChatStore(store.kv)
         self._locks: dict[str, asyncio.Lock] = {}
         #: Hearings whose roster rewrite failed: rewritten on their next change, whatever it is.
         self._roster_behind: set[str] = set()
@@ -165,6 +178,19 @@ class Executor:
                               headers={REVISION_HEADER: str(revision)})
         return True
 
+    async def history(self, hearing: str, principal: Principal) -> ChatHistory | None:
+        """The chat of the principal's room said since it entered it (None in the lobby)."""
+        known = self.store.cached(hearing)
+        h = known[0] if known is not None else (await self.load(hearing))[0]
+        try:
+            me = identify(h, principal)
+        except SignallingError:
+            return None
+        if me.room is None or me.room == LOBBY:
+            return None
+        lines = await self.chat.since(h.id, me.room, me.entered_at)
+        return ChatHistory(room=me.room, lines=lines) if lines else None
+
     async def load(self, hearing: str) -> tuple[Hearing, int]:
         return await self.store.load(hearing)
 
@@ -200,6 +226,10 @@ class Executor:
                 await self.nc.publish(client_subject(h.id, e.participant), b"",
                                       headers={**headers, CLOSE_HEADER: e.reason})
                 out.end_sessions.append(e.participant)
+            elif isinstance(e, StoreChat):
+                await self.chat.append(h.id, e.room, e.line)  # a flood refusal stops here
+            elif isinstance(e, ForgetChat):
+                await self.chat.forget(h.id, e.rooms)
             elif isinstance(e, Reply) and out.reply is None:
                 out.reply = e.value
         return out

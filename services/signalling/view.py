@@ -29,7 +29,7 @@ def member_view(h: Hearing, p: Participant) -> MemberView:
                    if state is PeerConnState.CONNECTED and peer in h.participants
                    and h.participants[peer].room == p.room)
     return MemberView(id=p.id, name=p.name, role=p.role, side=p.side, muted=p.muted,
-                      hand=p.hand, connected=is_live(h, p), links=links)
+                      camera_off=p.camera_off, hand=p.hand, connected=is_live(h, p), links=links)
 
 
 def room_view(h: Hearing, room_id: str) -> RoomView:
@@ -45,8 +45,9 @@ def self_view(h: Hearing, p: Participant) -> SelfView:
     return SelfView(
         id=p.id, name=p.name, role=p.role, hearing=h.id, title=h.title, hearing_state=h.state,
         locked=h.locked, room=p.room, room_kind=room.kind if room else None,
-        side=p.side, muted=p.muted, hand=p.hand,
+        side=p.side, muted=p.muted, camera_off=p.camera_off, hand=p.hand,
         knocking=any(k.participant == p.id for k in h.knocks),
+        mediator_name=h.participants[h.mediator].name if h.mediator in h.participants else "",
     )
 
 

@@ -10,9 +10,9 @@ export const ROUTES = [
   { path: "/hearings/:id", load: () => import("./screens/console.js"), title: "mediator.console.title", staff: true },
   { path: "/hearings/:id/setup", load: () => import("./screens/setup.js"), title: "mediator.setup.title", staff: true },
   // participant (web-participant)
-  { path: "/join", load: () => import("./screens/room.js"), title: "participant.join.title" },
-  { path: "/lobby", load: () => import("./screens/room.js"), title: "participant.hearing.title" },
-  { path: "/hearing", load: () => import("./screens/room.js"), title: "participant.hearing.title" },
+  { path: "/join", load: () => import("./screens/join.js"), title: "participant.join.title" },
+  { path: "/lobby", load: () => import("./screens/hearing.js"), title: "participant.lobby.title" },
+  { path: "/hearing", load: () => import("./screens/hearing.js"), title: "participant.hearing.title" },
   { path: "/techcheck", load: () => import("./screens/techcheck.js"), title: "participant.techcheck.title" },
 ];
 

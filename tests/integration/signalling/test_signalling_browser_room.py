@@ -21,8 +21,12 @@ pytestmark = [pytest.mark.browser, requires_chromium]
 
 
 def tile_frames(participant: str) -> str:
-    return (f"Number((document.querySelector('#videos figure.remote[data-participant=\"{participant}\"]')"
-            " || {dataset: {}}).dataset.framesDecoded || 0)")
+    return ("Number((document.querySelector('.video-grid .tile[data-kind=camera]"
+            f"[data-participant=\"{participant}\"]') || {{dataset: {{}}}}).dataset.framesDecoded"
+            " || 0)")
+
+
+BANNER = "(document.querySelector('.room-banner') || {dataset: {}}).dataset.roomKind"
 
 
 async def browser_receives(tab: Tab, participant: str, more_than: int) -> bool:
@@ -48,16 +52,15 @@ async def test_browser_and_aiortc_participants_exchange_media(suite: Suite) -> N
     try:
         async with chromium_page(suite.base_url) as tab:
             await tab.page.goto(b1["link_path"])
-            await tab.page.fill("#access-code", b1["access_code"])
-            await tab.page.click("#redeem button[type=submit]")
-            await tab.wait_for("document.getElementById('status').textContent === 'Connected'")
-            assert await tab.value("document.getElementById('room-banner').dataset.kind") == "lobby"
+            await tab.page.fill("form.join input[name=access_code]", b1["access_code"])
+            await tab.page.click("form.join button[type=submit]")
+            await tab.page.click(".join-next [data-action=skip]")
+            await tab.wait_for("document.querySelector('.lobby-title')")
 
             await m_ws.send(Admit(participant=a1["participant"]))
             await m_ws.send(Admit(participant=browser_id))
             try:
-                await tab.wait_for(
-                    "document.getElementById('room-banner').dataset.kind === 'plenary'")
+                await tab.wait_for(f"{BANNER} === 'plenary'")
 
                 # The aiortc side counts frames from the browser's (fake) camera ...
                 async def aiortc_hears_browser() -> bool:
@@ -79,10 +82,9 @@ async def test_browser_and_aiortc_participants_exchange_media(suite: Suite) -> N
                 caucus = next(r.id for r in board.board.rooms if r.kind is RoomKind.CAUCUS)
                 await m_ws.send(Move(participant=browser_id, room=caucus))
                 await m_ws.send(Shuttle(room=caucus))
-                await tab.wait_for(
-                    "document.getElementById('room-banner').dataset.kind === 'caucus'")
+                await tab.wait_for(f"{BANNER} === 'caucus'")
                 # The browser dropped A1 (its tile is gone) and still receives the mediator.
-                await tab.wait_for(f"!document.querySelector('#videos figure.remote"
+                await tab.wait_for("!document.querySelector('.video-grid .tile"
                                    f"[data-participant=\"{a1['participant']}\"]')")
                 seen = int(await tab.value(tile_frames(mediator_id)))
                 await tab.wait_for(f"{tile_frames(mediator_id)} > {seen + 10}", timeout=30)

@@ -22,9 +22,9 @@ async def test_browser_tech_check_echoes_and_reports(suite: Suite) -> None:
     async with chromium_page(suite.base_url) as tab:
         # The participant's own way in: the invitation link, then the access code.
         await tab.page.goto(invitation["link_path"])
-        await tab.page.fill("#access-code", invitation["access_code"])
-        await tab.page.click("#redeem button[type=submit]")
-        await tab.wait_for("document.getElementById('redeem').hidden")
+        await tab.page.fill("form.join input[name=access_code]", invitation["access_code"])
+        await tab.page.click("form.join button[type=submit]")
+        await tab.page.wait_for_selector(".join-next")  # accepted: the tech check is offered
 
         await tab.page.goto("/techcheck")
         try:
@@ -35,6 +35,12 @@ async def test_browser_tech_check_echoes_and_reports(suite: Suite) -> None:
             await tab.wait_for("['rtt', 'jitter', 'loss'].every("
                                "(id) => document.getElementById(id).dataset.value !== '')",
                                timeout=30)
+            await tab.check_accessible("techcheck")
+            await tab.screenshot("techcheck", "laptop")
+            await tab.screenshot("techcheck", "tablet")
+            # The check is a help, never a gate: the way on to the waiting room is there.
+            await tab.page.click("[data-action=continue]")
+            await tab.wait_for("document.querySelector('.lobby-title')")
         except Exception:
             print(tab.dump())
             raise

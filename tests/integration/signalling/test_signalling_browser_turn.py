@@ -41,9 +41,9 @@ async def test_browser_tech_check_through_turn_only(relay_suite: Suite,
     invitation = cast.invitations["A1"]
     async with chromium_page(suite.base_url) as tab:
         await tab.page.goto(invitation["link_path"])
-        await tab.page.fill("#access-code", invitation["access_code"])
-        await tab.page.click("#redeem button[type=submit]")
-        await tab.wait_for("document.getElementById('redeem').hidden")
+        await tab.page.fill("form.join input[name=access_code]", invitation["access_code"])
+        await tab.page.click("form.join button[type=submit]")
+        await tab.page.wait_for_selector(".join-next")  # accepted: the tech check is offered
 
         # What the browser is told: relay only, this TURN server, credentials for this participant.
         ice = await tab.value(f"""async () => {{

@@ -90,9 +90,13 @@ async def test_invitation_single_use_and_wrong_codes(suite: Suite) -> None:
     people = await staff_people(suite)
     cast = await seat(suite, people, sides=1, per_side=1, redeem_all=False)
     inv = cast.invitations["A1"]
-    for _ in range(5):
+    for attempt in range(5):
         status, body, _ = await redeem(suite.base_url, inv["token"], "WRONG-CODES")
-        assert status == 401, (status, body)
+        if attempt < 4:  # each refusal names its true reason for the page to show
+            assert (status, body["error"]["reason"]) == (401, "access_code_wrong"), body
+        else:  # the fifth blocks the invitation, and says so with the wait
+            assert (status, body["error"]["reason"]) == (429, "too_many_attempts"), body
+            assert body["error"]["retry_after_s"] > 0
     status, body, _ = await redeem(suite.base_url, inv["token"], inv["access_code"])
     assert status == 429, (status, body)  # blocked after five wrong codes, even the right one
     status, body, _ = await redeem(suite.base_url, "x.y.zzzzzzzzzzzzzzzzzzzz", "ABCDE")
@@ -168,7 +172,7 @@ async def test_ws_bad_input(suite: Suite) -> None:
         ("{not json", "invalid"),
         (json.dumps({"type": "nonsense"}), "invalid"),
         (json.dumps({"type": "move", "participant": "../../etc", "room": "x"}), "invalid"),
-        (json.dumps({"type": "chat", "text": "x" * 5000}), "invalid"),
+        (json.dumps({"type": "chat", "text": "x" * 9000}), "invalid"),  # over the frame bound
         (json.dumps({"type": "signal", "to": "p", "epoch": 1, "kind": "offer",
                      "sdp": "v" * 70_000})[:68_000], "invalid"),
         (json.dumps({"type": "join", "hearing": cast.hearing}), "invalid"),

@@ -148,13 +148,18 @@ def test_invite_rules() -> None:
 def test_wrong_code_counted_then_rate_limited() -> None:
     w = world()
     issued = w.invite("Ann", Role.OBSERVER, None)
-    for _ in range(5):
+    for attempt in range(5):
         effects = w.do(SYSTEM, RedeemInvitation(token=issued.token, access_code="WRONG"))
-        assert any(isinstance(e, Fail) and isinstance(e.error, Unauthenticated)
-                   for e in effects)
+        fail = next(e.error for e in effects if isinstance(e, Fail))
+        if attempt < 4:  # the true reason, each time
+            assert isinstance(fail, Unauthenticated) and fail.reason == "access_code_wrong"
+        else:  # the attempt that blocks the invitation says so at once
+            assert isinstance(fail, RateLimited) and fail.reason == "too_many_attempts"
+            assert fail.retry_after_s == w.env.policy.code_block_ms // 1000
         assert any(isinstance(e, Audit) and e.outcome is Outcome.DENIED for e in effects)
-    with pytest.raises(RateLimited):
+    with pytest.raises(RateLimited) as blocked:
         w.do(SYSTEM, RedeemInvitation(token=issued.token, access_code=issued.access_code))
+    assert blocked.value.reason == "too_many_attempts"
     w.now += w.env.policy.code_block_ms
     w.do(SYSTEM, RedeemInvitation(token=issued.token, access_code=issued.access_code))
 
@@ -163,18 +168,34 @@ def test_expired_revoked_and_forged_tokens() -> None:
     w = world()
     issued = w.invite("Ann", Role.OBSERVER, None)
     forged = issued.token[:-4] + "AAAA"
-    with pytest.raises(Unauthenticated):
+    # Without the genuine secret: one answer for everything (a prober learns nothing).
+    with pytest.raises(Unauthenticated) as refused:
         w.do(SYSTEM, RedeemInvitation(token=forged, access_code=issued.access_code))
+    assert refused.value.reason == "invitation_invalid"
     other = issued.token.replace(w.h.id, "nothearing", 1)
-    with pytest.raises(Unauthenticated):
+    with pytest.raises(Unauthenticated) as refused:
         w.do(SYSTEM, RedeemInvitation(token=other, access_code=issued.access_code))
+    assert refused.value.reason == "invitation_invalid"
+    # With it: the true reason, so the holder knows what to ask the mediator for.
     w.now += w.env.policy.invitation_ttl_ms
-    with pytest.raises(Unauthenticated):
+    with pytest.raises(Unauthenticated) as refused:
         w.do(SYSTEM, RedeemInvitation(token=issued.token, access_code=issued.access_code))
+    assert refused.value.reason == "invitation_expired"
     w.now -= w.env.policy.invitation_ttl_ms
     w.do("med", RemoveParticipant(participant=issued.participant))
-    with pytest.raises(Unauthenticated):
+    with pytest.raises(Unauthenticated) as refused:
         w.do(SYSTEM, RedeemInvitation(token=issued.token, access_code=issued.access_code))
+    assert refused.value.reason == "invitation_revoked"
+    used = w.invite("Bob", Role.OBSERVER, None)
+    w.do(SYSTEM, RedeemInvitation(token=used.token, access_code=used.access_code))
+    with pytest.raises(Unauthenticated) as refused:
+        w.do(SYSTEM, RedeemInvitation(token=used.token, access_code=used.access_code))
+    assert refused.value.reason == "invitation_used"
+    late = w.invite("Cy", Role.OBSERVER, None)
+    w.do("med", End())
+    with pytest.raises(Unauthenticated) as refused:
+        w.do(SYSTEM, RedeemInvitation(token=late.token, access_code=late.access_code))
+    assert refused.value.reason == "hearing_ended"
 
 
 def test_locked_hearing_admits_nobody_new() -> None:
@@ -182,8 +203,9 @@ def test_locked_hearing_admits_nobody_new() -> None:
     issued = w.invite("Ann", Role.OBSERVER, None)
     waiting = w.join("obs", Role.OBSERVER, None, admit=None)
     w.do("med", Lock(locked=True))
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as refused:
         w.do(SYSTEM, RedeemInvitation(token=issued.token, access_code=issued.access_code))
+    assert refused.value.reason == "hearing_locked"
     with pytest.raises(Conflict):
         w.do("med", Admit(participant=waiting))
     w.do("med", Lock(locked=False))

@@ -11,6 +11,7 @@ from sighelp import standard
 from proto.signalling import InviteParticipant, RedeemInvitation
 from proto.ws import (
     MAX_CANDIDATE,
+    MAX_CHAT_SENT,
     MAX_SDP,
     ChatMessage,
     Move,
@@ -50,7 +51,7 @@ def test_client_round_trip_and_tags() -> None:
                 "sdp": "x" * (MAX_SDP + 1)}).encode(),
     json.dumps({"type": "signal", "to": "p", "epoch": 1, "kind": "candidate",
                 "candidate": "x" * (MAX_CANDIDATE + 1)}).encode(),
-    json.dumps({"type": "chat", "text": "x" * 2001}).encode(),
+    json.dumps({"type": "chat", "text": "x" * (MAX_CHAT_SENT + 1)}).encode(),
 ])
 def test_hostile_client_frames_fail_typed(raw: bytes) -> None:
     with pytest.raises((msgspec.ValidationError, msgspec.DecodeError)):

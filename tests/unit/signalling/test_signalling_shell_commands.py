@@ -12,9 +12,21 @@ from typing import Any, cast
 import msgspec
 import pytest
 
-from parley.errors import AuditPublishError, ServiceFailure
+from parley.errors import AuditPublishError, DomainError, ServiceFailure
+from proto.errors import ErrorCode
 from proto.signalling import REVISION_HEADER
-from proto.ws import Admit, CaucusCreate, ChatSend, Move, PeerPlan, RoomUpdate, decode_server
+from proto.ws import (
+    MAX_CHAT,
+    Admit,
+    CaucusCreate,
+    ChatLine,
+    ChatSend,
+    Move,
+    PeerPlan,
+    RoomUpdate,
+    decode_server,
+)
+from services.signalling.chatlog import FLOOD_MAX, ChatLog, append, since
 from services.signalling.core import Sweep
 from services.signalling.model import Hearing
 from services.signalling.shell import SYSTEM, Executor
@@ -85,12 +97,31 @@ class FakeAudit:
         self.log.append(f"refusal:{fields['action']}")
 
 
+class FakeChat:
+    """Room histories in memory, with the real rules (chatlog.py)."""
+
+    def __init__(self, log: list[str]) -> None:
+        self.log = log
+        self.rooms: dict[tuple[str, str], ChatLog] = {}
+
+    async def append(self, hearing: str, room: str, line: ChatLine) -> None:
+        self.rooms[(hearing, room)] = append(self.rooms.get((hearing, room), ChatLog()), line)
+        self.log.append("chat")
+
+    async def since(self, hearing: str, room: str, entered_at: int) -> list[ChatLine]:
+        return since(self.rooms.get((hearing, room), ChatLog()), entered_at)
+
+    async def forget(self, hearing: str, rooms: tuple[str, ...]) -> None:
+        for room in rooms:
+            self.rooms.pop((hearing, room), None)
+
+
 def executor(h: Hearing, *, revision: int = 5, now_ms: int = 1_000_000,
              audit: FakeAudit | None = None) -> tuple[Executor, FakeStore, FakeNats]:
     store = FakeStore(h, revision)
     nc = FakeNats(store.log)
     ex = Executor(cast(Any, store), cast(Any, nc), cast(Any, audit or FakeAudit(store.log)),
-                  det_env(), clock=lambda: now_ms / 1000)
+                  det_env(), clock=lambda: now_ms / 1000, chat=cast(Any, FakeChat(store.log)))
     return ex, store, nc
 
 
@@ -153,6 +184,23 @@ async def test_a_decision_without_a_write_is_checked_against_kv() -> None:
     await ex.run(w.h.id, w.principals["a1"], ChatSend(text="hello"))
     assert store.log[0] == "load" and not any(e.startswith("save") for e in store.log)
     assert any(".client." in s for s, _, _ in nc.sent)
+    assert store.log.index("chat") < store.log.index("deliver")  # kept, then delivered
+
+
+async def test_a_chat_flood_is_refused_with_its_reason_and_reaches_nobody() -> None:
+    w, _ = standard()
+    ex, _, nc = executor(w.h)
+    for i in range(FLOOD_MAX):
+        await ex.run(w.h.id, w.principals["a1"], ChatSend(text=f"line {i}"))
+    sent = len(nc.sent)
+    with pytest.raises(DomainError) as refused:
+        await ex.run(w.h.id, w.principals["a1"], ChatSend(text="one too many"))
+    assert refused.value.code is ErrorCode.RATE_LIMITED and refused.value.reason == "chat_flood"
+    assert refused.value.retry_after_s is not None and refused.value.retry_after_s >= 1
+    assert len(nc.sent) == sent
+    with pytest.raises(DomainError) as refused:
+        await ex.run(w.h.id, w.principals["a1"], ChatSend(text="x" * (MAX_CHAT + 1)))
+    assert refused.value.code is ErrorCode.TOO_LARGE and refused.value.reason == "chat_too_long"
 
 
 async def test_audit_events_are_published_together_and_all_acknowledged_first() -> None:

@@ -3,7 +3,8 @@
 // time (a Web Lock per hearing): a second console tab shows the board but leaves video to the
 // first, so the two never fight over the same peer connections.
 
-import { iceConfiguration, localMedia } from "../media/ice.js";
+import { localMedia } from "../media/devices.js";
+import { iceConfiguration } from "../media/ice.js";
 import { Mesh } from "../media/mesh.js";
 import { VideoTiles } from "./video-tiles.js";
 
@@ -29,12 +30,14 @@ export class ConsoleMedia {
       if (this.stopped) { if (stream) stream.getTracks().forEach((track) => track.stop()); return; }
       this.stream = stream;
       this.tiles.showSelf(me, stream);
-      this.mesh = new Mesh({
+      // One certificate for every connection (the room verification code): Mesh.create.
+      this.mesh = await Mesh.create({
         send: this.send, rtcConfig, localStream: stream,
-        onRemote: (id, s) => this.tiles.showRemote(id, s),
-        onGone: (id) => this.tiles.remove(id),
+        onRemote: (id, s, kind) => { if (kind !== "screen") this.tiles.showRemote(id, s); },
+        onRemoteGone: (id, streamId) => { if (streamId === null) this.tiles.remove(id); },
         onStats: (id, s) => this.tiles.stats(id, s),
       });
+      if (this.stopped) { this.mesh.stop(); return; }
       for (const [kind, message] of this.early) this.deliver(kind, message);
       this.early = [];
       await new Promise((resolve) => { this.release = resolve; });

@@ -70,6 +70,8 @@ export async function api(method, path, body, { expect401 = false, accept = null
     const retry = Number(response.headers.get("Retry-After")) || error.retry_after_s || null;
     const failure = new ApiError(response.status, error.code || codeForStatus(response.status),
       error.message || response.statusText, retry);
+    // The finer cause within the code (e.g. `invitation_expired`), when the server gives one.
+    failure.reason = error.reason || null;
     if (response.status === 401 && !expect401) sessionExpired(failure);
     throw failure;
   }

@@ -1,4 +1,4 @@
-// ICE servers and local devices for the WebRTC mesh.
+// ICE servers for the WebRTC mesh (camera and microphone: devices.js).
 
 import { api, ApiError } from "../core/api.js";
 
@@ -16,18 +16,5 @@ export async function iceConfiguration(hearing) {
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return { iceServers: [] };
     throw error;
-  }
-}
-
-// Camera and microphone; a participant without them still joins, receive-only.
-export async function localMedia() {
-  try {
-    return await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
-  } catch (_) {
-    try {
-      return await navigator.mediaDevices.getUserMedia({ video: false, audio: true });
-    } catch (_) {
-      return null;
-    }
   }
 }

@@ -4,31 +4,62 @@
 // - `drop` is applied first, before anything else in the plan: those connections close at once;
 // - a connection is opened only to a peer the plan names, and every offer, answer and candidate
 //   is stamped with the room's current epoch; signals for another room or an older epoch are
-//   ignored (a newer epoch is held until its plan arrives, since messages may overtake it);
-// - the plan names the offerer of each pair (the later arrival), so first offers never collide.
-//   Should two offers cross anyway, the named offerer ignores the other one ("impolite").
+//   ignored (a newer epoch is held until its plan arrives, since messages may overtake it).
+// Every connection uses the same DTLS certificate (`certificate()`), so the room verification
+// code (verification.js) can compare one fingerprint per member. Negotiation: negotiation.js.
+
+import { Negotiation } from "./negotiation.js";
+import { canonicalFingerprint, sdpFingerprints, verificationCode } from "./verification.js";
 
 const STATS_INTERVAL_MS = 1000;
 const MAX_EARLY_SIGNALS = 256;
+const SPEAKING_LEVEL = 0.02;
 
-// Offer and answer exchanged: ICE may still be at work, but nothing needs restarting.
-function settled(pc) {
-  return pc.signalingState === "stable" && pc.remoteDescription !== null;
+let certificatePromise = null;
+
+// This page's one DTLS certificate (ECDSA P-256), made once and used by every connection.
+export function certificate() {
+  if (!certificatePromise) {
+    certificatePromise = RTCPeerConnection.generateCertificate({ name: "ECDSA", namedCurve: "P-256" });
+  }
+  return certificatePromise;
+}
+
+export async function ownFingerprint() {
+  const cert = await certificate();
+  const fp = cert.getFingerprints().find((f) => f.algorithm.toLowerCase() === "sha-256");
+  return canonicalFingerprint(fp.algorithm, fp.value);
 }
 
 export class Mesh {
-  constructor({ send, rtcConfig, localStream, onRemote, onGone, onStats }) {
+  // callbacks: onRemote(peer, stream, kind: "camera"|"screen"), onRemoteGone(peer, streamId|null),
+  // onStats(peer, stats), onSpeaker(peer|null), onVerification({code, members}).
+  // Use `await Mesh.create(...)`: the certificate is made first, so opening a connection never
+  // waits (a plan applied while a connection was still being made could otherwise race it).
+  static async create(options) {
+    const cert = await certificate();
+    return new Mesh({ ...options, cert, fingerprint: await ownFingerprint() });
+  }
+
+  constructor({ send, rtcConfig, localStream, cert, fingerprint, ...callbacks }) {
+    this.cert = cert;
+    this.fingerprint = fingerprint;
     this.send = send;
     this.rtcConfig = rtcConfig || { iceServers: [] };
     this.localStream = localStream;
-    this.onRemote = onRemote || (() => {});
-    this.onGone = onGone || (() => {});
-    this.onStats = onStats || (() => {});
+    this.cb = callbacks;
     this.peers = new Map();
     this.room = null;
     this.epoch = -1;
     this.early = [];
+    this.screen = null;
+    this.stopped = false;
     this.statsTimer = setInterval(() => this.collectStats(), STATS_INTERVAL_MS);
+  }
+
+  emit(name, ...args) {
+    const fn = this.cb[name];
+    if (fn) fn(...args);
   }
 
   applyPlan(plan) {
@@ -42,13 +73,12 @@ export class Mesh {
     this.epoch = plan.epoch;
     for (const link of plan.keep || []) {
       const peer = this.peers.get(link.peer);
-      // A negotiation left unfinished must restart under the new epoch (old stamps are refused):
-      // the offerer starts over; the answerer replaces its connection when the new offer comes.
+      // A negotiation left unfinished must go on under the new epoch (old stamps are refused,
+      // so an answer or candidates may have been lost): the offerer sends its offer again, on
+      // the same connection, with every candidate gathered so far in it; the answerer answers
+      // it again. Nobody starts a new connection, so nobody is left holding a stale one.
       if (!peer) this.open(link);
-      else if (link.offerer && peer.pc.connectionState !== "connected" && !settled(peer.pc)) {
-        this.close(link.peer);
-        this.open(link);
-      }
+      else if (link.offerer && !peer.neg.established) peer.neg.resend();
     }
     for (const link of plan.connect || []) {
       this.close(link.peer);
@@ -57,11 +87,19 @@ export class Mesh {
     const early = this.early;
     this.early = [];
     for (const signal of early) this.onSignal(signal);
+    this.verify();
   }
 
   open(link) {
-    const pc = new RTCPeerConnection(this.rtcConfig);
-    const peer = { id: link.peer, pc, offerer: link.offerer, pending: [], epoch: this.epoch };
+    const pc = new RTCPeerConnection({ ...this.rtcConfig, certificates: [this.cert] });
+    const peer = { id: link.peer, pc, cameraStream: null, screenSenders: [] };
+    peer.neg = new Negotiation(pc, {
+      offerer: link.offerer,
+      signal: (kind, fields) => {
+        if (this.peers.get(link.peer) === peer) this.signal(link.peer, kind, fields);
+      },
+      onError: (what, error) => console.error("negotiation failed", what, link.peer, error),
+    });
     this.peers.set(link.peer, peer);
     if (this.localStream) {
       for (const track of this.localStream.getTracks()) pc.addTrack(track, this.localStream);
@@ -69,6 +107,7 @@ export class Mesh {
       pc.addTransceiver("audio", { direction: "recvonly" });
       pc.addTransceiver("video", { direction: "recvonly" });
     }
+    if (this.screen) this.addScreen(peer);
     pc.addEventListener("icecandidate", (event) => {
       if (!event.candidate || !event.candidate.candidate || this.peers.get(link.peer) !== peer) return;
       this.signal(link.peer, "candidate", {
@@ -77,25 +116,35 @@ export class Mesh {
         sdp_mline_index: event.candidate.sdpMLineIndex,
       });
     });
-    pc.addEventListener("track", (event) => {
-      if (this.peers.get(link.peer) !== peer) return;
-      const stream = event.streams[0] || new MediaStream([event.track]);
-      this.onRemote(link.peer, stream);
-    });
+    pc.addEventListener("track", (event) => this.onTrack(peer, event));
     pc.addEventListener("connectionstatechange", () => {
       if (this.peers.get(link.peer) !== peer) return;
       this.send({ type: "peer.state", peer: link.peer, state: pc.connectionState });
+      // A path that failed (a network change, a stalled candidate pair): the offerer restarts
+      // ICE, which renegotiates through perfect negotiation like any other change.
+      if (pc.connectionState === "failed" && peer.neg.offerer) pc.restartIce();
     });
-    if (link.offerer) this.offer(peer);
+    pc.addEventListener("signalingstatechange", () => this.verify());
+    if (link.offerer) peer.neg.offer();
   }
 
-  async offer(peer) {
-    try {
-      await peer.pc.setLocalDescription(await peer.pc.createOffer());
-      if (this.peers.get(peer.id) !== peer) return;
-      this.signal(peer.id, "offer", { sdp: peer.pc.localDescription.sdp });
-    } catch (error) {
-      console.error("offer failed", peer.id, error);
+  onTrack(peer, event) {
+    if (this.peers.get(peer.id) !== peer) return;
+    const stream = event.streams[0] || new MediaStream([event.track]);
+    // The first stream a peer sends is its camera and microphone; any other is a screen.
+    if (!peer.cameraStream) peer.cameraStream = stream.id;
+    const kind = stream.id === peer.cameraStream ? "camera" : "screen";
+    this.emit("onRemote", peer.id, stream, kind);
+    if (kind === "screen") {
+      const gone = () => {
+        if (stream.getTracks().every((t) => t.readyState === "ended" || t.muted)) {
+          this.emit("onRemoteGone", peer.id, stream.id);
+        }
+      };
+      event.track.addEventListener("mute", gone);
+      event.track.addEventListener("ended", gone);
+      stream.addEventListener("removetrack", gone);
+      event.track.addEventListener("unmute", () => this.emit("onRemote", peer.id, stream, kind));
     }
   }
 
@@ -103,90 +152,122 @@ export class Mesh {
     this.send({ type: "signal", to, epoch: this.epoch, kind, ...fields });
   }
 
-  async onSignal(signal) {
+  onSignal(signal) {
     if (signal.epoch > this.epoch) {
       if (this.early.length < MAX_EARLY_SIGNALS) this.early.push(signal);
       return;
     }
     if (signal.room !== this.room || signal.epoch !== this.epoch) return;
     const peer = this.peers.get(signal.sender);
-    if (!peer) return; // not a peer the server told us to connect to
-    const pc = peer.pc;
-    try {
-      if (signal.kind === "offer") {
-        if (peer.offerer && pc.signalingState !== "stable") return; // glare: we are impolite
-        if (!peer.offerer && pc.remoteDescription && pc.connectionState !== "connected") {
-          // The offerer restarted an unfinished negotiation: start over on a fresh connection.
-          this.close(peer.id);
-          this.open({ peer: peer.id, offerer: false });
-          return this.onSignal(signal);
-        }
-        await pc.setRemoteDescription({ type: "offer", sdp: signal.sdp });
-        await pc.setLocalDescription(await pc.createAnswer());
-        await this.flush(peer);
-        if (this.peers.get(peer.id) === peer) {
-          this.signal(peer.id, "answer", { sdp: pc.localDescription.sdp });
-        }
-      } else if (signal.kind === "answer") {
-        if (pc.signalingState !== "have-local-offer") return;
-        await pc.setRemoteDescription({ type: "answer", sdp: signal.sdp });
-        await this.flush(peer);
-      } else if (signal.kind === "candidate") {
-        const candidate = {
-          candidate: signal.candidate,
-          sdpMid: signal.sdp_mid,
-          sdpMLineIndex: signal.sdp_mline_index,
-        };
-        if (pc.remoteDescription) await pc.addIceCandidate(candidate);
-        else peer.pending.push(candidate);
-      }
-    } catch (error) {
-      console.error("signal failed", signal.kind, signal.sender, error);
-    }
-  }
-
-  async flush(peer) {
-    const pending = peer.pending;
-    peer.pending = [];
-    for (const candidate of pending) await peer.pc.addIceCandidate(candidate);
+    if (!peer) return;
+    peer.neg.receive(signal).then(() => this.verify());
   }
 
   close(id) {
     const peer = this.peers.get(id);
     if (!peer) return;
     this.peers.delete(id);
-    peer.pc.close();
-    this.onGone(id);
+    peer.neg.close();
+    this.emit("onRemoteGone", id, null);
+    this.verify();
   }
 
   closeAll() {
     for (const id of [...this.peers.keys()]) this.close(id);
   }
 
-  // Per peer, what actually arrives (frames decoded, audio bytes): shown next to each video as
-  // "who I can see and hear", the client-side half of the server's link report.
+  // ------------------------------------------------------------ screen share
+
+  async startScreen(stream) {
+    if (this.screen) return;
+    this.screen = stream;
+    const [track] = stream.getVideoTracks();
+    track.addEventListener("ended", () => this.stopScreen());
+    for (const peer of this.peers.values()) this.addScreen(peer);
+  }
+
+  addScreen(peer) {
+    for (const track of this.screen.getTracks()) {
+      peer.screenSenders.push(peer.pc.addTrack(track, this.screen));
+    }
+  }
+
+  stopScreen() {
+    if (!this.screen) return;
+    const screen = this.screen;
+    this.screen = null;
+    for (const track of screen.getTracks()) track.stop();
+    for (const peer of this.peers.values()) {
+      for (const sender of peer.screenSenders) {
+        try {
+          peer.pc.removeTrack(sender);
+        } catch (_) { /* connection already closed */ }
+      }
+      peer.screenSenders = [];
+    }
+  }
+
+  // ------------------------------------------------------------ verification, stats
+
+  async verify() {
+    if (this.stopped) return;
+    const room = this.room;
+    const fingerprints = [this.fingerprint];
+    const members = [];
+    for (const [id, peer] of this.peers) {
+      const remote = peer.pc.remoteDescription;
+      const seen = remote ? sdpFingerprints(remote.sdp) : [];
+      if (seen.length === 0) continue;
+      fingerprints.push(seen[0]);
+      members.push(id);
+    }
+    const code = room ? await verificationCode(room, fingerprints) : null;
+    if (room !== this.room) return;
+    const key = `${code}|${members.sort().join(",")}`;
+    if (key === this.lastVerification) return;
+    this.lastVerification = key;
+    this.emit("onVerification", { code, members, waiting: this.peers.size - members.length });
+  }
+
+  // Per peer, what actually arrives (frames decoded, audio level): the client-side half of
+  // "who hears whom", and the active speaker (the loudest peer above a floor).
   async collectStats() {
+    let loudest = null;
+    let level = SPEAKING_LEVEL;
     for (const [id, peer] of this.peers) {
       let framesDecoded = 0;
       let audioBytes = 0;
+      let audioLevel = 0;
       try {
         const report = await peer.pc.getStats();
         report.forEach((s) => {
           if (s.type !== "inbound-rtp") return;
           if (s.kind === "video") framesDecoded += s.framesDecoded || 0;
-          if (s.kind === "audio") audioBytes += s.bytesReceived || 0;
+          if (s.kind === "audio") {
+            audioBytes += s.bytesReceived || 0;
+            audioLevel = Math.max(audioLevel, s.audioLevel || 0);
+          }
         });
       } catch (_) {
         continue;
       }
-      if (this.peers.get(id) === peer) {
-        this.onStats(id, { framesDecoded, audioBytes, state: peer.pc.connectionState });
+      if (this.peers.get(id) !== peer) continue;
+      this.emit("onStats", id, { framesDecoded, audioBytes, audioLevel, state: peer.pc.connectionState });
+      if (audioLevel > level) {
+        level = audioLevel;
+        loudest = id;
       }
+    }
+    if (loudest !== this.speaker) {
+      this.speaker = loudest;
+      this.emit("onSpeaker", loudest);
     }
   }
 
   stop() {
+    this.stopped = true;
     clearInterval(this.statsTimer);
+    this.stopScreen();
     this.closeAll();
   }
 }

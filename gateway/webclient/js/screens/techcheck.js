@@ -8,7 +8,8 @@
 import { api, rememberCsrf } from "../core/api.js";
 import { t } from "../core/i18n.js";
 import { h, mount as mountNodes } from "../core/render.js";
-import { iceConfiguration, localMedia } from "../media/ice.js";
+import { localMedia } from "../media/devices.js";
+import { iceConfiguration } from "../media/ice.js";
 
 export const TECHCHECK_PATH = "/api/v1/techcheck";
 const GATHER_TIMEOUT_MS = 5000;
@@ -81,17 +82,17 @@ function countFrames(video) {
 }
 
 async function run() {
-  $("status").textContent = "Preparing camera";
+  $("status").textContent = t("participant.techcheck.preparing");
   const me = await api("GET", "/api/v1/me", undefined, { expect401: true }).catch(() => null);
   if (!me) {
-    $("status").textContent = "Open your invitation link first: the tech check is for participants.";
+    $("status").textContent = t("participant.techcheck.no_session");
     return;
   }
   rememberCsrf(me.csrf_token);
   const hearing = new URLSearchParams(location.search).get("hearing") || me.hearing;
   const [rtcConfig, stream] = await Promise.all([iceConfiguration(hearing), localMedia()]);
   if (!stream) {
-    $("status").textContent = "No camera or microphone available: allow access and try again.";
+    $("status").textContent = t("participant.techcheck.no_devices");
     return;
   }
   $("local").srcObject = stream;
@@ -115,12 +116,12 @@ async function run() {
   });
   pc.addEventListener("connectionstatechange", () => {
     const state = pc.connectionState;
-    $("status").textContent = state === "connected" ? "Connected: checking quality"
-      : state === "failed" ? "Could not reach the test peer: your network may block media."
-      : `Connection: ${state}`;
+    $("status").textContent = state === "connected" ? t("participant.techcheck.connected")
+      : state === "failed" ? t("participant.techcheck.failed")
+      : t("participant.techcheck.connecting");
     if (state === "failed" || state === "closed") $("again").hidden = false;
   });
-  $("status").textContent = "Connecting to the test peer";
+  $("status").textContent = t("participant.techcheck.connecting");
   await pc.setLocalDescription(await pc.createOffer());
   await gathered(pc);
   const answer = await api("POST", TECHCHECK_PATH, { sdp: pc.localDescription.sdp });
@@ -128,7 +129,7 @@ async function run() {
   const timer = setInterval(async () => {
     if (pc.connectionState === "closed") return clearInterval(timer);
     const type = await route(pc).catch(() => null);
-    if (type) show("route", type, type === "relay" ? "Through the relay server" : "Direct");
+    if (type) show("route", type, t(type === "relay" ? "participant.techcheck.relay" : "participant.techcheck.direct"));
     if (!reported) {
       const rtt = await browserRtt(pc).catch(() => null);
       if (rtt !== null) show("rtt", rtt.toFixed(1), `${rtt.toFixed(0)} ms`);
@@ -158,12 +159,16 @@ export function mount(root) {
       quality("loss", t("participant.techcheck.loss")),
       quality("frames", t("participant.techcheck.frames")),
       quality("route", t("participant.techcheck.route"))),
-    h("button", { id: "again", type: "button", class: "button", hidden: true,
-      onclick: () => location.reload() }, t("participant.techcheck.again"))));
+    h("div", { class: "actions" },
+      h("button", { id: "again", type: "button", class: "button", hidden: true,
+        onclick: () => location.reload() }, t("participant.techcheck.again")),
+      // The check is a help, never a gate: the way on is always there.
+      h("a", { href: "/lobby", class: "button primary", "data-action": "continue" },
+        t("participant.techcheck.continue")))));
   $("frames").dataset.value = "0";
   run().catch((error) => {
     console.error(error);
-    $("status").textContent = `The tech check could not start: ${error.message}`;
+    $("status").textContent = t("participant.techcheck.could_not_start");
   });
   return { unmount: () => cleanup() };
 }

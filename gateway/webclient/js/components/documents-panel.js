@@ -1,0 +1,253 @@
+// Documents: the compartments of DESIGN §1 as tabs a person understands ("Joint", "Our side",
+// "Shared with the mediator in confidence", and for the mediator "My notes"); per tab a list
+// (name, size, uploader, time, version), upload by picker or drag and drop with progress, speed,
+// time left, cancel and resume (documents/upload.js), download with progress, view of images and
+// PDFs, release with a confirmation that says who will see it. The list refreshes when the
+// server says a document was added or released to you (`documents` on the WebSocket).
+
+import { api } from "../core/api.js";
+import { describe } from "../core/errors.js";
+import { formatDateTime, t } from "../core/i18n.js";
+import { h, mount, uid } from "../core/render.js";
+import { cleanFileName, compartmentTabs, refusal, releaseTargets } from "../documents/transfer.js";
+import { Upload, download } from "../documents/upload.js";
+import { confirmDialog } from "./dialog.js";
+import { TransferRow, formatSize } from "./transfer-row.js";
+
+const VIEWABLE_IMAGES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
+
+export class DocumentsPanel {
+  constructor({ hearing, me }) {
+    this.hearing = hearing;
+    this.me = me;
+    this.docs = [];
+    this.tabs = compartmentTabs(me.role, me.side);
+    this.current = this.tabs[0].key;
+    this.maxBytes = null;
+    this.names = new Map(); // participant id → name, from the room (hearing.js)
+    const headingId = uid("docs");
+    this.tabList = h("div", { class: "tabs", role: "tablist", "aria-labelledby": headingId });
+    this.body = h("div", { class: "docs-body", role: "tabpanel" });
+    this.transfers = h("ul", { class: "transfers", "aria-live": "polite" });
+    this.message = h("p", { class: "docs-message", role: "alert" });
+    this.picker = h("input", { type: "file", class: "visually-hidden", id: uid("file"), multiple: true,
+      onchange: () => { this.uploadFiles([...this.picker.files]); this.picker.value = ""; } });
+    this.el = h("section", { class: "documents", "aria-labelledby": headingId },
+      h("h2", { id: headingId }, t("participant.docs.heading")),
+      this.tabList, this.message, this.body, this.transfers);
+    this.renderTabs();
+  }
+
+  renderTabs() {
+    mount(this.tabList, this.tabs.map((tab, i) => h("button", {
+      type: "button", role: "tab", id: `docs-tab-${tab.key}`, dataset: { tab: tab.key },
+      "aria-selected": String(tab.key === this.current), tabIndex: tab.key === this.current ? 0 : -1,
+      onclick: () => this.select(tab.key),
+      onkeydown: (event) => {
+        const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+        if (!step) return;
+        const next = this.tabs[(i + step + this.tabs.length) % this.tabs.length];
+        this.select(next.key);
+        this.tabList.querySelector(`[data-tab="${next.key}"]`).focus();
+      },
+    }, t(`participant.docs.tab_${tab.key}`))));
+    this.body.setAttribute("aria-labelledby", `docs-tab-${this.current}`);
+  }
+
+  select(key) {
+    this.current = key;
+    this.renderTabs();
+    this.renderList();
+  }
+
+  async open() {
+    await this.refresh();
+  }
+
+  close() {
+    for (const row of this.rows || []) row.cancel();
+  }
+
+  // A `documents` hint from the server: something in a compartment you may read changed.
+  changed() {
+    this.refresh();
+  }
+
+  async refresh() {
+    try {
+      const reply = await api("GET", `/api/v1/hearings/${encodeURIComponent(this.hearing)}/documents`);
+      this.docs = reply.documents || [];
+      if (reply.max_document_bytes) this.maxBytes = reply.max_document_bytes;
+      this.message.textContent = "";
+    } catch (error) {
+      this.message.textContent = describe(error, "participant.docs_list");
+    }
+    this.renderList();
+  }
+
+  tab() {
+    return this.tabs.find((x) => x.key === this.current);
+  }
+
+  renderList() {
+    const tab = this.tab();
+    const docs = this.docs.filter((d) => tab.match(d.compartment))
+      .sort((a, b) => b.created_ms - a.created_ms);
+    const table = docs.length === 0
+      ? h("p", { class: "docs-empty" }, t(`participant.docs.empty_${tab.key}`))
+      : h("table", { class: "docs-table" },
+        h("caption", { class: "visually-hidden" }, t(`participant.docs.tab_${tab.key}`)),
+        h("thead", null, h("tr", null,
+          ["name", "size", "uploader", "time", "version", "actions"].map((c) =>
+            h("th", { scope: "col" }, t(`participant.docs.col_${c}`))))),
+        h("tbody", null, docs.map((d) => this.row(d))));
+    const drop = tab.upload ? this.dropZone(tab.upload) : null;
+    mount(this.body, drop, table);
+  }
+
+  row(d) {
+    const versions = this.docs.filter((x) => x.document === d.document).length;
+    const actions = [
+      h("button", { type: "button", class: "button small", onclick: () => this.download(d) },
+        t("participant.docs.download")),
+      this.viewable(d) ? h("button", { type: "button", class: "button small", onclick: () => this.view(d) },
+        t("participant.docs.view")) : null,
+      ...releaseTargets(d.compartment, this.me.side).map((to) => h("button", {
+        type: "button", class: "button small", dataset: { release: to },
+        onclick: () => this.release(d, to) }, t(`participant.docs.release_${to === "joint" ? "joint" : "confidential"}`))),
+    ];
+    return h("tr", { dataset: { document: d.document } },
+      h("th", { scope: "row", class: "doc-name" }, d.filename),
+      h("td", null, formatSize(d.size)),
+      h("td", null, this.uploader(d)),
+      h("td", null, formatDateTime(d.created_ms)),
+      h("td", null, String(versions)),
+      h("td", { class: "doc-actions" }, actions));
+  }
+
+  uploader(d) {
+    if (d.uploaded_by === this.me.id) return t("participant.docs.you");
+    const name = this.names && this.names.get(d.uploaded_by);
+    if (name) return name;
+    return t(d.owner === "mediator" ? "participant.docs.owner_mediator" : "participant.docs.owner_side");
+  }
+
+  dropZone(compartment) {
+    const zone = h("div", { class: "drop-zone", dataset: { compartment } },
+      h("p", null, t("participant.docs.drop")),
+      h("label", { for: this.picker.id, class: "button" }, t("participant.docs.pick")),
+      this.picker);
+    zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("over"); });
+    zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+    zone.addEventListener("drop", (event) => {
+      event.preventDefault();
+      zone.classList.remove("over");
+      this.uploadFiles([...event.dataTransfer.files]);
+    });
+    return zone;
+  }
+
+  uploadFiles(files) {
+    const compartment = this.tab().upload;
+    if (!compartment) return;
+    for (const file of files) this.uploadOne(file, compartment);
+  }
+
+  async uploadOne(file, compartment) {
+    const name = cleanFileName(file.name);
+    const refused = refusal(file, this.maxBytes);
+    if (refused) {
+      this.message.textContent = t(`participant.docs.refused_${refused}`, { name,
+        size: this.maxBytes ? formatSize(this.maxBytes) : "" });
+      return;
+    }
+    const row = new TransferRow({ name, kind: "upload" });
+    const upload = new Upload({ hearing: this.hearing, file, name, compartment,
+      onProgress: (p) => row.progress(p), onState: (s) => row.state(s) });
+    row.onCancel = () => upload.cancel();
+    this.track(row);
+    try {
+      await upload.start();
+      row.done(t("participant.docs.uploaded", { name }));
+      await this.refresh();
+    } catch (error) {
+      if (error.code === "cancelled") row.done(t("participant.docs.cancelled", { name }));
+      else row.fail(describe(error, "participant.docs_upload"));
+    }
+  }
+
+  track(row) {
+    this.rows = this.rows || [];
+    this.rows.push(row);
+    this.transfers.prepend(row.el);
+  }
+
+  contentUrl(d) {
+    return `/api/v1/hearings/${encodeURIComponent(this.hearing)}/documents/${encodeURIComponent(d.document)}/content`;
+  }
+
+  async download(d) {
+    const row = new TransferRow({ name: d.filename, kind: "download" });
+    const controller = new AbortController();
+    row.onCancel = () => controller.abort();
+    this.track(row);
+    try {
+      const blob = await download(this.contentUrl(d), { signal: controller.signal,
+        onProgress: (p) => row.progress(p) });
+      const url = URL.createObjectURL(blob);
+      const link = h("a", { href: url, download: d.filename, hidden: true });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      row.done(t("participant.docs.downloaded", { name: d.filename }));
+    } catch (error) {
+      if (error.name === "AbortError") row.done(t("participant.docs.cancelled", { name: d.filename }));
+      else row.fail(describe(error, "participant.docs_download"));
+    }
+  }
+
+  viewable(d) {
+    return VIEWABLE_IMAGES.has(d.content_type) || d.content_type === "application/pdf";
+  }
+
+  // Images are shown in the page; PDFs open in the browser's own viewer in a new tab. Either way
+  // from bytes fetched by this page: the content URL stays an attachment, CSP stays as it is.
+  async view(d) {
+    try {
+      const blob = await download(this.contentUrl(d));
+      const url = URL.createObjectURL(new Blob([blob], { type: d.content_type }));
+      if (d.content_type === "application/pdf") {
+        window.open(url, "_blank", "noopener");
+        return;
+      }
+      const close = h("button", { type: "button", class: "button", onclick: () => {
+        dialog.close(); dialog.remove(); URL.revokeObjectURL(url);
+      } }, t("common.close"));
+      const dialog = h("dialog", { class: "dialog viewer", "aria-label": d.filename },
+        h("h2", null, d.filename), h("img", { src: url, alt: d.filename, class: "viewer-image" }),
+        h("div", { class: "actions" }, close));
+      document.body.append(dialog);
+      dialog.showModal();
+    } catch (error) {
+      this.message.textContent = describe(error, "participant.docs_download");
+    }
+  }
+
+  async release(d, to) {
+    const who = to === "joint" ? "joint" : "confidential";
+    const { confirmed } = await confirmDialog({
+      title: t(`participant.docs.release_${who}_title`, { name: d.filename }),
+      body: t(`participant.docs.release_${who}_body`, { name: d.filename }),
+      confirm: t(`participant.docs.release_${who}`),
+    });
+    if (!confirmed) return;
+    try {
+      await api("POST", `${this.contentUrl(d).replace(/\/content$/, "")}/release`, { to });
+      this.message.textContent = "";
+      await this.refresh();
+    } catch (error) {
+      this.message.textContent = describe(error, "participant.docs_release");
+    }
+  }
+}

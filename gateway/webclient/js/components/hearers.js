@@ -1,0 +1,62 @@
+// "Who can hear you", from the server's view (DESIGN §5): the people in your room whose client
+// reports a connected peer connection to yours, updated live; plus the room verification code
+// (js/media/verification.js, docs/verification-code.md) for everyone to read out and compare.
+
+import { t } from "../core/i18n.js";
+import { h, mount, uid } from "../core/render.js";
+
+// Pure: the members (other than `me`) who report a connected link to `me`, and those still
+// connecting (in the room, not linked yet), from a RoomView.
+export function whoHears(room, me) {
+  const hear = [];
+  const waiting = [];
+  for (const m of (room && room.members) || []) {
+    if (m.id === me) continue;
+    if ((m.links || []).includes(me)) hear.push(m);
+    else waiting.push(m);
+  }
+  return { hear, waiting };
+}
+
+export class Hearers {
+  constructor() {
+    const headingId = uid("hear");
+    this.list = h("ul", { class: "hearers-list", "aria-live": "polite" });
+    this.note = h("p", { class: "hearers-note" });
+    this.code = h("p", { class: "verify-code", "data-code": "" });
+    this.codeNote = h("p", { class: "verify-note" });
+    this.el = h("section", { class: "hearers", "aria-labelledby": headingId },
+      h("h2", { id: headingId }, t("participant.hearers.heading")),
+      this.list, this.note,
+      h("div", { class: "verify" },
+        h("h3", null, t("participant.verify.heading")),
+        this.code, this.codeNote,
+        h("p", { class: "verify-help" }, t("participant.verify.help"))));
+  }
+
+  update(room, me) {
+    if (!room || room.kind === "lobby") {
+      mount(this.list);
+      this.el.dataset.hearers = "";
+      this.note.textContent = t("participant.hearers.lobby");
+      return;
+    }
+    const { hear, waiting } = whoHears(room, me);
+    this.el.dataset.hearers = hear.map((m) => m.id).sort().join(",");
+    mount(this.list, hear.map((m) => h("li", { dataset: { participant: m.id } },
+      m.name, m.muted ? h("span", { class: "hint" }, ` · ${t("participant.grid.muted")}`) : null)));
+    this.note.textContent = hear.length === 0
+      ? (waiting.length ? t("participant.hearers.connecting") : t("participant.hearers.nobody"))
+      : waiting.length ? t("participant.hearers.waiting", { count: waiting.length }) : "";
+  }
+
+  // {code, members, waiting} from the mesh.
+  verification(v) {
+    this.code.dataset.code = v.code || "";
+    this.code.dataset.members = v.members.slice().sort().join(",");
+    this.code.textContent = v.code || "—";
+    this.codeNote.textContent = !v.code ? t("participant.verify.alone")
+      : v.waiting ? t("participant.verify.partial", { count: v.waiting })
+        : t("participant.verify.covers", { count: v.members.length + 1 });
+  }
+}

@@ -1,0 +1,65 @@
+// The room banner: which room you are in (named, in the room's colour), who can be in it, the
+// caucus countdown and the hearing's lock state. Colours come from design tokens by room kind
+// and, for a side's caucus, the side's colour letter the server gives (`RoomView.colour`, the
+// same on every screen): css/parley.css `[data-room-kind]`, `[data-colour]`.
+
+import { formatCountdown, t } from "../core/i18n.js";
+import { h, mount } from "../core/render.js";
+
+export function roomLabel(room) {
+  if (!room) return t("participant.room.lobby_name");
+  if (room.kind === "plenary") return t("participant.room.plenary_name");
+  return room.name;
+}
+
+export class RoomBanner {
+  constructor() {
+    this.el = h("section", { class: "room-banner", "aria-labelledby": "room-banner-name" });
+    this.timer = null;
+    this.state = { you: null, room: null };
+  }
+
+  update(you, room) {
+    this.state = { you, room };
+    const kind = room ? room.kind : "lobby";
+    this.el.dataset.roomKind = kind;
+    this.el.dataset.room = room ? room.id : "lobby";
+    if (room && room.colour) this.el.dataset.colour = room.colour;
+    else delete this.el.dataset.colour;
+    const who = kind === "caucus"
+      ? (room.side ? t("participant.room.caucus_side_who") : t("participant.room.caucus_who"))
+      : kind === "plenary" ? t("participant.room.plenary_who") : t("participant.room.lobby_who");
+    this.countdown = h("p", { class: "room-countdown", role: "timer", "aria-live": "off" });
+    mount(this.el,
+      h("div", { class: "room-banner-text" },
+        h("p", { class: "room-kind" }, t(`participant.room.kind_${kind}`)),
+        h("h2", { id: "room-banner-name", class: "room-name" }, roomLabel(room)),
+        h("p", { class: "room-who" }, who)),
+      h("div", { class: "room-banner-side" },
+        this.countdown,
+        you && you.locked ? h("p", { class: "badge badge-lock", "data-locked": "true" },
+          t("participant.room.locked")) : null));
+    this.tick();
+    clearInterval(this.timer);
+    if (room && room.deadline) this.timer = setInterval(() => this.tick(), 1000);
+  }
+
+  tick() {
+    const room = this.state.room;
+    if (!room || !room.deadline) {
+      this.countdown.textContent = "";
+      this.countdown.hidden = true;
+      return;
+    }
+    const left = (room.deadline - Date.now()) / 1000;
+    this.countdown.hidden = false;
+    this.countdown.dataset.secondsLeft = String(Math.max(0, Math.round(left)));
+    this.countdown.textContent = left > 0
+      ? t("participant.room.time_left", { time: formatCountdown(left) })
+      : t("participant.room.time_up");
+  }
+
+  destroy() {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,125 @@
+// The video grid: one tile per person (and one per shared screen), 1–8 people laid out by
+// count (css: .video-grid[data-count]), the active speaker highlighted, your own tile mirrored
+// (as in a mirror: what people expect of their own picture; others see it unmirrored).
+// Each tile says who it is and shows their microphone, camera and hand state.
+
+import { t } from "../core/i18n.js";
+import { h } from "../core/render.js";
+
+export class VideoGrid {
+  constructor() {
+    this.el = h("div", { class: "video-grid", role: "region", "aria-label": t("participant.grid.label") });
+    this.tiles = new Map(); // key → tile element; key = peer id or `${peer}:screen`
+    this.members = new Map();
+    this.onSoundBlocked = null;
+  }
+
+  tile(key, { self = false, screen = false } = {}) {
+    let tile = this.tiles.get(key);
+    if (tile) return tile;
+    const video = h("video", { autoplay: true, playsInline: true, muted: self });
+    const name = h("span", { class: "tile-name" });
+    const state = h("span", { class: "tile-state" });
+    tile = h("figure", {
+      class: `tile${self ? " self" : ""}${screen ? " screen" : ""}`,
+      dataset: { participant: key.split(":")[0], receiving: "no", kind: screen ? "screen" : "camera" },
+    }, video, h("figcaption", null, name, state));
+    this.tiles.set(key, tile);
+    if (self) this.el.prepend(tile);
+    else this.el.append(tile);
+    this.layout();
+    return tile;
+  }
+
+  setLocal(id, stream) {
+    this.selfId = id;
+    const tile = this.tile(id, { self: true });
+    tile.querySelector("video").srcObject = stream;
+    this.label(id);
+  }
+
+  upsertRemote(peer, stream, kind) {
+    const key = kind === "screen" ? `${peer}:screen` : peer;
+    const tile = this.tile(key, { screen: kind === "screen" });
+    const video = tile.querySelector("video");
+    if (video.srcObject !== stream) video.srcObject = stream;
+    video.play().catch(() => {
+      // Autoplay with sound needs a gesture: play muted now, offer to enable sound.
+      video.muted = true;
+      video.play().catch(() => {});
+      if (this.onSoundBlocked) this.onSoundBlocked();
+    });
+    this.label(peer);
+  }
+
+  removeRemote(peer, streamId) {
+    for (const [key, tile] of this.tiles) {
+      if (key === this.selfId) continue;
+      const [id, kind] = key.split(":");
+      if (id !== peer) continue;
+      const video = tile.querySelector("video");
+      if (streamId === null || (kind === "screen" && video.srcObject && video.srcObject.id === streamId)) {
+        tile.remove();
+        this.tiles.delete(key);
+      }
+    }
+    this.layout();
+  }
+
+  // Everyone in the room (RoomView members): names and states on the tiles.
+  setMembers(members) {
+    this.members = new Map(members.map((m) => [m.id, m]));
+    for (const key of this.tiles.keys()) this.label(key.split(":")[0]);
+  }
+
+  label(id) {
+    const m = this.members.get(id);
+    for (const [key, tile] of this.tiles) {
+      if (key.split(":")[0] !== id) continue;
+      const screen = key.endsWith(":screen");
+      const name = id === this.selfId ? t("participant.grid.you") : (m ? m.name : t("participant.grid.someone"));
+      tile.querySelector(".tile-name").textContent = screen
+        ? t("participant.grid.screen_of", { name }) : name;
+      const states = [];
+      if (m && m.muted) states.push(t("participant.grid.muted"));
+      if (m && m.camera_off) states.push(t("participant.grid.camera_off"));
+      if (m && m.hand) states.push(t("participant.grid.hand"));
+      tile.querySelector(".tile-state").textContent = screen ? "" : states.join(" · ");
+      tile.dataset.muted = String(Boolean(m && m.muted));
+      tile.dataset.cameraOff = String(Boolean(m && m.camera_off));
+      tile.dataset.hand = String(Boolean(m && m.hand));
+    }
+  }
+
+  setStats(peer, stats) {
+    const tile = this.tiles.get(peer);
+    if (!tile) return;
+    tile.dataset.framesDecoded = String(stats.framesDecoded);
+    tile.dataset.receiving = stats.framesDecoded > 0 ? "yes" : "no";
+    tile.dataset.state = stats.state;
+  }
+
+  setSpeaker(peer) {
+    for (const [key, tile] of this.tiles) tile.classList.toggle("speaking", key === peer);
+  }
+
+  unmuteAll() {
+    for (const [key, tile] of this.tiles) {
+      if (key !== this.selfId) tile.querySelector("video").muted = false;
+    }
+  }
+
+  layout() {
+    this.el.dataset.count = String(Math.min(9, Math.max(1, this.tiles.size)));
+  }
+
+  clearRemote() {
+    for (const key of [...this.tiles.keys()]) {
+      if (key !== this.selfId) {
+        this.tiles.get(key).remove();
+        this.tiles.delete(key);
+      }
+    }
+    this.layout();
+  }
+}

@@ -1,0 +1,98 @@
+// Pure helpers for document transfers: speed and time left, file checks, compartment names.
+// No DOM and no network, so Node tests them (tests/js/transfer.test.mjs).
+
+// Speed over a sliding window of samples, so a stall shows at once and a burst does not last.
+export class RateMeter {
+  constructor(windowMs = 5000) {
+    this.windowMs = windowMs;
+    this.samples = [];
+  }
+
+  // `done`: bytes transferred so far; `at`: a monotonic time in ms.
+  add(done, at) {
+    this.samples.push({ done, at });
+    while (this.samples.length > 2 && at - this.samples[0].at > this.windowMs) this.samples.shift();
+  }
+
+  // Bytes per second, or null before there is anything to measure.
+  rate() {
+    if (this.samples.length < 2) return null;
+    const first = this.samples[0];
+    const last = this.samples[this.samples.length - 1];
+    const ms = last.at - first.at;
+    return ms > 0 ? ((last.done - first.done) * 1000) / ms : null;
+  }
+
+  // Seconds left for `total` bytes, or null when unknown (no rate yet, or stalled).
+  secondsLeft(total) {
+    const rate = this.rate();
+    if (!rate || rate <= 0 || !this.samples.length) return null;
+    return Math.max(0, (total - this.samples[this.samples.length - 1].done) / rate);
+  }
+}
+
+// "1.5 MB" style sizes, decimal units as file managers show them; `format` formats the number.
+const UNITS = ["B", "kB", "MB", "GB", "TB"];
+export function sizeParts(bytes) {
+  let value = Math.max(0, Number(bytes) || 0);
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  return { value: Number(value.toFixed(digits)), unit: UNITS[unit] };
+}
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+// The name a file will be stored under, as the server sanitises it (DESIGN §6): no folders,
+// no control characters, bounded. Shown before uploading so nobody is surprised.
+export function cleanFileName(name) {
+  const base = String(name).split(/[\\/]/).pop().replace(CONTROL, "").trim();
+  const safe = base.replace(/^\.+/, "");
+  return (safe || "document").slice(0, 255);
+}
+
+// Why a file cannot be uploaded before a byte is sent, or null: "empty" or "too_large".
+export function refusal(file, maxBytes) {
+  if (!file || file.size === 0) return "empty";
+  if (maxBytes && file.size > maxBytes) return "too_large";
+  return null;
+}
+
+// The compartment tabs a person sees, by role and side (DESIGN §1): key, compartment filter
+// and the compartment an upload from this tab goes to (null: no uploads there).
+export function compartmentTabs(role, side) {
+  if (role === "mediator") {
+    return [
+      { key: "joint", match: (c) => c === "joint", upload: "joint" },
+      { key: "confidential_in", match: (c) => c.startsWith("confidential:"), upload: null },
+      { key: "notes", match: (c) => c === "mediator", upload: "mediator" },
+    ];
+  }
+  if ((role === "party" || role === "counsel") && side) {
+    return [
+      { key: "joint", match: (c) => c === "joint", upload: "joint" },
+      { key: "side", match: (c) => c === `side:${side}`, upload: `side:${side}` },
+      { key: "confidential", match: (c) => c === `confidential:${side}`, upload: `confidential:${side}` },
+    ];
+  }
+  return [{ key: "joint", match: (c) => c === "joint", upload: null }];
+}
+
+// Where a document may be released to from its compartment, by its owning side (never narrower).
+export function releaseTargets(compartment, side) {
+  if (!side) return [];
+  if (compartment === `side:${side}`) return ["joint", `confidential:${side}`];
+  if (compartment === `confidential:${side}`) return ["joint"];
+  return [];
+}
+
+// Appends of this size: progress is durable per append, and a resume re-sends at most one.
+export const CHUNK_BYTES = 8 * 1024 * 1024;
+
+export function nextChunk(offset, size, chunk = CHUNK_BYTES) {
+  const end = Math.min(size, offset + chunk);
+  return { start: offset, end, last: end === size };
+}

@@ -1,0 +1,264 @@
+// The participant's hearing (`/lobby`, `/hearing`): one WebSocket and one mesh for the whole
+// visit, the lobby's waiting screen until the mediator admits you, then the room — banner,
+// video grid, controls, who can hear you, verification code, chat, documents — and a final
+// screen when you are removed, not admitted, or the hearing ends (camera and microphone are
+// stopped at once, before anything is drawn).
+//
+// Staff (the mediator) reach it as `/hearing?hearing=<id>`; a participant's session names its
+// hearing already.
+
+import { whoAmI } from "../core/api.js";
+import { t } from "../core/i18n.js";
+import { h, mount as put } from "../core/render.js";
+import { HearingSocket, socketUrl } from "../core/socket.js";
+import { ChatPanel } from "../components/chat-panel.js";
+import { DocumentsPanel } from "../components/documents-panel.js";
+import { HearingControls } from "../components/hearing-controls.js";
+import { Hearers } from "../components/hearers.js";
+import { LobbyView } from "../components/lobby-view.js";
+import { Notices } from "../components/notices.js";
+import { RoomBanner, roomLabel } from "../components/room-banner.js";
+import { announce, toast } from "../components/toast.js";
+import { VideoGrid } from "../components/video-grid.js";
+import { localMedia, screenMedia, stopStream } from "../media/devices.js";
+import { iceConfiguration } from "../media/ice.js";
+import { Mesh } from "../media/mesh.js";
+
+const FINAL = { removed: "removed", ended: "ended", denied: "denied" };
+
+export async function mount(root, context) {
+  const me = await whoAmI();
+  const hearing = (me && me.hearing) || context.query.get("hearing");
+  if (!me || !hearing) {
+    put(root, h("section", { class: "card final" },
+      h("h1", null, t("participant.hearing.no_session_title")),
+      h("p", null, t("participant.hearing.no_session"))));
+    return {};
+  }
+  const screen = new HearingScreen(root, me, hearing);
+  await screen.start();
+  return screen;
+}
+
+class HearingScreen {
+  constructor(root, me, hearing) {
+    this.root = root;
+    this.me = me;
+    this.hearing = hearing;
+    this.you = null;
+    this.room = null;
+    this.stream = null;
+    this.finished = false;
+  }
+
+  async start() {
+    put(this.root, h("p", { class: "status", role: "status" }, t("participant.room.preparing")));
+    const [rtcConfig, stream] = await Promise.all([iceConfiguration(this.hearing), localMedia()]);
+    this.stream = stream;
+    this.socket = new HearingSocket(socketUrl(), {
+      onOpen: (s) => s.send({ type: "join", hearing: this.hearing }),
+    });
+    this.grid = new VideoGrid();
+    this.grid.onSoundBlocked = () => { this.soundButton.hidden = false; };
+    this.banner = new RoomBanner();
+    this.notices = new Notices();
+    this.hearers = new Hearers();
+    this.chat = new ChatPanel({ send: (m) => this.socket.send(m) });
+    this.documents = new DocumentsPanel({ hearing: this.hearing, me: this.me });
+    this.lobby = new LobbyView({ onDevices: (choice) => this.switchDevices(choice) });
+    this.controls = new HearingControls({
+      mic: (on) => this.setMic(on),
+      camera: (on) => this.setCamera(on),
+      hand: (raised) => this.socket.send({ type: "hand", raised }),
+      knock: (on) => this.socket.send({ type: "knock", on }),
+      screen: (on) => this.setScreen(on),
+    });
+    this.controls.enable({ mic: Boolean(stream && stream.getAudioTracks().length),
+      camera: Boolean(stream && stream.getVideoTracks().length) });
+    this.mesh = await Mesh.create({
+      send: (m) => this.socket.send(m), rtcConfig, localStream: stream,
+      onRemote: (peer, s, kind) => this.grid.upsertRemote(peer, s, kind),
+      onRemoteGone: (peer, id) => this.grid.removeRemote(peer, id),
+      onStats: (peer, stats) => this.grid.setStats(peer, stats),
+      onSpeaker: (peer) => this.grid.setSpeaker(peer),
+      onVerification: (v) => this.hearers.verification(v),
+    });
+    this.status = h("p", { class: "status", role: "status" }, t("participant.room.connecting"));
+    this.soundButton = h("button", { type: "button", class: "button", hidden: true,
+      onclick: () => { this.grid.unmuteAll(); this.soundButton.hidden = true; } },
+    t("participant.room.enable_sound"));
+    this.view = h("div", { class: "hearing-view" });
+    put(this.root, this.status, this.notices.el, this.view);
+    this.listen();
+    this.socket.open();
+    this.onHide = () => this.stop();
+    window.addEventListener("pagehide", this.onHide);
+  }
+
+  listen() {
+    this.socket
+      .on("snapshot", (m) => {
+        this.status.textContent = t("participant.room.connected");
+        this.update(m.view.you, m.view.room || null, { snapshot: true });
+      })
+      .on("you", (m) => this.update(m.you, this.room))
+      .on("room", (m) => this.update(this.you, m.room))
+      .on("peer.plan", (m) => {
+        this.mesh.applyPlan(m);
+        if (m.room === null || m.room === "lobby") this.update(this.you, null);
+      })
+      .on("signal", (m) => this.mesh.onSignal(m))
+      .on("chat", (m) => this.chat.add(m))
+      .on("chat.history", (m) => this.chat.history(m))
+      .on("documents", (m) => this.documents.changed(m))
+      .on("notice", (m) => this.notice(m))
+      .on("error", (m) => this.refused(m))
+      .on("close", (e) => {
+        if (e.code === 4000 || e.code === 4001) this.finish(e.reason === "ended" ? "ended"
+          : e.reason === "denied" ? "denied" : "removed");
+        else if (!this.finished) this.status.textContent = t("participant.room.reconnecting");
+      });
+  }
+
+  update(you, room, { snapshot = false } = {}) {
+    if (this.finished || !you) return;
+    const before = this.you;
+    const wasRoom = this.room ? this.room.id : (before ? before.room : null);
+    this.you = you;
+    // A room view for a room you just left is stale: never show its people as hearing you.
+    this.room = room && room.kind !== "lobby" && room.id === you.room ? room : null;
+    const inLobby = you.room === "lobby" || you.room === null;
+    if (you.room === null && before && before.room !== null) return; // removal: notice follows
+    history.replaceState(null, "", inLobby ? "/lobby" : "/hearing" + (this.me.hearing ? "" : `?hearing=${encodeURIComponent(this.hearing)}`));
+    if (inLobby) this.showLobby();
+    else this.showRoom();
+    this.controls.set({ hand: you.hand, knock: you.knocking });
+    const nowRoom = this.room ? this.room.id : you.room;
+    if (!snapshot && before && wasRoom !== nowRoom && nowRoom && nowRoom !== "lobby" && this.room) {
+      this.notices.moved(roomLabel(this.room));
+    }
+    if (before && before.locked !== you.locked) {
+      announce(t(you.locked ? "participant.notice.locked" : "participant.notice.unlocked"));
+    }
+  }
+
+  showLobby() {
+    if (this.mode !== "lobby") {
+      this.mode = "lobby";
+      this.grid.clearRemote();
+      this.chat.setRoom(null);
+      put(this.view, this.lobby.el,
+        h("div", { class: "lobby-actions" }, this.controls.el));
+      this.controls.enable({ hand: false, screen: false, knock: true });
+      this.lobby.setStream(this.stream);
+    }
+    this.lobby.update(this.you);
+  }
+
+  showRoom() {
+    if (this.mode !== "room") {
+      this.mode = "room";
+      if (this.stream) this.grid.setLocal(this.me.id || this.you.id, this.stream);
+      this.documents.open();
+      put(this.view, h("div", { class: "hearing-layout" },
+        this.banner.el,
+        h("div", { class: "stage" }, this.grid.el, h("div", { class: "stage-bar" },
+          this.controls.el, this.soundButton)),
+        h("aside", { class: "side-panel" }, this.hearers.el, this.chat.el, this.documents.el)));
+      this.controls.enable({ hand: true, knock: true,
+        screen: Boolean(navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia) });
+    }
+    this.grid.selfId = this.you.id;
+    this.banner.update(this.you, this.room);
+    const members = (this.room && this.room.members) || [];
+    this.grid.setMembers(members);
+    for (const m of members) this.documents.names.set(m.id, m.name);
+    this.hearers.update(this.room, this.you.id);
+    this.chat.me = this.you.id;
+    this.chat.setRoom(this.room);
+  }
+
+  notice(m) {
+    if (m.kind === "broadcast") this.notices.broadcast(m.text);
+    else if (m.kind === "timer") this.notices.info(t("participant.notice.time_up"), "timer");
+    else if (FINAL[m.kind]) this.finish(FINAL[m.kind]);
+  }
+
+  refused(m) {
+    if (m.about === "chat") this.chat.refused(m);
+    else if (m.about) toast(t("participant.error.action", { action: t(`participant.action.${m.about}`) }), { kind: "error" });
+  }
+
+  // ------------------------------------------------------------ media controls
+
+  setMic(on) {
+    for (const track of this.stream ? this.stream.getAudioTracks() : []) track.enabled = on;
+    this.socket.send({ type: "mute", muted: !on });
+  }
+
+  setCamera(on) {
+    for (const track of this.stream ? this.stream.getVideoTracks() : []) track.enabled = on;
+    this.socket.send({ type: "mute", camera_off: !on });
+  }
+
+  async setScreen(on) {
+    if (!on) {
+      this.mesh.stopScreen();
+      this.grid.removeRemote(`${this.you.id}`, "local-screen");
+      return true;
+    }
+    let screen;
+    try {
+      screen = await screenMedia();
+    } catch (_) {
+      toast(t("participant.controls.screen_refused"), { kind: "error" });
+      return false;
+    }
+    screen.getVideoTracks()[0].addEventListener("ended", () => this.controls.set({ screen: false }));
+    await this.mesh.startScreen(screen);
+    return true;
+  }
+
+  async switchDevices(choice) {
+    const next = await localMedia(choice);
+    if (!next) return null;
+    stopStream(this.stream);
+    this.stream = next;
+    this.mesh.localStream = next;
+    return next;
+  }
+
+  // ------------------------------------------------------------ the end
+
+  finish(kind) {
+    if (this.finished) return;
+    this.finished = true;
+    this.stop(); // camera and microphone first, then words
+    const title = t(`participant.final.${kind}_title`);
+    put(this.root, h("section", { class: "card final", dataset: { final: kind } },
+      h("h1", null, title),
+      h("p", null, t(`participant.final.${kind}`)),
+      h("p", { class: "hint" }, t("participant.final.media_stopped"))));
+    announce(title, { assertive: true });
+  }
+
+  stop() {
+    if (this.mesh) this.mesh.stop();
+    stopStream(this.stream);
+    if (this.socket) this.socket.close();
+    this.documents.close();
+  }
+
+  unmount() {
+    window.removeEventListener("pagehide", this.onHide);
+    this.controls.destroy();
+    this.banner.destroy();
+    this.stop();
+  }
+
+  rerender() {
+    const you = this.you;
+    this.mode = null;
+    if (you) this.update(you, this.room);
+  }
+}

@@ -1,0 +1,115 @@
+// `/join#t=<token>`: the invitation link. The token rides in the fragment, so it reaches no
+// server log and no Referer; it is read once and removed from the address bar, and kept only
+// for this tab while the person types the access code. The code travels in the POST body only,
+// never in a URL. Once accepted, the form leaves the page: the next step offers the tech check
+// (skippable) and the lobby. Every refusal says its true reason (Error.reason from the server).
+
+import { ApiError, api, rememberCsrf } from "../core/api.js";
+import { describe } from "../core/errors.js";
+import { t } from "../core/i18n.js";
+import { h, mount as put, uid } from "../core/render.js";
+
+const TOKEN_KEY = "parley.invitation";
+
+// Where a refusal's sentence comes from: the server's reason first, then its code.
+const REASONS = {
+  invitation_invalid: "participant.join.refused_invalid",
+  invitation_expired: "participant.join.refused_expired",
+  invitation_used: "participant.join.refused_used",
+  invitation_revoked: "participant.join.refused_revoked",
+  hearing_ended: "participant.join.refused_ended",
+  hearing_locked: "participant.join.refused_locked",
+  access_code_wrong: "participant.join.refused_code",
+  too_many_attempts: "participant.join.refused_attempts",
+};
+
+export function refusalText(error) {
+  const key = error && REASONS[error.reason];
+  if (key) {
+    const minutes = Math.max(1, Math.ceil((error.retryAfter || 60) / 60));
+    return t(key, { count: minutes, minutes });
+  }
+  return describe(error, "participant.redeem");
+}
+
+function takeToken() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const token = fragment.get("t");
+  if (token) {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    history.replaceState(null, "", location.pathname);
+  }
+  return token || sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function mount(root, context) {
+  const token = takeToken();
+  if (!token) {
+    put(root, h("section", { class: "card join" },
+      h("h1", null, t("participant.join.title")),
+      h("p", null, t("participant.join.no_link"))));
+    return {};
+  }
+  const codeId = uid("code");
+  const input = h("input", { id: codeId, name: "access_code", autocomplete: "one-time-code",
+    required: true, maxlength: "32", spellcheck: "false", autocapitalize: "characters",
+    "aria-describedby": `${codeId}-help` });
+  const error = h("p", { class: "error", role: "alert", id: `${codeId}-error` });
+  const submit = h("button", { type: "submit", class: "button primary" }, t("participant.join.submit"));
+  const form = h("form", { class: "card join", method: "post", action: "#", novalidate: true },
+    h("h1", null, t("participant.join.title")),
+    h("p", null, t("participant.join.lede")),
+    h("div", { class: "field" },
+      h("label", { for: codeId }, t("participant.join.code")),
+      input,
+      h("p", { class: "hint", id: `${codeId}-help` }, t("participant.join.code_help"))),
+    error, h("div", { class: "actions" }, submit));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    const code = input.value.trim();
+    if (!code) {
+      error.textContent = t("participant.join.code_missing");
+      input.focus();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      const reply = await api("POST", "/api/v1/invitations/redeem", { token, access_code: code },
+        { expect401: true });
+      rememberCsrf(reply && reply.csrf_token);
+      sessionStorage.removeItem(TOKEN_KEY);
+      input.value = "";
+      next(root, context);
+    } catch (failure) {
+      error.textContent = failure instanceof ApiError ? refusalText(failure) : t("common.error.internal");
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-errormessage", error.id);
+      // A refusal that no other code can fix ends the form: say so and keep it from retrying.
+      const final = ["invitation_invalid", "invitation_expired", "invitation_used",
+        "invitation_revoked", "hearing_ended"].includes(failure.reason);
+      submit.disabled = final;
+      input.disabled = final;
+      if (!final) input.focus();
+    }
+  });
+  put(root, form);
+  input.focus();
+  return {};
+}
+
+// After a successful redemption: the form is gone; offer the tech check, or go straight in.
+function next(root, context) {
+  put(root, h("section", { class: "card join-next" },
+    h("h1", null, t("participant.join.accepted_title")),
+    h("p", null, t("participant.join.accepted")),
+    h("div", { class: "actions" },
+      h("a", { href: "/techcheck?next=lobby", class: "button primary", "data-action": "techcheck" },
+        t("participant.join.techcheck")),
+      h("a", { href: "/lobby", class: "button", "data-action": "skip" },
+        t("participant.join.skip")))));
+  const heading = root.querySelector("h1");
+  heading.tabIndex = -1;
+  heading.focus();
+  return context;
+}

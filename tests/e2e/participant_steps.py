@@ -1,0 +1,102 @@
+"""Steps shared by the participant's browser tests (tests/e2e/test_web_participant_*.py).
+
+- `await seat_people(suite, people, names)`: an open hearing with sides A and B, an invitation
+  per name (`A1` party A, `B1` party B, `B2` counsel B …); nothing redeemed yet.
+- `await join_in_browser(tab, invitation, ...)`: the invitation link, the access code typed in
+  the page, "skip the tech check", and the lobby's waiting screen.
+- `await mediator_page(tab, people, hearing, base_url)`: the mediator's own hearing page (its staff cookie).
+- Page probes (`banner_kind`, `hearers`, `code`, `tracks_ended` …): JavaScript expressions the
+  tests poll with `tab.wait_for`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.browser import Tab
+from tests.harness import Suite
+from tests.integration.signalling.sigclient import Cast, WsClient, seat
+from tests.people import SESSION_COOKIE, People
+
+
+async def seat_people(suite: Suite, people: People, per_side: int = 2) -> Cast:
+    return await seat(suite, people, sides=2, per_side=per_side, redeem_all=False)
+
+
+async def mediator_socket(suite: Suite, people: People, cast: Cast) -> WsClient:
+    """The mediator's commands, from the test (its page is another client of the same person)."""
+    return await WsClient(suite.base_url, people.mediator.headers(), cast.hearing,
+                          people.mediator.account_id).connect()
+
+
+async def join_in_browser(tab: Tab, invitation: dict[str, Any], *, wrong_code: bool = False,
+                          screens: bool = False) -> None:
+    page = tab.page
+    await page.goto(invitation["link_path"])
+    await page.wait_for_selector("form.join input[name=access_code]")
+    # The token left the address bar at once; the code will travel in a POST body only.
+    assert "#t=" not in page.url and invitation["token"] not in page.url
+    if screens:
+        await tab.check_accessible("join")
+        await shots(tab, "join")
+    if wrong_code:
+        await page.fill("input[name=access_code]", "WRONG-CODE0")
+        await page.press("input[name=access_code]", "Enter")
+        await page.wait_for_selector("form.join .error:not(:empty)")
+        text = await page.text_content("form.join .error")
+        assert text is not None and "access code is not right" in text, text
+    await page.fill("input[name=access_code]", invitation["access_code"])
+    await page.click("form.join button[type=submit]")
+    await page.wait_for_selector(".join-next")
+    assert await page.query_selector("input[name=access_code]") is None  # the form left
+    if screens:
+        await tab.check_accessible("join-next")
+        await shots(tab, "join-next", ("laptop",))
+    await page.click(".join-next [data-action=skip]")
+    await tab.wait_for("document.querySelector('.lobby-title') && "
+                       "document.querySelector('.lobby-title').textContent.length > 0")
+
+
+async def mediator_page(tab: Tab, people: People, hearing: str, base_url: str) -> None:
+    await tab.context.add_cookies([{"name": SESSION_COOKIE, "value": people.mediator.cookie,
+                                    "url": base_url}])
+    await tab.page.goto(f"/hearing?hearing={hearing}")
+
+
+async def shots(tab: Tab, screen: str, widths: tuple[str, ...] = ("laptop", "tablet")) -> None:
+    """Screenshots at each width from the top of the page, then back to the laptop viewport."""
+    for width in widths:
+        await tab.page.evaluate("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }")
+        await tab.screenshot(screen, width)
+    await tab.page.set_viewport_size({"width": 1366, "height": 768})
+
+
+def banner_kind() -> str:
+    return "((document.querySelector('.room-banner') || {dataset: {}}).dataset.roomKind || '')"
+
+
+def hearers() -> str:
+    return "((document.querySelector('.hearers') || {dataset: {}}).dataset.hearers)"
+
+
+def code() -> str:
+    return "((document.querySelector('.verify-code') || {dataset: {}}).dataset.code || '')"
+
+
+def code_members() -> str:
+    return "((document.querySelector('.verify-code') || {dataset: {}}).dataset.members || '')"
+
+
+def tile(participant: str, attr: str) -> str:
+    return (f"((document.querySelector('.video-grid .tile[data-participant=\"{participant}\"]"
+            f"[data-kind=camera]') || {{dataset: {{}}}}).dataset.{attr})")
+
+
+def chat_texts() -> str:
+    return "[...document.querySelectorAll('.chat-line .chat-text')].map((x) => x.textContent)"
+
+
+KEEP_TRACKS = ("() => { window.__testTracks = document.querySelector('.tile.self video')"
+               ".srcObject.getTracks(); return window.__testTracks.length; }")
+TRACKS_ENDED = ("window.__testTracks && window.__testTracks.length > 0 && "
+                "window.__testTracks.every((t) => t.readyState === 'ended')")

@@ -1,0 +1,256 @@
+"""The participant's hearing in four real browsers (the mediator and two sides), each with its own
+fake camera: joining, the lobby, the room banner, every control by click and by key, chat for the
+room only, "who can hear you" after every move of a seeded sequence, the room verification code,
+notices, removal and the end (camera and microphone stopped), axe-core and screenshots.
+
+The mediator's commands come from the test's own WebSocket for the mediator (the console is
+another screen); the mediator's page is a second client of the same person and does the media.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import time
+from collections.abc import AsyncIterator, Iterable
+from pathlib import Path
+
+import pytest
+
+from proto.ws import (
+    Admit,
+    BoardUpdate,
+    Broadcast,
+    CaucusCreate,
+    CaucusTimer,
+    End,
+    KnocksUpdate,
+    Move,
+    Remove,
+    RoomKind,
+    Shuttle,
+)
+from tests.browser import Tab, chromium, fake_camera, open_tab, requires_chromium
+from tests.e2e.participant_steps import (
+    KEEP_TRACKS,
+    TRACKS_ENDED,
+    banner_kind,
+    chat_texts,
+    code,
+    code_members,
+    hearers,
+    join_in_browser,
+    mediator_page,
+    mediator_socket,
+    seat_people,
+    shots,
+    tile,
+)
+from tests.harness import Suite
+from tests.people import staff_people
+
+pytestmark = [pytest.mark.browser, requires_chromium]
+
+T0 = [0.0]
+
+
+def step(what: str) -> None:
+    """Progress with elapsed seconds (shown with -s, and in the log of a failure)."""
+    now = time.monotonic()
+    if not T0[0]:
+        T0[0] = now
+    print(f"[{now - T0[0]:6.1f}s] {what}")
+
+
+COLOURS = {"M": (200, 200, 200), "A1": (30, 90, 200), "B1": (200, 70, 30), "B2": (40, 160, 60)}
+
+
+@contextlib.asynccontextmanager
+async def four_browsers(tmp: Path, base_url: str) -> AsyncIterator[dict[str, Tab]]:
+    async with contextlib.AsyncExitStack() as stack:
+        tabs: dict[str, Tab] = {}
+        for name, rgb in COLOURS.items():
+            browser = await stack.enter_async_context(
+                chromium(camera=fake_camera(tmp / f"{name}.y4m", rgb)))
+            tabs[name] = await open_tab(browser, base_url)
+        yield tabs
+
+
+def others(ids: dict[str, str], me: str, among: Iterable[str],
+           where: dict[str, str] | None = None) -> str:
+    return ",".join(sorted(ids[o] for o in among
+                           if o != me and (where is None or where[o] == where[me])))
+
+
+async def hear_each_other(tabs: dict[str, Tab], ids: dict[str, str],
+                          where: dict[str, str], timeout: float = 90.0) -> None:
+    """Every page's "who can hear you" is exactly the others in its room (polled together)."""
+    try:
+        await asyncio.gather(*(tab.wait_for(
+            f"{hearers()} === '{others(ids, n, tabs, where)}'", timeout=timeout)
+            for n, tab in tabs.items()))
+    except TimeoutError:
+        seen = {n: await tab.value(hearers()) for n, tab in tabs.items()}
+        raise AssertionError(f"who can hear whom: expected rooms {where}, pages show {seen}, "
+                             f"ids {ids}") from None
+
+
+async def all_pages(tabs: dict[str, Tab], expression: str, names: list[str] | None = None,
+                    timeout: float = 90.0) -> None:
+    names = names or list(tabs)
+    try:
+        await asyncio.gather(*(tabs[n].wait_for(expression, timeout=timeout) for n in names))
+    except TimeoutError:
+        seen = {n: await tabs[n].value(f"[{banner_kind()}, {hearers()}]") for n in names}
+        raise AssertionError(f"{expression}: pages show (room, hearers) {seen}") from None
+
+
+@pytest.mark.slow  # four browsers in a mesh: minutes on a busy machine (`make slow`)
+@pytest.mark.timeout(900)
+async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
+    await suite.ready(timeout=60)
+    people = await staff_people(suite)
+    cast = await seat_people(suite, people)  # sides A (A1, A2) and B (B1, B2)
+    inv = cast.invitations
+    ids = {n: inv[n]["participant"] for n in ("A1", "B1", "B2")}
+    ids["M"] = people.mediator.account_id
+    med = await mediator_socket(suite, people, cast)
+    async with four_browsers(tmp_path, suite.base_url) as tabs:
+        frames_a: list[str] = []
+        tabs["A1"].page.on("websocket", lambda ws: ws.on(
+            "framereceived", lambda data: frames_a.append(
+                data if isinstance(data, str) else data.decode(errors="replace"))))
+        try:
+            # --- joining: link → access code (a wrong one first) → skip tech check → lobby
+            step("joining")
+            await join_in_browser(tabs["A1"], inv["A1"], wrong_code=True, screens=True)
+            await asyncio.gather(join_in_browser(tabs["B1"], inv["B1"]),
+                                 join_in_browser(tabs["B2"], inv["B2"]))
+            lobby = tabs["A1"]
+            assert "Matter" in (await lobby.page.text_content(".lobby-title") or "")
+            await lobby.check_accessible("lobby")
+            await shots(lobby, "lobby")
+            await mediator_page(tabs["M"], people, cast.hearing, suite.base_url)
+
+            # --- admitted to plenary: banner, who can hear you, one verification code
+            step("admit")
+            for n in ("A1", "B1", "B2"):
+                await med.send(Admit(participant=ids[n]))
+            await all_pages(tabs, f"{banner_kind()} === 'plenary'")
+            await hear_each_other(tabs, ids, {n: "plenary" for n in tabs})
+            await asyncio.gather(*(tab.wait_for(f"{code_members()} === '{others(ids, n, tabs)}'",
+                                                timeout=30) for n, tab in tabs.items()))
+            plenary_codes = {n: await t.value(code()) for n, t in tabs.items()}
+            assert len(set(plenary_codes.values())) == 1 and "" not in plenary_codes.values()
+            await tabs["A1"].check_accessible("hearing-plenary")
+            await shots(tabs["A1"], "hearing-plenary")
+
+            # --- controls: by click (microphone) and by key (camera, hand) ------------------
+            step("controls")
+            a1 = tabs["A1"].page
+            await a1.click("[data-control=mic]")
+            await tabs["B1"].wait_for(f"{tile(ids['A1'], 'muted')} === 'true'")
+            await a1.keyboard.press("v")
+            await tabs["B1"].wait_for(f"{tile(ids['A1'], 'cameraOff')} === 'true'")
+            await a1.focus("[data-control=hand]")
+            await a1.keyboard.press("Enter")
+            await tabs["M"].wait_for(f"{tile(ids['A1'], 'hand')} === 'true'")
+            await a1.keyboard.press("h")
+            await tabs["M"].wait_for(f"{tile(ids['A1'], 'hand')} === 'false'")
+            await tabs["B1"].page.keyboard.press("k")  # knock: shown until answered
+            knocks = await med.wait(lambda m: isinstance(m, KnocksUpdate) and any(
+                k.participant == ids["B1"] for k in m.knocks), what="knock")
+            assert knocks is not None
+            await tabs["B1"].wait_for(
+                "document.querySelector('[data-control=knock]').getAttribute('aria-pressed')"
+                " === 'true'")
+
+            # --- chat in plenary: seen by all ------------------------------------------------
+            step("chat")
+            await a1.fill(".chat-input", "Good morning, everyone")
+            await a1.keyboard.press("Enter")
+            await all_pages(tabs, f"{chat_texts()}.includes('Good morning, everyone')")
+            await shots(tabs["A1"], "chat", ("laptop",))
+
+            # --- side B's caucus: a move notice, the mediator comes (knock answered) ---------
+            step("caucus")
+            await med.send(CaucusCreate(name="Claimant caucus", side=cast.sides[1]))
+            board = await med.wait(lambda m: isinstance(m, BoardUpdate) and any(
+                r.kind is RoomKind.CAUCUS for r in m.board.rooms), what="caucus")
+            assert isinstance(board, BoardUpdate)
+            caucus = next(r.id for r in board.board.rooms if r.kind is RoomKind.CAUCUS)
+            await med.send(Move(participant=ids["B1"], room=caucus))
+            await med.send(Move(participant=ids["B2"], room=caucus))
+            await med.send(Shuttle(room=caucus))
+            await med.send(CaucusTimer(room=caucus, seconds=600))
+            await all_pages(tabs, f"{banner_kind()} === 'caucus'", ["M", "B1", "B2"])
+            b1 = tabs["B1"]
+            notice = await b1.page.text_content(".notice-move")
+            assert notice is not None and "moved you to Claimant caucus" in notice
+            await b1.wait_for("document.querySelector('[data-control=knock]')"
+                              ".getAttribute('aria-pressed') === 'false'")
+            await b1.wait_for("document.querySelector('.room-countdown').textContent"
+                              ".includes('left')")
+            await b1.wait_for(f"{chat_texts()}.length === 0")  # plenary chat stayed behind
+            await b1.page.fill(".chat-input", "Our bottom line is 40")
+            await b1.page.click(".chat-form button[type=submit]")
+            await all_pages(tabs, f"{chat_texts()}.includes('Our bottom line is 40')",
+                            ["M", "B1", "B2"])
+            caucus_codes = {n: await tabs[n].wait_for(
+                f"{code_members()}.split(',').length === 2 && {code()}", timeout=30)
+                for n in ("M", "B1", "B2")}
+            assert len(set(caucus_codes.values())) == 1
+            assert set(caucus_codes.values()).isdisjoint(plenary_codes.values())
+            await b1.check_accessible("hearing-caucus")
+            await shots(b1, "hearing-caucus")
+
+            # --- broadcast: a banner to dismiss, everywhere but the lobby -----------------
+            step("broadcast")
+            await med.send(Broadcast(text="Ten minutes to lunch"))
+            await all_pages(tabs, "document.querySelector('.notice-broadcast') !== null")
+            await a1.click(".notice-broadcast .notice-dismiss")
+            await tabs["A1"].wait_for("document.querySelector('.notice-broadcast') === null")
+
+            # --- "who can hear you" after every move of a seeded sequence -------------------
+            step("moves")
+            rng = random.Random(13)
+            where = {"A1": "plenary", "B1": caucus, "B2": caucus, "M": caucus}
+            for _ in range(3):
+                who = rng.choice(["B2", "M"])
+                to = "plenary" if where[who] == caucus else caucus
+                await med.send(Shuttle(room=to) if who == "M"
+                               else Move(participant=ids[who], room=to))
+                where[who] = to
+                await hear_each_other(tabs, ids, where)
+
+            # --- A never saw side B's caucus: not on its page, not on its socket -----------
+            step("isolation")
+            assert "Our bottom line is 40" not in await tabs["A1"].value(
+                f"{chat_texts()}.join(' ')")
+            assert not any("bottom line" in f for f in frames_a)
+            assert not any(caucus in f for f in frames_a)
+
+            # --- removal, then the end: camera and microphone stop at once ----------------
+            step("removal")
+            assert await tabs["B2"].value(KEEP_TRACKS) >= 1
+            await med.send(Remove(participant=ids["B2"]))
+            await tabs["B2"].wait_for("document.querySelector('[data-final=removed]')")
+            await tabs["B2"].wait_for(TRACKS_ENDED, timeout=5)
+            await tabs["B2"].check_accessible("final-removed")
+            await shots(tabs["B2"], "final-removed", ("laptop",))
+            for n in ("A1", "B1"):
+                assert await tabs[n].value(KEEP_TRACKS) >= 1
+            await med.send(End())
+            for n in ("A1", "B1"):
+                await tabs[n].wait_for("document.querySelector('[data-final=ended]')")
+                await tabs[n].wait_for(TRACKS_ENDED, timeout=5)
+            await shots(tabs["A1"], "final-ended", ("laptop",))
+            for tab in tabs.values():
+                tab.assert_clean(secrets=[inv[n]["access_code"] for n in ("A1", "B1", "B2")])
+        except Exception:
+            for n, tab in tabs.items():
+                print(f"--- {n}\n{tab.dump()}")
+            raise
+        finally:
+            await med.close()

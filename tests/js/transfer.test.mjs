@@ -1,0 +1,64 @@
+// node --test tests/js/: pure helpers of the documents panel.
+import assert from "node:assert/strict";
+import test from "node:test";
+
+import {
+  RateMeter, cleanFileName, compartmentTabs, nextChunk, refusal, releaseTargets, sizeParts,
+} from "../../gateway/webclient/js/documents/transfer.js";
+
+test("speed and time left come from a sliding window", () => {
+  const meter = new RateMeter(5000);
+  assert.equal(meter.rate(), null);
+  meter.add(0, 0);
+  meter.add(1_000_000, 1000);
+  assert.equal(meter.rate(), 1_000_000);
+  assert.equal(meter.secondsLeft(5_000_000), 4);
+  meter.add(1_000_000, 7000); // a stall: the window forgets the old burst
+  assert.ok(meter.rate() < 200_000);
+});
+
+test("sizes read like a file manager's", () => {
+  assert.deepEqual(sizeParts(0), { value: 0, unit: "B" });
+  assert.deepEqual(sizeParts(52_428_800), { value: 52.4, unit: "MB" });
+  assert.deepEqual(sizeParts(2 * 1024 ** 3), { value: 2.1, unit: "GB" });
+});
+
+test("file names lose folders and control characters", () => {
+  assert.equal(cleanFileName("../../etc/pass\u0000wd"), "passwd");
+  assert.equal(cleanFileName("C:\\Users\\me\\report\u0007.pdf"), "report.pdf");
+  assert.equal(cleanFileName("..."), "document");
+  assert.equal(cleanFileName("x".repeat(300)).length, 255);
+});
+
+test("empty and oversized files are refused before sending", () => {
+  assert.equal(refusal({ size: 0 }, 10), "empty");
+  assert.equal(refusal({ size: 11 }, 10), "too_large");
+  assert.equal(refusal({ size: 10 }, 10), null);
+});
+
+test("tabs and release targets follow the compartments of DESIGN §1", () => {
+  const party = compartmentTabs("party", "S1");
+  assert.deepEqual(party.map((x) => x.key), ["joint", "side", "confidential"]);
+  assert.ok(party[1].match("side:S1") && !party[1].match("side:S2"));
+  assert.deepEqual(compartmentTabs("observer", null).map((x) => x.upload), [null]);
+  assert.deepEqual(compartmentTabs("mediator", null).map((x) => x.key),
+    ["joint", "confidential_in", "notes"]);
+  assert.deepEqual(releaseTargets("side:S1", "S1"), ["joint", "confidential:S1"]);
+  assert.deepEqual(releaseTargets("confidential:S1", "S1"), ["joint"]);
+  assert.deepEqual(releaseTargets("side:S2", "S1"), []);
+  assert.deepEqual(releaseTargets("joint", "S1"), []);
+});
+
+test("appends cover the file exactly once", () => {
+  const size = 20 * 1024 * 1024 + 5;
+  let offset = 0;
+  const parts = [];
+  for (;;) {
+    const c = nextChunk(offset, size);
+    parts.push(c.end - c.start);
+    offset = c.end;
+    if (c.last) break;
+  }
+  assert.equal(parts.reduce((a, b) => a + b), size);
+  assert.equal(parts.length, 3);
+});

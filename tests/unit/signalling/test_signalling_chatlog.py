@@ -1,0 +1,111 @@
+"""Room chat history rules (chatlog.py) and the in-room states the participant's page shows:
+entry times, knocks answered, microphone and camera state."""
+
+from __future__ import annotations
+
+import pytest
+from sighelp import deliveries, standard
+
+from proto.ws import (
+    MAX_CHAT_HISTORY,
+    CaucusClose,
+    CaucusCreate,
+    ChatLine,
+    ChatSend,
+    End,
+    Knock,
+    Move,
+    Mute,
+    RoomUpdate,
+    Shuttle,
+)
+from services.signalling.chatlog import (
+    FLOOD_MAX,
+    FLOOD_WINDOW_MS,
+    ChatLog,
+    append,
+    decode_log,
+    encode_log,
+    since,
+)
+from services.signalling.effects import ForgetChat, StoreChat
+from services.signalling.errors import RateLimited
+
+
+def line(sender: str, at: int, text: str = "hi") -> ChatLine:
+    return ChatLine(sender=sender, name=sender, text=text, at=at)
+
+
+def test_history_is_bounded_and_oldest_lines_go_first() -> None:
+    log = ChatLog()
+    for i in range(MAX_CHAT_HISTORY + 5):
+        log = append(log, line(f"p{i % 50}", i * FLOOD_WINDOW_MS))
+    assert len(log.lines) == MAX_CHAT_HISTORY
+    assert log.lines[0].at == 5 * FLOOD_WINDOW_MS
+    assert decode_log(encode_log(log)) == log
+    assert decode_log(b"not json") == ChatLog()
+
+
+def test_flood_is_per_sender_and_window() -> None:
+    log = ChatLog()
+    for i in range(FLOOD_MAX):
+        log = append(log, line("a", 1000 + i))
+    with pytest.raises(RateLimited) as refused:
+        append(log, line("a", 2000))
+    assert refused.value.reason == "chat_flood"
+    assert refused.value.retry_after_s == (FLOOD_WINDOW_MS - 1000 + 999) // 1000
+    append(log, line("b", 2000))  # someone else may still speak
+    append(log, line("a", 1000 + FLOOD_WINDOW_MS))  # and so may `a` once the window moved on
+
+
+def test_lines_said_before_one_entered_are_never_shown() -> None:
+    log = ChatLog(lines=(line("a", 10), line("a", 20), line("a", 30)))
+    assert [x.at for x in since(log, 20)] == [30]  # the same millisecond is left out
+    assert since(log, 0) == list(log.lines)
+
+
+def test_entering_a_room_stamps_the_time_and_chat_is_kept_then_delivered() -> None:
+    w, ids = standard()
+    w.now += 5000
+    w.do("med", CaucusCreate(name="B caucus", side=w.sides["B"]))
+    caucus = next(r for r in w.h.rooms if r not in ("lobby", "plenary"))
+    w.do("med", Move(participant=ids["b1"], room=caucus))
+    assert w.h.participants[ids["b1"]].entered_at == w.now
+    w.now += 10
+    effects = w.do(ids["b1"], ChatSend(text="only for B and the mediator"))
+    assert isinstance(effects[0], StoreChat) and effects[0].room == caucus
+    assert {d.to for d in deliveries(effects)} == {ids["b1"]}  # the mediator is in plenary
+    w.do("med", Shuttle(room=caucus))
+    effects = w.do(ids["b1"], ChatSend(text="now with the mediator"))
+    assert {d.to for d in deliveries(effects)} == {ids["b1"], "med"}
+    effects = w.do("med", CaucusClose(room=caucus))
+    assert ForgetChat((caucus,)) in effects
+    effects = w.do("med", End())
+    forget = next(e for e in effects if isinstance(e, ForgetChat))
+    assert set(forget.rooms) == {"plenary"}
+
+
+def test_a_knock_is_answered_when_the_mediator_comes() -> None:
+    w, ids = standard()
+    w.do("med", CaucusCreate(name="A caucus", side=w.sides["A"]))
+    caucus = next(r for r in w.h.rooms if r not in ("lobby", "plenary"))
+    w.do("med", Move(participant=ids["a1"], room=caucus))
+    w.do(ids["a1"], Knock(on=True))
+    assert [k.participant for k in w.h.knocks] == [ids["a1"]]
+    w.do(ids["b1"], Knock(on=True))
+    w.do("med", Shuttle(room=caucus))
+    assert [k.participant for k in w.h.knocks] == [ids["b1"]]  # b1 still waits
+
+
+def test_microphone_and_camera_state_are_shown_to_the_room() -> None:
+    w, ids = standard()
+    effects = w.do(ids["a1"], Mute(camera_off=True))
+    p = w.h.participants[ids["a1"]]
+    assert p.camera_off and not p.muted
+    effects = w.do(ids["a1"], Mute(muted=True))
+    p = w.h.participants[ids["a1"]]
+    assert p.camera_off and p.muted
+    update = next(d.message for d in deliveries(effects, ids["b1"])
+                  if isinstance(d.message, RoomUpdate))
+    me = next(m for m in update.room.members if m.id == ids["a1"])
+    assert me.muted and me.camera_off
