@@ -1,4 +1,4 @@
-"""Audit ingest, proof and verification benchmark (issue 5), with its baseline in the same run.
+"""Audit ingest, proof and verification benchmark, with its baseline in the same run.
 
     python benchmarks/audit_ingest.py [--quick] [--events N] [--inprocess-publisher]
 

@@ -19,7 +19,7 @@ after all joined, per socket. Media: aiortc peers (mediator, A1, B1) in plenary;
 caucus and the mediator follows; the time until both receive each other's frames over the new
 connections.
 
-Goals (issue 7): move p99 < 50 ms and ≤ 2 times the baseline's p99; media switch ≤ 1 s.
+Goals (what a live hearing needs to feel instant): move p99 < 50 ms and ≤ 2 times the baseline's p99; media switch ≤ 1 s.
 Last stdout line: {"participants", "move_p50_ms", "move_p99_ms", "baseline_p99_ms", "ratio_p99",
 "kib_per_participant", "media_switch_s"}. The parts live in benchmarks/sigload/.
 """

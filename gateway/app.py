@@ -7,7 +7,7 @@ import logging
 from aiohttp import web
 from nats.aio.client import Client
 
-from gateway.api import accounts, audit, auth, documents, health, hearings, ice, tokens
+from gateway.api import accounts, audit, auth, documents, health, hearings, ice, tokens, totp
 from gateway.config import GatewayConfig
 from gateway.http import headers
 from gateway.http.error_middleware import error_middleware
@@ -33,7 +33,8 @@ def build_routes() -> RouteTable:
     routes = RouteTable()
     health.register(routes)
     openapi_route.register(routes)
-    auth.register(routes)  # sign-in and out, me, TOTP, bootstrap
+    auth.register(routes)  # sign-in and out, me, bootstrap
+    totp.register(routes)
     tokens.register(routes)
     accounts.register(routes)
     hearings.register(routes)  # hearings, sides, invitations

@@ -21,7 +21,7 @@ class GatewayConfig(CommonConfig):
     ready_services: tuple[str, ...] = env_field(
         ("signalling", "evidence", "audit"), help="services /readyz requires (comma-separated)"
     )
-    # --- identity and access (issue 4) ---
+    # --- identity and access ---
     session_idle_s: float = env_field(1800.0, help="a session ends after this many idle seconds")
     session_absolute_s: float = env_field(
         43200.0, help="a session ends this many seconds after sign-in, whatever its activity"
@@ -53,7 +53,7 @@ class GatewayConfig(CommonConfig):
     bootstrap_ttl_s: int = env_field(
         86400, help="lifetime of the one-time first-admin secret printed on first start"
     )
-    # --- hearings and the WebSocket (issue 7) ---
+    # --- hearings and the WebSocket ---
     ws_heartbeat_s: float = env_field(
         5.0, help="how often this gateway tells signalling its WebSockets are alive")
     ws_max_frame_bytes: int = env_field(

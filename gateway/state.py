@@ -25,9 +25,9 @@ class GatewayState:
     audit: AuditPublisher
     metrics: GatewayMetrics
     routes: RouteTable
-    #: Stores, watched copies and limits of identity and access; set at start-up (issue 4).
+    #: Stores, watched copies and limits of identity and access; set at start-up.
     identity: IdentityState | None = None
-    #: Roster copy, socket registry and heartbeat of hearings (issue 7); set at start-up.
+    #: Roster copy, socket registry and heartbeat of hearings; set at start-up.
     hearings: HearingsState | None = None
 
 

@@ -17,6 +17,7 @@ from nats.js.errors import APIError, KeyNotFoundError, KeyWrongLastSequenceError
 from nats.js.kv import KeyValue
 
 from parley.errors import ParleyError
+from parley.failures import handled, note_failure
 
 log = logging.getLogger("parley.kv")
 _WRONG_LAST_SEQUENCE = 10071  # JetStream's error code for a failed compare-and-set
@@ -124,12 +125,11 @@ async def follow(bucket: KeyValue, pattern: str, apply: Callable[[KeyValue.Entry
             backoff = 0.1
         except asyncio.CancelledError:
             raise
-        except Exception as exc:
-            log.warning("KV watch lost: watching again",
-                        extra={"pattern": pattern, "error": type(exc).__name__})
+        except Exception as exc:  # any way a watch can end: it is started again, and counted
+            note_failure(log, "kv.watch", exc, pattern=pattern)
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, max_backoff_s)
         finally:
             if watcher is not None:
-                with contextlib.suppress(Exception):
+                with handled(log, "kv.watch.stop", level=logging.DEBUG):
                     await watcher.stop()  # type: ignore[no-untyped-call]

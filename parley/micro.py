@@ -24,6 +24,7 @@ from nats.micro.service import EndpointConfig, EndpointStats, Service
 from opentelemetry import trace
 
 from parley.errors import DomainError, ServiceFailure
+from parley.failures import HANDLED
 from parley.telemetry import extract_context
 from proto.errors import MICRO_CODE, Error, ErrorCode
 from proto.principal import PRINCIPAL_HEADER, REQUEST_ID_HEADER, Principal, decode_principal
@@ -126,8 +127,9 @@ class ServiceHost:
                         log.warning("request failed", extra={"endpoint": verb, "error": str(exc),
                                                              "kind": type(exc).__name__})
                     await reply_error(request, exc.envelope())
-                except Exception:
+                except Exception as exc:
                     log.exception("unhandled error", extra={"endpoint": verb})
+                    HANDLED.labels(f"micro.{self.name}", type(exc).__name__).inc()
                     span.set_attribute("parley.error", "internal")
                     await reply_error(request, Error(code=ErrorCode.INTERNAL, message="internal error"))
 

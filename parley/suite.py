@@ -16,6 +16,7 @@ from nats.aio.client import Client
 
 from parley.config import CommonConfig, env_field
 from parley.credentials import credentials_file, ensure_credentials, server_environment
+from parley.failures import note_failure
 from parley.natsconn import connect
 from parley.paths import NATS_CONFIG, nats_server_binary
 from parley.provision import Provisioning, provision
@@ -88,9 +89,10 @@ async def wait_for_nats(config: SuiteConfig, deadline_s: float = 20.0) -> Client
     while True:
         try:
             return await connect(config, "parley-supervisor", creds, max_reconnect_attempts=-1)
-        except Exception:
+        except Exception as exc:  # not up yet (any connect failure): retry until the deadline
             if time.monotonic() > end:
                 raise
+            note_failure(log, "suite.wait_for_nats", exc, level=logging.DEBUG)
             await asyncio.sleep(0.1)
 
 

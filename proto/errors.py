@@ -18,6 +18,8 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     UNAVAILABLE = "unavailable"
     INTERNAL = "internal"
+    #: Stored data failed its integrity check (a store that changed under Parley): not served.
+    INTEGRITY = "integrity"
 
 
 #: The one table mapping error codes to HTTP statuses (used by the gateway's error middleware).
@@ -31,6 +33,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.UNAVAILABLE: 503,
     ErrorCode.INTERNAL: 500,
+    ErrorCode.INTEGRITY: 502,
 }
 
 #: The `nats.micro` error code carried in the `Nats-Service-Error-Code` header for each code.

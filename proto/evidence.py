@@ -1,7 +1,8 @@
 """Evidence contracts (DESIGN §6): the stored manifest and the request/reply messages.
 
 `Manifest` is the stored commit record of one document version and holds the *wrapped* data
-key; it never travels to clients. What clients see is `DocumentView`, which has no key material.
+key; it never travels to clients, and it is stored sealed (services/evidence/manifest.py).
+What clients see is `DocumentView`, which has no key material.
 """
 
 from __future__ import annotations
@@ -40,8 +41,16 @@ InternalUrl = Annotated[str, msgspec.Meta(pattern=r"^https?://", max_length=300)
 RangeHeader = Annotated[str, msgspec.Meta(max_length=200)]
 
 
+#: The store's version id of an object (S3 `x-amz-version-id`), where the store keeps versions.
+StoreVersionId = Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
+
+
 class Manifest(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
-    """One committed document version. It exists iff the version exists (the commit point)."""
+    """One committed document version. It exists iff the version exists (the commit point).
+
+    `content_version` and `ciphertext_sha256` pin the content object: reads fetch that version
+    of it (on a versioned store) and check its digest, so a new version added by someone who
+    can write the store changes nothing Parley serves."""
 
     hearing: Id
     document: Id
@@ -60,9 +69,11 @@ class Manifest(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_def
     key_id: KeyIdHex
     hearing_key_id: KeyIdHex
     wrapped_data_key: Annotated[bytes, msgspec.Meta(max_length=128)]
+    ciphertext_sha256: Sha256Hex
+    content_version: StoreVersionId | None = None
     released_ms: TimestampMs | None = None
     released_by: Id | None = None
-    format: Annotated[int, msgspec.Meta(ge=1, le=1)] = 1
+    format: Annotated[int, msgspec.Meta(ge=2, le=2)] = 2
 
 
 class DocumentView(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
@@ -189,8 +200,3 @@ WIRE_MESSAGES: list[type[msgspec.Struct]] = [
 ]
 
 encode = msgspec.json.Encoder().encode
-_manifest_decoder = msgspec.json.Decoder(Manifest)
-
-
-def decode_manifest(raw: bytes) -> Manifest:
-    return _manifest_decoder.decode(raw)

@@ -1,5 +1,8 @@
 """Signalling request/reply contracts (REST bodies and `parley.v1.signalling.*` NATS payloads).
 
+Longer than 300 lines on purpose: a list of declarations (one struct per message) for one
+protocol; splitting it would only scatter the contract.
+
 The hearing id of a route (`/api/v1/hearings/{h}/…`) travels beside the body (in the NATS request
 envelope), not inside these structs. Secrets (`token`, `access_code`) appear only in
 `InvitationIssued` (shown once) and `RedeemInvitation`; they are never logged nor stored in clear.

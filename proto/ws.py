@@ -1,5 +1,8 @@
 """The WebSocket protocol at `/api/v1/ws` (DESIGN §5, §8): tagged `msgspec` unions, JSON.
 
+Longer than 300 lines on purpose: the whole protocol is declarations (one struct per message)
+and the unions over them; one module keeps it readable as the protocol's reference.
+
 Client → server messages carry no sequence number; every server → client message carries `seq`,
 a per-connection counter the gateway stamps (the signalling core emits 0). On (re)connect the first
 message is a `snapshot` of what this participant may see; after it, deltas (`you`, `room`,

@@ -104,8 +104,9 @@ class NatsServer:
 
     def start(self) -> None:
         env = dict(os.environ, **nats_server_environment(self.data_dir, self.port))
-        log = (self.data_dir / "nats-server.log").open("ab")
-        self.process = subprocess.Popen(nats_server_argv(), env=env, stdout=log, stderr=log)
+        # The child keeps its own copy of the log's descriptor: ours is closed at once.
+        with (self.data_dir / "nats-server.log").open("ab") as log:
+            self.process = subprocess.Popen(nats_server_argv(), env=env, stdout=log, stderr=log)
         wait_until_sync(self._accepting, timeout=10, what="nats-server to listen")
 
     def _accepting(self) -> bool:
@@ -142,9 +143,9 @@ class ServiceProcess:
     process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen([sys.executable, "-m", self.module], env=self.env,
-                                        stdout=log, stderr=log, cwd=REPO)
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen([sys.executable, "-m", self.module], env=self.env,
+                                            stdout=log, stderr=log, cwd=REPO)
 
     def stop(self) -> None:
         terminate(self.process)
@@ -183,9 +184,9 @@ class Suite:
 
     def start(self) -> None:
         self.log_path = self.data_dir.parent / f"{self.data_dir.name}-suite.log"
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen([sys.executable, "-m", "parley.cli", "up"], env=self.env,
-                                        stdout=log, stderr=log, cwd=REPO)
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen([sys.executable, "-m", "parley.cli", "up"],
+                                            env=self.env, stdout=log, stderr=log, cwd=REPO)
 
     def processes(self) -> dict[str, int]:
         state = self.data_dir / "run" / "processes.json"

@@ -1,4 +1,4 @@
-"""The benchmark's results: a human summary, then the last-line JSON (issue 7's keys)."""
+"""The benchmark's results: a human summary, then the last-line JSON (the keys signalling_load.py's goals are checked on)."""
 
 from __future__ import annotations
 

@@ -105,26 +105,25 @@ def _convert(value: dict[str, Any], kind: type[Any]) -> Any:
         raise ServiceFailure(ErrorCode.INVALID, str(exc)) from None
 
 
+#: The query parameters of `GET /api/v1/audit/events`: EventQuery's own field names.
+EVENT_PARAMETERS: Final = ("hearing", "actor", "action", "resource_type", "resource_id",
+                           "time_from", "time_to", "cursor", "limit")
+
+
 def event_query(params: Mapping[str, str]) -> EventQuery:
-    """`hearing, actor, action, resource (type or type/id), from, to, cursor, limit` → EventQuery."""
-    fields: dict[str, Any] = {k: params[k] for k in ("hearing", "actor", "action", "cursor")
-                              if k in params}
-    resource = params.get("resource")
-    if resource is not None:
-        kind, _, ident = resource.partition("/")
-        fields["resource_type"] = kind
-        if ident:
-            fields["resource_id"] = ident
-    for name, field in (("from", "time_from"), ("to", "time_to")):
+    """The query parameters (named as EventQuery's fields) → EventQuery, strictly checked."""
+    fields: dict[str, Any] = {k: params[k] for k in ("hearing", "actor", "action", "resource_type",
+                                                     "resource_id", "cursor") if k in params}
+    for name in ("time_from", "time_to"):
         value = _time(params, name)
         if value is not None:
-            fields[field] = value
+            fields[name] = value
     limit = _int(params, "limit")
     if limit is not None:
         fields["limit"] = limit
     query: EventQuery = _convert(fields, EventQuery)
     if query.time_from is not None and query.time_to is not None and query.time_from > query.time_to:
-        raise ServiceFailure(ErrorCode.INVALID, "from is after to")
+        raise ServiceFailure(ErrorCode.INVALID, "time_from is after time_to")
     return query
 
 
@@ -134,8 +133,7 @@ def _text(body: str | bytes) -> web.Response:
 
 
 async def events(request: web.Request) -> web.Response:
-    query = event_query(_params(request, ("hearing", "actor", "action", "resource", "from", "to",
-                                          "cursor", "limit")))
+    query = event_query(_params(request, EVENT_PARAMETERS))
     return json_response(await AUDIT.ask(request, "events", query, EventPage))
 
 
@@ -218,9 +216,30 @@ async def export(request: web.Request) -> web.StreamResponse:
     return response
 
 
+#: Query parameters: (description, example). Times are Unix ms or ISO 8601 with an offset.
+_QUERY_TEXT: Final[dict[str, tuple[str, str]]] = {
+    "hearing": ("only events of this hearing (its id)", "01JDA8Q3V6ZC4B1N9XK2M7R5TE"),
+    "actor": ("only events by this actor (an account, participant or token id)",
+              "01JDA8PZ4K2B7M1X9C3V5N8Q6R"),
+    "action": ("only this action; ending in '.', every action with that prefix", "document."),
+    "resource_type": ("only events on resources of this type", "document"),
+    "resource_id": ("only events on the resource with this id (with resource_type)", "d_5kq2m8x1"),
+    "time_from": ("events at or after this time (Unix ms, or ISO 8601 with an offset)",
+                  "2026-11-25T00:00:00Z"),
+    "time_to": ("events before this time (exclusive; Unix ms, or ISO 8601 with an offset)",
+                "1764115200000"),
+    "cursor": ("the next_cursor of the previous page", "1234"),
+    "limit": ("at most this many events (1 to 1000; default 100)", "100"),
+    "index": ("a log entry's index", "42"),
+    "size": ("the tree size to prove against (default: the latest checkpoint's)", "1000"),
+    "from": ("the older tree size", "500"),
+    "to": ("the newer tree size (default: the latest checkpoint's)", "1000"),
+}
+
+
 def _query_params(*names: str) -> list[dict[str, Any]]:
-    return [{"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
-            for n in names]
+    return [{"name": n, "in": "query", "required": False, "description": _QUERY_TEXT[n][0],
+             "example": _QUERY_TEXT[n][1], "schema": {"type": "string"}} for n in names]
 
 
 def register(routes: RouteTable) -> None:
@@ -228,8 +247,7 @@ def register(routes: RouteTable) -> None:
     add = routes.route
     add("GET", f"{base}/events", access=AUDITORS, tags=_TAGS, response=EventPage,
         summary="query the audit log (paginated; every query is audited)",
-        openapi={"parameters": _query_params("hearing", "actor", "action", "resource", "from",
-                                             "to", "cursor", "limit")})(events)
+        openapi={"parameters": _query_params(*EVENT_PARAMETERS)})(events)
     add("GET", f"{base}/checkpoint", access=AUDITORS, tags=_TAGS, response=CheckpointInfo,
         summary="the latest signed checkpoint")(checkpoint)
     add("GET", f"{base}/vkey", access=AUDITORS, tags=_TAGS, summary="the log's verifier key (vkey)",

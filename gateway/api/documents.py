@@ -60,18 +60,27 @@ RELEASE_RULE = Rule("documents.release",
                     (Grant(Predicate.PARTICIPANT_OF_HEARING, {Role.PARTY, Role.COUNSEL}),))
 ROTATE_RULE = staff("evidence.rotate", Role.ADMIN)
 
-_STREAMED_BODY = {"required": True, "content": {"application/octet-stream": {
-    "schema": {"type": "string", "format": "binary"}}}}
+_STREAMED_BODY = {"required": True,
+                  "description": "the document's bytes, streamed (encrypted as they arrive)",
+                  "content": {"application/octet-stream": {
+                      "schema": {"type": "string", "format": "binary"},
+                      "example": "%PDF-1.7 …"}}}
 _UPLOAD_HEADERS = [
     {"name": FILENAME_HEADER, "in": "header", "required": True,
-     "description": "the file name, percent-encoded UTF-8", "schema": {"type": "string"}},
+     "description": "the file name, percent-encoded UTF-8", "example": "lease%202024.pdf",
+     "schema": {"type": "string"}},
     {"name": COMPARTMENT_HEADER, "in": "header", "required": True,
+     "description": "where the document goes: joint (everyone), mediator, side:<side id> or "
+                    "confidential:<side id> (that side and the mediator)",
+     "example": "joint",
      "schema": {"type": "string", "pattern": "^(joint|mediator|side:.+|confidential:.+)$"}},
     {"name": "Content-Length", "in": "header", "required": True,
-     "schema": {"type": "integer", "minimum": 0}},
+     "description": "the document's exact size in bytes (the body is streamed, not chunked)",
+     "example": 48213, "schema": {"type": "integer", "minimum": 0}},
 ]
 _RANGE_HEADER = [{"name": "Range", "in": "header", "required": False,
-                  "schema": {"type": "string"}, "description": "one range: bytes=a-b, a- or -n"}]
+                  "schema": {"type": "string"}, "description": "one range: bytes=a-b, a- or -n",
+                  "example": "bytes=0-1023"}]
 
 
 def _path_id(request: web.Request, name: str) -> str:

@@ -8,6 +8,7 @@ hearing, through identity's session store (cookie, CSRF token in the body).
 
 from __future__ import annotations
 
+import msgspec
 from aiohttp import web
 
 from gateway.api.documents import shred_documents
@@ -148,7 +149,7 @@ def register(routes: RouteTable) -> None:
         hearing = _hearing(request)
         try:
             cmd = RemoveParticipant(participant=request.match_info["participant"])
-        except Exception:
+        except msgspec.ValidationError:
             raise ServiceFailure(ErrorCode.INVALID, "invalid participant id") from None
         removed = await SIGNALLING.ask(request, "remove", Scoped(hearing=hearing, body=cmd),
                             ParticipantRemoved)

@@ -27,6 +27,7 @@ TAGS = ("hearings",)
 _ID = re.compile(ID_PATTERN)
 HEARING_QUERY = {"name": "hearing", "in": "query", "required": False,
                  "description": "staff mediators name the hearing; participants need not",
+                 "example": "01JDA8Q3V6ZC4B1N9XK2M7R5TE",
                  "schema": {"type": "string", "pattern": ID_PATTERN}}
 
 

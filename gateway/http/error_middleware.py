@@ -13,6 +13,7 @@ from aiohttp.typedefs import Handler
 from gateway.http.errors import code_for_status, error_response
 from gateway.webclient.routes import not_found_page, wants_page
 from parley.errors import DomainError
+from parley.failures import HANDLED
 from proto.errors import ErrorCode
 
 log = logging.getLogger("parley.gateway")
@@ -42,6 +43,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return response
     except (ConnectionResetError, TimeoutError):
         raise
-    except Exception:
+    except Exception as exc:  # a bug: the client gets `internal`, the log the traceback
         log.exception("unhandled error", extra={"path": request.path})
+        HANDLED.labels("gateway.http", type(exc).__name__).inc()
         return error_response(ErrorCode.INTERNAL, "internal error")

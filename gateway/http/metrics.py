@@ -9,6 +9,8 @@ from aiohttp.typedefs import Handler, Middleware
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
+from parley import failures
+
 
 class GatewayMetrics:
     def __init__(self) -> None:
@@ -51,6 +53,7 @@ class GatewayMetrics:
         return measure
 
     def exposition(self) -> web.Response:
-        response = web.Response(body=generate_latest(self.registry))
+        # The process-wide count of handled failures (parley/failures.py) is exposed here too.
+        response = web.Response(body=generate_latest(self.registry) + generate_latest(failures.REGISTRY))
         response.headers["Content-Type"] = CONTENT_TYPE_LATEST
         return response

@@ -45,6 +45,9 @@ class _JsonErrorServer(Server):
 class GatewayRunner(web.AppRunner):
     async def _make_server(self) -> Server:
         server = await super()._make_server()
+        # aiohttp has no public hook for the protocol handler's class: swap the server's class
+        # (same fields, one overridden factory). Pinned by tests/integration/gateway/ and by
+        # the aiohttp bound in pyproject.toml.
         server.__class__ = _JsonErrorServer
         return server
 

@@ -86,7 +86,7 @@ class AccountStore:
             raise Conflict("username already in use") from None
         try:
             return int(await self.kv.create(account_key(account.id), encode_account(account)))
-        except Exception:
+        except BaseException:  # whatever stopped the write: give the username back, then fail
             await self.kv.delete(username_key(account.username))
             raise
 

@@ -27,7 +27,7 @@ from aiohttp.typedefs import Handler
 from gateway.http.errors import error_response
 from gateway.http.routes import Route
 from gateway.identity.accounts import Account, check_current
-from gateway.identity.errors import AuthenticationFailed, CsrfFailed, SessionExpired
+from gateway.identity.errors import AuthenticationFailed, Conflict, CsrfFailed, SessionExpired
 from gateway.identity.policy import Predicate, RequestContext, Rule, decide
 from gateway.identity.ratelimit import retry_after
 from gateway.identity.session_store import kv_key_for_secret
@@ -144,7 +144,7 @@ async def _from_cookie(ident: IdentityState, value: str) -> Auth:
         try:
             new_revision = await ident.sessions.update(key, touched, revision)
             ident.session_mirror.remember(key, touched, new_revision)
-        except Exception:  # a concurrent touch or sign-out elsewhere: keep the old record
+        except Conflict:  # a concurrent touch or sign-out elsewhere: keep the old record
             log.debug("session touch skipped")
     return Auth(principal=session_principal(record), via="cookie", secret=secret,
                 session_key=key, session=record, mfa_complete=record.mfa_complete)

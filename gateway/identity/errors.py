@@ -40,7 +40,13 @@ class SessionExpired(AuthenticationFailed):
 
 
 class CodeReplayed(AuthenticationFailed):
-    """A TOTP code for a time step at or before the last one accepted (same client message)."""
+    """A TOTP code for a time step at or before the last one accepted.
+
+    Raised only after the password was verified, so its own message reveals nothing to someone
+    without the password, and tells the person signing in what to do.
+    """
+
+    default_message = "this authentication code was already used: wait for the next one"
 
 
 class Forbidden(IdentityError):

@@ -1,6 +1,6 @@
 """An in-memory copy of a KV bucket, kept current by a KV watch: the per-request auth check.
 
-Choice (issue 4, "revocation across gateway processes"): every gateway process watches
+Why a watched copy (revocation must reach every gateway process at once): each process watches
 `parley_accounts` and `parley_sessions` and checks each request against its watched copy, with a
 read-through to KV on a miss (a session or token created on another process a moment ago). So the
 session check costs no NATS round trip, and a change made on any process (disable, role change,
@@ -27,6 +27,7 @@ from typing import Generic, TypeVar
 from nats.js.kv import KV_DEL, KV_PURGE, KeyValue
 
 from parley import kv
+from parley.failures import note_failure
 
 log = logging.getLogger("parley.gateway.mirror")
 T = TypeVar("T")
@@ -79,8 +80,8 @@ class KvMirror(Generic[T]):
             value = self._decode(entry.key, entry.value)
             if value is not None:
                 self.remember(entry.key, value, entry.revision or 0)
-        except Exception:
-            log.warning("undecodable KV entry skipped", extra={"key_prefix": self._prefix})
+        except Exception as exc:  # whatever a decoder raises: skip the entry, say so, count it
+            note_failure(log, "kv_mirror.decode", exc, key_prefix=self._prefix)
 
     def get(self, key: str) -> tuple[T, int] | None:
         return self._items.get(key)

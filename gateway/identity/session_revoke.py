@@ -8,13 +8,14 @@ cookie stops working on every process (they watch `parley_sessions`).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
+import msgspec
 from nats.js.kv import KV_DEL, KV_PURGE
 
 from gateway.identity.session_store import SESSION_PREFIX, decode_session
 from gateway.identity.state import IdentityState
+from parley.failures import handled
 from proto.principal import PrincipalKind
 
 log = logging.getLogger("parley.gateway.sessions")
@@ -33,13 +34,13 @@ async def end_participant_sessions(ident: IdentityState, hearing: str,
                 break
             if entry.operation in (KV_DEL, KV_PURGE) or entry.value is None:
                 continue
-            with contextlib.suppress(Exception):
+            with handled(log, "sessions.revoke.decode", msgspec.DecodeError, msgspec.ValidationError):
                 record = decode_session(entry.value)
                 if record.kind is PrincipalKind.PARTICIPANT and record.hearing == hearing \
                         and record.subject in wanted:
                     doomed.append((entry.key, entry.revision or 0))
     finally:
-        with contextlib.suppress(Exception):
+        with handled(log, "sessions.revoke.watch_stop", level=logging.DEBUG):
             await watcher.stop()  # type: ignore[no-untyped-call]
     for key, revision in doomed:
         await ident.sessions.delete(key)

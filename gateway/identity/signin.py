@@ -85,8 +85,8 @@ def attempt_sign_in(
             account, password, totp_code=totp_code, recovery_code=recovery_code,
             hasher=hasher, box=box, now_ms=now_ms,
         )
-    except AuthenticationFailed:
+    except AuthenticationFailed as exc:
         locked = guard.record_failure(username, address)
-        raise AuthenticationFailed(lockout=locked) from None
+        raise type(exc)(lockout=locked) from None  # a reused code keeps its own message
     guard.record_success(username)
     return result

@@ -1,4 +1,4 @@
-"""How identity and access plug into the gateway app (issue 4), kept out of gateway/app.py.
+"""How identity and access plug into the gateway app, kept out of gateway/app.py.
 
 - `MIDDLEWARES`: per-address rate limit, then authentication + CSRF + the route's access rule.
 - `install(app)`: open the stores and watched copies at start-up (and print the one-time

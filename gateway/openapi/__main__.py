@@ -1,7 +1,8 @@
-"""`python -m gateway.openapi [--write]`: check (or rewrite) the committed OpenAPI document.
+"""`python -m gateway.openapi [--write]`: check (or rewrite) the committed API documents.
 
-Kept apart from document.py: it needs the whole app's route table, which itself serves the
-document, so only this entry point imports gateway.app.
+Both are generated: OpenAPI from the route table (gateway/openapi/openapi.json) and AsyncAPI from
+proto/ws.py (gateway/openapi/asyncapi.json). Kept apart from document.py: the route table needs
+the whole app, which itself serves the documents, so only this entry point imports gateway.app.
 """
 
 from __future__ import annotations
@@ -10,19 +11,23 @@ import argparse
 import sys
 
 from gateway.app import build_routes
-from gateway.openapi.document import DOCUMENT_PATH, render
+from gateway.openapi import asyncapi, document
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="write or check gateway/openapi/openapi.json")
+    parser = argparse.ArgumentParser(description="write or check the gateway's API documents")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args(argv)
-    text = render(build_routes())
-    if args.write:
-        DOCUMENT_PATH.write_text(text)
-        return 0
-    if not DOCUMENT_PATH.exists() or DOCUMENT_PATH.read_text() != text:
-        print("gateway/openapi/openapi.json is out of date: run python -m gateway.openapi --write",
+    documents = {document.DOCUMENT_PATH: document.render(build_routes()),
+                 asyncapi.DOCUMENT_PATH: asyncapi.render()}
+    stale = []
+    for path, text in documents.items():
+        if args.write:
+            path.write_text(text)
+        elif not path.exists() or path.read_text() != text:
+            stale.append(path.name)
+    if stale:
+        print(f"gateway/openapi/{', '.join(stale)} out of date: run python -m gateway.openapi --write",
               file=sys.stderr)
         return 1
     return 0

@@ -34,7 +34,7 @@ def _same_origin(request: web.Request) -> bool:
 def register(routes: RouteTable) -> None:
     @routes.route("GET", "/api/v1/ws", access=IN_HEARING, tags=TAGS,
                   summary="WebSocket: hearing presence, rooms, mediator commands, chat, WebRTC "
-                          "signalling (messages: proto/ws.py)",
+                          "signalling (messages: /api/v1/asyncapi.json)",
                   openapi={"status": 101})
     async def websocket(request: web.Request) -> web.StreamResponse:
         state = state_of(request)

@@ -35,6 +35,7 @@ from nats.aio.msg import Msg
 from gateway.config import GatewayConfig
 from gateway.identity.ratelimit import BucketConfig, TokenBucket
 from parley.errors import ServiceFailure
+from parley.failures import handled
 from parley.rpc import call
 from proto.errors import ErrorCode
 from proto.principal import Principal, PrincipalKind
@@ -108,7 +109,7 @@ class WsSession:
 
     async def close(self, code: int, reason: str) -> None:
         self._closed = True
-        with contextlib.suppress(Exception):
+        with handled(log, "ws.close", level=logging.DEBUG):
             await self.ws.close(code=code, message=reason.encode()[:120])
 
     # ------------------------------------------------------------ lifecycle
@@ -139,9 +140,9 @@ class WsSession:
                 pump.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await pump
-            with contextlib.suppress(Exception):
+            with handled(log, "ws.unsubscribe", level=logging.DEBUG):
                 await sub.unsubscribe()
-            with contextlib.suppress(Exception):
+            with handled(log, "ws.disconnect", conn=self.conn):
                 await self._call("disconnect", Scoped(
                     hearing=hearing, body=SessionDisconnected(conn=self.conn)), CommandResult)
 
@@ -220,7 +221,7 @@ class WsSession:
             await self.error(exc.code, exc.message)
             return
         if result.end_sessions:
-            with contextlib.suppress(Exception):
+            with handled(log, "ws.end_sessions", hearing=self.hearing):
                 await self.end_sessions(self.hearing, result.end_sessions)
 
     # ------------------------------------------------------------ deliveries

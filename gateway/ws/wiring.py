@@ -17,6 +17,7 @@ from aiohttp import web
 from gateway.state import STATE, GatewayState
 from gateway.ws.roster_cache import RosterCache
 from gateway.ws.state import HearingsState
+from parley.failures import handled
 from parley.rpc import call
 from proto.signalling import HEARINGS_BUCKET, SERVICE, Empty, GatewayAlive
 
@@ -28,7 +29,9 @@ log = logging.getLogger("parley.gateway.hearings")
 
 async def _beat(state: GatewayState, hs: HearingsState) -> None:
     while True:
-        with contextlib.suppress(Exception):
+        # A missed beat is logged and counted: enough of them and signalling declares this
+        # process's sockets dead, and the log must say why.
+        with handled(log, "ws.heartbeat"):
             await call(state.nc, SERVICE, "alive", GatewayAlive(instance=hs.instance), Empty,
                        timeout=state.config.service_timeout_s)
         await asyncio.sleep(state.config.ws_heartbeat_s)

@@ -128,9 +128,31 @@ def verify_bundle(
     hasher: Hasher = RFC6962,
     keep_events: bool = False,
 ) -> BundleReport:
-    """Verify a bundle given as its lines; return the report or raise the first failure."""
+    """Verify a bundle given as its lines; return the report or raise the first failure.
+
+    The steps follow the module docstring's order: header and key (1-3), entries (4-5), trailer
+    and counts (6), and for a range the rebuilt root (5).
+    """
     it = iter(lines)
-    first = next(it, None)
+    header = _header(next(it, None))
+    key = parse_vkey(header.vkey)
+    if pinned is not None and key != pinned:
+        raise KeyMismatchError(f"bundle key {key.vkey} is not the pinned key {pinned.vkey}")
+    checkpoint = open_checkpoint(header.checkpoint, key)
+    report = BundleReport(
+        kind=header.kind, checkpoint=checkpoint, vkey=key.vkey, key_pinned=pinned is not None,
+        count=0, begin=header.begin, end=header.end, filter=header.filter,
+        filter_matches=0 if header.filter is not None else None,
+    )
+    edge = _range_start(header, checkpoint.size, hasher)
+    trailer = _read_entries(it, header, checkpoint, edge, report, hasher, keep_events)
+    _check_counts(header, trailer, report)
+    if edge is not None:
+        _check_range_root(edge, header, checkpoint)
+    return report
+
+
+def _header(first: bytes | None) -> BundleHeader:
     if first is None:
         raise BundleFormatError("bundle is empty")
     try:
@@ -139,52 +161,48 @@ def verify_bundle(
         raise BundleFormatError(f"line 1: bad header: {exc}") from exc
     if header.format != BUNDLE_FORMAT:
         raise BundleFormatError(f"line 1: unknown format {header.format!r}")
-    key = parse_vkey(header.vkey)
-    if pinned is not None and key != pinned:
-        raise KeyMismatchError(f"bundle key {key.vkey} is not the pinned key {pinned.vkey}")
-    checkpoint = open_checkpoint(header.checkpoint, key)
-    size, report = checkpoint.size, BundleReport(
-        kind=header.kind, checkpoint=checkpoint, vkey=key.vkey, key_pinned=pinned is not None,
-        count=0, begin=header.begin, end=header.end, filter=header.filter,
-        filter_matches=0 if header.filter is not None else None,
-    )
-    edge: CompactRange | None = None
-    if header.kind == "range":
-        if header.begin is None or header.end is None or header.range_proof is None:
-            raise BundleFormatError("line 1: a range bundle needs begin, end and range_proof")
-        if not 0 <= header.begin <= header.end <= size:
-            raise InvalidProofError(f"range [{header.begin}, {header.end}) not inside size {size}")
-        left = _hashes(header.range_proof.left, "range proof")
-        left_ids = tree.full_subtrees(0, header.begin)
-        if len(left) != len(left_ids):
-            raise InvalidProofError(f"range proof has {len(left)} left hashes, needs {len(left_ids)}")
-        edge = CompactRange(hasher, 0, [(lv, ix, h) for (lv, ix), h in zip(left_ids, left, strict=True)])
+    return header
+
+
+def _range_start(header: BundleHeader, size: int, hasher: Hasher) -> CompactRange | None:
+    """For a range bundle, the compact range of everything left of it (None: a selection)."""
+    if header.kind != "range":
+        return None
+    if header.begin is None or header.end is None or header.range_proof is None:
+        raise BundleFormatError("line 1: a range bundle needs begin, end and range_proof")
+    if not 0 <= header.begin <= header.end <= size:
+        raise InvalidProofError(f"range [{header.begin}, {header.end}) not inside size {size}")
+    left = _hashes(header.range_proof.left, "range proof")
+    left_ids = tree.full_subtrees(0, header.begin)
+    if len(left) != len(left_ids):
+        raise InvalidProofError(f"range proof has {len(left)} left hashes, needs {len(left_ids)}")
+    return CompactRange(hasher, 0, [(lv, ix, h) for (lv, ix), h in zip(left_ids, left, strict=True)])
+
+
+def _read_entries(lines: Iterable[bytes], header: BundleHeader, checkpoint: Checkpoint,
+                  edge: CompactRange | None, report: BundleReport, hasher: Hasher,
+                  keep_events: bool) -> BundleTrailer | None:
+    """Check every entry line (step 4, and 5's hashing); fill the report; return the trailer.
+
+    The per-entry hot path of verification: kept in one loop, the checks inline.
+    """
+    size = checkpoint.size
     previous = -1
     trailer: BundleTrailer | None = None
     hash_leaf = hasher.hash_leaf
     count = matches = 0
     times: list[int] = []
-    for number, raw in enumerate(it, start=2):
+    for number, raw in enumerate(lines, start=2):
         if trailer is not None:
             raise BundleFormatError(f"line {number}: data after the trailer")
         if raw.startswith(b'{"end_of_bundle"'):
-            try:
-                trailer = msgspec.json.decode(raw, type=BundleTrailer)
-            except msgspec.DecodeError as exc:
-                raise BundleFormatError(f"line {number}: bad trailer: {exc}") from exc
+            trailer = _trailer(number, raw)
             continue
-        try:
-            line = _ENTRY_LINE.decode(raw)
-            data = binascii.a2b_base64(line.entry, strict_mode=True)
-        except (msgspec.DecodeError, ValueError) as exc:  # binascii.Error, non-ASCII
-            raise BundleFormatError(f"line {number}: bad entry line: {exc}") from exc
-        index = line.index
+        index, data, proof = _entry_line(number, raw)
         if index <= previous:
             raise EntryOrderError(f"line {number}: entry {index} after entry {previous}")
         if index >= size:
             raise EntryOrderError(f"line {number}: entry {index} is beyond the tree size {size}")
-        if len(data) > MAX_ENTRY_BYTES:
-            raise BundleFormatError(f"line {number}: entry larger than {MAX_ENTRY_BYTES} bytes")
         try:
             event = parse_entry(data) if keep_events else _summary(data)
         except EntryError as exc:
@@ -197,17 +215,7 @@ def verify_bundle(
                 raise EntryOrderError(f"line {number}: entry {index} is outside the range")
             edge.push_leaf(leaf)
         else:
-            if line.proof is None:
-                raise BundleFormatError(f"line {number}: selection entry {index} has no proof")
-            try:
-                verify_inclusion(hasher, index, size, leaf, _hashes(line.proof, "proof"),
-                                 checkpoint.root)
-            except InvalidProofError as exc:
-                raise InvalidProofError(f"line {number}: entry {index}: {exc}") from exc
-            except RootMismatchError as exc:
-                raise RootMismatchError(
-                    f"line {number}: inclusion of entry {index}", exc.expected, exc.computed
-                ) from exc
+            _prove_selected(number, index, leaf, proof, checkpoint, hasher)
         previous = index
         count += 1
         times.append(event.time)
@@ -220,6 +228,45 @@ def verify_bundle(
         report.first_time, report.last_time = min(times), max(times)
     if header.filter is not None:
         report.filter_matches = matches
+    return trailer
+
+
+def _trailer(number: int, raw: bytes) -> BundleTrailer:
+    try:
+        return msgspec.json.decode(raw, type=BundleTrailer)
+    except msgspec.DecodeError as exc:
+        raise BundleFormatError(f"line {number}: bad trailer: {exc}") from exc
+
+
+def _entry_line(number: int, raw: bytes) -> tuple[int, bytes, list[str] | None]:
+    """(index, entry bytes, inclusion proof) of one entry line."""
+    try:
+        line = _ENTRY_LINE.decode(raw)
+        data = binascii.a2b_base64(line.entry, strict_mode=True)
+    except (msgspec.DecodeError, ValueError) as exc:  # binascii.Error, non-ASCII
+        raise BundleFormatError(f"line {number}: bad entry line: {exc}") from exc
+    if len(data) > MAX_ENTRY_BYTES:
+        raise BundleFormatError(f"line {number}: entry larger than {MAX_ENTRY_BYTES} bytes")
+    return line.index, data, line.proof
+
+
+def _prove_selected(number: int, index: int, leaf: bytes, proof: list[str] | None,
+                    checkpoint: Checkpoint, hasher: Hasher) -> None:
+    """A selected entry's inclusion proof must verify against the signed root."""
+    if proof is None:
+        raise BundleFormatError(f"line {number}: selection entry {index} has no proof")
+    try:
+        verify_inclusion(hasher, index, checkpoint.size, leaf, _hashes(proof, "proof"),
+                         checkpoint.root)
+    except InvalidProofError as exc:
+        raise InvalidProofError(f"line {number}: entry {index}: {exc}") from exc
+    except RootMismatchError as exc:
+        raise RootMismatchError(
+            f"line {number}: inclusion of entry {index}", exc.expected, exc.computed
+        ) from exc
+
+
+def _check_counts(header: BundleHeader, trailer: BundleTrailer | None, report: BundleReport) -> None:
     if trailer is None:
         raise BundleFormatError(f"bundle truncated: no trailer after {report.count} entries")
     if not trailer.end_of_bundle or trailer.count != report.count or header.count != report.count:
@@ -227,17 +274,20 @@ def verify_bundle(
             f"bundle has {report.count} entries, header says {header.count}, "
             f"trailer says {trailer.count}"
         )
-    if edge is not None and header.range_proof is not None and header.end is not None:
-        if edge.end != header.end:
-            raise EntryOrderError(f"range ends at entry {edge.end}, expected {header.end}")
-        right = _hashes(header.range_proof.right, "range proof")
-        right_ids = tree.full_subtrees(header.end, size)
-        if len(right) != len(right_ids):
-            raise InvalidProofError(f"range proof has {len(right)} right hashes, needs {len(right_ids)}")
-        for (level, index), digest in zip(right_ids, right, strict=True):
-            edge.push(level, index, digest)
-        computed = edge.root()
-        if computed != checkpoint.root:
-            raise RootMismatchError(f"entries [{header.begin}, {header.end}) with the range proof",
-                                    checkpoint.root, computed)
-    return report
+
+
+def _check_range_root(edge: CompactRange, header: BundleHeader, checkpoint: Checkpoint) -> None:
+    """left + entries + right must rebuild the signed root (step 5 for a range)."""
+    assert header.range_proof is not None and header.end is not None  # _range_start checked
+    if edge.end != header.end:
+        raise EntryOrderError(f"range ends at entry {edge.end}, expected {header.end}")
+    right = _hashes(header.range_proof.right, "range proof")
+    right_ids = tree.full_subtrees(header.end, checkpoint.size)
+    if len(right) != len(right_ids):
+        raise InvalidProofError(f"range proof has {len(right)} right hashes, needs {len(right_ids)}")
+    for (level, index), digest in zip(right_ids, right, strict=True):
+        edge.push(level, index, digest)
+    computed = edge.root()
+    if computed != checkpoint.root:
+        raise RootMismatchError(f"entries [{header.begin}, {header.end}) with the range proof",
+                                checkpoint.root, computed)

@@ -1,5 +1,9 @@
 """The audit log store: entries, Merkle tree nodes and signed checkpoints in one SQLite file (WAL).
 
+Longer than 300 lines on purpose: the schema below and every statement that reads or writes it
+stay in one module, so the invariants (dense indices, nodes derived from entries) are checked
+in one place.
+
 Tables
 - `entries(idx, event_id UNIQUE, time, hearing, actor, action, resource_type, resource_id,
   outcome, entry)`: the canonical entry bytes plus indexed columns for queries. `idx` is the leaf

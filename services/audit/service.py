@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from parley.config import CommonConfig, env_field
+from parley.failures import note_failure
 from parley.service import Cleanup, ServiceContext, serve_service
 from services.audit.intake import Intake
 from services.audit.keys import check_key_name, load_or_create_signer
@@ -109,7 +110,8 @@ async def _critical(job: Coroutine[Any, Any, None], name: str) -> None:
         await job
     except asyncio.CancelledError:
         raise
-    except Exception:
+    except Exception as exc:  # any failure of a loop the log depends on: restart the process
+        note_failure(log, f"audit.{name}", exc, level=logging.CRITICAL)
         log.exception("audit %s loop failed: exiting for a restart", name)
         os._exit(1)
 

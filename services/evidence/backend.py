@@ -24,13 +24,17 @@ def _ensure_bucket(client: Minio, bucket: str, object_lock: bool) -> None:
             raise StoreError(f"cannot create the evidence bucket ({exc.code})") from exc
 
 
+def _client(config: EvidenceConfig) -> Minio:
+    return Minio(config.evidence_s3_endpoint, access_key=config.evidence_s3_access_key,
+                 secret_key=config.evidence_s3_secret_key, secure=config.evidence_s3_secure,
+                 region=config.evidence_s3_region)
+
+
 async def open_store(config: EvidenceConfig) -> ObjectStore:
     if config.evidence_backend == "local":
         config.store_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         return LocalFolderStore(config.store_dir)
-    client = Minio(config.evidence_s3_endpoint, access_key=config.evidence_s3_access_key,
-                   secret_key=config.evidence_s3_secret_key, secure=config.evidence_s3_secure,
-                   region=config.evidence_s3_region)
+    client = _client(config)
     await asyncio.to_thread(_ensure_bucket, client, config.evidence_s3_bucket,
                             config.evidence_s3_object_lock)
     retention = (timedelta(days=config.evidence_s3_retention_days)
@@ -38,3 +42,14 @@ async def open_store(config: EvidenceConfig) -> ObjectStore:
     return S3Store(client, config.evidence_s3_bucket,
                    part_size=config.evidence_s3_part_size_mib * 1024 * 1024,
                    object_lock=config.evidence_s3_object_lock, retention=retention)
+
+
+async def open_key_store(config: EvidenceConfig) -> ObjectStore | None:
+    """The bucket for hearing key records, when configured apart from the content's (None =
+    beside the content). It is created without object lock: records must really be deletable."""
+    if config.evidence_backend != "s3" or not config.evidence_s3_keys_bucket:
+        return None
+    client = _client(config)
+    await asyncio.to_thread(_ensure_bucket, client, config.evidence_s3_keys_bucket, False)
+    return S3Store(client, config.evidence_s3_keys_bucket,
+                   part_size=config.evidence_s3_part_size_mib * 1024 * 1024)

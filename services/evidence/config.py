@@ -26,6 +26,9 @@ class EvidenceConfig(CommonConfig):
         False, help="content objects under object lock (WORM); the bucket needs lock enabled")
     evidence_s3_retention_days: int = env_field(
         0, help="object-lock retention of content objects, in days (0 = bucket default)")
+    evidence_s3_keys_bucket: str = env_field(
+        "", help="bucket for hearing key records, without object lock (created if missing); "
+                 "empty = beside the content, old versions pruned on every write")
     evidence_s3_part_size_mib: int = env_field(8, help="multipart part size in MiB (>= 5)")
     evidence_max_document_bytes: int = env_field(
         2 * 1024**3, help="largest document accepted, in bytes")

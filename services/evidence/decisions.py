@@ -8,16 +8,20 @@ Rules kept here (DESIGN §2, §6):
 - Every list, view, download, upload, release, shred and rotation is an audit event published
   (and acknowledged by JetStream) *before* the action takes effect: a failed publish fails it.
   Uploads are audited after the content is stored and before the manifest (the commit point).
+- A stored manifest that fails authentication is never used: a listing leaves it out and lists
+  the rest; asking for its document (or that version) is refused with `integrity`. Each is a
+  `document.manifest_rejected` event, rate-limited per hearing (alarm.py) so a flood of
+  planted objects cannot flood the log.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import AsyncGenerator, AsyncIterable, Callable, Mapping
 
 from parley.auditpub import AuditPublisher
 from parley.errors import ServiceFailure
+from parley.failures import handled, note_failure
 from parley.micro import RequestContext
 from proto.audit import DetailValue, Outcome
 from proto.common import Role
@@ -43,7 +47,14 @@ from proto.evidence import (
 from proto.principal import Principal, PrincipalKind
 from services.evidence import access
 from services.evidence.access import Action, Compartment, HearingFacts
-from services.evidence.errors import DocumentNotFoundError, HearingShreddedError
+from services.evidence.alarm import AlarmLimiter
+from services.evidence.errors import (
+    DocumentNotFoundError,
+    HearingShreddedError,
+    IntegrityError,
+    ManifestError,
+)
+from services.evidence.manifest_store import Rejected
 from services.evidence.ranges import resolve
 from services.evidence.roster import RosterReader
 from services.evidence.tickets import DownloadGrant, TicketBook, UploadGrant
@@ -55,8 +66,10 @@ log = logging.getLogger("parley.evidence")
 class Evidence:
     def __init__(self, vault: Vault, roster: RosterReader, audit: AuditPublisher, *,
                  uploads: TicketBook[UploadGrant], downloads: TicketBook[DownloadGrant],
-                 base_url: Callable[[], str], clock: Callable[[], int]) -> None:
+                 base_url: Callable[[], str], clock: Callable[[], int],
+                 alarms: AlarmLimiter | None = None) -> None:
         self.vault = vault
+        self.alarms = alarms or AlarmLimiter()
         self.roster = roster
         self.audit = audit
         self.uploads = uploads
@@ -79,6 +92,25 @@ class Evidence:
                            {"action": action})
         return ServiceFailure(code, message)
 
+    async def _report_rejected(self, principal: Principal, hearing: str,
+                               rejected: list[Rejected]) -> None:
+        """Audit manifests that were not used (within the alarm limits)."""
+        for item in rejected:
+            held = self.alarms.admit(hearing, item.key, self._clock())
+            if held is None:
+                continue
+            await self._record(principal, "document.manifest_rejected",
+                               ("document", item.document), Outcome.FAILED, hearing,
+                               {"version": item.version, "reason": item.reason,
+                                "suppressed": held})
+
+    async def _key_failure(self, principal: Principal, hearing: str) -> None:
+        """The hearing's key record is unusable (nothing of the hearing can be trusted): the
+        request is refused with `integrity` by the caller; audited here within the limits."""
+        if self.alarms.admit(hearing, f"keys/{hearing}", self._clock()) is not None:
+            await self._record(principal, "document.integrity_failure", ("hearing", hearing),
+                               Outcome.FAILED, hearing, {"reason": "hearing_key"})
+
     async def _member(self, ctx: RequestContext, hearing: str,
                       action: Action) -> tuple[Principal, HearingFacts]:
         principal = ctx.require_principal()
@@ -93,9 +125,19 @@ class Evidence:
                                                                    Manifest]:
         principal, facts = await self._member(ctx, hearing, action)
         try:
-            manifest = await self.vault.manifest(hearing, document, version)
+            found = await self.vault.find(hearing, document, version)
         except (DocumentNotFoundError, HearingShreddedError):
             raise ServiceFailure(ErrorCode.NOT_FOUND, "no such document") from None
+        except IntegrityError as exc:
+            await self._key_failure(principal, hearing)
+            raise exc from None
+        await self._report_rejected(principal, hearing, found.rejected)
+        manifest = found.manifest
+        if manifest is None:
+            if found.rejected:  # never used to decide anything: refused, whoever asks
+                raise ManifestError(found.rejected[0].reason, "the document's stored record "
+                                    "failed its integrity check; it was not used")
+            raise ServiceFailure(ErrorCode.NOT_FOUND, "no such document")
         if not access.allowed(principal, facts, Action.VIEW if action is Action.RELEASE else action,
                               Compartment.parse(manifest.compartment)):
             raise await self._deny(principal, action.value, hearing, ("document", document),
@@ -131,9 +173,14 @@ class Evidence:
     async def list(self, ctx: RequestContext, req: ListDocumentsRequest) -> ListDocumentsReply:
         principal, facts = await self._member(ctx, req.hearing, Action.LIST)
         try:
-            manifests = await self.vault.list(req.hearing)
+            listing = await self.vault.listing(req.hearing)
+            manifests, rejected = listing.documents, listing.rejected
         except (DocumentNotFoundError, HearingShreddedError):
-            manifests = []
+            manifests, rejected = [], []
+        except IntegrityError:
+            await self._key_failure(principal, req.hearing)
+            raise
+        await self._report_rejected(principal, req.hearing, rejected)
         visible = [document_view(m) for m in manifests
                    if access.allowed(principal, facts, Action.LIST, Compartment.parse(m.compartment))]
         await self._record(principal, "document.list", ("hearing", req.hearing), Outcome.ALLOWED,
@@ -227,7 +274,7 @@ class Evidence:
                 content_type=grant.content_type, before_commit=audit)
         except BaseException:
             if audited:
-                with contextlib.suppress(Exception):
+                with handled(log, "evidence.upload.failed_audit", level=logging.ERROR):
                     await self._record(grant.principal, "document.upload",
                                        ("document", audited[0].document), Outcome.FAILED,
                                        grant.hearing, self._details(audited[0]))
@@ -243,6 +290,6 @@ class Evidence:
                                ("document", grant.manifest.document), Outcome.FAILED,
                                grant.manifest.hearing,
                                self._details(grant.manifest, start=grant.start, end=grant.end))
-        except Exception:
-            log.error("integrity failure not audited",
-                      extra={"document": grant.manifest.document})
+        except Exception as exc:  # best effort by design: the stream stops whatever happens
+            note_failure(log, "evidence.integrity_audit", exc, level=logging.ERROR,
+                         document=grant.manifest.document)

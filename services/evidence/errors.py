@@ -14,13 +14,31 @@ class EvidenceError(DomainError):
 
 
 class IntegrityError(EvidenceError):
-    """Ciphertext, header or manifest failed authentication: never serve the bytes."""
+    """Ciphertext, header or manifest failed authentication: never serve the bytes.
 
-    code = ErrorCode.INTERNAL
+    Its own code (`integrity`, HTTP 502): what the store returned is not what evidence stored.
+    It is neither the caller's fault nor a bug, and never a 500."""
+
+    code = ErrorCode.INTEGRITY
 
 
 class FormatError(IntegrityError):
     """Not in a format this code understands (bad magic, version, suite, sizes)."""
+
+
+class ManifestError(IntegrityError):
+    """A stored manifest that does not authenticate (or is not one): it is never used.
+
+    `reason` is one of a few short words for the audit event: legacy, format, hearing_key,
+    authentication, place."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class ContentIntegrityError(IntegrityError):
+    """The stored content is not the object the manifest pinned (version, size or digest)."""
 
 
 class KeyCommitmentError(IntegrityError):
@@ -57,6 +75,10 @@ class ObjectExistsError(StoreError):
     """A create-if-absent write found the object already there."""
 
     code = ErrorCode.CONFLICT
+
+
+class ObjectTooLargeError(StoreError):
+    """A small object (manifest, key record) larger than its bound: refused unread."""
 
 
 class InvalidKeyNameError(StoreError):

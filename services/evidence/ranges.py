@@ -2,7 +2,8 @@
 
 One range only: `bytes=a-b`, `bytes=a-`, `bytes=-n`. A header we do not understand (another unit,
 several ranges, garbage) is ignored and the whole document is served, as RFC 9110 allows. A
-well-formed range that starts past the end is unsatisfiable (416).
+well-formed range that starts past the end is unsatisfiable (416), and so is every range of an
+empty document, a suffix range included (it selects no byte: `bytes 0--1/0` is no answer).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def resolve(header: str | None, size: int) -> ByteRange:
         return whole
     if not first:  # suffix: the last n bytes
         n = int(last)
-        if n == 0:
+        if n == 0 or size == 0:  # RFC 9110 §14.1.3: nothing to select in an empty document
             return ByteRange(0, 0, partial=True, satisfiable=False)
         return ByteRange(max(0, size - n), size, partial=True)
     start = int(first)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
+from parley.failures import handled
 from parley.service import Cleanup, ServiceContext, serve_service
 from proto.evidence import (
     DocumentRequest,
@@ -19,7 +19,7 @@ from proto.evidence import (
     ShredRequest,
     UploadBeginRequest,
 )
-from services.evidence.backend import open_store
+from services.evidence.backend import open_key_store, open_store
 from services.evidence.config import EvidenceConfig
 from services.evidence.decisions import Evidence
 from services.evidence.internal_http import internal_app
@@ -36,8 +36,9 @@ READ_BUFSIZE = 1 << 20
 async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     config = ctx.config
     store = await open_store(config)
+    key_store = await open_key_store(config)
     keys = LocalKeyFileProvider.load_or_create(config.master_key_path)
-    vault = Vault(store, keys, limits=Limits(
+    vault = Vault(store, keys, key_store=key_store, limits=Limits(
         max_document_size=config.evidence_max_document_bytes,
         max_documents_per_hearing=config.evidence_max_documents_per_hearing))
     ttl_ms = int(config.evidence_ticket_ttl_s * 1000)
@@ -68,7 +69,7 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     host.endpoint("rotate", RotateRequest, evidence.rotate)
 
     max_age = timedelta(seconds=config.evidence_sweep_max_age_s)
-    with contextlib.suppress(Exception):  # a first pass at start: a crash's leftovers go soon
+    with handled(log, "evidence.sweep.first"):  # at start: a crash's leftovers go soon
         await sweep_store(store, datetime.now(UTC) - max_age)
     stop = asyncio.Event()
     sweeper = asyncio.create_task(run_sweeper(
@@ -80,6 +81,8 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
         await sweeper
         await runner.cleanup()
         await store.close()
+        if key_store is not None:
+            await key_store.close()
 
     return cleanup
 

@@ -1,16 +1,26 @@
 """The evidence core: store + key hierarchy + segment format, no network (DESIGN §6).
 
+Longer than 300 lines on purpose: one class owns the object layout below, and upload, download,
+release, shred and rotation all read and write it; the streaming work of an upload is its own
+method (`_sealed`), apart from the commit rule (`commit`). Reading manifests is
+manifest_store.py's, their format manifest.py's.
+
 Object layout in the store:
-    keys/<hearing>                              hearing key record (wrapped by the master key)
+    keys/<hearing>                              hearing key record (wrapped by the master key;
+                                                in `key_store`, which may be another bucket)
     docs/<hearing>/<document>/<version>.content ciphertext (format.py), put with retention
-    docs/<hearing>/<document>/<version>.manifest the commit point: written last, create-if-absent
+    docs/<hearing>/<document>/<version>.manifest the commit point, sealed (manifest.py): written
+                                                last, create-if-absent, pinning the content
 
 Upload lifecycle (the rules):
     1. the body is encrypted as it arrives and streamed into `.content`;
     2. more bytes than declared, or fewer at the end, abort the put: nothing is visible;
-    3. only when the content is committed is the manifest written; a document version exists
-       iff its manifest exists, so a crash anywhere before leaves at most an orphan `.content`,
-       which `sweep` removes once older than the cut-off.
+    3. only when the content is committed is the manifest written (`commit`); a document
+       version exists iff its manifest exists, so a crash anywhere before leaves at most an
+       orphan `.content`, which `sweep` removes once older than the cut-off.
+
+A manifest is used only if it authenticates (manifest_store.py); what does not is reported
+(`Listing.rejected`, `Found.rejected`) for the service to audit, and never breaks a listing.
 
 Access decisions are not made here (see access.py); the vault still refuses a narrowing release.
 Compartment checks, audit events and limits on who asks are the service's job.
@@ -32,14 +42,18 @@ from typing import Any
 
 import msgspec
 
-from proto.evidence import Manifest, decode_manifest, encode
+from proto.evidence import Manifest
 from services.evidence import keys as k
+from services.evidence import manifest_store as manifests
 from services.evidence.access import Compartment, check_widening
 from services.evidence.errors import (
     ConflictError,
+    ContentIntegrityError,
     DocumentNotFoundError,
+    HearingShreddedError,
     IntegrityError,
     InvalidRangeError,
+    ManifestError,
     ObjectNotFoundError,
     SizeMismatchError,
     StoreError,
@@ -50,8 +64,9 @@ from services.evidence.errors import (
 from services.evidence.format import HEADER_LEN, SEGMENT_SIZE, SegmentCipher, ciphertext_size
 from services.evidence.format import plan_range as _plan_range
 from services.evidence.hearing_keys import HearingKeys
+from services.evidence.manifest import manifest_key
 from services.evidence.names import escape_original, sanitize_filename
-from services.evidence.store.base import ObjectStore, one_chunk
+from services.evidence.store.base import ObjectInfo, ObjectStore
 from services.evidence.stream import Encryptor, RangeDecryptor
 from services.evidence.sweeper import sweep_store
 
@@ -71,16 +86,7 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def _doc_prefix(hearing: str, document: str | None = None) -> str:
-    return f"docs/{hearing}/" if document is None else f"docs/{hearing}/{document}/"
-
-
 HASH_IN_THREAD_BYTES = 64 * 1024
-
-
-def _seal_chunk(digest: Any, encryptor: Encryptor, chunk: bytes) -> bytes:
-    digest.update(chunk)
-    return encryptor.update(chunk)
 
 
 def _open_chunk(digest: Any, decryptor: RangeDecryptor, chunk: bytes) -> bytes:
@@ -90,14 +96,62 @@ def _open_chunk(digest: Any, decryptor: RangeDecryptor, chunk: bytes) -> bytes:
     return out
 
 
+def _update(pairs: tuple[tuple[Any, bytes], ...]) -> None:
+    for digest, data in pairs:
+        if data:
+            digest.update(data)
+
+
+class _Hashing:
+    """Digests fed in order, large chunks in a worker thread one job at a time: hashlib lets
+    go of the GIL, so the loop sends this chunk and seals or opens the next meanwhile."""
+
+    def __init__(self) -> None:
+        self._job: asyncio.Future[None] | None = None
+
+    async def feed(self, *pairs: tuple[Any, bytes]) -> None:
+        await self.wait()
+        if sum(len(data) for _, data in pairs) < HASH_IN_THREAD_BYTES:
+            _update(pairs)
+        else:
+            self._job = asyncio.get_running_loop().run_in_executor(None, _update, pairs)
+
+    async def wait(self) -> None:
+        if self._job is not None:
+            await self._job
+            self._job = None
+
+    async def settle(self) -> None:
+        """Cut short: let a job in flight finish before its digests go."""
+        if self._job is not None:
+            await asyncio.shield(self._job)
+
+
+Manifests = list[Manifest]
+
+
+@dataclass(frozen=True)
+class Listing:
+    documents: list[Manifest]
+    rejected: list[manifests.Rejected]
+
+
+@dataclass(frozen=True)
+class Found:
+    manifest: Manifest | None
+    rejected: list[manifests.Rejected]
+
+
 class Vault:
     def __init__(self, store: ObjectStore, keys: k.KeyProvider, *, limits: Limits | None = None,
-                 clock: Callable[[], int] = now_ms) -> None:
+                 clock: Callable[[], int] = now_ms, key_store: ObjectStore | None = None) -> None:
+        """`key_store` holds the hearing key records (default: `store`); see hearing_keys.py."""
         self.store = store
+        self.key_store = key_store or store
         self.keys = keys
         self.limits = limits or Limits()
         self._clock = clock
-        self.hearing_keys = HearingKeys(store, keys, clock)
+        self.hearing_keys = HearingKeys(self.key_store, keys, clock)
 
     @staticmethod
     def _document_id(hearing_key: bytes, owner: str, filename: str) -> str:
@@ -115,37 +169,52 @@ class Vault:
 
     # -- manifests ----------------------------------------------------------------------------
 
-    async def _manifests(self, prefix: str) -> list[Manifest]:
-        found = []
-        for info in await self.store.list(prefix):
-            if info.key.endswith(".manifest"):
-                try:
-                    found.append(decode_manifest(await self.store.read(info.key)))
-                except ObjectNotFoundError:
-                    continue  # deleted while listing
-                except msgspec.DecodeError as exc:
-                    raise IntegrityError("manifest is malformed") from exc
-        return found
+    async def _key_ref(self, hearing: str) -> tuple[manifests.HearingKeyRef, bytes]:
+        record, hearing_key = await self.hearing_keys.get(hearing, create=False)
+        return manifests.HearingKeyRef(record.key_id, manifest_key(hearing_key)), hearing_key
 
-    async def versions(self, hearing: str, document: str) -> list[Manifest]:
-        """Every version of a document, oldest first (version ids sort by time)."""
-        return sorted(await self._manifests(_doc_prefix(hearing, document)),
-                      key=lambda m: m.version)
+    async def _scan(self, hearing: str, document: str | None = None) -> manifests.Scan:
+        """A hearing without a key (never used) or with a shredded one has no documents."""
+        try:
+            ref, _ = await self._key_ref(hearing)
+        except (DocumentNotFoundError, HearingShreddedError):
+            return manifests.Scan()
+        return await manifests.scan(self.store, ref, hearing, document)
 
-    async def list(self, hearing: str) -> list[Manifest]:
-        """The latest version of every document of the hearing, by name."""
+    async def listing(self, hearing: str) -> Listing:
+        """The latest authentic version of every document of the hearing (by name), and the
+        manifests that were rejected (for the caller to audit)."""
+        scan = await self._scan(hearing)
         latest: dict[str, Manifest] = {}
-        for manifest in await self._manifests(_doc_prefix(hearing)):
+        for manifest in scan.manifests:
             have = latest.get(manifest.document)
             if have is None or manifest.version > have.version:
                 latest[manifest.document] = manifest
-        return sorted(latest.values(), key=lambda m: (m.filename, m.document))
+        return Listing(sorted(latest.values(), key=lambda m: (m.filename, m.document)),
+                       scan.rejected)
+
+    async def list(self, hearing: str) -> Manifests:
+        return (await self.listing(hearing)).documents
+
+    async def versions(self, hearing: str, document: str) -> Manifests:
+        """Every authentic version of a document, oldest first (version ids sort by time)."""
+        scan = await self._scan(hearing, document)
+        return sorted(scan.manifests, key=lambda m: m.version)
+
+    async def find(self, hearing: str, document: str, version: str | None = None) -> Found:
+        """The latest authentic version (or the one asked for) and what was rejected on the way:
+        a rejected manifest is never used, whatever version it claims to be."""
+        scan = await self._scan(hearing, document)
+        wanted = [m for m in scan.manifests if version is None or m.version == version]
+        rejected = [r for r in scan.rejected if version is None or r.version == version]
+        return Found(max(wanted, key=lambda m: m.version) if wanted else None, rejected)
 
     async def manifest(self, hearing: str, document: str, version: str | None = None) -> Manifest:
-        versions = await self.versions(hearing, document)
-        for manifest in reversed(versions):
-            if version is None or manifest.version == version:
-                return manifest
+        found = await self.find(hearing, document, version)
+        if found.manifest is not None:
+            return found.manifest
+        if found.rejected:
+            raise ManifestError(found.rejected[0].reason, "the document's manifest was rejected")
         raise DocumentNotFoundError("no such document")
 
     # -- upload -------------------------------------------------------------------------------
@@ -162,7 +231,8 @@ class Vault:
 
     async def version_count(self, hearing: str) -> int:
         """Committed document versions of the hearing (what the per-hearing limit counts)."""
-        return sum(i.key.endswith(".manifest") for i in await self.store.list(_doc_prefix(hearing)))
+        return sum(i.key.endswith(manifests.SUFFIX)
+                   for i in await self.store.list(manifests.doc_prefix(hearing)))
 
     async def upload(self, hearing: str, compartment: str, filename: str, declared_size: int,
                      chunks: AsyncIterable[bytes], *, owner: str, uploaded_by: str,
@@ -175,81 +245,91 @@ class Vault:
         service audits there): if it raises, nothing is committed and the content is removed.
         """
         self.check_size(declared_size)
+        name = sanitize_filename(filename)
+        record, hearing_key, document = await self._placement(hearing, compartment, owner, name)
+        version = f"{self._clock():012x}{secrets.token_hex(6)}"
+        data_key, key_id = k.new_key(), k.new_key_id()
+        encryptor = Encryptor(data_key, key_id, segment_size=self.limits.segment_size)
+        digest, ct_digest = hashlib.sha256(), hashlib.sha256()
+        content_key = f"{manifests.doc_prefix(hearing, document)}{version}.content"
+        info = await self.store.put(
+            content_key, self._sealed(chunks, declared_size, encryptor, digest, ct_digest),
+            retain=True)
+        manifest = Manifest(
+            hearing=hearing, document=document, version=version, filename=name,
+            original_filename=escape_original(filename), content_type=content_type[:200],
+            compartment=compartment, owner=owner, uploaded_by=uploaded_by, size=declared_size,
+            sha256=digest.hexdigest(), created_ms=self._clock(),
+            ciphertext_size=ciphertext_size(declared_size, self.limits.segment_size),
+            ciphertext_sha256=ct_digest.hexdigest(), content_version=info.version_id,
+            segment_size=self.limits.segment_size, key_id=key_id.hex(),
+            hearing_key_id=record.key_id,
+            wrapped_data_key=k.wrap_data_key(hearing_key, data_key, hearing=hearing,
+                                             document=document, version=version, key_id=key_id))
+        await self.commit(manifest, hearing_key, content=info, before_commit=before_commit)
+        return manifest
+
+    async def _placement(self, hearing: str, compartment: str, owner: str,
+                         name: str) -> tuple[k.HearingKeyRecord, bytes, str]:
+        """Check where a new version may go: (hearing key record, hearing key, document id)."""
         place = Compartment.parse(compartment)
         if (place.side is not None and owner != f"side:{place.side}") or (
                 place.kind == "mediator" and owner != "mediator"):
             raise UploadError("a side or mediator compartment is owned by that side or mediator")
-        name = sanitize_filename(filename)
         record, hearing_key = await self.hearing_keys.get(hearing, create=True)
         document = self._document_id(hearing_key, owner, name)
         existing = await self.versions(hearing, document)
         if existing and existing[-1].compartment != compartment:
             raise ConflictError("a document of that name exists in another compartment")
         self.check_count(await self.version_count(hearing))
+        return record, hearing_key, document
 
-        version = f"{self._clock():012x}{secrets.token_hex(6)}"
-        data_key, key_id = k.new_key(), k.new_key_id()
-        encryptor = Encryptor(data_key, key_id, segment_size=self.limits.segment_size)
-        digest = hashlib.sha256()
-
-        async def sealed() -> AsyncIterator[bytes]:
-            received = 0
-            loop = asyncio.get_running_loop()
-            hashing: asyncio.Future[None] | None = None
-            try:
-                async for chunk in chunks:
-                    received += len(chunk)
-                    if received > declared_size:
-                        raise SizeMismatchError("body is longer than the declared size")
-                    if len(chunk) >= HASH_IN_THREAD_BYTES and not self.limits.offload_bytes:
-                        # hashlib lets go of the GIL: hash on another core while the loop
-                        # encrypts this chunk and receives the next (in order: one at a time).
-                        if hashing is not None:
-                            await hashing
-                        hashing = loop.run_in_executor(None, digest.update, chunk)
-                        out = encryptor.update(chunk)
-                    else:
-                        if hashing is not None:
-                            await hashing
-                            hashing = None
-                        out = await self._crunch(_seal_chunk, digest, encryptor, chunk)
-                    if out:
-                        yield out
-                if hashing is not None:
-                    await hashing
-                    hashing = None
-            finally:
-                if hashing is not None:  # cut short: the digest is dropped, let the thread end
-                    await asyncio.shield(hashing)
+    async def _sealed(self, chunks: AsyncIterable[bytes], declared_size: int,
+                      encryptor: Encryptor, digest: Any, ct_digest: Any) -> AsyncIterator[bytes]:
+        """The ciphertext of `chunks`, hashing plaintext (`digest`) and ciphertext (`ct_digest`)
+        on the way; sizes checked. Hashing runs in `_Hashing`, beside the encryption."""
+        received = 0
+        hashing = _Hashing()
+        try:
+            async for chunk in chunks:
+                received += len(chunk)
+                if received > declared_size:
+                    raise SizeMismatchError("body is longer than the declared size")
+                if self.limits.offload_bytes and len(chunk) >= self.limits.offload_bytes:
+                    out = await asyncio.to_thread(encryptor.update, chunk)
+                else:
+                    out = encryptor.update(chunk)
+                await hashing.feed((digest, chunk), (ct_digest, out))
+                if out:
+                    yield out
             if received != declared_size:
                 raise SizeMismatchError("body is shorter than the declared size")
-            yield encryptor.finalize()
+            final = encryptor.finalize()
+            await hashing.feed((ct_digest, final))
+            await hashing.wait()
+        finally:
+            await hashing.settle()
+        yield final
 
-        prefix = _doc_prefix(hearing, document)
-        content_key = f"{prefix}{version}.content"
-        info = await self.store.put(content_key, sealed(), retain=True)
-        expected = ciphertext_size(declared_size, self.limits.segment_size)
-        manifest = Manifest(
-            hearing=hearing, document=document, version=version, filename=name,
-            original_filename=escape_original(filename), content_type=content_type[:200],
-            compartment=compartment, owner=owner, uploaded_by=uploaded_by, size=declared_size,
-            sha256=digest.hexdigest(), created_ms=self._clock(), ciphertext_size=expected,
-            segment_size=self.limits.segment_size, key_id=key_id.hex(),
-            hearing_key_id=record.key_id,
-            wrapped_data_key=k.wrap_data_key(hearing_key, data_key, hearing=hearing,
-                                             document=document, version=version, key_id=key_id))
+    async def commit(self, manifest: Manifest, hearing_key: bytes, *, content: ObjectInfo,
+                     before_commit: Callable[[Manifest], Awaitable[None]] | None = None) -> None:
+        """The commit point of an upload whose content is stored (`content`, as `put` returned
+        it): check the stored object is the one sealed, run `before_commit` (the service audits
+        there), then write the sealed manifest create-if-absent. If anything fails, nothing is
+        committed and the content is removed (or left for the sweeper)."""
+        ref = manifests.HearingKeyRef(manifest.hearing_key_id, manifest_key(hearing_key))
         try:
-            if info.size != expected:
+            if content.size != manifest.ciphertext_size:
                 raise StoreError("stored content has an unexpected size")
+            if content.version_id != manifest.content_version:
+                raise StoreError("stored content is not the version sealed")
             if before_commit is not None:
                 await before_commit(manifest)
-            await self.store.put(f"{prefix}{version}.manifest", one_chunk(encode(manifest)),
-                                 if_absent=True)
+            await manifests.write(self.store, ref, manifest, if_absent=True)
         except BaseException:
             with contextlib.suppress(StoreError):  # else an orphan, which `sweep` removes
-                await self.store.delete(content_key)
+                await self.store.delete(content.key)
             raise
-        return manifest
 
     # -- download -----------------------------------------------------------------------------
 
@@ -257,9 +337,11 @@ class Vault:
                          end: int | None = None) -> AsyncGenerator[bytes, None]:
         """Yield plaintext [start, end) of one version, decrypting only the segments it covers.
 
-        Every yielded byte has been authenticated. A whole-document read also checks the
-        plaintext SHA-256 against the manifest before its last bytes are yielded. Any failure
-        raises IntegrityError (or HearingShreddedError) and the stream stops.
+        Every yielded byte has been authenticated. The content read is the object version the
+        manifest pinned (on a versioned store), so a version added later changes nothing. A
+        whole-document read also checks the ciphertext's size and SHA-256 and the plaintext's
+        SHA-256 against the manifest before its last bytes are yielded. Any failure raises
+        IntegrityError (or HearingShreddedError) and the stream stops.
         """
         end = manifest.size if end is None else end
         if not 0 <= start <= end <= manifest.size:
@@ -272,38 +354,44 @@ class Vault:
                                      hearing=manifest.hearing, document=manifest.document,
                                      version=manifest.version, key_id=key_id)
         plan = _plan_range(manifest.size, start, end, manifest.segment_size)
-        content_key = f"{_doc_prefix(manifest.hearing, manifest.document)}{manifest.version}.content"
+        content_key = manifests.content_path(manifest)
+        pinned = manifest.content_version
         whole = start == 0 and end == manifest.size
-        if whole and (await self.store.stat(content_key)).size != manifest.ciphertext_size:
-            raise IntegrityError("stored content has the wrong length")
-        header = b"".join([c async for c in self.store.get(content_key, 0, HEADER_LEN)])
+        try:
+            if whole and (await self.store.stat(content_key, version_id=pinned)).size != (
+                    manifest.ciphertext_size):
+                raise ContentIntegrityError("stored content has the wrong length")
+            header = b"".join([c async for c in self.store.get(content_key, 0, HEADER_LEN,
+                                                               version_id=pinned)])
+        except ObjectNotFoundError:
+            raise ContentIntegrityError("the committed content is missing") from None
         cipher = SegmentCipher.open_header(data_key, header, key_id)
         decryptor = RangeDecryptor(cipher, plan, manifest.size)
-        digest = hashlib.sha256() if whole else None
-        loop = asyncio.get_running_loop()
-        hashing: asyncio.Future[None] | None = None
+        digest, ct_digest = (hashlib.sha256(), hashlib.sha256()) if whole else (None, None)
+        if ct_digest is not None:
+            ct_digest.update(header)
+        hashing = _Hashing()
         held: bytes = b""
         try:
-            async for chunk in self.store.get(content_key, plan.ct_start, plan.ct_end):
+            async for chunk in self.store.get(content_key, plan.ct_start, plan.ct_end,
+                                              version_id=pinned):
                 out = await self._crunch(_open_chunk, None, decryptor, chunk)
+                if digest is not None and ct_digest is not None:
+                    await hashing.feed((ct_digest, chunk), (digest, out))
                 if not out:
                     continue
                 if held:
                     yield held
                 held = out
-                if digest is not None:
-                    # hashlib lets go of the GIL: hash this chunk on another core while the
-                    # loop sends the previous one and decrypts the next (in order: one at a time).
-                    if hashing is not None:
-                        await hashing
-                    hashing = loop.run_in_executor(None, digest.update, out)
             decryptor.finalize()
-            if hashing is not None:
-                await hashing
-                hashing = None
+            await hashing.wait()
+        except ObjectNotFoundError:
+            raise ContentIntegrityError("the committed content is missing") from None
         finally:
-            if hashing is not None:  # cut short: let the hash finish before the digest goes
-                await asyncio.shield(hashing)
+            await hashing.settle()
+        if ct_digest is not None and not hmac.compare_digest(ct_digest.hexdigest(),
+                                                             manifest.ciphertext_sha256):
+            raise ContentIntegrityError("stored content does not match its pinned digest")
         if digest is not None and not hmac.compare_digest(digest.hexdigest(), manifest.sha256):
             raise IntegrityError("plaintext digest does not match the manifest")
         if held:
@@ -312,7 +400,9 @@ class Vault:
     # -- release, shredding, rotation, sweeping ---------------------------------------------
 
     async def release(self, hearing: str, document: str, to: str, *, by: str) -> Manifest:
-        """Widen every version of a document to `to` (never narrows). Returns the latest."""
+        """Widen every authentic version of a document to `to` (never narrows); each is sealed
+        again. Returns the latest."""
+        ref, _ = await self._key_ref(hearing)
         versions = await self.versions(hearing, document)
         if not versions:
             raise DocumentNotFoundError("no such document")
@@ -322,8 +412,7 @@ class Vault:
         for manifest in versions:
             new = msgspec.structs.replace(manifest, compartment=to, released_ms=when,
                                           released_by=by)
-            key = f"{_doc_prefix(hearing, document)}{manifest.version}.manifest"
-            await self.store.put(key, one_chunk(encode(new)))
+            await manifests.write(self.store, ref, new, if_absent=False)
             updated.append(new)
         return updated[-1]
 
@@ -331,7 +420,7 @@ class Vault:
         """Crypto-shred a hearing (see `HearingKeys.shred`); returns versions made unreadable."""
         await self.hearing_keys.shred(hearing)
         count = 0
-        for info in await self.store.list(_doc_prefix(hearing)):
+        for info in await self.store.list(manifests.doc_prefix(hearing)):
             count += info.key.endswith(".manifest")
             with contextlib.suppress(StoreError):  # retained (WORM) content stays, unreadable
                 await self.store.delete(info.key)

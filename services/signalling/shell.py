@@ -38,6 +38,7 @@ from nats.aio.client import Client
 
 from parley.auditpub import AuditPublisher
 from parley.errors import ServiceFailure
+from parley.failures import note_failure
 from proto.audit import AuditEvent, Outcome
 from proto.errors import ErrorCode
 from proto.principal import Principal, PrincipalKind
@@ -211,8 +212,8 @@ class Executor:
                 await self.store.write_roster(h, revision)
                 self._roster_behind.discard(h.id)
             await self.nc.publish(changed_subject(h.id), str(revision).encode())
-        except Exception:  # the record is stored; the read model catches up on the next change
-            log.exception("roster update failed", extra={"hearing": h.id})
+        except Exception as exc:  # the record is stored; the read model catches up next change
+            note_failure(log, "signalling.roster_write", exc, level=logging.ERROR, hearing=h.id)
 
     async def _refusal(self, hearing: str | None, principal: Principal, command: object,
                        exc: SignallingError) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from parley.failures import note_failure
 from proto.common import Role
 from proto.principal import Principal, PrincipalKind
 from proto.signalling import SessionDisconnected
@@ -61,8 +62,8 @@ async def sweep_once(ex: Executor, timeout_ms: int) -> int:
             if swept != h:
                 await ex.run(hid, SYSTEM, Sweep())
                 ran += 1
-        except Exception:
-            log.exception("sweep failed", extra={"hearing": hid})
+        except Exception as exc:  # one hearing's failure never stops the sweep of the others
+            note_failure(log, "signalling.sweep", exc, level=logging.ERROR, hearing=hid)
     return ran
 
 

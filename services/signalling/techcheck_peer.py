@@ -20,6 +20,7 @@ import msgspec
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.contrib.media import MediaRelay
 
+from parley.failures import note_failure
 from proto.signalling import StreamQuality, TechCheckStats
 
 log = logging.getLogger(__name__)
@@ -116,8 +117,8 @@ class TechCheck:
                     ch.send(msgspec.json.encode(stats).decode())
         except asyncio.CancelledError:
             raise
-        except Exception:  # a broken peer ends its own check, never the service
-            log.exception("tech check stats loop failed")
+        except Exception as exc:  # a broken peer ends its own check, never the service
+            note_failure(log, "techcheck.stats", exc, level=logging.ERROR)
         if not self.closed:
             await self.close()
 

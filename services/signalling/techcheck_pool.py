@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from aiortc import RTCConfiguration, RTCIceServer
 
+from parley.failures import handled, note_failure
 from proto.signalling import TechCheckAnswer
 
 from .errors import Invalid, RateLimited
@@ -37,7 +37,8 @@ class TechChecks:
         check = TechCheck(self._configuration, max_lifetime_s=self._lifetime)
         try:
             answer = await asyncio.wait_for(check.answer(sdp), 15)
-        except Exception:
+        except Exception as exc:  # aiortc refuses bad SDP in many ways; the client sees one
+            note_failure(log, "techcheck.answer", exc)
             await check.close()
             raise Invalid("the offer could not be answered") from None
         self._serial += 1
@@ -47,6 +48,6 @@ class TechChecks:
 
     async def close_all(self) -> None:
         for check in list(self._checks.values()):
-            with contextlib.suppress(Exception):
+            with handled(log, "techcheck.close"):
                 await check.close()
         self._checks.clear()

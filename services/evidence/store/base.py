@@ -8,7 +8,14 @@ Semantics every backend keeps (checked by the contract suite in tests/integratio
 - `put(retain=True)` asks the backend to put the object under its retention (WORM) policy,
   where it has one; key records are never retained, so shredding keeps working.
 - `get` yields the bytes of `[start, end)` (end exclusive, None = to the end) in chunks.
+- Versions: on a versioned store (an S3 bucket with versioning or object lock) `put` returns the
+  new object's `version_id`, and `get`/`stat` given a `version_id` read that version, whatever
+  was written over it since. An unversioned store returns `version_id=None` (and reads are
+  made without one).
 - `delete` removes every version of an object; deleting a missing object is not an error.
+- `prune` removes every version of an object but the current one (and any delete markers), so
+  an overwritten key record leaves no old copy behind; `versions` lists the versions still
+  stored (current first). Both are trivial on an unversioned store.
 - `list` returns the objects under a prefix, sorted by key; `stat` raises ObjectNotFoundError.
 - `sweep` removes staged leftovers (temp files, incomplete multipart uploads) older than a cutoff.
 """
@@ -32,6 +39,7 @@ class ObjectInfo:
     key: str
     size: int
     modified: datetime
+    version_id: str | None = None
 
 
 def validate_key(key: str) -> str:
@@ -45,17 +53,27 @@ class ObjectStore(Protocol):
     async def put(self, key: str, chunks: AsyncIterable[bytes], *, if_absent: bool = False,
                   retain: bool = False) -> ObjectInfo: ...
 
-    def get(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]: ...
+    def get(self, key: str, start: int = 0, end: int | None = None, *,
+            version_id: str | None = None) -> AsyncIterator[bytes]: ...
 
-    async def read(self, key: str) -> bytes:
-        """The whole (small) object: manifests and key records."""
+    async def read(self, key: str, *, max_size: int | None = None) -> bytes:
+        """The whole (small) object: manifests and key records. With `max_size`, an object
+        larger than that raises ObjectTooLargeError without being read whole."""
         ...
 
     async def delete(self, key: str) -> None: ...
 
+    async def prune(self, key: str) -> None:
+        """Delete every stored version of `key` but the current one; StoreError if one stays."""
+        ...
+
+    async def versions(self, key: str) -> list[ObjectInfo]:
+        """Every stored version of `key` (delete markers excluded), the current one first."""
+        ...
+
     async def list(self, prefix: str) -> list[ObjectInfo]: ...
 
-    async def stat(self, key: str) -> ObjectInfo: ...
+    async def stat(self, key: str, *, version_id: str | None = None) -> ObjectInfo: ...
 
     async def sweep(self, older_than: datetime) -> int:
         """Remove staged leftovers started before `older_than`; return how many."""

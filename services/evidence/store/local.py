@@ -16,7 +16,12 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from services.evidence.errors import ObjectExistsError, ObjectNotFoundError, StoreError
+from services.evidence.errors import (
+    ObjectExistsError,
+    ObjectNotFoundError,
+    ObjectTooLargeError,
+    StoreError,
+)
 from services.evidence.store.base import ObjectInfo, validate_key
 
 WRITE_BATCH = 1 << 20
@@ -153,7 +158,14 @@ class LocalFolderStore:
             raise
         return await self.stat(key)
 
-    async def get(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+    @staticmethod
+    def _no_versions(version_id: str | None) -> None:
+        if version_id is not None:  # a folder keeps one copy: no version of it was ever named
+            raise ObjectNotFoundError("no such object version")
+
+    async def get(self, key: str, start: int = 0, end: int | None = None, *,
+                  version_id: str | None = None) -> AsyncIterator[bytes]:
+        self._no_versions(version_id)
         path = self._path(key)
         try:
             handle = await asyncio.to_thread(open, path, "rb")
@@ -187,9 +199,18 @@ class LocalFolderStore:
                     ahead.exception()
             handle.close()
 
-    async def read(self, key: str) -> bytes:
+    async def read(self, key: str, *, max_size: int | None = None) -> bytes:
+        path = self._path(key)
+
+        def _read() -> bytes:  # one worker-thread hop: listings read many small objects
+            with path.open("rb") as handle:
+                data = handle.read(-1 if max_size is None else max_size + 1)
+            if max_size is not None and len(data) > max_size:
+                raise ObjectTooLargeError("object larger than expected")
+            return data
+
         try:
-            return await asyncio.to_thread(self._path(key).read_bytes)
+            return await asyncio.to_thread(_read)
         except FileNotFoundError:
             raise ObjectNotFoundError("no such object") from None
         except OSError as exc:
@@ -207,7 +228,17 @@ class LocalFolderStore:
 
         await asyncio.to_thread(_delete)
 
-    async def stat(self, key: str) -> ObjectInfo:
+    async def prune(self, key: str) -> None:
+        self._path(key)  # validates; a folder holds one copy of each key, nothing older
+
+    async def versions(self, key: str) -> list[ObjectInfo]:
+        try:
+            return [await self.stat(key)]
+        except ObjectNotFoundError:
+            return []
+
+    async def stat(self, key: str, *, version_id: str | None = None) -> ObjectInfo:
+        self._no_versions(version_id)
         try:
             st = await asyncio.to_thread(os.stat, self._path(key))
         except FileNotFoundError:

@@ -26,13 +26,14 @@ from typing import Any, TypeVar
 
 from minio import Minio
 from minio.datatypes import Part
-from minio.error import MinioException, S3Error
+from minio.error import InvalidResponseError, MinioException, S3Error, ServerError
 from minio.helpers import DictType
-from urllib3.exceptions import HTTPError
+from urllib3.exceptions import HTTPError, MaxRetryError, ResponseError
 
 from services.evidence.errors import (
     ObjectExistsError,
     ObjectNotFoundError,
+    ObjectTooLargeError,
     StoreError,
 )
 from services.evidence.store.base import ObjectInfo, validate_key
@@ -47,14 +48,31 @@ def _md5(data: bytes) -> str:
     return base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode()
 
 
+def _version(version_id: str | None) -> str | None:
+    """S3 names the one copy in an unversioned bucket "null": that is no version to pin."""
+    return None if version_id in (None, "", "null") else version_id
+
+
 def _translate(exc: Exception) -> StoreError:
+    """Say what happened: a server that answered with an error is not an unreachable one."""
     if isinstance(exc, S3Error):
         if exc.code in _NOT_FOUND:
             return ObjectNotFoundError("no such object")
         if exc.code == "PreconditionFailed":
             return ObjectExistsError("object already exists")
-        return StoreError(f"object store refused the request ({exc.code})")
-    return StoreError("object store unreachable")
+        status = getattr(exc.response, "status", None)
+        if isinstance(status, int) and status >= 500:
+            return StoreError(f"the object store failed the request (HTTP {status}, {exc.code})")
+        return StoreError(f"the object store refused the request ({exc.code})")
+    if isinstance(exc, ServerError):
+        return StoreError(f"the object store failed the request (HTTP {exc.status_code})")
+    if isinstance(exc, MaxRetryError) and isinstance(exc.reason, ResponseError):
+        # urllib3 (under minio) retried 5xx answers and gave up: the server did answer
+        return StoreError(f"the object store kept failing the request ({exc.reason})")
+    if isinstance(exc, InvalidResponseError):
+        return StoreError("the object store sent an unexpected reply "
+                          f"(HTTP {exc._code})")  # the body is not repeated: it may be anything
+    return StoreError("the object store is unreachable")
 
 
 class S3Store:
@@ -75,6 +93,11 @@ class S3Store:
         # (moto reports a fixed 2010 initiation time for every multipart upload).
         self._active: set[str] = set()
 
+    @property
+    def retains(self) -> bool:
+        """Whether `put(retain=True)` puts objects under object-lock retention."""
+        return self._lock and self._retention is not None
+
     async def _run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
         try:
@@ -91,9 +114,10 @@ class S3Store:
                 "%Y-%m-%dT%H:%M:%S.000Z")
         return headers
 
-    def _put_single(self, key: str, data: bytes, headers: dict[str, str]) -> None:
+    def _put_single(self, key: str, data: bytes, headers: dict[str, str]) -> str | None:
         # Always send Content-MD5: cheap on small objects and required by object-locked buckets.
-        self._client._put_object(self._bucket, key, data, {**headers, "Content-MD5": _md5(data)})
+        return self._client._put_object(self._bucket, key, data,
+                                        {**headers, "Content-MD5": _md5(data)}).version_id
 
     def _upload_part(self, key: str, upload_id: str, number: int, data: bytes) -> Part:
         headers: DictType | None = {"Content-MD5": _md5(data)} if self._lock else None
@@ -134,19 +158,21 @@ class S3Store:
             if upload_id is None:
                 if if_absent:
                     headers["If-None-Match"] = "*"
-                await self._run(self._put_single, key, bytes(buf), headers)
+                version = await self._run(self._put_single, key, bytes(buf), headers)
             else:
                 await send(bytes(buf))
                 while inflight:
                     parts.append(await inflight.pop(0))
-                await self._run(self._client._complete_multipart_upload, self._bucket, key,
-                                upload_id, sorted(parts, key=lambda p: p.part_number))
+                version = (await self._run(
+                    self._client._complete_multipart_upload, self._bucket, key, upload_id,
+                    sorted(parts, key=lambda p: p.part_number))).version_id
         except BaseException:
             await asyncio.shield(self._abort(upload_id, key, inflight))
             raise
         finally:
             self._active.discard(upload_id or "")
-        return await self.stat(key)
+        # The version just written, not whatever is current by now (another writer may be).
+        return await self.stat(key, version_id=_version(version))
 
     async def _abort(self, upload_id: str | None, key: str,
                      inflight: list[asyncio.Future[Part]]) -> None:
@@ -159,14 +185,15 @@ class S3Store:
             with contextlib.suppress(StoreError):  # otherwise left for the sweeper
                 await self._run(self._client._abort_multipart_upload, self._bucket, key, upload_id)
 
-    async def get(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+    async def get(self, key: str, start: int = 0, end: int | None = None, *,
+                  version_id: str | None = None) -> AsyncIterator[bytes]:
         validate_key(key)
         if end is not None and end <= start:
             return  # minio reads length 0 as "to the end"
         length = 0 if end is None else end - start
         try:
             response = await self._run(self._client.get_object, self._bucket, key,
-                                       offset=start, length=length)
+                                       offset=start, length=length, version_id=version_id)
         except StoreError as exc:
             cause = exc.__cause__
             if isinstance(cause, S3Error) and cause.code == "InvalidRange":
@@ -182,16 +209,43 @@ class S3Store:
             response.close()
             response.release_conn()
 
-    async def read(self, key: str) -> bytes:
-        return b"".join([chunk async for chunk in self.get(key)])
+    async def read(self, key: str, *, max_size: int | None = None) -> bytes:
+        end = None if max_size is None else max_size + 1
+        data = b"".join([chunk async for chunk in self.get(key, 0, end)])
+        if max_size is not None and len(data) > max_size:
+            raise ObjectTooLargeError("object larger than expected")
+        return data
+
+    def _all_versions(self, key: str) -> list[Any]:
+        """Every version and delete marker of `key`, latest first (as S3 lists them)."""
+        return [obj for obj in self._client.list_objects(
+            self._bucket, prefix=key, include_version=True, recursive=True)
+            if obj.object_name == key]
 
     def _delete_all_versions(self, key: str) -> None:
-        versions = [obj.version_id for obj in self._client.list_objects(
-            self._bucket, prefix=key, include_version=True) if obj.object_name == key]
+        versions = [obj.version_id for obj in self._all_versions(key)]
         for version in versions:
             self._client.remove_object(self._bucket, key, version_id=version)
         if not versions:
             self._client.remove_object(self._bucket, key)
+
+    def _prune(self, key: str) -> None:
+        for obj in self._all_versions(key):
+            current = str(obj.is_latest).lower() == "true" and not obj.is_delete_marker
+            if obj.version_id and not current:
+                self._client.remove_object(self._bucket, key, version_id=obj.version_id)
+        if len(self._all_versions(key)) > 1:
+            raise StoreError("an older version of the object could not be removed")
+
+    async def prune(self, key: str) -> None:
+        validate_key(key)
+        await self._run(self._prune, key)
+
+    async def versions(self, key: str) -> list[ObjectInfo]:
+        validate_key(key)
+        found = await self._run(self._all_versions, key)
+        return [ObjectInfo(key, int(o.size or 0), o.last_modified or datetime.now(UTC),
+                           _version(o.version_id)) for o in found if not o.is_delete_marker]
 
     async def delete(self, key: str) -> None:
         validate_key(key)
@@ -200,11 +254,13 @@ class S3Store:
         except ObjectNotFoundError:
             return
 
-    async def stat(self, key: str) -> ObjectInfo:
+    async def stat(self, key: str, *, version_id: str | None = None) -> ObjectInfo:
         validate_key(key)
-        info = await self._run(self._client.stat_object, self._bucket, key)
+        info = await self._run(self._client.stat_object, self._bucket, key,
+                               version_id=version_id)
         return ObjectInfo(key=key, size=int(info.size or 0),
-                          modified=info.last_modified or datetime.now(UTC))
+                          modified=info.last_modified or datetime.now(UTC),
+                          version_id=_version(info.version_id))
 
     async def list(self, prefix: str) -> list[ObjectInfo]:
         def _list() -> list[ObjectInfo]:

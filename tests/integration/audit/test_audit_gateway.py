@@ -98,10 +98,25 @@ async def test_gateway_events_reach_the_log_and_only_auditors_read_it(people: Pe
     await wait_until(query_logged, timeout=20, what="audit.query in the log")
 
 
+async def test_query_parameters_are_the_schema_names(people: People) -> None:
+    """The parameters the OpenAPI document lists are EventQuery's names, and they filter."""
+    async def found() -> dict[str, Any] | None:
+        code, page, _ = await _get(people, "/api/v1/audit/events?resource_type=document"
+                                   "&resource_id=d7&time_from=1700000000000&time_to=1700000000100")
+        assert code == 200
+        return page if page["events"] else None
+
+    page = await wait_until(found, timeout=20, what="the bulk event d7 in the log")
+    entries = [json.loads(r["entry"]) for r in page["events"]]
+    assert [e["resource"] for e in entries] == [{"type": "document", "id": "d7"}]
+    assert entries[0]["time"] == 1_700_000_000_007
+
+
 @pytest.mark.parametrize("query", [
-    "limit=0", "limit=1001", "limit=abc", "cursor=-1", "cursor=01", "from=yesterday",
-    "hearing=a%20b", "action=DROP", "nope=1", "limit=1&limit=2", "from=5&to=4",
-    "resource=" + "x" * 300, "from=2024-01-01T00:00:00",
+    "limit=0", "limit=1001", "limit=abc", "cursor=-1", "cursor=01", "time_from=yesterday",
+    "hearing=a%20b", "action=DROP", "nope=1", "limit=1&limit=2", "time_from=5&time_to=4",
+    "resource_id=" + "x" * 300, "time_from=2024-01-01T00:00:00", "resource_type=Bad-Type",
+    "resource=document", "from=5",
 ])
 async def test_bad_query_parameters_are_400_json(people: People, query: str) -> None:
     code, body, _ = await _get(people, f"/api/v1/audit/events?{query}")

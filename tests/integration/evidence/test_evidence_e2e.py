@@ -70,25 +70,35 @@ async def test_reupload_is_a_new_version_and_empty_documents_work(
     assert status == 200 and body == b""
 
 
+def _stored(world: World, key: str) -> bytes:
+    if world.store_dir is not None:
+        return (world.store_dir / "objects" / key).read_bytes()
+    assert world.s3_endpoint is not None and world.s3_bucket is not None
+    response = make_client(world.s3_endpoint).get_object(world.s3_bucket, key)
+    try:
+        return bytes(response.read())
+    finally:
+        response.close()
+        response.release_conn()
+
+
+def _store_write(world: World, key: str, raw: bytes) -> None:
+    """Write an object behind the service's back, as someone who can write the store."""
+    if world.store_dir is not None:
+        (world.store_dir / "objects" / key).write_bytes(raw)
+        return
+    assert world.s3_endpoint is not None and world.s3_bucket is not None
+    # One plain PUT (no multipart: fewer moto requests to fail under load).
+    make_client(world.s3_endpoint).put_object(world.s3_bucket, key, io.BytesIO(raw), len(raw),
+                                              part_size=max(len(raw), 5 * 1024 * 1024))
+
+
 def _corrupt(world: World, view: dict[str, Any], offset: int) -> None:
     """Flip one byte of the stored ciphertext, behind the service's back."""
     key = f"docs/{world.hearing}/{view['document']}/{view['version']}.content"
-    if world.store_dir is not None:
-        path = world.store_dir / "objects" / key
-        raw = bytearray(path.read_bytes())
-        raw[offset] ^= 0x01
-        path.write_bytes(bytes(raw))
-        return
-    assert world.s3_endpoint is not None and world.s3_bucket is not None
-    client = make_client(world.s3_endpoint)
-    response = client.get_object(world.s3_bucket, key)
-    raw = bytearray(response.read())
-    response.close()
-    response.release_conn()
+    raw = bytearray(_stored(world, key))
     raw[offset] ^= 0x01
-    # One plain PUT (no multipart: fewer moto requests to fail under load).
-    client.put_object(world.s3_bucket, key, io.BytesIO(bytes(raw)), len(raw),
-                      part_size=max(len(raw), 5 * 1024 * 1024))
+    _store_write(world, key, bytes(raw))
 
 
 async def _audit_actions(world: World, document: str) -> list[tuple[str, str]]:
@@ -134,7 +144,7 @@ async def test_integrity_failure_stops_the_stream_and_is_audited(
     # A range starting in the damaged segment fails before any byte is sent.
     status, body = await world["partyB"].call("GET", content,
                                               headers={"Range": f"bytes={100 * 65536 + 5}-"})
-    assert status == 500 and b"CONTENT" not in body
+    assert status == 502 and msgspec.json.decode(body)["error"]["code"] == "integrity"
     # An undamaged range still reads.
     async with world["partyB"].session() as http, \
             http.get(content, headers={"Range": "bytes=0-65535"}) as r:
@@ -144,3 +154,46 @@ async def test_integrity_failure_stops_the_stream_and_is_audited(
     assert ("document.upload", world["partyA"].principal_id) in actions
     assert ("document.download", partyB) in actions
     assert ("document.integrity_failure", partyB) in actions
+
+
+async def test_compartment_flip_in_the_store_gives_side_b_nothing(
+        evidence_suite: tuple[Suite, dict[str, str]]) -> None:
+    """Regression (item 1, end to end): rewriting a side:A manifest in the store as `joint` (the
+    probe's attack: the manifest was JSON) gave side B the document. Now the forged manifest is
+    never used: nobody is shown the document, a download is refused with `integrity` (502, not
+    500), the rest of the hearing still lists, and the failure is audited."""
+    world = await world_of(evidence_suite)
+    status, secret = await world.upload("partyA", "strategy.pdf", b"side A only", "side:sideA")
+    assert status == 201, secret
+    status, shared = await world.upload("mediator", "agenda.pdf", b"for all", "joint")
+    assert status == 201, shared
+    key = f"docs/{world.hearing}/{secret['document']}/{secret['version']}.manifest"
+    forged = {**secret, "compartment": "joint", "filename": "agenda (2).pdf"}
+    _store_write(world, key, msgspec.json.encode(forged))
+    for who in ("partyB", "partyA", "mediator"):
+        names = await world.visible_names(who)
+        assert "agenda.pdf" in names and "strategy.pdf" not in names, (who, names)
+        assert "agenda (2).pdf" not in names
+    content = f"{world.docs()}/{secret['document']}/content"
+    for who in ("partyB", "partyA"):
+        status, body = await world[who].call("GET", content)
+        assert status == 502, (who, status, body)
+        assert msgspec.json.decode(body)["error"]["code"] == "integrity"
+        assert b"side A only" not in body
+    actions = await _audit_actions(world, secret["document"])
+    assert ("document.manifest_rejected", world["partyB"].principal_id) in actions or (
+        "document.manifest_rejected", world["partyA"].principal_id) in actions
+
+
+async def test_suffix_range_of_the_empty_document_is_416(
+        evidence_suite: tuple[Suite, dict[str, str]]) -> None:
+    """Regression (item 6): `bytes=-5` on an empty document answered 206 `bytes 0--1/0`."""
+    world = await world_of(evidence_suite)
+    status, empty = await world.upload("mediator", "empty.txt", b"", "joint")
+    assert status == 201, empty
+    content = f"{world.docs()}/{empty['document']}/content"
+    for header in ("bytes=-5", "bytes=-1", "bytes=0-"):
+        async with world["partyB"].session() as http, \
+                http.get(content, headers={"Range": header}) as r:
+            assert r.status == 416, (header, r.status)
+            assert r.headers["Content-Range"] == "bytes */0"

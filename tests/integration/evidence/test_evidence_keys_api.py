@@ -8,6 +8,7 @@ import os
 import msgspec
 
 from tests.harness import Suite
+from tests.integration.evidence.conftest import make_client
 from tests.integration.evidence.evidence_world import world_of
 
 
@@ -30,6 +31,14 @@ async def test_rotation_rewraps_and_documents_stay_readable(
     assert oct(key_file.stat().st_mode & 0o777) == "0o600"
     got = await world["partyB"].call("GET", f"{world.docs()}/{view['document']}/content")
     assert got == (200, data)
+    keys_bucket = evidence_suite[1].get("s3_keys_bucket")
+    if keys_bucket is not None:  # key records live in their own bucket, never beside content
+        assert world.s3_endpoint is not None and world.s3_bucket is not None
+        client = make_client(world.s3_endpoint)
+        records = [o.object_name for o in client.list_objects(keys_bucket, prefix="keys/",
+                                                               recursive=True)]
+        assert f"keys/{world.hearing}" in records
+        assert list(client.list_objects(world.s3_bucket, prefix="keys/", recursive=True)) == []
 
 
 async def test_closing_a_hearing_with_destroy_shreds_its_documents(

@@ -1,4 +1,5 @@
-"""One contract suite, run against LocalFolderStore and S3Store (on a real moto_server)."""
+"""One contract suite, run against LocalFolderStore and S3Store on real moto_server and SeaweedFS
+processes (a plain bucket and an object-locked, versioned one): see conftest.STORES."""
 
 from __future__ import annotations
 
@@ -6,11 +7,28 @@ import asyncio
 import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
-from services.evidence.errors import InvalidKeyNameError, ObjectExistsError, ObjectNotFoundError
+from services.evidence.errors import (
+    InvalidKeyNameError,
+    ObjectExistsError,
+    ObjectNotFoundError,
+    StoreError,
+)
 from services.evidence.store.base import ObjectStore, one_chunk
+from services.evidence.store.s3 import S3Store
+from tests.integration.evidence.conftest import CONTRACT_STORES, open_test_store
+
+
+@pytest.fixture(params=CONTRACT_STORES)
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[ObjectStore]:
+    """The contract suite runs once per backend."""
+    backend = await open_test_store(request, tmp_path, request.param)
+    yield backend
+    await backend.close()
+
 
 BIG = 12 * 1024 * 1024 + 12345  # more than two 5 MiB parts
 FUTURE = datetime.now(UTC) + timedelta(days=1)
@@ -120,3 +138,38 @@ async def test_failed_overwrite_keeps_previous(store: ObjectStore) -> None:
 async def test_rejects_bad_keys(store: ObjectStore, key: str) -> None:
     with pytest.raises(InvalidKeyNameError):
         await store.put(key, one_chunk(b"x"))
+
+
+async def test_versions_pin_and_prune(store: ObjectStore) -> None:
+    """A versioned store names every version: reads of a named one survive overwrites, and
+    `prune` leaves only the current one. An unversioned store has none to name."""
+    first = await store.put("v/rec", one_chunk(b"first"))
+    second = await store.put("v/rec", one_chunk(b"second!"))
+    assert await store.read("v/rec") == b"second!"
+    if first.version_id is None:
+        assert second.version_id is None
+        assert [i.version_id for i in await store.versions("v/rec")] == [None]
+    else:
+        assert second.version_id not in (None, first.version_id)
+        assert await collect(store.get("v/rec", version_id=first.version_id)) == b"first"
+        assert (await store.stat("v/rec", version_id=first.version_id)).size == 5
+        assert [i.version_id for i in await store.versions("v/rec")] == [second.version_id,
+                                                                         first.version_id]
+    await store.prune("v/rec")
+    assert [i.version_id for i in await store.versions("v/rec")] == [second.version_id]
+    assert await store.read("v/rec") == b"second!"
+    await store.delete("v/rec")
+    assert await store.versions("v/rec") == []
+
+
+async def test_retained_objects_cannot_be_deleted_where_the_store_locks(
+        store: ObjectStore) -> None:
+    locked = isinstance(store, S3Store) and store.retains
+    info = await store.put("r/content", one_chunk(b"kept"), retain=True)
+    if locked:
+        with pytest.raises(StoreError):
+            await store.delete("r/content")
+        assert await collect(store.get("r/content", version_id=info.version_id)) == b"kept"
+    else:
+        await store.delete("r/content")
+        assert await store.versions("r/content") == []

@@ -76,8 +76,9 @@ async def test_enrolment_is_mandatory_then_totp_is_required(suite: Suite) -> Non
     body_ok = {"username": "newcomer", "password": PASSWORD, "totp": code}
     status, body, _ = await raw(suite.base_url, "POST", SIGNIN, json=body_ok)
     assert status == 200 and body.get("mfa_complete", True) is True
-    status, _, _ = await raw(suite.base_url, "POST", SIGNIN, json=body_ok)
+    status, body, _ = await raw(suite.base_url, "POST", SIGNIN, json=body_ok)
     assert status == 401  # replayed step
+    assert "already used" in body["error"]["message"]  # its own message: wait for the next code
 
 
 async def test_recovery_code_works_once(suite: Suite) -> None:

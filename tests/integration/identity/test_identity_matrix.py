@@ -62,6 +62,7 @@ GET /healthz                                     ok   ok   ok   ok   ok   ok   o
 GET /readyz                                      ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET /metrics                                     ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET /api/v1/openapi.json                         ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /api/v1/asyncapi.json                        ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 POST /api/v1/auth/bootstrap                      ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 POST /api/v1/auth/signin                         ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 POST /api/v1/auth/signout                        401  ok   ok   ok   ok   ok   ok   ok   ok   ok   401  401  401

@@ -40,7 +40,8 @@ async def test_every_service_is_discoverable_over_micro(suite: Suite) -> None:
 async def test_security_headers_on_every_response(suite: Suite) -> None:
     await suite.ready()
     async with aiohttp.ClientSession() as http:
-        for path in ("/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/no/such/route"):
+        for path in ("/healthz", "/readyz", "/metrics", "/api/v1/openapi.json",
+                     "/api/v1/asyncapi.json", "/no/such/route"):
             async with http.get(suite.base_url + path) as response:
                 h = response.headers
                 assert "script-src 'self'" in h["Content-Security-Policy"], path

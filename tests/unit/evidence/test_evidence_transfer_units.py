@@ -68,6 +68,9 @@ def test_expired_tickets_are_pruned() -> None:
     ("bytes=0-1,3-4", 10, (0, 10, False, True)),  # several ranges: ignored
     ("items=0-1", 10, (0, 10, False, True)),
     ("bytes=0-", 0, (0, 0, True, False)),
+    ("bytes=-1", 0, (0, 0, True, False)),  # suffix of the empty document: 416, not 0--1/0
+    ("bytes=-500", 0, (0, 0, True, False)),
+    ("bytes=0-0", 0, (0, 0, True, False)),
 ])
 def test_ranges(header: str | None, size: int, want: tuple[int, int, bool, bool]) -> None:
     r = resolve(header, size)
@@ -79,6 +82,15 @@ def test_satisfiable_ranges_stay_inside_the_document(size: int, a: int, b: int) 
     r = resolve(f"bytes={min(a, b)}-{max(a, b)}", size)
     if r.satisfiable:
         assert 0 <= r.start <= r.end <= size
+
+
+@given(st.integers(0, 3), st.sampled_from(["bytes=-{a}", "bytes={a}-", "bytes={a}-{b}"]),
+       st.integers(0, 5), st.integers(0, 5))
+def test_a_partial_answer_always_selects_a_byte(size: int, form: str, a: int, b: int) -> None:
+    """A 206 with an empty selection would need `Content-Range: bytes x-(x-1)/n`: malformed."""
+    r = resolve(form.format(a=a, b=max(a, b)), size)
+    if r.partial and r.satisfiable:
+        assert 0 <= r.start < r.end <= size
 
 
 def _roster(**participants: RosterMember) -> Roster:

@@ -20,8 +20,8 @@ def test_errors_map_to_statuses(error: e.IdentityError, status: int) -> None:
     assert isinstance(error, DomainError)
 
 
-def test_replayed_code_looks_like_any_bad_credential() -> None:
-    assert e.CodeReplayed().envelope() == e.AuthenticationFailed().envelope()
+def test_a_reused_code_says_so() -> None:
+    assert e.CodeReplayed().envelope().message == "this authentication code was already used: wait for the next one"
 
 
 def test_retry_after_carried() -> None:

@@ -1,0 +1,57 @@
+"""What the API documents say about parameters and bodies beyond their types: words and examples.
+
+Every path parameter is described here by name; every request body has an example here, which
+tests/unit/proto/test_proto_schema_drift.py decodes with the body's own type (an example that no
+longer fits its contract fails the build).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+#: Identifiers in examples (ULIDs, as the services mint them).
+HEARING: Final = "01JDA8Q3V6ZC4B1N9XK2M7R5TE"
+SIDE: Final = "01JDA8QB2D5W8TQ0H7J3C9V1NA"
+ACCOUNT: Final = "01JDA8PZ4K2B7M1X9C3V5N8Q6R"
+
+#: Path parameters: (description, example).
+PATH: Final[dict[str, tuple[str, str]]] = {
+    "hearing": ("the hearing's id (from POST /api/v1/hearings or GET /api/v1/hearings)", HEARING),
+    "document": ("the document's id (from the hearing's document list)",
+                 "d_5kq2m8x1c7v3b9n4z6w0"),
+    "participant": ("the participant's id (from the invitation or the hearing's detail)",
+                    "01JDA8QK7F3N1C8Y5T2M9W4B6H"),
+    "account": ("the staff account's id (from GET /api/v1/accounts)", ACCOUNT),
+    "token": ("the API token's id (from GET /api/v1/tokens; never the secret)",
+              "01JDA8R1S4G9V2K6D8B3X7M5PC"),
+    "index": ("a log entry's index (0-based position in the audit log)", "42"),
+    "file": ("a web client file under js/, css/ or i18n/", "js/app.js"),
+    "view": ("a client view below /audit or /admin (the page is the same shell)", "events"),
+    **{f"s{n}": (f"path segment {n + 1} of a C2SP tlog-tiles path (e.g. 0/x001/234.p/5)", "0")
+       for n in range(9)},
+}
+
+#: One example body per request type, by type name.
+BODIES: Final[dict[str, dict[str, Any]]] = {
+    "AccountCreateRequest": {"username": "maria.mediator", "role": "mediator",
+                             "password": "correct horse battery staple"},
+    "AccountPatchRequest": {"disabled": True},
+    "ExportRequest": {"begin": 0, "end": 100},
+    "BootstrapRequest": {"secret": "pbs_Zq3X9v7kLm2Pz8Rw4Tn6Yc1Hd5Gf0Ja8Ue4Io2Bs6Dx", "username": "admin",
+                         "password": "correct horse battery staple"},
+    "SignInRequest": {"username": "maria.mediator", "password": "correct horse battery staple",
+                      "totp": "123456"},
+    "TotpConfirmRequest": {"code": "123456"},
+    "TotpEnrollRequest": {},
+    "CreateHearing": {"title": "Smith v. Jones, lease dispute"},
+    "CloseHearing": {"destroy_documents": False},
+    "ReleaseBody": {"to": "joint"},
+    "OpenHearing": {},
+    "InviteParticipant": {"name": "Ann Smith", "role": "party", "side": SIDE,
+                          "expires_in_s": 604800},
+    "AddSide": {"name": "Claimant"},
+    "RedeemInvitation": {"token": f"{HEARING}.01JDA8QK7F3N1C8Y5T2M9W4B6H.kP2v9Xq7Lm4Rt8Wz",
+                         "access_code": "483920"},
+    "TechCheckOffer": {"sdp": "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"},
+    "TokenCreateRequest": {"name": "nightly export", "expires_in_s": 2592000},
+}
