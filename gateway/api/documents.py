@@ -99,9 +99,10 @@ _UPLOAD_HEADERS = [
      "example": 48213, "schema": {"type": "integer", "minimum": 0}},
     {"name": "Upload-Complete", "in": "header", "required": False,
      "description": "present: create a resumable upload (docs/uploads.md); ?1 if this request "
-                    "carries the last byte", "schema": {"type": "string", "enum": ["?0", "?1"]}},
+                    "carries the last byte", "example": "?0",
+     "schema": {"type": "string", "enum": ["?0", "?1"]}},
     {"name": "Upload-Length", "in": "header", "required": False,
-     "description": "with Upload-Complete: the file's size in bytes",
+     "description": "with Upload-Complete: the file's size in bytes", "example": 52428800,
      "schema": {"type": "integer", "minimum": 1}},
 ]
 _RANGE_HEADER = [{"name": "Range", "in": "header", "required": False,

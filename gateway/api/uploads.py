@@ -158,11 +158,18 @@ def register(routes: RouteTable, access: Rule, ident: Callable[[web.Request, str
                           principal=who(request), timeout=state.config.service_timeout_s)
 
     headers_doc = {"parameters": [
-        {"name": OFFSET, "in": "header", "required": True, "schema": {"type": "integer"}},
+        {"name": OFFSET, "in": "header", "required": True, "schema": {"type": "integer"},
+         "description": "where these bytes start: the offset HEAD reported (a wrong one is 409 "
+                        "with the true offset)", "example": 8388608},
         {"name": COMPLETE, "in": "header", "required": True,
-         "schema": {"type": "string", "enum": ["?0", "?1"]}}],
-        "requestBody": {"required": True, "content": {"application/partial-upload": {
-            "schema": {"type": "string", "format": "binary"}}}},
+         "schema": {"type": "string", "enum": ["?0", "?1"]},
+         "description": "?1 if this request carries the file's last byte, else ?0",
+         "example": "?0"}],
+        "requestBody": {"required": True,
+                        "description": "the next bytes of the file, from Upload-Offset on",
+                        "content": {"application/partial-upload": {
+                            "schema": {"type": "string", "format": "binary"},
+                            "example": "(bytes)"}}},
         "status": 204}
 
     @routes.route("HEAD", UPLOAD, access=access, tags=("documents",),

@@ -1,5 +1,8 @@
 """The evidence service's decisions: every NATS endpoint and both transfers, audited.
 
+Longer than 300 lines: every access decision and its audit event stay in this one class, so
+each rule is read (and changed) in one place; resumable uploads build on it (upload_decisions).
+
 Rules kept here (DESIGN §2, §6):
 - The principal is the one the gateway forwarded; its standing comes from the roster now.
 - Outsiders (no standing in the hearing) are refused with `forbidden`. A member who may not read

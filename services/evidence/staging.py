@@ -13,10 +13,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import logging
 import secrets
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from datetime import datetime
 
+from parley.failures import note_failure
 from proto.evidence import Manifest
 from proto.principal import Principal
 from services.evidence import keys as k
@@ -46,6 +48,8 @@ from services.evidence.resumable import (
 from services.evidence.store.base import ObjectStore, one_chunk
 from services.evidence.stream import RangeDecryptor
 from services.evidence.vault import Vault
+
+log = logging.getLogger("parley.evidence.staging")
 
 
 class StagedUploads:
@@ -138,7 +142,8 @@ class StagedUploads:
                     return
                 except SizeMismatchError:
                     raise
-                except Exception:  # the client went away: keep what was sealed
+                except Exception as exc:  # the client went away: keep what was sealed
+                    note_failure(log, "evidence.append.body", exc, level=logging.INFO)
                     return
                 out = sealer.update(chunk)
                 if out:

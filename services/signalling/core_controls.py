@@ -1,5 +1,8 @@
 """Room controls (mediator) and in-room actions (everyone): pure handlers.
 
+Longer than 300 lines because every room control shares `place()` and its rules, which are
+clearest read in one module; each handler stays a few lines.
+
 Each handler takes the context and its command and returns the new hearing (not yet settled:
 membership.settle adds epochs and arrivals) plus the effects peculiar to it (audits, notices,
 chat). Decisions worth knowing:

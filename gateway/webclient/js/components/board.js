@@ -64,7 +64,7 @@ function personCard(person, room, rooms, ctx) {
       !person.connected ? h("span", { class: "offline-text" }, t("mediator.board.offline")) : null),
     me ? null : h("div", { class: "person-actions" },
       menuButton(t(room.kind === "lobby" ? "mediator.board.admit" : "mediator.board.move"),
-        movesFor(person, room, rooms, ctx.actions),
+        () => movesFor(person, room, rooms, ctx.actions),
         { ariaLabel: t(room.kind === "lobby" ? "mediator.board.admit_named" : "mediator.board.move_named", { name: person.name }) })));
   if (!me) {
     card.addEventListener("dragstart", (event) => {

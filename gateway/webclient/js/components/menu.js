@@ -17,40 +17,48 @@ document.addEventListener("click", (event) => {
   if (openMenu && !openMenu.root.contains(event.target)) close(openMenu, false);
 });
 
-// items: [{label, onSelect, danger?}]
+// items: [{label, onSelect, danger?}], or a function returning them: the list is built when the
+// menu first opens, so a board of many people does not build every person's menu up front.
 export function menuButton(label, items, { className = "button small", ariaLabel = null } = {}) {
   const id = uid("menu");
   const button = h("button", { type: "button", class: className, "aria-haspopup": "menu",
     "aria-expanded": "false", "aria-controls": id, "aria-label": ariaLabel }, label);
-  const entries = items.map((item) => h("li", { role: "none" },
-    h("button", { type: "button", role: "menuitem", tabIndex: -1,
-      class: item.danger ? "menuitem danger" : "menuitem" }, item.label)));
-  const list = h("ul", { id, role: "menu", class: "menu", hidden: true }, entries);
+  const list = h("ul", { id, role: "menu", class: "menu", hidden: true });
   const root = h("div", { class: "menu-wrap" }, button, list);
   const menu = { button, list, root };
-  const buttons = entries.map((li) => li.firstChild);
+  let buttons = null;
+  let chosen = [];
+  const build = () => {
+    chosen = typeof items === "function" ? items() : items;
+    const entries = chosen.map((item) => h("li", { role: "none" },
+      h("button", { type: "button", role: "menuitem", tabIndex: -1,
+        class: item.danger ? "menuitem danger" : "menuitem" }, item.label)));
+    list.replaceChildren(...entries);
+    buttons = entries.map((li) => li.firstChild);
+    buttons.forEach((item, i) => {
+      item.addEventListener("click", () => { close(menu); chosen[i].onSelect(); });
+      item.addEventListener("keydown", (event) => {
+        if (event.key === "ArrowDown") { event.preventDefault(); focusItem(i + 1); }
+        else if (event.key === "ArrowUp") { event.preventDefault(); focusItem(i - 1); }
+        else if (event.key === "Home") { event.preventDefault(); focusItem(0); }
+        else if (event.key === "End") { event.preventDefault(); focusItem(buttons.length - 1); }
+        else if (event.key === "Escape" || event.key === "Tab") { close(menu, event.key === "Escape"); }
+      });
+    });
+  };
   const focusItem = (i) => buttons[(i + buttons.length) % buttons.length].focus();
   const open = (at = 0) => {
     if (openMenu && openMenu !== menu) close(openMenu, false);
+    if (!buttons) build();
     list.hidden = false;
     button.setAttribute("aria-expanded", "true");
     openMenu = menu;
-    focusItem(at);
+    focusItem(at < 0 ? buttons.length - 1 : at);
   };
   button.addEventListener("click", () => (list.hidden ? open() : close(menu)));
   button.addEventListener("keydown", (event) => {
     if (event.key === "ArrowDown") { event.preventDefault(); open(0); }
-    if (event.key === "ArrowUp") { event.preventDefault(); open(buttons.length - 1); }
-  });
-  buttons.forEach((item, i) => {
-    item.addEventListener("click", () => { close(menu); items[i].onSelect(); });
-    item.addEventListener("keydown", (event) => {
-      if (event.key === "ArrowDown") { event.preventDefault(); focusItem(i + 1); }
-      else if (event.key === "ArrowUp") { event.preventDefault(); focusItem(i - 1); }
-      else if (event.key === "Home") { event.preventDefault(); focusItem(0); }
-      else if (event.key === "End") { event.preventDefault(); focusItem(buttons.length - 1); }
-      else if (event.key === "Escape" || event.key === "Tab") { close(menu, event.key === "Escape"); }
-    });
+    if (event.key === "ArrowUp") { event.preventDefault(); open(-1); }
   });
   return root;
 }

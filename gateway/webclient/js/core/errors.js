@@ -8,7 +8,7 @@
 import { has, t } from "./i18n.js";
 
 export const CODES = ["invalid", "unauthenticated", "forbidden", "not_found", "conflict",
-  "too_large", "rate_limited", "unavailable", "internal", "network"];
+  "too_large", "rate_limited", "unavailable", "internal", "integrity", "network"];
 
 export function errorCode(error) {
   if (error && typeof error.code === "string" && CODES.includes(error.code)) return error.code;
