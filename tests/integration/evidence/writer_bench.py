@@ -19,7 +19,7 @@ import aiohttp
 from aiohttp.test_utils import TestServer
 from nats.aio.client import Client
 from nats.js import JetStreamContext
-from services.evidence.endpoints import Evidence
+from services.evidence.decisions import Evidence
 
 from parley.auditpub import AuditPublisher
 from parley.errors import DomainError
