@@ -19,7 +19,6 @@ import aiohttp
 from aiohttp.test_utils import TestServer
 from nats.aio.client import Client
 from nats.js import JetStreamContext
-from services.evidence.decisions import Evidence
 
 from parley.auditpub import AuditPublisher
 from parley.errors import DomainError
@@ -37,6 +36,7 @@ from proto.principal import PRINCIPAL_HEADER, Principal, PrincipalKind, encode_p
 from proto.signalling import Roster, RosterMember
 from proto.ws import HearingState
 from services.evidence.access import HearingFacts
+from services.evidence.decisions import Evidence
 from services.evidence.internal_http import internal_app
 from services.evidence.keyfile import LocalKeyFileProvider
 from services.evidence.roster import facts_from_roster
