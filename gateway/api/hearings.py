@@ -188,7 +188,6 @@ def register(routes: RouteTable) -> None:
         if wait > 0:
             raise ServiceFailure(ErrorCode.RATE_LIMITED, "too many failed attempts",
                                  retry_after(wait), reason="too_many_attempts")
-        body = await read_json(request, RedeemInvitation)
         try:
             body = await read_json(request, RedeemInvitation)
             redeemed = await SIGNALLING.ask(request, "redeem", body, Redeemed, anonymous=True)
