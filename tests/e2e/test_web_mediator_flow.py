@@ -4,7 +4,7 @@ The mediator signs in with TOTP, creates a hearing with two sides, invites a par
 per side; the four join through their links; the mediator admits them (menu, keyboard, drag),
 drags side B into a new caucus (side A's pages lose B's tiles and show no B pixels within 1 s;
 B's pages show the caucus banner), sets a timer, broadcasts (every participant must dismiss the
-banner), answers a knock from side A by shuttling, calls everyone back, locks (visible on every
+banner), answers a knock from side A by shuttling (which answers it), dismisses one from side B, calls everyone back, locks (visible on every
 page), has a cross-side move refused with a sentence, removes one counsel and ends the hearing:
 all with clicks, keys and drags. Only afterwards is the API used: to read the audit log and find
 every action there. Every screen is checked with axe-core, for CSP refusals and for secrets in
@@ -160,7 +160,11 @@ async def test_a_mediator_runs_a_hearing_in_the_browser(suite: Suite, tmp_path: 
         await page.locator(f'.knock[data-participant="{ids["A1"]}"]').wait_for()
         await med.button("mediator.knocks.go_named", name="A1")
         await med.where_am_i(t(EN, "mediator.room.plenary"))
-        await med.button("mediator.knocks.dismiss_named", name="A1")
+        await page.locator(".knock").wait_for(state="detached")  # answered by coming
+        # B1 knocks from the caucus; the mediator stays and dismisses it.
+        await cast.tabs["B1"].page.locator("[data-control=knock]").click()
+        await page.locator(f'.knock[data-participant="{ids["B1"]}"]').wait_for()
+        await med.button("mediator.knocks.dismiss_named", name="B1")
         await page.locator(".knock").wait_for(state="detached")
 
         # --- everyone back; lock, visible on every screen ------------------------------------
