@@ -1,14 +1,14 @@
 """A whole hearing run by a mediator in the browser, with four participants in four browsers.
 
-The mediator signs in with TOTP, creates a hearing with two sides, invites a party and counsel
-per side; the four join through their links; the mediator admits them (menu, keyboard, drag),
-drags side B into a new caucus (side A's pages lose B's tiles and show no B pixels within 1 s;
-B's pages show the caucus banner), sets a timer, broadcasts (every participant must dismiss the
-banner), answers a knock from side A by shuttling (which answers it), dismisses one from side B, calls everyone back, locks (visible on every
-page), has a cross-side move refused with a sentence, removes one counsel and ends the hearing:
-all with clicks, keys and drags. Only afterwards is the API used: to read the audit log and find
-every action there. Every screen is checked with axe-core, for CSP refusals and for secrets in
-requested URLs, and photographed at laptop and tablet width.
+The mediator signs in with TOTP, creates a hearing with two sides, invites a party and counsel per
+side; the four join through their links; the mediator admits them (menu, keyboard, drag), drags
+side B into a new caucus (side A's pages lose B's tiles and show no B pixels within 1 s; B's pages
+show the caucus banner), sets a timer, broadcasts (every participant must dismiss the banner),
+answers a knock from side A by shuttling (which answers it), dismisses one from side B, calls
+everyone back, locks (visible on every page), has a cross-side move refused with a sentence,
+removes one counsel and ends the hearing: all with clicks, keys and drags. Only afterwards is the
+API used: to read the audit log and find every action there. Every screen is checked with axe-core,
+for CSP refusals and for secrets in requested URLs, and photographed at laptop and tablet width.
 """
 
 from __future__ import annotations
@@ -180,7 +180,7 @@ async def test_a_mediator_runs_a_hearing_in_the_browser(suite: Suite, tmp_path: 
                        side="Respondent", room=caucus_name)
         await asyncio.gather(*(banner_kind(cast.tabs[n], "caucus") for n in ("B1", "B2")))
         await med.drag(med.card("A1"), "caucus")
-        await page.get_by_text(t(EN, "mediator.error.ws.move.conflict")).wait_for()
+        await page.locator("#toasts").get_by_text(t(EN, "mediator.error.ws.move.conflict")).wait_for()
         await med.in_room("A1", "plenary")
         assert await page.locator(".person[data-pending=true]").count() == 0
 
