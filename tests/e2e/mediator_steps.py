@@ -160,14 +160,26 @@ class Mediator:
 
 
 async def join(tab: Tab, lang: str, person: Invited) -> None:
-    """A participant opens the link, types the access code and waits in the lobby."""
+    """A participant opens the link, types the access code, skips the tech check and waits in
+    the lobby."""
     page = tab.page
     await page.goto(person.link)
-    await page.get_by_label(t(lang, "participant.redeem.code"), exact=True).fill(person.code)
-    await page.get_by_role("button", name=t(lang, "participant.redeem.submit"), exact=True).click()
-    await tab.wait_for("document.getElementById('room-banner').dataset.kind === 'lobby'", timeout=30)
+    await page.get_by_label(t(lang, "participant.join.code"), exact=True).fill(person.code)
+    await page.get_by_role("button", name=t(lang, "participant.join.submit"), exact=True).click()
+    refused = await tab.wait_for("document.querySelector('.join-next') ? 'ok'"
+                                 " : document.querySelector('form.join .error')?.textContent", timeout=30)
+    assert refused == "ok", f"{person.name} was refused: {refused}"
+    await page.locator(".join-next [data-action=skip]").click()
+    await tab.wait_for("document.querySelector('.lobby-title') !== null", timeout=30)
+
+
+BANNER_KIND = "((document.querySelector('.room-banner') || {dataset: {}}).dataset.roomKind || '')"
 
 
 async def banner_kind(tab: Tab, kind: str, timeout: float = 40) -> None:
-    await tab.wait_for(f"document.getElementById('room-banner').dataset.kind === '{kind}'",
-                       timeout=timeout)
+    await tab.wait_for(f"{BANNER_KIND} === '{kind}'", timeout=timeout)
+
+
+async def final(tab: Tab, why: str) -> None:
+    """The participant's page has ended the visit (removed, ended) and says so."""
+    await tab.wait_for(f"document.querySelector('[data-final={why}]') !== null")

@@ -1,14 +1,14 @@
 """A whole hearing run by a mediator in the browser, with four participants in four browsers.
 
-The mediator signs in with TOTP, creates a hearing with two sides, invites a party and counsel
-per side; the four join through their links; the mediator admits them (menu, keyboard, drag),
-drags side B into a new caucus (side A's pages lose B's tiles and show no B pixels within 1 s;
-B's pages show the caucus banner), sets a timer, broadcasts (every participant must dismiss the
-banner), answers a knock from side A by shuttling, calls everyone back, locks (visible on every
-page), has a cross-side move refused with a sentence, removes one counsel and ends the hearing:
-all with clicks, keys and drags. Only afterwards is the API used: to read the audit log and find
-every action there. Every screen is checked with axe-core, for CSP refusals and for secrets in
-requested URLs, and photographed at laptop and tablet width.
+The mediator signs in with TOTP, creates a hearing with two sides, invites a party and counsel per
+side; the four join through their links; the mediator admits them (menu, keyboard, drag), drags
+side B into a new caucus (side A's pages lose B's tiles and show no B pixels within 1 s; B's pages
+show the caucus banner), sets a timer, broadcasts (every participant must dismiss the banner),
+answers a knock from side A by shuttling (which answers it), dismisses one from side B, calls
+everyone back, locks (visible on every page), has a cross-side move refused with a sentence,
+removes one counsel and ends the hearing: all with clicks, keys and drags. Only afterwards is the
+API used: to read the audit log and find every action there. Every screen is checked with axe-core,
+for CSP refusals and for secrets in requested URLs, and photographed at laptop and tablet width.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import Tab, chromium_page, requires_chromium
-from tests.e2e.mediator_steps import Mediator, banner_kind, join
+from tests.e2e.mediator_steps import Mediator, banner_kind, final, join
 from tests.e2e.staff_steps import sign_in, t
 from tests.e2e.web_people import (
     BLUE,
@@ -128,7 +128,7 @@ async def test_a_mediator_runs_a_hearing_in_the_browser(suite: Suite, tmp_path: 
                                for n in ("A1", "A2")))
         await asyncio.gather(*(banner_kind(cast.tabs[n], "caucus") for n in ("B1", "B2")))
         caucus_name = t(EN, "mediator.caucus.default_name", side="Respondent")
-        banner = await cast.tabs["B1"].page.locator("#room-banner").inner_text()
+        banner = await cast.tabs["B1"].page.locator(".room-banner").inner_text()
         assert caucus_name in banner
         await med.in_room("B1", "caucus")
         await med.in_room("B2", "caucus")
@@ -142,26 +142,29 @@ async def test_a_mediator_runs_a_hearing_in_the_browser(suite: Suite, tmp_path: 
         timer = page.locator(".room-column[data-room-kind=caucus] .timer")
         await timer.filter(has_text=":").wait_for()
         assert (await timer.inner_text()).startswith(("5:", "4:"))
-        await cast.tabs["B2"].wait_for("!document.getElementById('room-timer').hidden")
+        await cast.tabs["B2"].wait_for("!document.querySelector('.room-countdown').hidden")
 
         # --- broadcast: a banner every participant must dismiss ------------------------------
         await med.broadcast("We resume in plenary at 11:00.")
         for name in colours:
-            participant = cast.tabs[name].page
-            notice = participant.get_by_role("alert").filter(has_text="We resume in plenary")
+            notice = cast.tabs[name].page.locator(".notice-broadcast").filter(
+                has_text="We resume in plenary")
             await notice.wait_for()
-            await notice.get_by_role("button", name=t(EN, "participant.room.dismiss")).click()
+            await notice.get_by_role("button", name=t(EN, "participant.notice.dismiss")).click()
             await notice.wait_for(state="detached")
 
         # --- the mediator shuttles to the caucus; A1 knocks; the mediator goes to them ------
         await med.button("mediator.board.go_named", room=caucus_name)
         await med.where_am_i(caucus_name)
-        await cast.tabs["A1"].page.get_by_role(
-            "button", name=t(EN, "participant.room.knock"), exact=True).click()
+        await cast.tabs["A1"].page.locator("[data-control=knock]").click()
         await page.locator(f'.knock[data-participant="{ids["A1"]}"]').wait_for()
         await med.button("mediator.knocks.go_named", name="A1")
         await med.where_am_i(t(EN, "mediator.room.plenary"))
-        await med.button("mediator.knocks.dismiss_named", name="A1")
+        await page.locator(".knock").wait_for(state="detached")  # answered by coming
+        # B1 knocks from the caucus; the mediator stays and dismisses it.
+        await cast.tabs["B1"].page.locator("[data-control=knock]").click()
+        await page.locator(f'.knock[data-participant="{ids["B1"]}"]').wait_for()
+        await med.button("mediator.knocks.dismiss_named", name="B1")
         await page.locator(".knock").wait_for(state="detached")
 
         # --- everyone back; lock, visible on every screen ------------------------------------
@@ -170,14 +173,14 @@ async def test_a_mediator_runs_a_hearing_in_the_browser(suite: Suite, tmp_path: 
         await med.button("mediator.console.lock")
         await page.locator("#lock-badge").wait_for()
         for name in colours:
-            await cast.tabs[name].wait_for("!document.getElementById('lock-badge').hidden")
+            await cast.tabs[name].wait_for("document.querySelector('.room-banner [data-locked=true]') !== null")
 
         # --- a move the server refuses: a sentence, and the board shows the truth ------------
         await med.menu("mediator.board.move_side_named", "mediator.board.move_to",
                        side="Respondent", room=caucus_name)
         await asyncio.gather(*(banner_kind(cast.tabs[n], "caucus") for n in ("B1", "B2")))
         await med.drag(med.card("A1"), "caucus")
-        await page.get_by_text(t(EN, "mediator.error.ws.move.conflict")).wait_for()
+        await page.locator("#toasts").get_by_text(t(EN, "mediator.error.ws.move.conflict")).wait_for()
         await med.in_room("A1", "plenary")
         assert await page.locator(".person[data-pending=true]").count() == 0
 
@@ -185,14 +188,12 @@ async def test_a_mediator_runs_a_hearing_in_the_browser(suite: Suite, tmp_path: 
         await med.menu("mediator.board.move_named", "mediator.board.remove", name="A2")
         await med.confirm("mediator.revoke.confirm")
         await page.locator(med.card("A2")).wait_for(state="detached")
-        await cast.tabs["A2"].wait_for(
-            f"document.getElementById('status').textContent === {t(EN, 'participant.room.disconnected')!r}")
+        await final(cast.tabs["A2"], "removed")
         await med.button("mediator.console.end")
         await med.confirm("mediator.end.confirm")
         await page.get_by_role("heading", name=t(EN, "mediator.console.ended_title")).wait_for()
         for name in ("A1", "B1", "B2"):
-            await cast.tabs[name].wait_for(
-                f"document.getElementById('status').textContent === {t(EN, 'participant.room.disconnected')!r}")
+            await final(cast.tabs[name], "ended")
 
         await page.get_by_role("link", name=t(EN, "mediator.setup.back")).click()
         await page.locator(f'tr[data-hearing="{hearing}"]').wait_for()

@@ -72,7 +72,7 @@ async def test_the_console_in_traditional_chinese(suite: Suite, tmp_path: Path) 
             assert time.monotonic() < moved + 1.0, seen
             await asyncio.sleep(0.05)
         await banner_kind(cast.tabs["B1"], "caucus")
-        banner = await cast.tabs["B1"].page.locator("#room-banner").inner_text()
+        banner = await cast.tabs["B1"].page.locator(".room-banner").inner_text()
         assert t(ZH, "mediator.caucus.default_name", side="答辯人") in banner
         await tab.check_accessible("console zh-Hant")
         await tab.screenshot("console-zh-Hant", "laptop")
@@ -80,9 +80,9 @@ async def test_the_console_in_traditional_chinese(suite: Suite, tmp_path: Path) 
 
         await med.broadcast("十一時正返回全體會議室。")
         for name in ("A1", "B1"):
-            notice = cast.tabs[name].page.get_by_role("alert").filter(has_text="十一時正")
+            notice = cast.tabs[name].page.locator(".notice-broadcast").filter(has_text="十一時正")
             await notice.wait_for()
-            await notice.get_by_role("button", name=t(ZH, "participant.room.dismiss")).click()
+            await notice.get_by_role("button", name=t(ZH, "participant.notice.dismiss")).click()
 
         await med.button("mediator.console.end")
         await med.confirm("mediator.end.confirm")

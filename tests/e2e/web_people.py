@@ -73,10 +73,9 @@ def near(colour: tuple[float, float, float] | None, rgb: RGB, tolerance: float =
 
 async def remote_colours(tab: Tab) -> dict[str, tuple[float, float, float] | None]:
     """Each remote tile on a participant page → the colour its video shows now."""
-    ids = await tab.value("[...document.querySelectorAll('#videos figure.remote')]"
-                          ".map((f) => f.dataset.participant)")
-    return {pid: await sample(tab, f'#videos figure.remote[data-participant="{pid}"] video')
-            for pid in ids}
+    remote = ".video-grid figure.tile[data-kind=camera]:not(.self)"
+    ids = await tab.value(f"[...document.querySelectorAll('{remote}')].map((f) => f.dataset.participant)")
+    return {pid: await sample(tab, f'{remote}[data-participant="{pid}"] video') for pid in ids}
 
 
 async def audit_actions(auditor: Staff, hearing: str, wanted: set[str]) -> list[dict[str, Any]]:

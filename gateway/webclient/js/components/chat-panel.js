@@ -16,8 +16,10 @@ export class ChatPanel {
     this.pending = null;
     const inputId = uid("chat");
     this.heading = h("h2", { class: "chat-room", id: uid("chat-h") });
-    this.log = h("ol", { class: "chat-log", role: "log", "aria-live": "polite",
-      "aria-labelledby": this.heading.id });
+    // The live region wraps the list: a role on the <ol> itself would take its list semantics
+    // away from the lines (axe: listitem outside a list).
+    this.log = h("ol", { class: "chat-log" });
+    const live = h("div", { role: "log", "aria-live": "polite", "aria-labelledby": this.heading.id }, this.log);
     this.input = h("textarea", { id: inputId, class: "chat-input", rows: "2",
       maxlength: String(MAX_CHAT), "aria-describedby": `${inputId}-help` });
     this.count = h("span", { id: `${inputId}-help`, class: "chat-count" });
@@ -27,7 +29,7 @@ export class ChatPanel {
       h("label", { for: inputId, class: "visually-hidden" }, t("participant.chat.label")),
       this.input, h("div", { class: "chat-actions" }, this.count, this.button), this.error);
     this.el = h("section", { class: "chat-panel", "aria-labelledby": this.heading.id },
-      this.heading, this.log, this.form);
+      this.heading, live, this.form);
     this.form.addEventListener("submit", (event) => { event.preventDefault(); this.submit(); });
     this.input.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
