@@ -18,7 +18,8 @@ from tests.harness import Suite
 from tests.integration.signalling.sigclient import WsClient, seat
 from tests.people import SESSION_COOKIE, staff_people
 
-pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.timeout(300)]
+# Slow: 40 participants on one board: minutes of browser time; its figure is reported, the 150 ms goal not yet met; `make slow` runs it.
+pytestmark = [pytest.mark.slow, pytest.mark.browser, requires_chromium, pytest.mark.timeout(300)]
 P95_BUDGET_MS = 150.0
 MOVES = 16
 
