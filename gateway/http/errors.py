@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 import msgspec
 from aiohttp import web
 
@@ -17,7 +19,7 @@ _STATUS_TO_CODE = {
 
 
 #: Where an error response carries its code for gateway/http/metrics.py (never sent).
-ERROR_CODE_KEY = "parley.error_code"
+ERROR_CODE_KEY: Final = web.ResponseKey("parley.error_code", str)
 
 
 def error_response(

@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 
 from gateway.openapi.document import DOCUMENT_PATH
-from proto.ws import ErrorMessage, Hand, YouUpdate
+from proto.ws import ErrorMessage, Mute, YouUpdate
 from tests.harness import Suite, wait_until
 from tests.integration.signalling.sigclient import WsClient, api, seat
 from tests.people import PASSWORD, People, create_staff, staff_people
@@ -87,8 +87,8 @@ async def test_invalid_utf8_on_the_websocket_is_an_error_message_and_the_socket_
                           what="a typed error for an encoded surrogate")
         assert not client.closed.is_set()
         mark = len(client.inbox)
-        await client.send(Hand(raised=True))
-        await client.wait(lambda m: isinstance(m, YouUpdate) and m.you.hand, since=mark,
+        await client.send(Mute(muted=True))  # allowed in the lobby (a hand is not)
+        await client.wait(lambda m: isinstance(m, YouUpdate) and m.you.muted, since=mark,
                           what="the socket still serves commands")
     finally:
         await client.close()
