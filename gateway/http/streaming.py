@@ -94,8 +94,9 @@ async def push_body(url: str, ticket: str, principal: Principal, body: web.Reque
 
     With `declared` set, the body must be exactly that long (else nothing is stored: evidence
     sees the PUT aborted); without it, the body is sent as it comes (chunked). The client's
-    bytes must come at `pace` (idle timeout, minimum rate); the spliced path (plain sockets
-    only) has the idle timeout."""
+    bytes must come at `pace` (idle timeout, minimum rate). The spliced path (plain sockets
+    only) enforces the idle timeout but not yet the minimum rate, so it is taken only when no
+    minimum rate is configured: a slow loris must never hold an upload open."""
     counter = _Counter()
 
     async def chunks() -> AsyncIterator[bytes]:
@@ -122,7 +123,7 @@ async def push_body(url: str, ticket: str, principal: Principal, body: web.Reque
             raise counter.failure
 
     headers = _headers(ticket, principal)
-    if declared is not None and spliced_upload.usable(body, url, declared):
+    if declared is not None and pace.min_rate <= 0 and spliced_upload.usable(body, url, declared):
         raw = await _push_spliced(url, headers, body, declared, status, unavailable, connect_s)
         return _decoded(raw, reply)
     if declared is not None:
