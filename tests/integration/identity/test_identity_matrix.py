@@ -52,12 +52,18 @@ MATRIX = """
 GET /                                            ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET /join                                        ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET /techcheck                                   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-GET /static/api.js                               ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-GET /static/mesh.js                              ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-GET /static/parley.css                           ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-GET /static/room.js                              ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-GET /static/socket.js                            ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-GET /static/techcheck.js                         ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /admin                                       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /admin/{view:[A-Za-z0-9/_-]+}                ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /audit                                       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /audit/{view:[A-Za-z0-9/_-]+}                ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /hearing                                     ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /hearings                                    ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /hearings/{hearing}                          ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /hearings/{hearing}/setup                    ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /lobby                                       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /signin                                      ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /signin/enroll                               ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /static/{file:[A-Za-z0-9_./-]+}              ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET /healthz                                     ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET /readyz                                      ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET /api/v1/openapi.json                         ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
@@ -108,6 +114,13 @@ GET /api/v1/audit/log/tile/{s0}/{s1}/{s2}/{s3}/{s4}  401  403  403  ok   403  40
 GET /api/v1/audit/log/tile/{s0}/{s1}/{s2}/{s3}/{s4}/{s5}  401  403  403  ok   403  403  403  403  403  403  401  401  401
 GET /api/v1/audit/log/tile/{s0}/{s1}/{s2}/{s3}/{s4}/{s5}/{s6}  401  403  403  ok   403  403  403  403  403  403  401  401  401
 GET /api/v1/audit/log/tile/{s0}/{s1}/{s2}/{s3}/{s4}/{s5}/{s6}/{s7}  401  403  403  ok   403  403  403  403  403  403  401  401  401
+GET /api/v1/audit/names                          401  403  403  ok   403  403  403  403  403  403  401  401  401
+GET /api/v1/hearings/{hearing}/calendar.ics      401  ok   403  403  ok   403  403  403  403  403  401  401  401
+DELETE /api/v1/hearings/{hearing}/uploads/{upload} 401  403  403  403  ok   403  ok   ok   ok   403  401  401  401
+GET /api/v1/hearings/{hearing}/uploads/{upload}  401  403  403  403  ok   403  ok   ok   ok   403  401  401  401
+HEAD /api/v1/hearings/{hearing}/uploads/{upload} 401  403  403  403  ok   403  ok   ok   ok   403  401  401  401
+PATCH /api/v1/hearings/{hearing}/uploads/{upload} 401  403  403  403  ok   403  ok   ok   ok   403  401  401  401
+GET /api/v1/settings                             401  ok   403  403  403  403  403  403  403  403  401  401  401
 """
 
 #: Harmless bodies: an allowed call must not change anything the next cells depend on.
