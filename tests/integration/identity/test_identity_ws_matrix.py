@@ -68,7 +68,7 @@ COLUMNS = ("counselA", "observer", "partyB", "medG", "medH")
 
 # command        cA   obs  pB   medG medH
 WS_MATRIX = """
-hand             ok   ok   ok   -    ok
+hand             ok   ok   409  -    ok
 mute             ok   ok   ok   -    ok
 knock            ok   ok   ok   -    400
 chat             ok   ok   403  -    ok
