@@ -158,7 +158,8 @@ def register(routes: RouteTable, access: Rule, ident: Callable[[web.Request, str
                           principal=who(request), timeout=state.config.service_timeout_s)
 
     headers_doc = {"parameters": [
-        {"name": OFFSET, "in": "header", "required": True, "schema": {"type": "integer"},
+        {"name": OFFSET, "in": "header", "required": True,
+         "schema": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999},
          "description": "where these bytes start: the offset HEAD reported (a wrong one is 409 "
                         "with the true offset)", "example": 8388608},
         {"name": COMPLETE, "in": "header", "required": True,

@@ -55,7 +55,10 @@ def _path_parameters(path: str, schemas: dict[str, Any]) -> list[dict[str, Any]]
     # any text.
     for name, regex in re.findall(r"{(\w+)(:[^}]+)?}", path):
         description, example = examples.PATH.get(name, ("", ""))
-        schema = schemas.get(name, {"type": "string"} if regex else _ID_SCHEMA)
+        # A client page (not under /api/) is the same shell for any path: its router shows the
+        # not-found screen, so its parameters are plain text.
+        plain = regex or not path.startswith("/api/")
+        schema = schemas.get(name, {"type": "string"} if plain else _ID_SCHEMA)
         typed: str | int = int(example) if schema.get("type") == "integer" \
             and example.isdigit() else example
         out.append({"name": name, "in": "path", "required": True, "description": description,
