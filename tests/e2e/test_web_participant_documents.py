@@ -40,7 +40,9 @@ requires_resumable = pytest.mark.skipif(
     importlib.util.find_spec("gateway.api.uploads") is None,
     reason="the resumable upload routes (gateway/api/uploads.py) are not in this tree")
 
-pytestmark = [pytest.mark.browser, requires_chromium, requires_resumable]
+# Slow: flaky today: going offline does not always cut the append in flight, so the upload can
+# finish before the page shows it waiting (failed 2 of 5 runs on a loaded machine); `make slow`.
+pytestmark = [pytest.mark.slow, pytest.mark.browser, requires_chromium, requires_resumable]
 
 SIZE = 50 * 1024 * 1024
 ROWS = ".docs-table tbody tr"
