@@ -23,6 +23,8 @@ command -v turnserver >/dev/null 2>&1 || missing+=(coturn)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# Chinese glyphs for the zh-Hant/zh-Hans screens (else screenshots show empty boxes).
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -eq 0 ]; then fetch_schemas; exit 0; fi
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing ${missing[*]} (Debian packages) for the browser, TURN and compose tests"
