@@ -35,7 +35,9 @@ class Route:
     #: Extra OpenAPI facts (streamed bodies, query parameters, non-JSON responses).
     openapi: dict[str, Any] = field(default_factory=dict)
     name: str = ""
-    #: Which rate-limit buckets apply: "default" (per address, per session) or "tiles".
+    #: Which rate-limit buckets apply: "default" (per address, per session), "tiles" (larger
+    #: buckets per address and per session) or "assets" (the web client's files: a bucket per
+    #: address only; the files hold no data, so a session's bucket is not spent on them).
     rate: str = "default"
 
     @property

@@ -2,8 +2,9 @@
 
 The address is the TCP peer (`request.remote`); IPv6 clients are keyed by their /64. Behind a
 reverse proxy every client shares the proxy's address: raise PARLEY_RATE_ADDRESS_* there.
-Routes declared with `rate="tiles"` (the audit log's tiles) draw from larger buckets of their
-own. Every 429 is audited, once per source and period (denials.py).
+Routes declared with `rate="tiles"` (the audit log's tiles) or `rate="assets"` (the web
+client's files) draw from larger buckets of their own. Every 429 is audited, once per source
+and period (denials.py).
 """
 
 from __future__ import annotations
@@ -30,10 +31,11 @@ async def address_rate_limit_middleware(
     identity = state.identity
     if identity is not None:
         route = state.routes.declaration_of(request)
-        tiles = route is not None and route.rate == "tiles"
+        rate = route.rate if route is not None else "default"
         key = address_key(client_address(request))
-        wait = (identity.tile_buckets.take("a:" + key) if tiles
-                else identity.address_buckets.take(key))
+        buckets = {"tiles": identity.tile_buckets,
+                   "assets": identity.asset_buckets}.get(rate, identity.address_buckets)
+        wait = buckets.take("a:" + key)
         if wait > 0:
             await refused_too_often(request, None, route.key if route else "unmatched")
             return error_response(ErrorCode.RATE_LIMITED, "too many requests",

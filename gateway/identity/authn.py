@@ -205,7 +205,7 @@ async def authn_middleware(request: web.Request, handler: Handler) -> web.Stream
     auth = await resolve(ident, request)
     request[AUTH_KEY] = auth
     principal = auth.principal
-    if principal is not None:
+    if principal is not None and route.rate != "assets":
         bucket = principal.session or principal.id
         wait = (ident.tile_buckets.take("s:" + bucket) if route.rate == "tiles"
                 else ident.session_buckets.take(bucket))

@@ -61,6 +61,8 @@ class IdentityState:
     session_buckets: TokenBuckets
     #: Tile reads (a tile reader's walk is many small GETs): their own, larger buckets.
     tile_buckets: TokenBuckets
+    #: The web client's files (a page load is ~90 GETs): a bucket per address of their own.
+    asset_buckets: TokenBuckets
     pseudonyms: AddressPseudonyms
     policy: SessionPolicy
     hashing: asyncio.Semaphore
@@ -134,6 +136,8 @@ async def open_identity(config: GatewayConfig, nc: Client) -> IdentityState:
             BucketConfig(config.rate_session_per_s, config.rate_session_burst), time.monotonic),
         tile_buckets=TokenBuckets(
             BucketConfig(config.rate_tiles_per_s, config.rate_tiles_burst), time.monotonic),
+        asset_buckets=TokenBuckets(
+            BucketConfig(config.rate_assets_per_s, config.rate_assets_burst), time.monotonic),
         pseudonyms=AddressPseudonyms(Path(config.data_dir) / "gateway" / "address-keys",
                                      config.address_pseudonym_period),
         policy=SessionPolicy(idle_timeout_s=config.session_idle_s,

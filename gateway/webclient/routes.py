@@ -9,6 +9,15 @@
   (and no file added after start-up) can be reached, whatever the URL says. A file type not in
   `CONTENT_TYPES` is not served. Each file gets its exact content type: with `nosniff`, browsers
   refuse a module script served as anything but JavaScript.
+- Caching: the shell loads the client from `/static/<version>/…`, where `<version>` is a hash of
+  every file in the table. Under that prefix a file never changes, so it is served `immutable`
+  for a year: after the first visit, moving between pages costs no request for files, and a
+  new release (a new version) is fetched whole, never mixed with the old. Modules import each
+  other by relative paths, so the prefix carries through. A version that is not the current one
+  is not found (the page says to reload). Without a prefix, `/static/<path>` still answers,
+  revalidated on each use (`no-cache` + ETag), for tools and tests.
+- Rate: these routes draw from their own bucket per address (`rate="assets"`), never from a
+  session's: a first page load is ~90 files.
 
 Every route is `anyone`: the files hold no data; what the screens fetch is protected by its own
 route. The security headers (strict CSP, no inline script or style) come from the header
@@ -17,6 +26,7 @@ middleware.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -57,7 +67,11 @@ CLIENT_ROUTES = (
 )
 
 
-def asset_table(root: Path = WEBCLIENT) -> dict[str, tuple[bytes, str]]:
+AssetTable = dict[str, tuple[bytes, str]]
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def asset_table(root: Path = WEBCLIENT) -> AssetTable:
     """`relative/path` → (bytes, content type) for every servable file under the asset folders."""
     table: dict[str, tuple[bytes, str]] = {}
     for folder in ASSET_FOLDERS:
@@ -68,6 +82,21 @@ def asset_table(root: Path = WEBCLIENT) -> dict[str, tuple[bytes, str]]:
     return table
 
 
+def asset_version(table: AssetTable) -> str:
+    """A hash of every served file's path and bytes: it changes whenever any file does."""
+    digest = hashlib.sha256()
+    for path in sorted(table):
+        body = table[path][0]
+        digest.update(f"{path}\0{len(body)}\0".encode())
+        digest.update(body)
+    return digest.hexdigest()[:16]
+
+
+def shell_body(shell: bytes, version: str) -> bytes:
+    """The shell with its `/static/` links under the version's prefix."""
+    return shell.replace(b'"/static/', f'"/static/{version}/'.encode())
+
+
 def _shell_handler(body: bytes) -> Handler:
     async def serve_shell(request: web.Request) -> web.Response:
         return web.Response(body=body, content_type="text/html", charset="utf-8")
@@ -75,13 +104,34 @@ def _shell_handler(body: bytes) -> Handler:
     return serve_shell
 
 
-def _assets_handler(table: dict[str, tuple[bytes, str]]) -> Handler:
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """RFC 9110 §13.1.2: `*`, or any listed tag equal by weak comparison."""
+    for item in if_none_match.split(","):
+        tag = item.strip().removeprefix("W/").strip('"')
+        if tag == "*" or tag == etag:
+            return True
+    return False
+
+
+def _assets_handler(table: AssetTable, version: str) -> Handler:
+    prefix = version + "/"
+    etags = {path: hashlib.sha256(body).hexdigest()[:32] for path, (body, _) in table.items()}
+
     async def serve_asset(request: web.Request) -> web.Response:
-        found = table.get(request.match_info["file"])
+        file = request.match_info["file"]
+        versioned = file.startswith(prefix)
+        if versioned:
+            file = file[len(prefix):]
+        found = table.get(file)
         if found is None:
             raise web.HTTPNotFound()
         body, content_type = found
-        return web.Response(body=body, content_type=content_type, charset="utf-8")
+        etag = etags[file]
+        headers = {"Cache-Control": IMMUTABLE if versioned else "no-cache", "ETag": f'"{etag}"'}
+        if etag_matches(request.headers.get("If-None-Match", ""), etag):
+            return web.Response(status=304, headers=headers)
+        return web.Response(body=body, content_type=content_type, charset="utf-8",
+                            headers=headers)
 
     return serve_asset
 
@@ -95,7 +145,9 @@ def wants_page(request: web.Request) -> bool:
 
 # Read once: a missing file stops the gateway at start-up, and serving never blocks the event
 # loop on disk.
-SHELL_BODY = (WEBCLIENT / SHELL).read_bytes()
+ASSETS = asset_table()
+VERSION = asset_version(ASSETS)
+SHELL_BODY = shell_body((WEBCLIENT / SHELL).read_bytes(), VERSION)
 
 
 def not_found_page() -> web.Response:
@@ -111,7 +163,9 @@ def register(routes: RouteTable) -> None:
         routes.add(Route("GET", path, shell, anyone(f"webclient.{page}"),
                          "web client page (the shell; the client's router picks the screen)",
                          tags=("web client",), openapi={"produces": "text/html"}, name=name))
-    routes.add(Route("GET", "/static/{file:[A-Za-z0-9_./-]+}", _assets_handler(asset_table()),
-                     anyone("webclient.static"), "web client file (js/, css/, i18n/)",
+    routes.add(Route("GET", "/static/{file:[A-Za-z0-9_./-]+}", _assets_handler(ASSETS, VERSION),
+                     anyone("webclient.static"),
+                     "web client file (js/, css/, i18n/); under the current version's prefix, "
+                     "immutable",
                      tags=("web client",), openapi={"produces": "application/octet-stream"},
-                     name="webclient_static"))
+                     name="webclient_static", rate="assets"))

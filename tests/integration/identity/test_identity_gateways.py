@@ -157,8 +157,13 @@ async def test_rate_limit_per_address_and_per_session(gateways: Gateways,
                                                       admin_on_a: tuple[Gateway, Staff]) -> None:
     _, admin = admin_on_a
     d = await gateways.start("d", PARLEY_RATE_ADDRESS_PER_S="0.5", PARLEY_RATE_ADDRESS_BURST="30",
-                             PARLEY_RATE_SESSION_PER_S="0.5", PARLEY_RATE_SESSION_BURST="3")
+                             PARLEY_RATE_SESSION_PER_S="0.5", PARLEY_RATE_SESSION_BURST="3",
+                             PARLEY_RATE_ASSETS_PER_S="0.5", PARLEY_RATE_ASSETS_BURST="50")
     token_headers = {"Authorization": f"Bearer {admin.token}"}
+    # The web client's files spend neither the session's bucket nor the address's: their own.
+    files = [(await raw(d.url, "GET", "/static/js/app.js", headers=token_headers))[0]
+             for _ in range(45)]
+    assert files == [200] * 45
     statuses = [(await raw(d.url, "GET", "/api/v1/me", headers=token_headers))
                 for _ in range(4)]
     assert [s[0] for s in statuses] == [200, 200, 200, 429]
@@ -170,6 +175,11 @@ async def test_rate_limit_per_address_and_per_session(gateways: Gateways,
             async with http.get(d.url + "/healthz") as response:
                 seen.append(response.status)
         assert 429 in seen and seen[0] == 200
+        files = []
+        for _ in range(10):
+            async with http.get(d.url + "/static/css/parley.css") as response:
+                files.append(response.status)
+        assert files[:5] == [200] * 5 and files[-1] == 429  # 45 + 10 > the burst of 50
 
 
 async def test_sign_in_backoff_then_lockout_is_audited(

@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 
 from gateway.http.headers import CONTENT_SECURITY_POLICY
-from gateway.webclient.routes import asset_table
+from gateway.webclient.routes import VERSION, asset_table
 from tests.browser import chromium_page, requires_chromium
 from tests.harness import Suite
 
@@ -38,6 +38,20 @@ async def test_shell_files_types_and_security_headers(suite: Suite) -> None:
                 assert response.charset == "utf-8"
                 assert response.headers["X-Content-Type-Options"] == "nosniff"
                 assert response.headers["X-Frame-Options"] == "DENY"
+        # The shell loads the client under the current version's prefix: immutable, so moving
+        # between pages fetches no file twice; unprefixed, revalidated by ETag.
+        assert shell is not None and f'src="/static/{VERSION}/js/app.js"' in shell
+        async with http.get(f"/static/{VERSION}/js/app.js") as response:
+            assert response.status == 200
+            assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+            etag = response.headers["ETag"]
+        async with http.get("/static/js/app.js") as response:
+            assert response.headers["Cache-Control"] == "no-cache"
+            assert response.headers["ETag"] == etag
+        async with http.get("/static/js/app.js", headers={"If-None-Match": f'W/{etag}, "x"'}) as response:
+            assert response.status == 304 and await response.read() == b""
+        async with http.get("/static/0123456789abcdef/js/app.js") as response:
+            assert response.status == 404  # another release's files are not mixed in
         for bad in ("/static/../app.py", "/static/nope.js", "/static/%2e%2e/app.py",
                     "/static/js/../routes.py", "/static/__init__.py", "/static/index.html"):
             async with http.get(bad) as response:

@@ -161,3 +161,17 @@ def test_no_inner_html_or_eval_in_the_client() -> None:
     for name, text in js_sources().items():
         for forbidden in ("innerHTML", "outerHTML", "insertAdjacentHTML", "eval(", "new Function"):
             assert forbidden not in text, f"{name} uses {forbidden}"
+
+
+def test_the_asset_version_changes_with_any_file_and_prefixes_every_shell_link() -> None:
+    from gateway.webclient.routes import SHELL_BODY, VERSION, asset_table, asset_version, etag_matches
+    table = asset_table()
+    assert asset_version(table) == VERSION and re.fullmatch(r"[0-9a-f]{16}", VERSION)
+    changed = dict(table)
+    body, kind = changed["js/app.js"]
+    changed["js/app.js"] = (body + b"\n", kind)
+    assert asset_version(changed) != VERSION
+    links = re.findall(rb'(?:src|href)="(/static/[^"]+)"', SHELL_BODY)
+    assert links and all(link.startswith(f"/static/{VERSION}/".encode()) for link in links)
+    assert etag_matches('"a", W/"b"', "b") and etag_matches("*", "z")
+    assert not etag_matches('"ab"', "a") and not etag_matches("", "a")

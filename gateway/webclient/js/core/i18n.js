@@ -34,7 +34,8 @@ export function chosenLanguage() {
 
 async function loadCatalogues(lang) {
   const parts = await Promise.all(AREAS.map(async (area) => {
-    const response = await fetch(`/static/i18n/${lang}/${area}.json`, { cache: "no-cache" });
+    // Relative to this module, so the catalogues share the versioned prefix the shell loaded.
+    const response = await fetch(new URL(`../../i18n/${lang}/${area}.json`, import.meta.url));
     return response.ok ? response.json() : {};
   }));
   return Object.assign({}, ...parts);
