@@ -31,7 +31,7 @@ from proto.ws import (
     RoomKind,
     Shuttle,
 )
-from tests.browser import Tab, chromium, fake_camera, open_tab, requires_chromium
+from tests.browser import Tab, chromiums, fake_camera, open_tab, requires_chromium
 from tests.e2e.participant_steps import (
     KEEP_TRACKS,
     TRACKS_ENDED,
@@ -68,13 +68,10 @@ COLOURS = {"M": (200, 200, 200), "A1": (30, 90, 200), "B1": (200, 70, 30), "B2":
 
 @contextlib.asynccontextmanager
 async def four_browsers(tmp: Path, base_url: str) -> AsyncIterator[dict[str, Tab]]:
-    async with contextlib.AsyncExitStack() as stack:
-        tabs: dict[str, Tab] = {}
-        for name, rgb in COLOURS.items():
-            browser = await stack.enter_async_context(
-                chromium(camera=fake_camera(tmp / f"{name}.y4m", rgb)))
-            tabs[name] = await open_tab(browser, base_url)
-        yield tabs
+    cameras = [fake_camera(tmp / f"{name}.y4m", rgb) for name, rgb in COLOURS.items()]
+    async with chromiums(cameras) as browsers:
+        opened = await asyncio.gather(*(open_tab(b, base_url) for b in browsers))
+        yield dict(zip(COLOURS, opened, strict=True))
 
 
 def others(ids: dict[str, str], me: str, among: Iterable[str],
@@ -124,14 +121,18 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
         try:
             # --- joining: link → access code (a wrong one first) → skip tech check → lobby
             step("joining")
-            await join_in_browser(tabs["A1"], inv["A1"], wrong_code=True, screens=True)
-            await asyncio.gather(join_in_browser(tabs["B1"], inv["B1"]),
-                                 join_in_browser(tabs["B2"], inv["B2"]))
+            await asyncio.gather(
+                join_in_browser(tabs["A1"], inv["A1"], wrong_code=True, screens=True),
+                join_in_browser(tabs["B1"], inv["B1"]), join_in_browser(tabs["B2"], inv["B2"]),
+                mediator_page(tabs["M"], people, cast.hearing, suite.base_url))
             lobby = tabs["A1"]
             assert "Matter" in (await lobby.page.text_content(".lobby-title") or "")
             await lobby.check_accessible("lobby")
             await shots(lobby, "lobby")
-            await mediator_page(tabs["M"], people, cast.hearing, suite.base_url)
+            # The mediator's page is in plenary before anyone is admitted: each side then opens
+            # one connection to it (a page arriving later would be a fresh client, and every
+            # connection to the mediator would be made twice).
+            await tabs["M"].wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
 
             # --- admitted to plenary: banner, who can hear you, one verification code
             step("admit")

@@ -66,6 +66,11 @@ export class VideoGrid {
     this.layout();
   }
 
+  relabel() {
+    this.el.setAttribute("aria-label", t("participant.grid.label"));
+    for (const key of this.tiles.keys()) this.label(key.split(":")[0]);
+  }
+
   // Everyone in the room (RoomView members): names and states on the tiles.
   setMembers(members) {
     this.members = new Map(members.map((m) => [m.id, m]));

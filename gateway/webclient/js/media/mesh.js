@@ -12,6 +12,9 @@ import { Negotiation } from "./negotiation.js";
 import { canonicalFingerprint, sdpFingerprints, verificationCode } from "./verification.js";
 
 const STATS_INTERVAL_MS = 1000;
+// A report or first offer the server never acted on (lost to a timeout on a loaded server) is
+// sent again after this long; a retry is harmless (the same state, the same offer).
+const RETRY_AFTER_MS = 4000;
 const MAX_EARLY_SIGNALS = 256;
 const SPEAKING_LEVEL = 0.02;
 
@@ -54,7 +57,36 @@ export class Mesh {
     this.early = [];
     this.screen = null;
     this.stopped = false;
-    this.statsTimer = setInterval(() => this.collectStats(), STATS_INTERVAL_MS);
+    this.serverLinks = null; // peers the server lists as connected from here (RoomView)
+    this.statsTimer = setInterval(() => {
+      this.collectStats();
+      this.mend();
+    }, STATS_INTERVAL_MS);
+  }
+
+  // The server's view of this client's links, from the room view (`links` of my member).
+  setServerLinks(peers) {
+    this.serverLinks = new Set(peers);
+    this.mend();
+  }
+
+  // "Who can hear you" is only as true as the reports the server got: a connection whose state
+  // the server does not show is reported again, and a first offer left unanswered is sent
+  // again, each at most every RETRY_AFTER_MS.
+  mend() {
+    if (this.stopped) return;
+    const now = performance.now();
+    for (const [id, peer] of this.peers) {
+      if (now - peer.touched < RETRY_AFTER_MS) continue;
+      const state = peer.pc.connectionState;
+      if (this.serverLinks && (state === "connected") !== this.serverLinks.has(id)) {
+        peer.touched = now;
+        this.send({ type: "peer.state", peer: id, state });
+      } else if (peer.neg.offerer && !peer.neg.established) {
+        peer.touched = now;
+        peer.neg.resend();
+      }
+    }
   }
 
   emit(name, ...args) {
@@ -92,7 +124,8 @@ export class Mesh {
 
   open(link) {
     const pc = new RTCPeerConnection({ ...this.rtcConfig, certificates: [this.cert] });
-    const peer = { id: link.peer, pc, cameraStream: null, screenSenders: [] };
+    const peer = { id: link.peer, pc, cameraStream: null, screenSenders: [],
+      touched: performance.now() };
     peer.neg = new Negotiation(pc, {
       offerer: link.offerer,
       signal: (kind, fields) => {
@@ -119,6 +152,7 @@ export class Mesh {
     pc.addEventListener("track", (event) => this.onTrack(peer, event));
     pc.addEventListener("connectionstatechange", () => {
       if (this.peers.get(link.peer) !== peer) return;
+      peer.touched = performance.now();
       this.send({ type: "peer.state", peer: link.peer, state: pc.connectionState });
       // A path that failed (a network change, a stalled candidate pair): the offerer restarts
       // ICE, which renegotiates through perfect negotiation like any other change.

@@ -17,7 +17,7 @@ import { HearingControls } from "../components/hearing-controls.js";
 import { Hearers } from "../components/hearers.js";
 import { LobbyView } from "../components/lobby-view.js";
 import { Notices } from "../components/notices.js";
-import { RoomBanner, roomLabel } from "../components/room-banner.js";
+import { RoomBanner } from "../components/room-banner.js";
 import { announce, toast } from "../components/toast.js";
 import { VideoGrid } from "../components/video-grid.js";
 import { localMedia, screenMedia, stopStream } from "../media/devices.js";
@@ -83,7 +83,8 @@ class HearingScreen {
       onSpeaker: (peer) => this.grid.setSpeaker(peer),
       onVerification: (v) => this.hearers.verification(v),
     });
-    this.status = h("p", { class: "status", role: "status" }, t("participant.room.connecting"));
+    this.status = h("p", { class: "status", role: "status" });
+    this.setStatus("participant.room.connecting");
     this.soundButton = h("button", { type: "button", class: "button", hidden: true,
       onclick: () => { this.grid.unmuteAll(); this.soundButton.hidden = true; } },
     t("participant.room.enable_sound"));
@@ -98,7 +99,7 @@ class HearingScreen {
   listen() {
     this.socket
       .on("snapshot", (m) => {
-        this.status.textContent = t("participant.room.connected");
+        this.setStatus("participant.room.connected");
         this.update(m.view.you, m.view.room || null, { snapshot: true });
       })
       .on("you", (m) => this.update(m.you, this.room))
@@ -116,14 +117,18 @@ class HearingScreen {
       .on("close", (e) => {
         if (e.code === 4000 || e.code === 4001) this.finish(e.reason === "ended" ? "ended"
           : e.reason === "denied" ? "denied" : "removed");
-        else if (!this.finished) this.status.textContent = t("participant.room.reconnecting");
+        else if (!this.finished) this.setStatus("participant.room.reconnecting");
       });
+  }
+
+  setStatus(key) {
+    this.statusKey = key;
+    this.status.textContent = t(key);
   }
 
   update(you, room, { snapshot = false } = {}) {
     if (this.finished || !you) return;
     const before = this.you;
-    const wasRoom = this.room ? this.room.id : (before ? before.room : null);
     this.you = you;
     // A room view for a room you just left is stale: never show its people as hearing you.
     this.room = room && room.kind !== "lobby" && room.id === you.room ? room : null;
@@ -133,9 +138,14 @@ class HearingScreen {
     if (inLobby) this.showLobby();
     else this.showRoom();
     this.controls.set({ hand: you.hand, knock: you.knocking });
-    const nowRoom = this.room ? this.room.id : you.room;
-    if (!snapshot && before && wasRoom !== nowRoom && nowRoom && nowRoom !== "lobby" && this.room) {
-      this.notices.moved(roomLabel(this.room));
+    // The move notice names the room once its view is here: `you` (room changed) and `room`
+    // (the new room's view) arrive as two messages, in either order.
+    const shown = inLobby ? "lobby" : this.room ? this.room.id : null;
+    if (shown !== null) {
+      if (!snapshot && this.shown !== undefined && shown !== this.shown && shown !== "lobby") {
+        this.notices.moved(this.room);
+      }
+      this.shown = shown;
     }
     if (before && before.locked !== you.locked) {
       announce(t(you.locked ? "participant.notice.locked" : "participant.notice.unlocked"));
@@ -169,10 +179,19 @@ class HearingScreen {
         screen: Boolean(navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia) });
     }
     this.grid.selfId = this.you.id;
+    if (!this.room) {
+      // Between rooms: `you` came before the new room's view. Nobody is shown as hearing you
+      // and nothing can be said until the view (and the new peer plan) is here.
+      this.hearers.update(null, this.you.id, { moving: true });
+      this.chat.setUsable(false);
+      return;
+    }
     this.banner.update(this.you, this.room);
     const members = (this.room && this.room.members) || [];
     this.grid.setMembers(members);
     for (const m of members) this.documents.names.set(m.id, m.name);
+    const mine = members.find((m) => m.id === this.you.id);
+    if (mine) this.mesh.setServerLinks(mine.links || []);
     this.hearers.update(this.room, this.you.id);
     this.chat.me = this.you.id;
     this.chat.setRoom(this.room);
@@ -180,11 +199,13 @@ class HearingScreen {
 
   notice(m) {
     if (m.kind === "broadcast") this.notices.broadcast(m.text);
-    else if (m.kind === "timer") this.notices.info(t("participant.notice.time_up"), "timer");
+    else if (m.kind === "timer") this.notices.info("participant.notice.time_up", "timer");
     else if (FINAL[m.kind]) this.finish(FINAL[m.kind]);
   }
 
   refused(m) {
+    // The mesh's own messages are mended by the mesh (mesh.js `mend`): nothing to tell a person.
+    if (m.about === "signal" || m.about === "peer.state") return;
     if (m.about === "chat") this.chat.refused(m);
     else if (m.about) toast(t("participant.error.action", { action: t(`participant.action.${m.about}`) }), { kind: "error" });
   }
@@ -232,14 +253,18 @@ class HearingScreen {
 
   finish(kind) {
     if (this.finished) return;
-    this.finished = true;
+    this.finished = kind;
     this.stop(); // camera and microphone first, then words
-    const title = t(`participant.final.${kind}_title`);
+    this.drawFinal();
+    announce(t(`participant.final.${kind}_title`), { assertive: true });
+  }
+
+  drawFinal() {
+    const kind = this.finished;
     put(this.root, h("section", { class: "card final", dataset: { final: kind } },
-      h("h1", null, title),
+      h("h1", null, t(`participant.final.${kind}_title`)),
       h("p", null, t(`participant.final.${kind}`)),
       h("p", { class: "hint" }, t("participant.final.media_stopped"))));
-    announce(title, { assertive: true });
   }
 
   stop() {
@@ -256,9 +281,17 @@ class HearingScreen {
     this.stop();
   }
 
+  // The language changed: every word on the screen again, nothing else (the video, the chat's
+  // messages, a transfer in flight and the mesh stay as they are).
   rerender() {
-    const you = this.you;
-    this.mode = null;
-    if (you) this.update(you, this.room);
+    if (this.finished) {
+      this.drawFinal();
+      return;
+    }
+    if (!this.status) return; // still preparing: the next draw uses the new language
+    this.setStatus(this.statusKey);
+    this.soundButton.textContent = t("participant.room.enable_sound");
+    for (const part of [this.controls, this.banner, this.notices, this.hearers, this.chat,
+      this.documents, this.lobby, this.grid]) part.relabel();
   }
 }
