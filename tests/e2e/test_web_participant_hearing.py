@@ -41,10 +41,12 @@ from tests.e2e.participant_steps import (
     code_members,
     hearers,
     join_in_browser,
+    latin_words_left,
     mediator_page,
     mediator_socket,
     seat_people,
     shots,
+    switch_language,
     tile,
 )
 from tests.harness import Suite
@@ -71,6 +73,8 @@ async def four_browsers(tmp: Path, base_url: str) -> AsyncIterator[dict[str, Tab
     cameras = [fake_camera(tmp / f"{name}.y4m", rgb) for name, rgb in COLOURS.items()]
     async with chromiums(cameras) as browsers:
         opened = await asyncio.gather(*(open_tab(b, base_url) for b in browsers))
+        for tab in opened:  # four browsers in a mesh on two shared cores: screenshots wait
+            tab.page.set_default_timeout(90_000)
         yield dict(zip(COLOURS, opened, strict=True))
 
 
@@ -91,6 +95,11 @@ async def hear_each_other(tabs: dict[str, Tab], ids: dict[str, str],
         seen = {n: await tab.value(hearers()) for n, tab in tabs.items()}
         raise AssertionError(f"who can hear whom: expected rooms {where}, pages show {seen}, "
                              f"ids {ids}") from None
+
+
+async def no_english(tab: Tab, screen: str, content: list[str]) -> None:
+    left = await latin_words_left(tab, content)
+    assert left == [], f"{screen} in zh-Hant still shows {left}"
 
 
 async def all_pages(tabs: dict[str, Tab], expression: str, names: list[str] | None = None,
@@ -133,6 +142,11 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             # one connection to it (a page arriving later would be a fresh client, and every
             # connection to the mediator would be made twice).
             await tabs["M"].wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
+            # B2 reads Traditional Chinese from the lobby on: every word of each screen it sees.
+            await switch_language(tabs["B2"], "zh-Hant")
+            devices = await tabs["B2"].value(
+                "[...document.querySelectorAll('main select option')].map((o) => o.textContent)")
+            await no_english(tabs["B2"], "lobby", ["Matter", *devices])
 
             # --- admitted to plenary: banner, who can hear you, one verification code
             step("admit")
@@ -205,6 +219,8 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             assert set(caucus_codes.values()).isdisjoint(plenary_codes.values())
             await b1.check_accessible("hearing-caucus")
             await shots(b1, "hearing-caucus")
+            await no_english(tabs["B2"], "caucus", ["Claimant caucus", "Our bottom line is 40",
+                                                    "A1", "B1", "B2", people.mediator.username])
 
             # --- broadcast: a banner to dismiss, everywhere but the lobby -----------------
             step("broadcast")
@@ -239,6 +255,7 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             await tabs["B2"].wait_for("document.querySelector('[data-final=removed]')")
             await tabs["B2"].wait_for(TRACKS_ENDED, timeout=5)
             await tabs["B2"].check_accessible("final-removed")
+            await no_english(tabs["B2"], "removed", [])
             await shots(tabs["B2"], "final-removed", ("laptop",))
             for n in ("A1", "B1"):
                 assert await tabs[n].value(KEEP_TRACKS) >= 1

@@ -5,6 +5,7 @@
 
 import { formatTime, t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
+import { personName } from "./person.js";
 import { roomLabel } from "./room-banner.js";
 
 export const MAX_CHAT = 2000;
@@ -50,6 +51,9 @@ export class ChatPanel {
     this.heading.textContent = t("participant.chat.heading", { room: roomLabel(this.roomView) });
     if (this.marker) {
       this.marker.textContent = t("participant.chat.moved", { room: roomLabel(this.roomView) });
+    }
+    for (const line of this.log.querySelectorAll(".chat-line")) {
+      line.querySelector(".chat-name").textContent = this.nameOf(line.dataset.sender, line.dataset.name);
     }
     for (const time of this.log.querySelectorAll("time.chat-time")) {
       time.textContent = formatTime(Date.parse(time.dateTime));
@@ -98,8 +102,8 @@ export class ChatPanel {
 
   add(message) {
     if (message.room !== this.room) return; // never show another room's words
-    this.log.append(h("li", { class: "chat-line", dataset: { sender: message.sender } },
-      h("span", { class: "chat-name" }, message.name),
+    this.log.append(h("li", { class: "chat-line", dataset: { sender: message.sender, name: message.name } },
+      h("span", { class: "chat-name" }, this.nameOf(message.sender, message.name)),
       h("time", { class: "chat-time", datetime: new Date(message.at).toISOString() },
         formatTime(message.at)),
       h("p", { class: "chat-text" }, message.text)));
@@ -107,6 +111,12 @@ export class ChatPanel {
     if (this.pending && message.sender === this.me && message.text === this.pending) {
       this.pending = null;
     }
+  }
+
+  // The room's members (id → member), so the mediator is named as on every other part.
+  nameOf(sender, name) {
+    const member = this.members && this.members.get(sender);
+    return member ? personName(member) : name;
   }
 
   submit() {

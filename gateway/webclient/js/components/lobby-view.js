@@ -53,7 +53,7 @@ export class LobbyView {
     this.title.textContent = you.title;
     this.waiting.textContent = you.locked
       ? t("participant.lobby.locked")
-      : t("participant.lobby.waiting", { name: you.mediator_name || t("participant.lobby.the_mediator") });
+      : t("participant.lobby.waiting", { name: t("participant.lobby.the_mediator") });
   }
 
   async setStream(stream) {

@@ -17,6 +17,7 @@ import { HearingControls } from "../components/hearing-controls.js";
 import { Hearers } from "../components/hearers.js";
 import { LobbyView } from "../components/lobby-view.js";
 import { Notices } from "../components/notices.js";
+import { personName } from "../components/person.js";
 import { RoomBanner } from "../components/room-banner.js";
 import { announce, toast } from "../components/toast.js";
 import { VideoGrid } from "../components/video-grid.js";
@@ -121,9 +122,12 @@ class HearingScreen {
       });
   }
 
+  // Connecting and reconnecting are shown; "connected" is said to screen readers only (the
+  // banner and the video show it to everyone else).
   setStatus(key) {
     this.statusKey = key;
     this.status.textContent = t(key);
+    this.status.classList.toggle("visually-hidden", key === "participant.room.connected");
   }
 
   update(you, room, { snapshot = false } = {}) {
@@ -189,7 +193,8 @@ class HearingScreen {
     this.banner.update(this.you, this.room);
     const members = (this.room && this.room.members) || [];
     this.grid.setMembers(members);
-    for (const m of members) this.documents.names.set(m.id, m.name);
+    for (const m of members) this.documents.names.set(m.id, personName(m));
+    this.chat.members = new Map(members.map((m) => [m.id, m]));
     const mine = members.find((m) => m.id === this.you.id);
     if (mine) this.mesh.setServerLinks(mine.links || []);
     this.hearers.update(this.room, this.you.id);
@@ -291,6 +296,7 @@ class HearingScreen {
     if (!this.status) return; // still preparing: the next draw uses the new language
     this.setStatus(this.statusKey);
     this.soundButton.textContent = t("participant.room.enable_sound");
+    for (const m of (this.room && this.room.members) || []) this.documents.names.set(m.id, personName(m));
     for (const part of [this.controls, this.banner, this.notices, this.hearers, this.chat,
       this.documents, this.lobby, this.grid]) part.relabel();
   }
