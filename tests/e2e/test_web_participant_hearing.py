@@ -93,8 +93,14 @@ async def hear_each_other(tabs: dict[str, Tab], ids: dict[str, str],
             for n, tab in tabs.items()))
     except TimeoutError:
         seen = {n: await tab.value(hearers()) for n, tab in tabs.items()}
+        links = {n: await tab.value(TILE_STATES) for n, tab in tabs.items()}
         raise AssertionError(f"who can hear whom: expected rooms {where}, pages show {seen}, "
-                             f"ids {ids}") from None
+                             f"ids {ids}, connections by page {links}") from None
+
+
+# Each remote tile's connection state as the page's own peer connection has it.
+TILE_STATES = ("Object.fromEntries([...document.querySelectorAll('.video-grid .tile:not(.self)')]"
+               ".map((x) => [x.dataset.participant, x.dataset.state]))")
 
 
 async def no_english(tab: Tab, screen: str, content: list[str]) -> None:

@@ -93,6 +93,7 @@ export class VideoGrid {
       tile.querySelector(".tile-state").textContent = screen ? "" : states.join(" · ");
       tile.dataset.muted = String(Boolean(m && m.muted));
       tile.dataset.cameraOff = String(Boolean(m && m.camera_off));
+      tile.dataset.initial = Array.from(m ? personName(m) : name)[0] || "";
       tile.dataset.hand = String(Boolean(m && m.hand));
     }
   }

@@ -146,7 +146,8 @@ class HearingScreen {
     // (the new room's view) arrive as two messages, in either order.
     const shown = inLobby ? "lobby" : this.room ? this.room.id : null;
     if (shown !== null) {
-      if (!snapshot && this.shown !== undefined && shown !== this.shown && shown !== "lobby") {
+      if (!snapshot && this.shown !== undefined && shown !== this.shown && shown !== "lobby"
+        && this.shown !== "lobby") { // admission needs no notice: the room appears
         this.notices.moved(this.room);
       }
       this.shown = shown;
