@@ -85,6 +85,8 @@ async def test_documents_upload_resume_release_and_bad_input(suite: Suite,
     through_net = await net.start()  # A's page reaches the gateway through a cable we can cut
     async with chromium() as browser:
         a, b = await open_tab(browser, through_net), await open_tab(browser, suite.base_url)
+        for tab in (a, b):  # on two shared cores a click can wait long for a frame
+            tab.page.set_default_timeout(90_000)
         # In order: ("PATCH", Upload-Offset the page appended at), ("HEAD", Upload-Offset the
         # server answered when the page asked where to resume).
         upload: list[tuple[str, int]] = []
