@@ -132,12 +132,15 @@ export class DocumentsPanel {
         type: "button", class: "button small", dataset: { release: to },
         onclick: () => this.release(d, to) }, t(`participant.docs.release_${to === "joint" ? "joint" : "confidential"}`))),
     ];
+    // `data-label`: the column's name, shown beside the value where the panel is too narrow
+    // for a table and each document becomes a block (css: container query on .documents).
+    const cell = (column, value) => h("td", { "data-label": t(`participant.docs.col_${column}`) }, value);
     return h("tr", { dataset: { document: d.document } },
       h("th", { scope: "row", class: "doc-name" }, d.filename),
-      h("td", null, formatSize(d.size)),
-      h("td", null, this.uploader(d)),
-      h("td", null, formatDateTime(d.created_ms)),
-      h("td", null, String(versions)),
+      cell("size", formatSize(d.size)),
+      cell("uploader", this.uploader(d)),
+      cell("time", formatDateTime(d.created_ms)),
+      cell("version", String(versions)),
       h("td", { class: "doc-actions" }, actions));
   }
 
