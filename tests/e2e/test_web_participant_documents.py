@@ -14,6 +14,7 @@ document, a chat message over the limit and a chat flood, each a sentence and no
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import importlib.util
 import os
@@ -238,6 +239,8 @@ async def test_documents_upload_resume_release_and_bad_input(suite: Suite,
         except Exception:
             for name, tab in (("A1", a), ("B1", b)):
                 print(f"--- {name}\n{tab.dump()}")
+                with contextlib.suppress(Exception):  # what the page showed when it failed
+                    await tab.screenshot(f"documents-failed-{name}")
             raise
         finally:
             await med.close()

@@ -29,6 +29,7 @@ from proto.ws import (
     Move,
     Remove,
     RoomKind,
+    RoomUpdate,
     Shuttle,
 )
 from tests.browser import Tab, chromiums, fake_camera, open_tab, requires_chromium
@@ -50,6 +51,7 @@ from tests.e2e.participant_steps import (
     tile,
 )
 from tests.harness import Suite
+from tests.integration.signalling.sigclient import WsClient
 from tests.people import staff_people
 
 pytestmark = [pytest.mark.browser, requires_chromium]
@@ -85,7 +87,8 @@ def others(ids: dict[str, str], me: str, among: Iterable[str],
 
 
 async def hear_each_other(tabs: dict[str, Tab], ids: dict[str, str],
-                          where: dict[str, str], timeout: float = 90.0) -> None:
+                          where: dict[str, str], timeout: float = 90.0,
+                          med: WsClient | None = None) -> None:
     """Every page's "who can hear you" is exactly the others in its room (polled together)."""
     try:
         await asyncio.gather(*(tab.wait_for(
@@ -94,8 +97,12 @@ async def hear_each_other(tabs: dict[str, Tab], ids: dict[str, str],
     except TimeoutError:
         seen = {n: await tab.value(hearers()) for n, tab in tabs.items()}
         links = {n: await tab.value(TILE_STATES) for n, tab in tabs.items()}
+        # The server's own latest view of the mediator's room (the mediator's test socket).
+        views = [m.room for m in (med.inbox if med else []) if isinstance(m, RoomUpdate)]
+        server = {m.id: m.links for m in views[-1].members} if views else None
         raise AssertionError(f"who can hear whom: expected rooms {where}, pages show {seen}, "
-                             f"ids {ids}, connections by page {links}") from None
+                             f"ids {ids}, connections by page {links}, "
+                             f"the server's last room view to the mediator {server}") from None
 
 
 # Each remote tile's connection state as the page's own peer connection has it.
@@ -158,7 +165,7 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             for n in ("A1", "B1", "B2"):
                 await med.send(Admit(participant=ids[n]))
             await all_pages(tabs, f"{banner_kind()} === 'plenary'")
-            await hear_each_other(tabs, ids, {n: "plenary" for n in tabs})
+            await hear_each_other(tabs, ids, {n: "plenary" for n in tabs}, med=med)
             await asyncio.gather(*(tab.wait_for(f"{code_members()} === '{others(ids, n, tabs)}'",
                                                 timeout=30) for n, tab in tabs.items()))
             plenary_codes = {n: await t.value(code()) for n, t in tabs.items()}
@@ -244,7 +251,7 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
                 await med.send(Shuttle(room=to) if who == "M"
                                else Move(participant=ids[who], room=to))
                 where[who] = to
-                await hear_each_other(tabs, ids, where)
+                await hear_each_other(tabs, ids, where, med=med)
 
             # --- A never saw side B's caucus: not on its page, not on its socket -----------
             step("isolation")
