@@ -38,8 +38,10 @@ export class TransferRow {
   }
 
   relabel() {
-    this.title.textContent = t(`participant.docs.${this.kind === "upload" ? "uploading" : "downloading"}`,
-      { name: this.name });
+    // Once finished, the row is named by its file only: the sentence below says what happened.
+    const finished = ["done", "failed"].includes(this.el.dataset.state);
+    this.title.textContent = finished ? this.name
+      : t(`participant.docs.${this.kind === "upload" ? "uploading" : "downloading"}`, { name: this.name });
     this.cancelButton.textContent = t("common.cancel");
     this.detail.textContent = this.words();
   }
@@ -66,13 +68,15 @@ export class TransferRow {
   done(words) {
     this.el.dataset.state = "done";
     this.cancelButton.remove();
-    this.show(words);
+    this.words = words;
+    this.relabel();
   }
 
   fail(words) {
     this.el.dataset.state = "failed";
     this.cancelButton.remove();
-    this.show(words);
+    this.words = words;
+    this.relabel();
     this.detail.setAttribute("role", "alert");
   }
 
