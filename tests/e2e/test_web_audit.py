@@ -286,6 +286,8 @@ async def test_admin_creates_and_disables_an_account_whose_session_ends(
         await page.get_by_label(t(EN, "admin.accounts.password")).fill(PASSWORD)
         await page.get_by_role("button", name=t(EN, "admin.accounts.create")).click()
         await page.locator("tr[data-account='second-auditor']").wait_for()
+        await page.locator(".toast-close").click()  # the screenshot shows the form, not the toast
+        await tab.wait_for("!document.querySelector('.toast')")
         await shot(tab, "admin-accounts")
         # The mediator has a session open; disabling the account ends it at once.
         assert (await people.mediator.call("GET", "/api/v1/me"))[0] == 200

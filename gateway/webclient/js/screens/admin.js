@@ -4,7 +4,7 @@
 
 import { api } from '../core/api.js';
 import { describe } from '../core/errors.js';
-import { formatDateTime, formatNumber, t } from '../core/i18n.js';
+import { formatDateTime, formatNumber, has, t } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
 import { copyButton } from '../components/copy.js';
 import { confirmDialog } from '../components/dialog.js';
@@ -45,11 +45,11 @@ async function accounts(root) {
           h('td', null, a.totp_enrolled ? t('admin.accounts.enrolled') : t('admin.accounts.not_enrolled')),
           h('td', null, a.last_signin_ms ? formatDateTime(a.last_signin_ms) : t('admin.accounts.never')),
           h('td', null, h('span', { class: `badge ${a.disabled ? 'state-closed' : 'ok'}` }, t(a.disabled ? 'admin.accounts.disabled' : 'admin.accounts.active'))),
-          h('td', { class: 'row-actions' },
+          h('td', null, h('div', { class: 'row-actions' },
             h('button', { type: 'button', class: `button small ${a.disabled ? '' : 'danger'}`, 'aria-label': t(a.disabled ? 'admin.accounts.enable_named' : 'admin.accounts.disable_named', { name: a.username }),
               onclick: () => change(a, { disabled: !a.disabled }, a.disabled ? 'enable' : 'disable') }, t(a.disabled ? 'admin.accounts.enable' : 'admin.accounts.disable')),
             h('button', { type: 'button', class: 'button small', 'aria-label': t('admin.accounts.reset_named', { name: a.username }),
-              onclick: () => change(a, { reset_totp: true }, 'reset') }, t('admin.accounts.reset'))))))));
+              onclick: () => change(a, { reset_totp: true }, 'reset') }, t('admin.accounts.reset')))))))));
     } catch (failure) {
       mountNodes(tableBox, h('p', { class: 'form-error', role: 'alert' }, describe(failure, 'admin.accounts')));
     }
@@ -130,7 +130,7 @@ async function health(root) {
   const ready = await fetch('/readyz', { cache: 'no-store' }).then((r) => r.json()).catch(() => null);
   mountNodes(comps, ready ? h('ul', { class: 'health-list' }, ready.components.map((c) => h('li', { 'data-component': c.name, 'data-status': c.status },
     h('span', { class: `badge ${c.status === 'ok' ? 'ok' : 'state-closed'}` }, t(c.status === 'ok' ? 'admin.health.ok' : 'admin.health.down')),
-    h('strong', null, c.name), c.detail ? h('span', { class: 'muted' }, ` — ${c.detail}`) : null)))
+    h('strong', null, has(`admin.health.component.${c.name}`) ? t(`admin.health.component.${c.name}`) : c.name), c.detail ? h('span', { class: 'muted' }, ` — ${c.detail}`) : null)))
     : h('p', { class: 'form-error', role: 'alert' }, t('admin.health.unreachable')));
   try {
     const s = await api('GET', '/api/v1/settings');
