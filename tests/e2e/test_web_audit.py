@@ -193,7 +193,9 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             await shot(tab, "audit-search")
             seen = {"audit-search": page.url}
             await page.get_by_role("link", name=t(EN, "audit.report.document_link")).click()
-            await tab.wait_for("document.querySelector('.total[data-total=\"3\"]')")
+            # The search page had the same total: wait for the report's own page to show it.
+            await tab.wait_for("location.pathname !== '/audit'"
+                               " && document.querySelector('.total[data-total=\"3\"]')")
             await shot(tab, "audit-document-report")
             seen["audit-document-report"] = page.url
 
