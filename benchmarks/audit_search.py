@@ -1,16 +1,19 @@
 """Audit search through the gateway over a large log, against the same queries run in-process.
 
-    python benchmarks/audit_search.py [--quick] [--entries N] [--data DIR]
+    python benchmarks/audit_search.py [--quick] [--entries N] [--rounds R] [--keep-log DIR]
 
 Builds a real SQLite log (the service's own append path: canonical entries, stored nodes, the
-names table) of N entries (default 10^6; --quick 10^5) spread over 50 hearings, 200 people with
-names, 2,000 documents and the three outcomes, starts the whole suite on it (`parley up`), signs
-in an auditor, then times `GET /api/v1/audit/events` (page + total) for every single filter the
-console offers — hearing, actor, person by name, action, action family, resource type + id,
-outcome, time range, none — on the first page, a page deep in the log (cursor halfway), and
-newest first. Baseline: the same query and count on the same SQLite file in this process (the
-gateway → NATS → service hop and the JSON are the difference). Last line: JSON with
-`entries`, `search_p95_ms`, `search_p50_ms` (through the gateway), the baseline and the worst query.
+names table, the tallies; the indexes made once at the end by the store's schema, then signed)
+of N entries (default 10^6; --quick 10^5) spread over 50 hearings, 200 people with names, 2,000
+documents and the three outcomes, starts the whole suite on it (`parley up`), signs in an
+auditor, then times `GET /api/v1/audit/events` (page + total) with the auditor's API token for
+every single filter the console offers — hearing, actor, person by name, action, action family,
+resource type + id, outcome, time range, none — on the first page, a page deep in the log
+(cursor halfway), and newest first. Baseline: the service's own search (page and total) on the
+same SQLite file in this process (the gateway → NATS → service hop and the JSON are the
+difference). Prints p50/p95 per filter and per page; last line: JSON with `entries`,
+`search_p95_ms`, `search_p50_ms` (through the gateway), `per_filter`, the baseline and the worst
+query.
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ def build_log(path: Path, size: int, batch: int = 50_000) -> None:
     its last checkpoint, whereas a first checkpoint over 10^6 entries rehashes them all on the
     service's event loop, for longer than its sequencer lease lasts."""
     store = LogStore.open(path, synchronous="NORMAL")
-    if store.size < size:  # else kept from an earlier run (--data)
+    if store.size < size:  # else kept from an earlier run (--keep-log)
         conn = store.conn
         conn.execute("PRAGMA cache_size=-524288")  # 512 MiB while building
         conn.execute("PRAGMA synchronous=OFF")  # a benchmark's scratch log: no fsync per checkpoint
@@ -121,8 +124,7 @@ def baseline(path: Path, cases: dict[str, dict[str, str]], rounds: int) -> list[
         for params in cases.values():
             query = event_query(params)
             t0 = time.perf_counter()
-            store.query(query)
-            store.count(query)
+            store.search(query)  # what the service runs for the request: a page and its total
             samples.append((time.perf_counter() - t0) * 1000)
     store.close()
     return samples
@@ -165,15 +167,22 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10^5 entries, fewer rounds")
     parser.add_argument("--entries", type=int, default=None)
-    parser.add_argument("--data", type=Path, default=None,
-                        help="keep the suite's data (and the log) here; a log already there"
-                             " is reused, grown to --entries if it is smaller")
+    parser.add_argument("--rounds", type=int, default=None,
+                        help="times each query is asked (default 5; --quick 3)")
+    parser.add_argument("--keep-log", type=Path, default=None,
+                        help="keep the log (and its signing key) in this directory for later"
+                             " runs: a log already there is reused, grown if it is smaller")
     args = parser.parse_args()
     size = args.entries or (100_000 if args.quick else 1_000_000)
-    rounds = 3 if args.quick else 5
+    rounds = args.rounds or (3 if args.quick else 5)
     with tempfile.TemporaryDirectory() as tmp:
-        data = args.data or Path(tmp) / "data"
-        (data / "audit").mkdir(parents=True, mode=0o700, exist_ok=True)
+        data = Path(tmp) / "data"
+        data.mkdir()
+        if args.keep_log is None:
+            (data / "audit").mkdir(mode=0o700)
+        else:  # the suite's other state is new each run: only the audit directory is kept
+            args.keep_log.mkdir(parents=True, mode=0o700, exist_ok=True)
+            (data / "audit").symlink_to(args.keep_log.resolve(), target_is_directory=True)
         t0 = time.perf_counter()
         build_log(data / "audit" / "log.db", size)
         print(f"built a log of {size} entries in {time.perf_counter() - t0:.1f} s", flush=True)
