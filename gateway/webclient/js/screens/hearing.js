@@ -11,6 +11,7 @@ import { whoAmI } from "../core/api.js";
 import { t } from "../core/i18n.js";
 import { h, mount as put } from "../core/render.js";
 import { HearingSocket, socketUrl } from "../core/socket.js";
+import { measureToNextFrame } from "../core/timing.js";
 import { ChatPanel } from "../components/chat-panel.js";
 import { DocumentsPanel } from "../components/documents-panel.js";
 import { HearingControls } from "../components/hearing-controls.js";
@@ -103,8 +104,8 @@ class HearingScreen {
         this.setStatus("participant.room.connected");
         this.update(m.view.you, m.view.room || null, { snapshot: true });
       })
-      .on("you", (m) => this.update(m.you, this.room))
-      .on("room", (m) => this.update(this.you, m.room))
+      .on("you", (m) => this.update(m.you, this.room, { message: m }))
+      .on("room", (m) => this.update(this.you, m.room, { message: m }))
       .on("peer.plan", (m) => {
         this.mesh.applyPlan(m);
         if (m.room === null || m.room === "lobby") this.update(this.you, null);
@@ -130,15 +131,18 @@ class HearingScreen {
     this.status.classList.toggle("visually-hidden", key === "participant.room.connected");
   }
 
-  update(you, room, { snapshot = false } = {}) {
+  update(you, room, { snapshot = false, message = null } = {}) {
     if (this.finished || !you) return;
     const before = this.you;
+    // A move is shown once the banner names the new room: timed from the first message of it.
+    if (message && before && before.room !== you.room) this.moveReceivedAt = message.receivedAt;
     this.you = you;
     // A room view for a room you just left is stale: never show its people as hearing you.
     this.room = room && room.kind !== "lobby" && room.id === you.room ? room : null;
     const inLobby = you.room === "lobby" || you.room === null;
     if (you.room === null && before && before.room !== null) return; // removal: notice follows
-    history.replaceState(null, "", inLobby ? "/lobby" : "/hearing" + (this.me.hearing ? "" : `?hearing=${encodeURIComponent(this.hearing)}`));
+    const path = inLobby ? "/lobby" : "/hearing" + (this.me.hearing ? "" : `?hearing=${encodeURIComponent(this.hearing)}`);
+    if (location.pathname + location.search !== path) history.replaceState(null, "", path);
     if (inLobby) this.showLobby();
     else this.showRoom();
     this.controls.set({ hand: you.hand, knock: you.knocking });
@@ -185,13 +189,19 @@ class HearingScreen {
     }
     this.grid.selfId = this.you.id;
     if (!this.room) {
-      // Between rooms: `you` came before the new room's view. Nobody is shown as hearing you
-      // and nothing can be said until the view (and the new peer plan) is here.
+      // Between the move ("you") and the new room's view ("room"): the old room's people are
+      // gone at once, the banner keeps its name rather than flash another, nobody is shown as
+      // hearing you and nothing can be said until the view (and the new peer plan) is here.
+      this.grid.setMembers([]);
       this.hearers.update(null, this.you.id, { moving: true });
       this.chat.setUsable(false);
       return;
     }
     this.banner.update(this.you, this.room);
+    if (this.moveReceivedAt !== undefined) {
+      measureToNextFrame("parley.room", this.moveReceivedAt);
+      this.moveReceivedAt = undefined;
+    }
     const members = (this.room && this.room.members) || [];
     this.grid.setMembers(members);
     for (const m of members) this.documents.names.set(m.id, personName(m));
