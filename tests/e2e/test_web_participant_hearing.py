@@ -165,11 +165,14 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             for n in ("A1", "B1", "B2"):
                 await med.send(Admit(participant=ids[n]))
             await all_pages(tabs, f"{banner_kind()} === 'plenary'")
+            step("admitted: everyone's banner says plenary")
             await hear_each_other(tabs, ids, {n: "plenary" for n in tabs}, med=med)
+            step("everyone hears everyone")
             await asyncio.gather(*(tab.wait_for(f"{code_members()} === '{others(ids, n, tabs)}'",
                                                 timeout=30) for n, tab in tabs.items()))
             plenary_codes = {n: await t.value(code()) for n, t in tabs.items()}
             assert len(set(plenary_codes.values())) == 1 and "" not in plenary_codes.values()
+            step("one verification code")
             await tabs["A1"].check_accessible("hearing-plenary")
             await shots(tabs["A1"], "hearing-plenary")
 
