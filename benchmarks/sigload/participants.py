@@ -163,22 +163,37 @@ async def seat_hearing(http: aiohttp.ClientSession, mediator: Staff, size: int) 
     return Hearing(h["id"], Sock(mediator.account_id, mediator.headers()), members)
 
 
-async def join_and_admit(sessions: list[aiohttp.ClientSession], hearings: list[Hearing]) -> None:
-    """Open every socket (spread over `sessions`, one per gateway), then admit everyone to
-    plenary and make each hearing's caucus; returns once every socket is in plenary."""
+async def open_sockets(http: aiohttp.ClientSession,
+                       targets: list[tuple[Hearing, Sock, str]], on_message: OnMessage,
+                       decode: Callable[[bytes | str], Any], join: bool) -> None:
+    """Open many sockets, a few at a time (a burst of thousands of upgrades at once only
+    measures the listen backlog)."""
+    await gather_limited(32, [open_socket(http, url, h, s, on_message, decode, join)
+                              for h, s, url in targets])
+
+
+async def join_and_admit(sessions: list[aiohttp.ClientSession], hearings: list[Hearing],
+                         join: bool = True, admit: bool = True) -> None:
+    """Open every socket (spread over `sessions`, one per gateway) and wait for the snapshots;
+    then admit everyone to plenary and make each hearing's caucus; returns once every socket
+    is in plenary."""
     sockets = [(h, s) for h in hearings for s in h.sockets]
-    await gather_limited(32, [open_socket(sessions[i % len(sessions)], "/api/v1/ws", h, s,
-                                          on_real, decode_server, True)
-                              for i, (h, s) in enumerate(sockets)])
-    await wait_until(lambda: _now(all(s.joined for _, s in sockets)), timeout=120,
-                     what="snapshots")
+    if join:
+        await asyncio.gather(*(
+            open_sockets(http, [(h, s, "/api/v1/ws") for h, s in sockets[i::len(sessions)]],
+                         on_real, decode_server, True)
+            for i, http in enumerate(sessions)))
+        await wait_until(lambda: _now(all(s.joined for _, s in sockets)), timeout=300,
+                         what="snapshots")
+    if not admit:
+        return
     for h in hearings:
         assert h.mediator.ws is not None
         await h.mediator.ws.send_str(encode(CaucusCreate(name="Caucus")).decode())
         for s in h.members:
             await h.mediator.ws.send_str(encode(Admit(participant=s.id)).decode())
     await wait_until(lambda: _now(all(h.caucus and all(s.room == PLENARY for s in h.sockets)
-                                      for h in hearings)), timeout=180,
+                                      for h in hearings)), timeout=300,
                      what="everyone admitted to plenary")
 
 
