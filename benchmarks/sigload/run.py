@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from parley.runner import raise_open_files_limit
 from tests.people import bootstrap_admin, create_staff
 
 from .baseline import BaselineServer
@@ -20,7 +21,6 @@ from .fleet import Fleet
 from .media import media_switch
 from .report import Results
 from .stack import Stack
-from .worker import raise_fd_limit
 
 
 async def run(args: argparse.Namespace) -> Results:
@@ -79,7 +79,7 @@ def main(description: str) -> None:
     args.move_rate = args.move_rate or (20.0 if quick else 25.0)
     args.seconds = args.seconds or (6.0 if quick else 30.0)
     args.trials = args.trials or (2 if quick else 5)
-    raise_fd_limit()
+    raise_open_files_limit()
     results = asyncio.run(run(args))
     for line in results.summary():
         print(line)

@@ -45,7 +45,7 @@ class Stack:
             self.procs[user] = proc
         await self.ready()
 
-    async def ready(self, timeout: float = 60.0) -> None:
+    async def ready(self, timeout: float = 180.0) -> None:
         async def check() -> bool:
             async with aiohttp.ClientSession() as http, http.get(f"{self.base_url}/readyz") as r:
                 return r.status == 200

@@ -22,27 +22,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-import resource
 import sys
 import traceback
 from typing import Any
 
 import aiohttp
 
+from parley.runner import raise_open_files_limit
 from proto.ws import Move, encode
 from tests.people import Staff
 
 from .baseline import on_baseline, shadow
 from .moves import move_loop, pct
 from .participants import Hearing, Sock, gather_limited, join_and_admit, open_sockets, seat_hearing
-
-
-def raise_fd_limit() -> int:
-    """Soft descriptor limit raised to the hard one (sockets are descriptors); returns it."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if hard == resource.RLIM_INFINITY or soft < hard:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
 class Worker:
@@ -112,7 +104,7 @@ class Worker:
 
 
 async def serve() -> None:
-    raise_fd_limit()
+    raise_open_files_limit()
     worker = Worker()
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()

@@ -62,7 +62,7 @@ def register(routes: RouteTable) -> None:
             await end_participant_sessions(ident, hearing, participants)
 
         session = WsSession(ws, state.nc, state.config, principal, hs.new_conn_id(),
-                            end_sessions)
+                            end_sessions, hs.deliveries)
         hs.sockets[session.conn] = session
         watched = _watched(session, ident, request, principal)
         if hs.credentials is not None:
