@@ -39,6 +39,9 @@ class Fleet:
     def size_for(participants: int) -> int:
         return max(1, math.ceil(participants / SOCKETS_PER_WORKER))
 
+    def pids(self) -> dict[str, int]:
+        return {f"client-{i}": p.pid for i, p in enumerate(self.procs)}
+
     async def start(self) -> None:
         for _ in range(self.count):
             self.procs.append(await asyncio.create_subprocess_exec(
@@ -69,7 +72,7 @@ class Fleet:
         replies = await asyncio.gather(*(
             self._ask(p, {"cmd": "seat", "base_urls": base_urls, "mediator": me,
                           "hearings": share, "size": size})
-            for p, share in zip(self.procs, self.shares, strict=True) if share))
+            for p, share in zip(self.procs, self.shares, strict=True)))
         return sum(r["sockets"] for r in replies)
 
     async def moves(self, rate: float, seconds: float, path: str) -> list[float]:

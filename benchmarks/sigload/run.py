@@ -26,7 +26,11 @@ from .stack import Stack
 async def run(args: argparse.Namespace) -> Results:
     root = Path(tempfile.mkdtemp(prefix="parley-sigload-"))
     stack = Stack(root)
-    await stack.start()
+    try:
+        await stack.start()
+    except BaseException:
+        stack.stop()
+        raise
     n_hearings = max(1, args.participants // args.hearing_size)
     fleet = Fleet(min(n_hearings, args.workers or Fleet.size_for(args.participants)))
     try:

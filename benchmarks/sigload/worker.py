@@ -7,8 +7,10 @@ path and for the baseline) and one event loop that would time every frame late. 
 are split over several of these processes (benchmarks/sigload/fleet.py drives them); each runs
 the same phases as the single-process code did, on its own share, when told to:
 
-- `seat` {base_urls, mediator, hearings, size}: seat hearings for real (HTTP, on the first URL);
-- `join`: open every socket (spread over the gateways' URLs round robin) and send `join`;
+- `seat` {base_urls, mediator, hearings, size}: seat hearings for real (HTTP, on the first URL),
+  in place of any seated before;
+- `join` {gateways?}: open every socket (spread over the first `gateways` URLs round robin, all
+  by default) and send `join`;
 - `admit`: each hearing's caucus, everyone admitted to plenary;
 - `moves` {rate, seconds, path}: the paced move loop on the real or the baseline sockets; the
   reply carries the samples (ms) and this process's event-loop lag;
@@ -45,6 +47,7 @@ class Worker:
 
     async def seat(self, base_urls: list[str], mediator: dict[str, Any], hearings: int,
                    size: int) -> dict[str, Any]:
+        await self.quit()  # a new set of hearings (a ramp's next step) replaces the last
         self.sessions = [aiohttp.ClientSession(base_url=url,
                                                connector=aiohttp.TCPConnector(limit=0))
                          for url in base_urls]
@@ -53,8 +56,9 @@ class Worker:
             4, [seat_hearing(self.sessions[0], staff, size) for _ in range(hearings)])
         return {"sockets": sum(len(h.sockets) for h in self.hearings)}
 
-    async def join(self) -> dict[str, Any]:
-        await join_and_admit(self.sessions, self.hearings, admit=False)
+    async def join(self, gateways: int | None = None) -> dict[str, Any]:
+        """Open the sockets, spread over the first `gateways` URLs (all by default)."""
+        await join_and_admit(self.sessions[:gateways], self.hearings, admit=False)
         return {}
 
     async def admit(self) -> dict[str, Any]:
@@ -100,6 +104,7 @@ class Worker:
     async def quit(self) -> dict[str, Any]:
         for http in self.sessions:
             await http.close()
+        self.sessions = []
         return {}
 
 
