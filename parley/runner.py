@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
+from parley import gcwatch
 from parley.config import CommonConfig
 from parley.errors import ConfigError
 from parley.logs import setup_logging
@@ -65,6 +66,7 @@ def run_process(
     setup_logging(name, config.log_level)
     log.debug("open files limit %d", raise_open_files_limit())
     setup_telemetry(name, config.otel_endpoint, config.trace_file)
+    gcwatch.install()
     try:
         asyncio.run(serve(config))
     except KeyboardInterrupt:

@@ -89,11 +89,13 @@ class Fleet:
         return samples
 
     async def stop(self) -> None:
+        """End every worker (a command may still be in flight after a failure: no more asking)."""
         for proc in self.procs:
             if proc.returncode is None:
-                try:
-                    await asyncio.wait_for(self._ask(proc, {"cmd": "quit"}), 10)
-                    await asyncio.wait_for(proc.wait(), 10)
-                except (TimeoutError, WorkerFailed, ConnectionError):
-                    proc.kill()
-                    await proc.wait()
+                proc.terminate()
+        for proc in self.procs:
+            try:
+                await asyncio.wait_for(proc.wait(), 10)
+            except TimeoutError:
+                proc.kill()
+                await proc.wait()
