@@ -108,7 +108,7 @@ class BaselineServer:
         url = f"nats://127.0.0.1:{nats_port}"
         nc = await wait_until(lambda: nats.connect(url, connect_timeout=1,
                                                    max_reconnect_attempts=0, error_cb=_quiet),
-                              timeout=20, what="the baseline's nats-server")
+                              timeout=90, what="the baseline's nats-server")
         me = [sys.executable, "-m", __name__]
         for role in (["--echo", url], ["--server", str(self.port), url]):
             self.procs.append(subprocess.Popen([*me, *role], stdout=log, stderr=log, cwd=REPO))
@@ -124,10 +124,10 @@ class BaselineServer:
             return True
 
         try:
-            await wait_until(echoing, timeout=20, what="the baseline echo responder")
+            await wait_until(echoing, timeout=90, what="the baseline echo responder")
         finally:
             await nc.drain()
-        await wait_until(listening, timeout=20, what="the baseline server")
+        await wait_until(listening, timeout=90, what="the baseline server")
 
     def stop(self) -> None:
         for proc in self.procs:

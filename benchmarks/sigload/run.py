@@ -59,8 +59,10 @@ async def run(args: argparse.Namespace) -> Results:
             baseline_server.stop()
         switch = await media_switch(stack, mediator, args.trials)
     finally:
-        await fleet.stop()
-        stack.stop()
+        try:
+            await fleet.stop()
+        finally:
+            stack.stop()
     shutil.rmtree(root, ignore_errors=True)  # kept (logs) only when the run failed
     return Results(sockets, real, baseline, rss_before, rss_after, switch)
 
