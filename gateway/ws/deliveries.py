@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from nats.aio.client import Client
 from nats.aio.msg import Msg
@@ -34,9 +34,12 @@ class Recipient(Protocol):
     def deliver(self, msg: Msg) -> None: ...
 
 
-class _Hearing:
+R = TypeVar("R", bound=Recipient)
+
+
+class _Hearing(Generic[R]):
     def __init__(self) -> None:
-        self.members: dict[str, set[Recipient]] = {}
+        self.members: dict[str, set[R]] = {}
         self.subscribed = asyncio.Event()
         self.sub: Subscription | None = None
 
@@ -44,20 +47,25 @@ class _Hearing:
         return sum(len(s) for s in self.members.values())
 
 
-class Deliveries:
+class Deliveries(Generic[R]):
     def __init__(self, nc: Client) -> None:
         self.nc = nc
-        self._hearings: dict[str, _Hearing] = {}
+        self._hearings: dict[str, _Hearing[R]] = {}
 
     @property
     def subscriptions(self) -> int:
         return len(self._hearings)
 
-    async def attach(self, hearing: str, participant: str, recipient: Recipient) -> None:
+    def recipients(self, hearing: str) -> list[R]:
+        """Every recipient attached in `hearing` on this process (none: an empty list)."""
+        entry = self._hearings.get(hearing)
+        return [] if entry is None else [r for group in entry.members.values() for r in group]
+
+    async def attach(self, hearing: str, participant: str, recipient: R) -> None:
         """Deliveries for `participant` in `hearing` reach `recipient` once this returns."""
         entry = self._hearings.get(hearing)
         if entry is None:
-            entry = self._hearings[hearing] = _Hearing()
+            entry = self._hearings[hearing] = _Hearing[R]()
             entry.members.setdefault(participant, set()).add(recipient)
             try:
                 entry.sub = await self.nc.subscribe(client_subject(hearing, "*"),
@@ -75,7 +83,7 @@ class Deliveries:
             entry.members.get(participant, set()).discard(recipient)
             await self.attach(hearing, participant, recipient)
 
-    async def detach(self, hearing: str, participant: str, recipient: Recipient) -> None:
+    async def detach(self, hearing: str, participant: str, recipient: R) -> None:
         entry = self._hearings.get(hearing)
         if entry is None:
             return
@@ -83,8 +91,8 @@ class Deliveries:
             with handled(log, "ws.unsubscribe", level=logging.DEBUG):
                 await entry.sub.unsubscribe()
 
-    def _discard(self, hearing: str, entry: _Hearing, participant: str,
-                 recipient: Recipient) -> bool:
+    def _discard(self, hearing: str, entry: _Hearing[R], participant: str,
+                 recipient: R) -> bool:
         """Forget one recipient; True when that emptied the hearing (its entry is removed)."""
         group = entry.members.get(participant)
         if group is not None:
@@ -97,7 +105,7 @@ class Deliveries:
         return True
 
     @staticmethod
-    def _dispatcher(entry: _Hearing) -> Callable[[Msg], Awaitable[None]]:
+    def _dispatcher(entry: _Hearing[R]) -> Callable[[Msg], Awaitable[None]]:
         async def dispatch(msg: Msg) -> None:
             participant = msg.subject.rsplit(".", 1)[-1]
             for recipient in entry.members.get(participant, ()):

@@ -78,7 +78,7 @@ CLOSE_ENDED = 4000
 class WsSession:
     def __init__(self, ws: web.WebSocketResponse, nc: Client, config: GatewayConfig,
                  principal: Principal, conn: str, end_sessions: EndSessions,
-                 deliveries: Deliveries) -> None:
+                 deliveries: Deliveries[WsSession]) -> None:
         self.ws = ws
         self.deliveries = deliveries
         self.nc = nc

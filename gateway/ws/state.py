@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 @dataclass
 class HearingsState:
     rosters: RosterCache
-    deliveries: Deliveries
+    deliveries: Deliveries[WsSession]
     #: This process's id; every socket id starts with it (signalling's liveness check).
     instance: str = field(default_factory=lambda: secrets.token_hex(8))
     sockets: dict[str, WsSession] = field(default_factory=dict)

@@ -18,6 +18,7 @@ from gateway.ws import document_events
 from gateway.ws.credential_watch import CredentialWatch, keep_alive_period
 from gateway.ws.deliveries import Deliveries
 from gateway.ws.roster_cache import RosterCache
+from gateway.ws.session import WsSession
 from gateway.ws.state import HearingsState
 from parley.failures import handled
 from parley.rpc import call
@@ -40,7 +41,7 @@ async def _start(app: web.Application) -> None:
     state = app[STATE]
     rosters = RosterCache(await state.nc.jetstream().key_value(HEARINGS_BUCKET))
     await rosters.start()
-    hs = HearingsState(rosters=rosters, deliveries=Deliveries(state.nc))
+    hs = HearingsState(rosters=rosters, deliveries=Deliveries[WsSession](state.nc))
     state.hearings = hs
     state.metrics.watch_live(
         hearings=lambda: len({s.hearing for s in hs.sockets.values() if s.hearing}),
@@ -56,7 +57,7 @@ async def _start(app: web.Application) -> None:
         hs.credentials = watch
         hs._credential_task = asyncio.create_task(watch.run(), name="ws-credentials")
     hs._heartbeat = asyncio.create_task(_beat(state, hs), name="gateway-heartbeat")
-    hs._documents = await document_events.follow(state.nc, hs.sockets)
+    hs._documents = await document_events.follow(state.nc, hs.deliveries)
 
 
 async def _stop(app: web.Application) -> None:
