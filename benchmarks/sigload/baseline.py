@@ -131,8 +131,9 @@ class BaselineServer:
 
     def stop(self) -> None:
         for proc in self.procs:
-            proc.terminate()
-            proc.wait(10)
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(10)
 
 
 def main() -> None:

@@ -24,19 +24,19 @@ from .stack import Stack
 
 
 async def run(args: argparse.Namespace) -> Results:
+    import asyncio
+
     root = Path(tempfile.mkdtemp(prefix="parley-sigload-"))
     stack = Stack(root)
-    try:
-        await stack.start()
-    except BaseException:
-        stack.stop()
-        raise
     n_hearings = max(1, args.participants // args.hearing_size)
     fleet = Fleet(min(n_hearings, args.workers or Fleet.size_for(args.participants)))
+    # The baseline's processes start with the stack (they idle until their phase): a quick run
+    # stays under a minute.
+    baseline_server = BaselineServer(root)
     try:
+        await asyncio.gather(stack.start(), baseline_server.start(), fleet.start())
         admin = await bootstrap_admin(stack)  # type: ignore[arg-type]
         mediator = await create_staff(stack, admin, "mediator", "mediator")  # type: ignore[arg-type]
-        await fleet.start()
         started = time.perf_counter()
         sockets = await fleet.seat([stack.base_url], mediator, n_hearings, args.hearing_size)
         print(f"{n_hearings} hearings, {sockets} participants seated in "
@@ -48,20 +48,18 @@ async def run(args: argparse.Namespace) -> Results:
         rss_after = stack.rss()
         print(f"all joined in {time.perf_counter() - started:.1f}s", file=sys.stderr)
         real = await fleet.moves(args.move_rate, args.seconds, "real")
+        print(f"  {stack.gc_pauses()}", file=sys.stderr)
         await fleet.all("close")
-        baseline_server = BaselineServer(root)
-        try:
-            await baseline_server.start()
-            await fleet.all("baseline", port=baseline_server.port)
-            baseline = await fleet.moves(args.move_rate, args.seconds, "baseline")
-        finally:
-            await fleet.stop()
-            baseline_server.stop()
+        await fleet.all("baseline", port=baseline_server.port)
+        baseline = await fleet.moves(args.move_rate, args.seconds, "baseline")
+        await fleet.stop()
+        baseline_server.stop()
         switch = await media_switch(stack, mediator, args.trials)
     finally:
         try:
             await fleet.stop()
         finally:
+            baseline_server.stop()
             stack.stop()
     shutil.rmtree(root, ignore_errors=True)  # kept (logs) only when the run failed
     return Results(sockets, real, baseline, rss_before, rss_after, switch)
@@ -83,8 +81,8 @@ def main(description: str) -> None:
     quick = args.quick
     args.participants = args.participants or (100 if quick else 2000)
     args.move_rate = args.move_rate or (20.0 if quick else 25.0)
-    args.seconds = args.seconds or (6.0 if quick else 30.0)
-    args.trials = args.trials or (2 if quick else 5)
+    args.seconds = args.seconds or (5.0 if quick else 30.0)
+    args.trials = args.trials or (1 if quick else 5)
     raise_open_files_limit()
     results = asyncio.run(run(args))
     for line in results.summary():

@@ -55,6 +55,15 @@ class Stack:
     def log(self) -> str:
         return self.procs["gateway"].log()
 
+    def gc_pauses(self) -> str:
+        """The gateway's and signalling's logged garbage-collection pauses (parley/gcwatch.py)."""
+        out = []
+        for name, proc in self.procs.items():
+            pauses = [line for line in proc.log().splitlines()
+                      if "garbage collection held" in line]
+            out.append(f"{name}: {len(pauses)} GC pauses over 50 ms")
+        return "; ".join(out)
+
     def rss(self) -> int:
         return sum(psutil.Process(p.process.pid).memory_info().rss
                    for p in self.procs.values() if p.process is not None)
