@@ -178,7 +178,7 @@ async def open_sockets(http: aiohttp.ClientSession,
                        decode: Callable[[bytes | str], Any], join: bool) -> None:
     """Open many sockets, a few at a time (a burst of thousands of upgrades at once only
     measures the listen backlog)."""
-    await gather_limited(16, [open_socket(http, url, h, s, on_message, decode, join)
+    await gather_limited(8, [open_socket(http, url, h, s, on_message, decode, join)
                               for h, s, url in targets])
 
 
