@@ -117,7 +117,6 @@ class Stack:
             proc.stop()
         self.nats.stop()
 
-
     def pids(self) -> dict[str, int]:
         """Every process of the stack by name, for CPU accounting."""
         out = {f"{p.module.split('.')[-1]}-{i}": p.process.pid
@@ -162,7 +161,7 @@ async def moves(stack: Stack, fleet: Fleet, mediator: Staff, participants: int, 
     if meter is not None:
         used = meter.stop()
         busiest = sorted(used.items(), key=lambda kv: -kv[1])[:5]
-        print("    CPU s per move: " + ", ".join(
+        print("    CPU per move: " + ", ".join(
             f"{n} {1000 * t / max(1, len(samples)):.1f} ms" for n, t in busiest)
             + f" ({len(samples) / seconds:.0f} moves/s)", file=sys.stderr)
     await fleet.all("close")
@@ -310,10 +309,10 @@ def main() -> None:
     args = parser.parse_args()
     quick = args.quick
     args.participants = args.participants or (40 if quick else 500)
-    args.events = args.events or (1000 if quick else 20000)
+    args.events = args.events or (500 if quick else 20000)
     args.move_rate = args.move_rate or (8.0 if quick else 25.0)
-    args.seconds = args.seconds or (3.0 if quick else 20.0)
-    args.steps = args.steps or (1 if quick else 4)
+    args.seconds = args.seconds or (2.0 if quick else 20.0)
+    args.steps = args.steps or (2 if quick else 4)
     results = asyncio.run(run(args))
     print(json.dumps(results))
 
