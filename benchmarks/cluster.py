@@ -77,14 +77,18 @@ class Stack:
         return f"http://127.0.0.1:{self.ports[0]}"
 
     def log(self) -> str:
-        return self.procs[-1].log()
+        """The first gateway's log (it prints the bootstrap secret `base_url` accepts)."""
+        return self.procs[2].log()
 
     def env(self, user: str, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
         data = self.root / "data"
         env.update(PARLEY_DATA_DIR=str(data), PYTHONUNBUFFERED="1",
                    PARLEY_NATS_CREDENTIALS=str(data / "nats" / "credentials" / f"{user}.json"),
-                   **{**LIMITS, "PARLEY_READY_SERVICES": "signalling,audit"})
+                   **{**LIMITS, "PARLEY_READY_SERVICES": "signalling,audit",
+                      # One audit process and no supervisor to restart it: a lease that lapses
+                      # while the machine is starved would stop the only sequencer.
+                      "PARLEY_AUDIT_LEASE_S": "30"})
         if isinstance(self.nats, NatsCluster):
             env.update(PARLEY_NATS_URL=self.nats.urls, PARLEY_NATS_TLS_CA=str(self.nats.tls.ca))
         else:
@@ -191,7 +195,7 @@ async def events_per_s(stack: Stack, count: int) -> float:
         async def all_in() -> bool:
             return await _log_size(watcher) >= before + count
 
-        await wait_until(all_in, timeout=300, interval=0.05, what="the events in the log")
+        await wait_until(all_in, timeout=120, interval=0.05, what="the events in the log")
         return count / (time.perf_counter() - started)
     finally:
         await nc.drain()
