@@ -56,6 +56,8 @@ from tests.integration.cluster.natscluster import NatsCluster
 from tests.people import Staff, bootstrap_admin, create_staff
 
 T = TypeVar("T")
+#: The lease bucket's TTL (provisioning) and the process's lease must agree.
+AUDIT_LEASE_S = 30.0
 
 
 class Stack:
@@ -88,7 +90,7 @@ class Stack:
                    **{**LIMITS, "PARLEY_READY_SERVICES": "signalling,audit",
                       # One audit process and no supervisor to restart it: a lease that lapses
                       # while the machine is starved would stop the only sequencer.
-                      "PARLEY_AUDIT_LEASE_S": "30"})
+                      "PARLEY_AUDIT_LEASE_S": str(AUDIT_LEASE_S)})
         if isinstance(self.nats, NatsCluster):
             env.update(PARLEY_NATS_URL=self.nats.urls, PARLEY_NATS_TLS_CA=str(self.nats.tls.ca))
         else:
@@ -100,7 +102,8 @@ class Stack:
         (self.root / "data").mkdir(parents=True, exist_ok=True)  # NatsCluster made its TLS there
         self.nats.start()
         nc = await self.nats.connect("supervisor")
-        await provision_when_ready(nc, Provisioning(replicas=3 if self.cluster else 1))
+        await provision_when_ready(nc, Provisioning(replicas=3 if self.cluster else 1,
+                                                    audit_lease_s=AUDIT_LEASE_S))
         await nc.drain()
         children: list[tuple[str, str, dict[str, str]]] = [
             ("services.signalling", "signalling", {}), ("services.audit", "audit", {})]
