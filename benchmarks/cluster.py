@@ -79,8 +79,7 @@ class Stack:
         return f"http://127.0.0.1:{self.ports[0]}"
 
     def log(self) -> str:
-        """The first gateway's log (it prints the bootstrap secret `base_url` accepts)."""
-        return self.procs[2].log()
+        return self.procs[-1].log()
 
     def env(self, user: str, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
@@ -234,7 +233,7 @@ async def on_stack(cluster: bool, gateways: int, body: Callable[[Stack, Fleet, S
     try:
         await stack.start()
         await fleet.start()
-        admin = await bootstrap_admin(stack)  # type: ignore[arg-type]
+        admin = await _bootstrap(stack)
         mediator = await create_staff(stack, admin, "mediator", "mediator")  # type: ignore[arg-type]
         return await body(stack, fleet, mediator)
     except BaseException:
@@ -245,6 +244,27 @@ async def on_stack(cluster: bool, gateways: int, body: Callable[[Stack, Fleet, S
         await fleet.stop()
         stack.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+class _OneGateway:
+    """The stack seen through one gateway's log (for tests.people.bootstrap_admin)."""
+
+    def __init__(self, stack: Stack, proc: ServiceProcess) -> None:
+        self.base_url, self.proc = stack.base_url, proc
+
+    def log(self) -> str:
+        return self.proc.log()
+
+
+async def _bootstrap(stack: Stack) -> Staff:
+    """Every gateway prints a first-run secret; the one stored last is the valid one."""
+    gateways = [p for p in stack.procs if p.module == "gateway"]
+    for proc in reversed(gateways):
+        try:
+            return await bootstrap_admin(_OneGateway(stack, proc))  # type: ignore[arg-type]
+        except AssertionError:
+            continue
+    raise AssertionError("no gateway's bootstrap secret was accepted")
 
 
 async def held(stack: Stack, fleet: Fleet, mediator: Staff, gateways: int, start: int,
