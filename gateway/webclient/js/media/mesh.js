@@ -17,6 +17,16 @@ const SPEAKING_LEVEL = 0.02;
 
 let certificatePromise = null;
 
+// Run `fn` once after the next frame is painted, or after 50 ms in a hidden page (no frames).
+function afterPaint(fn) {
+  let done = false;
+  const run = () => {
+    if (!done) { done = true; fn(); }
+  };
+  requestAnimationFrame(() => setTimeout(run, 0));
+  setTimeout(run, 50);
+}
+
 // This page's one DTLS certificate (ECDSA P-256), made once and used by every connection.
 export function certificate() {
   if (!certificatePromise) {
@@ -52,6 +62,8 @@ export class Mesh {
     this.room = null;
     this.epoch = -1;
     this.early = [];
+    this.planGeneration = 0;
+    this.opening = false;
     this.screen = null;
     this.stopped = false;
     this.statsTimer = setInterval(() => this.collectStats(), STATS_INTERVAL_MS);
@@ -62,6 +74,10 @@ export class Mesh {
     if (fn) fn(...args);
   }
 
+  // Closing is done at once (isolation); opening waits for the next frame, so the page shows the
+  // move (banner, tiles gone) before the costly part (a connection and its tracks per peer,
+  // ~30 ms each). A newer plan supersedes one not yet opened: it names every peer that should
+  // be connected, so nothing the older plan listed is opened after it.
   applyPlan(plan) {
     for (const id of plan.drop || []) this.close(id);
     const named = new Set([...(plan.connect || []), ...(plan.keep || [])].map((l) => l.peer));
@@ -71,6 +87,16 @@ export class Mesh {
     }
     this.room = plan.room;
     this.epoch = plan.epoch;
+    const generation = ++this.planGeneration;
+    this.opening = true;
+    afterPaint(() => {
+      if (generation !== this.planGeneration || this.stopped) return;
+      this.opening = false;
+      this.openPlanned(plan);
+    });
+  }
+
+  openPlanned(plan) {
     for (const link of plan.keep || []) {
       const peer = this.peers.get(link.peer);
       // A negotiation left unfinished must go on under the new epoch (old stamps are refused,
@@ -159,7 +185,11 @@ export class Mesh {
     }
     if (signal.room !== this.room || signal.epoch !== this.epoch) return;
     const peer = this.peers.get(signal.sender);
-    if (!peer) return;
+    if (!peer) {
+      // The plan naming this peer is applied but its connection not yet opened: hold it.
+      if (this.opening && this.early.length < MAX_EARLY_SIGNALS) this.early.push(signal);
+      return;
+    }
     peer.neg.receive(signal).then(() => this.verify());
   }
 

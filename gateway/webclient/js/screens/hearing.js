@@ -11,6 +11,7 @@ import { whoAmI } from "../core/api.js";
 import { t } from "../core/i18n.js";
 import { h, mount as put } from "../core/render.js";
 import { HearingSocket, socketUrl } from "../core/socket.js";
+import { measureToNextFrame } from "../core/timing.js";
 import { ChatPanel } from "../components/chat-panel.js";
 import { DocumentsPanel } from "../components/documents-panel.js";
 import { HearingControls } from "../components/hearing-controls.js";
@@ -101,8 +102,8 @@ class HearingScreen {
         this.status.textContent = t("participant.room.connected");
         this.update(m.view.you, m.view.room || null, { snapshot: true });
       })
-      .on("you", (m) => this.update(m.you, this.room))
-      .on("room", (m) => this.update(this.you, m.room))
+      .on("you", (m) => this.update(m.you, this.room, { message: m }))
+      .on("room", (m) => this.update(this.you, m.room, { message: m }))
       .on("peer.plan", (m) => {
         this.mesh.applyPlan(m);
         if (m.room === null || m.room === "lobby") this.update(this.you, null);
@@ -120,16 +121,19 @@ class HearingScreen {
       });
   }
 
-  update(you, room, { snapshot = false } = {}) {
+  update(you, room, { snapshot = false, message = null } = {}) {
     if (this.finished || !you) return;
     const before = this.you;
     const wasRoom = this.room ? this.room.id : (before ? before.room : null);
+    // A move is shown once the banner names the new room: timed from the first message of it.
+    if (message && before && before.room !== you.room) this.moveReceivedAt = message.receivedAt;
     this.you = you;
     // A room view for a room you just left is stale: never show its people as hearing you.
     this.room = room && room.kind !== "lobby" && room.id === you.room ? room : null;
     const inLobby = you.room === "lobby" || you.room === null;
     if (you.room === null && before && before.room !== null) return; // removal: notice follows
-    history.replaceState(null, "", inLobby ? "/lobby" : "/hearing" + (this.me.hearing ? "" : `?hearing=${encodeURIComponent(this.hearing)}`));
+    const path = inLobby ? "/lobby" : "/hearing" + (this.me.hearing ? "" : `?hearing=${encodeURIComponent(this.hearing)}`);
+    if (location.pathname + location.search !== path) history.replaceState(null, "", path);
     if (inLobby) this.showLobby();
     else this.showRoom();
     this.controls.set({ hand: you.hand, knock: you.knocking });
@@ -169,7 +173,13 @@ class HearingScreen {
         screen: Boolean(navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia) });
     }
     this.grid.selfId = this.you.id;
-    this.banner.update(this.you, this.room);
+    // Between the move ("you") and the new room's view ("room"), the old room's people are
+    // already gone (below) but the banner keeps its name rather than flash another.
+    if (this.room) this.banner.update(this.you, this.room);
+    if (this.room && this.moveReceivedAt !== undefined) {
+      measureToNextFrame("parley.room", this.moveReceivedAt);
+      this.moveReceivedAt = undefined;
+    }
     const members = (this.room && this.room.members) || [];
     this.grid.setMembers(members);
     for (const m of members) this.documents.names.set(m.id, m.name);
