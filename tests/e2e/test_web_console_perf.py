@@ -75,7 +75,11 @@ async def test_moves_show_within_150_ms_with_40_people_in_8_rooms(suite: Suite) 
             for i in range(MOVES):
                 target = rooms[(i + 1) % len(rooms)]
                 await mediator.send(Move(participant=browser_id, room=target))
-                await tab.wait_for(f"{BANNER} && {BANNER}.dataset.room === {target!r}")
+                try:
+                    await tab.wait_for(f"{BANNER} && {BANNER}.dataset.room === {target!r}")
+                except TimeoutError:
+                    text = await tab.page.locator("main").inner_text()
+                    raise AssertionError(f"move {i} to {target} not on the page:\n{text}") from None
                 try:
                     await med_tab.wait_for(
                         f"document.querySelector('.room-column[data-room=\"{target}\"] "
