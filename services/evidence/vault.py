@@ -382,9 +382,12 @@ class Vault:
 
         Every yielded byte has been authenticated. The content read is the object version the
         manifest pinned (on a versioned store), so a version added later changes nothing. A
-        whole-document read also checks the ciphertext's size and SHA-256 and the plaintext's
-        SHA-256 against the manifest before its last bytes are yielded. Any failure raises
-        IntegrityError (or HearingShreddedError) and the stream stops.
+        whole-document read also checks the ciphertext's size and SHA-256 against the manifest
+        before its last bytes are yielded. The plaintext is not hashed again: decryption is a
+        function of the ciphertext, and the manifest's plaintext SHA-256 was computed over the
+        very bytes that were sealed into the ciphertext it pins, so a matching ciphertext digest
+        implies it (FORMAT.md §7). Any failure raises IntegrityError (or HearingShreddedError)
+        and the stream stops.
         """
         end = manifest.size if end is None else end
         if not 0 <= start <= end <= manifest.size:
@@ -410,17 +413,15 @@ class Vault:
             raise ContentIntegrityError("the committed content is missing") from None
         cipher = SegmentCipher.open_header(data_key, header, key_id)
         decryptor = RangeDecryptor(cipher, plan, manifest.size)
-        digest, ct_digest = (hashlib.sha256(), hashlib.sha256()) if whole else (None, None)
-        if ct_digest is not None:
-            ct_digest.update(header)
+        ct_digest = hashlib.sha256(header) if whole else None
         hashing = _Hashing()
         held: bytes = b""
         try:
             async for chunk in self.store.get(content_key, plan.ct_start, plan.ct_end,
                                               version_id=pinned):
                 out = await self._crunch(_open_chunk, None, decryptor, chunk)
-                if digest is not None and ct_digest is not None:
-                    await hashing.feed((ct_digest, chunk), (digest, out))
+                if ct_digest is not None:
+                    await hashing.feed((ct_digest, chunk))
                 if not out:
                     continue
                 if held:
@@ -435,8 +436,6 @@ class Vault:
         if ct_digest is not None and not hmac.compare_digest(ct_digest.hexdigest(),
                                                              manifest.ciphertext_sha256):
             raise ContentIntegrityError("stored content does not match its pinned digest")
-        if digest is not None and not hmac.compare_digest(digest.hexdigest(), manifest.sha256):
-            raise IntegrityError("plaintext digest does not match the manifest")
         if held:
             yield held
 
