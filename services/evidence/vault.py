@@ -103,7 +103,7 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-HASH_IN_THREAD_BYTES = 64 * 1024
+HASH_BATCH_BYTES = 1 << 20
 
 
 def _open_chunk(digest: Any, decryptor: RangeDecryptor, chunk: bytes) -> bytes:
@@ -120,23 +120,34 @@ def _update(pairs: tuple[tuple[Any, bytes], ...]) -> None:
 
 
 class _Hashing:
-    """Digests fed in order, large chunks in a worker thread one job at a time: hashlib lets
-    go of the GIL, so the loop sends this chunk and seals or opens the next meanwhile."""
+    """Digests fed in order, hashed in a worker thread one batch (about 1 MiB) at a time:
+    hashlib lets go of the GIL, so the loop receives, seals or opens, and sends the next bytes
+    meanwhile, with one hand-off per batch rather than per socket read. The buffers fed must not
+    change afterwards (they never do: each is a fresh read or a fresh sealed/opened buffer)."""
 
     def __init__(self) -> None:
         self._job: asyncio.Future[None] | None = None
+        self._batch: list[tuple[Any, bytes]] = []
+        self._size = 0
 
     async def feed(self, *pairs: tuple[Any, bytes]) -> None:
-        await self.wait()
-        if sum(len(data) for _, data in pairs) < HASH_IN_THREAD_BYTES:
-            _update(pairs)
-        else:
-            self._job = asyncio.get_running_loop().run_in_executor(None, _update, pairs)
+        self._batch += pairs
+        self._size += sum(len(data) for _, data in pairs)
+        if self._size >= HASH_BATCH_BYTES:
+            await self._job_done()
+            batch, self._batch, self._size = tuple(self._batch), [], 0
+            self._job = asyncio.get_running_loop().run_in_executor(None, _update, batch)
 
-    async def wait(self) -> None:
+    async def _job_done(self) -> None:
         if self._job is not None:
             await self._job
             self._job = None
+
+    async def wait(self) -> None:
+        """Every byte fed is in its digest (the last, partial batch hashed here)."""
+        await self._job_done()
+        _update(tuple(self._batch))
+        self._batch, self._size = [], 0
 
     async def settle(self) -> None:
         """Cut short: let a job in flight finish before its digests go."""
