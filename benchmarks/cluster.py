@@ -7,13 +7,16 @@ buckets R1. "cluster": three nats-servers (infra/nats/cluster.conf: routes with 
 to every client, JetStream R3). Each stack runs one signalling, one audit and the gateway(s).
 
 - move p99: N participants in hearings of 10 on one gateway, each hearing's mediator moving a
-  participant between plenary and a caucus (benchmarks/sigload), same pacing on both stacks;
+  participant between plenary and a caucus (benchmarks/sigload; the sockets live in client
+  processes), same pacing on both stacks;
 - audit events committed/s: E events published to `AUDIT` (acknowledged, R1 or R3), until the
   audit log holds them all (its `$SRV.STATS`);
 - participants held at a move-latency budget (p99 <= B ms) by one gateway, then by two (sockets
-  and moves split across them), on the cluster, ramping N, 2N, 4N...: the largest size within
-  budget. On this machine every process shares the same two cores, so a second gateway adds no
-  CPU: `gateway_scale` says what spreading the sockets buys here, not on two machines.
+  split across them), on the same cluster stack (it runs both gateways throughout), ramping N,
+  2N, 4N... with the move rate growing with the participants (each hearing moves at the same
+  pace): the largest size within budget. Each step prints the CPU seconds every process spent
+  per move, so a ramp that stops shows which process ran out (on this machine every process
+  shares the same two cores: a second gateway adds no CPU, it only spreads the gateway's share).
 
 Goals (issue 15): move_ratio <= 1.5, events_ratio >= 0.5, gateway_scale >= 1.8.
 Last line: {"single_move_p99_ms", "cluster_move_p99_ms", "move_ratio", "single_events_per_s",
@@ -31,30 +34,30 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.sigload.moves import move_loop, pct
-from benchmarks.sigload.participants import (
-    Hearing,
-    Sock,
-    gather_limited,
-    join_and_admit,
-    seat_hearing,
-)
+from benchmarks.sigload.fleet import Fleet
+from benchmarks.sigload.moves import pct
+from benchmarks.sigload.participants import gather_limited
 from benchmarks.sigload.stack import LIMITS
 from parley.ids import new_ulid
 from parley.provision import Provisioning
 from parley.suite import provision_when_ready
 from proto.audit import Actor, AuditEvent, Outcome, Resource, audit_subject, encode_event
-from proto.ws import Move, encode
 from tests.harness import NatsServer, ServiceProcess, free_port, wait_until
 from tests.integration.cluster.natscluster import NatsCluster
-from tests.people import bootstrap_admin, create_staff
+from tests.people import Staff, bootstrap_admin, create_staff
+
+T = TypeVar("T")
+#: The lease bucket's TTL (provisioning) and the process's lease must agree.
+AUDIT_LEASE_S = 30.0
 
 
 class Stack:
@@ -83,7 +86,10 @@ class Stack:
         data = self.root / "data"
         env.update(PARLEY_DATA_DIR=str(data), PYTHONUNBUFFERED="1",
                    PARLEY_NATS_CREDENTIALS=str(data / "nats" / "credentials" / f"{user}.json"),
-                   **{**LIMITS, "PARLEY_READY_SERVICES": "signalling,audit"})
+                   **{**LIMITS, "PARLEY_READY_SERVICES": "signalling,audit",
+                      # One audit process and no supervisor to restart it: a lease that lapses
+                      # while the machine is starved would stop the only sequencer.
+                      "PARLEY_AUDIT_LEASE_S": str(AUDIT_LEASE_S)})
         if isinstance(self.nats, NatsCluster):
             env.update(PARLEY_NATS_URL=self.nats.urls, PARLEY_NATS_TLS_CA=str(self.nats.tls.ca))
         else:
@@ -95,9 +101,11 @@ class Stack:
         (self.root / "data").mkdir(parents=True, exist_ok=True)  # NatsCluster made its TLS there
         self.nats.start()
         nc = await self.nats.connect("supervisor")
-        await provision_when_ready(nc, Provisioning(replicas=3 if self.cluster else 1))
+        await provision_when_ready(nc, Provisioning(replicas=3 if self.cluster else 1,
+                                                    audit_lease_s=AUDIT_LEASE_S))
         await nc.drain()
-        children = [("services.signalling", "signalling", {}), ("services.audit", "audit", {})]
+        children: list[tuple[str, str, dict[str, str]]] = [
+            ("services.signalling", "signalling", {}), ("services.audit", "audit", {})]
         children += [("gateway", "gateway", {"PARLEY_HTTP_PORT": str(p)}) for p in self.ports]
         for i, (module, user, extra) in enumerate(children):
             proc = ServiceProcess(module, self.env(user, **extra), self.root / f"{user}-{i}.log")
@@ -115,31 +123,55 @@ class Stack:
             proc.stop()
         self.nats.stop()
 
+    def pids(self) -> dict[str, int]:
+        """Every process of the stack by name, for CPU accounting."""
+        out = {f"{p.module.split('.')[-1]}-{i}": p.process.pid
+               for i, p in enumerate(self.procs) if p.process is not None}
+        if isinstance(self.nats, NatsCluster):
+            out.update({f"nats-{n}": proc.pid for n, proc in self.nats.processes.items()})
+        elif self.nats.process is not None:
+            out["nats"] = self.nats.process.pid
+        return out
 
-async def moves(stack: Stack, participants: int, rate: float, seconds: float) -> list[float]:
-    """Seat `participants` in hearings of 10 (sockets spread over the stack's gateways), move."""
-    admin = await bootstrap_admin(stack)  # type: ignore[arg-type]
-    mediator = await create_staff(stack, admin, "mediator", "mediator")  # type: ignore[arg-type]
-    sessions = [aiohttp.ClientSession(base_url=f"http://127.0.0.1:{p}",
-                                      connector=aiohttp.TCPConnector(limit=0)) for p in stack.ports]
-    try:
-        hearings: list[Hearing] = await gather_limited(
-            8, [seat_hearing(sessions[0], mediator, 10) for _ in range(max(1, participants // 10))])
-        sockets = [s for h in hearings for s in h.sockets]
-        await join_and_admit(sessions, hearings)
 
-        async def send(h: Hearing, moved: Sock, to_room: str, serial: int) -> None:
-            assert h.mediator.ws is not None
-            await h.mediator.ws.send_str(encode(Move(participant=moved.id, room=to_room)).decode())
+class CpuMeter:
+    """CPU seconds each process spent between `start` and `stop` (a move phase)."""
 
-        samples = await move_loop(hearings, rate, seconds, send)
-        for s in sockets:
-            if s.ws is not None:
-                await s.ws.close()
-        return samples
-    finally:
-        for http in sessions:
-            await http.close()
+    def __init__(self, pids: dict[str, int]) -> None:
+        self.procs = {name: psutil.Process(pid) for name, pid in pids.items()}
+        self.before: dict[str, float] = {}
+
+    @staticmethod
+    def _cpu(proc: psutil.Process) -> float:
+        times = proc.cpu_times()
+        return float(times.user + times.system)
+
+    def start(self) -> None:
+        self.before = {n: self._cpu(p) for n, p in self.procs.items()}
+
+    def stop(self) -> dict[str, float]:
+        return {n: self._cpu(p) - self.before[n] for n, p in self.procs.items()}
+
+
+async def moves(stack: Stack, fleet: Fleet, mediator: Staff, participants: int, gateways: int,
+                rate: float, seconds: float, meter: CpuMeter | None = None) -> list[float]:
+    """Seat `participants` in hearings of 10 (sockets spread over the first `gateways`
+    gateways), move, close them."""
+    urls = [f"http://127.0.0.1:{p}" for p in stack.ports]
+    await fleet.seat(urls, mediator, max(1, participants // 10), 10)
+    await fleet.all("join", gateways=gateways)
+    await fleet.all("admit")
+    if meter is not None:
+        meter.start()
+    samples = await fleet.moves(rate, seconds, "real")
+    if meter is not None:
+        used = meter.stop()
+        busiest = sorted(used.items(), key=lambda kv: -kv[1])[:5]
+        print("    CPU per move: " + ", ".join(
+            f"{n} {1000 * t / max(1, len(samples)):.1f} ms" for n, t in busiest)
+            + f" ({len(samples) / seconds:.0f} moves/s)", file=sys.stderr)
+    await fleet.all("close")
+    return samples
 
 
 async def events_per_s(stack: Stack, count: int) -> float:
@@ -165,7 +197,7 @@ async def events_per_s(stack: Stack, count: int) -> float:
         async def all_in() -> bool:
             return await _log_size(watcher) >= before + count
 
-        await wait_until(all_in, timeout=300, interval=0.05, what="the events in the log")
+        await wait_until(all_in, timeout=120, interval=0.05, what="the events in the log")
         return count / (time.perf_counter() - started)
     finally:
         await nc.drain()
@@ -192,37 +224,65 @@ async def _log_size(nc: Any) -> int:
     return max(sizes)
 
 
-async def measure(cluster: bool, gateways: int, participants: int, rate: float, seconds: float,
-                  events: int) -> tuple[float, float]:
+async def on_stack(cluster: bool, gateways: int, body: Callable[[Stack, Fleet, Staff],
+                   Awaitable[T]], workers: int) -> T:
+    """Run `body` on a fresh stack with its load generators; the logs are shown if it fails."""
     root = Path(tempfile.mkdtemp(prefix="parley-cluster-bench-"))
     stack = Stack(root, cluster, gateways)
+    fleet = Fleet(workers)
     try:
         await stack.start()
-        rate_events = await events_per_s(stack, events) if events else 0.0
-        samples = await moves(stack, participants, rate, seconds)
-        p99 = pct(samples, 0.99)
-        print(f"{'cluster' if cluster else 'single'} x{gateways} gateway(s), {participants} "
-              f"participants: move p50 {pct(samples, 0.5):.1f} ms p99 {p99:.1f} ms"
-              + (f"; {rate_events:.0f} audit events/s" if events else ""), file=sys.stderr)
-        return p99, rate_events
+        await fleet.start()
+        admin = await _bootstrap(stack)
+        mediator = await create_staff(stack, admin, "mediator", "mediator")  # type: ignore[arg-type]
+        return await body(stack, fleet, mediator)
     except BaseException:
         for proc in stack.procs:  # the run failed: show why, before the logs are removed
             print(f"--- {proc.log_path.name}\n{proc.log()[-1500:]}", file=sys.stderr)
         raise
     finally:
+        await fleet.stop()
         stack.stop()
         shutil.rmtree(root, ignore_errors=True)
 
 
-async def held(gateways: int, start: int, steps: int, budget_ms: float, rate: float,
-               seconds: float) -> int:
+class _OneGateway:
+    """The stack seen through one gateway's log (for tests.people.bootstrap_admin)."""
+
+    def __init__(self, stack: Stack, proc: ServiceProcess) -> None:
+        self.base_url, self.proc = stack.base_url, proc
+
+    def log(self) -> str:
+        return self.proc.log()
+
+
+async def _bootstrap(stack: Stack) -> Staff:
+    """Every gateway prints a first-run secret; the one stored last is the valid one."""
+    gateways = [p for p in stack.procs if p.module == "gateway"]
+    for proc in reversed(gateways):
+        try:
+            return await bootstrap_admin(_OneGateway(stack, proc))  # type: ignore[arg-type]
+        except AssertionError:
+            continue
+    raise AssertionError("no gateway's bootstrap secret was accepted")
+
+
+async def held(stack: Stack, fleet: Fleet, mediator: Staff, gateways: int, start: int,
+               steps: int, budget_ms: float, rate: float, seconds: float) -> int:
+    """The largest of start, 2 start, 4 start... participants whose move p99 is within budget
+    (the move rate grows with them), their sockets on the first `gateways` gateways."""
     best = 0
+    meter = CpuMeter(stack.pids() | fleet.pids())
     for step in range(steps):
         size = start * 2**step
         try:
-            p99, _ = await measure(True, gateways, size, rate * size / start, seconds, 0)
+            samples = await moves(stack, fleet, mediator, size, gateways, rate * size / start,
+                                  seconds, meter)
         except TimeoutError:  # could not even seat them: over budget
             break
+        p99 = pct(samples, 0.99)
+        print(f"  {gateways} gateway(s), {size} participants: move p99 {p99:.1f} ms "
+              f"(budget {budget_ms:g})", file=sys.stderr)
         if p99 > budget_ms:
             break
         best = size
@@ -230,12 +290,29 @@ async def held(gateways: int, start: int, steps: int, budget_ms: float, rate: fl
 
 
 async def run(args: argparse.Namespace) -> dict[str, float | int | None]:
-    single_p99, single_events = await measure(False, 1, args.participants, args.move_rate,
-                                              args.seconds, args.events)
-    cluster_p99, cluster_events = await measure(True, 1, args.participants, args.move_rate,
-                                                args.seconds, args.events)
-    one = await held(1, args.participants, args.steps, args.budget_ms, args.move_rate, args.seconds)
-    two = await held(2, args.participants, args.steps, args.budget_ms, args.move_rate, args.seconds)
+    workers = Fleet.size_for(args.participants * 2 ** (args.steps - 1))
+
+    async def single(stack: Stack, fleet: Fleet, mediator: Staff) -> tuple[float, float]:
+        events = await events_per_s(stack, args.events)
+        samples = await moves(stack, fleet, mediator, args.participants, 1, args.move_rate,
+                              args.seconds)
+        print(f"single: {events:.0f} audit events/s, move p99 {pct(samples, 0.99):.1f} ms",
+              file=sys.stderr)
+        return pct(samples, 0.99), events
+
+    async def cluster(stack: Stack, fleet: Fleet,
+                      mediator: Staff) -> tuple[float, float, int, int]:
+        events = await events_per_s(stack, args.events)
+        samples = await moves(stack, fleet, mediator, args.participants, 1, args.move_rate,
+                              args.seconds)
+        print(f"cluster: {events:.0f} audit events/s, move p99 {pct(samples, 0.99):.1f} ms",
+              file=sys.stderr)
+        one, two = [await held(stack, fleet, mediator, g, args.participants, args.steps,
+                               args.budget_ms, args.move_rate, args.seconds) for g in (1, 2)]
+        return pct(samples, 0.99), events, one, two
+
+    single_p99, single_events = await on_stack(False, 1, single, workers)
+    cluster_p99, cluster_events, one, two = await on_stack(True, 2, cluster, workers)
     return {
         "single_move_p99_ms": round(single_p99, 2), "cluster_move_p99_ms": round(cluster_p99, 2),
         "move_ratio": round(cluster_p99 / single_p99, 2) if single_p99 else None,
@@ -259,10 +336,10 @@ def main() -> None:
     args = parser.parse_args()
     quick = args.quick
     args.participants = args.participants or (40 if quick else 500)
-    args.events = args.events or (1000 if quick else 20000)
+    args.events = args.events or (500 if quick else 20000)
     args.move_rate = args.move_rate or (8.0 if quick else 25.0)
-    args.seconds = args.seconds or (3.0 if quick else 20.0)
-    args.steps = args.steps or (1 if quick else 4)
+    args.seconds = args.seconds or (2.0 if quick else 20.0)
+    args.steps = args.steps or (2 if quick else 4)
     results = asyncio.run(run(args))
     print(json.dumps(results))
 

@@ -15,6 +15,7 @@ import msgspec
 
 from proto.common import Id, Role, TimestampMs
 from proto.principal import PrincipalKind
+from proto.signalling import IcePolicy
 from proto.text import clean_fields
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
@@ -218,3 +219,5 @@ class InstitutionSettings(_Response, frozen=True):
     denial_audit_period_s: float
     address_pseudonym_period: Annotated[str, msgspec.Meta(pattern=r"^(month|day)$")]
     tls: bool
+    #: The signalling service's ICE configuration; null when that service did not answer.
+    ice: IcePolicy | None = None

@@ -110,6 +110,10 @@ class IceServersRequest(_Req, frozen=True):
     pass
 
 
+class IcePolicyRequest(_Req, frozen=True):
+    """`ice_policy` (admins only): the ICE configuration in force, for the admin console."""
+
+
 # ---------------------------------------------------------------- replies
 
 
@@ -205,6 +209,21 @@ class IceConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename=
     ice_servers: Annotated[list[IceServer], msgspec.Meta(max_length=16)]
     ice_transport_policy: Annotated[str, msgspec.Meta(pattern=r"^(all|relay)$")] = "all"
     expires_at: TimestampMs | None = None
+
+
+IceUrl = Annotated[str, msgspec.Meta(max_length=300)]
+
+
+class IcePolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The ICE configuration every participant is given, as configured (never the TURN secret).
+
+    `relay_only`: browsers are told `iceTransportPolicy: "relay"`, so every call goes through a
+    TURN server and parties never learn each other's addresses."""
+
+    relay_only: bool
+    stun_urls: Annotated[list[IceUrl], msgspec.Meta(max_length=16)]
+    turn_urls: Annotated[list[IceUrl], msgspec.Meta(max_length=16)]
+    turn_credential_ttl_s: Annotated[int, msgspec.Meta(ge=0)]
 
 
 class StreamQuality(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

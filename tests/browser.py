@@ -195,6 +195,29 @@ async def chromium(camera: Path | None = None) -> AsyncIterator[Browser]:
             await browser.close()
 
 
+@contextlib.asynccontextmanager
+async def chromiums(cameras: Iterable[Path | None]) -> AsyncIterator[list[Browser]]:
+    """One headless Chromium per camera (as `chromium`), launched at once from one driver."""
+    assert CHROMIUM is not None, "no chromium; mark the test with requires_chromium"
+    async with async_playwright() as playwright:
+        async def launch(camera: Path | None) -> Browser:
+            args = list(CHROMIUM_ARGS)
+            if camera is not None:
+                args.append(f"--use-file-for-fake-video-capture={camera}")
+            return await playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                    args=args)
+
+        launched = await asyncio.gather(*(launch(c) for c in cameras), return_exceptions=True)
+        browsers = [b for b in launched if isinstance(b, Browser)]
+        try:
+            for failure in launched:
+                if isinstance(failure, BaseException):
+                    raise failure
+            yield browsers
+        finally:
+            await asyncio.gather(*(b.close() for b in browsers))
+
+
 async def open_tab(browser: Browser, base_url: str, *, locale: str = "en-GB",
                    width: str = "laptop") -> Tab:
     """A fresh context (its own cookies) and page, camera and microphone granted for `base_url`.

@@ -23,8 +23,7 @@ import nats
 from parley.paths import nats_server_binary
 from tests.harness import free_port, wait_until
 
-from .moves import move_loop
-from .participants import Hearing, Sock, gather_limited, open_socket
+from .participants import Hearing, Sock
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -85,33 +84,38 @@ def on_baseline(h: Hearing, sock: Sock, m: dict[str, Any], at: float) -> None:
         p.arrived(sock.id, at)
 
 
-def _shadow(h: Hearing) -> Hearing:
+def shadow(h: Hearing) -> Hearing:
     """The same hearing and rooms, for sockets of the baseline server."""
     return Hearing(h.id, Sock(h.mediator.id, {}, h.mediator.room),
                    [Sock(s.id, {}, s.room) for s in h.members], h.caucus)
 
 
-async def run_baseline(hearings: list[Hearing], rate: float, seconds: float, root: Path) -> list[float]:
-    nats_port, port = free_port(), free_port()
-    me = [sys.executable, "-m", __name__]
-    log = (root / "baseline.log").open("ab")
-    procs = [subprocess.Popen([str(nats_server_binary()), "-a", "127.0.0.1", "-p", str(nats_port)],
-                              stdout=log, stderr=log)]
-    url = f"nats://127.0.0.1:{nats_port}"
-    try:
-        nc = await wait_until(lambda: nats.connect(url, connect_timeout=1, max_reconnect_attempts=0,
-                                                   error_cb=_quiet),
-                              timeout=20, what="the baseline's nats-server")
-    except BaseException:
-        procs[0].kill()
-        raise
-    for role in (["--echo", url], ["--server", str(port), url]):
-        procs.append(subprocess.Popen([*me, *role], stdout=log, stderr=log, cwd=REPO))
-    shadows = [_shadow(h) for h in hearings]
-    try:
+class BaselineServer:
+    """The baseline's nats-server, echo responder and WebSocket server, in their own processes
+    (the load generators connect to `port`)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.port = free_port()
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    async def start(self) -> None:
+        nats_port = free_port()
+        log = (self.root / "baseline.log").open("ab")
+        self.procs.append(subprocess.Popen(
+            [str(nats_server_binary()), "-a", "127.0.0.1", "-p", str(nats_port)],
+            stdout=log, stderr=log))
+        url = f"nats://127.0.0.1:{nats_port}"
+        nc = await wait_until(lambda: nats.connect(url, connect_timeout=1,
+                                                   max_reconnect_attempts=0, error_cb=_quiet),
+                              timeout=90, what="the baseline's nats-server")
+        me = [sys.executable, "-m", __name__]
+        for role in (["--echo", url], ["--server", str(self.port), url]):
+            self.procs.append(subprocess.Popen([*me, *role], stdout=log, stderr=log, cwd=REPO))
+
         async def listening() -> bool:
             async with aiohttp.ClientSession() as probe, probe.ws_connect(
-                    f"http://127.0.0.1:{port}/ws?hearing=probe&id=probe"):
+                    f"http://127.0.0.1:{self.port}/ws?hearing=probe&id=probe"):
                 return True
 
         async def echoing() -> bool:
@@ -119,32 +123,17 @@ async def run_baseline(hearings: list[Hearing], rate: float, seconds: float, roo
                              timeout=1)
             return True
 
-        await wait_until(echoing, timeout=20, what="the baseline echo responder")
-        await nc.drain()
-        await wait_until(listening, timeout=20, what="the baseline server")
-        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
-            await gather_limited(64, [
-                open_socket(http, f"http://127.0.0.1:{port}/ws?hearing={h.id}&id={s.id}", h, s,
-                            on_baseline, json.loads, join=False)
-                for h in shadows for s in h.sockets])
+        try:
+            await wait_until(echoing, timeout=90, what="the baseline echo responder")
+        finally:
+            await nc.drain()
+        await wait_until(listening, timeout=90, what="the baseline server")
 
-            async def send(h: Hearing, moved: Sock, to_room: str, serial: int) -> None:
-                assert h.pending is not None and h.mediator.ws is not None
-                h.pending.serial = serial
-                await h.mediator.ws.send_str(json.dumps({"move": serial, "moved": moved.id,
-                                                         "hearing": h.id,
-                                                         "to": list(h.pending.waiting)}))
-
-            samples = await move_loop(shadows, rate, seconds, send)
-            for h in shadows:
-                for s in h.sockets:
-                    if s.ws is not None:
-                        await s.ws.close()
-        return samples
-    finally:
-        for proc in procs:
-            proc.terminate()
-            proc.wait(10)
+    def stop(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(10)
 
 
 def main() -> None:

@@ -20,8 +20,13 @@ def pct(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-async def move_loop(hearings: list[Hearing], rate: float, seconds: float, send: Send) -> list[float]:
-    """Milliseconds per move; the same seed on both paths, so both make the same moves."""
+async def move_loop(hearings: list[Hearing], rate: float, seconds: float, send: Send,
+                    lag: list[float] | None = None) -> list[float]:
+    """Milliseconds per move; the same seed on both paths, so both make the same moves.
+
+    `lag` receives this process's event-loop lag samples (ms) during the loop: the client's own
+    loop delays every timestamp it takes, so a reader can tell a slow server from a saturated
+    load generator."""
     samples: list[float] = []
     period = len(hearings) / rate
     stop_at = time.perf_counter() + seconds
@@ -49,14 +54,10 @@ async def move_loop(hearings: list[Hearing], rate: float, seconds: float, send: 
                     s.room = to_room
             await asyncio.sleep(max(0.0, period - (time.perf_counter() - started)))
 
-    lag: list[float] = []
+    lag = [] if lag is None else lag
     monitor = asyncio.create_task(loop_lag(lag))
     await asyncio.gather(*(one(h, rng.random() * period) for h in hearings))
     monitor.cancel()
-    # The client's own event loop delays every timestamp it takes: shown so a reader can tell
-    # a slow server from a saturated load generator.
-    print(f"  load generator loop lag p50 {pct(lag, 0.5):.1f} ms, p99 {pct(lag, 0.99):.1f} ms",
-          file=sys.stderr)
     return samples
 
 

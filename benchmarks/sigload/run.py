@@ -1,6 +1,7 @@
 """The phases, in order: real stack up, hearings seated, sockets joined and admitted (memory
-measured around this), real moves, baseline moves (same sockets' hearings and pacing), media
-switch; then the report. The temporary directory (process logs) is kept when a run fails."""
+measured around this), real moves, baseline moves (the same hearings and pacing on the bare
+transport), media switch; then the report. The sockets live in several client processes
+(fleet.py); the temporary directory (process logs) is kept when a run fails."""
 
 from __future__ import annotations
 
@@ -10,72 +11,58 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-import aiohttp
-
-from proto.ws import Move, encode
+from parley.runner import raise_open_files_limit
 from tests.people import bootstrap_admin, create_staff
 
-from .baseline import run_baseline
+from .baseline import BaselineServer
+from .fleet import Fleet
 from .media import media_switch
-from .moves import move_loop
-from .participants import Hearing, Sock, gather_limited, join_and_admit, seat_hearing
 from .report import Results
 from .stack import Stack
 
 
-def _truthy(check: Callable[[], bool]) -> Callable[[], Awaitable[bool]]:
-    async def condition() -> bool:
-        return check()
-
-    return condition
-
-
-async def _seat_all(stack: Stack, http: aiohttp.ClientSession,
-                    hearings: list[Hearing]) -> tuple[int, int]:
-    """Open every socket, then admit everyone to plenary and make each hearing's caucus.
-
-    Returns the gateway + signalling RSS before and after, for memory per participant."""
-    rss_before = stack.rss()
-    await join_and_admit([http], hearings)
-    return rss_before, stack.rss()
-
-
 async def run(args: argparse.Namespace) -> Results:
+    import asyncio
+
     root = Path(tempfile.mkdtemp(prefix="parley-sigload-"))
     stack = Stack(root)
-    await stack.start()
+    n_hearings = max(1, args.participants // args.hearing_size)
+    fleet = Fleet(min(n_hearings, args.workers or Fleet.size_for(args.participants)))
+    # The baseline's processes start with the stack (they idle until their phase): a quick run
+    # stays under a minute.
+    baseline_server = BaselineServer(root)
     try:
+        await asyncio.gather(stack.start(), baseline_server.start(), fleet.start())
         admin = await bootstrap_admin(stack)  # type: ignore[arg-type]
         mediator = await create_staff(stack, admin, "mediator", "mediator")  # type: ignore[arg-type]
-        n_hearings = max(1, args.participants // args.hearing_size)
-        connector = aiohttp.TCPConnector(limit=0)
-        async with aiohttp.ClientSession(base_url=stack.base_url, connector=connector) as http:
-            started = time.perf_counter()
-            hearings: list[Hearing] = await gather_limited(
-                8, [seat_hearing(http, mediator, args.hearing_size) for _ in range(n_hearings)])
-            sockets = [s for h in hearings for s in h.sockets]
-            print(f"{n_hearings} hearings, {len(sockets)} participants seated in "
-                  f"{time.perf_counter() - started:.1f}s", file=sys.stderr)
-            rss_before, rss_after = await _seat_all(stack, http, hearings)
-            print(f"all joined in {time.perf_counter() - started:.1f}s", file=sys.stderr)
-
-            async def send_real(h: Hearing, moved: Sock, to_room: str, serial: int) -> None:
-                assert h.mediator.ws is not None
-                await h.mediator.ws.send_str(encode(Move(participant=moved.id, room=to_room)).decode())
-
-            real = await move_loop(hearings, args.move_rate, args.seconds, send_real)
-            baseline = await run_baseline(hearings, args.move_rate, args.seconds, root)
-            for s in sockets:
-                if s.ws is not None:
-                    await s.ws.close()
+        started = time.perf_counter()
+        sockets = await fleet.seat([stack.base_url], mediator, n_hearings, args.hearing_size)
+        print(f"{n_hearings} hearings, {sockets} participants seated in "
+              f"{time.perf_counter() - started:.1f}s by {fleet.count} client processes",
+              file=sys.stderr)
+        rss_before = stack.rss()
+        await fleet.all("join")
+        await fleet.all("admit")
+        rss_after = stack.rss()
+        print(f"all joined in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+        real = await fleet.moves(args.move_rate, args.seconds, "real")
+        print(f"  {stack.gc_pauses()}", file=sys.stderr)
+        await fleet.all("close")
+        await fleet.all("baseline", port=baseline_server.port)
+        baseline = await fleet.moves(args.move_rate, args.seconds, "baseline")
+        await fleet.stop()
+        baseline_server.stop()
         switch = await media_switch(stack, mediator, args.trials)
     finally:
-        stack.stop()
+        try:
+            await fleet.stop()
+        finally:
+            baseline_server.stop()
+            stack.stop()
     shutil.rmtree(root, ignore_errors=True)  # kept (logs) only when the run failed
-    return Results(len(sockets), real, baseline, rss_before, rss_after, switch)
+    return Results(sockets, real, baseline, rss_before, rss_after, switch)
 
 
 def main(description: str) -> None:
@@ -88,12 +75,15 @@ def main(description: str) -> None:
     parser.add_argument("--move-rate", type=float, default=None, help="moves per second in all")
     parser.add_argument("--seconds", type=float, default=None, help="length of each move phase")
     parser.add_argument("--trials", type=int, default=None, help="media switch repetitions")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="client processes (default: one per 2,500 sockets)")
     args = parser.parse_args()
     quick = args.quick
     args.participants = args.participants or (100 if quick else 2000)
     args.move_rate = args.move_rate or (20.0 if quick else 25.0)
-    args.seconds = args.seconds or (6.0 if quick else 30.0)
-    args.trials = args.trials or (2 if quick else 5)
+    args.seconds = args.seconds or (5.0 if quick else 30.0)
+    args.trials = args.trials or (1 if quick else 5)
+    raise_open_files_limit()
     results = asyncio.run(run(args))
     for line in results.summary():
         print(line)

@@ -15,6 +15,10 @@ LIMITS = {
     "PARLEY_RATE_ADDRESS_PER_S": "1000000", "PARLEY_RATE_ADDRESS_BURST": "1000000",
     "PARLEY_RATE_SESSION_PER_S": "1000000", "PARLEY_RATE_SESSION_BURST": "1000000",
     "PARLEY_READY_SERVICES": "signalling", "PARLEY_LOG_LEVEL": "WARNING",
+    # Ten thousand sockets joining on a machine shared with other work: a connect may queue
+    # behind thousands of others. Setup is not measured; a move that took this long would show
+    # in the percentiles anyway.
+    "PARLEY_SERVICE_TIMEOUT_S": "60",
 }
 
 
@@ -45,7 +49,7 @@ class Stack:
             self.procs[user] = proc
         await self.ready()
 
-    async def ready(self, timeout: float = 60.0) -> None:
+    async def ready(self, timeout: float = 180.0) -> None:
         async def check() -> bool:
             async with aiohttp.ClientSession() as http, http.get(f"{self.base_url}/readyz") as r:
                 return r.status == 200
@@ -54,6 +58,15 @@ class Stack:
 
     def log(self) -> str:
         return self.procs["gateway"].log()
+
+    def gc_pauses(self) -> str:
+        """The gateway's and signalling's logged garbage-collection pauses (parley/gcwatch.py)."""
+        out = []
+        for name, proc in self.procs.items():
+            pauses = [line for line in proc.log().splitlines()
+                      if "garbage collection held" in line]
+            out.append(f"{name}: {len(pauses)} GC pauses over 50 ms")
+        return "; ".join(out)
 
     def rss(self) -> int:
         return sum(psutil.Process(p.process.pid).memory_info().rss

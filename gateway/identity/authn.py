@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
+from nats.errors import Error as NatsError
 
 from gateway.http.errors import error_response
 from gateway.http.routes import Route
@@ -51,6 +52,7 @@ from gateway.identity.sessions import (
 from gateway.identity.state import IdentityState, account_mirror_key, token_mirror_key
 from gateway.state import state_of
 from parley.errors import ServiceFailure
+from parley.failures import note_failure
 from proto.common import ID_PATTERN, Role
 from proto.errors import ErrorCode
 from proto.principal import Principal, PrincipalKind
@@ -145,6 +147,10 @@ async def _from_cookie(ident: IdentityState, value: str) -> Auth:
             ident.session_mirror.remember(key, touched, new_revision)
         except Conflict:  # a concurrent touch or sign-out elsewhere: keep the old record
             log.debug("session touch skipped")
+        except (NatsError, TimeoutError) as exc:
+            # The session is valid on the watched copy; its last-seen time is a refresh that the
+            # next request retries. A slow KV (a loaded node) must not fail this request.
+            note_failure(log, "session.touch", exc, level=logging.DEBUG)
     return Auth(principal=session_principal(record), via="cookie", secret=secret,
                 session_key=key, session=record, mfa_complete=record.mfa_complete)
 

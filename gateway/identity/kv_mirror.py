@@ -36,11 +36,14 @@ T = TypeVar("T")
 class KvMirror(Generic[T]):
     """Latest decoded value and revision per key under `prefix` (`decode` → None: not kept)."""
 
-    def __init__(self, kv: KeyValue, prefix: str,
-                 decode: Callable[[str, bytes], T | None]) -> None:
+    def __init__(self, kv: KeyValue, prefix: str, decode: Callable[[str, bytes], T | None],
+                 same: Callable[[T, T], bool] | None = None) -> None:
         self._kv = kv
         self._prefix = prefix
         self._decode = decode
+        #: Says a new value means what the known one did (a session's last-seen touch): such a
+        #: change is kept but not told, so a touch does not re-check every socket of a session.
+        self._same = same
         self._items: dict[str, tuple[T, int]] = {}
         #: Keys deleted by this process, with the last revision it knew: an older value the
         #: watch delivers afterwards must not bring them back.
@@ -79,17 +82,23 @@ class KvMirror(Generic[T]):
             listener(key)
 
     def apply(self, entry: KeyValue.Entry) -> None:
-        self._tell(entry.key)
         if entry.operation in (KV_DEL, KV_PURGE) or entry.value is None:
+            self._tell(entry.key)
             self._items.pop(entry.key, None)
             self._dead.pop(entry.key, None)
             return
+        known = self._items.get(entry.key)
         try:
             value = self._decode(entry.key, entry.value)
-            if value is not None:
-                self.remember(entry.key, value, entry.revision or 0)
         except Exception as exc:  # whatever a decoder raises: skip the entry, say so, count it
             note_failure(log, "kv_mirror.decode", exc, key_prefix=self._prefix)
+            self._tell(entry.key)
+            return
+        if value is not None:
+            self.remember(entry.key, value, entry.revision or 0)
+        if value is None or known is None or self._same is None \
+                or not self._same(known[0], value):
+            self._tell(entry.key)
 
     def get(self, key: str) -> tuple[T, int] | None:
         return self._items.get(key)

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import msgspec
 from nats.aio.client import Client
 
 from gateway.config import GatewayConfig
@@ -111,13 +112,19 @@ def _decode_session_entry(key: str, raw: bytes) -> SessionRecord:
     return decode_session(raw)
 
 
+def same_but_last_seen(known: SessionRecord, new: SessionRecord) -> bool:
+    """A touch (only `last_seen_ms` moved) changes nothing an open socket's check decides."""
+    return msgspec.structs.replace(new, last_seen_ms=known.last_seen_ms) == known
+
+
 async def open_identity(config: GatewayConfig, nc: Client) -> IdentityState:
     js = nc.jetstream()
     accounts = await AccountStore.open(js)
     sessions = await SessionStore.open(js)
     account_mirror: KvMirror[Account | ApiTokenRecord] = KvMirror(
         accounts.kv, "", _decode_account_entry)
-    session_mirror = KvMirror(sessions.kv, SESSION_PREFIX, _decode_session_entry)
+    session_mirror = KvMirror(sessions.kv, SESSION_PREFIX, _decode_session_entry,
+                              same_but_last_seen)
     state = IdentityState(
         config=config, accounts=accounts, sessions=sessions, account_mirror=account_mirror,
         session_mirror=session_mirror, hasher=PasswordHasher(),

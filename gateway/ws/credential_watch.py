@@ -11,9 +11,11 @@ second. Now the work is O(changes):
   within the watch's latency, as before).
 - Time still matters for two things: an open socket keeps its session alive (the idle timeout
   counts from the last touch), and a session ends at its absolute expiry. So each socket is also
-  re-checked once per `period_s` (the session touch interval: the touch it does is the one write
-  per interval an HTTP request would do) and at its session's expiry, from one heap, spread over
-  the period, by one task.
+  re-checked once per `period_s` (`keep_alive_period`: a quarter of the idle timeout, never
+  below the touch interval; the check touches the session) and at its session's expiry, from
+  one heap, spread over the period, by one task. A touch written by any process is not a change
+  to react to (the session mirror does not report it), so one socket's touch does not re-check
+  every other socket of the same session.
 - A failed check closes the socket; a check that cannot decide (NATS away) keeps it.
 """
 
@@ -30,6 +32,12 @@ from typing import Final
 
 #: How many sockets one pass re-checks before letting the event loop run other work.
 SLICE: Final = 64
+
+
+def keep_alive_period(touch_s: float, idle_s: float) -> float:
+    """How often an open socket re-checks (and so touches) its session: often enough that the
+    session never idles out while the socket is open, no oftener than a touch would write."""
+    return max(touch_s, idle_s / 4)
 
 
 @dataclass(eq=False)

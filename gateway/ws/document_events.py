@@ -29,6 +29,7 @@ from proto.signalling import documents_subject
 from proto.ws import DocumentsChanged
 
 if TYPE_CHECKING:
+    from gateway.ws.deliveries import Deliveries
     from gateway.ws.session import WsSession
 
 log = logging.getLogger("parley.gateway.documents")
@@ -56,8 +57,9 @@ async def announce(nc: Client, hearing: str, compartment: str, document: str) ->
                          msgspec.json.encode(Hint(compartment=compartment, document=document)))
 
 
-async def follow(nc: Client, sockets: dict[str, WsSession]) -> Subscription:
-    """Forward every hint to this process's sockets that may read its compartment."""
+async def follow(nc: Client, deliveries: Deliveries[WsSession]) -> Subscription:
+    """Forward every hint to this process's sockets of its hearing that may read its
+    compartment (found through the per-hearing index, not a walk over every socket)."""
 
     async def deliver(msg: Msg) -> None:
         hearing = msg.subject.split(".")[3]
@@ -67,7 +69,7 @@ async def follow(nc: Client, sockets: dict[str, WsSession]) -> Subscription:
             log.warning("undecodable document hint dropped")
             return
         message = DocumentsChanged(compartment=hint.compartment[:80], document=hint.document)
-        for session in _readers(sockets.values(), hearing, hint.compartment):
+        for session in _readers(deliveries.recipients(hearing), hearing, hint.compartment):
             with handled(log, "documents.deliver", level=logging.DEBUG):
                 await session.send(message)
 

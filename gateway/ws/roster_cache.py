@@ -26,6 +26,9 @@ class RosterCache:
         self.mirror: KvMirror[Roster] = KvMirror(kv, ROSTER_PREFIX, self._decode)
         #: hearing → roster with the highest revision seen (rosters are never deleted).
         self._latest: dict[str, Roster] = {}
+        #: mediator → the hearings they mediate: every request of a mediator asks, so it is kept
+        #: as rosters change rather than found by a walk over every hearing.
+        self._mediated: dict[str, set[str]] = {}
 
     def _decode(self, key: str, raw: bytes) -> Roster:
         roster = _decoder.decode(raw)
@@ -36,6 +39,9 @@ class RosterCache:
         known = self._latest.get(roster.hearing)
         if known is None or known.revision < roster.revision:
             self._latest[roster.hearing] = roster
+            if known is not None and known.mediator != roster.mediator:
+                self._mediated.get(known.mediator, set()).discard(roster.hearing)
+            self._mediated.setdefault(roster.mediator, set()).add(roster.hearing)
 
     async def start(self) -> None:
         await self.mirror.start()
@@ -60,4 +66,4 @@ class RosterCache:
         """Hearings whose mediator is this staff account (identity's `MediatedLookup`)."""
         if principal.kind is not PrincipalKind.ACCOUNT or principal.role is not Role.MEDIATOR:
             return frozenset()
-        return frozenset(h for h, r in self._latest.items() if r.mediator == principal.id)
+        return frozenset(self._mediated.get(principal.id, ()))

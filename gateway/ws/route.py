@@ -51,8 +51,12 @@ def register(routes: RouteTable) -> None:
             return error_response(ErrorCode.FORBIDDEN, "cross-origin WebSocket refused")
         # Pings at half the idle timeout: a live client's pongs keep it under the idle rule
         # (gateway/http/pacing.py); one stalled inside a frame cannot answer and is cut off.
+        # No permessage-deflate (browsers ask for it): a socket's deflate and inflate streams
+        # hold about 125 KiB (measured after one small message) for the socket's life, for
+        # messages of a few hundred bytes; and compressing a frame that mixes a client's own
+        # text with server data invites CRIME-style guessing.
         ws = web.WebSocketResponse(max_msg_size=state.config.ws_max_frame_bytes,
-                                   heartbeat=state.config.client_idle_s / 2)
+                                   heartbeat=state.config.client_idle_s / 2, compress=False)
         if not ws.can_prepare(request).ok:
             return error_response(ErrorCode.INVALID, "expected a WebSocket upgrade")
         await ws.prepare(request)
@@ -62,7 +66,7 @@ def register(routes: RouteTable) -> None:
             await end_participant_sessions(ident, hearing, participants)
 
         session = WsSession(ws, state.nc, state.config, principal, hs.new_conn_id(),
-                            end_sessions)
+                            end_sessions, hs.deliveries)
         hs.sockets[session.conn] = session
         watched = _watched(session, ident, request, principal)
         if hs.credentials is not None:

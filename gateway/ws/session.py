@@ -1,8 +1,9 @@
 """One participant's WebSocket: join, snapshot, deltas, commands (DESIGN §5, §8).
 
 Protocol (proto/ws.py): the client's first message is `{"type": "join", "hearing": H}`. The
-gateway then subscribes to `parley.v1.client.<H>.<participant>` BEFORE asking signalling to
-`connect` this socket, so nothing published after the snapshot can be missed; the reply carries
+gateway then attaches the socket to the deliveries for `parley.v1.client.<H>.<participant>`
+(gateway/ws/deliveries.py: one subscription per hearing per process) BEFORE asking signalling
+to `connect` this socket, so nothing published after the snapshot can be missed; the reply carries
 the snapshot and the hearing revision it reflects, and queued deliveries stamped with an older
 revision are dropped (the snapshot already contains them). Every server message is stamped with
 this connection's `seq` (1 = the snapshot).
@@ -35,6 +36,7 @@ from nats.aio.msg import Msg
 from gateway.config import GatewayConfig
 from gateway.http.pacing import ClientTooSlow, paced_receive
 from gateway.identity.ratelimit import BucketConfig, TokenBucket
+from gateway.ws.deliveries import Deliveries
 from parley.errors import ServiceFailure
 from parley.failures import handled
 from parley.rpc import call
@@ -50,7 +52,6 @@ from proto.signalling import (
     SessionConnected,
     SessionDisconnected,
     WsCommand,
-    client_subject,
 )
 from proto.ws import (
     ClientMessage,
@@ -76,8 +77,10 @@ CLOSE_ENDED = 4000
 
 class WsSession:
     def __init__(self, ws: web.WebSocketResponse, nc: Client, config: GatewayConfig,
-                 principal: Principal, conn: str, end_sessions: EndSessions) -> None:
+                 principal: Principal, conn: str, end_sessions: EndSessions,
+                 deliveries: Deliveries[WsSession]) -> None:
         self.ws = ws
+        self.deliveries = deliveries
         self.nc = nc
         self.config = config
         self.principal = principal
@@ -122,8 +125,7 @@ class WsSession:
         if hearing is None:
             return
         self.hearing = hearing
-        sub = await self.nc.subscribe(client_subject(hearing, self.principal.id),
-                                      cb=self._on_delivery)
+        await self.deliveries.attach(hearing, self.principal.id, self)
         pump: asyncio.Task[None] | None = None
         try:
             try:
@@ -146,8 +148,7 @@ class WsSession:
                 pump.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await pump
-            with handled(log, "ws.unsubscribe", level=logging.DEBUG):
-                await sub.unsubscribe()
+            await self.deliveries.detach(hearing, self.principal.id, self)
             with handled(log, "ws.disconnect", conn=self.conn):
                 await self._call("disconnect", Scoped(
                     hearing=hearing, body=SessionDisconnected(conn=self.conn)), CommandResult)
@@ -239,7 +240,7 @@ class WsSession:
 
     # ------------------------------------------------------------ deliveries
 
-    async def _on_delivery(self, msg: Msg) -> None:
+    def deliver(self, msg: Msg) -> None:
         if self.queue.qsize() >= self.config.ws_queue_max:
             log.warning("slow WebSocket closed", extra={"conn": self.conn})
             self.queue.put_nowait(None)

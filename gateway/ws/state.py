@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from nats.aio.subscription import Subscription
 
 from gateway.identity.ratelimit import ADDRESS_BACKOFF, FailureBackoff
+from gateway.ws.deliveries import Deliveries
 from gateway.ws.roster_cache import RosterCache
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 @dataclass
 class HearingsState:
     rosters: RosterCache
+    deliveries: Deliveries[WsSession]
     #: This process's id; every socket id starts with it (signalling's liveness check).
     instance: str = field(default_factory=lambda: secrets.token_hex(8))
     sockets: dict[str, WsSession] = field(default_factory=dict)

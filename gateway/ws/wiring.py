@@ -15,8 +15,10 @@ from aiohttp import web
 
 from gateway.state import STATE, GatewayState
 from gateway.ws import document_events
-from gateway.ws.credential_watch import CredentialWatch
+from gateway.ws.credential_watch import CredentialWatch, keep_alive_period
+from gateway.ws.deliveries import Deliveries
 from gateway.ws.roster_cache import RosterCache
+from gateway.ws.session import WsSession
 from gateway.ws.state import HearingsState
 from parley.failures import handled
 from parley.rpc import call
@@ -39,20 +41,23 @@ async def _start(app: web.Application) -> None:
     state = app[STATE]
     rosters = RosterCache(await state.nc.jetstream().key_value(HEARINGS_BUCKET))
     await rosters.start()
-    hs = HearingsState(rosters=rosters)
+    hs = HearingsState(rosters=rosters, deliveries=Deliveries[WsSession](state.nc))
     state.hearings = hs
     state.metrics.watch_live(
         hearings=lambda: len({s.hearing for s in hs.sockets.values() if s.hearing}),
         participants=lambda: sum(1 for s in hs.sockets.values() if s.hearing))
     if state.identity is not None:
         state.identity.mediated_hearings = rosters.mediated_hearings
-        watch = CredentialWatch(period_s=state.config.session_touch_s)
+        # An open socket keeps its session alive by re-checking (and so touching) it well inside
+        # the idle timeout; more often would only add KV writes per socket (changes are pushed).
+        watch = CredentialWatch(period_s=keep_alive_period(state.config.session_touch_s,
+                                                           state.config.session_idle_s))
         state.identity.session_mirror.listeners.append(watch.changed)
         state.identity.account_mirror.listeners.append(watch.changed)
         hs.credentials = watch
         hs._credential_task = asyncio.create_task(watch.run(), name="ws-credentials")
     hs._heartbeat = asyncio.create_task(_beat(state, hs), name="gateway-heartbeat")
-    hs._documents = await document_events.follow(state.nc, hs.sockets)
+    hs._documents = await document_events.follow(state.nc, hs.deliveries)
 
 
 async def _stop(app: web.Application) -> None:

@@ -15,7 +15,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from proto.signalling import IceConfig, IceServer
+from proto.signalling import IceConfig, IcePolicy, IceServer
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,3 +54,9 @@ def ice_config(settings: IceSettings, participant: str, now_s: int) -> IceConfig
     return IceConfig(ice_servers=servers,
                      ice_transport_policy="relay" if settings.relay_only else "all",
                      expires_at=expires * 1000 if expires is not None else None)
+
+
+def ice_policy(settings: IceSettings) -> IcePolicy:
+    """What the admin console shows of `settings`: everything but the TURN secret."""
+    return IcePolicy(relay_only=settings.relay_only, stun_urls=list(settings.stun_urls),
+                     turn_urls=list(settings.turn_urls), turn_credential_ttl_s=settings.ttl_s)

@@ -27,6 +27,8 @@ from proto.signalling import (
     HearingList,
     HearingSummary,
     IceConfig,
+    IcePolicy,
+    IcePolicyRequest,
     IceServersRequest,
     InvitationIssued,
     InviteParticipant,
@@ -48,7 +50,7 @@ from proto.signalling import (
 from proto.ws import Join, SignalSend, Snapshot
 
 from .access import actor, may_read_detail, not_closed
-from .ice import IceSettings, ice_config
+from .ice import IceSettings, ice_config, ice_policy
 from .invitations import invalid_token, split_token
 from .shell import Executor
 from .sweeper import instance_of
@@ -152,6 +154,12 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
         not_closed(h)
         return ice_config(ice, me.id, ex.now_ms() // 1000)
 
+    async def ice_policy_(ctx: RequestContext, req: IcePolicyRequest) -> IcePolicy:
+        who = ctx.require_principal()
+        if who.kind is not PrincipalKind.ACCOUNT or who.role is not Role.ADMIN:
+            raise ServiceFailure(ErrorCode.FORBIDDEN, "only an admin reads the ICE configuration")
+        return ice_policy(ice)
+
     async def techcheck(ctx: RequestContext, req: TechCheckOffer) -> TechCheckAnswer:
         return await checks.offer(req.sdp, ctx.require_principal())
 
@@ -173,6 +181,7 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
     host.endpoint("command", WsCommand, command)
     host.endpoint("signal", WsCommand, command, stats=ex.relays.snapshot)
     host.endpoint("ice", Scoped[IceServersRequest], ice_)
+    host.endpoint("ice_policy", IcePolicyRequest, ice_policy_)
     host.endpoint("techcheck", TechCheckOffer, techcheck)
     host.endpoint("alive", GatewayAlive, alive)
 

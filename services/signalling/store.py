@@ -51,6 +51,8 @@ class HearingStore:
         self.kv = kv
         self.hearings: dict[str, tuple[Hearing, int]] = {}
         self.alive: dict[str, int] = {}
+        #: Hearings whose copy changed (or went) since the sweeper last asked: its change feed.
+        self._changed: set[str] = set()
         self._tasks: list[asyncio.Task[None]] = []
 
     @classmethod
@@ -86,6 +88,12 @@ class HearingStore:
         known = self.hearings.get(h.id)
         if known is None or known[1] < revision:
             self.hearings[h.id] = (h, revision)
+            self._changed.add(h.id)
+
+    def take_changed(self) -> set[str]:
+        """The hearings whose copy changed or was dropped since the last call."""
+        changed, self._changed = self._changed, set()
+        return changed
 
     # ------------------------------------------------------------ roster read model
 
@@ -150,6 +158,7 @@ class HearingStore:
         live = {key[len(HEARING_PREFIX):] for key in seen}
         for hid in [h for h, (_, rev) in self.hearings.items() if h not in live and rev <= floor]:
             del self.hearings[hid]
+            self._changed.add(hid)
 
     def _apply(self, entry: KeyValue.Entry) -> None:
         key = entry.key
@@ -159,6 +168,7 @@ class HearingStore:
                 hid = key[len(HEARING_PREFIX):]
                 if deleted:
                     self.hearings.pop(hid, None)
+                    self._changed.add(hid)
                 elif entry.value is not None:
                     self.remember(decode_hearing(entry.value), entry.revision or 0)
             elif key.startswith(ALIVE_PREFIX) and not deleted and entry.value is not None:

@@ -5,10 +5,11 @@ fire on time when nothing else happens. It works from the watched copy of every 
 only when the pure `sweep` says something is due does it run a real command (read from KV,
 compare-and-set), so a second signalling process sweeping too changes nothing twice.
 
-Cost: one pass touches each hearing in O(1) (its next due time and the gateway instances holding
-its sockets are computed once per KV revision, `Due`), yields to the event loop every
-`SLICE` hearings, and runs the pure rules only on a hearing that is due or has a socket on a dead
-gateway, so moves are never held behind a walk over every participant.
+Cost: a pass is O(changes + due hearings + gateway instances), never a walk over every hearing
+(sweep_plan.py): the hearings whose copy changed since the last pass come from the store's change
+feed and have their `Due` recomputed; then only the hearings due by now, or with a socket on a
+gateway whose heartbeat is too old, are visited, and the pure rules run on them alone. It yields
+to the event loop every `SLICE` hearings, so moves are never held behind a long pass.
 
 A gateway process sends a heartbeat every few seconds; WebSocket ids start with the gateway's
 instance id. When a gateway dies (kill -9) its sockets never say goodbye: once its heartbeat is
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 
 from parley.failures import note_failure
 from proto.common import Role
@@ -29,16 +29,10 @@ from proto.signalling import SessionDisconnected
 from .core import Sweep, next_due, sweep
 from .model import Hearing, Participant
 from .shell import SYSTEM, Executor
+from .sweep_plan import Due, SweepPlan
 
 log = logging.getLogger("parley.signalling.sweeper")
 SLICE = 256
-
-
-@dataclass(frozen=True, slots=True)
-class Due:
-    revision: int
-    at_ms: int | None
-    instances: frozenset[str]
 
 
 def due_of(h: Hearing, revision: int, ex: Executor) -> Due:
@@ -68,24 +62,26 @@ def dead_conns(h: Hearing, alive: dict[str, int], now_ms: int,
     return out
 
 
-async def sweep_once(ex: Executor, timeout_ms: int, cache: dict[str, Due] | None = None) -> int:
-    """One pass over every hearing; returns how many commands it ran."""
-    cache = {} if cache is None else cache
+def _follow_changes(ex: Executor, plan: SweepPlan) -> None:
+    for hid in ex.store.take_changed():
+        found = ex.store.hearings.get(hid)
+        plan.update(hid, None if found is None else due_of(found[0], found[1], ex))
+
+
+async def sweep_once(ex: Executor, timeout_ms: int, plan: SweepPlan | None = None,
+                     retry_ms: int = 1000) -> int:
+    """One pass over the hearings that need it; returns how many commands it ran."""
+    plan = SweepPlan() if plan is None else plan
     ran = 0
+    _follow_changes(ex, plan)
     now = ex.now_ms()
-    hearings = list(ex.store.hearings.items())
-    for gone in cache.keys() - ex.store.hearings.keys():
-        del cache[gone]
-    for n, (hid, (h, rev)) in enumerate(hearings, start=1):
+    for n, hid in enumerate(plan.take(ex.store.alive, now, timeout_ms), start=1):
         if n % SLICE == 0:
             await asyncio.sleep(0)
-        due = cache.get(hid)
-        if due is None or due.revision != rev:
-            due = cache[hid] = due_of(h, rev, ex)
-        dead = [i for i in due.instances
-                if (last := ex.store.alive.get(i)) is None or now - last > timeout_ms]
-        if not dead and (due.at_ms is None or now < due.at_ms):
+        found = ex.store.hearings.get(hid)
+        if found is None:
             continue
+        h = found[0]
         try:
             for p, conn in dead_conns(h, ex.store.alive, now, timeout_ms):
                 await ex.run(hid, principal_for(h, p), SessionDisconnected(conn=conn))
@@ -96,11 +92,12 @@ async def sweep_once(ex: Executor, timeout_ms: int, cache: dict[str, Due] | None
                 ran += 1
         except Exception as exc:  # one hearing's failure never stops the sweep of the others
             note_failure(log, "signalling.sweep", exc, level=logging.ERROR, hearing=hid)
+            plan.retry(hid, now + retry_ms)
     return ran
 
 
 async def run(ex: Executor, interval_s: float, timeout_ms: int) -> None:
-    cache: dict[str, Due] = {}
+    plan = SweepPlan()
     while True:
         await asyncio.sleep(interval_s)
-        await sweep_once(ex, timeout_ms, cache)
+        await sweep_once(ex, timeout_ms, plan, int(interval_s * 1000))

@@ -116,6 +116,11 @@ class Mediator:
         page = self.page
         data = await page.evaluate_handle("() => new DataTransfer()")
         target = page.locator(f".room-column[data-room-kind={room_kind}] .drop-zone")
+        try:
+            await page.locator(source).wait_for(timeout=20_000)
+        except PlaywrightError as exc:
+            board = await page.locator("main").inner_text()
+            raise AssertionError(f"nothing to drag at {source}:\n{board}\n{self.tab.dump()}") from exc
         await page.locator(source).dispatch_event("dragstart", {"dataTransfer": data})
         await target.dispatch_event("dragenter", {"dataTransfer": data})
         await target.dispatch_event("dragover", {"dataTransfer": data})

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tests.browser import Tab
@@ -69,6 +70,25 @@ async def shots(tab: Tab, screen: str, widths: tuple[str, ...] = ("laptop", "tab
         await tab.page.evaluate("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }")
         await tab.screenshot(screen, width)
     await tab.page.set_viewport_size({"width": 1366, "height": 768})
+
+
+#: Symbols every language writes the same way (units, zone names), not English words.
+SYMBOLS = frozenset({"B", "kB", "MB", "GB", "TB", "ms", "UTC", "GMT"})
+
+
+async def switch_language(tab: Tab, lang: str) -> None:
+    """Pick a language in the header's switcher, as a person would, and wait for it."""
+    await tab.page.select_option("#language", lang)
+    await tab.wait_for(f"document.documentElement.lang === '{lang}'")
+
+
+async def latin_words_left(tab: Tab, content: list[str]) -> list[str]:
+    """Latin-script words in the screen's visible text once `content` (names, file names,
+    people's messages: words nobody translates) is taken out, symbols aside."""
+    text: str = await tab.value("document.querySelector('main').innerText")
+    for words in sorted(content, key=len, reverse=True):
+        text = text.replace(words, " ")
+    return [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", text) if w not in SYMBOLS]
 
 
 def banner_kind() -> str:

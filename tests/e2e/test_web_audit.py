@@ -7,7 +7,8 @@ matches, lane by lane, the moves that were made (read from the SVG's data attrib
 hearing with 20 people and 500 moves renders in under 500 ms. An export shows its progress and
 the downloaded bundle verifies with `parley-audit verify --vkey` (and not without a key). An
 admin creates and disables an account in the browser and that account's open session ends.
-axe-core on every screen; screenshots at laptop and tablet widths.
+The admin's settings show the calls' relay-only ICE policy as the signalling service has it.
+axe-core on every screen; screenshots at laptop and tablet widths, and in zh-Hant at laptop width.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,9 @@ from tests.people import PASSWORD, People, staff_people
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 EN = "en"
+ZH = "zh-Hant"
+TURN_URL = "turns:turn.lam-chen.example:5349"
+TURN_SECRET = "turn-secret-the-page-never-shows"
 
 
 #: A 3-hour hearing, 20 people, 500 moves, drawn by the page's own code (ms, with a paint).
@@ -91,6 +95,17 @@ class TamperProxy:
             await self.runner.cleanup()
 
 
+@pytest.fixture(scope="module")
+def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
+    """The suite as an institution with relay-only calls runs it (what the admin must see)."""
+    running = Suite(data_dir=tmp_path_factory.mktemp("suite") / "data", extra_env={
+        "PARLEY_TURN_URLS": TURN_URL, "PARLEY_TURN_SECRET": TURN_SECRET,
+        "PARLEY_ICE_RELAY_ONLY": "true", "PARLEY_TURN_TTL_S": "900"})
+    running.start()
+    yield running
+    running.stop()
+
+
 @pytest.fixture
 async def world(suite: Suite) -> AsyncIterator[tuple[People, list[tuple[str, str, int, int]]]]:
     await suite.ready(timeout=60)
@@ -125,6 +140,30 @@ async def shot(tab: Tab, screen: str) -> None:
     await tab.screenshot(screen, "laptop")
 
 
+#: What each screen shows once drawn (the zh-Hant pass waits for it before its screenshot).
+DRAWN = {
+    "audit-search": "document.querySelector('.total[data-total]')",
+    "audit-document-report": "document.querySelector('.total[data-total]')",
+    "audit-verify": "document.querySelector('#verify-panel[data-verified=\"true\"]')",
+    "audit-hearing": "document.querySelector('.stats')",
+    "audit-timeline": "document.querySelector('#timeline[data-lanes]')",
+    "audit-export": "document.querySelector('#export-start')",
+    "admin-accounts": "document.querySelector('tr[data-account]')",
+    "admin-health": "document.querySelector('#ice-settings')",
+}
+
+
+async def in_chinese(tab: Tab, screens: dict[str, str]) -> None:
+    """Switch the page to Traditional Chinese (the header's switcher) and shoot each screen."""
+    await tab.page.select_option("#language", ZH)
+    await tab.wait_for("document.documentElement.lang === 'zh-Hant'")
+    for screen, url in screens.items():
+        await tab.page.goto(url)
+        await tab.wait_for(DRAWN[screen])
+        await tab.check_accessible(f"{screen} zh-Hant")
+        await tab.screenshot(f"{screen}-zh-Hant", "laptop")
+
+
 @pytest.mark.timeout(300)  # one long story; ~60 s on an idle machine
 async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
         suite: Suite, world: tuple[People, list[tuple[str, str, int, int]]], tmp_path: Path) -> None:
@@ -152,9 +191,13 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             sentence = "Cy Wong (counsel, Respondent) downloaded ‘Expert report v2.pdf’, bytes 0–1,048,575"  # noqa: RUF001
             assert any(sentence in r for r in rows), rows
             await shot(tab, "audit-search")
+            seen = {"audit-search": page.url}
             await page.get_by_role("link", name=t(EN, "audit.report.document_link")).click()
-            await tab.wait_for("document.querySelector('.total[data-total=\"3\"]')")
+            # The search page had the same total: wait for the report's own page to show it.
+            await tab.wait_for("location.pathname !== '/audit'"
+                               " && document.querySelector('.total[data-total=\"3\"]')")
             await shot(tab, "audit-document-report")
+            seen["audit-document-report"] = page.url
 
             # Open an entry: verified in the page against the pinned key.
             await page.locator("table.results tbody tr[data-action='document.download'] a").first.click()
@@ -166,6 +209,7 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             fields = await page.locator("dl.fields").inner_text()
             assert "hearing's zone (Asia/Hong_Kong)" in fields  # both zones, side by side
             await shot(tab, "audit-verify")
+            seen["audit-verify"] = page.url
 
             # A tampered proof (the test proxy, not the product) fails, in the page.
             proxy.tamper = True
@@ -189,6 +233,7 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             await page.get_by_role("button", name=t(EN, "audit.timeline.show_table")).click()
             assert await page.locator("#timeline-table tbody tr").count() == len(drawn)
             await shot(tab, "audit-timeline")
+            seen["audit-timeline"] = page.url
             # 3 hours, 20 people, 500 moves: drawn by the page's own code.
             # The best of three, like any timing on a shared machine (others' load is noise).
             took = min([await tab.value(RENDER_500_MOVES) for _ in range(3)])
@@ -217,6 +262,8 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             await page.goto("/audit/key")
             await page.locator("#pinned-vkey").wait_for()
             await shot(tab, "audit-key")
+            await in_chinese(tab, {**seen, "audit-hearing": f"/audit/hearings/{HEARING}",
+                                   "audit-export": "/audit/export"})
             tab.assert_clean(secrets=[people.auditor.token, people.auditor.cookie])
             await tab.context.close()
     finally:
@@ -241,6 +288,8 @@ async def test_admin_creates_and_disables_an_account_whose_session_ends(
         await page.get_by_label(t(EN, "admin.accounts.password")).fill(PASSWORD)
         await page.get_by_role("button", name=t(EN, "admin.accounts.create")).click()
         await page.locator("tr[data-account='second-auditor']").wait_for()
+        await page.locator(".toast-close").click()  # the screenshot shows the form, not the toast
+        await tab.wait_for("!document.querySelector('.toast')")
         await shot(tab, "admin-accounts")
         # The mediator has a session open; disabling the account ends it at once.
         assert (await people.mediator.call("GET", "/api/v1/me"))[0] == 200
@@ -254,13 +303,22 @@ async def test_admin_creates_and_disables_an_account_whose_session_ends(
         await page.locator(f"tr[data-account='{people.mediator.username}'] .badge.state-closed").wait_for()
         await page.goto("/admin/health")
         await page.locator("[data-component='audit'][data-status='ok']").wait_for()
+        # The calls' ICE policy, as the signalling service has it: relay only, through TURN.
+        ice = page.locator("#ice-settings[data-relay-only='true']")
+        await ice.wait_for()
+        shown = await ice.inner_text()
+        assert t(EN, "admin.ice.mode_relay") in shown and TURN_URL in shown, shown
+        assert t(EN, "admin.ice.stun_unused") not in shown  # no STUN configured: "None"
+        assert TURN_SECRET not in await page.content()
         await shot(tab, "admin-health")
         await page.goto("/admin/tokens")
         await page.get_by_label(t(EN, "admin.tokens.name")).fill("nightly export")
         await page.get_by_role("button", name=t(EN, "admin.tokens.create")).click()
         await page.locator("#token-shown code.secret").wait_for()
         await shot(tab, "admin-tokens")
-        tab.assert_clean()
+        await in_chinese(tab, {"admin-accounts": "/admin", "admin-health": "/admin/health"})
+        assert t(ZH, "admin.ice.mode_relay") in await page.locator("#ice-settings").inner_text()
+        tab.assert_clean(secrets=[TURN_SECRET])
         await tab.context.close()
 
 

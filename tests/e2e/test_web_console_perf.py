@@ -21,6 +21,7 @@ from tests.people import SESSION_COOKIE, staff_people
 # Slow: 40 participants on one board: minutes of browser time; its figure is reported, the 150 ms goal not yet met; `make slow` runs it.
 pytestmark = [pytest.mark.slow, pytest.mark.browser, requires_chromium, pytest.mark.timeout(300)]
 P95_BUDGET_MS = 150.0
+BANNER = "document.querySelector('.room-banner')"
 MOVES = 16
 
 
@@ -64,10 +65,9 @@ async def test_moves_show_within_150_ms_with_40_people_in_8_rooms(suite: Suite) 
                                               "url": suite.base_url}])
             await med_tab.page.goto(f"/hearings/{hearing}")
             await tab.page.goto("/hearing")
-            await tab.wait_for("document.getElementById('room-banner').dataset.kind === 'lobby'",
-                               timeout=30)
+            await tab.wait_for("document.querySelector('.lobby-title') !== null", timeout=30)
             await mediator.send(Admit(participant=browser_id, room="plenary"))
-            await tab.wait_for("document.getElementById('room-banner').dataset.kind === 'plenary'")
+            await tab.wait_for(f"{BANNER} && {BANNER}.dataset.roomKind === 'plenary'")
             await med_tab.wait_for("document.querySelectorAll('.board li.person').length === 41")
             await med_tab.page.evaluate("() => performance.clearMeasures()")
             await tab.page.evaluate("() => performance.clearMeasures()")
@@ -75,8 +75,7 @@ async def test_moves_show_within_150_ms_with_40_people_in_8_rooms(suite: Suite) 
             for i in range(MOVES):
                 target = rooms[(i + 1) % len(rooms)]
                 await mediator.send(Move(participant=browser_id, room=target))
-                await tab.wait_for(
-                    f"document.getElementById('room-banner').dataset.room === {target!r}")
+                await tab.wait_for(f"{BANNER} && {BANNER}.dataset.room === {target!r}")
                 try:
                     await med_tab.wait_for(
                         f"document.querySelector('.room-column[data-room=\"{target}\"] "

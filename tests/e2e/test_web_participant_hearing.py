@@ -29,9 +29,10 @@ from proto.ws import (
     Move,
     Remove,
     RoomKind,
+    RoomUpdate,
     Shuttle,
 )
-from tests.browser import Tab, chromium, fake_camera, open_tab, requires_chromium
+from tests.browser import Tab, chromiums, fake_camera, open_tab, requires_chromium
 from tests.e2e.participant_steps import (
     KEEP_TRACKS,
     TRACKS_ENDED,
@@ -41,13 +42,16 @@ from tests.e2e.participant_steps import (
     code_members,
     hearers,
     join_in_browser,
+    latin_words_left,
     mediator_page,
     mediator_socket,
     seat_people,
     shots,
+    switch_language,
     tile,
 )
 from tests.harness import Suite
+from tests.integration.signalling.sigclient import WsClient
 from tests.people import staff_people
 
 pytestmark = [pytest.mark.browser, requires_chromium]
@@ -68,13 +72,12 @@ COLOURS = {"M": (200, 200, 200), "A1": (30, 90, 200), "B1": (200, 70, 30), "B2":
 
 @contextlib.asynccontextmanager
 async def four_browsers(tmp: Path, base_url: str) -> AsyncIterator[dict[str, Tab]]:
-    async with contextlib.AsyncExitStack() as stack:
-        tabs: dict[str, Tab] = {}
-        for name, rgb in COLOURS.items():
-            browser = await stack.enter_async_context(
-                chromium(camera=fake_camera(tmp / f"{name}.y4m", rgb)))
-            tabs[name] = await open_tab(browser, base_url)
-        yield tabs
+    cameras = [fake_camera(tmp / f"{name}.y4m", rgb) for name, rgb in COLOURS.items()]
+    async with chromiums(cameras) as browsers:
+        opened = await asyncio.gather(*(open_tab(b, base_url) for b in browsers))
+        for tab in opened:  # four browsers in a mesh on two shared cores: screenshots wait
+            tab.page.set_default_timeout(90_000)
+        yield dict(zip(COLOURS, opened, strict=True))
 
 
 def others(ids: dict[str, str], me: str, among: Iterable[str],
@@ -84,7 +87,8 @@ def others(ids: dict[str, str], me: str, among: Iterable[str],
 
 
 async def hear_each_other(tabs: dict[str, Tab], ids: dict[str, str],
-                          where: dict[str, str], timeout: float = 90.0) -> None:
+                          where: dict[str, str], timeout: float = 90.0,
+                          med: WsClient | None = None) -> None:
     """Every page's "who can hear you" is exactly the others in its room (polled together)."""
     try:
         await asyncio.gather(*(tab.wait_for(
@@ -92,8 +96,23 @@ async def hear_each_other(tabs: dict[str, Tab], ids: dict[str, str],
             for n, tab in tabs.items()))
     except TimeoutError:
         seen = {n: await tab.value(hearers()) for n, tab in tabs.items()}
+        links = {n: await tab.value(TILE_STATES) for n, tab in tabs.items()}
+        # The server's own latest view of the mediator's room (the mediator's test socket).
+        views = [m.room for m in (med.inbox if med else []) if isinstance(m, RoomUpdate)]
+        server = {m.id: m.links for m in views[-1].members} if views else None
         raise AssertionError(f"who can hear whom: expected rooms {where}, pages show {seen}, "
-                             f"ids {ids}") from None
+                             f"ids {ids}, connections by page {links}, "
+                             f"the server's last room view to the mediator {server}") from None
+
+
+# Each remote tile's connection state as the page's own peer connection has it.
+TILE_STATES = ("Object.fromEntries([...document.querySelectorAll('.video-grid .tile:not(.self)')]"
+               ".map((x) => [x.dataset.participant, x.dataset.state]))")
+
+
+async def no_english(tab: Tab, screen: str, content: list[str]) -> None:
+    left = await latin_words_left(tab, content)
+    assert left == [], f"{screen} in zh-Hant still shows {left}"
 
 
 async def all_pages(tabs: dict[str, Tab], expression: str, names: list[str] | None = None,
@@ -106,8 +125,7 @@ async def all_pages(tabs: dict[str, Tab], expression: str, names: list[str] | No
         raise AssertionError(f"{expression}: pages show (room, hearers) {seen}") from None
 
 
-@pytest.mark.slow  # four browsers in a mesh: minutes on a busy machine (`make slow`)
-@pytest.mark.timeout(900)
+@pytest.mark.timeout(600)  # four browsers in a mesh: 4½ min at load 40 on two cores
 async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
     await suite.ready(timeout=60)
     people = await staff_people(suite)
@@ -124,25 +142,37 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
         try:
             # --- joining: link → access code (a wrong one first) → skip tech check → lobby
             step("joining")
-            await join_in_browser(tabs["A1"], inv["A1"], wrong_code=True, screens=True)
-            await asyncio.gather(join_in_browser(tabs["B1"], inv["B1"]),
-                                 join_in_browser(tabs["B2"], inv["B2"]))
+            await asyncio.gather(
+                join_in_browser(tabs["A1"], inv["A1"], wrong_code=True, screens=True),
+                join_in_browser(tabs["B1"], inv["B1"]), join_in_browser(tabs["B2"], inv["B2"]),
+                mediator_page(tabs["M"], people, cast.hearing, suite.base_url))
             lobby = tabs["A1"]
             assert "Matter" in (await lobby.page.text_content(".lobby-title") or "")
             await lobby.check_accessible("lobby")
             await shots(lobby, "lobby")
-            await mediator_page(tabs["M"], people, cast.hearing, suite.base_url)
+            # The mediator's page is in plenary before anyone is admitted: each side then opens
+            # one connection to it (a page arriving later would be a fresh client, and every
+            # connection to the mediator would be made twice).
+            await tabs["M"].wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
+            # B2 reads Traditional Chinese from the lobby on: every word of each screen it sees.
+            await switch_language(tabs["B2"], "zh-Hant")
+            devices = await tabs["B2"].value(
+                "[...document.querySelectorAll('main select option')].map((o) => o.textContent)")
+            await no_english(tabs["B2"], "lobby", ["Matter", *devices])
 
             # --- admitted to plenary: banner, who can hear you, one verification code
             step("admit")
             for n in ("A1", "B1", "B2"):
                 await med.send(Admit(participant=ids[n]))
             await all_pages(tabs, f"{banner_kind()} === 'plenary'")
-            await hear_each_other(tabs, ids, {n: "plenary" for n in tabs})
+            step("admitted: everyone's banner says plenary")
+            await hear_each_other(tabs, ids, {n: "plenary" for n in tabs}, med=med)
+            step("everyone hears everyone")
             await asyncio.gather(*(tab.wait_for(f"{code_members()} === '{others(ids, n, tabs)}'",
                                                 timeout=30) for n, tab in tabs.items()))
             plenary_codes = {n: await t.value(code()) for n, t in tabs.items()}
             assert len(set(plenary_codes.values())) == 1 and "" not in plenary_codes.values()
+            step("one verification code")
             await tabs["A1"].check_accessible("hearing-plenary")
             await shots(tabs["A1"], "hearing-plenary")
 
@@ -204,6 +234,8 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             assert set(caucus_codes.values()).isdisjoint(plenary_codes.values())
             await b1.check_accessible("hearing-caucus")
             await shots(b1, "hearing-caucus")
+            await no_english(tabs["B2"], "caucus", ["Claimant caucus", "Our bottom line is 40",
+                                                    "A1", "B1", "B2", people.mediator.username])
 
             # --- broadcast: a banner to dismiss, everywhere but the lobby -----------------
             step("broadcast")
@@ -222,7 +254,7 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
                 await med.send(Shuttle(room=to) if who == "M"
                                else Move(participant=ids[who], room=to))
                 where[who] = to
-                await hear_each_other(tabs, ids, where)
+                await hear_each_other(tabs, ids, where, med=med)
 
             # --- A never saw side B's caucus: not on its page, not on its socket -----------
             step("isolation")
@@ -238,6 +270,7 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             await tabs["B2"].wait_for("document.querySelector('[data-final=removed]')")
             await tabs["B2"].wait_for(TRACKS_ENDED, timeout=5)
             await tabs["B2"].check_accessible("final-removed")
+            await no_english(tabs["B2"], "removed", [])
             await shots(tabs["B2"], "final-removed", ("laptop",))
             for n in ("A1", "B1"):
                 assert await tabs[n].value(KEEP_TRACKS) >= 1

@@ -23,3 +23,26 @@ test("who can hear you: exactly the members who report a connected link to you",
   assert.deepEqual(waiting.map((m) => m.id), ["b", "c"]);
   assert.deepEqual(whoHears(null, "me"), { hear: [], waiting: [] });
 });
+
+test("a link state the server does not show is reported again, at most every few seconds", async () => {
+  const { Mesh } = await import("../../gateway/webclient/js/media/mesh.js");
+  const sent = [];
+  const mesh = new Mesh({ send: (m) => sent.push(m), localStream: null, cert: null, fingerprint: "" });
+  clearInterval(mesh.statsTimer);
+  const long = performance.now() - 60_000;
+  const resent = [];
+  mesh.peers.set("a", { pc: { connectionState: "connected" }, neg: { offerer: false, established: true }, touched: long });
+  mesh.peers.set("b", { pc: { connectionState: "connected" }, neg: { offerer: false, established: true }, touched: long });
+  mesh.peers.set("c", { pc: { connectionState: "connecting" },
+    neg: { offerer: true, established: false, resend: () => resent.push("c") }, touched: long });
+  mesh.setServerLinks(["b"]); // the report for "a" was lost; "b" is known; "c" still connecting
+  assert.deepEqual(sent, [{ type: "peer.state", peer: "a", state: "connected" }]);
+  assert.deepEqual(resent, ["c"]); // its first offer, unanswered, goes out again
+  mesh.setServerLinks(["b"]);
+  assert.equal(sent.length, 1); // not again at once
+  mesh.peers.get("b").pc.connectionState = "disconnected";
+  mesh.peers.get("b").touched = long;
+  mesh.setServerLinks(["b"]); // the server still shows a link that is gone: corrected
+  assert.deepEqual(sent[1], { type: "peer.state", peer: "b", state: "disconnected" });
+  mesh.stopped = true;
+});

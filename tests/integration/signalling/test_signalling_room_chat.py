@@ -3,6 +3,8 @@ reconnect for those who were there, purge when the caucus closes, flood refused 
 
 from __future__ import annotations
 
+import aiohttp
+
 from proto.ws import (
     Admit,
     BoardUpdate,
@@ -91,3 +93,14 @@ async def test_room_chat_isolation_history_and_purge(suite: Suite) -> None:
     assert not any(isinstance(m, ErrorMessage) for m in ca.inbox)
     for c in (med, ca, cb):
         await c.close()
+
+
+async def test_websocket_compression_is_refused(suite: Suite) -> None:
+    """Browsers ask for permessage-deflate; the gateway declines it (about 125 KiB of deflate
+    state per socket for small messages, and compression next to secrets invites guessing)."""
+    people = await staff_people(suite)
+    async with aiohttp.ClientSession(base_url=suite.base_url,
+                                     headers=people.mediator.headers()) as http, \
+            http.ws_connect("/api/v1/ws", compress=15) as ws:
+        assert ws.compress == 0
+        assert "Sec-WebSocket-Extensions" not in ws._response.headers

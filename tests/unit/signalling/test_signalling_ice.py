@@ -9,7 +9,7 @@ import hmac
 import msgspec
 import pytest
 
-from services.signalling.ice import IceSettings, ice_config, turn_credential
+from services.signalling.ice import IceSettings, ice_config, ice_policy, turn_credential
 
 
 def test_known_answer() -> None:
@@ -49,3 +49,12 @@ def test_relay_only() -> None:
 def test_bad_settings(kwargs: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         IceSettings(**kwargs)  # type: ignore[arg-type]
+
+
+def test_policy_shows_the_configuration_but_never_the_secret() -> None:
+    s = IceSettings(stun_urls=("stun:x",), turn_urls=("turns:turn.example:5349",),
+                    turn_secret="north-secret", ttl_s=900, relay_only=True)
+    policy = ice_policy(s)
+    assert policy.relay_only and policy.turn_urls == ["turns:turn.example:5349"]
+    assert policy.stun_urls == ["stun:x"] and policy.turn_credential_ttl_s == 900
+    assert b"north-secret" not in msgspec.json.encode(policy)

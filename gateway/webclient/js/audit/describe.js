@@ -2,7 +2,7 @@
 // 'Expert report v2.pdf', bytes 0–1,048,575, 14:03:22 HKT". Names come from the log's own
 // directory (/api/v1/audit/names); what is not named there is shown by its id.
 
-import { formatNumber, has, t } from '../core/i18n.js';
+import { currentLanguage, formatNumber, has, t } from '../core/i18n.js';
 
 /** A directory from the names API: id → {kind, name, role, side}. */
 export function directory(names) {
@@ -23,13 +23,13 @@ export function personLabel(dir, actor) {
   const side = sideId ? (dir.get('side', sideId)?.name ?? sideId) : null;
   const roleText = role && has(`audit.role.${role}`) ? t(`audit.role.${role}`) : role;
   const bits = [roleText, side].filter(Boolean);
-  return bits.length ? `${name} (${bits.join(', ')})` : name;
+  return bits.length ? t('audit.person_with', { name, details: bits.join(t('audit.list_separator')) }) : name;
 }
 
 export function resourceLabel(dir, resource) {
   const kind = { document: 'document', participant: 'person', account: 'person', room: 'room', side: 'side', hearing: 'hearing' }[resource.type];
   const found = kind ? dir.get(kind, resource.id) : null;
-  if (found) return resource.type === 'document' ? `‘${found.name}’` : found.name;
+  if (found) return resource.type === 'document' ? t('audit.document_name', { name: found.name }) : found.name;
   if (resource.type === 'room' || ['lobby', 'plenary'].includes(resource.id)) return roomLabel(dir, resource.id);
   return `${resource.type} ${resource.id}`;
 }
@@ -54,6 +54,17 @@ function formattersFor(zone) {
   return pair;
 }
 
+/** "26 Nov 2026" in `zone` (default: the viewer's), in the page's language. */
+export function calendarDate(ms, zone) {
+  const key = `date:${currentLanguage()}:${zone ?? ''}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', ...(zone ? { timeZone: zone } : {}) });
+    formatters.set(key, format);
+  }
+  return format.format(new Date(ms));
+}
+
 /** "14:03:22" in `zone` (default: the viewer's). */
 export const clockTime = (ms, zone) => formattersFor(zone).time.format(new Date(ms));
 
@@ -65,7 +76,8 @@ export function timeWithZone(ms, zone) {
   return `${pair.time.format(date)} ${name}`;
 }
 
-export function describeEntry(event, dir, zone) {
+/** The sentence; `withTime: false` leaves the time out (a table shows it in its own column). */
+export function describeEntry(event, dir, zone, { withTime = true } = {}) {
   const who = personLabel(dir, event.actor);
   const what = resourceLabel(dir, event.resource);
   const d = event.details || {};
@@ -78,5 +90,5 @@ export function describeEntry(event, dir, zone) {
     text += t('audit.to_room', { room: roomLabel(dir, d.to) });
   }
   if (event.outcome !== 'allowed') text += ` — ${t(`audit.outcome.${event.outcome}`)}`;
-  return `${text}, ${timeWithZone(event.time, zone)}`;
+  return withTime ? t('audit.sentence_at', { text, time: timeWithZone(event.time, zone) }) : text;
 }

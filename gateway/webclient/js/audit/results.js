@@ -5,7 +5,7 @@ import { describe } from '../core/errors.js';
 import { formatNumber, localZone, t } from '../core/i18n.js';
 import { h, mount } from '../core/render.js';
 import { hearingZone, search, searchAll } from './data.js';
-import { describeEntry, timeWithZone } from './describe.js';
+import { calendarDate, describeEntry, timeWithZone } from './describe.js';
 
 function csvCell(value) {
   const text = String(value ?? '');
@@ -73,9 +73,9 @@ export function resultsView(root, filter, dir, { caption }) {
           h('th', { scope: 'col' }, t('audit.col.outcome')),
           h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('audit.col.open'))))),
         h('tbody', null, page.events.map(({ index, event }) => h('tr', { 'data-index': index, 'data-action': event.action },
-          h('td', { class: 'nowrap' }, timeWithZone(event.time, zone)),
-          theirs && theirs !== zone ? h('td', { class: 'nowrap muted' }, timeWithZone(event.time, theirs)) : null,
-          h('td', null, describeEntry(event, dir, zone)),
+          h('td', { class: 'nowrap' }, h('span', { class: 'date' }, calendarDate(event.time, zone)), h('br'), timeWithZone(event.time, zone)),
+          theirs && theirs !== zone ? h('td', { class: 'nowrap muted' }, h('span', { class: 'date' }, calendarDate(event.time, theirs)), h('br'), timeWithZone(event.time, theirs)) : null,
+          h('td', null, describeEntry(event, dir, zone, { withTime: false })),
           h('td', null, h('span', { class: `badge outcome-${event.outcome}` }, t(`audit.outcome_short.${event.outcome}`))),
           h('td', null, h('a', { class: 'button small', href: `/audit/entry/${index}`, 'aria-label': t('audit.open_entry', { index }) }, t('audit.col.open'))))))) : null,
       h('div', { class: 'pager' },

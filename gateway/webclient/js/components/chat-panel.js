@@ -5,6 +5,7 @@
 
 import { formatTime, t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
+import { personName } from "./person.js";
 import { roomLabel } from "./room-banner.js";
 
 export const MAX_CHAT = 2000;
@@ -24,10 +25,9 @@ export class ChatPanel {
       maxlength: String(MAX_CHAT), "aria-describedby": `${inputId}-help` });
     this.count = h("span", { id: `${inputId}-help`, class: "chat-count" });
     this.error = h("p", { class: "chat-error error", role: "alert" });
-    this.button = h("button", { type: "submit", class: "button primary" }, t("participant.chat.send"));
-    this.form = h("form", { class: "chat-form" },
-      h("label", { for: inputId, class: "visually-hidden" }, t("participant.chat.label")),
-      this.input, h("div", { class: "chat-actions" }, this.count, this.button), this.error);
+    this.button = h("button", { type: "submit", class: "button primary" });
+    this.label = h("label", { for: inputId, class: "visually-hidden" });
+    this.form = h("form", { class: "chat-form" }, this.label, this.input, h("div", { class: "chat-actions" }, this.count, this.button), this.error);
     this.el = h("section", { class: "chat-panel", "aria-labelledby": this.heading.id },
       this.heading, live, this.form);
     this.form.addEventListener("submit", (event) => { event.preventDefault(); this.submit(); });
@@ -38,7 +38,39 @@ export class ChatPanel {
       }
     });
     this.input.addEventListener("input", () => this.counter());
+    this.roomView = null;
+    this.marker = null;
+    this.errorWords = null; // () => sentence, so a language switch can say it again
+    this.relabel();
+  }
+
+  // Every word of the panel in the current language; the messages themselves stay as written.
+  relabel() {
+    this.button.textContent = t("participant.chat.send");
+    this.label.textContent = t("participant.chat.label");
+    this.heading.textContent = t("participant.chat.heading", { room: roomLabel(this.roomView) });
+    if (this.marker) {
+      this.marker.textContent = t("participant.chat.moved", { room: roomLabel(this.roomView) });
+    }
+    for (const line of this.log.querySelectorAll(".chat-line")) {
+      line.querySelector(".chat-name").textContent = this.nameOf(line.dataset.sender, line.dataset.name);
+    }
+    for (const time of this.log.querySelectorAll("time.chat-time")) {
+      time.textContent = formatTime(Date.parse(time.dateTime));
+    }
+    this.say(this.errorWords);
     this.counter();
+  }
+
+  say(words) {
+    this.errorWords = words;
+    this.error.textContent = words ? words() : "";
+  }
+
+  // Between rooms (the new room's view is on its way): nothing can be sent meanwhile.
+  setUsable(usable) {
+    this.input.disabled = !usable;
+    this.button.disabled = !usable;
   }
 
   counter() {
@@ -49,21 +81,18 @@ export class ChatPanel {
   // The room changed (or the first snapshot): messages of the old room go, a marker says so.
   setRoom(room) {
     const id = room ? room.id : null;
-    const label = roomLabel(room);
-    this.heading.textContent = t("participant.chat.heading", { room: label });
-    const usable = Boolean(room) && room.kind !== "lobby";
-    this.input.disabled = !usable;
-    this.button.disabled = !usable;
+    this.roomView = room;
+    this.heading.textContent = t("participant.chat.heading", { room: roomLabel(room) });
+    this.setUsable(Boolean(room) && room.kind !== "lobby");
     if (id === this.room) return;
     const first = this.room === null && !this.seenRoom;
     this.room = id;
     this.seenRoom = true;
     mount(this.log);
-    this.error.textContent = "";
-    if (!first) {
-      this.log.append(h("li", { class: "chat-marker", "data-room": id || "" },
-        t("participant.chat.moved", { room: label })));
-    }
+    this.say(null);
+    this.marker = first ? null : h("li", { class: "chat-marker", "data-room": id || "" },
+      t("participant.chat.moved", { room: roomLabel(room) }));
+    if (this.marker) this.log.append(this.marker);
   }
 
   history(message) {
@@ -73,8 +102,8 @@ export class ChatPanel {
 
   add(message) {
     if (message.room !== this.room) return; // never show another room's words
-    this.log.append(h("li", { class: "chat-line", dataset: { sender: message.sender } },
-      h("span", { class: "chat-name" }, message.name),
+    this.log.append(h("li", { class: "chat-line", dataset: { sender: message.sender, name: message.name } },
+      h("span", { class: "chat-name" }, this.nameOf(message.sender, message.name)),
       h("time", { class: "chat-time", datetime: new Date(message.at).toISOString() },
         formatTime(message.at)),
       h("p", { class: "chat-text" }, message.text)));
@@ -84,16 +113,22 @@ export class ChatPanel {
     }
   }
 
+  // The room's members (id → member), so the mediator is named as on every other part.
+  nameOf(sender, name) {
+    const member = this.members && this.members.get(sender);
+    return member ? personName(member) : name;
+  }
+
   submit() {
     const text = this.input.value.trim();
-    this.error.textContent = "";
+    this.say(null);
     if (!text) return;
     if (text.length > MAX_CHAT) {
-      this.error.textContent = t("participant.chat.too_long", { count: MAX_CHAT });
+      this.say(() => t("participant.chat.too_long", { count: MAX_CHAT }));
       return;
     }
     if (!this.send({ type: "chat", text })) {
-      this.error.textContent = t("participant.chat.offline");
+      this.say(() => t("participant.chat.offline"));
       return;
     }
     this.pending = text;
@@ -111,6 +146,7 @@ export class ChatPanel {
       chat_too_long: "participant.chat.too_long",
     }[error.reason] || (error.code === "forbidden" ? "participant.chat.not_in_room"
       : "participant.chat.failed");
-    this.error.textContent = t(key, { count: error.retry_after_s || MAX_CHAT });
+    const count = error.retry_after_s || MAX_CHAT;
+    this.say(() => t(key, { count }));
   }
 }

@@ -32,10 +32,26 @@ export class DocumentsPanel {
     this.message = h("p", { class: "docs-message", role: "alert" });
     this.picker = h("input", { type: "file", class: "visually-hidden", id: uid("file"), multiple: true,
       onchange: () => { this.uploadFiles([...this.picker.files]); this.picker.value = ""; } });
+    this.heading = h("h2", { id: headingId });
     this.el = h("section", { class: "documents", "aria-labelledby": headingId },
-      h("h2", { id: headingId }, t("participant.docs.heading")),
-      this.tabList, this.message, this.body, this.transfers);
+      this.heading, this.tabList, this.message, this.body, this.transfers);
+    this.messageWords = null;
+    this.relabel();
+  }
+
+  // Every word of the panel in the current language (file names stay as they are).
+  relabel() {
+    this.heading.textContent = t("participant.docs.heading");
     this.renderTabs();
+    this.renderList();
+    this.say(this.messageWords);
+    for (const row of this.rows || []) row.relabel();
+  }
+
+  // words() → the panel's message (a function, so a language switch can say it again).
+  say(words) {
+    this.messageWords = words;
+    this.message.textContent = words ? words() : "";
   }
 
   renderTabs() {
@@ -78,9 +94,9 @@ export class DocumentsPanel {
       const reply = await api("GET", `/api/v1/hearings/${encodeURIComponent(this.hearing)}/documents`);
       this.docs = reply.documents || [];
       if (reply.max_document_bytes) this.maxBytes = reply.max_document_bytes;
-      this.message.textContent = "";
+      this.say(null);
     } catch (error) {
-      this.message.textContent = describe(error, "participant.docs_list");
+      this.say(() => describe(error, "participant.docs_list"));
     }
     this.renderList();
   }
@@ -116,12 +132,15 @@ export class DocumentsPanel {
         type: "button", class: "button small", dataset: { release: to },
         onclick: () => this.release(d, to) }, t(`participant.docs.release_${to === "joint" ? "joint" : "confidential"}`))),
     ];
+    // `data-label`: the column's name, shown beside the value where the panel is too narrow
+    // for a table and each document becomes a block (css: container query on .documents).
+    const cell = (column, value) => h("td", { "data-label": t(`participant.docs.col_${column}`) }, value);
     return h("tr", { dataset: { document: d.document } },
       h("th", { scope: "row", class: "doc-name" }, d.filename),
-      h("td", null, formatSize(d.size)),
-      h("td", null, this.uploader(d)),
-      h("td", null, formatDateTime(d.created_ms)),
-      h("td", null, String(versions)),
+      cell("size", formatSize(d.size)),
+      cell("uploader", this.uploader(d)),
+      cell("time", formatDateTime(d.created_ms)),
+      cell("version", String(versions)),
       h("td", { class: "doc-actions" }, actions));
   }
 
@@ -157,8 +176,9 @@ export class DocumentsPanel {
     const name = cleanFileName(file.name);
     const refused = refusal(file, this.maxBytes);
     if (refused) {
-      this.message.textContent = t(`participant.docs.refused_${refused}`, { name,
-        size: this.maxBytes ? formatSize(this.maxBytes) : "" });
+      const limit = this.maxBytes;
+      this.say(() => t(`participant.docs.refused_${refused}`, { name,
+        size: limit ? formatSize(limit) : "" }));
       return;
     }
     const row = new TransferRow({ name, kind: "upload" });
@@ -168,11 +188,11 @@ export class DocumentsPanel {
     this.track(row);
     try {
       await upload.start();
-      row.done(t("participant.docs.uploaded", { name }));
+      row.done(() => t("participant.docs.uploaded", { name }));
       await this.refresh();
     } catch (error) {
-      if (error.code === "cancelled") row.done(t("participant.docs.cancelled", { name }));
-      else row.fail(describe(error, "participant.docs_upload"));
+      if (error.code === "cancelled") row.done(() => t("participant.docs.cancelled", { name }));
+      else row.fail(() => describe(error, "participant.docs_upload"));
     }
   }
 
@@ -200,10 +220,10 @@ export class DocumentsPanel {
       link.click();
       link.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      row.done(t("participant.docs.downloaded", { name: d.filename }));
+      row.done(() => t("participant.docs.downloaded", { name: d.filename }));
     } catch (error) {
-      if (error.name === "AbortError") row.done(t("participant.docs.cancelled", { name: d.filename }));
-      else row.fail(describe(error, "participant.docs_download"));
+      if (error.name === "AbortError") row.done(() => t("participant.docs.cancelled", { name: d.filename }));
+      else row.fail(() => describe(error, "participant.docs_download"));
     }
   }
 
@@ -230,7 +250,7 @@ export class DocumentsPanel {
       document.body.append(dialog);
       dialog.showModal();
     } catch (error) {
-      this.message.textContent = describe(error, "participant.docs_download");
+      this.say(() => describe(error, "participant.docs_download"));
     }
   }
 
@@ -244,10 +264,10 @@ export class DocumentsPanel {
     if (!confirmed) return;
     try {
       await api("POST", `${this.contentUrl(d).replace(/\/content$/, "")}/release`, { to });
-      this.message.textContent = "";
+      this.say(null);
       await this.refresh();
     } catch (error) {
-      this.message.textContent = describe(error, "participant.docs_release");
+      this.say(() => describe(error, "participant.docs_release"));
     }
   }
 }

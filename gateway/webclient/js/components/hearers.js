@@ -4,6 +4,7 @@
 
 import { t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
+import { personName } from "./person.js";
 
 // Pure: the members (other than `me`) who report a connected link to `me`, and those still
 // connecting (in the room, not linked yet), from a RoomView.
@@ -25,26 +26,38 @@ export class Hearers {
     this.note = h("p", { class: "hearers-note" });
     this.code = h("p", { class: "verify-code", "data-code": "" });
     this.codeNote = h("p", { class: "verify-note" });
+    this.heading = h("h2", { id: headingId });
+    this.codeHeading = h("h3");
+    this.codeHelp = h("p", { class: "verify-help" });
     this.el = h("section", { class: "hearers", "aria-labelledby": headingId },
-      h("h2", { id: headingId }, t("participant.hearers.heading")),
-      this.list, this.note,
-      h("div", { class: "verify" },
-        h("h3", null, t("participant.verify.heading")),
-        this.code, this.codeNote,
-        h("p", { class: "verify-help" }, t("participant.verify.help"))));
+      this.heading, this.list, this.note,
+      h("div", { class: "verify" }, this.codeHeading, this.code, this.codeNote, this.codeHelp));
+    this.last = { room: null, me: null, moving: false, verification: null };
+    this.relabel();
   }
 
-  update(room, me) {
+  relabel() {
+    this.heading.textContent = t("participant.hearers.heading");
+    this.codeHeading.textContent = t("participant.verify.heading");
+    this.codeHelp.textContent = t("participant.verify.help");
+    const { room, me, moving, verification } = this.last;
+    this.update(room, me, { moving });
+    if (verification) this.verification(verification);
+  }
+
+  // `moving`: between rooms, the new room's view not here yet: nobody is shown as hearing you.
+  update(room, me, { moving = false } = {}) {
+    this.last = { ...this.last, room, me, moving };
     if (!room || room.kind === "lobby") {
       mount(this.list);
       this.el.dataset.hearers = "";
-      this.note.textContent = t("participant.hearers.lobby");
+      this.note.textContent = t(moving ? "participant.hearers.moving" : "participant.hearers.lobby");
       return;
     }
     const { hear, waiting } = whoHears(room, me);
     this.el.dataset.hearers = hear.map((m) => m.id).sort().join(",");
     mount(this.list, hear.map((m) => h("li", { dataset: { participant: m.id } },
-      m.name, m.muted ? h("span", { class: "hint" }, ` · ${t("participant.grid.muted")}`) : null)));
+      personName(m), m.muted ? h("span", { class: "hint" }, ` · ${t("participant.grid.muted")}`) : null)));
     this.note.textContent = hear.length === 0
       ? (waiting.length ? t("participant.hearers.connecting") : t("participant.hearers.nobody"))
       : waiting.length ? t("participant.hearers.waiting", { count: waiting.length }) : "";
@@ -52,6 +65,7 @@ export class Hearers {
 
   // {code, members, waiting} from the mesh.
   verification(v) {
+    this.last.verification = v;
     this.code.dataset.code = v.code || "";
     this.code.dataset.members = v.members.slice().sort().join(",");
     this.code.textContent = v.code || "—";

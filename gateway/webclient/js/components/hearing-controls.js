@@ -57,6 +57,11 @@ export class HearingControls {
     for (const [key, on] of Object.entries(partial)) this.buttons[key].disabled = !on;
   }
 
+  relabel() {
+    this.el.setAttribute("aria-label", t("participant.controls.label"));
+    this.render();
+  }
+
   render() {
     const s = this.state;
     const label = {

@@ -8,8 +8,7 @@ export class LobbyView {
   // onDevices({camera, microphone}) → Promise<MediaStream|null>: the screen swaps its stream.
   constructor({ onDevices }) {
     this.onDevices = onDevices;
-    this.preview = h("video", { class: "lobby-preview", autoplay: true, playsInline: true, muted: true,
-      "aria-label": t("participant.lobby.preview") });
+    this.preview = h("video", { class: "lobby-preview", autoplay: true, playsInline: true, muted: true });
     const camId = uid("cam");
     const micId = uid("mic");
     this.camera = h("select", { id: camId, onchange: () => this.pick() });
@@ -17,31 +16,49 @@ export class LobbyView {
     this.title = h("h1", { class: "lobby-title" });
     this.waiting = h("p", { class: "lobby-waiting", role: "status" });
     this.status = h("p", { class: "lobby-device-status" });
+    // Words by element: `relabel()` says them all again after a language switch.
+    this.words = new Map([
+      [h("p", { class: "lobby-kicker" }), "participant.lobby.kicker"],
+      [h("h2"), "participant.lobby.next_heading"],
+      [h("li"), "participant.lobby.next_1"],
+      [h("li"), "participant.lobby.next_2"],
+      [h("li"), "participant.lobby.next_3"],
+      [h("label", { for: camId }), "participant.lobby.camera"],
+      [h("label", { for: micId }), "participant.lobby.microphone"],
+    ]);
+    const [kicker, next, step1, step2, step3, camLabel, micLabel] = this.words.keys();
     this.el = h("section", { class: "lobby" },
       h("div", { class: "lobby-text" },
-        h("p", { class: "lobby-kicker" }, t("participant.lobby.kicker")),
-        this.title, this.waiting,
-        h("h2", null, t("participant.lobby.next_heading")),
-        h("ol", { class: "lobby-steps" },
-          h("li", null, t("participant.lobby.next_1")),
-          h("li", null, t("participant.lobby.next_2")),
-          h("li", null, t("participant.lobby.next_3")))),
+        kicker, this.title, this.waiting, next,
+        h("ol", { class: "lobby-steps" }, step1, step2, step3)),
       h("div", { class: "lobby-media" },
         this.preview,
-        h("div", { class: "field" }, h("label", { for: camId }, t("participant.lobby.camera")), this.camera),
-        h("div", { class: "field" }, h("label", { for: micId }, t("participant.lobby.microphone")), this.microphone),
+        h("div", { class: "field" }, camLabel, this.camera),
+        h("div", { class: "field" }, micLabel, this.microphone),
         this.status));
+    this.you = null;
+    this.stream = undefined;
+    this.relabel();
+  }
+
+  relabel() {
+    for (const [el, key] of this.words) el.textContent = t(key);
+    this.preview.setAttribute("aria-label", t("participant.lobby.preview"));
+    if (this.you) this.update(this.you);
+    if (this.stream !== undefined) this.setStream(this.stream);
   }
 
   update(you) {
+    this.you = you;
     this.title.textContent = you.title;
     this.waiting.textContent = you.locked
       ? t("participant.lobby.locked")
-      : t("participant.lobby.waiting", { name: you.mediator_name || t("participant.lobby.the_mediator") });
+      : t("participant.lobby.waiting", { name: t("participant.lobby.the_mediator") });
   }
 
   async setStream(stream) {
-    this.preview.srcObject = stream;
+    this.stream = stream;
+    if (this.preview.srcObject !== stream) this.preview.srcObject = stream;
     this.status.textContent = stream ? "" : t("participant.lobby.no_devices");
     let devices = [];
     try {

@@ -1,36 +1,56 @@
 // Notices from the mediator and the hearing: broadcasts as banners you dismiss, moves, the lock,
 // caucus time running out. Each is also spoken by the live region (components/toast.js).
+// A banner's words are a function of the language (`relabel()` redraws them after a switch);
+// a broadcast's text is the mediator's own and stays as written.
 
 import { t } from "../core/i18n.js";
-import { h } from "../core/render.js";
+import { h, mount } from "../core/render.js";
+import { roomLabel } from "./room-banner.js";
 import { announce } from "./toast.js";
 
 export class Notices {
   constructor() {
     this.el = h("div", { class: "notices", "aria-live": "polite" });
+    this.shown = new Set(); // {item, draw}
   }
 
-  banner(text, { kind = "broadcast", title = null } = {}) {
+  // words() → {text, title}: called now and again after a language switch.
+  banner(words, { kind = "broadcast" } = {}) {
+    const body = h("div", { class: "notice-text" });
+    const dismiss = h("button", { type: "button", class: "button notice-dismiss" });
     const item = h("div", { class: `notice notice-${kind}`, role: "status", dataset: { kind } },
-      h("div", { class: "notice-text" },
-        title ? h("strong", null, title) : null,
-        h("p", null, text)),
-      h("button", { type: "button", class: "button notice-dismiss",
-        onclick: () => item.remove() }, t("participant.notice.dismiss")));
+      body, dismiss);
+    const entry = {
+      item,
+      draw: () => {
+        const { text, title = null } = words();
+        mount(body, title ? h("strong", null, title) : null, h("p", null, text));
+        dismiss.textContent = t("participant.notice.dismiss");
+        return title ? `${title}: ${text}` : text;
+      },
+    };
+    dismiss.addEventListener("click", () => { item.remove(); this.shown.delete(entry); });
+    this.shown.add(entry);
     this.el.append(item);
-    announce(title ? `${title}: ${text}` : text, { assertive: kind === "broadcast" });
+    announce(entry.draw(), { assertive: kind === "broadcast" });
     return item;
   }
 
   broadcast(text) {
-    return this.banner(text, { kind: "broadcast", title: t("participant.notice.from_mediator") });
+    return this.banner(() => ({ text, title: t("participant.notice.from_mediator") }),
+      { kind: "broadcast" });
   }
 
-  moved(roomName) {
-    return this.banner(t("participant.notice.moved", { room: roomName }), { kind: "move" });
+  moved(room) {
+    return this.banner(() => ({ text: t("participant.notice.moved", { room: roomLabel(room) }) }),
+      { kind: "move" });
   }
 
-  info(text, kind = "info") {
-    return this.banner(text, { kind });
+  info(key, kind = "info") {
+    return this.banner(() => ({ text: t(key) }), { kind });
+  }
+
+  relabel() {
+    for (const entry of this.shown) entry.draw();
   }
 }

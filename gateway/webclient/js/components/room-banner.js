@@ -44,6 +44,10 @@ export class RoomBanner {
     if (room && room.deadline) this.timer = setInterval(() => this.tick(), 1000);
   }
 
+  relabel() {
+    if (this.state.you || this.state.room) this.update(this.state.you, this.state.room);
+  }
+
   tick() {
     const room = this.state.room;
     if (!room || !room.deadline) {

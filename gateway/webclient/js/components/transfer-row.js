@@ -1,5 +1,6 @@
 // One upload or download in progress: a labelled progress bar, bytes done of total, speed,
-// time left, state ("waiting for the connection…"), and a cancel button.
+// time left, state ("waiting for the connection…"), and a cancel button. Every word is drawn
+// from the row's state, so `relabel()` says it again in a newly chosen language.
 
 import { formatCountdown, formatNumber, t } from "../core/i18n.js";
 import { h, uid } from "../core/render.js";
@@ -10,48 +11,72 @@ export function formatSize(bytes) {
   return t(`participant.docs.unit_${unit}`, { value: formatNumber(value) });
 }
 
+function progressWords({ done, total, rate, secondsLeft }) {
+  const parts = [t("participant.docs.of", { done: formatSize(done), total: formatSize(total) })];
+  if (rate) parts.push(t("participant.docs.speed", { speed: formatSize(rate) }));
+  if (secondsLeft !== null && secondsLeft !== undefined) {
+    parts.push(t("participant.docs.left", { time: formatCountdown(secondsLeft) }));
+  }
+  return parts.join(" · ");
+}
+
 export class TransferRow {
   constructor({ name, kind }) {
     const labelId = uid("xfer");
+    this.name = name;
+    this.kind = kind;
     this.bar = h("progress", { max: "100", value: "0", "aria-labelledby": labelId });
     this.detail = h("span", { class: "transfer-detail" });
+    this.title = h("span", { id: labelId, class: "transfer-name" });
     this.cancelButton = h("button", { type: "button", class: "button small",
-      onclick: () => this.onCancel && this.onCancel() }, t("common.cancel"));
+      onclick: () => this.onCancel && this.onCancel() });
     this.el = h("li", { class: "transfer", dataset: { kind, state: "sending" } },
-      h("span", { id: labelId, class: "transfer-name" },
-        t(`participant.docs.${kind === "upload" ? "uploading" : "downloading"}`, { name })),
-      this.bar, this.detail, this.cancelButton);
+      this.title, this.bar, this.detail, this.cancelButton);
     this.onCancel = null;
+    this.words = () => "";
+    this.relabel();
   }
 
-  progress({ done, total, rate, secondsLeft }) {
-    const percent = total ? Math.floor((done / total) * 100) : 0;
+  relabel() {
+    // Once finished, the row is named by its file only: the sentence below says what happened.
+    const finished = ["done", "failed"].includes(this.el.dataset.state);
+    this.title.textContent = finished ? this.name
+      : t(`participant.docs.${this.kind === "upload" ? "uploading" : "downloading"}`, { name: this.name });
+    this.cancelButton.textContent = t("common.cancel");
+    this.detail.textContent = this.words();
+  }
+
+  show(words) {
+    this.words = words;
+    this.detail.textContent = words();
+  }
+
+  progress(p) {
+    const percent = p.total ? Math.floor((p.done / p.total) * 100) : 0;
     this.bar.value = percent;
-    this.el.dataset.done = String(done);
+    this.el.dataset.done = String(p.done);
     this.el.dataset.percent = String(percent);
-    const parts = [t("participant.docs.of", { done: formatSize(done), total: formatSize(total) })];
-    if (rate) parts.push(t("participant.docs.speed", { speed: formatSize(rate) }));
-    if (secondsLeft !== null && secondsLeft !== undefined) {
-      parts.push(t("participant.docs.left", { time: formatCountdown(secondsLeft) }));
-    }
-    this.detail.textContent = parts.join(" · ");
+    this.show(() => progressWords(p));
   }
 
   state(s) {
     this.el.dataset.state = s;
-    if (s === "waiting") this.detail.textContent = t("participant.docs.waiting_network");
+    if (s === "waiting") this.show(() => t("participant.docs.waiting_network"));
   }
 
-  done(text) {
+  // `words()` → the closing sentence (a function, so a language switch can say it again).
+  done(words) {
     this.el.dataset.state = "done";
     this.cancelButton.remove();
-    this.detail.textContent = text;
+    this.words = words;
+    this.relabel();
   }
 
-  fail(text) {
+  fail(words) {
     this.el.dataset.state = "failed";
     this.cancelButton.remove();
-    this.detail.textContent = text;
+    this.words = words;
+    this.relabel();
     this.detail.setAttribute("role", "alert");
   }
 

@@ -5,6 +5,7 @@
 
 import { t } from "../core/i18n.js";
 import { h } from "../core/render.js";
+import { personName } from "./person.js";
 
 export class VideoGrid {
   constructor() {
@@ -66,6 +67,11 @@ export class VideoGrid {
     this.layout();
   }
 
+  relabel() {
+    this.el.setAttribute("aria-label", t("participant.grid.label"));
+    for (const key of this.tiles.keys()) this.label(key.split(":")[0]);
+  }
+
   // Everyone in the room (RoomView members): names and states on the tiles.
   setMembers(members) {
     this.members = new Map(members.map((m) => [m.id, m]));
@@ -77,7 +83,7 @@ export class VideoGrid {
     for (const [key, tile] of this.tiles) {
       if (key.split(":")[0] !== id) continue;
       const screen = key.endsWith(":screen");
-      const name = id === this.selfId ? t("participant.grid.you") : (m ? m.name : t("participant.grid.someone"));
+      const name = id === this.selfId ? t("participant.grid.you") : (m ? personName(m) : t("participant.grid.someone"));
       tile.querySelector(".tile-name").textContent = screen
         ? t("participant.grid.screen_of", { name }) : name;
       const states = [];
@@ -87,6 +93,7 @@ export class VideoGrid {
       tile.querySelector(".tile-state").textContent = screen ? "" : states.join(" · ");
       tile.dataset.muted = String(Boolean(m && m.muted));
       tile.dataset.cameraOff = String(Boolean(m && m.camera_off));
+      tile.dataset.initial = Array.from(m ? personName(m) : name)[0] || "";
       tile.dataset.hand = String(Boolean(m && m.hand));
     }
   }

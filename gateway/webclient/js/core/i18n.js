@@ -12,6 +12,7 @@ export const AREAS = ["common", "staff", "mediator", "participant", "audit", "ad
 const STORAGE_KEY = "parley.lang";
 
 let language = "en";
+let locale = "en-GB";
 let messages = {};
 const listeners = new Set();
 
@@ -25,6 +26,21 @@ export function browserLanguage(preferred = navigator.languages || [navigator.la
     if (lower.startsWith("en")) return "en";
   }
   return "en";
+}
+
+// The locale dates and numbers are written in: the browser's own regional tag for the chosen
+// language (en-US, en-HK, zh-HK…), else British English for English (Parley's institutions
+// write "26 Nov 2026, 14:03") and the language itself for Chinese.
+export function formattingLocale(lang, preferred = navigator.languages || [navigator.language]) {
+  for (const tag of preferred) {
+    const primary = String(tag).toLowerCase().split("-")[0];
+    if (String(tag).includes("-") && ["en", "zh"].includes(primary) && browserLanguage([tag]) === lang) {
+      try {
+        return Intl.getCanonicalLocales(tag)[0];
+      } catch (_) { /* not a valid tag: try the next */ }
+    }
+  }
+  return lang === "en" ? "en-GB" : lang;
 }
 
 export function chosenLanguage() {
@@ -44,6 +60,7 @@ async function loadCatalogues(lang) {
 export async function initI18n(lang = chosenLanguage()) {
   messages = await loadCatalogues(lang);
   language = lang;
+  locale = formattingLocale(lang);
   document.documentElement.lang = lang;
 }
 
@@ -83,7 +100,7 @@ export function has(key) {
 }
 
 export function formatNumber(value) {
-  return new Intl.NumberFormat(language).format(value);
+  return new Intl.NumberFormat(locale).format(value);
 }
 
 // ---------------------------------------------------------------- dates, times, time zones
@@ -104,21 +121,21 @@ export function validZone(zone) {
 export function formatDateTime(ms, zone = undefined, { withZone = true } = {}) {
   const options = { dateStyle: "medium", timeStyle: "short" };
   if (zone) options.timeZone = zone;
-  const text = new Intl.DateTimeFormat(language, options).format(new Date(ms));
+  const text = new Intl.DateTimeFormat(locale, options).format(new Date(ms));
   return withZone ? `${text} (${zoneName(ms, zone)})` : text;
 }
 
 export function formatTime(ms, zone = undefined) {
   const options = { timeStyle: "short" };
   if (zone) options.timeZone = zone;
-  return new Intl.DateTimeFormat(language, options).format(new Date(ms));
+  return new Intl.DateTimeFormat(locale, options).format(new Date(ms));
 }
 
 // A short zone label for a moment ("GMT+8", "HKT"…), as the locale writes it.
 export function zoneName(ms, zone = undefined) {
   const options = { timeZoneName: "short" };
   if (zone) options.timeZone = zone;
-  const part = new Intl.DateTimeFormat(language, options).formatToParts(new Date(ms))
+  const part = new Intl.DateTimeFormat(locale, options).formatToParts(new Date(ms))
     .find((p) => p.type === "timeZoneName");
   return part ? part.value : (zone || localZone());
 }

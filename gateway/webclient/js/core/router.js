@@ -53,6 +53,9 @@ export function startRouter(table, mainElement, notFound) {
     navigate(url.pathname + url.search + url.hash);
   });
   onLanguageChange(() => {
+    const found = match(location.pathname);
+    const titleKey = found ? found.route.title : "common.notfound.title";
+    if (titleKey) document.title = `${t(titleKey)} · Parley`;
     if (current && current.screen && typeof current.screen.rerender === "function") {
       current.screen.rerender();
     } else {

@@ -12,10 +12,23 @@ import { Negotiation } from "./negotiation.js";
 import { canonicalFingerprint, sdpFingerprints, verificationCode } from "./verification.js";
 
 const STATS_INTERVAL_MS = 1000;
+// A report or first offer the server never acted on (lost to a timeout on a loaded server) is
+// sent again after this long; a retry is harmless (the same state, the same offer).
+const RETRY_AFTER_MS = 4000;
 const MAX_EARLY_SIGNALS = 256;
 const SPEAKING_LEVEL = 0.02;
 
 let certificatePromise = null;
+
+// Run `fn` once after the next frame is painted, or after 50 ms in a hidden page (no frames).
+function afterPaint(fn) {
+  let done = false;
+  const run = () => {
+    if (!done) { done = true; fn(); }
+  };
+  requestAnimationFrame(() => setTimeout(run, 0));
+  setTimeout(run, 50);
+}
 
 // This page's one DTLS certificate (ECDSA P-256), made once and used by every connection.
 export function certificate() {
@@ -52,9 +65,40 @@ export class Mesh {
     this.room = null;
     this.epoch = -1;
     this.early = [];
+    this.planGeneration = 0;
+    this.opening = false;
     this.screen = null;
     this.stopped = false;
-    this.statsTimer = setInterval(() => this.collectStats(), STATS_INTERVAL_MS);
+    this.serverLinks = null; // peers the server lists as connected from here (RoomView)
+    this.statsTimer = setInterval(() => {
+      this.collectStats();
+      this.mend();
+    }, STATS_INTERVAL_MS);
+  }
+
+  // The server's view of this client's links, from the room view (`links` of my member).
+  setServerLinks(peers) {
+    this.serverLinks = new Set(peers);
+    this.mend();
+  }
+
+  // "Who can hear you" is only as true as the reports the server got: a connection whose state
+  // the server does not show is reported again, and a first offer left unanswered is sent
+  // again, each at most every RETRY_AFTER_MS.
+  mend() {
+    if (this.stopped) return;
+    const now = performance.now();
+    for (const [id, peer] of this.peers) {
+      if (now - peer.touched < RETRY_AFTER_MS) continue;
+      const state = peer.pc.connectionState;
+      if (this.serverLinks && (state === "connected") !== this.serverLinks.has(id)) {
+        peer.touched = now;
+        this.send({ type: "peer.state", peer: id, state });
+      } else if (peer.neg.offerer && !peer.neg.established) {
+        peer.touched = now;
+        peer.neg.resend();
+      }
+    }
   }
 
   emit(name, ...args) {
@@ -62,6 +106,10 @@ export class Mesh {
     if (fn) fn(...args);
   }
 
+  // Closing is done at once (isolation); opening waits for the next frame, so the page shows the
+  // move (banner, tiles gone) before the costly part (a connection and its tracks per peer,
+  // ~30 ms each). A newer plan supersedes one not yet opened: it names every peer that should
+  // be connected, so nothing the older plan listed is opened after it.
   applyPlan(plan) {
     for (const id of plan.drop || []) this.close(id);
     const named = new Set([...(plan.connect || []), ...(plan.keep || [])].map((l) => l.peer));
@@ -71,6 +119,16 @@ export class Mesh {
     }
     this.room = plan.room;
     this.epoch = plan.epoch;
+    const generation = ++this.planGeneration;
+    this.opening = true;
+    afterPaint(() => {
+      if (generation !== this.planGeneration || this.stopped) return;
+      this.opening = false;
+      this.openPlanned(plan);
+    });
+  }
+
+  openPlanned(plan) {
     for (const link of plan.keep || []) {
       const peer = this.peers.get(link.peer);
       // A negotiation left unfinished must go on under the new epoch (old stamps are refused,
@@ -92,7 +150,8 @@ export class Mesh {
 
   open(link) {
     const pc = new RTCPeerConnection({ ...this.rtcConfig, certificates: [this.cert] });
-    const peer = { id: link.peer, pc, cameraStream: null, screenSenders: [] };
+    const peer = { id: link.peer, pc, cameraStream: null, screenSenders: [],
+      touched: performance.now() };
     peer.neg = new Negotiation(pc, {
       offerer: link.offerer,
       signal: (kind, fields) => {
@@ -119,6 +178,7 @@ export class Mesh {
     pc.addEventListener("track", (event) => this.onTrack(peer, event));
     pc.addEventListener("connectionstatechange", () => {
       if (this.peers.get(link.peer) !== peer) return;
+      peer.touched = performance.now();
       this.send({ type: "peer.state", peer: link.peer, state: pc.connectionState });
       // A path that failed (a network change, a stalled candidate pair): the offerer restarts
       // ICE, which renegotiates through perfect negotiation like any other change.
@@ -159,7 +219,11 @@ export class Mesh {
     }
     if (signal.room !== this.room || signal.epoch !== this.epoch) return;
     const peer = this.peers.get(signal.sender);
-    if (!peer) return;
+    if (!peer) {
+      // The plan naming this peer is applied but its connection not yet opened: hold it.
+      if (this.opening && this.early.length < MAX_EARLY_SIGNALS) this.early.push(signal);
+      return;
+    }
     peer.neg.receive(signal).then(() => this.verify());
   }
 

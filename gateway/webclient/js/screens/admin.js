@@ -4,7 +4,7 @@
 
 import { api } from '../core/api.js';
 import { describe } from '../core/errors.js';
-import { formatDateTime, t } from '../core/i18n.js';
+import { formatDateTime, formatNumber, has, t } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
 import { copyButton } from '../components/copy.js';
 import { confirmDialog } from '../components/dialog.js';
@@ -45,11 +45,11 @@ async function accounts(root) {
           h('td', null, a.totp_enrolled ? t('admin.accounts.enrolled') : t('admin.accounts.not_enrolled')),
           h('td', null, a.last_signin_ms ? formatDateTime(a.last_signin_ms) : t('admin.accounts.never')),
           h('td', null, h('span', { class: `badge ${a.disabled ? 'state-closed' : 'ok'}` }, t(a.disabled ? 'admin.accounts.disabled' : 'admin.accounts.active'))),
-          h('td', { class: 'row-actions' },
+          h('td', null, h('div', { class: 'row-actions' },
             h('button', { type: 'button', class: `button small ${a.disabled ? '' : 'danger'}`, 'aria-label': t(a.disabled ? 'admin.accounts.enable_named' : 'admin.accounts.disable_named', { name: a.username }),
               onclick: () => change(a, { disabled: !a.disabled }, a.disabled ? 'enable' : 'disable') }, t(a.disabled ? 'admin.accounts.enable' : 'admin.accounts.disable')),
             h('button', { type: 'button', class: 'button small', 'aria-label': t('admin.accounts.reset_named', { name: a.username }),
-              onclick: () => change(a, { reset_totp: true }, 'reset') }, t('admin.accounts.reset'))))))));
+              onclick: () => change(a, { reset_totp: true }, 'reset') }, t('admin.accounts.reset')))))))));
     } catch (failure) {
       mountNodes(tableBox, h('p', { class: 'form-error', role: 'alert' }, describe(failure, 'admin.accounts')));
     }
@@ -130,21 +130,45 @@ async function health(root) {
   const ready = await fetch('/readyz', { cache: 'no-store' }).then((r) => r.json()).catch(() => null);
   mountNodes(comps, ready ? h('ul', { class: 'health-list' }, ready.components.map((c) => h('li', { 'data-component': c.name, 'data-status': c.status },
     h('span', { class: `badge ${c.status === 'ok' ? 'ok' : 'state-closed'}` }, t(c.status === 'ok' ? 'admin.health.ok' : 'admin.health.down')),
-    h('strong', null, c.name), c.detail ? h('span', { class: 'muted' }, ` — ${c.detail}`) : null)))
+    h('strong', null, has(`admin.health.component.${c.name}`) ? t(`admin.health.component.${c.name}`) : c.name), c.detail ? h('span', { class: 'muted' }, ` — ${c.detail}`) : null)))
     : h('p', { class: 'form-error', role: 'alert' }, t('admin.health.unreachable')));
   try {
     const s = await api('GET', '/api/v1/settings');
-    const row = (k, v) => [h('dt', null, t(`admin.settings.${k}`)), h('dd', null, v)];
-    mountNodes(settingsBox, h('dl', { class: 'fields' },
+    mountNodes(settingsBox, h('dl', { class: 'fields', id: 'security-settings' },
       row('session_idle', t('admin.settings.minutes', { count: Math.round(s.session_idle_s / 60) })),
       row('session_absolute', t('admin.settings.hours', { count: Math.round(s.session_absolute_s / 3600) })),
-      row('rate_session', String(s.rate_session_per_s)), row('rate_address', String(s.rate_address_per_s)), row('rate_tiles', String(s.rate_tiles_per_s)),
+      row('rate_session', formatNumber(s.rate_session_per_s)), row('rate_address', formatNumber(s.rate_address_per_s)),
+      row('rate_tiles', formatNumber(s.rate_tiles_per_s)),
+      row('denial_period', duration(s.denial_audit_period_s)),
       row('pseudonyms', t(`admin.settings.period_${s.address_pseudonym_period}`)),
       row('tls', t(s.tls ? 'admin.settings.tls_on' : 'admin.settings.tls_off'))),
+    h('h2', null, t('admin.ice.title')), iceSettings(s.ice),
     h('p', { class: 'muted' }, t('admin.settings.note')));
   } catch (failure) {
     mountNodes(settingsBox, h('p', { class: 'form-error', role: 'alert' }, describe(failure, 'admin.settings')));
   }
+}
+
+function row(key, value) {
+  return [h('dt', null, t(`admin.settings.${key}`)), h('dd', null, value)];
+}
+
+function duration(seconds) {
+  return seconds % 60 === 0 ? t('admin.settings.minutes', { count: seconds / 60 }) : t('admin.settings.seconds', { count: seconds });
+}
+
+// How participants' media connects: the signalling service's ICE policy (null: it did not answer).
+function iceSettings(ice) {
+  if (!ice) return h('p', { class: 'form-error', role: 'alert', id: 'ice-settings' }, t('admin.ice.unknown'));
+  const mode = ice.relay_only ? 'relay' : (ice.turn_urls.length ? 'fallback' : 'direct');
+  const urls = (list, unused) => (list.length
+    ? h('ul', { class: 'plain' }, list.map((u) => h('li', null, h('code', null, u))), unused ? h('li', { class: 'muted' }, t('admin.ice.stun_unused')) : null)
+    : t('admin.ice.none'));
+  return h('dl', { class: 'fields', id: 'ice-settings', 'data-relay-only': String(ice.relay_only) },
+    [h('dt', null, t('admin.ice.mode')), h('dd', null, h('strong', null, t(`admin.ice.mode_${mode}`)), h('br'), h('span', { class: 'muted' }, t(`admin.ice.mode_${mode}_text`)))],
+    [h('dt', null, t('admin.ice.turn')), h('dd', null, urls(ice.turn_urls, false))],
+    [h('dt', null, t('admin.ice.stun')), h('dd', null, urls(ice.stun_urls, ice.relay_only))],
+    ice.turn_urls.length ? [h('dt', null, t('admin.ice.ttl')), h('dd', null, duration(ice.turn_credential_ttl_s))] : null);
 }
 
 export async function mount(root, { params }) {

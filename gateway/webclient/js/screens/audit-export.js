@@ -87,7 +87,7 @@ export async function mount(root) {
     h('section', { class: 'panel how-to' },
       h('h2', null, t('audit.export.how_title')),
       h('p', null, t('audit.export.how')),
-      h('pre', { class: 'command' }, h('code', { id: 'verify-command' }, COMMAND)), copyButton(COMMAND, t('audit.export.copy_command')),
+      h('div', { class: 'command-row' }, h('pre', { class: 'command' }, h('code', { id: 'verify-command' }, COMMAND)), copyButton(COMMAND, t('audit.export.copy_command'))),
       h('p', { class: 'muted' }, t('audit.export.evidence_note')),
       keyButton));
   root.replaceChildren(node);

@@ -7,7 +7,7 @@ import { formatNumber, localZone, t } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
 import { names, search, searchAll } from '../audit/data.js';
-import { clockTime, directory, roomLabel, timeWithZone } from '../audit/describe.js';
+import { calendarDate, clockTime, directory, roomLabel, timeWithZone } from '../audit/describe.js';
 import { lanes, timelineRows, timelineSvg } from '../audit/timeline.js';
 
 async function hearingEvents(hearing) {
@@ -53,11 +53,20 @@ export function drawTimeline(figure, events, dir, sides) {
     h('li', null, h('span', { class: 'swatch room-plenary' }), t('audit.room.plenary')),
     sides.map((s, n) => h('li', null, h('span', { class: `swatch room-side-${'abcdef'[n % 6]}` }), t('audit.timeline.caucus_of', { side: dir.get('side', s)?.name ?? s }))),
     h('li', null, h('span', { class: 'swatch mark' }), t('audit.timeline.marks')));
-  mountNodes(figure, h('div', { class: 'timeline-scroll' }, svg), legend, h('div', { class: 'actions' }, toggle), table);
+  mountNodes(figure, when(events, zone), h('div', { class: 'timeline-scroll' }, svg), legend, h('div', { class: 'actions' }, toggle), table);
   const took = performance.now() - t0;
   figure.dataset.renderMs = took.toFixed(1);
   figure.dataset.lanes = String(model.lanes.length);
   return took;
+}
+
+// The picture's axis shows clock times only: say which day (or days) and in which zone.
+function when(events, zone) {
+  if (!events.length) return null;
+  const first = calendarDate(events[0].time, zone);
+  const last = calendarDate(events[events.length - 1].time, zone);
+  return h('p', { class: 'muted timeline-when', id: 'timeline-when' },
+    t('audit.timeline.when', { dates: first === last ? first : `${first} – ${last}`, zone: zone ?? 'UTC' }));
 }
 
 async function list(root) {
@@ -93,7 +102,7 @@ async function summary(root, hearing) {
       h('section', null, h('h2', null, t('audit.hearing.people')), h('table', { class: 'data' },
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('audit.hearing.col_name')), h('th', { scope: 'col' }, t('audit.hearing.col_role')), h('th', { scope: 'col' }, t('audit.hearing.col_side')))),
         h('tbody', null, people.map((p) => h('tr', null, h('td', null, h('a', { href: `/audit/people/${p.id}` }, p.name)),
-          h('td', null, p.role ? t(`audit.role.${p.role}`) : '—'), h('td', null, p.side ? (dir.get('side', p.side)?.name ?? p.side) : '—')))))),
+          h('td', { class: 'role' }, p.role ? t(`audit.role.${p.role}`) : '—'), h('td', null, p.side ? (dir.get('side', p.side)?.name ?? p.side) : '—')))))),
       h('section', null, h('h2', null, t('audit.hearing.documents')), docs.length ? h('ul', { class: 'doc-list' },
         docs.map((d) => h('li', null, h('a', { href: `/audit/documents/${d.id}` }, d.name)))) : h('p', { class: 'muted' }, t('audit.hearing.no_documents')),
       h('h2', null, t('audit.hearing.sides')), h('ul', null, sides.map((s) => h('li', null, s.name))))));

@@ -9,6 +9,7 @@ import { formatCountdown, t } from "../core/i18n.js";
 import { h, mount as mountNodes } from "../core/render.js";
 import { signInPath } from "../core/router.js";
 import { HearingSocket, socketUrl } from "../core/socket.js";
+import { measureToNextFrame } from "../core/timing.js";
 import { renderBoard, roomName, sideChips } from "../components/board.js";
 import { ConsoleMedia } from "../components/console-media.js";
 import { confirmDialog, formDialog } from "../components/dialog.js";
@@ -204,10 +205,6 @@ export async function mount(root, { params, navigate, me }) {
     drawRoom();
   }
 
-  function measured(name, message) {
-    requestAnimationFrame(() => performance.measure(name, { start: message.receivedAt, end: performance.now() }));
-  }
-
   function showEnded() {
     state.ended = true;
     media.stop();
@@ -231,7 +228,7 @@ export async function mount(root, { params, navigate, me }) {
     .on("board", (m) => {
       state.board = m.board;
       pending.clear();
-      if (drawBoard()) measured("parley.board", m);
+      if (drawBoard()) measureToNextFrame("parley.board", m.receivedAt);
       drawRoom();
     })
     .on("knocks", (m) => {

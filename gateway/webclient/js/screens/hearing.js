@@ -11,13 +11,15 @@ import { whoAmI } from "../core/api.js";
 import { t } from "../core/i18n.js";
 import { h, mount as put } from "../core/render.js";
 import { HearingSocket, socketUrl } from "../core/socket.js";
+import { measureToNextFrame } from "../core/timing.js";
 import { ChatPanel } from "../components/chat-panel.js";
 import { DocumentsPanel } from "../components/documents-panel.js";
 import { HearingControls } from "../components/hearing-controls.js";
 import { Hearers } from "../components/hearers.js";
 import { LobbyView } from "../components/lobby-view.js";
 import { Notices } from "../components/notices.js";
-import { RoomBanner, roomLabel } from "../components/room-banner.js";
+import { personName } from "../components/person.js";
+import { RoomBanner } from "../components/room-banner.js";
 import { announce, toast } from "../components/toast.js";
 import { VideoGrid } from "../components/video-grid.js";
 import { localMedia, screenMedia, stopStream } from "../media/devices.js";
@@ -83,7 +85,8 @@ class HearingScreen {
       onSpeaker: (peer) => this.grid.setSpeaker(peer),
       onVerification: (v) => this.hearers.verification(v),
     });
-    this.status = h("p", { class: "status", role: "status" }, t("participant.room.connecting"));
+    this.status = h("p", { class: "status", role: "status" });
+    this.setStatus("participant.room.connecting");
     this.soundButton = h("button", { type: "button", class: "button", hidden: true,
       onclick: () => { this.grid.unmuteAll(); this.soundButton.hidden = true; } },
     t("participant.room.enable_sound"));
@@ -98,11 +101,11 @@ class HearingScreen {
   listen() {
     this.socket
       .on("snapshot", (m) => {
-        this.status.textContent = t("participant.room.connected");
+        this.setStatus("participant.room.connected");
         this.update(m.view.you, m.view.room || null, { snapshot: true });
       })
-      .on("you", (m) => this.update(m.you, this.room))
-      .on("room", (m) => this.update(this.you, m.room))
+      .on("you", (m) => this.update(m.you, this.room, { message: m }))
+      .on("room", (m) => this.update(this.you, m.room, { message: m }))
       .on("peer.plan", (m) => {
         this.mesh.applyPlan(m);
         if (m.room === null || m.room === "lobby") this.update(this.you, null);
@@ -116,26 +119,42 @@ class HearingScreen {
       .on("close", (e) => {
         if (e.code === 4000 || e.code === 4001) this.finish(e.reason === "ended" ? "ended"
           : e.reason === "denied" ? "denied" : "removed");
-        else if (!this.finished) this.status.textContent = t("participant.room.reconnecting");
+        else if (!this.finished) this.setStatus("participant.room.reconnecting");
       });
   }
 
-  update(you, room, { snapshot = false } = {}) {
+  // Connecting and reconnecting are shown; "connected" is said to screen readers only (the
+  // banner and the video show it to everyone else).
+  setStatus(key) {
+    this.statusKey = key;
+    this.status.textContent = t(key);
+    this.status.classList.toggle("visually-hidden", key === "participant.room.connected");
+  }
+
+  update(you, room, { snapshot = false, message = null } = {}) {
     if (this.finished || !you) return;
     const before = this.you;
-    const wasRoom = this.room ? this.room.id : (before ? before.room : null);
+    // A move is shown once the banner names the new room: timed from the first message of it.
+    if (message && before && before.room !== you.room) this.moveReceivedAt = message.receivedAt;
     this.you = you;
     // A room view for a room you just left is stale: never show its people as hearing you.
     this.room = room && room.kind !== "lobby" && room.id === you.room ? room : null;
     const inLobby = you.room === "lobby" || you.room === null;
     if (you.room === null && before && before.room !== null) return; // removal: notice follows
-    history.replaceState(null, "", inLobby ? "/lobby" : "/hearing" + (this.me.hearing ? "" : `?hearing=${encodeURIComponent(this.hearing)}`));
+    const path = inLobby ? "/lobby" : "/hearing" + (this.me.hearing ? "" : `?hearing=${encodeURIComponent(this.hearing)}`);
+    if (location.pathname + location.search !== path) history.replaceState(null, "", path);
     if (inLobby) this.showLobby();
     else this.showRoom();
     this.controls.set({ hand: you.hand, knock: you.knocking });
-    const nowRoom = this.room ? this.room.id : you.room;
-    if (!snapshot && before && wasRoom !== nowRoom && nowRoom && nowRoom !== "lobby" && this.room) {
-      this.notices.moved(roomLabel(this.room));
+    // The move notice names the room once its view is here: `you` (room changed) and `room`
+    // (the new room's view) arrive as two messages, in either order.
+    const shown = inLobby ? "lobby" : this.room ? this.room.id : null;
+    if (shown !== null) {
+      if (!snapshot && this.shown !== undefined && shown !== this.shown && shown !== "lobby"
+        && this.shown !== "lobby") { // admission needs no notice: the room appears
+        this.notices.moved(this.room);
+      }
+      this.shown = shown;
     }
     if (before && before.locked !== you.locked) {
       announce(t(you.locked ? "participant.notice.locked" : "participant.notice.unlocked"));
@@ -169,10 +188,26 @@ class HearingScreen {
         screen: Boolean(navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia) });
     }
     this.grid.selfId = this.you.id;
+    if (!this.room) {
+      // Between the move ("you") and the new room's view ("room"): the old room's people are
+      // gone at once, the banner keeps its name rather than flash another, nobody is shown as
+      // hearing you and nothing can be said until the view (and the new peer plan) is here.
+      this.grid.setMembers([]);
+      this.hearers.update(null, this.you.id, { moving: true });
+      this.chat.setUsable(false);
+      return;
+    }
     this.banner.update(this.you, this.room);
+    if (this.moveReceivedAt !== undefined) {
+      measureToNextFrame("parley.room", this.moveReceivedAt);
+      this.moveReceivedAt = undefined;
+    }
     const members = (this.room && this.room.members) || [];
     this.grid.setMembers(members);
-    for (const m of members) this.documents.names.set(m.id, m.name);
+    for (const m of members) this.documents.names.set(m.id, personName(m));
+    this.chat.members = new Map(members.map((m) => [m.id, m]));
+    const mine = members.find((m) => m.id === this.you.id);
+    if (mine) this.mesh.setServerLinks(mine.links || []);
     this.hearers.update(this.room, this.you.id);
     this.chat.me = this.you.id;
     this.chat.setRoom(this.room);
@@ -180,11 +215,13 @@ class HearingScreen {
 
   notice(m) {
     if (m.kind === "broadcast") this.notices.broadcast(m.text);
-    else if (m.kind === "timer") this.notices.info(t("participant.notice.time_up"), "timer");
+    else if (m.kind === "timer") this.notices.info("participant.notice.time_up", "timer");
     else if (FINAL[m.kind]) this.finish(FINAL[m.kind]);
   }
 
   refused(m) {
+    // The mesh's own messages are mended by the mesh (mesh.js `mend`): nothing to tell a person.
+    if (m.about === "signal" || m.about === "peer.state") return;
     if (m.about === "chat") this.chat.refused(m);
     else if (m.about) toast(t("participant.error.action", { action: t(`participant.action.${m.about}`) }), { kind: "error" });
   }
@@ -232,14 +269,18 @@ class HearingScreen {
 
   finish(kind) {
     if (this.finished) return;
-    this.finished = true;
+    this.finished = kind;
     this.stop(); // camera and microphone first, then words
-    const title = t(`participant.final.${kind}_title`);
+    this.drawFinal();
+    announce(t(`participant.final.${kind}_title`), { assertive: true });
+  }
+
+  drawFinal() {
+    const kind = this.finished;
     put(this.root, h("section", { class: "card final", dataset: { final: kind } },
-      h("h1", null, title),
+      h("h1", null, t(`participant.final.${kind}_title`)),
       h("p", null, t(`participant.final.${kind}`)),
       h("p", { class: "hint" }, t("participant.final.media_stopped"))));
-    announce(title, { assertive: true });
   }
 
   stop() {
@@ -256,9 +297,18 @@ class HearingScreen {
     this.stop();
   }
 
+  // The language changed: every word on the screen again, nothing else (the video, the chat's
+  // messages, a transfer in flight and the mesh stay as they are).
   rerender() {
-    const you = this.you;
-    this.mode = null;
-    if (you) this.update(you, this.room);
+    if (this.finished) {
+      this.drawFinal();
+      return;
+    }
+    if (!this.status) return; // still preparing: the next draw uses the new language
+    this.setStatus(this.statusKey);
+    this.soundButton.textContent = t("participant.room.enable_sound");
+    for (const m of (this.room && this.room.members) || []) this.documents.names.set(m.id, personName(m));
+    for (const part of [this.controls, this.banner, this.notices, this.hearers, this.chat,
+      this.documents, this.lobby, this.grid]) part.relabel();
   }
 }

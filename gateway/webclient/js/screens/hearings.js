@@ -23,9 +23,9 @@ function row(hearing) {
     h("td", null, h("span", { class: `badge state-${hearing.state}` }, t(`mediator.state.${hearing.state}`))),
     h("td", null, when(hearing)),
     h("td", null, t("mediator.hearings.counts", { sides: hearing.sides ?? 0, people: hearing.people ?? 0 })),
-    h("td", { class: "row-actions" },
+    h("td", null, h("div", { class: "row-actions" },
       h("a", { class: "button small", href: `/hearings/${hearing.id}/setup` }, t("mediator.hearings.setup")),
-      open ? h("a", { class: "button small primary", href: `/hearings/${hearing.id}` }, t("mediator.hearings.console")) : null));
+      open ? h("a", { class: "button small primary", href: `/hearings/${hearing.id}` }, t("mediator.hearings.console")) : null)));
 }
 
 export async function mount(root, { navigate }) {

@@ -8,6 +8,7 @@ import { ApiError, api, rememberCsrf } from "../core/api.js";
 import { describe } from "../core/errors.js";
 import { t } from "../core/i18n.js";
 import { h, mount as put, uid } from "../core/render.js";
+import { retranslate, said } from "../core/words.js";
 
 const TOKEN_KEY = "parley.invitation";
 
@@ -46,30 +47,35 @@ export function mount(root, context) {
   const token = takeToken();
   if (!token) {
     put(root, h("section", { class: "card join" },
-      h("h1", null, t("participant.join.title")),
-      h("p", null, t("participant.join.no_link"))));
-    return {};
+      said("h1", null, "participant.join.title"),
+      said("p", null, "participant.join.no_link")));
+    return { rerender: () => retranslate(root) };
   }
   const codeId = uid("code");
   const input = h("input", { id: codeId, name: "access_code", autocomplete: "one-time-code",
     required: true, maxlength: "32", spellcheck: "false", autocapitalize: "characters",
     "aria-describedby": `${codeId}-help` });
   const error = h("p", { class: "error", role: "alert", id: `${codeId}-error` });
-  const submit = h("button", { type: "submit", class: "button primary" }, t("participant.join.submit"));
+  let errorWords = null; // () => sentence: said again after a language switch
+  const say = (words) => {
+    errorWords = words;
+    error.textContent = words ? words() : "";
+  };
+  const submit = said("button", { type: "submit", class: "button primary" }, "participant.join.submit");
   const form = h("form", { class: "card join", method: "post", action: "#", novalidate: true },
-    h("h1", null, t("participant.join.title")),
-    h("p", null, t("participant.join.lede")),
+    said("h1", null, "participant.join.title"),
+    said("p", null, "participant.join.lede"),
     h("div", { class: "field" },
-      h("label", { for: codeId }, t("participant.join.code")),
+      said("label", { for: codeId }, "participant.join.code"),
       input,
-      h("p", { class: "hint", id: `${codeId}-help` }, t("participant.join.code_help"))),
+      said("p", { class: "hint", id: `${codeId}-help` }, "participant.join.code_help")),
     error, h("div", { class: "actions" }, submit));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    error.textContent = "";
+    say(null);
     const code = input.value.trim();
     if (!code) {
-      error.textContent = t("participant.join.code_missing");
+      say(() => t("participant.join.code_missing"));
       input.focus();
       return;
     }
@@ -82,7 +88,7 @@ export function mount(root, context) {
       input.value = "";
       next(root, context);
     } catch (failure) {
-      error.textContent = failure instanceof ApiError ? refusalText(failure) : t("common.error.internal");
+      say(() => (failure instanceof ApiError ? refusalText(failure) : t("common.error.internal")));
       input.setAttribute("aria-invalid", "true");
       input.setAttribute("aria-errormessage", error.id);
       // A refusal that no other code can fix ends the form: say so and keep it from retrying.
@@ -95,19 +101,20 @@ export function mount(root, context) {
   });
   put(root, form);
   input.focus();
-  return {};
+  // The typed code, the error and the step reached all stay; only the words change.
+  return { rerender: () => { retranslate(root); say(errorWords); } };
 }
+
 
 // After a successful redemption: the form is gone; offer the tech check, or go straight in.
 function next(root, context) {
   put(root, h("section", { class: "card join-next" },
-    h("h1", null, t("participant.join.accepted_title")),
-    h("p", null, t("participant.join.accepted")),
+    said("h1", null, "participant.join.accepted_title"),
+    said("p", null, "participant.join.accepted"),
     h("div", { class: "actions" },
-      h("a", { href: "/techcheck?next=lobby", class: "button primary", "data-action": "techcheck" },
-        t("participant.join.techcheck")),
-      h("a", { href: "/lobby", class: "button", "data-action": "skip" },
-        t("participant.join.skip")))));
+      said("a", { href: "/techcheck?next=lobby", class: "button primary", "data-action": "techcheck" },
+        "participant.join.techcheck"),
+      said("a", { href: "/lobby", class: "button", "data-action": "skip" }, "participant.join.skip"))));
   const heading = root.querySelector("h1");
   heading.tabIndex = -1;
   heading.focus();

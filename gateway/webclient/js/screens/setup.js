@@ -174,10 +174,10 @@ export async function mount(root, { params, navigate }) {
         h("td", null, t(`mediator.role.${e.role}`)),
         h("td", null, e.side ? [h("span", { class: "swatch", "data-colour": (hearing.sides.find((s) => s.id === e.side) || {}).colour, "aria-hidden": "true" }), sideName(e.side)] : "—"),
         h("td", null, invitationStatus(e)),
-        h("td", { class: "row-actions" }, e.status !== "removed" && hearing.state !== "closed"
-          ? h("button", { type: "button", class: "button small danger-outline",
+        h("td", null, e.status !== "removed" && hearing.state !== "closed"
+          ? h("div", { class: "row-actions" }, h("button", { type: "button", class: "button small danger-outline",
             "aria-label": t("mediator.setup.revoke_named", { name: e.name }),
-            onclick: () => revoke(e) }, e.status === "invited" ? t("mediator.setup.revoke") : t("mediator.setup.remove"))
+            onclick: () => revoke(e) }, e.status === "invited" ? t("mediator.setup.revoke") : t("mediator.setup.remove")))
           : null)))))
       : h("p", { class: "muted" }, t(hearing.sides.length ? "mediator.setup.no_people" : "mediator.setup.sides_first"));
     return h("section", { class: "card", "aria-labelledby": "people-title" },

@@ -8,6 +8,7 @@
 import { api, rememberCsrf } from "../core/api.js";
 import { t } from "../core/i18n.js";
 import { h, mount as mountNodes } from "../core/render.js";
+import { retranslate, said } from "../core/words.js";
 import { localMedia } from "../media/devices.js";
 import { iceConfiguration } from "../media/ice.js";
 
@@ -21,6 +22,16 @@ function show(id, value, text) {
   const el = $(id);
   el.dataset.value = value === null || value === undefined ? "" : String(value);
   el.textContent = text;
+}
+
+// Words that follow the language: the element keeps its key for `retranslate`.
+function say(el, key) {
+  el.dataset.i18n = key;
+  el.textContent = t(key);
+}
+
+function setStatus(key) {
+  say($("status"), key);
 }
 
 function gathered(pc) {
@@ -82,17 +93,17 @@ function countFrames(video) {
 }
 
 async function run() {
-  $("status").textContent = t("participant.techcheck.preparing");
+  setStatus("participant.techcheck.preparing");
   const me = await api("GET", "/api/v1/me", undefined, { expect401: true }).catch(() => null);
   if (!me) {
-    $("status").textContent = t("participant.techcheck.no_session");
+    setStatus("participant.techcheck.no_session");
     return;
   }
   rememberCsrf(me.csrf_token);
   const hearing = new URLSearchParams(location.search).get("hearing") || me.hearing;
   const [rtcConfig, stream] = await Promise.all([iceConfiguration(hearing), localMedia()]);
   if (!stream) {
-    $("status").textContent = t("participant.techcheck.no_devices");
+    setStatus("participant.techcheck.no_devices");
     return;
   }
   $("local").srcObject = stream;
@@ -116,12 +127,11 @@ async function run() {
   });
   pc.addEventListener("connectionstatechange", () => {
     const state = pc.connectionState;
-    $("status").textContent = state === "connected" ? t("participant.techcheck.connected")
-      : state === "failed" ? t("participant.techcheck.failed")
-      : t("participant.techcheck.connecting");
+    setStatus(state === "connected" ? "participant.techcheck.connected"
+      : state === "failed" ? "participant.techcheck.failed" : "participant.techcheck.connecting");
     if (state === "failed" || state === "closed") $("again").hidden = false;
   });
-  $("status").textContent = t("participant.techcheck.connecting");
+  setStatus("participant.techcheck.connecting");
   await pc.setLocalDescription(await pc.createOffer());
   await gathered(pc);
   const answer = await api("POST", TECHCHECK_PATH, { sdp: pc.localDescription.sdp });
@@ -129,7 +139,10 @@ async function run() {
   const timer = setInterval(async () => {
     if (pc.connectionState === "closed") return clearInterval(timer);
     const type = await route(pc).catch(() => null);
-    if (type) show("route", type, t(type === "relay" ? "participant.techcheck.relay" : "participant.techcheck.direct"));
+    if (type) {
+      show("route", type, "");
+      say($("route"), type === "relay" ? "participant.techcheck.relay" : "participant.techcheck.direct");
+    }
     if (!reported) {
       const rtt = await browserRtt(pc).catch(() => null);
       if (rtt !== null) show("rtt", rtt.toFixed(1), `${rtt.toFixed(0)} ms`);
@@ -138,37 +151,38 @@ async function run() {
   cleanup = () => { clearInterval(timer); pc.close(); stream.getTracks().forEach((tr) => tr.stop()); };
 }
 
-function quality(id, label) {
-  return [h("dt", null, label), h("dd", { id, "data-value": "" }, "–")];
+function quality(id, key) {
+  return [said("dt", null, key), h("dd", { id, "data-value": "" }, "–")];
 }
 
 export function mount(root) {
   mountNodes(root, h("section", { class: "techcheck" },
     h("div", { class: "page-head" },
-      h("h1", null, t("participant.techcheck.title")),
+      said("h1", null, "participant.techcheck.title"),
       h("p", { id: "status", class: "status", role: "status" }, "…")),
-    h("p", { class: "lede" }, t("participant.techcheck.lede")),
+    said("p", { class: "lede" }, "participant.techcheck.lede"),
     h("div", { class: "videos" },
       h("figure", { class: "tile" }, h("video", { id: "local", autoplay: true, playsInline: true, muted: true }),
-        h("figcaption", null, t("participant.techcheck.local"))),
+        said("figcaption", null, "participant.techcheck.local")),
       h("figure", { class: "tile" }, h("video", { id: "echo", autoplay: true, playsInline: true, muted: true }),
-        h("figcaption", null, t("participant.techcheck.echo")))),
+        said("figcaption", null, "participant.techcheck.echo"))),
     h("dl", { class: "quality", id: "quality" },
-      quality("rtt", t("participant.techcheck.rtt")),
-      quality("jitter", t("participant.techcheck.jitter")),
-      quality("loss", t("participant.techcheck.loss")),
-      quality("frames", t("participant.techcheck.frames")),
-      quality("route", t("participant.techcheck.route"))),
+      quality("rtt", "participant.techcheck.rtt"),
+      quality("jitter", "participant.techcheck.jitter"),
+      quality("loss", "participant.techcheck.loss"),
+      quality("frames", "participant.techcheck.frames"),
+      quality("route", "participant.techcheck.route")),
     h("div", { class: "actions" },
-      h("button", { id: "again", type: "button", class: "button", hidden: true,
-        onclick: () => location.reload() }, t("participant.techcheck.again")),
+      said("button", { id: "again", type: "button", class: "button", hidden: true,
+        onclick: () => location.reload() }, "participant.techcheck.again"),
       // The check is a help, never a gate: the way on is always there.
-      h("a", { href: "/lobby", class: "button primary", "data-action": "continue" },
-        t("participant.techcheck.continue")))));
+      said("a", { href: "/lobby", class: "button primary", "data-action": "continue" },
+        "participant.techcheck.continue"))));
   $("frames").dataset.value = "0";
   run().catch((error) => {
     console.error(error);
-    $("status").textContent = t("participant.techcheck.could_not_start");
+    setStatus("participant.techcheck.could_not_start");
   });
-  return { unmount: () => cleanup() };
+  // A language switch redraws the words only: the check in progress goes on.
+  return { unmount: () => cleanup(), rerender: () => retranslate(root) };
 }

@@ -1,0 +1,114 @@
+"""Signalling's deliveries to this process's sockets: one NATS subscription per hearing.
+
+Signalling publishes each message for a participant on `parley.v1.client.<hearing>.<participant>`.
+A subscription per socket would cost every socket a subscription object, its pending queue and a
+task in the NATS client (thousands of them on a busy gateway, most of a socket's memory), and the
+server a subject per socket. Instead the first socket of a hearing on this process subscribes to
+`parley.v1.client.<hearing>.*`; each message is handed to the sockets of the participant its last
+token names (a participant may have several); the last socket of the hearing to leave
+unsubscribes. Messages for participants with no socket here are dropped (another gateway holds
+them, or nobody does).
+
+A socket is attached BEFORE it asks signalling to connect it, and NATS keeps one connection's
+SUB and PUB in order, so nothing published after the snapshot is missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Generic, Protocol, TypeVar
+
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
+
+from parley.failures import handled
+from proto.signalling import client_subject
+
+log = logging.getLogger("parley.gateway.ws")
+
+
+class Recipient(Protocol):
+    def deliver(self, msg: Msg) -> None: ...
+
+
+R = TypeVar("R", bound=Recipient)
+
+
+class _Hearing(Generic[R]):
+    def __init__(self) -> None:
+        self.members: dict[str, set[R]] = {}
+        self.subscribed = asyncio.Event()
+        self.sub: Subscription | None = None
+
+    def __len__(self) -> int:
+        return sum(len(s) for s in self.members.values())
+
+
+class Deliveries(Generic[R]):
+    def __init__(self, nc: Client) -> None:
+        self.nc = nc
+        self._hearings: dict[str, _Hearing[R]] = {}
+
+    @property
+    def subscriptions(self) -> int:
+        return len(self._hearings)
+
+    def recipients(self, hearing: str) -> list[R]:
+        """Every recipient attached in `hearing` on this process (none: an empty list)."""
+        entry = self._hearings.get(hearing)
+        return [] if entry is None else [r for group in entry.members.values() for r in group]
+
+    async def attach(self, hearing: str, participant: str, recipient: R) -> None:
+        """Deliveries for `participant` in `hearing` reach `recipient` once this returns."""
+        entry = self._hearings.get(hearing)
+        if entry is None:
+            entry = self._hearings[hearing] = _Hearing[R]()
+            entry.members.setdefault(participant, set()).add(recipient)
+            try:
+                entry.sub = await self.nc.subscribe(client_subject(hearing, "*"),
+                                                    cb=self._dispatcher(entry))
+            except BaseException:
+                if self._hearings.get(hearing) is entry:
+                    del self._hearings[hearing]
+                entry.subscribed.set()  # its waiters attach again, to a new entry
+                raise
+            entry.subscribed.set()
+            return
+        entry.members.setdefault(participant, set()).add(recipient)
+        await entry.subscribed.wait()
+        if entry.sub is None:  # the first attach failed (the entry is gone): subscribe anew
+            entry.members.get(participant, set()).discard(recipient)
+            await self.attach(hearing, participant, recipient)
+
+    async def detach(self, hearing: str, participant: str, recipient: R) -> None:
+        entry = self._hearings.get(hearing)
+        if entry is None:
+            return
+        if self._discard(hearing, entry, participant, recipient) and entry.sub is not None:
+            with handled(log, "ws.unsubscribe", level=logging.DEBUG):
+                await entry.sub.unsubscribe()
+
+    def _discard(self, hearing: str, entry: _Hearing[R], participant: str,
+                 recipient: R) -> bool:
+        """Forget one recipient; True when that emptied the hearing (its entry is removed)."""
+        group = entry.members.get(participant)
+        if group is not None:
+            group.discard(recipient)
+            if not group:
+                del entry.members[participant]
+        if entry.members or self._hearings.get(hearing) is not entry:
+            return False
+        del self._hearings[hearing]
+        return True
+
+    @staticmethod
+    def _dispatcher(entry: _Hearing[R]) -> Callable[[Msg], Awaitable[None]]:
+        async def dispatch(msg: Msg) -> None:
+            participant = msg.subject.rsplit(".", 1)[-1]
+            for recipient in entry.members.get(participant, ()):
+                recipient.deliver(msg)
+
+        return dispatch

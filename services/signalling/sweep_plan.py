@@ -1,0 +1,82 @@
+"""Which hearings the sweeper must visit now, kept up to date from changes (pure; no I/O).
+
+A pass used to look at every hearing each second (its cached due time, the gateways holding its
+sockets): O(hearings) per second whatever happened, about a quarter of signalling's CPU with
+1,000 hearings open. The plan instead keeps, per hearing, its `Due` (next due time and the
+gateway instances holding its sockets, at one KV revision), and two indexes over them:
+
+- a heap of due times: a pass pops only the hearings due by now;
+- instance → hearings with a socket on it: a pass checks each gateway instance's heartbeat once
+  and visits only the hearings of instances that are silent too long.
+
+`update` is called for each hearing whose copy changed (the store's change feed), so a pass
+costs O(changes + due hearings + instances), not O(hearings). A heap entry is stale once its
+hearing has a newer `Due` (or none): it is skipped when popped.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    revision: int
+    at_ms: int | None
+    instances: frozenset[str]
+
+
+class SweepPlan:
+    def __init__(self) -> None:
+        self._due: dict[str, Due] = {}
+        self._heap: list[tuple[int, str, int]] = []  # (at_ms, hearing, revision)
+        self._by_instance: dict[str, set[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._due)
+
+    def known(self, hearing: str) -> Due | None:
+        return self._due.get(hearing)
+
+    def update(self, hearing: str, due: Due | None) -> None:
+        """The hearing's copy changed: its new `Due`, or None when it is gone."""
+        old = self._due.pop(hearing, None)
+        if old is not None:
+            for instance in old.instances - (due.instances if due else frozenset()):
+                group = self._by_instance.get(instance)
+                if group is not None:
+                    group.discard(hearing)
+                    if not group:
+                        del self._by_instance[instance]
+        if due is None:
+            return
+        self._due[hearing] = due
+        for instance in due.instances:
+            self._by_instance.setdefault(instance, set()).add(hearing)
+        if due.at_ms is not None and (old is None or old.at_ms != due.at_ms
+                                      or old.revision != due.revision):
+            heapq.heappush(self._heap, (due.at_ms, hearing, due.revision))
+
+    def retry(self, hearing: str, at_ms: int) -> None:
+        """Visit `hearing` again at `at_ms` (its sweep failed; the rules still hold)."""
+        due = self._due.get(hearing)
+        if due is not None:
+            heapq.heappush(self._heap, (at_ms, hearing, due.revision))
+
+    def dead_instances(self, alive: dict[str, int], now_ms: int, timeout_ms: int) -> list[str]:
+        return [i for i in self._by_instance
+                if (last := alive.get(i)) is None or now_ms - last > timeout_ms]
+
+    def take(self, alive: dict[str, int], now_ms: int, timeout_ms: int) -> list[str]:
+        """The hearings to sweep now: those with a socket on a silent gateway, then those whose
+        due time has come (each once)."""
+        out: dict[str, None] = {}
+        for instance in self.dead_instances(alive, now_ms, timeout_ms):
+            out.update(dict.fromkeys(sorted(self._by_instance[instance])))
+        while self._heap and self._heap[0][0] <= now_ms:
+            _, hearing, revision = heapq.heappop(self._heap)
+            due = self._due.get(hearing)
+            if due is not None and due.revision == revision:
+                out[hearing] = None
+        return list(out)

@@ -1,0 +1,61 @@
+"""Deliveries to a gateway's sockets share one subscription per hearing (gateway/ws/deliveries.py),
+on a real nats-server with Parley's permissions: signalling publishes, the gateway user receives."""
+
+from __future__ import annotations
+
+import asyncio
+
+from nats.aio.msg import Msg
+
+from gateway.ws.deliveries import Deliveries
+from proto.signalling import client_subject
+from tests.harness import NatsServer, wait_until
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.got: list[bytes] = []
+
+    def deliver(self, msg: Msg) -> None:
+        self.got.append(msg.data)
+
+
+def _nats_subscriptions(deliveries: Deliveries[Inbox]) -> int:
+    """Subscriptions the connection holds (what it asked the server for)."""
+    return len(deliveries.nc._subs)
+
+
+async def test_one_subscription_per_hearing_each_message_to_its_participants_sockets(
+        nats_server: NatsServer) -> None:
+    gateway = await nats_server.connect("gateway")
+    signalling = await nats_server.connect("signalling")
+    try:
+        deliveries: Deliveries[Inbox] = Deliveries(gateway)
+        a1, a1_second_tab, b1, other = Inbox(), Inbox(), Inbox(), Inbox()
+        await asyncio.gather(deliveries.attach("h1", "a1", a1),
+                             deliveries.attach("h1", "a1", a1_second_tab),
+                             deliveries.attach("h1", "b1", b1),
+                             deliveries.attach("h2", "a1", other))
+        assert deliveries.subscriptions == 2 and _nats_subscriptions(deliveries) == 2
+        assert set(deliveries.recipients("h1")) == {a1, a1_second_tab, b1}
+        await signalling.publish(client_subject("h1", "a1"), b"to a1")
+        await signalling.publish(client_subject("h1", "b1"), b"to b1")
+        await signalling.publish(client_subject("h1", "nobody-here"), b"dropped")
+        await signalling.flush()
+
+        async def arrived() -> bool:
+            return a1.got == [b"to a1"] and a1_second_tab.got == [b"to a1"] and b1.got == [b"to b1"]
+
+        await wait_until(arrived, timeout=5, what="the deliveries")
+        assert other.got == []  # the same participant id in another hearing hears nothing of h1
+
+        await deliveries.detach("h1", "a1", a1)
+        await deliveries.detach("h1", "a1", a1_second_tab)
+        assert deliveries.subscriptions == 2  # b1 still holds h1
+        await deliveries.detach("h1", "b1", b1)
+        assert deliveries.subscriptions == 1 and deliveries.recipients("h1") == []
+        await gateway.flush()
+        assert _nats_subscriptions(deliveries) == 1
+    finally:
+        await gateway.drain()
+        await signalling.drain()
