@@ -7,7 +7,11 @@ either side, another OS), callers keep the ordinary copying path; `available` sa
 
 A relay makes progress or waits for readiness on the two descriptors with the event loop's
 reader/writer callbacks; no progress for `idle_s` seconds is a `SpliceStalled` (the slow or
-stalled peer loses the connection, as for any other body read with an idle timeout).
+stalled peer loses the connection, as for any other body read with an idle timeout). A relay
+reading a client's bytes takes the client's pace as a `ReadBudget` (pacing.PaceClock is one):
+each wait for the source then lasts at most what the budget allows, and the budget hears of
+every byte moved, so the minimum-rate rule holds in the kernel path exactly as in the copying
+one (a trickle inside every idle window is still cut off).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import fcntl
 import os
 import socket
 from collections.abc import Callable
+from typing import Protocol
 
 PIPE_BYTES = 1 << 20
 _FLAGS = getattr(os, "SPLICE_F_MOVE", 1) | getattr(os, "SPLICE_F_NONBLOCK", 2)
@@ -34,6 +39,20 @@ class SpliceStalled(SpliceError):
 
 class SourceFailed(SpliceError):
     """The sending side closed early or failed."""
+
+
+class SourceStalled(SpliceStalled):
+    """The sending side sent nothing for as long as its budget allowed."""
+
+
+class ReadBudget(Protocol):
+    """How long the relay may wait for the source's next bytes, told of each byte read.
+
+    `wait_s` raises (the caller's own error) once the source's time is spent."""
+
+    def wait_s(self) -> float: ...
+
+    def arrived(self, count: int) -> None: ...
 
 
 class SinkFailed(SpliceError):
@@ -88,9 +107,23 @@ async def _ready(register: Callable[[int, Callable[[], None]], object],
         unregister(fd)
 
 
-async def relay(src: int, dst: int, count: int, *, idle_s: float) -> None:
+async def _source_ready(src: int, idle_s: float, budget: ReadBudget | None) -> None:
+    loop = asyncio.get_running_loop()
+    wait_s = idle_s if budget is None else budget.wait_s()  # raises once the budget is spent
+    try:
+        await _ready(loop.add_reader, loop.remove_reader, src, wait_s)
+    except SpliceStalled:
+        if budget is not None:
+            budget.wait_s()  # the minimum rate ran out (not the idle time): its own error
+        raise SourceStalled(f"no bytes for {wait_s:.3g} s") from None
+
+
+async def relay(src: int, dst: int, count: int, *, idle_s: float,
+                budget: ReadBudget | None = None) -> None:
     """Move exactly `count` bytes from socket `src` to socket `dst` (both non-blocking, and
-    neither watched by anyone else meanwhile: pause the transports' reading first)."""
+    neither watched by anyone else meanwhile: pause the transports' reading first).
+
+    Waits for `dst` last at most `idle_s`; waits for `src` too, or what `budget` allows."""
     loop = asyncio.get_running_loop()
     # Duplicates: the event loop refuses to watch a descriptor a transport owns, and these
     # refer to the same sockets (readiness is the socket's), closed here when the relay ends.
@@ -115,6 +148,8 @@ async def relay(src: int, dst: int, count: int, *, idle_s: float) -> None:
                 if got > 0:
                     in_pipe += got
                     progressed = True
+                    if budget is not None:
+                        budget.arrived(got)
             if in_pipe:
                 try:
                     put = os.splice(pipe_r, dst, in_pipe, flags=_FLAGS)
@@ -131,7 +166,7 @@ async def relay(src: int, dst: int, count: int, *, idle_s: float) -> None:
             if in_pipe:  # the receiver is slow: wait until it can take more
                 await _ready(loop.add_writer, loop.remove_writer, dst, idle_s)
             else:
-                await _ready(loop.add_reader, loop.remove_reader, src, idle_s)
+                await _source_ready(src, idle_s, budget)
     finally:
         for fd in (pipe_r, pipe_w, src, dst):
             os.close(fd)

@@ -6,8 +6,12 @@ over what the HTTP server already buffered, then `splice`s the remaining bytes s
 client's socket to evidence's (splice.py), and reads evidence's short JSON reply. The client's
 connection is closed after the response: its HTTP parser never saw the spliced bytes.
 
-A client that stops early or stalls makes the relay fail and evidence's connection is aborted,
-so evidence sees a cut body, exactly as on the copying path.
+The client's bytes come at the gateway's pace (pacing.py), as on the copying path: the relay
+waits for them at most the idle time, and the minimum rate holds once the grace time is over
+(the relay reports every byte it moves to the pace's clock). A client too slow is
+`ClientTooSlow` (answered 408, connection closed); one that stops early or breaks the
+connection is `ClientBodyError`. Either way evidence's connection is aborted, so evidence sees a
+cut body, exactly as on the copying path.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from aiohttp import web
 
 from gateway.http import splice
 from gateway.http.headers import BODY_BYPASSED
+from gateway.http.pacing import ClientTooSlow, Pace
 
 MAX_HEAD = 16 * 1024
 MAX_REPLY = 64 * 1024
@@ -71,10 +76,13 @@ async def _reply(reader: asyncio.StreamReader) -> tuple[int, bytes]:
 
 
 async def push(url: str, headers: dict[str, str], request: web.Request, declared: int, *,
-               connect_s: float, idle_s: float) -> tuple[int, bytes]:
-    """PUT exactly `declared` bytes of `request`'s body to `url`; evidence's (status, body)."""
+               connect_s: float, idle_s: float, pace: Pace) -> tuple[int, bytes]:
+    """PUT exactly `declared` bytes of `request`'s body to `url`; evidence's (status, body).
+
+    `idle_s` bounds waits on evidence; the client's bytes must come at `pace`."""
     client = request.transport
     assert client is not None
+    clock = pace.clock()
     host, port, head = _head(url, headers, declared)
     try:
         reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), connect_s)
@@ -88,6 +96,7 @@ async def push(url: str, headers: dict[str, str], request: web.Request, declared
         client.pause_reading()  # reading the buffer may have resumed it
         if len(buffered) > declared:
             raise ClientBodyError("the body is longer than its Content-Length")
+        clock.arrived(len(buffered))
         writer.write(head)
         writer.write(buffered)
         await writer.drain()
@@ -96,13 +105,15 @@ async def push(url: str, headers: dict[str, str], request: web.Request, declared
         if rest:
             try:
                 await splice.relay(splice.fileno(client), splice.fileno(upstream), rest,
-                                   idle_s=idle_s)
+                                   idle_s=idle_s, budget=clock)
             except splice.SinkFailed:  # evidence refused early: its reply says why
                 return await asyncio.wait_for(_reply(reader), connect_s)
+            except splice.SourceStalled as exc:
+                raise ClientTooSlow(str(exc)) from None
             except splice.SpliceError as exc:
                 raise ClientBodyError("the upload was interrupted") from exc
         return await _reply(reader)
-    except (ClientBodyError, asyncio.CancelledError):
+    except (ClientBodyError, ClientTooSlow, asyncio.CancelledError):
         upstream.abort()  # evidence sees a cut body: nothing committed (or whole segments kept)
         raise
     except (OSError, TimeoutError) as exc:

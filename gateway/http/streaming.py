@@ -94,9 +94,8 @@ async def push_body(url: str, ticket: str, principal: Principal, body: web.Reque
 
     With `declared` set, the body must be exactly that long (else nothing is stored: evidence
     sees the PUT aborted); without it, the body is sent as it comes (chunked). The client's
-    bytes must come at `pace` (idle timeout, minimum rate). The spliced path (plain sockets
-    only) enforces the idle timeout but not yet the minimum rate, so it is taken only when no
-    minimum rate is configured: a slow loris must never hold an upload open."""
+    bytes must come at `pace` (idle timeout, minimum rate) on either path: spliced in the
+    kernel (plain sockets and a declared length, spliced_upload.py) or copied here."""
     counter = _Counter()
 
     async def chunks() -> AsyncIterator[bytes]:
@@ -123,8 +122,9 @@ async def push_body(url: str, ticket: str, principal: Principal, body: web.Reque
             raise counter.failure
 
     headers = _headers(ticket, principal)
-    if declared is not None and pace.min_rate <= 0 and spliced_upload.usable(body, url, declared):
-        raw = await _push_spliced(url, headers, body, declared, status, unavailable, connect_s)
+    if declared is not None and spliced_upload.usable(body, url, declared):
+        raw = await _push_spliced(url, headers, body, declared, status, unavailable, connect_s,
+                                  pace)
         return _decoded(raw, reply)
     if declared is not None:
         headers["Content-Length"] = str(declared)
@@ -159,10 +159,11 @@ def _failure_of(raw: bytes) -> ServiceFailure:
 
 
 async def _push_spliced(url: str, headers: dict[str, str], body: web.Request, declared: int,
-                        status: int, unavailable: str, connect_s: float) -> bytes:
+                        status: int, unavailable: str, connect_s: float, pace: Pace) -> bytes:
+    """The spliced relay; a client too slow stays `ClientTooSlow` (408 at the boundary)."""
     try:
         got, raw = await spliced_upload.push(url, headers, body, declared,
-                                             connect_s=connect_s, idle_s=IDLE_S)
+                                             connect_s=connect_s, idle_s=IDLE_S, pace=pace)
     except spliced_upload.ClientBodyError as exc:
         raise ServiceFailure(ErrorCode.INVALID, str(exc)) from None
     except spliced_upload.UpstreamError as exc:

@@ -65,10 +65,19 @@ async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 
 async def _body(request: web.Request) -> AsyncIterator[bytes]:
-    # Pieces as the socket delivered them (iter_chunked would join them: one more copy of the
-    # document); the encryptor and the store take any size without copying (stream.py).
-    async for chunk in request.content.iter_any():
-        yield chunk
+    # Pieces as the socket delivered them, one at a time: `iter_any` (and `iter_chunked`) join
+    # whatever is buffered, one more copy of the document whenever the encryptor falls behind
+    # the socket; `readchunk` hands over one buffered piece as it is. The encryptor and the
+    # store take any size without copying (stream.py). The end is `at_eof`, not an empty piece:
+    # an empty body's reader is aiohttp's shared EMPTY_PAYLOAD, whose readchunk answers "end of
+    # an HTTP chunk" from its second use on, so iter_chunks would spin on it forever.
+    content = request.content
+    while True:
+        chunk, _ = await content.readchunk()
+        if chunk:
+            yield chunk
+        elif content.at_eof():
+            return
 
 
 async def upload(request: web.Request) -> web.StreamResponse:

@@ -163,54 +163,55 @@ class RangeDecryptor:
         self._left -= len(piece)
         return piece
 
-    def _open(self, view: memoryview, pieces: list[tuple[int, int]], size: int) -> bytearray:
-        """Open the segments at `pieces` (offset, length) of `view` into one new buffer."""
+    def _open(self, pieces: list[tuple[bytes | bytearray | memoryview, int]],
+              size: int) -> bytearray:
+        """Open the next segments, each given as (buffer, offset), into one new buffer."""
         plaintext = bytearray(size)
         pos = 0
         with memoryview(plaintext) as target:
-            for off, need in pieces:
+            for source, off in pieces:
+                need = self._plan.segment_ct_len(self._index, self._total)
                 final = self._index == self._plan.final
-                self._cipher.open_into(self._index, view[off:off + need], final,
-                                       target[pos:pos + need - TAG_LEN])
+                with memoryview(source) as segment:
+                    self._cipher.open_into(self._index, segment[off:off + need], final,
+                                           target[pos:pos + need - TAG_LEN])
                 self._index += 1
                 pos += need - TAG_LEN
         return plaintext
 
     def update(self, data: bytes | bytearray | memoryview) -> bytes:
-        """Authenticated plaintext of every segment `data` completes. Whole segments are opened
-        straight from `data` into one buffer: only a segment split across calls is copied."""
+        """Authenticated plaintext of every segment `data` completes, in one new buffer (never
+        a join of pieces): whole segments are opened straight from `data`; only a segment split
+        across calls is copied, into the held tail, and opened from there."""
         if self._done:
             raise RuntimeError("decryptor already finalized")
-        out: list[bytes | bytearray] = []
         plan, total = self._plan, self._total
+        pieces: list[tuple[bytes | bytearray | memoryview, int]] = []
+        off = size = 0
+        index = self._index
         with memoryview(data) as view:
-            off = 0
             if self._buf:  # complete the segment split across calls
-                need = plan.segment_ct_len(self._index, total)
+                need = plan.segment_ct_len(index, total)
                 off = min(len(view), need - len(self._buf))
                 self._buf += view[:off]
                 if len(self._buf) < need:
                     return b""
-                with memoryview(self._buf) as held:
-                    out.append(self._take(self._open(held, [(0, need)], need - TAG_LEN)))
-                self._buf = bytearray()
-            pieces: list[tuple[int, int]] = []
-            size = 0
-            while self._index + len(pieces) <= plan.last:
-                need = plan.segment_ct_len(self._index + len(pieces), total)
+                pieces.append((self._buf, 0))
+                size += need - TAG_LEN
+                index += 1
+            while index <= plan.last:
+                need = plan.segment_ct_len(index, total)
                 if len(view) - off < need:
                     break
-                pieces.append((off, need))
+                pieces.append((view, off))
                 off += need
                 size += need - TAG_LEN
-            if pieces:
-                out.append(self._take(self._open(view, pieces, size)))
+                index += 1
+            out = self._take(self._open(pieces, size)) if pieces else b""
             if self._index > plan.last and off < len(view):
                 raise IntegrityError("more ciphertext than the range covers")
-            self._buf += view[off:]
-        if len(out) == 1:
-            return out[0]  # type: ignore[return-value]  # a bytes-like buffer we never reuse
-        return b"".join(out)
+            self._buf = bytearray(view[off:])
+        return out  # type: ignore[return-value]  # a bytes-like buffer we never reuse
 
     def finalize(self) -> None:
         self._done = True

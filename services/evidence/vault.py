@@ -103,7 +103,7 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-HASH_IN_THREAD_BYTES = 64 * 1024
+HASH_BATCH_BYTES = 1 << 20
 
 
 def _open_chunk(digest: Any, decryptor: RangeDecryptor, chunk: bytes) -> bytes:
@@ -120,23 +120,34 @@ def _update(pairs: tuple[tuple[Any, bytes], ...]) -> None:
 
 
 class _Hashing:
-    """Digests fed in order, large chunks in a worker thread one job at a time: hashlib lets
-    go of the GIL, so the loop sends this chunk and seals or opens the next meanwhile."""
+    """Digests fed in order, hashed in a worker thread one batch (about 1 MiB) at a time:
+    hashlib lets go of the GIL, so the loop receives, seals or opens, and sends the next bytes
+    meanwhile, with one hand-off per batch rather than per socket read. The buffers fed must not
+    change afterwards (they never do: each is a fresh read or a fresh sealed/opened buffer)."""
 
     def __init__(self) -> None:
         self._job: asyncio.Future[None] | None = None
+        self._batch: list[tuple[Any, bytes]] = []
+        self._size = 0
 
     async def feed(self, *pairs: tuple[Any, bytes]) -> None:
-        await self.wait()
-        if sum(len(data) for _, data in pairs) < HASH_IN_THREAD_BYTES:
-            _update(pairs)
-        else:
-            self._job = asyncio.get_running_loop().run_in_executor(None, _update, pairs)
+        self._batch += pairs
+        self._size += sum(len(data) for _, data in pairs)
+        if self._size >= HASH_BATCH_BYTES:
+            await self._job_done()
+            batch, self._batch, self._size = tuple(self._batch), [], 0
+            self._job = asyncio.get_running_loop().run_in_executor(None, _update, batch)
 
-    async def wait(self) -> None:
+    async def _job_done(self) -> None:
         if self._job is not None:
             await self._job
             self._job = None
+
+    async def wait(self) -> None:
+        """Every byte fed is in its digest (the last, partial batch hashed here)."""
+        await self._job_done()
+        _update(tuple(self._batch))
+        self._batch, self._size = [], 0
 
     async def settle(self) -> None:
         """Cut short: let a job in flight finish before its digests go."""
@@ -382,9 +393,12 @@ class Vault:
 
         Every yielded byte has been authenticated. The content read is the object version the
         manifest pinned (on a versioned store), so a version added later changes nothing. A
-        whole-document read also checks the ciphertext's size and SHA-256 and the plaintext's
-        SHA-256 against the manifest before its last bytes are yielded. Any failure raises
-        IntegrityError (or HearingShreddedError) and the stream stops.
+        whole-document read also checks the ciphertext's size and SHA-256 against the manifest
+        before its last bytes are yielded. The plaintext is not hashed again: decryption is a
+        function of the ciphertext, and the manifest's plaintext SHA-256 was computed over the
+        very bytes that were sealed into the ciphertext it pins, so a matching ciphertext digest
+        implies it (FORMAT.md §7). Any failure raises IntegrityError (or HearingShreddedError)
+        and the stream stops.
         """
         end = manifest.size if end is None else end
         if not 0 <= start <= end <= manifest.size:
@@ -410,17 +424,15 @@ class Vault:
             raise ContentIntegrityError("the committed content is missing") from None
         cipher = SegmentCipher.open_header(data_key, header, key_id)
         decryptor = RangeDecryptor(cipher, plan, manifest.size)
-        digest, ct_digest = (hashlib.sha256(), hashlib.sha256()) if whole else (None, None)
-        if ct_digest is not None:
-            ct_digest.update(header)
+        ct_digest = hashlib.sha256(header) if whole else None
         hashing = _Hashing()
         held: bytes = b""
         try:
             async for chunk in self.store.get(content_key, plan.ct_start, plan.ct_end,
                                               version_id=pinned):
                 out = await self._crunch(_open_chunk, None, decryptor, chunk)
-                if digest is not None and ct_digest is not None:
-                    await hashing.feed((ct_digest, chunk), (digest, out))
+                if ct_digest is not None:
+                    await hashing.feed((ct_digest, chunk))
                 if not out:
                     continue
                 if held:
@@ -435,8 +447,6 @@ class Vault:
         if ct_digest is not None and not hmac.compare_digest(ct_digest.hexdigest(),
                                                              manifest.ciphertext_sha256):
             raise ContentIntegrityError("stored content does not match its pinned digest")
-        if digest is not None and not hmac.compare_digest(digest.hexdigest(), manifest.sha256):
-            raise IntegrityError("plaintext digest does not match the manifest")
         if held:
             yield held
 

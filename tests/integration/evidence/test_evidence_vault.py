@@ -12,6 +12,7 @@ import msgspec
 import pytest
 
 from proto.evidence import Manifest, encode
+from services.evidence import keys as k
 from services.evidence.errors import (
     ConflictError,
     DocumentNotFoundError,
@@ -24,6 +25,7 @@ from services.evidence.errors import (
     TooManyDocumentsError,
     UploadError,
 )
+from services.evidence.format import HEADER_LEN, TAG_LEN, SegmentCipher
 from services.evidence.keyfile import LocalKeyFileProvider
 from services.evidence.store.base import ObjectInfo, ObjectStore, one_chunk
 from services.evidence.vault import Limits, Vault
@@ -204,6 +206,35 @@ async def test_tampered_content_stops_the_stream(vault: Vault) -> None:
             got += chunk
     assert data.startswith(bytes(got)) and len(got) < 3 * SEG + 1
     assert await read(vault, m, 0, SEG) == data[:SEG]  # untouched segments still serve ranges
+
+
+async def test_a_reseal_under_the_documents_own_key_is_refused_by_the_pinned_digest(
+        vault: Vault) -> None:
+    """What guards a whole download now that the plaintext is not hashed again: every segment
+    authenticates under the data key bound to its place, and the object must match the pinned
+    ciphertext SHA-256. The worst case for the AEAD alone is someone holding two sealings of a
+    segment under one key (a resumed upload sealing it twice): played here with the data key
+    itself, segment 1 re-sealed with other bytes. Every segment authenticates, yet the read is
+    refused before its last bytes, and a range over the untouched segment 0 still serves."""
+    data = os.urandom(3 * SEG)
+    m = await put(vault, data)
+    key = f"docs/h1/{m.document}/{m.version}.content"
+    raw = bytearray(await vault.store.read(key))
+    _, hearing_key = await vault.hearing_keys.get("h1", create=False)
+    data_key = k.unwrap_data_key(hearing_key, m.wrapped_data_key, hearing="h1",
+                                 document=m.document, version=m.version,
+                                 key_id=bytes.fromhex(m.key_id))
+    cipher = SegmentCipher.open_header(data_key, bytes(raw[:HEADER_LEN]),
+                                       bytes.fromhex(m.key_id))
+    at = HEADER_LEN + SEG + TAG_LEN
+    raw[at:at + SEG + TAG_LEN] = cipher.seal(1, b"\x00" * SEG, final=False)
+    await vault.store.put(key, one_chunk(bytes(raw)))
+    got = bytearray()
+    with pytest.raises(IntegrityError, match="pinned digest"):
+        async for chunk in vault.open_range(m):
+            got += chunk
+    assert len(got) < len(data)  # the last bytes were held back
+    assert await read(vault, m, 0, SEG) == data[:SEG]
 
 
 async def test_extended_or_truncated_content_is_refused(vault: Vault) -> None:
