@@ -16,6 +16,7 @@ SUB and PUB in order, so nothing published after the snapshot is missed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Generic, Protocol, TypeVar
@@ -26,6 +27,9 @@ from nats.aio.subscription import Subscription
 
 from parley.failures import handled
 from proto.signalling import client_subject
+
+#: How long attaching waits for the server to confirm a new hearing's subscription.
+FLUSH_TIMEOUT_S = 5
 
 log = logging.getLogger("parley.gateway.ws")
 
@@ -70,7 +74,14 @@ class Deliveries(Generic[R]):
             try:
                 entry.sub = await self.nc.subscribe(client_subject(hearing, "*"),
                                                     cb=self._dispatcher(entry))
+                # A round trip: the server has the subscription before anyone is told it is
+                # attached, so a message another connection publishes next is not missed.
+                await self.nc.flush(timeout=FLUSH_TIMEOUT_S)
             except BaseException:
+                if entry.sub is not None:  # subscribed, but not confirmed: undo it
+                    sub, entry.sub = entry.sub, None
+                    with contextlib.suppress(Exception):
+                        await sub.unsubscribe()
                 if self._hearings.get(hearing) is entry:
                     del self._hearings[hearing]
                 entry.subscribed.set()  # its waiters attach again, to a new entry
