@@ -16,7 +16,6 @@ SUB and PUB in order, so nothing published after the snapshot is missed.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Generic, Protocol, TypeVar
@@ -80,7 +79,7 @@ class Deliveries(Generic[R]):
             except BaseException:
                 if entry.sub is not None:  # subscribed, but not confirmed: undo it
                     sub, entry.sub = entry.sub, None
-                    with contextlib.suppress(Exception):
+                    with handled(log, "ws.unsubscribe", level=logging.DEBUG):
                         await sub.unsubscribe()
                 if self._hearings.get(hearing) is entry:
                     del self._hearings[hearing]
