@@ -52,12 +52,17 @@ class RenegotiatingPeer(MediaPeer):
 
     def __init__(self, ws: WsClient, luma: int) -> None:
         super().__init__(ws, luma)
-        self.tracks: dict[str, int] = {}
+        self.video_ids: dict[str, set[str]] = {}
         self.offers: dict[str, int] = {}
+
+    @property
+    def tracks(self) -> dict[str, int]:
+        """Distinct video tracks per peer (a first offer sent again announces the same ones)."""
+        return {peer: len(ids) for peer, ids in self.video_ids.items()}
 
     async def _drain(self, peer: str, pc: RTCPeerConnection, track: MediaStreamTrack) -> None:
         if track.kind == "video":
-            self.tracks[peer] = self.tracks.get(peer, 0) + 1
+            self.video_ids.setdefault(peer, set()).add(track.id)
         await super()._drain(peer, pc, track)
 
     async def _signal(self, m: SignalRelay) -> None:
