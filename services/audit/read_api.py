@@ -10,6 +10,7 @@ period (the first read, then a summary of the range read: tile_reads.py), not pe
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 from collections.abc import Callable
@@ -61,6 +62,10 @@ from services.audit.tiles import (
 )
 
 log = logging.getLogger("parley.audit")
+#: How long a standby whose copy of the log is behind a size asked for (the leader signed it a
+#: moment ago, and the auditor's next request reached the standby) waits for its copy to catch
+#: up before answering "unavailable, retry" rather than refusing a valid request.
+CATCH_UP_S = 2.0
 Req = TypeVar("Req")
 Resp = TypeVar("Resp")
 
@@ -82,6 +87,9 @@ class AuditEndpoints:
     checkpoints: CheckpointLoop
     audit: AuditPublisher
     rejected: Callable[[], int] = lambda: 0
+    #: Whether this process is the sequencer (its log is the reference: a size beyond it is
+    #: invalid); a standby's log may lag the leader's by a moment.
+    leads: Callable[[], bool] = lambda: True
     tile_reads: TileReadLedger = field(default_factory=TileReadLedger)
 
     # --- helpers ---------------------------------------------------------------------------
@@ -107,9 +115,26 @@ class AuditEndpoints:
             raise ServiceFailure(ErrorCode.UNAVAILABLE, "no checkpoint has been signed yet")
         return latest
 
-    def _size_arg(self, size: int | None) -> int:
+    async def _caught_up(self, reached: Callable[[], bool]) -> bool:
+        """Whether `reached()` holds, waiting up to CATCH_UP_S on a standby for its copy to
+        get there (the leader does not wait: its log is the reference)."""
+        deadline = asyncio.get_running_loop().time() + CATCH_UP_S
+        while not reached():
+            if self.leads() or asyncio.get_running_loop().time() >= deadline:
+                return False
+            await asyncio.sleep(0.05)
+        return True
+
+    def _behind(self, what: str) -> ServiceFailure:
+        return ServiceFailure(ErrorCode.UNAVAILABLE, f"this copy of the log has not reached {what}"
+                              " yet (a standby catching up with the sequencer): retry",
+                              retry_after_s=1)
+
+    async def _size_arg(self, size: int | None) -> int:
         chosen = self._latest().size if size is None else size
-        if chosen > self.store.size:
+        if not await self._caught_up(lambda: chosen <= self.store.size):
+            if not self.leads():
+                raise self._behind(f"size {chosen}")
             raise ServiceFailure(ErrorCode.INVALID, f"size {chosen} is beyond the log size {self.store.size}")
         return chosen
 
@@ -170,7 +195,7 @@ class AuditEndpoints:
     async def inclusion(self, call: RequestContext, req: InclusionRequest) -> InclusionProof:
         await self._admit(call, "audit.proof", str(req.index),
                           {"kind": "inclusion", "index": req.index, "size": req.size})
-        size = self._size_arg(req.size)
+        size = await self._size_arg(req.size)
         if req.index >= size:
             raise ServiceFailure(ErrorCode.INVALID, f"index {req.index} is not below size {size}")
         proof = self.store.inclusion_proof(req.index, size)
@@ -179,7 +204,7 @@ class AuditEndpoints:
     async def consistency(self, call: RequestContext, req: ConsistencyRequest) -> ConsistencyProof:
         await self._admit(call, "audit.proof", f"{req.first}-{req.second}",
                           {"kind": "consistency", "first": req.first, "second": req.second})
-        second = self._size_arg(req.second)
+        second = await self._size_arg(req.second)
         if req.first > second:
             raise ServiceFailure(ErrorCode.INVALID, f"first {req.first} is beyond second {second}")
         proof = self.store.consistency_proof(req.first, second)
@@ -187,6 +212,9 @@ class AuditEndpoints:
 
     async def receipt(self, call: RequestContext, req: ReceiptRequest) -> bytes:
         await self._admit(call, "audit.proof", str(req.index), {"kind": "receipt", "index": req.index})
+        if not await self._caught_up(lambda: req.index < self._latest().size) \
+                and not self.leads():
+            raise self._behind(f"a checkpoint covering entry {req.index}")
         cp = self._latest()
         if req.index >= cp.size:
             raise ServiceFailure(ErrorCode.NOT_FOUND,

@@ -115,7 +115,8 @@ async def _setup(ctx: ServiceContext[AuditConfig]) -> Cleanup | None:
                 instance=config.audit_instance, batch=config.audit_batch_size,
                 exit_process=lambda: os._exit(1))
     endpoints = AuditEndpoints(store, signer, checkpoints, ctx.audit,
-                               lambda: role.intake.rejected if role.intake else 0)
+                               lambda: role.intake.rejected if role.intake else 0,
+                               leads=lease.valid)
     endpoints.register(ctx.host)
     log.info("audit log open", extra={"size": store.size, "origin": signer.name,
                                       "vkey": signer.verifier.vkey})

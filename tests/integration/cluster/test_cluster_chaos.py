@@ -22,7 +22,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from proto.ws import Admit, ChatMessage, ChatSend, PeerPlan
+from proto.ws import Admit, ChatMessage, ChatSend, ErrorMessage, PeerPlan
 from services.audit.hasher import RFC6962
 from services.audit.verify import verify_consistency
 from tests.harness import pid_alive, wait_until
@@ -87,7 +87,7 @@ async def test_hearing_survives_each_nats_node_killed_in_turn(cluster: Cluster) 
     before = await _json(one, auditor, "/api/v1/audit/checkpoint")
 
     uploaded: dict[str, str] = {}
-    for round_, node in enumerate(("nats-1", "nats-2", "nats-3")):
+    for node in ("nats-1", "nats-2", "nats-3"):
         old = _kill9(cluster, node)
         # While the node is down (and while it comes back): uploads through both gateways.
         for gateway, who in ((one, "A1"), (two, "B1")):
@@ -105,8 +105,12 @@ async def test_hearing_survives_each_nats_node_killed_in_turn(cluster: Cluster) 
                          what=f"{node} restarted")
         text = f"after {node}"
         await a1.send(ChatSend(text=text))
-        await med.wait(lambda m, text=text: isinstance(m, ChatMessage) and m.text == text,
-                       timeout=20, what=f"chat from gateway 1 at gateway 2 after round {round_}")
+        try:
+            await med.wait(lambda m, text=text: isinstance(m, ChatMessage) and m.text == text,
+                           timeout=20, what=f"chat from gateway 1 at gateway 2 after {node}")
+        except AssertionError as exc:  # say what the sender was told, if anything
+            told = [m for m in a1.inbox if isinstance(m, ErrorMessage)][-3:]
+            raise AssertionError(f"{exc}; the sender's errors: {told}") from None
 
     # Every acknowledged upload, intact, through the other gateway.
     for document, digest in uploaded.items():
