@@ -50,7 +50,10 @@ class Manifest(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_def
 
     `content_version` and `ciphertext_sha256` pin the content object: reads fetch that version
     of it (on a versioned store) and check its digest, so a new version added by someone who
-    can write the store changes nothing Parley serves."""
+    can write the store changes nothing Parley serves. `sealed_once` says one encryptor sealed
+    every segment exactly once (a one-shot upload): then the only object that authenticates
+    segment by segment is the committed one, and a whole read need not hash it again
+    (FORMAT.md §7); a resumable upload's staged segments may have been sealed twice."""
 
     hearing: Id
     document: Id
@@ -74,6 +77,7 @@ class Manifest(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_def
     released_ms: TimestampMs | None = None
     released_by: Id | None = None
     format: Annotated[int, msgspec.Meta(ge=2, le=2)] = 2
+    sealed_once: bool = False
 
 
 class DocumentView(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):

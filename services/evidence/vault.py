@@ -288,7 +288,7 @@ class Vault:
             wrapped_data_key=k.wrap_data_key(slot.hearing_key, data_key, hearing=hearing,
                                              document=slot.document, version=slot.version,
                                              key_id=key_id),
-            before_commit=before_commit)
+            before_commit=before_commit, sealed_once=True)
 
     async def new_version(self, hearing: str, compartment: str, filename: str, owner: str,
                           *, version: str | None = None) -> VersionSlot:
@@ -307,9 +307,10 @@ class Vault:
                              sha256: str, ciphertext_sha256: str, content: ObjectInfo,
                              key_id: bytes, wrapped_data_key: bytes,
                              before_commit: Callable[[Manifest], Awaitable[None]] | None,
-                             ) -> Manifest:
+                             sealed_once: bool = False) -> Manifest:
         """The manifest of a version whose content `slot.content_key` holds, committed (see
-        `commit`): one path for one-shot and resumable uploads alike."""
+        `commit`): one path for one-shot and resumable uploads alike. `sealed_once`: one
+        encryptor sealed each segment exactly once (see `Manifest`)."""
         manifest = Manifest(
             hearing=slot.hearing, document=slot.document, version=slot.version,
             filename=slot.name, original_filename=escape_original(filename),
@@ -318,7 +319,8 @@ class Vault:
             ciphertext_size=ciphertext_size(size, slot.segment_size),
             ciphertext_sha256=ciphertext_sha256, content_version=content.version_id,
             segment_size=slot.segment_size, key_id=key_id.hex(),
-            hearing_key_id=slot.hearing_key_id, wrapped_data_key=wrapped_data_key)
+            hearing_key_id=slot.hearing_key_id, wrapped_data_key=wrapped_data_key,
+            sealed_once=sealed_once)
         await self.commit(manifest, slot.hearing_key, content=content,
                           before_commit=before_commit)
         return manifest
@@ -393,11 +395,12 @@ class Vault:
 
         Every yielded byte has been authenticated. The content read is the object version the
         manifest pinned (on a versioned store), so a version added later changes nothing. A
-        whole-document read also checks the ciphertext's size and SHA-256 against the manifest
-        before its last bytes are yielded. The plaintext is not hashed again: decryption is a
-        function of the ciphertext, and the manifest's plaintext SHA-256 was computed over the
-        very bytes that were sealed into the ciphertext it pins, so a matching ciphertext digest
-        implies it (FORMAT.md §7). Any failure raises IntegrityError (or HearingShreddedError)
+        whole-document read also checks the ciphertext's size, and (unless the manifest says it
+        was `sealed_once`, where no other authentic object can exist under its data key) its
+        SHA-256 against the manifest, before its last bytes are yielded. The plaintext is not
+        hashed again: decryption is a function of the ciphertext, and the manifest's plaintext
+        SHA-256 was computed over the very bytes sealed into the ciphertext it pins (FORMAT.md
+        §7). Any failure raises IntegrityError (or HearingShreddedError)
         and the stream stops.
         """
         end = manifest.size if end is None else end
@@ -424,7 +427,7 @@ class Vault:
             raise ContentIntegrityError("the committed content is missing") from None
         cipher = SegmentCipher.open_header(data_key, header, key_id)
         decryptor = RangeDecryptor(cipher, plan, manifest.size)
-        ct_digest = hashlib.sha256(header) if whole else None
+        ct_digest = hashlib.sha256(header) if whole and not manifest.sealed_once else None
         hashing = _Hashing()
         held: bytes = b""
         try:

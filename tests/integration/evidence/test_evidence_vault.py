@@ -12,6 +12,7 @@ import msgspec
 import pytest
 
 from proto.evidence import Manifest, encode
+from proto.principal import Principal, PrincipalKind
 from services.evidence import keys as k
 from services.evidence.errors import (
     ConflictError,
@@ -27,6 +28,7 @@ from services.evidence.errors import (
 )
 from services.evidence.format import HEADER_LEN, TAG_LEN, SegmentCipher
 from services.evidence.keyfile import LocalKeyFileProvider
+from services.evidence.staging import StagedUploads
 from services.evidence.store.base import ObjectInfo, ObjectStore, one_chunk
 from services.evidence.vault import Limits, Vault
 
@@ -214,10 +216,14 @@ async def test_a_reseal_under_the_documents_own_key_is_refused_by_the_pinned_dig
     authenticates under the data key bound to its place, and the object must match the pinned
     ciphertext SHA-256. The worst case for the AEAD alone is someone holding two sealings of a
     segment under one key (a resumed upload sealing it twice): played here with the data key
-    itself, segment 1 re-sealed with other bytes. Every segment authenticates, yet the read is
-    refused before its last bytes, and a range over the untouched segment 0 still serves."""
+    itself, segment 1 re-sealed with other bytes, on a manifest that (like a resumable
+    upload's) does not say its segments were sealed once. Every segment authenticates, yet the
+    read is refused before its last bytes, and a range over the untouched segment 0 still
+    serves."""
     data = os.urandom(3 * SEG)
-    m = await put(vault, data)
+    sealed_once = await put(vault, data)
+    assert sealed_once.sealed_once  # a one-shot upload: no second sealing can exist
+    m = msgspec.structs.replace(sealed_once, sealed_once=False)
     key = f"docs/h1/{m.document}/{m.version}.content"
     raw = bytearray(await vault.store.read(key))
     _, hearing_key = await vault.hearing_keys.get("h1", create=False)
@@ -284,3 +290,28 @@ async def test_owner_must_match_the_compartment(vault: Vault, compartment: str,
     with pytest.raises(UploadError):
         await put(vault, b"x", compartment=compartment, owner=owner)
     await nothing_visible(vault)
+
+
+async def test_a_resumable_upload_is_not_sealed_once_and_keeps_the_digest_check(
+        vault: Vault) -> None:
+    """Staged segments may have been sealed twice (an append repeated at one offset), so the
+    manifest of a completed resumable upload leaves `sealed_once` unset and a whole read
+    hashes the object against the pinned digest (here: the content swapped for another
+    authentic sealing of segment 1 is refused)."""
+    staged = StagedUploads(vault, max_per_hearing=5, clock=lambda: 0)
+    who = Principal(kind=PrincipalKind.ACCOUNT, id="pa", session="s1")
+    data = os.urandom(3 * SEG)
+    record = await staged.create(hearing="h1", compartment="side:A", filename="r.pdf",
+                                 length=len(data), content_type="application/pdf",
+                                 owner="side:A", principal=who)
+    parts = await staged.append(record, [], chunks(data))
+    m = await staged.complete(record, parts, uploaded_by="pa")
+    assert not m.sealed_once and await read(vault, m) == data
+    key = f"docs/h1/{m.document}/{m.version}.content"
+    raw = bytearray(await vault.store.read(key))
+    cipher = await staged._cipher(record)
+    at = HEADER_LEN + SEG + TAG_LEN
+    raw[at:at + SEG + TAG_LEN] = cipher.seal(1, b"\x00" * SEG, final=False)
+    await vault.store.put(key, one_chunk(bytes(raw)))
+    with pytest.raises(IntegrityError, match="pinned digest"):
+        await read(vault, m)
