@@ -52,8 +52,9 @@ class Manifest(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_def
     of it (on a versioned store) and check its digest, so a new version added by someone who
     can write the store changes nothing Parley serves. `sealed_once` says one encryptor sealed
     every segment exactly once (a one-shot upload): then the only object that authenticates
-    segment by segment is the committed one, and a whole read need not hash it again
-    (FORMAT.md §7); a resumable upload's staged segments may have been sealed twice."""
+    segment by segment is the committed one, so its pin is the AEAD itself and the manifest
+    carries no `ciphertext_sha256` (FORMAT.md §7); a resumable upload's staged segments may
+    have been sealed twice, so its manifest must carry the digest."""
 
     hearing: Id
     document: Id
@@ -72,12 +73,16 @@ class Manifest(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_def
     key_id: KeyIdHex
     hearing_key_id: KeyIdHex
     wrapped_data_key: Annotated[bytes, msgspec.Meta(max_length=128)]
-    ciphertext_sha256: Sha256Hex
+    ciphertext_sha256: Sha256Hex | None = None
     content_version: StoreVersionId | None = None
     released_ms: TimestampMs | None = None
     released_by: Id | None = None
     format: Annotated[int, msgspec.Meta(ge=2, le=2)] = 2
     sealed_once: bool = False
+
+    def __post_init__(self) -> None:
+        if (self.ciphertext_sha256 is None) != self.sealed_once:
+            raise ValueError("a manifest carries ciphertext_sha256 unless it is sealed_once")
 
 
 class DocumentView(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):

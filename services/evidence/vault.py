@@ -283,15 +283,14 @@ class Vault:
         slot = await self.new_version(hearing, compartment, filename, owner)
         data_key, key_id = k.new_key(), k.new_key_id()
         encryptor = Encryptor(data_key, key_id, segment_size=self.limits.segment_size)
-        digest, ct_digest = hashlib.sha256(), hashlib.sha256()
+        digest = hashlib.sha256()
         info = await self.store.put(
-            slot.content_key, self._sealed(chunks, declared_size, encryptor, digest, ct_digest),
+            slot.content_key, self._sealed(chunks, declared_size, encryptor, digest),
             retain=True)
         return await self.commit_version(
             slot, filename=filename, content_type=content_type, compartment=compartment,
             owner=owner, uploaded_by=uploaded_by, size=declared_size,
-            sha256=digest.hexdigest(), ciphertext_sha256=ct_digest.hexdigest(), content=info,
-            key_id=key_id,
+            sha256=digest.hexdigest(), ciphertext_sha256=None, content=info, key_id=key_id,
             wrapped_data_key=k.wrap_data_key(slot.hearing_key, data_key, hearing=hearing,
                                              document=slot.document, version=slot.version,
                                              key_id=key_id),
@@ -311,13 +310,14 @@ class Vault:
 
     async def commit_version(self, slot: VersionSlot, *, filename: str, content_type: str,
                              compartment: str, owner: str, uploaded_by: str, size: int,
-                             sha256: str, ciphertext_sha256: str, content: ObjectInfo,
+                             sha256: str, ciphertext_sha256: str | None, content: ObjectInfo,
                              key_id: bytes, wrapped_data_key: bytes,
                              before_commit: Callable[[Manifest], Awaitable[None]] | None,
                              sealed_once: bool = False) -> Manifest:
         """The manifest of a version whose content `slot.content_key` holds, committed (see
         `commit`): one path for one-shot and resumable uploads alike. `sealed_once`: one
-        encryptor sealed each segment exactly once (see `Manifest`)."""
+        encryptor sealed each segment exactly once, and `ciphertext_sha256` is None (see
+        `Manifest`)."""
         manifest = Manifest(
             hearing=slot.hearing, document=slot.document, version=slot.version,
             filename=slot.name, original_filename=escape_original(filename),
@@ -348,9 +348,10 @@ class Vault:
         return record, hearing_key, document
 
     async def _sealed(self, chunks: AsyncIterable[bytes], declared_size: int,
-                      encryptor: Encryptor, digest: Any, ct_digest: Any) -> AsyncIterator[bytes]:
-        """The ciphertext of `chunks`, hashing plaintext (`digest`) and ciphertext (`ct_digest`)
-        on the way; sizes checked. Hashing runs in `_Hashing`, beside the encryption."""
+                      encryptor: Encryptor, digest: Any) -> AsyncIterator[bytes]:
+        """The ciphertext of `chunks`, hashing the plaintext (`digest`) on the way; sizes
+        checked. Hashing runs in `_Hashing`, beside the encryption. The ciphertext is not
+        hashed: sealed once, it is pinned by the AEAD (see `Manifest.sealed_once`)."""
         received = 0
         hashing = _Hashing()
         try:
@@ -362,13 +363,12 @@ class Vault:
                     out = await asyncio.to_thread(encryptor.update, chunk)
                 else:
                     out = encryptor.update(chunk)
-                await hashing.feed((digest, chunk), (ct_digest, out))
+                await hashing.feed((digest, chunk))
                 if out:
                     yield out
             if received != declared_size:
                 raise SizeMismatchError("body is shorter than the declared size")
             final = encryptor.finalize()
-            await hashing.feed((ct_digest, final))
             await hashing.wait()
         finally:
             await hashing.settle()
@@ -455,7 +455,7 @@ class Vault:
         finally:
             await hashing.settle()
         if ct_digest is not None and not hmac.compare_digest(ct_digest.hexdigest(),
-                                                             manifest.ciphertext_sha256):
+                                                             manifest.ciphertext_sha256 or ""):
             raise ContentIntegrityError("stored content does not match its pinned digest")
         if held:
             yield held
