@@ -63,6 +63,7 @@ from services.evidence.errors import (
 )
 from services.evidence.format import HEADER_LEN, SEGMENT_SIZE, SegmentCipher, ciphertext_size
 from services.evidence.format import plan_range as _plan_range
+from services.evidence.hashing import Hashing
 from services.evidence.hearing_keys import HearingKeys
 from services.evidence.manifest import manifest_key
 from services.evidence.names import escape_original, sanitize_filename
@@ -103,63 +104,11 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-HASH_BATCH_BYTES = 1 << 20
-
-
 def _open_chunk(digest: Any, decryptor: RangeDecryptor, chunk: bytes) -> bytes:
     out = decryptor.update(chunk)
     if digest is not None and out:
         digest.update(out)
     return out
-
-
-def _update(digest: Any, pieces: tuple[bytes, ...]) -> None:
-    for data in pieces:
-        digest.update(data)
-
-
-class _Hashing:
-    """Digests fed in order, hashed in worker threads one batch (about 1 MiB) at a time:
-    hashlib lets go of the GIL, so the loop receives, seals or opens, and sends the next bytes
-    meanwhile, with one hand-off per digest and batch rather than per socket read. Each digest
-    of a batch is its own job (an upload's plaintext and ciphertext digests run side by side);
-    a batch starts only once the previous one is done, so each digest sees its bytes in order.
-    The buffers fed must not change afterwards (they never do: each is a fresh read or a fresh
-    sealed/opened buffer)."""
-
-    def __init__(self) -> None:
-        self._jobs: list[asyncio.Future[None]] = []
-        self._batch: dict[Any, list[bytes]] = {}
-        self._size = 0
-
-    async def feed(self, *pairs: tuple[Any, bytes]) -> None:
-        for digest, data in pairs:
-            if data:
-                self._batch.setdefault(digest, []).append(data)
-                self._size += len(data)
-        if self._size >= HASH_BATCH_BYTES:
-            await self._jobs_done()
-            loop = asyncio.get_running_loop()
-            self._jobs = [loop.run_in_executor(None, _update, digest, tuple(pieces))
-                          for digest, pieces in self._batch.items()]
-            self._batch, self._size = {}, 0
-
-    async def _jobs_done(self) -> None:
-        jobs, self._jobs = self._jobs, []
-        for job in jobs:
-            await job
-
-    async def wait(self) -> None:
-        """Every byte fed is in its digest (the last, partial batch hashed here)."""
-        await self._jobs_done()
-        for digest, pieces in self._batch.items():
-            _update(digest, tuple(pieces))
-        self._batch, self._size = {}, 0
-
-    async def settle(self) -> None:
-        """Cut short: let the jobs in flight finish before their digests go."""
-        if self._jobs:
-            await asyncio.shield(asyncio.gather(*self._jobs, return_exceptions=True))
 
 
 Manifests = list[Manifest]
@@ -350,10 +299,10 @@ class Vault:
     async def _sealed(self, chunks: AsyncIterable[bytes], declared_size: int,
                       encryptor: Encryptor, digest: Any) -> AsyncIterator[bytes]:
         """The ciphertext of `chunks`, hashing the plaintext (`digest`) on the way; sizes
-        checked. Hashing runs in `_Hashing`, beside the encryption. The ciphertext is not
+        checked. Hashing runs in `Hashing`, beside the encryption. The ciphertext is not
         hashed: sealed once, it is pinned by the AEAD (see `Manifest.sealed_once`)."""
         received = 0
-        hashing = _Hashing()
+        hashing = Hashing()
         try:
             async for chunk in chunks:
                 received += len(chunk)
@@ -435,7 +384,7 @@ class Vault:
         cipher = SegmentCipher.open_header(data_key, header, key_id)
         decryptor = RangeDecryptor(cipher, plan, manifest.size)
         ct_digest = hashlib.sha256(header) if whole and not manifest.sealed_once else None
-        hashing = _Hashing()
+        hashing = Hashing()
         held: bytes = b""
         try:
             async for chunk in self.store.get(content_key, plan.ct_start, plan.ct_end,
