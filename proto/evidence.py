@@ -7,6 +7,7 @@ What clients see is `DocumentView`, which has no key material.
 
 from __future__ import annotations
 
+import urllib.parse
 from typing import Annotated
 
 import msgspec
@@ -35,8 +36,16 @@ Sha256Hex = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
 KeyIdHex = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{32}$")]
 ByteCount = Annotated[int, msgspec.Meta(ge=0, le=1 << 44)]
 Ticket = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{32,128}$")]
-#: An internal URL of one evidence instance (loopback or the internal network); holds no secret.
-InternalUrl = Annotated[str, msgspec.Meta(pattern=r"^https?://", max_length=300)]
+#: An internal URL of one evidence instance (loopback, the internal network, or a Unix socket on
+#: the gateway's host as `http+unix://<percent-encoded path>`); holds no secret.
+InternalUrl = Annotated[str, msgspec.Meta(pattern=r"^(https?|http\+unix)://", max_length=300)]
+UNIX_SCHEME = "http+unix"
+
+
+def unix_url(socket_path: str) -> str:
+    """The base InternalUrl of a byte port served on the Unix socket `socket_path`."""
+    return f"{UNIX_SCHEME}://{urllib.parse.quote(socket_path, safe='')}"
+
 #: The raw `Range` request header, forwarded for evidence to resolve against the document size.
 RangeHeader = Annotated[str, msgspec.Meta(max_length=200)]
 
