@@ -61,8 +61,8 @@ def _clear_socket_path(path: Path) -> None:
 
 
 async def _serve_unix(runner: web.AppRunner, path: Path) -> None:
-    """The byte port on a Unix socket only evidence's user may open (the directory is made 0700
-    if missing; the socket is created under a 0177 umask, so it is never briefly wider)."""
+    """The byte port on a Unix socket only evidence's user may connect to: the socket is made
+    under a 0177 umask (0600), so it is never briefly wider (a missing folder is made 0700)."""
     _clear_socket_path(path)  # at start-up: nothing else runs yet
     previous = os.umask(0o177)
     try:
