@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import aiohttp
 
+from parley.rawsocket import widen_unix_send_buffer
 from proto.evidence import UNIX_SCHEME
 
 _UNIX_HOST = "evidence"
@@ -55,7 +56,9 @@ class Link:
 
     async def open(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         if self.socket is not None:
-            return await asyncio.open_unix_connection(self.socket)
+            reader, writer = await asyncio.open_unix_connection(self.socket)
+            widen_unix_send_buffer(writer.get_extra_info("socket"))  # for the relayed body
+            return reader, writer
         return await asyncio.open_connection(self.host, self.port)
 
 
