@@ -9,6 +9,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NATS_CONFIG = REPO_ROOT / "infra" / "nats" / "parley.conf"
 NATS_CLUSTER_CONFIG = REPO_ROOT / "infra" / "nats" / "cluster.conf"
+#: Longest Unix socket path the suite uses (`sockaddr_un` holds 108 bytes on Linux, NUL included).
+MAX_SOCKET_PATH = 100
 
 
 def nats_server_binary() -> Path:

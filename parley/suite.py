@@ -18,7 +18,7 @@ from parley.config import CommonConfig, env_field
 from parley.credentials import credentials_file, ensure_credentials, server_environment
 from parley.failures import note_failure
 from parley.natsconn import connect
-from parley.paths import NATS_CLUSTER_CONFIG, NATS_CONFIG, nats_server_binary
+from parley.paths import MAX_SOCKET_PATH, NATS_CLUSTER_CONFIG, NATS_CONFIG, nats_server_binary
 from parley.provision import Provisioning, provision
 from parley.supervisor import ChildSpec, Supervisor, data_path, ensure_port_free, python_module
 from parley.tlsfiles import TlsFiles, ensure_tls
@@ -133,6 +133,19 @@ def client_config(config: SuiteConfig) -> SuiteConfig:
     return replace(config, nats_url=client_urls(config.nodes, tls=True), nats_tls_ca=ca)
 
 
+def evidence_socket_env(data_dir: Path, name: str, env: Mapping[str, str]) -> dict[str, str]:
+    """The single-host form puts evidence's byte port on a Unix socket in the data dir (the
+    gateway is on the same host): less kernel work per relayed byte than loopback TCP. Not when
+    the operator chose the port or the socket (set either, even empty, to keep TCP), nor when
+    the data dir's path is too long for a socket."""
+    chosen = ("PARLEY_EVIDENCE_HTTP_SOCKET", "PARLEY_EVIDENCE_HTTP_PORT",
+              "PARLEY_EVIDENCE_HTTP_ADVERTISE", "PARLEY_EVIDENCE_HTTP_TLS_CERT")
+    path = data_dir.resolve() / "run" / f"{name}-http.sock"
+    if any(var in env for var in chosen) or len(str(path).encode()) > MAX_SOCKET_PATH:
+        return {}
+    return {"PARLEY_EVIDENCE_HTTP_SOCKET": str(path)}
+
+
 def service_child(config: SuiteConfig, instance: Instance, base_env: Mapping[str, str]) -> ChildSpec:
     data_dir = data_path(config.data_dir)
     clients = client_config(config)
@@ -149,6 +162,8 @@ def service_child(config: SuiteConfig, instance: Instance, base_env: Mapping[str
         env["PARLEY_METRICS_PORT"] = str(metrics_port(int(env["PARLEY_METRICS_PORT"]), instance))
     if clients.nats_tls_ca is not None:
         env["PARLEY_NATS_TLS_CA"] = str(clients.nats_tls_ca)
+    if instance.service == "evidence" and not config.cluster:
+        env.update(evidence_socket_env(data_dir, instance.name, env))
     if config.cluster:
         evidence = suite_tls(data_dir)["evidence"]
         if instance.service == "evidence":

@@ -7,6 +7,7 @@ What clients see is `DocumentView`, which has no key material.
 
 from __future__ import annotations
 
+import urllib.parse
 from typing import Annotated
 
 import msgspec
@@ -35,8 +36,16 @@ Sha256Hex = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
 KeyIdHex = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{32}$")]
 ByteCount = Annotated[int, msgspec.Meta(ge=0, le=1 << 44)]
 Ticket = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{32,128}$")]
-#: An internal URL of one evidence instance (loopback or the internal network); holds no secret.
-InternalUrl = Annotated[str, msgspec.Meta(pattern=r"^https?://", max_length=300)]
+#: An internal URL of one evidence instance (loopback, the internal network, or a Unix socket on
+#: the gateway's host as `http+unix://<percent-encoded path>`); holds no secret.
+InternalUrl = Annotated[str, msgspec.Meta(pattern=r"^(https?|http\+unix)://", max_length=300)]
+UNIX_SCHEME = "http+unix"
+
+
+def unix_url(socket_path: str) -> str:
+    """The base InternalUrl of a byte port served on the Unix socket `socket_path`."""
+    return f"{UNIX_SCHEME}://{urllib.parse.quote(socket_path, safe='')}"
+
 #: The raw `Range` request header, forwarded for evidence to resolve against the document size.
 RangeHeader = Annotated[str, msgspec.Meta(max_length=200)]
 
@@ -50,7 +59,11 @@ class Manifest(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_def
 
     `content_version` and `ciphertext_sha256` pin the content object: reads fetch that version
     of it (on a versioned store) and check its digest, so a new version added by someone who
-    can write the store changes nothing Parley serves."""
+    can write the store changes nothing Parley serves. `sealed_once` says one encryptor sealed
+    every segment exactly once (a one-shot upload): then the only object that authenticates
+    segment by segment is the committed one, so its pin is the AEAD itself and the manifest
+    carries no `ciphertext_sha256` (FORMAT.md §7); a resumable upload's staged segments may
+    have been sealed twice, so its manifest must carry the digest."""
 
     hearing: Id
     document: Id
@@ -69,11 +82,16 @@ class Manifest(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_def
     key_id: KeyIdHex
     hearing_key_id: KeyIdHex
     wrapped_data_key: Annotated[bytes, msgspec.Meta(max_length=128)]
-    ciphertext_sha256: Sha256Hex
+    ciphertext_sha256: Sha256Hex | None = None
     content_version: StoreVersionId | None = None
     released_ms: TimestampMs | None = None
     released_by: Id | None = None
     format: Annotated[int, msgspec.Meta(ge=2, le=2)] = 2
+    sealed_once: bool = False
+
+    def __post_init__(self) -> None:
+        if (self.ciphertext_sha256 is None) != self.sealed_once:
+            raise ValueError("a manifest carries ciphertext_sha256 unless it is sealed_once")
 
 
 class DocumentView(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):

@@ -24,6 +24,8 @@ import socket
 from collections.abc import Callable
 from typing import Protocol
 
+from parley import rawsocket
+
 PIPE_BYTES = 1 << 20
 _FLAGS = getattr(os, "SPLICE_F_MOVE", 1) | getattr(os, "SPLICE_F_NONBLOCK", 2)
 _F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
@@ -77,11 +79,10 @@ def available(*transports: asyncio.BaseTransport | None) -> bool:
 async def flushed(transport: asyncio.WriteTransport, idle_s: float) -> None:
     """Wait until the transport has handed every buffered byte to its socket (the relay then
     writes to the socket directly, after them)."""
-    deadline = asyncio.get_running_loop().time() + idle_s
-    while transport.get_write_buffer_size():
-        if asyncio.get_running_loop().time() > deadline:
-            raise SpliceStalled("the receiver takes no bytes")
-        await asyncio.sleep(0.002)
+    try:
+        await rawsocket.flushed(transport, idle_s)
+    except rawsocket.SendStalled as exc:
+        raise SpliceStalled(str(exc)) from None
 
 
 def fileno(transport: asyncio.BaseTransport) -> int:

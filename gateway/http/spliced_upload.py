@@ -1,7 +1,8 @@
 """An upload body relayed to evidence in the kernel: one raw HTTP/1.1 PUT, body spliced.
 
 Used by `streaming.push_body` when the client's connection and evidence's port are plain
-sockets and the body has a Content-Length. The gateway writes the request head itself, hands
+sockets (TCP, or a Unix socket when co-located: evidence_link.py) and the body has a
+Content-Length. The gateway writes the request head itself, hands
 over what the HTTP server already buffered, then `splice`s the remaining bytes straight from the
 client's socket to evidence's (splice.py), and reads evidence's short JSON reply. The client's
 connection is closed after the response: its HTTP parser never saw the spliced bytes.
@@ -18,11 +19,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import urllib.parse
 
 from aiohttp import web
 
 from gateway.http import splice
+from gateway.http.evidence_link import Link
 from gateway.http.headers import BODY_BYPASSED
 from gateway.http.pacing import ClientTooSlow, Pace
 
@@ -38,18 +39,16 @@ class UpstreamError(Exception):
     """Evidence could not be reached, or broke the exchange."""
 
 
-def usable(request: web.Request, url: str, declared: int | None) -> bool:
-    return (declared is not None and declared > 0 and url.startswith("http://")
+def usable(request: web.Request, link: Link, declared: int | None) -> bool:
+    return (declared is not None and declared > 0 and link.plain
             and splice.available(request.transport))
 
 
-def _head(url: str, headers: dict[str, str], declared: int) -> tuple[str, int, bytes]:
-    parts = urllib.parse.urlsplit(url)
-    host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    lines = [f"PUT {parts.path or '/'} HTTP/1.1", f"Host: {parts.netloc}",
+def _head(link: Link, headers: dict[str, str], declared: int) -> bytes:
+    lines = [f"PUT {link.path} HTTP/1.1", f"Host: {link.authority}",
              f"Content-Length: {declared}", "Connection: close",
              *(f"{k}: {v}" for k, v in headers.items())]
-    return host, port, ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
 async def _reply(reader: asyncio.StreamReader) -> tuple[int, bytes]:
@@ -75,17 +74,17 @@ async def _reply(reader: asyncio.StreamReader) -> tuple[int, bytes]:
         raise UpstreamError("evidence's reply was cut") from exc
 
 
-async def push(url: str, headers: dict[str, str], request: web.Request, declared: int, *,
+async def push(link: Link, headers: dict[str, str], request: web.Request, declared: int, *,
                connect_s: float, idle_s: float, pace: Pace) -> tuple[int, bytes]:
-    """PUT exactly `declared` bytes of `request`'s body to `url`; evidence's (status, body).
+    """PUT exactly `declared` bytes of `request`'s body to `link`; evidence's (status, body).
 
     `idle_s` bounds waits on evidence; the client's bytes must come at `pace`."""
     client = request.transport
     assert client is not None
     clock = pace.clock()
-    host, port, head = _head(url, headers, declared)
+    head = _head(link, headers, declared)
     try:
-        reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), connect_s)
+        reader, writer = await asyncio.wait_for(link.open(), connect_s)
     except (OSError, TimeoutError) as exc:
         raise UpstreamError("evidence is unreachable") from exc
     upstream = writer.transport

@@ -24,6 +24,7 @@ import msgspec
 from aiohttp import web
 
 from gateway.http import splice, spliced_upload
+from gateway.http.evidence_link import Link, LinkError, link_of
 from gateway.http.pacing import DEFAULT_PACE, ClientTooSlow, Pace, paced_chunks
 from parley.errors import ServiceFailure
 from proto.errors import Error, ErrorCode
@@ -70,6 +71,18 @@ def _timeout(connect_s: float) -> aiohttp.ClientTimeout:
     # No total timeout: a large document takes as long as it takes. A stalled peer is caught
     # by the per-read timeout.
     return aiohttp.ClientTimeout(total=None, connect=connect_s, sock_read=300)
+
+
+def _link(url: str) -> Link:
+    try:
+        return link_of(url)
+    except LinkError:
+        raise ServiceFailure(ErrorCode.INTERNAL, "evidence advertised an unusable URL") from None
+
+
+def _session(link: Link, connect_s: float) -> aiohttp.ClientSession:
+    return aiohttp.ClientSession(timeout=_timeout(connect_s), read_bufsize=CHUNK,
+                                 connector=link.connector())
 
 
 async def _error_of(response: aiohttp.ClientResponse) -> ServiceFailure:
@@ -122,15 +135,17 @@ async def push_body(url: str, ticket: str, principal: Principal, body: web.Reque
             raise counter.failure
 
     headers = _headers(ticket, principal)
-    if declared is not None and spliced_upload.usable(body, url, declared):
-        raw = await _push_spliced(url, headers, body, declared, status, unavailable, connect_s,
+    link = _link(url)
+    if declared is not None and spliced_upload.usable(body, link, declared):
+        raw = await _push_spliced(link, headers, body, declared, status, unavailable, connect_s,
                                   pace)
         return _decoded(raw, reply)
     if declared is not None:
         headers["Content-Length"] = str(declared)
     try:
-        async with aiohttp.ClientSession(timeout=_timeout(connect_s), read_bufsize=CHUNK) as http, \
-                http.put(url, data=chunks(), ssl=evidence_tls(ca), headers=headers) as response:
+        async with _session(link, connect_s) as http, \
+                http.put(link.url, data=chunks(), ssl=evidence_tls(ca),
+                         headers=headers) as response:
             if response.status != status:
                 raise await _error_of(response)
             raw = await response.content.read(MAX_REPLY)
@@ -158,11 +173,11 @@ def _failure_of(raw: bytes) -> ServiceFailure:
         return ServiceFailure(ErrorCode.UNAVAILABLE, "evidence returned an unexpected reply")
 
 
-async def _push_spliced(url: str, headers: dict[str, str], body: web.Request, declared: int,
+async def _push_spliced(link: Link, headers: dict[str, str], body: web.Request, declared: int,
                         status: int, unavailable: str, connect_s: float, pace: Pace) -> bytes:
     """The spliced relay; a client too slow stays `ClientTooSlow` (408 at the boundary)."""
     try:
-        got, raw = await spliced_upload.push(url, headers, body, declared,
+        got, raw = await spliced_upload.push(link, headers, body, declared,
                                              connect_s=connect_s, idle_s=IDLE_S, pace=pace)
     except spliced_upload.ClientBodyError as exc:
         raise ServiceFailure(ErrorCode.INVALID, str(exc)) from None
@@ -180,9 +195,11 @@ async def pull_download(request: web.Request, response: web.StreamResponse, url:
 
     On plain sockets both ways the bytes are spliced in the kernel (splice.py) after the first
     piece; otherwise, or for an unknown length, they are copied chunk by chunk."""
+    link = _link(url)
     try:
-        async with aiohttp.ClientSession(timeout=_timeout(connect_s), read_bufsize=CHUNK) as http, \
-                http.get(url, headers=_headers(ticket, principal), ssl=evidence_tls(ca)) as upstream:
+        async with _session(link, connect_s) as http, \
+                http.get(link.url, headers=_headers(ticket, principal),
+                         ssl=evidence_tls(ca)) as upstream:
             if upstream.status != 200:
                 raise await _error_of(upstream)
             await response.prepare(request)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from parley.config import CommonConfig, env_field
+from parley.paths import MAX_SOCKET_PATH
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,13 @@ class EvidenceConfig(CommonConfig):
         None, help="PEM certificate: the internal byte port serves TLS (with ..._TLS_KEY)")
     evidence_http_tls_key: Path | None = env_field(
         None, help="PEM private key of PARLEY_EVIDENCE_HTTP_TLS_CERT")
+    evidence_http_socket: Path | None = env_field(
+        None, help="serve the internal byte port on this Unix socket (0600) instead of TCP, "
+                   "for a gateway on the same host; advertised as http+unix:// (`parley up` "
+                   "on one host: <data dir>/run/evidence-http.sock)")
     evidence_http_advertise: str = env_field(
-        "", help="base URL the gateway uses to reach this instance; empty = http://host:port")
+        "", help="base URL the gateway uses to reach this instance; empty = http://host:port "
+                 "(or the socket's http+unix:// URL)")
     evidence_upload_idle_s: float = env_field(
         86400.0, help="a resumable upload with no byte for this long (seconds) is swept")
     evidence_max_uploads_per_hearing: int = env_field(
@@ -71,6 +77,14 @@ class EvidenceConfig(CommonConfig):
                              "be positive")
         if (self.evidence_http_tls_cert is None) != (self.evidence_http_tls_key is None):
             raise ValueError("set both PARLEY_EVIDENCE_HTTP_TLS_CERT and ..._TLS_KEY, or neither")
+        if self.evidence_http_socket is not None:
+            if self.evidence_http_tls_cert is not None:
+                raise ValueError("PARLEY_EVIDENCE_HTTP_SOCKET is for a co-located gateway: "
+                                 "no TLS on it (unset ..._TLS_CERT or the socket)")
+            if not self.evidence_http_socket.is_absolute() \
+                    or len(str(self.evidence_http_socket).encode()) > MAX_SOCKET_PATH:
+                raise ValueError("PARLEY_EVIDENCE_HTTP_SOCKET must be an absolute path of at "
+                                 f"most {MAX_SOCKET_PATH} bytes")
         if self.evidence_sweep_interval_s <= 0 or self.evidence_sweep_max_age_s <= 0:
             raise ValueError("PARLEY_EVIDENCE_SWEEP_* must be positive")
 

@@ -25,6 +25,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from parley.errors import DomainError
+from parley.rawsocket import DirectSender, SendStalled, flushed, plain_socket
 from proto.errors import HTTP_STATUS, Error, ErrorCode
 from proto.evidence import TICKET_HEADER, document_view
 from proto.principal import PRINCIPAL_HEADER, Principal, decode_principal
@@ -35,6 +36,8 @@ from services.evidence.upload_decisions import ResumableUploads
 
 log = logging.getLogger("parley.evidence.http")
 CHUNK = 1 << 20
+#: A download whose reader (the gateway) takes no byte for this long is cut.
+IDLE_S = 120.0
 EVIDENCE = web.AppKey("evidence", Evidence)
 UPLOADS = web.AppKey("uploads", ResumableUploads)
 CLOCK: web.AppKey[Callable[[], int]] = web.AppKey("clock")
@@ -124,11 +127,16 @@ async def _send(request: web.Request, evidence: Evidence, grant: DownloadGrant,
     response.content_type = "application/octet-stream"
     response.content_length = grant.end - grant.start
     await response.prepare(request)
+    sender: DirectSender | None = None
     try:
         if first:
-            await response.write(first)
+            await response.write(first)  # with the headers
+        sender = await _direct(request)
         async for chunk in stream:
-            await response.write(chunk)
+            if sender is not None:
+                await sender.send(chunk)
+            else:
+                await response.write(chunk)
     except IntegrityError:
         await evidence.integrity_failure(grant)
         log.error("integrity failure: download cut off",
@@ -136,8 +144,27 @@ async def _send(request: web.Request, evidence: Evidence, grant: DownloadGrant,
         if request.transport is not None:
             request.transport.abort()
         return response
+    except (OSError, SendStalled):  # the gateway went away or stalled: nothing more to send
+        if request.transport is not None:
+            request.transport.abort()
+        return response
+    finally:
+        if sender is not None:
+            sender.close()
     await response.write_eof()
     return response
+
+
+async def _direct(request: web.Request) -> DirectSender | None:
+    """On a plain socket (a Unix socket or TCP without TLS), the rest of the body goes to the
+    socket itself once the transport has sent the headers and first chunk: the transport would
+    copy whatever the socket does not take at once (a Unix socket takes ~200 KiB)."""
+    transport = request.transport
+    sock = plain_socket(transport)
+    if transport is None or sock is None:
+        return None
+    await flushed(transport, IDLE_S)
+    return DirectSender(sock, IDLE_S)
 
 
 def internal_app(evidence: Evidence, clock: Callable[[], int], *,

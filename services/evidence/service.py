@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import ssl
+import stat
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from aiohttp import web
 
@@ -22,6 +26,7 @@ from proto.evidence import (
     UploadBeginRequest,
     UploadCreateRequest,
     UploadRef,
+    unix_url,
 )
 from services.evidence.backend import open_key_store, open_store
 from services.evidence.config import EvidenceConfig
@@ -46,6 +51,24 @@ def _server_tls(config: EvidenceConfig) -> ssl.SSLContext | None:
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(config.evidence_http_tls_cert, config.evidence_http_tls_key)
     return context
+
+
+def _clear_socket_path(path: Path) -> None:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileNotFoundError):  # a socket left by a crashed run
+        if stat.S_ISSOCK(path.lstat().st_mode):
+            path.unlink()
+
+
+async def _serve_unix(runner: web.AppRunner, path: Path) -> None:
+    """The byte port on a Unix socket only evidence's user may connect to: the socket is made
+    under a 0177 umask (0600), so it is never briefly wider (a missing folder is made 0700)."""
+    _clear_socket_path(path)  # at start-up: nothing else runs yet
+    previous = os.umask(0o177)
+    try:
+        await web.UnixSite(runner, str(path)).start()
+    finally:
+        os.umask(previous)
 
 
 async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
@@ -73,11 +96,17 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
                            handler_cancellation=True, read_bufsize=READ_BUFSIZE)
     await runner.setup()
     tls = _server_tls(config)
-    site = web.TCPSite(runner, config.evidence_http_host, config.evidence_http_port, ssl_context=tls)
-    await site.start()
-    if not base_url[0]:
-        host, port = runner.addresses[0][:2]
-        base_url[0] = f"{'https' if tls else 'http'}://{host}:{port}"
+    if config.evidence_http_socket is not None:
+        await _serve_unix(runner, config.evidence_http_socket)
+        if not base_url[0]:
+            base_url[0] = unix_url(str(config.evidence_http_socket))
+    else:
+        site = web.TCPSite(runner, config.evidence_http_host, config.evidence_http_port,
+                           ssl_context=tls)
+        await site.start()
+        if not base_url[0]:
+            host, port = runner.addresses[0][:2]
+            base_url[0] = f"{'https' if tls else 'http'}://{host}:{port}"
     log.info("internal byte port listening", extra={"url": base_url[0]})
 
     host = ctx.host

@@ -33,6 +33,7 @@ from services.evidence.errors import (
     UploadNotFoundError,
 )
 from services.evidence.format import SegmentCipher, plan_range
+from services.evidence.hashing import Hashing
 from services.evidence.resumable import (
     RECORD,
     AppendSealer,
@@ -171,17 +172,20 @@ class StagedUploads:
         opener = RangeDecryptor(cipher, plan_range(record.length, 0, record.length,
                                                    record.segment_size), record.length)
         digest, ct_digest = hashlib.sha256(), hashlib.sha256(record.header)
+        hashing = Hashing()
 
         async def assembled() -> AsyncIterator[bytes]:
             yield record.header
-            for part in parts:
-                async for chunk in self.store.get(part.key):
-                    plain = opener.update(chunk)  # authenticates what was staged
-                    if plain:
-                        digest.update(plain)
-                    ct_digest.update(chunk)
-                    yield chunk
-            opener.finalize()
+            try:
+                for part in parts:
+                    async for chunk in self.store.get(part.key):
+                        plain = opener.update(chunk)  # authenticates what was staged
+                        await hashing.feed((digest, plain), (ct_digest, chunk))
+                        yield chunk
+                opener.finalize()
+                await hashing.wait()
+            finally:
+                await hashing.settle()
 
         info = await self.store.put(slot.content_key, assembled(), retain=True)
         manifest = await self.vault.commit_version(

@@ -63,6 +63,7 @@ from services.evidence.errors import (
 )
 from services.evidence.format import HEADER_LEN, SEGMENT_SIZE, SegmentCipher, ciphertext_size
 from services.evidence.format import plan_range as _plan_range
+from services.evidence.hashing import Hashing
 from services.evidence.hearing_keys import HearingKeys
 from services.evidence.manifest import manifest_key
 from services.evidence.names import escape_original, sanitize_filename
@@ -103,56 +104,11 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-HASH_BATCH_BYTES = 1 << 20
-
-
 def _open_chunk(digest: Any, decryptor: RangeDecryptor, chunk: bytes) -> bytes:
     out = decryptor.update(chunk)
     if digest is not None and out:
         digest.update(out)
     return out
-
-
-def _update(pairs: tuple[tuple[Any, bytes], ...]) -> None:
-    for digest, data in pairs:
-        if data:
-            digest.update(data)
-
-
-class _Hashing:
-    """Digests fed in order, hashed in a worker thread one batch (about 1 MiB) at a time:
-    hashlib lets go of the GIL, so the loop receives, seals or opens, and sends the next bytes
-    meanwhile, with one hand-off per batch rather than per socket read. The buffers fed must not
-    change afterwards (they never do: each is a fresh read or a fresh sealed/opened buffer)."""
-
-    def __init__(self) -> None:
-        self._job: asyncio.Future[None] | None = None
-        self._batch: list[tuple[Any, bytes]] = []
-        self._size = 0
-
-    async def feed(self, *pairs: tuple[Any, bytes]) -> None:
-        self._batch += pairs
-        self._size += sum(len(data) for _, data in pairs)
-        if self._size >= HASH_BATCH_BYTES:
-            await self._job_done()
-            batch, self._batch, self._size = tuple(self._batch), [], 0
-            self._job = asyncio.get_running_loop().run_in_executor(None, _update, batch)
-
-    async def _job_done(self) -> None:
-        if self._job is not None:
-            await self._job
-            self._job = None
-
-    async def wait(self) -> None:
-        """Every byte fed is in its digest (the last, partial batch hashed here)."""
-        await self._job_done()
-        _update(tuple(self._batch))
-        self._batch, self._size = [], 0
-
-    async def settle(self) -> None:
-        """Cut short: let a job in flight finish before its digests go."""
-        if self._job is not None:
-            await asyncio.shield(self._job)
 
 
 Manifests = list[Manifest]
@@ -276,19 +232,18 @@ class Vault:
         slot = await self.new_version(hearing, compartment, filename, owner)
         data_key, key_id = k.new_key(), k.new_key_id()
         encryptor = Encryptor(data_key, key_id, segment_size=self.limits.segment_size)
-        digest, ct_digest = hashlib.sha256(), hashlib.sha256()
+        digest = hashlib.sha256()
         info = await self.store.put(
-            slot.content_key, self._sealed(chunks, declared_size, encryptor, digest, ct_digest),
+            slot.content_key, self._sealed(chunks, declared_size, encryptor, digest),
             retain=True)
         return await self.commit_version(
             slot, filename=filename, content_type=content_type, compartment=compartment,
             owner=owner, uploaded_by=uploaded_by, size=declared_size,
-            sha256=digest.hexdigest(), ciphertext_sha256=ct_digest.hexdigest(), content=info,
-            key_id=key_id,
+            sha256=digest.hexdigest(), ciphertext_sha256=None, content=info, key_id=key_id,
             wrapped_data_key=k.wrap_data_key(slot.hearing_key, data_key, hearing=hearing,
                                              document=slot.document, version=slot.version,
                                              key_id=key_id),
-            before_commit=before_commit)
+            before_commit=before_commit, sealed_once=True)
 
     async def new_version(self, hearing: str, compartment: str, filename: str, owner: str,
                           *, version: str | None = None) -> VersionSlot:
@@ -304,12 +259,14 @@ class Vault:
 
     async def commit_version(self, slot: VersionSlot, *, filename: str, content_type: str,
                              compartment: str, owner: str, uploaded_by: str, size: int,
-                             sha256: str, ciphertext_sha256: str, content: ObjectInfo,
+                             sha256: str, ciphertext_sha256: str | None, content: ObjectInfo,
                              key_id: bytes, wrapped_data_key: bytes,
                              before_commit: Callable[[Manifest], Awaitable[None]] | None,
-                             ) -> Manifest:
+                             sealed_once: bool = False) -> Manifest:
         """The manifest of a version whose content `slot.content_key` holds, committed (see
-        `commit`): one path for one-shot and resumable uploads alike."""
+        `commit`): one path for one-shot and resumable uploads alike. `sealed_once`: one
+        encryptor sealed each segment exactly once, and `ciphertext_sha256` is None (see
+        `Manifest`)."""
         manifest = Manifest(
             hearing=slot.hearing, document=slot.document, version=slot.version,
             filename=slot.name, original_filename=escape_original(filename),
@@ -318,7 +275,8 @@ class Vault:
             ciphertext_size=ciphertext_size(size, slot.segment_size),
             ciphertext_sha256=ciphertext_sha256, content_version=content.version_id,
             segment_size=slot.segment_size, key_id=key_id.hex(),
-            hearing_key_id=slot.hearing_key_id, wrapped_data_key=wrapped_data_key)
+            hearing_key_id=slot.hearing_key_id, wrapped_data_key=wrapped_data_key,
+            sealed_once=sealed_once)
         await self.commit(manifest, slot.hearing_key, content=content,
                           before_commit=before_commit)
         return manifest
@@ -339,11 +297,12 @@ class Vault:
         return record, hearing_key, document
 
     async def _sealed(self, chunks: AsyncIterable[bytes], declared_size: int,
-                      encryptor: Encryptor, digest: Any, ct_digest: Any) -> AsyncIterator[bytes]:
-        """The ciphertext of `chunks`, hashing plaintext (`digest`) and ciphertext (`ct_digest`)
-        on the way; sizes checked. Hashing runs in `_Hashing`, beside the encryption."""
+                      encryptor: Encryptor, digest: Any) -> AsyncIterator[bytes]:
+        """The ciphertext of `chunks`, hashing the plaintext (`digest`) on the way; sizes
+        checked. Hashing runs in `Hashing`, beside the encryption. The ciphertext is not
+        hashed: sealed once, it is pinned by the AEAD (see `Manifest.sealed_once`)."""
         received = 0
-        hashing = _Hashing()
+        hashing = Hashing()
         try:
             async for chunk in chunks:
                 received += len(chunk)
@@ -353,13 +312,12 @@ class Vault:
                     out = await asyncio.to_thread(encryptor.update, chunk)
                 else:
                     out = encryptor.update(chunk)
-                await hashing.feed((digest, chunk), (ct_digest, out))
+                await hashing.feed((digest, chunk))
                 if out:
                     yield out
             if received != declared_size:
                 raise SizeMismatchError("body is shorter than the declared size")
             final = encryptor.finalize()
-            await hashing.feed((ct_digest, final))
             await hashing.wait()
         finally:
             await hashing.settle()
@@ -393,11 +351,12 @@ class Vault:
 
         Every yielded byte has been authenticated. The content read is the object version the
         manifest pinned (on a versioned store), so a version added later changes nothing. A
-        whole-document read also checks the ciphertext's size and SHA-256 against the manifest
-        before its last bytes are yielded. The plaintext is not hashed again: decryption is a
-        function of the ciphertext, and the manifest's plaintext SHA-256 was computed over the
-        very bytes that were sealed into the ciphertext it pins, so a matching ciphertext digest
-        implies it (FORMAT.md §7). Any failure raises IntegrityError (or HearingShreddedError)
+        whole-document read also checks the ciphertext's size, and (unless the manifest says it
+        was `sealed_once`, where no other authentic object can exist under its data key) its
+        SHA-256 against the manifest, before its last bytes are yielded. The plaintext is not
+        hashed again: decryption is a function of the ciphertext, and the manifest's plaintext
+        SHA-256 was computed over the very bytes sealed into the ciphertext it pins (FORMAT.md
+        §7). Any failure raises IntegrityError (or HearingShreddedError)
         and the stream stops.
         """
         end = manifest.size if end is None else end
@@ -424,8 +383,8 @@ class Vault:
             raise ContentIntegrityError("the committed content is missing") from None
         cipher = SegmentCipher.open_header(data_key, header, key_id)
         decryptor = RangeDecryptor(cipher, plan, manifest.size)
-        ct_digest = hashlib.sha256(header) if whole else None
-        hashing = _Hashing()
+        ct_digest = hashlib.sha256(header) if whole and not manifest.sealed_once else None
+        hashing = Hashing()
         held: bytes = b""
         try:
             async for chunk in self.store.get(content_key, plan.ct_start, plan.ct_end,
@@ -445,7 +404,7 @@ class Vault:
         finally:
             await hashing.settle()
         if ct_digest is not None and not hmac.compare_digest(ct_digest.hexdigest(),
-                                                             manifest.ciphertext_sha256):
+                                                             manifest.ciphertext_sha256 or ""):
             raise ContentIntegrityError("stored content does not match its pinned digest")
         if held:
             yield held

@@ -3,13 +3,16 @@ stores on them (s3_servers.py)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 from minio import Minio
 
+from gateway.http.evidence_link import link_of
 from services.evidence.store.base import ObjectStore
 from services.evidence.store.local import LocalFolderStore
 from services.evidence.store.s3 import MIN_PART_SIZE, S3Store
@@ -112,3 +115,12 @@ def evidence_suite(request: pytest.FixtureRequest,
     running.start()
     yield running, where
     running.stop()
+
+
+@contextlib.asynccontextmanager
+async def internal_port(url: str) -> AsyncIterator[tuple[aiohttp.ClientSession, str]]:
+    """A client of evidence's byte port at an advertised URL (a Unix socket in the single-host
+    suite, else TCP), and the URL to ask it for."""
+    link = link_of(url)
+    async with aiohttp.ClientSession(connector=link.connector()) as http:
+        yield http, link.url

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import stat
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -13,8 +15,9 @@ import pytest
 
 from services.evidence.format import HEADER_LEN
 from tests.harness import Suite
-from tests.integration.evidence.conftest import make_client
+from tests.integration.evidence.conftest import E2E_ENV, make_client
 from tests.integration.evidence.evidence_world import World, world_of
+from tests.people import staff_people
 
 
 async def test_upload_download_and_ranges_round_trip(
@@ -197,3 +200,58 @@ async def test_suffix_range_of_the_empty_document_is_416(
                 http.get(content, headers={"Range": header}) as r:
             assert r.status == 416, (header, r.status)
             assert r.headers["Content-Range"] == "bytes */0"
+
+
+async def test_the_byte_port_is_a_private_unix_socket_in_the_single_host_form(
+        evidence_suite: tuple[Suite, dict[str, str]]) -> None:
+    """`parley up` on one host puts evidence's byte port on a socket only its user may open,
+    and the gateway relays through it (every test above went that way)."""
+    suite, _ = evidence_suite
+    await world_of(evidence_suite)  # the suite is up
+    socket_path = suite.data_dir.resolve() / "run" / "evidence-http.sock"
+    assert stat.S_ISSOCK(socket_path.stat().st_mode)
+    assert stat.S_IMODE(socket_path.stat().st_mode) == 0o600
+    assert "http+unix://" in suite.log()
+
+
+async def test_loopback_tcp_still_carries_the_bytes(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """With the socket switched off (PARLEY_EVIDENCE_HTTP_SOCKET empty) the byte port is TCP:
+    a one-shot upload (spliced), a resumable append sent chunked (copied) and downloads."""
+    data_dir = tmp_path_factory.mktemp("suite-tcp") / "data"
+    suite = Suite(data_dir=data_dir, extra_env={**E2E_ENV, "PARLEY_EVIDENCE_HTTP_SOCKET": ""})
+    suite.start()
+    try:
+        await suite.ready(timeout=120)
+        mediator = (await staff_people(suite)).mediator
+        status, hearing = await mediator.call("POST", "/api/v1/hearings", {"title": "tcp"})
+        assert status == 201, hearing
+        docs = f"{suite.base_url}/api/v1/hearings/{hearing['id']}/documents"
+        data = os.urandom(3 * 65536 + 77)
+
+        async def chunked() -> AsyncIterator[bytes]:
+            yield data[:1000]
+            yield data[1000:]
+
+        async with aiohttp.ClientSession(headers=mediator.headers()) as http:
+            async with http.post(docs, data=data, headers={
+                    "Parley-Filename": "spliced.bin", "Parley-Compartment": "joint"}) as r:
+                one_shot = await r.json()
+                assert r.status == 201, one_shot
+            async with http.post(docs, headers={
+                    "Parley-Filename": "chunked.bin", "Parley-Compartment": "joint",
+                    "Upload-Complete": "?0", "Upload-Length": str(len(data)),
+                    "Content-Length": "0"}) as r:
+                assert r.status == 201, await r.text()
+                upload = suite.base_url + r.headers["Location"]
+            async with http.patch(upload, data=chunked(), headers={
+                    "Upload-Offset": "0", "Upload-Complete": "?1",
+                    "Content-Type": "application/partial-upload"}) as r:
+                resumed = await r.json()
+                assert r.status == 201, resumed
+            for view in (one_shot, resumed):
+                async with http.get(f"{docs}/{view['document']}/content") as r:
+                    assert r.status == 200 and await r.read() == data
+        assert "http://127.0.0.1:" in suite.log() and "http+unix://" not in suite.log()
+    finally:
+        suite.stop()

@@ -21,7 +21,7 @@ from proto.common import Role
 from proto.evidence import TICKET_HEADER, UploadBeginReply, UploadBeginRequest
 from proto.principal import PRINCIPAL_HEADER, Principal, PrincipalKind, encode_principal
 from tests.harness import Suite, wait_until
-from tests.integration.evidence.conftest import make_client
+from tests.integration.evidence.conftest import internal_port, make_client
 from tests.integration.evidence.evidence_world import SIDE_A, World, world_of
 
 MIB = 1024 * 1024
@@ -188,8 +188,8 @@ async def test_evidence_enforces_the_declared_size_itself(
         yield os.urandom(sent)
 
     headers = {TICKET_HEADER: begin.ticket, PRINCIPAL_HEADER: encode_principal(principal)}
-    async with aiohttp.ClientSession() as http, \
-            http.put(begin.url, data=body(), headers=headers) as response:
+    async with internal_port(begin.url) as (http, url), \
+            http.put(url, data=body(), headers=headers) as response:
         assert response.status == 400
         assert b"declared size" in await response.read()
     await clean(world)
@@ -202,12 +202,12 @@ async def test_tickets_are_single_use_bound_and_never_logged(
     begin, principal = await _ticket(world, "ticket.txt", 2)
     assert begin.ticket not in begin.url
     someone_else = msgspec.structs.replace(principal, id="intruder")
-    async with aiohttp.ClientSession() as http:
-        async with http.put(begin.url, data=b"hi", headers={
+    async with internal_port(begin.url) as (http, url):
+        async with http.put(url, data=b"hi", headers={
                 TICKET_HEADER: begin.ticket,
                 PRINCIPAL_HEADER: encode_principal(someone_else)}) as response:
             assert response.status == 403  # bound to its principal; and now consumed
-        async with http.put(begin.url, data=b"hi", headers={
+        async with http.put(url, data=b"hi", headers={
                 TICKET_HEADER: begin.ticket,
                 PRINCIPAL_HEADER: encode_principal(principal)}) as response:
             assert response.status == 403

@@ -12,7 +12,7 @@ import msgspec
 import pytest
 
 from proto.evidence import Manifest, encode
-from services.evidence import keys as k
+from proto.principal import Principal, PrincipalKind
 from services.evidence.errors import (
     ConflictError,
     DocumentNotFoundError,
@@ -25,8 +25,9 @@ from services.evidence.errors import (
     TooManyDocumentsError,
     UploadError,
 )
-from services.evidence.format import HEADER_LEN, TAG_LEN, SegmentCipher
+from services.evidence.format import HEADER_LEN, TAG_LEN
 from services.evidence.keyfile import LocalKeyFileProvider
+from services.evidence.staging import StagedUploads
 from services.evidence.store.base import ObjectInfo, ObjectStore, one_chunk
 from services.evidence.vault import Limits, Vault
 
@@ -208,33 +209,13 @@ async def test_tampered_content_stops_the_stream(vault: Vault) -> None:
     assert await read(vault, m, 0, SEG) == data[:SEG]  # untouched segments still serve ranges
 
 
-async def test_a_reseal_under_the_documents_own_key_is_refused_by_the_pinned_digest(
-        vault: Vault) -> None:
-    """What guards a whole download now that the plaintext is not hashed again: every segment
-    authenticates under the data key bound to its place, and the object must match the pinned
-    ciphertext SHA-256. The worst case for the AEAD alone is someone holding two sealings of a
-    segment under one key (a resumed upload sealing it twice): played here with the data key
-    itself, segment 1 re-sealed with other bytes. Every segment authenticates, yet the read is
-    refused before its last bytes, and a range over the untouched segment 0 still serves."""
-    data = os.urandom(3 * SEG)
+async def test_a_one_shot_upload_is_pinned_by_its_aead_not_a_digest(vault: Vault) -> None:
+    """One encryptor sealed each segment once: the manifest says so and carries no ciphertext
+    digest; a whole read still authenticates every segment (tampering: the test above)."""
+    data = os.urandom(3 * SEG + 5)
     m = await put(vault, data)
-    key = f"docs/h1/{m.document}/{m.version}.content"
-    raw = bytearray(await vault.store.read(key))
-    _, hearing_key = await vault.hearing_keys.get("h1", create=False)
-    data_key = k.unwrap_data_key(hearing_key, m.wrapped_data_key, hearing="h1",
-                                 document=m.document, version=m.version,
-                                 key_id=bytes.fromhex(m.key_id))
-    cipher = SegmentCipher.open_header(data_key, bytes(raw[:HEADER_LEN]),
-                                       bytes.fromhex(m.key_id))
-    at = HEADER_LEN + SEG + TAG_LEN
-    raw[at:at + SEG + TAG_LEN] = cipher.seal(1, b"\x00" * SEG, final=False)
-    await vault.store.put(key, one_chunk(bytes(raw)))
-    got = bytearray()
-    with pytest.raises(IntegrityError, match="pinned digest"):
-        async for chunk in vault.open_range(m):
-            got += chunk
-    assert len(got) < len(data)  # the last bytes were held back
-    assert await read(vault, m, 0, SEG) == data[:SEG]
+    assert m.sealed_once and m.ciphertext_sha256 is None
+    assert await read(vault, m) == data
 
 
 async def test_extended_or_truncated_content_is_refused(vault: Vault) -> None:
@@ -284,3 +265,34 @@ async def test_owner_must_match_the_compartment(vault: Vault, compartment: str,
     with pytest.raises(UploadError):
         await put(vault, b"x", compartment=compartment, owner=owner)
     await nothing_visible(vault)
+
+
+async def test_a_resumable_upload_is_not_sealed_once_and_keeps_the_digest_check(
+        vault: Vault) -> None:
+    """Staged segments may have been sealed twice (an append repeated at one offset), so the
+    manifest of a completed resumable upload leaves `sealed_once` unset and pins the content's
+    SHA-256. The worst case for the AEAD alone is someone holding two sealings of a segment
+    under one key: played here with the data key itself, segment 1 re-sealed with other bytes.
+    Every segment authenticates, yet the whole read is refused before its last bytes, and a
+    range over the untouched segment 0 still serves."""
+    staged = StagedUploads(vault, max_per_hearing=5, clock=lambda: 0)
+    who = Principal(kind=PrincipalKind.ACCOUNT, id="pa", session="s1")
+    data = os.urandom(3 * SEG)
+    record = await staged.create(hearing="h1", compartment="side:A", filename="r.pdf",
+                                 length=len(data), content_type="application/pdf",
+                                 owner="side:A", principal=who)
+    parts = await staged.append(record, [], chunks(data))
+    m = await staged.complete(record, parts, uploaded_by="pa")
+    assert not m.sealed_once and await read(vault, m) == data
+    key = f"docs/h1/{m.document}/{m.version}.content"
+    raw = bytearray(await vault.store.read(key))
+    cipher = await staged._cipher(record)
+    at = HEADER_LEN + SEG + TAG_LEN
+    raw[at:at + SEG + TAG_LEN] = cipher.seal(1, b"\x00" * SEG, final=False)
+    await vault.store.put(key, one_chunk(bytes(raw)))
+    got = bytearray()
+    with pytest.raises(IntegrityError, match="pinned digest"):
+        async for chunk in vault.open_range(m):
+            got += chunk
+    assert len(got) < len(data)  # the last bytes were held back
+    assert await read(vault, m, 0, SEG) == data[:SEG]

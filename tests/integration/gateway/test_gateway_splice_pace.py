@@ -46,8 +46,15 @@ async def _drain(sock: socket.socket, into: bytearray) -> None:
         into += chunk
 
 
-async def test_a_fast_sender_is_relayed_whole_and_counted(sockets: tuple[socket.socket, ...]) -> None:
+@pytest.mark.parametrize("source_kind", ["tcp", "unix"])
+async def test_a_fast_sender_is_relayed_whole_and_counted(
+        sockets: tuple[socket.socket, ...], source_kind: str) -> None:
+    """From loopback TCP, or from a Unix socket (evidence co-located with the gateway)."""
     client, source, sink, receiver = sockets
+    if source_kind == "unix":
+        client, source = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        client.setblocking(False)
+        source.setblocking(False)
     body = os.urandom(4 << 20)
     clock = Pace(idle_s=5.0, min_rate=1024.0, grace_s=1.0).clock()
     got = bytearray()
@@ -60,6 +67,9 @@ async def test_a_fast_sender_is_relayed_whole_and_counted(sockets: tuple[socket.
     await reader
     assert bytes(got) == body
     assert clock.received == len(body)
+    if source_kind == "unix":
+        client.close()
+        source.close()
 
 
 async def test_a_trickle_inside_every_idle_window_is_cut_at_the_minimum_rate(

@@ -114,3 +114,15 @@ def test_legacy_unsealed_json_and_other_versions_are_refused() -> None:
 
 def test_an_authentic_record_of_the_wrong_shape_is_refused() -> None:
     assert _reason(_seal_at(PLACE, b'{"not": "a manifest"}')) == "format"
+
+
+def test_the_ciphertext_digest_is_there_exactly_unless_sealed_once() -> None:
+    """A one-shot upload (sealed once) is pinned by its AEAD and carries no digest; any other
+    manifest must carry it, and a manifest claiming both, or neither, does not decode."""
+    once = msgspec.structs.replace(MANIFEST, ciphertext_sha256=None, sealed_once=True)
+    assert codec.open_manifest(KEY, codec.seal(KEY, once), PLACE, KEY_ID) == once
+    raw = msgspec.json.decode(msgspec.json.encode(MANIFEST))
+    for wrong in ({**raw, "sealed_once": True}, {k: v for k, v in raw.items()
+                                                 if k != "ciphertext_sha256"}):
+        with pytest.raises(msgspec.ValidationError, match="unless it is sealed_once"):
+            msgspec.json.decode(msgspec.json.encode(wrong), type=Manifest)
