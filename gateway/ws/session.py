@@ -14,6 +14,15 @@ forwarded to signalling one at a time, in order, with the principal; its errors 
 typed `error` messages. Nothing a client sends can crash the gateway: every failure is an
 `error` message or a closed socket.
 
+Output: every server message goes out through `send`, which stamps `seq` and writes the frame
+before its first await (frames are never compressed, so aiohttp writes them synchronously and only
+waiting for the transport to drain can suspend): wire order is seq order without a lock.
+Deliveries from NATS land in a plain list (`deliver`, called by gateway/ws/deliveries.py) and are
+sent by a short-lived task started only while that list is not empty; an idle socket holds no
+task, queue or lock of its own beyond aiohttp's reader. A socket whose list reaches
+`ws_queue_max` is closed as too slow. Nothing from the join is kept once the snapshot is sent
+(a hearing's snapshot is many objects that every full garbage collection would walk again).
+
 Isolation (defence in depth): relayed signals are forwarded only when they carry the room and
 epoch of this client's latest peer plan, so a signal decided just before a move cannot reach the
 client after it.
@@ -76,6 +85,11 @@ CLOSE_ENDED = 4000
 
 
 class WsSession:
+    # A gateway holds thousands of these for hours: no per-instance dict.
+    __slots__ = ("_closed", "_flusher", "_inbox", "bucket", "config", "conn", "deliveries",
+                 "end_sessions", "epoch", "hearing", "joined", "min_revision", "nc", "principal",
+                 "refused", "room", "seq", "ws")
+
     def __init__(self, ws: web.WebSocketResponse, nc: Client, config: GatewayConfig,
                  principal: Principal, conn: str, end_sessions: EndSessions,
                  deliveries: Deliveries[WsSession]) -> None:
@@ -93,22 +107,24 @@ class WsSession:
         self.min_revision = 0
         self.room: str | None = None
         self.epoch = 0
-        self.queue: asyncio.Queue[Msg | None] = asyncio.Queue()
         self.bucket = TokenBucket(BucketConfig(config.ws_rate_per_s, config.ws_rate_burst),
                                   time.monotonic)
         self.refused = 0
-        self._send_lock = asyncio.Lock()
         self._closed = False
+        #: Deliveries not yet sent (None: the socket fell too far behind and is to be closed).
+        self._inbox: list[Msg | None] = []
+        #: The task sending `_inbox`, while it is not empty.
+        self._flusher: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------ output
 
     async def send(self, message: ServerMessage) -> None:
-        async with self._send_lock:
-            if self.ws.closed:
-                return
-            self.seq += 1
-            # Encoded JSON is UTF-8 already: sent as a text frame without a str round trip.
-            await self.ws.send_frame(encode(with_seq(message, self.seq)), WSMsgType.TEXT)
+        if self.ws.closed:
+            return
+        self.seq += 1
+        # Encoded JSON is UTF-8 already: sent as a text frame without a str round trip. The
+        # frame is written before the first await (see the module docstring): no lock needed.
+        await self.ws.send_frame(encode(with_seq(message, self.seq)), WSMsgType.TEXT)
 
     async def error(self, code: ErrorCode, message: str) -> None:
         await self.send(ErrorMessage(code=code, message=message[:500]))
@@ -126,32 +142,39 @@ class WsSession:
             return
         self.hearing = hearing
         await self.deliveries.attach(hearing, self.principal.id, self)
-        pump: asyncio.Task[None] | None = None
         try:
-            try:
-                connected = await self._call("connect", Scoped(
-                    hearing=hearing, body=SessionConnected(conn=self.conn)), Connected)
-            except ServiceFailure as exc:
-                await self.error(exc.code, exc.message)
-                await self.close(CLOSE_POLICY, exc.code.value)
-                return
-            self.min_revision = connected.revision
-            self._track(connected.snapshot)
-            await self.send(connected.snapshot)
-            self.joined = True
-            if connected.history is not None:
-                await self.send(connected.history)
-            pump = asyncio.create_task(self._pump(), name=f"ws-pump-{self.conn}")
-            await self._read_loop()
+            if await self._connect(hearing):
+                self._wake()  # deliveries that arrived while connecting
+                await self._read_loop()
         finally:
-            if pump is not None:
-                pump.cancel()
+            flusher = self._flusher
+            if flusher is not None:
+                flusher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await pump
+                    await flusher
             await self.deliveries.detach(hearing, self.principal.id, self)
             with handled(log, "ws.disconnect", conn=self.conn):
                 await self._call("disconnect", Scoped(
                     hearing=hearing, body=SessionDisconnected(conn=self.conn)), CommandResult)
+
+    async def _connect(self, hearing: str) -> bool:
+        """Ask signalling to seat this socket and send the snapshot; False when refused.
+
+        Its own frame, so the reply (the hearing's whole view) is freed once sent."""
+        try:
+            connected = await self._call("connect", Scoped(
+                hearing=hearing, body=SessionConnected(conn=self.conn)), Connected)
+        except ServiceFailure as exc:
+            await self.error(exc.code, exc.message)
+            await self.close(CLOSE_POLICY, exc.code.value)
+            return False
+        self.min_revision = connected.revision
+        self._track(connected.snapshot)
+        await self.send(connected.snapshot)
+        self.joined = True
+        if connected.history is not None:
+            await self.send(connected.history)
+        return True
 
     async def _call(self, verb: str, body: object, reply: type[T]) -> T:
         return await call(self.nc, SERVICE, verb, body, reply, principal=self.principal,
@@ -241,11 +264,20 @@ class WsSession:
     # ------------------------------------------------------------ deliveries
 
     def deliver(self, msg: Msg) -> None:
-        if self.queue.qsize() >= self.config.ws_queue_max:
-            log.warning("slow WebSocket closed", extra={"conn": self.conn})
-            self.queue.put_nowait(None)
+        """One message from signalling for this socket (called in NATS order, never blocks)."""
+        if self._closed or (self._inbox and self._inbox[-1] is None):
             return
-        self.queue.put_nowait(msg)
+        if len(self._inbox) >= self.config.ws_queue_max:
+            log.warning("slow WebSocket closed", extra={"conn": self.conn})
+            self._inbox.append(None)
+        else:
+            self._inbox.append(msg)
+        self._wake()
+
+    def _wake(self) -> None:
+        """Start sending the inbox, unless a task already is (or the snapshot is not sent)."""
+        if self.joined and self._flusher is None and self._inbox:
+            self._flusher = asyncio.get_running_loop().create_task(self._flush())
 
     def _track(self, message: ServerMessage) -> None:
         if isinstance(message, Snapshot):
@@ -254,26 +286,36 @@ class WsSession:
         elif isinstance(message, PeerPlan):
             self.room, self.epoch = message.room, message.epoch
 
-    async def _pump(self) -> None:
-        while True:
-            msg = await self.queue.get()
-            if msg is None:
-                await self.close(CLOSE_POLICY, "too slow")
-                return
-            headers = msg.headers or {}
-            if CLOSE_HEADER in headers:
-                await self.close(CLOSE_ENDED, headers[CLOSE_HEADER])
-                return
-            try:
-                revision = int(headers.get(REVISION_HEADER, "0"))
-                message = decode_server(msg.data)
-            except (ValueError, msgspec.ValidationError, msgspec.DecodeError):
-                log.warning("undecodable delivery dropped", extra={"conn": self.conn})
-                continue
-            if revision < self.min_revision:
-                continue  # already reflected in the snapshot
-            if isinstance(message, SignalRelay) and (message.room, message.epoch) != (
-                    self.room, self.epoch):
-                continue
-            self._track(message)
-            await self.send(message)
+    async def _flush(self) -> None:
+        try:
+            while self._inbox and not self._closed:
+                batch, self._inbox = self._inbox, []
+                for msg in batch:
+                    if not await self._relay(msg):
+                        return
+        finally:
+            self._flusher = None
+
+    async def _relay(self, msg: Msg | None) -> bool:
+        """Send one delivery if it is still news for this client; False once the socket closed."""
+        if msg is None:
+            await self.close(CLOSE_POLICY, "too slow")
+            return False
+        headers = msg.headers or {}
+        if CLOSE_HEADER in headers:
+            await self.close(CLOSE_ENDED, headers[CLOSE_HEADER])
+            return False
+        try:
+            revision = int(headers.get(REVISION_HEADER, "0"))
+            message = decode_server(msg.data)
+        except (ValueError, msgspec.ValidationError, msgspec.DecodeError):
+            log.warning("undecodable delivery dropped", extra={"conn": self.conn})
+            return True
+        if revision < self.min_revision:
+            return True  # already reflected in the snapshot
+        if isinstance(message, SignalRelay) and (message.room, message.epoch) != (
+                self.room, self.epoch):
+            return True
+        self._track(message)
+        await self.send(message)
+        return True
