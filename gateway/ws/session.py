@@ -6,26 +6,13 @@ gateway then attaches the socket to the deliveries for `parley.v1.client.<H>.<pa
 to `connect` this socket, so nothing published after the snapshot can be missed; the reply carries
 the snapshot and the hearing revision it reflects, and queued deliveries stamped with an older
 revision are dropped (the snapshot already contains them). Every server message is stamped with
-this connection's `seq` (1 = the snapshot).
+this connection's `seq` (gateway/ws/outbound.py: the output side, deliveries, isolation).
 
 Client messages are decoded and bounded here (frame size, schema), rate-limited per socket
 (token bucket; refusals get an `error`; a sustained flood closes the socket with 1008) and
 forwarded to signalling one at a time, in order, with the principal; its errors come back as
 typed `error` messages. Nothing a client sends can crash the gateway: every failure is an
 `error` message or a closed socket.
-
-Output: every server message goes out through `send`, which stamps `seq` and writes the frame
-before its first await (frames are never compressed, so aiohttp writes them synchronously and only
-waiting for the transport to drain can suspend): wire order is seq order without a lock.
-Deliveries from NATS land in a plain list (`deliver`, called by gateway/ws/deliveries.py) and are
-sent by a short-lived task started only while that list is not empty; an idle socket holds no
-task, queue or lock of its own beyond aiohttp's reader. A socket whose list reaches
-`ws_queue_max` is closed as too slow. Nothing from the join is kept once the snapshot is sent
-(a hearing's snapshot is many objects that every full garbage collection would walk again).
-
-Isolation (defence in depth): relayed signals are forwarded only when they carry the room and
-epoch of this client's latest peer plan, so a signal decided just before a move cannot reach the
-client after it.
 """
 
 from __future__ import annotations
@@ -40,20 +27,17 @@ from typing import TypeVar
 import msgspec
 from aiohttp import WSMsgType, web
 from nats.aio.client import Client
-from nats.aio.msg import Msg
 
 from gateway.config import GatewayConfig
-from gateway.http.pacing import ClientTooSlow, paced_receive
 from gateway.identity.ratelimit import BucketConfig, TokenBucket
 from gateway.ws.deliveries import Deliveries
+from gateway.ws.outbound import CLOSE_POLICY, Outbound
 from parley.errors import ServiceFailure
 from parley.failures import handled
 from parley.rpc import call
 from proto.errors import ErrorCode
 from proto.principal import Principal, PrincipalKind
 from proto.signalling import (
-    CLOSE_HEADER,
-    REVISION_HEADER,
     SERVICE,
     CommandResult,
     Connected,
@@ -66,75 +50,31 @@ from proto.ws import (
     ClientMessage,
     ErrorMessage,
     Join,
-    PeerPlan,
-    ServerMessage,
-    SignalRelay,
     SignalSend,
-    Snapshot,
     decode_client,
-    decode_server,
-    encode,
-    with_seq,
 )
 
 log = logging.getLogger("parley.gateway.ws")
 T = TypeVar("T")
 EndSessions = Callable[[str, list[str]], Awaitable[None]]
-CLOSE_POLICY = 1008
-CLOSE_ENDED = 4000
 
 
-class WsSession:
-    # A gateway holds thousands of these for hours: no per-instance dict.
-    __slots__ = ("_closed", "_flusher", "_inbox", "bucket", "config", "conn", "deliveries",
-                 "end_sessions", "epoch", "hearing", "joined", "min_revision", "nc", "principal",
-                 "refused", "room", "seq", "ws")
+class WsSession(Outbound):
+    __slots__ = ("bucket", "deliveries", "end_sessions", "hearing", "nc", "principal",
+                 "refused")
 
     def __init__(self, ws: web.WebSocketResponse, nc: Client, config: GatewayConfig,
                  principal: Principal, conn: str, end_sessions: EndSessions,
                  deliveries: Deliveries[WsSession]) -> None:
-        self.ws = ws
+        super().__init__(ws, config, conn)
         self.deliveries = deliveries
         self.nc = nc
-        self.config = config
         self.principal = principal
-        self.conn = conn
         self.end_sessions = end_sessions
         self.hearing: str | None = None
-        #: The snapshot was sent: signalling accepted this socket into the hearing.
-        self.joined = False
-        self.seq = 0
-        self.min_revision = 0
-        self.room: str | None = None
-        self.epoch = 0
         self.bucket = TokenBucket(BucketConfig(config.ws_rate_per_s, config.ws_rate_burst),
                                   time.monotonic)
         self.refused = 0
-        self._closed = False
-        #: Deliveries not yet sent (None: the socket fell too far behind and is to be closed).
-        self._inbox: list[Msg | None] = []
-        #: The task sending `_inbox`, while it is not empty.
-        self._flusher: asyncio.Task[None] | None = None
-
-    # ------------------------------------------------------------ output
-
-    async def send(self, message: ServerMessage) -> None:
-        if self.ws.closed:
-            return
-        self.seq += 1
-        # Encoded JSON is UTF-8 already: sent as a text frame without a str round trip. The
-        # frame is written before the first await (see the module docstring): no lock needed.
-        await self.ws.send_frame(encode(with_seq(message, self.seq)), WSMsgType.TEXT)
-
-    async def error(self, code: ErrorCode, message: str) -> None:
-        await self.send(ErrorMessage(code=code, message=message[:500]))
-
-    async def close(self, code: int, reason: str) -> None:
-        self._closed = True
-        with handled(log, "ws.close", level=logging.DEBUG):
-            await self.ws.close(code=code, message=reason.encode()[:120])
-
-    # ------------------------------------------------------------ lifecycle
 
     async def run(self) -> None:
         hearing = await self._await_join()
@@ -182,15 +122,21 @@ class WsSession:
 
     async def _frames(self) -> bytes | str | None:
         """The next data frame; None when the socket is done (closed, error, oversized, or
-        no complete frame within the idle timeout: then it is closed here)."""
-        try:
-            msg = await paced_receive(self.ws, self.config.pace)
-        except ClientTooSlow:
-            await self.close(CLOSE_POLICY, "idle")
+        closed by the keep-alive for silence). Pings are answered here, pongs only count as
+        hearing from the client (aiohttp's own heartbeat and auto-ping are off: one task pings
+        every socket, gateway/ws/keepalive.py)."""
+        while True:
+            msg = await self.ws.receive()
+            self.heard_at = time.monotonic()
+            if msg.type is WSMsgType.PING:
+                with handled(log, "ws.pong", level=logging.DEBUG):
+                    await self.ws.pong(msg.data)
+                continue
+            if msg.type is WSMsgType.PONG:
+                continue
+            if msg.type in (WSMsgType.TEXT, WSMsgType.BINARY):
+                return msg.data  # type: ignore[no-any-return]
             return None
-        if msg.type in (WSMsgType.TEXT, WSMsgType.BINARY):
-            return msg.data  # type: ignore[no-any-return]
-        return None
 
     async def _await_join(self) -> str | None:
         deadline = asyncio.get_running_loop().time() + self.config.ws_join_timeout_s
@@ -260,62 +206,3 @@ class WsSession:
         if result.end_sessions:
             with handled(log, "ws.end_sessions", hearing=self.hearing):
                 await self.end_sessions(self.hearing, result.end_sessions)
-
-    # ------------------------------------------------------------ deliveries
-
-    def deliver(self, msg: Msg) -> None:
-        """One message from signalling for this socket (called in NATS order, never blocks)."""
-        if self._closed or (self._inbox and self._inbox[-1] is None):
-            return
-        if len(self._inbox) >= self.config.ws_queue_max:
-            log.warning("slow WebSocket closed", extra={"conn": self.conn})
-            self._inbox.append(None)
-        else:
-            self._inbox.append(msg)
-        self._wake()
-
-    def _wake(self) -> None:
-        """Start sending the inbox, unless a task already is (or the snapshot is not sent)."""
-        if self.joined and self._flusher is None and self._inbox:
-            self._flusher = asyncio.get_running_loop().create_task(self._flush())
-
-    def _track(self, message: ServerMessage) -> None:
-        if isinstance(message, Snapshot):
-            room = message.view.room
-            self.room, self.epoch = (room.id, room.epoch) if room is not None else (None, 0)
-        elif isinstance(message, PeerPlan):
-            self.room, self.epoch = message.room, message.epoch
-
-    async def _flush(self) -> None:
-        try:
-            while self._inbox and not self._closed:
-                batch, self._inbox = self._inbox, []
-                for msg in batch:
-                    if not await self._relay(msg):
-                        return
-        finally:
-            self._flusher = None
-
-    async def _relay(self, msg: Msg | None) -> bool:
-        """Send one delivery if it is still news for this client; False once the socket closed."""
-        if msg is None:
-            await self.close(CLOSE_POLICY, "too slow")
-            return False
-        headers = msg.headers or {}
-        if CLOSE_HEADER in headers:
-            await self.close(CLOSE_ENDED, headers[CLOSE_HEADER])
-            return False
-        try:
-            revision = int(headers.get(REVISION_HEADER, "0"))
-            message = decode_server(msg.data)
-        except (ValueError, msgspec.ValidationError, msgspec.DecodeError):
-            log.warning("undecodable delivery dropped", extra={"conn": self.conn})
-            return True
-        if revision < self.min_revision:
-            return True  # already reflected in the snapshot
-        if isinstance(message, SignalRelay) and (message.room, message.epoch) != (
-                self.room, self.epoch):
-            return True
-        self._track(message)
-        await self.send(message)
-        return True
