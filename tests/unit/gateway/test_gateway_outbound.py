@@ -37,9 +37,12 @@ class FakeWs:
         self.closed_with.append(code)
 
 
-def _msg(message: Any, revision: int = 5, **headers: str) -> Msg:
+def _msg(message: Any, revision: int = 5, close: str | None = None) -> Msg:
+    headers = {REVISION_HEADER: str(revision)}
+    if close is not None:
+        headers[CLOSE_HEADER] = close
     return Msg(cast(Any, None), subject="parley.v1.client.h1.p1", data=encode(message),
-               headers={REVISION_HEADER: str(revision), **headers})
+               headers=headers)
 
 
 def _out(tmp_path: Path, queue_max: int = 50) -> tuple[Outbound, FakeWs]:
@@ -81,7 +84,7 @@ async def test_deliveries_wait_for_the_snapshot_then_go_out_in_order(tmp_path: P
 async def test_a_close_header_ends_the_socket_and_nothing_after_it_is_sent(tmp_path: Path) -> None:
     out, ws = _out(tmp_path)
     out.joined = True
-    out.deliver(_msg(_plan("r1", 1), **{CLOSE_HEADER: "removed"}))
+    out.deliver(_msg(_plan("r1", 1), close="removed"))
     out.deliver(_msg(_plan("r1", 2)))
     await wait_until(lambda: _true(ws.closed), timeout=5, what="the close")
     await asyncio.sleep(0.01)
