@@ -166,6 +166,8 @@ class WsSession(Outbound):
         if self.bucket.take() > 0:
             self.refused += 1
             if self.refused >= self.config.ws_flood_close_after:
+                log.warning("flooding WebSocket closed", extra={"conn": self.conn,
+                                                                "refused": self.refused})
                 await self.close(CLOSE_POLICY, "rate limit")
             else:
                 await self.error(ErrorCode.RATE_LIMITED, "too many messages")

@@ -8,7 +8,7 @@ hearing with 20 people and 500 moves renders in under 500 ms. An export shows it
 the downloaded bundle verifies with `parley-audit verify --vkey` (and not without a key). An
 admin creates and disables an account in the browser and that account's open session ends.
 The admin's settings show the calls' relay-only ICE policy as the signalling service has it.
-axe-core on every screen; screenshots at laptop and tablet widths, and in zh-Hant at laptop width.
+axe-core on every screen; screenshots at laptop and tablet widths, and in zh-Hant and zh-Hans at laptop width.
 """
 
 from __future__ import annotations
@@ -154,14 +154,16 @@ DRAWN = {
 
 
 async def in_chinese(tab: Tab, screens: dict[str, str]) -> None:
-    """Switch the page to Traditional Chinese (the header's switcher) and shoot each screen."""
-    await tab.page.select_option("#language", ZH)
-    await tab.wait_for("document.documentElement.lang === 'zh-Hant'")
-    for screen, url in screens.items():
-        await tab.page.goto(url)
-        await tab.wait_for(DRAWN[screen])
-        await tab.check_accessible(f"{screen} zh-Hant")
-        await tab.screenshot(f"{screen}-zh-Hant", "laptop")
+    """Switch the page to Traditional, then Simplified Chinese (the header's switcher) and shoot
+    each screen in each (`<screen>-zh-Hant-laptop.png`, `<screen>-zh-Hans-laptop.png`)."""
+    for lang in (ZH, "zh-Hans"):
+        await tab.page.select_option("#language", lang)
+        await tab.wait_for(f"document.documentElement.lang === '{lang}'")
+        for screen, url in screens.items():
+            await tab.page.goto(url)
+            await tab.wait_for(DRAWN[screen])
+            await tab.check_accessible(f"{screen} {lang}")
+            await tab.screenshot(f"{screen}-{lang}", "laptop")
 
 
 @pytest.mark.timeout(300)  # one long story; ~60 s on an idle machine
@@ -317,7 +319,8 @@ async def test_admin_creates_and_disables_an_account_whose_session_ends(
         await page.locator("#token-shown code.secret").wait_for()
         await shot(tab, "admin-tokens")
         await in_chinese(tab, {"admin-accounts": "/admin", "admin-health": "/admin/health"})
-        assert t(ZH, "admin.ice.mode_relay") in await page.locator("#ice-settings").inner_text()
+        # The page is left in the last language `in_chinese` showed: Simplified.
+        assert t("zh-Hans", "admin.ice.mode_relay") in await page.locator("#ice-settings").inner_text()
         tab.assert_clean(secrets=[TURN_SECRET])
         await tab.context.close()
 

@@ -18,7 +18,7 @@ from tests.harness import Suite
 from tests.integration.signalling.sigclient import WsClient, seat
 from tests.people import SESSION_COOKIE, staff_people
 
-# Slow: 40 participants on one board: minutes of browser time; its figure is reported, the 150 ms goal not yet met; `make slow` runs it.
+# Slow: 40 participants on one board, 16 moves of a real page (about 40 s); `make slow` runs it.
 pytestmark = [pytest.mark.slow, pytest.mark.browser, requires_chromium, pytest.mark.timeout(300)]
 P95_BUDGET_MS = 150.0
 BANNER = "document.querySelector('.room-banner')"
@@ -64,6 +64,10 @@ async def test_moves_show_within_150_ms_with_40_people_in_8_rooms(suite: Suite) 
                 await t_.context.add_cookies([{"name": SESSION_COOKIE, "value": cookie,
                                               "url": suite.base_url}])
             await med_tab.page.goto(f"/hearings/{hearing}")
+            refusals: list[str] = []  # what the gateway refused of the page's own messages
+            tab.page.on("websocket", lambda ws: ws.on(
+                "framereceived", lambda frame: refusals.append(str(frame))
+                if '"type":"error"' in str(frame) else None))
             await tab.page.goto("/hearing")
             await tab.wait_for("document.querySelector('.lobby-title') !== null", timeout=30)
             await mediator.send(Admit(participant=browser_id, room="plenary"))
@@ -91,6 +95,8 @@ async def test_moves_show_within_150_ms_with_40_people_in_8_rooms(suite: Suite) 
                 "performance.getEntriesByName('parley.board').map((e) => e.duration)")
             room_ms = await tab.value(
                 "performance.getEntriesByName('parley.room').map((e) => e.duration)")
+        # Sixteen quick moves with their offers stay inside the socket's message budget.
+        assert refusals == [], refusals[:5]
         assert len(board_ms) >= MOVES and len(room_ms) >= MOVES
         figures = {"board_p95_ms": round(p95(board_ms), 1),
                    "board_median_ms": round(statistics.median(board_ms), 1),

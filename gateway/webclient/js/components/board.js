@@ -6,6 +6,7 @@
 import { formatCountdown, t } from "../core/i18n.js";
 import { h } from "../core/render.js";
 import { menuButton } from "./menu.js";
+import { personName } from "./person.js";
 
 const DRAG_TYPE = "application/x-parley-person";
 const SIDE_TYPE = "application/x-parley-side";
@@ -49,14 +50,15 @@ function movesFor(person, room, rooms, actions) {
 
 function personCard(person, room, rooms, ctx) {
   const me = person.id === ctx.you.id;
+  const name = personName(person);
   const status = person.connected ? "online" : "offline";
   const card = h("li", { class: "person", "data-participant": person.id, "data-status": status,
     "data-pending": ctx.pending.has(person.id) ? "true" : null, draggable: !me,
-    "aria-label": t("mediator.board.person_label", { name: person.name, role: t(`mediator.role.${person.role}`),
+    "aria-label": t("mediator.board.person_label", { name, role: t(`mediator.role.${person.role}`),
       state: t(`mediator.board.${status}`) }) },
     h("div", { class: "person-main" },
       h("span", { class: "dot", "data-status": status, "aria-hidden": "true" }),
-      h("span", { class: "person-name grip" }, person.name),
+      h("span", { class: "person-name grip" }, name),
       me ? h("span", { class: "badge" }, t("mediator.board.you")) : null,
       person.hand ? h("span", { class: "hand", role: "img", "aria-label": t("mediator.board.hand") }, "✋") : null,
       person.muted ? h("span", { class: "muted-icon", role: "img", "aria-label": t("mediator.board.muted") }, "🔇") : null),
@@ -65,11 +67,11 @@ function personCard(person, room, rooms, ctx) {
     me ? null : h("div", { class: "person-actions" },
       menuButton(t(room.kind === "lobby" ? "mediator.board.admit" : "mediator.board.move"),
         () => movesFor(person, room, rooms, ctx.actions),
-        { ariaLabel: t(room.kind === "lobby" ? "mediator.board.admit_named" : "mediator.board.move_named", { name: person.name }) })));
+        { ariaLabel: t(room.kind === "lobby" ? "mediator.board.admit_named" : "mediator.board.move_named", { name }) })));
   if (!me) {
     card.addEventListener("dragstart", (event) => {
       event.dataTransfer.setData(DRAG_TYPE, person.id);
-      event.dataTransfer.setData("text/plain", person.name);
+      event.dataTransfer.setData("text/plain", name);
       event.dataTransfer.effectAllowed = "move";
       document.body.classList.add("dragging");
     });

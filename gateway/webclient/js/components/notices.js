@@ -14,14 +14,21 @@ export class Notices {
     this.shown = new Set(); // {item, draw}
   }
 
-  // words() → {text, title}: called now and again after a language switch.
-  banner(words, { kind = "broadcast" } = {}) {
+  // words() → {text, title}: called now and again after a language switch. A `single` kind
+  // replaces its earlier banner (only the latest move matters; five moves are not five notices).
+  banner(words, { kind = "broadcast", single = false } = {}) {
+    if (single) {
+      for (const entry of [...this.shown]) {
+        if (entry.kind === kind) { entry.item.remove(); this.shown.delete(entry); }
+      }
+    }
     const body = h("div", { class: "notice-text" });
     const dismiss = h("button", { type: "button", class: "button notice-dismiss" });
     const item = h("div", { class: `notice notice-${kind}`, role: "status", dataset: { kind } },
       body, dismiss);
     const entry = {
       item,
+      kind,
       draw: () => {
         const { text, title = null } = words();
         mount(body, title ? h("strong", null, title) : null, h("p", null, text));
@@ -43,7 +50,7 @@ export class Notices {
 
   moved(room) {
     return this.banner(() => ({ text: t("participant.notice.moved", { room: roomLabel(room) }) }),
-      { kind: "move" });
+      { kind: "move", single: true });
   }
 
   info(key, kind = "info") {

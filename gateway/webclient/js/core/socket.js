@@ -3,6 +3,9 @@
 // Every server message carries `seq`, a per-connection counter; the first one after (re)connect
 // is a full `snapshot`, so a reconnect needs no replay: the snapshot replaces what we knew.
 // A socket that drops is reopened with backoff unless it was closed on purpose or refused.
+// What the page sends is paced under the gateway's per-socket budget (outbox.js).
+
+import { Outbox } from "./outbox.js";
 
 export function socketUrl(path = "/api/v1/ws") {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
@@ -43,6 +46,9 @@ export class HearingSocket {
     this.stopped = false;
     const ws = new WebSocket(this.url);
     this.ws = ws;
+    if (this.outbox) this.outbox.clear();
+    const outbox = new Outbox((text) => { if (ws.readyState === WebSocket.OPEN) ws.send(text); });
+    this.outbox = outbox;
     ws.addEventListener("open", () => {
       this.seq = -1;
       this.backoff = 250;
@@ -51,6 +57,7 @@ export class HearingSocket {
     });
     ws.addEventListener("message", (event) => this.receive(event.data));
     ws.addEventListener("close", (event) => {
+      outbox.clear(); // meant for this connection: a new one starts from its own snapshot
       if (this.ws !== ws) return;
       this.ws = null;
       this.emit("close", { code: event.code, reason: event.reason });
@@ -88,7 +95,7 @@ export class HearingSocket {
 
   send(message) {
     if (this.ws && this.ws.readyState === WebSocket.OPEN) {
-      this.ws.send(JSON.stringify(message));
+      this.outbox.send(JSON.stringify(message));
       return true;
     }
     return false;

@@ -1,7 +1,8 @@
 // One RTCPeerConnection per peer in the current room, driven only by the server's `peer.plan`.
 //
 // Isolation (DESIGN §5) is enforced by the server; this client keeps its side of the bargain:
-// - `drop` is applied first, before anything else in the plan: those connections close at once;
+// - `drop` is applied first, before anything else in the plan: those connections are silenced
+//   at once (nothing sent, nothing played, nothing signalled) and released after the next frame;
 // - a connection is opened only to a peer the plan names, and every offer, answer and candidate
 //   is stamped with the room's current epoch; signals for another room or an older epoch are
 //   ignored (a newer epoch is held until its plan arrives, since messages may overtake it).
@@ -106,10 +107,11 @@ export class Mesh {
     if (fn) fn(...args);
   }
 
-  // Closing is done at once (isolation); opening waits for the next frame, so the page shows the
-  // move (banner, tiles gone) before the costly part (a connection and its tracks per peer,
-  // ~30 ms each). A newer plan supersedes one not yet opened: it names every peer that should
-  // be connected, so nothing the older plan listed is opened after it.
+  // Closing is done at once (isolation: silenced now, released after the frame); opening waits
+  // for the next frame, so the page shows the move (banner, tiles gone) before the costly part
+  // (a connection and its tracks per peer, ~30 ms each). A newer plan supersedes one not yet
+  // opened: it names every peer that should be connected, so nothing the older plan listed is
+  // opened after it.
   applyPlan(plan) {
     for (const id of plan.drop || []) this.close(id);
     const named = new Set([...(plan.connect || []), ...(plan.keep || [])].map((l) => l.peer));
@@ -167,14 +169,6 @@ export class Mesh {
       pc.addTransceiver("video", { direction: "recvonly" });
     }
     if (this.screen) this.addScreen(peer);
-    pc.addEventListener("icecandidate", (event) => {
-      if (!event.candidate || !event.candidate.candidate || this.peers.get(link.peer) !== peer) return;
-      this.signal(link.peer, "candidate", {
-        candidate: event.candidate.candidate,
-        sdp_mid: event.candidate.sdpMid,
-        sdp_mline_index: event.candidate.sdpMLineIndex,
-      });
-    });
     pc.addEventListener("track", (event) => this.onTrack(peer, event));
     pc.addEventListener("connectionstatechange", () => {
       if (this.peers.get(link.peer) !== peer) return;
@@ -231,9 +225,13 @@ export class Mesh {
     const peer = this.peers.get(id);
     if (!peer) return;
     this.peers.delete(id);
-    peer.neg.close();
+    peer.neg.silence();
     this.emit("onRemoteGone", id, null);
     this.verify();
+    // The connection is already silent both ways; releasing it (pc.close, several ms a peer)
+    // waits for the frame that shows the move, unless the page is done with calls altogether.
+    if (this.stopped) peer.neg.close();
+    else afterPaint(() => peer.neg.close());
   }
 
   closeAll() {

@@ -7,6 +7,29 @@
 // polite side rolls its own back and answers, the impolite side ignores the other's offer. The
 // named offerer is impolite, the other polite, except towards an aiortc peer, which cannot roll
 // back and so is always impolite: a browser is always polite to it (DESIGN §5).
+//
+// Candidates: an offer or answer goes out once ICE gathering is complete or GATHER_WAIT_MS has
+// passed, whichever is first, with every candidate gathered by then inside its SDP; only later
+// ones are sent one by one ("half trickle"). Host candidates take milliseconds, so a move into
+// a room of seven costs seven offers, not seven offers and forty candidates: the socket's
+// message budget (the gateway's per-socket rate limit) is spent on what matters.
+
+const GATHER_WAIT_MS = 250;
+
+// Resolves once the connection has gathered its candidates, or after `ms`, or once closed.
+function gathered(pc, ms) {
+  if (pc.iceGatheringState === "complete") return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      pc.removeEventListener("icegatheringstatechange", check);
+      resolve();
+    };
+    const check = () => { if (pc.iceGatheringState === "complete" || pc.signalingState === "closed") done(); };
+    const timer = setTimeout(done, ms);
+    pc.addEventListener("icegatheringstatechange", check);
+  });
+}
 
 // aiortc writes its session origin as `o=- <n> <n> IN IP4 0.0.0.0` (the same number twice);
 // browsers never do. A heuristic, and only a tie-breaker: it decides who yields in a collision.
@@ -28,6 +51,15 @@ export class Negotiation {
     this.established = false; // the first offer/answer is done: renegotiation may begin
     this.pending = [];
     this.closed = false;
+    this.holding = false; // a description is waiting for candidates: they travel inside it
+    pc.addEventListener("icecandidate", (event) => {
+      if (this.closed || this.holding || !event.candidate || !event.candidate.candidate) return;
+      this.signal("candidate", {
+        candidate: event.candidate.candidate,
+        sdp_mid: event.candidate.sdpMid,
+        sdp_mline_index: event.candidate.sdpMLineIndex,
+      });
+    });
     pc.addEventListener("negotiationneeded", () => {
       if (this.established) this.offer();
     });
@@ -41,11 +73,26 @@ export class Negotiation {
     try {
       this.makingOffer = true;
       await this.pc.setLocalDescription();
-      if (!this.closed) this.signal("offer", { sdp: this.pc.localDescription.sdp });
+      await this.describe("offer");
     } catch (error) {
       this.onError("offer", error);
     } finally {
       this.makingOffer = false;
+    }
+  }
+
+  // Send the local description once its candidates are in it (see the top of this file). The
+  // description is read and sent in one step: a candidate event after it is trickled instead.
+  async describe(kind) {
+    this.holding = true;
+    try {
+      await gathered(this.pc, GATHER_WAIT_MS);
+    } finally {
+      this.holding = false;
+    }
+    const description = this.pc.localDescription;
+    if (!this.closed && description && description.type === kind) {
+      this.signal(kind, { sdp: description.sdp });
     }
   }
 
@@ -96,7 +143,7 @@ export class Negotiation {
       await this.flush();
       if (message.kind === "offer") {
         await pc.setLocalDescription();
-        if (!this.closed) this.signal("answer", { sdp: pc.localDescription.sdp });
+        await this.describe("answer");
       }
     } catch (error) {
       this.onError(message.kind, error);
@@ -107,6 +154,18 @@ export class Negotiation {
     const pending = this.pending;
     this.pending = [];
     for (const candidate of pending) await this.pc.addIceCandidate(candidate);
+  }
+
+  // Isolation at once, teardown a moment later: nothing more is signalled, nothing more is sent
+  // (every sender's track replaced by none) and nothing received is played (every received
+  // track disabled). `close()` then releases the connection, which costs milliseconds a peer.
+  silence() {
+    this.closed = true;
+    if (this.pc.signalingState === "closed") return;
+    for (const transceiver of this.pc.getTransceivers()) {
+      transceiver.sender.replaceTrack(null).catch(() => {});
+      if (transceiver.receiver.track) transceiver.receiver.track.enabled = false;
+    }
   }
 
   close() {
