@@ -329,12 +329,18 @@ def scale_ceiling(one: Held, cores: int) -> float | None:
 async def run(args: argparse.Namespace) -> dict[str, float | int | None]:
     workers = Fleet.size_for(args.participants * 2 ** (args.steps - 1))
     single, cluster = Bench(False, 1, workers), Bench(True, 2, workers)
+    began = time.perf_counter()
+
+    def phase(name: str) -> None:
+        print(f"[{time.perf_counter() - began:5.1f} s] {name}", file=sys.stderr)
+
     try:
         # Both stacks start together (start-up is mostly waiting: the cluster forming, streams
         # provisioned, processes importing); the cluster's stack then idles while the single
         # node is measured, and the single node is stopped before the cluster is measured.
         await asyncio.gather(single.start(), cluster.start())
         assert single.mediator is not None and cluster.mediator is not None
+        phase("both stacks up")
         single_events = await events_per_s(single.stack, args.events)
         samples = await moves(single.stack, single.fleet, single.mediator, args.participants, 1,
                               args.move_rate, args.seconds)
@@ -342,6 +348,7 @@ async def run(args: argparse.Namespace) -> dict[str, float | int | None]:
         print(f"single: {single_events:.0f} audit events/s, move p99 {single_p99:.1f} ms "
               f"({len(samples)} moves)", file=sys.stderr)
         await single.stop()
+        phase("single node measured")
 
         cluster_events = await events_per_s(cluster.stack, args.events)
         samples = await moves(cluster.stack, cluster.fleet, cluster.mediator, args.participants,
@@ -349,10 +356,12 @@ async def run(args: argparse.Namespace) -> dict[str, float | int | None]:
         cluster_p99 = pct(samples, 0.99)
         print(f"cluster: {cluster_events:.0f} audit events/s, move p99 {cluster_p99:.1f} ms "
               f"({len(samples)} moves)", file=sys.stderr)
+        phase("cluster measured")
         ramp_rate = args.hearing_pace * max(1, args.participants // 10)
         one, two = [await held(cluster.stack, cluster.fleet, cluster.mediator, g,
                                args.participants, args.steps, args.budget_ms, ramp_rate,
                                args.seconds) for g in (1, 2)]
+        phase("gateway ramps done")
     except BaseException:
         for bench in (single, cluster):
             bench.show_logs()
