@@ -116,12 +116,13 @@ class Outbound:
             self.room, self.epoch = message.room, message.epoch
 
     async def _flush(self) -> None:
+        # The same list for the socket's life (it is short: a new one per flush would be one
+        # more long-lived object promoted, and so one more step towards a full collection).
+        inbox = self._inbox
         try:
-            while self._inbox and not self._closed:
-                batch, self._inbox = self._inbox, []
-                for msg in batch:
-                    if not await self._relay(msg):
-                        return
+            while inbox and not self._closed:
+                if not await self._relay(inbox.pop(0)):
+                    return
         finally:
             self._flusher = None
 
