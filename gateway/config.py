@@ -20,8 +20,9 @@ class GatewayConfig(CommonConfig):
     metrics_port: int = env_field(
         0, help="port of the /metrics listener (Prometheus text); 0 serves no metrics")
     client_idle_s: float = env_field(
-        30.0, help="a client silent this long while sending a body, or a WebSocket with no "
-                   "complete frame (pongs count) this long, is cut off")
+        30.0, help="a client silent this long while sending a body, a connection without a "
+                   "complete request head this long, an idle keep-alive connection, or a "
+                   "WebSocket with no complete frame (pongs count) this long, is cut off")
     client_min_rate: float = env_field(
         1024.0, help="bytes per second a request body must average (after the grace time)")
     client_rate_grace_s: float = env_field(

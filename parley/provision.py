@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nats.js import JetStreamContext
 from nats.js.api import (
@@ -79,5 +79,19 @@ async def provision(js: JetStreamContext, p: Provisioning | None = None) -> list
             await js.key_value(bucket.bucket)
         except NotFoundError:
             await js.create_key_value(bucket)
+        else:
+            await _align_ttl(js, bucket)
         touched.append(bucket.bucket)
     return touched
+
+
+async def _align_ttl(js: JetStreamContext, bucket: KeyValueConfig) -> None:
+    """An existing bucket takes the configured TTL (its stream's max age). The TTL is a rule, not
+    a tuning: the audit lease *is* the leader bucket's TTL (a holder configured for 10 s renewing
+    every 2.5 s in a bucket left at 3 s can lose its key to a standby while it still believes
+    it leads), and no session may outlive the sessions bucket. Created once and never updated,
+    a changed PARLEY_AUDIT_LEASE_S or PARLEY_SESSION_ABSOLUTE_S would silently not apply."""
+    info = await js.stream_info(f"KV_{bucket.bucket}")
+    wanted = bucket.ttl or 0.0
+    if abs((info.config.max_age or 0.0) - wanted) > 1e-3:
+        await js.update_stream(replace(info.config, max_age=wanted))

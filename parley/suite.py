@@ -44,6 +44,10 @@ class SuiteConfig(CommonConfig):
     session_absolute_s: float = env_field(
         43200.0, help="absolute session lifetime in seconds (also the sessions bucket's TTL)"
     )
+    # The same variable as the audit service's lease: the leader bucket's TTL *is* the lease.
+    audit_lease_s: float = env_field(
+        3.0, help="sequencer lease: a dead leader's standby takes over after about this long"
+    )
     cluster: bool = env_field(
         False, help="run the cluster form: 3 nats-servers (R3, TLS), 2 of each service (--cluster)")
     cluster_nats_ports: tuple[int, ...] = env_field(
@@ -52,6 +56,11 @@ class SuiteConfig(CommonConfig):
         (), help="cluster: the 3 nats-servers' route ports; empty = each client port + 2000")
     cluster_http_ports: tuple[int, ...] = env_field(
         (), help="cluster: the 2 gateways' ports; empty = PARLEY_HTTP_PORT and the next one")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not 1.0 <= self.audit_lease_s <= 60.0:  # as the audit service itself requires
+            raise ValueError("PARLEY_AUDIT_LEASE_S must be in [1, 60]")
 
     @property
     def nodes(self) -> list[NatsNode]:
@@ -189,6 +198,7 @@ async def provision_only(config: SuiteConfig) -> None:
     nc = await connect(config, "parley-provision", max_reconnect_attempts=-1)
     try:
         plan = Provisioning(session_ttl_s=config.session_absolute_s,
+                            audit_lease_s=config.audit_lease_s,
                             replicas=replicas_for(len(config.nats_servers)))
         touched = await provision_when_ready(nc, plan, deadline_s=120.0)
         log.info("provisioned", extra={"names": ",".join(touched), "replicas": plan.replicas})
@@ -236,6 +246,7 @@ async def run_suite(
         nc = await wait_for_nats(config)
         try:
             plan = Provisioning(session_ttl_s=config.session_absolute_s,
+                                audit_lease_s=config.audit_lease_s,
                                 replicas=replicas_for(len(client_config(config).nats_servers)))
             touched = await provision_when_ready(nc, plan)
             log.info("provisioned", extra={"names": ",".join(touched), "replicas": plan.replicas})

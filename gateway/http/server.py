@@ -63,6 +63,11 @@ def runner_for(app: web.Application, config: GatewayConfig) -> GatewayRunner:
         # off by the pace), aiohttp keeps reading and discarding for this long so the client
         # sees the answer; its default of 10 s would let a slow loris hold the socket on.
         "lingering_time": 1.0,
+        # A connection must complete its request line and headers within the client idle time
+        # of opening (or of its last response), and an idle keep-alive connection closes after
+        # it too: aiohttp's own default is an hour, so a slow loris trickling header bytes, or
+        # a connection that never says anything, would otherwise hold a socket for an hour.
+        "keepalive_timeout": config.client_idle_s,
     }
     return GatewayRunner(app, **kwargs)
 

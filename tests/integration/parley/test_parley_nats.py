@@ -14,12 +14,19 @@ from nats.errors import Error as NatsError
 from parley.auditpub import AuditPublisher
 from parley.errors import AuditPublishError, ServiceFailure
 from parley.micro import RequestContext, ServiceHost
-from parley.provision import ACCOUNTS_BUCKET, HEARINGS_BUCKET
+from parley.provision import (
+    ACCOUNTS_BUCKET,
+    AUDIT_LEADER_BUCKET,
+    HEARINGS_BUCKET,
+    SESSIONS_BUCKET,
+    Provisioning,
+    provision,
+)
 from parley.rpc import call
 from proto.audit import AUDIT_STREAM, Outcome, decode_event
 from proto.errors import ErrorCode
 from proto.principal import Principal, PrincipalKind
-from tests.harness import NatsServer, wait_until
+from tests.harness import NatsServer, free_port, wait_until
 
 
 class Echo(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -166,13 +173,10 @@ async def test_audit_publish_is_durable_and_deduplicated(
 
 
 async def test_audit_publish_fails_when_nats_is_gone(tmp_path_factory: pytest.TempPathFactory) -> None:
-    from tests.harness import free_port
 
     server = NatsServer(data_dir=tmp_path_factory.mktemp("nats-gone"), port=free_port())
     server.start()
     sup = await server.connect("supervisor")
-    from parley.provision import provision
-
     await provision(sup.jetstream())
     await sup.close()
     gateway = await server.connect("gateway", max_reconnect_attempts=-1, reconnect_time_wait=0.1)
@@ -185,3 +189,37 @@ async def test_audit_publish_fails_when_nats_is_gone(tmp_path_factory: pytest.Te
                 outcome=Outcome.ALLOWED), 5)
     finally:
         await gateway.close()
+
+
+async def test_provisioning_again_applies_a_changed_lease_and_session_lifetime(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The leader bucket's TTL is the audit lease and the sessions bucket's TTL bounds every
+    session: provisioning an existing deployment with new values must apply them, not keep
+    the buckets as first created."""
+    server = NatsServer(data_dir=tmp_path_factory.mktemp("nats-ttl"), port=free_port())
+    server.start()
+    sup = await server.connect("supervisor")
+    try:
+        js = sup.jetstream()
+
+        async def ttls() -> tuple[float, float]:
+            lease = (await js.stream_info(f"KV_{AUDIT_LEADER_BUCKET}")).config.max_age
+            sessions = (await js.stream_info(f"KV_{SESSIONS_BUCKET}")).config.max_age
+            return float(lease or 0), float(sessions or 0)
+
+        await provision(js, Provisioning(audit_lease_s=3.0, session_ttl_s=3600.0))
+        assert await ttls() == pytest.approx((3.0, 3600.0))
+        await provision(js, Provisioning(audit_lease_s=10.0, session_ttl_s=7200.0))
+        assert await ttls() == pytest.approx((10.0, 7200.0))
+        # The lease works at its new length: a value outlives the old 3 s.
+        audit = await server.connect("audit")
+        try:
+            kv = await audit.jetstream().key_value(AUDIT_LEADER_BUCKET)
+            await kv.create("sequencer", b'{"holder": "audit-1"}')
+            await asyncio.sleep(4.0)
+            assert (await kv.get("sequencer")).value == b'{"holder": "audit-1"}'
+        finally:
+            await audit.close()
+    finally:
+        await sup.close()
+        server.stop()

@@ -29,10 +29,15 @@ export function drawTimeline(figure, events, dir, sides) {
   const model = lanes(events);
   const zone = localZone();
   const label = (id) => dir.get('person', id)?.name ?? id;
-  const svg = timelineSvg(model, {
-    width: 1100, label, roomLabel: (room) => roomLabel(dir, room), roomClass: roomClass(dir, sides),
+  // The picture is drawn at the width it is shown (one SVG unit = one CSS pixel), so names and
+  // times keep their type size at tablet width instead of a laptop-wide picture scaled down;
+  // it is drawn again when that width changes (a rotated tablet, a resized window).
+  const picture = (width) => timelineSvg(model, {
+    width, label, roomLabel: (room) => roomLabel(dir, room), roomClass: roomClass(dir, sides),
     time: (ms) => clockTime(ms, zone), title: t('audit.timeline.svg_label', { count: model.lanes.length }),
   });
+  let drawnWidth = pictureWidth(figure);
+  const scroll = h('div', { class: 'timeline-scroll' }, picture(drawnWidth));
   // The table alternative is built when first shown: the picture is what most people read.
   const table = h('table', { class: 'data timeline-table', hidden: true, id: 'timeline-table' });
   const fillTable = () => mountNodes(table,
@@ -53,11 +58,28 @@ export function drawTimeline(figure, events, dir, sides) {
     h('li', null, h('span', { class: 'swatch room-plenary' }), t('audit.room.plenary')),
     sides.map((s, n) => h('li', null, h('span', { class: `swatch room-side-${'abcdef'[n % 6]}` }), t('audit.timeline.caucus_of', { side: dir.get('side', s)?.name ?? s }))),
     h('li', null, h('span', { class: 'swatch mark' }), t('audit.timeline.marks')));
-  mountNodes(figure, when(events, zone), h('div', { class: 'timeline-scroll' }, svg), legend, h('div', { class: 'actions' }, toggle), table);
+  mountNodes(figure, when(events, zone), scroll, legend, h('div', { class: 'actions' }, toggle), table);
+  if (typeof ResizeObserver === 'function') {
+    new ResizeObserver(() => {
+      const width = pictureWidth(figure);
+      if (Math.abs(width - drawnWidth) < 24) return;
+      drawnWidth = width;
+      scroll.replaceChildren(picture(width));
+    }).observe(figure);
+  }
   const took = performance.now() - t0;
   figure.dataset.renderMs = took.toFixed(1);
   figure.dataset.lanes = String(model.lanes.length);
   return took;
+}
+
+// The width inside the figure's padding, in CSS pixels (at least the picture's 720 px minimum;
+// 1100 for a figure not laid out yet).
+function pictureWidth(figure) {
+  if (!figure.isConnected || !figure.clientWidth) return 1100;
+  const style = getComputedStyle(figure);
+  const inner = figure.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return Math.max(720, Math.round(inner));
 }
 
 // The picture's axis shows clock times only: say which day (or days) and in which zone.
