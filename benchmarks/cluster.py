@@ -124,9 +124,10 @@ class Stack:
                     return r.status == 200
             await wait_until(ready, timeout=120, interval=0.2, what="/readyz")
 
-    def stop(self) -> None:
-        for proc in self.procs:
-            proc.stop()
+    async def stop(self) -> None:
+        """Every process at once (each shuts down gracefully; one after the other took 15 s),
+        then NATS."""
+        await asyncio.gather(*(asyncio.to_thread(proc.stop) for proc in self.procs))
         self.nats.stop()
 
     def pids(self) -> dict[str, int]:
@@ -252,8 +253,7 @@ class Bench:
             print(f"--- {proc.log_path.name}\n{proc.log()[-1500:]}", file=sys.stderr)
 
     async def stop(self) -> None:
-        await self.fleet.stop()
-        self.stack.stop()
+        await asyncio.gather(self.fleet.stop(), self.stack.stop())
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -280,7 +280,8 @@ async def _bootstrap(stack: Stack) -> Staff:
 
 @dataclass
 class Held:
-    """The largest size within budget, and the CPU each process spent per move at it."""
+    """The largest size within budget, and the CPU each process spent per move at it (or at
+    the first size, when none was within budget)."""
 
     participants: int = 0
     cpu_per_move: dict[str, float] = field(default_factory=dict)
@@ -307,9 +308,12 @@ async def held(stack: Stack, fleet: Fleet, mediator: Staff, gateways: int, start
         p99 = pct(samples, 0.99)
         print(f"  {gateways} gateway(s), {size} participants: move p99 {p99:.1f} ms "
               f"(budget {budget_ms:g})", file=sys.stderr)
+        cpu = {n: t / max(1, len(samples)) for n, t in meter.used.items()}
         if p99 > budget_ms:
+            # Over budget: the CPU split still says what limits the machine (first step's).
+            best.cpu_per_move = best.cpu_per_move or cpu
             break
-        best = Held(size, {n: t / max(1, len(samples)) for n, t in meter.used.items()})
+        best = Held(size, cpu)
     return best
 
 
