@@ -18,7 +18,8 @@ class GatewayConfig(CommonConfig):
     metrics_host: str = env_field(
         "127.0.0.1", help="address of the separate /metrics listener (never the public one)")
     metrics_port: int = env_field(
-        0, help="port of the /metrics listener (Prometheus text); 0 serves no metrics")
+        0, help="port of the /metrics listener (Prometheus text); 0 serves no metrics; with "
+                "--cluster the second gateway's is the next port")
     client_idle_s: float = env_field(
         30.0, help="a client silent this long while sending a body, a connection without a "
                    "complete request head this long, an idle keep-alive connection, or a "

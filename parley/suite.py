@@ -28,6 +28,7 @@ from parley.topology import (
     NatsNode,
     client_urls,
     instances,
+    metrics_port,
     nats_nodes,
     replicas_for,
     route_urls,
@@ -144,6 +145,8 @@ def service_child(config: SuiteConfig, instance: Instance, base_env: Mapping[str
         env["PARLEY_HTTP_PORT"] = str(instance.http_port)
     if instance.service == "audit":
         env["PARLEY_AUDIT_INSTANCE"] = str(instance.number)
+    if instance.service == "gateway" and env.get("PARLEY_METRICS_PORT", "").strip():
+        env["PARLEY_METRICS_PORT"] = str(metrics_port(int(env["PARLEY_METRICS_PORT"]), instance))
     if clients.nats_tls_ca is not None:
         env["PARLEY_NATS_TLS_CA"] = str(clients.nats_tls_ca)
     if config.cluster:

@@ -92,3 +92,12 @@ def route_urls(nodes: list[NatsNode]) -> list[str]:
 def replicas_for(node_count: int) -> int:
     """Streams and buckets: 3 replicas on a cluster of 3 or more nodes, else 1 (DESIGN §10)."""
     return 3 if node_count >= CLUSTER_SIZE else 1
+
+
+def metrics_port(base: int, instance: Instance) -> int:
+    """The /metrics listener of a gateway instance: `base` (PARLEY_METRICS_PORT) for the first,
+    the next ports for the others, as their HTTP ports go; 0 (no listener) stays 0. One port
+    for every gateway would leave all but the first unable to start."""
+    if base == 0 or instance.service != "gateway":
+        return base
+    return base + instance.number - 1

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -31,8 +32,33 @@ T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[1]
 
 
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999  # Linux's default
+
+
+#: Listening ports for the processes a test starts are picked below the kernel's ephemeral
+#: range. A port the kernel hands out for `bind(0)` is one it may, a moment later, give an
+#: outgoing connection (a NATS route, a client socket) as its local port: a cluster test's
+#: second gateway then found "its" port taken and never started. Below the range, only
+#: another listener can take it, and each pick is checked free by binding it.
+_LISTEN_PORTS = range(20000, min(_ephemeral_range()[0], 32768))
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
+    """A port on 127.0.0.1 nobody listens on, outside the ephemeral range (random, checked)."""
+    for _ in range(200):
+        port = random.choice(_LISTEN_PORTS)  # spreading test ports, not a secret
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    with socket.socket() as sock:  # a crowded range: let the kernel choose
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 

@@ -24,13 +24,9 @@ from minio import Minio
 from minio.commonconfig import ENABLED
 from minio.versioningconfig import VersioningConfig
 
+from tests.harness import free_port
+
 ACCESS_KEY = SECRET_KEY = "testing"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def make_client(endpoint: str) -> Minio:

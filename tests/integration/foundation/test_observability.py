@@ -87,7 +87,7 @@ async def test_one_trace_crosses_gateway_nats_and_signalling_and_metrics_are_the
                 assert r.status >= 400
 
             async def exposition() -> str | None:
-                async with http.get(f"{suite.base_url}/metrics") as r:
+                async with http.get(suite.metrics_url) as r:
                     text = await r.text()
                 return text if "parley_audit_log_size " in text and \
                     "parley_audit_log_size 0.0" not in text else None

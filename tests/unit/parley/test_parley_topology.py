@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from parley.topology import client_urls, instances, nats_nodes, replicas_for, route_urls
+from parley.topology import (
+    client_urls,
+    instances,
+    metrics_port,
+    nats_nodes,
+    replicas_for,
+    route_urls,
+)
 
 
 def test_one_node_runs_one_of_everything() -> None:
@@ -33,3 +40,11 @@ def test_cluster_ports_are_checked() -> None:
         nats_nodes(True, 4222, ports=(1, 2, 3), route_ports=(3, 4, 5))
     with pytest.raises(ValueError, match="2 gateways"):
         instances(True, 8080, http_ports=(9000, 9000))
+
+
+def test_each_gateway_of_the_cluster_has_its_own_metrics_port() -> None:
+    gateways = [i for i in instances(True, 8080) if i.service == "gateway"]
+    assert [metrics_port(9100, g) for g in gateways] == [9100, 9101]
+    assert [metrics_port(0, g) for g in gateways] == [0, 0]  # no listener stays none
+    (single,) = [i for i in instances(False, 8080) if i.service == "gateway"]
+    assert metrics_port(9100, single) == 9100
