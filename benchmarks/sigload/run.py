@@ -42,11 +42,16 @@ async def run(args: argparse.Namespace) -> Results:
         print(f"{n_hearings} hearings, {sockets} participants seated in "
               f"{time.perf_counter() - started:.1f}s by {fleet.count} client processes",
               file=sys.stderr)
-        rss_before = stack.rss()
+        before = stack.rss_by_process()
         await fleet.all("join")
         await fleet.all("admit")
-        rss_after = stack.rss()
-        print(f"all joined in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+        after = stack.rss_by_process()
+        rss_before, rss_after = sum(before.values()), sum(after.values())
+        print("  memory per participant: " + ", ".join(
+            f"{name} {(after[name] - before[name]) / 1024 / sockets:.1f} KiB" for name in after),
+            file=sys.stderr)
+        print(f"all joined in {time.perf_counter() - started:.1f}s; {stack.gc_pauses()}",
+              file=sys.stderr)
         real = await fleet.moves(args.move_rate, args.seconds, "real")
         print(f"  {stack.gc_pauses()}", file=sys.stderr)
         await fleet.all("close")

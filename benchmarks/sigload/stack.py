@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+from collections import Counter
 from pathlib import Path
 
 import aiohttp
@@ -60,17 +63,29 @@ class Stack:
         return self.procs["gateway"].log()
 
     def gc_pauses(self) -> str:
-        """The gateway's and signalling's logged garbage-collection pauses (parley/gcwatch.py)."""
+        """The gateway's and signalling's logged garbage-collection pauses so far
+        (parley/gcwatch.py logs each over 50 ms of CPU, as JSON lines): count, by generation,
+        and the longest."""
         out = []
         for name, proc in self.procs.items():
-            pauses = [line for line in proc.log().splitlines()
-                      if "garbage collection held" in line]
-            out.append(f"{name}: {len(pauses)} GC pauses over 50 ms")
+            pauses = []
+            for line in proc.log().splitlines():
+                if "garbage collection held" in line:
+                    with contextlib.suppress(ValueError, KeyError):
+                        record = json.loads(line)
+                        pauses.append((int(record["generation"]), float(record["cpu_ms"])))
+            gens = Counter(g for g, _ in pauses)
+            longest = max((ms for _, ms in pauses), default=0.0)
+            out.append(f"{name}: {len(pauses)} GC pauses over 50 ms "
+                       f"(by generation {dict(sorted(gens.items()))}, longest {longest:.0f} ms CPU)")
         return "; ".join(out)
 
     def rss(self) -> int:
-        return sum(psutil.Process(p.process.pid).memory_info().rss
-                   for p in self.procs.values() if p.process is not None)
+        return sum(self.rss_by_process().values())
+
+    def rss_by_process(self) -> dict[str, int]:
+        return {name: psutil.Process(p.process.pid).memory_info().rss
+                for name, p in self.procs.items() if p.process is not None}
 
     def stop(self) -> None:
         for proc in self.procs.values():

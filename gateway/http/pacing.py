@@ -12,9 +12,8 @@ policy, `Pace`, from the gateway's configuration (`PARLEY_CLIENT_*`):
 
 `PaceClock` is the pure core (no I/O; time is passed in): it says how long the next read may
 wait, and raises `ClientTooSlow` when the budget is spent. `paced_read` and `paced_chunks` apply
-it to aiohttp's `StreamReader` (request bodies: JSON and streamed uploads); `paced_receive`
-applies the idle rule to a WebSocket, where a client stuck inside a frame cannot answer the
-server's pings, so its next complete frame (data or pong) never comes within `idle_s`.
+it to aiohttp's `StreamReader` (request bodies: JSON and streamed uploads). WebSockets get the
+idle rule from gateway/ws/keepalive.py (one task pings quiet sockets and closes silent ones).
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
-from aiohttp import WSMessage, web
+from aiohttp import web
 from aiohttp.streams import StreamReader
 
 
@@ -94,14 +93,3 @@ async def paced_chunks(reader: StreamReader, pace: Pace) -> AsyncIterator[bytes]
     clock = pace.clock()
     while chunk := await paced_read(reader, clock):
         yield chunk
-
-
-async def paced_receive(ws: web.WebSocketResponse, pace: Pace) -> WSMessage:
-    """The next complete WebSocket frame (pongs included): at most `idle_s` apart.
-
-    Only the idle rule applies: a WebSocket may be quiet for hours with its pings answered.
-    """
-    try:
-        return await ws.receive(timeout=pace.idle_s)
-    except TimeoutError:
-        raise ClientTooSlow(f"no complete frame for {pace.idle_s:g} s") from None

@@ -19,6 +19,12 @@ async def tracing_middleware(
 ) -> web.StreamResponse:
     request_id = secrets.token_hex(8)
     request["request_id"] = request_id
+    if request.headers.get("Upgrade", "").lower() == "websocket":
+        # A WebSocket's handler returns when the socket closes, maybe hours later: a server span
+        # around it tells a trace viewer nothing, and would hold its span and context objects
+        # for the socket's life (thousands of sockets: memory, and more for every full garbage
+        # collection to walk). Each command on it is traced where signalling serves it.
+        return await handler(request)
     route = request.match_info.route.resource
     name = route.canonical if route is not None else "unmatched"
     with _tracer.start_as_current_span(

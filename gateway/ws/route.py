@@ -49,14 +49,14 @@ def register(routes: RouteTable) -> None:
             return error_response(ErrorCode.UNAVAILABLE, "hearings are not ready")
         if not _same_origin(request):
             return error_response(ErrorCode.FORBIDDEN, "cross-origin WebSocket refused")
-        # Pings at half the idle timeout: a live client's pongs keep it under the idle rule
-        # (gateway/http/pacing.py); one stalled inside a frame cannot answer and is cut off.
-        # No permessage-deflate (browsers ask for it): a socket's deflate and inflate streams
-        # hold about 125 KiB (measured after one small message) for the socket's life, for
-        # messages of a few hundred bytes; and compressing a frame that mixes a client's own
-        # text with server data invites CRIME-style guessing.
+        # No aiohttp heartbeat or auto-ping: one task pings quiet sockets and closes silent
+        # ones for the whole process (gateway/ws/keepalive.py). No permessage-deflate (browsers
+        # ask for it): a socket's deflate and inflate streams hold about 125 KiB (measured
+        # after one small message) for the socket's life, for messages of a few hundred bytes;
+        # and compressing a frame that mixes a client's own text with server data invites
+        # CRIME-style guessing.
         ws = web.WebSocketResponse(max_msg_size=state.config.ws_max_frame_bytes,
-                                   heartbeat=state.config.client_idle_s / 2, compress=False)
+                                   autoping=False, compress=False)
         if not ws.can_prepare(request).ok:
             return error_response(ErrorCode.INVALID, "expected a WebSocket upgrade")
         await ws.prepare(request)
@@ -68,6 +68,7 @@ def register(routes: RouteTable) -> None:
         session = WsSession(ws, state.nc, state.config, principal, hs.new_conn_id(),
                             end_sessions, hs.deliveries)
         hs.sockets[session.conn] = session
+        hs.keepalive.add(session)
         watched = _watched(session, ident, request, principal)
         if hs.credentials is not None:
             hs.credentials.add(watched)
@@ -77,6 +78,7 @@ def register(routes: RouteTable) -> None:
             if hs.credentials is not None:
                 hs.credentials.remove(watched)
             hs.sockets.pop(session.conn, None)
+            hs.keepalive.remove(session)
             await session.close(1000, "bye")
         return ws
 

@@ -6,17 +6,13 @@ gateway then attaches the socket to the deliveries for `parley.v1.client.<H>.<pa
 to `connect` this socket, so nothing published after the snapshot can be missed; the reply carries
 the snapshot and the hearing revision it reflects, and queued deliveries stamped with an older
 revision are dropped (the snapshot already contains them). Every server message is stamped with
-this connection's `seq` (1 = the snapshot).
+this connection's `seq` (gateway/ws/outbound.py: the output side, deliveries, isolation).
 
 Client messages are decoded and bounded here (frame size, schema), rate-limited per socket
 (token bucket; refusals get an `error`; a sustained flood closes the socket with 1008) and
 forwarded to signalling one at a time, in order, with the principal; its errors come back as
 typed `error` messages. Nothing a client sends can crash the gateway: every failure is an
 `error` message or a closed socket.
-
-Isolation (defence in depth): relayed signals are forwarded only when they carry the room and
-epoch of this client's latest peer plan, so a signal decided just before a move cannot reach the
-client after it.
 """
 
 from __future__ import annotations
@@ -31,20 +27,17 @@ from typing import TypeVar
 import msgspec
 from aiohttp import WSMsgType, web
 from nats.aio.client import Client
-from nats.aio.msg import Msg
 
 from gateway.config import GatewayConfig
-from gateway.http.pacing import ClientTooSlow, paced_receive
 from gateway.identity.ratelimit import BucketConfig, TokenBucket
 from gateway.ws.deliveries import Deliveries
+from gateway.ws.outbound import CLOSE_POLICY, Outbound
 from parley.errors import ServiceFailure
 from parley.failures import handled
 from parley.rpc import call
 from proto.errors import ErrorCode
 from proto.principal import Principal, PrincipalKind
 from proto.signalling import (
-    CLOSE_HEADER,
-    REVISION_HEADER,
     SERVICE,
     CommandResult,
     Connected,
@@ -57,68 +50,31 @@ from proto.ws import (
     ClientMessage,
     ErrorMessage,
     Join,
-    PeerPlan,
-    ServerMessage,
-    SignalRelay,
     SignalSend,
-    Snapshot,
     decode_client,
-    decode_server,
-    encode,
-    with_seq,
 )
 
 log = logging.getLogger("parley.gateway.ws")
 T = TypeVar("T")
 EndSessions = Callable[[str, list[str]], Awaitable[None]]
-CLOSE_POLICY = 1008
-CLOSE_ENDED = 4000
 
 
-class WsSession:
+class WsSession(Outbound):
+    __slots__ = ("bucket", "deliveries", "end_sessions", "hearing", "nc", "principal",
+                 "refused")
+
     def __init__(self, ws: web.WebSocketResponse, nc: Client, config: GatewayConfig,
                  principal: Principal, conn: str, end_sessions: EndSessions,
                  deliveries: Deliveries[WsSession]) -> None:
-        self.ws = ws
+        super().__init__(ws, config, conn)
         self.deliveries = deliveries
         self.nc = nc
-        self.config = config
         self.principal = principal
-        self.conn = conn
         self.end_sessions = end_sessions
         self.hearing: str | None = None
-        #: The snapshot was sent: signalling accepted this socket into the hearing.
-        self.joined = False
-        self.seq = 0
-        self.min_revision = 0
-        self.room: str | None = None
-        self.epoch = 0
-        self.queue: asyncio.Queue[Msg | None] = asyncio.Queue()
         self.bucket = TokenBucket(BucketConfig(config.ws_rate_per_s, config.ws_rate_burst),
                                   time.monotonic)
         self.refused = 0
-        self._send_lock = asyncio.Lock()
-        self._closed = False
-
-    # ------------------------------------------------------------ output
-
-    async def send(self, message: ServerMessage) -> None:
-        async with self._send_lock:
-            if self.ws.closed:
-                return
-            self.seq += 1
-            # Encoded JSON is UTF-8 already: sent as a text frame without a str round trip.
-            await self.ws.send_frame(encode(with_seq(message, self.seq)), WSMsgType.TEXT)
-
-    async def error(self, code: ErrorCode, message: str) -> None:
-        await self.send(ErrorMessage(code=code, message=message[:500]))
-
-    async def close(self, code: int, reason: str) -> None:
-        self._closed = True
-        with handled(log, "ws.close", level=logging.DEBUG):
-            await self.ws.close(code=code, message=reason.encode()[:120])
-
-    # ------------------------------------------------------------ lifecycle
 
     async def run(self) -> None:
         hearing = await self._await_join()
@@ -126,32 +82,39 @@ class WsSession:
             return
         self.hearing = hearing
         await self.deliveries.attach(hearing, self.principal.id, self)
-        pump: asyncio.Task[None] | None = None
         try:
-            try:
-                connected = await self._call("connect", Scoped(
-                    hearing=hearing, body=SessionConnected(conn=self.conn)), Connected)
-            except ServiceFailure as exc:
-                await self.error(exc.code, exc.message)
-                await self.close(CLOSE_POLICY, exc.code.value)
-                return
-            self.min_revision = connected.revision
-            self._track(connected.snapshot)
-            await self.send(connected.snapshot)
-            self.joined = True
-            if connected.history is not None:
-                await self.send(connected.history)
-            pump = asyncio.create_task(self._pump(), name=f"ws-pump-{self.conn}")
-            await self._read_loop()
+            if await self._connect(hearing):
+                self._wake()  # deliveries that arrived while connecting
+                await self._read_loop()
         finally:
-            if pump is not None:
-                pump.cancel()
+            flusher = self._flusher
+            if flusher is not None:
+                flusher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await pump
+                    await flusher
             await self.deliveries.detach(hearing, self.principal.id, self)
             with handled(log, "ws.disconnect", conn=self.conn):
                 await self._call("disconnect", Scoped(
                     hearing=hearing, body=SessionDisconnected(conn=self.conn)), CommandResult)
+
+    async def _connect(self, hearing: str) -> bool:
+        """Ask signalling to seat this socket and send the snapshot; False when refused.
+
+        Its own frame, so the reply (the hearing's whole view) is freed once sent."""
+        try:
+            connected = await self._call("connect", Scoped(
+                hearing=hearing, body=SessionConnected(conn=self.conn)), Connected)
+        except ServiceFailure as exc:
+            await self.error(exc.code, exc.message)
+            await self.close(CLOSE_POLICY, exc.code.value)
+            return False
+        self.min_revision = connected.revision
+        self._track(connected.snapshot)
+        await self.send(connected.snapshot)
+        self.joined = True
+        if connected.history is not None:
+            await self.send(connected.history)
+        return True
 
     async def _call(self, verb: str, body: object, reply: type[T]) -> T:
         return await call(self.nc, SERVICE, verb, body, reply, principal=self.principal,
@@ -159,15 +122,21 @@ class WsSession:
 
     async def _frames(self) -> bytes | str | None:
         """The next data frame; None when the socket is done (closed, error, oversized, or
-        no complete frame within the idle timeout: then it is closed here)."""
-        try:
-            msg = await paced_receive(self.ws, self.config.pace)
-        except ClientTooSlow:
-            await self.close(CLOSE_POLICY, "idle")
+        closed by the keep-alive for silence). Pings are answered here, pongs only count as
+        hearing from the client (aiohttp's own heartbeat and auto-ping are off: one task pings
+        every socket, gateway/ws/keepalive.py)."""
+        while True:
+            msg = await self.ws.receive()
+            self.heard_at = time.monotonic()
+            if msg.type is WSMsgType.PING:
+                with handled(log, "ws.pong", level=logging.DEBUG):
+                    await self.ws.pong(msg.data)
+                continue
+            if msg.type is WSMsgType.PONG:
+                continue
+            if msg.type in (WSMsgType.TEXT, WSMsgType.BINARY):
+                return msg.data  # type: ignore[no-any-return]
             return None
-        if msg.type in (WSMsgType.TEXT, WSMsgType.BINARY):
-            return msg.data  # type: ignore[no-any-return]
-        return None
 
     async def _await_join(self) -> str | None:
         deadline = asyncio.get_running_loop().time() + self.config.ws_join_timeout_s
@@ -239,43 +208,3 @@ class WsSession:
         if result.end_sessions:
             with handled(log, "ws.end_sessions", hearing=self.hearing):
                 await self.end_sessions(self.hearing, result.end_sessions)
-
-    # ------------------------------------------------------------ deliveries
-
-    def deliver(self, msg: Msg) -> None:
-        if self.queue.qsize() >= self.config.ws_queue_max:
-            log.warning("slow WebSocket closed", extra={"conn": self.conn})
-            self.queue.put_nowait(None)
-            return
-        self.queue.put_nowait(msg)
-
-    def _track(self, message: ServerMessage) -> None:
-        if isinstance(message, Snapshot):
-            room = message.view.room
-            self.room, self.epoch = (room.id, room.epoch) if room is not None else (None, 0)
-        elif isinstance(message, PeerPlan):
-            self.room, self.epoch = message.room, message.epoch
-
-    async def _pump(self) -> None:
-        while True:
-            msg = await self.queue.get()
-            if msg is None:
-                await self.close(CLOSE_POLICY, "too slow")
-                return
-            headers = msg.headers or {}
-            if CLOSE_HEADER in headers:
-                await self.close(CLOSE_ENDED, headers[CLOSE_HEADER])
-                return
-            try:
-                revision = int(headers.get(REVISION_HEADER, "0"))
-                message = decode_server(msg.data)
-            except (ValueError, msgspec.ValidationError, msgspec.DecodeError):
-                log.warning("undecodable delivery dropped", extra={"conn": self.conn})
-                continue
-            if revision < self.min_revision:
-                continue  # already reflected in the snapshot
-            if isinstance(message, SignalRelay) and (message.room, message.epoch) != (
-                    self.room, self.epoch):
-                continue
-            self._track(message)
-            await self.send(message)

@@ -12,6 +12,7 @@ from nats.aio.subscription import Subscription
 
 from gateway.identity.ratelimit import ADDRESS_BACKOFF, FailureBackoff
 from gateway.ws.deliveries import Deliveries
+from gateway.ws.keepalive import Keepalive
 from gateway.ws.roster_cache import RosterCache
 
 if TYPE_CHECKING:
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 class HearingsState:
     rosters: RosterCache
     deliveries: Deliveries[WsSession]
+    #: Pings quiet sockets, closes silent ones.
+    keepalive: Keepalive
     #: This process's id; every socket id starts with it (signalling's liveness check).
     instance: str = field(default_factory=lambda: secrets.token_hex(8))
     sockets: dict[str, WsSession] = field(default_factory=dict)
@@ -30,6 +33,7 @@ class HearingsState:
         default_factory=lambda: FailureBackoff(ADDRESS_BACKOFF, asyncio.get_running_loop().time))
     _serial: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _heartbeat: asyncio.Task[None] | None = None
+    _keepalive_task: asyncio.Task[None] | None = None
     #: Re-checks open sockets' credentials when they change (None until identity is up).
     credentials: CredentialWatch | None = None
     _credential_task: asyncio.Task[None] | None = None

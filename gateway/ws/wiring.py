@@ -17,6 +17,7 @@ from gateway.state import STATE, GatewayState
 from gateway.ws import document_events
 from gateway.ws.credential_watch import CredentialWatch, keep_alive_period
 from gateway.ws.deliveries import Deliveries
+from gateway.ws.keepalive import Keepalive
 from gateway.ws.roster_cache import RosterCache
 from gateway.ws.session import WsSession
 from gateway.ws.state import HearingsState
@@ -41,7 +42,10 @@ async def _start(app: web.Application) -> None:
     state = app[STATE]
     rosters = RosterCache(await state.nc.jetstream().key_value(HEARINGS_BUCKET))
     await rosters.start()
-    hs = HearingsState(rosters=rosters, deliveries=Deliveries[WsSession](state.nc))
+    hs = HearingsState(rosters=rosters, deliveries=Deliveries[WsSession](state.nc),
+                       keepalive=Keepalive(ping_s=state.config.client_idle_s / 2,
+                                           idle_s=state.config.client_idle_s))
+    hs._keepalive_task = asyncio.create_task(hs.keepalive.run(), name="ws-keepalive")
     state.hearings = hs
     state.metrics.watch_live(
         hearings=lambda: len({s.hearing for s in hs.sockets.values() if s.hearing}),
@@ -69,11 +73,12 @@ async def _stop(app: web.Application) -> None:
     if hs._documents is not None:
         with handled(log, "ws.documents.unsubscribe", level=logging.DEBUG):
             await hs._documents.unsubscribe()
-    for task in (hs._heartbeat, hs._credential_task):
+    for task in (hs._heartbeat, hs._credential_task, hs._keepalive_task):
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+    await hs.keepalive.stop()
     await hs.rosters.stop()
 
 

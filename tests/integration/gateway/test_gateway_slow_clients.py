@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import os
 import statistics
 import time
@@ -62,10 +63,18 @@ async def _slow_client(suite: Suite, kind: str, head: bytes,
         while (await reader.readline()) not in (b"\r\n", b""):
             pass  # the response's headers
         if kind == "ws-stall":
-            # After the 101, the first bytes from the server are its close frame (0x88): it
-            # has given up on us (it then waits for our close reply, which never comes).
-            frame = await reader.read(1)
-            assert frame in (b"\x88", b""), frame
+            # After the 101 the server pings once (0x89, at half the idle time; a client stuck
+            # inside a frame cannot answer), then sends its close frame (0x88): it has given up
+            # on us (it then waits for our close reply, which never comes).
+            while True:
+                try:
+                    head = await reader.readexactly(2)
+                except asyncio.IncompleteReadError:
+                    head = b""
+                if head[:1] != b"\x89":
+                    break
+                await reader.readexactly(head[1] & 0x7F)  # the ping's payload
+            assert head[:1] in (b"\x88", b""), head
             outcome.closed_after_s = time.monotonic() - started
             return
         while await reader.read(4096):
@@ -89,8 +98,12 @@ async def _slow_client(suite: Suite, kind: str, head: bytes,
         if not watcher.done():
             watcher.cancel()
         writer.close()
-    if outcome.closed_after_s is None and watcher.done() and not watcher.cancelled():
-        outcome.closed_after_s = time.monotonic() - started
+    if watcher.done() and not watcher.cancelled():
+        failed = watcher.exception()
+        if isinstance(failed, AssertionError):  # what the server sent was wrong: say so
+            raise failed
+        if outcome.closed_after_s is None:
+            outcome.closed_after_s = time.monotonic() - started
     return outcome
 
 
@@ -179,3 +192,35 @@ async def test_sixty_slow_clients_are_cut_off_and_others_are_served(
     # The gateway still takes new work afterwards.
     async with aiohttp.ClientSession() as http, http.get(f"{suite.base_url}/healthz") as r:
         assert r.status == 200
+
+
+async def test_a_quiet_websocket_that_answers_pings_stays_and_a_silent_one_is_closed(
+        suite: Suite) -> None:
+    """The keep-alive (gateway/ws/keepalive.py) at an idle time of 2 s: a client that says
+    nothing for three idle times but answers the pings is kept; one that never answers (nor
+    sends anything) is closed as idle soon after the idle time."""
+    await suite.ready(timeout=120)
+    people = await staff_people(suite)
+    hearing = await _hearing(people)
+    join = json.dumps({"type": "join", "hearing": hearing})
+    async with people.mediator.session() as http:
+        live = await http.ws_connect("/api/v1/ws")  # aiohttp answers pings by default
+        silent = await http.ws_connect("/api/v1/ws", autoping=False)
+        opened = time.monotonic()
+        for ws in (live, silent):
+            await ws.send_str(join)
+            assert (await ws.receive_json(timeout=10))["type"] == "snapshot"
+
+        async def read_until_closed(ws: aiohttp.ClientWebSocketResponse) -> float:
+            async for msg in ws:  # pings (unanswered when autoping is off), nothing else
+                assert msg.type in (aiohttp.WSMsgType.PING, aiohttp.WSMsgType.TEXT), msg
+            return time.monotonic() - opened
+
+        live_reader = asyncio.create_task(read_until_closed(live))
+        closed_after = await asyncio.wait_for(read_until_closed(silent), CUT_OFF_WITHIN_S)
+        assert silent.close_code == 1008
+        assert closed_after >= 1.5  # not before the idle time (2 s, less a tick of slack)
+        await asyncio.sleep(6.0 - (time.monotonic() - opened))
+        assert not live.closed and not live_reader.done()
+        await live.close()
+        await live_reader

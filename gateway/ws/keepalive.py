@@ -1,0 +1,129 @@
+"""Every open WebSocket is pinged when quiet and closed when silent, by one task for all.
+
+The rule (the gateway's idle timeout, `PARLEY_CLIENT_IDLE_S`, applied to WebSockets): a client
+must deliver a complete frame (data, ping or pong) at least every `idle_s`. One that goes quiet
+for `ping_s` (half of that) is pinged once, so a live client's pong keeps it open however long
+it says nothing; one stalled inside a frame (slow loris) cannot answer and is closed when the
+`idle_s` runs out.
+
+Before, aiohttp's per-socket heartbeat and a timeout around every receive did this: a timer
+handle per socket, re-armed on every frame, and a timeout context per receive. Here each socket
+only records when it last heard from its client (`heard_at`, a float assignment per frame) and
+sits in a timing wheel (gateway/ws/timer_wheel.py) at the moment `next_step` says to look at it
+again; one task takes the due slots every tick. Closes and pings are written without waiting
+(a socket's ping is a few bytes queued on its transport).
+
+`next_step` is the pure core: what to do with one socket now, and when to look at it next.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import time
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Protocol
+
+from gateway.ws.timer_wheel import TimerWheel
+from parley.failures import handled
+
+log = logging.getLogger("parley.gateway.ws")
+
+
+class Step(enum.Enum):
+    WAIT = "wait"
+    PING = "ping"
+    CLOSE = "close"
+
+
+def next_step(heard_at: float, pinged_at: float, now: float, ping_s: float,
+              idle_s: float) -> tuple[Step, float]:
+    """What to do with a socket last heard from at `heard_at` (and last pinged at `pinged_at`),
+    and when to look at it again (meaningless after CLOSE)."""
+    deadline = heard_at + idle_s
+    if now >= deadline:
+        return Step.CLOSE, deadline
+    ping_at = heard_at + ping_s
+    if now < ping_at:
+        return Step.WAIT, ping_at
+    if pinged_at <= heard_at:  # not pinged since the client was last heard
+        return Step.PING, deadline
+    return Step.WAIT, deadline
+
+
+class Kept(Hashable, Protocol):
+    """A socket as the keep-alive sees it."""
+
+    heard_at: float
+    pinged_at: float
+
+    def ping(self) -> Awaitable[None]: ...
+
+    def expire(self) -> Awaitable[None]: ...
+
+
+def tick_for(idle_s: float) -> float:
+    """The wheel's slot: fine enough that a silent socket is closed within an eighth of the idle
+    time of its deadline; coarse enough that a slot gathers many sockets."""
+    return min(0.25, idle_s / 8)
+
+
+class Keepalive:
+    def __init__(self, ping_s: float, idle_s: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.ping_s = ping_s
+        self.idle_s = idle_s
+        self._clock = clock
+        self.wheel: TimerWheel[Kept] = TimerWheel(tick_for(idle_s), clock())
+        #: Pings and closes under way (held so they are not collected mid-flight).
+        self._running: set[asyncio.Task[None]] = set()
+        self.pings = 0
+        self.closed = 0
+
+    def __len__(self) -> int:
+        return len(self.wheel)
+
+    def add(self, sock: Kept) -> None:
+        now = self._clock()
+        sock.heard_at = now
+        sock.pinged_at = now
+        self.wheel.schedule(sock, now + self.ping_s)
+
+    def remove(self, sock: Kept) -> None:
+        self.wheel.cancel(sock)
+
+    def tick(self) -> None:
+        """Look at every socket that has come due; ping or close those that need it."""
+        now = self._clock()
+        for sock in self.wheel.due(now):
+            step, at = next_step(sock.heard_at, sock.pinged_at, now, self.ping_s, self.idle_s)
+            if step is Step.CLOSE:
+                self.closed += 1
+                self._start(sock.expire())
+                continue
+            if step is Step.PING:
+                self.pings += 1
+                sock.pinged_at = now
+                self._start(sock.ping())
+            self.wheel.schedule(sock, at)
+
+    def _start(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(_logged(work))
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+
+    async def run(self) -> None:
+        while True:
+            await asyncio.sleep(self.wheel.tick_s)
+            self.tick()
+
+    async def stop(self) -> None:
+        for task in list(self._running):
+            task.cancel()
+        await asyncio.gather(*self._running, return_exceptions=True)
+
+
+async def _logged(work: Awaitable[None]) -> None:
+    with handled(log, "ws.keepalive", level=logging.DEBUG):
+        await work
