@@ -15,7 +15,6 @@ unchanged: the commit still fsyncs the file and the directory before the object 
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import os
 import secrets
 from collections.abc import AsyncIterable, AsyncIterator, Callable
@@ -29,70 +28,10 @@ from services.evidence.errors import (
     StoreError,
 )
 from services.evidence.store.base import ObjectInfo, validate_key
+from services.evidence.store.disk import fsync_dir, makedirs_durable, write_all, write_batch
 
 WRITE_BATCH = 1 << 20
 READ_CHUNK = 1 << 20
-_SYNC_FILE_RANGE_WRITE = 2  # start writeback of the range's dirty pages; do not wait for it
-
-
-def _find_sync_file_range() -> Callable[[int, int, int, int], int] | None:
-    try:
-        call = ctypes.CDLL(None, use_errno=True).sync_file_range
-    except (OSError, AttributeError):  # not Linux (or no such call): the fsync does it all
-        return None
-    call.argtypes = (ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint)
-    call.restype = ctypes.c_int
-    return call
-
-
-_sync_file_range = _find_sync_file_range()
-
-
-def start_writeback(fd: int, offset: int, length: int) -> None:
-    """Ask the kernel to begin writing [offset, offset + length) of `fd` to the disk, without
-    waiting: an optimisation only (errors are ignored; the fsync at the commit is what counts)."""
-    if _sync_file_range is not None and length > 0:
-        _sync_file_range(fd, offset, length, _SYNC_FILE_RANGE_WRITE)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_all(fd: int, pieces: list[bytes]) -> None:
-    """Write every piece, in order, with as few `writev` calls as the kernel allows: the
-    pieces are never joined into one buffer (that would be one more copy of the document)."""
-    views = [memoryview(p) for p in pieces if len(p)]
-    while views:
-        done = os.writev(fd, views[:1024])
-        while views and done >= len(views[0]):
-            done -= len(views.pop(0))
-        if done:
-            views[0] = views[0][done:]
-
-
-def _write_batch(fd: int, pieces: list[bytes], offset: int) -> None:
-    """`_write_all` at `offset` (the end of what is written so far), then its writeback begun."""
-    _write_all(fd, pieces)
-    start_writeback(fd, offset, sum(len(p) for p in pieces))
-
-
-def _makedirs(path: Path, stop: Path) -> None:
-    """Create missing parents of an object (0700) and make each new entry durable."""
-    missing: list[Path] = []
-    while not path.exists() and path != stop:
-        missing.append(path)
-        path = path.parent
-    for directory in reversed(missing):
-        try:
-            directory.mkdir(mode=0o700)
-        except FileExistsError:
-            continue
-        _fsync_dir(directory.parent)
 
 
 class _Staged:
@@ -151,7 +90,7 @@ class LocalFolderStore:
         os.fsync(staged.fd)
         os.close(staged.fd)
         staged.fd = -1
-        _makedirs(final.parent, self._objects)
+        makedirs_durable(final.parent, self._objects)
         if if_absent:
             try:
                 os.link(staged.path, final)
@@ -161,7 +100,7 @@ class LocalFolderStore:
                 staged.path.unlink(missing_ok=True)
         else:
             os.replace(staged.path, final)
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
 
     async def put(self, key: str, chunks: AsyncIterable[bytes], *, if_absent: bool = False,
                   retain: bool = False) -> ObjectInfo:
@@ -180,11 +119,11 @@ class LocalFolderStore:
                 held += len(chunk)
                 if held >= WRITE_BATCH:  # at most one batch written while the next one fills
                     await staged.wait()
-                    staged.start(_write_batch, staged.fd, batch, written)
+                    staged.start(write_batch, staged.fd, batch, written)
                     batch, held, written = [], 0, written + held
             await staged.wait()
             if batch:
-                await staged.run(_write_all, staged.fd, batch)
+                await staged.run(write_all, staged.fd, batch)
             await staged.run(self._commit, staged, final, if_absent)
         except BaseException:
             await asyncio.shield(staged.abort())
@@ -257,7 +196,7 @@ class LocalFolderStore:
                 path.unlink()
             except FileNotFoundError:
                 return
-            _fsync_dir(path.parent)
+            fsync_dir(path.parent)
 
         await asyncio.to_thread(_delete)
 

@@ -1,0 +1,76 @@
+"""The POSIX calls a durable local write needs (pure system calls, no event loop).
+
+`write_all` writes pieces with `writev`, never joining them; `write_batch` also starts their
+writeback (`sync_file_range`, Linux) so the fsync at the commit waits for the tail only;
+`fsync_dir` makes a directory entry durable; `makedirs_durable` creates missing parents (0700),
+each made durable. Used by the local folder store (local.py) from its worker threads.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+_SYNC_FILE_RANGE_WRITE = 2  # start writeback of the range's dirty pages; do not wait for it
+
+
+def _find_sync_file_range() -> Callable[[int, int, int, int], int] | None:
+    try:
+        call = ctypes.CDLL(None, use_errno=True).sync_file_range
+    except (OSError, AttributeError):  # not Linux (or no such call): the fsync does it all
+        return None
+    call.argtypes = (ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint)
+    call.restype = ctypes.c_int
+    return call
+
+
+_sync_file_range = _find_sync_file_range()
+
+
+def start_writeback(fd: int, offset: int, length: int) -> None:
+    """Ask the kernel to begin writing [offset, offset + length) of `fd` to the disk, without
+    waiting: an optimisation only (errors are ignored; the fsync at the commit is what counts)."""
+    if _sync_file_range is not None and length > 0:
+        _sync_file_range(fd, offset, length, _SYNC_FILE_RANGE_WRITE)
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_all(fd: int, pieces: list[bytes]) -> None:
+    """Write every piece, in order, with as few `writev` calls as the kernel allows: the
+    pieces are never joined into one buffer (that would be one more copy of the document)."""
+    views = [memoryview(p) for p in pieces if len(p)]
+    while views:
+        done = os.writev(fd, views[:1024])
+        while views and done >= len(views[0]):
+            done -= len(views.pop(0))
+        if done:
+            views[0] = views[0][done:]
+
+
+def write_batch(fd: int, pieces: list[bytes], offset: int) -> None:
+    """`write_all` at `offset` (the end of what is written so far), then its writeback begun."""
+    write_all(fd, pieces)
+    start_writeback(fd, offset, sum(len(p) for p in pieces))
+
+
+def makedirs_durable(path: Path, stop: Path) -> None:
+    """Create missing parents of an object (0700) and make each new entry durable."""
+    missing: list[Path] = []
+    while not path.exists() and path != stop:
+        missing.append(path)
+        path = path.parent
+    for directory in reversed(missing):
+        try:
+            directory.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        fsync_dir(directory.parent)
