@@ -21,7 +21,8 @@ class PrivateFileError(ParleyError):
     """A private file is accessible by group or others, or cannot be read."""
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
+    """Make a directory's entries (a new, renamed or removed file) durable."""
     fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -53,7 +54,7 @@ def create_private_file(path: Path, data: bytes) -> bool:
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
     return True
 
 
@@ -61,7 +62,7 @@ def replace_private_file(path: Path, data: bytes) -> None:
     """Atomically replace `path` (mode 0600) with `data` (e.g. a re-wrapped keyring)."""
     tmp = _write_temp(path, data)
     os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def read_private_file(path: Path) -> bytes:

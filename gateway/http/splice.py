@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 import fcntl
 import os
-import socket
 from collections.abc import Callable
 from typing import Protocol
 
@@ -65,15 +64,7 @@ def available(*transports: asyncio.BaseTransport | None) -> bool:
     """True when every transport is a plain (non-TLS) TCP or Unix socket and `splice` exists."""
     if not hasattr(os, "splice"):
         return False
-    for transport in transports:
-        if transport is None or transport.is_closing() \
-                or transport.get_extra_info("sslcontext") is not None \
-                or transport.get_extra_info("ssl_object") is not None:
-            return False
-        sock = transport.get_extra_info("socket")
-        if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6, socket.AF_UNIX):
-            return False
-    return True
+    return all(rawsocket.plain_socket(transport) is not None for transport in transports)
 
 
 async def flushed(transport: asyncio.WriteTransport, idle_s: float) -> None:

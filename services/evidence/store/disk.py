@@ -2,8 +2,8 @@
 
 `write_all` writes pieces with `writev`, never joining them; `write_batch` also starts their
 writeback (`sync_file_range`, Linux) so the fsync at the commit waits for the tail only;
-`fsync_dir` makes a directory entry durable; `makedirs_durable` creates missing parents (0700),
-each made durable. Used by the local folder store (local.py) from its worker threads.
+`makedirs_durable` creates missing parents (0700), each made durable (parley.secretfile's
+`fsync_dir`). Used by the local folder store (local.py) from its worker threads.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import ctypes
 import os
 from collections.abc import Callable
 from pathlib import Path
+
+from parley.secretfile import fsync_dir
 
 _SYNC_FILE_RANGE_WRITE = 2  # start writeback of the range's dirty pages; do not wait for it
 
@@ -34,14 +36,6 @@ def start_writeback(fd: int, offset: int, length: int) -> None:
     waiting: an optimisation only (errors are ignored; the fsync at the commit is what counts)."""
     if _sync_file_range is not None and length > 0:
         _sync_file_range(fd, offset, length, _SYNC_FILE_RANGE_WRITE)
-
-
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def write_all(fd: int, pieces: list[bytes]) -> None:

@@ -21,6 +21,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from parley.secretfile import fsync_dir
 from services.evidence.errors import (
     ObjectExistsError,
     ObjectNotFoundError,
@@ -28,7 +29,7 @@ from services.evidence.errors import (
     StoreError,
 )
 from services.evidence.store.base import ObjectInfo, validate_key
-from services.evidence.store.disk import fsync_dir, makedirs_durable, write_all, write_batch
+from services.evidence.store.disk import makedirs_durable, write_all, write_batch
 
 WRITE_BATCH = 1 << 20
 READ_CHUNK = 1 << 20
