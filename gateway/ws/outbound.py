@@ -48,10 +48,13 @@ CLOSE_ENDED = 4000
 class Outbound:
     # A gateway holds thousands of these for hours: no per-instance dict.
     __slots__ = ("_closed", "_flusher", "_inbox", "config", "conn", "epoch", "heard_at",
-                 "joined", "min_revision", "pinged_at", "room", "seq", "ws")
+                 "joined", "min_revision", "pinged_at", "room", "seq", "transport", "ws")
 
-    def __init__(self, ws: web.WebSocketResponse, config: GatewayConfig, conn: str) -> None:
+    def __init__(self, ws: web.WebSocketResponse, config: GatewayConfig, conn: str,
+                 transport: asyncio.BaseTransport | None = None) -> None:
         self.ws = ws
+        #: The connection's transport, to tell whether its output is backed up (None: unknown).
+        self.transport = transport
         self.config = config
         self.conn = conn
         #: The snapshot was sent: deliveries may follow it.
@@ -82,6 +85,14 @@ class Outbound:
 
     def ping(self) -> Awaitable[None]:
         return self.ws.ping()
+
+    def backed_up(self) -> bool:
+        """Whether a frame written now could wait for the client to read: aiohttp waits only
+        while the transport has paused writing, which it does only with bytes still buffered."""
+        transport = self.transport
+        if not isinstance(transport, asyncio.WriteTransport):
+            return True
+        return transport.is_closing() or transport.get_write_buffer_size() > 0
 
     def expire(self) -> Awaitable[None]:
         """The client went silent for the idle time (gateway/ws/keepalive.py)."""

@@ -66,7 +66,7 @@ def register(routes: RouteTable) -> None:
             await end_participant_sessions(ident, hearing, participants)
 
         session = WsSession(ws, state.nc, state.config, principal, hs.new_conn_id(),
-                            end_sessions, hs.deliveries)
+                            end_sessions, hs.deliveries, request.transport)
         hs.sockets[session.conn] = session
         hs.keepalive.add(session)
         watched = _watched(session, ident, request, principal)

@@ -65,8 +65,9 @@ class WsSession(Outbound):
 
     def __init__(self, ws: web.WebSocketResponse, nc: Client, config: GatewayConfig,
                  principal: Principal, conn: str, end_sessions: EndSessions,
-                 deliveries: Deliveries[WsSession]) -> None:
-        super().__init__(ws, config, conn)
+                 deliveries: Deliveries[WsSession],
+                 transport: asyncio.BaseTransport | None = None) -> None:
+        super().__init__(ws, config, conn, transport)
         self.deliveries = deliveries
         self.nc = nc
         self.principal = principal

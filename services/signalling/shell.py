@@ -8,12 +8,18 @@ Order of work for a command on hearing H (DESIGN §3, §5, §7):
    cannot be written over (the conflict re-reads KV and re-applies), and a command that writes
    nothing (a refusal, a chat line, a no-op) re-reads KV before it acts unless this attempt
    already did, and re-applies if the revision moved.
-3. All of the command's audit events are published at once and every acknowledgement is awaited
-   BEFORE the write: a failed publish fails the action and changes nothing. (A write lost to
-   another process re-applies the command; its first attempt's events then stay in the log:
-   rare, and never an unrecorded action.)
+3. All of the command's audit events are published at once, together with the write (4): one
+   round trip to NATS for both, not one after the other (on a busy node each round trip is a
+   wake-up of three processes). Nothing acts on the change until every acknowledgement is in:
+   no delivery, no reply. A failed publish fails the action and changes nothing: a write
+   already committed is undone (a compare-and-set back to the record before it, logged and
+   counted as `signalling.audit_undo` if even that fails) before the error is raised, and no
+   one was told of it. (A write lost to another process re-applies the command; its first
+   attempt's events then stay in the log: rare, and never an unrecorded action.) A command
+   that writes nothing publishes its events alone, acknowledged before its effects.
 4. Compare-and-set on the KV revision; on conflict, back to 2 with a fresh read.
-5. Effects in list order, as soon as the write is committed: `Deliver` → core publish on
+5. Effects in list order, once the write and its events are acknowledged: `Deliver` → core
+   publish on
    `parley.v1.client.<H>.<participant>` with the new revision in a header (one encoding per
    message, however many recipients share it); `CloseSessions` → a close request on the same
    subject (every gateway closes that participant's sockets) and the id in the reply's
@@ -30,7 +36,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,14 +156,16 @@ class Executor:
                     if fresh[1] != revision:
                         before, revision = fresh
                         continue
-                await self._publish_audits(before.id, principal, effects)
                 if changed:
                     try:
-                        revision = await self.store.save(after, revision)
+                        revision = await self._write_recorded(before, after, revision, principal,
+                                                              effects)
                     except StaleRevision:
                         verified = True
                         before, revision = await self.load(hearing)
                         continue
+                else:
+                    await self._publish_audits(before.id, principal, effects)
                 outcome = await self._perform(after, revision, effects)
                 if changed:
                     await self._after_write(before, after, revision)
@@ -196,21 +204,46 @@ class Executor:
 
     # ------------------------------------------------------------ effects
 
+    def _events(self, hearing: str, principal: Principal,
+                effects: list[Effect]) -> list[AuditEvent]:
+        return [self.audit.build(actor=principal, action=e.action, resource_type=e.resource_type,
+                                 resource_id=e.resource_id, outcome=e.outcome, hearing=hearing,
+                                 details=e.details)
+                for e in effects if isinstance(e, Audit)]
+
     async def _publish_audits(self, hearing: str, principal: Principal,
                               effects: list[Effect]) -> None:
-        events: list[AuditEvent] = [
-            self.audit.build(actor=principal, action=e.action, resource_type=e.resource_type,
-                             resource_id=e.resource_id, outcome=e.outcome, hearing=hearing,
-                             details=e.details)
-            for e in effects if isinstance(e, Audit)]
-        if not events:
-            return
         # All at once, every acknowledgement awaited: one round trip, not one per event.
-        results = await asyncio.gather(*(self.audit.publish(e) for e in events),
-                                       return_exceptions=True)
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result  # AuditPublishError → the action fails (unavailable)
+        results = await asyncio.gather(
+            *(self.audit.publish(e) for e in self._events(hearing, principal, effects)),
+            return_exceptions=True)
+        _raise_first(results)  # AuditPublishError → the action fails (unavailable)
+
+    async def _write_recorded(self, before: Hearing, after: Hearing, revision: int,
+                              principal: Principal, effects: list[Effect]) -> int:
+        """Write `after` over `revision` and publish the command's audit events, all at once;
+        the new revision once every one is acknowledged. `StaleRevision` when another write
+        came first; the audit error when an event was not stored (the write, if made, undone)."""
+        *audited, saved = await asyncio.gather(
+            *(self.audit.publish(e) for e in self._events(before.id, principal, effects)),
+            self.store.save(after, revision), return_exceptions=True)
+        if isinstance(saved, BaseException):
+            if isinstance(saved, StaleRevision):
+                _raise_first(audited)  # nothing written, something not recorded: failed
+            raise saved
+        assert isinstance(saved, int)
+        if any(isinstance(result, BaseException) for result in audited):
+            await self._undo(before, saved)
+            _raise_first(audited)
+        return saved
+
+    async def _undo(self, before: Hearing, revision: int) -> None:
+        """Put back the record a write replaced (its audit events were not stored)."""
+        try:
+            await self.store.save(before, revision)
+        except Exception as exc:  # another write built on it, or NATS is away: say so loudly
+            note_failure(log, "signalling.audit_undo", exc, level=logging.ERROR,
+                         hearing=before.id, revision=revision)
 
     async def _perform(self, h: Hearing, revision: int, effects: list[Effect]) -> Done:
         out = Done(revision=revision)
@@ -254,3 +287,9 @@ class Executor:
                                 resource_type="hearing", resource_id=hearing or "-",
                                 outcome=Outcome.DENIED, hearing=hearing,
                                 details={"reason": exc.message[:200]})
+
+
+def _raise_first(results: Sequence[object]) -> None:
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result

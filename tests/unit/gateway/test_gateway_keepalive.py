@@ -80,6 +80,9 @@ class Sock:
     async def expire(self) -> None:
         self.expired += 1
 
+    def backed_up(self) -> bool:
+        return False
+
 
 async def test_a_live_socket_stays_a_silent_one_is_closed_once_a_removed_one_is_forgotten() -> None:
     t = [0.0]
@@ -92,10 +95,41 @@ async def test_a_live_socket_stays_a_silent_one_is_closed_once_a_removed_one_is_
         t[0] = step * 0.25
         if live.pinged and live.heard_at < live.pinged_at:
             live.heard_at = t[0]  # its pong
-        keep.tick()
+        await keep.ping(keep.tick())
         await asyncio.sleep(0)
     assert live.expired == 0 and live.pinged >= 3
     assert silent.pinged == 1 and silent.expired == 1
     assert gone.pinged == 0 and gone.expired == 0
     assert len(keep) == 1  # only the live one is still watched
+    await keep.stop()
+
+
+class StuckSock(Sock):
+    """Its client reads nothing: a ping waits for it forever."""
+
+    def backed_up(self) -> bool:
+        return True
+
+    async def ping(self) -> None:
+        self.pinged += 1
+        await asyncio.Event().wait()
+
+
+async def test_pings_are_written_in_line_in_slices_and_a_backed_up_socket_holds_no_one() -> None:
+    t = [0.0]
+    keep = Keepalive(ping_s=10.0, idle_s=20.0, clock=lambda: t[0])
+    stuck, socks = StuckSock(), [Sock() for _ in range(100)]
+    for sock in (stuck, *socks):
+        keep.add(sock)
+    t[0] = 10.0
+    pinged_when_loop_ran: list[int] = []
+    asyncio.get_running_loop().call_soon(
+        lambda: pinged_when_loop_ran.append(sum(s.pinged for s in socks)))
+    await asyncio.wait_for(keep.ping(keep.tick()), 1)
+    assert all(s.pinged == 1 for s in socks)
+    assert len(keep._running) == 1  # a task only for the socket that could wait
+    await asyncio.sleep(0)
+    assert stuck.pinged == 1
+    # The event loop ran other work before all hundred were pinged.
+    assert pinged_when_loop_ran and pinged_when_loop_ran[0] < 100
     await keep.stop()

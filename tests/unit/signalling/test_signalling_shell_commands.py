@@ -1,7 +1,8 @@
 """The executor's guarantees with the cached copy (fakes for KV, NATS and the audit stream):
 compare-and-set still guards every write, a stale copy is re-read and the command re-applied,
-decisions that write nothing are confirmed on KV, every audit event is acknowledged before the
-write (all at once), deliveries follow the write in order, the roster is rewritten only when it
+decisions that write nothing are confirmed on KV, every audit event is published together with
+the write and acknowledged before anything acts on it (a write whose events were not stored is
+undone and nobody is told), deliveries follow in order, the roster is rewritten only when it
 changed."""
 
 from __future__ import annotations
@@ -135,8 +136,9 @@ async def test_move_on_the_copy_writes_once_then_delivers_in_order() -> None:
     caucus = _caucus(w)
     ex, store, nc = executor(w.h)
     await ex.run(w.h.id, w.principals["med"], Move(participant=ids["b1"], room=caucus))
-    # No read before the write; the move leaves the roster as it was: no rewrite.
-    assert store.log[:2] == ["audit:room.move", "save@5"] and "load" not in store.log
+    # No read before the write, made together with its audit event; the move leaves the roster
+    # as it was: no rewrite.
+    assert sorted(store.log[:2]) == ["audit:room.move", "save@5"] and "load" not in store.log
     assert "roster" not in store.log
     delivered = [(s, d, hd) for s, d, hd in nc.sent if ".client." in s]
     assert delivered and all(hd[REVISION_HEADER] == "6" for _, _, hd in delivered)
@@ -157,8 +159,8 @@ async def test_stale_copy_loses_the_compare_and_set_and_is_reapplied() -> None:
     ex, store, nc = executor(stale)
     store.kv = (w.h, 6)
     await ex.run(w.h.id, w.principals["med"], Move(participant=ids["b1"], room=caucus))
-    assert store.log[:4] == ["audit:room.move", "save@5", "load", "audit:room.move"]
-    assert store.log[4] == "save@6" and store.kv[1] == 7
+    assert sorted(store.log[:2]) == ["audit:room.move", "save@5"] and store.log[2] == "load"
+    assert sorted(store.log[3:5]) == ["audit:room.move", "save@6"] and store.kv[1] == 7
     final = store.kv[0]
     assert final.participants[ids["a1"]].room == caucus  # the other write survived
     assert final.participants[ids["b1"]].room == caucus
@@ -203,7 +205,7 @@ async def test_a_chat_flood_is_refused_with_its_reason_and_reaches_nobody() -> N
     assert refused.value.code is ErrorCode.TOO_LARGE and refused.value.reason == "chat_too_long"
 
 
-async def test_audit_events_are_published_together_and_all_acknowledged_first() -> None:
+async def test_audit_events_and_the_write_go_together_and_all_are_acknowledged_first() -> None:
     w, ids = standard()
     for name in ("a1", "a2", "b1"):
         w.disconnect(ids[name])
@@ -213,16 +215,36 @@ async def test_audit_events_are_published_together_and_all_acknowledged_first() 
     await ex.run(w.h.id, SYSTEM, Sweep())
     audits = [e for e in store.log if e.startswith("audit:")]
     assert audits == ["audit:room.grace_expired"] * 3
-    assert store.log.index("save@5") > max(i for i, e in enumerate(store.log)
+    # The write did not wait for the events (nor they for it); the deliveries waited for all.
+    assert store.log.index("save@5") < min(i for i, e in enumerate(store.log)
                                           if e.startswith("audit:"))
+    assert store.log.index("deliver") > max(i for i, e in enumerate(store.log)
+                                           if e.startswith("audit:"))
 
 
-async def test_a_failed_audit_publish_fails_the_action_and_writes_nothing() -> None:
+async def test_a_failed_audit_publish_fails_the_action_and_changes_nothing() -> None:
     w, ids = standard()
     caucus = _caucus(w)
     ex, store, nc = executor(w.h)
     ex.audit = cast(Any, FakeAudit(store.log, fail=True))
     with pytest.raises((AuditPublishError, ServiceFailure)):
         await ex.run(w.h.id, w.principals["med"], Move(participant=ids["b1"], room=caucus))
-    assert not any(e.startswith("save") for e in store.log) and not nc.sent
+    # The write that went with the event is put back before anyone hears of it.
+    assert [e for e in store.log if e.startswith("save")] == ["save@5", "save@6"]
+    assert not nc.sent
     assert msgspec.structs.asdict(store.kv[0]) == msgspec.structs.asdict(w.h)
+    assert store.cached(w.h.id) == store.kv  # the copy holds the record put back
+
+
+async def test_a_failed_audit_publish_on_a_lost_write_fails_without_an_undo() -> None:
+    w, ids = standard()
+    caucus = _caucus(w)
+    stale = w.h
+    w.do("med", Move(participant=ids["a1"], room=caucus))  # another process's write
+    ex, store, nc = executor(stale)
+    store.kv = (w.h, 6)
+    ex.audit = cast(Any, FakeAudit(store.log, fail=True))
+    with pytest.raises((AuditPublishError, ServiceFailure)):
+        await ex.run(w.h.id, w.principals["med"], Move(participant=ids["b1"], room=caucus))
+    assert [e for e in store.log if e.startswith("save")] == ["save@5"] and not nc.sent
+    assert store.kv == (w.h, 6)
