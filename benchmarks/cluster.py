@@ -14,10 +14,12 @@ to every client, JetStream R3). Each stack runs one signalling, one audit and th
 - participants held at a move-latency budget (p99 <= B ms) by one gateway, then by two (sockets
   split across them round robin), on the same cluster stack (it runs both gateways
   throughout), ramping N, 2N, 4N... with each hearing moving at the same pace
-  (`--hearing-pace`): the largest size within budget. Each step prints the CPU seconds every
-  process spent per move, so a ramp that stops shows which process ran out. On one machine
-  every process shares the same cores: a second gateway adds no CPU, it only spreads the
-  gateway's share. So the run also prints `gateway_scale_ceiling`, the most a second gateway
+  (`--hearing-pace`): the largest size within budget. Each size is seated once and measured on
+  one gateway, then its sockets are closed and opened again over both (the participants come
+  back to their rooms); the cluster's move p99 uses the first size's sockets. Each step prints
+  the CPU seconds every process spent per move, so a ramp that stops shows which process ran
+  out. On one machine every process shares the same cores: a second gateway adds no CPU, it
+  only spreads the gateway's share. So the run also prints `gateway_scale_ceiling`, the most a second gateway
   could add here (Amdahl: the machine's cores against all the CPU a move costs, the one gateway
   process against its own share); `gateway_scale` near that ceiling is the honest result on a
   shared machine, and 2 needs each gateway on its own cores.
@@ -162,14 +164,25 @@ class CpuMeter:
         return self.used
 
 
-async def moves(stack: Stack, fleet: Fleet, mediator: Staff, participants: int, gateways: int,
-                rate: float, seconds: float, meter: CpuMeter | None = None) -> list[float]:
-    """Seat `participants` in hearings of 10 (sockets spread over the first `gateways`
-    gateways), move, close them."""
+async def seat(stack: Stack, fleet: Fleet, mediator: Staff, participants: int) -> None:
+    """Seat `participants` in hearings of 10 (in place of any seated before)."""
     urls = [f"http://127.0.0.1:{p}" for p in stack.ports]
     await fleet.seat(urls, mediator, max(1, participants // 10), 10)
+
+
+async def join(fleet: Fleet, gateways: int, admit: bool) -> None:
+    """Open the seated sockets, spread over the first `gateways` gateways; the first time,
+    admit everyone to plenary and make each hearing's caucus (after a `close`, participants
+    come back to the rooms they left)."""
     await fleet.all("join", gateways=gateways)
-    await fleet.all("admit")
+    if admit:
+        await fleet.all("admit")
+
+
+async def measure(fleet: Fleet, rate: float, seconds: float,
+                  meter: CpuMeter | None = None) -> list[float]:
+    """One move phase on the open sockets: the samples (ms), and each process's CPU per move
+    printed when metered."""
     if meter is not None:
         meter.start()
     samples = await fleet.moves(rate, seconds, "real")
@@ -179,7 +192,6 @@ async def moves(stack: Stack, fleet: Fleet, mediator: Staff, participants: int, 
         print("    CPU per move: " + ", ".join(
             f"{n} {1000 * t / max(1, len(samples)):.1f} ms" for n, t in busiest)
             + f" ({len(samples) / seconds:.0f} moves/s)", file=sys.stderr)
-    await fleet.all("close")
     return samples
 
 
@@ -280,41 +292,65 @@ async def _bootstrap(stack: Stack) -> Staff:
 
 @dataclass
 class Held:
-    """The largest size within budget, and the CPU each process spent per move at it (or at
-    the first size, when none was within budget)."""
+    """A gateway ramp so far: the largest size within budget, and the CPU each process spent
+    per move at it (or at the first size, when none was within budget); `over` once a size was
+    not (the ramp stops there)."""
 
     participants: int = 0
     cpu_per_move: dict[str, float] = field(default_factory=dict)
+    over: bool = False
 
     def share(self, prefix: str) -> float:
         total = sum(self.cpu_per_move.values())
         part = sum(t for n, t in self.cpu_per_move.items() if n.startswith(prefix))
         return part / total if total else 0.0
 
+    def step(self, size: int, samples: list[float], used: dict[str, float],
+             budget_ms: float) -> None:
+        cpu = {n: t / max(1, len(samples)) for n, t in used.items()}
+        if pct(samples, 0.99) > budget_ms:
+            # Over budget: the CPU split still says what limits the machine (first step's).
+            self.cpu_per_move = self.cpu_per_move or cpu
+            self.over = True
+        else:
+            self.participants, self.cpu_per_move = size, cpu
 
-async def held(stack: Stack, fleet: Fleet, mediator: Staff, gateways: int, start: int,
-               steps: int, budget_ms: float, rate: float, seconds: float) -> Held:
-    """The largest of start, 2 start, 4 start... participants whose move p99 is within budget
-    (the move rate grows with them), their sockets on the first `gateways` gateways."""
-    best = Held()
+
+async def cluster_moves(bench: Bench, args: argparse.Namespace) -> tuple[list[float], Held, Held]:
+    """On the cluster stack: the move p99 (one gateway, `move_rate`), then the gateway ramps.
+
+    Each ramp size (N, 2N, 4N... participants, each hearing moving at `hearing_pace`) is seated
+    once and measured with its sockets on one gateway, then (closed and opened again) spread
+    over both; the move p99 phase uses the first size's sockets. A ramp stops at its first size
+    over the budget."""
+    stack, fleet, mediator = bench.stack, bench.fleet, bench.mediator
+    assert mediator is not None
     meter = CpuMeter(stack.pids() | fleet.pids())
-    for step in range(steps):
-        size = start * 2**step
+    ramps = {1: Held(), 2: Held()}
+    move_samples: list[float] = []
+    for step in range(args.steps):
+        size = args.participants * 2**step
+        if all(r.over for r in ramps.values()):
+            break
         try:
-            samples = await moves(stack, fleet, mediator, size, gateways, rate * size / start,
-                                  seconds, meter)
+            await seat(stack, fleet, mediator, size)
         except TimeoutError:  # could not even seat them: over budget
             break
-        p99 = pct(samples, 0.99)
-        print(f"  {gateways} gateway(s), {size} participants: move p99 {p99:.1f} ms "
-              f"(budget {budget_ms:g})", file=sys.stderr)
-        cpu = {n: t / max(1, len(samples)) for n, t in meter.used.items()}
-        if p99 > budget_ms:
-            # Over budget: the CPU split still says what limits the machine (first step's).
-            best.cpu_per_move = best.cpu_per_move or cpu
-            break
-        best = Held(size, cpu)
-    return best
+        admitted = False
+        for gateways, ramp in ramps.items():
+            if ramp.over:
+                continue
+            await join(fleet, gateways, admit=not admitted)
+            admitted = True
+            if not move_samples:
+                move_samples = await measure(fleet, args.move_rate, args.seconds)
+            rate = args.hearing_pace * max(1, size // 10)
+            samples = await measure(fleet, rate, args.seconds, meter)
+            print(f"  {gateways} gateway(s), {size} participants: move p99 "
+                  f"{pct(samples, 0.99):.1f} ms (budget {args.budget_ms:g})", file=sys.stderr)
+            ramp.step(size, samples, meter.used, args.budget_ms)
+            await fleet.all("close")
+    return move_samples, ramps[1], ramps[2]
 
 
 def scale_ceiling(one: Held, cores: int) -> float | None:
@@ -346,8 +382,9 @@ async def run(args: argparse.Namespace) -> dict[str, float | int | None]:
         assert single.mediator is not None and cluster.mediator is not None
         phase("both stacks up")
         single_events = await events_per_s(single.stack, args.events)
-        samples = await moves(single.stack, single.fleet, single.mediator, args.participants, 1,
-                              args.move_rate, args.seconds)
+        await seat(single.stack, single.fleet, single.mediator, args.participants)
+        await join(single.fleet, 1, admit=True)
+        samples = await measure(single.fleet, args.move_rate, args.seconds)
         single_p99 = pct(samples, 0.99)
         print(f"single: {single_events:.0f} audit events/s, move p99 {single_p99:.1f} ms "
               f"({len(samples)} moves)", file=sys.stderr)
@@ -355,17 +392,11 @@ async def run(args: argparse.Namespace) -> dict[str, float | int | None]:
         phase("single node measured")
 
         cluster_events = await events_per_s(cluster.stack, args.events)
-        samples = await moves(cluster.stack, cluster.fleet, cluster.mediator, args.participants,
-                              1, args.move_rate, args.seconds)
+        samples, one, two = await cluster_moves(cluster, args)
         cluster_p99 = pct(samples, 0.99)
         print(f"cluster: {cluster_events:.0f} audit events/s, move p99 {cluster_p99:.1f} ms "
               f"({len(samples)} moves)", file=sys.stderr)
-        phase("cluster measured")
-        ramp_rate = args.hearing_pace * max(1, args.participants // 10)
-        one, two = [await held(cluster.stack, cluster.fleet, cluster.mediator, g,
-                               args.participants, args.steps, args.budget_ms, ramp_rate,
-                               args.seconds) for g in (1, 2)]
-        phase("gateway ramps done")
+        phase("cluster measured, gateway ramps done")
     except BaseException:
         for bench in (single, cluster):
             bench.show_logs()

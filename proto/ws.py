@@ -438,6 +438,49 @@ def with_seq(message: ServerMessage, seq: int) -> ServerMessage:
     return msgspec.structs.replace(message, seq=seq)
 
 
+# A gateway relays thousands of signalling's messages a second to sockets, each needing only its
+# `seq` stamped and, for a peer plan or a relayed signal, its room and epoch read. `encode`
+# writes a server message's tag as its first member and `seq` as its last
+# (`{"type":"<tag>",...,"seq":0}`: `seq` is the base's keyword-only field), so both are done on
+# the bytes, without decoding and encoding the whole message again per socket.
+_TAG_START = b'{"type":"'
+_SEQ_ZERO = b',"seq":0}'
+_MAX_TAG = 32
+
+
+class RoomEpoch(msgspec.Struct, frozen=True):
+    """The room and epoch of a `PeerPlan` or `SignalRelay` (their other fields skipped)."""
+
+    room: Id | None = None
+    epoch: Epoch = 0
+
+
+_room_epoch_decoder: JsonDecoder[RoomEpoch] = JsonDecoder(RoomEpoch)
+
+
+def encoded_tag(encoded: bytes) -> str | None:
+    """The `type` of a server message as `encode` wrote it with `seq` 0; None for bytes in any
+    other form (decode those in full)."""
+    if not encoded.startswith(_TAG_START) or not encoded.endswith(_SEQ_ZERO):
+        return None
+    end = encoded.find(b'"', len(_TAG_START), len(_TAG_START) + _MAX_TAG + 1)
+    if end < 0:
+        return None
+    tag = encoded[len(_TAG_START):end]
+    return tag.decode("ascii") if tag.isascii() and b"\\" not in tag else None
+
+
+def stamp_seq(encoded: bytes, seq: int) -> bytes:
+    """`encoded` (one `encoded_tag` recognises) with `seq` in place of its 0."""
+    return b"%s%d}" % (encoded[:-2], seq)
+
+
+def decode_room_epoch(encoded: bytes) -> RoomEpoch:
+    """The room and epoch of an encoded `PeerPlan` or `SignalRelay`."""
+    found: RoomEpoch = _room_epoch_decoder.decode(encoded)
+    return found
+
+
 WIRE_MESSAGES: list[type[msgspec.Struct]] = [
     Join, Admit, Deny, Move, MoveSide, CaucusCreate, CaucusClose, Shuttle, CaucusTimer, Broadcast, Recall,
     Lock, Remove, End, Knock, KnockDismiss, Hand, ChatSend, Mute, SignalSend, PeerStateReport,

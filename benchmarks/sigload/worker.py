@@ -14,7 +14,9 @@ the same phases as the single-process code did, on its own share, when told to:
 - `admit`: each hearing's caucus, everyone admitted to plenary;
 - `moves` {rate, seconds, path}: the paced move loop on the real or the baseline sockets; the
   reply carries the samples (ms) and this process's event-loop lag;
-- `close`: close the real sockets; `baseline` {port}: open the baseline server's sockets;
+- `close`: close the real sockets (a `join` may open them again, on other gateways: the
+  participants come back to the rooms they left); `baseline` {port}: open the baseline
+  server's sockets;
 - `quit`.
 
 Every reply is one JSON line on stdout (`{"ok": true, ...}` or `{"ok": false, "error": ...}`).
@@ -87,10 +89,14 @@ class Worker:
         return {"samples": samples, "lag_p99_ms": pct(lag, 0.99)}
 
     async def close(self) -> dict[str, Any]:
-        for h in self.hearings:
-            for s in h.sockets:
-                if s.ws is not None:
-                    await s.ws.close()
+        """Close the real sockets (a few at a time; each waits for the server's close frame);
+        a later `join` opens them again and waits for fresh snapshots."""
+        async def close(s: Sock) -> None:
+            s.joined = False
+            if s.ws is not None:
+                await s.ws.close()
+
+        await gather_limited(16, [close(s) for h in self.hearings for s in h.sockets])
         return {}
 
     async def baseline(self, port: int) -> dict[str, Any]:

@@ -9,9 +9,11 @@ that list is not empty and the snapshot is out; an idle socket holds no task, qu
 its own. A socket whose list reaches `ws_queue_max` is closed as too slow.
 
 Deliveries stamped with a revision older than the snapshot's are dropped (the snapshot already
-reflects them). Isolation (defence in depth): relayed signals are forwarded only when they carry
-the room and epoch of this client's latest peer plan, so a signal decided just before a move
-cannot reach the client after it.
+reflects them). A delivery is relayed as the bytes signalling encoded, its `seq` stamped in place
+(proto/ws.py `stamp_seq`), not decoded and encoded again for every socket; only a peer plan's or
+a signal's room and epoch are read. Isolation (defence in depth): relayed signals are forwarded
+only when they carry the room and epoch of this client's latest peer plan, so a signal decided
+just before a move cannot reach the client after it.
 """
 
 from __future__ import annotations
@@ -35,12 +37,19 @@ from proto.ws import (
     ServerMessage,
     SignalRelay,
     Snapshot,
+    decode_room_epoch,
     decode_server,
     encode,
+    encoded_tag,
+    stamp_seq,
     with_seq,
 )
 
 log = logging.getLogger("parley.gateway.ws")
+_PLAN = str(PeerPlan.__struct_config__.tag)
+_SIGNAL = str(SignalRelay.__struct_config__.tag)
+#: The deliveries whose room and epoch the relay reads (isolation).
+_ROUTED = frozenset((_PLAN, _SIGNAL))
 CLOSE_POLICY = 1008
 CLOSE_ENDED = 4000
 
@@ -146,14 +155,31 @@ class Outbound:
         if CLOSE_HEADER in headers:
             await self.close(CLOSE_ENDED, headers[CLOSE_HEADER])
             return False
+        data = msg.data
         try:
             revision = int(headers.get(REVISION_HEADER, "0"))
-            message = decode_server(msg.data)
+            tag = encoded_tag(data)
+            if tag is None:  # not as signalling's encoder writes it: decoded in full
+                return await self._relay_decoded(decode_server(data), revision)
+            routed = decode_room_epoch(data) if tag in _ROUTED else None
         except (ValueError, msgspec.ValidationError, msgspec.DecodeError):
             log.warning("undecodable delivery dropped", extra={"conn": self.conn})
             return True
         if revision < self.min_revision:
             return True  # already reflected in the snapshot
+        if routed is not None:
+            if tag == _SIGNAL and (routed.room, routed.epoch) != (self.room, self.epoch):
+                return True
+            if tag == _PLAN:
+                self.room, self.epoch = routed.room, routed.epoch
+        if not self.ws.closed:
+            self.seq += 1
+            await self.ws.send_frame(stamp_seq(data, self.seq), WSMsgType.TEXT)
+        return True
+
+    async def _relay_decoded(self, message: ServerMessage, revision: int) -> bool:
+        if revision < self.min_revision:
+            return True
         if isinstance(message, SignalRelay) and (message.room, message.epoch) != (
                 self.room, self.epoch):
             return True

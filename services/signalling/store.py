@@ -170,7 +170,11 @@ class HearingStore:
                     self.hearings.pop(hid, None)
                     self._changed.add(hid)
                 elif entry.value is not None:
-                    self.remember(decode_hearing(entry.value), entry.revision or 0)
+                    known = self.hearings.get(hid)
+                    revision = entry.revision or 0
+                    # Most entries are this process's own writes coming back: already known.
+                    if known is None or known[1] < revision:
+                        self.remember(decode_hearing(entry.value), revision)
             elif key.startswith(ALIVE_PREFIX) and not deleted and entry.value is not None:
                 instance = key[len(ALIVE_PREFIX):]
                 self.alive[instance] = max(int(entry.value), self.alive.get(instance, 0))

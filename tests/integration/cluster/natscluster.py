@@ -59,8 +59,12 @@ class NatsCluster:
         process.wait()
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            terminate(process)
+        """Every node at once (one after the other, each waits out its own shutdown)."""
+        live = [p for p in self.processes.values() if p.poll() is None]
+        for process in live:
+            process.terminate()
+        for process in live:
+            terminate(process)  # waits; SIGKILL if it outlives the timeout
 
     def tls_context(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=str(self.tls.ca))

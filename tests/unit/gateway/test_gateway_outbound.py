@@ -104,3 +104,25 @@ async def test_a_client_that_falls_too_far_behind_is_closed(tmp_path: Path) -> N
 
 async def _true(value: bool) -> bool:
     return value
+
+
+class FakeTransport(asyncio.WriteTransport):
+    def __init__(self, buffered: int = 0, closing: bool = False) -> None:
+        super().__init__()
+        self.buffered, self.closing = buffered, closing
+
+    def get_write_buffer_size(self) -> int:
+        return self.buffered
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+
+def test_a_socket_is_backed_up_while_bytes_wait_in_its_transport_or_it_is_unknown(
+        tmp_path: Path) -> None:
+    config = GatewayConfig(data_dir=tmp_path)
+    ws = cast(web.WebSocketResponse, FakeWs())
+    assert not Outbound(ws, config, "c1", FakeTransport()).backed_up()
+    assert Outbound(ws, config, "c1", FakeTransport(buffered=6)).backed_up()
+    assert Outbound(ws, config, "c1", FakeTransport(closing=True)).backed_up()
+    assert Outbound(ws, config, "c1").backed_up()  # no transport known: never written in line

@@ -29,7 +29,7 @@ from proto.codec import JsonDecoder
 from proto.errors import ErrorCode
 from proto.principal import decode_principal
 from proto.signalling import Roster, Scoped, TechCheckOffer, WsCommand
-from proto.ws import decode_client, decode_server
+from proto.ws import decode_client, decode_room_epoch, decode_server, encoded_tag
 from services.audit.entry import EVENT_DECODER
 from services.signalling.model import decode_hearing
 
@@ -67,6 +67,8 @@ def _request(kind: Any) -> Callable[[bytes], Any]:
 DECODERS: dict[str, Callable[[bytes], Any]] = {
     "ws client frame": decode_client,
     "ws server message (gateway pump)": decode_server,
+    "ws relay: tag of encoded bytes (gateway pump)": encoded_tag,
+    "ws relay: room and epoch (gateway pump)": decode_room_epoch,
     "ws frame as text": lambda raw: decode_client(raw.decode("utf-8", "surrogateescape")),
     "principal header": decode_principal,
     "audit event (JetStream)": decode_event,
