@@ -15,7 +15,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
 
-from proto.common import Id, Role, ShortText, TimestampMs
+from proto.common import DisplayName, Id, Role, ShortText, TimestampMs
 from proto.text import clean_fields
 from proto.ws import ChatHistory, ClientMessage, Colour, HearingState, Name, RoomView, Snapshot
 
@@ -50,6 +50,20 @@ class CreateHearing(_Req, frozen=True):
 
     def __post_init__(self) -> None:
         clean_fields(self, "title")
+
+
+class CreateHearingCommand(CreateHearing, frozen=True):
+    """`create` as the gateway sends it to signalling: the request and the mediator's name.
+
+    The gateway reads `mediator_name` from the mediator's account (its display name; "" when
+    it has none, and screens then name the mediator by role), never from the REST request: the
+    name a hearing shows for its mediator is the one set on the account.
+    """
+
+    mediator_name: DisplayName = ""
+
+    def __post_init__(self) -> None:
+        clean_fields(self, "title", "mediator_name")
 
 
 class OpenHearing(_Req, frozen=True):
@@ -395,7 +409,8 @@ class Roster(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 WIRE_MESSAGES: list[type[Any]] = [
-    CreateHearing, OpenHearing, CloseHearing, AddSide, InviteParticipant, RemoveParticipant,
+    CreateHearing, CreateHearingCommand, OpenHearing, CloseHearing, AddSide, InviteParticipant,
+    RemoveParticipant,
     RedeemInvitation, SessionConnected, SessionDisconnected, IceServersRequest, SideView,
     SideAdded, RoomCreated, InvitationIssued, Redeemed, RosterEntry, HearingSummary,
     HearingDetail, HearingList, IceServer, IceConfig, StreamQuality, TechCheckStats,

@@ -1,4 +1,6 @@
-"""`/api/v1/accounts` (admins only): create, list, disable/enable, change role, reset TOTP.
+"""`/api/v1/accounts` (admins only): create, list, disable/enable, change role, reset TOTP, and
+set the display name (the name people see, e.g. the mediator in a hearing's lobby); and
+`PATCH /api/v1/me`, where any staff member sets its own display name.
 
 Disable, role change and TOTP reset bump the account's epoch: every session and token issued
 under an older epoch stops working on every gateway process as soon as the watched copy of
@@ -27,6 +29,7 @@ from proto.identity import (
     AccountInfo,
     AccountListResponse,
     AccountPatchRequest,
+    ProfilePatchRequest,
 )
 
 TAGS = ("accounts",)
@@ -49,18 +52,21 @@ def register(routes: RouteTable) -> None:
         now = ident.now_ms()
         account = await ident.hash_work(lambda: acc.create_account(
             account_id=new_ulid(now), username=body.username, role=Role(body.role.value),
-            password=body.password, hasher=ident.hasher, now_ms=now))
+            password=body.password, hasher=ident.hasher, now_ms=now,
+            display_name=body.display_name))
         assert isinstance(account, acc.Account)
         revision = await ident.accounts.create(account)
         ident.account_mirror.remember(account_mirror_key(account.id), account, revision)
         await audit(request, actor=principal_of(request), action="account.create",
                     resource_type="account", resource_id=account.id,
-                    details={"role": account.role.value, "username": account.username})
+                    details={"role": account.role.value, "username": account.username,
+                             "display_name": account.display_name})
         return json_response(account_info(account), status=201)
 
     @routes.route("PATCH", "/api/v1/accounts/{account}",
                   access=staff("accounts.update", Role.ADMIN), tags=TAGS,
-                  summary="disable/enable (revokes sessions and tokens at once), role, reset TOTP",
+                  summary="disable/enable (revokes sessions and tokens at once), role, reset TOTP, "
+                  "display name",
                   request=AccountPatchRequest, response=AccountInfo)
     async def update_account(request: web.Request) -> web.Response:
         ident = identity_of(request)
@@ -84,6 +90,8 @@ def register(routes: RouteTable) -> None:
                 account = acc.change_role(account, Role(body.role.value), now)
             if body.reset_totp:
                 account = acc.reset_totp(account, now)
+            if body.display_name is not None:
+                account = acc.set_display_name(account, body.display_name, now)
             return account
 
         before, after = await change_account(ident, account_id, change)
@@ -92,8 +100,25 @@ def register(routes: RouteTable) -> None:
                         resource_type="account", resource_id=account_id,
                         details={"disabled": after.disabled, "role": after.role.value,
                                  "reset_totp": bool(body.reset_totp),
-                                 "epoch": after.epoch})
+                                 "display_name": after.display_name, "epoch": after.epoch})
         return json_response(account_info(after))
 
-    del list_accounts, create_account, update_account
+    @routes.route("PATCH", "/api/v1/me", access=staff("me.update"), tags=("identity",),
+                  summary="a staff member sets its own display name", request=ProfilePatchRequest,
+                  response=AccountInfo)
+    async def update_profile(request: web.Request) -> web.Response:
+        ident = identity_of(request)
+        body = await read_json(request, ProfilePatchRequest)
+        principal = principal_of(request)
+        assert principal is not None
+        now = ident.now_ms()
+        before, after = await change_account(
+            ident, principal.id, lambda a: acc.set_display_name(a, body.display_name, now))
+        if after is not before:
+            await audit(request, actor=principal, action="account.update",
+                        resource_type="account", resource_id=principal.id,
+                        details={"display_name": after.display_name})
+        return json_response(account_info(after))
+
+    del list_accounts, create_account, update_account, update_profile
 

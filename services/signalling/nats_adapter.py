@@ -19,7 +19,7 @@ from proto.signalling import (
     CloseHearing,
     CommandResult,
     Connected,
-    CreateHearing,
+    CreateHearingCommand,
     Empty,
     GatewayAlive,
     HearingClosed,
@@ -68,7 +68,7 @@ def _expect(value: Any, kind: type[Any]) -> Any:
 
 
 def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChecks) -> None:
-    async def create(ctx: RequestContext, req: CreateHearing) -> HearingSummary:
+    async def create(ctx: RequestContext, req: CreateHearingCommand) -> HearingSummary:
         return await ex.create(ctx.require_principal(), req)
 
     async def list_(ctx: RequestContext, req: ListHearings) -> HearingList:
@@ -167,7 +167,7 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
         await ex.store.mark_alive(req.instance, ex.now_ms())
         return Empty()
 
-    host.endpoint("create", CreateHearing, create)
+    host.endpoint("create", CreateHearingCommand, create)
     host.endpoint("list", ListHearings, list_)
     host.endpoint("detail", Scoped[Empty], detail_)
     host.endpoint("open", Scoped[OpenHearing], open_)

@@ -6,6 +6,7 @@ from proto.signalling import (
     AddSide,
     CloseHearing,
     CreateHearing,
+    CreateHearingCommand,
     InviteParticipant,
     OpenHearing,
     RedeemInvitation,
@@ -32,7 +33,8 @@ from proto.ws import (
 )
 
 ACTIONS: dict[type, str] = {
-    CreateHearing: "hearing.create", OpenHearing: "hearing.open", CloseHearing: "hearing.close",
+    CreateHearing: "hearing.create", CreateHearingCommand: "hearing.create",
+    OpenHearing: "hearing.open", CloseHearing: "hearing.close",
     End: "hearing.close", AddSide: "hearing.side_add", InviteParticipant: "participant.invite",
     RemoveParticipant: "participant.remove", Remove: "participant.remove",
     RedeemInvitation: "participant.redeem", SessionConnected: "participant.connect",
