@@ -1,10 +1,17 @@
-// How every screen of a hearing (the participant's and the mediator's board) names a person. The mediator is named by role, in the reader's
-// language: the hearing's record holds a placeholder for the mediator ("Mediator"), not a name,
-// and a placeholder shown as is would be the one English word on a Chinese screen. Everyone
-// else by the name the mediator gave them.
+// How every screen of a hearing (the participant's and the mediator's board) names a person: by
+// the name the server sends. Everyone but the mediator always has one (the mediator gave it when
+// inviting them); the mediator's is the display name on their staff account, and a mediator
+// without one (the server sends "") is named by role, in the reader's language.
 
 import { t } from "../core/i18n.js";
 
 export function personName(member) {
-  return member && member.role === "mediator" ? t("participant.grid.mediator") : member ? member.name : "";
+  if (!member) return "";
+  if (member.name) return member.name;
+  return member.role === "mediator" ? t("participant.grid.mediator") : "";
+}
+
+// The mediator as a waiting sentence names them: their name, or "The mediator".
+export function mediatorName(you) {
+  return (you && you.mediator_name) || t("participant.lobby.the_mediator");
 }

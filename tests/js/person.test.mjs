@@ -1,0 +1,50 @@
+// node --test tests/js/: how screens name a person, the mediator above all: their display name
+// as the server sends it (never read as markup or as a message template), else the role in the
+// reader's language.
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import test from "node:test";
+import { fileURLToPath } from "node:url";
+
+// The browser globals i18n.js touches, and catalogues read from disk instead of the network.
+Object.defineProperty(globalThis, "navigator", { value: { languages: ["en"], language: "en" }, configurable: true });
+globalThis.document = { documentElement: {} };
+globalThis.fetch = async (url) => {
+  const text = await readFile(fileURLToPath(url), "utf8");
+  return { ok: true, json: async () => JSON.parse(text) };
+};
+
+const { initI18n, t } = await import("../../gateway/webclient/js/core/i18n.js");
+const { mediatorName, personName } = await import("../../gateway/webclient/js/components/person.js");
+
+const waiting = (you) => t("participant.lobby.waiting", { name: mediatorName(you) });
+
+test("the mediator is named by their display name, in every language", async () => {
+  for (const lang of ["en", "zh-Hant", "zh-Hans"]) {
+    await initI18n(lang);
+    assert.equal(personName({ id: "m", role: "mediator", name: "Ms Anna Lee" }), "Ms Anna Lee");
+    assert.ok(waiting({ mediator_name: "Ms Anna Lee" }).startsWith("Ms Anna Lee "));
+  }
+  await initI18n("en");
+  assert.equal(waiting({ mediator_name: "Ms Anna Lee" }),
+    "Ms Anna Lee will admit you shortly. Nobody can see or hear you here.");
+});
+
+test("a mediator without a name is named by role, in the reader's language", async () => {
+  await initI18n("zh-Hant");
+  assert.equal(personName({ role: "mediator", name: "" }), "調解員");
+  assert.equal(waiting({ mediator_name: "" }), "調解員 稍後會讓你進入。在這裡沒有人能看到或聽到你。");
+  await initI18n("zh-Hans");
+  assert.equal(waiting({}), "调解员 稍后会让你进入。在这里没有人能看到或听到你。");
+  await initI18n("en");
+  assert.equal(personName({ role: "mediator", name: "" }), "Mediator");
+  assert.equal(personName({ role: "party", name: "Pat" }), "Pat");
+  assert.equal(personName(null), "");
+});
+
+test("a name is text: never a template, never markup", async () => {
+  await initI18n("en");
+  const odd = "<img src=x onerror=alert(1)> {name} {count}";
+  assert.ok(waiting({ mediator_name: odd }).startsWith(`${odd} will admit you`));
+  assert.equal(personName({ role: "mediator", name: odd }), odd);
+});
