@@ -48,3 +48,13 @@ test("a name is text: never a template, never markup", async () => {
   assert.ok(waiting({ mediator_name: odd }).startsWith(`${odd} will admit you`));
   assert.equal(personName({ role: "mediator", name: odd }), odd);
 });
+
+test("beside a tile, a named mediator is also called the mediator", async () => {
+  const { personLabel } = await import("../../gateway/webclient/js/components/person.js");
+  await initI18n("zh-Hant");
+  assert.equal(personLabel({ role: "mediator", name: "Ms Anna Lee" }), "Ms Anna Lee（調解員）");
+  assert.equal(personLabel({ role: "mediator", name: "" }), "調解員");
+  await initI18n("en");
+  assert.equal(personLabel({ role: "mediator", name: "Ms Anna Lee" }), "Ms Anna Lee (mediator)");
+  assert.equal(personLabel({ role: "counsel", name: "Chris" }), "Chris");
+});

@@ -11,6 +11,14 @@ export function personName(member) {
   return member.role === "mediator" ? t("participant.grid.mediator") : "";
 }
 
+// A person with what a participant needs to know of them beside a tile or in "who can hear you":
+// the mediator's name says which of the people is the mediator ("Ms Anna Lee (mediator)").
+export function personLabel(member) {
+  const name = personName(member);
+  return member && member.role === "mediator" && member.name
+    ? t("participant.grid.named_mediator", { name }) : name;
+}
+
 // The mediator as a waiting sentence names them: their name, or "The mediator".
 export function mediatorName(you) {
   return (you && you.mediator_name) || t("participant.lobby.the_mediator");
