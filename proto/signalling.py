@@ -66,6 +66,23 @@ class CreateHearingCommand(CreateHearing, frozen=True):
         clean_fields(self, "title", "mediator_name")
 
 
+class RenameMediator(_Req, frozen=True):
+    """The gateway tells signalling a mediator's display name changed on their account (by an
+    admin, or by the mediator): each of their hearings that has not ended shows the new name
+    ("" for none). A closed hearing keeps the name it was held under."""
+
+    mediator: Id
+    name: DisplayName = ""
+
+    def __post_init__(self) -> None:
+        clean_fields(self, "name")
+
+
+class MediatorRenamed(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    #: How many hearings now show the new name (those that already did are not counted).
+    hearings: Annotated[int, msgspec.Meta(ge=0)] = 0
+
+
 class OpenHearing(_Req, frozen=True):
     pass
 
@@ -409,8 +426,8 @@ class Roster(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 WIRE_MESSAGES: list[type[Any]] = [
-    CreateHearing, CreateHearingCommand, OpenHearing, CloseHearing, AddSide, InviteParticipant,
-    RemoveParticipant,
+    CreateHearing, CreateHearingCommand, RenameMediator, MediatorRenamed, OpenHearing,
+    CloseHearing, AddSide, InviteParticipant, RemoveParticipant,
     RedeemInvitation, SessionConnected, SessionDisconnected, IceServersRequest, SideView,
     SideAdded, RoomCreated, InvitationIssued, Redeemed, RosterEntry, HearingSummary,
     HearingDetail, HearingList, IceServer, IceConfig, StreamQuality, TechCheckStats,

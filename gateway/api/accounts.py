@@ -1,6 +1,9 @@
 """`/api/v1/accounts` (admins only): create, list, disable/enable, change role, reset TOTP, and
 set the display name (the name people see, e.g. the mediator in a hearing's lobby); and
-`PATCH /api/v1/me`, where any staff member sets its own display name.
+`PATCH /api/v1/me`, where any staff member sets its own display name. A mediator's new name
+reaches every hearing of theirs that has not ended (signalling `rename_mediator`); it is sent
+whenever a request names it, changed or not, so repeating a request whose hearings could not be
+updated (signalling unavailable: 503 after the account was saved) finishes the job.
 
 Disable, role change and TOTP reset bump the account's epoch: every session and token issued
 under an older epoch stops working on every gateway process as soon as the watched copy of
@@ -14,6 +17,7 @@ import re
 
 from aiohttp import web
 
+from gateway.api.service_call import SIGNALLING
 from gateway.http.body import json_response, read_json
 from gateway.http.routes import RouteTable
 from gateway.identity import accounts as acc
@@ -31,6 +35,7 @@ from proto.identity import (
     AccountPatchRequest,
     ProfilePatchRequest,
 )
+from proto.signalling import MediatorRenamed, RenameMediator
 
 TAGS = ("accounts",)
 _ID = re.compile(ID_PATTERN)
@@ -101,6 +106,8 @@ def register(routes: RouteTable) -> None:
                         details={"disabled": after.disabled, "role": after.role.value,
                                  "reset_totp": bool(body.reset_totp),
                                  "display_name": after.display_name, "epoch": after.epoch})
+        if body.display_name is not None:
+            await _rename_in_hearings(request, after)
         return json_response(account_info(after))
 
     @routes.route("PATCH", "/api/v1/me", access=staff("me.update"), tags=("identity",),
@@ -118,7 +125,15 @@ def register(routes: RouteTable) -> None:
             await audit(request, actor=principal, action="account.update",
                         resource_type="account", resource_id=principal.id,
                         details={"display_name": after.display_name})
+        await _rename_in_hearings(request, after)
         return json_response(account_info(after))
 
     del list_accounts, create_account, update_account, update_profile
 
+
+
+async def _rename_in_hearings(request: web.Request, account: acc.Account) -> None:
+    """A mediator's hearings that have not ended show its display name as it is now."""
+    if account.role is Role.MEDIATOR:
+        await SIGNALLING.ask(request, "rename_mediator", RenameMediator(
+            mediator=account.id, name=account.display_name), MediatorRenamed)

@@ -36,7 +36,7 @@ from proto.signalling import (
 )
 from proto.ws import COLOURS, End, HearingState, Notice, NoticeKind, Remove, RoomKind, Snapshot
 
-from . import core_controls, invitations
+from . import core_controls, invitations, mediator_name
 from .access import Ctx, identify, mediator, not_closed
 from .effects import Audit, CloseSessions, Deliver, Effect, Env, Fail, ForgetChat, Reply
 from .errors import Conflict, Forbidden, Invalid, NotFound, SignallingError, Unauthenticated
@@ -275,6 +275,7 @@ HANDLERS: dict[type, Handler] = {
     SessionDisconnected: _disconnect,
     Sweep: lambda ctx, cmd: (ctx.h, []),
     **core_controls.HANDLERS,
+    **mediator_name.HANDLERS,
 }
 
 

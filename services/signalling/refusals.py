@@ -11,6 +11,7 @@ from proto.signalling import (
     OpenHearing,
     RedeemInvitation,
     RemoveParticipant,
+    RenameMediator,
     SessionConnected,
 )
 from proto.ws import (
@@ -34,6 +35,7 @@ from proto.ws import (
 
 ACTIONS: dict[type, str] = {
     CreateHearing: "hearing.create", CreateHearingCommand: "hearing.create",
+    RenameMediator: "hearing.mediator_rename",
     OpenHearing: "hearing.open", CloseHearing: "hearing.close",
     End: "hearing.close", AddSide: "hearing.side_add", InviteParticipant: "participant.invite",
     RemoveParticipant: "participant.remove", Remove: "participant.remove",

@@ -1,7 +1,8 @@
 """Staff display names through the real suite: the admin names a mediator, the mediator creates
-a hearing, and a party's WebSocket state names the mediator; neither a party nor the REST request
-can change that name; the name is audited; a mediator without one is shown with none (screens
-then say the role)."""
+a hearing, and a party's WebSocket state names the mediator; a later rename reaches the party
+live (an ended hearing keeps its name); neither a party nor the REST request can change the
+name; the names are audited; a mediator without one is shown with none (screens then say the
+role)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 import aiohttp
 
-from proto.ws import Admit, RoomUpdate, Snapshot
+from proto.ws import Admit, RoomUpdate, Snapshot, YouUpdate
 from tests.harness import Suite, wait_until
 from tests.integration.signalling.sigclient import Cast, Member, WsClient, api, seat
 from tests.people import People, staff_people
@@ -28,10 +29,10 @@ async def _as_party(suite: Suite, member: Member, method: str, path: str,
         return r.status
 
 
-async def _audited_names(people: People, hearing: str) -> list[Any]:
+async def _audited_names(people: People, hearing: str,
+                         action: str = "hearing.create") -> list[Any]:
     status, page = await people.auditor.call(
-        "GET", f"/api/v1/audit/events?hearing={hearing}&action=hearing.create&limit=10",
-        bearer=True)
+        "GET", f"/api/v1/audit/events?hearing={hearing}&action={action}&limit=10", bearer=True)
     assert status == 200, page
     return [json.loads(row["entry"])["details"].get("mediator_name") for row in page["events"]]
 
@@ -84,15 +85,27 @@ async def test_the_mediator_named_by_the_admin_is_named_in_the_hearing(suite: Su
         for method, path in (("PATCH", "/api/v1/me"),
                              ("PATCH", f"/api/v1/accounts/{med.account_id}")):
             assert await _as_party(suite, a1, method, path, {"display_name": "Mallory"}) == 403
+
+        # The mediator renames itself: the party sees the new name at once, in its own state
+        # and in the room; a hearing that has ended keeps the name it was held under.
+        status, _ = await api(med, "POST", f"/api/v1/hearings/{unnamed.hearing}/close", {})
+        assert status == 200
+        status, account = await med.call("PATCH", "/api/v1/me", {"display_name": "Dr Anna Lee"})
+        assert status == 200 and account["display_name"] == "Dr Anna Lee", account
+        await party.wait(lambda m: isinstance(m, YouUpdate)
+                         and m.you.mediator_name == "Dr Anna Lee", what="the new name")
+        await party.wait(lambda m: isinstance(m, RoomUpdate) and "Dr Anna Lee" in
+                         [x.name for x in m.room.members], what="the room with the new name")
     finally:
         await party.close()
         await mediator.close()
     status, detail = await api(med, "GET", f"/api/v1/hearings/{cast.hearing}")
+    assert {r["id"]: r["name"] for r in detail["roster"]}[med.account_id] == "Dr Anna Lee"
+    # The first hearing took the admin's name while it was open, and kept it once closed.
+    status, detail = await api(med, "GET", f"/api/v1/hearings/{unnamed.hearing}")
     assert {r["id"]: r["name"] for r in detail["roster"]}[med.account_id] == "Ms Anna Lee"
 
-    # The mediator renames itself; an admin creating a hearing for it carries that name too.
-    status, account = await med.call("PATCH", "/api/v1/me", {"display_name": "Dr Anna Lee"})
-    assert status == 200 and account["display_name"] == "Dr Anna Lee", account
+    # An admin creating a hearing for the mediator carries the mediator's name too.
     status, made = await people.admin.call(
         "POST", "/api/v1/hearings", {"title": "By the admin", "mediator": med.account_id})
     assert status == 201, made
@@ -103,6 +116,10 @@ async def test_the_mediator_named_by_the_admin_is_named_in_the_hearing(suite: Su
     async def audited() -> bool:
         return (await _audited_names(people, cast.hearing) == ["Ms Anna Lee"]
                 and await _audited_names(people, made["id"]) == ["Dr Anna Lee"]
-                and await _audited_names(people, unnamed.hearing) == [""])
+                and await _audited_names(people, unnamed.hearing) == [""]
+                and await _audited_names(people, unnamed.hearing, "hearing.mediator_rename")
+                == ["Ms Anna Lee"]
+                and await _audited_names(people, cast.hearing, "hearing.mediator_rename")
+                == ["Dr Anna Lee"])
 
-    await wait_until(audited, timeout=15, what="hearing.create audited with the mediator's name")
+    await wait_until(audited, timeout=15, what="the mediator's names in the audit trail")

@@ -8,16 +8,29 @@ import typing
 
 import msgspec
 import pytest
-from sighelp import MEDIATOR, World, audits, det_env
+from sighelp import ADMIN, MEDIATOR, OTHER_MEDIATOR, World, audits, det_env
 
 from proto.common import Role
-from proto.signalling import CreateHearing, CreateHearingCommand, OpenHearing
+from proto.principal import Principal, PrincipalKind
+from proto.signalling import CreateHearing, CreateHearingCommand, OpenHearing, RenameMediator
 from proto.text import clean_text
-from proto.ws import MEDIATOR_COMMANDS, Admit, ChatMessage, ChatSend, ClientMessage
-from services.signalling.core import create
+from proto.ws import (
+    MEDIATOR_COMMANDS,
+    Admit,
+    ChatMessage,
+    ChatSend,
+    ClientMessage,
+    End,
+    RoomUpdate,
+    YouUpdate,
+)
+from services.signalling.core import apply, create
 from services.signalling.effects import Audit, Deliver
+from services.signalling.errors import Conflict, Forbidden, Invalid
 from services.signalling.model import LEGACY_MEDIATOR_NAME, Hearing, shown_name
 from services.signalling.view import detail, self_view, snapshot
+
+AUDITOR = Principal(kind=PrincipalKind.ACCOUNT, id="aud", role=Role.AUDITOR)
 
 
 def _world(h: Hearing) -> World:
@@ -94,3 +107,33 @@ def test_no_command_a_participant_may_send_carries_a_name() -> None:
     named = {c for c in commands
              if any("name" in f.name for f in msgspec.structs.fields(c))}
     assert named and named <= set(MEDIATOR_COMMANDS)
+
+
+def test_a_rename_reaches_every_page_live_and_is_audited() -> None:
+    w = _world(_hearing("Ms Anna Lee"))
+    a = w.side("A")
+    waiting = w.join("Pat Party", Role.PARTY, a, admit=None)
+    seated = w.join("Chris Counsel", Role.COUNSEL, a)
+    effects = w.do(ADMIN, RenameMediator(mediator="med", name="Dr Anna Lee\u200b"))
+    assert audits(effects) == ["hearing.mediator_rename"]
+    you = [e.message.you for e in effects
+           if isinstance(e, Deliver) and isinstance(e.message, YouUpdate) and e.to == waiting]
+    assert [v.mediator_name for v in you] == ["Dr Anna Lee"]
+    rooms = [e.message.room for e in effects
+             if isinstance(e, Deliver) and isinstance(e.message, RoomUpdate) and e.to == seated]
+    assert [{m.id: m.name for m in r.members}["med"] for r in rooms] == ["Dr Anna Lee"]
+    assert w.do(MEDIATOR, RenameMediator(mediator="med", name="Dr Anna Lee")) == []  # no change
+
+
+def test_only_an_admin_or_the_mediator_renames_and_never_an_ended_hearing() -> None:
+    w = _world(_hearing("Ms Anna Lee"))
+    party = w.join("Pat Party", Role.OBSERVER)
+    for who in (w.principals[party], OTHER_MEDIATOR, AUDITOR):
+        with pytest.raises(Forbidden):
+            apply(w.h, who, RenameMediator(mediator="med", name="Mallory"), w.now, w.env)
+    with pytest.raises(Invalid):  # another mediator's name is not this hearing's
+        apply(w.h, ADMIN, RenameMediator(mediator="med2", name="X"), w.now, w.env)
+    w.do("med", End())
+    with pytest.raises(Conflict):
+        apply(w.h, ADMIN, RenameMediator(mediator="med", name="Dr Anna Lee"), w.now, w.env)
+    assert w.h.participants["med"].name == "Ms Anna Lee"
