@@ -67,6 +67,8 @@ async def test_staff_and_participant_screens_in_simplified_chinese(
         await tab.check_accessible("profile zh-Hans")
         await dialog.get_by_role("button", name=t(ZH, "staff.profile.save")).click()
         await page.locator("#profile", has_text=MEDIATOR_NAME).wait_for()
+        await page.locator(".toast-close").click()  # later screenshots show the screens only
+        await tab.wait_for("!document.querySelector('.toast')")
 
         await med.create_hearing(TITLE)
         for side in SIDES:
