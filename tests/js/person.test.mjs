@@ -15,9 +15,7 @@ globalThis.fetch = async (url) => {
 };
 
 const { initI18n, t } = await import("../../gateway/webclient/js/core/i18n.js");
-const { mediatorName, personName } = await import("../../gateway/webclient/js/components/person.js");
-
-const waiting = (you) => t("participant.lobby.waiting", { name: mediatorName(you) });
+const { personName, waitingLine: waiting } = await import("../../gateway/webclient/js/components/person.js");
 
 test("the mediator is named by their display name, in every language", async () => {
   for (const lang of ["en", "zh-Hant", "zh-Hans"]) {
@@ -28,6 +26,10 @@ test("the mediator is named by their display name, in every language", async () 
   await initI18n("en");
   assert.equal(waiting({ mediator_name: "Ms Anna Lee" }),
     "Ms Anna Lee will admit you shortly. Nobody can see or hear you here.");
+  assert.equal(waiting({ mediator_name: "Ms Anna Lee", locked: true }),
+    "The hearing is locked for now. You will be admitted when Ms Anna Lee unlocks it.");
+  assert.equal(waiting({ locked: true }),
+    "The hearing is locked for now. You will be admitted when the mediator unlocks it.");
 });
 
 test("a mediator without a name is named by role, in the reader's language", async () => {
@@ -36,6 +38,8 @@ test("a mediator without a name is named by role, in the reader's language", asy
   assert.equal(waiting({ mediator_name: "" }), "調解員 稍後會讓你進入。在這裡沒有人能看到或聽到你。");
   await initI18n("zh-Hans");
   assert.equal(waiting({}), "调解员 稍后会让你进入。在这里没有人能看到或听到你。");
+  assert.equal(waiting({ locked: true }), "听证暂时锁定，调解员解锁后你将获准进入。");
+  assert.equal(waiting({ locked: true, mediator_name: "李安娜" }), "听证暂时锁定，李安娜 解锁后你将获准进入。");
   await initI18n("en");
   assert.equal(personName({ role: "mediator", name: "" }), "Mediator");
   assert.equal(personName({ role: "party", name: "Pat" }), "Pat");

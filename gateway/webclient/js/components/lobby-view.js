@@ -4,7 +4,7 @@
 
 import { t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
-import { mediatorName } from "./person.js";
+import { waitingLine } from "./person.js";
 
 export class LobbyView {
   // onDevices({camera, microphone}) → Promise<MediaStream|null>: the screen swaps its stream.
@@ -53,9 +53,7 @@ export class LobbyView {
   update(you) {
     this.you = you;
     this.title.textContent = you.title;
-    this.waiting.textContent = you.locked
-      ? t("participant.lobby.locked")
-      : t("participant.lobby.waiting", { name: mediatorName(you) });
+    this.waiting.textContent = waitingLine(you);
   }
 
   async setStream(stream) {

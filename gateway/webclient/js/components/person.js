@@ -23,3 +23,10 @@ export function personLabel(member) {
 export function mediatorName(you) {
   return (you && you.mediator_name) || t("participant.lobby.the_mediator");
 }
+
+// The lobby's waiting line (`you`: the SelfView): who will admit you, or why nobody can now.
+export function waitingLine(you) {
+  const name = mediatorName(you);
+  if (!you.locked) return t("participant.lobby.waiting", { name });
+  return you.mediator_name ? t("participant.lobby.locked_named", { name }) : t("participant.lobby.locked");
+}
