@@ -531,15 +531,14 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--s3-size-mib", type=int, default=None,
                         help="document size through S3/moto (default 256; quick 32)")
     parser.add_argument("--no-s3", action="store_true", help="skip the S3 (moto) comparison")
-    parser.add_argument("--repeat", type=int, default=None,
-                        help="interleaved baseline/real rounds, median kept (default 3; quick 2)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="interleaved baseline/real rounds, median kept (default 3: an odd "
+                             "count, so the median is a measured round, not a mean of two)")
     parser.add_argument("--profile", type=Path, default=None, metavar="DIR",
                         help="write cProfile stats of gateway and evidence (last round) to DIR")
     args = parser.parse_args(argv)
     if args.size_mib is None:
         args.size_mib = 100 if args.quick else 1024
-    if args.repeat is None:
-        args.repeat = 2 if args.quick else 3
     if args.s3_size_mib is None:
         args.s3_size_mib = 32 if args.quick else 256
     return args

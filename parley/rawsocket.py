@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import select
 import socket
 
 
@@ -54,22 +55,52 @@ async def flushed(transport: asyncio.WriteTransport, idle_s: float) -> None:
 
 
 class DirectSender:
-    """Sends whole buffers to a socket; `send` returns once every byte is in the kernel, so the
-    caller may reuse or drop the buffer at once (the transport would copy what the socket did
-    not take at once, or keep a reference to it). Close it before the transport is closed."""
+    """Sends whole buffers to a socket from a worker thread, one send in flight at a time.
+
+    `send(data)` waits for the previous buffer's send to finish, then starts this one and
+    returns: the copy of `data` into the kernel (done without the GIL) runs beside whatever the
+    caller does next, such as opening the next chunk. So `data` must stay unchanged until the
+    next `send` or `drain` returns; after that the caller may reuse it (the transport, by
+    contrast, would keep a copy or a reference of what the socket did not take at once).
+    `aclose` waits for the send in flight before the descriptor goes: a descriptor closed under
+    a thread still writing could be reused by another file and receive the rest. Call it before
+    the transport is closed."""
 
     def __init__(self, sock: socket.socket, idle_s: float) -> None:
         self._sock = socket.socket(sock.family, sock.type, fileno=os.dup(sock.fileno()))
         self._sock.setblocking(False)
         widen_unix_send_buffer(self._sock)
         self._idle_s = idle_s
+        self._inflight: asyncio.Future[None] | None = None
+
+    def _send_all(self, data: bytes | bytearray | memoryview) -> None:
+        """In a worker thread: every byte of `data` into the socket, waiting while it is full."""
+        poller = select.poll()
+        poller.register(self._sock.fileno(), select.POLLOUT)
+        with memoryview(data) as view, view.cast("B") as octets:
+            sent = 0
+            while sent < len(octets):
+                try:
+                    sent += self._sock.send(octets[sent:])
+                except BlockingIOError:
+                    if not poller.poll(self._idle_s * 1000):
+                        raise SendStalled(f"no byte taken for {self._idle_s:g} s") from None
+
+    async def drain(self) -> None:
+        """Wait until the buffer in flight is in the kernel; raises its failure."""
+        inflight, self._inflight = self._inflight, None
+        if inflight is not None:
+            await asyncio.shield(inflight)  # a cancelled caller must not orphan the thread
 
     async def send(self, data: bytes | bytearray | memoryview) -> None:
+        await self.drain()
         loop = asyncio.get_running_loop()
-        try:
-            await asyncio.wait_for(loop.sock_sendall(self._sock, data), self._idle_s)
-        except TimeoutError:
-            raise SendStalled(f"no byte taken for {self._idle_s:g} s") from None
+        self._inflight = loop.run_in_executor(None, self._send_all, data)
 
-    def close(self) -> None:
+    async def aclose(self) -> None:
+        inflight, self._inflight = self._inflight, None
+        if inflight is not None:
+            await asyncio.wait({inflight})  # its failure, if any, was or will be reported
+            if not inflight.cancelled():
+                inflight.exception()
         self._sock.close()

@@ -18,6 +18,12 @@ ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 Id = Annotated[str, msgspec.Meta(pattern=ID_PATTERN, min_length=1, max_length=64)]
 ShortText = Annotated[str, msgspec.Meta(max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=4000)]
+#: The name a staff member is shown by to other people ("Ms Anna Lee"), e.g. the mediator in a
+#: hearing. Empty means none: screens then say the role instead. Shorter than other names because
+#: it is read inside sentences ("Ms Anna Lee will admit you shortly"); cleaned of control
+#: characters where a contract carries it (proto/text.py).
+DISPLAY_NAME_MAX = 100
+DisplayName = Annotated[str, msgspec.Meta(max_length=DISPLAY_NAME_MAX)]
 #: Unix time in milliseconds.
 TimestampMs = Annotated[int, msgspec.Meta(ge=0, le=2**53)]
 

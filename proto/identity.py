@@ -13,7 +13,7 @@ from typing import Annotated
 
 import msgspec
 
-from proto.common import Id, Role, TimestampMs
+from proto.common import DisplayName, Id, Role, TimestampMs
 from proto.principal import PrincipalKind
 from proto.signalling import IcePolicy
 from proto.text import clean_fields
@@ -84,6 +84,8 @@ class MeResponse(_Response, frozen=True):
     id: Id
     role: Role | None = None
     username: Username | None = None
+    #: A staff account's display name ("" when it has none).
+    display_name: DisplayName = ""
     hearing: Id | None = None
     side: Id | None = None
     mfa_complete: bool = True
@@ -152,6 +154,11 @@ class AccountCreateRequest(_Request, frozen=True):
     username: Username
     role: StaffRole
     password: NewPassword
+    #: The name other people see ("Ms Anna Lee"); empty: none yet (screens show the role).
+    display_name: DisplayName = ""
+
+    def __post_init__(self) -> None:
+        clean_fields(self, "display_name")
 
 
 class AccountInfo(_Response, frozen=True):
@@ -159,6 +166,7 @@ class AccountInfo(_Response, frozen=True):
     username: Username
     role: Role
     created_ms: TimestampMs
+    display_name: DisplayName = ""
     disabled: bool = False
     totp_enrolled: bool = False
     recovery_codes_left: Annotated[int, msgspec.Meta(ge=0, le=10)] = 0
@@ -171,17 +179,29 @@ class AccountListResponse(_Response, frozen=True):
 
 
 class AccountPatchRequest(_Request, frozen=True):
-    """At least one change. `reset_totp` may only be true."""
+    """At least one change. `reset_totp` may only be true. `display_name` "" removes the name."""
 
     disabled: bool | None = None
     role: StaffRole | None = None
     reset_totp: bool | None = None
+    display_name: DisplayName | None = None
 
     def __post_init__(self) -> None:
-        if self.disabled is None and self.role is None and self.reset_totp is None:
+        if self.disabled is None and self.role is None and self.reset_totp is None \
+                and self.display_name is None:
             raise ValueError("nothing to change")
         if self.reset_totp is False:
             raise ValueError("reset_totp may only be true")
+        clean_fields(self, "display_name")
+
+
+class ProfilePatchRequest(_Request, frozen=True):
+    """`PATCH /api/v1/me` (staff): what a staff member may change about itself."""
+
+    display_name: DisplayName
+
+    def __post_init__(self) -> None:
+        clean_fields(self, "display_name")
 
 
 # --- bootstrap ------------------------------------------------------------------------------
@@ -203,7 +223,7 @@ WIRE_MESSAGES: list[type[msgspec.Struct]] = [
     SignInRequest, SignInResponse, MeResponse, TotpEnrollRequest, TotpEnrollResponse,
     TotpConfirmRequest, TotpConfirmResponse, TokenCreateRequest, TokenInfo, TokenCreateResponse,
     TokenListResponse, AccountCreateRequest, AccountInfo, AccountListResponse,
-    AccountPatchRequest, BootstrapRequest, BootstrapResponse,
+    AccountPatchRequest, ProfilePatchRequest, BootstrapRequest, BootstrapResponse,
 ]
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
 
-from proto.common import Id, Role, ShortText, TimestampMs
+from proto.common import DisplayName, Id, Role, ShortText, TimestampMs
 from proto.text import clean_fields
 from proto.ws import ChatHistory, ClientMessage, Colour, HearingState, Name, RoomView, Snapshot
 
@@ -50,6 +50,37 @@ class CreateHearing(_Req, frozen=True):
 
     def __post_init__(self) -> None:
         clean_fields(self, "title")
+
+
+class CreateHearingCommand(CreateHearing, frozen=True):
+    """`create` as the gateway sends it to signalling: the request and the mediator's name.
+
+    The gateway reads `mediator_name` from the mediator's account (its display name; "" when
+    it has none, and screens then name the mediator by role), never from the REST request: the
+    name a hearing shows for its mediator is the one set on the account.
+    """
+
+    mediator_name: DisplayName = ""
+
+    def __post_init__(self) -> None:
+        clean_fields(self, "title", "mediator_name")
+
+
+class RenameMediator(_Req, frozen=True):
+    """The gateway tells signalling a mediator's display name changed on their account (by an
+    admin, or by the mediator): each of their hearings that has not ended shows the new name
+    ("" for none). A closed hearing keeps the name it was held under."""
+
+    mediator: Id
+    name: DisplayName = ""
+
+    def __post_init__(self) -> None:
+        clean_fields(self, "name")
+
+
+class MediatorRenamed(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    #: How many hearings now show the new name (those that already did are not counted).
+    hearings: Annotated[int, msgspec.Meta(ge=0)] = 0
 
 
 class OpenHearing(_Req, frozen=True):
@@ -395,7 +426,8 @@ class Roster(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 WIRE_MESSAGES: list[type[Any]] = [
-    CreateHearing, OpenHearing, CloseHearing, AddSide, InviteParticipant, RemoveParticipant,
+    CreateHearing, CreateHearingCommand, RenameMediator, MediatorRenamed, OpenHearing,
+    CloseHearing, AddSide, InviteParticipant, RemoveParticipant,
     RedeemInvitation, SessionConnected, SessionDisconnected, IceServersRequest, SideView,
     SideAdded, RoomCreated, InvitationIssued, Redeemed, RosterEntry, HearingSummary,
     HearingDetail, HearingList, IceServer, IceConfig, StreamQuality, TechCheckStats,

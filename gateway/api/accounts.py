@@ -1,4 +1,9 @@
-"""`/api/v1/accounts` (admins only): create, list, disable/enable, change role, reset TOTP.
+"""`/api/v1/accounts` (admins only): create, list, disable/enable, change role, reset TOTP, and
+set the display name (the name people see, e.g. the mediator in a hearing's lobby); and
+`PATCH /api/v1/me`, where any staff member sets its own display name. A mediator's new name
+reaches every hearing of theirs that has not ended (signalling `rename_mediator`); it is sent
+whenever a request names it, changed or not, so repeating a request whose hearings could not be
+updated (signalling unavailable: 503 after the account was saved) finishes the job.
 
 Disable, role change and TOTP reset bump the account's epoch: every session and token issued
 under an older epoch stops working on every gateway process as soon as the watched copy of
@@ -12,6 +17,7 @@ import re
 
 from aiohttp import web
 
+from gateway.api.service_call import SIGNALLING
 from gateway.http.body import json_response, read_json
 from gateway.http.routes import RouteTable
 from gateway.identity import accounts as acc
@@ -27,7 +33,9 @@ from proto.identity import (
     AccountInfo,
     AccountListResponse,
     AccountPatchRequest,
+    ProfilePatchRequest,
 )
+from proto.signalling import MediatorRenamed, RenameMediator
 
 TAGS = ("accounts",)
 _ID = re.compile(ID_PATTERN)
@@ -49,18 +57,21 @@ def register(routes: RouteTable) -> None:
         now = ident.now_ms()
         account = await ident.hash_work(lambda: acc.create_account(
             account_id=new_ulid(now), username=body.username, role=Role(body.role.value),
-            password=body.password, hasher=ident.hasher, now_ms=now))
+            password=body.password, hasher=ident.hasher, now_ms=now,
+            display_name=body.display_name))
         assert isinstance(account, acc.Account)
         revision = await ident.accounts.create(account)
         ident.account_mirror.remember(account_mirror_key(account.id), account, revision)
         await audit(request, actor=principal_of(request), action="account.create",
                     resource_type="account", resource_id=account.id,
-                    details={"role": account.role.value, "username": account.username})
+                    details={"role": account.role.value, "username": account.username,
+                             "display_name": account.display_name})
         return json_response(account_info(account), status=201)
 
     @routes.route("PATCH", "/api/v1/accounts/{account}",
                   access=staff("accounts.update", Role.ADMIN), tags=TAGS,
-                  summary="disable/enable (revokes sessions and tokens at once), role, reset TOTP",
+                  summary="disable/enable (revokes sessions and tokens at once), role, reset TOTP, "
+                  "display name",
                   request=AccountPatchRequest, response=AccountInfo)
     async def update_account(request: web.Request) -> web.Response:
         ident = identity_of(request)
@@ -84,6 +95,8 @@ def register(routes: RouteTable) -> None:
                 account = acc.change_role(account, Role(body.role.value), now)
             if body.reset_totp:
                 account = acc.reset_totp(account, now)
+            if body.display_name is not None:
+                account = acc.set_display_name(account, body.display_name, now)
             return account
 
         before, after = await change_account(ident, account_id, change)
@@ -92,8 +105,35 @@ def register(routes: RouteTable) -> None:
                         resource_type="account", resource_id=account_id,
                         details={"disabled": after.disabled, "role": after.role.value,
                                  "reset_totp": bool(body.reset_totp),
-                                 "epoch": after.epoch})
+                                 "display_name": after.display_name, "epoch": after.epoch})
+        if body.display_name is not None:
+            await _rename_in_hearings(request, after)
         return json_response(account_info(after))
 
-    del list_accounts, create_account, update_account
+    @routes.route("PATCH", "/api/v1/me", access=staff("me.update"), tags=("identity",),
+                  summary="a staff member sets its own display name", request=ProfilePatchRequest,
+                  response=AccountInfo)
+    async def update_profile(request: web.Request) -> web.Response:
+        ident = identity_of(request)
+        body = await read_json(request, ProfilePatchRequest)
+        principal = principal_of(request)
+        assert principal is not None
+        now = ident.now_ms()
+        before, after = await change_account(
+            ident, principal.id, lambda a: acc.set_display_name(a, body.display_name, now))
+        if after is not before:
+            await audit(request, actor=principal, action="account.update",
+                        resource_type="account", resource_id=principal.id,
+                        details={"display_name": after.display_name})
+        await _rename_in_hearings(request, after)
+        return json_response(account_info(after))
 
+    del list_accounts, create_account, update_account, update_profile
+
+
+
+async def _rename_in_hearings(request: web.Request, account: acc.Account) -> None:
+    """A mediator's hearings that have not ended show its display name as it is now."""
+    if account.role is Role.MEDIATOR:
+        await SIGNALLING.ask(request, "rename_mediator", RenameMediator(
+            mediator=account.id, name=account.display_name), MediatorRenamed)

@@ -175,13 +175,14 @@ async def me(request: web.Request) -> web.Response:
     auth = auth_of(request)
     principal = auth.principal
     assert principal is not None
-    username = None
+    username, display_name = None, ""
     if principal.kind is PrincipalKind.ACCOUNT:
         found = ident.account_mirror.get(account_mirror_key(principal.id))
         if found is not None and isinstance(found[0], acc.Account):
-            username = found[0].username
+            username, display_name = found[0].username, found[0].display_name
     return json_response(MeResponse(
         kind=principal.kind, id=principal.id, role=principal.role, username=username,
+        display_name=display_name,
         hearing=principal.hearing, side=principal.side, mfa_complete=auth.mfa_complete,
         csrf_token=csrf_token(auth.secret) if auth.secret else None))
 

@@ -22,8 +22,9 @@ from gateway.api.hearing_calendar import NotScheduled, hearing_ics, zone_or_none
 from gateway.api.service_call import SIGNALLING
 from gateway.http.body import json_response, read_json
 from gateway.http.routes import RouteTable
+from gateway.identity.accounts import Account
 from gateway.identity.address_limit import client_address
-from gateway.identity.authn import identity_of
+from gateway.identity.authn import identity_of, principal_of
 from gateway.identity.ratelimit import retry_after
 from gateway.identity.session_open import hand_over, open_session
 from gateway.identity.session_revoke import end_participant_sessions
@@ -36,6 +37,7 @@ from proto.signalling import (
     AddSide,
     CloseHearing,
     CreateHearing,
+    CreateHearingCommand,
     Empty,
     HearingClosed,
     HearingDetail,
@@ -70,12 +72,26 @@ async def _end_sessions(request: web.Request, hearing: str, participants: list[s
         await end_participant_sessions(identity_of(request), hearing, participants)
 
 
-async def _require_mediator_account(request: web.Request, account_id: str) -> None:
+async def _require_mediator_account(request: web.Request, account_id: str) -> Account:
     """A hearing's mediator is an existing, enabled mediator account (accounts live here, in
     the gateway, so signalling cannot check the reference itself)."""
     found = await identity_of(request).accounts.get(account_id)
     if found is None or found[0].role is not Role.MEDIATOR or found[0].disabled:
         raise ServiceFailure(ErrorCode.NOT_FOUND, "no enabled mediator account with that id")
+    return found[0]
+
+
+async def _mediator_name(request: web.Request, body: CreateHearing) -> str:
+    """The display name of the hearing's mediator, from the account ("" when it has none, or
+    when the caller is not a mediator and names none: signalling then refuses the request)."""
+    if body.mediator is not None:
+        return (await _require_mediator_account(request, body.mediator)).display_name
+    caller = principal_of(request)
+    if caller is None or caller.kind is not PrincipalKind.ACCOUNT \
+            or caller.role is not Role.MEDIATOR:
+        return ""
+    found = await identity_of(request).accounts.get(caller.id)
+    return found[0].display_name if found is not None else ""
 
 
 def register(routes: RouteTable) -> None:
@@ -91,9 +107,9 @@ def register(routes: RouteTable) -> None:
         body = await read_json(request, CreateHearing)
         if body.time_zone is not None and zone_or_none(body.time_zone) is None:
             raise ServiceFailure(ErrorCode.INVALID, "unknown time zone")
-        if body.mediator is not None:
-            await _require_mediator_account(request, body.mediator)
-        summary = await SIGNALLING.ask(request, "create", body, HearingSummary)
+        command = CreateHearingCommand(
+            **msgspec.structs.asdict(body), mediator_name=await _mediator_name(request, body))
+        summary = await SIGNALLING.ask(request, "create", command, HearingSummary)
         hs = state_of(request).hearings
         if hs is not None:
             await hs.rosters.refresh(summary.id)

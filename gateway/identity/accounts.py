@@ -5,9 +5,10 @@ compare-and-set on the KV revision, so two gateway processes never lose each oth
 is what makes TOTP replay prevention and recovery-code consumption hold across processes).
 
 `epoch` is bumped by every change that must end live access at once: disable, role change, TOTP
-reset, password change. Sessions and API tokens record the epoch they were issued under, and
-`check_current` refuses a credential from an older epoch. A gateway that sees the account change
-(KV watch) therefore revokes that account's sessions and tokens everywhere without a scan.
+reset, password change (not a display name change: it grants nothing). Sessions and API tokens
+record the epoch they were issued under, and `check_current` refuses a credential from an older
+epoch. A gateway that sees the account change (KV watch) therefore revokes that account's
+sessions and tokens everywhere without a scan.
 
 Keys: `account.<id>` holds the record; `username.<username>` holds the id (created with a KV
 `create`, which fails if the key exists: usernames are unique without a lock).
@@ -24,7 +25,8 @@ from gateway.identity.errors import AuthenticationFailed, Conflict, InvalidInput
 from gateway.identity.passwords import PasswordHasher, check_username
 from gateway.identity.secretbox import SecretBox
 from proto.codec import JsonDecoder
-from proto.common import STAFF_ROLES, Id, Role, TimestampMs
+from proto.common import DISPLAY_NAME_MAX, STAFF_ROLES, DisplayName, Id, Role, TimestampMs
+from proto.text import clean_text
 
 ACCOUNTS_BUCKET = "parley_accounts"
 
@@ -35,6 +37,8 @@ class Account(msgspec.Struct, frozen=True, kw_only=True):
     id: Id
     username: Annotated[str, msgspec.Meta(max_length=64)]
     role: Role
+    #: The name other people see ("Ms Anna Lee"); "" for none (records older than the field).
+    display_name: DisplayName = ""
     password_hash: Annotated[str, msgspec.Meta(max_length=512)]
     created_ms: TimestampMs
     updated_ms: TimestampMs
@@ -93,15 +97,38 @@ def _check_staff(role: Role) -> None:
 
 def create_account(
     *, account_id: str, username: str, role: Role, password: str, hasher: PasswordHasher,
-    now_ms: int,
+    now_ms: int, display_name: str = "",
 ) -> Account:
     """A new account without TOTP: it must enrol at its first sign-in."""
     check_username(username)
     _check_staff(role)
     return Account(
         id=account_id, username=username, role=role, password_hash=hasher.hash(password),
-        created_ms=now_ms, updated_ms=now_ms,
+        created_ms=now_ms, updated_ms=now_ms, display_name=check_display_name(display_name),
     )
+
+
+def check_display_name(name: str) -> str:
+    """`name` cleaned (proto/text.py) and bounded; "" means no name. Raises `InvalidInput`.
+
+    The contracts clean the name where it enters (AccountCreateRequest, AccountPatchRequest);
+    this holds the rule for every other caller (the admin CLI, tests), so a record never holds
+    a name the contracts would refuse.
+    """
+    cleaned = clean_text(name)
+    if name and not cleaned:
+        raise InvalidInput("the display name has no visible characters")
+    if len(cleaned) > DISPLAY_NAME_MAX:
+        raise InvalidInput(f"the display name is longer than {DISPLAY_NAME_MAX} characters")
+    return cleaned
+
+
+def set_display_name(account: Account, name: str, now_ms: int) -> Account:
+    """The account with display name `name` ("" removes it); unchanged if it is the same."""
+    cleaned = check_display_name(name)
+    if cleaned == account.display_name:
+        return account
+    return _replace(account, now_ms, display_name=cleaned)
 
 
 def check_current(account: Account, credential_epoch: int) -> None:

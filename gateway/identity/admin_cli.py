@@ -1,4 +1,5 @@
-"""`parley account create --role ROLE --username NAME`: an operator command on the suite's machine.
+"""`parley account create --role ROLE --username NAME [--display-name NAME]`: an operator
+command on the suite's machine.
 
 It writes the account straight into `parley_accounts` with the supervisor's NATS credentials from
 the data directory (file mode 0600: whoever can read them already owns the deployment), audits
@@ -42,7 +43,8 @@ def read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-async def create_account(config: SuiteConfig, role: Role, username: str, password: str) -> str:
+async def create_account(config: SuiteConfig, role: Role, username: str, password: str,
+                         display_name: str = "") -> str:
     creds = load_credentials(credentials_file(data_path(config.data_dir), "supervisor"))
     nc = await connect(config, "parley-operator", creds, max_reconnect_attempts=0,
                        allow_reconnect=False)
@@ -51,13 +53,15 @@ async def create_account(config: SuiteConfig, role: Role, username: str, passwor
         store = await AccountStore.open(js)
         now = int(time.time() * 1000)
         account = acc.create_account(account_id=new_ulid(now), username=username, role=role,
-                                     password=password, hasher=PasswordHasher(), now_ms=now)
+                                     password=password, hasher=PasswordHasher(), now_ms=now,
+                                     display_name=display_name)
         await store.create(account)
         try:
             await AuditPublisher(js, "supervisor").record(
                 actor=Actor(id="operator", kind="system"), action="account.create",
                 resource_type="account", resource_id=account.id,
-                outcome=Outcome.ALLOWED, details={"role": role.value, "via": "cli"})
+                outcome=Outcome.ALLOWED, details={"role": role.value, "via": "cli",
+                                                  "display_name": account.display_name})
         except ParleyError:
             await store.kv.delete(acc.account_key(account.id))
             await store.kv.delete(acc.username_key(account.username))
@@ -75,6 +79,8 @@ def main(argv: list[str]) -> int:
     create = commands.add_parser("create", help="create a staff account (password on stdin)")
     create.add_argument("--role", required=True, choices=["admin", "mediator", "auditor"])
     create.add_argument("--username", required=True)
+    create.add_argument("--display-name", default="",
+                        help='the name people see, e.g. "Ms Anna Lee" (default: none, the role)')
     resolve = commands.add_parser("resolve-address",
                                   help="is ADDRESS the one behind an audit log address pseudonym?")
     resolve.add_argument("pseudonym")
@@ -88,7 +94,8 @@ def main(argv: list[str]) -> int:
     try:
         config = load_config(SuiteConfig)
         password = read_password()
-        account_id = asyncio.run(create_account(config, Role(args.role), args.username, password))
+        account_id = asyncio.run(create_account(config, Role(args.role), args.username, password,
+                                                args.display_name))
     except IdentityError as exc:
         print(f"parley account: {exc.message}", file=sys.stderr)
         return 1

@@ -47,8 +47,8 @@ def clear_session_cookie(response: web.StreamResponse, *, tls: bool) -> None:
 
 def account_info(account: Account) -> AccountInfo:
     return AccountInfo(id=account.id, username=account.username, role=account.role,
-                       created_ms=account.created_ms, disabled=account.disabled,
-                       totp_enrolled=account.totp_confirmed,
+                       display_name=account.display_name, created_ms=account.created_ms,
+                       disabled=account.disabled, totp_enrolled=account.totp_confirmed,
                        recovery_codes_left=len(account.recovery_code_hashes),
                        last_signin_ms=account.last_signin_ms)
 

@@ -63,8 +63,10 @@ QUERY: Final[dict[str, tuple[str, str]]] = {
 #: One example body per request type, by type name.
 BODIES: Final[dict[str, dict[str, Any]]] = {
     "AccountCreateRequest": {"username": "maria.mediator", "role": "mediator",
-                             "password": "correct horse battery staple"},
+                             "password": "correct horse battery staple",
+                             "display_name": "Ms Maria Chan"},
     "AccountPatchRequest": {"disabled": True},
+    "ProfilePatchRequest": {"display_name": "Ms Maria Chan"},
     "ExportRequest": {"begin": 0, "end": 100},
     "BootstrapRequest": {"secret": "pbs_Zq3X9v7kLm2Pz8Rw4Tn6Yc1Hd5Gf0Ja8Ue4Io2Bs6Dx", "username": "admin",
                          "password": "correct horse battery staple"},

@@ -295,8 +295,9 @@ class Evidence:
                                        hearing, self._details(audited[0]))
             raise
 
-    def serve(self, grant: DownloadGrant) -> AsyncGenerator[bytes, None]:
-        return self.vault.open_range(grant.manifest, grant.start, grant.end)
+    def serve(self, grant: DownloadGrant, *, reuse: bool = False) -> AsyncGenerator[bytes, None]:
+        """The granted plaintext; with `reuse`, see `Vault.open_range`."""
+        return self.vault.open_range(grant.manifest, grant.start, grant.end, reuse=reuse)
 
     async def integrity_failure(self, grant: DownloadGrant) -> None:
         """Best effort: the stream is stopped whatever happens here."""

@@ -109,7 +109,9 @@ async def download(request: web.Request) -> web.StreamResponse:
     grant = evidence.downloads.redeem(request.match_info["id"],
                                       request.headers.get(TICKET_HEADER), _principal(request),
                                       request.app[CLOCK]())
-    stream = evidence.serve(grant)
+    # On a plain socket every chunk after the first goes out whole through a DirectSender
+    # before the next is asked for, so the plaintext buffers may be reused (see `_send`).
+    stream = evidence.serve(grant, reuse=plain_socket(request.transport) is not None)
     try:
         return await _send(request, evidence, grant, stream)
     finally:
@@ -129,14 +131,16 @@ async def _send(request: web.Request, evidence: Evidence, grant: DownloadGrant,
     await response.prepare(request)
     sender: DirectSender | None = None
     try:
-        if first:
-            await response.write(first)  # with the headers
+        if first:  # with the headers; a copy, as the transport may keep what it cannot send
+            await response.write(bytes(first))
         sender = await _direct(request)
         async for chunk in stream:
             if sender is not None:
                 await sender.send(chunk)
             else:
-                await response.write(chunk)
+                await response.write(bytes(chunk))
+        if sender is not None:
+            await sender.drain()
     except IntegrityError:
         await evidence.integrity_failure(grant)
         log.error("integrity failure: download cut off",
@@ -150,7 +154,7 @@ async def _send(request: web.Request, evidence: Evidence, grant: DownloadGrant,
         return response
     finally:
         if sender is not None:
-            sender.close()
+            await sender.aclose()
     await response.write_eof()
     return response
 

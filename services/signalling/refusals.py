@@ -6,10 +6,12 @@ from proto.signalling import (
     AddSide,
     CloseHearing,
     CreateHearing,
+    CreateHearingCommand,
     InviteParticipant,
     OpenHearing,
     RedeemInvitation,
     RemoveParticipant,
+    RenameMediator,
     SessionConnected,
 )
 from proto.ws import (
@@ -32,7 +34,9 @@ from proto.ws import (
 )
 
 ACTIONS: dict[type, str] = {
-    CreateHearing: "hearing.create", OpenHearing: "hearing.open", CloseHearing: "hearing.close",
+    CreateHearing: "hearing.create", CreateHearingCommand: "hearing.create",
+    RenameMediator: "hearing.mediator_rename",
+    OpenHearing: "hearing.open", CloseHearing: "hearing.close",
     End: "hearing.close", AddSide: "hearing.side_add", InviteParticipant: "participant.invite",
     RemoveParticipant: "participant.remove", Remove: "participant.remove",
     RedeemInvitation: "participant.redeem", SessionConnected: "participant.connect",

@@ -21,14 +21,23 @@ from proto.ws import (
     View,
 )
 
-from .model import LOBBY, Hearing, Invitation, Participant, ParticipantStatus, is_live, members
+from .model import (
+    LOBBY,
+    Hearing,
+    Invitation,
+    Participant,
+    ParticipantStatus,
+    is_live,
+    members,
+    shown_name,
+)
 
 
 def member_view(h: Hearing, p: Participant) -> MemberView:
     links = sorted(peer for peer, state in p.links.items()
                    if state is PeerConnState.CONNECTED and peer in h.participants
                    and h.participants[peer].room == p.room)
-    return MemberView(id=p.id, name=p.name, role=p.role, side=p.side, muted=p.muted,
+    return MemberView(id=p.id, name=shown_name(p), role=p.role, side=p.side, muted=p.muted,
                       camera_off=p.camera_off, hand=p.hand, connected=is_live(h, p), links=links)
 
 
@@ -43,11 +52,13 @@ def room_view(h: Hearing, room_id: str) -> RoomView:
 def self_view(h: Hearing, p: Participant) -> SelfView:
     room = h.rooms.get(p.room) if p.room is not None else None
     return SelfView(
-        id=p.id, name=p.name, role=p.role, hearing=h.id, title=h.title, hearing_state=h.state,
+        id=p.id, name=shown_name(p), role=p.role, hearing=h.id, title=h.title,
+        hearing_state=h.state,
         locked=h.locked, room=p.room, room_kind=room.kind if room else None,
         side=p.side, muted=p.muted, camera_off=p.camera_off, hand=p.hand,
         knocking=any(k.participant == p.id for k in h.knocks),
-        mediator_name=h.participants[h.mediator].name if h.mediator in h.participants else "",
+        mediator_name=shown_name(h.participants[h.mediator]) if h.mediator in h.participants
+        else "",
     )
 
 
@@ -109,7 +120,7 @@ def detail(h: Hearing, now: int) -> HearingDetail:
         last = latest.get(p.id)
         state = invitation_state(last, now) if last is not None else None
         roster.append(RosterEntry(
-            id=p.id, name=p.name, role=p.role, status=p.status.value, side=p.side, room=p.room,
+            id=p.id, name=shown_name(p), role=p.role, status=p.status.value, side=p.side, room=p.room,
             invitation_expires_at=last.expires_at if last and state == "pending" else None,
             invitation=state, redeemed_at=last.used_at if last is not None else None))
     return HearingDetail(

@@ -286,11 +286,28 @@ async def test_admin_creates_and_disables_an_account_whose_session_ends(
             print(page.url, await page.locator("main").inner_text(), tab.dump())
             raise
         await page.get_by_label(t(EN, "admin.accounts.username")).fill("second-auditor")
+        await page.get_by_label(t(EN, "admin.accounts.display_name")).fill("Mr Ben <b>Ho</b>")
         await page.get_by_label(t(EN, "admin.accounts.role")).select_option("auditor")
         await page.get_by_label(t(EN, "admin.accounts.password")).fill(PASSWORD)
         await page.get_by_role("button", name=t(EN, "admin.accounts.create")).click()
         await page.locator("tr[data-account='second-auditor']").wait_for()
-        await page.locator(".toast-close").click()  # the screenshot shows the form, not the toast
+        # A display name is text: the angle brackets are shown, never parsed as markup.
+        cell = page.locator("tr[data-account='second-auditor'] td.display-name")
+        assert await cell.inner_text() == "Mr Ben <b>Ho</b>"
+        assert await cell.locator("b").count() == 0
+        # The admin names the mediator: the name parties will see in the mediator's hearings.
+        mediator = people.mediator
+        await page.get_by_role("button", name=t(EN, "admin.accounts.rename_named",
+                                                name=mediator.username)).click()
+        await page.locator("dialog").get_by_label(t(EN, "admin.accounts.display_name")).fill(
+            "Ms Anna Lee")
+        await page.locator("dialog").get_by_role("button", name=t(EN, "admin.rename.save")).click()
+        await page.locator(f"tr[data-account='{mediator.username}'] td.display-name",
+                           has_text="Ms Anna Lee").wait_for()
+        status, me = await mediator.call("GET", "/api/v1/me")
+        assert status == 200 and me["display_name"] == "Ms Anna Lee", me
+        while await page.locator(".toast-close").count():  # the screenshot shows no toast
+            await page.locator(".toast-close").first.click()
         await tab.wait_for("!document.querySelector('.toast')")
         await shot(tab, "admin-accounts")
         # The mediator has a session open; disabling the account ends it at once.

@@ -67,6 +67,8 @@ def step(what: str) -> None:
     print(f"[{now - T0[0]:6.1f}s] {what}")
 
 
+#: The display name the admin gives the mediator: every page names the mediator by it.
+MEDIATOR_NAME = "Ms Anna Lee"
 COLOURS = {"M": (200, 200, 200), "A1": (30, 90, 200), "B1": (200, 70, 30), "B2": (40, 160, 60)}
 
 
@@ -129,6 +131,9 @@ async def all_pages(tabs: dict[str, Tab], expression: str, names: list[str] | No
 async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
     await suite.ready(timeout=60)
     people = await staff_people(suite)
+    status, _ = await people.admin.call("PATCH", f"/api/v1/accounts/{people.mediator.account_id}",
+                                        {"display_name": MEDIATOR_NAME})
+    assert status == 200
     cast = await seat_people(suite, people)  # sides A (A1, A2) and B (B1, B2)
     inv = cast.invitations
     ids = {n: inv[n]["participant"] for n in ("A1", "B1", "B2")}
@@ -148,6 +153,8 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
                 mediator_page(tabs["M"], people, cast.hearing, suite.base_url))
             lobby = tabs["A1"]
             assert "Matter" in (await lobby.page.text_content(".lobby-title") or "")
+            waiting = await lobby.page.text_content(".lobby-waiting") or ""
+            assert waiting.startswith(f"{MEDIATOR_NAME} will admit you shortly"), waiting
             await lobby.check_accessible("lobby")
             await shots(lobby, "lobby")
             # The mediator's page is in plenary before anyone is admitted: each side then opens
@@ -158,7 +165,9 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             await switch_language(tabs["B2"], "zh-Hant")
             devices = await tabs["B2"].value(
                 "[...document.querySelectorAll('main select option')].map((o) => o.textContent)")
-            await no_english(tabs["B2"], "lobby", ["Matter", *devices])
+            await tabs["B2"].wait_for("document.querySelector('.lobby-waiting').textContent"
+                                      f".startsWith('{MEDIATOR_NAME} 稍後')")
+            await no_english(tabs["B2"], "lobby", ["Matter", MEDIATOR_NAME, *devices])
 
             # --- admitted to plenary: banner, who can hear you, one verification code
             step("admit")
@@ -173,6 +182,12 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             plenary_codes = {n: await t.value(code()) for n, t in tabs.items()}
             assert len(set(plenary_codes.values())) == 1 and "" not in plenary_codes.values()
             step("one verification code")
+            # "Who can hear you" and the mediator's tile name the mediator (text, not markup).
+            shown = await tabs["A1"].value(
+                f"[document.querySelector('.hearers li[data-participant=\"{ids['M']}\"]')"
+                ".textContent, document.querySelector('.video-grid .tile[data-participant="
+                f"\"{ids['M']}\"]').textContent]")
+            assert all(MEDIATOR_NAME in text for text in shown), shown
             await tabs["A1"].check_accessible("hearing-plenary")
             await shots(tabs["A1"], "hearing-plenary")
 
@@ -234,7 +249,7 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             assert set(caucus_codes.values()).isdisjoint(plenary_codes.values())
             await b1.check_accessible("hearing-caucus")
             await shots(b1, "hearing-caucus")
-            await no_english(tabs["B2"], "caucus", ["Claimant caucus", "Our bottom line is 40",
+            await no_english(tabs["B2"], "caucus", [MEDIATOR_NAME, "Claimant caucus", "Our bottom line is 40",
                                                     "A1", "B1", "B2", people.mediator.username])
 
             # --- broadcast: a banner to dismiss, everywhere but the lobby -----------------

@@ -26,6 +26,7 @@ pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.timeout(240)]
 ZH = "zh-Hans"
 TITLE = "王诉李调解"
 SIDES = ("申请人", "被申请人")
+MEDIATOR_NAME = "李安娜"
 
 
 async def photographed(tab: Tab, screen: str, content: list[str]) -> None:
@@ -58,6 +59,16 @@ async def test_staff_and_participant_screens_in_simplified_chinese(
         await page.get_by_role("heading", name=t(ZH, "mediator.hearings.title"),
                                exact=True).wait_for()
         await photographed(tab, "hearings", [mediator.username])
+        # The mediator names itself (the header's name button): parties see it in its hearings.
+        await page.get_by_role("button", name=t(ZH, "staff.profile.open",
+                                                name=mediator.username)).click()
+        dialog = page.locator("dialog")
+        await dialog.get_by_label(t(ZH, "staff.profile.name")).fill(MEDIATOR_NAME)
+        await tab.check_accessible("profile zh-Hans")
+        await dialog.get_by_role("button", name=t(ZH, "staff.profile.save")).click()
+        await page.locator("#profile", has_text=MEDIATOR_NAME).wait_for()
+        await page.locator(".toast-close").click()  # later screenshots show the screens only
+        await tab.wait_for("!document.querySelector('.toast')")
 
         await med.create_hearing(TITLE)
         for side in SIDES:
@@ -69,6 +80,8 @@ async def test_staff_and_participant_screens_in_simplified_chinese(
 
         party = cast.tabs["A1"]
         await join(party, ZH, med.invited["A1"])
+        waiting = await party.page.text_content(".lobby-waiting") or ""
+        assert waiting.startswith(f"{MEDIATOR_NAME} 稍后会让你进入"), waiting
         await photographed(party, "lobby", [TITLE, "A1"])
         await med.page.locator(med.card("A1")).wait_for()
         await photographed(tab, "console", [TITLE, *SIDES, "A1", mediator.username])

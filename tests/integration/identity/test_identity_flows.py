@@ -158,17 +158,20 @@ async def test_tokens_are_listed_without_secrets_and_revocable(suite: Suite) -> 
 
 
 async def test_operator_cli_creates_an_account(suite: Suite) -> None:
-    await staff_people(suite)
+    people = await staff_people(suite)
     env = dict(suite.env)
     result = subprocess.run(
         [sys.executable, "-m", "parley.cli", "account", "create", "--role", "auditor",
-         "--username", "from-cli"], input=PASSWORD + "\n", env=env, cwd=REPO,
-        capture_output=True, text=True, timeout=60, check=False)
+         "--username", "from-cli", "--display-name", "Mr Ben Ho\u202e"], input=PASSWORD + "\n",
+        env=env, cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert PASSWORD not in result.stdout + result.stderr
     status, body, _ = await raw(suite.base_url, "POST", SIGNIN,
                                 json={"username": "from-cli", "password": PASSWORD})
     assert status == 200 and body["mfa_complete"] is False and body["role"] == "auditor"
+    status, listed = await people.admin.call("GET", "/api/v1/accounts")
+    assert {a["username"]: a.get("display_name") for a in listed["accounts"]}["from-cli"] \
+        == "Mr Ben Ho"
     again = subprocess.run(
         [sys.executable, "-m", "parley.cli", "account", "create", "--role", "auditor",
          "--username", "from-cli"], input=PASSWORD + "\n", env=env, cwd=REPO,

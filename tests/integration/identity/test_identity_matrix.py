@@ -72,6 +72,7 @@ POST /api/v1/auth/bootstrap                      ok   ok   ok   ok   ok   ok   o
 POST /api/v1/auth/signin                         ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 POST /api/v1/auth/signout                        401  ok   ok   ok   ok   ok   ok   ok   ok   ok   401  401  401
 GET /api/v1/me                                   401  ok   ok   ok   ok   ok   ok   ok   ok   ok   401  401  401
+PATCH /api/v1/me                                 401  ok   ok   ok   ok   ok   403  403  403  403  401  401  401
 POST /api/v1/auth/totp/enroll                    401  ok   ok   ok   ok   ok   403  403  403  403  401  401  401
 POST /api/v1/auth/totp/confirm                   401  ok   ok   ok   ok   ok   403  403  403  403  401  401  401
 GET /api/v1/tokens                               401  ok   ok   ok   ok   ok   403  403  403  403  401  401  401

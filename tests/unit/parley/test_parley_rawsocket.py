@@ -1,4 +1,5 @@
-"""DirectSender: whole buffers into a real socket, waiting for a slow reader, cut when stalled."""
+"""DirectSender: whole buffers into a real socket from a worker thread, one in flight at a time,
+waiting for a slow reader, cut when stalled, and its descriptor kept until the send is done."""
 
 from __future__ import annotations
 
@@ -27,10 +28,11 @@ async def test_a_buffer_larger_than_the_socket_takes_goes_whole_to_a_slow_reader
 
     reader = asyncio.create_task(slow_reader())
     await sender.send(buffer)
-    buffer[:] = bytes(len(buffer))  # the caller may reuse its buffer at once
+    await sender.drain()
+    buffer[:] = bytes(len(buffer))  # once drained, the caller may reuse its buffer
     await reader
     assert bytes(got) == data
-    sender.close()
+    await sender.aclose()
     ours.send(b"!")  # the original socket is still open: the sender closed its duplicate
     assert await loop.sock_recv(theirs, 1) == b"!"
     ours.close()
@@ -40,8 +42,51 @@ async def test_a_buffer_larger_than_the_socket_takes_goes_whole_to_a_slow_reader
 async def test_a_reader_that_takes_nothing_is_a_stall() -> None:
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     sender = DirectSender(ours, idle_s=0.3)
+    await sender.send(os.urandom(8 << 20))  # started; the stall is the next wait's error
     with pytest.raises(SendStalled):
-        await sender.send(os.urandom(8 << 20))
-    sender.close()
+        await sender.drain()
+    await sender.aclose()
+    ours.close()
+    theirs.close()
+
+
+async def test_buffers_follow_in_order_while_the_caller_prepares_the_next() -> None:
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    theirs.setblocking(False)
+    pieces = [os.urandom(3 << 20) for _ in range(4)]
+    sender = DirectSender(ours, idle_s=10)
+    loop = asyncio.get_running_loop()
+    got = bytearray()
+
+    async def reader() -> None:
+        while len(got) < sum(map(len, pieces)):
+            got.extend(await loop.sock_recv(theirs, 1 << 20))
+
+    reading = asyncio.create_task(reader())
+    for piece in pieces:  # each send waits for the one before: never two threads on the socket
+        await sender.send(piece)
+    await sender.drain()
+    await reading
+    assert bytes(got) == b"".join(pieces)
+    await sender.aclose()
+    ours.close()
+    theirs.close()
+
+
+async def test_closing_waits_for_the_send_in_flight_before_the_descriptor_goes() -> None:
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    theirs.setblocking(False)
+    data = os.urandom(8 << 20)  # more than the socket holds: the send waits for the reader
+    sender = DirectSender(ours, idle_s=10)
+    loop = asyncio.get_running_loop()
+    await sender.send(data)
+    closing = asyncio.create_task(sender.aclose())
+    await asyncio.sleep(0.05)
+    assert not closing.done()  # still sending: the duplicate descriptor must stay open
+    got = bytearray()
+    while len(got) < len(data):
+        got.extend(await loop.sock_recv(theirs, 1 << 20))
+    await closing
+    assert bytes(got) == data
     ours.close()
     theirs.close()

@@ -113,10 +113,12 @@ export class ChatPanel {
     }
   }
 
-  // The room's members (id → member), so the mediator is named as on every other part.
+  // The room's members (id → member), so the mediator is named as on every other part. A line
+  // from someone no longer in the room carries its sender's name; only a mediator without a
+  // display name has none.
   nameOf(sender, name) {
     const member = this.members && this.members.get(sender);
-    return member ? personName(member) : name;
+    return member ? personName(member) : name || t("participant.grid.mediator");
   }
 
   submit() {

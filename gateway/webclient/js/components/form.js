@@ -13,6 +13,12 @@ export function field(label, input, hint = null) {
   return h("div", { class: "field" }, h("label", { for: input.id }, label), input, hintNode);
 }
 
+// A staff display name (the name people see in hearings), bounded as the server bounds it
+// (proto/common.py DISPLAY_NAME_MAX); set as a property, never as markup.
+export function displayNameInput(name, value = "") {
+  return h("input", { name, value, autocomplete: "off", maxlength: 100, spellcheck: "false" });
+}
+
 export function formError() {
   return h("p", { class: "form-error", role: "alert" });
 }

@@ -1,9 +1,11 @@
 // The shell's header: brand, the staff navigation, a slot for the current hearing's status
-// (lock badge, room), the language switcher and sign-out. Rebuilt on route and language change.
+// (lock badge, room), the language switcher, who is signed in (their display name, or user name
+// until they have one: a button to set it) and sign-out. Rebuilt on route and language change.
 
 import { api, forgetCsrf } from "../core/api.js";
 import { currentLanguage, LANGUAGES, setLanguage, t } from "../core/i18n.js";
 import { h, mount } from "../core/render.js";
+import { editOwnName } from "./profile.js";
 
 let state = { me: null, navigate: null };
 let statusNodes = [];
@@ -24,7 +26,9 @@ export function renderHeader(element, { me = state.me, navigate = state.navigate
     h("div", { class: "shell-tools" },
       h("label", { class: "language-label", for: "language" }, t("common.language.label")),
       languages,
-      staff ? h("span", { class: "who" }, me.username || "") : null,
+      staff ? h("button", { type: "button", class: "button subtle who", id: "profile",
+        "aria-label": t("staff.profile.open", { name: me.display_name || me.username || "" }),
+        onclick: () => renameSelf(element) }, me.display_name || me.username || "") : null,
       staff ? h("button", { type: "button", class: "button subtle", id: "signout",
         onclick: () => signOut() }, t("common.signout")) : null));
 }
@@ -36,6 +40,12 @@ function navLinks(role) {
     return [h("a", { href: "/admin" }, t("admin.nav.home")), h("a", { href: "/hearings" }, t("common.nav.hearings"))];
   }
   return [h("a", { href: "/hearings" }, t("common.nav.hearings"))];
+}
+
+async function renameSelf(element) {
+  const name = await editOwnName(state.me);
+  if (name === null || !state.me) return;
+  renderHeader(element, { me: { ...state.me, display_name: name } });
 }
 
 // Screens put their hearing status (lock badge…) in the header; cleared on route change.

@@ -4,7 +4,7 @@
 
 import { t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
-import { personName } from "./person.js";
+import { personLabel } from "./person.js";
 
 // Pure: the members (other than `me`) who report a connected link to `me`, and those still
 // connecting (in the room, not linked yet), from a RoomView.
@@ -57,7 +57,7 @@ export class Hearers {
     const { hear, waiting } = whoHears(room, me);
     this.el.dataset.hearers = hear.map((m) => m.id).sort().join(",");
     mount(this.list, hear.map((m) => h("li", { dataset: { participant: m.id } },
-      personName(m), m.muted ? h("span", { class: "hint" }, ` · ${t("participant.grid.muted")}`) : null)));
+      personLabel(m), m.muted ? h("span", { class: "hint" }, ` · ${t("participant.grid.muted")}`) : null)));
     this.note.textContent = hear.length === 0
       ? (waiting.length ? t("participant.hearers.connecting") : t("participant.hearers.nobody"))
       : waiting.length ? t("participant.hearers.waiting", { count: waiting.length }) : "";

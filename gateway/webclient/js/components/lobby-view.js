@@ -1,8 +1,10 @@
-// The lobby: a clear waiting screen. The hearing's name, who will admit you, what happens next,
-// and your own camera and microphone with pickers, so you can fix them while you wait.
+// The lobby: a clear waiting screen. The hearing's name, who will admit you (the mediator by
+// name: text nodes only, so a name is never markup), what happens next, and your own camera and
+// microphone with pickers, so you can fix them while you wait.
 
 import { t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
+import { waitingLine } from "./person.js";
 
 export class LobbyView {
   // onDevices({camera, microphone}) → Promise<MediaStream|null>: the screen swaps its stream.
@@ -51,9 +53,7 @@ export class LobbyView {
   update(you) {
     this.you = you;
     this.title.textContent = you.title;
-    this.waiting.textContent = you.locked
-      ? t("participant.lobby.locked")
-      : t("participant.lobby.waiting", { name: t("participant.lobby.the_mediator") });
+    this.waiting.textContent = waitingLine(you);
   }
 
   async setStream(stream) {

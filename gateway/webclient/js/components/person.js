@@ -1,10 +1,32 @@
-// How every screen of a hearing (the participant's and the mediator's board) names a person. The mediator is named by role, in the reader's
-// language: the hearing's record holds a placeholder for the mediator ("Mediator"), not a name,
-// and a placeholder shown as is would be the one English word on a Chinese screen. Everyone
-// else by the name the mediator gave them.
+// How every screen of a hearing (the participant's and the mediator's board) names a person: by
+// the name the server sends. Everyone but the mediator always has one (the mediator gave it when
+// inviting them); the mediator's is the display name on their staff account, and a mediator
+// without one (the server sends "") is named by role, in the reader's language.
 
 import { t } from "../core/i18n.js";
 
 export function personName(member) {
-  return member && member.role === "mediator" ? t("participant.grid.mediator") : member ? member.name : "";
+  if (!member) return "";
+  if (member.name) return member.name;
+  return member.role === "mediator" ? t("participant.grid.mediator") : "";
+}
+
+// A person with what a participant needs to know of them beside a tile or in "who can hear you":
+// the mediator's name says which of the people is the mediator ("Ms Anna Lee (mediator)").
+export function personLabel(member) {
+  const name = personName(member);
+  return member && member.role === "mediator" && member.name
+    ? t("participant.grid.named_mediator", { name }) : name;
+}
+
+// The mediator as a waiting sentence names them: their name, or "The mediator".
+export function mediatorName(you) {
+  return (you && you.mediator_name) || t("participant.lobby.the_mediator");
+}
+
+// The lobby's waiting line (`you`: the SelfView): who will admit you, or why nobody can now.
+export function waitingLine(you) {
+  const name = mediatorName(you);
+  if (!you.locked) return t("participant.lobby.waiting", { name });
+  return you.mediator_name ? t("participant.lobby.locked_named", { name }) : t("participant.lobby.locked");
 }

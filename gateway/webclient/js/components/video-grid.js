@@ -5,7 +5,7 @@
 
 import { t } from "../core/i18n.js";
 import { h } from "../core/render.js";
-import { personName } from "./person.js";
+import { personLabel, personName } from "./person.js";
 
 export class VideoGrid {
   constructor() {
@@ -83,7 +83,7 @@ export class VideoGrid {
     for (const [key, tile] of this.tiles) {
       if (key.split(":")[0] !== id) continue;
       const screen = key.endsWith(":screen");
-      const name = id === this.selfId ? t("participant.grid.you") : (m ? personName(m) : t("participant.grid.someone"));
+      const name = id === this.selfId ? t("participant.grid.you") : (m ? personLabel(m) : t("participant.grid.someone"));
       tile.querySelector(".tile-name").textContent = screen
         ? t("participant.grid.screen_of", { name }) : name;
       const states = [];

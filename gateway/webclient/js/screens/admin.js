@@ -1,5 +1,5 @@
-// The administrator's console: staff accounts (create, disable — their sessions end at once —,
-// re-enable, reset TOTP, last sign-in), API tokens (shown once, revocable), the security
+// The administrator's console: staff accounts (create, display name — the name people see in
+// hearings —, disable — their sessions end at once —, re-enable, reset TOTP, last sign-in), API tokens (shown once, revocable), the security
 // settings in force, and the health of every service (/readyz) on one page.
 
 import { api } from '../core/api.js';
@@ -7,8 +7,8 @@ import { describe } from '../core/errors.js';
 import { formatDateTime, formatNumber, has, t } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
 import { copyButton } from '../components/copy.js';
-import { confirmDialog } from '../components/dialog.js';
-import { field, formError, submitting } from '../components/form.js';
+import { confirmDialog, formDialog } from '../components/dialog.js';
+import { displayNameInput, field, formError, submitting } from '../components/form.js';
 import { toast } from '../components/toast.js';
 
 const SECTIONS = [['accounts', '/admin'], ['tokens', '/admin/tokens'], ['health', '/admin/health']];
@@ -24,23 +24,26 @@ async function accounts(root) {
   const tableBox = h('div', { id: 'accounts' });
   const error = formError();
   const username = h('input', { name: 'username', autocomplete: 'off', required: true, minlength: 3 });
+  const displayName = displayNameInput('display_name');
   const role = h('select', { name: 'role' }, ['mediator', 'auditor', 'admin'].map((r) => h('option', { value: r }, t(`admin.role.${r}`))));
   const password = h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: 12 });
   const submit = h('button', { type: 'submit', class: 'button primary' }, t('admin.accounts.create'));
   const form = h('form', { class: 'panel create-account', 'aria-labelledby': 'create-title' },
     h('h2', { id: 'create-title' }, t('admin.accounts.create_title')),
-    h('div', { class: 'filter-grid' }, field(t('admin.accounts.username'), username), field(t('admin.accounts.role'), role),
-      field(t('admin.accounts.password'), password, t('admin.accounts.password_hint'))),
+    h('div', { class: 'filter-grid' }, field(t('admin.accounts.username'), username),
+      field(t('admin.accounts.display_name'), displayName, t('admin.accounts.display_name_hint')),
+      field(t('admin.accounts.role'), role), field(t('admin.accounts.password'), password, t('admin.accounts.password_hint'))),
     error, h('div', { class: 'actions' }, submit));
   const load = async () => {
     try {
       const { accounts: list } = await api('GET', '/api/v1/accounts');
       mountNodes(tableBox, h('table', { class: 'data' },
         h('caption', { class: 'visually-hidden' }, t('admin.accounts.title')),
-        h('thead', null, h('tr', null, ['username', 'role', 'totp', 'last', 'state', 'actions'].map((c) =>
+        h('thead', null, h('tr', null, ['username', 'name', 'role', 'totp', 'last', 'state', 'actions'].map((c) =>
           h('th', { scope: 'col' }, c === 'actions' ? h('span', { class: 'visually-hidden' }, t('admin.col.actions')) : t(`admin.col.${c}`))))),
         h('tbody', null, list.map((a) => h('tr', { 'data-account': a.username },
           h('th', { scope: 'row' }, a.username),
+          h('td', { class: 'display-name' }, a.display_name || h('span', { class: 'hint' }, t('admin.accounts.no_name'))),
           h('td', null, t(`admin.role.${a.role}`)),
           h('td', null, a.totp_enrolled ? t('admin.accounts.enrolled') : t('admin.accounts.not_enrolled')),
           h('td', null, a.last_signin_ms ? formatDateTime(a.last_signin_ms) : t('admin.accounts.never')),
@@ -48,6 +51,8 @@ async function accounts(root) {
           h('td', null, h('div', { class: 'row-actions' },
             h('button', { type: 'button', class: `button small ${a.disabled ? '' : 'danger'}`, 'aria-label': t(a.disabled ? 'admin.accounts.enable_named' : 'admin.accounts.disable_named', { name: a.username }),
               onclick: () => change(a, { disabled: !a.disabled }, a.disabled ? 'enable' : 'disable') }, t(a.disabled ? 'admin.accounts.enable' : 'admin.accounts.disable')),
+            h('button', { type: 'button', class: 'button small', 'aria-label': t('admin.accounts.rename_named', { name: a.username }),
+              onclick: () => rename(a) }, t('admin.accounts.rename')),
             h('button', { type: 'button', class: 'button small', 'aria-label': t('admin.accounts.reset_named', { name: a.username }),
               onclick: () => change(a, { reset_totp: true }, 'reset') }, t('admin.accounts.reset')))))))));
     } catch (failure) {
@@ -66,11 +71,26 @@ async function accounts(root) {
     }
     await load();
   };
+  const rename = async (account) => {
+    const input = displayNameInput('display_name', account.display_name);
+    const saved = await formDialog({ title: t('admin.rename.title', { name: account.username }),
+      content: field(t('admin.accounts.display_name'), input, t('admin.accounts.display_name_hint')),
+      confirm: t('admin.rename.save') });
+    if (!saved) return;
+    try {
+      await api('PATCH', `/api/v1/accounts/${account.id}`, { display_name: input.value.trim() });
+      toast(t('admin.done.rename', { name: account.username }));
+    } catch (failure) {
+      toast(describe(failure, 'admin.rename'), { kind: 'error' });
+    }
+    await load();
+  };
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     submitting(submit, error, async () => {
       try {
-        await api('POST', '/api/v1/accounts', { username: username.value.trim(), role: role.value, password: password.value });
+        await api('POST', '/api/v1/accounts', { username: username.value.trim(), display_name: displayName.value.trim(),
+          role: role.value, password: password.value });
         toast(t('admin.done.create', { name: username.value.trim() }));
         form.reset();
         await load();

@@ -1,0 +1,64 @@
+// node --test tests/js/: how screens name a person, the mediator above all: their display name
+// as the server sends it (never read as markup or as a message template), else the role in the
+// reader's language.
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import test from "node:test";
+import { fileURLToPath } from "node:url";
+
+// The browser globals i18n.js touches, and catalogues read from disk instead of the network.
+Object.defineProperty(globalThis, "navigator", { value: { languages: ["en"], language: "en" }, configurable: true });
+globalThis.document = { documentElement: {} };
+globalThis.fetch = async (url) => {
+  const text = await readFile(fileURLToPath(url), "utf8");
+  return { ok: true, json: async () => JSON.parse(text) };
+};
+
+const { initI18n, t } = await import("../../gateway/webclient/js/core/i18n.js");
+const { personName, waitingLine: waiting } = await import("../../gateway/webclient/js/components/person.js");
+
+test("the mediator is named by their display name, in every language", async () => {
+  for (const lang of ["en", "zh-Hant", "zh-Hans"]) {
+    await initI18n(lang);
+    assert.equal(personName({ id: "m", role: "mediator", name: "Ms Anna Lee" }), "Ms Anna Lee");
+    assert.ok(waiting({ mediator_name: "Ms Anna Lee" }).startsWith("Ms Anna Lee "));
+  }
+  await initI18n("en");
+  assert.equal(waiting({ mediator_name: "Ms Anna Lee" }),
+    "Ms Anna Lee will admit you shortly. Nobody can see or hear you here.");
+  assert.equal(waiting({ mediator_name: "Ms Anna Lee", locked: true }),
+    "The hearing is locked for now. You will be admitted when Ms Anna Lee unlocks it.");
+  assert.equal(waiting({ locked: true }),
+    "The hearing is locked for now. You will be admitted when the mediator unlocks it.");
+});
+
+test("a mediator without a name is named by role, in the reader's language", async () => {
+  await initI18n("zh-Hant");
+  assert.equal(personName({ role: "mediator", name: "" }), "調解員");
+  assert.equal(waiting({ mediator_name: "" }), "調解員 稍後會讓你進入。在這裡沒有人能看到或聽到你。");
+  await initI18n("zh-Hans");
+  assert.equal(waiting({}), "调解员 稍后会让你进入。在这里没有人能看到或听到你。");
+  assert.equal(waiting({ locked: true }), "听证暂时锁定，调解员解锁后你将获准进入。");
+  assert.equal(waiting({ locked: true, mediator_name: "李安娜" }), "听证暂时锁定，李安娜 解锁后你将获准进入。");
+  await initI18n("en");
+  assert.equal(personName({ role: "mediator", name: "" }), "Mediator");
+  assert.equal(personName({ role: "party", name: "Pat" }), "Pat");
+  assert.equal(personName(null), "");
+});
+
+test("a name is text: never a template, never markup", async () => {
+  await initI18n("en");
+  const odd = "<img src=x onerror=alert(1)> {name} {count}";
+  assert.ok(waiting({ mediator_name: odd }).startsWith(`${odd} will admit you`));
+  assert.equal(personName({ role: "mediator", name: odd }), odd);
+});
+
+test("beside a tile, a named mediator is also called the mediator", async () => {
+  const { personLabel } = await import("../../gateway/webclient/js/components/person.js");
+  await initI18n("zh-Hant");
+  assert.equal(personLabel({ role: "mediator", name: "Ms Anna Lee" }), "Ms Anna Lee（調解員）");
+  assert.equal(personLabel({ role: "mediator", name: "" }), "調解員");
+  await initI18n("en");
+  assert.equal(personLabel({ role: "mediator", name: "Ms Anna Lee" }), "Ms Anna Lee (mediator)");
+  assert.equal(personLabel({ role: "counsel", name: "Chris" }), "Chris");
+});
