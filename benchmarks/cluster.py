@@ -48,10 +48,10 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.sigload.cpu import CpuMeter
 from benchmarks.sigload.fleet import Fleet
 from benchmarks.sigload.moves import pct
 from benchmarks.sigload.participants import gather_limited
@@ -141,27 +141,6 @@ class Stack:
         elif self.nats.process is not None:
             out["nats"] = self.nats.process.pid
         return out
-
-
-class CpuMeter:
-    """CPU seconds each process spent between `start` and `stop` (a move phase)."""
-
-    def __init__(self, pids: dict[str, int]) -> None:
-        self.procs = {name: psutil.Process(pid) for name, pid in pids.items()}
-        self.before: dict[str, float] = {}
-        self.used: dict[str, float] = {}
-
-    @staticmethod
-    def _cpu(proc: psutil.Process) -> float:
-        times = proc.cpu_times()
-        return float(times.user + times.system)
-
-    def start(self) -> None:
-        self.before = {n: self._cpu(p) for n, p in self.procs.items()}
-
-    def stop(self) -> dict[str, float]:
-        self.used = {n: self._cpu(p) - self.before[n] for n, p in self.procs.items()}
-        return self.used
 
 
 async def seat(stack: Stack, fleet: Fleet, mediator: Staff, participants: int) -> None:

@@ -17,6 +17,7 @@ from parley.runner import raise_open_files_limit
 from tests.people import bootstrap_admin, create_staff
 
 from .baseline import BaselineServer
+from .cpu import CpuMeter
 from .fleet import Fleet
 from .media import media_switch
 from .report import Results
@@ -52,7 +53,13 @@ async def run(args: argparse.Namespace) -> Results:
             file=sys.stderr)
         print(f"all joined in {time.perf_counter() - started:.1f}s; {stack.gc_pauses()}",
               file=sys.stderr)
+        meter = CpuMeter({name: p.process.pid for name, p in stack.procs.items()
+                          if p.process is not None})
+        meter.start()
         real = await fleet.moves(args.move_rate, args.seconds, "real")
+        print("  CPU per move: " + ", ".join(
+            f"{name} {1000 * t / max(1, len(real)):.2f} ms" for name, t in meter.stop().items()),
+            file=sys.stderr)
         print(f"  {stack.gc_pauses()}", file=sys.stderr)
         await fleet.all("close")
         await fleet.all("baseline", port=baseline_server.port)
