@@ -50,24 +50,23 @@ async def test_a_reader_that_takes_nothing_is_a_stall() -> None:
     theirs.close()
 
 
+async def _received(sock: socket.socket, size: int) -> bytes:
+    got = bytearray()
+    while len(got) < size:
+        got.extend(await asyncio.get_running_loop().sock_recv(sock, 1 << 20))
+    return bytes(got)
+
+
 async def test_buffers_follow_in_order_while_the_caller_prepares_the_next() -> None:
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     theirs.setblocking(False)
     pieces = [os.urandom(3 << 20) for _ in range(4)]
     sender = DirectSender(ours, idle_s=10)
-    loop = asyncio.get_running_loop()
-    got = bytearray()
-
-    async def reader() -> None:
-        while len(got) < sum(map(len, pieces)):
-            got.extend(await loop.sock_recv(theirs, 1 << 20))
-
-    reading = asyncio.create_task(reader())
+    reading = asyncio.create_task(_received(theirs, sum(map(len, pieces))))
     for piece in pieces:  # each send waits for the one before: never two threads on the socket
         await sender.send(piece)
     await sender.drain()
-    await reading
-    assert bytes(got) == b"".join(pieces)
+    assert await reading == b"".join(pieces)
     await sender.aclose()
     ours.close()
     theirs.close()
@@ -78,15 +77,11 @@ async def test_closing_waits_for_the_send_in_flight_before_the_descriptor_goes()
     theirs.setblocking(False)
     data = os.urandom(8 << 20)  # more than the socket holds: the send waits for the reader
     sender = DirectSender(ours, idle_s=10)
-    loop = asyncio.get_running_loop()
     await sender.send(data)
     closing = asyncio.create_task(sender.aclose())
     await asyncio.sleep(0.05)
     assert not closing.done()  # still sending: the duplicate descriptor must stay open
-    got = bytearray()
-    while len(got) < len(data):
-        got.extend(await loop.sock_recv(theirs, 1 << 20))
+    assert await _received(theirs, len(data)) == data
     await closing
-    assert bytes(got) == data
     ours.close()
     theirs.close()
