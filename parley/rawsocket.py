@@ -14,6 +14,7 @@ import asyncio
 import os
 import select
 import socket
+import time
 
 
 class SendStalled(Exception):
@@ -32,6 +33,8 @@ def plain_socket(transport: asyncio.BaseTransport | None) -> socket.socket | Non
     return sock  # type: ignore[no-any-return]
 
 
+#: How long a worker thread of `DirectSender` waits for room before the event loop takes over.
+THREAD_WAIT_S = 0.02
 #: What a Unix socket may hold in flight from its sender (capped by net.core.wmem_max).
 UNIX_SEND_BUFFER = 4 << 20
 
@@ -55,52 +58,97 @@ async def flushed(transport: asyncio.WriteTransport, idle_s: float) -> None:
 
 
 class DirectSender:
-    """Sends whole buffers to a socket from a worker thread, one send in flight at a time.
+    """Sends whole buffers to a socket, copying them into the kernel from a worker thread, one
+    buffer in flight at a time.
 
     `send(data)` waits for the previous buffer's send to finish, then starts this one and
     returns: the copy of `data` into the kernel (done without the GIL) runs beside whatever the
     caller does next, such as opening the next chunk. So `data` must stay unchanged until the
     next `send` or `drain` returns; after that the caller may reuse it (the transport, by
     contrast, would keep a copy or a reference of what the socket did not take at once).
-    `aclose` waits for the send in flight before the descriptor goes: a descriptor closed under
-    a thread still writing could be reused by another file and receive the rest. Call it before
-    the transport is closed."""
+
+    A worker thread only ever copies: when the socket is full it hands back what it sent, and
+    the wait for room happens on the event loop. So a slow or stalled reader holds no thread
+    (the pool is shared with every file read of the process), only its own send, cut with
+    `SendStalled` after `idle_s` without room. `aclose` waits for a copy in progress before the
+    descriptor goes (a descriptor closed under a thread still writing could be reused by
+    another file and receive the rest). Call it before the transport is closed."""
 
     def __init__(self, sock: socket.socket, idle_s: float) -> None:
         self._sock = socket.socket(sock.family, sock.type, fileno=os.dup(sock.fileno()))
         self._sock.setblocking(False)
         widen_unix_send_buffer(self._sock)
         self._idle_s = idle_s
-        self._inflight: asyncio.Future[None] | None = None
+        self._inflight: asyncio.Task[None] | None = None
+        self._copying: asyncio.Future[int] | None = None
 
-    def _send_all(self, data: bytes | bytearray | memoryview) -> None:
-        """In a worker thread: every byte of `data` into the socket, waiting while it is full."""
+    def _send_some(self, octets: memoryview) -> int:
+        """In a worker thread: as much of `octets` as the socket takes within a short wait.
+
+        A reader keeping up (the gateway relaying at memory speed) makes room within
+        microseconds, and handing each such wait to the event loop and back to a thread was
+        measured a quarter slower; a reader that does not is left to the event loop."""
         poller = select.poll()
         poller.register(self._sock.fileno(), select.POLLOUT)
-        with memoryview(data) as view, view.cast("B") as octets:
-            sent = 0
-            while sent < len(octets):
-                try:
-                    sent += self._sock.send(octets[sent:])
-                except BlockingIOError:
-                    if not poller.poll(self._idle_s * 1000):
-                        raise SendStalled(f"no byte taken for {self._idle_s:g} s") from None
+        deadline = time.monotonic() + THREAD_WAIT_S
+        sent = 0
+        while sent < len(octets):
+            try:
+                sent += self._sock.send(octets[sent:])
+            except BlockingIOError:
+                left_ms = (deadline - time.monotonic()) * 1000
+                if left_ms <= 0 or not poller.poll(left_ms):
+                    break
+        return sent
+
+    async def _room(self) -> None:
+        """Wait until the socket can take more, at most the idle time."""
+        loop = asyncio.get_running_loop()
+        room: asyncio.Future[None] = loop.create_future()
+        fd = self._sock.fileno()
+
+        def wake() -> None:
+            if not room.done():
+                room.set_result(None)
+
+        loop.add_writer(fd, wake)
+        try:
+            await asyncio.wait_for(room, self._idle_s)
+        except TimeoutError:
+            raise SendStalled(f"no byte taken for {self._idle_s:g} s") from None
+        finally:
+            loop.remove_writer(fd)
+
+    async def _send_all(self, data: bytes | bytearray | memoryview) -> None:
+        loop = asyncio.get_running_loop()
+        octets = memoryview(data).cast("B")
+        sent = 0
+        while True:
+            self._copying = loop.run_in_executor(None, self._send_some, octets[sent:])
+            sent += await self._copying
+            self._copying = None
+            if sent >= len(octets):
+                return
+            await self._room()
 
     async def drain(self) -> None:
         """Wait until the buffer in flight is in the kernel; raises its failure."""
         inflight, self._inflight = self._inflight, None
         if inflight is not None:
-            await asyncio.shield(inflight)  # a cancelled caller must not orphan the thread
+            await asyncio.shield(inflight)  # a cancelled caller must not cut a copy short
 
     async def send(self, data: bytes | bytearray | memoryview) -> None:
         await self.drain()
-        loop = asyncio.get_running_loop()
-        self._inflight = loop.run_in_executor(None, self._send_all, data)
+        self._inflight = asyncio.ensure_future(self._send_all(data))
 
     async def aclose(self) -> None:
         inflight, self._inflight = self._inflight, None
         if inflight is not None:
-            await asyncio.wait({inflight})  # its failure, if any, was or will be reported
+            inflight.cancel()  # a wait for room ends here; a copy in progress finishes below
+            await asyncio.wait({inflight})
             if not inflight.cancelled():
-                inflight.exception()
+                inflight.exception()  # reported by `drain` already, or moot at close
+        copying, self._copying = self._copying, None
+        if copying is not None:
+            await asyncio.wait({copying})
         self._sock.close()

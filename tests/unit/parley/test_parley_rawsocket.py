@@ -50,43 +50,52 @@ async def test_a_reader_that_takes_nothing_is_a_stall() -> None:
     theirs.close()
 
 
+async def _received(sock: socket.socket, size: int) -> bytes:
+    got = bytearray()
+    while len(got) < size:
+        got.extend(await asyncio.get_running_loop().sock_recv(sock, 1 << 20))
+    return bytes(got)
+
+
 async def test_buffers_follow_in_order_while_the_caller_prepares_the_next() -> None:
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     theirs.setblocking(False)
     pieces = [os.urandom(3 << 20) for _ in range(4)]
     sender = DirectSender(ours, idle_s=10)
-    loop = asyncio.get_running_loop()
-    got = bytearray()
-
-    async def reader() -> None:
-        while len(got) < sum(map(len, pieces)):
-            got.extend(await loop.sock_recv(theirs, 1 << 20))
-
-    reading = asyncio.create_task(reader())
+    reading = asyncio.create_task(_received(theirs, sum(map(len, pieces))))
     for piece in pieces:  # each send waits for the one before: never two threads on the socket
         await sender.send(piece)
     await sender.drain()
-    await reading
-    assert bytes(got) == b"".join(pieces)
+    assert await reading == b"".join(pieces)
     await sender.aclose()
     ours.close()
     theirs.close()
 
 
-async def test_closing_waits_for_the_send_in_flight_before_the_descriptor_goes() -> None:
-    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+async def test_stalled_readers_hold_no_worker_thread_and_closing_ends_their_sends() -> None:
+    """A send waiting for a reader that takes nothing waits on the event loop, not in a worker
+    thread: more stalled sends than the pool has threads leave it free for other work (evidence
+    reads its files there), and closing the senders ends them at once."""
+    pairs = [socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM) for _ in range(40)]
+    senders = [DirectSender(ours, idle_s=30) for ours, _ in pairs]
+    for sender in senders:
+        await sender.send(os.urandom(8 << 20))  # far more than the socket holds
+    await asyncio.sleep(0.2)  # every copy has filled its socket and is waiting for room
+    assert await asyncio.wait_for(asyncio.to_thread(lambda: "free"), 2) == "free"
+    started = asyncio.get_running_loop().time()
+    for sender in senders:
+        await sender.aclose()
+    assert asyncio.get_running_loop().time() - started < 2
+    ours, theirs = pairs[0]
     theirs.setblocking(False)
-    data = os.urandom(8 << 20)  # more than the socket holds: the send waits for the reader
-    sender = DirectSender(ours, idle_s=10)
-    loop = asyncio.get_running_loop()
-    await sender.send(data)
-    closing = asyncio.create_task(sender.aclose())
-    await asyncio.sleep(0.05)
-    assert not closing.done()  # still sending: the duplicate descriptor must stay open
-    got = bytearray()
-    while len(got) < len(data):
-        got.extend(await loop.sock_recv(theirs, 1 << 20))
-    await closing
-    assert bytes(got) == data
-    ours.close()
-    theirs.close()
+    drained = 0
+    while True:  # the original socket is intact: what was sent is there, then our byte
+        try:
+            drained += len(theirs.recv(1 << 20))
+        except BlockingIOError:
+            break
+    ours.send(b"!")
+    assert await asyncio.get_running_loop().sock_recv(theirs, 1) == b"!" and drained > 0
+    for ours, theirs in pairs:
+        ours.close()
+        theirs.close()
