@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import msgspec
+import nats.errors
+import nats.js.errors
 from nats.aio.client import Client
 from nats.micro import add_service
 from nats.micro.request import Request
@@ -35,6 +37,15 @@ log = logging.getLogger("parley.micro")
 Req = TypeVar("Req")
 Resp = TypeVar("Resp")
 MAX_REQUEST_BYTES = 512 * 1024
+#: NATS away, or a stream electing a leader after a node restarted: the same request may well
+#: succeed in a moment, so the caller is told "unavailable" (retry), not "internal error".
+NATS_UNAVAILABLE: tuple[type[Exception], ...] = (
+    nats.js.errors.NoStreamResponseError, nats.js.errors.ServiceUnavailableError,
+    nats.errors.NoRespondersError, nats.errors.TimeoutError, nats.errors.ConnectionClosedError,
+    nats.errors.ConnectionReconnectingError, nats.errors.FlushTimeoutError,
+    nats.errors.OutboundBufferLimitError)
+#: What a caller told "unavailable" by NATS_UNAVAILABLE should wait before retrying.
+NATS_RETRY_AFTER_S = 1
 
 
 def subject(service: str, verb: str) -> str:
@@ -128,6 +139,14 @@ class ServiceHost:
                         log.warning("request failed", extra={"endpoint": verb, "error": str(exc),
                                                              "kind": type(exc).__name__})
                     await reply_error(request, exc.envelope())
+                except NATS_UNAVAILABLE as exc:
+                    span.set_attribute("parley.error", ErrorCode.UNAVAILABLE.value)
+                    log.warning("request failed: NATS unavailable",
+                                extra={"endpoint": verb, "kind": type(exc).__name__})
+                    HANDLED.labels(f"micro.{self.name}", type(exc).__name__).inc()
+                    await reply_error(request, Error(
+                        code=ErrorCode.UNAVAILABLE, retry_after_s=NATS_RETRY_AFTER_S,
+                        message="the service's store is briefly unavailable; try again"))
                 except Exception as exc:
                     log.exception("unhandled error", extra={"endpoint": verb})
                     HANDLED.labels(f"micro.{self.name}", type(exc).__name__).inc()

@@ -22,6 +22,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from proto.errors import ErrorCode
 from proto.ws import Admit, ChatMessage, ChatSend, ErrorMessage, PeerPlan
 from services.audit.hasher import RFC6962
 from services.audit.verify import verify_consistency
@@ -38,6 +39,29 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     running = start_cluster(tmp_path_factory.mktemp("chaos") / "data")
     yield running
     running.stop()
+
+
+async def _chat_until_delivered(sender: WsClient, receiver: WsClient, text: str,
+                                timeout: float = 30.0) -> None:
+    """Send a chat line, and again whenever the sender is told to retry (as a person would:
+    after a node restarts, a stream may still be electing its leader for a moment), until the
+    receiver, on the other gateway, has it. Any other error, or none in time, fails."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        told = len(sender.inbox)
+        await sender.send(ChatSend(text=text))
+        while not any(isinstance(m, ChatMessage) and m.text == text for m in receiver.inbox):
+            errors = [m for m in sender.inbox[told:] if isinstance(m, ErrorMessage)]
+            assert all(e.code is ErrorCode.UNAVAILABLE for e in errors), errors
+            assert loop.time() < deadline, (f"chat {text!r} never arrived; the sender's errors: "
+                                            f"{errors}; the receiver's last: {receiver.inbox[-5:]}")
+            if errors:  # told to retry: after the time it was given
+                await asyncio.sleep(errors[-1].retry_after_s or 1)
+                break
+            await asyncio.sleep(0.05)
+        else:
+            return
 
 
 async def _upload(base: str, headers: dict[str, str], hearing: str, data: bytes,
@@ -103,14 +127,7 @@ async def test_hearing_survives_each_nats_node_killed_in_turn(cluster: Cluster) 
             uploaded[document] = hashlib.sha256(data).hexdigest()
         await wait_until(lambda node=node, old=old: _restarted(cluster, node, old), timeout=30,
                          what=f"{node} restarted")
-        text = f"after {node}"
-        await a1.send(ChatSend(text=text))
-        try:
-            await med.wait(lambda m, text=text: isinstance(m, ChatMessage) and m.text == text,
-                           timeout=20, what=f"chat from gateway 1 at gateway 2 after {node}")
-        except AssertionError as exc:  # say what the sender was told, if anything
-            told = [m for m in a1.inbox if isinstance(m, ErrorMessage)][-3:]
-            raise AssertionError(f"{exc}; the sender's errors: {told}") from None
+        await _chat_until_delivered(a1, med, f"after {node}")
 
     # Every acknowledged upload, intact, through the other gateway.
     for document, digest in uploaded.items():

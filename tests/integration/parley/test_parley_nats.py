@@ -10,6 +10,7 @@ import pytest
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.errors import Error as NatsError
+from nats.js.errors import NoStreamResponseError
 
 from parley.auditpub import AuditPublisher
 from parley.errors import AuditPublishError, ServiceFailure
@@ -115,6 +116,8 @@ async def test_only_the_gateway_may_call_services(nats_server: NatsServer) -> No
             raise ServiceFailure(ErrorCode.CONFLICT, "already moved")
         if request.fail == "crash":
             raise RuntimeError("secret internal detail")
+        if request.fail == "store_away":  # what a KV write raises while its stream elects a leader
+            raise NoStreamResponseError
         principal = ctx.require_principal()
         return Echo(text=f"{request.text}:{principal.id}")
 
@@ -131,6 +134,9 @@ async def test_only_the_gateway_may_call_services(nats_server: NatsServer) -> No
         with pytest.raises(ServiceFailure) as crash:
             await call(gateway, "signalling", "echo", Echo("x", "crash"), Echo, principal=who)
         assert crash.value.code is ErrorCode.INTERNAL and "secret" not in crash.value.message
+        with pytest.raises(ServiceFailure) as away:  # retryable, so said so (not "internal")
+            await call(gateway, "signalling", "echo", Echo("x", "store_away"), Echo, principal=who)
+        assert away.value.code is ErrorCode.UNAVAILABLE and away.value.retry_after_s == 1
         with pytest.raises(ServiceFailure) as unauth:
             await call(gateway, "signalling", "echo", Echo("x"), Echo)
         assert unauth.value.code is ErrorCode.UNAUTHENTICATED
