@@ -67,9 +67,9 @@ class DirectSender:
     next `send` or `drain` returns; after that the caller may reuse it (the transport, by
     contrast, would keep a copy or a reference of what the socket did not take at once).
 
-    A worker thread only ever copies: when the socket is full it hands back what it sent, and
-    the wait for room happens on the event loop. So a slow or stalled reader holds no thread
-    (the pool is shared with every file read of the process), only its own send, cut with
+    A worker thread waits for room at most THREAD_WAIT_S; then it hands back what it sent and
+    the wait goes on on the event loop. So a slow or stalled reader does not hold a thread (the
+    pool is shared with every file read of the process), only its own send, cut with
     `SendStalled` after `idle_s` without room. `aclose` waits for a copy in progress before the
     descriptor goes (a descriptor closed under a thread still writing could be reused by
     another file and receive the rest). Call it before the transport is closed."""
@@ -125,7 +125,9 @@ class DirectSender:
         sent = 0
         while True:
             self._copying = loop.run_in_executor(None, self._send_some, octets[sent:])
-            sent += await self._copying
+            # Shielded: cancelling this task must not mark the copy done while the thread
+            # still writes (`aclose` waits for the copy itself before closing the descriptor).
+            sent += await asyncio.shield(self._copying)
             self._copying = None
             if sent >= len(octets):
                 return

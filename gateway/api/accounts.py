@@ -131,7 +131,6 @@ def register(routes: RouteTable) -> None:
     del list_accounts, create_account, update_account, update_profile
 
 
-
 async def _rename_in_hearings(request: web.Request, account: acc.Account) -> None:
     """A mediator's hearings that have not ended show its display name as it is now."""
     if account.role is Role.MEDIATOR:

@@ -109,8 +109,9 @@ async def download(request: web.Request) -> web.StreamResponse:
     grant = evidence.downloads.redeem(request.match_info["id"],
                                       request.headers.get(TICKET_HEADER), _principal(request),
                                       request.app[CLOCK]())
-    # On a plain socket every chunk after the first goes out whole through a DirectSender
-    # before the next is asked for, so the plaintext buffers may be reused (see `_send`).
+    # On a plain socket the chunks after the first go out through a DirectSender, at most one
+    # in flight while the next is opened, so the plaintext buffers may be reused (see `_send`);
+    # anything else is copied before it is handed to the transport.
     stream = evidence.serve(grant, reuse=plain_socket(request.transport) is not None)
     try:
         return await _send(request, evidence, grant, stream)

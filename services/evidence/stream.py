@@ -150,7 +150,7 @@ class RangeDecryptor:
         buffer stays valid until the third `update` after it: enough for a caller that holds
         one back while the next is opened and has one more still being sent. This spares a
         fresh zero-filled buffer per call (and its cold pages on the way to the socket):
-        measured, about a third of evidence's CPU per downloaded byte."""
+        measured, evidence's CPU per downloaded GiB fell from about 1.7 s to 1.2-1.5 s."""
         self._cipher = cipher
         self._plan = plan
         self._total = total_plaintext
