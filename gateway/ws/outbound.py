@@ -57,7 +57,8 @@ CLOSE_ENDED = 4000
 class Outbound:
     # A gateway holds thousands of these for hours: no per-instance dict.
     __slots__ = ("_closed", "_flusher", "_inbox", "config", "conn", "epoch", "heard_at",
-                 "joined", "min_revision", "pinged_at", "room", "seq", "transport", "ws")
+                 "joined", "min_revision", "ping_after", "pinged_at", "room", "seq", "transport",
+                 "ws")
 
     def __init__(self, ws: web.WebSocketResponse, config: GatewayConfig, conn: str,
                  transport: asyncio.BaseTransport | None = None) -> None:
@@ -76,6 +77,8 @@ class Outbound:
         #: When the client last sent a complete frame / was last pinged (time.monotonic;
         #: gateway/ws/keepalive.py reads and sets them).
         self.heard_at = self.pinged_at = time.monotonic()
+        #: Quiet seconds before the keep-alive pings it (it draws this when the socket opens).
+        self.ping_after = config.client_idle_s / 2
         #: Deliveries not yet sent (None: the socket fell too far behind and is to be closed).
         self._inbox: list[Msg | None] = []
         #: The task sending `_inbox`, while it is not empty.
