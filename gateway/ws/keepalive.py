@@ -25,8 +25,9 @@ half of the idle time let sockets that were pinged together answer together and 
 together again, for ever; and any stall of the event loop (a collection, a busy machine) merged
 the slots that came due meanwhile into one batch that then stayed one. At 10,000 sockets the
 longest busy stretches of the event loop in the move phase (100-360 ms, when moves came late;
-py-spy) were mostly ping writes and the wheel handing out a large slot. Drawn quiet times break a bunch up within one round, and a later ping is also a rarer one (about a fifth
-fewer pings than at half the idle time).
+py-spy) were mostly ping writes and the wheel handing out a large slot. Drawn quiet times break
+a bunch up within one round, and a later ping is also a rarer one (about a fifth fewer pings
+than at half the idle time).
 
 `next_step` is the pure core: what to do with one socket now, and when to look at it next.
 """
