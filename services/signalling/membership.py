@@ -35,7 +35,7 @@ from proto.ws import (
 
 from .derived import derived
 from .effects import Deliver, Effect
-from .model import LOBBY, Hearing, ParticipantStatus, is_live, members
+from .model import LOBBY, Hearing, ParticipantStatus, is_live, members, peer_map
 
 
 def _live_room(h: Hearing, pid: str) -> str | None:
@@ -132,7 +132,7 @@ def presence(before: Hearing, after: Hearing) -> list[Effect]:
     reachable = [pid for pid, p in after.participants.items() if p.conns]
     fresh = fresh_clients(before, after)
     was, now = derived(before), derived(after)
-    maps = (was.peers(), now.peers())  # `peers()` of everyone, before and after
+    maps = (peer_map(before), peer_map(after))  # `peers()` of everyone, before and after
     groups: list[tuple[tuple[int, int], list[Effect]]] = []
     tail: list[Effect] = []
     for pid in reachable:
