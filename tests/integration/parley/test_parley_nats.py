@@ -69,7 +69,7 @@ async def test_evidence_cannot_publish_on_signalling_subjects(nats_server: NatsS
         received.append(msg.data)
 
     await listener.subscribe("parley.v1.signalling.move", cb=collect)
-    await listener.flush()
+    await server_has_seen(listener, timeout=5)
     evidence, violations = await _violations("evidence", nats_server)
     gateway = await nats_server.connect("gateway")
     try:
