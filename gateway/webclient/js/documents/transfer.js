@@ -96,6 +96,16 @@ export function releaseTargets(compartment, side) {
 // gateway's CPU per GiB 3.6 times that of 64 MiB ones).
 export const CHUNK_BYTES = 64 * 1024 * 1024;
 
+// Downloads up to this size are read by the page (progress bar, speed, time left, cancel) and
+// then handed to the browser as a file, so every byte sits in the tab's memory until it is
+// saved. A larger file goes to the browser's own download manager, which writes it to disk as
+// it arrives and shows its own progress: a 2 GiB bundle held in a tab can exhaust a laptop.
+export const IN_PAGE_DOWNLOAD_MAX = 256 * 1024 * 1024;
+
+export function downloadsInPage(size) {
+  return size <= IN_PAGE_DOWNLOAD_MAX;
+}
+
 export function nextChunk(offset, size, chunk = CHUNK_BYTES) {
   const end = Math.min(size, offset + chunk);
   return { start: offset, end, last: end === size };
