@@ -28,6 +28,7 @@ from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 
 from parley.failures import handled
+from parley.natsconn import server_has_seen
 from proto.codec import JsonDecoder
 from proto.signalling import BATCH_TOKEN, DeliveryBatch, client_subject
 
@@ -84,9 +85,9 @@ class Deliveries(Generic[R]):
             try:
                 entry.sub = await self.nc.subscribe(client_subject(hearing, "*"),
                                                     cb=self._dispatcher(entry))
-                # A round trip: the server has the subscription before anyone is told it is
-                # attached, so a message another connection publishes next is not missed.
-                await self.nc.flush(timeout=FLUSH_TIMEOUT_S)
+                # The server has the subscription before anyone is told it is attached, so a
+                # message another connection publishes next is not missed.
+                await server_has_seen(self.nc, timeout=FLUSH_TIMEOUT_S)
             except BaseException:
                 if entry.sub is not None:  # subscribed, but not confirmed: undo it
                     sub, entry.sub = entry.sub, None
