@@ -137,6 +137,8 @@ async def _serve(evidence: Evidence, clock: Callable[[], int], conn: socket.sock
             sent, complete = await _deliver(evidence, grant, client, first, stream)
         finally:
             await stream.aclose()  # releases the store's read handle at once
+    log.info("download written onto the client's connection", extra={
+        "document": grant.manifest.document, "bytes": sent, "complete": complete})
     await _reply(conn, HandoffReply(state="done", sent=sent, complete=complete))
 
 
