@@ -24,6 +24,7 @@ import logging
 import os
 import socket
 from collections.abc import AsyncGenerator, Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
 
 import msgspec
@@ -37,6 +38,7 @@ from proto.handoff import MAX_FRAME, HandoffGo, HandoffReply, HandoffRequest
 from proto.principal import Principal, decode_principal
 from services.evidence.decisions import Evidence
 from services.evidence.errors import IntegrityError
+from services.evidence.range_pump import RangePump, pump
 from services.evidence.tickets import DownloadGrant
 
 log = logging.getLogger("parley.evidence.handoff")
@@ -102,7 +104,82 @@ async def _deliver(evidence: Evidence, grant: DownloadGrant, client: socket.sock
         await sender.aclose()  # every copy in progress ends before the descriptor goes
 
 
-async def _serve(evidence: Evidence, clock: Callable[[], int], conn: socket.socket) -> None:
+async def _in_thread(executor: Executor, work: Callable[[], None]) -> None:
+    """`work` in a worker thread; a cancelled caller still waits for it to end (it uses a
+    descriptor the caller closes afterwards)."""
+    running = asyncio.get_running_loop().run_in_executor(executor, work)
+    try:
+        await asyncio.shield(running)
+    except asyncio.CancelledError:
+        await asyncio.wait({running})
+        raise
+
+
+async def _pumped(evidence: Evidence, grant: DownloadGrant, client: socket.socket,
+                  range_pump: RangePump, executor: Executor) -> tuple[int, bool]:
+    """Write the range onto `client` from a worker thread (range_pump.py)."""
+    try:
+        await pump(range_pump, client, idle_s=IDLE_S, executor=executor)
+        return range_pump.sent, True
+    except IntegrityError:
+        await evidence.integrity_failure(grant)
+        log.error("integrity failure: download cut off",
+                  extra={"document": grant.manifest.document})
+    except (OSError, SendStalled):  # the client went away or stalled: the gateway cuts it
+        pass
+    return range_pump.sent, False
+
+
+async def _ready(conn: socket.socket) -> None:
+    """Say the range can be served, and wait for the gateway's head to be on the socket."""
+    await _reply(conn, HandoffReply(state="ready"))
+    go, _ = await recv_frame(conn, max_len=MAX_FRAME, idle_s=FRAME_IDLE_S)
+    msgspec.json.decode(go, type=HandoffGo)
+
+
+async def _refused(evidence: Evidence, grant: DownloadGrant, conn: socket.socket,
+                   exc: DomainError) -> None:
+    if isinstance(exc, IntegrityError):
+        await evidence.integrity_failure(grant)
+    await _reply(conn, HandoffReply(state="refused", error=exc.envelope()))
+
+
+async def _deliver_range(evidence: Evidence, grant: DownloadGrant, conn: socket.socket,
+                         client: socket.socket, executor: Executor) -> tuple[int, bool] | None:
+    """Open the range (a failure then is a refusal), then deliver it; None if refused. From
+    a file on this host one thread reads, opens and sends; from elsewhere (S3) the chunks
+    come from `Vault.open_range` and go out through a DirectSender."""
+    try:
+        range_pump = await evidence.vault.range_pump(grant.manifest, grant.start, grant.end)
+    except DomainError as exc:
+        await _refused(evidence, grant, conn, exc)
+        return None
+    if range_pump is not None:
+        try:
+            try:  # the first chunk before the head, as below
+                await _in_thread(executor, range_pump.prime)
+            except DomainError as exc:
+                await _refused(evidence, grant, conn, exc)
+                return None
+            await _ready(conn)
+            return await _pumped(evidence, grant, client, range_pump, executor)
+        finally:
+            range_pump.close()
+    stream = evidence.serve(grant, reuse=True)
+    try:
+        try:  # the first chunk before the head: a failure here is still a clean refusal
+            first = await anext(stream, b"")
+        except DomainError as exc:
+            await _refused(evidence, grant, conn, exc)
+            return None
+        await _ready(conn)
+        return await _deliver(evidence, grant, client, first, stream)
+    finally:
+        await stream.aclose()  # releases the store's read handle at once
+
+
+async def _serve(evidence: Evidence, clock: Callable[[], int], conn: socket.socket,
+                 executor: Executor) -> None:
     payload, fds = await recv_frame(conn, max_len=MAX_FRAME, max_fds=1, idle_s=FRAME_IDLE_S)
     try:
         client = _client_socket(fds)
@@ -122,21 +199,10 @@ async def _serve(evidence: Evidence, clock: Callable[[], int], conn: socket.sock
         except DomainError as exc:
             await _reply(conn, HandoffReply(state="refused", error=exc.envelope()))
             return
-        stream = evidence.serve(grant, reuse=True)
-        try:
-            try:  # the first chunk before the head: a failure here is still a clean refusal
-                first = await anext(stream, b"")
-            except DomainError as exc:
-                if isinstance(exc, IntegrityError):
-                    await evidence.integrity_failure(grant)
-                await _reply(conn, HandoffReply(state="refused", error=exc.envelope()))
-                return
-            await _reply(conn, HandoffReply(state="ready"))
-            go, _ = await recv_frame(conn, max_len=MAX_FRAME, idle_s=FRAME_IDLE_S)
-            msgspec.json.decode(go, type=HandoffGo)
-            sent, complete = await _deliver(evidence, grant, client, first, stream)
-        finally:
-            await stream.aclose()  # releases the store's read handle at once
+        delivered = await _deliver_range(evidence, grant, conn, client, executor)
+    if delivered is None:
+        return
+    sent, complete = delivered
     log.info("download written onto the client's connection", extra={
         "document": grant.manifest.document, "bytes": sent, "complete": complete})
     await _reply(conn, HandoffReply(state="done", sent=sent, complete=complete))
@@ -151,6 +217,9 @@ class HandoffServer:
         self._listener: socket.socket | None = None
         self._accepting: asyncio.Task[None] | None = None
         self._serving: set[asyncio.Task[None]] = set()
+        # Its own threads: a delivery holds one while its client keeps up (at most STEP_BYTES
+        # at a time), and the default pool serves every file read of the process.
+        self._executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="evidence-pump")
 
     async def start(self, path: Path) -> None:
         """Listen at `path` (made 0600 under a 0177 umask, never briefly wider)."""
@@ -179,7 +248,7 @@ class HandoffServer:
     async def _one(self, conn: socket.socket) -> None:
         with conn:
             try:
-                await _serve(self._evidence, self._clock, conn)
+                await _serve(self._evidence, self._clock, conn, self._executor)
             except (FrameError, msgspec.DecodeError) as exc:
                 # The gateway went away or broke the exchange; it cuts its client on that.
                 note_failure(log, "evidence.handoff", exc)
@@ -193,3 +262,4 @@ class HandoffServer:
                 await task
         if self._listener is not None:
             self._listener.close()
+        self._executor.shutdown(wait=False, cancel_futures=True)
