@@ -5,7 +5,7 @@
 
 Real path: an aiohttp client → the gateway (`parley up`, signed-in mediator) → evidence
 (encrypting, local folder) and back (download, decrypting, SHA-256 checked); and the same size
-as a resumable upload (docs/uploads.md) in 8 MiB appends, against the same upload baseline.
+as a resumable upload (docs/uploads.md) in 64 MiB appends (the web client's), against the same upload baseline.
 
 Baselines (one plain aiohttp process, the same client, the same sizes, the same durability):
 - upload: the body streamed to a file in chunks and fsync'd before the 201 (as evidence does);
@@ -124,7 +124,7 @@ async def upload(http: aiohttp.ClientSession, url: str, size: int,
 
 
 async def resumable_upload(http: aiohttp.ClientSession, docs: str, base: str, size: int,
-                           name: str, append: int = 8 * MIB) -> float:
+                           name: str, append: int = 64 * MIB) -> float:
     """A resumable upload (docs/uploads.md): create, then PATCH appends of `append` bytes."""
     started = time.perf_counter()
     async with http.post(docs, headers={
@@ -487,7 +487,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         print(f"  plain aiohttp: upload→disk+fsync {m['baseline_upload']:.0f}, streaming download "
               f"{m['baseline_download']:.0f}, sendfile download {m['baseline_sendfile']:.0f}")
         print(f"  gateway → evidence → local folder: upload {m['upload']:.0f}, "
-              f"download {m['download']:.0f}, resumable upload (8 MiB appends) "
+              f"download {m['download']:.0f}, resumable upload (64 MiB appends) "
               f"{m['resumable']:.0f}")
         print(f"  RSS growth: 10 MiB {small['rss_growth_mib']}, {args.size_mib} MiB {rss_big}")
         out: dict[str, Any] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import ssl
 from typing import Any
@@ -68,3 +69,25 @@ async def connect(
         settings["tls"] = client_tls(config)
     settings.update(options)
     return await nats.connect(**settings)
+
+
+async def server_has_seen(nc: Client, timeout: int) -> None:
+    """Return once the server has processed every command `nc` sent before the call.
+
+    `Client.flush()` alone does not promise that in nats-py (2.16 and all 2.x before it): it writes
+    its PING straight onto the socket, ahead of commands (SUB, PUB) still queued for the client's
+    flusher task, so its PONG can come back before the server has read them. Traced with
+    `nats-server -DV`: SUB queued, PING, PONG, another connection's PUB, then the SUB: the
+    message was lost (4 tries in 100 on an idle machine). The first flush kicks the flusher; once
+    its queue is written (`pending_data_size` is 0 again) a second PING follows those commands on
+    the socket, and the server answers in order, so its PONG proves them processed. Each of the
+    three waits is bounded by `timeout` seconds (nats-py's flush takes whole seconds).
+    """
+    await nc.flush(timeout=timeout)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while nc.pending_data_size > 0:  # the flusher is still writing (a congested socket)
+        if loop.time() >= deadline:
+            raise nats.errors.FlushTimeoutError
+        await asyncio.sleep(0.001)
+    await nc.flush(timeout=timeout)

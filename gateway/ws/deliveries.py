@@ -25,6 +25,7 @@ from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 
 from parley.failures import handled
+from parley.natsconn import server_has_seen
 from proto.signalling import client_subject
 
 #: How long attaching waits for the server to confirm a new hearing's subscription.
@@ -73,9 +74,9 @@ class Deliveries(Generic[R]):
             try:
                 entry.sub = await self.nc.subscribe(client_subject(hearing, "*"),
                                                     cb=self._dispatcher(entry))
-                # A round trip: the server has the subscription before anyone is told it is
-                # attached, so a message another connection publishes next is not missed.
-                await self.nc.flush(timeout=FLUSH_TIMEOUT_S)
+                # The server has the subscription before anyone is told it is attached, so a
+                # message another connection publishes next is not missed.
+                await server_has_seen(self.nc, timeout=FLUSH_TIMEOUT_S)
             except BaseException:
                 if entry.sub is not None:  # subscribed, but not confirmed: undo it
                     sub, entry.sub = entry.sub, None

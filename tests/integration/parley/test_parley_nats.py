@@ -15,6 +15,7 @@ from nats.js.errors import NoStreamResponseError
 from parley.auditpub import AuditPublisher
 from parley.errors import AuditPublishError, ServiceFailure
 from parley.micro import RequestContext, ServiceHost
+from parley.natsconn import server_has_seen
 from parley.provision import (
     ACCOUNTS_BUCKET,
     AUDIT_LEADER_BUCKET,
@@ -27,6 +28,7 @@ from parley.rpc import call
 from proto.audit import AUDIT_STREAM, Outcome, decode_event
 from proto.errors import ErrorCode
 from proto.principal import Principal, PrincipalKind
+from proto.signalling import client_subject
 from tests.harness import NatsServer, free_port, wait_until
 
 
@@ -67,7 +69,7 @@ async def test_evidence_cannot_publish_on_signalling_subjects(nats_server: NatsS
         received.append(msg.data)
 
     await listener.subscribe("parley.v1.signalling.move", cb=collect)
-    await listener.flush()
+    await server_has_seen(listener, timeout=5)
     evidence, violations = await _violations("evidence", nats_server)
     gateway = await nats_server.connect("gateway")
     try:
@@ -229,3 +231,38 @@ async def test_provisioning_again_applies_a_changed_lease_and_session_lifetime(
     finally:
         await sup.close()
         server.stop()
+
+
+async def test_a_subscription_the_server_has_seen_gets_another_connections_next_publish(
+        nats_server: NatsServer) -> None:
+    """`server_has_seen` is a barrier across connections: nats-py's `flush()` alone let the other
+    connection's publish reach the server before the SUB in about 4 tries in 100 (its PING
+    overtakes the queued SUB); 60 fresh subscriptions make that failure near certain to show."""
+    gateway = await nats_server.connect("gateway")
+    signalling = await nats_server.connect("signalling")
+    try:
+        missed = []
+        for attempt in range(60):
+            got: list[bytes] = []
+
+            async def receive(msg: Msg, got: list[bytes] = got) -> None:
+                got.append(msg.data)
+
+            subject = client_subject(f"barrier{attempt}", "a1")
+            sub = await gateway.subscribe(client_subject(f"barrier{attempt}", "*"), cb=receive)
+            await server_has_seen(gateway, timeout=5)
+            await signalling.publish(subject, b"after the barrier")
+            await signalling.flush()
+
+            async def arrived(got: list[bytes] = got) -> bool:
+                return got == [b"after the barrier"]
+
+            try:
+                await wait_until(arrived, timeout=1, what="the message")
+            except TimeoutError:
+                missed.append(attempt)
+            await sub.unsubscribe()
+        assert missed == []
+    finally:
+        await gateway.drain()
+        await signalling.drain()

