@@ -23,8 +23,8 @@ import contextlib
 import logging
 import os
 import socket
-from collections.abc import AsyncGenerator, Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Executor
 from pathlib import Path
 
 import msgspec
@@ -32,20 +32,16 @@ import msgspec
 from parley.errors import DomainError
 from parley.failures import note_failure
 from parley.fdpass import FrameError, recv_frame, send_frame
-from parley.rawsocket import DirectSender, SendStalled
 from proto.errors import Error, ErrorCode
 from proto.handoff import MAX_FRAME, HandoffGo, HandoffReply, HandoffRequest
 from proto.principal import Principal, decode_principal
 from services.evidence.decisions import Evidence
-from services.evidence.errors import IntegrityError
-from services.evidence.range_pump import RangePump, pump
+from services.evidence.delivery import Written, opened
 from services.evidence.tickets import DownloadGrant
 
 log = logging.getLogger("parley.evidence.handoff")
 #: The gateway's frames come at once (it only writes a response head in between).
 FRAME_IDLE_S = 30.0
-#: A client that takes no byte for this long is cut (as on the byte port).
-IDLE_S = 120.0
 _STREAM_FAMILIES = (socket.AF_INET, socket.AF_INET6, socket.AF_UNIX)
 
 
@@ -78,58 +74,6 @@ async def _reply(conn: socket.socket, reply: HandoffReply) -> None:
     await send_frame(conn, msgspec.json.encode(reply), idle_s=FRAME_IDLE_S)
 
 
-async def _deliver(evidence: Evidence, grant: DownloadGrant, client: socket.socket,
-                   first: bytes | bytearray | memoryview,
-                   stream: AsyncGenerator[bytes, None]) -> tuple[int, bool]:
-    """Write the range onto `client`: (bytes handed to the socket, whether all were)."""
-    sender = DirectSender(client, IDLE_S)  # its own duplicate, closed by `aclose`
-    sent = 0
-    try:
-        if first:
-            await sender.send(first)
-            sent += len(first)
-        async for chunk in stream:
-            await sender.send(chunk)
-            sent += len(chunk)
-        await sender.drain()
-        return sent, True
-    except IntegrityError:
-        await evidence.integrity_failure(grant)
-        log.error("integrity failure: download cut off",
-                  extra={"document": grant.manifest.document})
-        return sent, False
-    except (OSError, SendStalled):  # the client went away or stalled: the gateway cuts it
-        return sent, False
-    finally:
-        await sender.aclose()  # every copy in progress ends before the descriptor goes
-
-
-async def _in_thread(executor: Executor, work: Callable[[], None]) -> None:
-    """`work` in a worker thread; a cancelled caller still waits for it to end (it uses a
-    descriptor the caller closes afterwards)."""
-    running = asyncio.get_running_loop().run_in_executor(executor, work)
-    try:
-        await asyncio.shield(running)
-    except asyncio.CancelledError:
-        await asyncio.wait({running})
-        raise
-
-
-async def _pumped(evidence: Evidence, grant: DownloadGrant, client: socket.socket,
-                  range_pump: RangePump, executor: Executor) -> tuple[int, bool]:
-    """Write the range onto `client` from a worker thread (range_pump.py)."""
-    try:
-        await pump(range_pump, client, idle_s=IDLE_S, executor=executor)
-        return range_pump.sent, True
-    except IntegrityError:
-        await evidence.integrity_failure(grant)
-        log.error("integrity failure: download cut off",
-                  extra={"document": grant.manifest.document})
-    except (OSError, SendStalled):  # the client went away or stalled: the gateway cuts it
-        pass
-    return range_pump.sent, False
-
-
 async def _ready(conn: socket.socket) -> None:
     """Say the range can be served, and wait for the gateway's head to be on the socket."""
     await _reply(conn, HandoffReply(state="ready"))
@@ -137,45 +81,19 @@ async def _ready(conn: socket.socket) -> None:
     msgspec.json.decode(go, type=HandoffGo)
 
 
-async def _refused(evidence: Evidence, grant: DownloadGrant, conn: socket.socket,
-                   exc: DomainError) -> None:
-    if isinstance(exc, IntegrityError):
-        await evidence.integrity_failure(grant)
-    await _reply(conn, HandoffReply(state="refused", error=exc.envelope()))
-
-
 async def _deliver_range(evidence: Evidence, grant: DownloadGrant, conn: socket.socket,
-                         client: socket.socket, executor: Executor) -> tuple[int, bool] | None:
-    """Open the range (a failure then is a refusal), then deliver it; None if refused. From
-    a file on this host one thread reads, opens and sends; from elsewhere (S3) the chunks
-    come from `Vault.open_range` and go out through a DirectSender."""
+                         client: socket.socket, executor: Executor) -> Written | None:
+    """Open the range (a failure then is a refusal: None), then write it onto `client`."""
     try:
-        range_pump = await evidence.vault.range_pump(grant.manifest, grant.start, grant.end)
+        delivery = await opened(evidence, grant, executor)
     except DomainError as exc:
-        await _refused(evidence, grant, conn, exc)
+        await _reply(conn, HandoffReply(state="refused", error=exc.envelope()))
         return None
-    if range_pump is not None:
-        try:
-            try:  # the first chunk before the head, as below
-                await _in_thread(executor, range_pump.prime)
-            except DomainError as exc:
-                await _refused(evidence, grant, conn, exc)
-                return None
-            await _ready(conn)
-            return await _pumped(evidence, grant, client, range_pump, executor)
-        finally:
-            range_pump.close()
-    stream = evidence.serve(grant, reuse=True)
     try:
-        try:  # the first chunk before the head: a failure here is still a clean refusal
-            first = await anext(stream, b"")
-        except DomainError as exc:
-            await _refused(evidence, grant, conn, exc)
-            return None
         await _ready(conn)
-        return await _deliver(evidence, grant, client, first, stream)
+        return await delivery.write(client)
     finally:
-        await stream.aclose()  # releases the store's read handle at once
+        await delivery.close()
 
 
 async def _serve(evidence: Evidence, clock: Callable[[], int], conn: socket.socket,
@@ -202,24 +120,24 @@ async def _serve(evidence: Evidence, clock: Callable[[], int], conn: socket.sock
         delivered = await _deliver_range(evidence, grant, conn, client, executor)
     if delivered is None:
         return
-    sent, complete = delivered
     log.info("download written onto the client's connection", extra={
-        "document": grant.manifest.document, "bytes": sent, "complete": complete})
-    await _reply(conn, HandoffReply(state="done", sent=sent, complete=complete))
+        "document": grant.manifest.document, "bytes": delivered.sent,
+        "complete": delivered.complete})
+    await _reply(conn, HandoffReply(state="done", sent=delivered.sent,
+                                    complete=delivered.complete))
 
 
 class HandoffServer:
     """Accepts the gateway's hand-offs on a Unix socket only evidence's user may open."""
 
-    def __init__(self, evidence: Evidence, clock: Callable[[], int]) -> None:
+    def __init__(self, evidence: Evidence, clock: Callable[[], int], pumps: Executor) -> None:
+        """`pumps`: the threads deliveries are written from (delivery.py)."""
         self._evidence = evidence
         self._clock = clock
         self._listener: socket.socket | None = None
         self._accepting: asyncio.Task[None] | None = None
         self._serving: set[asyncio.Task[None]] = set()
-        # Its own threads: a delivery holds one while its client keeps up (at most STEP_BYTES
-        # at a time), and the default pool serves every file read of the process.
-        self._executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="evidence-pump")
+        self._executor = pumps
 
     async def start(self, path: Path) -> None:
         """Listen at `path` (made 0600 under a 0177 umask, never briefly wider)."""
@@ -262,4 +180,3 @@ class HandoffServer:
                 await task
         if self._listener is not None:
             self._listener.close()
-        self._executor.shutdown(wait=False, cancel_futures=True)

@@ -172,10 +172,13 @@ async def test_a_tag_failure_mid_stream_cuts_the_connection_never_a_short_body(
 async def test_without_the_handoff_socket_the_gateway_relays(
         suite: Suite, mediator: tuple[Staff, str]) -> None:
     """Evidence not listening for hand-offs (an older instance, a socket path too long): the
-    gateway finds nothing to connect to before it spends the ticket, and relays instead."""
+    gateway finds nothing to connect to before it spends the ticket, and relays instead; evidence
+    writes onto the gateway's socket then, and a tag failure mid-stream still cuts the client."""
     staff, docs = mediator
     data = os.urandom(2 * 1024 * 1024 + 3)
     view = await upload(staff, docs, data, "relayed.bin")
+    tampered = await upload(staff, docs, data, "relayed-tampered.bin")
+    _corrupt(suite, tampered, HEADER_LEN + 20 * (SEGMENT + TAG_LEN) + 1)  # in the 2nd MiB
     socket_path = suite.data_dir.resolve() / "run" / "evidence-http.sock"
     Path(handoff_socket(str(socket_path))).unlink()  # listening still, but unreachable
     before = len(deliveries(suite))
@@ -185,4 +188,11 @@ async def test_without_the_handoff_socket_the_gateway_relays(
         async with http.get(f"{docs}/{view['document']}/content",
                             headers={"Range": "bytes=5-99"}) as r:
             assert r.status == 206 and await r.read() == data[5:100]
+        received = bytearray()
+        with pytest.raises(aiohttp.ClientPayloadError):  # relayed, and still cut, not short
+            async with http.get(f"{docs}/{tampered['document']}/content") as r:
+                assert r.status == 200
+                async for chunk in r.content.iter_any():
+                    received += chunk
+        assert len(received) <= 20 * SEGMENT and data.startswith(bytes(received))
     assert deliveries(suite)[before:] == []
