@@ -19,7 +19,6 @@ before any byte, so the gateway can still answer with a clean error.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import socket
@@ -175,8 +174,11 @@ class HandoffServer:
         tasks = [t for t in (self._accepting, *self._serving) if t is not None]
         for task in tasks:
             task.cancel()
+        if tasks:
+            await asyncio.wait(tasks)
         for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+            failure = None if task.cancelled() else task.exception()
+            if failure is not None:
+                note_failure(log, "evidence.handoff.close", failure)
         if self._listener is not None:
             self._listener.close()
