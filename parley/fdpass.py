@@ -17,6 +17,8 @@ import os
 import socket
 from collections.abc import Callable, Sequence
 
+from parley import rawsocket
+
 _LENGTH = 4
 
 
@@ -26,20 +28,8 @@ class FrameError(Exception):
 
 async def _ready(register: Callable[[int, Callable[[], None]], object],
                  unregister: Callable[[int], bool], fd: int, idle_s: float | None) -> None:
-    loop = asyncio.get_running_loop()
-    fired: asyncio.Future[None] = loop.create_future()
-
-    def wake() -> None:
-        if not fired.done():
-            fired.set_result(None)
-
-    register(fd, wake)
-    try:
-        await asyncio.wait_for(fired, idle_s)
-    except TimeoutError:
-        raise FrameError(f"the peer did nothing for {idle_s:g} s") from None
-    finally:
-        unregister(fd)
+    if not await rawsocket.ready(register, unregister, fd, idle_s):
+        raise FrameError(f"the peer did nothing for {idle_s:g} s")
 
 
 async def send_frame(sock: socket.socket, payload: bytes, *, fds: Sequence[int] = (),

@@ -15,6 +15,7 @@ import os
 import select
 import socket
 import time
+from collections.abc import Callable
 
 
 class SendStalled(Exception):
@@ -57,24 +58,32 @@ async def flushed(transport: asyncio.WriteTransport, idle_s: float) -> None:
         await asyncio.sleep(0.002)
 
 
-async def writable(sock: socket.socket, idle_s: float) -> None:
-    """Wait on the event loop until `sock` (a descriptor no transport watches) can take more;
-    SendStalled after `idle_s`."""
-    loop = asyncio.get_running_loop()
-    room: asyncio.Future[None] = loop.create_future()
-    fd = sock.fileno()
+async def ready(register: Callable[[int, Callable[[], None]], object],
+                unregister: Callable[[int], bool], fd: int, timeout_s: float | None) -> bool:
+    """Wait for one readiness callback on `fd` (the loop's add_reader/remove_reader or
+    add_writer/remove_writer pair); False if `timeout_s` passed first. `fd` must be a
+    descriptor no transport watches (a duplicate of a transport's socket will do)."""
+    fired: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     def wake() -> None:
-        if not room.done():
-            room.set_result(None)
+        if not fired.done():
+            fired.set_result(None)
 
-    loop.add_writer(fd, wake)
+    register(fd, wake)
     try:
-        await asyncio.wait_for(room, idle_s)
+        await asyncio.wait_for(fired, timeout_s)
     except TimeoutError:
-        raise SendStalled(f"no byte taken for {idle_s:g} s") from None
+        return False
     finally:
-        loop.remove_writer(fd)
+        unregister(fd)
+    return True
+
+
+async def writable(sock: socket.socket, idle_s: float) -> None:
+    """Wait until `sock` can take more; SendStalled after `idle_s`."""
+    loop = asyncio.get_running_loop()
+    if not await ready(loop.add_writer, loop.remove_writer, sock.fileno(), idle_s):
+        raise SendStalled(f"no byte taken for {idle_s:g} s")
 
 
 def send_some(sock: socket.socket, octets: memoryview, wait_s: float) -> int:

@@ -55,30 +55,20 @@ async def test_a_large_frame_arrives_whole(pair: tuple[socket.socket, socket.soc
     await task
 
 
-async def test_unasked_descriptors_are_closed_not_kept(
-        pair: tuple[socket.socket, socket.socket]) -> None:
+@pytest.mark.parametrize(("payload", "max_fds", "refusal"), [
+    (b"x", 0, "more descriptors"),  # a descriptor this side did not ask for
+    (b"y" * 101, 1, "101 bytes"),  # a frame over the limit, with one it did
+])
+async def test_a_refused_frame_leaves_no_descriptor_open(
+        pair: tuple[socket.socket, socket.socket], payload: bytes, max_fds: int,
+        refusal: str) -> None:
     left, right = pair
     reader, writer = os.pipe()
     try:
         before = fd_count()
-        await send_frame(left, b"x", fds=[writer])
-        with pytest.raises(FrameError):
-            await recv_frame(right, max_len=100, max_fds=0)
-        assert fd_count() == before
-    finally:
-        os.close(reader)
-        os.close(writer)
-
-
-async def test_an_oversized_frame_fails_and_its_descriptor_is_closed(
-        pair: tuple[socket.socket, socket.socket]) -> None:
-    left, right = pair
-    reader, writer = os.pipe()
-    try:
-        before = fd_count()
-        await send_frame(left, b"y" * 101, fds=[writer])
-        with pytest.raises(FrameError, match="101 bytes"):
-            await recv_frame(right, max_len=100, max_fds=1)
+        await send_frame(left, payload, fds=[writer])
+        with pytest.raises(FrameError, match=refusal):
+            await recv_frame(right, max_len=100, max_fds=max_fds)
         assert fd_count() == before
     finally:
         os.close(reader)
