@@ -58,6 +58,19 @@ SIZE = 50 * MiB
 # time (js/documents/transfer.js CHUNK_BYTES), more than the whole file, and evidence keeps every
 # whole segment that reached it.
 IN_FLIGHT = 8 * MiB
+
+# Every state the upload row takes, in order (the page's own code is not touched).
+_RECORD_UPLOAD_STATES = """(() => {
+  window.uploadStates = [];
+  new MutationObserver((changes) => {
+    for (const c of changes) {
+      if (c.target.matches && c.target.matches(".transfer[data-kind=upload]")) {
+        window.uploadStates.push(c.target.dataset.state);
+      }
+    }
+  }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ["data-state"] });
+  return true;
+})()"""
 ROWS = ".docs-table tbody tr"
 
 
@@ -119,6 +132,7 @@ async def test_documents_upload_resume_release_and_bad_input(suite: Suite,
             row = ".transfer[data-kind=upload]"
             percent = f"Number(document.querySelector('{row}')?.dataset.percent || 0)"
             before = net.sent
+            await a.value(_RECORD_UPLOAD_STATES)
             net.hold_at(net.sent + 12 * MiB)  # the bytes stop a quarter of the way in…
             await a.page.set_input_files(".drop-zone input[type=file]", str(original))
             await asyncio.wait_for(net.held.wait(), timeout=60)
@@ -137,6 +151,10 @@ async def test_documents_upload_resume_release_and_bad_input(suite: Suite,
             net.restore()
             await a.wait_for(f"document.querySelector('{row}').dataset.state === 'done'",
                              timeout=120)
+            # Once every byte was sent the row said the server was sealing it, then done.
+            states = await a.value("window.uploadStates")
+            steps = [s for i, s in enumerate(states) if i == 0 or states[i - 1] != s]
+            assert steps == ["sending", "waiting", "sending", "finishing", "done"], states
             # Resumed where the server said it was: it held bytes (offset > 0), the page went
             # on from there, never started again from byte 0, and sent again only what was in flight.
             asked = [i for i, (kind, _) in enumerate(upload) if kind == "HEAD"]

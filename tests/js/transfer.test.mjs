@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import test from "node:test";
 
 import {
-  RateMeter, cleanFileName, compartmentTabs, nextChunk, refusal, releaseTargets, sizeParts,
+  CHUNK_BYTES, IN_PAGE_DOWNLOAD_MAX, RateMeter, cleanFileName, compartmentTabs, downloadsInPage, nextChunk,
+  refusal, releaseTargets, sizeParts,
 } from "../../gateway/webclient/js/documents/transfer.js";
 
 test("speed and time left come from a sliding window", () => {
@@ -30,6 +31,14 @@ test("file names lose folders and control characters", () => {
   assert.equal(cleanFileName("x".repeat(300)).length, 255);
 });
 
+test("a download the tab would have to hold whole goes to the browser's download manager", () => {
+  assert.equal(downloadsInPage(50 * 1024 * 1024), true);
+  assert.equal(downloadsInPage(IN_PAGE_DOWNLOAD_MAX), true);
+  assert.equal(downloadsInPage(IN_PAGE_DOWNLOAD_MAX + 1), false);
+  assert.equal(downloadsInPage(2 * 1024 ** 3), false);
+  assert.ok(IN_PAGE_DOWNLOAD_MAX <= 512 * 1024 * 1024, "a tab holds at most this much");
+});
+
 test("empty and oversized files are refused before sending", () => {
   assert.equal(refusal({ size: 0 }, 10), "empty");
   assert.equal(refusal({ size: 11 }, 10), "too_large");
@@ -50,7 +59,7 @@ test("tabs and release targets follow the compartments of DESIGN §1", () => {
 });
 
 test("appends cover the file exactly once", () => {
-  const size = 20 * 1024 * 1024 + 5;
+  const size = 2 * CHUNK_BYTES + 5;
   let offset = 0;
   const parts = [];
   for (;;) {
@@ -61,4 +70,6 @@ test("appends cover the file exactly once", () => {
   }
   assert.equal(parts.reduce((a, b) => a + b), size);
   assert.equal(parts.length, 3);
+  assert.deepEqual(parts, [CHUNK_BYTES, CHUNK_BYTES, 5]);
+  assert.equal(CHUNK_BYTES % 65536, 0, "whole 64 KiB segments: nothing re-sent between appends");
 });

@@ -9,7 +9,9 @@ import { api } from "../core/api.js";
 import { describe } from "../core/errors.js";
 import { formatDateTime, t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
-import { cleanFileName, compartmentTabs, refusal, releaseTargets } from "../documents/transfer.js";
+import {
+  cleanFileName, compartmentTabs, downloadsInPage, refusal, releaseTargets,
+} from "../documents/transfer.js";
 import { Upload, download } from "../documents/upload.js";
 import { confirmDialog } from "./dialog.js";
 import { TransferRow, formatSize } from "./transfer-row.js";
@@ -208,6 +210,16 @@ export class DocumentsPanel {
 
   async download(d) {
     const row = new TransferRow({ name: d.filename, kind: "download" });
+    if (!downloadsInPage(d.size)) {
+      // Straight to disk by the browser (same-origin link, the server's Content-Disposition).
+      const link = h("a", { href: this.contentUrl(d), download: d.filename, hidden: true });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      this.track(row);
+      row.done(() => t("participant.docs.download_browser", { name: d.filename }));
+      return;
+    }
     const controller = new AbortController();
     row.onCancel = () => controller.abort();
     this.track(row);

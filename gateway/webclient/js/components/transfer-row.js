@@ -62,6 +62,7 @@ export class TransferRow {
   state(s) {
     this.el.dataset.state = s;
     if (s === "waiting") this.show(() => t("participant.docs.waiting_network"));
+    if (s === "finishing") this.show(() => t("participant.docs.finishing"));
   }
 
   // `words()` → the closing sentence (a function, so a language switch can say it again).

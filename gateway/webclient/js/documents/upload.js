@@ -8,8 +8,10 @@
 //    holds (HEAD), and continue from there: at most the append in flight is sent again.
 // 4. Cancel: abort the append in flight and DELETE the upload resource.
 //
-// Events: onProgress({done, total, rate, secondsLeft}), onState("sending"|"waiting"|"done"|
-// "cancelled"|"failed"). `start()` resolves with the DocumentView or rejects with an ApiError.
+// Events: onProgress({done, total, rate, secondsLeft}), onState("sending"|"waiting"|"finishing"|
+// "done"|"cancelled"|"failed"); "finishing": every byte is sent and the server is checking the
+// staged bytes and committing the document, which takes a while for a large file (it reads them
+// all back once). `start()` resolves with the DocumentView or rejects with an ApiError.
 
 import { ApiError } from "../core/api.js";
 import { CHUNK_BYTES, RateMeter, nextChunk } from "./transfer.js";
@@ -102,8 +104,10 @@ export class Upload {
         "Upload-Offset": String(chunk.start),
         "Upload-Complete": chunk.last ? "?1" : "?0",
         "Content-Type": "application/partial-upload",
-      }, this.file.slice(chunk.start, chunk.end), (sent) => this.progress(chunk.start + sent),
-      (x) => { this.xhr = x; });
+      }, this.file.slice(chunk.start, chunk.end), (sent) => {
+        this.progress(chunk.start + sent);
+        if (chunk.last && chunk.start + sent === chunk.end) this.onState("finishing");
+      }, (x) => { this.xhr = x; });
       if (this.cancelled) throw new ApiError(0, "cancelled", "cancelled");
       if (r.status === 201) {
         this.progress(this.file.size);
