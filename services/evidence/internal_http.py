@@ -122,7 +122,8 @@ async def download(request: web.Request) -> web.StreamResponse:
         await response.prepare(request)
         await response.write(b"")  # aiohttp holds the head for the first body bytes
         try:
-            assert request.transport is not None
+            if request.transport is None:
+                raise SendStalled("the gateway went away")
             await flushed(request.transport, IDLE_S)
         except SendStalled:
             written = Written(0, False)
