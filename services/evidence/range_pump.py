@@ -4,9 +4,11 @@ Why: the asynchronous path (`Vault.open_range` feeding `rawsocket.DirectSender`)
 the event loop and the thread pool twice per megabyte (a read ahead, a copy into the socket)
 and moves every megabyte through three buffers on whichever core each step lands on. Here one
 thread reads a megabyte into one buffer, opens it into the decryptor's ring and sends it while
-all of it is still in that core's cache. Measured on the two-core host of
-benchmarks/evidence_throughput.py, writing to a client's TCP socket: 0.63 CPU s per GiB against
-1.04 s for the asynchronous path, and 1.4 GB/s against 1.0.
+all of it is still in that core's cache. Measured on a two-core host, one process writing a
+sealed document to a client's TCP socket, both ways interleaved in one run: 0.63 CPU s per GiB
+against 1.04 for the asynchronous path (a second run, busier: 0.92 against 1.47); in
+benchmarks/evidence_throughput.py (with the hand-off) evidence's CPU per downloaded GiB went
+from 1.30-1.47 s to 0.85-0.89 s.
 
 The same rules as `Vault.open_range`: only authenticated plaintext is sent, and the last chunk
 of the range only once the decryptor has seen the whole range end (and, for a whole document
