@@ -7,11 +7,16 @@ bytes must pass through its TLS layer, so the relay stays). The gateway still an
 request: it writes the response head itself once evidence says the range is readable and its
 first segments authentic, and evidence's refusal before that is an ordinary error reply.
 
-The gateway keeps the connection throughout. It resumes it (keep-alive) only when evidence
-reports that it wrote exactly the response's length, all of it authenticated; on anything else
-(a short or failed delivery, evidence gone, a broken exchange, this handler cancelled) it cuts
-it, shutting the socket down first so evidence's copy of the descriptor cannot keep it open:
-the client sees a broken response, never a silently short one.
+The gateway keeps the connection throughout, and never serves another request on it: the
+response says `Connection: close`, and once evidence reports that it wrote exactly the
+response's length, all of it authenticated, the gateway ends the response and shuts the socket
+down. Whatever comes next on a connection (behind a TLS terminator, the next request on its
+upstream connection may be another person's, with their session cookie) must never be readable
+through a copy of the descriptor evidence might have kept: shutting the socket down ends it for
+every holder. On anything else (a short or failed delivery, evidence gone, a broken exchange,
+this handler cancelled) it cuts the connection at once: the client sees a broken response,
+never a silently short one. A new connection per download costs the terminator one loopback
+connect; a download is megabytes.
 """
 
 from __future__ import annotations
@@ -102,6 +107,7 @@ async def deliver(request: web.Request, response: web.StreamResponse, link: Link
     conn = await _connect(link, connect_s)
     with conn:
         await _ready(conn, request, link, ticket, principal, idle_s)
+        response.force_close()
         try:
             await response.prepare(request)
             await response.write(b"")  # aiohttp holds the head for the first body bytes
@@ -122,4 +128,9 @@ async def deliver(request: web.Request, response: web.StreamResponse, link: Link
         cut(request.transport)
         return response
     await response.write_eof()
+    transport = request.transport
+    if transport is not None:
+        with contextlib.suppress(rawsocket.SendStalled):  # the bytes are the kernel's now
+            await rawsocket.flushed(transport, idle_s)
+    cut(transport)
     return response

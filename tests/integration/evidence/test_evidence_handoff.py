@@ -2,7 +2,8 @@
 client on plain TCP, evidence writing the body onto the client's connection.
 
 Each test shows the bytes took that path (evidence's log line per delivery; the gateway would
-otherwise relay) and what the connection is afterwards: reused after a complete delivery, cut
+otherwise relay) and what the connection is afterwards: closed after a complete delivery (the
+response says so: nothing the client sends next could reach a descriptor evidence kept), cut
 after anything else, and evidence holding no descriptor once a delivery ends.
 """
 
@@ -83,7 +84,7 @@ def counting_session(staff: Staff) -> tuple[aiohttp.ClientSession, list[int]]:
                                  connector=aiohttp.TCPConnector(limit=1)), made
 
 
-async def test_a_delivered_download_and_ranges_keep_the_connection(
+async def test_delivered_downloads_and_ranges_each_end_their_connection(
         suite: Suite, mediator: tuple[Staff, str]) -> None:
     staff, docs = mediator
     data = os.urandom(3 * 1024 * 1024 + 77)
@@ -94,6 +95,7 @@ async def test_a_delivered_download_and_ranges_keep_the_connection(
     async with http:
         async with http.get(content) as r:
             assert r.status == 200 and await r.read() == data
+            assert r.headers["Connection"] == "close"
         for header, start, end in (("bytes=1000-200000", 1000, 200001),
                                    (f"bytes=-{SEGMENT + 5}", len(data) - SEGMENT - 5, len(data)),
                                    ("bytes=70000-70000", 70000, 70001)):
@@ -101,9 +103,10 @@ async def test_a_delivered_download_and_ranges_keep_the_connection(
                 assert r.status == 206, header
                 assert r.headers["Content-Range"] == f"bytes {start}-{end - 1}/{len(data)}"
                 assert await r.read() == data[start:end]
-        async with http.get(docs) as r:  # an ordinary response after them, same connection
+                assert r.headers["Connection"] == "close"
+        async with http.get(docs) as r:  # an ordinary response after them: a new connection
             assert r.status == 200 and view["document"] in await r.text()
-    assert len(made) == 1
+    assert len(made) == 5  # four handed-off downloads, each on its own connection, and the list
     delivered = deliveries(suite)[before:]
     assert [(d["bytes"], d["complete"]) for d in delivered] == [
         (len(data), True), (200001 - 1000, True), (SEGMENT + 5, True), (1, True)]

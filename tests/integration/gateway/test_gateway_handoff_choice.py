@@ -5,6 +5,10 @@ one plain and one TLS, asked by real clients."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import socket
 import ssl
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -52,3 +56,37 @@ async def test_only_plain_tcp_to_a_co_located_evidence_is_handed_off(
             assert await r.json() == {"co_located": True, "elsewhere": False}
         async with http.get(secure, ssl=trust) as r:
             assert await r.json() == {"co_located": False, "elsewhere": False}
+
+
+async def test_cutting_a_lent_connection_ends_it_for_a_descriptor_evidence_kept() -> None:
+    """After a hand-off the gateway shuts the connection down: a copy of its descriptor kept by
+    evidence (a compromised one could dup it) reads nothing the client sends afterwards."""
+    accepted: asyncio.Future[asyncio.Transport] = asyncio.get_running_loop().create_future()
+
+    class Server(asyncio.Protocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            accepted.set_result(transport)  # type: ignore[arg-type]
+
+    port = free_port()
+    server = await asyncio.get_running_loop().create_server(Server, "127.0.0.1", port)
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        transport = await asyncio.wait_for(accepted, 5)
+        kept = socket.socket(fileno=os.dup(transport.get_extra_info("socket").fileno()))
+        kept.setblocking(False)
+        with kept:
+            handoff.cut(transport)
+            assert await asyncio.wait_for(reader.read(), 5) == b""  # the client sees the end
+            writer.write(b"GET /next HTTP/1.1\r\nCookie: parley_session=secret\r\n\r\n")
+            with contextlib.suppress(ConnectionError):
+                await writer.drain()
+            await asyncio.sleep(0.1)
+            try:
+                got = kept.recv(4096)
+            except ConnectionResetError:  # the request met a closed socket: reset
+                got = b""
+            assert got == b""  # the kept copy: end of stream, never the request
+    finally:
+        writer.close()
+        server.close()
+        await server.wait_closed()
