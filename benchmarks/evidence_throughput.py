@@ -4,7 +4,9 @@
                                              [--s3-size-mib N] [--no-s3] [--profile DIR]
 
 Real path: an aiohttp client → the gateway (`parley up`, signed-in mediator) → evidence
-(encrypting, local folder) and back (download, decrypting, SHA-256 checked); and the same size
+(encrypting, local folder) and back (download, decrypting, SHA-256 checked; `parley up` on one
+host co-locates them, so evidence writes the body onto the client's connection the gateway
+lends it: proto/handoff.py, and the gateway's CPU per downloaded GiB is near zero); and the same size
 as a resumable upload (docs/uploads.md) in 64 MiB appends (the web client's), against the same upload baseline.
 
 Baselines (one plain aiohttp process, the same client, the same sizes, the same durability):

@@ -15,6 +15,7 @@ import os
 import select
 import socket
 import time
+from collections.abc import Callable
 
 
 class SendStalled(Exception):
@@ -57,6 +58,53 @@ async def flushed(transport: asyncio.WriteTransport, idle_s: float) -> None:
         await asyncio.sleep(0.002)
 
 
+async def ready(register: Callable[[int, Callable[[], None]], object],
+                unregister: Callable[[int], bool], fd: int, timeout_s: float | None) -> bool:
+    """Wait for one readiness callback on `fd` (the loop's add_reader/remove_reader or
+    add_writer/remove_writer pair); False if `timeout_s` passed first. `fd` must be a
+    descriptor no transport watches (a duplicate of a transport's socket will do)."""
+    fired: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def wake() -> None:
+        if not fired.done():
+            fired.set_result(None)
+
+    register(fd, wake)
+    try:
+        await asyncio.wait_for(fired, timeout_s)
+    except TimeoutError:
+        return False
+    finally:
+        unregister(fd)
+    return True
+
+
+async def writable(sock: socket.socket, idle_s: float) -> None:
+    """Wait until `sock` can take more; SendStalled after `idle_s`."""
+    loop = asyncio.get_running_loop()
+    if not await ready(loop.add_writer, loop.remove_writer, sock.fileno(), idle_s):
+        raise SendStalled(f"no byte taken for {idle_s:g} s")
+
+
+def send_some(sock: socket.socket, octets: memoryview, wait_s: float) -> int:
+    """In a worker thread: as much of `octets` as the socket takes, waiting at most `wait_s`
+    (in all) for room. A reader keeping up makes room within microseconds, and handing each
+    such wait to the event loop and back to a thread was measured a quarter slower; a reader
+    that does not is left to the event loop (`writable`), so it never holds a thread long."""
+    poller = select.poll()
+    poller.register(sock.fileno(), select.POLLOUT)
+    deadline = time.monotonic() + wait_s
+    sent = 0
+    while sent < len(octets):
+        try:
+            sent += sock.send(octets[sent:])
+        except BlockingIOError:
+            left_ms = (deadline - time.monotonic()) * 1000
+            if left_ms <= 0 or not poller.poll(left_ms):
+                break
+    return sent
+
+
 class DirectSender:
     """Sends whole buffers to a socket, copying them into the kernel from a worker thread, one
     buffer in flight at a time.
@@ -82,56 +130,20 @@ class DirectSender:
         self._inflight: asyncio.Task[None] | None = None
         self._copying: asyncio.Future[int] | None = None
 
-    def _send_some(self, octets: memoryview) -> int:
-        """In a worker thread: as much of `octets` as the socket takes within a short wait.
-
-        A reader keeping up (the gateway relaying at memory speed) makes room within
-        microseconds, and handing each such wait to the event loop and back to a thread was
-        measured a quarter slower; a reader that does not is left to the event loop."""
-        poller = select.poll()
-        poller.register(self._sock.fileno(), select.POLLOUT)
-        deadline = time.monotonic() + THREAD_WAIT_S
-        sent = 0
-        while sent < len(octets):
-            try:
-                sent += self._sock.send(octets[sent:])
-            except BlockingIOError:
-                left_ms = (deadline - time.monotonic()) * 1000
-                if left_ms <= 0 or not poller.poll(left_ms):
-                    break
-        return sent
-
-    async def _room(self) -> None:
-        """Wait until the socket can take more, at most the idle time."""
-        loop = asyncio.get_running_loop()
-        room: asyncio.Future[None] = loop.create_future()
-        fd = self._sock.fileno()
-
-        def wake() -> None:
-            if not room.done():
-                room.set_result(None)
-
-        loop.add_writer(fd, wake)
-        try:
-            await asyncio.wait_for(room, self._idle_s)
-        except TimeoutError:
-            raise SendStalled(f"no byte taken for {self._idle_s:g} s") from None
-        finally:
-            loop.remove_writer(fd)
-
     async def _send_all(self, data: bytes | bytearray | memoryview) -> None:
         loop = asyncio.get_running_loop()
         octets = memoryview(data).cast("B")
         sent = 0
         while True:
-            self._copying = loop.run_in_executor(None, self._send_some, octets[sent:])
+            self._copying = loop.run_in_executor(None, send_some, self._sock, octets[sent:],
+                                                 THREAD_WAIT_S)
             # Shielded: cancelling this task must not mark the copy done while the thread
             # still writes (`aclose` waits for the copy itself before closing the descriptor).
             sent += await asyncio.shield(self._copying)
             self._copying = None
             if sent >= len(octets):
                 return
-            await self._room()
+            await writable(self._sock, self._idle_s)
 
     async def drain(self) -> None:
         """Wait until the buffer in flight is in the kernel; raises its failure."""

@@ -83,20 +83,8 @@ def fileno(transport: asyncio.BaseTransport) -> int:
 
 async def _ready(register: Callable[[int, Callable[[], None]], object],
                  unregister: Callable[[int], bool], fd: int, idle_s: float) -> None:
-    loop = asyncio.get_running_loop()
-    fired: asyncio.Future[None] = loop.create_future()
-
-    def wake() -> None:
-        if not fired.done():
-            fired.set_result(None)
-
-    register(fd, wake)
-    try:
-        await asyncio.wait_for(fired, idle_s)
-    except TimeoutError:
-        raise SpliceStalled(f"no progress for {idle_s:.0f} s") from None
-    finally:
-        unregister(fd)
+    if not await rawsocket.ready(register, unregister, fd, idle_s):
+        raise SpliceStalled(f"no progress for {idle_s:.0f} s")
 
 
 async def _source_ready(src: int, idle_s: float, budget: ReadBudget | None) -> None:

@@ -12,6 +12,7 @@ takes a truncated document for a whole one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ import aiohttp
 import msgspec
 from aiohttp import web
 
-from gateway.http import splice, spliced_upload
+from gateway.http import handoff, splice, spliced_upload
 from gateway.http.evidence_link import Link, LinkError, link_of
 from gateway.http.pacing import DEFAULT_PACE, ClientTooSlow, Pace, paced_chunks
 from parley.errors import ServiceFailure
@@ -193,9 +194,15 @@ async def pull_download(request: web.Request, response: web.StreamResponse, url:
                         idle_s: float = IDLE_S, ca: Path | None = None) -> web.StreamResponse:
     """Copy evidence's plaintext stream into `response` (prepared here, once evidence answers).
 
-    On plain sockets both ways the bytes are spliced in the kernel (splice.py) after the first
-    piece; otherwise, or for an unknown length, they are copied chunk by chunk."""
+    With evidence on this host and the client on plain TCP, evidence writes the body onto the
+    client's socket itself (handoff.py). Otherwise, on plain sockets both ways the bytes are
+    spliced in the kernel (splice.py) after the first piece; else, or for an unknown length,
+    they are copied chunk by chunk."""
     link = _link(url)
+    if response.content_length is not None and handoff.usable(request, link):
+        with contextlib.suppress(handoff.Unreachable):  # nothing spent: relay instead
+            return await handoff.deliver(request, response, link, ticket, principal,
+                                         connect_s=connect_s, idle_s=idle_s)
     try:
         async with _session(link, connect_s) as http, \
                 http.get(link.url, headers=_headers(ticket, principal),

@@ -177,6 +177,31 @@ class SegmentCipher:
         except InvalidTag:
             raise IntegrityError(f"segment {index} failed authentication") from None
 
+    def open_run_into(self, first: int, ciphertext: memoryview, out: memoryview) -> None:
+        """Open the whole non-final segments `first`, `first + 1`, ... packed back to back in
+        `ciphertext` (a multiple of segment_size + TAG_LEN bytes) into `out` (that many times
+        segment_size bytes). The same checks and nonces as `open_into` each, in one loop with
+        nothing but the slicing and the call per segment: a download opens 16 384 segments per
+        GiB, and the per-call checks and attribute look-ups of `open_into` were measured at
+        about a fifth of the cipher's own time. On failure `out` may hold unauthenticated
+        bytes: the caller must discard it (IntegrityError is raised)."""
+        seg = self.header.segment_size
+        full = seg + TAG_LEN
+        count, rest = divmod(len(ciphertext), full)
+        if rest or len(out) != count * seg:
+            raise ValueError("a run is whole segments, opened into as many plaintext bytes")
+        if not 0 <= first <= first + count <= MAX_SEGMENTS:
+            raise FormatError("segment counter out of range")
+        decrypt, prefix, aad = self._aead.decrypt_into, self._nonce_prefix, self.header_bytes
+        index = first
+        try:
+            for n in range(count):
+                index = first + n
+                decrypt(prefix + index.to_bytes(4, "big") + b"\x00",
+                        ciphertext[n * full:(n + 1) * full], aad, out[n * seg:(n + 1) * seg])
+        except InvalidTag:
+            raise IntegrityError(f"segment {index} failed authentication") from None
+
 
 # -- sizes and ranges ---------------------------------------------------------------------------
 

@@ -8,8 +8,9 @@
 
 Only the gateway talks to this port (loopback by default; TLS on an internal network in compose).
 The ticket is in a header, never the URL, and is never logged. Backpressure is end to end: the
-body is read one chunk at a time as the store accepts it, and a download writes one chunk at a
-time as the peer drains it (`StreamResponse.write` waits on the transport). A download that hits
+body is read one chunk at a time as the store accepts it, and a download is written as the peer
+drains it (on a plain socket by evidence itself, delivery.py; through the transport with TLS,
+`StreamResponse.write` waiting on it). A download that hits
 an integrity failure after its headers were sent is cut off (the connection is aborted, so the
 peer sees fewer bytes than Content-Length): unauthenticated bytes are never served.
 """
@@ -18,29 +19,29 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import Executor
 
 import msgspec
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from parley.errors import DomainError
-from parley.rawsocket import DirectSender, SendStalled, flushed, plain_socket
+from parley.rawsocket import SendStalled, flushed, plain_socket
 from proto.errors import HTTP_STATUS, Error, ErrorCode
 from proto.evidence import TICKET_HEADER, document_view
 from proto.principal import PRINCIPAL_HEADER, Principal, decode_principal
 from services.evidence.decisions import Evidence
+from services.evidence.delivery import IDLE_S, Written, opened
 from services.evidence.errors import IntegrityError
 from services.evidence.tickets import DownloadGrant
 from services.evidence.upload_decisions import ResumableUploads
 
 log = logging.getLogger("parley.evidence.http")
-CHUNK = 1 << 20
-#: A download whose reader (the gateway) takes no byte for this long is cut.
-IDLE_S = 120.0
 EVIDENCE = web.AppKey("evidence", Evidence)
 UPLOADS = web.AppKey("uploads", ResumableUploads)
 CLOCK: web.AppKey[Callable[[], int]] = web.AppKey("clock")
+PUMPS = web.AppKey("pumps", Executor)
 
 
 def _error(code: ErrorCode, message: str) -> web.Response:
@@ -109,75 +110,85 @@ async def download(request: web.Request) -> web.StreamResponse:
     grant = evidence.downloads.redeem(request.match_info["id"],
                                       request.headers.get(TICKET_HEADER), _principal(request),
                                       request.app[CLOCK]())
-    # On a plain socket the chunks after the first go out through a DirectSender, at most one
-    # in flight while the next is opened, so the plaintext buffers may be reused (see `_send`);
-    # anything else is copied before it is handed to the transport.
-    stream = evidence.serve(grant, reuse=plain_socket(request.transport) is not None)
+    sock = plain_socket(request.transport)
+    if sock is None:
+        return await _copied(request, evidence, grant)
+    # On a plain socket evidence writes the body itself once the head is out (delivery.py):
+    # the transport would copy whatever the socket does not take at once. Opening first: a
+    # failure there is still a clean error reply (the middleware's).
+    delivery = await opened(evidence, grant, request.app.get(PUMPS))
     try:
-        return await _send(request, evidence, grant, stream)
+        response = _response(grant)
+        await response.prepare(request)
+        await response.write(b"")  # aiohttp holds the head for the first body bytes
+        try:
+            if request.transport is None:
+                raise SendStalled("the gateway went away")
+            await flushed(request.transport, IDLE_S)
+        except SendStalled:
+            written = Written(0, False)
+        else:
+            written = await delivery.write(sock)
     finally:
-        await stream.aclose()  # releases the store's read handle at once, even on a cut
-
-
-async def _send(request: web.Request, evidence: Evidence, grant: DownloadGrant,
-                stream: AsyncGenerator[bytes, None]) -> web.StreamResponse:
-    try:  # the first chunk before the headers: a failure here is still a clean error reply
-        first = await anext(stream, b"")
-    except IntegrityError:
-        await evidence.integrity_failure(grant)
-        raise
-    response = web.StreamResponse(status=200)
-    response.content_type = "application/octet-stream"
-    response.content_length = grant.end - grant.start
-    await response.prepare(request)
-    sender: DirectSender | None = None
-    try:
-        if first:  # with the headers; a copy, as the transport may keep what it cannot send
-            await response.write(bytes(first))
-        sender = await _direct(request)
-        async for chunk in stream:
-            if sender is not None:
-                await sender.send(chunk)
-            else:
-                await response.write(bytes(chunk))
-        if sender is not None:
-            await sender.drain()
-    except IntegrityError:
-        await evidence.integrity_failure(grant)
-        log.error("integrity failure: download cut off",
-                  extra={"document": grant.manifest.document})
+        await delivery.close()
+    if not written.complete:  # the reader sees fewer bytes than Content-Length: a break
         if request.transport is not None:
             request.transport.abort()
         return response
-    except (OSError, SendStalled):  # the gateway went away or stalled: nothing more to send
-        if request.transport is not None:
-            request.transport.abort()
-        return response
-    finally:
-        if sender is not None:
-            await sender.aclose()
     await response.write_eof()
     return response
 
 
-async def _direct(request: web.Request) -> DirectSender | None:
-    """On a plain socket (a Unix socket or TCP without TLS), the rest of the body goes to the
-    socket itself once the transport has sent the headers and first chunk: the transport would
-    copy whatever the socket does not take at once (a Unix socket takes ~200 KiB)."""
-    transport = request.transport
-    sock = plain_socket(transport)
-    if transport is None or sock is None:
-        return None
-    await flushed(transport, IDLE_S)
-    return DirectSender(sock, IDLE_S)
+def _response(grant: DownloadGrant) -> web.StreamResponse:
+    response = web.StreamResponse(status=200)
+    response.content_type = "application/octet-stream"
+    response.content_length = grant.end - grant.start
+    return response
+
+
+async def _copied(request: web.Request, evidence: Evidence,
+                  grant: DownloadGrant) -> web.StreamResponse:
+    """Through the transport (TLS on the byte port): every chunk its own buffer."""
+    stream = evidence.serve(grant)
+    try:
+        try:  # the first chunk before the headers: a failure here is still a clean error reply
+            first = await anext(stream, b"")
+        except IntegrityError:
+            await evidence.integrity_failure(grant)
+            raise
+        response = _response(grant)
+        await response.prepare(request)
+        try:
+            await response.write(first)
+            async for chunk in stream:
+                await response.write(chunk)
+        except IntegrityError:
+            await evidence.integrity_failure(grant)
+            log.error("integrity failure: download cut off",
+                      extra={"document": grant.manifest.document})
+            if request.transport is not None:
+                request.transport.abort()
+            return response
+        except OSError:  # the gateway went away: nothing more to send
+            if request.transport is not None:
+                request.transport.abort()
+            return response
+    finally:
+        await stream.aclose()  # releases the store's read handle at once, even on a cut
+    await response.write_eof()
+    return response
 
 
 def internal_app(evidence: Evidence, clock: Callable[[], int], *,
-                 uploads: ResumableUploads | None = None) -> web.Application:
-    """The byte port; with `uploads`, resumable appends too."""
+                 uploads: ResumableUploads | None = None,
+                 pumps: Executor | None = None) -> web.Application:
+    """The byte port; with `uploads`, resumable appends too. `pumps`: the threads downloads
+    are written from (delivery.py; default: the loop's default pool)."""
     app = web.Application(middlewares=[_errors], client_max_size=1024)
     app[EVIDENCE] = evidence
     app[CLOCK] = clock
+    if pumps is not None:
+        app[PUMPS] = pumps
     app.router.add_put("/uploads/{id}", upload)
     app.router.add_get("/downloads/{id}", download)
     if uploads is not None:

@@ -8,6 +8,7 @@ import logging
 import os
 import ssl
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,9 +29,11 @@ from proto.evidence import (
     UploadRef,
     unix_url,
 )
+from proto.handoff import handoff_socket
 from services.evidence.backend import open_key_store, open_store
 from services.evidence.config import EvidenceConfig
 from services.evidence.decisions import Evidence
+from services.evidence.handoff import HandoffServer
 from services.evidence.internal_http import internal_app
 from services.evidence.keyfile import LocalKeyFileProvider
 from services.evidence.roster import RosterReader
@@ -76,6 +79,21 @@ async def _serve_unix(runner: web.AppRunner, path: Path) -> None:
         os.umask(previous)
 
 
+async def _serve_handoff(evidence: Evidence, path: Path,
+                         pumps: ThreadPoolExecutor) -> HandoffServer | None:
+    """Downloads written onto the co-located gateway's client connections (handoff.py). A
+    path too long for a socket address leaves the gateway's relay in use: it is optional."""
+    _clear_socket_path(path)
+    server = HandoffServer(evidence, now_ms, pumps)
+    try:
+        await server.start(path)
+    except OSError as exc:
+        log.warning("download hand-off not served; the gateway relays downloads",
+                    extra={"error": exc.strerror or str(exc)})
+        return None
+    return server
+
+
 async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     config = ctx.config
     store = await open_store(config)
@@ -97,14 +115,21 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
         appends=TicketBook[AppendGrant](ttl_ms), idle_s=config.evidence_upload_idle_s)
 
     # Large read buffers: fewer, bigger chunks per document (less per-chunk overhead).
-    runner = web.AppRunner(internal_app(evidence, now_ms, uploads=uploads), access_log=None,
+    # Downloads are written from threads of their own (delivery.py): one is held while its
+    # reader keeps up, and the default pool serves every file read of the process.
+    pumps = ThreadPoolExecutor(max_workers=8, thread_name_prefix="evidence-pump")
+    runner = web.AppRunner(internal_app(evidence, now_ms, uploads=uploads, pumps=pumps),
+                           access_log=None,
                            handler_cancellation=True, read_bufsize=READ_BUFSIZE)
     await runner.setup()
     tls = _server_tls(config)
+    handoff: HandoffServer | None = None
     if config.evidence_http_socket is not None:
         await _serve_unix(runner, config.evidence_http_socket)
         if not base_url[0]:
             base_url[0] = unix_url(str(config.evidence_http_socket))
+        handoff = await _serve_handoff(evidence, Path(handoff_socket(
+            str(config.evidence_http_socket))), pumps)
     else:
         site = web.TCPSite(runner, config.evidence_http_host, config.evidence_http_port,
                            ssl_context=tls)
@@ -139,10 +164,14 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
         stop.set()
         await sweeper
         await runner.cleanup()
+        if handoff is not None:
+            await handoff.close()
+        pumps.shutdown(wait=False, cancel_futures=True)
         if config.evidence_http_socket is not None:
             # A stopped suite leaves no socket file: its data directory is copied as it is for
             # a backup (docs/operations.md), and a copy tool may refuse a socket.
             _remove_socket(config.evidence_http_socket)
+            _remove_socket(Path(handoff_socket(str(config.evidence_http_socket))))
         await store.close()
         if key_store is not None:
             await key_store.close()

@@ -180,52 +180,56 @@ class RangeDecryptor:
         self._left -= len(piece)
         return piece
 
-    def _open(self, pieces: list[tuple[bytes | bytearray | memoryview, int]],
-              size: int) -> bytearray | memoryview:
-        """Open the next segments, each given as (buffer, offset), into one output buffer."""
-        plaintext = self._output(size)
-        pos = 0
-        with memoryview(plaintext) as target:
-            for source, off in pieces:
-                need = self._plan.segment_ct_len(self._index, self._total)
-                final = self._index == self._plan.final
-                with memoryview(source) as segment:
-                    self._cipher.open_into(self._index, segment[off:off + need], final,
-                                           target[pos:pos + need - TAG_LEN])
-                self._index += 1
-                pos += need - TAG_LEN
-        return plaintext
+    def _open_one(self, segment: bytes | bytearray | memoryview, target: memoryview) -> None:
+        with memoryview(segment) as view:
+            self._cipher.open_into(self._index, view, self._index == self._plan.final, target)
+        self._index += 1
 
     def update(self, data: bytes | bytearray | memoryview) -> bytes:
         """Authenticated plaintext of every segment `data` completes, in one buffer (never a
         join of pieces; a fresh one unless `reuse`): whole segments are opened straight from
-        `data`; only a segment split across calls is copied, into the held tail, and opened
-        from there."""
+        `data`, the non-final ones in one run (`open_run_into`); only a segment split across
+        calls is copied, into the held tail, and opened from there."""
         if self._done:
             raise RuntimeError("decryptor already finalized")
         plan, total = self._plan, self._total
-        pieces: list[tuple[bytes | bytearray | memoryview, int]] = []
-        off = size = 0
-        index = self._index
+        full = plan.segment_size + TAG_LEN
         with memoryview(data) as view:
-            if self._buf:  # complete the segment split across calls
+            index, off, size = self._index, 0, 0
+            head = 0  # ciphertext length of the split segment `data` completes, if any
+            if self._buf:
                 need = plan.segment_ct_len(index, total)
                 off = min(len(view), need - len(self._buf))
                 self._buf += view[:off]
                 if len(self._buf) < need:
                     return b""
-                pieces.append((self._buf, 0))
-                size += need - TAG_LEN
-                index += 1
-            while index <= plan.last:
+                head, size, index = need, need - TAG_LEN, index + 1
+            # Whole non-final segments in `data` (arithmetic, not a loop per segment)...
+            run = max(0, min((len(view) - off) // full, plan.last + 1 - index, plan.final - index))
+            run_at, index, size = off, index + run, size + run * plan.segment_size
+            off += run * full
+            last = 0  # ...then the object's final segment, if it is in the range and here whole
+            if index == plan.final <= plan.last:
                 need = plan.segment_ct_len(index, total)
-                if len(view) - off < need:
-                    break
-                pieces.append((view, off))
-                off += need
-                size += need - TAG_LEN
-                index += 1
-            out = self._take(self._open(pieces, size)) if pieces else b""
+                if len(view) - off >= need:
+                    last, index, size = need, index + 1, size + need - TAG_LEN
+            out: bytes | bytearray | memoryview = b""
+            if index > self._index:
+                plaintext = self._output(size)
+                with memoryview(plaintext) as target:
+                    pos = 0
+                    if head:
+                        self._open_one(self._buf, target[:head - TAG_LEN])
+                        pos = head - TAG_LEN
+                    if run:
+                        self._cipher.open_run_into(self._index, view[run_at:run_at + run * full],
+                                                   target[pos:pos + run * plan.segment_size])
+                        self._index += run
+                        pos += run * plan.segment_size
+                    if last:
+                        self._open_one(view[off:off + last], target[pos:pos + last - TAG_LEN])
+                        off += last
+                out = self._take(plaintext)
             if self._index > plan.last and off < len(view):
                 raise IntegrityError("more ciphertext than the range covers")
             self._buf = bytearray(view[off:])

@@ -61,13 +61,20 @@ from services.evidence.errors import (
     TooManyDocumentsError,
     UploadError,
 )
-from services.evidence.format import HEADER_LEN, SEGMENT_SIZE, SegmentCipher, ciphertext_size
+from services.evidence.format import (
+    HEADER_LEN,
+    SEGMENT_SIZE,
+    RangePlan,
+    SegmentCipher,
+    ciphertext_size,
+)
 from services.evidence.format import plan_range as _plan_range
 from services.evidence.hashing import Hashing
 from services.evidence.hearing_keys import HearingKeys
 from services.evidence.manifest import manifest_key
 from services.evidence.names import escape_original, sanitize_filename
-from services.evidence.store.base import ObjectInfo, ObjectStore
+from services.evidence.range_pump import RangePump
+from services.evidence.store.base import FileBacked, ObjectInfo, ObjectStore
 from services.evidence.stream import Encryptor, RangeDecryptor
 from services.evidence.sweeper import sweep_store
 
@@ -109,6 +116,14 @@ def _open_chunk(digest: Any, decryptor: RangeDecryptor, chunk: bytes) -> bytes:
     if digest is not None and out:
         digest.update(out)
     return out
+
+
+@dataclass(frozen=True)
+class _Opening:
+    decryptor: RangeDecryptor
+    plan: RangePlan
+    content_key: str
+    ct_digest: Any | None  # SHA-256 of the ciphertext so far, when it must match the manifest's
 
 
 Manifests = list[Manifest]
@@ -345,24 +360,9 @@ class Vault:
 
     # -- download -----------------------------------------------------------------------------
 
-    async def open_range(self, manifest: Manifest, start: int = 0, end: int | None = None, *,
-                         reuse: bool = False) -> AsyncGenerator[bytes, None]:
-        """Yield plaintext [start, end) of one version, decrypting only the segments it covers.
-
-        With `reuse`, the chunks are views of buffers used again: each stays valid until the
-        chunk after the next is asked for (a consumer may still be sending one while it takes
-        the next, as `rawsocket.DirectSender` does); without it each chunk is its own.
-
-        Every yielded byte has been authenticated. The content read is the object version the
-        manifest pinned (on a versioned store), so a version added later changes nothing. A
-        whole-document read also checks the ciphertext's size, and (unless the manifest says it
-        was `sealed_once`, where no other authentic object can exist under its data key) its
-        SHA-256 against the manifest, before its last bytes are yielded. The plaintext is not
-        hashed again: decryption is a function of the ciphertext, and the manifest's plaintext
-        SHA-256 was computed over the very bytes sealed into the ciphertext it pins (FORMAT.md
-        §7). Any failure raises IntegrityError (or HearingShreddedError)
-        and the stream stops.
-        """
+    async def _opening(self, manifest: Manifest, start: int, end: int | None, *,
+                       reuse: bool) -> _Opening:
+        """What reading [start, end) of a version needs, its header already checked."""
         end = manifest.size if end is None else end
         if not 0 <= start <= end <= manifest.size:
             raise InvalidRangeError("range outside the document")
@@ -386,8 +386,46 @@ class Vault:
         except ObjectNotFoundError:
             raise ContentIntegrityError("the committed content is missing") from None
         cipher = SegmentCipher.open_header(data_key, header, key_id)
-        decryptor = RangeDecryptor(cipher, plan, manifest.size, reuse=reuse)
-        ct_digest = hashlib.sha256(header) if whole and not manifest.sealed_once else None
+        return _Opening(RangeDecryptor(cipher, plan, manifest.size, reuse=reuse), plan,
+                        content_key,
+                        hashlib.sha256(header) if whole and not manifest.sealed_once else None)
+
+    async def range_pump(self, manifest: Manifest, start: int = 0,
+                         end: int | None = None) -> RangePump | None:
+        """`open_range`'s bytes for one worker thread to read, open and send (range_pump.py),
+        under the same checks; None when the store's objects are not files on this host."""
+        if not isinstance(self.store, FileBacked):
+            return None
+        opening = await self._opening(manifest, start, end, reuse=True)
+        try:
+            fd = await self.store.open_file(opening.content_key,
+                                            version_id=manifest.content_version)
+        except ObjectNotFoundError:
+            raise ContentIntegrityError("the committed content is missing") from None
+        return RangePump(fd, opening.decryptor, opening.plan, digest=opening.ct_digest,
+                         expected=manifest.ciphertext_sha256)
+
+    async def open_range(self, manifest: Manifest, start: int = 0, end: int | None = None, *,
+                         reuse: bool = False) -> AsyncGenerator[bytes, None]:
+        """Yield plaintext [start, end) of one version, decrypting only the segments it covers.
+
+        With `reuse`, the chunks are views of buffers used again: each stays valid until the
+        chunk after the next is asked for (a consumer may still be sending one while it takes
+        the next, as `rawsocket.DirectSender` does); without it each chunk is its own.
+
+        Every yielded byte has been authenticated. The content read is the object version the
+        manifest pinned (on a versioned store), so a version added later changes nothing. A
+        whole-document read also checks the ciphertext's size, and (unless the manifest says it
+        was `sealed_once`, where no other authentic object can exist under its data key) its
+        SHA-256 against the manifest, before its last bytes are yielded. The plaintext is not
+        hashed again: decryption is a function of the ciphertext, and the manifest's plaintext
+        SHA-256 was computed over the very bytes sealed into the ciphertext it pins (FORMAT.md
+        §7). Any failure raises IntegrityError (or HearingShreddedError)
+        and the stream stops.
+        """
+        opening = await self._opening(manifest, start, end, reuse=reuse)
+        decryptor, plan, ct_digest = opening.decryptor, opening.plan, opening.ct_digest
+        content_key, pinned = opening.content_key, manifest.content_version
         hashing = Hashing()
         held: bytes = b""
         try:

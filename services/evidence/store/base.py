@@ -26,7 +26,7 @@ import re
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from services.evidence.errors import InvalidKeyNameError
 
@@ -80,6 +80,16 @@ class ObjectStore(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+
+@runtime_checkable
+class FileBacked(Protocol):
+    """A store whose objects are files on this host, so a worker thread may read one with plain
+    positioned reads (evidence's download pump: range_pump.py) instead of an async iterator."""
+
+    async def open_file(self, key: str, *, version_id: str | None = None) -> int:
+        """A read-only descriptor of the object, the caller's to close; ObjectNotFoundError."""
+        ...
 
 
 async def one_chunk(data: bytes) -> AsyncIterator[bytes]:

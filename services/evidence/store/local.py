@@ -136,6 +136,13 @@ class LocalFolderStore:
         if version_id is not None:  # a folder keeps one copy: no version of it was ever named
             raise ObjectNotFoundError("no such object version")
 
+    async def open_file(self, key: str, *, version_id: str | None = None) -> int:
+        self._no_versions(version_id)
+        try:
+            return await asyncio.to_thread(os.open, self._path(key), os.O_RDONLY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            raise ObjectNotFoundError("no such object") from None
+
     async def get(self, key: str, start: int = 0, end: int | None = None, *,
                   version_id: str | None = None) -> AsyncIterator[bytes]:
         self._no_versions(version_id)

@@ -293,3 +293,51 @@ async def test_one_shot_post_with_upload_complete_is_a_whole_upload(
         assert r.headers["Upload-Complete"] == "?1"
         view = await r.json()
     assert view["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+def restage(world: World, key: str, data: bytes) -> None:
+    """Overwrite a staged object in the store, as someone with access to the store could."""
+    if world.store_dir is not None:
+        (world.store_dir / "objects" / key).write_bytes(data)
+        return
+    assert world.s3_endpoint is not None and world.s3_bucket is not None
+    make_client(world.s3_endpoint).put_object(world.s3_bucket, key, io.BytesIO(data), len(data))
+
+
+async def test_evidence_restarted_mid_upload_still_commits_the_true_digests(
+        evidence_suite: tuple[Suite, dict[str, str]]) -> None:
+    """A new evidence process finishes an upload another one began: nothing staged is lost,
+    and the manifest's digests are those of the bytes."""
+    world = await world_of(evidence_suite)
+    data = os.urandom(3 * MIB + 5)
+    url = await started(world, "partyA", "restarted.pdf", len(data))
+    assert (await patch(world["partyA"], url, 0, data[:MIB], False))[0] == 204
+    evidence = world.suite.processes()["evidence"]
+    os.kill(evidence, signal.SIGKILL)
+
+    async def new_evidence() -> bool:
+        return world.suite.processes().get("evidence", evidence) != evidence
+    await wait_until(new_evidence, timeout=30, what="evidence restarted")
+    await world.suite.ready(timeout=60)
+    assert (await patch(world["partyA"], url, MIB, data[MIB:2 * MIB], False))[0] == 204
+    view = await finish(world, "partyA", url, data)
+    assert view["sha256"] == hashlib.sha256(data).hexdigest()
+    assert await downloaded_sha256(world, "partyB", view["document"]) == view["sha256"]
+
+
+async def test_a_staged_part_changed_in_the_store_commits_nothing(
+        evidence_suite: tuple[Suite, dict[str, str]]) -> None:
+    """Completion opens every staged segment before the commit point: one flipped bit in a
+    staged part and no document exists."""
+    world = await world_of(evidence_suite)
+    data = os.urandom(2 * MIB)
+    url = await started(world, "partyA", "tampered.pdf", len(data))
+    assert (await patch(world["partyA"], url, 0, data[:MIB], False))[0] == 204
+    upload = url.rsplit("/", 1)[1]
+    [part] = [k for k in staged_keys(world) if upload in k and k.endswith(".part")]
+    staged = bytearray(staged_bytes(world, part))
+    staged[len(staged) // 2] ^= 1
+    restage(world, part, bytes(staged))
+    status, _, body = await patch(world["partyA"], url, MIB, data[MIB:], True)
+    assert status == 502 and msgspec.json.decode(body)["error"]["code"] == "integrity", body
+    assert "tampered.pdf" not in await world.visible_names()
