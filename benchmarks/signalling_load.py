@@ -1,7 +1,7 @@
 """Hearing moves under load: the real gateway + signalling path against a raw WebSocket + NATS echo.
 
     python benchmarks/signalling_load.py [--quick] [--participants N] [--hearing-size K]
-                                         [--move-rate R] [--seconds S]
+                                         [--move-rate R] [--seconds S] [--lock FILE]
 
 Real processes on loopback: nats-server (Parley's config and permissions), one signalling
 process and one gateway (`python -m services.signalling`, `python -m gateway`). A mediator and

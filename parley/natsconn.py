@@ -82,11 +82,17 @@ async def server_has_seen(nc: Client, timeout: int) -> None:
     its queue is written (`pending_data_size` is 0 again) a second PING follows those commands on
     the socket, and the server answers in order, so its PONG proves them processed. Each of the
     three waits is bounded by `timeout` seconds (nats-py's flush takes whole seconds).
+
+    "Written" means the flusher took the buffer that held them: nats-py hands its whole pending
+    list to the transport and starts a new one. Waiting for the pending size to reach 0 instead
+    never ended on a busy connection (a gateway seating 10,000 sockets: other coroutines queue
+    more between two looks), so a socket's join failed after the timeout.
     """
+    queued = nc._pending  # the list our commands are in, until the flusher takes it
     await nc.flush(timeout=timeout)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while nc.pending_data_size > 0:  # the flusher is still writing (a congested socket)
+    while nc._pending is queued and nc.pending_data_size > 0:  # not written yet
         if loop.time() >= deadline:
             raise nats.errors.FlushTimeoutError
         await asyncio.sleep(0.001)

@@ -315,6 +315,16 @@ def client_subject(hearing: str, participant: str) -> str:
     return f"parley.v1.client.{hearing}.{participant}"
 
 
+#: The last token of a `DeliveryBatch`'s subject: never a participant id (ids match ID_PATTERN),
+#: and under the same `parley.v1.client.<hearing>.*` a gateway already subscribes to.
+BATCH_TOKEN = "~batch"  # noqa: S105 (a subject token, not a secret)
+
+
+def batch_subject(hearing: str) -> str:
+    """Core-publish subject for a `DeliveryBatch` of one hearing."""
+    return client_subject(hearing, BATCH_TOKEN)
+
+
 def changed_subject(hearing: str) -> str:
     return f"parley.v1.hearing.{hearing}.changed"
 
@@ -328,6 +338,26 @@ def documents_subject(hearing: str) -> str:
 #: socket drops what is older than its snapshot), and a request to close the participant's sockets.
 REVISION_HEADER = "Parley-Revision"
 CLOSE_HEADER = "Parley-Close"
+
+
+class Delivery(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One server message as `proto.ws.encode` wrote it (with `seq` 0; each gateway stamps each
+    socket's own), and the participants it is for, in order."""
+
+    to: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=64)]
+    message: msgspec.Raw
+
+
+class DeliveryBatch(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Every client delivery of one hearing change, in the order they are to be sent, on
+    `batch_subject`: one NATS message per change instead of one per recipient (a move in a
+    hearing of ten is about twenty deliveries; each NATS message costs signalling, the server
+    and every gateway its own parse, dispatch and wake-up). `revision` is the hearing revision
+    that produced them (as `REVISION_HEADER` on a single delivery). A gateway hands each
+    delivery only to the sockets of the participants it names."""
+
+    revision: Annotated[int, msgspec.Meta(ge=0)]
+    items: Annotated[list[Delivery], msgspec.Meta(max_length=4096)]
 
 
 class Scoped(msgspec.Struct, Generic[T], frozen=True, forbid_unknown_fields=True):
@@ -433,4 +463,5 @@ WIRE_MESSAGES: list[type[Any]] = [
     HearingDetail, HearingList, IceServer, IceConfig, StreamQuality, TechCheckStats,
     TechCheckOffer, TechCheckAnswer, Empty, ListHearings, WsCommand, CommandResult, Connected,
     HearingClosed, ParticipantRemoved, GatewayAlive, ParticipantSignedIn, RosterMember, Roster,
+    Delivery, DeliveryBatch,
 ]

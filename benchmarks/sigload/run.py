@@ -6,11 +6,15 @@ transport), media switch; then the report. The sockets live in several client pr
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import json
+import os
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from parley.runner import raise_open_files_limit
@@ -55,18 +59,21 @@ async def run(args: argparse.Namespace) -> Results:
               file=sys.stderr)
         meter = CpuMeter({name: p.process.pid for name, p in stack.procs.items()
                           if p.process is not None})
-        meter.start()
-        real = await fleet.moves(args.move_rate, args.seconds, "real")
+        with measuring(args.lock):
+            meter.start()
+            real = await fleet.moves(args.move_rate, args.seconds, "real")
         print("  CPU per move: " + ", ".join(
             f"{name} {1000 * t / max(1, len(real)):.2f} ms" for name, t in meter.stop().items()),
             file=sys.stderr)
         print(f"  {stack.gc_pauses()}", file=sys.stderr)
         await fleet.all("close")
         await fleet.all("baseline", port=baseline_server.port)
-        baseline = await fleet.moves(args.move_rate, args.seconds, "baseline")
+        with measuring(args.lock):
+            baseline = await fleet.moves(args.move_rate, args.seconds, "baseline")
         await fleet.stop()
         baseline_server.stop()
-        switch = await media_switch(stack, mediator, args.trials)
+        with measuring(args.lock):
+            switch = await media_switch(stack, mediator, args.trials)
     finally:
         try:
             await fleet.stop()
@@ -75,6 +82,24 @@ async def run(args: argparse.Namespace) -> Results:
             stack.stop()
     shutil.rmtree(root, ignore_errors=True)  # kept (logs) only when the run failed
     return Results(sockets, real, baseline, rss_before, rss_after, switch)
+
+
+@contextlib.contextmanager
+def measuring(lock: str | None) -> Iterator[None]:
+    """Hold an exclusive `flock` on `lock` (if given) while a measured phase runs: on a shared
+    machine other benchmarks wait for it, but not for the minutes of seating 10,000 sockets."""
+    if lock is None:
+        yield
+        return
+    with open(lock, "a") as f:
+        started = time.perf_counter()
+        fcntl.flock(f, fcntl.LOCK_EX)
+        print(f"  lock {lock} held (waited {time.perf_counter() - started:.1f} s; load "
+              f"{os.getloadavg()[0]:.2f})", file=sys.stderr)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def main(description: str) -> None:
@@ -87,6 +112,9 @@ def main(description: str) -> None:
     parser.add_argument("--move-rate", type=float, default=None, help="moves per second in all")
     parser.add_argument("--seconds", type=float, default=None, help="length of each move phase")
     parser.add_argument("--trials", type=int, default=None, help="media switch repetitions")
+    parser.add_argument("--lock", default=None,
+                        help="a file to hold an exclusive flock on during each measured move "
+                             "phase only (not during set-up)")
     parser.add_argument("--workers", type=int, default=None,
                         help="client processes (default: one per 2,500 sockets)")
     args = parser.parse_args()

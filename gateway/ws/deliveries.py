@@ -1,13 +1,15 @@
 """Signalling's deliveries to this process's sockets: one NATS subscription per hearing.
 
-Signalling publishes each message for a participant on `parley.v1.client.<hearing>.<participant>`.
-A subscription per socket would cost every socket a subscription object, its pending queue and a
-task in the NATS client (thousands of them on a busy gateway, most of a socket's memory), and the
-server a subject per socket. Instead the first socket of a hearing on this process subscribes to
-`parley.v1.client.<hearing>.*`; each message is handed to the sockets of the participant its last
-token names (a participant may have several); the last socket of the hearing to leave
-unsubscribes. Messages for participants with no socket here are dropped (another gateway holds
-them, or nobody does).
+Signalling publishes the deliveries of each hearing change as one `DeliveryBatch` on
+`parley.v1.client.<hearing>.~batch` (each item names its participants), and single messages (a
+relayed signal, a close) on `parley.v1.client.<hearing>.<participant>`. A subscription per socket
+would cost every socket a subscription object, its pending queue and a task in the NATS client
+(thousands of them on a busy gateway, most of a socket's memory), and the server a subject per
+socket. Instead the first socket of a hearing on this process subscribes to
+`parley.v1.client.<hearing>.*`; a single message is handed to the sockets of the participant its
+last token names, a batch item to those of the participants it names (a participant may have
+several); the last socket of the hearing to leave unsubscribes. Deliveries for participants with
+no socket here are dropped (another gateway holds them, or nobody does).
 
 A socket is attached BEFORE it asks signalling to connect it, and NATS keeps one connection's
 SUB and PUB in order, so nothing published after the snapshot is missed.
@@ -20,22 +22,31 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Generic, Protocol, TypeVar
 
+import msgspec
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 
 from parley.failures import handled
 from parley.natsconn import server_has_seen
-from proto.signalling import client_subject
+from proto.codec import JsonDecoder
+from proto.signalling import BATCH_TOKEN, DeliveryBatch, client_subject
 
 #: How long attaching waits for the server to confirm a new hearing's subscription.
 FLUSH_TIMEOUT_S = 5
 
 log = logging.getLogger("parley.gateway.ws")
+_batch_decoder: JsonDecoder[DeliveryBatch] = JsonDecoder(DeliveryBatch)
 
 
 class Recipient(Protocol):
-    def deliver(self, msg: Msg) -> None: ...
+    def deliver(self, msg: Msg) -> None:
+        """One message published for this participant alone (a relayed signal, a close)."""
+        ...
+
+    def deliver_encoded(self, data: bytes, revision: int) -> None:
+        """One delivery of a `DeliveryBatch`: an encoded server message and its revision."""
+        ...
 
 
 R = TypeVar("R", bound=Recipient)
@@ -119,7 +130,26 @@ class Deliveries(Generic[R]):
     def _dispatcher(entry: _Hearing[R]) -> Callable[[Msg], Awaitable[None]]:
         async def dispatch(msg: Msg) -> None:
             participant = msg.subject.rsplit(".", 1)[-1]
+            if participant == BATCH_TOKEN:
+                _dispatch_batch(entry, msg.data)
+                return
             for recipient in entry.members.get(participant, ()):
                 recipient.deliver(msg)
 
         return dispatch
+
+
+def _dispatch_batch(entry: _Hearing[R], data: bytes) -> None:
+    """Each delivery of a batch to the sockets here of exactly the participants it names, in
+    the batch's order (isolation: nobody else's socket ever sees it)."""
+    try:
+        batch = _batch_decoder.decode(data)
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        log.warning("undecodable delivery batch dropped", extra={"bytes": len(data)})
+        return
+    members = entry.members
+    for item in batch.items:
+        encoded = bytes(item.message)  # one copy per message, shared by its recipients here
+        for participant in item.to:
+            for recipient in members.get(participant, ()):
+                recipient.deliver_encoded(encoded, batch.revision)

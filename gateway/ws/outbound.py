@@ -3,8 +3,9 @@
 Every server message goes out through `send`, which stamps `seq` (1 = the snapshot) and writes
 the frame before its first await (frames are never compressed, so aiohttp writes them
 synchronously and only waiting for the transport to drain can suspend): wire order is seq order
-without a lock. Deliveries from NATS land in a plain list (`deliver`, called by
-gateway/ws/deliveries.py in NATS order) and are sent by a short-lived task started only while
+without a lock. Deliveries from NATS land in a plain list (`deliver` for a message published
+for this participant alone, `deliver_encoded` for an item of a hearing's `DeliveryBatch`, both
+called by gateway/ws/deliveries.py in NATS order) and are sent by a short-lived task started only while
 that list is not empty and the snapshot is out; an idle socket holds no task, queue or lock of
 its own. A socket whose list reaches `ws_queue_max` is closed as too slow.
 
@@ -46,6 +47,9 @@ from proto.ws import (
 )
 
 log = logging.getLogger("parley.gateway.ws")
+#: One delivery waiting to be sent: the encoded message, the hearing revision that produced it,
+#: and a close reason (not None: close the socket with it instead of sending anything).
+Pending = tuple[bytes, int, str | None]
 _PLAN = str(PeerPlan.__struct_config__.tag)
 _SIGNAL = str(SignalRelay.__struct_config__.tag)
 #: The deliveries whose room and epoch the relay reads (isolation).
@@ -57,7 +61,8 @@ CLOSE_ENDED = 4000
 class Outbound:
     # A gateway holds thousands of these for hours: no per-instance dict.
     __slots__ = ("_closed", "_flusher", "_inbox", "config", "conn", "epoch", "heard_at",
-                 "joined", "min_revision", "pinged_at", "room", "seq", "transport", "ws")
+                 "joined", "min_revision", "ping_after", "pinged_at", "room", "seq", "transport",
+                 "ws")
 
     def __init__(self, ws: web.WebSocketResponse, config: GatewayConfig, conn: str,
                  transport: asyncio.BaseTransport | None = None) -> None:
@@ -76,8 +81,10 @@ class Outbound:
         #: When the client last sent a complete frame / was last pinged (time.monotonic;
         #: gateway/ws/keepalive.py reads and sets them).
         self.heard_at = self.pinged_at = time.monotonic()
+        #: Quiet seconds before the keep-alive pings it (it draws this when the socket opens).
+        self.ping_after = config.client_idle_s / 2
         #: Deliveries not yet sent (None: the socket fell too far behind and is to be closed).
-        self._inbox: list[Msg | None] = []
+        self._inbox: list[Pending | None] = []
         #: The task sending `_inbox`, while it is not empty.
         self._flusher: asyncio.Task[None] | None = None
 
@@ -113,14 +120,28 @@ class Outbound:
             await self.ws.close(code=code, message=reason.encode()[:120])
 
     def deliver(self, msg: Msg) -> None:
-        """One message from signalling for this socket (called in NATS order, never blocks)."""
+        """One message from signalling for this participant alone (called in NATS order, never
+        blocks): a relayed signal, or a request to close (`CLOSE_HEADER`)."""
+        headers = msg.headers or {}
+        try:
+            revision = int(headers.get(REVISION_HEADER, "0"))
+        except ValueError:
+            log.warning("undecodable delivery dropped", extra={"conn": self.conn})
+            return
+        self._enqueue((msg.data, revision, headers.get(CLOSE_HEADER)))
+
+    def deliver_encoded(self, data: bytes, revision: int) -> None:
+        """One delivery of a batch (gateway/ws/deliveries.py), in NATS order; never blocks."""
+        self._enqueue((data, revision, None))
+
+    def _enqueue(self, item: Pending) -> None:
         if self._closed or (self._inbox and self._inbox[-1] is None):
             return
         if len(self._inbox) >= self.config.ws_queue_max:
             log.warning("slow WebSocket closed", extra={"conn": self.conn})
             self._inbox.append(None)
         else:
-            self._inbox.append(msg)
+            self._inbox.append(item)
         self._wake()
 
     def _wake(self) -> None:
@@ -146,18 +167,16 @@ class Outbound:
         finally:
             self._flusher = None
 
-    async def _relay(self, msg: Msg | None) -> bool:
+    async def _relay(self, item: Pending | None) -> bool:
         """Send one delivery if it is still news for this client; False once the socket closed."""
-        if msg is None:
+        if item is None:
             await self.close(CLOSE_POLICY, "too slow")
             return False
-        headers = msg.headers or {}
-        if CLOSE_HEADER in headers:
-            await self.close(CLOSE_ENDED, headers[CLOSE_HEADER])
+        data, revision, close = item
+        if close is not None:
+            await self.close(CLOSE_ENDED, close)
             return False
-        data = msg.data
         try:
-            revision = int(headers.get(REVISION_HEADER, "0"))
             tag = encoded_tag(data)
             if tag is None:  # not as signalling's encoder writes it: decoded in full
                 return await self._relay_decoded(decode_server(data), revision)

@@ -1,8 +1,8 @@
 """One participant's WebSocket: join, snapshot, deltas, commands (DESIGN §5, §8).
 
 Protocol (proto/ws.py): the client's first message is `{"type": "join", "hearing": H}`. The
-gateway then attaches the socket to the deliveries for `parley.v1.client.<H>.<participant>`
-(gateway/ws/deliveries.py: one subscription per hearing per process) BEFORE asking signalling
+gateway then attaches the socket to its participant's deliveries (gateway/ws/deliveries.py: one
+subscription to `parley.v1.client.<H>.*` per hearing per process) BEFORE asking signalling
 to `connect` this socket, so nothing published after the snapshot can be missed; the reply carries
 the snapshot and the hearing revision it reflects, and queued deliveries stamped with an older
 revision are dropped (the snapshot already contains them). Every server message is stamped with

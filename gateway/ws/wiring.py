@@ -43,8 +43,7 @@ async def _start(app: web.Application) -> None:
     rosters = RosterCache(await state.nc.jetstream().key_value(HEARINGS_BUCKET))
     await rosters.start()
     hs = HearingsState(rosters=rosters, deliveries=Deliveries[WsSession](state.nc),
-                       keepalive=Keepalive(ping_s=state.config.client_idle_s / 2,
-                                           idle_s=state.config.client_idle_s))
+                       keepalive=Keepalive(idle_s=state.config.client_idle_s))
     hs._keepalive_task = asyncio.create_task(hs.keepalive.run(), name="ws-keepalive")
     state.hearings = hs
     state.metrics.watch_live(

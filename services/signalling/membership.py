@@ -33,9 +33,9 @@ from proto.ws import (
     YouUpdate,
 )
 
+from .derived import derived
 from .effects import Deliver, Effect
 from .model import LOBBY, Hearing, ParticipantStatus, is_live, members, peer_map
-from .view import board, knocks, room_view, self_view
 
 
 def _live_room(h: Hearing, pid: str) -> str | None:
@@ -125,17 +125,21 @@ def _plan(before: Hearing, after: Hearing, pid: str, fresh: frozenset[str],
 
 
 def presence(before: Hearing, after: Hearing) -> list[Effect]:
-    """Every delivery that follows from the change `before` → `after` (already settled)."""
+    """Every delivery that follows from the change `before` → `after` (already settled).
+
+    The views of both records come from derived.py: each computed once, and `before`'s are
+    usually the ones the previous command computed as its `after`."""
     reachable = [pid for pid, p in after.participants.items() if p.conns]
     fresh = fresh_clients(before, after)
+    was, now = derived(before), derived(after)
     maps = (peer_map(before), peer_map(after))  # `peers()` of everyone, before and after
     groups: list[tuple[tuple[int, int], list[Effect]]] = []
     tail: list[Effect] = []
     for pid in reachable:
-        pa, pb = after.participants[pid], before.participants.get(pid)
+        pb = before.participants.get(pid)
         you: list[Effect] = []
-        if pb is None or self_view(before, pb) != self_view(after, pa):
-            you.append(Deliver(pid, YouUpdate(you=self_view(after, pa))))
+        if pb is None or was.self_view(pid) != now.self_view(pid):
+            you.append(Deliver(pid, YouUpdate(you=now.self_view(pid))))
         plan = _plan(before, after, pid, fresh, maps)
         if plan is None:
             tail.extend(you)
@@ -151,17 +155,17 @@ def presence(before: Hearing, after: Hearing) -> list[Effect]:
     for rid in after.rooms:
         if rid == LOBBY:
             continue
-        view_a = room_view(after, rid)
-        if rid in before.rooms and room_view(before, rid) == view_a:
+        view_a = now.room_view(rid)
+        if rid in before.rooms and was.room_view(rid) == view_a:
             continue
         update = RoomUpdate(room=view_a)  # one message object: the shell encodes it once
         out.extend(Deliver(m.id, update) for m in members(after, rid, live_only=True))
     med = after.participants.get(after.mediator)
     if med is not None and med.conns and is_live(after, med):
-        board_a = board(after)
-        if board(before) != board_a:
+        board_a = now.board()
+        if was.board() != board_a:
             out.append(Deliver(med.id, BoardUpdate(board=board_a)))
-        knocks_a = knocks(after)
-        if knocks(before) != knocks_a:
+        knocks_a = now.knocks()
+        if was.knocks() != knocks_a:
             out.append(Deliver(med.id, KnocksUpdate(knocks=knocks_a)))
     return out

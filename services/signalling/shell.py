@@ -18,11 +18,12 @@ Order of work for a command on hearing H (DESIGN §3, §5, §7):
    attempt's events then stay in the log: rare, and never an unrecorded action.) A command
    that writes nothing publishes its events alone, acknowledged before its effects.
 4. Compare-and-set on the KV revision; on conflict, back to 2 with a fresh read.
-5. Effects in list order, once the write and its events are acknowledged: `Deliver` → core
-   publish on
-   `parley.v1.client.<H>.<participant>` with the new revision in a header (one encoding per
-   message, however many recipients share it); `CloseSessions` → a close request on the same
-   subject (every gateway closes that participant's sockets) and the id in the reply's
+5. Effects in list order, once the write and its events are acknowledged: consecutive
+   `Deliver`s → one `DeliveryBatch` core-published on `parley.v1.client.<H>.~batch` with the
+   new revision (outbox.py: one encoding per message, however many recipients share it; each
+   recipient's order kept), published before any other effect that follows them;
+   `CloseSessions` → a close request on `parley.v1.client.<H>.<participant>` (every gateway
+   closes that participant's sockets) and the id in the reply's
    `end_sessions` (the gateway that asked revokes its stored sessions); `StoreChat` (a refusal,
    e.g. flooding, stops the deliveries after it); `ForgetChat` (purge); `Reply`; `Fail` (raised
    last, after the store: e.g. an access-code failure counter must persist).
@@ -75,6 +76,7 @@ from .effects import (
 )
 from .errors import Forbidden, RateLimited, SignallingError, Unauthenticated
 from .model import LOBBY, Hearing
+from .outbox import Batch
 from .refusals import action_for
 from .relay import RelayCounters
 from .roster import derive
@@ -247,17 +249,18 @@ class Executor:
 
     async def _perform(self, h: Hearing, revision: int, effects: list[Effect]) -> Done:
         out = Done(revision=revision)
-        headers = {REVISION_HEADER: str(revision)}
-        encoded: dict[int, bytes] = {}  # one encoding per message object (shared fan-outs)
+        batch = Batch(h.id, revision)
         for e in effects:
             if isinstance(e, Deliver):
-                data = encoded.get(id(e.message))
-                if data is None:
-                    data = encoded[id(e.message)] = encode(e.message)
-                await self.nc.publish(client_subject(h.id, e.to), data, headers=headers)
-            elif isinstance(e, CloseSessions):
+                batch.add(e)
+                continue
+            # Deliveries go out before any other effect that follows them (a close, or a chat
+            # line whose refusal stops the deliveries after it).
+            await batch.publish(self.nc)
+            if isinstance(e, CloseSessions):
                 await self.nc.publish(client_subject(h.id, e.participant), b"",
-                                      headers={**headers, CLOSE_HEADER: e.reason})
+                                      headers={REVISION_HEADER: str(revision),
+                                               CLOSE_HEADER: e.reason})
                 out.end_sessions.append(e.participant)
             elif isinstance(e, StoreChat):
                 await self.chat.append(h.id, e.room, e.line)  # a flood refusal stops here
@@ -265,6 +268,7 @@ class Executor:
                 await self.chat.forget(h.id, e.rooms)
             elif isinstance(e, Reply) and out.reply is None:
                 out.reply = e.value
+        await batch.publish(self.nc)
         return out
 
     async def _after_write(self, before: Hearing | None, h: Hearing, revision: int) -> None:

@@ -34,6 +34,7 @@ from proto.signalling import (
     roster_key,
 )
 
+from .derived import forget
 from .errors import NotFound
 from .model import Hearing, decode_hearing, encode_hearing
 from .roster import derive
@@ -158,6 +159,7 @@ class HearingStore:
         live = {key[len(HEARING_PREFIX):] for key in seen}
         for hid in [h for h, (_, rev) in self.hearings.items() if h not in live and rev <= floor]:
             del self.hearings[hid]
+            forget(hid)
             self._changed.add(hid)
 
     def _apply(self, entry: KeyValue.Entry) -> None:
@@ -168,6 +170,7 @@ class HearingStore:
                 hid = key[len(HEARING_PREFIX):]
                 if deleted:
                     self.hearings.pop(hid, None)
+                    forget(hid)
                     self._changed.add(hid)
                 elif entry.value is not None:
                     known = self.hearings.get(hid)

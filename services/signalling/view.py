@@ -8,6 +8,8 @@ wherever it is. Nothing here reveals another room's epoch, chat or members to a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from proto.common import Role
 from proto.signalling import HearingDetail, HearingSummary, RosterEntry, SideView
 from proto.ws import (
@@ -69,8 +71,11 @@ def visible_room(h: Hearing, p: Participant) -> RoomView | None:
     return room_view(h, p.room)
 
 
-def board(h: Hearing) -> Board:
-    return Board(rooms=[room_view(h, rid) for rid in h.rooms],
+def board(h: Hearing, room: Callable[[str], RoomView] | None = None) -> Board:
+    """Every room (the lobby too) and the sides; `room` gives a room's view (default:
+    `room_view`, computed here)."""
+    view = room if room is not None else (lambda rid: room_view(h, rid))
+    return Board(rooms=[view(rid) for rid in h.rooms],
                  sides=[SideInfo(id=s.id, name=s.name, colour=s.colour) for s in h.sides.values()])
 
 

@@ -5,19 +5,25 @@ from __future__ import annotations
 
 import asyncio
 
+import msgspec
 from nats.aio.msg import Msg
 
 from gateway.ws.deliveries import Deliveries
-from proto.signalling import client_subject
+from proto.signalling import Delivery, DeliveryBatch, batch_subject, client_subject
 from tests.harness import NatsServer, wait_until
 
 
 class Inbox:
     def __init__(self) -> None:
         self.got: list[bytes] = []
+        self.revisions: list[int] = []
 
     def deliver(self, msg: Msg) -> None:
         self.got.append(msg.data)
+
+    def deliver_encoded(self, data: bytes, revision: int) -> None:
+        self.got.append(data)
+        self.revisions.append(revision)
 
 
 def _nats_subscriptions(deliveries: Deliveries[Inbox]) -> int:
@@ -48,6 +54,25 @@ async def test_one_subscription_per_hearing_each_message_to_its_participants_soc
 
         await wait_until(arrived, timeout=5, what="the deliveries")
         assert other.got == []  # the same participant id in another hearing hears nothing of h1
+
+        # A batch: each item to the sockets of exactly the participants it names, in order.
+        def item(text: str, *to: str) -> Delivery:
+            return Delivery(to=list(to), message=msgspec.Raw(b'"%s"' % text.encode()))
+
+        batch = DeliveryBatch(revision=9, items=[
+            item("both", "a1", "b1"), item("b only", "b1"), item("none here", "zz"),
+            item("a only", "a1")])
+        await signalling.publish(batch_subject("h1"), msgspec.json.encode(batch))
+        await signalling.publish(batch_subject("h1"), b"not a batch")  # dropped, logged
+        await signalling.flush()
+
+        async def batched() -> bool:
+            return len(a1.got) == 3 and len(b1.got) == 3
+
+        await wait_until(batched, timeout=5, what="the batch")
+        assert a1.got[1:] == a1_second_tab.got[1:] == [b'"both"', b'"a only"']
+        assert b1.got[1:] == [b'"both"', b'"b only"'] and b1.revisions == [9, 9]
+        assert other.got == []
 
         await deliveries.detach("h1", "a1", a1)
         await deliveries.detach("h1", "a1", a1_second_tab)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import msgspec
@@ -88,6 +89,30 @@ async def test_evidence_cannot_publish_on_signalling_subjects(nats_server: NatsS
     finally:
         for nc in (listener, evidence, gateway):
             await nc.close()
+
+
+async def test_server_has_seen_returns_on_a_busy_connection(nats_server: NatsServer) -> None:
+    """Other coroutines publishing all the while on the same connection (its pending buffer is
+    never empty for long) do not hold the wait up to its timeout."""
+    nc = await nats_server.connect("gateway")
+    stop = asyncio.Event()
+
+    async def chatter() -> None:
+        while not stop.is_set():
+            await nc.publish("parley.v1.signalling.move", b"x" * 200)
+            await asyncio.sleep(0)
+
+    busy = [asyncio.create_task(chatter()) for _ in range(8)]
+    try:
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        for _ in range(5):
+            await server_has_seen(nc, timeout=2)
+        assert time.monotonic() - started < 2.0
+    finally:
+        stop.set()
+        await asyncio.gather(*busy)
+        await nc.close()
 
 
 async def _async_true(value: bool) -> bool:

@@ -5,10 +5,11 @@ pinged once, a silent one closed at the idle deadline, a live one never."""
 from __future__ import annotations
 
 import asyncio
+import random
 
 import pytest
 
-from gateway.ws.keepalive import Keepalive, Step, next_step, tick_for
+from gateway.ws.keepalive import Keepalive, Step, next_step, ping_window, tick_for
 from gateway.ws.timer_wheel import TimerWheel
 
 
@@ -64,13 +65,13 @@ def test_next_step(heard: float, pinged: float, now: float,
 
 
 def test_the_tick_is_fine_enough_for_short_idle_times() -> None:
-    assert tick_for(30.0) == 0.25
-    assert tick_for(1.0) == 0.125
+    assert tick_for(30.0) == 0.1
+    assert tick_for(0.4) == 0.05
 
 
 class Sock:
     def __init__(self) -> None:
-        self.heard_at = self.pinged_at = 0.0
+        self.heard_at = self.pinged_at = self.ping_after = 0.0
         self.pinged = 0
         self.expired = 0
 
@@ -86,13 +87,13 @@ class Sock:
 
 async def test_a_live_socket_stays_a_silent_one_is_closed_once_a_removed_one_is_forgotten() -> None:
     t = [0.0]
-    keep = Keepalive(ping_s=10.0, idle_s=20.0, clock=lambda: t[0])
+    keep = Keepalive(idle_s=20.0, clock=lambda: t[0], rng=random.Random(1))
     live, silent, gone = Sock(), Sock(), Sock()
     for sock in (live, silent, gone):
         keep.add(sock)
     keep.remove(gone)
-    for step in range(1, 161):  # 40 s in ticks of 0.25 s
-        t[0] = step * 0.25
+    for step in range(1, 601):  # 60 s in ticks of 0.1 s
+        t[0] = step * 0.1
         if live.pinged and live.heard_at < live.pinged_at:
             live.heard_at = t[0]  # its pong
         await keep.ping(keep.tick())
@@ -117,11 +118,11 @@ class StuckSock(Sock):
 
 async def test_pings_are_written_in_line_in_slices_and_a_backed_up_socket_holds_no_one() -> None:
     t = [0.0]
-    keep = Keepalive(ping_s=10.0, idle_s=20.0, clock=lambda: t[0])
+    keep = Keepalive(idle_s=20.0, clock=lambda: t[0])
     stuck, socks = StuckSock(), [Sock() for _ in range(100)]
     for sock in (stuck, *socks):
         keep.add(sock)
-    t[0] = 10.0
+    t[0] = ping_window(20.0)[1]  # every one is due by the end of the window
     pinged_when_loop_ran: list[int] = []
     asyncio.get_running_loop().call_soon(
         lambda: pinged_when_loop_ran.append(sum(s.pinged for s in socks)))
@@ -132,4 +133,30 @@ async def test_pings_are_written_in_line_in_slices_and_a_backed_up_socket_holds_
     assert stuck.pinged == 1
     # The event loop ran other work before all hundred were pinged.
     assert pinged_when_loop_ran and pinged_when_loop_ran[0] < 100
+    await keep.stop()
+
+
+async def test_sockets_opened_together_are_pinged_apart_and_stay_apart() -> None:
+    """A bunch (sockets heard at the same moment: opened together, or answering one batch of
+    pings) is spread over the ping window in the first round and does not form again: the
+    quiet time is the socket's own, not one for all."""
+    t = [0.0]
+    keep = Keepalive(idle_s=30.0, clock=lambda: t[0], rng=random.Random(7))
+    socks = [Sock() for _ in range(1000)]
+    for sock in socks:
+        keep.add(sock)
+    low, high = ping_window(30.0)
+    assert (low, high) == (15.0, 22.5)
+    largest = 0  # pings in one tick
+    for step in range(1, 700):  # 69.9 s: three rounds
+        t[0] = step * keep.wheel.tick_s
+        due = keep.tick()
+        for sock in due:
+            sock.heard_at = t[0]  # every pong comes back at once
+        await keep.ping(due)
+        largest = max(largest, len(due))
+    assert all(s.expired == 0 and s.pinged >= 3 for s in socks)
+    assert all(low <= s.ping_after <= high for s in socks)
+    # 1,000 sockets over a window of 75 ticks: about 13 a tick; a bunch would be all of them.
+    assert largest < 60
     await keep.stop()

@@ -15,7 +15,7 @@ import pytest
 
 from parley.errors import AuditPublishError, DomainError, ServiceFailure
 from proto.errors import ErrorCode
-from proto.signalling import REVISION_HEADER
+from proto.signalling import BATCH_TOKEN, REVISION_HEADER, DeliveryBatch, batch_subject
 from proto.ws import (
     MAX_CHAT,
     Admit,
@@ -72,6 +72,22 @@ class FakeNats:
         if ".client." in subject:
             self.log.append("deliver")
         self.sent.append((subject, data, headers or {}))
+
+    def delivered(self) -> list[tuple[str, bytes, int]]:
+        """(participant, encoded message, revision) of every client delivery sent, in order:
+        batches (proto/signalling.py DeliveryBatch) opened, single messages as they are."""
+        out = []
+        for subject, data, headers in self.sent:
+            if ".client." not in subject:
+                continue
+            to = subject.rsplit(".", 1)[-1]
+            if to != BATCH_TOKEN:
+                out.append((to, data, int(headers[REVISION_HEADER])))
+                continue
+            batch = msgspec.json.decode(data, type=DeliveryBatch)
+            out.extend((p, bytes(item.message), batch.revision)
+                       for item in batch.items for p in item.to)
+        return out
 
 
 class FakeAudit:
@@ -140,12 +156,17 @@ async def test_move_on_the_copy_writes_once_then_delivers_in_order() -> None:
     # as it was: no rewrite.
     assert sorted(store.log[:2]) == ["audit:room.move", "save@5"] and "load" not in store.log
     assert "roster" not in store.log
-    delivered = [(s, d, hd) for s, d, hd in nc.sent if ".client." in s]
-    assert delivered and all(hd[REVISION_HEADER] == "6" for _, _, hd in delivered)
+    delivered = nc.delivered()
+    assert delivered and all(revision == 6 for _, _, revision in delivered)
     assert store.log.index("save@5") < store.log.index("deliver")
-    # One encoding per shared message: every room view of a room is the same bytes.
-    views = [d for _, d, _ in delivered if isinstance(decode_server(d), RoomUpdate)]
-    assert len(views) >= 2
+    # One NATS message for the whole change; a shared message (every room view of a room) is
+    # encoded once, one item naming all its recipients.
+    batches = [s for s, _, _ in nc.sent if ".client." in s]
+    assert batches == [batch_subject(w.h.id)]
+    batch = msgspec.json.decode(next(d for s, d, _ in nc.sent if ".client." in s),
+                                type=DeliveryBatch)
+    views = [i for i in batch.items if isinstance(decode_server(bytes(i.message)), RoomUpdate)]
+    assert views and max(len(i.to) for i in views) >= 2
     plans = [decode_server(d) for _, d, _ in delivered]
     first_plan = next(m for m in plans if isinstance(m, PeerPlan))
     assert first_plan.room == caucus  # confidential side first (membership.py), order kept
@@ -164,7 +185,7 @@ async def test_stale_copy_loses_the_compare_and_set_and_is_reapplied() -> None:
     final = store.kv[0]
     assert final.participants[ids["a1"]].room == caucus  # the other write survived
     assert final.participants[ids["b1"]].room == caucus
-    assert all(hd[REVISION_HEADER] == "7" for s, _, hd in nc.sent if ".client." in s)
+    assert nc.delivered() and all(revision == 7 for _, _, revision in nc.delivered())
 
 
 async def test_refusal_on_a_stale_copy_is_confirmed_on_kv() -> None:

@@ -1,0 +1,46 @@
+"""A command's client deliveries, gathered into one `DeliveryBatch` (proto/signalling.py).
+
+Each `Deliver` effect names one participant and one message object; a fan-out (a room update
+to every member) shares one object. The batch encodes each object once and keeps the effects'
+order exactly: consecutive deliveries of the same object become one item naming all their
+recipients; anything else starts a new item (so no socket can receive two messages in another
+order than the effects list them). Publishing sends the batch on `batch_subject` and empties
+it; an empty batch publishes nothing.
+"""
+
+from __future__ import annotations
+
+import msgspec
+from nats.aio.client import Client
+
+from proto.signalling import Delivery, DeliveryBatch, batch_subject
+from proto.ws import encode
+
+from .effects import Deliver
+
+_encoder = msgspec.json.Encoder()
+
+
+class Batch:
+    def __init__(self, hearing: str, revision: int) -> None:
+        self.hearing = hearing
+        self.revision = revision
+        self.items: list[Delivery] = []
+        self._last: object = None  # the message object of the last item
+
+    def add(self, effect: Deliver) -> None:
+        if self.items and effect.message is self._last:
+            self.items[-1].to.append(effect.to)
+            return
+        self.items.append(Delivery(to=[effect.to], message=msgspec.Raw(encode(effect.message))))
+        self._last = effect.message
+
+    def encoded(self) -> bytes:
+        return _encoder.encode(DeliveryBatch(revision=self.revision, items=self.items))
+
+    async def publish(self, nc: Client) -> None:
+        if not self.items:
+            return
+        data = self.encoded()
+        self.items, self._last = [], None
+        await nc.publish(batch_subject(self.hearing), data)
