@@ -151,6 +151,17 @@ async def test_cut_mid_append_resumes_from_the_stored_offset(
         assert r.status == 404  # completed: the upload resource is gone
 
 
+async def killed_and_back(world: World, process: str) -> None:
+    """Kill one of the suite's processes with -9; return once its successor is ready."""
+    killed = world.suite.processes()[process]
+    os.kill(killed, signal.SIGKILL)
+
+    async def restarted() -> bool:
+        return world.suite.processes().get(process, killed) != killed
+    await wait_until(restarted, timeout=30, what=f"{process} restarted")
+    await world.suite.ready(timeout=60)
+
+
 async def test_gateway_restart_mid_upload_continues(
         evidence_suite: tuple[Suite, dict[str, str]]) -> None:
     world = await world_of(evidence_suite)
@@ -167,13 +178,7 @@ async def test_gateway_restart_mid_upload_continues(
 
     task = asyncio.create_task(patch(world["counselA"], url, MIB, slow(), False))
     await asyncio.wait_for(first_half.wait(), 30)
-    gateway = world.suite.processes()["gateway"]
-    os.kill(gateway, signal.SIGKILL)
-
-    async def new_gateway() -> bool:
-        return world.suite.processes().get("gateway", gateway) != gateway
-    await wait_until(new_gateway, timeout=30, what="the gateway restarted")
-    await world.suite.ready(timeout=60)
+    await killed_and_back(world, "gateway")
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     offset = await offset_of(world["counselA"], url)
@@ -312,13 +317,7 @@ async def test_evidence_restarted_mid_upload_still_commits_the_true_digests(
     data = os.urandom(3 * MIB + 5)
     url = await started(world, "partyA", "restarted.pdf", len(data))
     assert (await patch(world["partyA"], url, 0, data[:MIB], False))[0] == 204
-    evidence = world.suite.processes()["evidence"]
-    os.kill(evidence, signal.SIGKILL)
-
-    async def new_evidence() -> bool:
-        return world.suite.processes().get("evidence", evidence) != evidence
-    await wait_until(new_evidence, timeout=30, what="evidence restarted")
-    await world.suite.ready(timeout=60)
+    await killed_and_back(world, "evidence")
     assert (await patch(world["partyA"], url, MIB, data[MIB:2 * MIB], False))[0] == 204
     view = await finish(world, "partyA", url, data)
     assert view["sha256"] == hashlib.sha256(data).hexdigest()
