@@ -147,6 +147,17 @@ def _caucus(w: World) -> str:
     return next(r for r in w.h.rooms if r not in ("lobby", "plenary"))
 
 
+def _behind_another_write() -> tuple[World, dict[str, str], str, Executor, FakeStore, FakeNats]:
+    """An executor whose copy (revision 5) missed another process's move of a1 (KV at 6)."""
+    w, ids = standard()
+    caucus = _caucus(w)
+    stale = w.h
+    w.do("med", Move(participant=ids["a1"], room=caucus))
+    ex, store, nc = executor(stale)
+    store.kv = (w.h, 6)
+    return w, ids, caucus, ex, store, nc
+
+
 async def test_move_on_the_copy_writes_once_then_delivers_in_order() -> None:
     w, ids = standard()
     caucus = _caucus(w)
@@ -173,12 +184,7 @@ async def test_move_on_the_copy_writes_once_then_delivers_in_order() -> None:
 
 
 async def test_stale_copy_loses_the_compare_and_set_and_is_reapplied() -> None:
-    w, ids = standard()
-    caucus = _caucus(w)
-    stale = w.h
-    w.do("med", Move(participant=ids["a1"], room=caucus))  # another process's write
-    ex, store, nc = executor(stale)
-    store.kv = (w.h, 6)
+    w, ids, caucus, ex, store, nc = _behind_another_write()
     await ex.run(w.h.id, w.principals["med"], Move(participant=ids["b1"], room=caucus))
     assert sorted(store.log[:2]) == ["audit:room.move", "save@5"] and store.log[2] == "load"
     assert sorted(store.log[3:5]) == ["audit:room.move", "save@6"] and store.kv[1] == 7
@@ -258,12 +264,7 @@ async def test_a_failed_audit_publish_fails_the_action_and_changes_nothing() -> 
 
 
 async def test_a_failed_audit_publish_on_a_lost_write_fails_without_an_undo() -> None:
-    w, ids = standard()
-    caucus = _caucus(w)
-    stale = w.h
-    w.do("med", Move(participant=ids["a1"], room=caucus))  # another process's write
-    ex, store, nc = executor(stale)
-    store.kv = (w.h, 6)
+    w, ids, caucus, ex, store, nc = _behind_another_write()
     ex.audit = cast(Any, FakeAudit(store.log, fail=True))
     with pytest.raises((AuditPublishError, ServiceFailure)):
         await ex.run(w.h.id, w.principals["med"], Move(participant=ids["b1"], room=caucus))
