@@ -27,12 +27,18 @@ class Batch:
         self.revision = revision
         self.items: list[Delivery] = []
         self._last: object = None  # the message object of the last item
+        # Each message object encoded once, also when its deliveries are not consecutive (the
+        # effects hold the objects, so an id is not reused while the batch lives).
+        self._encoded: dict[int, msgspec.Raw] = {}
 
     def add(self, effect: Deliver) -> None:
         if self.items and effect.message is self._last:
             self.items[-1].to.append(effect.to)
             return
-        self.items.append(Delivery(to=[effect.to], message=msgspec.Raw(encode(effect.message))))
+        raw = self._encoded.get(id(effect.message))
+        if raw is None:
+            raw = self._encoded[id(effect.message)] = msgspec.Raw(encode(effect.message))
+        self.items.append(Delivery(to=[effect.to], message=raw))
         self._last = effect.message
 
     def encoded(self) -> bytes:
@@ -42,5 +48,5 @@ class Batch:
         if not self.items:
             return
         data = self.encoded()
-        self.items, self._last = [], None
+        self.items, self._last, self._encoded = [], None, {}
         await nc.publish(batch_subject(self.hearing), data)

@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any, cast
 
 import msgspec
+import pytest
 
+import services.signalling.outbox as outbox
 from proto.signalling import DeliveryBatch, batch_subject
 from proto.ws import Notice, NoticeKind, decode_server
 from services.signalling.effects import Deliver
@@ -55,3 +57,21 @@ async def test_a_batch_keeps_each_recipients_order_and_shares_a_fan_out() -> Non
         assert isinstance(e.message, Notice)
         expected.setdefault(e.to, []).append(e.message.text)
     assert _per_recipient(sent) == expected
+
+
+def test_a_message_delivered_again_after_others_is_encoded_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    encoded: list[object] = []
+    real = outbox.encode
+
+    def counting(message: Any) -> bytes:
+        encoded.append(message)
+        return real(message)
+
+    monkeypatch.setattr(outbox, "encode", counting)
+    shared, other = _notice("room"), _notice("a")
+    batch = Batch("h1", 3)
+    for e in (Deliver("a", shared), Deliver("a", other), Deliver("b", shared)):
+        batch.add(e)
+    assert encoded == [shared, other]
+    assert batch.items[0].message is batch.items[2].message
