@@ -6,7 +6,7 @@ Opening is its own step, before the caller sends anything: the range's checks an
 chunk either pass or raise a DomainError (an IntegrityError audited here), so the caller can
 still answer with a clean error. Then `write` sends every byte and says how it went; an
 integrity failure after the first chunk is audited and logged here, and the caller cuts the
-connection. From a file on this host one worker thread reads, opens and sends (range_pump.py);
+connection. From a file on this host worker threads read, open and send (range_pump.py);
 from elsewhere (S3) the chunks come from `Vault.open_range` and go out through a DirectSender.
 """
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from parley.rawsocket import DirectSender, SendStalled
 from services.evidence.decisions import Evidence
 from services.evidence.errors import IntegrityError
-from services.evidence.range_pump import RangePump, pump
+from services.evidence.range_pump import PumpThreads, RangePump, pump
 from services.evidence.tickets import DownloadGrant
 
 log = logging.getLogger("parley.evidence.delivery")
@@ -52,10 +52,11 @@ class Delivery:
     """One opened range: `write` it once, then `close` (always, even unopened)."""
 
     def __init__(self, evidence: Evidence, grant: DownloadGrant,
-                 executor: Executor | None) -> None:
+                 threads: PumpThreads | None) -> None:
         self._evidence = evidence
         self._grant = grant
-        self._executor = executor
+        self._threads = threads
+        self._executor = threads.send if threads is not None else None
         self._pump: RangePump | None = None
         self._stream: AsyncGenerator[bytes, None] | None = None
         self._first: bytes | bytearray | memoryview = b""
@@ -65,8 +66,9 @@ class Delivery:
         """Check the range and open its first chunk; raises DomainError (nothing sent)."""
         try:
             grant = self._grant
-            self._pump = await self._evidence.vault.range_pump(grant.manifest, grant.start,
-                                                               grant.end)
+            self._pump = await self._evidence.vault.range_pump(
+                grant.manifest, grant.start, grant.end,
+                opener=self._threads.open if self._threads is not None else None)
             if self._pump is not None:
                 await _in_thread(self._executor, self._pump.prime)
             else:
@@ -121,9 +123,9 @@ class Delivery:
 
 
 async def opened(evidence: Evidence, grant: DownloadGrant,
-                 executor: Executor | None) -> Delivery:
+                 threads: PumpThreads | None) -> Delivery:
     """A Delivery, opened; closed again if opening fails."""
-    delivery = Delivery(evidence, grant, executor)
+    delivery = Delivery(evidence, grant, threads)
     try:
         await delivery.open()
     except BaseException:

@@ -23,7 +23,6 @@ import logging
 import os
 import socket
 from collections.abc import Callable
-from concurrent.futures import Executor
 from pathlib import Path
 
 import msgspec
@@ -36,6 +35,7 @@ from proto.handoff import MAX_FRAME, HandoffGo, HandoffReply, HandoffRequest
 from proto.principal import Principal, decode_principal
 from services.evidence.decisions import Evidence
 from services.evidence.delivery import Written, opened
+from services.evidence.range_pump import PumpThreads
 from services.evidence.tickets import DownloadGrant
 
 log = logging.getLogger("parley.evidence.handoff")
@@ -81,10 +81,10 @@ async def _ready(conn: socket.socket) -> None:
 
 
 async def _deliver_range(evidence: Evidence, grant: DownloadGrant, conn: socket.socket,
-                         client: socket.socket, executor: Executor) -> Written | None:
+                         client: socket.socket, threads: PumpThreads) -> Written | None:
     """Open the range (a failure then is a refusal: None), then write it onto `client`."""
     try:
-        delivery = await opened(evidence, grant, executor)
+        delivery = await opened(evidence, grant, threads)
     except DomainError as exc:
         await _reply(conn, HandoffReply(state="refused", error=exc.envelope()))
         return None
@@ -96,7 +96,7 @@ async def _deliver_range(evidence: Evidence, grant: DownloadGrant, conn: socket.
 
 
 async def _serve(evidence: Evidence, clock: Callable[[], int], conn: socket.socket,
-                 executor: Executor) -> None:
+                 threads: PumpThreads) -> None:
     payload, fds = await recv_frame(conn, max_len=MAX_FRAME, max_fds=1, idle_s=FRAME_IDLE_S)
     try:
         client = _client_socket(fds)
@@ -116,7 +116,7 @@ async def _serve(evidence: Evidence, clock: Callable[[], int], conn: socket.sock
         except DomainError as exc:
             await _reply(conn, HandoffReply(state="refused", error=exc.envelope()))
             return
-        delivered = await _deliver_range(evidence, grant, conn, client, executor)
+        delivered = await _deliver_range(evidence, grant, conn, client, threads)
     if delivered is None:
         return
     log.info("download written onto the client's connection", extra={
@@ -129,14 +129,14 @@ async def _serve(evidence: Evidence, clock: Callable[[], int], conn: socket.sock
 class HandoffServer:
     """Accepts the gateway's hand-offs on a Unix socket only evidence's user may open."""
 
-    def __init__(self, evidence: Evidence, clock: Callable[[], int], pumps: Executor) -> None:
+    def __init__(self, evidence: Evidence, clock: Callable[[], int], pumps: PumpThreads) -> None:
         """`pumps`: the threads deliveries are written from (delivery.py)."""
         self._evidence = evidence
         self._clock = clock
         self._listener: socket.socket | None = None
         self._accepting: asyncio.Task[None] | None = None
         self._serving: set[asyncio.Task[None]] = set()
-        self._executor = pumps
+        self._pumps = pumps
 
     async def start(self, path: Path) -> None:
         """Listen at `path` (made 0600 under a 0177 umask, never briefly wider)."""
@@ -165,7 +165,7 @@ class HandoffServer:
     async def _one(self, conn: socket.socket) -> None:
         with conn:
             try:
-                await _serve(self._evidence, self._clock, conn, self._executor)
+                await _serve(self._evidence, self._clock, conn, self._pumps)
             except (FrameError, msgspec.DecodeError) as exc:
                 # The gateway went away or broke the exchange; it cuts its client on that.
                 note_failure(log, "evidence.handoff", exc)

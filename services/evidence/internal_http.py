@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import Executor
 
 import msgspec
 from aiohttp import web
@@ -34,6 +33,7 @@ from proto.principal import PRINCIPAL_HEADER, Principal, decode_principal
 from services.evidence.decisions import Evidence
 from services.evidence.delivery import IDLE_S, Written, opened
 from services.evidence.errors import IntegrityError
+from services.evidence.range_pump import PumpThreads
 from services.evidence.tickets import DownloadGrant
 from services.evidence.upload_decisions import ResumableUploads
 
@@ -41,7 +41,7 @@ log = logging.getLogger("parley.evidence.http")
 EVIDENCE = web.AppKey("evidence", Evidence)
 UPLOADS = web.AppKey("uploads", ResumableUploads)
 CLOCK: web.AppKey[Callable[[], int]] = web.AppKey("clock")
-PUMPS = web.AppKey("pumps", Executor)
+PUMPS = web.AppKey("pumps", PumpThreads)
 
 
 def _error(code: ErrorCode, message: str) -> web.Response:
@@ -181,7 +181,7 @@ async def _copied(request: web.Request, evidence: Evidence,
 
 def internal_app(evidence: Evidence, clock: Callable[[], int], *,
                  uploads: ResumableUploads | None = None,
-                 pumps: Executor | None = None) -> web.Application:
+                 pumps: PumpThreads | None = None) -> web.Application:
     """The byte port; with `uploads`, resumable appends too. `pumps`: the threads downloads
     are written from (delivery.py; default: the loop's default pool)."""
     app = web.Application(middlewares=[_errors], client_max_size=1024)

@@ -1,21 +1,23 @@
-"""A granted range read from a file, opened and written to a socket, all in one worker thread.
+"""A granted range read from a file, opened, and written to a socket by two worker threads.
 
 Why: the asynchronous path (`Vault.open_range` feeding `rawsocket.DirectSender`) hops between
-the event loop and the thread pool twice per megabyte (a read ahead, a copy into the socket)
-and moves every megabyte through three buffers on whichever core each step lands on. Here one
-thread reads a megabyte into one buffer, opens it into the decryptor's ring and sends it while
-all of it is still in that core's cache. Measured on a two-core host, one process writing a
-sealed document to a client's TCP socket, both ways interleaved in one run: 0.63 CPU s per GiB
-against 1.04 for the asynchronous path (a second run, busier: 0.92 against 1.47); in
-benchmarks/evidence_throughput.py (with the hand-off) evidence's CPU per downloaded GiB went
-from 1.30-1.47 s to 0.85-0.89 s.
+the event loop and the thread pool twice per megabyte and moves every megabyte through three
+buffers on whichever core each step lands on. Here an *opener* thread reads each megabyte into
+one buffer and opens it into the decryptor's ring, while a *sender* thread copies the megabyte
+opened before into the socket: the cipher and the kernel's copy (both run without the GIL) overlap
+on two cores. Measured on a two-core host (benchmarks/evidence_throughput.py, with the hand-off):
+one thread doing both, evidence's CPU per downloaded GiB fell from 1.30-1.47 s (asynchronous
+path) to 0.85-1.37 s; the two threads overlapping then raised the download from 627 MiB/s
+(1.37 CPU s per GiB) to 827-1027 MiB/s (1.14-1.26 s) on the same quiet machine.
 
 The same rules as `Vault.open_range`: only authenticated plaintext is sent, and the last chunk
 of the range only once the decryptor has seen the whole range end (and, for a whole document
-not `sealed_once`, once the ciphertext's SHA-256 matched): so a chunk is held back until the
-next one has been opened. A slow client does not hold the thread: a step that finds no room
-for THREAD_WAIT_S returns, and the event loop waits for room (`rawsocket.writable`); a step
-also returns after STEP_BYTES, so one fast download cannot keep a thread from the others.
+not `sealed_once`, once the ciphertext's SHA-256 matched): so a chunk is sent only once the
+next one has been opened (or the range checked). Neither thread waits on a slow client: the
+opener opens at most AHEAD chunks beyond the sender and then returns its thread; a sender step
+that finds no room for THREAD_WAIT_S returns, and the event loop waits for room
+(`rawsocket.writable`); a step also returns after STEP_BYTES, so one fast download cannot keep a
+thread from the others.
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ import enum
 import hmac
 import os
 import socket
-from concurrent.futures import Executor
+import threading
+from collections import deque
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
 from typing import Any
 
 from parley.rawsocket import THREAD_WAIT_S, send_some, writable
@@ -35,6 +40,20 @@ from services.evidence.stream import RangeDecryptor
 
 READ_CHUNK = 1 << 20
 STEP_BYTES = 16 << 20
+#: Opened chunks waiting for the sender, at most; the decryptor's ring needs RING buffers (these,
+#: the one being sent, and none spare: the opener opens the next only below AHEAD).
+AHEAD = 3
+RING = AHEAD + 1
+
+
+@dataclass(frozen=True)
+class PumpThreads:
+    """Where a download's work runs: `send` (the steps, each bounded) and `open` (reading and
+    opening ahead, each bounded too). Two pools, so that steps waiting for their opener can never
+    hold every thread the opener needs."""
+
+    send: Executor
+    open: Executor
 
 
 class Step(enum.Enum):
@@ -45,32 +64,39 @@ class Step(enum.Enum):
 
 class RangePump:
     """Owns `fd` (the content file, closed by `close`); `digest` is the SHA-256 of what was read
-    so far (the header) when the whole ciphertext must match `expected`."""
+    so far (the header) when the whole ciphertext must match `expected`. The decryptor must reuse
+    a ring of RING buffers. `opener`: where chunks are opened ahead of the sender (None: in the
+    sender's own thread, one at a time)."""
 
     def __init__(self, fd: int, decryptor: RangeDecryptor, plan: RangePlan, *,
-                 digest: Any | None = None, expected: str | None = None) -> None:
+                 digest: Any | None = None, expected: str | None = None,
+                 opener: Executor | None = None) -> None:
         self._fd = fd
         self._decryptor = decryptor
         self._pos = plan.ct_start
         self._end = plan.ct_end
         self._digest = digest
         self._expected = expected
+        self._opener = opener
         self._buf = bytearray(min(READ_CHUNK, max(1, plan.ct_end - plan.ct_start)))
-        self._held: memoryview | None = None  # opened, sent once the next one is opened
+        # Shared by the opener and the sender, under `_ready`:
+        self._ready = threading.Condition()
+        self._opened: deque[memoryview] = deque()  # opened, in order, not yet sent
+        self._checked = False  # the range ended whole (and its digest matched): all is sendable
+        self._failure: BaseException | None = None
+        self._opening: Future[None] | None = None  # the opener's run, while it runs
         self._sending = memoryview(b"")
-        self._read_all = False
         self.sent = 0
         self.stopping = False
 
     def _open_next(self) -> memoryview | None:
-        """Read and open the next chunk of the range; None once the range is over (checked)."""
+        """Read and open the next chunk of the range; None once the range is over (checked).
+        Never in two threads at once (one read buffer, one decryptor)."""
         if self._pos >= self._end:
-            if not self._read_all:
-                self._read_all = True
-                self._decryptor.finalize()  # IntegrityError if the range did not end whole
-                if self._digest is not None and not hmac.compare_digest(
-                        self._digest.hexdigest(), self._expected or ""):
-                    raise ContentIntegrityError("stored content does not match its pinned digest")
+            self._decryptor.finalize()  # IntegrityError if the range did not end whole
+            if self._digest is not None and not hmac.compare_digest(
+                    self._digest.hexdigest(), self._expected or ""):
+                raise ContentIntegrityError("stored content does not match its pinned digest")
             return None
         with memoryview(self._buf) as view:
             got = os.preadv(self._fd, [view[:min(len(view), self._end - self._pos)]], self._pos)
@@ -81,12 +107,71 @@ class RangePump:
                 self._digest.update(view[:got])
             return memoryview(self._decryptor.update(view[:got])).cast("B")
 
+    def _open_ahead(self) -> None:
+        """Open chunks until AHEAD wait, the range is checked, or the pump stops or failed."""
+        try:
+            while True:
+                with self._ready:
+                    if (self.stopping or self._checked or self._failure is not None
+                            or len(self._opened) >= AHEAD):
+                        return
+                opened = self._open_next()  # outside the lock: the sender sends meanwhile
+                with self._ready:
+                    if opened is None:
+                        self._checked = True
+                    elif len(opened):
+                        self._opened.append(opened)
+                    self._ready.notify()
+        except BaseException as failure:  # the sender raises it when it needs the next chunk
+            with self._ready:
+                self._failure = failure
+        finally:
+            with self._ready:
+                self._opening = None
+                self._ready.notify()
+
+    def _keep_opening(self) -> None:
+        """Under `_ready`: have chunks opened ahead, in the opener's pool or (none) right here."""
+        if self._opening is not None or self._checked or self._failure is not None:
+            return
+        if self._opener is None:
+            self._ready.release()
+            try:
+                self._open_ahead()
+            finally:
+                self._ready.acquire()
+        else:
+            self._opening = self._opener.submit(self._open_ahead)
+
+    def _next_to_send(self) -> memoryview | None:
+        """The next chunk that may go out (waiting for the opener if need be); None once every
+        chunk of the checked range has been taken. Raises what opening raised."""
+        with self._ready:
+            while True:
+                if self._failure is not None:
+                    raise self._failure
+                # A chunk goes out only once the one after it is opened, or the range checked.
+                if len(self._opened) >= 2 or (self._checked and self._opened):
+                    chunk = self._opened.popleft()
+                    self._keep_opening()
+                    return chunk
+                if self._checked:
+                    return None
+                self._keep_opening()
+                if self._opening is not None:
+                    if self._opening.cancelled():  # its pool shut down before it ran
+                        self._failure = RuntimeError("the opener's pool has shut down")
+                    else:
+                        self._ready.wait(1.0)
+
     def prime(self) -> None:
         """In a worker thread: open the first chunk (a failure now is still a clean refusal)."""
-        while self._held is None and not self._read_all:
+        while not self._opened and not self._checked:
             opened = self._open_next()
-            if opened is not None and len(opened):
-                self._held = opened
+            if opened is None:
+                self._checked = True
+            elif len(opened):
+                self._opened.append(opened)
 
     def step(self, sock: socket.socket) -> Step:
         """In a worker thread: send until done, blocked or STEP_BYTES sent. Raises OSError
@@ -101,17 +186,20 @@ class RangePump:
                     return Step.BLOCKED
                 if self.sent >= budget:
                     return Step.YIELDED
-            opened = self._open_next()
-            if opened is None:
-                if self._held is None:
-                    return Step.DONE
-                self._sending, self._held = self._held, None  # the range checked: the last one
-            elif len(opened):
-                self._sending, self._held = (self._held or memoryview(b"")), opened
+            chunk = self._next_to_send()
+            if chunk is None:
+                return Step.DONE
+            self._sending = chunk
         return Step.DONE
 
+    def opening(self) -> Future[None] | None:
+        """The opener's run, if one is under way (it must end before `close`)."""
+        with self._ready:
+            return self._opening
+
     def close(self) -> None:
-        """Never while a step runs (the descriptor number could be reused under it)."""
+        """Never while a step or an opener's run is under way (`pump` waits for both): the
+        descriptor number could be reused under them."""
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
@@ -121,18 +209,23 @@ async def pump(evidence_pump: RangePump, sock: socket.socket, *, idle_s: float,
                executor: Executor | None) -> None:
     """Run `evidence_pump` onto `sock` (non-blocking, not watched by anyone) to the end.
 
-    Cancelled, it stops the thread at its next chunk and waits for it: the socket and file
-    must not be closed under a running step."""
+    However it ends (done, failed, cancelled), it stops the threads at their next chunk and
+    waits for them: the socket and file must not be closed under a running step or opener."""
     loop = asyncio.get_running_loop()
-    while True:
-        running = loop.run_in_executor(executor, evidence_pump.step, sock)
-        try:
-            done = await asyncio.shield(running)
-        except asyncio.CancelledError:
-            evidence_pump.stopping = True
-            await asyncio.wait({running})
-            raise
-        if done is Step.DONE:
-            return
-        if done is Step.BLOCKED:
-            await writable(sock, idle_s)
+    try:
+        while True:
+            running = loop.run_in_executor(executor, evidence_pump.step, sock)
+            try:
+                done = await asyncio.shield(running)
+            except asyncio.CancelledError:
+                evidence_pump.stopping = True
+                await asyncio.wait({running})
+                raise
+            if done is Step.DONE:
+                return
+            if done is Step.BLOCKED:
+                await writable(sock, idle_s)
+    finally:
+        evidence_pump.stopping = True
+        if (opening := evidence_pump.opening()) is not None:
+            await asyncio.wait({asyncio.wrap_future(opening)})

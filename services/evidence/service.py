@@ -36,6 +36,7 @@ from services.evidence.decisions import Evidence
 from services.evidence.handoff import HandoffServer
 from services.evidence.internal_http import internal_app
 from services.evidence.keyfile import LocalKeyFileProvider
+from services.evidence.range_pump import PumpThreads
 from services.evidence.roster import RosterReader
 from services.evidence.staging import StagedUploads
 from services.evidence.sweeper import run_sweeper, sweep_store
@@ -80,7 +81,7 @@ async def _serve_unix(runner: web.AppRunner, path: Path) -> None:
 
 
 async def _serve_handoff(evidence: Evidence, path: Path,
-                         pumps: ThreadPoolExecutor) -> HandoffServer | None:
+                         pumps: PumpThreads) -> HandoffServer | None:
     """Downloads written onto the co-located gateway's client connections (handoff.py). A
     path too long for a socket address leaves the gateway's relay in use: it is optional."""
     _clear_socket_path(path)
@@ -115,9 +116,12 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
         appends=TicketBook[AppendGrant](ttl_ms), idle_s=config.evidence_upload_idle_s)
 
     # Large read buffers: fewer, bigger chunks per document (less per-chunk overhead).
-    # Downloads are written from threads of their own (delivery.py): one is held while its
-    # reader keeps up, and the default pool serves every file read of the process.
-    pumps = ThreadPoolExecutor(max_workers=8, thread_name_prefix="evidence-pump")
+    # Downloads are written from threads of their own (delivery.py, range_pump.py): a sender and
+    # an opener each, held while the reader keeps up; the default pool serves every other file
+    # read of the process.
+    pumps = PumpThreads(
+        send=ThreadPoolExecutor(max_workers=8, thread_name_prefix="evidence-send"),
+        open=ThreadPoolExecutor(max_workers=8, thread_name_prefix="evidence-open"))
     runner = web.AppRunner(internal_app(evidence, now_ms, uploads=uploads, pumps=pumps),
                            access_log=None,
                            handler_cancellation=True, read_bufsize=READ_BUFSIZE)
@@ -166,7 +170,8 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
         await runner.cleanup()
         if handoff is not None:
             await handoff.close()
-        pumps.shutdown(wait=False, cancel_futures=True)
+        for pool in (pumps.send, pumps.open):
+            pool.shutdown(wait=False, cancel_futures=True)
         if config.evidence_http_socket is not None:
             # A stopped suite leaves no socket file: its data directory is copied as it is for
             # a backup (docs/operations.md), and a copy tool may refuse a socket.

@@ -36,6 +36,7 @@ import hmac
 import secrets
 import time
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Awaitable, Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -73,7 +74,7 @@ from services.evidence.hashing import Hashing
 from services.evidence.hearing_keys import HearingKeys
 from services.evidence.manifest import manifest_key
 from services.evidence.names import escape_original, sanitize_filename
-from services.evidence.range_pump import RangePump
+from services.evidence.range_pump import RING, RangePump
 from services.evidence.store.base import FileBacked, ObjectInfo, ObjectStore
 from services.evidence.stream import Encryptor, RangeDecryptor
 from services.evidence.sweeper import sweep_store
@@ -361,7 +362,7 @@ class Vault:
     # -- download -----------------------------------------------------------------------------
 
     async def _opening(self, manifest: Manifest, start: int, end: int | None, *,
-                       reuse: bool) -> _Opening:
+                       ring: int) -> _Opening:
         """What reading [start, end) of a version needs, its header already checked."""
         end = manifest.size if end is None else end
         if not 0 <= start <= end <= manifest.size:
@@ -386,24 +387,25 @@ class Vault:
         except ObjectNotFoundError:
             raise ContentIntegrityError("the committed content is missing") from None
         cipher = SegmentCipher.open_header(data_key, header, key_id)
-        return _Opening(RangeDecryptor(cipher, plan, manifest.size, reuse=reuse), plan,
+        return _Opening(RangeDecryptor(cipher, plan, manifest.size, ring=ring), plan,
                         content_key,
                         hashlib.sha256(header) if whole and not manifest.sealed_once else None)
 
-    async def range_pump(self, manifest: Manifest, start: int = 0,
-                         end: int | None = None) -> RangePump | None:
-        """`open_range`'s bytes for one worker thread to read, open and send (range_pump.py),
-        under the same checks; None when the store's objects are not files on this host."""
+    async def range_pump(self, manifest: Manifest, start: int = 0, end: int | None = None, *,
+                         opener: Executor | None = None) -> RangePump | None:
+        """`open_range`'s bytes for worker threads to read, open and send (range_pump.py; opened
+        ahead in `opener`), under the same checks; None when the store's objects are not files
+        on this host."""
         if not isinstance(self.store, FileBacked):
             return None
-        opening = await self._opening(manifest, start, end, reuse=True)
+        opening = await self._opening(manifest, start, end, ring=RING)
         try:
             fd = await self.store.open_file(opening.content_key,
                                             version_id=manifest.content_version)
         except ObjectNotFoundError:
             raise ContentIntegrityError("the committed content is missing") from None
         return RangePump(fd, opening.decryptor, opening.plan, digest=opening.ct_digest,
-                         expected=manifest.ciphertext_sha256)
+                         expected=manifest.ciphertext_sha256, opener=opener)
 
     async def open_range(self, manifest: Manifest, start: int = 0, end: int | None = None, *,
                          reuse: bool = False) -> AsyncGenerator[bytes, None]:
@@ -423,7 +425,7 @@ class Vault:
         §7). Any failure raises IntegrityError (or HearingShreddedError)
         and the stream stops.
         """
-        opening = await self._opening(manifest, start, end, reuse=reuse)
+        opening = await self._opening(manifest, start, end, ring=3 if reuse else 0)
         decryptor, plan, ct_digest = opening.decryptor, opening.plan, opening.ct_digest
         content_key, pinned = opening.content_key, manifest.content_version
         hashing = Hashing()

@@ -186,14 +186,14 @@ def test_ranges_equal_plaintext_slices(pt: bytes, data: st.DataObject) -> None:
 @given(st.binary(max_size=12 * SEG), st.data())
 def test_a_reusing_range_decryptor_yields_the_same_plaintext_and_keeps_three_in_hand(
         pt: bytes, data: st.DataObject) -> None:
-    """With `reuse`, each output stays intact until the third update after it (the caller
+    """With a ring of 3, each output stays intact until the third update after it (the caller
     holds one back and has one in flight), and the buffers really are used again."""
     ct = seal(pt)
     start = data.draw(st.integers(0, len(pt)))
     end = data.draw(st.integers(start, len(pt)))
     plan = plan_range(len(pt), start, end, SEG)
     cipher = SegmentCipher.open_header(KEY, ct[:HEADER_LEN], KID)
-    dec = RangeDecryptor(cipher, plan, len(pt), reuse=True)
+    dec = RangeDecryptor(cipher, plan, len(pt), ring=3)
     span = ct[plan.ct_start:plan.ct_end]
     cuts = sorted(data.draw(st.lists(st.integers(0, len(span)), max_size=8)))
     pieces = [span[a:b] for a, b in zip([0, *cuts], [*cuts, len(span)], strict=True)]
@@ -212,7 +212,7 @@ def test_a_reusing_range_decryptor_opens_into_the_same_three_buffers() -> None:
     ct = seal(pt)
     plan = plan_range(len(pt), 0, len(pt), SEG)
     dec = RangeDecryptor(SegmentCipher.open_header(KEY, ct[:HEADER_LEN], KID), plan, len(pt),
-                         reuse=True)
+                         ring=3)
     full = SEG + TAG_LEN
     body = ct[HEADER_LEN:]
     outs = [dec.update(body[i * full:(i + 1) * full]) for i in range(8)]
