@@ -71,6 +71,41 @@ async def connect(
     return await nats.connect(**settings)
 
 
+#: How long a flush is left to nats-py once its caller gave up (`_pong`): far past the point
+#: where nats-py's own ping timer finds a silent server stale and reconnects, which drops every
+#: PONG it was still waiting for.
+PONG_PATIENCE_S = 3600
+_abandoned: set[asyncio.Future[None]] = set()
+
+
+def _forget(flushing: asyncio.Future[None]) -> None:
+    _abandoned.discard(flushing)
+    if not flushing.cancelled():
+        flushing.exception()  # retrieved: an abandoned flush's failure is no one's to report
+
+
+async def _pong(nc: Client, timeout: float) -> None:
+    """A PING and its PONG, waited for at most `timeout` seconds; FlushTimeoutError past it.
+
+    Not `nc.flush(timeout)`: in nats-py (2.16 and before) a flush that times out cancels its
+    PONG future but leaves it queued, and when the server's PONG comes after all (a server that
+    stalled, then recovered) `future.set_result` raises InvalidStateError in the middle of the
+    connection's parser. Reproduced against a nats-server stopped (SIGSTOP) for longer than the
+    timeout and resumed: from then on every request on that connection timed out while it still
+    reported itself connected (a gateway's REST calls answered 503 for minutes, until restarted).
+    So the flush is given a patience no server outlives without a reconnect, and only our wait
+    is bounded: the late PONG resolves a future that is still pending."""
+    flushing = asyncio.ensure_future(nc.flush(timeout=PONG_PATIENCE_S))
+    try:
+        await asyncio.wait_for(asyncio.shield(flushing), timeout)
+    except TimeoutError:
+        raise nats.errors.FlushTimeoutError from None
+    finally:
+        if not flushing.done():  # timed out or cancelled: left to finish on its own
+            _abandoned.add(flushing)
+            flushing.add_done_callback(_forget)
+
+
 async def server_has_seen(nc: Client, timeout: int) -> None:
     """Return once the server has processed every command `nc` sent before the call.
 
@@ -81,7 +116,7 @@ async def server_has_seen(nc: Client, timeout: int) -> None:
     message was lost (4 tries in 100 on an idle machine). The first flush kicks the flusher; once
     its queue is written (`pending_data_size` is 0 again) a second PING follows those commands on
     the socket, and the server answers in order, so its PONG proves them processed. Each of the
-    three waits is bounded by `timeout` seconds (nats-py's flush takes whole seconds).
+    three waits is bounded by `timeout` seconds, and a timeout leaves the connection sound (`_pong`).
 
     "Written" means the flusher took the buffer that held them: nats-py hands its whole pending
     list to the transport and starts a new one. Waiting for the pending size to reach 0 instead
@@ -89,11 +124,11 @@ async def server_has_seen(nc: Client, timeout: int) -> None:
     more between two looks), so a socket's join failed after the timeout.
     """
     queued = nc._pending  # the list our commands are in, until the flusher takes it
-    await nc.flush(timeout=timeout)
+    await _pong(nc, timeout)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while nc._pending is queued and nc.pending_data_size > 0:  # not written yet
         if loop.time() >= deadline:
             raise nats.errors.FlushTimeoutError
         await asyncio.sleep(0.001)
-    await nc.flush(timeout=timeout)
+    await _pong(nc, timeout)

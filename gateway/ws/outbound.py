@@ -55,6 +55,9 @@ _SIGNAL = str(SignalRelay.__struct_config__.tag)
 #: The deliveries whose room and epoch the relay reads (isolation).
 _ROUTED = frozenset((_PLAN, _SIGNAL))
 CLOSE_POLICY = 1008
+#: RFC 6455 "Try Again Later": the gateway could not reach what the socket needs; the client
+#: reconnects with its back-off (only 1008 and 4000-4999 are final to it).
+CLOSE_TRY_AGAIN = 1013
 CLOSE_ENDED = 4000
 
 

@@ -25,13 +25,14 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import msgspec
+import nats.errors
 from aiohttp import WSMsgType, web
 from nats.aio.client import Client
 
 from gateway.config import GatewayConfig
 from gateway.identity.ratelimit import BucketConfig, TokenBucket
 from gateway.ws.deliveries import Deliveries
-from gateway.ws.outbound import CLOSE_POLICY, Outbound
+from gateway.ws.outbound import CLOSE_POLICY, CLOSE_TRY_AGAIN, Outbound
 from parley.errors import ServiceFailure
 from parley.failures import handled
 from parley.rpc import call
@@ -82,7 +83,15 @@ class WsSession(Outbound):
         if hearing is None:
             return
         self.hearing = hearing
-        await self.deliveries.attach(hearing, self.principal.id, self)
+        try:
+            await self.deliveries.attach(hearing, self.principal.id, self)
+        except (TimeoutError, nats.errors.Error, OSError) as exc:
+            # NATS unreachable or too slow to confirm the subscription: nothing was seated, so
+            # say so and let the client come back (its back-off), instead of a bare close.
+            log.warning("ws.attach failed", extra={"conn": self.conn, "error": type(exc).__name__})
+            await self.error(ErrorCode.UNAVAILABLE, "the hearing cannot be reached right now")
+            await self.close(CLOSE_TRY_AGAIN, ErrorCode.UNAVAILABLE.value)
+            return
         try:
             if await self._connect(hearing):
                 self._wake()  # deliveries that arrived while connecting
@@ -107,7 +116,9 @@ class WsSession(Outbound):
                 hearing=hearing, body=SessionConnected(conn=self.conn)), Connected)
         except ServiceFailure as exc:
             await self.error(exc.code, exc.message)
-            await self.close(CLOSE_POLICY, exc.code.value)
+            # A refusal is final (the client stops); signalling not answering is not.
+            await self.close(CLOSE_TRY_AGAIN if exc.code is ErrorCode.UNAVAILABLE
+                             else CLOSE_POLICY, exc.code.value)
             return False
         self.min_revision = connected.revision
         self._track(connected.snapshot)

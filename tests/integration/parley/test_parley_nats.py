@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import time
 from typing import Any
 
 import msgspec
+import nats.errors
 import pytest
 from nats.aio.client import Client
 from nats.aio.msg import Msg
@@ -117,6 +120,39 @@ async def test_server_has_seen_returns_on_a_busy_connection(nats_server: NatsSer
 
 async def _async_true(value: bool) -> bool:
     return value
+
+
+async def test_a_barrier_that_timed_out_leaves_the_connection_sound(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """nats-server stalls (SIGSTOP) past the barrier's timeout, then recovers: the barrier says
+    it timed out, and the same connection then serves requests. With nats-py's own
+    `flush(timeout)` the late PONG broke the connection's parser: every later request timed out
+    (checked: this test fails with `_pong` replaced by `nc.flush`)."""
+    server = NatsServer(data_dir=tmp_path_factory.mktemp("nats-stall"), port=free_port())
+    server.start()
+    gateway = await server.connect("gateway")
+    signalling = await server.connect("signalling")
+    try:
+        async def answer(msg: Msg) -> None:
+            await msg.respond(b"still here")
+
+        await signalling.subscribe("parley.v1.signalling.stall-probe", cb=answer)
+        await server_has_seen(signalling, timeout=5)
+        assert server.process is not None
+        os.kill(server.process.pid, signal.SIGSTOP)
+        try:
+            with pytest.raises(nats.errors.FlushTimeoutError):
+                await server_has_seen(gateway, timeout=1)
+        finally:
+            os.kill(server.process.pid, signal.SIGCONT)
+        for _ in range(3):
+            reply = await gateway.request("parley.v1.signalling.stall-probe", b"?", timeout=5)
+            assert reply.data == b"still here"
+        await server_has_seen(gateway, timeout=5)
+    finally:
+        await gateway.close()
+        await signalling.close()
+        server.stop()
 
 
 async def test_evidence_cannot_read_accounts_but_can_read_hearings(
