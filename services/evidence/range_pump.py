@@ -108,27 +108,30 @@ class RangePump:
             return memoryview(self._decryptor.update(view[:got])).cast("B")
 
     def _open_ahead(self) -> None:
-        """Open chunks until AHEAD wait, the range is checked, or the pump stops or failed."""
-        try:
-            while True:
-                with self._ready:
-                    if (self.stopping or self._checked or self._failure is not None
-                            or len(self._opened) >= AHEAD):
-                        return
-                opened = self._open_next()  # outside the lock: the sender sends meanwhile
-                with self._ready:
-                    if opened is None:
-                        self._checked = True
-                    elif len(opened):
-                        self._opened.append(opened)
-                    self._ready.notify()
-        except BaseException as failure:  # the sender raises it when it needs the next chunk
+        """Open chunks until AHEAD wait, the range is checked, or the pump stops or failed.
+        What it raises reaches the sender (`_ran_ahead`, or directly when run inline)."""
+        while True:
             with self._ready:
-                self._failure = failure
-        finally:
+                if (self.stopping or self._checked or self._failure is not None
+                        or len(self._opened) >= AHEAD):
+                    return
+            opened = self._open_next()  # outside the lock: the sender sends meanwhile
             with self._ready:
-                self._opening = None
+                if opened is None:
+                    self._checked = True
+                elif len(opened):
+                    self._opened.append(opened)
                 self._ready.notify()
+
+    def _ran_ahead(self, run: Future[None]) -> None:
+        """The opener's run ended (in its thread): its failure, if any, is the sender's next."""
+        with self._ready:
+            if run.cancelled():  # its pool shut down before it ran
+                self._failure = RuntimeError("the opener's pool has shut down")
+            elif (failure := run.exception()) is not None:
+                self._failure = failure
+            self._opening = None
+            self._ready.notify()
 
     def _keep_opening(self) -> None:
         """Under `_ready`: have chunks opened ahead, in the opener's pool or (none) right here."""
@@ -142,6 +145,7 @@ class RangePump:
                 self._ready.acquire()
         else:
             self._opening = self._opener.submit(self._open_ahead)
+            self._opening.add_done_callback(self._ran_ahead)
 
     def _next_to_send(self) -> memoryview | None:
         """The next chunk that may go out (waiting for the opener if need be); None once every
@@ -159,10 +163,7 @@ class RangePump:
                     return None
                 self._keep_opening()
                 if self._opening is not None:
-                    if self._opening.cancelled():  # its pool shut down before it ran
-                        self._failure = RuntimeError("the opener's pool has shut down")
-                    else:
-                        self._ready.wait(1.0)
+                    self._ready.wait(1.0)
 
     def prime(self) -> None:
         """In a worker thread: open the first chunk (a failure now is still a clean refusal)."""
