@@ -90,6 +90,11 @@ class AuditEndpoints:
     #: Whether this process is the sequencer (its log is the reference: a size beyond it is
     #: invalid); a standby's log may lag the leader's by a moment.
     leads: Callable[[], bool] = lambda: True
+    #: The size of the newest checkpoint this process has seen signed (its own, or one a
+    #: sequencer published in the lease, signature checked): no read answers with an older one.
+    newest_signed: Callable[[], int] = lambda: 0
+    #: Adopt that checkpoint now if this copy of the log has reached it (a standby).
+    adopt_newest: Callable[[], None] = lambda: None
     tile_reads: TileReadLedger = field(default_factory=TileReadLedger)
 
     # --- helpers ---------------------------------------------------------------------------
@@ -115,6 +120,28 @@ class AuditEndpoints:
             raise ServiceFailure(ErrorCode.UNAVAILABLE, "no checkpoint has been signed yet")
         return latest
 
+    async def _current(self) -> StoredCheckpoint:
+        """The checkpoint a read is answered against: this copy's latest, but never older than
+        the newest this process has seen signed. After a failover a standby still catching up,
+        or a new sequencer before its first signature, holds an older one: an auditor who was
+        shown size 28 must not be shown 10 next (the log would seem to shrink, and a proof from
+        28 to 10 does not exist). Such a copy waits up to CATCH_UP_S to get there (adopting the
+        signed checkpoint as soon as its own tree has that size), then answers "unavailable,
+        retry"."""
+        loop = asyncio.get_running_loop()
+        known = self.newest_signed()
+        deadline = loop.time() + CATCH_UP_S
+        while True:
+            latest = self.store.latest_checkpoint()
+            if latest is not None and latest.size >= known:
+                return latest
+            if latest is None and known == 0:
+                raise ServiceFailure(ErrorCode.UNAVAILABLE, "no checkpoint has been signed yet")
+            if loop.time() >= deadline:
+                raise self._behind(f"the checkpoint of size {known} the sequencer signed")
+            self.adopt_newest()
+            await asyncio.sleep(0.05)
+
     async def _caught_up(self, reached: Callable[[], bool]) -> bool:
         """Whether `reached()` holds, waiting up to CATCH_UP_S on a standby for its copy to
         get there (the leader does not wait: its log is the reference)."""
@@ -127,11 +154,11 @@ class AuditEndpoints:
 
     def _behind(self, what: str) -> ServiceFailure:
         return ServiceFailure(ErrorCode.UNAVAILABLE, f"this copy of the log has not reached {what}"
-                              " yet (a standby catching up with the sequencer): retry",
+                              " yet (a standby catching up, or a sequencer after a failover): retry",
                               retry_after_s=1)
 
     async def _size_arg(self, size: int | None) -> int:
-        chosen = self._latest().size if size is None else size
+        chosen = (await self._current()).size if size is None else size
         if not await self._caught_up(lambda: chosen <= self.store.size):
             if not self.leads():
                 raise self._behind(f"size {chosen}")
@@ -161,7 +188,7 @@ class AuditEndpoints:
 
     async def checkpoint(self, call: RequestContext, _: NoArguments) -> CheckpointInfo:
         await self._admit(call, "audit.proof", "checkpoint", {"kind": "checkpoint"})
-        cp = self._latest()
+        cp = await self._current()
         return CheckpointInfo(size=cp.size, root=base64.b64encode(cp.root).decode(), note=cp.note,
                               time=cp.time)
 
@@ -215,7 +242,7 @@ class AuditEndpoints:
         if not await self._caught_up(lambda: req.index < self._latest().size) \
                 and not self.leads():
             raise self._behind(f"a checkpoint covering entry {req.index}")
-        cp = self._latest()
+        cp = await self._current()
         if req.index >= cp.size:
             raise ServiceFailure(ErrorCode.NOT_FOUND,
                                  f"entry {req.index} is not covered by the latest checkpoint ({cp.size})")
@@ -272,7 +299,7 @@ class AuditEndpoints:
                 details.update({f"filter.{k}": v for k, v in msgspec.structs.asdict(spec.filter).items()
                                 if v is not None and k not in ("cursor", "limit")})
             await self._admit(call, "audit.export", "bundle", details)
-            checkpoint = self._latest()
+            checkpoint = await self._current()
         else:
             require_auditor(call.principal)
             found = self.store.checkpoint_at(req.cursor.size)

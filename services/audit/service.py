@@ -116,7 +116,9 @@ async def _setup(ctx: ServiceContext[AuditConfig]) -> Cleanup | None:
                 exit_process=lambda: os._exit(1))
     endpoints = AuditEndpoints(store, signer, checkpoints, ctx.audit,
                                lambda: role.intake.rejected if role.intake else 0,
-                               leads=lease.valid)
+                               leads=lease.valid, newest_signed=role.newest_signed,
+                               adopt_newest=role.adopt_newest)
+    await role.learn_newest()
     endpoints.register(ctx.host)
     log.info("audit log open", extra={"size": store.size, "origin": signer.name,
                                       "vkey": signer.verifier.vkey})

@@ -77,6 +77,42 @@ class Role:
         self.leader = False
         self.intake: Intake | None = None
         self.took_over_at: float | None = None
+        self._newest_note = ""  # the newest checkpoint seen signed (verified), any sequencer's
+        self._newest_size = 0
+
+    def saw(self, note: str) -> None:
+        """A checkpoint some sequencer signed (from the lease, or this process's own): kept if
+        its signature verifies and it is the newest seen. Memory only: a restarted process
+        learns the newest again from the lease (while a sequencer holds it)."""
+        if not note:
+            return
+        try:
+            checkpoint = open_checkpoint(note, self._verifier)
+        except (VerificationError, ValueError):
+            return  # `adoptable` logs it as critical
+        if checkpoint.size > self._newest_size:
+            self._newest_size, self._newest_note = checkpoint.size, note
+
+    async def learn_newest(self) -> None:
+        """Before reads are served: the checkpoint the lease carries, if a sequencer holds it
+        (a restarted copy must not answer with its older one in the meantime)."""
+        current = await self._lease.current()
+        if current is not None:
+            self.saw(current.checkpoint)
+
+    def newest_signed(self) -> int:
+        """The size of the newest checkpoint this process knows was signed."""
+        latest = self._store.latest_checkpoint()
+        return max(self._newest_size, 0 if latest is None else latest.size)
+
+    def adopt_newest(self) -> None:
+        """As a standby: keep the newest signed checkpoint once this copy has reached it."""
+        if self.leader:
+            return
+        adopted = adoptable(self._store, self._newest_note, self._verifier,
+                            int(time.time() * 1000))
+        if adopted is not None:
+            self._store.store_checkpoint(adopted)
 
     @property
     def follow_durable(self) -> str:
@@ -102,10 +138,8 @@ class Role:
                     following = asyncio.create_task(follower.run(follow_stop))
                 current = await self._lease.current()
                 if current is not None:
-                    adopted = adoptable(self._store, current.checkpoint, self._verifier,
-                                        int(time.time() * 1000))
-                    if adopted is not None:
-                        self._store.store_checkpoint(adopted)
+                    self.saw(current.checkpoint)
+                    self.adopt_newest()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self._lease.renew_every_s)
         finally:
@@ -151,7 +185,10 @@ class Role:
         while not stop.is_set():
             latest = self._store.latest_checkpoint()
             if latest is not None:
-                self._lease.checkpoint = latest.note
+                self.saw(latest.note)
+            # The newest signed, not this copy's latest: a new sequencer still catching up
+            # must not tell the standbys (through the lease) of an older checkpoint.
+            self._lease.checkpoint = self._newest_note
             try:
                 await self._lease.renew()
             except LeaseLost:

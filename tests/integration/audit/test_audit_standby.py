@@ -17,8 +17,10 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from parley.errors import ServiceFailure
 from parley.provision import AUDIT_LEADER_BUCKET, Provisioning, provision
 from proto.auditlog import AuditStatus, CheckpointInfo, ConsistencyProof, ConsistencyRequest, NoArguments
+from proto.errors import ErrorCode
 from services.audit.checkpoint import open_checkpoint
 from services.audit.hasher import RFC6962
 from services.audit.keys import load_or_create_signer
@@ -136,3 +138,67 @@ async def _signed(world: AuditWorld) -> str | None:
 async def _held_by(world: AuditWorld, holder: str) -> LeaseValue | None:
     lease = await _lease(world)
     return lease if lease is not None and lease.holder == holder else None
+
+
+@pytest.mark.slow
+async def test_an_auditor_never_sees_the_log_shrink_across_a_failover(world: AuditWorld) -> None:
+    """A copy that holds an older checkpoint than one already signed (restarted after being
+    away while the sequencer signed more, then taking over when the sequencer dies) answers
+    "unavailable, retry" until it has caught up, never with its older checkpoint."""
+    lease_s = 3.0
+    await world.publisher.jetstream().delete_key_value(AUDIT_LEADER_BUCKET)
+    await provision(world.publisher.jetstream(), Provisioning(audit_lease_s=lease_s))
+    env = {"PARLEY_AUDIT_LEASE_S": str(lease_s), "PARLEY_AUDIT_CHECKPOINT_INTERVAL_S": "0.1"}
+    leader = world.start_audit(PARLEY_AUDIT_INSTANCE="1", **env)
+    await wait_until(lambda: _held_by(world, "audit-1"), timeout=30, what="a sequencer")
+    copy = world.start_audit(PARLEY_AUDIT_INSTANCE="2", **env)
+    for i in range(50):
+        await world.publish(make_event(i, prefix="a"))
+
+    async def adopted() -> bool:  # the second copy holds a checkpoint covering those 50
+        db = world.server.data_dir / "audit" / "log-2.db"
+        if not db.exists():
+            return False
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT MAX(size) FROM checkpoints").fetchone()
+        finally:
+            conn.close()
+        return bool(row and row[0] and row[0] >= 50)
+
+    await wait_until(adopted, timeout=30, what="the standby to adopt a checkpoint")
+    copy.stop()  # away while the sequencer signs thousands more
+    for i in range(4000):
+        await world.publish(make_event(i, prefix="b"))
+    verifier = load_or_create_signer(world.server.data_dir / "audit" / "signing.key", ORIGIN).verifier
+
+    async def signed_all() -> int | None:
+        note = await _signed(world)
+        size = open_checkpoint(note, verifier).size if note else 0
+        return size if size >= 4050 else None
+
+    newest = await wait_until(signed_all, timeout=60, what="the sequencer to sign all 4,050")
+    leader.kill9()
+    back = ServiceProcess("services.audit", copy.env, copy.log_path)
+    back.start()  # the only copy now: it learns of `newest`, takes the lease, catches up, signs
+    world.processes.append(back)
+
+    answers: list[int] = []
+    refusals = 0
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            info: CheckpointInfo = await world.call("checkpoint", NoArguments(), CheckpointInfo,
+                                                    timeout=4.0)
+        except ServiceFailure as failure:
+            assert failure.code is ErrorCode.UNAVAILABLE, failure  # "retry" (or no process yet)
+            refusals += 1
+            await asyncio.sleep(0.05)
+            continue
+        answers.append(info.size)
+        if info.size >= newest:
+            break
+        await asyncio.sleep(0.05)
+    assert answers and answers[-1] >= newest, (answers, refusals)
+    assert min(answers) >= newest, f"shown {min(answers)} after {newest} was signed: {answers}"
+    print(f"\nFAILOVER READS: {refusals} retry answers, then checkpoint {answers[0]} >= {newest}")
