@@ -10,7 +10,6 @@ period (the first read, then a summary of the range read: tile_reads.py), not pe
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
 from collections.abc import Callable
@@ -45,10 +44,11 @@ from proto.auditlog import (
 )
 from proto.errors import ErrorCode
 from services.audit.access import require_auditor
+from services.audit.copy_freshness import CopyFreshness
 from services.audit.errors import ReadRefusedError
 from services.audit.exporter import export_part, plan_export
 from services.audit.keys import NoteSigner
-from services.audit.log import LogStore, StoredCheckpoint
+from services.audit.log import LogStore
 from services.audit.receipt import format_receipt
 from services.audit.signing_loop import CheckpointLoop, wall_ms
 from services.audit.tile_reads import ReadWindow, TileReadLedger
@@ -62,10 +62,6 @@ from services.audit.tiles import (
 )
 
 log = logging.getLogger("parley.audit")
-#: How long a standby whose copy of the log is behind a size asked for (the leader signed it a
-#: moment ago, and the auditor's next request reached the standby) waits for its copy to catch
-#: up before answering "unavailable, retry" rather than refusing a valid request.
-CATCH_UP_S = 2.0
 Req = TypeVar("Req")
 Resp = TypeVar("Resp")
 
@@ -87,15 +83,12 @@ class AuditEndpoints:
     checkpoints: CheckpointLoop
     audit: AuditPublisher
     rejected: Callable[[], int] = lambda: 0
-    #: Whether this process is the sequencer (its log is the reference: a size beyond it is
-    #: invalid); a standby's log may lag the leader's by a moment.
-    leads: Callable[[], bool] = lambda: True
-    #: The size of the newest checkpoint this process has seen signed (its own, or one a
-    #: sequencer published in the lease, signature checked): no read answers with an older one.
-    newest_signed: Callable[[], int] = lambda: 0
-    #: Adopt that checkpoint now if this copy of the log has reached it (a standby).
-    adopt_newest: Callable[[], None] = lambda: None
+    #: How current this process's copy is (the sequencer's, or a standby's): copy_freshness.py.
+    copy: CopyFreshness | None = None
     tile_reads: TileReadLedger = field(default_factory=TileReadLedger)
+
+    def __post_init__(self) -> None:
+        self.fresh = self.copy or CopyFreshness(self.store)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -113,57 +106,6 @@ class AuditEndpoints:
                       details: dict[str, DetailValue], outcome: Outcome) -> None:
         await self.audit.record(actor=call.principal, action=action, resource_type="audit_log",
                                 resource_id=resource, outcome=outcome, details=details)
-
-    def _latest(self) -> StoredCheckpoint:
-        latest = self.store.latest_checkpoint()
-        if latest is None:
-            raise ServiceFailure(ErrorCode.UNAVAILABLE, "no checkpoint has been signed yet")
-        return latest
-
-    async def _current(self) -> StoredCheckpoint:
-        """The checkpoint a read is answered against: this copy's latest, but never older than
-        the newest this process has seen signed. After a failover a standby still catching up,
-        or a new sequencer before its first signature, holds an older one: an auditor who was
-        shown size 28 must not be shown 10 next (the log would seem to shrink, and a proof from
-        28 to 10 does not exist). Such a copy waits up to CATCH_UP_S to get there (adopting the
-        signed checkpoint as soon as its own tree has that size), then answers "unavailable,
-        retry"."""
-        loop = asyncio.get_running_loop()
-        known = self.newest_signed()
-        deadline = loop.time() + CATCH_UP_S
-        while True:
-            latest = self.store.latest_checkpoint()
-            if latest is not None and latest.size >= known:
-                return latest
-            if latest is None and known == 0:
-                raise ServiceFailure(ErrorCode.UNAVAILABLE, "no checkpoint has been signed yet")
-            if loop.time() >= deadline:
-                raise self._behind(f"the checkpoint of size {known} the sequencer signed")
-            self.adopt_newest()
-            await asyncio.sleep(0.05)
-
-    async def _caught_up(self, reached: Callable[[], bool]) -> bool:
-        """Whether `reached()` holds, waiting up to CATCH_UP_S on a standby for its copy to
-        get there (the leader does not wait: its log is the reference)."""
-        deadline = asyncio.get_running_loop().time() + CATCH_UP_S
-        while not reached():
-            if self.leads() or asyncio.get_running_loop().time() >= deadline:
-                return False
-            await asyncio.sleep(0.05)
-        return True
-
-    def _behind(self, what: str) -> ServiceFailure:
-        return ServiceFailure(ErrorCode.UNAVAILABLE, f"this copy of the log has not reached {what}"
-                              " yet (a standby catching up, or a sequencer after a failover): retry",
-                              retry_after_s=1)
-
-    async def _size_arg(self, size: int | None) -> int:
-        chosen = (await self._current()).size if size is None else size
-        if not await self._caught_up(lambda: chosen <= self.store.size):
-            if not self.leads():
-                raise self._behind(f"size {chosen}")
-            raise ServiceFailure(ErrorCode.INVALID, f"size {chosen} is beyond the log size {self.store.size}")
-        return chosen
 
     # --- verbs -----------------------------------------------------------------------------
 
@@ -188,7 +130,7 @@ class AuditEndpoints:
 
     async def checkpoint(self, call: RequestContext, _: NoArguments) -> CheckpointInfo:
         await self._admit(call, "audit.proof", "checkpoint", {"kind": "checkpoint"})
-        cp = await self._current()
+        cp = await self.fresh.current()
         return CheckpointInfo(size=cp.size, root=base64.b64encode(cp.root).decode(), note=cp.note,
                               time=cp.time)
 
@@ -222,7 +164,7 @@ class AuditEndpoints:
     async def inclusion(self, call: RequestContext, req: InclusionRequest) -> InclusionProof:
         await self._admit(call, "audit.proof", str(req.index),
                           {"kind": "inclusion", "index": req.index, "size": req.size})
-        size = await self._size_arg(req.size)
+        size = await self.fresh.size_arg(req.size)
         if req.index >= size:
             raise ServiceFailure(ErrorCode.INVALID, f"index {req.index} is not below size {size}")
         proof = self.store.inclusion_proof(req.index, size)
@@ -231,7 +173,7 @@ class AuditEndpoints:
     async def consistency(self, call: RequestContext, req: ConsistencyRequest) -> ConsistencyProof:
         await self._admit(call, "audit.proof", f"{req.first}-{req.second}",
                           {"kind": "consistency", "first": req.first, "second": req.second})
-        second = await self._size_arg(req.second)
+        second = await self.fresh.size_arg(req.second)
         if req.first > second:
             raise ServiceFailure(ErrorCode.INVALID, f"first {req.first} is beyond second {second}")
         proof = self.store.consistency_proof(req.first, second)
@@ -239,10 +181,10 @@ class AuditEndpoints:
 
     async def receipt(self, call: RequestContext, req: ReceiptRequest) -> bytes:
         await self._admit(call, "audit.proof", str(req.index), {"kind": "receipt", "index": req.index})
-        if not await self._caught_up(lambda: req.index < self._latest().size) \
-                and not self.leads():
-            raise self._behind(f"a checkpoint covering entry {req.index}")
-        cp = await self._current()
+        if not await self.fresh.caught_up(lambda: req.index < self.fresh.latest().size) \
+                and not self.fresh.leads():
+            raise self.fresh.behind(f"a checkpoint covering entry {req.index}")
+        cp = await self.fresh.current()
         if req.index >= cp.size:
             raise ServiceFailure(ErrorCode.NOT_FOUND,
                                  f"entry {req.index} is not covered by the latest checkpoint ({cp.size})")
@@ -258,7 +200,7 @@ class AuditEndpoints:
             await self._record(call, "audit.proof", req.path[:200], {"kind": "tiles"},
                                Outcome.DENIED)
             raise
-        if not tile_available(tile, self._latest().size):
+        if not tile_available(tile, self.fresh.latest().size):
             raise ServiceFailure(ErrorCode.NOT_FOUND, f"{req.path} is not in the log")
         opens, closed = self.tile_reads.read(principal, tile, wall_ms())
         await self.flush_tile_reads(closed)
@@ -299,7 +241,7 @@ class AuditEndpoints:
                 details.update({f"filter.{k}": v for k, v in msgspec.structs.asdict(spec.filter).items()
                                 if v is not None and k not in ("cursor", "limit")})
             await self._admit(call, "audit.export", "bundle", details)
-            checkpoint = await self._current()
+            checkpoint = await self.fresh.current()
         else:
             require_auditor(call.principal)
             found = self.store.checkpoint_at(req.cursor.size)

@@ -22,6 +22,7 @@ from parley.config import CommonConfig, env_field
 from parley.failures import note_failure
 from parley.provision import AUDIT_LEADER_BUCKET
 from parley.service import Cleanup, ServiceContext, serve_service
+from services.audit.copy_freshness import CopyFreshness
 from services.audit.keys import check_key_name, derive_origin, load_or_create_signer
 from services.audit.leadership import Lease
 from services.audit.log import LogStore
@@ -116,8 +117,9 @@ async def _setup(ctx: ServiceContext[AuditConfig]) -> Cleanup | None:
                 exit_process=lambda: os._exit(1))
     endpoints = AuditEndpoints(store, signer, checkpoints, ctx.audit,
                                lambda: role.intake.rejected if role.intake else 0,
-                               leads=lease.valid, newest_signed=role.newest_signed,
-                               adopt_newest=role.adopt_newest)
+                               copy=CopyFreshness(store, leads=lease.valid,
+                                                  newest_signed=role.newest_signed,
+                                                  adopt_newest=role.adopt_newest))
     await role.learn_newest()
     endpoints.register(ctx.host)
     log.info("audit log open", extra={"size": store.size, "origin": signer.name,

@@ -7,8 +7,8 @@ one buffer and opens it into the decryptor's ring, while a *sender* thread copie
 opened before into the socket: the cipher and the kernel's copy (both run without the GIL) overlap
 on two cores. Measured on a two-core host (benchmarks/evidence_throughput.py, with the hand-off):
 one thread doing both, evidence's CPU per downloaded GiB fell from 1.30-1.47 s (asynchronous
-path) to 0.85-1.37 s; the two threads overlapping then raised the download from 627 MiB/s
-(1.37 CPU s per GiB) to 827-1027 MiB/s (1.14-1.26 s) on the same quiet machine.
+path) to 0.85-1.37 s; the two threads overlapping then raised 512 MiB downloads from 912-931 to
+994-1068 MiB/s (alternating runs on a quiet machine) for 0.06-0.1 CPU s more per GiB.
 
 The same rules as `Vault.open_range`: only authenticated plaintext is sent, and the last chunk
 of the range only once the decryptor has seen the whole range end (and, for a whole document
