@@ -27,18 +27,21 @@ class Batch:
         self.revision = revision
         self.items: list[Delivery] = []
         self._last: object = None  # the message object of the last item
-        # Each message object encoded once, also when its deliveries are not consecutive (the
-        # effects hold the objects, so an id is not reused while the batch lives).
-        self._encoded: dict[int, msgspec.Raw] = {}
+        # Each message object encoded once, also when its deliveries are not consecutive. Keyed
+        # by id, so each entry holds its object too: while the batch lives, no other object can
+        # be given that id (the shell's effects list keeps them alive today; a caller feeding
+        # effects from a generator would otherwise get a dead message's encoding for a new one).
+        self._encoded: dict[int, tuple[object, msgspec.Raw]] = {}
 
     def add(self, effect: Deliver) -> None:
         if self.items and effect.message is self._last:
             self.items[-1].to.append(effect.to)
             return
-        raw = self._encoded.get(id(effect.message))
-        if raw is None:
-            raw = self._encoded[id(effect.message)] = msgspec.Raw(encode(effect.message))
-        self.items.append(Delivery(to=[effect.to], message=raw))
+        known = self._encoded.get(id(effect.message))
+        if known is None:
+            known = self._encoded[id(effect.message)] = (
+                effect.message, msgspec.Raw(encode(effect.message)))
+        self.items.append(Delivery(to=[effect.to], message=known[1]))
         self._last = effect.message
 
     def encoded(self) -> bytes:

@@ -75,3 +75,18 @@ def test_a_message_delivered_again_after_others_is_encoded_once(
         batch.add(e)
     assert encoded == [shared, other]
     assert batch.items[0].message is batch.items[2].message
+
+
+async def test_messages_let_go_once_added_keep_their_own_encoding() -> None:
+    """Effects made one at a time and dropped once added (as a generator of effects would): a
+    freed message's id is soon another message's, and an encoding cached by id alone was then
+    sent as that other message. The shell passes a list that keeps every message alive, so this
+    guards the cache's own contract rather than a failure seen in production."""
+    batch = Batch("h1", 5)
+    for i in range(200):
+        batch.add(Deliver(f"p{i % 3}", _notice(f"message {i}")))
+    nc = Nats()
+    await batch.publish(cast(Any, nc))
+    sent = msgspec.json.decode(nc.sent[0][1], type=DeliveryBatch)
+    texts = [cast(Notice, decode_server(bytes(item.message))).text for item in sent.items]
+    assert texts == [f"message {i}" for i in range(200)]
