@@ -129,9 +129,16 @@ class AccountStore:
     async def get_bootstrap(self) -> tuple[BootstrapRecord, int] | None:
         return await self._get(BOOTSTRAP_KEY, _bootstrap_decoder.decode)
 
-    async def put_bootstrap(self, record: BootstrapRecord) -> int:
-        """Replace any earlier record: only the most recently printed secret works."""
-        return int(await self.kv.put(BOOTSTRAP_KEY, msgspec.json.encode(record)))
+    async def issue_bootstrap(self, record: BootstrapRecord, replacing: int | None) -> int:
+        """Store a new record where there was none (`replacing` None) or where the record was
+        still at revision `replacing`; `Conflict` if another gateway stored one meanwhile."""
+        data = msgspec.json.encode(record)
+        if replacing is not None:
+            return await self._update(BOOTSTRAP_KEY, data, replacing)
+        try:
+            return await kv.create(self.kv, BOOTSTRAP_KEY, data)
+        except kv.RevisionConflict:
+            raise Conflict("another gateway issued a bootstrap secret") from None
 
     async def consume_bootstrap(self, revision: int) -> None:
         """Delete the record if still at `revision`: of two racing uses, exactly one wins."""

@@ -22,6 +22,7 @@ from gateway.config import GatewayConfig
 from gateway.identity.account_store import ACCOUNT_PREFIX, TOKEN_PREFIX, AccountStore, decode_token
 from gateway.identity.accounts import Account, decode_account
 from gateway.identity.bootstrap import new_bootstrap
+from gateway.identity.errors import Conflict
 from gateway.identity.kv_mirror import KvMirror
 from gateway.identity.passwords import PasswordHasher
 from gateway.identity.pseudonym import AddressPseudonyms
@@ -167,17 +168,36 @@ def token_mirror_key(token_id: str) -> str:
     return TOKEN_PREFIX + token_id
 
 
+#: A bootstrap secret issued less than this long ago is another gateway's first start, not a
+#: lost secret: it is left to work (two gateways starting together used to print two secrets,
+#: of which only the one stored last worked, and not always the one printed last).
+BOOTSTRAP_FRESH_S = 120
+
+
 async def announce_bootstrap(state: IdentityState, public_url: str) -> str | None:
     """On a first start (no account), store a fresh one-time secret's hash and print the secret.
 
     Printed to stderr (the operator's terminal under `parley up`), never through the logger.
-    A later start without accounts replaces it: only the most recently printed secret works.
+    Exactly one gateway issues it: a secret issued in the last BOOTSTRAP_FRESH_S (another
+    gateway starting alongside) is kept, and this one says so instead; an older one (the
+    operator restarting because the secret was lost) is replaced, so only the most recently
+    printed secret works. The store decides any race (create, or update at a revision).
     """
     if await state.accounts.any_account():
         return None
-    secret, record = new_bootstrap(state.now_ms(), state.config.bootstrap_ttl_s)
-    await state.accounts.put_bootstrap(record)
-    hours = state.config.bootstrap_ttl_s / 3600
+    now_ms = state.now_ms()
+    ttl_s = state.config.bootstrap_ttl_s
+    current = await state.accounts.get_bootstrap()
+    if current is not None and now_ms - (current[0].expires_ms - ttl_s * 1000) < BOOTSTRAP_FRESH_S * 1000:
+        _print_issued_elsewhere()
+        return None
+    secret, record = new_bootstrap(now_ms, ttl_s)
+    try:
+        await state.accounts.issue_bootstrap(record, None if current is None else current[1])
+    except Conflict:
+        _print_issued_elsewhere()
+        return None
+    hours = ttl_s / 3600
     print(
         "\n  Parley first run: no account exists yet. Create the first admin within "
         f"{hours:g} h with this one-time secret:\n\n      {secret}\n\n"
@@ -186,3 +206,9 @@ async def announce_bootstrap(state: IdentityState, public_url: str) -> str | Non
         file=sys.stderr, flush=True,
     )
     return secret
+
+
+def _print_issued_elsewhere() -> None:
+    print("\n  Parley first run: another gateway has just printed the one-time bootstrap secret;"
+          " use that one\n  (or run: parley account create --role admin --username NAME).\n",
+          file=sys.stderr, flush=True)
