@@ -39,6 +39,8 @@ from services.audit.log import LogStore, StoredCheckpoint
 from services.audit.signing_loop import CheckpointLoop
 
 log = logging.getLogger("parley.audit.role")
+#: How long a starting process waits for the lease's checkpoint before serving reads anyway.
+LEARN_TIMEOUT_S = 2.0
 
 
 def adoptable(store: LogStore, note: str, verifier: NoteVerifier, now_ms: int) -> StoredCheckpoint | None:
@@ -96,9 +98,10 @@ class Role:
     async def learn_newest(self) -> None:
         """Before reads are served: the checkpoint the lease carries, if a sequencer holds it
         (a restarted copy must not answer with its older one in the meantime)."""
-        current = await self._lease.current()
-        if current is not None:
-            self.saw(current.checkpoint)
+        with handled(log, "audit.learn_newest"):  # NATS away at start: the standby loop learns it
+            current = await asyncio.wait_for(self._lease.current(), LEARN_TIMEOUT_S)
+            if current is not None:
+                self.saw(current.checkpoint)
 
     def newest_signed(self) -> int:
         """The size of the newest checkpoint this process knows was signed."""
