@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from parley.provision import provision
@@ -40,8 +41,18 @@ async def test_two_gateways_starting_together_print_one_working_secret(tmp_path:
         assert len(printed) == 1, printed
         elsewhere = [p for p in processes if "another gateway has just printed" in p.log()]
         assert len(elsewhere) == 1
-        # The secret works, through either gateway: here the one that did not print it.
+        # The secret works, through either gateway: here the one that did not print it. The
+        # first-run line comes before the gateway listens, so wait for it to serve.
         url = f"http://127.0.0.1:{ports[processes.index(elsewhere[0])]}"
+
+        async def serving() -> bool:
+            try:
+                status, _, _ = await raw(url, "GET", "/readyz")
+            except aiohttp.ClientConnectorError:
+                return False
+            return status == 200
+
+        await wait_until(serving, timeout=30, what="the other gateway to serve")
         status, body, _ = await raw(url, "POST", "/api/v1/auth/bootstrap", json={
             "secret": printed[0], "username": "root", "password": PASSWORD})
         assert status == 201, body
