@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import msgspec
-import nats.errors
-import nats.js.errors
 from nats.aio.client import Client
 from nats.micro import add_service
 from nats.micro.request import Request
@@ -27,6 +25,7 @@ from opentelemetry import trace
 
 from parley.errors import DomainError, ServiceFailure
 from parley.failures import HANDLED
+from parley.natsconn import NATS_UNAVAILABLE
 from parley.telemetry import extract_context
 from proto.codec import decode_json
 from proto.errors import MICRO_CODE, Error, ErrorCode
@@ -37,13 +36,6 @@ log = logging.getLogger("parley.micro")
 Req = TypeVar("Req")
 Resp = TypeVar("Resp")
 MAX_REQUEST_BYTES = 512 * 1024
-#: NATS away, or a stream electing a leader after a node restarted: the same request may well
-#: succeed in a moment, so the caller is told "unavailable" (retry), not "internal error".
-NATS_UNAVAILABLE: tuple[type[Exception], ...] = (
-    nats.js.errors.NoStreamResponseError, nats.js.errors.ServiceUnavailableError,
-    nats.errors.NoRespondersError, nats.errors.TimeoutError, nats.errors.ConnectionClosedError,
-    nats.errors.ConnectionReconnectingError, nats.errors.FlushTimeoutError,
-    nats.errors.OutboundBufferLimitError)
 #: What a caller told "unavailable" by NATS_UNAVAILABLE should wait before retrying.
 NATS_RETRY_AFTER_S = 1
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import nats
+import nats.errors
+import nats.js.errors
 from nats.aio.client import Client
 
 from parley.config import CommonConfig
@@ -15,6 +18,17 @@ from parley.credentials import NatsCredentials, load_credentials
 from parley.errors import ConfigError
 
 log = logging.getLogger("parley.nats")
+T = TypeVar("T")
+
+#: NATS away, or a stream electing a leader after a node restarted: the same request may well
+#: succeed in a moment, so the caller is told "unavailable" (retry), not "internal error".
+NATS_UNAVAILABLE: tuple[type[Exception], ...] = (
+    nats.js.errors.NoStreamResponseError, nats.js.errors.ServiceUnavailableError,
+    nats.errors.NoRespondersError, nats.errors.TimeoutError, nats.errors.ConnectionClosedError,
+    nats.errors.ConnectionReconnectingError, nats.errors.FlushTimeoutError,
+    nats.errors.OutboundBufferLimitError)
+#: `patiently`'s back-off between two tries: doubling from the first to the last.
+RETRY_FIRST_S, RETRY_LAST_S = 0.1, 2.0
 
 
 def credentials_for(config: CommonConfig) -> NatsCredentials:
@@ -132,3 +146,23 @@ async def server_has_seen(nc: Client, timeout: int) -> None:
             raise nats.errors.FlushTimeoutError
         await asyncio.sleep(0.001)
     await _pong(nc, timeout)
+
+
+async def patiently(call: Callable[[], Awaitable[T]], *, what: str, patience_s: float) -> T:
+    """`call()`, tried again while NATS answers "unavailable" (NATS_UNAVAILABLE: a node
+    restarting, a JetStream stream or KV bucket electing its leader, which takes seconds) for up
+    to `patience_s`; then that error is raised. For a process's own work (starting up, taking a
+    role), not for a request someone waits on: that one answers "unavailable, retry"."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + patience_s
+    pause = RETRY_FIRST_S
+    while True:
+        try:
+            return await call()
+        except NATS_UNAVAILABLE as exc:
+            if loop.time() + pause >= deadline:
+                raise
+            log.warning("nats unavailable: retrying", extra={"what": what,
+                                                             "error": type(exc).__name__})
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, RETRY_LAST_S)

@@ -42,6 +42,7 @@ from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
+from parley.natsconn import patiently
 from proto.audit import AUDIT_STREAM
 from services.audit.intake_records import StreamMessage, to_record
 from services.audit.log import AppendResult, LogStore
@@ -53,6 +54,9 @@ DURABLE: Final = "audit-log"
 #: Bytes one pull request may deliver: bounds intake's memory (two requests in flight) while
 #: always exceeding the stream's largest message (64 KiB + headers), which must never be stuck.
 MAX_PULL_BYTES: Final = 4 * 1024 * 1024
+#: How long intake keeps trying to (re)create its consumer while JetStream is unavailable (a
+#: stream electing its leader takes seconds) before it fails and the process restarts.
+PATIENCE_S: Final = 60.0
 
 
 def parse_ack_subject(reply: str) -> tuple[int, int]:
@@ -188,7 +192,7 @@ class Intake:
         return result, msgs[chosen[-1]], gap
 
     async def run(self, stop: asyncio.Event) -> None:
-        feed = await self.prepare()
+        feed = await patiently(self.prepare, what="audit intake consumer", patience_s=PATIENCE_S)
         try:
             while not stop.is_set():
                 msgs = await feed.take(self._batch, self._fetch_timeout_s)
@@ -205,6 +209,8 @@ class Intake:
                 await asyncio.sleep(0)
                 if reset:
                     await feed.close()
-                    feed = await self._consumer_from(self._store.intake_seq() + 1)
+                    feed = await patiently(
+                        lambda: self._consumer_from(self._store.intake_seq() + 1),
+                        what="audit intake consumer", patience_s=PATIENCE_S)
         finally:
             await feed.close()

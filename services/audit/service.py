@@ -20,9 +20,11 @@ from typing import Any
 
 from parley.config import CommonConfig, env_field
 from parley.failures import note_failure
+from parley.natsconn import patiently
 from parley.provision import AUDIT_LEADER_BUCKET
 from parley.service import Cleanup, ServiceContext, serve_service
 from services.audit.copy_freshness import CopyFreshness
+from services.audit.intake import PATIENCE_S
 from services.audit.keys import check_key_name, derive_origin, load_or_create_signer
 from services.audit.leadership import Lease
 from services.audit.log import LogStore
@@ -100,8 +102,9 @@ async def _setup(ctx: ServiceContext[AuditConfig]) -> Cleanup | None:
         derive=lambda: derive_origin(config.public_url, socket.getfqdn()))
     store = LogStore.open(config.log_path, synchronous=config.audit_sqlite_sync)
     issuer = CheckpointIssuer(store, signer, verify_on_start=False)
-    lease = Lease(await ctx.js.key_value(AUDIT_LEADER_BUCKET), holder=f"audit-{config.audit_instance}",
-                  lease_s=config.audit_lease_s)
+    bucket = await patiently(lambda: ctx.js.key_value(AUDIT_LEADER_BUCKET),
+                             what="the sequencer lease's bucket", patience_s=PATIENCE_S)
+    lease = Lease(bucket, holder=f"audit-{config.audit_instance}", lease_s=config.audit_lease_s)
     checkpoints = CheckpointLoop(issuer, interval_s=config.audit_checkpoint_interval_s,
                                  may_sign=lease.valid)
     checkpoints.start_check()

@@ -15,6 +15,9 @@ Rules (DESIGN §7, §10):
   signed and, the trees being the same function of the same stream, consistent with all of them.
 - Leadership lost (renewal refused or impossible within half the lease): the process exits; the
   supervisor restarts it, as a standby.
+- NATS unavailable for a while (a node restarting, a stream or the lease's bucket electing its
+  leader: seconds) is not a reason to exit: the standby tries the lease again next round, and
+  intake (re)creates its consumer patiently (`Intake.run`). Only a lost lease ends the process.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from nats.aio.client import Client
 from nats.js.errors import NotFoundError
 
 from parley.failures import handled
+from parley.natsconn import NATS_UNAVAILABLE
 from proto.audit import AUDIT_STREAM
 from services.audit.checkpoint import open_checkpoint
 from services.audit.errors import VerificationError
@@ -81,6 +85,7 @@ class Role:
         self.took_over_at: float | None = None
         self._newest_note = ""  # the newest checkpoint seen signed (verified), any sequencer's
         self._newest_size = 0
+        self._following: tuple[asyncio.Task[None], asyncio.Event] | None = None
 
     def saw(self, note: str) -> None:
         """A checkpoint some sequencer signed (from the lease, or this process's own): kept if
@@ -128,42 +133,75 @@ class Role:
         await self._lead(stop)
 
     async def _standby(self, stop: asyncio.Event) -> None:
+        """Follow the stream until this process takes the lease (the follower is then still
+        running: `_lead` renews the lease first, then stops it) or `stop` is set."""
         follower = Intake(self._nc, self._store, batch=self._batch, durable=self.follow_durable)
         self.intake = follower
-        following: asyncio.Task[None] | None = None
-        follow_stop = asyncio.Event()
+        acquired = False
         try:
             while not stop.is_set():
-                if await self._lease.try_acquire():
-                    return
-                if following is None:
-                    log.info("standby: following the stream", extra={"durable": self.follow_durable})
-                    following = asyncio.create_task(follower.run(follow_stop))
-                current = await self._lease.current()
+                try:
+                    if await self._lease.try_acquire():
+                        acquired = True
+                        return
+                    self._keep_following(follower)
+                    current = await self._lease.current()
+                except NATS_UNAVAILABLE as exc:
+                    # A NATS node restarting, the lease's bucket electing its leader: the next
+                    # round tries again (exiting for it made a node's loss cost a restart).
+                    log.warning("standby: the lease is unreachable for now",
+                                extra={"error": type(exc).__name__})
+                    current = None
                 if current is not None:
                     self.saw(current.checkpoint)
                     self.adopt_newest()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self._lease.renew_every_s)
         finally:
-            follow_stop.set()
-            if following is not None:
-                with handled(log, "audit.standby.stop_following"):
-                    await asyncio.wait_for(following, 5.0)
-                # Its consumer is no longer needed (a later standby run makes it afresh).
-                with handled(log, "audit.standby.drop_consumer"), contextlib.suppress(NotFoundError):
-                    await self._nc.jetstream().delete_consumer(AUDIT_STREAM, self.follow_durable)
+            if not acquired:
+                await self._stop_following()
+
+    def _keep_following(self, follower: Intake) -> None:
+        if self._following is not None and self._following[0].done():
+            # Its intake gave up (JetStream unavailable past its patience): again.
+            with handled(log, "audit.standby.follow"):
+                self._following[0].result()
+            self._following = None
+        if self._following is None:
+            log.info("standby: following the stream", extra={"durable": self.follow_durable})
+            follow_stop = asyncio.Event()
+            self._following = (asyncio.create_task(follower.run(follow_stop)), follow_stop)
+
+    async def _stop_following(self) -> None:
+        """Stop the follower (before anything else writes this store) and drop its consumer."""
+        if self._following is None:
+            return
+        following, follow_stop = self._following
+        self._following = None
+        follow_stop.set()
+        with handled(log, "audit.standby.stop_following"):
+            await asyncio.wait_for(following, 5.0)
+        # Its consumer is no longer needed (a later standby run makes it afresh).
+        with handled(log, "audit.standby.drop_consumer"), contextlib.suppress(NotFoundError):
+            await self._nc.jetstream().delete_consumer(AUDIT_STREAM, self.follow_durable)
 
     async def _lead(self, stop: asyncio.Event) -> None:
         self.leader = True
         self.took_over_at = time.monotonic()
         log.warning("sequencer: this process now holds the lease", extra={"holder": self._lease.holder})
-        intake = Intake(self._nc, self._store, batch=self._batch)
-        self.intake = intake
-        tasks = [asyncio.create_task(intake.run(stop)), asyncio.create_task(self._renew(stop))]
+        # Renew from the first moment: stopping the follower and dropping its consumer can take
+        # seconds while JetStream elects a leader, longer than the lease lives unrenewed.
+        tasks = [asyncio.create_task(self._renew(stop))]
         try:
-            await self._caught_up(stop)
-            if not stop.is_set():
+            await self._stop_following()
+            intake = Intake(self._nc, self._store, batch=self._batch)
+            self.intake = intake
+            tasks.append(asyncio.create_task(intake.run(stop)))
+            caught_up = asyncio.create_task(self._caught_up(stop))
+            tasks.append(caught_up)
+            # Unless intake or the lease fails first (then the wait below raises it).
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            if caught_up.done() and not stop.is_set():
                 log.info("sequencer: caught up with the stream; signing",
                          extra={"size": self._store.size})
                 tasks.append(asyncio.create_task(self._checkpoints.run(stop)))

@@ -1,5 +1,6 @@
 """Chaos on `parley up --cluster`: a hearing across both gateways while each nats-server is killed
-with -9 in turn (the supervisor restarts it), then a signalling and an evidence process.
+with -9 in turn (the supervisor restarts it; the next is killed once it has caught up, as in a
+rolling restart: three replicas survive one node lost at a time), then a signalling and an evidence process.
 
 Shown: every acknowledged upload downloads intact through the other gateway; its audit event is
 in the log exactly once; the participants are still in their rooms and talk across gateways; the
@@ -83,6 +84,20 @@ async def _json(base: str, headers: dict[str, str], path: str) -> Any:
         return await r.json()
 
 
+async def _audit_read(base: str, headers: dict[str, str], path: str) -> Any:
+    """An auditor's read, retried while it answers 503 "unavailable, retry" (no checkpoint
+    signed yet on a fresh cluster; a copy catching up after a failover), as the client would."""
+    async def answered() -> Any:
+        async with aiohttp.ClientSession(base_url=base, headers=headers) as http, \
+                http.get(path) as r:
+            if r.status == 503:
+                return None
+            assert r.status == 200, (path, r.status)
+            return await r.json()
+
+    return await wait_until(answered, timeout=30, interval=0.5, what=f"{path} answered")
+
+
 def _kill9(cluster: Cluster, name: str) -> int:
     pid = cluster.processes()[name]
     os.kill(pid, signal.SIGKILL)
@@ -92,6 +107,26 @@ def _kill9(cluster: Cluster, name: str) -> int:
 async def _restarted(cluster: Cluster, name: str, old_pid: int) -> bool:
     pid = cluster.processes().get(name)
     return pid is not None and pid != old_pid and pid_alive(pid)
+
+
+async def _whole_again(cluster: Cluster) -> bool:
+    """Every stream (KV buckets included) has a leader and both followers current: the node
+    restarted last has rejoined, so the cluster may lose another one. A node killed while the
+    previous one is still catching up would be two nodes lost at once, which three replicas are
+    not built to survive (quorum is two)."""
+    nc = await cluster.nats_as("supervisor")
+    try:
+        streams = await nc.jetstream().streams_info()
+    finally:
+        await nc.close()
+    for stream in streams:
+        state = stream.cluster
+        if state is None or state.leader is None:
+            return False
+        replicas = state.replicas or []
+        if len(replicas) != 2 or not all(r.current and not r.offline for r in replicas):
+            return False
+    return True
 
 
 async def test_hearing_survives_each_nats_node_killed_in_turn(cluster: Cluster) -> None:
@@ -108,7 +143,7 @@ async def test_hearing_survives_each_nats_node_killed_in_turn(cluster: Cluster) 
         await med.send(Admit(participant=cast.members[member].id))
     for client in (a1, b1):
         await client.wait(lambda m: isinstance(m, PeerPlan) and m.room == "plenary", what="admitted")
-    before = await _json(one, auditor, "/api/v1/audit/checkpoint")
+    before = await _audit_read(one, auditor, "/api/v1/audit/checkpoint")
 
     uploaded: dict[str, str] = {}
     for node in ("nats-1", "nats-2", "nats-3"):
@@ -127,6 +162,8 @@ async def test_hearing_survives_each_nats_node_killed_in_turn(cluster: Cluster) 
             uploaded[document] = hashlib.sha256(data).hexdigest()
         await wait_until(lambda node=node, old=old: _restarted(cluster, node, old), timeout=30,
                          what=f"{node} restarted")
+        await wait_until(lambda: _whole_again(cluster), timeout=60, interval=0.5,
+                         what=f"{node} caught up with the cluster")
         await _chat_until_delivered(a1, med, f"after {node}")
 
     # Every acknowledged upload, intact, through the other gateway.
@@ -151,15 +188,14 @@ async def test_hearing_survives_each_nats_node_killed_in_turn(cluster: Cluster) 
     assert a1.room == "plenary" and b1.room == "plenary"
     # Checkpoints: the one from before the chaos is consistent with the latest. The chaos may
     # have just restarted both audit processes (a sequencer that lost NATS past its lease exits
-    # for a restart); until one signs again, a standby still catching up answers with the older
-    # checkpoint it holds, so wait for the first one past the chaos, as an auditor would.
+    # for a restart): wait for the first checkpoint past the chaos, as an auditor would.
     async def grown() -> dict[str, Any] | None:
         latest: dict[str, Any] = await _json(one, auditor, "/api/v1/audit/checkpoint")
         return latest if latest["size"] > before["size"] else None
 
     after = await wait_until(grown, timeout=60, interval=0.5, what="a checkpoint past the chaos")
-    proof = await _json(two, auditor, "/api/v1/audit/proofs/consistency"
-                                      f"?from={before['size']}&to={after['size']}")
+    proof = await _audit_read(two, auditor, "/api/v1/audit/proofs/consistency"
+                                            f"?from={before['size']}&to={after['size']}")
     verify_consistency(RFC6962, before["size"], after["size"], base64.b64decode(before["root"]),
                        base64.b64decode(after["root"]), [base64.b64decode(h) for h in proof["hashes"]])
     for client in (a1, b1, med):
