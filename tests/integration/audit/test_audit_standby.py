@@ -13,6 +13,7 @@ import base64
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
@@ -202,3 +203,42 @@ async def test_an_auditor_never_sees_the_log_shrink_across_a_failover(world: Aud
     assert answers and answers[-1] >= newest, (answers, refusals)
     assert min(answers) >= newest, f"shown {min(answers)} after {newest} was signed: {answers}"
     print(f"\nFAILOVER READS: {refusals} retry answers, then checkpoint {answers[0]} >= {newest}")
+
+
+@pytest.mark.slow
+async def test_a_nats_outage_leaves_the_standby_running(world: AuditWorld) -> None:
+    """NATS away for seconds (its one server restarted): the standby keeps running and tries the
+    lease again each round (it used to exit at the first unanswered read of the lease); the
+    sequencer, unable to renew, steps down; the standby takes over and logs every event."""
+    await world.publisher.jetstream().delete_key_value(AUDIT_LEADER_BUCKET)
+    await provision(world.publisher.jetstream(), Provisioning(audit_lease_s=LEASE_S))
+    env = {"PARLEY_AUDIT_LEASE_S": str(LEASE_S), "PARLEY_AUDIT_CHECKPOINT_INTERVAL_S": "0.1"}
+    leader = world.start_audit(PARLEY_AUDIT_INSTANCE="1", **env)
+    await wait_until(lambda: _held_by(world, "audit-1"), timeout=30, what="a sequencer")
+    standby = world.start_audit(PARLEY_AUDIT_INSTANCE="2", **env)
+    await wait_until(lambda: _async("standby: following the stream" in standby.log()),
+                     timeout=30, what="the standby to follow")
+    before = [make_event(i, prefix="p") for i in range(20)]
+    for event in before:
+        await world.publish(event)
+
+    world.server.stop()
+    await asyncio.sleep(8.0)  # past a JetStream request's own timeout (5 s)
+    world.server.start()
+    after = [make_event(i, prefix="q") for i in range(20)]
+    for event in after:
+        async def published(event: Any = event) -> bool:
+            await world.publish(event)
+            return True
+        await wait_until(published, timeout=30, what="JetStream back")
+
+    await wait_until(lambda: _held_by(world, "audit-2"), timeout=30, what="the standby to lead")
+    db = world.server.data_dir / "audit" / "log-2.db"
+    wanted = {e.id for e in before + after}
+    await wait_until(lambda: _async(wanted <= set(_ids(db))), timeout=30,
+                     what="every event in the standby's log")
+    ids = [i for i in _ids(db) if i in wanted]
+    assert len(ids) == len(set(ids)) == len(wanted)
+    assert standby.process is not None and standby.process.poll() is None, standby.log()[-2000:]
+    assert "standby: the lease is unreachable for now" in standby.log()
+    assert leader.process is not None and leader.process.poll() is not None  # stepped down
