@@ -99,6 +99,7 @@ def reconnect_counter(bucket: KeyValue) -> Callable[[], int]:
 
 async def follow(bucket: KeyValue, pattern: str, apply: Callable[[KeyValue.Entry], None],
                  ready: asyncio.Event, *, replayed: Replayed | None = None,
+                 listening: Callable[[bool], None] | None = None,
                  poll_s: float = 0.25, max_backoff_s: float = 5.0) -> None:
     """Feed `apply` every entry matching `pattern`, for ever (cancel the task to stop).
 
@@ -107,6 +108,9 @@ async def follow(bucket: KeyValue, pattern: str, apply: Callable[[KeyValue.Entry
     work). So the watch is made again at once when the connection reconnects, and after a
     back-off when it ends or fails; each fresh watch replays every key, and `replayed` lets the
     owner drop what was deleted meanwhile. `ready` is set after the first replay.
+    `listening(True)` is called at the end of each replay, `listening(False)` whenever a watch
+    ends, fails or sees a reconnect (entries may be missed until the next replay ends): for an
+    owner that judges by the absence of entries (signalling's gateway heartbeats).
     """
     reconnects = reconnect_counter(bucket)
     backoff = 0.1
@@ -127,6 +131,8 @@ async def follow(bucket: KeyValue, pattern: str, apply: Callable[[KeyValue.Entry
                         replayed(seen, floor)
                     seen = None
                     ready.set()
+                    if listening is not None:
+                        listening(True)
                     continue
                 if not isinstance(entry, KeyValue.Entry):  # the watcher was stopped
                     raise ConnectionError("KV watch ended")
@@ -141,6 +147,8 @@ async def follow(bucket: KeyValue, pattern: str, apply: Callable[[KeyValue.Entry
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, max_backoff_s)
         finally:
+            if listening is not None:
+                listening(False)
             if watcher is not None:
                 with handled(log, "kv.watch.stop", level=logging.DEBUG):
                     await watcher.stop()  # type: ignore[no-untyped-call]

@@ -52,6 +52,10 @@ class HearingStore:
         self.kv = kv
         self.hearings: dict[str, tuple[Hearing, int]] = {}
         self.alive: dict[str, int] = {}
+        #: Whether the heartbeat feed (`alive.>`) is delivering now, and how many times it has
+        #: (re)started doing so: a silence heard while it was down proves nothing (sweep_plan).
+        self.alive_listening = False
+        self.alive_feed = 0
         #: Hearings whose copy changed (or went) since the sweeper last asked: its change feed.
         self._changed: set[str] = set()
         self._tasks: list[asyncio.Task[None]] = []
@@ -140,7 +144,9 @@ class HearingStore:
         for prefix in (HEARING_PREFIX, ALIVE_PREFIX):
             ready = asyncio.Event()
             replayed = self._replayed_hearings if prefix == HEARING_PREFIX else None
-            watch = kv.follow(self.kv, prefix + ">", self._apply, ready, replayed=replayed)
+            listening = self._alive_listening if prefix == ALIVE_PREFIX else None
+            watch = kv.follow(self.kv, prefix + ">", self._apply, ready, replayed=replayed,
+                              listening=listening)
             self._tasks.append(asyncio.create_task(watch, name=f"watch-{prefix}"))
             try:
                 await asyncio.wait_for(ready.wait(), timeout)
@@ -153,6 +159,11 @@ class HearingStore:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+    def _alive_listening(self, listening: bool) -> None:
+        if listening and not self.alive_listening:
+            self.alive_feed += 1
+        self.alive_listening = listening
 
     def _replayed_hearings(self, seen: set[str], floor: int) -> None:
         """Hearings a fresh watch did not deliver, known at or below `floor`, were deleted."""

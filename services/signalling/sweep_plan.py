@@ -12,6 +12,13 @@ gateway instances holding its sockets, at one KV revision), and two indexes over
 `update` is called for each hearing whose copy changed (the store's change feed), so a pass
 costs O(changes + due hearings + instances), not O(hearings). A heap entry is stale once its
 hearing has a newer `Due` (or none): it is skipped when popped.
+
+A gateway is silent too long (its sockets count as closed) only on a heartbeat feed this
+process has heard without a break for longer than the timeout (`silent`): while the feed is
+down (a NATS node restarting, the bucket electing its leader) nobody is judged, and once it is
+back every gateway gets a whole timeout to be heard again. A process that could not hear
+heartbeats used to find every gateway "silent" the moment its feed returned, and closed sockets
+that were open all along: their people stayed connected but were no longer in any room.
 """
 
 from __future__ import annotations
@@ -27,8 +34,20 @@ class Due:
     instances: frozenset[str]
 
 
+def silent(last_ms: int | None, now_ms: int, timeout_ms: int, heard_since_ms: int | None) -> bool:
+    """Whether a gateway last heard at `last_ms` (None: never) is silent too long, on a feed
+    heard without a break since `heard_since_ms` (None: not being heard now)."""
+    if heard_since_ms is None:
+        return False
+    return now_ms - max(last_ms or 0, heard_since_ms) > timeout_ms
+
+
 class SweepPlan:
     def __init__(self) -> None:
+        #: Since when the heartbeat feed has been heard without a break (`hear`); 0 for a plan
+        #: that is never told (always heard).
+        self.heard_since_ms: int | None = 0
+        self._feed: int | None = None
         self._due: dict[str, Due] = {}
         self._heap: list[tuple[int, str, int]] = []  # (at_ms, hearing, revision)
         self._by_instance: dict[str, set[str]] = {}
@@ -64,9 +83,18 @@ class SweepPlan:
         if due is not None:
             heapq.heappush(self._heap, (at_ms, hearing, due.revision))
 
+    def hear(self, feed: int | None, now_ms: int) -> None:
+        """The heartbeat feed's state at `now_ms`: the count of its (re)starts (a new one means
+        it was down in between), or None while it is down."""
+        if feed is None:
+            self.heard_since_ms = None
+        elif feed != self._feed or self.heard_since_ms is None:
+            self.heard_since_ms = now_ms
+        self._feed = feed
+
     def dead_instances(self, alive: dict[str, int], now_ms: int, timeout_ms: int) -> list[str]:
         return [i for i in self._by_instance
-                if (last := alive.get(i)) is None or now_ms - last > timeout_ms]
+                if silent(alive.get(i), now_ms, timeout_ms, self.heard_since_ms)]
 
     def take(self, alive: dict[str, int], now_ms: int, timeout_ms: int) -> list[str]:
         """The hearings to sweep now: those with a socket on a silent gateway, then those whose

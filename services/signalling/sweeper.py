@@ -13,7 +13,8 @@ to the event loop every `SLICE` hearings, so moves are never held behind a long 
 
 A gateway process sends a heartbeat every few seconds; WebSocket ids start with the gateway's
 instance id. When a gateway dies (kill -9) its sockets never say goodbye: once its heartbeat is
-older than `gateway_timeout`, its sockets are disconnected here, which starts the grace period.
+older than `gateway_timeout`, its sockets are disconnected here, which starts the grace period
+(never on a silence this process could not hear: `sweep_plan.silent`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from proto.signalling import SessionDisconnected
 from .core import Sweep, next_due, sweep
 from .model import Hearing, Participant
 from .shell import SYSTEM, Executor
-from .sweep_plan import Due, SweepPlan
+from .sweep_plan import Due, SweepPlan, silent
 
 log = logging.getLogger("parley.signalling.sweeper")
 SLICE = 256
@@ -51,15 +52,10 @@ def principal_for(h: Hearing, p: Participant) -> Principal:
                      side=p.side)
 
 
-def dead_conns(h: Hearing, alive: dict[str, int], now_ms: int,
-               timeout_ms: int) -> list[tuple[Participant, str]]:
-    out = []
-    for p in h.participants.values():
-        for conn in p.conns:
-            last = alive.get(instance_of(conn))
-            if last is None or now_ms - last > timeout_ms:
-                out.append((p, conn))
-    return out
+def dead_conns(h: Hearing, alive: dict[str, int], now_ms: int, timeout_ms: int,
+               heard_since_ms: int | None = 0) -> list[tuple[Participant, str]]:
+    return [(p, conn) for p in h.participants.values() for conn in p.conns
+            if silent(alive.get(instance_of(conn)), now_ms, timeout_ms, heard_since_ms)]
 
 
 def _follow_changes(ex: Executor, plan: SweepPlan) -> None:
@@ -75,6 +71,7 @@ async def sweep_once(ex: Executor, timeout_ms: int, plan: SweepPlan | None = Non
     ran = 0
     _follow_changes(ex, plan)
     now = ex.now_ms()
+    plan.hear(ex.store.alive_feed if ex.store.alive_listening else None, now)
     for n, hid in enumerate(plan.take(ex.store.alive, now, timeout_ms), start=1):
         if n % SLICE == 0:
             await asyncio.sleep(0)
@@ -83,7 +80,7 @@ async def sweep_once(ex: Executor, timeout_ms: int, plan: SweepPlan | None = Non
             continue
         h = found[0]
         try:
-            for p, conn in dead_conns(h, ex.store.alive, now, timeout_ms):
+            for p, conn in dead_conns(h, ex.store.alive, now, timeout_ms, plan.heard_since_ms):
                 await ex.run(hid, principal_for(h, p), SessionDisconnected(conn=conn))
                 ran += 1
             swept, _ = sweep(h, ex.now_ms(), ex.env)

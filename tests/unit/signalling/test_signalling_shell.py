@@ -35,7 +35,10 @@ def test_dead_conns_follow_gateway_heartbeats() -> None:
     assert dead_conns(h, {"abcdef01": 10_000}, 12_000, 5_000) == []
     dead = dead_conns(h, {"abcdef01": 10_000}, 16_000, 5_000)
     assert [(p.id, c) for p, c in dead] == [("med", "abcdef01-1")]
-    assert dead_conns(h, {}, 1, 5_000)  # never heard of: dead
+    assert dead_conns(h, {}, 5_001, 5_000)  # never heard of, on a feed heard since 0: dead
+    # ...but not on a feed that is down, nor within a timeout of it coming back.
+    assert dead_conns(h, {"abcdef01": 10_000}, 16_000, 5_000, heard_since_ms=None) == []
+    assert dead_conns(h, {"abcdef01": 10_000}, 16_000, 5_000, heard_since_ms=14_000) == []
     principal = principal_for(h, dead[0][0])
     assert principal.id == "med" and principal.role == "mediator"
 

@@ -3,7 +3,7 @@ work follows changes, not the number of hearings (services/signalling/sweep_plan
 
 from __future__ import annotations
 
-from services.signalling.sweep_plan import Due, SweepPlan
+from services.signalling.sweep_plan import Due, SweepPlan, silent
 
 ALIVE = {"gw1": 10_000, "gw2": 10_000}
 
@@ -51,3 +51,29 @@ def test_a_failed_sweep_is_retried() -> None:
     plan.retry("a", 2000)
     assert plan.take(ALIVE, 1500, timeout_ms=3000) == []
     assert plan.take(ALIVE, 2000, timeout_ms=3000) == ["a"]
+
+
+def test_no_gateway_is_silent_on_a_feed_that_could_not_hear_it() -> None:
+    """A signalling process whose heartbeat feed was down (NATS node restarting) must not find
+    every gateway silent when it comes back: each gets a whole timeout from then."""
+    plan = SweepPlan()
+    plan.update("a", Due(1, None, frozenset({"gw1"})))
+    alive = {"gw1": 1_000}
+    plan.hear(1, 1_000)  # listening since 1,000
+    assert plan.dead_instances(alive, 3_000, timeout_ms=3000) == []
+    plan.hear(None, 3_500)  # the feed is down: beats at 4,000 and 7,000 are never seen
+    assert plan.take(alive, 9_000, timeout_ms=3000) == []
+    plan.hear(2, 9_000)  # back (a new start of the feed)
+    assert plan.take(alive, 11_000, timeout_ms=3000) == []  # within a timeout of coming back
+    assert plan.take(alive, 12_001, timeout_ms=3000) == ["a"]  # heard for 3 s: truly silent
+    plan.hear(2, 12_500)  # the same feed, still up: nothing restarts
+    assert plan.heard_since_ms == 9_000
+    plan.hear(3, 12_600)  # it failed and came back between two passes
+    assert plan.heard_since_ms == 12_600
+
+
+def test_silent_rule() -> None:
+    assert silent(1_000, 4_001, 3_000, 0) and not silent(1_000, 4_000, 3_000, 0)
+    assert silent(None, 3_001, 3_000, 0)  # never heard of
+    assert not silent(None, 10**9, 3_000, None)  # not listening: nobody is judged
+    assert not silent(1_000, 6_000, 3_000, 5_000) and silent(1_000, 8_001, 3_000, 5_000)
