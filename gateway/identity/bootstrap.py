@@ -24,6 +24,8 @@ _RE = re.compile(BOOTSTRAP_SECRET_PATTERN)
 class BootstrapRecord(msgspec.Struct, frozen=True, kw_only=True):
     secret_hash: str
     expires_ms: TimestampMs
+    #: When it was issued (0: stored before this field existed, so never "just issued").
+    issued_ms: TimestampMs = 0
 
 
 def _hash(secret: str) -> str:
@@ -33,7 +35,8 @@ def _hash(secret: str) -> str:
 def new_bootstrap(now_ms: int, ttl_s: int = DEFAULT_TTL_S) -> tuple[str, BootstrapRecord]:
     """Return (secret to print once, record to store)."""
     secret = "pbs_" + secrets.token_urlsafe(32)
-    return secret, BootstrapRecord(secret_hash=_hash(secret), expires_ms=now_ms + ttl_s * 1000)
+    return secret, BootstrapRecord(secret_hash=_hash(secret), expires_ms=now_ms + ttl_s * 1000,
+                                   issued_ms=now_ms)
 
 
 def check_bootstrap(record: BootstrapRecord | None, secret: str, now_ms: int) -> None:

@@ -188,7 +188,7 @@ async def announce_bootstrap(state: IdentityState, public_url: str) -> str | Non
     now_ms = state.now_ms()
     ttl_s = state.config.bootstrap_ttl_s
     current = await state.accounts.get_bootstrap()
-    if current is not None and now_ms - (current[0].expires_ms - ttl_s * 1000) < BOOTSTRAP_FRESH_S * 1000:
+    if current is not None and now_ms - current[0].issued_ms < BOOTSTRAP_FRESH_S * 1000:
         _print_issued_elsewhere()
         return None
     secret, record = new_bootstrap(now_ms, ttl_s)

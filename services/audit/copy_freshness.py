@@ -51,29 +51,35 @@ class CopyFreshness:
         28 to 10 does not exist). Such a copy waits up to CATCH_UP_S to get there (adopting the
         signed checkpoint as soon as its own tree has that size), then answers "unavailable,
         retry"."""
-        loop = asyncio.get_running_loop()
         known = self.newest_signed()
-        deadline = loop.time() + CATCH_UP_S
-        while True:
-            latest = self.store.latest_checkpoint()
-            if latest is not None and latest.size >= known:
-                return latest
-            if latest is None and known == 0:
-                raise ServiceFailure(ErrorCode.UNAVAILABLE, "no checkpoint has been signed yet")
-            if loop.time() >= deadline:
-                raise self.behind(f"the checkpoint of size {known} the sequencer signed")
-            self.adopt_newest()
-            await asyncio.sleep(0.05)
+        if known == 0 and self.store.latest_checkpoint() is None:
+            raise ServiceFailure(ErrorCode.UNAVAILABLE, "no checkpoint has been signed yet")
+        if not await self._waited(lambda: self._latest_size() >= known, leader_waits=True,
+                                  each_round=self.adopt_newest):
+            raise self.behind(f"the checkpoint of size {known} the sequencer signed")
+        return self.latest()
 
     async def caught_up(self, reached: Callable[[], bool]) -> bool:
         """Whether `reached()` holds, waiting up to CATCH_UP_S on a standby for its copy to
         get there (the leader does not wait: its log is the reference)."""
-        deadline = asyncio.get_running_loop().time() + CATCH_UP_S
+        return await self._waited(reached, leader_waits=False)
+
+    async def _waited(self, reached: Callable[[], bool], *, leader_waits: bool,
+                      each_round: Callable[[], None] = lambda: None) -> bool:
+        """Whether `reached()` holds, polling up to CATCH_UP_S (on the sequencer only if
+        `leader_waits`) and calling `each_round` between two looks."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + CATCH_UP_S
         while not reached():
-            if self.leads() or asyncio.get_running_loop().time() >= deadline:
+            if (self.leads() and not leader_waits) or loop.time() >= deadline:
                 return False
+            each_round()
             await asyncio.sleep(0.05)
         return True
+
+    def _latest_size(self) -> int:
+        latest = self.store.latest_checkpoint()
+        return -1 if latest is None else latest.size
 
     def behind(self, what: str) -> ServiceFailure:
         return ServiceFailure(ErrorCode.UNAVAILABLE, f"this copy of the log has not reached {what}"

@@ -125,6 +125,13 @@ def test_bootstrap_secret_check_and_expiry() -> None:
             bootstrap.check_bootstrap(bad_record, bad_secret, now)
 
 
+def test_a_bootstrap_record_says_when_it_was_issued_and_older_ones_still_decode() -> None:
+    _, record = bootstrap.new_bootstrap(now_ms=5_000, ttl_s=60)
+    assert (record.issued_ms, record.expires_ms) == (5_000, 65_000)
+    stored_before = msgspec.json.encode({"secret_hash": record.secret_hash, "expires_ms": 65_000})
+    assert msgspec.json.decode(stored_before, type=bootstrap.BootstrapRecord).issued_ms == 0
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.from_regex(USERNAME_PATTERN, fullmatch=True), st.from_regex(USERNAME_PATTERN, fullmatch=True))
 def test_every_username_the_pattern_accepts_is_a_valid_distinct_kv_key(one: str, other: str) -> None:
