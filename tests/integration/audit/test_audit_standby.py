@@ -127,6 +127,18 @@ async def test_standby_takes_over_from_a_killed_leader(world: AuditWorld) -> Non
     assert (await _lease(world)) is not None and (await _lease(world)).holder == "audit-2"  # type: ignore[union-attr]
 
 
+async def _sequencer_and_standby(world: AuditWorld, *, lease_s: float,
+                                 ) -> tuple[ServiceProcess, ServiceProcess]:
+    """Audit instance 1 holding a lease of `lease_s` (the bucket provisioned for it: its max
+    age is the lease), then instance 2 started beside it."""
+    await world.publisher.jetstream().delete_key_value(AUDIT_LEADER_BUCKET)
+    await provision(world.publisher.jetstream(), Provisioning(audit_lease_s=lease_s))
+    env = {"PARLEY_AUDIT_LEASE_S": str(lease_s), "PARLEY_AUDIT_CHECKPOINT_INTERVAL_S": "0.1"}
+    leader = world.start_audit(PARLEY_AUDIT_INSTANCE="1", **env)
+    await wait_until(lambda: _held_by(world, "audit-1"), timeout=30, what="a sequencer")
+    return leader, world.start_audit(PARLEY_AUDIT_INSTANCE="2", **env)
+
+
 async def _async(value: bool) -> bool:
     return value
 
@@ -146,13 +158,7 @@ async def test_an_auditor_never_sees_the_log_shrink_across_a_failover(world: Aud
     """A copy that holds an older checkpoint than one already signed (restarted after being
     away while the sequencer signed more, then taking over when the sequencer dies) answers
     "unavailable, retry" until it has caught up, never with its older checkpoint."""
-    lease_s = 3.0
-    await world.publisher.jetstream().delete_key_value(AUDIT_LEADER_BUCKET)
-    await provision(world.publisher.jetstream(), Provisioning(audit_lease_s=lease_s))
-    env = {"PARLEY_AUDIT_LEASE_S": str(lease_s), "PARLEY_AUDIT_CHECKPOINT_INTERVAL_S": "0.1"}
-    leader = world.start_audit(PARLEY_AUDIT_INSTANCE="1", **env)
-    await wait_until(lambda: _held_by(world, "audit-1"), timeout=30, what="a sequencer")
-    copy = world.start_audit(PARLEY_AUDIT_INSTANCE="2", **env)
+    leader, copy = await _sequencer_and_standby(world, lease_s=3.0)
     for i in range(50):
         await world.publish(make_event(i, prefix="a"))
 
@@ -210,12 +216,7 @@ async def test_a_nats_outage_leaves_the_standby_running(world: AuditWorld) -> No
     """NATS away for seconds (its one server restarted): the standby keeps running and tries the
     lease again each round (it used to exit at the first unanswered read of the lease); the
     sequencer, unable to renew, steps down; the standby takes over and logs every event."""
-    await world.publisher.jetstream().delete_key_value(AUDIT_LEADER_BUCKET)
-    await provision(world.publisher.jetstream(), Provisioning(audit_lease_s=LEASE_S))
-    env = {"PARLEY_AUDIT_LEASE_S": str(LEASE_S), "PARLEY_AUDIT_CHECKPOINT_INTERVAL_S": "0.1"}
-    leader = world.start_audit(PARLEY_AUDIT_INSTANCE="1", **env)
-    await wait_until(lambda: _held_by(world, "audit-1"), timeout=30, what="a sequencer")
-    standby = world.start_audit(PARLEY_AUDIT_INSTANCE="2", **env)
+    leader, standby = await _sequencer_and_standby(world, lease_s=LEASE_S)
     await wait_until(lambda: _async("standby: following the stream" in standby.log()),
                      timeout=30, what="the standby to follow")
     before = [make_event(i, prefix="p") for i in range(20)]
