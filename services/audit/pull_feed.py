@@ -40,6 +40,8 @@ log = logging.getLogger("parley.audit.pull")
 API_PREFIX: Final = "$JS.API"
 #: Statuses (a request's end, heartbeats) come without a reply subject; 100 is a heartbeat.
 HEARTBEAT: Final = "100"
+#: A run of refused pull requests is logged once per this many seconds (`PullFeed._refused`).
+REFUSAL_LOG_S: Final = 10.0
 
 
 @dataclass(slots=True)
@@ -123,6 +125,8 @@ class PullFeed:
         self._prefix = ""
         self._sub: Subscription | None = None
         self._retry_at = 0.0
+        self._refusals = 0  # refusals since the last one logged
+        self._refusal_logged_at = float("-inf")
 
     async def start(self) -> None:
         self._prefix = self._nc.new_inbox()
@@ -147,10 +151,19 @@ class PullFeed:
                 # 409 with nothing delivered (consumer deleted, a request limit exceeded...):
                 # retry, but not in a hot loop. 408 (expired idle) and "409 Batch Completed"
                 # are the normal ends of a request.
-                log.warning("audit pull request refused: %s %s", status,
-                            (msg.headers or {}).get("Description", ""))
+                self._refused(status, (msg.headers or {}).get("Description", ""))
                 self._retry_at = self._clock() + 0.2
         self._arrived.set()
+
+    def _refused(self, status: str, description: str) -> None:
+        """Logged at most every REFUSAL_LOG_S with the count since: while a stream elects its
+        leader (seconds) every retry is refused, and one line per retry drowned the log."""
+        self._refusals += 1
+        now = self._clock()
+        if now - self._refusal_logged_at >= REFUSAL_LOG_S:
+            log.warning("audit pull request refused: %s %s", status, description,
+                        extra={"refusals": self._refusals})
+            self._refusals, self._refusal_logged_at = 0, now
 
     async def _top_up(self) -> None:
         now = self._clock()

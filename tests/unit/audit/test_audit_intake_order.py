@@ -3,16 +3,19 @@ batch with its stream sequence, and the pull-request credit that pipelines fetch
 
 from __future__ import annotations
 
+import logging
 import random
 from pathlib import Path
+from typing import cast
 
 import pytest
+from nats.aio.client import Client
 
 from proto.audit import Actor, AuditEvent, Outcome, Resource, encode_event
 from services.audit.intake import commit_batch, in_order, parse_ack_subject
 from services.audit.intake_records import StreamMessage
 from services.audit.log import LogStore
-from services.audit.pull_feed import PullCredit
+from services.audit.pull_feed import REFUSAL_LOG_S, PullCredit, PullFeed
 
 
 def msgs(*seqs: int) -> list[StreamMessage]:
@@ -134,3 +137,17 @@ def test_pull_credit_forgets_ended_and_overdue_requests() -> None:
 def test_pull_credit_rejects_an_empty_batch() -> None:
     with pytest.raises(ValueError):
         PullCredit(0, expires_s=1.0)
+
+
+def test_a_run_of_refused_pulls_is_logged_once_per_period(caplog: pytest.LogCaptureFixture) -> None:
+    """While a stream elects its leader every retry (4 a second here) is refused: logged once
+    per REFUSAL_LOG_S with the count, not once per retry."""
+    now = [0.0]
+    feed = PullFeed(cast(Client, None), "AUDIT", "audit-log", batch=10, max_bytes=1 << 20,
+                    clock=lambda: now[0])
+    with caplog.at_level(logging.WARNING, logger="parley.audit.pull"):
+        for i in range(48):  # 12 s of refusals, one every 0.25 s
+            now[0] = i * 0.25
+            feed._refused("503", "")
+    counts = [r.refusals for r in caplog.records]  # type: ignore[attr-defined]
+    assert counts == [1, int(REFUSAL_LOG_S / 0.25)]
