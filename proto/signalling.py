@@ -300,6 +300,9 @@ T = TypeVar("T")
 HEARING_PREFIX = "hearing."
 ROSTER_PREFIX = "roster."
 ALIVE_PREFIX = "alive."
+#: The value of `alive.<instance>` once a sweeper took that gateway's sockets for closed (until
+#: its next heartbeat, which is told so: `HeartbeatReply.given_up`); otherwise Unix ms.
+GIVEN_UP = b"given-up"
 
 
 def hearing_key(hearing: str) -> str:
@@ -418,6 +421,15 @@ class GatewayAlive(_Req, frozen=True):
     instance: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{8,32}$")]
 
 
+class HeartbeatReply(msgspec.Struct, frozen=True, forbid_unknown_fields=True,
+                     omit_defaults=True):
+    """Signalling's answer to `GatewayAlive`. `given_up`: since this gateway's last heartbeat,
+    signalling took its sockets for closed (it was silent past the gateway timeout): they are
+    in no room now, so the gateway closes them (1013) and their clients reconnect and rejoin."""
+
+    given_up: bool = False
+
+
 class ParticipantSignedIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """`POST /api/v1/invitations/redeem` reply; the session itself is the HttpOnly cookie."""
 
@@ -462,6 +474,7 @@ WIRE_MESSAGES: list[type[Any]] = [
     SideAdded, RoomCreated, InvitationIssued, Redeemed, RosterEntry, HearingSummary,
     HearingDetail, HearingList, IceServer, IceConfig, StreamQuality, TechCheckStats,
     TechCheckOffer, TechCheckAnswer, Empty, ListHearings, WsCommand, CommandResult, Connected,
-    HearingClosed, ParticipantRemoved, GatewayAlive, ParticipantSignedIn, RosterMember, Roster,
+    HearingClosed, ParticipantRemoved, GatewayAlive, HeartbeatReply, ParticipantSignedIn,
+    RosterMember, Roster,
     Delivery, DeliveryBatch,
 ]

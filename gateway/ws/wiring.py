@@ -1,7 +1,8 @@
 """How the hearings' live side plugs into the gateway app, kept out of gateway/app.py.
 
 - `install(app)`: at start-up, the roster's watched copy (and identity's "mediated hearings"
-  lookup from it) and the heartbeat that tells signalling this process's sockets are alive;
+  lookup from it) and the heartbeat that tells signalling this process's sockets are alive (if
+  signalling answers that it had given up on them, they are asked to reconnect);
   at clean-up, every socket is closed (each tells signalling it left) and both stop.
 """
 
@@ -18,12 +19,13 @@ from gateway.ws import document_events
 from gateway.ws.credential_watch import CredentialWatch, keep_alive_period
 from gateway.ws.deliveries import Deliveries
 from gateway.ws.keepalive import Keepalive
+from gateway.ws.outbound import CLOSE_TRY_AGAIN
 from gateway.ws.roster_cache import RosterCache
 from gateway.ws.session import WsSession
 from gateway.ws.state import HearingsState
 from parley.failures import handled
 from parley.rpc import call
-from proto.signalling import HEARINGS_BUCKET, SERVICE, Empty, GatewayAlive
+from proto.signalling import HEARINGS_BUCKET, SERVICE, GatewayAlive, HeartbeatReply
 
 log = logging.getLogger("parley.gateway.hearings")
 
@@ -33,9 +35,23 @@ async def _beat(state: GatewayState, hs: HearingsState) -> None:
         # A missed beat is logged and counted: enough of them and signalling declares this
         # process's sockets dead, and the log must say why.
         with handled(log, "ws.heartbeat"):
-            await call(state.nc, SERVICE, "alive", GatewayAlive(instance=hs.instance), Empty,
-                       timeout=state.config.service_timeout_s)
+            reply = await call(state.nc, SERVICE, "alive", GatewayAlive(instance=hs.instance),
+                               HeartbeatReply, timeout=state.config.service_timeout_s)
+            if reply.given_up:
+                await _rejoin_all(hs)
         await asyncio.sleep(state.config.ws_heartbeat_s)
+
+
+async def _rejoin_all(hs: HearingsState) -> None:
+    """Signalling took this process's sockets for closed (its heartbeats did not reach it for
+    longer than the gateway timeout), though they are open: their people are in no room now.
+    Each is closed with 1013 ("try again later"): its client reconnects and joins again, back in
+    its room within the reconnection grace."""
+    joined = [s for s in hs.sockets.values() if s.hearing]
+    log.warning("signalling had given up on this gateway's sockets: asking them to reconnect",
+                extra={"sockets": len(joined)})
+    await asyncio.gather(*(s.close(CLOSE_TRY_AGAIN, "reconnect") for s in joined),
+                         return_exceptions=True)
 
 
 async def _start(app: web.Application) -> None:

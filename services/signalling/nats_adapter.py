@@ -26,6 +26,7 @@ from proto.signalling import (
     HearingDetail,
     HearingList,
     HearingSummary,
+    HeartbeatReply,
     IceConfig,
     IcePolicy,
     IcePolicyRequest,
@@ -183,9 +184,8 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
     async def techcheck(ctx: RequestContext, req: TechCheckOffer) -> TechCheckAnswer:
         return await checks.offer(req.sdp, ctx.require_principal())
 
-    async def alive(ctx: RequestContext, req: GatewayAlive) -> Empty:
-        await ex.store.mark_alive(req.instance, ex.now_ms())
-        return Empty()
+    async def alive(ctx: RequestContext, req: GatewayAlive) -> HeartbeatReply:
+        return HeartbeatReply(given_up=await ex.store.mark_alive(req.instance, ex.now_ms()))
 
     host.endpoint("create", CreateHearingCommand, create)
     host.endpoint("rename_mediator", RenameMediator, rename_mediator)

@@ -27,6 +27,7 @@ from parley import kv
 from proto.codec import JsonDecoder
 from proto.signalling import (
     ALIVE_PREFIX,
+    GIVEN_UP,
     HEARING_PREFIX,
     HEARINGS_BUCKET,
     Roster,
@@ -133,9 +134,27 @@ class HearingStore:
 
     # ------------------------------------------------------------ gateway heartbeats
 
-    async def mark_alive(self, instance: str, now_ms: int) -> None:
-        await self.kv.put(ALIVE_PREFIX + instance, str(now_ms).encode())
-        self.alive[instance] = max(now_ms, self.alive.get(instance, 0))
+    async def mark_alive(self, instance: str, now_ms: int) -> bool:
+        """Record a heartbeat; True if a sweeper had given up on this gateway's sockets since its
+        last one (the value was GIVEN_UP). Compare-and-set, so a sweeper's mark written between
+        our read and our write is never overwritten unseen."""
+        key = ALIVE_PREFIX + instance
+        for _ in range(3):
+            found = await kv.read(self.kv, key)
+            try:
+                if found is None:
+                    await kv.create(self.kv, key, str(now_ms).encode())
+                else:
+                    await kv.update(self.kv, key, str(now_ms).encode(), found[1])
+            except kv.RevisionConflict:
+                continue
+            self.alive[instance] = max(now_ms, self.alive.get(instance, 0))
+            return found is not None and found[0] == GIVEN_UP
+        raise StaleRevision("the heartbeat key kept changing")
+
+    async def mark_given_up(self, instance: str) -> None:
+        """A sweeper took this gateway's sockets for closed: its next heartbeat is told so."""
+        await self.kv.put(ALIVE_PREFIX + instance, GIVEN_UP)
 
     # ------------------------------------------------------------ the watched copy
 
@@ -189,7 +208,8 @@ class HearingStore:
                     # Most entries are this process's own writes coming back: already known.
                     if known is None or known[1] < revision:
                         self.remember(decode_hearing(entry.value), revision)
-            elif key.startswith(ALIVE_PREFIX) and not deleted and entry.value is not None:
+            elif key.startswith(ALIVE_PREFIX) and not deleted and entry.value is not None \
+                    and entry.value != GIVEN_UP:
                 instance = key[len(ALIVE_PREFIX):]
                 self.alive[instance] = max(int(entry.value), self.alive.get(instance, 0))
         except (ValueError, msgspec.ValidationError, msgspec.DecodeError):
