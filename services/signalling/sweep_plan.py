@@ -48,6 +48,9 @@ class SweepPlan:
         #: that is never told (always heard).
         self.heard_since_ms: int | None = 0
         self._feed: int | None = None
+        #: Gateway instances whose sockets were taken for closed, whose heartbeat key is still to
+        #: be marked "given up" (the sweeper's writes can fail; the mark must not be lost).
+        self.to_tell: set[str] = set()
         self._due: dict[str, Due] = {}
         self._heap: list[tuple[int, str, int]] = []  # (at_ms, hearing, revision)
         self._by_instance: dict[str, set[str]] = {}

@@ -70,7 +70,6 @@ async def sweep_once(ex: Executor, timeout_ms: int, plan: SweepPlan | None = Non
     plan = SweepPlan() if plan is None else plan
     ran = 0
     _follow_changes(ex, plan)
-    given_up: set[str] = set()
     now = ex.now_ms()
     plan.hear(ex.store.alive_feed if ex.store.alive_listening else None, now)
     for n, hid in enumerate(plan.take(ex.store.alive, now, timeout_ms), start=1):
@@ -84,7 +83,7 @@ async def sweep_once(ex: Executor, timeout_ms: int, plan: SweepPlan | None = Non
             for p, conn in dead_conns(h, ex.store.alive, now, timeout_ms, plan.heard_since_ms):
                 await ex.run(hid, principal_for(h, p), SessionDisconnected(conn=conn))
                 ran += 1
-                given_up.add(instance_of(conn))
+                plan.to_tell.add(instance_of(conn))
             swept, _ = sweep(h, ex.now_ms(), ex.env)
             if swept != h:
                 await ex.run(hid, SYSTEM, Sweep())
@@ -92,13 +91,15 @@ async def sweep_once(ex: Executor, timeout_ms: int, plan: SweepPlan | None = Non
         except Exception as exc:  # one hearing's failure never stops the sweep of the others
             note_failure(log, "signalling.sweep", exc, level=logging.ERROR, hearing=hid)
             plan.retry(hid, now + retry_ms)
-    for instance in sorted(given_up):
+    for instance in sorted(plan.to_tell):
         # If that gateway was only cut off, its sockets are still open: its next heartbeat is
         # told, and it closes them so that their clients reconnect (and rejoin their rooms).
         try:
             await ex.store.mark_given_up(instance)
-        except Exception as exc:  # counted; the next pass that sweeps it marks it again
+        except Exception as exc:  # counted; kept in `to_tell` for the next pass
             note_failure(log, "signalling.sweep.given_up", exc, instance=instance)
+        else:
+            plan.to_tell.discard(instance)
     return ran
 
 
