@@ -19,8 +19,10 @@ Rules kept here (DESIGN §2, §6):
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Mapping
+from typing import Any
 
 from parley.auditpub import AuditPublisher
 from parley.errors import ServiceFailure
@@ -64,6 +66,13 @@ from services.evidence.tickets import DownloadGrant, TicketBook, UploadGrant
 from services.evidence.vault import Vault
 
 log = logging.getLogger("parley.evidence")
+
+
+def _dropped(task: asyncio.Task[Any]) -> None:
+    """A task abandoned on the way out: its outcome is of no interest (retrieved, so asyncio
+    does not warn)."""
+    if not task.cancelled():
+        task.exception()
 
 
 class Evidence:
@@ -127,9 +136,17 @@ class Evidence:
     async def _readable(self, ctx: RequestContext, hearing: str, document: str,
                         version: str | None, action: Action) -> tuple[Principal, HearingFacts,
                                                                    Manifest]:
-        principal, facts = await self._member(ctx, hearing, action)
+        # The stored record is read while the roster is: a download's first byte waits for both
+        # (a non-member is refused as before, and what was being read is dropped).
+        finding = asyncio.ensure_future(self.vault.find(hearing, document, version))
         try:
-            found = await self.vault.find(hearing, document, version)
+            principal, facts = await self._member(ctx, hearing, action)
+        except BaseException:
+            finding.cancel()
+            finding.add_done_callback(_dropped)
+            raise
+        try:
+            found = await finding
         except (DocumentNotFoundError, HearingShreddedError):
             raise await self._deny(principal, action.value, hearing, ("document", document),  # probe
                                    ErrorCode.NOT_FOUND, "no such document", "missing") from None

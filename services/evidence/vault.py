@@ -33,6 +33,7 @@ import base64
 import contextlib
 import hashlib
 import hmac
+import os
 import secrets
 import time
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Awaitable, Callable
@@ -140,6 +141,14 @@ class Listing:
 class Found:
     manifest: Manifest | None
     rejected: list[manifests.Rejected]
+
+
+def _file_header(fd: int, whole_size: int | None) -> bytes:
+    """In a worker thread: a content file's header, once its length is checked (`whole_size`:
+    the whole ciphertext's, for a read of the whole document)."""
+    if whole_size is not None and os.fstat(fd).st_size != whole_size:
+        raise ContentIntegrityError("stored content has the wrong length")
+    return os.pread(fd, HEADER_LEN, 0)
 
 
 class Vault:
@@ -361,23 +370,38 @@ class Vault:
 
     # -- download -----------------------------------------------------------------------------
 
-    async def _opening(self, manifest: Manifest, start: int, end: int | None, *,
-                       ring: int) -> _Opening:
-        """What reading [start, end) of a version needs, its header already checked."""
-        end = manifest.size if end is None else end
-        if not 0 <= start <= end <= manifest.size:
-            raise InvalidRangeError("range outside the document")
+    async def _data_key(self, manifest: Manifest) -> tuple[bytes, bytes]:
+        """The version's data key and key id, under its hearing's current key (read afresh: a
+        hearing shredded a moment ago has no key)."""
         record, hearing_key = await self.hearing_keys.get(manifest.hearing, create=False)
         if record.key_id != manifest.hearing_key_id:
             raise IntegrityError("manifest belongs to another hearing key")
         key_id = bytes.fromhex(manifest.key_id)
-        data_key = k.unwrap_data_key(hearing_key, manifest.wrapped_data_key,
-                                     hearing=manifest.hearing, document=manifest.document,
-                                     version=manifest.version, key_id=key_id)
-        plan = _plan_range(manifest.size, start, end, manifest.segment_size)
+        return k.unwrap_data_key(hearing_key, manifest.wrapped_data_key, hearing=manifest.hearing,
+                                 document=manifest.document, version=manifest.version,
+                                 key_id=key_id), key_id
+
+    @staticmethod
+    def _plan(manifest: Manifest, start: int, end: int | None) -> tuple[RangePlan, bool]:
+        """The plan of reading [start, end) (end None: to the end), and whether that is whole."""
+        end = manifest.size if end is None else end
+        if not 0 <= start <= end <= manifest.size:
+            raise InvalidRangeError("range outside the document")
+        return _plan_range(manifest.size, start, end, manifest.segment_size), (
+            start == 0 and end == manifest.size)
+
+    @staticmethod
+    def _ct_digest(manifest: Manifest, header: bytes, whole: bool) -> Any | None:
+        """SHA-256 of the ciphertext so far, when a whole read must match the manifest's."""
+        return hashlib.sha256(header) if whole and not manifest.sealed_once else None
+
+    async def _opening(self, manifest: Manifest, start: int, end: int | None, *,
+                       ring: int) -> _Opening:
+        """What reading [start, end) of a version needs, its header already checked."""
+        plan, whole = self._plan(manifest, start, end)
+        data_key, key_id = await self._data_key(manifest)
         content_key = manifests.content_path(manifest)
         pinned = manifest.content_version
-        whole = start == 0 and end == manifest.size
         try:
             if whole and (await self.store.stat(content_key, version_id=pinned)).size != (
                     manifest.ciphertext_size):
@@ -388,23 +412,33 @@ class Vault:
             raise ContentIntegrityError("the committed content is missing") from None
         cipher = SegmentCipher.open_header(data_key, header, key_id)
         return _Opening(RangeDecryptor(cipher, plan, manifest.size, ring=ring), plan,
-                        content_key,
-                        hashlib.sha256(header) if whole and not manifest.sealed_once else None)
+                        content_key, self._ct_digest(manifest, header, whole))
 
     async def range_pump(self, manifest: Manifest, start: int = 0, end: int | None = None, *,
                          opener: Executor | None = None) -> RangePump | None:
         """`open_range`'s bytes for worker threads to read, open and send (range_pump.py; opened
         ahead in `opener`), under the same checks; None when the store's objects are not files
-        on this host."""
+        on this host. The file is opened once, and its length and header read in one worker
+        thread's turn (not the store's generic stat and read: every hop to a thread and back
+        is time before a download's first byte)."""
         if not isinstance(self.store, FileBacked):
             return None
-        opening = await self._opening(manifest, start, end, ring=RING)
+        plan, whole = self._plan(manifest, start, end)
+        data_key, key_id = await self._data_key(manifest)
         try:
-            fd = await self.store.open_file(opening.content_key,
+            fd = await self.store.open_file(manifests.content_path(manifest),
                                             version_id=manifest.content_version)
         except ObjectNotFoundError:
             raise ContentIntegrityError("the committed content is missing") from None
-        return RangePump(fd, opening.decryptor, opening.plan, digest=opening.ct_digest,
+        try:
+            header = await asyncio.to_thread(
+                _file_header, fd, manifest.ciphertext_size if whole else None)
+            cipher = SegmentCipher.open_header(data_key, header, key_id)
+        except BaseException:
+            os.close(fd)
+            raise
+        return RangePump(fd, RangeDecryptor(cipher, plan, manifest.size, ring=RING), plan,
+                         digest=self._ct_digest(manifest, header, whole),
                          expected=manifest.ciphertext_sha256, opener=opener)
 
     async def open_range(self, manifest: Manifest, start: int = 0, end: int | None = None, *,

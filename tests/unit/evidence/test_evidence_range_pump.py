@@ -126,6 +126,20 @@ def test_the_last_chunk_waits_for_the_whole_digest(
     assert len(got) < len(DATA) and DATA.startswith(bytes(got))
 
 
+def test_content_shorter_than_its_range_is_refused_before_it_is_mapped(
+        tmp_path: Path, opener: Executor | None) -> None:
+    """The file is read through a memory map, and touching a mapped page past the end of a file
+    would fault the process: a file cut short before the download is refused cleanly."""
+    path = sealed(tmp_path)
+    pump = make_pump(path, 0, len(DATA), opener=opener)
+    os.truncate(path, path.stat().st_size - 1)
+    try:
+        with pytest.raises(ContentIntegrityError, match="shorter"):
+            pump.prime()
+    finally:
+        pump.close()
+
+
 def test_a_reader_that_takes_nothing_blocks_the_step_and_it_resumes(
         tmp_path: Path, pair: tuple[socket.socket, socket.socket], opener: Executor | None) -> None:
     out, into = pair
