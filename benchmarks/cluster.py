@@ -1,6 +1,7 @@
 """One node against the 3-node cluster, and one gateway against two, in the same run.
 
-    python benchmarks/cluster.py [--quick] [--participants N] [--events E] [--budget-ms B]
+    python benchmarks/cluster.py [--quick] [--participants N] [--events E] [--writes W]
+                                 [--budget-ms B]
 
 Real processes on loopback. "single": one nats-server (infra/nats/parley.conf), streams and
 buckets R1. "cluster": three nats-servers (infra/nats/cluster.conf: routes with mutual TLS, TLS
@@ -11,12 +12,15 @@ to every client, JetStream R3). Each stack runs one signalling, one audit and th
   processes), same pacing on both stacks;
 - audit events committed/s: E events published to `AUDIT` (acknowledged, R1 or R3), until the
   audit log holds them all (its `$SRV.STATS`);
+- a command's write p99: W writes of the kind every signalling command waits for (its audit event
+  and its hearing's compare-and-set, sent together: benchmarks/sigload/command_write.py), the
+  floor replication adds to a move before any process does its own work;
 - participants held at a move-latency budget (p99 <= B ms) by one gateway, then by two (sockets
   split across them round robin), on the same cluster stack (it runs both gateways
   throughout), ramping N, 2N, 4N... with each hearing moving at the same pace
   (`--hearing-pace`): the largest size within budget. Each size is seated once and measured on
   one gateway, then its sockets are closed and opened again over both (the participants come
-  back to their rooms); the cluster's move p99 uses the first size's sockets. Each step prints
+  back to their rooms). Each step prints
   the CPU seconds every process spent per move, so a ramp that stops shows which process ran
   out. On one machine every process shares the same cores: a second gateway adds no CPU, it
   only spreads the gateway's share. So the run also prints `gateway_scale_ceiling`, the most a second gateway
@@ -24,11 +28,15 @@ to every client, JetStream R3). Each stack runs one signalling, one audit and th
   process against its own share); `gateway_scale` near that ceiling is the honest result on a
   shared machine, and 2 needs each gateway on its own cores.
 
-Both stacks start together (start-up is mostly waiting); a quick run makes 100 moves for each
-latency figure and ramps two sizes.
+Both stacks start together (start-up is mostly waiting). The move p99 and the write p99 are
+taken on both stacks in alternating turns (four for the moves), since this machine's speed drifts
+between minutes and neither stack should get the fast ones; the single node then stops and the
+ramps run on the cluster alone. A quick run makes 100 moves for each latency figure and ramps
+two sizes.
 
 Goals (issue 15): move_ratio <= 1.5, events_ratio >= 0.5, gateway_scale >= 1.8.
-Last line: {"single_move_p99_ms", "cluster_move_p99_ms", "move_ratio", "single_events_per_s",
+Last line: {"single_move_p99_ms", "cluster_move_p99_ms", "move_ratio", "single_write_p99_ms",
+"cluster_write_p99_ms", "single_events_per_s",
 "cluster_events_per_s", "events_ratio", "participants_one_gateway", "participants_two_gateways",
 "gateway_scale", "gateway_scale_ceiling"}.
 """
@@ -51,6 +59,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.sigload.command_write import CommandWrites, interleaved
 from benchmarks.sigload.cpu import CpuMeter
 from benchmarks.sigload.fleet import Fleet
 from benchmarks.sigload.moves import pct
@@ -290,18 +299,47 @@ class Held:
             self.participants, self.cpu_per_move = size, cpu
 
 
-async def cluster_moves(bench: Bench, args: argparse.Namespace) -> tuple[list[float], Held, Held]:
-    """On the cluster stack: the move p99 (one gateway, `move_rate`), then the gateway ramps.
+async def command_writes(single: Bench, cluster: Bench, count: int) -> dict[str, list[float]]:
+    """A command's write (benchmarks/sigload/command_write.py), `count` on each stack, in turns."""
+    stacks = {"single": CommandWrites(await single.stack.nats.connect("signalling")),
+              "cluster": CommandWrites(await cluster.stack.nats.connect("signalling"))}
+    try:
+        for writes in stacks.values():
+            await writes.open()
+        return await interleaved(stacks, rounds=4, per_round=max(1, count // 4))
+    finally:
+        for writes in stacks.values():
+            await writes.close()
+
+
+async def both_moves(single: Bench, cluster: Bench,
+                     args: argparse.Namespace) -> dict[str, list[float]]:
+    """The move latency on both stacks (`participants`, one gateway, `move_rate`), measured in
+    four alternating turns of a quarter of `seconds` each; the cluster's sockets are closed
+    after (its gateway ramps seat their own)."""
+    benches = {"single": single, "cluster": cluster}
+    for bench in benches.values():
+        assert bench.mediator is not None
+        await seat(bench.stack, bench.fleet, bench.mediator, args.participants)
+        await join(bench.fleet, 1, admit=True)
+    samples: dict[str, list[float]] = {name: [] for name in benches}
+    for _ in range(4):
+        for name, bench in benches.items():
+            samples[name] += await measure(bench.fleet, args.move_rate, args.seconds / 4)
+    await cluster.fleet.all("close")
+    return samples
+
+
+async def gateway_ramps(bench: Bench, args: argparse.Namespace) -> tuple[Held, Held]:
+    """On the cluster stack: participants held within the budget by one gateway and by two.
 
     Each ramp size (N, 2N, 4N... participants, each hearing moving at `hearing_pace`) is seated
     once and measured with its sockets on one gateway, then (closed and opened again) spread
-    over both; the move p99 phase uses the first size's sockets. A ramp stops at its first size
-    over the budget."""
+    over both. A ramp stops at its first size over the budget."""
     stack, fleet, mediator = bench.stack, bench.fleet, bench.mediator
     assert mediator is not None
     meter = CpuMeter(stack.pids() | fleet.pids())
     ramps = {1: Held(), 2: Held()}
-    move_samples: list[float] = []
     for step in range(args.steps):
         size = args.participants * 2**step
         if all(r.over for r in ramps.values()):
@@ -316,15 +354,13 @@ async def cluster_moves(bench: Bench, args: argparse.Namespace) -> tuple[list[fl
                 continue
             await join(fleet, gateways, admit=not admitted)
             admitted = True
-            if not move_samples:
-                move_samples = await measure(fleet, args.move_rate, args.seconds)
             rate = args.hearing_pace * max(1, size // 10)
             samples = await measure(fleet, rate, args.seconds, meter)
             print(f"  {gateways} gateway(s), {size} participants: move p99 "
                   f"{pct(samples, 0.99):.1f} ms (budget {args.budget_ms:g})", file=sys.stderr)
             ramp.step(size, samples, meter.used, args.budget_ms)
             await fleet.all("close")
-    return move_samples, ramps[1], ramps[2]
+    return ramps[1], ramps[2]
 
 
 def scale_ceiling(one: Held, cores: int) -> float | None:
@@ -350,27 +386,25 @@ async def run(args: argparse.Namespace) -> dict[str, float | int | None]:
 
     try:
         # Both stacks start together (start-up is mostly waiting: the cluster forming, streams
-        # provisioned, processes importing); the cluster's stack then idles while the single
-        # node is measured, and the single node is stopped before the cluster is measured.
+        # provisioned, processes importing). The latency figures are then taken on both in
+        # alternating turns (the machine's speed drifts between minutes; neither stack should
+        # get the fast ones); the single node is stopped before the gateway ramps.
         await asyncio.gather(single.start(), cluster.start())
         assert single.mediator is not None and cluster.mediator is not None
         phase("both stacks up")
         single_events = await events_per_s(single.stack, args.events)
-        await seat(single.stack, single.fleet, single.mediator, args.participants)
-        await join(single.fleet, 1, admit=True)
-        samples = await measure(single.fleet, args.move_rate, args.seconds)
-        single_p99 = pct(samples, 0.99)
-        print(f"single: {single_events:.0f} audit events/s, move p99 {single_p99:.1f} ms "
-              f"({len(samples)} moves)", file=sys.stderr)
-        await single.stop()
-        phase("single node measured")
-
         cluster_events = await events_per_s(cluster.stack, args.events)
-        samples, one, two = await cluster_moves(cluster, args)
-        cluster_p99 = pct(samples, 0.99)
-        print(f"cluster: {cluster_events:.0f} audit events/s, move p99 {cluster_p99:.1f} ms "
-              f"({len(samples)} moves)", file=sys.stderr)
-        phase("cluster measured, gateway ramps done")
+        writes = await command_writes(single, cluster, args.writes)
+        moves = await both_moves(single, cluster, args)
+        single_p99, cluster_p99 = pct(moves["single"], 0.99), pct(moves["cluster"], 0.99)
+        for name, events in (("single", single_events), ("cluster", cluster_events)):
+            print(f"{name}: {events:.0f} audit events/s, move p99 {pct(moves[name], 0.99):.1f} ms "
+                  f"({len(moves[name])} moves), a command's write p99 "
+                  f"{pct(writes[name], 0.99):.2f} ms", file=sys.stderr)
+        await single.stop()
+        phase("single node and cluster measured")
+        one, two = await gateway_ramps(cluster, args)
+        phase("gateway ramps done")
     except BaseException:
         for bench in (single, cluster):
             bench.show_logs()
@@ -387,6 +421,8 @@ async def run(args: argparse.Namespace) -> dict[str, float | int | None]:
     return {
         "single_move_p99_ms": round(single_p99, 2), "cluster_move_p99_ms": round(cluster_p99, 2),
         "move_ratio": round(cluster_p99 / single_p99, 2) if single_p99 else None,
+        "single_write_p99_ms": round(pct(writes["single"], 0.99), 2),
+        "cluster_write_p99_ms": round(pct(writes["cluster"], 0.99), 2),
         "single_events_per_s": round(single_events), "cluster_events_per_s": round(cluster_events),
         "events_ratio": round(cluster_events / single_events, 2) if single_events else None,
         "participants_one_gateway": one.participants,
@@ -403,6 +439,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, about a minute")
     parser.add_argument("--participants", type=int, default=None)
     parser.add_argument("--events", type=int, default=None)
+    parser.add_argument("--writes", type=int, default=None,
+                        help="a command's writes (event + compare-and-set) timed on each stack")
     parser.add_argument("--move-rate", type=float, default=None)
     parser.add_argument("--seconds", type=float, default=None)
     parser.add_argument("--steps", type=int, default=None, help="doublings of the ramp")
@@ -413,6 +451,7 @@ def main() -> None:
     quick = args.quick
     args.participants = args.participants or (40 if quick else 500)
     args.events = args.events or (500 if quick else 20000)
+    args.writes = args.writes or (400 if quick else 4000)
     # p99 needs samples: a quick run still makes 100 moves per latency measurement.
     args.move_rate = args.move_rate or 25.0
     args.seconds = args.seconds or (4.0 if quick else 20.0)

@@ -13,7 +13,8 @@ import pytest
 
 from tests.harness import REPO
 
-KEYS = {"single_move_p99_ms", "cluster_move_p99_ms", "move_ratio", "single_events_per_s",
+KEYS = {"single_move_p99_ms", "cluster_move_p99_ms", "move_ratio", "single_write_p99_ms",
+        "cluster_write_p99_ms", "single_events_per_s",
         "cluster_events_per_s", "events_ratio", "participants_one_gateway",
         "participants_two_gateways", "gateway_scale"}
 
@@ -27,3 +28,4 @@ def test_the_cluster_benchmark_prints_its_figures() -> None:
     figures = json.loads(run.stdout.strip().splitlines()[-1])
     assert figures.keys() >= KEYS, figures
     assert figures["participants_one_gateway"] > 0 and figures["cluster_events_per_s"] > 0
+    assert figures["single_write_p99_ms"] > 0 and figures["cluster_write_p99_ms"] > 0
