@@ -35,6 +35,8 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 
+from parley.lograte import Occurrences
+
 log = logging.getLogger("parley.audit.pull")
 
 API_PREFIX: Final = "$JS.API"
@@ -125,8 +127,7 @@ class PullFeed:
         self._prefix = ""
         self._sub: Subscription | None = None
         self._retry_at = 0.0
-        self._refusals = 0  # refusals since the last one logged
-        self._refusal_logged_at = float("-inf")
+        self._refusals = Occurrences(REFUSAL_LOG_S, clock)
 
     async def start(self) -> None:
         self._prefix = self._nc.new_inbox()
@@ -158,12 +159,9 @@ class PullFeed:
     def _refused(self, status: str, description: str) -> None:
         """Logged at most every REFUSAL_LOG_S with the count since: while a stream elects its
         leader (seconds) every retry is refused, and one line per retry drowned the log."""
-        self._refusals += 1
-        now = self._clock()
-        if now - self._refusal_logged_at >= REFUSAL_LOG_S:
+        if (count := self._refusals.due()) is not None:
             log.warning("audit pull request refused: %s %s", status, description,
-                        extra={"refusals": self._refusals})
-            self._refusals, self._refusal_logged_at = 0, now
+                        extra={"refusals": count})
 
     async def _top_up(self) -> None:
         now = self._clock()

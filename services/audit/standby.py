@@ -32,6 +32,7 @@ from nats.aio.client import Client
 from nats.js.errors import NotFoundError
 
 from parley.failures import handled
+from parley.lograte import Occurrences
 from parley.natsconn import NATS_UNAVAILABLE
 from proto.audit import AUDIT_STREAM
 from services.audit.checkpoint import open_checkpoint
@@ -45,6 +46,8 @@ from services.audit.signing_loop import CheckpointLoop
 log = logging.getLogger("parley.audit.role")
 #: How long a starting process waits for the lease's checkpoint before serving reads anyway.
 LEARN_TIMEOUT_S = 2.0
+#: "The lease is unreachable for now" is logged at most this often (with the count since).
+UNREACHABLE_LOG_S = 10.0
 
 
 def adoptable(store: LogStore, note: str, verifier: NoteVerifier, now_ms: int) -> StoredCheckpoint | None:
@@ -138,6 +141,7 @@ class Role:
         follower = Intake(self._nc, self._store, batch=self._batch, durable=self.follow_durable)
         self.intake = follower
         acquired = False
+        unreachable = Occurrences(UNREACHABLE_LOG_S)  # an election retries every round
         try:
             while not stop.is_set():
                 try:
@@ -149,8 +153,9 @@ class Role:
                 except NATS_UNAVAILABLE as exc:
                     # A NATS node restarting, the lease's bucket electing its leader: the next
                     # round tries again (exiting for it made a node's loss cost a restart).
-                    log.warning("standby: the lease is unreachable for now",
-                                extra={"error": type(exc).__name__})
+                    if (count := unreachable.due()) is not None:
+                        log.warning("standby: the lease is unreachable for now",
+                                    extra={"error": type(exc).__name__, "times": count})
                     current = None
                 if current is not None:
                     self.saw(current.checkpoint)
