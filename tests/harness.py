@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,21 +47,31 @@ def _ephemeral_range() -> tuple[int, int]:
 #: second gateway then found "its" port taken and never started. Below the range, only
 #: another listener can take it, and each pick is checked free by binding it.
 _LISTEN_PORTS = range(20000, min(_ephemeral_range()[0], 32768))
+#: The ports handed out lately by this process: a pick is checked free by binding it, but the
+#: ports of one cluster are all picked before any is listened on, so a check cannot tell two
+#: picks of the same port apart ("the cluster's client and route ports must all differ" failed
+#: a CI run). Only the last RECENT are remembered: a port handed out long ago is free again.
+_RECENT_PORTS: deque[int] = deque(maxlen=1000)
 
 
 def free_port() -> int:
     """A port on 127.0.0.1 nobody listens on, outside the ephemeral range (random, checked)."""
     for _ in range(200):
         port = random.choice(_LISTEN_PORTS)  # spreading test ports, not a secret
+        if port in _RECENT_PORTS:
+            continue
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return port
+        _RECENT_PORTS.append(port)
+        return port
     with socket.socket() as sock:  # a crowded range: let the kernel choose
         sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+        port = int(sock.getsockname()[1])
+    _RECENT_PORTS.append(port)
+    return port
 
 
 def wait_until_sync(condition: Callable[[], Any], timeout: float = 10.0, interval: float = 0.05,
