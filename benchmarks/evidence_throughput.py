@@ -17,9 +17,10 @@ Baselines (one plain aiohttp process, the same client, the same sizes, the same 
   at all; printed as a second, stricter ratio (no decrypting proxy can reach it).
 Each round runs baseline and real path back to back; the median of `--repeat` rounds is kept, so
 a busy machine slows both alike. Downloads are also sampled in `--pairs` more back-to-back
-(baseline, real) pairs per round, and the download ratio is the median of the pairs' ratios. Also printed: the peak RSS growth of the gateway and evidence
-processes above idle (goal ≤ 64 MiB, flat from 10 MiB to the largest size), the raw AES-256-GCM
-rate, and the same through the S3 backend against `moto_server` vs a direct `minio` put/get.
+(baseline, real) pairs per round, and the download ratio is the median of the pairs' ratios.
+Also printed: the peak RSS growth of the gateway and evidence processes above idle (goal
+≤ 64 MiB, flat from 10 MiB to the largest size), the raw AES-256-GCM rate, and the same through
+the S3 backend against `moto_server` vs a direct `minio` put/get.
 `--profile DIR` writes cProfile stats of the gateway and evidence processes for the largest
 upload and download (switched on and off by signal; benchmark-only, via `sitecustomize`).
 The last stdout line is one JSON object.
