@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+#: What may be hashed: any bytes-like buffer that no one changes afterwards.
+Buffer = bytes | bytearray | memoryview
+
 HASH_BATCH_BYTES = 1 << 20
 
 
-def _update(digest: Any, pieces: tuple[bytes, ...]) -> None:
+def _update(digest: Any, pieces: tuple[Buffer, ...]) -> None:
     for data in pieces:
         digest.update(data)
 
@@ -24,10 +27,10 @@ class Hashing:
 
     def __init__(self) -> None:
         self._jobs: list[asyncio.Future[None]] = []
-        self._batch: dict[Any, list[bytes]] = {}
+        self._batch: dict[Any, list[Buffer]] = {}
         self._size = 0
 
-    async def feed(self, *pairs: tuple[Any, bytes]) -> None:
+    async def feed(self, *pairs: tuple[Any, Buffer]) -> None:
         for digest, data in pairs:
             if data:
                 self._batch.setdefault(digest, []).append(data)

@@ -3,8 +3,21 @@
 Protocol: docs/uploads.md (the IETF resumable-upload draft's creation, offset retrieval, append
 and cancellation). Staged layout in the store, beside the committed documents:
 
-    uploads/<hearing>/<upload>/record              the UploadRecord (authenticated, see below)
-    uploads/<hearing>/<upload>/<start:016x>.part   sealed segments for plaintext [start, end)
+    uploads/<hearing>/<upload>/record                    the UploadRecord (authenticated, below)
+    uploads/<hearing>/<upload>/<start:016x>-<tag>.part   sealed segments for plaintext [start, end)
+
+or, on a store that can write an object in place (`Drafting`: the local folder), one draft
+holding the content being assembled, so that completion commits it without copying a byte:
+
+    uploads/<hearing>/<upload>/draft                     the header, then the sealed segments
+    uploads/<hearing>/<upload>/<start:016x>-<size:x>-<tag>.span
+                                                         (empty) `size` bytes of sealed segments
+                                                         for [start, end) are durable in the
+                                                         draft, at `staged_at(start)`
+
+Each part or span is written once under a fresh random `tag` (older staging wrote
+`<start:016x>.part`; it still parses): two appends racing at one offset write two, never one
+twice, and `chain` takes one of them.
 
 Rules of the upload lifecycle (created → appending → committed | cancelled | swept):
     1. the declared length is fixed at creation (1 byte .. the maximum document size), so every
@@ -18,7 +31,10 @@ Rules of the upload lifecycle (created → appending → committed | cancelled |
        resume re-sends less than one segment of what reached evidence;
     4. bytes beyond the declared length are refused; completion happens when the offset reaches
        the length, and goes through the same commit point as a one-shot upload (the manifest);
-    5. an upload with no new part for the idle time is swept; cancelling deletes it at once.
+    5. an upload with no new part for the idle time is swept; cancelling deletes it at once;
+    6. an append is staged as parts of about PART_BYTES of ciphertext each, each made durable
+       as it fills: a crash of evidence mid-append loses at most the part being written, so a
+       client may send the whole rest of a file in one append.
 
 The record holds the data key wrapped by the hearing key (as the manifest will), and is
 authenticated by an HMAC under a key derived from the hearing key, so a store writer without
@@ -30,7 +46,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 
@@ -43,9 +59,12 @@ from services.evidence.errors import (
     SizeMismatchError,
     UploadError,
 )
-from services.evidence.format import TAG_LEN, SegmentCipher
+from services.evidence.format import HEADER_LEN, TAG_LEN, SegmentCipher
 
 RECORD = "record"
+DRAFT = "draft"
+#: An append's bytes are staged as parts of about this much ciphertext (rule 6).
+PART_BYTES = 64 << 20
 _MAC_LABEL = b"parley/upload-record/v1\x00"
 
 
@@ -53,8 +72,33 @@ def upload_prefix(hearing: str, upload: str | None = None) -> str:
     return f"uploads/{hearing}/" if upload is None else f"uploads/{hearing}/{upload}/"
 
 
-def part_key(hearing: str, upload: str, start: int) -> str:
-    return f"{upload_prefix(hearing, upload)}{start:016x}.part"
+def part_key(hearing: str, upload: str, start: int, tag: str) -> str:
+    return f"{upload_prefix(hearing, upload)}{start:016x}-{tag}.part"
+
+
+def span_key(hearing: str, upload: str, start: int, size: int, tag: str) -> str:
+    return f"{upload_prefix(hearing, upload)}{start:016x}-{size:x}-{tag}.span"
+
+
+def staged_span(key: str) -> tuple[int, int | None] | None:
+    """(start, ciphertext size) of the part or span stored under `key`: a part's size is the
+    object's own (None here), a span's is in its name. None if `key` names neither."""
+    name = key.rsplit("/", 1)[-1]
+    stem, dot, kind = name.rpartition(".")
+    fields = stem.split("-")
+    try:
+        if dot and kind == "part" and len(fields) <= 2:
+            return int(fields[0], 16), None
+        if dot and kind == "span" and len(fields) == 3:
+            return int(fields[0], 16), int(fields[1], 16)
+    except ValueError:
+        pass
+    return None
+
+
+def staged_at(start: int, segment_size: int) -> int:
+    """Where the sealed segment starting at plaintext `start` lies in the content (and draft)."""
+    return HEADER_LEN + start // segment_size * (segment_size + TAG_LEN)
 
 
 class UploadRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -157,6 +201,24 @@ def offset_of(parts: list[Part]) -> int:
     return parts[-1].end if parts else 0
 
 
+@dataclass(frozen=True)
+class Running:
+    """The SHA-256 of an upload's plaintext, and of its ciphertext from the header on, over
+    `parts`: the chain as this process staged it, part by part, in order."""
+
+    parts: tuple[Part, ...]
+    plain: Any
+    cipher: Any
+
+    @classmethod
+    def start(cls, header: bytes) -> Running:
+        return cls((), hashlib.sha256(), hashlib.sha256(header))
+
+    def extended(self) -> Running:
+        """A copy to feed the next part's bytes into (this one stays as it is)."""
+        return Running(self.parts, self.plain.copy(), self.cipher.copy())
+
+
 def check_append(record: UploadRecord, offset: int, claimed: int, declared: int | None,
                  complete: bool) -> None:
     """Before an append's bytes are read: the offset matches and the bytes fit the length."""
@@ -175,7 +237,9 @@ class AppendSealer:
 
     `update` returns the sealed bytes of every segment completed so far: a segment is sealed as
     final exactly when it ends at `length`. Bytes of a segment not yet complete stay pending (at
-    most one segment); `sealed_end` is the plaintext offset the returned ciphertext reaches.
+    most one segment); `sealed_end` is the plaintext offset the returned ciphertext reaches, and
+    `sealed_plain` the plaintext it seals (read-only, never changed afterwards: it may be hashed
+    later, in another thread).
     """
 
     def __init__(self, cipher: SegmentCipher, start: int, length: int) -> None:
@@ -185,7 +249,8 @@ class AppendSealer:
             raise ValueError("an append starts at a segment boundary inside the upload")
         self._length = length
         self.sealed_end = start
-        self._pending = bytearray()
+        self.sealed_plain = memoryview(b"")
+        self._pending = b""
 
     @property
     def received_end(self) -> int:
@@ -194,25 +259,27 @@ class AppendSealer:
     def update(self, data: bytes | bytearray | memoryview) -> bytes:
         if self.received_end + len(data) > self._length:
             raise SizeMismatchError("more bytes than the upload's declared length")
-        pending = self._pending
-        pending += data
+        # Immutable, so `sealed_plain` can be a view of it: the body's own bytes when nothing
+        # is pending (no copy), else the pending segment's bytes joined with them.
+        source = self._pending + data if self._pending else bytes(data)
         seg, full = self._seg, self._seg + TAG_LEN
-        count = len(pending) // seg
-        tail_final = self.sealed_end + len(pending) == self._length and len(pending) % seg
-        out = bytearray(count * full + ((len(pending) % seg) + TAG_LEN if tail_final else 0))
+        count = len(source) // seg
+        tail_final = self.sealed_end + len(source) == self._length and len(source) % seg
+        out = bytearray(count * full + ((len(source) % seg) + TAG_LEN if tail_final else 0))
         pos = 0
         index = self.sealed_end // seg
-        with memoryview(pending) as view, memoryview(out) as target:
+        view = memoryview(source)
+        with memoryview(out) as target:
             for i in range(count):
                 end = self.sealed_end + (i + 1) * seg
                 self._cipher.seal_into(index + i, view[i * seg:(i + 1) * seg],
                                        end == self._length, target[pos:pos + full])
                 pos += full
             if tail_final:
-                rest = len(pending) - count * seg
                 self._cipher.seal_into(index + count, view[count * seg:], True,
-                                       target[pos:pos + rest + TAG_LEN])
-        done = count * seg + (len(pending) % seg if tail_final else 0)
-        del pending[:done]
+                                       target[pos:pos + len(source) - count * seg + TAG_LEN])
+        done = count * seg + (len(source) % seg if tail_final else 0)
+        self._pending = source[done:]
+        self.sealed_plain = view[:done]
         self.sealed_end += done
         return out  # type: ignore[return-value]  # a bytes-like buffer, never kept by us

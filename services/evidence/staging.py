@@ -2,19 +2,19 @@
 
 Every staged byte is ciphertext under the upload's data key, which the record holds wrapped by
 the hearing key, so crypto-shredding a hearing also makes its unfinished uploads unreadable.
-Completion copies the staged segments into the content object behind the header, opening each
-one on the way (a staged part changed in the store fails there, before anything is committed)
-to compute the plaintext SHA-256, and then commits through `Vault.commit_version`, the same
-commit point as a one-shot upload.
+Each append is sealed and staged part by part (assembly.py), hashing the plaintext and the
+ciphertext on the way (`Running`, kept per upload in this process); completion assembles the
+content object from the staged parts (assembly.py) and commits it through
+`Vault.commit_version`, the same commit point as a one-shot upload.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import secrets
+from collections import OrderedDict
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from datetime import datetime
 
@@ -22,6 +22,7 @@ from parley.failures import note_failure
 from proto.evidence import Manifest
 from proto.principal import Principal
 from services.evidence import keys as k
+from services.evidence.assembly import assemble, stage
 from services.evidence.errors import (
     EmptyDocumentError,
     HearingShreddedError,
@@ -32,25 +33,53 @@ from services.evidence.errors import (
     TooManyUploadsError,
     UploadNotFoundError,
 )
-from services.evidence.format import SegmentCipher, plan_range
+from services.evidence.format import SegmentCipher
 from services.evidence.hashing import Hashing
 from services.evidence.resumable import (
+    PART_BYTES,
     RECORD,
     AppendSealer,
     Part,
+    Running,
     UploadRecord,
     chain,
     offset_of,
     open_record,
-    part_key,
     seal_record,
+    staged_span,
     upload_prefix,
 )
 from services.evidence.store.base import ObjectStore, one_chunk
-from services.evidence.stream import RangeDecryptor
 from services.evidence.vault import Vault
 
 log = logging.getLogger("parley.evidence.staging")
+
+#: Uploads whose running digests a process keeps (the least recently appended go first).
+RUNNING_KEPT = 1024
+
+
+class _Body:
+    """An append's body, read piece by piece across the parts it fills. It ends at its end or
+    when the client goes away: a cut is no error (every whole segment that arrived is kept).
+    SizeMismatchError (more bytes than the upload's length) passes through."""
+
+    def __init__(self, chunks: AsyncIterable[bytes]) -> None:
+        self._source = aiter(chunks)
+        self.ended = False
+
+    async def next(self) -> bytes | None:
+        if self.ended:
+            return None
+        try:
+            return await anext(self._source)
+        except StopAsyncIteration:
+            pass
+        except SizeMismatchError:
+            raise
+        except Exception as exc:  # the client went away: keep what was sealed
+            note_failure(log, "evidence.append.body", exc, level=logging.INFO)
+        self.ended = True
+        return None
 
 
 class StagedUploads:
@@ -60,6 +89,7 @@ class StagedUploads:
         self.max_per_hearing = max_per_hearing
         self._clock = clock
         self._locks: dict[str, asyncio.Lock] = {}
+        self._running: OrderedDict[str, Running] = OrderedDict()
 
     def lock(self, upload: str) -> asyncio.Lock:
         """One append, completion or cancellation at a time per upload (in this instance)."""
@@ -109,8 +139,8 @@ class StagedUploads:
             raise UploadNotFoundError("no such upload") from None
         if not record.belongs_to(principal):
             raise UploadNotFoundError("no such upload")
-        parts = chain([(i.key, int(i.key.rsplit("/", 1)[1].removesuffix(".part"), 16), i.size)
-                       for i in infos if i.key.endswith(".part")],
+        parts = chain([(i.key, span[0], i.size if span[1] is None else span[1])
+                       for i in infos if (span := staged_span(i.key)) is not None],
                       record.segment_size, record.length)
         return record, parts, max(i.modified for i in infos)
 
@@ -122,77 +152,87 @@ class StagedUploads:
                                      version=record.version, key_id=key_id)
         return SegmentCipher.open_header(data_key, record.header, key_id)
 
+    def _running_for(self, record: UploadRecord, parts: list[Part]) -> Running | None:
+        """Digests to extend with the next parts: none if this process did not stage `parts`."""
+        kept = self._running.get(record.upload)
+        if kept is not None and kept.parts == tuple(parts):
+            return kept.extended()
+        return Running.start(record.header) if not parts else None
+
+    def _keep(self, upload: str, running: Running) -> None:
+        self._running[upload] = running
+        self._running.move_to_end(upload)
+        while len(self._running) > RUNNING_KEPT:
+            self._running.popitem(last=False)
+
     async def append(self, record: UploadRecord, parts: list[Part],
                      chunks: AsyncIterable[bytes]) -> list[Part]:
-        """Seal and stage the bytes from the current offset; return the parts after it.
+        """Seal and stage the bytes from the current offset, a part of about PART_BYTES at a
+        time (assembly.stage); return the parts after it.
 
         The source ending early or breaking (a cut connection) is not an error here: every
         whole segment that arrived is kept. Bytes beyond the declared length are
-        (SizeMismatchError), and then this append keeps nothing."""
-        start = offset_of(parts)
-        if start == record.length:
+        (SizeMismatchError), and then the part being written is dropped."""
+        if offset_of(parts) == record.length:
             return parts
-        sealer = AppendSealer(await self._cipher(record), start, record.length)
+        sealer = AppendSealer(await self._cipher(record), offset_of(parts), record.length)
+        body = _Body(chunks)
+        running = self._running_for(record, parts)
+        hashing = Hashing()
+        try:
+            while (first := await body.next()) is not None:
+                begin = sealer.sealed_end
+                key = await stage(self.store, record, begin,
+                                  self._sealed_part(first, body, sealer, running, hashing),
+                                  lambda: sealer.sealed_end)
+                if key is None:  # not one whole segment arrived
+                    break
+                parts = [*parts, Part(key, begin, sealer.sealed_end)]
+                if running is not None:
+                    await hashing.wait()
+                    self._keep(record.upload, Running(tuple(parts), running.plain,
+                                                      running.cipher))
+                    running = self._running[record.upload].extended()
+        finally:
+            await hashing.settle()
+        return parts
 
-        async def sealed() -> AsyncIterator[bytes]:
-            source = aiter(chunks)
-            while True:
-                try:
-                    chunk = await anext(source)
-                except StopAsyncIteration:
-                    return
-                except SizeMismatchError:
-                    raise
-                except Exception as exc:  # the client went away: keep what was sealed
-                    note_failure(log, "evidence.append.body", exc, level=logging.INFO)
-                    return
-                out = sealer.update(chunk)
-                if out:
-                    yield out
-
-        key = part_key(record.hearing, record.upload, start)
-        await self.store.put(key, sealed())
-        if sealer.sealed_end == start:
-            with contextlib.suppress(StoreError):
-                await self.store.delete(key)
-            return parts
-        return [*parts, Part(key, start, sealer.sealed_end)]
+    @staticmethod
+    async def _sealed_part(first: bytes, body: _Body, sealer: AppendSealer,
+                           running: Running | None, hashing: Hashing) -> AsyncIterator[bytes]:
+        """The sealed bytes of one part: from `first` on, until about PART_BYTES are out or the
+        body ends; each piece's plaintext and ciphertext hashed into `running` on the way."""
+        staged = 0
+        chunk: bytes | None = first
+        while chunk is not None:
+            out = sealer.update(chunk)
+            if running is not None:
+                await hashing.feed((running.plain, sealer.sealed_plain), (running.cipher, out))
+            if out:
+                staged += len(out)
+                yield out
+            chunk = await body.next() if staged < PART_BYTES else None
 
     async def complete(self, record: UploadRecord, parts: list[Part], *, uploaded_by: str,
                        before_commit: Callable[[Manifest], Awaitable[None]] | None = None,
                        ) -> Manifest:
-        """Copy the staged segments into the content object and commit the manifest."""
+        """Assemble the staged segments into the content object and commit the manifest."""
         if offset_of(parts) != record.length:
             raise SizeMismatchError("the upload is not complete")
         slot = await self.vault.new_version(record.hearing, record.compartment, record.filename,
                                             record.owner, version=record.version)
         if slot.document != record.document:
             raise IntegrityError("the upload no longer matches its document")
-        cipher = await self._cipher(record)
-        opener = RangeDecryptor(cipher, plan_range(record.length, 0, record.length,
-                                                   record.segment_size), record.length)
-        digest, ct_digest = hashlib.sha256(), hashlib.sha256(record.header)
-        hashing = Hashing()
-
-        async def assembled() -> AsyncIterator[bytes]:
-            yield record.header
-            try:
-                for part in parts:
-                    async for chunk in self.store.get(part.key):
-                        plain = opener.update(chunk)  # authenticates what was staged
-                        await hashing.feed((digest, plain), (ct_digest, chunk))
-                        yield chunk
-                opener.finalize()
-                await hashing.wait()
-            finally:
-                await hashing.settle()
-
-        info = await self.store.put(slot.content_key, assembled(), retain=True)
+        running = self._running.pop(record.upload, None)
+        if running is not None and running.parts != tuple(parts):
+            running = None
+        info, digests = await assemble(self.store, record, parts, running,
+                                       await self._cipher(record), slot.content_key)
         manifest = await self.vault.commit_version(
             slot, filename=record.filename, content_type=record.content_type,
             compartment=record.compartment, owner=record.owner, uploaded_by=uploaded_by,
-            size=record.length, sha256=digest.hexdigest(),
-            ciphertext_sha256=ct_digest.hexdigest(), content=info,
+            size=record.length, sha256=digests.sha256,
+            ciphertext_sha256=digests.ciphertext_sha256, content=info,
             key_id=bytes.fromhex(record.key_id), wrapped_data_key=record.wrapped_data_key,
             before_commit=before_commit)
         await self.discard(record.hearing, record.upload)
@@ -205,6 +245,7 @@ class StagedUploads:
             with contextlib.suppress(StoreError):
                 await self.store.delete(info.key)
         self._locks.pop(upload, None)
+        self._running.pop(upload, None)
 
 
 def expires_ms(last_activity: datetime, idle_s: float) -> int:

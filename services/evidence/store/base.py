@@ -23,7 +23,7 @@ Semantics every backend keeps (checked by the contract suite in tests/integratio
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -89,6 +89,28 @@ class FileBacked(Protocol):
 
     async def open_file(self, key: str, *, version_id: str | None = None) -> int:
         """A read-only descriptor of the object, the caller's to close; ObjectNotFoundError."""
+        ...
+
+
+@runtime_checkable
+class Drafting(Protocol):
+    """A store that can write an object in place, range by range, and then commit it under its
+    final key without copying it: resumable uploads assemble their content in one draft
+    (staging.py). A draft is an object like any other (listed, read, deleted), except that it
+    changes; nothing makes a draft's bytes authentic but what its writer checks."""
+
+    async def write_draft(self, key: str, offset: int, chunks: AsyncIterable[bytes]) -> int:
+        """Write `chunks` at `offset` of draft `key` (created if missing) and make them durable
+        before returning how many bytes were written. If `chunks` raises, the bytes written so
+        far stay, not made durable (the caller records no range of them)."""
+        ...
+
+    async def commit_draft(self, key: str, final: str, size: int,
+                           check: Callable[[int], None]) -> ObjectInfo:
+        """Cut draft `key` to `size` bytes and make it object `final` (which must not exist:
+        ObjectExistsError), durably; the draft is gone after. `check(fd)` runs first, in a
+        worker thread, with the draft's bytes held still (no draft write runs meanwhile), on a
+        read-only descriptor of them: what it raises keeps the draft uncommitted."""
         ...
 
 

@@ -3,12 +3,15 @@
 `write_all` writes pieces with `writev`, never joining them; `write_batch` also starts their
 writeback (`sync_file_range`, Linux) so the fsync at the commit waits for the tail only;
 `makedirs_durable` creates missing parents (0700), each made durable (parley.secretfile's
-`fsync_dir`). Used by the local folder store (local.py) from its worker threads.
+`fsync_dir`); `open_draft`, `finish_draft` and `commit_draft` write an object in place and then
+commit it (base.Drafting), each holding the draft's lock (`flock`: evidence processes sharing
+the folder). Used by the local folder store (local.py) from its worker threads.
 """
 
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -68,3 +71,47 @@ def makedirs_durable(path: Path, stop: Path) -> None:
         except FileExistsError:
             continue
         fsync_dir(directory.parent)
+
+
+def open_draft(path: Path, stop: Path, offset: int) -> int:
+    """A descriptor of draft `path` (created 0600 if missing, its parents made durable) holding
+    the draft's lock, positioned at `offset`. FileNotFoundError if the draft was committed or
+    removed while we waited for the lock (the name no longer leads to what we opened)."""
+    makedirs_durable(path.parent, stop)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if os.stat(path).st_ino != os.fstat(fd).st_ino:
+            raise FileNotFoundError(path)
+        os.lseek(fd, offset, os.SEEK_SET)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def finish_draft(fd: int, path: Path) -> None:
+    """What was written to the draft is durable (its directory entry too, if it is new)."""
+    os.fsync(fd)
+    fsync_dir(path.parent)
+
+
+def commit_draft(path: Path, final: Path, stop: Path, size: int,
+                 check: Callable[[int], None]) -> None:
+    """Cut the draft to `size`, run `check(fd)` on it, and link it as `final` (FileExistsError
+    if taken), all under the draft's lock; then remove the draft's name. Durable on return."""
+    fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if os.stat(path).st_ino != os.fstat(fd).st_ino:
+            raise FileNotFoundError(path)
+        os.ftruncate(fd, size)
+        check(fd)
+        os.fsync(fd)
+        makedirs_durable(final.parent, stop)
+        os.link(path, final)
+        os.unlink(path)
+        fsync_dir(final.parent)
+        fsync_dir(path.parent)
+    finally:
+        os.close(fd)

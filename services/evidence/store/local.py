@@ -10,6 +10,10 @@ While a large object is written, each batch's writeback to the disk is started a
 (`sync_file_range`, Linux), so the fsync before the commit waits for the last batches only, not
 for the whole object: the disk works while later bytes are still arriving. Durability is
 unchanged: the commit still fsyncs the file and the directory before the object is visible.
+
+Drafts (base.Drafting) are the exception: written in place under `objects/<key>`, range by
+range, each write made durable before it returns, then hard-linked as their final object, all
+under the draft's `flock` (disk.py), so a commit never sees a draft write half done.
 """
 
 from __future__ import annotations
@@ -29,51 +33,15 @@ from services.evidence.errors import (
     StoreError,
 )
 from services.evidence.store.base import ObjectInfo, validate_key
-from services.evidence.store.disk import makedirs_durable, write_all, write_batch
+from services.evidence.store.disk import (
+    commit_draft,
+    finish_draft,
+    makedirs_durable,
+    open_draft,
+)
+from services.evidence.store.file_writer import FileWriter
 
-WRITE_BATCH = 1 << 20
 READ_CHUNK = 1 << 20
-
-
-class _Staged:
-    """One temp file being written. `abort` waits for an in-flight write before closing the
-    descriptor, so a cancelled upload can never write into a reused descriptor number."""
-
-    def __init__(self, path: Path, fd: int) -> None:
-        self.path, self.fd = path, fd
-        self.inflight: asyncio.Future[None] | None = None
-
-    def start(self, func: Callable[..., None], *args: object) -> None:
-        """Start one blocking step in a worker thread; `wait` collects it. One at a time, so the
-        next chunk is received and sealed while this one is written (pipelined)."""
-        assert self.inflight is None
-        self.inflight = asyncio.ensure_future(asyncio.to_thread(func, *args))
-
-    async def wait(self) -> None:
-        """The step in flight, if any; the store's own I/O errors become StoreError (the
-        source's errors, raised by the caller's iterator, pass through unchanged)."""
-        if self.inflight is None:
-            return
-        try:
-            await self.inflight
-        except OSError as exc:  # disk full, I/O error, a broken folder: nothing is committed
-            raise StoreError("the local store failed a write") from exc
-        self.inflight = None  # left set on failure or cancellation: `abort` waits for it
-
-    async def run(self, func: Callable[..., None], *args: object) -> None:
-        await self.wait()
-        self.start(func, *args)
-        await self.wait()
-
-    async def abort(self) -> None:
-        if self.inflight is not None:
-            await asyncio.wait({self.inflight})
-            if not self.inflight.cancelled():
-                self.inflight.exception()  # retrieved: the error that matters is being raised
-        if self.fd != -1:
-            os.close(self.fd)
-            self.fd = -1
-        self.path.unlink(missing_ok=True)
 
 
 class LocalFolderStore:
@@ -87,7 +55,7 @@ class LocalFolderStore:
     def _path(self, key: str) -> Path:
         return self._objects / validate_key(key)
 
-    def _commit(self, staged: _Staged, final: Path, if_absent: bool) -> None:
+    def _commit(self, staged: FileWriter, final: Path, if_absent: bool) -> None:
         os.fsync(staged.fd)
         os.close(staged.fd)
         staged.fd = -1
@@ -111,25 +79,43 @@ class LocalFolderStore:
             fd = await asyncio.to_thread(os.open, tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except OSError as exc:
             raise StoreError("the local store cannot stage a write") from exc
-        staged = _Staged(tmp, fd)
+        staged = FileWriter(tmp, fd)
         try:
-            batch: list[bytes] = []
-            held = written = 0
-            async for chunk in chunks:
-                batch.append(chunk)
-                held += len(chunk)
-                if held >= WRITE_BATCH:  # at most one batch written while the next one fills
-                    await staged.wait()
-                    staged.start(write_batch, staged.fd, batch, written)
-                    batch, held, written = [], 0, written + held
-            await staged.wait()
-            if batch:
-                await staged.run(write_all, staged.fd, batch)
+            await staged.write(chunks, 0)
             await staged.run(self._commit, staged, final, if_absent)
         except BaseException:
             await asyncio.shield(staged.abort())
             raise
         return await self.stat(key)
+
+    async def write_draft(self, key: str, offset: int, chunks: AsyncIterable[bytes]) -> int:
+        path = self._path(key)
+        try:
+            fd = await asyncio.to_thread(open_draft, path, self._objects, offset)
+        except FileNotFoundError:
+            raise ObjectNotFoundError("the draft was committed or removed") from None
+        except OSError as exc:
+            raise StoreError("the local store cannot open a draft") from exc
+        staged = FileWriter(path, fd, temporary=False)
+        try:
+            written = await staged.write(chunks, offset)
+            await staged.run(finish_draft, fd, path)
+        finally:
+            await asyncio.shield(staged.abort())  # closes the descriptor: the lock goes
+        return written
+
+    async def commit_draft(self, key: str, final: str, size: int,
+                           check: Callable[[int], None]) -> ObjectInfo:
+        try:
+            await asyncio.to_thread(commit_draft, self._path(key), self._path(final),
+                                    self._objects, size, check)
+        except FileNotFoundError:
+            raise ObjectNotFoundError("no such draft") from None
+        except FileExistsError:
+            raise ObjectExistsError("object already exists") from None
+        except OSError as exc:
+            raise StoreError("the local store failed to commit a draft") from exc
+        return await self.stat(final)
 
     @staticmethod
     def _no_versions(version_id: str | None) -> None:

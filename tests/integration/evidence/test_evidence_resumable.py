@@ -16,7 +16,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import msgspec
+import pytest
 
+from services.evidence.resumable import staged_at
 from tests.harness import Suite, wait_until
 from tests.integration.evidence.conftest import make_client
 from tests.integration.evidence.evidence_world import Caller, World, world_of
@@ -34,6 +36,13 @@ def staged_keys(world: World) -> list[str]:
     assert world.s3_endpoint is not None and world.s3_bucket is not None
     return sorted(o.object_name or "" for o in make_client(world.s3_endpoint).list_objects(
         world.s3_bucket, prefix="uploads/", recursive=True))
+
+
+def staged_object(world: World, url: str, suffix: str) -> str:
+    """The one object of upload `url` whose key ends with `suffix`."""
+    upload = url.rsplit("/", 1)[1]
+    [key] = [k for k in staged_keys(world) if upload in k and k.endswith(suffix)]
+    return key
 
 
 def staged_bytes(world: World, key: str) -> bytes:
@@ -126,10 +135,11 @@ async def test_cut_mid_append_resumes_from_the_stored_offset(
     task = asyncio.create_task(patch(world["partyA"], url, MIB, cut_after(in_flight), False,
                                      **{"Content-Length": str(len(data) - MIB)}))
     await asyncio.wait_for(sent_all.wait(), 30)
-    if world.store_dir is not None:  # sealed bytes reach the staged file as they arrive
+    if world.store_dir is not None:  # sealed bytes reach the upload's draft as they arrive
+        draft = world.store_dir / "objects" / staged_object(world, url, "/draft")
+
         async def staged_enough() -> bool:
-            staging = world.store_dir / "staging"  # type: ignore[operator]
-            return sum(p.stat().st_size for p in staging.iterdir()) >= MIB
+            return draft.stat().st_size >= staged_at(MIB, SEGMENT) + MIB
         await wait_until(staged_enough, timeout=20, what="the in-flight append staged")
     task.cancel()  # the client's connection is cut mid-segment
     await asyncio.gather(task, return_exceptions=True)
@@ -324,19 +334,22 @@ async def test_evidence_restarted_mid_upload_still_commits_the_true_digests(
     assert await downloaded_sha256(world, "partyB", view["document"]) == view["sha256"]
 
 
+@pytest.mark.parametrize("restarted", [False, True], ids=["same-process", "restarted"])
 async def test_a_staged_part_changed_in_the_store_commits_nothing(
-        evidence_suite: tuple[Suite, dict[str, str]]) -> None:
-    """Completion opens every staged segment before the commit point: one flipped bit in a
-    staged part and no document exists."""
+        evidence_suite: tuple[Suite, dict[str, str]], restarted: bool) -> None:
+    """Completion proves every staged byte before the commit point, whether the process that
+    completes staged them (their digests must match) or not (every segment is opened): one
+    flipped bit in the staged ciphertext and no document exists."""
     world = await world_of(evidence_suite)
     data = os.urandom(2 * MIB)
     url = await started(world, "partyA", "tampered.pdf", len(data))
     assert (await patch(world["partyA"], url, 0, data[:MIB], False))[0] == 204
-    upload = url.rsplit("/", 1)[1]
-    [part] = [k for k in staged_keys(world) if upload in k and k.endswith(".part")]
+    part = staged_object(world, url, ".part" if world.store_dir is None else "/draft")
     staged = bytearray(staged_bytes(world, part))
     staged[len(staged) // 2] ^= 1
     restage(world, part, bytes(staged))
+    if restarted:
+        await killed_and_back(world, "evidence")
     status, _, body = await patch(world["partyA"], url, MIB, data[MIB:], True)
     assert status == 502 and msgspec.json.decode(body)["error"]["code"] == "integrity", body
     assert "tampered.pdf" not in await world.visible_names()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 from collections.abc import AsyncIterable, AsyncIterator
 from datetime import timedelta
@@ -27,6 +28,7 @@ from services.evidence.errors import (
 )
 from services.evidence.format import HEADER_LEN, TAG_LEN
 from services.evidence.keyfile import LocalKeyFileProvider
+from services.evidence.resumable import UploadRecord
 from services.evidence.staging import StagedUploads
 from services.evidence.store.base import ObjectInfo, ObjectStore, one_chunk
 from services.evidence.vault import Limits, Vault
@@ -265,6 +267,41 @@ async def test_owner_must_match_the_compartment(vault: Vault, compartment: str,
     with pytest.raises(UploadError):
         await put(vault, b"x", compartment=compartment, owner=owner)
     await nothing_visible(vault)
+
+
+async def test_resumable_digests_are_those_of_the_bytes_whoever_staged_them(
+        vault: Vault) -> None:
+    """An evidence process hashes what it stages and, at completion, trusts those digests only
+    if it staged the whole chain: parts staged by another process (a second StagedUploads on
+    the same store), or an append repeated at one offset by both, still commit a document
+    whose digests are those of its bytes."""
+    one = StagedUploads(vault, max_per_hearing=5, clock=lambda: 0)
+    other = StagedUploads(vault, max_per_hearing=5, clock=lambda: 0)
+    who = Principal(kind=PrincipalKind.ACCOUNT, id="pa", session="s1")
+    data = os.urandom(7 * SEG + 7)
+
+    async def created(name: str) -> UploadRecord:
+        return await one.create(hearing="h1", compartment="side:A", filename=name,
+                                length=len(data), content_type="application/pdf",
+                                owner="side:A", principal=who)
+
+    async def committed(record: UploadRecord, by: StagedUploads) -> None:
+        _, parts, _ = await by.open("h1", record.upload, who)
+        m = await by.complete(record, parts, uploaded_by="pa")
+        assert m.sha256 == hashlib.sha256(data).hexdigest() and await read(vault, m) == data
+
+    record = await created("handed-over.pdf")  # one, then the other, then one again
+    parts = await one.append(record, [], chunks(data[:2 * SEG]))
+    parts = await other.append(record, parts, chunks(data[2 * SEG:4 * SEG]))
+    parts = await one.append(record, parts, chunks(data[4 * SEG:]))
+    await committed(record, one)
+
+    record = await created("repeated.pdf")  # both append from 0 (a retry), one goes on
+    await one.append(record, [], chunks(data[:3 * SEG]))
+    await other.append(record, [], chunks(data[:5 * SEG]))
+    _, parts, _ = await one.open("h1", record.upload, who)
+    parts = await one.append(record, parts, chunks(data[parts[-1].end:]))
+    await committed(record, one)
 
 
 async def test_a_resumable_upload_is_not_sealed_once_and_keeps_the_digest_check(

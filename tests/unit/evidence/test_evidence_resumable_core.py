@@ -24,8 +24,12 @@ from services.evidence.resumable import (
     check_append,
     offset_of,
     open_record,
+    part_key,
     part_plaintext,
     seal_record,
+    span_key,
+    staged_at,
+    staged_span,
 )
 from services.evidence.stream import Decryptor, RangeDecryptor
 
@@ -45,16 +49,21 @@ def test_appends_in_any_pieces_make_the_one_shot_ciphertext(length: int, cuts: l
     data = os.urandom(length)
     cipher = _cipher()
     staged: list[bytes] = []
+    sealed_plain: list[bytes] = []
     offset, cut_iter = 0, iter(cuts)
     while offset < length:
+        # where this append's segments go in the content (a draft writes them right there)
+        assert staged_at(offset, SEG) == len(cipher.header_bytes) + sum(map(len, staged))
         sealer = AppendSealer(cipher, offset, length)
         pos = offset
         for size in [next(cut_iter, 50), next(cut_iter, 50)]:  # an append of two pieces
             piece = data[pos:pos + size]
             staged.append(bytes(sealer.update(piece)))
+            sealed_plain.append(bytes(sealer.sealed_plain))
             pos += len(piece)
         assert sealer.sealed_end <= pos and sealer.sealed_end % SEG in (0, length % SEG)
         offset = sealer.sealed_end  # the partial segment is dropped; the next append re-sends
+    assert b"".join(sealed_plain) == data  # what is hashed while sealing is the plaintext
     body = b"".join(staged)
     whole = Decryptor(KEY)
     assert whole.update(cipher.header_bytes + body) + whole.finalize() == data
@@ -122,3 +131,15 @@ def test_append_checks_offset_and_length_before_reading() -> None:
         check_append(record, 128, 128, 900, False)
     with pytest.raises(UploadError):
         check_append(record, 128, 128, 100, True)  # says complete, is not
+
+
+def test_staged_keys_name_their_start_and_size() -> None:
+    """Parts and spans parse back to where they start (a span also to its size); a part of
+    the older layout still parses; nothing else under an upload does."""
+    assert staged_span(part_key("h", "u", 0x30000, "ab12")) == (0x30000, None)
+    assert staged_span(span_key("h", "u", 0x30000, 4 * (SEG + TAG_LEN), "ab12")) == (
+        0x30000, 4 * (SEG + TAG_LEN))
+    assert staged_span("uploads/h/u/0000000000010000.part") == (0x10000, None)  # older layout
+    for other in ("uploads/h/u/record", "uploads/h/u/draft", "uploads/h/u/xyz.part",
+                  "uploads/h/u/1-2-3-4.span", "uploads/h/u/10-zz-ab.span", "uploads/h/u/.part"):
+        assert staged_span(other) is None, other
