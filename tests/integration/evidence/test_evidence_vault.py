@@ -304,6 +304,33 @@ async def test_resumable_digests_are_those_of_the_bytes_whoever_staged_them(
     await committed(record, one)
 
 
+async def test_a_long_append_is_staged_part_by_part(vault: Vault,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """An append is made durable a part (PART_BYTES, 3 segments here) at a time: a body cut
+    after 7 segments keeps 7, in 3 parts, and the resume completes the document."""
+    monkeypatch.setattr("services.evidence.staging.PART_BYTES", 3 * (SEG + TAG_LEN))
+    staged = StagedUploads(vault, max_per_hearing=5, clock=lambda: 0)
+    who = Principal(kind=PrincipalKind.ACCOUNT, id="pa", session="s1")
+    data = os.urandom(12 * SEG + 5)
+    record = await staged.create(hearing="h1", compartment="side:A", filename="long.pdf",
+                                 length=len(data), content_type="application/pdf",
+                                 owner="side:A", principal=who)
+
+    async def cut_after(size: int) -> AsyncIterator[bytes]:
+        async for chunk in chunks(data[:size]):
+            yield chunk
+        raise ConnectionResetError("the client went away")
+
+    parts = await staged.append(record, [], cut_after(7 * SEG + 100))
+    assert [(p.start, p.end) for p in parts] == [(0, 3 * SEG), (3 * SEG, 6 * SEG),
+                                                 (6 * SEG, 7 * SEG)]
+    assert (await staged.open("h1", record.upload, who))[1] == parts
+    parts = await staged.append(record, parts, chunks(data[7 * SEG:]))
+    assert len(parts) == 5 and parts[-1].end == len(data)
+    m = await staged.complete(record, parts, uploaded_by="pa")
+    assert m.sha256 == hashlib.sha256(data).hexdigest() and await read(vault, m) == data
+
+
 async def test_a_resumable_upload_is_not_sealed_once_and_keeps_the_digest_check(
         vault: Vault) -> None:
     """Staged segments may have been sealed twice (an append repeated at one offset), so the
