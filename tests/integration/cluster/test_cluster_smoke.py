@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 
 import aiohttp
 import pytest
@@ -21,10 +22,13 @@ from proto.ws import Admit, ChatMessage, ChatSend, PeerPlan
 from tests.harness import wait_until
 from tests.integration.cluster.clusterkit import Cluster, all_ready, start_cluster
 from tests.integration.signalling.sigclient import WsClient, seat
-from tests.people import staff_people
+from tests.people import create_staff, staff_people
 
 # About 35 s here (ten processes start on two shared cores): behind `-m slow`; the default run
 # keeps test_cluster_nats.py (the same NATS config, TLS and R3, in about 10 s).
+#: The resumable upload below appends this much at a time (whole 64 KiB segments).
+APPEND = 256 * 1024
+
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.slow]
 
 
@@ -95,6 +99,44 @@ async def test_no_sticky_sessions(ready: Cluster) -> None:
     await wait_until(lambda: _true(med.closed.is_set()), timeout=10, what="gw2 socket closed")
     await a1.close()
     await med.close()
+
+
+async def test_a_resumable_upload_goes_on_through_either_gateway(ready: Cluster) -> None:
+    """Appends through gateway 1 and gateway 2 in turn, each staged by whichever evidence
+    process answered for it (both write the one local store): the document commits with the
+    digest of its bytes and downloads intact through the other gateway."""
+    one, two = ready.urls
+    people = await staff_people(ready)  # a mediator of its own: the one above signed out
+    people = replace(people, mediator=await create_staff(ready, people.admin, "mediator",
+                                                         "resuming-mediator"))
+    cast = await seat(ready, people, sides=1, per_side=1)
+    party = cast.members["A1"]
+    data = os.urandom(8 * APPEND + 77)
+    docs = f"/api/v1/hearings/{cast.hearing}/documents"
+    async with aiohttp.ClientSession(base_url=one, headers=party.headers()) as http, http.post(
+            docs, headers={"Parley-Filename": "long.pdf", "Parley-Compartment": "joint",
+                           "Content-Type": "application/pdf", "Upload-Complete": "?0",
+                           "Upload-Length": str(len(data)), "Content-Length": "0"}) as r:
+        assert r.status == 201, await r.text()
+        upload = r.headers["Location"]
+    offset, turn, view = 0, 0, None
+    while view is None:
+        piece = data[offset:offset + APPEND]
+        last = offset + len(piece) == len(data)
+        async with aiohttp.ClientSession(base_url=(one, two)[turn % 2],
+                                         headers=party.headers()) as http, http.patch(
+                upload, data=piece, headers={
+                    "Upload-Offset": str(offset), "Upload-Complete": "?1" if last else "?0",
+                    "Content-Type": "application/partial-upload"}) as r:
+            assert r.status == (201 if last else 204), await r.text()
+            if last:
+                view = await r.json()
+            offset += len(piece)
+        turn += 1
+    assert view["sha256"] == hashlib.sha256(data).hexdigest()
+    async with aiohttp.ClientSession(base_url=two, headers=people.mediator.headers()) as http, \
+            http.get(f"{docs}/{view['document']}/content") as r:
+        assert r.status == 200 and await r.read() == data
 
 
 async def _true(value: bool) -> bool:
