@@ -39,7 +39,7 @@ from services.evidence.errors import (
 from services.evidence.store.base import ObjectInfo, validate_key
 
 MIN_PART_SIZE = 5 * 1024 * 1024
-READ_CHUNK = 1 << 18
+READ_CHUNK = 1 << 20
 T = TypeVar("T")
 _NOT_FOUND = {"NoSuchKey", "NoSuchObject", "ResourceNotFound", "NoSuchVersion"}
 
@@ -199,13 +199,22 @@ class S3Store:
             if isinstance(cause, S3Error) and cause.code == "InvalidRange":
                 return
             raise
+        ahead: asyncio.Future[bytes] | None = None
         try:
+            ahead = asyncio.ensure_future(self._run(response.read, READ_CHUNK))
             while True:
-                chunk = await self._run(response.read, READ_CHUNK)
+                chunk = await ahead
+                ahead = None
                 if not chunk:
                     break
+                # the next read runs while this chunk is consumed (opened, sent)
+                ahead = asyncio.ensure_future(self._run(response.read, READ_CHUNK))
                 yield chunk
         finally:
+            if ahead is not None:  # never close the response under a read in flight
+                await asyncio.wait({ahead})
+                if not ahead.cancelled():
+                    ahead.exception()
             response.close()
             response.release_conn()
 
