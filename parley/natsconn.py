@@ -16,6 +16,7 @@ from nats.aio.client import Client
 from parley.config import CommonConfig
 from parley.credentials import NatsCredentials, load_credentials
 from parley.errors import ConfigError
+from parley.futures import retrieved
 
 log = logging.getLogger("parley.nats")
 T = TypeVar("T")
@@ -94,8 +95,7 @@ _abandoned: set[asyncio.Future[None]] = set()
 
 def _forget(flushing: asyncio.Future[None]) -> None:
     _abandoned.discard(flushing)
-    if not flushing.cancelled():
-        flushing.exception()  # retrieved: an abandoned flush's failure is no one's to report
+    retrieved(flushing)  # an abandoned flush's failure is no one's to report
 
 
 async def _pong(nc: Client, timeout: float) -> None:

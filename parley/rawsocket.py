@@ -17,6 +17,8 @@ import socket
 import time
 from collections.abc import Callable
 
+from parley.futures import ended
+
 
 class SendStalled(Exception):
     """The receiver took no bytes for the idle time."""
@@ -159,9 +161,7 @@ class DirectSender:
         inflight, self._inflight = self._inflight, None
         if inflight is not None:
             inflight.cancel()  # a wait for room ends here; a copy in progress finishes below
-            await asyncio.wait({inflight})
-            if not inflight.cancelled():
-                inflight.exception()  # reported by `drain` already, or moot at close
+            await ended(inflight)  # its failure: reported by `drain` already, or moot at close
         copying, self._copying = self._copying, None
         if copying is not None:
             await asyncio.wait({copying})

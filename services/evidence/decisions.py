@@ -22,11 +22,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Mapping
-from typing import Any
 
 from parley.auditpub import AuditPublisher
 from parley.errors import ServiceFailure
 from parley.failures import handled, note_failure
+from parley.futures import retrieved
 from parley.micro import RequestContext
 from proto.audit import DetailValue, Outcome
 from proto.common import Role
@@ -66,13 +66,6 @@ from services.evidence.tickets import DownloadGrant, TicketBook, UploadGrant
 from services.evidence.vault import Vault
 
 log = logging.getLogger("parley.evidence")
-
-
-def _dropped(task: asyncio.Task[Any]) -> None:
-    """A task abandoned on the way out: its outcome is of no interest (retrieved, so asyncio
-    does not warn)."""
-    if not task.cancelled():
-        task.exception()
 
 
 class Evidence:
@@ -143,7 +136,7 @@ class Evidence:
             principal, facts = await self._member(ctx, hearing, action)
         except BaseException:
             finding.cancel()
-            finding.add_done_callback(_dropped)
+            finding.add_done_callback(retrieved)
             raise
         try:
             found = await finding

@@ -10,6 +10,7 @@ import os
 from collections.abc import AsyncIterable, Callable
 from pathlib import Path
 
+from parley.futures import ended
 from services.evidence.errors import StoreError
 from services.evidence.store.disk import write_all, write_batch
 
@@ -49,9 +50,7 @@ class FileWriter:
 
     async def abort(self) -> None:
         if self.inflight is not None:
-            await asyncio.wait({self.inflight})
-            if not self.inflight.cancelled():
-                self.inflight.exception()  # retrieved: the error that matters is being raised
+            await ended(self.inflight)  # the error that matters is the one being raised
         if self.fd != -1:
             os.close(self.fd)
             self.fd = -1

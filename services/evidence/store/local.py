@@ -25,6 +25,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from parley.futures import ended
 from parley.secretfile import fsync_dir
 from services.evidence.errors import (
     ObjectExistsError,
@@ -160,9 +161,7 @@ class LocalFolderStore:
                 yield chunk
         finally:
             if ahead is not None:  # never close the file under a read in flight
-                await asyncio.wait({ahead})
-                if not ahead.cancelled():
-                    ahead.exception()
+                await ended(ahead)
             handle.close()
 
     async def read(self, key: str, *, max_size: int | None = None) -> bytes:

@@ -30,6 +30,7 @@ from minio.error import InvalidResponseError, MinioException, S3Error, ServerErr
 from minio.helpers import DictType
 from urllib3.exceptions import HTTPError, MaxRetryError, ResponseError
 
+from parley.futures import ended
 from services.evidence.errors import (
     ObjectExistsError,
     ObjectNotFoundError,
@@ -176,11 +177,7 @@ class S3Store:
 
     async def _abort(self, upload_id: str | None, key: str,
                      inflight: list[asyncio.Future[Part]]) -> None:
-        if inflight:
-            await asyncio.wait(inflight)
-            for future in inflight:
-                if not future.cancelled():
-                    future.exception()  # retrieved, so asyncio does not warn
+        await ended(*inflight)
         if upload_id is not None:
             with contextlib.suppress(StoreError):  # otherwise left for the sweeper
                 await self._run(self._client._abort_multipart_upload, self._bucket, key, upload_id)
@@ -212,9 +209,7 @@ class S3Store:
                 yield chunk
         finally:
             if ahead is not None:  # never close the response under a read in flight
-                await asyncio.wait({ahead})
-                if not ahead.cancelled():
-                    ahead.exception()
+                await ended(ahead)
             response.close()
             response.release_conn()
 
