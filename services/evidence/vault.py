@@ -123,9 +123,29 @@ def _open_chunk(digest: Any, decryptor: RangeDecryptor, chunk: bytes) -> bytes:
 @dataclass(frozen=True)
 class _Opening:
     decryptor: RangeDecryptor
-    plan: RangePlan
-    content_key: str
+    ciphertext: AsyncGenerator[bytes, None]  # the range's, [plan.ct_start, plan.ct_end), unread
     ct_digest: Any | None  # SHA-256 of the ciphertext so far, when it must match the manifest's
+
+
+async def _split_header(stream: AsyncGenerator[bytes, None]) -> tuple[bytes, bytes]:
+    """The header from the start of `stream`, and the bytes read past it (the rest of the
+    stream stays unread)."""
+    head = b""
+    async for chunk in stream:
+        head += chunk
+        if len(head) >= HEADER_LEN:
+            break
+    return head[:HEADER_LEN], head[HEADER_LEN:]
+
+
+async def _after(first: bytes, stream: AsyncGenerator[bytes, None]) -> AsyncGenerator[bytes, None]:
+    try:
+        if first:
+            yield first
+        async for chunk in stream:
+            yield chunk
+    finally:
+        await stream.aclose()
 
 
 Manifests = list[Manifest]
@@ -397,7 +417,9 @@ class Vault:
 
     async def _opening(self, manifest: Manifest, start: int, end: int | None, *,
                        ring: int) -> _Opening:
-        """What reading [start, end) of a version needs, its header already checked."""
+        """What reading [start, end) of a version needs, its header already checked. A range
+        from the first segment is read in one request with the header (a round trip fewer to
+        a remote store: each costs 2-5 ms on SeaweedFS here)."""
         plan, whole = self._plan(manifest, start, end)
         data_key, key_id = await self._data_key(manifest)
         content_key = manifests.content_path(manifest)
@@ -406,13 +428,24 @@ class Vault:
             if whole and (await self.store.stat(content_key, version_id=pinned)).size != (
                     manifest.ciphertext_size):
                 raise ContentIntegrityError("stored content has the wrong length")
-            header = b"".join([c async for c in self.store.get(content_key, 0, HEADER_LEN,
-                                                               version_id=pinned)])
+            if plan.ct_start == HEADER_LEN:
+                stream = self.store.get(content_key, 0, plan.ct_end, version_id=pinned)
+                header, first = await _split_header(stream)
+                ciphertext = _after(first, stream)
+            else:
+                header = b"".join([c async for c in self.store.get(content_key, 0, HEADER_LEN,
+                                                                   version_id=pinned)])
+                ciphertext = self.store.get(content_key, plan.ct_start, plan.ct_end,
+                                            version_id=pinned)
         except ObjectNotFoundError:
             raise ContentIntegrityError("the committed content is missing") from None
-        cipher = SegmentCipher.open_header(data_key, header, key_id)
-        return _Opening(RangeDecryptor(cipher, plan, manifest.size, ring=ring), plan,
-                        content_key, self._ct_digest(manifest, header, whole))
+        try:
+            cipher = SegmentCipher.open_header(data_key, header, key_id)
+        except BaseException:
+            await ciphertext.aclose()
+            raise
+        return _Opening(RangeDecryptor(cipher, plan, manifest.size, ring=ring), ciphertext,
+                        self._ct_digest(manifest, header, whole))
 
     async def range_pump(self, manifest: Manifest, start: int = 0, end: int | None = None, *,
                          opener: Executor | None = None) -> RangePump | None:
@@ -460,13 +493,11 @@ class Vault:
         and the stream stops.
         """
         opening = await self._opening(manifest, start, end, ring=3 if reuse else 0)
-        decryptor, plan, ct_digest = opening.decryptor, opening.plan, opening.ct_digest
-        content_key, pinned = opening.content_key, manifest.content_version
+        decryptor, ct_digest = opening.decryptor, opening.ct_digest
         hashing = Hashing()
         held: bytes = b""
         try:
-            async for chunk in self.store.get(content_key, plan.ct_start, plan.ct_end,
-                                              version_id=pinned):
+            async for chunk in opening.ciphertext:
                 out = await self._crunch(_open_chunk, None, decryptor, chunk)
                 if ct_digest is not None:
                     await hashing.feed((ct_digest, chunk))
@@ -481,6 +512,7 @@ class Vault:
             raise ContentIntegrityError("the committed content is missing") from None
         finally:
             await hashing.settle()
+            await opening.ciphertext.aclose()
         if ct_digest is not None and not hmac.compare_digest(ct_digest.hexdigest(),
                                                              manifest.ciphertext_sha256 or ""):
             raise ContentIntegrityError("stored content does not match its pinned digest")

@@ -23,7 +23,7 @@ Semantics every backend keeps (checked by the contract suite in tests/integratio
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterable, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -54,7 +54,10 @@ class ObjectStore(Protocol):
                   retain: bool = False) -> ObjectInfo: ...
 
     def get(self, key: str, start: int = 0, end: int | None = None, *,
-            version_id: str | None = None) -> AsyncIterator[bytes]: ...
+            version_id: str | None = None) -> AsyncGenerator[bytes, None]:
+        """The bytes [start, end) (end None: to the end); close it (`aclose`) when done early:
+        it holds a file or a connection."""
+        ...
 
     async def read(self, key: str, *, max_size: int | None = None) -> bytes:
         """The whole (small) object: manifests and key records. With `max_size`, an object

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-from collections.abc import AsyncIterable, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -131,7 +131,7 @@ class LocalFolderStore:
             raise ObjectNotFoundError("no such object") from None
 
     async def get(self, key: str, start: int = 0, end: int | None = None, *,
-                  version_id: str | None = None) -> AsyncIterator[bytes]:
+                  version_id: str | None = None) -> AsyncGenerator[bytes, None]:
         self._no_versions(version_id)
         path = self._path(key)
         try:

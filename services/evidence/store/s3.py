@@ -19,7 +19,7 @@ import asyncio
 import base64
 import contextlib
 import hashlib
-from collections.abc import AsyncIterable, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -183,7 +183,7 @@ class S3Store:
                 await self._run(self._client._abort_multipart_upload, self._bucket, key, upload_id)
 
     async def get(self, key: str, start: int = 0, end: int | None = None, *,
-                  version_id: str | None = None) -> AsyncIterator[bytes]:
+                  version_id: str | None = None) -> AsyncGenerator[bytes, None]:
         validate_key(key)
         if end is not None and end <= start:
             return  # minio reads length 0 as "to the end"
