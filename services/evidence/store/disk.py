@@ -109,7 +109,12 @@ def commit_draft(path: Path, final: Path, stop: Path, size: int,
         check(fd)
         os.fsync(fd)
         makedirs_durable(final.parent, stop)
-        os.link(path, final)
+        try:
+            os.link(path, final)
+        except FileExistsError:
+            if not os.path.samefile(path, final):
+                raise
+            # linked already by a commit that stopped before the draft's name went
         os.unlink(path)
         fsync_dir(final.parent)
         fsync_dir(path.parent)

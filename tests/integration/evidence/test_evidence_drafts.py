@@ -123,3 +123,16 @@ async def test_a_write_that_waited_for_a_commit_lands_nowhere(store: LocalFolder
         await late
     assert final.read_bytes() == b"x" * 1000
     assert not draft.exists()
+
+
+async def test_a_commit_cut_short_after_linking_is_finished_by_the_next(
+        store: LocalFolderStore) -> None:
+    """A process that stopped between linking the draft and removing its name left both
+    names on one file: committing again finishes the job (another object there is refused)."""
+    await store.write_draft(DRAFT, 0, one_chunk(b"z" * 500))
+    draft = store.root / "objects" / DRAFT
+    final = store.root / "objects" / FINAL
+    final.parent.mkdir(parents=True)
+    os.link(draft, final)  # the stopped commit's first half
+    await store.commit_draft(DRAFT, FINAL, 500, Seen())
+    assert final.read_bytes() == b"z" * 500 and not draft.exists()
