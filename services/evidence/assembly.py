@@ -5,7 +5,7 @@ Two layouts (resumable.py), by what the store can do:
   segments straight into the upload's draft, where the content will hold them; completion
   checks the draft and commits it as the content object, copying nothing. Measured on a
   two-core host, a 256 MiB upload in 64 MiB appends: its last append (with the completion)
-  took 1.0-1.75 s when completion copied the parts and opened every segment, 0.5-0.6 s now,
+  took 1.4-1.75 s when completion copied the parts and opened every segment, 0.5-0.6 s now,
   and the whole upload ran at 0.30-0.40 of a plain aiohttp upload, 0.45-0.57 now
   (benchmarks/evidence_throughput.py; the disk, which sees every byte once, is the limit);
 - any other store (S3) keeps each part as an object; completion copies the parts, in order,
