@@ -226,15 +226,22 @@ class StagedUploads:
         running = self._running.pop(record.upload, None)
         if running is not None and running.parts != tuple(parts):
             running = None
-        info, digests = await assemble(self.store, record, parts, running,
-                                       await self._cipher(record), slot.content_key)
-        manifest = await self.vault.commit_version(
-            slot, filename=record.filename, content_type=record.content_type,
-            compartment=record.compartment, owner=record.owner, uploaded_by=uploaded_by,
-            size=record.length, sha256=digests.sha256,
-            ciphertext_sha256=digests.ciphertext_sha256, content=info,
-            key_id=bytes.fromhex(record.key_id), wrapped_data_key=record.wrapped_data_key,
-            before_commit=before_commit)
+        try:
+            info, digests = await assemble(self.store, record, parts, running,
+                                           await self._cipher(record), slot.content_key)
+            manifest = await self.vault.commit_version(
+                slot, filename=record.filename, content_type=record.content_type,
+                compartment=record.compartment, owner=record.owner, uploaded_by=uploaded_by,
+                size=record.length, sha256=digests.sha256,
+                ciphertext_sha256=digests.ciphertext_sha256, content=info,
+                key_id=bytes.fromhex(record.key_id), wrapped_data_key=record.wrapped_data_key,
+                before_commit=before_commit)
+        except IntegrityError:
+            raise  # the digests go: a retry opens every segment
+        except BaseException:  # nothing committed, the staged bytes intact: a retry may finish
+            if running is not None:
+                self._keep(record.upload, running)
+            raise
         await self.discard(record.hearing, record.upload)
         return manifest
 

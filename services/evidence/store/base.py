@@ -110,10 +110,12 @@ class Drafting(Protocol):
 
     async def commit_draft(self, key: str, final: str, size: int,
                            check: Callable[[int], None]) -> ObjectInfo:
-        """Cut draft `key` to `size` bytes and make it object `final` (which must not exist:
-        ObjectExistsError), durably; the draft is gone after. `check(fd)` runs first, in a
-        worker thread, with the draft's bytes held still (no draft write runs meanwhile), on a
-        read-only descriptor of them: what it raises keeps the draft uncommitted."""
+        """Cut draft `key` to `size` bytes and make it object `final` as well (another object
+        there: ObjectExistsError), durably. `check(fd)` runs first, in a worker thread, with
+        the draft's bytes held still (no draft write runs meanwhile), on a descriptor to read
+        them: what it raises keeps the draft uncommitted. The draft keeps its key and takes no
+        write while `final` exists, so if the commit that follows fails and deletes `final`,
+        the draft can be committed again; its owner deletes it once the object is for good."""
         ...
 
 

@@ -75,13 +75,14 @@ def makedirs_durable(path: Path, stop: Path) -> None:
 
 def open_draft(path: Path, stop: Path, offset: int) -> int:
     """A descriptor of draft `path` (created 0600 if missing, its parents made durable) holding
-    the draft's lock, positioned at `offset`. FileNotFoundError if the draft was committed or
-    removed while we waited for the lock (the name no longer leads to what we opened)."""
+    the draft's lock, positioned at `offset`. FileNotFoundError if the draft is committed (it
+    has a second name, the object's) or was removed while we waited for the lock."""
     makedirs_durable(path.parent, stop)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        if os.stat(path).st_ino != os.fstat(fd).st_ino:
+        opened = os.fstat(fd)
+        if os.stat(path).st_ino != opened.st_ino or opened.st_nlink != 1:
             raise FileNotFoundError(path)
         os.lseek(fd, offset, os.SEEK_SET)
     except BaseException:
@@ -99,7 +100,9 @@ def finish_draft(fd: int, path: Path) -> None:
 def commit_draft(path: Path, final: Path, stop: Path, size: int,
                  check: Callable[[int], None]) -> None:
     """Cut the draft to `size`, run `check(fd)` on it, and link it as `final` (FileExistsError
-    if taken), all under the draft's lock; then remove the draft's name. Durable on return."""
+    if another file has that name), all under the draft's lock; durable on return. The draft
+    keeps its name (its owner deletes it once the object is committed for good) but takes no
+    more writes while the object exists: `open_draft` refuses a file with two names."""
     fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
@@ -114,9 +117,7 @@ def commit_draft(path: Path, final: Path, stop: Path, size: int,
         except FileExistsError:
             if not os.path.samefile(path, final):
                 raise
-            # linked already by a commit that stopped before the draft's name went
-        os.unlink(path)
+            # committed already, by a commit whose object outlived its failure
         fsync_dir(final.parent)
-        fsync_dir(path.parent)
     finally:
         os.close(fd)

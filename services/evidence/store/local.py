@@ -13,7 +13,8 @@ unchanged: the commit still fsyncs the file and the directory before the object 
 
 Drafts (base.Drafting) are the exception: written in place under `objects/<key>`, range by
 range, each write made durable before it returns, then hard-linked as their final object, all
-under the draft's `flock` (disk.py), so a commit never sees a draft write half done.
+under the draft's `flock` (disk.py), so a commit never sees a draft write half done; a draft
+with a second name takes no more writes.
 """
 
 from __future__ import annotations

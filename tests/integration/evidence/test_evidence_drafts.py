@@ -56,9 +56,24 @@ async def test_ranges_written_in_place_commit_as_one_object(store: LocalFolderSt
     assert check.seen == head + body[:2_500_000]  # cut to the size before the check ran
     assert info.size == 92 + 2_500_000
     assert await store.read(FINAL) == head + body[:2_500_000]
-    with pytest.raises(ObjectNotFoundError):
-        await store.stat(DRAFT)
-    assert (store.root / "objects" / FINAL).stat().st_nlink == 1  # the draft's name is gone
+    with pytest.raises(ObjectNotFoundError):  # committed: the draft takes no more writes
+        await store.write_draft(DRAFT, 92, one_chunk(b"late"))
+    assert await store.read(FINAL) == head + body[:2_500_000]
+    await store.delete(DRAFT)  # its owner's last step, once the object is for good
+    assert (store.root / "objects" / FINAL).stat().st_nlink == 1
+
+
+async def test_a_draft_whose_object_is_deleted_can_be_committed_again(
+        store: LocalFolderStore) -> None:
+    """What a failed commit point does (it deletes the object): the draft is whole, takes
+    writes again, and commits again."""
+    data = os.urandom(400_000)
+    await store.write_draft(DRAFT, 0, pieces(data))
+    await store.commit_draft(DRAFT, FINAL, len(data), Seen())
+    await store.delete(FINAL)
+    assert await store.write_draft(DRAFT, len(data), one_chunk(b"more")) == 4
+    await store.commit_draft(DRAFT, FINAL, len(data) + 4, Seen())
+    assert await store.read(FINAL) == data + b"more"
 
 
 async def test_a_refused_check_or_a_taken_name_commits_nothing(store: LocalFolderStore) -> None:
@@ -116,23 +131,17 @@ async def test_a_write_that_waited_for_a_commit_lands_nowhere(store: LocalFolder
         assert not late.done()  # waiting for the lock
         final.parent.mkdir(parents=True)  # what the commit does, under the lock
         os.link(draft, final)
-        os.unlink(draft)
     finally:
         os.close(held)  # the lock goes
     with pytest.raises(ObjectNotFoundError):
         await late
     assert final.read_bytes() == b"x" * 1000
-    assert not draft.exists()
 
 
-async def test_a_commit_cut_short_after_linking_is_finished_by_the_next(
-        store: LocalFolderStore) -> None:
-    """A process that stopped between linking the draft and removing its name left both
-    names on one file: committing again finishes the job (another object there is refused)."""
+async def test_committing_a_committed_draft_again_is_harmless(store: LocalFolderStore) -> None:
+    """A process that stopped after committing the draft, before the manifest, leaves the
+    object there: the next completion commits the same file again (another file is refused)."""
     await store.write_draft(DRAFT, 0, one_chunk(b"z" * 500))
-    draft = store.root / "objects" / DRAFT
-    final = store.root / "objects" / FINAL
-    final.parent.mkdir(parents=True)
-    os.link(draft, final)  # the stopped commit's first half
     await store.commit_draft(DRAFT, FINAL, 500, Seen())
-    assert final.read_bytes() == b"z" * 500 and not draft.exists()
+    await store.commit_draft(DRAFT, FINAL, 500, Seen())
+    assert await store.read(FINAL) == b"z" * 500

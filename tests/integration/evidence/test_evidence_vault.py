@@ -331,6 +331,28 @@ async def test_a_long_append_is_staged_part_by_part(vault: Vault,
     assert m.sha256 == hashlib.sha256(data).hexdigest() and await read(vault, m) == data
 
 
+async def test_a_completion_that_fails_at_the_commit_point_can_be_retried(
+        store: ObjectStore, tmp_path: Path) -> None:
+    """The manifest write (or the audit before it) fails: nothing is committed and the staged
+    bytes stay whole, so the same completion succeeds once the store is back."""
+    failing = FailingStore(store, fail_manifest=True)
+    vault = Vault(failing, LocalKeyFileProvider.load_or_create(tmp_path / "m.key"),  # type: ignore[arg-type]
+                  limits=LIMITS)
+    staged = StagedUploads(vault, max_per_hearing=5, clock=lambda: 0)
+    who = Principal(kind=PrincipalKind.ACCOUNT, id="pa", session="s1")
+    data = os.urandom(5 * SEG + 3)
+    record = await staged.create(hearing="h1", compartment="side:A", filename="retry.pdf",
+                                 length=len(data), content_type="application/pdf",
+                                 owner="side:A", principal=who)
+    parts = await staged.append(record, [], chunks(data))
+    with pytest.raises(StoreError):
+        await staged.complete(record, parts, uploaded_by="pa")
+    await nothing_visible(vault)
+    failing.fail_manifest = False
+    m = await staged.complete(record, parts, uploaded_by="pa")
+    assert m.sha256 == hashlib.sha256(data).hexdigest() and await read(vault, m) == data
+
+
 async def test_a_resumable_upload_is_not_sealed_once_and_keeps_the_digest_check(
         vault: Vault) -> None:
     """Staged segments may have been sealed twice (an append repeated at one offset), so the
