@@ -269,37 +269,45 @@ async def test_owner_must_match_the_compartment(vault: Vault, compartment: str,
     await nothing_visible(vault)
 
 
+#: The uploader of the resumable uploads below (staging binds an upload to its session).
+UPLOADER = Principal(kind=PrincipalKind.ACCOUNT, id="pa", session="s1")
+
+
+async def resumable(vault: Vault, name: str, length: int) -> tuple[StagedUploads, UploadRecord]:
+    """A resumable upload of `length` bytes to side A, created by UPLOADER: nothing sent."""
+    staged = StagedUploads(vault, max_per_hearing=5, clock=lambda: 0)
+    record = await staged.create(hearing="h1", compartment="side:A", filename=name,
+                                 length=length, content_type="application/pdf",
+                                 owner="side:A", principal=UPLOADER)
+    return staged, record
+
+
 async def test_resumable_digests_are_those_of_the_bytes_whoever_staged_them(
         vault: Vault) -> None:
     """An evidence process hashes what it stages and, at completion, trusts those digests only
     if it staged the whole chain: parts staged by another process (a second StagedUploads on
     the same store), or an append repeated at one offset by both, still commit a document
     whose digests are those of its bytes."""
-    one = StagedUploads(vault, max_per_hearing=5, clock=lambda: 0)
     other = StagedUploads(vault, max_per_hearing=5, clock=lambda: 0)
-    who = Principal(kind=PrincipalKind.ACCOUNT, id="pa", session="s1")
     data = os.urandom(7 * SEG + 7)
 
-    async def created(name: str) -> UploadRecord:
-        return await one.create(hearing="h1", compartment="side:A", filename=name,
-                                length=len(data), content_type="application/pdf",
-                                owner="side:A", principal=who)
-
     async def committed(record: UploadRecord, by: StagedUploads) -> None:
-        _, parts, _ = await by.open("h1", record.upload, who)
+        _, parts, _ = await by.open("h1", record.upload, UPLOADER)
         m = await by.complete(record, parts, uploaded_by="pa")
         assert m.sha256 == hashlib.sha256(data).hexdigest() and await read(vault, m) == data
 
-    record = await created("handed-over.pdf")  # one, then the other, then one again
+    one, record = await resumable(vault, "handed-over.pdf", len(data))
+    # one, then the other, then one again
     parts = await one.append(record, [], chunks(data[:2 * SEG]))
     parts = await other.append(record, parts, chunks(data[2 * SEG:4 * SEG]))
     parts = await one.append(record, parts, chunks(data[4 * SEG:]))
     await committed(record, one)
 
-    record = await created("repeated.pdf")  # both append from 0 (a retry), one goes on
+    _, record = await resumable(vault, "repeated.pdf", len(data))
+    # both append from 0 (a retry), one goes on
     await one.append(record, [], chunks(data[:3 * SEG]))
     await other.append(record, [], chunks(data[:5 * SEG]))
-    _, parts, _ = await one.open("h1", record.upload, who)
+    _, parts, _ = await one.open("h1", record.upload, UPLOADER)
     parts = await one.append(record, parts, chunks(data[parts[-1].end:]))
     await committed(record, one)
 
@@ -309,12 +317,8 @@ async def test_a_long_append_is_staged_part_by_part(vault: Vault,
     """An append is made durable a part (PART_BYTES, 3 segments here) at a time: a body cut
     after 7 segments keeps 7, in 3 parts, and the resume completes the document."""
     monkeypatch.setattr("services.evidence.staging.PART_BYTES", 3 * (SEG + TAG_LEN))
-    staged = StagedUploads(vault, max_per_hearing=5, clock=lambda: 0)
-    who = Principal(kind=PrincipalKind.ACCOUNT, id="pa", session="s1")
     data = os.urandom(12 * SEG + 5)
-    record = await staged.create(hearing="h1", compartment="side:A", filename="long.pdf",
-                                 length=len(data), content_type="application/pdf",
-                                 owner="side:A", principal=who)
+    staged, record = await resumable(vault, "long.pdf", len(data))
 
     async def cut_after(size: int) -> AsyncIterator[bytes]:
         async for chunk in chunks(data[:size]):
@@ -324,7 +328,7 @@ async def test_a_long_append_is_staged_part_by_part(vault: Vault,
     parts = await staged.append(record, [], cut_after(7 * SEG + 100))
     assert [(p.start, p.end) for p in parts] == [(0, 3 * SEG), (3 * SEG, 6 * SEG),
                                                  (6 * SEG, 7 * SEG)]
-    assert (await staged.open("h1", record.upload, who))[1] == parts
+    assert (await staged.open("h1", record.upload, UPLOADER))[1] == parts
     parts = await staged.append(record, parts, chunks(data[7 * SEG:]))
     assert len(parts) == 5 and parts[-1].end == len(data)
     m = await staged.complete(record, parts, uploaded_by="pa")
@@ -338,12 +342,8 @@ async def test_a_completion_that_fails_at_the_commit_point_can_be_retried(
     failing = FailingStore(store, fail_manifest=True)
     vault = Vault(failing, LocalKeyFileProvider.load_or_create(tmp_path / "m.key"),  # type: ignore[arg-type]
                   limits=LIMITS)
-    staged = StagedUploads(vault, max_per_hearing=5, clock=lambda: 0)
-    who = Principal(kind=PrincipalKind.ACCOUNT, id="pa", session="s1")
     data = os.urandom(5 * SEG + 3)
-    record = await staged.create(hearing="h1", compartment="side:A", filename="retry.pdf",
-                                 length=len(data), content_type="application/pdf",
-                                 owner="side:A", principal=who)
+    staged, record = await resumable(vault, "retry.pdf", len(data))
     parts = await staged.append(record, [], chunks(data))
     with pytest.raises(StoreError):
         await staged.complete(record, parts, uploaded_by="pa")
@@ -361,12 +361,8 @@ async def test_a_resumable_upload_is_not_sealed_once_and_keeps_the_digest_check(
     under one key: played here with the data key itself, segment 1 re-sealed with other bytes.
     Every segment authenticates, yet the whole read is refused before its last bytes, and a
     range over the untouched segment 0 still serves."""
-    staged = StagedUploads(vault, max_per_hearing=5, clock=lambda: 0)
-    who = Principal(kind=PrincipalKind.ACCOUNT, id="pa", session="s1")
     data = os.urandom(3 * SEG)
-    record = await staged.create(hearing="h1", compartment="side:A", filename="r.pdf",
-                                 length=len(data), content_type="application/pdf",
-                                 owner="side:A", principal=who)
+    staged, record = await resumable(vault, "r.pdf", len(data))
     parts = await staged.append(record, [], chunks(data))
     m = await staged.complete(record, parts, uploaded_by="pa")
     assert not m.sealed_once and await read(vault, m) == data
