@@ -16,7 +16,7 @@ Baselines (one plain aiohttp process, the same client, the same sizes, the same 
 - download, *sendfile*: `web.FileResponse`, the kernel copying file → socket, no user space
   at all; printed as a second, stricter ratio (no decrypting proxy can reach it).
 Each round runs baseline and real path back to back; the median of `--repeat` rounds is kept, so
-a busy machine slows both alike. Downloads are also sampled in `--pairs` more back-to-back
+a busy machine slows both alike; each starts with the disk synced (`os.sync`). Downloads are also sampled in `--pairs` more back-to-back
 (baseline, real) pairs per round, and the download ratio is the median of the pairs' ratios.
 Also printed: the peak RSS growth of the gateway and evidence processes above idle (goal
 ≤ 64 MiB, flat from 10 MiB to the largest size), the raw AES-256-GCM rate, and the same through
@@ -230,6 +230,7 @@ async def baseline_round(http: aiohttp.ClientSession, url: str, pid: int, size: 
         down = await download(http, url, size, {})
     with cpu_used({"server": pid}, cpu["sendfile"]):
         sendfile = await download(http, f"{url}/sendfile", size, {})
+    await asyncio.to_thread(os.sync)  # the real path's round starts as this one did
     return {"upload": up, "download": down, "sendfile": sendfile}
 
 
@@ -339,6 +340,9 @@ class RealPath:
                 down = await download(http, f"{self.docs}/{view['document']}/content", size, {})
             resumable = await resumable_upload(http, self.docs, self.suite.base_url, size,
                                                f"resumable-{name}")
+        # The next round starts with nothing of this one still on its way to the disk (each
+        # round ends with a resumable upload, whose writes would weigh on the next uploads).
+        await asyncio.to_thread(os.sync)
         return {"upload": up, "download": down, "resumable": resumable,
                 "content_url": f"{self.docs}/{view['document']}/content",
                 "rss_growth_mib": rss.growth(), "cpu_upload": cpu_up, "cpu_download": cpu_down}
