@@ -16,8 +16,9 @@ Baselines (one plain aiohttp process, the same client, the same sizes, the same 
 - download, *sendfile*: `web.FileResponse`, the kernel copying file → socket, no user space
   at all; printed as a second, stricter ratio (no decrypting proxy can reach it).
 Each round runs baseline and real path back to back; the median of `--repeat` rounds is kept, so
-a busy machine slows both alike; each starts with the disk synced (`os.sync`). Downloads are also sampled in `--pairs` more back-to-back
-(baseline, real) pairs per round, and the download ratio is the median of the pairs' ratios.
+a busy machine slows both alike; each round starts with the disk synced (`os.sync`). Downloads
+are also sampled in `--pairs` more back-to-back (baseline, real) pairs per round, and the
+download ratio is the median of the pairs' ratios.
 Also printed: the peak RSS growth of the gateway and evidence processes above idle (goal
 ≤ 64 MiB, flat from 10 MiB to the largest size), the raw AES-256-GCM rate, and the same through
 the S3 backend on a real SeaweedFS (the server production runs) vs a direct `minio` put/get.
