@@ -42,7 +42,7 @@ from services.evidence.resumable import (
     staged_at,
     upload_prefix,
 )
-from services.evidence.store.base import Drafting, ObjectInfo, ObjectStore, one_chunk
+from services.evidence.store.base import Drafting, ObjectInfo, ObjectStore, one_chunk, prepended
 from services.evidence.stream import RangeDecryptor
 
 #: A draft is read back this much at a time.
@@ -51,12 +51,6 @@ CHECK_SLICE = 4 << 20
 
 def draft_key(record: UploadRecord) -> str:
     return upload_prefix(record.hearing, record.upload) + DRAFT
-
-
-async def _after(head: bytes, chunks: AsyncIterable[bytes]) -> AsyncIterator[bytes]:
-    yield head
-    async for chunk in chunks:
-        yield chunk
 
 
 async def stage(store: ObjectStore, record: UploadRecord, begin: int,
@@ -69,7 +63,7 @@ async def stage(store: ObjectStore, record: UploadRecord, begin: int,
         at = staged_at(begin, record.segment_size)
         if begin == 0:  # the draft starts with the header, where the content will
             written = await store.write_draft(draft_key(record), 0,
-                                              _after(record.header, sealed)) - at
+                                              prepended(record.header, sealed)) - at
         else:
             written = await store.write_draft(draft_key(record), at, sealed)
         if sealed_end() == begin:

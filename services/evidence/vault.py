@@ -76,7 +76,7 @@ from services.evidence.hearing_keys import HearingKeys
 from services.evidence.manifest import manifest_key
 from services.evidence.names import escape_original, sanitize_filename
 from services.evidence.range_pump import RING, RangePump
-from services.evidence.store.base import FileBacked, ObjectInfo, ObjectStore
+from services.evidence.store.base import FileBacked, ObjectInfo, ObjectStore, prepended
 from services.evidence.stream import Encryptor, RangeDecryptor
 from services.evidence.sweeper import sweep_store
 
@@ -136,16 +136,6 @@ async def _split_header(stream: AsyncGenerator[bytes, None]) -> tuple[bytes, byt
         if len(head) >= HEADER_LEN:
             break
     return head[:HEADER_LEN], head[HEADER_LEN:]
-
-
-async def _after(first: bytes, stream: AsyncGenerator[bytes, None]) -> AsyncGenerator[bytes, None]:
-    try:
-        if first:
-            yield first
-        async for chunk in stream:
-            yield chunk
-    finally:
-        await stream.aclose()
 
 
 Manifests = list[Manifest]
@@ -431,7 +421,7 @@ class Vault:
             if plan.ct_start == HEADER_LEN:
                 stream = self.store.get(content_key, 0, plan.ct_end, version_id=pinned)
                 header, first = await _split_header(stream)
-                ciphertext = _after(first, stream)
+                ciphertext = prepended(first, stream)
             else:
                 header = b"".join([c async for c in self.store.get(content_key, 0, HEADER_LEN,
                                                                    version_id=pinned)])

@@ -121,3 +121,16 @@ class Drafting(Protocol):
 
 async def one_chunk(data: bytes) -> AsyncIterator[bytes]:
     yield data
+
+
+async def prepended(first: bytes, stream: AsyncIterable[bytes]) -> AsyncGenerator[bytes, None]:
+    """`first` (unless empty), then `stream`'s chunks; `stream` is closed at the end, however
+    the reading ends (a store's stream holds a file or a connection)."""
+    try:
+        if first:
+            yield first
+        async for chunk in stream:
+            yield chunk
+    finally:
+        if isinstance(stream, AsyncGenerator):
+            await stream.aclose()
