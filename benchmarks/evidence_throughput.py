@@ -10,15 +10,16 @@ lends it: proto/handoff.py, and the gateway's CPU per downloaded GiB is near zer
 as a resumable upload (docs/uploads.md) in 64 MiB appends (the web client's), against the same upload baseline.
 
 Baselines (one plain aiohttp process, the same client, the same sizes, the same durability):
-- upload: the body streamed to a file in chunks and fsync'd before the 201 (as evidence does);
+- upload: the body streamed to a new file in chunks, kept, fsync'd with its folder before the
+  201 (as evidence does);
 - download, *streaming* (the issue's baseline, and the PRIMARY ratio): the file read in 1 MiB
   chunks in a worker thread and written to a `StreamResponse` (as evidence reads its store);
 - download, *sendfile*: `web.FileResponse`, the kernel copying file → socket, no user space
   at all; printed as a second, stricter ratio (no decrypting proxy can reach it).
-Each round runs baseline and real path back to back; the median of `--repeat` rounds is kept, so
-a busy machine slows both alike; each round starts with the disk synced (`os.sync`). Downloads
-are also sampled in `--pairs` more back-to-back (baseline, real) pairs per round, and the
-download ratio is the median of the pairs' ratios.
+Each round runs baseline and real path back to back, so a busy machine slows both alike:
+uploads as two pairs in ABBA order (each path first once, each pair starting with the disk
+synced: `os.sync`), downloads as one pair and `--pairs` more; each ratio is the median of its
+pairs' ratios (`compare` says why the order of uploads matters here).
 Also printed: the peak RSS growth of the gateway and evidence processes above idle (goal
 ≤ 64 MiB, flat from 10 MiB to the largest size), the raw AES-256-GCM rate, and the same through
 the S3 backend on a real SeaweedFS (the server production runs) vs a direct `minio` put/get.
@@ -174,25 +175,35 @@ BASELINE_SERVER = r"""
 import asyncio, os, sys
 from aiohttp import web
 root = sys.argv[2]
+latest = [root + "/none"]
 async def put(request):
-    with open(root + "/blob", "wb") as fh:
+    # Each upload a new file, kept (as evidence keeps every document), fsync'd with its folder:
+    # durable before the 201, as evidence is. Never the last file rewritten, nor a file
+    # replaced: this VM's disk rewrites blocks it holds about four times faster than it writes
+    # new ones, and a freed block is soon reused.
+    path = root + "/blob-" + os.urandom(8).hex()
+    with open(path, "wb") as fh:
         async for chunk in request.content.iter_chunked(256 * 1024):
             fh.write(chunk)
         fh.flush()
-        os.fsync(fh.fileno())  # durable before 201, as evidence is
+        os.fsync(fh.fileno())
+    folder = os.open(root, os.O_RDONLY)
+    os.fsync(folder)
+    os.close(folder)
+    latest[0] = path
     return web.json_response({"ok": True}, status=201)
 async def stream(request):  # the issue's baseline: read in chunks, write to a StreamResponse
     response = web.StreamResponse()
     response.content_type = "application/octet-stream"
-    response.content_length = os.path.getsize(root + "/blob")
+    response.content_length = os.path.getsize(latest[0])
     await response.prepare(request)
-    with open(root + "/blob", "rb") as fh:
+    with open(latest[0], "rb") as fh:
         while chunk := await asyncio.to_thread(fh.read, 1 << 20):
             await response.write(chunk)
     await response.write_eof()
     return response
 async def sendfile(request):
-    return web.FileResponse(root + "/blob")
+    return web.FileResponse(latest[0])
 app = web.Application()
 app.router.add_post("/blob", put)
 app.router.add_get("/blob", stream)
@@ -223,16 +234,20 @@ def baseline_server(root: Path) -> Iterator[tuple[str, int]]:
         proc.wait(10)
 
 
-async def baseline_round(http: aiohttp.ClientSession, url: str, pid: int, size: int,
-                         cpu: dict[str, dict[str, float]]) -> dict[str, float]:
+async def baseline_upload(http: aiohttp.ClientSession, url: str, pid: int, size: int,
+                          cpu: dict[str, dict[str, float]]) -> float:
     with cpu_used({"server": pid}, cpu["upload"]):
         up, _ = await upload(http, url, size, {})
+    return up
+
+
+async def baseline_downloads(http: aiohttp.ClientSession, url: str, pid: int, size: int,
+                             cpu: dict[str, dict[str, float]]) -> dict[str, float]:
     with cpu_used({"server": pid}, cpu["download"]):
         down = await download(http, url, size, {})
     with cpu_used({"server": pid}, cpu["sendfile"]):
         sendfile = await download(http, f"{url}/sendfile", size, {})
-    await asyncio.to_thread(os.sync)  # the real path's round starts as this one did
-    return {"upload": up, "download": down, "sendfile": sendfile}
+    return {"download": down, "sendfile": sendfile}
 
 
 # --- profiling (benchmark only): cProfile switched on/off in a child by SIGUSR1/SIGUSR2 --------
@@ -328,25 +343,34 @@ class RealPath:
         procs = self.suite.processes()
         self.pids = {"gateway": procs["gateway"], "evidence": procs["evidence"]}
 
+    async def upload(self, http: aiohttp.ClientSession, size: int, name: str,
+                     cpu: dict[str, float], profiler: Profiler | None = None) -> tuple[float, str]:
+        """One upload; (MiB/s, the new document's content URL)."""
+        with (profiler or Profiler(None, Path())).phase("upload"), cpu_used(self.pids, cpu):
+            up, view = await upload(http, self.docs, size, {
+                "Parley-Filename": name, "Parley-Compartment": "joint"})
+        return up, f"{self.docs}/{view['document']}/content"
+
     async def round(self, http: aiohttp.ClientSession, size: int, name: str,
                     profiler: Profiler | None = None) -> dict[str, Any]:
-        quiet = Profiler(None, Path())
+        """An upload, its download and a resumable upload of the same size."""
         cpu_up: dict[str, float] = {}
-        cpu_down: dict[str, float] = {}
         with RssPeak(self.pids) as rss:
-            with (profiler or quiet).phase("upload"), cpu_used(self.pids, cpu_up):
-                up, view = await upload(http, self.docs, size, {
-                    "Parley-Filename": name, "Parley-Compartment": "joint"})
-            with (profiler or quiet).phase("download"), cpu_used(self.pids, cpu_down):
-                down = await download(http, f"{self.docs}/{view['document']}/content", size, {})
-            resumable = await resumable_upload(http, self.docs, self.suite.base_url, size,
-                                               f"resumable-{name}")
-        # The next round starts with nothing of this one still on its way to the disk (each
-        # round ends with a resumable upload, whose writes would weigh on the next uploads).
-        await asyncio.to_thread(os.sync)
-        return {"upload": up, "download": down, "resumable": resumable,
-                "content_url": f"{self.docs}/{view['document']}/content",
-                "rss_growth_mib": rss.growth(), "cpu_upload": cpu_up, "cpu_download": cpu_down}
+            up, content_url = await self.upload(http, size, name, cpu_up, profiler)
+            result = await self.rest(http, size, name, content_url, profiler)
+        return {**result, "upload": up, "cpu_upload": cpu_up, "rss_growth_mib": rss.growth()}
+
+    async def rest(self, http: aiohttp.ClientSession, size: int, name: str, content_url: str,
+                   profiler: Profiler | None = None) -> dict[str, Any]:
+        """The download of an uploaded document, then a resumable upload of the same size."""
+        cpu_down: dict[str, float] = {}
+        with (profiler or Profiler(None, Path())).phase("download"), \
+                cpu_used(self.pids, cpu_down):
+            down = await download(http, content_url, size, {})
+        resumable = await resumable_upload(http, self.docs, self.suite.base_url, size,
+                                           f"resumable-{name}")
+        return {"download": down, "resumable": resumable, "content_url": content_url,
+                "cpu_download": cpu_down}
 
 
 def median(values: list[float]) -> float:
@@ -446,7 +470,14 @@ async def s3_path(root: Path, size: int) -> dict[str, Any]:
 
 async def compare(root: Path, size: int, repeat: int, extra_pairs: int,
                   profiler: Profiler) -> tuple[dict[str, float], list[dict[str, Any]]]:
-    """Interleaved rounds: baseline then real path, `repeat` times; plus one 10 MiB real round.
+    """Interleaved rounds, `repeat` times; plus one 10 MiB real round first.
+
+    Each round's uploads are two (baseline, real) pairs in ABBA order: each path goes first
+    once, each pair starting with the disk synced. The order matters here: this VM's disk writes
+    its first few hundred MiB after a pause several times faster than the rest (a burst
+    allowance), and its writes cost the writer CPU time, so whichever upload runs first after a
+    pause is favoured; a fixed order measured the disk, not the path. The upload ratio is the
+    median of the pairs' ratios.
 
     Each round's downloads are a pair (baseline, real), and `extra_pairs` more pairs follow on
     the same two files, in alternating order: a download takes a tenth of a second, so they are
@@ -455,9 +486,10 @@ async def compare(root: Path, size: int, repeat: int, extra_pairs: int,
     minutes) slows both of a pair alike."""
     suite = Suite(data_dir=root / "suite", extra_env={
         "PARLEY_READY_SERVICES": "evidence,signalling", **profiler.env()})
-    base: dict[str, list[float]] = {"upload": [], "download": [], "sendfile": []}
+    base: dict[str, list[float]] = {"download": [], "sendfile": []}
     base_cpu: dict[str, dict[str, float]] = {"upload": {}, "download": {}, "sendfile": {}}
     real: list[dict[str, Any]] = []
+    ups: list[tuple[float, float]] = []  # (baseline, real) upload rates, back to back
     pairs: list[tuple[float, float]] = []  # (baseline, real) download rates, back to back
     suite.start()
     try:
@@ -471,46 +503,68 @@ async def compare(root: Path, size: int, repeat: int, extra_pairs: int,
                                                     "Parley-Compartment": "joint"})
                 small = await path.round(http, 10 * MIB, "bench-small.bin")
                 for i in range(repeat):
-                    rates = await baseline_round(plain, url, pid, size, base_cpu)
+                    last = i == repeat - 1
+                    cpu_up: dict[str, float] = {}
+                    content_url = ""
+                    with RssPeak(path.pids) as rss:
+                        for real_first in (True, False):  # ABBA
+                            await asyncio.to_thread(os.sync)
+                            name = f"bench-{i}-{int(real_first)}.bin"
+                            if not real_first:
+                                b = await baseline_upload(plain, url, pid, size, base_cpu)
+                            r, content_url = await path.upload(
+                                http, size, name, cpu_up, profiler if last and real_first
+                                else None)
+                            if real_first:
+                                b = await baseline_upload(plain, url, pid, size, base_cpu)
+                            ups.append((b, r))
+                        rest = await path.rest(http, size, f"bench-{i}.bin", content_url,
+                                               profiler if last else None)
+                    real.append({**rest, "upload": ups[-1][1], "cpu_upload": cpu_up,
+                                 "rss_growth_mib": rss.growth()})
+                    await asyncio.to_thread(os.sync)
+                    rates = await baseline_downloads(plain, url, pid, size, base_cpu)
                     for name, rate in rates.items():
                         base[name].append(rate)
-                    last = i == repeat - 1
-                    real.append(await path.round(http, size, f"bench-{i}.bin",
-                                                 profiler if last else None))
                     pairs.append((base["download"][-1], real[-1]["download"]))
                     for j in range(extra_pairs):  # each order as often: neither goes first always
                         one = download(plain, url, size, {})
-                        other = download(http, real[-1]["content_url"], size, {})
+                        other = download(http, content_url, size, {})
                         if j % 2:
                             got_real = await other
                             pairs.append((await one, got_real))
                         else:
                             pairs.append((await one, await other))
-                    print(f"  round {i + 1}/{repeat}: baseline up {base['upload'][-1]:.0f} / "
-                          f"down {base['download'][-1]:.0f} (sendfile "
-                          f"{base['sendfile'][-1]:.0f}); real up {real[-1]['upload']:.0f} / "
-                          f"down {real[-1]['download']:.0f}, resumable up "
-                          f"{real[-1]['resumable']:.0f} MiB/s", flush=True)
+                    print(f"  round {i + 1}/{repeat}: uploads (baseline, real) "
+                          f"{', '.join(f'({b:.0f}, {r:.0f})' for b, r in ups[-2:])}; downloads "
+                          f"baseline {base['download'][-1]:.0f} (sendfile "
+                          f"{base['sendfile'][-1]:.0f}), real {real[-1]['download']:.0f}; "
+                          f"resumable up {real[-1]['resumable']:.0f} MiB/s", flush=True)
     finally:
         suite.stop()
     summary = {f"baseline_{k}": median(v) for k, v in base.items()}
-    summary["upload"] = median([r["upload"] for r in real])
+    summary["baseline_upload"] = median([b for b, _ in ups])
+    summary["upload"] = median([r for _, r in ups])
+    summary["upload_ratio"] = median([r / b for b, r in ups])
+    summary["upload_pairs"] = len(ups)
     summary["download"] = median([r for _, r in pairs])
     summary["baseline_download"] = median([b for b, _ in pairs])
     summary["download_ratio"] = median([r / b for b, r in pairs])
     summary["download_pairs"] = len(pairs)
     summary["resumable"] = median([r["resumable"] for r in real])
-    gib = size * repeat / 1024**3
+    gib = {"upload": size * len(ups) / 1024**3, "download": size * repeat / 1024**3,
+           "sendfile": size * repeat / 1024**3}
     print("  CPU seconds per GiB moved (all rounds):")
     for phase in ("upload", "download", "sendfile"):
         print(f"    baseline {phase}: " + ", ".join(
-            f"{k} {v / gib:.2f}" for k, v in base_cpu[phase].items()))
+            f"{k} {v / gib[phase]:.2f}" for k, v in base_cpu[phase].items()))
     for phase in ("upload", "download"):
         total: dict[str, float] = {}
         for r in real:
             for k, v in r[f"cpu_{phase}"].items():
                 total[k] = total.get(k, 0.0) + v
-        print(f"    real {phase}: " + ", ".join(f"{k} {v / gib:.2f}" for k, v in total.items()))
+        print(f"    real {phase}: " + ", ".join(
+            f"{k} {v / gib[phase]:.2f}" for k, v in total.items()))
     return summary, [small, *real]
 
 
@@ -524,8 +578,9 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         m, rounds = await compare(root, size, args.repeat, args.pairs, profiler)
         small, big = rounds[0], rounds[-1]
         rss_big = {k: max(r["rss_growth_mib"][k] for r in rounds[1:]) for k in big["rss_growth_mib"]}
-        print(f"{args.size_mib} MiB, median of {args.repeat} interleaved rounds (downloads: of "
-              f"{m['download_pairs']:.0f} back-to-back pairs) (MiB/s):")
+        print(f"{args.size_mib} MiB, medians of {args.repeat} interleaved rounds (uploads: of "
+              f"{m['upload_pairs']:.0f} ABBA pairs; downloads: of {m['download_pairs']:.0f} "
+              "back-to-back pairs) (MiB/s):")
         print(f"  plain aiohttp: upload→disk+fsync {m['baseline_upload']:.0f}, streaming download "
               f"{m['baseline_download']:.0f}, sendfile download {m['baseline_sendfile']:.0f}")
         print(f"  gateway → evidence → local folder: upload {m['upload']:.0f}, "
@@ -540,7 +595,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             "download_mib_s": round(m["download"], 1),
             "baseline_download_mib_s": round(m["baseline_download"], 1),
             "baseline_download_sendfile_mib_s": round(m["baseline_sendfile"], 1),
-            "upload_ratio": round(m["upload"] / m["baseline_upload"], 3),
+            "upload_ratio": round(m["upload_ratio"], 3),
+            "upload_pairs": int(m["upload_pairs"]),
             "download_ratio": round(m["download_ratio"], 3),
             "download_pairs": int(m["download_pairs"]),
             "resumable_upload_mib_s": round(m["resumable"], 1),
