@@ -306,8 +306,8 @@ class Evidence:
             raise
 
     def serve(self, grant: DownloadGrant, *, reuse: bool = False) -> AsyncGenerator[bytes, None]:
-        """The granted plaintext; with `reuse`, see `Vault.open_range`."""
-        return self.vault.open_range(grant.manifest, grant.start, grant.end, reuse=reuse)
+        """The granted plaintext; with `reuse`, see `Reading.open_range`."""
+        return self.vault.reads.open_range(grant.manifest, grant.start, grant.end, reuse=reuse)
 
     async def integrity_failure(self, grant: DownloadGrant) -> None:
         """Best effort: the stream is stopped whatever happens here."""

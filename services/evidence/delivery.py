@@ -7,7 +7,7 @@ chunk either pass or raise a DomainError (an IntegrityError audited here), so th
 still answer with a clean error. Then `write` sends every byte and says how it went; an
 integrity failure after the first chunk is audited and logged here, and the caller cuts the
 connection. From a file on this host worker threads read, open and send (range_pump.py);
-from elsewhere (S3) the chunks come from `Vault.open_range` and go out through a DirectSender.
+from elsewhere (S3) the chunks come from `Reading.open_range` and go out through a DirectSender.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ class Delivery:
         """Check the range and open its first chunk; raises DomainError (nothing sent)."""
         try:
             grant = self._grant
-            self._pump = await self._evidence.vault.range_pump(
+            self._pump = await self._evidence.vault.reads.range_pump(
                 grant.manifest, grant.start, grant.end,
                 opener=self._threads.open if self._threads is not None else None)
             if self._pump is not None:

@@ -1,6 +1,6 @@
 """A granted range read from a file, opened, and written to a socket by two worker threads.
 
-Why: the asynchronous path (`Vault.open_range` feeding `rawsocket.DirectSender`) hops between
+Why: the asynchronous path (`Reading.open_range` feeding `rawsocket.DirectSender`) hops between
 the event loop and the thread pool twice per megabyte and moves every megabyte through three
 buffers on whichever core each step lands on. Here an *opener* thread opens each megabyte of the
 mapped file into the decryptor's ring, while a *sender* thread copies the megabyte
@@ -10,7 +10,7 @@ one thread doing both, evidence's CPU per downloaded GiB fell from 1.30-1.47 s (
 path) to 0.85-1.37 s; the two threads overlapping then raised 512 MiB downloads from 912-931 to
 994-1068 MiB/s (alternating runs on a quiet machine) for 0.06-0.1 CPU s more per GiB.
 
-The same rules as `Vault.open_range`: only authenticated plaintext is sent, and the last chunk
+The same rules as `Reading.open_range`: only authenticated plaintext is sent, and the last chunk
 of the range only once the decryptor has seen the whole range end (and, for a whole document
 not `sealed_once`, once the ciphertext's SHA-256 matched): so a chunk is sent only once the
 next one has been opened (or the range checked). Neither thread waits on a slow client: the

@@ -1,9 +1,9 @@
 """The evidence core: store + key hierarchy + segment format, no network (DESIGN §6).
 
-Longer than 300 lines on purpose: one class owns the object layout below, and upload, download,
-release, shred and rotation all read and write it; the streaming work of an upload is its own
-method (`_sealed`), apart from the commit rule (`commit`). Reading manifests is
-manifest_store.py's, their format manifest.py's.
+Longer than 300 lines on purpose: one class owns the object layout below, and upload, release,
+shred and rotation all read and write it; the streaming work of an upload is its own method
+(`_sealed`), apart from the commit rule (`commit`). Reading a version's content back is
+reading.py's (`Vault.reads`), reading manifests manifest_store.py's, their format manifest.py's.
 
 Object layout in the store:
     keys/<hearing>                              hearing key record (wrapped by the master key;
@@ -33,11 +33,9 @@ import base64
 import contextlib
 import hashlib
 import hmac
-import os
 import secrets
 import time
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Awaitable, Callable
-from concurrent.futures import Executor
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -50,13 +48,9 @@ from services.evidence import manifest_store as manifests
 from services.evidence.access import Compartment, check_widening
 from services.evidence.errors import (
     ConflictError,
-    ContentIntegrityError,
     DocumentNotFoundError,
     HearingShreddedError,
-    IntegrityError,
-    InvalidRangeError,
     ManifestError,
-    ObjectNotFoundError,
     SizeMismatchError,
     StoreError,
     TooLargeError,
@@ -64,20 +58,16 @@ from services.evidence.errors import (
     UploadError,
 )
 from services.evidence.format import (
-    HEADER_LEN,
     SEGMENT_SIZE,
-    RangePlan,
-    SegmentCipher,
     ciphertext_size,
 )
-from services.evidence.format import plan_range as _plan_range
 from services.evidence.hashing import Hashing
 from services.evidence.hearing_keys import HearingKeys
 from services.evidence.manifest import manifest_key
 from services.evidence.names import escape_original, sanitize_filename
-from services.evidence.range_pump import RING, RangePump
-from services.evidence.store.base import FileBacked, ObjectInfo, ObjectStore, prepended
-from services.evidence.stream import Encryptor, RangeDecryptor
+from services.evidence.reading import Reading
+from services.evidence.store.base import ObjectInfo, ObjectStore
+from services.evidence.stream import Encryptor
 from services.evidence.sweeper import sweep_store
 
 
@@ -113,31 +103,6 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def _open_chunk(digest: Any, decryptor: RangeDecryptor, chunk: bytes) -> bytes:
-    out = decryptor.update(chunk)
-    if digest is not None and out:
-        digest.update(out)
-    return out
-
-
-@dataclass(frozen=True)
-class _Opening:
-    decryptor: RangeDecryptor
-    ciphertext: AsyncGenerator[bytes, None]  # the range's, [plan.ct_start, plan.ct_end), unread
-    ct_digest: Any | None  # SHA-256 of the ciphertext so far, when it must match the manifest's
-
-
-async def _split_header(stream: AsyncGenerator[bytes, None]) -> tuple[bytes, bytes]:
-    """The header from the start of `stream`, and the bytes read past it (the rest of the
-    stream stays unread)."""
-    head = b""
-    async for chunk in stream:
-        head += chunk
-        if len(head) >= HEADER_LEN:
-            break
-    return head[:HEADER_LEN], head[HEADER_LEN:]
-
-
 Manifests = list[Manifest]
 
 
@@ -153,14 +118,6 @@ class Found:
     rejected: list[manifests.Rejected]
 
 
-def _file_header(fd: int, whole_size: int | None) -> bytes:
-    """In a worker thread: a content file's header, once its length is checked (`whole_size`:
-    the whole ciphertext's, for a read of the whole document)."""
-    if whole_size is not None and os.fstat(fd).st_size != whole_size:
-        raise ContentIntegrityError("stored content has the wrong length")
-    return os.pread(fd, HEADER_LEN, 0)
-
-
 class Vault:
     def __init__(self, store: ObjectStore, keys: k.KeyProvider, *, limits: Limits | None = None,
                  clock: Callable[[], int] = now_ms, key_store: ObjectStore | None = None) -> None:
@@ -171,6 +128,8 @@ class Vault:
         self.limits = limits or Limits()
         self._clock = clock
         self.hearing_keys = HearingKeys(self.key_store, keys, clock)
+        #: The read side: versions back as authenticated plaintext (reading.py).
+        self.reads = Reading(store, self.hearing_keys, offload_bytes=self.limits.offload_bytes)
 
     @staticmethod
     def _document_id(hearing_key: bytes, owner: str, filename: str) -> str:
@@ -179,12 +138,6 @@ class Vault:
         mac = hmac.new(hearing_key, b"parley/document-id/v1\x00" + owner.encode() + b"\x00"
                        + filename.encode(), hashlib.sha256).digest()
         return base64.b32encode(mac[:20]).decode().lower()
-
-    async def _crunch(self, work: Callable[[Any, Any, bytes], bytes], digest: Any, codec: Any,
-                      chunk: bytes) -> bytes:
-        if self.limits.offload_bytes and len(chunk) >= self.limits.offload_bytes:
-            return await asyncio.to_thread(work, digest, codec, chunk)
-        return work(digest, codec, chunk)
 
     # -- manifests ----------------------------------------------------------------------------
 
@@ -377,137 +330,6 @@ class Vault:
             with contextlib.suppress(StoreError):  # else an orphan, which `sweep` removes
                 await self.store.delete(content.key)
             raise
-
-    # -- download -----------------------------------------------------------------------------
-
-    async def _data_key(self, manifest: Manifest) -> tuple[bytes, bytes]:
-        """The version's data key and key id, under its hearing's current key (read afresh: a
-        hearing shredded a moment ago has no key)."""
-        record, hearing_key = await self.hearing_keys.get(manifest.hearing, create=False)
-        if record.key_id != manifest.hearing_key_id:
-            raise IntegrityError("manifest belongs to another hearing key")
-        key_id = bytes.fromhex(manifest.key_id)
-        return k.unwrap_data_key(hearing_key, manifest.wrapped_data_key, hearing=manifest.hearing,
-                                 document=manifest.document, version=manifest.version,
-                                 key_id=key_id), key_id
-
-    @staticmethod
-    def _plan(manifest: Manifest, start: int, end: int | None) -> tuple[RangePlan, bool]:
-        """The plan of reading [start, end) (end None: to the end), and whether that is whole."""
-        end = manifest.size if end is None else end
-        if not 0 <= start <= end <= manifest.size:
-            raise InvalidRangeError("range outside the document")
-        return _plan_range(manifest.size, start, end, manifest.segment_size), (
-            start == 0 and end == manifest.size)
-
-    @staticmethod
-    def _ct_digest(manifest: Manifest, header: bytes, whole: bool) -> Any | None:
-        """SHA-256 of the ciphertext so far, when a whole read must match the manifest's."""
-        return hashlib.sha256(header) if whole and not manifest.sealed_once else None
-
-    async def _opening(self, manifest: Manifest, start: int, end: int | None, *,
-                       ring: int) -> _Opening:
-        """What reading [start, end) of a version needs, its header already checked. A range
-        from the first segment is read in one request with the header (a round trip fewer to
-        a remote store: each costs 2-5 ms on SeaweedFS here)."""
-        plan, whole = self._plan(manifest, start, end)
-        data_key, key_id = await self._data_key(manifest)
-        content_key = manifests.content_path(manifest)
-        pinned = manifest.content_version
-        try:
-            if whole and (await self.store.stat(content_key, version_id=pinned)).size != (
-                    manifest.ciphertext_size):
-                raise ContentIntegrityError("stored content has the wrong length")
-            if plan.ct_start == HEADER_LEN:
-                stream = self.store.get(content_key, 0, plan.ct_end, version_id=pinned)
-                header, first = await _split_header(stream)
-                ciphertext = prepended(first, stream)
-            else:
-                header = b"".join([c async for c in self.store.get(content_key, 0, HEADER_LEN,
-                                                                   version_id=pinned)])
-                ciphertext = self.store.get(content_key, plan.ct_start, plan.ct_end,
-                                            version_id=pinned)
-        except ObjectNotFoundError:
-            raise ContentIntegrityError("the committed content is missing") from None
-        try:
-            cipher = SegmentCipher.open_header(data_key, header, key_id)
-        except BaseException:
-            await ciphertext.aclose()
-            raise
-        return _Opening(RangeDecryptor(cipher, plan, manifest.size, ring=ring), ciphertext,
-                        self._ct_digest(manifest, header, whole))
-
-    async def range_pump(self, manifest: Manifest, start: int = 0, end: int | None = None, *,
-                         opener: Executor | None = None) -> RangePump | None:
-        """`open_range`'s bytes for worker threads to read, open and send (range_pump.py; opened
-        ahead in `opener`), under the same checks; None when the store's objects are not files
-        on this host. The file is opened once, and its length and header read in one worker
-        thread's turn (not the store's generic stat and read: every hop to a thread and back
-        is time before a download's first byte)."""
-        if not isinstance(self.store, FileBacked):
-            return None
-        plan, whole = self._plan(manifest, start, end)
-        data_key, key_id = await self._data_key(manifest)
-        try:
-            fd = await self.store.open_file(manifests.content_path(manifest),
-                                            version_id=manifest.content_version)
-        except ObjectNotFoundError:
-            raise ContentIntegrityError("the committed content is missing") from None
-        try:
-            header = await asyncio.to_thread(
-                _file_header, fd, manifest.ciphertext_size if whole else None)
-            cipher = SegmentCipher.open_header(data_key, header, key_id)
-        except BaseException:
-            os.close(fd)
-            raise
-        return RangePump(fd, RangeDecryptor(cipher, plan, manifest.size, ring=RING), plan,
-                         digest=self._ct_digest(manifest, header, whole),
-                         expected=manifest.ciphertext_sha256, opener=opener)
-
-    async def open_range(self, manifest: Manifest, start: int = 0, end: int | None = None, *,
-                         reuse: bool = False) -> AsyncGenerator[bytes, None]:
-        """Yield plaintext [start, end) of one version, decrypting only the segments it covers.
-
-        With `reuse`, the chunks are views of buffers used again: each stays valid until the
-        chunk after the next is asked for (a consumer may still be sending one while it takes
-        the next, as `rawsocket.DirectSender` does); without it each chunk is its own.
-
-        Every yielded byte has been authenticated. The content read is the object version the
-        manifest pinned (on a versioned store), so a version added later changes nothing. A
-        whole-document read also checks the ciphertext's size, and (unless the manifest says it
-        was `sealed_once`, where no other authentic object can exist under its data key) its
-        SHA-256 against the manifest, before its last bytes are yielded. The plaintext is not
-        hashed again: decryption is a function of the ciphertext, and the manifest's plaintext
-        SHA-256 was computed over the very bytes sealed into the ciphertext it pins (FORMAT.md
-        §7). Any failure raises IntegrityError (or HearingShreddedError)
-        and the stream stops.
-        """
-        opening = await self._opening(manifest, start, end, ring=3 if reuse else 0)
-        decryptor, ct_digest = opening.decryptor, opening.ct_digest
-        hashing = Hashing()
-        held: bytes = b""
-        try:
-            async for chunk in opening.ciphertext:
-                out = await self._crunch(_open_chunk, None, decryptor, chunk)
-                if ct_digest is not None:
-                    await hashing.feed((ct_digest, chunk))
-                if not out:
-                    continue
-                if held:
-                    yield held
-                held = out
-            decryptor.finalize()
-            await hashing.wait()
-        except ObjectNotFoundError:
-            raise ContentIntegrityError("the committed content is missing") from None
-        finally:
-            await hashing.settle()
-            await opening.ciphertext.aclose()
-        if ct_digest is not None and not hmac.compare_digest(ct_digest.hexdigest(),
-                                                             manifest.ciphertext_sha256 or ""):
-            raise ContentIntegrityError("stored content does not match its pinned digest")
-        if held:
-            yield held
 
     # -- release, shredding, rotation, sweeping ---------------------------------------------
 

@@ -43,7 +43,7 @@ async def test_object_lock_bucket_upload_retain_and_shred(
                                uploaded_by="m")
     large = await vault.upload("h1", "joint", "b.bin", len(big), chunks(big), owner="mediator",
                                uploaded_by="m")
-    assert b"".join([c async for c in vault.open_range(large)]) == big
+    assert b"".join([c async for c in vault.reads.open_range(large)]) == big
     content = f"docs/h1/{small.document}/{small.version}.content"
     headers = {k.lower(): v for k, v in (client.stat_object(bucket, content).metadata or {}).items()}
     assert headers.get("x-amz-object-lock-mode") == "GOVERNANCE"
@@ -51,7 +51,7 @@ async def test_object_lock_bucket_upload_retain_and_shred(
         await store.delete(content)  # WORM: the ciphertext stays ...
     await vault.shred_hearing("h1")  # ... but the key record is not retained, so it goes
     with pytest.raises(HearingShreddedError):
-        b"".join([c async for c in vault.open_range(small)])
+        b"".join([c async for c in vault.reads.open_range(small)])
     assert await store.read(content)  # still stored, unreadable for good
     await store.close()
 

@@ -49,7 +49,7 @@ async def chunks(data: bytes, size: int = 1000) -> AsyncIterator[bytes]:
 
 
 async def read(vault: Vault, m: Manifest, start: int = 0, end: int | None = None) -> bytes:
-    return b"".join([c async for c in vault.open_range(m, start, end)])
+    return b"".join([c async for c in vault.reads.open_range(m, start, end)])
 
 
 async def put(vault: Vault, data: bytes, name: str = "brief.pdf", compartment: str = "side:A",
@@ -205,7 +205,7 @@ async def test_tampered_content_stops_the_stream(vault: Vault) -> None:
     await vault.store.put(key, one_chunk(bytes(raw)))
     got = bytearray()
     with pytest.raises(IntegrityError):
-        async for chunk in vault.open_range(m):
+        async for chunk in vault.reads.open_range(m):
             got += chunk
     assert data.startswith(bytes(got)) and len(got) < 3 * SEG + 1
     assert await read(vault, m, 0, SEG) == data[:SEG]  # untouched segments still serve ranges
@@ -374,7 +374,7 @@ async def test_a_resumable_upload_is_not_sealed_once_and_keeps_the_digest_check(
     await vault.store.put(key, one_chunk(bytes(raw)))
     got = bytearray()
     with pytest.raises(IntegrityError, match="pinned digest"):
-        async for chunk in vault.open_range(m):
+        async for chunk in vault.reads.open_range(m):
             got += chunk
     assert len(got) < len(data)  # the last bytes were held back
     assert await read(vault, m, 0, SEG) == data[:SEG]
