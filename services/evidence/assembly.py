@@ -12,11 +12,11 @@ Two layouts (resumable.py), by what the store can do:
   behind the header into the content object.
 
 Either way completion first proves that the staged bytes are the ones sealed, so a staged byte
-changed in the store commits nothing. If this process staged every part, in order, it hashed
-their plaintext and ciphertext as it sealed them (`Running`): the ciphertext read back must hash
-the same, and the cipher is not run again. Otherwise (parts staged by another evidence process,
-or before a restart) every segment is opened (authenticated) on the way, and both digests are
-those of what was read.
+changed in the store commits nothing: every segment is opened (authenticated) on the way. If
+this process staged every part, in order, it hashed their plaintext, ciphertext and tags as it
+sealed them (`Running`): the tags read back must hash the same, and the digests committed are
+those. Otherwise (parts staged by another evidence process, or before a restart) the digests
+are those of what was read (`Digests` says why tags suffice).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from services.evidence.resumable import (
     part_key,
     span_key,
     staged_at,
+    tags_in,
     upload_prefix,
 )
 from services.evidence.store.base import Drafting, ObjectInfo, ObjectStore, one_chunk, prepended
@@ -81,42 +82,60 @@ async def stage(store: ObjectStore, record: UploadRecord, begin: int,
 
 
 class Digests:
-    """Proves staged ciphertext (header first, fed in order) is what was sealed: with `running`
-    it must hash the same; without, every segment is opened. `sha256` and `ciphertext_sha256`
-    are then those to commit (`done`; IntegrityError if anything changed)."""
+    """Proves staged ciphertext (header first, fed in order) is what was sealed, opening
+    (authenticating) every segment: with `running`, the segments' tags must hash as they did
+    when sealed; without, the digests are taken of what is opened. `sha256` and
+    `ciphertext_sha256` are then those to commit (`done`; IntegrityError if anything changed).
+
+    Why tags and not the ciphertext's SHA-256 again: a segment that authenticates at its index
+    under the upload's key and carries the tag sealed there is the segment sealed there, unless
+    someone forged a second one with that tag, which needs the GCM hash key (the AEAD's own
+    guarantee, the one every download relies on). Opening runs at about five times SHA-256's
+    rate here (AES-GCM 8.4 GB/s, SHA-256 1.7 GB/s, one core), and the tags are 1/4096 of the
+    bytes."""
 
     def __init__(self, record: UploadRecord, running: Running | None,
                  cipher: SegmentCipher) -> None:
         self._running = running
-        self._opener = None if running is not None else RangeDecryptor(
+        self._opener = RangeDecryptor(
             cipher, plan_range(record.length, 0, record.length, record.segment_size),
             record.length)
         self._plain = running.plain if running is not None else hashlib.sha256()
-        self._cipher = hashlib.sha256()
+        self._cipher = running.cipher if running is not None else hashlib.sha256()
+        self._tags = hashlib.sha256()
         self._header = record.header
         self._seen_header = False
+        self._at = 0  # where in the content the next chunk starts
+        self._segment_size = record.segment_size
+        self._total = ciphertext_size(record.length, record.segment_size)
         self.sha256 = self.ciphertext_sha256 = ""
 
     def feed(self, chunk: Buffer) -> list[tuple[Any, Buffer]]:
         """(digest, bytes) pairs to hash for the next `chunk`, in order (the caller hashes
-        them). The first chunk holds at least the header, which opens nothing."""
+        them); every segment it completes is opened here. The first chunk holds at least the
+        header, which opens nothing."""
         pairs: list[tuple[Any, Buffer]] = []
-        if self._opener is not None and not self._seen_header:
+        if not self._seen_header:
             self._seen_header = True
             if bytes(chunk[:HEADER_LEN]) != self._header:
                 raise IntegrityError("the staged header changed in the store")
-            pairs.append((self._cipher, chunk[:HEADER_LEN]))
-            chunk = chunk[HEADER_LEN:]
-        if self._opener is not None and len(chunk):
-            pairs.append((self._plain, self._opener.update(chunk)))  # authenticates it
-        pairs.append((self._cipher, chunk))
+            if self._running is None:
+                pairs.append((self._cipher, chunk[:HEADER_LEN]))
+            chunk, self._at = chunk[HEADER_LEN:], HEADER_LEN
+        if len(chunk):
+            plain = self._opener.update(chunk)  # authenticates it
+            if self._running is None:
+                pairs += [(self._plain, plain), (self._cipher, chunk)]
+            else:
+                pairs.append((self._tags, tags_in(chunk, self._at, self._segment_size,
+                                                  self._total)))
+            self._at += len(chunk)
         return pairs
 
     def done(self) -> None:
-        if self._opener is not None:
-            self._opener.finalize()  # IntegrityError if the last segment is missing
-        elif self._running is None or not hmac.compare_digest(
-                self._cipher.digest(), self._running.cipher.digest()):
+        self._opener.finalize()  # IntegrityError if the last segment is missing
+        if self._running is not None and not hmac.compare_digest(
+                self._tags.digest(), self._running.tags.digest()):
             raise IntegrityError("a staged part changed in the store")
         self.sha256, self.ciphertext_sha256 = self._plain.hexdigest(), self._cipher.hexdigest()
 

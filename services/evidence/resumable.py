@@ -201,22 +201,54 @@ def offset_of(parts: list[Part]) -> int:
     return parts[-1].end if parts else 0
 
 
+def tags_in(data: bytes | bytearray | memoryview, at: int, segment_size: int,
+            total: int) -> bytes:
+    """The bytes of `data` that are segment tags, in order: `data` is ciphertext at offset `at`
+    of an object of `total` bytes (header first; each segment's last TAG_LEN bytes are its
+    AEAD tag). A tag cut by either end of `data` gives only its part inside; fed to a digest
+    in order, the pieces of consecutive `data` hash as the whole tags would. A copy, so that a
+    digest fed later keeps no large buffer alive."""
+    full = segment_size + TAG_LEN
+    stop = at + len(data)
+    index = (max(at, HEADER_LEN) - HEADER_LEN) // full
+    pieces = []
+    view = memoryview(data)
+    while True:
+        end = min(HEADER_LEN + (index + 1) * full, total)
+        low, high = max(end - TAG_LEN, at), min(end, stop)
+        if low >= stop:
+            break
+        if low < high:
+            pieces.append(view[low - at:high - at])
+        if end >= total:
+            break
+        index += 1
+    return b"".join(pieces)
+
+
 @dataclass(frozen=True)
 class Running:
-    """The SHA-256 of an upload's plaintext, and of its ciphertext from the header on, over
-    `parts`: the chain as this process staged it, part by part, in order."""
+    """Digests of what this process sealed of an upload, over `parts` (the chain as it staged
+    it, part by part, in order): the SHA-256 of the plaintext, of the ciphertext from the
+    header on, and of the segments' tags (`tags_in`), which completion checks the staged
+    bytes against (assembly.Digests)."""
 
     parts: tuple[Part, ...]
     plain: Any
     cipher: Any
+    tags: Any
 
     @classmethod
     def start(cls, header: bytes) -> Running:
-        return cls((), hashlib.sha256(), hashlib.sha256(header))
+        return cls((), hashlib.sha256(), hashlib.sha256(header), hashlib.sha256())
 
     def extended(self) -> Running:
         """A copy to feed the next part's bytes into (this one stays as it is)."""
-        return Running(self.parts, self.plain.copy(), self.cipher.copy())
+        return Running(self.parts, self.plain.copy(), self.cipher.copy(), self.tags.copy())
+
+    def over(self, parts: tuple[Part, ...]) -> Running:
+        """These digests, said to cover `parts`."""
+        return Running(parts, self.plain, self.cipher, self.tags)
 
 
 def check_append(record: UploadRecord, offset: int, claimed: int, declared: int | None,

@@ -33,7 +33,7 @@ from services.evidence.errors import (
     TooManyUploadsError,
     UploadNotFoundError,
 )
-from services.evidence.format import SegmentCipher
+from services.evidence.format import SegmentCipher, ciphertext_size
 from services.evidence.hashing import Hashing
 from services.evidence.resumable import (
     PART_BYTES,
@@ -46,7 +46,9 @@ from services.evidence.resumable import (
     offset_of,
     open_record,
     seal_record,
+    staged_at,
     staged_span,
+    tags_in,
     upload_prefix,
 )
 from services.evidence.store.base import ObjectStore, one_chunk
@@ -183,15 +185,15 @@ class StagedUploads:
             while (first := await body.next()) is not None:
                 begin = sealer.sealed_end
                 key = await stage(self.store, record, begin,
-                                  self._sealed_part(first, body, sealer, running, hashing),
+                                  self._sealed_part(first, body, sealer, running, hashing,
+                                                    record),
                                   lambda: sealer.sealed_end)
                 if key is None:  # not one whole segment arrived
                     break
                 parts = [*parts, Part(key, begin, sealer.sealed_end)]
                 if running is not None:
                     await hashing.wait()
-                    self._keep(record.upload, Running(tuple(parts), running.plain,
-                                                      running.cipher))
+                    self._keep(record.upload, running.over(tuple(parts)))
                     running = self._running[record.upload].extended()
         finally:
             await hashing.settle()
@@ -199,15 +201,21 @@ class StagedUploads:
 
     @staticmethod
     async def _sealed_part(first: bytes, body: _Body, sealer: AppendSealer,
-                           running: Running | None, hashing: Hashing) -> AsyncIterator[bytes]:
+                           running: Running | None, hashing: Hashing,
+                           record: UploadRecord) -> AsyncIterator[bytes]:
         """The sealed bytes of one part: from `first` on, until about PART_BYTES are out or the
-        body ends; each piece's plaintext and ciphertext hashed into `running` on the way."""
+        body ends; each piece's plaintext, ciphertext and tags hashed into `running` on the
+        way."""
         staged = 0
         chunk: bytes | None = first
+        seg = record.segment_size
+        total = ciphertext_size(record.length, seg)
         while chunk is not None:
+            at = staged_at(sealer.sealed_end, seg)
             out = sealer.update(chunk)
             if running is not None:
-                await hashing.feed((running.plain, sealer.sealed_plain), (running.cipher, out))
+                await hashing.feed((running.plain, sealer.sealed_plain), (running.cipher, out),
+                                   (running.tags, tags_in(out, at, seg, total)))
             if out:
                 staged += len(out)
                 yield out

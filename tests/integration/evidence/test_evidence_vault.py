@@ -14,6 +14,7 @@ import pytest
 
 from proto.evidence import Manifest, encode
 from proto.principal import Principal, PrincipalKind
+from services.evidence.assembly import draft_key
 from services.evidence.errors import (
     ConflictError,
     DocumentNotFoundError,
@@ -30,7 +31,7 @@ from services.evidence.format import HEADER_LEN, TAG_LEN
 from services.evidence.keyfile import LocalKeyFileProvider
 from services.evidence.resumable import UploadRecord
 from services.evidence.staging import StagedUploads
-from services.evidence.store.base import ObjectInfo, ObjectStore, one_chunk
+from services.evidence.store.base import Drafting, ObjectInfo, ObjectStore, one_chunk
 from services.evidence.vault import Limits, Vault
 
 SEG = 4096
@@ -310,6 +311,32 @@ async def test_resumable_digests_are_those_of_the_bytes_whoever_staged_them(
     _, parts, _ = await one.open("h1", record.upload, UPLOADER)
     parts = await one.append(record, parts, chunks(data[parts[-1].end:]))
     await committed(record, one)
+
+
+async def test_a_staged_segment_sealed_again_with_other_bytes_commits_nothing(
+        vault: Vault) -> None:
+    """Every staged segment still authenticates, but one is not the segment this process
+    sealed there: segment 1 sealed again with other bytes under the upload's key (as an
+    append racing at one offset in another process could). Its tag is not the one hashed
+    while sealing, so completion refuses and no document exists."""
+    data = os.urandom(3 * SEG)
+    staged, record = await resumable(vault, "resealed.pdf", len(data))
+    parts = await staged.append(record, [], chunks(data))
+    cipher = await staged._cipher(record)
+    other = cipher.seal(1, b"\x00" * SEG, final=False)
+    if isinstance(vault.store, Drafting):  # the draft holds the header, then the segments
+        key, at = draft_key(record), HEADER_LEN + SEG + TAG_LEN
+    else:  # the first part holds the segments from 0
+        key, at = parts[0].key, SEG + TAG_LEN
+    raw = bytearray(await vault.store.read(key))
+    raw[at:at + len(other)] = other
+    if isinstance(vault.store, Drafting):
+        assert await vault.store.write_draft(key, 0, one_chunk(bytes(raw))) == len(raw)
+    else:
+        await vault.store.put(key, one_chunk(bytes(raw)))
+    with pytest.raises(IntegrityError, match="staged part changed"):
+        await staged.complete(record, parts, uploaded_by="pa")
+    await nothing_visible(vault)
 
 
 async def test_a_long_append_is_staged_part_by_part(vault: Vault,
