@@ -19,6 +19,7 @@ import msgspec
 import pytest
 
 from services.evidence.resumable import staged_at
+from services.evidence.store.file_writer import WRITE_BATCH
 from tests.harness import Suite, wait_until
 from tests.integration.evidence.conftest import make_client
 from tests.integration.evidence.evidence_world import Caller, World, world_of
@@ -115,7 +116,7 @@ async def test_cut_mid_append_resumes_from_the_stored_offset(
         evidence_suite: tuple[Suite, dict[str, str]]) -> None:
     world = await world_of(evidence_suite)
     marker = b"PLAINTEXT-MARKER-" * 4096
-    data = (marker + os.urandom(4 * MIB))[:4 * MIB + 1234]
+    data = (marker + os.urandom(8 * MIB))[:8 * MIB + 1234]
     url = await started(world, "partyA", "cut.pdf", len(data))
 
     status, headers, body = await patch(world["partyA"], url, 0, data[:MIB], False)
@@ -131,15 +132,15 @@ async def test_cut_mid_append_resumes_from_the_stored_offset(
         sent_all.set()
         await asyncio.sleep(3600)  # held open until the test cuts the connection
 
-    in_flight = data[MIB:3 * MIB + 10 * KIB]  # ends 10 KiB into a segment
+    in_flight = data[MIB:6 * MIB + 10 * KIB]  # ends 10 KiB into a segment
     task = asyncio.create_task(patch(world["partyA"], url, MIB, cut_after(in_flight), False,
                                      **{"Content-Length": str(len(data) - MIB)}))
     await asyncio.wait_for(sent_all.wait(), 30)
-    if world.store_dir is not None:  # sealed bytes reach the upload's draft as they arrive
+    if world.store_dir is not None:  # sealed bytes reach the upload's draft batch by batch
         draft = world.store_dir / "objects" / staged_object(world, url, "/draft")
 
         async def staged_enough() -> bool:
-            return draft.stat().st_size >= staged_at(MIB, SEGMENT) + MIB
+            return draft.stat().st_size >= staged_at(MIB, SEGMENT) + WRITE_BATCH
         await wait_until(staged_enough, timeout=20, what="the in-flight append staged")
     task.cancel()  # the client's connection is cut mid-segment
     await asyncio.gather(task, return_exceptions=True)
@@ -149,9 +150,9 @@ async def test_cut_mid_append_resumes_from_the_stored_offset(
         return offset if offset > MIB else None
 
     offset = await wait_until(moved, timeout=20, what="the cut append committed")
-    assert offset % SEGMENT == 0 and offset <= 3 * MIB
+    assert offset % SEGMENT == 0 and offset <= 6 * MIB
     if world.store_dir is not None:  # all that arrived is kept, minus the partial segment
-        assert offset == 3 * MIB
+        assert offset == 6 * MIB
     view = await finish(world, "partyA", url, data)
     assert view["sha256"] == hashlib.sha256(data).hexdigest() and view["size"] == len(data)
     assert view["content_type"] == "application/pdf" and view["filename"] == "cut.pdf"
