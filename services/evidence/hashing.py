@@ -8,12 +8,12 @@ from typing import Any
 #: What may be hashed: any bytes-like buffer that no one changes afterwards.
 Buffer = bytes | bytearray | memoryview
 
-#: Bytes fed (all digests together) before a batch goes to the threads. Each batch costs a
-#: hand-off per digest and a wake-up of the loop; at 1 MiB those were a tenth of evidence's busy
-#: time in an upload (py-spy), and 4 MiB batches (with 4 MiB file writes, file_writer.py) ran
-#: uploads 15-18% faster on tmpfs, for about 10 MiB more peak RSS in a 1 GiB resumable upload
-#: (40 MiB in all, tests/integration/evidence/test_evidence_resumable_memory.py; the bound is 64).
-HASH_BATCH_BYTES = 4 << 20
+#: Bytes fed (all digests together) before a batch goes to the threads. Measured against 4 and
+#: 8 MiB (benchmarks/evidence_throughput.py, alternating builds): on tmpfs larger batches, with
+#: larger file writes, ran uploads 15-18% faster (fewer hand-offs and loop wake-ups), but on the
+#: disk 4 MiB hashing batches gained nothing and 4 MiB writes lost a fifth (writeback starts
+#: later), so both stay at 1 MiB.
+HASH_BATCH_BYTES = 1 << 20
 
 
 def _update(digest: Any, pieces: tuple[Buffer, ...]) -> None:
@@ -22,7 +22,7 @@ def _update(digest: Any, pieces: tuple[Buffer, ...]) -> None:
 
 
 class Hashing:
-    """Digests fed in order, hashed in worker threads one batch (HASH_BATCH_BYTES) at a time:
+    """Digests fed in order, hashed in worker threads one batch (about 1 MiB) at a time:
     hashlib lets go of the GIL, so the loop receives, seals or opens, and sends the next bytes
     meanwhile, with one hand-off per digest and batch rather than per socket read. Each digest
     of a batch is its own job (a completion's plaintext and ciphertext digests run side by side);

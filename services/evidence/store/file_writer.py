@@ -14,8 +14,7 @@ from parley.futures import ended
 from services.evidence.errors import StoreError
 from services.evidence.store.disk import write_all, write_batch
 
-#: Bytes gathered before a write goes to a worker thread (hashing.py says why 4 MiB).
-WRITE_BATCH = 4 << 20
+WRITE_BATCH = 1 << 20
 
 
 class FileWriter:
