@@ -30,7 +30,13 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable
 from typing import Any
 
 from services.evidence.errors import IntegrityError, StoreError
-from services.evidence.format import HEADER_LEN, SegmentCipher, ciphertext_size, plan_range
+from services.evidence.format import (
+    HEADER_LEN,
+    SegmentCipher,
+    ciphertext_size,
+    plan_range,
+    tags_in,
+)
 from services.evidence.hashing import Buffer, Hashing
 from services.evidence.resumable import (
     DRAFT,
@@ -40,7 +46,6 @@ from services.evidence.resumable import (
     part_key,
     span_key,
     staged_at,
-    tags_in,
     upload_prefix,
 )
 from services.evidence.store.base import Drafting, ObjectInfo, ObjectStore, one_chunk, prepended

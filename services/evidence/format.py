@@ -226,6 +226,31 @@ def plaintext_size(ct_size: int, segment_size: int = SEGMENT_SIZE) -> int:
     return body - TAG_LEN * n
 
 
+def tags_in(data: bytes | bytearray | memoryview, at: int, segment_size: int,
+            total: int) -> bytes:
+    """The bytes of `data` that are segment tags, in order: `data` is ciphertext at offset `at`
+    of an object of `total` bytes (header first; each segment's last TAG_LEN bytes are its
+    AEAD tag). A tag cut by either end of `data` gives only its part inside; fed to a digest
+    in order, the pieces of consecutive `data` hash as the whole tags would. A copy, so that a
+    digest fed later keeps no large buffer alive."""
+    full = segment_size + TAG_LEN
+    stop = at + len(data)
+    index = (max(at, HEADER_LEN) - HEADER_LEN) // full
+    pieces = []
+    view = memoryview(data)
+    while True:
+        end = min(HEADER_LEN + (index + 1) * full, total)
+        low, high = max(end - TAG_LEN, at), min(end, stop)
+        if low >= stop:
+            break
+        if low < high:
+            pieces.append(view[low - at:high - at])
+        if end >= total:
+            break
+        index += 1
+    return b"".join(pieces)
+
+
 @dataclass(frozen=True)
 class RangePlan:
     """Which ciphertext bytes to read for the plaintext range [start, end).

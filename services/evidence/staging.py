@@ -33,7 +33,7 @@ from services.evidence.errors import (
     TooManyUploadsError,
     UploadNotFoundError,
 )
-from services.evidence.format import SegmentCipher, ciphertext_size
+from services.evidence.format import SegmentCipher, ciphertext_size, tags_in
 from services.evidence.hashing import Hashing
 from services.evidence.resumable import (
     PART_BYTES,
@@ -48,7 +48,6 @@ from services.evidence.resumable import (
     seal_record,
     staged_at,
     staged_span,
-    tags_in,
     upload_prefix,
 )
 from services.evidence.store.base import ObjectStore, one_chunk

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from itertools import pairwise
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +18,7 @@ from services.evidence.format import (
     ciphertext_size,
     plaintext_size,
     plan_range,
+    tags_in,
 )
 from services.evidence.stream import Decryptor, Encryptor, RangeDecryptor
 
@@ -259,3 +261,18 @@ def test_authentic_empty_final_segment_after_data_is_rejected() -> None:
     body = cipher.seal(0, b"a" * SEG, False) + cipher.seal(1, b"", True)
     with pytest.raises(IntegrityError, match="empty final"):
         unseal(cipher.header_bytes + body)
+
+
+@PROPS
+@given(pt=plaintexts, cuts=st.lists(st.integers(0, 12 * SEG), max_size=10))
+def test_tags_in_finds_every_segment_tag_however_the_object_is_cut(
+        pt: bytes, cuts: list[int]) -> None:
+    """The tags of an object's segments, taken piece by piece from any cut of the object
+    (header included), are the last TAG_LEN bytes of each segment, in order."""
+    obj = seal(pt)
+    body = obj[HEADER_LEN:]
+    segments = [body[i:i + SEG + TAG_LEN] for i in range(0, len(body), SEG + TAG_LEN)]
+    expected = b"".join(segment[-TAG_LEN:] for segment in segments)
+    bounds = sorted({0, len(obj), *(min(c, len(obj)) for c in cuts)})
+    found = b"".join(tags_in(obj[a:b], a, SEG, len(obj)) for a, b in pairwise(bounds))
+    assert found == expected and len(expected) == TAG_LEN * len(segments)

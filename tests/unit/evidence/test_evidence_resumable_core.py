@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from itertools import pairwise
 
 import msgspec
 import pytest
@@ -17,7 +16,7 @@ from services.evidence.errors import (
     SizeMismatchError,
     UploadError,
 )
-from services.evidence.format import HEADER_LEN, TAG_LEN, SegmentCipher, plan_range
+from services.evidence.format import TAG_LEN, SegmentCipher, plan_range
 from services.evidence.resumable import (
     AppendSealer,
     UploadRecord,
@@ -31,9 +30,8 @@ from services.evidence.resumable import (
     span_key,
     staged_at,
     staged_span,
-    tags_in,
 )
-from services.evidence.stream import Decryptor, Encryptor, RangeDecryptor
+from services.evidence.stream import Decryptor, RangeDecryptor
 
 SEG = 64
 KEY, KEY_ID = os.urandom(32), os.urandom(16)
@@ -72,22 +70,6 @@ def test_appends_in_any_pieces_make_the_one_shot_ciphertext(length: int, cuts: l
     ranged = RangeDecryptor(cipher, plan_range(length, 0, length, SEG), length)
     assert ranged.update(body) == data
     ranged.finalize()
-
-
-@settings(max_examples=80, deadline=None)
-@given(length=st.integers(0, 700), cuts=st.lists(st.integers(0, 900), max_size=10))
-def test_tags_in_finds_every_segment_tag_however_the_object_is_cut(
-        length: int, cuts: list[int]) -> None:
-    """The tags of an object's segments, taken piece by piece from any cut of the object
-    (header included), are the last TAG_LEN bytes of each segment, in order."""
-    enc = Encryptor(KEY, KEY_ID, segment_size=SEG)
-    obj = enc.update(os.urandom(length)) + enc.finalize()  # the header first
-    body = obj[HEADER_LEN:]
-    segments = [body[i:i + SEG + TAG_LEN] for i in range(0, len(body), SEG + TAG_LEN)]
-    expected = b"".join(segment[-TAG_LEN:] for segment in segments)
-    bounds = sorted({0, len(obj), *(min(c, len(obj)) for c in cuts)})
-    found = b"".join(tags_in(obj[a:b], a, SEG, len(obj)) for a, b in pairwise(bounds))
-    assert found == expected and len(expected) == TAG_LEN * len(segments)
 
 
 def test_an_append_refuses_bytes_beyond_the_length() -> None:
