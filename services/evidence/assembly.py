@@ -27,6 +27,7 @@ import hmac
 import os
 import secrets
 from collections.abc import AsyncIterable, AsyncIterator, Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from services.evidence.errors import IntegrityError, StoreError
@@ -37,7 +38,7 @@ from services.evidence.format import (
     plan_range,
     tags_in,
 )
-from services.evidence.hashing import Buffer, Hashing
+from services.evidence.hashing import Buffer, Hashing, update_all
 from services.evidence.resumable import (
     DRAFT,
     Part,
@@ -145,11 +146,24 @@ class Digests:
         self.sha256, self.ciphertext_sha256 = self._plain.hexdigest(), self._cipher.hexdigest()
 
     def __call__(self, fd: int) -> None:
-        """In a worker thread, on a draft cut to the content's size (`Drafting.commit_draft`)."""
+        """In a worker thread, on a draft cut to the content's size (`Drafting.commit_draft`).
+        Without running digests the ciphertext is hashed in a helper thread while this one
+        opens the next slice and hashes its plaintext (hashlib lets go of the GIL): a 256 MiB
+        completion on tmpfs took 417-432 ms with both digests in one thread."""
         size = os.fstat(fd).st_size
-        for at in range(0, size, CHECK_SLICE):
-            for digest, data in self.feed(os.pread(fd, min(CHECK_SLICE, size - at), at)):
-                digest.update(data)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="evidence-check") as helper:
+            hashed: Future[None] | None = None
+            for at in range(0, size, CHECK_SLICE):
+                pairs = self.feed(os.pread(fd, min(CHECK_SLICE, size - at), at))
+                there = tuple(data for digest, data in pairs if digest is self._cipher)
+                if hashed is not None:
+                    hashed.result()  # one slice in the helper at a time, in order
+                hashed = helper.submit(update_all, self._cipher, there) if there else None
+                for digest, data in pairs:
+                    if digest is not self._cipher:
+                        digest.update(data)
+            if hashed is not None:
+                hashed.result()
         self.done()
 
 

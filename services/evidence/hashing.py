@@ -16,7 +16,8 @@ Buffer = bytes | bytearray | memoryview
 HASH_BATCH_BYTES = 1 << 20
 
 
-def _update(digest: Any, pieces: tuple[Buffer, ...]) -> None:
+def update_all(digest: Any, pieces: tuple[Buffer, ...]) -> None:
+    """Feed `pieces` to `digest`, in order (in a worker thread: hashlib lets go of the GIL)."""
     for data in pieces:
         digest.update(data)
 
@@ -43,7 +44,7 @@ class Hashing:
         if self._size >= HASH_BATCH_BYTES:
             await self._jobs_done()
             loop = asyncio.get_running_loop()
-            self._jobs = [loop.run_in_executor(None, _update, digest, tuple(pieces))
+            self._jobs = [loop.run_in_executor(None, update_all, digest, tuple(pieces))
                           for digest, pieces in self._batch.items()]
             self._batch, self._size = {}, 0
 
@@ -56,7 +57,7 @@ class Hashing:
         """Every byte fed is in its digest (the last, partial batch hashed here)."""
         await self._jobs_done()
         for digest, pieces in self._batch.items():
-            _update(digest, tuple(pieces))
+            update_all(digest, tuple(pieces))
         self._batch, self._size = {}, 0
 
     async def settle(self) -> None:
