@@ -192,3 +192,31 @@ async def assemble(store: ObjectStore, record: UploadRecord, parts: list[Part],
         digests.done()
 
     return await store.put(content_key, copied(), retain=True), digests
+
+
+async def _staged_ciphertext(store: ObjectStore, record: UploadRecord,
+                             parts: list[Part]) -> AsyncIterator[bytes]:
+    """The staged segments of a complete upload's `parts`, in order, without the header."""
+    sources: list[tuple[str, int, int | None]]
+    if isinstance(store, Drafting):
+        sources = [(draft_key(record), HEADER_LEN,
+                    ciphertext_size(record.length, record.segment_size))]
+    else:
+        sources = [(part.key, 0, None) for part in parts]
+    for key, start, end in sources:
+        async with contextlib.aclosing(store.get(key, start, end)) as chunks:
+            async for chunk in chunks:
+                yield chunk
+
+
+async def opened(store: ObjectStore, record: UploadRecord, parts: list[Part],
+                 cipher: SegmentCipher) -> AsyncIterator[bytes]:
+    """The plaintext of a complete upload's staged segments, each authenticated before its
+    bytes are yielded (IntegrityError if one fails, or the last is missing)."""
+    opener = RangeDecryptor(
+        cipher, plan_range(record.length, 0, record.length, record.segment_size), record.length)
+    async for chunk in _staged_ciphertext(store, record, parts):
+        plain = opener.update(chunk)
+        if plain:
+            yield plain
+    opener.finalize()

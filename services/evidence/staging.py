@@ -5,7 +5,9 @@ the hearing key, so crypto-shredding a hearing also makes its unfinished uploads
 Each append is sealed and staged part by part (assembly.py), hashing the plaintext and the
 ciphertext on the way (`Running`, kept per upload in this process); completion assembles the
 content object from the staged parts (assembly.py) and commits it through
-`Vault.commit_version`, the same commit point as a one-shot upload.
+`Vault.commit_version`, the same commit point as a one-shot upload. If appends raced at one
+offset (a staged range outside the chain), the chain's plaintext is sealed afresh and
+committed as a one-shot upload instead (`_resealed`; FORMAT.md §7 says why).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from parley.failures import note_failure
 from proto.evidence import Manifest
 from proto.principal import Principal
 from services.evidence import keys as k
-from services.evidence.assembly import assemble, stage
+from services.evidence.assembly import assemble, opened, stage
 from services.evidence.errors import (
     EmptyDocumentError,
     HearingShreddedError,
@@ -233,6 +235,10 @@ class StagedUploads:
         running = self._running.pop(record.upload, None)
         if running is not None and running.parts != tuple(parts):
             running = None
+        if await self._sealed_twice(record, parts):
+            manifest = await self._resealed(record, parts, uploaded_by, before_commit)
+            await self.discard(record.hearing, record.upload)
+            return manifest
         try:
             info, digests = await assemble(self.store, record, parts, running,
                                            await self._cipher(record), slot.content_key)
@@ -251,6 +257,27 @@ class StagedUploads:
             raise
         await self.discard(record.hearing, record.upload)
         return manifest
+
+    async def _sealed_twice(self, record: UploadRecord, parts: list[Part]) -> bool:
+        """Whether a staged range outside the chain exists: appends raced at one offset (two
+        evidence processes), so some segments were sealed twice under the upload's key."""
+        chained = {part.key for part in parts}
+        return any(staged_span(i.key) is not None and i.key not in chained
+                   for i in await self.store.list(upload_prefix(record.hearing, record.upload)))
+
+    async def _resealed(self, record: UploadRecord, parts: list[Part], uploaded_by: str,
+                        before_commit: Callable[[Manifest], Awaitable[None]] | None,
+                        ) -> Manifest:
+        """Commit the chain's plaintext as a one-shot upload would: under a fresh data key,
+        each segment sealed once (`sealed_once`). Two sealings of one segment under one key
+        and nonce can give away the GCM hash key to whoever holds both (the store's
+        operator), who could then forge that segment; content sealed afresh leaves those
+        sealings pinning nothing."""
+        plaintext = opened(self.store, record, parts, await self._cipher(record))
+        return await self.vault.upload(
+            record.hearing, record.compartment, record.filename, record.length, plaintext,
+            owner=record.owner, uploaded_by=uploaded_by, content_type=record.content_type,
+            before_commit=before_commit)
 
     async def discard(self, hearing: str, upload: str) -> None:
         """Delete every staged object of an upload (parts first, the record last)."""

@@ -313,6 +313,52 @@ async def test_resumable_digests_are_those_of_the_bytes_whoever_staged_them(
     await committed(record, one)
 
 
+async def test_appends_raced_at_one_offset_are_sealed_afresh_at_completion(
+        vault: Vault) -> None:
+    """Two processes took an append at the same offset (a client's retry landing on the other
+    evidence process while the first still ran): both sealed those segments under the upload's
+    key and nonces, and both staged them. Completion sees the second staging and commits the
+    plaintext as a one-shot upload would, under a fresh data key, each segment sealed once;
+    without a race the staged segments are committed as they are."""
+    other = StagedUploads(vault, max_per_hearing=5, clock=lambda: 0)
+    data = os.urandom(6 * SEG + 9)
+    one, record = await resumable(vault, "raced.pdf", len(data))
+    await one.append(record, [], chunks(data[:3 * SEG]))
+    await other.append(record, [], chunks(data[:2 * SEG]))
+    _, parts, _ = await one.open("h1", record.upload, UPLOADER)
+    parts = await one.append(record, parts, chunks(data[parts[-1].end:]))
+    m = await one.complete(record, parts, uploaded_by="pa")
+    assert m.sealed_once and m.ciphertext_sha256 is None and m.key_id != record.key_id
+    assert m.sha256 == hashlib.sha256(data).hexdigest() and await read(vault, m) == data
+    assert await vault.store.list(f"uploads/h1/{record.upload}/") == []
+
+    _, record = await resumable(vault, "alone.pdf", len(data))
+    m = await one.complete(record, await one.append(record, [], chunks(data)),
+                           uploaded_by="pa")
+    assert not m.sealed_once and m.key_id == record.key_id and await read(vault, m) == data
+
+
+async def test_raced_appends_with_a_changed_staged_byte_commit_nothing(vault: Vault) -> None:
+    """The fresh sealing after a race opens every staged segment first: one flipped bit in the
+    staged chain and completion refuses, leaving no document."""
+    other = StagedUploads(vault, max_per_hearing=5, clock=lambda: 0)
+    data = os.urandom(4 * SEG)
+    one, record = await resumable(vault, "raced-tampered.pdf", len(data))
+    await other.append(record, [], chunks(data[:SEG]))
+    parts = await one.append(record, [], chunks(data))
+    key, at = ((draft_key(record), HEADER_LEN + 2 * SEG) if isinstance(vault.store, Drafting)
+               else (parts[0].key, 2 * SEG))
+    raw = bytearray(await vault.store.read(key))
+    raw[at] ^= 1
+    if isinstance(vault.store, Drafting):
+        await vault.store.write_draft(key, 0, one_chunk(bytes(raw)))
+    else:
+        await vault.store.put(key, one_chunk(bytes(raw)))
+    with pytest.raises(IntegrityError):
+        await one.complete(record, parts, uploaded_by="pa")
+    await nothing_visible(vault)
+
+
 async def test_a_staged_segment_sealed_again_with_other_bytes_commits_nothing(
         vault: Vault) -> None:
     """Every staged segment still authenticates, but one is not the segment this process
