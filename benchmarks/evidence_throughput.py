@@ -17,8 +17,8 @@ Baselines (one plain aiohttp process, the same client, the same sizes, the same 
 - download, *sendfile*: `web.FileResponse`, the kernel copying file → socket, no user space
   at all; printed as a second, stricter ratio (no decrypting proxy can reach it).
 Each round runs baseline and real path back to back, so a busy machine slows both alike:
-uploads as two pairs in ABBA order (each path first once, each pair starting with the disk
-synced: `os.sync`), downloads as one pair and `--pairs` more; each ratio is the median of its
+uploads (one-shot, then resumable) as two pairs each in ABBA order (each path first once, each
+pair starting with the disk synced: `os.sync`), downloads as one pair and `--pairs` more; each ratio is the median of its
 pairs' ratios (`compare` says why the order of uploads matters here).
 Also printed: the peak RSS growth of the gateway and evidence processes above idle (goal
 ≤ 64 MiB, flat from 10 MiB to the largest size), the raw AES-256-GCM rate, and the same through
@@ -357,20 +357,24 @@ class RealPath:
         cpu_up: dict[str, float] = {}
         with RssPeak(self.pids) as rss:
             up, content_url = await self.upload(http, size, name, cpu_up, profiler)
-            result = await self.rest(http, size, name, content_url, profiler)
-        return {**result, "upload": up, "cpu_upload": cpu_up, "rss_growth_mib": rss.growth()}
+            result = await self.download(http, size, content_url, profiler)
+            resumable = await self.resumable(http, size, name)
+        return {**result, "upload": up, "resumable": resumable, "cpu_upload": cpu_up,
+                "rss_growth_mib": rss.growth()}
 
-    async def rest(self, http: aiohttp.ClientSession, size: int, name: str, content_url: str,
-                   profiler: Profiler | None = None) -> dict[str, Any]:
-        """The download of an uploaded document, then a resumable upload of the same size."""
+    async def download(self, http: aiohttp.ClientSession, size: int, content_url: str,
+                       profiler: Profiler | None = None) -> dict[str, Any]:
+        """The download of an uploaded document."""
         cpu_down: dict[str, float] = {}
         with (profiler or Profiler(None, Path())).phase("download"), \
                 cpu_used(self.pids, cpu_down):
             down = await download(http, content_url, size, {})
-        resumable = await resumable_upload(http, self.docs, self.suite.base_url, size,
-                                           f"resumable-{name}")
-        return {"download": down, "resumable": resumable, "content_url": content_url,
-                "cpu_download": cpu_down}
+        return {"download": down, "content_url": content_url, "cpu_download": cpu_down}
+
+    async def resumable(self, http: aiohttp.ClientSession, size: int, name: str) -> float:
+        """A resumable upload of `size` bytes in 64 MiB appends (MiB/s)."""
+        return await resumable_upload(http, self.docs, self.suite.base_url, size,
+                                      f"resumable-{name}")
 
 
 def median(values: list[float]) -> float:
@@ -477,7 +481,8 @@ async def compare(root: Path, size: int, repeat: int, extra_pairs: int,
     its first few hundred MiB after a pause several times faster than the rest (a burst
     allowance), and its writes cost the writer CPU time, so whichever upload runs first after a
     pause is favoured; a fixed order measured the disk, not the path. The upload ratio is the
-    median of the pairs' ratios.
+    median of the pairs' ratios. Resumable uploads are measured the same way, in two more
+    (baseline, resumable) pairs per round.
 
     Each round's downloads are a pair (baseline, real), and `extra_pairs` more pairs follow on
     the same two files, in alternating order: a download takes a tenth of a second, so they are
@@ -490,6 +495,7 @@ async def compare(root: Path, size: int, repeat: int, extra_pairs: int,
     base_cpu: dict[str, dict[str, float]] = {"upload": {}, "download": {}, "sendfile": {}}
     real: list[dict[str, Any]] = []
     ups: list[tuple[float, float]] = []  # (baseline, real) upload rates, back to back
+    resumables: list[tuple[float, float]] = []  # (baseline, resumable) upload rates, the same
     pairs: list[tuple[float, float]] = []  # (baseline, real) download rates, back to back
     suite.start()
     try:
@@ -518,10 +524,19 @@ async def compare(root: Path, size: int, repeat: int, extra_pairs: int,
                             if real_first:
                                 b = await baseline_upload(plain, url, pid, size, base_cpu)
                             ups.append((b, r))
-                        rest = await path.rest(http, size, f"bench-{i}.bin", content_url,
-                                               profiler if last else None)
-                    real.append({**rest, "upload": ups[-1][1], "cpu_upload": cpu_up,
-                                 "rss_growth_mib": rss.growth()})
+                        got = await path.download(http, size, content_url,
+                                                  profiler if last else None)
+                        for real_first in (True, False):  # ABBA, against the same baseline
+                            await asyncio.to_thread(os.sync)
+                            name = f"bench-{i}-{int(real_first)}.bin"
+                            if not real_first:
+                                b = await baseline_upload(plain, url, pid, size, {"upload": {}})
+                            r = await path.resumable(http, size, name)
+                            if real_first:
+                                b = await baseline_upload(plain, url, pid, size, {"upload": {}})
+                            resumables.append((b, r))
+                    real.append({**got, "upload": ups[-1][1], "cpu_upload": cpu_up,
+                                 "resumable": resumables[-1][1], "rss_growth_mib": rss.growth()})
                     await asyncio.to_thread(os.sync)
                     rates = await baseline_downloads(plain, url, pid, size, base_cpu)
                     for name, rate in rates.items():
@@ -539,7 +554,9 @@ async def compare(root: Path, size: int, repeat: int, extra_pairs: int,
                           f"{', '.join(f'({b:.0f}, {r:.0f})' for b, r in ups[-2:])}; downloads "
                           f"baseline {base['download'][-1]:.0f} (sendfile "
                           f"{base['sendfile'][-1]:.0f}), real {real[-1]['download']:.0f}; "
-                          f"resumable up {real[-1]['resumable']:.0f} MiB/s", flush=True)
+                          f"resumable (baseline, real) "
+                          f"{', '.join(f'({b:.0f}, {r:.0f})' for b, r in resumables[-2:])} "
+                          "MiB/s", flush=True)
     finally:
         suite.stop()
     summary = {f"baseline_{k}": median(v) for k, v in base.items()}
@@ -551,7 +568,9 @@ async def compare(root: Path, size: int, repeat: int, extra_pairs: int,
     summary["baseline_download"] = median([b for b, _ in pairs])
     summary["download_ratio"] = median([r / b for b, r in pairs])
     summary["download_pairs"] = len(pairs)
-    summary["resumable"] = median([r["resumable"] for r in real])
+    summary["resumable"] = median([r for _, r in resumables])
+    summary["resumable_ratio"] = median([r / b for b, r in resumables])
+    summary["resumable_pairs"] = len(resumables)
     gib = {"upload": size * len(ups) / 1024**3, "download": size * repeat / 1024**3,
            "sendfile": size * repeat / 1024**3}
     print("  CPU seconds per GiB moved (all rounds):")
@@ -600,7 +619,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             "download_ratio": round(m["download_ratio"], 3),
             "download_pairs": int(m["download_pairs"]),
             "resumable_upload_mib_s": round(m["resumable"], 1),
-            "resumable_upload_ratio": round(m["resumable"] / m["baseline_upload"], 3),
+            "resumable_upload_ratio": round(m["resumable_ratio"], 3),
+            "resumable_pairs": int(m["resumable_pairs"]),
             "download_ratio_sendfile": round(m["download"] / m["baseline_sendfile"], 3),
             "rss_growth_mib_gateway": rss_big["gateway"],
             "rss_growth_mib_evidence": rss_big["evidence"],

@@ -46,5 +46,5 @@ def test_the_evidence_benchmark_prints_its_figures() -> None:
                         timeout_s=280)
     assert figures.keys() >= EVIDENCE_KEYS, figures
     assert figures["download_pairs"] == 9  # 3 rounds, each with its own pair and 2 more
-    assert figures["upload_pairs"] == 6  # 3 rounds, each with two pairs (ABBA)
+    assert figures["upload_pairs"] == figures["resumable_pairs"] == 6  # 3 rounds of 2 (ABBA)
     assert figures["upload_ratio"] > 0 and figures["download_ratio"] > 0
