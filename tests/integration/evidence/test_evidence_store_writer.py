@@ -116,7 +116,9 @@ async def test_broken_manifest_leaves_the_rest_listed(bench: Bench) -> None:
             for i in range(3)]
     await overwrite(bench.store, manifest_key_of(bench, docs[1].document, docs[1].version),
                     b"{ not json")
-    await overwrite(bench.store, f"docs/{bench.hearing}/planted/x.manifest", os.urandom(300))
+    # not "{" first: that would read as an unsealed manifest of the first format ("legacy")
+    await overwrite(bench.store, f"docs/{bench.hearing}/planted/x.manifest",
+                    b"\x00" + os.urandom(299))
     await overwrite(bench.store, f"docs/{bench.hearing}/stray.manifest", b"")
     want = sorted([docs[0].document, docs[2].document])
     assert sorted(await bench.listed(bench.b())) == want
