@@ -87,6 +87,12 @@ async def stage(store: ObjectStore, record: UploadRecord, begin: int,
     return key
 
 
+def _whole(record: UploadRecord, cipher: SegmentCipher) -> RangeDecryptor:
+    """An opener of the whole upload's segments, in order."""
+    return RangeDecryptor(
+        cipher, plan_range(record.length, 0, record.length, record.segment_size), record.length)
+
+
 class Digests:
     """Proves staged ciphertext (header first, fed in order) is what was sealed, opening
     (authenticating) every segment: with `running`, the segments' tags must hash as they did
@@ -103,9 +109,7 @@ class Digests:
     def __init__(self, record: UploadRecord, running: Running | None,
                  cipher: SegmentCipher) -> None:
         self._running = running
-        self._opener = RangeDecryptor(
-            cipher, plan_range(record.length, 0, record.length, record.segment_size),
-            record.length)
+        self._opener = _whole(record, cipher)
         self._plain = running.plain if running is not None else hashlib.sha256()
         self._cipher = running.cipher if running is not None else hashlib.sha256()
         self._tags = hashlib.sha256()
@@ -182,10 +186,9 @@ async def assemble(store: ObjectStore, record: UploadRecord, parts: list[Part],
         yield record.header
         try:
             await hashing.feed(*digests.feed(record.header))
-            for part in parts:
-                async for chunk in store.get(part.key):
-                    await hashing.feed(*digests.feed(chunk))
-                    yield chunk
+            async for chunk in _staged_ciphertext(store, record, parts):
+                await hashing.feed(*digests.feed(chunk))
+                yield chunk
             await hashing.wait()
         finally:
             await hashing.settle()
@@ -213,8 +216,7 @@ async def opened(store: ObjectStore, record: UploadRecord, parts: list[Part],
                  cipher: SegmentCipher) -> AsyncIterator[bytes]:
     """The plaintext of a complete upload's staged segments, each authenticated before its
     bytes are yielded (IntegrityError if one fails, or the last is missing)."""
-    opener = RangeDecryptor(
-        cipher, plan_range(record.length, 0, record.length, record.segment_size), record.length)
+    opener = _whole(record, cipher)
     async for chunk in _staged_ciphertext(store, record, parts):
         plain = opener.update(chunk)
         if plain:

@@ -228,6 +228,10 @@ class StagedUploads:
         """Assemble the staged segments into the content object and commit the manifest."""
         if offset_of(parts) != record.length:
             raise SizeMismatchError("the upload is not complete")
+        if await self._sealed_twice(record, parts):  # Vault.upload places the new version
+            manifest = await self._resealed(record, parts, uploaded_by, before_commit)
+            await self.discard(record.hearing, record.upload)
+            return manifest
         slot = await self.vault.new_version(record.hearing, record.compartment, record.filename,
                                             record.owner, version=record.version)
         if slot.document != record.document:
@@ -235,10 +239,6 @@ class StagedUploads:
         running = self._running.pop(record.upload, None)
         if running is not None and running.parts != tuple(parts):
             running = None
-        if await self._sealed_twice(record, parts):
-            manifest = await self._resealed(record, parts, uploaded_by, before_commit)
-            await self.discard(record.hearing, record.upload)
-            return manifest
         try:
             info, digests = await assemble(self.store, record, parts, running,
                                            await self._cipher(record), slot.content_key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from services.evidence.errors import (
 )
 from services.evidence.format import HEADER_LEN, TAG_LEN
 from services.evidence.keyfile import LocalKeyFileProvider
-from services.evidence.resumable import UploadRecord
+from services.evidence.resumable import Part, UploadRecord
 from services.evidence.staging import StagedUploads
 from services.evidence.store.base import Drafting, ObjectInfo, ObjectStore, one_chunk
 from services.evidence.vault import Limits, Vault
@@ -313,6 +313,22 @@ async def test_resumable_digests_are_those_of_the_bytes_whoever_staged_them(
     await committed(record, one)
 
 
+async def restage(vault: Vault, record: UploadRecord, parts: list[Part], at: int,
+                  change: Callable[[bytes], bytes]) -> None:
+    """Replace staged ciphertext in the store, as someone with access to it could: the bytes
+    from `at` (counted from segment 0 of the first part) become `change(those bytes)`, in the
+    draft (after its header) or in the first part."""
+    drafting = isinstance(vault.store, Drafting)
+    key, base = (draft_key(record), HEADER_LEN) if drafting else (parts[0].key, 0)
+    raw = bytearray(await vault.store.read(key))
+    new = change(bytes(raw[base + at:]))
+    raw[base + at:base + at + len(new)] = new
+    if drafting:
+        assert await vault.store.write_draft(key, 0, one_chunk(bytes(raw))) == len(raw)
+    else:
+        await vault.store.put(key, one_chunk(bytes(raw)))
+
+
 async def test_appends_raced_at_one_offset_are_sealed_afresh_at_completion(
         vault: Vault) -> None:
     """Two processes took an append at the same offset (a client's retry landing on the other
@@ -346,14 +362,7 @@ async def test_raced_appends_with_a_changed_staged_byte_commit_nothing(vault: Va
     one, record = await resumable(vault, "raced-tampered.pdf", len(data))
     await other.append(record, [], chunks(data[:SEG]))
     parts = await one.append(record, [], chunks(data))
-    key, at = ((draft_key(record), HEADER_LEN + 2 * SEG) if isinstance(vault.store, Drafting)
-               else (parts[0].key, 2 * SEG))
-    raw = bytearray(await vault.store.read(key))
-    raw[at] ^= 1
-    if isinstance(vault.store, Drafting):
-        await vault.store.write_draft(key, 0, one_chunk(bytes(raw)))
-    else:
-        await vault.store.put(key, one_chunk(bytes(raw)))
+    await restage(vault, record, parts, 2 * SEG, lambda byte: bytes([byte[0] ^ 1]))
     with pytest.raises(IntegrityError):
         await one.complete(record, parts, uploaded_by="pa")
     await nothing_visible(vault)
@@ -370,16 +379,7 @@ async def test_a_staged_segment_sealed_again_with_other_bytes_commits_nothing(
     parts = await staged.append(record, [], chunks(data))
     cipher = await staged._cipher(record)
     other = cipher.seal(1, b"\x00" * SEG, final=False)
-    if isinstance(vault.store, Drafting):  # the draft holds the header, then the segments
-        key, at = draft_key(record), HEADER_LEN + SEG + TAG_LEN
-    else:  # the first part holds the segments from 0
-        key, at = parts[0].key, SEG + TAG_LEN
-    raw = bytearray(await vault.store.read(key))
-    raw[at:at + len(other)] = other
-    if isinstance(vault.store, Drafting):
-        assert await vault.store.write_draft(key, 0, one_chunk(bytes(raw))) == len(raw)
-    else:
-        await vault.store.put(key, one_chunk(bytes(raw)))
+    await restage(vault, record, parts, SEG + TAG_LEN, lambda _: other)
     with pytest.raises(IntegrityError, match="staged part changed"):
         await staged.complete(record, parts, uploaded_by="pa")
     await nothing_visible(vault)
