@@ -179,6 +179,13 @@ class Hand(_Client, frozen=True, tag="hand"):
     raised: bool
 
 
+class Leave(_Client, frozen=True, tag="leave"):
+    """Leave the hearing on purpose (not the mediator): back to the lobby at once, with no
+    reconnection grace, hand and knock withdrawn, and every socket of this participant closed
+    (code 4000, reason "left"); the session stays, so the participant may come back and wait
+    to be admitted again."""
+
+
 class ChatSend(_Client, frozen=True, tag="chat"):
     text: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_CHAT_SENT)]
 
@@ -212,8 +219,8 @@ class PeerStateReport(_Client, frozen=True, tag="peer.state"):
 
 ClientMessage = (
     Join | Admit | Deny | Move | MoveSide | CaucusCreate | CaucusClose | Shuttle | CaucusTimer | Broadcast
-    | Recall | Lock | Remove | End | Knock | KnockDismiss | Hand | ChatSend | Mute | SignalSend
-    | PeerStateReport
+    | Recall | Lock | Remove | End | Knock | KnockDismiss | Hand | Leave | ChatSend | Mute
+    | SignalSend | PeerStateReport
 )
 
 #: Commands only the hearing's mediator may send (the gateway may refuse them early by role).
@@ -483,8 +490,8 @@ def decode_room_epoch(encoded: bytes) -> RoomEpoch:
 
 WIRE_MESSAGES: list[type[msgspec.Struct]] = [
     Join, Admit, Deny, Move, MoveSide, CaucusCreate, CaucusClose, Shuttle, CaucusTimer, Broadcast, Recall,
-    Lock, Remove, End, Knock, KnockDismiss, Hand, ChatSend, Mute, SignalSend, PeerStateReport,
-    MemberView, RoomView, SelfView, KnockView, SideInfo, Board, View, PeerLink, Snapshot, YouUpdate,
-    RoomUpdate, BoardUpdate, KnocksUpdate, PeerPlan, SignalRelay, ChatMessage, ChatLine,
+    Lock, Remove, End, Knock, KnockDismiss, Hand, Leave, ChatSend, Mute, SignalSend,
+    PeerStateReport, MemberView, RoomView, SelfView, KnockView, SideInfo, Board, View, PeerLink,
+    Snapshot, YouUpdate, RoomUpdate, BoardUpdate, KnocksUpdate, PeerPlan, SignalRelay, ChatMessage, ChatLine,
     ChatHistory, DocumentsChanged, Notice, ErrorMessage,
 ]

@@ -40,6 +40,8 @@ CLIENT_SUMMARIES: dict[str, str] = {
     "knock": "ask the mediator to come to this room (or withdraw the request)",
     "knock.dismiss": "dismiss a participant's knock",
     "hand": "raise or lower this participant's hand",
+    "leave": "leave the hearing (not the mediator): to the lobby at once, every socket closed "
+             "with 4000 \"left\", the session kept to come back",
     "chat": "a chat message to the sender's current room",
     "mute": "tell the room this participant's microphone and/or camera state",
     "signal": "WebRTC signalling to one peer: offer, answer or ICE candidate, with the room epoch",

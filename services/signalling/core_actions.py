@@ -1,4 +1,5 @@
-"""In-room actions of every participant: knock, hand, microphone and camera, chat, peer reports.
+"""In-room actions of every participant: knock, hand, microphone and camera, chat, peer reports,
+leaving.
 
 Pure handlers, like core_controls.py (the mediator's controls). Decisions worth knowing:
 
@@ -12,6 +13,11 @@ Pure handlers, like core_controls.py (the mediator's controls). Decisions worth 
   knocks.
 * Every peer-state report is audited ("who could hear whom, when"); only reports about a peer
   in the same room are kept as links (the room's "who can hear you").
+* Leaving on purpose puts the participant in the lobby at once (a cut connection waits out the
+  reconnection grace first: the room sees someone who left go at once), withdraws its hand and
+  knock, and closes its sockets while keeping its session: coming back means waiting in the
+  lobby to be admitted again, as after the grace. The mediator does not leave; it ends the
+  hearing or closes its console.
 """
 
 from __future__ import annotations
@@ -22,12 +28,21 @@ from typing import Any
 import msgspec
 
 from proto.common import Role
-from proto.ws import ChatLine, ChatMessage, Hand, Knock, Mute, PeerConnState, PeerStateReport
+from proto.ws import (
+    ChatLine,
+    ChatMessage,
+    Hand,
+    Knock,
+    Leave,
+    Mute,
+    PeerConnState,
+    PeerStateReport,
+)
 from proto.ws import ChatSend as Chat
 
 from . import chatlog
 from .access import Ctx, actor, not_closed
-from .effects import Audit, Deliver, Effect, StoreChat
+from .effects import Audit, CloseSockets, Deliver, Effect, StoreChat
 from .errors import Conflict, Forbidden, Invalid
 from .model import (
     LOBBY,
@@ -66,6 +81,19 @@ def hand(ctx: Ctx, cmd: Hand) -> Result:
     if cmd.raised and me.room in (None, LOBBY):
         raise Conflict("hands are raised in a room, not in the lobby")
     return put_participant(ctx.h, msgspec.structs.replace(me, hand=cmd.raised)), []
+
+
+def leave(ctx: Ctx, cmd: Leave) -> Result:
+    me = actor(ctx.h, ctx.principal)
+    not_closed(ctx.h)
+    if me.role is Role.MEDIATOR:
+        raise Invalid("the mediator does not leave: end the hearing instead")
+    room = LOBBY if me.room is not None else None  # None: never arrived, so nowhere to leave
+    h = put_participant(ctx.h, msgspec.structs.replace(me, room=room, hand=False))
+    h = msgspec.structs.replace(h, knocks=tuple(k for k in h.knocks if k.participant != me.id))
+    return h, [Audit("participant.leave", "participant", me.id,
+                     details={"from": me.room, "to": room}),
+               CloseSockets(me.id, "left")]
 
 
 def mute(ctx: Ctx, cmd: Mute) -> Result:
@@ -110,5 +138,5 @@ def peer_state(ctx: Ctx, cmd: PeerStateReport) -> Result:
 
 
 HANDLERS: dict[type, Callable[[Ctx, Any], Result]] = {
-    Knock: knock, Hand: hand, Mute: mute, Chat: chat, PeerStateReport: peer_state,
+    Knock: knock, Hand: hand, Leave: leave, Mute: mute, Chat: chat, PeerStateReport: peer_state,
 }

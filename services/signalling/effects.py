@@ -57,6 +57,15 @@ class CloseSessions:
 
 
 @dataclass(frozen=True, slots=True)
+class CloseSockets:
+    """Close every socket of this participant, keeping its sessions (it left on purpose and
+    may come back), after the deliveries before it."""
+
+    participant: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class StoreChat:
     """Keep one chat line in its room's history (chatlog.py); before its deliveries, so a line
     refused for flooding reaches nobody and the sender is told."""
@@ -79,7 +88,7 @@ class Fail:
     error: SignallingError
 
 
-Effect = Deliver | Audit | Reply | CloseSessions | StoreChat | ForgetChat | Fail
+Effect = Deliver | Audit | Reply | CloseSessions | CloseSockets | StoreChat | ForgetChat | Fail
 
 
 @dataclass(frozen=True, slots=True)

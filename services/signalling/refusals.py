@@ -25,6 +25,7 @@ from proto.ws import (
     End,
     Knock,
     KnockDismiss,
+    Leave,
     Lock,
     Move,
     PeerStateReport,
@@ -45,6 +46,7 @@ ACTIONS: dict[type, str] = {
     CaucusClose: "room.caucus_close", CaucusTimer: "room.timer", Broadcast: "room.broadcast",
     Recall: "room.recall", Lock: "hearing.lock", Knock: "room.knock",
     KnockDismiss: "room.knock_dismiss", ChatSend: "room.chat", PeerStateReport: "room.peer_state",
+    Leave: "participant.leave",
 }
 
 

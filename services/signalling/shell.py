@@ -5,9 +5,8 @@ Order of work for a command on hearing H (DESIGN §3, §5, §7):
    processes (scale-out) race through compare-and-set and the loser re-applies on fresh state.
 2. `apply` on the store's watched copy of H and its KV revision (no round trip). The copy is a
    hint, never the authority: a write is a compare-and-set on the copy's revision, so a stale copy
-   cannot be written over (the conflict re-reads KV and re-applies), and a command that writes
-   nothing (a refusal, a chat line, a no-op) re-reads KV before it acts unless this attempt
-   already did, and re-applies if the revision moved.
+   cannot be written over (the conflict re-reads KV and re-applies); a command that writes nothing
+   (a refusal, a chat line, a no-op) re-reads KV first unless this attempt did (moved: re-apply).
 3. All of the command's audit events are published at once, together with the write (4): one
    round trip to NATS for both, not one after the other (on a busy node each round trip is a
    wake-up of three processes). Nothing acts on the change until every acknowledgement is in:
@@ -23,10 +22,10 @@ Order of work for a command on hearing H (DESIGN §3, §5, §7):
    new revision (outbox.py: one encoding per message, however many recipients share it; each
    recipient's order kept), published before any other effect that follows them;
    `CloseSessions` → a close request on `parley.v1.client.<H>.<participant>` (every gateway
-   closes that participant's sockets) and the id in the reply's
-   `end_sessions` (the gateway that asked revokes its stored sessions); `StoreChat` (a refusal,
-   e.g. flooding, stops the deliveries after it); `ForgetChat` (purge); `Reply`; `Fail` (raised
-   last, after the store: e.g. an access-code failure counter must persist).
+   closes that participant's sockets) and the id in the reply's `end_sessions` (the gateway
+   that asked revokes its stored sessions; `CloseSockets`: the close request alone, the session
+   kept); `StoreChat` (a refusal, e.g. flooding, stops the deliveries after it); `ForgetChat`
+   (purge); `Reply`; `Fail` (raised last, after the store: an access-code failure counter).
 6. `parley.v1.hearing.<H>.changed` is announced, and the roster read model is rewritten when
    its content changed (most moves leave it as it was) or an earlier rewrite failed; before the
    reply, so the gateway that asked can read it through.
@@ -66,6 +65,7 @@ from .core import apply, create
 from .effects import (
     Audit,
     CloseSessions,
+    CloseSockets,
     Deliver,
     Effect,
     Env,
@@ -257,11 +257,12 @@ class Executor:
             # Deliveries go out before any other effect that follows them (a close, or a chat
             # line whose refusal stops the deliveries after it).
             await batch.publish(self.nc)
-            if isinstance(e, CloseSessions):
+            if isinstance(e, CloseSessions | CloseSockets):
                 await self.nc.publish(client_subject(h.id, e.participant), b"",
                                       headers={REVISION_HEADER: str(revision),
                                                CLOSE_HEADER: e.reason})
-                out.end_sessions.append(e.participant)
+                if isinstance(e, CloseSessions):
+                    out.end_sessions.append(e.participant)
             elif isinstance(e, StoreChat):
                 await self.chat.append(h.id, e.room, e.line)  # a flood refusal stops here
             elif isinstance(e, ForgetChat):

@@ -26,3 +26,18 @@ test('redeem, admit, moves, disconnect and close fold into segments', () => {
   assert.equal(timelineRows(model).length, 4);
   assert.deepEqual([model.start, model.end], [0, 40]);
 });
+
+test('leaving ends the room segment at once; coming back opens one in the lobby', () => {
+  const model = lanes([
+    ev(0, 'participant.redeem', null, { participant: 'ana' }),
+    ev(10, 'participant.admit', 'ana', { from: 'lobby', to: 'plenary' }),
+    ev(20, 'participant.leave', 'ana', { from: 'plenary', to: 'lobby' }),
+    ev(21, 'participant.disconnect', 'ana', { room: 'lobby' }),
+    ev(50, 'participant.connect', 'ana', { room: 'lobby' }),
+    ev(60, 'participant.admit', 'ana', { from: 'lobby', to: 'plenary' }),
+    ev(70, 'hearing.close', null),
+  ]);
+  const [ana] = model.lanes;
+  assert.deepEqual(ana.segments.map((s) => [s.room, s.start, s.end]),
+    [['lobby', 0, 10], ['plenary', 10, 20], ['lobby', 50, 60], ['plenary', 60, 70]]);
+});

@@ -13,7 +13,8 @@ A cell is the reply to that command: `ok` (no error), or the error's HTTP-like s
 naming nothing of H would act on G, its own hearing). Rows run top to bottom; medH's cells are
 arranged so that each is allowed (caucus before the moves into it, admit before deny, end last).
 Signals are dropped silently (never answered), so the `signal` row also checks that nothing
-reached its target. A party in plenary is covered by tests/integration/signalling
+reached its target. Whoever leaves (`leave`) has its socket closed with 4000 and comes back on
+the same session (a new socket, in the lobby) for the rows after it. A party in plenary is covered by tests/integration/signalling
 (test_ws_command_authorization), not repeated here.
 
 Also: nobody joins a hearing that is not theirs (medG, a mediator of no hearing, a participant
@@ -23,6 +24,7 @@ everything above happened around it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Callable, Iterator
 
@@ -44,6 +46,7 @@ from proto.ws import (
     Join,
     Knock,
     KnockDismiss,
+    Leave,
     Lock,
     Move,
     Mute,
@@ -86,6 +89,7 @@ deny             403  403  403  404  ok
 caucus.close     403  403  403  404  ok
 lock             403  403  403  -    ok
 remove           403  403  403  404  ok
+leave            ok   ok   ok   400  400
 end              403  403  403  -    ok
 """
 
@@ -137,7 +141,7 @@ def commands(r: Room) -> dict[str, Callable[[], ClientMessage]]:
         "caucus.close": lambda: CaucusClose(room=r.caucus),
         "lock": lambda: Lock(locked=True),
         "remove": lambda: Remove(participant=ids["partyA"]),
-        "end": lambda: End(),
+        "leave": lambda: Leave(), "end": lambda: End(),
     }
 
 
@@ -215,6 +219,12 @@ async def test_ws_command_matrix(suite: Suite) -> None:
             got = await outcome(clients[column], make[row]())
             if got != cells[column]:
                 wrong.append(f"{row} x {column}: expected {cells[column]}, got {got}")
+            if row == "leave" and got == "ok":  # closed by the server, the session kept
+                await asyncio.wait_for(clients[column].closed.wait(), 10)
+                assert clients[column].close_code == 4000, (column, clients[column].close_code)
+                await clients[column].close()
+                clients[column] = await _socket(suite, world.members[column].headers,
+                                                world.hearing, ids[column])
             if row == "caucus.create" and column == "medH":
                 board = await med.wait(lambda m: isinstance(m, BoardUpdate) and any(
                     r.name == "caucus A" for r in m.board.rooms), what="the caucus")

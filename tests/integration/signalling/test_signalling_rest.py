@@ -1,7 +1,7 @@
 """Hearings over the real REST API and WebSocket of a running suite (`parley up`).
 
 Lifecycle, invitations (single use, wrong codes rate-limited), removal ending sessions and
-sockets, authorization of WebSocket commands, bad WebSocket input, ICE servers, and a seeded
+sockets, leaving on purpose (sockets closed, the session kept), authorization of WebSocket commands, bad WebSocket input, ICE servers, and a seeded
 random sequence of moves with the isolation invariant checked on the wire after every step.
 """
 
@@ -28,6 +28,7 @@ from proto.ws import (
     Knock,
     KnockDismiss,
     KnocksUpdate,
+    Leave,
     Lock,
     Move,
     Notice,
@@ -39,7 +40,7 @@ from proto.ws import (
     Snapshot,
     YouUpdate,
 )
-from tests.harness import Suite
+from tests.harness import Suite, wait_until
 from tests.integration.signalling.sigclient import Cast, WsClient, api, redeem, seat
 from tests.people import People, create_staff, staff_people
 
@@ -123,6 +124,43 @@ async def test_removal_ends_session_and_socket(suite: Suite) -> None:
             http.get(f"/api/v1/ice-servers?hearing={cast.hearing}") as r:
         assert r.status == 401  # the session is gone
     await party.close()
+
+
+async def test_leaving_closes_every_socket_and_keeps_the_session(suite: Suite) -> None:
+    """A party leaves: both its sockets close ("left"), the room sees it go at once, the audit
+    says so, and it comes back on the same session to wait in the lobby."""
+    people = await staff_people(suite)
+    cast = await seat(suite, people, sides=1, per_side=1)
+    a1 = cast.members["A1"]
+    med, party, second = (_ws(suite, cast, n, people) for n in ("M", "A1", "A1"))
+    for c in (med, party, second):
+        await c.connect()
+    await med.send(Admit(participant=a1.id))
+    await party.wait(lambda m: isinstance(m, PeerPlan) and m.room == "plenary", what="admitted")
+    mark = len(med.inbox)
+    await party.send(Leave())
+    for c in (party, second):
+        await asyncio.wait_for(c.closed.wait(), 10)
+        assert c.close_code == 4000 and c.ws is not None
+    gone = await med.wait(lambda m: isinstance(m, RoomUpdate) and m.room.id == "plenary"
+                          and a1.id not in {x.id for x in m.room.members}, since=mark,
+                          what="the room without A1")
+    assert isinstance(gone, RoomUpdate)
+    again = await _ws(suite, cast, "A1").connect()  # the same cookie: still signed in
+    snap = next(m for m in again.inbox if isinstance(m, Snapshot))
+    assert snap.view.you.room == "lobby" and snap.view.room is None
+
+    async def audited() -> list[dict[str, object]]:
+        status, page = await people.auditor.call(
+            "GET", f"/api/v1/audit/events?hearing={cast.hearing}&limit=1000")
+        assert status == 200, (status, page)
+        return [e for e in map(lambda x: json.loads(x["entry"]), page["events"])
+                if e["action"] == "participant.leave"]
+
+    [event] = await wait_until(audited, timeout=20, what="the leave audited")
+    assert event["details"] == {"from": "plenary", "to": "lobby"}
+    for c in (again, party, second, med):
+        await c.close()
 
 
 async def test_ws_command_authorization(suite: Suite) -> None:

@@ -6,7 +6,9 @@
 //   participant.admit / room.move → leaves details.from, enters details.to (a mark)
 //   participant.disconnect        → the segment ends (not connected, so hearing nothing)
 //   participant.connect           → a segment opens in details.room
-//   participant.remove, room.grace_expired, hearing.close → every open segment ends
+//   participant.leave, participant.remove, room.grace_expired → the segment ends (left the
+//   room: the lobby follows only if the person connects again)
+//   hearing.close → every open segment ends
 // `timelineSvg(model, options)` draws it as inline SVG: one row per lane, a rect per segment
 // with data-participant/-room/-start/-end, focusable, labelled with exact times; the same data
 // is `timelineRows(model)` for the table alternative.
@@ -54,6 +56,7 @@ export function lanes(events, { end = null } = {}) {
         if (id && !lane(id).open) enter(lane(id), e.details?.room ?? null, time);
         break;
       case 'participant.disconnect':
+      case 'participant.leave':
       case 'participant.remove':
       case 'room.grace_expired':
         if (id) close(lane(id), time);

@@ -86,6 +86,11 @@ export class DocumentsPanel {
     for (const row of this.rows || []) row.cancel();
   }
 
+  // Whether an upload or download is still running (leaving the hearing stops it).
+  busy() {
+    return (this.rows || []).some((row) => !["done", "failed"].includes(row.el.dataset.state));
+  }
+
   // A `documents` hint from the server: something in a compartment you may read changed.
   changed() {
     this.refresh();

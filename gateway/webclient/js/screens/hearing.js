@@ -1,8 +1,10 @@
 // The participant's hearing (`/lobby`, `/hearing`): one WebSocket and one mesh for the whole
 // visit, the lobby's waiting screen until the mediator admits you, then the room — banner,
 // video grid, controls, who can hear you, verification code, chat, documents — and a final
-// screen when you are removed, not admitted, or the hearing ends (camera and microphone are
-// stopped at once, before anything is drawn).
+// screen when you leave, are removed, are not admitted, or the hearing ends (camera and
+// microphone are stopped at once, before anything is drawn). Leaving asks first, then the
+// server closes every socket of yours with "left" and keeps your session: the final screen
+// offers the way back to the waiting room.
 //
 // Staff (the mediator) reach it as `/hearing?hearing=<id>`; a participant's session names its
 // hearing already.
@@ -13,6 +15,7 @@ import { h, mount as put } from "../core/render.js";
 import { HearingSocket, socketUrl } from "../core/socket.js";
 import { measureToNextFrame } from "../core/timing.js";
 import { ChatPanel } from "../components/chat-panel.js";
+import { confirmDialog } from "../components/dialog.js";
 import { DocumentsPanel } from "../components/documents-panel.js";
 import { HearingControls } from "../components/hearing-controls.js";
 import { Hearers } from "../components/hearers.js";
@@ -27,6 +30,8 @@ import { iceConfiguration } from "../media/ice.js";
 import { Mesh } from "../media/mesh.js";
 
 const FINAL = { removed: "removed", ended: "ended", denied: "denied" };
+// How long to wait for the server to close the socket after "leave" before leaving anyway.
+const LEAVE_WAIT_MS = 3000;
 
 export async function mount(root, context) {
   const me = await whoAmI();
@@ -38,7 +43,7 @@ export async function mount(root, context) {
     return {};
   }
   const screen = new HearingScreen(root, me, hearing);
-  await screen.start();
+  await screen.start(context.navigate);
   return screen;
 }
 
@@ -53,7 +58,8 @@ class HearingScreen {
     this.finished = false;
   }
 
-  async start() {
+  async start(navigate) {
+    this.navigate = navigate;
     put(this.root, h("p", { class: "status", role: "status" }, t("participant.room.preparing")));
     const [rtcConfig, stream] = await Promise.all([iceConfiguration(this.hearing), localMedia()]);
     this.stream = stream;
@@ -90,6 +96,10 @@ class HearingScreen {
     this.soundButton = h("button", { type: "button", class: "button", hidden: true,
       onclick: () => { this.grid.unmuteAll(); this.soundButton.hidden = true; } },
     t("participant.room.enable_sound"));
+    // Participants leave; the mediator ends the hearing from the console instead.
+    this.leaveButton = h("button", { type: "button", class: "control control-leave",
+      dataset: { action: "leave" }, hidden: this.me.kind !== "participant",
+      onclick: () => this.leave() }, t("participant.leave.button"));
     this.view = h("div", { class: "hearing-view" });
     put(this.root, this.status, this.notices.el, this.view);
     this.listen();
@@ -118,7 +128,7 @@ class HearingScreen {
       .on("error", (m) => this.refused(m))
       .on("close", (e) => {
         if (e.code === 4000 || e.code === 4001) this.finish(e.reason === "ended" ? "ended"
-          : e.reason === "denied" ? "denied" : "removed");
+          : e.reason === "denied" ? "denied" : e.reason === "left" ? "left" : "removed");
         else if (!this.finished) this.setStatus("participant.room.reconnecting");
       });
   }
@@ -132,7 +142,7 @@ class HearingScreen {
   }
 
   update(you, room, { snapshot = false, message = null } = {}) {
-    if (this.finished || !you) return;
+    if (this.finished || this.leaving || !you) return;
     const before = this.you;
     // A move is shown once the banner names the new room: timed from the first message of it.
     if (message && before && before.room !== you.room) this.moveReceivedAt = message.receivedAt;
@@ -167,7 +177,7 @@ class HearingScreen {
       this.grid.clearRemote();
       this.chat.setRoom(null);
       put(this.view, this.lobby.el,
-        h("div", { class: "lobby-actions" }, this.controls.el));
+        h("div", { class: "lobby-actions" }, this.controls.el, this.leaveButton));
       this.controls.enable({ hand: false, screen: false, knock: true });
       this.lobby.setStream(this.stream);
     }
@@ -182,7 +192,7 @@ class HearingScreen {
       put(this.view, h("div", { class: "hearing-layout" },
         this.banner.el,
         h("div", { class: "stage" }, this.grid.el, h("div", { class: "stage-bar" },
-          this.controls.el, this.soundButton)),
+          this.controls.el, this.soundButton, this.leaveButton)),
         h("aside", { class: "side-panel" }, this.hearers.el, this.chat.el, this.documents.el)));
       this.controls.enable({ hand: true, knock: true,
         screen: Boolean(navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia) });
@@ -222,6 +232,7 @@ class HearingScreen {
   refused(m) {
     // The mesh's own messages are mended by the mesh (mesh.js `mend`): nothing to tell a person.
     if (m.about === "signal" || m.about === "peer.state") return;
+    if (m.about === "leave") this.stayed();
     if (m.about === "chat") this.chat.refused(m);
     else if (m.about) toast(t("participant.error.action", { action: t(`participant.action.${m.about}`) }), { kind: "error" });
   }
@@ -267,8 +278,28 @@ class HearingScreen {
 
   // ------------------------------------------------------------ the end
 
+  async leave() {
+    const { confirmed } = await confirmDialog({
+      title: t("participant.leave.title"),
+      body: t(this.documents.busy() ? "participant.leave.body_transfers" : "participant.leave.body"),
+      confirm: t("participant.leave.confirm"), danger: true });
+    if (!confirmed || this.finished || this.leaving) return;
+    this.leaving = true;
+    // The server answers by closing every socket of yours ("left"); a socket that is down, or
+    // an answer that does not come, leaves anyway: the server then waits out the grace.
+    if (!this.socket.send({ type: "leave" })) this.finish("left");
+    else this.leaveTimer = setTimeout(() => this.finish("left"), LEAVE_WAIT_MS);
+  }
+
+  // The server refused "leave" (e.g. the hearing just ended: its own notice follows).
+  stayed() {
+    clearTimeout(this.leaveTimer);
+    this.leaving = false;
+  }
+
   finish(kind) {
     if (this.finished) return;
+    clearTimeout(this.leaveTimer);
     this.finished = kind;
     this.stop(); // camera and microphone first, then words
     this.drawFinal();
@@ -280,7 +311,10 @@ class HearingScreen {
     put(this.root, h("section", { class: "card final", dataset: { final: kind } },
       h("h1", null, t(`participant.final.${kind}_title`)),
       h("p", null, t(`participant.final.${kind}`)),
-      h("p", { class: "hint" }, t("participant.final.media_stopped"))));
+      h("p", { class: "hint" }, t("participant.final.media_stopped")),
+      kind === "left" ? h("p", null, h("button", { type: "button", class: "button primary",
+        dataset: { action: "rejoin" }, onclick: () => this.navigate("/lobby") },
+      t("participant.final.rejoin"))) : null));
   }
 
   stop() {
@@ -291,6 +325,7 @@ class HearingScreen {
   }
 
   unmount() {
+    clearTimeout(this.leaveTimer);
     window.removeEventListener("pagehide", this.onHide);
     this.controls.destroy();
     this.banner.destroy();
@@ -307,6 +342,7 @@ class HearingScreen {
     if (!this.status) return; // still preparing: the next draw uses the new language
     this.setStatus(this.statusKey);
     this.soundButton.textContent = t("participant.room.enable_sound");
+    this.leaveButton.textContent = t("participant.leave.button");
     for (const m of (this.room && this.room.members) || []) this.documents.names.set(m.id, personName(m));
     for (const part of [this.controls, this.banner, this.notices, this.hearers, this.chat,
       this.documents, this.lobby, this.grid]) part.relabel();

@@ -1,0 +1,101 @@
+"""Leaving a hearing from the participant's page, and coming back (proto.ws.Leave).
+
+A party admitted to plenary presses "Leave hearing", reads what leaving means in a confirmation
+(and may cancel it), leaves: its camera and microphone stop at once, the final screen says so in
+the reader's language and offers the way back, the room (the mediator's socket) sees it go at
+once, and the same session takes it back to the waiting room, from which the mediator admits it
+again. The mediator's own hearing page has no "Leave" (it ends the hearing from the console).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from proto.ws import Admit, RoomUpdate
+from tests.browser import chromium, fake_camera, open_tab, requires_chromium
+from tests.e2e.participant_steps import (
+    KEEP_TRACKS,
+    TRACKS_ENDED,
+    banner_kind,
+    join_in_browser,
+    latin_words_left,
+    mediator_page,
+    mediator_socket,
+    seat_people,
+    shots,
+    switch_language,
+)
+from tests.harness import Suite
+from tests.people import staff_people
+
+pytestmark = [pytest.mark.browser, requires_chromium]
+
+DIALOG = "dialog.dialog[open]"
+
+
+@pytest.mark.timeout(240)
+async def test_leave_the_hearing_and_come_back(suite: Suite, tmp_path: Path) -> None:
+    await suite.ready(timeout=60)
+    people = await staff_people(suite)
+    cast = await seat_people(suite, people, per_side=1)
+    invitation = cast.invitations["A1"]
+    a1 = invitation["participant"]
+    med = await mediator_socket(suite, people, cast)
+    async with chromium(fake_camera(tmp_path / "a1.y4m", (30, 90, 200))) as browser:
+        tab = await open_tab(browser, suite.base_url)
+        page = tab.page
+        try:
+            await join_in_browser(tab, invitation)
+            assert await page.is_visible("[data-action=leave]")  # the lobby can be left too
+            await med.send(Admit(participant=a1))
+            await tab.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
+
+            # --- asked first: cancelling changes nothing ----------------------------------
+            await page.click("[data-action=leave]")
+            await page.wait_for_selector(DIALOG)
+            text = await page.text_content(DIALOG) or ""
+            assert "Leave the hearing?" in text and "waiting room" in text, text
+            await tab.check_accessible("leave-confirm")
+            await tab.screenshot("leave-confirm")
+            await page.click(f"{DIALOG} button[value=cancel]")
+            await tab.wait_for("document.querySelector('dialog.dialog') === null")
+            assert await tab.value(f"{banner_kind()} === 'plenary'")
+
+            # --- leaving: media off at once, the room sees it go, a final screen -----------
+            assert await tab.value(KEEP_TRACKS) >= 1
+            mark = len(med.inbox)
+            await page.click("[data-action=leave]")
+            await page.click(f"{DIALOG} button[type=submit]")
+            await tab.wait_for("document.querySelector('[data-final=left]') !== null")
+            await tab.wait_for(TRACKS_ENDED, timeout=5)
+            await med.wait(lambda m: isinstance(m, RoomUpdate) and m.room.id == "plenary"
+                           and a1 not in {x.id for x in m.room.members}, since=mark,
+                           what="plenary without A1")
+            final = await page.text_content("[data-final=left]") or ""
+            assert "You left the hearing" in final and "camera and microphone are off" in final
+            await tab.check_accessible("final-left")
+            await shots(tab, "final-left")
+            await switch_language(tab, "zh-Hant")
+            assert await latin_words_left(tab, []) == []
+            await switch_language(tab, "en")
+
+            # --- back on the same session: the waiting room, then admitted again -----------
+            await page.click("[data-action=rejoin]")
+            await tab.wait_for("document.querySelector('.lobby-title') !== null")
+            await med.send(Admit(participant=a1))
+            await tab.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
+
+            # --- the mediator's own hearing page offers no "Leave" -------------------------
+            staff = await open_tab(browser, suite.base_url)
+            await mediator_page(staff, people, cast.hearing, suite.base_url)
+            await staff.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
+            assert not await staff.page.is_visible("[data-action=leave]")
+            for t in (tab, staff):
+                t.assert_clean(secrets=[invitation["access_code"]])
+        except Exception:
+            print(tab.dump())
+            raise
+        finally:
+            await med.close()
