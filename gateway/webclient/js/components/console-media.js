@@ -9,10 +9,14 @@ import { Mesh } from "../media/mesh.js";
 import { VideoTiles } from "./video-tiles.js";
 
 export class ConsoleMedia {
-  constructor(hearing, send, onHeld) {
+  // onHeld(held): this tab holds the media or not; onVerification(v): the room verification
+  // code from this tab's connections (Mesh's onVerification).
+  constructor(hearing, send, onHeld, onVerification = () => {}) {
     this.hearing = hearing;
     this.send = send;
     this.onHeld = onHeld;
+    this.onVerification = onVerification;
+    this.serverLinks = null;
     this.tiles = new VideoTiles();
     this.mesh = null;
     this.early = [];
@@ -36,14 +40,23 @@ export class ConsoleMedia {
         onRemote: (id, s, kind) => { if (kind !== "screen") this.tiles.showRemote(id, s); },
         onRemoteGone: (id, streamId) => { if (streamId === null) this.tiles.remove(id); },
         onStats: (id, s) => this.tiles.stats(id, s),
+        onVerification: (v) => this.onVerification(v),
       });
       if (this.stopped) { this.mesh.stop(); return; }
+      if (this.serverLinks) this.mesh.setServerLinks(this.serverLinks);
       for (const [kind, message] of this.early) this.deliver(kind, message);
       this.early = [];
       await new Promise((resolve) => { this.release = resolve; });
     };
     if (navigator.locks) navigator.locks.request(name, { ifAvailable: true }, run);
     else run(true);
+  }
+
+  // The peers the server shows as connected to this mediator ("who can hear you"): the mesh
+  // reports again any connection whose state the server does not show.
+  setServerLinks(peers) {
+    this.serverLinks = peers;
+    if (this.mesh) this.mesh.setServerLinks(peers);
   }
 
   deliver(kind, message) {

@@ -1,7 +1,9 @@
 // The mediator's console: the rooms board (live from the socket's snapshot and deltas), the knock
-// queue, the hearing's controls (caucus, broadcast, recall, lock, remove, end) and the
-// mediator's own room with its video. Every action is a WebSocket command; the screen changes
-// only when the server's board says so, so two tabs and a reload always show the same thing.
+// queue, the hearing's controls (caucus, broadcast, recall, lock, remove, end), the mediator's
+// own room with its video, who can hear them and the room verification code, the chat of that
+// room, and the documents the mediator may read (joint, each side's confidential ones, their own
+// notes). Every action is a WebSocket command; the screen changes only when the server's board
+// says so, so two tabs and a reload always show the same thing.
 
 import { api, whoAmI } from "../core/api.js";
 import { describe } from "../core/errors.js";
@@ -11,11 +13,15 @@ import { signInPath } from "../core/router.js";
 import { HearingSocket, socketUrl } from "../core/socket.js";
 import { measureToNextFrame } from "../core/timing.js";
 import { renderBoard, roomName, sideChips } from "../components/board.js";
+import { ChatPanel } from "../components/chat-panel.js";
 import { ConsoleMedia } from "../components/console-media.js";
 import { confirmDialog, formDialog } from "../components/dialog.js";
+import { DocumentsPanel } from "../components/documents-panel.js";
 import { field } from "../components/form.js";
 import { setHeaderStatus } from "../components/header.js";
+import { Hearers } from "../components/hearers.js";
 import { renderKnocks } from "../components/knocks.js";
+import { personName } from "../components/person.js";
 import { announce, toast } from "../components/toast.js";
 
 export async function mount(root, { params, navigate, me }) {
@@ -46,9 +52,12 @@ export async function mount(root, { params, navigate, me }) {
   const bannerArea = h("div", { class: "console-banner", role: "status" });
   const toolbar = h("div", { class: "toolbar", role: "toolbar", "aria-label": t("mediator.console.tools") });
   const socket = new HearingSocket(socketUrl(), { onOpen: (s) => s.send({ type: "join", hearing: hearingId }) });
+  const hearers = new Hearers();
+  const chat = new ChatPanel({ send: (m) => socket.send(m) });
+  const documents = new DocumentsPanel({ hearing: hearingId, me: { ...(me || {}), role: "mediator" } });
   const media = new ConsoleMedia(hearingId, (m) => socket.send(m), (held) => {
     mediaNote.hidden = held;
-  });
+  }, (v) => hearers.verification(v));
   const mediaNote = h("p", { class: "muted", hidden: true }, t("mediator.video.other_tab"));
 
   const sides = () => new Map((state.board.sides || detail.sides || []).map((s) => [s.id, s]));
@@ -186,11 +195,34 @@ export async function mount(root, { params, navigate, me }) {
   // The video grid stays in place (moving a playing <video> in the DOM would pause it); only the
   // banner naming the room is redrawn.
   const roomBanner = h("div", { class: "room-banner" });
-  roomArea.append(roomBanner, media.tiles.grid, mediaNote);
+  roomArea.append(roomBanner, media.tiles.grid, mediaNote, hearers.el);
+
+  // The room's people, chat and "who can hear you" follow the server's view of the room the
+  // mediator is in; between a move and the new room's view, nothing is shown as hearing them
+  // and nothing can be said.
+  function drawRoomView() {
+    const you = state.you;
+    const view = you && state.room && state.room.id === you.room ? state.room : null;
+    if (!you) return;
+    chat.me = you.id;
+    if (!view) {
+      hearers.update(null, you.id, { moving: true });
+      chat.setUsable(false);
+      return;
+    }
+    const members = view.members || [];
+    for (const m of members) documents.names.set(m.id, personName(m));
+    chat.members = new Map(members.map((m) => [m.id, m]));
+    chat.setRoom(view);
+    hearers.update(view, you.id);
+    const mine = members.find((m) => m.id === you.id);
+    if (mine) media.setServerLinks(mine.links || []);
+  }
 
   function drawRoom() {
     const room = state.you ? roomById(state.you.room) : null;
     media.tiles.setRoom(state.room);
+    drawRoomView();
     roomBanner.dataset.roomKind = room ? room.kind : "plenary";
     if (room && room.kind === "caucus") roomBanner.dataset.colour = room.colour || "a";
     else delete roomBanner.dataset.colour;
@@ -207,6 +239,7 @@ export async function mount(root, { params, navigate, me }) {
 
   function showEnded() {
     state.ended = true;
+    documents.close();
     media.stop();
     socket.close();
     mountNodes(root, h("section", { class: "card narrow ended" }, h("h1", null, t("mediator.console.ended_title")),
@@ -222,6 +255,7 @@ export async function mount(root, { params, navigate, me }) {
       knockCount = state.knocks.length;
       drawAll();
       bannerArea.textContent = "";
+      if (!documents.opened) { documents.opened = true; documents.open(); }
     })
     .on("you", (m) => { state.you = m.you; drawToolbar(); drawRoom(); drawBoard(); })
     .on("room", (m) => { state.room = m.room; drawRoom(); })
@@ -240,6 +274,9 @@ export async function mount(root, { params, navigate, me }) {
       knockCount = m.knocks.length;
       drawKnocks();
     })
+    .on("chat", (m) => chat.add(m))
+    .on("chat.history", (m) => chat.history(m))
+    .on("documents", (m) => documents.changed(m))
     .on("peer.plan", (m) => media.deliver("plan", m))
     .on("signal", (m) => media.deliver("signal", m))
     .on("notice", (m) => {
@@ -247,6 +284,7 @@ export async function mount(root, { params, navigate, me }) {
       else if (m.kind === "ended") showEnded();
     })
     .on("error", (m) => {
+      if (m.about === "chat") { chat.refused(m); return; }
       const action = lastAction && performance.now() - lastAction.at < 5000 ? `mediator.ws.${lastAction.action}` : null;
       toast(describe(m, action), { kind: "error" });
       pending.clear();
@@ -268,8 +306,8 @@ export async function mount(root, { params, navigate, me }) {
       toolbar),
     bannerArea,
     h("div", { class: "console-grid" },
-      h("div", { class: "console-main" }, boardArea),
-      h("aside", { class: "console-side" }, knocksArea, roomArea))));
+      h("div", { class: "console-main" }, boardArea, h("div", { class: "card console-panel" }, documents.el)),
+      h("aside", { class: "console-side" }, knocksArea, roomArea, h("div", { class: "card console-panel" }, chat.el)))));
   drawAll();
   socket.open();
   media.start(me ? me.id : "");
@@ -281,8 +319,14 @@ export async function mount(root, { params, navigate, me }) {
     }
   }, 1000);
   return {
-    unmount: () => { clearInterval(ticker); clearInterval(catchUp); socket.close(); media.stop(); },
-    rerender: () => { if (!state.ended) drawAll(); },
+    unmount: () => {
+      clearInterval(ticker); clearInterval(catchUp); socket.close(); media.stop(); documents.close();
+    },
+    rerender: () => {
+      if (state.ended) return;
+      for (const part of [hearers, chat, documents]) part.relabel();
+      drawAll();
+    },
   };
 }
 

@@ -1,0 +1,105 @@
+"""The mediator's room in the console: who can hear them, the room verification code, the room's
+chat and the documents a mediator reads, beside the board (no second page for any of it).
+
+The mediator's console and a party's page, in two browsers: the mediator admits the party from
+the board, both see each other in "who can hear you" and read the same verification code; they
+chat both ways in plenary; the party shares a document with the mediator in confidence and it
+appears in the console's "Shared with me in confidence" tab without a reload; the mediator's own
+note stays in "My notes" and never reaches the party's page. axe-core and screenshots at laptop
+and tablet width.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser import Tab, chromiums, fake_camera, open_tab, requires_chromium
+from tests.e2e.mediator_steps import Mediator
+from tests.e2e.participant_steps import (
+    banner_kind,
+    chat_texts,
+    code,
+    hearers,
+    join_in_browser,
+    seat_people,
+    shots,
+)
+from tests.e2e.staff_steps import t
+from tests.harness import Suite
+from tests.people import SESSION_COOKIE, staff_people
+
+pytestmark = [pytest.mark.browser, requires_chromium]
+
+DOC_NAMES = "[...document.querySelectorAll('.documents .docs-table tbody tr .doc-name')]" \
+            ".map((x) => x.textContent)"
+
+
+async def listed(tab: Tab, name: str) -> None:
+    await tab.wait_for(f"{DOC_NAMES}.includes({name!r})", timeout=30)
+
+
+@pytest.mark.timeout(300)
+async def test_the_console_holds_the_mediators_room(suite: Suite, tmp_path: Path) -> None:
+    await suite.ready(timeout=60)
+    people = await staff_people(suite)
+    cast = await seat_people(suite, people, per_side=1)
+    invitation = cast.invitations["A1"]
+    a1_id, med_id = invitation["participant"], people.mediator.account_id
+    cameras = [fake_camera(tmp_path / "m.y4m", (200, 200, 200)),
+               fake_camera(tmp_path / "a1.y4m", (30, 90, 200))]
+    async with chromiums(cameras) as (med_browser, a1_browser):
+        console = await open_tab(med_browser, suite.base_url)
+        a1 = await open_tab(a1_browser, suite.base_url)
+        try:
+            await console.context.add_cookies([{"name": SESSION_COOKIE, "value":
+                                                people.mediator.cookie, "url": suite.base_url}])
+            await console.page.goto(f"/hearings/{cast.hearing}")
+            await console.page.locator(".board .room-column[data-room-kind=lobby]").wait_for()
+            await join_in_browser(a1, invitation)
+            med = Mediator(console, "en")
+            await med.menu("mediator.board.admit_named", "mediator.board.admit_to", name="A1",
+                           room=t("en", "mediator.room.plenary"))
+            await a1.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
+
+            # --- who can hear whom, and one verification code for the room ------------------
+            await console.wait_for(f"{hearers()} === '{a1_id}'", timeout=60)
+            await a1.wait_for(f"{hearers()} === '{med_id}'", timeout=60)
+            shared = await console.wait_for(code(), timeout=30)
+            await a1.wait_for(f"{code()} === {shared!r}", timeout=30)
+            heading = await console.page.text_content(".console-panel .chat-room") or ""
+            assert "Plenary" in heading, heading
+
+            # --- chat both ways in the mediator's room --------------------------------------
+            await a1.page.fill(".chat-input", "Good morning")
+            await a1.page.keyboard.press("Enter")
+            await console.wait_for(f"{chat_texts()}.includes('Good morning')")
+            await console.page.fill(".console-panel .chat-input", "Welcome, everyone")
+            await console.page.keyboard.press("Enter")
+            await a1.wait_for(f"{chat_texts()}.includes('Welcome, everyone')")
+
+            # --- a confidential document reaches the console live; a note stays the mediator's
+            await a1.page.click("[data-tab=confidential]")
+            await a1.page.set_input_files(".documents .drop-zone input[type=file]", files=[{
+                "name": "settlement-range.txt", "mimeType": "text/plain",
+                "buffer": b"We could accept 40."}])
+            await listed(a1, "settlement-range.txt")
+            await console.page.click(".documents [data-tab=confidential_in]")
+            await listed(console, "settlement-range.txt")
+            await console.page.click(".documents [data-tab=notes]")
+            await console.page.set_input_files(".documents .drop-zone input[type=file]", files=[{
+                "name": "my-notes.txt", "mimeType": "text/plain",
+                "buffer": b"A moves first on price."}])
+            await listed(console, "my-notes.txt")
+            await console.check_accessible("console-room")
+            await shots(console, "console-room")
+            for tab_key in ("joint", "side", "confidential"):
+                await a1.page.click(f"[data-tab={tab_key}]")
+                assert "my-notes.txt" not in await a1.value(DOC_NAMES)
+            for tab in (console, a1):
+                tab.assert_clean(secrets=[invitation["access_code"]])
+        except Exception:
+            for tab in (console, a1):
+                print(tab.dump())
+            raise
