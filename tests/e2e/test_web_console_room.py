@@ -3,7 +3,8 @@ chat and the documents a mediator reads, beside the board (no second page for an
 
 The mediator's console and a party's page, in two browsers: the mediator admits the party from
 the board, both see each other in "who can hear you" and read the same verification code; they
-chat both ways in plenary; the party shares a document with the mediator in confidence and it
+chat both ways in plenary; the mediator mutes (the party's page shows it) and shares a screen,
+and sees the party's screen share in the console until it stops; the party shares a document with the mediator in confidence and it
 appears in the console's "Shared with me in confidence" tab without a reload; the mediator's own
 note stays in "My notes" and never reaches the party's page. axe-core and screenshots at laptop
 and tablet width.
@@ -25,6 +26,7 @@ from tests.e2e.participant_steps import (
     join_in_browser,
     seat_people,
     shots,
+    tile,
 )
 from tests.e2e.staff_steps import t
 from tests.harness import Suite
@@ -78,6 +80,25 @@ async def test_the_console_holds_the_mediators_room(suite: Suite, tmp_path: Path
             await console.page.fill(".console-panel .chat-input", "Welcome, everyone")
             await console.page.keyboard.press("Enter")
             await a1.wait_for(f"{chat_texts()}.includes('Welcome, everyone')")
+
+            # --- the mediator's own controls, and screens both ways -------------------------
+            await console.page.click(".my-room [data-control=mic]")
+            await a1.wait_for(f"{tile(med_id, 'muted')} === 'true'")
+            await a1.page.click("[data-control=screen]")
+            shared_screen = (f".console-videos figure[data-kind=screen]"
+                             f"[data-participant=\"{a1_id}\"] video")
+            await console.wait_for(f"document.querySelector('{shared_screen}')?.videoWidth > 0",
+                                   timeout=30)
+            assert "A1" in (await console.page.text_content(
+                f".console-videos figure[data-kind=screen][data-participant=\"{a1_id}\"]") or "")
+            await a1.page.click("[data-control=screen]")
+            await console.wait_for(f"document.querySelector('{shared_screen}') === null",
+                                   timeout=30)
+            await console.page.click(".my-room [data-control=screen]")
+            await a1.wait_for(f"document.querySelector('.tile.screen[data-participant=\"{med_id}\"]"
+                              " video')?.videoWidth > 0", timeout=30)
+            await console.page.click(".my-room [data-control=screen]")
+            await a1.wait_for("document.querySelector('.tile.screen') === null", timeout=30)
 
             # --- a confidential document reaches the console live; a note stays the mediator's
             await a1.page.click("[data-tab=confidential]")

@@ -59,10 +59,12 @@ function personCard(person, room, rooms, ctx) {
     h("div", { class: "person-main" },
       h("span", { class: "dot", "data-status": status, "aria-hidden": "true" }),
       h("span", { class: "person-name grip" }, name),
-      me ? h("span", { class: "badge" }, t("mediator.board.you")) : null,
-      person.hand ? h("span", { class: "hand", role: "img", "aria-label": t("mediator.board.hand") }, "✋") : null,
-      person.muted ? h("span", { class: "muted-icon", role: "img", "aria-label": t("mediator.board.muted") }, "🔇") : null),
+      me ? h("span", { class: "badge" }, t("mediator.board.you")) : null),
+    // States in words, not pictographs: every system font has the words, and a screen reader
+    // reads them as they are shown.
     h("div", { class: "person-facts" }, personFacts(person, ctx.sides),
+      person.hand ? h("span", { class: "fact-hand" }, t("mediator.board.hand")) : null,
+      person.muted ? h("span", { class: "fact-muted" }, t("mediator.board.muted")) : null,
       !person.connected ? h("span", { class: "offline-text" }, t("mediator.board.offline")) : null),
     me ? null : h("div", { class: "person-actions" },
       menuButton(t(room.kind === "lobby" ? "mediator.board.admit" : "mediator.board.move"),

@@ -3,7 +3,7 @@
 // time (a Web Lock per hearing): a second console tab shows the board but leaves video to the
 // first, so the two never fight over the same peer connections.
 
-import { localMedia } from "../media/devices.js";
+import { localMedia, screenMedia } from "../media/devices.js";
 import { iceConfiguration } from "../media/ice.js";
 import { Mesh } from "../media/mesh.js";
 import { VideoTiles } from "./video-tiles.js";
@@ -16,6 +16,7 @@ export class ConsoleMedia {
     this.send = send;
     this.onHeld = onHeld;
     this.onVerification = onVerification;
+    this.onMedia = () => {}; // (stream | null): this tab's camera and microphone are live
     this.serverLinks = null;
     this.tiles = new VideoTiles();
     this.mesh = null;
@@ -37,12 +38,13 @@ export class ConsoleMedia {
       // One certificate for every connection (the room verification code): Mesh.create.
       this.mesh = await Mesh.create({
         send: this.send, rtcConfig, localStream: stream,
-        onRemote: (id, s, kind) => { if (kind !== "screen") this.tiles.showRemote(id, s); },
-        onRemoteGone: (id, streamId) => { if (streamId === null) this.tiles.remove(id); },
+        onRemote: (id, s, kind) => this.tiles.showRemote(id, s, kind),
+        onRemoteGone: (id, streamId) => this.tiles.remove(id, streamId),
         onStats: (id, s) => this.tiles.stats(id, s),
         onVerification: (v) => this.onVerification(v),
       });
       if (this.stopped) { this.mesh.stop(); return; }
+      this.onMedia(stream);
       if (this.serverLinks) this.mesh.setServerLinks(this.serverLinks);
       for (const [kind, message] of this.early) this.deliver(kind, message);
       this.early = [];
@@ -57,6 +59,36 @@ export class ConsoleMedia {
   setServerLinks(peers) {
     this.serverLinks = peers;
     if (this.mesh) this.mesh.setServerLinks(peers);
+  }
+
+  // The mediator's own microphone and camera (the room sees the state), and a screen share
+  // (perfect negotiation, as for any participant). `setScreen` answers false when the browser
+  // refused to share; `onEnded` runs when the share stops from the browser's own bar.
+  setMic(on) {
+    for (const track of this.stream ? this.stream.getAudioTracks() : []) track.enabled = on;
+    this.send({ type: "mute", muted: !on });
+  }
+
+  setCamera(on) {
+    for (const track of this.stream ? this.stream.getVideoTracks() : []) track.enabled = on;
+    this.send({ type: "mute", camera_off: !on });
+  }
+
+  async setScreen(on, onEnded) {
+    if (!this.mesh) return false;
+    if (!on) {
+      this.mesh.stopScreen();
+      return true;
+    }
+    let screen;
+    try {
+      screen = await screenMedia();
+    } catch (_) {
+      return false;
+    }
+    screen.getVideoTracks()[0].addEventListener("ended", onEnded);
+    await this.mesh.startScreen(screen);
+    return true;
   }
 
   deliver(kind, message) {

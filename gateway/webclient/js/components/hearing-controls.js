@@ -1,6 +1,7 @@
 // The hearing's controls: microphone, camera, hand, knock ("ask the mediator to come"), screen
 // share. Each is a real button with its state in `aria-pressed`, usable by click, Enter/Space
-// and a one-letter shortcut (M, V, H, K, S) when focus is not in a text field.
+// and a one-letter shortcut (M, V, H, K, S) when focus is not in a text field. `only` picks
+// some of them (the mediator's console: microphone, camera and screen share).
 
 import { t } from "../core/i18n.js";
 import { h } from "../core/render.js";
@@ -15,11 +16,12 @@ const CONTROLS = [
 
 export class HearingControls {
   // actions: {mic(on), camera(on), hand(raised), knock(on), screen(on)} → may return a promise
-  constructor(actions) {
+  constructor(actions, { only = null } = {}) {
     this.actions = actions;
     this.state = { mic: true, camera: true, hand: false, knock: false, screen: false };
     this.buttons = {};
-    for (const c of CONTROLS) {
+    this.controls = CONTROLS.filter((c) => !only || only.includes(c.key));
+    for (const c of this.controls) {
       this.buttons[c.key] = h("button", {
         type: "button", class: `control control-${c.key}`, "aria-pressed": "false",
         "aria-keyshortcuts": c.shortcut.toUpperCase(), dataset: { control: c.key },
@@ -32,7 +34,7 @@ export class HearingControls {
       if (event.altKey || event.ctrlKey || event.metaKey || event.repeat) return;
       const target = event.target;
       if (target && (target.closest("input, textarea, select, [contenteditable], dialog"))) return;
-      const c = CONTROLS.find((x) => x.shortcut === event.key.toLowerCase());
+      const c = this.controls.find((x) => x.shortcut === event.key.toLowerCase());
       if (!c || this.buttons[c.key].disabled) return;
       event.preventDefault();
       this.toggle(c.key);
@@ -54,7 +56,9 @@ export class HearingControls {
   }
 
   enable(partial) {
-    for (const [key, on] of Object.entries(partial)) this.buttons[key].disabled = !on;
+    for (const [key, on] of Object.entries(partial)) {
+      if (this.buttons[key]) this.buttons[key].disabled = !on;
+    }
   }
 
   relabel() {

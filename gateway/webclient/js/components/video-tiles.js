@@ -19,30 +19,42 @@ export class VideoTiles {
     if (stream) this.self.querySelector("video").srcObject = stream;
   }
 
-  tile(id) {
-    let tile = this.grid.querySelector(`figure.remote[data-participant="${CSS.escape(id)}"]`);
+  // A participant's camera tile, or (kind "screen") their screen share's own tile.
+  tile(id, kind = "camera") {
+    let tile = this.grid.querySelector(
+      `figure.remote[data-participant="${CSS.escape(id)}"][data-kind="${kind}"]`);
     if (!tile) {
-      tile = h("figure", { class: "tile remote", "data-participant": id, "data-frames-decoded": "0" },
-        h("video", { autoplay: true, playsInline: true }),
-        h("figcaption", null, this.names.get(id) || t("mediator.video.someone")));
+      tile = h("figure", { class: "tile remote", "data-participant": id, "data-kind": kind,
+        "data-frames-decoded": "0" },
+      h("video", { autoplay: true, playsInline: true }),
+      h("figcaption", null, this.caption(id, kind)));
       this.grid.append(tile);
     }
     return tile;
   }
 
-  showRemote(id, stream) {
-    const video = this.tile(id).querySelector("video");
+  caption(id, kind) {
+    const name = this.names.get(id) || t("mediator.video.someone");
+    return kind === "screen" ? t("participant.grid.screen_of", { name }) : name;
+  }
+
+  showRemote(id, stream, kind = "camera") {
+    const video = this.tile(id, kind).querySelector("video");
     if (video.srcObject !== stream) video.srcObject = stream;
     video.play().catch(() => { video.muted = true; video.play().catch(() => {}); });
   }
 
-  remove(id) {
-    const tile = this.grid.querySelector(`figure.remote[data-participant="${CSS.escape(id)}"]`);
-    if (tile) tile.remove();
+  // Everything of `id` (streamId null: the peer is gone), or the screen share of that stream.
+  remove(id, streamId = null) {
+    for (const tile of this.grid.querySelectorAll(`figure.remote[data-participant="${CSS.escape(id)}"]`)) {
+      const video = tile.querySelector("video");
+      if (streamId === null || (tile.dataset.kind === "screen" && video.srcObject
+          && video.srcObject.id === streamId)) tile.remove();
+    }
   }
 
   stats(id, stats) {
-    const tile = this.tile(id);
+    const tile = this.tile(id, "camera");
     tile.dataset.framesDecoded = String(stats.framesDecoded);
     tile.dataset.state = stats.state;
   }
@@ -50,8 +62,9 @@ export class VideoTiles {
   setRoom(room) {
     for (const member of (room && room.members) || []) {
       this.names.set(member.id, member.name);
-      const tile = this.grid.querySelector(`figure.remote[data-participant="${CSS.escape(member.id)}"] figcaption`);
-      if (tile) tile.textContent = member.name;
+      for (const tile of this.grid.querySelectorAll(`figure.remote[data-participant="${CSS.escape(member.id)}"]`)) {
+        tile.querySelector("figcaption").textContent = this.caption(member.id, tile.dataset.kind);
+      }
     }
   }
 }

@@ -19,6 +19,7 @@ import { confirmDialog, formDialog } from "../components/dialog.js";
 import { DocumentsPanel } from "../components/documents-panel.js";
 import { field } from "../components/form.js";
 import { setHeaderStatus } from "../components/header.js";
+import { HearingControls } from "../components/hearing-controls.js";
 import { Hearers } from "../components/hearers.js";
 import { renderKnocks } from "../components/knocks.js";
 import { personName } from "../components/person.js";
@@ -57,7 +58,23 @@ export async function mount(root, { params, navigate, me }) {
   const documents = new DocumentsPanel({ hearing: hearingId, me: { ...(me || {}), role: "mediator" } });
   const media = new ConsoleMedia(hearingId, (m) => socket.send(m), (held) => {
     mediaNote.hidden = held;
+    if (!held) controls.enable({ mic: false, camera: false, screen: false });
   }, (v) => hearers.verification(v));
+  // The mediator's microphone, camera and screen share, usable once this tab holds the media.
+  const controls = new HearingControls({
+    mic: (on) => media.setMic(on),
+    camera: (on) => media.setCamera(on),
+    screen: async (on) => {
+      const done = await media.setScreen(on, () => controls.set({ screen: false }));
+      if (!done && on) toast(t("participant.controls.screen_refused"), { kind: "error" });
+      return done;
+    },
+  }, { only: ["mic", "camera", "screen"] });
+  controls.enable({ mic: false, camera: false, screen: false });
+  media.onMedia = (stream) => controls.enable({
+    mic: Boolean(stream && stream.getAudioTracks().length),
+    camera: Boolean(stream && stream.getVideoTracks().length),
+    screen: Boolean(navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia) });
   const mediaNote = h("p", { class: "muted", hidden: true }, t("mediator.video.other_tab"));
 
   const sides = () => new Map((state.board.sides || detail.sides || []).map((s) => [s.id, s]));
@@ -155,7 +172,7 @@ export async function mount(root, { params, navigate, me }) {
       h("button", { type: "button", class: "button danger-outline", onclick: endHearing }, t("mediator.console.end")));
     setHeaderStatus(
       h("span", { class: "header-hearing" }, detail.title),
-      locked ? h("span", { class: "badge locked", id: "lock-badge" }, "🔒 ", t("mediator.lock.locked")) : null);
+      locked ? h("span", { class: "badge locked", id: "lock-badge" }, t("mediator.lock.locked")) : null);
   }
 
   // The board redraws whole from the server's view, but never under the mediator's hand: while
@@ -195,7 +212,7 @@ export async function mount(root, { params, navigate, me }) {
   // The video grid stays in place (moving a playing <video> in the DOM would pause it); only the
   // banner naming the room is redrawn.
   const roomBanner = h("div", { class: "room-banner" });
-  roomArea.append(roomBanner, media.tiles.grid, mediaNote, hearers.el);
+  roomArea.append(roomBanner, media.tiles.grid, controls.el, mediaNote, hearers.el);
 
   // The room's people, chat and "who can hear you" follow the server's view of the room the
   // mediator is in; between a move and the new room's view, nothing is shown as hearing them
@@ -240,6 +257,7 @@ export async function mount(root, { params, navigate, me }) {
   function showEnded() {
     state.ended = true;
     documents.close();
+    controls.destroy();
     media.stop();
     socket.close();
     mountNodes(root, h("section", { class: "card narrow ended" }, h("h1", null, t("mediator.console.ended_title")),
@@ -321,10 +339,11 @@ export async function mount(root, { params, navigate, me }) {
   return {
     unmount: () => {
       clearInterval(ticker); clearInterval(catchUp); socket.close(); media.stop(); documents.close();
+      controls.destroy();
     },
     rerender: () => {
       if (state.ended) return;
-      for (const part of [hearers, chat, documents]) part.relabel();
+      for (const part of [hearers, chat, documents, controls]) part.relabel();
       drawAll();
     },
   };
