@@ -51,6 +51,7 @@ async def test_leave_the_hearing_and_come_back(suite: Suite, tmp_path: Path) -> 
             assert await page.is_visible("[data-action=leave]")  # the lobby can be left too
             await med.send(Admit(participant=a1))
             await tab.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
+            assert await page.text_content("#shell-status .header-hearing") == "Matter"
 
             # --- asked first: cancelling changes nothing ----------------------------------
             await page.click("[data-action=leave]")

@@ -17,6 +17,7 @@ import { measureToNextFrame } from "../core/timing.js";
 import { ChatPanel } from "../components/chat-panel.js";
 import { confirmDialog } from "../components/dialog.js";
 import { DocumentsPanel } from "../components/documents-panel.js";
+import { setHeaderStatus } from "../components/header.js";
 import { HearingControls } from "../components/hearing-controls.js";
 import { Hearers } from "../components/hearers.js";
 import { LobbyView } from "../components/lobby-view.js";
@@ -147,6 +148,10 @@ class HearingScreen {
     // A move is shown once the banner names the new room: timed from the first message of it.
     if (message && before && before.room !== you.room) this.moveReceivedAt = message.receivedAt;
     this.you = you;
+    if (you.title && you.title !== this.titleShown) { // the hearing's name, on every screen of it
+      this.titleShown = you.title;
+      setHeaderStatus(h("span", { class: "header-hearing" }, you.title));
+    }
     // A room view for a room you just left is stale: never show its people as hearing you.
     this.room = room && room.kind !== "lobby" && room.id === you.room ? room : null;
     const inLobby = you.room === "lobby" || you.room === null;
