@@ -165,7 +165,7 @@ export async function mount(root, { params, navigate }) {
   function peopleSection() {
     const sideName = (id) => (hearing.sides.find((s) => s.id === id) || {}).name || "—";
     const rows = hearing.roster.filter((e) => e.role !== "mediator");
-    const table = rows.length ? h("table", { class: "data people" },
+    const table = rows.length ? h("table", { class: "data roster" },
       h("thead", null, h("tr", null, ["name", "role", "side", "status"].map((c) =>
         h("th", { scope: "col" }, t(`mediator.setup.col_${c}`))),
         h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("mediator.hearings.col_actions"))))),
