@@ -107,19 +107,23 @@ def _watched(session: WsSession, ident: IdentityState, request: web.Request,
     The same resolution as every HTTP request (cookie or bearer token; session expiry, sign-out,
     token revocation, a disabled account or changed role through the account epoch), run
     against the watched KV copies, so it costs no round trip. A passing NATS outage
-    (`unavailable`) does not close anyone; a definite refusal does.
+    (`unavailable`) does not close anyone; a definite refusal does. The close says which:
+    "session expired" (its lifetime is over: an open socket keeps it from idling out) or
+    "signed out" (ended, revoked or disabled), so a page can tell the person what happened.
     """
+    record = auth_of(request).session
+
     async def check() -> bool:
         try:
             auth = await resolve(ident, request)
         except ServiceFailure:
             return True
         if auth.principal is None or auth.principal.id != principal.id:
-            await session.close(CLOSE_SIGNED_OUT, "credentials no longer valid")
+            expired = record is not None and ident.now_ms() >= record.expires_ms
+            await session.close(CLOSE_SIGNED_OUT, "session expired" if expired else "signed out")
             return False
         return True
 
-    record = auth_of(request).session
     expires_at = None
     if record is not None:
         loop = asyncio.get_running_loop()

@@ -102,14 +102,14 @@ async def test_the_console_holds_the_mediators_room(suite: Suite, tmp_path: Path
 
             # --- a confidential document reaches the console live; a note stays the mediator's
             await a1.page.click("[data-tab=confidential]")
-            await a1.page.set_input_files(".documents .drop-zone input[type=file]", files=[{
+            await a1.page.set_input_files(".documents .file-drop input[type=file]", files=[{
                 "name": "settlement-range.txt", "mimeType": "text/plain",
                 "buffer": b"We could accept 40."}])
             await listed(a1, "settlement-range.txt")
             await console.page.click(".documents [data-tab=confidential_in]")
             await listed(console, "settlement-range.txt")
             await console.page.click(".documents [data-tab=notes]")
-            await console.page.set_input_files(".documents .drop-zone input[type=file]", files=[{
+            await console.page.set_input_files(".documents .file-drop input[type=file]", files=[{
                 "name": "my-notes.txt", "mimeType": "text/plain",
                 "buffer": b"A moves first on price."}])
             await listed(console, "my-notes.txt")

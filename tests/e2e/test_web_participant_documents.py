@@ -134,7 +134,7 @@ async def test_documents_upload_resume_release_and_bad_input(suite: Suite,
             before = net.sent
             await a.value(_RECORD_UPLOAD_STATES)
             net.hold_at(net.sent + 12 * MiB)  # the bytes stop a quarter of the way in…
-            await a.page.set_input_files(".drop-zone input[type=file]", str(original))
+            await a.page.set_input_files(".file-drop input[type=file]", str(original))
             await asyncio.wait_for(net.held.wait(), timeout=60)
             first = await a.wait_for(f"{percent} > 0 && {percent}", timeout=30)
             await shots(a, "documents-upload")
@@ -211,19 +211,19 @@ async def test_documents_upload_resume_release_and_bad_input(suite: Suite,
             empty = tmp_path / "empty.txt"
             empty.write_bytes(b"")
             await a.page.click("[data-tab=joint]")
-            await a.page.set_input_files(".drop-zone input[type=file]", str(empty))
+            await a.page.set_input_files(".file-drop input[type=file]", str(empty))
             message = await a.wait_for("document.querySelector('.docs-message').textContent")
             assert "empty" in message
             huge = tmp_path / "huge.bin"
             with huge.open("wb") as f:  # sparse: no disk, and not one byte of it will be sent
                 f.truncate(2 * 1024**3 + 1)
             sent_before = len(upload)
-            await a.page.set_input_files(".drop-zone input[type=file]", str(huge))
+            await a.page.set_input_files(".file-drop input[type=file]", str(huge))
             failed = await a.wait_for("document.querySelector('.transfer[data-state=failed]')"
                                       "?.textContent")
             assert "larger than a document may be" in failed and "Nothing was sent" in failed
             assert len(upload) == sent_before
-            await a.page.set_input_files(".drop-zone input[type=file]", files=[{
+            await a.page.set_input_files(".file-drop input[type=file]", files=[{
                 "name": "../../etc/pa\u0007ss\u0001wd.txt", "mimeType": "text/plain",
                 "buffer": b"not a password file"}])
             await a.wait_for(f"[...document.querySelectorAll('{ROWS} .doc-name')]"

@@ -153,6 +153,30 @@ async def test_idle_session_expires(gateways: Gateways, admin_on_a: tuple[Gatewa
     assert (await staff.call("GET", "/api/v1/me", bearer=True))[0] == 200  # tokens do not idle
 
 
+async def test_a_socket_is_told_whether_its_session_expired_or_was_ended(
+        gateways: Gateways, admin_on_a: tuple[Gateway, Staff]) -> None:
+    """An open socket keeps its session from idling out, and ends with it: 4001 "session
+    expired" at the session's absolute lifetime, 4001 "signed out" when it is ended earlier."""
+    _, admin = admin_on_a
+    e = await gateways.start("e", PARLEY_SESSION_ABSOLUTE_S="8", PARLEY_SESSION_IDLE_S="2",
+                             PARLEY_SESSION_TOUCH_S="0.2")
+    async with aiohttp.ClientSession() as http:
+        expiring = await _staff_on(e, admin, "mediator", "expiring-one")
+        lasting = await http.ws_connect(e.url + "/api/v1/ws", headers=expiring.headers())
+        opened = time.monotonic()
+        ending = await _staff_on(e, admin, "mediator", "ending-one")
+        ended = await http.ws_connect(e.url + "/api/v1/ws", headers=ending.headers())
+        assert (await ending.call("POST", "/api/v1/auth/signout"))[0] == 204
+        closed = await ended.receive(timeout=5)
+        assert (closed.type, closed.data, closed.extra) == (
+            aiohttp.WSMsgType.CLOSE, 4001, "signed out")
+        closed = await lasting.receive(timeout=15)  # well past the idle timeout: still open
+        assert (closed.type, closed.data, closed.extra) == (
+            aiohttp.WSMsgType.CLOSE, 4001, "session expired")
+        assert time.monotonic() - opened > 2.0
+    assert (await expiring.call("GET", "/api/v1/me"))[0] == 401
+
+
 async def test_rate_limit_per_address_and_per_session(gateways: Gateways,
                                                       admin_on_a: tuple[Gateway, Staff]) -> None:
     _, admin = admin_on_a

@@ -159,7 +159,7 @@ export class DocumentsPanel {
   }
 
   dropZone(compartment) {
-    const zone = h("div", { class: "drop-zone", dataset: { compartment } },
+    const zone = h("div", { class: "file-drop", dataset: { compartment } },
       h("p", null, t("participant.docs.drop")),
       h("label", { for: this.picker.id, class: "button" }, t("participant.docs.pick")),
       this.picker);

@@ -59,6 +59,15 @@ export class VideoTiles {
     tile.dataset.state = stats.state;
   }
 
+  // Every caption and label in the current language (names stay as they are).
+  relabel() {
+    this.grid.setAttribute("aria-label", t("mediator.video.label"));
+    this.self.querySelector("figcaption").textContent = t("mediator.video.you");
+    for (const tile of this.grid.querySelectorAll("figure.remote")) {
+      tile.querySelector("figcaption").textContent = this.caption(tile.dataset.participant, tile.dataset.kind);
+    }
+  }
+
   setRoom(room) {
     for (const member of (room && room.members) || []) {
       this.names.set(member.id, member.name);

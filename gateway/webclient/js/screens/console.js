@@ -343,7 +343,7 @@ export async function mount(root, { params, navigate, me }) {
     },
     rerender: () => {
       if (state.ended) return;
-      for (const part of [hearers, chat, documents, controls]) part.relabel();
+      for (const part of [hearers, chat, documents, controls, media.tiles]) part.relabel();
       drawAll();
     },
   };

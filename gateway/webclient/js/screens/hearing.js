@@ -128,7 +128,8 @@ class HearingScreen {
       .on("notice", (m) => this.notice(m))
       .on("error", (m) => this.refused(m))
       .on("close", (e) => {
-        if (e.code === 4000 || e.code === 4001) this.finish(e.reason === "ended" ? "ended"
+        if (e.code === 4001 && e.reason === "session expired") this.finish("expired");
+        else if (e.code === 4000 || e.code === 4001) this.finish(e.reason === "ended" ? "ended"
           : e.reason === "denied" ? "denied" : e.reason === "left" ? "left" : "removed");
         else if (!this.finished) this.setStatus("participant.room.reconnecting");
       });
