@@ -108,6 +108,11 @@ async def test_the_console_holds_the_mediators_room(suite: Suite, tmp_path: Path
             await listed(a1, "settlement-range.txt")
             await console.page.click(".documents [data-tab=confidential_in]")
             await listed(console, "settlement-range.txt")
+            uploader = await console.value(
+                "[...document.querySelectorAll('.documents .docs-table tbody tr')].find((r) =>"
+                " r.querySelector('.doc-name').textContent === 'settlement-range.txt')"
+                ".querySelector('td:nth-child(3)').textContent")
+            assert uploader == "A1", uploader
             await console.page.click(".documents [data-tab=notes]")
             await console.page.set_input_files(".documents .file-drop input[type=file]", files=[{
                 "name": "my-notes.txt", "mimeType": "text/plain",

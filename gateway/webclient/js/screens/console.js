@@ -228,7 +228,6 @@ export async function mount(root, { params, navigate, me }) {
       return;
     }
     const members = view.members || [];
-    for (const m of members) documents.names.set(m.id, personName(m));
     chat.members = new Map(members.map((m) => [m.id, m]));
     chat.setRoom(view);
     hearers.update(view, you.id);
@@ -247,7 +246,21 @@ export async function mount(root, { params, navigate, me }) {
       t("mediator.console.you_are_in", { room: room ? roomName(room) : "…" })));
   }
 
+  // The documents name their uploaders from the board (everyone in the hearing, whatever room
+  // they are in), redrawn only when a name is new or changed.
+  function learnNames() {
+    let changed = false;
+    for (const room of state.board.rooms) {
+      for (const m of room.members) {
+        const name = personName(m);
+        if (name && documents.names.get(m.id) !== name) { documents.names.set(m.id, name); changed = true; }
+      }
+    }
+    if (changed) documents.renderList();
+  }
+
   function drawAll() {
+    learnNames();
     drawToolbar();
     drawBoard(true);
     drawKnocks();
@@ -279,6 +292,7 @@ export async function mount(root, { params, navigate, me }) {
     .on("room", (m) => { state.room = m.room; drawRoom(); })
     .on("board", (m) => {
       state.board = m.board;
+      learnNames();
       pending.clear();
       if (drawBoard()) measureToNextFrame("parley.board", m.receivedAt);
       drawRoom();
