@@ -5,7 +5,7 @@ The mediator's console and a party's page, in two browsers: the mediator admits 
 the board, both see each other in "who can hear you" and read the same verification code; they
 chat both ways in plenary; the mediator mutes (the party's page shows it) and shares a screen,
 and sees the party's screen share in the console until it stops; the party shares a document with the mediator in confidence and it
-appears in the console's "Shared with me in confidence" tab without a reload; the mediator's own
+appears in the console's tab of side A's confidences (not side B's) without a reload; the mediator's own
 note stays in "My notes" and never reaches the party's page. axe-core and screenshots at laptop
 and tablet width.
 """
@@ -106,8 +106,13 @@ async def test_the_console_holds_the_mediators_room(suite: Suite, tmp_path: Path
                 "name": "settlement-range.txt", "mimeType": "text/plain",
                 "buffer": b"We could accept 40."}])
             await listed(a1, "settlement-range.txt")
-            await console.page.click(".documents [data-tab=confidential_in]")
+            await console.page.click(f'.documents [data-tab="confidential_from:{cast.sides[0]}"]')
+            assert "Side A, in confidence" in (await console.page.text_content(
+                f'.documents [data-tab="confidential_from:{cast.sides[0]}"]') or "")
             await listed(console, "settlement-range.txt")
+            await console.page.click(f'.documents [data-tab="confidential_from:{cast.sides[1]}"]')
+            assert "settlement-range.txt" not in await console.value(DOC_NAMES)  # side B's tab
+            await console.page.click(f'.documents [data-tab="confidential_from:{cast.sides[0]}"]')
             uploader = await console.value(
                 "[...document.querySelectorAll('.documents .docs-table tbody tr')].find((r) =>"
                 " r.querySelector('.doc-name').textContent === 'settlement-range.txt')"

@@ -52,6 +52,14 @@ test("tabs and release targets follow the compartments of DESIGN §1", () => {
   assert.deepEqual(compartmentTabs("observer", null).map((x) => x.upload), [null]);
   assert.deepEqual(compartmentTabs("mediator", null).map((x) => x.key),
     ["joint", "confidential_in", "notes"]);
+  // A mediator who knows the sides reads each side's confidences in a tab of its own.
+  const sides = [{ id: "S1", name: "Claimant" }, { id: "S2", name: "Respondent" }];
+  const med = compartmentTabs("mediator", null, sides);
+  assert.deepEqual(med.map((x) => x.key), ["joint", "confidential_from:S1", "confidential_from:S2", "notes"]);
+  assert.ok(med[1].match("confidential:S1") && !med[1].match("confidential:S2"));
+  assert.ok(med[2].match("confidential:S2") && !med[2].match("confidential:S1"));
+  assert.equal(med[1].side.name, "Claimant");
+  assert.deepEqual(med.map((x) => x.upload), ["joint", null, null, "mediator"]);
   assert.deepEqual(releaseTargets("side:S1", "S1"), ["joint", "confidential:S1"]);
   assert.deepEqual(releaseTargets("confidential:S1", "S1"), ["joint"]);
   assert.deepEqual(releaseTargets("side:S2", "S1"), []);

@@ -18,12 +18,18 @@ import { TransferRow, formatSize } from "./transfer-row.js";
 
 const VIEWABLE_IMAGES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
 
+function tabLabel(tab) {
+  return tab.side ? t("participant.docs.tab_confidential_from", { side: tab.side.name })
+    : t(`participant.docs.tab_${tab.key}`);
+}
+
 export class DocumentsPanel {
-  constructor({ hearing, me }) {
+  // `sides` (the mediator's console): the hearing's sides, one confidential tab each.
+  constructor({ hearing, me, sides = null }) {
     this.hearing = hearing;
     this.me = me;
     this.docs = [];
-    this.tabs = compartmentTabs(me.role, me.side);
+    this.tabs = compartmentTabs(me.role, me.side, sides);
     this.current = this.tabs[0].key;
     this.maxBytes = null;
     this.names = new Map(); // participant id → name, from the room (hearing.js)
@@ -68,7 +74,8 @@ export class DocumentsPanel {
         this.select(next.key);
         this.tabList.querySelector(`[data-tab="${next.key}"]`).focus();
       },
-    }, t(`participant.docs.tab_${tab.key}`))));
+    }, tab.side ? [h("span", { class: "swatch", "data-colour": tab.side.colour, "aria-hidden": "true" }),
+      tabLabel(tab)] : tabLabel(tab))));
     this.body.setAttribute("aria-labelledby", `docs-tab-${this.current}`);
   }
 
@@ -117,9 +124,11 @@ export class DocumentsPanel {
     const docs = this.docs.filter((d) => tab.match(d.compartment))
       .sort((a, b) => b.created_ms - a.created_ms);
     const table = docs.length === 0
-      ? h("p", { class: "docs-empty" }, t(`participant.docs.empty_${tab.key}`))
+      ? h("p", { class: "docs-empty" }, tab.side
+        ? t("participant.docs.empty_confidential_from", { side: tab.side.name })
+        : t(`participant.docs.empty_${tab.key}`))
       : h("table", { class: "docs-table" },
-        h("caption", { class: "visually-hidden" }, t(`participant.docs.tab_${tab.key}`)),
+        h("caption", { class: "visually-hidden" }, tabLabel(tab)),
         h("thead", null, h("tr", null,
           ["name", "size", "uploader", "time", "version", "actions"].map((c) =>
             h("th", { scope: "col" }, t(`participant.docs.col_${c}`))))),

@@ -62,12 +62,18 @@ export function refusal(file, maxBytes) {
 }
 
 // The compartment tabs a person sees, by role and side (DESIGN §1): key, compartment filter
-// and the compartment an upload from this tab goes to (null: no uploads there).
-export function compartmentTabs(role, side) {
+// and the compartment an upload from this tab goes to (null: no uploads there). A mediator who
+// knows the hearing's sides ([{id, name, colour}]) sees each side's confidential documents in a
+// tab of its own (`side`: named by it), so two sides' confidences are never one list.
+export function compartmentTabs(role, side, sides = null) {
   if (role === "mediator") {
+    const confidential = sides && sides.length
+      ? sides.map((s) => ({ key: `confidential_from:${s.id}`, side: s,
+        match: (c) => c === `confidential:${s.id}`, upload: null }))
+      : [{ key: "confidential_in", match: (c) => c.startsWith("confidential:"), upload: null }];
     return [
       { key: "joint", match: (c) => c === "joint", upload: "joint" },
-      { key: "confidential_in", match: (c) => c.startsWith("confidential:"), upload: null },
+      ...confidential,
       { key: "notes", match: (c) => c === "mediator", upload: "mediator" },
     ];
   }

@@ -55,7 +55,8 @@ export async function mount(root, { params, navigate, me }) {
   const socket = new HearingSocket(socketUrl(), { onOpen: (s) => s.send({ type: "join", hearing: hearingId }) });
   const hearers = new Hearers();
   const chat = new ChatPanel({ send: (m) => socket.send(m) });
-  const documents = new DocumentsPanel({ hearing: hearingId, me: { ...(me || {}), role: "mediator" } });
+  const documents = new DocumentsPanel({ hearing: hearingId, me: { ...(me || {}), role: "mediator" },
+    sides: detail.sides || [] });
   const media = new ConsoleMedia(hearingId, (m) => socket.send(m), (held) => {
     mediaNote.hidden = held;
     if (!held) controls.enable({ mic: false, camera: false, screen: false });
