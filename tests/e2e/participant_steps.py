@@ -2,6 +2,8 @@
 
 - `await seat_people(suite, people, names)`: an open hearing with sides A and B, an invitation
   per name (`A1` party A, `B1` party B, `B2` counsel B …); nothing redeemed yet.
+- `await one_party_each(suite)`: the suite ready, its staff, such a hearing with one party per
+  side, and A1's invitation.
 - `await join_in_browser(tab, invitation, ...)`: the invitation link, the access code typed in
   the page, "skip the tech check", and the lobby's waiting screen.
 - `await mediator_page(tab, people, hearing, base_url)`: the mediator's own hearing page (its staff cookie).
@@ -17,11 +19,18 @@ from typing import Any
 from tests.browser import Tab
 from tests.harness import Suite
 from tests.integration.signalling.sigclient import Cast, WsClient, seat
-from tests.people import SESSION_COOKIE, People
+from tests.people import SESSION_COOKIE, People, staff_people
 
 
 async def seat_people(suite: Suite, people: People, per_side: int = 2) -> Cast:
     return await seat(suite, people, sides=2, per_side=per_side, redeem_all=False)
+
+
+async def one_party_each(suite: Suite) -> tuple[People, Cast, dict[str, Any]]:
+    await suite.ready(timeout=60)
+    people = await staff_people(suite)
+    cast = await seat_people(suite, people, per_side=1)
+    return people, cast, cast.invitations["A1"]
 
 
 async def mediator_socket(suite: Suite, people: People, cast: Cast) -> WsClient:

@@ -24,13 +24,13 @@ from tests.e2e.participant_steps import (
     code,
     hearers,
     join_in_browser,
-    seat_people,
+    one_party_each,
     shots,
     tile,
 )
 from tests.e2e.staff_steps import t
 from tests.harness import Suite
-from tests.people import SESSION_COOKIE, staff_people
+from tests.people import SESSION_COOKIE
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 
@@ -44,10 +44,7 @@ async def listed(tab: Tab, name: str) -> None:
 
 @pytest.mark.timeout(300)
 async def test_the_console_holds_the_mediators_room(suite: Suite, tmp_path: Path) -> None:
-    await suite.ready(timeout=60)
-    people = await staff_people(suite)
-    cast = await seat_people(suite, people, per_side=1)
-    invitation = cast.invitations["A1"]
+    people, cast, invitation = await one_party_each(suite)
     a1_id, med_id = invitation["participant"], people.mediator.account_id
     cameras = [fake_camera(tmp_path / "m.y4m", (200, 200, 200)),
                fake_camera(tmp_path / "a1.y4m", (30, 90, 200))]

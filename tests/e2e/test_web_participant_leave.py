@@ -23,12 +23,11 @@ from tests.e2e.participant_steps import (
     latin_words_left,
     mediator_page,
     mediator_socket,
-    seat_people,
+    one_party_each,
     shots,
     switch_language,
 )
 from tests.harness import Suite
-from tests.people import staff_people
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 
@@ -37,10 +36,7 @@ DIALOG = "dialog.dialog[open]"
 
 @pytest.mark.timeout(240)
 async def test_leave_the_hearing_and_come_back(suite: Suite, tmp_path: Path) -> None:
-    await suite.ready(timeout=60)
-    people = await staff_people(suite)
-    cast = await seat_people(suite, people, per_side=1)
-    invitation = cast.invitations["A1"]
+    people, cast, invitation = await one_party_each(suite)
     a1 = invitation["participant"]
     med = await mediator_socket(suite, people, cast)
     async with chromium(fake_camera(tmp_path / "a1.y4m", (30, 90, 200))) as browser:
