@@ -4,7 +4,7 @@ chat and the documents a mediator reads, beside the board (no second page for an
 The mediator's console and a party's page, in two browsers: the mediator admits the party from
 the board, both see each other in "who can hear you" and read the same verification code; they
 chat both ways in plenary; the mediator mutes (the party's page shows it) and shares a screen,
-and sees the party's screen share in the console until it stops; the party shares a document with the mediator in confidence and it
+and sees the party's screen share in the console (full screen on request) until it stops; the party shares a document with the mediator in confidence and it
 appears in the console's tab of side A's confidences (not side B's) without a reload; the mediator's own
 note stays in "My notes" and never reaches the party's page. axe-core and screenshots at laptop
 and tablet width.
@@ -88,6 +88,12 @@ async def test_the_console_holds_the_mediators_room(suite: Suite, tmp_path: Path
                                    timeout=30)
             assert "A1" in (await console.page.text_content(
                 f".console-videos figure[data-kind=screen][data-participant=\"{a1_id}\"]") or "")
+            # A shared document is read at full size: the screen's tile goes full screen.
+            screen_tile = f".console-videos figure[data-kind=screen][data-participant=\"{a1_id}\"]"
+            await console.page.click(f"{screen_tile} [data-action=fullscreen]")
+            await console.wait_for("document.fullscreenElement?.dataset.kind === 'screen'")
+            await console.page.click(f"{screen_tile} [data-action=fullscreen]")  # and back
+            await console.wait_for("document.fullscreenElement === null")
             await a1.page.click("[data-control=screen]")
             await console.wait_for(f"document.querySelector('{shared_screen}') === null",
                                    timeout=30)

@@ -5,6 +5,7 @@
 
 import { t } from "../core/i18n.js";
 import { h } from "../core/render.js";
+import { fullscreenButton, relabelFullscreen } from "./fullscreen.js";
 import { personLabel, personName } from "./person.js";
 
 export class VideoGrid {
@@ -25,6 +26,8 @@ export class VideoGrid {
       class: `tile${self ? " self" : ""}${screen ? " screen" : ""}`,
       dataset: { participant: key.split(":")[0], receiving: "no", kind: screen ? "screen" : "camera" },
     }, video, h("figcaption", null, name, state));
+    const full = screen ? fullscreenButton(tile) : null;
+    if (full) tile.append(full);
     this.tiles.set(key, tile);
     if (self) this.el.prepend(tile);
     else this.el.append(tile);
@@ -70,6 +73,7 @@ export class VideoGrid {
   relabel() {
     this.el.setAttribute("aria-label", t("participant.grid.label"));
     for (const key of this.tiles.keys()) this.label(key.split(":")[0]);
+    relabelFullscreen(this.el);
   }
 
   // Everyone in the room (RoomView members): names and states on the tiles.

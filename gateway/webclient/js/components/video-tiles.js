@@ -3,6 +3,7 @@
 
 import { t } from "../core/i18n.js";
 import { h } from "../core/render.js";
+import { fullscreenButton, relabelFullscreen } from "./fullscreen.js";
 
 export class VideoTiles {
   constructor() {
@@ -28,6 +29,8 @@ export class VideoTiles {
         "data-frames-decoded": "0" },
       h("video", { autoplay: true, playsInline: true }),
       h("figcaption", null, this.caption(id, kind)));
+      const full = kind === "screen" ? fullscreenButton(tile) : null;
+      if (full) tile.append(full);
       this.grid.append(tile);
     }
     return tile;
@@ -66,6 +69,7 @@ export class VideoTiles {
     for (const tile of this.grid.querySelectorAll("figure.remote")) {
       tile.querySelector("figcaption").textContent = this.caption(tile.dataset.participant, tile.dataset.kind);
     }
+    relabelFullscreen(this.grid);
   }
 
   setRoom(room) {
