@@ -57,6 +57,7 @@ export async function mount(root, { params, navigate, me }) {
   const chat = new ChatPanel({ send: (m) => socket.send(m) });
   const documents = new DocumentsPanel({ hearing: hearingId, me: { ...(me || {}), role: "mediator" },
     sides: detail.sides || [] });
+  let documentsOpened = false; // listed once the socket is in (then kept fresh by `documents`)
   const media = new ConsoleMedia(hearingId, (m) => socket.send(m), (held) => {
     mediaNote.hidden = held;
     if (!held) controls.enable({ mic: false, camera: false, screen: false });
@@ -220,8 +221,8 @@ export async function mount(root, { params, navigate, me }) {
   // and nothing can be said.
   function drawRoomView() {
     const you = state.you;
-    const view = you && state.room && state.room.id === you.room ? state.room : null;
     if (!you) return;
+    const view = state.room && state.room.id === you.room ? state.room : null;
     chat.me = you.id;
     if (!view) {
       hearers.update(null, you.id, { moving: true });
@@ -287,7 +288,7 @@ export async function mount(root, { params, navigate, me }) {
       knockCount = state.knocks.length;
       drawAll();
       bannerArea.textContent = "";
-      if (!documents.opened) { documents.opened = true; documents.open(); }
+      if (!documentsOpened) { documentsOpened = true; documents.open(); }
     })
     .on("you", (m) => { state.you = m.you; drawToolbar(); drawRoom(); drawBoard(); })
     .on("room", (m) => { state.room = m.room; drawRoom(); })
