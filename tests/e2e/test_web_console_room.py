@@ -34,6 +34,16 @@ from tests.people import SESSION_COOKIE
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 
+# What each page asks the browser's screen picker for (recorded before any script of the page).
+RECORD_PICKER = """
+const original = navigator.mediaDevices.getDisplayMedia.bind(navigator.mediaDevices);
+window.__pickerAsked = [];
+navigator.mediaDevices.getDisplayMedia = (options) => {
+  window.__pickerAsked.push(JSON.parse(JSON.stringify(options)));
+  return original(options);
+};
+"""
+
 DOC_NAMES = "[...document.querySelectorAll('.documents .docs-table tbody tr .doc-name')]" \
             ".map((x) => x.textContent)"
 
@@ -51,6 +61,8 @@ async def test_the_console_holds_the_mediators_room(suite: Suite, tmp_path: Path
     async with chromiums(cameras) as (med_browser, a1_browser):
         console = await open_tab(med_browser, suite.base_url)
         a1 = await open_tab(a1_browser, suite.base_url)
+        for tab in (console, a1):
+            await tab.context.add_init_script(RECORD_PICKER)
         try:
             await console.context.add_cookies([{"name": SESSION_COOKIE, "value":
                                                 people.mediator.cookie, "url": suite.base_url}])
@@ -102,6 +114,13 @@ async def test_the_console_holds_the_mediators_room(suite: Suite, tmp_path: Path
                               " video')?.videoWidth > 0", timeout=30)
             await console.page.click(".my-room [data-control=screen]")
             await a1.wait_for("document.querySelector('.tile.screen') === null", timeout=30)
+            # Neither page can be shared itself; the console (every side's confidences on it)
+            # offers windows and tabs only, never a whole screen that holds it.
+            [asked_a1] = await a1.value("window.__pickerAsked")
+            [asked_med] = await console.value("window.__pickerAsked")
+            assert asked_a1["selfBrowserSurface"] == "exclude" and "monitorTypeSurfaces" not in asked_a1
+            assert asked_med["selfBrowserSurface"] == "exclude"
+            assert asked_med["monitorTypeSurfaces"] == "exclude"
 
             # --- a confidential document reaches the console live; a note stays the mediator's
             await a1.page.click("[data-tab=confidential]")

@@ -82,7 +82,7 @@ export class ConsoleMedia {
     }
     let screen;
     try {
-      screen = await screenMedia();
+      screen = await screenMedia({ windowsOnly: true });
     } catch (_) {
       return false;
     }

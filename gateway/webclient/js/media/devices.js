@@ -20,6 +20,14 @@ export function stopStream(stream) {
   for (const track of stream.getTracks()) track.stop();
 }
 
-export async function screenMedia() {
-  return navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+// A screen to share. Never Parley's own tab: it would show the room everything the page lists
+// (a side's own documents, the console's every side's confidences). `windowsOnly` (the
+// mediator's console, which lists every side) also leaves whole screens out of the picker,
+// since a whole screen holds the console window too: the mediator shares a window or a tab.
+// (Chromium honours both; other browsers ignore them and offer what they always do.)
+export async function screenMedia({ windowsOnly = false } = {}) {
+  return navigator.mediaDevices.getDisplayMedia({
+    video: true, audio: false, selfBrowserSurface: "exclude",
+    ...(windowsOnly ? { monitorTypeSurfaces: "exclude" } : {}),
+  });
 }
