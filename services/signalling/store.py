@@ -137,7 +137,14 @@ class HearingStore:
     async def mark_alive(self, instance: str, now_ms: int) -> bool:
         """Record a heartbeat; True if a sweeper had given up on this gateway's sockets since its
         last one (the value was GIVEN_UP). Compare-and-set, so a sweeper's mark written between
-        our read and our write is never overwritten unseen."""
+        our read and our write is never overwritten unseen.
+
+        A heartbeat that reached this process proves the gateway alive here before it is
+        written, and even if the write fails: while a JetStream cluster elects a new leader for
+        the bucket (a node killed), writes fail for seconds, and a sweeper that counted only
+        what it could write took a gateway it was hearing all along for dead (its sockets
+        closed, its people out of their rooms)."""
+        self.alive[instance] = max(now_ms, self.alive.get(instance, 0))
         key = ALIVE_PREFIX + instance
         for _ in range(3):
             found = await kv.read(self.kv, key)
@@ -148,7 +155,6 @@ class HearingStore:
                     await kv.update(self.kv, key, str(now_ms).encode(), found[1])
             except kv.RevisionConflict:
                 continue
-            self.alive[instance] = max(now_ms, self.alive.get(instance, 0))
             return found is not None and found[0] == GIVEN_UP
         raise StaleRevision("the heartbeat key kept changing")
 
