@@ -42,7 +42,7 @@ from proto.ws import ChatSend as Chat
 
 from . import chatlog
 from .access import Ctx, actor, not_closed
-from .effects import Audit, CloseSockets, Deliver, Effect, StoreChat
+from .effects import Audit, CloseSessions, Deliver, Effect, StoreChat
 from .errors import Conflict, Forbidden, Invalid
 from .model import (
     LOBBY,
@@ -93,7 +93,7 @@ def leave(ctx: Ctx, cmd: Leave) -> Result:
     h = msgspec.structs.replace(h, knocks=tuple(k for k in h.knocks if k.participant != me.id))
     return h, [Audit("participant.leave", "participant", me.id,
                      details={"from": me.room, "to": room}),
-               CloseSockets(me.id, "left")]
+               CloseSessions(me.id, "left", keep_sessions=True)]
 
 
 def mute(ctx: Ctx, cmd: Mute) -> Result:

@@ -50,19 +50,12 @@ class Reply:
 
 @dataclass(frozen=True, slots=True)
 class CloseSessions:
-    """End every session and socket of this participant (after the deliveries before it)."""
+    """End every socket of this participant and, unless `keep_sessions` (it left on purpose
+    and may come back), every session of it; after the deliveries before it."""
 
     participant: str
     reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class CloseSockets:
-    """Close every socket of this participant, keeping its sessions (it left on purpose and
-    may come back), after the deliveries before it."""
-
-    participant: str
-    reason: str
+    keep_sessions: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +81,7 @@ class Fail:
     error: SignallingError
 
 
-Effect = Deliver | Audit | Reply | CloseSessions | CloseSockets | StoreChat | ForgetChat | Fail
+Effect = Deliver | Audit | Reply | CloseSessions | StoreChat | ForgetChat | Fail
 
 
 @dataclass(frozen=True, slots=True)

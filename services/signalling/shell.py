@@ -22,10 +22,10 @@ Order of work for a command on hearing H (DESIGN §3, §5, §7):
    new revision (outbox.py: one encoding per message, however many recipients share it; each
    recipient's order kept), published before any other effect that follows them;
    `CloseSessions` → a close request on `parley.v1.client.<H>.<participant>` (every gateway
-   closes that participant's sockets) and the id in the reply's `end_sessions` (the gateway
-   that asked revokes its stored sessions; `CloseSockets`: the close request alone, the session
-   kept); `StoreChat` (a refusal, e.g. flooding, stops the deliveries after it); `ForgetChat`
-   (purge); `Reply`; `Fail` (raised last, after the store: an access-code failure counter).
+   closes that participant's sockets) and, unless `keep_sessions`, the id in the reply's
+   `end_sessions` (the gateway that asked revokes its stored sessions); `StoreChat` (a refusal,
+   e.g. flooding, stops the deliveries after it); `ForgetChat` (purge); `Reply`; `Fail` (raised
+   last, after the store: an access-code failure counter).
 6. `parley.v1.hearing.<H>.changed` is announced, and the roster read model is rewritten when
    its content changed (most moves leave it as it was) or an earlier rewrite failed; before the
    reply, so the gateway that asked can read it through.
@@ -65,7 +65,6 @@ from .core import apply, create
 from .effects import (
     Audit,
     CloseSessions,
-    CloseSockets,
     Deliver,
     Effect,
     Env,
@@ -257,11 +256,11 @@ class Executor:
             # Deliveries go out before any other effect that follows them (a close, or a chat
             # line whose refusal stops the deliveries after it).
             await batch.publish(self.nc)
-            if isinstance(e, CloseSessions | CloseSockets):
+            if isinstance(e, CloseSessions):
                 await self.nc.publish(client_subject(h.id, e.participant), b"",
                                       headers={REVISION_HEADER: str(revision),
                                                CLOSE_HEADER: e.reason})
-                if isinstance(e, CloseSessions):
+                if not e.keep_sessions:
                     out.end_sessions.append(e.participant)
             elif isinstance(e, StoreChat):
                 await self.chat.append(h.id, e.room, e.line)  # a flood refusal stops here

@@ -7,7 +7,7 @@ from sighelp import audits, caucus, deliveries, standard
 
 from proto.ws import Admit, End, Hand, Knock, Leave, PeerPlan, RoomUpdate, Snapshot
 from services.signalling.core import Sweep
-from services.signalling.effects import Audit, CloseSessions, CloseSockets, Reply
+from services.signalling.effects import Audit, CloseSessions, Reply
 from services.signalling.errors import Conflict, Invalid
 from services.signalling.model import LOBBY, PLENARY, ParticipantStatus
 
@@ -23,8 +23,9 @@ def test_leave_puts_the_participant_in_the_lobby_at_once_and_closes_its_sockets(
     assert me.room == LOBBY and not me.hand and me.status is ParticipantStatus.ACTIVE
     assert all(k.participant != b1 for k in w.h.knocks)
     assert w.h.rooms[PLENARY].epoch == epoch + 1  # the room changed: everyone re-plans
-    assert [e for e in effects if isinstance(e, CloseSockets)] == [CloseSockets(b1, "left")]
-    assert not any(isinstance(e, CloseSessions) for e in effects)  # the session stays
+    # Its sockets close, its session stays.
+    assert [e for e in effects if isinstance(e, CloseSessions)] == [
+        CloseSessions(b1, "left", keep_sessions=True)]
     [audit] = [e for e in effects if isinstance(e, Audit) and e.action == "participant.leave"]
     assert audit.resource_id == b1 and audit.details == {"from": PLENARY, "to": LOBBY}
     for other in ("a1", "a2", "b2", "med"):  # the others drop their connection to b1 now
