@@ -3,7 +3,7 @@
 // time (a Web Lock per hearing): a second console tab shows the board but leaves video to the
 // first, so the two never fight over the same peer connections.
 
-import { localMedia, screenMedia } from "../media/devices.js";
+import { localMedia, screenMedia, switchTrack } from "../media/devices.js";
 import { iceConfiguration } from "../media/ice.js";
 import { Mesh } from "../media/mesh.js";
 import { VideoTiles } from "./video-tiles.js";
@@ -65,13 +65,11 @@ export class ConsoleMedia {
   // (perfect negotiation, as for any participant). `setScreen` answers false when the browser
   // refused to share; `onEnded` runs when the share stops from the browser's own bar.
   setMic(on) {
-    for (const track of this.stream ? this.stream.getAudioTracks() : []) track.enabled = on;
-    this.send({ type: "mute", muted: !on });
+    this.send(switchTrack(this.stream, "mic", on));
   }
 
   setCamera(on) {
-    for (const track of this.stream ? this.stream.getVideoTracks() : []) track.enabled = on;
-    this.send({ type: "mute", camera_off: !on });
+    this.send(switchTrack(this.stream, "camera", on));
   }
 
   async setScreen(on, onEnded) {

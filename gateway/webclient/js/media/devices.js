@@ -15,6 +15,14 @@ export async function localMedia({ camera = null, microphone = null } = {}) {
   }
 }
 
+// Switch your microphone ("mic") or camera ("camera") on or off, and tell the room: the message
+// to send on the hearing's socket.
+export function switchTrack(stream, what, on) {
+  const tracks = !stream ? [] : what === "mic" ? stream.getAudioTracks() : stream.getVideoTracks();
+  for (const track of tracks) track.enabled = on;
+  return what === "mic" ? { type: "mute", muted: !on } : { type: "mute", camera_off: !on };
+}
+
 export function stopStream(stream) {
   if (!stream) return;
   for (const track of stream.getTracks()) track.stop();

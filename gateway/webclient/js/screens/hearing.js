@@ -26,7 +26,7 @@ import { personName } from "../components/person.js";
 import { RoomBanner } from "../components/room-banner.js";
 import { announce, toast } from "../components/toast.js";
 import { VideoGrid } from "../components/video-grid.js";
-import { localMedia, screenMedia, stopStream } from "../media/devices.js";
+import { localMedia, screenMedia, stopStream, switchTrack } from "../media/devices.js";
 import { iceConfiguration } from "../media/ice.js";
 import { Mesh } from "../media/mesh.js";
 
@@ -246,13 +246,11 @@ class HearingScreen {
   // ------------------------------------------------------------ media controls
 
   setMic(on) {
-    for (const track of this.stream ? this.stream.getAudioTracks() : []) track.enabled = on;
-    this.socket.send({ type: "mute", muted: !on });
+    this.socket.send(switchTrack(this.stream, "mic", on));
   }
 
   setCamera(on) {
-    for (const track of this.stream ? this.stream.getVideoTracks() : []) track.enabled = on;
-    this.socket.send({ type: "mute", camera_off: !on });
+    this.socket.send(switchTrack(this.stream, "camera", on));
   }
 
   async setScreen(on) {
