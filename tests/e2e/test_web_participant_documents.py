@@ -223,6 +223,10 @@ async def test_documents_upload_resume_release_and_bad_input(suite: Suite,
                                       "?.textContent")
             assert "larger than a document may be" in failed and "Nothing was sent" in failed
             assert len(upload) == sent_before
+            # A failure stays until dismissed; a finished transfer goes by itself.
+            await a.page.click(".transfer[data-state=failed] button:has-text('Dismiss')")
+            await a.wait_for("!document.querySelector('.transfer[data-state=failed]')")
+            await a.wait_for("!document.querySelector('.transfer[data-state=done]')", timeout=30)
             await a.page.set_input_files(".file-drop input[type=file]", files=[{
                 "name": "../../etc/pa\u0007ss\u0001wd.txt", "mimeType": "text/plain",
                 "buffer": b"not a password file"}])

@@ -215,6 +215,7 @@ export class DocumentsPanel {
   track(row) {
     this.rows = this.rows || [];
     this.rows.push(row);
+    row.onGone = () => { this.rows = this.rows.filter((r) => r !== row); };
     this.transfers.prepend(row.el);
   }
 

@@ -1,6 +1,8 @@
 // One upload or download in progress: a labelled progress bar, bytes done of total, speed,
 // time left, state ("waiting for the connection…"), and a cancel button. Every word is drawn
 // from the row's state, so `relabel()` says it again in a newly chosen language.
+// A finished row says what happened and goes away by itself after LINGER_MS (the document is in
+// the list by then); a failed one stays, with its reason, until the person dismisses it.
 
 import { formatCountdown, formatNumber, t } from "../core/i18n.js";
 import { h, uid } from "../core/render.js";
@@ -20,6 +22,8 @@ function progressWords({ done, total, rate, secondsLeft }) {
   return parts.join(" · ");
 }
 
+export const LINGER_MS = 8000;
+
 export class TransferRow {
   constructor({ name, kind }) {
     const labelId = uid("xfer");
@@ -32,7 +36,10 @@ export class TransferRow {
       onclick: () => this.onCancel && this.onCancel() });
     this.el = h("li", { class: "transfer", dataset: { kind, state: "sending" } },
       this.title, this.bar, this.detail, this.cancelButton);
+    this.dismissButton = h("button", { type: "button", class: "button small",
+      onclick: () => this.dismiss() });
     this.onCancel = null;
+    this.onGone = null;
     this.words = () => "";
     this.relabel();
   }
@@ -43,6 +50,7 @@ export class TransferRow {
     this.title.textContent = finished ? this.name
       : t(`participant.docs.${this.kind === "upload" ? "uploading" : "downloading"}`, { name: this.name });
     this.cancelButton.textContent = t("common.cancel");
+    this.dismissButton.textContent = t("participant.docs.dismiss");
     this.detail.textContent = this.words();
   }
 
@@ -71,14 +79,21 @@ export class TransferRow {
     this.cancelButton.remove();
     this.words = words;
     this.relabel();
+    setTimeout(() => this.dismiss(), LINGER_MS);
   }
 
   fail(words) {
     this.el.dataset.state = "failed";
-    this.cancelButton.remove();
+    this.cancelButton.replaceWith(this.dismissButton);
     this.words = words;
     this.relabel();
     this.detail.setAttribute("role", "alert");
+  }
+
+  dismiss() {
+    if (!this.el.isConnected) return;
+    this.el.remove();
+    if (this.onGone) this.onGone();
   }
 
   cancel() {

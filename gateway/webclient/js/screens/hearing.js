@@ -199,7 +199,8 @@ class HearingScreen {
         this.banner.el,
         h("div", { class: "stage" }, this.grid.el, h("div", { class: "stage-bar" },
           this.controls.el, this.soundButton, this.leaveButton)),
-        h("aside", { class: "side-panel" }, this.hearers.el, this.chat.el, this.documents.el)));
+        h("aside", { class: "side-panel" }, this.hearers.el, this.chat.el),
+        h("div", { class: "stage-documents" }, this.documents.el)));
       this.controls.enable({ hand: true, knock: true,
         screen: Boolean(navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia) });
     }
