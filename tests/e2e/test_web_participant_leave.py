@@ -3,8 +3,8 @@
 A party admitted to plenary presses "Leave hearing", reads what leaving means in a confirmation
 (and may cancel it), leaves: its camera and microphone stop at once, the final screen says so in
 the reader's language and offers the way back, the room (the mediator's socket) sees it go at
-once, and the same session takes it back to the waiting room, from which the mediator admits it
-again. The mediator's own hearing page has no "Leave" (it ends the hearing from the console).
+once, and the same session takes it back to the waiting room (by the final screen's button, or by
+opening the invitation link again), from which the mediator admits it again. The mediator's own hearing page has no "Leave" (it ends the hearing from the console).
 """
 
 from __future__ import annotations
@@ -80,6 +80,16 @@ async def test_leave_the_hearing_and_come_back(suite: Suite, tmp_path: Path) -> 
 
             # --- back on the same session: the waiting room, then admitted again -----------
             await page.click("[data-action=rejoin]")
+            await tab.wait_for("document.querySelector('.lobby-title') !== null")
+            # The invitation link opened again in this browser: straight back in, no code
+            # asked and no "already used" (which reads as if someone else had used it).
+            await page.goto(invitation["link_path"])
+            await page.wait_for_selector(".join-already")
+            assert "#t=" not in page.url
+            assert await page.query_selector("input[name=access_code]") is None
+            assert "already joined" in (await page.text_content(".join-already") or "")
+            await tab.check_accessible("join-already")
+            await page.click(".join-already [data-action=continue]")
             await tab.wait_for("document.querySelector('.lobby-title') !== null")
             await med.send(Admit(participant=a1))
             await tab.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)

@@ -3,8 +3,11 @@
 // for this tab while the person types the access code. The code travels in the POST body only,
 // never in a URL. Once accepted, the form leaves the page: the next step offers the tech check
 // (skippable) and the lobby. Every refusal says its true reason (Error.reason from the server).
+// A person who opens their link again in a browser still signed in to that hearing (the tab was
+// closed, or they left) is let back in: no code, and no "this invitation was already used",
+// which reads as if someone else had used it.
 
-import { ApiError, api, rememberCsrf } from "../core/api.js";
+import { ApiError, api, rememberCsrf, whoAmI } from "../core/api.js";
 import { describe } from "../core/errors.js";
 import { t } from "../core/i18n.js";
 import { h, mount as put, uid } from "../core/render.js";
@@ -43,6 +46,11 @@ function takeToken() {
   return token || sessionStorage.getItem(TOKEN_KEY);
 }
 
+// The hearing a token names: `<hearing>.<invitation>.<secret>` (the ids are not secret).
+function tokenHearing(token) {
+  return token.split(".")[0];
+}
+
 export function mount(root, context) {
   const token = takeToken();
   if (!token) {
@@ -51,6 +59,35 @@ export function mount(root, context) {
       said("p", null, "participant.join.no_link")));
     return { rerender: () => retranslate(root) };
   }
+  const view = { rerender: () => retranslate(root) };
+  put(root, said("p", { class: "status", role: "status" }, "common.loading"));
+  whoAmI().catch(() => null).then((me) => {
+    if (me && me.kind === "participant" && me.hearing === tokenHearing(token)) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      signedIn(root);
+    } else {
+      Object.assign(view, codeForm(root, context, token));
+    }
+  });
+  return view;
+}
+
+// Already signed in to this invitation's hearing: straight back in.
+function signedIn(root) {
+  put(root, h("section", { class: "card join-already" },
+    said("h1", null, "participant.join.already_title"),
+    said("p", null, "participant.join.already"),
+    h("div", { class: "actions" },
+      said("a", { href: "/lobby", class: "button primary", "data-action": "continue" },
+        "participant.join.continue"),
+      said("a", { href: "/techcheck?next=lobby", class: "button", "data-action": "techcheck" },
+        "participant.join.techcheck"))));
+  const heading = root.querySelector("h1");
+  heading.tabIndex = -1;
+  heading.focus();
+}
+
+function codeForm(root, context, token) {
   const codeId = uid("code");
   const input = h("input", { id: codeId, name: "access_code", autocomplete: "one-time-code",
     required: true, maxlength: "32", spellcheck: "false", autocapitalize: "characters",
