@@ -36,6 +36,14 @@ def subject(verb: str) -> str:
     return f"{SUBJECT_PREFIX}.{verb}"
 
 
+#: Core publish, no reply: a gateway's heartbeat (`GatewayAlive`) heard by EVERY signalling
+#: process, so each sweeper judges a gateway by what it heard itself over core NATS. The request
+#: `alive` reaches one process of the queue group; the others learnt of it only through its
+#: write to KV, which fails for seconds while a JetStream cluster elects a bucket leader. Only
+#: the gateway may publish on `parley.v1.signalling.>` (infra/nats), so a beat is trusted.
+BEAT_SUBJECT = subject("beat")
+
+
 class _Req(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     pass
 
@@ -416,7 +424,11 @@ class ParticipantRemoved(msgspec.Struct, frozen=True, forbid_unknown_fields=True
 
 
 class GatewayAlive(_Req, frozen=True):
-    """A gateway process's heartbeat: sockets whose ids start with `instance` are still open."""
+    """A gateway process's heartbeat: sockets whose ids start with `instance` are still open.
+
+    Sent twice each beat: as the request `alive` (one signalling process writes it to KV and
+    answers `HeartbeatReply`), and published on `BEAT_SUBJECT`, which every signalling process
+    hears (a plain subscription, not the service's queue group)."""
 
     instance: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{8,32}$")]
 

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 
+import msgspec
 from aiohttp import web
 
 from gateway.state import STATE, GatewayState
@@ -25,16 +26,24 @@ from gateway.ws.session import WsSession
 from gateway.ws.state import HearingsState
 from parley.failures import handled
 from parley.rpc import call
-from proto.signalling import HEARINGS_BUCKET, SERVICE, GatewayAlive, HeartbeatReply
+from proto.signalling import (
+    BEAT_SUBJECT,
+    HEARINGS_BUCKET,
+    SERVICE,
+    GatewayAlive,
+    HeartbeatReply,
+)
 
 log = logging.getLogger("parley.gateway.hearings")
 
 
 async def _beat(state: GatewayState, hs: HearingsState) -> None:
+    beat = msgspec.json.encode(GatewayAlive(instance=hs.instance))
     while True:
         # A missed beat is logged and counted: enough of them and signalling declares this
         # process's sockets dead, and the log must say why.
         with handled(log, "ws.heartbeat"):
+            await state.nc.publish(BEAT_SUBJECT, beat)
             reply = await call(state.nc, SERVICE, "alive", GatewayAlive(instance=hs.instance),
                                HeartbeatReply, timeout=state.config.service_timeout_s)
             if reply.given_up:

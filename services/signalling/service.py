@@ -8,7 +8,7 @@ import logging
 
 from parley.service import Cleanup, ServiceContext, serve_service
 
-from . import nats_adapter, sweeper
+from . import beats, nats_adapter, sweeper
 from .config import SignallingConfig
 from .effects import Env
 from .shell import Executor
@@ -31,6 +31,7 @@ async def _setup(ctx: ServiceContext[SignallingConfig]) -> Cleanup | None:
                         lifetime_s=config.techcheck_lifetime_s,
                         per_hearing=config.techcheck_per_hearing)
     nats_adapter.register(ctx.host, ex, config.ice_settings(), checks)
+    heartbeats = await beats.listen(ctx.nc, store, ex.now_ms)
     task = asyncio.create_task(
         sweeper.run(ex, config.sweep_interval_s, int(config.gateway_timeout_s * 1000)),
         name="signalling-sweeper")
@@ -39,6 +40,7 @@ async def _setup(ctx: ServiceContext[SignallingConfig]) -> Cleanup | None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+        await heartbeats.unsubscribe()
         await checks.close_all()
         await store.stop()
 

@@ -144,7 +144,7 @@ class HearingStore:
         the bucket (a node killed), writes fail for seconds, and a sweeper that counted only
         what it could write took a gateway it was hearing all along for dead (its sockets
         closed, its people out of their rooms)."""
-        self.alive[instance] = max(now_ms, self.alive.get(instance, 0))
+        self.heard(instance, now_ms)
         key = ALIVE_PREFIX + instance
         for _ in range(3):
             found = await kv.read(self.kv, key)
@@ -157,6 +157,10 @@ class HearingStore:
                 continue
             return found is not None and found[0] == GIVEN_UP
         raise StaleRevision("the heartbeat key kept changing")
+
+    def heard(self, instance: str, now_ms: int) -> None:
+        """A heartbeat reached this process (beats.py, or the `alive` request)."""
+        self.alive[instance] = max(now_ms, self.alive.get(instance, 0))
 
     async def mark_given_up(self, instance: str) -> None:
         """A sweeper took this gateway's sockets for closed: its next heartbeat is told so."""
