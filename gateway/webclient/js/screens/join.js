@@ -74,14 +74,17 @@ export function mount(root, context) {
 
 // Already signed in to this invitation's hearing: straight back in.
 function signedIn(root) {
-  put(root, h("section", { class: "card join-already" },
-    said("h1", null, "participant.join.already_title"),
-    said("p", null, "participant.join.already"),
-    h("div", { class: "actions" },
-      said("a", { href: "/lobby", class: "button primary", "data-action": "continue" },
-        "participant.join.continue"),
-      said("a", { href: "/techcheck?next=lobby", class: "button", "data-action": "techcheck" },
-        "participant.join.techcheck"))));
+  onwards(root, "join-already", "participant.join.already_title", "participant.join.already",
+    said("a", { href: "/lobby", class: "button primary", "data-action": "continue" },
+      "participant.join.continue"),
+    said("a", { href: "/techcheck?next=lobby", class: "button", "data-action": "techcheck" },
+      "participant.join.techcheck"));
+}
+
+// A card that replaces the form: what happened, and the ways on (focus on its heading).
+function onwards(root, kind, title, text, ...actions) {
+  put(root, h("section", { class: `card ${kind}` },
+    said("h1", null, title), said("p", null, text), h("div", { class: "actions" }, ...actions)));
   const heading = root.querySelector("h1");
   heading.tabIndex = -1;
   heading.focus();
@@ -145,15 +148,9 @@ function codeForm(root, context, token) {
 
 // After a successful redemption: the form is gone; offer the tech check, or go straight in.
 function next(root, context) {
-  put(root, h("section", { class: "card join-next" },
-    said("h1", null, "participant.join.accepted_title"),
-    said("p", null, "participant.join.accepted"),
-    h("div", { class: "actions" },
-      said("a", { href: "/techcheck?next=lobby", class: "button primary", "data-action": "techcheck" },
-        "participant.join.techcheck"),
-      said("a", { href: "/lobby", class: "button", "data-action": "skip" }, "participant.join.skip"))));
-  const heading = root.querySelector("h1");
-  heading.tabIndex = -1;
-  heading.focus();
+  onwards(root, "join-next", "participant.join.accepted_title", "participant.join.accepted",
+    said("a", { href: "/techcheck?next=lobby", class: "button primary", "data-action": "techcheck" },
+      "participant.join.techcheck"),
+    said("a", { href: "/lobby", class: "button", "data-action": "skip" }, "participant.join.skip"));
   return context;
 }
