@@ -104,6 +104,8 @@ def admit(ctx: Ctx, cmd: Admit) -> Result:
     p = get_participant(ctx.h, cmd.participant)
     if p.status is not ParticipantStatus.ACTIVE or p.room != LOBBY:
         raise Conflict("participant is not waiting in the lobby")
+    if not is_live(ctx.h, p):
+        raise Conflict("participant is not connected: nobody is waiting to be admitted")
     if get_room(ctx.h, cmd.room).kind is RoomKind.LOBBY:
         raise Invalid("admit to plenary or a caucus")
     h = place(ctx.h, p.id, cmd.room)
@@ -115,6 +117,8 @@ def deny(ctx: Ctx, cmd: Deny) -> Result:
     p = get_participant(ctx.h, cmd.participant)
     if p.status is not ParticipantStatus.ACTIVE or p.room != LOBBY:
         raise Conflict("participant is not waiting in the lobby")
+    if not is_live(ctx.h, p):
+        raise Conflict("participant is not connected: nobody is waiting to be admitted")
     p = msgspec.structs.replace(set_status(p, ParticipantStatus.DENIED), room=None)
     return put_participant(ctx.h, p), [
         Audit("participant.deny", "participant", p.id),

@@ -192,12 +192,18 @@ async def test_a_mediator_runs_a_hearing_in_the_browser(suite: Suite, tmp_path: 
         for name in colours:
             await cast.tabs[name].wait_for("document.querySelector('.room-banner [data-locked=true]') !== null")
 
-        # --- a move the server refuses: a sentence, and the board shows the truth ------------
+        # --- a move into the other side's caucus: never offered, and a drag says why -------
         await med.menu("mediator.board.move_side_named", "mediator.board.move_to",
                        side="Respondent", room=caucus_name)
         await asyncio.gather(*(banner_kind(cast.tabs[n], "caucus") for n in ("B1", "B2")))
+        await page.get_by_role("button", name=t(EN, "mediator.board.move_named", name="A1"),
+                               exact=True).click()
+        offered = await page.get_by_role("menuitem").all_inner_texts()
+        assert t(EN, "mediator.board.move_to", room=caucus_name) not in offered, offered
+        await page.keyboard.press("Escape")
         await med.drag(med.card("A1"), "caucus")
-        await page.locator("#toasts").get_by_text(t(EN, "mediator.error.ws.move.conflict")).wait_for()
+        await page.locator("#toasts").get_by_text(t(EN, "mediator.board.other_side", name="A1",
+                                                    room=caucus_name)).wait_for()
         await med.in_room("A1", "plenary")
         assert await page.locator(".person[data-pending=true]").count() == 0
 

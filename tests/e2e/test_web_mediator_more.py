@@ -136,8 +136,14 @@ async def test_expired_session_ended_hearing_two_tabs_and_reload(suite: Suite) -
         await other.locator(".board").wait_for()
         await other.get_by_role("button", name=t(EN, "mediator.console.broadcast"), exact=True).click()
         await other.get_by_role("dialog").get_by_label(t(EN, "mediator.broadcast.text")).fill("Hello")
+        # Ended from the console with the same choice as from set-up: destroy the documents
+        # now, confirmed by typing the title.
         await med.button("mediator.console.end")
+        dialog = page.get_by_role("dialog")
+        await dialog.get_by_label(t(EN, "mediator.close.destroy")).check()
+        await dialog.get_by_label(t(EN, "mediator.close.type", word="Two tabs")).fill("Two tabs")
         await med.confirm("mediator.end.confirm")
+        await page.locator("#toasts").get_by_text(t(EN, "mediator.close.done_destroyed")).wait_for()
         await page.get_by_role("heading", name=t(EN, "mediator.console.ended_title")).wait_for()
         await other.get_by_role("dialog").get_by_role(
             "button", name=t(EN, "mediator.broadcast.send")).click()

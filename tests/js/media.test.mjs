@@ -17,11 +17,13 @@ test("who can hear you: exactly the members who report a connected link to you",
     { id: "a", links: ["me", "b"] },
     { id: "b", links: ["a"] }, // in the room, not (yet) connected to me
     { id: "c", links: [] },
+    { id: "d", links: [], connected: false }, // in the room during its grace, no page open
   ] };
-  const { hear, waiting } = whoHears(room, "me");
+  const { hear, waiting, away } = whoHears(room, "me");
   assert.deepEqual(hear.map((m) => m.id), ["a"]);
   assert.deepEqual(waiting.map((m) => m.id), ["b", "c"]);
-  assert.deepEqual(whoHears(null, "me"), { hear: [], waiting: [] });
+  assert.deepEqual(away.map((m) => m.id), ["d"]);
+  assert.deepEqual(whoHears(null, "me"), { hear: [], waiting: [], away: [] });
 });
 
 test("a link state the server does not show is reported again, at most every few seconds", async () => {

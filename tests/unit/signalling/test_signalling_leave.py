@@ -43,6 +43,10 @@ def test_no_grace_after_leaving_and_coming_back_means_waiting_to_be_admitted() -
     w.do(a2, Leave())
     w.disconnect(a2)  # the page closes its socket once told
     assert audits(w.do("med", Sweep())) == []  # already in the lobby: no grace to run out
+    # Gone, not waiting: admitting them now would bring them back straight into the room.
+    with pytest.raises(Conflict, match="not connected"):
+        w.do("med", Admit(participant=a2, room=PLENARY))
+    assert w.h.participants[a2].room == LOBBY
     effects = w.connect(a2)
     snap = effects[0]
     assert isinstance(snap, Reply) and isinstance(snap.value, Snapshot)

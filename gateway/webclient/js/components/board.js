@@ -17,6 +17,14 @@ export function roomName(room) {
   return room.name;
 }
 
+// Whether `room` takes `person` (services/signalling/core_controls.py `place`): a caucus held
+// for one side admits only that side's members, the mediator and observers. The board offers
+// only the moves the server would make, so the mediator never meets a refusal to decode.
+export function admits(room, person) {
+  return !(room.kind === "caucus" && room.side && !["mediator", "observer"].includes(person.role)
+    && person.side !== room.side);
+}
+
 export function roomColour(room) {
   return room.kind === "caucus" ? room.colour || "a" : null;
 }
@@ -33,13 +41,16 @@ function personFacts(person, sides) {
 function movesFor(person, room, rooms, actions) {
   const items = [];
   if (room.kind === "lobby") {
-    for (const target of rooms.filter((r) => r.kind !== "lobby")) {
+    // Only someone waiting (their page open) is admitted: the server refuses the others, who
+    // would otherwise come back straight into a room, camera on.
+    const targets = person.connected ? rooms.filter((r) => r.kind !== "lobby" && admits(r, person)) : [];
+    for (const target of targets) {
       items.push({ label: t("mediator.board.admit_to", { room: roomName(target) }),
         onSelect: () => actions.admit(person, target) });
     }
     items.push({ label: t("mediator.board.deny"), danger: true, onSelect: () => actions.deny(person) });
   } else {
-    for (const target of rooms.filter((r) => r.id !== room.id)) {
+    for (const target of rooms.filter((r) => r.id !== room.id && admits(r, person))) {
       items.push({ label: t("mediator.board.move_to", { room: roomName(target) }),
         onSelect: () => actions.move(person, target) });
     }

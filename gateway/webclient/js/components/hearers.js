@@ -6,17 +6,30 @@ import { t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
 import { personLabel } from "./person.js";
 
-// Pure: the members (other than `me`) who report a connected link to `me`, and those still
-// connecting (in the room, not linked yet), from a RoomView.
+// Pure: the members (other than `me`) who report a connected link to `me`, those still
+// connecting (online in the room, not linked yet), and those offline (still members of the room
+// during their reconnection grace, but with no page open: nobody "connects" to them), from a
+// RoomView.
 export function whoHears(room, me) {
   const hear = [];
   const waiting = [];
+  const away = [];
   for (const m of (room && room.members) || []) {
     if (m.id === me) continue;
     if ((m.links || []).includes(me)) hear.push(m);
+    else if (m.connected === false) away.push(m);
     else waiting.push(m);
   }
-  return { hear, waiting };
+  return { hear, waiting, away };
+}
+
+function hearersNote(hear, waiting, away) {
+  const parts = [];
+  if (hear.length === 0 && !waiting.length && !away.length) parts.push(t("participant.hearers.nobody"));
+  else if (hear.length === 0 && waiting.length) parts.push(t("participant.hearers.connecting"));
+  else if (waiting.length) parts.push(t("participant.hearers.waiting", { count: waiting.length }));
+  if (away.length) parts.push(t("participant.hearers.away", { count: away.length }));
+  return parts.join(" ");
 }
 
 export class Hearers {
@@ -54,13 +67,11 @@ export class Hearers {
       this.note.textContent = t(moving ? "participant.hearers.moving" : "participant.hearers.lobby");
       return;
     }
-    const { hear, waiting } = whoHears(room, me);
+    const { hear, waiting, away } = whoHears(room, me);
     this.el.dataset.hearers = hear.map((m) => m.id).sort().join(",");
     mount(this.list, hear.map((m) => h("li", { dataset: { participant: m.id } },
       personLabel(m), m.muted ? h("span", { class: "hint" }, ` · ${t("participant.grid.muted")}`) : null)));
-    this.note.textContent = hear.length === 0
-      ? (waiting.length ? t("participant.hearers.connecting") : t("participant.hearers.nobody"))
-      : waiting.length ? t("participant.hearers.waiting", { count: waiting.length }) : "";
+    this.note.textContent = hearersNote(hear, waiting, away);
   }
 
   // {code, members, waiting} from the mesh.

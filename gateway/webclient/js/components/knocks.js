@@ -23,7 +23,7 @@ export function renderKnocks(knocks, ctx) {
             room && room.kind !== "lobby" && room.id !== ctx.you.room
               ? h("button", { type: "button", class: "button small", onclick: () => ctx.actions.shuttle(room),
                 "aria-label": t("mediator.knocks.go_named", { name: k.name }) }, t("mediator.knocks.go")) : null,
-            k.room !== ctx.you.room
+            k.room !== ctx.you.room && ctx.canBring(k)
               ? h("button", { type: "button", class: "button small", onclick: () => ctx.actions.bring(k),
                 "aria-label": t("mediator.knocks.bring_named", { name: k.name }) }, t("mediator.knocks.bring")) : null,
             h("button", { type: "button", class: "button small subtle", onclick: () => ctx.actions.dismiss(k),

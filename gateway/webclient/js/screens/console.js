@@ -12,11 +12,12 @@ import { h, mount as mountNodes } from "../core/render.js";
 import { signInPath } from "../core/router.js";
 import { HearingSocket, socketUrl } from "../core/socket.js";
 import { measureToNextFrame } from "../core/timing.js";
-import { renderBoard, roomName, sideChips } from "../components/board.js";
+import { admits, renderBoard, roomName, sideChips } from "../components/board.js";
 import { ChatPanel } from "../components/chat-panel.js";
 import { ConsoleMedia } from "../components/console-media.js";
 import { confirmDialog, formDialog } from "../components/dialog.js";
 import { DocumentsPanel } from "../components/documents-panel.js";
+import { endHearing } from "../components/end-hearing.js";
 import { field } from "../components/form.js";
 import { setHeaderStatus } from "../components/header.js";
 import { HearingControls } from "../components/hearing-controls.js";
@@ -81,6 +82,15 @@ export async function mount(root, { params, navigate, me }) {
 
   const sides = () => new Map((state.board.sides || detail.sides || []).map((s) => [s.id, s]));
   const roomById = (id) => state.board.rooms.find((r) => r.id === id) || null;
+  const memberById = (id) => state.board.rooms.flatMap((r) => r.members).find((m) => m.id === id) || null;
+  const canBring = (k) => {
+    const person = memberById(k.participant);
+    const here = state.you && roomById(state.you.room);
+    return !person || !here || admits(here, person);
+  };
+  // A caucus held for the other side: said here, in words, before anything is sent.
+  const refuseOtherSide = (person, room) => toast(t("mediator.board.other_side",
+    { name: personName(person), room: roomName(room) }), { kind: "error" });
   const now = () => Date.now();
 
   function send(message, action, pendingId = null) {
@@ -102,17 +112,33 @@ export async function mount(root, { params, navigate, me }) {
     dropPerson: (pid, room) => {
       const from = state.board.rooms.find((r) => r.members.some((m) => m.id === pid));
       if (!from || from.id === room.id) return;
+      const person = from.members.find((m) => m.id === pid);
+      if (!admits(room, person)) return refuseOtherSide(person, room);
+      if (from.kind === "lobby" && !person.connected) {
+        return toast(t("mediator.board.not_waiting", { name: personName(person) }), { kind: "error" });
+      }
       if (from.kind === "lobby" && room.kind !== "lobby") send({ type: "admit", participant: pid, room: room.id }, "admit", pid);
       else send({ type: "move", participant: pid, room: room.id }, "move", pid);
     },
-    moveSide: (side, room) => send({ type: "move.side", side, room: room.id }, "move_side"),
+    moveSide: (side, room) => {
+      if (room.kind === "caucus" && room.side && room.side !== side) {
+        return toast(t("mediator.board.other_side", { name: (sides().get(side) || {}).name || "",
+          room: roomName(room) }), { kind: "error" });
+      }
+      return send({ type: "move.side", side, room: room.id }, "move_side");
+    },
     remove: async (p) => {
       const ok = await confirmDialog({ title: t("mediator.revoke.title", { name: p.name }), body: t("mediator.revoke.body"),
         confirm: t("mediator.revoke.confirm"), danger: true });
       if (ok.confirmed) send({ type: "remove", participant: p.id }, "remove", p.id);
     },
     shuttle: (room) => send({ type: "shuttle", room: room.id }, "shuttle"),
-    bring: (k) => send({ type: "move", participant: k.participant, room: state.you.room }, "move", k.participant),
+    bring: (k) => {
+      const person = memberById(k.participant);
+      const here = roomById(state.you.room);
+      if (person && here && !admits(here, person)) return refuseOtherSide(person, here);
+      return send({ type: "move", participant: k.participant, room: state.you.room }, "move", k.participant);
+    },
     dismiss: (k) => send({ type: "knock.dismiss", participant: k.participant }, "knock"),
     timer: (room, seconds) => send({ type: "caucus.timer", room: room.id, seconds }, "timer"),
     closeCaucus: async (room) => {
@@ -157,10 +183,14 @@ export async function mount(root, { params, navigate, me }) {
     if (ok) send({ type: "broadcast", text: text.value.trim() }, "broadcast");
   }
 
-  async function endHearing() {
-    const ok = await confirmDialog({ title: t("mediator.end.title"), body: t("mediator.end.body"),
-      confirm: t("mediator.end.confirm"), danger: true });
-    if (ok.confirmed) send({ type: "end" }, "end");
+  // By the same dialog and request as the set-up page (with the choice to destroy the
+  // documents); the socket then hears the end like everyone else.
+  async function end() {
+    try {
+      await endHearing(detail);
+    } catch (failure) {
+      toast(describe(failure, "mediator.close"), { kind: "error" });
+    }
   }
 
   function drawToolbar() {
@@ -171,7 +201,7 @@ export async function mount(root, { params, navigate, me }) {
       h("button", { type: "button", class: "button", onclick: () => send({ type: "recall" }, "recall") }, t("mediator.console.recall")),
       h("button", { type: "button", class: "button", "aria-pressed": String(Boolean(locked)), id: "lock-toggle",
         onclick: () => send({ type: "lock", locked: !locked }, "lock") }, t(locked ? "mediator.console.unlock" : "mediator.console.lock")),
-      h("button", { type: "button", class: "button danger-outline", onclick: endHearing }, t("mediator.console.end")));
+      h("button", { type: "button", class: "button danger-outline", onclick: end }, t("mediator.console.end")));
     setHeaderStatus(
       h("span", { class: "header-hearing" }, detail.title),
       locked ? h("span", { class: "badge locked", id: "lock-badge" }, t("mediator.lock.locked")) : null);
@@ -208,7 +238,7 @@ export async function mount(root, { params, navigate, me }) {
   }
 
   function drawKnocks() {
-    mountNodes(knocksArea, renderKnocks(state.knocks, { you: state.you || {}, actions, now, roomById, roomName }));
+    mountNodes(knocksArea, renderKnocks(state.knocks, { you: state.you || {}, actions, now, roomById, roomName, canBring }));
   }
 
   // The video grid stays in place (moving a playing <video> in the DOM would pause it); only the

@@ -6,6 +6,7 @@ import { describe } from "../core/errors.js";
 import { formatDateTime, t, zonePair } from "../core/i18n.js";
 import { h, mount as mountNodes } from "../core/render.js";
 import { confirmDialog } from "../components/dialog.js";
+import { endHearing } from "../components/end-hearing.js";
 import { field, formError, submitting } from "../components/form.js";
 import { invitationCard } from "../components/invitation-card.js";
 import { toast } from "../components/toast.js";
@@ -87,15 +88,7 @@ export async function mount(root, { params, navigate }) {
   }
 
   async function closeHearing() {
-    const answer = await confirmDialog({
-      title: t("mediator.close.title"), body: t("mediator.close.body"), danger: true,
-      confirm: t("mediator.close.confirm"), checkbox: t("mediator.close.destroy"),
-      typed: { label: t("mediator.close.type", { word: hearing.title }), word: hearing.title },
-    });
-    if (!answer.confirmed) return;
-    await act(() => api("POST", `/api/v1/hearings/${hearing.id}/close`,
-      { destroy_documents: answer.checked }), "mediator.close");
-    toast(t(answer.checked ? "mediator.close.done_destroyed" : "mediator.close.done"));
+    await act(() => endHearing(hearing), "mediator.close");
   }
 
   function sidesSection() {
