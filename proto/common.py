@@ -26,6 +26,9 @@ DISPLAY_NAME_MAX = 100
 DisplayName = Annotated[str, msgspec.Meta(max_length=DISPLAY_NAME_MAX)]
 #: Unix time in milliseconds.
 TimestampMs = Annotated[int, msgspec.Meta(ge=0, le=2**53)]
+#: An IANA time zone name ("Asia/Hong_Kong", "UTC"); the gateway also checks it exists.
+TimeZone = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$",
+                                       max_length=64)]
 
 
 class Role(StrEnum):

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
 
-from proto.common import DisplayName, Id, Role, ShortText, TimestampMs
+from proto.common import DisplayName, Id, Role, ShortText, TimestampMs, TimeZone
 from proto.text import clean_fields
 from proto.ws import ChatHistory, ClientMessage, Colour, HearingState, Name, RoomView, Snapshot
 
@@ -27,9 +27,6 @@ HEARINGS_BUCKET = "parley_hearings"
 TOKEN_PATTERN = r"^[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{16,128}$"  # noqa: S105
 Token = Annotated[str, msgspec.Meta(pattern=TOKEN_PATTERN, max_length=260)]
 AccessCode = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
-#: An IANA time zone name ("Asia/Hong_Kong", "UTC"); the gateway also checks it exists.
-TimeZone = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$",
-                                       max_length=64)]
 
 
 def subject(verb: str) -> str:

@@ -20,7 +20,7 @@ from typing import Annotated
 import msgspec
 
 from proto.codec import JsonDecoder
-from proto.common import Id, Role, ShortText, TimestampMs
+from proto.common import Id, Role, ShortText, TimestampMs, TimeZone
 from proto.errors import ErrorCode, Reason
 from proto.text import clean_fields
 
@@ -275,6 +275,10 @@ class SelfView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     knocking: bool = False
     #: The mediator's name, for the lobby's waiting screen ("Waiting for <name> to admit you").
     mediator_name: ShortText = ""
+    #: When the hearing is to start, and where (the set-up page's schedule): a lobby opened
+    #: before the hearing has started says when it will, not "shortly".
+    scheduled_at: TimestampMs | None = None
+    time_zone: TimeZone | None = None
 
 
 class KnockView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

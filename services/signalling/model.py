@@ -26,8 +26,7 @@ from typing import Annotated
 import msgspec
 
 from proto.codec import JsonDecoder
-from proto.common import Id, Role, ShortText, TimestampMs
-from proto.signalling import TimeZone
+from proto.common import Id, Role, ShortText, TimestampMs, TimeZone
 from proto.ws import Colour, HearingState, PeerConnState, RoomKind
 
 from .errors import Conflict, NotFound

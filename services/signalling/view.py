@@ -61,6 +61,7 @@ def self_view(h: Hearing, p: Participant) -> SelfView:
         knocking=any(k.participant == p.id for k in h.knocks),
         mediator_name=shown_name(h.participants[h.mediator]) if h.mediator in h.participants
         else "",
+        scheduled_at=h.scheduled_at, time_zone=h.time_zone,
     )
 
 

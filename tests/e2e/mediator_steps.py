@@ -158,6 +158,8 @@ class Mediator:
         dialog = page.get_by_role("dialog")
         await dialog.get_by_label(self.t("mediator.broadcast.text"), exact=True).fill(text)
         await dialog.get_by_role("button", name=self.t("mediator.broadcast.send"), exact=True).click()
+        # Said back once the server delivered it (the mediator is in a room too).
+        await page.locator("#toasts").get_by_text(self.t("mediator.broadcast.sent", text=text)).wait_for()
 
     async def where_am_i(self, room: str) -> None:
         await self.page.get_by_role(

@@ -14,14 +14,14 @@ globalThis.fetch = async (url) => {
   return { ok: true, json: async () => JSON.parse(text) };
 };
 
-const { initI18n, t } = await import("../../gateway/webclient/js/core/i18n.js");
+const { formatDateTime, initI18n, t } = await import("../../gateway/webclient/js/core/i18n.js");
 const { personName, waitingLine: waiting } = await import("../../gateway/webclient/js/components/person.js");
 
 test("the mediator is named by their display name, in every language", async () => {
   for (const lang of ["en", "zh-Hant", "zh-Hans"]) {
     await initI18n(lang);
     assert.equal(personName({ id: "m", role: "mediator", name: "Ms Anna Lee" }), "Ms Anna Lee");
-    assert.ok(waiting({ mediator_name: "Ms Anna Lee" }).startsWith("Ms Anna Lee "));
+    assert.ok(waiting({ mediator_name: "Ms Anna Lee" }).startsWith("Ms Anna Lee"));
   }
   await initI18n("en");
   assert.equal(waiting({ mediator_name: "Ms Anna Lee" }),
@@ -35,15 +35,30 @@ test("the mediator is named by their display name, in every language", async () 
 test("a mediator without a name is named by role, in the reader's language", async () => {
   await initI18n("zh-Hant");
   assert.equal(personName({ role: "mediator", name: "" }), "調解員");
-  assert.equal(waiting({ mediator_name: "" }), "調解員 稍後會讓你進入。在這裡沒有人能看到或聽到你。");
+  assert.equal(waiting({ mediator_name: "" }), "調解員稍後會讓你進入。在這裡沒有人能看到或聽到你。");
   await initI18n("zh-Hans");
-  assert.equal(waiting({}), "调解员 稍后会让你进入。在这里没有人能看到或听到你。");
+  assert.equal(waiting({}), "调解员稍后会让你进入。在这里没有人能看到或听到你。");
   assert.equal(waiting({ locked: true }), "听证暂时锁定，调解员解锁后你将获准进入。");
-  assert.equal(waiting({ locked: true, mediator_name: "李安娜" }), "听证暂时锁定，李安娜 解锁后你将获准进入。");
+  assert.equal(waiting({ locked: true, mediator_name: "李安娜" }), "听证暂时锁定，李安娜解锁后你将获准进入。");
   await initI18n("en");
   assert.equal(personName({ role: "mediator", name: "" }), "Mediator");
   assert.equal(personName({ role: "party", name: "Pat" }), "Pat");
   assert.equal(personName(null), "");
+});
+
+test("before the hearing has started, the waiting room says so, and when it is due", async () => {
+  await initI18n("en");
+  const you = { mediator_name: "Ms Anna Lee", hearing_state: "scheduled" };
+  assert.equal(waiting(you), "The hearing has not started yet. Ms Anna Lee will admit you once it "
+    + "starts. Nobody can see or hear you here.");
+  const at = Date.UTC(2026, 11, 1, 1, 30);
+  const line = waiting({ ...you, scheduled_at: at, time_zone: "Asia/Hong_Kong" });
+  assert.ok(line.startsWith("The hearing has not started yet: it is due to start on "), line);
+  assert.ok(line.includes(formatDateTime(at)) && line.includes("Ms Anna Lee will admit you then"), line);
+  // Once open, the usual line; a locked open hearing says it is locked.
+  assert.ok(waiting({ ...you, hearing_state: "open" }).includes("will admit you shortly"));
+  await initI18n("zh-Hant");
+  assert.ok(waiting({ ...you, scheduled_at: at }).startsWith("聆訊尚未開始，預定於 "));
 });
 
 test("a name is text: never a template, never markup", async () => {

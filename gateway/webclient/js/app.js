@@ -1,7 +1,7 @@
 // The shell: catalogues first, then the header and the router. One page serves every route.
 
 import { onSessionExpired } from "./core/api.js";
-import { initI18n, onLanguageChange } from "./core/i18n.js";
+import { initI18n, onLanguageChange, t } from "./core/i18n.js";
 import { match, navigate, onRouteChange, signInPath, startRouter } from "./core/router.js";
 import { renderHeader, setHeaderStatus } from "./components/header.js";
 import { NOT_FOUND, ROUTES } from "./routes.js";
@@ -10,12 +10,16 @@ async function boot() {
   await initI18n();
   const header = document.getElementById("shell-header");
   const main = document.getElementById("main");
+  // The skip link is in the page before any catalogue is loaded: said in the chosen language.
+  const skip = document.querySelector(".skip-link");
+  const sayShell = () => { if (skip) skip.textContent = t("common.skip_to_content"); };
+  sayShell();
   renderHeader(header, { me: null, navigate });
   onRouteChange((context) => {
     setHeaderStatus();
     renderHeader(header, { me: context.me, navigate });
   });
-  onLanguageChange(() => renderHeader(header));
+  onLanguageChange(() => { renderHeader(header); sayShell(); });
   // A staff session that expires mid-work: back to sign-in, then back here. Participants' screens
   // handle their own (their way back is the invitation link).
   onSessionExpired(() => {

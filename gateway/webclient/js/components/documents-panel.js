@@ -14,6 +14,7 @@ import {
 } from "../documents/transfer.js";
 import { Upload, download } from "../documents/upload.js";
 import { confirmDialog } from "./dialog.js";
+import { personName } from "./person.js";
 import { TransferRow, formatSize } from "./transfer-row.js";
 
 const VIEWABLE_IMAGES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
@@ -32,7 +33,9 @@ export class DocumentsPanel {
     this.tabs = compartmentTabs(me.role, me.side, sides);
     this.current = this.tabs[0].key;
     this.maxBytes = null;
-    this.names = new Map(); // participant id → name, from the room (hearing.js)
+    // participant id → the person (name, role) as the page last saw them: named at each
+    // drawing, so a name the page supplies ("Mediator") follows a change of language
+    this.people = new Map();
     const headingId = uid("docs");
     this.tabList = h("div", { class: "tabs", role: "tablist", "aria-labelledby": headingId });
     this.body = h("div", { class: "docs-body", role: "tabpanel" });
@@ -162,7 +165,7 @@ export class DocumentsPanel {
 
   uploader(d) {
     if (d.uploaded_by === this.me.id) return t("participant.docs.you");
-    const name = this.names && this.names.get(d.uploaded_by);
+    const name = personName(this.people.get(d.uploaded_by));
     if (name) return name;
     return t(d.owner === "mediator" ? "participant.docs.owner_mediator" : "participant.docs.owner_side");
   }
@@ -291,7 +294,8 @@ export class DocumentsPanel {
     if (!confirmed) return;
     try {
       await api("POST", `${this.contentUrl(d).replace(/\/content$/, "")}/release`, { to });
-      this.say(null);
+      // It leaves this tab for the one it was released to: say where it went.
+      this.say(() => t(`participant.docs.released_${who}`, { name: d.filename }));
       await this.refresh();
     } catch (error) {
       this.say(() => describe(error, "participant.docs_release"));

@@ -54,6 +54,10 @@ export class LobbyView {
     this.you = you;
     this.title.textContent = you.title;
     this.waiting.textContent = waitingLine(you);
+    // An observer has no side: the first step says what the mediator does with them instead.
+    const [, , step1] = this.words.keys();
+    this.words.set(step1, you.role === "observer" ? "participant.lobby.next_1_observer" : "participant.lobby.next_1");
+    step1.textContent = t(this.words.get(step1));
   }
 
   async setStream(stream) {

@@ -3,7 +3,7 @@
 // inviting them); the mediator's is the display name on their staff account, and a mediator
 // without one (the server sends "") is named by role, in the reader's language.
 
-import { t } from "../core/i18n.js";
+import { formatDateTime, t } from "../core/i18n.js";
 
 export function personName(member) {
   if (!member) return "";
@@ -24,9 +24,15 @@ export function mediatorName(you) {
   return (you && you.mediator_name) || t("participant.lobby.the_mediator");
 }
 
-// The lobby's waiting line (`you`: the SelfView): who will admit you, or why nobody can now.
+// The lobby's waiting line (`you`: the SelfView): who will admit you, or why nobody can now —
+// before the hearing has started, when it is due to (in the reader's own time zone).
 export function waitingLine(you) {
   const name = mediatorName(you);
+  if (you.hearing_state === "scheduled") {
+    return you.scheduled_at
+      ? t("participant.lobby.not_started_at", { name, when: formatDateTime(you.scheduled_at) })
+      : t("participant.lobby.not_started", { name });
+  }
   if (!you.locked) return t("participant.lobby.waiting", { name });
   return you.mediator_name ? t("participant.lobby.locked_named", { name }) : t("participant.lobby.locked");
 }

@@ -12,6 +12,7 @@ import { h, mount as mountNodes } from "../core/render.js";
 import { signInPath } from "../core/router.js";
 import { HearingSocket, socketUrl } from "../core/socket.js";
 import { measureToNextFrame } from "../core/timing.js";
+import { retranslate, said } from "../core/words.js";
 import { admits, renderBoard, roomName, sideChips } from "../components/board.js";
 import { ChatPanel } from "../components/chat-panel.js";
 import { ConsoleMedia } from "../components/console-media.js";
@@ -284,8 +285,8 @@ export async function mount(root, { params, navigate, me }) {
     let changed = false;
     for (const room of state.board.rooms) {
       for (const m of room.members) {
-        const name = personName(m);
-        if (name && documents.names.get(m.id) !== name) { documents.names.set(m.id, name); changed = true; }
+        if (personName(documents.people.get(m.id)) !== personName(m)) changed = true;
+        documents.people.set(m.id, m);
       }
     }
     if (changed) documents.renderList();
@@ -320,7 +321,13 @@ export async function mount(root, { params, navigate, me }) {
       bannerArea.textContent = "";
       if (!documentsOpened) { documentsOpened = true; documents.open(); }
     })
-    .on("you", (m) => { state.you = m.you; drawToolbar(); drawRoom(); drawBoard(); })
+    .on("you", (m) => {
+      // The lock changed: say what it means now, in words (the button only says what it does).
+      if (state.you && m.you.locked !== state.you.locked) {
+        toast(t(m.you.locked ? "mediator.lock.lock_hint" : "mediator.lock.unlock_hint"));
+      }
+      state.you = m.you; drawToolbar(); drawRoom(); drawBoard();
+    })
     .on("room", (m) => { state.room = m.room; drawRoom(); })
     .on("board", (m) => {
       state.board = m.board;
@@ -345,6 +352,9 @@ export async function mount(root, { params, navigate, me }) {
     .on("signal", (m) => media.deliver("signal", m))
     .on("notice", (m) => {
       if (m.kind === "timer") toast(t("mediator.timer.up", { room: roomName(roomById(m.room) || { kind: "caucus", name: "" }) }));
+      // The server delivers a broadcast to everyone in a room, the mediator too: the proof
+      // that it went out, said as such.
+      else if (m.kind === "broadcast") toast(t("mediator.broadcast.sent", { text: m.text }));
       else if (m.kind === "ended") showEnded();
     })
     .on("error", (m) => {
@@ -366,7 +376,7 @@ export async function mount(root, { params, navigate, me }) {
 
   mountNodes(root, h("section", { class: "console" },
     h("div", { class: "page-head" },
-      h("div", null, h("p", { class: "eyebrow" }, t("mediator.console.title")), h("h1", null, detail.title)),
+      h("div", null, said("p", { class: "eyebrow" }, "mediator.console.title"), h("h1", null, detail.title)),
       toolbar),
     bannerArea,
     h("div", { class: "console-grid" },
@@ -389,6 +399,7 @@ export async function mount(root, { params, navigate, me }) {
     },
     rerender: () => {
       if (state.ended) return;
+      retranslate(root);
       for (const part of [hearers, chat, documents, controls, media.tiles]) part.relabel();
       drawAll();
     },

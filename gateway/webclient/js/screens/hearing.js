@@ -22,7 +22,6 @@ import { HearingControls } from "../components/hearing-controls.js";
 import { Hearers } from "../components/hearers.js";
 import { LobbyView } from "../components/lobby-view.js";
 import { Notices } from "../components/notices.js";
-import { personName } from "../components/person.js";
 import { RoomBanner } from "../components/room-banner.js";
 import { announce, toast } from "../components/toast.js";
 import { VideoGrid } from "../components/video-grid.js";
@@ -221,7 +220,7 @@ class HearingScreen {
     }
     const members = (this.room && this.room.members) || [];
     this.grid.setMembers(members);
-    for (const m of members) this.documents.names.set(m.id, personName(m));
+    for (const m of members) this.documents.people.set(m.id, m);
     this.chat.members = new Map(members.map((m) => [m.id, m]));
     const mine = members.find((m) => m.id === this.you.id);
     if (mine) this.mesh.setServerLinks(mine.links || []);
@@ -348,7 +347,6 @@ class HearingScreen {
     this.setStatus(this.statusKey);
     this.soundButton.textContent = t("participant.room.enable_sound");
     this.leaveButton.textContent = t("participant.leave.button");
-    for (const m of (this.room && this.room.members) || []) this.documents.names.set(m.id, personName(m));
     for (const part of [this.controls, this.banner, this.notices, this.hearers, this.chat,
       this.documents, this.lobby, this.grid]) part.relabel();
   }
