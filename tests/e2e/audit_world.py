@@ -1,15 +1,21 @@
 """A scripted hearing in the audit log, for the auditor's console tests.
 
 Published to the `AUDIT` stream as the services would (signalling and evidence events of one
-hearing): the roster with names, two caucuses, a seeded sequence of admissions and moves, and a
-document uploaded and downloaded. `expected_segments` is the same fold the console must draw,
-computed here independently from the sequence.
+hearing): the roster with names, two caucuses, a seeded sequence of admissions and moves, the
+mediator's own moves (into a caucus and back), a whole side moved into its caucus, a recall, a
+participant offline while a caucus closes, a run of connection reports, and a document uploaded
+and downloaded. The details are the ones the signalling core writes (core.py, core_controls.py,
+core_actions.py). `expected_segments` is the same fold the console must draw, computed here
+independently from the sequence: a person is drawn in a room while present (from redeeming the
+invitation, or connecting, until disconnecting or the hearing's end); a move while offline
+changes where they are, not what is drawn.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +28,11 @@ PEOPLE = {  # id: (name, role, side)
     "pAna": ("Ana Chen", "counsel", "sClaim"), "pBo": ("Bo Lam", "party", "sClaim"),
     "pCy": ("Cy Wong", "counsel", "sResp"), "pDee": ("Dee Ho", "party", "sResp"),
 }
+#: The mediator: an account (not invited, so named by the hearing's creation entry), with a
+#: name long enough to be cut to the timeline's name column.
+MEDIATOR = ("acctMed", "Ms Anna Lee-Fitzgerald SC, Senior Mediator")
 ROOMS = {"cClaim": ("Claimant caucus", "sClaim"), "cResp": ("Respondent caucus", "sResp")}
+CAUCUS_OF = {"sClaim": "cClaim", "sResp": "cResp"}
 DOCUMENT = ("dExpert2", "Expert report v2.pdf")
 T0 = 1_764_000_000_000  # 2025-11-24T16:00:00Z
 
@@ -44,45 +54,110 @@ class Script:
             resource=Resource(type=rtype, id=rid), outcome=outcome, service=service,
             hearing=HEARING, details=details or {}))
 
+    def mediator(self, action: str, rtype: str, rid: str, **kwargs: Any) -> None:
+        self.add(action, MEDIATOR[0], rtype, rid, role="mediator", **kwargs)
+
+
+@dataclass
+class Whereabouts:
+    """Where everyone is and since when they are drawn there: the expected segments."""
+
+    clock: Callable[[], int]
+    place: dict[str, str] = field(default_factory=dict)
+    since: dict[str, int] = field(default_factory=dict)  # present (drawn) since
+    segments: list[tuple[str, str, int, int]] = field(default_factory=list)
+
+    def _close(self, pid: str) -> None:
+        if pid in self.since:
+            self.segments.append((pid, self.place[pid], self.since.pop(pid), self.clock()))
+
+    def present(self, pid: str, room: str) -> None:
+        self._close(pid)
+        self.place[pid], self.since[pid] = room, self.clock()
+
+    def absent(self, pid: str) -> None:
+        self._close(pid)
+
+    def move(self, pid: str, room: str) -> None:
+        if pid in self.since:
+            self.present(pid, room)
+        else:
+            self.place[pid] = room
+
+    def end(self) -> None:
+        for pid in list(self.since):
+            self._close(pid)
+
 
 def script(seed: int = 7, moves: int = 24) -> tuple[Script, list[tuple[str, str, int, int]]]:
     s = Script()
-    s.add("hearing.create", "acctMed", "hearing", HEARING, role="mediator", details={"title": "Lam v. Chen", "time_zone": "Asia/Hong_Kong"})
+    w = Whereabouts(clock=lambda: s.clock)
+    med = MEDIATOR[0]
+    s.mediator("hearing.create", "hearing", HEARING, details={
+        "mediator": med, "mediator_name": MEDIATOR[1], "title": "Lam v. Chen", "time_zone": "Asia/Hong_Kong"})
+    w.place[med] = "plenary"  # the core seats the mediator in plenary (model.new_hearing)
     for sid, name in SIDES.items():
-        s.add("hearing.side_add", "acctMed", "side", sid, role="mediator", details={"name": name})
+        s.mediator("hearing.side_add", "side", sid, details={"name": name})
     for pid, (name, role, side) in PEOPLE.items():
-        s.add("participant.invite", "acctMed", "participant", pid, role="mediator",
-              details={"name": name, "role": role, "side": side})
+        s.mediator("participant.invite", "participant", pid, details={"name": name, "role": role, "side": side})
     for rid, (name, side) in ROOMS.items():
-        s.add("room.caucus_create", "acctMed", "room", rid, role="mediator",
-              details={"name": name, "side": side})
-    where: dict[str, str] = {}
-    open_at: dict[str, int] = {}
-    segments: list[tuple[str, str, int, int]] = []
-
-    def enter(pid: str, room: str) -> None:
-        if pid in where:
-            segments.append((pid, where[pid], open_at[pid], s.clock))
-        where[pid], open_at[pid] = room, s.clock
-
+        s.mediator("room.caucus_create", "room", rid, details={"name": name, "side": side})
+    s.add("participant.connect", med, "participant", med, role="mediator", details={"room": "plenary"})
+    w.present(med, "plenary")
     for pid in PEOPLE:
-        s.add("participant.redeem", "anonymous", "invitation", f"inv{pid}",
-              details={"participant": pid})
-        enter(pid, "lobby")
+        s.add("participant.redeem", "anonymous", "invitation", f"inv{pid}", details={"participant": pid})
+        w.present(pid, "lobby")
     for pid in PEOPLE:
-        s.add("participant.admit", "acctMed", "participant", pid, role="mediator",
-              details={"from": "lobby", "to": "plenary"})
-        enter(pid, "plenary")
+        s.mediator("participant.admit", "participant", pid, details={"from": "lobby", "to": "plenary"})
+        w.move(pid, "plenary")
+
+    def move(pid: str, to: str, step_s: int = 60, **extra: Any) -> None:
+        s.mediator("room.move", "participant", pid, step_s=step_s, details={"from": w.place[pid], "to": to, **extra})
+        w.move(pid, to)
+
     rng = random.Random(seed)
     for _ in range(moves):
         pid = rng.choice(sorted(PEOPLE))
-        side = PEOPLE[pid][2]
-        to = rng.choice(["plenary", "cClaim" if side == "sClaim" else "cResp"])
-        if to == where[pid]:
-            continue
-        s.add("room.move", "acctMed", "participant", pid, role="mediator", step_s=rng.randint(30, 600),
-              details={"from": where[pid], "to": to})
-        enter(pid, to)
+        to = rng.choice(["plenary", CAUCUS_OF[PEOPLE[pid][2]]])
+        if to != w.place[pid]:
+            move(pid, to, step_s=rng.randint(30, 600))
+    # The mediator goes into the Claimant caucus and back (room.shuttle: its own move).
+    for to in ("cClaim", "plenary"):
+        s.mediator("room.shuttle", "participant", med, details={"from": w.place[med], "to": to})
+        w.move(med, to)
+    # The whole Respondent side into its caucus: one room.move_side, then one room.move each.
+    movers = [p for p in PEOPLE if PEOPLE[p][2] == "sResp" and w.place[p] != "cResp"]
+    s.mediator("room.move_side", "side", "sResp", details={"to": "cResp", "moved": len(movers)})
+    for pid in movers:
+        move(pid, "cResp", side="sResp")
+    # Recall: everyone in a caucus, the mediator too, back to plenary (no details: by place).
+    s.mediator("room.shuttle", "participant", med, details={"from": w.place[med], "to": "cResp"})
+    w.move(med, "cResp")
+    s.mediator("room.recall", "hearing", HEARING)
+    for pid, room in list(w.place.items()):
+        if room in ROOMS:
+            w.move(pid, "plenary")
+    # The Claimant side meets in its caucus with the mediator; Bo's connection drops; the
+    # caucus closes (everyone in it, Bo too, to plenary); Bo reconnects there.
+    for pid in ("pAna", "pBo"):
+        move(pid, "cClaim")
+    s.mediator("room.shuttle", "participant", med, details={"from": w.place[med], "to": "cClaim"})
+    w.move(med, "cClaim")
+    s.add("participant.disconnect", "pBo", "participant", "pBo", role="party", side="sClaim",
+          details={"room": "cClaim"})
+    w.absent("pBo")
+    s.mediator("hearing.lock", "hearing", HEARING)
+    s.mediator("room.caucus_close", "room", "cClaim")
+    for pid, room in list(w.place.items()):
+        if room == "cClaim":
+            w.move(pid, "plenary")
+    s.add("participant.connect", "pBo", "participant", "pBo", role="party", side="sClaim",
+          details={"room": "plenary"})
+    w.present("pBo", "plenary")
+    # Connection reports: many, folded into one line in the search.
+    for pid, peer in (("pAna", "pBo"), ("pBo", "pAna"), ("pCy", "pDee"), ("pDee", "pCy"), ("pAna", "pCy")):
+        s.add("room.peer_state", pid, "participant", pid, role=PEOPLE[pid][1], side=PEOPLE[pid][2], step_s=1,
+              details={"peer": peer, "state": "connected", "room": "plenary", "epoch": 7, "same_room": True})
     s.add("document.upload", "pAna", "document", DOCUMENT[0], role="counsel", side="sClaim",
           service="evidence", details={"filename": DOCUMENT[1], "version": "v1",
                                        "compartment": "joint", "size": 2_000_000})
@@ -90,10 +165,9 @@ def script(seed: int = 7, moves: int = 24) -> tuple[Script, list[tuple[str, str,
           service="evidence", details={"filename": DOCUMENT[1], "start": 0, "end": 1_048_575})
     s.add("document.download", "pBo", "document", DOCUMENT[0], role="party", side="sClaim",
           service="evidence", details={"filename": DOCUMENT[1], "start": 0, "end": 1_999_999})
-    s.add("hearing.close", "acctMed", "hearing", HEARING, role="mediator")
-    for pid in PEOPLE:
-        segments.append((pid, where[pid], open_at[pid], s.clock))
-    return s, segments
+    s.mediator("hearing.close", "hearing", HEARING, details={"destroy_documents": False})
+    w.end()
+    return s, w.segments
 
 
 async def publish(suite: Suite, events: list[AuditEvent]) -> None:

@@ -2,8 +2,11 @@
 
 An auditor signs in with TOTP, pins the log's key, finds a document's accesses by its name,
 opens an entry and sees it verified in the page; a test-only proxy between browser and gateway
-then serves a tampered proof and the page shows the failure. The timeline of a scripted hearing
-matches, lane by lane, the moves that were made (read from the SVG's data attributes); a 3-hour
+then serves a tampered proof and the page shows the failure. The hearing's entries read as
+sentences (no raw action code), with its connection reports folded into one line. The timeline
+of a scripted hearing matches, lane by lane, the moves that were made, the mediator's own, a
+side's, a recall's and a caucus closing's included (read from the SVG's data attributes), with
+the mediator's lane first, named, its long name cut to its column; a 3-hour
 hearing with 20 people and 500 moves renders in under 500 ms. An export shows its progress and
 the downloaded bundle verifies with `parley-audit verify --vkey` (and not without a key). An
 admin creates and disables an account in the browser and that account's open session ends.
@@ -27,7 +30,7 @@ import pytest
 from aiohttp import web
 
 from tests.browser import Tab, chromium, open_tab, requires_chromium
-from tests.e2e.audit_world import DOCUMENT, HEARING, PEOPLE, publish, script
+from tests.e2e.audit_world import DOCUMENT, HEARING, MEDIATOR, PEOPLE, publish, script
 from tests.e2e.staff_steps import sign_in, t
 from tests.harness import Suite, free_port, wait_until
 from tests.people import PASSWORD, People, staff_people
@@ -143,6 +146,7 @@ async def shot(tab: Tab, screen: str) -> None:
 #: What each screen shows once drawn (the zh-Hant pass waits for it before its screenshot).
 DRAWN = {
     "audit-search": "document.querySelector('.total[data-total]')",
+    "audit-hearing-entries": "document.querySelector('.total[data-total]')",
     "audit-document-report": "document.querySelector('.total[data-total]')",
     "audit-verify": "document.querySelector('#verify-panel[data-verified=\"true\"]')",
     "audit-hearing": "document.querySelector('.stats')",
@@ -222,6 +226,29 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             await tab.screenshot("audit-verify-tampered", "laptop")
             proxy.tamper = False
 
+            # The hearing's entries, newest first: every one a sentence, the connection reports
+            # folded into one line that opens in place.
+            await page.goto(f"/audit?hearing={HEARING}")
+            await tab.wait_for("document.querySelector('.total[data-total]')")
+            codes = await tab.value("""() => [...document.querySelectorAll('table.results tbody tr[data-action]')]
+                .filter((r) => r.innerText.includes(r.dataset.action)).map((r) => r.innerText)""")
+            assert codes == [], codes
+            # The Action filter: every family a group with its "all" choice and its actions, named.
+            groups = await tab.value("""() => [...document.querySelectorAll('#f-action optgroup')].map((g) =>
+                [g.label, [...g.querySelectorAll('option')].map((o) => [o.value, o.textContent])])""")
+            assert len(groups) == 8 and all(len(options) >= 3 for _, options in groups), groups
+            for label, options in groups:
+                family = options[0][0]
+                assert label == t(EN, f"audit.family.{family[:-1]}") and options[0][1] == t(EN, f"audit.family_all.{family[:-1]}")
+                assert all(text == t(EN, f"audit.action.{value}") for value, text in options[1:]), options
+            folded = page.locator("tr.folded[data-folded='room.peer_state']")
+            assert await folded.get_attribute("data-count") == "5"
+            await shot(tab, "audit-hearing-entries")
+            seen["audit-hearing-entries"] = page.url
+            await folded.get_by_role("button").click()
+            assert await page.locator("tr[data-action='room.peer_state']").count() == 5
+            assert await page.locator("tr.folded").count() == 0
+
             # The scripted hearing's timeline, lane by lane.
             await page.goto(f"/audit/hearings/{HEARING}")
             await page.get_by_role("heading", name="Hearing ‘Lam v. Chen’").wait_for()  # noqa: RUF001
@@ -230,8 +257,16 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             await tab.wait_for("document.querySelector('#timeline[data-lanes]')")
             drawn = await tab.value("""() => [...document.querySelectorAll('rect.timeline-segment')].map((r) =>
                 [r.dataset.participant, r.dataset.room, Number(r.dataset.start), Number(r.dataset.end)])""")
-            for pid in PEOPLE:
+            for pid in [MEDIATOR[0], *PEOPLE]:
                 assert [tuple(s) for s in drawn if s[0] == pid] == [s for s in segments if s[0] == pid], pid
+            # The mediator's lane comes first, named by the hearing; its name is cut to the
+            # names' column (170 SVG units) and whole in the lane's label.
+            first = page.locator("g.timeline-lane").first
+            assert await first.get_attribute("data-participant") == MEDIATOR[0]
+            assert await first.get_attribute("aria-label") == t(EN, "audit.timeline.mediator_named", name=MEDIATOR[1])
+            shown, right = await tab.value("""() => { const name = document.querySelector('g.timeline-lane text.timeline-name');
+                const box = name.getBBox(); return [name.firstChild.data, box.x + box.width]; }""")
+            assert shown.startswith("Ms Anna Lee") and shown.endswith("…") and right <= 170, (shown, right)
             await page.get_by_role("button", name=t(EN, "audit.timeline.show_table")).click()
             assert await page.locator("#timeline-table tbody tr").count() == len(drawn)
             await shot(tab, "audit-timeline")
@@ -266,6 +301,12 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             await shot(tab, "audit-key")
             await in_chinese(tab, {**seen, "audit-hearing": f"/audit/hearings/{HEARING}",
                                    "audit-export": "/audit/export"})
+            # The page is left in Simplified Chinese: the Action filter's groups are named in it.
+            await page.goto("/audit")
+            await tab.wait_for("document.querySelector('#f-action optgroup')")
+            labels = await tab.value("() => [...document.querySelectorAll('#f-action optgroup')].map((g) => g.label)")
+            assert labels == [t("zh-Hans", f"audit.family.{f}") for f in
+                              ("hearing", "participant", "room", "document", "auth", "account", "token", "audit")], labels
             tab.assert_clean(secrets=[people.auditor.token, people.auditor.cookie])
             await tab.context.close()
     finally:

@@ -1,6 +1,7 @@
 // The auditor's reads of the log (each is itself audited by the server).
 
 import { api } from '../core/api.js';
+import { TIMELINE_SOURCES } from './timeline.js';
 
 export const SEARCH_FIELDS = ['hearing', 'person', 'actor', 'action', 'resource_type', 'resource_id', 'outcome', 'time_from', 'time_to', 'order'];
 
@@ -59,4 +60,19 @@ export async function hearingZone(hearing) {
     zones.set(hearing, typeof zone === 'string' && zone ? zone : null);
   }
   return zones.get(hearing);
+}
+
+/** The entries a hearing's timeline folds, in log order (audit/timeline.js says which). */
+export async function hearingEvents(hearing) {
+  const parts = await Promise.all(TIMELINE_SOURCES.map((action) => searchAll({ hearing, action, order: 'asc' })));
+  return parts.flatMap((p) => p.rows).sort((a, b) => a.index - b.index).map((r) => r.event);
+}
+
+/** The name an account was created with (its display name, else its user name), or null: a
+ *  mediator whose account had no display name when the hearing was created. */
+export async function accountName(id) {
+  if (!id) return null;
+  const page = await search({ action: 'account.create', resource_id: id, order: 'asc' }, { limit: 1 });
+  const details = page.events[0]?.event.details ?? {};
+  return details.display_name || details.username || null;
 }

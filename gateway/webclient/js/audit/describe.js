@@ -1,8 +1,15 @@
 // One audit entry as a sentence a person reads: "Ana Chen (counsel, Claimant) downloaded
-// 'Expert report v2.pdf', bytes 0–1,048,575, 14:03:22 HKT". Names come from the log's own
-// directory (/api/v1/audit/names); what is not named there is shown by its id.
+// 'Expert report v2.pdf', bytes 0–1,048,575, 26 Nov 2026, 14:03 (HKT)". Names come from the
+// log's own directory (/api/v1/audit/names); what is not named there is shown by its id.
+//
+// Every action in actions.js has a sentence (`audit.verb.<action>`) and a short label
+// (`audit.action.<action>`). A refused or failed request is told with the label ("… was refused
+// ‘Move someone’ on …"): the sentence of an allowed action would say it happened. The rules
+// below say which details each sentence shows; dates and times are the product's own
+// (core/i18n.js formatDateTime), as everywhere else in Parley.
 
-import { currentLanguage, formatNumber, has, t } from '../core/i18n.js';
+import { currentLanguage, formatDateTime, formatNumber, formatTime, formattingLocale, has, t } from '../core/i18n.js';
+import { SELF_DESCRIBED } from './actions.js';
 
 /** A directory from the names API: id → {kind, name, role, side}. */
 export function directory(names) {
@@ -14,8 +21,15 @@ export function directory(names) {
   };
 }
 
+// A system actor is one of Parley's services (the signalling service expiring a grace period,
+// the audit log rejecting a message) or a setup step: named by the service when it is one.
+function systemLabel(id) {
+  return has(`audit.service.${id}`) ? t(`audit.service.${id}`) : t('audit.who.system', { id });
+}
+
 export function personLabel(dir, actor) {
   if (!actor || actor.id === 'anonymous') return t('audit.who.anonymous');
+  if (actor.kind === 'system') return systemLabel(actor.id);
   const person = dir.get('person', actor.id);
   const name = person?.name ?? actor.id;
   const role = actor.role ?? person?.role;
@@ -26,54 +40,115 @@ export function personLabel(dir, actor) {
   return bits.length ? t('audit.person_with', { name, details: bits.join(t('audit.list_separator')) }) : name;
 }
 
+/** A person named in an entry's details (a peer, the participant of an invitation). */
+export function personName(dir, id) {
+  if (!id) return t('audit.resource.unknown');
+  return dir.get('person', id)?.name ?? t('audit.resource.participant', { id });
+}
+
+// Resource types the directory names, and the kind it names them under.
+const NAMED_KINDS = { document: 'document', participant: 'person', account: 'person', room: 'room', side: 'side', hearing: 'hearing' };
+
 export function resourceLabel(dir, resource) {
-  const kind = { document: 'document', participant: 'person', account: 'person', room: 'room', side: 'side', hearing: 'hearing' }[resource.type];
+  const kind = NAMED_KINDS[resource.type];
   const found = kind ? dir.get(kind, resource.id) : null;
   if (found) return resource.type === 'document' ? t('audit.document_name', { name: found.name }) : found.name;
   if (resource.type === 'room' || ['lobby', 'plenary'].includes(resource.id)) return roomLabel(dir, resource.id);
-  return `${resource.type} ${resource.id}`;
+  const key = `audit.resource.${resource.type}`; // "account 01H…", "the audit log", a route
+  return has(key) ? t(key, { id: resource.id }) : `${resource.type} ${resource.id}`;
 }
 
 export function roomLabel(dir, room) {
+  if (!room) return t('audit.room.none');
   if (room === 'lobby' || room === 'plenary') return t(`audit.room.${room}`);
   return dir.get('room', room)?.name ?? t('audit.room.caucus_id', { id: room });
 }
 
-// Formatters are costly to build (a timeline formats a thousand times): one per zone.
-const formatters = new Map();
-
-function formattersFor(zone) {
-  const key = zone ?? '';
-  let pair = formatters.get(key);
-  if (!pair) {
-    const options = { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false };
-    if (zone) options.timeZone = zone;
-    pair = { time: new Intl.DateTimeFormat(undefined, options), zone: new Intl.DateTimeFormat(undefined, { timeZoneName: 'short', ...(zone ? { timeZone: zone } : {}) }) };
-    formatters.set(key, pair);
-  }
-  return pair;
+/** The short name of an action ("Download"), for the filter and for refused requests. */
+export function actionLabel(action) {
+  return has(`audit.action.${action}`) ? t(`audit.action.${action}`) : action;
 }
 
-/** "26 Nov 2026" in `zone` (default: the viewer's), in the page's language. */
+// ------------------------------------------------------------------ dates and times
+
+// The product's formatters build an Intl.DateTimeFormat per call; a timeline formats a thousand
+// times, so results are kept per minute (their precision), zone and language.
+const memo = new Map();
+
+function perMinute(kind, format, ms, zone) {
+  const key = `${kind}|${currentLanguage()}|${zone ?? ''}|${Math.floor(ms / 60000)}`;
+  let text = memo.get(key);
+  if (text === undefined) {
+    if (memo.size > 5000) memo.clear();
+    text = format(ms, zone);
+    memo.set(key, text);
+  }
+  return text;
+}
+
+/** "26 Nov 2026, 14:03 (HKT)": the product's date and time, in `zone` (default: the viewer's). */
+export const dateTime = (ms, zone) => perMinute('dt', formatDateTime, ms, zone);
+
+/** "14:03", for a timeline's axis and segments (its header says which day and zone). */
+export const clockTime = (ms, zone) => perMinute('t', formatTime, ms, zone);
+
+/** "26 Nov 2026" in `zone`, written like the date in dateTime (the product's locale). */
 export function calendarDate(ms, zone) {
-  const key = `date:${currentLanguage()}:${zone ?? ''}`;
-  let format = formatters.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', ...(zone ? { timeZone: zone } : {}) });
-    formatters.set(key, format);
-  }
-  return format.format(new Date(ms));
+  const options = { dateStyle: 'medium', ...(zone ? { timeZone: zone } : {}) };
+  return perMinute('d', () => new Intl.DateTimeFormat(formattingLocale(currentLanguage()), options).format(new Date(ms)), ms, zone);
 }
 
-/** "14:03:22" in `zone` (default: the viewer's). */
-export const clockTime = (ms, zone) => formattersFor(zone).time.format(new Date(ms));
+// ------------------------------------------------------------------ sentences
 
-/** "14:03:22 HKT". */
-export function timeWithZone(ms, zone) {
-  const pair = formattersFor(zone);
-  const date = new Date(ms);
-  const name = pair.zone.formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? zone ?? '';
-  return `${pair.time.format(date)} ${name}`;
+const rooms = (...fields) => (d, dir) => Object.fromEntries(fields.map((f) => [f, roomLabel(dir, d[f])]));
+const peerStates = ['new', 'connecting', 'connected', 'disconnected', 'failed', 'closed'];
+
+// What each sentence shows from the entry's details, beyond {who} and {what}.
+const PARAMS = {
+  'hearing.mediator_rename': (d) => ({ name: d.mediator_name || t('audit.resource.unknown') }),
+  'participant.redeem': (d, dir) => ({ person: personName(dir, d.participant) }),
+  'participant.connect': rooms('room'),
+  'participant.disconnect': rooms('room'),
+  'participant.admit': rooms('from', 'to'),
+  'participant.leave': rooms('from'),
+  'room.move': rooms('from', 'to'),
+  'room.move_side': (d, dir) => ({ to: roomLabel(dir, d.to), count: Number(d.moved ?? 0) }),
+  'room.shuttle': rooms('from', 'to'),
+  'room.grace_expired': rooms('from'),
+  'room.knock': rooms('room'),
+  'room.timer': (d) => ({ count: Math.max(1, Math.round(Number(d.seconds ?? 0) / 60)) }),
+  'room.peer_state': (d, dir) => ({ person: personName(dir, d.peer), room: roomLabel(dir, d.room),
+    state: t(`audit.peer.${peerStates.includes(d.state) ? d.state : 'unknown'}`) }),
+  'document.list': (d) => ({ count: Number(d.count ?? 0) }),
+};
+
+// Another sentence for the same action (`audit.verb.<action>.<variant>`), chosen by its details.
+const VARIANTS = {
+  'hearing.close': (d) => (d.destroy_documents ? 'destroy' : null),
+  'room.timer': (d) => (d.seconds ? null : 'cleared'),
+  'room.knock': (d) => (d.on === false ? 'off' : null),
+  'audit.query': (d, e) => (e.resource.id === 'names' ? 'names' : null),
+};
+
+// Added after the sentence: the byte range of a download, a refusal's reason, and how many
+// refusals a summary entry stands for (gateway/identity/denials.py writes one per period).
+function suffixes(event, zone) {
+  const d = event.details || {};
+  const out = [];
+  if (event.action === 'document.download' && d.start !== undefined && d.end !== undefined) {
+    out.push(t('audit.bytes', { start: formatNumber(d.start), end: formatNumber(d.end) }));
+  }
+  if (d.summary && d.count) {
+    out.push(t('audit.repeated', { count: Number(d.count), from: clockTime(d.from_ms ?? event.time, zone), to: clockTime(d.to_ms ?? event.time, zone) }));
+  }
+  if (event.outcome !== 'allowed' && typeof d.reason === 'string' && d.reason) out.push(t('audit.reason', { reason: d.reason }));
+  return out.join('');
+}
+
+function verbKey(event) {
+  const variant = VARIANTS[event.action]?.(event.details || {}, event);
+  const key = `audit.verb.${event.action}`;
+  return variant && has(`${key}.${variant}`) ? `${key}.${variant}` : key;
 }
 
 /** The sentence; `withTime: false` leaves the time out (a table shows it in its own column). */
@@ -81,14 +156,24 @@ export function describeEntry(event, dir, zone, { withTime = true } = {}) {
   const who = personLabel(dir, event.actor);
   const what = resourceLabel(dir, event.resource);
   const d = event.details || {};
-  const verbKey = `audit.verb.${event.action}`;
-  let text = has(verbKey) ? t(verbKey, { who, what }) : t('audit.verb.other', { who, what, action: event.action });
-  if (event.action === 'document.download' && d.start !== undefined && d.end !== undefined) {
-    text += t('audit.bytes', { start: formatNumber(d.start), end: formatNumber(d.end) });
+  const key = verbKey(event);
+  let text;
+  if (!has(key)) {
+    text = t('audit.verb.other', { who, what, action: event.action });
+  } else if (event.outcome === 'allowed' || SELF_DESCRIBED.has(event.action)) {
+    text = t(key, { who, what, ...(PARAMS[event.action]?.(d, dir) ?? {}) });
+  } else {
+    text = t(`audit.attempt.${event.outcome === 'failed' ? 'failed' : 'denied'}`, { who, what, action: actionLabel(event.action) });
   }
-  if ((event.action === 'room.move' || event.action === 'participant.admit') && d.to) {
-    text += t('audit.to_room', { room: roomLabel(dir, d.to) });
-  }
-  if (event.outcome !== 'allowed') text += ` — ${t(`audit.outcome.${event.outcome}`)}`;
-  return withTime ? t('audit.sentence_at', { text, time: timeWithZone(event.time, zone) }) : text;
+  text += suffixes(event, zone);
+  return withTime ? t('audit.sentence_at', { text, time: dateTime(event.time, zone) }) : text;
+}
+
+/** A run of folded reports (FOLDED) as one line: "14 connection reports from Ana Chen, Bo Lam"
+ *  (names only: each entry, opened, gives the role and side). */
+export function describeRun(events, dir) {
+  const people = [...new Set(events.map((e) => dir.get('person', e.actor?.id)?.name ?? personLabel(dir, e.actor)))];
+  const shown = people.slice(0, 3).join(t('audit.list_separator'));
+  const names = people.length > 3 ? t('audit.fold.more', { names: shown, count: people.length - 3 }) : shown;
+  return t(`audit.fold.${events[0].action}`, { count: events.length, names });
 }

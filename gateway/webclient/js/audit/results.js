@@ -1,11 +1,17 @@
 // A page of audit entries as a table (time in the auditor's zone, the sentence, the outcome),
 // with the total, previous/next paging by cursor, and a CSV of the whole result.
+//
+// Connection reports (actions.js FOLDED: every client reports each of its calls' connections)
+// would bury everything else: unless the auditor asks for them one by one, a run of them on a
+// page is one line saying how many and from whom, which opens in place. The total and the
+// paging count every entry, folded or not, and the CSV has them all.
 
 import { describe } from '../core/errors.js';
 import { formatNumber, localZone, t } from '../core/i18n.js';
 import { h, mount } from '../core/render.js';
 import { hearingZone, search, searchAll } from './data.js';
-import { calendarDate, describeEntry, timeWithZone } from './describe.js';
+import { FOLDED } from './actions.js';
+import { calendarDate, clockTime, dateTime, describeEntry, describeRun } from './describe.js';
 
 function csvCell(value) {
   const text = String(value ?? '');
@@ -16,7 +22,7 @@ export function toCsv(rows, dir, zone) {
   const head = ['index', 'time_utc', 'time_local', 'actor', 'role', 'action', 'resource_type', 'resource_id', 'outcome', 'hearing', 'text'];
   const lines = [head.join(',')];
   for (const { index, event } of rows) {
-    lines.push([index, new Date(event.time).toISOString(), timeWithZone(event.time, zone), event.actor.id, event.actor.role ?? '',
+    lines.push([index, new Date(event.time).toISOString(), dateTime(event.time, zone), event.actor.id, event.actor.role ?? '',
       event.action, event.resource.type, event.resource.id, event.outcome, event.hearing ?? '', describeEntry(event, dir, zone)].map(csvCell).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
@@ -30,8 +36,60 @@ export function download(name, blob) {
   setTimeout(() => { URL.revokeObjectURL(url); link.remove(); }, 1000);
 }
 
-/** Mount a paged result for `filter` into `root`. */
-export function resultsView(root, filter, dir, { caption }) {
+/** A page's rows, with each run of at least two folded reports as one {run: [rows]} item.
+ *  Only allowed reports fold: a refused one is worth its own line. */
+export function foldRuns(rows, fold = true) {
+  const out = [];
+  for (const row of rows) {
+    const previous = out[out.length - 1];
+    const foldable = fold && FOLDED.has(row.event.action) && row.event.outcome === 'allowed';
+    if (foldable && previous?.run && previous.run[0].event.action === row.event.action) previous.run.push(row);
+    else if (foldable) out.push({ run: [row] });
+    else out.push(row);
+  }
+  return out.flatMap((item) => (item.run && item.run.length < 2 ? item.run : [item]));
+}
+
+// One entry's row: its time (and the hearing's, when that zone differs), sentence, outcome, link.
+function entryRow({ index, event }, dir, zone, theirs) {
+  return h('tr', { 'data-index': index, 'data-action': event.action },
+    h('td', { class: 'nowrap' }, dateTime(event.time, zone)),
+    theirs ? h('td', { class: 'nowrap muted' }, dateTime(event.time, theirs)) : null,
+    h('td', { class: 'what' }, describeEntry(event, dir, zone, { withTime: false })),
+    h('td', null, h('span', { class: `badge outcome-${event.outcome}` }, t(`audit.outcome_short.${event.outcome}`))),
+    h('td', null, h('a', { class: 'button small', href: `/audit/entry/${index}`, 'aria-label': t('audit.open_entry', { index }) }, t('audit.col.open'))));
+}
+
+// From the first to the last time of a run: the last as a clock time when on the same day, and
+// left out when in the same minute.
+function timeSpan(first, last, zone) {
+  if (dateTime(first, zone) === dateTime(last, zone)) return dateTime(first, zone);
+  const sameDay = calendarDate(first, zone) === calendarDate(last, zone);
+  return `${dateTime(first, zone)} – ${sameDay ? clockTime(last, zone) : dateTime(last, zone)}`;
+}
+
+// A folded run's row: its time span, how many and from whom, and a button putting the run's own
+// rows in its place (focus moves to the first of them, where the button was).
+function runRow(run, dir, zone, theirs) {
+  const events = run.map((r) => r.event);
+  const [first, last] = [events[0].time, events[events.length - 1].time];
+  const open = h('button', { type: 'button', class: 'button small', 'aria-label': t('audit.fold.open_named', { count: run.length }) }, t('audit.fold.open'));
+  const row = h('tr', { class: 'folded', 'data-folded': events[0].action, 'data-count': run.length },
+    h('td', { class: 'nowrap' }, timeSpan(first, last, zone)),
+    theirs ? h('td', { class: 'nowrap muted' }, timeSpan(first, last, theirs)) : null,
+    h('td', { class: 'what' }, describeRun(events, dir)),
+    h('td', null, h('span', { class: 'badge outcome-allowed' }, t('audit.outcome_short.allowed'))),
+    h('td', null, open));
+  open.addEventListener('click', () => {
+    const rows = run.map((r) => entryRow(r, dir, zone, theirs));
+    row.replaceWith(...rows);
+    rows[0].querySelector('a')?.focus();
+  });
+  return row;
+}
+
+/** Mount a paged result for `filter` into `root`; `fold: false` shows every connection report. */
+export function resultsView(root, filter, dir, { caption, fold = true }) {
   const zone = localZone();
   const stack = [];
   let cursor = null;
@@ -49,6 +107,7 @@ export function resultsView(root, filter, dir, { caption }) {
     }
     root.removeAttribute('aria-busy');
     const first = stack.length * 50 + 1;
+    const other = theirs && theirs !== zone ? theirs : null; // the hearing's zone, when it differs
     const total = page.total ?? page.events.length;
     const csvButton = h('button', { type: 'button', class: 'button small', id: 'csv' }, t('audit.csv.action'));
     csvButton.addEventListener('click', async () => {
@@ -68,16 +127,12 @@ export function resultsView(root, filter, dir, { caption }) {
         h('caption', { class: 'visually-hidden' }, caption),
         h('thead', null, h('tr', null,
           h('th', { scope: 'col' }, t('audit.col.time', { zone })),
-          theirs && theirs !== zone ? h('th', { scope: 'col' }, t('audit.col.hearing_time', { zone: theirs })) : null,
+          other ? h('th', { scope: 'col' }, t('audit.col.hearing_time', { zone: other })) : null,
           h('th', { scope: 'col' }, t('audit.col.what')),
           h('th', { scope: 'col' }, t('audit.col.outcome')),
           h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('audit.col.open'))))),
-        h('tbody', null, page.events.map(({ index, event }) => h('tr', { 'data-index': index, 'data-action': event.action },
-          h('td', { class: 'nowrap' }, h('span', { class: 'date' }, calendarDate(event.time, zone)), h('br'), timeWithZone(event.time, zone)),
-          theirs && theirs !== zone ? h('td', { class: 'nowrap muted' }, h('span', { class: 'date' }, calendarDate(event.time, theirs)), h('br'), timeWithZone(event.time, theirs)) : null,
-          h('td', null, describeEntry(event, dir, zone, { withTime: false })),
-          h('td', null, h('span', { class: `badge outcome-${event.outcome}` }, t(`audit.outcome_short.${event.outcome}`))),
-          h('td', null, h('a', { class: 'button small', href: `/audit/entry/${index}`, 'aria-label': t('audit.open_entry', { index }) }, t('audit.col.open'))))))) : null,
+        h('tbody', null, foldRuns(page.events, fold).map((item) => (item.run
+          ? runRow(item.run, dir, zone, other) : entryRow(item, dir, zone, other))))) : null,
       h('div', { class: 'pager' },
         h('button', { type: 'button', class: 'button', disabled: stack.length === 0,
           onclick: () => { cursor = stack.pop() ?? null; load(); } }, t('audit.page.previous')),

@@ -1,81 +1,153 @@
 // Who was in which room when, from the audit log alone (pure: no DOM but the SVG it builds).
 //
-// `lanes(events, names)` folds a hearing's audit events (in log order) into one lane per
-// participant: segments {room, start, end} and marks {kind, time, from, to}.
-//   participant.redeem (allowed)  → the lobby, from then (details.participant)
-//   participant.admit / room.move → leaves details.from, enters details.to (a mark)
-//   participant.disconnect        → the segment ends (not connected, so hearing nothing)
-//   participant.connect           → a segment opens in details.room
-//   participant.leave, participant.remove, room.grace_expired → the segment ends (left the
-//   room: the lobby follows only if the person connects again)
-//   hearing.close → every open segment ends
-// `timelineSvg(model, options)` draws it as inline SVG: one row per lane, a rect per segment
-// with data-participant/-room/-start/-end, focusable, labelled with exact times; the same data
-// is `timelineRows(model)` for the table alternative.
+// `lanes(events)` folds a hearing's audit events (in log order) into one lane per person:
+// segments {room, start, end} and marks {kind, time, from, to}. Each person has a place (the
+// room the hearing has them in, connected or not) and is present while connected (or, after
+// redeeming an invitation, on the join page): a segment is drawn only while present, so a
+// person moved while offline shows no time in the room until they reconnect. What each action
+// does is in RULES, read from the signalling core (services/signalling/core*.py):
+//   hearing.create              the mediator's place is plenary (new_hearing); its name
+//   hearing.mediator_rename     the mediator's name
+//   participant.redeem          present in the lobby (details.participant)
+//   participant.connect         present in details.room
+//   participant.disconnect      not present (the place stays)
+//   participant.admit, room.move (one per person, also when a whole side moves), room.shuttle
+//                               (the mediator's own move): from details.from to details.to
+//   room.caucus_close           everyone in that caucus goes to plenary (no details: by place)
+//   room.recall                 everyone in a caucus goes to plenary (no details: by place)
+//   room.grace_expired          offline too long: to the lobby
+//   participant.leave           to the lobby, not present (the sockets close; coming back is
+//                               a new connection); deny and remove: out of the hearing
+//   hearing.close               nobody is anywhere
+// The mediator's lane comes first. `timelineSvg(model, options)` draws it as inline SVG: one
+// row per lane, a rect per segment with data-participant/-room/-start/-end, focusable, labelled
+// with exact times; the same data is `timelineRows(model)` for the table alternative.
 
 const SVG = 'http://www.w3.org/2000/svg';
+const isCaucus = (room) => Boolean(room) && room !== 'lobby' && room !== 'plenary';
 
-function participantOf(event) {
+/** The queries that fetch every action RULES folds (whole families, or one action of the
+ *  room family: its connection reports and knocks are many and change nobody's room). */
+export const TIMELINE_SOURCES = ['hearing.', 'participant.', 'room.move', 'room.shuttle', 'room.recall',
+  'room.caucus_close', 'room.grace_expired'];
+
+// The person an event is about.
+function subjectOf(event) {
   if (event.action === 'participant.redeem') return event.details?.participant ?? null;
   return event.resource?.type === 'participant' ? event.resource.id : null;
 }
 
-export function lanes(events, { end = null } = {}) {
-  const byId = new Map();
+const RULES = {
+  'hearing.create': (f, e) => f.seatMediator(e.details?.mediator, e.details?.mediator_name),
+  'hearing.mediator_rename': (f, e) => f.learnName(e.details?.mediator, e.details?.mediator_name),
+  'participant.redeem': (f, e, id) => f.arrive(id, 'lobby'),
+  'participant.connect': (f, e, id) => f.arrive(id, e.details?.room ?? f.placeOf(id)),
+  'participant.disconnect': (f, e, id) => f.depart(id, e.details?.room ?? f.placeOf(id)),
+  'participant.admit': (f, e, id) => f.move(id, e.details?.to, 'admit'),
+  'room.move': (f, e, id) => f.move(id, e.details?.to, 'move'),
+  'room.shuttle': (f, e, id) => f.move(id, e.details?.to, 'shuttle'),
+  'room.caucus_close': (f, e) => f.moveEveryone((room) => room === e.resource?.id, 'plenary', 'caucus_close'),
+  'room.recall': (f) => f.moveEveryone(isCaucus, 'plenary', 'recall'),
+  'room.grace_expired': (f, e, id) => f.move(id, 'lobby'),
+  'participant.leave': (f, e, id) => f.depart(id, e.details?.to ?? null),
+  'participant.deny': (f, e, id) => f.depart(id, null),
+  'participant.remove': (f, e, id) => f.depart(id, null),
+  'hearing.close': (f) => f.endAll(),
+};
+
+export const TIMELINE_ACTIONS = Object.keys(RULES);
+
+// The state of the fold: each person's place and open segment, and the lanes drawn so far.
+// Per-person steps ignore an event that names nobody (a malformed entry draws nothing).
+function fold() {
+  const people = new Map(); // id → {place, open}
+  const byId = new Map(); // id → lane, in order of appearance
+  const names = {};
+  let mediator = null;
+  let time = 0;
   let first = Infinity;
   let last = -Infinity;
+  const note = (at) => { first = Math.min(first, at); last = Math.max(last, at); };
+  const person = (id) => {
+    if (!people.has(id)) people.set(id, { place: null, open: null });
+    return people.get(id);
+  };
   const lane = (id) => {
-    if (!byId.has(id)) byId.set(id, { participant: id, segments: [], marks: [], open: null });
+    if (!byId.has(id)) byId.set(id, { participant: id, segments: [], marks: [] });
     return byId.get(id);
   };
-  const close = (l, time) => {
-    if (l.open) { l.open.end = time; l.segments.push(l.open); l.open = null; }
+  const close = (id, at) => {
+    const p = person(id);
+    if (!p.open) return;
+    p.open.end = at;
+    lane(id).segments.push(p.open);
+    p.open = null;
+    note(at);
   };
-  const enter = (l, room, time) => {
-    close(l, time);
-    if (room) l.open = { room, start: time, end: null };
+  const open = (id, room) => {
+    close(id, time);
+    if (!room) return;
+    person(id).open = { room, start: time, end: null };
+    lane(id);
+    note(time);
   };
+  const move = (id, room, kind) => {
+    if (!id) return;
+    const p = person(id);
+    if (kind) { lane(id).marks.push({ kind, time, from: p.place, to: room ?? null }); note(time); }
+    p.place = room ?? null;
+    if (p.open && p.open.room !== p.place) open(id, p.place);
+  };
+  const learnName = (id, name) => { if (id && name) names[id] = name; };
+  return {
+    at(ms) { time = ms; },
+    placeOf: (id) => (id ? person(id).place : null),
+    seatMediator(id, name) {
+      if (!id) return;
+      mediator = id;
+      person(id).place ??= 'plenary';
+      learnName(id, name);
+    },
+    learnName,
+    arrive(id, room) {
+      if (!id) return;
+      const p = person(id);
+      p.place = room ?? p.place;
+      if (!p.open || p.open.room !== p.place) open(id, p.place);
+    },
+    depart(id, place) {
+      if (!id) return;
+      close(id, time);
+      person(id).place = place;
+    },
+    move,
+    moveEveryone(where, room, kind) {
+      for (const [id, p] of people) if (where(p.place)) move(id, room, kind);
+    },
+    endAll() {
+      for (const [id, p] of people) { close(id, time); p.place = null; }
+    },
+    result(end) {
+      const stop = end ?? last;
+      for (const id of people.keys()) close(id, stop);
+      const all = [...byId.values()].map((l) => ({ ...l, segments: l.segments.filter((s) => s.end >= s.start) }));
+      const ordered = [...all.filter((l) => l.participant === mediator), ...all.filter((l) => l.participant !== mediator)];
+      return { start: Number.isFinite(first) ? first : 0, end: Number.isFinite(stop) ? stop : 0, lanes: ordered, mediator, names };
+    },
+  };
+}
+
+/** The model: {start, end, lanes: [{participant, segments, marks}], mediator: id, names: {id: name}}
+ *  (names the log itself gives: the mediator's, from hearing.create and mediator renames). */
+export function lanes(events, { end = null } = {}) {
+  const f = fold();
   for (const e of events) {
-    if (e.outcome && e.outcome !== 'allowed') continue;
-    const time = e.time;
-    const id = participantOf(e);
-    switch (e.action) {
-      case 'participant.redeem':
-        if (id) enter(lane(id), 'lobby', time);
-        break;
-      case 'participant.admit':
-      case 'room.move': {
-        if (!id) break;
-        const l = lane(id);
-        const to = e.details?.to;
-        l.marks.push({ kind: e.action === 'room.move' ? 'move' : 'admit', time, from: e.details?.from ?? null, to });
-        enter(l, to, time);
-        break;
-      }
-      case 'participant.connect':
-        if (id && !lane(id).open) enter(lane(id), e.details?.room ?? null, time);
-        break;
-      case 'participant.disconnect':
-      case 'participant.leave':
-      case 'participant.remove':
-      case 'room.grace_expired':
-        if (id) close(lane(id), time);
-        break;
-      case 'hearing.close':
-        for (const l of byId.values()) close(l, time);
-        break;
-      default:
-        continue;
-    }
-    first = Math.min(first, time);
-    last = Math.max(last, time);
+    const rule = RULES[e.action];
+    if (!rule || (e.outcome && e.outcome !== 'allowed')) continue;
+    f.at(e.time);
+    rule(f, e, subjectOf(e));
   }
-  const stop = end ?? last;
-  const result = [...byId.values()].map((l) => {
-    close(l, stop);
-    return { participant: l.participant, segments: l.segments.filter((s) => s.end >= s.start), marks: l.marks };
-  });
-  return { start: Number.isFinite(first) ? first : 0, end: Number.isFinite(stop) ? stop : 0, lanes: result };
+  return f.result(end);
 }
 
 /** Segments as table rows: {participant, room, start, end}, by person then time. */
@@ -92,11 +164,30 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+// A rough width of text in the lane names' type (12 px, semi-bold): CJK characters are square,
+// others about 0.6 em. The page passes a measure of its own font (a canvas) when it has one.
+const roughWidth = (text) => [...text].reduce((w, c) => w + (c.charCodeAt(0) > 0x2e80 ? 12 : 7.2), 0);
+
+/** `text`, cut to fit `width` with an ellipsis at the end (whole when it fits). */
+export function ellipsize(text, width, measure = roughWidth) {
+  if (measure(text) <= width) return text;
+  const chars = [...text];
+  let lo = 0;
+  let hi = chars.length;
+  while (lo < hi) { // the longest prefix that fits with its ellipsis
+    const mid = Math.ceil((lo + hi) / 2);
+    if (measure(`${chars.slice(0, mid).join('').trimEnd()}…`) <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${chars.slice(0, lo).join('').trimEnd()}…`;
+}
+
 /** The SVG picture. options: {width, laneHeight, label(participant) → text, roomLabel(room) →
- *  text, roomClass(room) → CSS class, time(ms) → text, title} */
+ *  text, roomClass(room) → CSS class, time(ms) → text, title, measure(text) → px} */
 export function timelineSvg(model, options) {
-  const { width = 1000, laneHeight = 28, label, roomLabel, roomClass, time, title } = options;
+  const { width = 1000, laneHeight = 28, label, roomLabel, roomClass, time, title, measure } = options;
   const gutter = 170;
+  const nameWidth = gutter - 14; // the names' column, less a margin before the chart
   const axis = 26;
   const height = axis + model.lanes.length * laneHeight + 8;
   const span = Math.max(1, model.end - model.start);
@@ -113,7 +204,9 @@ export function timelineSvg(model, options) {
     const y = axis + row * laneHeight;
     const name = label(l.participant);
     const group = el('g', { class: 'timeline-lane', 'data-participant': l.participant, role: 'list', 'aria-label': name });
-    group.append(el('text', { x: 4, y: y + laneHeight / 2 + 4, class: 'timeline-name' }, name));
+    // A long name is cut to its column (the full name is the lane's label and its tooltip).
+    group.append(el('text', { x: 4, y: y + laneHeight / 2 + 4, class: 'timeline-name' },
+      ellipsize(name, nameWidth, measure), el('title', {}, name)));
     for (const s of l.segments) {
       const text = `${name}: ${roomLabel(s.room)}, ${time(s.start)} – ${time(s.end)}`;
       group.append(el('rect', {

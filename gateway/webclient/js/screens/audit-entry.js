@@ -8,7 +8,7 @@ import { formatNumber, has, localZone, t } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
 import { entryAt, hearingZone, inclusionProof, names } from '../audit/data.js';
-import { calendarDate, describeEntry, directory, personLabel, resourceLabel, timeWithZone } from '../audit/describe.js';
+import { actionLabel, dateTime, describeEntry, directory, personLabel, resourceLabel } from '../audit/describe.js';
 import { parseVkey } from '../audit/note.js';
 import { pinnedVkey } from '../audit/pin.js';
 import { verifyEntry } from '../audit/verify.js';
@@ -61,8 +61,9 @@ export async function mount(root, { params }) {
   const zone = localZone();
   const e = entry.event;
   const theirs = await hearingZone(e.hearing).catch(() => null);
-  // A date with every time: the hearing's zone can be on another day than the auditor's.
-  const at = (z) => t('audit.entry.date_time', { date: calendarDate(e.time, z), time: timeWithZone(e.time, z) });
+  // A date with every time (the hearing's zone can be on another day than the auditor's); the
+  // exact instant, to the millisecond, follows in UTC.
+  const at = (z) => dateTime(e.time, z);
   const hearingTime = theirs && theirs !== zone ? [h('br'), t('audit.entry.hearing_time', { time: at(theirs), zone: theirs })] : null;
   const row = (label, value) => [h('dt', null, label), h('dd', null, value)];
   mountNodes(body,
@@ -70,7 +71,7 @@ export async function mount(root, { params }) {
     h('dl', { class: 'fields' },
       row(t('audit.entry.time'), [at(zone), hearingTime, h('br'), h('span', { class: 'muted small' }, new Date(e.time).toISOString())]),
       row(t('audit.entry.who'), personLabel(dir, e.actor)),
-      row(t('audit.entry.action'), h('code', null, e.action)),
+      row(t('audit.entry.action'), [actionLabel(e.action), ' ', h('code', null, e.action)]),
       row(t('audit.entry.resource'), t('audit.entry.resource_ref', { label: resourceLabel(dir, e.resource), ref: `${e.resource.type} ${e.resource.id}` })),
       row(t('audit.entry.outcome'), h('span', { class: `badge outcome-${e.outcome}` }, t(`audit.outcome_short.${e.outcome}`))),
       row(t('audit.entry.hearing'), e.hearing ? h('a', { href: `/audit/hearings/${e.hearing}` }, dir.get('hearing', e.hearing)?.name ?? e.hearing) : '—'),

@@ -1,19 +1,15 @@
 // Hearings as the log knows them: the list; one hearing's summary (people with role and side,
 // rooms, documents, how many refusals); and its timeline — who was in which room when, drawn
-// from the log's own room.* and participant.* entries, with a table of the same data.
+// from the log's own hearing, admission, move and connection entries (audit/timeline.js says
+// which and how), with a table of the same data.
 
 import { describe } from '../core/errors.js';
 import { formatNumber, localZone, t } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
-import { names, search, searchAll } from '../audit/data.js';
-import { calendarDate, clockTime, directory, roomLabel, timeWithZone } from '../audit/describe.js';
+import { accountName, hearingEvents, names, search } from '../audit/data.js';
+import { calendarDate, clockTime, dateTime, directory, roomLabel } from '../audit/describe.js';
 import { lanes, timelineRows, timelineSvg } from '../audit/timeline.js';
-
-async function hearingEvents(hearing) {
-  const parts = await Promise.all(['room.', 'participant.', 'hearing.'].map((action) => searchAll({ hearing, action, order: 'asc' })));
-  return parts.flatMap((p) => p.rows).sort((a, b) => a.index - b.index).map((r) => r.event);
-}
 
 function roomClass(dir, sides) {
   return (room) => {
@@ -24,16 +20,37 @@ function roomClass(dir, sides) {
   };
 }
 
-export function drawTimeline(figure, events, dir, sides) {
+// A lane's name: the person's name from the log's directory; the mediator (an account, not
+// invited, so not in the directory) by the name the hearing gave it (hearing.create, renames),
+// else its account's name, always with its role.
+function laneLabel(dir, model, mediatorAccountName) {
+  return (id) => {
+    if (id !== model.mediator) return dir.get('person', id)?.name ?? model.names[id] ?? id;
+    const name = model.names[id] || mediatorAccountName;
+    return name ? t('audit.timeline.mediator_named', { name }) : t('audit.timeline.mediator');
+  };
+}
+
+// The width of a lane name in the page's own type (the names' column ellipsizes by it).
+function textMeasure(figure) {
+  const context = typeof document !== 'undefined' ? document.createElement('canvas').getContext('2d') : null;
+  if (!context) return undefined;
+  const family = getComputedStyle(figure.isConnected ? figure : document.body).fontFamily;
+  context.font = `600 12px ${family}`;
+  return (text) => context.measureText(text).width;
+}
+
+export function drawTimeline(figure, events, dir, sides, { mediatorAccountName = null } = {}) {
   const t0 = performance.now();
   const model = lanes(events);
   const zone = localZone();
-  const label = (id) => dir.get('person', id)?.name ?? id;
+  const label = laneLabel(dir, model, mediatorAccountName);
+  const measure = textMeasure(figure);
   // The picture is drawn at the width it is shown (one SVG unit = one CSS pixel), so names and
   // times keep their type size at tablet width instead of a laptop-wide picture scaled down;
   // it is drawn again when that width changes (a rotated tablet, a resized window).
   const picture = (width) => timelineSvg(model, {
-    width, label, roomLabel: (room) => roomLabel(dir, room), roomClass: roomClass(dir, sides),
+    width, label, measure, roomLabel: (room) => roomLabel(dir, room), roomClass: roomClass(dir, sides),
     time: (ms) => clockTime(ms, zone), title: t('audit.timeline.svg_label', { count: model.lanes.length }),
   });
   let drawnWidth = pictureWidth(figure);
@@ -44,8 +61,8 @@ export function drawTimeline(figure, events, dir, sides) {
     h('caption', null, t('audit.timeline.table_caption')),
     h('thead', null, h('tr', null, ['person', 'room', 'from', 'to'].map((c) => h('th', { scope: 'col' }, t(`audit.timeline.col_${c}`))))),
     h('tbody', null, timelineRows(model).map((r) => h('tr', { 'data-participant': r.participant, 'data-room': r.room },
-      h('td', null, label(r.participant)), h('td', null, roomLabel(dir, r.room)),
-      h('td', null, timeWithZone(r.start, zone)), h('td', null, timeWithZone(r.end, zone))))));
+      h('td', { class: 'timeline-person', title: label(r.participant) }, label(r.participant)), h('td', null, roomLabel(dir, r.room)),
+      h('td', { class: 'nowrap' }, dateTime(r.start, zone)), h('td', { class: 'nowrap' }, dateTime(r.end, zone))))));
   const toggle = h('button', { type: 'button', class: 'button small', 'aria-controls': 'timeline-table', 'aria-expanded': 'false' }, t('audit.timeline.show_table'));
   toggle.addEventListener('click', () => {
     if (!table.childElementCount) fillTable();
@@ -58,7 +75,7 @@ export function drawTimeline(figure, events, dir, sides) {
     h('li', null, h('span', { class: 'swatch room-plenary' }), t('audit.room.plenary')),
     sides.map((s, n) => h('li', null, h('span', { class: `swatch room-side-${'abcdef'[n % 6]}` }), t('audit.timeline.caucus_of', { side: dir.get('side', s)?.name ?? s }))),
     h('li', null, h('span', { class: 'swatch mark' }), t('audit.timeline.marks')));
-  mountNodes(figure, when(events, zone), scroll, legend, h('div', { class: 'actions' }, toggle), table);
+  mountNodes(figure, when(model, zone), scroll, legend, h('div', { class: 'actions' }, toggle), table);
   if (typeof ResizeObserver === 'function') {
     new ResizeObserver(() => {
       const width = pictureWidth(figure);
@@ -82,11 +99,12 @@ function pictureWidth(figure) {
   return Math.max(720, Math.round(inner));
 }
 
-// The picture's axis shows clock times only: say which day (or days) and in which zone.
-function when(events, zone) {
-  if (!events.length) return null;
-  const first = calendarDate(events[0].time, zone);
-  const last = calendarDate(events[events.length - 1].time, zone);
+// The picture's axis shows clock times only: say which day (or days) and in which zone (the
+// days the picture spans, not the hearing's creation, which can be weeks before).
+function when(model, zone) {
+  if (!model.lanes.length) return null;
+  const first = calendarDate(model.start, zone);
+  const last = calendarDate(model.end, zone);
   return h('p', { class: 'muted timeline-when', id: 'timeline-when' },
     t('audit.timeline.when', { dates: first === last ? first : `${first} – ${last}`, zone: zone ?? 'UTC' }));
 }
@@ -140,7 +158,9 @@ async function timeline(root, hearing) {
   try {
     const events = await hearingEvents(hearing);
     const sides = (await names({ hearing, kind: 'side' })).map((s) => s.id);
-    drawTimeline(figure, events, dir, sides);
+    const { mediator, names: named } = lanes(events);
+    const mediatorAccountName = mediator && !named[mediator] ? await accountName(mediator) : null;
+    drawTimeline(figure, events, dir, sides, { mediatorAccountName });
   } catch (error) {
     mountNodes(figure, h('p', { class: 'form-error', role: 'alert' }, describe(error, 'audit.timeline')));
   }

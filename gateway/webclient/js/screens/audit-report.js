@@ -5,8 +5,8 @@
 import { t } from '../core/i18n.js';
 import { h } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
-import { names, searchAll } from '../audit/data.js';
-import { directory, roomLabel, timeWithZone } from '../audit/describe.js';
+import { hearingEvents, names } from '../audit/data.js';
+import { dateTime, directory, roomLabel } from '../audit/describe.js';
 import { resultsView } from '../audit/results.js';
 import { lanes } from '../audit/timeline.js';
 
@@ -25,13 +25,11 @@ export async function mount(root, { params }) {
   const filter = isDocument ? { resource_type: 'document', resource_id: id, order: 'asc' } : { actor: id, order: 'asc' };
   await resultsView(results, filter, dir, { caption: title });
   if (!isDocument && named?.hearing) {
-    const moves = await searchAll({ hearing: named.hearing, action: 'room.', order: 'asc' });
-    const admits = await searchAll({ hearing: named.hearing, action: 'participant.', order: 'asc' });
-    const events = [...moves.rows, ...admits.rows].sort((a, b) => a.index - b.index).map((r) => r.event);
-    const lane = lanes(events).lanes.find((l) => l.participant === id);
+    // The same fold as the hearing's timeline, so both say the same about this person.
+    const lane = lanes(await hearingEvents(named.hearing)).lanes.find((l) => l.participant === id);
     if (lane) {
       extra.append(h('h2', null, t('audit.report.rooms')), h('ul', { class: 'rooms-list' },
-        lane.segments.map((s) => h('li', null, `${roomLabel(dir, s.room)}: ${timeWithZone(s.start)} – ${timeWithZone(s.end)}`))));
+        lane.segments.map((s) => h('li', null, `${roomLabel(dir, s.room)}: ${dateTime(s.start)} – ${dateTime(s.end)}`))));
     }
   }
   return {};

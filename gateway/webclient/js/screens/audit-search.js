@@ -2,17 +2,27 @@
 // name), outcome and time range in the auditor's own zone; newest or oldest first; paged with
 // the total; CSV of the result. The per-document and per-person reports are this search with
 // the filter fixed (/audit/documents/:id, /audit/people/:id).
+//
+// The Action filter offers every action the log can hold (audit/actions.js), by family, each
+// family with its "all" choice first. Connection reports are folded into one line per run
+// unless the auditor asks for them one by one (or searches for that action itself).
 
 import { t } from '../core/i18n.js';
 import { h } from '../core/render.js';
 import { field } from '../components/form.js';
 import { auditShell } from '../components/audit-shell.js';
 import { names } from '../audit/data.js';
-import { directory } from '../audit/describe.js';
+import { ACTION_FAMILIES, FOLDED } from '../audit/actions.js';
+import { actionLabel, directory } from '../audit/describe.js';
 import { resultsView } from '../audit/results.js';
 
-const ACTIONS = ['', 'document.', 'document.download', 'document.view', 'document.list', 'document.upload', 'document.release', 'document.denied',
-  'room.', 'room.move', 'participant.', 'participant.admit', 'participant.redeem', 'hearing.', 'auth.', 'auth.signin', 'auth.denied', 'audit.', 'account.'];
+// Any action; then per family: all of it, and each of its actions by its label.
+function actionSelect(current) {
+  const option = (value, label) => h('option', { value, selected: current === value }, label);
+  return h('select', { id: 'f-action', name: 'action' }, option('', t('audit.f.any')),
+    ACTION_FAMILIES.map(({ family, actions }) => h('optgroup', { label: t(`audit.family.${family}`) },
+      option(`${family}.`, t(`audit.family_all.${family}`)), actions.map((a) => option(a, actionLabel(a))))));
+}
 
 function localInput(ms) {
   if (!ms) return '';
@@ -32,11 +42,13 @@ export async function mount(root, { query, navigate }) {
       field(t('audit.f.hearing'), select('hearing', [['', t('audit.f.any')], ...hearings.map((x) => [x.id, x.name])])),
       field(t('audit.f.person'), input('person', { placeholder: t('audit.f.person_hint'), autocomplete: 'off' })),
       field(t('audit.f.document'), input('document', { placeholder: t('audit.f.document_hint'), autocomplete: 'off' })),
-      field(t('audit.f.action'), select('action', ACTIONS.map((a) => [a, a ? (a.endsWith('.') ? t('audit.f.family', { family: a.slice(0, -1) }) : a) : t('audit.f.any')]))),
+      field(t('audit.f.action'), actionSelect(query.get('action') ?? '')),
       field(t('audit.f.outcome'), select('outcome', [['', t('audit.f.any')], ...['allowed', 'denied', 'failed'].map((o) => [o, t(`audit.outcome_short.${o}`)])])),
       field(t('audit.f.from'), input('from_local', { type: 'datetime-local', value: localInput(query.get('time_from')) })),
       field(t('audit.f.to'), input('to_local', { type: 'datetime-local', value: localInput(query.get('time_to')) })),
-      field(t('audit.f.order'), select('order', [['desc', t('audit.f.newest')], ['asc', t('audit.f.oldest')]]))),
+      field(t('audit.f.order'), select('order', [['desc', t('audit.f.newest')], ['asc', t('audit.f.oldest')]])),
+      field(t('audit.f.connections'), select('connections', [['', t('audit.f.connections_folded')], ['each', t('audit.f.connections_each')]]),
+        t('audit.f.connections_hint'))),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary', id: 'search' }, t('audit.search.action'))));
   const note = h('div', { class: 'resolved' });
   const results = h('div', { class: 'results', id: 'results' });
@@ -56,8 +68,9 @@ export async function mount(root, { query, navigate }) {
   if (![...query.keys()].length) {
     note.append(h('p', { class: 'muted' }, t('audit.search.start')));
   }
-  const filter = Object.fromEntries([...query.entries()].filter(([k]) => k !== 'document'));
+  const filter = Object.fromEntries([...query.entries()].filter(([k]) => k !== 'document' && k !== 'connections'));
   filter.order = filter.order || 'desc';
+  const fold = query.get('connections') !== 'each' && !FOLDED.has(filter.action);
   const documentName = query.get('document');
   if (documentName) {
     const found = await names({ kind: 'document', name: documentName });
@@ -71,6 +84,6 @@ export async function mount(root, { query, navigate }) {
     note.append(h('p', { class: 'notice', role: 'status' }, t('audit.search.document', { name: exact.name, count: found.length }), ' ',
       h('a', { href: `/audit/documents/${exact.id}` }, t('audit.report.document_link'))));
   }
-  await resultsView(results, filter, dir, { caption: t('audit.search.title') });
+  await resultsView(results, filter, dir, { caption: t('audit.search.title'), fold });
   return {};
 }

@@ -1,0 +1,34 @@
+// Every action the audit log can hold, by family, in the order an auditor meets them.
+//
+// The services write these names (grep `Audit("`, `action=` and the evidence and audit services'
+// `_record(…, "…")` calls); tests/js/audit_actions.test.mjs reads the Python sources and fails
+// when a service writes a name that is missing here, or when a name here has no sentence
+// (`audit.verb.<action>`), no label (`audit.action.<action>`) or a family without its labels.
+// The search's Action filter is built from this list, so it offers only what the log can hold.
+
+export const ACTION_FAMILIES = [
+  { family: 'hearing', actions: ['hearing.create', 'hearing.open', 'hearing.side_add', 'hearing.lock', 'hearing.unlock',
+    'hearing.mediator_rename', 'hearing.close', 'hearing.command'] },
+  { family: 'participant', actions: ['participant.invite', 'participant.redeem', 'participant.connect', 'participant.disconnect',
+    'participant.admit', 'participant.deny', 'participant.leave', 'participant.remove'] },
+  { family: 'room', actions: ['room.move', 'room.move_side', 'room.shuttle', 'room.recall', 'room.caucus_create',
+    'room.caucus_close', 'room.timer', 'room.timer_expired', 'room.broadcast', 'room.knock', 'room.knock_dismiss',
+    'room.grace_expired', 'room.chat', 'room.peer_state'] },
+  { family: 'document', actions: ['document.upload', 'document.list', 'document.view', 'document.download', 'document.release',
+    'document.denied', 'document.shred', 'document.rotate', 'document.manifest_rejected', 'document.integrity_failure'] },
+  { family: 'auth', actions: ['auth.signin', 'auth.signout', 'auth.lockout', 'auth.denied', 'auth.totp_enroll_begin', 'auth.totp_enroll'] },
+  { family: 'account', actions: ['account.bootstrap', 'account.create', 'account.update'] },
+  { family: 'token', actions: ['token.create', 'token.revoke'] },
+  { family: 'audit', actions: ['audit.query', 'audit.proof', 'audit.export', 'audit.intake_rejected'] },
+];
+
+export const ACTIONS = ACTION_FAMILIES.flatMap((f) => f.actions);
+
+// Actions whose sentence already says the request was refused or went wrong ("… was refused
+// GET /api/v1/me"): their outcome is not added again as "— refused".
+export const SELF_DESCRIBED = new Set(['auth.denied', 'auth.lockout', 'document.denied', 'document.manifest_rejected',
+  'document.integrity_failure', 'audit.intake_rejected']);
+
+// Reports written many times a minute (every client reports each of its peer connections):
+// a search shows a run of them as one line the auditor can open, unless asked for one by one.
+export const FOLDED = new Set(['room.peer_state']);

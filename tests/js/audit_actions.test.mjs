@@ -1,0 +1,179 @@
+// Every action the services write to the audit log is one the auditor's screens know: it is in
+// audit/actions.js (the Action filter and the sentences come from there), and it has a sentence
+// and a label in all three languages. The names are read from the Python sources themselves,
+// so a service that starts writing a new action fails here until the screens can tell it.
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const LANGUAGES = ['en', 'zh-Hant', 'zh-Hans'];
+const catalogue = (lang) => JSON.parse(readFileSync(join(ROOT, 'gateway/webclient/i18n', lang, 'audit.json'), 'utf8'));
+
+// The catalogues through the client's own loader (it fetches them next to the module).
+globalThis.navigator = { languages: ['en-GB'], language: 'en-GB' };
+globalThis.document = { documentElement: {} };
+globalThis.localStorage = { getItem: () => null, setItem: () => {} };
+globalThis.fetch = async (url) => {
+  const path = fileURLToPath(url);
+  try {
+    const text = readFileSync(path, 'utf8');
+    return { ok: true, json: async () => JSON.parse(text) };
+  } catch {
+    return { ok: false, json: async () => ({}) };
+  }
+};
+
+const { ACTIONS, ACTION_FAMILIES, FOLDED, SELF_DESCRIBED } = await import('../../gateway/webclient/js/audit/actions.js');
+const { initI18n } = await import('../../gateway/webclient/js/core/i18n.js');
+const { describeEntry, describeRun, directory } = await import('../../gateway/webclient/js/audit/describe.js');
+
+// ---------------------------------------------------------------- the names the services write
+
+const NAME = '([a-z]+\\.[a-z_]+)';
+// Where the services name an action: the signalling core's effects, keyword arguments of the
+// publishers (and the lock's either-or), the evidence and audit services' own helpers, the
+// signalling refusal table (refusals.py: every name in it) and the audit log's own constant.
+const WRITES = [
+  new RegExp(`\\bAudit\\(\\s*"${NAME}"`, 'g'),
+  new RegExp(`\\baction(?:\\s*:\\s*str)?\\s*=\\s*"${NAME}"`, 'g'),
+  new RegExp(`\\baction\\s*=\\s*"${NAME}"\\s+if\\b[^\\n]*\\belse\\s+"${NAME}"`, 'g'),
+  new RegExp(`\\b_(?:record|admit)\\(\\s*[\\w.]+,\\s*"${NAME}"`, 'g'),
+  new RegExp(`\\b_move_audit\\([^)]*"${NAME}"\\s*\\)`, 'g'),
+  new RegExp(`_ACTION\\s*:\\s*Final\\s*=\\s*"${NAME}"`, 'g'),
+];
+// Call sites that pass an action held in a variable: each is one of the forms above, one step
+// removed (a helper's parameter, a refusal's recorded action, the publisher itself). A new one
+// must be looked at. And two lines that only look like writes (an argparse flag, SQL).
+const INDIRECT = [/Audit\(action,/, /action=action\b/, /action=e\.action/, /action=event\.action/,
+  /action=refusal\.action/, /action=action_for\(command\)/, /action=REJECTED_ACTION/, /action=fields\["action"\]/,
+  /_record\(\s*(?:call|principal|grant\.principal), action,/, /_record\(refusal,/,
+  /action="store_true"/, /"action = \?"/];
+
+function pythonSources() {
+  const out = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (name === 'tests' || name.startsWith('.') || name === '__pycache__') continue;
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.py')) out.push(path);
+    }
+  };
+  for (const top of ['services', 'gateway', 'parley']) walk(join(ROOT, top));
+  return out;
+}
+
+function writtenActions() {
+  const names = new Set();
+  const unexplained = [];
+  for (const path of pythonSources()) {
+    const text = readFileSync(path, 'utf8');
+    for (const pattern of WRITES) for (const m of text.matchAll(pattern)) m.slice(1).filter(Boolean).forEach((n) => names.add(n));
+    if (path.endsWith('refusals.py')) for (const m of text.matchAll(new RegExp(`"${NAME}"`, 'g'))) names.add(m[1]);
+    for (const line of text.split('\n')) {
+      const writes = /\bAudit\(|\baction\s*=[^=]|\b_(?:record|admit)\(/.test(line);
+      if (writes && !WRITES.some((p) => new RegExp(p.source).test(line)) && !INDIRECT.some((p) => p.test(line))
+          && !/\bdef\b|\bAudit\(\)|import|^\s*#/.test(line)) unexplained.push(`${path.slice(ROOT.length)}: ${line.trim()}`);
+    }
+  }
+  return { names, unexplained };
+}
+
+test('the actions the screens know are exactly the ones the services write', () => {
+  const { names, unexplained } = writtenActions();
+  assert.ok(names.size > 40, `only ${names.size} actions found: the patterns no longer match the services`);
+  assert.deepEqual(unexplained, [], 'an audit write whose action this test cannot read: add its form to WRITES or INDIRECT');
+  assert.deepEqual([...ACTIONS].sort(), [...names].sort());
+  assert.equal(new Set(ACTIONS).size, ACTIONS.length, 'an action listed twice');
+});
+
+test('every family holds its own actions, and none is empty', () => {
+  for (const { family, actions } of ACTION_FAMILIES) {
+    assert.ok(actions.length > 0, family);
+    for (const action of actions) assert.ok(action.startsWith(`${family}.`), `${action} is not in ${family}`);
+  }
+  for (const action of [...SELF_DESCRIBED, ...FOLDED]) assert.ok(ACTIONS.includes(action), action);
+});
+
+test('every action has a sentence and a label, every family its labels, in every language', () => {
+  for (const lang of LANGUAGES) {
+    const messages = catalogue(lang);
+    for (const action of ACTIONS) {
+      assert.ok(messages[`audit.verb.${action}`], `${lang}: no sentence for ${action}`);
+      assert.ok(messages[`audit.action.${action}`], `${lang}: no label for ${action}`);
+    }
+    for (const { family } of ACTION_FAMILIES) {
+      assert.ok(messages[`audit.family.${family}`], `${lang}: no label for the family ${family}`);
+      assert.ok(messages[`audit.family_all.${family}`], `${lang}: no "all" choice for the family ${family}`);
+    }
+    for (const action of FOLDED) assert.ok(messages[`audit.fold.${action}`], `${lang}: no folded line for ${action}`);
+  }
+});
+
+// ---------------------------------------------------------------- the sentences themselves
+
+const dir = directory([
+  { kind: 'person', id: 'pAna', name: 'Ana Chen', role: 'counsel', side: 'sClaim' },
+  { kind: 'person', id: 'pBo', name: 'Bo Lam', role: 'party', side: 'sClaim' },
+  { kind: 'side', id: 'sClaim', name: 'Claimant' },
+  { kind: 'room', id: 'cClaim', name: 'Claimant caucus', side: 'sClaim' },
+  { kind: 'hearing', id: 'h1', name: 'Lam v. Chen' },
+  { kind: 'document', id: 'd1', name: 'Expert report.pdf' },
+]);
+// Details as the services write them, for every action at once (each sentence takes its own).
+const details = { from: 'plenary', to: 'cClaim', room: 'lobby', participant: 'pBo', peer: 'pBo', state: 'connected',
+  seconds: 600, moved: 2, count: 3, mediator_name: 'Ms Anna Lee', on: true, start: 0, end: 99, reason: 'not allowed' };
+const RESOURCES = { hearing: ['hearing', 'h1'], participant: ['participant', 'pAna'], room: ['room', 'cClaim'],
+  document: ['document', 'd1'], auth: ['route', 'GET /api/v1/me'], account: ['account', 'acct1'],
+  token: ['token', 'tok1'], audit: ['audit_log', 'events'] };
+const entry = (action, outcome = 'allowed') => ({
+  time: Date.UTC(2026, 10, 27, 4, 23), action, outcome, details,
+  actor: { id: 'pAna', role: 'counsel', side: 'sClaim', kind: 'participant' },
+  resource: { type: RESOURCES[action.split('.')[0]][0], id: RESOURCES[action.split('.')[0]][1] },
+});
+
+for (const lang of LANGUAGES) {
+  test(`${lang}: every entry reads as a sentence, allowed, refused or failed, with the product's date`, async () => {
+    await initI18n(lang);
+    for (const action of ACTIONS) {
+      for (const outcome of ['allowed', 'denied', 'failed']) {
+        const text = describeEntry(entry(action, outcome), dir, 'UTC');
+        assert.ok(!text.includes(action), `${lang} ${action} ${outcome}: the raw code shows: ${text}`);
+        assert.ok(!/\{\w+\}|audit\.(verb|action|peer|room|resource)\./.test(text), `${lang} ${action} ${outcome}: ${text}`);
+      }
+    }
+    const at = describeEntry(entry('document.download'), dir, 'UTC');
+    // The product's own format (core/i18n.js formatDateTime): "27 Nov 2026, 04:23 (UTC)" in English.
+    if (lang === 'en') assert.match(at, /, 27 Nov 2026, 04:23 \(UTC\)$/);
+  });
+}
+
+test('a refused request is told as refused, once, with its reason', async () => {
+  await initI18n('en');
+  const refused = describeEntry({ ...entry('auth.denied', 'denied'), actor: { id: 'anonymous', kind: 'anonymous' },
+    details: { reason: 'sign-in required', method: 'GET', path: '/api/v1/me' } }, dir, 'UTC', { withTime: false });
+  assert.equal(refused, 'Someone not signed in was refused GET /api/v1/me — sign-in required');
+  const move = describeEntry({ ...entry('room.move', 'denied'), resource: { type: 'hearing', id: 'h1' },
+    details: { reason: 'only the mediator moves people' } }, dir, 'UTC', { withTime: false });
+  assert.equal(move, 'Ana Chen (counsel, Claimant) was refused: Move someone (Lam v. Chen) — only the mediator moves people');
+});
+
+test('the rooms, the peer and the system actor are named', async () => {
+  await initI18n('en');
+  const plain = (e) => describeEntry(e, dir, 'UTC', { withTime: false });
+  const ana = { type: 'participant', id: 'pAna' };
+  assert.equal(plain({ ...entry('room.move'), resource: ana, actor: { id: 'acctMed', role: 'mediator' } }),
+    'acctMed (mediator) moved Ana Chen from Plenary to Claimant caucus');
+  assert.equal(plain({ ...entry('room.grace_expired'), resource: ana, actor: { id: 'signalling', kind: 'system' } }),
+    'Ana Chen did not reconnect in time and was moved from Plenary to the lobby');
+  assert.equal(plain({ ...entry('room.peer_state'), resource: ana, details: { peer: 'pBo', state: 'failed', room: 'plenary' } }),
+    'Ana Chen (counsel, Claimant) reported the call link to Bo Lam: failed');
+  assert.equal(plain({ ...entry('room.knock'), resource: ana, details: { on: false } }), 'Ana Chen withdrew their knock');
+  assert.equal(plain({ ...entry('hearing.lock'), actor: { id: 'acctMed', role: 'mediator' } }),
+    'acctMed (mediator) locked the hearing Lam v. Chen: nobody new may come in');
+  const runs = describeRun([entry('room.peer_state'), { ...entry('room.peer_state'), actor: { id: 'pBo' } }], dir);
+  assert.equal(runs, '2 connection reports (who could hear whom) from Ana Chen, Bo Lam');
+});
