@@ -380,8 +380,9 @@ export async function mount(root, { params, navigate, me }) {
       toolbar),
     bannerArea,
     h("div", { class: "console-grid" },
-      h("div", { class: "console-main" }, boardArea, h("div", { class: "card console-panel" }, documents.el)),
-      h("aside", { class: "console-side" }, knocksArea, roomArea, h("div", { class: "card console-panel" }, chat.el)))));
+      h("div", { class: "console-board" }, boardArea),
+      h("aside", { class: "console-side" }, knocksArea, roomArea, h("div", { class: "card console-panel" }, chat.el)),
+      h("div", { class: "card console-panel console-docs" }, documents.el))));
   drawAll();
   socket.open();
   media.start(me ? me.id : "");
