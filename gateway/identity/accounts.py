@@ -12,16 +12,20 @@ sessions and tokens everywhere without a scan.
 
 Keys: `account.<id>` holds the record; `username.<username>` holds the id (created with a KV
 `create`, which fails if the key exists: usernames are unique without a lock).
+
+`check_keeps_an_admin` is the rule that no change locks the administrators out: nobody disables or
+demotes their own administrator account, nor the last active one.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import msgspec
 
 from gateway.identity import recovery, totp
-from gateway.identity.errors import AuthenticationFailed, Conflict, InvalidInput
+from gateway.identity.errors import AdminLockout, AuthenticationFailed, Conflict, InvalidInput
 from gateway.identity.passwords import PasswordHasher, check_username
 from gateway.identity.secretbox import SecretBox
 from proto.codec import JsonDecoder
@@ -200,3 +204,47 @@ def record_failure(account: Account, now_ms: int, locked_until_ms: int | None) -
     """Count a failed sign-in; `locked_until_ms` when the guard has just locked the username."""
     return _replace(account, now_ms, failed_signins=account.failed_signins + 1,
                     locked_until_ms=locked_until_ms or account.locked_until_ms)
+
+
+class AdminRefusal(StrEnum):
+    """Why a change to an administrator account was refused (`proto.errors.Error.reason`)."""
+
+    SELF_DISABLE = "self_disable"
+    SELF_DEMOTE = "self_demote"
+    LAST_ADMIN = "last_admin"
+
+
+#: The client's message for each refusal (the page says it in the person's language).
+_LOCKOUT_MESSAGES = {
+    AdminRefusal.SELF_DISABLE: "an administrator cannot disable their own account",
+    AdminRefusal.SELF_DEMOTE: "an administrator cannot take the admin role from their own account",
+    AdminRefusal.LAST_ADMIN: "the last active administrator cannot be disabled or demoted",
+}
+
+
+def is_active_admin(account: Account) -> bool:
+    return account.role is Role.ADMIN and not account.disabled
+
+
+def check_keeps_an_admin(before: Account, after: Account, *, actor_id: str,
+                         other_active_admins: int) -> None:
+    """Raise `AdminLockout` if `after` takes an active administrator away and either it is the
+    actor's own account (they would sign themselves out for good) or no other active
+    administrator remains (nobody could manage accounts or enable this one again).
+
+    `other_active_admins` counts the active administrators other than `before`. The acting
+    administrator is normally one of them, so the last-admin rule holds against an actor whose
+    own account was disabled or demoted a moment ago by someone else (a credential still valid on
+    a gateway whose watched copy had not caught up). Two administrators disabling each other
+    within the same instant can still both succeed: the operator's `parley account create --role
+    admin` then makes a new one.
+    """
+    if not is_active_admin(before) or is_active_admin(after):
+        return
+    if before.id == actor_id:
+        refusal = AdminRefusal.SELF_DISABLE if after.disabled else AdminRefusal.SELF_DEMOTE
+    elif other_active_admins == 0:
+        refusal = AdminRefusal.LAST_ADMIN
+    else:
+        return
+    raise AdminLockout(_LOCKOUT_MESSAGES[refusal], reason=refusal.value)

@@ -68,6 +68,13 @@ class Conflict(IdentityError):
     default_message = "conflict"
 
 
+class AdminLockout(Conflict):
+    """A change that would leave Parley without an administrator who can act; `reason` says
+    which rule refused it (`accounts.AdminRefusal`), so the page can say so in its language."""
+
+    default_message = "this change would leave no administrator"
+
+
 class RateLimited(IdentityError):
     code = ErrorCode.RATE_LIMITED
     default_message = "too many requests"

@@ -1,16 +1,19 @@
 """Staff screens in a real Chromium through the real gateway: a new mediator signs in with only a
 password, is sent to enrol (QR code drawn by the gateway), confirms a code, keeps the recovery
 codes, lands on an empty hearings list; signs out; a wrong code is refused with a sentence; the
-right one works; a recovery code works once. Every screen: axe-core, CSP, screenshots."""
+right one works; a recovery code works once. An administrator's own row in the accounts list
+offers no Disable (and says why); should the server refuse anyway, the page says the true reason,
+not "someone changed this". Every screen: axe-core, CSP, screenshots."""
 
 from __future__ import annotations
 
 import pytest
+from playwright.async_api import Route
 
 from tests.browser import chromium_page, requires_chromium
 from tests.e2e.staff_steps import Authenticator, enrol, sign_in, t
 from tests.harness import Suite
-from tests.people import PASSWORD, staff_people
+from tests.people import PASSWORD, SESSION_COOKIE, staff_people
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 EN = "en"
@@ -76,3 +79,50 @@ async def test_sign_in_enrol_sign_out_and_back(suite: Suite) -> None:
         await sign_in(tab, EN, "newmediator", PASSWORD, recovery=codes[0])
         await page.get_by_role("heading", name=t(EN, "mediator.hearings.title"), exact=True).wait_for()
         tab.assert_clean(secrets=[app.secret, *codes, PASSWORD])
+
+
+async def test_an_admin_is_not_offered_to_disable_their_own_account(suite: Suite) -> None:
+    await suite.ready(timeout=60)
+    people = await staff_people(suite)
+    admin, mediator = people.admin, people.mediator
+    async with chromium_page(suite.base_url) as tab:
+        page = tab.page
+        await tab.context.add_cookies([{"name": SESSION_COOKIE, "value": admin.cookie,
+                                        "url": suite.base_url}])
+        await page.goto("/admin")
+        own = page.locator(f"tr[data-account='{admin.username}']")
+        await own.wait_for()
+        # Your own row: marked as you, no Disable button, and a sentence saying why.
+        assert await own.get_attribute("data-self") == "true"
+        assert t(EN, "admin.accounts.you") in await own.locator("th").inner_text()
+        assert await own.get_by_role("button", name=t(
+            EN, "admin.accounts.disable_named", name=admin.username)).count() == 0
+        assert await own.get_by_text(t(EN, "admin.accounts.self_note")).is_visible()
+        # Everyone else's row keeps its Disable button.
+        other = page.locator(f"tr[data-account='{mediator.username}']")
+        assert await other.get_attribute("data-self") is None
+        disable_other = other.get_by_role("button", name=t(
+            EN, "admin.accounts.disable_named", name=mediator.username))
+        assert await disable_other.count() == 1
+        await tab.check_accessible("admin-accounts-own-row")
+        await tab.screenshot("admin-accounts-own-row", "laptop")
+
+        # A page that asks anyway (here: its request is sent to the admin's own account on
+        # the way out) hears the server's refusal and says its true reason.
+        async def to_own_account(route: Route) -> None:
+            own_url = route.request.url.replace(mediator.account_id, admin.account_id)
+            await route.continue_(url=own_url)
+
+        await page.route(f"**/api/v1/accounts/{mediator.account_id}", to_own_account)
+        await disable_other.click()
+        await page.locator("dialog button.danger").click()
+        await page.locator(".toast-error", has_text=t(EN, "admin.error.self_disable")).wait_for()
+        assert await page.get_by_text(t(EN, "common.error.conflict")).count() == 0
+        await page.unroute(f"**/api/v1/accounts/{mediator.account_id}")
+        # Nothing changed: both accounts are active, and the admin is still signed in.
+        assert (await admin.call("GET", "/api/v1/me"))[0] == 200
+        status, listed = await admin.call("GET", "/api/v1/accounts")
+        assert status == 200
+        assert not any(a.get("disabled") for a in listed["accounts"]
+                       if a["username"] in (admin.username, mediator.username))
+        tab.assert_clean(secrets=[admin.cookie])

@@ -30,11 +30,12 @@ HIGH_LIMITS = {
 
 async def forge_session(
     nc: Client, *, kind: PrincipalKind, subject: str, role: Role, hearing: str | None = None,
-    side: str | None = None, expired: bool = False,
+    side: str | None = None, expired: bool = False, account_epoch: int = 0,
 ) -> tuple[str, str]:
     now_ms = int(time.time() * 1000)
     secret, record = new_session(kind=kind, subject=subject, role=role, now_ms=now_ms,
-                                 policy=SessionPolicy(), hearing=hearing, side=side)
+                                 policy=SessionPolicy(), hearing=hearing, side=side,
+                                 account_epoch=account_epoch)
     if expired:
         record = msgspec.structs.replace(record, expires_ms=now_ms - 1)
     kv = await nc.jetstream().key_value("parley_sessions")

@@ -8,10 +8,17 @@ from identity_support import FakeClock, fast_hasher, new_box
 
 from gateway.identity import accounts as a
 from gateway.identity import bootstrap, totp
-from gateway.identity.errors import AuthenticationFailed, Conflict, InvalidInput, SecretBoxError
+from gateway.identity.errors import (
+    AdminLockout,
+    AuthenticationFailed,
+    Conflict,
+    InvalidInput,
+    SecretBoxError,
+)
 from gateway.identity.secretbox import SecretBox
 from parley import kv
 from proto.common import Role
+from proto.errors import ErrorCode
 from proto.identity import USERNAME_PATTERN
 
 PASSWORD = "correct horse battery"
@@ -106,6 +113,34 @@ def test_reset_totp_clears_everything() -> None:
 def test_change_role_refuses_participant_role() -> None:
     with pytest.raises(InvalidInput):
         a.change_role(_account(), Role.PARTY, 2)
+
+
+def _refusal(before: a.Account, after: a.Account, *, actor: str, others: int) -> str | None:
+    try:
+        a.check_keeps_an_admin(before, after, actor_id=actor, other_active_admins=others)
+    except AdminLockout as refused:
+        assert refused.code is ErrorCode.CONFLICT
+        return refused.reason
+    return None
+
+
+def test_no_change_locks_the_administrators_out() -> None:
+    admin = _account(Role.ADMIN)
+    disabled, demoted = a.disable(admin, 2), a.change_role(admin, Role.MEDIATOR, 2)
+    # Your own account: never disabled or demoted, however many other admins there are.
+    assert _refusal(admin, disabled, actor=admin.id, others=3) == "self_disable"
+    assert _refusal(admin, demoted, actor=admin.id, others=3) == "self_demote"
+    # Another admin: allowed while one more active admin remains, refused for the last one.
+    assert _refusal(admin, disabled, actor="other", others=1) is None
+    assert _refusal(admin, disabled, actor="other", others=0) == "last_admin"
+    assert _refusal(admin, demoted, actor="other", others=0) == "last_admin"
+    # What leaves an active admin active (a new name, a TOTP reset, even one's own) is allowed,
+    # and so is anything done to an account that is not an active admin.
+    for kept in (a.set_display_name(admin, "Ms Lee", 2), a.reset_totp(admin, 2), admin):
+        assert _refusal(admin, kept, actor=admin.id, others=0) is None
+    assert _refusal(disabled, a.change_role(disabled, Role.AUDITOR, 3), actor="o", others=0) is None
+    mediator = _account()
+    assert _refusal(mediator, a.disable(mediator, 2), actor="other", others=0) is None
 
 
 def test_record_failure_keeps_lock() -> None:

@@ -1,6 +1,10 @@
 // The administrator's console: staff accounts (create, display name — the name people see in
 // hearings —, disable — their sessions end at once —, re-enable, reset TOTP, last sign-in), API tokens (shown once, revocable), the security
 // settings in force, and the health of every service (/readyz) on one page.
+//
+// Your own row offers no Disable: you would sign yourself out for good (the server refuses it
+// too, as it refuses taking away the last active administrator), and a refusal says its true
+// cause, never the generic "someone changed this at the same moment".
 
 import { api } from '../core/api.js';
 import { describe } from '../core/errors.js';
@@ -13,6 +17,18 @@ import { toast } from '../components/toast.js';
 
 const SECTIONS = [['accounts', '/admin'], ['tokens', '/admin/tokens'], ['health', '/admin/health']];
 
+// Why the server refused a change to an account (`Error.reason`) → the sentence that says so.
+const REASONS = {
+  self_disable: 'admin.error.self_disable',
+  self_demote: 'admin.error.self_demote',
+  last_admin: 'admin.error.last_admin',
+};
+
+function refusalText(failure, action) {
+  const key = failure && REASONS[failure.reason];
+  return key ? t(key) : describe(failure, action);
+}
+
 function frame(active, title, ...content) {
   return h('section', { class: 'admin' },
     h('nav', { class: 'subnav', 'aria-label': t('admin.nav.label') },
@@ -20,7 +36,33 @@ function frame(active, title, ...content) {
     h('div', { class: 'page-head' }, h('h1', null, title)), content);
 }
 
-async function accounts(root) {
+// One account's row; `own`: the signed-in administrator's own account.
+function accountRow(a, own, { change, rename }) {
+  return h('tr', { 'data-account': a.username, 'data-self': own ? 'true' : null },
+    h('th', { scope: 'row' }, a.username, own ? [' ', h('span', { class: 'badge' }, t('admin.accounts.you'))] : null),
+    h('td', { class: 'display-name' }, a.display_name || h('span', { class: 'hint' }, t('admin.accounts.no_name'))),
+    h('td', null, t(`admin.role.${a.role}`)),
+    h('td', null, a.totp_enrolled ? t('admin.accounts.enrolled') : t('admin.accounts.not_enrolled')),
+    h('td', null, a.last_signin_ms ? formatDateTime(a.last_signin_ms) : t('admin.accounts.never')),
+    h('td', null, h('span', { class: `badge ${a.disabled ? 'state-closed' : 'ok'}` }, t(a.disabled ? 'admin.accounts.disabled' : 'admin.accounts.active'))),
+    h('td', null, h('div', { class: 'row-actions' },
+      own ? null : stateButton(a, change),
+      h('button', { type: 'button', class: 'button small', 'aria-label': t('admin.accounts.rename_named', { name: a.username }),
+        onclick: () => rename(a) }, t('admin.accounts.rename')),
+      h('button', { type: 'button', class: 'button small', 'aria-label': t('admin.accounts.reset_named', { name: a.username }),
+        onclick: () => change(a, { reset_totp: true }, 'reset') }, t('admin.accounts.reset')),
+      // After the buttons, so they line up with the other rows' and the note takes a line of its own.
+      own ? h('span', { class: 'hint self-note' }, t('admin.accounts.self_note')) : null)));
+}
+
+// Disable an active account, enable a disabled one.
+function stateButton(a, change) {
+  const what = a.disabled ? 'enable' : 'disable';
+  return h('button', { type: 'button', class: `button small ${a.disabled ? '' : 'danger'}`, 'aria-label': t(`admin.accounts.${what}_named`, { name: a.username }),
+    onclick: () => change(a, { disabled: !a.disabled }, what) }, t(`admin.accounts.${what}`));
+}
+
+async function accounts(root, selfId) {
   const tableBox = h('div', { id: 'accounts' });
   const error = formError();
   const username = h('input', { name: 'username', autocomplete: 'off', required: true, minlength: 3 });
@@ -41,33 +83,22 @@ async function accounts(root) {
         h('caption', { class: 'visually-hidden' }, t('admin.accounts.title')),
         h('thead', null, h('tr', null, ['username', 'name', 'role', 'totp', 'last', 'state', 'actions'].map((c) =>
           h('th', { scope: 'col' }, c === 'actions' ? h('span', { class: 'visually-hidden' }, t('admin.col.actions')) : t(`admin.col.${c}`))))),
-        h('tbody', null, list.map((a) => h('tr', { 'data-account': a.username },
-          h('th', { scope: 'row' }, a.username),
-          h('td', { class: 'display-name' }, a.display_name || h('span', { class: 'hint' }, t('admin.accounts.no_name'))),
-          h('td', null, t(`admin.role.${a.role}`)),
-          h('td', null, a.totp_enrolled ? t('admin.accounts.enrolled') : t('admin.accounts.not_enrolled')),
-          h('td', null, a.last_signin_ms ? formatDateTime(a.last_signin_ms) : t('admin.accounts.never')),
-          h('td', null, h('span', { class: `badge ${a.disabled ? 'state-closed' : 'ok'}` }, t(a.disabled ? 'admin.accounts.disabled' : 'admin.accounts.active'))),
-          h('td', null, h('div', { class: 'row-actions' },
-            h('button', { type: 'button', class: `button small ${a.disabled ? '' : 'danger'}`, 'aria-label': t(a.disabled ? 'admin.accounts.enable_named' : 'admin.accounts.disable_named', { name: a.username }),
-              onclick: () => change(a, { disabled: !a.disabled }, a.disabled ? 'enable' : 'disable') }, t(a.disabled ? 'admin.accounts.enable' : 'admin.accounts.disable')),
-            h('button', { type: 'button', class: 'button small', 'aria-label': t('admin.accounts.rename_named', { name: a.username }),
-              onclick: () => rename(a) }, t('admin.accounts.rename')),
-            h('button', { type: 'button', class: 'button small', 'aria-label': t('admin.accounts.reset_named', { name: a.username }),
-              onclick: () => change(a, { reset_totp: true }, 'reset') }, t('admin.accounts.reset')))))))));
+        h('tbody', null, list.map((a) => accountRow(a, a.id === selfId, { change, rename })))));
     } catch (failure) {
       mountNodes(tableBox, h('p', { class: 'form-error', role: 'alert' }, describe(failure, 'admin.accounts')));
     }
   };
   const change = async (account, patch, what) => {
+    // Resetting your own authenticator signs you out: the dialog says so.
+    const text = what === 'reset' && account.id === selfId ? 'admin.confirm.reset_self_text' : `admin.confirm.${what}_text`;
     const { confirmed } = await confirmDialog({ title: t(`admin.confirm.${what}_title`, { name: account.username }),
-      body: t(`admin.confirm.${what}_text`), confirm: t(`admin.accounts.${what}`), danger: what !== 'enable' });
+      body: t(text), confirm: t(`admin.accounts.${what}`), danger: what !== 'enable' });
     if (!confirmed) return;
     try {
       await api('PATCH', `/api/v1/accounts/${account.id}`, patch);
       toast(t(`admin.done.${what}`, { name: account.username }));
     } catch (failure) {
-      toast(describe(failure, 'admin.accounts'), { kind: 'error' });
+      toast(refusalText(failure, 'admin.accounts'), { kind: 'error' });
     }
     await load();
   };
@@ -191,9 +222,9 @@ function iceSettings(ice) {
     ice.turn_urls.length ? [h('dt', null, t('admin.ice.ttl')), h('dd', null, duration(ice.turn_credential_ttl_s))] : null);
 }
 
-export async function mount(root, { params }) {
+export async function mount(root, { params, me }) {
   if (params.view === 'tokens') await tokens(root);
   else if (params.view === 'health') await health(root);
-  else await accounts(root);
+  else await accounts(root, me ? me.id : null);
   return {};
 }
