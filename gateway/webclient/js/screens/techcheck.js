@@ -1,9 +1,14 @@
-// The tech check page: send camera and microphone to the server-side echo peer, show what
-// comes back and the link quality it measures (round-trip time, jitter, packet loss).
+// The tech check page: camera and microphone go to the server-side echo peer and come back, and
+// about ten seconds after connecting the page says, item by item, whether others will see you
+// (camera), hear you (microphone, with a live level meter) and how well the link holds
+// (round trip, loss, jitter), then what to do about it. The way on to the waiting room is always
+// there: the check is a help, never a gate.
 //
 // The echo peer (aiortc) does not trickle ICE: the offer goes out with every candidate in it,
-// and the answer comes back complete. Stats arrive about once a second as JSON on the "stats"
-// data channel (`TechCheckStats`); the browser's own measurements fill in until they do.
+// and the answer comes back complete. Its report arrives about once a second as JSON on the
+// "stats" data channel (`TechCheckStats`); the browser's own getStats of the call measures the
+// same link from this end. Each second's figure is the worse of the two; the verdict takes the
+// middle of the seconds measured.
 
 import { api, rememberCsrf } from "../core/api.js";
 import { t } from "../core/i18n.js";
@@ -11,12 +16,32 @@ import { h, mount as mountNodes } from "../core/render.js";
 import { retranslate, said } from "../core/words.js";
 import { localMedia } from "../media/devices.js";
 import { iceConfiguration } from "../media/ice.js";
+import {
+  better, browserFigures, echoFigures, judgeConnection, levelOf, overall, worse,
+} from "../media/techcheck-verdict.js";
 
 export const TECHCHECK_PATH = "/api/v1/techcheck";
 const GATHER_TIMEOUT_MS = 5000;
+// Measured this long after connecting before the verdict: loss and jitter need a few seconds
+// of packets to mean anything, and a party should not wait longer than that.
+const MEASURE_MS = 8000;
+// Not connected this long after the page opened: the network blocks the call.
+const CONNECT_DEADLINE_MS = 20000;
+const TICK_MS = 1000;
+const METER_MS = 100;
+// The meter runs from FLOOR_DB (empty) to 0 dBFS (full). Speech at a normal distance from the
+// microphone is well above HEARD_DB, a quiet room well below it; HEARD_SAMPLES meter samples
+// above it (0.3 s in all) count as "we heard you", so a single click does not.
+const FLOOR_DB = -60;
+const HEARD_DB = -42;
+const HEARD_SAMPLES = 3;
+// The bar falls back by this factor per sample rather than at once, as a level meter does,
+// so a syllable shows as a movement and not a flicker.
+const METER_FALL = 0.7;
+// Echoed frames that show the picture travelled there and back (about a second of video).
+const FRAMES_SEEN = 15;
 
 const $ = (id) => document.getElementById(id);
-let cleanup = () => {};
 
 function show(id, value, text) {
   const el = $(id);
@@ -47,108 +72,258 @@ function gathered(pc) {
   });
 }
 
-function showQuality(stats) {
-  if (typeof stats.rtt_ms === "number") show("rtt", stats.rtt_ms.toFixed(1), `${stats.rtt_ms.toFixed(0)} ms`);
-  const streams = stats.streams || [];
-  if (streams.length) {
-    const jitter = Math.max(...streams.map((s) => s.jitter_ms || 0));
-    const loss = Math.max(...streams.map((s) => Math.max(s.loss_fraction || 0, s.echo_loss_fraction || 0)));
-    show("jitter", jitter.toFixed(2), `${jitter.toFixed(1)} ms`);
-    show("loss", loss.toFixed(4), `${(loss * 100).toFixed(1)} %`);
+// ---------------------------------------------------------------- measuring
+
+// Web Audio's view of the microphone (null where it cannot be made).
+function analyserOf(stream) {
+  let context = null;
+  try {
+    context = new AudioContext();
+    const node = context.createAnalyser();
+    node.fftSize = 1024;
+    // The page's own stream, which outlives this: Chromium silences the source of a stream
+    // that was garbage-collected (a new MediaStream made here went quiet after a few seconds).
+    context.createMediaStreamSource(stream).connect(node);
+    return { context, node, samples: new Float32Array(node.fftSize) };
+  } catch (_) {
+    if (context) context.close().catch(() => {});
+    return null;
   }
 }
 
-// Until the echo peer reports, the browser's own candidate-pair RTT is a fair first figure.
-async function browserRtt(pc) {
-  const report = await pc.getStats();
-  let rtt = null;
-  report.forEach((s) => {
-    if (s.type === "candidate-pair" && s.nominated && typeof s.currentRoundTripTime === "number") {
-      rtt = s.currentRoundTripTime * 1000;
-    }
-  });
-  return rtt;
+// The root mean square of the latest samples (0 silence … 1 full scale).
+function rms({ node, samples }) {
+  node.getFloatTimeDomainData(samples);
+  let sum = 0;
+  for (const v of samples) sum += v * v;
+  return Math.sqrt(sum / samples.length);
 }
 
-// How media travels: "relay" through the TURN server, or directly ("host", "srflx", "prflx").
-async function route(pc) {
-  const report = await pc.getStats();
-  let pairId = null;
-  report.forEach((s) => {
-    if (s.type === "transport" && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
+// The level the call sends (0 … 1, getStats "media-source"), or null.
+async function sentLevel(pc) {
+  let level = null;
+  (await pc.getStats()).forEach((s) => {
+    if (s.type === "media-source" && s.kind === "audio" && typeof s.audioLevel === "number") level = s.audioLevel;
   });
-  const pair = pairId ? report.get(pairId) : null;
-  const local = pair ? report.get(pair.localCandidateId) : null;
-  return local ? local.candidateType : null;
+  return level;
 }
 
-function countFrames(video) {
-  let frames = 0;
-  const tick = () => {
-    frames += 1;
-    show("frames", frames, String(frames));
-    video.requestVideoFrameCallback(tick);
+// The microphone's loudness now, in dBFS (null: cannot tell). Web Audio where it runs; while a
+// browser keeps the audio context suspended (its autoplay rules, until the person touches the
+// page), the level the call sends. `call()` is the connection to the echo peer, once made.
+function microphone(stream, call) {
+  if (!stream || !stream.getAudioTracks().length) return null;
+  const analyser = analyserOf(stream);
+  const wake = () => analyser && analyser.context.resume().catch(() => {});
+  const wakers = ["pointerdown", "keydown"];
+  for (const event of wakers) document.addEventListener(event, wake, { once: true });
+  return {
+    async db() {
+      const running = analyser && analyser.context.state === "running";
+      const level = running ? rms(analyser) : (call() ? await sentLevel(call()).catch(() => null) : null);
+      return level === null ? null : 20 * Math.log10(Math.max(level, 1e-6));
+    },
+    close() {
+      for (const event of wakers) document.removeEventListener(event, wake);
+      if (analyser) analyser.context.close().catch(() => {});
+    },
   };
-  video.requestVideoFrameCallback(tick);
 }
 
-async function run() {
-  setStatus("participant.techcheck.preparing");
-  const me = await api("GET", "/api/v1/me", undefined, { expect401: true }).catch(() => null);
-  if (!me) {
-    setStatus("participant.techcheck.no_session");
-    return;
+// ---------------------------------------------------------------- one check
+
+class Check {
+  constructor() {
+    this.outcomes = { camera: null, microphone: null, connection: null };
+    this.devicesChecked = false;
+    this.connected = false;
+    this.decided = false;
+    this.echo = { rtt: null, loss: null, jitter: null };
+    this.samples = [];
+    this.heardSamples = 0;
+    this.timers = [];
+    this.pc = null;
+    this.stream = null;
+    this.mic = null;
   }
-  rememberCsrf(me.csrf_token);
-  const hearing = new URLSearchParams(location.search).get("hearing") || me.hearing;
-  const [rtcConfig, stream] = await Promise.all([iceConfiguration(hearing), localMedia()]);
-  if (!stream) {
-    setStatus("participant.techcheck.no_devices");
-    return;
+
+  later(ms, fn) {
+    this.timers.push(setTimeout(fn, ms));
   }
-  $("local").srcObject = stream;
-  const pc = new RTCPeerConnection(rtcConfig);
-  for (const track of stream.getTracks()) pc.addTrack(track, stream);
-  const channel = pc.createDataChannel("stats");
-  let reported = false;
-  channel.addEventListener("message", (event) => {
-    try {
-      const stats = JSON.parse(event.data);
-      reported = true;
-      showQuality(stats);
-    } catch (_) { /* a malformed report is ignored */ }
-  });
-  pc.addEventListener("track", (event) => {
-    if (event.track.kind !== "video") return;
-    const echo = $("echo");
-    echo.srcObject = event.streams[0] || new MediaStream([event.track]);
-    echo.play().catch(() => {});
-    countFrames(echo);
-  });
-  pc.addEventListener("connectionstatechange", () => {
-    const state = pc.connectionState;
-    setStatus(state === "connected" ? "participant.techcheck.connected"
-      : state === "failed" ? "participant.techcheck.failed" : "participant.techcheck.connecting");
-    if (state === "failed" || state === "closed") $("again").hidden = false;
-  });
-  setStatus("participant.techcheck.connecting");
-  await pc.setLocalDescription(await pc.createOffer());
-  await gathered(pc);
-  const answer = await api("POST", TECHCHECK_PATH, { sdp: pc.localDescription.sdp });
-  await pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
-  const timer = setInterval(async () => {
-    if (pc.connectionState === "closed") return clearInterval(timer);
-    const type = await route(pc).catch(() => null);
-    if (type) {
-      show("route", type, "");
-      say($("route"), type === "relay" ? "participant.techcheck.relay" : "participant.techcheck.direct");
+
+  every(ms, fn) {
+    this.timers.push(setInterval(fn, ms));
+  }
+
+  stop() {
+    this.timers.forEach((id) => { clearTimeout(id); clearInterval(id); });
+    if (this.mic) this.mic.close();
+    if (this.pc) this.pc.close();
+    if (this.stream) this.stream.getTracks().forEach((tr) => tr.stop());
+  }
+
+  // An item's outcome; once the verdict is out, only a better one replaces it (you spoke).
+  set(item, outcome) {
+    const current = this.outcomes[item];
+    if (this.decided && current && !better(outcome, current)) return;
+    if (current === outcome) return;
+    this.outcomes[item] = outcome;
+    showItem(item, outcome);
+    if (this.decided) showOverall(this.outcomes);
+  }
+
+  // The verdict: whatever is still open is judged from what was measured (a check that stopped
+  // before it could open the devices judges nothing about them).
+  decide(connection = null) {
+    if (this.decided) return;
+    const o = this.outcomes;
+    this.set("connection", connection || judgeConnection(this.samples));
+    if (!o.camera) this.set("camera", this.devicesChecked ? "local" : "untested");
+    if (!o.microphone) this.set("microphone", this.devicesChecked ? "silent" : "untested");
+    this.decided = true;
+    showOverall(o);
+    setStatus("participant.techcheck.done");
+    $("again").hidden = false;
+  }
+
+  async start() {
+    setStatus("participant.techcheck.preparing");
+    const me = await api("GET", "/api/v1/me", undefined, { expect401: true }).catch(() => null);
+    if (!me) {
+      setStatus("participant.techcheck.no_session");
+      $("results").hidden = true;
+      return;
     }
-    if (!reported) {
-      const rtt = await browserRtt(pc).catch(() => null);
-      if (rtt !== null) show("rtt", rtt.toFixed(1), `${rtt.toFixed(0)} ms`);
+    rememberCsrf(me.csrf_token);
+    const hearing = new URLSearchParams(location.search).get("hearing") || me.hearing;
+    const [rtcConfig, stream] = await Promise.all([iceConfiguration(hearing), localMedia()]);
+    this.stream = stream;
+    this.later(CONNECT_DEADLINE_MS, () => { if (!this.connected) this.decide("failed"); });
+    this.watchDevices(stream);
+    await this.connect(rtcConfig, stream);
+  }
+
+  watchDevices(stream) {
+    this.devicesChecked = true;
+    if (!stream || !stream.getVideoTracks().length) this.set("camera", "none");
+    if (stream) $("local").srcObject = stream;
+    this.mic = microphone(stream, () => this.pc);
+    if (!this.mic) {
+      this.set("microphone", "none");
+      return;
     }
-  }, 1000);
-  cleanup = () => { clearInterval(timer); pc.close(); stream.getTracks().forEach((tr) => tr.stop()); };
+    const meter = $("mic-level");
+    this.every(METER_MS, async () => {
+      const db = await this.mic.db();
+      if (db === null) return;
+      const level = Math.min(1, Math.max(0, (db - FLOOR_DB) / -FLOOR_DB));
+      meter.value = Math.max(level, meter.value * METER_FALL);
+      this.heardSamples += db >= HEARD_DB ? 1 : 0;
+      if (this.heardSamples >= HEARD_SAMPLES) this.set("microphone", "heard");
+    });
+  }
+
+  // The call to the echo peer: our tracks (if any: with none, the link is still measured over
+  // the data channel) go out, the echo comes back.
+  async connect(rtcConfig, stream) {
+    const pc = new RTCPeerConnection(rtcConfig);
+    this.pc = pc;
+    if (stream) for (const track of stream.getTracks()) pc.addTrack(track, stream);
+    pc.createDataChannel("stats").addEventListener("message", (event) => {
+      try {
+        this.echo = echoFigures(JSON.parse(event.data));
+      } catch (_) { /* a malformed report is ignored */ }
+    });
+    pc.addEventListener("track", (event) => {
+      if (event.track.kind !== "video") return;
+      const echo = $("echo");
+      // The picture only. Rendered (even muted), the echoed sound is what the browser's echo
+      // cancellation cancels: in Chromium your own microphone fell silent two seconds in.
+      echo.srcObject = new MediaStream([event.track]);
+      echo.play().catch(() => {});
+      this.countFrames(echo);
+    });
+    pc.addEventListener("connectionstatechange", () => this.onState(pc.connectionState));
+    setStatus("participant.techcheck.connecting");
+    await pc.setLocalDescription(await pc.createOffer());
+    await gathered(pc);
+    const answer = await api("POST", TECHCHECK_PATH, { sdp: pc.localDescription.sdp });
+    await pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
+    this.every(TICK_MS, () => this.measure().catch(() => {}));
+  }
+
+  onState(state) {
+    if (state === "connected" && !this.connected) {
+      this.connected = true;
+      if (!this.decided) setStatus("participant.techcheck.connected");
+      // Connected only after the deadline: judged all the same, and replaces "failed".
+      this.later(MEASURE_MS, () => (this.decided
+        ? this.set("connection", judgeConnection(this.samples)) : this.decide()));
+    } else if (state === "failed" && !this.decided) {
+      this.decide("failed");
+    }
+  }
+
+  async measure() {
+    if (this.pc.connectionState === "closed") return;
+    const here = browserFigures(await this.pc.getStats());
+    const m = {
+      rtt: here.rtt ?? this.echo.rtt,
+      loss: worse(here.loss, this.echo.loss),
+      jitter: worse(here.jitter, this.echo.jitter),
+    };
+    if (this.connected) this.samples.push(m);
+    if (m.rtt !== null) show("rtt", m.rtt.toFixed(1), `${m.rtt.toFixed(0)} ms`);
+    if (m.jitter !== null) show("jitter", m.jitter.toFixed(2), `${m.jitter.toFixed(1)} ms`);
+    if (m.loss !== null) show("loss", m.loss.toFixed(4), `${(m.loss * 100).toFixed(1)} %`);
+    if (here.route) {
+      show("route", here.route, "");
+      say($("route"), here.route === "relay" ? "participant.techcheck.relay" : "participant.techcheck.direct");
+    }
+  }
+
+  countFrames(video) {
+    let frames = 0;
+    const tick = () => {
+      frames += 1;
+      show("frames", frames, String(frames));
+      if (frames >= FRAMES_SEEN) this.set("camera", "seen");
+      video.requestVideoFrameCallback(tick);
+    };
+    video.requestVideoFrameCallback(tick);
+  }
+}
+
+// ---------------------------------------------------------------- drawing
+
+function showItem(item, outcome) {
+  const row = $(`verdict-${item}`);
+  const level = levelOf(outcome);
+  row.dataset.outcome = outcome || "";
+  row.dataset.level = level;
+  const badge = row.querySelector(".badge");
+  badge.className = `badge ${BADGE_CLASS[level]}`;
+  say(badge, `participant.techcheck.level_${level}`);
+  say(row.querySelector(".verdict-text"), `participant.techcheck.${item}_${outcome || "checking"}`);
+}
+
+// The stylesheet's badge colours for good (green), needs attention (amber) and a problem (red).
+const BADGE_CLASS = { checking: "", good: "level-good", fair: "level-fair", poor: "level-poor" };
+
+function showOverall(outcomes) {
+  const box = $("verdict");
+  const { level, key } = overall(outcomes);
+  box.dataset.level = level;
+  box.className = level === "good" ? "notice" : "notice warn";
+  say(box, key);
+}
+
+// One item's verdict: a badge (and `extra`, the microphone's meter), then its sentence.
+function item(name, ...extra) {
+  return [said("dt", null, `participant.techcheck.${name}`),
+    h("dd", { id: `verdict-${name}`, "data-outcome": "", "data-level": "checking" },
+      said("span", { class: "badge" }, "participant.techcheck.level_checking"), " ", ...extra, h("br"),
+      said("span", { class: "verdict-text" }, `participant.techcheck.${name}_checking`))];
 }
 
 function quality(id, key) {
@@ -156,33 +331,50 @@ function quality(id, key) {
 }
 
 export function mount(root) {
+  const meterLabel = said("span", { id: "mic-level-label", class: "visually-hidden" }, "participant.techcheck.mic_level");
   mountNodes(root, h("section", { class: "techcheck" },
     h("div", { class: "page-head" },
       said("h1", null, "participant.techcheck.title"),
       h("p", { id: "status", class: "status", role: "status" }, "…")),
     said("p", { class: "lede" }, "participant.techcheck.lede"),
-    h("div", { class: "videos" },
-      h("figure", { class: "tile" }, h("video", { id: "local", autoplay: true, playsInline: true, muted: true }),
-        said("figcaption", null, "participant.techcheck.local")),
-      h("figure", { class: "tile" }, h("video", { id: "echo", autoplay: true, playsInline: true, muted: true }),
-        said("figcaption", null, "participant.techcheck.echo"))),
+    // Videos and results side by side (one above the other on a narrow screen); the figures
+    // behind the verdict come after both.
+    h("div", { class: "two-col" },
+      h("div", { class: "videos" },
+        h("figure", { class: "tile" }, h("video", { id: "local", autoplay: true, playsInline: true, muted: true }),
+          said("figcaption", null, "participant.techcheck.local")),
+        h("figure", { class: "tile" }, h("video", { id: "echo", autoplay: true, playsInline: true, muted: true }),
+          said("figcaption", null, "participant.techcheck.echo"))),
+      h("section", { class: "panel", id: "results", "aria-labelledby": "results-title" },
+        said("h2", { id: "results-title" }, "participant.techcheck.results"),
+        h("dl", { class: "quality", id: "verdicts" },
+          item("camera"),
+          // Green from where it counts as hearing you (HEARD_DB), amber if it clips.
+          item("microphone", meterLabel,
+            h("meter", { id: "mic-level", min: "0", max: "1", low: String((HEARD_DB - FLOOR_DB) / -FLOOR_DB),
+              high: "0.95", optimum: "0.6", value: "0", "aria-labelledby": "mic-level-label" })),
+          item("connection")),
+        // Present from the start (a live region must exist before it speaks), saying when.
+        said("p", { id: "verdict", class: "notice", role: "status", "data-level": "" }, "participant.techcheck.verdict_pending"),
+        h("div", { class: "actions" },
+          said("button", { id: "again", type: "button", class: "button", hidden: true,
+            onclick: () => location.reload() }, "participant.techcheck.again"),
+          // The check is a help, never a gate: the way on is always there.
+          said("a", { href: "/lobby", class: "button primary", "data-action": "continue" },
+            "participant.techcheck.continue")))),
+    said("h2", null, "participant.techcheck.measurements"),
     h("dl", { class: "quality", id: "quality" },
       quality("rtt", "participant.techcheck.rtt"),
       quality("jitter", "participant.techcheck.jitter"),
       quality("loss", "participant.techcheck.loss"),
       quality("frames", "participant.techcheck.frames"),
-      quality("route", "participant.techcheck.route")),
-    h("div", { class: "actions" },
-      said("button", { id: "again", type: "button", class: "button", hidden: true,
-        onclick: () => location.reload() }, "participant.techcheck.again"),
-      // The check is a help, never a gate: the way on is always there.
-      said("a", { href: "/lobby", class: "button primary", "data-action": "continue" },
-        "participant.techcheck.continue"))));
+      quality("route", "participant.techcheck.route"))));
   $("frames").dataset.value = "0";
-  run().catch((error) => {
+  const check = new Check();
+  check.start().catch((error) => {
     console.error(error);
-    setStatus("participant.techcheck.could_not_start");
+    check.decide("untested");
   });
   // A language switch redraws the words only: the check in progress goes on.
-  return { unmount: () => cleanup(), rerender: () => retranslate(root) };
+  return { unmount: () => check.stop(), rerender: () => retranslate(root) };
 }

@@ -1,0 +1,59 @@
+// node --test tests/js/: the tech check's verdicts (js/media/techcheck-verdict.js), from figures
+// as the echo peer and the browser report them.
+import assert from "node:assert/strict";
+import test from "node:test";
+
+const {
+  better, browserFigures, echoFigures, judgeConnection, overall, typical,
+} = await import("../../gateway/webclient/js/media/techcheck-verdict.js");
+
+const second = (rtt, loss = 0, jitter = 5) => ({ rtt, loss, jitter });
+
+test("the connection is judged from the middle second, against the bands", () => {
+  assert.equal(judgeConnection([second(40), second(60), second(50)]), "good");
+  // One slow second (a busy machine) does not make the verdict; most slow seconds do.
+  assert.equal(judgeConnection([second(40), second(2000), second(50)]), "good");
+  assert.equal(judgeConnection([second(500), second(600), second(50)]), "choppy");
+  assert.equal(judgeConnection([second(900), second(1000), second(950)]), "poor");
+  assert.equal(judgeConnection([second(50, 0.05), second(50, 0.05)]), "choppy"); // 5 % loss
+  assert.equal(judgeConnection([second(50, 0.2), second(50, 0.2)]), "poor");
+  assert.equal(judgeConnection([second(50, 0, 120), second(50, 0, 120)]), "choppy"); // jitter
+  assert.equal(judgeConnection([]), "untested"); // never connected: nothing measured
+  assert.deepEqual(typical([second(10, null, null), second(30, 0.01, 7)]),
+    { rtt: 30, loss: 0.01, jitter: 7 });
+});
+
+test("each figure is the worse of the echo peer's view and the browser's", () => {
+  const echo = echoFigures({ rtt_ms: 42, streams: [
+    { loss_fraction: 0.01, echo_loss_fraction: 0.03, jitter_ms: 12 },
+    { loss_fraction: 0.02, jitter_ms: 30 },
+  ] });
+  assert.deepEqual(echo, { rtt: 42, loss: 0.03, jitter: 30 });
+  const report = new Map([
+    ["T", { type: "transport", selectedCandidatePairId: "P" }],
+    ["P", { type: "candidate-pair", currentRoundTripTime: 0.08, localCandidateId: "L" }],
+    ["L", { type: "local-candidate", candidateType: "relay" }],
+    ["I", { type: "inbound-rtp", packetsReceived: 90, packetsLost: 10, jitter: 0.004 }],
+    ["R", { type: "remote-inbound-rtp", fractionLost: 0.05 }],
+  ]);
+  const here = browserFigures(report);
+  assert.equal(here.route, "relay");
+  assert.ok(Math.abs(here.rtt - 80) < 1e-9 && Math.abs(here.loss - 0.1) < 1e-9 && Math.abs(here.jitter - 4) < 1e-9, here);
+});
+
+test("the overall sentence: the first rule that holds, the worst item's level", () => {
+  const ok = { camera: "seen", microphone: "heard", connection: "good" };
+  assert.deepEqual(overall(ok), { level: "good", key: "participant.techcheck.verdict_ready" });
+  assert.equal(overall({ ...ok, connection: "failed" }).key, "participant.techcheck.verdict_unreachable");
+  assert.equal(overall({ ...ok, camera: "none" }).key, "participant.techcheck.verdict_devices");
+  assert.equal(overall({ ...ok, connection: "choppy" }).key, "participant.techcheck.verdict_weak");
+  assert.equal(overall({ ...ok, connection: "choppy" }).level, "fair");
+  assert.equal(overall({ ...ok, microphone: "silent" }).key, "participant.techcheck.verdict_silent");
+  // A weak link is said before a silent microphone (it is the one to fix first).
+  assert.equal(overall({ ...ok, microphone: "silent", connection: "poor" }).key,
+    "participant.techcheck.verdict_weak");
+  assert.equal(overall({ ...ok, connection: "poor" }).level, "poor");
+  // After the verdict, only a better outcome replaces one: speaking turns "silent" into "heard".
+  assert.ok(better("heard", "silent"));
+  assert.ok(!better("silent", "heard") && !better("heard", "heard"));
+});
