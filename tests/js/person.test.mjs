@@ -38,8 +38,8 @@ test("a mediator without a name is named by role, in the reader's language", asy
   assert.equal(waiting({ mediator_name: "" }), "調解員稍後會讓你進入。在這裡沒有人能看到或聽到你。");
   await initI18n("zh-Hans");
   assert.equal(waiting({}), "调解员稍后会让你进入。在这里没有人能看到或听到你。");
-  assert.equal(waiting({ locked: true }), "听证暂时锁定，调解员解锁后你将获准进入。");
-  assert.equal(waiting({ locked: true, mediator_name: "李安娜" }), "听证暂时锁定，李安娜解锁后你将获准进入。");
+  assert.equal(waiting({ locked: true }), "调解会议暂时锁定，调解员解锁后你将获准进入。");
+  assert.equal(waiting({ locked: true, mediator_name: "李安娜" }), "调解会议暂时锁定，李安娜解锁后你将获准进入。");
   await initI18n("en");
   assert.equal(personName({ role: "mediator", name: "" }), "Mediator");
   assert.equal(personName({ role: "party", name: "Pat" }), "Pat");
@@ -58,7 +58,7 @@ test("before the hearing has started, the waiting room says so, and when it is d
   // Once open, the usual line; a locked open hearing says it is locked.
   assert.ok(waiting({ ...you, hearing_state: "open" }).includes("will admit you shortly"));
   await initI18n("zh-Hant");
-  assert.ok(waiting({ ...you, scheduled_at: at }).startsWith("聆訊尚未開始，預定於 "));
+  assert.ok(waiting({ ...you, scheduled_at: at }).startsWith("調解會議尚未開始，預定於 "));
 });
 
 test("a name is text: never a template, never markup", async () => {
