@@ -18,7 +18,9 @@ class SignallingConfig(CommonConfig):
         1.0, help="how often time-based rules run (reconnection grace, caucus timers)")
     gateway_timeout_s: float = env_field(
         15.0, help="a gateway silent this long (no heartbeat): its WebSockets count as closed")
-    invitation_ttl_s: int = env_field(7 * 86400, help="default lifetime of an invitation")
+    invitation_ttl_s: int = env_field(
+        7 * 86400, help="default lifetime of an invitation (for a scheduled hearing, at least "
+        "until a day after its start)")
     stun_urls: tuple[str, ...] = env_field((), help="STUN server URLs (comma-separated)")
     turn_urls: tuple[str, ...] = env_field((), help="TURN server URLs (comma-separated)")
     turn_secret: str = env_field("", help="coturn static-auth-secret for TURN REST credentials")

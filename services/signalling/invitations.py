@@ -69,15 +69,32 @@ def split_token(token: str) -> tuple[str, str, str]:
     return parts[0], parts[1], parts[2]
 
 
+#: How long after a hearing's scheduled start its invitations still work by default: the day
+#: may run late, or start a few hours after the time first sent.
+AFTER_START_MS = 86_400_000
+
+
+def expiry(h: Hearing, cmd: InviteParticipant, now: int, default_ttl_ms: int) -> int:
+    """When an invitation expires: the lifetime the mediator asked for, else the default one
+    and, for a scheduled hearing, at least until a day after its start. Invitations are sent
+    weeks ahead; a link that died a week after it was sent, before the hearing it was for, is
+    the first thing a party would meet on the day."""
+    if cmd.expires_in_s is not None:
+        return now + cmd.expires_in_s * 1000
+    until = now + default_ttl_ms
+    if h.scheduled_at is not None:
+        until = max(until, h.scheduled_at + AFTER_START_MS)
+    return until
+
+
 def issue(h: Hearing, cmd: InviteParticipant, now: int,
           env: Env) -> tuple[Hearing, InvitationIssued]:
     """Add an invited participant and its invitation; return the secrets to show once."""
     pid, iid = env.new_id(), env.new_id()
     secret, code = env.new_secret(), env.new_code()
-    ttl = cmd.expires_in_s * 1000 if cmd.expires_in_s is not None \
-        else env.policy.invitation_ttl_ms
     inv = Invitation(id=iid, participant=pid, token_hash=sha256_hex(secret),
-                     code_hash=sha256_hex(normalise_code(code)), expires_at=now + ttl)
+                     code_hash=sha256_hex(normalise_code(code)),
+                     expires_at=expiry(h, cmd, now, env.policy.invitation_ttl_ms))
     person = Participant(id=pid, name=cmd.name, role=Role(cmd.role), side=cmd.side,
                          status=ParticipantStatus.INVITED)
     token = f"{h.id}.{iid}.{secret}"
