@@ -26,8 +26,13 @@ export class RoomBanner {
     this.el.dataset.room = room ? room.id : "lobby";
     if (room && room.colour) this.el.dataset.colour = room.colour;
     else delete this.el.dataset.colour;
+    // A side's caucus holds that side, the mediator, and anyone the mediator brings in (an
+    // interpreter, an expert: observers have no side), so that is what it says; "who can hear
+    // you" names who is there now.
+    const sideCaucus = room && room.side ? (you && you.side === room.side
+      ? "participant.room.caucus_side_who" : "participant.room.caucus_other_side_who") : null;
     const who = kind === "caucus"
-      ? (room.side ? t("participant.room.caucus_side_who") : t("participant.room.caucus_who"))
+      ? t(sideCaucus || "participant.room.caucus_who")
       : kind === "plenary" ? t("participant.room.plenary_who") : t("participant.room.lobby_who");
     this.countdown = h("p", { class: "room-countdown", role: "timer", "aria-live": "off" });
     mount(this.el,
