@@ -109,15 +109,17 @@ class DocumentView(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit
     sha256: Sha256Hex
     created_ms: TimestampMs
     released_ms: TimestampMs | None = None
+    #: How many versions the document has (a listing says; elsewhere 1 is not a count).
+    versions: Annotated[int, msgspec.Meta(ge=1, le=1 << 20)] = 1
 
 
-def document_view(manifest: Manifest) -> DocumentView:
+def document_view(manifest: Manifest, versions: int = 1) -> DocumentView:
     return DocumentView(
         hearing=manifest.hearing, document=manifest.document, version=manifest.version,
         filename=manifest.filename, content_type=manifest.content_type,
         compartment=manifest.compartment, owner=manifest.owner,
         uploaded_by=manifest.uploaded_by, size=manifest.size, sha256=manifest.sha256,
-        created_ms=manifest.created_ms, released_ms=manifest.released_ms)
+        created_ms=manifest.created_ms, released_ms=manifest.released_ms, versions=versions)
 
 
 class UploadBeginRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -189,16 +189,17 @@ class Evidence:
 
     async def list(self, ctx: RequestContext, req: ListDocumentsRequest) -> ListDocumentsReply:
         principal, facts = await self._member(ctx, req.hearing, Action.LIST)
+        versions: dict[str, int] = {}
         try:
             listing = await self.vault.listing(req.hearing)
-            manifests, rejected = listing.documents, listing.rejected
+            manifests, rejected, versions = listing.documents, listing.rejected, listing.versions
         except (DocumentNotFoundError, HearingShreddedError):
             manifests, rejected = [], []
         except IntegrityError:
             await self._key_failure(principal, req.hearing)
             raise
         await self._report_rejected(principal, req.hearing, rejected)
-        visible = [document_view(m) for m in manifests
+        visible = [document_view(m, versions.get(m.document, 1)) for m in manifests
                    if access.allowed(principal, facts, Action.LIST, Compartment.parse(m.compartment))]
         await self._record(principal, "document.list", ("hearing", req.hearing), Outcome.ALLOWED,
                            req.hearing, {"count": len(visible)})

@@ -110,6 +110,8 @@ Manifests = list[Manifest]
 class Listing:
     documents: list[Manifest]
     rejected: list[manifests.Rejected]
+    #: document id → how many authentic versions it has
+    versions: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -154,16 +156,18 @@ class Vault:
         return await manifests.scan(self.store, ref, hearing, document)
 
     async def listing(self, hearing: str) -> Listing:
-        """The latest authentic version of every document of the hearing (by name), and the
-        manifests that were rejected (for the caller to audit)."""
+        """The latest authentic version of every document of the hearing (by name), how many
+        versions each has, and the manifests that were rejected (for the caller to audit)."""
         scan = await self._scan(hearing)
         latest: dict[str, Manifest] = {}
+        versions: dict[str, int] = {}
         for manifest in scan.manifests:
+            versions[manifest.document] = versions.get(manifest.document, 0) + 1
             have = latest.get(manifest.document)
             if have is None or manifest.version > have.version:
                 latest[manifest.document] = manifest
         return Listing(sorted(latest.values(), key=lambda m: (m.filename, m.document)),
-                       scan.rejected)
+                       scan.rejected, versions)
 
     async def list(self, hearing: str) -> Manifests:
         return (await self.listing(hearing)).documents

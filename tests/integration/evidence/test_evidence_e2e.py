@@ -68,6 +68,10 @@ async def test_reupload_is_a_new_version_and_empty_documents_work(
     status, second = await world.upload("mediator", "notes.txt", b"", "mediator")
     assert status == 201, second
     assert second["document"] == first["document"] and second["version"] > first["version"]
+    status, body = await world["mediator"].call("GET", world.docs())
+    [listed] = [d for d in msgspec.json.decode(body)["documents"]
+                if d["document"] == first["document"]]
+    assert status == 200 and listed["versions"] == 2 and listed["version"] == second["version"]
     status, body = await world["mediator"].call(
         "GET", f"{world.docs()}/{first['document']}/content")
     assert status == 200 and body == b""

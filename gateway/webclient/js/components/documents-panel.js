@@ -141,7 +141,6 @@ export class DocumentsPanel {
   }
 
   row(d) {
-    const versions = this.docs.filter((x) => x.document === d.document).length;
     const actions = [
       h("button", { type: "button", class: "button small", onclick: () => this.download(d) },
         t("participant.docs.download")),
@@ -159,7 +158,7 @@ export class DocumentsPanel {
       cell("size", formatSize(d.size)),
       cell("uploader", this.uploader(d)),
       cell("time", formatDateTime(d.created_ms)),
-      cell("version", String(versions)),
+      cell("version", String(d.versions || 1)),
       h("td", { class: "doc-actions" }, actions));
   }
 
