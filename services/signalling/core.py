@@ -124,12 +124,22 @@ def _close(ctx: Ctx, cmd: CloseHearing | End) -> Result:
     return h, out
 
 
+def _side_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
 def _add_side(ctx: Ctx, cmd: AddSide) -> Result:
     mediator(ctx.h, ctx.principal)
     not_closed(ctx.h)
     if len(ctx.h.sides) >= ctx.env.policy.max_sides:
         raise Conflict("too many sides")
+    # Sides are told apart by name and by colour on every screen: two alike would be a mix-up
+    # waiting to happen (a confidence shared with the wrong one).
+    if _side_key(cmd.name) in {_side_key(s.name) for s in ctx.h.sides.values()}:
+        raise Conflict("a side of that name exists in this hearing", reason="side_name_taken")
     taken = {s.colour for s in ctx.h.sides.values()}
+    if cmd.colour is not None and cmd.colour in taken:
+        raise Conflict("another side of this hearing has that colour", reason="side_colour_taken")
     colour = cmd.colour or next((c for c in COLOURS if c not in taken),
                                 COLOURS[len(ctx.h.sides) % len(COLOURS)])
     side = Side(id=ctx.env.new_id(), name=cmd.name, colour=colour)

@@ -22,7 +22,8 @@ function row(hearing) {
       h("a", { href: `/hearings/${hearing.id}/setup`, class: "title-link" }, hearing.title)),
     h("td", null, h("span", { class: `badge state-${hearing.state}` }, t(`mediator.state.${hearing.state}`))),
     h("td", null, when(hearing)),
-    h("td", { class: "nowrap" }, t("mediator.hearings.counts", { sides: hearing.sides ?? 0, people: hearing.people ?? 0 })),
+    h("td", { class: "nowrap" }, `${t("mediator.hearings.count_sides", { count: hearing.sides ?? 0 })} · ${
+      t("mediator.hearings.count_people", { count: hearing.people ?? 0 })}`),
     h("td", null, h("div", { class: "row-actions" },
       h("a", { class: "button small", href: `/hearings/${hearing.id}/setup` }, t("mediator.hearings.setup")),
       open ? h("a", { class: "button small primary", href: `/hearings/${hearing.id}` }, t("mediator.hearings.console")) : null)));

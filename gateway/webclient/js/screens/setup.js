@@ -19,7 +19,9 @@ export async function downloadCalendar(hearing) {
     const text = await api("GET", `/api/v1/hearings/${hearing.id}/calendar.ics`, undefined,
       { accept: "text/calendar" });
     const url = URL.createObjectURL(new Blob([text], { type: "text/calendar" }));
-    const link = h("a", { href: url, download: "hearing.ics", hidden: true });
+    // Named after the hearing (the characters a file name cannot hold replaced), not "hearing".
+    const file = `${hearing.title.replace(/[\\/:*?"<>|\u0000-\u001f\s]+/g, " ").trim().slice(0, 80) || "hearing"}.ics`;
+    const link = h("a", { href: url, download: file, hidden: true });
     document.body.append(link);
     link.click();
     link.remove();
@@ -95,8 +97,10 @@ export async function mount(root, { params, navigate }) {
     const name = h("input", { name: "side", maxlength: "200", autocomplete: "off", required: true });
     const taken = new Set(hearing.sides.map((s) => s.colour));
     const free = COLOURS.find((c) => !taken.has(c)) || "a";
+    // A colour another side has is not offered: sides are told apart by colour on every screen.
     const colour = h("select", { name: "colour" }, COLOURS.map((c) =>
-      h("option", { value: c, selected: c === free }, t(`mediator.colour.${c}`))));
+      h("option", { value: c, selected: c === free, disabled: taken.has(c) }, t(`mediator.colour.${c}`))));
+    const sideKey = (text) => text.trim().split(/\s+/).join(" ").toLowerCase();
     const error = formError();
     const submit = h("button", { type: "submit", class: "button" }, t("mediator.setup.add_side"));
     const form = h("form", { class: "inline-form", id: "add-side" },
@@ -106,6 +110,10 @@ export async function mount(root, { params, navigate }) {
       event.preventDefault();
       submitting(submit, error, async () => {
         if (!name.value.trim()) { error.textContent = t("mediator.setup.side_missing"); return; }
+        if (hearing.sides.some((s) => sideKey(s.name) === sideKey(name.value))) {
+          error.textContent = t("mediator.setup.side_taken");
+          return;
+        }
         try {
           await api("POST", `/api/v1/hearings/${hearing.id}/sides`, { name: name.value.trim(), colour: colour.value });
           await load();
@@ -182,9 +190,12 @@ export async function mount(root, { params, navigate }) {
   }
 
   async function revoke(entry) {
+    // An invitation not yet used is revoked; someone who joined is removed: the dialog says which.
+    const invited = entry.status === "invited";
     const answer = await confirmDialog({
-      title: t("mediator.revoke.title", { name: entry.name }), body: t("mediator.revoke.body"),
-      confirm: t("mediator.revoke.confirm"), danger: true });
+      title: t(invited ? "mediator.revoke.title_invited" : "mediator.revoke.title", { name: entry.name }),
+      body: t("mediator.revoke.body"),
+      confirm: t(invited ? "mediator.revoke.confirm_invited" : "mediator.revoke.confirm"), danger: true });
     if (answer.confirmed) {
       await act(() => api("DELETE", `/api/v1/hearings/${hearing.id}/participants/${entry.id}`), "mediator.remove");
     }
