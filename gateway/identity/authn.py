@@ -10,7 +10,8 @@ For every matched route:
 3. Routes any caller may use (`anyone` grants) stop here: no CSRF, credentials optional.
 4. CSRF: a state-changing request authenticated by the cookie must carry `Parley-CSRF`.
 5. `policy.decide(route.access, principal, context)`; a denial is 401 (anonymous) or 403 and is
-   always an audit event `auth.denied` naming who, which route and why.
+   an audit event `auth.denied` naming who, which route and why — except the few routes in
+   `UNAUDITED_PROBES` asked with no credential at all (see there).
 
 Handlers read the result with `principal_of(request)` / `auth_of(request)`.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -76,6 +78,14 @@ class Auth:
 
 
 ANONYMOUS = Auth()
+
+# Routes whose 401 to a caller presenting NO credential (no session cookie, no Authorization
+# header) is the expected answer, not a refusal worth an auditor's time, so it is not audited.
+# The web client asks `GET /api/v1/me` on every page load (a participant's, the join and tech
+# check pages) to learn whether anyone is signed in; "no one" is the normal reply, and auditing
+# it filled the log with false "Denied" entries. A credential that is presented but invalid,
+# expired or revoked is still audited on these routes too, as is every other route's denial.
+UNAUDITED_PROBES: Final = frozenset({"GET /api/v1/me"})
 
 
 def auth_of(request: web.Request) -> Auth:
@@ -155,11 +165,24 @@ async def _from_cookie(ident: IdentityState, value: str) -> Auth:
                 session_key=key, session=record, mfa_complete=record.mfa_complete)
 
 
+def presents_credential(request: web.Request) -> bool:
+    """Whether the request carries a credential at all (valid or not): a session cookie or an
+    `Authorization` header."""
+    return "Authorization" in request.headers or SESSION_COOKIE in request.cookies
+
+
+def audits_denial(route_key: str, code: ErrorCode, credential_presented: bool) -> bool:
+    """Whether a denial is audited: always, but for a credential-less 401 on an
+    `UNAUDITED_PROBES` route (the "who am I?" probe)."""
+    return (credential_presented or code is not ErrorCode.UNAUTHENTICATED
+            or route_key not in UNAUDITED_PROBES)
+
+
 async def resolve(ident: IdentityState, request: web.Request) -> Auth:
+    if not presents_credential(request):
+        return ANONYMOUS
     header = request.headers.get("Authorization")
     cookie = request.cookies.get(SESSION_COOKIE)
-    if header is None and cookie is None:
-        return ANONYMOUS
     if not ident.nc.is_connected:  # the watched copy may be stale: refuse rather than guess
         raise ServiceFailure(ErrorCode.UNAVAILABLE, "session store unavailable")
     try:
@@ -177,13 +200,14 @@ def _open_to_anyone(rule: Rule) -> bool:
 async def _deny(request: web.Request, route: Route, auth: Auth, code: ErrorCode, reason: str,
                 hearing: str | None) -> web.Response:
     """Audit the denial (who, which route and path, why; anonymous callers by their address's
-    pseudonym; once per source and period, then a count), then answer 401/403."""
+    pseudonym; once per source and period, then a count; not the probes of `audits_denial`),
+    then answer 401/403."""
     details: dict[str, str | int | float | bool | None] = {"method": request.method,
                                                            "path": request.path[:200]}
     if auth.failure is not None:
         details["credential"] = auth.failure
     denials = state_of(request).denials
-    if denials is not None:
+    if denials is not None and audits_denial(route.key, code, presents_credential(request)):
         await denials.refused(principal=auth.principal, address=client_address(request),
                               action="auth.denied", resource_type="route",
                               resource_id=route.key, reason=reason, kind=code.value,
