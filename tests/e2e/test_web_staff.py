@@ -3,7 +3,9 @@ password, is sent to enrol (QR code drawn by the gateway), confirms a code, keep
 codes, lands on an empty hearings list; signs out; a wrong code is refused with a sentence; the
 right one works; a recovery code works once. An administrator's own row in the accounts list
 offers no Disable (and says why); should the server refuse anyway, the page says the true reason,
-not "someone changed this". Every screen: axe-core, CSP, screenshots."""
+not "someone changed this". Creating an account under a user name already taken says so (in each
+language), and a token whose revocation is refused says why instead of failing silently. Every
+screen: axe-core, CSP, screenshots."""
 
 from __future__ import annotations
 
@@ -126,3 +128,67 @@ async def test_an_admin_is_not_offered_to_disable_their_own_account(suite: Suite
         assert not any(a.get("disabled") for a in listed["accounts"]
                        if a["username"] in (admin.username, mediator.username))
         tab.assert_clean(secrets=[admin.cookie])
+
+
+@pytest.mark.parametrize(("locale", "lang"), [("en-GB", EN), ("zh-TW", "zh-Hant"),
+                                              ("zh-CN", "zh-Hans")])
+async def test_a_user_name_already_taken_is_said_as_such(suite: Suite, locale: str,
+                                                         lang: str) -> None:
+    await suite.ready(timeout=60)
+    people = await staff_people(suite)
+    admin, mediator = people.admin, people.mediator
+    async with chromium_page(suite.base_url, locale=locale) as tab:
+        page = tab.page
+        await tab.context.add_cookies([{"name": SESSION_COOKIE, "value": admin.cookie,
+                                        "url": suite.base_url}])
+        await page.goto("/admin")
+        await page.locator(f"tr[data-account='{mediator.username}']").wait_for()
+        await page.get_by_label(t(lang, "admin.accounts.username")).fill(mediator.username)
+        await page.get_by_label(t(lang, "admin.accounts.password")).fill(PASSWORD)
+        await page.get_by_role("button", name=t(lang, "admin.accounts.create")).click()
+        await page.locator(".form-error", has_text=t(lang, "admin.error.create.conflict")).wait_for()
+        assert await page.get_by_text(t(lang, "common.error.conflict")).count() == 0
+        if lang == EN:
+            await tab.check_accessible("admin-accounts-name-taken")
+            await tab.screenshot("admin-accounts-name-taken", "laptop")
+        tab.assert_clean(secrets=[admin.cookie, PASSWORD])
+    # Nothing was created or changed: one account of that name, still the mediator.
+    status, listed = await admin.call("GET", "/api/v1/accounts")
+    assert status == 200
+    named = [a for a in listed["accounts"] if a["username"] == mediator.username]
+    assert [a["id"] for a in named] == [mediator.account_id]
+
+
+async def test_a_refused_token_revocation_is_said(suite: Suite) -> None:
+    await suite.ready(timeout=60)
+    people = await staff_people(suite)
+    admin = people.admin
+    status, made = await admin.call("POST", "/api/v1/tokens", {"name": "nightly export"})
+    assert status == 201
+    token_id = made["info"]["id"]
+    async with chromium_page(suite.base_url) as tab:
+        page = tab.page
+        await tab.context.add_cookies([{"name": SESSION_COOKIE, "value": admin.cookie,
+                                        "url": suite.base_url}])
+
+        # The server's answer when another revocation won the race (gateway/api/tokens.py).
+        async def lost_race(route: Route) -> None:
+            if route.request.method != "DELETE":
+                await route.continue_()
+                return
+            await route.fulfill(status=409, json={"error": {
+                "code": "conflict", "message": "token changed concurrently; try again"}})
+
+        await page.route(f"**/api/v1/tokens/{token_id}", lost_race)
+        await page.goto("/admin/tokens")
+        revoke = page.get_by_role("button", name=t(EN, "admin.tokens.revoke_named",
+                                                    name="nightly export"))
+        await revoke.click()
+        await page.locator(".toast-error", has_text=t(EN, "admin.error.revoke.conflict")).wait_for()
+        # Then the list is reloaded; the token is still active, and revoking it again works.
+        await page.unroute(f"**/api/v1/tokens/{token_id}")
+        await revoke.click()
+        await page.get_by_text(t(EN, "admin.tokens.revoked_done")).wait_for()
+        tab.assert_clean(secrets=[admin.cookie, made["token"]])
+    status, listed = await admin.call("GET", "/api/v1/tokens")
+    assert status == 200 and {tk["id"]: tk.get("revoked") for tk in listed["tokens"]}[token_id] is True

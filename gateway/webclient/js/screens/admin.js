@@ -4,7 +4,8 @@
 //
 // Your own row offers no Disable: you would sign yourself out for good (the server refuses it
 // too, as it refuses taking away the last active administrator), and a refusal says its true
-// cause, never the generic "someone changed this at the same moment".
+// cause, never the generic "someone changed this at the same moment". So does creating an
+// account under a user name already in use (`conflict`: admin.error.create.conflict).
 
 import { api } from '../core/api.js';
 import { describe } from '../core/errors.js';
@@ -153,8 +154,18 @@ async function tokens(root) {
         h('td', null, tk.expires_ms ? formatDateTime(tk.expires_ms) : '—'),
         h('td', null, t(tk.revoked ? 'admin.tokens.revoked' : 'admin.tokens.active')),
         h('td', null, tk.revoked ? null : h('button', { type: 'button', class: 'button small danger', 'aria-label': t('admin.tokens.revoke_named', { name: tk.name }),
-          onclick: async () => { await api('DELETE', `/api/v1/tokens/${tk.id}`); toast(t('admin.tokens.revoked_done')); await load(); } }, t('admin.tokens.revoke')))))))
+          onclick: () => revoke(tk) }, t('admin.tokens.revoke')))))))
       : h('p', { class: 'muted' }, t('admin.tokens.none')));
+  };
+  // A refusal (e.g. the token changed at the same moment) is said, then the list is reloaded.
+  const revoke = async (tk) => {
+    try {
+      await api('DELETE', `/api/v1/tokens/${tk.id}`);
+      toast(t('admin.tokens.revoked_done'));
+    } catch (failure) {
+      toast(describe(failure, 'admin.revoke'), { kind: 'error' });
+    }
+    await load();
   };
   form.addEventListener('submit', (event) => {
     event.preventDefault();
