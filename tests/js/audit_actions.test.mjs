@@ -177,3 +177,24 @@ test('the rooms, the peer and the system actor are named', async () => {
   const runs = describeRun([entry('room.peer_state'), { ...entry('room.peer_state'), actor: { id: 'pBo' } }], dir);
   assert.equal(runs, '2 connection reports (who could hear whom) from Ana Chen, Bo Lam');
 });
+
+test('a folded run reads earliest – latest, whichever way the page is sorted', async () => {
+  await initI18n('en');
+  const { foldRuns, runSpan } = await import('../../gateway/webclient/js/audit/results.js');
+  const at = (h, m) => ({ ...entry('room.peer_state'), time: Date.UTC(2026, 10, 27, h, m) });
+  const oldestFirst = [at(6, 16), at(6, 16), at(6, 17)].map((event, index) => ({ index, event }));
+  const newestFirst = [...oldestFirst].reverse();  // the search's default order
+  for (const rows of [oldestFirst, newestFirst]) {
+    const [item] = foldRuns(rows);
+    assert.equal(item.run.length, 3);
+    const events = item.run.map((r) => r.event);
+    assert.equal(runSpan(events, 'UTC'), '27 Nov 2026, 06:16 (UTC) – 06:17');
+    assert.match(runSpan(events, 'Asia/Hong_Kong'), /^27 Nov 2026, 14:16 \(.+\) – 14:17$/);
+  }
+  // Newest first across midnight in Hong Kong (not in UTC): both ends in full there, earliest first.
+  const night = [at(16, 5), at(15, 55)];
+  assert.equal(runSpan(night, 'UTC'), '27 Nov 2026, 15:55 (UTC) – 16:05');
+  assert.match(runSpan(night, 'Asia/Hong_Kong'), /^27 Nov 2026, 23:55 \(.+\) – 28 Nov 2026, 00:05 \(.+\)$/);
+  // Within one minute: one time.
+  assert.equal(runSpan([at(6, 16), at(6, 16)], 'UTC'), '27 Nov 2026, 06:16 (UTC)');
+});

@@ -68,15 +68,21 @@ function timeSpan(first, last, zone) {
   return `${dateTime(first, zone)} – ${sameDay ? clockTime(last, zone) : dateTime(last, zone)}`;
 }
 
+/** A run's time span, earliest – latest, whichever way the page is sorted (newest first by
+ *  default: its first row is then the latest). */
+export function runSpan(events, zone) {
+  const times = events.map((e) => e.time);
+  return timeSpan(Math.min(...times), Math.max(...times), zone);
+}
+
 // A folded run's row: its time span, how many and from whom, and a button putting the run's own
 // rows in its place (focus moves to the first of them, where the button was).
 function runRow(run, dir, zone, theirs) {
   const events = run.map((r) => r.event);
-  const [first, last] = [events[0].time, events[events.length - 1].time];
   const open = h('button', { type: 'button', class: 'button small', 'aria-label': t('audit.fold.open_named', { count: run.length }) }, t('audit.fold.open'));
   const row = h('tr', { class: 'folded', 'data-folded': events[0].action, 'data-count': run.length },
-    h('td', { class: 'nowrap' }, timeSpan(first, last, zone)),
-    theirs ? h('td', { class: 'nowrap muted' }, timeSpan(first, last, theirs)) : null,
+    h('td', { class: 'nowrap' }, runSpan(events, zone)),
+    theirs ? h('td', { class: 'nowrap muted' }, runSpan(events, theirs)) : null,
     h('td', { class: 'what' }, describeRun(events, dir)),
     h('td', null, h('span', { class: 'badge outcome-allowed' }, t('audit.outcome_short.allowed'))),
     h('td', null, open));
