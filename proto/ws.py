@@ -86,6 +86,9 @@ class NoticeKind(StrEnum):
     DENIED = "denied"
     REMOVED = "removed"
     ENDED = "ended"
+    #: To the mediator: someone with a good invitation and code was turned away by the lock
+    #: (`text`: their name).
+    LOCKED_OUT = "locked_out"
 
 
 # ---------------------------------------------------------------- client → server

@@ -191,8 +191,14 @@ def _redeem(ctx: Ctx, cmd: RedeemInvitation) -> Result:
                          details={"participant": inv.participant, "reason": "access_code"}),
                    Fail(refusal)]
     if ctx.h.locked:
-        raise Conflict("the hearing is locked: nobody new is admitted",
-                       reason=invitations.Refusal.LOCKED)
+        # Turned away, and the mediator is told who (else they would wait, unseen, for an
+        # unlock the mediator does not know anyone needs).
+        who = ctx.h.participants[inv.participant]
+        return ctx.h, [Audit("participant.redeem", "invitation", inv.id, Outcome.DENIED,
+                             details={"participant": who.id, "reason": "locked"}),
+                       Deliver(ctx.h.mediator, Notice(kind=NoticeKind.LOCKED_OUT, text=who.name)),
+                       Fail(Conflict("the hearing is locked: nobody new is admitted",
+                                     reason=invitations.Refusal.LOCKED))]
     h, redeemed = invitations.consume(ctx.h, inv, ctx.now)
     p = set_status(h.participants[inv.participant], ParticipantStatus.ACTIVE)
     h = put_participant(h, msgspec.structs.replace(p, room=LOBBY))

@@ -32,6 +32,7 @@ from proto.ws import (
     Lock,
     Move,
     Notice,
+    NoticeKind,
     PeerPlan,
     Recall,
     Remove,
@@ -124,6 +125,25 @@ async def test_removal_ends_session_and_socket(suite: Suite) -> None:
             http.get(f"/api/v1/ice-servers?hearing={cast.hearing}") as r:
         assert r.status == 401  # the session is gone
     await party.close()
+
+
+async def test_a_locked_hearing_turns_a_newcomer_away_and_tells_the_mediator(suite: Suite) -> None:
+    people = await staff_people(suite)
+    cast = await seat(suite, people, sides=1, per_side=1, redeem_all=False)
+    inv = cast.invitations["A1"]
+    med = _ws(suite, cast, "M", people)
+    await med.connect()
+    await med.send(Lock(locked=True))
+    await med.wait(lambda m: isinstance(m, YouUpdate) and m.you.locked, what="locked")
+    status, body, _ = await redeem(suite.base_url, inv["token"], inv["access_code"])
+    assert (status, body["error"]["reason"]) == (409, "hearing_locked"), body
+    await med.wait(lambda m: isinstance(m, Notice) and m.kind is NoticeKind.LOCKED_OUT
+                   and m.text == "A1", what="told who was turned away")
+    await med.send(Lock(locked=False))  # unlocked, the same invitation and code work
+    await med.wait(lambda m: isinstance(m, YouUpdate) and not m.you.locked, what="unlocked")
+    status, body, _ = await redeem(suite.base_url, inv["token"], inv["access_code"])
+    assert status == 200, body
+    await med.close()
 
 
 async def test_leaving_closes_every_socket_and_keeps_the_session(suite: Suite) -> None:

@@ -59,7 +59,7 @@ from proto.ws import (
     YouUpdate,
 )
 from services.signalling.core import Sweep, apply, create
-from services.signalling.effects import Audit, CloseSessions, Fail, Reply
+from services.signalling.effects import Audit, CloseSessions, Deliver, Fail, Reply
 from services.signalling.errors import (
     Conflict,
     Forbidden,
@@ -203,9 +203,15 @@ def test_locked_hearing_admits_nobody_new() -> None:
     issued = w.invite("Ann", Role.OBSERVER, None)
     waiting = w.join("obs", Role.OBSERVER, None, admit=None)
     w.do("med", Lock(locked=True))
-    with pytest.raises(Conflict) as refused:
-        w.do(SYSTEM, RedeemInvitation(token=issued.token, access_code=issued.access_code))
-    assert refused.value.reason == "hearing_locked"
+    effects = w.do(SYSTEM, RedeemInvitation(token=issued.token, access_code=issued.access_code))
+    [refused] = [e.error for e in effects if isinstance(e, Fail)]
+    assert isinstance(refused, Conflict) and refused.reason == "hearing_locked"
+    assert w.h.participants[issued.participant].status is ParticipantStatus.INVITED
+    # The mediator is told who was turned away; the refusal is audited.
+    [told] = [e for e in effects if isinstance(e, Deliver)]
+    assert told.to == "med" and told.message == Notice(kind=NoticeKind.LOCKED_OUT, text="Ann")
+    assert [(a.action, a.outcome) for a in effects if isinstance(a, Audit)] == [
+        ("participant.redeem", Outcome.DENIED)]
     with pytest.raises(Conflict):
         w.do("med", Admit(participant=waiting))
     w.do("med", Lock(locked=False))

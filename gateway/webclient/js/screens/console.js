@@ -355,6 +355,11 @@ export async function mount(root, { params, navigate, me }) {
       // The server delivers a broadcast to everyone in a room, the mediator too: the proof
       // that it went out, said as such.
       else if (m.kind === "broadcast") toast(t("mediator.broadcast.sent", { text: m.text }));
+      // Someone with a good invitation was turned away by the lock: the mediator decides.
+      else if (m.kind === "locked_out") {
+        toast(t("mediator.lock.turned_away", { name: m.text }), { kind: "error" });
+        announce(t("mediator.lock.turned_away", { name: m.text }), { assertive: true });
+      }
       else if (m.kind === "ended") showEnded();
     })
     .on("error", (m) => {
