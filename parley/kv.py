@@ -8,13 +8,12 @@ the revision it read, so two processes can never silently overwrite each other; 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
 from collections.abc import Callable
 
 import nats.errors
-from nats.js.errors import APIError, KeyNotFoundError, KeyWrongLastSequenceError, NoKeysError
+from nats.js.errors import APIError, KeyNotFoundError, KeyWrongLastSequenceError
 from nats.js.kv import KeyValue
 
 from parley.errors import ParleyError
@@ -80,10 +79,20 @@ async def delete(kv: KeyValue, key: str, revision: int | None = None) -> None:
 
 
 async def keys(kv: KeyValue, prefix: str = "") -> list[str]:
-    """Live keys starting with `prefix`, sorted."""
-    with contextlib.suppress(NoKeysError):
-        return sorted(k for k in await kv.keys() if k.startswith(prefix))
-    return []
+    """Keys starting with `prefix` (a dotted prefix such as "account.", or ""), sorted. A key
+    deleted or purged is among them (its last message is the marker): callers read each key,
+    and such a key reads as absent.
+
+    From the stream's subject index, not nats-py's `KeyValue.keys()`: its watcher says "no more
+    keys" when the consumer's pending count is 0 and it has counted no delivery yet, and under
+    load both hold while the first deliveries wait behind its own setup, so a full bucket was
+    listed as empty (an administrator's accounts page came back blank in CI)."""
+    stream_prefix = kv._pre  # "$KV.<bucket>."
+    wanted = prefix if prefix.endswith(".") else ""
+    info = await kv._js.stream_info(kv._stream, subjects_filter=f"{stream_prefix}{wanted}>")
+    subjects = info.state.subjects or {}
+    return sorted(key for key in (s[len(stream_prefix):] for s in subjects)
+                  if key.startswith(prefix))
 
 
 #: Told, after each fresh replay, which keys it delivered and the bucket's last revision before

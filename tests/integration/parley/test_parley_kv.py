@@ -30,3 +30,19 @@ async def test_compare_and_set_vocabulary(supervisor_nc: Client) -> None:
     await kv.delete(bucket, key)  # deleting what is gone is fine
     assert await kv.create(bucket, key, b"reborn") > second
     await kv.delete(bucket, key)
+
+
+async def test_keys_lists_every_key_of_a_prefix_at_once(supervisor_nc: Client) -> None:
+    """Read from the stream's subject index: a full bucket is never listed as empty (nats-py's
+    watcher-based keys() could say so under load), and a prefix selects its own keys only."""
+    bucket = await supervisor_nc.jetstream().key_value(ACCOUNTS_BUCKET)
+    names = [f"kvkeys.k{i:03d}" for i in range(150)]
+    for name in names:
+        await kv.create(bucket, name, b"v")
+    await kv.create(bucket, "kvkeysother.k", b"v")
+    for _ in range(20):  # each time, all of them
+        assert await kv.keys(bucket, "kvkeys.") == names
+    assert await kv.keys(bucket, "kvnone.") == []
+    everything = await kv.keys(bucket)
+    assert set(names) <= set(everything) and "kvkeysother.k" in everything
+
