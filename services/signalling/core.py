@@ -31,12 +31,10 @@ from proto.signalling import (
     RemoveParticipant,
     SessionConnected,
     SessionDisconnected,
-    SideAdded,
-    SideView,
 )
-from proto.ws import COLOURS, End, HearingState, Notice, NoticeKind, Remove, RoomKind, Snapshot
+from proto.ws import End, HearingState, Notice, NoticeKind, Remove, RoomKind, Snapshot
 
-from . import core_controls, invitations, mediator_name
+from . import core_controls, invitations, mediator_name, sides
 from .access import Ctx, identify, mediator, not_closed
 from .effects import Audit, CloseSessions, Deliver, Effect, Env, Fail, ForgetChat, Reply
 from .errors import Conflict, Forbidden, Invalid, NotFound, SignallingError, Unauthenticated
@@ -45,7 +43,6 @@ from .model import (
     LOBBY,
     Hearing,
     ParticipantStatus,
-    Side,
     get_participant,
     is_live,
     members,
@@ -122,30 +119,6 @@ def _close(ctx: Ctx, cmd: CloseHearing | End) -> Result:
                if p.role is not Role.MEDIATOR and p.status is ParticipantStatus.ACTIVE)
     out.append(ForgetChat(tuple(r for r in h.rooms if r != LOBBY)))
     return h, out
-
-
-def _side_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
-def _add_side(ctx: Ctx, cmd: AddSide) -> Result:
-    mediator(ctx.h, ctx.principal)
-    not_closed(ctx.h)
-    if len(ctx.h.sides) >= ctx.env.policy.max_sides:
-        raise Conflict("too many sides")
-    # Sides are told apart by name and by colour on every screen: two alike would be a mix-up
-    # waiting to happen (a confidence shared with the wrong one).
-    if _side_key(cmd.name) in {_side_key(s.name) for s in ctx.h.sides.values()}:
-        raise Conflict("a side of that name exists in this hearing", reason="side_name_taken")
-    taken = {s.colour for s in ctx.h.sides.values()}
-    if cmd.colour is not None and cmd.colour in taken:
-        raise Conflict("another side of this hearing has that colour", reason="side_colour_taken")
-    colour = cmd.colour or next((c for c in COLOURS if c not in taken),
-                                COLOURS[len(ctx.h.sides) % len(COLOURS)])
-    side = Side(id=ctx.env.new_id(), name=cmd.name, colour=colour)
-    h = msgspec.structs.replace(ctx.h, sides={**ctx.h.sides, side.id: side})
-    return h, [Audit("hearing.side_add", "side", side.id, details={"name": side.name, "colour": colour}),
-               Reply(SideAdded(side=SideView(id=side.id, name=side.name, colour=colour)))]
 
 
 def _invite(ctx: Ctx, cmd: InviteParticipant) -> Result:
@@ -282,7 +255,7 @@ HANDLERS: dict[type, Handler] = {
     OpenHearing: _open,
     CloseHearing: _close,
     End: _close,
-    AddSide: _add_side,
+    AddSide: sides.add_side,
     InviteParticipant: _invite,
     RemoveParticipant: _remove,
     Remove: _remove,
