@@ -86,7 +86,10 @@ def register(routes: RouteTable) -> None:
         if not _ID.fullmatch(account_id):
             raise NotFound("no such account")
         now = ident.now_ms()
-        other_admins = await _other_active_admins(ident, account_id)
+        # Counted only for a change that could take an administrator away (every account read).
+        demotes = body.role is not None and body.role.value != Role.ADMIN.value
+        other_admins = await _other_active_admins(ident, account_id) \
+            if body.disabled or demotes else 0
 
         def change(current: acc.Account) -> acc.Account:
             account = current

@@ -90,8 +90,8 @@ export async function mount(root, { params, navigate, me }) {
     return !person || !here || admits(here, person);
   };
   // A caucus held for the other side: said here, in words, before anything is sent.
-  const refuseOtherSide = (person, room) => toast(t("mediator.board.other_side",
-    { name: personName(person), room: roomName(room) }), { kind: "error" });
+  const refuseOtherSide = (name, room) => toast(t("mediator.board.other_side",
+    { name, room: roomName(room) }), { kind: "error" });
   const now = () => Date.now();
 
   function send(message, action, pendingId = null) {
@@ -114,7 +114,7 @@ export async function mount(root, { params, navigate, me }) {
       const from = state.board.rooms.find((r) => r.members.some((m) => m.id === pid));
       if (!from || from.id === room.id) return;
       const person = from.members.find((m) => m.id === pid);
-      if (!admits(room, person)) return refuseOtherSide(person, room);
+      if (!admits(room, person)) return refuseOtherSide(personName(person), room);
       if (from.kind === "lobby" && !person.connected) {
         return toast(t("mediator.board.not_waiting", { name: personName(person) }), { kind: "error" });
       }
@@ -123,8 +123,7 @@ export async function mount(root, { params, navigate, me }) {
     },
     moveSide: (side, room) => {
       if (room.kind === "caucus" && room.side && room.side !== side) {
-        return toast(t("mediator.board.other_side", { name: (sides().get(side) || {}).name || "",
-          room: roomName(room) }), { kind: "error" });
+        return refuseOtherSide((sides().get(side) || {}).name || "", room);
       }
       return send({ type: "move.side", side, room: room.id }, "move_side");
     },
@@ -137,7 +136,7 @@ export async function mount(root, { params, navigate, me }) {
     bring: (k) => {
       const person = memberById(k.participant);
       const here = roomById(state.you.room);
-      if (person && here && !admits(here, person)) return refuseOtherSide(person, here);
+      if (person && here && !admits(here, person)) return refuseOtherSide(personName(person), here);
       return send({ type: "move", participant: k.participant, room: state.you.room }, "move", k.participant);
     },
     dismiss: (k) => send({ type: "knock.dismiss", participant: k.participant }, "knock"),
