@@ -169,7 +169,15 @@ class Evidence:
     # -- NATS endpoints -------------------------------------------------------------------
 
     async def upload_begin(self, ctx: RequestContext, req: UploadBeginRequest) -> UploadBeginReply:
-        principal, facts = await self._member(ctx, req.hearing, Action.UPLOAD)
+        # The hearing's versions are counted while the roster is read (both are reads; the
+        # count is dropped if the caller is refused), so a grant waits for the slower only.
+        counting = asyncio.ensure_future(self.vault.version_count(req.hearing))
+        counting.add_done_callback(retrieved)
+        try:
+            principal, facts = await self._member(ctx, req.hearing, Action.UPLOAD)
+        except BaseException:
+            counting.cancel()
+            raise
         place = Compartment.parse(req.compartment)
         if not access.allowed(principal, facts, Action.UPLOAD, place):
             raise await self._deny(principal, "upload", req.hearing, ("hearing", req.hearing),
@@ -177,7 +185,7 @@ class Evidence:
         who = access.standing(principal, facts)
         assert who is not None  # _member checked it
         self.vault.check_size(req.declared_size)
-        self.vault.check_count(await self.vault.version_count(req.hearing))
+        self.vault.check_count(await counting)
         grant = UploadGrant(principal=principal, hearing=req.hearing,
                             compartment=req.compartment, filename=req.filename,
                             declared_size=req.declared_size, content_type=req.content_type,

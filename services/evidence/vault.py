@@ -42,6 +42,7 @@ from typing import Any
 
 import msgspec
 
+from parley.futures import retrieved
 from proto.evidence import Manifest
 from services.evidence import keys as k
 from services.evidence import manifest_store as manifests
@@ -221,13 +222,21 @@ class Vault:
         service audits there): if it raises, nothing is committed and the content is removed.
         """
         self.check_size(declared_size)
-        slot = await self.new_version(hearing, compartment, filename, owner)
+        slot = await self._slot(hearing, compartment, filename, owner)
+        # What the stored versions say of the slot is read while the first bytes arrive (it
+        # costs a listing of the hearing): a refusal stops the stream, and the content is not
+        # stored unless the checks passed (`_sealed` waits for them before its last segment).
+        admitted = asyncio.ensure_future(self._admit(slot, compartment))
         data_key, key_id = k.new_key(), k.new_key_id()
         encryptor = Encryptor(data_key, key_id, segment_size=self.limits.segment_size)
         digest = hashlib.sha256()
-        info = await self.store.put(
-            slot.content_key, self._sealed(chunks, declared_size, encryptor, digest),
-            retain=True)
+        try:
+            info = await self.store.put(
+                slot.content_key, self._sealed(chunks, declared_size, encryptor, digest, admitted),
+                retain=True)
+        finally:
+            admitted.cancel()  # a no-op once done
+            admitted.add_done_callback(retrieved)
         return await self.commit_version(
             slot, filename=filename, content_type=content_type, compartment=compartment,
             owner=owner, uploaded_by=uploaded_by, size=declared_size,
@@ -240,10 +249,23 @@ class Vault:
     async def new_version(self, hearing: str, compartment: str, filename: str, owner: str,
                           *, version: str | None = None) -> VersionSlot:
         """Where the next version of (owner, name) goes, after the checks every upload makes
-        (`_placement`). `version` reuses the version a resumable upload fixed at its creation
+        (`_slot`, then `_admit`). `version` reuses the version a resumable upload fixed at its creation
         (its data key is bound to it)."""
+        slot = await self._slot(hearing, compartment, filename, owner, version=version)
+        await self._admit(slot, compartment)
+        return slot
+
+    async def _slot(self, hearing: str, compartment: str, filename: str, owner: str,
+                    *, version: str | None = None) -> VersionSlot:
+        """Where the next version of (owner, name) would go: the owner rule checked, the
+        hearing's key read (or created); nothing else is read."""
+        place = Compartment.parse(compartment)
+        if (place.side is not None and owner != f"side:{place.side}") or (
+                place.kind == "mediator" and owner != "mediator"):
+            raise UploadError("a side or mediator compartment is owned by that side or mediator")
         name = sanitize_filename(filename)
-        record, hearing_key, document = await self._placement(hearing, compartment, owner, name)
+        record, hearing_key = await self.hearing_keys.get(hearing, create=True)
+        document = self._document_id(hearing_key, owner, name)
         version = version or f"{self._clock():012x}{secrets.token_hex(6)}"
         return VersionSlot(hearing=hearing, document=document, version=version, name=name,
                            hearing_key=hearing_key, hearing_key_id=record.key_id,
@@ -273,30 +295,28 @@ class Vault:
                           before_commit=before_commit)
         return manifest
 
-    async def _placement(self, hearing: str, compartment: str, owner: str,
-                         name: str) -> tuple[k.HearingKeyRecord, bytes, str]:
-        """Check where a new version may go: (hearing key record, hearing key, document id)."""
-        place = Compartment.parse(compartment)
-        if (place.side is not None and owner != f"side:{place.side}") or (
-                place.kind == "mediator" and owner != "mediator"):
-            raise UploadError("a side or mediator compartment is owned by that side or mediator")
-        record, hearing_key = await self.hearing_keys.get(hearing, create=True)
-        document = self._document_id(hearing_key, owner, name)
-        existing = await self.versions(hearing, document)
+    async def _admit(self, slot: VersionSlot, compartment: str) -> None:
+        """The checks a new version passes against what is stored, read at once: its name is
+        not taken in another compartment, and the hearing is below its limit."""
+        existing, count = await asyncio.gather(self.versions(slot.hearing, slot.document),
+                                               self.version_count(slot.hearing))
         if existing and existing[-1].compartment != compartment:
             raise ConflictError("a document of that name exists in another compartment")
-        self.check_count(await self.version_count(hearing))
-        return record, hearing_key, document
+        self.check_count(count)
 
     async def _sealed(self, chunks: AsyncIterable[bytes], declared_size: int,
-                      encryptor: Encryptor, digest: Any) -> AsyncIterator[bytes]:
+                      encryptor: Encryptor, digest: Any,
+                      admitted: asyncio.Future[None]) -> AsyncIterator[bytes]:
         """The ciphertext of `chunks`, hashing the plaintext (`digest`) on the way; sizes
         checked. Hashing runs in `Hashing`, beside the encryption. The ciphertext is not
-        hashed: sealed once, it is pinned by the AEAD (see `Manifest.sealed_once`)."""
+        hashed: sealed once, it is pinned by the AEAD (see `Manifest.sealed_once`). A failed
+        `admitted` ends the stream with its error; the last segment waits for it."""
         received = 0
         hashing = Hashing()
         try:
             async for chunk in chunks:
+                if admitted.done():
+                    admitted.result()  # refused: stop reading the body
                 received += len(chunk)
                 if received > declared_size:
                     raise SizeMismatchError("body is longer than the declared size")
@@ -311,6 +331,7 @@ class Vault:
                 raise SizeMismatchError("body is shorter than the declared size")
             final = encryptor.finalize()
             await hashing.wait()
+            await admitted
         finally:
             await hashing.settle()
         yield final

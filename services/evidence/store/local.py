@@ -37,6 +37,7 @@ from services.evidence.errors import (
 from services.evidence.store.base import ObjectInfo, validate_key
 from services.evidence.store.disk import (
     commit_draft,
+    files_under,
     finish_draft,
     makedirs_durable,
     open_draft,
@@ -214,18 +215,8 @@ class LocalFolderStore:
 
     async def list(self, prefix: str) -> list[ObjectInfo]:
         def _walk() -> list[ObjectInfo]:
-            base = self._objects
-            start = base / prefix.rpartition("/")[0] if "/" in prefix else base
-            found: list[ObjectInfo] = []
-            for dirpath, _dirs, files in os.walk(start):
-                for name in files:
-                    path = Path(dirpath) / name
-                    key = path.relative_to(base).as_posix()
-                    if key.startswith(prefix):
-                        st = path.stat()
-                        found.append(ObjectInfo(key, st.st_size,
-                                                datetime.fromtimestamp(st.st_mtime, UTC)))
-            return sorted(found, key=lambda info: info.key)
+            return [ObjectInfo(key, size, datetime.fromtimestamp(mtime, UTC))
+                    for key, size, mtime in files_under(str(self._objects), prefix)]
 
         if prefix:
             validate_key(prefix.rstrip("/") or "x")

@@ -69,6 +69,10 @@ async def test_small_round_trip_stat_list_delete(store: ObjectStore) -> None:
     assert (await store.stat("h/a/one")).size == 5
     assert [i.key for i in await store.list("h/a/")] == ["h/a/one", "h/a/two"]
     assert [i.key for i in await store.list("h/")] == ["h/a/one", "h/a/two", "h/b/three"]
+    # a prefix that ends mid-name matches by key, folders included; sizes are the stored sizes
+    assert [(i.key, i.size) for i in await store.list("h/a/o")] == [("h/a/one", 5)]
+    assert [i.key for i in await store.list("h/")] == [i.key for i in await store.list("h")]
+    assert await store.list("h/c/") == await store.list("nothing/here/") == []
     await store.delete("h/a/one")
     await store.delete("h/a/one")  # idempotent
     with pytest.raises(ObjectNotFoundError):

@@ -96,6 +96,39 @@ async def test_limits(vault: Vault) -> None:
         await put(vault, b"x", name="one-too-many")
 
 
+async def test_a_refusal_read_while_the_body_streams_stops_it_and_stores_nothing(
+        vault: Vault) -> None:
+    """The checks against stored versions (a name taken in another compartment, the hearing's
+    limit) run while the body arrives: a refusal ends the stream early, nothing is stored, and
+    the versions already there are unchanged."""
+    kept = await put(vault, b"mine", name="Offer.pdf", compartment="joint")
+    sent = 0
+
+    async def slow_body() -> AsyncIterator[bytes]:
+        nonlocal sent
+        for _ in range(400):
+            sent += 1
+            yield b"x" * 1000
+            await asyncio.sleep(0.005)
+
+    with pytest.raises(ConflictError):
+        await vault.upload("h1", "side:A", "Offer.pdf", 400_000, slow_body(), owner="side:A",
+                           uploaded_by="pa")
+    assert 0 < sent < 400, sent  # stopped once the refusal was known, not at the end
+    assert [m.version for m in await vault.versions("h1", kept.document)] == [kept.version]
+    assert [i.key for i in await vault.store.list("docs/h1/")] == [
+        f"docs/h1/{kept.document}/{kept.version}.content",
+        f"docs/h1/{kept.document}/{kept.version}.manifest"]
+    for i in range(LIMITS.max_documents_per_hearing - 1):
+        await put(vault, b"x", name=f"f{i}")
+    sent = 0
+    with pytest.raises(TooManyDocumentsError):
+        await vault.upload("h1", "side:A", "late.pdf", 400_000, slow_body(), owner="side:A",
+                           uploaded_by="pa")
+    assert 0 < sent < 400, sent
+    assert len(await vault.list("h1")) == LIMITS.max_documents_per_hearing
+
+
 class FailingStore:
     """Wraps a store; fails puts after `after` bytes, or fails manifest writes."""
 
