@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 import nats.errors
-from nats.js.errors import APIError, KeyNotFoundError, KeyWrongLastSequenceError
+from nats.js.errors import APIError, KeyNotFoundError, KeyWrongLastSequenceError, NotFoundError
 from nats.js.kv import KeyValue
 
 from parley.errors import ParleyError
@@ -21,6 +21,7 @@ from parley.failures import handled, note_failure
 
 log = logging.getLogger("parley.kv")
 _WRONG_LAST_SEQUENCE = 10071  # JetStream's error code for a failed compare-and-set
+_WRONG_LAST_SEQUENCE_CONSTANT = 10164  # the same, as newer servers word it
 
 
 #: A key is a NATS subject: tokens of these characters separated by single dots (no empty token,
@@ -76,6 +77,44 @@ async def delete(kv: KeyValue, key: str, revision: int | None = None) -> None:
         if exc.err_code == _WRONG_LAST_SEQUENCE:
             raise RevisionConflict(key) from None
         raise
+
+
+async def snapshot(kv: KeyValue, prefix: str) -> tuple[dict[str, tuple[bytes, int]], int]:
+    """Every live key under the dotted `prefix` with (value, revision), and the bucket's
+    revision (its stream's last sequence) the reads were made against.
+
+    Read from the stream's leader (never a direct get, which a lagging replica may answer), so
+    with `update_if_unchanged(…, bucket_revision)` it is a compare-and-set over the whole bucket:
+    a write made after the revision, even one these reads already saw, makes that update fail."""
+    js = kv._js
+    info = await js.stream_info(kv._stream, subjects_filter=f"{kv._pre}{prefix}>")
+    revision = int(info.state.last_seq)
+
+    async def last(subject: str) -> tuple[str, tuple[bytes, int]] | None:
+        try:
+            msg = await js.get_msg(kv._stream, subject=subject, direct=False)
+        except NotFoundError:
+            return None
+        if msg.headers and (msg.headers.get("KV-Operation") in ("DEL", "PURGE")
+                            or "Nats-Marker-Reason" in msg.headers):
+            return None
+        return subject[len(kv._pre):], (msg.data or b"", int(msg.seq or 0))
+
+    found = await asyncio.gather(*(last(s) for s in sorted(info.state.subjects or {})))
+    return dict(item for item in found if item is not None), revision
+
+
+async def update_if_unchanged(kv: KeyValue, key: str, value: bytes, bucket_revision: int) -> int:
+    """Write `key` only if nothing in the whole bucket was written since `bucket_revision` (see
+    `snapshot`); `RevisionConflict` otherwise. Returns the new revision."""
+    try:
+        ack = await kv._js.publish(f"{kv._pre}{key}", value,
+                                   headers={"Nats-Expected-Last-Sequence": str(bucket_revision)})
+    except APIError as exc:
+        if exc.err_code in (_WRONG_LAST_SEQUENCE, _WRONG_LAST_SEQUENCE_CONSTANT):
+            raise RevisionConflict(key) from None
+        raise
+    return int(ack.seq)
 
 
 async def keys(kv: KeyValue, prefix: str = "") -> list[str]:

@@ -66,16 +66,19 @@ class EventPage(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_de
 
 
 class PeopleQuery(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
-    """`GET /api/v1/audit/names`: names the log introduced, by part of a name or by hearing."""
+    """`GET /api/v1/audit/names`: names the log introduced, by part of a name (or of a staff
+    account's user name), by hearing, or by id."""
 
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] | None = None
     hearing: Id | None = None
+    id: Id | None = None
     kind: Annotated[str, msgspec.Meta(pattern=r"^(person|side|hearing|document|room)$")] | None = None
     limit: Annotated[int, msgspec.Meta(ge=1, le=MAX_PAGE)] = 200
 
 
 class NamedThing(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
-    """A person, side, hearing or document as the log named it (at entry `index`)."""
+    """A person, side, hearing or document as the log named it (at entry `index`). A staff
+    account is named by its display name, else its user name; `username` is its user name."""
 
     kind: str
     id: str
@@ -84,6 +87,7 @@ class NamedThing(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_d
     hearing: str | None = None
     role: str | None = None
     side: str | None = None
+    username: str | None = None
 
 
 class NameList(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

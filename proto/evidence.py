@@ -109,7 +109,8 @@ class DocumentView(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit
     sha256: Sha256Hex
     created_ms: TimestampMs
     released_ms: TimestampMs | None = None
-    #: How many versions the document has (a listing says; elsewhere 1 is not a count).
+    #: How many of the document's versions the caller may read (a listing and a list of
+    #: versions say; elsewhere 1 is not a count).
     versions: Annotated[int, msgspec.Meta(ge=1, le=1 << 20)] = 1
 
 
@@ -209,6 +210,23 @@ class DocumentRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     version: Id | None = None
 
 
+class VersionsRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Every version of one document the caller may read (`GET …/documents/{d}/versions`)."""
+
+    hearing: Id
+    document: Id
+
+
+class VersionsReply(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The document as its latest version shows it (`versions`: how many the caller may read),
+    and each version the caller may read, newest first: its id, size, uploader, time, SHA-256.
+    Each is decided on that version's own record, so a version still in a narrower compartment
+    is left out (and `…/content?version=` refuses it)."""
+
+    document: DocumentView
+    versions: Annotated[list[DocumentView], msgspec.Meta(max_length=10_000)]
+
+
 class DownloadBeginRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     hearing: Id
     document: Id
@@ -272,7 +290,8 @@ WIRE_MESSAGES: list[type[msgspec.Struct]] = [
     DocumentView, UploadBeginRequest, UploadBeginReply, UploadCreateRequest, UploadRef,
     UploadView, UploadAppendRequest, UploadAppendReply, AppendResult, ListDocumentsRequest,
     ListDocumentsReply,
-    DocumentRequest, DownloadBeginRequest, DownloadBeginReply, ReleaseBody, ReleaseRequest,
+    DocumentRequest, VersionsRequest, VersionsReply, DownloadBeginRequest, DownloadBeginReply,
+    ReleaseBody, ReleaseRequest,
     ReleaseReply, ShredRequest, ShredReply, RotateRequest, RotateReply,
 ]
 

@@ -105,6 +105,31 @@ class AddSide(_Req, frozen=True):
         clean_fields(self, "name")
 
 
+class RenameSide(_Req, frozen=True):
+    """`PATCH /api/v1/hearings/{h}/sides/{side}`: a side's new name, colour, or both (the same
+    rules as adding one: no two sides of a hearing share a name or a colour)."""
+
+    name: Name | None = None
+    colour: Colour | None = None
+
+    def __post_init__(self) -> None:
+        clean_fields(self, "name")
+        if self.name is None and self.colour is None:
+            raise ValueError("give the side a name or a colour")
+
+
+class RenameSideCommand(RenameSide, frozen=True, kw_only=True):
+    """`side_rename` as the gateway sends it to signalling: the route's side beside the body."""
+
+    side: Id
+
+
+class RemoveSide(_Req, frozen=True):
+    """`DELETE /api/v1/hearings/{h}/sides/{side}`: only a side nobody has been invited to."""
+
+    side: Id
+
+
 class InviteeRole(StrEnum):
     """The roles an invitation can give (the mediator is staff, never invited)."""
 
@@ -161,6 +186,16 @@ class SideView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 class SideAdded(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     side: SideView
+
+
+class SideRenamed(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    side: SideView
+    #: Caucuses of this side whose name began with its old name, now beginning with the new one.
+    caucuses_renamed: Annotated[int, msgspec.Meta(ge=0)] = 0
+
+
+class SideRemoved(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    side: Id
 
 
 class RoomCreated(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -392,10 +427,12 @@ class WsCommand(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class CommandResult(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
-    """Reply to a WebSocket command. `end_sessions`: participants whose sessions must end now."""
+    """Reply to a WebSocket command. `end_sessions`: participants whose sessions must end now;
+    `history`: the answer to `chat.recall`, for the asking socket only."""
 
     room: Id | None = None
     end_sessions: Annotated[list[Id], msgspec.Meta(max_length=64)] = []
+    history: ChatHistory | None = None
 
 
 class Connected(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -478,9 +515,10 @@ class Roster(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 WIRE_MESSAGES: list[type[Any]] = [
     CreateHearing, CreateHearingCommand, RenameMediator, MediatorRenamed, OpenHearing,
-    CloseHearing, AddSide, InviteParticipant, RemoveParticipant,
+    CloseHearing, AddSide, RenameSide, RenameSideCommand, RemoveSide, InviteParticipant,
+    RemoveParticipant,
     RedeemInvitation, SessionConnected, SessionDisconnected, IceServersRequest, SideView,
-    SideAdded, RoomCreated, InvitationIssued, Redeemed, RosterEntry, HearingSummary,
+    SideAdded, SideRenamed, SideRemoved, RoomCreated, InvitationIssued, Redeemed, RosterEntry, HearingSummary,
     HearingDetail, HearingList, IceServer, IceConfig, StreamQuality, TechCheckStats,
     TechCheckOffer, TechCheckAnswer, Empty, ListHearings, WsCommand, CommandResult, Connected,
     HearingClosed, ParticipantRemoved, GatewayAlive, HeartbeatReply, ParticipantSignedIn,

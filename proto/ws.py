@@ -196,6 +196,12 @@ class ChatSend(_Client, frozen=True, tag="chat"):
         clean_fields(self, "text", multiline=("text",))
 
 
+class ChatRecall(_Client, frozen=True, tag="chat.recall"):
+    """Ask for the current room's chat said in one's presence (sent on arriving in a room:
+    coming back to plenary from a caucus shows plenary's lines from before, none said while
+    away). Answered with `chat.history`, or with nothing when there is none."""
+
+
 class Mute(_Client, frozen=True, tag="mute"):
     """Microphone (`muted`) and/or camera (`camera_off`) state, shown to the room; None: as is."""
 
@@ -222,8 +228,8 @@ class PeerStateReport(_Client, frozen=True, tag="peer.state"):
 
 ClientMessage = (
     Join | Admit | Deny | Move | MoveSide | CaucusCreate | CaucusClose | Shuttle | CaucusTimer | Broadcast
-    | Recall | Lock | Remove | End | Knock | KnockDismiss | Hand | Leave | ChatSend | Mute
-    | SignalSend | PeerStateReport
+    | Recall | Lock | Remove | End | Knock | KnockDismiss | Hand | Leave | ChatSend | ChatRecall
+    | Mute | SignalSend | PeerStateReport
 )
 
 #: Commands only the hearing's mediator may send (the gateway may refuse them early by role).
@@ -392,10 +398,14 @@ class ChatLine(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 class ChatHistory(_Server, frozen=True, tag="chat.history"):
-    """What was said in `room` since this participant entered it (sent after a snapshot)."""
+    """What was said in `room` in this participant's presence: since it entered, and during
+    its earlier stays there (sent after a snapshot, and in answer to `chat.recall`)."""
 
     room: Id
     lines: Annotated[list[ChatLine], msgspec.Meta(max_length=MAX_CHAT_HISTORY)] = []
+    #: When this participant entered `room` this time (Unix ms): lines at or before it were
+    #: said during an earlier stay, and go above the client's marker of this arrival.
+    entered_at: TimestampMs = 0
 
 
 class DocumentsChanged(_Server, frozen=True, tag="documents"):

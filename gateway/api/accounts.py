@@ -8,10 +8,12 @@ updated (signalling unavailable: 503 after the account was saved) finishes the j
 Disable, role change and TOTP reset bump the account's epoch: every session and token issued
 under an older epoch stops working on every gateway process as soon as the watched copy of
 `parley_accounts` carries the change (see gateway/identity/kv_mirror.py). An admin cannot disable or
-demote their own account, nor the last active admin (`accounts.check_keeps_an_admin`): the
-refusal is a `conflict` whose `reason` (`self_disable`, `self_demote`, `last_admin`) the page turns
-into its own sentence, and it is audited (`account.update`, outcome `denied`). Resetting one's own
-TOTP is allowed: it signs the admin out, who then enrols a new authenticator at sign-in.
+demote their own account, nor the last active admin (`accounts.check_keeps_an_admin`, held
+under concurrency by gateway/identity/admin_guard.py: of two admins disabling each other at
+once, one is refused): the refusal is a `conflict` whose `reason` (`self_disable`,
+`self_demote`, `last_admin`) the page turns into its own sentence, and it is audited
+(`account.update`, outcome `denied`). Resetting one's own TOTP is allowed: it signs the admin
+out, who then enrols a new authenticator at sign-in.
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ from gateway.api.service_call import SIGNALLING
 from gateway.http.body import json_response, read_json
 from gateway.http.routes import RouteTable
 from gateway.identity import accounts as acc
+from gateway.identity.admin_guard import change_keeping_an_admin
 from gateway.identity.authn import identity_of, principal_of
 from gateway.identity.errors import AdminLockout, NotFound
 from gateway.identity.handler_kit import account_info, audit, change_account
 from gateway.identity.policy import staff
-from gateway.identity.state import IdentityState, account_mirror_key
+from gateway.identity.state import account_mirror_key
 from parley.ids import new_ulid
 from proto.audit import Outcome
 from proto.common import ID_PATTERN, Role
@@ -86,10 +89,6 @@ def register(routes: RouteTable) -> None:
         if not _ID.fullmatch(account_id):
             raise NotFound("no such account")
         now = ident.now_ms()
-        # Counted only for a change that could take an administrator away (every account read).
-        demotes = body.role is not None and body.role.value != Role.ADMIN.value
-        other_admins = await _other_active_admins(ident, account_id) \
-            if body.disabled or demotes else 0
 
         def change(current: acc.Account) -> acc.Account:
             account = current
@@ -103,12 +102,11 @@ def register(routes: RouteTable) -> None:
                 account = acc.reset_totp(account, now)
             if body.display_name is not None:
                 account = acc.set_display_name(account, body.display_name, now)
-            acc.check_keeps_an_admin(current, account, actor_id=principal.id,
-                                     other_active_admins=other_admins)
             return account
 
         try:
-            before, after = await change_account(ident, account_id, change)
+            before, after = await change_keeping_an_admin(ident, account_id, change,
+                                                          actor_id=principal.id)
         except AdminLockout as refused:
             await audit(request, actor=principal, action="account.update",
                         resource_type="account", resource_id=account_id,
@@ -143,13 +141,6 @@ def register(routes: RouteTable) -> None:
         return json_response(account_info(after))
 
     del list_accounts, create_account, update_account, update_profile
-
-
-async def _other_active_admins(ident: IdentityState, account_id: str) -> int:
-    """How many active admins there are besides `account_id` (read before every change: staff
-    accounts are few, and a PATCH is an administrator's click)."""
-    return sum(1 for a in await ident.accounts.list_accounts()
-               if a.id != account_id and acc.is_active_admin(a))
 
 
 async def _rename_in_hearings(request: web.Request, account: acc.Account) -> None:

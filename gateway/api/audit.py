@@ -143,8 +143,9 @@ async def events(request: web.Request) -> web.Response:
 
 
 async def names(request: web.Request) -> web.Response:
-    params = _params(request, ("name", "hearing", "kind", "limit"))
-    fields: dict[str, Any] = {k: params[k] for k in ("name", "hearing", "kind") if k in params}
+    params = _params(request, ("name", "hearing", "kind", "id", "limit"))
+    fields: dict[str, Any] = {k: params[k] for k in ("name", "hearing", "kind", "id")
+                              if k in params}
     limit = _int(params, "limit")
     if limit is not None:
         fields["limit"] = limit
@@ -252,8 +253,8 @@ def register(routes: RouteTable) -> None:
         openapi={"parameters": query_params(*EVENT_PARAMETERS)})(events)
     add("GET", f"{base}/names", access=AUDITORS, tags=_TAGS, response=NameList,
         summary="people, sides, hearings, rooms and documents as the log named them (by part of"
-                " a name, or a hearing)",
-        openapi={"parameters": query_params("name", "hearing", "kind", "limit")})(names)
+                " a name, a hearing, or an id)",
+        openapi={"parameters": query_params("name", "hearing", "kind", "id", "limit")})(names)
     add("GET", f"{base}/checkpoint", access=AUDITORS, tags=_TAGS, response=CheckpointInfo,
         summary="the latest signed checkpoint")(checkpoint)
     add("GET", f"{base}/vkey", access=AUDITORS, tags=_TAGS, summary="the log's verifier key (vkey)",

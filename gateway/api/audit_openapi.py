@@ -18,6 +18,7 @@ UINT: Final = {"type": "integer", "minimum": 0, "maximum": 2**53}
 _QUERY_SCHEMAS: Final[dict[str, dict[str, Any]]] = {
     "hearing": {"type": "string", "pattern": ID_PATTERN},
     "actor": {"type": "string", "pattern": ID_PATTERN},
+    "id": {"type": "string", "pattern": ID_PATTERN},
     "action": {"type": "string", "maxLength": 64, "pattern": ACTION_FILTER_PATTERN},
     "resource_type": {"type": "string", "pattern": r"^[a-z_]{1,32}$"},
     "resource_id": {"type": "string", "minLength": 1, "maxLength": MAX_PARAM},

@@ -209,5 +209,5 @@ async def bootstrap(request: web.Request) -> web.Response:
     await ident.accounts.create(account)
     await audit(request, actor=Actor(id="bootstrap", kind="system"),
                 action="account.bootstrap", resource_type="account", resource_id=account.id,
-                details={"role": account.role.value})
+                details={"role": account.role.value, "username": account.username})
     return json_response(BootstrapResponse(account=account_info(account)), status=201)

@@ -44,6 +44,8 @@ from proto.evidence import (
     ShredRequest,
     UploadBeginReply,
     UploadBeginRequest,
+    VersionsReply,
+    VersionsRequest,
 )
 
 FILENAME_HEADER = "Parley-Filename"
@@ -108,6 +110,10 @@ _UPLOAD_HEADERS = [
 _RANGE_HEADER = [{"name": "Range", "in": "header", "required": False,
                   "schema": {"type": "string"}, "description": "one range: bytes=a-b, a- or -n",
                   "example": "bytes=0-1023"}]
+_VERSION_QUERY = [{"name": "version", "in": "query", "required": False,
+                   "description": "one version's id (from …/versions); without it, the latest",
+                   "example": "019a3c5e7f20a1b2c3d4e5f6", "schema": {"type": "string",
+                                                                 "pattern": ID_PATTERN}}]
 
 
 def _path_id(request: web.Request, name: str) -> str:
@@ -115,6 +121,18 @@ def _path_id(request: web.Request, name: str) -> str:
     if not _ID.fullmatch(value):
         raise ServiceFailure(ErrorCode.NOT_FOUND, "no such document")
     return value
+
+
+def _query_version(request: web.Request) -> str | None:
+    """`?version=<id>`, or None for the latest; anything else is `invalid` (an id that no
+    version has is evidence's `not_found`, as for a document the caller may not read)."""
+    given = request.query.getall("version", [])
+    if not given:
+        return None
+    if len(given) > 1 or not _ID.fullmatch(given[0]):
+        raise ServiceFailure(ErrorCode.INVALID, "version must be one version id, as "
+                             "…/versions lists them")
+    return given[0]
 
 
 def decode_filename(raw: str | None) -> str:
@@ -203,14 +221,27 @@ def register(routes: RouteTable) -> None:
                                    principal=require_principal(request))
         return json_response(reply)
 
+    @routes.route("GET", DOC + "/versions", access=READ_RULE, response=VersionsReply,
+                  tags=("documents",),
+                  summary="the versions of a document this caller may read, newest first")
+    async def document_versions(request: web.Request) -> web.StreamResponse:
+        req = VersionsRequest(hearing=_path_id(request, "hearing"),
+                              document=_path_id(request, "document"))
+        reply = await EVIDENCE.ask(request, "versions", req, VersionsReply,
+                                   principal=require_principal(request))
+        return json_response(reply)
+
     @routes.route("GET", DOC + "/content", access=READ_RULE, tags=("documents",),
-                  summary="download a document (decrypted, streamed; Range supported)",
-                  openapi={"produces": "application/octet-stream", "parameters": _RANGE_HEADER})
+                  summary="download a document, or one version of it (decrypted, streamed; "
+                          "Range supported)",
+                  openapi={"produces": "application/octet-stream",
+                           "parameters": _VERSION_QUERY + _RANGE_HEADER})
     async def download_document(request: web.Request) -> web.StreamResponse:
         state = state_of(request)
         principal = require_principal(request)
         req = DownloadBeginRequest(hearing=_path_id(request, "hearing"),
                                    document=_path_id(request, "document"),
+                                   version=_query_version(request),
                                    range=(request.headers.get("Range") or "")[:200] or None)
         reply = await EVIDENCE.ask(request, "download.begin", req, DownloadBeginReply,
                                    principal=principal)

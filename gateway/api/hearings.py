@@ -8,6 +8,9 @@ hearing, through identity's session store (cookie, CSRF token in the body).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import msgspec
 from aiohttp import web
 
@@ -52,11 +55,17 @@ from proto.signalling import (
     Redeemed,
     RedeemInvitation,
     RemoveParticipant,
+    RemoveSide,
+    RenameSide,
+    RenameSideCommand,
     Scoped,
     SideAdded,
+    SideRemoved,
+    SideRenamed,
 )
 
 TAGS = ("hearings",)
+T = TypeVar("T")
 #: A party or counsel names its side; an observer has none.
 SIDE_BY_ROLE = {"if": {"properties": {"role": {"const": "observer"}}},
                 "then": {"not": {"required": ["side"]}},
@@ -65,6 +74,15 @@ SIDE_BY_ROLE = {"if": {"properties": {"role": {"const": "observer"}}},
 
 def _hearing(request: web.Request) -> str:
     return request.match_info["hearing"]
+
+
+def _side_command(request: web.Request, make: Callable[[str], T]) -> Scoped[T]:
+    """The route's hearing beside a command about the route's side (an id checked here)."""
+    try:
+        cmd = make(request.match_info["side"])
+    except msgspec.ValidationError:
+        raise ServiceFailure(ErrorCode.INVALID, "invalid side id") from None
+    return Scoped(hearing=_hearing(request), body=cmd)
 
 
 async def _end_sessions(request: web.Request, hearing: str, participants: list[str]) -> None:
@@ -100,7 +118,8 @@ def register(routes: RouteTable) -> None:
     async def list_hearings(request: web.Request) -> web.Response:
         return json_response(await SIGNALLING.ask(request, "list", ListHearings(), HearingList))
 
-    @routes.route("POST", "/api/v1/hearings", access=HEARINGS, summary="create a hearing",
+    @routes.route("POST", "/api/v1/hearings", access=HEARINGS, summary="create a hearing (a "
+                  "scheduled start more than 15 minutes past: 400, reason scheduled_in_past)",
                   request=CreateHearing, response=HearingSummary, tags=TAGS,
                   openapi={"status": 201})
     async def create_hearing(request: web.Request) -> web.Response:
@@ -163,6 +182,22 @@ def register(routes: RouteTable) -> None:
     async def add_side(request: web.Request) -> web.Response:
         body = Scoped(hearing=_hearing(request), body=await read_json(request, AddSide))
         return json_response(await SIGNALLING.ask(request, "sides", body, SideAdded), 201)
+
+    @routes.route("PATCH", "/api/v1/hearings/{hearing}/sides/{side}", access=HEARING_ADMIN,
+                  summary="rename a side or change its colour (no two sides alike); its caucus "
+                  "named after it follows", request=RenameSide, response=SideRenamed, tags=TAGS)
+    async def rename_side(request: web.Request) -> web.Response:
+        body = await read_json(request, RenameSide)
+        cmd = _side_command(request, lambda side: RenameSideCommand(
+            **msgspec.structs.asdict(body), side=side))
+        return json_response(await SIGNALLING.ask(request, "side_rename", cmd, SideRenamed))
+
+    @routes.route("DELETE", "/api/v1/hearings/{hearing}/sides/{side}", access=HEARING_ADMIN,
+                  response=SideRemoved, tags=TAGS,
+                  summary="remove a side nobody has been invited to (409 with the reason else)")
+    async def remove_side(request: web.Request) -> web.Response:
+        cmd = _side_command(request, lambda side: RemoveSide(side=side))
+        return json_response(await SIGNALLING.ask(request, "side_remove", cmd, SideRemoved))
 
     @routes.route("POST", "/api/v1/hearings/{hearing}/participants", access=HEARING_ADMIN,
                   summary="invite a participant: link token and access code, shown once",

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from aiohttp import web
 
+#: `frame-src blob:` and nothing wider: the documents panel shows a PDF in a frame of the page,
+#: from a blob: URL it made of bytes it fetched and checked (webclient js/documents/inline.js:
+#: PDFs only, typed by the page), so the browser's own PDF viewer draws it. No other frame: not
+#: 'self' (none of our pages is ever framed: frame-ancestors 'none'), nor data:, nor any host;
+#: plugins stay off (object-src 'none'). tests/unit/gateway/test_gateway_csp.py holds it there.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    "media-src 'self' blob: mediastream:; connect-src 'self'; object-src 'none'; "
-    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    "media-src 'self' blob: mediastream:; connect-src 'self'; frame-src blob:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 
 SECURITY_HEADERS = {

@@ -3,7 +3,9 @@
 Every update is a compare-and-set on the KV revision (`KeyValue.update(last=revision)`): two
 gateway processes (or the operator CLI) never lose each other's write; the loser gets `Conflict`.
 Usernames are unique through `username.<name>` keys written with KV `create`, which fails if the
-key exists, so no lock is needed.
+key exists, so no lock is needed. A change that could take an administrator away is written with
+a compare-and-set over the whole bucket instead (`snapshot`, `update_if_unchanged`; see
+gateway/identity/admin_guard.py).
 
 API tokens live here (`token.<id>`), not in `parley_sessions`: that bucket has a bucket-wide TTL
 equal to the session lifetime, which would silently delete long-lived tokens.
@@ -93,6 +95,21 @@ class AccountStore:
 
     async def update(self, account: Account, revision: int) -> int:
         return await self._update(account_key(account.id), encode_account(account), revision)
+
+    async def snapshot(self) -> tuple[dict[str, Account], int]:
+        """Every account (by id) as of the bucket's revision, read from the stream's leader,
+        and that revision: for `update_if_unchanged` (gateway/identity/admin_guard.py)."""
+        found, revision = await kv.snapshot(self.kv, ACCOUNT_PREFIX)
+        accounts = (decode_account(value) for value, _ in found.values())
+        return {a.id: a for a in accounts}, revision
+
+    async def update_if_unchanged(self, account: Account, bucket_revision: int) -> int:
+        """Write `account` only if nothing in the bucket changed since `bucket_revision`."""
+        try:
+            return await kv.update_if_unchanged(self.kv, account_key(account.id),
+                                                encode_account(account), bucket_revision)
+        except kv.RevisionConflict:
+            raise Conflict("changed concurrently; try again") from None
 
     async def list_accounts(self) -> list[Account]:
         accounts = []

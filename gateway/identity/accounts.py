@@ -14,7 +14,8 @@ Keys: `account.<id>` holds the record; `username.<username>` holds the id (creat
 `create`, which fails if the key exists: usernames are unique without a lock).
 
 `check_keeps_an_admin` is the rule that no change locks the administrators out: nobody disables or
-demotes their own administrator account, nor the last active one.
+demotes their own administrator account, nor the last active one (held under concurrency by
+gateway/identity/admin_guard.py).
 """
 
 from __future__ import annotations
@@ -226,6 +227,11 @@ def is_active_admin(account: Account) -> bool:
     return account.role is Role.ADMIN and not account.disabled
 
 
+def takes_an_admin_away(before: Account, after: Account) -> bool:
+    """The change from `before` to `after` leaves one active administrator fewer."""
+    return is_active_admin(before) and not is_active_admin(after)
+
+
 def check_keeps_an_admin(before: Account, after: Account, *, actor_id: str,
                          other_active_admins: int) -> None:
     """Raise `AdminLockout` if `after` takes an active administrator away and either it is the
@@ -235,11 +241,11 @@ def check_keeps_an_admin(before: Account, after: Account, *, actor_id: str,
     `other_active_admins` counts the active administrators other than `before`. The acting
     administrator is normally one of them, so the last-admin rule holds against an actor whose
     own account was disabled or demoted a moment ago by someone else (a credential still valid on
-    a gateway whose watched copy had not caught up). Two administrators disabling each other
-    within the same instant can still both succeed: the operator's `parley account create --role
-    admin` then makes a new one.
+    a gateway whose watched copy had not caught up). The count must be the one the change is
+    written against: two administrators disabling each other in the same instant would otherwise
+    both count the other; gateway/identity/admin_guard.py writes it so.
     """
-    if not is_active_admin(before) or is_active_admin(after):
+    if not takes_an_admin_away(before, after):
         return
     if before.id == actor_id:
         refusal = AdminRefusal.SELF_DISABLE if after.disabled else AdminRefusal.SELF_DEMOTE

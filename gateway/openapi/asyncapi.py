@@ -43,6 +43,8 @@ CLIENT_SUMMARIES: dict[str, str] = {
     "leave": "leave the hearing (not the mediator): to the lobby at once, every socket closed "
              "with 4000 \"left\", the session kept to come back",
     "chat": "a chat message to the sender's current room",
+    "chat.recall": "ask for the current room's chat said in this participant's presence "
+                   "(sent on arriving in a room); answered with `chat.history` when there is any",
     "mute": "tell the room this participant's microphone and/or camera state",
     "signal": "WebRTC signalling to one peer: offer, answer or ICE candidate, with the room epoch",
     "peer.state": "report a peer connection's state (lets the gateway see failed links)",
@@ -56,7 +58,8 @@ SERVER_SUMMARIES: dict[str, str] = {
     "peer.plan": "which peer connections to drop, open (and who offers) and keep",
     "signal": "WebRTC signalling relayed from a peer in the same room and epoch",
     "chat": "a chat message in a room this participant is in",
-    "chat.history": "the room's chat said since this participant entered it (after a snapshot)",
+    "chat.history": "the room's chat said in this participant's presence: since it entered, "
+                    "and during its earlier stays (after a snapshot, or for `chat.recall`)",
     "documents": "a document was added to or released into a compartment you may read",
     "notice": "something to tell the participant (broadcast, removal, hearing ended ...)",
     "error": "a command was refused: a code from a closed set, a reason and a sentence",

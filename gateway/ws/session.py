@@ -217,6 +217,8 @@ class WsSession(Outbound):
                                          retry_after_s=exc.retry_after_s, reason=exc.reason,
                                          about=str(type(message).__struct_config__.tag)))
             return
+        if result.history is not None:
+            await self.send(result.history)
         if result.end_sessions:
             with handled(log, "ws.end_sessions", hearing=self.hearing):
                 await self.end_sessions(self.hearing, result.end_sessions)

@@ -12,8 +12,9 @@ Tables
   written in the same transaction as the entries that complete it. A proof on any tree size is
   then O(log n) primary-key lookups, with no rehashing beyond the right edge.
 - `checkpoints(size, root, note, time)`: every signed checkpoint, as issued.
-- `names(kind, id, hearing, name, role, side, idx)`: the people, sides, hearings and documents
-  the entries named (directory.py), written with them; derived data, not part of the tree.
+- `names(kind, id, hearing, name, role, side, username, idx)`: the people, sides, hearings and
+  documents the entries named (directory.py), written with them; derived data, not part of the
+  tree, its statements in names_table.py (like the counts in tallies.py).
 
 One writer: the audit sequencer. Reads may use other connections (WAL lets them run beside the
 writer). Integrity checking and checkpoint signing live in `signer.py`.
@@ -22,16 +23,16 @@ writer). Integrity checking and checkpoint signing live in `signer.py`.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 from proto.auditlog import EventQuery
-from services.audit import tallies, tree
+from services.audit import names_table, tallies, tree
 from services.audit.compact import CompactRange
-from services.audit.directory import NAMING, NameRow, names_in
+from services.audit.directory import NAMING, NameRow
 from services.audit.entry import MAX_ENTRY_BYTES, LogRecord
 from services.audit.errors import EntryTooLargeError, IndexOutOfRangeError, TamperDetectedError
 from services.audit.hasher import RFC6962, Hasher
@@ -65,25 +66,11 @@ CREATE INDEX IF NOT EXISTS entries_resource ON entries (resource_type, resource_
 CREATE INDEX IF NOT EXISTS entries_time ON entries (time, idx);
 CREATE INDEX IF NOT EXISTS entries_outcome ON entries (outcome, idx);
 CREATE INDEX IF NOT EXISTS entries_resource_id ON entries (resource_id, idx);
-CREATE TABLE IF NOT EXISTS names (
-    kind TEXT NOT NULL, id TEXT NOT NULL, hearing TEXT NOT NULL, name TEXT NOT NULL,
-    role TEXT, side TEXT, idx INTEGER NOT NULL, PRIMARY KEY (kind, id, hearing)
-);
-CREATE INDEX IF NOT EXISTS names_by_name ON names (name COLLATE NOCASE);
-CREATE INDEX IF NOT EXISTS names_by_hearing ON names (hearing, kind);
 CREATE TABLE IF NOT EXISTS nodes (id INTEGER PRIMARY KEY, hash BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS checkpoints (
     size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL, time INTEGER NOT NULL
 );
 """
-
-
-def _insert_names(conn: sqlite3.Connection, records: Iterable[tuple[int, LogRecord]]) -> None:
-    rows = [(n.kind, n.id, n.hearing, n.name, n.role, n.side, idx)
-            for idx, rec in records if rec.action in NAMING and (n := names_in(rec)) is not None]
-    if rows:
-        conn.executemany("INSERT OR REPLACE INTO names (kind, id, hearing, name, role, side, idx)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def as_bytes(value: object) -> bytes:
@@ -139,26 +126,28 @@ class LogStore:
         conn.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
         )
+        rebuild = names_table.prepare(conn)
         store = cls(conn, hasher)
-        store._backfill_names()
+        store._backfill_names(rebuild)
         return store
 
-    def _backfill_names(self) -> None:
-        """A log written before the names and tallies tables: fill them from the entries."""
+    def _backfill_names(self, rebuild: bool) -> None:
+        """A log written before the names and tallies tables, or with names of an older
+        version (names_table.py): fill them from the entries."""
         if self._size == 0:
             return
         if not self.conn.execute("SELECT 1 FROM tallies LIMIT 1").fetchone():
             with self.transaction() as conn:
                 tallies.backfill(conn)
-        if self.conn.execute("SELECT 1 FROM names LIMIT 1").fetchone():
+        if not rebuild and self.conn.execute("SELECT 1 FROM names LIMIT 1").fetchone():
             return
         marks = ", ".join("?" * len(NAMING))
         rows = self.conn.execute(
             "SELECT idx, event_id, entry, time, action, actor, resource_type, resource_id,"  # noqa: S608
-            f" outcome, hearing FROM entries WHERE action IN ({marks})", list(NAMING))
+            f" outcome, hearing FROM entries WHERE action IN ({marks}) ORDER BY idx", list(NAMING))
         with self.transaction() as conn:
-            _insert_names(conn, ((int(r[0]), LogRecord(r[1], as_bytes(r[2]), *r[3:]))
-                                 for r in rows))
+            names_table.insert(conn, ((int(r[0]), LogRecord(r[1], as_bytes(r[2]), *r[3:]))
+                                      for r in rows))
 
     def close(self) -> None:
         self.conn.close()
@@ -216,7 +205,7 @@ class LogStore:
                     node_rows.append(((lv << LEVEL_SHIFT) | ix, digest))
                 new.append((rec.event_id, idx))
             conn.executemany("INSERT INTO nodes (id, hash) VALUES (?, ?)", node_rows)
-            _insert_names(conn, enumerate(added, self._size))
+            names_table.insert(conn, enumerate(added, self._size))
             tallies.count_records(conn, added)
             if intake_seq is not None:
                 conn.execute(
@@ -389,21 +378,12 @@ class LogStore:
             )
 
     def names(self, *, name: str | None = None, hearing: str | None = None,
-              kind: str | None = None, limit: int = 200) -> list[tuple[NameRow, int]]:
-        """Named things (a part of the name, case-insensitive; a hearing; a kind), by name."""
-        where, params = [], []
-        for column, value in (("hearing", hearing), ("kind", kind)):
-            if value is not None:
-                where.append(f"{column} = ?")
-                params.append(value)
-        if name is not None:
-            escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            where.append("name LIKE ? ESCAPE '\\'")
-            params.append(f"%{escaped}%")
-        sql = ("SELECT kind, id, hearing, name, role, side, idx FROM names"  # noqa: S608 - fixed SQL
-               + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY name LIMIT ?")
-        rows = self.conn.execute(sql, [*params, limit]).fetchall()
-        return [(NameRow(k, i, h, n, r, s), int(x)) for k, i, h, n, r, s, x in rows]
+              kind: str | None = None, ident: str | None = None,
+              limit: int = 200) -> list[tuple[NameRow, int]]:
+        """Named things (a part of the name or user name, case-insensitive; a hearing; a kind;
+        an id), by name."""
+        return names_table.query(self.conn, name=name, hearing=hearing, kind=kind, ident=ident,
+                                 limit=limit)
 
     def person_ids(self, name: str) -> list[str]:
         """Ids of the people whose name contains `name` (at most 100)."""

@@ -123,9 +123,10 @@ class AuditEndpoints:
             k: v for k, v in msgspec.structs.asdict(query).items() if v is not None}
         await self._admit(call, "audit.query", "names", details)
         rows = self.store.names(name=query.name, hearing=query.hearing, kind=query.kind,
-                                limit=query.limit)
+                                ident=query.id, limit=query.limit)
         return NameList(names=[NamedThing(kind=r.kind, id=r.id, name=r.name, index=i,
-                                          hearing=r.hearing or None, role=r.role, side=r.side)
+                                          hearing=r.hearing or None, role=r.role, side=r.side,
+                                          username=r.username)
                                for r, i in rows])
 
     async def checkpoint(self, call: RequestContext, _: NoArguments) -> CheckpointInfo:

@@ -47,6 +47,8 @@ from proto.evidence import (
     ShredRequest,
     UploadBeginReply,
     UploadBeginRequest,
+    VersionsReply,
+    VersionsRequest,
     document_view,
 )
 from proto.principal import Principal, PrincipalKind
@@ -129,6 +131,15 @@ class Evidence:
     async def _readable(self, ctx: RequestContext, hearing: str, document: str,
                         version: str | None, action: Action) -> tuple[Principal, HearingFacts,
                                                                    Manifest]:
+        principal, facts, manifest, _ = await self._decided(ctx, hearing, document, version,
+                                                            action)
+        return principal, facts, manifest
+
+    async def _decided(self, ctx: RequestContext, hearing: str, document: str,
+                       version: str | None, action: Action
+                       ) -> tuple[Principal, HearingFacts, Manifest, list[Manifest]]:
+        """`_readable`, with every authentic version of the document read on the way (oldest
+        first; the caller decides on each what it may see of it)."""
         # The stored record is read while the roster is: a download's first byte waits for both
         # (a non-member is refused as before, and what was being read is dropped).
         finding = asyncio.ensure_future(self.vault.find(hearing, document, version))
@@ -158,7 +169,7 @@ class Evidence:
                               Compartment.parse(manifest.compartment)):
             raise await self._deny(principal, action.value, hearing, ("document", document),
                                    ErrorCode.NOT_FOUND, "no such document")
-        return principal, facts, manifest
+        return principal, facts, manifest, found.versions
 
     @staticmethod
     def _details(manifest: Manifest, **extra: DetailValue) -> dict[str, DetailValue]:
@@ -197,18 +208,23 @@ class Evidence:
 
     async def list(self, ctx: RequestContext, req: ListDocumentsRequest) -> ListDocumentsReply:
         principal, facts = await self._member(ctx, req.hearing, Action.LIST)
-        versions: dict[str, int] = {}
+        history: dict[str, list[Manifest]] = {}
         try:
             listing = await self.vault.listing(req.hearing)
-            manifests, rejected, versions = listing.documents, listing.rejected, listing.versions
+            manifests, rejected, history = listing.documents, listing.rejected, listing.history
         except (DocumentNotFoundError, HearingShreddedError):
             manifests, rejected = [], []
         except IntegrityError:
             await self._key_failure(principal, req.hearing)
             raise
         await self._report_rejected(principal, req.hearing, rejected)
-        visible = [document_view(m, versions.get(m.document, 1)) for m in manifests
-                   if access.allowed(principal, facts, Action.LIST, Compartment.parse(m.compartment))]
+
+        def may(m: Manifest) -> bool:
+            return access.allowed(principal, facts, Action.LIST, Compartment.parse(m.compartment))
+
+        # A version is counted only where the caller may read it (as `versions` shows them).
+        visible = [document_view(m, sum(map(may, history.get(m.document, [m]))))
+                   for m in manifests if may(m)]
         await self._record(principal, "document.list", ("hearing", req.hearing), Outcome.ALLOWED,
                            req.hearing, {"count": len(visible)})
         return ListDocumentsReply(documents=visible)
@@ -219,6 +235,19 @@ class Evidence:
         await self._record(principal, "document.view", ("document", req.document),
                            Outcome.ALLOWED, req.hearing, self._details(manifest))
         return document_view(manifest)
+
+    async def versions(self, ctx: RequestContext, req: VersionsRequest) -> VersionsReply:
+        """The versions of a document the caller may read, newest first: the document is
+        decided as `get` decides it (on its latest version, audited as a view of it), then
+        each version on its own record."""
+        principal, facts, latest, every = await self._decided(ctx, req.hearing, req.document,
+                                                              None, Action.VIEW)
+        readable = [document_view(m) for m in reversed(every) if access.allowed(
+            principal, facts, Action.VIEW, Compartment.parse(m.compartment))]
+        await self._record(principal, "document.view", ("document", req.document),
+                           Outcome.ALLOWED, req.hearing,
+                           self._details(latest, versions=len(readable)))
+        return VersionsReply(document=document_view(latest, len(readable)), versions=readable)
 
     async def download_begin(self, ctx: RequestContext,
                              req: DownloadBeginRequest) -> DownloadBeginReply:

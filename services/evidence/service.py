@@ -27,6 +27,7 @@ from proto.evidence import (
     UploadBeginRequest,
     UploadCreateRequest,
     UploadRef,
+    VersionsRequest,
     unix_url,
 )
 from proto.handoff import handoff_socket
@@ -151,6 +152,7 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     host.endpoint("upload.cancel", UploadRef, uploads.cancel)
     host.endpoint("list", ListDocumentsRequest, evidence.list)
     host.endpoint("get", DocumentRequest, evidence.get)
+    host.endpoint("versions", VersionsRequest, evidence.versions)
     host.endpoint("download.begin", DownloadBeginRequest, evidence.download_begin)
     host.endpoint("release", ReleaseRequest, evidence.release)
     host.endpoint("shred", ShredRequest, evidence.shred)

@@ -111,14 +111,17 @@ Manifests = list[Manifest]
 class Listing:
     documents: list[Manifest]
     rejected: list[manifests.Rejected]
-    #: document id → how many authentic versions it has
-    versions: dict[str, int]
+    #: document id → every authentic version of it, oldest first (each carries its own
+    #: compartment: who may count a version is decided on it, as for reading it)
+    history: dict[str, list[Manifest]]
 
 
 @dataclass(frozen=True)
 class Found:
     manifest: Manifest | None
     rejected: list[manifests.Rejected]
+    #: every authentic version of the document, oldest first (whichever was asked for)
+    versions: list[Manifest]
 
 
 class Vault:
@@ -157,18 +160,15 @@ class Vault:
         return await manifests.scan(self.store, ref, hearing, document)
 
     async def listing(self, hearing: str) -> Listing:
-        """The latest authentic version of every document of the hearing (by name), how many
-        versions each has, and the manifests that were rejected (for the caller to audit)."""
+        """The latest authentic version of every document of the hearing (by name), every
+        version of each, and the manifests that were rejected (for the caller to audit)."""
         scan = await self._scan(hearing)
-        latest: dict[str, Manifest] = {}
-        versions: dict[str, int] = {}
-        for manifest in scan.manifests:
-            versions[manifest.document] = versions.get(manifest.document, 0) + 1
-            have = latest.get(manifest.document)
-            if have is None or manifest.version > have.version:
-                latest[manifest.document] = manifest
-        return Listing(sorted(latest.values(), key=lambda m: (m.filename, m.document)),
-                       scan.rejected, versions)
+        history: dict[str, list[Manifest]] = {}
+        for manifest in sorted(scan.manifests, key=lambda m: m.version):
+            history.setdefault(manifest.document, []).append(manifest)
+        latest = [versions[-1] for versions in history.values()]
+        return Listing(sorted(latest, key=lambda m: (m.filename, m.document)), scan.rejected,
+                       history)
 
     async def list(self, hearing: str) -> Manifests:
         return (await self.listing(hearing)).documents
@@ -179,12 +179,14 @@ class Vault:
         return sorted(scan.manifests, key=lambda m: m.version)
 
     async def find(self, hearing: str, document: str, version: str | None = None) -> Found:
-        """The latest authentic version (or the one asked for) and what was rejected on the way:
-        a rejected manifest is never used, whatever version it claims to be."""
+        """The latest authentic version (or the one asked for), every authentic version, and
+        what was rejected on the way: a rejected manifest is never used, whatever version it
+        claims to be."""
         scan = await self._scan(hearing, document)
-        wanted = [m for m in scan.manifests if version is None or m.version == version]
+        every = sorted(scan.manifests, key=lambda m: m.version)
+        wanted = [m for m in every if version is None or m.version == version]
         rejected = [r for r in scan.rejected if version is None or r.version == version]
-        return Found(max(wanted, key=lambda m: m.version) if wanted else None, rejected)
+        return Found(wanted[-1] if wanted else None, rejected, every)
 
     async def manifest(self, hearing: str, document: str, version: str | None = None) -> Manifest:
         found = await self.find(hearing, document, version)
@@ -226,7 +228,7 @@ class Vault:
         # What the stored versions say of the slot is read while the first bytes arrive (it
         # costs a listing of the hearing): a refusal stops the stream, and the content is not
         # stored unless the checks passed (`_sealed` waits for them before its last segment).
-        admitted = asyncio.ensure_future(self._admit(slot, compartment))
+        admitted = asyncio.ensure_future(self._check_new_version(slot, compartment))
         data_key, key_id = k.new_key(), k.new_key_id()
         encryptor = Encryptor(data_key, key_id, segment_size=self.limits.segment_size)
         digest = hashlib.sha256()
@@ -249,10 +251,10 @@ class Vault:
     async def new_version(self, hearing: str, compartment: str, filename: str, owner: str,
                           *, version: str | None = None) -> VersionSlot:
         """Where the next version of (owner, name) goes, after the checks every upload makes
-        (`_slot`, then `_admit`). `version` reuses the version a resumable upload fixed at its creation
-        (its data key is bound to it)."""
+        (`_slot`, then `_check_new_version`). `version` reuses the version a resumable upload
+        fixed at its creation (its data key is bound to it)."""
         slot = await self._slot(hearing, compartment, filename, owner, version=version)
-        await self._admit(slot, compartment)
+        await self._check_new_version(slot, compartment)
         return slot
 
     async def _slot(self, hearing: str, compartment: str, filename: str, owner: str,
@@ -295,7 +297,7 @@ class Vault:
                           before_commit=before_commit)
         return manifest
 
-    async def _admit(self, slot: VersionSlot, compartment: str) -> None:
+    async def _check_new_version(self, slot: VersionSlot, compartment: str) -> None:
         """The checks a new version passes against what is stored, read at once: its name is
         not taken in another compartment, and the hearing is below its limit."""
         existing, count = await asyncio.gather(self.versions(slot.hearing, slot.document),

@@ -6,10 +6,12 @@ was said meanwhile, or it answers questions it never read. So each room keeps a 
 and nothing more:
 
 * Per room, the last `MAX_CHAT_HISTORY` lines (oldest dropped first). No line is ever shown to
-  someone who was not in the room when it was said: a participant is given only the lines said
-  after it entered its current room (`Participant.entered_at`), so a person moved into a caucus
-  never reads what was said there before, and one who left and came back reads nothing from
-  its earlier visit. Chat never follows anyone out of a room.
+  someone who was not in the room when it was said: a participant is given the lines said
+  since it entered its current room (`Participant.entered_at`) and those said during its
+  earlier stays there (`Participant.visits`), so a person moved into a caucus never reads what
+  was said there before, and one who comes back to plenary from a caucus reads plenary's lines
+  from before it left, but none said while it was away. Chat never follows anyone out of a
+  room: the client asks for its room's history when it arrives (`ChatRecall`).
 * Lifetime: a caucus's history is purged (every stored revision, not only the latest) when the
   caucus closes; every room's history is purged when the hearing ends. Nothing said in a caucus
   outlives the hearing. Chat is not evidence: it is never audited, exported nor shared with
@@ -22,6 +24,7 @@ and nothing more:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated
 
 import msgspec
@@ -29,6 +32,7 @@ import msgspec
 from proto.ws import MAX_CHAT, MAX_CHAT_HISTORY, ChatLine
 
 from .errors import RateLimited, TooLarge
+from .model import Participant
 
 FLOOD_WINDOW_MS = 10_000
 FLOOD_MAX = 10
@@ -67,10 +71,19 @@ def append(log: ChatLog, line: ChatLine) -> ChatLog:
     return ChatLog(lines=(*log.lines, line)[-MAX_CHAT_HISTORY:])
 
 
-def since(log: ChatLog, entered_at: int) -> list[ChatLine]:
-    """The lines said strictly after `entered_at` (a line in the same millisecond as the entry
-    may have been said to the room before it: left out)."""
-    return [x for x in log.lines if x.at > entered_at]
+def said_to(log: ChatLog, entered_at: int,
+            stays: Iterable[tuple[int, int]] = ()) -> list[ChatLine]:
+    """The lines said strictly after `entered_at`, or strictly inside one of the earlier
+    `stays` (entered, left) in this room. Strictly: a line in the same millisecond as an entry
+    or a departure may have been said while the person was not there, so it is left out."""
+    spans = tuple(stays)
+    return [x for x in log.lines
+            if x.at > entered_at or any(entered < x.at < left for entered, left in spans)]
+
+
+def stays(person: Participant) -> list[tuple[int, int]]:
+    """`person`'s earlier stays (entered, left) in the room it is in now."""
+    return [(v.entered, v.left) for v in person.visits if v.room == person.room]
 
 
 _encoder = msgspec.json.Encoder()

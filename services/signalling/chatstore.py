@@ -13,8 +13,9 @@ from nats.js.kv import KeyValue
 from parley import kv
 from proto.ws import ChatLine
 
-from .chatlog import ChatLog, append, chat_key, decode_log, encode_log, since
+from .chatlog import ChatLog, append, chat_key, decode_log, encode_log, said_to, stays
 from .errors import Unavailable
+from .model import Participant
 
 MAX_TRIES = 8
 
@@ -43,9 +44,12 @@ class ChatStore:
                 continue
         raise Unavailable("chat is busy; try again")
 
-    async def since(self, hearing: str, room: str, entered_at: int) -> list[ChatLine]:
-        log, _ = await self._read(chat_key(hearing, room))
-        return since(log, entered_at)
+    async def said_to(self, hearing: str, person: Participant) -> list[ChatLine]:
+        """The lines of `person`'s room said in its presence: this stay and the earlier ones
+        (chatlog.said_to)."""
+        assert person.room is not None
+        log, _ = await self._read(chat_key(hearing, person.room))
+        return said_to(log, person.entered_at, stays(person))
 
     async def forget(self, hearing: str, rooms: tuple[str, ...]) -> None:
         for room in rooms:

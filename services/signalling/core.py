@@ -29,12 +29,14 @@ from proto.signalling import (
     OpenHearing,
     RedeemInvitation,
     RemoveParticipant,
+    RemoveSide,
+    RenameSideCommand,
     SessionConnected,
     SessionDisconnected,
 )
 from proto.ws import End, HearingState, Notice, NoticeKind, Remove, RoomKind, Snapshot
 
-from . import core_controls, invitations, mediator_name, sides
+from . import core_controls, invitations, mediator_name, schedule, sides
 from .access import Ctx, identify, mediator, not_closed
 from .effects import Audit, CloseSessions, Deliver, Effect, Env, Fail, ForgetChat, Reply
 from .errors import Conflict, Forbidden, Invalid, NotFound, SignallingError, Unauthenticated
@@ -81,6 +83,7 @@ def create(principal: Principal, cmd: CreateHearing, now: int,
         mediator_id = cmd.mediator
     else:
         raise Forbidden("only a mediator or an admin creates hearings")
+    schedule.check_start(cmd.scheduled_at, now)
     name = cmd.mediator_name if isinstance(cmd, CreateHearingCommand) else ""
     h = msgspec.structs.replace(new_hearing(env.new_id(), cmd.title, mediator_id, name, now),
                                 scheduled_at=cmd.scheduled_at, time_zone=cmd.time_zone)
@@ -256,6 +259,8 @@ HANDLERS: dict[type, Handler] = {
     CloseHearing: _close,
     End: _close,
     AddSide: sides.add_side,
+    RenameSideCommand: sides.rename_side,
+    RemoveSide: sides.remove_side,
     InviteParticipant: _invite,
     RemoveParticipant: _remove,
     Remove: _remove,

@@ -6,7 +6,9 @@ rules every change shares, and `presence()` turns the difference into deliveries
 * epochs: a room's epoch is bumped when its set of live members changed;
 * arrivals: whoever became live in a room (moved in, admitted, reconnected) gets the next
   arrival number, so it is the later arrival, hence the offerer, towards everyone already there;
-* whoever changed room is stamped `entered_at = now` (the room's chat history starts there);
+* whoever changed room is stamped `entered_at = now` (the room's chat history starts there),
+  and the stay it ended is kept as a `Visit` (the last `MAX_VISITS`), so coming back to a room
+  shows what was said there in its presence; visits to rooms that no longer exist are dropped;
 * knocks are answered: cleared when the knocker changed room or left the hearing, or when the
   mediator came into the knocker's room; reported peer links to people no longer in the same
   room are forgotten;
@@ -35,7 +37,17 @@ from proto.ws import (
 
 from .derived import derived
 from .effects import Deliver, Effect
-from .model import LOBBY, Hearing, ParticipantStatus, is_live, members, peer_map
+from .model import (
+    LOBBY,
+    MAX_VISITS,
+    Hearing,
+    Participant,
+    ParticipantStatus,
+    Visit,
+    is_live,
+    members,
+    peer_map,
+)
 
 
 def _live_room(h: Hearing, pid: str) -> str | None:
@@ -57,6 +69,17 @@ def fresh_clients(before: Hearing, after: Hearing) -> frozenset[str]:
     return frozenset(out)
 
 
+def _visits(p: Participant, pb: Participant | None, after: Hearing, now: int) -> Participant:
+    """`p` with the stay it just ended in a room (not the lobby) kept, and its visits to rooms
+    that are gone (a closed caucus) dropped."""
+    visits = p.visits
+    if pb is not None and pb.room not in (None, LOBBY, p.room):
+        assert pb.room is not None
+        visits = (*visits, Visit(room=pb.room, entered=pb.entered_at, left=now))[-MAX_VISITS:]
+    visits = tuple(v for v in visits if v.room in after.rooms)
+    return p if visits == p.visits else msgspec.structs.replace(p, visits=visits)
+
+
 def settle(before: Hearing, after: Hearing, now: int = 0) -> Hearing:
     """Apply the shared rules (arrivals, entries, epochs, knocks, links) to a handler's result."""
     counter = after.counter
@@ -66,6 +89,7 @@ def settle(before: Hearing, after: Hearing, now: int = 0) -> Hearing:
         pb = before.participants.get(pid)
         if p.room is not None and (pb is None or pb.room != p.room):
             p = msgspec.structs.replace(p, entered_at=now)
+        p = _visits(p, pb, after, now)
         room_now = _live_room(after, pid)
         if room_now is not None and (room_now != _live_room(before, pid) or pid in fresh):
             counter += 1

@@ -80,6 +80,20 @@ class Invitation(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     blocked_until: TimestampMs | None = None
 
 
+#: Earlier stays in rooms a participant keeps (`Participant.visits`), the oldest dropped first.
+MAX_VISITS = 8
+
+
+class Visit(msgspec.Struct, frozen=True, forbid_unknown_fields=True, array_like=True):
+    """An earlier stay in a room that still exists, from `entered` to `left` (Unix ms): the
+    room's chat said strictly between the two was said in this participant's presence. Stored
+    as `[room, entered, left]`: every move rewrites the hearing record, visits and all."""
+
+    room: Id
+    entered: TimestampMs
+    left: TimestampMs
+
+
 class Participant(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     id: Id
     name: ShortText
@@ -94,6 +108,9 @@ class Participant(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     hand: bool = False
     #: When it entered its current room (Unix ms): it is shown the room's chat said after that.
     entered_at: TimestampMs = 0
+    #: Earlier stays in rooms that still exist (membership.py keeps them), so coming back to a
+    #: room shows what was said there while this participant was present, and nothing else.
+    visits: Annotated[tuple[Visit, ...], msgspec.Meta(max_length=MAX_VISITS)] = ()
     #: Open WebSocket connections (ids the gateway chose); empty means offline.
     conns: Annotated[tuple[Id, ...], msgspec.Meta(max_length=8)] = ()
     disconnected_at: TimestampMs | None = None

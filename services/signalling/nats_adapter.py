@@ -40,17 +40,21 @@ from proto.signalling import (
     Redeemed,
     RedeemInvitation,
     RemoveParticipant,
+    RemoveSide,
     RenameMediator,
+    RenameSideCommand,
     RoomCreated,
     Scoped,
     SessionConnected,
     SessionDisconnected,
     SideAdded,
+    SideRemoved,
+    SideRenamed,
     TechCheckAnswer,
     TechCheckOffer,
     WsCommand,
 )
-from proto.ws import HearingState, Join, SignalSend, Snapshot
+from proto.ws import ChatRecall, HearingState, Join, SignalSend, Snapshot
 
 from .access import actor, may_read_detail, not_closed
 from .ice import IceSettings, ice_config, ice_policy
@@ -121,6 +125,14 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
         done = await ex.run(req.hearing, ctx.require_principal(), req.body)
         return _expect(done.reply, SideAdded)  # type: ignore[no-any-return]
 
+    async def side_rename(ctx: RequestContext, req: Scoped[RenameSideCommand]) -> SideRenamed:
+        done = await ex.run(req.hearing, ctx.require_principal(), req.body)
+        return _expect(done.reply, SideRenamed)  # type: ignore[no-any-return]
+
+    async def side_remove(ctx: RequestContext, req: Scoped[RemoveSide]) -> SideRemoved:
+        done = await ex.run(req.hearing, ctx.require_principal(), req.body)
+        return _expect(done.reply, SideRemoved)  # type: ignore[no-any-return]
+
     async def invite(ctx: RequestContext, req: Scoped[InviteParticipant]) -> InvitationIssued:
         done = await ex.run(req.hearing, ctx.require_principal(), req.body)
         return _expect(done.reply, InvitationIssued)  # type: ignore[no-any-return]
@@ -165,6 +177,9 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
         if isinstance(message, SignalSend):
             await ex.relay(req.hearing, ctx.require_principal(), message)
             return CommandResult()
+        if isinstance(message, ChatRecall):
+            return CommandResult(history=await ex.history(req.hearing, ctx.require_principal(),
+                                                          fresh=True))
         done = await ex.run(req.hearing, ctx.require_principal(), message)
         room = done.reply.room if isinstance(done.reply, RoomCreated) else None
         return CommandResult(room=room, end_sessions=done.end_sessions)
@@ -194,6 +209,8 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
     host.endpoint("open", Scoped[OpenHearing], open_)
     host.endpoint("close", Scoped[CloseHearing], close)
     host.endpoint("sides", Scoped[AddSide], sides)
+    host.endpoint("side_rename", Scoped[RenameSideCommand], side_rename)
+    host.endpoint("side_remove", Scoped[RemoveSide], side_remove)
     host.endpoint("invite", Scoped[InviteParticipant], invite)
     host.endpoint("remove", Scoped[RemoveParticipant], remove)
     host.endpoint("redeem", RedeemInvitation, redeem)

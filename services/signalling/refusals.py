@@ -11,7 +11,9 @@ from proto.signalling import (
     OpenHearing,
     RedeemInvitation,
     RemoveParticipant,
+    RemoveSide,
     RenameMediator,
+    RenameSideCommand,
     SessionConnected,
 )
 from proto.ws import (
@@ -38,7 +40,8 @@ ACTIONS: dict[type, str] = {
     CreateHearing: "hearing.create", CreateHearingCommand: "hearing.create",
     RenameMediator: "hearing.mediator_rename",
     OpenHearing: "hearing.open", CloseHearing: "hearing.close",
-    End: "hearing.close", AddSide: "hearing.side_add", InviteParticipant: "participant.invite",
+    End: "hearing.close", AddSide: "hearing.side_add", RenameSideCommand: "hearing.side_rename",
+    RemoveSide: "hearing.side_remove", InviteParticipant: "participant.invite",
     RemoveParticipant: "participant.remove", Remove: "participant.remove",
     RedeemInvitation: "participant.redeem", SessionConnected: "participant.connect",
     Admit: "participant.admit", Deny: "participant.deny", Move: "room.move",

@@ -62,17 +62,7 @@ from proto.ws import ChatHistory, SignalSend, encode
 from .access import identify
 from .chatstore import ChatStore
 from .core import apply, create
-from .effects import (
-    Audit,
-    CloseSessions,
-    Deliver,
-    Effect,
-    Env,
-    Fail,
-    ForgetChat,
-    Reply,
-    StoreChat,
-)
+from .effects import Audit, CloseSessions, Deliver, Effect, Env, Fail, ForgetChat, Reply, StoreChat
 from .errors import Forbidden, RateLimited, SignallingError, Unauthenticated
 from .model import LOBBY, Hearing
 from .outbox import Batch
@@ -187,18 +177,20 @@ class Executor:
                               headers={REVISION_HEADER: str(revision)})
         return True
 
-    async def history(self, hearing: str, principal: Principal) -> ChatHistory | None:
-        """The chat of the principal's room said since it entered it (None in the lobby)."""
-        known = self.store.cached(hearing)
+    async def history(self, hearing: str, principal: Principal, fresh: bool = False,
+                      ) -> ChatHistory | None:
+        """The chat of the principal's room said in its presence (None in the lobby, or if
+        none); `fresh` reads KV, not the watched copy, which may lag a move out of the room."""
+        known = None if fresh else self.store.cached(hearing)
         h = known[0] if known is not None else (await self.load(hearing))[0]
         try:
             me = identify(h, principal)
         except SignallingError:
             return None
-        if me.room is None or me.room == LOBBY:
+        if me.room in (None, LOBBY):
             return None
-        lines = await self.chat.since(h.id, me.room, me.entered_at)
-        return ChatHistory(room=me.room, lines=lines) if lines else None
+        lines = await self.chat.said_to(h.id, me)
+        return ChatHistory(room=me.room, lines=lines, entered_at=me.entered_at) if lines else None
 
     async def load(self, hearing: str) -> tuple[Hearing, int]:
         return await self.store.load(hearing)

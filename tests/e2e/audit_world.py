@@ -3,8 +3,9 @@
 Published to the `AUDIT` stream as the services would (signalling and evidence events of one
 hearing): the roster with names, two caucuses, a seeded sequence of admissions and moves, the
 mediator's own moves (into a caucus and back), a whole side moved into its caucus, a recall, a
-participant offline while a caucus closes, a run of connection reports, and a document uploaded
-and downloaded. The details are the ones the signalling core writes (core.py, core_controls.py,
+participant offline while a caucus closes, a run of connection reports, a document uploaded
+and downloaded, and another kept by one side, released twice, with the hearing's listings around
+it (`settlement_story`). The details are the ones the signalling core writes (core.py, core_controls.py,
 core_actions.py). `expected_segments` is the same fold the console must draw, computed here
 independently from the sequence: a person is drawn in a room while present (from redeeming the
 invitation, or connecting, until disconnecting or the hearing's end); a move while offline
@@ -34,6 +35,9 @@ MEDIATOR = ("acctMed", "Ms Anna Lee-Fitzgerald SC, Senior Mediator")
 ROOMS = {"cClaim": ("Claimant caucus", "sClaim"), "cResp": ("Respondent caucus", "sResp")}
 CAUCUS_OF = {"sClaim": "cClaim", "sResp": "cResp"}
 DOCUMENT = ("dExpert2", "Expert report v2.pdf")
+#: A document kept by the Claimant, shared with the mediator in confidence, then with everyone,
+#: and the hearing's listings around it: (lister, documents shown), in order.
+SETTLEMENT = ("dSettle01", "Settlement offer.pdf")
 T0 = 1_764_000_000_000  # 2025-11-24T16:00:00Z
 
 
@@ -93,6 +97,12 @@ def script(seed: int = 7, moves: int = 24) -> tuple[Script, list[tuple[str, str,
     s = Script()
     w = Whereabouts(clock=lambda: s.clock)
     med = MEDIATOR[0]
+    # The mediator's staff account, as the gateway records it (no hearing): named by the log.
+    s.counter += 1
+    s.events.append(AuditEvent(
+        id=f"scr{s.counter:05d}", time=s.clock, actor=Actor(id="acctAdmin", role="admin"),  # type: ignore[arg-type]
+        action="account.create", resource=Resource(type="account", id=med), outcome=Outcome.ALLOWED,
+        service="gateway", details={"role": "mediator", "username": "alee", "display_name": MEDIATOR[1]}))
     s.mediator("hearing.create", "hearing", HEARING, details={
         "mediator": med, "mediator_name": MEDIATOR[1], "title": "Lam v. Chen", "time_zone": "Asia/Hong_Kong"})
     w.place[med] = "plenary"  # the core seats the mediator in plenary (model.new_hearing)
@@ -165,9 +175,46 @@ def script(seed: int = 7, moves: int = 24) -> tuple[Script, list[tuple[str, str,
           service="evidence", details={"filename": DOCUMENT[1], "start": 0, "end": 1_048_575})
     s.add("document.download", "pBo", "document", DOCUMENT[0], role="party", side="sClaim",
           service="evidence", details={"filename": DOCUMENT[1], "start": 0, "end": 1_999_999})
+    settlement_story(s)
     s.mediator("hearing.close", "hearing", HEARING, details={"destroy_documents": False})
     w.end()
     return s, w.segments
+
+
+#: What the document report must make of `settlement_story`: the listings that may have shown
+#: it, by lister (one each), and how many were left out (before it was stored; by someone its
+#: compartment did not admit then).
+SETTLEMENT_MAY = ["pBo", MEDIATOR[0], "pCy"]
+SETTLEMENT_LEFT_OUT = {"before": 1, "hidden": 2, "empty": 0}
+SETTLEMENT_KEPT = ["side:sClaim", "confidential:sClaim", "joint"]
+
+
+def settlement_story(s: Script) -> None:
+    """Listings are audited per hearing with a count (services/evidence/decisions.py), a
+    document's upload and releases with its compartment and the target (`to`)."""
+    def lists(pid: str, count: int) -> None:
+        if pid == MEDIATOR[0]:
+            s.mediator("document.list", "hearing", HEARING, service="evidence", details={"count": count})
+        else:
+            s.add("document.list", pid, "hearing", HEARING, role=PEOPLE[pid][1], side=PEOPLE[pid][2],
+                  service="evidence", details={"count": count})
+
+    def document(action: str, **details: Any) -> None:
+        s.add(action, "pAna", "document", SETTLEMENT[0], role="counsel", side="sClaim", service="evidence",
+              details={"filename": SETTLEMENT[1], "version": "v1", "size": 84_000, **details})
+
+    lists("pDee", 1)  # before it was stored
+    document("document.upload", compartment="side:sClaim")
+    lists("pBo", 2)  # its side: may have
+    lists("pCy", 1)  # the other side: cannot
+    lists(MEDIATOR[0], 1)  # a side's own document: not even the mediator
+    document("document.release", compartment="side:sClaim", to="confidential:sClaim")
+    lists(MEDIATOR[0], 2)  # shared with the mediator in confidence: may have
+    document("document.release", compartment="confidential:sClaim", to="joint")
+    lists("pCy", 2)  # joint: may have
+    s.add("document.download", "pCy", "document", SETTLEMENT[0], role="counsel", side="sResp",
+          service="evidence", details={"filename": SETTLEMENT[1], "compartment": "joint",
+                                       "start": 0, "end": 83_999})
 
 
 async def publish(suite: Suite, events: list[AuditEvent]) -> None:

@@ -6,7 +6,8 @@
   side, and A1's invitation.
 - `await join_in_browser(tab, invitation, ...)`: the invitation link, the access code typed in
   the page, "skip the tech check", and the lobby's waiting screen.
-- `await mediator_page(tab, people, hearing, base_url)`: the mediator's own hearing page (its staff cookie).
+- `await mediator_page(tab, people, hearing, base_url)`: the mediator's console for the hearing (its
+  staff cookie): the mediator's media client (a mediator sent to `/hearing` lands there too).
 - Page probes (`banner_kind`, `hearers`, `code`, `tracks_ended` …): JavaScript expressions the
   tests poll with `tab.wait_for`.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.browser import Tab
+from tests.browser import VIEWPORTS, Tab
 from tests.harness import Suite
 from tests.integration.signalling.sigclient import Cast, WsClient, seat
 from tests.people import SESSION_COOKIE, People, staff_people
@@ -67,10 +68,12 @@ async def join_in_browser(tab: Tab, invitation: dict[str, Any], *, wrong_code: b
                        "document.querySelector('.lobby-title').textContent.length > 0")
 
 
-async def mediator_page(tab: Tab, people: People, hearing: str, base_url: str) -> None:
+async def mediator_page(tab: Tab, people: People, hearing: str, base_url: str, *,
+                        via: str | None = None) -> None:
+    """The mediator's console, opened directly or by following `via` (another address)."""
     await tab.context.add_cookies([{"name": SESSION_COOKIE, "value": people.mediator.cookie,
                                     "url": base_url}])
-    await tab.page.goto(f"/hearing?hearing={hearing}")
+    await tab.page.goto(via or f"/hearings/{hearing}")
 
 
 async def shots(tab: Tab, screen: str, widths: tuple[str, ...] = ("laptop", "tablet")) -> None:
@@ -79,6 +82,25 @@ async def shots(tab: Tab, screen: str, widths: tuple[str, ...] = ("laptop", "tab
         await tab.page.evaluate("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }")
         await tab.screenshot(screen, width)
     await tab.page.set_viewport_size({"width": 1366, "height": 768})
+
+
+async def lobby_in_view(tab: Tab, width: str) -> dict[str, Any]:
+    """At this width, from the top of the page: the camera preview is a 16:9 box at most 45% of
+    the screen tall, and the explanation and both device pickers are on screen, unscrolled."""
+    w, h = VIEWPORTS[width]
+    await tab.page.set_viewport_size({"width": w, "height": h})
+    await tab.page.evaluate("() => window.scrollTo(0, 0)")
+    boxes: dict[str, Any] = await tab.value(
+        "Object.fromEntries(['.lobby-preview', '.lobby-steps', '.lobby-devices select:first-of-type',"
+        " '.lobby-devices .field:last-of-type select'].map((s) => {"
+        " const b = document.querySelector(s).getBoundingClientRect();"
+        " return [s, {top: b.top, bottom: b.bottom, width: b.width, height: b.height}]; }))")
+    preview = boxes[".lobby-preview"]
+    assert abs(preview["width"] / preview["height"] - 16 / 9) < 0.02, (width, boxes)
+    assert preview["height"] <= 0.45 * h + 1, (width, boxes)
+    for selector, box in boxes.items():
+        assert box["height"] > 0 and box["bottom"] <= h, (width, selector, boxes)
+    return boxes
 
 
 #: Symbols every language writes the same way (units, zone names), not English words.
@@ -98,6 +120,11 @@ async def latin_words_left(tab: Tab, content: list[str]) -> list[str]:
     for words in sorted(content, key=len, reverse=True):
         text = text.replace(words, " ")
     return [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", text) if w not in SYMBOLS]
+
+
+def console_room() -> str:
+    """The room the mediator's console says the mediator is in ('' until the server said)."""
+    return "((document.querySelector('.my-room .room-banner') || {dataset: {}}).dataset.room || '')"
 
 
 def banner_kind() -> str:

@@ -1,9 +1,14 @@
 """The auditor's and the administrator's consoles in a real Chromium through the real gateway.
 
-An auditor signs in with TOTP, pins the log's key, finds a document's accesses by its name,
-opens an entry and sees it verified in the page; a test-only proxy between browser and gateway
+An auditor signs in with TOTP, pins the log's key, finds the mediator's staff account under the
+display name it goes by now (renamed by an administrator, then by herself), with its user name
+beside it, finds a document's accesses by its name, opens an entry and sees it verified in the
+page; a test-only proxy between browser and gateway
 then serves a tampered proof and the page shows the failure. The hearing's entries read as
-sentences (no raw action code), with its connection reports folded into one line. The timeline
+sentences (no raw action code), with its connection reports folded into one line. A document
+kept by one side and released twice shows where it was kept by the compartments' names (never
+their ids) and the hearing's listings that may have shown it, lister by lister, with those left
+out counted; a lister's row opens their listings. The timeline
 of a scripted hearing matches, lane by lane, the moves that were made, the mediator's own, a
 side's, a recall's and a caucus closing's included (read from the SVG's data attributes), with
 the mediator's lane first, named, its long name cut to its column; a 3-hour
@@ -30,7 +35,18 @@ import pytest
 from aiohttp import web
 
 from tests.browser import Tab, chromium, open_tab, requires_chromium
-from tests.e2e.audit_world import DOCUMENT, HEARING, MEDIATOR, PEOPLE, publish, script
+from tests.e2e.audit_world import (
+    DOCUMENT,
+    HEARING,
+    MEDIATOR,
+    PEOPLE,
+    SETTLEMENT,
+    SETTLEMENT_KEPT,
+    SETTLEMENT_LEFT_OUT,
+    SETTLEMENT_MAY,
+    publish,
+    script,
+)
 from tests.e2e.staff_steps import sign_in, t
 from tests.harness import Suite, free_port, wait_until
 from tests.people import PASSWORD, People, staff_people
@@ -148,6 +164,8 @@ DRAWN = {
     "audit-search": "document.querySelector('.total[data-total]')",
     "audit-hearing-entries": "document.querySelector('.total[data-total]')",
     "audit-document-report": "document.querySelector('.total[data-total]')",
+    "audit-document-listings": "document.querySelector('#listings') && document.querySelector('.total[data-total]')",
+    "audit-person-account": "document.querySelector('#account-note') && document.querySelector('.total[data-total]')",
     "audit-verify": "document.querySelector('#verify-panel[data-verified=\"true\"]')",
     "audit-hearing": "document.querySelector('.stats')",
     "audit-timeline": "document.querySelector('#timeline[data-lanes]')",
@@ -189,7 +207,13 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             await page.get_by_role("button", name=t(EN, "audit.pin.action")).click()
             await tab.wait_for("document.querySelector('#log-status .log-ok')")
 
+            # The mediator's account was made with no display name (user name "mediator"); an
+            # administrator names her, then she changes it herself. The auditor sees the name
+            # she goes by now, and the user name she signs in with beside it.
+            seen = await _renamed_mediator(tab, people)
+
             # Find a document's accesses by its name.
+            await page.goto("/audit")
             await page.get_by_label(t(EN, "audit.f.document")).fill(DOCUMENT[1])
             await page.get_by_role("button", name=t(EN, "audit.search.action"), exact=True).click()
             await tab.wait_for("document.querySelector('.total[data-total=\"3\"]')")
@@ -197,7 +221,7 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             sentence = "Cy Wong (counsel, Respondent) downloaded ‘Expert report v2.pdf’, bytes 0–1,048,575"  # noqa: RUF001
             assert any(sentence in r for r in rows), rows
             await shot(tab, "audit-search")
-            seen = {"audit-search": page.url}
+            seen["audit-search"] = page.url
             await page.get_by_role("link", name=t(EN, "audit.report.document_link")).click()
             # The search page had the same total: wait for the report's own page to show it.
             await tab.wait_for("location.pathname !== '/audit'"
@@ -248,6 +272,8 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             await folded.get_by_role("button").click()
             assert await page.locator("tr[data-action='room.peer_state']").count() == 5
             assert await page.locator("tr.folded").count() == 0
+
+            seen["audit-document-listings"] = await _settlement_report(tab)
 
             # The scripted hearing's timeline, lane by lane.
             await page.goto(f"/audit/hearings/{HEARING}")
@@ -381,6 +407,90 @@ async def test_admin_creates_and_disables_an_account_whose_session_ends(
         assert t("zh-Hans", "admin.ice.mode_relay") in await page.locator("#ice-settings").inner_text()
         tab.assert_clean(secrets=[TURN_SECRET])
         await tab.context.close()
+
+
+async def _renamed_mediator(tab: Tab, people: People) -> dict[str, str]:
+    """Rename the mediator's account (an administrator, then herself), and check the auditor's
+    person report names her by it, with her user name; returns the screens seen."""
+    page, mediator = tab.page, people.mediator
+    status, _ = await people.admin.call("PATCH", f"/api/v1/accounts/{mediator.account_id}",
+                                        {"display_name": "Ms Mei Ling Chan"})
+    assert status == 200
+    status, _ = await mediator.call("PATCH", "/api/v1/me", {"display_name": "Dr Mei Ling Chan"})
+    assert status == 200
+
+    async def named_now() -> bool:
+        _, _, body = await _get(people, f"/api/v1/audit/names?id={mediator.account_id}")
+        found = json.loads(body)["names"]
+        return bool(found) and found[0]["name"] == "Dr Mei Ling Chan"
+
+    await wait_until(named_now, timeout=15, what="the rename in the audit log's directory")
+    await page.goto(f"/audit/people/{mediator.account_id}")
+    await page.get_by_role("heading", name="Dr Mei Ling Chan", exact=True).wait_for()
+    await tab.wait_for("document.querySelector('.total[data-total]')")
+    note = await page.locator("#account-note").inner_text()
+    assert note == t(EN, "audit.report.account", username=mediator.username), note
+    rows = await page.locator("table.results tbody tr").all_inner_texts()
+    assert any("Dr Mei Ling Chan (mediator) changed the account Dr Mei Ling Chan" in r for r in rows), rows
+    assert not any("mediator (mediator)" in r for r in rows), rows
+    # Her own change, opened: the entry says who she is and what she signs in with.
+    await page.locator("table.results tbody tr[data-action='account.update'] a").first.click()
+    await tab.wait_for("document.querySelector('#verify-panel[data-verified]')")
+    who = await page.locator("dl.fields dd").nth(1).inner_text()
+    assert who == "Dr Mei Ling Chan (mediator), user name ‘mediator’", who  # noqa: RUF001
+    await page.go_back()
+    await tab.wait_for("document.querySelector('#account-note') && document.querySelector('.total[data-total]')")
+    await shot(tab, "audit-person-account")
+    return {"audit-person-account": page.url}
+
+
+async def _settlement_report(tab: Tab) -> str:
+    """The report of a document kept by one side, released to the mediator in confidence and
+    then to everyone (audit_world.settlement_story); returns its address."""
+    page = tab.page
+    await page.goto(f"/audit/documents/{SETTLEMENT[0]}")
+    await tab.wait_for(DRAWN["audit-document-listings"])
+    kept = await tab.value("() => [...document.querySelectorAll('#kept-list li')].map((li) => [li.dataset.compartment, li.innerText])")
+    assert [c for c, _ in kept] == SETTLEMENT_KEPT, kept
+    claimant = "Ana Chen (counsel, Claimant)"
+    assert kept[0][1].startswith("Claimant only from ") and kept[0][1].endswith(f"uploaded by {claimant}"), kept
+    assert kept[1][1].startswith("Claimant, shared with the mediator in confidence from "), kept
+    assert kept[2][1].startswith("Joint from ") and kept[2][1].endswith(f"released by {claimant}"), kept
+    listings = await tab.value("""() => { const s = document.querySelector('#listings');
+        return [{ before: Number(s.dataset.before), hidden: Number(s.dataset.hidden), empty: Number(s.dataset.empty) },
+          [...s.querySelectorAll('tr[data-actor]')].map((r) => [r.dataset.actor, r.dataset.count, r.cells[0].innerText, r.cells[3].innerText]),
+          s.querySelector('#listings-summary').innerText]; }""")
+    assert listings[0] == SETTLEMENT_LEFT_OUT, listings
+    assert listings[1] == [
+        ["pBo", "1", "Bo Lam (party, Claimant)", "Claimant only"],
+        [MEDIATOR[0], "1", f"{MEDIATOR[1]} (mediator)", "Claimant, shared with the mediator in confidence"],
+        ["pCy", "1", "Cy Wong (counsel, Respondent)", "Joint"],
+    ] and [r[0] for r in listings[1]] == SETTLEMENT_MAY, listings
+    assert listings[2] == t(EN, "audit.report.listings_count", count=3), listings
+    rows = await page.locator("table.results tbody tr").all_inner_texts()
+    for sentence in (f"{claimant} uploaded ‘Settlement offer.pdf’ to Claimant only",  # noqa: RUF001
+                     f"{claimant} released ‘Settlement offer.pdf’ from Claimant only to Claimant, "  # noqa: RUF001
+                     "shared with the mediator in confidence",
+                     f"{claimant} released ‘Settlement offer.pdf’ from Claimant, shared with the "  # noqa: RUF001
+                     "mediator in confidence to Joint"):
+        assert any(sentence in r for r in rows), (sentence, rows)
+    shown = await page.locator("main").inner_text()
+    assert "side:" not in shown and "confidential:" not in shown, shown  # names, never ids
+    await shot(tab, "audit-document-listings")
+    address = page.url
+    # A release, opened: its compartments by name, each with the id the entry records.
+    await page.locator("table.results tbody tr[data-action='document.release'] a").last.click()
+    await tab.wait_for("document.querySelector('#verify-panel[data-verified]')")
+    fields = await page.locator("dl.fields").inner_text()
+    assert "Claimant, shared with the mediator in confidence (confidential:sClaim)" in fields, fields
+    assert "Joint (joint)" in fields, fields
+    # A lister's row opens their listings of the hearing in that span: here, the one.
+    await page.goto(address)
+    await tab.wait_for(DRAWN["audit-document-listings"])
+    await page.get_by_role("link", name=t(EN, "audit.report.open_listings_named", name="Cy Wong (counsel, Respondent)")).click()
+    await tab.wait_for("location.pathname === '/audit' && document.querySelector('.total[data-total=\"1\"]')")
+    assert await page.locator("tr[data-action='document.list']").count() == 1
+    return address
 
 
 async def _get(people: People, path: str) -> tuple[int, Any, bytes]:

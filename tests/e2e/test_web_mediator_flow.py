@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -95,7 +96,9 @@ async def test_a_mediator_runs_a_hearing_in_the_browser(suite: Suite, tmp_path: 
         await page.get_by_role("heading", name=t(EN, "mediator.hearings.title"), exact=True).wait_for()
         await both_widths(tab, "hearings-empty")
 
-        hearing = await med.create_hearing("Chan v. Lee", "2026-12-01T09:30", "Asia/Hong_Kong")
+        # Always ahead: a date already past is refused (tests/e2e/test_web_setup_sides.py).
+        when = f"{datetime.now(UTC).year + 1}-12-01T09:30"
+        hearing = await med.create_hearing("Chan v. Lee", when, "Asia/Hong_Kong")
         await med.add_side("Claimant")
         await med.add_side("Respondent")
         for name, role, side in (("A1", "party", "Claimant"), ("A2", "counsel", "Claimant"),

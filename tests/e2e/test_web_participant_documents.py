@@ -9,6 +9,12 @@ by side B until released, then appearing on B's page without a reload. Bad input
 file, a file over the limit (the page is refused before any byte is sent; the server refuses a
 page that lies), a name with folders and control characters, a release of someone else's
 document, a chat message over the limit and a chat flood, each a sentence and nothing lost.
+
+Versions and the in-page viewer: a second version uploaded, the first opened from "2 versions"
+by the keyboard, downloaded (SHA-256 equal to the original) and viewed in the page (the PDF in a
+frame of a blob: URL typed application/pdf holding the original's bytes), an image in the same
+viewer, SVG and disguised HTML never shown inline, and the CSP still refusing every other frame
+and plugin.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ import contextlib
 import hashlib
 import importlib.util
 import os
+import struct
+import zlib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,7 +36,7 @@ from playwright.async_api import Request, Response
 
 from proto.ws import MAX_CHAT, Admit
 from services.signalling.chatlog import FLOOD_MAX
-from tests.browser import Tab, chromium, open_tab, requires_chromium
+from tests.browser import ARTIFACTS, VIEWPORTS, Tab, chromium, open_tab, requires_chromium
 from tests.e2e.participant_steps import (
     banner_kind,
     chat_texts,
@@ -291,3 +299,270 @@ async def _chat_bad_input(tab: Tab) -> None:
     assert "still here" in error
     kept: Any = await tab.value("document.querySelector('.chat-input').value")
     assert kept == f"line {FLOOD_MAX}"
+
+
+def one_page_pdf(text: str) -> bytes:
+    """A valid one-page PDF saying `text` (Helvetica), with its cross-reference table."""
+    stream = f"BT /F1 28 Tf 72 700 Td ({text}) Tj ET".encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+               b" /Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def small_png(rgb: tuple[int, int, int], size: int = 8) -> bytes:
+    """A valid `size`x`size` PNG of one colour (8-bit RGB, no filter)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    rows = b"".join(b"\x00" + bytes(rgb) * size for _ in range(size))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+# Every blob: URL the page makes, with the Blob behind it, so the test can read what a frame
+# shows (the page's CSP rightly refuses a fetch of a blob: URL: connect-src 'self').
+_RECORD_BLOBS = """(() => {
+  window.blobsMade = new Map();
+  const make = URL.createObjectURL.bind(URL);
+  URL.createObjectURL = (blob) => { const url = make(blob); window.blobsMade.set(url, blob); return url; };
+  return true;
+})()"""
+#: The type and SHA-256 of the Blob behind one of the page's blob: URLs.
+_BLOB_AT = """async (url) => {
+  const blob = window.blobsMade.get(url);
+  const digest = await crypto.subtle.digest("SHA-256", await blob.arrayBuffer());
+  return { type: blob.type,
+           sha256: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("") };
+}"""
+VIEWER = "dialog.viewer[open]"
+VERSIONS = ".doc-versions .versions .version"
+
+
+# Counts the uploads the page said were done (a finished row goes away by itself after 8 s, so
+# counting rows would race with that).
+_COUNT_UPLOADS_DONE = """(() => {
+  window.uploadsDone = 0;
+  new MutationObserver((changes) => {
+    for (const c of changes) {
+      if (c.target.matches && c.target.matches(".transfer[data-kind=upload][data-state=done]")) {
+        window.uploadsDone += 1;
+      }
+    }
+  }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ["data-state"] });
+  return true;
+})()"""
+
+
+async def _upload_in_page(tab: Tab, name: str, data: bytes, mime: str) -> None:
+    """Upload by the page's picker and wait until the page says it is done."""
+    before = await tab.value("window.uploadsDone")
+    await tab.page.set_input_files(".file-drop input[type=file]", files=[
+        {"name": name, "mimeType": mime, "buffer": data}])
+    await tab.wait_for(f"window.uploadsDone > {before}", timeout=60)
+
+
+async def _csp_refuses_other_frames_and_plugins(tab: Tab) -> None:
+    """The page's CSP admits the viewer's blob: frame and nothing else it refused before: a
+    same-origin page, a data: URL, or a plugin (<object>) are refused by the browser itself."""
+    seen = len(tab.console)
+    await tab.value("""(() => {
+      const probe = (tag, attrs) => {
+        const el = document.createElement(tag);
+        Object.assign(el, attrs);
+        el.className = "csp-probe";
+        document.body.append(el);
+      };
+      probe("iframe", { src: "/" });
+      probe("iframe", { src: "data:text/html,<p>framed</p>" });
+      const blob = URL.createObjectURL(new Blob(["%PDF-1.4"], { type: "application/pdf" }));
+      probe("object", { data: blob, type: "application/pdf" });
+      return true;
+    })()""")
+
+    def refusals() -> list[str]:
+        return [line for line in tab.console[seen:] if "Content Security Policy" in line]
+
+    async def three() -> list[str] | None:
+        return refusals() if len(refusals()) >= 3 else None
+
+    deadline = asyncio.get_running_loop().time() + 20
+    while not await three():
+        assert asyncio.get_running_loop().time() < deadline, tab.dump()
+        await asyncio.sleep(0.1)
+    framed = [line for line in refusals() if "Framing" in line and '"frame-src blob:"' in line]
+    assert len(framed) == 2, refusals()  # the page's own origin, and data: (named '' by Chrome)
+    assert any(f"{urlsplit(tab.page.url).netloc}/'" in line for line in framed), framed
+    assert any("Loading plugin data" in line and "object-src 'none'" in line
+               for line in refusals()), refusals()
+    await tab.value("(() => { document.querySelectorAll('.csp-probe').forEach((x) => x.remove());"
+                    " return true; })()")
+    del tab.console[seen:]  # the refusals asked for: anything else still fails assert_clean
+
+
+@pytest.mark.timeout(300)
+async def test_document_versions_and_pdfs_viewed_in_the_page(suite: Suite,
+                                                             tmp_path: Path) -> None:
+    """A second version uploaded; the first opened from "2 versions" by the keyboard,
+    downloaded (SHA-256 equal to the original) and viewed in the page: a PDF in the viewer's
+    frame from a blob: URL of type application/pdf whose bytes are the original's; Escape
+    closes it and focus goes back. An SVG is never offered a view, and HTML that claims to be
+    a PDF is refused a view in a sentence. The CSP still refuses every other frame and plugin."""
+    await suite.ready(timeout=60)
+    people = await staff_people(suite)
+    cast = await seat_people(suite, people, per_side=1)
+    inv = cast.invitations
+    med = await mediator_socket(suite, people, cast)
+    name = "Heads of terms.pdf"
+    first, second = one_page_pdf("Heads of terms - draft 1"), one_page_pdf("Heads of terms - final")
+    async with chromium() as browser:
+        a = await open_tab(browser, suite.base_url)
+        a.page.set_default_timeout(60_000)
+        try:
+            await join_in_browser(a, inv["A1"])
+            await med.send(Admit(participant=inv["A1"]["participant"]))
+            await a.wait_for(f"{banner_kind()} === 'plenary'")
+            await a.page.click("[data-tab=side]")
+            await a.value(_COUNT_UPLOADS_DONE)
+            await a.value(_RECORD_BLOBS)
+            await _upload_in_page(a, name, first, "application/pdf")
+            row = f"{ROWS}:not(.doc-versions)"
+            await a.wait_for(f"document.querySelector('{row} .doc-name')")
+            assert await a.value(f"document.querySelector('{row} td[data-label=Versions]')"
+                                 ".textContent") == "1"
+            await _upload_in_page(a, name, second, "application/pdf")
+            toggle = f"{row} .versions-toggle"
+            await a.wait_for(f"document.querySelector('{toggle}')?.textContent.includes('2 versions')")
+            document = await a.value(f"document.querySelector('{row}').dataset.document")
+            assert await rows(a) == [name]
+
+            # --- opened by the keyboard: the list, newest first, the newest marked Latest ---
+            await a.page.focus(toggle)
+            await a.page.keyboard.press("Enter")
+            await a.wait_for(f"document.querySelectorAll('{VERSIONS}').length === 2")
+            assert await a.value(f"document.querySelector('{toggle}')"
+                                 ".getAttribute('aria-expanded')") == "true"
+            assert await a.value(f"document.activeElement.matches('{toggle}')")  # kept focus
+            items = await a.value(f"[...document.querySelectorAll('{VERSIONS}')].map((x) => "
+                                  "({version: x.dataset.version, latest: x.dataset.latest, "
+                                  "text: x.textContent}))")
+            assert [i["latest"] for i in items] == ["true", "false"], items
+            assert "Version 2" in items[0]["text"] and "Latest" in items[0]["text"], items
+            assert "Version 1" in items[1]["text"] and "You" in items[1]["text"], items
+            older = items[1]["version"]
+            await a.check_accessible("documents-versions")
+            await shots(a, "documents-versions")
+
+            # --- version 1 downloaded: its own bytes, under a name of its own ---------------
+            v1 = f"{VERSIONS}[data-version=\"{older}\"]"
+            async with a.page.expect_download(timeout=60_000) as info:
+                await a.page.click(f"{v1} button[aria-label='Download version 1']")
+            saved = tmp_path / "v1.pdf"
+            got = await info.value
+            await got.save_as(saved)
+            assert got.suggested_filename == "Heads of terms (v1).pdf"
+            assert hashlib.sha256(saved.read_bytes()).hexdigest() \
+                == hashlib.sha256(first).hexdigest()
+
+            # --- version 1 viewed in the page: a blob: frame of type application/pdf ----------
+            await a.page.click(f"{v1} button[aria-label='View version 1']")
+            await a.wait_for(f"document.querySelector('{VIEWER} iframe.viewer-frame')")
+            frame = f"document.querySelector('{VIEWER} iframe.viewer-frame')"
+            src = await a.value(f"{frame}.src")
+            assert src.startswith("blob:") and src.endswith("#navpanes=0"), src
+            assert await a.value(f"{frame}.dataset.type") == "application/pdf"
+            assert await a.value(f"document.querySelector('{VIEWER} h2').textContent") \
+                == "Heads of terms.pdf (version 1)"
+            assert await a.value(f"{frame}.title") == "Heads of terms.pdf (version 1)"
+            assert await a.value(_BLOB_AT, src.split("#")[0]) == {
+                "type": "application/pdf", "sha256": hashlib.sha256(first).hexdigest()}
+            # The frame really navigated to the blob (a CSP refusal leaves an error page).
+            handle = await a.page.query_selector(f"{VIEWER} iframe.viewer-frame")
+            assert handle is not None
+            content = await handle.content_frame()
+            assert content is not None and content.url == src, content and content.url
+            await a.check_accessible("documents-view-pdf")
+            await asyncio.sleep(1)  # the browser's PDF viewer draws its first page
+            for width, (w, h) in VIEWPORTS.items():  # what the person sees: the viewport
+                await a.page.set_viewport_size({"width": w, "height": h})
+                await asyncio.sleep(0.5)
+                await a.page.screenshot(path=str(ARTIFACTS / f"documents-view-pdf-{width}.png"))
+            await a.page.set_viewport_size({"width": 1366, "height": 768})
+            await a.page.focus(f"{VIEWER} button.primary")
+            await a.page.keyboard.press("Escape")
+            await a.wait_for("!document.querySelector('dialog.viewer')")
+            assert await a.value("document.activeElement.dataset.focus") \
+                == f"view:{document}:{older}"
+            assert await a.value(f"document.querySelector('{VIEWER}')") is None
+
+            # --- the latest from its row; Close by its button; focus back on View ---------
+            await a.page.click(f"{row} [data-focus='view:{document}']")
+            await a.wait_for(f"document.querySelector('{VIEWER} iframe.viewer-frame')")
+            latest_src = await a.value(f"document.querySelector('{VIEWER} iframe').src")
+            assert await a.value(_BLOB_AT, latest_src.split("#")[0]) == {
+                "type": "application/pdf", "sha256": hashlib.sha256(second).hexdigest()}
+            assert await a.value(f"document.querySelector('{VIEWER} h2').textContent") == name
+            await a.page.click(f"{VIEWER} button:has-text('Close')")
+            await a.wait_for("!document.querySelector('dialog.viewer')")
+            assert await a.value("document.activeElement.dataset.focus") == f"view:{document}"
+
+            # --- never inline: an SVG (no View at all); HTML calling itself a PDF (refused) ---
+            await _upload_in_page(a, "diagram.svg", b"<svg xmlns='http://www.w3.org/2000/svg'"
+                                  b" onload='alert(1)'><rect width='9' height='9'/></svg>",
+                                  "image/svg+xml")
+            await _upload_in_page(a, "not really.pdf", b"<!doctype html><script>alert(1)"
+                                  b"</script>", "application/pdf")
+            await a.wait_for(f"document.querySelectorAll('{row}').length === 3")
+            by_name = ("(n) => [...document.querySelectorAll('" + row + "')].find((r) => "
+                       "r.querySelector('.doc-name').textContent === n)")
+            assert await a.value(f"({by_name})('diagram.svg').querySelector("
+                                 "'[data-focus^=\"view:\"]')") is None
+            await a.value(f"(() => {{ ({by_name})('not really.pdf').querySelector("
+                          "'[data-focus^=\"view:\"]').click(); return true; })()")
+            refused = await a.wait_for("document.querySelector('.docs-message').textContent")
+            assert "cannot be shown in the page" in refused and "Download it" in refused
+            assert await a.value("document.querySelector('dialog.viewer')") is None
+            # An image: the same viewer, drawn in an <img> from a blob: URL typed image/png.
+            picture = small_png((200, 30, 30))
+            await _upload_in_page(a, "site photo.png", picture, "image/png")
+            await a.wait_for(f"document.querySelectorAll('{row}').length === 4")
+            await a.value(f"(() => {{ ({by_name})('site photo.png').querySelector("
+                          "'[data-focus^=\"view:\"]').click(); return true; })()")
+            image = f"document.querySelector('{VIEWER} img.viewer-image')"
+            assert await a.wait_for(f"{image}?.complete && {image}.naturalWidth") == 8
+            assert await a.value(_BLOB_AT, await a.value(f"{image}.src")) == {
+                "type": "image/png", "sha256": hashlib.sha256(picture).hexdigest()}
+            assert await a.value(f"{image}.alt") == "site photo.png"
+            await a.page.keyboard.press("Escape")
+            await a.wait_for("!document.querySelector('dialog.viewer')")
+
+            # --- the CSP: only the viewer's blob: frames were let in -------------------------
+            await _csp_refuses_other_frames_and_plugins(a)
+
+            # --- every word of the open list in another language ------------------------------
+            await switch_language(a, "zh-Hant")
+            await a.wait_for(f"document.querySelector('{toggle}').textContent.includes('2 個版本')")
+            texts = await a.value(f"[...document.querySelectorAll('{VERSIONS}')]"
+                                  ".map((x) => x.textContent).join(' ')")
+            assert "第 2 版" in texts and "最新" in texts and "第 1 版" in texts, texts
+            await shots(a, "documents-versions-zh-Hant", ("laptop",))
+            a.assert_clean(secrets=[inv["A1"]["access_code"]])
+        except Exception:
+            print(f"--- A1\n{a.dump()}")
+            with contextlib.suppress(Exception):
+                await a.screenshot("documents-versions-failed")
+            raise
+        finally:
+            await med.close()

@@ -3,8 +3,10 @@ fake camera: joining, the lobby, the room banner, every control by click and by 
 room only, "who can hear you" after every move of a seeded sequence, the room verification code,
 notices, removal and the end (camera and microphone stopped), axe-core and screenshots.
 
-The mediator's commands come from the test's own WebSocket for the mediator (the console is
-another screen); the mediator's page is a second client of the same person and does the media.
+The mediator's commands come from the test's own WebSocket for the mediator; the mediator's
+console does the mediator's media, as in a real hearing (its board is not what is tested here:
+tests/e2e/test_web_mediator_flow.py drives it), so its room, "who can hear you", verification
+code and chat are checked beside the parties' pages.
 """
 
 from __future__ import annotations
@@ -40,9 +42,11 @@ from tests.e2e.participant_steps import (
     chat_texts,
     code,
     code_members,
+    console_room,
     hearers,
     join_in_browser,
     latin_words_left,
+    lobby_in_view,
     mediator_page,
     mediator_socket,
     seat_people,
@@ -107,9 +111,17 @@ async def hear_each_other(tabs: dict[str, Tab], ids: dict[str, str],
                              f"the server's last room view to the mediator {server}") from None
 
 
-# Each remote tile's connection state as the page's own peer connection has it.
-TILE_STATES = ("Object.fromEntries([...document.querySelectorAll('.video-grid .tile:not(.self)')]"
+# Each remote tile's connection state as the page's own peer connection has it (a party's
+# page, or the mediator's console).
+TILE_STATES = ("Object.fromEntries([...document.querySelectorAll("
+               "'.video-grid .tile:not(.self), .console-videos .tile.remote')]"
                ".map((x) => [x.dataset.participant, x.dataset.state]))")
+
+
+def hand_on_board(participant: str) -> str:
+    """Whether the console's board shows this participant's hand raised."""
+    return (f"(document.querySelector('.board li.person[data-participant=\"{participant}\"]"
+            f" .fact-hand') !== null)")
 
 
 async def no_english(tab: Tab, screen: str, content: list[str]) -> None:
@@ -156,11 +168,15 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             waiting = await lobby.page.text_content(".lobby-waiting") or ""
             assert waiting.startswith(f"{MEDIATOR_NAME} will admit you shortly"), waiting
             await lobby.check_accessible("lobby")
+            # A tablet shows the preview beside the pickers, a laptop under it: all in view.
+            await lobby.wait_for("document.querySelector('.lobby-devices select option') !== null")
+            for width in ("tablet", "laptop"):
+                await lobby_in_view(lobby, width)
             await shots(lobby, "lobby")
-            # The mediator's page is in plenary before anyone is admitted: each side then opens
-            # one connection to it (a page arriving later would be a fresh client, and every
-            # connection to the mediator would be made twice).
-            await tabs["M"].wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
+            # The mediator's console is in plenary before anyone is admitted: each side then
+            # opens one connection to it (a page arriving later would be a fresh client, and
+            # every connection to the mediator would be made twice).
+            await tabs["M"].wait_for(f"{console_room()} === 'plenary'", timeout=60)
             # B2 reads Traditional Chinese from the lobby on: every word of each screen it sees.
             await switch_language(tabs["B2"], "zh-Hant")
             devices = await tabs["B2"].value(
@@ -200,9 +216,9 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             await tabs["B1"].wait_for(f"{tile(ids['A1'], 'cameraOff')} === 'true'")
             await a1.focus("[data-control=hand]")
             await a1.keyboard.press("Enter")
-            await tabs["M"].wait_for(f"{tile(ids['A1'], 'hand')} === 'true'")
+            await tabs["M"].wait_for(f"{hand_on_board(ids['A1'])} === true")
             await a1.keyboard.press("h")
-            await tabs["M"].wait_for(f"{tile(ids['A1'], 'hand')} === 'false'")
+            await tabs["M"].wait_for(f"{hand_on_board(ids['A1'])} === false")
             await tabs["B1"].page.keyboard.press("k")  # knock: shown until answered
             knocks = await med.wait(lambda m: isinstance(m, KnocksUpdate) and any(
                 k.participant == ids["B1"] for k in m.knocks), what="knock")
@@ -255,7 +271,11 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             # --- broadcast: a banner to dismiss, everywhere but the lobby -----------------
             step("broadcast")
             await med.send(Broadcast(text="Ten minutes to lunch"))
-            await all_pages(tabs, "document.querySelector('.notice-broadcast') !== null")
+            await all_pages(tabs, "document.querySelector('.notice-broadcast') !== null",
+                            ["A1", "B1", "B2"])
+            # The console says it went out (a toast, and the screen reader's live region).
+            await tabs["M"].wait_for("['toasts', 'live-polite'].some((id) => document"
+                                     ".getElementById(id).textContent.includes('Ten minutes'))")
             await a1.click(".notice-broadcast .notice-dismiss")
             await tabs["A1"].wait_for("document.querySelector('.notice-broadcast') === null")
 
@@ -277,6 +297,21 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
                 f"{chat_texts()}.join(' ')")
             assert not any("bottom line" in f for f in frames_a)
             assert not any(caucus in f for f in frames_a)
+
+            # --- back in plenary: its chat from before B1 left, none said while away -------
+            step("chat on return")
+            await a1.fill(".chat-input", "Said while side B was away")
+            await a1.keyboard.press("Enter")
+            await tabs["A1"].wait_for(f"{chat_texts()}.includes('Said while side B was away')")
+            await med.send(Move(participant=ids["B1"], room="plenary"))
+            await tabs["B1"].wait_for(f"{banner_kind()} === 'plenary'")
+            await tabs["B1"].wait_for(f"{chat_texts()}.includes('Good morning, everyone')")
+            b1_lines = await tabs["B1"].value(chat_texts())
+            assert "Said while side B was away" not in b1_lines, b1_lines
+            assert "Our bottom line is 40" not in b1_lines, b1_lines  # the caucus stayed behind
+            # the earlier lines sit above the marker of this arrival
+            assert await tabs["B1"].value(
+                "document.querySelector('.chat-log').lastElementChild.className") == "chat-marker"
 
             # --- removal, then the end: camera and microphone stop at once ----------------
             step("removal")

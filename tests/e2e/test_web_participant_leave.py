@@ -4,7 +4,9 @@ A party admitted to plenary presses "Leave hearing", reads what leaving means in
 (and may cancel it), leaves: its camera and microphone stop at once, the final screen says so in
 the reader's language and offers the way back, the room (the mediator's socket) sees it go at
 once, and the same session takes it back to the waiting room (by the final screen's button, or by
-opening the invitation link again), from which the mediator admits it again. The mediator's own hearing page has no "Leave" (it ends the hearing from the console).
+opening the invitation link again), from which the mediator admits it again. A mediator who follows the participant's page
+(`/hearing?hearing=<id>`) lands on that hearing's console, which has no "Leave" (the mediator
+ends the hearing there).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from tests.e2e.participant_steps import (
     KEEP_TRACKS,
     TRACKS_ENDED,
     banner_kind,
+    console_room,
     join_in_browser,
     latin_words_left,
     mediator_page,
@@ -94,10 +97,13 @@ async def test_leave_the_hearing_and_come_back(suite: Suite, tmp_path: Path) -> 
             await med.send(Admit(participant=a1))
             await tab.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
 
-            # --- the mediator's own hearing page offers no "Leave" -------------------------
+            # --- the mediator following the participant's page lands on the console -------
             staff = await open_tab(browser, suite.base_url)
-            await mediator_page(staff, people, cast.hearing, suite.base_url)
-            await staff.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
+            await mediator_page(staff, people, cast.hearing, suite.base_url,
+                                via=f"/hearing?hearing={cast.hearing}")
+            await staff.wait_for(f"location.pathname === '/hearings/{cast.hearing}'")
+            await staff.wait_for(f"{console_room()} === 'plenary'", timeout=60)
+            assert await staff.value("document.querySelector('.lobby, .hearing-view') === null")
             assert not await staff.page.is_visible("[data-action=leave]")
             for t in (tab, staff):
                 t.assert_clean(secrets=[invitation["access_code"]])

@@ -198,3 +198,14 @@ test('a folded run reads earliest – latest, whichever way the page is sorted',
   // Within one minute: one time.
   assert.equal(runSpan([at(6, 16), at(6, 16)], 'UTC'), '27 Nov 2026, 06:16 (UTC)');
 });
+
+test("a document's list of versions is told as such, a plain view as a view", async () => {
+  await initI18n('en');
+  const plain = (e) => describeEntry(e, dir, 'UTC', { withTime: false });
+  const view = { ...entry('document.view'), details: { version: 'v2', filename: 'Expert report.pdf' } };
+  assert.match(plain(view), /^Ana Chen \(counsel, Claimant\) viewed \W?Expert report\.pdf\W?$/);
+  assert.match(plain({ ...view, details: { ...view.details, versions: 2 } }),
+    /^Ana Chen \(counsel, Claimant\) opened the list of versions of \W?Expert report\.pdf\W? \(2 shown\)$/);
+  await initI18n('zh-Hant');
+  assert.match(plain({ ...view, details: { ...view.details, versions: 2 } }), /版本列表（顯示 2 個）$/);
+});

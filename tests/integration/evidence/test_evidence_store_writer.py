@@ -23,7 +23,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from nats.aio.client import Client
 
 from parley.errors import DomainError
+from parley.micro import RequestContext
 from proto.errors import ErrorCode
+from proto.evidence import ListDocumentsRequest
 from services.evidence import keys as k
 from services.evidence.errors import IntegrityError
 from services.evidence.hearing_keys import record_key
@@ -286,3 +288,31 @@ async def test_release_rolled_back_only_narrows(bench: Bench) -> None:
     await overwrite(bench.store, place, narrow)  # an older sealed state of the same place
     assert await bench.listed(bench.b()) == []
     assert await bench.download(bench.a(), x.document) == b"released later"
+
+
+async def test_a_version_rolled_back_to_its_narrower_compartment_stays_hidden(
+        bench: Bench) -> None:
+    """Access is decided on the record of the version asked for: a version whose record still
+    says side A is hidden from side B by its id and in the list of versions, while the
+    document's latest version, released, is read."""
+    v1 = await bench.upload(b"first draft", name="terms.pdf")
+    v2 = await bench.upload(b"second draft", name="terms.pdf")
+    assert v1.document == v2.document and v1.version < v2.version
+    place = manifest_key_of(bench, v1.document, v1.version)
+    narrow = await bench.store.read(place)
+    await bench.vault.release(bench.hearing, v1.document, "joint", by=bench.a().id)
+    assert await bench.versions(bench.b(), v1.document) == [v2.version, v1.version]
+    await overwrite(bench.store, place, narrow)  # v1's record as it was before the release
+    b, a = bench.b(), bench.a()
+    assert await bench.download(b, v1.document) == b"second draft"
+    assert await bench.download(b, v1.document, version=v2.version) == b"second draft"
+    assert await bench.download(b, v1.document, version=v1.version) == ErrorCode.NOT_FOUND
+    assert await bench.versions(b, v1.document) == [v2.version]
+    reply = await bench.evidence.list(RequestContext(b, None, {}),
+                                      ListDocumentsRequest(hearing=bench.hearing))
+    assert [(d.document, d.versions) for d in reply.documents] == [(v1.document, 1)]
+    # Side A, whose compartment v1 is in, still reads both.
+    assert await bench.versions(a, v1.document) == [v2.version, v1.version]
+    assert await bench.download(a, v1.document, version=v1.version) == b"first draft"
+    denied = [e for e in await bench.events("document.denied") if e.actor.id == b.id]
+    assert [e.resource.id for e in denied] == [v1.document]

@@ -31,6 +31,7 @@ from proto.evidence import (
     DownloadBeginRequest,
     ListDocumentsRequest,
     Manifest,
+    VersionsRequest,
 )
 from proto.principal import PRINCIPAL_HEADER, Principal, PrincipalKind, encode_principal
 from proto.signalling import Roster, RosterMember
@@ -107,15 +108,16 @@ class Bench:
                                          ListDocumentsRequest(hearing=who.hearing or ""))
         return [view.document for view in reply.documents]
 
-    async def download(self, who: Principal, document: str, *,
-                       byte_range: str | None = None) -> bytes | ErrorCode:
-        """The plaintext `who` is served, or the error code the service answered with. A stream
-        cut after its headers (an integrity failure mid-way) comes back as INTEGRITY too."""
+    async def download(self, who: Principal, document: str, *, byte_range: str | None = None,
+                       version: str | None = None) -> bytes | ErrorCode:
+        """The plaintext `who` is served (of the latest version, or of `version`), or the error
+        code the service answered with. A stream cut after its headers (an integrity failure
+        mid-way) comes back as INTEGRITY too."""
         try:
             begun = await self.evidence.download_begin(
                 RequestContext(who, None, {}),
                 DownloadBeginRequest(hearing=who.hearing or "", document=document,
-                                     range=byte_range))
+                                     version=version, range=byte_range))
         except DomainError as exc:  # what the service's error path answers with
             return exc.code
         assert begun.url is not None and begun.ticket is not None
@@ -128,6 +130,16 @@ class Bench:
             except aiohttp.ClientPayloadError:
                 return ErrorCode.INTEGRITY
         return data
+
+    async def versions(self, who: Principal, document: str) -> list[str] | ErrorCode:
+        """The version ids `who` is listed, newest first, or the service's error code."""
+        try:
+            reply = await self.evidence.versions(
+                RequestContext(who, None, {}),
+                VersionsRequest(hearing=who.hearing or "", document=document))
+        except DomainError as exc:
+            return exc.code
+        return [view.version for view in reply.versions]
 
     async def events(self, action: str | None = None) -> list[AuditEvent]:
         """Audit events of this bench's hearings published since it started, in order."""

@@ -88,6 +88,8 @@ GET /api/v1/hearings/{hearing}                   401  ok   403  403  ok   403  4
 POST /api/v1/hearings/{hearing}/open             401  403  403  403  ok   403  403  403  403  403  401  401  401
 POST /api/v1/hearings/{hearing}/close            401  403  403  403  ok   403  403  403  403  403  401  401  401
 POST /api/v1/hearings/{hearing}/sides            401  403  403  403  ok   403  403  403  403  403  401  401  401
+PATCH /api/v1/hearings/{hearing}/sides/{side}  401  403  403  403  ok   403  403  403  403  403  401  401  401
+DELETE /api/v1/hearings/{hearing}/sides/{side}  401  403  403  403  ok   403  403  403  403  403  401  401  401
 POST /api/v1/hearings/{hearing}/participants     401  403  403  403  ok   403  403  403  403  403  401  401  401
 DELETE /api/v1/hearings/{hearing}/participants/{participant}  401  403  403  403  ok   403  403  403  403  403  401  401  401
 GET /api/v1/ice-servers                          401  403  403  403  ok   403  ok   ok   ok   ok   401  401  401
@@ -97,6 +99,7 @@ GET /api/v1/hearings/{hearing}/documents         401  403  403  403  ok   403  o
 POST /api/v1/hearings/{hearing}/documents        401  403  403  403  ok   403  ok   ok   ok   403  401  401  401
 GET /api/v1/hearings/{hearing}/documents/{document}  401  403  403  403  ok   403  ok   ok   ok   403  401  401  401
 GET /api/v1/hearings/{hearing}/documents/{document}/content  401  403  403  403  ok   403  ok   ok   ok   403  401  401  401
+GET /api/v1/hearings/{hearing}/documents/{document}/versions  401  403  403  403  ok   403  ok   ok   ok   403  401  401  401
 POST /api/v1/hearings/{hearing}/documents/{document}/release  401  403  403  403  403  403  ok   ok   ok   403  401  401  401
 POST /api/v1/evidence/master-key/rotate          401  ok   403  403  403  403  403  403  403  403  401  401  401
 GET /api/v1/audit/events                         401  403  403  ok   403  403  403  403  403  403  401  401  401

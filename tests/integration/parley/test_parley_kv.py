@@ -46,3 +46,25 @@ async def test_keys_lists_every_key_of_a_prefix_at_once(supervisor_nc: Client) -
     everything = await kv.keys(bucket)
     assert set(names) <= set(everything) and "kvkeysother.k" in everything
 
+
+
+async def test_compare_and_set_over_the_whole_bucket(supervisor_nc: Client) -> None:
+    """`snapshot` reads a prefix's live keys as of the bucket's revision; `update_if_unchanged`
+    writes only while nothing in the bucket was written since, whichever key that was."""
+    bucket = await supervisor_nc.jetstream().key_value(ACCOUNTS_BUCKET)
+    a = await kv.create(bucket, "kvsnap.a", b"1")
+    await kv.create(bucket, "kvsnap.b", b"2")
+    await kv.create(bucket, "kvsnap.gone", b"3")
+    await kv.delete(bucket, "kvsnap.gone")
+    found, revision = await kv.snapshot(bucket, "kvsnap.")
+    assert sorted(found) == ["kvsnap.a", "kvsnap.b"] and found["kvsnap.a"] == (b"1", a)
+    assert revision >= max(r for _, r in found.values())
+    await kv.create(bucket, "kvsnapother.x", b"elsewhere")  # another key, another prefix
+    with pytest.raises(kv.RevisionConflict):
+        await kv.update_if_unchanged(bucket, "kvsnap.a", b"lost", revision)
+    assert await kv.read(bucket, "kvsnap.a") == (b"1", a)
+    found, revision = await kv.snapshot(bucket, "kvsnap.")
+    written = await kv.update_if_unchanged(bucket, "kvsnap.a", b"won", revision)
+    assert written == revision + 1 and await kv.read(bucket, "kvsnap.a") == (b"won", written)
+    with pytest.raises(kv.RevisionConflict):  # the same revision twice: the second loses
+        await kv.update_if_unchanged(bucket, "kvsnap.b", b"lost", revision)

@@ -5,6 +5,9 @@ moving a whole side at once with nothing of it reaching the other side."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import aiohttp
 from icalendar import Calendar
 
@@ -13,8 +16,10 @@ from tests.harness import Suite
 from tests.integration.signalling.sigclient import WsClient, api, seat
 from tests.people import staff_people
 
-# 2026-12-01 09:30 in Hong Kong (UTC+8) is 01:30 UTC.
-SCHEDULED = 1_796_088_600_000
+# 1 December next year, 09:30 in Hong Kong (01:30 UTC): always ahead (a start already past is
+# refused), and 09:30 there whatever the year.
+SCHEDULED = int(datetime(datetime.now(UTC).year + 1, 12, 1, 9, 30,
+                         tzinfo=ZoneInfo("Asia/Hong_Kong")).timestamp() * 1000)
 
 
 async def test_schedule_colours_invitation_states_and_calendar(suite: Suite) -> None:

@@ -1,5 +1,6 @@
 """Room chat over the real WebSocket of a running suite: who reads what, history after a
-reconnect for those who were there, purge when the caucus closes, flood refused with a reason."""
+reconnect and on coming back to a room for those who were there (and only what was said in
+their presence), purge when the caucus closes, flood refused with a reason."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from proto.ws import (
     CaucusCreate,
     ChatHistory,
     ChatMessage,
+    ChatRecall,
     ChatSend,
     ErrorMessage,
     Move,
@@ -62,6 +64,8 @@ async def test_room_chat_isolation_history_and_purge(suite: Suite) -> None:
     await cb.send(ChatSend(text="secret of side B"))
     for c in (med, cb):
         await c.wait(said("secret of side B"), what="caucus chat")
+    await ca.send(ChatSend(text="while B was away"))
+    await ca.wait(said("while B was away"), what="plenary chat without B")
 
     # B reconnects: the caucus's history since B entered comes after the snapshot.
     await cb.close()
@@ -79,14 +83,31 @@ async def test_room_chat_isolation_history_and_purge(suite: Suite) -> None:
     assert (refused.code, refused.reason, refused.about) == ("rate_limited", "chat_flood", "chat")
     assert refused.retry_after_s is not None and refused.retry_after_s >= 1
 
-    # The caucus closes: B is back in plenary, and its history is gone for good.
+    # The caucus closes: B is back in plenary, and the caucus's history is gone for good.
+    # Asked on arrival, plenary's history holds what was said there before B left, and nothing
+    # said while B was away.
     await med.send(CaucusClose(room=caucus))
     await cb.wait(lambda m: isinstance(m, PeerPlan) and m.room == "plenary", what="back")
+    await cb.send(ChatRecall())
+    back = await cb.wait(lambda m: isinstance(m, ChatHistory) and m.room == "plenary",
+                         what="plenary history on return")
+    assert isinstance(back, ChatHistory)
+    assert [x.text for x in back.lines] == ["hello plenary"]
+    assert all(x.at <= back.entered_at for x in back.lines)
     await cb.close()
     cb = await client("B1").connect()
     await med.send(ChatSend(text="after the caucus"))
     await cb.wait(said("after the caucus"), what="plenary chat after")
-    assert not any(isinstance(m, ChatHistory) for m in cb.inbox)
+    again = [m for m in cb.inbox if isinstance(m, ChatHistory)]
+    assert [[x.text for x in m.lines] for m in again] == [["hello plenary"]]
+    # A, in the lobby, asks too: nothing (no room, no history), and no error.
+    await med.send(Move(participant=a.id, room="lobby"))
+    await ca.wait(lambda m: isinstance(m, PeerPlan) and m.room == "lobby", what="to the lobby")
+    before = len(ca.inbox)
+    await ca.send(ChatRecall())
+    await med.send(ChatSend(text="to plenary only"))
+    await cb.wait(said("to plenary only"), what="plenary chat")
+    assert not any(isinstance(m, ChatHistory | ErrorMessage) for m in ca.inbox[before:])
 
     # A never saw a word of it: not on its socket's raw frames, not as an error.
     assert not any("secret of side B" in raw or "line 0" in raw for raw in ca.raw)

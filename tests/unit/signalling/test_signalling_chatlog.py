@@ -26,10 +26,11 @@ from services.signalling.chatlog import (
     append,
     decode_log,
     encode_log,
-    since,
+    said_to,
 )
 from services.signalling.effects import ForgetChat, StoreChat
 from services.signalling.errors import RateLimited
+from services.signalling.model import MAX_VISITS
 
 
 def line(sender: str, at: int, text: str = "hi") -> ChatLine:
@@ -60,8 +61,16 @@ def test_flood_is_per_sender_and_window() -> None:
 
 def test_lines_said_before_one_entered_are_never_shown() -> None:
     log = ChatLog(lines=(line("a", 10), line("a", 20), line("a", 30)))
-    assert [x.at for x in since(log, 20)] == [30]  # the same millisecond is left out
-    assert since(log, 0) == list(log.lines)
+    assert [x.at for x in said_to(log, 20)] == [30]  # the same millisecond is left out
+    assert said_to(log, 0) == list(log.lines)
+
+
+def test_lines_said_during_an_earlier_stay_are_shown_and_none_said_while_away() -> None:
+    log = ChatLog(lines=tuple(line("a", at) for at in (5, 10, 15, 20, 25, 30, 35, 40)))
+    # in the room from 10 to 25, away until 35, back since then
+    assert [x.at for x in said_to(log, 35, [(10, 25)])] == [15, 20, 40]
+    assert [x.at for x in said_to(log, 35, [(10, 25), (28, 31)])] == [15, 20, 30, 40]
+    assert [x.at for x in said_to(log, 35, [(10, 10)])] == [40]  # a stay of no time
 
 
 def test_entering_a_room_stamps_the_time_and_chat_is_kept_then_delivered() -> None:
@@ -83,6 +92,32 @@ def test_entering_a_room_stamps_the_time_and_chat_is_kept_then_delivered() -> No
     effects = w.do("med", End())
     forget = next(e for e in effects if isinstance(e, ForgetChat))
     assert set(forget.rooms) == {"plenary"}
+
+
+def test_each_stay_in_a_room_is_kept_and_a_closed_caucus_forgotten() -> None:
+    w, ids = standard()
+    b1 = ids["b1"]
+    first = w.h.participants[b1].entered_at
+    w.now += 1000
+    w.do("med", CaucusCreate(name="B caucus", side=w.sides["B"]))
+    caucus = next(r for r in w.h.rooms if r not in ("lobby", "plenary"))
+    w.do("med", Move(participant=b1, room=caucus))
+    assert [(v.room, v.entered, v.left) for v in w.h.participants[b1].visits] == [
+        ("plenary", first, w.now)]
+    left_plenary, w.now = w.now, w.now + 1000
+    w.do("med", Move(participant=b1, room="plenary"))
+    assert [(v.room, v.entered, v.left) for v in w.h.participants[b1].visits] == [
+        ("plenary", first, left_plenary), (caucus, left_plenary, w.now)]
+    w.now += 1000
+    w.do("med", CaucusClose(room=caucus))  # its chat is purged: no stay in it is kept either
+    assert [v.room for v in w.h.participants[b1].visits] == ["plenary"]
+    for _ in range(MAX_VISITS + 3):  # bounded: the oldest stays go first
+        w.now += 10
+        w.do("med", Move(participant=b1, room="lobby"))
+        w.now += 10
+        w.do("med", Move(participant=b1, room="plenary"))
+    visits = w.h.participants[b1].visits
+    assert len(visits) == MAX_VISITS and visits[-1].left == w.now - 10  # left for the lobby
 
 
 def test_a_knock_is_answered_when_the_mediator_comes() -> None:

@@ -1,16 +1,20 @@
 """A hearing's schedule where people meet it: the lobby before the start is told when it is due
 (`SelfView.scheduled_at`, `time_zone`), not "shortly"; and an invitation sent weeks ahead still
-works on the day (at least until a day after the scheduled start)."""
+works on the day (at least until a day after the scheduled start). A start already past (beyond
+a short grace) is a slip, refused with its reason."""
 
 from __future__ import annotations
 
+import pytest
 from sighelp import MEDIATOR, World, det_env
 
 from proto.common import Role
 from proto.signalling import CreateHearing, InvitationIssued, InviteParticipant, OpenHearing
 from proto.ws import HearingState
+from services.signalling import schedule
 from services.signalling.core import create
 from services.signalling.effects import Reply
+from services.signalling.errors import Invalid
 from services.signalling.view import snapshot
 
 DUE = 1_800_000_000_000
@@ -53,3 +57,19 @@ def test_an_invitation_to_a_scheduled_hearing_works_until_a_day_after_its_start(
                                             expires_in_s=3600))
     [issued] = [e.value for e in asked if isinstance(e, Reply)]
     assert isinstance(issued, InvitationIssued) and issued.expires_at == far.now + 3_600_000
+
+
+def test_a_start_in_the_past_is_refused_with_its_reason_beyond_a_short_grace() -> None:
+    now = DUE
+    grace = schedule.PAST_GRACE_MS
+
+    def make(at: int | None) -> None:
+        create(MEDIATOR, CreateHearing(title="Matter", scheduled_at=at, time_zone="UTC"), now,
+               det_env())
+
+    for late in (grace + 1, 86_400_000, 365 * 86_400_000):
+        with pytest.raises(Invalid) as refused:
+            make(now - late)
+        assert refused.value.reason == "scheduled_in_past"
+    for fine in (now - grace, now - 60_000, now, now + 86_400_000, None):
+        make(fine)  # "now" picked to the minute, a form sent a while later, or no date at all

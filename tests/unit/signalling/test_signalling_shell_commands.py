@@ -27,9 +27,9 @@ from proto.ws import (
     RoomUpdate,
     decode_server,
 )
-from services.signalling.chatlog import FLOOD_MAX, ChatLog, append, since
+from services.signalling.chatlog import FLOOD_MAX, ChatLog, append, said_to, stays
 from services.signalling.core import Sweep
-from services.signalling.model import Hearing
+from services.signalling.model import Hearing, Participant
 from services.signalling.shell import SYSTEM, Executor
 from services.signalling.store import StaleRevision
 from tests.unit.signalling.sighelp import World, det_env, standard
@@ -125,8 +125,10 @@ class FakeChat:
         self.rooms[(hearing, room)] = append(self.rooms.get((hearing, room), ChatLog()), line)
         self.log.append("chat")
 
-    async def since(self, hearing: str, room: str, entered_at: int) -> list[ChatLine]:
-        return since(self.rooms.get((hearing, room), ChatLog()), entered_at)
+    async def said_to(self, hearing: str, person: Participant) -> list[ChatLine]:
+        assert person.room is not None
+        return said_to(self.rooms.get((hearing, person.room), ChatLog()), person.entered_at,
+                       stays(person))
 
     async def forget(self, hearing: str, rooms: tuple[str, ...]) -> None:
         for room in rooms:

@@ -68,11 +68,25 @@ export async function hearingEvents(hearing) {
   return parts.flatMap((p) => p.rows).sort((a, b) => a.index - b.index).map((r) => r.event);
 }
 
-/** The name an account was created with (its display name, else its user name), or null: a
- *  mediator whose account had no display name when the hearing was created. */
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The person the log's directory names `id` (a staff account by its display name as it is
+ *  now, else its user name; with `username`), or null. */
+export async function personNamed(id) {
+  if (!id || !ID.test(id)) return null;
+  return (await names({ id, kind: 'person' }))[0] ?? null;
+}
+
+/** The name an account goes by now, or null: for a mediator the hearing did not name. */
 export async function accountName(id) {
-  if (!id) return null;
-  const page = await search({ action: 'account.create', resource_id: id, order: 'asc' }, { limit: 1 });
-  const details = page.events[0]?.event.details ?? {};
-  return details.display_name || details.username || null;
+  return (await personNamed(id))?.name ?? null;
+}
+
+/** `list` (from names()) with the people of `ids` it lacks: staff accounts belong to no hearing,
+ *  so a hearing's names leave them out. */
+export async function withPeople(list, ids) {
+  const known = new Set(list.filter((n) => n.kind === 'person').map((n) => n.id));
+  const wanted = [...new Set(ids)].filter((id) => id && !known.has(id));
+  const found = await Promise.all(wanted.map((id) => personNamed(id).catch(() => null)));
+  return [...list, ...found.filter(Boolean)];
 }

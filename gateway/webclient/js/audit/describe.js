@@ -40,6 +40,14 @@ export function personLabel(dir, actor) {
   return bits.length ? t('audit.person_with', { name, details: bits.join(t('audit.list_separator')) }) : name;
 }
 
+/** personLabel, with a staff account's user name beside its display name: "Ms Anna Lee
+ *  (mediator), user name ‘anna.lee’" (where a person is looked at one at a time). */
+export function personLabelWithAccount(dir, actor) {
+  const label = personLabel(dir, actor);
+  const person = actor ? dir.get('person', actor.id) : null;
+  return person?.username && person.username !== person.name ? t('audit.who.username', { who: label, username: person.username }) : label;
+}
+
 /** A person named in an entry's details (a peer, the participant of an invitation). */
 export function personName(dir, id) {
   if (!id) return t('audit.resource.unknown');
@@ -56,6 +64,21 @@ export function resourceLabel(dir, resource) {
   if (resource.type === 'room' || ['lobby', 'plenary'].includes(resource.id)) return roomLabel(dir, resource.id);
   const key = `audit.resource.${resource.type}`; // "account 01H…", "the audit log", a route
   return has(key) ? t(key, { id: resource.id }) : `${resource.type} ${resource.id}`;
+}
+
+/** A compartment as people know it: "Joint" (the documents panel's own word), "Claimant only",
+ *  "Claimant, shared with the mediator in confidence", "the mediator's notes"; the recorded text
+ *  itself when it is none of those. */
+export function compartmentLabel(dir, compartment) {
+  if (typeof compartment !== 'string' || !compartment) return t('audit.compartment.unknown');
+  const [kind, side] = compartment.split(':');
+  const sideName = side ? (dir.get('side', side)?.name ?? side) : null;
+  if (compartment === 'joint') return t('participant.docs.tab_joint');
+  if (compartment === 'mediator') return t('audit.compartment.mediator');
+  if ((kind === 'side' || kind === 'confidential') && sideName && compartment === `${kind}:${side}`) {
+    return t(`audit.compartment.${kind}`, { side: sideName });
+  }
+  return compartment;
 }
 
 export function roomLabel(dir, room) {
@@ -120,6 +143,9 @@ const PARAMS = {
   'room.peer_state': (d, dir) => ({ person: personName(dir, d.peer), room: roomLabel(dir, d.room),
     state: t(`audit.peer.${peerStates.includes(d.state) ? d.state : 'unknown'}`) }),
   'document.list': (d) => ({ count: Number(d.count ?? 0) }),
+  'document.upload': (d, dir) => ({ compartment: compartmentLabel(dir, d.compartment) }),
+  'document.release': (d, dir) => ({ from: compartmentLabel(dir, d.compartment), to: compartmentLabel(dir, d.to) }),
+  'document.view': (d) => ({ count: Number(d.versions ?? 0) }),
 };
 
 // Another sentence for the same action (`audit.verb.<action>.<variant>`), chosen by its details.
@@ -128,6 +154,8 @@ const VARIANTS = {
   'room.timer': (d) => (d.seconds ? null : 'cleared'),
   'room.knock': (d) => (d.on === false ? 'off' : null),
   'audit.query': (d, e) => (e.resource.id === 'names' ? 'names' : null),
+  // evidence's `versions`: the document's versions listed, audited as a view of it
+  'document.view': (d) => (d.versions !== undefined ? 'versions' : null),
 };
 
 // Added after the sentence: the byte range of a download, a refusal's reason, and how many

@@ -1,6 +1,8 @@
 // Chat for the room you are in, and only that room: the room is named above the messages, a
 // move clears them and leaves a marker ("You are now in …"), and what was said in a room you
-// left never follows you (the server keeps nothing of it for you either: chatlog.py).
+// left never follows you. Arriving in a room asks the server for what was said there in your
+// presence ("chat.recall"): back in plenary from a caucus, plenary's lines from before you left
+// come back above the marker; nothing said while you were away is ever sent (chatlog.py).
 // A refused message (too long, too fast) stays in the box with a sentence saying why.
 
 import { formatTime, t } from "../core/i18n.js";
@@ -9,6 +11,9 @@ import { personName } from "./person.js";
 import { roomLabel } from "./room-banner.js";
 
 export const MAX_CHAT = 2000;
+
+// One line's identity across a live delivery and a history (the server has no line ids).
+const lineKey = (line) => `${line.sender}|${line.at}|${line.text}`;
 
 export class ChatPanel {
   constructor({ send }) {
@@ -40,6 +45,7 @@ export class ChatPanel {
     this.input.addEventListener("input", () => this.counter());
     this.roomView = null;
     this.marker = null;
+    this.shown = new Set(); // lineKey of every line in the log
     this.errorWords = null; // () => sentence, so a language switch can say it again
     this.relabel();
   }
@@ -89,24 +95,40 @@ export class ChatPanel {
     this.room = id;
     this.seenRoom = true;
     mount(this.log);
+    this.shown = new Set();
     this.say(null);
     this.marker = first ? null : h("li", { class: "chat-marker", "data-room": id || "" },
       t("participant.chat.moved", { room: roomLabel(room) }));
     if (this.marker) this.log.append(this.marker);
+    if (this.marker && id && room.kind !== "lobby") this.send({ type: "chat.recall" });
   }
 
+  // The room's lines said in your presence (after a snapshot, or the answer to a recall), each
+  // in its place by time: those from an earlier stay above the marker of your arrival.
   history(message) {
     if (message.room !== this.room) return;
-    for (const line of message.lines) this.add({ ...line, room: message.room });
+    const entered = message.entered_at ?? 0;
+    for (const line of message.lines) this.add({ ...line, room: message.room }, line.at <= entered);
   }
 
-  add(message) {
+  add(message, earlier = false) {
     if (message.room !== this.room) return; // never show another room's words
-    this.log.append(h("li", { class: "chat-line", dataset: { sender: message.sender, name: message.name } },
+    const key = lineKey(message);
+    if (this.shown.has(key)) return; // live and in a history both
+    this.shown.add(key);
+    const li = h("li", { class: "chat-line", dataset: { sender: message.sender, name: message.name, at: String(message.at) } },
       h("span", { class: "chat-name" }, this.nameOf(message.sender, message.name)),
       h("time", { class: "chat-time", datetime: new Date(message.at).toISOString() },
         formatTime(message.at)),
-      h("p", { class: "chat-text" }, message.text)));
+      h("p", { class: "chat-text" }, message.text));
+    // Walk back from the marker (an earlier stay's line) or the end, past later lines.
+    let next = earlier && this.marker?.parentNode === this.log ? this.marker : null;
+    let prev = next ? next.previousElementSibling : this.log.lastElementChild;
+    while (prev && prev.classList.contains("chat-line") && Number(prev.dataset.at) > message.at) {
+      next = prev;
+      prev = prev.previousElementSibling;
+    }
+    this.log.insertBefore(li, next);
     this.log.scrollTop = this.log.scrollHeight;
     if (this.pending && message.sender === this.me && message.text === this.pending) {
       this.pending = null;

@@ -1,23 +1,26 @@
 // Documents: the compartments of DESIGN §1 as tabs a person understands ("Joint", "Our side",
 // "Shared with the mediator in confidence", and for the mediator "My notes"); per tab a list
 // (name, size, uploader, time, version), upload by picker or drag and drop with progress, speed,
-// time left, cancel and resume (documents/upload.js), download with progress, view of images and
-// PDFs, release with a confirmation that says who will see it. The list refreshes when the
-// server says a document was added or released to you (`documents` on the WebSocket).
+// time left, cancel and resume (documents/upload.js), download with progress and view of images
+// and PDFs in the page (document-reading.js), every earlier version a button away (version-list.js),
+// release with a confirmation that says who will see it. The list refreshes when the server
+// says a document was added or released to you (`documents` on the WebSocket).
 
 import { api } from "../core/api.js";
 import { describe } from "../core/errors.js";
 import { formatDateTime, t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
+import { viewable } from "../documents/inline.js";
 import {
   cleanFileName, compartmentTabs, downloadsInPage, refusal, releaseTargets,
 } from "../documents/transfer.js";
-import { Upload, download } from "../documents/upload.js";
+import { Upload } from "../documents/upload.js";
+import { versionFileName } from "../documents/versions.js";
 import { confirmDialog } from "./dialog.js";
+import { downloadDocument, viewDocument } from "./document-reading.js";
 import { personName } from "./person.js";
 import { TransferRow, formatSize } from "./transfer-row.js";
-
-const VIEWABLE_IMAGES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
+import { OpenVersions } from "./version-list.js";
 
 function tabLabel(tab) {
   return tab.side ? t("participant.docs.tab_confidential_from", { side: tab.side.name })
@@ -36,6 +39,7 @@ export class DocumentsPanel {
     // participant id → the person (name, role) as the page last saw them: named at each
     // drawing, so a name the page supplies ("Mediator") follows a change of language
     this.people = new Map();
+    this.versions = new OpenVersions({ url: (d) => this.documentUrl(d), redraw: () => this.renderList() });
     const headingId = uid("docs");
     this.tabList = h("div", { class: "tabs", role: "tablist", "aria-labelledby": headingId });
     this.body = h("div", { class: "docs-body", role: "tabpanel" });
@@ -112,6 +116,7 @@ export class DocumentsPanel {
       this.docs = reply.documents || [];
       if (reply.max_document_bytes) this.maxBytes = reply.max_document_bytes;
       this.say(null);
+      this.versions.listed(this.docs);
     } catch (error) {
       this.say(() => describe(error, "participant.docs_list"));
     }
@@ -135,17 +140,26 @@ export class DocumentsPanel {
         h("thead", null, h("tr", null,
           ["name", "size", "uploader", "time", "version", "actions"].map((c) =>
             h("th", { scope: "col" }, t(`participant.docs.col_${c}`))))),
-        h("tbody", null, docs.map((d) => this.row(d))));
+        h("tbody", null, docs.map((d) => [this.row(d), this.versions.row(d, 6, {
+          uploader: (v) => this.uploader(v), onDownload: (v) => this.download(d, v),
+          onView: (v, key) => this.view(d, v, key) })])));
     const drop = tab.upload ? this.dropZone(tab.upload) : null;
+    // Drawn afresh: the button that had focus (by its `data-focus`) gets it back.
+    const focused = this.body.contains(document.activeElement) ? document.activeElement.dataset.focus : null;
     mount(this.body, drop, table);
+    if (focused) this.focusable(focused)?.focus();
+  }
+
+  focusable(key) {
+    return [...this.body.querySelectorAll("[data-focus]")].find((x) => x.dataset.focus === key) || null;
   }
 
   row(d) {
     const actions = [
-      h("button", { type: "button", class: "button small", onclick: () => this.download(d) },
-        t("participant.docs.download")),
-      this.viewable(d) ? h("button", { type: "button", class: "button small", onclick: () => this.view(d) },
-        t("participant.docs.view")) : null,
+      h("button", { type: "button", class: "button small", dataset: { focus: `download:${d.document}` },
+        onclick: () => this.download(d) }, t("participant.docs.download")),
+      this.viewable(d) ? h("button", { type: "button", class: "button small", dataset: { focus: `view:${d.document}` },
+        onclick: () => this.view(d, null, `view:${d.document}`) }, t("participant.docs.view")) : null,
       ...releaseTargets(d.compartment, this.me.side).map((to) => h("button", {
         type: "button", class: "button small", dataset: { release: to },
         onclick: () => this.release(d, to) }, t(`participant.docs.release_${to === "joint" ? "joint" : "confidential"}`))),
@@ -158,7 +172,7 @@ export class DocumentsPanel {
       cell("size", formatSize(d.size)),
       cell("uploader", this.uploader(d)),
       cell("time", formatDateTime(d.created_ms)),
-      cell("version", String(d.versions || 1)),
+      cell("version", this.versions.cell(d)),
       h("td", { class: "doc-actions" }, actions));
   }
 
@@ -221,63 +235,39 @@ export class DocumentsPanel {
     this.transfers.prepend(row.el);
   }
 
-  contentUrl(d) {
-    return `/api/v1/hearings/${encodeURIComponent(this.hearing)}/documents/${encodeURIComponent(d.document)}/content`;
+  documentUrl(d) {
+    return `/api/v1/hearings/${encodeURIComponent(this.hearing)}/documents/${encodeURIComponent(d.document)}`;
   }
 
-  async download(d) {
-    const row = new TransferRow({ name: d.filename, kind: "download" });
-    if (!downloadsInPage(d.size)) {
-      // Straight to disk by the browser (same-origin link, the server's Content-Disposition).
-      const link = h("a", { href: this.contentUrl(d), download: d.filename, hidden: true });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      this.track(row);
-      row.done(() => t("participant.docs.download_browser", { name: d.filename }));
-      return;
-    }
-    const controller = new AbortController();
-    row.onCancel = () => controller.abort();
-    this.track(row);
-    try {
-      const blob = await download(this.contentUrl(d), { signal: controller.signal,
-        onProgress: (p) => row.progress(p) });
-      const url = URL.createObjectURL(blob);
-      const link = h("a", { href: url, download: d.filename, hidden: true });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      row.done(() => t("participant.docs.downloaded", { name: d.filename }));
-    } catch (error) {
-      if (error.name === "AbortError") row.done(() => t("participant.docs.cancelled", { name: d.filename }));
-      else row.fail(() => describe(error, "participant.docs_download"));
-    }
+  // The latest version's bytes, or those of `version` (an entry of the list of versions).
+  contentUrl(d, version = null) {
+    const query = version ? `?version=${encodeURIComponent(version.version)}` : "";
+    return `${this.documentUrl(d)}/content${query}`;
+  }
+
+  // What the latest version (`version` null) or one version is saved as.
+  fileName(d, version) {
+    return version ? versionFileName(d.filename, version.number, version.latest) : d.filename;
+  }
+
+  download(d, version = null) {
+    return downloadDocument({ url: this.contentUrl(d, version), name: this.fileName(d, version),
+      size: (version || d).size, track: (row) => this.track(row) });
   }
 
   viewable(d) {
-    return VIEWABLE_IMAGES.has(d.content_type) || d.content_type === "application/pdf";
+    return viewable(d.content_type) && downloadsInPage(d.size);
   }
 
-  // Images are shown in the page; PDFs open in the browser's own viewer in a new tab. Either way
-  // from bytes fetched by this page: the content URL stays an attachment, CSP stays as it is.
-  async view(d) {
+  // `focusKey`: the button that asked, which gets focus back when the viewer closes.
+  async view(d, version, focusKey) {
+    const name = this.fileName(d, version);
     try {
-      const blob = await download(this.contentUrl(d));
-      const url = URL.createObjectURL(new Blob([blob], { type: d.content_type }));
-      if (d.content_type === "application/pdf") {
-        window.open(url, "_blank", "noopener");
-        return;
-      }
-      const close = h("button", { type: "button", class: "button", onclick: () => {
-        dialog.close(); dialog.remove(); URL.revokeObjectURL(url);
-      } }, t("common.close"));
-      const dialog = h("dialog", { class: "dialog viewer", "aria-label": d.filename },
-        h("h2", null, d.filename), h("img", { src: url, alt: d.filename, class: "viewer-image" }),
-        h("div", { class: "actions" }, close));
-      document.body.append(dialog);
-      dialog.showModal();
+      const shown = await viewDocument({ url: this.contentUrl(d, version),
+        contentType: (version || d).content_type, filename: name, returnFocus: () => this.focusable(focusKey),
+        title: version && !version.latest
+          ? t("participant.docs.viewer_title_version", { name: d.filename, number: version.number }) : d.filename });
+      this.say(shown ? null : () => t("participant.docs.view_refused", { name }));
     } catch (error) {
       this.say(() => describe(error, "participant.docs_download"));
     }
@@ -292,7 +282,7 @@ export class DocumentsPanel {
     });
     if (!confirmed) return;
     try {
-      await api("POST", `${this.contentUrl(d).replace(/\/content$/, "")}/release`, { to });
+      await api("POST", `${this.documentUrl(d)}/release`, { to });
       // It leaves this tab for the one it was released to: say where it went.
       this.say(() => t(`participant.docs.released_${who}`, { name: d.filename }));
       await this.refresh();

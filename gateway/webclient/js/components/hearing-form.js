@@ -1,5 +1,7 @@
 // "New hearing": title, scheduled date and time, and the hearing's time zone (defaults to the
-// mediator's own), as one small form.
+// mediator's own), as one small form. A date already past is said in the page as soon as it is
+// picked (before saving); the server refuses it too (reason `scheduled_in_past`), and that
+// refusal is said in the same words.
 
 import { api } from "../core/api.js";
 import { describe } from "../core/errors.js";
@@ -23,6 +25,19 @@ export function zonedToUtc(local, zone) {
   return guess - offset(first);
 }
 
+// How far in the past a start may lie and still be taken as "now" (a hearing set up as it
+// begins): the server's own grace, services/signalling/schedule.py PAST_GRACE_MS.
+export const PAST_GRACE_MS = 15 * 60 * 1000;
+
+// Pure: the wall-clock `local` ("2026-12-01T09:30") in `zone` lies in the past at `now`.
+export function startIsPast(local, zone, now = Date.now()) {
+  if (!local || !zone) return false;
+  return zonedToUtc(local, zone) < now - PAST_GRACE_MS;
+}
+
+// Why the server refused a new hearing (`Error.reason`) → the sentence that says so.
+const REASONS = { scheduled_in_past: "mediator.create.refused_past" };
+
 export function zoneList() {
   const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
   const mine = localZone();
@@ -35,6 +50,18 @@ export function createHearingForm({ onCreated }) {
   const at = h("input", { name: "scheduled", type: "datetime-local" });
   const zone = h("select", { name: "time_zone" }, zoneList().map((z) => h("option", { value: z }, z)));
   const error = formError();
+  // Said as soon as a past date is picked (in the page, for screen readers too), before saving.
+  const past = h("p", { class: "form-warning", id: "create-past", role: "status", hidden: true });
+  const checkPast = () => {
+    const late = startIsPast(at.value, validZone(zone.value) ? zone.value : null);
+    past.hidden = !late;
+    past.textContent = late ? t("mediator.create.past_warning") : "";
+    if (late) at.setAttribute("aria-describedby", past.id);
+    else at.removeAttribute("aria-describedby");
+  };
+  at.addEventListener("input", checkPast);
+  at.addEventListener("change", checkPast);
+  zone.addEventListener("change", checkPast);
   const submit = h("button", { type: "submit", class: "button primary" }, t("mediator.create.submit"));
   const form = h("form", { class: "card stack create-hearing", id: "create-hearing" },
     h("h2", null, t("mediator.create.title")),
@@ -42,7 +69,7 @@ export function createHearingForm({ onCreated }) {
     h("div", { class: "field-row" },
       field(t("mediator.create.when"), at),
       field(t("mediator.create.zone"), zone, t("mediator.create.zone_hint"))),
-    error, h("div", { class: "actions" }, submit));
+    past, error, h("div", { class: "actions" }, submit));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     submitting(submit, error, async () => {
@@ -59,7 +86,9 @@ export function createHearingForm({ onCreated }) {
       try {
         onCreated(await api("POST", "/api/v1/hearings", body));
       } catch (failure) {
-        error.textContent = describe(failure, "mediator.create");
+        const key = failure && REASONS[failure.reason];
+        error.textContent = key ? t(key) : describe(failure, "mediator.create");
+        if (key) at.focus();
       }
     });
   });

@@ -33,11 +33,14 @@ export class LobbyView {
       h("div", { class: "lobby-text" },
         kicker, this.title, this.waiting, next,
         h("ol", { class: "lobby-steps" }, step1, step2, step3)),
+      // The preview and the pickers side by side on a tablet, the pickers under it on a laptop
+      // (css: .lobby-media), always in view without scrolling.
       h("div", { class: "lobby-media" },
         this.preview,
-        h("div", { class: "field" }, camLabel, this.camera),
-        h("div", { class: "field" }, micLabel, this.microphone),
-        this.status));
+        h("div", { class: "lobby-devices" },
+          h("div", { class: "field" }, camLabel, this.camera),
+          h("div", { class: "field" }, micLabel, this.microphone),
+          this.status)));
     this.you = null;
     this.stream = undefined;
     this.relabel();

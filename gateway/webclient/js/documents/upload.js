@@ -182,3 +182,17 @@ export async function download(url, { onProgress, signal } = {}) {
   }
   return new Blob(parts);
 }
+
+// Hand bytes the page holds to the browser as a file named `filename` (a same-origin blob:
+// link with `download`; the URL is let go once the browser has taken it).
+export function saveBlob(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

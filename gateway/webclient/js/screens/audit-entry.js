@@ -7,8 +7,8 @@ import { describe } from '../core/errors.js';
 import { formatNumber, has, localZone, t } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
-import { entryAt, hearingZone, inclusionProof, names } from '../audit/data.js';
-import { actionLabel, dateTime, describeEntry, directory, personLabel, resourceLabel } from '../audit/describe.js';
+import { entryAt, hearingZone, inclusionProof, names, withPeople } from '../audit/data.js';
+import { actionLabel, compartmentLabel, dateTime, describeEntry, directory, personLabelWithAccount, resourceLabel } from '../audit/describe.js';
 import { parseVkey } from '../audit/note.js';
 import { pinnedVkey } from '../audit/pin.js';
 import { verifyEntry } from '../audit/verify.js';
@@ -57,7 +57,10 @@ export async function mount(root, { params }) {
     mountNodes(body, h('p', { class: 'notice' }, t('audit.entry.missing')));
     return {};
   }
-  const dir = directory(await names(entry.event.hearing ? { hearing: entry.event.hearing } : {}));
+  // Staff accounts belong to no hearing: the one who acted (or was acted on) is asked for.
+  const accounts = [(entry.event.actor?.kind ?? 'account') === 'account' ? entry.event.actor?.id : null,
+    entry.event.resource?.type === 'account' ? entry.event.resource.id : null];
+  const dir = directory(await withPeople(await names(entry.event.hearing ? { hearing: entry.event.hearing } : {}), accounts));
   const zone = localZone();
   const e = entry.event;
   const theirs = await hearingZone(e.hearing).catch(() => null);
@@ -70,12 +73,16 @@ export async function mount(root, { params }) {
     h('p', { class: 'sentence lede', id: 'entry-sentence' }, describeEntry(e, dir, zone)),
     h('dl', { class: 'fields' },
       row(t('audit.entry.time'), [at(zone), hearingTime, h('br'), h('span', { class: 'muted small' }, new Date(e.time).toISOString())]),
-      row(t('audit.entry.who'), personLabel(dir, e.actor)),
+      row(t('audit.entry.who'), personLabelWithAccount(dir, e.actor)),
       row(t('audit.entry.action'), [actionLabel(e.action), ' ', h('code', null, e.action)]),
       row(t('audit.entry.resource'), t('audit.entry.resource_ref', { label: resourceLabel(dir, e.resource), ref: `${e.resource.type} ${e.resource.id}` })),
       row(t('audit.entry.outcome'), h('span', { class: `badge outcome-${e.outcome}` }, t(`audit.outcome_short.${e.outcome}`))),
       row(t('audit.entry.hearing'), e.hearing ? h('a', { href: `/audit/hearings/${e.hearing}` }, dir.get('hearing', e.hearing)?.name ?? e.hearing) : '—'),
       row(t('audit.entry.service'), has(`audit.service.${e.service}`) ? t(`audit.service.${e.service}`) : e.service),
+      // A document's compartment by the name people know, with the id the entry records.
+      ...[['compartment', 'audit.entry.compartment'], ['to', 'audit.entry.released_to']]
+        .filter(([field]) => e.action.startsWith('document.') && typeof e.details?.[field] === 'string')
+        .map(([field, label]) => row(t(label), t('audit.entry.resource_ref', { label: compartmentLabel(dir, e.details[field]), ref: e.details[field] }))),
       row(t('audit.entry.details'), h('pre', { class: 'details' }, JSON.stringify(e.details ?? {}, null, 2)))),
     h('details', null, h('summary', null, t('audit.entry.canonical')), h('pre', { class: 'canonical' }, entry.raw)),
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'button', id: 'verify-again', onclick: () => verify(panel, entry) }, t('audit.verify.again'))));

@@ -1,29 +1,46 @@
-// Per-document and per-person reports: every access to one document (list, view, download,
-// release, denial: who and when), or everything one person did and was subject to, with the
-// rooms they were in (from the hearing's timeline).
+// Per-document and per-person reports: every access to one document (upload, view, download,
+// release, denial: who and when), where it was kept and which of the hearing's listings may
+// have shown it (audit/document-story.js); or everything one person did and was subject to,
+// with the rooms they were in (from the hearing's timeline). A staff account is named by its
+// display name as it is now, with the user name it signs in with.
 
-import { t } from '../core/i18n.js';
+import { localZone, t } from '../core/i18n.js';
 import { h } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
-import { hearingEvents, names } from '../audit/data.js';
+import { hearingEvents, names, personNamed, searchAll } from '../audit/data.js';
+import { documentStory } from '../audit/document-story.js';
 import { dateTime, directory, roomLabel } from '../audit/describe.js';
 import { resultsView } from '../audit/results.js';
 import { lanes } from '../audit/timeline.js';
 
 export async function mount(root, { params }) {
-  const dir = directory(await names());
   const isDocument = Boolean(params.document);
   const id = params.document ?? params.person;
-  const named = isDocument ? dir.get('document', id) : dir.get('person', id);
+  const listed = await names();
+  // A person the first page of names leaves out (staff accounts, a large log) is asked for.
+  const person = isDocument ? null : (listed.find((n) => n.kind === 'person' && n.id === id) ?? await personNamed(id));
+  const dir = directory(person ? [...listed, person] : listed);
+  const named = isDocument ? dir.get('document', id) : person;
   const label = named?.name ?? id;
   const results = h('div', { class: 'results', id: 'results' });
   const extra = h('div', { class: 'report-extra' });
+  const after = h('div', { class: 'report-extra' });
   const title = isDocument ? t('audit.report.document_title', { name: label }) : t('audit.report.person_title', { name: label });
   const { node } = auditShell('search', title,
-    h('p', { class: 'lede' }, isDocument ? t('audit.report.document_text') : t('audit.report.person_text')), extra, results);
+    h('p', { class: 'lede' }, isDocument ? t('audit.report.document_text') : t('audit.report.person_text')),
+    person?.username ? h('p', { class: 'muted', id: 'account-note' }, t('audit.report.account', { username: person.username })) : null,
+    extra, results, after);
   root.replaceChildren(node);
   const filter = isDocument ? { resource_type: 'document', resource_id: id, order: 'asc' } : { actor: id, order: 'asc' };
-  await resultsView(results, filter, dir, { caption: title });
+  const shown = resultsView(results, filter, dir, { caption: title });
+  if (isDocument) {
+    const own = await searchAll(filter);
+    const hearing = named?.hearing ?? own.rows.find((r) => r.event.hearing)?.event.hearing ?? null;
+    const { kept, listings } = await documentStory(own.rows, hearing, dir, localZone());
+    extra.append(...kept);
+    after.append(...listings);
+  }
+  await shown;
   if (!isDocument && named?.hearing) {
     // The same fold as the hearing's timeline, so both say the same about this person.
     const lane = lanes(await hearingEvents(named.hearing)).lanes.find((l) => l.participant === id);

@@ -272,6 +272,7 @@ export async function mount(root, { params, navigate, me }) {
     media.tiles.setRoom(state.room);
     drawRoomView();
     roomBanner.dataset.roomKind = room ? room.kind : "plenary";
+    roomBanner.dataset.room = room ? room.id : ""; // empty until the server's view is here
     if (room && room.kind === "caucus") roomBanner.dataset.colour = room.colour || "a";
     else delete roomBanner.dataset.colour;
     mountNodes(roomBanner, h("h2", { id: "my-room-title" },

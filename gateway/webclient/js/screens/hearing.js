@@ -6,8 +6,10 @@
 // server closes every socket of yours with "left" and keeps your session: the final screen
 // offers the way back to the waiting room.
 //
-// Staff (the mediator) reach it as `/hearing?hearing=<id>`; a participant's session names its
-// hearing already.
+// A participant's session names its hearing. Staff who open it (a mediator or an administrator
+// following `/hearing?hearing=<id>`) are sent to the hearing's console instead, which holds the
+// mediator's room, video and chat beside the board: a second media client of the same person
+// would only take the camera from it.
 
 import { whoAmI } from "../core/api.js";
 import { t } from "../core/i18n.js";
@@ -35,6 +37,11 @@ const LEAVE_WAIT_MS = 3000;
 
 export async function mount(root, context) {
   const me = await whoAmI();
+  if (me && me.kind === "account" && (me.role === "mediator" || me.role === "admin")) {
+    const asked = context.query.get("hearing");
+    context.navigate(asked ? `/hearings/${encodeURIComponent(asked)}` : "/hearings", { replace: true });
+    return {};
+  }
   const hearing = (me && me.hearing) || context.query.get("hearing");
   if (!me || !hearing) {
     put(root, h("section", { class: "card final" },

@@ -1,18 +1,48 @@
-// Hearing set-up: the hearing's time (local and its own zone), sides with their colours,
-// invitations (shown once, in two messages), who has redeemed, revoke, open and close.
+// Hearing set-up: the hearing's time (local and its own zone), sides with their colours (added,
+// renamed or recoloured, and removed while nobody belongs to them), invitations (shown once, in
+// two messages), who has redeemed, revoke, open and close.
 
 import { api } from "../core/api.js";
 import { describe } from "../core/errors.js";
 import { formatDateTime, t, zonePair } from "../core/i18n.js";
 import { h, mount as mountNodes } from "../core/render.js";
-import { confirmDialog } from "../components/dialog.js";
+import { confirmDialog, formDialog } from "../components/dialog.js";
 import { endHearing } from "../components/end-hearing.js";
 import { field, formError, submitting } from "../components/form.js";
 import { invitationCard } from "../components/invitation-card.js";
-import { toast } from "../components/toast.js";
+import { announce, toast } from "../components/toast.js";
 
 export const COLOURS = ["a", "b", "c", "d", "e", "f"];
 const ROLES = ["party", "counsel", "observer"];
+
+// Why the server refused to add, change or remove a side (`Error.reason`) → the sentence.
+const SIDE_REASONS = {
+  side_name_taken: "mediator.setup.side_taken",
+  side_colour_taken: "mediator.setup.colour_taken",
+  side_joined: "mediator.side.refused_joined",
+  side_invited: "mediator.side.refused_invited",
+  side_caucus: "mediator.side.refused_caucus",
+};
+
+function sideRefusal(failure, action, side = null) {
+  const key = failure && SIDE_REASONS[failure.reason];
+  return key ? t(key, { side: side ? side.name : "" }) : describe(failure, action);
+}
+
+const sideKey = (text) => text.trim().split(/\s+/).join(" ").toLowerCase();
+
+// Pure: what keeps `side` in the hearing as far as its detail shows (the reason the server
+// would give, in the order of services/signalling/sides.py REMOVAL_RULES), or null. The page
+// says it at once instead of asking to confirm a removal the server would refuse.
+export function sideKept(hearing, side) {
+  const people = hearing.roster.filter((e) => e.side === side.id);
+  if (people.some((e) => e.invitation === "redeemed" || e.status === "active" || e.status === "denied")) {
+    return "side_joined";
+  }
+  if (people.some((e) => e.status !== "removed")) return "side_invited";
+  if ((hearing.rooms || []).some((r) => r.kind === "caucus" && r.side === side.id)) return "side_caucus";
+  return null;
+}
 
 export async function downloadCalendar(hearing) {
   try {
@@ -46,6 +76,9 @@ function invitationStatus(entry) {
 export async function mount(root, { params, navigate }) {
   let hearing = null;
   let issuedPanel = null;
+  // What the last change to a side came to: {error, say} (say() in the current language, so a
+  // language switch says it again in the new one).
+  let sideNote = null;
   const page = h("section", { class: "setup" });
   mountNodes(root, page);
 
@@ -100,7 +133,6 @@ export async function mount(root, { params, navigate }) {
     // A colour another side has is not offered: sides are told apart by colour on every screen.
     const colour = h("select", { name: "colour" }, COLOURS.map((c) =>
       h("option", { value: c, selected: c === free, disabled: taken.has(c) }, t(`mediator.colour.${c}`))));
-    const sideKey = (text) => text.trim().split(/\s+/).join(" ").toLowerCase();
     const error = formError();
     const submit = h("button", { type: "submit", class: "button" }, t("mediator.setup.add_side"));
     const form = h("form", { class: "inline-form", id: "add-side" },
@@ -109,6 +141,7 @@ export async function mount(root, { params, navigate }) {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       submitting(submit, error, async () => {
+        sideNote = null;
         if (!name.value.trim()) { error.textContent = t("mediator.setup.side_missing"); return; }
         if (hearing.sides.some((s) => sideKey(s.name) === sideKey(name.value))) {
           error.textContent = t("mediator.setup.side_taken");
@@ -118,17 +151,93 @@ export async function mount(root, { params, navigate }) {
           await api("POST", `/api/v1/hearings/${hearing.id}/sides`, { name: name.value.trim(), colour: colour.value });
           await load();
           document.querySelector("#add-side input")?.focus();
-        } catch (failure) { error.textContent = describe(failure, "mediator.side"); }
+        } catch (failure) { error.textContent = sideRefusal(failure, "mediator.side"); }
       });
     });
+    const open = hearing.state !== "closed";
     return h("section", { class: "card", "aria-labelledby": "sides-title" },
       h("h2", { id: "sides-title" }, t("mediator.setup.sides")),
       hearing.sides.length
-        ? h("ul", { class: "side-list" }, hearing.sides.map((s) => h("li", { "data-colour": s.colour },
-          h("span", { class: "swatch", "data-colour": s.colour, "aria-hidden": "true" }), s.name,
-          h("span", { class: "muted" }, ` · ${t(`mediator.colour.${s.colour}`)}`))))
+        ? h("ul", { class: "side-list" }, hearing.sides.map((s) => h("li", { "data-colour": s.colour, "data-side": s.id },
+          h("span", { class: "side-label" },
+            h("span", { class: "swatch", "data-colour": s.colour, "aria-hidden": "true" }), s.name,
+            h("span", { class: "muted" }, ` · ${t(`mediator.colour.${s.colour}`)}`)),
+          open ? h("span", { class: "row-actions" },
+            h("button", { type: "button", class: "button small", dataset: { action: "edit-side" },
+              "aria-label": t("mediator.setup.edit_side_named", { side: s.name }), onclick: () => editSide(s) },
+            t("mediator.setup.edit_side")),
+            h("button", { type: "button", class: "button small danger-outline", dataset: { action: "remove-side" },
+              "aria-label": t("mediator.setup.remove_side_named", { side: s.name }), onclick: () => removeSide(s) },
+            t("mediator.setup.remove_side"))) : null)))
         : h("p", { class: "muted" }, t("mediator.setup.no_sides")),
-      hearing.state !== "closed" ? form : null);
+      // An error is an alert; what went well is announced once (announce) and stays shown.
+      sideNote ? h("p", { class: sideNote.error ? "form-error side-note" : "side-note",
+        role: sideNote.error ? "alert" : null }, sideNote.say()) : null,
+      open ? form : null);
+  }
+
+  // A side's name and colour, under the rules of adding one (said in the dialog before sending).
+  async function editSide(side) {
+    sideNote = null;
+    const name = h("input", { name: "side_name", maxlength: "200", autocomplete: "off", value: side.name });
+    const others = hearing.sides.filter((s) => s.id !== side.id);
+    const taken = new Set(others.map((s) => s.colour));
+    const colour = h("select", { name: "side_colour" }, COLOURS.map((c) =>
+      h("option", { value: c, selected: c === side.colour, disabled: taken.has(c) }, t(`mediator.colour.${c}`))));
+    const ok = await formDialog({ title: t("mediator.side.edit_title", { side: side.name }),
+      confirm: t("mediator.side.save"),
+      content: [h("p", { class: "muted" }, t("mediator.side.edit_hint")),
+        field(t("mediator.setup.side_name"), name), field(t("mediator.setup.side_colour"), colour)],
+      validate: () => {
+        if (!name.value.trim()) return t("mediator.setup.side_missing");
+        if (others.some((s) => sideKey(s.name) === sideKey(name.value))) return t("mediator.setup.side_taken");
+        if (taken.has(colour.value)) return t("mediator.setup.colour_taken");
+        return null;
+      } });
+    if (!ok) return;
+    const change = {};
+    if (name.value.trim() !== side.name) change.name = name.value.trim();
+    if (colour.value !== side.colour) change.colour = colour.value;
+    if (!Object.keys(change).length) return;
+    try {
+      const done = await api("PATCH", `/api/v1/hearings/${hearing.id}/sides/${side.id}`, change);
+      sideNote = { error: false, say: () => t("mediator.side.saved", { side: done.side.name }) };
+      announce(sideNote.say());
+    } catch (failure) {
+      sideNote = { error: true, say: () => sideRefusal(failure, "mediator.side_edit", side) };
+    }
+    await load();
+    focusSide(side.id, "edit-side");
+  }
+
+  // Only a side nobody belongs to: anything else is said at once, with what to do instead.
+  async function removeSide(side) {
+    const kept = sideKept(hearing, side);
+    if (kept) {
+      sideNote = { error: true, say: () => t(SIDE_REASONS[kept], { side: side.name }) };
+      render();
+      focusSide(side.id, "remove-side");
+      return;
+    }
+    sideNote = null;
+    const answer = await confirmDialog({ title: t("mediator.side.remove_title", { side: side.name }),
+      body: t("mediator.side.remove_body"), confirm: t("mediator.side.remove_confirm"), danger: true });
+    if (!answer.confirmed) return;
+    try {
+      await api("DELETE", `/api/v1/hearings/${hearing.id}/sides/${side.id}`);
+      sideNote = { error: false, say: () => t("mediator.side.removed", { side: side.name }) };
+      announce(sideNote.say());
+    } catch (failure) {
+      sideNote = { error: true, say: () => sideRefusal(failure, "mediator.side_edit", side) };
+    }
+    await load();
+    focusSide(side.id, "remove-side");
+  }
+
+  // Keyboard focus back where it was (the side's button), or on the form when the side is gone.
+  function focusSide(id, action) {
+    const button = page.querySelector(`.side-list li[data-side="${CSS.escape(id)}"] [data-action="${action}"]`);
+    (button || page.querySelector("#add-side input"))?.focus();
   }
 
   function inviteForm() {

@@ -1,0 +1,100 @@
+// The versions of a document, opened under its row in the documents panel ("3 versions"):
+// newest first, each with the time it was uploaded, who uploaded it and its size, Download and
+// (for a PDF or an image) View; the newest is marked "Latest". `OpenVersions` holds which lists
+// are open and what the server said, and draws them afresh each time the panel draws, so a
+// language switch or a new listing shows them as they were (read again if the document
+// changed). Every button carries `data-focus`, which the panel uses to put focus back.
+
+import { api } from "../core/api.js";
+import { describe } from "../core/errors.js";
+import { formatDateTime, t } from "../core/i18n.js";
+import { h } from "../core/render.js";
+import { viewable } from "../documents/inline.js";
+import { downloadsInPage } from "../documents/transfer.js";
+import { versionEntries, versionsStale } from "../documents/versions.js";
+import { formatSize } from "./transfer-row.js";
+
+export class OpenVersions {
+  // `url(doc)`: the document's API URL; `redraw()`: draw the panel's list again.
+  constructor({ url, redraw }) {
+    this.url = url;
+    this.redraw = redraw;
+    this.open = new Map(); // document id → {status: loading|ready|failed, reply, error, latest, count}
+  }
+
+  toggle(doc) {
+    if (this.open.delete(doc.document)) this.redraw();
+    else this.load(doc);
+  }
+
+  async load(doc) {
+    const state = { status: "loading", latest: doc.version, count: doc.versions || 1 };
+    this.open.set(doc.document, state);
+    this.redraw();
+    try {
+      state.reply = await api("GET", `${this.url(doc)}/versions`);
+      state.status = "ready";
+    } catch (error) {
+      state.status = "failed";
+      state.error = error;
+    }
+    if (this.open.get(doc.document) === state) this.redraw();
+  }
+
+  // The documents were listed anew: forget lists of documents gone, read changed ones again.
+  listed(docs) {
+    for (const [id, state] of this.open) {
+      const doc = docs.find((d) => d.document === id);
+      if (!doc) this.open.delete(id);
+      else if (state.status !== "loading" && versionsStale(state, doc)) this.load(doc);
+    }
+  }
+
+  // The cell of the document's row: its count, a button that opens the list when there are more.
+  cell(doc) {
+    const count = doc.versions || 1;
+    if (count < 2) return String(count);
+    const open = this.open.has(doc.document);
+    return h("button", {
+      type: "button", class: "button small versions-toggle", "aria-expanded": String(open),
+      "aria-controls": open ? `versions-${doc.document}` : null, dataset: { focus: `versions:${doc.document}` },
+      onclick: () => this.toggle(doc),
+    }, h("span", { class: "chevron", "aria-hidden": "true" }), t("participant.docs.versions_count", { count }));
+  }
+
+  // The open list as a row of its own under the document's (null when closed). `uploader(view)`
+  // → a name; `onDownload(entry)`, `onView(entry, focusKey)` get an entry of `versionEntries`.
+  row(doc, columns, { uploader, onDownload, onView }) {
+    const state = this.open.get(doc.document);
+    if (!state) return null;
+    return h("tr", { class: "doc-versions", dataset: { versionsOf: doc.document } },
+      h("td", { colspan: String(columns) }, list(doc, state, { uploader, onDownload, onView })));
+  }
+}
+
+function list(doc, state, { uploader, onDownload, onView }) {
+  const id = `versions-${doc.document}`;
+  if (state.status !== "ready") {
+    const failed = state.status === "failed";
+    return h("p", { id, class: "versions-note", role: failed ? "alert" : "status" },
+      failed ? describe(state.error, "participant.docs_versions") : t("participant.docs.versions_loading"));
+  }
+  const key = (action, v) => `${action}:${doc.document}:${v.version}`;
+  return h("ol", { id, class: "versions", "aria-label": t("participant.docs.versions_of", { name: doc.filename }) },
+    versionEntries(state.reply).map((v) => h("li", {
+      class: "version", dataset: { version: v.version, latest: String(v.latest) },
+    },
+    h("span", { class: "version-name" }, t("participant.docs.version_number", { number: v.number }),
+      v.latest ? h("span", { class: "badge latest" }, t("participant.docs.version_latest")) : null),
+    h("span", { class: "version-meta" },
+      h("time", { datetime: new Date(v.created_ms).toISOString() }, formatDateTime(v.created_ms)),
+      " · ", uploader(v), " · ", formatSize(v.size)),
+    h("span", { class: "version-actions" },
+      h("button", { type: "button", class: "button small", dataset: { focus: key("download", v) },
+        "aria-label": t("participant.docs.version_download", { number: v.number }),
+        onclick: () => onDownload(v) }, t("participant.docs.download")),
+      viewable(v.content_type) && downloadsInPage(v.size) ? h("button", {
+        type: "button", class: "button small", dataset: { focus: key("view", v) },
+        "aria-label": t("participant.docs.version_view", { number: v.number }),
+        onclick: () => onView(v, key("view", v)) }, t("participant.docs.view")) : null))));
+}

@@ -1,0 +1,156 @@
+"""Setting up a hearing in the browser (one Chromium, the real suite): a date already past is said
+in the page as soon as it is picked, and refused in a sentence when saved anyway (the server's
+reason, `scheduled_in_past`); a side is renamed and recoloured from its row (a name another side
+has is said in the dialog); a side added by mistake is removed after a confirmation; a side
+someone is invited to is kept, with a sentence saying to revoke the invitation first, and is
+removed once it is revoked. The same refusal in Traditional Chinese; axe-core and screenshots.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.browser import chromium_page, requires_chromium
+from tests.e2e.mediator_steps import Mediator
+from tests.e2e.participant_steps import latin_words_left, shots, switch_language
+from tests.e2e.staff_steps import sign_in, t
+from tests.e2e.web_people import audit_actions
+from tests.harness import Suite, wait_until
+from tests.people import staff_people
+
+pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.timeout(240)]
+EN = "en"
+ZONE = "Asia/Hong_Kong"
+SIDE = ".side-list li"
+NOTE = ".side-note"
+
+
+def wall_clock(when: datetime) -> str:
+    """A `datetime-local` value: the wall-clock time in the hearing's zone, to the minute."""
+    return when.astimezone(ZoneInfo(ZONE)).strftime("%Y-%m-%dT%H:%M")
+
+
+async def test_setting_up_dates_and_sides(suite: Suite) -> None:
+    await suite.ready(timeout=150)
+    people = await staff_people(suite)
+    async with chromium_page(suite.base_url) as tab:
+        med = Mediator(tab, EN)
+        page = tab.page
+        try:
+            await page.goto("/signin")
+            await sign_in(tab, EN, people.mediator.username, people.mediator.password,
+                          code=await people.mediator.next_totp())
+            await page.get_by_role("heading", name=t(EN, "mediator.hearings.title"),
+                                   exact=True).wait_for()
+
+            # --- a date in the past: said before saving, and refused when saved anyway -----
+            await page.locator("#new-hearing").click()
+            await page.get_by_label(t(EN, "mediator.create.name"), exact=True).fill("Wong v. Ho")
+            when = page.get_by_label(t(EN, "mediator.create.when"), exact=True)
+            await page.get_by_label(t(EN, "mediator.create.zone"), exact=True).select_option(ZONE)
+            warning = page.locator("#create-past")
+            await when.fill(wall_clock(datetime.now(UTC) - timedelta(days=1)))
+            await warning.wait_for()
+            assert await warning.inner_text() == t(EN, "mediator.create.past_warning")
+            await tab.check_accessible("create-past")
+            await tab.screenshot("create-past", "laptop")
+            await med.button("mediator.create.submit")
+            error = page.locator("#create-hearing .form-error")
+            await error.filter(has_text=t(EN, "mediator.create.refused_past")).wait_for()
+            assert await page.evaluate("document.activeElement.name") == "scheduled"
+            _, listing = await people.mediator.call("GET", "/api/v1/hearings")
+            assert "Wong v. Ho" not in {h["title"] for h in listing["hearings"]}
+            # A week ahead: the warning goes; the hearing is made.
+            await when.fill(wall_clock(datetime.now(UTC) + timedelta(days=7)))
+            await warning.wait_for(state="hidden")
+            await med.button("mediator.create.submit")
+            await page.get_by_role("heading", name="Wong v. Ho", exact=True).wait_for()
+            hearing = page.url.rstrip("/").split("/")[-2]
+
+            # --- sides: three added, one renamed and recoloured ----------------------------
+            for name in ("Claimant", "Respondent", "Expert witness"):
+                await med.add_side(name)
+            await med.button("mediator.setup.edit_side_named", side="Claimant")
+            dialog = page.get_by_role("dialog")
+            await dialog.get_by_label(t(EN, "mediator.setup.side_name"), exact=True).fill(
+                "Wong Holdings Ltd")
+            await dialog.get_by_label(t(EN, "mediator.setup.side_colour"), exact=True) \
+                .select_option(label=t(EN, "mediator.colour.e"))
+            await med.confirm("mediator.side.save")
+            renamed = page.locator(f"{SIDE}[data-colour=e]", has_text="Wong Holdings Ltd")
+            await renamed.wait_for()
+            assert await page.locator(SIDE, has_text="Claimant").count() == 0
+            assert await page.locator(NOTE).inner_text() == t(
+                EN, "mediator.side.saved", side="Wong Holdings Ltd")
+            # Another side's name (written otherwise) is said in the dialog; nothing is sent.
+            await med.button("mediator.setup.edit_side_named", side="Wong Holdings Ltd")
+            await dialog.get_by_label(t(EN, "mediator.setup.side_name"), exact=True).fill(
+                "  respondent ")
+            await med.confirm("mediator.side.save")
+            await dialog.locator(".form-error").filter(
+                has_text=t(EN, "mediator.setup.side_taken")).wait_for()
+            await dialog.get_by_role("button", name=t(EN, "common.cancel"), exact=True).click()
+            await dialog.wait_for(state="detached")
+
+            # --- a side added by mistake: removed after a confirmation ---------------------
+            await med.button("mediator.setup.remove_side_named", side="Expert witness")
+            await dialog.get_by_role("heading", name=t(
+                EN, "mediator.side.remove_title", side="Expert witness")).wait_for()
+            await med.confirm("mediator.side.remove_confirm")
+            await page.locator(SIDE, has_text="Expert witness").wait_for(state="detached")
+            assert await page.locator(NOTE).inner_text() == t(
+                EN, "mediator.side.removed", side="Expert witness")
+
+            # --- a side someone is invited to stays, until the invitation is revoked -------
+            await med.invite("Ronald Ho", "party", "Respondent")
+            await med.done_inviting()
+            await med.button("mediator.setup.remove_side_named", side="Respondent")
+            refusal = t(EN, "mediator.side.refused_invited", side="Respondent")
+            await page.locator(f"{NOTE}[role=alert]", has_text=refusal).wait_for()
+            assert await page.locator("dialog").count() == 0  # said at once, nothing to confirm
+            await tab.check_accessible("setup-sides")
+            await shots(tab, "setup-sides")
+            # The server decides, not the page: asked directly, it refuses with the reason.
+            respondent = await page.locator(SIDE, has_text="Respondent").get_attribute("data-side")
+            status, reply = await people.mediator.call(
+                "DELETE", f"/api/v1/hearings/{hearing}/sides/{respondent}")
+            assert status == 409 and reply["error"]["reason"] == "side_invited", reply
+            # Switched to Traditional Chinese, the page says the same again in it, every word.
+            await switch_language(tab, "zh-Hant")
+            await page.locator(NOTE, has_text=t("zh-Hant", "mediator.side.refused_invited",
+                                                side="Respondent")).wait_for()
+            # Names, the zone's own id and the calendar file's extension are nobody's words.
+            left = await latin_words_left(tab, ["Wong v. Ho", "Wong Holdings Ltd", "Respondent",
+                                                "Ronald Ho", ZONE, ".ics"])
+            assert left == [], left
+            await switch_language(tab, EN)
+            await page.get_by_role("button", name=t(EN, "mediator.setup.revoke_named",
+                                                     name="Ronald Ho"), exact=True).click()
+            await med.confirm("mediator.revoke.confirm_invited")
+            await page.locator("tr[data-participant]", has_text=t(
+                EN, "mediator.setup.status_removed")).wait_for()
+            await med.button("mediator.setup.remove_side_named", side="Respondent")
+            await med.confirm("mediator.side.remove_confirm")
+            await page.locator(SIDE, has_text="Respondent").wait_for(state="detached")
+            assert await page.locator(SIDE).count() == 1
+            tab.assert_clean()
+        except Exception:
+            print(tab.dump())
+            raise
+
+    async def both_removals() -> list[dict[str, Any]] | None:
+        entries = await audit_actions(people.auditor, hearing,
+                                      {"hearing.side_rename", "hearing.side_remove"})
+        removed = [e for e in entries if e["action"] == "hearing.side_remove"]
+        return entries if len(removed) == 2 else None
+
+    entries = await wait_until(both_removals, timeout=30, what="both removals audited")
+    [rename] = [e for e in entries if e["action"] == "hearing.side_rename"]
+    assert (rename["details"]["previous_name"], rename["details"]["name"],
+            rename["details"]["colour"]) == ("Claimant", "Wong Holdings Ltd", "e")
+    assert sorted(e["details"]["name"] for e in entries if e["action"] == "hearing.side_remove") \
+        == ["Expert witness", "Respondent"]

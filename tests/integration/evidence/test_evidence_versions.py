@@ -1,0 +1,153 @@
+"""A document's earlier versions through the real suite: `GET …/documents/{d}/versions` and
+`GET …/content?version=<id>`, for every kind of principal, as the document widens from side A to
+"shared with the mediator in confidence" to joint.
+
+Expected results are written out here by hand from DESIGN §1 (as in test_evidence_compartments):
+401 anonymous; 403 refused by the gateway's coarse rule or, for a non-member, by evidence; 404 for
+a member who may not read the document, for each of its version ids too, exactly as for a
+document or version that does not exist; 200 allowed. An unknown version id is 404 for everyone
+who may read the document; a malformed one is 400 `invalid`, never a 500. Reading the list is
+audited as a view of the document (`document.view`, `versions` in its details), a refusal as
+`document.denied`, like every other read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+import msgspec
+
+from tests.harness import Suite, wait_until
+from tests.integration.evidence.evidence_world import World, world_of
+
+PRINCIPALS = ("anonymous", "admin", "auditor", "mediator", "other_mediator", "partyA",
+              "counselA", "partyB", "observer_in", "observer_lobby", "stranger")
+MEMBERS = {"mediator", "partyA", "counselA", "partyB", "observer_in"}
+GATEWAY_REFUSES = {"admin", "auditor", "stranger"}
+#: Who may read the document at each stage of its life (DESIGN §1).
+STAGES = {
+    "side:sideA": {"partyA", "counselA"},
+    "confidential:sideA": {"partyA", "counselA", "mediator"},
+    "joint": {"partyA", "counselA", "mediator", "partyB", "observer_in"},
+}
+
+
+def expected(who: str, readers: set[str]) -> int:
+    if who == "anonymous":
+        return 401
+    if who in GATEWAY_REFUSES or who not in MEMBERS:
+        return 403
+    return 200 if who in readers else 404
+
+
+async def _two_versions(world: World) -> tuple[str, dict[str, bytes]]:
+    """partyA uploads a PDF to side A, then counselA a second version under the same name."""
+    name = f"settlement-terms-{secrets.token_hex(4)}.pdf"
+    contents = {}
+    document = ""
+    for who, text in (("partyA", b"%PDF-1.4 first draft "), ("counselA", b"%PDF-1.4 revised ")):
+        content = text + secrets.token_bytes(3000)
+        status, view = await world.upload(who, name, content, "side:sideA",
+                                          **{"Content-Type": "application/pdf"})
+        assert status == 201, view
+        assert document in ("", view["document"]), "a second upload of a name is a new version"
+        document = view["document"]
+        contents[view["version"]] = content
+    assert len(contents) == 2
+    return document, contents
+
+
+async def _versions(world: World, who: str, document: str) -> tuple[int, Any]:
+    status, body = await world[who].call("GET", f"{world.docs()}/{document}/versions")
+    return status, msgspec.json.decode(body) if body else None
+
+
+async def test_every_principal_reads_exactly_the_versions_it_may(
+        evidence_suite: tuple[Suite, dict[str, str]]) -> None:
+    world = await world_of(evidence_suite)
+    document, contents = await _two_versions(world)
+    first, second = sorted(contents)  # version ids sort by time
+    content = f"{world.docs()}/{document}/content"
+    unknown = secrets.token_hex(12)
+    failures: list[tuple[object, ...]] = []
+    for stage, readers in STAGES.items():
+        if stage != "side:sideA":
+            status, _ = await world["partyA"].call(
+                "POST", f"{world.docs()}/{document}/release", json={"to": world.real(stage)})
+            assert status == 200, stage
+        for who in PRINCIPALS:
+            want = expected(who, readers)
+            status, reply = await _versions(world, who, document)
+            if status != want:
+                failures.append((stage, who, "versions", status, want))
+            elif status == 200:
+                listed = [(v["version"], v["size"], v["sha256"], v["uploaded_by"])
+                          for v in reply["versions"]]
+                assert listed == [(v, len(contents[v]), hashlib.sha256(contents[v]).hexdigest(),
+                                   world[uploader].principal_id)
+                                  for v, uploader in ((second, "counselA"), (first, "partyA"))]
+                assert reply["document"]["version"] == second
+                assert reply["document"]["versions"] == 2
+                assert all(v["compartment"] == world.real(stage) for v in reply["versions"])
+            for version in (first, second):
+                got, body = await world[who].call("GET", f"{content}?version={version}")
+                if got != want:
+                    failures.append((stage, who, version, got, want))
+                elif got == 200 and body != contents[version]:
+                    failures.append((stage, who, version, "wrong bytes"))
+                elif got != 200:
+                    assert contents[version] not in body and b"settlement" not in body, body
+            # A version id no version has: as for a document that does not exist.
+            got, _ = await world[who].call("GET", f"{content}?version={unknown}")
+            if got != (404 if want == 200 else want):
+                failures.append((stage, who, "unknown version", got))
+            if who in readers:  # the listing counts the versions its reader may read
+                status, body = await world[who].call("GET", world.docs())
+                counts = {d["document"]: d["versions"]
+                          for d in msgspec.json.decode(body)["documents"]}
+                if counts.get(document) != 2:
+                    failures.append((stage, who, "listed count", counts.get(document)))
+    assert not failures, failures
+
+
+async def test_a_bad_version_is_a_clear_refusal_and_reads_are_audited(
+        evidence_suite: tuple[Suite, dict[str, str]]) -> None:
+    world = await world_of(evidence_suite)
+    document, contents = await _two_versions(world)
+    content = f"{world.docs()}/{document}/content"
+    for who in ("partyA", "partyB"):  # a reader, and a member who may not read it
+        for bad in ("", "..%2F..%2Fkeys", "a%20b", "x" * 65, "v1&version=v2"):
+            status, body = await world[who].call("GET", f"{content}?version={bad}")
+            assert status == 400, (who, bad, status, body)
+            assert msgspec.json.decode(body)["error"]["code"] == "invalid", body
+    first = sorted(contents)[0]
+    # Asked with a Range, the version's bytes are the range of that version.
+    status, body = await world["partyA"].call("GET", f"{content}?version={first}",
+                                              headers={"Range": "bytes=0-19"})
+    assert (status, body) == (206, contents[first][:20])
+    # Audited like the other reads: the list as a view of the document, a refusal as a denial.
+    assert (await _versions(world, "partyA", document))[0] == 200
+    assert (await _versions(world, "partyB", document))[0] == 404
+    assert (await world["partyB"].call("GET", f"{content}?version={first}"))[0] == 404
+    auditor = world.people.auditor
+
+    async def events(action: str) -> list[dict[str, Any]]:
+        status, page = await auditor.call(
+            "GET", f"/api/v1/audit/events?hearing={world.hearing}&action={action}"
+                   f"&resource_type=document&resource_id={document}&limit=1000", bearer=True)
+        assert status == 200, page
+        return [msgspec.json.decode(row["entry"]) for row in page["events"]]
+
+    async def audited() -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+        viewed = [e for e in await events("document.view")
+                  if e["actor"]["id"] == world["partyA"].principal_id]
+        denied = [e for e in await events("document.denied")
+                  if e["actor"]["id"] == world["partyB"].principal_id]
+        return (viewed, denied) if viewed and len(denied) >= 2 else None
+
+    viewed, denied = await wait_until(audited, timeout=20, what="the versions reads audited")
+    assert viewed[-1]["details"]["versions"] == 2
+    assert viewed[-1]["details"]["version"] == sorted(contents)[1]
+    assert {e["outcome"] for e in denied} == {"denied"}
