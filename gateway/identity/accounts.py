@@ -232,7 +232,7 @@ def takes_an_admin_away(before: Account, after: Account) -> bool:
     return is_active_admin(before) and not is_active_admin(after)
 
 
-def check_keeps_an_admin(before: Account, after: Account, *, actor_id: str,
+def check_keeps_an_admin(before: Account, after: Account, *, actor_id: str | None,
                          other_active_admins: int) -> None:
     """Raise `AdminLockout` if `after` takes an active administrator away and either it is the
     actor's own account (they would sign themselves out for good) or no other active

@@ -33,11 +33,11 @@ TRIES: Final = 20
 
 async def change_keeping_an_admin(
     ident: IdentityState, account_id: str, change: Callable[[acc.Account], acc.Account], *,
-    actor_id: str,
+    actor_id: str | None,
 ) -> tuple[acc.Account, acc.Account]:
     """Apply `change` to the account; (before, after). Raises `AdminLockout` if it would take
-    the actor's own administrator rights or the last active administrator away, `NotFound`,
-    or `Conflict` when other writes kept winning."""
+    the actor's own administrator rights (`actor_id`: None when no person acts) or the last
+    active administrator away, `NotFound`, or `Conflict` when other writes kept winning."""
     for attempt in range(TRIES):
         found = await ident.accounts.get(account_id)
         if found is None:
@@ -64,7 +64,7 @@ async def change_keeping_an_admin(
 
 async def _guarded(ident: IdentityState, account_id: str,
                    change: Callable[[acc.Account], acc.Account],
-                   actor_id: str) -> tuple[acc.Account, acc.Account, int | None]:
+                   actor_id: str | None) -> tuple[acc.Account, acc.Account, int | None]:
     """Check the rule against every account as of one bucket revision and write at it (the
     new revision; None when, read again, the change changes nothing)."""
     accounts, bucket_revision = await ident.accounts.snapshot()
