@@ -107,15 +107,14 @@ class AddSide(_Req, frozen=True):
 
 class RenameSide(_Req, frozen=True):
     """`PATCH /api/v1/hearings/{h}/sides/{side}`: a side's new name, colour, or both (the same
-    rules as adding one: no two sides of a hearing share a name or a colour)."""
+    rules as adding one: no two sides of a hearing share a name or a colour). Neither changes
+    nothing: the side is answered as it is (a merge patch with nothing in it)."""
 
     name: Name | None = None
     colour: Colour | None = None
 
     def __post_init__(self) -> None:
         clean_fields(self, "name")
-        if self.name is None and self.colour is None:
-            raise ValueError("give the side a name or a colour")
 
 
 class RenameSideCommand(RenameSide, frozen=True, kw_only=True):
