@@ -3,6 +3,10 @@
 `Manifest` is the stored commit record of one document version and holds the *wrapped* data
 key; it never travels to clients, and it is stored sealed (services/evidence/manifest.py).
 What clients see is `DocumentView`, which has no key material.
+
+Longer than 300 lines on purpose: it is one service's whole contract (the manifest and every
+request and reply), kept in one module as proto/signalling.py is, so each message sits beside
+the ones it answers.
 """
 
 from __future__ import annotations
@@ -250,15 +254,22 @@ class DownloadBeginReply(msgspec.Struct, frozen=True, forbid_unknown_fields=True
 
 
 class ReleaseRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Widen the document's latest version (earlier versions keep their compartment)."""
+
     hearing: Id
     document: Id
     to: CompartmentName
+    #: The version the person chose to share (the latest they saw): refused with `conflict`,
+    #: reason `newer_version`, when another has become the latest since. None: the latest.
+    version: Id | None = None
 
 
 class ReleaseBody(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """REST body of `POST …/documents/{d}/release`."""
+    """REST body of `POST …/documents/{d}/release`: only the latest version is shared."""
 
     to: CompartmentName
+    #: As in `ReleaseRequest`: the latest version the person saw, so nothing newer is shared.
+    version: Id | None = None
 
 
 class ReleaseReply(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -179,7 +179,9 @@ def _begin_request(request: web.Request, hearing: str) -> UploadBeginRequest:
 def register(routes: RouteTable) -> None:
     @routes.route("POST", DOCS, access=UPLOAD_RULE, response=DocumentView, tags=("documents",),
                   summary="upload a document (streamed body) into a compartment; with "
-                          "Upload-Complete, create a resumable upload (201, Location)",
+                          "Upload-Complete, create a resumable upload (201, Location). A name "
+                          "whose latest version is in another compartment: 409, reason "
+                          "name_in_other_compartment",
                   openapi={"requestBody": _STREAMED_BODY, "parameters": _UPLOAD_HEADERS,
                            "status": 201})
     async def upload_document(request: web.Request) -> web.StreamResponse:
@@ -265,11 +267,14 @@ def register(routes: RouteTable) -> None:
 
     @routes.route("POST", DOC + "/release", access=RELEASE_RULE, request=ReleaseBody,
                   response=ReleaseReply, tags=("documents",),
-                  summary="widen a document's compartment (owning side only; never narrows)")
+                  summary="widen the compartment of a document's latest version (owning side "
+                          "only; never narrows; earlier versions keep theirs). With `version`: "
+                          "409, reason newer_version, if another version is the latest now")
     async def release_document(request: web.Request) -> web.StreamResponse:
         body = await read_json(request, ReleaseBody)
         req = ReleaseRequest(hearing=_path_id(request, "hearing"),
-                             document=_path_id(request, "document"), to=body.to)
+                             document=_path_id(request, "document"), to=body.to,
+                             version=body.version)
         reply = await EVIDENCE.ask(request, "release", req, ReleaseReply,
                                    principal=require_principal(request))
         await document_events.announce(state_of(request).nc, req.hearing,

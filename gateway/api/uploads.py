@@ -107,8 +107,8 @@ async def append(request: web.Request, principal: Principal, view: UploadView, o
                                  connect_s=state.config.service_timeout_s,
                                  pace=state.config.pace, ca=state.config.evidence_tls_ca)
     except ServiceFailure as exc:
-        if exc.code is not ErrorCode.CONFLICT:
-            raise
+        if exc.code is not ErrorCode.CONFLICT or exc.reason is not None:
+            raise  # a conflict with a reason is a refusal (e.g. the name is elsewhere now)
         # An earlier, interrupted append was committed meanwhile: say where it ended.
         now = await call(state.nc, SERVICE, "upload.status", UploadRef(
             hearing=view.hearing, upload=view.upload), UploadView, principal=principal,

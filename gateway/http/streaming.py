@@ -169,7 +169,9 @@ def _decoded(raw: bytes, reply: type[T]) -> T:
 def _failure_of(raw: bytes) -> ServiceFailure:
     try:
         error = msgspec.json.decode(raw, type=Error)
-        return ServiceFailure(error.code, error.message)
+        # The reason goes on: a refused upload says why (`name_in_other_compartment`), and a
+        # conflict with a reason is not the offset conflict gateway/api/uploads.py resolves.
+        return ServiceFailure(error.code, error.message, reason=error.reason)
     except (msgspec.DecodeError, msgspec.ValidationError):
         return ServiceFailure(ErrorCode.UNAVAILABLE, "evidence returned an unexpected reply")
 

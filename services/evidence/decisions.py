@@ -268,6 +268,8 @@ class Evidence:
                                   expires_ms=issued.expires_ms)
 
     async def release(self, ctx: RequestContext, req: ReleaseRequest) -> ReleaseReply:
+        """Widen the latest version only (vault.py `release`): the one decided on and audited
+        (`version` in the event) is the one released, or nothing is."""
         principal, facts, manifest = await self._readable(ctx, req.hearing, req.document, None,
                                                           Action.RELEASE)
         if not access.allowed(principal, facts, Action.RELEASE,
@@ -276,10 +278,23 @@ class Evidence:
             raise await self._deny(principal, "release", req.hearing,
                                    ("document", req.document), ErrorCode.FORBIDDEN,
                                    "only the owning side may release, and only wider")
+        if req.version is not None and req.version != manifest.version:
+            raise ServiceFailure(ErrorCode.CONFLICT, "a newer version of the document has "
+                                 "arrived; nothing was released", reason="newer_version")
         await self._record(principal, "document.release", ("document", req.document),
                            Outcome.ALLOWED, req.hearing,
                            self._details(manifest, to=req.to))
-        released = await self.vault.release(req.hearing, req.document, req.to, by=principal.id)
+        try:
+            released = await self.vault.release(req.hearing, req.document, req.to,
+                                                by=principal.id, version=manifest.version)
+        except BaseException:
+            # Recorded as allowed, then not done (a version arrived in between, the store
+            # failed): a second event says so, as for an upload whose commit failed.
+            with handled(log, "evidence.release.failed_audit", level=logging.ERROR):
+                await self._record(principal, "document.release", ("document", req.document),
+                                   Outcome.FAILED, req.hearing,
+                                   self._details(manifest, to=req.to))
+            raise
         return ReleaseReply(document=document_view(released))
 
     async def shred(self, ctx: RequestContext, req: ShredRequest) -> ShredReply:

@@ -44,9 +44,10 @@ CLOCK: web.AppKey[Callable[[], int]] = web.AppKey("clock")
 PUMPS = web.AppKey("pumps", PumpThreads)
 
 
-def _error(code: ErrorCode, message: str) -> web.Response:
+def _error(code: ErrorCode, message: str, reason: str | None = None) -> web.Response:
     return web.Response(status=HTTP_STATUS[code], content_type="application/json",
-                        body=msgspec.json.encode(Error(code=code, message=message[:500])))
+                        body=msgspec.json.encode(Error(code=code, message=message[:500],
+                                                       reason=reason)))
 
 
 def _principal(request: web.Request) -> Principal | None:
@@ -65,7 +66,7 @@ async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         return await handler(request)
     except DomainError as exc:  # the envelope the error itself defines (parley.errors)
         envelope = exc.envelope()
-        return _error(envelope.code, envelope.message)
+        return _error(envelope.code, envelope.message, envelope.reason)
 
 
 async def _body(request: web.Request) -> AsyncIterator[bytes]:

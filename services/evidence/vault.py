@@ -299,11 +299,17 @@ class Vault:
 
     async def _check_new_version(self, slot: VersionSlot, compartment: str) -> None:
         """The checks a new version passes against what is stored, read at once: its name is
-        not taken in another compartment, and the hearing is below its limit."""
+        not taken in another compartment, and the hearing is below its limit.
+
+        A document is where its latest version is: after a release, the next version goes to
+        the compartment it was released to (earlier versions stay where they were), and an
+        upload of the name to the narrower one is refused (reason `name_in_other_compartment`),
+        never a quiet way back to the narrower place."""
         existing, count = await asyncio.gather(self.versions(slot.hearing, slot.document),
                                                self.version_count(slot.hearing))
         if existing and existing[-1].compartment != compartment:
-            raise ConflictError("a document of that name exists in another compartment")
+            raise ConflictError("a document of that name exists in another compartment",
+                                reason="name_in_other_compartment")
         self.check_count(count)
 
     async def _sealed(self, chunks: AsyncIterable[bytes], declared_size: int,
@@ -360,22 +366,30 @@ class Vault:
 
     # -- release, shredding, rotation, sweeping ---------------------------------------------
 
-    async def release(self, hearing: str, document: str, to: str, *, by: str) -> Manifest:
-        """Widen every authentic version of a document to `to` (never narrows); each is sealed
-        again. Returns the latest."""
+    async def release(self, hearing: str, document: str, to: str, *, by: str,
+                      version: str | None = None) -> Manifest:
+        """Widen the document's latest version to `to` (never narrows), sealed again; return it.
+
+        Only the latest: earlier versions keep the compartment they had, and each version is
+        decided on its own record, so sharing the current document never shares its drafts.
+        With the rule of new versions (`_check_new_version`: a version goes where the latest
+        is) the latest version is always the widest, and whoever may read any version may read
+        the document. `version`: the one the person chose to share; if another has become the
+        latest since, nothing is released (`ConflictError`, reason `newer_version`).
+        """
         ref, _ = await self._key_ref(hearing)
         versions = await self.versions(hearing, document)
         if not versions:
             raise DocumentNotFoundError("no such document")
-        check_widening(Compartment.parse(versions[-1].compartment), Compartment.parse(to))
-        when = self._clock()
-        updated = []
-        for manifest in versions:
-            new = msgspec.structs.replace(manifest, compartment=to, released_ms=when,
-                                          released_by=by)
-            await manifests.write(self.store, ref, new, if_absent=False)
-            updated.append(new)
-        return updated[-1]
+        latest = versions[-1]
+        if version is not None and latest.version != version:
+            raise ConflictError("a newer version of the document has arrived; nothing was "
+                                "released", reason="newer_version")
+        check_widening(Compartment.parse(latest.compartment), Compartment.parse(to))
+        new = msgspec.structs.replace(latest, compartment=to, released_ms=self._clock(),
+                                      released_by=by)
+        await manifests.write(self.store, ref, new, if_absent=False)
+        return new
 
     async def hearing_shredded(self, hearing: str) -> bool:
         """Whether the hearing's key was already destroyed (its record is a tombstone)."""

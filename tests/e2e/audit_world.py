@@ -1,12 +1,16 @@
 """A scripted hearing in the audit log, for the auditor's console tests.
 
 Published to the `AUDIT` stream as the services would (signalling and evidence events of one
-hearing): the roster with names, two caucuses, a seeded sequence of admissions and moves, the
+hearing): the roster with names, sides in their colours (the Respondent's changed from rust to
+purple; a third side added by mistake, renamed and removed, never holding a caucus), two
+caucuses, a seeded sequence of admissions and moves, the
 mediator's own moves (into a caucus and back), a whole side moved into its caucus, a recall, a
-participant offline while a caucus closes, a run of connection reports, a document uploaded
+participant offline while a caucus closes, someone turned away by the lock (recorded by the
+signalling service and by the gateway), a run of connection reports, a document uploaded
 and downloaded, and another kept by one side, released twice, with the hearing's listings around
 it (`settlement_story`). The details are the ones the signalling core writes (core.py, core_controls.py,
-core_actions.py). `expected_segments` is the same fold the console must draw, computed here
+core_actions.py, sides.py) and evidence writes (decisions.py: a download's `end` is exclusive,
+ranges.py). `expected_segments` is the same fold the console must draw, computed here
 independently from the sequence: a person is drawn in a room while present (from redeeming the
 invitation, or connecting, until disconnecting or the hearing's end); a move while offline
 changes where they are, not what is drawn.
@@ -25,6 +29,14 @@ from tests.harness import Suite
 
 HEARING = "hScripted01"
 SIDES = {"sClaim": "Claimant", "sResp": "Respondent"}
+#: Each side's colour as the log records it last (sides.py: `a` … `f`); the Respondent's was
+#: `b` (rust) when added.
+SIDE_COLOURS = {"sClaim": "e", "sResp": "d"}
+#: A side added by mistake as "Third party", renamed "Insurer", then removed; no caucus.
+REMOVED_SIDE = ("sThird", "Third party", "Insurer", "a")
+#: Invited, then turned away by the lock when she used her invitation.
+LOCKED_OUT = ("pEve", "Eve Ng", "party", "sClaim")
+ADDRESS = "addr:2025-11:4be1c0d29a7f3e5b8c61"
 PEOPLE = {  # id: (name, role, side)
     "pAna": ("Ana Chen", "counsel", "sClaim"), "pBo": ("Bo Lam", "party", "sClaim"),
     "pCy": ("Cy Wong", "counsel", "sResp"), "pDee": ("Dee Ho", "party", "sResp"),
@@ -106,10 +118,22 @@ def script(seed: int = 7, moves: int = 24) -> tuple[Script, list[tuple[str, str,
     s.mediator("hearing.create", "hearing", HEARING, details={
         "mediator": med, "mediator_name": MEDIATOR[1], "title": "Lam v. Chen", "time_zone": "Asia/Hong_Kong"})
     w.place[med] = "plenary"  # the core seats the mediator in plenary (model.new_hearing)
+    first_colours = {**SIDE_COLOURS, "sResp": "b"}
     for sid, name in SIDES.items():
-        s.mediator("hearing.side_add", "side", sid, details={"name": name})
+        s.mediator("hearing.side_add", "side", sid, details={"name": name, "colour": first_colours[sid]})
+    third, first_name, new_name, colour = REMOVED_SIDE
+    s.mediator("hearing.side_add", "side", third, details={"name": first_name, "colour": colour})
+    s.mediator("hearing.side_rename", "side", third, details={
+        "name": new_name, "colour": colour, "previous_name": first_name, "previous_colour": colour,
+        "caucuses_renamed": 0})
+    s.mediator("hearing.side_remove", "side", third, details={"name": new_name, "colour": colour})
+    s.mediator("hearing.side_rename", "side", "sResp", details={
+        "name": SIDES["sResp"], "colour": SIDE_COLOURS["sResp"], "previous_name": SIDES["sResp"],
+        "previous_colour": "b", "caucuses_renamed": 0})
     for pid, (name, role, side) in PEOPLE.items():
         s.mediator("participant.invite", "participant", pid, details={"name": name, "role": role, "side": side})
+    eve, eve_name, eve_role, eve_side = LOCKED_OUT
+    s.mediator("participant.invite", "participant", eve, details={"name": eve_name, "role": eve_role, "side": eve_side})
     for rid, (name, side) in ROOMS.items():
         s.mediator("room.caucus_create", "room", rid, details={"name": name, "side": side})
     s.add("participant.connect", med, "participant", med, role="mediator", details={"room": "plenary"})
@@ -157,6 +181,17 @@ def script(seed: int = 7, moves: int = 24) -> tuple[Script, list[tuple[str, str,
           details={"room": "cClaim"})
     w.absent("pBo")
     s.mediator("hearing.lock", "hearing", HEARING)
+    # Eve comes too late: the signalling core records whose invitation it was (core.py
+    # `_redeem`), the gateway where the request came from (api/hearings.py; no hearing).
+    s.add("participant.redeem", "anonymous", "invitation", f"inv{eve}", outcome=Outcome.DENIED,
+          details={"participant": eve, "reason": "locked"})
+    s.counter += 1
+    s.events.append(AuditEvent(
+        id=f"scr{s.counter:05d}", time=s.clock + 40, actor=Actor(id="anonymous", kind="anonymous"),
+        action="participant.redeem", resource=Resource(type="invitation", id="redeem"),
+        outcome=Outcome.DENIED, service="gateway", hearing=None,
+        details={"reason": "the hearing is locked: nobody new is admitted", "address": ADDRESS,
+                 "kind": "redeem.conflict"}))
     s.mediator("room.caucus_close", "room", "cClaim")
     for pid, room in list(w.place.items()):
         if room == "cClaim":
@@ -172,9 +207,18 @@ def script(seed: int = 7, moves: int = 24) -> tuple[Script, list[tuple[str, str,
           service="evidence", details={"filename": DOCUMENT[1], "version": "v1",
                                        "compartment": "joint", "size": 2_000_000})
     s.add("document.download", "pCy", "document", DOCUMENT[0], role="counsel", side="sResp",
-          service="evidence", details={"filename": DOCUMENT[1], "start": 0, "end": 1_048_575})
+          service="evidence", details={"filename": DOCUMENT[1], "version": "v1", "size": 2_000_000,
+                                       "start": 0, "end": 1_048_576})
     s.add("document.download", "pBo", "document", DOCUMENT[0], role="party", side="sClaim",
-          service="evidence", details={"filename": DOCUMENT[1], "start": 0, "end": 1_999_999})
+          service="evidence", details={"filename": DOCUMENT[1], "version": "v1", "size": 2_000_000,
+                                       "start": 0, "end": 2_000_000})
+    # A second version of it, downloaded in part.
+    s.add("document.upload", "pAna", "document", DOCUMENT[0], role="counsel", side="sClaim",
+          service="evidence", details={"filename": DOCUMENT[1], "version": "v2",
+                                       "compartment": "joint", "size": 686})
+    s.add("document.download", "pDee", "document", DOCUMENT[0], role="party", side="sResp",
+          service="evidence", details={"filename": DOCUMENT[1], "version": "v2", "size": 686,
+                                       "start": 0, "end": 100})
     settlement_story(s)
     s.mediator("hearing.close", "hearing", HEARING, details={"destroy_documents": False})
     w.end()
@@ -214,7 +258,7 @@ def settlement_story(s: Script) -> None:
     lists("pCy", 2)  # joint: may have
     s.add("document.download", "pCy", "document", SETTLEMENT[0], role="counsel", side="sResp",
           service="evidence", details={"filename": SETTLEMENT[1], "compartment": "joint",
-                                       "start": 0, "end": 83_999})
+                                       "version": "v1", "size": 84_000, "start": 0, "end": 84_000})
 
 
 async def publish(suite: Suite, events: list[AuditEvent]) -> None:

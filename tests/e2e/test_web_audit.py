@@ -36,14 +36,19 @@ from aiohttp import web
 
 from tests.browser import Tab, chromium, open_tab, requires_chromium
 from tests.e2e.audit_world import (
+    ADDRESS,
     DOCUMENT,
     HEARING,
+    LOCKED_OUT,
     MEDIATOR,
     PEOPLE,
+    REMOVED_SIDE,
     SETTLEMENT,
     SETTLEMENT_KEPT,
     SETTLEMENT_LEFT_OUT,
     SETTLEMENT_MAY,
+    SIDE_COLOURS,
+    SIDES,
     publish,
     script,
 )
@@ -69,7 +74,7 @@ RENDER_500_MOVES = """async () => {
       action: 'room.move', outcome: 'allowed', resource: { type: 'participant', id: 'p' + (i % 20) },
       details: { from: 'x', to: rooms[(i * 7) % 3] } });
     const figure = document.createElement('figure'); document.body.append(figure);
-    const start = performance.now(); drawTimeline(figure, events, directory([]), []);
+    const start = performance.now(); drawTimeline(figure, events, directory([]));
     await new Promise((r) => requestAnimationFrame(() => r()));
     const took = performance.now() - start; figure.remove(); return took; }"""
 
@@ -163,6 +168,7 @@ async def shot(tab: Tab, screen: str) -> None:
 DRAWN = {
     "audit-search": "document.querySelector('.total[data-total]')",
     "audit-hearing-entries": "document.querySelector('.total[data-total]')",
+    "audit-refusals": "document.querySelector('.total[data-total]')",
     "audit-document-report": "document.querySelector('.total[data-total]')",
     "audit-document-listings": "document.querySelector('#listings') && document.querySelector('.total[data-total]')",
     "audit-person-account": "document.querySelector('#account-note') && document.querySelector('.total[data-total]')",
@@ -216,16 +222,23 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             await page.goto("/audit")
             await page.get_by_label(t(EN, "audit.f.document")).fill(DOCUMENT[1])
             await page.get_by_role("button", name=t(EN, "audit.search.action"), exact=True).click()
-            await tab.wait_for("document.querySelector('.total[data-total=\"3\"]')")
+            await tab.wait_for("document.querySelector('.total[data-total=\"5\"]')")
             rows = await page.locator("table.results tbody tr").all_inner_texts()
-            sentence = "Cy Wong (counsel, Respondent) downloaded ‘Expert report v2.pdf’, bytes 0–1,048,575"  # noqa: RUF001
-            assert any(sentence in r for r in rows), rows
+            # The recorded `end` is exclusive: the last byte is one less; a version is numbered
+            # by the document's uploads in the log (the second came after these two downloads).
+            for sentence in (
+                    "Cy Wong (counsel, Respondent) downloaded ‘Expert report v2.pdf’ (version 1, the only one then), "  # noqa: RUF001
+                    "bytes 0–1,048,575 of 2,000,000",  # noqa: RUF001
+                    "Bo Lam (party, Claimant) downloaded ‘Expert report v2.pdf’ (version 1, the only one then), "  # noqa: RUF001
+                    "the whole document (2,000,000 bytes)",
+                    "Dee Ho (party, Respondent) downloaded ‘Expert report v2.pdf’ (version 2 of 2), bytes 0–99 of 686"):  # noqa: RUF001
+                assert any(sentence in r for r in rows), (sentence, rows)
             await shot(tab, "audit-search")
             seen["audit-search"] = page.url
             await page.get_by_role("link", name=t(EN, "audit.report.document_link")).click()
             # The search page had the same total: wait for the report's own page to show it.
             await tab.wait_for("location.pathname !== '/audit'"
-                               " && document.querySelector('.total[data-total=\"3\"]')")
+                               " && document.querySelector('.total[data-total=\"5\"]')")
             await shot(tab, "audit-document-report")
             seen["audit-document-report"] = page.url
 
@@ -238,6 +251,7 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             assert f"signed by {origin}" in text and "Verified against checkpoint" in text
             fields = await page.locator("dl.fields").inner_text()
             assert "hearing's zone (Asia/Hong_Kong)" in fields  # both zones, side by side
+            assert "version 1, the only one uploaded by then (2 in the log), id v1" in fields, fields
             await shot(tab, "audit-verify")
             seen["audit-verify"] = page.url
 
@@ -274,10 +288,21 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             assert await page.locator("tr.folded").count() == 0
 
             seen["audit-document-listings"] = await _settlement_report(tab)
+            seen["audit-refusals"] = await _sides_and_refusals(tab)
 
             # The scripted hearing's timeline, lane by lane.
             await page.goto(f"/audit/hearings/{HEARING}")
             await page.get_by_role("heading", name="Hearing ‘Lam v. Chen’").wait_for()  # noqa: RUF001
+            # The sides in their colours as the log last recorded them; the one removed says so.
+            await page.locator("#side-list li").first.wait_for()
+            sides = await tab.value("""() => [...document.querySelectorAll('#side-list li')].map((li) =>
+                [li.dataset.side, li.dataset.colour, li.dataset.removed, li.innerText])""")
+            third, first_name, new_name, _ = REMOVED_SIDE
+            assert [s[:3] for s in sides] == [["sClaim", SIDE_COLOURS["sClaim"], "false"], ["sResp", SIDE_COLOURS["sResp"], "false"],
+                                              [third, "a", "true"]], sides
+            assert sides[2][3].startswith(new_name) and t(EN, "audit.hearing.side_removed") in sides[2][3], sides
+            assert f"‘{first_name}’, blue, from " in sides[2][3] and "removed " in sides[2][3], sides  # noqa: RUF001
+            assert "‘Respondent’, rust, from " in sides[1][3] and "‘Respondent’, purple, from " in sides[1][3], sides  # noqa: RUF001
             await shot(tab, "audit-hearing")
             await page.goto(f"/audit/hearings/{HEARING}/timeline")
             await tab.wait_for("document.querySelector('#timeline[data-lanes]')")
@@ -293,6 +318,21 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             shown, right = await tab.value("""() => { const name = document.querySelector('g.timeline-lane text.timeline-name');
                 const box = name.getBBox(); return [name.firstChild.data, box.x + box.width]; }""")
             assert shown.startswith("Ms Anna Lee") and shown.endswith("…") and right <= 170, (shown, right)
+            # Each side's caucus in the side's own colour, in the picture and the legend alike;
+            # the legend names only what is drawn (not the side removed before any caucus).
+            legend = await tab.value("""() => [...document.querySelectorAll('#timeline-legend li')].map((li) =>
+                [li.dataset.side || li.dataset.room || 'marks', getComputedStyle(li.querySelector('.swatch')).backgroundColor])""")
+            assert [k for k, _ in legend] == ["lobby", "plenary", "sClaim", "sResp", "marks"], legend
+            fills = await tab.value("""() => Object.fromEntries([...document.querySelectorAll('rect.timeline-segment')].map((r) =>
+                [r.dataset.room, getComputedStyle(r).fill]))""")
+            swatch = dict(legend)
+            assert fills["cClaim"] == swatch["sClaim"] and fills["cResp"] == swatch["sResp"], (fills, legend)
+            assert fills["plenary"] == swatch["plenary"] and fills["lobby"] == swatch["lobby"], (fills, legend)
+            assert swatch["sClaim"] == "rgb(138, 97, 0)" and swatch["sResp"] == "rgb(107, 63, 160)", legend  # ochre, purple
+            assert SIDES["sResp"] in await page.locator("#timeline-legend").inner_text()
+            # The axis: ticks on round times, no two reading the same.
+            ticks = await tab.value("() => [...document.querySelectorAll('text.timeline-axis')].map((x) => x.textContent)")
+            assert len(ticks) >= 3 and len(set(ticks)) == len(ticks), ticks
             await page.get_by_role("button", name=t(EN, "audit.timeline.show_table")).click()
             assert await page.locator("#timeline-table tbody tr").count() == len(drawn)
             await shot(tab, "audit-timeline")
@@ -491,6 +531,34 @@ async def _settlement_report(tab: Tab) -> str:
     await tab.wait_for("location.pathname === '/audit' && document.querySelector('.total[data-total=\"1\"]')")
     assert await page.locator("tr[data-action='document.list']").count() == 1
     return address
+
+
+async def _sides_and_refusals(tab: Tab) -> str:
+    """The hearing's side entries say what was called what, then and now; the lock's refusal
+    reads in words, once per service that recorded it; returns the refusals' address."""
+    page = tab.page
+    await page.goto(f"/audit?hearing={HEARING}&action=hearing.&order=asc")
+    await tab.wait_for("document.querySelector('.total[data-total]')")
+    rows = await page.locator("table.results tbody tr").all_inner_texts()
+    _, first_name, new_name, _ = REMOVED_SIDE
+    med = f"{MEDIATOR[1]} (mediator)"
+    for sentence in (f"{med} added the side ‘{first_name}’, in blue (now called ‘{new_name}’)",  # noqa: RUF001
+                     f"{med} renamed the side ‘{first_name}’ to ‘{new_name}’",  # noqa: RUF001
+                     f"{med} removed the side ‘{new_name}’",  # noqa: RUF001
+                     f"{med} added the side ‘Respondent’, in rust",  # noqa: RUF001
+                     f"{med} changed the colour of the side ‘Respondent’ from rust to purple"):  # noqa: RUF001
+        assert any(sentence in r for r in rows), (sentence, rows)
+    await page.goto("/audit?action=participant.redeem&outcome=denied&order=asc")
+    await tab.wait_for("document.querySelector('.total[data-total=\"2\"]')")
+    rows = await page.locator("table.results tbody tr").all_inner_texts()
+    why = t(EN, "audit.why.hearing_locked")
+    assert any(f"Someone not signed in was refused the invitation for {LOCKED_OUT[1]} — {why}" in r for r in rows), rows
+    assert any(f"from address {ADDRESS}, was refused an invitation at the web gateway" in r and f") — {why}" in r
+               for r in rows), rows
+    shown = await page.locator("main").inner_text()
+    assert "— locked" not in shown and "conflict" not in shown, shown
+    await shot(tab, "audit-refusals")
+    return page.url
 
 
 async def _get(people: People, path: str) -> tuple[int, Any, bytes]:

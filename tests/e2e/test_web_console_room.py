@@ -5,7 +5,8 @@ The mediator's console and a party's page, in two browsers: the mediator admits 
 the board, both see each other in "who can hear you" and read the same verification code; they
 chat both ways in plenary; the mediator mutes (the party's page shows it) and shares a screen,
 and sees the party's screen share in the console (full screen on request) until it stops; the party shares a document with the mediator in confidence and it
-appears in the console's tab of side A's confidences (not side B's) without a reload; the mediator's own
+appears in the console's tab of side A's confidences (not side B's) without a reload, a tab that follows
+side A's live rename and new colour; the mediator's own
 note stays in "My notes" and never reaches the party's page. axe-core and screenshots at laptop
 and tablet width.
 """
@@ -140,6 +141,20 @@ async def test_the_console_holds_the_mediators_room(suite: Suite, tmp_path: Path
                 " r.querySelector('.doc-name').textContent === 'settlement-range.txt')"
                 ".querySelector('td:nth-child(3)').textContent")
             assert uploader == "A1", uploader
+            # --- side A renamed and recoloured live: its tab follows the board, not the detail
+            # the console read at the start, and stays the tab shown, its document listed
+            status, _ = await people.mediator.call(
+                "PATCH", f"/api/v1/hearings/{cast.hearing}/sides/{cast.sides[0]}",
+                {"name": "Wong Holdings Ltd", "colour": "e"})
+            assert status == 200
+            side_a_tab = f'.documents [data-tab="confidential_from:{cast.sides[0]}"]'
+            await console.wait_for(f"document.querySelector('{side_a_tab}')?.textContent"
+                                   " === 'Wong Holdings Ltd, in confidence'", timeout=30)
+            assert await console.value(
+                f"document.querySelector('{side_a_tab} .swatch').dataset.colour") == "e"
+            assert await console.value(
+                f"document.querySelector('{side_a_tab}').getAttribute('aria-selected')") == "true"
+            assert "settlement-range.txt" in await console.value(DOC_NAMES)
             await console.page.click(".documents [data-tab=notes]")
             await console.page.set_input_files(".documents .file-drop input[type=file]", files=[{
                 "name": "my-notes.txt", "mimeType": "text/plain",

@@ -78,7 +78,7 @@ async def test_the_console_in_traditional_chinese(suite: Suite, tmp_path: Path) 
         await tab.screenshot("console-zh-Hant", "laptop")
         await cast.tabs["B1"].check_accessible("participant zh-Hant")
 
-        await med.broadcast("十一時正返回全體會議室。")
+        await med.broadcast("十一時正返回全體會議。")
         for name in ("A1", "B1"):
             notice = cast.tabs[name].page.locator(".notice-broadcast").filter(has_text="十一時正")
             await notice.wait_for()
@@ -145,8 +145,14 @@ async def test_expired_session_ended_hearing_two_tabs_and_reload(suite: Suite) -
         await med.confirm("mediator.end.confirm")
         await page.locator("#toasts").get_by_text(t(EN, "mediator.close.done_destroyed")).wait_for()
         await page.get_by_role("heading", name=t(EN, "mediator.console.ended_title")).wait_for()
+        # The end locks the hearing as well: that is said as the end, not as a lock.
+        await page.locator("#ended-badge", has_text=t(EN, "mediator.state.closed")).wait_for()
+        assert await page.locator("#lock-badge").count() == 0
+        assert await page.locator("#toasts").get_by_text(t(EN, "mediator.lock.lock_hint")).count() == 0
+        await tab.screenshot("console-ended", "laptop")
         await other.get_by_role("dialog").get_by_role(
             "button", name=t(EN, "mediator.broadcast.send")).click()
         await other.get_by_text(t(EN, "mediator.console.ended_already")).first.wait_for()
         await other.get_by_role("heading", name=t(EN, "mediator.console.ended_title")).wait_for()
+        assert await other.locator("#toasts").get_by_text(t(EN, "mediator.lock.lock_hint")).count() == 0
         tab.assert_clean()

@@ -10,11 +10,14 @@ file, a file over the limit (the page is refused before any byte is sent; the se
 page that lies), a name with folders and control characters, a release of someone else's
 document, a chat message over the limit and a chat flood, each a sentence and nothing lost.
 
-Versions and the in-page viewer: a second version uploaded, the first opened from "2 versions"
-by the keyboard, downloaded (SHA-256 equal to the original) and viewed in the page (the PDF in a
-frame of a blob: URL typed application/pdf holding the original's bytes), an image in the same
-viewer, SVG and disguised HTML never shown inline, and the CSP still refusing every other frame
-and plugin.
+Versions and the in-page viewer: a second version uploaded (and said to be version 2), the first
+opened from "2 versions" by the keyboard, downloaded (SHA-256 equal to the original) and viewed
+in the page (the PDF in a frame of a blob: URL typed application/pdf holding the original's
+bytes), an image in the same viewer, SVG and disguised HTML never shown inline, and the CSP still
+refusing every other frame and plugin. Then the document is shared with the mediator: the
+confirmation says only the latest version goes, the sentence saying where it went outlives the
+list's refreshes until the person acts again, the first version is marked as still only the
+side's, and the name uploaded again to the side's tab is refused with where it is now.
 """
 
 from __future__ import annotations
@@ -349,6 +352,29 @@ _BLOB_AT = """async (url) => {
 }"""
 VIEWER = "dialog.viewer[open]"
 VERSIONS = ".doc-versions .versions .version"
+UPLOAD_SAID = ("[...document.querySelectorAll('.transfer[data-kind=upload] .transfer-detail')]"
+               ".map((x) => x.textContent)")
+
+# Counts the document listings the page has read *and acted on*: a tick is taken in a task
+# queued once the body is read, so every microtask the listing set off (the panel's refresh,
+# its message and its redraw) has run before it. Also records each text the panel's message
+# shows, in order.
+_COUNT_LISTINGS = """(() => {
+  window.listingsDone = 0;
+  const json = Response.prototype.json;
+  Response.prototype.json = function () {
+    const read = json.call(this);
+    if (this.ok && new URL(this.url).pathname.endsWith("/documents")) {
+      read.then(() => setTimeout(() => { window.listingsDone += 1; }, 0));
+    }
+    return read;
+  };
+  window.messagesSaid = [];
+  const message = document.querySelector(".docs-message");
+  new MutationObserver(() => window.messagesSaid.push(message.textContent))
+    .observe(message, { childList: true, characterData: true, subtree: true });
+  return true;
+})()"""
 
 
 # Counts the uploads the page said were done (a finished row goes away by itself after 8 s, so
@@ -442,7 +468,10 @@ async def test_document_versions_and_pdfs_viewed_in_the_page(suite: Suite,
             await a.wait_for(f"document.querySelector('{row} .doc-name')")
             assert await a.value(f"document.querySelector('{row} td[data-label=Versions]')"
                                  ".textContent") == "1"
+            await a.wait_for(f"{UPLOAD_SAID}.includes('{name} uploaded.')")
             await _upload_in_page(a, name, second, "application/pdf")
+            # A name that exists already: said to be the new version it became.
+            await a.wait_for(f"{UPLOAD_SAID}.includes('{name} uploaded as version 2.')")
             toggle = f"{row} .versions-toggle"
             await a.wait_for(f"document.querySelector('{toggle}')?.textContent.includes('2 versions')")
             document = await a.value(f"document.querySelector('{row}').dataset.document")
@@ -558,6 +587,8 @@ async def test_document_versions_and_pdfs_viewed_in_the_page(suite: Suite,
                                   ".map((x) => x.textContent).join(' ')")
             assert "第 2 版" in texts and "最新" in texts and "第 1 版" in texts, texts
             await shots(a, "documents-versions-zh-Hant", ("laptop",))
+            await switch_language(a, "en")
+            await _share_the_latest_version(a, name, document, older)
             a.assert_clean(secrets=[inv["A1"]["access_code"]])
         except Exception:
             print(f"--- A1\n{a.dump()}")
@@ -566,3 +597,47 @@ async def test_document_versions_and_pdfs_viewed_in_the_page(suite: Suite,
             raise
         finally:
             await med.close()
+
+
+async def _share_the_latest_version(a: Tab, name: str, document: str, older: str) -> None:
+    """Side A shares its two-version document (in "Our side", its list of versions open) with
+    the mediator in confidence: only the latest version goes, and the page says so throughout."""
+    row = f"{ROWS}[data-document=\"{document}\"]"
+    await a.value(_COUNT_LISTINGS)
+    # --- the confirmation says what is shared: the latest version, not the earlier one -----
+    await a.page.click(f"{row} [data-release^=confidential]")
+    said = await a.page.text_content("dialog.dialog") or ""
+    assert (f"The latest version of “{name}” (version 2) will be shared with the mediator in "
+            "confidence." in said and "Earlier versions stay with your side." in said), said
+    await a.check_accessible("documents-release-latest")
+    await a.page.click("dialog.dialog button[type=submit]")
+    # --- it leaves the tab; where it went stays said through every refresh that follows ----
+    where = f"“{name}” is now under “Shared with the mediator in confidence”."
+    await a.wait_for(f"document.querySelector('.docs-message').textContent === {where!r}")
+    await a.wait_for(f"!document.querySelector('{row}')")
+    # This page's refresh after the release and the one the server's `documents` hint asks
+    # for (the hint reaches the sharer too): both read and drawn.
+    await a.wait_for("window.listingsDone >= 2", timeout=30)
+    assert await a.value("document.querySelector('.docs-message').textContent") == where
+    messages = await a.value("window.messagesSaid")
+    assert messages[messages.index(where):] == [where], messages  # never wiped meanwhile
+    await shots(a, "documents-released-latest", ("laptop",))
+    # --- the person's next action in the panel takes it away ----------------------------------
+    await a.page.click("[data-tab=confidential]")
+    await a.wait_for("document.querySelector('.docs-message').textContent === ''")
+    # --- there, the first version says it is still only the side's ---------------------------
+    await a.wait_for(f"document.querySelectorAll('{VERSIONS}').length === 2")
+    kept = await a.value(f"[...document.querySelectorAll('{VERSIONS}')].map((x) => "
+                         "[x.dataset.version, x.querySelector('.version-kept')?.textContent])")
+    assert kept[1] == [older, "Only your side sees this version."], kept
+    assert kept[0][1] is None, kept
+    await shots(a, "documents-version-kept", ("laptop",))
+    # --- the name uploaded to the side's tab again: refused, saying where it is now -------------
+    await a.page.click("[data-tab=side]")
+    await a.page.set_input_files(".file-drop input[type=file]", files=[
+        {"name": name, "mimeType": "application/pdf", "buffer": one_page_pdf("draft 3")}])
+    refused = await a.wait_for("document.querySelector('.transfer[data-state=failed]')"
+                               "?.textContent")
+    assert (f"A document named “{name}” is already under “Shared with the mediator in "
+            "confidence”." in refused and "Nothing was kept." in refused), refused
+    await a.page.click(".transfer[data-state=failed] button:has-text('Dismiss')")

@@ -34,7 +34,7 @@ from proto.ws import (
     RoomUpdate,
     Shuttle,
 )
-from tests.browser import Tab, chromiums, fake_camera, open_tab, requires_chromium
+from tests.browser import ARTIFACTS, VIEWPORTS, Tab, chromiums, fake_camera, open_tab, requires_chromium
 from tests.e2e.participant_steps import (
     KEEP_TRACKS,
     TRACKS_ENDED,
@@ -233,6 +233,14 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             await a1.keyboard.press("Enter")
             await all_pages(tabs, f"{chat_texts()}.includes('Good morning, everyone')")
             await shots(tabs["A1"], "chat", ("laptop",))
+            # On a laptop, unscrolled, the chat takes the right column down to the bottom of
+            # the screen: a log of many lines and its box in view (not 3 lines and space below).
+            log_px, box_bottom, screen_px = await tabs["A1"].value(
+                "[document.querySelector('.chat-log').getBoundingClientRect().height,"
+                " document.querySelector('.chat-input').getBoundingClientRect().bottom,"
+                " window.innerHeight]")
+            assert log_px >= 240 and box_bottom <= screen_px, (log_px, box_bottom, screen_px)
+            await a1.screenshot(path=str(ARTIFACTS / "chat-screen-laptop.png"))
 
             # --- side B's caucus: a move notice, the mediator comes (knock answered) ---------
             step("caucus")
@@ -265,14 +273,34 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             assert set(caucus_codes.values()).isdisjoint(plenary_codes.values())
             await b1.check_accessible("hearing-caucus")
             await shots(b1, "hearing-caucus")
+            # With the move notice above the room, the chat's box and Send are still in view.
+            assert await b1.value(
+                "(window.scrollTo(0, 0), document.querySelector('.chat-form button[type=submit]')"
+                ".getBoundingClientRect().bottom <= window.innerHeight)")
+            await b1.page.screenshot(path=str(ARTIFACTS / "caucus-screen-laptop.png"))
             await no_english(tabs["B2"], "caucus", [MEDIATOR_NAME, "Claimant caucus", "Our bottom line is 40",
                                                     "A1", "B1", "B2", people.mediator.username])
 
             # --- broadcast: a banner to dismiss, everywhere but the lobby -----------------
             step("broadcast")
+            # B1 on a tablet, scrolled down to the documents: the banner comes to it there.
+            await b1.page.set_viewport_size(dict(zip(("width", "height"), VIEWPORTS["tablet"],
+                                                     strict=True)))
+            await b1.page.evaluate("document.querySelector('.stage-documents')"
+                                   ".scrollIntoView({block: 'end'})")
+            assert await b1.value("window.scrollY") > 0
             await med.send(Broadcast(text="Ten minutes to lunch"))
             await all_pages(tabs, "document.querySelector('.notice-broadcast') !== null",
                             ["A1", "B1", "B2"])
+            seen = await b1.value("(() => { const r = document.querySelector('.notice-broadcast')"
+                                  ".getBoundingClientRect(); return [r.top, r.bottom, window.scrollY,"
+                                  " window.innerHeight]; })()")
+            assert seen[2] > 0 and seen[0] >= 0 and seen[1] <= seen[3] / 3, seen  # in view, on top
+            await b1.wait_for("document.getElementById('live-assertive').textContent"
+                              ".includes('Ten minutes to lunch')")
+            await b1.page.screenshot(path=str(ARTIFACTS / "broadcast-scrolled-tablet.png"))
+            await b1.page.set_viewport_size(dict(zip(("width", "height"), VIEWPORTS["laptop"],
+                                                     strict=True)))
             # The console says it went out (a toast, and the screen reader's live region).
             await tabs["M"].wait_for("['toasts', 'live-polite'].some((id) => document"
                                      ".getElementById(id).textContent.includes('Ten minutes'))")

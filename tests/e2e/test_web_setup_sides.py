@@ -4,6 +4,10 @@ reason, `scheduled_in_past`); a side is renamed and recoloured from its row (a n
 has is said in the dialog); a side added by mistake is removed after a confirmation; a side
 someone is invited to is kept, with a sentence saying to revoke the invitation first, and is
 removed once it is revoked. The same refusal in Traditional Chinese; axe-core and screenshots.
+A sentence goes once what it was about changes: the refusal of a past date once another date is
+picked, "already a side of that name" once the name is edited, a side's refusal once another
+action starts. The zone picker offers the zones a Hong Kong centre uses first, named with their
+offsets, under current names only, the browser's own zone chosen.
 """
 
 from __future__ import annotations
@@ -41,14 +45,35 @@ async def test_setting_up_dates_and_sides(suite: Suite) -> None:
         med = Mediator(tab, EN)
         page = tab.page
         try:
+            # A browser in India, which (as Chromium does) calls its zone Asia/Calcutta.
+            cdp = await page.context.new_cdp_session(page)
+            await cdp.send("Emulation.setTimezoneOverride", {"timezoneId": "Asia/Calcutta"})
             await page.goto("/signin")
             await sign_in(tab, EN, people.mediator.username, people.mediator.password,
                           code=await people.mediator.next_totp())
             await page.get_by_role("heading", name=t(EN, "mediator.hearings.title"),
                                    exact=True).wait_for()
 
-            # --- a date in the past: said before saving, and refused when saved anyway -----
+            # --- the zone picker: common zones first, current names, the browser's zone chosen
             await page.locator("#new-hearing").click()
+            picker = page.get_by_label(t(EN, "mediator.create.zone"), exact=True)
+            values = await picker.evaluate("(s) => [...s.options].map((o) => o.value)")
+            assert values[:4] == ["Asia/Hong_Kong", "Asia/Singapore", "Asia/Shanghai",
+                                  "Asia/Taipei"], values[:4]
+            for old in ("Asia/Calcutta", "Asia/Saigon", "Europe/Kiev"):
+                assert old not in values
+            for current in ("Asia/Kolkata", "Asia/Ho_Chi_Minh", "Europe/Kyiv"):
+                assert values.count(current) == 1, current
+            # The browser says Asia/Calcutta; the form chooses it under its current name.
+            assert await picker.input_value() == "Asia/Kolkata"
+            hong_kong = await picker.locator("option[value='Asia/Hong_Kong']").inner_text()
+            assert "Hong Kong" in hong_kong and hong_kong.endswith("(GMT+8)"), hong_kong
+            groups = await picker.evaluate("(s) => [...s.querySelectorAll('optgroup')].map((g) => g.label)")
+            assert groups == [t(EN, "mediator.create.zone_common"), t(EN, "mediator.create.zone_all")]
+            await cdp.send("Emulation.setTimezoneOverride", {"timezoneId": ""})
+            await cdp.detach()
+
+            # --- a date in the past: said before saving, and refused when saved anyway -----
             await page.get_by_label(t(EN, "mediator.create.name"), exact=True).fill("Wong v. Ho")
             when = page.get_by_label(t(EN, "mediator.create.when"), exact=True)
             await page.get_by_label(t(EN, "mediator.create.zone"), exact=True).select_option(ZONE)
@@ -64,9 +89,11 @@ async def test_setting_up_dates_and_sides(suite: Suite) -> None:
             assert await page.evaluate("document.activeElement.name") == "scheduled"
             _, listing = await people.mediator.call("GET", "/api/v1/hearings")
             assert "Wong v. Ho" not in {h["title"] for h in listing["hearings"]}
-            # A week ahead: the warning goes; the hearing is made.
+            # A week ahead: the warning goes, and so does the refusal; the hearing is made.
             await when.fill(wall_clock(datetime.now(UTC) + timedelta(days=7)))
             await warning.wait_for(state="hidden")
+            await error.wait_for(state="hidden")
+            assert await error.inner_text() == ""
             await med.button("mediator.create.submit")
             await page.get_by_role("heading", name="Wong v. Ho", exact=True).wait_for()
             hearing = page.url.rstrip("/").split("/")[-2]
@@ -93,6 +120,10 @@ async def test_setting_up_dates_and_sides(suite: Suite) -> None:
             await med.confirm("mediator.side.save")
             await dialog.locator(".form-error").filter(
                 has_text=t(EN, "mediator.setup.side_taken")).wait_for()
+            # Another name: the sentence about the old one goes.
+            await dialog.get_by_label(t(EN, "mediator.setup.side_name"), exact=True).fill(
+                "Wong Holdings")
+            await dialog.locator(".form-error").wait_for(state="hidden")
             await dialog.get_by_role("button", name=t(EN, "common.cancel"), exact=True).click()
             await dialog.wait_for(state="detached")
 
@@ -128,8 +159,18 @@ async def test_setting_up_dates_and_sides(suite: Suite) -> None:
                                                 "Ronald Ho", ZONE, ".ics"])
             assert left == [], left
             await switch_language(tab, EN)
+            # Another action starts (editing a side): the refusal is not left behind its dialog.
+            await med.button("mediator.setup.edit_side_named", side="Wong Holdings Ltd")
+            await dialog.wait_for()
+            assert await page.locator(NOTE).count() == 0
+            await dialog.get_by_role("button", name=t(EN, "common.cancel"), exact=True).click()
+            await dialog.wait_for(state="detached")
+            await med.button("mediator.setup.remove_side_named", side="Respondent")
+            await page.locator(f"{NOTE}[role=alert]", has_text=refusal).wait_for()
             await page.get_by_role("button", name=t(EN, "mediator.setup.revoke_named",
                                                      name="Ronald Ho"), exact=True).click()
+            await dialog.wait_for()
+            assert await page.locator(NOTE).count() == 0
             await med.confirm("mediator.revoke.confirm_invited")
             await page.locator("tr[data-participant]", has_text=t(
                 EN, "mediator.setup.status_removed")).wait_for()

@@ -81,7 +81,7 @@ async def test_staff_and_participant_screens_in_simplified_chinese(
         party = cast.tabs["A1"]
         await join(party, ZH, med.invited["A1"])
         waiting = await party.page.text_content(".lobby-waiting") or ""
-        assert waiting.startswith(f"{MEDIATOR_NAME}稍后会让你进入"), waiting
+        assert waiting.startswith(f"{MEDIATOR_NAME}稍后会让您进入"), waiting
         await photographed(party, "lobby", [TITLE, "A1"])
         await med.page.locator(med.card("A1")).wait_for()
         await photographed(tab, "console", [TITLE, *SIDES, "A1", mediator.username])

@@ -192,3 +192,59 @@ async def test_a_refused_token_revocation_is_said(suite: Suite) -> None:
         tab.assert_clean(secrets=[admin.cookie, made["token"]])
     status, listed = await admin.call("GET", "/api/v1/tokens")
     assert status == 200 and {tk["id"]: tk.get("revoked") for tk in listed["tokens"]}[token_id] is True
+
+
+#: The page's controls a toast overlaps (the toasts' own close buttons aside).
+TOAST_COVERS = """() => {
+  const box = document.getElementById("toasts");
+  const r = box.getBoundingClientRect();
+  return [...document.querySelectorAll("a[href], button, input, select, textarea")]
+    .filter((el) => !box.contains(el))
+    .filter((el) => { const c = el.getBoundingClientRect();
+      return c.width > 1 && c.height > 1 && c.left < r.right && c.right > r.left
+        && c.top < r.bottom && c.bottom > r.top; })
+    .map((el) => el.textContent.trim() || el.name || el.tagName);
+}"""
+
+
+async def test_the_accounts_screen_in_chinese_toasts_cover_nothing_and_follow_the_language(
+        suite: Suite) -> None:
+    """In Traditional Chinese the note on your own row sits on a line of its own, under the
+    buttons; the toast saying an account was made covers no control ("Create the account"
+    included) and, when the language changes while it is shown, says it in the new one."""
+    await suite.ready(timeout=60)
+    people = await staff_people(suite)
+    admin = people.admin
+    zh = "zh-Hant"
+    async with chromium_page(suite.base_url, locale="zh-HK") as tab:
+        page = tab.page
+        await tab.context.add_cookies([{"name": SESSION_COOKIE, "value": admin.cookie,
+                                        "url": suite.base_url}])
+        await page.goto("/admin")
+        own = page.locator(f"tr[data-account='{admin.username}']")
+        await own.wait_for()
+        note = own.get_by_text(t(zh, "admin.accounts.self_note"))
+        buttons = own.locator(".row-actions button")
+        note_box = await note.bounding_box()
+        assert note_box is not None
+        for i in range(await buttons.count()):
+            button_box = await buttons.nth(i).bounding_box()
+            assert button_box is not None
+            assert note_box["y"] >= button_box["y"] + button_box["height"], "note beside a button"
+
+        await page.get_by_label(t(zh, "admin.accounts.username")).fill("mediator3")
+        await page.get_by_label(t(zh, "admin.accounts.password")).fill(PASSWORD)
+        create = page.get_by_role("button", name=t(zh, "admin.accounts.create"))
+        await create.click()
+        made = page.locator(".toast", has_text=t(zh, "admin.done.create", name="mediator3"))
+        await made.wait_for()
+        await tab.wait_for(f"({TOAST_COVERS})().length === 0", timeout=5)
+        await tab.screenshot("admin-created-zh-Hant", "laptop")
+        # The language changes while the toast is shown: it says the same in English.
+        await page.select_option("#language", EN)
+        await page.locator(".toast", has_text=t(EN, "admin.done.create", name="mediator3")).wait_for()
+        # The screen is drawn again in English under it: the toast moves off its controls.
+        await page.get_by_role("button", name=t(EN, "admin.accounts.create")).wait_for()
+        await tab.wait_for(f"({TOAST_COVERS})().length === 0", timeout=5)
+        await tab.screenshot("admin-created-en", "laptop")
+        tab.assert_clean(secrets=[admin.cookie, PASSWORD])

@@ -155,10 +155,11 @@ test('a refused request is told as refused, once, with its reason', async () => 
   await initI18n('en');
   const refused = describeEntry({ ...entry('auth.denied', 'denied'), actor: { id: 'anonymous', kind: 'anonymous' },
     details: { reason: 'sign-in required', method: 'GET', path: '/api/v1/me' } }, dir, 'UTC', { withTime: false });
-  assert.equal(refused, 'Someone not signed in was refused GET /api/v1/me — sign-in required');
+  assert.equal(refused, 'Someone not signed in was refused GET /api/v1/me — sign-in was required');
+  // The signalling service records the refused command's message (shell.py `_refusal`).
   const move = describeEntry({ ...entry('room.move', 'denied'), resource: { type: 'hearing', id: 'h1' },
-    details: { reason: 'only the mediator moves people' } }, dir, 'UTC', { withTime: false });
-  assert.equal(move, 'Ana Chen (counsel, Claimant) was refused: Move someone (Lam v. Chen) — only the mediator moves people');
+    details: { reason: "only this hearing's mediator may do that" } }, dir, 'UTC', { withTime: false });
+  assert.equal(move, "Ana Chen (counsel, Claimant) was refused: Move someone (Lam v. Chen) — only the hearing's mediator may do that");
 });
 
 test('the rooms, the peer and the system actor are named', async () => {
@@ -199,13 +200,78 @@ test('a folded run reads earliest – latest, whichever way the page is sorted',
   assert.equal(runSpan([at(6, 16), at(6, 16)], 'UTC'), '27 Nov 2026, 06:16 (UTC)');
 });
 
-test("a document's list of versions is told as such, a plain view as a view", async () => {
+test("a document's list of versions is told as such, a look-up of its record as no more", async () => {
   await initI18n('en');
   const plain = (e) => describeEntry(e, dir, 'UTC', { withTime: false });
   const view = { ...entry('document.view'), details: { version: 'v2', filename: 'Expert report.pdf' } };
-  assert.match(plain(view), /^Ana Chen \(counsel, Claimant\) viewed \W?Expert report\.pdf\W?$/);
+  // `document.view` is the document's record (GET …/documents/{d}); its contents, whether shown
+  // in the page or saved, are a `document.download`: the sentence does not say "viewed".
+  assert.match(plain(view), /^Ana Chen \(counsel, Claimant\) looked up \W?Expert report\.pdf\W? \(its details, not its contents\)$/);
   assert.match(plain({ ...view, details: { ...view.details, versions: 2 } }),
     /^Ana Chen \(counsel, Claimant\) opened the list of versions of \W?Expert report\.pdf\W? \(2 shown\)$/);
   await initI18n('zh-Hant');
   assert.match(plain({ ...view, details: { ...view.details, versions: 2 } }), /版本列表（顯示 2 個）$/);
+});
+
+// ---------------------------------------------------------------- downloads and versions
+
+test('a download says its bytes as recorded: the end is exclusive, the whole document said so', async () => {
+  await initI18n('en');
+  const { versionBook } = await import('../../gateway/webclient/js/audit/versions.js');
+  const plain = (e, options = {}) => describeEntry(e, dir, 'UTC', { withTime: false, ...options });
+  // As services/evidence/decisions.py `download_begin` records it (ranges.py: `end` exclusive).
+  const got = (details) => plain({ ...entry('document.download'), details: { filename: 'Expert report.pdf', version: 'v1', ...details } });
+  assert.equal(got({ start: 0, end: 686, size: 686 }), 'Ana Chen (counsel, Claimant) downloaded ‘Expert report.pdf’, the whole document (686 bytes)');
+  assert.equal(got({ start: 0, end: 100, size: 686 }), 'Ana Chen (counsel, Claimant) downloaded ‘Expert report.pdf’, bytes 0–99 of 686');
+  assert.equal(got({ start: 600, end: 686, size: 686 }), 'Ana Chen (counsel, Claimant) downloaded ‘Expert report.pdf’, bytes 600–685 of 686');
+  assert.equal(got({ start: 0, end: 1, size: 1 }), 'Ana Chen (counsel, Claimant) downloaded ‘Expert report.pdf’, the whole document (1 byte)');
+  assert.equal(got({ start: 10, end: 20 }), 'Ana Chen (counsel, Claimant) downloaded ‘Expert report.pdf’, bytes 10–19');
+  assert.equal(got({}), 'Ana Chen (counsel, Claimant) downloaded ‘Expert report.pdf’');
+
+  // Versions numbered by the document's uploads in the log; a failed commit is no version.
+  const upload = (index, version, outcome = 'allowed') => ({ index, event: { ...entry('document.upload', outcome), details: { version, compartment: 'joint' } } });
+  const book = versionBook([upload(10, 'v1'), upload(20, 'v9', 'allowed'), upload(21, 'v9', 'failed'), upload(30, 'v2')]);
+  const download = (version, index) => plain({ ...entry('document.download'), details: { version, start: 0, end: 686, size: 686 } }, { versions: book, index });
+  assert.equal(download('v1', 40), 'Ana Chen (counsel, Claimant) downloaded ‘Expert report.pdf’ (version 1 of 2), the whole document (686 bytes)');
+  assert.equal(download('v2', 40), 'Ana Chen (counsel, Claimant) downloaded ‘Expert report.pdf’ (version 2 of 2), the whole document (686 bytes)');
+  assert.equal(download('v1', 15), 'Ana Chen (counsel, Claimant) downloaded ‘Expert report.pdf’ (version 1, the only one then), the whole document (686 bytes)');
+  assert.equal(download('v9', 40), 'Ana Chen (counsel, Claimant) downloaded ‘Expert report.pdf’, the whole document (686 bytes)');
+  assert.equal(download('vUnknown', 40), download('v9', 40)); // not in the log: the id stays on the entry's page
+  assert.equal(plain({ ...upload(30, 'v2').event }, { versions: book, index: 30 }),
+    'Ana Chen (counsel, Claimant) uploaded ‘Expert report.pdf’ (version 2 of 2) to Joint');
+  // A document of one version is not told "version 1 of 1".
+  const single = versionBook([upload(10, 'v1')]);
+  assert.equal(plain({ ...entry('document.download'), details: { version: 'v1', start: 0, end: 5, size: 5 } }, { versions: single, index: 12 }),
+    'Ana Chen (counsel, Claimant) downloaded ‘Expert report.pdf’, the whole document (5 bytes)');
+  await initI18n('zh-Hant');
+  assert.match(download('v1', 40), /（第 1 版，共 2 版），整份文件（686 位元組）$/);
+  await initI18n('zh-Hans');
+  assert.match(plain({ ...entry('document.download'), details: { start: 0, end: 100, size: 686 } }), /，第 0–99 字节（共 686 字节）$/);
+});
+
+// ---------------------------------------------------------------- sides, as they were called
+
+test("a side's entries name it as it was called then, and say what a rename changed", async () => {
+  await initI18n('en');
+  // The directory knows the side by its latest name only.
+  const now = directory([{ kind: 'side', id: 'sClaim', name: 'Claimant (Chan Tai Man)' }, { kind: 'hearing', id: 'h1', name: 'Lam v. Chen' }]);
+  const med = { id: 'acctMed', role: 'mediator' };
+  const side = (action, details) => describeEntry({ time: 0, action, outcome: 'allowed', actor: med, details,
+    resource: { type: 'side', id: 'sClaim' } }, now, 'UTC', { withTime: false });
+  // As services/signalling/sides.py records them.
+  assert.equal(side('hearing.side_add', { name: 'Claimant', colour: 'e' }),
+    'acctMed (mediator) added the side ‘Claimant’, in ochre (now called ‘Claimant (Chan Tai Man)’)');
+  assert.equal(side('hearing.side_rename', { name: 'Claimant (Chan Tai Man)', colour: 'e', previous_name: 'Claimant', previous_colour: 'e', caucuses_renamed: 1 }),
+    'acctMed (mediator) renamed the side ‘Claimant’ to ‘Claimant (Chan Tai Man)’');
+  assert.equal(side('hearing.side_rename', { name: 'Claimant (Chan Tai Man)', colour: 'd', previous_name: 'Claimant (Chan Tai Man)', previous_colour: 'b' }),
+    'acctMed (mediator) changed the colour of the side ‘Claimant (Chan Tai Man)’ from rust to purple');
+  assert.equal(side('hearing.side_rename', { name: 'Claimant X', colour: 'd', previous_name: 'Claimant', previous_colour: 'e' }),
+    'acctMed (mediator) renamed the side ‘Claimant’ to ‘Claimant X’ and changed its colour from ochre to purple (now called ‘Claimant (Chan Tai Man)’)');
+  assert.equal(side('hearing.side_rename', {}), 'acctMed (mediator) changed the name or colour of the side ‘Claimant (Chan Tai Man)’');
+  assert.equal(side('hearing.side_remove', { name: 'Claimant (Chan Tai Man)', colour: 'e' }), 'acctMed (mediator) removed the side ‘Claimant (Chan Tai Man)’');
+  await initI18n('zh-Hant');
+  assert.equal(side('hearing.side_add', { name: 'Claimant', colour: 'e' }),
+    'acctMed（調解員） 新增了一方 「Claimant」，顏色為赭黃色（現稱「Claimant (Chan Tai Man)」）');
+  assert.equal(side('hearing.side_rename', { name: 'Claimant (Chan Tai Man)', colour: 'd', previous_name: 'Claimant (Chan Tai Man)', previous_colour: 'b' }),
+    'acctMed（調解員） 將一方 「Claimant (Chan Tai Man)」 的顏色由赭紅色改為紫色');
 });

@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { TIMELINE_ACTIONS, TIMELINE_SOURCES, ellipsize, lanes, timelineRows } from '../../gateway/webclient/js/audit/timeline.js';
+import { TIMELINE_ACTIONS, TIMELINE_SOURCES, ellipsize, lanes, legendItems, timelineRows } from '../../gateway/webclient/js/audit/timeline.js';
+import { TICK_STEPS, axisTicks, tickLabels, zoneOffset } from '../../gateway/webclient/js/audit/axis.js';
+import { sideHistory } from '../../gateway/webclient/js/audit/sides.js';
 
 const ev = (time, action, resource, details = {}, outcome = 'allowed') => ({
   time, action, outcome, details, resource: { type: resource ? 'participant' : 'invitation', id: resource ?? 'inv1' },
@@ -147,4 +149,90 @@ test('a long name is cut to its column with an ellipsis', () => {
   assert.equal(cut, '01M8DPCJQ…');
   assert.ok(measure(cut) <= 100);
   assert.ok(ellipsize('陳大文律師事務所合夥人代表當事人', 80).endsWith('…'));
+});
+
+// ---------------------------------------------------------------- the axis
+
+const MIN = 60_000;
+const utcClock = (ms, seconds) => new Date(ms).toISOString().slice(11, seconds ? 19 : 16);
+const utcFormat = { time: (ms) => utcClock(ms, false), seconds: (ms) => utcClock(ms, true), day: (ms) => new Date(ms).toISOString().slice(5, 10) };
+
+test('the axis ticks fall on round times, a step chosen from the span, and never read the same', () => {
+  const base = Date.UTC(2025, 10, 24, 8, 51, 17);
+  // The tester's hearing: about two minutes drew "08:51, 08:51 … 08:53, 08:53".
+  const short = axisTicks(base, base + 2 * MIN + 40_000, { maxTicks: 9 });
+  assert.equal(short.step, 30_000);
+  assert.deepEqual(tickLabels(short.ticks, short.step, utcFormat), ['08:51:30', '08:52:00', '08:52:30', '08:53:00', '08:53:30']);
+  const hour = axisTicks(Date.UTC(2025, 10, 24, 16, 10), Date.UTC(2025, 10, 24, 17, 37), { maxTicks: 7 });
+  assert.equal(hour.step, 15 * MIN);
+  assert.deepEqual(tickLabels(hour.ticks, hour.step, utcFormat), ['16:15', '16:30', '16:45', '17:00', '17:15', '17:30']);
+  // Every span from a second to weeks, any number of ticks room allows: round, in the span,
+  // at most as many as asked, and distinct labels (a day beside the time over several days).
+  for (const span of [1000, 7_000, 59_000, 61_000, 5 * MIN, 47 * MIN, 3 * 3_600_000, 20 * 3_600_000, 30 * 3_600_000, 9 * 86_400_000]) {
+    for (const maxTicks of [2, 5, 7, 12]) {
+      const start = base + 123;
+      const { step, ticks } = axisTicks(start, start + span, { maxTicks });
+      assert.ok(TICK_STEPS.includes(step));
+      assert.ok(ticks.length <= maxTicks && ticks.length >= 1, `${span} ${maxTicks}: ${ticks.length}`);
+      assert.ok(ticks.every((ms) => ms >= start && ms <= start + span && ms % Math.min(step, 86_400_000) === 0), `${span} ${maxTicks}`);
+      const labels = tickLabels(ticks, step, utcFormat, { start, end: start + span });
+      assert.equal(new Set(labels).size, labels.length, `${span} ${maxTicks}: ${labels}`);
+    }
+  }
+});
+
+test("an hour's tick falls on the hearing's hour in its own zone", () => {
+  const offset = zoneOffset('Asia/Kolkata'); // +05:30
+  assert.equal(offset(Date.UTC(2025, 10, 24)), 5.5 * 3_600_000);
+  const { step, ticks } = axisTicks(Date.UTC(2025, 10, 24, 3, 0), Date.UTC(2025, 10, 24, 9, 0), { maxTicks: 4, offset });
+  assert.equal(step, 2 * 3_600_000);
+  assert.deepEqual(ticks.map((ms) => new Date(ms + offset(ms)).toISOString().slice(11, 16)), ['10:00', '12:00', '14:00']);
+  assert.equal(zoneOffset('Asia/Hong_Kong')(Date.UTC(2025, 10, 24)), 8 * 3_600_000);
+});
+
+// ---------------------------------------------------------------- sides and the legend
+
+const sideEvent = (time, action, id, details, outcome = 'allowed') => ({ time, action, outcome, details, resource: { type: 'side', id } });
+// As services/signalling/sides.py records them: the tester's hearing, where the Respondent was
+// rust, then purple, and a third side was added by mistake, renamed, and removed.
+const sideEvents = [
+  sideEvent(1, 'hearing.side_add', 'sClaim', { name: 'Claimant', colour: 'e' }),
+  sideEvent(2, 'hearing.side_add', 'sResp', { name: 'Respondent', colour: 'b' }),
+  sideEvent(3, 'hearing.side_add', 'sX', { name: 'Third party', colour: 'a' }),
+  sideEvent(4, 'hearing.side_rename', 'sResp', { name: 'Respondent', colour: 'd', previous_name: 'Respondent', previous_colour: 'b' }),
+  sideEvent(5, 'hearing.side_rename', 'sClaim', { name: 'Claimant', colour: 'c', previous_name: 'Claimant', previous_colour: 'e' }, 'denied'),
+  sideEvent(6, 'hearing.side_rename', 'sX', { name: 'Insurer', colour: 'a', previous_name: 'Third party', previous_colour: 'a' }),
+  sideEvent(7, 'hearing.side_remove', 'sX', { name: 'Insurer', colour: 'a' }),
+];
+
+test("a side's colour and names are the log's, step by step; a refused change changes nothing", () => {
+  const sides = sideHistory(sideEvents);
+  assert.deepEqual([...sides.keys()], ['sClaim', 'sResp', 'sX']);
+  assert.deepEqual([...sides.values()].map((s) => [s.name, s.colour, s.removed]),
+    [['Claimant', 'e', null], ['Respondent', 'd', null], ['Insurer', 'a', 7]]);
+  assert.deepEqual(sides.get('sResp').steps.map((s) => s.colour), ['b', 'd']);
+  assert.deepEqual(sides.get('sX').steps.map((s) => [s.time, s.action, s.name]),
+    [[3, 'hearing.side_add', 'Third party'], [6, 'hearing.side_rename', 'Insurer'], [7, 'hearing.side_remove', 'Insurer']]);
+  // A log that starts after the side was added knows it from its first rename's "previous".
+  const later = sideHistory([sideEvents[3]]);
+  assert.deepEqual(later.get('sResp').steps.map((s) => s.colour), ['d']);
+  assert.equal(later.get('sResp').colour, 'd');
+});
+
+test('the legend names only what the picture draws', () => {
+  const rooms = { cClaim: 'sClaim', cResp: 'sResp', cFree: null };
+  const sideOf = (room) => rooms[room] ?? null;
+  const model = lanes([...opening,
+    ev(10, 'room.move', 'ana', { from: 'plenary', to: 'cResp' }),
+    ev(12, 'room.move', 'ana', { from: 'cResp', to: 'plenary' }),
+    hearing(30, 'hearing.close')]);
+  const order = [...sideHistory(sideEvents).keys()];
+  // Nobody was in the lobby at the end? They were (from redeeming to admission): lobby drawn.
+  assert.deepEqual(legendItems(model, sideOf, order), [{ kind: 'lobby' }, { kind: 'plenary' }, { kind: 'side', side: 'sResp' }, { kind: 'marks' }]);
+  const withFree = lanes([...opening, ev(10, 'room.move', 'bo', { from: 'plenary', to: 'cFree' }), ev(11, 'room.move', 'ana', { from: 'plenary', to: 'cClaim' }),
+    hearing(30, 'hearing.close')]);
+  assert.deepEqual(legendItems(withFree, sideOf, order).map((i) => i.side ?? i.kind), ['lobby', 'plenary', 'sClaim', 'caucus', 'marks']);
+  // No marks, no lobby: only plenary.
+  const still = lanes([hearing(0, 'hearing.create', { mediator: 'med' }), ev(1, 'participant.connect', 'med', { room: 'plenary' }), hearing(9, 'hearing.close')]);
+  assert.deepEqual(legendItems(still, sideOf, order), [{ kind: 'plenary' }]);
 });

@@ -22,3 +22,17 @@ test("dates follow the browser's own region for the chosen language, else Britis
   const british = new Intl.DateTimeFormat(formattingLocale("en", []), { dateStyle: "medium", timeZone: "UTC" });
   assert.equal(british.format(march), "4 Mar 2026");
 });
+
+test("a plural picks an exact count first, then the language's category, then 'other'", async () => {
+  const { pluralForm } = await import("../../gateway/webclient/js/core/i18n.js");
+  const covers = { one: "Covers {count} person.", "=2": "Covers both people in this room.",
+    other: "Covers all {count} people in this room." };
+  assert.equal(pluralForm(covers, 1, "en"), "Covers {count} person.");
+  assert.equal(pluralForm(covers, 2, "en"), "Covers both people in this room.");
+  assert.equal(pluralForm(covers, 3, "en"), "Covers all {count} people in this room.");
+  // Chinese has one category ("other"): the exact form still says two as two.
+  const chinese = { "=2": "涵蓋此房間內的兩人。", other: "涵蓋此房間全部 {count} 人。" };
+  assert.equal(pluralForm(chinese, 2, "zh-Hant"), "涵蓋此房間內的兩人。");
+  assert.equal(pluralForm(chinese, 1, "zh-Hant"), "涵蓋此房間全部 {count} 人。");
+  assert.equal(pluralForm({ other: "x" }, 2, "en"), "x");
+});

@@ -35,11 +35,11 @@ test("the mediator is named by their display name, in every language", async () 
 test("a mediator without a name is named by role, in the reader's language", async () => {
   await initI18n("zh-Hant");
   assert.equal(personName({ role: "mediator", name: "" }), "調解員");
-  assert.equal(waiting({ mediator_name: "" }), "調解員稍後會讓你進入。在這裡沒有人能看到或聽到你。");
+  assert.equal(waiting({ mediator_name: "" }), "調解員稍後會讓您進入。在這裡沒有人能看到或聽到您。");
   await initI18n("zh-Hans");
-  assert.equal(waiting({}), "调解员稍后会让你进入。在这里没有人能看到或听到你。");
-  assert.equal(waiting({ locked: true }), "调解会议暂时锁定，调解员解锁后你将获准进入。");
-  assert.equal(waiting({ locked: true, mediator_name: "李安娜" }), "调解会议暂时锁定，李安娜解锁后你将获准进入。");
+  assert.equal(waiting({}), "调解员稍后会让您进入。在这里没有人能看到或听到您。");
+  assert.equal(waiting({ locked: true }), "调解会议暂时锁定，调解员解锁后您将获准进入。");
+  assert.equal(waiting({ locked: true, mediator_name: "李安娜" }), "调解会议暂时锁定，李安娜解锁后您将获准进入。");
   await initI18n("en");
   assert.equal(personName({ role: "mediator", name: "" }), "Mediator");
   assert.equal(personName({ role: "party", name: "Pat" }), "Pat");

@@ -240,6 +240,37 @@ async def test_wrong_offset_is_409_with_the_true_offset(
     assert view["sha256"] == hashlib.sha256(data).hexdigest()
 
 
+async def test_a_name_shared_meanwhile_is_refused_with_its_reason_not_an_offset(
+        evidence_suite: tuple[Suite, dict[str, str]]) -> None:
+    """A new version goes where the document's latest version is. An upload of the name to
+    side A, begun before side A shared that document with everyone, is refused when it
+    completes, with its reason (`name_in_other_compartment`), never as the offset conflict a
+    client would resume from; a new upload of the name there is refused at once; nothing is
+    committed."""
+    world = await world_of(evidence_suite)
+    name = f"terms-{os.urandom(3).hex()}.pdf"
+    status, first = await world.upload("partyA", name, b"%PDF-1.4 first draft", "side:sideA")
+    assert status == 201, first
+    data = os.urandom(2 * SEGMENT)
+    status, headers, view = await create(world, "partyA", name, len(data), "side:sideA")
+    assert status == 201, view
+    url = headers["Location"]
+    status, _ = await world["partyA"].call(
+        "POST", f"{world.docs()}/{first['document']}/release", json={"to": "joint"})
+    assert status == 200
+    status, headers, body = await patch(world["partyA"], url, 0, data, True)
+    error = msgspec.json.decode(body)["error"]
+    assert (status, error["code"], error.get("reason")) == (
+        409, "conflict", "name_in_other_compartment"), body
+    assert "Upload-Offset" not in headers, headers
+    status, _, refused = await create(world, "partyA", name, len(data), "side:sideA")
+    assert (status, refused["error"].get("reason")) == (409, "name_in_other_compartment"), refused
+    status, body = await world["partyA"].call("GET", f"{world.docs()}/{first['document']}/versions")
+    assert status == 200, body
+    assert [v["compartment"] for v in msgspec.json.decode(body)["versions"]] == [
+        world.real("joint")]
+
+
 async def test_lying_clients_leave_no_document(
         evidence_suite: tuple[Suite, dict[str, str]]) -> None:
     world = await world_of(evidence_suite)

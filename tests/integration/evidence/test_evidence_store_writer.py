@@ -292,17 +292,23 @@ async def test_release_rolled_back_only_narrows(bench: Bench) -> None:
 
 async def test_a_version_rolled_back_to_its_narrower_compartment_stays_hidden(
         bench: Bench) -> None:
-    """Access is decided on the record of the version asked for: a version whose record still
-    says side A is hidden from side B by its id and in the list of versions, while the
-    document's latest version, released, is read."""
+    """Access is decided on the record of the version asked for: a version whose record is
+    rolled back to before its release (side A) is hidden from side B by its id and in the list
+    of versions, while the document's latest version, in joint, is read. (A release widens the
+    latest version only, so v1 is released while it is the latest, and v2 follows it there.)"""
     v1 = await bench.upload(b"first draft", name="terms.pdf")
-    v2 = await bench.upload(b"second draft", name="terms.pdf")
-    assert v1.document == v2.document and v1.version < v2.version
     place = manifest_key_of(bench, v1.document, v1.version)
     narrow = await bench.store.read(place)
     await bench.vault.release(bench.hearing, v1.document, "joint", by=bench.a().id)
+
+    async def second() -> AsyncIterator[bytes]:
+        yield b"second draft"
+
+    v2 = await bench.vault.upload(bench.hearing, "joint", "terms.pdf", len(b"second draft"),
+                                  second(), owner="side:A", uploaded_by=bench.a().id)
+    assert v1.document == v2.document and v1.version < v2.version
     assert await bench.versions(bench.b(), v1.document) == [v2.version, v1.version]
-    await overwrite(bench.store, place, narrow)  # v1's record as it was before the release
+    await overwrite(bench.store, place, narrow)  # v1's record as it was before its release
     b, a = bench.b(), bench.a()
     assert await bench.download(b, v1.document) == b"second draft"
     assert await bench.download(b, v1.document, version=v2.version) == b"second draft"

@@ -184,18 +184,44 @@ async def test_versions_names_and_conflicts(vault: Vault) -> None:
         await put(vault, b"x", name="Offer.pdf", compartment="joint")
 
 
-async def test_release_widens_every_version_and_never_narrows(vault: Vault) -> None:
+async def test_release_widens_the_latest_version_only_and_never_narrows(vault: Vault) -> None:
+    """Sharing the current document never shares its drafts: a release widens the latest
+    version, earlier ones keep their compartment (their records are not even rewritten), and a
+    new version goes where the latest is. A release names the version chosen, or none."""
     m1 = await put(vault, b"a")
-    await put(vault, b"b")
+    m2 = await put(vault, b"b")
+    first_record = f"docs/h1/{m1.document}/{m1.version}.manifest"
+    before = await vault.store.read(first_record)
+
+    def places(versions: list[Manifest]) -> list[tuple[str, str, str | None]]:
+        return [(m.version, m.compartment, m.released_by) for m in versions]
+
     with pytest.raises(ReleaseError):
         await vault.release("h1", m1.document, "side:B", by="pa")
     conf = await vault.release("h1", m1.document, "confidential:A", by="pa")
-    assert conf.compartment == "confidential:A" and conf.released_by == "pa"
-    assert {m.compartment for m in await vault.versions("h1", m1.document)} == {"confidential:A"}
+    assert (conf.version, conf.compartment, conf.released_by) == (m2.version, "confidential:A",
+                                                                  "pa")
+    assert places(await vault.versions("h1", m1.document)) == [
+        (m1.version, "side:A", None), (m2.version, "confidential:A", "pa")]
+    assert await vault.store.read(first_record) == before
+    # The next version goes where the latest is; the narrower place is refused for the name.
+    with pytest.raises(ConflictError) as elsewhere:
+        await put(vault, b"c")
+    assert elsewhere.value.reason == "name_in_other_compartment"
+    m3 = await put(vault, b"c", compartment="confidential:A")
     with pytest.raises(ReleaseError):
         await vault.release("h1", m1.document, "side:A", by="pa")
-    joint = await vault.release("h1", m1.document, "joint", by="ca")
-    assert joint.compartment == "joint"
+    # The version the person chose to share, or nothing: a newer one is never shared unseen.
+    with pytest.raises(ConflictError) as newer:
+        await vault.release("h1", m1.document, "joint", by="ca", version=m2.version)
+    assert newer.value.reason == "newer_version"
+    assert (await vault.manifest("h1", m1.document)).compartment == "confidential:A"
+    joint = await vault.release("h1", m1.document, "joint", by="ca", version=m3.version)
+    assert (joint.version, joint.compartment) == (m3.version, "joint")
+    assert places(await vault.versions("h1", m1.document)) == [
+        (m1.version, "side:A", None), (m2.version, "confidential:A", "pa"),
+        (m3.version, "joint", "ca")]
+    assert await read(vault, await vault.manifest("h1", m1.document, m1.version)) == b"a"
     with pytest.raises(ReleaseError):
         await vault.release("h1", m1.document, "confidential:A", by="pa")
     with pytest.raises(DocumentNotFoundError):

@@ -1,14 +1,17 @@
 """A document's earlier versions through the real suite: `GET …/documents/{d}/versions` and
-`GET …/content?version=<id>`, for every kind of principal, as the document widens from side A to
-"shared with the mediator in confidence" to joint.
+`GET …/content?version=<id>`, for every kind of principal, as the document's latest version is
+shared from side A with the mediator in confidence, then with everyone.
 
-Expected results are written out here by hand from DESIGN §1 (as in test_evidence_compartments):
-401 anonymous; 403 refused by the gateway's coarse rule or, for a non-member, by evidence; 404 for
-a member who may not read the document, for each of its version ids too, exactly as for a
-document or version that does not exist; 200 allowed. An unknown version id is 404 for everyone
-who may read the document; a malformed one is 400 `invalid`, never a 500. Reading the list is
-audited as a view of the document (`document.view`, `versions` in its details), a refusal as
-`document.denied`, like every other read.
+A release widens the latest version only: the first draft stays with side A throughout, so a
+reader of the shared document who is not on side A never sees that draft's id in the list and
+gets 404 for it. Expected results are written out here by hand from DESIGN §1 (as in
+test_evidence_compartments): 401 anonymous; 403 refused by the gateway's coarse rule or, for a
+non-member, by evidence; 404 for a member who may not read the document, for each of its version
+ids too, exactly as for a document or version that does not exist; 200 allowed. An unknown
+version id is 404 for everyone who may read the document; a malformed one is 400 `invalid`,
+never a 500. Reading the list is audited as a view of the document (`document.view`,
+`versions` in its details), a refusal as `document.denied`, like every other read; a release
+names the version it shared.
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ PRINCIPALS = ("anonymous", "admin", "auditor", "mediator", "other_mediator", "pa
               "counselA", "partyB", "observer_in", "observer_lobby", "stranger")
 MEMBERS = {"mediator", "partyA", "counselA", "partyB", "observer_in"}
 GATEWAY_REFUSES = {"admin", "auditor", "stranger"}
-#: Who may read the document at each stage of its life (DESIGN §1).
+SIDE_A = {"partyA", "counselA"}
+#: Who may read the latest version at each stage of its life (DESIGN §1); the first version,
+#: never released, is side A's at every stage.
 STAGES = {
-    "side:sideA": {"partyA", "counselA"},
-    "confidential:sideA": {"partyA", "counselA", "mediator"},
-    "joint": {"partyA", "counselA", "mediator", "partyB", "observer_in"},
+    "side:sideA": SIDE_A,
+    "confidential:sideA": SIDE_A | {"mediator"},
+    "joint": SIDE_A | {"mediator", "partyB", "observer_in"},
 }
 
 
@@ -69,32 +74,44 @@ async def test_every_principal_reads_exactly_the_versions_it_may(
     world = await world_of(evidence_suite)
     document, contents = await _two_versions(world)
     first, second = sorted(contents)  # version ids sort by time
+    uploaders = {second: "counselA", first: "partyA"}
     content = f"{world.docs()}/{document}/content"
+    release = f"{world.docs()}/{document}/release"
     unknown = secrets.token_hex(12)
     failures: list[tuple[object, ...]] = []
     for stage, readers in STAGES.items():
+        may_read = {second: readers, first: SIDE_A}
+        places = {second: world.real(stage), first: world.real("side:sideA")}
         if stage != "side:sideA":
+            # Naming a version that is no longer the latest shares nothing.
+            status, body = await world["partyA"].call(
+                "POST", release, json={"to": world.real(stage), "version": first})
+            error = msgspec.json.decode(body)["error"]
+            assert (status, error["code"], error["reason"]) == (409, "conflict",
+                                                                "newer_version"), body
             status, _ = await world["partyA"].call(
-                "POST", f"{world.docs()}/{document}/release", json={"to": world.real(stage)})
+                "POST", release, json={"to": world.real(stage), "version": second})
             assert status == 200, stage
         for who in PRINCIPALS:
             want = expected(who, readers)
+            readable = [v for v in (second, first) if who in may_read[v]]
             status, reply = await _versions(world, who, document)
             if status != want:
                 failures.append((stage, who, "versions", status, want))
             elif status == 200:
-                listed = [(v["version"], v["size"], v["sha256"], v["uploaded_by"])
-                          for v in reply["versions"]]
-                assert listed == [(v, len(contents[v]), hashlib.sha256(contents[v]).hexdigest(),
-                                   world[uploader].principal_id)
-                                  for v, uploader in ((second, "counselA"), (first, "partyA"))]
+                listed = [(v["version"], v["size"], v["sha256"], v["uploaded_by"],
+                           v["compartment"]) for v in reply["versions"]]
+                wanted = [(v, len(contents[v]), hashlib.sha256(contents[v]).hexdigest(),
+                           world[uploaders[v]].principal_id, places[v]) for v in readable]
+                if listed != wanted:
+                    failures.append((stage, who, "versions listed", listed, wanted))
                 assert reply["document"]["version"] == second
-                assert reply["document"]["versions"] == 2
-                assert all(v["compartment"] == world.real(stage) for v in reply["versions"])
+                assert reply["document"].get("versions", 1) == len(readable)  # 1: omitted
             for version in (first, second):
+                version_want = expected(who, may_read[version])
                 got, body = await world[who].call("GET", f"{content}?version={version}")
-                if got != want:
-                    failures.append((stage, who, version, got, want))
+                if got != version_want:
+                    failures.append((stage, who, version, got, version_want))
                 elif got == 200 and body != contents[version]:
                     failures.append((stage, who, version, "wrong bytes"))
                 elif got != 200:
@@ -105,11 +122,25 @@ async def test_every_principal_reads_exactly_the_versions_it_may(
                 failures.append((stage, who, "unknown version", got))
             if who in readers:  # the listing counts the versions its reader may read
                 status, body = await world[who].call("GET", world.docs())
-                counts = {d["document"]: d["versions"]
+                counts = {d["document"]: d.get("versions", 1)
                           for d in msgspec.json.decode(body)["documents"]}
-                if counts.get(document) != 2:
+                if counts.get(document) != len(readable):
                     failures.append((stage, who, "listed count", counts.get(document)))
     assert not failures, failures
+    # Each release is audited naming the version it shared (the latest), never the draft.
+    auditor = world.people.auditor
+
+    async def released() -> list[dict[str, Any]] | None:
+        status, page = await auditor.call(
+            "GET", f"/api/v1/audit/events?hearing={world.hearing}&action=document.release"
+                   f"&resource_type=document&resource_id={document}&limit=100", bearer=True)
+        assert status == 200, page
+        events = [msgspec.json.decode(row["entry"]) for row in page["events"]]
+        return events if len(events) >= 2 else None
+
+    events = await wait_until(released, timeout=20, what="both releases audited")
+    assert [(e["outcome"], e["details"]["version"], e["details"]["to"]) for e in events] == [
+        ("allowed", second, world.real(stage)) for stage in ("confidential:sideA", "joint")]
 
 
 async def test_a_bad_version_is_a_clear_refusal_and_reads_are_audited(

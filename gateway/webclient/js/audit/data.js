@@ -2,6 +2,7 @@
 
 import { api } from '../core/api.js';
 import { TIMELINE_SOURCES } from './timeline.js';
+import { versionBook } from './versions.js';
 
 export const SEARCH_FIELDS = ['hearing', 'person', 'actor', 'action', 'resource_type', 'resource_id', 'outcome', 'time_from', 'time_to', 'order'];
 
@@ -60,6 +61,16 @@ export async function hearingZone(hearing) {
     zones.set(hearing, typeof zone === 'string' && zone ? zone : null);
   }
   return zones.get(hearing);
+}
+
+/** The numbering of documents' versions (audit/versions.js) for entries a `filter` shows:
+ *  from the uploads of its document, or of its hearing; null when it names neither. */
+export async function versionsFor(filter) {
+  const scope = filter.resource_type === 'document' && filter.resource_id
+    ? { resource_type: 'document', resource_id: filter.resource_id } : filter.hearing ? { hearing: filter.hearing } : null;
+  if (!scope) return null;
+  const uploads = await searchAll({ ...scope, action: 'document.upload', order: 'asc' });
+  return versionBook(uploads.rows);
 }
 
 /** The entries a hearing's timeline folds, in log order (audit/timeline.js says which). */

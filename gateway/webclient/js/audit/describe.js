@@ -1,6 +1,8 @@
 // One audit entry as a sentence a person reads: "Ana Chen (counsel, Claimant) downloaded
-// 'Expert report v2.pdf', bytes 0–1,048,575, 26 Nov 2026, 14:03 (HKT)". Names come from the
-// log's own directory (/api/v1/audit/names); what is not named there is shown by its id.
+// 'Expert report v2.pdf' (version 1 of 2), bytes 0–1,048,575 of 2,000,000, 26 Nov 2026, 14:03
+// (HKT)". Names come from the log's own directory (/api/v1/audit/names); what is not named
+// there is shown by its id. A side is named in its own entries (added, renamed, removed) as
+// those entries recorded it, with the name it has now beside it when that differs.
 //
 // Every action in actions.js has a sentence (`audit.verb.<action>`) and a short label
 // (`audit.action.<action>`). A refused or failed request is told with the label ("… was refused
@@ -10,6 +12,8 @@
 
 import { currentLanguage, formatDateTime, formatNumber, formatTime, formattingLocale, has, t } from '../core/i18n.js';
 import { SELF_DESCRIBED } from './actions.js';
+import { reasonKey } from './reasons.js';
+import { SIDE_COLOURS } from './sides.js';
 
 /** A directory from the names API: id → {kind, name, role, side}. */
 export function directory(names) {
@@ -115,6 +119,18 @@ export const dateTime = (ms, zone) => perMinute('dt', formatDateTime, ms, zone);
 /** "14:03", for a timeline's axis and segments (its header says which day and zone). */
 export const clockTime = (ms, zone) => perMinute('t', formatTime, ms, zone);
 
+/** "14:03:27", for an axis whose ticks are seconds apart. */
+export function clockSeconds(ms, zone) {
+  const options = { timeStyle: 'medium', ...(zone ? { timeZone: zone } : {}) };
+  return new Intl.DateTimeFormat(formattingLocale(currentLanguage()), options).format(new Date(ms));
+}
+
+/** "24 Nov", a day on a timeline's axis (its header says the year). */
+export function shortDay(ms, zone) {
+  const options = { day: 'numeric', month: 'short', ...(zone ? { timeZone: zone } : {}) };
+  return perMinute('sd', () => new Intl.DateTimeFormat(formattingLocale(currentLanguage()), options).format(new Date(ms)), ms, zone);
+}
+
 /** "26 Nov 2026" in `zone`, written like the date in dateTime (the product's locale). */
 export function calendarDate(ms, zone) {
   const options = { dateStyle: 'medium', ...(zone ? { timeZone: zone } : {}) };
@@ -125,6 +141,23 @@ export function calendarDate(ms, zone) {
 
 const rooms = (...fields) => (d, dir) => Object.fromEntries(fields.map((f) => [f, roomLabel(dir, d[f])]));
 const peerStates = ['new', 'connecting', 'connected', 'disconnected', 'failed', 'closed'];
+
+/** A side's colour in words ("ochre"), as every screen draws it. */
+export function colourLabel(colour) {
+  return t(`audit.colour.${SIDE_COLOURS.includes(colour) ? colour : 'unknown'}`);
+}
+
+// A side as its own entry recorded it (its name then), else as the directory names it now.
+function sideThen(dir, id, name) {
+  const then = typeof name === 'string' && name ? name : (dir.get('side', id)?.name ?? id);
+  return t('audit.side_quoted', { name: then });
+}
+
+const sideChange = (d, dir, e) => ({
+  side: sideThen(dir, e.resource.id, d.name), colour: colourLabel(d.colour),
+  from: sideThen(dir, e.resource.id, d.previous_name), to: sideThen(dir, e.resource.id, d.name),
+  from_colour: colourLabel(d.previous_colour), to_colour: colourLabel(d.colour),
+});
 
 // What each sentence shows from the entry's details, beyond {who} and {what}.
 const PARAMS = {
@@ -146,7 +179,18 @@ const PARAMS = {
   'document.upload': (d, dir) => ({ compartment: compartmentLabel(dir, d.compartment) }),
   'document.release': (d, dir) => ({ from: compartmentLabel(dir, d.compartment), to: compartmentLabel(dir, d.to) }),
   'document.view': (d) => ({ count: Number(d.versions ?? 0) }),
+  'hearing.side_add': sideChange,
+  'hearing.side_rename': sideChange,
+  'hearing.side_remove': sideChange,
 };
+
+// What a side's rename changed (evidence of neither: an entry older than the details).
+function renamed(d) {
+  const name = typeof d.previous_name === 'string' && typeof d.name === 'string' && d.previous_name !== d.name;
+  const colour = SIDE_COLOURS.includes(d.previous_colour) && SIDE_COLOURS.includes(d.colour) && d.previous_colour !== d.colour;
+  if (name && colour) return 'both';
+  return name ? 'name' : colour ? 'colour' : null;
+}
 
 // Another sentence for the same action (`audit.verb.<action>.<variant>`), chosen by its details.
 const VARIANTS = {
@@ -156,20 +200,71 @@ const VARIANTS = {
   'audit.query': (d, e) => (e.resource.id === 'names' ? 'names' : null),
   // evidence's `versions`: the document's versions listed, audited as a view of it
   'document.view': (d) => (d.versions !== undefined ? 'versions' : null),
+  // the rename's own details say from what to what; an older entry, only that it happened
+  'hearing.side_rename': (d) => { const what = renamed(d); return what === 'both' ? null : (what ?? 'unspecified'); },
 };
 
-// Added after the sentence: the byte range of a download, a refusal's reason, and how many
-// refusals a summary entry stands for (gateway/identity/denials.py writes one per period).
-function suffixes(event, zone) {
+// A refusal told more closely than "… was refused: <action> (<what>)", by its details. A
+// refused invitation is recorded by two services: the signalling service names whose
+// invitation it was (`participant`); the gateway, where the request came from (`address`, a
+// pseudonym) and counts repeats (`kind` "redeem.<code>"). Each sentence says which it is.
+const REFUSED = {
+  'participant.redeem': (d, dir) => {
+    if (typeof d.participant === 'string' && d.participant) return ['for', { person: personName(dir, d.participant) }];
+    if (typeof d.kind === 'string' && d.kind.startsWith('redeem.')) return ['gateway', { address: d.address || t('audit.resource.unknown') }];
+    return null;
+  },
+};
+
+// The entries that name one version of a document (a view of the list of versions names the
+// latest: it is about them all). A release names the version it widened: the latest.
+const ONE_VERSION = new Set(['document.upload', 'document.view', 'document.download', 'document.release',
+  'document.integrity_failure']);
+
+// " (version 2 of 3)" when the report can number the version (audit/versions.js) and the
+// document has more than one; nothing otherwise (the entry's page shows the version's id).
+function versionText(event, versions, index) {
+  if (!versions || !ONE_VERSION.has(event.action) || (event.details || {}).versions !== undefined) return '';
+  const found = versions(event, index);
+  if (!found || found.total < 2) return '';
+  return found.count < 2 ? t('audit.version.only_then', { number: found.number })
+    : t('audit.version.of', { number: found.number, count: found.count });
+}
+
+/** The bytes a download (or a failed read) covered, from its details: the recorded `end` is
+ *  exclusive (services/evidence/ranges.py), so the last byte is `end - 1`; `size` is the
+ *  version's size. "" when the details do not say. */
+export function rangeText(d) {
+  const start = Number(d.start);
+  const end = Number(d.end);
+  if (d.start === undefined || d.end === undefined || !Number.isSafeInteger(start) || !Number.isSafeInteger(end)) return '';
+  const size = Number.isSafeInteger(Number(d.size)) && d.size !== undefined ? Number(d.size) : null;
+  if (size !== null && start === 0 && end === size) return t('audit.range.whole', { count: size });
+  if (end <= start) return '';
+  const span = { first: formatNumber(start), last: formatNumber(end - 1) };
+  return size !== null ? t('audit.range.part_of', { ...span, size: formatNumber(size) }) : t('audit.range.part', span);
+}
+
+/** A recorded reason in words: `audit.why.<key>` (audit/reasons.js), or a neutral sentence
+ *  pointing to the entry's details for a reason no sentence can say; never the raw code. */
+export function reasonText(action, reason) {
+  const key = reasonKey(action, reason);
+  return t(key ? `audit.why.${key}` : 'audit.why.unknown');
+}
+
+// Added after the sentence: the byte range of a download, a side's name now, a refusal's
+// reason, and how many refusals a summary entry stands for (gateway/identity/denials.py writes
+// one per period).
+function suffixes(event, dir, zone) {
   const d = event.details || {};
   const out = [];
-  if (event.action === 'document.download' && d.start !== undefined && d.end !== undefined) {
-    out.push(t('audit.bytes', { start: formatNumber(d.start), end: formatNumber(d.end) }));
-  }
+  if (['document.download', 'document.integrity_failure'].includes(event.action)) out.push(rangeText(d));
+  const now = event.action.startsWith('hearing.side_') && event.outcome === 'allowed' ? dir.get('side', event.resource.id)?.name : null;
+  if (now && typeof d.name === 'string' && d.name && now !== d.name) out.push(t('audit.side_now_called', { name: now }));
   if (d.summary && d.count) {
     out.push(t('audit.repeated', { count: Number(d.count), from: clockTime(d.from_ms ?? event.time, zone), to: clockTime(d.to_ms ?? event.time, zone) }));
   }
-  if (event.outcome !== 'allowed' && typeof d.reason === 'string' && d.reason) out.push(t('audit.reason', { reason: d.reason }));
+  if (event.outcome !== 'allowed' && typeof d.reason === 'string' && d.reason) out.push(t('audit.reason', { reason: reasonText(event.action, d.reason) }));
   return out.join('');
 }
 
@@ -179,21 +274,26 @@ function verbKey(event) {
   return variant && has(`${key}.${variant}`) ? `${key}.${variant}` : key;
 }
 
-/** The sentence; `withTime: false` leaves the time out (a table shows it in its own column). */
-export function describeEntry(event, dir, zone, { withTime = true } = {}) {
+/** The sentence; `withTime: false` leaves the time out (a table shows it in its own column).
+ *  `versions` (audit/versions.js `versionBook`) and the entry's `index` number the version
+ *  an entry is about, where the caller read the document's uploads. */
+export function describeEntry(event, dir, zone, { withTime = true, versions = null, index = undefined } = {}) {
   const who = personLabel(dir, event.actor);
-  const what = resourceLabel(dir, event.resource);
+  const what = resourceLabel(dir, event.resource) + versionText(event, versions, index);
   const d = event.details || {};
   const key = verbKey(event);
+  const refused = event.outcome === 'denied' && !SELF_DESCRIBED.has(event.action) ? REFUSED[event.action]?.(d, dir) : null;
   let text;
   if (!has(key)) {
     text = t('audit.verb.other', { who, what, action: event.action });
   } else if (event.outcome === 'allowed' || SELF_DESCRIBED.has(event.action)) {
-    text = t(key, { who, what, ...(PARAMS[event.action]?.(d, dir) ?? {}) });
+    text = t(key, { who, what, ...(PARAMS[event.action]?.(d, dir, event) ?? {}) });
+  } else if (refused) {
+    text = t(`audit.refused.${event.action}.${refused[0]}`, { who, what, ...refused[1] });
   } else {
     text = t(`audit.attempt.${event.outcome === 'failed' ? 'failed' : 'denied'}`, { who, what, action: actionLabel(event.action) });
   }
-  text += suffixes(event, zone);
+  text += suffixes(event, dir, zone);
   return withTime ? t('audit.sentence_at', { text, time: dateTime(event.time, zone) }) : text;
 }
 

@@ -9,7 +9,7 @@
 import { describe } from '../core/errors.js';
 import { formatNumber, localZone, t } from '../core/i18n.js';
 import { h, mount } from '../core/render.js';
-import { hearingZone, search, searchAll } from './data.js';
+import { hearingZone, search, searchAll, versionsFor } from './data.js';
 import { FOLDED } from './actions.js';
 import { calendarDate, clockTime, dateTime, describeEntry, describeRun } from './describe.js';
 
@@ -18,12 +18,13 @@ function csvCell(value) {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function toCsv(rows, dir, zone) {
+export function toCsv(rows, dir, zone, versions = null) {
   const head = ['index', 'time_utc', 'time_local', 'actor', 'role', 'action', 'resource_type', 'resource_id', 'outcome', 'hearing', 'text'];
   const lines = [head.join(',')];
   for (const { index, event } of rows) {
     lines.push([index, new Date(event.time).toISOString(), dateTime(event.time, zone), event.actor.id, event.actor.role ?? '',
-      event.action, event.resource.type, event.resource.id, event.outcome, event.hearing ?? '', describeEntry(event, dir, zone)].map(csvCell).join(','));
+      event.action, event.resource.type, event.resource.id, event.outcome, event.hearing ?? '',
+      describeEntry(event, dir, zone, { versions, index })].map(csvCell).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }
@@ -51,11 +52,11 @@ export function foldRuns(rows, fold = true) {
 }
 
 // One entry's row: its time (and the hearing's, when that zone differs), sentence, outcome, link.
-function entryRow({ index, event }, dir, zone, theirs) {
+function entryRow({ index, event }, dir, zone, theirs, versions) {
   return h('tr', { 'data-index': index, 'data-action': event.action },
     h('td', { class: 'nowrap' }, dateTime(event.time, zone)),
     theirs ? h('td', { class: 'nowrap muted' }, dateTime(event.time, theirs)) : null,
-    h('td', { class: 'what' }, describeEntry(event, dir, zone, { withTime: false })),
+    h('td', { class: 'what' }, describeEntry(event, dir, zone, { withTime: false, versions, index })),
     h('td', null, h('span', { class: `badge outcome-${event.outcome}` }, t(`audit.outcome_short.${event.outcome}`))),
     h('td', null, h('a', { class: 'button small', href: `/audit/entry/${index}`, 'aria-label': t('audit.open_entry', { index }) }, t('audit.col.open'))));
 }
@@ -77,7 +78,7 @@ export function runSpan(events, zone) {
 
 // A folded run's row: its time span, how many and from whom, and a button putting the run's own
 // rows in its place (focus moves to the first of them, where the button was).
-function runRow(run, dir, zone, theirs) {
+function runRow(run, dir, zone, theirs, versions) {
   const events = run.map((r) => r.event);
   const open = h('button', { type: 'button', class: 'button small', 'aria-label': t('audit.fold.open_named', { count: run.length }) }, t('audit.fold.open'));
   const row = h('tr', { class: 'folded', 'data-folded': events[0].action, 'data-count': run.length },
@@ -87,22 +88,25 @@ function runRow(run, dir, zone, theirs) {
     h('td', null, h('span', { class: 'badge outcome-allowed' }, t('audit.outcome_short.allowed'))),
     h('td', null, open));
   open.addEventListener('click', () => {
-    const rows = run.map((r) => entryRow(r, dir, zone, theirs));
+    const rows = run.map((r) => entryRow(r, dir, zone, theirs, versions));
     row.replaceWith(...rows);
     rows[0].querySelector('a')?.focus();
   });
   return row;
 }
 
-/** Mount a paged result for `filter` into `root`; `fold: false` shows every connection report. */
+/** Mount a paged result for `filter` into `root`; `fold: false` shows every connection report.
+ *  A document's versions are numbered where the filter names its document or its hearing. */
 export function resultsView(root, filter, dir, { caption, fold = true }) {
   const zone = localZone();
   const stack = [];
   let cursor = null;
   let theirs = null;
+  let versions;
   const load = async () => {
     root.setAttribute('aria-busy', 'true');
     if (filter.hearing && theirs === null) theirs = (await hearingZone(filter.hearing).catch(() => null)) || '';
+    if (versions === undefined) versions = await versionsFor(filter).catch(() => null);
     let page;
     try {
       page = await search(filter, { cursor });
@@ -119,7 +123,7 @@ export function resultsView(root, filter, dir, { caption, fold = true }) {
     csvButton.addEventListener('click', async () => {
       csvButton.disabled = true;
       const all = await searchAll(filter, { onPage: (n, of) => { csvButton.textContent = t('audit.csv.progress', { done: formatNumber(n), total: formatNumber(of) }); } });
-      download('audit-view.csv', new Blob([toCsv(all.rows, dir, zone)], { type: 'text/csv' }));
+      download('audit-view.csv', new Blob([toCsv(all.rows, dir, zone, versions)], { type: 'text/csv' }));
       csvButton.textContent = t('audit.csv.action');
       csvButton.disabled = false;
     });
@@ -138,7 +142,7 @@ export function resultsView(root, filter, dir, { caption, fold = true }) {
           h('th', { scope: 'col' }, t('audit.col.outcome')),
           h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('audit.col.open'))))),
         h('tbody', null, foldRuns(page.events, fold).map((item) => (item.run
-          ? runRow(item.run, dir, zone, other) : entryRow(item, dir, zone, other))))) : null,
+          ? runRow(item.run, dir, zone, other, versions) : entryRow(item, dir, zone, other, versions))))) : null,
       h('div', { class: 'pager' },
         h('button', { type: 'button', class: 'button', disabled: stack.length === 0,
           onclick: () => { cursor = stack.pop() ?? null; load(); } }, t('audit.page.previous')),

@@ -22,6 +22,10 @@
 // The mediator's lane comes first. `timelineSvg(model, options)` draws it as inline SVG: one
 // row per lane, a rect per segment with data-participant/-room/-start/-end, focusable, labelled
 // with exact times; the same data is `timelineRows(model)` for the table alternative.
+// The axis's ticks fall on round times, a step chosen from the span (audit/axis.js);
+// `legendItems` says what the legend must explain: only what is drawn.
+
+import { axisTicks, tickLabels } from './axis.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const isCaucus = (room) => Boolean(room) && room !== 'lobby' && room !== 'plenary';
@@ -150,6 +154,30 @@ export function lanes(events, { end = null } = {}) {
   return f.result(end);
 }
 
+// ------------------------------------------------------------------ the legend
+
+/** What the legend explains, in its order, and only what the picture draws: the lobby and
+ *  plenary if anyone was there, each side whose caucus someone was in (`sideOf(room)` → its
+ *  side, or null; in the order of `sides`), caucus rooms of no side the log names, and the
+ *  marks if there are any: [{kind: 'lobby'|'plenary'|'side'|'caucus'|'marks', side?}]. */
+export function legendItems(model, sideOf, sides = []) {
+  const drawn = new Set(model.lanes.flatMap((l) => l.segments.map((s) => s.room)));
+  const items = ['lobby', 'plenary'].filter((room) => drawn.has(room)).map((kind) => ({ kind }));
+  const seen = new Set();
+  let other = false;
+  for (const room of drawn) {
+    if (!isCaucus(room)) continue;
+    const side = sideOf(room);
+    if (side) seen.add(side);
+    else other = true;
+  }
+  const ordered = [...sides.filter((side) => seen.has(side)), ...[...seen].filter((side) => !sides.includes(side))];
+  items.push(...ordered.map((side) => ({ kind: 'side', side })));
+  if (other) items.push({ kind: 'caucus' });
+  if (model.lanes.some((l) => l.marks.length)) items.push({ kind: 'marks' });
+  return items;
+}
+
 /** Segments as table rows: {participant, room, start, end}, by person then time. */
 export function timelineRows(model) {
   return model.lanes.flatMap((l) => l.segments.map((s) => ({ participant: l.participant, ...s })));
@@ -183,23 +211,31 @@ export function ellipsize(text, width, measure = roughWidth) {
 }
 
 /** The SVG picture. options: {width, laneHeight, label(participant) → text, roomLabel(room) →
- *  text, roomClass(room) → CSS class, time(ms) → text, title, measure(text) → px} */
+ *  text, roomClass(room) → CSS class, time(ms) → text, tickFormat: {time, seconds, day} (the
+ *  axis's labels, tickLabels), offset(ms) → the zone's offset (zoneOffset), title,
+ *  measure(text) → px} */
 export function timelineSvg(model, options) {
   const { width = 1000, laneHeight = 28, label, roomLabel, roomClass, time, title, measure } = options;
+  const tickFormat = options.tickFormat ?? { time, seconds: time, day: () => '' };
   const gutter = 170;
   const nameWidth = gutter - 14; // the names' column, less a margin before the chart
   const axis = 26;
   const height = axis + model.lanes.length * laneHeight + 8;
   const span = Math.max(1, model.end - model.start);
-  const x = (ms) => gutter + ((ms - model.start) / span) * (width - gutter - 10);
+  const chart = width - gutter - 10;
+  const x = (ms) => gutter + ((ms - model.start) / span) * chart;
   const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', class: 'timeline-svg',
     role: 'group', 'aria-label': title, 'data-start': model.start, 'data-end': model.end });
-  const ticks = 6;
-  for (let i = 0; i <= ticks; i += 1) {
-    const ms = model.start + (span * i) / ticks;
-    svg.append(el('line', { x1: x(ms), x2: x(ms), y1: axis - 6, y2: height, class: 'timeline-tick' }),
-      el('text', { x: x(ms), y: 14, class: 'timeline-axis', 'text-anchor': i === 0 ? 'start' : i === ticks ? 'end' : 'middle' }, time(ms)));
-  }
+  // As many ticks as their labels leave room for (a label with its day is wider).
+  const days = tickFormat.day(model.start) !== tickFormat.day(model.end);
+  const { step, ticks } = axisTicks(model.start, model.end, { maxTicks: Math.max(2, Math.floor(chart / (days ? 150 : 80))), offset: options.offset });
+  const labels = tickLabels(ticks, step, tickFormat, { start: model.start, end: model.end });
+  ticks.forEach((ms, i) => {
+    const at = x(ms);
+    const anchor = at - gutter < 30 ? 'start' : gutter + chart - at < 30 ? 'end' : 'middle';
+    svg.append(el('line', { x1: at, x2: at, y1: axis - 6, y2: height, class: 'timeline-tick' }),
+      el('text', { x: at, y: 14, class: 'timeline-axis', 'text-anchor': anchor, 'data-ms': ms }, labels[i]));
+  });
   model.lanes.forEach((l, row) => {
     const y = axis + row * laneHeight;
     const name = label(l.participant);

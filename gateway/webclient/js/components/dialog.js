@@ -60,6 +60,10 @@ export function formDialog({ title, content, confirm, validate = () => null }) {
     const form = h("form", { method: "dialog", class: "dialog-form" },
       h("h2", { id: titleId }, title), content, error, h("div", { class: "actions" }, cancel, ok));
     const dialog = h("dialog", { class: "dialog", "aria-labelledby": titleId }, form);
+    // What `validate()` said is about the fields as they were: editing them takes it away.
+    const clear = () => { error.textContent = ""; };
+    form.addEventListener("input", clear);
+    form.addEventListener("change", clear);
     let done = false;
     const finish = (value) => {
       if (done) return;

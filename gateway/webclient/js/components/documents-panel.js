@@ -3,8 +3,10 @@
 // (name, size, uploader, time, version), upload by picker or drag and drop with progress, speed,
 // time left, cancel and resume (documents/upload.js), download with progress and view of images
 // and PDFs in the page (document-reading.js), every earlier version a button away (version-list.js),
-// release with a confirmation that says who will see it. The list refreshes when the server
-// says a document was added or released to you (`documents` on the WebSocket).
+// release of the latest version with a confirmation that says who will see it (and that earlier
+// versions stay where they are). The list refreshes when the server says a document was added
+// or released to you (`documents` on the WebSocket); a sentence the panel says stays through
+// those refreshes, until the person's next action in the panel.
 
 import { api } from "../core/api.js";
 import { describe } from "../core/errors.js";
@@ -15,12 +17,19 @@ import {
   cleanFileName, compartmentTabs, downloadsInPage, refusal, releaseTargets,
 } from "../documents/transfer.js";
 import { Upload } from "../documents/upload.js";
-import { versionFileName } from "../documents/versions.js";
+import { releaseBodyKey, uploadedAs, versionFileName } from "../documents/versions.js";
 import { confirmDialog } from "./dialog.js";
 import { downloadDocument, viewDocument } from "./document-reading.js";
 import { personName } from "./person.js";
 import { TransferRow, formatSize } from "./transfer-row.js";
 import { OpenVersions } from "./version-list.js";
+
+// How long news that asks nothing of the person (where a shared document went) stays, unless
+// an action of theirs in the panel takes it away sooner.
+const NEWS_MS = 30000;
+
+// What of the sides names the tabs (a change redraws them).
+const sidesShown = (sides) => JSON.stringify((sides || []).map((s) => [s.id, s.name, s.colour]));
 
 function tabLabel(tab) {
   return tab.side ? t("participant.docs.tab_confidential_from", { side: tab.side.name })
@@ -28,18 +37,21 @@ function tabLabel(tab) {
 }
 
 export class DocumentsPanel {
-  // `sides` (the mediator's console): the hearing's sides, one confidential tab each.
+  // `sides` (the mediator's console): the hearing's sides, one confidential tab each
+  // (`setSides` when they change).
   constructor({ hearing, me, sides = null }) {
     this.hearing = hearing;
     this.me = me;
     this.docs = [];
     this.tabs = compartmentTabs(me.role, me.side, sides);
+    this.sidesShown = sidesShown(sides);
     this.current = this.tabs[0].key;
     this.maxBytes = null;
     // participant id → the person (name, role) as the page last saw them: named at each
     // drawing, so a name the page supplies ("Mediator") follows a change of language
     this.people = new Map();
-    this.versions = new OpenVersions({ url: (d) => this.documentUrl(d), redraw: () => this.renderList() });
+    this.versions = new OpenVersions({ url: (d) => this.documentUrl(d), redraw: () => this.renderList(),
+      viewer: me.role });
     const headingId = uid("docs");
     this.tabList = h("div", { class: "tabs", role: "tablist", "aria-labelledby": headingId });
     this.body = h("div", { class: "docs-body", role: "tabpanel" });
@@ -51,6 +63,8 @@ export class DocumentsPanel {
     this.el = h("section", { class: "documents", "aria-labelledby": headingId },
       this.heading, this.tabList, this.message, this.body, this.transfers);
     this.messageWords = null;
+    this.messageKind = null;
+    this.messageTimer = null;
     this.relabel();
   }
 
@@ -59,14 +73,37 @@ export class DocumentsPanel {
     this.heading.textContent = t("participant.docs.heading");
     this.renderTabs();
     this.renderList();
-    this.say(this.messageWords);
+    this.message.textContent = this.messageWords ? this.messageWords() : "";
     for (const row of this.rows || []) row.relabel();
   }
 
-  // words() → the panel's message (a function, so a language switch can say it again).
-  say(words) {
+  // words() → the panel's message (a function, so a language switch can say it again). It stays
+  // until the person's next action in the panel (each action starts with `say(null)`), however
+  // often the list is read again meanwhile: `kind` "list" (the list could not be read) goes once
+  // a listing succeeds, "news" (where a shared document went) after NEWS_MS too.
+  say(words, kind = null) {
+    clearTimeout(this.messageTimer);
     this.messageWords = words;
+    this.messageKind = words ? kind : null;
     this.message.textContent = words ? words() : "";
+    if (words && kind === "news") {
+      this.messageTimer = setTimeout(() => { if (this.messageWords === words) this.say(null); }, NEWS_MS);
+    }
+  }
+
+  // The mediator's console: the hearing's sides as the board reports them now ([{id, name,
+  // colour}]), so a side renamed or recoloured live names its tab anew. The tab shown stays,
+  // unless its side is gone.
+  setSides(sides) {
+    const shown = sidesShown(sides);
+    if (shown === this.sidesShown) return;
+    this.sidesShown = shown;
+    this.tabs = compartmentTabs(this.me.role, this.me.side, sides);
+    if (!this.tabs.some((tab) => tab.key === this.current)) this.current = this.tabs[0].key;
+    const focused = this.tabList.contains(document.activeElement) ? document.activeElement.dataset.tab : null;
+    this.renderTabs();
+    this.renderList();
+    if (focused) this.tabList.querySelector(`[data-tab="${this.current}"]`)?.focus();
   }
 
   renderTabs() {
@@ -87,6 +124,7 @@ export class DocumentsPanel {
   }
 
   select(key) {
+    this.say(null);
     this.current = key;
     this.renderTabs();
     this.renderList();
@@ -115,10 +153,10 @@ export class DocumentsPanel {
       const reply = await api("GET", `/api/v1/hearings/${encodeURIComponent(this.hearing)}/documents`);
       this.docs = reply.documents || [];
       if (reply.max_document_bytes) this.maxBytes = reply.max_document_bytes;
-      this.say(null);
+      if (this.messageKind === "list") this.say(null);
       this.versions.listed(this.docs);
     } catch (error) {
-      this.say(() => describe(error, "participant.docs_list"));
+      this.say(() => describe(error, "participant.docs_list"), "list");
     }
     this.renderList();
   }
@@ -201,6 +239,7 @@ export class DocumentsPanel {
   uploadFiles(files) {
     const compartment = this.tab().upload;
     if (!compartment) return;
+    this.say(null);
     for (const file of files) this.uploadOne(file, compartment);
   }
 
@@ -219,13 +258,26 @@ export class DocumentsPanel {
     row.onCancel = () => upload.cancel();
     this.track(row);
     try {
-      await upload.start();
-      row.done(() => t("participant.docs.uploaded", { name }));
-      await this.refresh();
+      const view = await upload.start();
+      await this.refresh(); // the list says which version it became
+      const number = uploadedAs(this.docs, view);
+      row.done(number ? () => t("participant.docs.uploaded_version", { name, number })
+        : () => t("participant.docs.uploaded", { name }));
     } catch (error) {
       if (error.code === "cancelled") row.done(() => t("participant.docs.cancelled", { name }));
+      else if (error.reason === "name_in_other_compartment") row.fail(() => this.elsewhere(name));
       else row.fail(() => describe(error, "participant.docs_upload"));
     }
+  }
+
+  // Refused: the person's own document of this name is in another tab now (its latest version
+  // was shared there), and a new version goes where the latest is, never back to a narrower tab.
+  elsewhere(name) {
+    const owner = this.me.role === "mediator" ? "mediator" : `side:${this.me.side}`;
+    const doc = this.docs.find((d) => d.filename === name && d.owner === owner);
+    const tab = doc && this.tabs.find((x) => x.match(doc.compartment));
+    return tab ? t("participant.docs.name_elsewhere", { name, tab: tabLabel(tab) })
+      : t("participant.docs.name_elsewhere_unknown", { name });
   }
 
   track(row) {
@@ -251,6 +303,7 @@ export class DocumentsPanel {
   }
 
   download(d, version = null) {
+    this.say(null);
     return downloadDocument({ url: this.contentUrl(d, version), name: this.fileName(d, version),
       size: (version || d).size, track: (row) => this.track(row) });
   }
@@ -262,6 +315,7 @@ export class DocumentsPanel {
   // `focusKey`: the button that asked, which gets focus back when the viewer closes.
   async view(d, version, focusKey) {
     const name = this.fileName(d, version);
+    this.say(null);
     try {
       const shown = await viewDocument({ url: this.contentUrl(d, version),
         contentType: (version || d).content_type, filename: name, returnFocus: () => this.focusable(focusKey),
@@ -273,21 +327,30 @@ export class DocumentsPanel {
     }
   }
 
+  // Shares the latest version only (the one the person sees; earlier versions stay where they
+  // are), and names it to the server, which shares nothing if a newer one has arrived since.
   async release(d, to) {
+    this.say(null);
     const who = to === "joint" ? "joint" : "confidential";
     const { confirmed } = await confirmDialog({
       title: t(`participant.docs.release_${who}_title`, { name: d.filename }),
-      body: t(`participant.docs.release_${who}_body`, { name: d.filename }),
+      body: t(releaseBodyKey(d.compartment, to, d.versions), { name: d.filename, number: d.versions || 1 }),
       confirm: t(`participant.docs.release_${who}`),
     });
     if (!confirmed) return;
     try {
-      await api("POST", `${this.documentUrl(d)}/release`, { to });
-      // It leaves this tab for the one it was released to: say where it went.
-      this.say(() => t(`participant.docs.released_${who}`, { name: d.filename }));
+      await api("POST", `${this.documentUrl(d)}/release`, { to, version: d.version });
+      // It leaves this tab for the one it was released to: say where it went (it stays said
+      // through the refreshes that follow, this one and the server's `documents` hint).
+      this.say(() => t(`participant.docs.released_${who}`, { name: d.filename }), "news");
       await this.refresh();
     } catch (error) {
-      this.say(() => describe(error, "participant.docs_release"));
+      if (error.reason === "newer_version") {
+        this.say(() => t("participant.docs.release_newer", { name: d.filename }));
+        await this.refresh();
+      } else {
+        this.say(() => describe(error, "participant.docs_release"));
+      }
     }
   }
 }

@@ -18,6 +18,6 @@ export async function endHearing(hearing) {
   if (!answer.confirmed) return false;
   await api("POST", `/api/v1/hearings/${encodeURIComponent(hearing.id)}/close`,
     { destroy_documents: answer.checked });
-  toast(t(answer.checked ? "mediator.close.done_destroyed" : "mediator.close.done"));
+  toast(() => t(answer.checked ? "mediator.close.done_destroyed" : "mediator.close.done"));
   return true;
 }

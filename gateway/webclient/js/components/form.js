@@ -1,5 +1,6 @@
-// Form building blocks: a labelled field with an optional hint, a form-level error (role=alert)
-// and a busy state on the submit button, so every form in the client behaves the same way.
+// Form building blocks: a labelled field with an optional hint, a form-level error (role=alert,
+// gone once the form is edited) and a busy state on the submit button, so every form in the
+// client behaves the same way.
 
 import { h, uid } from "../core/render.js";
 
@@ -21,6 +22,14 @@ export function displayNameInput(name, value = "") {
 
 export function formError() {
   return h("p", { class: "form-error", role: "alert" });
+}
+
+// A form's error is about what was typed or picked: it goes as soon as any of that changes, so
+// a sentence never stays beside an answer it no longer describes.
+export function clearWhenEdited(form, errorNode) {
+  const clear = () => { errorNode.textContent = ""; };
+  form.addEventListener("input", clear);
+  form.addEventListener("change", clear);
 }
 
 // Run `work` with the button disabled; the error node shows what went wrong (or clears).

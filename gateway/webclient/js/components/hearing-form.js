@@ -1,13 +1,15 @@
 // "New hearing": title, scheduled date and time, and the hearing's time zone (defaults to the
-// mediator's own), as one small form. A date already past is said in the page as soon as it is
-// picked (before saving); the server refuses it too (reason `scheduled_in_past`), and that
-// refusal is said in the same words.
+// mediator's own; the zones a Hong Kong centre uses first, named in the reader's language with
+// their offset at the picked date: core/zones.js), as one small form. A date already past is
+// said in the page as soon as it is picked (before saving); the server refuses it too (reason
+// `scheduled_in_past`), and that refusal is said in the same words until the form is edited.
 
 import { api } from "../core/api.js";
 import { describe } from "../core/errors.js";
-import { localZone, t, validZone } from "../core/i18n.js";
+import { currentLanguage, formattingLocale, localZone, t, validZone } from "../core/i18n.js";
 import { h } from "../core/render.js";
-import { field, formError, submitting } from "./form.js";
+import { zoneChoices, zoneLabel, zoneListLabel } from "../core/zones.js";
+import { clearWhenEdited, field, formError, submitting } from "./form.js";
 
 // "2026-12-01T09:30" read as a wall-clock time in `zone` → epoch ms.
 export function zonedToUtc(local, zone) {
@@ -38,17 +40,29 @@ export function startIsPast(local, zone, now = Date.now()) {
 // Why the server refused a new hearing (`Error.reason`) → the sentence that says so.
 const REASONS = { scheduled_in_past: "mediator.create.refused_past" };
 
-export function zoneList() {
-  const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
-  const mine = localZone();
-  const preferred = ["Asia/Hong_Kong", "Asia/Shanghai", "Asia/Taipei", "Asia/Singapore", "Europe/London", "UTC"];
-  return [...new Set([mine, ...preferred, ...zones])];
+// The zone picker: common zones, then all the others; the browser's own zone chosen. Each
+// option's words say the offset at `at` (the picked start, else now): `relabel(at)`.
+function zonePicker() {
+  const choices = zoneChoices({ local: localZone(),
+    supported: typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [] });
+  const option = (zone) => h("option", { value: zone, selected: zone === choices.selected }, zone);
+  const common = h("optgroup", { label: t("mediator.create.zone_common") }, choices.common.map(option));
+  const rest = h("optgroup", { label: t("mediator.create.zone_all") }, choices.rest.map(option));
+  const select = h("select", { name: "time_zone" }, common, choices.rest.length ? rest : null);
+  const relabel = (at = Date.now()) => {
+    const words = { locale: formattingLocale(currentLanguage()), at, utc: t("mediator.create.zone_utc") };
+    for (const el of common.children) el.textContent = zoneLabel(el.value, words);
+    for (const el of rest.children) el.textContent = zoneListLabel(el.value, words);
+  };
+  relabel();
+  return { select, relabel };
 }
 
 export function createHearingForm({ onCreated }) {
   const title = h("input", { name: "title", required: true, maxlength: "200", autocomplete: "off" });
   const at = h("input", { name: "scheduled", type: "datetime-local" });
-  const zone = h("select", { name: "time_zone" }, zoneList().map((z) => h("option", { value: z }, z)));
+  const picker = zonePicker();
+  const zone = picker.select;
   const error = formError();
   // Said as soon as a past date is picked (in the page, for screen readers too), before saving.
   const past = h("p", { class: "form-warning", id: "create-past", role: "status", hidden: true });
@@ -61,6 +75,10 @@ export function createHearingForm({ onCreated }) {
   };
   at.addEventListener("input", checkPast);
   at.addEventListener("change", checkPast);
+  // Offsets as they will be on the day (summer time in London or Sydney is not today's).
+  at.addEventListener("change", () => {
+    picker.relabel(at.value && validZone(zone.value) ? zonedToUtc(at.value, zone.value) : Date.now());
+  });
   zone.addEventListener("change", checkPast);
   const submit = h("button", { type: "submit", class: "button primary" }, t("mediator.create.submit"));
   const form = h("form", { class: "card stack create-hearing", id: "create-hearing" },
@@ -70,6 +88,9 @@ export function createHearingForm({ onCreated }) {
       field(t("mediator.create.when"), at),
       field(t("mediator.create.zone"), zone, t("mediator.create.zone_hint"))),
     past, error, h("div", { class: "actions" }, submit));
+  // A refusal ("cannot be scheduled in the past", a missing title) is about what was entered:
+  // it goes once the date, the zone or the title changes (the past warning above speaks for itself).
+  clearWhenEdited(form, error);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     submitting(submit, error, async () => {

@@ -17,10 +17,10 @@ export async function editOwnName(me) {
   if (!saved) return null;
   try {
     const account = await api("PATCH", "/api/v1/me", { display_name: input.value.trim() });
-    toast(t("staff.profile.saved"));
+    toast(() => t("staff.profile.saved"));
     return account.display_name || "";
   } catch (failure) {
-    toast(describe(failure, "staff.profile"), { kind: "error" });
+    toast(() => describe(failure, "staff.profile"), { kind: "error" });
     return null;
   }
 }

@@ -35,14 +35,17 @@ export class RoomBanner {
       ? t(sideCaucus || "participant.room.caucus_who")
       : kind === "plenary" ? t("participant.room.plenary_who") : t("participant.room.lobby_who");
     this.countdown = h("p", { class: "room-countdown", role: "timer", "aria-live": "off" });
+    // The kind of room above its name, unless a language names both alike (全體會議 twice).
+    const kindWords = t(`participant.room.kind_${kind}`);
+    const name = roomLabel(room);
     mount(this.el,
       h("div", { class: "room-banner-text" },
-        h("p", { class: "room-kind" }, t(`participant.room.kind_${kind}`)),
-        h("h2", { id: "room-banner-name", class: "room-name" }, roomLabel(room)),
+        kindWords !== name ? h("p", { class: "room-kind" }, kindWords) : null,
+        h("h2", { id: "room-banner-name", class: "room-name" }, name),
         h("p", { class: "room-who" }, who)),
       h("div", { class: "room-banner-side" },
         this.countdown,
-        you && you.locked ? h("p", { class: "badge badge-lock", "data-locked": "true" },
+        you && you.locked && you.hearing_state !== "closed" ? h("p", { class: "badge badge-lock", "data-locked": "true" },
           t("participant.room.locked")) : null));
     this.tick();
     clearInterval(this.timer);

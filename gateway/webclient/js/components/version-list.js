@@ -1,6 +1,7 @@
 // The versions of a document, opened under its row in the documents panel ("3 versions"):
 // newest first, each with the time it was uploaded, who uploaded it and its size, Download and
-// (for a PDF or an image) View; the newest is marked "Latest". `OpenVersions` holds which lists
+// (for a PDF or an image) View; the newest is marked "Latest", and a version kept where the
+// document no longer is (a release shares the latest only) says who sees it. `OpenVersions` holds which lists
 // are open and what the server said, and draws them afresh each time the panel draws, so a
 // language switch or a new listing shows them as they were (read again if the document
 // changed). Every button carries `data-focus`, which the panel uses to put focus back.
@@ -11,15 +12,24 @@ import { formatDateTime, t } from "../core/i18n.js";
 import { h } from "../core/render.js";
 import { viewable } from "../documents/inline.js";
 import { downloadsInPage } from "../documents/transfer.js";
-import { versionEntries, versionsStale } from "../documents/versions.js";
+import { versionEntries, versionKept, versionsStale } from "../documents/versions.js";
 import { formatSize } from "./transfer-row.js";
 
+// Who sees a version kept apart from its document (documents/versions.js `versionKept`).
+const KEPT = {
+  only_side: () => t("participant.docs.version_only_side"),
+  with_mediator: () => t("participant.docs.version_with_mediator"),
+  in_confidence: () => t("participant.docs.version_in_confidence"),
+};
+
 export class OpenVersions {
-  // `url(doc)`: the document's API URL; `redraw()`: draw the panel's list again.
-  constructor({ url, redraw }) {
+  // `url(doc)`: the document's API URL; `redraw()`: draw the panel's list again; `viewer`: the
+  // reader's role (who sees a version is said from where they stand).
+  constructor({ url, redraw, viewer = null }) {
     this.url = url;
     this.redraw = redraw;
-    this.open = new Map(); // document id → {status: loading|ready|failed, reply, error, latest, count}
+    this.viewer = viewer;
+    this.open = new Map(); // document id → {status: loading|ready|failed, reply, error, latest, count, compartment}
   }
 
   toggle(doc) {
@@ -28,7 +38,8 @@ export class OpenVersions {
   }
 
   async load(doc) {
-    const state = { status: "loading", latest: doc.version, count: doc.versions || 1 };
+    const state = { status: "loading", latest: doc.version, count: doc.versions || 1,
+      compartment: doc.compartment };
     this.open.set(doc.document, state);
     this.redraw();
     try {
@@ -68,11 +79,11 @@ export class OpenVersions {
     const state = this.open.get(doc.document);
     if (!state) return null;
     return h("tr", { class: "doc-versions", dataset: { versionsOf: doc.document } },
-      h("td", { colspan: String(columns) }, list(doc, state, { uploader, onDownload, onView })));
+      h("td", { colspan: String(columns) }, list(doc, state, { uploader, onDownload, onView, viewer: this.viewer })));
   }
 }
 
-function list(doc, state, { uploader, onDownload, onView }) {
+function list(doc, state, { uploader, onDownload, onView, viewer }) {
   const id = `versions-${doc.document}`;
   if (state.status !== "ready") {
     const failed = state.status === "failed";
@@ -80,6 +91,7 @@ function list(doc, state, { uploader, onDownload, onView }) {
       failed ? describe(state.error, "participant.docs_versions") : t("participant.docs.versions_loading"));
   }
   const key = (action, v) => `${action}:${doc.document}:${v.version}`;
+  const where = (state.reply.document || doc).compartment;
   return h("ol", { id, class: "versions", "aria-label": t("participant.docs.versions_of", { name: doc.filename }) },
     versionEntries(state.reply).map((v) => h("li", {
       class: "version", dataset: { version: v.version, latest: String(v.latest) },
@@ -96,5 +108,11 @@ function list(doc, state, { uploader, onDownload, onView }) {
       viewable(v.content_type) && downloadsInPage(v.size) ? h("button", {
         type: "button", class: "button small", dataset: { focus: key("view", v) },
         "aria-label": t("participant.docs.version_view", { number: v.number }),
-        onclick: () => onView(v, key("view", v)) }, t("participant.docs.view")) : null))));
+        onclick: () => onView(v, key("view", v)) }, t("participant.docs.view")) : null),
+    kept(v, where, viewer))));
+}
+
+function kept(v, where, viewer) {
+  const words = KEPT[versionKept(v.compartment, where, viewer)];
+  return words ? h("span", { class: "version-kept" }, words()) : null;
 }

@@ -4,8 +4,10 @@
 // picked one (remembered in localStorage); switching re-renders the current screen.
 //
 // A message is a string with `{name}` placeholders, or a plural object (`{"one": …,
-// "other": …}`) chosen by `params.count` with Intl.PluralRules. Numbers in params are formatted
-// for the locale. A missing key shows the key itself (and the catalogue test catches it).
+// "other": …}`) chosen by `params.count` with Intl.PluralRules; an exact count written as in ICU
+// MessageFormat (`"=2": "Covers both people…"`) comes before the language's category. Numbers in
+// params are formatted for the locale. A missing key shows the key itself (and the catalogue
+// test catches it).
 
 export const LANGUAGES = ["en", "zh-Hant", "zh-Hans"];
 export const AREAS = ["common", "staff", "mediator", "participant", "audit", "admin"];
@@ -83,16 +85,20 @@ export function currentLanguage() {
 export function t(key, params = {}) {
   let message = messages[key];
   if (message === undefined) return key;
-  if (typeof message === "object") {
-    const count = Number(params.count ?? 0);
-    const category = new Intl.PluralRules(language).select(count);
-    message = message[category] ?? message.other ?? key;
-  }
+  if (typeof message === "object") message = pluralForm(message, Number(params.count ?? 0), language) ?? key;
   return message.replace(/\{(\w+)\}/g, (whole, name) => {
     const value = params[name];
     if (value === undefined || value === null) return whole;
     return typeof value === "number" ? formatNumber(value) : String(value);
   });
+}
+
+// Pure: the form of a plural message for `count` in `lang`: an exact "=N" form, else the
+// language's plural category, else "other".
+export function pluralForm(message, count, lang) {
+  const exact = message[`=${count}`];
+  if (exact !== undefined) return exact;
+  return message[new Intl.PluralRules(lang).select(count)] ?? message.other;
 }
 
 export function has(key) {

@@ -97,9 +97,9 @@ async function accounts(root, selfId) {
     if (!confirmed) return;
     try {
       await api('PATCH', `/api/v1/accounts/${account.id}`, patch);
-      toast(t(`admin.done.${what}`, { name: account.username }));
+      toast(() => t(`admin.done.${what}`, { name: account.username }));
     } catch (failure) {
-      toast(refusalText(failure, 'admin.accounts'), { kind: 'error' });
+      toast(() => refusalText(failure, 'admin.accounts'), { kind: 'error' });
     }
     await load();
   };
@@ -111,9 +111,9 @@ async function accounts(root, selfId) {
     if (!saved) return;
     try {
       await api('PATCH', `/api/v1/accounts/${account.id}`, { display_name: input.value.trim() });
-      toast(t('admin.done.rename', { name: account.username }));
+      toast(() => t('admin.done.rename', { name: account.username }));
     } catch (failure) {
-      toast(describe(failure, 'admin.rename'), { kind: 'error' });
+      toast(() => describe(failure, 'admin.rename'), { kind: 'error' });
     }
     await load();
   };
@@ -123,7 +123,8 @@ async function accounts(root, selfId) {
       try {
         await api('POST', '/api/v1/accounts', { username: username.value.trim(), display_name: displayName.value.trim(),
           role: role.value, password: password.value });
-        toast(t('admin.done.create', { name: username.value.trim() }));
+        const name = username.value.trim(); // the form is emptied next
+        toast(() => t('admin.done.create', { name }));
         form.reset();
         await load();
       } catch (failure) {
@@ -161,9 +162,9 @@ async function tokens(root) {
   const revoke = async (tk) => {
     try {
       await api('DELETE', `/api/v1/tokens/${tk.id}`);
-      toast(t('admin.tokens.revoked_done'));
+      toast(() => t('admin.tokens.revoked_done'));
     } catch (failure) {
-      toast(describe(failure, 'admin.revoke'), { kind: 'error' });
+      toast(() => describe(failure, 'admin.revoke'), { kind: 'error' });
     }
     await load();
   };

@@ -7,7 +7,7 @@ import { describe } from '../core/errors.js';
 import { formatNumber, has, localZone, t } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
-import { entryAt, hearingZone, inclusionProof, names, withPeople } from '../audit/data.js';
+import { entryAt, hearingZone, inclusionProof, names, versionsFor, withPeople } from '../audit/data.js';
 import { actionLabel, compartmentLabel, dateTime, describeEntry, directory, personLabelWithAccount, resourceLabel } from '../audit/describe.js';
 import { parseVkey } from '../audit/note.js';
 import { pinnedVkey } from '../audit/pin.js';
@@ -64,13 +64,17 @@ export async function mount(root, { params }) {
   const zone = localZone();
   const e = entry.event;
   const theirs = await hearingZone(e.hearing).catch(() => null);
+  // The version an entry names, numbered by its document's uploads in the log (with its id).
+  const versions = e.resource?.type === 'document' && typeof e.details?.version === 'string'
+    ? await versionsFor({ resource_type: 'document', resource_id: e.resource.id }).catch(() => null) : null;
+  const numbered = versions?.(e, entry.index) ?? null;
   // A date with every time (the hearing's zone can be on another day than the auditor's); the
   // exact instant, to the millisecond, follows in UTC.
   const at = (z) => dateTime(e.time, z);
   const hearingTime = theirs && theirs !== zone ? [h('br'), t('audit.entry.hearing_time', { time: at(theirs), zone: theirs })] : null;
   const row = (label, value) => [h('dt', null, label), h('dd', null, value)];
   mountNodes(body,
-    h('p', { class: 'sentence lede', id: 'entry-sentence' }, describeEntry(e, dir, zone)),
+    h('p', { class: 'sentence lede', id: 'entry-sentence' }, describeEntry(e, dir, zone, { versions, index: entry.index })),
     h('dl', { class: 'fields' },
       row(t('audit.entry.time'), [at(zone), hearingTime, h('br'), h('span', { class: 'muted small' }, new Date(e.time).toISOString())]),
       row(t('audit.entry.who'), personLabelWithAccount(dir, e.actor)),
@@ -83,6 +87,9 @@ export async function mount(root, { params }) {
       ...[['compartment', 'audit.entry.compartment'], ['to', 'audit.entry.released_to']]
         .filter(([field]) => e.action.startsWith('document.') && typeof e.details?.[field] === 'string')
         .map(([field, label]) => row(t(label), t('audit.entry.resource_ref', { label: compartmentLabel(dir, e.details[field]), ref: e.details[field] }))),
+      ...(versions && typeof e.details?.version === 'string' && e.details.versions === undefined ? [row(t('audit.entry.version'), numbered
+        ? t('audit.entry.version_numbered', { number: numbered.number, count: numbered.count, total: numbered.total, id: e.details.version })
+        : h('code', null, e.details.version))] : []),
       row(t('audit.entry.details'), h('pre', { class: 'details' }, JSON.stringify(e.details ?? {}, null, 2)))),
     h('details', null, h('summary', null, t('audit.entry.canonical')), h('pre', { class: 'canonical' }, entry.raw)),
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'button', id: 'verify-again', onclick: () => verify(panel, entry) }, t('audit.verify.again'))));

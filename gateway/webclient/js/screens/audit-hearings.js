@@ -1,23 +1,44 @@
 // Hearings as the log knows them: the list; one hearing's summary (people with role and side,
-// rooms, documents, how many refusals); and its timeline — who was in which room when, drawn
-// from the log's own hearing, admission, move and connection entries (audit/timeline.js says
-// which and how), with a table of the same data.
+// rooms, documents, how many refusals, its sides with their names and colours over time); and
+// its timeline — who was in which room when, drawn from the log's own hearing, admission, move
+// and connection entries (audit/timeline.js says which and how), with a table of the same data.
+// A side's caucus is drawn in the side's own colour as the log last recorded it (its add and
+// rename entries: audit/sides.js), the colour every other screen showed it in.
 
 import { describe } from '../core/errors.js';
 import { formatNumber, localZone, t } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
-import { accountName, hearingEvents, names, search } from '../audit/data.js';
-import { calendarDate, clockTime, dateTime, directory, roomLabel } from '../audit/describe.js';
-import { lanes, timelineRows, timelineSvg } from '../audit/timeline.js';
+import { accountName, hearingEvents, names, search, searchAll } from '../audit/data.js';
+import { calendarDate, clockSeconds, clockTime, colourLabel, dateTime, directory, roomLabel, shortDay } from '../audit/describe.js';
+import { SIDE_ACTIONS, sideHistory } from '../audit/sides.js';
+import { zoneOffset } from '../audit/axis.js';
+import { lanes, legendItems, timelineRows, timelineSvg } from '../audit/timeline.js';
+
+const sideClass = (side) => (side?.colour ? `room-side-${side.colour}` : 'room-caucus');
 
 function roomClass(dir, sides) {
   return (room) => {
     if (room === 'lobby' || room === 'plenary') return `room-${room}`;
     const side = dir.get('room', room)?.side;
-    const n = side ? sides.indexOf(side) : -1;
-    return n >= 0 ? `room-side-${'abcdef'[n % 6]}` : 'room-caucus';
+    return side ? sideClass(sides.get(side)) : 'room-caucus';
   };
+}
+
+// The legend: only what the picture draws, each side's caucus in that side's colour.
+function legend(model, dir, sides) {
+  const sideOf = (room) => dir.get('room', room)?.side ?? null;
+  const item = (swatch, text, data = {}) => h('li', data, h('span', { class: `swatch ${swatch}` }), text);
+  return h('ul', { class: 'legend', id: 'timeline-legend', 'aria-label': t('audit.timeline.legend') },
+    legendItems(model, sideOf, [...sides.keys()]).map((it) => {
+      if (it.kind === 'lobby' || it.kind === 'plenary') return item(`room-${it.kind}`, t(`audit.room.${it.kind}`), { 'data-room': it.kind });
+      if (it.kind === 'marks') return item('mark', t('audit.timeline.marks'));
+      if (it.kind === 'caucus') return item('room-caucus', t('audit.timeline.caucus_other'), { 'data-room': 'caucus' });
+      const side = sides.get(it.side);
+      const name = dir.get('side', it.side)?.name ?? side?.name ?? it.side;
+      return item(sideClass(side), t(side?.removed ? 'audit.timeline.caucus_of_removed' : 'audit.timeline.caucus_of', { side: name }),
+        { 'data-side': it.side, 'data-colour': side?.colour ?? '' });
+    }));
 }
 
 // A lane's name: the person's name from the log's directory; the mediator (an account, not
@@ -40,18 +61,24 @@ function textMeasure(figure) {
   return (text) => context.measureText(text).width;
 }
 
-export function drawTimeline(figure, events, dir, sides, { mediatorAccountName = null } = {}) {
+/** Draw the timeline of a hearing's `events` (data.js hearingEvents: its side entries too,
+ *  which give the caucuses' colours) into `figure`; returns the milliseconds it took. */
+export function drawTimeline(figure, events, dir, { mediatorAccountName = null } = {}) {
   const t0 = performance.now();
   const model = lanes(events);
+  const sides = sideHistory(events);
   const zone = localZone();
   const label = laneLabel(dir, model, mediatorAccountName);
   const measure = textMeasure(figure);
+  const offset = zoneOffset(zone);
   // The picture is drawn at the width it is shown (one SVG unit = one CSS pixel), so names and
   // times keep their type size at tablet width instead of a laptop-wide picture scaled down;
   // it is drawn again when that width changes (a rotated tablet, a resized window).
   const picture = (width) => timelineSvg(model, {
     width, label, measure, roomLabel: (room) => roomLabel(dir, room), roomClass: roomClass(dir, sides),
-    time: (ms) => clockTime(ms, zone), title: t('audit.timeline.svg_label', { count: model.lanes.length }),
+    time: (ms) => clockTime(ms, zone), offset,
+    tickFormat: { time: (ms) => clockTime(ms, zone), seconds: (ms) => clockSeconds(ms, zone), day: (ms) => shortDay(ms, zone) },
+    title: t('audit.timeline.svg_label', { count: model.lanes.length }),
   });
   let drawnWidth = pictureWidth(figure);
   const scroll = h('div', { class: 'timeline-scroll' }, picture(drawnWidth));
@@ -70,12 +97,7 @@ export function drawTimeline(figure, events, dir, sides, { mediatorAccountName =
     toggle.setAttribute('aria-expanded', String(!table.hidden));
     toggle.textContent = t(table.hidden ? 'audit.timeline.show_table' : 'audit.timeline.hide_table');
   });
-  const legend = h('ul', { class: 'legend', 'aria-label': t('audit.timeline.legend') },
-    h('li', null, h('span', { class: 'swatch room-lobby' }), t('audit.room.lobby')),
-    h('li', null, h('span', { class: 'swatch room-plenary' }), t('audit.room.plenary')),
-    sides.map((s, n) => h('li', null, h('span', { class: `swatch room-side-${'abcdef'[n % 6]}` }), t('audit.timeline.caucus_of', { side: dir.get('side', s)?.name ?? s }))),
-    h('li', null, h('span', { class: 'swatch mark' }), t('audit.timeline.marks')));
-  mountNodes(figure, when(model, zone), scroll, legend, h('div', { class: 'actions' }, toggle), table);
+  mountNodes(figure, when(model, zone), scroll, legend(model, dir, sides), h('div', { class: 'actions' }, toggle), table);
   if (typeof ResizeObserver === 'function') {
     new ResizeObserver(() => {
       const width = pictureWidth(figure);
@@ -127,9 +149,11 @@ async function summary(root, hearing) {
   const title = dir.get('hearing', hearing)?.name ?? hearing;
   const { node } = auditShell('hearings', t('audit.hearing.title', { name: title }), body);
   root.replaceChildren(node);
-  const [all, denied, docs, people, sides] = await Promise.all([
+  const [all, denied, docs, people, sides, ...sideRows] = await Promise.all([
     search({ hearing }, { limit: 1 }), search({ hearing, outcome: 'denied' }, { limit: 1 }),
-    names({ hearing, kind: 'document' }), names({ hearing, kind: 'person' }), names({ hearing, kind: 'side' })]);
+    names({ hearing, kind: 'document' }), names({ hearing, kind: 'person' }), names({ hearing, kind: 'side' }),
+    ...SIDE_ACTIONS.map((action) => searchAll({ hearing, action, order: 'asc' }))]);
+  const history = sideHistory(sideRows.flatMap((r) => r.rows).sort((a, b) => a.index - b.index).map((r) => r.event));
   const stat = (label, value, href) => h('div', { class: 'stat' }, h('div', { class: 'stat-value' }, formatNumber(value)),
     h('div', { class: 'stat-label' }, href ? h('a', { href }, label) : label));
   mountNodes(body,
@@ -145,7 +169,25 @@ async function summary(root, hearing) {
           h('td', { class: 'role' }, p.role ? t(`audit.role.${p.role}`) : '—'), h('td', null, p.side ? (dir.get('side', p.side)?.name ?? p.side) : '—')))))),
       h('section', null, h('h2', null, t('audit.hearing.documents')), docs.length ? h('ul', { class: 'doc-list' },
         docs.map((d) => h('li', null, h('a', { href: `/audit/documents/${d.id}` }, d.name)))) : h('p', { class: 'muted' }, t('audit.hearing.no_documents')),
-      h('h2', null, t('audit.hearing.sides')), h('ul', null, sides.map((s) => h('li', null, s.name))))));
+      h('h2', null, t('audit.hearing.sides')), sideList(sides, history, dir))));
+}
+
+// The hearing's sides: each by its name now, in its colour, marked when removed, with what it
+// was called and in which colour from when (its add, rename and remove entries).
+function sideList(named, history, dir) {
+  const zone = localZone();
+  const ids = [...history.keys(), ...named.map((s) => s.id).filter((id) => !history.has(id))];
+  return h('ul', { class: 'side-list', id: 'side-list' }, ids.map((id) => {
+    const side = history.get(id);
+    const name = dir.get('side', id)?.name ?? side?.name ?? id;
+    const steps = (side?.steps ?? []).map((step) => (step.action === 'hearing.side_remove'
+      ? t('audit.hearing.side_removed_at', { time: dateTime(step.time, zone) })
+      : t('audit.hearing.side_step', { name: t('audit.side_quoted', { name: step.name ?? name }), colour: colourLabel(step.colour), time: dateTime(step.time, zone) })));
+    return h('li', { 'data-side': id, 'data-colour': side?.colour ?? '', 'data-removed': side?.removed ? 'true' : 'false' },
+      h('span', { class: `swatch ${sideClass(side)}`, 'aria-hidden': 'true' }), name,
+      side?.removed ? [' ', h('span', { class: 'badge state-closed' }, t('audit.hearing.side_removed'))] : null,
+      steps.length ? h('div', { class: 'muted small side-steps' }, steps.join(t('audit.hearing.step_separator'))) : null);
+  }));
 }
 
 async function timeline(root, hearing) {
@@ -157,10 +199,9 @@ async function timeline(root, hearing) {
   root.replaceChildren(node);
   try {
     const events = await hearingEvents(hearing);
-    const sides = (await names({ hearing, kind: 'side' })).map((s) => s.id);
     const { mediator, names: named } = lanes(events);
     const mediatorAccountName = mediator && !named[mediator] ? await accountName(mediator) : null;
-    drawTimeline(figure, events, dir, sides, { mediatorAccountName });
+    drawTimeline(figure, events, dir, { mediatorAccountName });
   } catch (error) {
     mountNodes(figure, h('p', { class: 'form-error', role: 'alert' }, describe(error, 'audit.timeline')));
   }

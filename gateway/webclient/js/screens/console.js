@@ -70,7 +70,7 @@ export async function mount(root, { params, navigate, me }) {
     camera: (on) => media.setCamera(on),
     screen: async (on) => {
       const done = await media.setScreen(on, () => controls.set({ screen: false }));
-      if (!done && on) toast(t("participant.controls.screen_refused"), { kind: "error" });
+      if (!done && on) toast(() => t("participant.controls.screen_refused"), { kind: "error" });
       return done;
     },
   }, { only: ["mic", "camera", "screen"] });
@@ -90,13 +90,13 @@ export async function mount(root, { params, navigate, me }) {
     return !person || !here || admits(here, person);
   };
   // A caucus held for the other side: said here, in words, before anything is sent.
-  const refuseOtherSide = (name, room) => toast(t("mediator.board.other_side",
+  const refuseOtherSide = (name, room) => toast(() => t("mediator.board.other_side",
     { name, room: roomName(room) }), { kind: "error" });
   const now = () => Date.now();
 
   function send(message, action, pendingId = null) {
-    if (state.ended) return toast(t("mediator.console.ended_already"), { kind: "error" });
-    if (!socket.send(message)) return toast(t("mediator.console.offline"), { kind: "error" });
+    if (state.ended) return toast(() => t("mediator.console.ended_already"), { kind: "error" });
+    if (!socket.send(message)) return toast(() => t("mediator.console.offline"), { kind: "error" });
     lastAction = { action, at: performance.now() };
     if (pendingId) { pending.add(pendingId); drawBoard(); }
     return true;
@@ -116,7 +116,7 @@ export async function mount(root, { params, navigate, me }) {
       const person = from.members.find((m) => m.id === pid);
       if (!admits(room, person)) return refuseOtherSide(personName(person), room);
       if (from.kind === "lobby" && !person.connected) {
-        return toast(t("mediator.board.not_waiting", { name: personName(person) }), { kind: "error" });
+        return toast(() => t("mediator.board.not_waiting", { name: personName(person) }), { kind: "error" });
       }
       if (from.kind === "lobby" && room.kind !== "lobby") send({ type: "admit", participant: pid, room: room.id }, "admit", pid);
       else send({ type: "move", participant: pid, room: room.id }, "move", pid);
@@ -189,9 +189,13 @@ export async function mount(root, { params, navigate, me }) {
     try {
       await endHearing(detail);
     } catch (failure) {
-      toast(describe(failure, "mediator.close"), { kind: "error" });
+      toast(() => describe(failure, "mediator.close"), { kind: "error" });
     }
   }
+
+  // The end locks the hearing too (nobody can join an ended hearing): that lock is part of the
+  // end, said as the end, never as a lock change.
+  const endedNow = (you) => Boolean(you && you.hearing_state === "closed");
 
   function drawToolbar() {
     const locked = state.you && state.you.locked;
@@ -204,7 +208,7 @@ export async function mount(root, { params, navigate, me }) {
       h("button", { type: "button", class: "button danger-outline", onclick: end }, t("mediator.console.end")));
     setHeaderStatus(
       h("span", { class: "header-hearing" }, detail.title),
-      locked ? h("span", { class: "badge locked", id: "lock-badge" }, t("mediator.lock.locked")) : null);
+      locked && !endedNow(state.you) ? h("span", { class: "badge locked", id: "lock-badge" }, t("mediator.lock.locked")) : null);
   }
 
   // The board redraws whole from the server's view, but never under the mediator's hand: while
@@ -280,8 +284,11 @@ export async function mount(root, { params, navigate, me }) {
   }
 
   // The documents name their uploaders from the board (everyone in the hearing, whatever room
-  // they are in), redrawn only when a name is new or changed.
+  // they are in), redrawn only when a name is new or changed; their tabs of each side's
+  // confidences follow the sides the board reports (a side renamed or recoloured live), not the
+  // hearing's detail read at the start.
   function learnNames() {
+    if (state.board.sides && state.board.sides.length) documents.setSides(state.board.sides);
     let changed = false;
     for (const room of state.board.rooms) {
       for (const m of room.members) {
@@ -301,11 +308,19 @@ export async function mount(root, { params, navigate, me }) {
   }
 
   function showEnded() {
+    if (state.ended) return;
     state.ended = true;
     documents.close();
     controls.destroy();
     media.stop();
     socket.close();
+    drawEnded();
+  }
+
+  // The header says the hearing's state now: ended (the lock that came with the end is no news).
+  function drawEnded() {
+    setHeaderStatus(h("span", { class: "header-hearing" }, detail.title),
+      h("span", { class: "badge state-closed", id: "ended-badge" }, t("mediator.state.closed")));
     mountNodes(root, h("section", { class: "card narrow ended" }, h("h1", null, t("mediator.console.ended_title")),
       h("p", null, t("mediator.console.ended_text")),
       h("div", { class: "actions" }, h("a", { class: "button", href: `/hearings/${hearingId}/setup` }, t("mediator.hearings.setup")),
@@ -314,6 +329,7 @@ export async function mount(root, { params, navigate, me }) {
 
   socket
     .on("snapshot", (m) => {
+      if (endedNow(m.view.you)) { state.you = m.view.you; showEnded(); return; }
       Object.assign(state, { you: m.view.you, room: m.view.room || null, board: m.view.board || state.board, knocks: m.view.knocks || [] });
       pending.clear();
       knockCount = state.knocks.length;
@@ -322,9 +338,10 @@ export async function mount(root, { params, navigate, me }) {
       if (!documentsOpened) { documentsOpened = true; documents.open(); }
     })
     .on("you", (m) => {
+      if (endedNow(m.you)) { state.you = m.you; showEnded(); return; }
       // The lock changed: say what it means now, in words (the button only says what it does).
       if (state.you && m.you.locked !== state.you.locked) {
-        toast(t(m.you.locked ? "mediator.lock.lock_hint" : "mediator.lock.unlock_hint"));
+        toast(() => t(m.you.locked ? "mediator.lock.lock_hint" : "mediator.lock.unlock_hint"));
       }
       state.you = m.you; drawToolbar(); drawRoom(); drawBoard();
     })
@@ -351,13 +368,16 @@ export async function mount(root, { params, navigate, me }) {
     .on("peer.plan", (m) => media.deliver("plan", m))
     .on("signal", (m) => media.deliver("signal", m))
     .on("notice", (m) => {
-      if (m.kind === "timer") toast(t("mediator.timer.up", { room: roomName(roomById(m.room) || { kind: "caucus", name: "" }) }));
+      if (m.kind === "timer") {
+        const room = roomById(m.room) || { kind: "caucus", name: "" }; // as it is now: it may close
+        toast(() => t("mediator.timer.up", { room: roomName(room) }));
+      }
       // The server delivers a broadcast to everyone in a room, the mediator too: the proof
       // that it went out, said as such.
-      else if (m.kind === "broadcast") toast(t("mediator.broadcast.sent", { text: m.text }));
+      else if (m.kind === "broadcast") toast(() => t("mediator.broadcast.sent", { text: m.text }));
       // Someone with a good invitation was turned away by the lock: the mediator decides.
       else if (m.kind === "locked_out") {
-        toast(t("mediator.lock.turned_away", { name: m.text }), { kind: "error" });
+        toast(() => t("mediator.lock.turned_away", { name: m.text }), { kind: "error" });
         announce(t("mediator.lock.turned_away", { name: m.text }), { assertive: true });
       }
       else if (m.kind === "ended") showEnded();
@@ -365,7 +385,7 @@ export async function mount(root, { params, navigate, me }) {
     .on("error", (m) => {
       if (m.about === "chat") { chat.refused(m); return; }
       const action = lastAction && performance.now() - lastAction.at < 5000 ? `mediator.ws.${lastAction.action}` : null;
-      toast(describe(m, action), { kind: "error" });
+      toast(() => describe(m, action), { kind: "error" });
       pending.clear();
       drawBoard();
     })
@@ -404,7 +424,7 @@ export async function mount(root, { params, navigate, me }) {
       controls.destroy();
     },
     rerender: () => {
-      if (state.ended) return;
+      if (state.ended) { drawEnded(); return; }
       retranslate(root);
       for (const part of [hearers, chat, documents, controls, media.tiles]) part.relabel();
       drawAll();

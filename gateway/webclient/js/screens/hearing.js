@@ -178,7 +178,8 @@ class HearingScreen {
       }
       this.shown = shown;
     }
-    if (before && before.locked !== you.locked) {
+    // The end locks the hearing too: that is the end (its notice follows), not a lock change.
+    if (before && before.locked !== you.locked && you.hearing_state !== "closed") {
       announce(t(you.locked ? "participant.notice.locked" : "participant.notice.unlocked"));
     }
   }
@@ -247,7 +248,7 @@ class HearingScreen {
     if (m.about === "signal" || m.about === "peer.state") return;
     if (m.about === "leave") this.stayed();
     if (m.about === "chat") this.chat.refused(m);
-    else if (m.about) toast(t("participant.error.action", { action: t(`participant.action.${m.about}`) }), { kind: "error" });
+    else if (m.about) toast(() => t("participant.error.action", { action: t(`participant.action.${m.about}`) }), { kind: "error" });
   }
 
   // ------------------------------------------------------------ media controls
@@ -270,7 +271,7 @@ class HearingScreen {
     try {
       screen = await screenMedia();
     } catch (_) {
-      toast(t("participant.controls.screen_refused"), { kind: "error" });
+      toast(() => t("participant.controls.screen_refused"), { kind: "error" });
       return false;
     }
     screen.getVideoTracks()[0].addEventListener("ended", () => this.controls.set({ screen: false }));

@@ -8,7 +8,7 @@ import { formatDateTime, t, zonePair } from "../core/i18n.js";
 import { h, mount as mountNodes } from "../core/render.js";
 import { confirmDialog, formDialog } from "../components/dialog.js";
 import { endHearing } from "../components/end-hearing.js";
-import { field, formError, submitting } from "../components/form.js";
+import { clearWhenEdited, field, formError, submitting } from "../components/form.js";
 import { invitationCard } from "../components/invitation-card.js";
 import { announce, toast } from "../components/toast.js";
 
@@ -57,7 +57,7 @@ export async function downloadCalendar(hearing) {
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
   } catch (failure) {
-    toast(describe(failure, "mediator.calendar"), { kind: "error" });
+    toast(() => describe(failure, "mediator.calendar"), { kind: "error" });
   }
 }
 
@@ -93,11 +93,19 @@ export async function mount(root, { params, navigate }) {
     }
   }
 
+  // What the last change to a side came to is about that change: once another action starts
+  // it goes (taken from the page at once, so it never stays behind the next dialog).
+  function dropSideNote() {
+    sideNote = null;
+    page.querySelector(".side-note")?.remove();
+  }
+
   async function act(work, action) {
+    dropSideNote();
     try {
       await work();
     } catch (failure) {
-      toast(describe(failure, action), { kind: "error" });
+      toast(() => describe(failure, action), { kind: "error" });
     }
     await load();
   }
@@ -138,10 +146,12 @@ export async function mount(root, { params, navigate }) {
     const form = h("form", { class: "inline-form", id: "add-side" },
       field(t("mediator.setup.side_name"), name), field(t("mediator.setup.side_colour"), colour),
       submit, error);
+    clearWhenEdited(form, error);
+    form.addEventListener("input", dropSideNote);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       submitting(submit, error, async () => {
-        sideNote = null;
+        dropSideNote();
         if (!name.value.trim()) { error.textContent = t("mediator.setup.side_missing"); return; }
         if (hearing.sides.some((s) => sideKey(s.name) === sideKey(name.value))) {
           error.textContent = t("mediator.setup.side_taken");
@@ -178,7 +188,7 @@ export async function mount(root, { params, navigate }) {
 
   // A side's name and colour, under the rules of adding one (said in the dialog before sending).
   async function editSide(side) {
-    sideNote = null;
+    dropSideNote();
     const name = h("input", { name: "side_name", maxlength: "200", autocomplete: "off", value: side.name });
     const others = hearing.sides.filter((s) => s.id !== side.id);
     const taken = new Set(others.map((s) => s.colour));
@@ -219,7 +229,7 @@ export async function mount(root, { params, navigate }) {
       focusSide(side.id, "remove-side");
       return;
     }
-    sideNote = null;
+    dropSideNote();
     const answer = await confirmDialog({ title: t("mediator.side.remove_title", { side: side.name }),
       body: t("mediator.side.remove_body"), confirm: t("mediator.side.remove_confirm"), danger: true });
     if (!answer.confirmed) return;
@@ -250,8 +260,10 @@ export async function mount(root, { params, navigate }) {
     const submit = h("button", { type: "submit", class: "button primary" }, t("mediator.setup.invite"));
     const form = h("form", { class: "inline-form", id: "invite" },
       field(t("mediator.setup.person_name"), name), field(t("mediator.setup.role"), role), sideField, submit, error);
+    clearWhenEdited(form, error);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
+      dropSideNote();
       submitting(submit, error, async () => {
         const person = { name: name.value.trim(), role: role.value };
         if (!person.name) { error.textContent = t("mediator.setup.person_missing"); return; }
@@ -299,6 +311,7 @@ export async function mount(root, { params, navigate }) {
   }
 
   async function revoke(entry) {
+    dropSideNote();
     // An invitation not yet used is revoked; someone who joined is removed: the dialog says which.
     const invited = entry.status === "invited";
     const answer = await confirmDialog({
