@@ -35,9 +35,35 @@ export function forgetCsrf() {
   sessionStorage.removeItem(CSRF_KEY);
 }
 
+// A read the gateway's rate limit refused (429) is asked again after the wait it names, a few
+// times, when that wait is short: a screen that reads much at once (an audit report: its
+// timeline, versions and names) then slows down instead of failing. Only reads: a refused
+// write is an answer the person sees (a sign-in's limit is there to slow guessing).
+export const READ_RETRIES = 3;
+export const MAX_RETRY_WAIT_S = 5;
+
+export function retryWait(method, error, attempt) {
+  if (method !== "GET" && method !== "HEAD") return null;
+  if (!(error instanceof ApiError) || error.status !== 429 || attempt >= READ_RETRIES) return null;
+  const wait = error.retryAfter || 1;
+  return wait <= MAX_RETRY_WAIT_S ? wait : null;
+}
+
 // options: `expect401` (a 401 is an answer, e.g. wrong credentials: no redirect),
 // `accept` (a non-JSON type to return as text, e.g. "text/calendar").
-export async function api(method, path, body, { expect401 = false, accept = null } = {}) {
+export async function api(method, path, body, options = {}) {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await call(method, path, body, options);
+    } catch (error) {
+      const wait = retryWait(method, error, attempt);
+      if (wait === null) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+    }
+  }
+}
+
+async function call(method, path, body, { expect401 = false, accept = null } = {}) {
   const headers = { Accept: accept || "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const csrf = sessionStorage.getItem(CSRF_KEY);
