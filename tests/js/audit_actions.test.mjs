@@ -8,23 +8,14 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { useCatalogueFiles } from './catalogues.mjs';
+
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LANGUAGES = ['en', 'zh-Hant', 'zh-Hans'];
 const catalogue = (lang) => JSON.parse(readFileSync(join(ROOT, 'gateway/webclient/i18n', lang, 'audit.json'), 'utf8'));
 
 // The catalogues through the client's own loader (it fetches them next to the module).
-globalThis.navigator = { languages: ['en-GB'], language: 'en-GB' };
-globalThis.document = { documentElement: {} };
-globalThis.localStorage = { getItem: () => null, setItem: () => {} };
-globalThis.fetch = async (url) => {
-  const path = fileURLToPath(url);
-  try {
-    const text = readFileSync(path, 'utf8');
-    return { ok: true, json: async () => JSON.parse(text) };
-  } catch {
-    return { ok: false, json: async () => ({}) };
-  }
-};
+useCatalogueFiles();
 
 const { ACTIONS, ACTION_FAMILIES, FOLDED, SELF_DESCRIBED } = await import('../../gateway/webclient/js/audit/actions.js');
 const { initI18n } = await import('../../gateway/webclient/js/core/i18n.js');

@@ -2,24 +2,14 @@
 // where it was kept, and its compartments by name (audit/describe.js compartmentLabel) in the
 // upload and release sentences, in all three languages.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+
+import { useCatalogueFiles } from './catalogues.mjs';
 
 import { byLister, canRead, compartmentHistory, documentListings } from '../../gateway/webclient/js/audit/listings.js';
 
 // The catalogues through the client's own loader (it fetches them next to the module).
-globalThis.navigator = { languages: ['en-GB'], language: 'en-GB' };
-globalThis.document = { documentElement: {} };
-globalThis.localStorage = { getItem: () => null, setItem: () => {} };
-globalThis.fetch = async (url) => {
-  try {
-    const text = readFileSync(fileURLToPath(url), 'utf8');
-    return { ok: true, json: async () => JSON.parse(text) };
-  } catch {
-    return { ok: false, json: async () => ({}) };
-  }
-};
+useCatalogueFiles();
 const { initI18n } = await import('../../gateway/webclient/js/core/i18n.js');
 const { compartmentLabel, describeEntry, directory } = await import('../../gateway/webclient/js/audit/describe.js');
 

@@ -8,22 +8,14 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { useCatalogueFiles } from './catalogues.mjs';
+
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LANGUAGES = ['en', 'zh-Hant', 'zh-Hans'];
 const catalogue = (lang) => JSON.parse(readFileSync(join(ROOT, 'gateway/webclient/i18n', lang, 'audit.json'), 'utf8'));
 const read = (path) => readFileSync(join(ROOT, path), 'utf8');
 
-globalThis.navigator = { languages: ['en-GB'], language: 'en-GB' };
-globalThis.document = { documentElement: {} };
-globalThis.localStorage = { getItem: () => null, setItem: () => {} };
-globalThis.fetch = async (url) => {
-  try {
-    const text = readFileSync(fileURLToPath(url), 'utf8');
-    return { ok: true, json: async () => JSON.parse(text) };
-  } catch {
-    return { ok: false, json: async () => ({}) };
-  }
-};
+useCatalogueFiles();
 
 const { REASON_KEYS, reasonKey } = await import('../../gateway/webclient/js/audit/reasons.js');
 const { ACTIONS } = await import('../../gateway/webclient/js/audit/actions.js');

@@ -2,17 +2,12 @@
 // as the server sends it (never read as markup or as a message template), else the role in the
 // reader's language.
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
 import test from "node:test";
-import { fileURLToPath } from "node:url";
+
+import { useCatalogueFiles } from "./catalogues.mjs";
 
 // The browser globals i18n.js touches, and catalogues read from disk instead of the network.
-Object.defineProperty(globalThis, "navigator", { value: { languages: ["en"], language: "en" }, configurable: true });
-globalThis.document = { documentElement: {} };
-globalThis.fetch = async (url) => {
-  const text = await readFile(fileURLToPath(url), "utf8");
-  return { ok: true, json: async () => JSON.parse(text) };
-};
+useCatalogueFiles(["en"]);
 
 const { formatDateTime, initI18n, t } = await import("../../gateway/webclient/js/core/i18n.js");
 const { personName, waitingLine: waiting } = await import("../../gateway/webclient/js/components/person.js");
