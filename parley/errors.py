@@ -63,6 +63,12 @@ class ServiceFailure(DomainError):
         self.code = code  # type: ignore[misc]  # an instance's own code, chosen at the raise
         super().__init__(message, retry_after_s=retry_after_s, reason=reason)
 
+    @classmethod
+    def of(cls, error: Error) -> ServiceFailure:
+        """The failure an error envelope from another service stands for, every field kept
+        (`retry_after_s` and `reason` too: the client is owed them as the service sent them)."""
+        return cls(error.code, error.message, error.retry_after_s, error.reason)
+
     @property
     def public_message(self) -> str:
         return self.message

@@ -55,7 +55,7 @@ async def request_raw(
         raise ServiceFailure(ErrorCode.UNAVAILABLE, f"{service} did not answer in time") from None
     error = error_from_reply(msg)
     if error is not None:
-        raise ServiceFailure(error.code, error.message, error.retry_after_s, error.reason)
+        raise ServiceFailure.of(error)
     return msg
 
 

@@ -31,6 +31,15 @@ TimeZone = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za
                                        max_length=64)]
 
 
+class Language(StrEnum):
+    """The languages Parley speaks (the web client's catalogues): an invitation's letter and the
+    pages its link opens are in one of them (the tags the client uses, BCP 47)."""
+
+    EN = "en"
+    ZH_HANT = "zh-Hant"
+    ZH_HANS = "zh-Hans"
+
+
 class Role(StrEnum):
     """Every role a principal can hold: staff roles (accounts) and hearing roles (participants)."""
 

@@ -260,7 +260,9 @@ class ReleaseRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     document: Id
     to: CompartmentName
     #: The version the person chose to share (the latest they saw): refused with `conflict`,
-    #: reason `newer_version`, when another has become the latest since. None: the latest.
+    #: reason `newer_version`, when another has become the latest since; with `not_found`,
+    #: reason `version_not_found`, when the document has no such version the caller may read.
+    #: None: the latest.
     version: Id | None = None
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
 
-from proto.common import DisplayName, Id, Role, ShortText, TimestampMs, TimeZone
+from proto.common import DisplayName, Id, Language, Role, ShortText, TimestampMs, TimeZone
 from proto.text import clean_fields
 from proto.ws import ChatHistory, ClientMessage, Colour, HearingState, Name, RoomView, Snapshot
 
@@ -142,6 +142,9 @@ class InviteParticipant(_Req, frozen=True):
     role: InviteeRole
     side: Id | None = None  # required for party and counsel, absent for an observer
     expires_in_s: Annotated[int, msgspec.Meta(ge=60, le=90 * 86400)] | None = None
+    #: The language the invitation's letter is written in; its link opens the person's pages in
+    #: it (`link_path` names it) until they pick another. None: their browser's language.
+    language: Language | None = None
 
     def __post_init__(self) -> None:
         clean_fields(self, "name")
@@ -189,7 +192,8 @@ class SideAdded(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 class SideRenamed(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     side: SideView
-    #: Caucuses of this side whose name began with its old name, now beginning with the new one.
+    #: Caucuses of this side now named after its new name: those named by default, and those
+    #: whose name began with its old name (now beginning with the new one).
     caucuses_renamed: Annotated[int, msgspec.Meta(ge=0)] = 0
 
 
@@ -210,6 +214,8 @@ class InvitationIssued(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     access_code: AccessCode
     link_path: Annotated[str, msgspec.Meta(max_length=300)]  # the token rides in the fragment
     expires_at: TimestampMs
+    #: The invitation's language, as asked for (`InviteParticipant.language`) and kept with it.
+    language: Language | None = None
 
 
 class Redeemed(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -39,6 +39,8 @@ MAX_ROOMS = 20
 MAX_CLIENT_FRAME = MAX_SDP + 4 * 1024
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+#: A caucus's name as the mediator typed it; "" for the default name (see `RoomView`).
+CaucusName = Annotated[str, msgspec.Meta(max_length=200)]
 Epoch = Annotated[int, msgspec.Meta(ge=0, le=2**53)]
 Seq = Annotated[int, msgspec.Meta(ge=0, le=2**53)]
 Sdp = Annotated[str, msgspec.Meta(max_length=MAX_SDP)]
@@ -125,7 +127,9 @@ class MoveSide(_Client, frozen=True, tag="move.side"):
 
 
 class CaucusCreate(_Client, frozen=True, tag="caucus.create"):
-    name: Name
+    #: "" (or absent) for a side's caucus: named by default, "<side> caucus" in each reader's
+    #: language (`RoomView.side_name`); a caucus without a side needs a name.
+    name: CaucusName = ""
     side: Id | None = None
     #: With a side: move that side's admitted members in, in the same step as the creation.
     move_side: bool = False
@@ -258,12 +262,16 @@ class MemberView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 class RoomView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     id: Id
     kind: RoomKind
+    #: As the mediator named it; "" for a side's caucus named by default, which every screen
+    #: names "<side_name> caucus" in its reader's language (and which follows a side rename).
     name: ShortText
     epoch: Epoch
     side: Id | None = None
     deadline: TimestampMs | None = None
     #: The colour of a side's caucus (its side's), so every screen shows the room alike.
     colour: Colour | None = None
+    #: The side's name, for a caucus named by default (`name` is ""); None otherwise.
+    side_name: ShortText | None = None
     members: Annotated[list[MemberView], msgspec.Meta(max_length=MAX_MEMBERS)] = []
 
 

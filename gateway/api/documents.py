@@ -269,7 +269,8 @@ def register(routes: RouteTable) -> None:
                   response=ReleaseReply, tags=("documents",),
                   summary="widen the compartment of a document's latest version (owning side "
                           "only; never narrows; earlier versions keep theirs). With `version`: "
-                          "409, reason newer_version, if another version is the latest now")
+                          "409, reason newer_version, if another version is the latest now; "
+                          "404, reason version_not_found, if the document has no such version")
     async def release_document(request: web.Request) -> web.StreamResponse:
         body = await read_json(request, ReleaseBody)
         req = ReleaseRequest(hearing=_path_id(request, "hearing"),

@@ -3,20 +3,34 @@
 The event is written in the hearing's own time zone (with its VTIMEZONE, so every calendar shows
 the right local time on both sides of a border). It carries no secret: the invitation link and
 the access code travel in their own messages, never in a calendar entry that may be forwarded.
+Its description is written in the language asked for (an invitation's, sent beside its letter),
+from the web client's catalogue (`CALENDAR_TEXT`), so the words live where every other word does.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event
 
+from gateway.webclient.routes import WEBCLIENT
+from parley.errors import ServiceFailure
+from proto.common import Language
+from proto.errors import ErrorCode
 from proto.signalling import HearingDetail
 
 #: Hearings have no end time in Parley; calendars get a half-day block the mediator can change.
 DEFAULT_LENGTH = timedelta(hours=3)
 PRODID = "-//Parley//Hearings//EN"
+#: The catalogue key of the event's description (gateway/webclient/i18n/<lang>/mediator.json).
+CALENDAR_TEXT = "mediator.invite.calendar_text"
+#: `?lang=`: the description in an invitation's language (the file is sent beside its letter).
+LANG_QUERY = {"name": "lang", "in": "query", "required": False,
+              "description": "the language of the event's description (default en)",
+              "example": "zh-Hant", "schema": {"type": "string", "enum": [lang.value for lang in Language]}}
 
 
 class NotScheduled(ValueError):
@@ -33,7 +47,24 @@ def zone_or_none(name: str | None) -> ZoneInfo | None:
         return None
 
 
-def hearing_ics(detail: HearingDetail, now_ms: int) -> bytes:
+def calendar_language(given: list[str]) -> Language:
+    """The language `?lang=` asks for (English when absent); anything else is `invalid`."""
+    if not given:
+        return Language.EN
+    if len(given) > 1 or given[0] not in {lang.value for lang in Language}:
+        raise ServiceFailure(ErrorCode.INVALID, "lang must be one of "
+                             + ", ".join(lang.value for lang in Language))
+    return Language(given[0])
+
+
+@functools.cache
+def calendar_text(language: Language) -> str:
+    """The event's description in `language`, from the web client's catalogue."""
+    path = WEBCLIENT / "i18n" / language.value / "mediator.json"
+    return str(json.loads(path.read_text(encoding="utf-8"))[CALENDAR_TEXT])
+
+
+def hearing_ics(detail: HearingDetail, now_ms: int, language: Language = Language.EN) -> bytes:
     if detail.scheduled_at is None:
         raise NotScheduled("the hearing has no scheduled time")
     zone = zone_or_none(detail.time_zone) or ZoneInfo("UTC")
@@ -44,8 +75,7 @@ def hearing_ics(detail: HearingDetail, now_ms: int) -> bytes:
     event.add("dtstart", start)
     event.add("dtend", start + DEFAULT_LENGTH)
     event.add("summary", detail.title)
-    event.add("description", "Mediation hearing on Parley. Open your invitation link at this "
-              "time; your access code comes in a separate message.")
+    event.add("description", calendar_text(language), parameters={"LANGUAGE": language.value})
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

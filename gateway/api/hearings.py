@@ -21,7 +21,13 @@ from gateway.api.hearing_access import (
     HEARINGS,
     REDEEM,
 )
-from gateway.api.hearing_calendar import NotScheduled, hearing_ics, zone_or_none
+from gateway.api.hearing_calendar import (
+    LANG_QUERY,
+    NotScheduled,
+    calendar_language,
+    hearing_ics,
+    zone_or_none,
+)
 from gateway.api.service_call import SIGNALLING
 from gateway.http.body import json_response, read_json
 from gateway.http.routes import RouteTable
@@ -70,10 +76,27 @@ T = TypeVar("T")
 SIDE_BY_ROLE = {"if": {"properties": {"role": {"const": "observer"}}},
                 "then": {"not": {"required": ["side"]}},
                 "else": {"required": ["side"], "properties": {"side": {"type": "string"}}}}
+#: Refusals of a redemption signalling tells only once the token's 256-bit secret matched
+#: (services/signalling/invitations.py `Refusal`, all but `invitation_invalid`).
+TOKEN_MATCHED = frozenset({"invitation_expired", "invitation_used", "invitation_revoked",
+                           "hearing_ended", "hearing_locked", "access_code_wrong",
+                           "too_many_attempts"})
 
 
 def _hearing(request: web.Request) -> str:
     return request.match_info["hearing"]
+
+
+def refused_invitation(body: RedeemInvitation | None,
+                       refusal: ServiceFailure) -> tuple[str, str] | None:
+    """(hearing, invitation) a refused redemption was for, for its audit entry: only when
+    signalling found the token genuine (`TOKEN_MATCHED`). Anyone can write a token naming a
+    hearing; an unknown or forged one is tied to nothing. The ids are not secret (the token's
+    third part is, and it is never returned)."""
+    if body is None or refusal.reason not in TOKEN_MATCHED:
+        return None
+    hearing, invitation, _ = body.token.split(".", 2)
+    return hearing, invitation
 
 
 def _side_command(request: web.Request, make: Callable[[str], T]) -> Scoped[T]:
@@ -143,12 +166,13 @@ def register(routes: RouteTable) -> None:
 
     @routes.route("GET", "/api/v1/hearings/{hearing}/calendar.ics", access=HEARING_READ,
                   summary="the hearing's scheduled time as an iCalendar file, in its own zone",
-                  tags=TAGS, openapi={"produces": "text/calendar"})
+                  tags=TAGS, openapi={"produces": "text/calendar", "parameters": [LANG_QUERY]})
     async def hearing_calendar(request: web.Request) -> web.Response:
+        language = calendar_language(request.query.getall("lang", []))
         body = Scoped(hearing=_hearing(request), body=Empty())
         found = await SIGNALLING.ask(request, "detail", body, HearingDetail)
         try:
-            ics = hearing_ics(found, identity_of(request).now_ms())
+            ics = hearing_ics(found, identity_of(request).now_ms(), language)
         except NotScheduled:
             raise ServiceFailure(ErrorCode.CONFLICT, "the hearing has no scheduled time") from None
         response = web.Response(body=ics, content_type="text/calendar", charset="utf-8")
@@ -239,17 +263,20 @@ def register(routes: RouteTable) -> None:
         if wait > 0:
             raise ServiceFailure(ErrorCode.RATE_LIMITED, "too many failed attempts",
                                  retry_after(wait), reason="too_many_attempts")
+        body: RedeemInvitation | None = None
         try:
             body = await read_json(request, RedeemInvitation)
             redeemed = await SIGNALLING.ask(request, "redeem", body, Redeemed, anonymous=True)
         except ServiceFailure as exc:
             if exc.code in (ErrorCode.UNAUTHENTICATED, ErrorCode.RATE_LIMITED):
                 hs.redeem_backoff.record_failure(address)
-            if state.denials is not None:  # who tried, from where (as a pseudonym), and why
+            if state.denials is not None:  # who tried, from where (as a pseudonym), and why,
+                # in the hearing's report if the token was genuine; never the token or the code
+                hearing, invitation = refused_invitation(body, exc) or (None, "redeem")
                 await state.denials.refused(
                     principal=None, address=address, action="participant.redeem",
-                    resource_type="invitation", resource_id="redeem", reason=exc.message,
-                    kind=f"redeem.{exc.code.value}")
+                    resource_type="invitation", resource_id=invitation, reason=exc.message,
+                    kind=f"redeem.{exc.code.value}", hearing=hearing)
             raise
         opened = await open_session(
             ident, kind=PrincipalKind.PARTICIPANT, subject=redeemed.participant,

@@ -93,7 +93,7 @@ async def _ready(conn: socket.socket, request: web.Request, link: Link, ticket: 
     except (FrameError, msgspec.DecodeError) as exc:
         raise ServiceFailure(ErrorCode.UNAVAILABLE, _UNAVAILABLE) from exc
     if reply.state == "refused" and reply.error is not None:
-        raise ServiceFailure(reply.error.code, reply.error.message)
+        raise ServiceFailure.of(reply.error)
     if reply.state != "ready":
         raise ServiceFailure(ErrorCode.UNAVAILABLE, _UNAVAILABLE)
 

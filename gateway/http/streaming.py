@@ -170,8 +170,9 @@ def _failure_of(raw: bytes) -> ServiceFailure:
     try:
         error = msgspec.json.decode(raw, type=Error)
         # The reason goes on: a refused upload says why (`name_in_other_compartment`), and a
-        # conflict with a reason is not the offset conflict gateway/api/uploads.py resolves.
-        return ServiceFailure(error.code, error.message, reason=error.reason)
+        # conflict with a reason is not the offset conflict gateway/api/uploads.py resolves;
+        # so does `retry_after_s` (the client's Retry-After).
+        return ServiceFailure.of(error)
     except (msgspec.DecodeError, msgspec.ValidationError):
         return ServiceFailure(ErrorCode.UNAVAILABLE, "evidence returned an unexpected reply")
 

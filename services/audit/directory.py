@@ -16,7 +16,8 @@ their details, so the log is its own directory:
 | hearing.side_rename | side       | resource id       | details.name (its new name)   |                  |
 | hearing.create      | hearing    | resource id       | details.title                 |                  |
 | document.upload     | document   | resource id       | details.filename              |                  |
-| room.caucus_create  | room       | resource id       | details.name                  | side             |
+| room.caucus_create  | room       | resource id       | details.name ("" for a side's | side             |
+|                     |            |                   | caucus named by default)      |                  |
 
 A staff account is named as people know it: by its display name ("Ms Anna Lee"), with its user
 name (the one it signs in with) kept beside it as the second identifier; an account without a
@@ -25,6 +26,10 @@ display name is named by its user name. A later `account.update` that carries `d
 name names it by its user name again; an update that carries `role` changes its role. So
 `fold` takes the row an account had before (`needs_previous`); every other row is a function of
 its own entry.
+
+A side's caucus the mediator left with its default name was recorded with no name (its screens
+name it after the side, in each reader's language): its row has the name "" and the side, and
+the auditor's screen names it after the side the same way.
 
 The store keeps these rows in a `names` table written in the same transaction as the entries
 (names_table.py), so a name search is an index lookup, never a scan of the log.
@@ -105,10 +110,13 @@ def fold(previous: NameRow | None, record: LogRecord) -> NameRow | None:
     if record.action in _ACCOUNTS:
         return _account(previous, record, details)
     name = _text(details.get(field))
+    side = _text(details.get("side"))
+    if name is None and kind == "room" and side is not None and details.get(field) == "":
+        name = ""  # named by default, after its side
     if name is None:
         return None
     return NameRow(kind=kind, id=record.resource_id, hearing=record.hearing or "", name=name,
-                   role=_text(details.get("role")), side=_text(details.get("side")))
+                   role=_text(details.get("role")), side=side)
 
 
 def _account(previous: NameRow | None, record: LogRecord,

@@ -13,8 +13,9 @@ Tables
   then O(log n) primary-key lookups, with no rehashing beyond the right edge.
 - `checkpoints(size, root, note, time)`: every signed checkpoint, as issued.
 - `names(kind, id, hearing, name, role, side, username, idx)`: the people, sides, hearings and
-  documents the entries named (directory.py), written with them; derived data, not part of the
-  tree, its statements in names_table.py (like the counts in tallies.py).
+  documents the entries named (directory.py), written with them, and `hearing_actors(hearing,
+  actor)`: who acted in each hearing; derived data, not part of the tree, their statements in
+  names_table.py (like the counts in tallies.py).
 
 One writer: the audit sequencer. Reads may use other connections (WAL lets them run beside the
 writer). Integrity checking and checkpoint signing live in `signer.py`.
@@ -148,6 +149,7 @@ class LogStore:
         with self.transaction() as conn:
             names_table.insert(conn, ((int(r[0]), LogRecord(r[1], as_bytes(r[2]), *r[3:]))
                                       for r in rows))
+            names_table.backfill_actors(conn)
 
     def close(self) -> None:
         self.conn.close()

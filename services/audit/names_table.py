@@ -5,6 +5,12 @@ in the same transaction, never part of the tree.
 entry that named it last. Derived data can be dropped and refilled from the entries at any time:
 a table written by an older release (`meta.names_schema` below `VERSION`, e.g. staff named by
 user name only) is rebuilt when the store opens.
+
+`hearing_actors(hearing, actor)`: who acted in a hearing (an entry of it not refused), and the
+mediator a hearing's creation seated (an administrator may create it for them). A staff account
+is named once, in no hearing, so a hearing's people would leave out its mediator: `query` adds
+the accounts that acted in the hearing, by their account's name and role. One row per person
+and hearing, written once per batch, so appending stays as cheap as before.
 """
 
 from __future__ import annotations
@@ -13,11 +19,14 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Final
 
+import msgspec
+
 from services.audit.directory import NameRow, fold, needs_previous, row_key
 from services.audit.entry import LogRecord
 
 #: 2: staff accounts by display name, with the user name beside it (and renames followed).
-VERSION: Final = 2
+#: 3: who acted in each hearing (`hearing_actors`), so a hearing's people include its staff.
+VERSION: Final = 3
 SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS names (
     kind TEXT NOT NULL, id TEXT NOT NULL, hearing TEXT NOT NULL, name TEXT NOT NULL,
@@ -25,8 +34,22 @@ CREATE TABLE IF NOT EXISTS names (
 );
 CREATE INDEX IF NOT EXISTS names_by_name ON names (name COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS names_by_hearing ON names (hearing, kind);
+CREATE TABLE IF NOT EXISTS hearing_actors (
+    hearing TEXT NOT NULL, actor TEXT NOT NULL, PRIMARY KEY (hearing, actor)
+) WITHOUT ROWID;
 """
 _COLUMNS: Final = "kind, id, hearing, name, role, side, username, idx"
+#: A staff account that acted in the hearing, as a row of that hearing (the first `?`).
+_STAFF: Final = ("SELECT n.kind, n.id, a.hearing, n.name, n.role, n.side, n.username, n.idx"
+                 " FROM hearing_actors a JOIN names n ON n.kind = 'person' AND n.id = a.actor"
+                 " AND n.hearing = ''")
+
+
+class _Created(msgspec.Struct):
+    details: dict[str, object] = {}
+
+
+_CREATED: Final = msgspec.json.Decoder(_Created)
 
 
 def prepare(conn: sqlite3.Connection) -> bool:
@@ -36,6 +59,7 @@ def prepare(conn: sqlite3.Connection) -> bool:
         conn.executescript(SCHEMA)
         return False
     conn.execute("DROP TABLE IF EXISTS names")
+    conn.execute("DROP TABLE IF EXISTS hearing_actors")
     conn.executescript(SCHEMA)
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('names_schema', ?)",
                  (str(VERSION),))
@@ -48,11 +72,51 @@ def _row(conn: sqlite3.Connection, key: tuple[str, str, str]) -> NameRow | None:
     return None if found is None else NameRow(*found)
 
 
+def _seated(record: LogRecord) -> str | None:
+    """The mediator a hearing's creation seated (not always its actor: an admin may create it)."""
+    if record.action != "hearing.create" or record.outcome != "allowed":
+        return None
+    try:
+        mediator = _CREATED.decode(record.data).details.get("mediator")
+    except msgspec.DecodeError:
+        return None
+    return mediator if isinstance(mediator, str) and mediator else None
+
+
+def acted(records: Iterable[LogRecord]) -> set[tuple[str, str]]:
+    """(hearing, person) for each person who acted in a hearing (refusals aside), or was seated
+    as its mediator."""
+    pairs: set[tuple[str, str]] = set()
+    for record in records:
+        if record.hearing is None:
+            continue
+        if record.outcome != "denied":
+            pairs.add((record.hearing, record.actor))
+        if (mediator := _seated(record)) is not None:
+            pairs.add((record.hearing, mediator))
+    return pairs
+
+
+def backfill_actors(conn: sqlite3.Connection) -> None:
+    """Who acted in each hearing, from a log written before `hearing_actors` (one scan; the
+    mediators hearings seated come with the replay of the naming entries, `insert`)."""
+    conn.execute("INSERT OR IGNORE INTO hearing_actors (hearing, actor) SELECT DISTINCT hearing,"
+                 " actor FROM entries WHERE hearing IS NOT NULL AND outcome != 'denied'")
+
+
+def _add_actors(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> None:
+    if pairs:
+        conn.executemany("INSERT OR IGNORE INTO hearing_actors (hearing, actor) VALUES (?, ?)",
+                         sorted(pairs))
+
+
 def insert(conn: sqlite3.Connection, records: Iterable[tuple[int, LogRecord]]) -> None:
-    """Fold `(index, record)`s, in log order, into the table (inside the caller's transaction)."""
+    """Fold `(index, record)`s, in log order, into the tables (inside the caller's transaction)."""
     written: dict[tuple[str, str, str], NameRow] = {}
     rows = []
+    logged = []
     for idx, record in records:
+        logged.append(record)
         key = row_key(record)
         if key is None:
             continue
@@ -68,22 +132,40 @@ def insert(conn: sqlite3.Connection, records: Iterable[tuple[int, LogRecord]]) -
     if rows:
         conn.executemany(f"INSERT OR REPLACE INTO names ({_COLUMNS})"  # noqa: S608 - fixed SQL
                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    _add_actors(conn, acted(logged))
+
+
+def _filters(prefix: str, kind: str | None, ident: str | None,
+             name: str | None) -> tuple[list[str], list[str]]:
+    where, params = [], []
+    for column, value in (("kind", kind), ("id", ident)):
+        if value is not None:
+            where.append(f"{prefix}{column} = ?")
+            params.append(value)
+    if name is not None:
+        escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append(f"({prefix}name LIKE ? ESCAPE '\\' OR {prefix}username LIKE ? ESCAPE '\\')")
+        params += [f"%{escaped}%"] * 2
+    return where, params
+
+
+def _where(conditions: list[str]) -> str:
+    return " WHERE " + " AND ".join(conditions) if conditions else ""
 
 
 def query(conn: sqlite3.Connection, *, name: str | None, hearing: str | None, kind: str | None,
           ident: str | None, limit: int) -> list[tuple[NameRow, int]]:
     """Named things by a part of the name or user name (case-insensitive), hearing, kind, id;
-    by name."""
-    where, params = [], []
-    for column, value in (("hearing", hearing), ("kind", kind), ("id", ident)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
-    if name is not None:
-        escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append("(name LIKE ? ESCAPE '\\' OR username LIKE ? ESCAPE '\\')")
-        params += [f"%{escaped}%"] * 2
-    sql = (f"SELECT {_COLUMNS} FROM names"  # noqa: S608 - fixed SQL
-           + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY name LIMIT ?")
-    rows = conn.execute(sql, [*params, limit]).fetchall()
+    by name. A hearing's people include the staff accounts that acted in it (`hearing_actors`),
+    named and with the role as their accounts are now."""
+    where, params = _filters("", kind, ident, name)
+    if hearing is not None:
+        where, params = ["hearing = ?", *where], [hearing, *params]
+    sql = f"SELECT {_COLUMNS} FROM names" + _where(where)  # noqa: S608 - fixed SQL
+    if hearing is not None and kind in (None, "person"):
+        staff, staff_params = _filters("n.", None, ident, name)
+        sql = (f"SELECT {_COLUMNS} FROM ({sql} UNION ALL {_STAFF}"  # noqa: S608 - fixed SQL
+               + _where(["a.hearing = ?", *staff]) + ")")
+        params = [*params, hearing, *staff_params]
+    rows = conn.execute(sql + " ORDER BY name LIMIT ?", [*params, limit]).fetchall()
     return [(NameRow(k, i, h, n, r, s, u), int(x)) for k, i, h, n, r, s, u, x in rows]

@@ -95,10 +95,12 @@ class Evidence:
 
     async def _deny(self, principal: Principal | None, action: str, hearing: str,
                     resource: tuple[str, str], code: ErrorCode, message: str,
-                    reason: str | None = None) -> ServiceFailure:
+                    reason: str | None = None, *, answer: str | None = None) -> ServiceFailure:
+        """Audit a denial; the failure to raise. `reason` is the audit event's, `answer` the
+        reason the caller is told (if any)."""
         details: dict[str, DetailValue] = {"action": action, "reason": reason or "not visible"}
         await self._record(principal, "document.denied", resource, Outcome.DENIED, hearing, details)
-        return ServiceFailure(code, message)
+        return ServiceFailure(code, message, reason=answer)
 
     async def _report_rejected(self, principal: Principal, hearing: str,
                                rejected: list[Rejected]) -> None:
@@ -269,9 +271,13 @@ class Evidence:
 
     async def release(self, ctx: RequestContext, req: ReleaseRequest) -> ReleaseReply:
         """Widen the latest version only (vault.py `release`): the one decided on and audited
-        (`version` in the event) is the one released, or nothing is."""
-        principal, facts, manifest = await self._readable(ctx, req.hearing, req.document, None,
-                                                          Action.RELEASE)
+        (`version` in the event) is the one released, or nothing is.
+
+        A `version` that is not the latest: one the caller may read was superseded (`conflict`,
+        reason `newer_version`); any other (never the document's, rejected, or one the caller
+        may not read) is `not_found`, reason `version_not_found`, the same answer for all."""
+        principal, facts, manifest, versions = await self._decided(
+            ctx, req.hearing, req.document, None, Action.RELEASE)
         if not access.allowed(principal, facts, Action.RELEASE,
                               Compartment.parse(manifest.compartment), owner=manifest.owner,
                               target=Compartment.parse(req.to)):
@@ -279,6 +285,13 @@ class Evidence:
                                    ("document", req.document), ErrorCode.FORBIDDEN,
                                    "only the owning side may release, and only wider")
         if req.version is not None and req.version != manifest.version:
+            named = next((m for m in versions if m.version == req.version), None)
+            if named is None or not access.allowed(principal, facts, Action.VIEW,
+                                                   Compartment.parse(named.compartment)):
+                raise await self._deny(principal, "release", req.hearing,
+                                       ("document", req.document), ErrorCode.NOT_FOUND,
+                                       "no such version", "missing" if named is None else None,
+                                       answer="version_not_found")
             raise ServiceFailure(ErrorCode.CONFLICT, "a newer version of the document has "
                                  "arrived; nothing was released", reason="newer_version")
         await self._record(principal, "document.release", ("document", req.document),

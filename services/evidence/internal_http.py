@@ -27,7 +27,7 @@ from aiohttp.typedefs import Handler
 
 from parley.errors import DomainError
 from parley.rawsocket import SendStalled, flushed, plain_socket
-from proto.errors import HTTP_STATUS, Error, ErrorCode
+from proto.errors import HTTP_STATUS, Error
 from proto.evidence import TICKET_HEADER, document_view
 from proto.principal import PRINCIPAL_HEADER, Principal, decode_principal
 from services.evidence.decisions import Evidence
@@ -44,10 +44,10 @@ CLOCK: web.AppKey[Callable[[], int]] = web.AppKey("clock")
 PUMPS = web.AppKey("pumps", PumpThreads)
 
 
-def _error(code: ErrorCode, message: str, reason: str | None = None) -> web.Response:
-    return web.Response(status=HTTP_STATUS[code], content_type="application/json",
-                        body=msgspec.json.encode(Error(code=code, message=message[:500],
-                                                       reason=reason)))
+def error_reply(envelope: Error) -> web.Response:
+    """The envelope as it is, every field (`retry_after_s`, `reason`) for the gateway to pass on."""
+    return web.Response(status=HTTP_STATUS[envelope.code], content_type="application/json",
+                        body=msgspec.json.encode(envelope))
 
 
 def _principal(request: web.Request) -> Principal | None:
@@ -65,8 +65,7 @@ async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except DomainError as exc:  # the envelope the error itself defines (parley.errors)
-        envelope = exc.envelope()
-        return _error(envelope.code, envelope.message, envelope.reason)
+        return error_reply(exc.envelope())
 
 
 async def _body(request: web.Request) -> AsyncIterator[bytes]:

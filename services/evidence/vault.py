@@ -375,13 +375,16 @@ class Vault:
         With the rule of new versions (`_check_new_version`: a version goes where the latest
         is) the latest version is always the widest, and whoever may read any version may read
         the document. `version`: the one the person chose to share; if another has become the
-        latest since, nothing is released (`ConflictError`, reason `newer_version`).
+        latest since, nothing is released (`ConflictError`, reason `newer_version`); one the
+        document never had is `DocumentNotFoundError`, reason `version_not_found`.
         """
         ref, _ = await self._key_ref(hearing)
         versions = await self.versions(hearing, document)
         if not versions:
             raise DocumentNotFoundError("no such document")
         latest = versions[-1]
+        if version is not None and all(m.version != version for m in versions):
+            raise DocumentNotFoundError("no such version", reason="version_not_found")
         if version is not None and latest.version != version:
             raise ConflictError("a newer version of the document has arrived; nothing was "
                                 "released", reason="newer_version")

@@ -139,7 +139,7 @@ def _invite(ctx: Ctx, cmd: InviteParticipant) -> Result:
     h, issued = invitations.issue(ctx.h, cmd, ctx.now, ctx.env)
     return h, [Audit("participant.invite", "participant", issued.participant, details={
         "name": cmd.name, "role": cmd.role.value, "side": cmd.side,
-        "invitation": issued.invitation,
+        "invitation": issued.invitation, "language": cmd.language,
         "expires_at": issued.expires_at}), Reply(issued)]
 
 

@@ -12,6 +12,9 @@ chat). Decisions worth knowing:
 * Recall moves everyone in a caucus to plenary; people in the lobby stay there.
 * A caucus created for a side admits only that side's members, the mediator and observers the
   mediator moves there; a caucus without a side admits whoever the mediator moves in.
+* A side's caucus created without a name keeps none (""): every screen names it after the side,
+  in its reader's language, so a party reading Chinese never sees the mediator's English. A
+  caucus without a side must be named.
 * A locked hearing admits nobody new: a participant never admitted before cannot leave the lobby
   (the mediator unlocks first); people already admitted once can still be moved.
 * Moving a whole side moves its admitted members (those in plenary or a caucus; the lobby is
@@ -175,6 +178,8 @@ def caucus_create(ctx: Ctx, cmd: CaucusCreate) -> Result:
         raise Invalid("no such side")
     if cmd.move_side and cmd.side is None:
         raise Invalid("name the side to move into the caucus")
+    if not cmd.name and cmd.side is None:
+        raise Invalid("name the caucus: only a side's caucus is named after the side")
     rid = ctx.env.new_id()
     room = Room(id=rid, kind=RoomKind.CAUCUS, name=cmd.name, side=cmd.side)
     details: dict[str, str | int | float | bool | None] = {"side": cmd.side, "name": cmd.name,

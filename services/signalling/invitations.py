@@ -14,6 +14,9 @@ Security notes (why it is built this way):
   (ask the mediator for a new one) while revealing nothing to anyone without the secret.
 * A wrong access code for a valid token is counted; after `max_code_failures` the invitation is
   blocked for `code_block_ms` (rate limit), and each failure is audited by the caller.
+* An invitation may name its language (the letter's): the link carries it in the fragment beside
+  the token (`/join#t=<token>&lang=zh-Hant`), so the joining page opens in it before anyone has
+  signed in. It is no secret and no identity; the token stays the fragment's first parameter.
 """
 
 from __future__ import annotations
@@ -94,14 +97,17 @@ def issue(h: Hearing, cmd: InviteParticipant, now: int,
     secret, code = env.new_secret(), env.new_code()
     inv = Invitation(id=iid, participant=pid, token_hash=sha256_hex(secret),
                      code_hash=sha256_hex(normalise_code(code)),
-                     expires_at=expiry(h, cmd, now, env.policy.invitation_ttl_ms))
+                     expires_at=expiry(h, cmd, now, env.policy.invitation_ttl_ms),
+                     language=cmd.language)
     person = Participant(id=pid, name=cmd.name, role=Role(cmd.role), side=cmd.side,
                          status=ParticipantStatus.INVITED)
     token = f"{h.id}.{iid}.{secret}"
     h = msgspec.structs.replace(h, participants={**h.participants, pid: person},
                                 invitations={**h.invitations, iid: inv})
+    lang = f"&lang={inv.language.value}" if inv.language is not None else ""
     issued = InvitationIssued(participant=pid, invitation=iid, token=token, access_code=code,
-                              link_path=f"/join#t={token}", expires_at=inv.expires_at)
+                              link_path=f"/join#t={token}{lang}", expires_at=inv.expires_at,
+                              language=inv.language)
     return h, issued
 
 

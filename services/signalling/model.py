@@ -26,7 +26,7 @@ from typing import Annotated
 import msgspec
 
 from proto.codec import JsonDecoder
-from proto.common import Id, Role, ShortText, TimestampMs, TimeZone
+from proto.common import Id, Language, Role, ShortText, TimestampMs, TimeZone
 from proto.ws import Colour, HearingState, PeerConnState, RoomKind
 
 from .errors import Conflict, NotFound
@@ -78,6 +78,8 @@ class Invitation(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     revoked: bool = False
     failures: Annotated[int, msgspec.Meta(ge=0, le=1000)] = 0
     blocked_until: TimestampMs | None = None
+    #: The language the mediator wrote the invitation in (its link names it).
+    language: Language | None = None
 
 
 #: Earlier stays in rooms a participant keeps (`Participant.visits`), the oldest dropped first.
@@ -121,6 +123,8 @@ class Participant(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 class Room(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     id: Id
     kind: RoomKind
+    #: "" for a side's caucus named by default: no text in anyone's language is stored, and
+    #: every screen names it after the side in its reader's language (proto.ws `RoomView`).
     name: ShortText
     epoch: Counter = 0
     side: Id | None = None  # a caucus bound to one side admits only it (+ mediator, observers)

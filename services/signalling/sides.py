@@ -6,10 +6,11 @@ confidence shared with the wrong one of two "Claimant" sides is a mix-up nobody 
 given no colour takes the first one free.
 
 Renaming keeps the side's id, so everything tied to it (its people, its caucus, its documents'
-compartments, the audit trail) stays tied to it. A caucus of that side whose name begins with
-the side's old name (as every default caucus name does, in each language: "{side} caucus",
-"{side}單方會談") begins with the new one instead; a caucus the mediator named otherwise keeps
-its name.
+compartments, the audit trail) stays tied to it. A caucus of that side named by default stores
+no name (every screen names it after the side, in its reader's language), so it follows the
+rename by itself; one whose stored name begins with the side's old name (typed so, or a default
+name stored as text by an earlier release: "{side} caucus", "{side}單方會談") begins with the
+new one instead; a caucus the mediator named otherwise keeps its name. Both count as renamed.
 
 Removing is for a side added by mistake, before anyone belongs to it. The refusals, in the
 order they are checked (`REMOVAL_RULES`; the first that holds is the answer):
@@ -140,12 +141,18 @@ def add_side(ctx: Ctx, cmd: AddSide) -> Result:
 
 
 def renamed_caucuses(h: Hearing, side: str, old: str, new: str) -> dict[str, Room]:
-    """The side's caucuses named after it ("<old>…"), named after its new name ("<new>…")."""
+    """The side's caucuses whose stored name begins with its old name ("<old>…"), named after
+    its new name ("<new>…"). Default-named ones (no stored name) need no change."""
     if old == new:
         return {}
     return {r.id: msgspec.structs.replace(r, name=(new + r.name[len(old):])[:200])
             for r in h.rooms.values()
-            if r.kind is RoomKind.CAUCUS and r.side == side and r.name.startswith(old)}
+            if r.kind is RoomKind.CAUCUS and r.side == side and r.name and r.name.startswith(old)}
+
+
+def default_named_caucuses(h: Hearing, side: str) -> int:
+    """How many of the side's caucuses are named by default (after the side, as it is now)."""
+    return sum(r.kind is RoomKind.CAUCUS and r.side == side and not r.name for r in h.rooms.values())
 
 
 def rename_side(ctx: Ctx, cmd: RenameSideCommand) -> Result:
@@ -159,12 +166,13 @@ def rename_side(ctx: Ctx, cmd: RenameSideCommand) -> Result:
         return ctx.h, [Reply(SideRenamed(side=_view(side)))]
     after = msgspec.structs.replace(side, name=name, colour=colour)
     rooms = renamed_caucuses(ctx.h, side.id, side.name, name)
+    renamed = len(rooms) + (default_named_caucuses(ctx.h, side.id) if name != side.name else 0)
     h = msgspec.structs.replace(ctx.h, sides={**ctx.h.sides, side.id: after},
                                 rooms={**ctx.h.rooms, **rooms})
     return h, [Audit("hearing.side_rename", "side", side.id, details={
         "name": name, "colour": colour, "previous_name": side.name,
-        "previous_colour": side.colour, "caucuses_renamed": len(rooms)}),
-        Reply(SideRenamed(side=_view(after), caucuses_renamed=len(rooms)))]
+        "previous_colour": side.colour, "caucuses_renamed": renamed}),
+        Reply(SideRenamed(side=_view(after), caucuses_renamed=renamed))]
 
 
 def remove_side(ctx: Ctx, cmd: RemoveSide) -> Result:

@@ -48,6 +48,7 @@ def room_view(h: Hearing, room_id: str) -> RoomView:
     side = h.sides.get(r.side) if r.side is not None else None
     return RoomView(id=r.id, kind=r.kind, name=r.name, epoch=r.epoch, side=r.side,
                     deadline=r.deadline, colour=side.colour if side is not None else None,
+                    side_name=side.name if side is not None and not r.name else None,
                     members=[member_view(h, p) for p in members(h, room_id)])
 
 

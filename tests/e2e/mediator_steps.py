@@ -58,11 +58,16 @@ class Mediator:
         await self.button("mediator.setup.add_side")
         await page.locator(".side-list li", has_text=name).wait_for()
 
-    async def invite(self, name: str, role: str, side: str) -> Invited:
+    async def invite(self, name: str, role: str, side: str, letter: str | None = None) -> Invited:
+        """Invite someone; `letter`: the invitation's language (default: the page's)."""
         page = self.page
         await page.get_by_label(self.t("mediator.setup.person_name"), exact=True).fill(name)
         await page.get_by_label(self.t("mediator.setup.role"), exact=True).select_option(role)
         await page.get_by_label(self.t("mediator.setup.side"), exact=True).select_option(label=side)
+        language = page.get_by_label(self.t("mediator.setup.letter_language"), exact=True)
+        assert await language.input_value() == self.lang  # the mediator's own, unless changed
+        if letter is not None:
+            await language.select_option(letter)
         await self.button("mediator.setup.invite")
         panel = page.locator(".invite-once")
         await panel.wait_for()

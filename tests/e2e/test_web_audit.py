@@ -8,11 +8,13 @@ then serves a tampered proof and the page shows the failure. The hearing's entri
 sentences (no raw action code), with its connection reports folded into one line. A document
 kept by one side and released twice shows where it was kept by the compartments' names (never
 their ids) and the hearing's listings that may have shown it, lister by lister, with those left
-out counted; a lister's row opens their listings. The timeline
+out counted; a lister's row opens their listings. A hearing's people include its mediator, a
+staff account, with its role. The timeline
 of a scripted hearing matches, lane by lane, the moves that were made, the mediator's own, a
 side's, a recall's and a caucus closing's included (read from the SVG's data attributes), with
 the mediator's lane first, named, its long name cut to its column; a 3-hour
-hearing with 20 people and 500 moves renders in under 500 ms. An export shows its progress and
+hearing with 20 people and 500 moves renders in under 500 ms; at tablet width its table (and
+the hearing's summary) fit without the page scrolling sideways. An export shows its progress and
 the downloaded bundle verifies with `parley-audit verify --vkey` (and not without a key). An
 admin creates and disables an account in the browser and that account's open session ends.
 The admin's settings show the calls' relay-only ICE policy as the signalling service has it.
@@ -34,7 +36,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from tests.browser import Tab, chromium, open_tab, requires_chromium
+from tests.browser import VIEWPORTS, Tab, chromium, open_tab, requires_chromium
 from tests.e2e.audit_world import (
     ADDRESS,
     DOCUMENT,
@@ -158,6 +160,16 @@ async def signed_in(tab: Tab, people: People, role: str) -> None:
     raise AssertionError(f"{role} could not sign in")
 
 
+async def no_sideways_scroll(tab: Tab, screen: str) -> None:
+    """At tablet width (820 px) the page never scrolls sideways: what is wide wraps, or scrolls
+    inside its own box."""
+    width, height = VIEWPORTS["tablet"]
+    await tab.page.set_viewport_size({"width": width, "height": height})
+    scroll, client = await tab.value("""() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() =>
+        done([document.documentElement.scrollWidth, document.documentElement.clientWidth]))))""")
+    assert scroll <= client, f"{screen}: the page is {scroll} px wide at a {client} px tablet"
+
+
 async def shot(tab: Tab, screen: str) -> None:
     await tab.check_accessible(screen)
     await tab.screenshot(screen, "tablet")
@@ -250,7 +262,8 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             origin = vkey.decode().split("+")[0]
             assert f"signed by {origin}" in text and "Verified against checkpoint" in text
             fields = await page.locator("dl.fields").inner_text()
-            assert "hearing's zone (Asia/Hong_Kong)" in fields  # both zones, side by side
+            # Both zones, side by side; the hearing's named as people read it, not "Asia/Hong_Kong".
+            assert "hearing's zone (Hong Kong" in fields and "Asia/" not in fields, fields
             assert "version 1, the only one uploaded by then (2 in the log), id v1" in fields, fields
             await shot(tab, "audit-verify")
             seen["audit-verify"] = page.url
@@ -303,6 +316,15 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             assert sides[2][3].startswith(new_name) and t(EN, "audit.hearing.side_removed") in sides[2][3], sides
             assert f"‘{first_name}’, blue, from " in sides[2][3] and "removed " in sides[2][3], sides  # noqa: RUF001
             assert "‘Respondent’, rust, from " in sides[1][3] and "‘Respondent’, purple, from " in sides[1][3], sides  # noqa: RUF001
+            # Its people: the mediator (a staff account, in no hearing's names of its own) first,
+            # with its role, then the invited, each once.
+            listed = await tab.value("""() => [...document.querySelectorAll('.hearing-summary tbody tr[data-person]')]
+                .map((tr) => [tr.dataset.person, tr.dataset.role, tr.querySelector('td').innerText])""")
+            assert listed[0] == [MEDIATOR[0], "mediator", MEDIATOR[1]], listed
+            assert sorted(p for p, _, _ in listed[1:]) == sorted([*PEOPLE, LOCKED_OUT[0]]), listed
+            role = await page.locator(f"tr[data-person='{MEDIATOR[0]}'] td.role").inner_text()
+            assert role.lower() == t(EN, "audit.role.mediator"), role  # capitalised by the style sheet
+            await no_sideways_scroll(tab, "audit-hearing")
             await shot(tab, "audit-hearing")
             await page.goto(f"/audit/hearings/{HEARING}/timeline")
             await tab.wait_for("document.querySelector('#timeline[data-lanes]')")
@@ -335,6 +357,7 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             assert len(ticks) >= 3 and len(set(ticks)) == len(ticks), ticks
             await page.get_by_role("button", name=t(EN, "audit.timeline.show_table")).click()
             assert await page.locator("#timeline-table tbody tr").count() == len(drawn)
+            await no_sideways_scroll(tab, "audit-timeline")
             await shot(tab, "audit-timeline")
             seen["audit-timeline"] = page.url
             # 3 hours, 20 people, 500 moves: drawn by the page's own code.

@@ -147,7 +147,7 @@ async def test_a_mediator_runs_a_hearing_in_the_browser(suite: Suite, tmp_path: 
         await asyncio.gather(*(side_b_gone_from(cast.tabs[n], b_ids, moved + 1.0)
                                for n in ("A1", "A2")))
         await asyncio.gather(*(banner_kind(cast.tabs[n], "caucus") for n in ("B1", "B2")))
-        caucus_name = t(EN, "mediator.caucus.default_name", side="Respondent")
+        caucus_name = t(EN, "common.room.caucus_default", side="Respondent")
         banner = await cast.tabs["B1"].page.locator(".room-banner").inner_text()
         assert caucus_name in banner
         await med.in_room("B1", "caucus")

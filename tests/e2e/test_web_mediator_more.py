@@ -1,6 +1,7 @@
 """The mediator's flow, trimmed, in Traditional Chinese: a browser whose language is zh-TW gets
 the zh-Hant catalogue, and the test finds every control by its role and its zh-Hant name (from
-the catalogue), so an untranslated or unlabelled control fails it."""
+the catalogue), so an untranslated or unlabelled control fails it. The caucus created with its
+default name reads in each reader's language (a party switching to 简体中文 reads it so)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from tests.browser import chromium_page, requires_chromium
 from tests.e2e.mediator_steps import Mediator, banner_kind, join
+from tests.e2e.participant_steps import switch_language
 from tests.e2e.staff_steps import sign_in, t
 from tests.e2e.web_people import BLUE, RED, Cast, near, remote_colours
 from tests.harness import Suite
@@ -19,6 +21,7 @@ from tests.people import create_staff, staff_people
 
 pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.timeout(240)]
 ZH = "zh-Hant"
+HANS = "zh-Hans"
 EN = "en"
 
 
@@ -73,7 +76,15 @@ async def test_the_console_in_traditional_chinese(suite: Suite, tmp_path: Path) 
             await asyncio.sleep(0.05)
         await banner_kind(cast.tabs["B1"], "caucus")
         banner = await cast.tabs["B1"].page.locator(".room-banner").inner_text()
-        assert t(ZH, "mediator.caucus.default_name", side="答辯人") in banner
+        assert t(ZH, "common.room.caucus_default", side="答辯人") in banner
+        # The caucus kept its default name, so it is named in each reader's language: B1 picks
+        # 简体中文 and reads it so, while the mediator's board still says it in 繁體中文.
+        await switch_language(cast.tabs["B1"], HANS)
+        await cast.tabs["B1"].page.locator(".room-banner", has_text=t(
+            HANS, "common.room.caucus_default", side="答辯人")).wait_for()
+        heading = await page.locator(".room-column[data-room-kind=caucus] h3").inner_text()
+        assert heading.startswith(t(ZH, "common.room.caucus_default", side="答辯人")), heading
+        await switch_language(cast.tabs["B1"], ZH)
         await tab.check_accessible("console zh-Hant")
         await tab.screenshot("console-zh-Hant", "laptop")
         await cast.tabs["B1"].check_accessible("participant zh-Hant")

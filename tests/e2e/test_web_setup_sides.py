@@ -4,10 +4,14 @@ reason, `scheduled_in_past`); a side is renamed and recoloured from its row (a n
 has is said in the dialog); a side added by mistake is removed after a confirmation; a side
 someone is invited to is kept, with a sentence saying to revoke the invitation first, and is
 removed once it is revoked. The same refusal in Traditional Chinese; axe-core and screenshots.
+That invitation is written in 繁體中文 for its person by the English-speaking mediator: both
+messages are in it (the page around them stays English), and its link opens the person's page in
+it in a browser that says English, until the person picks English themselves.
 A sentence goes once what it was about changes: the refusal of a past date once another date is
 picked, "already a side of that name" once the name is edited, a side's refusal once another
 action starts. The zone picker offers the zones a Hong Kong centre uses first, named with their
-offsets, under current names only, the browser's own zone chosen.
+offsets, under current names only, the browser's own zone chosen; the set-up page names the
+hearing's zone the same way, never by its IANA name.
 """
 
 from __future__ import annotations
@@ -18,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.browser import chromium_page, requires_chromium
-from tests.e2e.mediator_steps import Mediator
+from tests.browser import Tab, chromium_page, open_tab, requires_chromium
+from tests.e2e.mediator_steps import Invited, Mediator
 from tests.e2e.participant_steps import latin_words_left, shots, switch_language
 from tests.e2e.staff_steps import sign_in, t
 from tests.e2e.web_people import audit_actions
@@ -28,6 +32,7 @@ from tests.people import staff_people
 
 pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.timeout(240)]
 EN = "en"
+ZH = "zh-Hant"
 ZONE = "Asia/Hong_Kong"
 SIDE = ".side-list li"
 NOTE = ".side-note"
@@ -36,6 +41,47 @@ NOTE = ".side-note"
 def wall_clock(when: datetime) -> str:
     """A `datetime-local` value: the wall-clock time in the hearing's zone, to the minute."""
     return when.astimezone(ZoneInfo(ZONE)).strftime("%Y-%m-%dT%H:%M")
+
+
+async def letter_in_traditional_chinese(tab: Tab, person: Invited, base_url: str) -> None:
+    """The invitation card's two messages in 繁體中文 (chosen for the person), its own words in
+    the mediator's English; and the link, opened in a fresh browser that says English."""
+    page = tab.page
+    card = page.locator(".invite-once")
+    await card.get_by_role("heading", name=t(EN, "mediator.invite.issued_title", name="Ronald Ho"),
+                           exact=True).wait_for()
+    assert person.link.endswith("&lang=zh-Hant"), person.link
+    letters = card.locator("pre.message-text")
+    assert [await pre.get_attribute("lang") for pre in await letters.all()] == [ZH, ZH]
+    link_text, code_text = await letters.all_inner_texts()
+    assert code_text == t(ZH, "mediator.invite.message_code", name="Ronald Ho", title="Wong v. Ho",
+                          code=person.code)
+    before, after = t(ZH, "mediator.invite.message_link", name="Ronald Ho", title="Wong v. Ho",
+                      link=person.link).split("{when}")
+    assert link_text.startswith(before) and link_text.endswith(after), link_text
+    when = link_text[len(before):len(link_text) - len(after)]
+    assert "年" in when and "Dec" not in when and "Jan" not in when, when  # the date in Chinese too
+    # Copying a message copies that text (the copy button reads the message it sits under).
+    assert await card.locator(".message-block").first.locator("pre").inner_text() == link_text
+
+    browser = page.context.browser
+    assert browser is not None
+    guest = await open_tab(browser, base_url)
+    try:
+        await guest.page.goto(person.link)
+        await guest.page.get_by_role("heading", name=t(ZH, "participant.join.title"),
+                                     exact=True).wait_for()
+        assert await guest.value("document.documentElement.lang") == ZH
+        await guest.check_accessible("join from a 繁體中文 invitation")
+        # The person picks English: theirs from then on, a reload of the page included.
+        await switch_language(guest, EN)
+        await guest.page.reload()
+        await guest.page.get_by_role("heading", name=t(EN, "participant.join.title"),
+                                     exact=True).wait_for()
+        assert await guest.value("document.documentElement.lang") == EN
+        guest.assert_clean(secrets=[person.code])
+    finally:
+        await guest.context.close()
 
 
 async def test_setting_up_dates_and_sides(suite: Suite) -> None:
@@ -97,6 +143,11 @@ async def test_setting_up_dates_and_sides(suite: Suite) -> None:
             await med.button("mediator.create.submit")
             await page.get_by_role("heading", name="Wong v. Ho", exact=True).wait_for()
             hearing = page.url.rstrip("/").split("/")[-2]
+            # Its time in its own zone beside the browser's, the zone named as people read it.
+            meta = await page.locator(".page-head .meta").inner_text()
+            assert "Asia/" not in meta, meta
+            if await tab.value("Intl.DateTimeFormat().resolvedOptions().timeZone") != ZONE:
+                assert meta.endswith("Hong Kong Standard Time (GMT+8)"), meta
 
             # --- sides: three added, one renamed and recoloured ----------------------------
             for name in ("Claimant", "Respondent", "Expert witness"):
@@ -137,7 +188,8 @@ async def test_setting_up_dates_and_sides(suite: Suite) -> None:
                 EN, "mediator.side.removed", side="Expert witness")
 
             # --- a side someone is invited to stays, until the invitation is revoked -------
-            await med.invite("Ronald Ho", "party", "Respondent")
+            ronald = await med.invite("Ronald Ho", "party", "Respondent", letter=ZH)
+            await letter_in_traditional_chinese(tab, ronald, suite.base_url)
             await med.done_inviting()
             await med.button("mediator.setup.remove_side_named", side="Respondent")
             refusal = t(EN, "mediator.side.refused_invited", side="Respondent")
@@ -154,9 +206,10 @@ async def test_setting_up_dates_and_sides(suite: Suite) -> None:
             await switch_language(tab, "zh-Hant")
             await page.locator(NOTE, has_text=t("zh-Hant", "mediator.side.refused_invited",
                                                 side="Respondent")).wait_for()
-            # Names, the zone's own id and the calendar file's extension are nobody's words.
+            # Names, the zone's own id and the calendar file's extension are nobody's words;
+            # nor is "English" among the invitation's languages, each named in itself.
             left = await latin_words_left(tab, ["Wong v. Ho", "Wong Holdings Ltd", "Respondent",
-                                                "Ronald Ho", ZONE, ".ics"])
+                                                "Ronald Ho", ZONE, ".ics", "English"])
             assert left == [], left
             await switch_language(tab, EN)
             # Another action starts (editing a side): the refusal is not left behind its dialog.

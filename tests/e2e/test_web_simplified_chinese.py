@@ -75,7 +75,8 @@ async def test_staff_and_participant_screens_in_simplified_chinese(
             await med.add_side(side)
         await med.invite("A1", "party", SIDES[0])
         await med.done_inviting()
-        await photographed(tab, "setup", [TITLE, *SIDES, "A1"])
+        # "English" is one of the invitation's languages, each named in itself.
+        await photographed(tab, "setup", [TITLE, *SIDES, "A1", "English"])
         await med.open_console()
 
         party = cast.tabs["A1"]

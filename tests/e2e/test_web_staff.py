@@ -10,15 +10,25 @@ screen: axe-core, CSP, screenshots."""
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import Route
+from playwright.async_api import Locator, Route
 
-from tests.browser import chromium_page, requires_chromium
+from tests.browser import Tab, chromium_page, requires_chromium
 from tests.e2e.staff_steps import Authenticator, enrol, sign_in, t
 from tests.harness import Suite
-from tests.people import PASSWORD, SESSION_COOKIE, staff_people
+from tests.people import PASSWORD, SESSION_COOKIE, Staff, staff_people
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 EN = "en"
+
+
+async def open_accounts(tab: Tab, suite: Suite, admin: Staff) -> Locator:
+    """The accounts screen in `admin`'s session; returns their own row, once drawn."""
+    await tab.context.add_cookies([{"name": SESSION_COOKIE, "value": admin.cookie,
+                                    "url": suite.base_url}])
+    await tab.page.goto("/admin")
+    own = tab.page.locator(f"tr[data-account='{admin.username}']")
+    await own.wait_for()
+    return own
 
 
 async def test_sign_in_enrol_sign_out_and_back(suite: Suite) -> None:
@@ -89,11 +99,7 @@ async def test_an_admin_is_not_offered_to_disable_their_own_account(suite: Suite
     admin, mediator = people.admin, people.mediator
     async with chromium_page(suite.base_url) as tab:
         page = tab.page
-        await tab.context.add_cookies([{"name": SESSION_COOKIE, "value": admin.cookie,
-                                        "url": suite.base_url}])
-        await page.goto("/admin")
-        own = page.locator(f"tr[data-account='{admin.username}']")
-        await own.wait_for()
+        own = await open_accounts(tab, suite, admin)
         # Your own row: marked as you, no Disable button, and a sentence saying why.
         assert await own.get_attribute("data-self") == "true"
         assert t(EN, "admin.accounts.you") in await own.locator("th").inner_text()
@@ -218,11 +224,7 @@ async def test_the_accounts_screen_in_chinese_toasts_cover_nothing_and_follow_th
     zh = "zh-Hant"
     async with chromium_page(suite.base_url, locale="zh-HK") as tab:
         page = tab.page
-        await tab.context.add_cookies([{"name": SESSION_COOKIE, "value": admin.cookie,
-                                        "url": suite.base_url}])
-        await page.goto("/admin")
-        own = page.locator(f"tr[data-account='{admin.username}']")
-        await own.wait_for()
+        own = await open_accounts(tab, suite, admin)
         note = own.get_by_text(t(zh, "admin.accounts.self_note"))
         buttons = own.locator(".row-actions button")
         note_box = await note.bounding_box()

@@ -89,3 +89,21 @@ test("any other zone reads as its IANA name, without underscores, with its offse
   assert.equal(zoneListLabel("Asia/Ho_Chi_Minh", { locale: "zh-Hant", at: JANUARY }), "Asia/Ho Chi Minh (GMT+7)");
   assert.equal(zoneListLabel("America/Argentina/Buenos_Aires", { at: JANUARY }), "America/Argentina/Buenos Aires (GMT-3)");
 });
+
+test("a zone shown to people never reads as its IANA name", () => {
+  // Only an offset: its offset, with POSIX's reversed sign put right (Etc/GMT-8 is GMT+8).
+  assert.equal(zoneLabel("Etc/GMT-8", { locale: "en-GB", at: JANUARY }), "GMT+8");
+  assert.equal(zoneLabel("Etc/GMT+5", { locale: "zh-Hant", at: JANUARY, offset: false }), "GMT-5");
+  // An old name, and UTC under any of its names, read as the current one.
+  assert.equal(zoneLabel("Asia/Calcutta", { locale: "en-GB", at: JANUARY }),
+    zoneLabel("Asia/Kolkata", { locale: "en-GB", at: JANUARY }));
+  assert.equal(zoneLabel("Etc/UTC", { at: JANUARY, utc: "Coordinated Universal Time" }), "Coordinated Universal Time (UTC)");
+  assert.equal(zoneLabel("UTC", { at: JANUARY }), "UTC");
+  // Without the offset (a span of summer and winter): the name for every season.
+  assert.equal(zoneLabel("Europe/London", { locale: "en-GB", at: JULY, offset: false }), "United Kingdom Time");
+  assert.equal(zoneLabel("America/New_York", { locale: "en-GB", at: JULY, offset: false }), "Eastern Time");
+  assert.match(zoneLabel("Asia/Hong_Kong", { locale: "zh-Hant", at: JULY, offset: false }), /^香港.*時間$/);
+  for (const zone of supported) {
+    assert.doesNotMatch(zoneLabel(zone, { locale: "en-GB", at: JANUARY }), /\/|_/, zone);
+  }
+});

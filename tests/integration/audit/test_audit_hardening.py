@@ -12,6 +12,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from services.audit.checkpoint import open_checkpoint
 from services.audit.keys import parse_vkey
 from services.audit.tiles import TileId
 from tests.harness import Suite, wait_until
+from tests.integration.signalling.sigclient import redeem, seat
 from tests.people import People, staff_people
 
 ADDRESS_PSEUDONYM = re.compile(r"^addr:\d{4}-\d{2}:[0-9a-f]{20}$")
@@ -171,6 +173,44 @@ async def test_refusals_are_audited_once_per_source_with_a_pseudonymous_address(
     assert signins and all(ADDRESS_PSEUDONYM.fullmatch(e["details"]["address"]) for e in signins)
     everything = json.dumps(await _events(people, ""))
     assert "127.0.0.1" not in everything
+
+
+async def test_a_refused_redemption_is_in_its_hearings_report_and_a_forged_one_is_not(
+        suite: Suite, people: People) -> None:
+    """The gateway's own entry of a refused redemption names the hearing (and invitation) once
+    signalling found the token genuine; a token that only names the hearing, with a secret that
+    never matched, is tied to no hearing. Neither entry holds the token or a code."""
+    cast = await seat(suite, people, sides=1, per_side=1, redeem_all=False)
+    inv = cast.invitations["A1"]
+    hearing, invitation, secret = inv["token"].split(".")
+    forged = f"{hearing}.{invitation}.{'A' * 43}"
+    since = int(time.time() * 1000)
+    status, body, _ = await redeem(suite.base_url, inv["token"], "WRONG-CODE")
+    assert (status, body["error"]["reason"]) == (401, "access_code_wrong"), body
+    status, body, _ = await redeem(suite.base_url, forged, inv["access_code"])
+    assert (status, body["error"]["reason"]) == (401, "invitation_invalid"), body
+
+    def from_gateway(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [e for e in events if e["service"] == "gateway" and e["time"] >= since]
+
+    async def reported() -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+        mine = from_gateway(await _events(
+            people, f"hearing={cast.hearing}&action=participant.redeem"))
+        unbound = [e for e in from_gateway(await _events(people, "action=participant.redeem"))
+                   if "hearing" not in e and e["details"]["kind"] == "redeem.unauthenticated"]
+        return (mine, unbound) if mine and unbound else None
+
+    mine, unbound = await wait_until(reported, timeout=20, what="both refusals audited")
+    assert [(e["outcome"], e["resource"], e["hearing"], e["details"]["kind"],
+             e["details"]["reason"]) for e in mine] == [
+        ("denied", {"type": "invitation", "id": invitation}, cast.hearing,
+         "redeem.unauthenticated", "access code not accepted")]
+    assert ADDRESS_PSEUDONYM.fullmatch(mine[0]["details"]["address"])
+    assert [(e["resource"], e["details"]["reason"]) for e in unbound] == [
+        ({"type": "invitation", "id": "redeem"}, "invitation or access code not valid")]
+    written = json.dumps([*mine, *unbound])
+    for kept in (secret, "A" * 43, inv["access_code"], "WRONG-CODE"):
+        assert kept not in written
 
 
 async def test_the_institution_resolves_a_pseudonym_while_its_key_exists(

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from nats.aio.client import Client
 
@@ -18,7 +19,9 @@ from parley.errors import DomainError
 from parley.micro import RequestContext
 from proto.errors import ErrorCode
 from proto.evidence import Manifest, ReleaseRequest
+from services.evidence import manifest_store
 from services.evidence.errors import ConflictError
+from services.evidence.manifest import manifest_key
 from services.evidence.store.local import LocalFolderStore
 from tests.harness import NatsServer
 from tests.integration.evidence.writer_bench import Bench, open_bench
@@ -61,6 +64,43 @@ async def test_a_release_naming_an_older_version_shares_nothing(bench: Bench) ->
     assert (refused.value.code, refused.value.reason) == (ErrorCode.CONFLICT, "newer_version")
     assert await bench.listed(bench.b()) == []
     assert await bench.events("document.release") == []  # nothing was decided
+
+
+async def _placed_elsewhere(bench: Bench, manifest: Manifest, compartment: str) -> None:
+    """Seal `manifest` again in another compartment, as the vault does (with the hearing's
+    key): a history the upload and release rules never make, so that the owning side meets a
+    version it may not read."""
+    record, key = await bench.vault.hearing_keys.get(bench.hearing, create=False)
+    ref = manifest_store.HearingKeyRef(record.key_id, manifest_key(key))
+    await manifest_store.write(bench.store, ref,
+                               msgspec.structs.replace(manifest, compartment=compartment),
+                               if_absent=False)
+
+
+async def test_a_release_naming_a_version_the_document_never_had_is_not_found(
+        bench: Bench) -> None:
+    """Not found (and the same answer) for a version id never issued, one of another document,
+    and a real earlier version the caller may not read: nothing tells them apart."""
+    v1 = await bench.upload(b"offer: 40", name="terms.pdf")
+    await bench.upload(b"offer: 55", name="terms.pdf")
+    other = await bench.upload(b"annex", name="annex.pdf")
+    hidden = await bench.upload(b"draft", name="draft.pdf")
+    await bench.upload(b"final", name="draft.pdf")
+    await _placed_elsewhere(bench, hidden, "mediator")
+    answers = set()
+    for document, version in ((v1.document, "0" * 24), (v1.document, other.version),
+                              (hidden.document, hidden.version)):
+        with pytest.raises(DomainError) as refused:
+            await release(bench, document, "joint", version=version)
+        error = refused.value.envelope()
+        answers.add((error.code, error.message, error.reason, error.retry_after_s))
+    assert answers == {(ErrorCode.NOT_FOUND, "no such version", "version_not_found", None)}
+    assert await bench.listed(bench.b()) == []
+    assert await bench.events("document.release") == []  # nothing was decided
+    denials = await bench.events("document.denied")
+    assert [(e.outcome, e.details["action"], e.details["reason"]) for e in denials] == [
+        ("denied", "release", "missing"), ("denied", "release", "missing"),
+        ("denied", "release", "not visible")]
 
 
 async def test_a_release_overtaken_by_a_new_version_shares_nothing_and_says_so(

@@ -215,6 +215,9 @@ async def test_release_widens_the_latest_version_only_and_never_narrows(vault: V
     with pytest.raises(ConflictError) as newer:
         await vault.release("h1", m1.document, "joint", by="ca", version=m2.version)
     assert newer.value.reason == "newer_version"
+    with pytest.raises(DocumentNotFoundError) as never:  # a version the document never had
+        await vault.release("h1", m1.document, "joint", by="ca", version="0" * 24)
+    assert never.value.reason == "version_not_found"
     assert (await vault.manifest("h1", m1.document)).compartment == "confidential:A"
     joint = await vault.release("h1", m1.document, "joint", by="ca", version=m3.version)
     assert (joint.version, joint.compartment) == (m3.version, "joint")

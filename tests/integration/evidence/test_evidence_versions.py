@@ -89,6 +89,12 @@ async def test_every_principal_reads_exactly_the_versions_it_may(
             error = msgspec.json.decode(body)["error"]
             assert (status, error["code"], error["reason"]) == (409, "conflict",
                                                                 "newer_version"), body
+            # A version the document never had: not found, and said why.
+            status, body = await world["partyA"].call(
+                "POST", release, json={"to": world.real(stage), "version": unknown})
+            error = msgspec.json.decode(body)["error"]
+            assert (status, error["code"], error["reason"]) == (404, "not_found",
+                                                                "version_not_found"), body
             status, _ = await world["partyA"].call(
                 "POST", release, json={"to": world.real(stage), "version": second})
             assert status == 200, stage

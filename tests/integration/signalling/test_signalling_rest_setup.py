@@ -1,7 +1,9 @@
 """What the set-up screen and the console need, over the real REST API and WebSocket: a hearing's
 scheduled time and zone (an unknown zone refused), side colours, invitation states (pending,
-redeemed, revoked), counts in the list, the `.ics` file in the hearing's zone, and `move.side`
-moving a whole side at once with nothing of it reaching the other side."""
+redeemed, revoked), counts in the list, an invitation in the language chosen for its person (its
+link names it; a language Parley does not speak refused), the `.ics` file in the hearing's zone
+and, asked so, in that language, and `move.side` moving a whole side at once with nothing of it
+reaching the other side."""
 
 from __future__ import annotations
 
@@ -43,6 +45,15 @@ async def test_schedule_colours_invitation_states_and_calendar(suite: Suite) -> 
                                 {"name": name, "role": "party", "side": a["side"]["id"]})
         assert status == 201
         invited[name] = inv
+    # A letter in 繁體中文 for a party who reads it: kept with the invitation, named in its link.
+    status, hant = await api(med, "POST", f"{base}/participants", {
+        "name": "陳大文", "role": "party", "side": a["side"]["id"], "language": "zh-Hant"})
+    assert status == 201 and hant["language"] == "zh-Hant"
+    assert hant["link_path"] == f"/join#t={hant['token']}&lang=zh-Hant"
+    assert invited["P2"]["link_path"] == f"/join#t={invited['P2']['token']}"
+    status, reply = await api(med, "POST", f"{base}/participants", {
+        "name": "Jean", "role": "party", "side": a["side"]["id"], "language": "fr"})
+    assert status == 400 and reply["error"]["code"] == "invalid"
     async with aiohttp.ClientSession(base_url=suite.base_url) as http, \
             http.post("/api/v1/invitations/redeem", json={
                 "token": invited["P1"]["token"],
@@ -56,7 +67,7 @@ async def test_schedule_colours_invitation_states_and_calendar(suite: Suite) -> 
     assert detail["time_zone"] == "Asia/Hong_Kong" and detail["scheduled_at"] == SCHEDULED
     _, listing = await api(med, "GET", "/api/v1/hearings")
     row = next(r for r in listing["hearings"] if r["id"] == h["id"])
-    assert (row["sides"], row["people"]) == (3 - 1, 2)  # two sides; P3 removed
+    assert (row["sides"], row["people"]) == (3 - 1, 3)  # two sides; P3 removed; 陳大文
 
     async with med.session() as http, http.get(f"{base}/calendar.ics") as response:
         assert response.status == 200 and response.content_type == "text/calendar"
@@ -66,6 +77,16 @@ async def test_schedule_colours_invitation_states_and_calendar(suite: Suite) -> 
     assert str(start.tzinfo) == "Asia/Hong_Kong" and (start.hour, start.minute) == (9, 30)
     assert int(start.timestamp() * 1000) == SCHEDULED
     assert calendar.walk("VTIMEZONE"), "the zone travels with the event"
+    assert str(event["description"]).startswith("Mediation hearing on Parley.")
+    # Sent beside a letter in 繁體中文: the calendar's words are in it too.
+    async with med.session() as http, http.get(f"{base}/calendar.ics?lang=zh-Hant") as response:
+        assert response.status == 200
+        hant_event = next(iter(Calendar.from_ical(await response.read()).walk("VEVENT")))
+    assert str(hant_event["description"]).startswith("Parley 上的調解會議。")
+    assert hant_event["description"].params["LANGUAGE"] == "zh-Hant"
+    assert hant_event.decoded("dtstart") == start
+    status, reply = await api(med, "GET", f"{base}/calendar.ics?lang=fr")
+    assert status == 400 and "lang" in reply["error"]["message"]
     async with med.session() as http, http.get(f"{base}/calendar.ics") as response:
         text = await response.text()
     for secret in (invited["P2"]["token"], invited["P2"]["access_code"]):

@@ -124,3 +124,21 @@ def test_a_side_is_named_by_its_latest_name() -> None:
     row = _replay(side("hearing.side_add", "Claimant"),
                   side("hearing.side_rename", "Claimant (Lam Holdings)"))
     assert row == NameRow("side", "sideC", "h1", "Claimant (Lam Holdings)", None, None)
+
+
+def test_a_caucus_named_by_default_is_named_after_its_side() -> None:
+    """A side's caucus left with its default name is recorded with no name (each screen names
+    it in its reader's language): its row keeps the side so the auditor's screen can name it;
+    a caucus with neither a name nor a side names nothing."""
+    def created(room: str, **details: str | None) -> LogRecord:
+        i = next(_counter)
+        return record_for(AuditEvent(
+            id=f"r{i:05d}", time=1_700_000_000_000 + i, actor=Actor(id="med"),
+            action="room.caucus_create", resource=Resource(type="room", id=room),  # type: ignore[arg-type]
+            outcome=Outcome.ALLOWED, service="signalling", hearing="h1", details=dict(details)))
+
+    assert fold(None, created("r1", name="", side="sideC")) == NameRow(
+        "room", "r1", "h1", "", None, "sideC")
+    assert fold(None, created("r2", name="Breakout", side="sideC")) == NameRow(
+        "room", "r2", "h1", "Breakout", None, "sideC")
+    assert fold(None, created("r3", name="", side=None)) is None

@@ -8,8 +8,11 @@ take both."""
 
 from __future__ import annotations
 
+import importlib.resources
 import re
+import tomllib
 from datetime import UTC, datetime
+from pathlib import Path
 
 import msgspec
 import pytest
@@ -19,6 +22,7 @@ from gateway.webclient.routes import WEBCLIENT
 from proto.signalling import CreateHearing
 
 SOURCE = (WEBCLIENT / "js" / "core" / "zones.js").read_text()
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _legacy() -> list[tuple[str, str]]:
@@ -57,3 +61,17 @@ def test_an_old_name_and_its_current_one_keep_the_same_time(old: str, current: s
     before, after = zone_or_none(old), zone_or_none(current)
     assert before is not None and after is not None
     assert moment.astimezone(before).utcoffset() == moment.astimezone(after).utcoffset()
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "Asia/Hong_Kong/Central", "../zoneinfo/UTC"])
+def test_a_name_the_zone_database_lacks_is_refused(zone: str) -> None:
+    assert zone_or_none(zone) is None
+
+
+def test_the_zone_database_is_declared_and_holds_every_offered_zone() -> None:
+    """`tzdata` is a dependency of its own (pyproject.toml), not only icalendar's: where the
+    host has no zone database, zoneinfo reads this one."""
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert any(re.match(r"tzdata\b", requirement) for requirement in declared)
+    database = importlib.resources.files("tzdata").joinpath("zoneinfo")
+    assert [z for z in COMMON if not database.joinpath(*z.split("/")).is_file()] == []

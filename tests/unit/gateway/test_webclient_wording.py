@@ -1,6 +1,7 @@
 """One word for one thing in the Chinese catalogues: plenary is 全體會議 (全体会议), never
 全體會議室 or 聯席會議; a caucus is 單方會談 (单方会谈), never 私下會談 or 私人房間; and the
-reader is addressed as 您 throughout, never 你 (a screen once said 您身處… next to 誰能聽到你)."""
+reader is addressed as 您 throughout, never 你 (a screen once said 您身處… next to 誰能聽到你).
+In English, plenary is "plenary", never "joint session"."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ WORDS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
                 ("單方會談", ("私下會談", "私人房間", "单方会谈"))),
     "zh-Hans": (("全体会议", ("全体会议室", "联席会议", "全體會議")), ("您", ("你",)),
                 ("单方会谈", ("私下会谈", "私人房间", "單方會談"))),
+    # English: the room everyone meets in is "plenary" (a banner once said "Joint session" above
+    # "Plenary"); "Joint" alone is the documents compartment, a different thing.
+    "en": (("plenary", ("joint session", "Joint session", "Joint Session")),),
 }
 
 

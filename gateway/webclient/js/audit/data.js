@@ -94,7 +94,8 @@ export async function accountName(id) {
 }
 
 /** `list` (from names()) with the people of `ids` it lacks: staff accounts belong to no hearing,
- *  so a hearing's names leave them out. */
+ *  so a hearing's names hold only those that acted in it (an account acted on, or one an entry
+ *  outside any hearing names, is asked for here). */
 export async function withPeople(list, ids) {
   const known = new Set(list.filter((n) => n.kind === 'person').map((n) => n.id));
   const wanted = [...new Set(ids)].filter((id) => id && !known.has(id));

@@ -63,9 +63,9 @@ const NAMED_KINDS = { document: 'document', participant: 'person', account: 'per
 
 export function resourceLabel(dir, resource) {
   const kind = NAMED_KINDS[resource.type];
+  if (resource.type === 'room' || ['lobby', 'plenary'].includes(resource.id)) return roomLabel(dir, resource.id);
   const found = kind ? dir.get(kind, resource.id) : null;
   if (found) return resource.type === 'document' ? t('audit.document_name', { name: found.name }) : found.name;
-  if (resource.type === 'room' || ['lobby', 'plenary'].includes(resource.id)) return roomLabel(dir, resource.id);
   const key = `audit.resource.${resource.type}`; // "account 01H…", "the audit log", a route
   return has(key) ? t(key, { id: resource.id }) : `${resource.type} ${resource.id}`;
 }
@@ -85,10 +85,17 @@ export function compartmentLabel(dir, compartment) {
   return compartment;
 }
 
+/** A room as the hearing's screens named it: a side's caucus left with its default name was
+ *  logged with none ("") and is named after its side, in the auditor's language, as every
+ *  screen of the hearing named it in its reader's. */
 export function roomLabel(dir, room) {
   if (!room) return t('audit.room.none');
   if (room === 'lobby' || room === 'plenary') return t(`audit.room.${room}`);
-  return dir.get('room', room)?.name ?? t('audit.room.caucus_id', { id: room });
+  const found = dir.get('room', room);
+  if (found && !found.name && found.side) {
+    return t('common.room.caucus_default', { side: dir.get('side', found.side)?.name ?? found.side });
+  }
+  return found?.name || t('audit.room.caucus_id', { id: room });
 }
 
 /** The short name of an action ("Download"), for the filter and for refused requests. */

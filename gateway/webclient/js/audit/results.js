@@ -7,7 +7,7 @@
 // paging count every entry, folded or not, and the CSV has them all.
 
 import { describe } from '../core/errors.js';
-import { formatNumber, localZone, t } from '../core/i18n.js';
+import { formatNumber, localZone, t, zoneWords } from '../core/i18n.js';
 import { h, mount } from '../core/render.js';
 import { hearingZone, search, searchAll, versionsFor } from './data.js';
 import { FOLDED } from './actions.js';
@@ -136,8 +136,8 @@ export function resultsView(root, filter, dir, { caption, fold = true }) {
       page.events.length ? h('table', { class: 'data results' },
         h('caption', { class: 'visually-hidden' }, caption),
         h('thead', null, h('tr', null,
-          h('th', { scope: 'col' }, t('audit.col.time', { zone })),
-          other ? h('th', { scope: 'col' }, t('audit.col.hearing_time', { zone: other })) : null,
+          h('th', { scope: 'col' }, t('audit.col.time', { zone: zoneWords(zone, { offset: false }) })),
+          other ? h('th', { scope: 'col' }, t('audit.col.hearing_time', { zone: zoneWords(other, { offset: false }) })) : null,
           h('th', { scope: 'col' }, t('audit.col.what')),
           h('th', { scope: 'col' }, t('audit.col.outcome')),
           h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('audit.col.open'))))),

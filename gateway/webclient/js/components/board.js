@@ -7,6 +7,7 @@ import { formatCountdown, t } from "../core/i18n.js";
 import { h } from "../core/render.js";
 import { menuButton } from "./menu.js";
 import { personName } from "./person.js";
+import { caucusName } from "./room-name.js";
 
 const DRAG_TYPE = "application/x-parley-person";
 const SIDE_TYPE = "application/x-parley-side";
@@ -14,7 +15,7 @@ const SIDE_TYPE = "application/x-parley-side";
 export function roomName(room) {
   if (room.kind === "lobby") return t("mediator.room.lobby");
   if (room.kind === "plenary") return t("mediator.room.plenary");
-  return room.name;
+  return caucusName(room);
 }
 
 // Whether `room` takes `person` (services/signalling/core_controls.py `place`): a caucus held

@@ -50,7 +50,7 @@ function zonePicker() {
   const rest = h("optgroup", { label: t("mediator.create.zone_all") }, choices.rest.map(option));
   const select = h("select", { name: "time_zone" }, common, choices.rest.length ? rest : null);
   const relabel = (at = Date.now()) => {
-    const words = { locale: formattingLocale(currentLanguage()), at, utc: t("mediator.create.zone_utc") };
+    const words = { locale: formattingLocale(currentLanguage()), at, utc: t("common.zone_utc") };
     for (const el of common.children) el.textContent = zoneLabel(el.value, words);
     for (const el of rest.children) el.textContent = zoneListLabel(el.value, words);
   };

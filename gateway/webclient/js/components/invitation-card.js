@@ -1,20 +1,23 @@
 // An invitation just issued: the link and the access code, shown once, each with a copy button,
 // and the two messages to send them in (separately: whoever intercepts one has nothing), ready
-// to print or paste. The secrets stay in this panel; they never go into a URL.
+// to print or paste. The secrets stay in this panel; they never go into a URL. The two messages
+// are in the language the mediator chose for this person (`words`: core/i18n.js wordsIn), which
+// may not be the page's: a Hong Kong mediator working in English writes to a party who reads
+// 繁體中文 in 繁體中文; what is copied and printed is that text.
 
 import { t, zonePair } from "../core/i18n.js";
 import { h } from "../core/render.js";
 import { copyButton } from "./copy.js";
 
-export function invitationTexts({ title, name, link, code, scheduledAt, zone }) {
-  let when = t("mediator.invite.when_unset");
+export function invitationTexts({ title, name, link, code, scheduledAt, zone }, words = { t, zonePair }) {
+  let when = words.t("mediator.invite.when_unset");
   if (scheduledAt) {
-    const pair = zonePair(scheduledAt, zone);
+    const pair = words.zonePair(scheduledAt, zone);
     when = pair.hearing || pair.local;
   }
   return {
-    link: t("mediator.invite.message_link", { name, title, when, link }),
-    code: t("mediator.invite.message_code", { name, title, code }),
+    link: words.t("mediator.invite.message_link", { name, title, when, link }),
+    code: words.t("mediator.invite.message_code", { name, title, code }),
   };
 }
 
@@ -25,17 +28,17 @@ function secretRow(label, value, copyLabel, id) {
     copyButton(() => value, copyLabel));
 }
 
-function messageBlock(heading, text, copyLabel) {
+function messageBlock(heading, text, copyLabel, lang) {
   return h("section", { class: "message-block" },
     h("h4", null, heading),
-    h("pre", { class: "message-text" }, text),
+    h("pre", { class: "message-text", lang }, text),
     copyButton(() => text, copyLabel));
 }
 
-export function invitationCard({ issued, person, hearing, onDone, onCalendar }) {
+export function invitationCard({ issued, person, hearing, words, onDone, onCalendar }) {
   const link = new URL(issued.link_path, location.origin).href;
   const texts = invitationTexts({ title: hearing.title, name: person.name, link,
-    code: issued.access_code, scheduledAt: hearing.scheduled_at, zone: hearing.time_zone });
+    code: issued.access_code, scheduledAt: hearing.scheduled_at, zone: hearing.time_zone }, words);
   const done = h("button", { type: "button", class: "button primary", onclick: onDone },
     t("mediator.invite.done"));
   const card = h("section", { class: "card invite-once", role: "region",
@@ -45,10 +48,10 @@ export function invitationCard({ issued, person, hearing, onDone, onCalendar }) 
     secretRow(t("mediator.invite.link"), link, t("mediator.invite.copy_link"), "invite-link"),
     secretRow(t("mediator.invite.code"), issued.access_code, t("mediator.invite.copy_code"), "invite-code"),
     h("div", { class: "messages" },
-      messageBlock(t("mediator.invite.message1"), texts.link, t("mediator.invite.copy_message1")),
-      messageBlock(t("mediator.invite.message2"), texts.code, t("mediator.invite.copy_message2"))),
+      messageBlock(t("mediator.invite.message1"), texts.link, t("mediator.invite.copy_message1"), words.lang),
+      messageBlock(t("mediator.invite.message2"), texts.code, t("mediator.invite.copy_message2"), words.lang)),
     h("div", { class: "actions no-print" },
-      hearing.scheduled_at ? h("button", { type: "button", class: "button", onclick: onCalendar },
+      hearing.scheduled_at ? h("button", { type: "button", class: "button", onclick: () => onCalendar(words.lang) },
         t("mediator.setup.calendar")) : null,
       h("button", { type: "button", class: "button", onclick: () => window.print() },
         t("mediator.invite.print")),

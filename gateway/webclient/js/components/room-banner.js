@@ -5,11 +5,12 @@
 
 import { formatCountdown, t } from "../core/i18n.js";
 import { h, mount } from "../core/render.js";
+import { caucusName } from "./room-name.js";
 
 export function roomLabel(room) {
   if (!room) return t("participant.room.lobby_name");
   if (room.kind === "plenary") return t("participant.room.plenary_name");
-  return room.name;
+  return caucusName(room);
 }
 
 export class RoomBanner {

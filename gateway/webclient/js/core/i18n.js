@@ -1,7 +1,11 @@
 // Message catalogues and locale formatting (DESIGN §8): English, Traditional and Simplified
 // Chinese. One catalogue file per language and area (`/static/i18n/<lang>/<area>.json`), keys
 // prefixed by area (`staff.signin.title`). The language comes from the browser unless the person
-// picked one (remembered in localStorage); switching re-renders the current screen.
+// picked one (remembered in localStorage); switching re-renders the current screen. An invitation
+// link may name the language the mediator wrote the letter in (`/join#t=…&lang=zh-Hant`): the
+// pages of that tab open in it, before any earlier pick and the browser's, until the person
+// picks another. Words in a language other than the page's (that letter, written by a mediator
+// working in English for a party who reads 繁體中文) come from `wordsIn(lang)`.
 //
 // A message is a string with `{name}` placeholders, or a plural object (`{"one": …,
 // "other": …}`) chosen by `params.count` with Intl.PluralRules; an exact count written as in ICU
@@ -9,9 +13,12 @@
 // params are formatted for the locale. A missing key shows the key itself (and the catalogue
 // test catches it).
 
+import { zoneLabel } from "./zones.js";
+
 export const LANGUAGES = ["en", "zh-Hant", "zh-Hans"];
 export const AREAS = ["common", "staff", "mediator", "participant", "audit", "admin"];
 const STORAGE_KEY = "parley.lang";
+const LINK_KEY = "parley.lang.invitation"; // sessionStorage: the invitation link's language
 
 let language = "en";
 let locale = "en-GB";
@@ -45,15 +52,26 @@ export function formattingLocale(lang, preferred = navigator.languages || [navig
   return lang === "en" ? "en-GB" : lang;
 }
 
+// The language an invitation link names in its fragment (`#t=…&lang=zh-Hant`), or null.
+export function linkLanguage(hash) {
+  const lang = new URLSearchParams(String(hash || "").replace(/^#/, "")).get("lang");
+  return LANGUAGES.includes(lang) ? lang : null;
+}
+
 export function chosenLanguage() {
+  const fromLink = linkLanguage(location.hash);
+  if (fromLink) sessionStorage.setItem(LINK_KEY, fromLink);
+  const invited = sessionStorage.getItem(LINK_KEY);
+  if (LANGUAGES.includes(invited)) return invited;
   const stored = localStorage.getItem(STORAGE_KEY);
   return LANGUAGES.includes(stored) ? stored : browserLanguage();
 }
 
-async function loadCatalogues(lang) {
+async function loadCatalogues(lang, { strict = false } = {}) {
   const parts = await Promise.all(AREAS.map(async (area) => {
     // Relative to this module, so the catalogues share the versioned prefix the shell loaded.
     const response = await fetch(new URL(`../../i18n/${lang}/${area}.json`, import.meta.url));
+    if (!response.ok && strict) throw new Error(`catalogue ${lang}/${area}: ${response.status}`);
     return response.ok ? response.json() : {};
   }));
   return Object.assign({}, ...parts);
@@ -68,6 +86,7 @@ export async function initI18n(lang = chosenLanguage()) {
 
 export async function setLanguage(lang) {
   if (!LANGUAGES.includes(lang) || lang === language) return;
+  sessionStorage.removeItem(LINK_KEY); // the person's own pick now rules, the link's no more
   localStorage.setItem(STORAGE_KEY, lang);
   await initI18n(lang);
   for (const listener of listeners) listener(lang);
@@ -91,6 +110,26 @@ export function t(key, params = {}) {
     if (value === undefined || value === null) return whole;
     return typeof value === "number" ? formatNumber(value) : String(value);
   });
+}
+
+// Words and dates in `lang` whatever the page's language: `{lang, t, zonePair}`, each what `t`
+// and `zonePair` below give with the page in `lang` (its catalogues and locale stand in for the
+// page's for the length of one synchronous call). The catalogues are fetched first (the page's
+// own are reused), and a failed fetch throws, so a letter is written in full or not at all.
+export async function wordsIn(lang) {
+  if (!LANGUAGES.includes(lang)) throw new Error(`no catalogue for ${lang}`);
+  const catalogue = lang === language ? messages : await loadCatalogues(lang, { strict: true });
+  const loc = formattingLocale(lang);
+  const within = (work) => (...args) => {
+    const page = [messages, language, locale];
+    [messages, language, locale] = [catalogue, lang, loc];
+    try {
+      return work(...args);
+    } finally {
+      [messages, language, locale] = page;
+    }
+  };
+  return { lang, t: within(t), zonePair: within(zonePair) };
 }
 
 // Pure: the form of a plural message for `count` in `lang`: an exact "=N" form, else the
@@ -146,15 +185,22 @@ export function zoneName(ms, zone = undefined) {
   return part ? part.value : (zone || localZone());
 }
 
+// A zone as people read it in the reader's language, never its IANA name (core/zones.js
+// zoneLabel): with its offset at `at` ("Hong Kong Standard Time (GMT+8)"), or `offset: false`.
+export function zoneWords(zone, { at = Date.now(), offset = true } = {}) {
+  return zoneLabel(zone, { locale, at, offset, utc: t("common.zone_utc") });
+}
+
 // The hearing's time beside the viewer's own: hearings are cross-border.
-// → {local, hearing, same} where `same` says both zones show the same wall-clock time.
+// → {local, hearing, same} where `same` says both zones show the same wall-clock time;
+// `hearing` names the hearing's zone as people read it ("1 Dec 2026, 09:30 Hong Kong Standard
+// Time (GMT+8)").
 export function zonePair(ms, hearingZone) {
   const local = formatDateTime(ms);
   if (!hearingZone || !validZone(hearingZone)) return { local, hearing: null, same: true };
-  const there = formatDateTime(ms, hearingZone);
-  const same = formatDateTime(ms, undefined, { withZone: false })
-    === formatDateTime(ms, hearingZone, { withZone: false });
-  return { local, hearing: `${there} · ${hearingZone}`, same };
+  const there = formatDateTime(ms, hearingZone, { withZone: false });
+  const same = formatDateTime(ms, undefined, { withZone: false }) === there;
+  return { local, hearing: `${there} ${zoneWords(hearingZone, { at: ms })}`, same };
 }
 
 // "mm:ss" (or "h:mm:ss") countdown text for a number of seconds (never negative).

@@ -99,15 +99,22 @@ export function zoneOffset(zone, { locale = "en", at = Date.now() } = {}) {
   return zonePart(zone, locale, at, "shortOffset") || zonePart(zone, locale, at, "short") || "";
 }
 
-// A common zone's name in the reader's language with its offset: "Hong Kong Standard Time
-// (GMT+8)", "中國標準時間 (GMT+8)". `utc` names UTC (CLDR only writes it as an offset). A zone
-// the language has no name for is named by its IANA name.
-export function zoneLabel(zone, { locale = "en", at = Date.now(), utc = "UTC" } = {}) {
-  const offset = zoneOffset(zone, { locale, at });
-  if (zone === "UTC") return `${utc} (UTC)`;
-  const name = zonePart(zone, locale, at, "longGeneric") || zonePart(zone, locale, at, "long");
-  const named = name && !/^(GMT|UTC)([+−-]|$)/.test(name) ? name : zone.replaceAll("_", " ");
-  return offset ? `${named} (${offset})` : named;
+// How people read a zone wherever one is shown (the picker's common zones, a hearing's set-up,
+// the hearings list, an invitation, the audit log), never as its IANA name: its name in the
+// reader's language with its offset at `at` ("Hong Kong Standard Time (GMT+8)", "香港標準時間
+// (GMT+8)"), or with `offset: false` (a report whose times span summer and winter) its name for
+// every season ("United Kingdom Time"). `utc` names UTC (CLDR only writes it as an offset). A
+// zone that is only an offset reads as that offset ("Etc/GMT-8", whose sign POSIX reverses, is
+// "GMT+8"); one the language has no name for, as its IANA name without underscores.
+export function zoneLabel(zone, { locale = "en", at = Date.now(), utc = "UTC", offset: withOffset = true } = {}) {
+  const current = canonicalZone(zone);
+  if (current === "UTC") return withOffset && utc !== "UTC" ? `${utc} (UTC)` : utc;
+  const offset = zoneOffset(current, { locale, at });
+  const name = zonePart(current, locale, at, "longGeneric") || zonePart(current, locale, at, "long");
+  if (name && !/^(GMT|UTC)([+−-]|$)/.test(name)) return withOffset && offset ? `${name} (${offset})` : name;
+  if (/^Etc\/GMT[+-]\d+$/.test(current) && offset) return offset;
+  const named = current.replaceAll("_", " ");
+  return withOffset && offset ? `${named} (${offset})` : named;
 }
 
 // Any other zone: its IANA name first (as people search for it), with its offset.

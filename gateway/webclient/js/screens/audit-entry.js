@@ -4,7 +4,7 @@
 
 import { api } from '../core/api.js';
 import { describe } from '../core/errors.js';
-import { formatNumber, has, localZone, t } from '../core/i18n.js';
+import { formatNumber, has, localZone, t, zoneWords } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
 import { entryAt, hearingZone, inclusionProof, names, versionsFor, withPeople } from '../audit/data.js';
@@ -71,7 +71,7 @@ export async function mount(root, { params }) {
   // A date with every time (the hearing's zone can be on another day than the auditor's); the
   // exact instant, to the millisecond, follows in UTC.
   const at = (z) => dateTime(e.time, z);
-  const hearingTime = theirs && theirs !== zone ? [h('br'), t('audit.entry.hearing_time', { time: at(theirs), zone: theirs })] : null;
+  const hearingTime = theirs && theirs !== zone ? [h('br'), t('audit.entry.hearing_time', { time: at(theirs), zone: zoneWords(theirs, { offset: false }) })] : null;
   const row = (label, value) => [h('dt', null, label), h('dd', null, value)];
   mountNodes(body,
     h('p', { class: 'sentence lede', id: 'entry-sentence' }, describeEntry(e, dir, zone, { versions, index: entry.index })),

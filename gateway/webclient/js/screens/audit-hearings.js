@@ -1,12 +1,13 @@
 // Hearings as the log knows them: the list; one hearing's summary (people with role and side,
-// rooms, documents, how many refusals, its sides with their names and colours over time); and
+// the mediator first and any other staff account that acted in it among them, as the names
+// query gives a hearing's people: services/audit/names_table.py; rooms, documents, how many refusals, its sides with their names and colours over time); and
 // its timeline — who was in which room when, drawn from the log's own hearing, admission, move
 // and connection entries (audit/timeline.js says which and how), with a table of the same data.
 // A side's caucus is drawn in the side's own colour as the log last recorded it (its add and
 // rename entries: audit/sides.js), the colour every other screen showed it in.
 
 import { describe } from '../core/errors.js';
-import { formatNumber, localZone, t } from '../core/i18n.js';
+import { formatNumber, localZone, t, zoneWords } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
 import { accountName, hearingEvents, names, search, searchAll } from '../audit/data.js';
@@ -83,13 +84,18 @@ export function drawTimeline(figure, events, dir, { mediatorAccountName = null }
   let drawnWidth = pictureWidth(figure);
   const scroll = h('div', { class: 'timeline-scroll' }, picture(drawnWidth));
   // The table alternative is built when first shown: the picture is what most people read.
+  // Its times are clock times, as on the axis, where the picture spans one day (the line above
+  // it says which day, and in which zone); the day too where it spans more. Its own box
+  // scrolls sideways if a language's words are still too wide, never the page.
   const table = h('table', { class: 'data timeline-table', hidden: true, id: 'timeline-table' });
+  const oneDay = calendarDate(model.start, zone) === calendarDate(model.end, zone);
+  const at = (ms) => (oneDay ? clockTime(ms, zone) : t('audit.timeline.day_time', { day: shortDay(ms, zone), time: clockTime(ms, zone) }));
   const fillTable = () => mountNodes(table,
     h('caption', null, t('audit.timeline.table_caption')),
     h('thead', null, h('tr', null, ['person', 'room', 'from', 'to'].map((c) => h('th', { scope: 'col' }, t(`audit.timeline.col_${c}`))))),
     h('tbody', null, timelineRows(model).map((r) => h('tr', { 'data-participant': r.participant, 'data-room': r.room },
       h('td', { class: 'timeline-person', title: label(r.participant) }, label(r.participant)), h('td', null, roomLabel(dir, r.room)),
-      h('td', { class: 'nowrap' }, dateTime(r.start, zone)), h('td', { class: 'nowrap' }, dateTime(r.end, zone))))));
+      h('td', { class: 'nowrap' }, at(r.start)), h('td', { class: 'nowrap' }, at(r.end))))));
   const toggle = h('button', { type: 'button', class: 'button small', 'aria-controls': 'timeline-table', 'aria-expanded': 'false' }, t('audit.timeline.show_table'));
   toggle.addEventListener('click', () => {
     if (!table.childElementCount) fillTable();
@@ -97,7 +103,8 @@ export function drawTimeline(figure, events, dir, { mediatorAccountName = null }
     toggle.setAttribute('aria-expanded', String(!table.hidden));
     toggle.textContent = t(table.hidden ? 'audit.timeline.show_table' : 'audit.timeline.hide_table');
   });
-  mountNodes(figure, when(model, zone), scroll, legend(model, dir, sides), h('div', { class: 'actions' }, toggle), table);
+  mountNodes(figure, when(model, zone), scroll, legend(model, dir, sides), h('div', { class: 'actions' }, toggle),
+    h('div', { class: 'table-scroll' }, table));
   if (typeof ResizeObserver === 'function') {
     new ResizeObserver(() => {
       const width = pictureWidth(figure);
@@ -128,7 +135,7 @@ function when(model, zone) {
   const first = calendarDate(model.start, zone);
   const last = calendarDate(model.end, zone);
   return h('p', { class: 'muted timeline-when', id: 'timeline-when' },
-    t('audit.timeline.when', { dates: first === last ? first : `${first} – ${last}`, zone: zone ?? 'UTC' }));
+    t('audit.timeline.when', { dates: first === last ? first : `${first} – ${last}`, zone: zoneWords(zone ?? 'UTC', { offset: false }) }));
 }
 
 async function list(root) {
@@ -153,6 +160,8 @@ async function summary(root, hearing) {
     search({ hearing }, { limit: 1 }), search({ hearing, outcome: 'denied' }, { limit: 1 }),
     names({ hearing, kind: 'document' }), names({ hearing, kind: 'person' }), names({ hearing, kind: 'side' }),
     ...SIDE_ACTIONS.map((action) => searchAll({ hearing, action, order: 'asc' }))]);
+  // The mediator first, as on the timeline; everyone else as the log's directory orders them.
+  people.sort((a, b) => Number(b.role === 'mediator') - Number(a.role === 'mediator'));
   const history = sideHistory(sideRows.flatMap((r) => r.rows).sort((a, b) => a.index - b.index).map((r) => r.event));
   const stat = (label, value, href) => h('div', { class: 'stat' }, h('div', { class: 'stat-value' }, formatNumber(value)),
     h('div', { class: 'stat-label' }, href ? h('a', { href }, label) : label));
@@ -165,7 +174,7 @@ async function summary(root, hearing) {
     h('div', { class: 'two-col' },
       h('section', null, h('h2', null, t('audit.hearing.people')), h('table', { class: 'data' },
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('audit.hearing.col_name')), h('th', { scope: 'col' }, t('audit.hearing.col_role')), h('th', { scope: 'col' }, t('audit.hearing.col_side')))),
-        h('tbody', null, people.map((p) => h('tr', null, h('td', null, h('a', { href: `/audit/people/${p.id}` }, p.name)),
+        h('tbody', null, people.map((p) => h('tr', { 'data-person': p.id, 'data-role': p.role ?? '' }, h('td', null, h('a', { href: `/audit/people/${p.id}` }, p.name)),
           h('td', { class: 'role' }, p.role ? t(`audit.role.${p.role}`) : '—'), h('td', null, p.side ? (dir.get('side', p.side)?.name ?? p.side) : '—')))))),
       h('section', null, h('h2', null, t('audit.hearing.documents')), docs.length ? h('ul', { class: 'doc-list' },
         docs.map((d) => h('li', null, h('a', { href: `/audit/documents/${d.id}` }, d.name)))) : h('p', { class: 'muted' }, t('audit.hearing.no_documents')),

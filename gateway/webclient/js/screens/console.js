@@ -158,7 +158,7 @@ export async function mount(root, { params, navigate, me }) {
       moveRow.hidden = !side.value;
       if (!name.value || name.dataset.auto) {
         const s = sides().get(side.value);
-        name.value = s ? t("mediator.caucus.default_name", { side: s.name }) : "";
+        name.value = s ? t("common.room.caucus_default", { side: s.name }) : "";
         name.dataset.auto = "1";
       }
     };
@@ -171,7 +171,10 @@ export async function mount(root, { params, navigate, me }) {
       content: [field(t("mediator.caucus.side"), side), field(t("mediator.caucus.name"), name), moveRow],
       validate: () => (name.value.trim() ? null : t("mediator.caucus.name_missing")) });
     if (!ok) return;
-    send({ type: "caucus.create", name: name.value.trim(), side: side.value || null,
+    // A side's caucus left with its default name is sent without one: each reader's screen
+    // names it after the side in their own language (components/room-name.js).
+    const named = !(side.value && name.dataset.auto);
+    send({ type: "caucus.create", name: named ? name.value.trim() : "", side: side.value || null,
       move_side: Boolean(side.value) && moveIn.checked }, "caucus_create");
   }
 
@@ -221,7 +224,7 @@ export async function mount(root, { params, navigate, me }) {
   // and an unchanged board is not redrawn (hover, focus and a grab in progress stay put).
   let shown = "";
   const signature = () => JSON.stringify([state.you && state.you.room, [...pending], state.board.sides,
-    state.board.rooms.map((r) => [r.id, r.kind, r.name, r.colour, r.deadline,
+    state.board.rooms.map((r) => [r.id, r.kind, r.name, r.side_name, r.colour, r.deadline,
       r.members.map((m) => [m.id, m.name, m.role, m.side, m.muted, m.hand, m.connected])])]);
 
   function drawBoard(force = false) {

@@ -1,10 +1,12 @@
 // Hearing set-up: the hearing's time (local and its own zone), sides with their colours (added,
 // renamed or recoloured, and removed while nobody belongs to them), invitations (shown once, in
-// two messages), who has redeemed, revoke, open and close.
+// two messages, in the language chosen for the person: English, 繁體中文 or 简体中文, the
+// mediator's own unless changed; the link opens the person's pages in it too), who has
+// redeemed, revoke, open and close.
 
 import { api } from "../core/api.js";
 import { describe } from "../core/errors.js";
-import { formatDateTime, t, zonePair } from "../core/i18n.js";
+import { LANGUAGES, currentLanguage, formatDateTime, t, wordsIn, zonePair } from "../core/i18n.js";
 import { h, mount as mountNodes } from "../core/render.js";
 import { confirmDialog, formDialog } from "../components/dialog.js";
 import { endHearing } from "../components/end-hearing.js";
@@ -44,10 +46,11 @@ export function sideKept(hearing, side) {
   return null;
 }
 
-export async function downloadCalendar(hearing) {
+// The calendar file, its description in `lang` (an invitation's language; else the page's).
+export async function downloadCalendar(hearing, lang = currentLanguage()) {
   try {
-    const text = await api("GET", `/api/v1/hearings/${hearing.id}/calendar.ics`, undefined,
-      { accept: "text/calendar" });
+    const text = await api("GET", `/api/v1/hearings/${hearing.id}/calendar.ics?lang=${encodeURIComponent(lang)}`,
+      undefined, { accept: "text/calendar" });
     const url = URL.createObjectURL(new Blob([text], { type: "text/calendar" }));
     // Named after the hearing (the characters a file name cannot hold replaced), not "hearing".
     const file = `${hearing.title.replace(/[\\/:*?"<>|\u0000-\u001f\s]+/g, " ").trim().slice(0, 80) || "hearing"}.ics`;
@@ -256,26 +259,34 @@ export async function mount(root, { params, navigate }) {
     const side = h("select", { name: "side" }, hearing.sides.map((s) => h("option", { value: s.id }, s.name)));
     const sideField = field(t("mediator.setup.side"), side);
     role.addEventListener("change", () => { sideField.hidden = role.value === "observer"; });
+    // Each language named in itself, so the person's own is found whatever the page's is.
+    const letter = h("select", { name: "language" },
+      LANGUAGES.map((l) => h("option", { value: l, lang: l }, t(`common.language.${l}`))));
+    letter.value = currentLanguage();
     const error = formError();
     const submit = h("button", { type: "submit", class: "button primary" }, t("mediator.setup.invite"));
     const form = h("form", { class: "inline-form", id: "invite" },
-      field(t("mediator.setup.person_name"), name), field(t("mediator.setup.role"), role), sideField, submit, error);
+      field(t("mediator.setup.person_name"), name), field(t("mediator.setup.role"), role), sideField,
+      field(t("mediator.setup.letter_language"), letter), submit, error);
     clearWhenEdited(form, error);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       dropSideNote();
       submitting(submit, error, async () => {
-        const person = { name: name.value.trim(), role: role.value };
+        const person = { name: name.value.trim(), role: role.value, language: letter.value };
         if (!person.name) { error.textContent = t("mediator.setup.person_missing"); return; }
         if (person.role !== "observer") {
           if (!side.value) { error.textContent = t("mediator.setup.side_first"); return; }
           person.side = side.value;
         }
         try {
+          // The letter's words first: an invitation is shown once, so it is never issued
+          // without the words to show it in.
+          const words = await wordsIn(person.language);
           const issued = await api("POST", `/api/v1/hearings/${hearing.id}/participants`, person);
-          issuedPanel = invitationCard({ issued, person, hearing,
+          issuedPanel = invitationCard({ issued, person, hearing, words,
             onDone: () => { issuedPanel = null; render(); document.querySelector("#invite input")?.focus(); },
-            onCalendar: () => downloadCalendar(hearing) });
+            onCalendar: (lang) => downloadCalendar(hearing, lang) });
           await load();
           issuedPanel.focus();
         } catch (failure) { error.textContent = describe(failure, "mediator.invite"); }

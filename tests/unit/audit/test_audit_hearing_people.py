@@ -1,0 +1,102 @@
+"""A hearing's people as the log knows them (services/audit/names_table.py): its participants,
+named by their invitations, and the staff accounts that acted in it, the mediator above all
+(an account, named once in no hearing, so a hearing's names used to leave it out), by their
+account's name and role as they are now. An administrator who created a hearing for a mediator
+is one of its people, and so is that mediator before acting; a staff account refused in it is
+not. The same after an older names table is rebuilt on open."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from proto.audit import Actor, AuditEvent, Outcome, Resource
+from services.audit.entry import LogRecord, record_for
+from services.audit.log import LogStore
+
+MEDIATOR = "01JACCTMEDIATOR0000000000A"
+OTHER = "01JACCTMEDIATOR0000000000B"
+ADMIN = "01JACCTADMIN00000000000000"
+_counter = iter(range(1_000_000))
+
+
+def _event(action: str, actor: str, actor_role: str, rtype: str, rid: str, *,
+           hearing: str | None = None, outcome: Outcome = Outcome.ALLOWED,
+           **details: Any) -> LogRecord:
+    i = next(_counter)
+    return record_for(AuditEvent(
+        id=f"e{i:05d}", time=1_700_000_000_000 + i, actor=Actor(id=actor, role=actor_role),  # type: ignore[arg-type]
+        action=action, resource=Resource(type=rtype, id=rid), outcome=outcome,
+        service="signalling", hearing=hearing, details=details))
+
+
+def _story() -> list[LogRecord]:
+    return [
+        _event("account.bootstrap", ADMIN, "admin", "account", ADMIN, role="admin",
+               username="root"),
+        _event("account.create", ADMIN, "admin", "account", MEDIATOR, role="mediator",
+               username="alee", display_name="Ms Anna Lee"),
+        _event("account.create", ADMIN, "admin", "account", OTHER, role="mediator",
+               username="bwong", display_name="Mr Ben Wong"),
+        _event("hearing.create", MEDIATOR, "mediator", "hearing", "h1", hearing="h1",
+               mediator=MEDIATOR, mediator_name="Ms Anna Lee", title="Lam v. Chen"),
+        _event("hearing.side_add", MEDIATOR, "mediator", "side", "sClaim", hearing="h1",
+               name="Claimant"),
+        _event("participant.invite", MEDIATOR, "mediator", "participant", "pAna", hearing="h1",
+               name="Ana Chen", role="counsel", side="sClaim"),
+        # Another mediator tries to open it and is refused: not one of its people.
+        _event("hearing.open", OTHER, "mediator", "hearing", "h1", hearing="h1",
+               outcome=Outcome.DENIED),
+        # An administrator creates a hearing for the other mediator, who has not acted in it.
+        _event("hearing.create", ADMIN, "admin", "hearing", "h2", hearing="h2",
+               mediator=OTHER, mediator_name="", title="Ho v. Ng"),
+    ]
+
+
+def _people(store: LogStore, hearing: str, **query: Any) -> dict[str, tuple[str, str | None]]:
+    rows = store.names(hearing=hearing, **query)
+    return {r.id: (r.name, r.role) for r, _ in rows if r.kind == "person"}
+
+
+def test_a_hearing_s_people_include_the_staff_who_acted_in_it(tmp_path: Path) -> None:
+    store = LogStore.open(tmp_path / "log.db")
+    store.append(_story())
+    assert _people(store, "h1", kind="person") == {
+        "pAna": ("Ana Chen", "counsel"), MEDIATOR: ("Ms Anna Lee", "mediator")}
+    assert _people(store, "h2", kind="person") == {
+        ADMIN: ("root", "admin"), OTHER: ("Mr Ben Wong", "mediator")}
+    # As rows of that hearing; by name or user name too; never among its sides or documents.
+    rows = store.names(hearing="h1", kind="person")
+    assert {r.hearing for r, _ in rows} == {"h1"} and [r.name for r, _ in rows] == [
+        "Ana Chen", "Ms Anna Lee"]
+    assert _people(store, "h1", name="alee") == {MEDIATOR: ("Ms Anna Lee", "mediator")}
+    assert _people(store, "h1", ident=MEDIATOR) == {MEDIATOR: ("Ms Anna Lee", "mediator")}
+    assert [r.kind for r, _ in store.names(hearing="h1", kind="side")] == ["side"]
+    assert {r.kind for r, _ in store.names(hearing="h1")} == {"hearing", "side", "person"}
+    # Outside a hearing an account is named once, as before.
+    assert [r.hearing for r, _ in store.names(ident=MEDIATOR)] == [""]
+    # A rename is followed: the account's name as it is now.
+    store.append([_event("account.update", MEDIATOR, "mediator", "account", MEDIATOR,
+                         display_name="Dr Anna Lee")])
+    assert _people(store, "h1", kind="person")[MEDIATOR] == ("Dr Anna Lee", "mediator")
+    store.close()
+
+
+def test_an_older_names_table_is_rebuilt_with_the_hearings_staff(tmp_path: Path) -> None:
+    path = tmp_path / "log.db"
+    store = LogStore.open(path)
+    store.append(_story())
+    store.close()
+    # What the release before wrote: names of version 2, no `hearing_actors`.
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE hearing_actors")
+    conn.execute("UPDATE meta SET value = '2' WHERE key = 'names_schema'")
+    conn.commit()
+    conn.close()
+    again = LogStore.open(path)
+    assert _people(again, "h1", kind="person") == {
+        "pAna": ("Ana Chen", "counsel"), MEDIATOR: ("Ms Anna Lee", "mediator")}
+    assert _people(again, "h2", kind="person") == {
+        ADMIN: ("root", "admin"), OTHER: ("Mr Ben Wong", "mediator")}
+    again.close()
