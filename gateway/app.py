@@ -17,6 +17,7 @@ from gateway.api import (
     health,
     hearings,
     ice,
+    redeem,
     settings,
     tokens,
     totp,
@@ -54,6 +55,7 @@ def build_routes() -> RouteTable:
     accounts.register(routes)
     settings.register(routes)  # the admin's view of the settings in force
     hearings.register(routes)  # hearings, sides, invitations
+    redeem.register(routes)  # an invitation → a participant session
     ice.register(routes)
     ws_route.register(routes)  # the hearing WebSocket
     webclient_routes.register(routes)  # the web client's pages and files

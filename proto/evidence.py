@@ -12,7 +12,7 @@ the ones it answers.
 from __future__ import annotations
 
 import urllib.parse
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -52,6 +52,11 @@ def unix_url(socket_path: str) -> str:
 
 #: The raw `Range` request header, forwarded for evidence to resolve against the document size.
 RangeHeader = Annotated[str, msgspec.Meta(max_length=200)]
+#: Why the caller reads a document's bytes, as it declares it: `view` (shown in the page) or
+#: `download` (saved as a file). The audit entry records it so an auditor can tell the two
+#: apart; the bytes served are the same.
+ReadPurpose = Literal["view", "download"]
+READ_PURPOSES: tuple[ReadPurpose, ...] = ("view", "download")
 
 
 #: The store's version id of an object (S3 `x-amz-version-id`), where the store keeps versions.
@@ -205,7 +210,11 @@ class ListDocumentsRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=Tr
 
 
 class ListDocumentsReply(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The documents the caller may see, and the largest a document may be (in bytes: the
+    configured evidence limit), so a client refuses a larger file before sending a byte."""
+
     documents: Annotated[list[DocumentView], msgspec.Meta(max_length=10_000)]
+    max_document_bytes: ByteCount | None = None
 
 
 class DocumentRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -236,6 +245,7 @@ class DownloadBeginRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=Tr
     document: Id
     version: Id | None = None
     range: RangeHeader | None = None
+    purpose: ReadPurpose = "download"
 
 
 class DownloadBeginReply(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -154,6 +154,20 @@ class RemoveParticipant(_Req, frozen=True):
     participant: Id
 
 
+class ReissueInvitation(_Req, frozen=True):
+    """`POST /api/v1/hearings/{h}/participants/{p}/invitations`: a new link and access code for
+    someone already on the roster (invited or joined); their earlier unused links stop working.
+    The letter's language is their last invitation's; the lifetime as for a new invitation."""
+
+    expires_in_s: Annotated[int, msgspec.Meta(ge=60, le=90 * 86400)] | None = None
+
+
+class ReissueInvitationCommand(ReissueInvitation, frozen=True, kw_only=True):
+    """`reissue` as the gateway sends it to signalling: the route's participant beside the body."""
+
+    participant: Id
+
+
 class RedeemInvitation(_Req, frozen=True):
     token: Token
     access_code: AccessCode
@@ -223,6 +237,9 @@ class Redeemed(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     participant: Id
     role: Role
     side: Id | None = None
+    #: A reissued link was redeemed by someone who had joined before: their earlier sessions
+    #: end (this device takes over), so the gateway revokes them before opening the new one.
+    end_sessions: Annotated[list[Id], msgspec.Meta(max_length=64)] = []
 
 
 class RosterEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -521,7 +538,7 @@ class Roster(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 WIRE_MESSAGES: list[type[Any]] = [
     CreateHearing, CreateHearingCommand, RenameMediator, MediatorRenamed, OpenHearing,
     CloseHearing, AddSide, RenameSide, RenameSideCommand, RemoveSide, InviteParticipant,
-    RemoveParticipant,
+    RemoveParticipant, ReissueInvitation, ReissueInvitationCommand,
     RedeemInvitation, SessionConnected, SessionDisconnected, IceServersRequest, SideView,
     SideAdded, SideRenamed, SideRemoved, RoomCreated, InvitationIssued, Redeemed, RosterEntry, HearingSummary,
     HearingDetail, HearingList, IceServer, IceConfig, StreamQuality, TechCheckStats,

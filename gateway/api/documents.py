@@ -4,6 +4,9 @@ The gateway only authenticates and applies a coarse rule (members of the hearing
 mediator included); evidence makes the final, compartment-aware decision from the forwarded principal
 and audits it. Bytes never pass through NATS: evidence hands out a single-use ticket and the
 gateway streams to or from evidence's internal port (gateway/http/streaming.py).
+
+Longer than 300 lines: every document route and the helpers that read its request (ids,
+version, purpose, file name) stay together, as each route's OpenAPI description does.
 """
 
 from __future__ import annotations
@@ -29,12 +32,14 @@ from parley.errors import ServiceFailure
 from proto.common import ID_PATTERN, Role
 from proto.errors import ErrorCode
 from proto.evidence import (
+    READ_PURPOSES,
     DocumentRequest,
     DocumentView,
     DownloadBeginReply,
     DownloadBeginRequest,
     ListDocumentsReply,
     ListDocumentsRequest,
+    ReadPurpose,
     ReleaseBody,
     ReleaseReply,
     ReleaseRequest,
@@ -114,6 +119,10 @@ _VERSION_QUERY = [{"name": "version", "in": "query", "required": False,
                    "description": "one version's id (from …/versions); without it, the latest",
                    "example": "019a3c5e7f20a1b2c3d4e5f6", "schema": {"type": "string",
                                                                  "pattern": ID_PATTERN}}]
+_PURPOSE_QUERY = [{"name": "purpose", "in": "query", "required": False,
+                   "description": "why the bytes are read, for the audit log: view (shown in "
+                                  "the page) or download (saved; the default)",
+                   "example": "view", "schema": {"type": "string", "enum": list(READ_PURPOSES)}}]
 
 
 def _path_id(request: web.Request, name: str) -> str:
@@ -133,6 +142,14 @@ def _query_version(request: web.Request) -> str | None:
         raise ServiceFailure(ErrorCode.INVALID, "version must be one version id, as "
                              "…/versions lists them")
     return given[0]
+
+
+def _query_purpose(request: web.Request) -> ReadPurpose:
+    """`?purpose=view|download` (default download); anything else is `invalid`."""
+    given = request.query.getall("purpose", ["download"])
+    if len(given) != 1 or given[0] not in READ_PURPOSES:
+        raise ServiceFailure(ErrorCode.INVALID, "purpose must be view or download")
+    return "view" if given[0] == "view" else "download"
 
 
 def decode_filename(raw: str | None) -> str:
@@ -207,7 +224,9 @@ def register(routes: RouteTable) -> None:
     uploads.register(routes, UPLOAD_RULE, _path_id, require_principal)
 
     @routes.route("GET", DOCS, access=READ_RULE, response=ListDocumentsReply,
-                  tags=("documents",), summary="the documents of a hearing this caller may see")
+                  tags=("documents",), summary="the documents of a hearing this caller may see, "
+                                               "and the largest a document may be "
+                                               "(max_document_bytes)")
     async def list_documents(request: web.Request) -> web.StreamResponse:
         reply = await EVIDENCE.ask(request, "list",
                                    ListDocumentsRequest(hearing=_path_id(request, "hearing")),
@@ -237,14 +256,15 @@ def register(routes: RouteTable) -> None:
                   summary="download a document, or one version of it (decrypted, streamed; "
                           "Range supported)",
                   openapi={"produces": "application/octet-stream",
-                           "parameters": _VERSION_QUERY + _RANGE_HEADER})
+                           "parameters": _VERSION_QUERY + _PURPOSE_QUERY + _RANGE_HEADER})
     async def download_document(request: web.Request) -> web.StreamResponse:
         state = state_of(request)
         principal = require_principal(request)
         req = DownloadBeginRequest(hearing=_path_id(request, "hearing"),
                                    document=_path_id(request, "document"),
                                    version=_query_version(request),
-                                   range=(request.headers.get("Range") or "")[:200] or None)
+                                   range=(request.headers.get("Range") or "")[:200] or None,
+                                   purpose=_query_purpose(request))
         reply = await EVIDENCE.ask(request, "download.begin", req, DownloadBeginReply,
                                    principal=principal)
         size = reply.document.size

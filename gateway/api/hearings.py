@@ -1,9 +1,7 @@
-"""`/api/v1/hearings…` and `/api/v1/invitations/redeem` (DESIGN §8): thin calls to signalling.
+"""`/api/v1/hearings…` (DESIGN §8): thin calls to signalling.
 
-The gateway's coarse rule comes first (route `access`); signalling decides finally. Redemption
-is open to anyone: wrong access codes back off per client address here and per invitation in
-signalling (which audits every failure); success creates a participant session bound to that one
-hearing, through identity's session store (cookie, CSRF token in the body).
+The gateway's coarse rule comes first (route `access`); signalling decides finally. Redeeming an
+invitation (the one route open to anyone) is `redeem.py`.
 """
 
 from __future__ import annotations
@@ -19,7 +17,6 @@ from gateway.api.hearing_access import (
     HEARING_ADMIN,
     HEARING_READ,
     HEARINGS,
-    REDEEM,
 )
 from gateway.api.hearing_calendar import (
     LANG_QUERY,
@@ -32,10 +29,7 @@ from gateway.api.service_call import SIGNALLING
 from gateway.http.body import json_response, read_json
 from gateway.http.routes import RouteTable
 from gateway.identity.accounts import Account
-from gateway.identity.address_limit import client_address
 from gateway.identity.authn import identity_of, principal_of
-from gateway.identity.ratelimit import retry_after
-from gateway.identity.session_open import hand_over, open_session
 from gateway.identity.session_revoke import end_participant_sessions
 from gateway.state import state_of
 from parley.errors import ServiceFailure
@@ -57,9 +51,8 @@ from proto.signalling import (
     ListHearings,
     OpenHearing,
     ParticipantRemoved,
-    ParticipantSignedIn,
-    Redeemed,
-    RedeemInvitation,
+    ReissueInvitation,
+    ReissueInvitationCommand,
     RemoveParticipant,
     RemoveSide,
     RenameSide,
@@ -76,27 +69,11 @@ T = TypeVar("T")
 SIDE_BY_ROLE = {"if": {"properties": {"role": {"const": "observer"}}},
                 "then": {"not": {"required": ["side"]}},
                 "else": {"required": ["side"], "properties": {"side": {"type": "string"}}}}
-#: Refusals of a redemption signalling tells only once the token's 256-bit secret matched
-#: (services/signalling/invitations.py `Refusal`, all but `invitation_invalid`).
-TOKEN_MATCHED = frozenset({"invitation_expired", "invitation_used", "invitation_revoked",
-                           "hearing_ended", "hearing_locked", "access_code_wrong",
-                           "too_many_attempts"})
+
 
 
 def _hearing(request: web.Request) -> str:
     return request.match_info["hearing"]
-
-
-def refused_invitation(body: RedeemInvitation | None,
-                       refusal: ServiceFailure) -> tuple[str, str] | None:
-    """(hearing, invitation) a refused redemption was for, for its audit entry: only when
-    signalling found the token genuine (`TOKEN_MATCHED`). Anyone can write a token naming a
-    hearing; an unknown or forged one is tied to nothing. The ids are not secret (the token's
-    third part is, and it is never returned)."""
-    if body is None or refusal.reason not in TOKEN_MATCHED:
-        return None
-    hearing, invitation, _ = body.token.split(".", 2)
-    return hearing, invitation
 
 
 def _side_command(request: web.Request, make: Callable[[str], T]) -> Scoped[T]:
@@ -108,7 +85,7 @@ def _side_command(request: web.Request, make: Callable[[str], T]) -> Scoped[T]:
     return Scoped(hearing=_hearing(request), body=cmd)
 
 
-async def _end_sessions(request: web.Request, hearing: str, participants: list[str]) -> None:
+async def end_sessions(request: web.Request, hearing: str, participants: list[str]) -> None:
     if participants:
         await end_participant_sessions(identity_of(request), hearing, participants)
 
@@ -195,7 +172,7 @@ def register(routes: RouteTable) -> None:
         # failed shred is finished by repeating the same request (signalling answers it again,
         # evidence's shred is idempotent and audited once).
         closed = await SIGNALLING.ask(request, "close", body, HearingClosed)
-        await _end_sessions(request, closed.id, closed.end_sessions)
+        await end_sessions(request, closed.id, closed.end_sessions)
         if closed.documents_destroyed:
             await shred_documents(request, closed.id)
         return json_response(closed)
@@ -235,6 +212,25 @@ def register(routes: RouteTable) -> None:
         response.headers["Cache-Control"] = "no-store"
         return response
 
+    @routes.route("POST", "/api/v1/hearings/{hearing}/participants/{participant}/invitations",
+                  access=HEARING_ADMIN, request=ReissueInvitation, response=InvitationIssued,
+                  tags=TAGS, openapi={"status": 201},
+                  summary="a new link and access code for someone invited or joined (shown once); "
+                  "their earlier unused links stop working, and redeeming it ends their earlier "
+                  "sessions (409 participant_denied / participant_removed)")
+    async def reissue(request: web.Request) -> web.Response:
+        body = await read_json(request, ReissueInvitation)
+        try:
+            cmd = ReissueInvitationCommand(**msgspec.structs.asdict(body),
+                                           participant=request.match_info["participant"])
+        except msgspec.ValidationError:
+            raise ServiceFailure(ErrorCode.INVALID, "invalid participant id") from None
+        issued = await SIGNALLING.ask(request, "reissue", Scoped(hearing=_hearing(request),
+                                                                 body=cmd), InvitationIssued)
+        response = json_response(issued, 201)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
     @routes.route("DELETE", "/api/v1/hearings/{hearing}/participants/{participant}",
                   access=HEARING_ADMIN, response=ParticipantRemoved, tags=TAGS,
                   summary="remove a participant: ends its sessions, revokes its invitation")
@@ -246,45 +242,5 @@ def register(routes: RouteTable) -> None:
             raise ServiceFailure(ErrorCode.INVALID, "invalid participant id") from None
         removed = await SIGNALLING.ask(request, "remove", Scoped(hearing=hearing, body=cmd),
                             ParticipantRemoved)
-        await _end_sessions(request, hearing, removed.end_sessions)
+        await end_sessions(request, hearing, removed.end_sessions)
         return json_response(removed)
-
-    @routes.route("POST", "/api/v1/invitations/redeem", access=REDEEM,
-                  summary="invitation + access code → a participant session for one hearing",
-                  request=RedeemInvitation, response=ParticipantSignedIn, tags=TAGS)
-    async def redeem(request: web.Request) -> web.Response:
-        state = state_of(request)
-        hs = state.hearings
-        ident = identity_of(request)
-        if hs is None:
-            raise ServiceFailure(ErrorCode.UNAVAILABLE, "hearings are not ready")
-        address = client_address(request)
-        wait, _ = hs.redeem_backoff.wait_s(address)
-        if wait > 0:
-            raise ServiceFailure(ErrorCode.RATE_LIMITED, "too many failed attempts",
-                                 retry_after(wait), reason="too_many_attempts")
-        body: RedeemInvitation | None = None
-        try:
-            body = await read_json(request, RedeemInvitation)
-            redeemed = await SIGNALLING.ask(request, "redeem", body, Redeemed, anonymous=True)
-        except ServiceFailure as exc:
-            if exc.code in (ErrorCode.UNAUTHENTICATED, ErrorCode.RATE_LIMITED):
-                hs.redeem_backoff.record_failure(address)
-            if state.denials is not None:  # who tried, from where (as a pseudonym), and why,
-                # in the hearing's report if the token was genuine; never the token or the code
-                hearing, invitation = refused_invitation(body, exc) or (None, "redeem")
-                await state.denials.refused(
-                    principal=None, address=address, action="participant.redeem",
-                    resource_type="invitation", resource_id=invitation, reason=exc.message,
-                    kind=f"redeem.{exc.code.value}", hearing=hearing)
-            raise
-        opened = await open_session(
-            ident, kind=PrincipalKind.PARTICIPANT, subject=redeemed.participant,
-            role=redeemed.role, now_ms=ident.now_ms(), hearing=redeemed.hearing,
-            side=redeemed.side)
-        reply = ParticipantSignedIn(hearing=redeemed.hearing, participant=redeemed.participant,
-                                    role=redeemed.role, side=redeemed.side,
-                                    csrf_token=opened.csrf_token)
-        response = json_response(reply)
-        hand_over(response, ident, opened)
-        return response

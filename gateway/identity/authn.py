@@ -10,8 +10,8 @@ For every matched route:
 3. Routes any caller may use (`anyone` grants) stop here: no CSRF, credentials optional.
 4. CSRF: a state-changing request authenticated by the cookie must carry `Parley-CSRF`.
 5. `policy.decide(route.access, principal, context)`; a denial is 401 (anonymous) or 403 and is
-   an audit event `auth.denied` naming who, which route and why — except the few routes in
-   `UNAUDITED_PROBES` asked with no credential at all (see there).
+   an audit event `auth.denied` naming who, which route and why — except a 401 on the few
+   routes in `UNAUDITED_PROBES` asked without a bearer token (see there).
 
 Handlers read the result with `principal_of(request)` / `auth_of(request)`.
 """
@@ -79,12 +79,16 @@ class Auth:
 
 ANONYMOUS = Auth()
 
-# Routes whose 401 to a caller presenting NO credential (no session cookie, no Authorization
-# header) is the expected answer, not a refusal worth an auditor's time, so it is not audited.
-# The web client asks `GET /api/v1/me` on every page load (a participant's, the join and tech
-# check pages) to learn whether anyone is signed in; "no one" is the normal reply, and auditing
-# it filled the log with false "Denied" entries. A credential that is presented but invalid,
-# expired or revoked is still audited on these routes too, as is every other route's denial.
+# Routes whose 401 to a browser (no Authorization header) is the expected answer, not a
+# refusal worth an auditor's time, so it is not audited. The web client asks `GET /api/v1/me`
+# on every page load (a participant's, the join and tech check pages) to learn whether anyone
+# is signed in; "no one" is the normal reply, and auditing it filled the log with false
+# "Denied" entries. That holds with a session cookie that no longer holds too: a browser keeps
+# its cookie after the session ended (the hearing closed, it expired, it was signed out
+# elsewhere), so the join page of a second hearing would be refused on every load. The probe
+# grants nothing and tells nothing but "no one"; the same cookie used on any other route is
+# audited there. A bearer token is presented deliberately by a program: refused, it is
+# audited here too, as is every other route's denial and every 403.
 UNAUDITED_PROBES: Final = frozenset({"GET /api/v1/me"})
 
 
@@ -171,10 +175,11 @@ def presents_credential(request: web.Request) -> bool:
     return "Authorization" in request.headers or SESSION_COOKIE in request.cookies
 
 
-def audits_denial(route_key: str, code: ErrorCode, credential_presented: bool) -> bool:
-    """Whether a denial is audited: always, but for a credential-less 401 on an
-    `UNAUDITED_PROBES` route (the "who am I?" probe)."""
-    return (credential_presented or code is not ErrorCode.UNAUTHENTICATED
+def audits_denial(route_key: str, code: ErrorCode, bearer_presented: bool) -> bool:
+    """Whether a denial is audited: always, but for a 401 on an `UNAUDITED_PROBES` route
+    asked without a bearer token (the browser's "who am I?" probe, with no session cookie or
+    one whose session has ended)."""
+    return (bearer_presented or code is not ErrorCode.UNAUTHENTICATED
             or route_key not in UNAUDITED_PROBES)
 
 
@@ -207,7 +212,7 @@ async def _deny(request: web.Request, route: Route, auth: Auth, code: ErrorCode,
     if auth.failure is not None:
         details["credential"] = auth.failure
     denials = state_of(request).denials
-    if denials is not None and audits_denial(route.key, code, presents_credential(request)):
+    if denials is not None and audits_denial(route.key, code, "Authorization" in request.headers):
         await denials.refused(principal=auth.principal, address=client_address(request),
                               action="auth.denied", resource_type="route",
                               resource_id=route.key, reason=reason, kind=code.value,

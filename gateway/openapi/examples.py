@@ -83,6 +83,7 @@ BODIES: Final[dict[str, dict[str, Any]]] = {
     "OpenHearing": {},
     "InviteParticipant": {"name": "Ann Smith", "role": "party", "side": SIDE,
                           "expires_in_s": 604800},
+    "ReissueInvitation": {"expires_in_s": 604800},
     "AddSide": {"name": "Claimant"},
     "RenameSide": {"name": "Chan Holdings Ltd (claimant)", "colour": "c"},
     "RedeemInvitation": {"token": f"{HEARING}.01JDA8QK7F3N1C8Y5T2M9W4B6H.kP2v9Xq7Lm4Rt8Wz",

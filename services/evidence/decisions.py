@@ -60,6 +60,7 @@ from services.evidence.errors import (
     HearingShreddedError,
     IntegrityError,
     ManifestError,
+    TooLargeError,
 )
 from services.evidence.manifest_store import Rejected
 from services.evidence.ranges import resolve
@@ -120,6 +121,19 @@ class Evidence:
         if self.alarms.admit(hearing, f"keys/{hearing}", self._clock()) is not None:
             await self._record(principal, "document.integrity_failure", ("hearing", hearing),
                                Outcome.FAILED, hearing, {"reason": "hearing_key"})
+
+    async def check_size(self, principal: Principal, hearing: str, size: int) -> None:
+        """Refuse a document over the size limit before a byte of it is read: a
+        `document.denied` event recording the size declared and the limit, then `too_large`
+        (reason `document_too_large`, so the client can say the limit)."""
+        try:
+            self.vault.check_size(size)
+        except TooLargeError:
+            await self._record(principal, "document.denied", ("hearing", hearing),
+                               Outcome.DENIED, hearing,
+                               {"action": "upload", "reason": "too large", "declared_size": size,
+                                "limit": self.vault.limits.max_document_size})
+            raise
 
     async def _member(self, ctx: RequestContext, hearing: str,
                       action: Action) -> tuple[Principal, HearingFacts]:
@@ -197,7 +211,7 @@ class Evidence:
                                    ErrorCode.FORBIDDEN, "you may not upload to that compartment")
         who = access.standing(principal, facts)
         assert who is not None  # _member checked it
-        self.vault.check_size(req.declared_size)
+        await self.check_size(principal, req.hearing, req.declared_size)
         self.vault.check_count(await counting)
         grant = UploadGrant(principal=principal, hearing=req.hearing,
                             compartment=req.compartment, filename=req.filename,
@@ -229,7 +243,8 @@ class Evidence:
                    for m in manifests if may(m)]
         await self._record(principal, "document.list", ("hearing", req.hearing), Outcome.ALLOWED,
                            req.hearing, {"count": len(visible)})
-        return ListDocumentsReply(documents=visible)
+        return ListDocumentsReply(documents=visible,
+                                  max_document_bytes=self.vault.limits.max_document_size)
 
     async def get(self, ctx: RequestContext, req: DocumentRequest) -> DocumentView:
         principal, _, manifest = await self._readable(ctx, req.hearing, req.document, req.version,
@@ -240,13 +255,14 @@ class Evidence:
 
     async def versions(self, ctx: RequestContext, req: VersionsRequest) -> VersionsReply:
         """The versions of a document the caller may read, newest first: the document is
-        decided as `get` decides it (on its latest version, audited as a view of it), then
-        each version on its own record."""
+        decided as `get` decides it (on its latest version), then each version on its own
+        record. Audited as `document.versions_list` (entries before it: `document.view` with
+        `versions` in its details)."""
         principal, facts, latest, every = await self._decided(ctx, req.hearing, req.document,
                                                               None, Action.VIEW)
         readable = [document_view(m) for m in reversed(every) if access.allowed(
             principal, facts, Action.VIEW, Compartment.parse(m.compartment))]
-        await self._record(principal, "document.view", ("document", req.document),
+        await self._record(principal, "document.versions_list", ("document", req.document),
                            Outcome.ALLOWED, req.hearing,
                            self._details(latest, versions=len(readable)))
         return VersionsReply(document=document_view(latest, len(readable)), versions=readable)
@@ -259,9 +275,12 @@ class Evidence:
         span = resolve(req.range, manifest.size)
         if not span.satisfiable:
             return DownloadBeginReply(document=view, start=0, end=0, partial=True)
+        # One action for every read of the bytes (they leave the service either way); the
+        # purpose the caller declared (`view`: shown in the page) tells the two apart.
         await self._record(principal, "document.download", ("document", req.document),
                            Outcome.ALLOWED, req.hearing,
-                           self._details(manifest, start=span.start, end=span.end))
+                           self._details(manifest, start=span.start, end=span.end,
+                                         purpose=req.purpose))
         issued = self.downloads.issue(DownloadGrant(principal, manifest, span.start, span.end),
                                       self._clock())
         return DownloadBeginReply(document=view, start=span.start, end=span.end,

@@ -74,6 +74,7 @@ class ResumableUploads:
                                             "you may not upload to that compartment")
         who = access.standing(principal, facts)
         assert who is not None  # _member checked it
+        await self.evidence.check_size(principal, req.hearing, req.length)  # audits a refusal
         record = await self.staged.create(
             hearing=req.hearing, compartment=req.compartment, filename=req.filename,
             length=req.length, content_type=req.content_type,

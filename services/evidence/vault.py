@@ -202,7 +202,7 @@ class Vault:
         if declared_size < 0:
             raise SizeMismatchError("declared size is negative")
         if declared_size > self.limits.max_document_size:
-            raise TooLargeError("document exceeds the maximum size")
+            raise TooLargeError("document exceeds the maximum size", reason="document_too_large")
 
     def check_count(self, versions: int) -> None:
         if versions >= self.limits.max_documents_per_hearing:

@@ -36,7 +36,7 @@ from proto.signalling import (
 )
 from proto.ws import End, HearingState, Notice, NoticeKind, Remove, RoomKind, Snapshot
 
-from . import core_controls, invitations, mediator_name, schedule, sides
+from . import core_controls, invitations, joining, mediator_name, schedule, sides
 from .access import Ctx, identify, mediator, not_closed
 from .effects import Audit, CloseSessions, Deliver, Effect, Env, Fail, ForgetChat, Reply
 from .errors import Conflict, Forbidden, Invalid, NotFound, SignallingError, Unauthenticated
@@ -157,7 +157,13 @@ def _remove(ctx: Ctx, cmd: RemoveParticipant | Remove) -> Result:
 
 def _redeem(ctx: Ctx, cmd: RedeemInvitation) -> Result:
     """Invitation + access code → an active participant waiting in the lobby."""
-    inv = invitations.check(ctx.h, cmd, ctx.now, ctx.env)
+    inv = invitations.find(ctx.h, cmd)
+    # A genuine invitation refused (ended, withdrawn, used, expired) is audited naming whose.
+    refused = invitations.refusal(ctx.h, inv, ctx.now)
+    if refused is not None:
+        return ctx.h, [Audit("participant.redeem", "invitation", inv.id, Outcome.DENIED,
+                             details={"participant": inv.participant,
+                                      "reason": refused.message[:200]}), Fail(refused)]
     if not invitations.code_matches(inv, cmd.access_code):
         h = invitations.record_failure(ctx.h, inv, ctx.now, ctx.env)
         refusal: SignallingError = invitations.blocked_for(
@@ -166,9 +172,10 @@ def _redeem(ctx: Ctx, cmd: RedeemInvitation) -> Result:
         return h, [Audit("participant.redeem", "invitation", inv.id, Outcome.DENIED,
                          details={"participant": inv.participant, "reason": "access_code"}),
                    Fail(refusal)]
-    if ctx.h.locked:
+    if ctx.h.locked and not ctx.h.participants[inv.participant].admitted_once:
         # Turned away, and the mediator is told who (else they would wait, unseen, for an
-        # unlock the mediator does not know anyone needs).
+        # unlock the mediator does not know anyone needs). Someone admitted before, back
+        # with a new link (joining.py), waits in the lobby as a reconnection would.
         who = ctx.h.participants[inv.participant]
         return ctx.h, [Audit("participant.redeem", "invitation", inv.id, Outcome.DENIED,
                              details={"participant": who.id, "reason": "locked"}),
@@ -176,10 +183,10 @@ def _redeem(ctx: Ctx, cmd: RedeemInvitation) -> Result:
                        Fail(Conflict("the hearing is locked: nobody new is admitted",
                                      reason=invitations.Refusal.LOCKED))]
     h, redeemed = invitations.consume(ctx.h, inv, ctx.now)
-    p = set_status(h.participants[inv.participant], ParticipantStatus.ACTIVE)
-    h = put_participant(h, msgspec.structs.replace(p, room=LOBBY))
+    h, takeover = joining.arrive(h, inv.participant, ctx.now)
     return h, [Audit("participant.redeem", "invitation", inv.id,
-                     details={"participant": p.id}), Reply(redeemed)]
+                     details={"participant": inv.participant, **joining.details(takeover)}),
+               *takeover, Reply(redeemed)]
 
 
 def _connect(ctx: Ctx, cmd: SessionConnected) -> Result:
@@ -270,6 +277,7 @@ HANDLERS: dict[type, Handler] = {
     Sweep: lambda ctx, cmd: (ctx.h, []),
     **core_controls.HANDLERS,
     **mediator_name.HANDLERS,
+    **joining.HANDLERS,
 }
 
 

@@ -27,7 +27,7 @@ from enum import StrEnum
 
 import msgspec
 
-from proto.common import Role
+from proto.common import Language, Role
 from proto.signalling import InvitationIssued, InviteParticipant, Redeemed, RedeemInvitation
 from proto.ws import HearingState
 
@@ -77,13 +77,13 @@ def split_token(token: str) -> tuple[str, str, str]:
 AFTER_START_MS = 86_400_000
 
 
-def expiry(h: Hearing, cmd: InviteParticipant, now: int, default_ttl_ms: int) -> int:
+def expiry(h: Hearing, expires_in_s: int | None, now: int, default_ttl_ms: int) -> int:
     """When an invitation expires: the lifetime the mediator asked for, else the default one
     and, for a scheduled hearing, at least until a day after its start. Invitations are sent
     weeks ahead; a link that died a week after it was sent, before the hearing it was for, is
     the first thing a party would meet on the day."""
-    if cmd.expires_in_s is not None:
-        return now + cmd.expires_in_s * 1000
+    if expires_in_s is not None:
+        return now + expires_in_s * 1000
     until = now + default_ttl_ms
     if h.scheduled_at is not None:
         until = max(until, h.scheduled_at + AFTER_START_MS)
@@ -93,17 +93,23 @@ def expiry(h: Hearing, cmd: InviteParticipant, now: int, default_ttl_ms: int) ->
 def issue(h: Hearing, cmd: InviteParticipant, now: int,
           env: Env) -> tuple[Hearing, InvitationIssued]:
     """Add an invited participant and its invitation; return the secrets to show once."""
-    pid, iid = env.new_id(), env.new_id()
+    person = Participant(id=env.new_id(), name=cmd.name, role=Role(cmd.role), side=cmd.side,
+                         status=ParticipantStatus.INVITED)
+    h = msgspec.structs.replace(h, participants={**h.participants, person.id: person})
+    return issue_for(h, person.id, cmd.expires_in_s, cmd.language, now, env)
+
+
+def issue_for(h: Hearing, pid: str, expires_in_s: int | None, language: Language | None,
+              now: int, env: Env) -> tuple[Hearing, InvitationIssued]:
+    """A new invitation for participant `pid` (already on the roster); the secrets, once."""
+    iid = env.new_id()
     secret, code = env.new_secret(), env.new_code()
     inv = Invitation(id=iid, participant=pid, token_hash=sha256_hex(secret),
                      code_hash=sha256_hex(normalise_code(code)),
-                     expires_at=expiry(h, cmd, now, env.policy.invitation_ttl_ms),
-                     language=cmd.language)
-    person = Participant(id=pid, name=cmd.name, role=Role(cmd.role), side=cmd.side,
-                         status=ParticipantStatus.INVITED)
+                     expires_at=expiry(h, expires_in_s, now, env.policy.invitation_ttl_ms),
+                     language=language)
     token = f"{h.id}.{iid}.{secret}"
-    h = msgspec.structs.replace(h, participants={**h.participants, pid: person},
-                                invitations={**h.invitations, iid: inv})
+    h = msgspec.structs.replace(h, invitations={**h.invitations, iid: inv})
     lang = f"&lang={inv.language.value}" if inv.language is not None else ""
     issued = InvitationIssued(participant=pid, invitation=iid, token=token, access_code=code,
                               link_path=f"/join#t={token}{lang}", expires_at=inv.expires_at,
@@ -112,9 +118,20 @@ def issue(h: Hearing, cmd: InviteParticipant, now: int,
 
 
 def check(h: Hearing, cmd: RedeemInvitation, now: int, env: Env) -> Invitation:
+    """The invitation this token names if it may be used now; raises otherwise (`find`, then
+    `refusal`). Does not look at the access code (see `code_matches`)."""
+    inv = find(h, cmd)
+    refused = refusal(h, inv, now)
+    if refused is not None:
+        raise refused
+    return inv
+
+
+def find(h: Hearing, cmd: RedeemInvitation) -> Invitation:
     """The invitation this token names if the token itself is good; raises otherwise.
 
-    Does not look at the access code (see `code_matches`) so the caller can count failures.
+    Does not look at whether it may be used now (see `refusal`) nor at the access code (see
+    `code_matches`), so the caller can audit whose invitation it was and count failures.
     """
     hid, iid, secret = split_token(cmd.token)
     inv = h.invitations.get(iid)
@@ -122,19 +139,21 @@ def check(h: Hearing, cmd: RedeemInvitation, now: int, env: Env) -> Invitation:
         sha256_hex(secret), inv.token_hash)
     if not good or inv is None:
         raise invalid_token()
-    # The secret matched: from here on the true reason is told (see the module notes).
-    if h.state is HearingState.CLOSED:
-        raise Unauthenticated("the hearing has ended", reason=Refusal.ENDED)
-    if inv.revoked:
-        raise Unauthenticated("the invitation was withdrawn", reason=Refusal.REVOKED)
-    if inv.used_at is not None:
-        raise Unauthenticated("the invitation was already used", reason=Refusal.USED)
-    if now >= inv.expires_at:
-        raise Unauthenticated("the invitation has expired", reason=Refusal.EXPIRED)
-    blocked = blocked_for(inv, now)
-    if blocked is not None:
-        raise blocked
     return inv
+
+
+def refusal(h: Hearing, inv: Invitation, now: int) -> Unauthenticated | RateLimited | None:
+    """Why the genuine invitation `inv` may not be used now, or None. The secret matched: the
+    true reason is told (see the module notes)."""
+    if h.state is HearingState.CLOSED:
+        return Unauthenticated("the hearing has ended", reason=Refusal.ENDED)
+    if inv.revoked:
+        return Unauthenticated("the invitation was withdrawn", reason=Refusal.REVOKED)
+    if inv.used_at is not None:
+        return Unauthenticated("the invitation was already used", reason=Refusal.USED)
+    if now >= inv.expires_at:
+        return Unauthenticated("the invitation has expired", reason=Refusal.EXPIRED)
+    return blocked_for(inv, now)
 
 
 def blocked_for(inv: Invitation, now: int) -> RateLimited | None:
@@ -168,6 +187,15 @@ def revoke_for(h: Hearing, pid: str) -> Hearing:
     invs = {iid: (msgspec.structs.replace(i, revoked=True) if i.participant == pid else i)
             for iid, i in h.invitations.items()}
     return msgspec.structs.replace(h, invitations=invs)
+
+
+def revoke_unused_for(h: Hearing, pid: str) -> tuple[Hearing, list[str]]:
+    """Revoke `pid`'s invitations neither used nor revoked yet; (hearing, their ids)."""
+    doomed = sorted(iid for iid, i in h.invitations.items()
+                    if i.participant == pid and i.used_at is None and not i.revoked)
+    invs = {iid: (msgspec.structs.replace(i, revoked=True) if iid in doomed else i)
+            for iid, i in h.invitations.items()}
+    return msgspec.structs.replace(h, invitations=invs), doomed
 
 
 def revoke_all(h: Hearing) -> Hearing:

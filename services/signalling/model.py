@@ -82,6 +82,9 @@ class Invitation(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     language: Language | None = None
 
 
+#: Invitations a hearing keeps (revoked and used ones too: they are its record).
+MAX_INVITATIONS = 256
+
 #: Earlier stays in rooms a participant keeps (`Participant.visits`), the oldest dropped first.
 MAX_VISITS = 8
 
@@ -148,7 +151,7 @@ class Hearing(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     documents_destroyed: bool = False
     sides: Annotated[dict[Id, Side], msgspec.Meta(max_length=16)] = {}
     participants: Annotated[dict[Id, Participant], msgspec.Meta(max_length=64)] = {}
-    invitations: Annotated[dict[Id, Invitation], msgspec.Meta(max_length=256)] = {}
+    invitations: Annotated[dict[Id, Invitation], msgspec.Meta(max_length=MAX_INVITATIONS)] = {}
     rooms: Annotated[dict[Id, Room], msgspec.Meta(max_length=20)] = {}
     knocks: Annotated[tuple[KnockEntry, ...], msgspec.Meta(max_length=64)] = ()
     counter: Counter = 0

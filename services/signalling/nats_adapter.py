@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import msgspec
+
 from parley.errors import DomainError, ServiceFailure
 from parley.micro import RequestContext, ServiceHost
 from proto.common import Role
@@ -39,6 +41,7 @@ from proto.signalling import (
     ParticipantRemoved,
     Redeemed,
     RedeemInvitation,
+    ReissueInvitationCommand,
     RemoveParticipant,
     RemoveSide,
     RenameMediator,
@@ -142,6 +145,11 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
         return ParticipantRemoved(participant=req.body.participant,
                                   end_sessions=done.end_sessions)
 
+    async def reissue(ctx: RequestContext,
+                      req: Scoped[ReissueInvitationCommand]) -> InvitationIssued:
+        done = await ex.run(req.hearing, ctx.require_principal(), req.body)
+        return _expect(done.reply, InvitationIssued)  # type: ignore[no-any-return]
+
     async def redeem(ctx: RequestContext, req: RedeemInvitation) -> Redeemed:
         hearing, _, _ = split_token(req.token)
         try:
@@ -150,7 +158,8 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
             if exc.code is ErrorCode.NOT_FOUND:  # no such hearing: the same answer as any bad token
                 raise invalid_token() from None
             raise
-        return _expect(done.reply, Redeemed)  # type: ignore[no-any-return]
+        redeemed: Redeemed = _expect(done.reply, Redeemed)
+        return msgspec.structs.replace(redeemed, end_sessions=done.end_sessions)
 
     async def connect(ctx: RequestContext, req: Scoped[SessionConnected]) -> Connected:
         # A socket proves its gateway alive (its heartbeat may not have reached us yet).
@@ -213,6 +222,7 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
     host.endpoint("side_remove", Scoped[RemoveSide], side_remove)
     host.endpoint("invite", Scoped[InviteParticipant], invite)
     host.endpoint("remove", Scoped[RemoveParticipant], remove)
+    host.endpoint("reissue", Scoped[ReissueInvitationCommand], reissue)
     host.endpoint("redeem", RedeemInvitation, redeem)
     host.endpoint("connect", Scoped[SessionConnected], connect)
     host.endpoint("disconnect", Scoped[SessionDisconnected], disconnect)

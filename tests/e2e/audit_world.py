@@ -7,8 +7,10 @@ caucuses, a seeded sequence of admissions and moves, the
 mediator's own moves (into a caucus and back), a whole side moved into its caucus, a recall, a
 participant offline while a caucus closes, someone turned away by the lock (recorded by the
 signalling service and by the gateway), a run of connection reports, a document uploaded
-and downloaded, and another kept by one side, released twice, with the hearing's listings around
-it (`settlement_story`). The details are the ones the signalling core writes (core.py, core_controls.py,
+and downloaded, and another kept by one side, shared in confidence, then a second version of it
+released to everyone, with the hearing's listings around it, and the mediator's own document of
+the same name (`settlement_story`). The hearing is scheduled, opened and ended (its documents
+kept). The details are the ones the signalling core writes (core.py, core_controls.py,
 core_actions.py, sides.py) and evidence writes (decisions.py: a download's `end` is exclusive,
 ranges.py). `expected_segments` is the same fold the console must draw, computed here
 independently from the sequence: a person is drawn in a room while present (from redeeming the
@@ -50,6 +52,10 @@ DOCUMENT = ("dExpert2", "Expert report v2.pdf")
 #: A document kept by the Claimant, shared with the mediator in confidence, then with everyone,
 #: and the hearing's listings around it: (lister, documents shown), in order.
 SETTLEMENT = ("dSettle01", "Settlement offer.pdf")
+#: The mediator's own document of the same name, in Joint: the search must tell the two apart.
+SETTLEMENT_MEDIATOR = ("dSettleMed", SETTLEMENT[1])
+#: When the hearing was scheduled for (an hour after its creation), in its own zone.
+SCHEDULED_AT = 1_764_003_600_000  # 2025-11-24T17:00:00Z, 01:00 on 25 Nov in Hong Kong
 T0 = 1_764_000_000_000  # 2025-11-24T16:00:00Z
 
 
@@ -116,7 +122,9 @@ def script(seed: int = 7, moves: int = 24) -> tuple[Script, list[tuple[str, str,
         action="account.create", resource=Resource(type="account", id=med), outcome=Outcome.ALLOWED,
         service="gateway", details={"role": "mediator", "username": "alee", "display_name": MEDIATOR[1]}))
     s.mediator("hearing.create", "hearing", HEARING, details={
-        "mediator": med, "mediator_name": MEDIATOR[1], "title": "Lam v. Chen", "time_zone": "Asia/Hong_Kong"})
+        "mediator": med, "mediator_name": MEDIATOR[1], "title": "Lam v. Chen", "time_zone": "Asia/Hong_Kong",
+        "scheduled_at": SCHEDULED_AT})
+    s.mediator("hearing.open", "hearing", HEARING)
     w.place[med] = "plenary"  # the core seats the mediator in plenary (model.new_hearing)
     first_colours = {**SIDE_COLOURS, "sResp": "b"}
     for sid, name in SIDES.items():
@@ -227,10 +235,12 @@ def script(seed: int = 7, moves: int = 24) -> tuple[Script, list[tuple[str, str,
 
 #: What the document report must make of `settlement_story`: the listings that may have shown
 #: it, by lister (one each), and how many were left out (before it was stored; by someone its
-#: compartment did not admit then).
+#: compartment did not admit then); where each version was kept: version 1 by the Claimant, then
+#: shared with the mediator in confidence; version 2 by the Claimant, then released to everyone
+#: (a release widens the latest version only: version 1 stays where it was).
 SETTLEMENT_MAY = ["pBo", MEDIATOR[0], "pCy"]
 SETTLEMENT_LEFT_OUT = {"before": 1, "hidden": 2, "empty": 0}
-SETTLEMENT_KEPT = ["side:sClaim", "confidential:sClaim", "joint"]
+SETTLEMENT_KEPT = [("side:sClaim", "1"), ("confidential:sClaim", "1"), ("side:sClaim", "2"), ("joint", "2")]
 
 
 def settlement_story(s: Script) -> None:
@@ -243,9 +253,9 @@ def settlement_story(s: Script) -> None:
             s.add("document.list", pid, "hearing", HEARING, role=PEOPLE[pid][1], side=PEOPLE[pid][2],
                   service="evidence", details={"count": count})
 
-    def document(action: str, **details: Any) -> None:
+    def document(action: str, version: str = "v1", **details: Any) -> None:
         s.add(action, "pAna", "document", SETTLEMENT[0], role="counsel", side="sClaim", service="evidence",
-              details={"filename": SETTLEMENT[1], "version": "v1", "size": 84_000, **details})
+              details={"filename": SETTLEMENT[1], "version": version, "size": 84_000, **details})
 
     lists("pDee", 1)  # before it was stored
     document("document.upload", compartment="side:sClaim")
@@ -254,11 +264,15 @@ def settlement_story(s: Script) -> None:
     lists(MEDIATOR[0], 1)  # a side's own document: not even the mediator
     document("document.release", compartment="side:sClaim", to="confidential:sClaim")
     lists(MEDIATOR[0], 2)  # shared with the mediator in confidence: may have
-    document("document.release", compartment="confidential:sClaim", to="joint")
+    document("document.upload", "v2", compartment="side:sClaim")  # a new version, the side's only
+    document("document.release", "v2", compartment="side:sClaim", to="joint")  # it alone goes joint
     lists("pCy", 2)  # joint: may have
     s.add("document.download", "pCy", "document", SETTLEMENT[0], role="counsel", side="sResp",
           service="evidence", details={"filename": SETTLEMENT[1], "compartment": "joint",
-                                       "version": "v1", "size": 84_000, "start": 0, "end": 84_000})
+                                       "version": "v2", "size": 84_000, "start": 0, "end": 84_000})
+    # The mediator's own document of the same name, in Joint.
+    s.mediator("document.upload", "document", SETTLEMENT_MEDIATOR[0], service="evidence", details={
+        "filename": SETTLEMENT_MEDIATOR[1], "version": "m1", "compartment": "joint", "size": 12_000})
 
 
 async def publish(suite: Suite, events: list[AuditEvent]) -> None:

@@ -8,11 +8,16 @@ then serves a tampered proof and the page shows the failure. The hearing's entri
 sentences (no raw action code), with its connection reports folded into one line. A document
 kept by one side and released twice shows where it was kept by the compartments' names (never
 their ids) and the hearing's listings that may have shown it, lister by lister, with those left
-out counted; a lister's row opens their listings. A hearing's people include its mediator, a
-staff account, with its role. The timeline
+out counted, and each placement names the version it covers (a release widens the latest only);
+a lister's row opens their listings. Two documents of one name: the search says so and lets the
+auditor choose, each told by who first uploaded it and when, as the hearing's summary tells them.
+A person's report numbers versions as the document's does, and gives their rooms to the second.
+A hearing's summary says when it was created, scheduled (in its zone), opened and ended, and
+whether its documents went; the list of hearings gives each one's state and dates. A hearing's
+people include its mediator, a staff account, with its role. The timeline
 of a scripted hearing matches, lane by lane, the moves that were made, the mediator's own, a
 side's, a recall's and a caucus closing's included (read from the SVG's data attributes), with
-the mediator's lane first, named, its long name cut to its column; a 3-hour
+the mediator's lane first, named, its long name cut to its column, its table's times to the second; a 3-hour
 hearing with 20 people and 500 moves renders in under 500 ms; at tablet width its table (and
 the hearing's summary) fit without the page scrolling sideways. An export shows its progress and
 the downloaded bundle verifies with `parley-audit verify --vkey` (and not without a key). An
@@ -26,6 +31,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -45,10 +51,12 @@ from tests.e2e.audit_world import (
     MEDIATOR,
     PEOPLE,
     REMOVED_SIDE,
+    SCHEDULED_AT,
     SETTLEMENT,
     SETTLEMENT_KEPT,
     SETTLEMENT_LEFT_OUT,
     SETTLEMENT_MAY,
+    SETTLEMENT_MEDIATOR,
     SIDE_COLOURS,
     SIDES,
     publish,
@@ -184,6 +192,9 @@ DRAWN = {
     "audit-document-report": "document.querySelector('.total[data-total]')",
     "audit-document-listings": "document.querySelector('#listings') && document.querySelector('.total[data-total]')",
     "audit-person-account": "document.querySelector('#account-note') && document.querySelector('.total[data-total]')",
+    "audit-same-named": "document.querySelector('#same-named .doc-origin')",
+    "audit-person-versions": "document.querySelector('.rooms-list li') && document.querySelector('.total[data-total]')",
+    "audit-hearings": "document.querySelector('.card .hearing-when')",
     "audit-verify": "document.querySelector('#verify-panel[data-verified=\"true\"]')",
     "audit-hearing": "document.querySelector('.stats')",
     "audit-timeline": "document.querySelector('#timeline[data-lanes]')",
@@ -301,6 +312,8 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             assert await page.locator("tr.folded").count() == 0
 
             seen["audit-document-listings"] = await _settlement_report(tab)
+            seen["audit-same-named"] = await _same_named_documents(tab)
+            seen["audit-person-versions"] = await _person_versions_and_rooms(tab)
             seen["audit-refusals"] = await _sides_and_refusals(tab)
 
             # The scripted hearing's timeline, lane by lane.
@@ -324,6 +337,7 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             assert sorted(p for p, _, _ in listed[1:]) == sorted([*PEOPLE, LOCKED_OUT[0]]), listed
             role = await page.locator(f"tr[data-person='{MEDIATOR[0]}'] td.role").inner_text()
             assert role.lower() == t(EN, "audit.role.mediator"), role  # capitalised by the style sheet
+            await _hearing_life_and_documents(tab)
             await no_sideways_scroll(tab, "audit-hearing")
             await shot(tab, "audit-hearing")
             await page.goto(f"/audit/hearings/{HEARING}/timeline")
@@ -357,6 +371,9 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             assert len(ticks) >= 3 and len(set(ticks)) == len(ticks), ticks
             await page.get_by_role("button", name=t(EN, "audit.timeline.show_table")).click()
             assert await page.locator("#timeline-table tbody tr").count() == len(drawn)
+            # Moves can come seconds apart: the table's times are to the second.
+            cells = await tab.value("() => [...document.querySelectorAll('#timeline-table tbody td.nowrap')].map((td) => td.innerText)")
+            assert cells and all(re.fullmatch(r"\d{2}:\d{2}:\d{2}", c) for c in cells), cells
             await no_sideways_scroll(tab, "audit-timeline")
             await shot(tab, "audit-timeline")
             seen["audit-timeline"] = page.url
@@ -388,7 +405,7 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             await page.goto("/audit/key")
             await page.locator("#pinned-vkey").wait_for()
             await shot(tab, "audit-key")
-            await in_chinese(tab, {**seen, "audit-hearing": f"/audit/hearings/{HEARING}",
+            await in_chinese(tab, {**seen, "audit-hearing": f"/audit/hearings/{HEARING}", "audit-hearings": "/audit/hearings",
                                    "audit-export": "/audit/export"})
             # The page is left in Simplified Chinese: the Action filter's groups are named in it.
             await page.goto("/audit")
@@ -513,12 +530,16 @@ async def _settlement_report(tab: Tab) -> str:
     page = tab.page
     await page.goto(f"/audit/documents/{SETTLEMENT[0]}")
     await tab.wait_for(DRAWN["audit-document-listings"])
-    kept = await tab.value("() => [...document.querySelectorAll('#kept-list li')].map((li) => [li.dataset.compartment, li.innerText])")
-    assert [c for c, _ in kept] == SETTLEMENT_KEPT, kept
+    kept = await tab.value("""() => [...document.querySelectorAll('#kept-list li')].map((li) =>
+        [li.dataset.compartment, li.dataset.version, li.innerText])""")
+    assert [(c, v) for c, v, _ in kept] == SETTLEMENT_KEPT, kept
     claimant = "Ana Chen (counsel, Claimant)"
-    assert kept[0][1].startswith("Claimant only from ") and kept[0][1].endswith(f"uploaded by {claimant}"), kept
-    assert kept[1][1].startswith("Claimant, shared with the mediator in confidence from "), kept
-    assert kept[2][1].startswith("Joint from ") and kept[2][1].endswith(f"released by {claimant}"), kept
+    # Each placement says which version it covers: a release widened the latest only.
+    assert kept[0][2].startswith("Claimant only from ") and kept[0][2].endswith(f": version 1, uploaded by {claimant}"), kept
+    assert kept[1][2].startswith("Claimant, shared with the mediator in confidence from "), kept
+    assert kept[1][2].endswith(f": version 1 only, released by {claimant}"), kept
+    assert kept[2][2].startswith("Claimant only from ") and kept[2][2].endswith(f": version 2, uploaded by {claimant}"), kept
+    assert kept[3][2].startswith("Joint from ") and kept[3][2].endswith(f": version 2 only, released by {claimant}"), kept
     listings = await tab.value("""() => { const s = document.querySelector('#listings');
         return [{ before: Number(s.dataset.before), hidden: Number(s.dataset.hidden), empty: Number(s.dataset.empty) },
           [...s.querySelectorAll('tr[data-actor]')].map((r) => [r.dataset.actor, r.dataset.count, r.cells[0].innerText, r.cells[3].innerText]),
@@ -531,11 +552,11 @@ async def _settlement_report(tab: Tab) -> str:
     ] and [r[0] for r in listings[1]] == SETTLEMENT_MAY, listings
     assert listings[2] == t(EN, "audit.report.listings_count", count=3), listings
     rows = await page.locator("table.results tbody tr").all_inner_texts()
-    for sentence in (f"{claimant} uploaded ‘Settlement offer.pdf’ to Claimant only",  # noqa: RUF001
-                     f"{claimant} released ‘Settlement offer.pdf’ from Claimant only to Claimant, "  # noqa: RUF001
-                     "shared with the mediator in confidence",
-                     f"{claimant} released ‘Settlement offer.pdf’ from Claimant, shared with the "  # noqa: RUF001
-                     "mediator in confidence to Joint"):
+    for sentence in (f"{claimant} uploaded ‘Settlement offer.pdf’ (version 1, the only one then) to Claimant only",  # noqa: RUF001
+                     f"{claimant} released ‘Settlement offer.pdf’ (version 1, the only one then) from Claimant "  # noqa: RUF001
+                     "only to Claimant, shared with the mediator in confidence",
+                     f"{claimant} uploaded ‘Settlement offer.pdf’ (version 2 of 2) to Claimant only",  # noqa: RUF001
+                     f"{claimant} released ‘Settlement offer.pdf’ (version 2 of 2) from Claimant only to Joint"):  # noqa: RUF001
         assert any(sentence in r for r in rows), (sentence, rows)
     shown = await page.locator("main").inner_text()
     assert "side:" not in shown and "confidential:" not in shown, shown  # names, never ids
@@ -545,8 +566,7 @@ async def _settlement_report(tab: Tab) -> str:
     await page.locator("table.results tbody tr[data-action='document.release'] a").last.click()
     await tab.wait_for("document.querySelector('#verify-panel[data-verified]')")
     fields = await page.locator("dl.fields").inner_text()
-    assert "Claimant, shared with the mediator in confidence (confidential:sClaim)" in fields, fields
-    assert "Joint (joint)" in fields, fields
+    assert "Claimant only (side:sClaim)" in fields and "Joint (joint)" in fields, fields
     # A lister's row opens their listings of the hearing in that span: here, the one.
     await page.goto(address)
     await tab.wait_for(DRAWN["audit-document-listings"])
@@ -554,6 +574,82 @@ async def _settlement_report(tab: Tab) -> str:
     await tab.wait_for("location.pathname === '/audit' && document.querySelector('.total[data-total=\"1\"]')")
     assert await page.locator("tr[data-action='document.list']").count() == 1
     return address
+
+
+async def _same_named_documents(tab: Tab) -> str:
+    """Two documents named alike (the Claimant's and the mediator's own): the search says so and
+    lets the auditor choose, each told by who first uploaded it and when; returns its address."""
+    page = tab.page
+    await page.goto("/audit")
+    await page.get_by_label(t(EN, "audit.f.document")).fill(SETTLEMENT[1])
+    await page.get_by_role("button", name=t(EN, "audit.search.action"), exact=True).click()
+    await tab.wait_for("document.querySelector('#same-named .doc-origin')")
+    notice = await page.locator("#same-named p").first.inner_text()
+    assert notice.startswith(f"2 documents match ‘{SETTLEMENT[1]}’"), notice  # noqa: RUF001
+    choices = await tab.value("""() => [...document.querySelectorAll('#same-named li')].map((li) =>
+        [li.dataset.document, li.querySelector('a').innerText, li.querySelector('.doc-origin').innerText])""")
+    assert sorted(c[0] for c in choices) == sorted([SETTLEMENT[0], SETTLEMENT_MEDIATOR[0]]), choices
+    origin = dict((c[0], c[2]) for c in choices)
+    assert origin[SETTLEMENT[0]].startswith("first uploaded by Ana Chen (counsel, Claimant), "), origin
+    assert origin[SETTLEMENT_MEDIATOR[0]].startswith(f"first uploaded by {MEDIATOR[1]} (mediator), "), origin
+    assert await page.locator("table.results").count() == 0  # nothing shown until one is chosen
+    await shot(tab, "audit-same-named")
+    address = page.url
+    await page.locator(f"#same-named li[data-document='{SETTLEMENT_MEDIATOR[0]}'] a").click()
+    await tab.wait_for("document.querySelector('#document-shown') && document.querySelector('.total[data-total=\"1\"]')")
+    shown = await page.locator("#document-shown").inner_text()
+    assert f"first uploaded by {MEDIATOR[1]} (mediator)" in shown and "one of 2 documents" in shown, shown
+    rows = await page.locator("table.results tbody tr").all_inner_texts()
+    assert len(rows) == 1 and f"{MEDIATOR[1]} (mediator) uploaded" in rows[0], rows
+    return address
+
+
+async def _person_versions_and_rooms(tab: Tab) -> str:
+    """A person's report numbers the versions of the documents in its entries, as the document's
+    report does, and gives the rooms they were in to the second, the day once per range."""
+    page = tab.page
+    await page.goto("/audit/people/pAna")
+    await tab.wait_for("document.querySelector('.rooms-list li') && document.querySelector('.total[data-total]')")
+    rows = await page.locator("table.results tbody tr").all_inner_texts()
+    for sentence in ("uploaded ‘Settlement offer.pdf’ (version 1, the only one then) to Claimant only",  # noqa: RUF001
+                     "uploaded ‘Settlement offer.pdf’ (version 2 of 2) to Claimant only",  # noqa: RUF001
+                     "uploaded ‘Expert report v2.pdf’ (version 2 of 2) to Joint"):  # noqa: RUF001
+        assert any(sentence in r for r in rows), (sentence, rows)
+    rooms = await page.locator(".rooms-list li").all_inner_texts()
+    span = re.compile(r".+: \d{1,2} \w{3} \d{4}, \d{2}:\d{2}:\d{2} – \d{2}:\d{2}:\d{2} \(.+\)")  # noqa: RUF001
+    assert rooms and all(span.fullmatch(r) for r in rooms), rooms
+    await shot(tab, "audit-person-versions")
+    return page.url
+
+
+async def _hearing_life_and_documents(tab: Tab) -> None:
+    """The hearing's summary says when it was created, scheduled (in its zone), opened and
+    ended, and that its documents were kept; its documents of one name are told apart; the
+    list of hearings shows each one's state and dates."""
+    page = tab.page
+    facts = await tab.value("""() => Object.fromEntries([...document.querySelectorAll('#hearing-life dd')].map((dd) =>
+        [dd.dataset.fact, dd.innerText]))""")
+    assert facts["state"] == t(EN, "mediator.state.closed"), facts
+    assert facts["created"].endswith(f", by {MEDIATOR[1]} (mediator)"), facts
+    assert facts["scheduled"].startswith("25 Nov 2025, 01:00 Hong Kong"), (facts, SCHEDULED_AT)
+    assert facts["zone"].startswith("Hong Kong"), facts
+    assert re.search(r"\d{4}", facts["opened"]) and re.search(r"\d{4}", facts["ended"]), facts
+    assert facts["documents"] == t(EN, "audit.life.documents_kept"), facts
+    documents = await tab.value("""() => [...document.querySelectorAll('.doc-list li')].map((li) =>
+        [li.dataset.document, li.querySelector('.doc-origin').innerText])""")
+    origin = dict(documents)
+    assert origin[SETTLEMENT[0]].startswith("first uploaded by Ana Chen (counsel, Claimant)"), documents
+    assert origin[SETTLEMENT_MEDIATOR[0]].startswith(f"first uploaded by {MEDIATOR[1]} (mediator)"), documents
+    await page.goto("/audit/hearings")
+    card = page.locator(f".card[data-hearing='{HEARING}'] .hearing-when")
+    await card.wait_for()
+    when = await card.inner_text()
+    assert when.startswith(t(EN, "mediator.state.closed")) and "Created " in when and "scheduled for " in when, when
+    assert "opened " in when and "ended " in when, when
+    await no_sideways_scroll(tab, "audit-hearings")
+    await shot(tab, "audit-hearings")
+    await page.goto(f"/audit/hearings/{HEARING}")
+    await page.locator("#hearing-life").wait_for()
 
 
 async def _sides_and_refusals(tab: Tab) -> str:
@@ -576,8 +672,11 @@ async def _sides_and_refusals(tab: Tab) -> str:
     rows = await page.locator("table.results tbody tr").all_inner_texts()
     why = t(EN, "audit.why.hearing_locked")
     assert any(f"Someone not signed in was refused the invitation for {LOCKED_OUT[1]} — {why}" in r for r in rows), rows
-    assert any(f"from address {ADDRESS}, was refused an invitation at the web gateway" in r and f") — {why}" in r
-               for r in rows), rows
+    # The gateway's twin: where from, as a short pseudonym in words, and no aside.
+    short = ADDRESS.rsplit(":", 1)[1][:6]
+    assert any(f"Someone not signed in, from a network address (pseudonym {short}…), was refused an "
+               f"invitation — {why}" in r for r in rows), rows
+    assert ADDRESS not in "".join(rows), rows
     shown = await page.locator("main").inner_text()
     assert "— locked" not in shown and "conflict" not in shown, shown
     await shot(tab, "audit-refusals")

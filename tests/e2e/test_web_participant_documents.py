@@ -6,8 +6,8 @@ resets every connection: tests/netcut.py) and the upload resuming from the offse
 holds (never from byte 0, only what was in flight sent again), the download's SHA-256 equal to the
 original; a side-A document not listed, not downloadable and not guessable
 by side B until released, then appearing on B's page without a reload. Bad input: an empty
-file, a file over the limit (the page is refused before any byte is sent; the server refuses a
-page that lies), a name with folders and control characters, a release of someone else's
+file, a file over the limit (refused by the page before it asks the server anything, saying the
+limit the list gave; the server refuses a page that lies), each a failed row of its own, a name with folders and control characters, a release of someone else's
 document, a chat message over the limit and a chat flood, each a sentence and nothing lost.
 
 Versions and the in-page viewer: a second version uploaded (and said to be version 2), the first
@@ -15,9 +15,10 @@ opened from "2 versions" by the keyboard, downloaded (SHA-256 equal to the origi
 in the page (the PDF in a frame of a blob: URL typed application/pdf holding the original's
 bytes), an image in the same viewer, SVG and disguised HTML never shown inline, and the CSP still
 refusing every other frame and plugin. Then the document is shared with the mediator: the
-confirmation says only the latest version goes, the sentence saying where it went outlives the
-list's refreshes until the person acts again, the first version is marked as still only the
-side's, and the name uploaded again to the side's tab is refused with where it is now.
+confirmation says only the latest version goes (and the number the mediator will know it by),
+the sentence saying where it went outlives the list's refreshes until the person acts again, the
+first version is marked as still only the side's (both are "Version 1", each of its audience,
+and each row says which; the earlier one's file is named so), and the name uploaded again to the side's tab is refused with where it is now.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
+import msgspec
 import pytest
 from playwright.async_api import Request, Response
 
@@ -50,7 +52,7 @@ from tests.e2e.participant_steps import (
     shots,
     switch_language,
 )
-from tests.harness import Suite
+from tests.harness import Suite, wait_until
 from tests.netcut import NetCut
 from tests.people import CSRF_HEADER, SESSION_COOKIE, staff_people
 
@@ -119,10 +121,13 @@ async def test_documents_upload_resume_release_and_bad_input(suite: Suite,
         # In order: ("PATCH", Upload-Offset the page appended at), ("HEAD", Upload-Offset the
         # server answered when the page asked where to resume).
         upload: list[tuple[str, int]] = []
+        created: list[str] = []  # the names of the uploads the page asked the server to create
 
         def on_request(request: Request) -> None:
             if request.method == "PATCH" and "/uploads/" in request.url:
                 upload.append(("PATCH", int(request.headers.get("upload-offset", "-1"))))
+            if request.method == "POST" and request.url.endswith("/documents"):
+                created.append(request.headers.get("parley-filename", ""))
 
         def on_response(response: Response) -> None:
             if response.request.method == "HEAD" and "/uploads/" in response.url:
@@ -219,21 +224,29 @@ async def test_documents_upload_resume_release_and_bad_input(suite: Suite,
                              timeout=20)  # live, without a reload
 
             # --- bad files: empty, over the limit, a name with folders and controls ------------
+            # Each refused file is a failed row of its own among the transfers, in one style, the
+            # page's limit (from the list) stated; the next upload clears the previous refusal.
+            failed_rows = "[...document.querySelectorAll('.transfer[data-state=failed]')]"
             empty = tmp_path / "empty.txt"
             empty.write_bytes(b"")
             await a.page.click("[data-tab=joint]")
             await a.page.set_input_files(".file-drop input[type=file]", str(empty))
-            message = await a.wait_for("document.querySelector('.docs-message').textContent")
-            assert "empty" in message
+            refused = await a.wait_for(f"{failed_rows}.map((x) => x.textContent).join('|')")
+            assert refused.startswith("empty.txt") and "is empty (0 bytes)" in refused, refused
+            assert await a.value("document.querySelector('.docs-message').textContent") == ""
             huge = tmp_path / "huge.bin"
             with huge.open("wb") as f:  # sparse: no disk, and not one byte of it will be sent
-                f.truncate(2 * 1024**3 + 1)
-            sent_before = len(upload)
+                f.truncate(3 * 1024**3)
+            sent_before, created_before = len(upload), len(created)
             await a.page.set_input_files(".file-drop input[type=file]", str(huge))
-            failed = await a.wait_for("document.querySelector('.transfer[data-state=failed]')"
-                                      "?.textContent")
-            assert "larger than a document may be" in failed and "Nothing was sent" in failed
-            assert len(upload) == sent_before
+            await a.wait_for(f"{failed_rows}.some((x) => x.textContent.startsWith('huge.bin'))")
+            refused = await a.value(f"{failed_rows}.map((x) => x.textContent)")
+            assert refused == ["huge.bin" "This file is 3.2 GB; the most a document may be is "
+                               "2.1 GB. Nothing was sent: make it smaller or split it, then "
+                               "upload it again.Dismiss"], refused  # the empty file's row went
+            assert await a.value("!document.querySelector('.transfer[data-state=failed] progress')")
+            assert (len(upload), len(created)) == (sent_before, created_before)  # not even asked
+            await shots(a, "documents-refused-too-large", ("laptop",))
             # A failure stays until dismissed; a finished transfer goes by itself.
             await a.page.click(".transfer[data-state=failed] button:has-text('Dismiss')")
             await a.wait_for("!document.querySelector('.transfer[data-state=failed]')")
@@ -252,7 +265,8 @@ async def test_documents_upload_resume_release_and_bad_input(suite: Suite,
                     http.post(f"/api/v1/hearings/{cast.hearing}/documents", headers=lie,
                               data=b"") as r:
                 body = await r.json()
-                assert (r.status, body["error"]["code"]) == (413, "too_large"), body
+                assert (r.status, body["error"]["code"], body["error"]["reason"]) \
+                    == (413, "too_large", "document_too_large"), body
 
             # --- chat: too long, then a flood: a sentence each, the text kept ---------------
             await _chat_bad_input(a)
@@ -529,6 +543,30 @@ async def test_document_versions_and_pdfs_viewed_in_the_page(suite: Suite,
                 await asyncio.sleep(0.5)
                 await a.page.screenshot(path=str(ARTIFACTS / f"documents-view-pdf-{width}.png"))
             await a.page.set_viewport_size({"width": 1366, "height": 768})
+            # The viewer's Download asks the server again, as a download (so it is audited
+            # as one, not as the view: asserted below): the version's bytes, under its name.
+            async with a.page.expect_download(timeout=60_000) as again:
+                await a.page.click(f"{VIEWER} button:has-text('Download')")
+            got = await again.value
+            assert got.suggested_filename == "Heads of terms (v1).pdf"
+            await got.save_as(saved)
+            assert hashlib.sha256(saved.read_bytes()).hexdigest() \
+                == hashlib.sha256(first).hexdigest()
+
+            async def purposes() -> list[str] | None:
+                status, page = await people.auditor.call(
+                    "GET", f"/api/v1/audit/events?action=document.download&resource_type="
+                           f"document&resource_id={document}&order=asc&limit=100", bearer=True)
+                assert status == 200, page
+                entries = [msgspec.json.decode(r["entry"]) for r in page["events"]]
+                said = [e["details"].get("purpose") for e in entries
+                        if e["actor"]["id"] == inv["A1"]["participant"]
+                        and e["details"]["version"] == older]
+                return said if len(said) >= 3 else None
+
+            # Version 1 downloaded from its row, opened in the page, saved from the viewer.
+            assert await wait_until(purposes, timeout=20, what="the reads audited") \
+                == ["download", "view", "download"]
             await a.page.focus(f"{VIEWER} button.primary")
             await a.page.keyboard.press("Escape")
             await a.wait_for("!document.querySelector('dialog.viewer')")
@@ -607,8 +645,10 @@ async def _share_the_latest_version(a: Tab, name: str, document: str, older: str
     # --- the confirmation says what is shared: the latest version, not the earlier one -----
     await a.page.click(f"{row} [data-release^=confidential]")
     said = await a.page.text_content("dialog.dialog") or ""
-    assert (f"The latest version of “{name}” (version 2) will be shared with the mediator in "
-            "confidence." in said and "Earlier versions stay with your side." in said), said
+    # Numbered as each audience numbers it: the side's second, the mediator's first.
+    assert (f"The latest version of “{name}” (your side's version 2) will be shared with the "
+            "mediator in confidence, who will see it as version 1." in said
+            and "Earlier versions stay with your side." in said), said
     await a.check_accessible("documents-release-latest")
     await a.page.click("dialog.dialog button[type=submit]")
     # --- it leaves the tab; where it went stays said through every refresh that follows ----
@@ -631,7 +671,15 @@ async def _share_the_latest_version(a: Tab, name: str, document: str, older: str
                          "[x.dataset.version, x.querySelector('.version-kept')?.textContent])")
     assert kept[1] == [older, "Only your side sees this version."], kept
     assert kept[0][1] is None, kept
+    # Each numbered within its audience, so both are "Version 1": each row says whose.
+    names = await a.value(f"[...document.querySelectorAll('{VERSIONS} .version-name')]"
+                          ".map((x) => x.textContent)")
+    assert names == ["Version 1 · Our side and the mediatorLatest", "Version 1 · Our side only"], names
     await shots(a, "documents-version-kept", ("laptop",))
+    v1 = f"{VERSIONS}[data-version=\"{older}\"]"
+    async with a.page.expect_download(timeout=60_000) as info:
+        await a.page.click(f"{v1} button[aria-label='Download version 1 (Our side only)']")
+    assert (await info.value).suggested_filename == "Heads of terms (v1, our side).pdf"
     # --- the name uploaded to the side's tab again: refused, saying where it is now -------------
     await a.page.click("[data-tab=side]")
     await a.page.set_input_files(".file-drop input[type=file]", files=[

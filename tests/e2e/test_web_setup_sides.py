@@ -3,7 +3,9 @@ in the page as soon as it is picked, and refused in a sentence when saved anyway
 reason, `scheduled_in_past`); a side is renamed and recoloured from its row (a name another side
 has is said in the dialog); a side added by mistake is removed after a confirmation; a side
 someone is invited to is kept, with a sentence saying to revoke the invitation first, and is
-removed once it is revoked. The same refusal in Traditional Chinese; axe-core and screenshots.
+removed once it is revoked: its Remove is disabled with a short reason beside it while the page
+knows, and a refusal the page could not foresee (someone invited elsewhere since) is said in the
+side's own row, focused. The same reason in Traditional Chinese; axe-core and screenshots.
 That invitation is written in 繁體中文 for its person by the English-speaking mediator: both
 messages are in it (the page around them stays English), and its link opens the person's page in
 it in a browser that says English, until the person picks English themselves.
@@ -12,6 +14,10 @@ picked, "already a side of that name" once the name is edited, a side's refusal 
 action starts. The zone picker offers the zones a Hong Kong centre uses first, named with their
 offsets, under current names only, the browser's own zone chosen; the set-up page names the
 hearing's zone the same way, never by its IANA name.
+A party who joined gets a new link from their row ("New link"): the same person, a fresh link and
+code in the letter's language; opening it on another device ends the first device's visit (its
+page says so, after a reload too), and the new device waits in the lobby. When the hearing ends,
+the participant's page says so, and says it again after a reload.
 """
 
 from __future__ import annotations
@@ -24,7 +30,12 @@ import pytest
 
 from tests.browser import Tab, chromium_page, open_tab, requires_chromium
 from tests.e2e.mediator_steps import Invited, Mediator
-from tests.e2e.participant_steps import latin_words_left, shots, switch_language
+from tests.e2e.participant_steps import (
+    join_in_browser,
+    latin_words_left,
+    shots,
+    switch_language,
+)
 from tests.e2e.staff_steps import sign_in, t
 from tests.e2e.web_people import audit_actions
 from tests.harness import Suite, wait_until
@@ -82,6 +93,78 @@ async def letter_in_traditional_chinese(tab: Tab, person: Invited, base_url: str
         guest.assert_clean(secrets=[person.code])
     finally:
         await guest.context.close()
+
+
+async def new_link_for_a_joined_party(tab: Tab, med: Mediator, people: Any, hearing: str,
+                                      base_url: str) -> None:
+    """Mei Chan joins on one device; the mediator gives her a new link from her row; she opens
+    it on another device: the first one's page says she went on there (after a reload too),
+    the second waits in the lobby as the same participant. Then the hearing ends: her page says
+    so, and says it again when reloaded."""
+    page = tab.page
+    # Mei Chan was invited through the API (above); a new link from her row, in 繁體中文.
+    status, detail = await people.mediator.call("GET", f"/api/v1/hearings/{hearing}")
+    [mei] = [e for e in detail["roster"] if e["name"] == "Mei Chan"]
+    await page.reload()
+    await med.button("mediator.setup.new_link_named", name="Mei Chan")
+    dialog = page.get_by_role("dialog")
+    await dialog.get_by_text(t(EN, "mediator.reissue.body_invited", name="Mei Chan")).wait_for()
+    await med.confirm("mediator.reissue.confirm")
+    card = page.locator(".invite-once")
+    await card.wait_for()
+    first = {"link_path": await page.locator("#invite-link").inner_text(),
+             "access_code": await page.locator("#invite-code").inner_text()}
+    assert await card.get_attribute("data-participant") == mei["id"]
+    await med.done_inviting()
+    browser = page.context.browser
+    assert browser is not None
+    old = await open_tab(browser, base_url)
+    new = await open_tab(browser, base_url)
+    try:
+        first["token"] = first["link_path"].split("#t=")[1].split("&")[0]
+        await join_in_browser(old, first)
+        # Joined: her row offers a new link, which says what it does to the device she is on.
+        await page.reload()
+        await page.locator(f"tr[data-participant='{mei['id']}'][data-invitation=redeemed]") \
+            .wait_for()
+        await med.button("mediator.setup.new_link_named", name="Mei Chan")
+        await dialog.get_by_text(t(EN, "mediator.reissue.body_joined", name="Mei Chan")).wait_for()
+        await tab.check_accessible("setup-new-link")
+        await med.confirm("mediator.reissue.confirm")
+        await card.get_by_role("heading", name=t(EN, "mediator.invite.issued_title",
+                                                 name="Mei Chan"), exact=True).wait_for()
+        second = {"link_path": await page.locator("#invite-link").inner_text(),
+                  "access_code": await page.locator("#invite-code").inner_text()}
+        second["token"] = second["link_path"].split("#t=")[1].split("&")[0]
+        assert second["token"] != first["token"] and second["access_code"]
+        assert await card.get_attribute("data-participant") == mei["id"]
+        await tab.screenshot("setup-new-link", "laptop")
+        await med.done_inviting()
+        # The new device joins; the old one is told she went on there, and a reload says so too.
+        await join_in_browser(new, second)
+        replaced = old.page.get_by_role("heading", name=t(
+            EN, "participant.final.replaced_title"), exact=True)
+        await replaced.wait_for()
+        await old.check_accessible("final-replaced")
+        await old.screenshot("final-replaced", "laptop")
+        await old.page.reload()
+        await replaced.wait_for()
+        assert await old.page.locator(".final[data-final=replaced]").count() == 1
+        status, me = await people.mediator.call("GET", f"/api/v1/hearings/{hearing}")
+        assert [e["id"] for e in me["roster"] if e["name"] == "Mei Chan"] == [mei["id"]]
+        # The hearing ends: her page says so, and again after a reload (her session is gone).
+        status, _ = await people.mediator.call("POST", f"/api/v1/hearings/{hearing}/close", {})
+        assert status == 200
+        ended = new.page.get_by_role("heading", name=t(EN, "participant.final.ended_title"),
+                                     exact=True)
+        await ended.wait_for()
+        await new.page.reload()
+        await ended.wait_for()
+        assert await new.page.get_by_text(t(EN, "participant.hearing.no_session")).count() == 0
+        await new.check_accessible("final-ended-reloaded")
+    finally:
+        await old.context.close()
+        await new.context.close()
 
 
 async def test_setting_up_dates_and_sides(suite: Suite) -> None:
@@ -191,10 +274,14 @@ async def test_setting_up_dates_and_sides(suite: Suite) -> None:
             ronald = await med.invite("Ronald Ho", "party", "Respondent", letter=ZH)
             await letter_in_traditional_chinese(tab, ronald, suite.base_url)
             await med.done_inviting()
-            await med.button("mediator.setup.remove_side_named", side="Respondent")
-            refusal = t(EN, "mediator.side.refused_invited", side="Respondent")
-            await page.locator(f"{NOTE}[role=alert]", has_text=refusal).wait_for()
-            assert await page.locator("dialog").count() == 0  # said at once, nothing to confirm
+            # The page knows: Remove is disabled, the short reason beside it, in the side's row.
+            respondent_row = page.locator(SIDE, has_text="Respondent")
+            remove = respondent_row.get_by_role("button", name=t(
+                EN, "mediator.setup.remove_side_named", side="Respondent"), exact=True)
+            assert await remove.is_disabled()
+            kept = respondent_row.locator(".side-kept")
+            assert await kept.inner_text() == t(EN, "mediator.side.kept_invited")
+            assert await remove.get_attribute("aria-describedby") == await kept.get_attribute("id")
             await tab.check_accessible("setup-sides")
             await shots(tab, "setup-sides")
             # The server decides, not the page: asked directly, it refuses with the reason.
@@ -204,22 +291,41 @@ async def test_setting_up_dates_and_sides(suite: Suite) -> None:
             assert status == 409 and reply["error"]["reason"] == "side_invited", reply
             # Switched to Traditional Chinese, the page says the same again in it, every word.
             await switch_language(tab, "zh-Hant")
-            await page.locator(NOTE, has_text=t("zh-Hant", "mediator.side.refused_invited",
-                                                side="Respondent")).wait_for()
+            await respondent_row.locator(".side-kept", has_text=t(
+                "zh-Hant", "mediator.side.kept_invited")).wait_for()
             # Names, the zone's own id and the calendar file's extension are nobody's words;
             # nor is "English" among the invitation's languages, each named in itself.
             left = await latin_words_left(tab, ["Wong v. Ho", "Wong Holdings Ltd", "Respondent",
                                                 "Ronald Ho", ZONE, ".ics", "English"])
             assert left == [], left
             await switch_language(tab, EN)
+            # Someone invited to the other side elsewhere (the page does not know yet): the
+            # server's refusal is said in that side's row, where focus goes.
+            wong = await page.locator(SIDE, has_text="Wong Holdings").get_attribute("data-side")
+            status, _ = await people.mediator.call(
+                "POST", f"/api/v1/hearings/{hearing}/participants",
+                {"name": "Mei Chan", "role": "party", "side": wong})
+            assert status == 201
+            await med.button("mediator.setup.remove_side_named", side="Wong Holdings Ltd")
+            await med.confirm("mediator.side.remove_confirm")
+            wong_row = page.locator(SIDE, has_text="Wong Holdings Ltd")
+            refusal = t(EN, "mediator.side.refused_invited", side="Wong Holdings Ltd")
+            await wong_row.locator(f"{NOTE}[role=alert]", has_text=refusal).wait_for()
+            assert await page.locator(NOTE).count() == 1
+            assert await tab.value("document.activeElement.classList.contains('side-note')")
+            assert await tab.value("document.activeElement.closest('li').dataset.side") == wong
+            # ... and now the page knows: that Remove is disabled too.
+            assert await wong_row.get_by_role("button", name=t(
+                EN, "mediator.setup.remove_side_named", side="Wong Holdings Ltd"),
+                exact=True).is_disabled()
+            await tab.check_accessible("setup-side-refused")
+            await tab.screenshot("setup-side-refused", "laptop")
             # Another action starts (editing a side): the refusal is not left behind its dialog.
             await med.button("mediator.setup.edit_side_named", side="Wong Holdings Ltd")
             await dialog.wait_for()
             assert await page.locator(NOTE).count() == 0
             await dialog.get_by_role("button", name=t(EN, "common.cancel"), exact=True).click()
             await dialog.wait_for(state="detached")
-            await med.button("mediator.setup.remove_side_named", side="Respondent")
-            await page.locator(f"{NOTE}[role=alert]", has_text=refusal).wait_for()
             await page.get_by_role("button", name=t(EN, "mediator.setup.revoke_named",
                                                      name="Ronald Ho"), exact=True).click()
             await dialog.wait_for()
@@ -231,6 +337,7 @@ async def test_setting_up_dates_and_sides(suite: Suite) -> None:
             await med.confirm("mediator.side.remove_confirm")
             await page.locator(SIDE, has_text="Respondent").wait_for(state="detached")
             assert await page.locator(SIDE).count() == 1
+            await new_link_for_a_joined_party(tab, med, people, hearing, suite.base_url)
             tab.assert_clean()
         except Exception:
             print(tab.dump())
@@ -243,6 +350,10 @@ async def test_setting_up_dates_and_sides(suite: Suite) -> None:
         return entries if len(removed) == 2 else None
 
     entries = await wait_until(both_removals, timeout=30, what="both removals audited")
+    reissues = [e for e in await audit_actions(people.auditor, hearing, {"participant.reissue"})
+                if e["action"] == "participant.reissue"]
+    assert [e["details"]["status"] for e in reissues] == ["invited", "active"], reissues
+    assert len({e["resource"]["id"] for e in reissues}) == 1
     [rename] = [e for e in entries if e["action"] == "hearing.side_rename"]
     assert (rename["details"]["previous_name"], rename["details"]["name"],
             rename["details"]["colour"]) == ("Claimant", "Wong Holdings Ltd", "e")

@@ -250,3 +250,42 @@ async def test_the_accounts_screen_in_chinese_toasts_cover_nothing_and_follow_th
         await tab.wait_for(f"({TOAST_COVERS})().length === 0", timeout=5)
         await tab.screenshot("admin-created-en", "laptop")
         tab.assert_clean(secrets=[admin.cookie, PASSWORD])
+
+
+async def test_admin_forms_say_what_is_wrong_in_the_page_language(suite: Suite) -> None:
+    """In 简体中文, a password too short and a token without a name are said in the page's
+    words beside the form (the field focused and marked invalid), never in Chromium's own
+    English bubble ("Please lengthen this text…"); nothing is sent."""
+    await suite.ready(timeout=60)
+    people = await staff_people(suite)
+    admin = people.admin
+    zh = "zh-Hans"
+    _, before = await admin.call("GET", "/api/v1/tokens")
+    async with chromium_page(suite.base_url, locale="zh-CN") as tab:
+        page = tab.page
+        await open_accounts(tab, suite, admin)
+        await page.get_by_label(t(zh, "admin.accounts.username")).fill("mediator5")
+        password = page.get_by_label(t(zh, "admin.accounts.password"))
+        await password.fill("short123")
+        await page.get_by_role("button", name=t(zh, "admin.accounts.create")).click()
+        said = t(zh, "common.form.too_short", field=t(zh, "admin.accounts.password"),
+                 min=12, count=8)
+        await page.locator("form.create-account .form-error", has_text=said).wait_for()
+        assert await password.get_attribute("aria-invalid") == "true"
+        assert await tab.value("document.activeElement.name") == "password"
+        await tab.check_accessible("admin-password-short-zh-Hans")
+        await tab.screenshot("admin-password-short-zh-Hans", "laptop")
+        # Typing again takes the sentence away; a long enough password is accepted.
+        await password.fill(PASSWORD)
+        await page.locator("form.create-account .form-error").filter(has_text=said) \
+            .wait_for(state="detached")
+        await page.goto("/admin/tokens")
+        create = page.get_by_role("button", name=t(zh, "admin.tokens.create"))
+        await create.click()
+        await page.get_by_text(t(zh, "common.form.required",
+                                 field=t(zh, "admin.tokens.name"))).wait_for()
+        tab.assert_clean(secrets=[admin.cookie])
+    _, listed = await admin.call("GET", "/api/v1/accounts")
+    assert "mediator5" not in {a["username"] for a in listed["accounts"]}
+    _, after = await admin.call("GET", "/api/v1/tokens")
+    assert len(after["tokens"]) == len(before["tokens"])

@@ -145,8 +145,14 @@ for (const lang of LANGUAGES) {
 test('a refused request is told as refused, once, with its reason', async () => {
   await initI18n('en');
   const refused = describeEntry({ ...entry('auth.denied', 'denied'), actor: { id: 'anonymous', kind: 'anonymous' },
-    details: { reason: 'sign-in required', method: 'GET', path: '/api/v1/me' } }, dir, 'UTC', { withTime: false });
-  assert.equal(refused, 'Someone not signed in was refused GET /api/v1/me — sign-in was required');
+    resource: { type: 'route', id: 'GET /api/v1/hearings' },
+    details: { reason: 'hearings.list: sign-in required', method: 'GET', path: '/api/v1/hearings' } }, dir, 'UTC', { withTime: false });
+  // The route in words (audit/routes.js), not its path.
+  assert.equal(refused, 'Someone not signed in was refused: read the hearing list — sign-in was required');
+  // A route without words is shown by its key.
+  const other = describeEntry({ ...entry('auth.denied', 'denied'), resource: { type: 'route', id: 'GET /api/v1/audit/vkey' },
+    details: { reason: 'sign-in required' } }, dir, 'UTC', { withTime: false });
+  assert.equal(other, 'Ana Chen (counsel, Claimant) was refused GET /api/v1/audit/vkey — sign-in was required');
   // The signalling service records the refused command's message (shell.py `_refusal`).
   const move = describeEntry({ ...entry('room.move', 'denied'), resource: { type: 'hearing', id: 'h1' },
     details: { reason: "only this hearing's mediator may do that" } }, dir, 'UTC', { withTime: false });
@@ -198,10 +204,31 @@ test("a document's list of versions is told as such, a look-up of its record as 
   // `document.view` is the document's record (GET …/documents/{d}); its contents, whether shown
   // in the page or saved, are a `document.download`: the sentence does not say "viewed".
   assert.match(plain(view), /^Ana Chen \(counsel, Claimant\) looked up \W?Expert report\.pdf\W? \(its details, not its contents\)$/);
-  assert.match(plain({ ...view, details: { ...view.details, versions: 2 } }),
-    /^Ana Chen \(counsel, Claimant\) opened the list of versions of \W?Expert report\.pdf\W? \(2 shown\)$/);
+  // The list of versions: its own action now (`document.versions_list`); before it, a
+  // `document.view` with `versions` in its details. Both read alike.
+  const listed = /^Ana Chen \(counsel, Claimant\) listed the versions of \W?Expert report\.pdf\W? \(2 shown\)$/;
+  assert.match(plain({ ...view, details: { ...view.details, versions: 2 } }), listed);
+  assert.match(plain({ ...view, action: 'document.versions_list', details: { ...view.details, versions: 2 } }), listed);
   await initI18n('zh-Hant');
-  assert.match(plain({ ...view, details: { ...view.details, versions: 2 } }), /版本列表（顯示 2 個）$/);
+  assert.match(plain({ ...view, details: { ...view.details, versions: 2 } }), /列出了 .+ 的版本（顯示 2 個）$/);
+  assert.match(plain({ ...view, action: 'document.versions_list', details: { ...view.details, versions: 2 } }),
+    /列出了 .+ 的版本（顯示 2 個）$/);
+});
+
+test('a read of the contents says whether it was opened in the page or downloaded', async () => {
+  const read = (purpose) => ({ ...entry('document.download'), details: {
+    filename: 'Expert report.pdf', version: 'v1', start: 0, end: 686, size: 686, ...(purpose ? { purpose } : {}) } });
+  const plain = (e) => describeEntry(e, dir, 'UTC', { withTime: false });
+  await initI18n('en');
+  assert.match(plain(read('view')), /^Ana Chen \(counsel, Claimant\) opened \W?Expert report\.pdf\W? in the page, the whole document/);
+  assert.match(plain(read('download')), /^Ana Chen \(counsel, Claimant\) downloaded \W?Expert report\.pdf\W?, the whole document/);
+  // Entries from before the purpose was recorded (and API clients that state none): downloads.
+  assert.equal(plain(read(null)), plain(read('download')));
+  for (const [lang, opened, downloaded] of [['zh-Hans', '在页面中打开了', '下载了'], ['zh-Hant', '在頁面中開啟了', '下載了']]) {
+    await initI18n(lang);
+    assert.ok(plain(read('view')).includes(opened) && !plain(read('view')).includes(downloaded), plain(read('view')));
+    assert.ok(plain(read('download')).includes(downloaded) && !plain(read('download')).includes(opened));
+  }
 });
 
 // ---------------------------------------------------------------- downloads and versions

@@ -4,7 +4,7 @@ import test from "node:test";
 
 import {
   CHUNK_BYTES, IN_PAGE_DOWNLOAD_MAX, RateMeter, cleanFileName, compartmentTabs, downloadsInPage, nextChunk,
-  refusal, releaseTargets, sizeParts,
+  refusal, releaseTargets, sizeParts, sizesApart,
 } from "../../gateway/webclient/js/documents/transfer.js";
 
 test("speed and time left come from a sliding window", () => {
@@ -22,6 +22,13 @@ test("sizes read like a file manager's", () => {
   assert.deepEqual(sizeParts(0), { value: 0, unit: "B" });
   assert.deepEqual(sizeParts(52_428_800), { value: 52.4, unit: "MB" });
   assert.deepEqual(sizeParts(2 * 1024 ** 3), { value: 2.1, unit: "GB" });
+});
+
+test("a file over the limit and the limit never read alike", () => {
+  assert.deepEqual(sizesApart(2.1e9, 2e9), [{ value: 2.1, unit: "GB" }, { value: 2, unit: "GB" }]);
+  // One byte over 2 GiB: both "2.1 GB" rounded, so both exact.
+  assert.deepEqual(sizesApart(2 * 1024 ** 3 + 1, 2 * 1024 ** 3),
+    [{ value: 2147483649, unit: "B" }, { value: 2147483648, unit: "B" }]);
 });
 
 test("file names lose folders and control characters", () => {

@@ -2,7 +2,8 @@
 
 A cut mid-append keeps every whole segment that reached evidence; a killed gateway loses
 nothing staged; the download's SHA-256 equals the original's; an upload answers only its own
-session; lying lengths and empty or oversized files leave no document; idle uploads are swept.
+session; lying lengths and empty or oversized files leave no document (an oversized one is
+refused before any byte, said with the limit the list gives, and audited); idle uploads are swept.
 """
 
 from __future__ import annotations
@@ -312,6 +313,48 @@ async def test_empty_and_oversized_files_are_refused_before_any_byte(
         async with world["partyA"].session() as http, http.delete(upload) as r:
             assert r.status == 204
     assert staged_keys(world) == before
+
+
+async def test_a_file_over_the_limit_is_refused_named_and_audited(
+        evidence_suite: tuple[Suite, dict[str, str]]) -> None:
+    """The list says the limit (so the page refuses a larger file itself); a larger size
+    declared anyway, resumable or one-shot, is 413 `document_too_large` before any byte, and
+    each refusal is a `document.denied` event of the person, with the size declared."""
+    world = await world_of(evidence_suite)
+    status, body = await world["partyA"].call("GET", world.docs())
+    assert status == 200 and msgspec.json.decode(body)["max_document_bytes"] == 64 * MIB, body
+    over = 64 * MIB + 7  # sizes of this test's own (the suite's hearing is shared)
+    status, _, reply = await create(world, "partyA", "resumable-huge.pdf", over)
+    assert (status, reply["error"]["code"], reply["error"].get("reason")) \
+        == (413, "too_large", "document_too_large"), reply
+
+    async def nothing() -> AsyncIterator[bytes]:  # the size is declared; no byte is sent
+        return
+        yield b""
+
+    async with world["partyA"].session() as http, http.post(world.docs(), data=nothing(), headers={
+            "Parley-Filename": "oneshot-huge.pdf", "Parley-Compartment": "joint",
+            "Content-Length": str(over + 1)}) as r:
+        error = (await r.json())["error"]
+        assert (r.status, error["code"], error.get("reason")) \
+            == (413, "too_large", "document_too_large"), error
+    auditor = world.people.auditor
+
+    async def audited() -> list[dict[str, Any]] | None:
+        status, page = await auditor.call(
+            "GET", f"/api/v1/audit/events?hearing={world.hearing}&action=document.denied"
+                   f"&resource_type=hearing&resource_id={world.hearing}&limit=1000", bearer=True)
+        assert status == 200, page
+        mine = [e for e in (msgspec.json.decode(row["entry"]) for row in page["events"])
+                if e["actor"]["id"] == world["partyA"].principal_id
+                and e["details"].get("declared_size") in (over, over + 1)]
+        return mine if len(mine) >= 2 else None
+
+    denied = await wait_until(audited, timeout=20, what="both refusals audited")
+    assert sorted(e["details"]["declared_size"] for e in denied) == [over, over + 1]
+    assert {(e["outcome"], e["details"]["action"], e["details"]["reason"],
+             e["details"]["limit"]) for e in denied} == {("denied", "upload", "too large", 64 * MIB)}
+    assert "resumable-huge.pdf" not in await world.visible_names()
 
 
 async def test_abandoned_uploads_are_swept(

@@ -9,7 +9,7 @@ test_evidence_compartments): 401 anonymous; 403 refused by the gateway's coarse 
 non-member, by evidence; 404 for a member who may not read the document, for each of its version
 ids too, exactly as for a document or version that does not exist; 200 allowed. An unknown
 version id is 404 for everyone who may read the document; a malformed one is 400 `invalid`,
-never a 500. Reading the list is audited as a view of the document (`document.view`,
+never a 500. Reading the list is audited as its own action (`document.versions_list`, with
 `versions` in its details), a refusal as `document.denied`, like every other read; a release
 names the version it shared.
 """
@@ -164,7 +164,7 @@ async def test_a_bad_version_is_a_clear_refusal_and_reads_are_audited(
     status, body = await world["partyA"].call("GET", f"{content}?version={first}",
                                               headers={"Range": "bytes=0-19"})
     assert (status, body) == (206, contents[first][:20])
-    # Audited like the other reads: the list as a view of the document, a refusal as a denial.
+    # Audited like the other reads: the list as a listing of versions, a refusal as a denial.
     assert (await _versions(world, "partyA", document))[0] == 200
     assert (await _versions(world, "partyB", document))[0] == 404
     assert (await world["partyB"].call("GET", f"{content}?version={first}"))[0] == 404
@@ -178,7 +178,7 @@ async def test_a_bad_version_is_a_clear_refusal_and_reads_are_audited(
         return [msgspec.json.decode(row["entry"]) for row in page["events"]]
 
     async def audited() -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
-        viewed = [e for e in await events("document.view")
+        viewed = [e for e in await events("document.versions_list")
                   if e["actor"]["id"] == world["partyA"].principal_id]
         denied = [e for e in await events("document.denied")
                   if e["actor"]["id"] == world["partyB"].principal_id]
@@ -188,3 +188,47 @@ async def test_a_bad_version_is_a_clear_refusal_and_reads_are_audited(
     assert viewed[-1]["details"]["versions"] == 2
     assert viewed[-1]["details"]["version"] == sorted(contents)[1]
     assert {e["outcome"] for e in denied} == {"denied"}
+
+
+async def test_opened_in_the_page_and_downloaded_leave_two_different_entries(
+        evidence_suite: tuple[Suite, dict[str, str]]) -> None:
+    """The web client's viewer declares `?purpose=view`; a download, `purpose=download` or
+    nothing. Both are `document.download` (the bytes left the service either way) with the
+    purpose in the details, so an auditor tells "opened it in the page" from "took a copy";
+    each with its byte range as before. Any other purpose is `invalid`, and nothing is read."""
+    world = await world_of(evidence_suite)
+    document, contents = await _two_versions(world)
+    first, latest = sorted(contents)
+    content = f"{world.docs()}/{document}/content"
+    reader = world["counselA"]
+    assert await reader.call("GET", f"{content}?purpose=view") == (200, contents[latest])
+    assert await reader.call("GET", f"{content}?version={first}&purpose=download",
+                             headers={"Range": "bytes=0-9"}) == (206, contents[first][:10])
+    assert await reader.call("GET", content) == (200, contents[latest])
+    for bad in ("print", "VIEW", ""):
+        status, body = await reader.call("GET", f"{content}?purpose={bad}")
+        assert status == 400 and msgspec.json.decode(body)["error"]["code"] == "invalid", body
+    status, body = await reader.call("GET", f"{content}?purpose=view&purpose=download")
+    assert status == 400, body
+    auditor = world.people.auditor
+
+    async def reads() -> list[dict[str, Any]] | None:
+        status, page = await auditor.call(
+            "GET", f"/api/v1/audit/events?hearing={world.hearing}&action=document.download"
+                   f"&resource_type=document&resource_id={document}&limit=1000&order=asc",
+            bearer=True)
+        assert status == 200, page
+        mine = [msgspec.json.decode(row["entry"]) for row in page["events"]]
+        mine = [e for e in mine if e["actor"]["id"] == reader.principal_id]
+        return mine if len(mine) >= 3 else None
+
+    viewed, saved_part, saved = await wait_until(reads, timeout=20, what="the three reads")
+    size = len(contents[latest])
+    assert viewed["details"]["purpose"] == "view"
+    assert (viewed["details"]["version"], viewed["details"]["start"],
+            viewed["details"]["end"]) == (latest, 0, size)
+    assert saved_part["details"]["purpose"] == "download"
+    assert (saved_part["details"]["version"], saved_part["details"]["start"],
+            saved_part["details"]["end"]) == (first, 0, 10)
+    assert saved["details"]["purpose"] == "download"  # no purpose given: a download
+    assert {e["outcome"] for e in (viewed, saved_part, saved)} == {"allowed"}

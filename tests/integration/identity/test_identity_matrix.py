@@ -92,6 +92,7 @@ PATCH /api/v1/hearings/{hearing}/sides/{side}  401  403  403  403  ok   403  403
 DELETE /api/v1/hearings/{hearing}/sides/{side}  401  403  403  403  ok   403  403  403  403  403  401  401  401
 POST /api/v1/hearings/{hearing}/participants     401  403  403  403  ok   403  403  403  403  403  401  401  401
 DELETE /api/v1/hearings/{hearing}/participants/{participant}  401  403  403  403  ok   403  403  403  403  403  401  401  401
+POST /api/v1/hearings/{hearing}/participants/{participant}/invitations  401  403  403  403  ok   403  403  403  403  403  401  401  401
 GET /api/v1/ice-servers                          401  403  403  403  ok   403  ok   ok   ok   ok   401  401  401
 POST /api/v1/techcheck                           401  403  ok   403  ok   ok   ok   ok   ok   ok   401  401  401
 GET /api/v1/ws                                   401  403  ok   403  ok   ok   ok   ok   ok   ok   401  401  401

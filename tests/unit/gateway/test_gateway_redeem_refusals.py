@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from gateway.api.hearings import TOKEN_MATCHED, refused_invitation
+from gateway.api.redeem import TOKEN_MATCHED, refused_invitation
 from parley.errors import ServiceFailure
 from proto.errors import ErrorCode
 from proto.signalling import RedeemInvitation

@@ -11,14 +11,18 @@ from typing import Any
 
 import pytest
 
-from gateway.webclient.routes import WEBCLIENT, asset_table
+from gateway.webclient.routes import WEBCLIENT, asset_table, compressed
 from proto.errors import ErrorCode
 from proto.ws import HearingState
 
 LANGUAGES = ("en", "zh-Hant", "zh-Hans")
 AREAS = ("common", "staff", "mediator", "participant", "audit", "admin")
-#: Uncompressed JavaScript + CSS one page may load (its shell, stylesheet and screen).
-BUDGET_BYTES = 250 * 1024
+#: JavaScript + CSS one page may load (its shell, stylesheet and screen): what the browser
+#: parses (uncompressed), and what crosses the network (gzip, as the gateway serves it). Raised
+#: from 250 KiB when the console gained versions, the in-page viewer and reissued links (~260 KB);
+#: what a first load costs on a slow link is the gzip figure (~90 KB).
+BUDGET_BYTES = 288 * 1024
+GZIP_BUDGET_BYTES = 112 * 1024
 KEY = r"(?:common|staff|mediator|participant|audit|admin)\.[A-Za-z0-9_.-]+"
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -139,12 +143,17 @@ def _closure(start: str, sources: dict[str, str], *, dynamic: bool) -> set[str]:
     return seen
 
 
-def test_javascript_and_css_stay_within_the_budget() -> None:
-    """What one page loads, uncompressed: the shell's entry module and its static imports, the
-    stylesheet, and one screen with everything it imports. Screens are loaded lazily by the
-    router, so a participant's page never downloads the auditor's console."""
-    assets = {path: body for path, (body, _) in asset_table().items()}
-    sources = {path: body.decode() for path, body in assets.items() if path.endswith(".js")}
+@pytest.mark.parametrize("packed", [False, True], ids=["parsed", "sent"])
+def test_javascript_and_css_stay_within_the_budget(packed: bool) -> None:
+    """What one page loads, uncompressed (`parsed`) and as sent gzip-compressed (`sent`): the
+    shell's entry module and its static imports, the stylesheet, and one screen with everything
+    it imports. Screens are loaded lazily by the router, so a participant's page never
+    downloads the auditor's console."""
+    table = asset_table()
+    sent = compressed(table) if packed else {}
+    assets = {path: sent.get(path, body) for path, (body, _) in table.items()}
+    budget = GZIP_BUDGET_BYTES if packed else BUDGET_BYTES
+    sources = {path: body.decode() for path, (body, _) in table.items() if path.endswith(".js")}
     css = sum(len(body) for path, body in assets.items() if path.endswith(".css"))
     shell = _closure("js/app.js", sources, dynamic=False)
     screens = sorted(path for path in sources if path.startswith("js/screens/"))
@@ -154,7 +163,7 @@ def test_javascript_and_css_stay_within_the_budget() -> None:
         page = shell | _closure(screen, sources, dynamic=True)
         sizes[screen] = css + sum(len(assets[path]) for path in page)
     biggest = max(sizes, key=lambda k: sizes[k])
-    assert 0 < sizes[biggest] < BUDGET_BYTES, f"{biggest}: {sizes[biggest]} bytes of JS + CSS (budget {BUDGET_BYTES})"
+    assert 0 < sizes[biggest] < budget, f"{biggest}: {sizes[biggest]} bytes of JS + CSS (budget {budget})"
 
 
 def test_no_inner_html_or_eval_in_the_client() -> None:

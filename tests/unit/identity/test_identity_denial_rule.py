@@ -1,5 +1,6 @@
 """Which refusals the gateway audits (gateway/identity/authn.py `audits_denial`): every one but
-the credential-less "who am I?" probe (`UNAUDITED_PROBES`). The behaviour against the real
+the browser's "who am I?" probe (`UNAUDITED_PROBES` answered 401 without a bearer token: with
+no session cookie, or one whose session has ended). The behaviour against the real
 suite: tests/integration/identity/test_identity_denial_audit.py."""
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from proto.errors import ErrorCode
 ME = "GET /api/v1/me"
 
 
-def test_the_probe_without_a_credential_is_not_audited() -> None:
-    assert not audits_denial(ME, ErrorCode.UNAUTHENTICATED, credential_presented=False)
+def test_the_browsers_probe_is_not_audited() -> None:
+    assert not audits_denial(ME, ErrorCode.UNAUTHENTICATED, bearer_presented=False)
 
 
-def test_the_probe_with_a_credential_is_audited() -> None:
-    assert audits_denial(ME, ErrorCode.UNAUTHENTICATED, credential_presented=True)
+def test_the_probe_with_a_bearer_token_is_audited() -> None:
+    assert audits_denial(ME, ErrorCode.UNAUTHENTICATED, bearer_presented=True)
 
 
 @pytest.mark.parametrize("presented", [False, True])

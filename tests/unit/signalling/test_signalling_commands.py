@@ -125,8 +125,8 @@ def test_invite_stores_only_hashes_and_redeem_once() -> None:
     effects = w.do(SYSTEM, RedeemInvitation(token=issued.token, access_code="abcde fghjk"))
     assert w.h.participants[issued.participant].room == LOBBY
     assert any(isinstance(e, Reply) for e in effects)
-    with pytest.raises(Unauthenticated):
-        w.do(SYSTEM, RedeemInvitation(token=issued.token, access_code=issued.access_code))
+    again = w.do(SYSTEM, RedeemInvitation(token=issued.token, access_code=issued.access_code))
+    assert [type(e.error) for e in again if isinstance(e, Fail)] == [Unauthenticated]
 
 
 def test_invite_rules() -> None:
@@ -157,9 +157,9 @@ def test_wrong_code_counted_then_rate_limited() -> None:
             assert isinstance(fail, RateLimited) and fail.reason == "too_many_attempts"
             assert fail.retry_after_s == w.env.policy.code_block_ms // 1000
         assert any(isinstance(e, Audit) and e.outcome is Outcome.DENIED for e in effects)
-    with pytest.raises(RateLimited) as blocked:
-        w.do(SYSTEM, RedeemInvitation(token=issued.token, access_code=issued.access_code))
-    assert blocked.value.reason == "too_many_attempts"
+    effects = w.do(SYSTEM, RedeemInvitation(token=issued.token, access_code=issued.access_code))
+    [blocked] = [e.error for e in effects if isinstance(e, Fail)]
+    assert isinstance(blocked, RateLimited) and blocked.reason == "too_many_attempts"
     w.now += w.env.policy.code_block_ms
     w.do(SYSTEM, RedeemInvitation(token=issued.token, access_code=issued.access_code))
 
@@ -176,26 +176,30 @@ def test_expired_revoked_and_forged_tokens() -> None:
     with pytest.raises(Unauthenticated) as refused:
         w.do(SYSTEM, RedeemInvitation(token=other, access_code=issued.access_code))
     assert refused.value.reason == "invitation_invalid"
-    # With it: the true reason, so the holder knows what to ask the mediator for.
+    # With it: the true reason, so the holder knows what to ask the mediator for, and the
+    # refusal audited with whose invitation it was (as a wrong access code is).
+    def refused_as(token: str, code: str, reason: str) -> None:
+        effects = w.do(SYSTEM, RedeemInvitation(token=token, access_code=code))
+        [fail] = [e.error for e in effects if isinstance(e, Fail)]
+        assert isinstance(fail, Unauthenticated) and fail.reason == reason
+        [audit] = [e for e in effects if isinstance(e, Audit)]
+        assert (audit.action, audit.outcome) == ("participant.redeem", Outcome.DENIED)
+        assert audit.details == {"participant": w.h.invitations[audit.resource_id].participant,
+                                 "reason": fail.message}
+        assert token.split(".")[-1] not in str(audit.details) and code not in str(audit.details)
+
     w.now += w.env.policy.invitation_ttl_ms
-    with pytest.raises(Unauthenticated) as refused:
-        w.do(SYSTEM, RedeemInvitation(token=issued.token, access_code=issued.access_code))
-    assert refused.value.reason == "invitation_expired"
+    refused_as(issued.token, issued.access_code, "invitation_expired")
     w.now -= w.env.policy.invitation_ttl_ms
     w.do("med", RemoveParticipant(participant=issued.participant))
-    with pytest.raises(Unauthenticated) as refused:
-        w.do(SYSTEM, RedeemInvitation(token=issued.token, access_code=issued.access_code))
-    assert refused.value.reason == "invitation_revoked"
+    refused_as(issued.token, issued.access_code, "invitation_revoked")
     used = w.invite("Bob", Role.OBSERVER, None)
     w.do(SYSTEM, RedeemInvitation(token=used.token, access_code=used.access_code))
-    with pytest.raises(Unauthenticated) as refused:
-        w.do(SYSTEM, RedeemInvitation(token=used.token, access_code=used.access_code))
-    assert refused.value.reason == "invitation_used"
+    refused_as(used.token, used.access_code, "invitation_used")
     late = w.invite("Cy", Role.OBSERVER, None)
     w.do("med", End())
-    with pytest.raises(Unauthenticated) as refused:
-        w.do(SYSTEM, RedeemInvitation(token=late.token, access_code=late.access_code))
-    assert refused.value.reason == "hearing_ended"
+    refused_as(late.token, late.access_code, "hearing_ended")
+    assert w.h.participants[late.participant].status is ParticipantStatus.INVITED
 
 
 def test_locked_hearing_admits_nobody_new() -> None:

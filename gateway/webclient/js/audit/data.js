@@ -73,10 +73,51 @@ export async function versionsFor(filter) {
   return versionBook(uploads.rows);
 }
 
-/** The entries a hearing's timeline folds, in log order (audit/timeline.js says which). */
-export async function hearingEvents(hearing) {
+// The entries that name one version of a document (describe.js numbers them).
+const NAMES_VERSION = (event) => event?.resource?.type === 'document' && typeof event.details?.version === 'string';
+
+/** The numbering of documents' versions for any entries, whatever the filter that found them
+ *  (a person's, an action's): `prepare(rows)` reads the uploads of each hearing (or, for an
+ *  entry of no hearing, each document) the rows name a version of and has not read yet;
+ *  `book(event, index)` is versions.js's answer over every upload read so far. `read` is
+ *  searchAll (passed in for tests). */
+export function versionLedger(read = searchAll) {
+  const uploads = [];
+  const done = new Set();
+  let numbered = versionBook([]);
+  const scopeOf = (event) => (event.hearing ? `hearing:${event.hearing}` : `document:${event.resource.id}`);
+  const filterOf = (scope) => {
+    const at = scope.indexOf(':');
+    const id = scope.slice(at + 1);
+    return scope.slice(0, at) === 'hearing' ? { hearing: id } : { resource_type: 'document', resource_id: id };
+  };
+  return {
+    async prepare(rows) {
+      const wanted = [...new Set(rows.map((r) => r.event).filter(NAMES_VERSION).map(scopeOf))].filter((scope) => !done.has(scope));
+      if (!wanted.length) return;
+      const parts = await Promise.all(wanted.map((scope) => read({ ...filterOf(scope), action: 'document.upload', order: 'asc' })));
+      wanted.forEach((scope) => done.add(scope));
+      const seen = new Set(uploads.map((r) => r.index));
+      for (const row of parts.flatMap((part) => part.rows)) {
+        if (!seen.has(row.index)) uploads.push(row);
+        seen.add(row.index);
+      }
+      numbered = versionBook(uploads);
+    },
+    book: (event, index) => numbered(event, index),
+  };
+}
+
+/** The entries a hearing's timeline folds, in log order (audit/timeline.js says which), as
+ *  rows ({index, event}): their side renames also rename caucuses (sides.js caucusesNamedNow). */
+export async function hearingRows(hearing) {
   const parts = await Promise.all(TIMELINE_SOURCES.map((action) => searchAll({ hearing, action, order: 'asc' })));
-  return parts.flatMap((p) => p.rows).sort((a, b) => a.index - b.index).map((r) => r.event);
+  return parts.flatMap((p) => p.rows).sort((a, b) => a.index - b.index);
+}
+
+/** The same entries' events. */
+export async function hearingEvents(hearing) {
+  return (await hearingRows(hearing)).map((r) => r.event);
 }
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;

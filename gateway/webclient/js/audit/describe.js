@@ -10,9 +10,10 @@
 // below say which details each sentence shows; dates and times are the product's own
 // (core/i18n.js formatDateTime), as everywhere else in Parley.
 
-import { currentLanguage, formatDateTime, formatNumber, formatTime, formattingLocale, has, t } from '../core/i18n.js';
+import { currentLanguage, formatDateTime, formatNumber, formatTime, formattingLocale, has, t, zoneName } from '../core/i18n.js';
 import { SELF_DESCRIBED } from './actions.js';
 import { reasonKey } from './reasons.js';
+import { routeKey } from './routes.js';
 import { SIDE_COLOURS } from './sides.js';
 
 /** A directory from the names API: id → {kind, name, role, side}. */
@@ -66,7 +67,9 @@ export function resourceLabel(dir, resource) {
   if (resource.type === 'room' || ['lobby', 'plenary'].includes(resource.id)) return roomLabel(dir, resource.id);
   const found = kind ? dir.get(kind, resource.id) : null;
   if (found) return resource.type === 'document' ? t('audit.document_name', { name: found.name }) : found.name;
-  const key = `audit.resource.${resource.type}`; // "account 01H…", "the audit log", a route
+  const route = resource.type === 'route' ? routeKey(resource.id) : null; // "read the hearing list"
+  if (route) return t(route);
+  const key = `audit.resource.${resource.type}`; // "account 01H…", "the audit log", a route's key
   return has(key) ? t(key, { id: resource.id }) : `${resource.type} ${resource.id}`;
 }
 
@@ -126,10 +129,30 @@ export const dateTime = (ms, zone) => perMinute('dt', formatDateTime, ms, zone);
 /** "14:03", for a timeline's axis and segments (its header says which day and zone). */
 export const clockTime = (ms, zone) => perMinute('t', formatTime, ms, zone);
 
-/** "14:03:27", for an axis whose ticks are seconds apart. */
-export function clockSeconds(ms, zone) {
-  const options = { timeStyle: 'medium', ...(zone ? { timeZone: zone } : {}) };
-  return new Intl.DateTimeFormat(formattingLocale(currentLanguage()), options).format(new Date(ms));
+// Formatters to the second, kept per language, zone and style (a table formats hundreds).
+const formatters = new Map();
+
+function formatter(style, zone) {
+  const key = `${style}|${currentLanguage()}|${zone ?? ''}`;
+  if (!formatters.has(key)) {
+    const options = style === 'time' ? { timeStyle: 'medium' } : { dateStyle: 'medium', timeStyle: 'medium' };
+    formatters.set(key, new Intl.DateTimeFormat(formattingLocale(currentLanguage()), { ...options, ...(zone ? { timeZone: zone } : {}) }));
+  }
+  return formatters.get(key);
+}
+
+/** "14:03:27", for an axis whose ticks are seconds apart, and tables whose rows can be. */
+export const clockSeconds = (ms, zone) => formatter('time', zone).format(new Date(ms));
+
+/** From `start` to `end` to the second, the date and zone once where both fall on one day:
+ *  "27 Nov 2026, 18:39:05 – 18:39:52 (GMT+8)"; in full on both sides otherwise. */
+export function timeRange(start, end, zone) {
+  const [from, to] = [zoneName(start, zone), zoneName(end, zone)];
+  if (from === to && calendarDate(start, zone) === calendarDate(end, zone)) {
+    return t('audit.time_range_day', { date: calendarDate(start, zone), from: clockSeconds(start, zone), to: clockSeconds(end, zone), zone: from });
+  }
+  const full = (ms, name) => t('audit.time_zoned', { time: formatter('date', zone).format(new Date(ms)), zone: name });
+  return t('audit.time_range', { from: full(start, from), to: full(end, to) });
 }
 
 /** "24 Nov", a day on a timeline's axis (its header says the year). */
@@ -186,6 +209,7 @@ const PARAMS = {
   'document.upload': (d, dir) => ({ compartment: compartmentLabel(dir, d.compartment) }),
   'document.release': (d, dir) => ({ from: compartmentLabel(dir, d.compartment), to: compartmentLabel(dir, d.to) }),
   'document.view': (d) => ({ count: Number(d.versions ?? 0) }),
+  'document.versions_list': (d) => ({ count: Number(d.versions ?? 0) }),
   'hearing.side_add': sideChange,
   'hearing.side_rename': sideChange,
   'hearing.side_remove': sideChange,
@@ -205,11 +229,25 @@ const VARIANTS = {
   'room.timer': (d) => (d.seconds ? null : 'cleared'),
   'room.knock': (d) => (d.on === false ? 'off' : null),
   'audit.query': (d, e) => (e.resource.id === 'names' ? 'names' : null),
-  // evidence's `versions`: the document's versions listed, audited as a view of it
+  // evidence's `versions` before it had its own action (`document.versions_list`): the
+  // document's versions listed, audited as a view of it
   'document.view': (d) => (d.versions !== undefined ? 'versions' : null),
+  // the bytes read to be shown in the page (the purpose the client declared), not saved;
+  // without a purpose (older entries, API clients), a download
+  'document.download': (d) => (d.purpose === 'view' ? 'view' : null),
+  // a refused route the catalogue has words for: "was refused: read the hearing list"
+  'auth.denied': (d, e) => (e.resource.type === 'route' && routeKey(e.resource.id) ? 'route' : null),
   // the rename's own details say from what to what; an older entry, only that it happened
   'hearing.side_rename': (d) => { const what = renamed(d); return what === 'both' ? null : (what ?? 'unspecified'); },
 };
+
+/** A network address as the gateway recorded it, a keyed pseudonym ("addr:2026-11:7fec3a…",
+ *  gateway/identity/pseudonym.py), as people read it: "a network address (pseudonym 7fec3a…)";
+ *  the entry's page shows it whole. */
+export function addressLabel(address) {
+  const found = /^addr:[0-9-]+:([0-9a-f]{6})[0-9a-f]*$/.exec(typeof address === 'string' ? address : '');
+  return found ? t('audit.address', { short: found[1] }) : t('audit.resource.unknown');
+}
 
 // A refusal told more closely than "… was refused: <action> (<what>)", by its details. A
 // refused invitation is recorded by two services: the signalling service names whose
@@ -218,7 +256,7 @@ const VARIANTS = {
 const REFUSED = {
   'participant.redeem': (d, dir) => {
     if (typeof d.participant === 'string' && d.participant) return ['for', { person: personName(dir, d.participant) }];
-    if (typeof d.kind === 'string' && d.kind.startsWith('redeem.')) return ['gateway', { address: d.address || t('audit.resource.unknown') }];
+    if (typeof d.kind === 'string' && d.kind.startsWith('redeem.')) return ['gateway', { address: addressLabel(d.address) }];
     return null;
   },
 };

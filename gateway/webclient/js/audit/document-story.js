@@ -8,13 +8,21 @@ import { searchAll } from './data.js';
 import { compartmentLabel, dateTime, personLabel } from './describe.js';
 import { byLister, compartmentHistory, documentListings } from './listings.js';
 import { runSpan } from './results.js';
+import { versionBook } from './versions.js';
 
 const MAX_LISTINGS = 20000;
 
-function keptList(history, dir, zone) {
-  return h('ul', { class: 'kept-list', id: 'kept-list' }, history.map((step) => h('li', { 'data-compartment': step.compartment },
-    t(step.action === 'document.release' ? 'audit.report.kept_release' : 'audit.report.kept_upload', {
-      compartment: compartmentLabel(dir, step.compartment), time: dateTime(step.time, zone), who: personLabel(dir, step.by) }))));
+// Each step names the version it placed where the document has more than one (a release
+// widens only the version it names): "Joint from 18:40: version 2, released by …".
+function keptList(history, rows, dir, zone) {
+  const numbered = versionBook(rows);
+  return h('ul', { class: 'kept-list', id: 'kept-list' }, history.map((step) => {
+    const found = step.version ? numbered({ resource: { id: step.document }, details: { version: step.version } }) : null;
+    const key = step.action === 'document.release' ? 'audit.report.kept_release' : 'audit.report.kept_upload';
+    const params = { compartment: compartmentLabel(dir, step.compartment), time: dateTime(step.time, zone), who: personLabel(dir, step.by) };
+    return h('li', { 'data-compartment': step.compartment, 'data-version': found?.number ?? '' }, found && found.total > 1
+      ? t(`${key}_version`, { ...params, number: found.number }) : t(key, params));
+  }));
 }
 
 // One lister's row: who, how many listings, when, what the compartment was, and the search
@@ -37,7 +45,7 @@ function listerRow(person, dir, zone, hearing) {
  *  entries ({index, event}), `hearing` its hearing. */
 export async function documentStory(rows, hearing, dir, zone) {
   const history = compartmentHistory(rows);
-  const kept = history.length ? [h('h2', null, t('audit.report.kept')), keptList(history, dir, zone)] : [];
+  const kept = history.length ? [h('h2', null, t('audit.report.kept')), keptList(history, rows, dir, zone)] : [];
   if (!hearing) return { kept, listings: [] };
   const listed = await searchAll({ hearing, action: 'document.list', outcome: 'allowed', order: 'asc' }, { max: MAX_LISTINGS });
   const story = documentListings(rows, listed.rows);

@@ -39,16 +39,22 @@ export function canRead(actor, compartment) {
   return rule(actor ?? {}, side);
 }
 
-/** Where the document was kept, in log order: [{compartment, index, time, by, action}] — its
- *  upload, then each release (the document's own rows: {index, event}). */
+/** Where the document was kept, in log order: [{compartment, version, document, index, time, by, action}]
+ *  — each version's upload, then each release (the document's own rows: {index, event}). A
+ *  release widens one version, the one it names (`version`: the latest then); so each step is
+ *  where that version was kept from then on, and a step that changes nothing for its version
+ *  is left out. `version` is null where the entry names none (older entries). */
 export function compartmentHistory(documentRows) {
   const out = [];
+  const where = new Map(); // version → its compartment so far
   for (const { index, event } of [...documentRows].sort((a, b) => a.index - b.index)) {
     if (event.outcome !== 'allowed') continue;
     const d = event.details ?? {};
     const to = event.action === 'document.release' ? d.to : event.action === 'document.upload' ? d.compartment : undefined;
-    if (typeof to !== 'string' || out.at(-1)?.compartment === to) continue;
-    out.push({ compartment: to, index, time: event.time, by: event.actor, action: event.action });
+    const version = typeof d.version === 'string' && d.version ? d.version : null;
+    if (typeof to !== 'string' || where.get(version) === to) continue;
+    where.set(version, to);
+    out.push({ compartment: to, version, document: event.resource?.id ?? null, index, time: event.time, by: event.actor, action: event.action });
   }
   return out;
 }

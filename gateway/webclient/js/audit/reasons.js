@@ -6,9 +6,9 @@
 // (tests/js/audit_reasons.test.mjs reads them from the Python sources and fails on a new one):
 //
 // - short codes: the signalling core's refused invitations (`access_code`, `locked`, core.py),
-//   evidence's refusals (`missing`, and `not visible` for everything else it refuses: a
-//   non-member, a compartment that does not admit the caller, a release or destruction it may
-//   not make), evidence's unusable records (`format`, `legacy`, `authentication`, `place`,
+//   evidence's refusals (`missing`, `too large` for a document over the size limit, and
+//   `not visible` for everything else it refuses: a non-member, a compartment that does not
+//   admit the caller, a release or destruction it may not make), evidence's unusable records (`format`, `legacy`, `authentication`, `place`,
 //   `hearing_key`: manifest.py), an administrator change that would lock everyone out
 //   (`self_disable`, `self_demote`, `last_admin`: gateway/identity/accounts.py);
 // - the message of the refusal itself, in English: the signalling service records the message
@@ -63,6 +63,7 @@ const REASONS = [
   // Documents (services/evidence/decisions.py, manifest.py).
   ['missing', 'document_missing'],
   ['not visible', 'not_visible'],
+  ['too large', 'document_too_large'],
   ['format', 'record_format', 'document.manifest_rejected'],
   ['legacy', 'record_legacy', 'document.manifest_rejected'],
   ['authentication', 'record_authentication', 'document.manifest_rejected'],

@@ -9,7 +9,7 @@
 import { describe } from '../core/errors.js';
 import { formatNumber, localZone, t, zoneWords } from '../core/i18n.js';
 import { h, mount } from '../core/render.js';
-import { hearingZone, search, searchAll, versionsFor } from './data.js';
+import { hearingZone, search, searchAll, versionLedger } from './data.js';
 import { FOLDED } from './actions.js';
 import { calendarDate, clockTime, dateTime, describeEntry, describeRun } from './describe.js';
 
@@ -96,20 +96,22 @@ function runRow(run, dir, zone, theirs, versions) {
 }
 
 /** Mount a paged result for `filter` into `root`; `fold: false` shows every connection report.
- *  A document's versions are numbered where the filter names its document or its hearing. */
+ *  A document's versions are numbered whatever the filter (a person's entries too): by the
+ *  uploads of the hearings the shown entries belong to (data.js versionLedger). */
 export function resultsView(root, filter, dir, { caption, fold = true }) {
   const zone = localZone();
   const stack = [];
   let cursor = null;
   let theirs = null;
-  let versions;
+  const ledger = versionLedger();
+  const versions = ledger.book;
   const load = async () => {
     root.setAttribute('aria-busy', 'true');
     if (filter.hearing && theirs === null) theirs = (await hearingZone(filter.hearing).catch(() => null)) || '';
-    if (versions === undefined) versions = await versionsFor(filter).catch(() => null);
     let page;
     try {
       page = await search(filter, { cursor });
+      await ledger.prepare(page.events).catch(() => null); // unnumbered, not unshown, if it fails
     } catch (error) {
       root.removeAttribute('aria-busy');
       mount(root, h('p', { class: 'form-error', role: 'alert' }, describe(error, 'audit.search')));
@@ -123,6 +125,7 @@ export function resultsView(root, filter, dir, { caption, fold = true }) {
     csvButton.addEventListener('click', async () => {
       csvButton.disabled = true;
       const all = await searchAll(filter, { onPage: (n, of) => { csvButton.textContent = t('audit.csv.progress', { done: formatNumber(n), total: formatNumber(of) }); } });
+      await ledger.prepare(all.rows).catch(() => null);
       download('audit-view.csv', new Blob([toCsv(all.rows, dir, zone, versions)], { type: 'text/csv' }));
       csvButton.textContent = t('audit.csv.action');
       csvButton.disabled = false;

@@ -41,3 +41,26 @@ export function sideHistory(events) {
   }
   return sides;
 }
+
+/** The names query's rows (`names`) with each caucus named as it is now. The log's directory
+ *  knows a caucus by the name it was created with (its row's `index` is that entry); renaming
+ *  its side renamed it when that name began with the side's old name (services/signalling/
+ *  sides.py `renamed_caucuses`), so each later rename (`renameRows`, {index, event}) is applied
+ *  the same way here. A caucus named by default has no name: it follows its side by itself. */
+export function caucusesNamedNow(names, renameRows) {
+  const renames = renameRows.filter((r) => r.event.action === 'hearing.side_rename' && r.event.outcome === 'allowed')
+    .sort((a, b) => a.index - b.index);
+  if (!renames.length) return names;
+  return names.map((n) => {
+    if (n.kind !== 'room' || !n.name || !n.side) return n;
+    let name = n.name;
+    for (const { index, event } of renames) {
+      const d = event.details ?? {};
+      if (index <= (n.index ?? -1) || event.resource?.id !== n.side) continue;
+      if (nameOf(d.previous_name) && nameOf(d.name) && d.previous_name !== d.name && name.startsWith(d.previous_name)) {
+        name = (d.name + name.slice(d.previous_name.length)).slice(0, 200);
+      }
+    }
+    return name === n.name ? n : { ...n, name };
+  });
+}

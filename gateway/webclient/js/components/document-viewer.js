@@ -7,14 +7,16 @@
 // (the browser's own PDF viewer; the CSP admits `frame-src blob:` and nothing else); an image
 // in an <img> (`img-src blob:`). The download URL itself stays an attachment.
 
+import { describe } from "../core/errors.js";
 import { t } from "../core/i18n.js";
 import { h, uid } from "../core/render.js";
-import { saveBlob } from "../documents/upload.js";
 
 // → Promise resolved once the dialog is closed. `title`: the dialog's heading (the document's
-// name, and which version); `filename`: what Download saves it as; `returnFocus()`: the element
+// name, and which version); `onDownload()`: what Download does, a promise (document-reading.js
+// asks the server for the file, so the copy is audited as a download; a failure is said in the
+// dialog); `returnFocus()`: the element
 // to focus then (the button that opened it, found afresh: the list may have been redrawn).
-export function showDocument({ title, filename, blob, format, returnFocus }) {
+export function showDocument({ title, blob, format, returnFocus, onDownload }) {
   return new Promise((resolve) => {
     const typed = new Blob([blob], { type: format.type });
     const url = URL.createObjectURL(typed);
@@ -24,14 +26,25 @@ export function showDocument({ title, filename, blob, format, returnFocus }) {
       // page gets the dialog's width.
       ? h("iframe", { src: `${url}#navpanes=0`, title, class: "viewer-frame", dataset: { type: format.type } })
       : h("img", { src: url, alt: title, class: "viewer-image" });
-    const download = h("button", { type: "button", class: "button", onclick: () => saveBlob(typed, filename) },
-      t("participant.docs.download"));
+    const failure = h("p", { class: "error", role: "alert", hidden: true });
+    const download = h("button", { type: "button", class: "button", onclick: async () => {
+      download.disabled = true;
+      failure.hidden = true;
+      try {
+        await onDownload();
+      } catch (error) {
+        failure.textContent = describe(error, "participant.docs_download");
+        failure.hidden = false;
+      } finally {
+        download.disabled = false;
+      }
+    } }, t("participant.docs.download"));
     const close = h("button", { type: "button", class: "button primary", onclick: () => finish() },
       t("common.close"));
     const dialog = h("dialog", { class: "dialog viewer", "aria-labelledby": titleId,
       dataset: { kind: format.kind } },
     h("div", { class: "viewer-head" }, h("h2", { id: titleId }, title)),
-    h("div", { class: "viewer-body" }, shown),
+    h("div", { class: "viewer-body" }, shown), failure,
     h("div", { class: "actions" }, download, close));
     let done = false;
     function finish() {

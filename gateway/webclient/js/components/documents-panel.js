@@ -4,7 +4,8 @@
 // time left, cancel and resume (documents/upload.js), download with progress and view of images
 // and PDFs in the page (document-reading.js), every earlier version a button away (version-list.js),
 // release of the latest version with a confirmation that says who will see it (and that earlier
-// versions stay where they are). The list refreshes when the server says a document was added
+// versions stay where they are). A refused file is a failed row among the transfers, until
+// dismissed or the next upload. The list refreshes when the server says a document was added
 // or released to you (`documents` on the WebSocket); a sentence the panel says stays through
 // those refreshes, until the person's next action in the panel.
 
@@ -14,15 +15,15 @@ import { formatDateTime, t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
 import { viewable } from "../documents/inline.js";
 import {
-  cleanFileName, compartmentTabs, downloadsInPage, refusal, releaseTargets,
+  cleanFileName, compartmentTabs, downloadsInPage, refusal, releaseTargets, sizesApart,
 } from "../documents/transfer.js";
 import { Upload } from "../documents/upload.js";
-import { releaseBodyKey, uploadedAs, versionFileName } from "../documents/versions.js";
+import { releaseBodyKey, releaseNumbers, uploadedAs, versionFileName } from "../documents/versions.js";
 import { confirmDialog } from "./dialog.js";
 import { downloadDocument, viewDocument } from "./document-reading.js";
 import { personName } from "./person.js";
-import { TransferRow, formatSize } from "./transfer-row.js";
-import { OpenVersions } from "./version-list.js";
+import { TransferRow, formatSize, formatSizeParts } from "./transfer-row.js";
+import { OpenVersions, fileTag, versionLabel } from "./version-list.js";
 
 // How long news that asks nothing of the person (where a shared document went) stays, unless
 // an action of theirs in the panel takes it away sooner.
@@ -240,19 +241,20 @@ export class DocumentsPanel {
     const compartment = this.tab().upload;
     if (!compartment) return;
     this.say(null);
+    for (const row of [...(this.rows || [])]) if (row.kind === "upload" && row.el.dataset.state === "failed") row.dismiss();
     for (const file of files) this.uploadOne(file, compartment);
   }
 
   async uploadOne(file, compartment) {
     const name = cleanFileName(file.name);
     const refused = refusal(file, this.maxBytes);
+    const row = new TransferRow({ name, kind: "upload" });
     if (refused) {
-      const limit = this.maxBytes;
-      this.say(() => t(`participant.docs.refused_${refused}`, { name,
-        size: limit ? formatSize(limit) : "" }));
+      this.track(row);
+      row.refused(refused === "too_large" ? this.tooLarge(file.size)
+        : () => t("participant.docs.refused_empty"));
       return;
     }
-    const row = new TransferRow({ name, kind: "upload" });
     const upload = new Upload({ hearing: this.hearing, file, name, compartment,
       onProgress: (p) => row.progress(p), onState: (s) => row.state(s) });
     row.onCancel = () => upload.cancel();
@@ -260,14 +262,28 @@ export class DocumentsPanel {
     try {
       const view = await upload.start();
       await this.refresh(); // the list says which version it became
-      const number = uploadedAs(this.docs, view);
+      const number = await this.uploadedNumber(view);
       row.done(number ? () => t("participant.docs.uploaded_version", { name, number })
         : () => t("participant.docs.uploaded", { name }));
     } catch (error) {
       if (error.code === "cancelled") row.done(() => t("participant.docs.cancelled", { name }));
       else if (error.reason === "name_in_other_compartment") row.fail(() => this.elsewhere(name));
+      else if (error.reason === "document_too_large" && this.maxBytes) row.fail(this.tooLarge(file.size));
       else row.fail(() => describe(error, "participant.docs_upload"));
     }
+  }
+
+  // The number an upload became, or null (read from its list of versions, if it has more).
+  async uploadedNumber(view) {
+    const doc = this.docs.find((d) => d.document === view.document);
+    return doc && doc.version === view.version && doc.versions > 1
+      ? uploadedAs(await this.versions.reply(doc).catch(() => null), view) : null;
+  }
+
+  // "This file is 2.1 GB; the most a document may be is 2 GB."
+  tooLarge(size) {
+    const sizes = sizesApart(size, this.maxBytes);
+    return () => t("participant.docs.refused_too_large", { size: formatSizeParts(sizes[0]), limit: formatSizeParts(sizes[1]) });
   }
 
   // Refused: the person's own document of this name is in another tab now (its latest version
@@ -299,7 +315,7 @@ export class DocumentsPanel {
 
   // What the latest version (`version` null) or one version is saved as.
   fileName(d, version) {
-    return version ? versionFileName(d.filename, version.number, version.latest) : d.filename;
+    return version ? versionFileName(d.filename, version.number, version.latest, fileTag(version)) : d.filename;
   }
 
   download(d, version = null) {
@@ -320,7 +336,7 @@ export class DocumentsPanel {
       const shown = await viewDocument({ url: this.contentUrl(d, version),
         contentType: (version || d).content_type, filename: name, returnFocus: () => this.focusable(focusKey),
         title: version && !version.latest
-          ? t("participant.docs.viewer_title_version", { name: d.filename, number: version.number }) : d.filename });
+          ? versionLabel("viewer_title_version", version, this.me.role, { name: d.filename }) : d.filename });
       this.say(shown ? null : () => t("participant.docs.view_refused", { name }));
     } catch (error) {
       this.say(() => describe(error, "participant.docs_download"));
@@ -332,9 +348,19 @@ export class DocumentsPanel {
   async release(d, to) {
     this.say(null);
     const who = to === "joint" ? "joint" : "confidential";
+    // The latest's number now, and the one its new audience will give it.
+    let numbers = { number: 1, shared: 1 };
+    if ((d.versions || 1) > 1) {
+      try {
+        numbers = releaseNumbers(await this.versions.reply(d), to) || numbers;
+      } catch (error) {
+        this.say(() => describe(error, "participant.docs_versions"));
+        return;
+      }
+    }
     const { confirmed } = await confirmDialog({
       title: t(`participant.docs.release_${who}_title`, { name: d.filename }),
-      body: t(releaseBodyKey(d.compartment, to, d.versions), { name: d.filename, number: d.versions || 1 }),
+      body: t(releaseBodyKey(d.compartment, to, d.versions), { name: d.filename, ...numbers }),
       confirm: t(`participant.docs.release_${who}`),
     });
     if (!confirmed) return;

@@ -27,7 +27,10 @@ export function formError() {
 // A form's error is about what was typed or picked: it goes as soon as any of that changes, so
 // a sentence never stays beside an answer it no longer describes.
 export function clearWhenEdited(form, errorNode) {
-  const clear = () => { errorNode.textContent = ""; };
+  const clear = (event) => {
+    errorNode.textContent = "";
+    if (event && event.target instanceof Element) event.target.removeAttribute("aria-invalid");
+  };
   form.addEventListener("input", clear);
   form.addEventListener("change", clear);
 }
@@ -44,3 +47,4 @@ export async function submitting(button, errorNode, work) {
     button.removeAttribute("aria-busy");
   }
 }
+

@@ -81,7 +81,8 @@ export function createHearingForm({ onCreated }) {
   });
   zone.addEventListener("change", checkPast);
   const submit = h("button", { type: "submit", class: "button primary" }, t("mediator.create.submit"));
-  const form = h("form", { class: "card stack create-hearing", id: "create-hearing" },
+  // Checked on submit in the page's words, never with the browser's own bubbles (novalidate).
+  const form = h("form", { class: "card stack create-hearing", id: "create-hearing", novalidate: true },
     h("h2", null, t("mediator.create.title")),
     field(t("mediator.create.name"), title, t("mediator.create.name_hint")),
     h("div", { class: "field-row" },

@@ -2,14 +2,17 @@
 // time left, state ("waiting for the connection…"), and a cancel button. Every word is drawn
 // from the row's state, so `relabel()` says it again in a newly chosen language.
 // A finished row says what happened and goes away by itself after LINGER_MS (the document is in
-// the list by then); a failed one stays, with its reason, until the person dismisses it.
+// the list by then); a failed one (or a file refused before sending) stays until dismissed.
 
 import { formatCountdown, formatNumber, t } from "../core/i18n.js";
 import { h, uid } from "../core/render.js";
 import { sizeParts } from "../documents/transfer.js";
 
 export function formatSize(bytes) {
-  const { value, unit } = sizeParts(bytes);
+  return formatSizeParts(sizeParts(bytes));
+}
+
+export function formatSizeParts({ value, unit }) {
   return t(`participant.docs.unit_${unit}`, { value: formatNumber(value) });
 }
 
@@ -88,6 +91,12 @@ export class TransferRow {
     this.words = words;
     this.relabel();
     this.detail.setAttribute("role", "alert");
+  }
+
+  // Refused before a byte was sent: no progress bar.
+  refused(words) {
+    this.bar.remove();
+    this.fail(words);
   }
 
   dismiss() {

@@ -1,7 +1,8 @@
 // The versions of a document, opened under its row in the documents panel ("3 versions"):
 // newest first, each with the time it was uploaded, who uploaded it and its size, Download and
 // (for a PDF or an image) View; the newest is marked "Latest", and a version kept where the
-// document no longer is (a release shares the latest only) says who sees it. `OpenVersions` holds which lists
+// document no longer is (a release shares the latest only) says who sees it; a list mixing
+// audiences names each row's (documents/versions.js). `OpenVersions` holds which lists
 // are open and what the server said, and draws them afresh each time the panel draws, so a
 // language switch or a new listing shows them as they were (read again if the document
 // changed). Every button carries `data-focus`, which the panel uses to put focus back.
@@ -21,6 +22,17 @@ const KEPT = {
   with_mediator: () => t("participant.docs.version_with_mediator"),
   in_confidence: () => t("participant.docs.version_in_confidence"),
 };
+
+// The tag of a narrower version's file name ("Lease (v1, our side).pdf"), or null.
+export const fileTag = (v) => (v && v.narrower ? t(`participant.docs.file_tag_${v.audience}`) : null);
+
+// "Version 2", or "Version 2 · Joint" in a list that mixes audiences (said from where the
+// reader stands); `kind`: the key's stem.
+export function versionLabel(kind, { audience: a, number }, viewer, params = {}) {
+  if (!a) return t(`participant.docs.${kind}`, { ...params, number });
+  const audience = t(`participant.docs.audience_${a === "confidential" && viewer === "mediator" ? "in_confidence" : a}`);
+  return t(`participant.docs.${kind}_in`, { ...params, number, audience });
+}
 
 export class OpenVersions {
   // `url(doc)`: the document's API URL; `redraw()`: draw the panel's list again; `viewer`: the
@@ -50,6 +62,13 @@ export class OpenVersions {
       state.error = error;
     }
     if (this.open.get(doc.document) === state) this.redraw();
+  }
+
+  // `doc`'s list of versions: the open one while it holds, else read now (not opened).
+  async reply(doc) {
+    const state = this.open.get(doc.document);
+    if (state && state.status === "ready" && !versionsStale(state, doc)) return state.reply;
+    return api("GET", `${this.url(doc)}/versions`);
   }
 
   // The documents were listed anew: forget lists of documents gone, read changed ones again.
@@ -94,20 +113,20 @@ function list(doc, state, { uploader, onDownload, onView, viewer }) {
   const where = (state.reply.document || doc).compartment;
   return h("ol", { id, class: "versions", "aria-label": t("participant.docs.versions_of", { name: doc.filename }) },
     versionEntries(state.reply).map((v) => h("li", {
-      class: "version", dataset: { version: v.version, latest: String(v.latest) },
+      class: "version", dataset: { version: v.version, latest: String(v.latest), number: String(v.number) },
     },
-    h("span", { class: "version-name" }, t("participant.docs.version_number", { number: v.number }),
+    h("span", { class: "version-name" }, versionLabel("version_number", v, viewer),
       v.latest ? h("span", { class: "badge latest" }, t("participant.docs.version_latest")) : null),
     h("span", { class: "version-meta" },
       h("time", { datetime: new Date(v.created_ms).toISOString() }, formatDateTime(v.created_ms)),
       " · ", uploader(v), " · ", formatSize(v.size)),
     h("span", { class: "version-actions" },
       h("button", { type: "button", class: "button small", dataset: { focus: key("download", v) },
-        "aria-label": t("participant.docs.version_download", { number: v.number }),
+        "aria-label": versionLabel("version_download", v, viewer),
         onclick: () => onDownload(v) }, t("participant.docs.download")),
       viewable(v.content_type) && downloadsInPage(v.size) ? h("button", {
         type: "button", class: "button small", dataset: { focus: key("view", v) },
-        "aria-label": t("participant.docs.version_view", { number: v.number }),
+        "aria-label": versionLabel("version_view", v, viewer),
         onclick: () => onView(v, key("view", v)) }, t("participant.docs.view")) : null),
     kept(v, where, viewer))));
 }

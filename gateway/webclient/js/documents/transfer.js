@@ -44,6 +44,12 @@ export function sizeParts(bytes) {
   return { value: Number(value.toFixed(digits)), unit: UNITS[unit] };
 }
 
+// Two sizes side by side ("2.1 GB", "2 GB"), in exact bytes where they would read alike.
+export function sizesApart(a, b) {
+  const [x, y] = [a, b].map(sizeParts);
+  return x.value === y.value && x.unit === y.unit ? [a, b].map((value) => ({ value, unit: "B" })) : [x, y];
+}
+
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 // The name a file will be stored under, as the server sanitises it (DESIGN §6): no folders,

@@ -1,22 +1,40 @@
 // A document's versions as the documents panel lists them (GET …/documents/{d}/versions), the
 // name each is saved under, who sees each, and what sharing one says. No DOM and no network
 // (tests/js/versions.test.mjs).
+//
+// Numbering: a version is numbered within its audience, counting in upload order only the
+// versions of its width (`side:X` or `mediator` narrowest, `confidential:X`, `joint`). Versions
+// never narrow (a new one goes where the latest is; a release widens the latest) and whoever
+// reads a version reads all of its width, so every reader gives it the same number. A global
+// count would tell other sides how many drafts a side kept. Mixed lists name each row's audience.
 
-// The reply's versions, newest first, numbered from the oldest the reader may see (1), the
-// newest marked `latest`.
+// The width of a compartment's audience: 1 one side (or the mediator), 2 with the mediator, 3 all.
+export function audienceWidth(c) {
+  return c === "joint" ? 3 : String(c).startsWith("confidential:") ? 2 : 1;
+}
+
+// The reply's versions, newest first, numbered as above, the newest `latest`; `audience`
+// ("joint", "confidential", "side", "mediator") in a mixed list, else null; `narrower`: in a
+// narrower audience than the latest.
 export function versionEntries(reply) {
   const versions = (reply && reply.versions) || [];
   const latest = reply && reply.document ? reply.document.version : versions[0]?.version;
-  return versions.map((v, i) => ({ ...v, number: versions.length - i, latest: v.version === latest }));
+  const widths = versions.map((v) => audienceWidth(v.compartment));
+  const widest = Math.max(audienceWidth(reply?.document?.compartment), ...widths);
+  const mixed = new Set(widths).size > 1;
+  return versions.map((v, i) => ({
+    ...v, number: widths.slice(i).filter((w) => w === widths[i]).length, latest: v.version === latest,
+    audience: mixed ? v.compartment.split(":")[0] : null, narrower: widths[i] < widest,
+  }));
 }
 
-// The name an earlier version is saved under, so two versions never land as one name:
-// "Lease.pdf", version 2 → "Lease (v2).pdf". The latest keeps the document's own name.
-export function versionFileName(filename, number, latest) {
+// The name an earlier version is saved under: "Lease (v2).pdf", "Lease (v1, our side).pdf" (`tag`:
+// a narrower one). The latest keeps the document's own name.
+export function versionFileName(filename, number, latest, tag = null) {
   if (latest) return filename;
   const dot = filename.lastIndexOf(".");
-  const tag = ` (v${number})`;
-  return dot > 0 ? `${filename.slice(0, dot)}${tag}${filename.slice(dot)}` : `${filename}${tag}`;
+  const label = tag ? ` (v${number}, ${tag})` : ` (v${number})`;
+  return dot > 0 ? `${filename.slice(0, dot)}${label}${filename.slice(dot)}` : `${filename}${label}`;
 }
 
 // Whether an open list of versions must be read again after the documents were listed anew:
@@ -37,13 +55,23 @@ export function versionKept(compartment, documentCompartment, viewer) {
   return null;
 }
 
-// The version number an upload became, from the list read after it (the uploader's side may
-// read every version of its own document, so the count is the number), or null when it is the
-// first version or the list does not show it as the latest.
-export function uploadedAs(docs, view) {
-  const doc = view && (docs || []).find((d) => d.document === view.document);
-  const count = doc ? doc.versions || 1 : 0;
-  return doc && doc.version === view.version && count > 1 ? count : null;
+// The number an upload became (from the list read after it), or null: the only version, or not
+// the latest.
+export function uploadedAs(reply, view) {
+  const entries = versionEntries(reply);
+  const entry = view && entries.find((v) => v.version === view.version);
+  return entry && entry.latest && entries.length > 1 ? entry.number : null;
+}
+
+// Sharing the latest version: its `number` now, and the one (`shared`) its new audience `to`
+// will give it; null when the list does not show the latest.
+export function releaseNumbers(reply, to) {
+  const latest = versionEntries(reply).find((v) => v.latest);
+  if (!latest) return null;
+  const width = audienceWidth(to);
+  const already = (reply.versions || []).filter((v) => v.version !== latest.version
+    && audienceWidth(v.compartment) === width).length;
+  return { number: latest.number, shared: already + 1 };
 }
 
 // What the confirmation of a release says (the key of its body): with one version, who will

@@ -13,7 +13,8 @@ import { formatDateTime, formatNumber, has, t } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
 import { copyButton } from '../components/copy.js';
 import { confirmDialog, formDialog } from '../components/dialog.js';
-import { displayNameInput, field, formError, submitting } from '../components/form.js';
+import { checkFields } from '../components/field-check.js';
+import { clearWhenEdited, displayNameInput, field, formError, submitting } from '../components/form.js';
 import { toast } from '../components/toast.js';
 
 const SECTIONS = [['accounts', '/admin'], ['tokens', '/admin/tokens'], ['health', '/admin/health']];
@@ -71,12 +72,14 @@ async function accounts(root, selfId) {
   const role = h('select', { name: 'role' }, ['mediator', 'auditor', 'admin'].map((r) => h('option', { value: r }, t(`admin.role.${r}`))));
   const password = h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: 12 });
   const submit = h('button', { type: 'submit', class: 'button primary' }, t('admin.accounts.create'));
-  const form = h('form', { class: 'panel create-account', 'aria-labelledby': 'create-title' },
+  // Checked in the page's words (checkFields), not with the browser's English bubbles.
+  const form = h('form', { class: 'panel create-account', 'aria-labelledby': 'create-title', novalidate: true },
     h('h2', { id: 'create-title' }, t('admin.accounts.create_title')),
     h('div', { class: 'filter-grid' }, field(t('admin.accounts.username'), username),
       field(t('admin.accounts.display_name'), displayName, t('admin.accounts.display_name_hint')),
       field(t('admin.accounts.role'), role), field(t('admin.accounts.password'), password, t('admin.accounts.password_hint'))),
     error, h('div', { class: 'actions' }, submit));
+  clearWhenEdited(form, error);
   const load = async () => {
     try {
       const { accounts: list } = await api('GET', '/api/v1/accounts');
@@ -120,6 +123,7 @@ async function accounts(root, selfId) {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     submitting(submit, error, async () => {
+      if (!checkFields(form, error)) return;
       try {
         await api('POST', '/api/v1/accounts', { username: username.value.trim(), display_name: displayName.value.trim(),
           role: role.value, password: password.value });
@@ -143,8 +147,9 @@ async function tokens(root) {
   const name = h('input', { name: 'name', required: true, autocomplete: 'off' });
   const days = h('select', { name: 'expires' }, [['30', 30], ['90', 90], ['365', 365]].map(([v, n]) => h('option', { value: v }, t('admin.tokens.days', { count: n }))));
   const submit = h('button', { type: 'submit', class: 'button primary' }, t('admin.tokens.create'));
-  const form = h('form', { class: 'panel' }, h('h2', null, t('admin.tokens.create_title')),
+  const form = h('form', { class: 'panel', novalidate: true }, h('h2', null, t('admin.tokens.create_title')),
     h('div', { class: 'filter-grid' }, field(t('admin.tokens.name'), name), field(t('admin.tokens.expires'), days)), error, h('div', { class: 'actions' }, submit));
+  clearWhenEdited(form, error);
   const load = async () => {
     const { tokens: list } = await api('GET', '/api/v1/tokens');
     mountNodes(box, list.length ? h('table', { class: 'data' },
@@ -171,6 +176,7 @@ async function tokens(root) {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     submitting(submit, error, async () => {
+      if (!checkFields(form, error)) return;
       try {
         const made = await api('POST', '/api/v1/tokens', { name: name.value.trim(), expires_in_s: Number(days.value) * 86400 });
         mountNodes(shown, h('div', { class: 'notice once', role: 'status' }, h('h2', null, t('admin.tokens.once_title')), h('p', null, t('admin.tokens.once')),

@@ -1,6 +1,9 @@
-// Hearings as the log knows them: the list; one hearing's summary (people with role and side,
-// the mediator first and any other staff account that acted in it among them, as the names
-// query gives a hearing's people: services/audit/names_table.py; rooms, documents, how many refusals, its sides with their names and colours over time); and
+// Hearings as the log knows them: the list (each with its state and dates: audit/life-view.js);
+// one hearing's summary (when it was created, scheduled, opened and ended, and whether its
+// documents were destroyed; people with role and side, the mediator first and any other staff
+// account that acted in it among them, as the names query gives a hearing's people:
+// services/audit/names_table.py; documents, each told by who first uploaded it and when, since
+// two can share a name; how many refusals; its sides with their names and colours over time); and
 // its timeline — who was in which room when, drawn from the log's own hearing, admission, move
 // and connection entries (audit/timeline.js says which and how), with a table of the same data.
 // A side's caucus is drawn in the side's own colour as the log last recorded it (its add and
@@ -10,9 +13,12 @@ import { describe } from '../core/errors.js';
 import { formatNumber, localZone, t, zoneWords } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
-import { accountName, hearingEvents, names, search, searchAll } from '../audit/data.js';
+import { accountName, hearingRows, names, search, searchAll } from '../audit/data.js';
 import { calendarDate, clockSeconds, clockTime, colourLabel, dateTime, directory, roomLabel, shortDay } from '../audit/describe.js';
-import { SIDE_ACTIONS, sideHistory } from '../audit/sides.js';
+import { caucusesNamedNow, sideHistory } from '../audit/sides.js';
+import { hearingLife } from '../audit/hearing-life.js';
+import { lifeFacts, lifeLine } from '../audit/life-view.js';
+import { documentOrigins, originText } from '../audit/origins.js';
 import { zoneOffset } from '../audit/axis.js';
 import { lanes, legendItems, timelineRows, timelineSvg } from '../audit/timeline.js';
 
@@ -84,12 +90,13 @@ export function drawTimeline(figure, events, dir, { mediatorAccountName = null }
   let drawnWidth = pictureWidth(figure);
   const scroll = h('div', { class: 'timeline-scroll' }, picture(drawnWidth));
   // The table alternative is built when first shown: the picture is what most people read.
-  // Its times are clock times, as on the axis, where the picture spans one day (the line above
-  // it says which day, and in which zone); the day too where it spans more. Its own box
-  // scrolls sideways if a language's words are still too wide, never the page.
+  // Its times are clock times to the second (moves can come seconds apart), where the picture
+  // spans one day (the line above it says which day, and in which zone); the day too where it
+  // spans more. Its own box scrolls sideways if a language's words are still too wide, never
+  // the page.
   const table = h('table', { class: 'data timeline-table', hidden: true, id: 'timeline-table' });
   const oneDay = calendarDate(model.start, zone) === calendarDate(model.end, zone);
-  const at = (ms) => (oneDay ? clockTime(ms, zone) : t('audit.timeline.day_time', { day: shortDay(ms, zone), time: clockTime(ms, zone) }));
+  const at = (ms) => (oneDay ? clockSeconds(ms, zone) : t('audit.timeline.day_time', { day: shortDay(ms, zone), time: clockSeconds(ms, zone) }));
   const fillTable = () => mountNodes(table,
     h('caption', null, t('audit.timeline.table_caption')),
     h('thead', null, h('tr', null, ['person', 'room', 'from', 'to'].map((c) => h('th', { scope: 'col' }, t(`audit.timeline.col_${c}`))))),
@@ -143,8 +150,13 @@ async function list(root) {
   const { node } = auditShell('hearings', t('audit.hearings.title'), body);
   root.replaceChildren(node);
   const hearings = await names({ kind: 'hearing' });
-  mountNodes(body, hearings.length ? h('ul', { class: 'cards' }, hearings.map((x) => h('li', { class: 'card' },
+  // Every hearing's creation, opening and end: three reads for the whole list.
+  const lives = hearingLife((await Promise.all(['hearing.create', 'hearing.open', 'hearing.close']
+    .map((action) => searchAll({ action, order: 'asc' }).catch(() => ({ rows: [] }))))).flatMap((r) => r.rows.map((row) => row.event)));
+  const zone = localZone();
+  mountNodes(body, hearings.length ? h('ul', { class: 'cards' }, hearings.map((x) => h('li', { class: 'card', 'data-hearing': x.id },
     h('h2', null, h('a', { href: `/audit/hearings/${x.id}` }, x.name)),
+    lifeLine(lives.get(x.id), zone),
     h('p', { class: 'actions' }, h('a', { class: 'button small', href: `/audit/hearings/${x.id}/timeline` }, t('audit.hearings.timeline')),
       h('a', { class: 'button small', href: `/audit?hearing=${x.id}` }, t('audit.hearings.entries'))))))
     : h('p', { class: 'muted' }, t('audit.hearings.none')));
@@ -156,13 +168,19 @@ async function summary(root, hearing) {
   const title = dir.get('hearing', hearing)?.name ?? hearing;
   const { node } = auditShell('hearings', t('audit.hearing.title', { name: title }), body);
   root.replaceChildren(node);
-  const [all, denied, docs, people, sides, ...sideRows] = await Promise.all([
+  const [all, denied, docs, people, sides, own, shred, uploads] = await Promise.all([
     search({ hearing }, { limit: 1 }), search({ hearing, outcome: 'denied' }, { limit: 1 }),
     names({ hearing, kind: 'document' }), names({ hearing, kind: 'person' }), names({ hearing, kind: 'side' }),
-    ...SIDE_ACTIONS.map((action) => searchAll({ hearing, action, order: 'asc' }))]);
+    searchAll({ hearing, action: 'hearing.', order: 'asc' }), search({ hearing, action: 'document.shred', order: 'asc' }, { limit: 1 }),
+    searchAll({ hearing, action: 'document.upload', outcome: 'allowed', order: 'asc' })]);
   // The mediator first, as on the timeline; everyone else as the log's directory orders them.
   people.sort((a, b) => Number(b.role === 'mediator') - Number(a.role === 'mediator'));
-  const history = sideHistory(sideRows.flatMap((r) => r.rows).sort((a, b) => a.index - b.index).map((r) => r.event));
+  const events = own.rows.map((r) => r.event);
+  const history = sideHistory(events);
+  const life = hearingLife([...events, ...shred.events.map((r) => r.event)]).get(hearing) ?? null;
+  // Documents of one name are told apart by who first uploaded each, and when.
+  const origins = documentOrigins(uploads.rows);
+  const zone = localZone();
   const stat = (label, value, href) => h('div', { class: 'stat' }, h('div', { class: 'stat-value' }, formatNumber(value)),
     h('div', { class: 'stat-label' }, href ? h('a', { href }, label) : label));
   mountNodes(body,
@@ -170,6 +188,7 @@ async function summary(root, hearing) {
       stat(t('audit.hearing.entries'), all.total ?? 0, `/audit?hearing=${hearing}`),
       stat(t('audit.hearing.denials'), denied.total ?? 0, `/audit?hearing=${hearing}&outcome=denied`),
       stat(t('audit.hearing.people'), people.length), stat(t('audit.hearing.documents'), docs.length)),
+    lifeFacts(life, dir, zone),
     h('p', { class: 'actions' }, h('a', { class: 'button primary', href: `/audit/hearings/${hearing}/timeline` }, t('audit.hearings.timeline'))),
     h('div', { class: 'two-col' },
       h('section', null, h('h2', null, t('audit.hearing.people')), h('table', { class: 'data' },
@@ -177,7 +196,8 @@ async function summary(root, hearing) {
         h('tbody', null, people.map((p) => h('tr', { 'data-person': p.id, 'data-role': p.role ?? '' }, h('td', null, h('a', { href: `/audit/people/${p.id}` }, p.name)),
           h('td', { class: 'role' }, p.role ? t(`audit.role.${p.role}`) : '—'), h('td', null, p.side ? (dir.get('side', p.side)?.name ?? p.side) : '—')))))),
       h('section', null, h('h2', null, t('audit.hearing.documents')), docs.length ? h('ul', { class: 'doc-list' },
-        docs.map((d) => h('li', null, h('a', { href: `/audit/documents/${d.id}` }, d.name)))) : h('p', { class: 'muted' }, t('audit.hearing.no_documents')),
+        docs.map((d) => h('li', { 'data-document': d.id }, h('a', { href: `/audit/documents/${d.id}` }, d.name),
+          h('div', { class: 'muted small doc-origin' }, originText(dir, origins.get(d.id), zone))))) : h('p', { class: 'muted' }, t('audit.hearing.no_documents')),
       h('h2', null, t('audit.hearing.sides')), sideList(sides, history, dir))));
 }
 
@@ -201,16 +221,19 @@ function sideList(named, history, dir) {
 
 async function timeline(root, hearing) {
   const figure = h('figure', { class: 'timeline', id: 'timeline' }, h('p', { class: 'muted' }, t('common.loading')));
-  const dir = directory(await names({ hearing }));
+  const listed = await names({ hearing });
+  const dir = directory(listed);
   const title = dir.get('hearing', hearing)?.name ?? hearing;
   const { node } = auditShell('hearings', t('audit.timeline.title', { name: title }),
     h('p', { class: 'lede' }, t('audit.timeline.lede')), figure);
   root.replaceChildren(node);
   try {
-    const events = await hearingEvents(hearing);
+    const rows = await hearingRows(hearing);
+    const events = rows.map((r) => r.event);
     const { mediator, names: named } = lanes(events);
     const mediatorAccountName = mediator && !named[mediator] ? await accountName(mediator) : null;
-    drawTimeline(figure, events, dir, { mediatorAccountName });
+    // Caucuses by their names now, as the legend names their sides.
+    drawTimeline(figure, events, directory(caucusesNamedNow(listed, rows)), { mediatorAccountName });
   } catch (error) {
     mountNodes(figure, h('p', { class: 'form-error', role: 'alert' }, describe(error, 'audit.timeline')));
   }

@@ -7,9 +7,10 @@
 import { localZone, t } from '../core/i18n.js';
 import { h } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
-import { hearingEvents, names, personNamed, searchAll } from '../audit/data.js';
+import { hearingRows, names, personNamed, searchAll } from '../audit/data.js';
+import { caucusesNamedNow } from '../audit/sides.js';
 import { documentStory } from '../audit/document-story.js';
-import { dateTime, directory, roomLabel } from '../audit/describe.js';
+import { directory, roomLabel, timeRange } from '../audit/describe.js';
 import { resultsView } from '../audit/results.js';
 import { lanes } from '../audit/timeline.js';
 
@@ -43,10 +44,13 @@ export async function mount(root, { params }) {
   await shown;
   if (!isDocument && named?.hearing) {
     // The same fold as the hearing's timeline, so both say the same about this person.
-    const lane = lanes(await hearingEvents(named.hearing)).lanes.find((l) => l.participant === id);
+    const rows = await hearingRows(named.hearing);
+    const lane = lanes(rows.map((r) => r.event)).lanes.find((l) => l.participant === id);
+    // Caucuses by their names now, as the hearing's timeline names them.
+    const rooms = directory(caucusesNamedNow(person ? [...listed, person] : listed, rows));
     if (lane) {
       extra.append(h('h2', null, t('audit.report.rooms')), h('ul', { class: 'rooms-list' },
-        lane.segments.map((s) => h('li', null, `${roomLabel(dir, s.room)}: ${dateTime(s.start)} – ${dateTime(s.end)}`))));
+        lane.segments.map((s) => h('li', { 'data-room': s.room }, `${roomLabel(rooms, s.room)}: ${timeRange(s.start, s.end, localZone())}`))));
     }
   }
   return {};

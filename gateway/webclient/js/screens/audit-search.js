@@ -7,14 +7,18 @@
 // family with its "all" choice first. Connection reports are folded into one line per run
 // unless the auditor asks for them one by one (or searches for that action itself).
 
-import { t } from '../core/i18n.js';
+import { localZone, t } from '../core/i18n.js';
 import { h } from '../core/render.js';
 import { field } from '../components/form.js';
 import { auditShell } from '../components/audit-shell.js';
-import { names } from '../audit/data.js';
+import { names, search } from '../audit/data.js';
+import { documentOrigins, documentsNamed, originText } from '../audit/origins.js';
 import { ACTION_FAMILIES, FOLDED } from '../audit/actions.js';
 import { actionLabel, directory } from '../audit/describe.js';
 import { resultsView } from '../audit/results.js';
+
+// The documents of one name told apart by their first uploads (one read each): at most these.
+const MAX_CHOICES = 20;
 
 // Any action; then per family: all of it, and each of its actions by its label.
 function actionSelect(current) {
@@ -22,6 +26,26 @@ function actionSelect(current) {
   return h('select', { id: 'f-action', name: 'action' }, option('', t('audit.f.any')),
     ACTION_FAMILIES.map(({ family, actions }) => h('optgroup', { label: t(`audit.family.${family}`) },
       option(`${family}.`, t(`audit.family_all.${family}`)), actions.map((a) => option(a, actionLabel(a))))));
+}
+
+// The search's address with one document chosen (or the choice undone).
+function withDocument(query, id) {
+  const params = new URLSearchParams(query);
+  params.delete('resource_type');
+  params.delete('resource_id');
+  if (id) {
+    params.set('resource_type', 'document');
+    params.set('resource_id', id);
+  }
+  return params;
+}
+
+// Each document's first upload (its own first allowed upload entry).
+async function originsOf(documents) {
+  const firsts = await Promise.all(documents.slice(0, MAX_CHOICES).map((d) => search(
+    { resource_type: 'document', resource_id: d.id, action: 'document.upload', outcome: 'allowed', order: 'asc' }, { limit: 1 })
+    .then((page) => page.events, () => [])));
+  return documentOrigins(firsts.flat());
 }
 
 function localInput(ms) {
@@ -73,16 +97,31 @@ export async function mount(root, { query, navigate }) {
   const fold = query.get('connections') !== 'each' && !FOLDED.has(filter.action);
   const documentName = query.get('document');
   if (documentName) {
-    const found = await names({ kind: 'document', name: documentName });
-    const exact = found.find((d) => d.name.toLowerCase() === documentName.toLowerCase()) ?? found[0];
-    if (!exact) {
+    const found = documentsNamed(await names({ kind: 'document', name: documentName, ...(filter.hearing ? { hearing: filter.hearing } : {}) }), documentName);
+    if (!found.length) {
       note.append(h('p', { class: 'notice', role: 'status' }, t('audit.search.no_document', { name: documentName })));
       return {};
     }
+    const chosen = found.length === 1 ? found[0] : found.find((d) => d.id === query.get('resource_id'));
+    const origins = await originsOf(chosen ? [chosen] : found);
+    if (!chosen) {
+      // Several documents go by this name: the auditor chooses, each told by whose it is and when.
+      note.append(h('div', { class: 'notice', role: 'status', id: 'same-named' },
+        h('p', null, t('audit.search.documents_named', { name: documentName, count: found.length })),
+        h('ul', { class: 'doc-list' }, found.slice(0, MAX_CHOICES).map((d) => h('li', { 'data-document': d.id },
+          h('a', { href: `/audit?${withDocument(query, d.id)}` }, d.name),
+          h('div', { class: 'muted small doc-origin' }, originText(dir, origins.get(d.id), localZone()))))),
+        found.length > MAX_CHOICES ? h('p', { class: 'muted small' }, t('audit.search.documents_more', { count: MAX_CHOICES })) : null));
+      return {};
+    }
     filter.resource_type = 'document';
-    filter.resource_id = exact.id;
-    note.append(h('p', { class: 'notice', role: 'status' }, t('audit.search.document', { name: exact.name, count: found.length }), ' ',
-      h('a', { href: `/audit/documents/${exact.id}` }, t('audit.report.document_link'))));
+    filter.resource_id = chosen.id;
+    note.append(h('div', { class: 'notice', role: 'status', id: 'document-shown', 'data-document': chosen.id },
+      h('p', null, t('audit.search.document', { name: chosen.name }), ' ',
+        h('a', { href: `/audit/documents/${chosen.id}` }, t('audit.report.document_link'))),
+      h('p', { class: 'muted small doc-origin' }, originText(dir, origins.get(chosen.id), localZone())),
+      found.length > 1 ? h('p', null, t('audit.search.one_of', { count: found.length }), ' ',
+        h('a', { href: `/audit?${withDocument(query, null)}` }, t('audit.search.choose_other'))) : null));
   }
   await resultsView(results, filter, dir, { caption: t('audit.search.title'), fold });
   return {};

@@ -33,7 +33,7 @@ export async function mount(root, { query, navigate }) {
     pattern: "[0-9]{6}", maxlength: "6", required: true });
   const error = formError();
   const submit = h("button", { type: "submit", class: "button primary" }, t("staff.enroll.confirm"));
-  const form = h("form", { class: "stack" },
+  const form = h("form", { class: "stack", novalidate: true }, // checked below, in the page's words
     field(t("staff.enroll.code"), code, t("staff.enroll.code_hint")), error, submit);
   form.addEventListener("submit", (event) => {
     event.preventDefault();

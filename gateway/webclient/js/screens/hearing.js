@@ -32,6 +32,32 @@ import { iceConfiguration } from "../media/ice.js";
 import { Mesh } from "../media/mesh.js";
 
 const FINAL = { removed: "removed", ended: "ended", denied: "denied" };
+// The ends whose session the server ends too (the hearing ended, removed, not admitted, the
+// person took over on another device with a new link): a reload then finds no session, and
+// this tab remembers how the visit ended (sessionStorage) to show the same final screen, not
+// the invitation's "open your link". "left" keeps the session; "expired" asks for a new link.
+const ENDED_KEY = "parley.participant.final";
+const REMEMBERED = new Set(["removed", "ended", "denied", "replaced"]);
+
+function rememberedEnd() {
+  try {
+    const kind = JSON.parse(sessionStorage.getItem(ENDED_KEY) || "null");
+    return REMEMBERED.has(kind) ? kind : null;
+  } catch (_) {
+    return null;
+  }
+}
+
+// The final screen: what happened, that camera and microphone are off, and (after leaving)
+// the way back to the waiting room.
+function finalCard(kind, rejoin = null) {
+  return h("section", { class: "card final", dataset: { final: kind } },
+    h("h1", null, t(`participant.final.${kind}_title`)),
+    h("p", null, t(`participant.final.${kind}`)),
+    h("p", { class: "hint" }, t("participant.final.media_stopped")),
+    kind === "left" && rejoin ? h("p", null, h("button", { type: "button", class: "button primary",
+      dataset: { action: "rejoin" }, onclick: rejoin }, t("participant.final.rejoin"))) : null);
+}
 // How long to wait for the server to close the socket after "leave" before leaving anyway.
 const LEAVE_WAIT_MS = 3000;
 
@@ -43,6 +69,12 @@ export async function mount(root, context) {
     return {};
   }
   const hearing = (me && me.hearing) || context.query.get("hearing");
+  const ended = me ? null : rememberedEnd();
+  if (ended) {
+    put(root, finalCard(ended));
+    return { rerender: () => put(root, finalCard(ended)) };
+  }
+  if (me) sessionStorage.removeItem(ENDED_KEY); // a session again: a new visit
   if (!me || !hearing) {
     put(root, h("section", { class: "card final" },
       h("h1", null, t("participant.hearing.no_session_title")),
@@ -136,7 +168,8 @@ class HearingScreen {
       .on("close", (e) => {
         if (e.code === 4001 && e.reason === "session expired") this.finish("expired");
         else if (e.code === 4000 || e.code === 4001) this.finish(e.reason === "ended" ? "ended"
-          : e.reason === "denied" ? "denied" : e.reason === "left" ? "left" : "removed");
+          : e.reason === "denied" ? "denied" : e.reason === "left" ? "left"
+            : e.reason === "replaced" ? "replaced" : "removed");
         else if (!this.finished) this.setStatus("participant.room.reconnecting");
       });
   }
@@ -313,20 +346,14 @@ class HearingScreen {
     if (this.finished) return;
     clearTimeout(this.leaveTimer);
     this.finished = kind;
+    if (REMEMBERED.has(kind)) sessionStorage.setItem(ENDED_KEY, JSON.stringify(kind));
     this.stop(); // camera and microphone first, then words
     this.drawFinal();
     announce(t(`participant.final.${kind}_title`), { assertive: true });
   }
 
   drawFinal() {
-    const kind = this.finished;
-    put(this.root, h("section", { class: "card final", dataset: { final: kind } },
-      h("h1", null, t(`participant.final.${kind}_title`)),
-      h("p", null, t(`participant.final.${kind}`)),
-      h("p", { class: "hint" }, t("participant.final.media_stopped")),
-      kind === "left" ? h("p", null, h("button", { type: "button", class: "button primary",
-        dataset: { action: "rejoin" }, onclick: () => this.navigate("/lobby") },
-      t("participant.final.rejoin"))) : null));
+    put(this.root, finalCard(this.finished, () => this.navigate("/lobby")));
   }
 
   stop() {

@@ -18,6 +18,13 @@ export const COLOURS = ["a", "b", "c", "d", "e", "f"];
 const ROLES = ["party", "counsel", "observer"];
 
 // Why the server refused to add, change or remove a side (`Error.reason`) → the sentence.
+// What keeps a side, shortly, beside its disabled Remove (the page knows before asking).
+const SIDE_KEPT = {
+  side_joined: "mediator.side.kept_joined",
+  side_invited: "mediator.side.kept_invited",
+  side_caucus: "mediator.side.kept_caucus",
+};
+
 const SIDE_REASONS = {
   side_name_taken: "mediator.setup.side_taken",
   side_colour_taken: "mediator.setup.colour_taken",
@@ -79,8 +86,9 @@ function invitationStatus(entry) {
 export async function mount(root, { params, navigate }) {
   let hearing = null;
   let issuedPanel = null;
-  // What the last change to a side came to: {error, say} (say() in the current language, so a
-  // language switch says it again in the new one).
+  // What the last change to a side came to: {error, say, side} (say() in the current language,
+  // so a language switch says it again in the new one; `side`: the side it is about, whose row
+  // shows it, or null for the list as a whole).
   let sideNote = null;
   const page = h("section", { class: "setup" });
   mountNodes(root, page);
@@ -146,7 +154,8 @@ export async function mount(root, { params, navigate }) {
       h("option", { value: c, selected: c === free, disabled: taken.has(c) }, t(`mediator.colour.${c}`))));
     const error = formError();
     const submit = h("button", { type: "submit", class: "button" }, t("mediator.setup.add_side"));
-    const form = h("form", { class: "inline-form", id: "add-side" },
+    // Both set-up forms check their fields on submit in the page's words (novalidate).
+    const form = h("form", { class: "inline-form", id: "add-side", novalidate: true },
       field(t("mediator.setup.side_name"), name), field(t("mediator.setup.side_colour"), colour),
       submit, error);
     clearWhenEdited(form, error);
@@ -171,22 +180,39 @@ export async function mount(root, { params, navigate }) {
     return h("section", { class: "card", "aria-labelledby": "sides-title" },
       h("h2", { id: "sides-title" }, t("mediator.setup.sides")),
       hearing.sides.length
-        ? h("ul", { class: "side-list" }, hearing.sides.map((s) => h("li", { "data-colour": s.colour, "data-side": s.id },
-          h("span", { class: "side-label" },
-            h("span", { class: "swatch", "data-colour": s.colour, "aria-hidden": "true" }), s.name,
-            h("span", { class: "muted" }, ` · ${t(`mediator.colour.${s.colour}`)}`)),
-          open ? h("span", { class: "row-actions" },
-            h("button", { type: "button", class: "button small", dataset: { action: "edit-side" },
-              "aria-label": t("mediator.setup.edit_side_named", { side: s.name }), onclick: () => editSide(s) },
-            t("mediator.setup.edit_side")),
-            h("button", { type: "button", class: "button small danger-outline", dataset: { action: "remove-side" },
-              "aria-label": t("mediator.setup.remove_side_named", { side: s.name }), onclick: () => removeSide(s) },
-            t("mediator.setup.remove_side"))) : null)))
+        ? h("ul", { class: "side-list" }, hearing.sides.map((s) => sideRow(s, open)))
         : h("p", { class: "muted" }, t("mediator.setup.no_sides")),
-      // An error is an alert; what went well is announced once (announce) and stays shown.
-      sideNote ? h("p", { class: sideNote.error ? "form-error side-note" : "side-note",
-        role: sideNote.error ? "alert" : null }, sideNote.say()) : null,
+      sideNote && !sideNote.side ? noteOf(sideNote) : null,
       open ? form : null);
+  }
+
+  // An error is an alert; what went well is announced once (announce) and stays shown. Focus
+  // can be put on it (the side's refusal is where the mediator looks next).
+  function noteOf(note) {
+    return h("p", { class: note.error ? "form-error side-note" : "side-note", tabindex: "-1",
+      role: note.error ? "alert" : null }, note.say());
+  }
+
+  // One side: its name and colour, Edit, and Remove, which is disabled with the short reason
+  // when the page already knows the server would refuse it (sideKept; the server decides).
+  function sideRow(s, open) {
+    const kept = open ? sideKept(hearing, s) : null;
+    const reasonId = `side-kept-${s.id}`;
+    return h("li", { "data-colour": s.colour, "data-side": s.id },
+      h("span", { class: "side-label" },
+        h("span", { class: "swatch", "data-colour": s.colour, "aria-hidden": "true" }), s.name,
+        h("span", { class: "muted" }, ` · ${t(`mediator.colour.${s.colour}`)}`)),
+      open ? h("span", { class: "row-actions" },
+        h("button", { type: "button", class: "button small", dataset: { action: "edit-side" },
+          "aria-label": t("mediator.setup.edit_side_named", { side: s.name }), onclick: () => editSide(s) },
+        t("mediator.setup.edit_side")),
+        h("button", { type: "button", class: "button small danger-outline", dataset: { action: "remove-side" },
+          disabled: Boolean(kept), "aria-describedby": kept && !(sideNote && sideNote.side === s.id) ? reasonId : null,
+          "aria-label": t("mediator.setup.remove_side_named", { side: s.name }), onclick: () => removeSide(s) },
+        t("mediator.setup.remove_side"))) : null,
+      // The refusal about this side, when there is one, says the reason in full: not twice.
+      sideNote && sideNote.side === s.id ? noteOf(sideNote)
+        : kept ? h("span", { class: "side-kept muted", id: reasonId }, t(SIDE_KEPT[kept])) : null);
   }
 
   // A side's name and colour, under the rules of adding one (said in the dialog before sending).
@@ -214,20 +240,21 @@ export async function mount(root, { params, navigate }) {
     if (!Object.keys(change).length) return;
     try {
       const done = await api("PATCH", `/api/v1/hearings/${hearing.id}/sides/${side.id}`, change);
-      sideNote = { error: false, say: () => t("mediator.side.saved", { side: done.side.name }) };
+      sideNote = { error: false, side: side.id, say: () => t("mediator.side.saved", { side: done.side.name }) };
       announce(sideNote.say());
     } catch (failure) {
-      sideNote = { error: true, say: () => sideRefusal(failure, "mediator.side_edit", side) };
+      sideNote = { error: true, side: side.id, say: () => sideRefusal(failure, "mediator.side_edit", side) };
     }
     await load();
     focusSide(side.id, "edit-side");
   }
 
-  // Only a side nobody belongs to: anything else is said at once, with what to do instead.
+  // Only a side nobody belongs to (its Remove is disabled otherwise); a refusal the page could
+  // not foresee (someone invited or a caucus opened elsewhere since) is said beside the side.
   async function removeSide(side) {
     const kept = sideKept(hearing, side);
     if (kept) {
-      sideNote = { error: true, say: () => t(SIDE_REASONS[kept], { side: side.name }) };
+      sideNote = { error: true, side: side.id, say: () => t(SIDE_REASONS[kept], { side: side.name }) };
       render();
       focusSide(side.id, "remove-side");
       return;
@@ -238,19 +265,23 @@ export async function mount(root, { params, navigate }) {
     if (!answer.confirmed) return;
     try {
       await api("DELETE", `/api/v1/hearings/${hearing.id}/sides/${side.id}`);
-      sideNote = { error: false, say: () => t("mediator.side.removed", { side: side.name }) };
+      sideNote = { error: false, side: null, say: () => t("mediator.side.removed", { side: side.name }) };
       announce(sideNote.say());
     } catch (failure) {
-      sideNote = { error: true, say: () => sideRefusal(failure, "mediator.side_edit", side) };
+      sideNote = { error: true, side: side.id, say: () => sideRefusal(failure, "mediator.side_edit", side) };
     }
     await load();
     focusSide(side.id, "remove-side");
   }
 
-  // Keyboard focus back where it was (the side's button), or on the form when the side is gone.
+  // Keyboard focus on what the mediator reads next: the side's refusal, else back on the
+  // side's button (one disabled now: its Edit), or on the form when the side is gone.
   function focusSide(id, action) {
-    const button = page.querySelector(`.side-list li[data-side="${CSS.escape(id)}"] [data-action="${action}"]`);
-    (button || page.querySelector("#add-side input"))?.focus();
+    const row = page.querySelector(`.side-list li[data-side="${CSS.escape(id)}"]`);
+    const note = row && sideNote && sideNote.error ? row.querySelector(".side-note") : null;
+    const button = row && [`[data-action="${action}"]`, "[data-action=\"edit-side\"]"]
+      .map((q) => row.querySelector(q)).find((b) => b && !b.disabled);
+    (note || button || page.querySelector("#add-side input"))?.focus();
   }
 
   function inviteForm() {
@@ -265,7 +296,7 @@ export async function mount(root, { params, navigate }) {
     letter.value = currentLanguage();
     const error = formError();
     const submit = h("button", { type: "submit", class: "button primary" }, t("mediator.setup.invite"));
-    const form = h("form", { class: "inline-form", id: "invite" },
+    const form = h("form", { class: "inline-form", id: "invite", novalidate: true },
       field(t("mediator.setup.person_name"), name), field(t("mediator.setup.role"), role), sideField,
       field(t("mediator.setup.letter_language"), letter), submit, error);
     clearWhenEdited(form, error);
@@ -308,9 +339,13 @@ export async function mount(root, { params, navigate }) {
         h("td", null, e.side ? [h("span", { class: "swatch", "data-colour": (hearing.sides.find((s) => s.id === e.side) || {}).colour, "aria-hidden": "true" }), sideName(e.side)] : "—"),
         h("td", null, invitationStatus(e)),
         h("td", null, e.status !== "removed" && hearing.state !== "closed"
-          ? h("div", { class: "row-actions" }, h("button", { type: "button", class: "button small danger-outline",
-            "aria-label": t("mediator.setup.revoke_named", { name: e.name }),
-            onclick: () => revoke(e) }, e.status === "invited" ? t("mediator.setup.revoke") : t("mediator.setup.remove")))
+          ? h("div", { class: "row-actions" },
+            e.status === "invited" || e.status === "active" ? h("button", { type: "button", class: "button small",
+              dataset: { action: "new-link" }, "aria-label": t("mediator.setup.new_link_named", { name: e.name }),
+              onclick: () => reissue(e) }, t("mediator.setup.new_link")) : null,
+            h("button", { type: "button", class: "button small danger-outline",
+              "aria-label": t("mediator.setup.revoke_named", { name: e.name }),
+              onclick: () => revoke(e) }, e.status === "invited" ? t("mediator.setup.revoke") : t("mediator.setup.remove")))
           : null)))))
       : h("p", { class: "muted" }, t(hearing.sides.length ? "mediator.setup.no_people" : "mediator.setup.sides_first"));
     return h("section", { class: "card", "aria-labelledby": "people-title" },
@@ -319,6 +354,36 @@ export async function mount(root, { params, navigate }) {
       table,
       hearing.state !== "closed" && hearing.sides.length ? h("div", { class: "invite-box" },
         h("h3", null, t("mediator.setup.invite_title")), inviteForm()) : null);
+  }
+
+  // A new link for someone invited or joined (the same person, so the same record): their
+  // earlier unused link stops working; the card and letter are those of a new invitation, in
+  // the language of their last one (the server keeps it).
+  async function reissue(entry) {
+    dropSideNote();
+    const joined = entry.status === "active";
+    const answer = await confirmDialog({ title: t("mediator.reissue.title", { name: entry.name }),
+      body: t(joined ? "mediator.reissue.body_joined" : "mediator.reissue.body_invited", { name: entry.name }),
+      confirm: t("mediator.reissue.confirm") });
+    if (!answer.confirmed) return;
+    try {
+      const issued = await api("POST", `/api/v1/hearings/${hearing.id}/participants/${entry.id}/invitations`, {});
+      // Issued already: the letter in the page's words if its own cannot be loaded now.
+      const words = await wordsIn(issued.language || currentLanguage()).catch(() => wordsIn(currentLanguage()));
+      const person = { name: entry.name, role: entry.role, side: entry.side, language: issued.language };
+      issuedPanel = invitationCard({ issued, person, hearing, words,
+        onDone: () => {
+          issuedPanel = null;
+          render();
+          page.querySelector(`tr[data-participant="${CSS.escape(entry.id)}"] [data-action="new-link"]`)?.focus();
+        },
+        onCalendar: (lang) => downloadCalendar(hearing, lang) });
+      await load();
+      issuedPanel.focus();
+    } catch (failure) {
+      toast(() => describe(failure, "mediator.reissue"), { kind: "error" });
+      await load();
+    }
   }
 
   async function revoke(entry) {

@@ -1,0 +1,112 @@
+// The auditor's reports: documents of one name told apart by their first uploads
+// (audit/origins.js), versions numbered whatever the filter found the entries (data.js
+// versionLedger), where each version was kept (listings.js compartmentHistory), a hearing's life
+// (audit/hearing-life.js) and time ranges to the second, the day once (describe.js timeRange).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { useCatalogueFiles } from './catalogues.mjs';
+
+useCatalogueFiles();
+const { initI18n } = await import('../../gateway/webclient/js/core/i18n.js');
+const { describeEntry, directory, timeRange } = await import('../../gateway/webclient/js/audit/describe.js');
+const { documentOrigins, documentsNamed, originText } = await import('../../gateway/webclient/js/audit/origins.js');
+const { versionLedger } = await import('../../gateway/webclient/js/audit/data.js');
+const { compartmentHistory } = await import('../../gateway/webclient/js/audit/listings.js');
+const { hearingLife } = await import('../../gateway/webclient/js/audit/hearing-life.js');
+
+const T0 = Date.UTC(2026, 10, 27, 10, 39, 0); // 18:39 in Hong Kong
+const ana = { id: 'pAna', role: 'counsel', side: 'sClaim' };
+const med = { id: 'acctMed', role: 'mediator' };
+const dir = directory([
+  { kind: 'person', id: 'pAna', name: 'Ana Chen', role: 'counsel', side: 'sClaim' },
+  { kind: 'person', id: 'acctMed', name: 'Ms Lee', role: 'mediator' },
+  { kind: 'side', id: 'sClaim', name: 'Claimant' },
+  { kind: 'document', id: 'dA', name: 'Settlement offer.pdf' },
+  { kind: 'document', id: 'dM', name: 'Settlement offer.pdf' },
+]);
+const row = (index, action, actor, document, details = {}, outcome = 'allowed') => ({
+  index, event: { time: T0 + index * 1000, action, outcome, actor, hearing: 'h1', details, resource: { type: 'document', id: document } },
+});
+
+test('documents of one name: all are offered, each told by who first uploaded it and when', async () => {
+  await initI18n('en');
+  const found = [{ kind: 'document', id: 'dA', name: 'Settlement offer.pdf' }, { kind: 'document', id: 'dM', name: 'settlement OFFER.pdf' },
+    { kind: 'document', id: 'dX', name: 'Settlement offer.pdf (2)' }];
+  assert.deepEqual(documentsNamed(found, 'Settlement offer.pdf').map((d) => d.id), ['dA', 'dM']);
+  assert.deepEqual(documentsNamed(found, 'offer').map((d) => d.id), ['dA', 'dM', 'dX']);
+  const origins = documentOrigins([
+    row(5, 'document.upload', med, 'dM', { compartment: 'joint', version: 'm1' }),
+    row(2, 'document.upload', ana, 'dA', { compartment: 'side:sClaim', version: 'v1' }, 'denied'),
+    row(3, 'document.upload', ana, 'dA', { compartment: 'side:sClaim', version: 'v1' }),
+    row(4, 'document.upload', ana, 'dA', { compartment: 'side:sClaim', version: 'v2' }),
+  ]);
+  assert.equal(origins.get('dA').index, 3);
+  const zone = 'Asia/Hong_Kong';
+  assert.equal(originText(dir, origins.get('dA'), zone), 'first uploaded by Ana Chen (counsel, Claimant), 27 Nov 2026, 18:39 (GMT+8)');
+  assert.equal(originText(dir, origins.get('dM'), zone), 'first uploaded by Ms Lee (mediator), 27 Nov 2026, 18:39 (GMT+8)');
+  assert.equal(originText(dir, undefined, zone), 'the log holds no upload of it');
+});
+
+test("a person's entries number the versions: the ledger reads the uploads of their hearings once", async () => {
+  await initI18n('en');
+  const uploads = [row(1, 'document.upload', ana, 'dA', { version: 'v1', compartment: 'side:sClaim' }),
+    row(3, 'document.upload', ana, 'dA', { version: 'v2', compartment: 'side:sClaim' })];
+  const reads = [];
+  const ledger = versionLedger(async (filter) => { reads.push(filter); return { rows: uploads }; });
+  const mine = [...uploads, row(4, 'document.download', ana, 'dA', { version: 'v1', start: 0, end: 10, size: 10 })];
+  await ledger.prepare(mine);
+  await ledger.prepare(mine);
+  assert.deepEqual(reads, [{ hearing: 'h1', action: 'document.upload', order: 'asc' }]);
+  const said = mine.map((r) => describeEntry(r.event, dir, 'UTC', { withTime: false, versions: ledger.book, index: r.index }));
+  assert.deepEqual(said, [
+    'Ana Chen (counsel, Claimant) uploaded ‘Settlement offer.pdf’ (version 1, the only one then) to Claimant only',
+    'Ana Chen (counsel, Claimant) uploaded ‘Settlement offer.pdf’ (version 2 of 2) to Claimant only',
+    'Ana Chen (counsel, Claimant) downloaded ‘Settlement offer.pdf’ (version 1 of 2), the whole document (10 bytes)',
+  ]);
+});
+
+test('each placement says which version it covers: a release widens the one it names', () => {
+  const history = compartmentHistory([
+    row(1, 'document.upload', ana, 'dA', { version: 'v1', compartment: 'side:sClaim' }),
+    row(2, 'document.release', ana, 'dA', { version: 'v1', compartment: 'side:sClaim', to: 'confidential:sClaim' }),
+    row(3, 'document.upload', ana, 'dA', { version: 'v2', compartment: 'side:sClaim' }),
+    row(4, 'document.release', ana, 'dA', { version: 'v2', compartment: 'side:sClaim', to: 'joint' }),
+  ]);
+  assert.deepEqual(history.map((s) => [s.compartment, s.version, s.document]),
+    [['side:sClaim', 'v1', 'dA'], ['confidential:sClaim', 'v1', 'dA'], ['side:sClaim', 'v2', 'dA'], ['joint', 'v2', 'dA']]);
+});
+
+test("a hearing's life: created for a time in its zone, opened, ended, documents destroyed", () => {
+  const e = (time, action, details = {}, hearing = 'h1') => ({ time, action, outcome: 'allowed', actor: med, hearing, resource: { type: 'hearing', id: hearing }, details });
+  const lives = hearingLife([
+    e(T0 + 5, 'hearing.close', { destroy_documents: true }), e(T0, 'hearing.create', { scheduled_at: T0 + 3600000, time_zone: 'Asia/Hong_Kong' }),
+    e(T0 + 2, 'hearing.open'), e(T0 + 6, 'document.shred'), e(T0 + 1, 'hearing.create', {}, 'h2'),
+    { ...e(T0 + 3, 'hearing.open', {}, 'h2'), outcome: 'denied' }]);
+  assert.deepEqual(lives.get('h1'), { created: T0, by: med, scheduledAt: T0 + 3600000, zone: 'Asia/Hong_Kong', opened: T0 + 2,
+    closed: T0 + 5, destroy: true, shredded: T0 + 6, state: 'closed' });
+  assert.equal(lives.get('h2').state, 'scheduled');
+});
+
+test('a range within one day gives the date and zone once, to the second; across days, both in full', async () => {
+  await initI18n('en');
+  const zone = 'Asia/Hong_Kong';
+  assert.equal(timeRange(T0 + 5000, T0 + 52000, zone), '27 Nov 2026, 18:39:05 – 18:39:52 (GMT+8)');
+  assert.equal(timeRange(T0, T0 + 6 * 3600000, zone), '27 Nov 2026, 18:39:00 (GMT+8) – 28 Nov 2026, 00:39:00 (GMT+8)');
+});
+
+test('a caucus is named as it is now: the renames of its side after it was created rename it', async () => {
+  const { caucusesNamedNow } = await import('../../gateway/webclient/js/audit/sides.js');
+  const rename = (index, from, to, side = 'sResp') => ({ index, event: { action: 'hearing.side_rename', outcome: 'allowed',
+    resource: { type: 'side', id: side }, details: { previous_name: from, name: to } } });
+  const names = [
+    { kind: 'room', id: 'cOld', name: 'Respondent caucus', side: 'sResp', index: 10 },
+    { kind: 'room', id: 'cNew', name: 'Respondent Ltd caucus', side: 'sResp', index: 30 }, // created after the rename
+    { kind: 'room', id: 'cOwn', name: 'Breakout', side: 'sResp', index: 10 }, // named otherwise: kept
+    { kind: 'room', id: 'cDefault', name: '', side: 'sResp', index: 10 }, // after its side by itself
+    { kind: 'side', id: 'sResp', name: 'Respondent Ltd', index: 20 },
+  ];
+  const now = caucusesNamedNow(names, [rename(20, 'Respondent', 'Respondent Ltd'), rename(25, 'Claimant', 'Plaintiff', 'sClaim')]);
+  assert.deepEqual(now.map((n) => n.name), ['Respondent Ltd caucus', 'Respondent Ltd caucus', 'Breakout', '', 'Respondent Ltd']);
+  assert.equal(caucusesNamedNow(names, []), names);
+});
