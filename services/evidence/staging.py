@@ -111,7 +111,8 @@ class StagedUploads:
             raise EmptyDocumentError("the file is empty")
         self.vault.check_size(length)
         if await self.in_progress(hearing) >= self.max_per_hearing:
-            raise TooManyUploadsError("the hearing has too many uploads in progress")
+            raise TooManyUploadsError("the hearing has too many uploads in progress",
+                                      reason="uploads_limit")
         slot = await self.vault.new_version(hearing, compartment, filename, owner)
         data_key, key_id = k.new_key(), k.new_key_id()
         cipher = SegmentCipher.create(data_key, key_id, segment_size=slot.segment_size)

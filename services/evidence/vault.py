@@ -206,7 +206,8 @@ class Vault:
 
     def check_count(self, versions: int) -> None:
         if versions >= self.limits.max_documents_per_hearing:
-            raise TooManyDocumentsError("the hearing has reached its document limit")
+            raise TooManyDocumentsError("the hearing has reached its document limit",
+                                        reason="documents_limit")
 
     async def version_count(self, hearing: str) -> int:
         """Committed document versions of the hearing (what the per-hearing limit counts)."""

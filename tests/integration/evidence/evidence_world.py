@@ -84,6 +84,17 @@ class World:
                      "Content-Type": "text/plain", **headers})
         return status, msgspec.json.decode(body) if body else {}
 
+    async def audit_events(self, action: str, resource_type: str, resource_id: str,
+                           order: str = "asc") -> list[dict[str, Any]]:
+        """The hearing's audit entries of one action about one resource, as the auditor reads
+        them (decoded; oldest first, or newest with `order` "desc")."""
+        status, page = await self.people.auditor.call(
+            "GET", f"/api/v1/audit/events?hearing={self.hearing}&action={action}"
+                   f"&resource_type={resource_type}&resource_id={resource_id}&limit=1000"
+                   f"&order={order}", bearer=True)
+        assert status == 200, page
+        return [msgspec.json.decode(row["entry"]) for row in page["events"]]
+
     async def visible_names(self, who: str = "mediator") -> list[str]:
         status, body = await self[who].call("GET", self.docs())
         assert status == 200, body

@@ -338,14 +338,8 @@ async def test_a_file_over_the_limit_is_refused_named_and_audited(
         error = (await r.json())["error"]
         assert (r.status, error["code"], error.get("reason")) \
             == (413, "too_large", "document_too_large"), error
-    auditor = world.people.auditor
-
     async def audited() -> list[dict[str, Any]] | None:
-        status, page = await auditor.call(
-            "GET", f"/api/v1/audit/events?hearing={world.hearing}&action=document.denied"
-                   f"&resource_type=hearing&resource_id={world.hearing}&limit=1000", bearer=True)
-        assert status == 200, page
-        mine = [e for e in (msgspec.json.decode(row["entry"]) for row in page["events"])
+        mine = [e for e in await world.audit_events("document.denied", "hearing", world.hearing)
                 if e["actor"]["id"] == world["partyA"].principal_id
                 and e["details"].get("declared_size") in (over, over + 1)]
         return mine if len(mine) >= 2 else None

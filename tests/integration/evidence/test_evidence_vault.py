@@ -12,6 +12,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from proto.errors import ErrorCode
 from proto.evidence import Manifest, encode
 from proto.principal import Principal, PrincipalKind
 from services.evidence.assembly import draft_key
@@ -25,6 +26,7 @@ from services.evidence.errors import (
     StoreError,
     TooLargeError,
     TooManyDocumentsError,
+    TooManyUploadsError,
     UploadError,
 )
 from services.evidence.format import HEADER_LEN, TAG_LEN
@@ -92,8 +94,10 @@ async def test_limits(vault: Vault) -> None:
                            uploaded_by="pa")
     for i in range(6):
         await put(vault, b"x", name=f"f{i}")
-    with pytest.raises(TooManyDocumentsError):
+    with pytest.raises(TooManyDocumentsError) as full:
         await put(vault, b"x", name="one-too-many")
+    # Its own reason: the page says the hearing is full, not that the file is too large.
+    assert (full.value.code, full.value.reason) == (ErrorCode.TOO_LARGE, "documents_limit")
 
 
 async def test_a_refusal_read_while_the_body_streams_stops_it_and_stores_nothing(
@@ -343,6 +347,22 @@ async def resumable(vault: Vault, name: str, length: int) -> tuple[StagedUploads
                                  length=length, content_type="application/pdf",
                                  owner="side:A", principal=UPLOADER)
     return staged, record
+
+
+async def test_a_hearing_full_of_uploads_in_progress_says_so_by_its_own_reason(
+        vault: Vault) -> None:
+    """The hearing's limit on uploads in progress is `too_large` like a file over the size limit,
+    with a reason of its own (`uploads_limit`), so the page says "wait for one to finish" rather
+    than "this file is too large"; nothing is staged for the refused one."""
+    staged = StagedUploads(vault, max_per_hearing=2, clock=lambda: 0)
+    for name in ("a.pdf", "b.pdf"):
+        await staged.create(hearing="h1", compartment="side:A", filename=name, length=10,
+                            content_type="application/pdf", owner="side:A", principal=UPLOADER)
+    with pytest.raises(TooManyUploadsError) as full:
+        await staged.create(hearing="h1", compartment="side:A", filename="c.pdf", length=10,
+                            content_type="application/pdf", owner="side:A", principal=UPLOADER)
+    assert (full.value.code, full.value.reason) == (ErrorCode.TOO_LARGE, "uploads_limit")
+    assert await staged.in_progress("h1") == 2
 
 
 async def test_resumable_digests_are_those_of_the_bytes_whoever_staged_them(

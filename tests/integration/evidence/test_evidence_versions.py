@@ -134,14 +134,8 @@ async def test_every_principal_reads_exactly_the_versions_it_may(
                     failures.append((stage, who, "listed count", counts.get(document)))
     assert not failures, failures
     # Each release is audited naming the version it shared (the latest), never the draft.
-    auditor = world.people.auditor
-
     async def released() -> list[dict[str, Any]] | None:
-        status, page = await auditor.call(
-            "GET", f"/api/v1/audit/events?hearing={world.hearing}&action=document.release"
-                   f"&resource_type=document&resource_id={document}&limit=100", bearer=True)
-        assert status == 200, page
-        events = [msgspec.json.decode(row["entry"]) for row in page["events"]]
+        events = await world.audit_events("document.release", "document", document)
         return events if len(events) >= 2 else None
 
     events = await wait_until(released, timeout=20, what="both releases audited")
@@ -168,14 +162,8 @@ async def test_a_bad_version_is_a_clear_refusal_and_reads_are_audited(
     assert (await _versions(world, "partyA", document))[0] == 200
     assert (await _versions(world, "partyB", document))[0] == 404
     assert (await world["partyB"].call("GET", f"{content}?version={first}"))[0] == 404
-    auditor = world.people.auditor
-
     async def events(action: str) -> list[dict[str, Any]]:
-        status, page = await auditor.call(
-            "GET", f"/api/v1/audit/events?hearing={world.hearing}&action={action}"
-                   f"&resource_type=document&resource_id={document}&limit=1000", bearer=True)
-        assert status == 200, page
-        return [msgspec.json.decode(row["entry"]) for row in page["events"]]
+        return await world.audit_events(action, "document", document)
 
     async def audited() -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
         viewed = [e for e in await events("document.versions_list")
@@ -210,15 +198,8 @@ async def test_opened_in_the_page_and_downloaded_leave_two_different_entries(
         assert status == 400 and msgspec.json.decode(body)["error"]["code"] == "invalid", body
     status, body = await reader.call("GET", f"{content}?purpose=view&purpose=download")
     assert status == 400, body
-    auditor = world.people.auditor
-
     async def reads() -> list[dict[str, Any]] | None:
-        status, page = await auditor.call(
-            "GET", f"/api/v1/audit/events?hearing={world.hearing}&action=document.download"
-                   f"&resource_type=document&resource_id={document}&limit=1000&order=asc",
-            bearer=True)
-        assert status == 200, page
-        mine = [msgspec.json.decode(row["entry"]) for row in page["events"]]
+        mine = await world.audit_events("document.download", "document", document)
         mine = [e for e in mine if e["actor"]["id"] == reader.principal_id]
         return mine if len(mine) >= 3 else None
 

@@ -3,7 +3,9 @@
 // The server's codes are few and generic (`forbidden`, `conflict`…); what they mean to a person
 // depends on what they were doing, so a screen names its action: `describe(error, "signin")`
 // looks up `<area>.error.signin.<code>` style keys first (the action key may carry its area, e.g.
-// "staff.signin"), then `common.error.<code>`, then `common.error.internal`.
+// "staff.signin"), then `common.error.<code>`, then `common.error.internal`. Where the server
+// names a finer `reason` and the action has a sentence for it (`<area>.error.<action>.<reason>`),
+// that sentence comes first: "too_large" may mean the file, or the hearing being full.
 
 import { has, t } from "./i18n.js";
 
@@ -21,8 +23,10 @@ export function describe(error, action = null) {
   const params = { minutes: retry, count: retry };
   if (action) {
     const [area, ...rest] = action.includes(".") ? action.split(".") : ["common", action];
-    const key = `${area}.error.${rest.join(".") || action}.${code}`;
-    if (has(key)) return t(key, params);
+    const base = `${area}.error.${rest.join(".") || action}`;
+    const reason = error && typeof error.reason === "string" ? `${base}.${error.reason}` : null;
+    if (reason && has(reason)) return t(reason, params);
+    if (has(`${base}.${code}`)) return t(`${base}.${code}`, params);
   }
   const key = `common.error.${code}`;
   return has(key) ? t(key, params) : t("common.error.internal");
