@@ -31,6 +31,7 @@ from gateway.http.routes import RouteTable
 from gateway.identity.accounts import Account
 from gateway.identity.authn import identity_of, principal_of
 from gateway.identity.session_revoke import end_participant_sessions
+from gateway.identity.sessions import SessionEnd
 from gateway.state import state_of
 from parley.errors import ServiceFailure
 from proto.common import Role
@@ -85,9 +86,10 @@ def _side_command(request: web.Request, make: Callable[[str], T]) -> Scoped[T]:
     return Scoped(hearing=_hearing(request), body=cmd)
 
 
-async def end_sessions(request: web.Request, hearing: str, participants: list[str]) -> None:
+async def end_sessions(request: web.Request, hearing: str, participants: list[str],
+                       reason: SessionEnd) -> None:
     if participants:
-        await end_participant_sessions(identity_of(request), hearing, participants)
+        await end_participant_sessions(identity_of(request), hearing, participants, reason)
 
 
 async def _require_mediator_account(request: web.Request, account_id: str) -> Account:
@@ -172,7 +174,7 @@ def register(routes: RouteTable) -> None:
         # failed shred is finished by repeating the same request (signalling answers it again,
         # evidence's shred is idempotent and audited once).
         closed = await SIGNALLING.ask(request, "close", body, HearingClosed)
-        await end_sessions(request, closed.id, closed.end_sessions)
+        await end_sessions(request, closed.id, closed.end_sessions, SessionEnd.HEARING_ENDED)
         if closed.documents_destroyed:
             await shred_documents(request, closed.id)
         return json_response(closed)
@@ -242,5 +244,5 @@ def register(routes: RouteTable) -> None:
             raise ServiceFailure(ErrorCode.INVALID, "invalid participant id") from None
         removed = await SIGNALLING.ask(request, "remove", Scoped(hearing=hearing, body=cmd),
                             ParticipantRemoved)
-        await end_sessions(request, hearing, removed.end_sessions)
+        await end_sessions(request, hearing, removed.end_sessions, SessionEnd.REMOVED)
         return json_response(removed)

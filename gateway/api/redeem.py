@@ -20,6 +20,7 @@ from gateway.identity.address_limit import client_address
 from gateway.identity.authn import identity_of
 from gateway.identity.ratelimit import retry_after
 from gateway.identity.session_open import hand_over, open_session
+from gateway.identity.sessions import SessionEnd
 from gateway.state import state_of
 from parley.errors import ServiceFailure
 from proto.errors import ErrorCode
@@ -77,7 +78,7 @@ def register(routes: RouteTable) -> None:
             raise
         # A reissued link, redeemed by someone who had joined: this device takes over, their
         # earlier sessions end first (services/signalling/joining.py).
-        await end_sessions(request, redeemed.hearing, redeemed.end_sessions)
+        await end_sessions(request, redeemed.hearing, redeemed.end_sessions, SessionEnd.REPLACED)
         opened = await open_session(
             ident, kind=PrincipalKind.PARTICIPANT, subject=redeemed.participant,
             role=redeemed.role, now_ms=ident.now_ms(), hearing=redeemed.hearing,

@@ -5,7 +5,9 @@ For every matched route:
    is refused, never ignored), else the `parley_session` cookie. Each credential is checked
    against the watched copy of `parley_sessions`/`parley_accounts` (see gateway/identity/kv_mirror.py),
    including the account's epoch, so a disabled account or revoked token stops working on every
-   gateway process. Presented-but-invalid credentials make the caller anonymous, with a reason.
+   gateway process. Presented-but-invalid credentials make the caller anonymous, with a reason;
+   a cookie whose session the gateway ended (session_revoke.py) also with why it ended, which
+   the 401 carries as `reason` (hearing_ended, removed, denied, replaced).
 2. The per-session token bucket (the per-address one runs earlier, gateway/identity/address_limit.py).
 3. Routes any caller may use (`anyone` grants) stop here: no CSRF, credentials optional.
 4. CSRF: a state-changing request authenticated by the cookie must carry `Parley-CSRF`.
@@ -23,6 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+import msgspec
 from aiohttp import web
 from aiohttp.typedefs import Handler
 from nats.errors import Error as NatsError
@@ -31,7 +34,13 @@ from gateway.http.errors import error_response
 from gateway.http.routes import Route
 from gateway.identity.accounts import Account, check_current
 from gateway.identity.address_limit import client_address, refused_too_often
-from gateway.identity.errors import AuthenticationFailed, Conflict, CsrfFailed, SessionExpired
+from gateway.identity.errors import (
+    AuthenticationFailed,
+    Conflict,
+    CsrfFailed,
+    SessionEnded,
+    SessionExpired,
+)
 from gateway.identity.policy import Predicate, RequestContext, Rule, decide
 from gateway.identity.ratelimit import retry_after
 from gateway.identity.session_store import kv_key_for_secret
@@ -54,7 +63,7 @@ from gateway.identity.sessions import (
 from gateway.identity.state import IdentityState, account_mirror_key, token_mirror_key
 from gateway.state import state_of
 from parley.errors import ServiceFailure
-from parley.failures import note_failure
+from parley.failures import handled, note_failure
 from proto.common import ID_PATTERN, Role
 from proto.errors import ErrorCode
 from proto.principal import Principal, PrincipalKind
@@ -75,6 +84,8 @@ class Auth:
     session: SessionRecord | None = None
     mfa_complete: bool = True
     failure: str | None = None
+    #: Why the presented cookie's session was ended (`SessionEnd`), from its tombstone.
+    ended: str | None = None
 
 
 ANONYMOUS = Auth()
@@ -147,10 +158,11 @@ async def _from_cookie(ident: IdentityState, value: str) -> Auth:
     secret = parse_session_cookie(value)
     key = kv_key_for_secret(secret)
     found = await ident.session_mirror.read_through(key, lambda: ident.sessions.get(key))
+    now = ident.now_ms()
     if found is None:
+        await _raise_if_ended(ident, key, now)
         raise SessionExpired()
     record, revision = found
-    now = ident.now_ms()
     check_session(record, now, ident.policy)
     if record.kind is PrincipalKind.ACCOUNT:
         check_current(await current_account(ident, record.subject), record.account_epoch)
@@ -167,6 +179,16 @@ async def _from_cookie(ident: IdentityState, value: str) -> Auth:
             note_failure(log, "session.touch", exc, level=logging.DEBUG)
     return Auth(principal=session_principal(record), via="cookie", secret=secret,
                 session_key=key, session=record, mfa_complete=record.mfa_complete)
+
+
+async def _raise_if_ended(ident: IdentityState, key: str, now_ms: int) -> None:
+    """`SessionEnded` with the reason when the gateway ended this session and it would not have
+    expired yet; an unreadable tombstone counts as none (the answer is then "expired")."""
+    ended = None
+    with handled(log, "session.tombstone.decode", msgspec.DecodeError, msgspec.ValidationError):
+        ended = await ident.sessions.ended(key)
+    if ended is not None and now_ms < ended.expires_ms:
+        raise SessionEnded(ended.reason.value)
 
 
 def presents_credential(request: web.Request) -> bool:
@@ -195,7 +217,7 @@ async def resolve(ident: IdentityState, request: web.Request) -> Auth:
             return await _from_token(ident, header)
         return await _from_cookie(ident, cookie or "")
     except AuthenticationFailed as exc:
-        return Auth(failure=exc.message)
+        return Auth(failure=exc.message, ended=exc.reason if isinstance(exc, SessionEnded) else None)
 
 
 def _open_to_anyone(rule: Rule) -> bool:
@@ -218,7 +240,7 @@ async def _deny(request: web.Request, route: Route, auth: Auth, code: ErrorCode,
                               resource_id=route.key, reason=reason, kind=code.value,
                               hearing=hearing, details=details)
     if code is ErrorCode.UNAUTHENTICATED:
-        return error_response(code, auth.failure or "sign-in required")
+        return error_response(code, auth.failure or "sign-in required", reason=auth.ended)
     return error_response(code, reason)
 
 

@@ -39,6 +39,17 @@ class SessionExpired(AuthenticationFailed):
     default_message = "session expired"
 
 
+class SessionEnded(SessionExpired):
+    """The session was ended by the gateway (hearing ended, removed, denied, replaced); `reason`
+    is that word, safe to tell whoever holds the cookie (it was theirs)."""
+
+    default_message = "session ended"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
 class CodeReplayed(AuthenticationFailed):
     """A TOTP code for a time step at or before the last one accepted.
 

@@ -3,7 +3,9 @@
 Participant sessions are few and such ends are rare mediator actions, so one pass over the
 session keys is simpler than keeping an index. The sockets themselves are closed through the
 participant's delivery subject (every gateway process); this removes the stored sessions, so the
-cookie stops working on every process (they watch `parley_sessions`).
+cookie stops working on every process (they watch `parley_sessions`). Each removed session first
+leaves a tombstone with the reason (session_store.py), so the same cookie later, in any tab,
+is told why (`GET /api/v1/me` answers 401 with that `reason`) rather than only "signed out".
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 import logging
 
 import msgspec
+from nats.errors import Error as NatsError
 from nats.js.kv import KV_DEL, KV_PURGE
 
 from gateway.identity.session_store import SESSION_PREFIX, decode_session
+from gateway.identity.sessions import EndedSession, SessionEnd, SessionRecord
 from gateway.identity.state import IdentityState
 from parley.failures import handled
 from proto.principal import PrincipalKind
@@ -22,11 +26,13 @@ log = logging.getLogger("parley.gateway.sessions")
 
 
 async def end_participant_sessions(ident: IdentityState, hearing: str,
-                                   participants: list[str]) -> int:
+                                   participants: list[str], reason: SessionEnd | None) -> int:
+    """End the sessions of `participants` in `hearing`; `reason` (None: no tombstone) is kept
+    for each until it would have expired."""
     wanted = set(participants)
     if not wanted:
         return 0
-    doomed: list[tuple[str, int]] = []
+    doomed: list[tuple[str, int, SessionRecord]] = []
     watcher = await ident.sessions.kv.watch(SESSION_PREFIX + ">", ignore_deletes=True)
     try:
         async for entry in watcher:
@@ -38,11 +44,17 @@ async def end_participant_sessions(ident: IdentityState, hearing: str,
                 record = decode_session(entry.value)
                 if record.kind is PrincipalKind.PARTICIPANT and record.hearing == hearing \
                         and record.subject in wanted:
-                    doomed.append((entry.key, entry.revision or 0))
+                    doomed.append((entry.key, entry.revision or 0, record))
     finally:
         with handled(log, "sessions.revoke.watch_stop", level=logging.DEBUG):
             await watcher.stop()  # type: ignore[no-untyped-call]
-    for key, revision in doomed:
+    now = ident.now_ms()
+    for key, revision, record in doomed:
+        if reason is not None and record.expires_ms > now:  # before the session goes: no gap
+            # A tombstone that could not be written only loses the reason: the session ends.
+            with handled(log, "sessions.revoke.tombstone", NatsError, TimeoutError):
+                await ident.sessions.mark_ended(key, EndedSession(
+                    hearing=hearing, reason=reason, expires_ms=record.expires_ms))
         await ident.sessions.delete(key)
         ident.session_mirror.forget(key, revision)
     return len(doomed)

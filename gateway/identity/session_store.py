@@ -3,6 +3,10 @@
 Only the hash is a key: a leaked bucket yields no usable cookie. The bucket's TTL is the absolute
 session lifetime (set at provisioning); `SessionRecord.expires_ms` is still checked on every
 request, so a shorter configured lifetime holds too.
+
+A session the gateway ended (session_revoke.py) leaves a tombstone `ended.<same hash>`: its
+hearing and why, until the session's own `expires_ms` (the bucket's TTL removes it later still).
+The session watchers follow `session.>` only, so tombstones never look like sessions.
 """
 
 from __future__ import annotations
@@ -12,16 +16,28 @@ from nats.js import JetStreamContext
 from nats.js.kv import KeyValue
 
 from gateway.identity.errors import Conflict
-from gateway.identity.sessions import SESSIONS_BUCKET, SessionRecord, session_key
+from gateway.identity.sessions import (
+    SESSIONS_BUCKET,
+    EndedSession,
+    SessionRecord,
+    session_key,
+)
 from parley import kv
 from proto.codec import JsonDecoder
 
 SESSION_PREFIX = "session."
+ENDED_PREFIX = "ended."
 _decoder: JsonDecoder[SessionRecord] = JsonDecoder(SessionRecord)
+_ended_decoder: JsonDecoder[EndedSession] = JsonDecoder(EndedSession)
 
 
 def kv_key_for_secret(secret: str) -> str:
     return SESSION_PREFIX + session_key(secret)
+
+
+def ended_key(session_kv_key: str) -> str:
+    """The tombstone's key for a session's key (`session.<hash>` → `ended.<hash>`)."""
+    return ENDED_PREFIX + session_kv_key.removeprefix(SESSION_PREFIX)
 
 
 def decode_session(raw: bytes) -> SessionRecord:
@@ -54,3 +70,15 @@ class SessionStore:
 
     async def delete(self, key: str) -> None:
         await kv.delete(self.kv, key)
+
+    async def mark_ended(self, key: str, end: EndedSession) -> None:
+        """Keep why the session under `key` ended; the first end told stays (a race of two)."""
+        try:
+            await kv.create(self.kv, ended_key(key), msgspec.json.encode(end))
+        except kv.RevisionConflict:
+            return
+
+    async def ended(self, key: str) -> EndedSession | None:
+        """The tombstone of the session under `key`, if the gateway ended it."""
+        found = await kv.read(self.kv, ended_key(key))
+        return None if found is None else _ended_decoder.decode(found[0])

@@ -30,6 +30,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Annotated
 
 import msgspec
@@ -77,6 +78,25 @@ class SessionRecord(msgspec.Struct, frozen=True, kw_only=True):
     mfa_complete: bool = True
     created_ms: TimestampMs
     last_seen_ms: TimestampMs
+    expires_ms: TimestampMs
+
+
+class SessionEnd(StrEnum):
+    """Why the gateway ended a participant's session (the 401 `reason` a dead cookie gets)."""
+
+    HEARING_ENDED = "hearing_ended"
+    REMOVED = "removed"
+    DENIED = "denied"
+    REPLACED = "replaced"  # the reissued link was redeemed on another device
+
+
+class EndedSession(msgspec.Struct, frozen=True, kw_only=True):
+    """A tombstone kept where an ended session was, until the session would have expired: a
+    later request with its cookie (another tab, the next day) learns why it ended. Only the
+    hearing and the reason, keyed by the secret's hash like the session."""
+
+    hearing: Id
+    reason: SessionEnd
     expires_ms: TimestampMs
 
 

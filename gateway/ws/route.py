@@ -13,7 +13,7 @@ from gateway.http.errors import error_response
 from gateway.http.routes import RouteTable
 from gateway.identity.authn import auth_of, identity_of, principal_of, resolve
 from gateway.identity.session_revoke import end_participant_sessions
-from gateway.identity.sessions import parse_api_token, parse_authorization
+from gateway.identity.sessions import SessionEnd, parse_api_token, parse_authorization
 from gateway.identity.state import IdentityState, account_mirror_key, token_mirror_key
 from gateway.state import state_of
 from gateway.ws.credential_watch import Watched
@@ -62,8 +62,9 @@ def register(routes: RouteTable) -> None:
         await ws.prepare(request)
         ident = identity_of(request)
 
-        async def end_sessions(hearing: str, participants: list[str]) -> None:
-            await end_participant_sessions(ident, hearing, participants)
+        async def end_sessions(hearing: str, participants: list[str],
+                               reason: SessionEnd | None) -> None:
+            await end_participant_sessions(ident, hearing, participants, reason)
 
         session = WsSession(ws, state.nc, state.config, principal, hs.new_conn_id(),
                             end_sessions, hs.deliveries, request.transport)

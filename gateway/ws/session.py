@@ -31,6 +31,7 @@ from nats.aio.client import Client
 
 from gateway.config import GatewayConfig
 from gateway.identity.ratelimit import BucketConfig, TokenBucket
+from gateway.identity.sessions import SessionEnd
 from gateway.ws.deliveries import Deliveries
 from gateway.ws.outbound import CLOSE_POLICY, CLOSE_TRY_AGAIN, Outbound
 from parley.errors import ServiceFailure
@@ -49,15 +50,21 @@ from proto.signalling import (
 )
 from proto.ws import (
     ClientMessage,
+    Deny,
+    End,
     ErrorMessage,
     Join,
+    Remove,
     SignalSend,
     decode_client,
 )
 
 log = logging.getLogger("parley.gateway.ws")
 T = TypeVar("T")
-EndSessions = Callable[[str, list[str]], Awaitable[None]]
+EndSessions = Callable[[str, list[str], SessionEnd | None], Awaitable[None]]
+#: Why the sessions a command ends end (services/signalling: end, remove, deny close them).
+_ENDED_BY: dict[type[ClientMessage], SessionEnd] = {
+    End: SessionEnd.HEARING_ENDED, Remove: SessionEnd.REMOVED, Deny: SessionEnd.DENIED}
 
 
 class WsSession(Outbound):
@@ -221,4 +228,5 @@ class WsSession(Outbound):
             await self.send(result.history)
         if result.end_sessions:
             with handled(log, "ws.end_sessions", hearing=self.hearing):
-                await self.end_sessions(self.hearing, result.end_sessions)
+                await self.end_sessions(self.hearing, result.end_sessions,
+                                        _ENDED_BY.get(type(message)))

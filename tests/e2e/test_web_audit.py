@@ -538,8 +538,12 @@ async def _settlement_report(tab: Tab) -> str:
     assert kept[0][2].startswith("Claimant only from ") and kept[0][2].endswith(f": version 1, uploaded by {claimant}"), kept
     assert kept[1][2].startswith("Claimant, shared with the mediator in confidence from "), kept
     assert kept[1][2].endswith(f": version 1 only, released by {claimant}"), kept
-    assert kept[2][2].startswith("Claimant only from ") and kept[2][2].endswith(f": version 2, uploaded by {claimant}"), kept
-    assert kept[3][2].startswith("Joint from ") and kept[3][2].endswith(f": version 2 only, released by {claimant}"), kept
+    # With the number its readers knew it by, where that is another (documents/versions.js):
+    # the side's only draft of its own, then the first joint version.
+    assert kept[2][2].startswith("Claimant only from ") and kept[2][2].endswith(
+        f": version 2 (its side's own version 1), uploaded by {claimant}"), kept
+    assert kept[3][2].startswith("Joint from ") and kept[3][2].endswith(
+        f": version 2 (its readers' joint version 1) only, released by {claimant}"), kept
     listings = await tab.value("""() => { const s = document.querySelector('#listings');
         return [{ before: Number(s.dataset.before), hidden: Number(s.dataset.hidden), empty: Number(s.dataset.empty) },
           [...s.querySelectorAll('tr[data-actor]')].map((r) => [r.dataset.actor, r.dataset.count, r.cells[0].innerText, r.cells[3].innerText]),
@@ -555,8 +559,10 @@ async def _settlement_report(tab: Tab) -> str:
     for sentence in (f"{claimant} uploaded ‘Settlement offer.pdf’ (version 1, the only one then) to Claimant only",  # noqa: RUF001
                      f"{claimant} released ‘Settlement offer.pdf’ (version 1, the only one then) from Claimant "  # noqa: RUF001
                      "only to Claimant, shared with the mediator in confidence",
-                     f"{claimant} uploaded ‘Settlement offer.pdf’ (version 2 of 2) to Claimant only",  # noqa: RUF001
-                     f"{claimant} released ‘Settlement offer.pdf’ (version 2 of 2) from Claimant only to Joint"):  # noqa: RUF001
+                     f"{claimant} uploaded ‘Settlement offer.pdf’ (version 2 of 2, its side's own version 1) "  # noqa: RUF001
+                     "to Claimant only",
+                     f"{claimant} released ‘Settlement offer.pdf’ (version 2 of 2, its readers' joint version 1) "  # noqa: RUF001
+                     "from Claimant only to Joint"):
         assert any(sentence in r for r in rows), (sentence, rows)
     shown = await page.locator("main").inner_text()
     assert "side:" not in shown and "confidential:" not in shown, shown  # names, never ids
@@ -612,7 +618,7 @@ async def _person_versions_and_rooms(tab: Tab) -> str:
     await tab.wait_for("document.querySelector('.rooms-list li') && document.querySelector('.total[data-total]')")
     rows = await page.locator("table.results tbody tr").all_inner_texts()
     for sentence in ("uploaded ‘Settlement offer.pdf’ (version 1, the only one then) to Claimant only",  # noqa: RUF001
-                     "uploaded ‘Settlement offer.pdf’ (version 2 of 2) to Claimant only",  # noqa: RUF001
+                     "uploaded ‘Settlement offer.pdf’ (version 2 of 2, its side's own version 1) to Claimant only",  # noqa: RUF001
                      "uploaded ‘Expert report v2.pdf’ (version 2 of 2) to Joint"):  # noqa: RUF001
         assert any(sentence in r for r in rows), (sentence, rows)
     rooms = await page.locator(".rooms-list li").all_inner_texts()

@@ -204,6 +204,15 @@ async def test_a_tampered_relay_shows_as_a_code_mismatch(suite: Suite, tmp_path:
             await a.wait_for("document.querySelector('[data-final=ended]')", timeout=30)
             assert await a.value(TRACKS_ENDED)
             await a.check_accessible("final-ended")
+
+            # A new tab of the same browser (none of the old tab's sessionStorage) is told the
+            # same by the server: the dead cookie's `/me` says why its session was ended.
+            for tab, kind in ((a, "ended"), (b, "removed")):
+                await tab.wait_for("fetch('/api/v1/me').then((r) => r.status === 401)")
+                fresh = await tab.context.new_page()
+                await fresh.goto("/lobby")
+                await fresh.locator(f"[data-final={kind}]").wait_for(timeout=20_000)
+                await fresh.close()
     finally:
         with contextlib.suppress(Exception):
             await med.close()

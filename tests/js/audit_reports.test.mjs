@@ -9,7 +9,7 @@ import { useCatalogueFiles } from './catalogues.mjs';
 
 useCatalogueFiles();
 const { initI18n } = await import('../../gateway/webclient/js/core/i18n.js');
-const { describeEntry, directory, timeRange } = await import('../../gateway/webclient/js/audit/describe.js');
+const { dateTimeSeconds, describeEntry, directory, timeRange } = await import('../../gateway/webclient/js/audit/describe.js');
 const { documentOrigins, documentsNamed, originText } = await import('../../gateway/webclient/js/audit/origins.js');
 const { versionLedger } = await import('../../gateway/webclient/js/audit/data.js');
 const { compartmentHistory } = await import('../../gateway/webclient/js/audit/listings.js');
@@ -53,17 +53,98 @@ test("a person's entries number the versions: the ledger reads the uploads of th
   const uploads = [row(1, 'document.upload', ana, 'dA', { version: 'v1', compartment: 'side:sClaim' }),
     row(3, 'document.upload', ana, 'dA', { version: 'v2', compartment: 'side:sClaim' })];
   const reads = [];
-  const ledger = versionLedger(async (filter) => { reads.push(filter); return { rows: uploads }; });
+  const ledger = versionLedger(async (filter) => { reads.push(filter); return { rows: uploads.filter((r) => r.event.action === filter.action) }; });
   const mine = [...uploads, row(4, 'document.download', ana, 'dA', { version: 'v1', start: 0, end: 10, size: 10 })];
   await ledger.prepare(mine);
   await ledger.prepare(mine);
-  assert.deepEqual(reads, [{ hearing: 'h1', action: 'document.upload', order: 'asc' }]);
+  assert.deepEqual(reads, [{ hearing: 'h1', action: 'document.upload', order: 'asc' },
+    { hearing: 'h1', action: 'document.release', order: 'asc' }]);
   const said = mine.map((r) => describeEntry(r.event, dir, 'UTC', { withTime: false, versions: ledger.book, index: r.index }));
   assert.deepEqual(said, [
     'Ana Chen (counsel, Claimant) uploaded ‘Settlement offer.pdf’ (version 1, the only one then) to Claimant only',
     'Ana Chen (counsel, Claimant) uploaded ‘Settlement offer.pdf’ (version 2 of 2) to Claimant only',
     'Ana Chen (counsel, Claimant) downloaded ‘Settlement offer.pdf’ (version 1 of 2), the whole document (10 bytes)',
   ]);
+});
+
+// A uploads v1 and v2 to their side, releases v2 to joint, uploads v3 (joint): the parties
+// number within an audience (documents/versions.js), the audit over all versions; it says both
+// where they differ, as of each entry (the number its readers saw then).
+const drafts = [
+  row(1, 'document.upload', ana, 'dA', { version: 'v1', compartment: 'side:sClaim' }),
+  row(2, 'document.upload', ana, 'dA', { version: 'v2', compartment: 'side:sClaim' }),
+  row(3, 'document.download', ana, 'dA', { version: 'v2', start: 0, end: 10, size: 10 }),
+  row(4, 'document.release', ana, 'dA', { version: 'v2', compartment: 'side:sClaim', to: 'joint' }),
+  row(5, 'document.upload', ana, 'dA', { version: 'v3', compartment: 'joint' }),
+  row(6, 'document.download', med, 'dA', { version: 'v2', start: 0, end: 10, size: 10 }),
+  row(7, 'document.download', med, 'dA', { version: 'v3', start: 0, end: 10, size: 10 }),
+  row(8, 'document.download', ana, 'dA', { version: 'v1', start: 0, end: 10, size: 10 }),
+];
+
+test("a version its readers numbered otherwise is given their number too: the audit's and theirs", async () => {
+  const { versionBook } = await import('../../gateway/webclient/js/audit/versions.js');
+  const { versionEntries } = await import('../../gateway/webclient/js/documents/versions.js');
+  const book = versionBook(drafts);
+  const at = (version, index) => book({ resource: { id: 'dA' }, details: { version } }, index);
+  assert.deepEqual(at('v2', undefined), { number: 2, count: 3, total: 3, readers: { compartment: 'joint', number: 1 } });
+  assert.deepEqual(at('v3', undefined), { number: 3, count: 3, total: 3, readers: { compartment: 'joint', number: 2 } });
+  assert.deepEqual(at('v1', undefined), { number: 1, count: 3, total: 3, readers: null });
+  assert.equal(at('v2', 3).readers, null); // still the side's own version 2 then
+  assert.deepEqual(at('v2', 4).readers, { compartment: 'joint', number: 1 }); // from its release on
+  // The same numbers as the documents panel gives the joint readers (the mediator's list).
+  const panel = versionEntries({ document: { version: 'v3', compartment: 'joint' }, versions: [
+    { version: 'v3', compartment: 'joint' }, { version: 'v2', compartment: 'joint' }, { version: 'v1', compartment: 'side:sClaim' }] });
+  assert.deepEqual(panel.map((v) => [v.version, v.number]), [['v3', 2], ['v2', 1], ['v1', 1]]);
+  // An upload whose compartment the log does not record: no readers' number, nothing guessed.
+  const older = versionBook([row(1, 'document.upload', ana, 'dA', { version: 'v1' }), ...drafts.slice(1)]);
+  assert.equal(older({ resource: { id: 'dA' }, details: { version: 'v2' } }).readers, null);
+  // A release naming no version (older entries) widened the latest then.
+  const unnamed = versionBook(drafts.map((r) => (r.index === 4 ? row(4, 'document.release', ana, 'dA', { to: 'joint' }) : r)));
+  assert.deepEqual(unnamed({ resource: { id: 'dA' }, details: { version: 'v2' } }).readers, { compartment: 'joint', number: 1 });
+
+  await initI18n('en');
+  const said = drafts.map((r) => describeEntry(r.event, dir, 'UTC', { withTime: false, versions: book, index: r.index }));
+  assert.deepEqual(said, [
+    'Ana Chen (counsel, Claimant) uploaded ‘Settlement offer.pdf’ (version 1, the only one then) to Claimant only',
+    'Ana Chen (counsel, Claimant) uploaded ‘Settlement offer.pdf’ (version 2 of 2) to Claimant only',
+    'Ana Chen (counsel, Claimant) downloaded ‘Settlement offer.pdf’ (version 2 of 2), the whole document (10 bytes)',
+    'Ana Chen (counsel, Claimant) released ‘Settlement offer.pdf’ (version 2 of 2, its readers\' joint version 1) from Claimant only to Joint',
+    'Ana Chen (counsel, Claimant) uploaded ‘Settlement offer.pdf’ (version 3 of 3, its readers\' joint version 2) to Joint',
+    'Ms Lee (mediator) downloaded ‘Settlement offer.pdf’ (version 2 of 3, its readers\' joint version 1), the whole document (10 bytes)',
+    'Ms Lee (mediator) downloaded ‘Settlement offer.pdf’ (version 3 of 3, its readers\' joint version 2), the whole document (10 bytes)',
+    'Ana Chen (counsel, Claimant) downloaded ‘Settlement offer.pdf’ (version 1 of 3), the whole document (10 bytes)',
+  ]);
+  for (const [lang, joint] of [['zh-Hant', '（第 3 版，共 3 版；其讀者所見為共同第 2 版）'], ['zh-Hans', '（第 3 版，共 3 版；其读者所见为共同第 2 版）']]) {
+    await initI18n(lang);
+    assert.ok(describeEntry(drafts[6].event, dir, 'UTC', { withTime: false, versions: book, index: 7 }).includes(joint));
+  }
+  await initI18n('en');
+});
+
+test("the readers' numbers come from the ledger too: it reads the hearing's releases", async () => {
+  const ledger = versionLedger(async (filter) => ({ rows: drafts.filter((r) => r.event.action === filter.action) }));
+  await ledger.prepare(drafts);
+  assert.deepEqual(ledger.book(drafts[6].event, 7).readers, { compartment: 'joint', number: 2 });
+});
+
+test("a report's names are its hearing's: a large log's first page of names does not decide", async () => {
+  const { reportNames } = await import('../../gateway/webclient/js/audit/data.js');
+  const reads = [];
+  const bo = { kind: 'person', id: 'pBo', name: 'Bo Lam', hearing: 'h7' };
+  const read = async (query) => {
+    reads.push(query);
+    if (query.id) return query.id === 'pBo' ? [bo] : [];
+    return query.hearing === 'h7' ? [bo, { kind: 'side', id: 'sResp', name: 'Respondent', hearing: 'h7' }] : [{ kind: 'hearing', id: 'h1', name: 'Other' }];
+  };
+  const found = await reportNames('person', 'pBo', read);
+  assert.deepEqual(reads, [{ id: 'pBo', kind: 'person' }, { hearing: 'h7' }]);
+  assert.equal(found.named, bo);
+  assert.ok(directory(found.listed).get('side', 'sResp'));
+  // A staff account belongs to no hearing: the log's first page, with the account.
+  reads.length = 0;
+  const staff = await reportNames('person', 'acctX', async (query) => { reads.push(query); return query.id ? [{ kind: 'person', id: 'acctX', name: 'Ms Lee' }] : []; });
+  assert.deepEqual(reads, [{ id: 'acctX', kind: 'person' }, {}]);
+  assert.equal(staff.listed.length, 1);
 });
 
 test('each placement says which version it covers: a release widens the one it names', () => {
@@ -109,4 +190,14 @@ test('a caucus is named as it is now: the renames of its side after it was creat
   const now = caucusesNamedNow(names, [rename(20, 'Respondent', 'Respondent Ltd'), rename(25, 'Claimant', 'Plaintiff', 'sClaim')]);
   assert.deepEqual(now.map((n) => n.name), ['Respondent Ltd caucus', 'Respondent Ltd caucus', 'Breakout', '', 'Respondent Ltd']);
   assert.equal(caucusesNamedNow(names, []), names);
+});
+
+test('a table row names its time to the second, so entries of one minute keep their order', async () => {
+  await initI18n('en');
+  const first = dateTimeSeconds(T0 + 7_000, 'Asia/Hong_Kong');
+  const second = dateTimeSeconds(T0 + 52_000, 'Asia/Hong_Kong');
+  assert.match(first, /18:39:07/);
+  assert.match(second, /18:39:52/);
+  assert.match(first, /27 Nov 2026/);
+  assert.notEqual(first, second);
 });

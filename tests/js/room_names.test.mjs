@@ -26,7 +26,11 @@ test("the same default-named caucus reads in the mediator's English and the part
   await initI18n("zh-Hant");
   const otherPartySees = roomLabel(byDefault);
   assert.deepEqual([mediatorSees, partySees, otherPartySees],
-    ["Respondent caucus", "Respondent单方会谈", "Respondent單方會談"]);
+    ["Respondent caucus", "Respondent 单方会谈", "Respondent 單方會談"]);
+  // Chinese sets a Latin side name apart by a space, and joins a Chinese one without.
+  const chinese = { ...byDefault, side_name: "答辯人" };
+  assert.equal(roomLabel(chinese), "答辯人單方會談");
+  assert.equal(roomLabel({ ...byDefault, side_name: "Wong Holdings (HK)" }), "Wong Holdings (HK) 單方會談");
   // A typed name is the mediator's own words, in every language.
   assert.equal(roomLabel(typed), "Breakout");
   await initI18n("en");
@@ -47,6 +51,6 @@ test("the audit log names a default-named caucus after its side, in the auditor'
   assert.equal(auditRoom(dir, "c2"), "Breakout");
   assert.equal(auditRoom(dir, "c9"), "Caucus c9");
   await initI18n("zh-Hans");
-  assert.equal(auditRoom(dir, "c1"), "Respondent单方会谈");
+  assert.equal(auditRoom(dir, "c1"), "Respondent 单方会谈");
   await initI18n("en");
 });

@@ -63,21 +63,24 @@ export async function hearingZone(hearing) {
   return zones.get(hearing);
 }
 
+// The entries versions.js numbers versions by: uploads, and releases (its readers' numbers).
+const VERSION_SOURCES = ['document.upload', 'document.release'];
+
 /** The numbering of documents' versions (audit/versions.js) for entries a `filter` shows:
  *  from the uploads of its document, or of its hearing; null when it names neither. */
 export async function versionsFor(filter) {
   const scope = filter.resource_type === 'document' && filter.resource_id
     ? { resource_type: 'document', resource_id: filter.resource_id } : filter.hearing ? { hearing: filter.hearing } : null;
   if (!scope) return null;
-  const uploads = await searchAll({ ...scope, action: 'document.upload', order: 'asc' });
-  return versionBook(uploads.rows);
+  const parts = await Promise.all(VERSION_SOURCES.map((action) => searchAll({ ...scope, action, order: 'asc' })));
+  return versionBook(parts.flatMap((part) => part.rows));
 }
 
 // The entries that name one version of a document (describe.js numbers them).
 const NAMES_VERSION = (event) => event?.resource?.type === 'document' && typeof event.details?.version === 'string';
 
 /** The numbering of documents' versions for any entries, whatever the filter that found them
- *  (a person's, an action's): `prepare(rows)` reads the uploads of each hearing (or, for an
+ *  (a person's, an action's): `prepare(rows)` reads the uploads and releases of each hearing (or, for an
  *  entry of no hearing, each document) the rows name a version of and has not read yet;
  *  `book(event, index)` is versions.js's answer over every upload read so far. `read` is
  *  searchAll (passed in for tests). */
@@ -95,7 +98,7 @@ export function versionLedger(read = searchAll) {
     async prepare(rows) {
       const wanted = [...new Set(rows.map((r) => r.event).filter(NAMES_VERSION).map(scopeOf))].filter((scope) => !done.has(scope));
       if (!wanted.length) return;
-      const parts = await Promise.all(wanted.map((scope) => read({ ...filterOf(scope), action: 'document.upload', order: 'asc' })));
+      const parts = await Promise.all(wanted.flatMap((scope) => VERSION_SOURCES.map((action) => read({ ...filterOf(scope), action, order: 'asc' }))));
       wanted.forEach((scope) => done.add(scope));
       const seen = new Set(uploads.map((r) => r.index));
       for (const row of parts.flatMap((part) => part.rows)) {
@@ -127,6 +130,17 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
 export async function personNamed(id) {
   if (!id || !ID.test(id)) return null;
   return (await names({ id, kind: 'person' }))[0] ?? null;
+}
+
+/** The names a report on one person or document (`kind`: "person", "document") reads, and
+ *  that one ({listed, named}; named null when the log names no such one): the names of its
+ *  hearing (the names API's `hearing` filter), so that a large log, whose first page of names
+ *  need not hold them, never leaves them out; the log's first page only for what belongs to no
+ *  hearing (a staff account). `read` is names() (passed in for tests). */
+export async function reportNames(kind, id, read = names) {
+  const named = id && ID.test(id) ? (await read({ id, kind }))[0] ?? null : null;
+  const listed = await read(named?.hearing ? { hearing: named.hearing } : {});
+  return { listed: named ? [...listed, named] : listed, named };
 }
 
 /** The name an account goes by now, or null: for a mediator the hearing did not name. */

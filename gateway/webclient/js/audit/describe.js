@@ -11,6 +11,7 @@
 // (core/i18n.js formatDateTime), as everywhere else in Parley.
 
 import { currentLanguage, formatDateTime, formatNumber, formatTime, formattingLocale, has, t, zoneName } from '../core/i18n.js';
+import { defaultCaucusName } from '../components/room-name.js';
 import { SELF_DESCRIBED } from './actions.js';
 import { reasonKey } from './reasons.js';
 import { routeKey } from './routes.js';
@@ -96,7 +97,7 @@ export function roomLabel(dir, room) {
   if (room === 'lobby' || room === 'plenary') return t(`audit.room.${room}`);
   const found = dir.get('room', room);
   if (found && !found.name && found.side) {
-    return t('common.room.caucus_default', { side: dir.get('side', found.side)?.name ?? found.side });
+    return defaultCaucusName(dir.get('side', found.side)?.name ?? found.side);
   }
   return found?.name || t('audit.room.caucus_id', { id: room });
 }
@@ -143,6 +144,12 @@ function formatter(style, zone) {
 
 /** "14:03:27", for an axis whose ticks are seconds apart, and tables whose rows can be. */
 export const clockSeconds = (ms, zone) => formatter('time', zone).format(new Date(ms));
+
+/** "27 Nov 2026, 11:51:07 (UTC)": a table row's time, to the second, since entries of one
+ *  minute are many (a hearing's document work) and their order must be readable. */
+export function dateTimeSeconds(ms, zone) {
+  return t('audit.time_zoned', { time: formatter('date', zone).format(new Date(ms)), zone: zoneName(ms, zone) });
+}
 
 /** From `start` to `end` to the second, the date and zone once where both fall on one day:
  *  "27 Nov 2026, 18:39:05 – 18:39:52 (GMT+8)"; in full on both sides otherwise. */
@@ -266,13 +273,23 @@ const REFUSED = {
 const ONE_VERSION = new Set(['document.upload', 'document.view', 'document.download', 'document.release',
   'document.integrity_failure']);
 
+/** The number a version's readers knew it by (versions.js `readers`: {compartment, number}),
+ *  named by its audience as the documents panel words it: "its readers' joint version 1". */
+export function readersText(readers) {
+  const kind = readers.compartment === 'joint' || readers.compartment === 'mediator' ? readers.compartment
+    : String(readers.compartment).startsWith('confidential:') ? 'confidential' : 'side';
+  return t(`audit.version.readers.${kind}`, { number: readers.number });
+}
+
 // " (version 2 of 3)" when the report can number the version (audit/versions.js) and the
 // document has more than one; nothing otherwise (the entry's page shows the version's id).
+// " (version 2 of 3, its readers' joint version 1)" where its readers numbered it otherwise.
 function versionText(event, versions, index) {
   if (!versions || !ONE_VERSION.has(event.action) || (event.details || {}).versions !== undefined) return '';
   const found = versions(event, index);
   if (!found || found.total < 2) return '';
-  return found.count < 2 ? t('audit.version.only_then', { number: found.number })
+  if (found.count < 2) return t('audit.version.only_then', { number: found.number });
+  return found.readers ? t('audit.version.of_readers', { number: found.number, count: found.count, readers: readersText(found.readers) })
     : t('audit.version.of', { number: found.number, count: found.count });
 }
 

@@ -5,7 +5,7 @@
 import { formatNumber, t } from '../core/i18n.js';
 import { h } from '../core/render.js';
 import { searchAll } from './data.js';
-import { compartmentLabel, dateTime, personLabel } from './describe.js';
+import { compartmentLabel, dateTime, personLabel, readersText } from './describe.js';
 import { byLister, compartmentHistory, documentListings } from './listings.js';
 import { runSpan } from './results.js';
 import { versionBook } from './versions.js';
@@ -13,15 +13,17 @@ import { versionBook } from './versions.js';
 const MAX_LISTINGS = 20000;
 
 // Each step names the version it placed where the document has more than one (a release
-// widens only the version it names): "Joint from 18:40: version 2, released by …".
+// widens only the version it names): "Joint from 18:40: version 2, released by …", with the
+// number its readers knew it by from that step on where it differs (versions.js, as of the step).
 function keptList(history, rows, dir, zone) {
   const numbered = versionBook(rows);
   return h('ul', { class: 'kept-list', id: 'kept-list' }, history.map((step) => {
-    const found = step.version ? numbered({ resource: { id: step.document }, details: { version: step.version } }) : null;
+    const found = step.version ? numbered({ resource: { id: step.document }, details: { version: step.version } }, step.index) : null;
     const key = step.action === 'document.release' ? 'audit.report.kept_release' : 'audit.report.kept_upload';
     const params = { compartment: compartmentLabel(dir, step.compartment), time: dateTime(step.time, zone), who: personLabel(dir, step.by) };
+    const number = found?.readers ? `${found.number}${t('audit.version.readers_aside', { readers: readersText(found.readers) })}` : found?.number;
     return h('li', { 'data-compartment': step.compartment, 'data-version': found?.number ?? '' }, found && found.total > 1
-      ? t(`${key}_version`, { ...params, number: found.number }) : t(key, params));
+      ? t(`${key}_version`, { ...params, number }) : t(key, params));
   }));
 }
 

@@ -11,7 +11,7 @@ import { formatNumber, localZone, t, zoneWords } from '../core/i18n.js';
 import { h, mount } from '../core/render.js';
 import { hearingZone, search, searchAll, versionLedger } from './data.js';
 import { FOLDED } from './actions.js';
-import { calendarDate, clockTime, dateTime, describeEntry, describeRun } from './describe.js';
+import { calendarDate, clockTime, dateTime, dateTimeSeconds, describeEntry, describeRun } from './describe.js';
 
 function csvCell(value) {
   const text = String(value ?? '');
@@ -54,8 +54,8 @@ export function foldRuns(rows, fold = true) {
 // One entry's row: its time (and the hearing's, when that zone differs), sentence, outcome, link.
 function entryRow({ index, event }, dir, zone, theirs, versions) {
   return h('tr', { 'data-index': index, 'data-action': event.action },
-    h('td', { class: 'nowrap' }, dateTime(event.time, zone)),
-    theirs ? h('td', { class: 'nowrap muted' }, dateTime(event.time, theirs)) : null,
+    h('td', { class: 'nowrap' }, dateTimeSeconds(event.time, zone)),
+    theirs ? h('td', { class: 'nowrap muted' }, dateTimeSeconds(event.time, theirs)) : null,
     h('td', { class: 'what' }, describeEntry(event, dir, zone, { withTime: false, versions, index })),
     h('td', null, h('span', { class: `badge outcome-${event.outcome}` }, t(`audit.outcome_short.${event.outcome}`))),
     h('td', null, h('a', { class: 'button small', href: `/audit/entry/${index}`, 'aria-label': t('audit.open_entry', { index }) }, t('audit.col.open'))));

@@ -22,9 +22,11 @@ export function showDocument({ title, blob, format, returnFocus, onDownload }) {
     const url = URL.createObjectURL(typed);
     const titleId = uid("viewer");
     const shown = format.kind === "pdf"
-      // `navpanes=0`: no thumbnail column (an open parameter of the browser's viewer), so the
-      // page gets the dialog's width.
-      ? h("iframe", { src: `${url}#navpanes=0`, title, class: "viewer-frame", dataset: { type: format.type } })
+      // Open parameters of the browser's viewer: `navpanes=0`, no thumbnail column, so the page
+      // gets the dialog's width; `toolbar=0`, none of its own save and print buttons, which
+      // would keep a copy under the blob's id with no entry in the log: the dialog's Download
+      // asks the server, so every copy taken is audited (zoom stays on Ctrl + wheel and keys).
+      ? h("iframe", { src: `${url}#navpanes=0&toolbar=0`, title, class: "viewer-frame", dataset: { type: format.type } })
       : h("img", { src: url, alt: title, class: "viewer-image" });
     const failure = h("p", { class: "error", role: "alert", hidden: true });
     const download = h("button", { type: "button", class: "button", onclick: async () => {

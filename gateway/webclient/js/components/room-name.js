@@ -4,9 +4,16 @@
 // working in English and "Respondent单方会谈" to a party reading Simplified Chinese, and follows
 // the side when it is renamed.
 
-import { t } from "../core/i18n.js";
+import { currentLanguage, t } from "../core/i18n.js";
 
 export function caucusName(room) {
   if (!room) return "";
-  return room.name || t("common.room.caucus_default", { side: room.side_name || "" });
+  return room.name || defaultCaucusName(room.side_name || "");
+}
+
+// "{side} caucus" in the reader's language. Chinese joins its words without a space but sets a
+// side name ending in Latin letters apart by one ("Claimant 單方會談", yet "申索人單方會談").
+export function defaultCaucusName(side) {
+  const apart = currentLanguage().startsWith("zh") && /[A-Za-z0-9)\]]$/.test(side);
+  return t("common.room.caucus_default", { side: apart ? `${side} ` : side });
 }

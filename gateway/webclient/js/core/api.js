@@ -113,12 +113,18 @@ function codeForStatus(status) {
 
 // Who is signed in (or null): the CSRF token of a cookie session is remembered on the way.
 export async function whoAmI() {
+  return (await whoAmIOrWhy()).me;
+}
+
+// The same, with why a participant's session was ended when the server ended it (the 401's
+// `reason`: hearing_ended, removed, denied, replaced; null when it expired or was signed out).
+export async function whoAmIOrWhy() {
   try {
     const me = await api("GET", "/api/v1/me", undefined, { expect401: true });
     rememberCsrf(me && me.csrf_token);
-    return me;
+    return { me, ended: null };
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return null;
+    if (error instanceof ApiError && error.status === 401) return { me: null, ended: error.reason };
     throw error;
   }
 }

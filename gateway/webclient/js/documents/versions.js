@@ -13,6 +13,18 @@ export function audienceWidth(c) {
   return c === "joint" ? 3 : String(c).startsWith("confidential:") ? 2 : 1;
 }
 
+// Each version's number within its audience, as above, for compartments in upload order (oldest
+// first): the audit numbers versions the same way (js/audit/versions.js), so it can say which
+// number a version's readers knew it by.
+export function audienceNumbers(compartments) {
+  const seen = new Map(); // width → versions of it so far
+  return compartments.map((c) => {
+    const width = audienceWidth(c);
+    seen.set(width, (seen.get(width) ?? 0) + 1);
+    return seen.get(width);
+  });
+}
+
 // The reply's versions, newest first, numbered as above, the newest `latest`; `audience`
 // ("joint", "confidential", "side", "mediator") in a mixed list, else null; `narrower`: in a
 // narrower audience than the latest.
@@ -22,8 +34,9 @@ export function versionEntries(reply) {
   const widths = versions.map((v) => audienceWidth(v.compartment));
   const widest = Math.max(audienceWidth(reply?.document?.compartment), ...widths);
   const mixed = new Set(widths).size > 1;
+  const numbers = audienceNumbers(versions.map((v) => v.compartment).reverse()).reverse();
   return versions.map((v, i) => ({
-    ...v, number: widths.slice(i).filter((w) => w === widths[i]).length, latest: v.version === latest,
+    ...v, number: numbers[i], latest: v.version === latest,
     audience: mixed ? v.compartment.split(":")[0] : null, narrower: widths[i] < widest,
   }));
 }

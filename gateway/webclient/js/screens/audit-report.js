@@ -7,7 +7,7 @@
 import { localZone, t } from '../core/i18n.js';
 import { h } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
-import { hearingRows, names, personNamed, searchAll } from '../audit/data.js';
+import { hearingRows, reportNames, searchAll } from '../audit/data.js';
 import { caucusesNamedNow } from '../audit/sides.js';
 import { documentStory } from '../audit/document-story.js';
 import { directory, roomLabel, timeRange } from '../audit/describe.js';
@@ -17,11 +17,10 @@ import { lanes } from '../audit/timeline.js';
 export async function mount(root, { params }) {
   const isDocument = Boolean(params.document);
   const id = params.document ?? params.person;
-  const listed = await names();
-  // A person the first page of names leaves out (staff accounts, a large log) is asked for.
-  const person = isDocument ? null : (listed.find((n) => n.kind === 'person' && n.id === id) ?? await personNamed(id));
-  const dir = directory(person ? [...listed, person] : listed);
-  const named = isDocument ? dir.get('document', id) : person;
+  // The names of the person's (or document's) own hearing, with them (data.js reportNames).
+  const { listed, named } = await reportNames(isDocument ? 'document' : 'person', id);
+  const person = isDocument ? null : named;
+  const dir = directory(listed);
   const label = named?.name ?? id;
   const results = h('div', { class: 'results', id: 'results' });
   const extra = h('div', { class: 'report-extra' });
@@ -47,7 +46,7 @@ export async function mount(root, { params }) {
     const rows = await hearingRows(named.hearing);
     const lane = lanes(rows.map((r) => r.event)).lanes.find((l) => l.participant === id);
     // Caucuses by their names now, as the hearing's timeline names them.
-    const rooms = directory(caucusesNamedNow(person ? [...listed, person] : listed, rows));
+    const rooms = directory(caucusesNamedNow(listed, rows));
     if (lane) {
       extra.append(h('h2', null, t('audit.report.rooms')), h('ul', { class: 'rooms-list' },
         lane.segments.map((s) => h('li', { 'data-room': s.room }, `${roomLabel(rooms, s.room)}: ${timeRange(s.start, s.end, localZone())}`))));

@@ -25,6 +25,7 @@ import { HearingControls } from "../components/hearing-controls.js";
 import { Hearers } from "../components/hearers.js";
 import { renderKnocks } from "../components/knocks.js";
 import { personName } from "../components/person.js";
+import { defaultCaucusName } from "../components/room-name.js";
 import { announce, toast } from "../components/toast.js";
 
 export async function mount(root, { params, navigate, me }) {
@@ -158,7 +159,7 @@ export async function mount(root, { params, navigate, me }) {
       moveRow.hidden = !side.value;
       if (!name.value || name.dataset.auto) {
         const s = sides().get(side.value);
-        name.value = s ? t("common.room.caucus_default", { side: s.name }) : "";
+        name.value = s ? defaultCaucusName(s.name) : "";
         name.dataset.auto = "1";
       }
     };

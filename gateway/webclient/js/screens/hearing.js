@@ -11,7 +11,7 @@
 // mediator's room, video and chat beside the board: a second media client of the same person
 // would only take the camera from it.
 
-import { whoAmI } from "../core/api.js";
+import { whoAmIOrWhy } from "../core/api.js";
 import { t } from "../core/i18n.js";
 import { h, mount as put } from "../core/render.js";
 import { HearingSocket, socketUrl } from "../core/socket.js";
@@ -38,6 +38,9 @@ const FINAL = { removed: "removed", ended: "ended", denied: "denied" };
 // the invitation's "open your link". "left" keeps the session; "expired" asks for a new link.
 const ENDED_KEY = "parley.participant.final";
 const REMEMBERED = new Set(["removed", "ended", "denied", "replaced"]);
+// Any other tab, or this one after sessionStorage is gone, learns the same from the server: the
+// dead cookie's `/me` answers 401 with why the session was ended (gateway/identity/authn.py).
+const ENDED_BY = { hearing_ended: "ended", removed: "removed", denied: "denied", replaced: "replaced" };
 
 function rememberedEnd() {
   try {
@@ -62,14 +65,14 @@ function finalCard(kind, rejoin = null) {
 const LEAVE_WAIT_MS = 3000;
 
 export async function mount(root, context) {
-  const me = await whoAmI();
+  const { me, ended: why } = await whoAmIOrWhy();
   if (me && me.kind === "account" && (me.role === "mediator" || me.role === "admin")) {
     const asked = context.query.get("hearing");
     context.navigate(asked ? `/hearings/${encodeURIComponent(asked)}` : "/hearings", { replace: true });
     return {};
   }
   const hearing = (me && me.hearing) || context.query.get("hearing");
-  const ended = me ? null : rememberedEnd();
+  const ended = me ? null : (Object.hasOwn(ENDED_BY, why || "") ? ENDED_BY[why] : rememberedEnd());
   if (ended) {
     put(root, finalCard(ended));
     return { rerender: () => put(root, finalCard(ended)) };
