@@ -194,7 +194,7 @@ async def test_a_refused_token_revocation_is_said(suite: Suite) -> None:
         # Then the list is reloaded; the token is still active, and revoking it again works.
         await page.unroute(f"**/api/v1/tokens/{token_id}")
         await revoke.click()
-        await page.get_by_text(t(EN, "admin.tokens.revoked_done")).wait_for()
+        await page.locator("#toasts").get_by_text(t(EN, "admin.tokens.revoked_done")).wait_for()
         tab.assert_clean(secrets=[admin.cookie, made["token"]])
     status, listed = await admin.call("GET", "/api/v1/tokens")
     assert status == 200 and {tk["id"]: tk.get("revoked") for tk in listed["tokens"]}[token_id] is True

@@ -25,7 +25,7 @@ from services.audit.checkpoint import open_checkpoint
 from services.audit.keys import parse_vkey
 from services.audit.tiles import TileId
 from tests.harness import Suite, wait_until
-from tests.integration.signalling.sigclient import redeem, seat
+from tests.integration.signalling.sigclient import api, redeem, seat
 from tests.people import People, staff_people
 
 ADDRESS_PSEUDONYM = re.compile(r"^addr:\d{4}-\d{2}:[0-9a-f]{20}$")
@@ -211,6 +211,32 @@ async def test_a_refused_redemption_is_in_its_hearings_report_and_a_forged_one_i
     written = json.dumps([*mine, *unbound])
     for kept in (secret, "A" * 43, inv["access_code"], "WRONG-CODE"):
         assert kept not in written
+
+
+async def test_a_link_tried_after_the_end_is_refused_as_ended_in_both_entries(
+        suite: Suite, people: People) -> None:
+    """A used link tried again after the hearing ended: the person is told the hearing ended,
+    and both entries of that one attempt say so (signalling's, naming whose invitation, and the
+    gateway's, with the address pseudonym), never a second, different reason."""
+    cast = await seat(suite, people, sides=1, per_side=1)
+    inv = cast.invitations["A1"]
+    _, invitation, _ = inv["token"].split(".")
+    status, _ = await api(people.mediator, "POST", f"/api/v1/hearings/{cast.hearing}/close", {})
+    assert status == 200, status
+    since = int(time.time() * 1000)
+    status, body, _ = await redeem(suite.base_url, inv["token"], inv["access_code"])
+    assert (status, body["error"]["reason"]) == (401, "hearing_ended"), body
+
+    async def both() -> list[dict[str, Any]] | None:
+        found = [e for e in await _events(
+            people, f"hearing={cast.hearing}&action=participant.redeem&outcome=denied")
+            if e["time"] >= since]
+        return found if {e["service"] for e in found} >= {"gateway", "signalling"} else None
+
+    entries = await wait_until(both, timeout=20, what="both entries of the refusal")
+    assert sorted((e["service"], e["resource"]["id"], e["details"]["reason"])
+                  for e in entries) == [("gateway", invitation, "the hearing has ended"),
+                                        ("signalling", invitation, "the hearing has ended")]
 
 
 async def test_the_institution_resolves_a_pseudonym_while_its_key_exists(

@@ -157,6 +157,11 @@ def caucus(w: World, name: str = "C", side: str | None = None, *, move: bool = F
     return value.room
 
 
+def reply_of(effects: Sequence[object]) -> object:
+    """The value a command replied with (its `Reply` effect)."""
+    return next(e.value for e in effects if isinstance(e, Reply))
+
+
 def audits(effects: Sequence[object]) -> list[str]:
     return [e.action for e in effects if isinstance(e, Audit)]
 

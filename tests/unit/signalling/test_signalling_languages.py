@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import msgspec
 import pytest
-from sighelp import audits, caucus, deliveries, world
+from sighelp import audits, caucus, deliveries, reply_of, world
 
 from proto.common import Language, Role
 from proto.signalling import (
@@ -25,16 +25,12 @@ from services.signalling.model import decode_hearing, encode_hearing
 from services.signalling.view import board
 
 
-def _reply(effects: list[object]) -> object:
-    return next(e.value for e in effects if isinstance(e, Reply))
-
-
 def test_an_invitation_keeps_its_language_and_its_link_names_it() -> None:
     w = world()
     a = w.side("Claimant")
     effects = w.do("med", InviteParticipant(name="陳大文", role=InviteeRole.PARTY, side=a,
                                             language=Language.ZH_HANT))
-    issued = _reply(effects)
+    issued = reply_of(effects)
     assert isinstance(issued, InvitationIssued)
     assert issued.language is Language.ZH_HANT
     assert issued.link_path == f"/join#t={issued.token}&lang=zh-Hant"
@@ -97,7 +93,7 @@ def test_a_side_rename_renames_its_default_named_caucus_without_touching_it() ->
     typed = caucus(w, "Claimant caucus", a)  # typed so (or stored so by an earlier release)
     kept = caucus(w, "Breakout", a)
     effects = w.do("med", RenameSideCommand(side=a, name="Chan Holdings"))
-    reply = _reply(effects)
+    reply = reply_of(effects)
     assert isinstance(reply, SideRenamed) and reply.caucuses_renamed == 2
     assert [w.h.rooms[r].name for r in (default, typed, kept)] == ["", "Chan Holdings caucus", "Breakout"]
     [seen] = [d.message.room for d in deliveries(effects, ann) if isinstance(d.message, RoomUpdate)]
@@ -105,4 +101,4 @@ def test_a_side_rename_renames_its_default_named_caucus_without_touching_it() ->
     # A colour alone renames nothing.
     again = w.do("med", RenameSideCommand(side=a, colour="e"))
     assert "hearing.side_rename" in audits(again)
-    assert _reply(again).caucuses_renamed == 0  # type: ignore[attr-defined]
+    assert reply_of(again).caucuses_renamed == 0  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ nobody belongs to it: the refusals come in the order of `REMOVAL_RULES`, each wi
 from __future__ import annotations
 
 import pytest
-from sighelp import ADMIN, audits, caucus, deliveries, world
+from sighelp import ADMIN, audits, caucus, deliveries, reply_of, world
 
 from proto.common import Role
 from proto.signalling import (
@@ -21,13 +21,9 @@ from proto.signalling import (
     SideRenamed,
 )
 from proto.ws import BoardUpdate, CaucusClose, End, RoomUpdate
-from services.signalling.effects import Audit, Reply
+from services.signalling.effects import Audit
 from services.signalling.errors import Conflict, Forbidden, NotFound
 from services.signalling.sides import REMOVAL_RULES, removal_refusal
-
-
-def _reply(effects: list[object]) -> object:
-    return next(e.value for e in effects if isinstance(e, Reply))
 
 
 def test_a_rename_changes_name_and_colour_and_the_caucus_named_after_the_side() -> None:
@@ -38,7 +34,7 @@ def test_a_rename_changes_name_and_colour_and_the_caucus_named_after_the_side() 
     named = caucus(w, "Claimant caucus", a, move=True)
     chosen = caucus(w, "Breakout", a)
     effects = w.do("med", RenameSideCommand(side=a, name="Chan Holdings", colour="e"))
-    reply = _reply(effects)
+    reply = reply_of(effects)
     assert isinstance(reply, SideRenamed)
     assert (reply.side.id, reply.side.name, reply.side.colour) == (a, "Chan Holdings", "e")
     assert reply.caucuses_renamed == 1
@@ -72,7 +68,7 @@ def test_a_rename_follows_the_adding_rules_against_the_other_sides_only() -> Non
     w.do("med", RenameSideCommand(side=a, name="CLAIMANT"))
     assert w.h.sides[a].name == "CLAIMANT"
     same = w.do("med", RenameSideCommand(side=a, name="CLAIMANT", colour="a"))
-    assert audits(same) == [] and isinstance(_reply(same), SideRenamed)
+    assert audits(same) == [] and isinstance(reply_of(same), SideRenamed)
 
 
 def test_only_the_hearings_mediator_renames_or_removes_and_never_once_it_ended() -> None:
@@ -98,7 +94,7 @@ def test_a_side_nobody_belongs_to_is_removed_and_the_board_says_so() -> None:
     a = w.side("Claimant")
     b = w.side("Respondent")
     effects = w.do("med", RemoveSide(side=b))
-    assert _reply(effects) == SideRemoved(side=b)
+    assert reply_of(effects) == SideRemoved(side=b)
     assert list(w.h.sides) == [a]
     [event] = [e for e in effects if isinstance(e, Audit)]
     assert (event.action, event.resource_id, event.details) == (
