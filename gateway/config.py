@@ -57,6 +57,12 @@ class GatewayConfig(CommonConfig):
         500.0, help="requests per second per session and per address to the audit log's tiles"
     )
     rate_tiles_burst: float = env_field(5000.0, help="burst of tile requests (a tile reader's walk)")
+    rate_audit_per_s: float = env_field(
+        40.0, help="requests per second per session and per address to the audit log's searches,"
+                   " names and proofs (one report is tens of searches)"
+    )
+    rate_audit_burst: float = env_field(
+        400.0, help="burst of audit log reads (an auditor going through reports)")
     rate_assets_per_s: float = env_field(
         100.0, help="requests per second per client address for the web client's files"
     )
@@ -115,9 +121,9 @@ class GatewayConfig(CommonConfig):
             raise ValueError("need 0 < PARLEY_SESSION_TOUCH_S < PARLEY_SESSION_IDLE_S "
                              "<= PARLEY_SESSION_ABSOLUTE_S")
         if min(self.rate_address_per_s, self.rate_session_per_s, self.rate_tiles_per_s,
-               self.rate_assets_per_s) <= 0 \
-                or min(self.rate_address_burst, self.rate_session_burst,
-                       self.rate_tiles_burst, self.rate_assets_burst) < 1:
+               self.rate_audit_per_s, self.rate_assets_per_s) <= 0 \
+                or min(self.rate_address_burst, self.rate_session_burst, self.rate_tiles_burst,
+                       self.rate_audit_burst, self.rate_assets_burst) < 1:
             raise ValueError("PARLEY_RATE_* must be > 0 (bursts >= 1)")
         if self.address_pseudonym_period not in ("month", "day"):
             raise ValueError("PARLEY_ADDRESS_PSEUDONYM_PERIOD must be month or day")

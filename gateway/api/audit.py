@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Final
 
 import msgspec
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from gateway.api.audit_openapi import MAX_PARAM, RANGE_OR_FILTER, UINT, query_params
 from gateway.api.service_call import AUDIT
@@ -247,7 +248,12 @@ async def export(request: web.Request) -> web.StreamResponse:
 
 def register(routes: RouteTable) -> None:
     base = "/api/v1/audit"
-    add = routes.route
+    # The auditor's reads draw from a bucket of their own (`rate="audit"`): one report on the
+    # web client is tens of searches (a document's story, its versions, the names), and an
+    # auditor going through reports would spend a session's ordinary bucket in seconds.
+    def add(method: str, path: str, **kw: Any) -> Callable[[Handler], Handler]:
+        return routes.route(method, path, **kw, rate="audit" if method == "GET" else "default")
+
     add("GET", f"{base}/events", access=AUDITORS, tags=_TAGS, response=EventPage,
         summary="query the audit log (paginated, with the total; every query is audited)",
         openapi={"parameters": query_params(*EVENT_PARAMETERS)})(events)

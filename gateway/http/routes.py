@@ -35,8 +35,9 @@ class Route:
     #: Extra OpenAPI facts (streamed bodies, query parameters, non-JSON responses).
     openapi: dict[str, Any] = field(default_factory=dict)
     name: str = ""
-    #: Which rate-limit buckets apply: "default" (per address, per session), "tiles" (larger
-    #: buckets per address and per session) or "assets" (the web client's files: a bucket per
+    #: Which rate-limit buckets apply: "default" (per address, per session), "tiles" and
+    #: "audit" (larger buckets per address and per session: a tile reader's walk; an auditor's
+    #: reports, each tens of searches) or "assets" (the web client's files: a bucket per
     #: address only; the files hold no data, so a session's bucket is not spent on them).
     rate: str = "default"
 
@@ -62,10 +63,11 @@ class RouteTable:
         self, method: str, path: str, *, access: Rule, summary: str,
         request: type[Any] | None = None, response: type[Any] | None = None,
         tags: tuple[str, ...] = (), openapi: dict[str, Any] | None = None,
+        rate: str = "default",
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.add(Route(method, path, handler, access, summary, request, response, tags,
-                           openapi or {}, handler.__name__))
+                           openapi or {}, handler.__name__, rate=rate))
             return handler
 
         return register

@@ -2,8 +2,9 @@
 
 The address is the TCP peer (`request.remote`); IPv6 clients are keyed by their /64. Behind a
 reverse proxy every client shares the proxy's address: raise PARLEY_RATE_ADDRESS_* there.
-Routes declared with `rate="tiles"` (the audit log's tiles) or `rate="assets"` (the web
-client's files) draw from larger buckets of their own. Every 429 is audited, once per source
+Routes declared with `rate="tiles"` (the audit log's tiles), `rate="audit"` (its searches,
+names and proofs) or `rate="assets"` (the web client's files) draw from larger buckets of their
+own. Every 429 is audited, once per source
 and period (denials.py).
 """
 
@@ -33,7 +34,7 @@ async def address_rate_limit_middleware(
         route = state.routes.declaration_of(request)
         rate = route.rate if route is not None else "default"
         key = address_key(client_address(request))
-        buckets = {"tiles": identity.tile_buckets,
+        buckets = {"tiles": identity.tile_buckets, "audit": identity.audit_buckets,
                    "assets": identity.asset_buckets}.get(rate, identity.address_buckets)
         wait = buckets.take("a:" + key)
         if wait > 0:

@@ -264,8 +264,8 @@ async def authn_middleware(request: web.Request, handler: Handler) -> web.Stream
     principal = auth.principal
     if principal is not None and route.rate != "assets":
         bucket = principal.session or principal.id
-        wait = (ident.tile_buckets.take("s:" + bucket) if route.rate == "tiles"
-                else ident.session_buckets.take(bucket))
+        own = {"tiles": ident.tile_buckets, "audit": ident.audit_buckets}.get(route.rate)
+        wait = own.take("s:" + bucket) if own is not None else ident.session_buckets.take(bucket)
         if wait > 0:
             await refused_too_often(request, principal, route.key)
             return error_response(ErrorCode.RATE_LIMITED, "too many requests",

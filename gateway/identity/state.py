@@ -63,6 +63,8 @@ class IdentityState:
     session_buckets: TokenBuckets
     #: Tile reads (a tile reader's walk is many small GETs): their own, larger buckets.
     tile_buckets: TokenBuckets
+    #: The audit log's searches, names and proofs (a report is tens of reads): their own too.
+    audit_buckets: TokenBuckets
     #: The web client's files (a page load is ~90 GETs): a bucket per address of their own.
     asset_buckets: TokenBuckets
     pseudonyms: AddressPseudonyms
@@ -144,6 +146,8 @@ async def open_identity(config: GatewayConfig, nc: Client) -> IdentityState:
             BucketConfig(config.rate_session_per_s, config.rate_session_burst), time.monotonic),
         tile_buckets=TokenBuckets(
             BucketConfig(config.rate_tiles_per_s, config.rate_tiles_burst), time.monotonic),
+        audit_buckets=TokenBuckets(
+            BucketConfig(config.rate_audit_per_s, config.rate_audit_burst), time.monotonic),
         asset_buckets=TokenBuckets(
             BucketConfig(config.rate_assets_per_s, config.rate_assets_burst), time.monotonic),
         pseudonyms=AddressPseudonyms(Path(config.data_dir) / "gateway" / "address-keys",

@@ -206,6 +206,24 @@ async def test_rate_limit_per_address_and_per_session(gateways: Gateways,
         assert files[:5] == [200] * 5 and files[-1] == 429  # 45 + 10 > the burst of 50
 
 
+async def test_the_audit_logs_reads_draw_from_a_bucket_of_their_own(
+        gateways: Gateways, admin_on_a: tuple[Gateway, Staff]) -> None:
+    """An auditor's report on the web client is tens of searches: the audit log's reads draw
+    from their own per-session bucket (`rate="audit"`), so a report neither spends the session's
+    ordinary bucket nor is refused by it, and still has a limit of its own."""
+    a, admin = admin_on_a
+    auditor = await _staff_on(a, admin, "auditor", "auditor-rate")
+    f = await gateways.start("f", PARLEY_RATE_SESSION_PER_S="0.1", PARLEY_RATE_SESSION_BURST="3",
+                             PARLEY_RATE_AUDIT_PER_S="0.1", PARLEY_RATE_AUDIT_BURST="8",
+                             PARLEY_RATE_ADDRESS_BURST="1000")
+    bearer = {"Authorization": f"Bearer {auditor.token}"}
+    reads = [(await raw(f.url, "GET", "/api/v1/audit/events?limit=1", headers=bearer))[0]
+             for _ in range(9)]
+    assert 429 not in reads[:8] and reads[8] == 429, reads  # more than the session's 3
+    mine = [(await raw(f.url, "GET", "/api/v1/me", headers=bearer))[0] for _ in range(4)]
+    assert mine == [200, 200, 200, 429], mine  # the session's own bucket was not spent
+
+
 async def test_sign_in_backoff_then_lockout_is_audited(
         gateways: Gateways, admin_on_a: tuple[Gateway, Staff], nats: NatsServer) -> None:
     _, admin = admin_on_a
