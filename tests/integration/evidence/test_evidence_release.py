@@ -24,19 +24,15 @@ from services.evidence.errors import ConflictError
 from services.evidence.manifest import manifest_key
 from services.evidence.store.local import LocalFolderStore
 from tests.harness import NatsServer
-from tests.integration.evidence.writer_bench import Bench, open_bench
+from tests.integration.evidence.writer_bench import Bench, serving_bench
 
 
 @pytest.fixture
 async def bench(tmp_path: Path, nats_server: NatsServer,
                 supervisor_nc: Client) -> AsyncIterator[Bench]:
-    store = LocalFolderStore(tmp_path / "store")
-    evidence_nc = await nats_server.connect("evidence")
-    opened = await open_bench(store, tmp_path, supervisor_nc, evidence_nc)
-    yield opened
-    await opened.http.close()
-    await evidence_nc.drain()
-    await store.close()
+    async for opened in serving_bench(LocalFolderStore(tmp_path / "store"), tmp_path,
+                                      nats_server, supervisor_nc):
+        yield opened
 
 
 def release(bench: Bench, document: str, to: str, version: str | None = None) -> Awaitable[Any]:

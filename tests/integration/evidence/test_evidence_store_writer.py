@@ -34,7 +34,7 @@ from services.evidence.store.local import LocalFolderStore
 from services.evidence.store.s3 import S3Store
 from tests.harness import NatsServer
 from tests.integration.evidence.conftest import open_test_store
-from tests.integration.evidence.writer_bench import Bench, open_bench
+from tests.integration.evidence.writer_bench import Bench, serving_bench
 
 INTEGRITY = ErrorCode.INTEGRITY
 
@@ -43,12 +43,8 @@ INTEGRITY = ErrorCode.INTEGRITY
 async def bench(request: pytest.FixtureRequest, tmp_path: Path, nats_server: NatsServer,
                 supervisor_nc: Client) -> AsyncIterator[Bench]:
     store = await open_test_store(request, tmp_path, request.param)
-    evidence_nc = await nats_server.connect("evidence")
-    opened = await open_bench(store, tmp_path, supervisor_nc, evidence_nc)
-    yield opened
-    await opened.http.close()
-    await evidence_nc.drain()
-    await store.close()
+    async for opened in serving_bench(store, tmp_path, nats_server, supervisor_nc):
+        yield opened
 
 
 def manifest_key_of(bench: Bench, document: str, version: str, hearing: str | None = None) -> str:

@@ -44,6 +44,7 @@ from services.evidence.roster import facts_from_roster
 from services.evidence.store.base import ObjectStore
 from services.evidence.tickets import DownloadGrant, TicketBook, UploadGrant
 from services.evidence.vault import Limits, Vault, now_ms
+from tests.harness import NatsServer
 
 LIMITS = Limits(max_document_size=1 << 20, max_documents_per_hearing=500, segment_size=4096)
 
@@ -170,3 +171,15 @@ async def open_bench(store: ObjectStore, tmp_path: Path, supervisor: Client,
     bench = Bench(store, vault, evidence, js, server, key_file, roster, since)
     roster.add(bench.hearing)
     return bench
+
+
+async def serving_bench(store: ObjectStore, tmp_path: Path, nats_server: NatsServer,
+                        supervisor: Client) -> AsyncIterator[Bench]:
+    """A bench over `store` for one test (a fixture's body): evidence's own NATS connection,
+    closed with the bench's HTTP server and the store afterwards."""
+    evidence_nc = await nats_server.connect("evidence")
+    opened = await open_bench(store, tmp_path, supervisor, evidence_nc)
+    yield opened
+    await opened.http.close()
+    await evidence_nc.drain()
+    await store.close()
