@@ -23,6 +23,10 @@ Cursor = Annotated[str, msgspec.Meta(pattern=r"^(0|[1-9][0-9]{0,15})$")]
 ACTION_FILTER_PATTERN = rf"({ACTION_PATTERN})|(^[a-z]{{1,16}}\.$)"
 ActionFilter = Annotated[str, msgspec.Meta(pattern=ACTION_FILTER_PATTERN, max_length=64)]
 MAX_PAGE = 1000
+#: A page of names continues after the last name of the one before: its cursor is opaque
+#: (today that name's sort key, base64url JSON: services/audit/names_table.py), at most this long.
+MAX_NAME_CURSOR = 4096
+NameCursor = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]+$", max_length=MAX_NAME_CURSOR)]
 #: C2SP signed-note: verifiers MUST accept at least 16 signatures. The largest signature we
 #: bound for is ML-DSA-87's (4,627 bytes) + the 4-byte key ID, base64 in a line with a key name
 #: of up to 256 bytes: 6,440 bytes. Notes may then be 16 such lines after up to 64 KiB of text.
@@ -67,13 +71,15 @@ class EventPage(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_de
 
 class PeopleQuery(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
     """`GET /api/v1/audit/names`: names the log introduced, by part of a name (or of a staff
-    account's user name), by hearing, or by id."""
+    account's user name), by hearing, or by id; by name, a page at a time (`cursor`: the
+    `next_cursor` of the page before)."""
 
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] | None = None
     hearing: Id | None = None
     id: Id | None = None
     kind: Annotated[str, msgspec.Meta(pattern=r"^(person|side|hearing|document|room)$")] | None = None
     limit: Annotated[int, msgspec.Meta(ge=1, le=MAX_PAGE)] = 200
+    cursor: NameCursor | None = None
 
 
 class NamedThing(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
@@ -90,8 +96,10 @@ class NamedThing(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_d
     username: str | None = None
 
 
-class NameList(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class NameList(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
     names: Annotated[list[NamedThing], msgspec.Meta(max_length=MAX_PAGE)]
+    #: Set when more names match: ask again with it as `cursor` for the next page.
+    next_cursor: NameCursor | None = None
 
 
 class InclusionProof(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

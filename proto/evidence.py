@@ -121,6 +121,12 @@ class DocumentView(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit
     #: How many of the document's versions the caller may read (a listing and a list of
     #: versions say; elsewhere 1 is not a count).
     versions: Annotated[int, msgspec.Meta(ge=1, le=1 << 20)] = 1
+    #: Of `versions`, those in a narrower compartment than the latest's (a release widens the
+    #: latest only): `side:` ones (its side alone reads them) and `confidential:` ones (its side
+    #: and the mediator). Every reader of the document reads the rest, so `versions` less these
+    #: is a count they all share.
+    side_versions: Annotated[int, msgspec.Meta(ge=0, le=1 << 20)] = 0
+    confidential_versions: Annotated[int, msgspec.Meta(ge=0, le=1 << 20)] = 0
 
 
 def document_view(manifest: Manifest, versions: int = 1) -> DocumentView:
@@ -130,6 +136,18 @@ def document_view(manifest: Manifest, versions: int = 1) -> DocumentView:
         compartment=manifest.compartment, owner=manifest.owner,
         uploaded_by=manifest.uploaded_by, size=manifest.size, sha256=manifest.sha256,
         created_ms=manifest.created_ms, released_ms=manifest.released_ms, versions=versions)
+
+
+def counted_view(latest: Manifest, readable: list[Manifest]) -> DocumentView:
+    """`latest`'s view counting `readable`, the versions the caller may read (`latest` among
+    them): how many, and how many of those are narrower than the latest. Versions never narrow,
+    so a compartment of another kind than the latest's is a narrower one."""
+    where = latest.compartment.partition(":")[0]
+    narrower = [kind for kind in (m.compartment.partition(":")[0] for m in readable)
+                if kind != where]
+    return msgspec.structs.replace(document_view(latest, len(readable)),
+                                   side_versions=narrower.count("side"),
+                                   confidential_versions=narrower.count("confidential"))
 
 
 class UploadBeginRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -25,7 +25,7 @@ import msgspec
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from gateway.api.audit_openapi import MAX_PARAM, RANGE_OR_FILTER, UINT, query_params
+from gateway.api.audit_openapi import MAX_PARAM, NAME_QUERY, RANGE_OR_FILTER, UINT, query_params
 from gateway.api.service_call import AUDIT
 from gateway.http.body import json_response, read_json
 from gateway.http.routes import Route, RouteTable
@@ -33,6 +33,7 @@ from gateway.identity.authn import require_principal
 from gateway.identity.policy import staff
 from parley.errors import DomainError, ServiceFailure
 from proto.auditlog import (
+    MAX_NAME_CURSOR,
     AuditStatus,
     CheckpointInfo,
     ConsistencyProof,
@@ -62,15 +63,17 @@ _TAGS: Final = ("audit",)
 _EXPORT_TIMEOUT_S: Final = 30.0
 
 
-def _params(request: web.Request, allowed: tuple[str, ...]) -> dict[str, str]:
-    """The query parameters, each at most once, only the allowed names, bounded in length."""
+def _params(request: web.Request, allowed: tuple[str, ...],
+            longer: Mapping[str, int] | None = None) -> dict[str, str]:
+    """The query parameters, each at most once, only the allowed names, bounded in length
+    (MAX_PARAM, or what `longer` allows a parameter)."""
     out: dict[str, str] = {}
     for name, value in request.query.items():
         if name not in allowed:
             raise ServiceFailure(ErrorCode.INVALID, f"unknown query parameter {name[:40]!r}")
         if name in out:
             raise ServiceFailure(ErrorCode.INVALID, f"query parameter {name!r} given twice")
-        if len(value) > MAX_PARAM:
+        if len(value) > (longer or {}).get(name, MAX_PARAM):
             raise ServiceFailure(ErrorCode.INVALID, f"query parameter {name!r} is too long")
         out[name] = value
     return out
@@ -143,9 +146,13 @@ async def events(request: web.Request) -> web.Response:
     return json_response(await AUDIT.ask(request, "events", query, EventPage))
 
 
+#: The query parameters of `GET /api/v1/audit/names`: PeopleQuery's own field names.
+NAME_PARAMETERS: Final = ("name", "hearing", "kind", "id", "limit", "cursor")
+
+
 async def names(request: web.Request) -> web.Response:
-    params = _params(request, ("name", "hearing", "kind", "id", "limit"))
-    fields: dict[str, Any] = {k: params[k] for k in ("name", "hearing", "kind", "id")
+    params = _params(request, NAME_PARAMETERS, longer={"cursor": MAX_NAME_CURSOR})
+    fields: dict[str, Any] = {k: params[k] for k in ("name", "hearing", "kind", "id", "cursor")
                               if k in params}
     limit = _int(params, "limit")
     if limit is not None:
@@ -259,8 +266,8 @@ def register(routes: RouteTable) -> None:
         openapi={"parameters": query_params(*EVENT_PARAMETERS)})(events)
     add("GET", f"{base}/names", access=AUDITORS, tags=_TAGS, response=NameList,
         summary="people, sides, hearings, rooms and documents as the log named them (by part of"
-                " a name, a hearing, or an id)",
-        openapi={"parameters": query_params("name", "hearing", "kind", "id", "limit")})(names)
+                " a name, a hearing, or an id; by name, a page at a time)",
+        openapi={"parameters": query_params(*NAME_PARAMETERS, own=NAME_QUERY)})(names)
     add("GET", f"{base}/checkpoint", access=AUDITORS, tags=_TAGS, response=CheckpointInfo,
         summary="the latest signed checkpoint")(checkpoint)
     add("GET", f"{base}/vkey", access=AUDITORS, tags=_TAGS, summary="the log's verifier key (vkey)",

@@ -4,10 +4,11 @@ accept, so a schema-valid request is never refused for its form."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Final
 
 from gateway.openapi.examples import QUERY
-from proto.auditlog import ACTION_FILTER_PATTERN, MAX_PAGE
+from proto.auditlog import ACTION_FILTER_PATTERN, MAX_NAME_CURSOR, MAX_PAGE
 from proto.common import ID_PATTERN
 
 MAX_PARAM: Final = 200
@@ -32,11 +33,28 @@ _QUERY_SCHEMAS: Final[dict[str, dict[str, Any]]] = {
 }
 
 
-def query_params(*names: str, required: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+#: The names route's own facts where a parameter of that name means another thing elsewhere:
+#: its cursor is the one a page of names gave (proto/auditlog.py NameCursor), its default limit 200.
+NAME_QUERY: Final[dict[str, tuple[dict[str, Any], str, str]]] = {
+    "cursor": ({"type": "string", "pattern": r"^[A-Za-z0-9_-]+$", "maxLength": MAX_NAME_CURSOR},
+               "the next_cursor of the previous page of names",
+               "WyJBbmEgQ2hlbiIsInBlcnNvbiIsIjAxSkRBOFBaNEsyQjdNMVg5QzNWNU44UTZSIiwiMDFKREE4UTNWNlpDNEIx"
+               "TjlYSzJNN1I1VEUiXQ"),
+    "limit": ({"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+              "at most this many names (1 to 1000; default 200)", "200"),
+}
+
+
+def query_params(*names: str, required: tuple[str, ...] = (),
+                 own: Mapping[str, tuple[dict[str, Any], str, str]] | None = None,
+                 ) -> list[dict[str, Any]]:
+    """Each parameter's schema, text and example (a route's `own` where it gives them)."""
     out = []
     for n in names:
         schema = _QUERY_SCHEMAS.get(n, {"type": "string", "maxLength": MAX_PARAM})
         description, example = QUERY[n]
+        if own and n in own:
+            schema, description, example = own[n]
         out.append({"name": n, "in": "query", "required": n in required,
                     "description": description, "schema": schema,
                     "example": int(example) if schema.get("type") == "integer" else example})

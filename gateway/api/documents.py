@@ -6,13 +6,15 @@ and audits it. Bytes never pass through NATS: evidence hands out a single-use ti
 gateway streams to or from evidence's internal port (gateway/http/streaming.py).
 
 Longer than 300 lines: every document route and the helpers that read its request (ids,
-version, purpose, file name) stay together, as each route's OpenAPI description does.
+version, purpose, file name and its label) stay together, as each route's OpenAPI description
+does.
 """
 
 from __future__ import annotations
 
 import re
 import time
+import unicodedata
 import urllib.parse
 
 import msgspec
@@ -123,6 +125,16 @@ _PURPOSE_QUERY = [{"name": "purpose", "in": "query", "required": False,
                    "description": "why the bytes are read, for the audit log: view (shown in "
                                   "the page) or download (saved; the default)",
                    "example": "view", "schema": {"type": "string", "enum": list(READ_PURPOSES)}}]
+#: The most a file name's label may hold (the web client's are "v12, confidential" and the like).
+LABEL_MAX = 64
+_LABEL_QUERY = [{"name": "label", "in": "query", "required": False,
+                 "description": "a label the saved file's name carries before its extension "
+                                "(Content-Disposition): label `v1, our side` saves "
+                                "`Lease.pdf` as `Lease (v1, our side).pdf`, as the web client "
+                                "names an earlier version; letters, digits, spaces, commas, "
+                                "hyphens and underscores only",
+                 "example": "v1, our side",
+                 "schema": {"type": "string", "minLength": 1, "maxLength": LABEL_MAX}}]
 
 
 def _path_id(request: web.Request, name: str) -> str:
@@ -150,6 +162,36 @@ def _query_purpose(request: web.Request) -> ReadPurpose:
     if len(given) != 1 or given[0] not in READ_PURPOSES:
         raise ServiceFailure(ErrorCode.INVALID, "purpose must be view or download")
     return "view" if given[0] == "view" else "download"
+
+
+def _label_char(c: str) -> bool:
+    return c in " ,-_" or unicodedata.category(c)[0] in "LMN"
+
+
+def _query_label(request: web.Request) -> str | None:
+    """`?label=`, or None: a few words the saved name carries (`labelled_name`), never a name of
+    its own (no dots, slashes, quotes or control characters: the stored name and its extension
+    stay as they are); anything else is `invalid`."""
+    given = request.query.getall("label", [])
+    if not given:
+        return None
+    label = given[0]
+    if len(given) > 1 or not 0 < len(label) <= LABEL_MAX or not all(map(_label_char, label)):
+        raise ServiceFailure(ErrorCode.INVALID, "label must be a few words (letters, digits, "
+                             f"spaces, commas, hyphens), at most {LABEL_MAX} characters")
+    return label
+
+
+def labelled_name(filename: str, label: str | None) -> str:
+    """`Lease.pdf` labelled `v1, our side`: `Lease (v1, our side).pdf`, the label before the
+    extension (after the last dot, not a leading one), as the web client's versionFileName
+    (js/documents/versions.js) names a file it saves itself."""
+    if label is None:
+        return filename
+    dot = filename.rfind(".")
+    if dot > 0:
+        return f"{filename[:dot]} ({label}){filename[dot:]}"
+    return f"{filename} ({label})"
 
 
 def decode_filename(raw: str | None) -> str:
@@ -256,10 +298,12 @@ def register(routes: RouteTable) -> None:
                   summary="download a document, or one version of it (decrypted, streamed; "
                           "Range supported)",
                   openapi={"produces": "application/octet-stream",
-                           "parameters": _VERSION_QUERY + _PURPOSE_QUERY + _RANGE_HEADER})
+                           "parameters": _VERSION_QUERY + _PURPOSE_QUERY + _LABEL_QUERY
+                                         + _RANGE_HEADER})
     async def download_document(request: web.Request) -> web.StreamResponse:
         state = state_of(request)
         principal = require_principal(request)
+        label = _query_label(request)
         req = DownloadBeginRequest(hearing=_path_id(request, "hearing"),
                                    document=_path_id(request, "document"),
                                    version=_query_version(request),
@@ -275,7 +319,8 @@ def register(routes: RouteTable) -> None:
         response = web.StreamResponse(status=206 if reply.partial else 200)
         response.content_type = "application/octet-stream"
         response.content_length = reply.end - reply.start
-        response.headers["Content-Disposition"] = content_disposition(reply.document.filename)
+        response.headers["Content-Disposition"] = content_disposition(
+            labelled_name(reply.document.filename, label))
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Accept-Ranges"] = "bytes"
         response.headers["ETag"] = f"\"{reply.document.sha256}\""

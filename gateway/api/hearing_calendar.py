@@ -14,10 +14,11 @@ import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from gateway.webclient.routes import WEBCLIENT
 from parley.errors import ServiceFailure
+from parley.zones import zone_info
 from proto.common import Language
 from proto.errors import ErrorCode
 from proto.signalling import HearingDetail
@@ -38,12 +39,13 @@ class NotScheduled(ValueError):
 
 
 def zone_or_none(name: str | None) -> ZoneInfo | None:
-    """The IANA zone named `name`; None for no name or a name the zone database lacks."""
+    """The IANA zone named `name`; None for no name or a name the zone database lacks (the
+    `tzdata` package's, whatever the host has: parley/zones.py)."""
     if not name:
         return None
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+        return zone_info(name)
+    except ZoneInfoNotFoundError:
         return None
 
 
@@ -67,7 +69,7 @@ def calendar_text(language: Language) -> str:
 def hearing_ics(detail: HearingDetail, now_ms: int, language: Language = Language.EN) -> bytes:
     if detail.scheduled_at is None:
         raise NotScheduled("the hearing has no scheduled time")
-    zone = zone_or_none(detail.time_zone) or ZoneInfo("UTC")
+    zone = zone_or_none(detail.time_zone) or zone_info("UTC")
     start = datetime.fromtimestamp(detail.scheduled_at / 1000, tz=UTC).astimezone(zone)
     event = Event()
     event.add("uid", f"{detail.id}@parley")
@@ -81,5 +83,8 @@ def hearing_ics(detail: HearingDetail, now_ms: int, language: Language = Languag
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     calendar.add_component(event)
-    calendar.add_missing_timezones()
+    # The VTIMEZONE comes from the same pinned zone: icalendar's `add_missing_timezones` would
+    # look the name up again through zoneinfo, in the host's database first.
+    if calendar.get_missing_tzids():
+        calendar.subcomponents.insert(0, Timezone.from_tzinfo(zone, zone.key))
     return bytes(calendar.to_ical())

@@ -5,6 +5,12 @@ Redemption is open to anyone: wrong access codes back off per client address her
 invitation in signalling (which audits every failure); success creates the session through
 identity's session store (cookie, CSRF token in the body). A reissued link redeemed by someone
 who had joined ends their earlier sessions first: the newest device takes over.
+
+An address in its backoff is refused here (429) before signalling is asked, and that refusal is
+audited too (`refused_in_backoff`), but only the first of each backoff window per address: a
+flood into one window is one entry, not one per request (the denial audit then folds the
+windows of one period into its summary, denials.py). The body is not read for it, so the entry
+names no hearing or invitation, and holds neither the token nor the code.
 """
 
 from __future__ import annotations
@@ -18,10 +24,10 @@ from gateway.http.body import json_response, read_json
 from gateway.http.routes import RouteTable
 from gateway.identity.address_limit import client_address
 from gateway.identity.authn import identity_of
-from gateway.identity.ratelimit import retry_after
+from gateway.identity.ratelimit import FailureBackoff, retry_after
 from gateway.identity.session_open import hand_over, open_session
 from gateway.identity.sessions import SessionEnd
-from gateway.state import state_of
+from gateway.state import GatewayState, state_of
 from parley.errors import ServiceFailure
 from proto.errors import ErrorCode
 from proto.principal import PrincipalKind
@@ -30,8 +36,8 @@ from proto.signalling import ParticipantSignedIn, Redeemed, RedeemInvitation
 #: Refusals of a redemption signalling tells only once the token's 256-bit secret matched
 #: (services/signalling/invitations.py `Refusal`, all but `invitation_invalid`).
 TOKEN_MATCHED = frozenset({"invitation_expired", "invitation_used", "invitation_revoked",
-                           "hearing_ended", "hearing_locked", "access_code_wrong",
-                           "too_many_attempts"})
+                           "participant_removed", "hearing_ended", "hearing_locked",
+                           "access_code_wrong", "too_many_attempts"})
 
 
 def refused_invitation(body: RedeemInvitation | None,
@@ -44,6 +50,19 @@ def refused_invitation(body: RedeemInvitation | None,
         return None
     hearing, invitation, _ = body.token.split(".", 2)
     return hearing, invitation
+
+
+async def refused_in_backoff(state: GatewayState, backoff: FailureBackoff, address: str,
+                             retry_after_s: int) -> None:
+    """Audit a redemption refused by the address's backoff, once per backoff window (the
+    module notes). Nothing from the request: the token was never looked at."""
+    if state.denials is None or not backoff.first_refusal(address):
+        return
+    await state.denials.refused(
+        principal=None, address=address, action="participant.redeem",
+        resource_type="invitation", resource_id="redeem",
+        reason="too many failed invitation attempts from this address",
+        kind="redeem.rate_limited", details={"retry_after_s": retry_after_s})
 
 
 def register(routes: RouteTable) -> None:
@@ -59,6 +78,7 @@ def register(routes: RouteTable) -> None:
         address = client_address(request)
         wait, _ = hs.redeem_backoff.wait_s(address)
         if wait > 0:
+            await refused_in_backoff(state, hs.redeem_backoff, address, retry_after(wait))
             raise ServiceFailure(ErrorCode.RATE_LIMITED, "too many failed attempts",
                                  retry_after(wait), reason="too_many_attempts")
         body: RedeemInvitation | None = None

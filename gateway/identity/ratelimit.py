@@ -151,6 +151,8 @@ class _Failures:
     last_s: float
     blocked_until_s: float
     locked: bool = False
+    #: The end of the last block a refusal was first told for (`first_refusal`).
+    told_until_s: float = 0.0
 
 
 class FailureBackoff:
@@ -179,6 +181,18 @@ class FailureBackoff:
         if state is None:
             return 0.0, False
         return max(0.0, state.blocked_until_s - now), state.locked
+
+    def first_refusal(self, key: str) -> bool:
+        """Whether a refusal of `key` now is the first of its current block (one backoff
+        window: from the failure that set it to its end), so a caller audits one refusal per
+        window, not every request a flood sends into it. False when the key is not blocked."""
+        now = self._clock()
+        state = self._current(key, now)
+        if state is None or now >= state.blocked_until_s \
+                or state.told_until_s == state.blocked_until_s:
+            return False
+        state.told_until_s = state.blocked_until_s
+        return True
 
     def record_failure(self, key: str) -> bool:
         """Count a failure; True if it has just locked the key."""

@@ -138,3 +138,10 @@ class ExportRequestError(AuditError):
     """An export request names an impossible range or mixes a range with a filter."""
 
     code = ErrorCode.INVALID
+
+
+class NameCursorError(AuditError):
+    """A names page's cursor is not one this service gave (names_table.py `decode_cursor`)."""
+
+    code = ErrorCode.INVALID
+    default_message = "cursor is not one this service gave: ask for the first page again"

@@ -381,11 +381,12 @@ class LogStore:
 
     def names(self, *, name: str | None = None, hearing: str | None = None,
               kind: str | None = None, ident: str | None = None,
-              limit: int = 200) -> list[tuple[NameRow, int]]:
+              limit: int = 200,
+              after: names_table.SortKey | None = None) -> list[tuple[NameRow, int]]:
         """Named things (a part of the name or user name, case-insensitive; a hearing; a kind;
-        an id), by name."""
+        an id), by name; those after `after` (names_table.py `sort_key`) when given."""
         return names_table.query(self.conn, name=name, hearing=hearing, kind=kind, ident=ident,
-                                 limit=limit)
+                                 limit=limit, after=after)
 
     def person_ids(self, name: str) -> list[str]:
         """Ids of the people whose name contains `name` (at most 100)."""

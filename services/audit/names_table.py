@@ -11,10 +11,16 @@ mediator a hearing's creation seated (an administrator may create it for them). 
 is named once, in no hearing, so a hearing's people would leave out its mediator: `query` adds
 the accounts that acted in the hearing, by their account's name and role. One row per person
 and hearing, written once per batch, so appending stays as cheap as before.
+
+A query reads a page at a time, by name (then kind, id and hearing: one order with no ties), and
+the next page continues after the last row's sort key (a keyset, not an offset: a name added
+meanwhile shifts nothing). The cursor carries that key as base64url JSON: opaque to clients.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import sqlite3
 from collections.abc import Iterable
 from typing import Final
@@ -23,6 +29,7 @@ import msgspec
 
 from services.audit.directory import NameRow, fold, needs_previous, row_key
 from services.audit.entry import LogRecord
+from services.audit.errors import NameCursorError
 
 #: 2: staff accounts by display name, with the user name beside it (and renames followed).
 #: 3: who acted in each hearing (`hearing_actors`), so a hearing's people include its staff.
@@ -153,11 +160,34 @@ def _where(conditions: list[str]) -> str:
     return " WHERE " + " AND ".join(conditions) if conditions else ""
 
 
+#: Where a page ends: the last row's (name, kind, id, hearing), the order pages are read in.
+SortKey = tuple[str, str, str, str]
+_ORDER: Final = "name, kind, id, hearing"
+_KEY: Final = msgspec.json.Decoder(tuple[str, str, str, str])
+
+
+def sort_key(row: NameRow) -> SortKey:
+    return row.name, row.kind, row.id, row.hearing
+
+
+def encode_cursor(key: SortKey) -> str:
+    return base64.urlsafe_b64encode(msgspec.json.encode(key)).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> SortKey:
+    """The sort key a cursor from `encode_cursor` carries; NameCursorError for anything else."""
+    try:
+        return _KEY.decode(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, msgspec.DecodeError):
+        raise NameCursorError from None
+
+
 def query(conn: sqlite3.Connection, *, name: str | None, hearing: str | None, kind: str | None,
-          ident: str | None, limit: int) -> list[tuple[NameRow, int]]:
+          ident: str | None, limit: int, after: SortKey | None = None) -> list[tuple[NameRow, int]]:
     """Named things by a part of the name or user name (case-insensitive), hearing, kind, id;
-    by name. A hearing's people include the staff accounts that acted in it (`hearing_actors`),
-    named and with the role as their accounts are now."""
+    by name, at most `limit`, those after `after` (the last of the page before). A hearing's
+    people include the staff accounts that acted in it (`hearing_actors`), named and with the
+    role as their accounts are now."""
     where, params = _filters("", kind, ident, name)
     if hearing is not None:
         where, params = ["hearing = ?", *where], [hearing, *params]
@@ -167,5 +197,8 @@ def query(conn: sqlite3.Connection, *, name: str | None, hearing: str | None, ki
         sql = (f"SELECT {_COLUMNS} FROM ({sql} UNION ALL {_STAFF}"  # noqa: S608 - fixed SQL
                + _where(["a.hearing = ?", *staff]) + ")")
         params = [*params, hearing, *staff_params]
-    rows = conn.execute(sql + " ORDER BY name LIMIT ?", [*params, limit]).fetchall()
+    if after is not None:
+        sql = f"SELECT {_COLUMNS} FROM ({sql}) WHERE ({_ORDER}) > (?, ?, ?, ?)"  # noqa: S608
+        params = [*params, *after]
+    rows = conn.execute(f"{sql} ORDER BY {_ORDER} LIMIT ?", [*params, limit]).fetchall()
     return [(NameRow(k, i, h, n, r, s, u), int(x)) for k, i, h, n, r, s, u, x in rows]

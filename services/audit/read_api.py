@@ -43,6 +43,7 @@ from proto.auditlog import (
     VerifierKey,
 )
 from proto.errors import ErrorCode
+from services.audit import names_table
 from services.audit.access import require_auditor
 from services.audit.copy_freshness import CopyFreshness
 from services.audit.errors import ReadRefusedError
@@ -119,15 +120,25 @@ class AuditEndpoints:
                          next_cursor=cursor, total=total)
 
     async def names(self, call: RequestContext, query: PeopleQuery) -> NameList:
+        """A page of names; a later page continues after the name its cursor carries (the
+        audited read records that name, not the cursor's bytes)."""
+        after = None if query.cursor is None else names_table.decode_cursor(query.cursor)
         details: dict[str, DetailValue] = {
-            k: v for k, v in msgspec.structs.asdict(query).items() if v is not None}
+            k: v for k, v in msgspec.structs.asdict(query).items()
+            if v is not None and k != "cursor"}
+        if after is not None:
+            details["after"] = after[0]
         await self._admit(call, "audit.query", "names", details)
         rows = self.store.names(name=query.name, hearing=query.hearing, kind=query.kind,
-                                ident=query.id, limit=query.limit)
+                                ident=query.id, limit=query.limit + 1, after=after)
+        page = rows[:query.limit]
+        more = len(rows) > query.limit
         return NameList(names=[NamedThing(kind=r.kind, id=r.id, name=r.name, index=i,
                                           hearing=r.hearing or None, role=r.role, side=r.side,
                                           username=r.username)
-                               for r, i in rows])
+                               for r, i in page],
+                        next_cursor=names_table.encode_cursor(names_table.sort_key(page[-1][0]))
+                        if more else None)
 
     async def checkpoint(self, call: RequestContext, _: NoArguments) -> CheckpointInfo:
         await self._admit(call, "audit.proof", "checkpoint", {"kind": "checkpoint"})

@@ -49,6 +49,7 @@ from proto.evidence import (
     UploadBeginRequest,
     VersionsReply,
     VersionsRequest,
+    counted_view,
     document_view,
 )
 from proto.principal import Principal, PrincipalKind
@@ -96,10 +97,13 @@ class Evidence:
 
     async def _deny(self, principal: Principal | None, action: str, hearing: str,
                     resource: tuple[str, str], code: ErrorCode, message: str,
-                    reason: str | None = None, *, answer: str | None = None) -> ServiceFailure:
+                    reason: str | None = None, *, answer: str | None = None,
+                    asked: Mapping[str, DetailValue] | None = None) -> ServiceFailure:
         """Audit a denial; the failure to raise. `reason` is the audit event's, `answer` the
-        reason the caller is told (if any)."""
-        details: dict[str, DetailValue] = {"action": action, "reason": reason or "not visible"}
+        reason the caller is told (if any); `asked`: what the request declared, recorded as
+        its granted event would record it (a download's `purpose`)."""
+        details: dict[str, DetailValue] = {"action": action, "reason": reason or "not visible",
+                                           **(asked or {})}
         await self._record(principal, "document.denied", resource, Outcome.DENIED, hearing, details)
         return ServiceFailure(code, message, reason=answer)
 
@@ -135,32 +139,36 @@ class Evidence:
                                 "limit": self.vault.limits.max_document_size})
             raise
 
-    async def _member(self, ctx: RequestContext, hearing: str,
-                      action: Action) -> tuple[Principal, HearingFacts]:
+    async def _member(self, ctx: RequestContext, hearing: str, action: Action,
+                      asked: Mapping[str, DetailValue] | None = None
+                      ) -> tuple[Principal, HearingFacts]:
         principal = ctx.require_principal()
         facts = await self.roster.facts(hearing, principal)
         if access.standing(principal, facts) is None:
             raise await self._deny(principal, action.value, hearing, ("hearing", hearing),
-                                   ErrorCode.FORBIDDEN, "not a member of this hearing")
+                                   ErrorCode.FORBIDDEN, "not a member of this hearing",
+                                   asked=asked)
         return principal, facts
 
     async def _readable(self, ctx: RequestContext, hearing: str, document: str,
-                        version: str | None, action: Action) -> tuple[Principal, HearingFacts,
-                                                                   Manifest]:
+                        version: str | None, action: Action,
+                        asked: Mapping[str, DetailValue] | None = None
+                        ) -> tuple[Principal, HearingFacts, Manifest]:
         principal, facts, manifest, _ = await self._decided(ctx, hearing, document, version,
-                                                            action)
+                                                            action, asked)
         return principal, facts, manifest
 
     async def _decided(self, ctx: RequestContext, hearing: str, document: str,
-                       version: str | None, action: Action
+                       version: str | None, action: Action,
+                       asked: Mapping[str, DetailValue] | None = None
                        ) -> tuple[Principal, HearingFacts, Manifest, list[Manifest]]:
         """`_readable`, with every authentic version of the document read on the way (oldest
-        first; the caller decides on each what it may see of it)."""
+        first; the caller decides on each what it may see of it). `asked`: see `_deny`."""
         # The stored record is read while the roster is: a download's first byte waits for both
         # (a non-member is refused as before, and what was being read is dropped).
         finding = asyncio.ensure_future(self.vault.find(hearing, document, version))
         try:
-            principal, facts = await self._member(ctx, hearing, action)
+            principal, facts = await self._member(ctx, hearing, action, asked)
         except BaseException:
             finding.cancel()
             finding.add_done_callback(retrieved)
@@ -169,7 +177,8 @@ class Evidence:
             found = await finding
         except (DocumentNotFoundError, HearingShreddedError):
             raise await self._deny(principal, action.value, hearing, ("document", document),  # probe
-                                   ErrorCode.NOT_FOUND, "no such document", "missing") from None
+                                   ErrorCode.NOT_FOUND, "no such document", "missing",
+                                   asked=asked) from None
         except IntegrityError as exc:
             await self._key_failure(principal, hearing)
             raise exc from None
@@ -180,11 +189,12 @@ class Evidence:
                 raise ManifestError(found.rejected[0].reason, "the document's stored record "
                                     "failed its integrity check; it was not used")
             raise await self._deny(principal, action.value, hearing, ("document", document),
-                                   ErrorCode.NOT_FOUND, "no such document", "missing")
+                                   ErrorCode.NOT_FOUND, "no such document", "missing",
+                                   asked=asked)
         if not access.allowed(principal, facts, Action.VIEW if action is Action.RELEASE else action,
                               Compartment.parse(manifest.compartment)):
             raise await self._deny(principal, action.value, hearing, ("document", document),
-                                   ErrorCode.NOT_FOUND, "no such document")
+                                   ErrorCode.NOT_FOUND, "no such document", asked=asked)
         return principal, facts, manifest, found.versions
 
     @staticmethod
@@ -239,7 +249,7 @@ class Evidence:
             return access.allowed(principal, facts, Action.LIST, Compartment.parse(m.compartment))
 
         # A version is counted only where the caller may read it (as `versions` shows them).
-        visible = [document_view(m, sum(map(may, history.get(m.document, [m]))))
+        visible = [counted_view(m, [v for v in history.get(m.document, [m]) if may(v)])
                    for m in manifests if may(m)]
         await self._record(principal, "document.list", ("hearing", req.hearing), Outcome.ALLOWED,
                            req.hearing, {"count": len(visible)})
@@ -260,17 +270,19 @@ class Evidence:
         `versions` in its details)."""
         principal, facts, latest, every = await self._decided(ctx, req.hearing, req.document,
                                                               None, Action.VIEW)
-        readable = [document_view(m) for m in reversed(every) if access.allowed(
+        readable = [m for m in reversed(every) if access.allowed(
             principal, facts, Action.VIEW, Compartment.parse(m.compartment))]
         await self._record(principal, "document.versions_list", ("document", req.document),
                            Outcome.ALLOWED, req.hearing,
                            self._details(latest, versions=len(readable)))
-        return VersionsReply(document=document_view(latest, len(readable)), versions=readable)
+        return VersionsReply(document=counted_view(latest, readable),
+                             versions=[document_view(m) for m in readable])
 
     async def download_begin(self, ctx: RequestContext,
                              req: DownloadBeginRequest) -> DownloadBeginReply:
+        # A refusal records the purpose declared, as the grant below does.
         principal, _, manifest = await self._readable(ctx, req.hearing, req.document, req.version,
-                                                      Action.DOWNLOAD)
+                                                      Action.DOWNLOAD, {"purpose": req.purpose})
         view = document_view(manifest)
         span = resolve(req.range, manifest.size)
         if not span.satisfiable:

@@ -10,8 +10,9 @@ Security notes (why it is built this way):
 * A token that is unknown, malformed or carries the wrong secret gets one answer
   (`invitation_invalid`), so a prober learns nothing. Only once the 256-bit secret matches is the
   true reason told (`Refusal`): the holder of the genuine link was given this invitation, and
-  telling them it expired, was used, was withdrawn or that the hearing ended lets them act
-  (ask the mediator for a new one) while revealing nothing to anyone without the secret.
+  telling them it expired, was used, was withdrawn, that they were removed from the hearing or
+  that the hearing ended lets them act (ask the mediator for a new one, or ask why) while
+  revealing nothing to anyone without the secret.
 * A wrong access code for a valid token is counted; after `max_code_failures` the invitation is
   blocked for `code_block_ms` (rate limit), and each failure is audited by the caller.
 * An invitation may name its language (the letter's): the link carries it in the fragment beside
@@ -45,6 +46,9 @@ class Refusal(StrEnum):
     EXPIRED = "invitation_expired"
     USED = "invitation_used"
     REVOKED = "invitation_revoked"
+    #: The person's invitations were revoked because the mediator removed them from the
+    #: hearing: told as such (whom to ask next is the mediator), not as a bare withdrawal.
+    REMOVED = "participant_removed"
     ENDED = "hearing_ended"
     LOCKED = "hearing_locked"
     WRONG_CODE = "access_code_wrong"
@@ -147,6 +151,9 @@ def refusal(h: Hearing, inv: Invitation, now: int) -> Unauthenticated | RateLimi
     true reason is told (see the module notes)."""
     if h.state is HearingState.CLOSED:
         return Unauthenticated("the hearing has ended", reason=Refusal.ENDED)
+    if h.participants[inv.participant].status is ParticipantStatus.REMOVED:
+        return Unauthenticated("the participant was removed from the hearing",
+                               reason=Refusal.REMOVED)
     if inv.revoked:
         return Unauthenticated("the invitation was withdrawn", reason=Refusal.REVOKED)
     if inv.used_at is not None:

@@ -6,8 +6,8 @@ purple; a third side added by mistake, renamed and removed, never holding a cauc
 caucuses, a seeded sequence of admissions and moves, the
 mediator's own moves (into a caucus and back), a whole side moved into its caucus, a recall, a
 participant offline while a caucus closes, someone turned away by the lock (recorded by the
-signalling service and by the gateway), a run of connection reports, a document uploaded
-and downloaded, and another kept by one side, shared in confidence, then a second version of it
+signalling service and by the gateway), then again (by signalling alone), a run of connection
+reports, a document uploaded and downloaded, and another kept by one side, shared in confidence, then a second version of it
 released to everyone, with the hearing's listings around it, and the mediator's own document of
 the same name (`settlement_story`). The hearing is scheduled, opened and ended (its documents
 kept). The details are the ones the signalling core writes (core.py, core_controls.py,
@@ -190,16 +190,21 @@ def script(seed: int = 7, moves: int = 24) -> tuple[Script, list[tuple[str, str,
     w.absent("pBo")
     s.mediator("hearing.lock", "hearing", HEARING)
     # Eve comes too late: the signalling core records whose invitation it was (core.py
-    # `_redeem`), the gateway where the request came from (api/hearings.py; no hearing).
+    # `_redeem`), the gateway where the request came from (api/redeem.py: the hearing and the
+    # invitation, the token being genuine). She tries again half a minute later: signalling
+    # records it, the gateway only counts it (identity/denials.py: its first refusal of a
+    # source in a period is an entry, the rest a count).
     s.add("participant.redeem", "anonymous", "invitation", f"inv{eve}", outcome=Outcome.DENIED,
           details={"participant": eve, "reason": "locked"})
     s.counter += 1
     s.events.append(AuditEvent(
         id=f"scr{s.counter:05d}", time=s.clock + 40, actor=Actor(id="anonymous", kind="anonymous"),
-        action="participant.redeem", resource=Resource(type="invitation", id="redeem"),
-        outcome=Outcome.DENIED, service="gateway", hearing=None,
+        action="participant.redeem", resource=Resource(type="invitation", id=f"inv{eve}"),
+        outcome=Outcome.DENIED, service="gateway", hearing=HEARING,
         details={"reason": "the hearing is locked: nobody new is admitted", "address": ADDRESS,
                  "kind": "redeem.conflict"}))
+    s.add("participant.redeem", "anonymous", "invitation", f"inv{eve}", outcome=Outcome.DENIED,
+          step_s=30, details={"participant": eve, "reason": "locked"})
     s.mediator("room.caucus_close", "room", "cClaim")
     for pid, room in list(w.place.items()):
         if room == "cClaim":

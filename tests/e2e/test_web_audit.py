@@ -5,7 +5,9 @@ display name it goes by now (renamed by an administrator, then by herself), with
 beside it, finds a document's accesses by its name, opens an entry and sees it verified in the
 page; a test-only proxy between browser and gateway
 then serves a tampered proof and the page shows the failure. The hearing's entries read as
-sentences (no raw action code), with its connection reports folded into one line. A document
+sentences (no raw action code), with its connection reports folded into one line (its span to
+the second), and a refused use of an invitation that two services recorded one line that opens
+either entry (a second attempt, a line of its own). A document
 kept by one side and released twice shows where it was kept by the compartments' names (never
 their ids) and the hearing's listings that may have shown it, lister by lister, with those left
 out counted, and each placement names the version it covers (a release widens the latest only);
@@ -305,6 +307,9 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
                 assert all(text == t(EN, f"audit.action.{value}") for value, text in options[1:]), options
             folded = page.locator("tr.folded[data-folded='room.peer_state']")
             assert await folded.get_attribute("data-count") == "5"
+            # The run's span is to the second, as every row's time is (its reports are 1 s apart).
+            span = await folded.locator("td").first.inner_text()
+            assert re.fullmatch(r"\d{1,2} \w{3} \d{4}, \d{2}:\d{2}:\d{2} – \d{2}:\d{2}:\d{2} \(.+\)", span), span  # noqa: RUF001
             await shot(tab, "audit-hearing-entries")
             seen["audit-hearing-entries"] = page.url
             await folded.get_by_role("button").click()
@@ -573,6 +578,8 @@ async def _settlement_report(tab: Tab) -> str:
     await tab.wait_for("document.querySelector('#verify-panel[data-verified]')")
     fields = await page.locator("dl.fields").inner_text()
     assert "Claimant only (side:sClaim)" in fields and "Joint (joint)" in fields, fields
+    # Its Version row gives the number its readers knew it by, as its sentence does.
+    assert "version 2 of the 2 uploaded by then (2 in the log), its readers' joint version 1, id v2" in fields, fields
     # A lister's row opens their listings of the hearing in that span: here, the one.
     await page.goto(address)
     await tab.wait_for(DRAWN["audit-document-listings"])
@@ -660,7 +667,8 @@ async def _hearing_life_and_documents(tab: Tab) -> None:
 
 async def _sides_and_refusals(tab: Tab) -> str:
     """The hearing's side entries say what was called what, then and now; the lock's refusal
-    reads in words, once per service that recorded it; returns the refusals' address."""
+    reads in words, one line per attempt however many services recorded it, each entry
+    reachable from it; returns the refusals' address."""
     page = tab.page
     await page.goto(f"/audit?hearing={HEARING}&action=hearing.&order=asc")
     await tab.wait_for("document.querySelector('.total[data-total]')")
@@ -674,15 +682,27 @@ async def _sides_and_refusals(tab: Tab) -> str:
                      f"{med} changed the colour of the side ‘Respondent’ from rust to purple"):  # noqa: RUF001
         assert any(sentence in r for r in rows), (sentence, rows)
     await page.goto("/audit?action=participant.redeem&outcome=denied&order=asc")
-    await tab.wait_for("document.querySelector('.total[data-total=\"2\"]')")
+    await tab.wait_for("document.querySelector('.total[data-total=\"3\"]')")
     rows = await page.locator("table.results tbody tr").all_inner_texts()
     why = t(EN, "audit.why.hearing_locked")
-    assert any(f"Someone not signed in was refused the invitation for {LOCKED_OUT[1]} — {why}" in r for r in rows), rows
-    # The gateway's twin: where from, as a short pseudonym in words, and no aside.
+    # Her first attempt, recorded by signalling (whose invitation) and by the gateway (from
+    # where, as a short pseudonym in words), is one line that opens either entry; her second,
+    # which the gateway only counted, is a line of its own: two attempts, two lines.
     short = ADDRESS.rsplit(":", 1)[1][:6]
-    assert any(f"Someone not signed in, from a network address (pseudonym {short}…), was refused an "
-               f"invitation — {why}" in r for r in rows), rows
+    assert len(rows) == 2, rows
+    paired = page.locator("table.results tbody tr.paired")
+    assert f"Someone not signed in, from a network address (pseudonym {short}…), was refused the invitation for " \
+        f"{LOCKED_OUT[1]} — {why}" in await paired.inner_text(), rows
+    alone = await page.locator("table.results tbody tr[data-index]").all_inner_texts()
+    assert len(alone) == 1 and f"Someone not signed in was refused the invitation for {LOCKED_OUT[1]} — {why}" in alone[0], rows
     assert ADDRESS not in "".join(rows), rows
+    first, second = (await paired.get_attribute("data-indexes") or "").split()
+    for index, service in ((first, "signalling"), (second, "gateway")):
+        await paired.locator(f"a[data-index='{index}']").click()
+        await tab.wait_for("document.querySelector('#verify-panel[data-verified]')")
+        assert t(EN, f"audit.service.{service}") in await page.locator("dl.fields").inner_text()
+        await page.go_back()
+        await tab.wait_for("document.querySelector('.total[data-total=\"3\"]')")
     shown = await page.locator("main").inner_text()
     assert "— locked" not in shown and "conflict" not in shown, shown
     await shot(tab, "audit-refusals")

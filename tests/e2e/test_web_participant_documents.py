@@ -18,7 +18,11 @@ refusing every other frame and plugin. Then the document is shared with the medi
 confirmation says only the latest version goes (and the number the mediator will know it by),
 the sentence saying where it went outlives the list's refreshes until the person acts again, the
 first version is marked as still only the side's (both are "Version 1", each of its audience,
-and each row says which; the earlier one's file is named so), and the name uploaded again to the side's tab is refused with where it is now.
+and each row says which; the earlier one's file is named so, also when the browser saves it
+itself, as for a file too large for the page), the row counting what the mediator counts plus
+the side's own draft in words, and the name uploaded again to the side's tab is refused with
+where it is now. A finished upload's line, its version shared a moment later, says where it
+went and as which version.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from urllib.parse import urlsplit
 import aiohttp
 import msgspec
 import pytest
-from playwright.async_api import Request, Response
+from playwright.async_api import Request, Response, Route
 
 from proto.ws import MAX_CHAT, Admit
 from services.signalling.chatlog import FLOOD_MAX
@@ -406,6 +410,18 @@ _COUNT_UPLOADS_DONE = """(() => {
 })()"""
 
 
+# Every sentence an upload's line says, in order (a finished row goes away by itself after 8 s,
+# so what it said is kept here).
+_RECORD_UPLOAD_LINES = """(() => {
+  window.uploadLines = [];
+  const note = () => document.querySelectorAll(".transfer[data-kind=upload] .transfer-detail")
+    .forEach((x) => { if (!window.uploadLines.includes(x.textContent)) window.uploadLines.push(x.textContent); });
+  new MutationObserver(note).observe(document.querySelector(".transfers"),
+    { subtree: true, childList: true, characterData: true });
+  return true;
+})()"""
+
+
 async def _upload_in_page(tab: Tab, name: str, data: bytes, mime: str) -> None:
     """Upload by the page's picker and wait until the page says it is done."""
     before = await tab.value("window.uploadsDone")
@@ -628,6 +644,7 @@ async def test_document_versions_and_pdfs_viewed_in_the_page(suite: Suite,
             await shots(a, "documents-versions-zh-Hant", ("laptop",))
             await switch_language(a, "en")
             await _share_the_latest_version(a, name, document, older)
+            await _upload_line_follows_a_release(a, suite.base_url, cast.hearing)
             a.assert_clean(secrets=[inv["A1"]["access_code"]])
         except Exception:
             print(f"--- A1\n{a.dump()}")
@@ -636,6 +653,59 @@ async def test_document_versions_and_pdfs_viewed_in_the_page(suite: Suite,
             raise
         finally:
             await med.close()
+
+
+async def _upload_line_follows_a_release(a: Tab, base_url: str, hearing: str) -> None:
+    """A finished upload's line says which version it became; shared a moment later (here by
+    the same person from another window, through the API: the server's hint refreshes the
+    panel), it says where it went and the number its new audience gives it, never the stale
+    "uploaded as version 2"."""
+    name = "Chronology.pdf"
+    await a.page.click("[data-tab=side]")
+    await a.value(_RECORD_UPLOAD_LINES)
+    await _upload_in_page(a, name, one_page_pdf("Chronology - draft"), "application/pdf")
+    await _upload_in_page(a, name, one_page_pdf("Chronology - final"), "application/pdf")
+    await a.wait_for(f"{UPLOAD_SAID}.includes('{name} uploaded as version 2.')")
+    document = await a.value(f"[...document.querySelectorAll('{ROWS}')].find((r) => "
+                             f"r.querySelector('.doc-name')?.textContent === '{name}').dataset.document")
+    async with aiohttp.ClientSession(base_url=base_url, headers=await cookie_of(a)) as http, \
+            http.post(f"/api/v1/hearings/{hearing}/documents/{document}/release",
+                      json={"to": "joint"}) as r:
+        assert r.status == 200, await r.text()
+    shared = (f"{name} uploaded as your side's version 2, then shared with everyone, who see "
+              "it as version 1.")
+    await a.wait_for(f"window.uploadLines.includes({shared!r})")
+
+
+async def _saved_by_the_browser_under_the_same_name(a: Tab, row: str, document: str,
+                                                    v1: str) -> None:
+    """A version too large for the page is saved by the browser itself, which names the file
+    by the server's Content-Disposition: under the name the page gives the small one. The
+    list is read again saying the versions are that large (their bytes stay the small file's),
+    so the page hands the link to the browser."""
+    async def larger(route: Route) -> None:
+        response = await route.fetch()
+        listed = await response.json()
+        for version in listed["versions"]:
+            version["size"] = 300 * MiB
+        await route.fulfill(response=response, json=listed)
+
+    listing = f"**/documents/{document}/versions"
+    toggle = f"{row} .versions-toggle"
+    await a.page.route(listing, larger)
+    try:
+        await a.page.click(toggle)  # closed, then opened: read again
+        await a.wait_for(f"!document.querySelector('{VERSIONS}')")
+        await a.page.click(toggle)
+        await a.wait_for(f"document.querySelector('{v1}')?.textContent.includes('315 MB')")
+        async with a.page.expect_download(timeout=60_000) as info:
+            await a.page.click(f"{v1} button[aria-label='Download version 1 (Our side only)']")
+        assert (await info.value).suggested_filename == "Heads of terms (v1, our side).pdf"
+        said = await a.wait_for("document.querySelector('.transfer[data-kind=download]"
+                                "[data-state=done] .transfer-detail')?.textContent")
+        assert "your browser saves it directly" in said, said
+    finally:
+        await a.page.unroute(listing, larger)
 
 
 async def _share_the_latest_version(a: Tab, name: str, document: str, older: str) -> None:
@@ -672,6 +742,10 @@ async def _share_the_latest_version(a: Tab, name: str, document: str, older: str
                          "[x.dataset.version, x.querySelector('.version-kept')?.textContent])")
     assert kept[1] == [older, "Only your side sees this version."], kept
     assert kept[0][1] is None, kept
+    # The row counts what the mediator counts too, then the side's own draft in words.
+    toggle = f"{row} .versions-toggle"
+    assert await a.value(f"document.querySelector('{toggle}').textContent") \
+        == "1 version (+1 of your side only)"
     # Each numbered within its audience, so both are "Version 1": each row says whose.
     names = await a.value(f"[...document.querySelectorAll('{VERSIONS} .version-name')]"
                           ".map((x) => x.textContent)")
@@ -681,6 +755,7 @@ async def _share_the_latest_version(a: Tab, name: str, document: str, older: str
     async with a.page.expect_download(timeout=60_000) as info:
         await a.page.click(f"{v1} button[aria-label='Download version 1 (Our side only)']")
     assert (await info.value).suggested_filename == "Heads of terms (v1, our side).pdf"
+    await _saved_by_the_browser_under_the_same_name(a, row, document, v1)
     # --- the name uploaded to the side's tab again: refused, saying where it is now -------------
     await a.page.click("[data-tab=side]")
     await a.page.set_input_files(".file-drop input[type=file]", files=[

@@ -176,25 +176,27 @@ test('the rooms, the peer and the system actor are named', async () => {
   assert.equal(runs, '2 connection reports (who could hear whom) from Ana Chen, Bo Lam');
 });
 
-test('a folded run reads earliest – latest, whichever way the page is sorted', async () => {
+test('a folded run reads earliest – latest to the second, whichever way the page is sorted', async () => {
   await initI18n('en');
   const { foldRuns, runSpan } = await import('../../gateway/webclient/js/audit/results.js');
-  const at = (h, m) => ({ ...entry('room.peer_state'), time: Date.UTC(2026, 10, 27, h, m) });
-  const oldestFirst = [at(6, 16), at(6, 16), at(6, 17)].map((event, index) => ({ index, event }));
+  const at = (h, m, sec = 0) => ({ ...entry('room.peer_state'), time: Date.UTC(2026, 10, 27, h, m, sec) });
+  const oldestFirst = [at(6, 16, 5), at(6, 16, 40), at(6, 17, 2)].map((event, index) => ({ index, event }));
   const newestFirst = [...oldestFirst].reverse();  // the search's default order
   for (const rows of [oldestFirst, newestFirst]) {
     const [item] = foldRuns(rows);
     assert.equal(item.run.length, 3);
     const events = item.run.map((r) => r.event);
-    assert.equal(runSpan(events, 'UTC'), '27 Nov 2026, 06:16 (UTC) – 06:17');
-    assert.match(runSpan(events, 'Asia/Hong_Kong'), /^27 Nov 2026, 14:16 \(.+\) – 14:17$/);
+    assert.equal(runSpan(events, 'UTC'), '27 Nov 2026, 06:16:05 – 06:17:02 (UTC)');
+    assert.match(runSpan(events, 'Asia/Hong_Kong'), /^27 Nov 2026, 14:16:05 – 14:17:02 \(.+\)$/);
   }
   // Newest first across midnight in Hong Kong (not in UTC): both ends in full there, earliest first.
-  const night = [at(16, 5), at(15, 55)];
-  assert.equal(runSpan(night, 'UTC'), '27 Nov 2026, 15:55 (UTC) – 16:05');
-  assert.match(runSpan(night, 'Asia/Hong_Kong'), /^27 Nov 2026, 23:55 \(.+\) – 28 Nov 2026, 00:05 \(.+\)$/);
-  // Within one minute: one time.
-  assert.equal(runSpan([at(6, 16), at(6, 16)], 'UTC'), '27 Nov 2026, 06:16 (UTC)');
+  const night = [at(16, 5, 9), at(15, 55, 30)];
+  assert.equal(runSpan(night, 'UTC'), '27 Nov 2026, 15:55:30 – 16:05:09 (UTC)');
+  assert.match(runSpan(night, 'Asia/Hong_Kong'), /^27 Nov 2026, 23:55:30 \(.+\) – 28 Nov 2026, 00:05:09 \(.+\)$/);
+  // Within one minute, seconds apart: both seconds, as the rows they fold give them.
+  assert.equal(runSpan([at(6, 16, 1), at(6, 16, 59)], 'UTC'), '27 Nov 2026, 06:16:01 – 06:16:59 (UTC)');
+  // Within one second: one time.
+  assert.equal(runSpan([at(6, 16, 7), at(6, 16, 7)], 'UTC'), '27 Nov 2026, 06:16:07 (UTC)');
 });
 
 test("a document's list of versions is told as such, a look-up of its record as no more", async () => {

@@ -50,8 +50,8 @@ function recordedReasons() {
     // A refusal the gateway counts per source (denials.refused(…, reason="too many requests")).
     add(null, literals(text, /\.refused\([^)]*?\breason="([^"]+)"/gs));
   }
-  // Evidence's refusals: `_deny(…, "<message>", "<reason>")` records the reason, else "not visible".
-  add('document.denied', literals(read('services/evidence/decisions.py'), /_deny\((?:[^()]|\([^()]*\))*?"[^"]*",\s*"([^"]+)"\)/gs));
+  // Evidence's refusals: `_deny(…, "<message>", "<reason>"[, asked=…])` records the reason, else "not visible".
+  add('document.denied', literals(read('services/evidence/decisions.py'), /_deny\((?:[^()]|\([^()]*\))*?"[^"]*",\s*"([^"]+)"(?:,\s*\w+=\w+)*\)/gs));
   // The signalling service records the message of a refused command (shell.py `_refusal`:
   // Forbidden, Unauthenticated, RateLimited). The tech check's refusals answer a WebRTC offer
   // and are not audited (techcheck_admission.py).

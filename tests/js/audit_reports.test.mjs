@@ -121,6 +121,24 @@ test("a version its readers numbered otherwise is given their number too: the au
   await initI18n('en');
 });
 
+test("an entry's page gives the readers' number in its Version row, as its sentence does", async () => {
+  const { versionBook } = await import('../../gateway/webclient/js/audit/versions.js');
+  const { versionFact } = await import('../../gateway/webclient/js/audit/describe.js');
+  const book = versionBook(drafts);
+  await initI18n('en');
+  // The mediator's download of v2 (entry 6): the sentence says "its readers' joint version 1".
+  assert.equal(versionFact(book(drafts[5].event, 6), 'v2'),
+    "version 2 of the 3 uploaded by then (3 in the log), its readers' joint version 1, id v2");
+  // Where its readers knew it by the same number, there is nothing to add.
+  assert.equal(versionFact(book(drafts[7].event, 8), 'v1'), 'version 1 of the 3 uploaded by then (3 in the log), id v1');
+  for (const [lang, readers] of [['zh-Hant', '其讀者所見為共同第 1 版'], ['zh-Hans', '其读者所见为共同第 1 版']]) {
+    await initI18n(lang);
+    const fact = versionFact(book(drafts[5].event, 6), 'v2');
+    assert.ok(fact.includes(readers) && fact.includes('v2'), fact);
+  }
+  await initI18n('en');
+});
+
 test("the readers' numbers come from the ledger too: it reads the hearing's releases", async () => {
   const ledger = versionLedger(async (filter) => ({ rows: drafts.filter((r) => r.event.action === filter.action) }));
   await ledger.prepare(drafts);
@@ -145,6 +163,28 @@ test("a report's names are its hearing's: a large log's first page of names does
   const staff = await reportNames('person', 'acctX', async (query) => { reads.push(query); return query.id ? [{ kind: 'person', id: 'acctX', name: 'Ms Lee' }] : []; });
   assert.deepEqual(reads, [{ id: 'acctX', kind: 'person' }, {}]);
   assert.equal(staff.listed.length, 1);
+});
+
+test("a hearing's names are read page after page until the last, each page asking after the one before", async () => {
+  const { names } = await import('../../gateway/webclient/js/audit/data.js');
+  // 2,345 names served as the API serves them: 1,000 a page at most, a cursor while more remain.
+  const all = Array.from({ length: 2345 }, (_, i) => ({ kind: 'person', id: `p${i}`, name: `Person ${String(i).padStart(5, '0')}`, hearing: 'h7' }));
+  const asked = [];
+  const read = async (params) => {
+    asked.push(Object.fromEntries(params));
+    const from = params.get('cursor') ? Number(params.get('cursor').slice(1)) : 0;
+    const to = from + Number(params.get('limit'));
+    return { names: all.slice(from, to), ...(to < all.length ? { next_cursor: `c${to}` } : {}) };
+  };
+  const found = await names({ hearing: 'h7' }, { read });
+  assert.deepEqual(found, all);
+  assert.deepEqual(asked, [{ limit: '1000', hearing: 'h7' }, { limit: '1000', hearing: 'h7', cursor: 'c1000' },
+    { limit: '1000', hearing: 'h7', cursor: 'c2000' }]);
+  assert.ok(directory(found).get('person', 'p2344'));
+  // The whole log's names: as many as the caller bounds them to (one page: the search's own).
+  asked.length = 0;
+  assert.equal((await names({}, { read, max: 1000 })).length, 1000);
+  assert.deepEqual(asked, [{ limit: '1000' }]);
 });
 
 test('each placement says which version it covers: a release widens the one it names', () => {

@@ -5,8 +5,8 @@ import test from "node:test";
 import { readFileSync } from "node:fs";
 
 import {
-  audienceWidth, releaseBodyKey, releaseNumbers, uploadedAs, versionEntries, versionFileName, versionKept,
-  versionsStale,
+  audienceWidth, releaseBodyKey, releaseNumbers, uploadTold, uploadedAs, versionEntries, versionFileName,
+  versionKept, versionsStale,
 } from "../../gateway/webclient/js/documents/versions.js";
 
 const view = (version, size, compartment = "joint") => ({ document: "d1", version, size, filename: "Lease.pdf",
@@ -145,4 +145,36 @@ test("sharing a document with versions says the latest alone goes, in every lang
   assert.ok(en["participant.docs.release_joint_body_latest"].startsWith(
     "The latest version of “{name}” (your side's version {number}) will be shared with everyone, "
     + "who will see it as version {shared}. Earlier versions stay with your side."));
+});
+
+test("a finished upload's line follows its version once shared, in every language", () => {
+  // P uploads a second version of "X.pdf" to its side ("uploaded as version 2"), then shares it
+  // with the mediator in confidence: the mediator's first; later with everyone: their first.
+  const upload = { version: "v2", compartment: "side:P", name: "X.pdf", number: 2 };
+  const listed = (compartment, counts = {}) => ({ document: "d1", version: "v2", compartment, ...counts });
+  assert.deepEqual(uploadTold(upload, listed("side:P", { versions: 2 })),
+    { key: "participant.docs.uploaded_version", params: { name: "X.pdf", number: 2 } });
+  assert.deepEqual(uploadTold(upload, listed("confidential:P", { versions: 2, side_versions: 1 })), {
+    key: "participant.docs.uploaded_version_shared_confidential", params: { name: "X.pdf", number: 2, shared: 1 } });
+  assert.deepEqual(uploadTold(upload, listed("joint", { versions: 2, side_versions: 1 })), {
+    key: "participant.docs.uploaded_version_shared_joint", params: { name: "X.pdf", number: 2, shared: 1 } });
+  // Joint already had a version of it: the shared one is everyone's second.
+  assert.equal(uploadTold(upload, listed("joint", { versions: 3, side_versions: 1 })).params.shared, 2);
+  // A first version has no number, before or after.
+  const first = { ...upload, number: null };
+  assert.equal(uploadTold(first, listed("side:P")).key, "participant.docs.uploaded");
+  assert.deepEqual(uploadTold(first, listed("joint")),
+    { key: "participant.docs.uploaded_shared_joint", params: { name: "X.pdf" } });
+  // A newer version came (it is not the one shared), or the document is not listed: as it was.
+  assert.equal(uploadTold(upload, { ...listed("joint"), version: "v3" }).key, "participant.docs.uploaded_version");
+  assert.equal(uploadTold(upload, undefined).key, "participant.docs.uploaded_version");
+  for (const lang of ["en", "zh-Hant", "zh-Hans"]) {
+    const catalog = JSON.parse(readFileSync(new URL(
+      `../../gateway/webclient/i18n/${lang}/participant.json`, import.meta.url), "utf8"));
+    for (const to of ["joint", "confidential"]) {
+      const numbered = catalog[`participant.docs.uploaded_version_shared_${to}`];
+      assert.ok(["{name}", "{number}", "{shared}"].every((p) => numbered.includes(p)), `${lang}: ${numbered}`);
+      assert.ok(catalog[`participant.docs.uploaded_shared_${to}`].includes("{name}"), lang);
+    }
+  }
 });

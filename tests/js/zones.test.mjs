@@ -2,7 +2,10 @@
 // Kong centre uses first, named in the reader's language with their offset; the rest under their
 // current IANA names only, each once; the browser's own zone chosen, under its current name.
 import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import test from "node:test";
+import { fileURLToPath } from "node:url";
 
 import { COMMON_ZONES, LEGACY_ZONES, canonicalZone, knownZone, zoneChoices, zoneLabel, zoneListLabel,
   zoneOffset } from "../../gateway/webclient/js/core/zones.js";
@@ -106,4 +109,19 @@ test("a zone shown to people never reads as its IANA name", () => {
   for (const zone of supported) {
     assert.doesNotMatch(zoneLabel(zone, { locale: "en-GB", at: JANUARY }), /\/|_/, zone);
   }
+});
+
+test("one zone check for the whole client: knownZone, and no second copy of it", () => {
+  assert.equal(knownZone("Asia/Hong_Kong"), true);
+  assert.equal(knownZone("Mars/Olympus"), false);
+  // A formatter made only to see whether the engine accepts a zone is that check: it lives in
+  // core/zones.js alone, and every other module imports knownZone.
+  const probe = /new Intl\.DateTimeFormat\([^,()]*,\s*\{\s*timeZone:\s*\w+\s*\}\s*\)/g;
+  const root = fileURLToPath(new URL("../../gateway/webclient/js/", import.meta.url));
+  const found = [];
+  for (const name of readdirSync(root, { recursive: true })) {
+    if (!name.endsWith(".js")) continue;
+    for (const _ of readFileSync(join(root, name), "utf8").matchAll(probe)) found.push(name);
+  }
+  assert.deepEqual(found, [join("core", "zones.js")]);
 });

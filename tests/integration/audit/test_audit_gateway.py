@@ -274,3 +274,63 @@ async def test_filtered_and_range_exports_verify(people: People, tmp_path: Path)
             async with http.post("/api/v1/audit/exports", json=body) as r:
                 assert r.status == 400, (body, r.status)
                 assert (await r.json())["error"]["code"] == "invalid"
+
+
+async def test_a_hearing_of_more_names_than_a_page_is_named_in_full(suite: Suite,
+                                                                   people: People) -> None:
+    """A hearing with more people and documents than one page of names (1,000) holds: the
+    pages, each at most `limit`, in name order with no name twice, give every one, and end
+    with no `next_cursor`; a cursor the service did not give is refused in words."""
+    hearing, invited, documents = "hManyNames", 1_040, 25
+    nc = await suite.connect("supervisor")
+    try:
+        js = nc.jetstream()
+        named = [("participant.invite", "participant", f"p{i:05d}", {"name": f"Person {i:05d}",
+                                                                     "role": "party"})
+                 for i in range(invited)]
+        named += [("document.upload", "document", f"d{i:03d}",
+                   {"filename": f"Exhibit {i:03d}.pdf", "version": "v1", "compartment": "joint"})
+                  for i in range(documents)]
+        events = [AuditEvent(id=f"names{i:06d}", time=1_700_000_100_000 + i,
+                             actor=Actor(id="acctMed", role="mediator"), action=action,  # type: ignore[arg-type]
+                             resource=Resource(type=rtype, id=rid), outcome=Outcome.ALLOWED,
+                             service="supervisor", hearing=hearing, details=details)
+                  for i, (action, rtype, rid, details) in enumerate(named)]
+        for start in range(0, len(events), 100):
+            await asyncio.gather(*(js.publish(audit_subject("supervisor"), encode_event(e),
+                                              headers={"Nats-Msg-Id": e.id})
+                                   for e in events[start:start + 100]))
+    finally:
+        await nc.drain()
+
+    async def pages(limit: int) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            query = f"hearing={hearing}&limit={limit}" + (f"&cursor={cursor}" if cursor else "")
+            code, page, _ = await _get(people, f"/api/v1/audit/names?{query}")
+            assert code == 200, page
+            assert len(page["names"]) <= limit
+            out.append(page)
+            cursor = page.get("next_cursor")
+            if cursor is None:
+                return out
+
+    async def all_logged() -> list[dict[str, Any]] | None:
+        found = await pages(1000)
+        return found if sum(len(p["names"]) for p in found) == invited + documents else None
+
+    first = await wait_until(all_logged, timeout=60, what="every name of the hearing in the log")
+    assert [len(p["names"]) for p in first] == [1000, invited + documents - 1000]
+    assert "next_cursor" in first[0] and "next_cursor" not in first[1]
+    listed = [(n["name"], n["kind"], n["id"]) for p in first for n in p["names"]]
+    assert listed == sorted(listed) and len(set(listed)) == len(listed)
+    assert {i for _, kind, i in listed if kind == "person"} == {f"p{i:05d}" for i in range(invited)}
+    assert {i for _, kind, i in listed if kind == "document"} == {f"d{i:03d}" for i in range(documents)}
+    # Smaller pages give the same names in the same order.
+    small = await pages(300)
+    assert [len(p["names"]) for p in small] == [300, 300, 300, 165]
+    assert [(n["name"], n["kind"], n["id"]) for p in small for n in p["names"]] == listed
+    code, body, _ = await _get(people, f"/api/v1/audit/names?hearing={hearing}&cursor=bm90LWEtY3Vyc29y")
+    assert code == 400 and body["error"]["code"] == "invalid", body
+    assert "ask for the first page again" in body["error"]["message"], body

@@ -1,7 +1,8 @@
 """Audit hardening through the real suite: a tile reader walks the tree without 429 and without
 growing the log per GET; entry bundles gzip-served, full tiles immutable; refusals (401, 429,
-failed invitations) audited once per source and period with the address as a pseudonym, never
-in clear; the log's origin derived on first start."""
+failed invitations, an address's redeem backoff) audited once per source and period (the
+backoff once per window) with the address as a pseudonym, never in clear; the log's origin
+derived on first start."""
 
 from __future__ import annotations
 
@@ -237,6 +238,105 @@ async def test_a_link_tried_after_the_end_is_refused_as_ended_in_both_entries(
     assert sorted((e["service"], e["resource"]["id"], e["details"]["reason"])
                   for e in entries) == [("gateway", invitation, "the hearing has ended"),
                                         ("signalling", invitation, "the hearing has ended")]
+
+
+async def test_a_removed_participants_old_link_says_they_were_removed_in_both_entries(
+        suite: Suite, people: People) -> None:
+    """Removal revokes a person's invitations; opening one again (used or not) is refused as
+    `participant_removed`, not as a bare withdrawal, and both entries of each attempt say so:
+    signalling's (whose invitation) and the gateway's (the hearing, the address pseudonym)."""
+    cast = await seat(suite, people, sides=1, per_side=2, redeem_all=False)
+    joined, invited = cast.invitations["A1"], cast.invitations["A2"]
+    status, _, _ = await redeem(suite.base_url, joined["token"], joined["access_code"])
+    assert status == 200, status
+    for inv in (joined, invited):
+        status, _ = await api(people.mediator, "DELETE", f"/api/v1/hearings/{cast.hearing}"
+                              f"/participants/{inv['participant']}")
+        assert status == 200, status
+    since = int(time.time() * 1000)
+    for inv in (joined, invited):
+        status, body, cookie = await redeem(suite.base_url, inv["token"], inv["access_code"])
+        assert (status, body["error"]["reason"]) == (401, "participant_removed"), body
+        assert cookie == ""
+
+    async def entries() -> list[dict[str, Any]] | None:
+        found = [e for e in await _events(
+            people, f"hearing={cast.hearing}&action=participant.redeem&outcome=denied")
+            if e["time"] >= since]
+        return found if len(found) >= 4 else None
+
+    found = await wait_until(entries, timeout=20, what="both entries of both refusals")
+    why = "the participant was removed from the hearing"
+    ids = {inv["token"].split(".")[1]: inv["participant"] for inv in (joined, invited)}
+    assert sorted((e["service"], e["resource"]["id"], e["details"]["reason"]) for e in found) \
+        == sorted((service, invitation, why) for invitation in ids
+                  for service in ("gateway", "signalling"))
+    assert {e["resource"]["id"]: e["details"]["participant"] for e in found
+            if e["service"] == "signalling"} == ids
+    written = json.dumps(found)
+    for inv in (joined, invited):
+        assert inv["token"].split(".")[2] not in written and inv["access_code"] not in written
+
+
+async def _redeem_from(source: str, base_url: str, token: str, code: str) -> tuple[int, Any]:
+    """A redemption from another loopback address (its own backoff, its own pseudonym)."""
+    connector = aiohttp.TCPConnector(local_addr=(source, 0))
+    async with aiohttp.ClientSession(base_url=base_url, connector=connector) as http, \
+            http.post("/api/v1/invitations/redeem",
+                      json={"token": token, "access_code": code}) as r:
+        return r.status, await r.json()
+
+
+async def test_the_addresss_redeem_backoff_is_audited_once_per_window_without_secrets(
+        suite: Suite, people: People) -> None:
+    """Past its free failures an address is refused (429) by the gateway before signalling is
+    asked; that refusal is audited, naming no hearing (the token was never looked at, and this
+    one is forged) and holding no secret, once per backoff window however many requests a
+    flood sends into it (api/redeem.py). From 127.0.0.2, so the module's other redemptions
+    (from 127.0.0.1) keep their own backoff."""
+    cast = await seat(suite, people, sides=1, per_side=1, redeem_all=False)
+    inv = cast.invitations["A1"]
+    hearing, invitation, secret = inv["token"].split(".")
+    forged = f"{hearing}.{invitation}.{'B' * 43}"
+    since = int(time.time() * 1000)
+    replies = []
+    for _ in range(30):  # the first ten failures are free; the eleventh blocks for a second
+        replies.append(await _redeem_from("127.0.0.2", suite.base_url, forged, inv["access_code"]))
+        if replies[-1][0] == 429:
+            break
+    status, body = replies[-1]
+    assert (status, body["error"]["reason"]) == (429, "too_many_attempts"), replies
+    assert {s for s, _ in replies[:-1]} == {401} and len(replies) == 12, replies
+    # A flood into the same one-second window: refused every time, audited once.
+    flood = await asyncio.gather(*(_redeem_from("127.0.0.2", suite.base_url, forged, "WRONG-CODE")
+                                   for _ in range(5)))
+    assert [s for s, _ in flood] == [429] * 5, flood
+    # A control: two refusals from another address, whose summary (count 2) is written once
+    # its period, begun after the flood's, is over; by then the flood's would be too.
+    for _ in range(2):
+        assert (await _redeem_from("127.0.0.3", suite.base_url, forged, "X"))[0] == 401
+
+    def gateway(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [e for e in events if e["service"] == "gateway" and e["time"] >= since]
+
+    async def settled() -> list[dict[str, Any]] | None:
+        found = gateway(await _events(people, "action=participant.redeem"))
+        blocked = [e for e in found if e["details"]["kind"] == "redeem.rate_limited"]
+        first = {e["details"]["address"] for e in found if not e["details"].get("summary")}
+        control = [e for e in found if e["details"].get("summary")
+                   and e["details"]["kind"] == "redeem.unauthenticated"
+                   and e["details"].get("count") == 2]
+        return blocked if blocked and len(first) >= 2 and control else None
+
+    blocked = await wait_until(settled, timeout=30, what="the backoff refusal and the control")
+    assert [(e["outcome"], e["resource"], "hearing" in e, e["details"]["reason"],
+             e["details"]["retry_after_s"], e["details"].get("summary")) for e in blocked] == [
+        ("denied", {"type": "invitation", "id": "redeem"}, False,
+         "too many failed invitation attempts from this address", 1, None)]
+    assert ADDRESS_PSEUDONYM.fullmatch(blocked[0]["details"]["address"])
+    written = json.dumps(gateway(await _events(people, "")))
+    for kept in (secret, "B" * 43, inv["access_code"], "WRONG-CODE", "127.0.0.2"):
+        assert kept not in written
 
 
 async def test_the_institution_resolves_a_pseudonym_while_its_key_exists(

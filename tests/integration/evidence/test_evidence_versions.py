@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from typing import Any
+from urllib.parse import quote
 
 import msgspec
 
@@ -128,10 +129,17 @@ async def test_every_principal_reads_exactly_the_versions_it_may(
                 failures.append((stage, who, "unknown version", got))
             if who in readers:  # the listing counts the versions its reader may read
                 status, body = await world[who].call("GET", world.docs())
-                counts = {d["document"]: d.get("versions", 1)
+                # ... and of those, the side's draft once the latest is wider: every reader
+                # of the document shares the count of the rest.
+                counts = {d["document"]: (d.get("versions", 1), d.get("side_versions", 0),
+                                          d.get("confidential_versions", 0))
                           for d in msgspec.json.decode(body)["documents"]}
-                if counts.get(document) != len(readable):
+                kept = int(first in readable and stage != "side:sideA")
+                if counts.get(document) != (len(readable), kept, 0):
                     failures.append((stage, who, "listed count", counts.get(document)))
+                if (reply["document"].get("side_versions", 0),
+                        reply["document"].get("confidential_versions", 0)) != (kept, 0):
+                    failures.append((stage, who, "versions' count", reply["document"]))
     assert not failures, failures
     # Each release is audited naming the version it shared (the latest), never the draft.
     async def released() -> list[dict[str, Any]] | None:
@@ -213,3 +221,67 @@ async def test_opened_in_the_page_and_downloaded_leave_two_different_entries(
             saved_part["details"]["end"]) == (first, 0, 10)
     assert saved["details"]["purpose"] == "download"  # no purpose given: a download
     assert {e["outcome"] for e in (viewed, saved_part, saved)} == {"allowed"}
+
+
+async def test_a_refused_read_records_the_purpose_declared(
+        evidence_suite: tuple[Suite, dict[str, str]]) -> None:
+    """A read refused by evidence is a `document.denied` entry carrying the purpose the caller
+    declared (`view`, `download`, or none: a download), as a granted read's `document.download`
+    does, so an auditor tells an attempt to open a document in the page from one to take a
+    copy: a member who may not read the document, and one naming a version it never had."""
+    world = await world_of(evidence_suite)
+    document, _ = await _two_versions(world)  # side A's only
+    content = f"{world.docs()}/{document}/content"
+    stranger = world["partyB"]
+    unknown = secrets.token_hex(12)
+    asked = [(f"{content}?purpose=view", "view"), (f"{content}?purpose=download", "download"),
+             (content, "download"), (f"{content}?version={unknown}&purpose=view", "view")]
+    for path, _ in asked:
+        status, _ = await stranger.call("GET", path)
+        assert status == 404, path
+
+    async def denied() -> list[dict[str, Any]] | None:
+        mine = [e for e in await world.audit_events("document.denied", "document", document)
+                if e["actor"]["id"] == stranger.principal_id]
+        return mine if len(mine) >= len(asked) else None
+
+    entries = await wait_until(denied, timeout=20, what="the refused reads audited")
+    assert [(e["outcome"], e["details"]["action"], e["details"]["reason"],
+             e["details"].get("purpose")) for e in entries] == [
+        ("denied", "download", "not visible", "view"),
+        ("denied", "download", "not visible", "download"),
+        ("denied", "download", "not visible", "download"),
+        ("denied", "download", "missing", "view")]
+
+
+async def test_a_version_saved_by_the_browser_is_named_as_the_page_names_it(
+        evidence_suite: tuple[Suite, dict[str, str]]) -> None:
+    """A file too large for the page is saved by the browser itself, under the name the
+    server's Content-Disposition gives: with `label`, an earlier version's name as the page
+    gives it ("X (v1, our side).pdf"); the label can never name the file otherwise (no dots,
+    slashes, quotes, control or bidi characters), and anything else is `invalid`."""
+    world = await world_of(evidence_suite)
+    document, contents = await _two_versions(world)
+    first, _ = sorted(contents)
+    content = f"{world.docs()}/{document}/content"
+    reader = world["partyA"]
+
+    async def named(query: str) -> tuple[int, str]:
+        async with reader.session() as http, http.get(f"{content}?{query}") as r:
+            await r.read()
+            return r.status, r.headers.get("Content-Disposition", "")
+
+    status, plain = await named(f"version={first}")
+    assert status == 200 and "(v1" not in plain, plain
+    stem = plain.split("filename*=UTF-8''")[1].removesuffix(".pdf")
+    for label, encoded in (("v1, our side", "%28v1%2C%20our%20side%29"),
+                           ("v1, 我方", "%28v1%2C%20%E6%88%91%E6%96%B9%29")):
+        status, said = await named(f"version={first}&label={quote(label)}&purpose=download")
+        assert status == 200, said
+        assert said.startswith("attachment; filename=\"") and said.endswith(
+            f"; filename*=UTF-8''{stem}%20{encoded}.pdf"), said
+    for bad in ("", "v1.exe", "../v1", "v1/x", 'v1"', "v1\u202eexe", "v1\n", "x" * 65):
+        status, said = await named(f"version={first}&label={quote(bad)}")
+        assert status == 400, (bad, status, said)
+    status, _ = await named(f"version={first}&label=v1&label=v2")
+    assert status == 400

@@ -11,9 +11,14 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from proto.audit import Actor, AuditEvent, Outcome, Resource
+from services.audit.directory import NameRow
 from services.audit.entry import LogRecord, record_for
+from services.audit.errors import NameCursorError
 from services.audit.log import LogStore
+from services.audit.names_table import decode_cursor, encode_cursor, sort_key
 
 MEDIATOR = "01JACCTMEDIATOR0000000000A"
 OTHER = "01JACCTMEDIATOR0000000000B"
@@ -100,3 +105,28 @@ def test_an_older_names_table_is_rebuilt_with_the_hearings_staff(tmp_path: Path)
     assert _people(again, "h2", kind="person") == {
         ADMIN: ("root", "admin"), OTHER: ("Mr Ben Wong", "mediator")}
     again.close()
+
+
+def test_a_hearing_s_names_page_by_page_are_all_of_them_once(tmp_path: Path) -> None:
+    """Pages of one name each (the hearing's staff among them) give what one read gives, in
+    the same order; a page continues after the last name of the one before, so a name added
+    meanwhile before it shifts nothing; a cursor the service did not write is refused."""
+    store = LogStore.open(tmp_path / "log.db")
+    store.append(_story())
+    store.append([_event("participant.invite", MEDIATOR, "mediator", "participant", f"p{i}",
+                         hearing="h1", name="Bo Lam", role="party") for i in range(3)])
+    whole = [r for r, _ in store.names(hearing="h1")]
+    paged: list[NameRow] = []
+    after = None
+    while page := store.names(hearing="h1", limit=1, after=after):
+        paged.append(page[0][0])
+        after = decode_cursor(encode_cursor(sort_key(page[0][0])))
+        if len(paged) == 2:  # a name before the cursor, added between two pages
+            store.append([_event("participant.invite", MEDIATOR, "mediator", "participant",
+                                 "pAaron", hearing="h1", name="Aaron Ho", role="party")])
+    assert paged == whole and len(whole) == 7  # the hearing, its side, Ana, 3 Bo Lams, Ms Lee
+    assert [r.name for r in whole][:5] == ["Ana Chen", "Bo Lam", "Bo Lam", "Bo Lam", "Claimant"]
+    for forged in ("bm90LWEtY3Vyc29y", "W10", "@@"):
+        with pytest.raises(NameCursorError):
+            decode_cursor(forged)
+    store.close()

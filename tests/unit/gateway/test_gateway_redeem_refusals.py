@@ -1,10 +1,16 @@
-"""Which hearing the gateway's audit entry of a refused redemption names (gateway/api/hearings.py
-`refused_invitation`): the token's, exactly when signalling found the token genuine."""
+"""Which hearing the gateway's audit entry of a refused redemption names (gateway/api/redeem.py
+`refused_invitation`): the token's, exactly when signalling found the token genuine; and that
+the join page has a sentence for every refusal."""
 
 from __future__ import annotations
 
+import json
+import re
+
 from gateway.api.redeem import TOKEN_MATCHED, refused_invitation
+from gateway.webclient.routes import WEBCLIENT
 from parley.errors import ServiceFailure
+from proto.common import Language
 from proto.errors import ErrorCode
 from proto.signalling import RedeemInvitation
 from services.signalling.invitations import Refusal
@@ -23,3 +29,17 @@ def test_a_genuine_token_names_its_hearing_and_anything_else_nothing() -> None:
         assert named == (None if reason is Refusal.INVALID else ("h1", "i1")), reason
     assert refused_invitation(BODY, ServiceFailure(ErrorCode.UNAVAILABLE, "down")) is None
     assert refused_invitation(None, ServiceFailure(ErrorCode.INVALID, "bad body")) is None
+
+
+def test_every_refusal_has_its_own_sentence_on_the_join_page() -> None:
+    """The join page says each reason signalling can give in its own words, in every language
+    (screens/join.js `REASONS`), never the generic sentence of the code."""
+    source = (WEBCLIENT / "js" / "screens" / "join.js").read_text()
+    table = re.search(r"const REASONS = \{(.*?)\};", source, re.S)
+    assert table, "REASONS not found in join.js"
+    keys = dict(re.findall(r'(\w+): "([\w.]+)"', table.group(1)))
+    assert set(keys) == {str(reason) for reason in Refusal}
+    assert len(set(keys.values())) == len(keys)
+    for lang in Language:
+        catalogue = json.loads((WEBCLIENT / "i18n" / lang.value / "participant.json").read_text())
+        assert [key for key in keys.values() if key not in catalogue] == [], lang

@@ -69,8 +69,8 @@ def test_a_name_the_zone_database_lacks_is_refused(zone: str) -> None:
 
 
 def test_the_zone_database_is_declared_and_holds_every_offered_zone() -> None:
-    """`tzdata` is a dependency of its own (pyproject.toml), not only icalendar's: where the
-    host has no zone database, zoneinfo reads this one."""
+    """`tzdata` is a dependency of its own (pyproject.toml), not only icalendar's: the server
+    reads its zones from this one only (parley/zones.py, tests/unit/parley/test_parley_zones.py)."""
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     assert any(re.match(r"tzdata\b", requirement) for requirement in declared)
     database = importlib.resources.files("tzdata").joinpath("zoneinfo")

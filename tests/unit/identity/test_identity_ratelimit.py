@@ -65,6 +65,27 @@ def test_backoff_then_lockout_sequence() -> None:
     assert backoff.record_failure("alice") is False
 
 
+def test_a_blocks_first_refusal_is_told_once_per_window() -> None:
+    """The gateway audits a blocked redemption once per backoff window (api/redeem.py): the
+    first refusal of each window is first, the rest of a flood into it is not."""
+    clock = FakeClock()
+    backoff = FailureBackoff(BackoffConfig(free_failures=1, base_delay_s=10, lockout_after=None),
+                             clock)
+    backoff.record_failure("10.0.0.1")
+    assert backoff.first_refusal("10.0.0.1") is False  # not blocked: nothing to tell
+    backoff.record_failure("10.0.0.1")  # blocked for 10 s
+    told = []
+    for _ in range(5):
+        told.append(backoff.first_refusal("10.0.0.1"))
+        clock.advance(1)
+    assert told == [True, False, False, False, False]
+    assert backoff.first_refusal("10.0.0.2") is False  # each address its own
+    clock.advance(5)  # the window is over: refusals stop, so nothing to tell
+    assert backoff.first_refusal("10.0.0.1") is False
+    backoff.record_failure("10.0.0.1")  # the next window (20 s): told once again
+    assert [backoff.first_refusal("10.0.0.1") for _ in range(3)] == [True, False, False]
+
+
 def test_backoff_capped_without_lockout() -> None:
     clock = FakeClock()
     backoff = FailureBackoff(BackoffConfig(free_failures=0, max_delay_s=5, lockout_after=None),

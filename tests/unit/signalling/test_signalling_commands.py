@@ -192,7 +192,9 @@ def test_expired_revoked_and_forged_tokens() -> None:
     refused_as(issued.token, issued.access_code, "invitation_expired")
     w.now -= w.env.policy.invitation_ttl_ms
     w.do("med", RemoveParticipant(participant=issued.participant))
-    refused_as(issued.token, issued.access_code, "invitation_revoked")
+    # Removal revoked the invitation; the person is told (and the audit says) why: removed.
+    refused_as(issued.token, issued.access_code, "participant_removed")
+    assert w.h.invitations[issued.invitation].revoked
     used = w.invite("Bob", Role.OBSERVER, None)
     w.do(SYSTEM, RedeemInvitation(token=used.token, access_code=used.access_code))
     refused_as(used.token, used.access_code, "invitation_used")

@@ -43,10 +43,29 @@ export async function entryAt(index) {
   return { index, raw: row.entry, event: JSON.parse(row.entry) };
 }
 
-export async function names(query = {}) {
-  const params = new URLSearchParams({ limit: '1000', ...query });
-  return (await api('GET', `/api/v1/audit/names?${params}`)).names;
+// The log's names a page at a time (1,000, the most a page holds), by name.
+const NAMES_PAGE = 1000;
+const readNames = (params) => api('GET', `/api/v1/audit/names?${params}`);
+
+/** Every name `query` matches (a hearing's: all its people, sides, rooms and documents), page
+ *  after page as the API's `next_cursor` leads, up to `max` (the whole log's are many: a screen
+ *  that reads them all, not one hearing's, asks for one page). `read(params)` fetches one page
+ *  (passed in for tests). */
+export async function names(query = {}, { max = 20000, read = readNames } = {}) {
+  const found = [];
+  let cursor = null;
+  do {
+    const params = new URLSearchParams({ limit: String(Math.min(NAMES_PAGE, max)), ...query });
+    if (cursor) params.set('cursor', cursor);
+    const page = await read(params);
+    found.push(...page.names);
+    cursor = page.next_cursor ?? null;
+  } while (cursor && found.length < max);
+  return found;
 }
+
+/** The first page of the whole log's names, for what belongs to no hearing (staff accounts). */
+export const firstNames = (query = {}) => names(query, { max: NAMES_PAGE });
 
 export const inclusionProof = (index, size) => api('GET', `/api/v1/audit/proofs/inclusion?index=${index}&size=${size}`);
 
@@ -139,7 +158,7 @@ export async function personNamed(id) {
  *  hearing (a staff account). `read` is names() (passed in for tests). */
 export async function reportNames(kind, id, read = names) {
   const named = id && ID.test(id) ? (await read({ id, kind }))[0] ?? null : null;
-  const listed = await read(named?.hearing ? { hearing: named.hearing } : {});
+  const listed = await (named?.hearing ? read({ hearing: named.hearing }) : read({}, { max: NAMES_PAGE }));
   return { listed: named ? [...listed, named] : listed, named };
 }
 

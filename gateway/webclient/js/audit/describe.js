@@ -281,6 +281,14 @@ export function readersText(readers) {
   return t(`audit.version.readers.${kind}`, { number: readers.number });
 }
 
+/** The entry page's "Version": its number among the document's uploads, with the number its
+ *  readers knew it by where that is another (as the entry's sentence gives it), and its id. */
+export function versionFact(numbered, id) {
+  const params = { number: numbered.number, count: numbered.count, total: numbered.total, id };
+  return numbered.readers ? t('audit.entry.version_numbered_readers', { ...params, readers: readersText(numbered.readers) })
+    : t('audit.entry.version_numbered', params);
+}
+
 // " (version 2 of 3)" when the report can number the version (audit/versions.js) and the
 // document has more than one; nothing otherwise (the entry's page shows the version's id).
 // " (version 2 of 3, its readers' joint version 1)" where its readers numbered it otherwise.
@@ -357,6 +365,15 @@ export function describeEntry(event, dir, zone, { withTime = true, versions = nu
   }
   text += suffixes(event, dir, zone);
   return withTime ? t('audit.sentence_at', { text, time: dateTime(event.time, zone) }) : text;
+}
+
+/** One refused use of an invitation that both services recorded (audit/attempts.js) as one
+ *  sentence: who, from where (the gateway's), whose invitation (signalling's) and why — as the
+ *  gateway answered it: for the wrong code that blocked the invitation, the block. */
+export function describeAttempt(signalling, gateway, dir) {
+  const text = t('audit.refused.participant.redeem.both', { who: personLabel(dir, gateway.actor),
+    address: addressLabel(gateway.details?.address), person: personName(dir, signalling.details?.participant) });
+  return text + t('audit.reason', { reason: reasonText(gateway.action, gateway.details?.reason) });
 }
 
 /** A run of folded reports (FOLDED) as one line: "14 connection reports from Ana Chen, Bo Lam"

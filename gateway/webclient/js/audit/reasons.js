@@ -32,9 +32,11 @@ const REASONS = [
   ['invitation or access code not valid', 'invitation_invalid'],
   ['the hearing has ended', 'hearing_ended'],
   ['the invitation was withdrawn', 'invitation_revoked'],
+  ['the participant was removed from the hearing', 'participant_removed'],
   ['the invitation was already used', 'invitation_used'],
   ['the invitation has expired', 'invitation_expired'],
   ['too many wrong access codes', 'too_many_codes'],
+  ['too many failed invitation attempts from this address', 'redeem_backoff'],
   // Commands the signalling service refused (access.py, core.py, core_actions.py, chatlog.py,
   // mediator_name.py).
   ['not a participant of this hearing', 'not_in_hearing'],

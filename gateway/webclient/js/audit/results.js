@@ -3,15 +3,17 @@
 //
 // Connection reports (actions.js FOLDED: every client reports each of its calls' connections)
 // would bury everything else: unless the auditor asks for them one by one, a run of them on a
-// page is one line saying how many and from whom, which opens in place. The total and the
-// paging count every entry, folded or not, and the CSV has them all.
+// page is one line saying how many and from whom, which opens in place. A refused use of an
+// invitation that two services recorded (audit/attempts.js) is one line too, linking to both
+// entries. The total and the paging count every entry, folded or not, and the CSV has them all.
 
 import { describe } from '../core/errors.js';
 import { formatNumber, localZone, t, zoneWords } from '../core/i18n.js';
 import { h, mount } from '../core/render.js';
 import { hearingZone, search, searchAll, versionLedger } from './data.js';
 import { FOLDED } from './actions.js';
-import { calendarDate, clockTime, dateTime, dateTimeSeconds, describeEntry, describeRun } from './describe.js';
+import { redemptionPairs } from './attempts.js';
+import { dateTime, dateTimeSeconds, describeAttempt, describeEntry, describeRun, timeRange } from './describe.js';
 
 function csvCell(value) {
   const text = String(value ?? '');
@@ -37,11 +39,25 @@ export function download(name, blob) {
   setTimeout(() => { URL.revokeObjectURL(url); link.remove(); }, 1000);
 }
 
-/** A page's rows, with each run of at least two folded reports as one {run: [rows]} item.
- *  Only allowed reports fold: a refused one is worth its own line. */
+/** A page's rows, with each run of at least two folded reports as one {run: [rows]} item
+ *  (only allowed reports fold: a refused one is worth its own line), and each refused use of
+ *  an invitation recorded twice as one {pair: {signalling, gateway}} item where the first of
+ *  its two rows was. */
 export function foldRuns(rows, fold = true) {
   const out = [];
+  const paired = new Map();
+  for (const pair of redemptionPairs(rows)) {
+    paired.set(pair.signalling.index, pair);
+    paired.set(pair.gateway.index, pair);
+  }
+  const placed = new Set();
   for (const row of rows) {
+    const pair = paired.get(row.index);
+    if (pair) {
+      if (!placed.has(pair)) out.push({ pair });
+      placed.add(pair);
+      continue;
+    }
     const previous = out[out.length - 1];
     const foldable = fold && FOLDED.has(row.event.action) && row.event.outcome === 'allowed';
     if (foldable && previous?.run && previous.run[0].event.action === row.event.action) previous.run.push(row);
@@ -61,19 +77,13 @@ function entryRow({ index, event }, dir, zone, theirs, versions) {
     h('td', null, h('a', { class: 'button small', href: `/audit/entry/${index}`, 'aria-label': t('audit.open_entry', { index }) }, t('audit.col.open'))));
 }
 
-// From the first to the last time of a run: the last as a clock time when on the same day, and
-// left out when in the same minute.
-function timeSpan(first, last, zone) {
-  if (dateTime(first, zone) === dateTime(last, zone)) return dateTime(first, zone);
-  const sameDay = calendarDate(first, zone) === calendarDate(last, zone);
-  return `${dateTime(first, zone)} – ${sameDay ? clockTime(last, zone) : dateTime(last, zone)}`;
-}
-
 /** A run's time span, earliest – latest, whichever way the page is sorted (newest first by
- *  default: its first row is then the latest). */
+ *  default: its first row is then the latest), to the second as every row's time: the date
+ *  and zone once when both ends fall on one day; one time when they fall in one second. */
 export function runSpan(events, zone) {
   const times = events.map((e) => e.time);
-  return timeSpan(Math.min(...times), Math.max(...times), zone);
+  const [first, last] = [Math.min(...times), Math.max(...times)];
+  return dateTimeSeconds(first, zone) === dateTimeSeconds(last, zone) ? dateTimeSeconds(first, zone) : timeRange(first, last, zone);
 }
 
 // A folded run's row: its time span, how many and from whom, and a button putting the run's own
@@ -93,6 +103,22 @@ function runRow(run, dir, zone, theirs, versions) {
     rows[0].querySelector('a')?.focus();
   });
   return row;
+}
+
+// A refused use of an invitation as one line (audit/attempts.js): when, the sentence that says
+// both what signalling recorded (whose invitation) and what the gateway did (from where), and a
+// link to each of the two entries, named by the service that recorded it.
+function pairRow({ signalling, gateway }, dir, zone, theirs) {
+  const events = [signalling.event, gateway.event];
+  const open = ({ index, event }) => h('a', { class: 'button small', href: `/audit/entry/${index}`, 'data-index': index,
+    'aria-label': t('audit.pair.open_named', { index, service: t(`audit.service.${event.service}`) }) }, t('audit.pair.entry', { index }));
+  return h('tr', { class: 'paired', 'data-action': 'participant.redeem', 'data-indexes': `${signalling.index} ${gateway.index}` },
+    h('td', { class: 'nowrap' }, runSpan(events, zone)),
+    theirs ? h('td', { class: 'nowrap muted' }, runSpan(events, theirs)) : null,
+    h('td', { class: 'what' }, describeAttempt(signalling.event, gateway.event, dir),
+      h('div', { class: 'muted small' }, t('audit.pair.recorded'))),
+    h('td', null, h('span', { class: 'badge outcome-denied' }, t('audit.outcome_short.denied'))),
+    h('td', null, open(signalling), ' ', open(gateway)));
 }
 
 /** Mount a paged result for `filter` into `root`; `fold: false` shows every connection report.
@@ -144,8 +170,8 @@ export function resultsView(root, filter, dir, { caption, fold = true }) {
           h('th', { scope: 'col' }, t('audit.col.what')),
           h('th', { scope: 'col' }, t('audit.col.outcome')),
           h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('audit.col.open'))))),
-        h('tbody', null, foldRuns(page.events, fold).map((item) => (item.run
-          ? runRow(item.run, dir, zone, other, versions) : entryRow(item, dir, zone, other, versions))))) : null,
+        h('tbody', null, foldRuns(page.events, fold).map((item) => (item.run ? runRow(item.run, dir, zone, other, versions)
+          : item.pair ? pairRow(item.pair, dir, zone, other) : entryRow(item, dir, zone, other, versions))))) : null,
       h('div', { class: 'pager' },
         h('button', { type: 'button', class: 'button', disabled: stack.length === 0,
           onclick: () => { cursor = stack.pop() ?? null; load(); } }, t('audit.page.previous')),

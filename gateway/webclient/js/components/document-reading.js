@@ -17,7 +17,8 @@ export function withPurpose(url, purpose) {
   return `${url}${url.includes("?") ? "&" : "?"}purpose=${purpose}`;
 }
 
-// Straight to disk by the browser (same-origin link, the server's Content-Disposition).
+// Straight to disk by the browser (same-origin link). The server's Content-Disposition names
+// the file, not `download`: an earlier version's URL carries the label of its name (`label=`).
 function saveByBrowser(url, name) {
   const link = h("a", { href: withPurpose(url, "download"), download: name, hidden: true });
   document.body.append(link);

@@ -5,7 +5,8 @@
 // and PDFs in the page (document-reading.js), every earlier version a button away (version-list.js),
 // release of the latest version with a confirmation that says who will see it (and that earlier
 // versions stay where they are). A refused file is a failed row among the transfers, until
-// dismissed or the next upload. The list refreshes when the server says a document was added
+// dismissed or the next upload; a finished one says which version it became, and where it went
+// once shared. The list refreshes when the server says a document was added
 // or released to you (`documents` on the WebSocket); a sentence the panel says stays through
 // those refreshes, until the person's next action in the panel.
 
@@ -18,7 +19,9 @@ import {
   cleanFileName, compartmentTabs, downloadsInPage, refusal, releaseTargets, sizesApart,
 } from "../documents/transfer.js";
 import { Upload } from "../documents/upload.js";
-import { releaseBodyKey, releaseNumbers, uploadedAs, versionFileName } from "../documents/versions.js";
+import {
+  fileLabel, releaseBodyKey, releaseNumbers, uploadTold, uploadedAs, versionFileName,
+} from "../documents/versions.js";
 import { confirmDialog } from "./dialog.js";
 import { downloadDocument, viewDocument } from "./document-reading.js";
 import { personName } from "./person.js";
@@ -156,6 +159,8 @@ export class DocumentsPanel {
       if (reply.max_document_bytes) this.maxBytes = reply.max_document_bytes;
       if (this.messageKind === "list") this.say(null);
       this.versions.listed(this.docs);
+      // A finished upload's line follows its version (shared since: where to, and as which).
+      for (const row of this.rows || []) if (row.told) row.relabel();
     } catch (error) {
       this.say(() => describe(error, "participant.docs_list"), "list");
     }
@@ -262,9 +267,13 @@ export class DocumentsPanel {
     try {
       const view = await upload.start();
       await this.refresh(); // the list says which version it became
-      const number = await this.uploadedNumber(view);
-      row.done(number ? () => t("participant.docs.uploaded_version", { name, number })
-        : () => t("participant.docs.uploaded", { name }));
+      const told = { version: view.version, compartment: view.compartment, name,
+        number: await this.uploadedNumber(view) };
+      row.told = told;
+      row.done(() => {
+        const { key, params } = uploadTold(told, this.docs.find((d) => d.document === view.document));
+        return t(key, params);
+      });
     } catch (error) {
       if (error.code === "cancelled") row.done(() => t("participant.docs.cancelled", { name }));
       else if (error.reason === "name_in_other_compartment") row.fail(() => this.elsewhere(name));
@@ -307,10 +316,13 @@ export class DocumentsPanel {
     return `/api/v1/hearings/${encodeURIComponent(this.hearing)}/documents/${encodeURIComponent(d.document)}`;
   }
 
-  // The latest version's bytes, or those of `version` (an entry of the list of versions).
+  // The latest version's bytes, or those of `version` (an entry of the list of versions), with
+  // the label of its file name: a file the browser saves itself (too large for the page) is
+  // named by the server, which then names it as `fileName` does.
   contentUrl(d, version = null) {
+    const label = version && fileLabel(version.number, version.latest, fileTag(version));
     const query = version ? `?version=${encodeURIComponent(version.version)}` : "";
-    return `${this.documentUrl(d)}/content${query}`;
+    return `${this.documentUrl(d)}/content${query}${label ? `&label=${encodeURIComponent(label)}` : ""}`;
   }
 
   // What the latest version (`version` null) or one version is saved as.

@@ -6,9 +6,9 @@
 
 import { api } from "../core/api.js";
 import { describe } from "../core/errors.js";
-import { currentLanguage, formattingLocale, localZone, t, validZone } from "../core/i18n.js";
+import { currentLanguage, formattingLocale, localZone, t } from "../core/i18n.js";
 import { h } from "../core/render.js";
-import { zoneChoices, zoneLabel, zoneListLabel } from "../core/zones.js";
+import { knownZone, zoneChoices, zoneLabel, zoneListLabel } from "../core/zones.js";
 import { clearWhenEdited, field, formError, submitting } from "./form.js";
 
 // "2026-12-01T09:30" read as a wall-clock time in `zone` → epoch ms.
@@ -67,7 +67,7 @@ export function createHearingForm({ onCreated }) {
   // Said as soon as a past date is picked (in the page, for screen readers too), before saving.
   const past = h("p", { class: "form-warning", id: "create-past", role: "status", hidden: true });
   const checkPast = () => {
-    const late = startIsPast(at.value, validZone(zone.value) ? zone.value : null);
+    const late = startIsPast(at.value, knownZone(zone.value) ? zone.value : null);
     past.hidden = !late;
     past.textContent = late ? t("mediator.create.past_warning") : "";
     if (late) at.setAttribute("aria-describedby", past.id);
@@ -77,7 +77,7 @@ export function createHearingForm({ onCreated }) {
   at.addEventListener("change", checkPast);
   // Offsets as they will be on the day (summer time in London or Sydney is not today's).
   at.addEventListener("change", () => {
-    picker.relabel(at.value && validZone(zone.value) ? zonedToUtc(at.value, zone.value) : Date.now());
+    picker.relabel(at.value && knownZone(zone.value) ? zonedToUtc(at.value, zone.value) : Date.now());
   });
   zone.addEventListener("change", checkPast);
   const submit = h("button", { type: "submit", class: "button primary" }, t("mediator.create.submit"));
@@ -101,7 +101,7 @@ export function createHearingForm({ onCreated }) {
         return;
       }
       const body = { title: title.value.trim() };
-      if (at.value && validZone(zone.value)) {
+      if (at.value && knownZone(zone.value)) {
         body.scheduled_at = zonedToUtc(at.value, zone.value);
         body.time_zone = zone.value;
       }

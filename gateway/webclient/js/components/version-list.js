@@ -1,4 +1,5 @@
-// The versions of a document, opened under its row in the documents panel ("3 versions"):
+// The versions of a document, opened under its row in the documents panel ("3 versions", or
+// "2 versions (+1 of your side only)": the count every reader shares, then the reader's own):
 // newest first, each with the time it was uploaded, who uploaded it and its size, Download and
 // (for a PDF or an image) View; the newest is marked "Latest", and a version kept where the
 // document no longer is (a release shares the latest only) says who sees it; a list mixing
@@ -13,7 +14,7 @@ import { formatDateTime, t } from "../core/i18n.js";
 import { h } from "../core/render.js";
 import { viewable } from "../documents/inline.js";
 import { downloadsInPage } from "../documents/transfer.js";
-import { versionEntries, versionKept, versionsStale } from "../documents/versions.js";
+import { versionCounts, versionEntries, versionKept, versionsStale } from "../documents/versions.js";
 import { formatSize } from "./transfer-row.js";
 
 // Who sees a version kept apart from its document (documents/versions.js `versionKept`).
@@ -32,6 +33,21 @@ export function versionLabel(kind, { audience: a, number }, viewer, params = {})
   if (!a) return t(`participant.docs.${kind}`, { ...params, number });
   const audience = t(`participant.docs.audience_${a === "confidential" && viewer === "mediator" ? "in_confidence" : a}`);
   return t(`participant.docs.${kind}_in`, { ...params, number, audience });
+}
+
+// What a document's row says of its versions: the count every reader of it shares, and the
+// reader's own narrower versions in words ("2 versions (+1 of your side only)"), so counsel of
+// two sides comparing notes read the same number. `viewer`: the reader's role.
+export function versionsCountWords(doc, viewer) {
+  const { shared, side, confidential } = versionCounts(doc);
+  const versions = t("participant.docs.versions_count", { count: shared });
+  const own = side ? t("participant.docs.versions_extra_side", { count: side }) : null;
+  const kept = confidential ? t(`participant.docs.versions_extra_${viewer === "mediator"
+    ? "in_confidence" : "confidential"}`, { count: confidential }) : null;
+  if (!own && !kept) return versions;
+  const extras = own && kept ? t("participant.docs.versions_extra_both", { side: own, confidential: kept })
+    : own || kept;
+  return t("participant.docs.versions_count_extra", { versions, extras });
 }
 
 export class OpenVersions {
@@ -89,7 +105,7 @@ export class OpenVersions {
       type: "button", class: "button small versions-toggle", "aria-expanded": String(open),
       "aria-controls": open ? `versions-${doc.document}` : null, dataset: { focus: `versions:${doc.document}` },
       onclick: () => this.toggle(doc),
-    }, h("span", { class: "chevron", "aria-hidden": "true" }), t("participant.docs.versions_count", { count }));
+    }, h("span", { class: "chevron", "aria-hidden": "true" }), versionsCountWords(doc, this.viewer));
   }
 
   // The open list as a row of its own under the document's (null when closed). `uploader(view)`

@@ -13,7 +13,7 @@
 // params are formatted for the locale. A missing key shows the key itself (and the catalogue
 // test catches it).
 
-import { zoneLabel } from "./zones.js";
+import { knownZone, zoneLabel } from "./zones.js";
 
 export const LANGUAGES = ["en", "zh-Hant", "zh-Hans"];
 export const AREAS = ["common", "staff", "mediator", "participant", "audit", "admin"];
@@ -154,15 +154,6 @@ export function localZone() {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 }
 
-export function validZone(zone) {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return true;
-  } catch (_) {
-    return false;
-  }
-}
-
 export function formatDateTime(ms, zone = undefined, { withZone = true } = {}) {
   const options = { dateStyle: "medium", timeStyle: "short" };
   if (zone) options.timeZone = zone;
@@ -197,7 +188,7 @@ export function zoneWords(zone, { at = Date.now(), offset = true } = {}) {
 // Time (GMT+8)").
 export function zonePair(ms, hearingZone) {
   const local = formatDateTime(ms);
-  if (!hearingZone || !validZone(hearingZone)) return { local, hearing: null, same: true };
+  if (!hearingZone || !knownZone(hearingZone)) return { local, hearing: null, same: true };
   const there = formatDateTime(ms, hearingZone, { withZone: false });
   const same = formatDateTime(ms, undefined, { withZone: false }) === there;
   return { local, hearing: `${there} ${zoneWords(hearingZone, { at: ms })}`, same };

@@ -47,7 +47,8 @@ export const LEGACY_ZONES = {
   "Zulu": "UTC",
 };
 
-// Whether this browser can compute times in `zone` (it needs to, to read the picked time there).
+// Whether this browser can compute times in `zone` (it needs to, to read the picked time there,
+// or to show a hearing's time in its zone): the one zone check of the whole client.
 export function knownZone(zone) {
   try {
     new Intl.DateTimeFormat("en", { timeZone: zone });

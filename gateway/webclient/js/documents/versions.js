@@ -25,6 +25,18 @@ export function audienceNumbers(compartments) {
   });
 }
 
+// What a document's row counts (its listing's `versions`, `side_versions` and
+// `confidential_versions`): `shared`, the versions every reader of the document reads (those of
+// its latest's width), the same number on every side; and the reader's own narrower ones, by
+// kind: `side` (their side's alone), `confidential` (their side's and the mediator's). A bare
+// total would differ between sides, as a side also reads its own drafts.
+export function versionCounts(doc) {
+  const all = (doc && doc.versions) || 1;
+  const side = (doc && doc.side_versions) || 0;
+  const confidential = (doc && doc.confidential_versions) || 0;
+  return { all, shared: Math.max(1, all - side - confidential), side, confidential };
+}
+
 // The reply's versions, newest first, numbered as above, the newest `latest`; `audience`
 // ("joint", "confidential", "side", "mediator") in a mixed list, else null; `narrower`: in a
 // narrower audience than the latest.
@@ -41,13 +53,21 @@ export function versionEntries(reply) {
   }));
 }
 
-// The name an earlier version is saved under: "Lease (v2).pdf", "Lease (v1, our side).pdf" (`tag`:
-// a narrower one). The latest keeps the document's own name.
+// The label an earlier version's file name carries ("v2", "v1, our side": `tag`, a narrower
+// one), or null: the latest keeps the document's own name.
+export function fileLabel(number, latest, tag = null) {
+  if (latest) return null;
+  return tag ? `v${number}, ${tag}` : `v${number}`;
+}
+
+// The name an earlier version is saved under: "Lease (v2).pdf", "Lease (v1, our side).pdf".
+// The gateway names a file the browser saves itself the same way, given the label
+// (`…/content?label=`, gateway/api/documents.py `labelled_name`).
 export function versionFileName(filename, number, latest, tag = null) {
-  if (latest) return filename;
+  const label = fileLabel(number, latest, tag);
+  if (!label) return filename;
   const dot = filename.lastIndexOf(".");
-  const label = tag ? ` (v${number}, ${tag})` : ` (v${number})`;
-  return dot > 0 ? `${filename.slice(0, dot)}${label}${filename.slice(dot)}` : `${filename}${label}`;
+  return dot > 0 ? `${filename.slice(0, dot)} (${label})${filename.slice(dot)}` : `${filename} (${label})`;
 }
 
 // Whether an open list of versions must be read again after the documents were listed anew:
@@ -74,6 +94,26 @@ export function uploadedAs(reply, view) {
   const entries = versionEntries(reply);
   const entry = view && entries.find((v) => v.version === view.version);
   return entry && entry.latest && entries.length > 1 ? entry.number : null;
+}
+
+// What a finished upload's line says (a catalogue key and its values), against the document
+// as listed now (`doc`, or undefined): "uploaded as version 2" (`upload.number` null: no
+// number), until that version is shared, by this person or another of the side, when its
+// number follows its new audience: then where it went, and that number (the listing's shared
+// count: a shared version is the newest of its audience). `upload`: {version, compartment,
+// name, number}, as the upload left it.
+export function uploadTold(upload, doc) {
+  const { name, number } = upload;
+  const moved = doc && doc.version === upload.version && doc.compartment !== upload.compartment;
+  const to = !moved ? null : doc.compartment === "joint" ? "joint"
+    : String(doc.compartment).startsWith("confidential:") ? "confidential" : null;
+  if (!to) {
+    return number ? { key: "participant.docs.uploaded_version", params: { name, number } }
+      : { key: "participant.docs.uploaded", params: { name } };
+  }
+  return number ? { key: `participant.docs.uploaded_version_shared_${to}`,
+    params: { name, number, shared: versionCounts(doc).shared } }
+    : { key: `participant.docs.uploaded_shared_${to}`, params: { name } };
 }
 
 // Sharing the latest version: its `number` now, and the one (`shared`) its new audience `to`

@@ -7,8 +7,8 @@ import { describe } from '../core/errors.js';
 import { formatNumber, has, localZone, t, zoneWords } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
-import { entryAt, hearingZone, inclusionProof, names, versionsFor, withPeople } from '../audit/data.js';
-import { actionLabel, compartmentLabel, dateTime, describeEntry, directory, personLabelWithAccount, resourceLabel } from '../audit/describe.js';
+import { entryAt, firstNames, hearingZone, inclusionProof, names, versionsFor, withPeople } from '../audit/data.js';
+import { actionLabel, compartmentLabel, dateTime, describeEntry, directory, personLabelWithAccount, resourceLabel, versionFact } from '../audit/describe.js';
 import { parseVkey } from '../audit/note.js';
 import { pinnedVkey } from '../audit/pin.js';
 import { verifyEntry } from '../audit/verify.js';
@@ -60,7 +60,7 @@ export async function mount(root, { params }) {
   // Staff accounts belong to no hearing: the one who acted (or was acted on) is asked for.
   const accounts = [(entry.event.actor?.kind ?? 'account') === 'account' ? entry.event.actor?.id : null,
     entry.event.resource?.type === 'account' ? entry.event.resource.id : null];
-  const dir = directory(await withPeople(await names(entry.event.hearing ? { hearing: entry.event.hearing } : {}), accounts));
+  const dir = directory(await withPeople(await (entry.event.hearing ? names({ hearing: entry.event.hearing }) : firstNames()), accounts));
   const zone = localZone();
   const e = entry.event;
   const theirs = await hearingZone(e.hearing).catch(() => null);
@@ -88,8 +88,7 @@ export async function mount(root, { params }) {
         .filter(([field]) => e.action.startsWith('document.') && typeof e.details?.[field] === 'string')
         .map(([field, label]) => row(t(label), t('audit.entry.resource_ref', { label: compartmentLabel(dir, e.details[field]), ref: e.details[field] }))),
       ...(versions && typeof e.details?.version === 'string' && e.details.versions === undefined ? [row(t('audit.entry.version'), numbered
-        ? t('audit.entry.version_numbered', { number: numbered.number, count: numbered.count, total: numbered.total, id: e.details.version })
-        : h('code', null, e.details.version))] : []),
+        ? versionFact(numbered, e.details.version) : h('code', null, e.details.version))] : []),
       row(t('audit.entry.details'), h('pre', { class: 'details' }, JSON.stringify(e.details ?? {}, null, 2)))),
     h('details', null, h('summary', null, t('audit.entry.canonical')), h('pre', { class: 'canonical' }, entry.raw)),
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'button', id: 'verify-again', onclick: () => verify(panel, entry) }, t('audit.verify.again'))));

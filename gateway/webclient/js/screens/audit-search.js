@@ -11,7 +11,7 @@ import { localZone, t } from '../core/i18n.js';
 import { h } from '../core/render.js';
 import { field } from '../components/form.js';
 import { auditShell } from '../components/audit-shell.js';
-import { names, search } from '../audit/data.js';
+import { firstNames, names, search } from '../audit/data.js';
 import { documentOrigins, documentsNamed, originText } from '../audit/origins.js';
 import { ACTION_FAMILIES, FOLDED } from '../audit/actions.js';
 import { actionLabel, directory } from '../audit/describe.js';
@@ -56,7 +56,9 @@ function localInput(ms) {
 }
 
 export async function mount(root, { query, navigate }) {
-  const dir = directory(await names());
+  // The whole log's first page of names, and a hearing's every one when the search names it.
+  const hearing = query.get('hearing');
+  const dir = directory([...await firstNames(), ...(hearing ? await names({ hearing }).catch(() => []) : [])]);
   const hearings = (await names({ kind: 'hearing' }));
   const input = (name, attrs = {}) => h('input', { id: `f-${name}`, name, value: query.get(name) ?? '', ...attrs });
   const select = (name, options) => h('select', { id: `f-${name}`, name },

@@ -21,6 +21,7 @@ const REASONS = {
   invitation_expired: "participant.join.refused_expired",
   invitation_used: "participant.join.refused_used",
   invitation_revoked: "participant.join.refused_revoked",
+  participant_removed: "participant.join.refused_removed",
   hearing_ended: "participant.join.refused_ended",
   hearing_locked: "participant.join.refused_locked",
   access_code_wrong: "participant.join.refused_code",
@@ -133,7 +134,7 @@ function codeForm(root, context, token) {
       input.setAttribute("aria-errormessage", error.id);
       // A refusal that no other code can fix ends the form: say so and keep it from retrying.
       const final = ["invitation_invalid", "invitation_expired", "invitation_used",
-        "invitation_revoked", "hearing_ended"].includes(failure.reason);
+        "invitation_revoked", "participant_removed", "hearing_ended"].includes(failure.reason);
       submit.disabled = final;
       input.disabled = final;
       if (!final) input.focus();
