@@ -11,6 +11,10 @@ audited too (`refused_in_backoff`), but only the first of each backoff window pe
 flood into one window is one entry, not one per request (the denial audit then folds the
 windows of one period into its summary, denials.py). The body is not read for it, so the entry
 names no hearing or invitation, and holds neither the token nor the code.
+
+The backoff counts an address as sign-in's does (`AddressBackoff`: IPv6 by its /64, so rotating
+addresses within one's prefix does not dodge it); the audit entries still name the address
+itself, as a pseudonym (denials.py), like every other refused redemption's.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from gateway.http.body import json_response, read_json
 from gateway.http.routes import RouteTable
 from gateway.identity.address_limit import client_address
 from gateway.identity.authn import identity_of
-from gateway.identity.ratelimit import FailureBackoff, retry_after
+from gateway.identity.ratelimit import AddressBackoff, retry_after
 from gateway.identity.session_open import hand_over, open_session
 from gateway.identity.sessions import SessionEnd
 from gateway.state import GatewayState, state_of
@@ -52,7 +56,7 @@ def refused_invitation(body: RedeemInvitation | None,
     return hearing, invitation
 
 
-async def refused_in_backoff(state: GatewayState, backoff: FailureBackoff, address: str,
+async def refused_in_backoff(state: GatewayState, backoff: AddressBackoff, address: str,
                              retry_after_s: int) -> None:
     """Audit a redemption refused by the address's backoff, once per backoff window (the
     module notes). Nothing from the request: the token was never looked at."""

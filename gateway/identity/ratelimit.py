@@ -8,7 +8,8 @@ they survive eviction and hold across gateway processes.
 
 Sign-in backoff is keyed by the username as typed (normalised), not by account id, so an unknown
 username backs off and locks exactly like a real one: responses reveal nothing about existence.
-Per address: the same scheme with its own thresholds (no lockout by default, a longer cap).
+Per address: the same scheme with its own thresholds (no lockout by default, a longer cap),
+keyed by `address_key` (`AddressBackoff`, which the redeem backoff uses too).
 """
 
 from __future__ import annotations
@@ -219,6 +220,24 @@ class FailureBackoff:
         return len(self._state)
 
 
+class AddressBackoff(FailureBackoff):
+    """A `FailureBackoff` over client addresses, each counted by its `address_key` (IPv6 by
+    its /64), so a client cannot step out of its backoff by rotating addresses within the
+    prefix it holds. Sign-in's per-address backoff and the redeem backoff are both this."""
+
+    def wait_s(self, key: str) -> tuple[float, bool]:
+        return super().wait_s(address_key(key))
+
+    def first_refusal(self, key: str) -> bool:
+        return super().first_refusal(address_key(key))
+
+    def record_failure(self, key: str) -> bool:
+        return super().record_failure(address_key(key))
+
+    def reset(self, key: str) -> None:
+        super().reset(address_key(key))
+
+
 class SignInGuard:
     """Sign-in backoff per username and per client address.
 
@@ -231,11 +250,11 @@ class SignInGuard:
         address: BackoffConfig | None = None, max_keys: int = 50_000,
     ) -> None:
         self.accounts = FailureBackoff(account or BackoffConfig(), clock, max_keys)
-        self.addresses = FailureBackoff(address or ADDRESS_BACKOFF, clock, max_keys)
+        self.addresses = AddressBackoff(address or ADDRESS_BACKOFF, clock, max_keys)
 
     def check(self, username: str, address: str) -> None:
         wait_u, locked = self.accounts.wait_s(username.lower())
-        wait_a, locked_a = self.addresses.wait_s(address_key(address))
+        wait_a, locked_a = self.addresses.wait_s(address)
         wait = max(wait_u, wait_a)
         if wait > 0:
             error = LockedOut if (locked or locked_a) else RateLimited
@@ -243,7 +262,7 @@ class SignInGuard:
 
     def record_failure(self, username: str, address: str) -> bool:
         """Count a failed sign-in; True if the username has just been locked (audit it)."""
-        self.addresses.record_failure(address_key(address))
+        self.addresses.record_failure(address)
         return self.accounts.record_failure(username.lower())
 
     def record_success(self, username: str) -> None:

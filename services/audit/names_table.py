@@ -15,6 +15,8 @@ and hearing, written once per batch, so appending stays as cheap as before.
 A query reads a page at a time, by name (then kind, id and hearing: one order with no ties), and
 the next page continues after the last row's sort key (a keyset, not an offset: a name added
 meanwhile shifts nothing). The cursor carries that key as base64url JSON: opaque to clients.
+A page is bounded by its encoded size too (`page`): the reply crosses NATS, whose messages are
+at most 1 MB, and a thousand names of 200 characters each (CJK, or escaped) would not fit.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Final
 
 import msgspec
 
+from proto.auditlog import NamedThing, NameList
 from services.audit.directory import NameRow, fold, needs_previous, row_key
 from services.audit.entry import LogRecord
 from services.audit.errors import NameCursorError
@@ -202,3 +205,28 @@ def query(conn: sqlite3.Connection, *, name: str | None, hearing: str | None, ki
         params = [*params, *after]
     rows = conn.execute(f"{sql} ORDER BY {_ORDER} LIMIT ?", [*params, limit]).fetchall()
     return [(NameRow(k, i, h, n, r, s, u), int(x)) for k, i, h, n, r, s, u, x in rows]
+
+
+#: Encoded bytes of one page's names, at most: well under NATS's 1 MB message (`max_payload`,
+#: infra/nats), leaving room for the rest of the reply and its headers.
+PAGE_BYTES: Final = 512 * 1024
+_ENCODER: Final = msgspec.json.Encoder()
+
+
+def page(rows: list[tuple[NameRow, int]], limit: int, budget: int = PAGE_BYTES) -> NameList:
+    """The reply for `rows` (a `query` for `limit` + 1, so one more tells that more match): at
+    most `limit` names and `budget` encoded bytes of them (always one: a row is a few KiB at
+    most), and the cursor after the last one given whenever rows are left out."""
+    names: list[NamedThing] = []
+    size = 0
+    for row, index in rows[:limit]:
+        thing = NamedThing(kind=row.kind, id=row.id, name=row.name, index=index,
+                           hearing=row.hearing or None, role=row.role, side=row.side,
+                           username=row.username)
+        size += len(_ENCODER.encode(thing)) + 1  # and the comma before the next
+        if names and size > budget:
+            break
+        names.append(thing)
+    more = len(rows) > len(names)
+    return NameList(names=names, next_cursor=encode_cursor(sort_key(rows[len(names) - 1][0]))
+                    if more and names else None)

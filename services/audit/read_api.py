@@ -34,7 +34,6 @@ from proto.auditlog import (
     InclusionProof,
     InclusionRequest,
     LoggedEvent,
-    NamedThing,
     NameList,
     NoArguments,
     PeopleQuery,
@@ -120,8 +119,9 @@ class AuditEndpoints:
                          next_cursor=cursor, total=total)
 
     async def names(self, call: RequestContext, query: PeopleQuery) -> NameList:
-        """A page of names; a later page continues after the name its cursor carries (the
-        audited read records that name, not the cursor's bytes)."""
+        """A page of names (at most `limit`, and few enough bytes to cross NATS: names_table.py
+        `page`); a later page continues after the name its cursor carries (the audited read
+        records that name, not the cursor's bytes)."""
         after = None if query.cursor is None else names_table.decode_cursor(query.cursor)
         details: dict[str, DetailValue] = {
             k: v for k, v in msgspec.structs.asdict(query).items()
@@ -131,14 +131,7 @@ class AuditEndpoints:
         await self._admit(call, "audit.query", "names", details)
         rows = self.store.names(name=query.name, hearing=query.hearing, kind=query.kind,
                                 ident=query.id, limit=query.limit + 1, after=after)
-        page = rows[:query.limit]
-        more = len(rows) > query.limit
-        return NameList(names=[NamedThing(kind=r.kind, id=r.id, name=r.name, index=i,
-                                          hearing=r.hearing or None, role=r.role, side=r.side,
-                                          username=r.username)
-                               for r, i in page],
-                        next_cursor=names_table.encode_cursor(names_table.sort_key(page[-1][0]))
-                        if more else None)
+        return names_table.page(rows, query.limit)  # bounded in bytes too, for NATS
 
     async def checkpoint(self, call: RequestContext, _: NoArguments) -> CheckpointInfo:
         await self._admit(call, "audit.proof", "checkpoint", {"kind": "checkpoint"})

@@ -290,6 +290,8 @@ class StagedUploads:
         self._running.pop(upload, None)
 
 
-def expires_ms(last_activity: datetime, idle_s: float) -> int:
-    return int((last_activity.timestamp() + idle_s) * 1000)
+def expires_ms(last_activity_ms: int, idle_s: float) -> int:
+    """When an upload last active at `last_activity_ms` is swept (epoch milliseconds, kept as
+    integers: upload_decisions.py says why)."""
+    return last_activity_ms + int(idle_s * 1000)
 

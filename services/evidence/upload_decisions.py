@@ -4,13 +4,18 @@ The same rules as a one-shot upload (decisions.py): the caller must be a member 
 now (checked on every request, so a removed participant cannot finish an upload), allowed to
 upload to the compartment; the upload is audited just before its commit point. On top: an upload
 answers only the session that created it; to anyone else it does not exist (`not_found`).
+
+An upload's times are instants for machines, never text: its last activity gives the
+`expires_ms` of its view, which the gateway turns into `Upload-Limit: expires=<seconds left>`.
+They stay epoch milliseconds from the injected clock (the record's `created_ms`, the clock at an
+append), never a `datetime` made from them: that goes through the host's zone rules (C
+`localtime`/`gmtime`), and on a host whose zone counts leap seconds (`right/…`) it is 27 s off.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterable
 from dataclasses import dataclass
-from datetime import datetime
 
 from parley.micro import RequestContext
 from proto.errors import ErrorCode
@@ -49,19 +54,20 @@ class ResumableUploads:
         self.appends = appends
         self.idle_s = idle_s
 
-    def view(self, record: UploadRecord, parts: list[Part], last: datetime) -> UploadView:
+    def view(self, record: UploadRecord, parts: list[Part], last_ms: int) -> UploadView:
+        """The upload as its caller sees it, last active at `last_ms` (epoch milliseconds)."""
         return UploadView(upload=record.upload, hearing=record.hearing, offset=offset_of(parts),
-                          length=record.length, expires_ms=expires_ms(last, self.idle_s))
+                          length=record.length, expires_ms=expires_ms(last_ms, self.idle_s))
 
     async def _open(self, ctx: RequestContext, hearing: str,
-                    upload: str) -> tuple[Principal, UploadRecord, list[Part], datetime]:
+                    upload: str) -> tuple[Principal, UploadRecord, list[Part], int]:
         principal, _ = await self.evidence._member(ctx, hearing, Action.UPLOAD)
         try:
             record, parts, last = await self.staged.open(hearing, upload, principal)
         except UploadNotFoundError:
             raise await self.evidence._deny(principal, "upload", hearing, ("upload", upload),
                                             ErrorCode.NOT_FOUND, "no such upload") from None
-        return principal, record, parts, last
+        return principal, record, parts, int(last.timestamp() * 1000)  # the store's mtime
 
     # -- NATS endpoints -----------------------------------------------------------------------
 
@@ -79,8 +85,7 @@ class ResumableUploads:
             hearing=req.hearing, compartment=req.compartment, filename=req.filename,
             length=req.length, content_type=req.content_type,
             owner=access.owner_for(who, place), principal=principal)
-        now = datetime.fromtimestamp(record.created_ms / 1000).astimezone()
-        return self.view(record, [], now)
+        return self.view(record, [], record.created_ms)
 
     async def status(self, ctx: RequestContext, req: UploadRef) -> UploadView:
         _, record, parts, last = await self._open(ctx, req.hearing, req.upload)
@@ -115,8 +120,7 @@ class ResumableUploads:
                 raise OffsetMismatchError(offset_of(parts))
             parts = await self.staged.append(record, parts, chunks)
             if offset_of(parts) < record.length:
-                now = datetime.now().astimezone()
-                return AppendResult(upload=self.view(record, parts, now))
+                return AppendResult(upload=self.view(record, parts, self.evidence._clock()))
             manifest = await self.evidence.commit_audited(
                 grant.principal, grant.hearing, lambda audit: self.staged.complete(
                     record, parts, uploaded_by=grant.principal.id, before_commit=audit))

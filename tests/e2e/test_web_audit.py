@@ -342,6 +342,10 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             assert sorted(p for p, _, _ in listed[1:]) == sorted([*PEOPLE, LOCKED_OUT[0]]), listed
             role = await page.locator(f"tr[data-person='{MEDIATOR[0]}'] td.role").inner_text()
             assert role.lower() == t(EN, "audit.role.mediator"), role  # capitalised by the style sheet
+            # Its refusals as its list of refusals shows them: Eve's two attempts, the first
+            # recorded by two services (three entries), are two (audit/attempts.js).
+            refusals = page.locator(f".stat:has(a[href='/audit?hearing={HEARING}&outcome=denied']) .stat-value")
+            assert await refusals.inner_text() == "2", await refusals.inner_text()
             await _hearing_life_and_documents(tab)
             await no_sideways_scroll(tab, "audit-hearing")
             await shot(tab, "audit-hearing")

@@ -233,6 +233,30 @@ test('a read of the contents says whether it was opened in the page or downloade
   }
 });
 
+test('a refused read says what it was for, as the read it refused would have', async () => {
+  // As services/evidence/decisions.py `_deny` records a refused `download_begin`: the evidence
+  // action, the reason, and the purpose the caller declared (on the document, or on the
+  // hearing when the caller was no member of it).
+  const refused = (purpose, resource = { type: 'document', id: 'd1' }) => ({ ...entry('document.denied', 'denied'), resource,
+    details: { action: 'download', reason: 'not visible', ...(purpose ? { purpose } : {}) } });
+  const plain = (e) => describeEntry(e, dir, 'UTC', { withTime: false });
+  await initI18n('en');
+  const why = "the document's compartment, or their place in the hearing, did not allow it";
+  assert.equal(plain(refused('view')), `Ana Chen (counsel, Claimant) was refused access to ‘Expert report.pdf’, to open in the page — ${why}`);
+  assert.equal(plain(refused('download')), `Ana Chen (counsel, Claimant) was refused access to ‘Expert report.pdf’, to download — ${why}`);
+  assert.match(plain(refused('view', { type: 'hearing', id: 'h1' })), /refused access to .*Lam v\. Chen.*, to open in the page — /);
+  // Entries from before the purpose was recorded, and refusals of anything else: access, no more.
+  assert.equal(plain(refused(null)), `Ana Chen (counsel, Claimant) was refused access to ‘Expert report.pdf’ — ${why}`);
+  assert.equal(plain(refused('something new')), plain(refused(null)));
+  for (const [lang, opened, downloaded] of [['zh-Hans', '在页面中打开', '下载'], ['zh-Hant', '在頁面中開啟', '下載']]) {
+    await initI18n(lang);
+    const [view, download, older] = [plain(refused('view')), plain(refused('download')), plain(refused(null))];
+    assert.ok(view.includes(opened) && !view.includes(downloaded), view);
+    assert.ok(download.includes(downloaded) && !download.includes(opened), download);
+    assert.ok(!older.includes(opened) && !older.includes(downloaded), older);
+  }
+});
+
 // ---------------------------------------------------------------- downloads and versions
 
 test('a download says its bytes as recorded: the end is exclusive, the whole document said so', async () => {

@@ -9,7 +9,7 @@ import { useCatalogueFiles } from './catalogues.mjs';
 
 useCatalogueFiles();
 const { initI18n } = await import('../../gateway/webclient/js/core/i18n.js');
-const { redemptionPairs, PAIR_WINDOW_MS } = await import('../../gateway/webclient/js/audit/attempts.js');
+const { redemptionPairs, refusalCount, PAIR_WINDOW_MS } = await import('../../gateway/webclient/js/audit/attempts.js');
 const { foldRuns } = await import('../../gateway/webclient/js/audit/results.js');
 const { describeAttempt, directory } = await import('../../gateway/webclient/js/audit/describe.js');
 
@@ -64,6 +64,22 @@ test('two attempts are never one line', async () => {
   assert.deepEqual(pairsOf([signalling(1, 0, 'access_code'), gateway(2, 10, 'invitation or access code not valid', { invitation: 'redeem' })]), []);
   // A reason no sentence can say pairs with nothing (the screens cannot tell it is the same one).
   assert.deepEqual(pairsOf([signalling(1, 0, 'something new'), gateway(2, 10, 'something new')]), []);
+});
+
+test("a hearing's count of refusals counts one refused attempt once, as its list shows it", () => {
+  // Five refused entries: one attempt recorded twice (1, 2), a second attempt only signalling
+  // recorded (3: the gateway counted it), the gateway's count of its period (4), and a refused
+  // read of a document (5, not among the redemptions). Four lines in the list, four refusals.
+  const redeems = [signalling(1, 0, 'access_code'), gateway(2, 20, 'access code not accepted'),
+    signalling(3, 900, 'access_code'),
+    gateway(4, 60_000, 'access code not accepted', { extra: { summary: true, count: 2, from_ms: T0, to_ms: T0 + 900 } })];
+  assert.equal(refusalCount(5, redeems), 4);
+  assert.equal(foldRuns(redeems).length + 1, 4);
+  // Two attempts a moment apart from two addresses are two pairs: two refusals, not four.
+  assert.equal(refusalCount(4, [signalling(1, 0, 'access_code'), signalling(2, 300, 'access_code'),
+    gateway(3, 310, 'access code not accepted'), gateway(4, 15, 'access code not accepted')]), 2);
+  assert.equal(refusalCount(3, []), 3);
+  assert.equal(refusalCount(0, []), 0);
 });
 
 test('the one line says who, from where, whose invitation and why, in every language', async () => {

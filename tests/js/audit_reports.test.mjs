@@ -158,11 +158,82 @@ test("a report's names are its hearing's: a large log's first page of names does
   assert.deepEqual(reads, [{ id: 'pBo', kind: 'person' }, { hearing: 'h7' }]);
   assert.equal(found.named, bo);
   assert.ok(directory(found.listed).get('side', 'sResp'));
-  // A staff account belongs to no hearing: the log's first page, with the account.
+  // A staff account belongs to no hearing: the account alone, never the log's first page of
+  // names (its entries' hearings are named as they are shown: nameLedger, below).
   reads.length = 0;
   const staff = await reportNames('person', 'acctX', async (query) => { reads.push(query); return query.id ? [{ kind: 'person', id: 'acctX', name: 'Ms Lee' }] : []; });
-  assert.deepEqual(reads, [{ id: 'acctX', kind: 'person' }, {}]);
+  assert.deepEqual(reads, [{ id: 'acctX', kind: 'person' }]);
   assert.equal(staff.listed.length, 1);
+});
+
+test("entries from anywhere in the log are named by their own hearings' names, read as they are shown", async () => {
+  const { hearingsToRead, nameLedger, peopleToAsk } = await import('../../gateway/webclient/js/audit/data.js');
+  // A search of the whole log: entries of three hearings, and a staff account's sign-in (no hearing).
+  const entry = (index, hearing, actor, resource = { type: 'hearing', id: hearing ?? 'none' }) => ({ index, event: { hearing, actor, resource } });
+  const rows = [entry(1, 'h2', { id: 'pBo', kind: 'participant' }), entry(2, 'h1', { id: 'acctMed', role: 'mediator' }),
+    entry(3, 'h2', { id: 'pBo', kind: 'participant' }), entry(4, 'h3', { id: 'pCy', kind: 'participant' }),
+    entry(5, undefined, { id: 'acctAud', role: 'auditor' }, { type: 'account', id: 'acctNew' }),
+    entry(6, undefined, { id: 'anonymous', kind: 'anonymous' }), entry(7, undefined, { id: 'audit', kind: 'system' })];
+  // Which: in the order the rows name them, not those read, at most as many as asked.
+  assert.deepEqual(hearingsToRead(rows, new Set()), ['h2', 'h1', 'h3']);
+  assert.deepEqual(hearingsToRead(rows, new Set(['h1']), 1), ['h2']);
+  assert.deepEqual(peopleToAsk(rows, directory([{ kind: 'person', id: 'acctMed', name: 'Ms Lee' }]), new Set()), ['acctAud', 'acctNew']);
+  assert.deepEqual(peopleToAsk(rows, directory([]), new Set(['acctMed']), 1), ['acctAud']);
+
+  const byHearing = {
+    h1: [{ kind: 'hearing', id: 'h1', name: 'Lam v. Chen' }, { kind: 'person', id: 'acctMed', name: 'Ms Lee', role: 'mediator', hearing: 'h1' }],
+    h2: [{ kind: 'hearing', id: 'h2', name: 'Ho v. Ng' }, { kind: 'person', id: 'pBo', name: 'Bo Lam', hearing: 'h2' }],
+    h3: [{ kind: 'person', id: 'pCy', name: 'Cy Wong', hearing: 'h3' }],
+  };
+  const reads = [];
+  const asked = [];
+  let failH3 = true;
+  const read = async (query) => {
+    reads.push(query);
+    if (query.hearing === 'h3' && failH3) throw new Error('unavailable');
+    return byHearing[query.hearing] ?? [];
+  };
+  const person = async (id) => { asked.push(id); return id === 'acctAud' ? { kind: 'person', id, name: 'Mr Audit' } : null; };
+  const book = nameLedger([{ kind: 'hearing', id: 'h9', name: 'Known' }], { read, person, max: { hearings: 2, people: 25 } });
+  const dir = book.dir;
+  await book.prepare(rows);
+  // Each hearing's own names, two at a time; never the whole log's ({}); the accounts no hearing named.
+  assert.deepEqual(reads, [{ hearing: 'h2' }, { hearing: 'h1' }]);
+  assert.deepEqual(asked, ['acctAud', 'acctNew']);
+  assert.equal(dir.get('person', 'pBo')?.name, 'Bo Lam');
+  assert.equal(dir.get('person', 'acctMed')?.name, 'Ms Lee');
+  assert.equal(dir.get('person', 'acctAud')?.name, 'Mr Audit');
+  assert.equal(dir.get('hearing', 'h9')?.name, 'Known');
+  assert.equal(dir.get('person', 'pCy'), null);
+  // The next set of entries: h3 now, which fails; read again later; nothing read twice.
+  await book.prepare(rows);
+  assert.deepEqual(reads.slice(2), [{ hearing: 'h3' }]);
+  failH3 = false;
+  await book.prepare(rows);
+  assert.deepEqual(reads.slice(3), [{ hearing: 'h3' }]);
+  assert.equal(dir.get('person', 'pCy')?.name, 'Cy Wong');
+  assert.deepEqual(asked, ['acctAud', 'acctNew']);
+  await book.prepare(rows);
+  assert.equal(reads.length, 4);
+
+  // Two callers at once (a page and a report on one document): the second waits for the read the
+  // first started, rather than going on with the names missing.
+  let release;
+  const slow = nameLedger([], { read: (query) => new Promise((resolve) => { release = () => resolve(byHearing[query.hearing]); }), person });
+  const first = slow.prepare([rows[0]]);
+  let secondDone = false;
+  const second = slow.prepare([rows[0]]).then(() => { secondDone = true; });
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(secondDone, false);
+  release();
+  await Promise.all([first, second]);
+  assert.equal(slow.dir.get('person', 'pBo')?.name, 'Bo Lam');
+  // A hearing whose names are known already is not read again.
+  const told = nameLedger(byHearing.h1, { read, person });
+  told.hearingsRead(['h1']);
+  reads.length = 0;
+  await told.prepare([rows[1]]);
+  assert.deepEqual(reads, []);
 });
 
 test("a hearing's names are read page after page until the last, each page asking after the one before", async () => {

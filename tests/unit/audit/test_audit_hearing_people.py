@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from proto.audit import Actor, AuditEvent, Outcome, Resource
@@ -18,7 +19,7 @@ from services.audit.directory import NameRow
 from services.audit.entry import LogRecord, record_for
 from services.audit.errors import NameCursorError
 from services.audit.log import LogStore
-from services.audit.names_table import decode_cursor, encode_cursor, sort_key
+from services.audit.names_table import PAGE_BYTES, decode_cursor, encode_cursor, page, sort_key
 
 MEDIATOR = "01JACCTMEDIATOR0000000000A"
 OTHER = "01JACCTMEDIATOR0000000000B"
@@ -129,4 +130,37 @@ def test_a_hearing_s_names_page_by_page_are_all_of_them_once(tmp_path: Path) -> 
     for forged in ("bm90LWEtY3Vyc29y", "W10", "@@"):
         with pytest.raises(NameCursorError):
             decode_cursor(forged)
+    store.close()
+
+
+def test_a_page_of_long_names_stays_well_under_a_nats_message(tmp_path: Path) -> None:
+    """A thousand names of 200 characters (CJK: three bytes each, with a side and a role as
+    long) would be nearly 2 MB, over NATS's 1 MB message: a page ends once its names pass
+    `PAGE_BYTES`, with the cursor after its last name, and the pages still give every name
+    once, in order. A page of short names is bounded by `limit` alone, as before."""
+    long = "調解會議" * 50
+    store = LogStore.open(tmp_path / "log.db")
+    store.append(_story())
+    store.append([_event("participant.invite", MEDIATOR, "mediator", "participant", f"p{i:04d}",
+                         hearing="h1", name=f"{i:04d}{long}", role=long, side=long)
+                  for i in range(1000)])
+    whole = [r.id for r, _ in store.names(hearing="h1", limit=2000)]
+    assert len(whole) == 1004
+    seen: list[str] = []
+    sizes: list[int] = []
+    cursor = None
+    while True:
+        after = None if cursor is None else decode_cursor(cursor)
+        reply = page(store.names(hearing="h1", limit=1001, after=after), 1000)
+        sizes.append(len(msgspec.json.encode(reply)))
+        seen += [n.id for n in reply.names]
+        cursor = reply.next_cursor
+        if cursor is None:
+            break
+    assert seen == whole
+    assert len(sizes) > 1 and max(sizes) <= PAGE_BYTES + 4096 < 1024 * 1024, sizes
+    # Short names: a page is `limit` of them, the cursor after the last.
+    short = page(store.names(hearing="h2", limit=2), 1)
+    assert [n.name for n in short.names] == ["Ho v. Ng"] and short.next_cursor is not None
+    assert page(store.names(hearing="h2", limit=4), 3).next_cursor is None
     store.close()

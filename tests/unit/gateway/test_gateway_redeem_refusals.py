@@ -1,14 +1,17 @@
 """Which hearing the gateway's audit entry of a refused redemption names (gateway/api/redeem.py
-`refused_invitation`): the token's, exactly when signalling found the token genuine; and that
-the join page has a sentence for every refusal."""
+`refused_invitation`): the token's, exactly when signalling found the token genuine; that the
+redeem backoff counts an IPv6 client by its /64; and that the join page has a sentence for every
+refusal."""
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import fields
 
 from gateway.api.redeem import TOKEN_MATCHED, refused_invitation
 from gateway.webclient.routes import WEBCLIENT
+from gateway.ws.state import HearingsState
 from parley.errors import ServiceFailure
 from proto.common import Language
 from proto.errors import ErrorCode
@@ -29,6 +32,19 @@ def test_a_genuine_token_names_its_hearing_and_anything_else_nothing() -> None:
         assert named == (None if reason is Refusal.INVALID else ("h1", "i1")), reason
     assert refused_invitation(BODY, ServiceFailure(ErrorCode.UNAVAILABLE, "down")) is None
     assert refused_invitation(None, ServiceFailure(ErrorCode.INVALID, "bad body")) is None
+
+
+async def test_the_redeem_backoff_counts_an_ipv6_client_by_its_64() -> None:
+    """The backoff each gateway process keeps for redemptions (ws/state.py) is keyed as
+    sign-in's: a client past its free failures cannot try again from a fresh address in its
+    /64, while another /64 is untouched."""
+    made = next(f.default_factory for f in fields(HearingsState) if f.name == "redeem_backoff")
+    backoff = made()  # type: ignore[misc]
+    for host in range(1, backoff.config.free_failures + 2):
+        backoff.record_failure(f"2001:db8:5:6::{host:x}")
+    assert backoff.wait_s("2001:db8:5:6:a:b:c:d")[0] > 0
+    assert backoff.first_refusal("2001:db8:5:6::fe") is True
+    assert backoff.wait_s("2001:db8:5:7::1") == (0.0, False)
 
 
 def test_every_refusal_has_its_own_sentence_on_the_join_page() -> None:

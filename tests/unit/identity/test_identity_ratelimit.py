@@ -3,6 +3,7 @@ from identity_support import FakeClock
 
 from gateway.identity.errors import LockedOut, RateLimited
 from gateway.identity.ratelimit import (
+    AddressBackoff,
     BackoffConfig,
     BucketConfig,
     FailureBackoff,
@@ -144,6 +145,33 @@ def test_guard_per_address_backoff_across_usernames() -> None:
     with pytest.raises(RateLimited):
         guard.check("someone-else", "192.0.2.7")
     guard.check("someone-else", "192.0.2.8")
+
+
+def test_an_ipv6_client_rotating_within_its_64_stays_in_its_backoff() -> None:
+    """`AddressBackoff` (sign-in's per-address backoff and the redeem backoff) counts an IPv6
+    client by its /64: new addresses in the prefix share its failures, its block and its one
+    audited refusal per window; another /64, and IPv4, are counted apart."""
+    clock = FakeClock()
+    backoff = AddressBackoff(BackoffConfig(free_failures=2, lockout_after=None), clock)
+    for host in range(1, 4):
+        backoff.record_failure(f"2001:db8:0:1::{host}")
+    assert backoff.wait_s("2001:db8:0:1:ffff::9")[0] == pytest.approx(1.0)
+    assert backoff.first_refusal("2001:db8:0:1::77") is True
+    assert backoff.first_refusal("2001:db8:0:1::78") is False  # the same window, told once
+    assert backoff.wait_s("2001:db8:0:2::1") == (0.0, False)
+    assert backoff.wait_s("192.0.2.1") == (0.0, False)
+    backoff.reset("2001:db8:0:1::abc")
+    assert backoff.wait_s("2001:db8:0:1::1") == (0.0, False)
+
+
+def test_guard_counts_an_ipv6_address_by_its_64() -> None:
+    clock = FakeClock()
+    guard = SignInGuard(clock, address=BackoffConfig(free_failures=1, lockout_after=None))
+    guard.record_failure("user1", "2001:db8::1")
+    guard.record_failure("user2", "2001:db8::2")
+    with pytest.raises(RateLimited):
+        guard.check("someone-else", "2001:db8::3")
+    guard.check("someone-else", "2001:db8:0:1::3")
 
 
 def test_guard_success_resets_account_not_address() -> None:

@@ -66,3 +66,10 @@ export function redemptionPairs(rows) {
   }
   return pairs;
 }
+
+/** How many refusals `total` refused entries stand for, given `redeemRows`: those of them that
+ *  are refused uses of an invitation ({index, event}). One attempt recorded twice is one
+ *  refusal, as a page shows it (a hearing's summary counts what its list of refusals shows). */
+export function refusalCount(total, redeemRows) {
+  return Math.max(0, total - redemptionPairs(redeemRows).length);
+}

@@ -1,6 +1,7 @@
 // The auditor's reads of the log (each is itself audited by the server).
 
 import { api } from '../core/api.js';
+import { directory } from './describe.js';
 import { TIMELINE_SOURCES } from './timeline.js';
 import { versionBook } from './versions.js';
 
@@ -43,14 +44,15 @@ export async function entryAt(index) {
   return { index, raw: row.entry, event: JSON.parse(row.entry) };
 }
 
-// The log's names a page at a time (1,000, the most a page holds), by name.
+// The log's names a page at a time (1,000, the most a page holds; fewer when they are long:
+// services/audit/names_table.py `page`), by name.
 const NAMES_PAGE = 1000;
 const readNames = (params) => api('GET', `/api/v1/audit/names?${params}`);
 
 /** Every name `query` matches (a hearing's: all its people, sides, rooms and documents), page
  *  after page as the API's `next_cursor` leads, up to `max` (the whole log's are many: a screen
- *  that reads them all, not one hearing's, asks for one page). `read(params)` fetches one page
- *  (passed in for tests). */
+ *  names what it shows by the hearings it belongs to instead, nameLedger). `read(params)`
+ *  fetches one page (passed in for tests). */
 export async function names(query = {}, { max = 20000, read = readNames } = {}) {
   const found = [];
   let cursor = null;
@@ -63,9 +65,6 @@ export async function names(query = {}, { max = 20000, read = readNames } = {}) 
   } while (cursor && found.length < max);
   return found;
 }
-
-/** The first page of the whole log's names, for what belongs to no hearing (staff accounts). */
-export const firstNames = (query = {}) => names(query, { max: NAMES_PAGE });
 
 export const inclusionProof = (index, size) => api('GET', `/api/v1/audit/proofs/inclusion?index=${index}&size=${size}`);
 
@@ -154,25 +153,79 @@ export async function personNamed(id) {
 /** The names a report on one person or document (`kind`: "person", "document") reads, and
  *  that one ({listed, named}; named null when the log names no such one): the names of its
  *  hearing (the names API's `hearing` filter), so that a large log, whose first page of names
- *  need not hold them, never leaves them out; the log's first page only for what belongs to no
- *  hearing (a staff account). `read` is names() (passed in for tests). */
+ *  need not hold them, never leaves them out. What belongs to no hearing (a staff account) has
+ *  only its own: the hearings of its entries are named as they are shown (nameLedger). `read`
+ *  is names() (passed in for tests). */
 export async function reportNames(kind, id, read = names) {
   const named = id && ID.test(id) ? (await read({ id, kind }))[0] ?? null : null;
-  const listed = await (named?.hearing ? read({ hearing: named.hearing }) : read({}, { max: NAMES_PAGE }));
+  const listed = named?.hearing ? await read({ hearing: named.hearing }) : [];
   return { listed: named ? [...listed, named] : listed, named };
+}
+
+/** At most this many hearings, and people named on their own, a ledger reads for one set of
+ *  entries (a page of results, or a whole CSV): each hearing is one read of its every name, and
+ *  every read of the names is audited and rate-limited like a search. */
+export const NAMED_AT_ONCE = { hearings: 25, people: 25 };
+
+/** The hearings `rows` ({event}) belong to that are not in `done`, in the order the rows first
+ *  name them, at most `max`. */
+export function hearingsToRead(rows, done, max = NAMED_AT_ONCE.hearings) {
+  const ids = [...new Set(rows.map((r) => r.event?.hearing).filter((id) => typeof id === 'string' && ID.test(id)))];
+  return ids.filter((id) => !done.has(id)).slice(0, max);
+}
+
+// A staff account as an entry names it: the actor (an account unless said otherwise), or the
+// account acted on.
+const accountsOf = (event) => [(event?.actor?.kind ?? 'account') === 'account' ? event?.actor?.id : null,
+  event?.resource?.type === 'account' ? event.resource.id : null];
+
+/** The accounts `rows` name that `dir` does not and that were not asked for (`asked`), in the
+ *  order the rows first name them, at most `max`: staff belong to no hearing, so the names of
+ *  the hearings hold only those that acted in them. */
+export function peopleToAsk(rows, dir, asked, max = NAMED_AT_ONCE.people) {
+  const ids = [...new Set(rows.flatMap((r) => accountsOf(r.event)).filter((id) => id && id !== 'anonymous' && ID.test(id)))];
+  return ids.filter((id) => !asked.has(id) && !dir.get('person', id)).slice(0, max);
+}
+
+/** The names entries from anywhere in the log need, read as they are shown: `prepare(rows)`
+ *  reads every name of each hearing the rows belong to that was not read yet (page after page:
+ *  names()), then each account they name that no hearing did (personNamed), within
+ *  NAMED_AT_ONCE, and waits for those reads (its own, or another caller's still running); `dir`
+ *  is the directory of `known` and of everything read so far (the same object throughout: it
+ *  answers from the latest). Not the whole log's first page of names: on a large log that holds
+ *  a small part of them, and says nothing of which. `hearingsRead(ids)` counts hearings whose
+ *  names `known` already holds. A read that fails names nothing and is tried again by a later
+ *  `prepare`. `read` and `person` are names() and personNamed() (passed in for tests). */
+export function nameLedger(known = [], { read = names, person = personNamed, max = NAMED_AT_ONCE } = {}) {
+  const found = new Map();
+  let current = directory([]);
+  const add = (list) => {
+    for (const n of list) found.set(`${n.kind}:${n.id}`, n);
+    current = directory([...found.values()]);
+  };
+  add(known);
+  const dir = { get: (kind, id) => current.get(kind, id), any: (id) => current.any(id) };
+  // hearing or account id → its read (settled once its names are in `found`)
+  const hearings = new Map();
+  const people = new Map();
+  const reading = (map, ids) => Promise.all([...new Set(ids)].map((id) => map.get(id)).filter(Boolean));
+  return {
+    dir,
+    hearingsRead(ids) { for (const id of ids) if (id) hearings.set(id, Promise.resolve()); },
+    async prepare(rows) {
+      for (const id of hearingsToRead(rows, hearings, max.hearings)) {
+        hearings.set(id, read({ hearing: id }).then(add, () => { hearings.delete(id); }));
+      }
+      await reading(hearings, rows.map((r) => r.event?.hearing));
+      for (const id of peopleToAsk(rows, dir, people, max.people)) {
+        people.set(id, person(id).then((n) => add(n ? [n] : []), () => { people.delete(id); }));
+      }
+      await reading(people, rows.flatMap((r) => accountsOf(r.event)));
+    },
+  };
 }
 
 /** The name an account goes by now, or null: for a mediator the hearing did not name. */
 export async function accountName(id) {
   return (await personNamed(id))?.name ?? null;
-}
-
-/** `list` (from names()) with the people of `ids` it lacks: staff accounts belong to no hearing,
- *  so a hearing's names hold only those that acted in it (an account acted on, or one an entry
- *  outside any hearing names, is asked for here). */
-export async function withPeople(list, ids) {
-  const known = new Set(list.filter((n) => n.kind === 'person').map((n) => n.id));
-  const wanted = [...new Set(ids)].filter((id) => id && !known.has(id));
-  const found = await Promise.all(wanted.map((id) => personNamed(id).catch(() => null)));
-  return [...list, ...found.filter(Boolean)];
 }

@@ -242,6 +242,9 @@ const VARIANTS = {
   // the bytes read to be shown in the page (the purpose the client declared), not saved;
   // without a purpose (older entries, API clients), a download
   'document.download': (d) => (d.purpose === 'view' ? 'view' : null),
+  // a refused read says what it was for, as its grant would have (evidence records the
+  // purpose on the refusal too); an older entry, only that access was refused
+  'document.denied': (d) => (d.purpose === 'view' || d.purpose === 'download' ? d.purpose : null),
   // a refused route the catalogue has words for: "was refused: read the hearing list"
   'auth.denied': (d, e) => (e.resource.type === 'route' && routeKey(e.resource.id) ? 'route' : null),
   // the rename's own details say from what to what; an older entry, only that it happened

@@ -123,8 +123,11 @@ function pairRow({ signalling, gateway }, dir, zone, theirs) {
 
 /** Mount a paged result for `filter` into `root`; `fold: false` shows every connection report.
  *  A document's versions are numbered whatever the filter (a person's entries too): by the
- *  uploads of the hearings the shown entries belong to (data.js versionLedger). */
-export function resultsView(root, filter, dir, { caption, fold = true }) {
+ *  uploads of the hearings the shown entries belong to (data.js versionLedger). With `names`
+ *  (data.js nameLedger, whose `dir` is then `dir`), the names of those hearings are read as
+ *  their entries are shown too: a search of the whole log names them all, not only those the
+ *  log's first page of names happens to hold. */
+export function resultsView(root, filter, dir, { caption, fold = true, names = null }) {
   const zone = localZone();
   const stack = [];
   let cursor = null;
@@ -137,7 +140,8 @@ export function resultsView(root, filter, dir, { caption, fold = true }) {
     let page;
     try {
       page = await search(filter, { cursor });
-      await ledger.prepare(page.events).catch(() => null); // unnumbered, not unshown, if it fails
+      await Promise.all([ledger.prepare(page.events).catch(() => null), // unnumbered, not unshown, if it fails
+        names?.prepare(page.events).catch(() => null)]); // and unnamed (ids), likewise
     } catch (error) {
       root.removeAttribute('aria-busy');
       mount(root, h('p', { class: 'form-error', role: 'alert' }, describe(error, 'audit.search')));
@@ -151,7 +155,7 @@ export function resultsView(root, filter, dir, { caption, fold = true }) {
     csvButton.addEventListener('click', async () => {
       csvButton.disabled = true;
       const all = await searchAll(filter, { onPage: (n, of) => { csvButton.textContent = t('audit.csv.progress', { done: formatNumber(n), total: formatNumber(of) }); } });
-      await ledger.prepare(all.rows).catch(() => null);
+      await Promise.all([ledger.prepare(all.rows).catch(() => null), names?.prepare(all.rows).catch(() => null)]);
       download('audit-view.csv', new Blob([toCsv(all.rows, dir, zone, versions)], { type: 'text/csv' }));
       csvButton.textContent = t('audit.csv.action');
       csvButton.disabled = false;

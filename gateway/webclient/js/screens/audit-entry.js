@@ -7,8 +7,8 @@ import { describe } from '../core/errors.js';
 import { formatNumber, has, localZone, t, zoneWords } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
-import { entryAt, firstNames, hearingZone, inclusionProof, names, versionsFor, withPeople } from '../audit/data.js';
-import { actionLabel, compartmentLabel, dateTime, describeEntry, directory, personLabelWithAccount, resourceLabel, versionFact } from '../audit/describe.js';
+import { entryAt, hearingZone, inclusionProof, nameLedger, versionsFor } from '../audit/data.js';
+import { actionLabel, compartmentLabel, dateTime, describeEntry, personLabelWithAccount, resourceLabel, versionFact } from '../audit/describe.js';
 import { parseVkey } from '../audit/note.js';
 import { pinnedVkey } from '../audit/pin.js';
 import { verifyEntry } from '../audit/verify.js';
@@ -57,10 +57,11 @@ export async function mount(root, { params }) {
     mountNodes(body, h('p', { class: 'notice' }, t('audit.entry.missing')));
     return {};
   }
-  // Staff accounts belong to no hearing: the one who acted (or was acted on) is asked for.
-  const accounts = [(entry.event.actor?.kind ?? 'account') === 'account' ? entry.event.actor?.id : null,
-    entry.event.resource?.type === 'account' ? entry.event.resource.id : null];
-  const dir = directory(await withPeople(await (entry.event.hearing ? names({ hearing: entry.event.hearing }) : firstNames()), accounts));
+  // The names of the entry's hearing; staff accounts belong to no hearing: the one who acted
+  // (or was acted on) is asked for (data.js nameLedger).
+  const book = nameLedger();
+  await book.prepare([entry]);
+  const dir = book.dir;
   const zone = localZone();
   const e = entry.event;
   const theirs = await hearingZone(e.hearing).catch(() => null);

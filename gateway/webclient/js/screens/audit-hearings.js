@@ -3,7 +3,8 @@
 // documents were destroyed; people with role and side, the mediator first and any other staff
 // account that acted in it among them, as the names query gives a hearing's people:
 // services/audit/names_table.py; documents, each told by who first uploaded it and when, since
-// two can share a name; how many refusals; its sides with their names and colours over time); and
+// two can share a name; how many refusals, one refused use of an invitation once though two
+// services recorded it (audit/attempts.js); its sides with their names and colours over time); and
 // its timeline — who was in which room when, drawn from the log's own hearing, admission, move
 // and connection entries (audit/timeline.js says which and how), with a table of the same data.
 // A side's caucus is drawn in the side's own colour as the log last recorded it (its add and
@@ -14,6 +15,7 @@ import { formatNumber, localZone, t, zoneWords } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
 import { accountName, hearingRows, names, search, searchAll } from '../audit/data.js';
+import { refusalCount } from '../audit/attempts.js';
 import { calendarDate, clockSeconds, clockTime, colourLabel, dateTime, directory, roomLabel, shortDay } from '../audit/describe.js';
 import { caucusesNamedNow, sideHistory } from '../audit/sides.js';
 import { hearingLife } from '../audit/hearing-life.js';
@@ -168,8 +170,9 @@ async function summary(root, hearing) {
   const title = dir.get('hearing', hearing)?.name ?? hearing;
   const { node } = auditShell('hearings', t('audit.hearing.title', { name: title }), body);
   root.replaceChildren(node);
-  const [all, denied, docs, people, sides, own, shred, uploads] = await Promise.all([
+  const [all, denied, redeems, docs, people, sides, own, shred, uploads] = await Promise.all([
     search({ hearing }, { limit: 1 }), search({ hearing, outcome: 'denied' }, { limit: 1 }),
+    searchAll({ hearing, action: 'participant.redeem', outcome: 'denied', order: 'asc' }),
     names({ hearing, kind: 'document' }), names({ hearing, kind: 'person' }), names({ hearing, kind: 'side' }),
     searchAll({ hearing, action: 'hearing.', order: 'asc' }), search({ hearing, action: 'document.shred', order: 'asc' }, { limit: 1 }),
     searchAll({ hearing, action: 'document.upload', outcome: 'allowed', order: 'asc' })]);
@@ -186,7 +189,7 @@ async function summary(root, hearing) {
   mountNodes(body,
     h('div', { class: 'stats' },
       stat(t('audit.hearing.entries'), all.total ?? 0, `/audit?hearing=${hearing}`),
-      stat(t('audit.hearing.denials'), denied.total ?? 0, `/audit?hearing=${hearing}&outcome=denied`),
+      stat(t('audit.hearing.denials'), refusalCount(denied.total ?? 0, redeems.rows), `/audit?hearing=${hearing}&outcome=denied`),
       stat(t('audit.hearing.people'), people.length), stat(t('audit.hearing.documents'), docs.length)),
     lifeFacts(life, dir, zone),
     h('p', { class: 'actions' }, h('a', { class: 'button primary', href: `/audit/hearings/${hearing}/timeline` }, t('audit.hearings.timeline'))),

@@ -7,7 +7,7 @@
 import { localZone, t } from '../core/i18n.js';
 import { h } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
-import { hearingRows, reportNames, searchAll } from '../audit/data.js';
+import { hearingRows, nameLedger, reportNames, searchAll } from '../audit/data.js';
 import { caucusesNamedNow } from '../audit/sides.js';
 import { documentStory } from '../audit/document-story.js';
 import { directory, roomLabel, timeRange } from '../audit/describe.js';
@@ -17,10 +17,13 @@ import { lanes } from '../audit/timeline.js';
 export async function mount(root, { params }) {
   const isDocument = Boolean(params.document);
   const id = params.document ?? params.person;
-  // The names of the person's (or document's) own hearing, with them (data.js reportNames).
+  // The names of the person's (or document's) own hearing, with them (data.js reportNames); a
+  // staff account's entries, from any hearing, are named by theirs as they are shown.
   const { listed, named } = await reportNames(isDocument ? 'document' : 'person', id);
   const person = isDocument ? null : named;
-  const dir = directory(listed);
+  const book = nameLedger(listed);
+  if (named?.hearing) book.hearingsRead([named.hearing]);
+  const dir = book.dir;
   const label = named?.name ?? id;
   const results = h('div', { class: 'results', id: 'results' });
   const extra = h('div', { class: 'report-extra' });
@@ -32,10 +35,11 @@ export async function mount(root, { params }) {
     extra, results, after);
   root.replaceChildren(node);
   const filter = isDocument ? { resource_type: 'document', resource_id: id, order: 'asc' } : { actor: id, order: 'asc' };
-  const shown = resultsView(results, filter, dir, { caption: title });
+  const shown = resultsView(results, filter, dir, { caption: title, names: book });
   if (isDocument) {
     const own = await searchAll(filter);
     const hearing = named?.hearing ?? own.rows.find((r) => r.event.hearing)?.event.hearing ?? null;
+    await book.prepare(own.rows).catch(() => null);
     const { kept, listings } = await documentStory(own.rows, hearing, dir, localZone());
     extra.append(...kept);
     after.append(...listings);

@@ -11,10 +11,10 @@ import { localZone, t } from '../core/i18n.js';
 import { h } from '../core/render.js';
 import { field } from '../components/form.js';
 import { auditShell } from '../components/audit-shell.js';
-import { firstNames, names, search } from '../audit/data.js';
+import { nameLedger, names, search } from '../audit/data.js';
 import { documentOrigins, documentsNamed, originText } from '../audit/origins.js';
 import { ACTION_FAMILIES, FOLDED } from '../audit/actions.js';
-import { actionLabel, directory } from '../audit/describe.js';
+import { actionLabel } from '../audit/describe.js';
 import { resultsView } from '../audit/results.js';
 
 // The documents of one name told apart by their first uploads (one read each): at most these.
@@ -40,12 +40,13 @@ function withDocument(query, id) {
   return params;
 }
 
-// Each document's first upload (its own first allowed upload entry).
-async function originsOf(documents) {
-  const firsts = await Promise.all(documents.slice(0, MAX_CHOICES).map((d) => search(
+// Each document's first upload (its own first allowed upload entry), its uploader named.
+async function originsOf(documents, book) {
+  const firsts = (await Promise.all(documents.slice(0, MAX_CHOICES).map((d) => search(
     { resource_type: 'document', resource_id: d.id, action: 'document.upload', outcome: 'allowed', order: 'asc' }, { limit: 1 })
-    .then((page) => page.events, () => [])));
-  return documentOrigins(firsts.flat());
+    .then((page) => page.events, () => [])))).flat();
+  await book.prepare(firsts).catch(() => null);
+  return documentOrigins(firsts);
 }
 
 function localInput(ms) {
@@ -56,10 +57,15 @@ function localInput(ms) {
 }
 
 export async function mount(root, { query, navigate }) {
-  // The whole log's first page of names, and a hearing's every one when the search names it.
+  // Every hearing's name (the Hearing filter's choices), and a hearing's every name when the
+  // search names it; otherwise the names of each hearing the results belong to, read as they
+  // are shown (data.js nameLedger), never the whole log's first page of names.
   const hearing = query.get('hearing');
-  const dir = directory([...await firstNames(), ...(hearing ? await names({ hearing }).catch(() => []) : [])]);
   const hearings = (await names({ kind: 'hearing' }));
+  const own = hearing ? await names({ hearing }).catch(() => null) : null;
+  const book = nameLedger([...hearings, ...(own ?? [])]);
+  if (own) book.hearingsRead([hearing]);
+  const dir = book.dir;
   const input = (name, attrs = {}) => h('input', { id: `f-${name}`, name, value: query.get(name) ?? '', ...attrs });
   const select = (name, options) => h('select', { id: `f-${name}`, name },
     options.map(([value, label]) => h('option', { value, selected: (query.get(name) ?? '') === value }, label)));
@@ -105,7 +111,7 @@ export async function mount(root, { query, navigate }) {
       return {};
     }
     const chosen = found.length === 1 ? found[0] : found.find((d) => d.id === query.get('resource_id'));
-    const origins = await originsOf(chosen ? [chosen] : found);
+    const origins = await originsOf(chosen ? [chosen] : found, book);
     if (!chosen) {
       // Several documents go by this name: the auditor chooses, each told by whose it is and when.
       note.append(h('div', { class: 'notice', role: 'status', id: 'same-named' },
@@ -125,6 +131,6 @@ export async function mount(root, { query, navigate }) {
       found.length > 1 ? h('p', null, t('audit.search.one_of', { count: found.length }), ' ',
         h('a', { href: `/audit?${withDocument(query, null)}` }, t('audit.search.choose_other'))) : null));
   }
-  await resultsView(results, filter, dir, { caption: t('audit.search.title'), fold });
+  await resultsView(results, filter, dir, { caption: t('audit.search.title'), fold, names: book });
   return {};
 }
