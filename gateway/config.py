@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gateway.http.pacing import Pace
+from gateway.identity.ratelimit import REDEEM_ADDRESS_FREE_FAILURES
 from parley.config import CommonConfig, env_field
 
 
@@ -85,6 +86,12 @@ class GatewayConfig(CommonConfig):
     signin_address_free_failures: int = env_field(
         10, help="failed sign-ins per client address before that address backs off"
     )
+    redeem_address_free_failures: int = env_field(
+        REDEEM_ADDRESS_FREE_FAILURES,
+        help="wrong invitation links or access codes per client address before that address"
+             " backs off (1 s, doubling); each invitation also blocks itself after a few"
+             " wrong codes, so this one only stops an address trying many links"
+    )
     signin_concurrency: int = env_field(
         2, help="password verifications run at once (each argon2id holds 32 MiB)"
     )
@@ -131,6 +138,8 @@ class GatewayConfig(CommonConfig):
             raise ValueError("PARLEY_DENIAL_AUDIT_PERIOD_S must be between 1 and 3600")
         if self.signin_lockout_after < 1 or self.signin_concurrency < 1:
             raise ValueError("PARLEY_SIGNIN_LOCKOUT_AFTER and PARLEY_SIGNIN_CONCURRENCY must be >= 1")
+        if self.redeem_address_free_failures < 1:
+            raise ValueError("PARLEY_REDEEM_ADDRESS_FREE_FAILURES must be >= 1")
 
     @property
     def pace(self) -> Pace:

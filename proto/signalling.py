@@ -88,6 +88,37 @@ class MediatorRenamed(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     hearings: Annotated[int, msgspec.Meta(ge=0)] = 0
 
 
+class HandOverHearing(_Req, frozen=True):
+    """An administrator hands a hearing that has not ended to another mediator account (the
+    one it had was disabled, or is away): `account` becomes its mediator at once."""
+
+    account: Id
+
+
+class HandOverCommand(HandOverHearing, frozen=True):
+    """`hand_over` as the gateway sends it to signalling: the request and the new mediator's
+    name, read from that account (an enabled mediator: the gateway checked it)."""
+
+    mediator_name: DisplayName = ""
+
+    def __post_init__(self) -> None:
+        clean_fields(self, "mediator_name")
+
+
+class ChangeHearing(_Req, frozen=True):
+    """`PATCH /api/v1/hearings/{h}`: the hearing's new title, start, time zone, or any of them
+    (a merge patch: a field left out stays as it is; `scheduled_at: null` takes the start away,
+    and its zone with it, for a hearing whose new date is not fixed yet). The start follows the
+    rule of a new hearing's (not in the past); nothing changes once the hearing has ended."""
+
+    title: Name | msgspec.UnsetType = msgspec.UNSET
+    scheduled_at: TimestampMs | msgspec.UnsetType | None = msgspec.UNSET
+    time_zone: TimeZone | msgspec.UnsetType | None = msgspec.UNSET
+
+    def __post_init__(self) -> None:
+        clean_fields(self, "title")
+
+
 class OpenHearing(_Req, frozen=True):
     pass
 
@@ -281,6 +312,9 @@ class HearingDetail(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     rooms: Annotated[list[RoomView], msgspec.Meta(max_length=20)]
     scheduled_at: TimestampMs | None = None
     time_zone: TimeZone | None = None
+    #: How many times the title, start or zone were changed since the hearing was created (its
+    #: calendar file's SEQUENCE: a calendar holding the hearing takes a newer file as an update).
+    details_changes: Annotated[int, msgspec.Meta(ge=0)] = 0
 
 
 class HearingList(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -403,6 +437,9 @@ def documents_subject(hearing: str) -> str:
 #: socket drops what is older than its snapshot), and a request to close the participant's sockets.
 REVISION_HEADER = "Parley-Revision"
 CLOSE_HEADER = "Parley-Close"
+#: With `CLOSE_HEADER`: only these sockets of the participant (ids, comma-separated) are closed;
+#: the others ignore it (a newer page took over: services/signalling/connections.py).
+CONNS_HEADER = "Parley-Conns"
 
 
 class Delivery(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -536,7 +573,8 @@ class Roster(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 
 WIRE_MESSAGES: list[type[Any]] = [
-    CreateHearing, CreateHearingCommand, RenameMediator, MediatorRenamed, OpenHearing,
+    CreateHearing, CreateHearingCommand, RenameMediator, MediatorRenamed, HandOverHearing,
+    HandOverCommand, ChangeHearing, OpenHearing,
     CloseHearing, AddSide, RenameSide, RenameSideCommand, RemoveSide, InviteParticipant,
     RemoveParticipant, ReissueInvitation, ReissueInvitationCommand,
     RedeemInvitation, SessionConnected, SessionDisconnected, IceServersRequest, SideView,

@@ -257,6 +257,9 @@ class MemberView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     connected: bool = False
     #: Peers in this room this member reports a connected RTCPeerConnection to ("who hears whom").
     links: IdList = []
+    #: In the lobby because its connection was lost for longer than the reconnection grace
+    #: (the board tells the mediator it is someone coming back, not someone new).
+    grace_expired: bool = False
 
 
 class RoomView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -296,6 +299,9 @@ class SelfView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     #: before the hearing has started says when it will, not "shortly".
     scheduled_at: TimestampMs | None = None
     time_zone: TimeZone | None = None
+    #: Back in the lobby because the connection was lost for longer than the reconnection
+    #: grace: the waiting screen says why (cleared once admitted again).
+    grace_expired: bool = False
 
 
 class KnockView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

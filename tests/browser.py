@@ -60,7 +60,7 @@ CHROMIUM_ARGS = (
 )
 
 #: Screenshot widths (CSS pixels) by name.
-VIEWPORTS = {"laptop": (1366, 768), "tablet": (820, 1180)}
+VIEWPORTS = {"laptop": (1366, 768), "tablet": (820, 1180), "phone": (390, 844)}
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
 requires_chromium = pytest.mark.skipif(

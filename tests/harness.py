@@ -112,6 +112,27 @@ def pid_alive(pid: int) -> bool:
         return False
 
 
+def freeze(pid: int, timeout: float = 5.0) -> None:
+    """SIGSTOP `pid` and return once every one of its threads is stopped.
+
+    `kill` only queues the signal: each thread stops on its next return to user space, so a
+    busy machine can let the process answer one more request after `kill` returned (CI caught a
+    frozen nats-server's PONG arriving). Reading each thread's state ('T') closes that window."""
+    os.kill(pid, signal.SIGSTOP)
+
+    def stopped() -> bool:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/stat") as fh:
+                    if fh.read().rpartition(")")[2].split()[0] not in ("T", "t"):
+                        return False
+            except FileNotFoundError:  # a thread that ended
+                continue
+        return True
+
+    wait_until_sync(stopped, timeout=timeout, interval=0.005, what=f"process {pid} stopped")
+
+
 def terminate(process: subprocess.Popen[bytes] | None, timeout: float = 10.0) -> None:
     """SIGTERM, then SIGKILL if the process outlives `timeout`."""
     if process is None or process.poll() is not None:

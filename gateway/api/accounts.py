@@ -7,7 +7,11 @@ updated (signalling unavailable: 503 after the account was saved) finishes the j
 
 Disable, role change and TOTP reset bump the account's epoch: every session and token issued
 under an older epoch stops working on every gateway process as soon as the watched copy of
-`parley_accounts` carries the change (see gateway/identity/kv_mirror.py). An admin cannot disable or
+`parley_accounts` carries the change (see gateway/identity/kv_mirror.py), and so do the
+WebSockets opened with them (gateway/ws/credential_watch.py: a mediator's console closes, and
+signalling takes the mediator for gone at once). Disabling also ends the account's stored
+sessions, each leaving a tombstone, so a page holding one is told "disabled" (the sign-in page
+says the account was disabled by an administrator), not "session expired". An admin cannot disable or
 demote their own account, nor the last active admin (`accounts.check_keeps_an_admin`, held
 under concurrency by gateway/identity/admin_guard.py: of two admins disabling each other at
 once, one is refused): the refusal is a `conflict` whose `reason` (`self_disable`,
@@ -18,9 +22,11 @@ out, who then enrols a new authenticator at sign-in.
 
 from __future__ import annotations
 
+import logging
 import re
 
 from aiohttp import web
+from nats.errors import Error as NatsError
 
 from gateway.api.service_call import SIGNALLING
 from gateway.http.body import json_response, read_json
@@ -31,7 +37,10 @@ from gateway.identity.authn import identity_of, principal_of
 from gateway.identity.errors import AdminLockout, NotFound
 from gateway.identity.handler_kit import account_info, audit, change_account
 from gateway.identity.policy import staff
-from gateway.identity.state import account_mirror_key
+from gateway.identity.session_revoke import end_account_sessions
+from gateway.identity.sessions import SessionEnd
+from gateway.identity.state import IdentityState, account_mirror_key
+from parley.failures import handled
 from parley.ids import new_ulid
 from proto.audit import Outcome
 from proto.common import ID_PATTERN, Role
@@ -45,6 +54,7 @@ from proto.identity import (
 from proto.signalling import MediatorRenamed, RenameMediator
 
 TAGS = ("accounts",)
+log = logging.getLogger("parley.gateway.accounts")
 _ID = re.compile(ID_PATTERN)
 
 
@@ -118,6 +128,8 @@ def register(routes: RouteTable) -> None:
                         details={"disabled": after.disabled, "role": after.role.value,
                                  "reset_totp": bool(body.reset_totp),
                                  "display_name": after.display_name, "epoch": after.epoch})
+        if after.disabled and not before.disabled:
+            await _end_sessions(ident, after)
         if body.display_name is not None:
             await _rename_in_hearings(request, after)
         return json_response(account_info(after))
@@ -141,6 +153,13 @@ def register(routes: RouteTable) -> None:
         return json_response(account_info(after))
 
     del list_accounts, create_account, update_account, update_profile
+
+
+async def _end_sessions(ident: IdentityState, account: acc.Account) -> None:
+    """A disabled account's sessions end now, each telling its cookie why. They stopped working
+    already (the epoch): a failure here only loses that reason, so it is logged, not raised."""
+    with handled(log, "accounts.disable.end_sessions", NatsError, TimeoutError):
+        await end_account_sessions(ident, account.id, SessionEnd.DISABLED)
 
 
 async def _rename_in_hearings(request: web.Request, account: acc.Account) -> None:

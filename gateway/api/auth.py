@@ -1,7 +1,8 @@
 """`/api/v1/auth/*` and `/api/v1/me`: sign-in, sign-out, first-run bootstrap (TOTP: totp.py).
 
 Sign-in (DESIGN §8): the order of checks is `identity.signin.attempt_sign_in` (backoff before
-hashing; dummy hash for unknown users; one 401 for every cause). argon2 runs in a worker thread,
+hashing; dummy hash for unknown users; one 401 for every cause, but a disabled account whose
+password and code are right: 403 `account_disabled`). argon2 runs in a worker thread,
 at most PARLEY_SIGNIN_CONCURRENCY at once. Every outcome is audited before the reply; a failed
 audit publish fails the sign-in (and removes the session it would have created).
 """
@@ -19,6 +20,7 @@ from gateway.identity.address_limit import client_address
 from gateway.identity.authn import auth_of, identity_of
 from gateway.identity.bootstrap import check_bootstrap
 from gateway.identity.errors import (
+    AccountDisabled,
     AuthenticationFailed,
     CodeReplayed,
     Conflict,
@@ -131,6 +133,11 @@ async def _check_credentials(request: web.Request, body: SignInRequest, account:
     except AuthenticationFailed as exc:
         await _refused(request, account, exc, address, now)
         raise (CodeReplayed() if isinstance(exc, CodeReplayed) else AuthenticationFailed()) from None
+    except AccountDisabled:  # both factors right: its holder is told (signin.py step 4)
+        await audit(request, actor=None, action="auth.signin", resource_type="account",
+                    resource_id=resource, outcome=Outcome.DENIED,
+                    details={"reason": "account disabled", "address": ident.pseudonyms.of(address)})
+        raise
     assert isinstance(result, SignInResult)
     return result
 

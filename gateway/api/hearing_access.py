@@ -9,6 +9,9 @@ HEARINGS = staff("hearings", Role.ADMIN, Role.MEDIATOR)
 HEARING_READ = Rule("hearing.detail", (Grant(Predicate.STAFF, {Role.ADMIN}),
                                        Grant(Predicate.MEDIATOR_OF_HEARING)))
 HEARING_ADMIN = Rule("hearing.mediate", (Grant(Predicate.MEDIATOR_OF_HEARING),))
+#: Only an administrator names another mediator for a hearing (an admin holds no mediator
+#: controls, and a mediator cannot give its hearings away nor take another's).
+HAND_OVER = staff("hearing.hand_over", Role.ADMIN)
 REDEEM = anyone("invitations.redeem")
 #: Participants, and staff mediators (who join their own hearings with their account).
 IN_HEARING = Rule("hearing.participate", (Grant(Predicate.PARTICIPANT),

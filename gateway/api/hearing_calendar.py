@@ -73,6 +73,9 @@ def hearing_ics(detail: HearingDetail, now_ms: int, language: Language = Languag
     start = datetime.fromtimestamp(detail.scheduled_at / 1000, tz=UTC).astimezone(zone)
     event = Event()
     event.add("uid", f"{detail.id}@parley")
+    # The same UID with a higher SEQUENCE: a calendar that holds the hearing moves it (RFC 5545
+    # §3.8.7.4) rather than keeping the old time beside the new one.
+    event.add("sequence", detail.details_changes)
     event.add("dtstamp", datetime.fromtimestamp(now_ms / 1000, tz=UTC))
     event.add("dtstart", start)
     event.add("dtend", start + DEFAULT_LENGTH)

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from gateway.api.documents import shred_documents
 from gateway.api.hearing_access import (
+    HAND_OVER,
     HEARING_ADMIN,
     HEARING_READ,
     HEARINGS,
@@ -39,10 +40,13 @@ from proto.errors import ErrorCode
 from proto.principal import PrincipalKind
 from proto.signalling import (
     AddSide,
+    ChangeHearing,
     CloseHearing,
     CreateHearing,
     CreateHearingCommand,
     Empty,
+    HandOverCommand,
+    HandOverHearing,
     HearingClosed,
     HearingDetail,
     HearingList,
@@ -143,6 +147,18 @@ def register(routes: RouteTable) -> None:
         body = Scoped(hearing=_hearing(request), body=Empty())
         return json_response(await SIGNALLING.ask(request, "detail", body, HearingDetail))
 
+    @routes.route("PATCH", "/api/v1/hearings/{hearing}", access=HEARING_ADMIN,
+                  summary="change the hearing's title, start or time zone (any of them; "
+                  "scheduled_at null: no start yet) until it ends (409, reason hearing_ended); "
+                  "a start more than 15 minutes past: 400, reason scheduled_in_past",
+                  request=ChangeHearing, response=HearingSummary, tags=TAGS)
+    async def change_hearing(request: web.Request) -> web.Response:
+        body = await read_json(request, ChangeHearing)
+        if isinstance(body.time_zone, str) and zone_or_none(body.time_zone) is None:
+            raise ServiceFailure(ErrorCode.INVALID, "unknown time zone")
+        command = Scoped(hearing=_hearing(request), body=body)
+        return json_response(await SIGNALLING.ask(request, "change", command, HearingSummary))
+
     @routes.route("GET", "/api/v1/hearings/{hearing}/calendar.ics", access=HEARING_READ,
                   summary="the hearing's scheduled time as an iCalendar file, in its own zone",
                   tags=TAGS, openapi={"produces": "text/calendar", "parameters": [LANG_QUERY]})
@@ -157,6 +173,21 @@ def register(routes: RouteTable) -> None:
         response = web.Response(body=ics, content_type="text/calendar", charset="utf-8")
         response.headers["Content-Disposition"] = 'attachment; filename="hearing.ics"'
         return response
+
+    @routes.route("POST", "/api/v1/hearings/{hearing}/mediator", access=HAND_OVER,
+                  summary="hand a hearing that has not ended to another enabled mediator "
+                  "account (admin); the one it had holds nothing in it any more",
+                  request=HandOverHearing, response=HearingSummary, tags=TAGS)
+    async def hand_over(request: web.Request) -> web.Response:
+        body = await read_json(request, HandOverHearing)
+        account = await _require_mediator_account(request, body.account)
+        command = HandOverCommand(account=account.id, mediator_name=account.display_name)
+        handed = await SIGNALLING.ask(request, "hand_over", Scoped(
+            hearing=_hearing(request), body=command), HearingSummary)
+        hs = state_of(request).hearings
+        if hs is not None:  # the new mediator's next request here is let through at once
+            await hs.rosters.refresh(handed.id)
+        return json_response(handed)
 
     @routes.route("POST", "/api/v1/hearings/{hearing}/open", access=HEARING_ADMIN,
                   summary="open the hearing", request=OpenHearing, response=HearingSummary,

@@ -6,10 +6,14 @@ invitation in signalling (which audits every failure); success creates the sessi
 identity's session store (cookie, CSRF token in the body). A reissued link redeemed by someone
 who had joined ends their earlier sessions first: the newest device takes over.
 
-An address in its backoff is refused here (429) before signalling is asked, and that refusal is
-audited too (`refused_in_backoff`), but only the first of each backoff window per address: a
-flood into one window is one entry, not one per request (the denial audit then folds the
-windows of one period into its summary, denials.py). The body is not read for it, so the entry
+An address in its backoff is refused here (429, reason `too_many_from_address`: not signalling's
+`too_many_attempts`, which is one invitation's own limit, so the person is told which limit
+they met) before signalling is asked. Its threshold is high (PARLEY_REDEEM_ADDRESS_FREE_FAILURES):
+guessing a code is bounded per invitation, so this only stops one address trying many links,
+never an office behind one address whose people mistype a code or two. That refusal is audited
+too (`refused_in_backoff`), but only the first of each backoff window per address: a flood
+into one window is one entry, not one per request (the denial audit then folds the windows of
+one period into its summary, denials.py). The body is not read for it, so the entry
 names no hearing or invitation, and holds neither the token nor the code.
 
 The backoff counts an address as sign-in's does (`AddressBackoff`: IPv6 by its /64, so rotating
@@ -42,6 +46,10 @@ from proto.signalling import ParticipantSignedIn, Redeemed, RedeemInvitation
 TOKEN_MATCHED = frozenset({"invitation_expired", "invitation_used", "invitation_revoked",
                            "participant_removed", "hearing_ended", "hearing_locked",
                            "access_code_wrong", "too_many_attempts"})
+
+#: The reason of the gateway's own refusal: the client address is in its backoff (too many
+#: failed redemptions from one network), told apart from one invitation's `too_many_attempts`.
+ADDRESS_REFUSAL = "too_many_from_address"
 
 
 def refused_invitation(body: RedeemInvitation | None,
@@ -83,8 +91,9 @@ def register(routes: RouteTable) -> None:
         wait, _ = hs.redeem_backoff.wait_s(address)
         if wait > 0:
             await refused_in_backoff(state, hs.redeem_backoff, address, retry_after(wait))
-            raise ServiceFailure(ErrorCode.RATE_LIMITED, "too many failed attempts",
-                                 retry_after(wait), reason="too_many_attempts")
+            raise ServiceFailure(ErrorCode.RATE_LIMITED,
+                                 "too many failed invitation attempts from this address",
+                                 retry_after(wait), reason=ADDRESS_REFUSAL)
         body: RedeemInvitation | None = None
         try:
             body = await read_json(request, RedeemInvitation)

@@ -6,8 +6,9 @@ For every matched route:
    against the watched copy of `parley_sessions`/`parley_accounts` (see gateway/identity/kv_mirror.py),
    including the account's epoch, so a disabled account or revoked token stops working on every
    gateway process. Presented-but-invalid credentials make the caller anonymous, with a reason;
-   a cookie whose session the gateway ended (session_revoke.py) also with why it ended, which
-   the 401 carries as `reason` (hearing_ended, removed, denied, replaced).
+   a cookie whose session the gateway ended (session_revoke.py), or whose account an
+   administrator disabled, also with why it ended, which the 401 carries as `reason`
+   (hearing_ended, removed, denied, replaced, disabled).
 2. The per-session token bucket (the per-address one runs earlier, gateway/identity/address_limit.py).
 3. Routes any caller may use (`anyone` grants) stop here: no CSRF, credentials optional.
 4. CSRF: a state-changing request authenticated by the cookie must carry `Parley-CSRF`.
@@ -48,6 +49,7 @@ from gateway.identity.sessions import (
     CSRF_HEADER,
     SESSION_COOKIE,
     ApiTokenRecord,
+    SessionEnd,
     SessionRecord,
     check_api_token,
     check_csrf,
@@ -165,7 +167,10 @@ async def _from_cookie(ident: IdentityState, value: str) -> Auth:
     record, revision = found
     check_session(record, now, ident.policy)
     if record.kind is PrincipalKind.ACCOUNT:
-        check_current(await current_account(ident, record.subject), record.account_epoch)
+        account = await current_account(ident, record.subject)
+        if account.disabled:  # said at once, before the disable has ended the stored session
+            raise SessionEnded(SessionEnd.DISABLED.value)
+        check_current(account, record.account_epoch)
     touched = touch(record, now, ident.policy)
     if touched is not None:
         try:

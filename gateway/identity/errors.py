@@ -40,8 +40,8 @@ class SessionExpired(AuthenticationFailed):
 
 
 class SessionEnded(SessionExpired):
-    """The session was ended by the gateway (hearing ended, removed, denied, replaced); `reason`
-    is that word, safe to tell whoever holds the cookie (it was theirs)."""
+    """The session was ended by the gateway (hearing ended, removed, denied, replaced, account
+    disabled); `reason` is that word, safe to tell whoever holds the cookie (it was theirs)."""
 
     default_message = "session ended"
 
@@ -63,6 +63,17 @@ class CodeReplayed(AuthenticationFailed):
 class Forbidden(IdentityError):
     code = ErrorCode.FORBIDDEN
     default_message = "forbidden"
+
+
+class AccountDisabled(Forbidden):
+    """Sign-in with the right password and second factor, to an account an administrator
+    disabled. Raised only after full authentication, so it tells nothing to someone without
+    the credentials; it tells their holder what to do instead of "not right"."""
+
+    default_message = "this account has been disabled; contact your administrator"
+
+    def __init__(self) -> None:
+        super().__init__(reason="account_disabled")
 
 
 class CsrfFailed(Forbidden):

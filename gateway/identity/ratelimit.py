@@ -9,7 +9,8 @@ they survive eviction and hold across gateway processes.
 Sign-in backoff is keyed by the username as typed (normalised), not by account id, so an unknown
 username backs off and locks exactly like a real one: responses reveal nothing about existence.
 Per address: the same scheme with its own thresholds (no lockout by default, a longer cap),
-keyed by `address_key` (`AddressBackoff`, which the redeem backoff uses too).
+keyed by `address_key` (`AddressBackoff`, which the redeem backoff uses too, with a far higher
+threshold: `redeem_address_backoff`).
 """
 
 from __future__ import annotations
@@ -144,6 +145,17 @@ class BackoffConfig:
 
 
 ADDRESS_BACKOFF = BackoffConfig(free_failures=10, max_delay_s=600.0, lockout_after=None)
+
+#: Wrong invitation links or codes one client address may send before it backs off. High on
+#: purpose: each invitation bounds the guessing of its own code (signalling blocks it after a
+#: few wrong ones), so this only stops one address spraying many links. An office behind one
+#: NAT address, whose people each mistype a code or two, must never meet it.
+REDEEM_ADDRESS_FREE_FAILURES = 50
+
+
+def redeem_address_backoff(free_failures: int = REDEEM_ADDRESS_FREE_FAILURES) -> BackoffConfig:
+    """The redeem backoff per client address (`PARLEY_REDEEM_ADDRESS_FREE_FAILURES`)."""
+    return BackoffConfig(free_failures=free_failures, max_delay_s=600.0, lockout_after=None)
 
 
 @dataclass

@@ -1,9 +1,15 @@
-"""Ending a participant's sessions when signalling says so (removed, denied, hearing ended).
+"""Ending sessions: a participant's when signalling says so (removed, denied, hearing ended), a
+staff account's when an administrator disables it.
 
-Participant sessions are few and such ends are rare mediator actions, so one pass over the
-session keys is simpler than keeping an index. The sockets themselves are closed through the
-participant's delivery subject (every gateway process); this removes the stored sessions, so the
-cookie stops working on every process (they watch `parley_sessions`). Each removed session first
+Such ends are rare (mediator actions, an administrator's), so one pass over the session keys is
+simpler than keeping an index. A disabled account's sessions already stop working on every
+process through the account epoch (accounts.py); ending them here as well removes them from
+the bucket and leaves each its tombstone, so its cookie is told "disabled" (not "expired").
+
+A participant's sockets themselves are closed through its delivery subject (every gateway
+process); a staff account's by the sockets' credential watch (gateway/ws/credential_watch.py).
+This removes the stored sessions, so the cookie stops working on every process (they watch
+`parley_sessions`). Each removed session first
 leaves a tombstone with the reason (session_store.py), so the same cookie later, in any tab,
 is told why (`GET /api/v1/me` answers 401 with that `reason`) rather than only "signed out".
 """
@@ -11,6 +17,7 @@ is told why (`GET /api/v1/me` answers 401 with that `reason`) rather than only "
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import msgspec
 from nats.errors import Error as NatsError
@@ -32,6 +39,18 @@ async def end_participant_sessions(ident: IdentityState, hearing: str,
     wanted = set(participants)
     if not wanted:
         return 0
+    return await _end(ident, lambda r: r.kind is PrincipalKind.PARTICIPANT
+                      and r.hearing == hearing and r.subject in wanted, hearing, reason)
+
+
+async def end_account_sessions(ident: IdentityState, account: str, reason: SessionEnd) -> int:
+    """End every cookie session of the staff `account`, each leaving `reason` behind."""
+    return await _end(ident, lambda r: r.kind is PrincipalKind.ACCOUNT and r.subject == account,
+                      None, reason)
+
+
+async def _end(ident: IdentityState, doomed_if: Callable[[SessionRecord], bool],
+               hearing: str | None, reason: SessionEnd | None) -> int:
     doomed: list[tuple[str, int, SessionRecord]] = []
     watcher = await ident.sessions.kv.watch(SESSION_PREFIX + ">", ignore_deletes=True)
     try:
@@ -42,8 +61,7 @@ async def end_participant_sessions(ident: IdentityState, hearing: str,
                 continue
             with handled(log, "sessions.revoke.decode", msgspec.DecodeError, msgspec.ValidationError):
                 record = decode_session(entry.value)
-                if record.kind is PrincipalKind.PARTICIPANT and record.hearing == hearing \
-                        and record.subject in wanted:
+                if doomed_if(record):
                     doomed.append((entry.key, entry.revision or 0, record))
     finally:
         with handled(log, "sessions.revoke.watch_stop", level=logging.DEBUG):

@@ -82,20 +82,22 @@ class SessionRecord(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class SessionEnd(StrEnum):
-    """Why the gateway ended a participant's session (the 401 `reason` a dead cookie gets)."""
+    """Why the gateway ended a session (the 401 `reason` a dead cookie gets)."""
 
     HEARING_ENDED = "hearing_ended"
     REMOVED = "removed"
     DENIED = "denied"
     REPLACED = "replaced"  # the reissued link was redeemed on another device
+    DISABLED = "disabled"  # a staff account an administrator disabled
 
 
 class EndedSession(msgspec.Struct, frozen=True, kw_only=True):
     """A tombstone kept where an ended session was, until the session would have expired: a
     later request with its cookie (another tab, the next day) learns why it ended. Only the
-    hearing and the reason, keyed by the secret's hash like the session."""
+    hearing (None for a staff session) and the reason, keyed by the secret's hash like the
+    session."""
 
-    hearing: Id
+    hearing: Id | None = None
     reason: SessionEnd
     expires_ms: TimestampMs
 

@@ -2,12 +2,15 @@
 
 1. The guard's backoff/lockout (`SignInGuard.check`) BEFORE any hashing, so a locked username or
    address costs the server nothing and gets 429 with Retry-After.
-2. The password, always hashed, against a dummy hash when the username is unknown: unknown user,
-   disabled account and wrong password take the same time and give the same `AuthenticationFailed`.
+2. The password, always hashed, against a dummy hash when the username is unknown: unknown user
+   and wrong password take the same time and give the same `AuthenticationFailed`.
 3. For an account with confirmed TOTP, a TOTP code (replay-checked) or a recovery code (consumed)
    is required in the same request. A missing second factor is the same generic failure: a reply
    like "code required" would confirm the password to whoever guessed it.
-4. An account without TOTP signs in with `mfa_complete=False`: its session may only enrol.
+4. Only then, a disabled account is refused as such (`AccountDisabled`): its holder, who has
+   just proved both factors, learns what to do; anyone else never gets this far. Its code is
+   not spent and nothing counts against the guard (it is not a guess).
+5. An account without TOTP signs in with `mfa_complete=False`: its session may only enrol.
 
 The returned account (last TOTP step, remaining recovery codes, rehashed password, cleared
 failure count) must be written back with a compare-and-set; if that write loses a race the
@@ -22,7 +25,7 @@ import msgspec
 
 from gateway.identity import recovery, totp
 from gateway.identity.accounts import Account, totp_secret
-from gateway.identity.errors import AuthenticationFailed, LockedOut
+from gateway.identity.errors import AccountDisabled, AuthenticationFailed, LockedOut
 from gateway.identity.passwords import PasswordHasher
 from gateway.identity.ratelimit import SignInGuard, retry_after
 from gateway.identity.secretbox import SecretBox
@@ -39,9 +42,10 @@ def verify_credentials(
     account: Account | None, password: str, *, totp_code: str | None,
     recovery_code: str | None, hasher: PasswordHasher, box: SecretBox, now_ms: int,
 ) -> SignInResult:
-    """Steps 2-4 above; raises `AuthenticationFailed` (one message for every cause)."""
+    """Steps 2-5 above; raises `AuthenticationFailed` (one message for every cause) or, with
+    every credential right, `AccountDisabled`."""
     password_ok = hasher.verify(None if account is None else account.password_hash, password)
-    if account is None or not password_ok or account.disabled:
+    if account is None or not password_ok:
         raise AuthenticationFailed()
     changes: dict[str, object] = {}
     used_recovery = False
@@ -58,6 +62,8 @@ def verify_credentials(
             used_recovery = True
         else:
             raise AuthenticationFailed()
+    if account.disabled:
+        raise AccountDisabled()
     if hasher.needs_rehash(account.password_hash):
         changes["password_hash"] = hasher.rehash(password)
     updated = msgspec.structs.replace(

@@ -31,7 +31,7 @@ from nats.aio.msg import Msg
 from gateway.config import GatewayConfig
 from parley.failures import handled
 from proto.errors import ErrorCode
-from proto.signalling import CLOSE_HEADER, REVISION_HEADER
+from proto.signalling import CLOSE_HEADER, CONNS_HEADER, REVISION_HEADER
 from proto.ws import (
     ErrorMessage,
     PeerPlan,
@@ -124,8 +124,12 @@ class Outbound:
 
     def deliver(self, msg: Msg) -> None:
         """One message from signalling for this participant alone (called in NATS order, never
-        blocks): a relayed signal, or a request to close (`CLOSE_HEADER`)."""
+        blocks): a relayed signal, or a request to close (`CLOSE_HEADER`; with `CONNS_HEADER`,
+        only for the sockets it names)."""
         headers = msg.headers or {}
+        only = headers.get(CONNS_HEADER)
+        if only is not None and self.conn not in only.split(","):
+            return  # a close for this participant's other sockets (a newer page took over)
         try:
             revision = int(headers.get(REVISION_HEADER, "0"))
         except ValueError:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from nats.aio.subscription import Subscription
 
-from gateway.identity.ratelimit import ADDRESS_BACKOFF, AddressBackoff
+from gateway.identity.ratelimit import AddressBackoff, redeem_address_backoff
 from gateway.ws.deliveries import Deliveries
 from gateway.ws.keepalive import Keepalive
 from gateway.ws.roster_cache import RosterCache
@@ -29,9 +29,10 @@ class HearingsState:
     #: This process's id; every socket id starts with it (signalling's liveness check).
     instance: str = field(default_factory=lambda: secrets.token_hex(8))
     sockets: dict[str, WsSession] = field(default_factory=dict)
-    #: Wrong invitation codes per client address, keyed as sign-in's (IPv6 by its /64).
-    redeem_backoff: AddressBackoff = field(
-        default_factory=lambda: AddressBackoff(ADDRESS_BACKOFF, asyncio.get_running_loop().time))
+    #: Wrong invitation links and codes per client address, keyed as sign-in's (IPv6 by its
+    #: /64); its threshold is PARLEY_REDEEM_ADDRESS_FREE_FAILURES (ws/wiring.py).
+    redeem_backoff: AddressBackoff = field(default_factory=lambda: AddressBackoff(
+        redeem_address_backoff(), asyncio.get_running_loop().time))
     _serial: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _heartbeat: asyncio.Task[None] | None = None
     _keepalive_task: asyncio.Task[None] | None = None

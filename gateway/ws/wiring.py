@@ -15,6 +15,7 @@ import logging
 import msgspec
 from aiohttp import web
 
+from gateway.identity.ratelimit import AddressBackoff, redeem_address_backoff
 from gateway.state import STATE, GatewayState
 from gateway.ws import document_events
 from gateway.ws.credential_watch import CredentialWatch, keep_alive_period
@@ -68,7 +69,10 @@ async def _start(app: web.Application) -> None:
     rosters = RosterCache(await state.nc.jetstream().key_value(HEARINGS_BUCKET))
     await rosters.start()
     hs = HearingsState(rosters=rosters, deliveries=Deliveries[WsSession](state.nc),
-                       keepalive=Keepalive(idle_s=state.config.client_idle_s))
+                       keepalive=Keepalive(idle_s=state.config.client_idle_s),
+                       redeem_backoff=AddressBackoff(
+                           redeem_address_backoff(state.config.redeem_address_free_failures),
+                           asyncio.get_running_loop().time))
     hs._keepalive_task = asyncio.create_task(hs.keepalive.run(), name="ws-keepalive")
     state.hearings = hs
     state.metrics.watch_live(

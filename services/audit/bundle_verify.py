@@ -265,7 +265,7 @@ def _prove_selected(number: int, index: int, leaf: bytes, proof: list[str] | Non
         raise InvalidProofError(f"line {number}: entry {index}: {exc}") from exc
     except RootMismatchError as exc:
         raise RootMismatchError(
-            f"line {number}: inclusion of entry {index}", exc.expected, exc.computed
+            f"line {number}: inclusion of entry {index}", exc.expected, exc.computed, entry=index
         ) from exc
 
 
@@ -281,7 +281,8 @@ def _check_counts(header: BundleHeader, trailer: BundleTrailer | None, report: B
 
 def _check_range_root(edge: CompactRange, header: BundleHeader, checkpoint: Checkpoint) -> None:
     """left + entries + right must rebuild the signed root (step 5 for a range)."""
-    assert header.range_proof is not None and header.end is not None  # _range_start checked
+    # _range_start checked these
+    assert header.range_proof is not None and header.begin is not None and header.end is not None
     if edge.end != header.end:
         raise EntryOrderError(f"range ends at entry {edge.end}, expected {header.end}")
     right = _hashes(header.range_proof.right, "range proof")
@@ -293,4 +294,4 @@ def _check_range_root(edge: CompactRange, header: BundleHeader, checkpoint: Chec
     computed = edge.root()
     if computed != checkpoint.root:
         raise RootMismatchError(f"entries [{header.begin}, {header.end}) with the range proof",
-                                checkpoint.root, computed)
+                                checkpoint.root, computed, entries=(header.begin, header.end))

@@ -15,6 +15,8 @@ their details, so the log is its own directory:
 | hearing.side_add    | side       | resource id       | details.name                  |                  |
 | hearing.side_rename | side       | resource id       | details.name (its new name)   |                  |
 | hearing.create      | hearing    | resource id       | details.title                 |                  |
+| hearing.details_    | hearing    | resource id       | details.title (its new title; |                  |
+|   change            |            |                   | none when it kept its title)  |                  |
 | document.upload     | document   | resource id       | details.filename              |                  |
 | room.caucus_create  | room       | resource id       | details.name ("" for a side's | side             |
 |                     |            |                   | caucus named by default)      |                  |
@@ -53,6 +55,7 @@ NAMING: Final = {
     "hearing.side_add": ("side", "name"),
     "hearing.side_rename": ("side", "name"),
     "hearing.create": ("hearing", "title"),
+    "hearing.details_change": ("hearing", "title"),
     "document.upload": ("document", "filename"),
     "room.caucus_create": ("room", "name"),
 }

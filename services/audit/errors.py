@@ -38,12 +38,18 @@ class InvalidProofError(VerificationError):
 
 
 class RootMismatchError(VerificationError):
-    """A recomputed root differs from the expected one."""
+    """A recomputed root differs from the expected one.
 
-    def __init__(self, what: str, expected: bytes, computed: bytes) -> None:
+    In a bundle, `entry` is the selected entry whose inclusion failed, or `entries` the range
+    [begin, end) that no longer rebuilds the signed root (the offline verifier says which)."""
+
+    def __init__(self, what: str, expected: bytes, computed: bytes, *, entry: int | None = None,
+                 entries: tuple[int, int] | None = None) -> None:
         super().__init__(f"{what}: computed root {computed.hex()} != expected {expected.hex()}")
         self.expected = expected
         self.computed = computed
+        self.entry = entry
+        self.entries = entries
 
 
 class NoteFormatError(VerificationError):

@@ -10,8 +10,9 @@ once with `parley-audit pin` (in `$PARLEY_AUDIT_HOME`, default `~/.config/parley
 bundle names its own key, but that key proves nothing: whoever rewrites a log can sign it with a
 key of their own. With no pinned key the command refuses (exit 2) instead of "verifying".
 
-Exit status: 0 verified, 1 verification failed (the first failure is named on stderr),
-2 usage, unreadable input or no pinned key.
+Exit status: 0 verified, 1 verification failed, 2 usage, unreadable input or no pinned key. A
+failure is told on stderr as a sentence the auditor can act on (what it means for the evidence,
+and what to do), then the technical detail: the first check that failed (`explain`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,19 @@ import msgspec
 from proto.auditlog import ConsistencyProof
 from services.audit.bundle_verify import BundleReport, verify_bundle
 from services.audit.checkpoint import Checkpoint, open_checkpoint
-from services.audit.errors import AuditError, BundleFormatError, InvalidProofError
+from services.audit.errors import (
+    AuditError,
+    BadSignatureError,
+    BundleFormatError,
+    CheckpointFormatError,
+    EntryOrderError,
+    InvalidProofError,
+    KeyMismatchError,
+    NoteFormatError,
+    ReceiptFormatError,
+    RootMismatchError,
+    UntrustedNoteError,
+)
 from services.audit.hasher import RFC6962
 from services.audit.keys import NoteVerifier, b64decode_strict, parse_vkey
 from services.audit.receipt import verify_receipt
@@ -174,6 +187,55 @@ def cmd_receipt(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# What a failure means, per command: what was presented as evidence, and what to do instead.
+_AGAIN = {"verify": "Do not rely on it; export it again from the server.",
+          "receipt": "Do not rely on it; fetch the entry and its receipt again from the server.",
+          "consistency": "Do not rely on either checkpoint until the institution explains it."}
+_WHAT = {"verify": "This bundle", "receipt": "This receipt", "consistency": "This proof"}
+
+
+def _root_mismatch(exc: RootMismatchError, command: str) -> str:
+    if exc.entry is not None:
+        return (f"This bundle does not match its signed checkpoint: entry {exc.entry} or its proof "
+                "was changed or removed after export.")
+    if exc.entries is not None:
+        begin, end = exc.entries
+        return ("This bundle does not match its signed checkpoint: one of its entries "
+                f"({begin} to {end - 1}) or the range proof was changed or removed after export.")
+    if command == "consistency":
+        return ("The newer checkpoint does not extend the older one by this proof: the proof is "
+                "not the server's, or the log was rewritten between the two.")
+    return f"{_WHAT[command]} does not match its signed checkpoint: the entry or its proof was changed."
+
+
+def explain(exc: AuditError, command: str) -> str:
+    """The sentence an auditor reads first when `command` fails with `exc`: what it means for
+    the evidence, and what to do. The caller prints the technical detail after it."""
+    what = _WHAT.get(command, "This evidence")
+    if isinstance(exc, RootMismatchError):
+        said = _root_mismatch(exc, command)
+    elif isinstance(exc, EntryOrderError):
+        said = (f"{what} does not hold the entries that were exported: an entry was removed, added "
+                "or moved after export.")
+    elif isinstance(exc, InvalidProofError):
+        said = (f"{what} does not hold a proof that fits its entries: an entry or a proof was "
+                "removed or changed after export.")
+    elif isinstance(exc, KeyMismatchError):
+        said = (f"{what} was signed with another key than the one you pinned: it comes from "
+                "another log, or was re-signed after export.")
+    elif isinstance(exc, BadSignatureError | UntrustedNoteError):
+        said = (f"{what} is not signed by the key you pinned: its checkpoint was changed after "
+                "export, or it comes from another log.")
+    elif isinstance(exc, BundleFormatError | ReceiptFormatError):
+        said = f"{what} is not whole: it was cut short or damaged after export (or is another file)."
+    elif isinstance(exc, NoteFormatError | CheckpointFormatError):
+        said = ("A checkpoint or key is not in the form Parley writes: the file is damaged, or is "
+                "not the one it should be.")
+    else:
+        said = f"{what} does not verify."
+    return f"{said} {_AGAIN.get(command, _AGAIN['verify'])}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="parley-audit", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -207,7 +269,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except AuditError as exc:
-        print(f"FAIL: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"FAIL: {explain(exc, args.command)}", file=sys.stderr)
+        print(f"detail: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     return result
 

@@ -32,11 +32,20 @@ from proto.signalling import (
     RemoveSide,
     RenameSideCommand,
     SessionConnected,
-    SessionDisconnected,
 )
 from proto.ws import End, HearingState, Notice, NoticeKind, Remove, RoomKind, Snapshot
 
-from . import core_controls, invitations, joining, mediator_name, schedule, sides
+from . import (
+    connections,
+    core_controls,
+    handover,
+    hearing_details,
+    invitations,
+    joining,
+    mediator_name,
+    schedule,
+    sides,
+)
 from .access import Ctx, identify, mediator, not_closed
 from .effects import Audit, CloseSessions, Deliver, Effect, Env, Fail, ForgetChat, Reply
 from .errors import Conflict, Forbidden, Invalid, NotFound, SignallingError, Unauthenticated
@@ -189,31 +198,6 @@ def _redeem(ctx: Ctx, cmd: RedeemInvitation) -> Result:
                *takeover, Reply(redeemed)]
 
 
-def _connect(ctx: Ctx, cmd: SessionConnected) -> Result:
-    p = identify(ctx.h, ctx.principal)
-    if p.status is not ParticipantStatus.ACTIVE:
-        raise Forbidden("participant is not active in this hearing")
-    not_closed(ctx.h)
-    if cmd.conn in p.conns:
-        return ctx.h, []
-    if len(p.conns) >= 8:
-        raise Conflict("too many connections")
-    p = msgspec.structs.replace(p, conns=(*p.conns, cmd.conn), disconnected_at=None)
-    return put_participant(ctx.h, p), [
-        Audit("participant.connect", "participant", p.id, details={"room": p.room})]
-
-
-def _disconnect(ctx: Ctx, cmd: SessionDisconnected) -> Result:
-    p = identify(ctx.h, ctx.principal)
-    if cmd.conn not in p.conns:
-        return ctx.h, []
-    conns = tuple(c for c in p.conns if c != cmd.conn)
-    p = msgspec.structs.replace(p, conns=conns, disconnected_at=None if conns else ctx.now)
-    out: list[Effect] = [] if conns else [
-        Audit("participant.disconnect", "participant", p.id, details={"room": p.room})]
-    return put_participant(ctx.h, p), out
-
-
 def _grace_due(p: Any, h: Hearing) -> bool:
     return (p.status is ParticipantStatus.ACTIVE and not p.conns and p.role is not Role.MEDIATOR
             and p.disconnected_at is not None and p.room not in (None, LOBBY))
@@ -244,7 +228,8 @@ def sweep(h: Hearing, now: int, env: Env) -> Result:
         if _grace_due(p, h) and p.disconnected_at is not None and now - p.disconnected_at >= grace:
             out.append(Audit("room.grace_expired", "participant", p.id,
                              details={"from": p.room, "to": LOBBY}))
-            h = put_participant(h, msgspec.structs.replace(p, room=LOBBY, hand=False))
+            h = put_participant(h, msgspec.structs.replace(p, room=LOBBY, hand=False,
+                                                           grace_expired=True))
     for r in list(h.rooms.values()):
         if r.kind is RoomKind.CAUCUS and r.deadline is not None and now >= r.deadline:
             h = msgspec.structs.replace(h, rooms={**h.rooms, r.id: msgspec.structs.replace(
@@ -263,21 +248,20 @@ Handler = Callable[[Ctx, Any], Result]
 
 HANDLERS: dict[type, Handler] = {
     OpenHearing: _open,
-    CloseHearing: _close,
-    End: _close,
+    CloseHearing: _close, End: _close,
     AddSide: sides.add_side,
     RenameSideCommand: sides.rename_side,
     RemoveSide: sides.remove_side,
     InviteParticipant: _invite,
-    RemoveParticipant: _remove,
-    Remove: _remove,
+    RemoveParticipant: _remove, Remove: _remove,
     RedeemInvitation: _redeem,
-    SessionConnected: _connect,
-    SessionDisconnected: _disconnect,
     Sweep: lambda ctx, cmd: (ctx.h, []),
     **core_controls.HANDLERS,
     **mediator_name.HANDLERS,
+    **handover.HANDLERS,
+    **hearing_details.HANDLERS,
     **joining.HANDLERS,
+    **connections.HANDLERS,
 }
 
 
@@ -294,6 +278,8 @@ def apply(hearing: Hearing, principal: Principal, command: object, now: int,
     if isinstance(command, SessionConnected):
         pid = identify(after, principal).id
         effects.append(Reply(Snapshot(view=snapshot(after, pid))))
+    first, extra = connections.taken_over_first(extra)
+    effects.extend(first)
     effects.extend(presence(hearing, after))
     effects.extend(timed)
     effects.extend(extra)

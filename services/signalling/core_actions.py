@@ -89,7 +89,8 @@ def leave(ctx: Ctx, cmd: Leave) -> Result:
     if me.role is Role.MEDIATOR:
         raise Invalid("the mediator does not leave: end the hearing instead")
     room = LOBBY if me.room is not None else None  # None: never arrived, so nowhere to leave
-    h = put_participant(ctx.h, msgspec.structs.replace(me, room=room, hand=False))
+    h = put_participant(ctx.h, msgspec.structs.replace(me, room=room, hand=False,
+                                                       grace_expired=False))
     h = msgspec.structs.replace(h, knocks=tuple(k for k in h.knocks if k.participant != me.id))
     return h, [Audit("participant.leave", "participant", me.id,
                      details={"from": me.room, "to": room}),

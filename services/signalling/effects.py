@@ -50,12 +50,14 @@ class Reply:
 
 @dataclass(frozen=True, slots=True)
 class CloseSessions:
-    """End every socket of this participant and, unless `keep_sessions` (it left on purpose
-    and may come back), every session of it; after the deliveries before it."""
+    """End every socket of this participant (or only those in `conns`, if any are named) and,
+    unless `keep_sessions` (it left on purpose and may come back), every session of it; after
+    the deliveries before it."""
 
     participant: str
     reason: str
     keep_sessions: bool = False
+    conns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

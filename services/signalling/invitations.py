@@ -111,7 +111,7 @@ def issue_for(h: Hearing, pid: str, expires_in_s: int | None, language: Language
     inv = Invitation(id=iid, participant=pid, token_hash=sha256_hex(secret),
                      code_hash=sha256_hex(normalise_code(code)),
                      expires_at=expiry(h, expires_in_s, now, env.policy.invitation_ttl_ms),
-                     language=language)
+                     language=language, default_lifetime=expires_in_s is None)
     token = f"{h.id}.{iid}.{secret}"
     h = msgspec.structs.replace(h, invitations={**h.invitations, iid: inv})
     lang = f"&lang={inv.language.value}" if inv.language is not None else ""

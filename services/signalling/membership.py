@@ -9,9 +9,11 @@ rules every change shares, and `presence()` turns the difference into deliveries
 * whoever changed room is stamped `entered_at = now` (the room's chat history starts there),
   and the stay it ended is kept as a `Visit` (the last `MAX_VISITS`), so coming back to a room
   shows what was said there in its presence; visits to rooms that no longer exist are dropped;
+* whoever left the lobby is no longer marked as sent back there by the reconnection grace;
 * knocks are answered: cleared when the knocker changed room or left the hearing, or when the
   mediator came into the knocker's room; reported peer links to people no longer in the same
-  room are forgotten;
+  room, or offline, are forgotten, and so are all the links of someone offline (a client that
+  is gone hears nobody: a mediator whose socket closed was still listed as hearing the parties);
 * peer plans: each reachable participant whose peers, room, liveness or room epoch changed gets
   `drop` (peers before minus after), `connect` (after minus before, offerer = later arrival) and `keep`;
 * ordering (DESIGN §5): plans for people now in a caucus go first, those with drops first among
@@ -90,13 +92,17 @@ def settle(before: Hearing, after: Hearing, now: int = 0) -> Hearing:
         if p.room is not None and (pb is None or pb.room != p.room):
             p = msgspec.structs.replace(p, entered_at=now)
         p = _visits(p, pb, after, now)
+        if p.grace_expired and p.room != LOBBY:  # admitted again: no longer "coming back"
+            p = msgspec.structs.replace(p, grace_expired=False)
         room_now = _live_room(after, pid)
         if room_now is not None and (room_now != _live_room(before, pid) or pid in fresh):
             counter += 1
             p = msgspec.structs.replace(p, arrived=counter)
         if p.links:
+            live = is_live(after, p)
             kept = {peer: s for peer, s in p.links.items()
-                    if peer in parts and parts[peer].room == p.room and p.room != LOBBY}
+                    if live and peer in parts and parts[peer].room == p.room and p.room != LOBBY
+                    and is_live(after, parts[peer])}
             if kept != p.links:
                 p = msgspec.structs.replace(p, links=kept)
         parts[pid] = p

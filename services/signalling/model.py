@@ -80,6 +80,9 @@ class Invitation(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     blocked_until: TimestampMs | None = None
     #: The language the mediator wrote the invitation in (its link names it).
     language: Language | None = None
+    #: Issued with the default lifetime (the mediator chose none): it lasts until a day after
+    #: the hearing's start, and follows the start when the hearing is moved (hearing_details.py).
+    default_lifetime: bool = False
 
 
 #: Invitations a hearing keeps (revoked and used ones too: they are its record).
@@ -116,9 +119,13 @@ class Participant(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     #: Earlier stays in rooms that still exist (membership.py keeps them), so coming back to a
     #: room shows what was said there while this participant was present, and nothing else.
     visits: Annotated[tuple[Visit, ...], msgspec.Meta(max_length=MAX_VISITS)] = ()
-    #: Open WebSocket connections (ids the gateway chose); empty means offline.
+    #: Open WebSocket connections (ids the gateway chose); empty means offline. One at most,
+    #: except the mediator's (connections.py: the newest page takes over).
     conns: Annotated[tuple[Id, ...], msgspec.Meta(max_length=8)] = ()
     disconnected_at: TimestampMs | None = None
+    #: Sent back to the lobby because it stayed offline for longer than the reconnection grace
+    #: (core.sweep); cleared once it leaves the lobby (membership.settle) or leaves on purpose.
+    grace_expired: bool = False
     #: Peer connection states this participant's client reported, for peers in its room.
     links: Annotated[dict[Id, PeerConnState], msgspec.Meta(max_length=64)] = {}
 
@@ -157,6 +164,9 @@ class Hearing(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     counter: Counter = 0
     scheduled_at: TimestampMs | None = None
     time_zone: TimeZone | None = None
+    #: How many times its title, start or zone were changed (hearing_details.py): its calendar
+    #: entry's SEQUENCE, so a calendar that holds the hearing takes a new file as an update.
+    details_changes: Counter = 0
     schema: Annotated[int, msgspec.Meta(ge=1, le=SCHEMA_VERSION)] = SCHEMA_VERSION
 
 

@@ -18,12 +18,14 @@ from proto.errors import ErrorCode
 from proto.principal import Principal, PrincipalKind
 from proto.signalling import (
     AddSide,
+    ChangeHearing,
     CloseHearing,
     CommandResult,
     Connected,
     CreateHearingCommand,
     Empty,
     GatewayAlive,
+    HandOverCommand,
     HearingClosed,
     HearingDetail,
     HearingList,
@@ -60,6 +62,7 @@ from proto.signalling import (
 from proto.ws import ChatRecall, HearingState, Join, SignalSend, Snapshot
 
 from .access import actor, may_read_detail, not_closed
+from .handover import former_mediator
 from .ice import IceSettings, ice_config, ice_policy
 from .invitations import invalid_token, split_token
 from .shell import Executor
@@ -99,6 +102,11 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
             renamed += h.participants[h.mediator].name != req.name
         return MediatorRenamed(hearings=renamed)
 
+    async def hand_over(ctx: RequestContext, req: Scoped[HandOverCommand]) -> HearingSummary:
+        await ex.run(req.hearing, ctx.require_principal(), req.body)
+        h, _ = await ex.load(req.hearing)
+        return summary(h)
+
     async def list_(ctx: RequestContext, req: ListHearings) -> HearingList:
         who = ctx.require_principal()
         if who.kind is not PrincipalKind.ACCOUNT or who.role not in (Role.ADMIN, Role.MEDIATOR):
@@ -112,6 +120,10 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
         h, _ = await ex.load(req.hearing)
         may_read_detail(h, ctx.require_principal())
         return detail(h, ex.now_ms())
+
+    async def change(ctx: RequestContext, req: Scoped[ChangeHearing]) -> HearingSummary:
+        done = await ex.run(req.hearing, ctx.require_principal(), req.body)
+        return _expect(done.reply, HearingSummary)  # type: ignore[no-any-return]
 
     async def open_(ctx: RequestContext, req: Scoped[OpenHearing]) -> HearingSummary:
         await ex.run(req.hearing, ctx.require_principal(), req.body)
@@ -172,8 +184,12 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
                          history=await ex.history(req.hearing, principal))
 
     async def disconnect(ctx: RequestContext, req: Scoped[SessionDisconnected]) -> CommandResult:
+        principal = ctx.require_principal()
         try:
-            await ex.run(req.hearing, ctx.require_principal(), req.body)
+            if principal.kind is PrincipalKind.ACCOUNT and former_mediator(
+                    (await ex.load(req.hearing))[0], principal):
+                return CommandResult()  # its sockets closed for the handover: no refusal
+            await ex.run(req.hearing, principal, req.body)
         except DomainError as exc:
             if exc.code is not ErrorCode.NOT_FOUND:
                 raise
@@ -213,8 +229,10 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
 
     host.endpoint("create", CreateHearingCommand, create)
     host.endpoint("rename_mediator", RenameMediator, rename_mediator)
+    host.endpoint("hand_over", Scoped[HandOverCommand], hand_over)
     host.endpoint("list", ListHearings, list_)
     host.endpoint("detail", Scoped[Empty], detail_)
+    host.endpoint("change", Scoped[ChangeHearing], change)
     host.endpoint("open", Scoped[OpenHearing], open_)
     host.endpoint("close", Scoped[CloseHearing], close)
     host.endpoint("sides", Scoped[AddSide], sides)

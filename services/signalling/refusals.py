@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from proto.signalling import (
     AddSide,
+    ChangeHearing,
     CloseHearing,
     CreateHearing,
     CreateHearingCommand,
+    HandOverCommand,
     InviteParticipant,
     OpenHearing,
     RedeemInvitation,
@@ -39,7 +41,8 @@ from proto.ws import (
 
 ACTIONS: dict[type, str] = {
     CreateHearing: "hearing.create", CreateHearingCommand: "hearing.create",
-    RenameMediator: "hearing.mediator_rename",
+    RenameMediator: "hearing.mediator_rename", HandOverCommand: "hearing.mediator_handover",
+    ChangeHearing: "hearing.details_change",
     OpenHearing: "hearing.open", CloseHearing: "hearing.close",
     End: "hearing.close", AddSide: "hearing.side_add", RenameSideCommand: "hearing.side_rename",
     RemoveSide: "hearing.side_remove", InviteParticipant: "participant.invite",

@@ -18,8 +18,13 @@ PAST_GRACE_MS = 15 * 60_000
 SCHEDULED_IN_PAST = "scheduled_in_past"
 
 
+def in_past(scheduled_at: int | None, now: int, grace_ms: int = PAST_GRACE_MS) -> bool:
+    """A start more than `grace_ms` before `now` (a slip); no start at all is fine."""
+    return scheduled_at is not None and scheduled_at < now - grace_ms
+
+
 def check_start(scheduled_at: int | None, now: int, grace_ms: int = PAST_GRACE_MS) -> None:
     """Raise `Invalid` (reason `scheduled_in_past`) for a start more than `grace_ms` before
     `now`; no start at all is fine."""
-    if scheduled_at is not None and scheduled_at < now - grace_ms:
+    if in_past(scheduled_at, now, grace_ms):
         raise Invalid("the scheduled start is in the past", reason=SCHEDULED_IN_PAST)

@@ -22,8 +22,9 @@ Order of work for a command on hearing H (DESIGN §3, §5, §7):
    new revision (outbox.py: one encoding per message, however many recipients share it; each
    recipient's order kept), published before any other effect that follows them;
    `CloseSessions` → a close request on `parley.v1.client.<H>.<participant>` (every gateway
-   closes that participant's sockets) and, unless `keep_sessions`, the id in the reply's
-   `end_sessions` (the gateway that asked revokes its stored sessions); `StoreChat` (a refusal,
+   closes that participant's sockets, or only those it names) and, unless `keep_sessions`, the
+   id in the reply's `end_sessions` (the gateway that asked revokes its stored sessions);
+   `StoreChat` (a refusal,
    e.g. flooding, stops the deliveries after it); `ForgetChat` (purge); `Reply`; `Fail` (raised
    last, after the store: an access-code failure counter).
 6. `parley.v1.hearing.<H>.changed` is announced, and the roster read model is rewritten when
@@ -51,6 +52,7 @@ from proto.errors import ErrorCode
 from proto.principal import Principal, PrincipalKind
 from proto.signalling import (
     CLOSE_HEADER,
+    CONNS_HEADER,
     REVISION_HEADER,
     CreateHearing,
     HearingSummary,
@@ -249,9 +251,11 @@ class Executor:
             # line whose refusal stops the deliveries after it).
             await batch.publish(self.nc)
             if isinstance(e, CloseSessions):
+                headers = {REVISION_HEADER: str(revision), CLOSE_HEADER: e.reason}
+                if e.conns:  # only these sockets (a newer page took over: connections.py)
+                    headers[CONNS_HEADER] = ",".join(e.conns)
                 await self.nc.publish(client_subject(h.id, e.participant), b"",
-                                      headers={REVISION_HEADER: str(revision),
-                                               CLOSE_HEADER: e.reason})
+                                      headers=headers)
                 if not e.keep_sessions:
                     out.end_sessions.append(e.participant)
             elif isinstance(e, StoreChat):

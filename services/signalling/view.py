@@ -40,7 +40,8 @@ def member_view(h: Hearing, p: Participant) -> MemberView:
                    if state is PeerConnState.CONNECTED and peer in h.participants
                    and h.participants[peer].room == p.room)
     return MemberView(id=p.id, name=shown_name(p), role=p.role, side=p.side, muted=p.muted,
-                      camera_off=p.camera_off, hand=p.hand, connected=is_live(h, p), links=links)
+                      camera_off=p.camera_off, hand=p.hand, connected=is_live(h, p), links=links,
+                      grace_expired=p.grace_expired)
 
 
 def room_view(h: Hearing, room_id: str) -> RoomView:
@@ -62,7 +63,7 @@ def self_view(h: Hearing, p: Participant) -> SelfView:
         knocking=any(k.participant == p.id for k in h.knocks),
         mediator_name=shown_name(h.participants[h.mediator]) if h.mediator in h.participants
         else "",
-        scheduled_at=h.scheduled_at, time_zone=h.time_zone,
+        scheduled_at=h.scheduled_at, time_zone=h.time_zone, grace_expired=p.grace_expired,
     )
 
 
@@ -135,4 +136,5 @@ def detail(h: Hearing, now: int) -> HearingDetail:
         created_at=h.created_at,
         sides=[SideView(id=s.id, name=s.name, colour=s.colour) for s in h.sides.values()],
         roster=roster, rooms=board(h).rooms, scheduled_at=h.scheduled_at, time_zone=h.time_zone,
+        details_changes=h.details_changes,
     )

@@ -6,7 +6,8 @@ purple; a third side added by mistake, renamed and removed, never holding a cauc
 caucuses, a seeded sequence of admissions and moves, the
 mediator's own moves (into a caucus and back), a whole side moved into its caucus, a recall, a
 participant offline while a caucus closes, someone turned away by the lock (recorded by the
-signalling service and by the gateway), then again (by signalling alone), a run of connection
+signalling service and by the gateway), then again (by signalling alone), someone trying a
+participant's used link from another address (twice: the gateway counts the second), a run of connection
 reports, a document uploaded and downloaded, and another kept by one side, shared in confidence, then a second version of it
 released to everyone, with the hearing's listings around it, and the mediator's own document of
 the same name (`settlement_story`). The hearing is scheduled, opened and ended (its documents
@@ -39,6 +40,9 @@ REMOVED_SIDE = ("sThird", "Third party", "Insurer", "a")
 #: Invited, then turned away by the lock when she used her invitation.
 LOCKED_OUT = ("pEve", "Eve Ng", "party", "sClaim")
 ADDRESS = "addr:2025-11:4be1c0d29a7f3e5b8c61"
+#: Whose used link someone tries again, from where, and how many times (the gateway records
+#: the first try, counts the rest, and writes its count when the period ends).
+USED_LINK = ("pDee", "addr:2025-11:9c03e1aa52b7d4f06e18", 2)
 PEOPLE = {  # id: (name, role, side)
     "pAna": ("Ana Chen", "counsel", "sClaim"), "pBo": ("Bo Lam", "party", "sClaim"),
     "pCy": ("Cy Wong", "counsel", "sResp"), "pDee": ("Dee Ho", "party", "sResp"),
@@ -138,10 +142,13 @@ def script(seed: int = 7, moves: int = 24) -> tuple[Script, list[tuple[str, str,
     s.mediator("hearing.side_rename", "side", "sResp", details={
         "name": SIDES["sResp"], "colour": SIDE_COLOURS["sResp"], "previous_name": SIDES["sResp"],
         "previous_colour": "b", "caucuses_renamed": 0})
+    # The invitation each names is the one its redemptions name (core.py `_invite`).
     for pid, (name, role, side) in PEOPLE.items():
-        s.mediator("participant.invite", "participant", pid, details={"name": name, "role": role, "side": side})
+        s.mediator("participant.invite", "participant", pid, details={"name": name, "role": role, "side": side,
+                                                                      "invitation": f"inv{pid}"})
     eve, eve_name, eve_role, eve_side = LOCKED_OUT
-    s.mediator("participant.invite", "participant", eve, details={"name": eve_name, "role": eve_role, "side": eve_side})
+    s.mediator("participant.invite", "participant", eve, details={"name": eve_name, "role": eve_role, "side": eve_side,
+                                                                  "invitation": f"inv{eve}"})
     for rid, (name, side) in ROOMS.items():
         s.mediator("room.caucus_create", "room", rid, details={"name": name, "side": side})
     s.add("participant.connect", med, "participant", med, role="mediator", details={"room": "plenary"})
@@ -196,15 +203,11 @@ def script(seed: int = 7, moves: int = 24) -> tuple[Script, list[tuple[str, str,
     # source in a period is an entry, the rest a count).
     s.add("participant.redeem", "anonymous", "invitation", f"inv{eve}", outcome=Outcome.DENIED,
           details={"participant": eve, "reason": "locked"})
-    s.counter += 1
-    s.events.append(AuditEvent(
-        id=f"scr{s.counter:05d}", time=s.clock + 40, actor=Actor(id="anonymous", kind="anonymous"),
-        action="participant.redeem", resource=Resource(type="invitation", id=f"inv{eve}"),
-        outcome=Outcome.DENIED, service="gateway", hearing=HEARING,
-        details={"reason": "the hearing is locked: nobody new is admitted", "address": ADDRESS,
-                 "kind": "redeem.conflict"}))
+    gateway_refusal(s, eve, s.clock + 40, "the hearing is locked: nobody new is admitted", ADDRESS,
+                    kind="redeem.conflict")
     s.add("participant.redeem", "anonymous", "invitation", f"inv{eve}", outcome=Outcome.DENIED,
           step_s=30, details={"participant": eve, "reason": "locked"})
+    used_link(s)
     s.mediator("room.caucus_close", "room", "cClaim")
     for pid, room in list(w.place.items()):
         if room == "cClaim":
@@ -236,6 +239,34 @@ def script(seed: int = 7, moves: int = 24) -> tuple[Script, list[tuple[str, str,
     s.mediator("hearing.close", "hearing", HEARING, details={"destroy_documents": False})
     w.end()
     return s, w.segments
+
+
+def used_link(s: Script) -> None:
+    """Someone tries a participant's link, used long before, from another address: signalling
+    records each try naming whose it was (core.py `_redeem`), the gateway the first with where
+    it came from and, when its period ends, how many tries there were (identity/denials.py)."""
+    pid, address, tries = USED_LINK
+    used = "the invitation was already used"
+    start = s.clock + 20_000
+    for n in range(tries):
+        s.add("participant.redeem", "anonymous", "invitation", f"inv{pid}", outcome=Outcome.DENIED,
+              step_s=20, details={"participant": pid, "reason": used})
+        if n == 0:
+            gateway_refusal(s, pid, s.clock + 30, used, address)
+    gateway_refusal(s, pid, start + 60_000, used, address,
+                    summary={"summary": True, "count": tries, "from_ms": start + 30, "to_ms": start + 60_000})
+    s.clock = start + 60_000
+
+
+def gateway_refusal(s: Script, pid: str, time: int, reason: str, address: str, *,
+                    kind: str = "redeem.unauthenticated", summary: dict[str, Any] | None = None) -> None:
+    """The gateway's entry of a refused use of `pid`'s (genuine) invitation (api/redeem.py)."""
+    s.counter += 1
+    s.events.append(AuditEvent(
+        id=f"scr{s.counter:05d}", time=time, actor=Actor(id="anonymous", kind="anonymous"),
+        action="participant.redeem", resource=Resource(type="invitation", id=f"inv{pid}"),
+        outcome=Outcome.DENIED, service="gateway", hearing=HEARING,
+        details={"reason": reason, "address": address, "kind": kind, **(summary or {})}))
 
 
 #: What the document report must make of `settlement_story`: the listings that may have shown

@@ -13,7 +13,10 @@ their ids) and the hearing's listings that may have shown it, lister by lister, 
 out counted, and each placement names the version it covers (a release widens the latest only);
 a lister's row opens their listings. Two documents of one name: the search says so and lets the
 auditor choose, each told by who first uploaded it and when, as the hearing's summary tells them.
-A person's report numbers versions as the document's does, and gives their rooms to the second.
+A person's report numbers versions as the document's does, and gives their rooms to the second;
+it shows every use of their invitation among their own entries in time order, the refused ones
+(someone turned away, someone trying a used link from elsewhere) folded as the search folds them
+and counted, those after the link had been used said apart.
 A hearing's summary says when it was created, scheduled (in its zone), opened and ended, and
 whether its documents went; the list of hearings gives each one's state and dates. A hearing's
 people include its mediator, a staff account, with its role. The timeline
@@ -22,7 +25,8 @@ side's, a recall's and a caucus closing's included (read from the SVG's data att
 the mediator's lane first, named, its long name cut to its column, its table's times to the second; a 3-hour
 hearing with 20 people and 500 moves renders in under 500 ms; at tablet width its table (and
 the hearing's summary) fit without the page scrolling sideways. An export shows its progress and
-the downloaded bundle verifies with `parley-audit verify --vkey` (and not without a key). An
+the downloaded bundle, saved under a name that says what it holds and when, the command on the
+page naming it, verifies with `parley-audit verify --vkey` (and not without a key). An
 admin creates and disables an account in the browser and that account's open session ends.
 The admin's settings show the calls' relay-only ICE policy as the signalling service has it.
 axe-core on every screen; screenshots at laptop and tablet widths, and in zh-Hant and zh-Hans at laptop width.
@@ -61,6 +65,7 @@ from tests.e2e.audit_world import (
     SETTLEMENT_MEDIATOR,
     SIDE_COLOURS,
     SIDES,
+    USED_LINK,
     publish,
     script,
 )
@@ -319,6 +324,7 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             seen["audit-document-listings"] = await _settlement_report(tab)
             seen["audit-same-named"] = await _same_named_documents(tab)
             seen["audit-person-versions"] = await _person_versions_and_rooms(tab)
+            await _invitation_attempts(tab)
             seen["audit-refusals"] = await _sides_and_refusals(tab)
 
             # The scripted hearing's timeline, lane by lane.
@@ -343,9 +349,11 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             role = await page.locator(f"tr[data-person='{MEDIATOR[0]}'] td.role").inner_text()
             assert role.lower() == t(EN, "audit.role.mediator"), role  # capitalised by the style sheet
             # Its refusals as its list of refusals shows them: Eve's two attempts, the first
-            # recorded by two services (three entries), are two (audit/attempts.js).
+            # recorded by two services (three entries), are two (audit/attempts.js); the two
+            # tries of Dee's used link (one of them recorded twice) and the gateway's count of
+            # them, three.
             refusals = page.locator(f".stat:has(a[href='/audit?hearing={HEARING}&outcome=denied']) .stat-value")
-            assert await refusals.inner_text() == "2", await refusals.inner_text()
+            assert await refusals.inner_text() == "5", await refusals.inner_text()
             await _hearing_life_and_documents(tab)
             await no_sideways_scroll(tab, "audit-hearing")
             await shot(tab, "audit-hearing")
@@ -395,13 +403,23 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             # Export with progress; the file verifies offline, with the key and not without.
             await page.goto("/audit/export")
             await page.get_by_role("heading", name=t(EN, "audit.export.title")).wait_for()
+            command = await page.locator("#verify-command").inner_text()
             async with page.expect_download() as info:
                 await page.get_by_role("button", name=t(EN, "audit.export.action")).click()
             download = await info.value
-            bundle = tmp_path / "audit-bundle.jsonl"
+            # The whole log, named as such and dated; the page's command names that very file.
+            assert re.fullmatch(r"parley-audit-log-\d{4}-\d{2}-\d{2}\.jsonl", download.suggested_filename), download.suggested_filename
+            assert command == f"parley-audit verify {download.suggested_filename} --vkey parley.vkey", command
+            bundle = tmp_path / download.suggested_filename
             await download.save_as(bundle)
             assert await tab.value("Number(document.querySelector('#export-progress').value) > 0")
             await tab.wait_for("document.querySelector('#export-result').dataset.bytes")
+            assert download.suggested_filename in await page.locator("#export-result").inner_text()
+            # One hearing's export is named by its title.
+            await page.locator("#export-scope").select_option(HEARING)
+            assert re.fullmatch(r"parley-audit verify parley-audit-lam-v-chen-\d{4}-\d{2}-\d{2}\.jsonl --vkey parley\.vkey",
+                                await page.locator("#verify-command").inner_text())
+            await page.locator("#export-scope").select_option("")
             await shot(tab, "audit-export")
             (tmp_path / "parley.vkey").write_bytes(vkey)
             env = {**os.environ, "PARLEY_AUDIT_HOME": str(tmp_path / "home")}
@@ -526,7 +544,7 @@ async def _renamed_mediator(tab: Tab, people: People) -> dict[str, str]:
     await page.locator("table.results tbody tr[data-action='account.update'] a").first.click()
     await tab.wait_for("document.querySelector('#verify-panel[data-verified]')")
     who = await page.locator("dl.fields dd").nth(1).inner_text()
-    assert who == "Dr Mei Ling Chan (mediator), user name ‘mediator’", who  # noqa: RUF001
+    assert who == t(EN, "audit.who.username", who="Dr Mei Ling Chan (mediator)", username="mediator"), who
     await page.go_back()
     await tab.wait_for("document.querySelector('#account-note') && document.querySelector('.total[data-total]')")
     await shot(tab, "audit-person-account")
@@ -639,6 +657,38 @@ async def _person_versions_and_rooms(tab: Tab) -> str:
     return page.url
 
 
+async def _invitation_attempts(tab: Tab) -> None:
+    """A person's report shows every use of their invitation among their own entries, in time
+    order: Eve's two refused attempts (the first recorded twice: one line), though she never
+    acted; Dee's own use, then the two tries of her used link from another address, counted
+    apart ("after it had been used") with the gateway's count of them a line of its own."""
+    page = tab.page
+    await page.goto(f"/audit/people/{LOCKED_OUT[0]}")
+    await tab.wait_for("document.querySelector('#invitation-attempts') && document.querySelector('.total[data-total=\"3\"]')")
+    note = page.locator("#invitation-attempts")
+    assert (await note.get_attribute("data-refused"), await note.get_attribute("data-after")) == ("2", "0")
+    assert await note.inner_text() == t(EN, "audit.report.attempts", count=2)
+    assert await page.locator("table.results tbody tr.paired").count() == 1
+    rows = await page.locator("table.results tbody tr").all_inner_texts()
+    assert len(rows) == 2 and all(f"was refused the invitation for {LOCKED_OUT[1]}" in r for r in rows), rows
+    pid, _, tries = USED_LINK
+    await page.goto(f"/audit/people/{pid}")
+    await tab.wait_for("document.querySelector('#invitation-attempts') && document.querySelector('.total[data-total]')")
+    note = page.locator("#invitation-attempts")
+    assert (await note.get_attribute("data-refused"), await note.get_attribute("data-after")) == (str(tries), str(tries))
+    assert await note.inner_text() == t(EN, "audit.report.attempts_after", count=tries, after=tries)
+    order = await tab.value("""() => [...document.querySelectorAll('table.results tbody tr:is([data-index], [data-indexes])')]
+        .map((tr) => [Number((tr.dataset.index ?? tr.dataset.indexes).split(' ')[0]), tr.className, tr.innerText])""")
+    indices = [i for i, _, _ in order]
+    assert indices == sorted(indices), order
+    name = PEOPLE[pid][0]
+    used = next(n for n, (_, _, text) in enumerate(order) if f"used the invitation for {name}" in text)
+    tried = [n for n, (_, kind, text) in enumerate(order) if "refused" in text and "already been used" in text]
+    assert len(tried) == tries + 1 and min(tried) > used, order  # two tries and the gateway's count
+    assert [order[n][1] for n in tried].count("paired") == 1, order
+    await shot(tab, "audit-person-attempts")
+
+
 async def _hearing_life_and_documents(tab: Tab) -> None:
     """The hearing's summary says when it was created, scheduled (in its zone), opened and
     ended, and that its documents were kept; its documents of one name are told apart; the
@@ -685,7 +735,8 @@ async def _sides_and_refusals(tab: Tab) -> str:
                      f"{med} added the side ‘Respondent’, in rust",  # noqa: RUF001
                      f"{med} changed the colour of the side ‘Respondent’ from rust to purple"):  # noqa: RUF001
         assert any(sentence in r for r in rows), (sentence, rows)
-    await page.goto("/audit?action=participant.redeem&outcome=denied&order=asc")
+    eve_invitation = f"/audit?action=participant.redeem&outcome=denied&resource_type=invitation&resource_id=inv{LOCKED_OUT[0]}"
+    await page.goto(f"{eve_invitation}&order=asc")
     await tab.wait_for("document.querySelector('.total[data-total=\"3\"]')")
     rows = await page.locator("table.results tbody tr").all_inner_texts()
     why = t(EN, "audit.why.hearing_locked")

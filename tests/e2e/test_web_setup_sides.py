@@ -331,8 +331,11 @@ async def test_setting_up_dates_and_sides(suite: Suite) -> None:
             await dialog.wait_for()
             assert await page.locator(NOTE).count() == 0
             await med.confirm("mediator.revoke.confirm_invited")
+            # An invitation withdrawn before it was used: "Withdrawn", not a person "Removed".
             await page.locator("tr[data-participant]", has_text=t(
-                EN, "mediator.setup.status_removed")).wait_for()
+                EN, "mediator.setup.status_withdrawn")).wait_for()
+            assert await page.locator("tr[data-participant]", has_text=t(
+                EN, "mediator.setup.status_removed")).count() == 0
             await med.button("mediator.setup.remove_side_named", side="Respondent")
             await med.confirm("mediator.side.remove_confirm")
             await page.locator(SIDE, has_text="Respondent").wait_for(state="detached")

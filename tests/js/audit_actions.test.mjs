@@ -176,6 +176,21 @@ test('the rooms, the peer and the system actor are named', async () => {
   assert.equal(runs, '2 connection reports (who could hear whom) from Ana Chen, Bo Lam');
 });
 
+test("a hearing's new title and time read from what they were, each time in its own zone", async () => {
+  await initI18n('en');
+  const plain = (details) => describeEntry({ ...entry('hearing.details_change'), details,
+    actor: { id: 'acctMed', role: 'mediator' } }, dir, 'UTC', { withTime: false });
+  const hk = Date.UTC(2026, 11, 1, 1, 30); // 1 Dec 2026, 09:30 in Hong Kong
+  const london = Date.UTC(2026, 11, 8, 10, 0);
+  const moved = { scheduled_at: london, previous_scheduled_at: hk, time_zone: 'Europe/London', previous_time_zone: 'Asia/Hong_Kong' };
+  assert.match(plain({ ...moved, title: 'Lam v. Chen (adjourned)', previous_title: 'Lam v. Chen' }),
+    /^acctMed \(mediator\) renamed the hearing ‘Lam v\. Chen’ to ‘Lam v\. Chen \(adjourned\)’ and moved it from 1 Dec 2026, 09:30 \(.+\) to 8 Dec 2026, 10:00 \(.+\)$/);
+  assert.equal(plain({ title: 'B', previous_title: 'A', invitations_extended: 0 }), 'acctMed (mediator) renamed the hearing ‘A’ to ‘B’');
+  assert.match(plain(moved), /^acctMed \(mediator\) moved the hearing Lam v\. Chen from 1 Dec 2026, 09:30 .+ to 8 Dec 2026, 10:00 /);
+  assert.match(plain({ ...moved, scheduled_at: null, time_zone: null }), / to no set time$/);
+  assert.equal(plain({}), 'acctMed (mediator) changed the details of the hearing Lam v. Chen');
+});
+
 test('a folded run reads earliest – latest to the second, whichever way the page is sorted', async () => {
   await initI18n('en');
   const { foldRuns, runSpan } = await import('../../gateway/webclient/js/audit/results.js');

@@ -93,24 +93,31 @@ test('compartments are named as people know them, in every language', async () =
     { kind: 'person', id: 'pAna', name: 'Ana Chen', role: 'counsel', side: 'sClaim' }]);
   const upload = row(1, 'document.upload', ana, { compartment: 'side:sClaim', version: 'v1' }).event;
   const release = row(2, 'document.release', ana, { compartment: 'side:sClaim', to: 'confidential:sClaim' }).event;
+  const joint = row(3, 'document.release', ana, { compartment: 'side:sClaim', to: 'joint' }).event;
   const expected = {
     en: ['Joint', 'Claimant only', 'Claimant, shared with the mediator in confidence', "the mediator's notes",
       'Ana Chen (counsel, Claimant) uploaded ‘Offer.pdf’ to Claimant only',
-      'Ana Chen (counsel, Claimant) released ‘Offer.pdf’ from Claimant only to Claimant, shared with the mediator in confidence'],
+      'Ana Chen (counsel, Claimant) released ‘Offer.pdf’ from Claimant only to Claimant, shared with the mediator in confidence',
+      'Ana Chen (counsel, Claimant) released ‘Offer.pdf’ from Claimant only to Joint'],
     'zh-Hant': ['共同', '只限Claimant', 'Claimant（保密提供給調解員）', '調解員的筆記',
       'Ana Chen（律師，Claimant） 上載了 「Offer.pdf」，存放於：只限Claimant',
-      'Ana Chen（律師，Claimant） 公開了 「Offer.pdf」，存放範圍由「只限Claimant」改為「Claimant（保密提供給調解員）」'],
+      'Ana Chen（律師，Claimant） 保密地與調解員分享了 「Offer.pdf」，存放範圍由「只限Claimant」改為「Claimant（保密提供給調解員）」',
+      'Ana Chen（律師，Claimant） 分享了 「Offer.pdf」，存放範圍由「只限Claimant」改為「共同」'],
     'zh-Hans': ['共同', '仅限Claimant', 'Claimant（保密提供给调解员）', '调解员的笔记',
       'Ana Chen（律师，Claimant） 上传了 “Offer.pdf”，存放于：仅限Claimant',
-      'Ana Chen（律师，Claimant） 公开了 “Offer.pdf”，存放范围由“仅限Claimant”改为“Claimant（保密提供给调解员）”'],
+      'Ana Chen（律师，Claimant） 保密地与调解员共享了 “Offer.pdf”，存放范围由“仅限Claimant”改为“Claimant（保密提供给调解员）”',
+      'Ana Chen（律师，Claimant） 共享了 “Offer.pdf”，存放范围由“仅限Claimant”改为“共同”'],
   };
-  for (const [lang, [joint, side, confidential, mediator, uploaded, released]] of Object.entries(expected)) {
+  // A release is a share, in the participants' own words (與調解員分享, 与调解员共享), and a share
+  // with the mediator in confidence says so: never 公開/公开, "made public".
+  for (const [lang, [jointName, side, confidential, mediator, uploaded, released, releasedJoint]] of Object.entries(expected)) {
     await initI18n(lang);
     assert.deepEqual(['joint', 'side:sClaim', 'confidential:sClaim', 'mediator'].map((c) => compartmentLabel(dir, c)),
-      [joint, side, confidential, mediator], lang);
+      [jointName, side, confidential, mediator], lang);
     assert.equal(compartmentLabel(dir, 'side:sGone'), lang === 'en' ? 'sGone only' : lang === 'zh-Hant' ? '只限sGone' : '仅限sGone');
     assert.equal(compartmentLabel(dir, 'weird'), 'weird');
     assert.equal(describeEntry(upload, dir, 'UTC', { withTime: false }), uploaded, lang);
     assert.equal(describeEntry(release, dir, 'UTC', { withTime: false }), released, lang);
+    assert.equal(describeEntry(joint, dir, 'UTC', { withTime: false }), releasedJoint, lang);
   }
 });

@@ -280,6 +280,18 @@ test("a hearing's life: created for a time in its zone, opened, ended, documents
   assert.equal(lives.get('h2').state, 'scheduled');
 });
 
+test("a hearing's life: the start it was last moved to, in its zone; a title change moves nothing", () => {
+  const e = (time, action, details = {}) => ({ time, action, outcome: 'allowed', actor: med, hearing: 'h1', resource: { type: 'hearing', id: 'h1' }, details });
+  const moved = { scheduled_at: T0 + 7200000, previous_scheduled_at: T0 + 3600000, time_zone: 'Europe/London', previous_time_zone: 'Asia/Hong_Kong' };
+  const life = hearingLife([e(T0 + 2, 'hearing.details_change', { title: 'B', previous_title: 'A' }),
+    e(T0 + 1, 'hearing.details_change', moved), e(T0, 'hearing.create', { scheduled_at: T0 + 3600000, time_zone: 'Asia/Hong_Kong' }),
+    { ...e(T0 + 3, 'hearing.details_change', { ...moved, scheduled_at: T0 }), outcome: 'denied' }]).get('h1');
+  assert.deepEqual([life.scheduledAt, life.zone], [T0 + 7200000, 'Europe/London']);
+  const unset = hearingLife([e(T0, 'hearing.create', { scheduled_at: T0 + 3600000, time_zone: 'Asia/Hong_Kong' }),
+    e(T0 + 1, 'hearing.details_change', { ...moved, scheduled_at: null, time_zone: null })]).get('h1');
+  assert.deepEqual([unset.scheduledAt, unset.zone], [null, null]);
+});
+
 test('a range within one day gives the date and zone once, to the second; across days, both in full', async () => {
   await initI18n('en');
   const zone = 'Asia/Hong_Kong';

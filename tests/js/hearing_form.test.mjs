@@ -32,3 +32,29 @@ test("a start beyond the grace in the past is past; now, the grace, and later ar
   assert.equal(startIsPast("", zone, NINE_THIRTY_HK), false);
   assert.equal(startIsPast(at, null, NINE_THIRTY_HK + 86_400_000), false);
 });
+
+// "Edit details": the fields filled in with the hearing's time, in its own zone; only what the
+// mediator changed is sent, and the time only when the date, the time or the zone was touched.
+const { hearingChange, utcToZoned } = await import("../../gateway/webclient/js/components/hearing-form.js");
+
+test("a start is shown as the wall clock in its zone reads it, to the minute", () => {
+  assert.equal(utcToZoned(NINE_THIRTY_HK, "Asia/Hong_Kong"), "2026-12-01T09:30");
+  assert.equal(utcToZoned(NINE_THIRTY_HK, "Europe/London"), "2026-12-01T01:30");
+  assert.equal(zonedToUtc(utcToZoned(NINE_THIRTY_HK, "America/New_York"), "America/New_York"), NINE_THIRTY_HK);
+});
+
+test("an edit sends what changed: the title alone, the time with its zone, or no time at all", () => {
+  const shown = { title: "Chan v. Lee", local: "2026-12-01T09:30", zone: "Asia/Hong_Kong" };
+  assert.deepEqual(hearingChange(shown, { ...shown }), {});
+  assert.deepEqual(hearingChange(shown, { ...shown, title: "Chan v. Lee (adjourned)" }), { title: "Chan v. Lee (adjourned)" });
+  assert.deepEqual(hearingChange(shown, { ...shown, local: "2026-12-08T10:00" }),
+    { scheduled_at: Date.UTC(2026, 11, 8, 2, 0), time_zone: "Asia/Hong_Kong" });
+  // The same wall clock in another zone is another moment.
+  assert.deepEqual(hearingChange(shown, { ...shown, zone: "Europe/London" }),
+    { scheduled_at: Date.UTC(2026, 11, 1, 9, 30), time_zone: "Europe/London" });
+  // The date emptied: no start yet (its zone goes with it on the server).
+  assert.deepEqual(hearingChange(shown, { ...shown, local: "" }), { scheduled_at: null });
+  // A hearing without a start stays without one when only the zone picker moves.
+  const unscheduled = { title: "Chan v. Lee", local: "", zone: "Asia/Hong_Kong" };
+  assert.deepEqual(hearingChange(unscheduled, { ...unscheduled, zone: "UTC" }), {});
+});

@@ -37,16 +37,19 @@ test("the letter is in the language chosen for the person, whatever the page's",
     + "beforehand from the joining page.");
 
   const hant = invitationTexts(LETTER, await wordsIn("zh-Hant"));
-  assert.equal(hant.link, "Ana 您好：\n\n誠邀您參加調解會議「Chan v. Lee」，時間：時間由調解員另行確認。\n\n"
+  // "Time: to be confirmed", never "Time: the time is to be confirmed"; and the microphone is
+  // 麥克風, as on every screen the party will see.
+  assert.equal(hant.link, "Ana 您好：\n\n誠邀您參加調解會議「Chan v. Lee」，時間：待調解員另行確認。\n\n"
     + "請按此加入：https://parley.example/join#t=h.i.s&lang=zh-Hant\n\n"
-    + "您的存取碼會以另一則訊息傳送給您。您可在加入頁面預先測試鏡頭及咪高峰。");
+    + "您的存取碼會以另一則訊息傳送給您。您可在加入頁面預先測試鏡頭及麥克風。");
   assert.equal(hant.code, "Ana 您好：\n\n您參加調解會議「Chan v. Lee」的存取碼為：7KQ2-MX4P\n\n"
     + "請妥善保密。開啟另行收到的邀請連結時，系統會要求您輸入此存取碼。");
 
   const hans = invitationTexts(LETTER, await wordsIn("zh-Hans"));
   assert.equal(hans.code, "Ana 您好：\n\n您参加调解会议“Chan v. Lee”的访问码为：7KQ2-MX4P\n\n"
     + "请妥善保密。打开另行收到的邀请链接时，系统会要求您输入此访问码。");
-  assert.ok(hans.link.startsWith("Ana 您好：\n\n诚邀您参加调解会议“Chan v. Lee”，时间：时间由调解员另行确认。"), hans.link);
+  assert.ok(hans.link.startsWith("Ana 您好：\n\n诚邀您参加调解会议“Chan v. Lee”，时间：待调解员另行确认。"), hans.link);
+  assert.ok(hans.link.endsWith("您可以在加入页面提前测试摄像头和麦克风。"), hans.link);
 
   // The mediator's page is still in English: writing the letters changed nothing of it.
   assert.equal(currentLanguage(), "en");

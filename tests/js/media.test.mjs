@@ -48,3 +48,38 @@ test("a link state the server does not show is reported again, at most every few
   assert.deepEqual(sent[1], { type: "peer.state", peer: "b", state: "disconnected" });
   mesh.stopped = true;
 });
+
+// A camera the browser blocks, a camera that is not there: two troubles, two fixes (the lobby
+// says each in its own words, components/lobby-view.js). getUserMedia is the browser's.
+const refuse = (name) => Object.assign(new Error(name), { name });
+const browser = (answer) => {
+  const asked = [];
+  Object.defineProperty(globalThis, "navigator", { configurable: true,
+    value: { mediaDevices: { getUserMedia: async (c) => { asked.push(c); return answer(c); } } } });
+  return asked;
+};
+
+test("a refused camera is blocked, a missing one is none, and the microphone alone still opens", async () => {
+  const { mediaTrouble, openLocalMedia } = await import("../../gateway/webclient/js/media/devices.js");
+  assert.equal(mediaTrouble(refuse("NotAllowedError")), "blocked");
+  assert.equal(mediaTrouble(refuse("SecurityError")), "blocked");
+  assert.equal(mediaTrouble(refuse("NotFoundError")), "none");
+  assert.equal(mediaTrouble(refuse("NotReadableError")), "none");
+
+  const both = { id: "both" };
+  browser(() => both);
+  assert.deepEqual(await openLocalMedia(), { stream: both, trouble: null });
+
+  const mic = { id: "mic" };
+  const asked = browser((c) => { if (c.video) throw refuse("NotAllowedError"); return mic; });
+  assert.deepEqual(await openLocalMedia(), { stream: mic, trouble: "blocked" });
+  assert.deepEqual(asked.map((c) => Boolean(c.video)), [true, false]);
+
+  browser(() => { throw refuse("NotAllowedError"); });
+  assert.deepEqual(await openLocalMedia(), { stream: null, trouble: "blocked" });
+  browser(() => { throw refuse("NotFoundError"); });
+  assert.deepEqual(await openLocalMedia(), { stream: null, trouble: "none" });
+  // No camera (none), and the microphone blocked: what allowing would fix is said.
+  browser((c) => { throw refuse(c.video ? "NotFoundError" : "NotAllowedError"); });
+  assert.deepEqual(await openLocalMedia(), { stream: null, trouble: "blocked" });
+});

@@ -56,6 +56,21 @@ test("before the hearing has started, the waiting room says so, and when it is d
   assert.ok(waiting({ ...you, scheduled_at: at }).startsWith("調解會議尚未開始，預定於 "));
 });
 
+test("back in the waiting room after a lost connection, the waiting line says why", async () => {
+  await initI18n("en");
+  const you = { mediator_name: "Ms Anna Lee", hearing_state: "open", grace_expired: true };
+  assert.equal(waiting(you), "You were disconnected for a while, so you are back in the waiting "
+    + "room. Ms Anna Lee has been told and will admit you again.");
+  assert.ok(waiting({ ...you, mediator_name: "" }).includes("The mediator has been told"));
+  // Admitted before, so the lock does not keep them out: the reason is still the lost connection.
+  assert.ok(waiting({ ...you, locked: true }).startsWith("You were disconnected"));
+  await initI18n("zh-Hant");
+  assert.equal(waiting(you), "您的連線中斷了一段時間，所以您已回到等候室。Ms Anna Lee已獲通知，稍後會再讓您進入。");
+  await initI18n("zh-Hans");
+  assert.equal(waiting({ ...you, mediator_name: "" }), "您的连接中断了一段时间，所以您已回到等候室。调解员已获通知，稍后会再让您进入。");
+  await initI18n("en");
+});
+
 test("a name is text: never a template, never markup", async () => {
   await initI18n("en");
   const odd = "<img src=x onerror=alert(1)> {name} {count}";

@@ -2,7 +2,7 @@
 
 import { onSessionExpired } from "./core/api.js";
 import { initI18n, onLanguageChange, t } from "./core/i18n.js";
-import { match, navigate, onRouteChange, signInPath, startRouter } from "./core/router.js";
+import { match, navigate, onRouteChange, sessionEndedPath, startRouter } from "./core/router.js";
 import { renderHeader, setHeaderStatus } from "./components/header.js";
 import { NOT_FOUND, ROUTES } from "./routes.js";
 
@@ -22,11 +22,11 @@ async function boot() {
   onLanguageChange(() => { renderHeader(header); sayShell(); });
   // A staff session that expires mid-work: back to sign-in, then back here. Participants' screens
   // handle their own (their way back is the invitation link).
-  onSessionExpired(() => {
+  onSessionExpired((failure) => {
     const found = match(location.pathname);
     if (found && found.route.staff) {
       const next = location.pathname + location.search;
-      navigate(`${signInPath(next)}&expired=1`, { replace: true });
+      navigate(sessionEndedPath(next, failure && failure.reason), { replace: true });
     }
   });
   await startRouter(ROUTES, main, NOT_FOUND);

@@ -251,6 +251,11 @@ async def test_real_export_verifies_and_every_tamper_fails(people: People, tmp_p
         path.write_bytes(b"".join(tamper(lines)))
         bad = verify(path, "--vkey", tmp_path / "vkey")
         assert bad.returncode == 1 and error in bad.stderr, (name, bad.stderr)
+        # what it means and what to do first, in words; the check that failed after it
+        said, detail = bad.stderr.splitlines()
+        assert said.startswith("FAIL: This bundle ") and said.endswith(
+            "Do not rely on it; export it again from the server."), (name, said)
+        assert detail.startswith(f"detail: {error}: "), (name, detail)
     # Without a pinned key nothing verifies, not even the genuine bundle (exit 2).
     bad = verify(tmp_path / "bundle.jsonl")
     assert bad.returncode == 2 and "no pinned verifier key" in bad.stderr, bad.stderr

@@ -289,24 +289,25 @@ async def _redeem_from(source: str, base_url: str, token: str, code: str) -> tup
 
 async def test_the_addresss_redeem_backoff_is_audited_once_per_window_without_secrets(
         suite: Suite, people: People) -> None:
-    """Past its free failures an address is refused (429) by the gateway before signalling is
-    asked; that refusal is audited, naming no hearing (the token was never looked at, and this
-    one is forged) and holding no secret, once per backoff window however many requests a
-    flood sends into it (api/redeem.py). From 127.0.0.2, so the module's other redemptions
-    (from 127.0.0.1) keep their own backoff."""
+    """Past its free failures (fifty: PARLEY_REDEEM_ADDRESS_FREE_FAILURES) an address is
+    refused (429, reason `too_many_from_address`, not one invitation's `too_many_attempts`) by
+    the gateway before signalling is asked; that refusal is audited, naming no hearing (the
+    token was never looked at, and this one is forged) and holding no secret, once per backoff
+    window however many requests a flood sends into it (api/redeem.py). From 127.0.0.2, so the
+    module's other redemptions (from 127.0.0.1) keep their own backoff."""
     cast = await seat(suite, people, sides=1, per_side=1, redeem_all=False)
     inv = cast.invitations["A1"]
     hearing, invitation, secret = inv["token"].split(".")
     forged = f"{hearing}.{invitation}.{'B' * 43}"
     since = int(time.time() * 1000)
     replies = []
-    for _ in range(30):  # the first ten failures are free; the eleventh blocks for a second
+    for _ in range(70):  # the first fifty failures are free; the fifty-first blocks for a second
         replies.append(await _redeem_from("127.0.0.2", suite.base_url, forged, inv["access_code"]))
         if replies[-1][0] == 429:
             break
     status, body = replies[-1]
-    assert (status, body["error"]["reason"]) == (429, "too_many_attempts"), replies
-    assert {s for s, _ in replies[:-1]} == {401} and len(replies) == 12, replies
+    assert (status, body["error"]["reason"]) == (429, "too_many_from_address"), replies[-3:]
+    assert {s for s, _ in replies[:-1]} == {401} and len(replies) == 52, replies[-3:]
     # A flood into the same one-second window: refused every time, audited once.
     flood = await asyncio.gather(*(_redeem_from("127.0.0.2", suite.base_url, forged, "WRONG-CODE")
                                    for _ in range(5)))
@@ -337,6 +338,35 @@ async def test_the_addresss_redeem_backoff_is_audited_once_per_window_without_se
     written = json.dumps(gateway(await _events(people, "")))
     for kept in (secret, "B" * 43, inv["access_code"], "WRONG-CODE", "127.0.0.2"):
         assert kept not in written
+
+
+async def test_an_offices_typos_never_block_a_newcomers_one_wrong_code(
+        suite: Suite, people: People) -> None:
+    """A whole office behind one NAT address: its people mistype their codes (each below its
+    invitation's own limit) more often than the old per-address bound (ten) allowed, and a
+    newcomer from the same address who types one wrong code is told just that, then gets in.
+    The limit a person meets is their invitation's, said as such (`too_many_attempts`); the
+    address's is only against one address trying many links. From 127.0.0.4 (its own
+    backoff)."""
+    office = "127.0.0.4"
+    cast = await seat(suite, people, sides=1, per_side=5, redeem_all=False)
+    colleagues = [cast.invitations[f"A{i}"] for i in range(1, 5)]
+    for inv in colleagues:
+        for _ in range(4):  # sixteen wrong codes from one address, none an invitation's fifth
+            status, body = await _redeem_from(office, suite.base_url, inv["token"], "WRONG-CODE0")
+            assert (status, body["error"]["reason"]) == (401, "access_code_wrong"), body
+    newcomer = cast.invitations["A5"]
+    status, body = await _redeem_from(office, suite.base_url, newcomer["token"], "WRONG-CODE0")
+    assert (status, body["error"]["reason"]) == (401, "access_code_wrong"), body
+    status, body = await _redeem_from(office, suite.base_url, newcomer["token"],
+                                      newcomer["access_code"])
+    assert status == 200, body
+    # One invitation's fifth wrong code: that invitation is blocked, and says it is its own limit.
+    status, body = await _redeem_from(office, suite.base_url, colleagues[0]["token"], "WRONG-CODE0")
+    assert (status, body["error"]["reason"]) == (429, "too_many_attempts"), body
+    status, body = await _redeem_from(office, suite.base_url, colleagues[1]["token"],
+                                      colleagues[1]["access_code"])
+    assert status == 200, body  # the others' invitations still work from the same address
 
 
 async def test_the_institution_resolves_a_pseudonym_while_its_key_exists(

@@ -18,7 +18,7 @@ import pytest
 from gateway.ws.outbound import CLOSE_TRY_AGAIN
 from proto.errors import ErrorCode
 from proto.ws import ErrorMessage, Join, Snapshot
-from tests.harness import Suite
+from tests.harness import Suite, freeze
 from tests.integration.signalling.sigclient import WsClient
 from tests.people import staff_people
 
@@ -42,7 +42,7 @@ async def test_a_join_nats_cannot_confirm_is_told_to_try_again(suite: Suite) -> 
     nats_pid = suite.processes()["nats"]
     client = await WsClient(suite.base_url, people.mediator.headers(), hearing,
                             "mediator").connect(join=False)
-    os.kill(nats_pid, signal.SIGSTOP)
+    freeze(nats_pid)
     try:
         await client.send(Join(hearing=hearing))
         await asyncio.wait_for(client.closed.wait(), timeout=20)

@@ -85,6 +85,8 @@ POST /api/v1/invitations/redeem                  ok   ok   ok   ok   ok   ok   o
 GET /api/v1/hearings                             401  ok   ok   403  ok   ok   403  403  403  403  401  401  401
 POST /api/v1/hearings                            401  ok   ok   403  ok   ok   403  403  403  403  401  401  401
 GET /api/v1/hearings/{hearing}                   401  ok   403  403  ok   403  403  403  403  403  401  401  401
+PATCH /api/v1/hearings/{hearing}                 401  403  403  403  ok   403  403  403  403  403  401  401  401
+POST /api/v1/hearings/{hearing}/mediator         401  ok   403  403  403  403  403  403  403  403  401  401  401
 POST /api/v1/hearings/{hearing}/open             401  403  403  403  ok   403  403  403  403  403  401  401  401
 POST /api/v1/hearings/{hearing}/close            401  403  403  403  ok   403  403  403  403  403  401  401  401
 POST /api/v1/hearings/{hearing}/sides            401  403  403  403  ok   403  403  403  403  403  401  401  401
@@ -133,6 +135,8 @@ BODIES: dict[str, Any] = {
     "POST /api/v1/auth/totp/enroll": {"unexpected": 1},  # enrolled staff would get 409 anyway
     "POST /api/v1/evidence/master-key/rotate": {"unexpected": 1},
     "POST /api/v1/hearings/{hearing}/close": {"unexpected": 1},  # medH must not close H
+    "PATCH /api/v1/hearings/{hearing}": {"unexpected": 1},  # H keeps its title and time
+    "POST /api/v1/hearings/{hearing}/mediator": {"unexpected": 1},  # H keeps medH
 }
 #: Query strings (formatted with PARAMS): staff mediators name the hearing for ICE servers.
 QUERY = {"GET /api/v1/ice-servers": "?hearing={hearing}"}

@@ -33,7 +33,7 @@ from proto.audit import AUDIT_STREAM, Outcome, decode_event
 from proto.errors import ErrorCode
 from proto.principal import Principal, PrincipalKind
 from proto.signalling import client_subject
-from tests.harness import NatsServer, free_port, wait_until
+from tests.harness import NatsServer, free_port, freeze, wait_until
 
 
 class Echo(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -139,7 +139,7 @@ async def test_a_barrier_that_timed_out_leaves_the_connection_sound(
         await signalling.subscribe("parley.v1.signalling.stall-probe", cb=answer)
         await server_has_seen(signalling, timeout=5)
         assert server.process is not None
-        os.kill(server.process.pid, signal.SIGSTOP)
+        freeze(server.process.pid)
         try:
             with pytest.raises(nats.errors.FlushTimeoutError):
                 await server_has_seen(gateway, timeout=1)

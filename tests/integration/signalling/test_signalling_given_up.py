@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from proto.ws import Admit, ChatMessage, ChatSend, PeerPlan
-from tests.harness import Suite
+from tests.harness import Suite, freeze
 from tests.integration.signalling.sigclient import WsClient, seat
 from tests.people import staff_people
 
@@ -48,7 +48,7 @@ async def test_sockets_signalling_gave_up_on_reconnect_into_their_room(suite: Su
     await a1.wait(lambda m: isinstance(m, PeerPlan) and m.room == "plenary", what="admitted")
 
     gateway = suite.processes()["gateway"]
-    os.kill(gateway, signal.SIGSTOP)
+    freeze(gateway)
     try:
         await asyncio.sleep(TIMEOUT_S + 2)  # signalling sweeps its sockets meanwhile
     finally:

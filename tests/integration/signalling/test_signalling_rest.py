@@ -147,19 +147,21 @@ async def test_a_locked_hearing_turns_a_newcomer_away_and_tells_the_mediator(sui
 
 
 async def test_leaving_closes_every_socket_and_keeps_the_session(suite: Suite) -> None:
-    """A party leaves: both its sockets close ("left"), the room sees it go at once, the audit
-    says so, and it comes back on the same session to wait in the lobby."""
+    """A party leaves: its socket closes ("left"; an earlier page of it had already stepped
+    aside for it: one live page per person), the room sees it go at once, the audit says so,
+    and it comes back on the same session to wait in the lobby."""
     people = await staff_people(suite)
     cast = await seat(suite, people, sides=1, per_side=1)
     a1 = cast.members["A1"]
-    med, party, second = (_ws(suite, cast, n, people) for n in ("M", "A1", "A1"))
-    for c in (med, party, second):
+    med, earlier, party = (_ws(suite, cast, n, people) for n in ("M", "A1", "A1"))
+    for c in (med, earlier, party):
         await c.connect()
+    await asyncio.wait_for(earlier.closed.wait(), 10)  # taken over by `party`
     await med.send(Admit(participant=a1.id))
     await party.wait(lambda m: isinstance(m, PeerPlan) and m.room == "plenary", what="admitted")
     mark = len(med.inbox)
     await party.send(Leave())
-    for c in (party, second):
+    for c in (earlier, party):
         await asyncio.wait_for(c.closed.wait(), 10)
         assert c.close_code == 4000 and c.ws is not None
     gone = await med.wait(lambda m: isinstance(m, RoomUpdate) and m.room.id == "plenary"
@@ -179,7 +181,7 @@ async def test_leaving_closes_every_socket_and_keeps_the_session(suite: Suite) -
 
     [event] = await wait_until(audited, timeout=20, what="the leave audited")
     assert event["details"] == {"from": "plenary", "to": "lobby"}
-    for c in (again, party, second, med):
+    for c in (again, party, earlier, med):
         await c.close()
 
 

@@ -192,7 +192,35 @@ def test_tampered_range_bundle_fails(log: tuple[LogStore, StoredCheckpoint, Stor
     mutate, error = TAMPERS[name]
     path = write(tmp_path / "t.jsonl", mutate(list(lines)))
     assert run("verify", path, "--vkey", vkey_file) == 1
-    assert capsys.readouterr().err.startswith(f"FAIL: {error}:")
+    # First what it means and what to do, in a sentence; then the check that failed.
+    said, detail = capsys.readouterr().err.splitlines()
+    assert said.startswith("FAIL: This bundle ") and said.endswith(AGAIN), said
+    assert error not in said and "root" not in said, said
+    assert detail.startswith(f"detail: {error}:"), detail
+
+
+AGAIN = "Do not rely on it; export it again from the server."
+
+
+def test_a_changed_entry_is_told_in_a_sentence_the_auditor_can_act_on(
+        log: tuple[LogStore, StoredCheckpoint, StoredCheckpoint], tmp_path: Path, vkey_file: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`parley-audit verify` on a bundle with one entry changed after export: the sentence names
+    the entry where the proofs can (a selection: each entry has its own), else the range; the
+    technical detail follows; the exit status is 1."""
+    store, _, cp = log
+    changed = _change_byte(list(range_bundle(store, 8, 40, cp, SIGNER.verifier.vkey)))
+    assert run("verify", write(tmp_path / "r.jsonl", changed), "--vkey", vkey_file) == 1
+    said, detail = capsys.readouterr().err.splitlines()
+    assert said == ("FAIL: This bundle does not match its signed checkpoint: one of its entries (8 to 39) or "
+                    f"the range proof was changed or removed after export. {AGAIN}"), said
+    assert detail.startswith("detail: RootMismatchError: entries [8, 40) with the range proof: computed root ")
+    changed = _change_byte(list(selection_bundle(store, range(0, 100, 9), cp, SIGNER.verifier.vkey)))
+    assert run("verify", write(tmp_path / "s.jsonl", changed), "--vkey", vkey_file) == 1
+    said, detail = capsys.readouterr().err.splitlines()
+    assert said == ("FAIL: This bundle does not match its signed checkpoint: entry 27 or its proof was "
+                    f"changed or removed after export. {AGAIN}"), said
+    assert detail.startswith("detail: RootMismatchError: line 5: inclusion of entry 27"), detail
 
 
 def test_verify_refuses_without_a_pinned_key(
@@ -217,7 +245,9 @@ def test_verify_refuses_without_a_pinned_key(
     assert run("pin", good) == 0
     assert f"{SIGNER.verifier.key_id:08x}" in capsys.readouterr().out
     assert run("verify", path) == 1
-    assert capsys.readouterr().err.startswith("FAIL: KeyMismatchError:")
+    said, detail = capsys.readouterr().err.splitlines()
+    assert said.startswith("FAIL: This bundle was signed with another key than the one you pinned"), said
+    assert detail.startswith("detail: KeyMismatchError:"), detail
     honest = list(range_bundle(store, 0, 10, cp, SIGNER.verifier.vkey))
     assert run("verify", write(tmp_path / "honest.jsonl", honest)) == 0
 

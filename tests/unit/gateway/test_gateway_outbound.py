@@ -14,7 +14,7 @@ from nats.aio.msg import Msg
 
 from gateway.config import GatewayConfig
 from gateway.ws.outbound import CLOSE_ENDED, CLOSE_POLICY, Outbound
-from proto.signalling import CLOSE_HEADER, REVISION_HEADER
+from proto.signalling import CLOSE_HEADER, CONNS_HEADER, REVISION_HEADER
 from proto.ws import PeerPlan, SignalKind, SignalRelay, decode_server, encode
 from tests.harness import wait_until
 
@@ -37,10 +37,13 @@ class FakeWs:
         self.closed_with.append(code)
 
 
-def _msg(message: Any, revision: int = 5, close: str | None = None) -> Msg:
+def _msg(message: Any, revision: int = 5, close: str | None = None,
+         conns: str | None = None) -> Msg:
     headers = {REVISION_HEADER: str(revision)}
     if close is not None:
         headers[CLOSE_HEADER] = close
+    if conns is not None:
+        headers[CONNS_HEADER] = conns
     return Msg(cast(Any, None), subject="parley.v1.client.h1.p1", data=encode(message),
                headers=headers)
 
@@ -89,6 +92,21 @@ async def test_a_close_header_ends_the_socket_and_nothing_after_it_is_sent(tmp_p
     await wait_until(lambda: _true(ws.closed), timeout=5, what="the close")
     await asyncio.sleep(0.01)
     assert ws.closed_with == [CLOSE_ENDED] and ws.frames == []
+
+
+async def test_a_close_naming_other_sockets_of_the_participant_leaves_this_one_open(
+        tmp_path: Path) -> None:
+    """A newer page of the participant took over: only the earlier sockets close (the new
+    one is attached before it connects, so it hears the close too)."""
+    out, ws = _out(tmp_path)  # socket "c1"
+    out.joined = True
+    out.deliver(_msg(_plan("r1", 1), close="taken_over", conns="c0,c10"))
+    out.deliver(_msg(_plan("r1", 2)))
+    await wait_until(lambda: _true(len(ws.frames) == 1), timeout=5, what="the plan")
+    assert not ws.closed and ws.frames[0]["epoch"] == 2
+    out.deliver(_msg(_plan("r1", 3), close="taken_over", conns="c0,c1"))
+    await wait_until(lambda: _true(ws.closed), timeout=5, what="the close")
+    assert ws.closed_with == [CLOSE_ENDED] and len(ws.frames) == 1
 
 
 async def test_a_client_that_falls_too_far_behind_is_closed(tmp_path: Path) -> None:

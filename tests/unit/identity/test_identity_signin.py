@@ -4,7 +4,13 @@ from identity_support import FakeClock, fast_hasher, new_box
 
 from gateway.identity import accounts as a
 from gateway.identity import totp
-from gateway.identity.errors import AuthenticationFailed, InvalidInput, LockedOut, RateLimited
+from gateway.identity.errors import (
+    AccountDisabled,
+    AuthenticationFailed,
+    InvalidInput,
+    LockedOut,
+    RateLimited,
+)
 from gateway.identity.passwords import TEST_PARAMS, Argon2Params, PasswordHasher
 from gateway.identity.ratelimit import BackoffConfig, SignInGuard
 from gateway.identity.secretbox import SecretBox
@@ -76,16 +82,38 @@ def test_recovery_code_used_twice_fails() -> None:
     assert _verify(result.account, box, clock, recovery=codes[1]).mfa_complete
 
 
-def test_same_failure_for_unknown_disabled_and_wrong_password() -> None:
+def test_same_failure_for_unknown_wrong_password_and_a_disabled_account_short_of_both() -> None:
     clock, box, account, secret, _ = _setup()
     code = totp.code_at(secret, totp.time_step(clock.now))
+    disabled = a.disable(account, clock.ms)
     messages = set()
-    for acct, password in [(None, PASSWORD), (a.disable(account, clock.ms), PASSWORD),
-                           (account, "wrong password here")]:
+    for acct, password, given in [(None, PASSWORD, code), (account, "wrong password here", code),
+                                  (disabled, "wrong password here", code),
+                                  (disabled, PASSWORD, None), (disabled, PASSWORD, "000000")]:
         with pytest.raises(AuthenticationFailed) as info:
-            _verify(acct, box, clock, password=password, code=code)
+            _verify(acct, box, clock, password=password, code=given)
         messages.add((type(info.value), info.value.message, info.value.code))
     assert len(messages) == 1
+
+
+def test_a_disabled_account_is_told_so_only_with_every_credential_right() -> None:
+    clock, box, account, secret, codes = _setup()
+    disabled = a.disable(account, clock.ms)
+    code = totp.code_at(secret, totp.time_step(clock.now))
+    for given in ({"code": code}, {"recovery": codes[0]}):
+        with pytest.raises(AccountDisabled) as info:
+            _verify(disabled, box, clock, **given)
+        assert (info.value.code, info.value.reason) == ("forbidden", "account_disabled")
+    _, box2, never_enrolled, _, _ = _setup(enrol=False)
+    with pytest.raises(AccountDisabled):
+        _verify(a.disable(never_enrolled, clock.ms), box2, clock)
+    guard = SignInGuard(clock, account=BackoffConfig(free_failures=0, base_delay_s=60,
+                                                     lockout_after=1, lockout_s=600))
+    for _ in range(3):  # not a guess: nothing is counted, nothing locks
+        with pytest.raises(AccountDisabled):
+            attempt_sign_in(disabled, username="alice", address="192.0.2.1", password=PASSWORD,
+                            totp_code=None, recovery_code=codes[1], guard=guard,
+                            hasher=fast_hasher(), box=box, now_ms=clock.ms)
 
 
 def test_oversized_password_refused_before_hashing() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sighelp import deliveries, standard
 
 from proto.signalling import SessionConnected, SessionDisconnected
-from proto.ws import Move, PeerPlan, Snapshot
+from proto.ws import BoardUpdate, Leave, Move, PeerPlan, Snapshot, YouUpdate
 from services.signalling.core import Sweep
 from services.signalling.effects import Audit, Reply
 from services.signalling.model import LOBBY, PLENARY
@@ -42,7 +42,30 @@ def test_after_grace_back_to_lobby() -> None:
     snap = effects[0]
     assert isinstance(snap, Reply) and isinstance(snap.value, Snapshot)
     assert snap.value.view.room is None and snap.value.view.you.room == LOBBY
-    w.do("med", Move(participant=a2, room=PLENARY))
+    # The waiting screen says why, and the mediator's board says it is someone coming back.
+    assert snap.value.view.you.grace_expired
+    board = next(d.message.board for d in deliveries(effects, "med")
+                 if isinstance(d.message, BoardUpdate))
+    lobby = next(r for r in board.rooms if r.id == LOBBY)
+    assert [(m.id, m.connected, m.grace_expired) for m in lobby.members] == [(a2, True, True)]
+    effects = w.do("med", Move(participant=a2, room=PLENARY))
+    assert not w.h.participants[a2].grace_expired
+    you = next(d.message.you for d in deliveries(effects, a2) if isinstance(d.message, YouUpdate))
+    assert you.room == PLENARY and not you.grace_expired
+
+
+def test_someone_new_in_the_lobby_or_back_on_purpose_is_not_marked_as_dropped() -> None:
+    w, ids = standard()
+    a2 = ids["a2"]
+    w.disconnect(a2)
+    w.now += w.env.policy.reconnect_grace_ms
+    w.do("med", Sweep())
+    w.connect(a2)
+    assert w.h.participants[a2].grace_expired
+    w.do(a2, Leave())  # left on purpose from the lobby: back later as someone who left
+    assert not w.h.participants[a2].grace_expired
+    late = w.join("late", side=w.h.participants[a2].side, admit=None)
+    assert not w.h.participants[late].grace_expired
 
 
 def test_grace_is_applied_lazily_by_any_command() -> None:
@@ -53,17 +76,18 @@ def test_grace_is_applied_lazily_by_any_command() -> None:
     assert w.h.participants[ids["b2"]].room == LOBBY
 
 
-def test_mediator_keeps_its_seat_and_second_socket_keeps_presence() -> None:
+def test_mediator_keeps_its_seat_and_a_newer_socket_keeps_presence() -> None:
     w, ids = standard()
     w.disconnect("med")
     w.now += 10 * w.env.policy.reconnect_grace_ms
     w.do("med", Sweep())
     assert w.h.participants["med"].room == PLENARY
+    # A reconnect the server sees before the old socket's close: the new one takes over
+    # (test_signalling_takeover.py), and the old one's close does not start the grace.
     a1 = ids["a1"]
+    (old,) = w.h.participants[a1].conns
     w.do(a1, SessionConnected(conn="tab2"))
-    conns = w.h.participants[a1].conns
-    assert len(conns) == 2
-    w.do(a1, SessionDisconnected(conn=conns[0]))
+    w.do(a1, SessionDisconnected(conn=old))
     w.now += 10 * w.env.policy.reconnect_grace_ms
     w.do("med", Sweep())
     assert w.h.participants[a1].room == PLENARY

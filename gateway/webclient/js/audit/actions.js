@@ -7,8 +7,8 @@
 // The search's Action filter is built from this list, so it offers only what the log can hold.
 
 export const ACTION_FAMILIES = [
-  { family: 'hearing', actions: ['hearing.create', 'hearing.open', 'hearing.side_add', 'hearing.side_rename', 'hearing.side_remove', 'hearing.lock', 'hearing.unlock',
-    'hearing.mediator_rename', 'hearing.close', 'hearing.command'] },
+  { family: 'hearing', actions: ['hearing.create', 'hearing.details_change', 'hearing.open', 'hearing.side_add', 'hearing.side_rename', 'hearing.side_remove', 'hearing.lock', 'hearing.unlock',
+    'hearing.mediator_rename', 'hearing.mediator_handover', 'hearing.close', 'hearing.command'] },
   { family: 'participant', actions: ['participant.invite', 'participant.redeem', 'participant.connect', 'participant.disconnect',
     'participant.admit', 'participant.deny', 'participant.leave', 'participant.remove', 'participant.reissue'] },
   { family: 'room', actions: ['room.move', 'room.move_side', 'room.shuttle', 'room.recall', 'room.caucus_create',

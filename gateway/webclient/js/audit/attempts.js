@@ -1,4 +1,5 @@
-// One refused use of an invitation, recorded twice (pure: no DOM, no words).
+// One refused use of an invitation, recorded twice; and the attempts on one person's invitations
+// (their report: invitationIds, invitationAttempts). Pure: no DOM, no words.
 //
 // When signalling refuses a genuine invitation it records the refusal naming whose invitation
 // it was (services/signalling/core.py `_redeem`: `details.participant`); the gateway then
@@ -72,4 +73,42 @@ export function redemptionPairs(rows) {
  *  refusal, as a page shows it (a hearing's summary counts what its list of refusals shows). */
 export function refusalCount(total, redeemRows) {
   return Math.max(0, total - redemptionPairs(redeemRows).length);
+}
+
+// The entries that issue a participant's invitations, each naming the one it issued
+// (`details.invitation`): the first (services/signalling/core.py `_invite`) and each new link
+// (joining.py `reissue`).
+export const ISSUING = ['participant.invite', 'participant.reissue'];
+
+/** The invitations `rows` ({event}: a participant's invite and reissue entries) issued, in the
+ *  order the rows name them, each once. */
+export function invitationIds(rows) {
+  const ids = rows.map((r) => r.event).filter((e) => ISSUING.includes(e?.action) && e.outcome === 'allowed')
+    .map((e) => e.details?.invitation).filter((id) => typeof id === 'string' && id);
+  return [...new Set(ids)];
+}
+
+/** What a person's report says of the uses of their invitations (`rows`: every
+ *  participant.redeem entry naming one of them, {index, event}): `refused`, how many refused
+ *  attempts, counted as a page shows them (one attempt that two services recorded is one; the
+ *  gateway's count of a source's repeats is none: signalling recorded each repeat itself); and
+ *  `after`, how many of those came after that invitation had been used (someone else holding the
+ *  link, or the person on another device: the entries say from where, not who). */
+export function invitationAttempts(rows) {
+  const used = new Map(); // invitation → the index of its first allowed use
+  for (const { index, event } of rows) {
+    if (event?.action !== ACTION || event.outcome !== 'allowed') continue;
+    const id = event.resource?.id;
+    if (!used.has(id) || index < used.get(id)) used.set(id, index);
+  }
+  const twins = new Set(redemptionPairs(rows).map((pair) => pair.gateway.index));
+  let refused = 0;
+  let after = 0;
+  for (const { index, event } of rows) {
+    if (event?.action !== ACTION || event.outcome !== 'denied' || event.resource?.type !== 'invitation') continue;
+    if (twins.has(index) || event.details?.summary) continue;
+    refused += 1;
+    if (used.has(event.resource.id) && index > used.get(event.resource.id)) after += 1;
+  }
+  return { refused, after };
 }

@@ -1,6 +1,7 @@
 // The auditor's reads of the log (each is itself audited by the server).
 
 import { api } from '../core/api.js';
+import { ISSUING, invitationIds } from './attempts.js';
 import { directory } from './describe.js';
 import { TIMELINE_SOURCES } from './timeline.js';
 import { versionBook } from './versions.js';
@@ -127,6 +128,19 @@ export function versionLedger(read = searchAll) {
     },
     book: (event, index) => numbered(event, index),
   };
+}
+
+/** Every use of the invitations issued to participant `id` (rows, in log order), refused ones
+ *  included: a redemption's entries name the invitation (`resource`), not the person, and are
+ *  nobody's as actor (no one is signed in yet), so a search by the person's id finds none of
+ *  them. Their invite and reissue entries name the invitations (attempts.js invitationIds).
+ *  `read` is searchAll (passed in for tests). */
+export async function invitationUses(id, read = searchAll) {
+  const issued = await Promise.all(ISSUING.map((action) => read({ resource_type: 'participant', resource_id: id, action, order: 'asc' })));
+  const invitations = invitationIds(issued.flatMap((part) => part.rows));
+  const uses = await Promise.all(invitations.map((invitation) => read({ resource_type: 'invitation', resource_id: invitation,
+    action: 'participant.redeem', order: 'asc' })));
+  return uses.flatMap((part) => part.rows).sort((a, b) => a.index - b.index);
 }
 
 /** The entries a hearing's timeline folds, in log order (audit/timeline.js says which), as

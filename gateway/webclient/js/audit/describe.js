@@ -12,6 +12,7 @@
 
 import { currentLanguage, formatDateTime, formatNumber, formatTime, formattingLocale, has, t, zoneName } from '../core/i18n.js';
 import { defaultCaucusName } from '../components/room-name.js';
+import { knownZone } from '../core/zones.js';
 import { SELF_DESCRIBED } from './actions.js';
 import { reasonKey } from './reasons.js';
 import { routeKey } from './routes.js';
@@ -196,9 +197,20 @@ const sideChange = (d, dir, e) => ({
   from_colour: colourLabel(d.previous_colour), to_colour: colourLabel(d.colour),
 });
 
+// A hearing's details as a change of them recorded them (services/signalling/hearing_details.py):
+// its titles quoted, its starts in the zone each was set in ("no set time" for none).
+const startThen = (ms, zone) => (Number.isSafeInteger(ms)
+  ? dateTime(ms, typeof zone === 'string' && knownZone(zone) ? zone : undefined) : t('audit.hearing_unscheduled'));
+const detailsChange = (d) => ({
+  from: t('audit.hearing_quoted', { name: d.previous_title ?? '' }), to: t('audit.hearing_quoted', { name: d.title ?? '' }),
+  from_time: startThen(d.previous_scheduled_at, d.previous_time_zone), to_time: startThen(d.scheduled_at, d.time_zone),
+});
+
 // What each sentence shows from the entry's details, beyond {who} and {what}.
 const PARAMS = {
+  'hearing.details_change': detailsChange,
   'hearing.mediator_rename': (d) => ({ name: d.mediator_name || t('audit.resource.unknown') }),
+  'hearing.mediator_handover': (d, dir) => ({ from: d.from_name || personName(dir, d.from), name: d.mediator_name || personName(dir, d.to) }),
   'participant.redeem': (d, dir) => ({ person: personName(dir, d.participant) }),
   'participant.connect': rooms('room'),
   'participant.disconnect': rooms('room'),
@@ -232,6 +244,12 @@ function renamed(d) {
 
 // Another sentence for the same action (`audit.verb.<action>.<variant>`), chosen by its details.
 const VARIANTS = {
+  // renamed, moved, or both (the start and its zone are recorded together when either changed)
+  'hearing.details_change': (d) => {
+    const title = typeof d.title === 'string' && typeof d.previous_title === 'string';
+    const time = 'scheduled_at' in d && 'previous_scheduled_at' in d;
+    return title && time ? null : title ? 'title' : time ? 'time' : 'unspecified';
+  },
   'hearing.close': (d) => (d.destroy_documents ? 'destroy' : null),
   'room.timer': (d) => (d.seconds ? null : 'cleared'),
   'room.knock': (d) => (d.on === false ? 'off' : null),
@@ -247,6 +265,9 @@ const VARIANTS = {
   'document.denied': (d) => (d.purpose === 'view' || d.purpose === 'download' ? d.purpose : null),
   // a refused route the catalogue has words for: "was refused: read the hearing list"
   'auth.denied': (d, e) => (e.resource.type === 'route' && routeKey(e.resource.id) ? 'route' : null),
+  // a share with the mediator in confidence says so, in the words the participant's screen
+  // used for it (a release to Joint is a share with everyone: the sentence names Joint)
+  'document.release': (d) => (typeof d.to === 'string' && d.to.startsWith('confidential:') ? 'confidential' : null),
   // the rename's own details say from what to what; an older entry, only that it happened
   'hearing.side_rename': (d) => { const what = renamed(d); return what === 'both' ? null : (what ?? 'unspecified'); },
 };

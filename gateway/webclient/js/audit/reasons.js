@@ -49,6 +49,7 @@ const REASONS = [
   ['chat is for people in a room', 'chat_no_room'],
   ['too many chat messages; wait a moment', 'chat_flood'],
   ["only an admin or the mediator changes the mediator's name", 'mediator_name'],
+  ['only an administrator hands a hearing over to another mediator', 'hand_over_admin'],
   // The gateway: the access rules, CSRF, rate limits, sign-in, account changes.
   [/^(?:[\w.:-]+: )?sign-in required$/, 'signin_required'],
   [/^(?:[\w.:-]+: )?TOTP enrolment required first$/, 'totp_required'],
@@ -58,6 +59,7 @@ const REASONS = [
   ['too many failed sign-ins; try again later', 'locked_out'],
   ['invalid credentials', 'bad_credentials'],
   ['code reused', 'code_reused'],
+  ['account disabled', 'account_disabled'],
   ['wrong code', 'wrong_code'],
   ['self_disable', 'self_disable'],
   ['self_demote', 'self_demote'],

@@ -6,6 +6,9 @@
 // page is one line saying how many and from whom, which opens in place. A refused use of an
 // invitation that two services recorded (audit/attempts.js) is one line too, linking to both
 // entries. The total and the paging count every entry, folded or not, and the CSV has them all.
+// A report may show entries its filter cannot ask for beside the rest (`extra`: a person's
+// report, the uses of their invitations, whose actor is nobody), each on the page its index
+// falls in (interleave).
 
 import { describe } from '../core/errors.js';
 import { formatNumber, localZone, t, zoneWords } from '../core/i18n.js';
@@ -67,6 +70,20 @@ export function foldRuns(rows, fold = true) {
   return out.flatMap((item) => (item.run && item.run.length < 2 ? item.run : [item]));
 }
 
+/** A page of a filter's entries (`rows`, in the page's order) with the `extra` rows whose place
+ *  is on it: after the page before (`cursor`, the last index it showed; null on the first page)
+ *  and up to this page's last row, or every one left on the `last` page; all in the page's
+ *  `order` ("asc", "desc"), each entry once. */
+export function interleave(rows, extra, { cursor = null, last = false, order = 'asc' } = {}) {
+  const desc = order === 'desc';
+  const beyond = (index, bound) => (desc ? index < bound : index > bound);
+  const end = rows.length ? rows[rows.length - 1].index : null;
+  const shown = new Set(rows.map((r) => r.index));
+  const mine = extra.filter((r) => !shown.has(r.index) && (cursor === null || beyond(r.index, Number(cursor)))
+    && (last || end === null || !beyond(r.index, end)));
+  return [...rows, ...mine].sort((a, b) => (desc ? b.index - a.index : a.index - b.index));
+}
+
 // One entry's row: its time (and the hearing's, when that zone differs), sentence, outcome, link.
 function entryRow({ index, event }, dir, zone, theirs, versions) {
   return h('tr', { 'data-index': index, 'data-action': event.action },
@@ -121,15 +138,17 @@ function pairRow({ signalling, gateway }, dir, zone, theirs) {
     h('td', null, open(signalling), ' ', open(gateway)));
 }
 
-/** Mount a paged result for `filter` into `root`; `fold: false` shows every connection report.
+/** Mount a paged result for `filter` into `root`; `fold: false` shows every connection report;
+ *  `extra` rows (in log order) are shown among the filter's own, and counted (interleave).
  *  A document's versions are numbered whatever the filter (a person's entries too): by the
  *  uploads of the hearings the shown entries belong to (data.js versionLedger). With `names`
  *  (data.js nameLedger, whose `dir` is then `dir`), the names of those hearings are read as
  *  their entries are shown too: a search of the whole log names them all, not only those the
  *  log's first page of names happens to hold. */
-export function resultsView(root, filter, dir, { caption, fold = true, names = null }) {
+export function resultsView(root, filter, dir, { caption, fold = true, names = null, extra = [] }) {
   const zone = localZone();
   const stack = [];
+  const shownBefore = []; // how many rows each earlier page showed
   let cursor = null;
   let theirs = null;
   const ledger = versionLedger();
@@ -139,7 +158,9 @@ export function resultsView(root, filter, dir, { caption, fold = true, names = n
     if (filter.hearing && theirs === null) theirs = (await hearingZone(filter.hearing).catch(() => null)) || '';
     let page;
     try {
-      page = await search(filter, { cursor });
+      const own = await search(filter, { cursor });
+      page = { ...own, total: (own.total ?? own.events.length) + extra.length,
+        events: interleave(own.events, extra, { cursor, last: !own.next_cursor, order: filter.order }) };
       await Promise.all([ledger.prepare(page.events).catch(() => null), // unnumbered, not unshown, if it fails
         names?.prepare(page.events).catch(() => null)]); // and unnamed (ids), likewise
     } catch (error) {
@@ -148,13 +169,14 @@ export function resultsView(root, filter, dir, { caption, fold = true, names = n
       return;
     }
     root.removeAttribute('aria-busy');
-    const first = stack.length * 50 + 1;
+    const first = shownBefore.reduce((sum, n) => sum + n, 0) + 1;
     const other = theirs && theirs !== zone ? theirs : null; // the hearing's zone, when it differs
-    const total = page.total ?? page.events.length;
+    const total = page.total;
     const csvButton = h('button', { type: 'button', class: 'button small', id: 'csv' }, t('audit.csv.action'));
     csvButton.addEventListener('click', async () => {
       csvButton.disabled = true;
       const all = await searchAll(filter, { onPage: (n, of) => { csvButton.textContent = t('audit.csv.progress', { done: formatNumber(n), total: formatNumber(of) }); } });
+      all.rows = interleave(all.rows, extra, { last: true, order: filter.order });
       await Promise.all([ledger.prepare(all.rows).catch(() => null), names?.prepare(all.rows).catch(() => null)]);
       download('audit-view.csv', new Blob([toCsv(all.rows, dir, zone, versions)], { type: 'text/csv' }));
       csvButton.textContent = t('audit.csv.action');
@@ -178,9 +200,9 @@ export function resultsView(root, filter, dir, { caption, fold = true, names = n
           : item.pair ? pairRow(item.pair, dir, zone, other) : entryRow(item, dir, zone, other, versions))))) : null,
       h('div', { class: 'pager' },
         h('button', { type: 'button', class: 'button', disabled: stack.length === 0,
-          onclick: () => { cursor = stack.pop() ?? null; load(); } }, t('audit.page.previous')),
+          onclick: () => { cursor = stack.pop() ?? null; shownBefore.pop(); load(); } }, t('audit.page.previous')),
         h('button', { type: 'button', class: 'button', id: 'next-page', disabled: !page.next_cursor,
-          onclick: () => { stack.push(cursor); cursor = page.next_cursor; load(); } }, t('audit.page.next'))));
+          onclick: () => { stack.push(cursor); shownBefore.push(page.events.length); cursor = page.next_cursor; load(); } }, t('audit.page.next'))));
   };
   return load();
 }

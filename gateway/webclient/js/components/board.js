@@ -77,6 +77,9 @@ function personCard(person, room, rooms, ctx) {
     h("div", { class: "person-facts" }, personFacts(person, ctx.sides),
       person.hand ? h("span", { class: "fact-hand" }, t("mediator.board.hand")) : null,
       person.muted ? h("span", { class: "fact-muted" }, t("mediator.board.muted")) : null,
+      // Waiting again after a lost connection (the server's grace ran out): not someone new.
+      person.grace_expired && person.connected && room.kind === "lobby"
+        ? h("span", { class: "fact-returned" }, t("mediator.board.returned")) : null,
       !person.connected ? h("span", { class: "offline-text" }, t("mediator.board.offline")) : null),
     me ? null : h("div", { class: "person-actions" },
       menuButton(t(room.kind === "lobby" ? "mediator.board.admit" : "mediator.board.move"),

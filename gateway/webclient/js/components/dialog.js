@@ -4,9 +4,10 @@
 import { t } from "../core/i18n.js";
 import { h, uid } from "../core/render.js";
 
-// → Promise<{confirmed: boolean, checked: boolean}>
+// → Promise<{confirmed: boolean, checked: boolean}>. `more`: nodes shown after the body (a list
+// of links the person may follow instead of confirming).
 export function confirmDialog({ title, body, confirm, danger = false, typed = null,
-  checkbox = null }) {
+  checkbox = null, more = null }) {
   return new Promise((resolve) => {
     const titleId = uid("dlg");
     const input = typed ? h("input", { id: uid("typed"), autocomplete: "off", spellcheck: "false" }) : null;
@@ -26,6 +27,7 @@ export function confirmDialog({ title, body, confirm, danger = false, typed = nu
     const form = h("form", { method: "dialog", class: "dialog-form" },
       h("h2", { id: titleId }, title),
       body ? h("p", null, body) : null,
+      more,
       check ? h("div", { class: "check" }, check, h("label", { for: check.id }, checkbox)) : null,
       typedField,
       h("div", { class: "actions" }, cancel, ok));
@@ -40,6 +42,8 @@ export function confirmDialog({ title, body, confirm, danger = false, typed = nu
       resolve({ confirmed, checked });
     };
     form.addEventListener("submit", (event) => { event.preventDefault(); if (!ok.disabled) finish(true); });
+    // A link in `more` followed instead: the dialog goes (not confirmed), the page moves on.
+    form.addEventListener("click", (event) => { if (event.target.closest("a[href]")) finish(false); });
     cancel.addEventListener("click", () => finish(false));
     dialog.addEventListener("cancel", () => finish(false));
     document.body.append(dialog);
@@ -50,8 +54,11 @@ export function confirmDialog({ title, body, confirm, danger = false, typed = nu
 }
 
 // A dialog holding a small form (`content`: field nodes); resolves true when submitted.
-// `validate()` may return a sentence to show instead of closing.
-export function formDialog({ title, content, confirm, validate = () => null }) {
+// `validate()` may return a sentence to show instead of closing. `save()` (async), when given,
+// runs on submit with the dialog still open and its button busy: a sentence it returns (the
+// server's refusal) is shown there, so nothing typed is lost; the dialog closes once it is done.
+// `wide`: room for two fields side by side.
+export function formDialog({ title, content, confirm, validate = () => null, save = null, wide = false }) {
   return new Promise((resolve) => {
     const titleId = uid("dlg");
     const error = h("p", { class: "form-error", role: "alert" });
@@ -59,7 +66,7 @@ export function formDialog({ title, content, confirm, validate = () => null }) {
     const cancel = h("button", { type: "button", class: "button" }, t("common.cancel"));
     const form = h("form", { method: "dialog", class: "dialog-form" },
       h("h2", { id: titleId }, title), content, error, h("div", { class: "actions" }, cancel, ok));
-    const dialog = h("dialog", { class: "dialog", "aria-labelledby": titleId }, form);
+    const dialog = h("dialog", { class: wide ? "dialog wide" : "dialog", "aria-labelledby": titleId }, form);
     // What `validate()` said is about the fields as they were: editing them takes it away.
     const clear = () => { error.textContent = ""; };
     form.addEventListener("input", clear);
@@ -72,11 +79,22 @@ export function formDialog({ title, content, confirm, validate = () => null }) {
       dialog.remove();
       resolve(value);
     };
-    form.addEventListener("submit", (event) => {
+    form.addEventListener("submit", async (event) => {
       event.preventDefault();
+      if (ok.disabled) return;
       const problem = validate();
-      if (problem) error.textContent = problem;
-      else finish(true);
+      if (problem) { error.textContent = problem; return; }
+      if (!save) { finish(true); return; }
+      ok.disabled = true;
+      ok.setAttribute("aria-busy", "true");
+      try {
+        const refused = await save();
+        if (refused) error.textContent = refused;
+        else finish(true);
+      } finally {
+        ok.disabled = false;
+        ok.removeAttribute("aria-busy");
+      }
     });
     cancel.addEventListener("click", () => finish(false));
     dialog.addEventListener("cancel", () => finish(false));

@@ -230,8 +230,10 @@ export class DocumentsPanel {
   dropZone(compartment) {
     const zone = h("div", { class: "file-drop", dataset: { compartment } },
       h("p", null, t("participant.docs.drop")),
-      h("label", { for: this.picker.id, class: "button" }, t("participant.docs.pick")),
-      this.picker);
+      // The hidden input before its label: Tab reaches the input, and the label after it shows
+      // the focus ring (css: .file-drop input:focus-visible + label).
+      this.picker,
+      h("label", { for: this.picker.id, class: "button" }, t("participant.docs.pick")));
     zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("over"); });
     zone.addEventListener("dragleave", () => zone.classList.remove("over"));
     zone.addEventListener("drop", (event) => {

@@ -2,6 +2,7 @@
 // gone once the form is edited) and a busy state on the submit button, so every form in the
 // client behaves the same way.
 
+import { t } from "../core/i18n.js";
 import { h, uid } from "../core/render.js";
 
 export function field(label, input, hint = null) {
@@ -12,6 +13,29 @@ export function field(label, input, hint = null) {
     input.setAttribute("aria-describedby", hintNode.id);
   }
   return h("div", { class: "field" }, h("label", { for: input.id }, label), input, hintNode);
+}
+
+// A field whose text has a limit (`maxlength`, the server's): under it, as it is typed, "12 of
+// 200 characters", so nothing is cut at the limit without a word. At the limit the line says
+// so, and a screen reader hears that once (the count itself is not announced at each key).
+export function countedField(label, input, hint = null) {
+  const node = field(label, input, hint);
+  const max = Number(input.getAttribute("maxlength"));
+  const count = h("p", { class: "hint char-count", id: uid("count") });
+  const reached = h("span", { class: "visually-hidden", "aria-live": "polite" });
+  const update = () => {
+    const length = input.value.length;
+    const full = length >= max;
+    count.classList.toggle("at-limit", full);
+    count.textContent = t(full ? "common.chars_full" : "common.chars", { count: length, max });
+    reached.textContent = full ? count.textContent : "";
+  };
+  input.setAttribute("aria-describedby",
+    [input.getAttribute("aria-describedby"), count.id].filter(Boolean).join(" "));
+  input.addEventListener("input", update);
+  update();
+  node.append(count, reached);
+  return node;
 }
 
 // A staff display name (the name people see in hearings), bounded as the server bounds it

@@ -1,15 +1,17 @@
-// "New hearing": title, scheduled date and time, and the hearing's time zone (defaults to the
-// mediator's own; the zones a Hong Kong centre uses first, named in the reader's language with
-// their offset at the picked date: core/zones.js), as one small form. A date already past is
-// said in the page as soon as it is picked (before saving); the server refuses it too (reason
-// `scheduled_in_past`), and that refusal is said in the same words until the form is edited.
+// A hearing's details: title, scheduled date and time, and the hearing's time zone (defaults to
+// the mediator's own; the zones a Hong Kong centre uses first, named in the reader's language
+// with their offset at the picked date: core/zones.js). "New hearing" is one small form of them;
+// the set-up page's "Edit details" (hearing-details.js) the same fields, filled in. A date
+// already past is said in the page as soon as it is picked (before saving); the server refuses
+// it too (reason `scheduled_in_past`), and that refusal is said in the same words until the form
+// is edited.
 
 import { api } from "../core/api.js";
 import { describe } from "../core/errors.js";
 import { currentLanguage, formattingLocale, localZone, t } from "../core/i18n.js";
 import { h } from "../core/render.js";
 import { knownZone, zoneChoices, zoneLabel, zoneListLabel } from "../core/zones.js";
-import { clearWhenEdited, field, formError, submitting } from "./form.js";
+import { clearWhenEdited, countedField, field, formError, submitting } from "./form.js";
 
 // "2026-12-01T09:30" read as a wall-clock time in `zone` → epoch ms.
 export function zonedToUtc(local, zone) {
@@ -27,6 +29,29 @@ export function zonedToUtc(local, zone) {
   return guess - offset(first);
 }
 
+// `ms` as the wall clock in `zone` reads it, as <input type="datetime-local"> holds it
+// ("2026-12-01T09:30"): the inverse of zonedToUtc, to the minute.
+export function utcToZoned(ms, zone) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-US", {
+    timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit" }).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+// Pure: what an edit of the details asks the server to change (PATCH /api/v1/hearings/{h}),
+// from the fields as they were shown (`before`: {title, local, zone}) and as they are now.
+// The time is sent only when the date, the time or the zone was changed (the fields hold
+// minutes; a start the API set to the second is not moved by saving the title); an emptied
+// date takes the start away (`scheduled_at: null`, its zone with it).
+export function hearingChange(before, now) {
+  const change = {};
+  if (now.title !== before.title) change.title = now.title;
+  if (now.local === before.local && (now.zone === before.zone || !now.local)) return change;
+  if (!now.local) change.scheduled_at = null;
+  else Object.assign(change, { scheduled_at: zonedToUtc(now.local, now.zone), time_zone: now.zone });
+  return change;
+}
+
 // How far in the past a start may lie and still be taken as "now" (a hearing set up as it
 // begins): the server's own grace, services/signalling/schedule.py PAST_GRACE_MS.
 export const PAST_GRACE_MS = 15 * 60 * 1000;
@@ -40,10 +65,11 @@ export function startIsPast(local, zone, now = Date.now()) {
 // Why the server refused a new hearing (`Error.reason`) → the sentence that says so.
 const REASONS = { scheduled_in_past: "mediator.create.refused_past" };
 
-// The zone picker: common zones, then all the others; the browser's own zone chosen. Each
-// option's words say the offset at `at` (the picked start, else now): `relabel(at)`.
-function zonePicker() {
-  const choices = zoneChoices({ local: localZone(),
+// The zone picker: common zones, then all the others; `chosen` (the hearing's own, when it has
+// one) or else the browser's own zone chosen. Each option's words say the offset at `at` (the
+// picked start, else now): `relabel(at)`.
+function zonePicker(chosen = null) {
+  const choices = zoneChoices({ local: chosen && knownZone(chosen) ? chosen : localZone(),
     supported: typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [] });
   const option = (zone) => h("option", { value: zone, selected: zone === choices.selected }, zone);
   const common = h("optgroup", { label: t("mediator.create.zone_common") }, choices.common.map(option));
@@ -58,19 +84,30 @@ function zonePicker() {
   return { select, relabel };
 }
 
-export function createHearingForm({ onCreated }) {
-  const title = h("input", { name: "title", required: true, maxlength: "200", autocomplete: "off" });
-  const at = h("input", { name: "scheduled", type: "datetime-local" });
-  const picker = zonePicker();
+// The three fields, filled in with `hearing`'s details when it is given (else empty, in the
+// mediator's own zone). → {title, at, zone, nodes, shown, values}: `shown` is what the fields
+// said when made, `values()` what they say now ({title, local, zone}: hearingChange).
+export function hearingFields(hearing = null, { pastId = "create-past" } = {}) {
+  const title = h("input", { name: "title", required: true, maxlength: "200", autocomplete: "off",
+    value: hearing ? hearing.title : "" });
+  const picker = zonePicker(hearing && hearing.time_zone);
   const zone = picker.select;
-  const error = formError();
-  // Said as soon as a past date is picked (in the page, for screen readers too), before saving.
-  const past = h("p", { class: "form-warning", id: "create-past", role: "status", hidden: true });
+  const at = h("input", { name: "scheduled", type: "datetime-local",
+    value: hearing && hearing.scheduled_at && knownZone(zone.value) ? utcToZoned(hearing.scheduled_at, zone.value) : "" });
+  const values = () => ({ title: title.value.trim(), local: at.value, zone: zone.value });
+  const shown = values();
+  // Said as soon as a past date is picked (in the page, for screen readers too), before saving;
+  // the start a hearing already has (one under way) is no news.
+  const past = h("p", { class: "form-warning", id: pastId, role: "status", hidden: true });
   const checkPast = () => {
-    const late = startIsPast(at.value, knownZone(zone.value) ? zone.value : null);
+    const kept = at.value === shown.local && zone.value === shown.zone;
+    const late = !kept && startIsPast(at.value, knownZone(zone.value) ? zone.value : null);
     past.hidden = !late;
     past.textContent = late ? t("mediator.create.past_warning") : "";
-    if (late) at.setAttribute("aria-describedby", past.id);
+    // The warning joins (and leaves) what already describes the field (its hint, if any).
+    const described = (at.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== past.id);
+    if (late) described.push(past.id);
+    if (described.length) at.setAttribute("aria-describedby", described.join(" "));
     else at.removeAttribute("aria-describedby");
   };
   at.addEventListener("input", checkPast);
@@ -80,15 +117,23 @@ export function createHearingForm({ onCreated }) {
     picker.relabel(at.value && knownZone(zone.value) ? zonedToUtc(at.value, zone.value) : Date.now());
   });
   zone.addEventListener("change", checkPast);
+  if (shown.local) picker.relabel(zonedToUtc(shown.local, shown.zone));
+  const nodes = [
+    countedField(t("mediator.create.name"), title, t("mediator.create.name_hint")),
+    h("div", { class: "field-row" },
+      field(t("mediator.create.when"), at, hearing ? t("mediator.details.when_hint") : null),
+      field(t("mediator.create.zone"), zone, t("mediator.create.zone_hint"))),
+    past];
+  return { title, at, zone, nodes, shown, values };
+}
+
+export function createHearingForm({ onCreated }) {
+  const { title, at, zone, nodes } = hearingFields();
+  const error = formError();
   const submit = h("button", { type: "submit", class: "button primary" }, t("mediator.create.submit"));
   // Checked on submit in the page's words, never with the browser's own bubbles (novalidate).
   const form = h("form", { class: "card stack create-hearing", id: "create-hearing", novalidate: true },
-    h("h2", null, t("mediator.create.title")),
-    field(t("mediator.create.name"), title, t("mediator.create.name_hint")),
-    h("div", { class: "field-row" },
-      field(t("mediator.create.when"), at),
-      field(t("mediator.create.zone"), zone, t("mediator.create.zone_hint"))),
-    past, error, h("div", { class: "actions" }, submit));
+    h("h2", null, t("mediator.create.title")), ...nodes, error, h("div", { class: "actions" }, submit));
   // A refusal ("cannot be scheduled in the past", a missing title) is about what was entered:
   // it goes once the date, the zone or the title changes (the past warning above speaks for itself).
   clearWhenEdited(form, error);

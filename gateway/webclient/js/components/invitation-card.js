@@ -35,10 +35,23 @@ function messageBlock(heading, text, copyLabel, lang) {
     copyButton(() => text, copyLabel));
 }
 
+// The card holds the secrets, shown once; its letter is the hearing's as it is now: when the
+// mediator changes the hearing's title or time while the card is open, `update(hearing)` writes
+// the two messages (and what Copy and Print take) and the calendar button again.
 export function invitationCard({ issued, person, hearing, words, onDone, onCalendar }) {
   const link = new URL(issued.link_path, location.origin).href;
-  const texts = invitationTexts({ title: hearing.title, name: person.name, link,
-    code: issued.access_code, scheduledAt: hearing.scheduled_at, zone: hearing.time_zone }, words);
+  const messages = h("div", { class: "messages" });
+  const calendar = h("button", { type: "button", class: "button", onclick: () => onCalendar(words.lang) },
+    t("mediator.setup.calendar"));
+  const update = (current) => {
+    const texts = invitationTexts({ title: current.title, name: person.name, link,
+      code: issued.access_code, scheduledAt: current.scheduled_at, zone: current.time_zone }, words);
+    messages.replaceChildren(
+      messageBlock(t("mediator.invite.message1"), texts.link, t("mediator.invite.copy_message1"), words.lang),
+      messageBlock(t("mediator.invite.message2"), texts.code, t("mediator.invite.copy_message2"), words.lang));
+    calendar.hidden = !current.scheduled_at;
+  };
+  update(hearing);
   const done = h("button", { type: "button", class: "button primary", onclick: onDone },
     t("mediator.invite.done"));
   const card = h("section", { class: "card invite-once", role: "region",
@@ -47,14 +60,11 @@ export function invitationCard({ issued, person, hearing, words, onDone, onCalen
     h("p", { class: "notice warn" }, t("mediator.invite.once")),
     secretRow(t("mediator.invite.link"), link, t("mediator.invite.copy_link"), "invite-link"),
     secretRow(t("mediator.invite.code"), issued.access_code, t("mediator.invite.copy_code"), "invite-code"),
-    h("div", { class: "messages" },
-      messageBlock(t("mediator.invite.message1"), texts.link, t("mediator.invite.copy_message1"), words.lang),
-      messageBlock(t("mediator.invite.message2"), texts.code, t("mediator.invite.copy_message2"), words.lang)),
+    messages,
     h("div", { class: "actions no-print" },
-      hearing.scheduled_at ? h("button", { type: "button", class: "button", onclick: () => onCalendar(words.lang) },
-        t("mediator.setup.calendar")) : null,
+      calendar,
       h("button", { type: "button", class: "button", onclick: () => window.print() },
         t("mediator.invite.print")),
       done));
-  return { card, focus: () => done.focus() };
+  return { card, focus: () => done.focus(), update };
 }

@@ -1,13 +1,17 @@
 // The lobby: a clear waiting screen. The hearing's name, who will admit you (the mediator by
 // name: text nodes only, so a name is never markup), what happens next, and your own camera and
-// microphone with pickers, so you can fix them while you wait.
+// microphone with pickers, so you can fix them while you wait. A camera the browser blocks is
+// said as blocked (allow it, then Try again, which asks again), never as "none found". When the
+// mediator renames or reschedules the hearing while you wait, the screen shows the new title and
+// time at once and says that they changed.
 
 import { t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
 import { waitingLine } from "./person.js";
 
 export class LobbyView {
-  // onDevices({camera, microphone}) → Promise<MediaStream|null>: the screen swaps its stream.
+  // onDevices({camera, microphone}) → Promise<{stream, trouble}>: the screen swaps its stream
+  // when one opened (media/devices.js openLocalMedia; trouble: why not all of it did).
   constructor({ onDevices }) {
     this.onDevices = onDevices;
     this.preview = h("video", { class: "lobby-preview", autoplay: true, playsInline: true, muted: true });
@@ -17,7 +21,11 @@ export class LobbyView {
     this.microphone = h("select", { id: micId, onchange: () => this.pick() });
     this.title = h("h1", { class: "lobby-title" });
     this.waiting = h("p", { class: "lobby-waiting", role: "status" });
-    this.status = h("p", { class: "lobby-device-status" });
+    this.changed = h("p", { class: "notice lobby-changed", hidden: true });
+    this.changedKey = null;
+    this.status = h("p", { class: "lobby-device-status", role: "status" });
+    this.retry = h("button", { type: "button", class: "button", hidden: true,
+      "data-action": "retry-devices", onclick: () => this.pick({}) });
     // Words by element: `relabel()` says them all again after a language switch.
     this.words = new Map([
       [h("p", { class: "lobby-kicker" }), "participant.lobby.kicker"],
@@ -31,7 +39,7 @@ export class LobbyView {
     const [kicker, next, step1, step2, step3, camLabel, micLabel] = this.words.keys();
     this.el = h("section", { class: "lobby" },
       h("div", { class: "lobby-text" },
-        kicker, this.title, this.waiting, next,
+        kicker, this.title, this.changed, this.waiting, next,
         h("ol", { class: "lobby-steps" }, step1, step2, step3)),
       // The preview and the pickers side by side on a tablet, the pickers under it on a laptop
       // (css: .lobby-media), always in view without scrolling.
@@ -40,9 +48,10 @@ export class LobbyView {
         h("div", { class: "lobby-devices" },
           h("div", { class: "field" }, camLabel, this.camera),
           h("div", { class: "field" }, micLabel, this.microphone),
-          this.status)));
+          this.status, this.retry)));
     this.you = null;
     this.stream = undefined;
+    this.trouble = null;
     this.relabel();
   }
 
@@ -54,6 +63,13 @@ export class LobbyView {
   }
 
   update(you) {
+    // What the mediator changed while you waited (the start, while the hearing has not begun).
+    const before = this.you;
+    if (before && before.scheduled_at !== you.scheduled_at && you.hearing_state === "scheduled") {
+      this.changedKey = "participant.lobby.rescheduled";
+    } else if (before && before.title !== you.title) this.changedKey = "participant.lobby.renamed";
+    this.changed.hidden = !this.changedKey;
+    this.changed.textContent = this.changedKey ? t(this.changedKey) : "";
     this.you = you;
     this.title.textContent = you.title;
     this.waiting.textContent = waitingLine(you);
@@ -63,10 +79,18 @@ export class LobbyView {
     step1.textContent = t(this.words.get(step1));
   }
 
-  async setStream(stream) {
+  // The stream shown, and why what is missing of it is (`trouble`: "blocked" or "none").
+  async setStream(stream, trouble = this.trouble) {
     this.stream = stream;
+    this.trouble = trouble;
     if (this.preview.srcObject !== stream) this.preview.srcObject = stream;
-    this.status.textContent = stream ? "" : t("participant.lobby.no_devices");
+    const key = trouble === "blocked"
+      ? (stream ? "participant.lobby.camera_blocked" : "participant.lobby.blocked")
+      : stream ? null : "participant.lobby.no_devices";
+    this.status.textContent = key ? t(key) : "";
+    this.status.dataset.trouble = key ? trouble || "none" : "";
+    this.retry.textContent = t("participant.lobby.try_again");
+    this.retry.hidden = !key;
     let devices = [];
     try {
       devices = await navigator.mediaDevices.enumerateDevices();
@@ -82,8 +106,10 @@ export class LobbyView {
     fill(this.microphone, "audioinput", stream && stream.getAudioTracks()[0]);
   }
 
-  async pick() {
-    const stream = await this.onDevices({ camera: this.camera.value, microphone: this.microphone.value });
-    if (stream) await this.setStream(stream);
+  // The devices picked (or, from Try again, the browser's own: asked for again).
+  async pick(choice = { camera: this.camera.value, microphone: this.microphone.value }) {
+    const { stream, trouble } = await this.onDevices(choice);
+    if (stream) await this.setStream(stream, trouble);
+    else if (!this.stream) await this.setStream(null, trouble);
   }
 }

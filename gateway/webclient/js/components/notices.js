@@ -57,6 +57,13 @@ export class Notices {
     return this.banner(() => ({ text: t(key) }), { kind });
   }
 
+  // Take away the banners of these kinds (they no longer hold: you changed room).
+  forget(...kinds) {
+    for (const entry of [...this.shown]) {
+      if (kinds.includes(entry.kind)) { entry.item.remove(); this.shown.delete(entry); }
+    }
+  }
+
   relabel() {
     for (const entry of this.shown) entry.draw();
   }

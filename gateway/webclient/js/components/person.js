@@ -25,7 +25,8 @@ export function mediatorName(you) {
 }
 
 // The lobby's waiting line (`you`: the SelfView): who will admit you, or why nobody can now —
-// before the hearing has started, when it is due to (in the reader's own time zone).
+// before the hearing has started, when it is due to (in the reader's own time zone) — and why
+// you are waiting again after your connection was lost for longer than the server waits.
 export function waitingLine(you) {
   const name = mediatorName(you);
   if (you.hearing_state === "scheduled") {
@@ -33,6 +34,7 @@ export function waitingLine(you) {
       ? t("participant.lobby.not_started_at", { name, when: formatDateTime(you.scheduled_at) })
       : t("participant.lobby.not_started", { name });
   }
+  if (you.grace_expired) return t("participant.lobby.returned", { name });
   if (!you.locked) return t("participant.lobby.waiting", { name });
   return you.mediator_name ? t("participant.lobby.locked_named", { name }) : t("participant.lobby.locked");
 }

@@ -88,8 +88,9 @@ export class VideoGrid {
       if (key.split(":")[0] !== id) continue;
       const screen = key.endsWith(":screen");
       const name = id === this.selfId ? t("participant.grid.you") : (m ? personLabel(m) : t("participant.grid.someone"));
-      tile.querySelector(".tile-name").textContent = screen
-        ? t("participant.grid.screen_of", { name }) : name;
+      const caption = tile.querySelector(".tile-name");
+      caption.textContent = screen ? t("participant.grid.screen_of", { name }) : name;
+      caption.title = caption.textContent; // the whole name, when a long one is cut to one line
       const states = [];
       if (m && m.muted) states.push(t("participant.grid.muted"));
       if (m && m.camera_off) states.push(t("participant.grid.camera_off"));

@@ -28,7 +28,8 @@ export class VideoTiles {
       tile = h("figure", { class: "tile remote", "data-participant": id, "data-kind": kind,
         "data-frames-decoded": "0" },
       h("video", { autoplay: true, playsInline: true }),
-      h("figcaption", null, this.caption(id, kind)));
+      h("figcaption"));
+      this.name(tile);
       const full = kind === "screen" ? fullscreenButton(tile) : null;
       if (full) tile.append(full);
       this.grid.append(tile);
@@ -39,6 +40,13 @@ export class VideoTiles {
   caption(id, kind) {
     const name = this.names.get(id) || t("mediator.video.someone");
     return kind === "screen" ? t("participant.grid.screen_of", { name }) : name;
+  }
+
+  // A remote tile's caption: one line, cut with an ellipsis when long (css), whole as its title.
+  name(tile) {
+    const caption = tile.querySelector("figcaption");
+    caption.textContent = this.caption(tile.dataset.participant, tile.dataset.kind);
+    caption.title = caption.textContent;
   }
 
   showRemote(id, stream, kind = "camera") {
@@ -66,9 +74,7 @@ export class VideoTiles {
   relabel() {
     this.grid.setAttribute("aria-label", t("mediator.video.label"));
     this.self.querySelector("figcaption").textContent = t("mediator.video.you");
-    for (const tile of this.grid.querySelectorAll("figure.remote")) {
-      tile.querySelector("figcaption").textContent = this.caption(tile.dataset.participant, tile.dataset.kind);
-    }
+    for (const tile of this.grid.querySelectorAll("figure.remote")) this.name(tile);
     relabelFullscreen(this.grid);
   }
 
@@ -76,7 +82,7 @@ export class VideoTiles {
     for (const member of (room && room.members) || []) {
       this.names.set(member.id, member.name);
       for (const tile of this.grid.querySelectorAll(`figure.remote[data-participant="${CSS.escape(member.id)}"]`)) {
-        tile.querySelector("figcaption").textContent = this.caption(member.id, tile.dataset.kind);
+        this.name(tile);
       }
     }
   }

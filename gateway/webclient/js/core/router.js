@@ -6,7 +6,7 @@
 // session with TOTP complete; otherwise the person goes to sign-in and comes back afterwards
 // (`/signin?next=<path>`: a path only, never a fragment, so no secret rides in a URL).
 
-import { whoAmI } from "./api.js";
+import { whoAmIOrWhy } from "./api.js";
 import { onLanguageChange, t } from "./i18n.js";
 
 let routes = [];
@@ -82,6 +82,12 @@ export function signInPath(next = location.pathname + location.search) {
   return `/signin?next=${encodeURIComponent(next)}`;
 }
 
+// Back to sign-in after the session ended, saying why when the server said (`reason`, the 401's:
+// "disabled" for an account an administrator disabled; otherwise the session expired).
+export function sessionEndedPath(next = location.pathname + location.search, reason = null) {
+  return `${signInPath(next)}&${reason === "disabled" ? "ended=disabled" : "expired=1"}`;
+}
+
 export function onRouteChange(listener) {
   listeners.add(listener);
   return () => listeners.delete(listener);
@@ -98,8 +104,10 @@ async function render() {
   const query = new URLSearchParams(location.search);
   let me = null;
   if (found && found.route.staff) {
-    me = await whoAmI();
+    const { me: who, ended } = await whoAmIOrWhy();
+    me = who;
     if (mine !== generation) return;
+    if (!me && ended === "disabled") return navigate(sessionEndedPath(undefined, ended), { replace: true });
     if (!me || me.kind !== "account") return navigate(signInPath(), { replace: true });
     if (me.mfa_complete === false) {
       return navigate(`/signin/enroll?next=${encodeURIComponent(path + location.search)}`,

@@ -1,18 +1,34 @@
 // Camera and microphone: open them (a participant without them still joins, receive-only),
 // switch them, and stop them at once when the hearing ends for this person.
 
-export async function localMedia({ camera = null, microphone = null } = {}) {
+// Why the camera or microphone could not be opened: "blocked" (the person or the browser said
+// no: allowing it in the browser fixes it) or "none" (no such device, or it would not start).
+// Each is said in its own words: telling someone who blocked the camera that none was found
+// sends them looking for the wrong fix.
+export function mediaTrouble(error) {
+  return error && (error.name === "NotAllowedError" || error.name === "SecurityError") ? "blocked" : "none";
+}
+
+// Camera and microphone, else the microphone alone: {stream (null: neither opened), trouble
+// (why the camera, or both, could not be opened: `mediaTrouble`; null when both opened)}.
+export async function openLocalMedia({ camera = null, microphone = null } = {}) {
   const video = camera ? { deviceId: { exact: camera } } : true;
   const audio = microphone ? { deviceId: { exact: microphone } } : true;
   try {
-    return await navigator.mediaDevices.getUserMedia({ video, audio });
-  } catch (_) {
+    return { stream: await navigator.mediaDevices.getUserMedia({ video, audio }), trouble: null };
+  } catch (first) {
     try {
-      return await navigator.mediaDevices.getUserMedia({ video: false, audio });
-    } catch (_) {
-      return null;
+      const stream = await navigator.mediaDevices.getUserMedia({ video: false, audio });
+      return { stream, trouble: mediaTrouble(first) };
+    } catch (second) {
+      const blocked = [first, second].some((error) => mediaTrouble(error) === "blocked");
+      return { stream: null, trouble: blocked ? "blocked" : "none" };
     }
   }
+}
+
+export async function localMedia(choice = {}) {
+  return (await openLocalMedia(choice)).stream;
 }
 
 // Switch your microphone ("mic") or camera ("camera") on or off, and tell the room: the message

@@ -57,6 +57,22 @@ function accountRow(a, own, { change, rename }) {
       own ? h('span', { class: 'hint self-note' }, t('admin.accounts.self_note')) : null)));
 }
 
+// The hearings not ended whose mediator is `account` (none when the list cannot be read: the
+// disable is then confirmed as for any account, and the hearings list still offers hand-over).
+async function heldHearings(account) {
+  try {
+    const { hearings } = await api('GET', '/api/v1/hearings');
+    return hearings.filter((x) => x.mediator === account.id && x.state !== 'closed');
+  } catch (_) {
+    return [];
+  }
+}
+
+function handOverLinks(hearings) {
+  return h('ul', { class: 'plain held-hearings', 'aria-label': t('admin.confirm.hearings_label') },
+    hearings.map((x) => h('li', null, h('a', { href: `/hearings?hand_over=${encodeURIComponent(x.id)}` }, x.title))));
+}
+
 // Disable an active account, enable a disabled one.
 function stateButton(a, change) {
   const what = a.disabled ? 'enable' : 'disable';
@@ -95,8 +111,13 @@ async function accounts(root, selfId) {
   const change = async (account, patch, what) => {
     // Resetting your own authenticator signs you out: the dialog says so.
     const text = what === 'reset' && account.id === selfId ? 'admin.confirm.reset_self_text' : `admin.confirm.${what}_text`;
+    // Disabling a mediator who still holds hearings would leave them with nobody in charge:
+    // the dialog says so first and links each to its hand-over.
+    const held = what === 'disable' && account.role === 'mediator' ? await heldHearings(account) : [];
     const { confirmed } = await confirmDialog({ title: t(`admin.confirm.${what}_title`, { name: account.username }),
-      body: t(text), confirm: t(`admin.accounts.${what}`), danger: what !== 'enable' });
+      body: held.length ? t('admin.confirm.disable_mediator_text', { name: account.display_name || account.username, count: held.length }) : t(text),
+      more: held.length ? handOverLinks(held) : null,
+      confirm: t(held.length ? 'admin.confirm.disable_anyway' : `admin.accounts.${what}`), danger: what !== 'enable' });
     if (!confirmed) return;
     try {
       await api('PATCH', `/api/v1/accounts/${account.id}`, patch);

@@ -1,16 +1,16 @@
 // Export a bundle — the evidence — for `parley-audit verify`, with a progress bar; the one
-// paragraph an auditor needs to verify it offline, with the command; the pinned key to save.
+// paragraph an auditor needs to verify it offline, with the command (naming the file the export
+// is saved as: audit/export-name.js); the pinned key to save.
 
 import { describe } from '../core/errors.js';
-import { formatNumber, t } from '../core/i18n.js';
+import { formatNumber, localZone, t } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
 import { copyButton } from '../components/copy.js';
 import { names } from '../audit/data.js';
 import { pinnedVkey } from '../audit/pin.js';
 import { download } from '../audit/results.js';
-
-const COMMAND = 'parley-audit verify audit-bundle.jsonl --vkey parley.vkey';
+import { bundleName, verifyCommand } from '../audit/export-name.js';
 
 async function runExport(body, progress, label) {
   const csrf = sessionStorage.getItem('parley.csrf');
@@ -61,15 +61,27 @@ export async function mount(root) {
   const label = h('p', { id: 'export-label', role: 'status' }, t('audit.export.idle'));
   const result = h('div', { id: 'export-result' });
   const button = h('button', { type: 'button', class: 'button primary', id: 'export-start' }, t('audit.export.action'));
+  // The file the chosen scope is saved as today, and the command that verifies it by that name.
+  const fileName = (value = scope.value) => {
+    const chosen = hearings.find((x) => x.id === value);
+    return bundleName(chosen ? { id: chosen.id, title: chosen.name } : null, Date.now(), localZone());
+  };
+  let file = fileName();
+  const command = h('code', { id: 'verify-command' }, verifyCommand(file));
+  const name = (chosen) => { file = chosen; command.textContent = verifyCommand(file); };
+  scope.addEventListener('change', () => name(fileName()));
   button.addEventListener('click', async () => {
     button.disabled = true;
     mountNodes(result);
+    const chosen = scope.value; // what is exported, whatever is chosen while it runs
     try {
-      const body = scope.value ? { filter: { hearing: scope.value } } : {};
+      const body = chosen ? { filter: { hearing: chosen } } : {};
       const blob = await runExport(body, progress, label);
-      download('audit-bundle.jsonl', blob);
+      name(fileName(chosen)); // dated the day it was saved, should the page have stayed open past midnight
+      download(file, blob);
       result.dataset.bytes = String(blob.size);
-      mountNodes(result, h('p', { class: 'notice', role: 'status' }, t('audit.export.done', { size: formatNumber(blob.size) })));
+      result.dataset.file = file;
+      mountNodes(result, h('p', { class: 'notice', role: 'status' }, t('audit.export.done', { file, size: formatNumber(blob.size) })));
     } catch (error) {
       mountNodes(result, h('p', { class: 'form-error', role: 'alert' }, describe(error, 'audit.export')));
     } finally {
@@ -87,7 +99,7 @@ export async function mount(root) {
     h('section', { class: 'panel how-to' },
       h('h2', null, t('audit.export.how_title')),
       h('p', null, t('audit.export.how')),
-      h('div', { class: 'command-row' }, h('pre', { class: 'command' }, h('code', { id: 'verify-command' }, COMMAND)), copyButton(COMMAND, t('audit.export.copy_command'))),
+      h('div', { class: 'command-row' }, h('pre', { class: 'command' }, command), copyButton(() => verifyCommand(file), t('audit.export.copy_command'))),
       h('p', { class: 'muted' }, t('audit.export.evidence_note')),
       keyButton));
   root.replaceChildren(node);

@@ -152,8 +152,8 @@ async function list(root) {
   const { node } = auditShell('hearings', t('audit.hearings.title'), body);
   root.replaceChildren(node);
   const hearings = await names({ kind: 'hearing' });
-  // Every hearing's creation, opening and end: three reads for the whole list.
-  const lives = hearingLife((await Promise.all(['hearing.create', 'hearing.open', 'hearing.close']
+  // Every hearing's creation, moves, opening and end: four reads for the whole list.
+  const lives = hearingLife((await Promise.all(['hearing.create', 'hearing.details_change', 'hearing.open', 'hearing.close']
     .map((action) => searchAll({ action, order: 'asc' }).catch(() => ({ rows: [] }))))).flatMap((r) => r.rows.map((row) => row.event)));
   const zone = localZone();
   mountNodes(body, hearings.length ? h('ul', { class: 'cards' }, hearings.map((x) => h('li', { class: 'card', 'data-hearing': x.id },

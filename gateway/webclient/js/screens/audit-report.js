@@ -1,18 +1,37 @@
 // Per-document and per-person reports: every access to one document (upload, view, download,
 // release, denial: who and when), where it was kept and which of the hearing's listings may
-// have shown it (audit/document-story.js); or everything one person did and was subject to,
-// with the rooms they were in (from the hearing's timeline). A staff account is named by its
-// display name as it is now, with the user name it signs in with.
+// have shown it (audit/document-story.js); or everything one person did, every use of their
+// invitations among it in time order, refused ones included and counted (someone trying their
+// link: audit/attempts.js), and the rooms they were in (from the hearing's timeline, one line
+// per stay: audit/stays.js). A staff account is named by its display name as it is now, with
+// the user name it signs in with.
 
 import { localZone, t } from '../core/i18n.js';
 import { h } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
-import { hearingRows, nameLedger, reportNames, searchAll } from '../audit/data.js';
+import { hearingRows, invitationUses, nameLedger, reportNames, searchAll } from '../audit/data.js';
+import { invitationAttempts } from '../audit/attempts.js';
+import { stays } from '../audit/stays.js';
 import { caucusesNamedNow } from '../audit/sides.js';
 import { documentStory } from '../audit/document-story.js';
 import { directory, roomLabel, timeRange } from '../audit/describe.js';
 import { resultsView } from '../audit/results.js';
 import { lanes } from '../audit/timeline.js';
+
+// How many refused attempts there were on the person's invitations, and how many after it
+// had been used (the rows themselves are in the table, in time order).
+function attemptsNote(uses) {
+  const { refused, after } = invitationAttempts(uses);
+  const text = refused === 0 ? t('audit.report.attempts_none')
+    : after ? t('audit.report.attempts_after', { count: refused, after }) : t('audit.report.attempts', { count: refused });
+  return h('p', { id: 'invitation-attempts', 'data-refused': refused, 'data-after': after }, text);
+}
+
+// One stay in a room: when, and how often the person reconnected during it.
+function stayText(rooms, stay) {
+  const params = { room: roomLabel(rooms, stay.room), range: timeRange(stay.start, stay.end, localZone()) };
+  return stay.reconnects ? t('audit.report.stay_reconnected', { ...params, count: stay.reconnects }) : t('audit.report.stay', params);
+}
 
 export async function mount(root, { params }) {
   const isDocument = Boolean(params.document);
@@ -35,7 +54,14 @@ export async function mount(root, { params }) {
     extra, results, after);
   root.replaceChildren(node);
   const filter = isDocument ? { resource_type: 'document', resource_id: id, order: 'asc' } : { actor: id, order: 'asc' };
-  const shown = resultsView(results, filter, dir, { caption: title, names: book });
+  // A participant's invitations (staff have none): their uses name no actor, so the filter
+  // cannot find them; they are shown among the person's own entries, and counted.
+  // A read that fails says so, never "none".
+  const invited = !isDocument && Boolean(named?.hearing);
+  const uses = invited ? await invitationUses(id).catch(() => null) : null;
+  if (uses) extra.append(attemptsNote(uses));
+  else if (invited) extra.append(h('p', { class: 'form-error', role: 'alert', id: 'invitation-attempts' }, t('audit.report.attempts_unread')));
+  const shown = resultsView(results, filter, dir, { caption: title, names: book, extra: uses ?? [] });
   if (isDocument) {
     const own = await searchAll(filter);
     const hearing = named?.hearing ?? own.rows.find((r) => r.event.hearing)?.event.hearing ?? null;
@@ -52,8 +78,10 @@ export async function mount(root, { params }) {
     // Caucuses by their names now, as the hearing's timeline names them.
     const rooms = directory(caucusesNamedNow(listed, rows));
     if (lane) {
+      const joined = stays(lane.segments);
       extra.append(h('h2', null, t('audit.report.rooms')), h('ul', { class: 'rooms-list' },
-        lane.segments.map((s) => h('li', { 'data-room': s.room }, `${roomLabel(rooms, s.room)}: ${timeRange(s.start, s.end, localZone())}`))));
+        joined.map((s) => h('li', { 'data-room': s.room, 'data-reconnects': s.reconnects }, stayText(rooms, s)))),
+      ...(joined.some((s) => s.reconnects) ? [h('p', { class: 'muted small', id: 'rooms-note' }, t('audit.report.rooms_note'))] : []));
     }
   }
   return {};

@@ -5,11 +5,11 @@
 // notes). Every action is a WebSocket command; the screen changes only when the server's board
 // says so, so two tabs and a reload always show the same thing.
 
-import { api, whoAmI } from "../core/api.js";
+import { api, whoAmIOrWhy } from "../core/api.js";
 import { describe } from "../core/errors.js";
 import { formatCountdown, t } from "../core/i18n.js";
 import { h, mount as mountNodes } from "../core/render.js";
-import { signInPath } from "../core/router.js";
+import { sessionEndedPath } from "../core/router.js";
 import { HearingSocket, socketUrl } from "../core/socket.js";
 import { measureToNextFrame } from "../core/timing.js";
 import { retranslate, said } from "../core/words.js";
@@ -39,6 +39,15 @@ export async function mount(root, { params, navigate, me }) {
       h("a", { class: "button", href: "/hearings" }, t("mediator.setup.back"))));
     return {};
   }
+  // An administrator holds no mediator controls (signalling refuses them): the way to put
+  // someone in charge is to hand the hearing over, from the list.
+  if (me && me.role === "admin") {
+    mountNodes(root, h("section", { class: "card narrow admin-console" }, h("h1", null, detail.title),
+      h("h2", null, t("mediator.console.admin_title")), h("p", null, t("mediator.console.admin_text")),
+      detail.state === "closed" ? null : h("a", { class: "button primary", href: `/hearings?hand_over=${encodeURIComponent(hearingId)}` },
+        t("mediator.hearings.hand_over"))));
+    return {};
+  }
   if (detail.state !== "open") {
     mountNodes(root, h("section", { class: "card narrow" }, h("h1", null, detail.title),
       h("p", null, t(detail.state === "closed" ? "mediator.console.closed" : "mediator.console.not_open")),
@@ -46,7 +55,7 @@ export async function mount(root, { params, navigate, me }) {
     return {};
   }
 
-  const state = { you: null, room: null, board: { rooms: [], sides: [] }, knocks: [], ended: false };
+  const state = { you: null, room: null, board: { rooms: [], sides: [] }, knocks: [], ended: false, handedOver: false };
   const pending = new Set();
   let lastAction = null;
   let knockCount = 0;
@@ -157,6 +166,7 @@ export async function mount(root, { params, navigate, me }) {
     const moveRow = h("div", { class: "check" }, moveIn, h("label", { for: "caucus-move-side" }, t("mediator.caucus.move_side")));
     const sync = () => {
       moveRow.hidden = !side.value;
+      side.title = side.selectedOptions[0] ? side.selectedOptions[0].textContent : ""; // a long name, whole
       if (!name.value || name.dataset.auto) {
         const s = sides().get(side.value);
         name.value = s ? defaultCaucusName(s.name) : "";
@@ -200,9 +210,19 @@ export async function mount(root, { params, navigate, me }) {
   // The end locks the hearing too (nobody can join an ended hearing): that lock is part of the
   // end, said as the end, never as a lock change.
   const endedNow = (you) => Boolean(you && you.hearing_state === "closed");
+  // The hearing's title as the server says it now: renamed on the set-up page (in another tab,
+  // or by the same mediator a minute ago), it changes here too, without a reload.
+  const titleHeading = h("h1", null, detail.title);
+  function followTitle(you) {
+    if (!you || !you.title || you.title === detail.title) return;
+    detail.title = you.title;
+    titleHeading.textContent = you.title;
+  }
 
   function drawToolbar() {
     const locked = state.you && state.you.locked;
+    // Its name too: drawn again after a language switch, never left in the first language.
+    toolbar.setAttribute("aria-label", t("mediator.console.tools"));
     mountNodes(toolbar,
       h("button", { type: "button", class: "button primary", onclick: newCaucus }, t("mediator.console.new_caucus")),
       h("button", { type: "button", class: "button", onclick: broadcastDialog }, t("mediator.console.broadcast")),
@@ -311,9 +331,12 @@ export async function mount(root, { params, navigate, me }) {
     drawRoom();
   }
 
-  function showEnded() {
+  // `handedOver`: an administrator handed the hearing to another mediator (the socket's close
+  // says so): this console holds nothing any more, and says why rather than "ended".
+  function showEnded(handedOver = false) {
     if (state.ended) return;
     state.ended = true;
+    state.handedOver = handedOver;
     documents.close();
     controls.destroy();
     media.stop();
@@ -323,16 +346,19 @@ export async function mount(root, { params, navigate, me }) {
 
   // The header says the hearing's state now: ended (the lock that came with the end is no news).
   function drawEnded() {
+    const over = state.handedOver;
     setHeaderStatus(h("span", { class: "header-hearing" }, detail.title),
-      h("span", { class: "badge state-closed", id: "ended-badge" }, t("mediator.state.closed")));
-    mountNodes(root, h("section", { class: "card narrow ended" }, h("h1", null, t("mediator.console.ended_title")),
-      h("p", null, t("mediator.console.ended_text")),
+      over ? null : h("span", { class: "badge state-closed", id: "ended-badge" }, t("mediator.state.closed")));
+    mountNodes(root, h("section", { class: `card narrow ${over ? "handed-over" : "ended"}` },
+      h("h1", null, t(over ? "mediator.console.handed_over_title" : "mediator.console.ended_title")),
+      h("p", null, t(over ? "mediator.console.handed_over_text" : "mediator.console.ended_text")),
       h("div", { class: "actions" }, h("a", { class: "button", href: `/hearings/${hearingId}/setup` }, t("mediator.hearings.setup")),
         h("a", { class: "button primary", href: "/hearings" }, t("mediator.setup.back")))));
   }
 
   socket
     .on("snapshot", (m) => {
+      followTitle(m.view.you);
       if (endedNow(m.view.you)) { state.you = m.view.you; showEnded(); return; }
       Object.assign(state, { you: m.view.you, room: m.view.room || null, board: m.view.board || state.board, knocks: m.view.knocks || [] });
       pending.clear();
@@ -342,6 +368,7 @@ export async function mount(root, { params, navigate, me }) {
       if (!documentsOpened) { documentsOpened = true; documents.open(); }
     })
     .on("you", (m) => {
+      followTitle(m.you);
       if (endedNow(m.you)) { state.you = m.you; showEnded(); return; }
       // The lock changed: say what it means now, in words (the button only says what it does).
       if (state.you && m.you.locked !== state.you.locked) {
@@ -396,16 +423,16 @@ export async function mount(root, { params, navigate, me }) {
     .on("close", async (e) => {
       if (state.ended) return;
       if (e.code === 4001 || e.code === 1008) {
-        const who = await whoAmI().catch(() => null);
-        if (!who) { navigate(`${signInPath(`/hearings/${hearingId}`)}&expired=1`, { replace: true }); return; }
+        const { me: who, ended } = await whoAmIOrWhy().catch(() => ({ me: null, ended: null }));
+        if (!who) { navigate(sessionEndedPath(`/hearings/${hearingId}`, ended), { replace: true }); return; }
       }
-      if (e.code === 4000) { showEnded(); return; }
+      if (e.code === 4000) { showEnded(e.reason === "handed_over"); return; }
       bannerArea.textContent = t("mediator.console.reconnecting");
     });
 
   mountNodes(root, h("section", { class: "console" },
     h("div", { class: "page-head" },
-      h("div", null, said("p", { class: "eyebrow" }, "mediator.console.title"), h("h1", null, detail.title)),
+      h("div", null, said("p", { class: "eyebrow" }, "mediator.console.title"), titleHeading),
       toolbar),
     bannerArea,
     h("div", { class: "console-grid" },

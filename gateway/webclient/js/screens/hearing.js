@@ -1,8 +1,8 @@
 // The participant's hearing (`/lobby`, `/hearing`): one WebSocket and one mesh for the whole
 // visit, the lobby's waiting screen until the mediator admits you, then the room — banner,
 // video grid, controls, who can hear you, verification code, chat, documents — and a final
-// screen when you leave, are removed, are not admitted, or the hearing ends (camera and
-// microphone are stopped at once, before anything is drawn). Leaving asks first, then the
+// screen when you leave, are removed, are not admitted, the hearing ends, or you open it in
+// another tab or window (camera and microphone are stopped at once, before anything is drawn). Leaving asks first, then the
 // server closes every socket of yours with "left" and keeps your session: the final screen
 // offers the way back to the waiting room.
 //
@@ -27,7 +27,7 @@ import { Notices } from "../components/notices.js";
 import { RoomBanner } from "../components/room-banner.js";
 import { announce, toast } from "../components/toast.js";
 import { VideoGrid } from "../components/video-grid.js";
-import { localMedia, screenMedia, stopStream, switchTrack } from "../media/devices.js";
+import { openLocalMedia, screenMedia, stopStream, switchTrack } from "../media/devices.js";
 import { iceConfiguration } from "../media/ice.js";
 import { Mesh } from "../media/mesh.js";
 
@@ -51,15 +51,19 @@ function rememberedEnd() {
   }
 }
 
-// The final screen: what happened, that camera and microphone are off, and (after leaving)
-// the way back to the waiting room.
-function finalCard(kind, rejoin = null) {
+// The final screen: what happened, that camera and microphone are off, and the way back where
+// there is one: to the waiting room after leaving, or to this tab after the hearing was opened
+// in another tab or window ("elsewhere": the server closed this page's socket, "taken_over").
+const AGAIN = { left: ["rejoin", "participant.final.rejoin"],
+  elsewhere: ["use-here", "participant.final.use_here"] };
+function finalCard(kind, again = null) {
+  const [action, label] = AGAIN[kind] || [];
   return h("section", { class: "card final", dataset: { final: kind } },
     h("h1", null, t(`participant.final.${kind}_title`)),
     h("p", null, t(`participant.final.${kind}`)),
     h("p", { class: "hint" }, t("participant.final.media_stopped")),
-    kind === "left" && rejoin ? h("p", null, h("button", { type: "button", class: "button primary",
-      dataset: { action: "rejoin" }, onclick: rejoin }, t("participant.final.rejoin"))) : null);
+    action && again ? h("p", null, h("button", { type: "button", class: "button primary",
+      dataset: { action }, onclick: again }, t(label))) : null);
 }
 // How long to wait for the server to close the socket after "leave" before leaving anyway.
 const LEAVE_WAIT_MS = 3000;
@@ -103,8 +107,10 @@ class HearingScreen {
   async start(navigate) {
     this.navigate = navigate;
     put(this.root, h("p", { class: "status", role: "status" }, t("participant.room.preparing")));
-    const [rtcConfig, stream] = await Promise.all([iceConfiguration(this.hearing), localMedia()]);
+    const [rtcConfig, { stream, trouble }] = await Promise.all([iceConfiguration(this.hearing),
+      openLocalMedia()]);
     this.stream = stream;
+    this.mediaTrouble = trouble; // blocked or none: the lobby says which (LobbyView)
     this.socket = new HearingSocket(socketUrl(), {
       onOpen: (s) => s.send({ type: "join", hearing: this.hearing }),
     });
@@ -133,7 +139,7 @@ class HearingScreen {
       onSpeaker: (peer) => this.grid.setSpeaker(peer),
       onVerification: (v) => this.hearers.verification(v),
     });
-    this.status = h("p", { class: "status", role: "status" });
+    this.status = h("p", { class: "status connection-status", role: "status" });
     this.setStatus("participant.room.connecting");
     this.soundButton = h("button", { type: "button", class: "button", hidden: true,
       onclick: () => { this.grid.unmuteAll(); this.soundButton.hidden = true; } },
@@ -143,7 +149,7 @@ class HearingScreen {
       dataset: { action: "leave" }, hidden: this.me.kind !== "participant",
       onclick: () => this.leave() }, t("participant.leave.button"));
     this.view = h("div", { class: "hearing-view" });
-    put(this.root, this.status, this.notices.el, this.view);
+    put(this.root, h("div", { class: "hearing-top" }, this.status, this.notices.el), this.view);
     this.listen();
     this.socket.open();
     this.onHide = () => this.stop();
@@ -169,7 +175,10 @@ class HearingScreen {
       .on("notice", (m) => this.notice(m))
       .on("error", (m) => this.refused(m))
       .on("close", (e) => {
-        if (e.code === 4001 && e.reason === "session expired") this.finish("expired");
+        // One live page per person: a newer tab or window of yours took over (its session
+        // is yours too). This one stops its camera at once and offers to take it back.
+        if (e.code === 4000 && e.reason === "taken_over") this.finish("elsewhere");
+        else if (e.code === 4001 && e.reason === "session expired") this.finish("expired");
         else if (e.code === 4000 || e.code === 4001) this.finish(e.reason === "ended" ? "ended"
           : e.reason === "denied" ? "denied" : e.reason === "left" ? "left"
             : e.reason === "replaced" ? "replaced" : "removed");
@@ -177,11 +186,12 @@ class HearingScreen {
       });
   }
 
-  // Connecting and reconnecting are shown; "connected" is said to screen readers only (the
-  // banner and the video show it to everyone else).
+  // Connecting and reconnecting are shown as a banner (css: .connection-status); "connected"
+  // is said to screen readers only (the room banner and the video show it to everyone else).
   setStatus(key) {
     this.statusKey = key;
     this.status.textContent = t(key);
+    this.status.dataset.state = key.split(".").pop();
     this.status.classList.toggle("visually-hidden", key === "participant.room.connected");
   }
 
@@ -208,6 +218,8 @@ class HearingScreen {
     // (the new room's view) arrive as two messages, in either order.
     const shown = inLobby ? "lobby" : this.room ? this.room.id : null;
     if (shown !== null) {
+      // What was said of the room you were in (moved there, its time is up) no longer holds.
+      if (this.shown !== undefined && shown !== this.shown) this.notices.forget("move", "timer");
       if (!snapshot && this.shown !== undefined && shown !== this.shown && shown !== "lobby"
         && this.shown !== "lobby") { // admission needs no notice: the room appears
         this.notices.moved(this.room);
@@ -228,7 +240,7 @@ class HearingScreen {
       put(this.view, this.lobby.el,
         h("div", { class: "lobby-actions" }, this.controls.el, this.leaveButton));
       this.controls.enable({ hand: false, screen: false, knock: true });
-      this.lobby.setStream(this.stream);
+      this.lobby.setStream(this.stream, this.mediaTrouble);
     }
     this.lobby.update(this.you);
   }
@@ -315,13 +327,18 @@ class HearingScreen {
     return true;
   }
 
+  // {stream, trouble} (media/devices.js openLocalMedia); the stream in use changes only when
+  // a new one opened.
   async switchDevices(choice) {
-    const next = await localMedia(choice);
-    if (!next) return null;
+    const opened = await openLocalMedia(choice);
+    const next = opened.stream;
+    if (!next) return opened;
     stopStream(this.stream);
     this.stream = next;
+    this.mediaTrouble = opened.trouble;
     this.mesh.localStream = next;
-    return next;
+    this.controls.enable({ mic: next.getAudioTracks().length > 0, camera: next.getVideoTracks().length > 0 });
+    return opened;
   }
 
   // ------------------------------------------------------------ the end
@@ -356,7 +373,11 @@ class HearingScreen {
   }
 
   drawFinal() {
-    put(this.root, finalCard(this.finished, () => this.navigate("/lobby")));
+    // "Use it here" opens this screen anew: its socket then takes over from the other page.
+    const again = this.finished === "elsewhere"
+      ? () => this.navigate(location.pathname + location.search, { replace: true })
+      : () => this.navigate("/lobby");
+    put(this.root, finalCard(this.finished, again));
   }
 
   stop() {

@@ -1,11 +1,19 @@
 // The mediator's hearings: state, scheduled time (local and the hearing's own zone), sides and
 // people, with the way into set-up and the console. The empty state says what to do first.
+//
+// An administrator sees every hearing, with its mediator named (and said to be disabled when
+// that account is), and instead of the console (an admin holds no mediator controls) the way
+// to hand a hearing that has not ended over to another enabled mediator ("Hand over…"; the
+// admin's accounts page links here with `?hand_over=<hearing>` to open that dialog at once).
 
 import { api } from "../core/api.js";
 import { describe } from "../core/errors.js";
 import { t, zonePair } from "../core/i18n.js";
 import { h, mount as mountNodes } from "../core/render.js";
+import { formDialog } from "../components/dialog.js";
+import { field } from "../components/form.js";
 import { createHearingForm } from "../components/hearing-form.js";
+import { toast } from "../components/toast.js";
 
 function when(hearing) {
   if (!hearing.scheduled_at) return h("span", { class: "muted" }, t("mediator.hearings.unscheduled"));
@@ -15,21 +23,58 @@ function when(hearing) {
     pair.hearing && !pair.same ? h("div", { class: "muted" }, t("mediator.hearings.there", { time: pair.hearing })) : null);
 }
 
-function row(hearing) {
+// An account's name as the administrator's pages show it.
+const accountName = (a) => (a && (a.display_name || a.username)) || "";
+
+// `admin`: null for a mediator; for an administrator {accounts: id → account, handOver}.
+function row(hearing, admin) {
   const open = hearing.state !== "closed";
+  const mediator = admin ? admin.accounts.get(hearing.mediator) : null;
   return h("tr", { "data-hearing": hearing.id },
     h("th", { scope: "row" },
-      h("a", { href: `/hearings/${hearing.id}/setup`, class: "title-link" }, hearing.title)),
+      h("a", { href: `/hearings/${hearing.id}/setup`, class: "title-link" }, hearing.title),
+      admin ? h("div", { class: "muted hearing-mediator", "data-mediator": hearing.mediator },
+        t(mediator && mediator.disabled ? "mediator.hearings.mediator_disabled" : "mediator.hearings.mediator",
+          { name: accountName(mediator) || hearing.mediator })) : null),
     h("td", null, h("span", { class: `badge state-${hearing.state}` }, t(`mediator.state.${hearing.state}`))),
     h("td", null, when(hearing)),
     h("td", { class: "nowrap" }, `${t("mediator.hearings.count_sides", { count: hearing.sides ?? 0 })} · ${
       t("mediator.hearings.count_people", { count: hearing.people ?? 0 })}`),
     h("td", null, h("div", { class: "row-actions" },
       h("a", { class: "button small", href: `/hearings/${hearing.id}/setup` }, t("mediator.hearings.setup")),
-      open ? h("a", { class: "button small primary", href: `/hearings/${hearing.id}` }, t("mediator.hearings.console")) : null)));
+      !open ? null : admin ? h("button", { type: "button", class: "button small primary", "data-action": "hand-over",
+        "aria-label": t("mediator.hearings.hand_over_named", { title: hearing.title }), onclick: () => admin.handOver(hearing) },
+      t("mediator.hearings.hand_over"))
+        : h("a", { class: "button small primary", href: `/hearings/${hearing.id}` }, t("mediator.hearings.console")))));
 }
 
-export async function mount(root, { navigate }) {
+// The administrator's dialog: pick another enabled mediator account; true when handed over.
+async function handOverDialog(hearing, accounts) {
+  const current = accounts.get(hearing.mediator);
+  const candidates = [...accounts.values()].filter((a) => a.role === "mediator" && !a.disabled && a.id !== hearing.mediator);
+  if (!candidates.length) {
+    toast(() => t("mediator.handover.none"), { kind: "error" });
+    return false;
+  }
+  const choice = h("select", { name: "account" }, candidates.map((a) => h("option", { value: a.id },
+    a.display_name ? `${a.display_name} (${a.username})` : a.username)));
+  const saved = await formDialog({ title: t("mediator.handover.title", { title: hearing.title }),
+    content: [h("p", null, t("mediator.handover.text", { name: accountName(current) || hearing.mediator })),
+      field(t("mediator.handover.to"), choice)],
+    confirm: t("mediator.handover.confirm") });
+  if (!saved) return false;
+  const chosen = candidates.find((a) => a.id === choice.value);
+  try {
+    await api("POST", `/api/v1/hearings/${hearing.id}/mediator`, { account: choice.value });
+    toast(() => t("mediator.handover.done", { title: hearing.title, name: accountName(chosen) }));
+    return true;
+  } catch (failure) {
+    toast(() => describe(failure, "mediator.handover"), { kind: "error" });
+    return false;
+  }
+}
+
+export async function mount(root, { navigate, me, query }) {
   const list = h("div", { class: "hearings-list", "aria-busy": "true" }, h("p", { class: "muted" }, t("common.loading")));
   const create = createHearingForm({ onCreated: (hearing) => navigate(`/hearings/${hearing.id}/setup`) });
   create.hidden = true;
@@ -44,31 +89,43 @@ export async function mount(root, { navigate }) {
     h("div", { class: "page-head" }, h("h1", null, t("mediator.hearings.title")),
       h("div", { class: "actions" }, newButton)),
     create, list));
-  try {
-    const { hearings } = await api("GET", "/api/v1/hearings");
-    list.removeAttribute("aria-busy");
-    if (!hearings.length) {
-      mountNodes(list, h("div", { class: "empty" },
-        h("h2", null, t("mediator.hearings.empty_title")),
-        h("p", null, t("mediator.hearings.empty_text")),
-        h("button", { type: "button", class: "button primary", onclick: () => newButton.click() },
-          t("mediator.hearings.new"))));
-      return {};
+  const isAdmin = Boolean(me && me.role === "admin");
+  let asked = isAdmin ? query.get("hand_over") : null;  // the accounts page's link: once
+  const load = async () => {
+    try {
+      const [{ hearings }, staff] = await Promise.all([api("GET", "/api/v1/hearings"),
+        isAdmin ? api("GET", "/api/v1/accounts") : null]);
+      list.removeAttribute("aria-busy");
+      if (!hearings.length) {
+        mountNodes(list, h("div", { class: "empty" },
+          h("h2", null, t("mediator.hearings.empty_title")),
+          h("p", null, t("mediator.hearings.empty_text")),
+          h("button", { type: "button", class: "button primary", onclick: () => newButton.click() },
+            t("mediator.hearings.new"))));
+        return;
+      }
+      const accounts = new Map(((staff && staff.accounts) || []).map((a) => [a.id, a]));
+      const handOver = async (hearing) => { if (await handOverDialog(hearing, accounts)) await load(); };
+      const admin = isAdmin ? { accounts, handOver } : null;
+      const sorted = [...hearings].sort((a, b) => (a.state === "closed") - (b.state === "closed")
+        || (a.scheduled_at || a.created_at) - (b.scheduled_at || b.created_at));
+      mountNodes(list, h("table", { class: "data" },
+        h("caption", { class: "visually-hidden" }, t("mediator.hearings.title")),
+        h("thead", null, h("tr", null,
+          h("th", { scope: "col" }, t("mediator.hearings.col_title")),
+          h("th", { scope: "col" }, t("mediator.hearings.col_state")),
+          h("th", { scope: "col" }, t("mediator.hearings.col_when")),
+          h("th", { scope: "col" }, t("mediator.hearings.col_people")),
+          h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("mediator.hearings.col_actions"))))),
+        h("tbody", null, sorted.map((hearing) => row(hearing, admin)))));
+      const wanted = asked && hearings.find((x) => x.id === asked && x.state !== "closed");
+      asked = null;
+      if (wanted) handOver(wanted);
+    } catch (failure) {
+      list.removeAttribute("aria-busy");
+      mountNodes(list, h("p", { class: "form-error", role: "alert" }, describe(failure, "mediator.hearings")));
     }
-    const sorted = [...hearings].sort((a, b) => (a.state === "closed") - (b.state === "closed")
-      || (a.scheduled_at || a.created_at) - (b.scheduled_at || b.created_at));
-    mountNodes(list, h("table", { class: "data" },
-      h("caption", { class: "visually-hidden" }, t("mediator.hearings.title")),
-      h("thead", null, h("tr", null,
-        h("th", { scope: "col" }, t("mediator.hearings.col_title")),
-        h("th", { scope: "col" }, t("mediator.hearings.col_state")),
-        h("th", { scope: "col" }, t("mediator.hearings.col_when")),
-        h("th", { scope: "col" }, t("mediator.hearings.col_people")),
-        h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("mediator.hearings.col_actions"))))),
-      h("tbody", null, sorted.map(row))));
-  } catch (failure) {
-    list.removeAttribute("aria-busy");
-    mountNodes(list, h("p", { class: "form-error", role: "alert" }, describe(failure, "mediator.hearings")));
-  }
+  };
+  await load();
   return {};
 }

@@ -6,6 +6,10 @@
 // A person who opens their link again in a browser still signed in to that hearing (the tab was
 // closed, or they left) is let back in: no code, and no "this invitation was already used",
 // which reads as if someone else had used it.
+// A link whose token cannot be one (cut short or mangled on its way) is said to be damaged at
+// once, with no form (no code could make it work); `/join` opened without a link says where the
+// link is. The token kept for this tab is only used again by the same page (a reload): the
+// history entry the link opened is marked, so another visit to `/join` never reuses it.
 
 import { ApiError, api, rememberCsrf, whoAmI } from "../core/api.js";
 import { describe } from "../core/errors.js";
@@ -14,6 +18,9 @@ import { h, mount as put, uid } from "../core/render.js";
 import { retranslate, said } from "../core/words.js";
 
 const TOKEN_KEY = "parley.invitation";
+
+// The token's shape, as the server checks it (proto/signalling.py TOKEN_PATTERN).
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{16,128}$/;
 
 // Where a refusal's sentence comes from: the server's reason first, then its code.
 const REASONS = {
@@ -26,6 +33,8 @@ const REASONS = {
   hearing_locked: "participant.join.refused_locked",
   access_code_wrong: "participant.join.refused_code",
   too_many_attempts: "participant.join.refused_attempts",
+  // The gateway's own: too many failures from this network (gateway/api/redeem.py).
+  too_many_from_address: "participant.join.refused_address",
 };
 
 export function refusalText(error) {
@@ -37,14 +46,19 @@ export function refusalText(error) {
   return describe(error, "participant.redeem");
 }
 
+// The link's token: from the address (then removed from it), or kept from when this same
+// history entry had it (a reload); never from another visit to `/join`.
 function takeToken() {
   const fragment = new URLSearchParams(location.hash.slice(1));
   const token = fragment.get("t");
   if (token) {
     sessionStorage.setItem(TOKEN_KEY, token);
-    history.replaceState(null, "", location.pathname);
+    history.replaceState({ invitation: true }, "", location.pathname);
+    return token;
   }
-  return token || sessionStorage.getItem(TOKEN_KEY);
+  if (history.state && history.state.invitation) return sessionStorage.getItem(TOKEN_KEY);
+  sessionStorage.removeItem(TOKEN_KEY);
+  return null;
 }
 
 // The hearing a token names: `<hearing>.<invitation>.<secret>` (the ids are not secret).
@@ -54,10 +68,12 @@ function tokenHearing(token) {
 
 export function mount(root, context) {
   const token = takeToken();
-  if (!token) {
-    put(root, h("section", { class: "card join" },
+  if (!token || !TOKEN_PATTERN.test(token)) {
+    if (token) sessionStorage.removeItem(TOKEN_KEY);
+    put(root, h("section", { class: `card join ${token ? "join-broken" : "join-no-link"}` },
       said("h1", null, "participant.join.title"),
-      said("p", null, "participant.join.no_link")));
+      said("p", { class: token ? "error" : null }, token ? "participant.join.refused_invalid"
+        : "participant.join.no_link")));
     return { rerender: () => retranslate(root) };
   }
   const view = { rerender: () => retranslate(root) };

@@ -1,4 +1,5 @@
-// Hearing set-up: the hearing's time (local and its own zone), sides with their colours (added,
+// Hearing set-up: the hearing's title and time (local and its own zone; "Edit details" changes
+// them, and says when people already invited need to be told), sides with their colours (added,
 // renamed or recoloured, and removed while nobody belongs to them), invitations (shown once, in
 // two messages, in the language chosen for the person: English, 繁體中文 or 简体中文, the
 // mediator's own unless changed; the link opens the person's pages in it too), who has
@@ -10,12 +11,15 @@ import { LANGUAGES, currentLanguage, formatDateTime, t, wordsIn, zonePair } from
 import { h, mount as mountNodes } from "../core/render.js";
 import { confirmDialog, formDialog } from "../components/dialog.js";
 import { endHearing } from "../components/end-hearing.js";
-import { clearWhenEdited, field, formError, submitting } from "../components/form.js";
+import { clearWhenEdited, countedField, field, formError, submitting } from "../components/form.js";
+import { editHearingDetails } from "../components/hearing-details.js";
 import { invitationCard } from "../components/invitation-card.js";
 import { announce, toast } from "../components/toast.js";
 
 export const COLOURS = ["a", "b", "c", "d", "e", "f"];
 const ROLES = ["party", "counsel", "observer"];
+// Side names longer than this give the invitation form's Side picker a row of its own.
+const LONG_SIDE_NAME = 24;
 
 // Why the server refused to add, change or remove a side (`Error.reason`) → the sentence.
 // What keeps a side, shortly, beside its disabled Remove (the page knows before asking).
@@ -72,7 +76,10 @@ export async function downloadCalendar(hearing, lang = currentLanguage()) {
 }
 
 function invitationStatus(entry) {
-  if (entry.status === "removed") return t("mediator.setup.status_removed");
+  // Off the roster: an invitation withdrawn before it was used is not a person removed.
+  if (entry.status === "removed") {
+    return t(entry.invitation === "revoked" ? "mediator.setup.status_withdrawn" : "mediator.setup.status_removed");
+  }
   if (entry.status === "denied") return t("mediator.setup.status_denied");
   if (entry.invitation === "redeemed") {
     return t("mediator.setup.status_redeemed", { time: formatDateTime(entry.redeemed_at) });
@@ -90,6 +97,9 @@ export async function mount(root, { params, navigate }) {
   // so a language switch says it again in the new one; `side`: the side it is about, whose row
   // shows it, or null for the list as a whole).
   let sideNote = null;
+  // What the last edit of the details came to, until dismissed: {resend} (the key of the
+  // sentence for people already invited, or null when nobody is).
+  let detailsNote = null;
   const page = h("section", { class: "setup" });
   mountNodes(root, page);
 
@@ -134,11 +144,41 @@ export async function mount(root, { params, navigate }) {
           when ? h("span", null, when.local) : h("span", { class: "muted" }, t("mediator.hearings.unscheduled")),
           when && when.hearing && !when.same ? h("span", { class: "muted" }, t("mediator.hearings.there", { time: when.hearing })) : null)),
       h("div", { class: "actions" },
+        !closed ? h("button", { type: "button", class: "button", id: "edit-details", onclick: editDetails }, t("mediator.details.edit")) : null,
         hearing.scheduled_at ? h("button", { type: "button", class: "button", onclick: () => downloadCalendar(hearing) }, t("mediator.setup.calendar")) : null,
         hearing.state === "scheduled" ? h("button", { type: "button", class: "button primary", id: "open-hearing",
           onclick: () => act(() => api("POST", `/api/v1/hearings/${hearing.id}/open`, {}), "mediator.open") }, t("mediator.setup.open")) : null,
         hearing.state === "open" ? h("a", { class: "button primary", href: `/hearings/${hearing.id}` }, t("mediator.hearings.console")) : null,
         !closed ? h("button", { type: "button", class: "button danger-outline", onclick: closeHearing }, t("mediator.setup.close")) : null));
+  }
+
+  // The title, date and time, or zone changed: said as saved, and, when people were already
+  // invited, that their letters carry the old details (an open invitation card shows the new).
+  async function editDetails() {
+    dropSideNote();
+    const done = await editHearingDetails(hearing);
+    if (!done) { page.querySelector("#edit-details")?.focus(); return; }
+    const invited = hearing.roster.some((e) => e.role !== "mediator" && (e.status === "invited" || e.status === "active"));
+    const moved = "scheduled_at" in done.change || "time_zone" in done.change;
+    const resend = !invited ? null : moved ? "mediator.details.resend_time" : "mediator.details.resend_title";
+    detailsNote = { resend };
+    announce([t("mediator.details.saved"), resend ? t(resend) : ""].join(" "));
+    await load();
+    page.querySelector(".details-note")?.focus();
+  }
+
+  function detailsNoteView() {
+    if (!detailsNote) return null;
+    const dismiss = () => {
+      detailsNote = null;
+      render();
+      page.querySelector("#edit-details")?.focus();
+    };
+    return h("div", { class: "notice details-note", tabindex: "-1" },
+      h("div", null,
+        h("p", { class: "details-saved" }, t("mediator.details.saved")),
+        detailsNote.resend ? h("p", { class: "details-resend" }, t(detailsNote.resend)) : null),
+      h("button", { type: "button", class: "button small", onclick: dismiss }, t("mediator.details.dismiss")));
   }
 
   async function closeHearing() {
@@ -156,7 +196,7 @@ export async function mount(root, { params, navigate }) {
     const submit = h("button", { type: "submit", class: "button" }, t("mediator.setup.add_side"));
     // Both set-up forms check their fields on submit in the page's words (novalidate).
     const form = h("form", { class: "inline-form", id: "add-side", novalidate: true },
-      field(t("mediator.setup.side_name"), name), field(t("mediator.setup.side_colour"), colour),
+      countedField(t("mediator.setup.side_name"), name), field(t("mediator.setup.side_colour"), colour),
       submit, error);
     clearWhenEdited(form, error);
     form.addEventListener("input", dropSideNote);
@@ -226,7 +266,7 @@ export async function mount(root, { params, navigate }) {
     const ok = await formDialog({ title: t("mediator.side.edit_title", { side: side.name }),
       confirm: t("mediator.side.save"),
       content: [h("p", { class: "muted" }, t("mediator.side.edit_hint")),
-        field(t("mediator.setup.side_name"), name), field(t("mediator.setup.side_colour"), colour)],
+        countedField(t("mediator.setup.side_name"), name), field(t("mediator.setup.side_colour"), colour)],
       validate: () => {
         if (!name.value.trim()) return t("mediator.setup.side_missing");
         if (others.some((s) => sideKey(s.name) === sideKey(name.value))) return t("mediator.setup.side_taken");
@@ -289,6 +329,12 @@ export async function mount(root, { params, navigate }) {
     const role = h("select", { name: "role" }, ROLES.map((r) => h("option", { value: r }, t(`mediator.role.${r}`))));
     const side = h("select", { name: "side" }, hearing.sides.map((s) => h("option", { value: s.id }, s.name)));
     const sideField = field(t("mediator.setup.side"), side);
+    // A side's name may be long ("Claimant: … (in liquidation), acting by its liquidators"):
+    // then the picker takes a row of its own, and says the whole chosen name on hover.
+    const named = () => { side.title = side.selectedOptions[0] ? side.selectedOptions[0].textContent : ""; };
+    side.addEventListener("change", named);
+    named();
+    sideField.classList.toggle("field-wide", hearing.sides.some((s) => s.name.length > LONG_SIDE_NAME));
     role.addEventListener("change", () => { sideField.hidden = role.value === "observer"; });
     // Each language named in itself, so the person's own is found whatever the page's is.
     const letter = h("select", { name: "language" },
@@ -297,7 +343,7 @@ export async function mount(root, { params, navigate }) {
     const error = formError();
     const submit = h("button", { type: "submit", class: "button primary" }, t("mediator.setup.invite"));
     const form = h("form", { class: "inline-form", id: "invite", novalidate: true },
-      field(t("mediator.setup.person_name"), name), field(t("mediator.setup.role"), role), sideField,
+      countedField(t("mediator.setup.person_name"), name), field(t("mediator.setup.role"), role), sideField,
       field(t("mediator.setup.letter_language"), letter), submit, error);
     clearWhenEdited(form, error);
     form.addEventListener("submit", (event) => {
@@ -400,7 +446,9 @@ export async function mount(root, { params, navigate }) {
   }
 
   function render() {
-    mountNodes(page, head(), h("div", { class: "setup-grid" }, sidesSection(), peopleSection()));
+    // An invitation card still open writes its letter with the details as they are now.
+    if (issuedPanel) issuedPanel.update(hearing);
+    mountNodes(page, head(), detailsNoteView(), h("div", { class: "setup-grid" }, sidesSection(), peopleSection()));
   }
 
   await load();

@@ -41,7 +41,10 @@ export function mount_(root, { query, navigate }) {
   const error = formError();
   const submit = h("button", { type: "submit", class: "button primary wide" }, t("staff.signin.submit"));
   const notices = [];
-  if (query.get("expired")) notices.push(h("p", { class: "notice", role: "status" }, t("staff.signin.expired")));
+  // Why the last session ended, when the server said (`ended`: the 401's reason): a disabled
+  // account is told so, not "session ended" (its holder would only try again in vain).
+  if (query.get("ended") === "disabled") notices.push(h("p", { class: "notice", role: "status" }, t("staff.signin.disabled")));
+  else if (query.get("expired")) notices.push(h("p", { class: "notice", role: "status" }, t("staff.signin.expired")));
   if (query.get("signedout")) notices.push(h("p", { class: "notice", role: "status" }, t("staff.signin.signed_out")));
 
   const form = h("form", { class: "stack", novalidate: true },

@@ -1,0 +1,88 @@
+"""A participant's sockets: connect, disconnect, and the newest page taking over (pure).
+
+One live page per participant. A participant is one place in the hearing (one room, one tile,
+one peer in every mesh, keyed by participant id), so two pages of the same person (a second
+tab or window, another browser with the same session) would fight over it: both answered every
+offer on the one connection each peer holds for that person, the second page's tracks reached
+the peers as a second stream (shown as a screen share), each page read its own room
+verification code (its own DTLS certificate), and neither page ever connected.
+
+So **the newest page takes over**, as a redeemed reissued link does on a new device
+(joining.py), but within the same session: a new socket replaces the participant's earlier
+ones, which are closed at once with the reason `taken_over` and their session kept (the earlier
+page offers "Use it here", which takes it back the same way). The close is listed before any
+other effect of the change (core.apply), so the earlier page is never told of a peer plan meant
+for the new one; the new page is a fresh client (membership.fresh_clients), so everyone in the
+room drops the earlier page's connections and renegotiates with the new page only.
+
+The mediator is the exception: the console holds its media in one tab itself (a Web Lock per
+hearing, components/console-media.js), a second console tab shows the same board beside it, and
+the mediator's API clients (bots, tests) must not end the console.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+
+from proto.common import Role
+from proto.signalling import SessionConnected, SessionDisconnected
+
+from .access import Ctx, identify, not_closed
+from .effects import Audit, CloseSessions, DetailValue, Effect
+from .errors import Conflict, Forbidden
+from .model import Hearing, ParticipantStatus, put_participant
+
+Result = tuple[Hearing, list[Effect]]
+
+#: The close reason of sockets a newer page of the same participant took over.
+TAKEN_OVER = "taken_over"
+#: Sockets one mediator may hold at once (the model's bound).
+MAX_CONNS = 8
+
+
+def connect(ctx: Ctx, cmd: SessionConnected) -> Result:
+    p = identify(ctx.h, ctx.principal)
+    if p.status is not ParticipantStatus.ACTIVE:
+        raise Forbidden("participant is not active in this hearing")
+    not_closed(ctx.h)
+    if cmd.conn in p.conns:
+        return ctx.h, []
+    earlier = () if p.role is Role.MEDIATOR else p.conns
+    if len(p.conns) - len(earlier) >= MAX_CONNS:
+        raise Conflict("too many connections")
+    conns = (*(c for c in p.conns if c not in earlier), cmd.conn)
+    p = msgspec.structs.replace(p, conns=conns, disconnected_at=None)
+    details: dict[str, DetailValue] = {"room": p.room}
+    out: list[Effect] = []
+    if earlier:
+        details["took_over"] = len(earlier)
+        out.append(CloseSessions(p.id, TAKEN_OVER, keep_sessions=True, conns=earlier))
+    return put_participant(ctx.h, p), [
+        Audit("participant.connect", "participant", p.id, details=details), *out]
+
+
+def disconnect(ctx: Ctx, cmd: SessionDisconnected) -> Result:
+    p = identify(ctx.h, ctx.principal)
+    if cmd.conn not in p.conns:  # already closed, or taken over by a newer page
+        return ctx.h, []
+    conns = tuple(c for c in p.conns if c != cmd.conn)
+    p = msgspec.structs.replace(p, conns=conns, disconnected_at=None if conns else ctx.now)
+    out: list[Effect] = [] if conns else [
+        Audit("participant.disconnect", "participant", p.id, details={"room": p.room})]
+    return put_participant(ctx.h, p), out
+
+
+def taken_over_first(extra: list[Effect]) -> tuple[list[Effect], list[Effect]]:
+    """A command's own effects split into the closes of pages taken over, which go before
+    anything else the change says (see the module notes), and the rest, in order."""
+    first: list[Effect] = [e for e in extra if isinstance(e, CloseSessions) and e.conns]
+    return first, [e for e in extra if not (isinstance(e, CloseSessions) and e.conns)]
+
+
+HANDLERS: dict[type, Callable[[Ctx, Any], Result]] = {
+    SessionConnected: connect,
+    SessionDisconnected: disconnect,
+}

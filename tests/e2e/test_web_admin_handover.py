@@ -1,0 +1,157 @@
+"""A mediator's account and hearings, in a real Chromium through the real suite.
+
+- An administrator disabling a mediator who still holds a hearing is warned first ("… is the
+  mediator of 1 hearing that has not ended. Hand it over first, or disable anyway."), with a
+  link to it; the link opens the hand-over dialog on the hearings list, where the admin picks
+  another enabled mediator; the list then names the new mediator and, for the admin, offers
+  "Hand over…" and never "Open console" (the console's address shows the admin no controls,
+  only the way to hand over). The old mediator's open console says the hearing was handed
+  over. Disabling then asks nothing more than usual.
+- A mediator disabled while the console is open is sent to sign-in with "Your account was
+  disabled by an administrator."; the right password and code then say the account is
+  disabled, a wrong password only that something is not right.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser import Tab, chromium_page, open_tab, requires_chromium
+from tests.e2e.staff_steps import catalogue, sign_in, t
+from tests.harness import Suite, wait_until
+from tests.people import PASSWORD, SESSION_COOKIE, Staff, create_staff, staff_people
+
+pytestmark = [pytest.mark.browser, requires_chromium]
+EN = "en"
+
+
+async def _named(suite: Suite, admin: Staff, username: str, name: str) -> Staff:
+    staff = await create_staff(suite, admin, "mediator", username)
+    status, _ = await admin.call("PATCH", f"/api/v1/accounts/{staff.account_id}",
+                                 {"display_name": name})
+    assert status == 200
+    return staff
+
+
+async def _open_hearing(med: Staff, title: str) -> str:
+    status, made = await med.call("POST", "/api/v1/hearings", {"title": title})
+    assert status == 201, made
+    assert (await med.call("POST", f"/api/v1/hearings/{made['id']}/open", {}))[0] == 200
+    hearing: str = made["id"]
+    return hearing
+
+
+async def _as(tab: Tab, suite: Suite, staff: Staff) -> None:
+    await tab.context.add_cookies([{"name": SESSION_COOKIE, "value": staff.cookie,
+                                    "url": suite.base_url}])
+
+
+async def test_disabling_a_mediator_who_holds_a_hearing_warns_and_hands_it_over(
+        suite: Suite) -> None:
+    await suite.ready(timeout=60)
+    people = await staff_people(suite)
+    admin = people.admin
+    mei = await _named(suite, admin, "mei.ling.chan", "Mei Ling Chan")
+    peter = await _named(suite, admin, "peter.wong", "Peter Wong")
+    hearing = await _open_hearing(mei, "Ho v. Ng")
+    one: Any = catalogue(EN)["admin.confirm.disable_mediator_text"]["one"]
+    warning = one.replace("{name}", "Mei Ling Chan").replace("{count}", "1")
+    async with chromium_page(suite.base_url) as tab:
+        page = tab.page
+        # Mei Ling has the hearing's console open in her own browser.
+        browser = tab.context.browser
+        assert browser is not None
+        hers = await open_tab(browser, suite.base_url)
+        await _as(hers, suite, mei)
+        await hers.page.goto(f"/hearings/{hearing}")
+        await hers.page.locator(".board .room-column[data-room-kind=lobby]").wait_for()
+        await _as(tab, suite, admin)
+        await page.goto("/admin")
+        row = page.locator("tr[data-account='mei.ling.chan']")
+        await row.get_by_role("button", name=t(EN, "admin.accounts.disable_named",
+                                               name="mei.ling.chan")).click()
+        dialog = page.locator("dialog[open]")
+        await dialog.get_by_text(warning).wait_for()
+        assert warning == ("Mei Ling Chan is the mediator of 1 hearing that has not ended. "
+                           "Hand it over first, or disable anyway.")
+        await dialog.get_by_role("button", name=t(EN, "admin.confirm.disable_anyway")).wait_for()
+        await tab.check_accessible("admin-disable-mediator-warning")
+        await tab.screenshot("admin-disable-mediator-warning", "laptop")
+        # The link to the hearing opens its hand-over (the account stays enabled meanwhile).
+        await dialog.get_by_role("link", name="Ho v. Ng").click()
+        handover = page.locator("dialog[open]")
+        await handover.get_by_role("heading", name=t(EN, "mediator.handover.title",
+                                                     title="Ho v. Ng")).wait_for()
+        assert "Mei Ling Chan" in await handover.inner_text()
+        await handover.get_by_label(t(EN, "mediator.handover.to")).select_option(
+            peter.account_id)
+        await tab.check_accessible("admin-hand-over")
+        await tab.screenshot("admin-hand-over", "laptop")
+        await handover.get_by_role("button", name=t(EN, "mediator.handover.confirm")).click()
+        await page.locator(".toast", has_text=t(EN, "mediator.handover.done", title="Ho v. Ng",
+                                                name="Peter Wong")).wait_for()
+        listed = page.locator(f"tr[data-hearing='{hearing}']")
+        await listed.get_by_text(t(EN, "mediator.hearings.mediator", name="Peter Wong")).wait_for()
+        # An administrator holds no mediator controls: no console offered, a hand-over instead.
+        assert await page.get_by_role("link", name=t(EN, "mediator.hearings.console")).count() == 0
+        assert await listed.get_by_role("button", name=t(
+            EN, "mediator.hearings.hand_over_named", title="Ho v. Ng")).count() == 1
+        status, detail = await admin.call("GET", f"/api/v1/hearings/{hearing}")
+        assert status == 200 and detail["mediator"] == peter.account_id
+        status, mine = await peter.call("GET", "/api/v1/hearings")
+        assert hearing in [x["id"] for x in mine["hearings"]]
+        # Mei Ling's console says the hearing was handed over, not that it ended.
+        await hers.page.get_by_role("heading", name=t(EN, "mediator.console.handed_over_title")).wait_for()
+        assert await hers.page.get_by_text(t(EN, "mediator.console.ended_title")).count() == 0
+        hers.assert_clean(secrets=[mei.cookie])
+        await hers.context.close()
+        # The console's address, asked by the admin: no controls, the way to hand it over.
+        await page.goto(f"/hearings/{hearing}")
+        await page.get_by_role("heading", name=t(EN, "mediator.console.admin_title")).wait_for()
+        assert await page.locator(".board").count() == 0
+        await page.get_by_role("link", name=t(EN, "mediator.hearings.hand_over")).wait_for()
+
+        # Mei Ling holds nothing now: disabling her asks only the usual question.
+        await page.goto("/admin")
+        await page.locator("tr[data-account='mei.ling.chan']").get_by_role(
+            "button", name=t(EN, "admin.accounts.disable_named", name="mei.ling.chan")).click()
+        await page.locator("dialog[open]").get_by_text(t(EN, "admin.confirm.disable_text")).wait_for()
+        await page.locator("dialog[open] button.danger").click()
+        await page.locator(".toast", has_text=t(EN, "admin.done.disable",
+                                                name="mei.ling.chan")).wait_for()
+        tab.assert_clean(secrets=[admin.cookie])
+
+
+async def test_a_mediator_disabled_at_the_console_is_told_so(suite: Suite) -> None:
+    await suite.ready(timeout=60)
+    people = await staff_people(suite)
+    med = await _named(suite, people.admin, "anna.lee", "Anna Lee")
+    hearing = await _open_hearing(med, "Chan v. Lam")
+    async with chromium_page(suite.base_url) as tab:
+        page = tab.page
+        await _as(tab, suite, med)
+        await page.goto(f"/hearings/{hearing}")
+        await page.locator(".board .room-column[data-room-kind=lobby]").wait_for()
+        status, _ = await people.admin.call("PATCH", f"/api/v1/accounts/{med.account_id}",
+                                            {"disabled": True})
+        assert status == 200
+        await page.get_by_text(t(EN, "staff.signin.disabled")).wait_for(timeout=10_000)
+        assert page.url.endswith("ended=disabled")
+        await tab.check_accessible("signin-account-disabled")
+        await tab.screenshot("signin-account-disabled", "laptop")
+        # A wrong password: the one sentence every failure gets.
+        await sign_in(tab, EN, med.username, "not the password at all", await med.next_totp())
+        await page.locator(".form-error", has_text=t(EN, "staff.error.signin.unauthenticated")).wait_for()
+        # The right password and code: the account is disabled, and who to ask.
+        await sign_in(tab, EN, med.username, PASSWORD, await med.next_totp())
+        refusal = page.locator(".form-error", has_text=t(EN, "staff.error.signin.account_disabled"))
+        await refusal.wait_for()
+        assert await refusal.inner_text() == "This account has been disabled. Contact your administrator."
+
+        async def still_here() -> bool:
+            return "/signin" in page.url
+
+        await wait_until(still_here, what="no way in")
+        tab.assert_clean(secrets=[med.cookie, PASSWORD])

@@ -1,0 +1,189 @@
+"""A hearing rescheduled and renamed from its set-up page, in the browser (Chromium, the real
+suite): "Edit details" opens the hearing's title, date and time and zone, filled in as they are;
+a date already past is said in the dialog and the server's refusal is said there too, with what
+was typed still there; saved, the page says so and, since people were already invited, that their
+letters carry the old time. The invitation card still open writes its letter (what Copy and
+Print take) with the new title and time, and the calendar file has them. A party waiting in the
+lobby sees the new title and time on their page at once, without reloading, told that they
+changed; so does the mediator's console of the hearing under way. axe-core on each screen;
+screenshots of the dialog, the saved page and the lobby.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from tests.browser import ARTIFACTS, chromium_page, open_tab, requires_chromium
+from tests.e2e.mediator_steps import Mediator
+from tests.e2e.participant_steps import join_in_browser
+from tests.e2e.staff_steps import sign_in, t
+from tests.e2e.web_people import audit_actions
+from tests.harness import Suite
+from tests.people import staff_people
+
+pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.timeout(240)]
+EN = "en"
+ZONE = "Asia/Hong_Kong"
+
+
+def wall_clock(when: datetime, zone: str = ZONE) -> str:
+    """A `datetime-local` value: the wall-clock time in `zone`, to the minute."""
+    return when.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
+
+
+def hong_kong(day: datetime, hour: int, minute: int = 0) -> datetime:
+    return day.astimezone(ZoneInfo(ZONE)).replace(hour=hour, minute=minute, second=0,
+                                                  microsecond=0)
+
+
+async def test_the_mediator_reschedules_and_the_lobby_sees_it(suite: Suite) -> None:
+    await suite.ready(timeout=150)
+    people = await staff_people(suite)
+    due = hong_kong(datetime.now(UTC) + timedelta(days=10), 10)
+    later = hong_kong(due + timedelta(days=7), 14, 30)
+    status, hearing = await people.mediator.call("POST", "/api/v1/hearings", {
+        "title": "Wong v. Ho", "scheduled_at": int(due.timestamp() * 1000), "time_zone": ZONE})
+    assert status == 201, hearing
+    base = f"/api/v1/hearings/{hearing['id']}"
+    status, side = await people.mediator.call("POST", f"{base}/sides", {"name": "Respondent"})
+    assert status == 201, side
+    status, ronald = await people.mediator.call("POST", f"{base}/participants", {
+        "name": "Ronald Ho", "role": "party", "side": side["side"]["id"]})
+    assert status == 201, ronald
+
+    async with chromium_page(suite.base_url) as tab:
+        med = Mediator(tab, EN)
+        page = tab.page
+        browser = page.context.browser
+        assert browser is not None
+        party = await open_tab(browser, suite.base_url)
+        try:
+            # --- Ronald waits in the lobby for the hearing as first planned -----------------
+            await join_in_browser(party, ronald)
+            lobby = party.page
+            assert await lobby.locator(".lobby-title").inner_text() == "Wong v. Ho"
+            first_line = await lobby.locator(".lobby-waiting").inner_text()
+            assert await lobby.locator(".lobby-changed").is_hidden()
+
+            # --- the mediator invites someone else: the card is open with its letter ---------
+            await page.goto("/signin")
+            await sign_in(tab, EN, people.mediator.username, people.mediator.password,
+                          code=await people.mediator.next_totp())
+            await page.get_by_role("heading", name=t(EN, "mediator.hearings.title"),
+                                   exact=True).wait_for()
+            await page.goto(f"/hearings/{hearing['id']}/setup")
+            await page.get_by_role("heading", name="Wong v. Ho", exact=True).wait_for()
+            await med.invite("Mei Chan", "party", "Respondent")
+            letter = page.locator(".invite-once pre.message-text").first
+            assert "Wong v. Ho" in await letter.inner_text()
+
+            # --- Edit details: filled in as the hearing is -----------------------------------
+            await med.button("mediator.details.edit")
+            dialog = page.get_by_role("dialog")
+            await dialog.get_by_role("heading", name=t(EN, "mediator.details.title"),
+                                     exact=True).wait_for()
+            title = dialog.get_by_label(t(EN, "mediator.create.name"), exact=True)
+            when = dialog.get_by_label(t(EN, "mediator.create.when"), exact=True)
+            zone = dialog.get_by_label(t(EN, "mediator.create.zone"), exact=True)
+            assert await title.input_value() == "Wong v. Ho"
+            assert await when.input_value() == wall_clock(due)
+            assert await zone.input_value() == ZONE
+            # A date already past: said at once, and the server's refusal said in the dialog.
+            await when.fill(wall_clock(datetime.now(UTC) - timedelta(days=2)))
+            await dialog.locator("#details-past").wait_for()
+            await med.button("mediator.details.save")
+            await dialog.locator(".form-error", has_text=t(
+                EN, "mediator.error.details.scheduled_in_past")).wait_for()
+            assert await page.evaluate("document.activeElement.name") == "scheduled"
+            # The new title and the new day: the warning goes, and so does the refusal.
+            await title.fill("Wong v. Ho (adjourned)")
+            await when.fill(wall_clock(later))
+            await dialog.locator("#details-past").wait_for(state="hidden")
+            assert await dialog.locator(".form-error").inner_text() == ""
+            await tab.check_accessible("setup-edit-details")
+            # The dialog as the mediator sees it: the screen it covers, not the page below it.
+            await page.evaluate("() => document.activeElement?.blur()")
+            ARTIFACTS.mkdir(exist_ok=True)
+            await page.screenshot(path=str(ARTIFACTS / "setup-edit-details-laptop.png"))
+            await med.button("mediator.details.save")
+            await dialog.wait_for(state="detached")
+
+            # --- saved: said so, and what it means for those already invited ----------------
+            await page.get_by_role("heading", name="Wong v. Ho (adjourned)", exact=True).wait_for()
+            note = page.locator(".details-note")
+            assert await note.locator(".details-saved").inner_text() == t(EN, "mediator.details.saved")
+            assert await note.locator(".details-resend").inner_text() == t(
+                EN, "mediator.details.resend_time")
+            assert await tab.value("document.activeElement.classList.contains('details-note')")
+            # The open card's letter is written with the new title and time now.
+            text = await letter.inner_text()
+            assert '"Wong v. Ho (adjourned)"' in text and '"Wong v. Ho"' not in text, text
+            assert later.strftime("%-d %b %Y") in text and due.strftime("%-d %b %Y") not in text, text
+            await tab.check_accessible("setup-edit-details-saved")
+            await page.evaluate("() => window.scrollTo(0, 0)")
+            await tab.screenshot("setup-edit-details-saved", "laptop")
+            status, detail = await people.mediator.call("GET", base)
+            assert (detail["title"], detail["scheduled_at"], detail["time_zone"]) == (
+                "Wong v. Ho (adjourned)", int(later.timestamp() * 1000), ZONE)
+            # The calendar file the card offers is the hearing's as it is now, an update of the
+            # one sent before (same UID, a higher SEQUENCE).
+            card = page.locator(".invite-once")
+            async with page.expect_download() as downloading:
+                await card.get_by_role("button", name=t(EN, "mediator.setup.calendar"),
+                                       exact=True).click()
+            download = await downloading.value
+            assert download.suggested_filename == "Wong v. Ho (adjourned).ics"
+            event = next(iter(Calendar.from_ical(
+                Path(await download.path()).read_bytes()).walk("VEVENT")))
+            assert str(event["summary"]) == "Wong v. Ho (adjourned)"
+            assert int(event.decoded("dtstart").timestamp()) == int(later.timestamp())
+            assert (str(event["uid"]), int(event["sequence"])) == (f"{hearing['id']}@parley", 1)
+
+            # --- Ronald's lobby: the new title and time, live, and a word that they changed --
+            await lobby.locator(".lobby-title", has_text="Wong v. Ho (adjourned)").wait_for()
+            changed = lobby.locator(".lobby-changed")
+            await changed.wait_for()
+            assert await changed.inner_text() == t(EN, "participant.lobby.rescheduled")
+            line = await lobby.locator(".lobby-waiting").inner_text()
+            assert line != first_line and later.strftime("%-d %b %Y") in line, line
+            await party.check_accessible("lobby-rescheduled")
+            await party.screenshot("lobby-rescheduled", "laptop")
+
+            # --- dismissed: the note goes, focus back on Edit details ------------------------
+            await med.button("mediator.details.dismiss")
+            await note.wait_for(state="detached")
+            assert await tab.value("document.activeElement.id") == "edit-details"
+
+            # --- the hearing under way: renamed again, the console follows without a reload --
+            await med.button("mediator.setup.open")
+            console = await page.context.new_page()
+            await console.goto(f"/hearings/{hearing['id']}")
+            heading = console.locator(".console .page-head h1")
+            await heading.filter(has_text="Wong v. Ho (adjourned)").wait_for()
+            status, reply = await people.mediator.call("PATCH", base, {"title": "Wong v. Ho, day 2"})
+            assert status == 200, reply
+            await heading.filter(has_text="Wong v. Ho, day 2").wait_for()
+            await console.locator(".header-hearing", has_text="Wong v. Ho, day 2").wait_for()
+            await lobby.locator(".lobby-title", has_text="Wong v. Ho, day 2").wait_for()
+            await console.close()
+            tab.assert_clean()
+            party.assert_clean(secrets=[ronald["access_code"]])
+        except Exception:
+            print(tab.dump())
+            print(party.dump())
+            raise
+        finally:
+            await party.context.close()
+
+    entries = await audit_actions(people.auditor, hearing["id"], {"hearing.details_change"})
+    change = next(e for e in entries if e["action"] == "hearing.details_change")  # the page's
+    details: dict[str, Any] = change["details"]
+    assert (details["previous_title"], details["title"]) == ("Wong v. Ho", "Wong v. Ho (adjourned)")
+    assert (details["previous_scheduled_at"], details["scheduled_at"]) == (
+        int(due.timestamp() * 1000), int(later.timestamp() * 1000))

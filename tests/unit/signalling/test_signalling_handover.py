@@ -1,0 +1,117 @@
+"""Handing a hearing over to another mediator (services/signalling/handover.py), and what an
+offline mediator is shown as: nobody hears you through a page that is gone."""
+
+from __future__ import annotations
+
+import pytest
+from sighelp import ADMIN, MEDIATOR, OTHER_MEDIATOR, World, audits, world
+
+from proto.common import Role
+from proto.signalling import CloseHearing, HandOverCommand
+from proto.ws import (
+    Admit,
+    End,
+    PeerConnState,
+    PeerPlan,
+    PeerStateReport,
+    RoomUpdate,
+    YouUpdate,
+)
+from services.signalling.core import apply
+from services.signalling.effects import Audit, CloseSessions, Deliver
+from services.signalling.errors import Conflict, Forbidden
+from services.signalling.handover import HANDED_OVER, former_mediator
+from services.signalling.model import PLENARY
+from services.signalling.view import room_view
+
+TO_MED2 = HandOverCommand(account=OTHER_MEDIATOR.id, mediator_name="Mr Lee")
+
+
+def _linked(w: World) -> str:
+    """A party in plenary with the mediator, each reporting a connected link to the other."""
+    party = w.join("Pat", Role.PARTY, w.side("A"))
+    w.do("med", PeerStateReport(peer=party, state=PeerConnState.CONNECTED))
+    w.do(party, PeerStateReport(peer="med", state=PeerConnState.CONNECTED))
+    return party
+
+
+def _hearers_of(w: World, party: str) -> list[str]:
+    return [m.id for m in room_view(w.h, PLENARY).members if party in m.links]
+
+
+def test_a_mediator_whose_page_closed_hears_nobody() -> None:
+    w = world()
+    party = _linked(w)
+    assert _hearers_of(w, party) == ["med"]
+    w.disconnect("med")
+    view = room_view(w.h, PLENARY)
+    mediator = next(m for m in view.members if m.id == "med")
+    assert not mediator.connected and mediator.links == []
+    assert _hearers_of(w, party) == []
+    assert w.h.participants["med"].links == {} and w.h.participants[party].links == {}
+
+
+def test_an_admin_hands_the_hearing_over_and_the_parties_see_the_new_mediator() -> None:
+    w = world()
+    party = _linked(w)
+    w.disconnect("med")  # disabled: its socket closed
+    effects = w.do(ADMIN, TO_MED2)
+    assert w.h.mediator == OTHER_MEDIATOR.id and "med" not in w.h.participants
+    new = w.h.participants[OTHER_MEDIATOR.id]
+    assert (new.name, new.role, new.room, new.conns) == ("Mr Lee", Role.MEDIATOR, PLENARY, ())
+    assert audits(effects) == ["hearing.mediator_handover"]
+    audit = next(e for e in effects if isinstance(e, Audit))
+    assert audit.details == {"from": "med", "from_name": "", "to": OTHER_MEDIATOR.id,
+                             "mediator": OTHER_MEDIATOR.id, "mediator_name": "Mr Lee"}
+    told = [e.message for e in effects if isinstance(e, Deliver) and e.to == party]
+    assert any(isinstance(m, YouUpdate) and m.you.mediator_name == "Mr Lee" for m in told)
+    assert any(isinstance(m, RoomUpdate) and [x.name for x in m.room.members
+                                              if x.role is Role.MEDIATOR] == ["Mr Lee"]
+               for m in told)
+    assert not any(isinstance(e, CloseSessions) for e in effects)  # nobody to close
+
+    # The new mediator acts; the old one holds nothing.
+    w.principals["med2"] = OTHER_MEDIATOR
+    w.connect("med2")
+    assert w.h.participants[OTHER_MEDIATOR.id].conns
+    with pytest.raises(Forbidden):
+        apply(w.h, MEDIATOR, End(), w.now, w.env)
+    w.do("med2", End())
+    assert w.h.state == "closed"
+
+
+def test_a_connected_old_mediator_is_closed_out_and_its_peers_drop_it() -> None:
+    w = world()
+    party = _linked(w)
+    effects = w.do(ADMIN, TO_MED2)
+    closes = [e for e in effects if isinstance(e, CloseSessions)]
+    assert closes == [CloseSessions("med", HANDED_OVER, keep_sessions=True)]
+    plans = [e.message for e in effects if isinstance(e, Deliver) and e.to == party
+             and isinstance(e.message, PeerPlan)]
+    assert plans and plans[-1].drop == ["med"]
+    assert former_mediator(w.h, MEDIATOR) and not former_mediator(w.h, OTHER_MEDIATOR)
+
+
+def test_only_an_admin_hands_over_an_open_hearing_and_repeating_it_changes_nothing() -> None:
+    w = world()
+    for who in (MEDIATOR, OTHER_MEDIATOR):
+        with pytest.raises(Forbidden):
+            apply(w.h, who, TO_MED2, w.now, w.env)
+    w.do(ADMIN, TO_MED2)
+    again, effects = apply(w.h, ADMIN, TO_MED2, w.now, w.env)
+    assert again == w.h and not any(isinstance(e, Audit) for e in effects)
+    w.principals["med2"] = OTHER_MEDIATOR
+    w.do("med2", CloseHearing())
+    with pytest.raises(Conflict):
+        apply(w.h, ADMIN, HandOverCommand(account="med3", mediator_name=""), w.now, w.env)
+
+
+def test_the_new_mediator_admits_from_the_lobby() -> None:
+    w = world()
+    a = w.side("A")
+    party = w.join("Pat", Role.PARTY, a, admit=None)
+    w.do(ADMIN, TO_MED2)
+    w.principals["med2"] = OTHER_MEDIATOR
+    w.connect("med2")
+    w.do("med2", Admit(participant=party))
+    assert w.h.participants[party].room == PLENARY
