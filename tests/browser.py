@@ -32,7 +32,7 @@ import contextlib
 import os
 import shutil
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
@@ -168,6 +168,18 @@ class Tab:
         path = ARTIFACTS / f"{screen}-{width}.png"
         await self.page.screenshot(path=str(path), full_page=True)
         return path
+
+
+@contextlib.contextmanager
+def dumped_on_failure(tabs: Mapping[str, Tab]) -> Iterator[None]:
+    """On a failure inside the block, print each tab's console and requests (read when the
+    failure happens: `tabs` may gain or lose tabs inside the block), then re-raise."""
+    try:
+        yield
+    except BaseException:
+        for name, tab in tabs.items():
+            print(f"--- {name}\n{tab.dump()}")
+        raise
 
 
 def assert_no_secret_in_urls(urls: Iterable[str], secrets: Iterable[str]) -> None:

@@ -27,7 +27,15 @@ from pathlib import Path
 import pytest
 
 from proto.ws import Admit, BoardUpdate, CaucusCreate, Move, RoomKind
-from tests.browser import ARTIFACTS, Tab, chromiums, fake_camera, open_tab, requires_chromium
+from tests.browser import (
+    ARTIFACTS,
+    Tab,
+    chromiums,
+    dumped_on_failure,
+    fake_camera,
+    open_tab,
+    requires_chromium,
+)
 from tests.e2e.participant_steps import (
     KEEP_TRACKS,
     TRACKS_ENDED,
@@ -125,44 +133,41 @@ async def test_a_second_tab_takes_over_and_use_it_here_takes_it_back(
         b = await open_tab(b_browser, suite.base_url)
         tabs = {"M": console, "A1": first, "B1": b}
         try:
-            await mediator_page(console, people, cast.hearing, suite.base_url)
-            await console.wait_for(f"{console_room()} === 'plenary'", timeout=60)
-            await asyncio.gather(join_in_browser(first, inv_a), join_in_browser(b, inv_b))
-            for pid in (a1, b1):
-                await med.send(Admit(participant=pid))
-            room = {"M": console, "B1": b}
-            others = {"M": med_id, "B1": b1}
-            await one_live_page_for(a1, first, others, room)
-            assert await first.value(KEEP_TRACKS) >= 1
+            with dumped_on_failure(tabs):
+                await mediator_page(console, people, cast.hearing, suite.base_url)
+                await console.wait_for(f"{console_room()} === 'plenary'", timeout=60)
+                await asyncio.gather(join_in_browser(first, inv_a), join_in_browser(b, inv_b))
+                for pid in (a1, b1):
+                    await med.send(Admit(participant=pid))
+                room = {"M": console, "B1": b}
+                others = {"M": med_id, "B1": b1}
+                await one_live_page_for(a1, first, others, room)
+                assert await first.value(KEEP_TRACKS) >= 1
 
-            # --- the same party opens the hearing in a second tab: it takes over -------------
-            second = await second_page(first)
-            tabs["A1 tab 2"] = second
-            await second.page.goto("/hearing")
-            await stepped_aside(first)
-            await second.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
-            await one_live_page_for(a1, second, others, room)
-            await first.check_accessible("participant-elsewhere")
-            await first.screenshot("participant-elsewhere", "laptop")
-            assert await second.value(KEEP_TRACKS) >= 1
+                # --- the same party opens the hearing in a second tab: it takes over -------------
+                second = await second_page(first)
+                tabs["A1 tab 2"] = second
+                await second.page.goto("/hearing")
+                await stepped_aside(first)
+                await second.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
+                await one_live_page_for(a1, second, others, room)
+                await first.check_accessible("participant-elsewhere")
+                await first.screenshot("participant-elsewhere", "laptop")
+                assert await second.value(KEEP_TRACKS) >= 1
 
-            # --- "Use it here" in the first tab takes it back; the second steps aside -------
-            await first.page.get_by_role("button", name=t(EN, "participant.final.use_here"),
-                                         exact=True).click()
-            await stepped_aside(second)
-            await first.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
-            await one_live_page_for(a1, first, others, room)
+                # --- "Use it here" in the first tab takes it back; the second steps aside -------
+                await first.page.get_by_role("button", name=t(EN, "participant.final.use_here"),
+                                             exact=True).click()
+                await stepped_aside(second)
+                await first.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
+                await one_live_page_for(a1, first, others, room)
 
-            # The tab that stepped aside is closed: the party stays, heard by everyone.
-            await second.page.close()
-            del tabs["A1 tab 2"]
-            await one_live_page_for(a1, first, others, room)
-            for tab in tabs.values():
-                tab.assert_clean(secrets=[inv_a["access_code"], inv_b["access_code"]])
-        except Exception:
-            for name, tab in tabs.items():
-                print(f"--- {name}\n{tab.dump()}")
-            raise
+                # The tab that stepped aside is closed: the party stays, heard by everyone.
+                await second.page.close()
+                del tabs["A1 tab 2"]
+                await one_live_page_for(a1, first, others, room)
+                for tab in tabs.values():
+                    tab.assert_clean(secrets=[inv_a["access_code"], inv_b["access_code"]])
         finally:
             await med.close()
 
@@ -190,82 +195,79 @@ async def test_a_lost_connection_is_said_and_a_long_one_ends_in_the_waiting_room
         party = await open_tab(a_browser, via_proxy)
         tabs = {"M": console, "A1": party}
         try:
-            await mediator_page(console, people, cast.hearing, suite.base_url)
-            await console.wait_for(f"{console_room()} === 'plenary'", timeout=60)
-            await join_in_browser(party, inv_a)
-            await med.send(CaucusCreate(name="Claimant caucus", side=cast.sides[0]))
-            board = await med.wait(lambda m: isinstance(m, BoardUpdate) and any(
-                r.kind is RoomKind.CAUCUS for r in m.board.rooms), what="the caucus")
-            assert isinstance(board, BoardUpdate)
-            caucus = next(r.id for r in board.board.rooms if r.kind is RoomKind.CAUCUS)
-            await med.send(Admit(participant=a1))
-            await party.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
-            await med.send(Move(participant=a1, room=caucus))
-            await party.wait_for("document.querySelector('.notice-move') !== null")
-            page = party.page
-            await page.set_viewport_size(PHONE)
-            await party.wait_for(f"{CONNECTION}.dataset.state === 'connected'")
+            with dumped_on_failure(tabs):
+                await mediator_page(console, people, cast.hearing, suite.base_url)
+                await console.wait_for(f"{console_room()} === 'plenary'", timeout=60)
+                await join_in_browser(party, inv_a)
+                await med.send(CaucusCreate(name="Claimant caucus", side=cast.sides[0]))
+                board = await med.wait(lambda m: isinstance(m, BoardUpdate) and any(
+                    r.kind is RoomKind.CAUCUS for r in m.board.rooms), what="the caucus")
+                assert isinstance(board, BoardUpdate)
+                caucus = next(r.id for r in board.board.rooms if r.kind is RoomKind.CAUCUS)
+                await med.send(Admit(participant=a1))
+                await party.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
+                await med.send(Move(participant=a1, room=caucus))
+                await party.wait_for("document.querySelector('.notice-move') !== null")
+                page = party.page
+                await page.set_viewport_size(PHONE)
+                await party.wait_for(f"{CONNECTION}.dataset.state === 'connected'")
 
-            # --- a short cut: a banner says so, at phone width, scrolled or not; then it goes
-            proxy.cut()
-            await party.wait_for(f"{CONNECTION}.dataset.state === 'reconnecting'", timeout=20)
-            banner = await party.value(
-                f"(() => {{ const el = {CONNECTION}; const r = el.getBoundingClientRect();"
-                " const css = getComputedStyle(el); return {role: el.getAttribute('role'),"
-                " text: el.textContent, hidden: el.classList.contains('visually-hidden'),"
-                " top: r.top, bottom: r.bottom, width: r.width, background: css.backgroundColor,"
-                " border: css.borderLeftWidth}; })()")
-            assert banner["role"] == "status" and not banner["hidden"], banner
-            assert banner["text"] == t(EN, "participant.room.reconnecting"), banner
-            assert banner["background"] not in ("rgba(0, 0, 0, 0)", "transparent"), banner
-            assert banner["border"] == "4px" and banner["width"] > 300, banner
-            assert banner["top"] >= 0 and banner["bottom"] <= PHONE["height"], banner
-            await page.screenshot(path=str(ARTIFACTS / "connection-lost-phone.png"))
-            # Scrolled down to the documents, it is still in view (it stays at the top).
-            await page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-            top, bottom = await party.value(
-                f"[{CONNECTION}.getBoundingClientRect().top,"
-                f" {CONNECTION}.getBoundingClientRect().bottom]")
-            assert await party.value("window.scrollY") > 0
-            assert top >= 0 and bottom <= PHONE["height"] / 3, (top, bottom)
-            await page.set_viewport_size(LAPTOP)
-            await page.evaluate("window.scrollTo(0, 0)")
-            await page.screenshot(path=str(ARTIFACTS / "connection-lost-laptop.png"))
-            proxy.restore()
-            await party.wait_for(f"{CONNECTION}.dataset.state === 'connected' && "
-                                 f"{CONNECTION}.classList.contains('visually-hidden')", timeout=30)
-            await party.wait_for(f"{banner_kind()} === 'caucus'")  # within the grace
+                # --- a short cut: a banner says so, at phone width, scrolled or not; then it goes
+                proxy.cut()
+                await party.wait_for(f"{CONNECTION}.dataset.state === 'reconnecting'", timeout=20)
+                banner = await party.value(
+                    f"(() => {{ const el = {CONNECTION}; const r = el.getBoundingClientRect();"
+                    " const css = getComputedStyle(el); return {role: el.getAttribute('role'),"
+                    " text: el.textContent, hidden: el.classList.contains('visually-hidden'),"
+                    " top: r.top, bottom: r.bottom, width: r.width, background: css.backgroundColor,"
+                    " border: css.borderLeftWidth}; })()")
+                assert banner["role"] == "status" and not banner["hidden"], banner
+                assert banner["text"] == t(EN, "participant.room.reconnecting"), banner
+                assert banner["background"] not in ("rgba(0, 0, 0, 0)", "transparent"), banner
+                assert banner["border"] == "4px" and banner["width"] > 300, banner
+                assert banner["top"] >= 0 and banner["bottom"] <= PHONE["height"], banner
+                await page.screenshot(path=str(ARTIFACTS / "connection-lost-phone.png"))
+                # Scrolled down to the documents, it is still in view (it stays at the top).
+                await page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+                top, bottom = await party.value(
+                    f"[{CONNECTION}.getBoundingClientRect().top,"
+                    f" {CONNECTION}.getBoundingClientRect().bottom]")
+                assert await party.value("window.scrollY") > 0
+                assert top >= 0 and bottom <= PHONE["height"] / 3, (top, bottom)
+                await page.set_viewport_size(LAPTOP)
+                await page.evaluate("window.scrollTo(0, 0)")
+                await page.screenshot(path=str(ARTIFACTS / "connection-lost-laptop.png"))
+                proxy.restore()
+                await party.wait_for(f"{CONNECTION}.dataset.state === 'connected' && "
+                                     f"{CONNECTION}.classList.contains('visually-hidden')", timeout=30)
+                await party.wait_for(f"{banner_kind()} === 'caucus'")  # within the grace
 
-            # --- cut for longer than the grace: back in the waiting room, told why -----------
-            proxy.cut()
-            await party.wait_for(f"{CONNECTION}.dataset.state === 'reconnecting'", timeout=20)
-            await console.wait_for(f"{lobby_card(a1)} !== null", timeout=GRACE_S + 20)
-            proxy.restore()
-            await party.wait_for("document.querySelector('.lobby-waiting') !== null", timeout=30)
-            waiting = await page.text_content(".lobby-waiting") or ""
-            said, told = t(EN, "participant.lobby.returned").split("{name}")
-            assert waiting.startswith(said) and waiting.endswith(told), waiting
-            # The move notice no longer holds, and the connection is back.
-            assert await party.value("document.querySelectorAll('.notice-move').length") == 0
-            await party.wait_for(f"{CONNECTION}.classList.contains('visually-hidden')")
-            await page.set_viewport_size(PHONE)
-            await page.screenshot(path=str(ARTIFACTS / "lobby-returned-phone.png"))
-            await party.check_accessible("lobby-returned")
-            # The mediator's queue says it is someone coming back, not someone new.
-            returned = t(EN, "mediator.board.returned")
-            await console.wait_for(f"{lobby_card(a1)}.querySelector('.fact-returned')"
-                                   f".textContent === {returned!r}", timeout=30)
-            await console.screenshot("console-lobby-returned", "laptop")
-            await med.send(Admit(participant=a1, room=caucus))
-            await party.wait_for(f"{banner_kind()} === 'caucus'", timeout=60)
-            await console.wait_for(f"document.querySelector('.board li.person[data-participant="
-                                   f"\"{a1}\"] .fact-returned') === null")
-            for tab in tabs.values():
-                tab.assert_clean(secrets=[inv_a["access_code"]])
-        except Exception:
-            for name, tab in tabs.items():
-                print(f"--- {name}\n{tab.dump()}")
-            raise
+                # --- cut for longer than the grace: back in the waiting room, told why -----------
+                proxy.cut()
+                await party.wait_for(f"{CONNECTION}.dataset.state === 'reconnecting'", timeout=20)
+                await console.wait_for(f"{lobby_card(a1)} !== null", timeout=GRACE_S + 20)
+                proxy.restore()
+                await party.wait_for("document.querySelector('.lobby-waiting') !== null", timeout=30)
+                waiting = await page.text_content(".lobby-waiting") or ""
+                said, told = t(EN, "participant.lobby.returned").split("{name}")
+                assert waiting.startswith(said) and waiting.endswith(told), waiting
+                # The move notice no longer holds, and the connection is back.
+                assert await party.value("document.querySelectorAll('.notice-move').length") == 0
+                await party.wait_for(f"{CONNECTION}.classList.contains('visually-hidden')")
+                await page.set_viewport_size(PHONE)
+                await page.screenshot(path=str(ARTIFACTS / "lobby-returned-phone.png"))
+                await party.check_accessible("lobby-returned")
+                # The mediator's queue says it is someone coming back, not someone new.
+                returned = t(EN, "mediator.board.returned")
+                await console.wait_for(f"{lobby_card(a1)}.querySelector('.fact-returned')"
+                                       f".textContent === {returned!r}", timeout=30)
+                await console.screenshot("console-lobby-returned", "laptop")
+                await med.send(Admit(participant=a1, room=caucus))
+                await party.wait_for(f"{banner_kind()} === 'caucus'", timeout=60)
+                await console.wait_for(f"document.querySelector('.board li.person[data-participant="
+                                       f"\"{a1}\"] .fact-returned') === null")
+                for tab in tabs.values():
+                    tab.assert_clean(secrets=[inv_a["access_code"]])
         finally:
             await med.close()
             await proxy.stop()

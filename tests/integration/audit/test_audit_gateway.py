@@ -55,22 +55,27 @@ async def people(suite: Suite) -> People:
     return people
 
 
-async def _publish_bulk(suite: Suite) -> None:
-    """Enough events for an export of several NATS-sized parts."""
+async def _publish(suite: Suite, events: list[AuditEvent]) -> None:
+    """Publish audit events as a service would, a hundred in flight at a time."""
     nc = await suite.connect("supervisor")
     try:
         js = nc.jetstream()
-        events = [AuditEvent(id=f"bulk{i:06d}", time=1_700_000_000_000 + i,
-                             actor=Actor(id="acctX"), action="document.view",
-                             resource=Resource(type="document", id=f"d{i}"),
-                             outcome=Outcome.ALLOWED, service="supervisor", hearing="hBulk",
-                             details={"pad": "x" * 300}) for i in range(2500)]
         for start in range(0, len(events), 100):
             await asyncio.gather(*(js.publish(audit_subject("supervisor"), encode_event(e),
                                               headers={"Nats-Msg-Id": e.id})
                                    for e in events[start:start + 100]))
     finally:
         await nc.drain()
+
+
+async def _publish_bulk(suite: Suite) -> None:
+    """Enough events for an export of several NATS-sized parts."""
+    await _publish(suite, [AuditEvent(id=f"bulk{i:06d}", time=1_700_000_000_000 + i,
+                                      actor=Actor(id="acctX"), action="document.view",
+                                      resource=Resource(type="document", id=f"d{i}"),
+                                      outcome=Outcome.ALLOWED, service="supervisor",
+                                      hearing="hBulk", details={"pad": "x" * 300})
+                           for i in range(2500)])
 
 
 async def test_gateway_events_reach_the_log_and_only_auditors_read_it(people: People) -> None:
@@ -287,26 +292,18 @@ async def test_a_hearing_of_more_names_than_a_page_is_named_in_full(suite: Suite
     pages, each at most `limit`, in name order with no name twice, give every one, and end
     with no `next_cursor`; a cursor the service did not give is refused in words."""
     hearing, invited, documents = "hManyNames", 1_040, 25
-    nc = await suite.connect("supervisor")
-    try:
-        js = nc.jetstream()
-        named = [("participant.invite", "participant", f"p{i:05d}", {"name": f"Person {i:05d}",
-                                                                     "role": "party"})
-                 for i in range(invited)]
-        named += [("document.upload", "document", f"d{i:03d}",
-                   {"filename": f"Exhibit {i:03d}.pdf", "version": "v1", "compartment": "joint"})
-                  for i in range(documents)]
-        events = [AuditEvent(id=f"names{i:06d}", time=1_700_000_100_000 + i,
-                             actor=Actor(id="acctMed", role="mediator"), action=action,  # type: ignore[arg-type]
-                             resource=Resource(type=rtype, id=rid), outcome=Outcome.ALLOWED,
-                             service="supervisor", hearing=hearing, details=details)
-                  for i, (action, rtype, rid, details) in enumerate(named)]
-        for start in range(0, len(events), 100):
-            await asyncio.gather(*(js.publish(audit_subject("supervisor"), encode_event(e),
-                                              headers={"Nats-Msg-Id": e.id})
-                                   for e in events[start:start + 100]))
-    finally:
-        await nc.drain()
+    named = [("participant.invite", "participant", f"p{i:05d}", {"name": f"Person {i:05d}",
+                                                                 "role": "party"})
+             for i in range(invited)]
+    named += [("document.upload", "document", f"d{i:03d}",
+               {"filename": f"Exhibit {i:03d}.pdf", "version": "v1", "compartment": "joint"})
+              for i in range(documents)]
+    await _publish(suite, [
+        AuditEvent(id=f"names{i:06d}", time=1_700_000_100_000 + i,
+                   actor=Actor(id="acctMed", role="mediator"), action=action,  # type: ignore[arg-type]
+                   resource=Resource(type=rtype, id=rid), outcome=Outcome.ALLOWED,
+                   service="supervisor", hearing=hearing, details=details)
+        for i, (action, rtype, rid, details) in enumerate(named)])
 
     async def pages(limit: int) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
