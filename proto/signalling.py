@@ -440,6 +440,10 @@ CLOSE_HEADER = "Parley-Close"
 #: With `CLOSE_HEADER`: only these sockets of the participant (ids, comma-separated) are closed;
 #: the others ignore it (a newer page took over: services/signalling/connections.py).
 CONNS_HEADER = "Parley-Conns"
+#: The error reason of a command from a socket that is no longer its participant's page (a
+#: newer page took over, and its close has not reached the gateway yet): refused without an
+#: audit event; the gateway logs and counts it and tells the page nothing.
+STALE_CONNECTION = "stale_connection"
 
 
 class Delivery(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -11,8 +11,9 @@ this connection's `seq` (gateway/ws/outbound.py: the output side, deliveries, is
 Client messages are decoded and bounded here (frame size, schema), rate-limited per socket
 (token bucket; refusals get an `error`; a sustained flood closes the socket with 1008) and
 forwarded to signalling one at a time, in order, with the principal; its errors come back as
-typed `error` messages. Nothing a client sends can crash the gateway: every failure is an
-`error` message or a closed socket.
+typed `error` messages (but for a page a newer one took over, which is told nothing: its close
+is on the way; logged and counted as `ws.stale_page`). Nothing a client sends can crash the
+gateway: every failure is an `error` message or a closed socket.
 """
 
 from __future__ import annotations
@@ -35,12 +36,13 @@ from gateway.identity.sessions import SessionEnd
 from gateway.ws.deliveries import Deliveries
 from gateway.ws.outbound import CLOSE_POLICY, CLOSE_TRY_AGAIN, Outbound
 from parley.errors import ServiceFailure
-from parley.failures import handled
+from parley.failures import handled, note_failure
 from parley.rpc import call
 from proto.errors import ErrorCode
 from proto.principal import Principal, PrincipalKind
 from proto.signalling import (
     SERVICE,
+    STALE_CONNECTION,
     CommandResult,
     Connected,
     Scoped,
@@ -220,6 +222,11 @@ class WsSession(Outbound):
             result = await self._call(verb, WsCommand(hearing=self.hearing, conn=self.conn,
                                                       message=message), CommandResult)
         except ServiceFailure as exc:
+            if exc.reason == STALE_CONNECTION:
+                # A newer page of this person took over and this one's close is on its way:
+                # nothing to tell its reader (services/signalling/connections.py). Counted.
+                note_failure(log, "ws.stale_page", exc, level=logging.INFO, conn=self.conn)
+                return
             await self.send(ErrorMessage(code=exc.code, message=exc.message[:500],
                                          retry_after_s=exc.retry_after_s, reason=exc.reason,
                                          about=str(type(message).__struct_config__.tag)))

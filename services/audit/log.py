@@ -142,10 +142,11 @@ class LogStore:
                 tallies.backfill(conn)
         if not rebuild and self.conn.execute("SELECT 1 FROM names LIMIT 1").fetchone():
             return
-        marks = ", ".join("?" * len(NAMING))
+        replayed = sorted({*NAMING, *names_table.SEATING})
+        marks = ", ".join("?" * len(replayed))
         rows = self.conn.execute(
             "SELECT idx, event_id, entry, time, action, actor, resource_type, resource_id,"  # noqa: S608
-            f" outcome, hearing FROM entries WHERE action IN ({marks}) ORDER BY idx", list(NAMING))
+            f" outcome, hearing FROM entries WHERE action IN ({marks}) ORDER BY idx", replayed)
         with self.transaction() as conn:
             names_table.insert(conn, ((int(r[0]), LogRecord(r[1], as_bytes(r[2]), *r[3:]))
                                       for r in rows))

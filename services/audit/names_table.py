@@ -7,7 +7,8 @@ a table written by an older release (`meta.names_schema` below `VERSION`, e.g. s
 user name only) is rebuilt when the store opens.
 
 `hearing_actors(hearing, actor)`: who acted in a hearing (an entry of it not refused), and the
-mediator a hearing's creation seated (an administrator may create it for them). A staff account
+mediator a hearing's creation or hand-over seated (an administrator may create it for them, and
+hands it over to another: `SEATING`), before they act in it. A staff account
 is named once, in no hearing, so a hearing's people would leave out its mediator: `query` adds
 the accounts that acted in the hearing, by their account's name and role. One row per person
 and hearing, written once per batch, so appending stays as cheap as before.
@@ -36,7 +37,8 @@ from services.audit.errors import NameCursorError
 
 #: 2: staff accounts by display name, with the user name beside it (and renames followed).
 #: 3: who acted in each hearing (`hearing_actors`), so a hearing's people include its staff.
-VERSION: Final = 3
+#: 4: the mediator a hand-over seated, before it acts (`SEATING`).
+VERSION: Final = 4
 SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS names (
     kind TEXT NOT NULL, id TEXT NOT NULL, hearing TEXT NOT NULL, name TEXT NOT NULL,
@@ -53,6 +55,10 @@ _COLUMNS: Final = "kind, id, hearing, name, role, side, username, idx"
 _STAFF: Final = ("SELECT n.kind, n.id, a.hearing, n.name, n.role, n.side, n.username, n.idx"
                  " FROM hearing_actors a JOIN names n ON n.kind = 'person' AND n.id = a.actor"
                  " AND n.hearing = ''")
+
+
+#: The entries that seat a hearing's mediator (`details.mediator`), whoever their actor.
+SEATING: Final = frozenset({"hearing.create", "hearing.mediator_handover"})
 
 
 class _Created(msgspec.Struct):
@@ -83,8 +89,9 @@ def _row(conn: sqlite3.Connection, key: tuple[str, str, str]) -> NameRow | None:
 
 
 def _seated(record: LogRecord) -> str | None:
-    """The mediator a hearing's creation seated (not always its actor: an admin may create it)."""
-    if record.action != "hearing.create" or record.outcome != "allowed":
+    """The mediator a hearing's creation or hand-over seated (not always its actor: an admin
+    may create it, and hands it over)."""
+    if record.action not in SEATING or record.outcome != "allowed":
         return None
     try:
         mediator = _CREATED.decode(record.data).details.get("mediator")
@@ -109,7 +116,8 @@ def acted(records: Iterable[LogRecord]) -> set[tuple[str, str]]:
 
 def backfill_actors(conn: sqlite3.Connection) -> None:
     """Who acted in each hearing, from a log written before `hearing_actors` (one scan; the
-    mediators hearings seated come with the replay of the naming entries, `insert`)."""
+    mediators hearings seated come with the replay of the naming and `SEATING` entries,
+    `insert`)."""
     conn.execute("INSERT OR IGNORE INTO hearing_actors (hearing, actor) SELECT DISTINCT hearing,"
                  " actor FROM entries WHERE hearing IS NOT NULL AND outcome != 'denied'")
 

@@ -18,6 +18,14 @@ room drops the earlier page's connections and renegotiates with the new page onl
 The mediator is the exception: the console holds its media in one tab itself (a Web Lock per
 hearing, components/console-media.js), a second console tab shows the same board beside it, and
 the mediator's API clients (bots, tests) must not end the console.
+
+**A page that is no longer current acts for nobody** (`from_current_page`). Between the takeover
+and its close reaching the earlier page's gateway, that page may still send a hand, a chat line,
+a knock, a peer state: each is refused (`conflict`, reason `STALE_CONNECTION`), as is anything
+from a socket a redeemed link on another device (joining.py) or a given-up gateway (sweeper.py)
+left behind. Quietly: not a denial in the audit log (the person did nothing wrong, and a stale
+page could flood it); the gateway logs and counts it and tells the page nothing (its close is on
+the way). Its WebRTC signals are dropped the same way (relay.py).
 """
 
 from __future__ import annotations
@@ -28,7 +36,8 @@ from typing import Any
 import msgspec
 
 from proto.common import Role
-from proto.signalling import SessionConnected, SessionDisconnected
+from proto.principal import Principal
+from proto.signalling import STALE_CONNECTION, SessionConnected, SessionDisconnected
 
 from .access import Ctx, identify, not_closed
 from .effects import Audit, CloseSessions, DetailValue, Effect
@@ -73,6 +82,23 @@ def disconnect(ctx: Ctx, cmd: SessionDisconnected) -> Result:
     out: list[Effect] = [] if conns else [
         Audit("participant.disconnect", "participant", p.id, details={"room": p.room})]
     return put_participant(ctx.h, p), out
+
+
+def is_current_page(h: Hearing, principal: Principal, conn: str) -> bool:
+    """Whether socket `conn` is one of its participant's current pages. True for a principal
+    that is no participant of `h`: the command's own rule refuses that one (and audits it)."""
+    try:
+        p = identify(h, principal)
+    except Forbidden:
+        return True
+    return conn in p.conns
+
+
+def from_current_page(h: Hearing, principal: Principal, conn: str) -> None:
+    """Refuse a command of a page that is no longer its participant's (see the module notes)."""
+    if not is_current_page(h, principal, conn):
+        raise Conflict("this page was replaced by a newer one of yours; use that one",
+                       reason=STALE_CONNECTION)
 
 
 def taken_over_first(extra: list[Effect]) -> tuple[list[Effect], list[Effect]]:

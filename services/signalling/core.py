@@ -266,11 +266,15 @@ HANDLERS: dict[type, Handler] = {
 
 
 def apply(hearing: Hearing, principal: Principal, command: object, now: int,
-          env: Env = _DEFAULT_ENV) -> Result:
-    """Apply one command at time `now` (Unix ms); returns the new hearing and its effects."""
+          env: Env = _DEFAULT_ENV, conn: str | None = None) -> Result:
+    """Apply one command at time `now` (Unix ms); returns the new hearing and its effects.
+    `conn`: the socket a WebSocket command came from, refused if no longer its participant's
+    page (connections.from_current_page)."""
     handler = HANDLERS.get(type(command))
     if handler is None:
         raise Invalid(f"not a hearing command: {type(command).__name__}")
+    if conn is not None:
+        connections.from_current_page(hearing, principal, conn)
     swept, timed = sweep(hearing, now, env)
     after, extra = handler(Ctx(swept, principal, now, env), command)
     after = settle(hearing, after, now)

@@ -199,13 +199,14 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
         message = req.message
         if isinstance(message, Join):
             raise ServiceFailure(ErrorCode.INVALID, "already joined")
+        # `req.conn`: a page a newer one took over acts for nobody (connections.py).
         if isinstance(message, SignalSend):
-            await ex.relay(req.hearing, ctx.require_principal(), message)
+            await ex.relay(req.hearing, ctx.require_principal(), message, req.conn)
             return CommandResult()
         if isinstance(message, ChatRecall):
             return CommandResult(history=await ex.history(req.hearing, ctx.require_principal(),
                                                           fresh=True))
-        done = await ex.run(req.hearing, ctx.require_principal(), message)
+        done = await ex.run(req.hearing, ctx.require_principal(), message, req.conn)
         room = done.reply.room if isinstance(done.reply, RoomCreated) else None
         return CommandResult(room=room, end_sessions=done.end_sessions)
 

@@ -1,9 +1,10 @@
 """May this offer, answer or ICE candidate be relayed? (DESIGN §5, isolation invariant)
 
 Only between two distinct, live participants of the same hearing who are in the same plenary or
-caucus room *now*, and only when the message carries that room's current epoch. Anything else is
-dropped and the reason counted; the sender is not told why (a tampered client learns nothing
-about where the other person is).
+caucus room *now*, only from the sender's current page (a page a newer one took over is no
+longer it: connections.py), and only when the message carries that room's current epoch.
+Anything else is dropped and the reason counted; the sender is not told why (a tampered client
+learns nothing about where the other person is).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class DropReason(StrEnum):
     UNKNOWN_TARGET = "unknown_target"
     SELF = "self"
     SENDER_OFFLINE = "sender_offline"
+    STALE_CONNECTION = "stale_connection"
     TARGET_OFFLINE = "target_offline"
     LOBBY = "lobby"
     OTHER_ROOM = "other_room"
@@ -28,8 +30,10 @@ class DropReason(StrEnum):
     MALFORMED = "malformed"
 
 
-def decide(h: Hearing, sender: str, msg: SignalSend) -> SignalRelay | DropReason:
-    """The message to deliver to `msg.to`, or why it must be dropped."""
+def decide(h: Hearing, sender: str, msg: SignalSend,
+           conn: str | None = None) -> SignalRelay | DropReason:
+    """The message to deliver to `msg.to`, or why it must be dropped; `conn`: the sending
+    socket, if known."""
     p = h.participants.get(sender)
     if p is None:
         return DropReason.UNKNOWN_SENDER
@@ -40,6 +44,8 @@ def decide(h: Hearing, sender: str, msg: SignalSend) -> SignalRelay | DropReason
         return DropReason.SELF
     if not is_live(h, p):
         return DropReason.SENDER_OFFLINE
+    if conn is not None and conn not in p.conns:
+        return DropReason.STALE_CONNECTION
     if p.room is None or p.room == LOBBY:
         return DropReason.LOBBY
     if q.room != p.room:
@@ -69,8 +75,9 @@ class RelayCounters:
         counts.update({f"dropped_{reason.value}": n for reason, n in self.dropped.items()})
         return counts
 
-    def decide(self, h: Hearing, sender: str, msg: SignalSend) -> SignalRelay | None:
-        result = decide(h, sender, msg)
+    def decide(self, h: Hearing, sender: str, msg: SignalSend,
+               conn: str | None = None) -> SignalRelay | None:
+        result = decide(h, sender, msg, conn)
         if isinstance(result, DropReason):
             self.dropped[result] += 1
             return None

@@ -127,14 +127,17 @@ class Executor:
 
     # ------------------------------------------------------------ commands
 
-    async def run(self, hearing: str, principal: Principal, command: Any) -> Done:
+    async def run(self, hearing: str, principal: Principal, command: Any,
+                  conn: str | None = None) -> Done:
+        """`conn`: a WebSocket command's socket (a stale page is refused: connections.py)."""
         async with self._lock(hearing):
             known = self.store.cached(hearing)
             verified = known is None
             before, revision = known if known is not None else await self.load(hearing)
             for _ in range(MAX_TRIES):
                 try:
-                    after, effects = apply(before, principal, command, self.now_ms(), self.env)
+                    after, effects = apply(before, principal, command, self.now_ms(), self.env,
+                                           conn)
                 except SignallingError as exc:
                     if not verified:  # refuse on what KV holds, never on a lagging copy
                         verified, fresh = True, await self.load(hearing)
@@ -168,11 +171,12 @@ class Executor:
                 return outcome
         raise ServiceFailure(ErrorCode.UNAVAILABLE, "hearing busy; try again")
 
-    async def relay(self, hearing: str, principal: Principal, msg: SignalSend) -> bool:
-        """Relay one offer/answer/candidate if the isolation rules allow it (relay.py)."""
+    async def relay(self, hearing: str, principal: Principal, msg: SignalSend,
+                    conn: str | None = None) -> bool:
+        """Relay one offer/answer/candidate of socket `conn` if the isolation rules allow it."""
         h, revision = await self.load(hearing)
         sender = identify(h, principal)
-        relayed = self.relays.decide(h, sender.id, msg)
+        relayed = self.relays.decide(h, sender.id, msg, conn)
         if relayed is None:
             return False
         await self.nc.publish(client_subject(h.id, msg.to), encode(relayed),

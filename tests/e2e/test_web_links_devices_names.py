@@ -149,6 +149,60 @@ async def test_the_waiting_room_says_a_blocked_camera_is_blocked_and_asks_again(
             raise
 
 
+# Another app holds the camera and microphone (another video call): the browser cannot start
+# them (getUserMedia refuses with NotReadableError), until the test frees them.
+MEDIA_IN_USE = """
+window.__freeMedia = false;
+const realGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = (constraints) => window.__freeMedia
+  ? realGetUserMedia(constraints)
+  : Promise.reject(new DOMException("Could not start video source", "NotReadableError"));
+"""
+
+
+@pytest.mark.timeout(180)
+async def test_a_camera_another_app_holds_is_said_as_in_use(suite: Suite) -> None:
+    _, _, invitation = await one_party_each(suite)
+    async with chromium_page(suite.base_url) as tab:
+        page = tab.page
+        await tab.context.add_init_script(MEDIA_IN_USE)
+        try:
+            await join_in_browser(tab, invitation)
+            in_use = t(EN, "participant.lobby.in_use")
+            assert in_use.startswith("Your camera or microphone is being used by another app.")
+            await _sentence(tab, ".lobby-device-status", in_use)
+            said = await page.text_content(".lobby-device-status") or ""
+            assert t(EN, "participant.lobby.no_devices") not in said, said
+            assert await page.get_attribute(".lobby-device-status", "data-trouble") == "in_use"
+            retry = page.get_by_role("button", name=t(EN, "participant.lobby.try_again"), exact=True)
+            assert await retry.is_visible()
+            await tab.check_accessible("lobby-in-use")
+            await tab.screenshot("lobby-in-use", "laptop")
+            # The other call ended: Try again opens the camera.
+            await page.evaluate("() => { window.__freeMedia = true; }")
+            await retry.click()
+            await tab.wait_for(f"{STATUS}.textContent === '' && "
+                               "document.querySelector('.lobby-preview').srcObject?"
+                               ".getVideoTracks().length === 1", timeout=30)
+
+            # The tech check says the same, its own way: in use, never "no camera".
+            await page.evaluate("() => { window.__freeMedia = false; }")
+            await page.goto("/techcheck")  # a new page: held again until freed
+            camera = page.locator("#verdict-camera[data-outcome=in_use]")
+            await camera.wait_for(timeout=30_000)
+            assert t(EN, "participant.techcheck.camera_in_use") in await camera.inner_text()
+            await page.locator("#verdict[data-level=poor]").wait_for(timeout=60_000)
+            assert await page.text_content("#verdict") == t(EN, "participant.techcheck.verdict_in_use")
+            assert await page.get_by_role("button", name=t(EN, "participant.techcheck.again"),
+                                          exact=True).is_visible()
+            await tab.check_accessible("techcheck-in-use")
+            await tab.screenshot("techcheck-in-use", "laptop")
+            tab.assert_clean(secrets=[invitation["access_code"]])
+        except Exception:
+            print(tab.dump())
+            raise
+
+
 @pytest.mark.timeout(180)
 async def test_a_long_title_shows_its_limit_and_a_long_side_fits_its_picker(suite: Suite) -> None:
     await suite.ready(timeout=60)

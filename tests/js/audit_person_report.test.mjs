@@ -143,10 +143,14 @@ test("the timeline's legend names a side's caucus rooms without a possessive a n
     assert.ok(text.includes(side) && !text.includes("s's") && !text.includes('s’s'), text);
   }
   assert.equal(t('audit.timeline.caucus_of', { side: 'Claimant' }), 'Caucus rooms of Claimant');
-  // No auditor's sentence hangs a possessive on a name it is given.
-  const { readFileSync } = await import('node:fs');
-  const catalogue = JSON.parse(readFileSync(new URL('../../gateway/webclient/i18n/en/audit.json', import.meta.url), 'utf8'));
-  const possessive = Object.entries(catalogue).flatMap(([key, m]) => (typeof m === 'string' ? [[key, m]] : Object.values(m).map((v) => [key, v])))
+  // No English sentence (the auditor's, the mediator's, a party's…) hangs a possessive on a name
+  // it is given: "liquidators's".
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const folder = new URL('../../gateway/webclient/i18n/en/', import.meta.url);
+  const files = readdirSync(folder).filter((name) => name.endsWith('.json'));
+  assert.ok(files.includes('audit.json') && files.includes('mediator.json') && files.includes('participant.json'), files);
+  const possessive = files.flatMap((file) => Object.entries(JSON.parse(readFileSync(new URL(file, folder), 'utf8')))
+    .flatMap(([key, m]) => (typeof m === 'string' ? [[key, m]] : Object.values(m).map((v) => [key, v]))))
     .filter(([, text]) => /\}['’]s\b/.test(text));
   assert.deepEqual(possessive, []);
 });

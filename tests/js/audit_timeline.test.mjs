@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { TIMELINE_ACTIONS, TIMELINE_SOURCES, ellipsize, lanes, legendItems, timelineRows } from '../../gateway/webclient/js/audit/timeline.js';
 import { TICK_STEPS, axisTicks, tickLabels, zoneOffset } from '../../gateway/webclient/js/audit/axis.js';
 import { sideHistory } from '../../gateway/webclient/js/audit/sides.js';
+import { handovers, mediatorNotes } from '../../gateway/webclient/js/audit/handovers.js';
 
 const ev = (time, action, resource, details = {}, outcome = 'allowed') => ({
   time, action, outcome, details, resource: { type: resource ? 'participant' : 'invitation', id: resource ?? 'inv1' },
@@ -235,4 +236,48 @@ test('the legend names only what the picture draws', () => {
   // No marks, no lobby: only plenary.
   const still = lanes([hearing(0, 'hearing.create', { mediator: 'med' }), ev(1, 'participant.connect', 'med', { room: 'plenary' }), hearing(9, 'hearing.close')]);
   assert.deepEqual(legendItems(still, sideOf, order), [{ kind: 'plenary' }]);
+});
+
+// ---------------------------------------------------------------- a hand-over to another mediator
+// (services/signalling/handover.py: the old mediator's sockets close unaudited; the new one holds
+// its room, present once it connects)
+
+test("a hand-over ends the old mediator's lane and begins the new one's, both named and marked", () => {
+  const handover = { ...hearing(20, 'hearing.mediator_handover', { from: 'med', from_name: 'Ms Anna Lee', to: 'ben',
+    mediator: 'ben', mediator_name: 'Mr Ben Wong' }), actor: { id: 'adm', role: 'admin' } };
+  const model = lanes([...opening,
+    ev(10, 'room.shuttle', 'med', { from: 'plenary', to: 'c1' }),
+    handover,
+    ev(25, 'participant.connect', 'ben', { room: 'c1' }),
+    hearing(30, 'room.recall'),
+    hearing(40, 'hearing.close')]);
+  assert.deepEqual(model.lanes.slice(0, 2).map((l) => l.participant), ['med', 'ben']);
+  assert.deepEqual(model.mediators, ['med', 'ben']);
+  assert.equal(model.mediator, 'ben');
+  assert.deepEqual([model.names.med, model.names.ben], ['Ms Anna Lee', 'Mr Ben Wong']);
+  // The old mediator is gone at the hand-over (a recall no longer moves it); the new one takes
+  // its room, drawn from when it connects, and moves with it.
+  assert.deepEqual(segments(model, 'med'), [['plenary', 1, 10], ['c1', 10, 20]]);
+  assert.deepEqual(segments(model, 'ben'), [['c1', 25, 30], ['plenary', 30, 40]]);
+  const handoverMarks = (id) => model.lanes.find((l) => l.participant === id).marks.filter((m) => m.kind === 'handover');
+  assert.deepEqual(handoverMarks('med'), [{ kind: 'handover', time: 20, from: 'c1', to: null }]);
+  assert.deepEqual(handoverMarks('ben'), [{ kind: 'handover', time: 20, from: null, to: 'c1' }]);
+  assert.deepEqual(legendItems(model, () => null, []).map((i) => i.kind), ['lobby', 'plenary', 'caucus', 'marks', 'handover']);
+  // A refused hand-over changes nothing.
+  const refused = lanes([...opening, { ...handover, outcome: 'denied' }, hearing(40, 'hearing.close')]);
+  assert.deepEqual(refused.mediators, ['med']);
+  assert.deepEqual(segments(refused, 'med'), [['plenary', 1, 40]]);
+});
+
+test("the People table's notes: who took a hearing on, who gave it up, when, and by whom", () => {
+  const admin = { id: 'adm', role: 'admin' };
+  const list = handovers([
+    hearing(5, 'hearing.create', { mediator: 'med' }),
+    { ...hearing(20, 'hearing.mediator_handover', { from: 'med', from_name: '', to: 'ben', mediator: 'ben', mediator_name: 'Mr Ben Wong' }), actor: admin },
+    { ...hearing(25, 'hearing.mediator_handover', { from: 'ben', to: 'cy', mediator: 'cy' }), outcome: 'denied', actor: admin },
+  ]);
+  assert.deepEqual(list, [{ time: 20, from: 'med', fromName: null, to: 'ben', toName: 'Mr Ben Wong', by: admin }]);
+  assert.deepEqual(mediatorNotes(list, 'med'), [{ kind: 'handed_over', time: 20, other: 'ben', otherName: 'Mr Ben Wong', by: admin }]);
+  assert.deepEqual(mediatorNotes(list, 'ben'), [{ kind: 'took_over', time: 20, other: 'med', otherName: null, by: admin }]);
+  assert.deepEqual(mediatorNotes(list, 'ana'), []);
 });

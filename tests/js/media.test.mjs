@@ -64,7 +64,7 @@ test("a refused camera is blocked, a missing one is none, and the microphone alo
   assert.equal(mediaTrouble(refuse("NotAllowedError")), "blocked");
   assert.equal(mediaTrouble(refuse("SecurityError")), "blocked");
   assert.equal(mediaTrouble(refuse("NotFoundError")), "none");
-  assert.equal(mediaTrouble(refuse("NotReadableError")), "none");
+  assert.equal(mediaTrouble(refuse("OverconstrainedError")), "none");
 
   const both = { id: "both" };
   browser(() => both);
@@ -81,5 +81,28 @@ test("a refused camera is blocked, a missing one is none, and the microphone alo
   assert.deepEqual(await openLocalMedia(), { stream: null, trouble: "none" });
   // No camera (none), and the microphone blocked: what allowing would fix is said.
   browser((c) => { throw refuse(c.video ? "NotFoundError" : "NotAllowedError"); });
+  assert.deepEqual(await openLocalMedia(), { stream: null, trouble: "blocked" });
+});
+
+// A camera another app holds (another video call): the browser says NotReadableError (older
+// Chromium: TrackStartError). Not "none found", not "blocked": close that app, then try again.
+test("a camera another app holds is in use, said before none and after blocked", async () => {
+  const { mediaTrouble, openLocalMedia } = await import("../../gateway/webclient/js/media/devices.js");
+  assert.equal(mediaTrouble(refuse("NotReadableError")), "in_use");
+  assert.equal(mediaTrouble(refuse("TrackStartError")), "in_use");
+  assert.equal(mediaTrouble(null), "none");
+
+  // The camera is held, the microphone alone opens: the trouble said is the camera's.
+  const mic = { id: "mic" };
+  browser((c) => { if (c.video) throw refuse("NotReadableError"); return mic; });
+  assert.deepEqual(await openLocalMedia(), { stream: mic, trouble: "in_use" });
+  // Both held (or the microphone too): in use.
+  browser(() => { throw refuse("TrackStartError"); });
+  assert.deepEqual(await openLocalMedia(), { stream: null, trouble: "in_use" });
+  // No camera, and the microphone held: closing the other app brings the microphone back.
+  browser((c) => { throw refuse(c.video ? "NotFoundError" : "NotReadableError"); });
+  assert.deepEqual(await openLocalMedia(), { stream: null, trouble: "in_use" });
+  // Blocked is still said first (allowing is a fix in the browser itself).
+  browser((c) => { throw refuse(c.video ? "NotReadableError" : "NotAllowedError"); });
   assert.deepEqual(await openLocalMedia(), { stream: null, trouble: "blocked" });
 });

@@ -8,6 +8,9 @@ import { useCatalogueFiles } from "./catalogues.mjs";
 
 // The browser globals i18n.js touches, and catalogues read from disk instead of the network.
 useCatalogueFiles(["en"]);
+// The reader is in London (its own zone, as a browser's would be), eight hours behind Hong Kong
+// in December: a Hong Kong hearing reads differently there.
+process.env.TZ = "Europe/London";
 
 const { formatDateTime, initI18n, t } = await import("../../gateway/webclient/js/core/i18n.js");
 const { personName, waitingLine: waiting } = await import("../../gateway/webclient/js/components/person.js");
@@ -47,7 +50,7 @@ test("before the hearing has started, the waiting room says so, and when it is d
   assert.equal(waiting(you), "The hearing has not started yet. Ms Anna Lee will admit you once it "
     + "starts. Nobody can see or hear you here.");
   const at = Date.UTC(2026, 11, 1, 1, 30);
-  const line = waiting({ ...you, scheduled_at: at, time_zone: "Asia/Hong_Kong" });
+  const line = waiting({ ...you, scheduled_at: at, time_zone: "Europe/London" });
   assert.ok(line.startsWith("The hearing has not started yet: it is due to start on "), line);
   assert.ok(line.includes(formatDateTime(at)) && line.includes("Ms Anna Lee will admit you then"), line);
   // Once open, the usual line; a locked open hearing says it is locked.
@@ -86,4 +89,33 @@ test("beside a tile, a named mediator is also called the mediator", async () => 
   await initI18n("en");
   assert.equal(personLabel({ role: "mediator", name: "Ms Anna Lee" }), "Ms Anna Lee (mediator)");
   assert.equal(personLabel({ role: "counsel", name: "Chris" }), "Chris");
+});
+
+// The waiting room is cross-border too: a hearing held in another zone is said in both, as
+// set-up says it (core/i18n.js zonePair): its own time and zone, then the reader's time.
+test("a hearing in another time zone is due at its own time and at the reader's", async () => {
+  const { dueWords } = await import("../../gateway/webclient/js/components/person.js");
+  await initI18n("en");
+  assert.equal(Intl.DateTimeFormat().resolvedOptions().timeZone, "Europe/London");
+  const you = { mediator_name: "Ms Anna Lee", hearing_state: "scheduled" };
+  // Thursday 3 December 2026, 10:00 in Hong Kong is 02:00 in London, the same day.
+  const ten = Date.UTC(2026, 11, 3, 2, 0);
+  assert.equal(dueWords(ten, "Asia/Hong_Kong"), "3 Dec 2026, 10:00 Hong Kong Standard Time (GMT+8) — 02:00 your time");
+  assert.equal(waiting({ ...you, scheduled_at: ten, time_zone: "Asia/Hong_Kong" }),
+    "The hearing has not started yet: it is due to start on 3 Dec 2026, 10:00 Hong Kong Standard Time "
+    + "(GMT+8) — 02:00 your time. Ms Anna Lee will admit you then. Nobody can see or hear you here.");
+  // 07:00 in Hong Kong is 23:00 the evening before in London: the reader's date too.
+  const seven = Date.UTC(2026, 11, 2, 23, 0);
+  assert.equal(dueWords(seven, "Asia/Hong_Kong"),
+    "3 Dec 2026, 07:00 Hong Kong Standard Time (GMT+8) — 2 Dec 2026, 23:00 your time");
+  // The reader's own zone (or one that reads the same), no zone, or one this browser does not
+  // know: the reader's time alone, with its zone, as before.
+  assert.equal(dueWords(ten, "Europe/London"), formatDateTime(ten));
+  assert.equal(dueWords(ten, null), formatDateTime(ten));
+  assert.equal(dueWords(ten, "Not/AZone"), formatDateTime(ten));
+  await initI18n("zh-Hant");
+  assert.match(dueWords(ten, "Asia/Hong_Kong"), /^2026年12月3日 .*10:00 香港標準時間 \(GMT\+8\)（您的時間 .*2:00）$/);
+  await initI18n("zh-Hans");
+  assert.match(dueWords(ten, "Asia/Hong_Kong"), /香港标准时间 \(GMT\+8\)（您的时间 .*2:00）$/);
+  await initI18n("en");
 });

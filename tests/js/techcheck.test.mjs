@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 
 const {
-  better, browserFigures, echoFigures, judgeConnection, overall, typical,
+  better, browserFigures, deviceOutcomes, echoFigures, judgeConnection, levelOf, overall, typical,
 } = await import("../../gateway/webclient/js/media/techcheck-verdict.js");
 
 const second = (rtt, loss = 0, jitter = 5) => ({ rtt, loss, jitter });
@@ -56,4 +56,23 @@ test("the overall sentence: the first rule that holds, the worst item's level", 
   // After the verdict, only a better outcome replaces one: speaking turns "silent" into "heard".
   assert.ok(better("heard", "silent"));
   assert.ok(!better("silent", "heard") && !better("heard", "heard"));
+});
+
+// A stream as getUserMedia gives it: its video and audio tracks.
+const streamOf = (video, audio) => ({ getVideoTracks: () => Array(video).fill({}), getAudioTracks: () => Array(audio).fill({}) });
+
+test("a camera another app holds is said as in use, with its own sentence, never as none", () => {
+  // media/devices.js openLocalMedia: the microphone alone opened, the camera held elsewhere.
+  assert.deepEqual(deviceOutcomes(streamOf(0, 1), "in_use"), { camera: "in_use", microphone: null });
+  assert.deepEqual(deviceOutcomes(null, "in_use"), { camera: "in_use", microphone: "in_use" });
+  // Missing for another reason: none, as before; both opened: both still to be measured.
+  assert.deepEqual(deviceOutcomes(streamOf(0, 1), "none"), { camera: "none", microphone: null });
+  assert.deepEqual(deviceOutcomes(null, "blocked"), { camera: "none", microphone: "none" });
+  assert.deepEqual(deviceOutcomes(streamOf(1, 1), null), { camera: null, microphone: null });
+  const ok = { camera: "seen", microphone: "heard", connection: "good" };
+  assert.equal(levelOf("in_use"), "poor");
+  assert.deepEqual(overall({ ...ok, camera: "in_use" }), { level: "poor", key: "participant.techcheck.verdict_in_use" });
+  assert.equal(overall({ ...ok, camera: "in_use", microphone: "in_use" }).key, "participant.techcheck.verdict_in_use");
+  // An unreachable test service is still said first.
+  assert.equal(overall({ ...ok, camera: "in_use", connection: "failed" }).key, "participant.techcheck.verdict_unreachable");
 });

@@ -1,17 +1,52 @@
 """One live page per participant on a real suite: a second socket of the same party takes over,
 the earlier one is closed ("taken_over", 4000) and the new one stays (the gateway closes only the
-sockets signalling names: both heard the close); the earlier page takes it back the same way."""
+sockets signalling names: both heard the close); the earlier page takes it back the same way.
+Until its close arrives, the earlier page acts for nobody (services/signalling/connections.py)."""
 
 from __future__ import annotations
 
+import json
+import re
+from typing import Any
+
+import aiohttp
 import pytest
 
-from proto.ws import Admit, Hand, PeerPlan, YouUpdate
-from tests.harness import Suite
+from parley.errors import ServiceFailure
+from parley.rpc import call
+from proto.common import Role
+from proto.errors import ErrorCode
+from proto.principal import Principal, PrincipalKind
+from proto.signalling import (
+    SERVICE,
+    STALE_CONNECTION,
+    CommandResult,
+    Connected,
+    Scoped,
+    SessionConnected,
+    SessionDisconnected,
+    WsCommand,
+)
+from proto.ws import (
+    Admit,
+    ChatMessage,
+    ChatSend,
+    ClientMessage,
+    ErrorMessage,
+    Hand,
+    Lock,
+    PeerPlan,
+    YouUpdate,
+)
+from services.signalling.store import HearingStore
+from tests.harness import Suite, wait_until
 from tests.integration.signalling.sigclient import WsClient, seat
-from tests.people import staff_people
+from tests.people import People, staff_people
 
 CLOSE_ENDED = 4000
+#: The test stands in for a second gateway (its NATS user, its own socket ids), so the earlier
+#: page's commands surely reach signalling after the takeover and before any close.
+OTHER_GATEWAY = "0ddba11c0ffee0"
 
 
 @pytest.mark.timeout(120)
@@ -62,3 +97,98 @@ async def test_the_newest_socket_of_a_party_takes_over_and_the_earlier_takes_it_
     finally:
         for client in clients:
             await client.close()
+
+
+@pytest.mark.timeout(120)
+async def test_a_page_taken_over_acts_for_nobody_before_its_close_arrives(suite: Suite) -> None:
+    await suite.ready(timeout=60)
+    people = await staff_people(suite)
+    cast = await seat(suite, people, sides=1, per_side=1)
+    a1 = cast.members["A1"]
+    who = Principal(kind=PrincipalKind.PARTICIPANT, id=a1.id, role=Role.PARTY,
+                    hearing=cast.hearing, side=a1.side)
+    med = await WsClient(suite.base_url, people.mediator.headers(), cast.hearing,
+                         people.mediator.account_id).connect()
+    nc = await suite.connect("gateway")
+    page: WsClient | None = None
+
+    async def as_gateway(verb: str, body: object, reply: type[Any]) -> Any:
+        return await call(nc, SERVICE, verb, body, reply, principal=who)
+
+    async def command(conn: str, message: ClientMessage) -> CommandResult:
+        result: CommandResult = await as_gateway(
+            "command", WsCommand(hearing=cast.hearing, conn=conn, message=message),
+            CommandResult)
+        return result
+
+    try:
+        first, second = f"{OTHER_GATEWAY}-1", f"{OTHER_GATEWAY}-2"
+        await as_gateway("connect", Scoped(hearing=cast.hearing,
+                                           body=SessionConnected(conn=first)), Connected)
+        await med.send(Admit(participant=a1.id))
+        await med.wait(lambda m: isinstance(m, PeerPlan)
+                       and a1.id in {link.peer for link in m.connect}, what="a1 admitted")
+        await as_gateway("connect", Scoped(hearing=cast.hearing,
+                                           body=SessionConnected(conn=second)), Connected)
+        # The earlier page's chat and hand: refused, with the reason the gateway drops it by.
+        for message in (ChatSend(text="from the earlier page"), Hand(raised=True)):
+            with pytest.raises(ServiceFailure) as refused:
+                await command(first, message)
+            assert (refused.value.code, refused.value.reason) == (ErrorCode.CONFLICT,
+                                                                  STALE_CONNECTION)
+        await command(second, ChatSend(text="from the new page"))
+        await med.wait(lambda m: isinstance(m, ChatMessage) and m.text == "from the new page",
+                       what="the new page's chat")
+        assert not any("from the earlier page" in raw for raw in med.raw)
+        assert not any('"hand":true' in raw for raw in med.raw)
+
+        # A real socket through the gateway whose seat is gone before its close arrives: the
+        # gateway tells its page nothing, and counts it.
+        page = await WsClient(suite.base_url, a1.headers(), cast.hearing, a1.id).connect()
+        await page.wait(lambda m: isinstance(m, PeerPlan) and m.room == "plenary", what="seat")
+        sig = await suite.connect("signalling")  # which socket id the gateway gave the page
+        try:
+            store = await HearingStore.open(sig.jetstream())
+            (conn,) = (await store.load(cast.hearing))[0].participants[a1.id].conns
+        finally:
+            await sig.close()
+        await as_gateway("disconnect", Scoped(hearing=cast.hearing,
+                                              body=SessionDisconnected(conn=conn)), CommandResult)
+        before = await _stale_pages_counted(suite)
+        mark = len(page.inbox)
+        await page.send(Hand(raised=True))
+        await wait_until(lambda: _more(suite, before), timeout=10, what="the refusal counted")
+        assert not [m for m in page.inbox[mark:] if isinstance(m, ErrorMessage)
+                    or (isinstance(m, YouUpdate) and m.you.hand)]
+        assert not any('"hand":true' in raw for raw in med.raw)
+
+        # Nothing of it in the audit log as a denial (a stale page must not flood it).
+        await med.send(Lock(locked=True))
+        events = await wait_until(lambda: _audited_until(people, cast.hearing, "hearing.lock"),
+                                  timeout=20, what="the lock audited")
+        assert [e for e in events if e["outcome"] != "allowed"] == []
+    finally:
+        await nc.close()
+        for client in (med, page):
+            if client is not None:
+                await client.close()
+
+
+async def _stale_pages_counted(suite: Suite) -> float:
+    async with aiohttp.ClientSession() as http, http.get(suite.metrics_url) as r:
+        text = await r.text()
+    found = re.search(r'parley_handled_failures_total\{[^}]*where="ws\.stale_page"[^}]*\} (\S+)',
+                      text)
+    return float(found.group(1)) if found else 0.0
+
+
+async def _more(suite: Suite, than: float) -> bool:
+    return await _stale_pages_counted(suite) > than
+
+
+async def _audited_until(people: People, hearing: str, action: str) -> list[dict[str, Any]] | None:
+    status, page = await people.auditor.call(
+        "GET", f"/api/v1/audit/events?hearing={hearing}&limit=1000")
+    assert status == 200, (status, page)
+    events = [json.loads(e["entry"]) for e in page["events"]]
+    return events if any(e["action"] == action for e in events) else None

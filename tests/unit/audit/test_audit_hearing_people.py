@@ -3,7 +3,8 @@ named by their invitations, and the staff accounts that acted in it, the mediato
 (an account, named once in no hearing, so a hearing's names used to leave it out), by their
 account's name and role as they are now. An administrator who created a hearing for a mediator
 is one of its people, and so is that mediator before acting; a staff account refused in it is
-not. The same after an older names table is rebuilt on open."""
+not; a mediator an administrator handed the hearing over to is one before acting, beside the one
+before. The same after an older names table is rebuilt on open."""
 
 from __future__ import annotations
 
@@ -105,6 +106,32 @@ def test_an_older_names_table_is_rebuilt_with_the_hearings_staff(tmp_path: Path)
         "pAna": ("Ana Chen", "counsel"), MEDIATOR: ("Ms Anna Lee", "mediator")}
     assert _people(again, "h2", kind="person") == {
         ADMIN: ("root", "admin"), OTHER: ("Mr Ben Wong", "mediator")}
+    again.close()
+
+
+def _handover(hearing: str, old: str, new: str, name: str) -> LogRecord:
+    return _event("hearing.mediator_handover", ADMIN, "admin", "hearing", hearing,
+                  hearing=hearing, **{"from": old, "from_name": "", "to": new, "mediator": new,
+                                      "mediator_name": name})
+
+
+def test_a_mediator_a_hand_over_seated_is_one_of_its_people_before_acting(
+        tmp_path: Path) -> None:
+    path = tmp_path / "log.db"
+    store = LogStore.open(path)
+    store.append([*_story(), _handover("h1", MEDIATOR, OTHER, "Mr Ben Wong")])
+    both = {"pAna": ("Ana Chen", "counsel"), MEDIATOR: ("Ms Anna Lee", "mediator"),
+            OTHER: ("Mr Ben Wong", "mediator"), ADMIN: ("root", "admin")}
+    assert _people(store, "h1", kind="person") == both
+    store.close()
+    # A names table of the release before (version 3) is rebuilt with it.
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM hearing_actors")
+    conn.execute("UPDATE meta SET value = '3' WHERE key = 'names_schema'")
+    conn.commit()
+    conn.close()
+    again = LogStore.open(path)
+    assert _people(again, "h1", kind="person") == both
     again.close()
 
 

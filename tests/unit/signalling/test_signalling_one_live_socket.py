@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from sighelp import deliveries, standard
+import pytest
+from sighelp import ADMIN, deliveries, standard
 
-from proto.signalling import SessionConnected, SessionDisconnected
-from proto.ws import Move, PeerPlan, Snapshot
-from services.signalling.connections import TAKEN_OVER
-from services.signalling.core import Sweep
+from proto.signalling import STALE_CONNECTION, SessionConnected, SessionDisconnected
+from proto.ws import ChatSend, Hand, Knock, Move, PeerPlan, SignalKind, SignalSend, Snapshot
+from services.signalling.connections import TAKEN_OVER, is_current_page
+from services.signalling.core import Sweep, apply
 from services.signalling.effects import Audit, CloseSessions, Deliver, Reply
+from services.signalling.errors import Conflict, Forbidden
 from services.signalling.model import LOBBY, PLENARY
+from services.signalling.relay import DropReason, decide
 
 
 def test_a_second_page_of_a_party_takes_over_and_the_room_renegotiates_with_it_only() -> None:
@@ -82,3 +85,34 @@ def test_the_mediator_keeps_every_console_tab() -> None:
     assert not [e for e in effects if isinstance(e, CloseSessions)]
     w.do("med", SessionDisconnected(conn=first))
     assert w.h.participants["med"].conns == ("console2",)
+
+
+def test_a_page_taken_over_acts_for_nobody_in_the_moment_before_its_close() -> None:
+    """Its hand, chat line or knock is refused quietly (a conflict with its reason, not a
+    denial to audit); the new page acts; its WebRTC signals are dropped with their reason."""
+    w, ids = standard()
+    a1 = ids["a1"]
+    (first,) = w.h.participants[a1].conns
+    w.do(a1, SessionConnected(conn="tab2"))
+    for cmd in (Hand(raised=True), ChatSend(text="from the old tab"), Knock()):
+        with pytest.raises(Conflict) as refused:
+            apply(w.h, w.principals[a1], cmd, w.now, w.env, conn=first)
+        assert refused.value.reason == STALE_CONNECTION
+    after, _ = apply(w.h, w.principals[a1], Hand(raised=True), w.now, w.env, conn="tab2")
+    assert after.participants[a1].hand
+    signal = SignalSend(to=ids["b1"], epoch=w.h.rooms[PLENARY].epoch, kind=SignalKind.CANDIDATE,
+                        candidate="c", sdp_mid="0", sdp_mline_index=0)
+    assert decide(w.h, a1, signal, first) is DropReason.STALE_CONNECTION
+    assert not isinstance(decide(w.h, a1, signal, "tab2"), DropReason)
+
+
+def test_every_console_tab_of_the_mediator_is_current_and_outsiders_meet_their_own_rule() -> None:
+    w, ids = standard()
+    (first,) = w.h.participants["med"].conns
+    w.do("med", SessionConnected(conn="console2"))
+    assert is_current_page(w.h, w.principals["med"], first)
+    assert is_current_page(w.h, w.principals["med"], "console2")
+    assert not is_current_page(w.h, w.principals[ids["b1"]], "console2")
+    # Not a participant: the command's own rule refuses it (a denial, audited), not this one.
+    with pytest.raises(Forbidden):
+        apply(w.h, ADMIN, Move(participant=ids["b1"], room=LOBBY), w.now, w.env, conn="x")

@@ -8,6 +8,10 @@
 // does is in RULES, read from the signalling core (services/signalling/core*.py):
 //   hearing.create              the mediator's place is plenary (new_hearing); its name
 //   hearing.mediator_rename     the mediator's name
+//   hearing.mediator_handover   an admin handed the hearing to another mediator (handover.py):
+//                               the old one's lane ends there (its sockets close, unaudited),
+//                               the new one holds its place, not present until it connects;
+//                               both named (details from_name, mediator_name), both marked
 //   participant.redeem          present in the lobby (details.participant)
 //   participant.connect         present in details.room
 //   participant.disconnect      not present (the place stays)
@@ -19,9 +23,10 @@
 //   participant.leave           to the lobby, not present (the sockets close; coming back is
 //                               a new connection); deny and remove: out of the hearing
 //   hearing.close               nobody is anywhere
-// The mediator's lane comes first. `timelineSvg(model, options)` draws it as inline SVG: one
-// row per lane, a rect per segment with data-participant/-room/-start/-end, focusable, labelled
-// with exact times; the same data is `timelineRows(model)` for the table alternative.
+// The mediators' lanes come first, in the order they held the hearing. `timelineSvg(model,
+// options)` draws it as inline SVG: one row per lane, a rect per segment with
+// data-participant/-room/-start/-end, focusable, labelled with exact times; the same data is
+// `timelineRows(model)` for the table alternative.
 // The axis's ticks fall on round times, a step chosen from the span (audit/axis.js);
 // `legendItems` says what the legend must explain: only what is drawn.
 
@@ -44,6 +49,8 @@ function subjectOf(event) {
 const RULES = {
   'hearing.create': (f, e) => f.seatMediator(e.details?.mediator, e.details?.mediator_name),
   'hearing.mediator_rename': (f, e) => f.learnName(e.details?.mediator, e.details?.mediator_name),
+  'hearing.mediator_handover': (f, e) => f.handOver(e.details?.from, e.details?.to ?? e.details?.mediator,
+    e.details?.from_name, e.details?.mediator_name),
   'participant.redeem': (f, e, id) => f.arrive(id, 'lobby'),
   'participant.connect': (f, e, id) => f.arrive(id, e.details?.room ?? f.placeOf(id)),
   'participant.disconnect': (f, e, id) => f.depart(id, e.details?.room ?? f.placeOf(id)),
@@ -68,6 +75,7 @@ function fold() {
   const byId = new Map(); // id → lane, in order of appearance
   const names = {};
   let mediator = null;
+  const mediators = [];
   let time = 0;
   let first = Infinity;
   let last = -Infinity;
@@ -103,16 +111,34 @@ function fold() {
     if (p.open && p.open.room !== p.place) open(id, p.place);
   };
   const learnName = (id, name) => { if (id && name) names[id] = name; };
+  const seatMediator = (id, name) => {
+    if (!id) return;
+    mediator = id;
+    if (!mediators.includes(id)) mediators.push(id);
+    person(id).place ??= 'plenary';
+    learnName(id, name);
+  };
   return {
     at(ms) { time = ms; },
     placeOf: (id) => (id ? person(id).place : null),
-    seatMediator(id, name) {
-      if (!id) return;
-      mediator = id;
-      person(id).place ??= 'plenary';
-      learnName(id, name);
-    },
+    seatMediator,
     learnName,
+    // The new mediator takes the old one's place (handover.py: its room, else plenary).
+    handOver(from, to, fromName, toName) {
+      if (!to || to === from) return;
+      const place = from ? person(from).place : null;
+      if (from) {
+        if (!mediators.includes(from)) mediators.push(from);
+        lane(from).marks.push({ kind: 'handover', time, from: place, to: null });
+        close(from, time);
+        person(from).place = null;
+        learnName(from, fromName);
+      }
+      person(to).place = place ?? 'plenary';
+      seatMediator(to, toName);
+      lane(to).marks.push({ kind: 'handover', time, from: null, to: person(to).place });
+      note(time);
+    },
     arrive(id, room) {
       if (!id) return;
       const p = person(id);
@@ -135,14 +161,16 @@ function fold() {
       const stop = end ?? last;
       for (const id of people.keys()) close(id, stop);
       const all = [...byId.values()].map((l) => ({ ...l, segments: l.segments.filter((s) => s.end >= s.start) }));
-      const ordered = [...all.filter((l) => l.participant === mediator), ...all.filter((l) => l.participant !== mediator)];
-      return { start: Number.isFinite(first) ? first : 0, end: Number.isFinite(stop) ? stop : 0, lanes: ordered, mediator, names };
+      const staff = mediators.map((id) => all.find((l) => l.participant === id)).filter(Boolean);
+      const ordered = [...staff, ...all.filter((l) => !mediators.includes(l.participant))];
+      return { start: Number.isFinite(first) ? first : 0, end: Number.isFinite(stop) ? stop : 0, lanes: ordered, mediator, mediators, names };
     },
   };
 }
 
-/** The model: {start, end, lanes: [{participant, segments, marks}], mediator: id, names: {id: name}}
- *  (names the log itself gives: the mediator's, from hearing.create and mediator renames). */
+/** The model: {start, end, lanes: [{participant, segments, marks}], mediator: id (the last),
+ *  mediators: [id] (every one, in order: hand-overs), names: {id: name}} (names the log itself
+ *  gives: the mediators', from hearing.create, renames and hand-overs). */
 export function lanes(events, { end = null } = {}) {
   const f = fold();
   for (const e of events) {
@@ -158,8 +186,9 @@ export function lanes(events, { end = null } = {}) {
 
 /** What the legend explains, in its order, and only what the picture draws: the lobby and
  *  plenary if anyone was there, each side whose caucus someone was in (`sideOf(room)` → its
- *  side, or null; in the order of `sides`), caucus rooms of no side the log names, and the
- *  marks if there are any: [{kind: 'lobby'|'plenary'|'side'|'caucus'|'marks', side?}]. */
+ *  side, or null; in the order of `sides`), caucus rooms of no side the log names, the room
+ *  changes' marks if there are any, and hand-overs' if there are any:
+ *  [{kind: 'lobby'|'plenary'|'side'|'caucus'|'marks'|'handover', side?}]. */
 export function legendItems(model, sideOf, sides = []) {
   const drawn = new Set(model.lanes.flatMap((l) => l.segments.map((s) => s.room)));
   const items = ['lobby', 'plenary'].filter((room) => drawn.has(room)).map((kind) => ({ kind }));
@@ -174,7 +203,9 @@ export function legendItems(model, sideOf, sides = []) {
   const ordered = [...sides.filter((side) => seen.has(side)), ...[...seen].filter((side) => !sides.includes(side))];
   items.push(...ordered.map((side) => ({ kind: 'side', side })));
   if (other) items.push({ kind: 'caucus' });
-  if (model.lanes.some((l) => l.marks.length)) items.push({ kind: 'marks' });
+  const marks = model.lanes.flatMap((l) => l.marks);
+  if (marks.some((m) => m.kind !== 'handover')) items.push({ kind: 'marks' });
+  if (marks.some((m) => m.kind === 'handover')) items.push({ kind: 'handover' });
   return items;
 }
 
@@ -252,8 +283,10 @@ export function timelineSvg(model, options) {
       }, el('title', {}, text)));
     }
     for (const m of l.marks) {
+      // A room change: a notch above the lane; a hand-over: a bar across it.
       group.append(el('path', {
-        d: `M ${x(m.time)} ${y + 2} l 4 -4 l -8 0 z`, class: `timeline-mark mark-${m.kind}`,
+        d: m.kind === 'handover' ? `M ${x(m.time) - 1.5} ${y + 1} h 3 v ${laneHeight - 2} h -3 z` : `M ${x(m.time)} ${y + 2} l 4 -4 l -8 0 z`,
+        class: `timeline-mark mark-${m.kind}`,
         'data-kind': m.kind, 'data-time': m.time, 'aria-hidden': 'true',
       }));
     }

@@ -1,7 +1,9 @@
 // The mediator's rooms board: one column per room (lobby, plenary, each caucus), its people,
 // a designated drop area, and the same moves from the keyboard through each person's
 // "Move to…" menu. Pure rendering from the server's board: nothing moves on screen until the
-// server says so (a card being moved is marked pending until the next board arrives).
+// server says so (a card being moved is marked pending until the next board arrives). A caucus
+// whose timer ran out says "Time is up" on its column, with "Add 5 minutes" and "Dismiss",
+// until the mediator acts on it (`ctx.timeUp`: the console keeps which caucuses, TimeUps).
 
 import { formatCountdown, t } from "../core/i18n.js";
 import { h } from "../core/render.js";
@@ -120,9 +122,77 @@ function dropZone(room, ctx) {
   return zone;
 }
 
+// What the console remembers of caucus timers that ran out, and till when: a caucus's time is
+// up from the server's notice until the mediator sets a timer on it again (a deadline other
+// than the one that ran out), closes it, or dismisses the notice. Kept in the tab's
+// sessionStorage (`store`), so a reload still shows it. Pure but for that store.
+export class TimeUps {
+  constructor(store = null, key = "") {
+    this.store = store;
+    this.key = key;
+    this.rooms = new Map(); // caucus id → the deadline that ran out (null: already cleared)
+    try {
+      const kept = store ? JSON.parse(store.getItem(key) || "{}") : {};
+      for (const [id, deadline] of Object.entries(kept)) this.rooms.set(id, deadline ?? null);
+    } catch (_) { /* nothing kept */ }
+  }
+
+  has(id) {
+    return this.rooms.has(id);
+  }
+
+  // The server's notice: `room` as the board shows it now (its deadline may not be cleared yet).
+  up(id, room) {
+    this.rooms.set(id, room && room.deadline ? room.deadline : null);
+    this.save();
+  }
+
+  dismiss(id) {
+    if (this.rooms.delete(id)) this.save();
+  }
+
+  // A new board: what it settles goes (the caucus closed, or a new timer set on it). Whether
+  // anything changed.
+  follow(rooms) {
+    let changed = false;
+    for (const [id, ranOut] of [...this.rooms]) {
+      const room = rooms.find((r) => r.id === id);
+      if (!room || (room.deadline && room.deadline !== ranOut)) {
+        this.rooms.delete(id);
+        changed = true;
+      }
+    }
+    if (changed) this.save();
+    return changed;
+  }
+
+  save() {
+    try {
+      if (this.store) this.store.setItem(this.key, JSON.stringify(Object.fromEntries(this.rooms)));
+    } catch (_) { /* storage full or off: this page still shows it */ }
+  }
+}
+
+// The caucus's time is up: said in words (not by colour alone), with what the mediator can do.
+const ADD_SECONDS = 5 * 60;
+function timeUpNotice(room, ctx) {
+  const name = roomName(room);
+  return h("div", { class: "time-up", "data-time-up": room.id },
+    h("p", { class: "time-up-title" }, h("strong", null, t("mediator.timer.time_up"))),
+    h("p", { class: "time-up-text" }, t("mediator.timer.time_up_text")),
+    h("div", { class: "time-up-actions" },
+      h("button", { type: "button", class: "button small primary", "data-action": "add-time",
+        "aria-label": t("mediator.timer.add_named", { room: name }),
+        onclick: () => ctx.actions.timer(room, ADD_SECONDS) }, t("mediator.timer.add")),
+      h("button", { type: "button", class: "button small", "data-action": "dismiss-time-up",
+        "aria-label": t("mediator.timer.dismiss_named", { room: name }),
+        onclick: () => ctx.actions.dismissTimeUp(room) }, t("mediator.timer.dismiss"))));
+}
+
 function roomHeader(room, ctx) {
   const here = ctx.you.room === room.id;
   const remaining = room.deadline ? (room.deadline - ctx.now()) / 1000 : null;
+  const timeUp = room.kind === "caucus" && Boolean(ctx.timeUp && ctx.timeUp.has(room.id));
   return h("header", { class: "room-head" },
     h("h3", { id: `room-${room.id}-title` }, roomName(room),
       h("span", { class: "count" }, t("mediator.board.count", { count: room.members.length }))),
@@ -131,14 +201,19 @@ function roomHeader(room, ctx) {
         : room.kind !== "lobby" ? h("button", { type: "button", class: "button small",
           "aria-label": t("mediator.board.go_named", { room: roomName(room) }),
           onclick: () => ctx.actions.shuttle(room) }, t("mediator.board.go")) : null,
-      room.kind === "caucus" ? h("span", { class: "timer", "data-deadline": room.deadline || "",
+      // Time up (the deadline that ran out may still be on this board): said, never "0:00"
+      // ticking on (the console's ticker counts down only a timer with a deadline).
+      room.kind === "caucus" ? h("span", { class: "timer", "data-deadline": timeUp ? "" : room.deadline || "",
+        "data-time-up": timeUp ? "true" : null,
         role: "timer", "aria-label": t("mediator.timer.label", { room: roomName(room) }) },
-      remaining !== null ? formatCountdown(remaining) : t("mediator.timer.none")) : null,
+      timeUp ? t("mediator.timer.time_up")
+        : remaining !== null ? formatCountdown(remaining) : t("mediator.timer.none")) : null,
       room.kind === "caucus" ? menuButton(t("mediator.board.caucus_menu"), [
         ...[5, 10, 15, 30].map((m) => ({ label: t("mediator.timer.set", { count: m }), onSelect: () => ctx.actions.timer(room, m * 60) })),
         ...(room.deadline ? [{ label: t("mediator.timer.clear"), onSelect: () => ctx.actions.timer(room, 0) }] : []),
         { label: t("mediator.board.close_caucus"), danger: true, onSelect: () => ctx.actions.closeCaucus(room) },
-      ], { ariaLabel: t("mediator.board.caucus_menu_named", { room: roomName(room) }) }) : null));
+      ], { ariaLabel: t("mediator.board.caucus_menu_named", { room: roomName(room) }) }) : null),
+    timeUp ? timeUpNotice(room, ctx) : null);
 }
 
 export function renderBoard(board, ctx) {

@@ -90,10 +90,13 @@ export class ChatPanel {
     this.roomView = room;
     this.heading.textContent = t("participant.chat.heading", { room: roomLabel(room) });
     this.setUsable(Boolean(room) && room.kind !== "lobby");
-    if (id === this.room) return;
-    const first = this.room === null && !this.seenRoom;
-    this.room = id;
+    // Only the first view of the visit gets no marker (a page opened, or reloaded, straight into
+    // its room). The waiting room counts as a view: an admission, to plenary or straight into a
+    // caucus, is a change of room like any move, and says so.
+    const first = !this.seenRoom;
     this.seenRoom = true;
+    if (id === this.room) return;
+    this.room = id;
     mount(this.log);
     this.shown = new Set();
     this.say(null);

@@ -1,7 +1,8 @@
 // The lobby: a clear waiting screen. The hearing's name, who will admit you (the mediator by
 // name: text nodes only, so a name is never markup), what happens next, and your own camera and
 // microphone with pickers, so you can fix them while you wait. A camera the browser blocks is
-// said as blocked (allow it, then Try again, which asks again), never as "none found". When the
+// said as blocked (allow it, then Try again, which asks again), one another app holds as in use
+// (close that app, then Try again), never as "none found". When the
 // mediator renames or reschedules the hearing while you wait, the screen shows the new title and
 // time at once and says that they changed.
 
@@ -79,14 +80,16 @@ export class LobbyView {
     step1.textContent = t(this.words.get(step1));
   }
 
-  // The stream shown, and why what is missing of it is (`trouble`: "blocked" or "none").
+  // The stream shown, and why what is missing of it is (`trouble`: "blocked", "in_use" or
+  // "none"; media/devices.js mediaTrouble).
   async setStream(stream, trouble = this.trouble) {
     this.stream = stream;
     this.trouble = trouble;
     if (this.preview.srcObject !== stream) this.preview.srcObject = stream;
     const key = trouble === "blocked"
       ? (stream ? "participant.lobby.camera_blocked" : "participant.lobby.blocked")
-      : stream ? null : "participant.lobby.no_devices";
+      : trouble === "in_use" ? "participant.lobby.in_use"
+        : stream ? null : "participant.lobby.no_devices";
     this.status.textContent = key ? t(key) : "";
     this.status.dataset.trouble = key ? trouble || "none" : "";
     this.retry.textContent = t("participant.lobby.try_again");

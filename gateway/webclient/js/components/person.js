@@ -3,7 +3,7 @@
 // inviting them); the mediator's is the display name on their staff account, and a mediator
 // without one (the server sends "") is named by role, in the reader's language.
 
-import { formatDateTime, t } from "../core/i18n.js";
+import { formatDate, formatDateTime, formatTime, t, zonePair } from "../core/i18n.js";
 
 export function personName(member) {
   if (!member) return "";
@@ -24,14 +24,27 @@ export function mediatorName(you) {
   return (you && you.mediator_name) || t("participant.lobby.the_mediator");
 }
 
+// When a hearing is due, as the waiting room says it. Hearings are cross-border: where the
+// hearing's own zone reads another time than the reader's, both, as set-up shows them — the
+// hearing's time in its zone (as the invitation said it), then the reader's own ("3 Dec 2026,
+// 10:00 Hong Kong Standard Time (GMT+8) — 02:00 your time"; the date too when it is another
+// day there). Otherwise the reader's time alone, with its zone.
+export function dueWords(ms, zone) {
+  const pair = zonePair(ms, zone);
+  if (!pair.hearing || pair.same) return pair.local;
+  const local = formatDate(ms) === formatDate(ms, zone) ? formatTime(ms)
+    : formatDateTime(ms, undefined, { withZone: false });
+  return t("participant.lobby.when_both", { hearing: pair.hearing, local });
+}
+
 // The lobby's waiting line (`you`: the SelfView): who will admit you, or why nobody can now —
-// before the hearing has started, when it is due to (in the reader's own time zone) — and why
-// you are waiting again after your connection was lost for longer than the server waits.
+// before the hearing has started, when it is due to (`dueWords`) — and why you are waiting
+// again after your connection was lost for longer than the server waits.
 export function waitingLine(you) {
   const name = mediatorName(you);
   if (you.hearing_state === "scheduled") {
     return you.scheduled_at
-      ? t("participant.lobby.not_started_at", { name, when: formatDateTime(you.scheduled_at) })
+      ? t("participant.lobby.not_started_at", { name, when: dueWords(you.scheduled_at, you.time_zone) })
       : t("participant.lobby.not_started", { name });
   }
   if (you.grace_expired) return t("participant.lobby.returned", { name });

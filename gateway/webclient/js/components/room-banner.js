@@ -1,11 +1,22 @@
 // The room banner: which room you are in (named, in the room's colour), who can be in it, the
 // caucus countdown and the hearing's lock state. Colours come from design tokens by room kind
 // and, for a side's caucus, the side's colour letter the server gives (`RoomView.colour`, the
-// same on every screen): css/parley.css `[data-room-kind]`, `[data-colour]`.
+// same on every screen): css/parley.css `[data-room-kind]`, `[data-colour]`. In plenary without
+// the mediator, a calm line says the mediator is meeting privately elsewhere and will come back.
 
 import { formatCountdown, t } from "../core/i18n.js";
 import { h, mount } from "../core/render.js";
 import { caucusName } from "./room-name.js";
+import { announce } from "./toast.js";
+
+// Whether to tell someone in plenary that the mediator is away: the mediator is not among the
+// room's people, which the page already shows them (the room view lists who is in the room).
+// Said from that alone: never where the mediator is, with whom, or which side (a party sees no
+// other room and may not learn who is in one). The mediator's own screen never says it.
+export function mediatorAway(you, room) {
+  return Boolean(you && room && room.kind === "plenary" && you.role !== "mediator"
+    && !(room.members || []).some((m) => m.role === "mediator"));
+}
 
 export function roomLabel(room) {
   if (!room) return t("participant.room.lobby_name");
@@ -18,6 +29,7 @@ export class RoomBanner {
     this.el = h("section", { class: "room-banner", "aria-labelledby": "room-banner-name" });
     this.timer = null;
     this.state = { you: null, room: null };
+    this.away = false;
   }
 
   update(you, room) {
@@ -39,11 +51,16 @@ export class RoomBanner {
     // The kind of room above its name, unless a language names both alike (全體會議 twice).
     const kindWords = t(`participant.room.kind_${kind}`);
     const name = roomLabel(room);
+    const away = mediatorAway(you, room);
+    // Spoken once when the mediator leaves the room, not at every redraw of the banner.
+    if (away && !this.away) announce(t("participant.room.mediator_away"));
+    this.away = away;
     mount(this.el,
       h("div", { class: "room-banner-text" },
         kindWords !== name ? h("p", { class: "room-kind" }, kindWords) : null,
         h("h2", { id: "room-banner-name", class: "room-name" }, name),
-        h("p", { class: "room-who" }, who)),
+        h("p", { class: "room-who" }, who),
+        away ? h("p", { class: "room-away", "data-away": "mediator" }, t("participant.room.mediator_away")) : null),
       h("div", { class: "room-banner-side" },
         this.countdown,
         you && you.locked && you.hearing_state !== "closed" ? h("p", { class: "badge badge-lock", "data-locked": "true" },

@@ -161,6 +161,13 @@ export function formatDateTime(ms, zone = undefined, { withZone = true } = {}) {
   return withZone ? `${text} (${zoneName(ms, zone)})` : text;
 }
 
+// The day alone ("3 Dec 2026"), in `zone` (default: the reader's).
+export function formatDate(ms, zone = undefined) {
+  const options = { dateStyle: "medium" };
+  if (zone) options.timeZone = zone;
+  return new Intl.DateTimeFormat(locale, options).format(new Date(ms));
+}
+
 export function formatTime(ms, zone = undefined) {
   const options = { timeStyle: "short" };
   if (zone) options.timeZone = zone;

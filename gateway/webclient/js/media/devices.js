@@ -2,11 +2,23 @@
 // switch them, and stop them at once when the hearing ends for this person.
 
 // Why the camera or microphone could not be opened: "blocked" (the person or the browser said
-// no: allowing it in the browser fixes it) or "none" (no such device, or it would not start).
-// Each is said in its own words: telling someone who blocked the camera that none was found
-// sends them looking for the wrong fix.
+// no: allowing it in the browser fixes it), "in_use" (the device is there but another app holds
+// it, as another video call does on Windows: closing that app fixes it; NotReadableError, or
+// TrackStartError in older Chromium) or "none" (no such device, or it would not start). Each is
+// said in its own words: telling someone who blocked the camera, or whose camera another call
+// holds, that none was found sends them looking for the wrong fix.
 export function mediaTrouble(error) {
-  return error && (error.name === "NotAllowedError" || error.name === "SecurityError") ? "blocked" : "none";
+  const name = error && error.name;
+  if (name === "NotAllowedError" || name === "SecurityError") return "blocked";
+  if (name === "NotReadableError" || name === "TrackStartError") return "in_use";
+  return "none";
+}
+
+// Of two troubles, the one to say: what the person can fix first (allow, then close the other
+// app), never "none" while a fix is in reach.
+const TROUBLE_ORDER = ["blocked", "in_use", "none"];
+function firstTrouble(troubles) {
+  return TROUBLE_ORDER.find((trouble) => troubles.includes(trouble)) || "none";
 }
 
 // Camera and microphone, else the microphone alone: {stream (null: neither opened), trouble
@@ -21,8 +33,7 @@ export async function openLocalMedia({ camera = null, microphone = null } = {}) 
       const stream = await navigator.mediaDevices.getUserMedia({ video: false, audio });
       return { stream, trouble: mediaTrouble(first) };
     } catch (second) {
-      const blocked = [first, second].some((error) => mediaTrouble(error) === "blocked");
-      return { stream: null, trouble: blocked ? "blocked" : "none" };
+      return { stream: null, trouble: firstTrouble([first, second].map(mediaTrouble)) };
     }
   }
 }

@@ -2,11 +2,13 @@
 // one hearing's summary (when it was created, scheduled, opened and ended, and whether its
 // documents were destroyed; people with role and side, the mediator first and any other staff
 // account that acted in it among them, as the names query gives a hearing's people:
-// services/audit/names_table.py; documents, each told by who first uploaded it and when, since
-// two can share a name; how many refusals, one refused use of an invitation once though two
-// services recorded it (audit/attempts.js); its sides with their names and colours over time); and
-// its timeline — who was in which room when, drawn from the log's own hearing, admission, move
-// and connection entries (audit/timeline.js says which and how), with a table of the same data.
+// services/audit/names_table.py, each mediator with when it took the hearing on or gave it up
+// and who handed it over (audit/handovers.js); documents, each told by who first uploaded it
+// and when, since two can share a name; how many refusals, one refused use of an invitation
+// once though two services recorded it (audit/attempts.js); its sides with their names and
+// colours over time); and its timeline — who was in which room when, drawn from the log's own
+// hearing, admission, move and connection entries (audit/timeline.js says which and how), with
+// a table of the same data and its hand-overs told in words.
 // A side's caucus is drawn in the side's own colour as the log last recorded it (its add and
 // rename entries: audit/sides.js), the colour every other screen showed it in.
 
@@ -16,7 +18,8 @@ import { h, mount as mountNodes } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
 import { accountName, hearingRows, names, search, searchAll } from '../audit/data.js';
 import { refusalCount } from '../audit/attempts.js';
-import { calendarDate, clockSeconds, clockTime, colourLabel, dateTime, directory, roomLabel, shortDay } from '../audit/describe.js';
+import { calendarDate, clockSeconds, clockTime, colourLabel, dateTime, describeEntry, directory, personLabel, personName, roomLabel, shortDay } from '../audit/describe.js';
+import { handovers, mediatorNotes } from '../audit/handovers.js';
 import { caucusesNamedNow, sideHistory } from '../audit/sides.js';
 import { hearingLife } from '../audit/hearing-life.js';
 import { lifeFacts, lifeLine } from '../audit/life-view.js';
@@ -42,6 +45,7 @@ function legend(model, dir, sides) {
     legendItems(model, sideOf, [...sides.keys()]).map((it) => {
       if (it.kind === 'lobby' || it.kind === 'plenary') return item(`room-${it.kind}`, t(`audit.room.${it.kind}`), { 'data-room': it.kind });
       if (it.kind === 'marks') return item('mark', t('audit.timeline.marks'));
+      if (it.kind === 'handover') return item('mark-handover', t('audit.timeline.handover'));
       if (it.kind === 'caucus') return item('room-caucus', t('audit.timeline.caucus_other'), { 'data-room': 'caucus' });
       const side = sides.get(it.side);
       const name = dir.get('side', it.side)?.name ?? side?.name ?? it.side;
@@ -50,15 +54,22 @@ function legend(model, dir, sides) {
     }));
 }
 
-// A lane's name: the person's name from the log's directory; the mediator (an account, not
-// invited, so not in the directory) by the name the hearing gave it (hearing.create, renames),
-// else its account's name, always with its role.
-function laneLabel(dir, model, mediatorAccountName) {
+// A lane's name: the person's name from the log's directory; a mediator (an account, not
+// invited, so not in the directory; two after a hand-over) by the name the hearing gave it
+// (hearing.create, renames, hand-overs), else its account's name, always with its role.
+function laneLabel(dir, model, accountNames) {
   return (id) => {
-    if (id !== model.mediator) return dir.get('person', id)?.name ?? model.names[id] ?? id;
-    const name = model.names[id] || mediatorAccountName;
+    if (!model.mediators.includes(id)) return dir.get('person', id)?.name ?? model.names[id] ?? id;
+    const name = model.names[id] || accountNames[id];
     return name ? t('audit.timeline.mediator_named', { name }) : t('audit.timeline.mediator');
   };
+}
+
+// The hearing's hand-overs in words, as the log tells them (the picture marks them).
+function handoverList(events, dir, zone) {
+  const entries = events.filter((e) => e.action === 'hearing.mediator_handover' && e.outcome === 'allowed');
+  return entries.length ? h('ul', { class: 'timeline-handovers', id: 'timeline-handovers', 'aria-label': t('audit.timeline.handovers') },
+    entries.map((e) => h('li', { 'data-from': e.details?.from ?? '', 'data-to': e.details?.to ?? '' }, describeEntry(e, dir, zone)))) : null;
 }
 
 // The width of a lane name in the page's own type (the names' column ellipsizes by it).
@@ -71,13 +82,14 @@ function textMeasure(figure) {
 }
 
 /** Draw the timeline of a hearing's `events` (data.js hearingEvents: its side entries too,
- *  which give the caucuses' colours) into `figure`; returns the milliseconds it took. */
-export function drawTimeline(figure, events, dir, { mediatorAccountName = null } = {}) {
+ *  which give the caucuses' colours) into `figure`; returns the milliseconds it took.
+ *  `accountNames`: id → account name, for mediators the hearing did not name. */
+export function drawTimeline(figure, events, dir, { accountNames = {} } = {}) {
   const t0 = performance.now();
   const model = lanes(events);
   const sides = sideHistory(events);
   const zone = localZone();
-  const label = laneLabel(dir, model, mediatorAccountName);
+  const label = laneLabel(dir, model, accountNames);
   const measure = textMeasure(figure);
   const offset = zoneOffset(zone);
   // The picture is drawn at the width it is shown (one SVG unit = one CSS pixel), so names and
@@ -112,7 +124,7 @@ export function drawTimeline(figure, events, dir, { mediatorAccountName = null }
     toggle.setAttribute('aria-expanded', String(!table.hidden));
     toggle.textContent = t(table.hidden ? 'audit.timeline.show_table' : 'audit.timeline.hide_table');
   });
-  mountNodes(figure, when(model, zone), scroll, legend(model, dir, sides), h('div', { class: 'actions' }, toggle),
+  mountNodes(figure, when(model, zone), scroll, legend(model, dir, sides), handoverList(events, dir, zone), h('div', { class: 'actions' }, toggle),
     h('div', { class: 'table-scroll' }, table));
   if (typeof ResizeObserver === 'function') {
     new ResizeObserver(() => {
@@ -179,6 +191,7 @@ async function summary(root, hearing) {
   // The mediator first, as on the timeline; everyone else as the log's directory orders them.
   people.sort((a, b) => Number(b.role === 'mediator') - Number(a.role === 'mediator'));
   const events = own.rows.map((r) => r.event);
+  const handedOver = handovers(events);
   const history = sideHistory(events);
   const life = hearingLife([...events, ...shred.events.map((r) => r.event)]).get(hearing) ?? null;
   // Documents of one name are told apart by who first uploaded each, and when.
@@ -197,11 +210,18 @@ async function summary(root, hearing) {
       h('section', null, h('h2', null, t('audit.hearing.people')), h('table', { class: 'data' },
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('audit.hearing.col_name')), h('th', { scope: 'col' }, t('audit.hearing.col_role')), h('th', { scope: 'col' }, t('audit.hearing.col_side')))),
         h('tbody', null, people.map((p) => h('tr', { 'data-person': p.id, 'data-role': p.role ?? '' }, h('td', null, h('a', { href: `/audit/people/${p.id}` }, p.name)),
-          h('td', { class: 'role' }, p.role ? t(`audit.role.${p.role}`) : '—'), h('td', null, p.side ? (dir.get('side', p.side)?.name ?? p.side) : '—')))))),
+          h('td', { class: 'role' }, p.role ? t(`audit.role.${p.role}`) : '—', handoverNotes(handedOver, p.id, dir, zone)), h('td', null, p.side ? (dir.get('side', p.side)?.name ?? p.side) : '—')))))),
       h('section', null, h('h2', null, t('audit.hearing.documents')), docs.length ? h('ul', { class: 'doc-list' },
         docs.map((d) => h('li', { 'data-document': d.id }, h('a', { href: `/audit/documents/${d.id}` }, d.name),
           h('div', { class: 'muted small doc-origin' }, originText(dir, origins.get(d.id), zone))))) : h('p', { class: 'muted' }, t('audit.hearing.no_documents')),
       h('h2', null, t('audit.hearing.sides')), sideList(sides, history, dir))));
+}
+
+// Beside a mediator: when it took the hearing on or gave it up, and who handed it over.
+function handoverNotes(list, id, dir, zone) {
+  return mediatorNotes(list, id).map((n) => h('div', { class: 'muted small handover-note', 'data-handover': n.kind },
+    t(`audit.hearing.${n.kind}`, { name: dir.get('person', n.other)?.name ?? n.otherName ?? personName(dir, n.other),
+      time: dateTime(n.time, zone), admin: personLabel(dir, n.by) })));
 }
 
 // The hearing's sides: each by its name now, in its colour, marked when removed, with what it
@@ -233,10 +253,11 @@ async function timeline(root, hearing) {
   try {
     const rows = await hearingRows(hearing);
     const events = rows.map((r) => r.event);
-    const { mediator, names: named } = lanes(events);
-    const mediatorAccountName = mediator && !named[mediator] ? await accountName(mediator) : null;
+    const { mediators, names: named } = lanes(events);
+    const accountNames = Object.fromEntries(await Promise.all(mediators.filter((id) => !named[id])
+      .map(async (id) => [id, await accountName(id)])));
     // Caucuses by their names now, as the legend names their sides.
-    drawTimeline(figure, events, directory(caucusesNamedNow(listed, rows)), { mediatorAccountName });
+    drawTimeline(figure, events, directory(caucusesNamedNow(listed, rows)), { accountNames });
   } catch (error) {
     mountNodes(figure, h('p', { class: 'form-error', role: 'alert' }, describe(error, 'audit.timeline')));
   }

@@ -13,13 +13,13 @@ import { sessionEndedPath } from "../core/router.js";
 import { HearingSocket, socketUrl } from "../core/socket.js";
 import { measureToNextFrame } from "../core/timing.js";
 import { retranslate, said } from "../core/words.js";
-import { admits, renderBoard, roomName, sideChips } from "../components/board.js";
+import { TimeUps, admits, renderBoard, roomName, sideChips } from "../components/board.js";
 import { ChatPanel } from "../components/chat-panel.js";
 import { ConsoleMedia } from "../components/console-media.js";
 import { confirmDialog, formDialog } from "../components/dialog.js";
 import { DocumentsPanel } from "../components/documents-panel.js";
 import { endHearing } from "../components/end-hearing.js";
-import { field } from "../components/form.js";
+import { countedField, field } from "../components/form.js";
 import { setHeaderStatus } from "../components/header.js";
 import { HearingControls } from "../components/hearing-controls.js";
 import { Hearers } from "../components/hearers.js";
@@ -57,6 +57,9 @@ export async function mount(root, { params, navigate, me }) {
 
   const state = { you: null, room: null, board: { rooms: [], sides: [] }, knocks: [], ended: false, handedOver: false };
   const pending = new Set();
+  // Caucuses whose timer ran out, said on their column until the mediator acts (this tab's
+  // storage: a reload keeps them).
+  const timeUps = new TimeUps(sessionStorage, `parley.console.time_up.${hearingId}`);
   let lastAction = null;
   let knockCount = 0;
   const boardArea = h("div", { class: "board-area" });
@@ -151,6 +154,13 @@ export async function mount(root, { params, navigate, me }) {
     },
     dismiss: (k) => send({ type: "knock.dismiss", participant: k.participant }, "knock"),
     timer: (room, seconds) => send({ type: "caucus.timer", room: room.id, seconds }, "timer"),
+    // Seen and left as it is: the column's notice goes; keyboard focus to the caucus's menu.
+    dismissTimeUp: (room) => {
+      timeUps.dismiss(room.id);
+      drawBoard(true);
+      const menu = t("mediator.board.caucus_menu_named", { room: roomName(room) });
+      [...boardArea.querySelectorAll("[aria-label]")].find((el) => el.getAttribute("aria-label") === menu)?.focus();
+    },
     closeCaucus: async (room) => {
       const ok = await confirmDialog({ title: t("mediator.caucus.close_title", { room: roomName(room) }),
         body: t("mediator.caucus.close_body"), confirm: t("mediator.caucus.close_confirm") });
@@ -170,6 +180,9 @@ export async function mount(root, { params, navigate, me }) {
       if (!name.value || name.dataset.auto) {
         const s = sides().get(side.value);
         name.value = s ? defaultCaucusName(s.name) : "";
+        // The counter under the field counts what is typed ("input"): a name put in for the
+        // side is counted too. The event would mark the name as typed: it is the side's still.
+        name.dispatchEvent(new Event("input"));
         name.dataset.auto = "1";
       }
     };
@@ -179,7 +192,7 @@ export async function mount(root, { params, navigate, me }) {
     if (firstSide) side.value = firstSide;
     sync();
     const ok = await formDialog({ title: t("mediator.caucus.new_title"), confirm: t("mediator.caucus.create"),
-      content: [field(t("mediator.caucus.side"), side), field(t("mediator.caucus.name"), name), moveRow],
+      content: [field(t("mediator.caucus.side"), side), countedField(t("mediator.caucus.name"), name), moveRow],
       validate: () => (name.value.trim() ? null : t("mediator.caucus.name_missing")) });
     if (!ok) return;
     // A side's caucus left with its default name is sent without one: each reader's screen
@@ -244,7 +257,7 @@ export async function mount(root, { params, navigate, me }) {
   // What the board shows; peer-link reports (frequent while media connects) change nothing here,
   // and an unchanged board is not redrawn (hover, focus and a grab in progress stay put).
   let shown = "";
-  const signature = () => JSON.stringify([state.you && state.you.room, [...pending], state.board.sides,
+  const signature = () => JSON.stringify([state.you && state.you.room, [...pending], [...timeUps.rooms.keys()], state.board.sides,
     state.board.rooms.map((r) => [r.id, r.kind, r.name, r.side_name, r.colour, r.deadline,
       r.members.map((m) => [m.id, m.name, m.role, m.side, m.muted, m.hand, m.connected])])]);
 
@@ -256,7 +269,7 @@ export async function mount(root, { params, navigate, me }) {
     shown = now_;
     const active = boardArea.contains(document.activeElement) ? document.activeElement : null;
     const label = active && active.getAttribute("aria-label");
-    const ctx = { you: state.you || {}, sides: sides(), actions, pending, now };
+    const ctx = { you: state.you || {}, sides: sides(), actions, pending, now, timeUp: timeUps };
     mountNodes(boardArea, sideChips(sides(), state.board, ctx), renderBoard(state.board, ctx));
     if (label) {
       const again = [...boardArea.querySelectorAll("[aria-label]")].find((el) => el.getAttribute("aria-label") === label);
@@ -361,6 +374,7 @@ export async function mount(root, { params, navigate, me }) {
       followTitle(m.view.you);
       if (endedNow(m.view.you)) { state.you = m.view.you; showEnded(); return; }
       Object.assign(state, { you: m.view.you, room: m.view.room || null, board: m.view.board || state.board, knocks: m.view.knocks || [] });
+      if (m.view.board) timeUps.follow(state.board.rooms);
       pending.clear();
       knockCount = state.knocks.length;
       drawAll();
@@ -379,6 +393,7 @@ export async function mount(root, { params, navigate, me }) {
     .on("room", (m) => { state.room = m.room; drawRoom(); })
     .on("board", (m) => {
       state.board = m.board;
+      timeUps.follow(m.board.rooms); // closed, or a new timer set: its time-up notice goes
       learnNames();
       pending.clear();
       if (drawBoard()) measureToNextFrame("parley.board", m.receivedAt);
@@ -402,6 +417,11 @@ export async function mount(root, { params, navigate, me }) {
       if (m.kind === "timer") {
         const room = roomById(m.room) || { kind: "caucus", name: "" }; // as it is now: it may close
         toast(() => t("mediator.timer.up", { room: roomName(room) }));
+        // The toast goes; the caucus's column keeps saying it until the mediator acts.
+        if (m.room && roomById(m.room)) {
+          timeUps.up(m.room, roomById(m.room));
+          drawBoard();
+        }
       }
       // The server delivers a broadcast to everyone in a room, the mediator too: the proof
       // that it went out, said as such.

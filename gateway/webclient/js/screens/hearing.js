@@ -110,7 +110,7 @@ class HearingScreen {
     const [rtcConfig, { stream, trouble }] = await Promise.all([iceConfiguration(this.hearing),
       openLocalMedia()]);
     this.stream = stream;
-    this.mediaTrouble = trouble; // blocked or none: the lobby says which (LobbyView)
+    this.mediaTrouble = trouble; // blocked, in use or none: the lobby says which (LobbyView)
     this.socket = new HearingSocket(socketUrl(), {
       onOpen: (s) => s.send({ type: "join", hearing: this.hearing }),
     });

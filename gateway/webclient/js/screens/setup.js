@@ -4,6 +4,11 @@
 // two messages, in the language chosen for the person: English, 繁體中文 or 简体中文, the
 // mediator's own unless changed; the link opens the person's pages in it too), who has
 // redeemed, revoke, open and close.
+//
+// An administrator may read a hearing's set-up but holds none of its controls (the gateway
+// lets only the hearing's mediator change it): the page shows them nothing they would be
+// refused, and says instead that they view it as an administrator, with the way to hand it
+// over to a mediator (the hearings list's dialog, as the console's address offers it).
 
 import { api } from "../core/api.js";
 import { describe } from "../core/errors.js";
@@ -90,7 +95,8 @@ function invitationStatus(entry) {
   return t(`mediator.setup.status_${entry.invitation || "pending"}`);
 }
 
-export async function mount(root, { params, navigate }) {
+export async function mount(root, { params, navigate, me }) {
+  const admin = Boolean(me && me.role === "admin");
   let hearing = null;
   let issuedPanel = null;
   // What the last change to a side came to: {error, say, side} (say() in the current language,
@@ -134,6 +140,8 @@ export async function mount(root, { params, navigate }) {
   function head() {
     const when = hearing.scheduled_at ? zonePair(hearing.scheduled_at, hearing.time_zone) : null;
     const closed = hearing.state === "closed";
+    // An administrator: the calendar file alone (reading is all the gateway lets them do).
+    const mediates = !admin;
     return h("div", { class: "page-head" },
       h("div", null,
         h("p", { class: "eyebrow" }, t("mediator.setup.title")),
@@ -144,12 +152,22 @@ export async function mount(root, { params, navigate }) {
           when ? h("span", null, when.local) : h("span", { class: "muted" }, t("mediator.hearings.unscheduled")),
           when && when.hearing && !when.same ? h("span", { class: "muted" }, t("mediator.hearings.there", { time: when.hearing })) : null)),
       h("div", { class: "actions" },
-        !closed ? h("button", { type: "button", class: "button", id: "edit-details", onclick: editDetails }, t("mediator.details.edit")) : null,
+        mediates && !closed ? h("button", { type: "button", class: "button", id: "edit-details", onclick: editDetails }, t("mediator.details.edit")) : null,
         hearing.scheduled_at ? h("button", { type: "button", class: "button", onclick: () => downloadCalendar(hearing) }, t("mediator.setup.calendar")) : null,
-        hearing.state === "scheduled" ? h("button", { type: "button", class: "button primary", id: "open-hearing",
+        mediates && hearing.state === "scheduled" ? h("button", { type: "button", class: "button primary", id: "open-hearing",
           onclick: () => act(() => api("POST", `/api/v1/hearings/${hearing.id}/open`, {}), "mediator.open") }, t("mediator.setup.open")) : null,
-        hearing.state === "open" ? h("a", { class: "button primary", href: `/hearings/${hearing.id}` }, t("mediator.hearings.console")) : null,
-        !closed ? h("button", { type: "button", class: "button danger-outline", onclick: closeHearing }, t("mediator.setup.close")) : null));
+        mediates && hearing.state === "open" ? h("a", { class: "button primary", href: `/hearings/${hearing.id}` }, t("mediator.hearings.console")) : null,
+        mediates && !closed ? h("button", { type: "button", class: "button danger-outline", onclick: closeHearing }, t("mediator.setup.close")) : null));
+  }
+
+  // What an administrator is told in place of the controls, with the way to hand it over.
+  function adminNote() {
+    const closed = hearing.state === "closed";
+    return h("div", { class: "notice admin-view", "data-admin-view": "true" },
+      h("p", null, t(closed ? "mediator.setup.admin_closed" : "mediator.setup.admin_text")),
+      closed ? null : h("a", { class: "button primary", "data-action": "hand-over",
+        href: `/hearings?hand_over=${encodeURIComponent(hearing.id)}`,
+        "aria-label": t("mediator.hearings.hand_over_named", { title: hearing.title }) }, t("mediator.hearings.hand_over")));
   }
 
   // The title, date and time, or zone changed: said as saved, and, when people were already
@@ -216,12 +234,12 @@ export async function mount(root, { params, navigate }) {
         } catch (failure) { error.textContent = sideRefusal(failure, "mediator.side"); }
       });
     });
-    const open = hearing.state !== "closed";
+    const open = hearing.state !== "closed" && !admin;
     return h("section", { class: "card", "aria-labelledby": "sides-title" },
       h("h2", { id: "sides-title" }, t("mediator.setup.sides")),
       hearing.sides.length
         ? h("ul", { class: "side-list" }, hearing.sides.map((s) => sideRow(s, open)))
-        : h("p", { class: "muted" }, t("mediator.setup.no_sides")),
+        : h("p", { class: "muted" }, t(admin ? "mediator.setup.admin_no_sides" : "mediator.setup.no_sides")),
       sideNote && !sideNote.side ? noteOf(sideNote) : null,
       open ? form : null);
   }
@@ -375,6 +393,7 @@ export async function mount(root, { params, navigate }) {
   function peopleSection() {
     const sideName = (id) => (hearing.sides.find((s) => s.id === id) || {}).name || "—";
     const rows = hearing.roster.filter((e) => e.role !== "mediator");
+    const changeable = hearing.state !== "closed" && !admin;
     const table = rows.length ? h("table", { class: "data roster" },
       h("thead", null, h("tr", null, ["name", "role", "side", "status"].map((c) =>
         h("th", { scope: "col" }, t(`mediator.setup.col_${c}`))),
@@ -384,7 +403,7 @@ export async function mount(root, { params, navigate }) {
         h("td", null, t(`mediator.role.${e.role}`)),
         h("td", null, e.side ? [h("span", { class: "swatch", "data-colour": (hearing.sides.find((s) => s.id === e.side) || {}).colour, "aria-hidden": "true" }), sideName(e.side)] : "—"),
         h("td", null, invitationStatus(e)),
-        h("td", null, e.status !== "removed" && hearing.state !== "closed"
+        h("td", null, e.status !== "removed" && changeable
           ? h("div", { class: "row-actions" },
             e.status === "invited" || e.status === "active" ? h("button", { type: "button", class: "button small",
               dataset: { action: "new-link" }, "aria-label": t("mediator.setup.new_link_named", { name: e.name }),
@@ -393,12 +412,13 @@ export async function mount(root, { params, navigate }) {
               "aria-label": t("mediator.setup.revoke_named", { name: e.name }),
               onclick: () => revoke(e) }, e.status === "invited" ? t("mediator.setup.revoke") : t("mediator.setup.remove")))
           : null)))))
-      : h("p", { class: "muted" }, t(hearing.sides.length ? "mediator.setup.no_people" : "mediator.setup.sides_first"));
+      : h("p", { class: "muted" }, t(admin ? "mediator.setup.admin_no_people"
+        : hearing.sides.length ? "mediator.setup.no_people" : "mediator.setup.sides_first"));
     return h("section", { class: "card", "aria-labelledby": "people-title" },
       h("h2", { id: "people-title" }, t("mediator.setup.people")),
       issuedPanel ? issuedPanel.card : null,
       table,
-      hearing.state !== "closed" && hearing.sides.length ? h("div", { class: "invite-box" },
+      changeable && hearing.sides.length ? h("div", { class: "invite-box" },
         h("h3", null, t("mediator.setup.invite_title")), inviteForm()) : null);
   }
 
@@ -448,7 +468,8 @@ export async function mount(root, { params, navigate }) {
   function render() {
     // An invitation card still open writes its letter with the details as they are now.
     if (issuedPanel) issuedPanel.update(hearing);
-    mountNodes(page, head(), detailsNoteView(), h("div", { class: "setup-grid" }, sidesSection(), peopleSection()));
+    mountNodes(page, head(), admin ? adminNote() : detailsNoteView(),
+      h("div", { class: "setup-grid" }, sidesSection(), peopleSection()));
   }
 
   await load();

@@ -14,10 +14,10 @@ import { api, rememberCsrf } from "../core/api.js";
 import { t } from "../core/i18n.js";
 import { h, mount as mountNodes } from "../core/render.js";
 import { retranslate, said } from "../core/words.js";
-import { localMedia } from "../media/devices.js";
+import { openLocalMedia } from "../media/devices.js";
 import { iceConfiguration } from "../media/ice.js";
 import {
-  better, browserFigures, echoFigures, judgeConnection, levelOf, overall, worse,
+  better, browserFigures, deviceOutcomes, echoFigures, judgeConnection, levelOf, overall, worse,
 } from "../media/techcheck-verdict.js";
 
 export const TECHCHECK_PATH = "/api/v1/techcheck";
@@ -196,20 +196,25 @@ class Check {
     }
     rememberCsrf(me.csrf_token);
     const hearing = new URLSearchParams(location.search).get("hearing") || me.hearing;
-    const [rtcConfig, stream] = await Promise.all([iceConfiguration(hearing), localMedia()]);
+    const [rtcConfig, { stream, trouble }] = await Promise.all([iceConfiguration(hearing), openLocalMedia()]);
     this.stream = stream;
     this.later(CONNECT_DEADLINE_MS, () => { if (!this.connected) this.decide("failed"); });
-    this.watchDevices(stream);
+    this.watchDevices(stream, trouble);
     await this.connect(rtcConfig, stream);
   }
 
-  watchDevices(stream) {
+  // `trouble`: why not all of the devices opened (media/devices.js mediaTrouble). A camera
+  // another app holds is said as such at once, with "Run again" to hand: closing that app and
+  // running the check again is the whole fix.
+  watchDevices(stream, trouble) {
     this.devicesChecked = true;
-    if (!stream || !stream.getVideoTracks().length) this.set("camera", "none");
+    const known = deviceOutcomes(stream, trouble);
+    if (known.camera) this.set("camera", known.camera);
     if (stream) $("local").srcObject = stream;
+    if (trouble === "in_use") $("again").hidden = false;
     this.mic = microphone(stream, () => this.pc);
     if (!this.mic) {
-      this.set("microphone", "none");
+      this.set("microphone", known.microphone || "none");
       return;
     }
     const meter = $("mic-level");
