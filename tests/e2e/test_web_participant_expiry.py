@@ -29,7 +29,7 @@ from tests.harness import Suite
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 
-LIFETIME_S = 40  # the staff set-up, the join and the admission all happen well inside it
+LIFETIME_S = 25  # the staff set-up, the join and the admission all happen well inside it
 
 
 @pytest.fixture(scope="module")

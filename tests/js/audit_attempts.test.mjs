@@ -68,12 +68,13 @@ test('two attempts are never one line', async () => {
 
 test("a hearing's count of refusals counts one refused attempt once, as its list shows it", () => {
   // Five refused entries: one attempt recorded twice (1, 2), a second attempt only signalling
-  // recorded (3: the gateway counted it), the gateway's count of its period (4), and a refused
-  // read of a document (5, not among the redemptions). Four lines in the list, four refusals.
+  // recorded (3: the gateway counted it), the gateway's count of its period (4: a summary of
+  // attempts 1 and 3, listed already), and a refused read of a document (5, not among the
+  // redemptions). Four lines in the list, one of them the summary's note: three refusals.
   const redeems = [signalling(1, 0, 'access_code'), gateway(2, 20, 'access code not accepted'),
     signalling(3, 900, 'access_code'),
     gateway(4, 60_000, 'access code not accepted', { extra: { summary: true, count: 2, from_ms: T0, to_ms: T0 + 900 } })];
-  assert.equal(refusalCount(5, redeems), 4);
+  assert.equal(refusalCount(5, redeems), 3);
   assert.equal(foldRuns(redeems).length + 1, 4);
   // Two attempts a moment apart from two addresses are two pairs: two refusals, not four.
   assert.equal(refusalCount(4, [signalling(1, 0, 'access_code'), signalling(2, 300, 'access_code'),

@@ -68,11 +68,22 @@ export function redemptionPairs(rows) {
   return pairs;
 }
 
+/** Whether `event` is the gateway's count of one source's refused uses of a genuine invitation
+ *  in a period (`summary`, identity/denials.py): signalling recorded each of those attempts on
+ *  its own, so the count repeats entries listed anyway and is no attempt of its own. */
+export function repeatsListed(event) {
+  const d = event?.details ?? {};
+  return event?.action === ACTION && event.outcome === 'denied' && event.resource?.type === 'invitation'
+    && event.service === 'gateway' && Boolean(d.summary) && typeof d.kind === 'string' && d.kind.startsWith('redeem.');
+}
+
 /** How many refusals `total` refused entries stand for, given `redeemRows`: those of them that
  *  are refused uses of an invitation ({index, event}). One attempt recorded twice is one
- *  refusal, as a page shows it (a hearing's summary counts what its list of refusals shows). */
+ *  refusal, as a page shows it (a hearing's summary counts what its list of refusals shows),
+ *  and the gateway's count of attempts signalling listed one by one is none (repeatsListed). */
 export function refusalCount(total, redeemRows) {
-  return Math.max(0, total - redemptionPairs(redeemRows).length);
+  const summaries = redeemRows.filter((r) => repeatsListed(r.event)).length;
+  return Math.max(0, total - redemptionPairs(redeemRows).length - summaries);
 }
 
 // The entries that issue a participant's invitations, each naming the one it issued

@@ -14,6 +14,7 @@ import { currentLanguage, formatDateTime, formatNumber, formatTime, formattingLo
 import { defaultCaucusName } from '../components/room-name.js';
 import { knownZone } from '../core/zones.js';
 import { SELF_DESCRIBED } from './actions.js';
+import { repeatsListed } from './attempts.js';
 import { reasonKey } from './reasons.js';
 import { routeKey } from './routes.js';
 import { SIDE_COLOURS } from './sides.js';
@@ -356,7 +357,9 @@ function suffixes(event, dir, zone) {
   const now = event.action.startsWith('hearing.side_') && event.outcome === 'allowed' ? dir.get('side', event.resource.id)?.name : null;
   if (now && typeof d.name === 'string' && d.name && now !== d.name) out.push(t('audit.side_now_called', { name: now }));
   if (d.summary && d.count) {
-    out.push(t('audit.repeated', { count: Number(d.count), from: clockTime(d.from_ms ?? event.time, zone), to: clockTime(d.to_ms ?? event.time, zone) }));
+    // `to_ms` is when the period closed and the summary was written, not the last attempt's time.
+    const span = { count: Number(d.count), from: clockTime(d.from_ms ?? event.time, zone), to: clockTime(d.to_ms ?? event.time, zone) };
+    out.push(t(repeatsListed(event) ? 'audit.repeated_listed' : 'audit.repeated', span));
   }
   if (event.outcome !== 'allowed' && typeof d.reason === 'string' && d.reason) out.push(t('audit.reason', { reason: reasonText(event.action, d.reason) }));
   return out.join('');

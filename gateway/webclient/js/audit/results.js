@@ -70,6 +70,22 @@ export function foldRuns(rows, fold = true) {
   return out.flatMap((item) => (item.run && item.run.length < 2 ? item.run : [item]));
 }
 
+/** The rows of the next page (`next`, in the page's order) to draw on this one (`rows`): each
+ *  the other entry of a refused attempt whose first entry is on this page (attempts.js), so the
+ *  page edge never splits one attempt into two lines; the next page leaves them out. */
+export function acrossEdge(rows, next) {
+  const here = new Set(rows.map((r) => r.index));
+  return redemptionPairs([...rows, ...next])
+    .filter((p) => here.has(p.signalling.index) !== here.has(p.gateway.index))
+    .map((p) => (here.has(p.signalling.index) ? p.gateway : p.signalling));
+}
+
+// Whether a page has a refused use of an invitation not paired on it (its twin may be on the next).
+function unpaired(rows) {
+  const paired = new Set(redemptionPairs(rows).flatMap((p) => [p.signalling.index, p.gateway.index]));
+  return rows.some((r) => r.event?.action === 'participant.redeem' && r.event.outcome === 'denied' && !paired.has(r.index));
+}
+
 /** A page of a filter's entries (`rows`, in the page's order) with the `extra` rows whose place
  *  is on it: after the page before (`cursor`, the last index it showed; null on the first page)
  *  and up to this page's last row, or every one left on the `last` page; all in the page's
@@ -150,6 +166,7 @@ export function resultsView(root, filter, dir, { caption, fold = true, names = n
   const stack = [];
   const shownBefore = []; // how many rows each earlier page showed
   let cursor = null;
+  let skip = new Set(); // the rows the page before drew already (acrossEdge)
   let theirs = null;
   const ledger = versionLedger();
   const versions = ledger.book;
@@ -159,8 +176,16 @@ export function resultsView(root, filter, dir, { caption, fold = true, names = n
     let page;
     try {
       const own = await search(filter, { cursor });
-      page = { ...own, total: (own.total ?? own.events.length) + extra.length,
-        events: interleave(own.events, extra, { cursor, last: !own.next_cursor, order: filter.order }) };
+      const events = interleave(own.events, extra, { cursor, last: !own.next_cursor, order: filter.order })
+        .filter((r) => !skip.has(r.index));
+      let borrowed = [];
+      if (own.next_cursor && unpaired(events)) {
+        const peek = await search(filter, { cursor: own.next_cursor, limit: 20 });
+        borrowed = acrossEdge(events, interleave(peek.events, extra,
+          { cursor: own.next_cursor, last: !peek.next_cursor, order: filter.order }));
+      }
+      page = { ...own, total: (own.total ?? own.events.length) + extra.length, borrowed: new Set(borrowed.map((r) => r.index)),
+        events: [...events, ...borrowed].sort((a, b) => (filter.order === 'desc' ? b.index - a.index : a.index - b.index)) };
       await Promise.all([ledger.prepare(page.events).catch(() => null), // unnumbered, not unshown, if it fails
         names?.prepare(page.events).catch(() => null)]); // and unnamed (ids), likewise
     } catch (error) {
@@ -200,9 +225,9 @@ export function resultsView(root, filter, dir, { caption, fold = true, names = n
           : item.pair ? pairRow(item.pair, dir, zone, other) : entryRow(item, dir, zone, other, versions))))) : null,
       h('div', { class: 'pager' },
         h('button', { type: 'button', class: 'button', disabled: stack.length === 0,
-          onclick: () => { cursor = stack.pop() ?? null; shownBefore.pop(); load(); } }, t('audit.page.previous')),
+          onclick: () => { ({ cursor, skip } = stack.pop() ?? { cursor: null, skip: new Set() }); shownBefore.pop(); load(); } }, t('audit.page.previous')),
         h('button', { type: 'button', class: 'button', id: 'next-page', disabled: !page.next_cursor,
-          onclick: () => { stack.push(cursor); shownBefore.push(page.events.length); cursor = page.next_cursor; load(); } }, t('audit.page.next'))));
+          onclick: () => { stack.push({ cursor, skip }); shownBefore.push(page.events.length); cursor = page.next_cursor; skip = page.borrowed; load(); } }, t('audit.page.next'))));
   };
   return load();
 }

@@ -210,7 +210,7 @@ async function summary(root, hearing) {
       h('section', null, h('h2', null, t('audit.hearing.people')), h('table', { class: 'data' },
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('audit.hearing.col_name')), h('th', { scope: 'col' }, t('audit.hearing.col_role')), h('th', { scope: 'col' }, t('audit.hearing.col_side')))),
         h('tbody', null, people.map((p) => h('tr', { 'data-person': p.id, 'data-role': p.role ?? '' }, h('td', null, h('a', { href: `/audit/people/${p.id}` }, p.name)),
-          h('td', { class: 'role' }, p.role ? t(`audit.role.${p.role}`) : '—', handoverNotes(handedOver, p.id, dir, zone)), h('td', null, p.side ? (dir.get('side', p.side)?.name ?? p.side) : '—')))))),
+          h('td', { class: 'role' }, h('span', { class: 'role-name' }, p.role ? t(`audit.role.${p.role}`) : '—'), handoverNotes(handedOver, p.id, dir, zone)), h('td', null, p.side ? (dir.get('side', p.side)?.name ?? p.side) : '—')))))),
       h('section', null, h('h2', null, t('audit.hearing.documents')), docs.length ? h('ul', { class: 'doc-list' },
         docs.map((d) => h('li', { 'data-document': d.id }, h('a', { href: `/audit/documents/${d.id}` }, d.name),
           h('div', { class: 'muted small doc-origin' }, originText(dir, origins.get(d.id), zone))))) : h('p', { class: 'muted' }, t('audit.hearing.no_documents')),
