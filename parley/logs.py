@@ -6,10 +6,11 @@ import json
 import logging
 import re
 import sys
-import time
 from typing import Any
 
 from opentelemetry import trace
+
+from parley.instants import instant_of_seconds
 
 REDACTED = "<redacted>"
 
@@ -86,7 +87,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         out: dict[str, Any] = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            "time": instant_of_seconds(record.created).strftime("%Y-%m-%dT%H:%M:%S")
             + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "service": self.service,

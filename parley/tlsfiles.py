@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from parley.instants import instant, now_ms
 from parley.secretfile import create_private_file
 
 CA_DAYS = 3650
@@ -103,7 +104,7 @@ def ensure_tls(directory: Path, roles: Mapping[str, Sequence[str]]) -> dict[str,
     a role added since (e.g. a new gateway host); it never leaves the secrets directory.
     """
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    now = dt.datetime.now(dt.UTC)
+    now = instant(now_ms())
     ca_path, ca_key_path = directory / "ca.pem", directory / "ca-key.pem"
     if ca_path.exists() and ca_key_path.exists():
         loaded = serialization.load_pem_private_key(ca_key_path.read_bytes(), password=None)

@@ -27,6 +27,10 @@ MAX_PAGE = 1000
 #: (today that name's sort key, base64url JSON: services/audit/names_table.py), at most this long.
 MAX_NAME_CURSOR = 4096
 NameCursor = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]+$", max_length=MAX_NAME_CURSOR)]
+#: Encoded bytes of one page of names, at most: well under NATS's 1 MB message (`max_payload`,
+#: infra/nats), leaving room for the rest of the reply and its headers. Long names make a page
+#: shorter than its `limit`.
+MAX_NAMES_PAGE_BYTES = 512 * 1024
 #: C2SP signed-note: verifiers MUST accept at least 16 signatures. The largest signature we
 #: bound for is ML-DSA-87's (4,627 bytes) + the 4-byte key ID, base64 in a line with a key name
 #: of up to 256 bytes: 6,440 bytes. Notes may then be 16 such lines after up to 64 KiB of text.
@@ -46,8 +50,9 @@ class EventQuery(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_d
     time_from: TimestampMs | None = None
     time_to: TimestampMs | None = None
     outcome: Annotated[str, msgspec.Meta(pattern=r"^(allowed|denied|failed)$")] | None = None
-    #: A person by name (case-insensitive, part of the name): their actions and the events about
-    #: them, resolved through the names the log itself introduced (services/audit/directory.py).
+    #: A person by name (case-insensitive, part of the name): their actions, the events about
+    #: them and every use of the invitations issued to them (services/audit/invitations.py),
+    #: resolved through the names the log itself introduced (services/audit/directory.py).
     person: Annotated[str, msgspec.Meta(min_length=2, max_length=100)] | None = None
     #: Log order, oldest first ("asc") or newest first ("desc"); the log records in time order.
     order: Annotated[str, msgspec.Meta(pattern=r"^(asc|desc)$")] = "asc"
@@ -72,7 +77,8 @@ class EventPage(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_de
 class PeopleQuery(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
     """`GET /api/v1/audit/names`: names the log introduced, by part of a name (or of a staff
     account's user name), by hearing, or by id; by name, a page at a time (`cursor`: the
-    `next_cursor` of the page before)."""
+    `next_cursor` of the page before). A page holds at most `limit` names, and fewer when they
+    are long (at most MAX_NAMES_PAGE_BYTES of them encoded)."""
 
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] | None = None
     hearing: Id | None = None

@@ -17,7 +17,17 @@ import msgspec
 
 from proto.common import DisplayName, Id, Language, Role, ShortText, TimestampMs, TimeZone
 from proto.text import clean_fields
-from proto.ws import ChatHistory, ClientMessage, Colour, HearingState, Name, RoomView, Snapshot
+from proto.ws import (
+    ChatHistory,
+    ClientMessage,
+    Colour,
+    FormerMediator,
+    HearingState,
+    MAX_FORMER_MEDIATORS,
+    Name,
+    RoomView,
+    Snapshot,
+)
 
 SERVICE = "signalling"
 SUBJECT_PREFIX = "parley.v1.signalling"
@@ -285,6 +295,9 @@ class RosterEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     invitation: Annotated[str, msgspec.Meta(pattern=r"^(pending|redeemed|expired|revoked)$")] \
         | None = None
     redeemed_at: TimestampMs | None = None
+    #: When the person first joined with any of their invitations (None: never), so a person who
+    #: joined, was sent a new link and was then removed reads as removed, not as withdrawn.
+    joined_at: TimestampMs | None = None
 
 
 class HearingSummary(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -315,10 +328,31 @@ class HearingDetail(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     #: How many times the title, start or zone were changed since the hearing was created (its
     #: calendar file's SEQUENCE: a calendar holding the hearing takes a newer file as an update).
     details_changes: Annotated[int, msgspec.Meta(ge=0)] = 0
+    #: Mediator accounts that held it before a hand-over (the latest hand-over first).
+    former_mediators: Annotated[list[FormerMediator], msgspec.Meta(
+        max_length=MAX_FORMER_MEDIATORS)] = []
+
+
+class HandedAway(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A hearing an administrator handed from the mediator asking to another one, lately
+    (`HANDED_AWAY_DAYS`): its title, who holds it now ("" for a mediator without a display
+    name) and when, so a list that lost it says why."""
+
+    id: Id
+    title: ShortText
+    to_name: ShortText
+    at: TimestampMs
+
+
+#: How long a mediator's list keeps saying that a hearing was handed away from them.
+HANDED_AWAY_DAYS = 30
 
 
 class HearingList(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     hearings: Annotated[list[HearingSummary], msgspec.Meta(max_length=1000)]
+    #: For a mediator: hearings handed away from them in the last `HANDED_AWAY_DAYS` days,
+    #: the latest first (an administrator's list holds every hearing, and none here).
+    handed_away: Annotated[list[HandedAway], msgspec.Meta(max_length=100)] = []
 
 
 class IceServer(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):

@@ -278,6 +278,20 @@ class RoomView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     members: Annotated[list[MemberView], msgspec.Meta(max_length=MAX_MEMBERS)] = []
 
 
+class FormerMediator(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A mediator account that held the hearing before an administrator handed it over: what
+    it uploaded (its notes, joint documents) is credited to it by name ("" when it had none).
+    The hearing's detail lists them; so does every participant's own view (`SelfView`), since
+    a party reads that mediator's joint documents too: the id (each document's `uploaded_by`
+    already shows it) and the name, nothing else of the hand-over."""
+
+    id: Id
+    name: ShortText
+
+
+MAX_FORMER_MEDIATORS = 16
+
+
 class SelfView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     id: Id
     name: ShortText
@@ -302,6 +316,10 @@ class SelfView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     #: Back in the lobby because the connection was lost for longer than the reconnection
     #: grace: the waiting screen says why (cleared once admitted again).
     grace_expired: bool = False
+    #: Who mediated the hearing before a hand-over, so the documents they uploaded are
+    #: credited to them by name, never to "The mediator" (who is someone else now).
+    former_mediators: Annotated[list[FormerMediator], msgspec.Meta(
+        max_length=MAX_FORMER_MEDIATORS)] = []
 
 
 class KnockView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -38,3 +39,19 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
     running.start()
     yield running
     running.stop()
+
+
+#: A zone that counts leap seconds: the C library's `gmtime` reads the kernel's clock 27 s off.
+LEAP_ZONE = "right/Asia/Hong_Kong"
+
+
+@pytest.fixture
+def leap_second_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's local zone is one counting leap seconds (as some hosts are set up)."""
+    if not Path("/usr/share/zoneinfo", LEAP_ZONE).is_file():
+        pytest.skip(f"the host has no {LEAP_ZONE} zone")
+    monkeypatch.setenv("TZ", LEAP_ZONE)
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

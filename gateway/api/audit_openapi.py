@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from gateway.openapi.examples import QUERY
-from proto.auditlog import ACTION_FILTER_PATTERN, MAX_NAME_CURSOR, MAX_PAGE
+from proto.auditlog import ACTION_FILTER_PATTERN, MAX_NAME_CURSOR, MAX_NAMES_PAGE_BYTES, MAX_PAGE
 from proto.common import ID_PATTERN
 
 MAX_PARAM: Final = 200
@@ -41,7 +41,9 @@ NAME_QUERY: Final[dict[str, tuple[dict[str, Any], str, str]]] = {
                "WyJBbmEgQ2hlbiIsInBlcnNvbiIsIjAxSkRBOFBaNEsyQjdNMVg5QzNWNU44UTZSIiwiMDFKREE4UTNWNlpDNEIx"
                "TjlYSzJNN1I1VEUiXQ"),
     "limit": ({"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
-              "at most this many names (1 to 1000; default 200)", "200"),
+              "at most this many names (1 to 1000; default 200); a page holds fewer when the"
+              f" names are long (at most {MAX_NAMES_PAGE_BYTES // 1024} KiB of them encoded, to cross the"
+              " message bus): ask again with next_cursor while it is set", "200"),
 }
 
 

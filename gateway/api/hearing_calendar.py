@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import functools
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event, Timezone
 
 from gateway.webclient.routes import WEBCLIENT
 from parley.errors import ServiceFailure
+from parley.instants import instant
 from parley.zones import zone_info
 from proto.common import Language
 from proto.errors import ErrorCode
@@ -70,13 +71,13 @@ def hearing_ics(detail: HearingDetail, now_ms: int, language: Language = Languag
     if detail.scheduled_at is None:
         raise NotScheduled("the hearing has no scheduled time")
     zone = zone_or_none(detail.time_zone) or zone_info("UTC")
-    start = datetime.fromtimestamp(detail.scheduled_at / 1000, tz=UTC).astimezone(zone)
+    start = instant(detail.scheduled_at).astimezone(zone)
     event = Event()
     event.add("uid", f"{detail.id}@parley")
     # The same UID with a higher SEQUENCE: a calendar that holds the hearing moves it (RFC 5545
     # §3.8.7.4) rather than keeping the old time beside the new one.
     event.add("sequence", detail.details_changes)
-    event.add("dtstamp", datetime.fromtimestamp(now_ms / 1000, tz=UTC))
+    event.add("dtstamp", instant(now_ms))
     event.add("dtstart", start)
     event.add("dtend", start + DEFAULT_LENGTH)
     event.add("summary", detail.title)

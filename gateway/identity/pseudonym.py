@@ -22,10 +22,10 @@ import os
 import re
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
+from parley.instants import instant_of_seconds
 from parley.secretfile import create_private_file, read_private_file
 
 PERIODS: Final = ("month", "day")
@@ -44,7 +44,7 @@ class AddressPseudonyms:
         self._keys: dict[str, bytes] = {}
 
     def label(self, when_s: float | None = None) -> str:
-        moment = datetime.fromtimestamp(self._clock() if when_s is None else when_s, UTC)
+        moment = instant_of_seconds(self._clock() if when_s is None else when_s)
         return moment.strftime("%Y-%m" if self._period == "month" else "%Y-%m-%d")
 
     def _key(self, label: str, *, create: bool) -> bytes | None:

@@ -46,8 +46,9 @@ QUERY: Final[dict[str, tuple[str, str]]] = {
                   "1764028800000"),
     "time_to": ("events before this time (exclusive; Unix ms, or ISO 8601 with an offset)",
                 "1764115200000"),
-    "person": ("events by or about a person named so in the log (part of the name, any case)",
-               "Ana Chen"),
+    "person": ("events by or about a person named so in the log (part of the name, any case),"
+               " and every use of the invitations issued to them (redemptions, refused ones"
+               " included, name the invitation, not the person)", "Ana Chen"),
     "outcome": ("only this outcome: allowed, denied or failed", "denied"),
     "order": ("asc (oldest first, the default) or desc (newest first)", "desc"),
     "name": ("part of a name, any case", "expert report"),

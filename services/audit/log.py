@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Final
 
 from proto.auditlog import EventQuery
-from services.audit import names_table, tallies, tree
+from services.audit import invitations, names_table, tallies, tree
 from services.audit.compact import CompactRange
 from services.audit.directory import NAMING, NameRow
 from services.audit.entry import MAX_ENTRY_BYTES, LogRecord
@@ -39,6 +39,8 @@ from services.audit.errors import EntryTooLargeError, IndexOutOfRangeError, Tamp
 from services.audit.hasher import RFC6962, Hasher
 from services.audit.query import build_count, build_query
 
+#: A `person` filter resolved: the ids the log named them by, and their invitations.
+People = tuple[list[str], list[str]]
 LEVEL_SHIFT: Final = 56
 SCHEMA_VERSION: Final = 1
 _INSERT_ENTRY: Final = (
@@ -312,19 +314,24 @@ class LogStore:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'intake_seq'").fetchone()
         return 0 if row is None else int(row[0])
 
-    def _people(self, query: EventQuery) -> list[str]:
-        return [] if query.person is None else self.person_ids(query.person)
+    def _people(self, query: EventQuery, below: int | None) -> People:
+        """A `person` filter's ids, and the invitations issued to them (invitations.py)."""
+        if query.person is None:
+            return [], []
+        ids = self.person_ids(query.person)
+        return ids, invitations.issued_to(self.conn, ids, below)
 
     def count(self, query: EventQuery, below: int | None = None) -> int:
         """How many entries (with index < `below`, if given) match the filters (cursor ignored)."""
-        sql, params = build_count(query, below, self._people(query))
+        ids, issued = self._people(query, below)
+        sql, params = build_count(query, below, ids, issued)
         return int(self.conn.execute(sql, params).fetchone()[0])
 
     def search(
         self, query: EventQuery, below: int | None = None
     ) -> tuple[list[tuple[int, bytes]], str | None, int]:
         """A page of (index, entry) matching the filters, the next page's cursor, the total."""
-        people = self._people(query)
+        people = self._people(query, below)
         unfiltered = EventQuery(order=query.order, cursor=query.cursor, limit=query.limit)
         first: int | None
         last: int | None
@@ -334,7 +341,7 @@ class LogStore:
         elif below is None and (known := tallies.lookup(self.conn, query)) is not None:
             total, first, last = known
         else:
-            sql, params = build_count(query, below, people)
+            sql, params = build_count(query, below, *people)
             total, first, last = self.conn.execute(sql, params).fetchone()
         span = None
         if total and first is not None and last is not None and total * 100 > last - first + 1:
@@ -344,11 +351,11 @@ class LogStore:
 
     def query(
         self, query: EventQuery, below: int | None = None, *,
-        span: tuple[int, int] | None = None, people: list[str] | None = None,
+        span: tuple[int, int] | None = None, people: People | None = None,
     ) -> tuple[list[tuple[int, bytes]], str | None]:
         """A page of (index, entry) matching the filters, and the cursor of the next page."""
-        ids = self._people(query) if people is None else people
-        sql, params = build_query(query, below, ids, span=span)
+        ids, issued = self._people(query, below) if people is None else people
+        sql, params = build_query(query, below, ids, span=span, invitations=issued)
         rows = [(int(i), as_bytes(e)) for i, e in self.conn.execute(sql, params)]
         if len(rows) > query.limit:
             rows = rows[: query.limit]

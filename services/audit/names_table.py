@@ -30,7 +30,7 @@ from typing import Final
 
 import msgspec
 
-from proto.auditlog import NamedThing, NameList
+from proto.auditlog import MAX_NAMES_PAGE_BYTES, NamedThing, NameList
 from services.audit.directory import NameRow, fold, needs_previous, row_key
 from services.audit.entry import LogRecord
 from services.audit.errors import NameCursorError
@@ -215,9 +215,8 @@ def query(conn: sqlite3.Connection, *, name: str | None, hearing: str | None, ki
     return [(NameRow(k, i, h, n, r, s, u), int(x)) for k, i, h, n, r, s, u, x in rows]
 
 
-#: Encoded bytes of one page's names, at most: well under NATS's 1 MB message (`max_payload`,
-#: infra/nats), leaving room for the rest of the reply and its headers.
-PAGE_BYTES: Final = 512 * 1024
+#: Encoded bytes of one page's names, at most (proto/auditlog.py MAX_NAMES_PAGE_BYTES).
+PAGE_BYTES: Final = MAX_NAMES_PAGE_BYTES
 _ENCODER: Final = msgspec.json.Encoder()
 
 

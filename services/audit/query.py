@@ -4,7 +4,9 @@ Pagination is by log index: the cursor is the index of the last entry returned, 
 in index order (oldest first, or newest first with `order=desc`), so a page boundary is stable
 while the log grows (new entries only append). Every filter has an index ending in `idx`, so a
 page is an index range scan and the count an index-only count (the 10^6-entry benchmark:
-benchmarks/audit_search.py). A `person` filter arrives resolved to the ids the log named them by.
+benchmarks/audit_search.py). A `person` filter arrives resolved to the ids the log named them by
+and the invitations issued to them (invitations.py): it matches what they did, what was done to
+them, and every use of their invitations (whose entries name the invitation, not the person).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ COLUMNS = "idx, entry"
 
 
 def _where(query: EventQuery, below: int | None, *, with_cursor: bool,
-           person_ids: Sequence[str] = ()) -> tuple[str, list[object]]:
+           person_ids: Sequence[str] = (),
+           invitations: Sequence[str] = ()) -> tuple[str, list[object]]:
     where: list[str] = []
     params: list[object] = []
     for column, value in (("hearing", query.hearing), ("actor", query.actor),
@@ -36,8 +39,13 @@ def _where(query: EventQuery, below: int | None, *, with_cursor: bool,
             params.append(query.action)
     if query.person is not None:
         marks = ", ".join("?" * len(person_ids)) or "NULL"
-        where.append(f"(actor IN ({marks}) OR resource_id IN ({marks}))")
+        theirs = f"actor IN ({marks}) OR resource_id IN ({marks})"
         params.extend([*person_ids, *person_ids])
+        if invitations:
+            theirs += (" OR (resource_type = 'invitation' AND resource_id IN"
+                       f" ({', '.join('?' * len(invitations))}))")
+            params.extend(invitations)
+        where.append(f"({theirs})")
     if query.time_from is not None:
         where.append("time >= ?")
         params.append(query.time_from)
@@ -54,7 +62,8 @@ def _where(query: EventQuery, below: int | None, *, with_cursor: bool,
 
 
 def build_query(query: EventQuery, below: int | None = None, person_ids: Sequence[str] = (),
-                *, span: tuple[int, int] | None = None) -> tuple[str, list[object]]:
+                *, span: tuple[int, int] | None = None,
+                invitations: Sequence[str] = ()) -> tuple[str, list[object]]:
     """SQL selecting up to limit + 1 rows (the extra row tells whether a next page exists).
 
     `below` bounds the indices (an export pinned to a checkpoint of that size). The plan is
@@ -65,7 +74,8 @@ def build_query(query: EventQuery, below: int | None = None, person_ids: Sequenc
     - sparse: find the page's indices on the filter's index (only integers are sorted, for a
       range filter like a time range or an action family), then read those entries.
     """
-    where, params = _where(query, below, with_cursor=True, person_ids=person_ids)
+    where, params = _where(query, below, with_cursor=True, person_ids=person_ids,
+                           invitations=invitations)
     direction = "DESC" if query.order == "desc" else ""
     if span is not None:
         where += (" AND" if where else " WHERE") + " idx >= ? AND idx <= ?"
@@ -78,9 +88,10 @@ def build_query(query: EventQuery, below: int | None = None, person_ids: Sequenc
     return sql, params
 
 
-def build_count(query: EventQuery, below: int | None = None,
-                person_ids: Sequence[str] = ()) -> tuple[str, list[object]]:
+def build_count(query: EventQuery, below: int | None = None, person_ids: Sequence[str] = (),
+                invitations: Sequence[str] = ()) -> tuple[str, list[object]]:
     """SQL counting the matching entries with index < `below` (the cursor is ignored), with the
     first and last matching index (free: the same index-only pass)."""
-    where, params = _where(query, below, with_cursor=False, person_ids=person_ids)
+    where, params = _where(query, below, with_cursor=False, person_ids=person_ids,
+                           invitations=invitations)
     return f"SELECT COUNT(*), MIN(idx), MAX(idx) FROM entries{where}", params  # noqa: S608 - fixed SQL only

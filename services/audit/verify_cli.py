@@ -22,11 +22,11 @@ import base64
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 import msgspec
 
+from parley.instants import instant
 from proto.auditlog import ConsistencyProof
 from services.audit.bundle_verify import BundleReport, verify_bundle
 from services.audit.checkpoint import Checkpoint, open_checkpoint
@@ -84,7 +84,7 @@ def _vkey(path: str | None) -> NoteVerifier:
 def _when(ms: int | None) -> str:
     if ms is None:
         return "-"
-    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds")
+    return instant(ms).isoformat(timespec="milliseconds")
 
 
 def _lines(path: str) -> Iterator[bytes]:

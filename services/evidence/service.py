@@ -9,12 +9,12 @@ import os
 import ssl
 import stat
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aiohttp import web
 
 from parley.failures import handled
+from parley.instants import now_ms
 from parley.service import Cleanup, ServiceContext, serve_service
 from proto.evidence import (
     DocumentRequest,
@@ -43,7 +43,7 @@ from services.evidence.staging import StagedUploads
 from services.evidence.sweeper import run_sweeper, sweep_store
 from services.evidence.tickets import DownloadGrant, TicketBook, UploadGrant
 from services.evidence.upload_decisions import AppendGrant, ResumableUploads
-from services.evidence.vault import Limits, Vault, now_ms
+from services.evidence.vault import Limits, Vault
 
 log = logging.getLogger("parley.evidence")
 READ_BUFSIZE = 1 << 20
@@ -158,13 +158,13 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     host.endpoint("shred", ShredRequest, evidence.shred)
     host.endpoint("rotate", RotateRequest, evidence.rotate)
 
-    max_age = timedelta(seconds=config.evidence_sweep_max_age_s)
+    max_age_ms = int(config.evidence_sweep_max_age_s * 1000)
     with handled(log, "evidence.sweep.first"):  # at start: a crash's leftovers go soon
-        await sweep_store(store, datetime.now(UTC) - max_age)
+        await sweep_store(store, now_ms() - max_age_ms)
     stop = asyncio.Event()
     sweeper = asyncio.create_task(run_sweeper(
-        store, max_age=max_age, interval=timedelta(seconds=config.evidence_sweep_interval_s),
-        upload_idle=timedelta(seconds=config.evidence_upload_idle_s), stop=stop))
+        store, clock=now_ms, max_age_ms=max_age_ms, interval_s=config.evidence_sweep_interval_s,
+        upload_idle_ms=int(config.evidence_upload_idle_s * 1000), stop=stop))
 
     async def cleanup() -> None:
         stop.set()

@@ -18,7 +18,6 @@ import logging
 import secrets
 from collections import OrderedDict
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
-from datetime import datetime
 
 from parley.failures import note_failure
 from proto.evidence import Manifest
@@ -131,9 +130,10 @@ class StagedUploads:
         return record
 
     async def open(self, hearing: str, upload: str,
-                   principal: Principal) -> tuple[UploadRecord, list[Part], datetime]:
-        """The caller's upload, its contiguous parts and its last activity. Another session's
-        upload, an unknown one and one whose record fails authentication look the same."""
+                   principal: Principal) -> tuple[UploadRecord, list[Part], int]:
+        """The caller's upload, its contiguous parts and its last activity (epoch ms, the
+        store's time of its latest object). Another session's upload, an unknown one and one
+        whose record fails authentication look the same."""
         try:
             infos = await self.store.list(upload_prefix(hearing, upload))
             raw = await self.store.read(upload_prefix(hearing, upload) + RECORD)
@@ -146,7 +146,7 @@ class StagedUploads:
         parts = chain([(i.key, span[0], i.size if span[1] is None else span[1])
                        for i in infos if (span := staged_span(i.key)) is not None],
                       record.segment_size, record.length)
-        return record, parts, max(i.modified for i in infos)
+        return record, parts, max(i.modified_ms for i in infos)
 
     async def _cipher(self, record: UploadRecord) -> SegmentCipher:
         _, hearing_key = await self.vault.hearing_keys.get(record.hearing, create=False)

@@ -67,7 +67,7 @@ class ResumableUploads:
         except UploadNotFoundError:
             raise await self.evidence._deny(principal, "upload", hearing, ("upload", upload),
                                             ErrorCode.NOT_FOUND, "no such upload") from None
-        return principal, record, parts, int(last.timestamp() * 1000)  # the store's mtime
+        return principal, record, parts, last  # the store's mtime
 
     # -- NATS endpoints -----------------------------------------------------------------------
 

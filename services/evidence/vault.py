@@ -34,15 +34,15 @@ import contextlib
 import hashlib
 import hmac
 import secrets
-import time
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import msgspec
 
 from parley.futures import retrieved
+from parley.instants import now_ms
 from proto.evidence import Manifest
 from services.evidence import keys as k
 from services.evidence import manifest_store as manifests
@@ -98,10 +98,6 @@ class Limits:
     #: Off by default, as measured: `cryptography`'s AES-GCM keeps the GIL while it works, so a
     #: thread adds hand-offs without adding parallelism (benchmarks/evidence_throughput.py).
     offload_bytes: int = 0
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 Manifests = list[Manifest]
@@ -417,4 +413,5 @@ class Vault:
 
     async def sweep(self, older_than: timedelta) -> int:
         """Remove staged leftovers and orphan content older than `older_than` (sweeper.py)."""
-        return await sweep_store(self.store, datetime.now(UTC) - older_than)
+        return await sweep_store(self.store,
+                                 self._clock() - older_than // timedelta(milliseconds=1))

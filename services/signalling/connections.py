@@ -21,9 +21,10 @@ the mediator's API clients (bots, tests) must not end the console.
 
 **A page that is no longer current acts for nobody** (`from_current_page`). Between the takeover
 and its close reaching the earlier page's gateway, that page may still send a hand, a chat line,
-a knock, a peer state: each is refused (`conflict`, reason `STALE_CONNECTION`), as is anything
-from a socket a redeemed link on another device (joining.py) or a given-up gateway (sweeper.py)
-left behind. Quietly: not a denial in the audit log (the person did nothing wrong, and a stale
+a knock, a peer state, or ask for its room's chat history (shell.Executor.history: the room's
+words are for the live page only): each is refused (`conflict`, reason `STALE_CONNECTION`), as
+is anything from a socket a redeemed link on another device (joining.py) or a given-up gateway
+(sweeper.py) left behind. Quietly: not a denial in the audit log (the person did nothing wrong, and a stale
 page could flood it); the gateway logs and counts it and tells the page nothing (its close is on
 the way). Its WebRTC signals are dropped the same way (relay.py).
 """

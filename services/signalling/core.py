@@ -157,9 +157,11 @@ def _remove(ctx: Ctx, cmd: RemoveParticipant | Remove) -> Result:
     p = get_participant(ctx.h, cmd.participant)
     if p.role is Role.MEDIATOR:
         raise Invalid("the mediator cannot be removed")
+    was = p.room  # where they were (the lobby, a room, or nowhere yet), for the audit
     p = msgspec.structs.replace(set_status(p, ParticipantStatus.REMOVED), room=None, hand=False)
     h = invitations.revoke_for(put_participant(ctx.h, p), p.id)
-    return h, [Audit("participant.remove", "participant", p.id),
+    return h, [Audit("participant.remove", "participant", p.id,
+                     details={} if was is None else {"from": was}),
                Deliver(p.id, Notice(kind=NoticeKind.REMOVED, text="You were removed.")),
                CloseSessions(p.id, "removed")]
 

@@ -146,6 +146,19 @@ class KnockEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     at: TimestampMs
 
 
+MAX_HANDOVERS = 16  # kept in `Hearing.handovers`, the oldest dropped first
+
+
+class Handover(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A hand-over from one mediator account to another at `at` (handover.py)."""
+
+    former: Id
+    former_name: ShortText
+    to: Id
+    to_name: ShortText
+    at: TimestampMs
+
+
 class Hearing(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     id: Id
     title: ShortText
@@ -167,6 +180,8 @@ class Hearing(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     #: How many times its title, start or zone were changed (hearing_details.py): its calendar
     #: entry's SEQUENCE, so a calendar that holds the hearing takes a new file as an update.
     details_changes: Counter = 0
+    #: Its hand-overs to another mediator, oldest first (handover.py).
+    handovers: Annotated[tuple[Handover, ...], msgspec.Meta(max_length=MAX_HANDOVERS)] = ()
     schema: Annotated[int, msgspec.Meta(ge=1, le=SCHEMA_VERSION)] = SCHEMA_VERSION
 
 

@@ -62,7 +62,7 @@ from proto.signalling import (
 from proto.ws import ChatRecall, HearingState, Join, SignalSend, Snapshot
 
 from .access import actor, may_read_detail, not_closed
-from .handover import former_mediator
+from .handover import former_mediator, handed_away
 from .ice import IceSettings, ice_config, ice_policy
 from .invitations import invalid_token, split_token
 from .shell import Executor
@@ -114,7 +114,11 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
         rows = [summary(h) for h, _ in ex.store.hearings.values()
                 if who.role is Role.ADMIN or h.mediator == who.id]
         rows.sort(key=lambda s: (-s.created_at, s.id))
-        return HearingList(hearings=rows[:1000])
+        gone = [] if who.role is Role.ADMIN else [
+            x for x in (handed_away(h, who.id, ex.now_ms()) for h, _ in ex.store.hearings.values())
+            if x is not None]
+        gone.sort(key=lambda x: (-x.at, x.id))
+        return HearingList(hearings=rows[:1000], handed_away=gone[:100])
 
     async def detail_(ctx: RequestContext, req: Scoped[Empty]) -> HearingDetail:
         h, _ = await ex.load(req.hearing)
@@ -205,7 +209,7 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
             return CommandResult()
         if isinstance(message, ChatRecall):
             return CommandResult(history=await ex.history(req.hearing, ctx.require_principal(),
-                                                          fresh=True))
+                                                          fresh=True, conn=req.conn))
         done = await ex.run(req.hearing, ctx.require_principal(), message, req.conn)
         room = done.reply.room if isinstance(done.reply, RoomCreated) else None
         return CommandResult(room=room, end_sessions=done.end_sessions)

@@ -11,11 +11,10 @@ Order of work for a command on hearing H (DESIGN §3, §5, §7):
    round trip to NATS for both, not one after the other (on a busy node each round trip is a
    wake-up of three processes). Nothing acts on the change until every acknowledgement is in:
    no delivery, no reply. A failed publish fails the action and changes nothing: a write
-   already committed is undone (a compare-and-set back to the record before it, logged and
-   counted as `signalling.audit_undo` if even that fails) before the error is raised, and no
-   one was told of it. (A write lost to another process re-applies the command; its first
-   attempt's events then stay in the log: rare, and never an unrecorded action.) A command
-   that writes nothing publishes its events alone, acknowledged before its effects.
+   already committed is undone (a compare-and-set back to the record before it; logged and
+   counted as `signalling.audit_undo` if that fails) before the error is raised. (A write lost
+   to another process re-applies the command; its first attempt's events then stay in the log:
+   rare, never an unrecorded action.) A command writing nothing publishes its events alone.
 4. Compare-and-set on the KV revision; on conflict, back to 2 with a fresh read.
 5. Effects in list order, once the write and its events are acknowledged: consecutive
    `Deliver`s → one `DeliveryBatch` core-published on `parley.v1.client.<H>.~batch` with the
@@ -24,9 +23,8 @@ Order of work for a command on hearing H (DESIGN §3, §5, §7):
    `CloseSessions` → a close request on `parley.v1.client.<H>.<participant>` (every gateway
    closes that participant's sockets, or only those it names) and, unless `keep_sessions`, the
    id in the reply's `end_sessions` (the gateway that asked revokes its stored sessions);
-   `StoreChat` (a refusal,
-   e.g. flooding, stops the deliveries after it); `ForgetChat` (purge); `Reply`; `Fail` (raised
-   last, after the store: an access-code failure counter).
+   `StoreChat` (a refusal, e.g. flooding, stops the deliveries after it); `ForgetChat` (purge);
+   `Reply`; `Fail` (raised last, after the store: an access-code failure counter).
 6. `parley.v1.hearing.<H>.changed` is announced, and the roster read model is rewritten when
    its content changed (most moves leave it as it was) or an earlier rewrite failed; before the
    reply, so the gateway that asked can read it through.
@@ -63,6 +61,7 @@ from proto.ws import ChatHistory, SignalSend, encode
 
 from .access import identify
 from .chatstore import ChatStore
+from .connections import from_current_page
 from .core import apply, create
 from .effects import Audit, CloseSessions, Deliver, Effect, Env, Fail, ForgetChat, Reply, StoreChat
 from .errors import Forbidden, RateLimited, SignallingError, Unauthenticated
@@ -184,11 +183,13 @@ class Executor:
         return True
 
     async def history(self, hearing: str, principal: Principal, fresh: bool = False,
-                      ) -> ChatHistory | None:
-        """The chat of the principal's room said in its presence (None in the lobby, or if
-        none); `fresh` reads KV, not the watched copy, which may lag a move out of the room."""
+                      conn: str | None = None) -> ChatHistory | None:
+        """The chat of the principal's room said in its presence (None in the lobby or if none;
+        a page taken over is refused); `fresh` reads KV, not the watched copy (it may lag)."""
         known = None if fresh else self.store.cached(hearing)
         h = known[0] if known is not None else (await self.load(hearing))[0]
+        if conn is not None:  # refused as the page's other commands are
+            from_current_page(h, principal, conn)
         try:
             me = identify(h, principal)
         except SignallingError:

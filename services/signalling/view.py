@@ -14,6 +14,7 @@ from proto.common import Role
 from proto.signalling import HearingDetail, HearingSummary, RosterEntry, SideView
 from proto.ws import (
     Board,
+    FormerMediator,
     KnockView,
     MemberView,
     PeerConnState,
@@ -64,6 +65,7 @@ def self_view(h: Hearing, p: Participant) -> SelfView:
         mediator_name=shown_name(h.participants[h.mediator]) if h.mediator in h.participants
         else "",
         scheduled_at=h.scheduled_at, time_zone=h.time_zone, grace_expired=p.grace_expired,
+        former_mediators=former_mediators(h),
     )
 
 
@@ -119,10 +121,13 @@ def summary(h: Hearing) -> HearingSummary:
 
 def detail(h: Hearing, now: int) -> HearingDetail:
     """The REST detail (mediator of this hearing, or admin): roster with each invitation's
-    state (the latest one per participant), sides and rooms."""
+    state (the latest one per participant) and when the person first joined, sides and rooms."""
     latest: dict[str, Invitation] = {}
+    joined: dict[str, int] = {}
     for inv in h.invitations.values():
         latest[inv.participant] = inv  # issued in order: the last one wins
+        if inv.used_at is not None:
+            joined[inv.participant] = min(inv.used_at, joined.get(inv.participant, inv.used_at))
     roster = []
     for p in h.participants.values():
         last = latest.get(p.id)
@@ -130,11 +135,25 @@ def detail(h: Hearing, now: int) -> HearingDetail:
         roster.append(RosterEntry(
             id=p.id, name=shown_name(p), role=p.role, status=p.status.value, side=p.side, room=p.room,
             invitation_expires_at=last.expires_at if last and state == "pending" else None,
-            invitation=state, redeemed_at=last.used_at if last is not None else None))
+            invitation=state, redeemed_at=last.used_at if last is not None else None,
+            joined_at=joined.get(p.id)))
     return HearingDetail(
         id=h.id, title=h.title, state=h.state, locked=h.locked, mediator=h.mediator,
         created_at=h.created_at,
         sides=[SideView(id=s.id, name=s.name, colour=s.colour) for s in h.sides.values()],
         roster=roster, rooms=board(h).rooms, scheduled_at=h.scheduled_at, time_zone=h.time_zone,
         details_changes=h.details_changes,
+        former_mediators=former_mediators(h),
     )
+
+
+def former_mediators(h: Hearing) -> list[FormerMediator]:
+    """Each account that held the hearing before a hand-over, once, by its latest name there;
+    never the mediator it has now (handed back to it, it is that again). Its id and name only:
+    every participant's own view carries them (their documents are credited by name), so
+    nothing else of a hand-over (to whom, when) goes with them."""
+    named: dict[str, str] = {}
+    for x in reversed(h.handovers):
+        if x.former != h.mediator:
+            named.setdefault(x.former, x.former_name)
+    return [FormerMediator(id=pid, name=name) for pid, name in named.items()]

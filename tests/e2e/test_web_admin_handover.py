@@ -6,7 +6,11 @@
   another enabled mediator; the list then names the new mediator and, for the admin, offers
   "Hand over…" and never "Open console" (the console's address shows the admin no controls,
   only the way to hand over). The old mediator's open console says the hearing was handed
-  over. Disabling then asks nothing more than usual.
+  over, to whom and when, and offers only the way back to her list (never the set-up, which is
+  not hers any more); her list, and the console's address, say so too. The hand-over dialog
+  says that the new mediator will read her notes and what the parties shared with the mediator
+  in confidence, and the new mediator's documents credit her notes to her by name ("Mei Ling
+  Chan (former mediator)"), never to "The mediator". Disabling then asks nothing more than usual.
 - A mediator disabled while the console is open is sent to sign-in with "Your account was
   disabled by an administrator."; the right password and code then say the account is
   disabled, a wrong password only that something is not right.
@@ -14,6 +18,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -43,6 +48,15 @@ async def _open_hearing(med: Staff, title: str) -> str:
     return hearing
 
 
+async def _note(med: Staff, hearing: str, name: str) -> None:
+    """The mediator's own note (compartment `mediator`: "My notes")."""
+    async with med.session() as http, http.post(
+            f"/api/v1/hearings/{hearing}/documents", data=io.BytesIO(b"my private view"),
+            headers={"Parley-Filename": name, "Parley-Compartment": "mediator",
+                     "Content-Type": "text/plain"}) as r:
+        assert r.status == 201, await r.text()
+
+
 async def _as(tab: Tab, suite: Suite, staff: Staff) -> None:
     await tab.context.add_cookies([{"name": SESSION_COOKIE, "value": staff.cookie,
                                     "url": suite.base_url}])
@@ -56,6 +70,7 @@ async def test_disabling_a_mediator_who_holds_a_hearing_warns_and_hands_it_over(
     mei = await _named(suite, admin, "mei.ling.chan", "Mei Ling Chan")
     peter = await _named(suite, admin, "peter.wong", "Peter Wong")
     hearing = await _open_hearing(mei, "Ho v. Ng")
+    await _note(mei, hearing, "mei-notes.txt")
     one: Any = catalogue(EN)["admin.confirm.disable_mediator_text"]["one"]
     warning = one.replace("{name}", "Mei Ling Chan").replace("{count}", "1")
     async with chromium_page(suite.base_url) as tab:
@@ -85,6 +100,10 @@ async def test_disabling_a_mediator_who_holds_a_hearing_warns_and_hands_it_over(
         await handover.get_by_role("heading", name=t(EN, "mediator.handover.title",
                                                      title="Ho v. Ng")).wait_for()
         assert "Mei Ling Chan" in await handover.inner_text()
+        # What the new mediator will read, said before the admin confirms.
+        notes = t(EN, "mediator.handover.notes", name="Mei Ling Chan")
+        await handover.get_by_text(notes).wait_for()
+        assert "in confidence" in notes and "notes" in notes
         await handover.get_by_label(t(EN, "mediator.handover.to")).select_option(
             peter.account_id)
         await tab.check_accessible("admin-hand-over")
@@ -102,11 +121,45 @@ async def test_disabling_a_mediator_who_holds_a_hearing_warns_and_hands_it_over(
         assert status == 200 and detail["mediator"] == peter.account_id
         status, mine = await peter.call("GET", "/api/v1/hearings")
         assert hearing in [x["id"] for x in mine["hearings"]]
-        # Mei Ling's console says the hearing was handed over, not that it ended.
-        await hers.page.get_by_role("heading", name=t(EN, "mediator.console.handed_over_title")).wait_for()
+        # Mei Ling's console says the hearing was handed over, not that it ended: to whom and
+        # when, and the only way on is back to her list.
+        card = hers.page.locator(".handed-over")
+        await card.get_by_role("heading", name=t(EN, "mediator.console.handed_over_title")).wait_for()
+        await card.get_by_text("to Peter Wong").wait_for()
+        assert "On " in await card.inner_text()
         assert await hers.page.get_by_text(t(EN, "mediator.console.ended_title")).count() == 0
+        assert await card.get_by_role("link", name=t(EN, "mediator.hearings.setup")).count() == 0
+        assert await card.get_by_role("link").all_inner_texts() == [t(EN, "mediator.setup.back")]
+        await hers.check_accessible("console-handed-over")
+        await hers.screenshot("console-handed-over", "laptop")
+        # Her list says where it went (it is no longer among her hearings).
+        await card.get_by_role("link", name=t(EN, "mediator.setup.back")).click()
+        gone = hers.page.locator(".handed-away")
+        await gone.get_by_role("heading", name=t(EN, "mediator.hearings.handed_away_title")).wait_for()
+        line = gone.locator(f"li[data-hearing='{hearing}']")
+        assert "“Ho v. Ng”" in await line.inner_text() and "Peter Wong" in await line.inner_text()
+        assert await hers.page.locator(f"tr[data-hearing='{hearing}']").count() == 0
+        await hers.check_accessible("hearings-handed-away")
+        await hers.screenshot("hearings-handed-away", "laptop")
+        # The console's address, later: the same card, never "not yours".
+        await hers.page.goto(f"/hearings/{hearing}")
+        await hers.page.locator(".handed-over").get_by_text("to Peter Wong").wait_for()
         hers.assert_clean(secrets=[mei.cookie])
         await hers.context.close()
+        # Peter's console: Mei Ling's notes are his to read now, credited to her by name.
+        his = await open_tab(browser, suite.base_url)
+        await _as(his, suite, peter)
+        await his.page.goto(f"/hearings/{hearing}")
+        await his.page.locator(".board .room-column[data-room-kind=lobby]").wait_for()
+        await his.page.get_by_role("tab", name=t(EN, "participant.docs.tab_notes")).click()
+        row = his.page.locator(".documents tr", has_text="mei-notes.txt")
+        credited = t(EN, "participant.docs.owner_former_mediator", name="Mei Ling Chan")
+        await row.locator("td[data-label]", has_text=credited).wait_for()
+        assert credited == "Mei Ling Chan (former mediator)"
+        assert t(EN, "participant.docs.owner_mediator") not in await row.inner_text()
+        await his.screenshot("console-former-mediator-notes", "laptop")
+        his.assert_clean(secrets=[peter.cookie])
+        await his.context.close()
         # The console's address, asked by the admin: no controls, the way to hand it over.
         await page.goto(f"/hearings/{hearing}")
         await page.get_by_role("heading", name=t(EN, "mediator.console.admin_title")).wait_for()

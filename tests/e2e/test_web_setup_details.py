@@ -5,8 +5,11 @@ was typed still there; saved, the page says so and, since people were already in
 letters carry the old time. The invitation card still open writes its letter (what Copy and
 Print take) with the new title and time, and the calendar file has them. A party waiting in the
 lobby sees the new title and time on their page at once, without reloading, told that they
-changed; so does the mediator's console of the hearing under way. axe-core on each screen;
-screenshots of the dialog, the saved page and the lobby.
+changed (every part named; the start no longer, once the hearing has opened); so does the
+mediator's console of the hearing under way. A hearing under way moved to another zone keeps its
+start, and the dialog says what it is in both zones; an ended hearing's set-up offers no calendar
+file and says what its links came to. axe-core on each screen; screenshots of the dialog, the
+saved page, the lobby, the zone change and the ended set-up.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from tests.e2e.participant_steps import join_in_browser
 from tests.e2e.staff_steps import sign_in, t
 from tests.e2e.web_people import audit_actions
 from tests.harness import Suite
+from tests.integration.signalling.sigclient import redeem
+from tests.netcut import NetCut
 from tests.people import staff_people
 
 pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.timeout(240)]
@@ -40,6 +45,13 @@ def wall_clock(when: datetime, zone: str = ZONE) -> str:
 def hong_kong(day: datetime, hour: int, minute: int = 0) -> datetime:
     return day.astimezone(ZoneInfo(ZONE)).replace(hour=hour, minute=minute, second=0,
                                                   microsecond=0)
+
+
+def changed_words(*parts: str) -> str:
+    """The lobby's sentence naming what changed ("the title and the start time")."""
+    names = [t(EN, f"participant.lobby.part_{p}") for p in parts]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return t(EN, "participant.lobby.changed", parts=listed)
 
 
 async def test_the_mediator_reschedules_and_the_lobby_sees_it(suite: Suite) -> None:
@@ -149,7 +161,8 @@ async def test_the_mediator_reschedules_and_the_lobby_sees_it(suite: Suite) -> N
             await lobby.locator(".lobby-title", has_text="Wong v. Ho (adjourned)").wait_for()
             changed = lobby.locator(".lobby-changed")
             await changed.wait_for()
-            assert await changed.inner_text() == t(EN, "participant.lobby.rescheduled")
+            # One change of both: both named, in one sentence.
+            assert await changed.inner_text() == changed_words("title", "start")
             line = await lobby.locator(".lobby-waiting").inner_text()
             assert line != first_line and later.strftime("%-d %b %Y") in line, line
             await party.check_accessible("lobby-rescheduled")
@@ -171,6 +184,8 @@ async def test_the_mediator_reschedules_and_the_lobby_sees_it(suite: Suite) -> N
             await heading.filter(has_text="Wong v. Ho, day 2").wait_for()
             await console.locator(".header-hearing", has_text="Wong v. Ho, day 2").wait_for()
             await lobby.locator(".lobby-title", has_text="Wong v. Ho, day 2").wait_for()
+            # Open now: the start is no news any more, the title still is.
+            assert await changed.inner_text() == changed_words("title")
             await console.close()
             tab.assert_clean()
             party.assert_clean(secrets=[ronald["access_code"]])
@@ -187,3 +202,172 @@ async def test_the_mediator_reschedules_and_the_lobby_sees_it(suite: Suite) -> N
     assert (details["previous_title"], details["title"]) == ("Wong v. Ho", "Wong v. Ho (adjourned)")
     assert (details["previous_scheduled_at"], details["scheduled_at"]) == (
         int(due.timestamp() * 1000), int(later.timestamp() * 1000))
+
+
+async def _setup_page(tab: Any, people: Any, hearing: str, title: str) -> None:
+    page = tab.page
+    await page.goto("/signin")
+    await sign_in(tab, EN, people.mediator.username, people.mediator.password,
+                  code=await people.mediator.next_totp())
+    await page.get_by_role("heading", name=t(EN, "mediator.hearings.title"), exact=True).wait_for()
+    await page.goto(f"/hearings/{hearing}/setup")
+    await page.get_by_role("heading", name=title, exact=True).wait_for()
+
+
+async def test_a_hearing_under_way_moves_to_another_zone_keeping_its_start(suite: Suite) -> None:
+    """Opened ten minutes ago in Hong Kong, now held from Tokyo: the date and time are kept
+    (shown as Tokyo reads them), the dialog says the start in both zones, and saving is not
+    refused as "in the past" (only the zone is sent; the start stays to the second)."""
+    await suite.ready(timeout=150)
+    people = await staff_people(suite)
+    began = int((datetime.now(UTC) - timedelta(minutes=10)).timestamp() * 1000) + 123
+    status, hearing = await people.mediator.call("POST", "/api/v1/hearings", {
+        "title": "Lam v. Tse", "scheduled_at": began, "time_zone": ZONE})
+    assert status == 201, hearing
+    base = f"/api/v1/hearings/{hearing['id']}"
+    status, _ = await people.mediator.call("POST", f"{base}/open", {})
+    assert status == 200
+    start = datetime.fromtimestamp(began / 1000, UTC)
+    async with chromium_page(suite.base_url) as tab:
+        page = tab.page
+        med = Mediator(tab, EN)
+        try:
+            await _setup_page(tab, people, hearing["id"], "Lam v. Tse")
+            await med.button("mediator.details.edit")
+            dialog = page.get_by_role("dialog")
+            when = dialog.get_by_label(t(EN, "mediator.create.when"), exact=True)
+            zone = dialog.get_by_label(t(EN, "mediator.create.zone"), exact=True)
+            # Open: the start is history, kept as it was (and said why).
+            assert await when.is_disabled()
+            await dialog.get_by_text(t(EN, "mediator.details.started_hint"), exact=True).wait_for()
+            preview = dialog.locator(".start-preview")
+            assert "Hong Kong Standard Time" in await preview.inner_text()
+            await zone.select_option("Asia/Tokyo")
+            # The same moment, as Tokyo reads it; said in Tokyo's time and the reader's own.
+            assert await when.input_value() == wall_clock(start, "Asia/Tokyo")
+            said = await preview.inner_text()
+            tokyo = start.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M")
+            assert "Japan Standard Time" in said and tokyo in said, said
+            if await tab.value("Intl.DateTimeFormat().resolvedOptions().timeZone") != "Asia/Tokyo":
+                assert said.rstrip(".").endswith("your time"), said
+            assert await dialog.locator("#details-past").is_hidden()
+            await tab.check_accessible("details-change-zone")
+            await page.evaluate("() => document.activeElement?.blur()")
+            ARTIFACTS.mkdir(exist_ok=True)
+            await page.screenshot(path=str(ARTIFACTS / "details-change-zone-laptop.png"))
+            await med.button("mediator.details.save")
+            await dialog.wait_for(state="detached")
+            await page.locator(".details-note").wait_for()
+            status, detail = await people.mediator.call("GET", base)
+            assert (detail["scheduled_at"], detail["time_zone"]) == (began, "Asia/Tokyo")
+            # The header says it in the hearing's zone now, and the reader's.
+            meta = await page.locator(".page-head .meta").inner_text()
+            assert "Japan Standard Time" in meta, meta
+            tab.assert_clean()
+        except Exception:
+            print(tab.dump())
+            raise
+
+
+async def test_an_ended_hearing_offers_no_calendar_and_says_what_its_links_came_to(
+        suite: Suite) -> None:
+    """After the end: no calendar file; a link never used is "not used, the hearing has ended"
+    (not "Revoked"); someone who joined, was sent a new link and was then removed is "Removed
+    by the mediator" (not "Withdrawn": the roster knows they had joined)."""
+    await suite.ready(timeout=150)
+    people = await staff_people(suite)
+    due = hong_kong(datetime.now(UTC) + timedelta(days=3), 10)
+    status, hearing = await people.mediator.call("POST", "/api/v1/hearings", {
+        "title": "Ng v. Yip", "scheduled_at": int(due.timestamp() * 1000), "time_zone": ZONE})
+    assert status == 201, hearing
+    base = f"/api/v1/hearings/{hearing['id']}"
+    status, side = await people.mediator.call("POST", f"{base}/sides", {"name": "Claimant"})
+    assert status == 201, side
+    invited = {}
+    for name in ("Amy Ng", "Ben Yip"):
+        status, invited[name] = await people.mediator.call("POST", f"{base}/participants", {
+            "name": name, "role": "party", "side": side["side"]["id"]})
+        assert status == 201, invited[name]
+    ben = invited["Ben Yip"]
+    status, _, _ = await redeem(suite.base_url, ben["token"], ben["access_code"])
+    assert status == 200
+    status, _ = await people.mediator.call(
+        "POST", f"{base}/participants/{ben['participant']}/invitations", {})
+    assert status == 201
+    status, _ = await people.mediator.call("DELETE", f"{base}/participants/{ben['participant']}")
+    assert status in (200, 204)
+    status, _ = await people.mediator.call("POST", f"{base}/close", {})
+    assert status == 200
+    async with chromium_page(suite.base_url) as tab:
+        page = tab.page
+        try:
+            await _setup_page(tab, people, hearing["id"], "Ng v. Yip")
+            rows = page.locator("tr[data-participant]")
+            await rows.filter(has_text="Amy Ng").filter(
+                has_text=t(EN, "mediator.setup.status_unused_ended")).wait_for()
+            await rows.filter(has_text="Ben Yip").filter(
+                has_text=t(EN, "mediator.setup.status_removed")).wait_for()
+            for word in ("status_revoked", "status_withdrawn"):
+                assert await rows.filter(has_text=t(EN, f"mediator.setup.{word}")).count() == 0
+            assert await page.get_by_role("button", name=t(EN, "mediator.setup.calendar"),
+                                          exact=True).count() == 0
+            await tab.check_accessible("setup-ended")
+            await tab.screenshot("setup-ended", "laptop")
+            tab.assert_clean()
+        except Exception:
+            print(tab.dump())
+            raise
+
+
+async def test_after_a_dropped_connection_the_lobby_says_only_what_differs_now(
+        suite: Suite) -> None:
+    """The waiting room's word about a change is derived from the details now against those it
+    first showed, never kept from an event: renamed, then renamed back while the party's
+    connection was down, the page back says nothing changed; moved and renamed, it names both."""
+    await suite.ready(timeout=150)
+    people = await staff_people(suite)
+    due = hong_kong(datetime.now(UTC) + timedelta(days=5), 9, 30)
+    status, hearing = await people.mediator.call("POST", "/api/v1/hearings", {
+        "title": "Ho v. Lau", "scheduled_at": int(due.timestamp() * 1000), "time_zone": ZONE})
+    assert status == 201, hearing
+    base = f"/api/v1/hearings/{hearing['id']}"
+    status, side = await people.mediator.call("POST", f"{base}/sides", {"name": "Claimant"})
+    assert status == 201, side
+    status, kit = await people.mediator.call("POST", f"{base}/participants", {
+        "name": "Kit Ho", "role": "party", "side": side["side"]["id"]})
+    assert status == 201, kit
+    proxy = NetCut("127.0.0.1", suite.http_port)
+    via_proxy = await proxy.start()
+    async with chromium_page(via_proxy) as party:
+        lobby = party.page
+        changed = lobby.locator(".lobby-changed")
+        connection = "document.querySelector('.connection-status').dataset.state"
+        try:
+            await join_in_browser(party, kit)
+            status, _ = await people.mediator.call("PATCH", base, {"title": "Ho v. Lau (renamed)"})
+            assert status == 200
+            await lobby.locator(".lobby-title", has_text="Ho v. Lau (renamed)").wait_for()
+            assert await changed.inner_text() == changed_words("title")
+            # Down; meanwhile renamed back. Back up: the page shows what it first showed.
+            proxy.cut()
+            await party.wait_for(f"{connection} === 'reconnecting'", timeout=30)
+            status, _ = await people.mediator.call("PATCH", base, {"title": "Ho v. Lau"})
+            assert status == 200
+            proxy.restore()
+            await party.wait_for(f"{connection} === 'connected'", timeout=60)
+            await lobby.locator(".lobby-title", has_text="Ho v. Lau").wait_for()
+            await changed.wait_for(state="hidden")
+            # Renamed and moved in one change: both named.
+            later = int((due + timedelta(days=1)).timestamp() * 1000)
+            status, _ = await people.mediator.call("PATCH", base, {
+                "title": "Ho v. Lau (day 2)", "scheduled_at": later})
+            assert status == 200
+            await changed.filter(has_text=changed_words("title", "start")).wait_for()
+            await party.check_accessible("lobby-details-changed")
+            await party.screenshot("lobby-details-changed", "laptop")
+            party.assert_clean(secrets=[kit["access_code"]])
+        except Exception:
+            print(party.dump())
+            raise
+        finally:
+            await proxy.stop()

@@ -229,8 +229,11 @@ async def test_setting_up_dates_and_sides(suite: Suite) -> None:
             # Its time in its own zone beside the browser's, the zone named as people read it.
             meta = await page.locator(".page-head .meta").inner_text()
             assert "Asia/" not in meta, meta
+            # (as the waiting room says it: person.js dueWords): "… Hong Kong Standard Time
+            # (GMT+8) — 02:00 your time".
             if await tab.value("Intl.DateTimeFormat().resolvedOptions().timeZone") != ZONE:
-                assert meta.endswith("Hong Kong Standard Time (GMT+8)"), meta
+                assert "Hong Kong Standard Time (GMT+8) — " in meta, meta
+                assert meta.endswith(" your time"), meta
 
             # --- sides: three added, one renamed and recoloured ----------------------------
             for name in ("Claimant", "Respondent", "Expert witness"):

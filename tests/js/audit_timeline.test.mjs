@@ -26,8 +26,39 @@ test('redeem, admit, moves, disconnect and close fold into segments', () => {
   assert.deepEqual(ana.segments.map((s) => [s.room, s.start, s.end]),
     [['lobby', 0, 10], ['plenary', 10, 20], ['c1', 20, 30], ['c1', 35, 40]]);
   assert.deepEqual(ana.marks.map((m) => [m.kind, m.time, m.to]), [['admit', 10, 'plenary'], ['move', 20, 'c1']]);
-  assert.equal(timelineRows(model).length, 4);
+  // Drawn and tabled as stays (audit/stays.js): the reconnection in c1 is a gap inside one.
+  assert.deepEqual(timelineRows(model).map((r) => [r.room, r.start, r.end, r.reconnects, r.gaps]),
+    [['lobby', 0, 10, 0, []], ['plenary', 10, 20, 0, []], ['c1', 20, 40, 1, [{ start: 30, end: 35 }]]]);
   assert.deepEqual([model.start, model.end], [0, 40]);
+});
+
+test("the timeline's stays are the person report's: one rule, reconnections inside a stay", async () => {
+  const { stays, RECONNECT_GAP_MS } = await import('../../gateway/webclient/js/audit/stays.js');
+  const s = 1000;
+  const model = lanes([
+    ev(0, 'participant.redeem', null, { participant: 'ana' }),
+    ev(10 * s, 'participant.admit', 'ana', { from: 'lobby', to: 'plenary' }),
+    // a reload, and a network drop: each back within the minute, in the same room
+    ev(100 * s, 'participant.disconnect', 'ana', { room: 'plenary' }),
+    ev(104 * s, 'participant.connect', 'ana', { room: 'plenary' }),
+    ev(200 * s, 'participant.disconnect', 'ana', { room: 'plenary' }),
+    ev(230 * s, 'participant.connect', 'ana', { room: 'plenary' }),
+    // away longer than that: a stay of its own
+    ev(300 * s, 'participant.disconnect', 'ana', { room: 'plenary' }),
+    ev(300 * s + RECONNECT_GAP_MS, 'participant.connect', 'ana', { room: 'plenary' }),
+    ev(500 * s, 'hearing.close', null),
+  ]);
+  const [ana] = model.lanes;
+  assert.equal(ana.segments.length, 5); // what the fold saw: connected time only
+  assert.deepEqual(ana.stays, stays(ana.segments));
+  assert.deepEqual(ana.stays.map((x) => [x.room, x.start / s, x.end / s, x.reconnects, x.away / s]),
+    [['lobby', 0, 10, 0, 0], ['plenary', 10, 300, 2, 34], ['plenary', 360, 500, 0, 0]]);
+  assert.deepEqual(ana.stays[1].gaps.map((g) => [g.start / s, g.end / s]), [[100, 104], [200, 230]]);
+  assert.equal(timelineRows(model).length, 3);
+  // The legend explains the gaps only when one is drawn.
+  assert.ok(legendItems(model, () => null).some((it) => it.kind === 'gaps'));
+  const steady = lanes([ev(0, 'participant.redeem', null, { participant: 'ana' }), ev(9, 'hearing.close', null)]);
+  assert.ok(!legendItems(steady, () => null).some((it) => it.kind === 'gaps'));
 });
 
 test('leaving ends the room segment at once; coming back opens one in the lobby', () => {

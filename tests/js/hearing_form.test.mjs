@@ -58,3 +58,21 @@ test("an edit sends what changed: the title alone, the time with its zone, or no
   const unscheduled = { title: "Chan v. Lee", local: "", zone: "Asia/Hong_Kong" };
   assert.deepEqual(hearingChange(unscheduled, { ...unscheduled, zone: "UTC" }), {});
 });
+
+test("a zone picked alone keeps the moment: only the zone is sent, so an open hearing is not refused", () => {
+  // Under way since 09:30 Hong Kong, now held from Tokyo: the dialog reads the same moment
+  // there (10:30), and saving sends no start at all (the server keeps it as it is).
+  const shown = { title: "Chan v. Lee", local: "2026-12-01T09:30", zone: "Asia/Hong_Kong" };
+  const tokyo = { ...shown, local: utcToZoned(zonedToUtc(shown.local, shown.zone), "Asia/Tokyo"), zone: "Asia/Tokyo" };
+  assert.equal(tokyo.local, "2026-12-01T10:30");
+  assert.deepEqual(hearingChange(shown, tokyo), { time_zone: "Asia/Tokyo" });
+  assert.deepEqual(hearingChange(shown, { ...tokyo, title: "Chan v. Lee (Tokyo)" }),
+    { title: "Chan v. Lee (Tokyo)", time_zone: "Asia/Tokyo" });
+  // A new time in the new zone is a new start, sent with its zone.
+  assert.deepEqual(hearingChange(shown, { ...tokyo, local: "2026-12-01T11:00" }),
+    { scheduled_at: Date.UTC(2026, 11, 1, 2, 0), time_zone: "Asia/Tokyo" });
+  // A start first given: sent with its zone.
+  const unscheduled = { title: "Chan v. Lee", local: "", zone: "Asia/Hong_Kong" };
+  assert.deepEqual(hearingChange(unscheduled, { ...unscheduled, local: "2026-12-01T09:30" }),
+    { scheduled_at: NINE_THIRTY_HK, time_zone: "Asia/Hong_Kong" });
+});

@@ -10,7 +10,7 @@ import { useCatalogueFiles } from "./catalogues.mjs";
 useCatalogueFiles(["en-GB"]);
 
 const { initI18n, t } = await import("../../gateway/webclient/js/core/i18n.js");
-const { mediatorAway } = await import("../../gateway/webclient/js/components/room-banner.js");
+const { mediatorAway, mediatorWords } = await import("../../gateway/webclient/js/components/room-banner.js");
 
 const party = { id: "a1", role: "party", side: "sA" };
 const mediator = { id: "m", role: "mediator", name: "Ms Anna Lee" };
@@ -42,4 +42,30 @@ test("the line names no room, no side and no person", async () => {
   await initI18n("en");
   assert.equal(t("participant.room.mediator_away"),
     "The mediator is meeting privately in another room and will come back to this room.");
+});
+
+// The move notice and the away line never contradict each other: one place says where the
+// mediator is, and the most recent true state wins (room-banner.js mediatorWords).
+test("moved into plenary without the mediator: the notice says both, the banner holds back", () => {
+  assert.deepEqual(mediatorWords({ moved: true, away: true, wasAway: false, notice: null }),
+    { notice: "moved_away", awayLine: false });
+  assert.deepEqual(mediatorWords({ moved: true, away: false, wasAway: true, notice: null }),
+    { notice: "moved", awayLine: false });
+});
+
+test("the mediator leaves after the move: the stale move notice goes, the away line shows", () => {
+  assert.deepEqual(mediatorWords({ away: true, wasAway: false, notice: "moved" }),
+    { notice: null, awayLine: true });
+  // …and comes back: the notice that said they were away goes, and nothing says away.
+  assert.deepEqual(mediatorWords({ away: false, wasAway: true, notice: "moved_away" }),
+    { notice: null, awayLine: false });
+});
+
+test("nothing changed about the mediator: the notice stays as it is", () => {
+  assert.deepEqual(mediatorWords({ away: true, wasAway: true, notice: "moved_away" }),
+    { notice: "moved_away", awayLine: false });
+  assert.deepEqual(mediatorWords({ away: true, wasAway: true, notice: null }),
+    { notice: null, awayLine: true }); // dismissed: the banner says it
+  assert.deepEqual(mediatorWords({ away: false, wasAway: false, notice: "moved" }),
+    { notice: "moved", awayLine: false });
 });

@@ -67,10 +67,15 @@ test("a camera another app holds is said as in use, with its own sentence, never
   assert.deepEqual(deviceOutcomes(null, "in_use"), { camera: "in_use", microphone: "in_use" });
   // Missing for another reason: none, as before; both opened: both still to be measured.
   assert.deepEqual(deviceOutcomes(streamOf(0, 1), "none"), { camera: "none", microphone: null });
-  assert.deepEqual(deviceOutcomes(null, "blocked"), { camera: "none", microphone: "none" });
+  // Blocked by the browser: said as blocked (allowing them is the fix), never as "none".
+  assert.deepEqual(deviceOutcomes(null, "blocked"), { camera: "blocked", microphone: "blocked" });
+  assert.deepEqual(deviceOutcomes(streamOf(0, 1), "blocked"), { camera: "blocked", microphone: null });
   assert.deepEqual(deviceOutcomes(streamOf(1, 1), null), { camera: null, microphone: null });
   const ok = { camera: "seen", microphone: "heard", connection: "good" };
   assert.equal(levelOf("in_use"), "poor");
+  assert.equal(levelOf("blocked"), "poor");
+  assert.equal(overall({ ...ok, camera: "blocked", microphone: "blocked" }).key, "participant.techcheck.verdict_blocked");
+  assert.equal(overall({ ...ok, camera: "blocked" }).key, "participant.techcheck.verdict_devices");
   assert.deepEqual(overall({ ...ok, camera: "in_use" }), { level: "poor", key: "participant.techcheck.verdict_in_use" });
   assert.equal(overall({ ...ok, camera: "in_use", microphone: "in_use" }).key, "participant.techcheck.verdict_in_use");
   // An unreachable test service is still said first.

@@ -18,6 +18,14 @@ Semantics every backend keeps (checked by the contract suite in tests/integratio
   stored (current first). Both are trivial on an unversioned store.
 - `list` returns the objects under a prefix, sorted by key; `stat` raises ObjectNotFoundError.
 - `sweep` removes staged leftovers (temp files, incomplete multipart uploads) older than a cutoff.
+
+Times are instants for machines: integer epoch milliseconds (an object's `modified_ms`, a
+sweep's cut-off), compared with the injected clock (`now_ms`). A file's mtime is read as an
+integer (`st_mtime_ns`), never through `datetime.fromtimestamp`/`datetime.now`: those go through
+the C library's zone rules (`gmtime` too), and on a host whose zone counts leap seconds
+(`right/…`) they are 27 s off the kernel's clock, so an upload would expire 27 s early. The
+few `datetime`s a server speaks (S3's times) are turned with plain arithmetic
+(`parley.instants`), which involves no zone.
 """
 
 from __future__ import annotations
@@ -25,20 +33,17 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from services.evidence.errors import InvalidKeyNameError
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$")
 MAX_KEY_LEN = 512
-
-
 @dataclass(frozen=True)
 class ObjectInfo:
     key: str
     size: int
-    modified: datetime
+    modified_ms: int  # when the object was last written, epoch milliseconds
     version_id: str | None = None
 
 
@@ -78,8 +83,9 @@ class ObjectStore(Protocol):
 
     async def stat(self, key: str, *, version_id: str | None = None) -> ObjectInfo: ...
 
-    async def sweep(self, older_than: datetime) -> int:
-        """Remove staged leftovers started before `older_than`; return how many."""
+    async def sweep(self, older_than_ms: int) -> int:
+        """Remove staged leftovers started before `older_than_ms` (epoch milliseconds);
+        return how many."""
         ...
 
     async def close(self) -> None: ...

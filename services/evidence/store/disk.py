@@ -3,10 +3,10 @@
 `write_all` writes pieces with `writev`, never joining them; `write_batch` also starts their
 writeback (`sync_file_range`, Linux) so the fsync at the commit waits for the tail only;
 `makedirs_durable` creates missing parents (0700), each made durable (parley.secretfile's
-`fsync_dir`); `files_under` lists the files whose key starts with a prefix; `open_draft`,
-`finish_draft` and `commit_draft` write an object in place and then commit it (base.Drafting),
-each holding the draft's lock (`flock`: evidence processes sharing the folder). Used by the
-local folder store (local.py) from its worker threads.
+`fsync_dir`); `mtime_ms` reads a file's time as an instant; `files_under` lists the files whose
+key starts with a prefix; `open_draft`, `finish_draft` and `commit_draft` write an object in
+place and then commit it (base.Drafting), each holding the draft's lock (`flock`: evidence
+processes sharing the folder). Used by the local folder store (local.py) from its worker threads.
 """
 
 from __future__ import annotations
@@ -19,8 +19,15 @@ from pathlib import Path
 
 from parley.secretfile import fsync_dir
 
-#: A file found by `files_under`: its key (the path below the root), size, and mtime (seconds).
-Found = tuple[str, int, float]
+#: A file found by `files_under`: its key (the path below the root), size, and mtime (epoch ms).
+Found = tuple[str, int, int]
+
+
+def mtime_ms(st: os.stat_result) -> int:
+    """A file's mtime in epoch milliseconds, an integer from the kernel's nanoseconds: no
+    `datetime` (the zone rules of a `right/…` zone put that 27 s off; base.py)."""
+    return st.st_mtime_ns // 1_000_000
+
 
 _SYNC_FILE_RANGE_WRITE = 2  # start writeback of the range's dirty pages; do not wait for it
 
@@ -151,5 +158,5 @@ def files_under(root: str, prefix: str) -> list[Found]:
                         st = entry.stat(follow_symlinks=False)
                     except FileNotFoundError:  # removed while listed
                         continue
-                    found.append((key, st.st_size, st.st_mtime))
+                    found.append((key, st.st_size, mtime_ms(st)))
     return sorted(found)

@@ -23,7 +23,6 @@ import asyncio
 import os
 import secrets
 from collections.abc import AsyncGenerator, AsyncIterable, Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 from parley.futures import ended
@@ -40,6 +39,7 @@ from services.evidence.store.disk import (
     files_under,
     finish_draft,
     makedirs_durable,
+    mtime_ms,
     open_draft,
 )
 from services.evidence.store.file_writer import FileWriter
@@ -210,26 +210,23 @@ class LocalFolderStore:
             st = await asyncio.to_thread(os.stat, self._path(key))
         except FileNotFoundError:
             raise ObjectNotFoundError("no such object") from None
-        return ObjectInfo(key=key, size=st.st_size,
-                          modified=datetime.fromtimestamp(st.st_mtime, UTC))
+        return ObjectInfo(key=key, size=st.st_size, modified_ms=mtime_ms(st))
 
     async def list(self, prefix: str) -> list[ObjectInfo]:
         def _walk() -> list[ObjectInfo]:
-            return [ObjectInfo(key, size, datetime.fromtimestamp(mtime, UTC))
-                    for key, size, mtime in files_under(str(self._objects), prefix)]
+            return [ObjectInfo(key, size, modified_ms)
+                    for key, size, modified_ms in files_under(str(self._objects), prefix)]
 
         if prefix:
             validate_key(prefix.rstrip("/") or "x")
         return await asyncio.to_thread(_walk)
 
-    async def sweep(self, older_than: datetime) -> int:
-        cutoff = older_than.timestamp()
-
+    async def sweep(self, older_than_ms: int) -> int:
         def _sweep() -> int:
             removed = 0
             for path in self._staging.iterdir():
                 try:
-                    if path.stat().st_mtime < cutoff:
+                    if mtime_ms(path.stat()) < older_than_ms:
                         path.unlink()
                         removed += 1
                 except FileNotFoundError:

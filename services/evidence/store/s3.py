@@ -1,4 +1,4 @@
-"""`S3Store`: the production backend, any S3-protocol server (MinIO) through the `minio` client.
+"""`S3Store`: the production backend, any S3-protocol server (SeaweedFS, AWS S3) through `minio`.
 
 The `minio` client is synchronous, so every call runs in this store's own worker threads, never
 on the event loop. An upload is cut into fixed-size parts; at most `max_inflight_parts` parts are
@@ -21,7 +21,7 @@ import contextlib
 import hashlib
 from collections.abc import AsyncGenerator, AsyncIterable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from minio import Minio
@@ -31,6 +31,7 @@ from minio.helpers import DictType
 from urllib3.exceptions import HTTPError, MaxRetryError, ResponseError
 
 from parley.futures import ended
+from parley.instants import instant, ms_of, now_ms
 from services.evidence.errors import (
     ObjectExistsError,
     ObjectNotFoundError,
@@ -79,7 +80,8 @@ def _translate(exc: Exception) -> StoreError:
 class S3Store:
     def __init__(self, client: Minio, bucket: str, *, part_size: int = 8 * 1024 * 1024,
                  max_inflight_parts: int = 2, workers: int = 8, object_lock: bool = False,
-                 retention: timedelta | None = None, retention_mode: str = "GOVERNANCE") -> None:
+                 retention: timedelta | None = None, retention_mode: str = "GOVERNANCE",
+                 clock: Callable[[], int] = now_ms) -> None:
         if part_size < MIN_PART_SIZE:
             raise ValueError("S3 parts must be at least 5 MiB")
         self._client = client
@@ -89,6 +91,7 @@ class S3Store:
         self._lock = object_lock
         self._retention = retention
         self._retention_mode = retention_mode
+        self._clock = clock
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="s3store")
         # Uploads this store is running: never swept, whatever time the server says they began
         # (moto reports a fixed 2010 initiation time for every multipart upload).
@@ -98,6 +101,10 @@ class S3Store:
     def retains(self) -> bool:
         """Whether `put(retain=True)` puts objects under object-lock retention."""
         return self._lock and self._retention is not None
+
+    def _ms(self, when: datetime | None) -> int:
+        """A server's time as epoch ms; one left out is now (never ancient, so never swept)."""
+        return self._clock() if when is None else ms_of(when)
 
     async def _run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -109,7 +116,7 @@ class S3Store:
     def _write_headers(self, retain: bool) -> dict[str, str]:
         headers = {"Content-Type": "application/octet-stream"}
         if retain and self._retention is not None:
-            until = datetime.now(UTC) + self._retention
+            until = instant(self._clock()) + self._retention
             headers["x-amz-object-lock-mode"] = self._retention_mode
             headers["x-amz-object-lock-retain-until-date"] = until.strftime(
                 "%Y-%m-%dT%H:%M:%S.000Z")
@@ -248,7 +255,7 @@ class S3Store:
     async def versions(self, key: str) -> list[ObjectInfo]:
         validate_key(key)
         found = await self._run(self._all_versions, key)
-        return [ObjectInfo(key, int(o.size or 0), o.last_modified or datetime.now(UTC),
+        return [ObjectInfo(key, int(o.size or 0), self._ms(o.last_modified),
                            _version(o.version_id)) for o in found if not o.is_delete_marker]
 
     async def delete(self, key: str) -> None:
@@ -263,25 +270,24 @@ class S3Store:
         info = await self._run(self._client.stat_object, self._bucket, key,
                                version_id=version_id)
         return ObjectInfo(key=key, size=int(info.size or 0),
-                          modified=info.last_modified or datetime.now(UTC),
+                          modified_ms=self._ms(info.last_modified),
                           version_id=_version(info.version_id))
 
     async def list(self, prefix: str) -> list[ObjectInfo]:
         def _list() -> list[ObjectInfo]:
-            return [ObjectInfo(o.object_name or "", int(o.size or 0),
-                               o.last_modified or datetime.now(UTC))
+            return [ObjectInfo(o.object_name or "", int(o.size or 0), self._ms(o.last_modified))
                     for o in self._client.list_objects(self._bucket, prefix=prefix,
                                                        recursive=True)]
 
         return sorted(await self._run(_list), key=lambda info: info.key)
 
-    async def sweep(self, older_than: datetime) -> int:
+    async def sweep(self, older_than_ms: int) -> int:
         def _sweep() -> int:
             removed = 0
             result = self._client._list_multipart_uploads(self._bucket)
             for upload in result.uploads:
                 started = upload.initiated_time
-                if (started is not None and started < older_than and upload.upload_id
+                if (started is not None and ms_of(started) < older_than_ms and upload.upload_id
                         and upload.upload_id not in self._active):
                     self._client._abort_multipart_upload(self._bucket, upload.object_name,
                                                          upload.upload_id)

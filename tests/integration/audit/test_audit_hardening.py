@@ -278,6 +278,52 @@ async def test_a_removed_participants_old_link_says_they_were_removed_in_both_en
         assert inv["token"].split(".")[2] not in written and inv["access_code"] not in written
 
 
+async def test_a_search_by_person_finds_every_use_of_their_invitations(
+        suite: Suite, people: People) -> None:
+    """Redemptions name the invitation, never the person: a search by the person's name (the
+    web client's search, and its CSV, which reads the same pages) finds the uses of each link
+    they were issued, refused ones included, the first link's and a new link's, counted in
+    the total and paged like the rest; the other person's uses stay out."""
+    cast = await seat(suite, people, sides=1, per_side=2, redeem_all=False)
+    mine, theirs = cast.invitations["A1"], cast.invitations["A2"]
+    status, body, _ = await redeem(suite.base_url, mine["token"], "WRONG-CODE")
+    assert (status, body["error"]["reason"]) == (401, "access_code_wrong"), body
+    status, fresh = await api(people.mediator, "POST", f"/api/v1/hearings/{cast.hearing}"
+                              f"/participants/{mine['participant']}/invitations", {})
+    assert status == 201, (status, fresh)
+    for inv in (fresh, theirs):
+        status, _, _ = await redeem(suite.base_url, inv["token"], inv["access_code"])
+        assert status == 200, status
+    links = {inv["token"].split(".")[1] for inv in (mine, fresh)}
+
+    async def uses() -> list[dict[str, Any]] | None:
+        found = await _events(people, f"hearing={cast.hearing}&action=participant.redeem")
+        return found if {(e["resource"]["id"], e["outcome"]) for e in found} >= {
+            (mine["token"].split(".")[1], "denied"), (fresh["token"].split(".")[1], "allowed"),
+            (theirs["token"].split(".")[1], "allowed")} else None
+
+    redeemed = await wait_until(uses, timeout=20, what="the redemptions audited")
+    expected = {e["id"] for e in redeemed if e["resource"]["id"] in links}
+    found = await _events(people, f"hearing={cast.hearing}&person=a1")
+    assert expected <= {e["id"] for e in found}
+    assert not [e for e in found if e["action"] == "participant.redeem"
+                and e["resource"]["id"] not in links]
+    paged: list[str] = []
+    cursor = ""
+    async with people.auditor.session(bearer=True) as http:
+        while True:
+            async with http.get(f"/api/v1/audit/events?hearing={cast.hearing}&person=a1"
+                                f"&order=desc&limit=2{cursor}") as r:
+                assert r.status == 200, await r.text()
+                page = await r.json()
+            assert page["total"] == len(found)
+            paged += [json.loads(row["entry"])["id"] for row in page["events"]]
+            if "next_cursor" not in page:
+                break
+            cursor = f"&cursor={page['next_cursor']}"
+    assert paged == [e["id"] for e in reversed(found)]
+
+
 async def _redeem_from(source: str, base_url: str, token: str, code: str) -> tuple[int, Any]:
     """A redemption from another loopback address (its own backoff, its own pseudonym)."""
     connector = aiohttp.TCPConnector(local_addr=(source, 0))

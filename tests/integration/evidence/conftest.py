@@ -89,16 +89,22 @@ E2E_ENV = {
     "PARLEY_RATE_ADDRESS_PER_S": "10000", "PARLEY_RATE_ADDRESS_BURST": "10000",
     "PARLEY_RATE_SESSION_PER_S": "10000", "PARLEY_RATE_SESSION_BURST": "10000",
 }
+#: What the sweeping test's own suite changes: an upload idle this long is swept, so the test
+#: waits for seconds, not for the half minute the other tests' uploads must survive.
+SHORT_IDLE_ENV = {"PARLEY_EVIDENCE_UPLOAD_IDLE_S": "3"}
+
+#: The shared suites still running, by backend (`pytest_runtest_teardown` stops them early).
+_SHARED: dict[str, Suite] = {}
 
 
-@pytest.fixture(scope="module", params=["local", "s3"])
-def evidence_suite(request: pytest.FixtureRequest,
-                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Suite, dict[str, str]]]:
-    """`parley up` with evidence on the local folder, or on S3 (a real moto_server process)."""
-    data_dir: Path = tmp_path_factory.mktemp(f"suite-{request.param}") / "data"
-    env = dict(E2E_ENV)
-    where: dict[str, str] = {"backend": request.param}
-    if request.param == "s3":
+def _running_suite(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                   backend: str, env: dict[str, str]) -> tuple[Suite, dict[str, str]]:
+    """Start `parley up` with evidence on the local folder, or on S3 (a real moto_server
+    process); the caller stops it."""
+    data_dir: Path = tmp_path_factory.mktemp(f"suite-{backend}") / "data"
+    env = dict(env)
+    where: dict[str, str] = {"backend": backend}
+    if backend == "s3":
         endpoint = request.getfixturevalue("moto_endpoint")
         bucket = new_bucket(endpoint)
         # Key records in a bucket of their own (created by evidence at start), as advised for
@@ -113,6 +119,47 @@ def evidence_suite(request: pytest.FixtureRequest,
         where["store_dir"] = str(data_dir / "evidence" / "store")
     running = Suite(data_dir=data_dir, extra_env=env)
     running.start()
+    return running, where
+
+
+@pytest.fixture(scope="session", params=["local", "s3"])
+def evidence_suite(request: pytest.FixtureRequest,
+                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Suite, dict[str, str]]]:
+    """`parley up` with evidence on the local folder, or on S3, shared by every test module
+    that asks for it (each test makes what it uses under its own names; starting a suite and
+    its world costs about 10 s a module and backend). Session-scoped, pytest runs the tests of
+    one backend together; the suite stops after the last of them (`pytest_runtest_teardown`)."""
+    running, where = _running_suite(request, tmp_path_factory, request.param, E2E_ENV)
+    _SHARED[request.param] = running
+    yield running, where
+    _SHARED.pop(request.param, None)
+    running.stop()
+
+
+def _shared_backend(item: pytest.Item | None) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    return None if callspec is None else callspec.params.get("evidence_suite")
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """Stop a shared suite after the last test that uses it, not at the end of the session:
+    left running, its sweeper would keep working (and polling moto) under every later test."""
+    backend = _shared_backend(item)
+    if backend is None or backend not in _SHARED:
+        return
+    items = item.session.items
+    later = items[items.index(item) + 1:] if nextitem is not None else []
+    if all(_shared_backend(other) != backend for other in later):
+        _SHARED.pop(backend).stop()  # the fixture's own stop then finds it stopped
+
+
+@pytest.fixture(params=["local", "s3"])
+def short_idle_suite(request: pytest.FixtureRequest,
+                     tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Suite, dict[str, str]]]:
+    """The suite on either backend with resumable uploads swept after three idle seconds
+    (long enough for the test to see the upload staged before it goes)."""
+    running, where = _running_suite(request, tmp_path_factory, request.param,
+                                    {**E2E_ENV, **SHORT_IDLE_ENV})
     yield running, where
     running.stop()
 

@@ -7,7 +7,7 @@ import os
 import stat
 import threading
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +17,14 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from minio import Minio
 
+from parley.instants import now_ms
 from services.evidence.errors import HearingShreddedError, StoreError
 from services.evidence.keyfile import LocalKeyFileProvider
 from services.evidence.store.local import LocalFolderStore
 from services.evidence.store.s3 import MIN_PART_SIZE, S3Store
 from services.evidence.vault import Vault
 
-FUTURE = datetime.now(UTC) + timedelta(days=1)
+FUTURE = now_ms() + 86_400_000  # epoch ms: every staged leftover is older
 
 
 async def chunks(data: bytes, size: int = 256 * 1024) -> AsyncIterator[bytes]:
@@ -117,10 +118,11 @@ async def test_local_staging_leftovers_are_swept_and_files_private(tmp_path: Pat
     store = LocalFolderStore(tmp_path / "s")
     leftover = tmp_path / "s" / "staging" / "dead.tmp"
     leftover.write_bytes(b"half an upload")
-    old = (datetime.now(UTC) - timedelta(hours=2)).timestamp()
+    hour = 3_600_000
+    old = (now_ms() - 2 * hour) / 1000
     os.utime(leftover, (old, old))
-    assert await store.sweep(datetime.now(UTC) - timedelta(hours=3)) == 0
-    assert await store.sweep(datetime.now(UTC) - timedelta(hours=1)) == 1
+    assert await store.sweep(now_ms() - 3 * hour) == 0
+    assert await store.sweep(now_ms() - hour) == 1
     assert not leftover.exists()
     await store.put("docs/h/x.content", chunks(b"abc"))
     path = tmp_path / "s" / "objects" / "docs" / "h" / "x.content"

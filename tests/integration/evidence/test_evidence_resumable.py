@@ -352,8 +352,10 @@ async def test_a_file_over_the_limit_is_refused_named_and_audited(
 
 
 async def test_abandoned_uploads_are_swept(
-        evidence_suite: tuple[Suite, dict[str, str]]) -> None:
-    world = await world_of(evidence_suite)
+        short_idle_suite: tuple[Suite, dict[str, str]]) -> None:
+    """On a suite of its own whose uploads go after seconds of idleness (conftest.py): the
+    sweeper, not the test, decides when the upload has been idle long enough."""
+    world = await world_of(short_idle_suite)
     url = await started(world, "partyB", "abandoned.pdf", 4 * SEGMENT)
     assert (await patch(world["partyB"], url, 0, os.urandom(SEGMENT), False))[0] == 204
     upload = url.rsplit("/", 1)[1]

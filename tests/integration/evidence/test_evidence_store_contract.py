@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from parley.instants import now_ms
 from services.evidence.errors import (
     InvalidKeyNameError,
     ObjectExistsError,
@@ -31,7 +31,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 
 
 BIG = 12 * 1024 * 1024 + 12345  # more than two 5 MiB parts
-FUTURE = datetime.now(UTC) + timedelta(days=1)
+FUTURE = now_ms() + 86_400_000  # epoch ms: every staged leftover is older
 
 
 async def chunked(data: bytes, size: int = 300_001) -> AsyncIterator[bytes]:

@@ -22,6 +22,7 @@ from nats.js import JetStreamContext
 
 from parley.auditpub import AuditPublisher
 from parley.errors import DomainError
+from parley.instants import now_ms
 from parley.micro import RequestContext
 from proto.audit import AUDIT_STREAM, AuditEvent, decode_event
 from proto.common import Role
@@ -43,7 +44,7 @@ from services.evidence.keyfile import LocalKeyFileProvider
 from services.evidence.roster import facts_from_roster
 from services.evidence.store.base import ObjectStore
 from services.evidence.tickets import DownloadGrant, TicketBook, UploadGrant
-from services.evidence.vault import Limits, Vault, now_ms
+from services.evidence.vault import Limits, Vault
 from tests.harness import NatsServer
 
 LIMITS = Limits(max_document_size=1 << 20, max_documents_per_hearing=500, segment_size=4096)

@@ -166,6 +166,14 @@ async def test_an_admin_hands_the_hearing_over_to_another_mediator(suite: Suite)
     assert (await api(old, "POST", f"/api/v1/hearings/{cast.hearing}/close", {}))[0] == 403
     status, listed = await api(old, "GET", "/api/v1/hearings")
     assert status == 200 and cast.hearing not in [x["id"] for x in listed["hearings"]]
+    # ... but its list says where the hearing went, and when (its console and list say so).
+    (gone,) = [x for x in listed["handed_away"] if x["id"] == cast.hearing]
+    assert (gone["title"], gone["to_name"]) == ("Chan v. Lam", "Mr Peter Wong")
+    assert abs(gone["at"] - time.time() * 1000) < 60_000
+    status, theirs = await api(new, "GET", "/api/v1/hearings")
+    assert status == 200 and theirs["handed_away"] == []
+    status, everything = await api(people.admin, "GET", "/api/v1/hearings")
+    assert status == 200 and everything["handed_away"] == []
     # The party's page names the new mediator.
     await p.wait(lambda x: isinstance(x, YouUpdate) and x.you.mediator_name == "Mr Peter Wong",
                  since=since, what="the new mediator's name")
@@ -178,6 +186,8 @@ async def test_an_admin_hands_the_hearing_over_to_another_mediator(suite: Suite)
     assert status == 200 and cast.hearing in [x["id"] for x in listed["hearings"]]
     status, detail = await api(new, "GET", f"/api/v1/hearings/{cast.hearing}")
     assert status == 200 and detail["mediator"] == new.account_id
+    # Its former mediator is named, for the notes it left (credited to it, not to "the mediator").
+    assert detail["former_mediators"] == [{"id": old.account_id, "name": ""}]
     n = await WsClient(suite.base_url, new.headers(), cast.hearing, new.account_id).connect()
     snap = n.inbox[0]
     assert isinstance(snap, Snapshot) and snap.view.board is not None

@@ -30,6 +30,7 @@ from proto.signalling import (
 from proto.ws import (
     Admit,
     ChatMessage,
+    ChatRecall,
     ChatSend,
     ClientMessage,
     ErrorMessage,
@@ -130,12 +131,19 @@ async def test_a_page_taken_over_acts_for_nobody_before_its_close_arrives(suite:
                        and a1.id in {link.peer for link in m.connect}, what="a1 admitted")
         await as_gateway("connect", Scoped(hearing=cast.hearing,
                                            body=SessionConnected(conn=second)), Connected)
-        # The earlier page's chat and hand: refused, with the reason the gateway drops it by.
-        for message in (ChatSend(text="from the earlier page"), Hand(raised=True)):
+        await command(second, ChatSend(text="said before the earlier page asks"))
+        await med.wait(lambda m: isinstance(m, ChatMessage)
+                       and m.text == "said before the earlier page asks", what="a chat line")
+        # The earlier page's chat, hand and chat history: refused, with the reason the gateway
+        # drops it by (the room's history is not read to a page that acts for nobody).
+        for message in (ChatSend(text="from the earlier page"), Hand(raised=True), ChatRecall()):
             with pytest.raises(ServiceFailure) as refused:
                 await command(first, message)
             assert (refused.value.code, refused.value.reason) == (ErrorCode.CONFLICT,
                                                                   STALE_CONNECTION)
+        recalled = await command(second, ChatRecall())
+        assert recalled.history is not None and [line.text for line in recalled.history.lines] \
+            == ["said before the earlier page asks"]
         await command(second, ChatSend(text="from the new page"))
         await med.wait(lambda m: isinstance(m, ChatMessage) and m.text == "from the new page",
                        what="the new page's chat")

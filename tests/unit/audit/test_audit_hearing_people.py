@@ -8,6 +8,7 @@ before. The same after an older names table is rebuilt on open."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -191,3 +192,13 @@ def test_a_page_of_long_names_stays_well_under_a_nats_message(tmp_path: Path) ->
     assert [n.name for n in short.names] == ["Ho v. Ng"] and short.next_cursor is not None
     assert page(store.names(hearing="h2", limit=4), 3).next_cursor is None
     store.close()
+
+
+def test_the_names_route_documents_that_long_names_make_a_page_shorter() -> None:
+    """The OpenAPI text of the names route's `limit` says a page may hold fewer names than
+    asked for (long ones: at most PAGE_BYTES of them), and to follow next_cursor: a client that
+    took "at most N names" at its word would stop after the first short page."""
+    spec = json.loads((Path(__file__).parents[3] / "gateway/openapi/openapi.json").read_text())
+    params = {p["name"]: p for p in spec["paths"]["/api/v1/audit/names"]["get"]["parameters"]}
+    text = params["limit"]["description"]
+    assert f"{PAGE_BYTES // 1024} KiB" in text and "fewer" in text and "next_cursor" in text

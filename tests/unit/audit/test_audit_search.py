@@ -96,3 +96,38 @@ def test_single_filter_totals_from_tallies_match_counting(tmp_path: Path) -> Non
     conn.close()
     again = LogStore.open(tmp_path / "log.db")  # backfilled on open
     assert again.search(EventQuery(outcome="allowed"))[2] == again.count(EventQuery(outcome="allowed"))
+
+
+def test_a_person_search_finds_every_use_of_their_invitations(tmp_path: Path) -> None:
+    """Redemptions name the invitation, not the person (refused ones too, and the gateway's
+    entry of one): a search by the person's name finds them through the entries that issued
+    the invitations (the first link and each new one), paged and counted like the rest, and
+    an export pinned below a reissue leaves out the new link's uses."""
+    store = _store(tmp_path / "log.db")
+    store.append([record_for(e) for e in [
+        _ev(20, "participant.invite", "med", "participant", "pCy", name="Cy Wong", role="party",
+            invitation="invCy1"),
+        _ev(21, "participant.redeem", "anonymous", "invitation", "invCy1", Outcome.DENIED,
+            reason="access_code", participant="pCy"),
+        _ev(22, "participant.redeem", "anonymous", "invitation", "invCy1", Outcome.DENIED,
+            reason="access code not accepted", kind="redeem.unauthenticated"),
+        _ev(23, "participant.redeem", "anonymous", "invitation", "invCy1"),
+        _ev(24, "participant.redeem", "anonymous", "invitation", "invOther"),
+        _ev(25, "participant.reissue", "med", "participant", "pCy", invitation="invCy2"),
+        _ev(26, "participant.redeem", "anonymous", "invitation", "invCy2"),
+        _ev(27, "participant.reissue", "med", "participant", "pCy", Outcome.DENIED),
+    ]])
+    indexes = [13, 14, 15, 16, 18, 19, 20]  # all but the other invitation's use (17)
+    assert store.count(EventQuery(person="cy wong")) == len(indexes)
+    seen: list[int] = []
+    cursor = None
+    while True:
+        rows, cursor, total = store.search(EventQuery(person="CY", limit=2, cursor=cursor))
+        assert total == len(indexes)
+        seen += [i for i, _ in rows]
+        if cursor is None:
+            break
+    assert seen == indexes
+    assert store.count(EventQuery(person="cy", action="participant.redeem")) == 4
+    assert store.count(EventQuery(person="cy"), below=19) == 5  # up to the new link
+    assert _ids(store, person="ana", action="participant.redeem") == []

@@ -366,12 +366,16 @@ def test_broadcast_reaches_rooms_not_lobby() -> None:
 
 def test_remove_revokes_and_ends_sessions() -> None:
     w, ids = standard()
+    was = w.h.participants[ids["b2"]].room
     effects = w.do("med", Remove(participant=ids["b2"]))
     assert w.h.participants[ids["b2"]].status is ParticipantStatus.REMOVED
     assert all(inv.revoked for inv in w.h.invitations.values()
                if inv.participant == ids["b2"])
     assert any(isinstance(e, CloseSessions) and e.participant == ids["b2"] for e in effects)
     assert "participant.remove" in audits(effects)
+    # The entry says where they were removed from (the auditor reads "removed from the lobby").
+    assert [e.details for e in effects if isinstance(e, Audit)
+            and e.action == "participant.remove"] == [{"from": was}]
     with pytest.raises(Forbidden):
         w.do(ids["b2"], ChatSend(text="still here?"))
     with pytest.raises(Invalid):

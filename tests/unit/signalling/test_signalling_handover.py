@@ -3,11 +3,12 @@ offline mediator is shown as: nobody hears you through a page that is gone."""
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 from sighelp import ADMIN, MEDIATOR, OTHER_MEDIATOR, World, audits, world
 
 from proto.common import Role
-from proto.signalling import CloseHearing, HandOverCommand
+from proto.signalling import HANDED_AWAY_DAYS, CloseHearing, HandOverCommand
 from proto.ws import (
     Admit,
     End,
@@ -20,9 +21,9 @@ from proto.ws import (
 from services.signalling.core import apply
 from services.signalling.effects import Audit, CloseSessions, Deliver
 from services.signalling.errors import Conflict, Forbidden
-from services.signalling.handover import HANDED_OVER, former_mediator
+from services.signalling.handover import HANDED_OVER, former_mediator, handed_away
 from services.signalling.model import PLENARY
-from services.signalling.view import room_view
+from services.signalling.view import detail, room_view, snapshot
 
 TO_MED2 = HandOverCommand(account=OTHER_MEDIATOR.id, mediator_name="Mr Lee")
 
@@ -115,3 +116,46 @@ def test_the_new_mediator_admits_from_the_lobby() -> None:
     w.connect("med2")
     w.do("med2", Admit(participant=party))
     assert w.h.participants[party].room == PLENARY
+
+
+def test_the_record_keeps_the_handover_for_the_former_mediator_and_its_list() -> None:
+    w = world()
+    w.do(ADMIN, TO_MED2)
+    record = w.h.handovers[-1]
+    assert (record.former, record.to, record.to_name, record.at) == (
+        "med", OTHER_MEDIATOR.id, "Mr Lee", w.now)
+    # Its detail names the former mediator (its notes are credited to it by name).
+    assert [(f.id, f.name) for f in detail(w.h, w.now).former_mediators] == [("med", "")]
+    # Its former mediator's list says where it went, and when, for HANDED_AWAY_DAYS.
+    gone = handed_away(w.h, "med", w.now + 1000)
+    assert gone is not None and (gone.id, gone.to_name, gone.at) == (w.h.id, "Mr Lee", w.now)
+    assert handed_away(w.h, "med", w.now + HANDED_AWAY_DAYS * 86_400_000 + 1) is None
+    assert handed_away(w.h, OTHER_MEDIATOR.id, w.now) is None
+    # Handed back: it is the old mediator's again, listed as such and no longer a former one.
+    w.principals["med2"] = OTHER_MEDIATOR
+    w.do(ADMIN, HandOverCommand(account="med", mediator_name="Ms Chan"))
+    assert handed_away(w.h, "med", w.now) is None
+    assert [(f.id, f.name) for f in detail(w.h, w.now).former_mediators] == [
+        (OTHER_MEDIATOR.id, "Mr Lee")]
+
+
+def test_each_participant_view_names_the_former_mediators_and_nothing_else_of_it() -> None:
+    """A party reads the joint documents a former mediator uploaded: its own view names that
+    mediator (id and name: the id is already each document's `uploaded_by`), so the page
+    credits them by name; nothing else of the hand-over (to whom, when) reaches it."""
+    w = world()
+    party = w.join("Pat", Role.PARTY, w.side("A"))
+    w.h = msgspec.structs.replace(w.h, participants={**w.h.participants, "med": msgspec.structs.replace(
+        w.h.participants["med"], name="Mei Ling Chan")})
+    assert snapshot(w.h, party).you.former_mediators == []
+    effects = w.do(ADMIN, TO_MED2)
+    told = [e.message for e in effects if isinstance(e, Deliver) and e.to == party]
+    you = next(m.you for m in told if isinstance(m, YouUpdate))
+    assert [(f.id, f.name) for f in you.former_mediators] == [("med", "Mei Ling Chan")]
+    assert snapshot(w.h, party).you.former_mediators == you.former_mediators
+    sent = msgspec.json.decode(msgspec.json.encode(you))["former_mediators"]
+    assert sent == [{"id": "med", "name": "Mei Ling Chan"}]
+    # Handed back to her: she is the mediator again, a former one no more.
+    w.do(ADMIN, HandOverCommand(account="med", mediator_name="Mei Ling Chan"))
+    assert [(f.id, f.name) for f in snapshot(w.h, party).you.former_mediators] == [
+        (OTHER_MEDIATOR.id, "Mr Lee")]

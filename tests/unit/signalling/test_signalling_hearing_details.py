@@ -184,3 +184,22 @@ def test_an_invitation_from_before_the_flag_follows_when_it_ends_a_day_after_the
     w.h = msgspec.structs.replace(w.h, invitations={inv.id: older})
     w.do("med", ChangeHearing(scheduled_at=DUE + DAY))
     assert w.h.invitations[inv.id].expires_at == DUE + DAY + AFTER_START_MS
+
+
+def test_an_open_hearing_moves_to_another_zone_without_its_start_moving() -> None:
+    """Once open, the start is history: a hearing under way since yesterday, held from Tokyo
+    now instead of Hong Kong, keeps its start (the same instant, read in the new zone), whether
+    the patch names only the zone or the unchanged start with it."""
+    w = _hearing(scheduled_at=NOW + 60_000)
+    w.do("med", OpenHearing())
+    w.now = NOW + DAY
+    effects = w.do("med", ChangeHearing(time_zone="Asia/Tokyo"))
+    assert (w.h.scheduled_at, w.h.time_zone) == (NOW + 60_000, "Asia/Tokyo")
+    assert _event(effects).details["previous_time_zone"] == "Asia/Hong_Kong"
+    w.do("med", ChangeHearing(title="Chan v. Lee (Tokyo)", scheduled_at=NOW + 60_000,
+                              time_zone="Asia/Hong_Kong"))
+    assert (w.h.title, w.h.scheduled_at, w.h.time_zone) == (
+        "Chan v. Lee (Tokyo)", NOW + 60_000, "Asia/Hong_Kong")
+    # Moving the start itself into the past is still refused.
+    with pytest.raises(Invalid):
+        w.do("med", ChangeHearing(scheduled_at=NOW, time_zone="Asia/Tokyo"))

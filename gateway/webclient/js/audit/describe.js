@@ -217,6 +217,7 @@ const PARAMS = {
   'participant.disconnect': rooms('room'),
   'participant.admit': rooms('from', 'to'),
   'participant.leave': rooms('from'),
+  'participant.remove': rooms('from'),
   'room.move': rooms('from', 'to'),
   'room.move_side': (d, dir) => ({ to: roomLabel(dir, d.to), count: Number(d.moved ?? 0) }),
   'room.shuttle': rooms('from', 'to'),
@@ -243,8 +244,23 @@ function renamed(d) {
   return name ? 'name' : colour ? 'colour' : null;
 }
 
-// Another sentence for the same action (`audit.verb.<action>.<variant>`), chosen by its details.
+// Where a connection closed with no room (audit/departures.js: `cause`, the removal or denial
+// that closed it, when it is known) — "the lobby is a place": a sentence of its own.
+function departure(d, cause) {
+  if (d.room === 'lobby') return 'lobby';
+  if (d.room) return null;
+  if (cause?.action === 'participant.deny') return 'denied';
+  if (cause?.action === 'participant.remove') return cause.details?.from === 'lobby' ? 'removed_lobby' : 'removed';
+  return 'nowhere';
+}
+
+// Another sentence for the same action (`audit.verb.<action>.<variant>`), chosen by its details
+// (and, for a connection closed in no room, by what closed it: `cause`).
 const VARIANTS = {
+  'participant.connect': (d) => (d.room === 'lobby' ? 'lobby' : null),
+  'participant.disconnect': (d, e, cause) => departure(d, cause),
+  'participant.leave': (d) => (d.from === 'lobby' ? 'lobby' : d.from ? null : 'nowhere'),
+  'participant.remove': (d) => (d.from === 'lobby' ? 'lobby' : typeof d.from === 'string' && d.from ? 'room' : null),
   // renamed, moved, or both (the start and its zone are recorded together when either changed)
   'hearing.details_change': (d) => {
     const title = typeof d.title === 'string' && typeof d.previous_title === 'string';
@@ -365,20 +381,21 @@ function suffixes(event, dir, zone) {
   return out.join('');
 }
 
-function verbKey(event) {
-  const variant = VARIANTS[event.action]?.(event.details || {}, event);
+function verbKey(event, cause) {
+  const variant = VARIANTS[event.action]?.(event.details || {}, event, cause);
   const key = `audit.verb.${event.action}`;
   return variant && has(`${key}.${variant}`) ? `${key}.${variant}` : key;
 }
 
 /** The sentence; `withTime: false` leaves the time out (a table shows it in its own column).
  *  `versions` (audit/versions.js `versionBook`) and the entry's `index` number the version
- *  an entry is about, where the caller read the document's uploads. */
-export function describeEntry(event, dir, zone, { withTime = true, versions = null, index = undefined } = {}) {
+ *  an entry is about, where the caller read the document's uploads; `cause` is what closed
+ *  a connection that ended in no room (audit/departures.js), where the caller has it. */
+export function describeEntry(event, dir, zone, { withTime = true, versions = null, index = undefined, cause = null } = {}) {
   const who = personLabel(dir, event.actor);
   const what = resourceLabel(dir, event.resource) + versionText(event, versions, index);
   const d = event.details || {};
-  const key = verbKey(event);
+  const key = verbKey(event, cause);
   const refused = event.outcome === 'denied' && !SELF_DESCRIBED.has(event.action) ? REFUSED[event.action]?.(d, dir) : null;
   let text;
   if (!has(key)) {

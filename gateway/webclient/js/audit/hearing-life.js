@@ -7,6 +7,8 @@
 //   hearing.close   details {destroy_documents}: it ended, and whether its documents went too
 // and the evidence service `document.shred` (resource: the hearing) once it destroyed them.
 // A hearing never opened ends from "scheduled" (services/signalling/model.py).
+// `detailsHistory` reads the same entries for what its details were from when: its title and
+// start (with its zone) as created, then after each change of them, by whom.
 
 export const LIFE_ACTIONS = ['hearing.create', 'hearing.details_change', 'hearing.open', 'hearing.close', 'document.shred'];
 
@@ -46,5 +48,34 @@ export function hearingLife(events) {
     }
   }
   for (const it of out.values()) it.state = it.closed !== null ? 'closed' : it.opened !== null ? 'open' : 'scheduled';
+  return out;
+}
+
+const text = (value) => (typeof value === 'string' && value ? value : null);
+
+/** One hearing's details over time (`events` of that hearing, any order; allowed ones count):
+ *  [{time, by, created, title, scheduledAt, zone, changed: {title, start}}], its creation and
+ *  then each change, each with the details as they stood after it (a change of the start alone
+ *  keeps the title, and the other way round), `changed` saying what that entry changed. */
+export function detailsHistory(events) {
+  const out = [];
+  let now = null;
+  for (const e of [...events].sort((a, b) => a.time - b.time)) {
+    if (e.outcome !== 'allowed') continue;
+    const d = e.details ?? {};
+    if (e.action === 'hearing.create' && !out.some((x) => x.created)) {
+      now = { title: text(d.title), scheduledAt: time(d.scheduled_at), zone: text(d.time_zone) };
+      out.push({ time: e.time, by: e.actor ?? null, created: true, ...now, changed: { title: false, start: false } });
+    } else if (e.action === 'hearing.details_change') {
+      // An entry recorded before the creation was read (or without one): its own "previous_…".
+      const was = now ?? { title: text(d.previous_title), scheduledAt: time(d.previous_scheduled_at), zone: text(d.previous_time_zone) };
+      const retitled = typeof d.title === 'string';
+      const moved = 'scheduled_at' in d;
+      now = { title: retitled ? d.title : was.title, scheduledAt: moved ? time(d.scheduled_at) : was.scheduledAt,
+        zone: moved ? text(d.time_zone) : was.zone };
+      out.push({ time: e.time, by: e.actor ?? null, created: false, ...now,
+        changed: { title: retitled && d.title !== was.title, start: moved } });
+    }
+  }
   return out;
 }

@@ -1,7 +1,8 @@
 // A hearing's life in words (audit/hearing-life.js reads it from the log): on its summary, a
 // list of facts — its state, when it was created and by whom, for when and in which zone it was
 // scheduled, when it was opened and ended, and whether its documents were destroyed at the
-// end; on the list of hearings, one line of the same.
+// end, and what its title and start were from when (each change, by whom); on the list of
+// hearings, one line of the same.
 
 import { t, zonePair, zoneWords } from '../core/i18n.js';
 import { h } from '../core/render.js';
@@ -49,4 +50,29 @@ export function lifeLine(life, zone) {
     life.closed !== null ? t(life.destroy ? 'audit.hearings.ended_destroyed' : 'audit.hearings.ended', { time: dateTime(life.closed, zone) }) : null,
   ].filter(Boolean);
   return h('p', { class: 'hearing-when' }, badge(life.state), ' ', h('span', { class: 'muted small' }, parts.join(t('audit.hearings.separator'))));
+}
+
+/** The hearing's title and start over time (audit/hearing-life.js `detailsHistory`): a table
+ *  of its creation and each change, when (the auditor's zone), by whom, and the details after
+ *  it, what changed marked; one sentence when nothing ever changed. */
+export function detailsHistoryView(history, dir, zone) {
+  const title = h('h2', null, t('audit.life.history'));
+  if (history.length < 2) {
+    return h('section', { id: 'details-history', 'data-changes': 0 }, title,
+      h('p', { class: 'muted' }, history.length ? t('audit.life.history_none') : t('audit.life.history_unknown')));
+  }
+  const cell = (value, changed) => h('td', changed ? { class: 'changed', 'data-changed': 'true' } : null, value,
+    changed ? h('span', { class: 'visually-hidden' }, ` ${t('audit.life.changed_mark')}`) : null);
+  const head = ['when', 'what', 'by', 'title', 'start', 'zone'];
+  return h('section', { id: 'details-history', 'data-changes': history.length - 1 }, title,
+    h('div', { class: 'table-scroll' }, h('table', { class: 'data details-history' },
+      h('caption', { class: 'visually-hidden' }, t('audit.life.history')),
+      h('thead', null, h('tr', null, head.map((c) => h('th', { scope: 'col' }, t(`audit.life.col_${c}`))))),
+      h('tbody', null, history.map((item) => h('tr', { 'data-created': String(item.created) },
+        h('td', { class: 'nowrap' }, dateTime(item.time, zone)),
+        h('td', { class: 'nowrap' }, t(item.created ? 'audit.life.history_created' : 'audit.life.history_changed')),
+        h('td', null, personLabel(dir, item.by)),
+        cell(item.title === null ? t('audit.life.not_recorded') : t('audit.hearing_quoted', { name: item.title }), item.changed.title),
+        cell(scheduled(item), item.changed.start), // in its own zone, the auditor's beside it
+        cell(item.zone ? zoneWords(item.zone) : t('audit.life.not_recorded'), item.changed.start)))))));
 }

@@ -5,7 +5,11 @@
 // would bury everything else: unless the auditor asks for them one by one, a run of them on a
 // page is one line saying how many and from whom, which opens in place. A refused use of an
 // invitation that two services recorded (audit/attempts.js) is one line too, linking to both
-// entries. The total and the paging count every entry, folded or not, and the CSV has them all.
+// entries. The total and the paging count every entry, folded or not, and the CSV has them all;
+// the header says how many rows show which entries (pageHeader). A pair split by the page edge
+// is shown on the page of its first entry, the other borrowed from the next page, which then
+// leaves it out: this page says it borrowed, and a next page left with nothing says why, or is
+// not offered when nothing else is on it (nextLeft).
 // A report may show entries its filter cannot ask for beside the rest (`extra`: a person's
 // report, the uses of their invitations, whose actor is nobody), each on the page its index
 // falls in (interleave).
@@ -16,6 +20,7 @@ import { h, mount } from '../core/render.js';
 import { hearingZone, search, searchAll, versionLedger } from './data.js';
 import { FOLDED } from './actions.js';
 import { redemptionPairs } from './attempts.js';
+import { departures } from './departures.js';
 import { dateTime, dateTimeSeconds, describeAttempt, describeEntry, describeRun, timeRange } from './describe.js';
 
 function csvCell(value) {
@@ -26,10 +31,11 @@ function csvCell(value) {
 export function toCsv(rows, dir, zone, versions = null) {
   const head = ['index', 'time_utc', 'time_local', 'actor', 'role', 'action', 'resource_type', 'resource_id', 'outcome', 'hearing', 'text'];
   const lines = [head.join(',')];
+  const causes = departures(rows);
   for (const { index, event } of rows) {
     lines.push([index, new Date(event.time).toISOString(), dateTime(event.time, zone), event.actor.id, event.actor.role ?? '',
       event.action, event.resource.type, event.resource.id, event.outcome, event.hearing ?? '',
-      describeEntry(event, dir, zone, { versions, index })].map(csvCell).join(','));
+      describeEntry(event, dir, zone, { versions, index, cause: causes.get(index) })].map(csvCell).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }
@@ -80,6 +86,25 @@ export function acrossEdge(rows, next) {
     .map((p) => (here.has(p.signalling.index) ? p.gateway : p.signalling));
 }
 
+/** Whether the next page has anything to show once the rows this page borrowed from it
+ *  (acrossEdge) are left out: `peek`, its first rows (in the page's order), `more` whether
+ *  rows follow them. */
+export function nextLeft(peek, borrowed, more) {
+  const taken = new Set(borrowed.map((r) => r.index));
+  return Boolean(more) || peek.some((r) => !taken.has(r.index));
+}
+
+/** What a page's header says, as [key, params]: how many rows show which entries (a run of
+ *  connection reports, or a pair, is one row of several entries). `before`: the entries the
+ *  pages before showed; `entries`: this page's; `rows`: the rows they make; `skipped`: this
+ *  page's entries the page before showed beside their pairs; `total`: every page's entries. */
+export function pageHeader({ before, entries, rows, skipped = 0, total }) {
+  if (!total) return ['audit.results.none', {}];
+  if (!entries) return skipped ? ['audit.results.shown_before', { count: skipped }] : ['audit.results.page_empty', {}];
+  const range = { first: formatNumber(before + 1), last: formatNumber(before + entries), total: formatNumber(total) };
+  return rows === entries ? ['audit.results.range', range] : ['audit.results.rows', { ...range, count: rows }];
+}
+
 // Whether a page has a refused use of an invitation not paired on it (its twin may be on the next).
 function unpaired(rows) {
   const paired = new Set(redemptionPairs(rows).flatMap((p) => [p.signalling.index, p.gateway.index]));
@@ -101,11 +126,11 @@ export function interleave(rows, extra, { cursor = null, last = false, order = '
 }
 
 // One entry's row: its time (and the hearing's, when that zone differs), sentence, outcome, link.
-function entryRow({ index, event }, dir, zone, theirs, versions) {
+function entryRow({ index, event }, dir, zone, theirs, versions, cause = null) {
   return h('tr', { 'data-index': index, 'data-action': event.action },
     h('td', { class: 'nowrap' }, dateTimeSeconds(event.time, zone)),
     theirs ? h('td', { class: 'nowrap muted' }, dateTimeSeconds(event.time, theirs)) : null,
-    h('td', { class: 'what' }, describeEntry(event, dir, zone, { withTime: false, versions, index })),
+    h('td', { class: 'what' }, describeEntry(event, dir, zone, { withTime: false, versions, index, cause })),
     h('td', null, h('span', { class: `badge outcome-${event.outcome}` }, t(`audit.outcome_short.${event.outcome}`))),
     h('td', null, h('a', { class: 'button small', href: `/audit/entry/${index}`, 'aria-label': t('audit.open_entry', { index }) }, t('audit.col.open'))));
 }
@@ -120,8 +145,9 @@ export function runSpan(events, zone) {
 }
 
 // A folded run's row: its time span, how many and from whom, and a button putting the run's own
-// rows in its place (focus moves to the first of them, where the button was).
-function runRow(run, dir, zone, theirs, versions) {
+// rows in its place (focus moves to the first of them, where the button was; `opened(n)` is
+// told how many rows took its place).
+function runRow(run, dir, zone, theirs, versions, opened = () => {}) {
   const events = run.map((r) => r.event);
   const open = h('button', { type: 'button', class: 'button small', 'aria-label': t('audit.fold.open_named', { count: run.length }) }, t('audit.fold.open'));
   const row = h('tr', { class: 'folded', 'data-folded': events[0].action, 'data-count': run.length },
@@ -134,6 +160,7 @@ function runRow(run, dir, zone, theirs, versions) {
     const rows = run.map((r) => entryRow(r, dir, zone, theirs, versions));
     row.replaceWith(...rows);
     rows[0].querySelector('a')?.focus();
+    opened(rows.length);
   });
   return row;
 }
@@ -176,15 +203,18 @@ export function resultsView(root, filter, dir, { caption, fold = true, names = n
     let page;
     try {
       const own = await search(filter, { cursor });
-      const events = interleave(own.events, extra, { cursor, last: !own.next_cursor, order: filter.order })
-        .filter((r) => !skip.has(r.index));
+      const mine = interleave(own.events, extra, { cursor, last: !own.next_cursor, order: filter.order });
+      const events = mine.filter((r) => !skip.has(r.index));
       let borrowed = [];
-      if (own.next_cursor && unpaired(events)) {
-        const peek = await search(filter, { cursor: own.next_cursor, limit: 20 });
-        borrowed = acrossEdge(events, interleave(peek.events, extra,
-          { cursor: own.next_cursor, last: !peek.next_cursor, order: filter.order }));
+      let next = own.next_cursor ?? null;
+      if (next && unpaired(events)) {
+        const peek = await search(filter, { cursor: next, limit: 20 });
+        const ahead = interleave(peek.events, extra, { cursor: next, last: !peek.next_cursor, order: filter.order });
+        borrowed = acrossEdge(events, ahead);
+        if (!nextLeft(ahead, borrowed, peek.next_cursor)) next = null; // it would show nothing: not offered
       }
-      page = { ...own, total: (own.total ?? own.events.length) + extra.length, borrowed: new Set(borrowed.map((r) => r.index)),
+      page = { ...own, next_cursor: next, last: Boolean(own.next_cursor) && !next, total: (own.total ?? own.events.length) + extra.length,
+        skipped: mine.length - events.length, borrowed: new Set(borrowed.map((r) => r.index)),
         events: [...events, ...borrowed].sort((a, b) => (filter.order === 'desc' ? b.index - a.index : a.index - b.index)) };
       await Promise.all([ledger.prepare(page.events).catch(() => null), // unnumbered, not unshown, if it fails
         names?.prepare(page.events).catch(() => null)]); // and unnamed (ids), likewise
@@ -194,9 +224,22 @@ export function resultsView(root, filter, dir, { caption, fold = true, names = n
       return;
     }
     root.removeAttribute('aria-busy');
-    const first = shownBefore.reduce((sum, n) => sum + n, 0) + 1;
+    const before = shownBefore.reduce((sum, n) => sum + n, 0);
     const other = theirs && theirs !== zone ? theirs : null; // the hearing's zone, when it differs
     const total = page.total;
+    const items = foldRuns(page.events, fold);
+    const causes = departures(page.events);
+    // The header says what is shown: rows of how many entries (and again once a run is opened).
+    const head = h('p', { class: 'total', 'data-total': total, role: 'status' });
+    const counted = { before, entries: page.events.length, rows: items.length, skipped: page.skipped, total };
+    const say = () => {
+      const [key, params] = pageHeader(counted);
+      head.textContent = t(key, params);
+      head.dataset.rows = String(counted.rows);
+      head.dataset.entries = String(counted.entries);
+    };
+    say();
+    const opened = (n) => { counted.rows += n - 1; say(); };
     const csvButton = h('button', { type: 'button', class: 'button small', id: 'csv' }, t('audit.csv.action'));
     csvButton.addEventListener('click', async () => {
       csvButton.disabled = true;
@@ -208,10 +251,10 @@ export function resultsView(root, filter, dir, { caption, fold = true, names = n
       csvButton.disabled = false;
     });
     mount(root,
-      h('div', { class: 'results-head' },
-        h('p', { class: 'total', 'data-total': total, role: 'status' }, total === 0 ? t('audit.results.none')
-          : t('audit.results.range', { first: formatNumber(first), last: formatNumber(first + page.events.length - 1), total: formatNumber(total) })),
-        h('div', { class: 'actions' }, csvButton)),
+      h('div', { class: 'results-head' }, head, h('div', { class: 'actions' }, csvButton)),
+      items.length < page.events.length ? h('p', { class: 'muted small', id: 'folded-note' }, t('audit.results.folded_note')) : null,
+      page.borrowed.size ? h('p', { class: 'muted small', id: 'borrowed-note', 'data-count': page.borrowed.size },
+        t(page.last ? 'audit.results.borrowed_last' : 'audit.results.borrowed', { count: page.borrowed.size })) : null,
       h('p', { class: 'muted small' }, t('audit.csv.note')),
       page.events.length ? h('table', { class: 'data results' },
         h('caption', { class: 'visually-hidden' }, caption),
@@ -221,8 +264,8 @@ export function resultsView(root, filter, dir, { caption, fold = true, names = n
           h('th', { scope: 'col' }, t('audit.col.what')),
           h('th', { scope: 'col' }, t('audit.col.outcome')),
           h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('audit.col.open'))))),
-        h('tbody', null, foldRuns(page.events, fold).map((item) => (item.run ? runRow(item.run, dir, zone, other, versions)
-          : item.pair ? pairRow(item.pair, dir, zone, other) : entryRow(item, dir, zone, other, versions))))) : null,
+        h('tbody', null, items.map((item) => (item.run ? runRow(item.run, dir, zone, other, versions, opened)
+          : item.pair ? pairRow(item.pair, dir, zone, other) : entryRow(item, dir, zone, other, versions, causes.get(item.index)))))) : null,
       h('div', { class: 'pager' },
         h('button', { type: 'button', class: 'button', disabled: stack.length === 0,
           onclick: () => { ({ cursor, skip } = stack.pop() ?? { cursor: null, skip: new Set() }); shownBefore.pop(); load(); } }, t('audit.page.previous')),

@@ -23,14 +23,17 @@
 //   participant.leave           to the lobby, not present (the sockets close; coming back is
 //                               a new connection); deny and remove: out of the hearing
 //   hearing.close               nobody is anywhere
-// The mediators' lanes come first, in the order they held the hearing. `timelineSvg(model,
-// options)` draws it as inline SVG: one row per lane, a rect per segment with
-// data-participant/-room/-start/-end, focusable, labelled with exact times; the same data is
-// `timelineRows(model)` for the table alternative.
+// The mediators' lanes come first, in the order they held the hearing. Each lane's segments
+// are also joined into stays (audit/stays.js: a reconnection of less than a minute does not
+// split one), as a person's report lists them. `timelineSvg(model, options)` draws it as
+// inline SVG: one row per lane, a rect per stay with data-participant/-room/-start/-end and
+// -reconnects, focusable, labelled with exact times, and each reconnection's gap drawn inside
+// it; the same stays are `timelineRows(model)` for the table alternative.
 // The axis's ticks fall on round times, a step chosen from the span (audit/axis.js);
 // `legendItems` says what the legend must explain: only what is drawn.
 
 import { axisTicks, tickLabels } from './axis.js';
+import { stays } from './stays.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const isCaucus = (room) => Boolean(room) && room !== 'lobby' && room !== 'plenary';
@@ -160,7 +163,10 @@ function fold() {
     result(end) {
       const stop = end ?? last;
       for (const id of people.keys()) close(id, stop);
-      const all = [...byId.values()].map((l) => ({ ...l, segments: l.segments.filter((s) => s.end >= s.start) }));
+      const all = [...byId.values()].map((l) => {
+        const segments = l.segments.filter((s) => s.end >= s.start);
+        return { ...l, segments, stays: stays(segments) };
+      });
       const staff = mediators.map((id) => all.find((l) => l.participant === id)).filter(Boolean);
       const ordered = [...staff, ...all.filter((l) => !mediators.includes(l.participant))];
       return { start: Number.isFinite(first) ? first : 0, end: Number.isFinite(stop) ? stop : 0, lanes: ordered, mediator, mediators, names };
@@ -168,7 +174,7 @@ function fold() {
   };
 }
 
-/** The model: {start, end, lanes: [{participant, segments, marks}], mediator: id (the last),
+/** The model: {start, end, lanes: [{participant, segments, stays, marks}], mediator: id (the last),
  *  mediators: [id] (every one, in order: hand-overs), names: {id: name}} (names the log itself
  *  gives: the mediators', from hearing.create, renames and hand-overs). */
 export function lanes(events, { end = null } = {}) {
@@ -187,8 +193,8 @@ export function lanes(events, { end = null } = {}) {
 /** What the legend explains, in its order, and only what the picture draws: the lobby and
  *  plenary if anyone was there, each side whose caucus someone was in (`sideOf(room)` → its
  *  side, or null; in the order of `sides`), caucus rooms of no side the log names, the room
- *  changes' marks if there are any, and hand-overs' if there are any:
- *  [{kind: 'lobby'|'plenary'|'side'|'caucus'|'marks'|'handover', side?}]. */
+ *  changes' marks if there are any, hand-overs' if there are any, and reconnections' gaps if
+ *  a stay has any: [{kind: 'lobby'|'plenary'|'side'|'caucus'|'marks'|'handover'|'gaps', side?}]. */
 export function legendItems(model, sideOf, sides = []) {
   const drawn = new Set(model.lanes.flatMap((l) => l.segments.map((s) => s.room)));
   const items = ['lobby', 'plenary'].filter((room) => drawn.has(room)).map((kind) => ({ kind }));
@@ -206,12 +212,14 @@ export function legendItems(model, sideOf, sides = []) {
   const marks = model.lanes.flatMap((l) => l.marks);
   if (marks.some((m) => m.kind !== 'handover')) items.push({ kind: 'marks' });
   if (marks.some((m) => m.kind === 'handover')) items.push({ kind: 'handover' });
+  if (model.lanes.some((l) => l.stays?.some((s) => s.gaps.length))) items.push({ kind: 'gaps' });
   return items;
 }
 
-/** Segments as table rows: {participant, room, start, end}, by person then time. */
+/** Stays as table rows: {participant, room, start, end, reconnects, away, gaps}, by person
+ *  then time. */
 export function timelineRows(model) {
-  return model.lanes.flatMap((l) => l.segments.map((s) => ({ participant: l.participant, ...s })));
+  return model.lanes.flatMap((l) => l.stays.map((s) => ({ participant: l.participant, ...s })));
 }
 
 function el(tag, attrs, ...children) {
@@ -244,9 +252,9 @@ export function ellipsize(text, width, measure = roughWidth) {
 /** The SVG picture. options: {width, laneHeight, label(participant) → text, roomLabel(room) →
  *  text, roomClass(room) → CSS class, time(ms) → text, tickFormat: {time, seconds, day} (the
  *  axis's labels, tickLabels), offset(ms) → the zone's offset (zoneOffset), title,
- *  measure(text) → px} */
+ *  measure(text) → px, reconnected(stay) → text ('' for none: what a stay's label adds)} */
 export function timelineSvg(model, options) {
-  const { width = 1000, laneHeight = 28, label, roomLabel, roomClass, time, title, measure } = options;
+  const { width = 1000, laneHeight = 28, label, roomLabel, roomClass, time, title, measure, reconnected = () => '' } = options;
   const tickFormat = options.tickFormat ?? { time, seconds: time, day: () => '' };
   const gutter = 170;
   const nameWidth = gutter - 14; // the names' column, less a margin before the chart
@@ -274,13 +282,23 @@ export function timelineSvg(model, options) {
     // A long name is cut to its column (the full name is the lane's label and its tooltip).
     group.append(el('text', { x: 4, y: y + laneHeight / 2 + 4, class: 'timeline-name' },
       ellipsize(name, nameWidth, measure), el('title', {}, name)));
-    for (const s of l.segments) {
-      const text = `${name}: ${roomLabel(s.room)}, ${time(s.start)} – ${time(s.end)}`;
+    for (const s of l.stays) {
+      const text = `${name}: ${roomLabel(s.room)}, ${time(s.start)} – ${time(s.end)}${reconnected(s)}`;
       group.append(el('rect', {
         x: x(s.start), y: y + 4, width: Math.max(2, x(s.end) - x(s.start)), height: laneHeight - 8, rx: 3,
         class: `timeline-segment ${roomClass(s.room)}`, tabindex: 0, role: 'listitem', 'aria-label': text,
         'data-participant': l.participant, 'data-room': s.room, 'data-start': s.start, 'data-end': s.end,
+        'data-reconnects': s.reconnects,
       }, el('title', {}, text)));
+      // Each reconnection's gap, inside the stay (the stay's label says how many): at least
+      // 2 units wide, so a few seconds away on a day-long axis still shows.
+      for (const g of s.gaps) {
+        const width = Math.max(2, x(g.end) - x(g.start));
+        group.append(el('rect', {
+          x: Math.min(x(g.start), x(s.end) - width), y: y + 4, width, height: laneHeight - 8,
+          class: 'timeline-gap', 'aria-hidden': 'true', 'data-participant': l.participant, 'data-start': g.start, 'data-end': g.end,
+        }));
+      }
     }
     for (const m of l.marks) {
       // A room change: a notch above the lane; a hand-over: a bar across it.

@@ -3,7 +3,7 @@
 // time (a Web Lock per hearing): a second console tab shows the board but leaves video to the
 // first, so the two never fight over the same peer connections.
 
-import { localMedia, screenMedia, switchTrack } from "../media/devices.js";
+import { openLocalMedia, screenMedia, switchTrack } from "../media/devices.js";
 import { iceConfiguration } from "../media/ice.js";
 import { Mesh } from "../media/mesh.js";
 import { VideoTiles } from "./video-tiles.js";
@@ -17,6 +17,9 @@ export class ConsoleMedia {
     this.onHeld = onHeld;
     this.onVerification = onVerification;
     this.onMedia = () => {}; // (stream | null): this tab's camera and microphone are live
+    // (trouble | null): why the camera or microphone did not start ("blocked", "in_use" or
+    // "none": media/devices.js mediaTrouble), so the console can say what to do about it.
+    this.onTrouble = () => {};
     this.serverLinks = null;
     this.tiles = new VideoTiles();
     this.mesh = null;
@@ -31,9 +34,10 @@ export class ConsoleMedia {
     const run = async (lock) => {
       if (!lock || this.stopped) { this.onHeld(false); return; }
       this.onHeld(true);
-      const [rtcConfig, stream] = await Promise.all([iceConfiguration(this.hearing), localMedia()]);
+      const [rtcConfig, { stream, trouble }] = await Promise.all([iceConfiguration(this.hearing), openLocalMedia()]);
       if (this.stopped) { if (stream) stream.getTracks().forEach((track) => track.stop()); return; }
       this.stream = stream;
+      this.onTrouble(trouble);
       this.tiles.showSelf(me, stream);
       // One certificate for every connection (the room verification code): Mesh.create.
       this.mesh = await Mesh.create({

@@ -171,6 +171,19 @@ export class DocumentsPanel {
     return this.tabs.find((x) => x.key === this.current);
   }
 
+  // Mediators who held the hearing before a hand-over ({id, name}: the hearing's detail on the
+  // console, the person's own view on the hearing page): what they uploaded is credited to them
+  // by name ("Mei Ling Chan (former mediator)"), never to "The mediator", who is someone else
+  // now. Redrawn only when they change (handed back, one is the mediator again).
+  setFormerMediators(formers = []) {
+    const shown = JSON.stringify(formers.map((f) => [f.id, f.name]));
+    if (shown === this.formersShown) return;
+    this.formersShown = shown;
+    for (const [id, person] of this.people) if (person.former) this.people.delete(id);
+    for (const f of formers) this.people.set(f.id, { id: f.id, name: f.name, role: "mediator", former: true });
+    this.renderList();
+  }
+
   renderList() {
     const tab = this.tab();
     const docs = this.docs.filter((d) => tab.match(d.compartment))
@@ -222,7 +235,14 @@ export class DocumentsPanel {
 
   uploader(d) {
     if (d.uploaded_by === this.me.id) return t("participant.docs.you");
-    const name = personName(this.people.get(d.uploaded_by));
+    const person = this.people.get(d.uploaded_by);
+    // A mediator who held the hearing before a hand-over (setFormerMediators): "The mediator"
+    // would read as the one in charge now.
+    if (person && person.former) {
+      return person.name ? t("participant.docs.owner_former_mediator", { name: person.name })
+        : t("participant.docs.owner_former_mediator_unnamed");
+    }
+    const name = personName(person);
     if (name) return name;
     return t(d.owner === "mediator" ? "participant.docs.owner_mediator" : "participant.docs.owner_side");
   }

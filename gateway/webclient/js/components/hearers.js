@@ -2,9 +2,9 @@
 // reports a connected peer connection to yours, updated live; plus the room verification code
 // (js/media/verification.js, docs/verification-code.md) for everyone to read out and compare.
 
-import { t } from "../core/i18n.js";
+import { currentLanguage, t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
-import { personLabel } from "./person.js";
+import { personLabel, personName } from "./person.js";
 
 // Pure: the members (other than `me`) who report a connected link to `me`, those still
 // connecting (online in the room, not linked yet), and those offline (still members of the room
@@ -28,8 +28,29 @@ function hearersNote(hear, waiting, away) {
   if (hear.length === 0 && !waiting.length && !away.length) parts.push(t("participant.hearers.nobody"));
   else if (hear.length === 0 && waiting.length) parts.push(t("participant.hearers.connecting"));
   else if (waiting.length) parts.push(t("participant.hearers.waiting", { count: waiting.length }));
-  if (away.length) parts.push(t("participant.hearers.away", { count: away.length }));
+  if (away.length) parts.push(...awayWords(away));
   return parts.join(" ");
+}
+
+// Who is offline, by name (a party whose mediator's account was disabled read only "1 person
+// in this room is offline", and could not tell that nobody is in charge): the mediator first,
+// named as such, then the others by name; anyone the page has no name for, counted.
+export function awayWords(away) {
+  const words = [];
+  const mediator = away.find((m) => m.role === "mediator");
+  if (mediator) {
+    words.push(mediator.name ? t("participant.hearers.away_mediator", { name: mediator.name })
+      : t("participant.hearers.away_mediator_unnamed"));
+  }
+  const others = away.filter((m) => m !== mediator);
+  const named = others.map(personName).filter(Boolean);
+  if (named.length) {
+    const names = new Intl.ListFormat(currentLanguage(), { type: "conjunction" }).format(named);
+    words.push(t("participant.hearers.away_named", { names, count: named.length }));
+  }
+  const unnamed = others.length - named.length;
+  if (unnamed) words.push(t("participant.hearers.away", { count: unnamed }));
+  return words;
 }
 
 export class Hearers {

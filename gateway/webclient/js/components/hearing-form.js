@@ -4,7 +4,10 @@
 // the set-up page's "Edit details" (hearing-details.js) the same fields, filled in. A date
 // already past is said in the page as soon as it is picked (before saving); the server refuses
 // it too (reason `scheduled_in_past`), and that refusal is said in the same words until the form
-// is edited.
+// is edited. In "Edit details" the zone says how the start is read: picking another one keeps
+// the moment (the date and time are shown as the new zone reads them), the dialog says what
+// the start is in the mediator's own zone and in the hearing's, and once the hearing has opened
+// its start is history (the date and time are kept, the title and the zone may change).
 
 import { api } from "../core/api.js";
 import { describe } from "../core/errors.js";
@@ -12,6 +15,7 @@ import { currentLanguage, formattingLocale, localZone, t } from "../core/i18n.js
 import { h } from "../core/render.js";
 import { knownZone, zoneChoices, zoneLabel, zoneListLabel } from "../core/zones.js";
 import { clearWhenEdited, countedField, field, formError, submitting } from "./form.js";
+import { dueWords } from "./person.js";
 
 // "2026-12-01T09:30" read as a wall-clock time in `zone` → epoch ms.
 export function zonedToUtc(local, zone) {
@@ -40,15 +44,22 @@ export function utcToZoned(ms, zone) {
 
 // Pure: what an edit of the details asks the server to change (PATCH /api/v1/hearings/{h}),
 // from the fields as they were shown (`before`: {title, local, zone}) and as they are now.
-// The time is sent only when the date, the time or the zone was changed (the fields hold
-// minutes; a start the API set to the second is not moved by saving the title); an emptied
-// date takes the start away (`scheduled_at: null`, its zone with it).
+// The start is sent only when it is another moment (the fields hold minutes; a start the API
+// set to the second is not moved by saving the title, nor by a zone picked alone, which the
+// dialog shows as the same moment read in the new zone: then only `time_zone` is sent, so a
+// hearing under way since yesterday is never refused as "in the past"); an emptied date takes
+// the start away (`scheduled_at: null`, its zone with it).
 export function hearingChange(before, now) {
   const change = {};
   if (now.title !== before.title) change.title = now.title;
   if (now.local === before.local && (now.zone === before.zone || !now.local)) return change;
-  if (!now.local) change.scheduled_at = null;
-  else Object.assign(change, { scheduled_at: zonedToUtc(now.local, now.zone), time_zone: now.zone });
+  if (!now.local) {
+    change.scheduled_at = null;
+    return change;
+  }
+  const at = zonedToUtc(now.local, now.zone);
+  if (!before.local || at !== zonedToUtc(before.local, before.zone)) change.scheduled_at = at;
+  if (now.zone !== before.zone || "scheduled_at" in change) change.time_zone = now.zone;
   return change;
 }
 
@@ -92,7 +103,9 @@ export function hearingFields(hearing = null, { pastId = "create-past" } = {}) {
     value: hearing ? hearing.title : "" });
   const picker = zonePicker(hearing && hearing.time_zone);
   const zone = picker.select;
-  const at = h("input", { name: "scheduled", type: "datetime-local",
+  // Once the hearing has opened, its start is what happened: kept, never moved from here.
+  const started = Boolean(hearing && hearing.state && hearing.state !== "scheduled" && hearing.scheduled_at);
+  const at = h("input", { name: "scheduled", type: "datetime-local", disabled: started,
     value: hearing && hearing.scheduled_at && knownZone(zone.value) ? utcToZoned(hearing.scheduled_at, zone.value) : "" });
   const values = () => ({ title: title.value.trim(), local: at.value, zone: zone.value });
   const shown = values();
@@ -100,7 +113,9 @@ export function hearingFields(hearing = null, { pastId = "create-past" } = {}) {
   // the start a hearing already has (one under way) is no news.
   const past = h("p", { class: "form-warning", id: pastId, role: "status", hidden: true });
   const checkPast = () => {
-    const kept = at.value === shown.local && zone.value === shown.zone;
+    const kept = started || (at.value === shown.local && zone.value === shown.zone)
+      || (at.value && shown.local && knownZone(zone.value)
+        && zonedToUtc(at.value, zone.value) === zonedToUtc(shown.local, shown.zone));
     const late = !kept && startIsPast(at.value, knownZone(zone.value) ? zone.value : null);
     past.hidden = !late;
     past.textContent = late ? t("mediator.create.past_warning") : "";
@@ -110,6 +125,23 @@ export function hearingFields(hearing = null, { pastId = "create-past" } = {}) {
     if (described.length) at.setAttribute("aria-describedby", described.join(" "));
     else at.removeAttribute("aria-describedby");
   };
+  // Editing: what the start is, in the mediator's zone and the hearing's, before saving.
+  const preview = hearing ? h("p", { class: "start-preview", role: "status" }) : null;
+  const showStart = () => {
+    if (!preview) return;
+    const ms = at.value && knownZone(zone.value) ? zonedToUtc(at.value, zone.value) : null;
+    preview.hidden = ms === null;
+    preview.textContent = ms === null ? ""
+      : t(started ? "mediator.details.started" : "mediator.details.starts", { when: dueWords(ms, zone.value) });
+  };
+  // Editing: another zone reads the same moment (the date and time follow it).
+  let zoneBefore = zone.value;
+  zone.addEventListener("change", () => {
+    if (hearing && at.value && knownZone(zoneBefore) && knownZone(zone.value)) {
+      at.value = utcToZoned(zonedToUtc(at.value, zoneBefore), zone.value);
+    }
+    zoneBefore = zone.value;
+  });
   at.addEventListener("input", checkPast);
   at.addEventListener("change", checkPast);
   // Offsets as they will be on the day (summer time in London or Sydney is not today's).
@@ -117,13 +149,17 @@ export function hearingFields(hearing = null, { pastId = "create-past" } = {}) {
     picker.relabel(at.value && knownZone(zone.value) ? zonedToUtc(at.value, zone.value) : Date.now());
   });
   zone.addEventListener("change", checkPast);
+  for (const type of ["input", "change"]) at.addEventListener(type, showStart);
+  zone.addEventListener("change", showStart);
   if (shown.local) picker.relabel(zonedToUtc(shown.local, shown.zone));
+  showStart();
+  const whenHint = !hearing ? null : started ? t("mediator.details.started_hint") : t("mediator.details.when_hint");
   const nodes = [
     countedField(t("mediator.create.name"), title, t("mediator.create.name_hint")),
     h("div", { class: "field-row" },
-      field(t("mediator.create.when"), at, hearing ? t("mediator.details.when_hint") : null),
+      field(t("mediator.create.when"), at, whenHint),
       field(t("mediator.create.zone"), zone, t("mediator.create.zone_hint"))),
-    past];
+    preview, past].filter(Boolean);
   return { title, at, zone, nodes, shown, values };
 }
 

@@ -7,6 +7,7 @@
 
 import { t, zonePair } from "../core/i18n.js";
 import { h } from "../core/render.js";
+import { offersCalendar } from "./calendar-file.js";
 import { copyButton } from "./copy.js";
 
 export function invitationTexts({ title, name, link, code, scheduledAt, zone }, words = { t, zonePair }) {
@@ -49,7 +50,7 @@ export function invitationCard({ issued, person, hearing, words, onDone, onCalen
     messages.replaceChildren(
       messageBlock(t("mediator.invite.message1"), texts.link, t("mediator.invite.copy_message1"), words.lang),
       messageBlock(t("mediator.invite.message2"), texts.code, t("mediator.invite.copy_message2"), words.lang));
-    calendar.hidden = !current.scheduled_at;
+    calendar.hidden = !offersCalendar(current);
   };
   update(hearing);
   const done = h("button", { type: "button", class: "button primary", onclick: onDone },

@@ -4,10 +4,12 @@
 // said as blocked (allow it, then Try again, which asks again), one another app holds as in use
 // (close that app, then Try again), never as "none found". When the
 // mediator renames or reschedules the hearing while you wait, the screen shows the new title and
-// time at once and says that they changed.
+// time at once and says which of them changed since you began waiting (lobby-changes.js: derived
+// from the details now, so a reconnect never brings back a change the page no longer shows).
 
 import { t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
+import { changedSentence, detailsChanged, detailsOf } from "./lobby-changes.js";
 import { waitingLine } from "./person.js";
 
 export class LobbyView {
@@ -23,7 +25,9 @@ export class LobbyView {
     this.title = h("h1", { class: "lobby-title" });
     this.waiting = h("p", { class: "lobby-waiting", role: "status" });
     this.changed = h("p", { class: "notice lobby-changed", hidden: true });
-    this.changedKey = null;
+    // The details as this waiting spell first showed them; forgotten when the waiting room
+    // leaves the page (admitted to a room, where the header shows each change as it comes).
+    this.seen = null;
     this.status = h("p", { class: "lobby-device-status", role: "status" });
     this.retry = h("button", { type: "button", class: "button", hidden: true,
       "data-action": "retry-devices", onclick: () => this.pick({}) });
@@ -64,13 +68,11 @@ export class LobbyView {
   }
 
   update(you) {
-    // What the mediator changed while you waited (the start, while the hearing has not begun).
-    const before = this.you;
-    if (before && before.scheduled_at !== you.scheduled_at && you.hearing_state === "scheduled") {
-      this.changedKey = "participant.lobby.rescheduled";
-    } else if (before && before.title !== you.title) this.changedKey = "participant.lobby.renamed";
-    this.changed.hidden = !this.changedKey;
-    this.changed.textContent = this.changedKey ? t(this.changedKey) : "";
+    this.watchLeaving();
+    if (!this.seen) this.seen = detailsOf(you);
+    const said = changedSentence(detailsChanged(this.seen, you));
+    this.changed.hidden = !said;
+    this.changed.textContent = said || "";
     this.you = you;
     this.title.textContent = you.title;
     this.waiting.textContent = waitingLine(you);
@@ -78,6 +80,13 @@ export class LobbyView {
     const [, , step1] = this.words.keys();
     this.words.set(step1, you.role === "observer" ? "participant.lobby.next_1_observer" : "participant.lobby.next_1");
     step1.textContent = t(this.words.get(step1));
+  }
+
+  // Once on the page: when the waiting room is taken off it, the next spell starts afresh.
+  watchLeaving() {
+    if (this.leaveWatch || !this.el.parentNode || typeof MutationObserver !== "function") return;
+    this.leaveWatch = new MutationObserver(() => { if (!this.el.isConnected) this.seen = null; });
+    this.leaveWatch.observe(this.el.parentNode, { childList: true });
   }
 
   // The stream shown, and why what is missing of it is (`trouble`: "blocked", "in_use" or

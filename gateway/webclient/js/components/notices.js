@@ -11,12 +11,13 @@ import { announce } from "./toast.js";
 export class Notices {
   constructor() {
     this.el = h("div", { class: "notices", "aria-live": "polite" });
-    this.shown = new Set(); // {item, draw}
+    this.shown = new Set(); // {item, kind, variant, draw}
+    this.onDismiss = null; // (kind): a banner the person dismissed
   }
 
   // words() → {text, title}: called now and again after a language switch. A `single` kind
   // replaces its earlier banner (only the latest move matters; five moves are not five notices).
-  banner(words, { kind = "broadcast", single = false } = {}) {
+  banner(words, { kind = "broadcast", single = false, variant = null } = {}) {
     if (single) {
       for (const entry of [...this.shown]) {
         if (entry.kind === kind) { entry.item.remove(); this.shown.delete(entry); }
@@ -29,6 +30,7 @@ export class Notices {
     const entry = {
       item,
       kind,
+      variant,
       draw: () => {
         const { text, title = null } = words();
         mount(body, title ? h("strong", null, title) : null, h("p", null, text));
@@ -36,7 +38,11 @@ export class Notices {
         return title ? `${title}: ${text}` : text;
       },
     };
-    dismiss.addEventListener("click", () => { item.remove(); this.shown.delete(entry); });
+    dismiss.addEventListener("click", () => {
+      item.remove();
+      this.shown.delete(entry);
+      if (this.onDismiss) this.onDismiss(kind);
+    });
     this.shown.add(entry);
     this.el.append(item);
     announce(entry.draw(), { assertive: kind === "broadcast" });
@@ -48,9 +54,19 @@ export class Notices {
       { kind: "broadcast" });
   }
 
-  moved(room) {
-    return this.banner(() => ({ text: t("participant.notice.moved", { room: roomLabel(room) }) }),
-      { kind: "move", single: true });
+  // `variant` "moved_away": into a room without the mediator, which it says too (room-banner.js
+  // mediatorWords).
+  moved(room, variant = "moved") {
+    const item = this.banner(() => ({ text: t(`participant.notice.${variant}`, { room: roomLabel(room) }) }),
+      { kind: "move", single: true, variant });
+    item.dataset.variant = variant;
+    return item;
+  }
+
+  // The variant of the banner of this kind showing (null: none).
+  showing(kind) {
+    for (const entry of this.shown) if (entry.kind === kind) return entry.variant || kind;
+    return null;
   }
 
   info(key, kind = "info") {

@@ -18,6 +18,19 @@ export function mediatorAway(you, room) {
     && !(room.members || []).some((m) => m.role === "mediator"));
 }
 
+// What the page says of the mediator, in one place at a time, the most recent true state
+// winning. `moved`: this change moved you (by the mediator) into the room; `away`, `wasAway`:
+// whether the mediator is away now and was before it; `notice`: the move notice showing (null,
+// "moved", or "moved_away", which says both). A move into a room without the mediator says
+// both in its notice (the banner holds its line back, not to say it twice); a later change of
+// whether the mediator is here makes that notice stale ("moved you" beside "is away" read as
+// if the mediator had come along, then left), so it goes and the banner says what is true.
+// → {notice, awayLine}.
+export function mediatorWords({ moved = false, away, wasAway, notice = null }) {
+  const next = moved ? (away ? "moved_away" : "moved") : away !== wasAway ? null : notice;
+  return { notice: next, awayLine: away && next !== "moved_away" };
+}
+
 export function roomLabel(room) {
   if (!room) return t("participant.room.lobby_name");
   if (room.kind === "plenary") return t("participant.room.plenary_name");
@@ -30,6 +43,8 @@ export class RoomBanner {
     this.timer = null;
     this.state = { you: null, room: null };
     this.away = false;
+    // False while a move notice says the mediator is away (mediatorWords): not said twice.
+    this.sayAway = true;
   }
 
   update(you, room) {
@@ -51,10 +66,12 @@ export class RoomBanner {
     // The kind of room above its name, unless a language names both alike (全體會議 twice).
     const kindWords = t(`participant.room.kind_${kind}`);
     const name = roomLabel(room);
-    const away = mediatorAway(you, room);
-    // Spoken once when the mediator leaves the room, not at every redraw of the banner.
+    const truly = mediatorAway(you, room);
+    const away = truly && this.sayAway;
+    // Spoken once when the mediator leaves the room, not at every redraw of the banner (nor
+    // when a move notice says it: it is spoken with that).
     if (away && !this.away) announce(t("participant.room.mediator_away"));
-    this.away = away;
+    this.away = truly;
     mount(this.el,
       h("div", { class: "room-banner-text" },
         kindWords !== name ? h("p", { class: "room-kind" }, kindWords) : null,

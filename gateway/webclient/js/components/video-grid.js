@@ -1,10 +1,13 @@
 // The video grid: one tile per person (and one per shared screen), 1–8 people laid out by
 // count (css: .video-grid[data-count]), the active speaker highlighted, your own tile mirrored
 // (as in a mirror: what people expect of their own picture; others see it unmirrored).
-// Each tile says who it is and shows their microphone, camera and hand state.
+// Each tile says who it is and shows their microphone, camera and hand state. A remote video
+// whose sound the browser holds back (autoplay policy) plays muted until "Turn on sound"
+// (media/autoplay.js): `onSound(held)` says when some sound is held back, and when none is.
 
 import { t } from "../core/i18n.js";
 import { h } from "../core/render.js";
+import { SoundHolds, playRemote } from "../media/autoplay.js";
 import { fullscreenButton, relabelFullscreen } from "./fullscreen.js";
 import { personLabel, personName } from "./person.js";
 
@@ -13,7 +16,8 @@ export class VideoGrid {
     this.el = h("div", { class: "video-grid", role: "region", "aria-label": t("participant.grid.label") });
     this.tiles = new Map(); // key → tile element; key = peer id or `${peer}:screen`
     this.members = new Map();
-    this.onSoundBlocked = null;
+    this.onSound = null;
+    this.sound = new SoundHolds((held) => { if (this.onSound) this.onSound(held); });
   }
 
   tile(key, { self = false, screen = false } = {}) {
@@ -46,13 +50,14 @@ export class VideoGrid {
     const key = kind === "screen" ? `${peer}:screen` : peer;
     const tile = this.tile(key, { screen: kind === "screen" });
     const video = tile.querySelector("video");
-    if (video.srcObject !== stream) video.srcObject = stream;
-    video.play().catch(() => {
-      // Autoplay with sound needs a gesture: play muted now, offer to enable sound.
-      video.muted = true;
-      video.play().catch(() => {});
-      if (this.onSoundBlocked) this.onSoundBlocked();
-    });
+    // A new stream (a reconnect's) is tried with its sound again: a page the person has
+    // touched since plays it, and its earlier hold goes.
+    if (video.srcObject !== stream) {
+      video.srcObject = stream;
+      playRemote(video).then((heard) => {
+        if (this.tiles.get(key) === tile && video.srcObject === stream) this.sound.set(key, !heard);
+      });
+    }
     this.label(peer);
   }
 
@@ -65,6 +70,7 @@ export class VideoGrid {
       if (streamId === null || (kind === "screen" && video.srcObject && video.srcObject.id === streamId)) {
         tile.remove();
         this.tiles.delete(key);
+        this.sound.set(key, false);
       }
     }
     this.layout();
@@ -115,10 +121,11 @@ export class VideoGrid {
     for (const [key, tile] of this.tiles) tile.classList.toggle("speaking", key === peer);
   }
 
-  unmuteAll() {
-    for (const [key, tile] of this.tiles) {
-      if (key !== this.selfId) tile.querySelector("video").muted = false;
-    }
+  // "Turn on sound" (a click: the browser now allows it): every held-back sound plays; one
+  // still refused stays held (and the offer with it).
+  async unmuteAll() {
+    await Promise.all([...this.tiles].filter(([key]) => this.sound.has(key)).map(
+      async ([key, tile]) => this.sound.set(key, !(await playRemote(tile.querySelector("video"))))));
   }
 
   layout() {
@@ -130,6 +137,7 @@ export class VideoGrid {
       if (key !== this.selfId) {
         this.tiles.get(key).remove();
         this.tiles.delete(key);
+        this.sound.set(key, false);
       }
     }
     this.layout();

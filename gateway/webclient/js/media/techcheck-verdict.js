@@ -18,7 +18,7 @@ export const CONNECTION_BANDS = [
 const LEVEL_OF = {
   seen: "good", heard: "good", good: "good",
   local: "fair", silent: "fair", choppy: "fair", untested: "fair",
-  none: "poor", in_use: "poor", poor: "poor", failed: "poor",
+  none: "poor", in_use: "poor", blocked: "poor", poor: "poor", failed: "poor",
 };
 const LEVELS = ["checking", "good", "fair", "poor"];
 const ITEMS = ["camera", "microphone", "connection"];
@@ -27,9 +27,12 @@ const ITEMS = ["camera", "microphone", "connection"];
 const OVERALL = [
   { key: "participant.techcheck.verdict_unreachable", when: (o) => o.connection === "failed" },
   { key: "participant.techcheck.verdict_untested", when: (o) => o.connection === "untested" },
+  // The browser blocks both: allowing them is the whole fix (said first, as devices.js does).
+  { key: "participant.techcheck.verdict_blocked", when: (o) => o.camera === "blocked" && o.microphone === "blocked" },
   // Another app holds the camera or microphone: closing it is the fix, not allowing or connecting.
   { key: "participant.techcheck.verdict_in_use", when: (o) => o.camera === "in_use" || o.microphone === "in_use" },
-  { key: "participant.techcheck.verdict_devices", when: (o) => o.camera === "none" || o.microphone === "none" },
+  { key: "participant.techcheck.verdict_devices",
+    when: (o) => ["none", "blocked"].includes(o.camera) || ["none", "blocked"].includes(o.microphone) },
   { key: "participant.techcheck.verdict_weak",
     when: (o) => ["poor", "choppy"].includes(o.connection) || o.camera === "local" },
   { key: "participant.techcheck.verdict_silent", when: (o) => o.microphone === "silent" },
@@ -38,11 +41,12 @@ const OVERALL = [
 
 // What opening the devices already tells of the camera and the microphone (media/devices.js
 // openLocalMedia: the stream, or null, and why not all of it opened): "in_use" when another app
-// holds what is missing, "none" when it is missing otherwise, null when it opened (its echo and
+// holds what is missing, "blocked" when the browser refuses it (the person or the browser said
+// no), "none" when it is missing otherwise, null when it opened (its echo and
 // level are still to be measured). Without the camera, the microphone alone opened: the
 // trouble is the camera's; without a stream at all, it may be either's, so both say it.
 export function deviceOutcomes(stream, trouble) {
-  const missing = trouble === "in_use" ? "in_use" : "none";
+  const missing = trouble === "in_use" || trouble === "blocked" ? trouble : "none";
   const video = Boolean(stream && stream.getVideoTracks().length);
   const audio = Boolean(stream && stream.getAudioTracks().length);
   return { camera: video ? null : missing, microphone: audio ? null : missing };

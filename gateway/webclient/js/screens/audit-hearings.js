@@ -1,6 +1,6 @@
 // Hearings as the log knows them: the list (each with its state and dates: audit/life-view.js);
 // one hearing's summary (when it was created, scheduled, opened and ended, and whether its
-// documents were destroyed; people with role and side, the mediator first and any other staff
+// documents were destroyed; its title and start over time, each change and by whom; people with role and side, the mediator first and any other staff
 // account that acted in it among them, as the names query gives a hearing's people:
 // services/audit/names_table.py, each mediator with when it took the hearing on or gave it up
 // and who handed it over (audit/handovers.js); documents, each told by who first uploaded it
@@ -21,8 +21,8 @@ import { refusalCount } from '../audit/attempts.js';
 import { calendarDate, clockSeconds, clockTime, colourLabel, dateTime, describeEntry, directory, personLabel, personName, roomLabel, shortDay } from '../audit/describe.js';
 import { handovers, mediatorNotes } from '../audit/handovers.js';
 import { caucusesNamedNow, sideHistory } from '../audit/sides.js';
-import { hearingLife } from '../audit/hearing-life.js';
-import { lifeFacts, lifeLine } from '../audit/life-view.js';
+import { detailsHistory, hearingLife } from '../audit/hearing-life.js';
+import { detailsHistoryView, lifeFacts, lifeLine } from '../audit/life-view.js';
 import { documentOrigins, originText } from '../audit/origins.js';
 import { zoneOffset } from '../audit/axis.js';
 import { lanes, legendItems, timelineRows, timelineSvg } from '../audit/timeline.js';
@@ -46,6 +46,7 @@ function legend(model, dir, sides) {
       if (it.kind === 'lobby' || it.kind === 'plenary') return item(`room-${it.kind}`, t(`audit.room.${it.kind}`), { 'data-room': it.kind });
       if (it.kind === 'marks') return item('mark', t('audit.timeline.marks'));
       if (it.kind === 'handover') return item('mark-handover', t('audit.timeline.handover'));
+      if (it.kind === 'gaps') return item('gap', t('audit.timeline.gaps'), { 'data-kind': 'gaps' });
       if (it.kind === 'caucus') return item('room-caucus', t('audit.timeline.caucus_other'), { 'data-room': 'caucus' });
       const side = sides.get(it.side);
       const name = dir.get('side', it.side)?.name ?? side?.name ?? it.side;
@@ -98,12 +99,14 @@ export function drawTimeline(figure, events, dir, { accountNames = {} } = {}) {
   const picture = (width) => timelineSvg(model, {
     width, label, measure, roomLabel: (room) => roomLabel(dir, room), roomClass: roomClass(dir, sides),
     time: (ms) => clockTime(ms, zone), offset,
+    reconnected: (stay) => (stay.reconnects ? t('audit.timeline.reconnected', { count: stay.reconnects }) : ''),
     tickFormat: { time: (ms) => clockTime(ms, zone), seconds: (ms) => clockSeconds(ms, zone), day: (ms) => shortDay(ms, zone) },
     title: t('audit.timeline.svg_label', { count: model.lanes.length }),
   });
   let drawnWidth = pictureWidth(figure);
   const scroll = h('div', { class: 'timeline-scroll' }, picture(drawnWidth));
   // The table alternative is built when first shown: the picture is what most people read.
+  // One row per stay, as the picture draws them, with the reconnections' times away.
   // Its times are clock times to the second (moves can come seconds apart), where the picture
   // spans one day (the line above it says which day, and in which zone); the day too where it
   // spans more. Its own box scrolls sideways if a language's words are still too wide, never
@@ -113,10 +116,12 @@ export function drawTimeline(figure, events, dir, { accountNames = {} } = {}) {
   const at = (ms) => (oneDay ? clockSeconds(ms, zone) : t('audit.timeline.day_time', { day: shortDay(ms, zone), time: clockSeconds(ms, zone) }));
   const fillTable = () => mountNodes(table,
     h('caption', null, t('audit.timeline.table_caption')),
-    h('thead', null, h('tr', null, ['person', 'room', 'from', 'to'].map((c) => h('th', { scope: 'col' }, t(`audit.timeline.col_${c}`))))),
-    h('tbody', null, timelineRows(model).map((r) => h('tr', { 'data-participant': r.participant, 'data-room': r.room },
+    h('thead', null, h('tr', null, ['person', 'room', 'from', 'to', 'away'].map((c) => h('th', { scope: 'col' }, t(`audit.timeline.col_${c}`))))),
+    h('tbody', null, timelineRows(model).map((r) => h('tr', { 'data-participant': r.participant, 'data-room': r.room, 'data-reconnects': r.reconnects },
       h('td', { class: 'timeline-person', title: label(r.participant) }, label(r.participant)), h('td', null, roomLabel(dir, r.room)),
-      h('td', { class: 'nowrap' }, at(r.start)), h('td', { class: 'nowrap' }, at(r.end))))));
+      h('td', { class: 'nowrap' }, at(r.start)), h('td', { class: 'nowrap' }, at(r.end)),
+      h('td', { class: 'timeline-away' }, r.gaps.length ? r.gaps.map((g) => h('div', { class: 'nowrap' }, `${at(g.start)} – ${at(g.end)}`))
+        : t('audit.timeline.not_away'))))));
   const toggle = h('button', { type: 'button', class: 'button small', 'aria-controls': 'timeline-table', 'aria-expanded': 'false' }, t('audit.timeline.show_table'));
   toggle.addEventListener('click', () => {
     if (!table.childElementCount) fillTable();
@@ -205,6 +210,7 @@ async function summary(root, hearing) {
       stat(t('audit.hearing.denials'), refusalCount(denied.total ?? 0, redeems.rows), `/audit?hearing=${hearing}&outcome=denied`),
       stat(t('audit.hearing.people'), people.length), stat(t('audit.hearing.documents'), docs.length)),
     lifeFacts(life, dir, zone),
+    detailsHistoryView(detailsHistory(events), dir, zone),
     h('p', { class: 'actions' }, h('a', { class: 'button primary', href: `/audit/hearings/${hearing}/timeline` }, t('audit.hearings.timeline'))),
     h('div', { class: 'two-col' },
       h('section', null, h('h2', null, t('audit.hearing.people')), h('table', { class: 'data' },
@@ -229,6 +235,7 @@ function handoverNotes(list, id, dir, zone) {
 function sideList(named, history, dir) {
   const zone = localZone();
   const ids = [...history.keys(), ...named.map((s) => s.id).filter((id) => !history.has(id))];
+  if (!ids.length) return h('p', { class: 'muted', id: 'side-list' }, t('audit.hearing.no_sides'));
   return h('ul', { class: 'side-list', id: 'side-list' }, ids.map((id) => {
     const side = history.get(id);
     const name = dir.get('side', id)?.name ?? side?.name ?? id;

@@ -2,8 +2,8 @@
 // release, denial: who and when), where it was kept and which of the hearing's listings may
 // have shown it (audit/document-story.js); or everything one person did, every use of their
 // invitations among it in time order, refused ones included and counted (someone trying their
-// link: audit/attempts.js), and the rooms they were in (from the hearing's timeline, one line
-// per stay: audit/stays.js). A staff account is named by its display name as it is now, with
+// link: audit/attempts.js), and the rooms they were in (the hearing's timeline's stays, one line
+// each: audit/stays.js). A staff account is named by its display name as it is now, with
 // the user name it signs in with.
 
 import { localZone, t } from '../core/i18n.js';
@@ -11,7 +11,6 @@ import { h } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
 import { hearingRows, invitationUses, nameLedger, reportNames, searchAll } from '../audit/data.js';
 import { invitationAttempts } from '../audit/attempts.js';
-import { stays } from '../audit/stays.js';
 import { caucusesNamedNow } from '../audit/sides.js';
 import { documentStory } from '../audit/document-story.js';
 import { directory, roomLabel, timeRange } from '../audit/describe.js';
@@ -78,7 +77,7 @@ export async function mount(root, { params }) {
     // Caucuses by their names now, as the hearing's timeline names them.
     const rooms = directory(caucusesNamedNow(listed, rows));
     if (lane) {
-      const joined = stays(lane.segments);
+      const joined = lane.stays; // audit/stays.js, as the timeline draws them
       extra.append(h('h2', null, t('audit.report.rooms')), h('ul', { class: 'rooms-list' },
         joined.map((s) => h('li', { 'data-room': s.room, 'data-reconnects': s.reconnects }, stayText(rooms, s)))),
       ...(joined.some((s) => s.reconnects) ? [h('p', { class: 'muted small', id: 'rooms-note' }, t('audit.report.rooms_note'))] : []));

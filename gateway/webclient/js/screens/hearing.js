@@ -24,7 +24,7 @@ import { HearingControls } from "../components/hearing-controls.js";
 import { Hearers } from "../components/hearers.js";
 import { LobbyView } from "../components/lobby-view.js";
 import { Notices } from "../components/notices.js";
-import { RoomBanner } from "../components/room-banner.js";
+import { RoomBanner, mediatorAway, mediatorWords } from "../components/room-banner.js";
 import { announce, toast } from "../components/toast.js";
 import { VideoGrid } from "../components/video-grid.js";
 import { openLocalMedia, screenMedia, stopStream, switchTrack } from "../media/devices.js";
@@ -54,8 +54,10 @@ function rememberedEnd() {
 // The final screen: what happened, that camera and microphone are off, and the way back where
 // there is one: to the waiting room after leaving, or to this tab after the hearing was opened
 // in another tab or window ("elsewhere": the server closed this page's socket, "taken_over").
+// "elsewhere_free": the page that had taken over was closed (see `PageChannel`).
 const AGAIN = { left: ["rejoin", "participant.final.rejoin"],
-  elsewhere: ["use-here", "participant.final.use_here"] };
+  elsewhere: ["use-here", "participant.final.use_here"],
+  elsewhere_free: ["use-here", "participant.final.continue_here"] };
 function finalCard(kind, again = null) {
   const [action, label] = AGAIN[kind] || [];
   return h("section", { class: "card final", dataset: { final: kind } },
@@ -64,6 +66,30 @@ function finalCard(kind, again = null) {
     h("p", { class: "hint" }, t("participant.final.media_stopped")),
     action && again ? h("p", null, h("button", { type: "button", class: "button primary",
       dataset: { action }, onclick: again }, t(label))) : null);
+}
+
+// The pages of one hearing in this browser tell each other when one becomes the live page
+// ("live": its socket is in) and when the live page goes ("gone": closed, reloaded, navigated
+// away). A page that stepped aside then says so and offers "Continue here" at once, focused;
+// it never takes over by itself: "gone" also comes from a reload, whose page takes over again
+// (two pages would trade the seat and the camera back and forth), and a person who closed the
+// live tab may have meant to stop: a hidden tab switching their camera and microphone back on
+// in a confidential hearing, without their doing, is the one thing it must not do.
+class PageChannel {
+  constructor(hearing, onMessage) {
+    this.channel = typeof BroadcastChannel === "function"
+      ? new BroadcastChannel(`parley.hearing.${hearing}`) : null;
+    if (this.channel) this.channel.onmessage = (event) => onMessage(event.data && event.data.type);
+  }
+
+  post(type) {
+    if (this.channel) this.channel.postMessage({ type });
+  }
+
+  close() {
+    if (this.channel) this.channel.close();
+    this.channel = null;
+  }
 }
 // How long to wait for the server to close the socket after "leave" before leaving anyway.
 const LEAVE_WAIT_MS = 3000;
@@ -102,10 +128,12 @@ class HearingScreen {
     this.room = null;
     this.stream = null;
     this.finished = false;
+    this.freed = false; // stepped aside, and the page that took over is gone since
   }
 
   async start(navigate) {
     this.navigate = navigate;
+    this.pages = new PageChannel(this.hearing, (type) => this.otherPage(type));
     put(this.root, h("p", { class: "status", role: "status" }, t("participant.room.preparing")));
     const [rtcConfig, { stream, trouble }] = await Promise.all([iceConfiguration(this.hearing),
       openLocalMedia()]);
@@ -115,9 +143,19 @@ class HearingScreen {
       onOpen: (s) => s.send({ type: "join", hearing: this.hearing }),
     });
     this.grid = new VideoGrid();
-    this.grid.onSoundBlocked = () => { this.soundButton.hidden = false; };
+    // Shown exactly while the browser holds some remote sound back (media/autoplay.js).
+    this.soundButton = h("button", { type: "button", class: "button", hidden: true,
+      dataset: { action: "sound" }, onclick: () => this.grid.unmuteAll() },
+    t("participant.room.enable_sound"));
+    this.grid.onSound = (held) => { this.soundButton.hidden = !held; };
     this.banner = new RoomBanner();
     this.notices = new Notices();
+    // The move notice that said the mediator is away, dismissed: the banner says it again.
+    this.notices.onDismiss = (kind) => {
+      if (kind !== "move" || this.banner.sayAway) return;
+      this.banner.sayAway = true;
+      this.banner.relabel();
+    };
     this.hearers = new Hearers();
     this.chat = new ChatPanel({ send: (m) => this.socket.send(m) });
     this.documents = new DocumentsPanel({ hearing: this.hearing, me: this.me });
@@ -141,9 +179,6 @@ class HearingScreen {
     });
     this.status = h("p", { class: "status connection-status", role: "status" });
     this.setStatus("participant.room.connecting");
-    this.soundButton = h("button", { type: "button", class: "button", hidden: true,
-      onclick: () => { this.grid.unmuteAll(); this.soundButton.hidden = true; } },
-    t("participant.room.enable_sound"));
     // Participants leave; the mediator ends the hearing from the console instead.
     this.leaveButton = h("button", { type: "button", class: "control control-leave",
       dataset: { action: "leave" }, hidden: this.me.kind !== "participant",
@@ -152,13 +187,17 @@ class HearingScreen {
     put(this.root, h("div", { class: "hearing-top" }, this.status, this.notices.el), this.view);
     this.listen();
     this.socket.open();
-    this.onHide = () => this.stop();
+    this.onHide = () => {
+      if (!this.finished && !this.leaving) this.pages.post("gone");
+      this.stop();
+    };
     window.addEventListener("pagehide", this.onHide);
   }
 
   listen() {
     this.socket
       .on("snapshot", (m) => {
+        this.pages.post("live");
         this.setStatus("participant.room.connected");
         this.update(m.view.you, m.view.room || null, { snapshot: true });
       })
@@ -201,6 +240,8 @@ class HearingScreen {
     // A move is shown once the banner names the new room: timed from the first message of it.
     if (message && before && before.room !== you.room) this.moveReceivedAt = message.receivedAt;
     this.you = you;
+    // What a former mediator uploaded (a joint document) is credited to them by name.
+    this.documents.setFormerMediators(you.former_mediators || []);
     if (you.title && you.title !== this.titleShown) { // the hearing's name, on every screen of it
       this.titleShown = you.title;
       setHeaderStatus(h("span", { class: "header-hearing" }, you.title));
@@ -211,21 +252,28 @@ class HearingScreen {
     if (you.room === null && before && before.room !== null) return; // removal: notice follows
     const path = inLobby ? "/lobby" : "/hearing" + (this.me.hearing ? "" : `?hearing=${encodeURIComponent(this.hearing)}`);
     if (location.pathname + location.search !== path) history.replaceState(null, "", path);
-    if (inLobby) this.showLobby();
-    else this.showRoom();
-    this.controls.set({ hand: you.hand, knock: you.knocking });
     // The move notice names the room once its view is here: `you` (room changed) and `room`
     // (the new room's view) arrive as two messages, in either order.
     const shown = inLobby ? "lobby" : this.room ? this.room.id : null;
     if (shown !== null) {
+      const changed = this.shown !== undefined && shown !== this.shown;
       // What was said of the room you were in (moved there, its time is up) no longer holds.
-      if (this.shown !== undefined && shown !== this.shown) this.notices.forget("move", "timer");
-      if (!snapshot && this.shown !== undefined && shown !== this.shown && shown !== "lobby"
-        && this.shown !== "lobby") { // admission needs no notice: the room appears
-        this.notices.moved(this.room);
-      }
+      if (changed) this.notices.forget("move", "timer");
+      // Admission needs no notice: the room appears.
+      const moved = changed && !snapshot && shown !== "lobby" && this.shown !== "lobby";
+      // The move notice and the banner's "the mediator is away": the most recent true state.
+      const away = mediatorAway(you, this.room);
+      const words = mediatorWords({ moved, away, wasAway: this.wasAway,
+        notice: this.notices.showing("move") });
+      if (moved) this.notices.moved(this.room, words.notice);
+      else if (!words.notice) this.notices.forget("move");
+      this.banner.sayAway = words.notice !== "moved_away";
+      this.wasAway = away;
       this.shown = shown;
     }
+    if (inLobby) this.showLobby();
+    else this.showRoom();
+    this.controls.set({ hand: you.hand, knock: you.knocking });
     // The end locks the hearing too: that is the end (its notice follows), not a lock change.
     if (before && before.locked !== you.locked && you.hearing_state !== "closed") {
       announce(t(you.locked ? "participant.notice.locked" : "participant.notice.unlocked"));
@@ -377,7 +425,20 @@ class HearingScreen {
     const again = this.finished === "elsewhere"
       ? () => this.navigate(location.pathname + location.search, { replace: true })
       : () => this.navigate("/lobby");
-    put(this.root, finalCard(this.finished, again));
+    put(this.root, finalCard(this.freed ? "elsewhere_free" : this.finished, again));
+  }
+
+  // Another page of this hearing in this browser: "live" (it took the seat), "gone" (the live
+  // page closed). Only a page that stepped aside listens (PageChannel says why it only offers).
+  otherPage(type) {
+    if (this.finished !== "elsewhere" || (type === "gone") === this.freed) return;
+    if (type !== "gone" && type !== "live") return;
+    this.freed = type === "gone";
+    this.drawFinal();
+    if (!this.freed) return;
+    announce(t("participant.final.elsewhere_free_title"), { assertive: true });
+    const button = this.root.querySelector("[data-action=use-here]");
+    if (button) button.focus();
   }
 
   stop() {
@@ -390,6 +451,8 @@ class HearingScreen {
   unmount() {
     clearTimeout(this.leaveTimer);
     window.removeEventListener("pagehide", this.onHide);
+    if (this.pages && !this.finished && !this.leaving) this.pages.post("gone"); // left for another screen
+    if (this.pages) this.pages.close();
     this.controls.destroy();
     this.banner.destroy();
     this.stop();

@@ -5,10 +5,15 @@
 // that account is), and instead of the console (an admin holds no mediator controls) the way
 // to hand a hearing that has not ended over to another enabled mediator ("Hand over…"; the
 // admin's accounts page links here with `?hand_over=<hearing>` to open that dialog at once).
+// The dialog says that the new mediator will read the former one's notes and what the parties
+// shared with the mediator in confidence (that compartment follows the hearing's mediator).
+//
+// A mediator's list also says which hearings were lately handed away from them, to whom and
+// when (the list's `handed_away`), so a list that lost a hearing, or is empty, says why.
 
 import { api } from "../core/api.js";
 import { describe } from "../core/errors.js";
-import { t, zonePair } from "../core/i18n.js";
+import { formatDateTime, t, zonePair } from "../core/i18n.js";
 import { h, mount as mountNodes } from "../core/render.js";
 import { formDialog } from "../components/dialog.js";
 import { field } from "../components/form.js";
@@ -60,6 +65,7 @@ async function handOverDialog(hearing, accounts) {
     a.display_name ? `${a.display_name} (${a.username})` : a.username)));
   const saved = await formDialog({ title: t("mediator.handover.title", { title: hearing.title }),
     content: [h("p", null, t("mediator.handover.text", { name: accountName(current) || hearing.mediator })),
+      h("p", { class: "handover-notes" }, t("mediator.handover.notes", { name: accountName(current) || hearing.mediator })),
       field(t("mediator.handover.to"), choice)],
     confirm: t("mediator.handover.confirm") });
   if (!saved) return false;
@@ -72,6 +78,18 @@ async function handOverDialog(hearing, accounts) {
     toast(() => describe(failure, "mediator.handover"), { kind: "error" });
     return false;
   }
+}
+
+// Hearings an administrator handed away from this mediator lately ({id, title, to_name, at}),
+// the latest first: each said in one line, with what it means for them.
+function handedAway(gone) {
+  if (!gone.length) return null;
+  return h("section", { class: "handed-away", "aria-labelledby": "handed-away-title" },
+    h("h2", { id: "handed-away-title" }, t("mediator.hearings.handed_away_title")),
+    h("ul", null, gone.map((x) => h("li", { "data-hearing": x.id }, x.to_name
+      ? t("mediator.hearings.handed_away_named", { title: x.title, name: x.to_name, when: formatDateTime(x.at) })
+      : t("mediator.hearings.handed_away", { title: x.title, when: formatDateTime(x.at) })))),
+    h("p", { class: "muted" }, t("mediator.hearings.handed_away_hint")));
 }
 
 export async function mount(root, { navigate, me, query }) {
@@ -93,7 +111,7 @@ export async function mount(root, { navigate, me, query }) {
   let asked = isAdmin ? query.get("hand_over") : null;  // the accounts page's link: once
   const load = async () => {
     try {
-      const [{ hearings }, staff] = await Promise.all([api("GET", "/api/v1/hearings"),
+      const [{ hearings, handed_away: gone = [] }, staff] = await Promise.all([api("GET", "/api/v1/hearings"),
         isAdmin ? api("GET", "/api/v1/accounts") : null]);
       list.removeAttribute("aria-busy");
       if (!hearings.length) {
@@ -101,7 +119,7 @@ export async function mount(root, { navigate, me, query }) {
           h("h2", null, t("mediator.hearings.empty_title")),
           h("p", null, t("mediator.hearings.empty_text")),
           h("button", { type: "button", class: "button primary", onclick: () => newButton.click() },
-            t("mediator.hearings.new"))));
+            t("mediator.hearings.new"))), handedAway(gone));
         return;
       }
       const accounts = new Map(((staff && staff.accounts) || []).map((a) => [a.id, a]));
@@ -117,7 +135,7 @@ export async function mount(root, { navigate, me, query }) {
           h("th", { scope: "col" }, t("mediator.hearings.col_when")),
           h("th", { scope: "col" }, t("mediator.hearings.col_people")),
           h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("mediator.hearings.col_actions"))))),
-        h("tbody", null, sorted.map((hearing) => row(hearing, admin)))));
+        h("tbody", null, sorted.map((hearing) => row(hearing, admin)))), handedAway(gone));
       const wanted = asked && hearings.find((x) => x.id === asked && x.state !== "closed");
       asked = null;
       if (wanted) handOver(wanted);

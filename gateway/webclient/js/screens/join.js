@@ -6,6 +6,12 @@
 // A person who opens their link again in a browser still signed in to that hearing (the tab was
 // closed, or they left) is let back in: no code, and no "this invitation was already used",
 // which reads as if someone else had used it.
+// A link already used, opened on another device (a second computer, a phone) after joining on
+// the first, is answered with what that person needs, not only a warning: carry on on the
+// other device, or ask the mediator (or the institution) for a new link for this one (a new link
+// takes over from the other device: services/signalling/joining.py); and, if it was not them,
+// say so at once. No request to the mediator is sent from here: this page is unauthenticated,
+// and a stranger holding a used link must not be able to reach the mediator with it.
 // A link whose token cannot be one (cut short or mangled on its way) is said to be damaged at
 // once, with no form (no code could make it work); `/join` opened without a link says where the
 // link is. The token kept for this tab is only used again by the same page (a reload): the
@@ -145,6 +151,12 @@ function codeForm(root, context, token) {
       input.value = "";
       next(root, context);
     } catch (failure) {
+      if (failure instanceof ApiError && failure.reason === "invitation_used") {
+        sessionStorage.removeItem(TOKEN_KEY);
+        input.value = "";
+        usedElsewhere(root);
+        return;
+      }
       say(() => (failure instanceof ApiError ? refusalText(failure) : t("common.error.internal")));
       input.setAttribute("aria-invalid", "true");
       input.setAttribute("aria-errormessage", error.id);
@@ -162,6 +174,18 @@ function codeForm(root, context, token) {
   return { rerender: () => { retranslate(root); say(errorWords); } };
 }
 
+// The invitation was used already: most often by this same person on another device.
+function usedElsewhere(root) {
+  const card = h("section", { class: "card join-used" },
+    said("h1", null, "participant.join.used_title"),
+    said("p", { class: "join-used-elsewhere" }, "participant.join.used_elsewhere"),
+    said("p", { class: "join-used-new-link" }, "participant.join.used_new_link"),
+    said("p", { class: "join-used-not-you notice warn", role: "note" }, "participant.join.used_not_you"));
+  put(root, card);
+  const heading = root.querySelector("h1");
+  heading.tabIndex = -1;
+  heading.focus();
+}
 
 // After a successful redemption: the form is gone; offer the tech check, or go straight in.
 function next(root, context) {

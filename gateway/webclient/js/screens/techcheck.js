@@ -204,14 +204,19 @@ class Check {
   }
 
   // `trouble`: why not all of the devices opened (media/devices.js mediaTrouble). A camera
-  // another app holds is said as such at once, with "Run again" to hand: closing that app and
-  // running the check again is the whole fix.
+  // another app holds, or one the browser blocks, is said as such at once, with "Run again" to
+  // hand: closing that app, or allowing the camera, then running the check again is the whole
+  // fix. With neither device open there is no picture to show: the page drops its two empty
+  // video boxes (css: .techcheck[data-devices=none]), so the sentences and "Run again" stay in
+  // view without scrolling on a laptop or a tablet.
   watchDevices(stream, trouble) {
     this.devicesChecked = true;
     const known = deviceOutcomes(stream, trouble);
     if (known.camera) this.set("camera", known.camera);
+    if (known.microphone && known.microphone !== "none") this.set("microphone", known.microphone);
     if (stream) $("local").srcObject = stream;
-    if (trouble === "in_use") $("again").hidden = false;
+    else $("techcheck").dataset.devices = "none";
+    if (trouble === "in_use" || trouble === "blocked") $("again").hidden = false;
     this.mic = microphone(stream, () => this.pc);
     if (!this.mic) {
       this.set("microphone", known.microphone || "none");
@@ -337,7 +342,7 @@ function quality(id, key) {
 
 export function mount(root) {
   const meterLabel = said("span", { id: "mic-level-label", class: "visually-hidden" }, "participant.techcheck.mic_level");
-  mountNodes(root, h("section", { class: "techcheck" },
+  mountNodes(root, h("section", { class: "techcheck", id: "techcheck" },
     h("div", { class: "page-head" },
       said("h1", null, "participant.techcheck.title"),
       h("p", { id: "status", class: "status", role: "status" }, "…")),

@@ -1,0 +1,34 @@
+// What the waiting room says the mediator changed (pure): the hearing's details as the person
+// was first shown them while waiting (`seen`: {title, scheduled_at, time_zone}) against the
+// details now (`now`: the SelfView). Derived, never remembered from an event: a title renamed
+// and renamed back, or a change a reconnect's snapshot replays, says nothing the page does not
+// show; the start and its zone are no news once the hearing has opened.
+
+import { currentLanguage, formattingLocale, t } from "../core/i18n.js";
+
+// The details a waiting spell compares against.
+export const detailsOf = (you) => ({ title: you.title, scheduled_at: you.scheduled_at ?? null,
+  time_zone: you.time_zone ?? null });
+
+// → the parts that differ, in the order said: "title", "start" (the moment), "zone" (how it is
+// read: the waiting line names the hearing's zone).
+export function detailsChanged(seen, now) {
+  if (!seen || !now) return [];
+  const parts = [];
+  if (seen.title !== now.title) parts.push("title");
+  if (now.hearing_state === "scheduled") {
+    if (seen.scheduled_at !== (now.scheduled_at ?? null)) parts.push("start");
+    if (seen.time_zone && now.time_zone && seen.time_zone !== now.time_zone) parts.push("zone");
+  }
+  return parts;
+}
+
+// "The mediator has changed the title and the start time." (null when nothing changed).
+export function changedSentence(parts, lang = currentLanguage()) {
+  if (!parts.length) return null;
+  const names = parts.map((p) => t(`participant.lobby.part_${p}`));
+  const list = typeof Intl.ListFormat === "function"
+    ? new Intl.ListFormat(formattingLocale(lang), { type: "conjunction" }).format(names)
+    : names.join(", ");
+  return t("participant.lobby.changed", { parts: list });
+}

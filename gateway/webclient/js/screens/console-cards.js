@@ -1,0 +1,60 @@
+// The console's cards instead of the board: the hearing could not be read, an administrator
+// asked (they hold no mediator controls), the hearing is not open, it ended, or it was handed
+// to another mediator. A mediator whose hearing was handed away is told so, by whom it is held
+// now and since when (their list's `handed_away`, GET /api/v1/hearings), and is offered only
+// the way back to their list: the hearing's set-up and console are not theirs any more.
+
+import { api } from "../core/api.js";
+import { describe } from "../core/errors.js";
+import { formatDateTime, t } from "../core/i18n.js";
+import { h } from "../core/render.js";
+
+const backToList = (primary = true) =>
+  h("a", { class: primary ? "button primary" : "button", href: "/hearings" }, t("mediator.setup.back"));
+
+// This mediator's record of the hearing's hand-over away from them ({id, title, to_name, at}),
+// or null (never handed away from them, long ago, or the list could not be read).
+export async function handedAwayFrom(hearingId) {
+  try {
+    const { handed_away: gone = [] } = await api("GET", "/api/v1/hearings");
+    return gone.find((x) => x.id === hearingId) || null;
+  } catch (_) {
+    return null;
+  }
+}
+
+export function loadFailedCard(failure) {
+  return h("section", { class: "card narrow" }, h("h1", null, t("mediator.console.title")),
+    h("p", { class: "form-error", role: "alert" }, describe(failure, "mediator.setup")), backToList(false));
+}
+
+export function adminCard(detail, hearingId) {
+  return h("section", { class: "card narrow admin-console" }, h("h1", null, detail.title),
+    h("h2", null, t("mediator.console.admin_title")), h("p", null, t("mediator.console.admin_text")),
+    detail.state === "closed" ? null : h("a", { class: "button primary", href: `/hearings?hand_over=${encodeURIComponent(hearingId)}` },
+      t("mediator.hearings.hand_over")));
+}
+
+export function notOpenCard(detail, hearingId) {
+  return h("section", { class: "card narrow" }, h("h1", null, detail.title),
+    h("p", null, t(detail.state === "closed" ? "mediator.console.closed" : "mediator.console.not_open")),
+    h("a", { class: "button primary", href: `/hearings/${hearingId}/setup` }, t("mediator.hearings.setup")));
+}
+
+export function endedCard(hearingId) {
+  return h("section", { class: "card narrow ended" },
+    h("h1", null, t("mediator.console.ended_title")), h("p", null, t("mediator.console.ended_text")),
+    h("div", { class: "actions" }, h("a", { class: "button", href: `/hearings/${hearingId}/setup` }, t("mediator.hearings.setup")),
+      backToList()));
+}
+
+// `gone`: the list's record of it ({title, to_name, at}), or null while (or if) not known.
+export function handedOverCard(title, gone) {
+  const text = !gone ? t("mediator.console.handed_over_text")
+    : gone.to_name ? t("mediator.console.handed_over_named", { name: gone.to_name, when: formatDateTime(gone.at) })
+      : t("mediator.console.handed_over_when", { when: formatDateTime(gone.at) });
+  return h("section", { class: "card narrow handed-over" },
+    title ? h("p", { class: "eyebrow" }, title) : null,
+    h("h1", null, t("mediator.console.handed_over_title")), h("p", null, text),
+    h("div", { class: "actions" }, backToList()));
+}

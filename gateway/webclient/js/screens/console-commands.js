@@ -1,0 +1,162 @@
+// What the mediator's console sends: every action is a WebSocket command (admit, deny, move,
+// move a side, remove, shuttle, bring a knocker, timers, caucus create and close, broadcast,
+// recall, lock), with the dialogs that ask first, and the end of the hearing (the set-up page's
+// dialog and request). Nothing here changes the screen: the server's board does (console-view.js).
+
+import { describe } from "../core/errors.js";
+import { t } from "../core/i18n.js";
+import { h } from "../core/render.js";
+import { admits, roomName } from "../components/board.js";
+import { confirmDialog, formDialog } from "../components/dialog.js";
+import { endHearing } from "../components/end-hearing.js";
+import { countedField, field } from "../components/form.js";
+import { personName } from "../components/person.js";
+import { defaultCaucusName } from "../components/room-name.js";
+import { toast } from "../components/toast.js";
+
+// A caucus's name, at most (the server's: proto ShortText).
+const CAUCUS_NAME_MAX = 200;
+
+// A side's caucus named by default ("{side} caucus"), shortened to fit the name field when the
+// side's own name is long (up to 200 characters, as is the caucus's): the side's name is cut,
+// at a space near the cut when there is one, and "…" said where, so the field holds all of
+// what it shows, and the counter under it never says "the limit" for a name nobody typed.
+export function fittedCaucusName(side, max = CAUCUS_NAME_MAX) {
+  const whole = defaultCaucusName(side);
+  if (whole.length < max) return whole;
+  const room = max - 1 - (whole.length - side.length) - 1; // one under the limit, one for "…"
+  let cut = side.slice(0, Math.max(room, 1));
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1); // never half a character
+  const space = cut.lastIndexOf(" ");
+  if (space > cut.length - 20 && space > 0) cut = cut.slice(0, space);
+  return defaultCaucusName(`${cut.trimEnd()}…`);
+}
+
+// `c`: {state, socket, pending, timeUps, detail, boardArea, sides(), roomById(id), memberById(id),
+// drawBoard(force)}. Returns {send, actions, newCaucus, broadcast, end}.
+export function consoleCommands(c) {
+  const { state, pending } = c;
+  // A caucus held for the other side: said here, in words, before anything is sent.
+  const refuseOtherSide = (name, room) => toast(() => t("mediator.board.other_side",
+    { name, room: roomName(room) }), { kind: "error" });
+
+  function send(message, action, pendingId = null) {
+    if (state.ended) return toast(() => t("mediator.console.ended_already"), { kind: "error" });
+    if (!c.socket.send(message)) return toast(() => t("mediator.console.offline"), { kind: "error" });
+    state.lastAction = { action, at: performance.now() };
+    if (pendingId) { pending.add(pendingId); c.drawBoard(); }
+    return true;
+  }
+
+  const actions = {
+    admit: (p, room) => send({ type: "admit", participant: p.id, room: room.id }, "admit", p.id),
+    deny: async (p) => {
+      const ok = await confirmDialog({ title: t("mediator.deny.title", { name: p.name }), body: t("mediator.deny.body"),
+        confirm: t("mediator.deny.confirm"), danger: true });
+      if (ok.confirmed) send({ type: "deny", participant: p.id }, "deny", p.id);
+    },
+    move: (p, room) => send({ type: "move", participant: p.id, room: room.id }, "move", p.id),
+    dropPerson: (pid, room) => {
+      const from = state.board.rooms.find((r) => r.members.some((m) => m.id === pid));
+      if (!from || from.id === room.id) return;
+      const person = from.members.find((m) => m.id === pid);
+      if (!admits(room, person)) return refuseOtherSide(personName(person), room);
+      if (from.kind === "lobby" && !person.connected) {
+        return toast(() => t("mediator.board.not_waiting", { name: personName(person) }), { kind: "error" });
+      }
+      if (from.kind === "lobby" && room.kind !== "lobby") send({ type: "admit", participant: pid, room: room.id }, "admit", pid);
+      else send({ type: "move", participant: pid, room: room.id }, "move", pid);
+    },
+    moveSide: (side, room) => {
+      if (room.kind === "caucus" && room.side && room.side !== side) {
+        return refuseOtherSide((c.sides().get(side) || {}).name || "", room);
+      }
+      return send({ type: "move.side", side, room: room.id }, "move_side");
+    },
+    remove: async (p) => {
+      const ok = await confirmDialog({ title: t("mediator.revoke.title", { name: p.name }), body: t("mediator.revoke.body"),
+        confirm: t("mediator.revoke.confirm"), danger: true });
+      if (ok.confirmed) send({ type: "remove", participant: p.id }, "remove", p.id);
+    },
+    shuttle: (room) => send({ type: "shuttle", room: room.id }, "shuttle"),
+    bring: (k) => {
+      const person = c.memberById(k.participant);
+      const here = c.roomById(state.you.room);
+      if (person && here && !admits(here, person)) return refuseOtherSide(personName(person), here);
+      return send({ type: "move", participant: k.participant, room: state.you.room }, "move", k.participant);
+    },
+    dismiss: (k) => send({ type: "knock.dismiss", participant: k.participant }, "knock"),
+    timer: (room, seconds) => send({ type: "caucus.timer", room: room.id, seconds }, "timer"),
+    // Seen and left as it is: the column's notice goes; keyboard focus to the caucus's menu.
+    dismissTimeUp: (room) => {
+      c.timeUps.dismiss(room.id);
+      c.drawBoard(true);
+      const menu = t("mediator.board.caucus_menu_named", { room: roomName(room) });
+      [...c.boardArea.querySelectorAll("[aria-label]")].find((el) => el.getAttribute("aria-label") === menu)?.focus();
+    },
+    closeCaucus: async (room) => {
+      const ok = await confirmDialog({ title: t("mediator.caucus.close_title", { room: roomName(room) }),
+        body: t("mediator.caucus.close_body"), confirm: t("mediator.caucus.close_confirm") });
+      if (ok.confirmed) send({ type: "caucus.close", room: room.id }, "caucus_close");
+    },
+  };
+
+  async function newCaucus() {
+    const name = h("input", { name: "name", maxlength: String(CAUCUS_NAME_MAX), autocomplete: "off" });
+    const side = h("select", { name: "side" }, h("option", { value: "" }, t("mediator.caucus.no_side")),
+      [...c.sides().values()].map((s) => h("option", { value: s.id }, s.name)));
+    const moveIn = h("input", { type: "checkbox", id: "caucus-move-side", checked: true });
+    const moveRow = h("div", { class: "check" }, moveIn, h("label", { for: "caucus-move-side" }, t("mediator.caucus.move_side")));
+    const nameField = countedField(t("mediator.caucus.name"), name);
+    // Said while the name is the side's: it is sent without one (see below).
+    const byDefault = h("p", { class: "hint caucus-name-default" }, t("mediator.caucus.name_default_hint"));
+    nameField.append(byDefault);
+    const sync = () => {
+      moveRow.hidden = !side.value;
+      side.title = side.selectedOptions[0] ? side.selectedOptions[0].textContent : ""; // a long name, whole
+      if (!name.value || name.dataset.auto) {
+        const s = c.sides().get(side.value);
+        name.value = s ? fittedCaucusName(s.name) : "";
+        // The counter under the field counts what is typed ("input"): a name put in for the
+        // side is counted too. The event would mark the name as typed: it is the side's still.
+        name.dispatchEvent(new Event("input"));
+        name.dataset.auto = "1";
+      }
+      byDefault.hidden = !(side.value && name.dataset.auto);
+    };
+    name.addEventListener("input", () => { delete name.dataset.auto; byDefault.hidden = true; });
+    side.addEventListener("change", sync);
+    const firstSide = [...c.sides().keys()][0];
+    if (firstSide) side.value = firstSide;
+    sync();
+    const ok = await formDialog({ title: t("mediator.caucus.new_title"), confirm: t("mediator.caucus.create"),
+      content: [field(t("mediator.caucus.side"), side), nameField, moveRow],
+      validate: () => (name.value.trim() ? null : t("mediator.caucus.name_missing")) });
+    if (!ok) return;
+    // A side's caucus left with its default name is sent without one: each reader's screen
+    // names it after the side in their own language (components/room-name.js).
+    const named = !(side.value && name.dataset.auto);
+    send({ type: "caucus.create", name: named ? name.value.trim() : "", side: side.value || null,
+      move_side: Boolean(side.value) && moveIn.checked }, "caucus_create");
+  }
+
+  async function broadcast() {
+    const text = h("textarea", { name: "text", rows: "4", maxlength: "1000" });
+    const ok = await formDialog({ title: t("mediator.broadcast.title"), confirm: t("mediator.broadcast.send"),
+      content: [h("p", { class: "muted" }, t("mediator.broadcast.hint")), field(t("mediator.broadcast.text"), text)],
+      validate: () => (text.value.trim() ? null : t("mediator.broadcast.missing")) });
+    if (ok) send({ type: "broadcast", text: text.value.trim() }, "broadcast");
+  }
+
+  // By the same dialog and request as the set-up page (with the choice to destroy the
+  // documents); the socket then hears the end like everyone else.
+  async function end() {
+    try {
+      await endHearing(c.detail);
+    } catch (failure) {
+      toast(() => describe(failure, "mediator.close"), { kind: "error" });
+    }
+  }
+
+  return { send, actions, newCaucus, broadcast, end };
+}

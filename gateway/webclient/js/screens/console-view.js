@@ -1,0 +1,230 @@
+// What the mediator's console shows, drawn from the server's view (console.js keeps it in
+// `state`): the toolbar and the header's status, the rooms board (never redrawn under the
+// mediator's hand), the knock queue, and the mediator's own room (its banner, video, controls,
+// who can hear them, chat), with the names the documents panel credits uploads to.
+
+import { t } from "../core/i18n.js";
+import { h, mount as mountNodes } from "../core/render.js";
+import { admits, renderBoard, roomName, sideChips } from "../components/board.js";
+import { ChatPanel } from "../components/chat-panel.js";
+import { ConsoleMedia } from "../components/console-media.js";
+import { DocumentsPanel } from "../components/documents-panel.js";
+import { setHeaderStatus } from "../components/header.js";
+import { HearingControls } from "../components/hearing-controls.js";
+import { Hearers } from "../components/hearers.js";
+import { renderKnocks } from "../components/knocks.js";
+import { personName } from "../components/person.js";
+import { toast } from "../components/toast.js";
+
+// The end locks the hearing too (nobody can join an ended hearing): that lock is part of the
+// end, said as the end, never as a lock change.
+export const endedNow = (you) => Boolean(you && you.hearing_state === "closed");
+
+export class ConsoleView {
+  // `c`: {hearingId, detail, me, state, pending, timeUps, socket, sides(), roomById(id)};
+  // `commands(c)` (console-commands.js) is set on it once the view exists (`c.commands`).
+  constructor(c) {
+    this.c = c;
+    const { hearingId, detail, me } = c;
+    this.boardArea = h("div", { class: "board-area" });
+    this.knocksArea = h("div", { class: "knocks-area" });
+    this.roomArea = h("section", { class: "my-room card", "aria-labelledby": "my-room-title" });
+    this.bannerArea = h("div", { class: "console-banner", role: "status" });
+    this.toolbar = h("div", { class: "toolbar", role: "toolbar", "aria-label": t("mediator.console.tools") });
+    this.titleHeading = h("h1", null, detail.title);
+    this.hearers = new Hearers();
+    this.chat = new ChatPanel({ send: (m) => c.socket.send(m) });
+    this.documents = new DocumentsPanel({ hearing: hearingId, me: { ...(me || {}), role: "mediator" },
+      sides: detail.sides || [] });
+    // Mediators who held the hearing before a hand-over: their notes are credited to them by
+    // name ("Dr Chan (former mediator)"), never to "The mediator", who is someone else now.
+    this.documents.setFormerMediators(detail.former_mediators || []);
+    this.mediaNote = h("p", { class: "muted", hidden: true }, t("mediator.video.other_tab"));
+    // Why the camera or microphone would not start (media/devices.js mediaTrouble), in words
+    // the mediator can act on, with the way to ask again (the console opens anew).
+    this.trouble = null;
+    this.troubleNote = h("div", { class: "media-trouble", role: "alert", hidden: true });
+    this.media = new ConsoleMedia(hearingId, (m) => c.socket.send(m), (held) => {
+      this.mediaNote.hidden = held;
+      if (!held) this.controls.enable({ mic: false, camera: false, screen: false });
+    }, (v) => this.hearers.verification(v));
+    // The mediator's microphone, camera and screen share, usable once this tab holds the media.
+    this.controls = new HearingControls({
+      mic: (on) => this.media.setMic(on),
+      camera: (on) => this.media.setCamera(on),
+      screen: async (on) => {
+        const done = await this.media.setScreen(on, () => this.controls.set({ screen: false }));
+        if (!done && on) toast(() => t("participant.controls.screen_refused"), { kind: "error" });
+        return done;
+      },
+    }, { only: ["mic", "camera", "screen"] });
+    this.controls.enable({ mic: false, camera: false, screen: false });
+    this.media.onMedia = (stream) => this.controls.enable({
+      mic: Boolean(stream && stream.getAudioTracks().length),
+      camera: Boolean(stream && stream.getVideoTracks().length),
+      screen: Boolean(navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia) });
+    this.media.onTrouble = (trouble) => { this.trouble = trouble; this.drawTrouble(); };
+    // The video grid stays in place (moving a playing <video> in the DOM would pause it); only
+    // the banner naming the room is redrawn.
+    this.roomBanner = h("div", { class: "room-banner" });
+    this.roomArea.append(this.roomBanner, this.media.tiles.grid, this.controls.el, this.troubleNote,
+      this.mediaNote, this.hearers.el);
+    this.deferred = false;
+    this.shown = "";
+  }
+
+  drawTrouble() {
+    const trouble = this.trouble;
+    this.troubleNote.hidden = !trouble;
+    if (!trouble) { mountNodes(this.troubleNote); return; }
+    this.troubleNote.dataset.trouble = trouble;
+    mountNodes(this.troubleNote, h("p", null, t(`mediator.video.${trouble}`)),
+      h("button", { type: "button", class: "button small", onclick: () => location.reload() }, t("mediator.video.try_again")));
+  }
+
+  // The title as the server says it now: renamed on the set-up page (in another tab, or by the
+  // same mediator a minute ago), it changes here too, without a reload.
+  followTitle(you) {
+    const { detail } = this.c;
+    if (!you || !you.title || you.title === detail.title) return;
+    detail.title = you.title;
+    this.titleHeading.textContent = you.title;
+  }
+
+  drawToolbar() {
+    const { state, commands, detail } = this.c;
+    const locked = state.you && state.you.locked;
+    // Its name too: drawn again after a language switch, never left in the first language.
+    this.toolbar.setAttribute("aria-label", t("mediator.console.tools"));
+    mountNodes(this.toolbar,
+      h("button", { type: "button", class: "button primary", onclick: commands.newCaucus }, t("mediator.console.new_caucus")),
+      h("button", { type: "button", class: "button", onclick: commands.broadcast }, t("mediator.console.broadcast")),
+      h("button", { type: "button", class: "button", onclick: () => commands.send({ type: "recall" }, "recall") }, t("mediator.console.recall")),
+      h("button", { type: "button", class: "button", "aria-pressed": String(Boolean(locked)), id: "lock-toggle",
+        onclick: () => commands.send({ type: "lock", locked: !locked }, "lock") }, t(locked ? "mediator.console.unlock" : "mediator.console.lock")),
+      h("button", { type: "button", class: "button danger-outline", onclick: commands.end }, t("mediator.console.end")));
+    setHeaderStatus(
+      h("span", { class: "header-hearing" }, detail.title),
+      locked && !endedNow(state.you) ? h("span", { class: "badge locked", id: "lock-badge" }, t("mediator.lock.locked")) : null);
+  }
+
+  // The board redraws whole from the server's view, but never under the mediator's hand: while
+  // something is being dragged or a menu is open it waits, and keyboard focus survives a redraw.
+  busy() {
+    return document.body.classList.contains("dragging")
+      || Boolean(this.boardArea.querySelector('[aria-expanded="true"]'));
+  }
+
+  // What the board shows; peer-link reports (frequent while media connects) change nothing
+  // here, and an unchanged board is not redrawn (hover, focus and a grab in progress stay put).
+  signature() {
+    const { state, pending, timeUps } = this.c;
+    return JSON.stringify([state.you && state.you.room, [...pending], [...timeUps.rooms.keys()], state.board.sides,
+      state.board.rooms.map((r) => [r.id, r.kind, r.name, r.side_name, r.colour, r.deadline,
+        r.members.map((m) => [m.id, m.name, m.role, m.side, m.muted, m.hand, m.connected])])]);
+  }
+
+  drawBoard(force = false) {
+    if (this.busy()) { this.deferred = true; return false; }
+    this.deferred = false;
+    const now = this.signature();
+    if (!force && now === this.shown) return false;
+    this.shown = now;
+    const { state, pending, timeUps, commands } = this.c;
+    const area = this.boardArea;
+    const active = area.contains(document.activeElement) ? document.activeElement : null;
+    const label = active && active.getAttribute("aria-label");
+    const ctx = { you: state.you || {}, sides: this.c.sides(), actions: commands.actions, pending, now: () => Date.now(), timeUp: timeUps };
+    mountNodes(area, sideChips(this.c.sides(), state.board, ctx), renderBoard(state.board, ctx));
+    if (label) {
+      const again = [...area.querySelectorAll("[aria-label]")].find((el) => el.getAttribute("aria-label") === label);
+      if (again) again.focus({ preventScroll: true });
+    }
+    return true;
+  }
+
+  drawKnocks() {
+    const { state, commands, roomById } = this.c;
+    const canBring = (k) => {
+      const person = this.c.memberById(k.participant);
+      const here = state.you && roomById(state.you.room);
+      return !person || !here || admits(here, person);
+    };
+    mountNodes(this.knocksArea, renderKnocks(state.knocks, { you: state.you || {}, actions: commands.actions, now: () => Date.now(),
+      roomById, roomName, canBring }));
+  }
+
+  // The room's people, chat and "who can hear you" follow the server's view of the room the
+  // mediator is in; between a move and the new room's view, nothing is shown as hearing them
+  // and nothing can be said.
+  drawRoomView() {
+    const { you, room } = this.c.state;
+    if (!you) return;
+    const view = room && room.id === you.room ? room : null;
+    this.chat.me = you.id;
+    if (!view) {
+      this.hearers.update(null, you.id, { moving: true });
+      this.chat.setUsable(false);
+      return;
+    }
+    const members = view.members || [];
+    this.chat.members = new Map(members.map((m) => [m.id, m]));
+    this.chat.setRoom(view);
+    this.hearers.update(view, you.id);
+    const mine = members.find((m) => m.id === you.id);
+    if (mine) this.media.setServerLinks(mine.links || []);
+  }
+
+  drawRoom() {
+    const { state, roomById } = this.c;
+    const room = state.you ? roomById(state.you.room) : null;
+    this.media.tiles.setRoom(state.room);
+    this.drawRoomView();
+    const banner = this.roomBanner;
+    banner.dataset.roomKind = room ? room.kind : "plenary";
+    banner.dataset.room = room ? room.id : ""; // empty until the server's view is here
+    if (room && room.kind === "caucus") banner.dataset.colour = room.colour || "a";
+    else delete banner.dataset.colour;
+    mountNodes(banner, h("h2", { id: "my-room-title" },
+      t("mediator.console.you_are_in", { room: room ? roomName(room) : "…" })));
+  }
+
+  // The documents name their uploaders from the board (everyone in the hearing, whatever room
+  // they are in), redrawn only when a name is new or changed; their tabs of each side's
+  // confidences follow the sides the board reports (a side renamed or recoloured live), not the
+  // hearing's detail read at the start.
+  learnNames() {
+    const { state } = this.c;
+    const documents = this.documents;
+    if (state.board.sides && state.board.sides.length) documents.setSides(state.board.sides);
+    let changed = false;
+    for (const room of state.board.rooms) {
+      for (const m of room.members) {
+        if (personName(documents.people.get(m.id)) !== personName(m)) changed = true;
+        documents.people.set(m.id, m);
+      }
+    }
+    if (changed) documents.renderList();
+  }
+
+  drawAll() {
+    this.learnNames();
+    this.drawToolbar();
+    this.drawBoard(true);
+    this.drawKnocks();
+    this.drawRoom();
+  }
+
+  relabel() {
+    for (const part of [this.hearers, this.chat, this.documents, this.controls, this.media.tiles]) part.relabel();
+    this.drawTrouble();
+    this.drawAll();
+  }
+
+  // Everything that holds a device, a transfer or a timer, let go.
+  stop() {
+    this.documents.close();
+    this.controls.destroy();
+    this.media.stop();
+  }
+}

@@ -1,0 +1,244 @@
+"""The auditor's pages in a real Chromium through the real gateway and audit service, on a small
+scripted hearing whose entries are published as the services write them:
+
+- a search by a person's name shows every use of their invitations (the redemptions, refused
+  ones included, name the invitation, not the person: the audit service's `person` filter);
+- a page's header counts the rows it shows from the entries they stand for; a refused attempt
+  that two services recorded, split by the last page's edge, is drawn on the first page (which
+  says it borrowed the entry), and no empty next page is offered;
+- a connection that closed because its person was removed from the lobby says so;
+- the hearing's summary shows its title and start over time, each change and by whom;
+- its timeline draws a stay that reconnections interrupted as one bar, the time away inside it.
+Screenshots at laptop width (tests/artifacts/audit-…-laptop.png), axe-core on each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from proto.audit import Actor, AuditEvent, Outcome, Resource
+from tests.browser import Tab, chromium, open_tab, requires_chromium
+from tests.e2e.audit_world import publish
+from tests.e2e.staff_steps import sign_in, t
+from tests.harness import Suite
+from tests.people import PASSWORD, People, staff_people
+
+pytestmark = [pytest.mark.browser, requires_chromium]
+EN = "en"
+ZH = "zh-Hant"
+HEARING = "hPagesEdge1"
+MED = ("acctMedP", "Ms Iris Wong")
+FAY = ("pFay", "Fay Lo")  # reconnects in plenary; her used link tried again after the end
+GUS = ("pGus", "Gus Ma")  # removed from the lobby
+T0 = 1_764_100_000_000
+ADDRESS = "addr:2025-11:0c9d8e7f6a5b4c3d2e1f"
+#: A page of results holds 50 entries (results.js): 51 in all, the last two one refused attempt.
+PAGE = 50
+
+
+class Story:
+    def __init__(self) -> None:
+        self.events: list[AuditEvent] = []
+        self.clock = T0
+
+    def add(self, action: str, actor: str, rtype: str, rid: str, *, role: str | None = "mediator",
+            outcome: Outcome = Outcome.ALLOWED, step_s: float = 60, service: str = "signalling",
+            details: dict[str, Any] | None = None, kind: str = "account",
+            hearing: str | None = HEARING) -> None:
+        self.clock += int(step_s * 1000)
+        self.events.append(AuditEvent(
+            id=f"pg{len(self.events):05d}", time=self.clock,
+            actor=Actor(id=actor, role=role, kind=kind),  # type: ignore[arg-type]
+            action=action, resource=Resource(type=rtype, id=rid), outcome=outcome, service=service,
+            hearing=hearing, details=details or {}))
+
+    def med(self, action: str, rtype: str, rid: str, **kwargs: Any) -> None:
+        self.add(action, MED[0], rtype, rid, **kwargs)
+
+    def own(self, pid: str, action: str, **kwargs: Any) -> None:
+        self.add(action, pid, "participant", pid, role="party", **kwargs)
+
+
+def story() -> list[AuditEvent]:
+    s = Story()
+    # The mediator's staff account, as the gateway records it (no hearing): named by the log.
+    s.add("account.create", "acctAdminP", "account", MED[0], role="admin", service="gateway", hearing=None,
+          details={"role": "mediator", "username": "iwong", "display_name": MED[1]})
+    s.med("hearing.create", "hearing", HEARING, details={
+        "mediator": MED[0], "mediator_name": MED[1], "title": "Lo v. Ma", "time_zone": "Asia/Hong_Kong",
+        "scheduled_at": T0 + 86_400_000})
+    s.med("hearing.details_change", "hearing", HEARING, details={
+        "title": "Lo v. Ma Holdings", "previous_title": "Lo v. Ma"})
+    s.med("hearing.details_change", "hearing", HEARING, details={
+        "scheduled_at": T0 + 2 * 86_400_000, "time_zone": "Europe/London",
+        "previous_scheduled_at": T0 + 86_400_000, "previous_time_zone": "Asia/Hong_Kong"})
+    s.med("hearing.open", "hearing", HEARING)
+    for pid, name in (FAY, GUS):
+        s.med("participant.invite", "participant", pid, details={
+            "name": name, "role": "party", "invitation": f"inv{pid}"})
+    s.add("participant.connect", MED[0], "participant", MED[0], details={"room": "plenary"})
+    # Gus waits in the lobby and is removed from it: his page is closed, in no room.
+    s.add("participant.redeem", "anonymous", "invitation", f"inv{GUS[0]}", role=None, kind="anonymous",
+          details={"participant": GUS[0]})
+    s.own(GUS[0], "participant.connect", details={"room": "lobby"})
+    s.med("participant.remove", "participant", GUS[0], details={"from": "lobby"})
+    s.own(GUS[0], "participant.disconnect", step_s=0.2, details={})
+    # Fay is admitted; her page reloads twice within the minute, in plenary.
+    s.add("participant.redeem", "anonymous", "invitation", f"inv{FAY[0]}", role=None, kind="anonymous",
+          details={"participant": FAY[0]})
+    s.own(FAY[0], "participant.connect", details={"room": "lobby"})
+    s.med("participant.admit", "participant", FAY[0], details={"from": "lobby", "to": "plenary"})
+    for _ in range(2):
+        s.own(FAY[0], "participant.disconnect", step_s=120, details={"room": "plenary"})
+        s.own(FAY[0], "participant.connect", step_s=20, details={"room": "plenary"})
+    # Connection reports: a run, folded into one row.
+    for _ in range(3):
+        s.own(FAY[0], "room.peer_state", step_s=1, details={
+            "peer": MED[0], "state": "connected", "room": "plenary", "epoch": 1, "same_room": True})
+    s.med("hearing.close", "hearing", HEARING, details={"destroy_documents": False})
+    # The hearing's record goes on: the mediator's reads of its (empty) document list.
+    while len(s.events) < PAGE:  # the account's entry is of no hearing
+        s.med("document.list", "hearing", HEARING, service="evidence", step_s=5, details={"count": 0})
+    # Someone tries Fay's used link after the end: signalling's entry (the 50th) and the
+    # gateway's (the 51st) of one attempt.
+    ended = "the hearing has ended"
+    s.add("participant.redeem", "anonymous", "invitation", f"inv{FAY[0]}", role=None, kind="anonymous",
+          outcome=Outcome.DENIED, details={"participant": FAY[0], "reason": ended})
+    s.add("participant.redeem", "anonymous", "invitation", f"inv{FAY[0]}", role=None, kind="anonymous",
+          outcome=Outcome.DENIED, step_s=0.05, service="gateway",
+          details={"reason": ended, "address": ADDRESS, "kind": "redeem.conflict"})
+    assert len(s.events) == PAGE + 2
+    return s.events
+
+
+@pytest.fixture(scope="module")
+def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
+    running = Suite(data_dir=tmp_path_factory.mktemp("suite") / "data")
+    running.start()
+    yield running
+    running.stop()
+
+
+async def signed_in(tab: Tab, people: People) -> None:
+    staff = people.by_role("auditor")
+    await tab.page.goto("/signin")
+    for _ in range(3):
+        await sign_in(tab, EN, staff.username, PASSWORD, await staff.next_totp())
+        outcome = await tab.wait_for(
+            "!location.pathname.startsWith('/signin') ? 'in'"
+            " : (document.querySelector('main').innerText.includes(arg) ? 'refused' : '')",
+            arg=t(EN, "staff.error.signin.unauthenticated"), timeout=60)
+        if outcome == "in":
+            return
+    raise AssertionError("the auditor could not sign in")
+
+
+async def shot(tab: Tab, screen: str) -> None:
+    await tab.check_accessible(screen)
+    await tab.screenshot(screen, "laptop")
+
+
+ROWS = """() => [...document.querySelectorAll('table.results tbody tr')].map((tr) =>
+    [tr.className, tr.dataset.action ?? '', tr.innerText])"""
+
+
+@pytest.mark.timeout(300)
+async def test_the_auditors_pages_say_what_they_show(suite: Suite) -> None:
+    await suite.ready(timeout=60)
+    people = await staff_people(suite)
+    await publish(suite, story())
+    async with chromium() as browser:
+        tab = await open_tab(browser, suite.base_url)
+        page = tab.page
+        await signed_in(tab, people)
+        await page.get_by_role("heading", name=t(EN, "audit.search.title")).wait_for()
+
+        # The hearing's entries, oldest first: 51, the last two one refused attempt split by the
+        # page's edge. The first page draws it as one row with the 51st borrowed, says so, and
+        # offers no next page (it would show nothing); its header counts rows and entries.
+        await page.goto(f"/audit?hearing={HEARING}&order=asc")
+        await tab.wait_for(f"document.querySelector('.total[data-total=\"{PAGE + 1}\"]')")
+        head = page.locator(".total")
+        rows = await tab.value(ROWS)
+        entries = await head.get_attribute("data-entries")
+        assert entries == str(PAGE + 1), (entries, rows)
+        assert await head.get_attribute("data-rows") == str(len(rows)), rows
+        assert len(rows) == PAGE + 1 - 1 - 2, rows  # the pair is one row, the run of 3 another
+        assert await head.inner_text() == f"{len(rows)} rows from entries 1–{PAGE + 1} of {PAGE + 1}"  # noqa: RUF001
+        assert await page.locator("#borrowed-note").inner_text() == \
+            "The last entry is shown here, beside the entry it pairs with, rather than alone on a page of its own."
+        assert await page.locator("#next-page").is_disabled()
+        assert rows[-1][0] == "paired" and "the hearing had ended" in rows[-1][2], rows[-1]
+        # Gus, removed from the lobby: his closed connection says so, not "from no room".
+        closed = [text for _, action, text in rows if action == "participant.disconnect" and GUS[1] in text]
+        assert closed and f"{GUS[1]} was disconnected: removed from the lobby, and from the hearing" in closed[0], closed
+        assert not [text for _, _, text in rows if t(EN, "audit.room.none") in text], rows
+        await shot(tab, "audit-pages-edge")
+        # Opening the run of connection reports: the header counts the rows shown now.
+        await page.locator("tr.folded button").click()
+        assert await head.get_attribute("data-rows") == str(len(rows) + 2)
+
+        # A search by Fay's name: every use of her invitation among her entries (the redemption,
+        # and the refused attempt after the end, which names her invitation, not her).
+        await page.goto("/audit")
+        await page.get_by_label(t(EN, "audit.f.person")).fill("fay")
+        await page.get_by_role("button", name=t(EN, "audit.search.action"), exact=True).click()
+        await tab.wait_for("document.querySelector('.total[data-total]')")
+        rows = await tab.value(ROWS)
+        assert any(f"used the invitation for {FAY[1]}" in text for _, _, text in rows), rows
+        assert any(kind == "paired" for kind, _, _ in rows), rows
+        assert not any(GUS[1] in text for _, _, text in rows), rows
+        await shot(tab, "audit-person-invitations")
+
+        # The hearing's summary: its title and start over time, each change and by whom.
+        await page.goto(f"/audit/hearings/{HEARING}")
+        await page.locator("#details-history table").wait_for()
+        history = await tab.value("""() => [...document.querySelectorAll('#details-history tbody tr')].map((tr) =>
+            [...tr.querySelectorAll('td')].map((td) => [td.firstChild.textContent, td.dataset.changed === 'true']))""")
+        assert len(history) == 3, history
+        assert history[0][3][0] == "‘Lo v. Ma’" and history[1][3] == ["‘Lo v. Ma Holdings’", True], history  # noqa: RUF001
+        assert all(MED[1] in row[2][0] for row in history), history
+        assert history[1][4][1] is False and history[2][4][1] is True, history
+        assert "United Kingdom" in history[2][5][0] and "Hong Kong" in history[1][5][0], history
+        # A hearing with no side says so, not an empty list under its heading.
+        assert await page.locator("#side-list").inner_text() == t(EN, "audit.hearing.no_sides")
+        await shot(tab, "audit-hearing-details-history")
+
+        # Its timeline: Fay's plenary is one stay, reconnected twice, the time away inside it.
+        await page.goto(f"/audit/hearings/{HEARING}/timeline")
+        await tab.wait_for("document.querySelector('#timeline[data-lanes]')")
+        stays = await tab.value(f"""() => [...document.querySelectorAll('rect.timeline-segment[data-participant="{FAY[0]}"]')]
+            .map((r) => [r.dataset.room, Number(r.dataset.reconnects), r.getAttribute('aria-label')])""")
+        assert [(room, n) for room, n, _ in stays] == [("lobby", 0), ("plenary", 2)], stays
+        assert stays[1][2].endswith(", reconnected twice"), stays
+        gaps = await tab.value(f"""() => [...document.querySelectorAll('rect.timeline-gap[data-participant="{FAY[0]}"]')]
+            .map((r) => Number(r.dataset.end) - Number(r.dataset.start))""")
+        assert gaps == [20_000, 20_000], gaps
+        assert await page.locator("#timeline-legend [data-kind='gaps']").count() == 1
+        await page.get_by_role("button", name=t(EN, "audit.timeline.show_table")).click()
+        away = await page.locator(f"#timeline-table tr[data-participant='{FAY[0]}'][data-room='plenary'] td.timeline-away div").count()
+        assert away == 2
+        await shot(tab, "audit-timeline-reconnects")
+
+        # The same in Traditional Chinese: the header's rows and entries, the borrowed entry,
+        # the removal from the lobby, the details over time, the gaps' legend.
+        await page.select_option("#language", ZH)
+        await tab.wait_for(f"document.documentElement.lang === '{ZH}'")
+        await page.goto(f"/audit?hearing={HEARING}&order=asc")
+        await tab.wait_for("document.querySelector('.total[data-rows]')")
+        assert await page.locator(".total").inner_text() == t(
+            ZH, "audit.results.rows", count=PAGE + 1 - 3, first=1, last=PAGE + 1, total=PAGE + 1)
+        assert await page.locator("#borrowed-note").inner_text() == t(ZH, "audit.results.borrowed_last", count=1)
+        assert await page.locator("tr[data-action='participant.disconnect']").filter(
+            has_text=t(ZH, "audit.room.lobby")).count() == 1
+        await shot(tab, f"audit-pages-edge-{ZH}")
+        for screen, url, drawn in (("audit-hearing-details-history", f"/audit/hearings/{HEARING}", "#details-history table"),
+                                   ("audit-timeline-reconnects", f"/audit/hearings/{HEARING}/timeline", "#timeline[data-lanes]")):
+            await page.goto(url)
+            await tab.wait_for(f"document.querySelector('{drawn}')")
+            await shot(tab, f"{screen}-{ZH}")
+        tab.assert_clean(secrets=[people.auditor.token, people.auditor.cookie])
+        await tab.context.close()
