@@ -18,12 +18,12 @@ import msgspec
 from proto.common import DisplayName, Id, Language, Role, ShortText, TimestampMs, TimeZone
 from proto.text import clean_fields
 from proto.ws import (
+    MAX_FORMER_MEDIATORS,
     ChatHistory,
     ClientMessage,
     Colour,
     FormerMediator,
     HearingState,
-    MAX_FORMER_MEDIATORS,
     Name,
     RoomView,
     Snapshot,

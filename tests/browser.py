@@ -77,6 +77,30 @@ def _axe_source() -> str:
 _AXE: list[str] = []
 
 
+# The browser's autoplay policy, as a real browser applies it to a site the person has not used
+# before: a video with sound plays only once the person has touched the document (a trusted
+# click or key); a muted one always plays. Headless Chromium cannot be made to apply it here:
+# every `page.evaluate` of a test counts as a user gesture (CDP userGesture), so the real policy
+# would let everything play. This holds sound back exactly as the real refusal does.
+AUTOPLAY_POLICY = """
+(() => {
+  let touched = false;
+  const touch = (event) => { if (event.isTrusted) touched = true; };
+  addEventListener("pointerdown", touch, true);
+  addEventListener("keydown", touch, true);
+  const play = HTMLMediaElement.prototype.play;
+  HTMLMediaElement.prototype.play = function () {
+    if (!this.muted && !touched) {
+      this.pause();
+      return Promise.reject(new DOMException("play() failed because the user didn't interact "
+        + "with the document first.", "NotAllowedError"));
+    }
+    return play.call(this);
+  };
+})();
+"""
+
+
 def fake_camera(path: Path, rgb: tuple[int, int, int], size: tuple[int, int] = (160, 120),
                 frames: int = 2) -> Path:
     """A Y4M file of one solid colour for `--use-file-for-fake-video-capture` (looped)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from proto.ws import BoardUpdate, CaucusCreate, RoomKind
 from tests.browser import VIEWPORTS, Tab
 from tests.harness import Suite
 from tests.integration.signalling.sigclient import Cast, WsClient, seat
@@ -38,6 +39,24 @@ async def mediator_socket(suite: Suite, people: People, cast: Cast) -> WsClient:
     """The mediator's commands, from the test (its page is another client of the same person)."""
     return await WsClient(suite.base_url, people.mediator.headers(), cast.hearing,
                           people.mediator.account_id).connect()
+
+
+async def mediator_caucus(med: WsClient, side: str) -> str:
+    """A caucus for `side` (named by default), created by the mediator; its id."""
+    known = {r.id for m in med.inbox if isinstance(m, BoardUpdate) for r in m.board.rooms}
+    await med.send(CaucusCreate(name="", side=side))
+    board = await med.wait(lambda m: isinstance(m, BoardUpdate) and any(
+        r.kind is RoomKind.CAUCUS and r.side == side and r.id not in known
+        for r in m.board.rooms), what="caucus")
+    assert isinstance(board, BoardUpdate)
+    return next(r.id for r in board.board.rooms
+                if r.kind is RoomKind.CAUCUS and r.side == side and r.id not in known)
+
+
+async def in_room(tab: Tab, room: str) -> None:
+    """The banner names `room`: drawn from the room's view, its people as the server said."""
+    await tab.wait_for("(document.querySelector('.room-banner')?.dataset.room ?? '')"
+                       f" === {room!r}", timeout=30)
 
 
 async def join_in_browser(tab: Tab, invitation: dict[str, Any], *, wrong_code: bool = False,

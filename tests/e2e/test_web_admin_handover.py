@@ -7,10 +7,16 @@
   "Hand over…" and never "Open console" (the console's address shows the admin no controls,
   only the way to hand over). The old mediator's open console says the hearing was handed
   over, to whom and when, and offers only the way back to her list (never the set-up, which is
-  not hers any more); her list, and the console's address, say so too. The hand-over dialog
+  not hers any more); her list, and the console's and the set-up's addresses, say so too
+  (the set-up once said "does not exist, or it is not yours"). The hand-over dialog
   says that the new mediator will read her notes and what the parties shared with the mediator
   in confidence, and the new mediator's documents credit her notes to her by name ("Mei Ling
   Chan (former mediator)"), never to "The mediator". Disabling then asks nothing more than usual.
+- A party in plenary reads a joint document the mediator uploaded before an administrator
+  handed the hearing over as "Mei Ling Chan (former mediator)", at once and after a reload (its
+  page learns the former mediators' names from its own view: it once read "The mediator"), and
+  learns nothing else of the hand-over (tests/unit/signalling). Mei Ling's set-up page, still open, turns into the
+  "handed over" card at her next change (adding a side), never "not yours".
 - A mediator disabled while the console is open is sent to sign-in with "Your account was
   disabled by an administrator."; the right password and code then say the account is
   disabled, a wrong password only that something is not right.
@@ -18,14 +24,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import json
 from typing import Any
 
 import pytest
 
+from proto.ws import Admit
 from tests.browser import Tab, chromium_page, open_tab, requires_chromium
+from tests.e2e.participant_steps import banner_kind, join_in_browser
 from tests.e2e.staff_steps import catalogue, sign_in, t
 from tests.harness import Suite, wait_until
+from tests.integration.signalling.sigclient import WsClient, seat
 from tests.people import PASSWORD, SESSION_COOKIE, Staff, create_staff, staff_people
 
 pytestmark = [pytest.mark.browser, requires_chromium]
@@ -48,11 +59,11 @@ async def _open_hearing(med: Staff, title: str) -> str:
     return hearing
 
 
-async def _note(med: Staff, hearing: str, name: str) -> None:
-    """The mediator's own note (compartment `mediator`: "My notes")."""
+async def _note(med: Staff, hearing: str, name: str, compartment: str = "mediator") -> None:
+    """The mediator's own note (compartment `mediator`: "My notes"), or a `joint` document."""
     async with med.session() as http, http.post(
             f"/api/v1/hearings/{hearing}/documents", data=io.BytesIO(b"my private view"),
-            headers={"Parley-Filename": name, "Parley-Compartment": "mediator",
+            headers={"Parley-Filename": name, "Parley-Compartment": compartment,
                      "Content-Type": "text/plain"}) as r:
         assert r.status == 201, await r.text()
 
@@ -141,9 +152,16 @@ async def test_disabling_a_mediator_who_holds_a_hearing_warns_and_hands_it_over(
         assert await hers.page.locator(f"tr[data-hearing='{hearing}']").count() == 0
         await hers.check_accessible("hearings-handed-away")
         await hers.screenshot("hearings-handed-away", "laptop")
-        # The console's address, later: the same card, never "not yours".
+        # The console's address, later: the same card, never "not yours"; the set-up's too.
         await hers.page.goto(f"/hearings/{hearing}")
         await hers.page.locator(".handed-over").get_by_text("to Peter Wong").wait_for()
+        await hers.page.goto(f"/hearings/{hearing}/setup")
+        await hers.page.locator(".handed-over").get_by_text("to Peter Wong").wait_for()
+        assert await hers.page.get_by_text(t(EN, "mediator.error.setup.not_found")).count() == 0
+        assert await hers.page.locator(".handed-over").get_by_role("link").all_inner_texts() == [
+            t(EN, "mediator.setup.back")]
+        await hers.check_accessible("setup-handed-over")
+        await hers.screenshot("setup-handed-over", "laptop")
         hers.assert_clean(secrets=[mei.cookie])
         await hers.context.close()
         # Peter's console: Mei Ling's notes are his to read now, credited to her by name.
@@ -175,6 +193,61 @@ async def test_disabling_a_mediator_who_holds_a_hearing_warns_and_hands_it_over(
         await page.locator(".toast", has_text=t(EN, "admin.done.disable",
                                                 name="mei.ling.chan")).wait_for()
         tab.assert_clean(secrets=[admin.cookie])
+
+
+async def test_a_party_reads_the_former_mediators_documents_under_her_name(suite: Suite) -> None:
+    await suite.ready(timeout=60)
+    people = await staff_people(suite)
+    mei = await _named(suite, people.admin, "mei.ling.docs", "Mei Ling Chan")
+    peter = await _named(suite, people.admin, "peter.wong.docs", "Peter Wong")
+    cast = await seat(suite, dataclasses.replace(people, mediator=mei), per_side=1,
+                      redeem_all=False)
+    hearing, invitation = cast.hearing, cast.invitations["A1"]
+    a1 = invitation["participant"]
+    await _note(mei, hearing, "terms-draft.txt", "joint")
+    med = await WsClient(suite.base_url, mei.headers(), hearing, mei.account_id).connect()
+    credited = t(EN, "participant.docs.owner_former_mediator", name="Mei Ling Chan")
+    row = "document.querySelector('.stage-documents .docs-table tbody tr')"
+    cell = json.dumps(f'td[data-label="{t(EN, "participant.docs.col_uploader")}"]')
+    uploader = f"({row}?.querySelector({cell})?.textContent ?? null)"
+    async with chromium_page(suite.base_url) as tab:
+        page = tab.page
+        browser = tab.context.browser
+        assert browser is not None
+        hers = await open_tab(browser, suite.base_url)
+        try:
+            await _as(hers, suite, mei)
+            await hers.page.goto(f"/hearings/{hearing}/setup")
+            await hers.page.locator("#add-side").wait_for()
+            await join_in_browser(tab, invitation)
+            await med.send(Admit(participant=a1))
+            await tab.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
+            await tab.wait_for(f"{uploader} === 'Mei Ling Chan'", timeout=20)
+
+            status, _ = await people.admin.call("POST", f"/api/v1/hearings/{hearing}/mediator",
+                                                {"account": peter.account_id})
+            assert status == 200
+            # At once, and after a reload (the page knows only what its view says).
+            await tab.wait_for(f"{uploader} === {json.dumps(credited)}", timeout=20)
+            await page.reload()
+            await tab.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
+            await tab.wait_for(f"{uploader} === {json.dumps(credited)}", timeout=20)
+            assert t(EN, "participant.docs.owner_mediator") not in await page.inner_text(
+                ".stage-documents")
+            await tab.check_accessible("hearing-former-mediator-document")
+            await tab.screenshot("hearing-former-mediator-document", "laptop")
+            tab.assert_clean(secrets=[invitation["access_code"]])
+
+            # Her set-up page, still open: her next change meets the hand-over, said as such.
+            await hers.page.get_by_label(t(EN, "mediator.setup.side_name")).fill("Side C")
+            await hers.page.get_by_role("button", name=t(EN, "mediator.setup.add_side")).click()
+            card = hers.page.locator(".handed-over")
+            await card.get_by_text("to Peter Wong").wait_for()
+            assert await hers.page.locator("#add-side").count() == 0
+            hers.assert_clean(secrets=[mei.cookie])
+        finally:
+            await hers.context.close()
+            await med.close()
 
 
 async def test_a_mediator_disabled_at_the_console_is_told_so(suite: Suite) -> None:

@@ -7,6 +7,10 @@ real suite.
 - The mediator's camera is held by another app (the browser answers NotReadableError): the
   console says so in a sentence the mediator can act on, with "Try again", as the participant's
   page does.
+- The browser's autoplay policy holds a party's sound back in a console nobody has touched yet
+  (opened anew): the party's picture plays muted and "Turn on sound" shows beside the mediator's
+  controls (it once muted the party silently, with nothing to turn the sound on); clicked, the
+  sound plays and the button goes.
 - A side whose name takes the whole 200 characters: the new caucus's default name fits the
   field, shortened with "…" (it once held 207 characters, and the counter said "the limit" for a
   name that is sent empty), the field says it will be named after the side, and the caucus made
@@ -15,12 +19,23 @@ real suite.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from proto.ws import Admit
-from tests.browser import chromium_page, requires_chromium
+from tests.browser import (
+    AUTOPLAY_POLICY,
+    chromium_page,
+    chromiums,
+    dumped_on_failure,
+    fake_camera,
+    open_tab,
+    requires_chromium,
+)
 from tests.e2e.participant_steps import (
     banner_kind,
+    console_room,
     join_in_browser,
     mediator_page,
     mediator_socket,
@@ -138,3 +153,44 @@ async def test_the_console_says_the_camera_is_in_use_and_fits_a_long_sides_caucu
         caucus = next(r for r in detail["rooms"] if r["kind"] == "caucus")
         assert caucus["name"] == "" and caucus["side"] == cast.sides[0]  # named after its side
         tab.assert_clean()
+
+
+@pytest.mark.timeout(240)
+async def test_the_console_offers_to_turn_on_sound_exactly_while_it_is_held_back(
+        suite: Suite, tmp_path: Path) -> None:
+    people, cast, invitation = await one_party_each(suite)
+    a1 = invitation["participant"]
+    med = await mediator_socket(suite, people, cast)
+    video = ("document.querySelector('.console-videos figure.remote"
+             f"[data-participant=\"{a1}\"][data-kind=camera] video')")
+    sound = "document.querySelector('.my-room [data-action=sound]')"
+    cameras = [fake_camera(tmp_path / f"{n}.y4m", rgb) for n, rgb in
+               (("m", (200, 200, 200)), ("a", (30, 90, 200)))]
+    async with chromiums(cameras) as (m_browser, a_browser):
+        console = await open_tab(m_browser, suite.base_url)
+        party = await open_tab(a_browser, suite.base_url)
+        tabs = {"M": console, "A1": party}
+        try:
+            with dumped_on_failure(tabs):
+                await join_in_browser(party, invitation)
+                await med.send(Admit(participant=a1))
+                await party.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
+                # The console opened anew, untouched: the party's sound is held back.
+                await console.context.add_init_script(AUTOPLAY_POLICY)
+                await mediator_page(console, people, cast.hearing, suite.base_url)
+                await console.wait_for(f"{console_room()} === 'plenary'", timeout=60)
+                await console.wait_for(f"{video}?.srcObject && !{video}.paused", timeout=60)
+                await console.wait_for(f"{sound} && !{sound}.hidden", timeout=20)
+                assert await console.value(f"{video}.muted") is True
+                button = console.page.get_by_role("button", name=t(EN, "participant.room.enable_sound"))
+                assert await button.is_visible()
+                await console.check_accessible("console-sound-held")
+                await console.screenshot("console-sound-held", "laptop")
+                # Clicked (the browser allows sound now): the party is heard, the button goes.
+                await button.click()
+                await console.wait_for(f"!{video}.muted && !{video}.paused", timeout=10)
+                await console.wait_for(f"{sound}.hidden", timeout=10)
+                for tab in tabs.values():
+                    tab.assert_clean(secrets=[invitation["access_code"]])
+        finally:
+            await med.close()

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import pytest
 
-from proto.ws import Admit, BoardUpdate, CaucusCreate, Move, RoomKind, Shuttle
-from tests.browser import Tab, chromium_page, requires_chromium
+from proto.ws import Admit, Move, Shuttle
+from tests.browser import chromium_page, requires_chromium
 from tests.e2e.participant_steps import (
     banner_kind,
+    in_room,
     join_in_browser,
+    mediator_caucus,
     mediator_socket,
     one_party_each,
     shots,
@@ -28,7 +30,6 @@ from tests.e2e.participant_steps import (
 )
 from tests.e2e.staff_steps import t
 from tests.harness import Suite
-from tests.integration.signalling.sigclient import WsClient
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 EN, ZH = "en", "zh-Hant"
@@ -37,22 +38,6 @@ AWAY = "(document.querySelector('.room-banner .room-away')?.textContent ?? null)
 MARKERS = "[...document.querySelectorAll('.chat-marker')].map((x) => x.textContent)"
 
 
-async def _caucus(med: WsClient, side: str) -> str:
-    """A caucus for `side` (named by default), created by the mediator; its id."""
-    known = {r.id for m in med.inbox if isinstance(m, BoardUpdate) for r in m.board.rooms}
-    await med.send(CaucusCreate(name="", side=side))
-    board = await med.wait(lambda m: isinstance(m, BoardUpdate) and any(
-        r.kind is RoomKind.CAUCUS and r.side == side and r.id not in known
-        for r in m.board.rooms), what="caucus")
-    assert isinstance(board, BoardUpdate)
-    return next(r.id for r in board.board.rooms
-                if r.kind is RoomKind.CAUCUS and r.side == side and r.id not in known)
-
-
-async def _in_room(tab: Tab, room: str) -> None:
-    """The banner names `room`: drawn from the room's view, its people as the server said."""
-    await tab.wait_for("(document.querySelector('.room-banner')?.dataset.room ?? '')"
-                       f" === {room!r}", timeout=30)
 
 
 @pytest.mark.timeout(240)
@@ -64,12 +49,12 @@ async def test_admitted_into_a_caucus_and_left_alone_in_plenary(suite: Suite) ->
         page = tab.page
         try:
             await join_in_browser(tab, invitation)
-            side_a = await _caucus(med, cast.sides[0])
-            side_b = await _caucus(med, cast.sides[1])
+            side_a = await mediator_caucus(med, cast.sides[0])
+            side_b = await mediator_caucus(med, cast.sides[1])
 
             # --- admitted straight into side A's caucus: the chat says where A1 is now --------
             await med.send(Admit(participant=a1, room=side_a))
-            await _in_room(tab, side_a)
+            await in_room(tab, side_a)
             assert await tab.value(banner_kind()) == "caucus"
             moved = t(EN, "participant.chat.moved", room="Side A caucus")
             await tab.wait_for(f"{MARKERS}.length === 1", timeout=30)
@@ -79,7 +64,7 @@ async def test_admitted_into_a_caucus_and_left_alone_in_plenary(suite: Suite) ->
 
             # --- plenary with the mediator: no line; then the mediator meets side B -----------
             await med.send(Move(participant=a1, room="plenary"))
-            await _in_room(tab, "plenary")
+            await in_room(tab, "plenary")
             assert await tab.value(AWAY) is None
             assert await tab.value(MARKERS) == [t(EN, "participant.chat.moved", room="Plenary")]
             await med.send(Shuttle(room=side_b))

@@ -5,8 +5,10 @@ the real suite.
   (carry on on the other device, or ask the mediator or the institution for a new link for this
   one) and keeps the warning for "it was not you"; the form is gone.
 - Camera and microphone both blocked by the browser: the tech check's "Run again" and the
-  waiting room's "Try again" are on screen without scrolling at 1366x768 and at tablet width
-  (the element's bounding box inside the viewport).
+  waiting room's "Try again", "Ask for the mediator" and "Leave hearing" are on screen without
+  scrolling at 1366x768 and at tablet width (the element's bounding box inside the viewport);
+  the waiting room lists no devices the browser names nothing true of ("fake_device_0"), and
+  the tech check's opening line says only the connection is measured, never "say a few words".
 - The move notice and "the mediator is away" never stand side by side saying different things:
   moved into plenary while the mediator is in a caucus, the notice says both (the banner holds
   its line back); the mediator arriving, or leaving later, makes the move notice stale, so it
@@ -28,8 +30,9 @@ from typing import Any
 
 import pytest
 
-from proto.ws import Admit, BoardUpdate, CaucusCreate, Move, RoomKind, Shuttle
+from proto.ws import Admit, Move, Shuttle
 from tests.browser import (
+    AUTOPLAY_POLICY,
     VIEWPORTS,
     Tab,
     chromium_page,
@@ -42,7 +45,9 @@ from tests.browser import (
 from tests.e2e.participant_steps import (
     banner_kind,
     console_room,
+    in_room,
     join_in_browser,
+    mediator_caucus,
     mediator_page,
     mediator_socket,
     one_party_each,
@@ -50,7 +55,7 @@ from tests.e2e.participant_steps import (
 )
 from tests.e2e.staff_steps import t
 from tests.harness import Suite
-from tests.integration.signalling.sigclient import WsClient, redeem
+from tests.integration.signalling.sigclient import redeem
 from tests.netcut import NetCut
 
 pytestmark = [pytest.mark.browser, requires_chromium]
@@ -128,9 +133,19 @@ async def test_blocked_camera_and_microphone_keep_the_way_to_try_again_in_view(
             # The waiting room: blocked, and Try again in view.
             await page.locator(".lobby-device-status",
                                has_text=t(EN, "participant.lobby.blocked")).wait_for()
+            # No picker of devices the browser names nothing true of (here "fake_device_0"):
+            # the sentence stands in their place.
+            await tab.wait_for("document.querySelectorAll('.lobby-devices .field').length === 2"
+                               " && [...document.querySelectorAll('.lobby-devices .field')]"
+                               ".every((f) => f.hidden && f.offsetHeight === 0)", timeout=10)
+            said = await page.inner_text(".lobby")
+            assert "fake_device" not in said and "Fake Default" not in said, said
             for width in ("laptop", "tablet"):
                 await tab.screenshot("lobby-blocked-both", width)
                 await in_view(tab, "[data-action=retry-devices]", width)
+                # The way on, unscrolled: ask for the mediator, or leave.
+                await in_view(tab, ".lobby-actions [data-control=knock]", width)
+                await in_view(tab, ".lobby-actions [data-action=leave]", width)
 
             # The tech check: blocked is said as blocked at once, with Run again in view.
             await page.goto("/techcheck?next=lobby")
@@ -139,6 +154,10 @@ async def test_blocked_camera_and_microphone_keep_the_way_to_try_again_in_view(
             await again.wait_for(timeout=10_000)
             assert await page.get_attribute("#verdict-camera", "data-outcome") == "blocked"
             assert await page.get_attribute("#verdict-microphone", "data-outcome") == "blocked"
+            # The opening line says what the check can do now, never "say a few words".
+            lede = await page.text_content("#lede")
+            assert lede == t(EN, "participant.techcheck.lede_blocked"), lede
+            assert "Say a few words" not in (await page.inner_text("#techcheck"))
             for width in ("laptop", "tablet"):
                 await in_view(tab, "#again", width)
                 await in_view(tab, "[data-action=continue]", width)
@@ -164,20 +183,6 @@ MOVE_NOTICES = ("[...document.querySelectorAll('.notice-move')].map((x) => "
                 "[x.dataset.variant, x.querySelector('.notice-text').textContent])")
 
 
-async def _caucus(med: WsClient, side: str) -> str:
-    known = {r.id for m in med.inbox if isinstance(m, BoardUpdate) for r in m.board.rooms}
-    await med.send(CaucusCreate(name="", side=side))
-    board = await med.wait(lambda m: isinstance(m, BoardUpdate) and any(
-        r.kind is RoomKind.CAUCUS and r.side == side and r.id not in known
-        for r in m.board.rooms), what="caucus")
-    assert isinstance(board, BoardUpdate)
-    return next(r.id for r in board.board.rooms
-                if r.kind is RoomKind.CAUCUS and r.side == side and r.id not in known)
-
-
-async def _in_room(tab: Tab, room: str) -> None:
-    await tab.wait_for("(document.querySelector('.room-banner')?.dataset.room ?? '')"
-                       f" === {room!r}", timeout=30)
 
 
 @pytest.mark.timeout(240)
@@ -188,14 +193,14 @@ async def test_the_move_notice_and_the_mediator_away_line_never_contradict(suite
     async with chromium_page(suite.base_url) as tab:
         try:
             await join_in_browser(tab, invitation)
-            side_a = await _caucus(med, cast.sides[0])
-            side_b = await _caucus(med, cast.sides[1])
+            side_a = await mediator_caucus(med, cast.sides[0])
+            side_b = await mediator_caucus(med, cast.sides[1])
             await med.send(Admit(participant=a1, room=side_a))
-            await _in_room(tab, side_a)
+            await in_room(tab, side_a)
 
             # --- moved to plenary with the mediator there; then the mediator leaves ----------
             await med.send(Move(participant=a1, room="plenary"))
-            await _in_room(tab, "plenary")
+            await in_room(tab, "plenary")
             moved = t(EN, "participant.notice.moved", room="Plenary")
             await tab.wait_for(f"JSON.stringify({MOVE_NOTICES}) === "
                                f"JSON.stringify([['moved', {moved!r}]])")
@@ -207,9 +212,9 @@ async def test_the_move_notice_and_the_mediator_away_line_never_contradict(suite
 
             # --- moved (back) into plenary while the mediator stays in a caucus ---------------
             await med.send(Move(participant=a1, room=side_a))
-            await _in_room(tab, side_a)
+            await in_room(tab, side_a)
             await med.send(Move(participant=a1, room="plenary"))
-            await _in_room(tab, "plenary")
+            await in_room(tab, "plenary")
             both = t(EN, "participant.notice.moved_away", room="Plenary")
             await tab.wait_for(f"JSON.stringify({MOVE_NOTICES}) === "
                                f"JSON.stringify([['moved_away', {both!r}]])")
@@ -278,30 +283,6 @@ async def test_a_tab_that_stepped_aside_offers_to_continue_when_the_live_tab_clo
             raise
         finally:
             await med.close()
-
-
-# The browser's autoplay policy, as a real browser applies it to a site the person has not used
-# before: a video with sound plays only once the person has touched the document (a trusted
-# click or key); a muted one always plays. Headless Chromium cannot be made to apply it here:
-# every `page.evaluate` of a test counts as a user gesture (CDP userGesture), so the real policy
-# would let everything play. This holds sound back exactly as the real refusal does.
-AUTOPLAY_POLICY = """
-(() => {
-  let touched = false;
-  const touch = (event) => { if (event.isTrusted) touched = true; };
-  addEventListener("pointerdown", touch, true);
-  addEventListener("keydown", touch, true);
-  const play = HTMLMediaElement.prototype.play;
-  HTMLMediaElement.prototype.play = function () {
-    if (!this.muted && !touched) {
-      this.pause();
-      return Promise.reject(new DOMException("play() failed because the user didn't interact "
-        + "with the document first.", "NotAllowedError"));
-    }
-    return play.call(this);
-  };
-})();
-"""
 
 
 SOUND_BUTTON = "document.querySelector('[data-action=sound]')"

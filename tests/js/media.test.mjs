@@ -106,3 +106,15 @@ test("a camera another app holds is in use, said before none and after blocked",
   browser((c) => { throw refuse(c.video ? "NotReadableError" : "NotAllowedError"); });
   assert.deepEqual(await openLocalMedia(), { stream: null, trouble: "blocked" });
 });
+
+test("a device the browser blocks gets no picker; one missing or in use keeps its own", async () => {
+  const { pickable } = await import("../../gateway/webclient/js/media/devices.js");
+  const stream = (video, audio) => ({ getVideoTracks: () => Array(video).fill({}), getAudioTracks: () => Array(audio).fill({}) });
+  // Both blocked: a picker would list placeholders ("fake_device_0", "Camera 1"), nothing true.
+  assert.deepEqual(pickable(null, "blocked"), { camera: false, microphone: false });
+  assert.deepEqual(pickable(stream(0, 1), "blocked"), { camera: false, microphone: true });
+  assert.deepEqual(pickable(stream(1, 1), null), { camera: true, microphone: true });
+  // Held by another app, or none found: another device may do, so the picker stays.
+  assert.deepEqual(pickable(null, "in_use"), { camera: true, microphone: true });
+  assert.deepEqual(pickable(stream(0, 1), "none"), { camera: true, microphone: true });
+});

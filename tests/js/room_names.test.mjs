@@ -10,8 +10,7 @@ import { useCatalogueFiles } from "./catalogues.mjs";
 useCatalogueFiles(["en-GB"]);
 
 const { initI18n } = await import("../../gateway/webclient/js/core/i18n.js");
-const { caucusName } = await import("../../gateway/webclient/js/components/room-name.js");
-const { roomLabel } = await import("../../gateway/webclient/js/components/room-banner.js");
+const { caucusName, roomLabel } = await import("../../gateway/webclient/js/components/room-name.js");
 const { directory, resourceLabel, roomLabel: auditRoom } = await import("../../gateway/webclient/js/audit/describe.js");
 
 // RoomView as signalling sends it (services/signalling/view.py room_view).

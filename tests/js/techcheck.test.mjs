@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 
 const {
-  better, browserFigures, deviceOutcomes, echoFigures, judgeConnection, levelOf, overall, typical,
+  better, browserFigures, deviceOutcomes, echoFigures, judgeConnection, ledeKey, levelOf, overall, typical,
 } = await import("../../gateway/webclient/js/media/techcheck-verdict.js");
 
 const second = (rtt, loss = 0, jitter = 5) => ({ rtt, loss, jitter });
@@ -80,4 +80,16 @@ test("a camera another app holds is said as in use, with its own sentence, never
   assert.equal(overall({ ...ok, camera: "in_use", microphone: "in_use" }).key, "participant.techcheck.verdict_in_use");
   // An unreachable test service is still said first.
   assert.equal(overall({ ...ok, camera: "in_use", connection: "failed" }).key, "participant.techcheck.verdict_unreachable");
+});
+
+test("the opening line asks for a few words only while a microphone can hear them", () => {
+  const lede = (stream, trouble) => ledeKey(deviceOutcomes(stream, trouble));
+  assert.equal(lede(streamOf(1, 1), null), "participant.techcheck.lede");
+  // Both blocked (the browser said no): only the connection is measured, and it says why.
+  assert.equal(lede(null, "blocked"), "participant.techcheck.lede_blocked");
+  assert.equal(lede(null, "in_use"), "participant.techcheck.lede_in_use");
+  assert.equal(lede(null, "none"), "participant.techcheck.lede_none");
+  // The microphone alone opened: it is still asked to speak; a camera alone is not.
+  assert.equal(lede(streamOf(0, 1), "blocked"), "participant.techcheck.lede_microphone_only");
+  assert.equal(lede(streamOf(1, 0), "blocked"), "participant.techcheck.lede_camera_only");
 });

@@ -8,7 +8,7 @@
 import { formatTime, t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
 import { personName } from "./person.js";
-import { roomLabel } from "./room-banner.js";
+import { roomLabel } from "./room-name.js";
 
 export const MAX_CHAT = 2000;
 

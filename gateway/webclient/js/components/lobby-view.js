@@ -2,13 +2,16 @@
 // name: text nodes only, so a name is never markup), what happens next, and your own camera and
 // microphone with pickers, so you can fix them while you wait. A camera the browser blocks is
 // said as blocked (allow it, then Try again, which asks again), one another app holds as in use
-// (close that app, then Try again), never as "none found". When the
+// (close that app, then Try again), never as "none found"; a blocked device has no picker (the
+// browser names none truly then: media/devices.js pickable), the sentence stands in its place,
+// and the way on ("Ask for the mediator", "Leave hearing") stays in view. When the
 // mediator renames or reschedules the hearing while you wait, the screen shows the new title and
 // time at once and says which of them changed since you began waiting (lobby-changes.js: derived
 // from the details now, so a reconnect never brings back a change the page no longer shows).
 
 import { t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
+import { pickable } from "../media/devices.js";
 import { changedSentence, detailsChanged, detailsOf } from "./lobby-changes.js";
 import { waitingLine } from "./person.js";
 
@@ -42,6 +45,8 @@ export class LobbyView {
       [h("label", { for: micId }), "participant.lobby.microphone"],
     ]);
     const [kicker, next, step1, step2, step3, camLabel, micLabel] = this.words.keys();
+    this.cameraField = h("div", { class: "field" }, camLabel, this.camera);
+    this.microphoneField = h("div", { class: "field" }, micLabel, this.microphone);
     this.el = h("section", { class: "lobby" },
       h("div", { class: "lobby-text" },
         kicker, this.title, this.changed, this.waiting, next,
@@ -50,10 +55,7 @@ export class LobbyView {
       // (css: .lobby-media), always in view without scrolling.
       h("div", { class: "lobby-media" },
         this.preview,
-        h("div", { class: "lobby-devices" },
-          h("div", { class: "field" }, camLabel, this.camera),
-          h("div", { class: "field" }, micLabel, this.microphone),
-          this.status, this.retry)));
+        h("div", { class: "lobby-devices" }, this.cameraField, this.microphoneField, this.status, this.retry)));
     this.you = null;
     this.stream = undefined;
     this.trouble = null;
@@ -116,6 +118,9 @@ export class LobbyView {
     };
     fill(this.camera, "videoinput", stream && stream.getVideoTracks()[0]);
     fill(this.microphone, "audioinput", stream && stream.getAudioTracks()[0]);
+    const offered = pickable(stream, trouble);
+    this.cameraField.hidden = !offered.camera;
+    this.microphoneField.hidden = !offered.microphone;
   }
 
   // The devices picked (or, from Try again, the browser's own: asked for again).

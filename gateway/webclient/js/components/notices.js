@@ -5,7 +5,7 @@
 
 import { t } from "../core/i18n.js";
 import { h, mount } from "../core/render.js";
-import { roomLabel } from "./room-banner.js";
+import { roomLabel } from "./room-name.js";
 import { announce } from "./toast.js";
 
 export class Notices {

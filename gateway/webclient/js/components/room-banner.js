@@ -6,7 +6,7 @@
 
 import { formatCountdown, t } from "../core/i18n.js";
 import { h, mount } from "../core/render.js";
-import { caucusName } from "./room-name.js";
+import { roomLabel } from "./room-name.js";
 import { announce } from "./toast.js";
 
 // Whether to tell someone in plenary that the mediator is away: the mediator is not among the
@@ -29,12 +29,6 @@ export function mediatorAway(you, room) {
 export function mediatorWords({ moved = false, away, wasAway, notice = null }) {
   const next = moved ? (away ? "moved_away" : "moved") : away !== wasAway ? null : notice;
   return { notice: next, awayLine: away && next !== "moved_away" };
-}
-
-export function roomLabel(room) {
-  if (!room) return t("participant.room.lobby_name");
-  if (room.kind === "plenary") return t("participant.room.plenary_name");
-  return caucusName(room);
 }
 
 export class RoomBanner {

@@ -1,12 +1,21 @@
 // Video tiles for one room: your own camera and each peer's, named from the room view, with
 // what actually arrives (frames decoded) kept on the tile for the "who can see whom" display.
+// A remote video whose sound the browser holds back (autoplay policy) plays muted until "Turn
+// on sound" (media/autoplay.js, as on the participant's page): `onSound(held)` says when some
+// sound is held back, and when none is.
 
 import { t } from "../core/i18n.js";
 import { h } from "../core/render.js";
+import { SoundHolds, playRemote } from "../media/autoplay.js";
 import { fullscreenButton, relabelFullscreen } from "./fullscreen.js";
+
+// A remote tile's key among the sound holds: the participant and what it shows.
+const soundKey = (tile) => `${tile.dataset.participant}:${tile.dataset.kind}`;
 
 export class VideoTiles {
   constructor() {
+    this.onSound = null;
+    this.sound = new SoundHolds((held) => { if (this.onSound) this.onSound(held); });
     this.names = new Map();
     this.grid = h("div", { class: "videos console-videos", role: "group", "aria-label": t("mediator.video.label") });
     this.self = h("figure", { class: "tile self", "data-participant": "" },
@@ -49,10 +58,16 @@ export class VideoTiles {
     caption.title = caption.textContent;
   }
 
+  // A new stream (a reconnect's) is tried with its sound again: a page the mediator has touched
+  // since plays it, and its earlier hold goes.
   showRemote(id, stream, kind = "camera") {
-    const video = this.tile(id, kind).querySelector("video");
-    if (video.srcObject !== stream) video.srcObject = stream;
-    video.play().catch(() => { video.muted = true; video.play().catch(() => {}); });
+    const tile = this.tile(id, kind);
+    const video = tile.querySelector("video");
+    if (video.srcObject === stream) return;
+    video.srcObject = stream;
+    playRemote(video).then((heard) => {
+      if (tile.isConnected && video.srcObject === stream) this.sound.set(soundKey(tile), !heard);
+    });
   }
 
   // Everything of `id` (streamId null: the peer is gone), or the screen share of that stream.
@@ -60,8 +75,18 @@ export class VideoTiles {
     for (const tile of this.grid.querySelectorAll(`figure.remote[data-participant="${CSS.escape(id)}"]`)) {
       const video = tile.querySelector("video");
       if (streamId === null || (tile.dataset.kind === "screen" && video.srcObject
-          && video.srcObject.id === streamId)) tile.remove();
+          && video.srcObject.id === streamId)) {
+        tile.remove();
+        this.sound.set(soundKey(tile), false);
+      }
     }
+  }
+
+  // "Turn on sound" (a click: the browser now allows it): every held-back sound plays; one
+  // still refused stays held (and the offer with it).
+  async unmuteAll() {
+    await Promise.all([...this.grid.querySelectorAll("figure.remote")].filter((tile) => this.sound.has(soundKey(tile)))
+      .map(async (tile) => this.sound.set(soundKey(tile), !(await playRemote(tile.querySelector("video"))))));
   }
 
   stats(id, stats) {

@@ -38,6 +38,18 @@ export async function openLocalMedia({ camera = null, microphone = null } = {}) 
   }
 }
 
+// Which of the camera and microphone a page may offer a choice of ({camera, microphone}): one
+// the browser blocks has nothing true to list (without permission a device's name is empty, or
+// a placeholder such as "fake_device_0"), so the page says it is blocked instead of a picker.
+// A device that is missing or in use for another reason keeps its picker: another one may do.
+export function pickable(stream, trouble) {
+  const blocked = trouble === "blocked";
+  return {
+    camera: Boolean(stream && stream.getVideoTracks().length) || !blocked,
+    microphone: Boolean(stream && stream.getAudioTracks().length) || !blocked,
+  };
+}
+
 export async function localMedia(choice = {}) {
   return (await openLocalMedia(choice)).stream;
 }

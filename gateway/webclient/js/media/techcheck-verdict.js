@@ -52,6 +52,17 @@ export function deviceOutcomes(stream, trouble) {
   return { camera: video ? null : missing, microphone: audio ? null : missing };
 }
 
+// The page's opening line, once opening the devices told what this check can do (`known`:
+// deviceOutcomes): "say a few words" only while a microphone is there to hear them; without
+// one it says why (blocked, in use, none) and that only the connection is measured.
+export function ledeKey(known) {
+  const { camera, microphone } = known;
+  if (microphone && camera) return `participant.techcheck.lede_${microphone}`;
+  if (microphone) return "participant.techcheck.lede_camera_only";
+  if (camera) return "participant.techcheck.lede_microphone_only";
+  return "participant.techcheck.lede";
+}
+
 // The level an item's outcome reads as (no outcome yet: "checking").
 export function levelOf(outcome) {
   return outcome ? LEVEL_OF[outcome] : "checking";

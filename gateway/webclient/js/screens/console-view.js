@@ -64,11 +64,17 @@ export class ConsoleView {
       camera: Boolean(stream && stream.getVideoTracks().length),
       screen: Boolean(navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia) });
     this.media.onTrouble = (trouble) => { this.trouble = trouble; this.drawTrouble(); };
+    // Shown exactly while the browser holds some remote sound back (media/autoplay.js): a
+    // console opened anew, before the mediator touched it, would otherwise hear nobody.
+    this.soundButton = h("button", { type: "button", class: "button", hidden: true,
+      dataset: { action: "sound" }, onclick: () => this.media.tiles.unmuteAll() },
+    t("participant.room.enable_sound"));
+    this.media.tiles.onSound = (held) => { this.soundButton.hidden = !held; };
     // The video grid stays in place (moving a playing <video> in the DOM would pause it); only
     // the banner naming the room is redrawn.
     this.roomBanner = h("div", { class: "room-banner" });
-    this.roomArea.append(this.roomBanner, this.media.tiles.grid, this.controls.el, this.troubleNote,
-      this.mediaNote, this.hearers.el);
+    this.roomArea.append(this.roomBanner, this.media.tiles.grid, this.controls.el, this.soundButton,
+      this.troubleNote, this.mediaNote, this.hearers.el);
     this.deferred = false;
     this.shown = "";
   }
@@ -217,6 +223,7 @@ export class ConsoleView {
 
   relabel() {
     for (const part of [this.hearers, this.chat, this.documents, this.controls, this.media.tiles]) part.relabel();
+    this.soundButton.textContent = t("participant.room.enable_sound");
     this.drawTrouble();
     this.drawAll();
   }

@@ -2,7 +2,7 @@
 // invitation came to; a new invitation (shown once, in two messages, in the language chosen for
 // the person: English, 繁體中文 or 简体中文, the mediator's own unless changed; the link opens
 // the person's pages in it too), a new link, and revoke or remove. `screen` is the page's state
-// ({hearing, page, admin, issuedPanel, load, render, act, dropSideNote}).
+// ({hearing, page, admin, issuedPanel, load, render, act, dropSideNote, refused}).
 
 import { api } from "../core/api.js";
 import { describe } from "../core/errors.js";
@@ -85,7 +85,10 @@ function inviteForm(screen) {
           onCalendar: (lang) => downloadCalendar(screen.hearing, lang) });
         await screen.load();
         screen.issuedPanel.focus();
-      } catch (failure) { error.textContent = describe(failure, "mediator.invite"); }
+      } catch (failure) {
+        if (await screen.refused(failure)) return; // handed to another mediator meanwhile
+        error.textContent = describe(failure, "mediator.invite");
+      }
     });
   });
   return form;
@@ -148,6 +151,7 @@ async function reissue(screen, entry) {
     await screen.load();
     screen.issuedPanel.focus();
   } catch (failure) {
+    if (await screen.refused(failure)) return; // handed to another mediator meanwhile
     toast(() => describe(failure, "mediator.reissue"), { kind: "error" });
     await screen.load();
   }

@@ -1,6 +1,6 @@
 // The set-up page's sides (screens/setup.js): each with its colour, added, renamed or
 // recoloured, and removed while nobody belongs to them. `screen` is the page's state
-// ({hearing, page, admin, sideNote, load, render, dropSideNote}): what the last change to a side
+// ({hearing, page, admin, sideNote, load, render, dropSideNote, refused}): what the last change to a side
 // came to (`sideNote`: {error, say, side}) is said beside that side, or under the list.
 
 import { api } from "../core/api.js";
@@ -77,7 +77,10 @@ export function sidesSection(screen) {
         await api("POST", `/api/v1/hearings/${screen.hearing.id}/sides`, { name: name.value.trim(), colour: colour.value });
         await screen.load();
         document.querySelector("#add-side input")?.focus();
-      } catch (failure) { error.textContent = sideRefusal(failure, "mediator.side"); }
+      } catch (failure) {
+        if (await screen.refused(failure)) return; // handed to another mediator meanwhile
+        error.textContent = sideRefusal(failure, "mediator.side");
+      }
     });
   });
   const open = screen.hearing.state !== "closed" && !screen.admin;

@@ -7,6 +7,10 @@
 // lets only the hearing's mediator change it): the page shows them nothing they would be
 // refused, and says instead that they view it as an administrator, with the way to hand it
 // over to a mediator (the hearings list's dialog, as the console's address offers it).
+//
+// A hearing an administrator handed to another mediator is not this mediator's any more: its
+// address (or an action refused on a page still open) shows the console's "handed over" card
+// (console-cards.js: to whom and when, and the way back to the list), never "not yours".
 
 import { api } from "../core/api.js";
 import { describe } from "../core/errors.js";
@@ -17,6 +21,7 @@ import { endHearing } from "../components/end-hearing.js";
 import { editHearingDetails } from "../components/hearing-details.js";
 import { dueWords } from "../components/person.js";
 import { announce, toast } from "../components/toast.js";
+import { handedAwayFrom, handedOverCard } from "./console-cards.js";
 import { peopleSection } from "./setup-people.js";
 import { sidesSection } from "./setup-sides.js";
 
@@ -26,8 +31,10 @@ export async function mount(root, { params, me }) {
   // card open (`issuedPanel`); what the last change to a side came to (`sideNote`: {error,
   // say, side}, say() in the current language, so a language switch says it again in the new
   // one; `side`: the side it is about, whose row shows it, or null for the list as a whole).
+  // `gone`: the list's record of its hand-over away from this mediator, once the hearing
+  // could not be read and that is why (the page then shows only the handed-over card).
   const screen = { hearing: null, page, admin: Boolean(me && me.role === "admin"), issuedPanel: null,
-    sideNote: null, load, render, act, dropSideNote };
+    sideNote: null, gone: null, load, render, act, dropSideNote, refused };
   // What the last edit of the details came to, until dismissed: {resend} (the key of the
   // sentence for people already invited, or null when nobody is).
   let detailsNote = null;
@@ -38,10 +45,23 @@ export async function mount(root, { params, me }) {
       screen.hearing = await api("GET", `/api/v1/hearings/${params.id}`);
       render();
     } catch (failure) {
+      screen.gone = await handedAwayFrom(params.id);
+      if (screen.gone) { render(); return; }
       mountNodes(page, h("h1", null, t("mediator.setup.title")),
         h("p", { class: "form-error", role: "alert" }, describe(failure, "mediator.setup")),
         h("a", { class: "button", href: "/hearings" }, t("mediator.setup.back")));
     }
+  }
+
+  // An action of this page refused: true when that is because the hearing was handed to
+  // another mediator meanwhile (the page is then the handed-over card: the refusal itself
+  // says nothing more), false when the refusal is the one to say (the page left as it is).
+  async function refused(failure) {
+    const code = failure && failure.code;
+    if (code !== "forbidden" && code !== "not_found") return false;
+    screen.gone = await handedAwayFrom(params.id);
+    if (screen.gone) render();
+    return Boolean(screen.gone);
   }
 
   // What the last change to a side came to is about that change: once another action starts
@@ -56,6 +76,7 @@ export async function mount(root, { params, me }) {
     try {
       await work();
     } catch (failure) {
+      if (await refused(failure)) return;
       toast(() => describe(failure, action), { kind: "error" });
     }
     await load();
@@ -132,6 +153,7 @@ export async function mount(root, { params, me }) {
   }
 
   function render() {
+    if (screen.gone) { mountNodes(page, handedOverCard(screen.gone.title, screen.gone)); return; }
     // An invitation card still open writes its letter with the details as they are now.
     if (screen.issuedPanel) screen.issuedPanel.update(screen.hearing);
     mountNodes(page, head(), screen.admin ? adminNote() : detailsNoteView(),
@@ -139,5 +161,5 @@ export async function mount(root, { params, me }) {
   }
 
   await load();
-  return { rerender: () => screen.hearing && render() };
+  return { rerender: () => (screen.hearing || screen.gone) && render() };
 }

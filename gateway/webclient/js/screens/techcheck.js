@@ -17,7 +17,7 @@ import { retranslate, said } from "../core/words.js";
 import { openLocalMedia } from "../media/devices.js";
 import { iceConfiguration } from "../media/ice.js";
 import {
-  better, browserFigures, deviceOutcomes, echoFigures, judgeConnection, levelOf, overall, worse,
+  better, browserFigures, deviceOutcomes, echoFigures, judgeConnection, ledeKey, levelOf, overall, worse,
 } from "../media/techcheck-verdict.js";
 
 export const TECHCHECK_PATH = "/api/v1/techcheck";
@@ -212,6 +212,8 @@ class Check {
   watchDevices(stream, trouble) {
     this.devicesChecked = true;
     const known = deviceOutcomes(stream, trouble);
+    // "Say a few words" only while a microphone can hear them.
+    say($("lede"), ledeKey(known));
     if (known.camera) this.set("camera", known.camera);
     if (known.microphone && known.microphone !== "none") this.set("microphone", known.microphone);
     if (stream) $("local").srcObject = stream;
@@ -346,7 +348,7 @@ export function mount(root) {
     h("div", { class: "page-head" },
       said("h1", null, "participant.techcheck.title"),
       h("p", { id: "status", class: "status", role: "status" }, "…")),
-    said("p", { class: "lede" }, "participant.techcheck.lede"),
+    said("p", { class: "lede", id: "lede" }, "participant.techcheck.lede"),
     // Videos and results side by side (one above the other on a narrow screen); the figures
     // behind the verdict come after both.
     h("div", { class: "two-col" },
