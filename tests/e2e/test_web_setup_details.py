@@ -217,7 +217,8 @@ async def _setup_page(tab: Any, people: Any, hearing: str, title: str) -> None:
 async def test_a_hearing_under_way_moves_to_another_zone_keeping_its_start(suite: Suite) -> None:
     """Opened ten minutes ago in Hong Kong, now held from Tokyo: the date and time are kept
     (shown as Tokyo reads them), the dialog says the start in both zones, and saving is not
-    refused as "in the past" (only the zone is sent; the start stays to the second)."""
+    refused as "in the past" (only the zone is sent; the start stays to the second). Then
+    adjourned to next week: a start typed anew moves it."""
     await suite.ready(timeout=150)
     people = await staff_people(suite)
     began = int((datetime.now(UTC) - timedelta(minutes=10)).timestamp() * 1000) + 123
@@ -237,8 +238,8 @@ async def test_a_hearing_under_way_moves_to_another_zone_keeping_its_start(suite
             dialog = page.get_by_role("dialog")
             when = dialog.get_by_label(t(EN, "mediator.create.when"), exact=True)
             zone = dialog.get_by_label(t(EN, "mediator.create.zone"), exact=True)
-            # Open: the start is history, kept as it was (and said why).
-            assert await when.is_disabled()
+            # Open: the start is kept unless a new one is typed (an adjournment; said why).
+            assert await when.is_enabled()
             await dialog.get_by_text(t(EN, "mediator.details.started_hint"), exact=True).wait_for()
             preview = dialog.locator(".start-preview")
             assert "Hong Kong Standard Time" in await preview.inner_text()
@@ -263,6 +264,16 @@ async def test_a_hearing_under_way_moves_to_another_zone_keeping_its_start(suite
             # The header says it in the hearing's zone now, and the reader's.
             meta = await page.locator(".page-head .meta").inner_text()
             assert "Japan Standard Time" in meta, meta
+            # Adjourned to the same time next week: a new start, typed, is sent and kept.
+            await med.button("mediator.details.edit")
+            week = start + timedelta(days=7)
+            await dialog.get_by_label(t(EN, "mediator.create.when"), exact=True).fill(
+                wall_clock(week, "Asia/Tokyo"))
+            assert "was scheduled" not in await dialog.locator(".start-preview").inner_text()
+            await med.button("mediator.details.save")
+            await dialog.wait_for(state="detached")
+            status, detail = await people.mediator.call("GET", base)
+            assert detail["scheduled_at"] == (began // 60_000 + 7 * 24 * 60) * 60_000, detail
             tab.assert_clean()
         except Exception:
             print(tab.dump())

@@ -1,6 +1,6 @@
 // node --test tests/js/: what the waiting room says the mediator changed, derived from the
 // details now against those first shown (components/lobby-changes.js): every part named, the
-// start dropped once the hearing has opened, nothing said when the details are back as shown.
+// start moved before the hearing opened dropped once it has, nothing said when the details are back as shown.
 import assert from "node:assert/strict";
 import test from "node:test";
 
@@ -9,7 +9,7 @@ import { useCatalogueFiles } from "./catalogues.mjs";
 useCatalogueFiles(["en", "zh-Hans", "zh-Hant"]);
 
 const { initI18n } = await import("../../gateway/webclient/js/core/i18n.js");
-const { changedSentence, detailsChanged, detailsOf } = await import("../../gateway/webclient/js/components/lobby-changes.js");
+const { baseline, changedSentence, detailsChanged, detailsOf } = await import("../../gateway/webclient/js/components/lobby-changes.js");
 
 const DUE = Date.UTC(2026, 11, 1, 1, 30);
 const waiting = { title: "Chan v. Lee", scheduled_at: DUE, time_zone: "Asia/Hong_Kong", hearing_state: "scheduled" };
@@ -32,12 +32,20 @@ test("every part that changed is named, in one sentence", async () => {
   assert.equal(changedSentence(["title"]), "调解员已更改调解会议的标题。");
 });
 
-test("the start is no news once the hearing has opened; a title is, while it differs", () => {
+test("a start moved before the hearing opened is no news once it has; a title is, and so is an adjournment", () => {
   const seen = detailsOf(waiting);
+  assert.equal(baseline(seen, waiting), seen);
   const moved = { ...waiting, scheduled_at: DUE + 3_600_000, time_zone: "Asia/Tokyo" };
-  assert.deepEqual(detailsChanged(seen, moved), ["start", "zone"]);
-  assert.deepEqual(detailsChanged(seen, { ...moved, hearing_state: "open" }), []);
-  assert.deepEqual(detailsChanged(seen, { ...moved, title: "Renamed", hearing_state: "open" }), ["title"]);
+  assert.deepEqual(detailsChanged(baseline(seen, moved), moved), ["start", "zone"]);
+  const opened = { ...moved, hearing_state: "open" };
+  const atOpening = baseline(seen, opened);
+  assert.deepEqual(detailsChanged(atOpening, opened), []);
+  const renamed = { ...waiting, title: "Renamed", hearing_state: "open" };
+  assert.deepEqual(detailsChanged(baseline(seen, renamed), renamed), ["title"]);
+  // Adjourned to next week while open: news, compared with the start when it opened.
+  const adjourned = { ...opened, scheduled_at: DUE + 7 * 86_400_000 };
+  assert.deepEqual(detailsChanged(baseline(atOpening, adjourned), adjourned), ["start"]);
+  assert.deepEqual(baseline(null, waiting), seen);
 });
 
 test("a change undone while the page was away says nothing (derived, not replayed)", () => {

@@ -1,7 +1,7 @@
 // "Edit details" on the set-up page: the hearing's title, date and time, and time zone, in a
 // dialog filled in with what they are now (the fields of "New hearing": hearing-form.js). Only
 // what was changed is sent (PATCH /api/v1/hearings/{h}: another zone alone keeps the start's
-// moment and sends only the zone; once open, the start is kept); a refusal (the date is past, the
+// moment and sends only the zone; once open, a new start is an adjournment); a refusal (the date is past, the
 // hearing ended meanwhile) is said in the dialog, with what was typed still there. Everyone in
 // the hearing sees the change at once (the server sends each of them their view again).
 

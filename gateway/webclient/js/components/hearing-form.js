@@ -103,19 +103,22 @@ export function hearingFields(hearing = null, { pastId = "create-past" } = {}) {
     value: hearing ? hearing.title : "" });
   const picker = zonePicker(hearing && hearing.time_zone);
   const zone = picker.select;
-  // Once the hearing has opened, its start is what happened: kept, never moved from here.
+  // Once the hearing has opened, its start is what happened: kept unless the mediator types a
+  // new one (an adjournment to another day), and then said as news to everyone.
   const started = Boolean(hearing && hearing.state && hearing.state !== "scheduled" && hearing.scheduled_at);
-  const at = h("input", { name: "scheduled", type: "datetime-local", disabled: started,
+  const at = h("input", { name: "scheduled", type: "datetime-local",
     value: hearing && hearing.scheduled_at && knownZone(zone.value) ? utcToZoned(hearing.scheduled_at, zone.value) : "" });
   const values = () => ({ title: title.value.trim(), local: at.value, zone: zone.value });
   const shown = values();
   // Said as soon as a past date is picked (in the page, for screen readers too), before saving;
   // the start a hearing already has (one under way) is no news.
   const past = h("p", { class: "form-warning", id: pastId, role: "status", hidden: true });
+  // The start as shown (the same moment, whatever zone it is read in now).
+  const keptStart = () => (at.value === shown.local && zone.value === shown.zone)
+    || Boolean(at.value && shown.local && knownZone(zone.value) && knownZone(shown.zone)
+      && zonedToUtc(at.value, zone.value) === zonedToUtc(shown.local, shown.zone));
   const checkPast = () => {
-    const kept = started || (at.value === shown.local && zone.value === shown.zone)
-      || (at.value && shown.local && knownZone(zone.value)
-        && zonedToUtc(at.value, zone.value) === zonedToUtc(shown.local, shown.zone));
+    const kept = keptStart();
     const late = !kept && startIsPast(at.value, knownZone(zone.value) ? zone.value : null);
     past.hidden = !late;
     past.textContent = late ? t("mediator.create.past_warning") : "";
@@ -132,7 +135,7 @@ export function hearingFields(hearing = null, { pastId = "create-past" } = {}) {
     const ms = at.value && knownZone(zone.value) ? zonedToUtc(at.value, zone.value) : null;
     preview.hidden = ms === null;
     preview.textContent = ms === null ? ""
-      : t(started ? "mediator.details.started" : "mediator.details.starts", { when: dueWords(ms, zone.value) });
+      : t(started && keptStart() ? "mediator.details.started" : "mediator.details.starts", { when: dueWords(ms, zone.value) });
   };
   // Editing: another zone reads the same moment (the date and time follow it).
   let zoneBefore = zone.value;

@@ -2,13 +2,24 @@
 // was first shown them while waiting (`seen`: {title, scheduled_at, time_zone}) against the
 // details now (`now`: the SelfView). Derived, never remembered from an event: a title renamed
 // and renamed back, or a change a reconnect's snapshot replays, says nothing the page does not
-// show; the start and its zone are no news once the hearing has opened.
+// show. A start moved before the hearing opened is no news once it has (`baseline`); one moved
+// after it opened (an adjournment to another day) is.
 
 import { currentLanguage, formattingLocale, t } from "../core/i18n.js";
 
 // The details a waiting spell compares against.
 export const detailsOf = (you) => ({ title: you.title, scheduled_at: you.scheduled_at ?? null,
-  time_zone: you.time_zone ?? null });
+  time_zone: you.time_zone ?? null, hearing_state: you.hearing_state ?? null });
+
+// → the details to compare `you` against: those first shown (`seen`), with the start and zone
+// taken afresh as the hearing opens (the title changed before stays news).
+export function baseline(seen, you) {
+  if (!seen) return detailsOf(you);
+  if (seen.hearing_state === "scheduled" && you.hearing_state && you.hearing_state !== "scheduled") {
+    return { ...detailsOf(you), title: seen.title };
+  }
+  return seen;
+}
 
 // → the parts that differ, in the order said: "title", "start" (the moment), "zone" (how it is
 // read: the waiting line names the hearing's zone).
@@ -16,10 +27,8 @@ export function detailsChanged(seen, now) {
   if (!seen || !now) return [];
   const parts = [];
   if (seen.title !== now.title) parts.push("title");
-  if (now.hearing_state === "scheduled") {
-    if (seen.scheduled_at !== (now.scheduled_at ?? null)) parts.push("start");
-    if (seen.time_zone && now.time_zone && seen.time_zone !== now.time_zone) parts.push("zone");
-  }
+  if (seen.scheduled_at !== (now.scheduled_at ?? null)) parts.push("start");
+  if (seen.time_zone && now.time_zone && seen.time_zone !== now.time_zone) parts.push("zone");
   return parts;
 }
 

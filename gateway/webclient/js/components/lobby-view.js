@@ -12,7 +12,7 @@
 import { t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
 import { pickable } from "../media/devices.js";
-import { changedSentence, detailsChanged, detailsOf } from "./lobby-changes.js";
+import { baseline, changedSentence, detailsChanged } from "./lobby-changes.js";
 import { waitingLine } from "./person.js";
 
 export class LobbyView {
@@ -71,7 +71,7 @@ export class LobbyView {
 
   update(you) {
     this.watchLeaving();
-    if (!this.seen) this.seen = detailsOf(you);
+    this.seen = baseline(this.seen, you);
     const said = changedSentence(detailsChanged(this.seen, you));
     this.changed.hidden = !said;
     this.changed.textContent = said || "";
