@@ -14,6 +14,7 @@ import { HearingControls } from "../components/hearing-controls.js";
 import { Hearers } from "../components/hearers.js";
 import { renderKnocks } from "../components/knocks.js";
 import { personName } from "../components/person.js";
+import { soundButton } from "../components/sound-button.js";
 import { toast } from "../components/toast.js";
 
 // The end locks the hearing too (nobody can join an ended hearing): that lock is part of the
@@ -64,12 +65,7 @@ export class ConsoleView {
       camera: Boolean(stream && stream.getVideoTracks().length),
       screen: Boolean(navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia) });
     this.media.onTrouble = (trouble) => { this.trouble = trouble; this.drawTrouble(); };
-    // Shown exactly while the browser holds some remote sound back (media/autoplay.js): a
-    // console opened anew, before the mediator touched it, would otherwise hear nobody.
-    this.soundButton = h("button", { type: "button", class: "button", hidden: true,
-      dataset: { action: "sound" }, onclick: () => this.media.tiles.unmuteAll() },
-    t("participant.room.enable_sound"));
-    this.media.tiles.onSound = (held) => { this.soundButton.hidden = !held; };
+    this.soundButton = soundButton(this.media.tiles);
     // The video grid stays in place (moving a playing <video> in the DOM would pause it); only
     // the banner naming the room is redrawn.
     this.roomBanner = h("div", { class: "room-banner" });

@@ -25,6 +25,7 @@ import { Hearers } from "../components/hearers.js";
 import { LobbyView } from "../components/lobby-view.js";
 import { Notices } from "../components/notices.js";
 import { RoomBanner, mediatorAway, mediatorWords } from "../components/room-banner.js";
+import { soundButton } from "../components/sound-button.js";
 import { announce, toast } from "../components/toast.js";
 import { VideoGrid } from "../components/video-grid.js";
 import { openLocalMedia, screenMedia, stopStream, switchTrack } from "../media/devices.js";
@@ -143,11 +144,7 @@ class HearingScreen {
       onOpen: (s) => s.send({ type: "join", hearing: this.hearing }),
     });
     this.grid = new VideoGrid();
-    // Shown exactly while the browser holds some remote sound back (media/autoplay.js).
-    this.soundButton = h("button", { type: "button", class: "button", hidden: true,
-      dataset: { action: "sound" }, onclick: () => this.grid.unmuteAll() },
-    t("participant.room.enable_sound"));
-    this.grid.onSound = (held) => { this.soundButton.hidden = !held; };
+    this.soundButton = soundButton(this.grid);
     this.banner = new RoomBanner();
     this.notices = new Notices();
     // The move notice that said the mediator is away, dismissed: the banner says it again.
