@@ -300,6 +300,14 @@ class RosterEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     joined_at: TimestampMs | None = None
 
 
+class TookOver(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """How the hearing's mediator came to hold it: an administrator handed it to them from
+    `from_name` ("" for a mediator without a display name) at `at` (the latest hand-over)."""
+
+    from_name: ShortText
+    at: TimestampMs
+
+
 class HearingSummary(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     id: Id
     title: ShortText
@@ -311,6 +319,8 @@ class HearingSummary(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     sides: Annotated[int, msgspec.Meta(ge=0)] = 0
     #: Invited people still in the hearing (not removed), the mediator not counted.
     people: Annotated[int, msgspec.Meta(ge=0)] = 0
+    #: Handed to its mediator by an administrator (None: it has been theirs from the start).
+    took_over: TookOver | None = None
 
 
 class HearingDetail(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -331,6 +341,11 @@ class HearingDetail(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     #: Mediator accounts that held it before a hand-over (the latest hand-over first).
     former_mediators: Annotated[list[FormerMediator], msgspec.Meta(
         max_length=MAX_FORMER_MEDIATORS)] = []
+    #: Handed to its mediator by an administrator (None: it has been theirs from the start).
+    took_over: TookOver | None = None
+    #: When it was opened and when it ended (None: not yet, or not recorded then).
+    opened_at: TimestampMs | None = None
+    ended_at: TimestampMs | None = None
 
 
 class HandedAway(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -616,9 +631,9 @@ WIRE_MESSAGES: list[type[Any]] = [
     CloseHearing, AddSide, RenameSide, RenameSideCommand, RemoveSide, InviteParticipant,
     RemoveParticipant, ReissueInvitation, ReissueInvitationCommand,
     RedeemInvitation, SessionConnected, SessionDisconnected, IceServersRequest, SideView,
-    SideAdded, SideRenamed, SideRemoved, RoomCreated, InvitationIssued, Redeemed, RosterEntry, HearingSummary,
-    HearingDetail, HearingList, IceServer, IceConfig, StreamQuality, TechCheckStats,
-    TechCheckOffer, TechCheckAnswer, Empty, ListHearings, WsCommand, CommandResult, Connected,
+    SideAdded, SideRenamed, SideRemoved, RoomCreated, InvitationIssued, Redeemed, RosterEntry,
+    TookOver, HearingSummary, HearingDetail, HearingList, IceServer, IceConfig, StreamQuality,
+    TechCheckStats, TechCheckOffer, TechCheckAnswer, Empty, ListHearings, WsCommand, CommandResult, Connected,
     HearingClosed, ParticipantRemoved, GatewayAlive, HeartbeatReply, ParticipantSignedIn,
     RosterMember, Roster,
     Delivery, DeliveryBatch,

@@ -309,6 +309,9 @@ class SelfView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     knocking: bool = False
     #: The mediator's name, for the lobby's waiting screen ("Waiting for <name> to admit you").
     mediator_name: ShortText = ""
+    #: The mediator's participant id (also in every room view that holds them): a page that
+    #: sees it change tells its person who mediates now, after an administrator's hand-over.
+    mediator: Id | None = None
     #: When the hearing is to start, and where (the set-up page's schedule): a lobby opened
     #: before the hearing has started says when it will, not "shortly".
     scheduled_at: TimestampMs | None = None

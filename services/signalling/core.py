@@ -104,7 +104,8 @@ def create(principal: Principal, cmd: CreateHearing, now: int,
 
 def _open(ctx: Ctx, cmd: OpenHearing) -> Result:
     mediator(ctx.h, ctx.principal)
-    return transition(ctx.h, HearingState.OPEN), [Audit("hearing.open", "hearing", ctx.h.id)]
+    h = msgspec.structs.replace(transition(ctx.h, HearingState.OPEN), opened_at=ctx.now)
+    return h, [Audit("hearing.open", "hearing", ctx.h.id)]
 
 
 def _close(ctx: Ctx, cmd: CloseHearing | End) -> Result:
@@ -121,7 +122,8 @@ def _close(ctx: Ctx, cmd: CloseHearing | End) -> Result:
     if ctx.h.state is HearingState.CLOSED and destroy and ctx.h.documents_destroyed:
         return ctx.h, []
     h = invitations.revoke_all(transition(ctx.h, HearingState.CLOSED))
-    h = msgspec.structs.replace(h, knocks=(), locked=True, documents_destroyed=destroy)
+    h = msgspec.structs.replace(h, knocks=(), locked=True, documents_destroyed=destroy,
+                                ended_at=ctx.now)
     out: list[Effect] = [Audit("hearing.close", "hearing", h.id,
                                details={"destroy_documents": destroy})]
     for p in h.participants.values():

@@ -1,5 +1,8 @@
 """The hearing record: one `msgspec` struct, stored whole as JSON in KV `parley_hearings`.
 
+Longer than 300 lines: the record's structs and the lifecycle rules that change them stay in
+this one file, so the whole stored shape is read in one place.
+
 Lifecycles (the rules, as data; `transition()` is the only way a state changes):
 
     hearing:      scheduled ──open──▶ open ──close──▶ closed      (closed is final)
@@ -182,6 +185,9 @@ class Hearing(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     details_changes: Counter = 0
     #: Its hand-overs to another mediator, oldest first (handover.py).
     handovers: Annotated[tuple[Handover, ...], msgspec.Meta(max_length=MAX_HANDOVERS)] = ()
+    #: When it was opened and when it ended (None: not yet, or before these were kept).
+    opened_at: TimestampMs | None = None
+    ended_at: TimestampMs | None = None
     schema: Annotated[int, msgspec.Meta(ge=1, le=SCHEMA_VERSION)] = SCHEMA_VERSION
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from proto.common import Role
-from proto.signalling import HearingDetail, HearingSummary, RosterEntry, SideView
+from proto.signalling import HearingDetail, HearingSummary, RosterEntry, SideView, TookOver
 from proto.ws import (
     Board,
     FormerMediator,
@@ -64,6 +64,7 @@ def self_view(h: Hearing, p: Participant) -> SelfView:
         knocking=any(k.participant == p.id for k in h.knocks),
         mediator_name=shown_name(h.participants[h.mediator]) if h.mediator in h.participants
         else "",
+        mediator=h.mediator if h.mediator in h.participants else None,
         scheduled_at=h.scheduled_at, time_zone=h.time_zone, grace_expired=p.grace_expired,
         former_mediators=former_mediators(h),
     )
@@ -116,7 +117,8 @@ def summary(h: Hearing) -> HearingSummary:
                  for p in h.participants.values())
     return HearingSummary(id=h.id, title=h.title, state=h.state, mediator=h.mediator,
                           created_at=h.created_at, scheduled_at=h.scheduled_at,
-                          time_zone=h.time_zone, sides=len(h.sides), people=people)
+                          time_zone=h.time_zone, sides=len(h.sides), people=people,
+                          took_over=took_over(h))
 
 
 def detail(h: Hearing, now: int) -> HearingDetail:
@@ -143,8 +145,18 @@ def detail(h: Hearing, now: int) -> HearingDetail:
         sides=[SideView(id=s.id, name=s.name, colour=s.colour) for s in h.sides.values()],
         roster=roster, rooms=board(h).rooms, scheduled_at=h.scheduled_at, time_zone=h.time_zone,
         details_changes=h.details_changes,
-        former_mediators=former_mediators(h),
+        former_mediators=former_mediators(h), took_over=took_over(h),
+        opened_at=h.opened_at, ended_at=h.ended_at,
     )
+
+
+def took_over(h: Hearing) -> TookOver | None:
+    """How the mediator it has now came to hold it: the latest hand-over, from whom (by the
+    name it had then) and when; None when no administrator handed it to them."""
+    last = h.handovers[-1] if h.handovers else None
+    if last is None or last.to != h.mediator:
+        return None
+    return TookOver(from_name=last.former_name, at=last.at)
 
 
 def former_mediators(h: Hearing) -> list[FormerMediator]:

@@ -15,7 +15,12 @@
 - A party in plenary reads a joint document the mediator uploaded before an administrator
   handed the hearing over as "Mei Ling Chan (former mediator)", at once and after a reload (its
   page learns the former mediators' names from its own view: it once read "The mediator"), and
-  learns nothing else of the hand-over (tests/unit/signalling). Mei Ling's set-up page, still open, turns into the
+  learns nothing else of the hand-over (tests/unit/signalling). Parties are told who mediates
+  now, in the room and in the waiting room alike ("Peter Wong is now the mediator of this
+  hearing (in place of Mei Ling Chan)."; the old mediator's tile once just vanished), once: a
+  reload says nothing again (the page derives it from its view's mediator, not from an event).
+  The new mediator, not yet connected, is offline in plenary: the banner says to wait and how
+  to come back. Mei Ling's set-up page, still open, turns into the
   "handed over" card at her next change (adding a side), never "not yours".
 - A mediator disabled while the console is open is sent to sign-in with "Your account was
   disabled by an administrator."; the right password and code then say the account is
@@ -41,6 +46,9 @@ from tests.people import PASSWORD, SESSION_COOKIE, Staff, create_staff, staff_pe
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 EN = "en"
+#: The notices saying another mediator holds the hearing now (components/notices.js).
+CHANGED_NOTICE = ("[...document.querySelectorAll('.notice-mediator .notice-text')]"
+                  ".map((x) => x.textContent)")
 
 
 async def _named(suite: Suite, admin: Staff, username: str, name: str) -> Staff:
@@ -215,23 +223,46 @@ async def test_a_party_reads_the_former_mediators_documents_under_her_name(suite
         browser = tab.context.browser
         assert browser is not None
         hers = await open_tab(browser, suite.base_url)
+        waiting = await open_tab(browser, suite.base_url)
         try:
             await _as(hers, suite, mei)
             await hers.page.goto(f"/hearings/{hearing}/setup")
             await hers.page.locator("#add-side").wait_for()
             await join_in_browser(tab, invitation)
+            await join_in_browser(waiting, cast.invitations["B1"])  # stays in the waiting room
             await med.send(Admit(participant=a1))
             await tab.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
             await tab.wait_for(f"{uploader} === 'Mei Ling Chan'", timeout=20)
+            assert await tab.value(f"{CHANGED_NOTICE}.length") == 0
 
             status, _ = await people.admin.call("POST", f"/api/v1/hearings/{hearing}/mediator",
                                                 {"account": peter.account_id})
             assert status == 200
             # At once, and after a reload (the page knows only what its view says).
             await tab.wait_for(f"{uploader} === {json.dumps(credited)}", timeout=20)
+            # Both parties are told who mediates now, in place of whom: in plenary and waiting.
+            changed = t(EN, "participant.notice.mediator_changed", name="Peter Wong",
+                        former="Mei Ling Chan")
+            assert changed == ("Peter Wong is now the mediator of this hearing "
+                               "(in place of Mei Ling Chan).")
+            for party in (tab, waiting):
+                await party.wait_for(f"JSON.stringify({CHANGED_NOTICE}) === "
+                                     f"JSON.stringify([{changed!r}])", timeout=20)
+            await waiting.page.locator(".lobby-waiting", has_text="Peter Wong").wait_for()
+            await waiting.check_accessible("lobby-mediator-changed")
+            await waiting.screenshot("lobby-mediator-changed", "laptop")
+            # Peter has not opened the console yet: offline in plenary, and the banner says
+            # what to do meanwhile.
+            offline = t(EN, "participant.room.mediator_offline")
+            assert offline.startswith("Please wait: the hearing continues when the mediator is back.")
+            await page.locator(".room-banner [data-away=offline]", has_text=offline).wait_for()
+            await tab.check_accessible("hearing-mediator-changed")
+            await tab.screenshot("hearing-mediator-changed", "laptop")
+            # A reload names the same mediator: nothing said again.
             await page.reload()
             await tab.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
             await tab.wait_for(f"{uploader} === {json.dumps(credited)}", timeout=20)
+            assert await tab.value(f"{CHANGED_NOTICE}.length") == 0
             assert t(EN, "participant.docs.owner_mediator") not in await page.inner_text(
                 ".stage-documents")
             await tab.check_accessible("hearing-former-mediator-document")
@@ -247,6 +278,7 @@ async def test_a_party_reads_the_former_mediators_documents_under_her_name(suite
             hers.assert_clean(secrets=[mei.cookie])
         finally:
             await hers.context.close()
+            await waiting.context.close()
             await med.close()
 
 

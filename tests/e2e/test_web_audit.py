@@ -22,7 +22,8 @@ whether its documents went; the list of hearings gives each one's state and date
 people include its mediator, a staff account, with its role. The timeline
 of a scripted hearing matches, lane by lane, the moves that were made, the mediator's own, a
 side's, a recall's and a caucus closing's included (read from the SVG's data attributes), with
-the mediator's lane first, named, its long name cut to its column, its table's times to the second; a 3-hour
+the mediator's lane first, named, its long name on two lines (the role on its own) and cut only where it
+still does not fit, its table's times to the second; a 3-hour
 hearing with 20 people and 500 moves renders in under 500 ms; at tablet width its table (and
 the hearing's summary) fit without the page scrolling sideways. An export shows its progress and
 the downloaded bundle, saved under a name that says what it holds and when, the command on the
@@ -302,14 +303,17 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             codes = await tab.value("""() => [...document.querySelectorAll('table.results tbody tr[data-action]')]
                 .filter((r) => r.innerText.includes(r.dataset.action)).map((r) => r.innerText)""")
             assert codes == [], codes
-            # The Action filter: every family a group with its "all" choice and its actions, named.
+            # The Action filter: every family a group with its "all" choice and its actions, named;
+            # those the log holds only as refusals (a chat message, another command) named so.
             groups = await tab.value("""() => [...document.querySelectorAll('#f-action optgroup')].map((g) =>
                 [g.label, [...g.querySelectorAll('option')].map((o) => [o.value, o.textContent])])""")
             assert len(groups) == 8 and all(len(options) >= 3 for _, options in groups), groups
             for label, options in groups:
                 family = options[0][0]
                 assert label == t(EN, f"audit.family.{family[:-1]}") and options[0][1] == t(EN, f"audit.family_all.{family[:-1]}")
-                assert all(text == t(EN, f"audit.action.{value}") for value, text in options[1:]), options
+                refused_only = ("room.chat", "hearing.command")
+                assert all(text == (t(EN, "audit.f.action_refused", action=t(EN, f"audit.action.{value}")) if value in refused_only
+                                    else t(EN, f"audit.action.{value}")) for value, text in options[1:]), options
             folded = page.locator("tr.folded[data-folded='room.peer_state']")
             assert await folded.get_attribute("data-count") == "5"
             # The run's span is to the second, as every row's time is (its reports are 1 s apart).
@@ -363,14 +367,16 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
                 [r.dataset.participant, r.dataset.room, Number(r.dataset.start), Number(r.dataset.end)])""")
             for pid in [MEDIATOR[0], *PEOPLE]:
                 assert [tuple(s) for s in drawn if s[0] == pid] == [s for s in segments if s[0] == pid], pid
-            # The mediator's lane comes first, named by the hearing; its name is cut to the
-            # names' column (170 SVG units) and whole in the lane's label.
+            # The mediator's lane comes first, named by the hearing; its name takes two lines of
+            # the names' column (170 SVG units), the role on its own, the name cut only where it
+            # still does not fit; whole in the lane's label.
             first = page.locator("g.timeline-lane").first
             assert await first.get_attribute("data-participant") == MEDIATOR[0]
             assert await first.get_attribute("aria-label") == t(EN, "audit.timeline.mediator_named", name=MEDIATOR[1])
             shown, right = await tab.value("""() => { const name = document.querySelector('g.timeline-lane text.timeline-name');
-                const box = name.getBBox(); return [name.firstChild.data, box.x + box.width]; }""")
-            assert shown.startswith("Ms Anna Lee") and shown.endswith("…") and right <= 170, (shown, right)
+                const box = name.getBBox(); return [[...name.querySelectorAll('tspan')].map((s) => s.textContent), box.x + box.width]; }""")
+            assert len(shown) == 2 and shown[0].startswith("Ms Anna Lee") and shown[0].endswith("…"), (shown, right)
+            assert shown[1] == t(EN, "audit.timeline.mediator_role") and right <= 170, (shown, right)
             # Each side's caucus in the side's own colour, in the picture and the legend alike;
             # the legend names only what is drawn (not the side removed before any caucus).
             legend = await tab.value("""() => [...document.querySelectorAll('#timeline-legend li')].map((li) =>

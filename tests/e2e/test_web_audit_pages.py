@@ -7,8 +7,14 @@ scripted hearing whose entries are published as the services write them:
   that two services recorded, split by the last page's edge, is drawn on the first page (which
   says it borrowed the entry), and no empty next page is offered;
 - a connection that closed because its person was removed from the lobby says so;
-- the hearing's summary shows its title and start over time, each change and by whom;
-- its timeline draws a stay that reconnections interrupted as one bar, the time away inside it.
+- the hearing's summary shows its title and start over time, each change and by whom, marking
+  only what really changed (a zone changed alone is said so: the start did not move), and its
+  search sentence says the same;
+- one person's listing of the documents made twice at once is one row linking to both entries,
+  and a search by their name shows each entry once;
+- the Action filter labels chat messages as logged only when refused;
+- its timeline draws a stay that reconnections interrupted as one bar, the time away inside it,
+  and a lane name too long for its column on two lines (the mediator's role on its own).
 Screenshots at laptop width (tests/artifacts/audit-…-laptop.png), axe-core on each.
 """
 
@@ -30,7 +36,7 @@ pytestmark = [pytest.mark.browser, requires_chromium]
 EN = "en"
 ZH = "zh-Hant"
 HEARING = "hPagesEdge1"
-MED = ("acctMedP", "Ms Iris Wong")
+MED = ("acctMedP", "Mr David Lam")  # "Mr David Lam (mediator)" was cut in its lane
 FAY = ("pFay", "Fay Lo")  # reconnects in plenary; her used link tried again after the end
 GUS = ("pGus", "Gus Ma")  # removed from the lobby
 T0 = 1_764_100_000_000
@@ -66,7 +72,7 @@ def story() -> list[AuditEvent]:
     s = Story()
     # The mediator's staff account, as the gateway records it (no hearing): named by the log.
     s.add("account.create", "acctAdminP", "account", MED[0], role="admin", service="gateway", hearing=None,
-          details={"role": "mediator", "username": "iwong", "display_name": MED[1]})
+          details={"role": "mediator", "username": "dlam", "display_name": MED[1]})
     s.med("hearing.create", "hearing", HEARING, details={
         "mediator": MED[0], "mediator_name": MED[1], "title": "Lo v. Ma", "time_zone": "Asia/Hong_Kong",
         "scheduled_at": T0 + 86_400_000})
@@ -75,6 +81,14 @@ def story() -> list[AuditEvent]:
     s.med("hearing.details_change", "hearing", HEARING, details={
         "scheduled_at": T0 + 2 * 86_400_000, "time_zone": "Europe/London",
         "previous_scheduled_at": T0 + 86_400_000, "previous_time_zone": "Asia/Hong_Kong"})
+    # The start and its zone are recorded together when either changes: the zone alone (the
+    # same instant, read on Tokyo's clock), then the time alone (in Tokyo still).
+    s.med("hearing.details_change", "hearing", HEARING, details={
+        "scheduled_at": T0 + 2 * 86_400_000, "time_zone": "Asia/Tokyo",
+        "previous_scheduled_at": T0 + 2 * 86_400_000, "previous_time_zone": "Europe/London"})
+    s.med("hearing.details_change", "hearing", HEARING, details={
+        "scheduled_at": T0 + 2 * 86_400_000 + 3_600_000, "time_zone": "Asia/Tokyo",
+        "previous_scheduled_at": T0 + 2 * 86_400_000, "previous_time_zone": "Asia/Tokyo"})
     s.med("hearing.open", "hearing", HEARING)
     for pid, name in (FAY, GUS):
         s.med("participant.invite", "participant", pid, details={
@@ -91,6 +105,10 @@ def story() -> list[AuditEvent]:
           details={"participant": FAY[0]})
     s.own(FAY[0], "participant.connect", details={"room": "lobby"})
     s.med("participant.admit", "participant", FAY[0], details={"from": "lobby", "to": "plenary"})
+    # Her page lists the documents twice within 4 ms: two requests, two entries (one row).
+    for step in (1, 0.004):
+        s.add("document.list", FAY[0], "hearing", HEARING, role="party", kind="participant",
+              service="evidence", step_s=step, details={"count": 0})
     for _ in range(2):
         s.own(FAY[0], "participant.disconnect", step_s=120, details={"room": "plenary"})
         s.own(FAY[0], "participant.connect", step_s=20, details={"room": "plenary"})
@@ -166,12 +184,23 @@ async def test_the_auditors_pages_say_what_they_show(suite: Suite) -> None:
         entries = await head.get_attribute("data-entries")
         assert entries == str(PAGE + 1), (entries, rows)
         assert await head.get_attribute("data-rows") == str(len(rows)), rows
-        assert len(rows) == PAGE + 1 - 1 - 2, rows  # the pair is one row, the run of 3 another
+        # the pair is one row, the run of 3 another, Fay's two listings at once a third
+        assert len(rows) == PAGE + 1 - 1 - 2 - 1, rows
         assert await head.inner_text() == f"{len(rows)} rows from entries 1–{PAGE + 1} of {PAGE + 1}"  # noqa: RUF001
         assert await page.locator("#borrowed-note").inner_text() == \
             "The last entry is shown here, beside the entry it pairs with, rather than alone on a page of its own."
         assert await page.locator("#next-page").is_disabled()
         assert rows[-1][0] == "paired" and "the hearing had ended" in rows[-1][2], rows[-1]
+        # A zone changed alone is no move: it says so.
+        zoned = [text for _, action, text in rows if action == "hearing.details_change" and "GMT+9" in text]
+        assert len(zoned) == 2 and "to be read in Japan" in zoned[0] and "the start did not move" in zoned[0], zoned
+        assert "moved the hearing" in zoned[1] and "did not move" not in zoned[1], zoned
+        # Fay's listings at once: one row linking to each of its two entries.
+        repeated = page.locator("tr.repeated")
+        assert await repeated.count() == 1
+        assert len((await repeated.get_attribute("data-indexes") or "").split()) == 2
+        assert await repeated.locator("a[href^='/audit/entry/']").count() == 2
+        assert ", 2 times within a second" in await repeated.inner_text()
         # Gus, removed from the lobby: his closed connection says so, not "from no room".
         closed = [text for _, action, text in rows if action == "participant.disconnect" and GUS[1] in text]
         assert closed and f"{GUS[1]} was disconnected: removed from the lobby, and from the hearing" in closed[0], closed
@@ -181,16 +210,31 @@ async def test_the_auditors_pages_say_what_they_show(suite: Suite) -> None:
         await page.locator("tr.folded button").click()
         assert await head.get_attribute("data-rows") == str(len(rows) + 2)
 
-        # A search by Fay's name: every use of her invitation among her entries (the redemption,
-        # and the refused attempt after the end, which names her invitation, not her).
+        # The Action filter offers only what the log can hold, truthfully: chat messages are
+        # logged only when refused, and the option and its hint say so.
         await page.goto("/audit")
+        chat = await page.locator("#f-action option[value='room.chat']").inner_text()
+        assert chat == t(EN, "audit.f.action_refused", action=t(EN, "audit.action.room.chat")) == "Chat message refused"
+        assert t(EN, "audit.f.action_hint") in await page.locator(".filter-grid").inner_text()
+        # A search by Fay's name: every use of her invitation among her entries (the redemption,
+        # and the refused attempt after the end, which names her invitation, not her), each
+        # entry once: her two listings at once are one row of their two entries.
         await page.get_by_label(t(EN, "audit.f.person")).fill("fay")
         await page.get_by_role("button", name=t(EN, "audit.search.action"), exact=True).click()
-        await tab.wait_for("document.querySelector('.total[data-total]')")
+        # (the whole log's first page is on the screen until the search's replaces it)
+        await tab.wait_for("""location.search.includes('person=fay') && document.querySelector('.total[data-total]')
+            && ![...document.querySelectorAll('table.results tbody tr')].some((tr) => tr.innerText.includes(arg))""", arg=GUS[1])
         rows = await tab.value(ROWS)
         assert any(f"used the invitation for {FAY[1]}" in text for _, _, text in rows), rows
         assert any(kind == "paired" for kind, _, _ in rows), rows
         assert not any(GUS[1] in text for _, _, text in rows), rows
+        assert [kind for kind, _, _ in rows].count("repeated") == 1, rows
+        indexes = await tab.value("""() => [...document.querySelectorAll('table.results tbody tr')].flatMap((tr) =>
+            (tr.dataset.index ?? tr.dataset.indexes ?? '').split(' ').filter(Boolean))""")
+        folded = await tab.value("""() => [...document.querySelectorAll('table.results tbody tr.folded')]
+            .reduce((n, tr) => n + Number(tr.dataset.count), 0)""")  # a run of connection reports
+        assert len(indexes) == len(set(indexes)), indexes
+        assert await page.locator(".total").get_attribute("data-entries") == str(len(indexes) + folded)
         await shot(tab, "audit-person-invitations")
 
         # The hearing's summary: its title and start over time, each change and by whom.
@@ -198,14 +242,23 @@ async def test_the_auditors_pages_say_what_they_show(suite: Suite) -> None:
         await page.locator("#details-history table").wait_for()
         history = await tab.value("""() => [...document.querySelectorAll('#details-history tbody tr')].map((tr) =>
             [...tr.querySelectorAll('td')].map((td) => [td.firstChild.textContent, td.dataset.changed === 'true']))""")
-        assert len(history) == 3, history
+        assert len(history) == 5, history
         assert history[0][3][0] == "‘Lo v. Ma’" and history[1][3] == ["‘Lo v. Ma Holdings’", True], history  # noqa: RUF001
         assert all(MED[1] in row[2][0] for row in history), history
-        assert history[1][4][1] is False and history[2][4][1] is True, history
+        # What each change really changed (start, zone): only the title; the start in another
+        # zone; the zone alone (the start did not move); the time alone (the zone stayed).
+        assert [(row[4][1], row[5][1]) for row in history] == [
+            (False, False), (False, False), (True, True), (False, True), (True, False)], history
         assert "United Kingdom" in history[2][5][0] and "Hong Kong" in history[1][5][0], history
+        assert "Japan" in history[3][5][0] and "Japan" in history[4][5][0], history
+        note = await page.locator("#details-history [data-zone-only]").all_inner_texts()
+        assert len(note) == 1 and note[0].startswith("Read in Japan") and "instead of United Kingdom" in note[0] \
+            and note[0].endswith("; the start did not move"), note
         # A hearing with no side says so, not an empty list under its heading.
         assert await page.locator("#side-list").inner_text() == t(EN, "audit.hearing.no_sides")
         await shot(tab, "audit-hearing-details-history")
+        await tab.screenshot("audit-hearing-details-history", "phone")
+        await page.set_viewport_size({"width": 1366, "height": 768})
 
         # Its timeline: Fay's plenary is one stay, reconnected twice, the time away inside it.
         await page.goto(f"/audit/hearings/{HEARING}/timeline")
@@ -222,6 +275,17 @@ async def test_the_auditors_pages_say_what_they_show(suite: Suite) -> None:
         away = await page.locator(f"#timeline-table tr[data-participant='{FAY[0]}'][data-room='plenary'] td.timeline-away div").count()
         assert away == 2
         await shot(tab, "audit-timeline-reconnects")
+        # The mediator's lane name, too long for its column on one line, takes two: the name,
+        # then the role, nothing cut; the same on a phone (the picture scrolls, its names stay).
+        for width in ("laptop", "phone"):
+            await tab.screenshot("audit-timeline-names", width)
+            lines, right = await tab.value(f"""() => {{
+                const name = document.querySelector('g.timeline-lane[data-participant="{MED[0]}"] text.timeline-name');
+                const box = name.getBBox(); const spans = [...name.querySelectorAll('tspan')];
+                return [spans.length ? spans.map((s) => s.textContent) : [name.firstChild.data], box.x + box.width]; }}""")
+            assert lines == [MED[1], "(mediator)"], (width, lines)
+            assert right <= 170, (width, right)
+        await page.set_viewport_size({"width": 1366, "height": 768})
 
         # The same in Traditional Chinese: the header's rows and entries, the borrowed entry,
         # the removal from the lobby, the details over time, the gaps' legend.
@@ -230,7 +294,7 @@ async def test_the_auditors_pages_say_what_they_show(suite: Suite) -> None:
         await page.goto(f"/audit?hearing={HEARING}&order=asc")
         await tab.wait_for("document.querySelector('.total[data-rows]')")
         assert await page.locator(".total").inner_text() == t(
-            ZH, "audit.results.rows", count=PAGE + 1 - 3, first=1, last=PAGE + 1, total=PAGE + 1)
+            ZH, "audit.results.rows", count=PAGE + 1 - 4, first=1, last=PAGE + 1, total=PAGE + 1)
         assert await page.locator("#borrowed-note").inner_text() == t(ZH, "audit.results.borrowed_last", count=1)
         assert await page.locator("tr[data-action='participant.disconnect']").filter(
             has_text=t(ZH, "audit.room.lobby")).count() == 1

@@ -182,7 +182,7 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             devices = await tabs["B2"].value(
                 "[...document.querySelectorAll('main select option')].map((o) => o.textContent)")
             await tabs["B2"].wait_for("document.querySelector('.lobby-waiting').textContent"
-                                      f".startsWith('{MEDIATOR_NAME}稍後')")
+                                      f".startsWith('{MEDIATOR_NAME} 稍後')")
             await no_english(tabs["B2"], "lobby", ["Matter", MEDIATOR_NAME, *devices])
 
             # --- admitted to plenary: banner, who can hear you, one verification code

@@ -11,8 +11,11 @@ the real suite.
   the tech check's opening line says only the connection is measured, never "say a few words".
 - The move notice and "the mediator is away" never stand side by side saying different things:
   moved into plenary while the mediator is in a caucus, the notice says both (the banner holds
-  its line back); the mediator arriving, or leaving later, makes the move notice stale, so it
-  goes and the banner says what is true now.
+  its line back); the mediator arriving makes it a plain move notice, and the mediator leaving
+  later makes the move notice stale, so it goes and the banner says what is true now. The same in a caucus: a party whose caucus the
+  mediator leaves for the other side's is told (it once read only "Nobody else is in this
+  room", beside a stale "The mediator moved you to …"), and a Latin room name in a Chinese
+  sentence is set apart by a space on each side ("移至 Side A 單方會談").
 - "Turn on sound" shows exactly while the browser's autoplay policy holds some remote sound back:
   in a page the person has not touched yet it shows (the mediator's video plays muted); after a
   click elsewhere on the page and a lost connection, the new streams play with sound and the
@@ -223,15 +226,57 @@ async def test_the_move_notice_and_the_mediator_away_line_never_contradict(suite
             await tab.check_accessible("hearing-moved-mediator-away")
             await tab.screenshot("hearing-moved-mediator-away", "laptop")
 
-            # --- the mediator arrives: the notice saying they are away goes, and no line ------
+            # --- the mediator arrives: the notice no longer says they are away (the move
+            # stays said), and no line ------------------------------------------------------
             await med.send(Shuttle(room="plenary"))
-            await tab.wait_for(f"{MOVE_NOTICES}.length === 0", timeout=30)
+            await tab.wait_for(f"JSON.stringify({MOVE_NOTICES}) === "
+                               f"JSON.stringify([['moved', {moved!r}]])", timeout=30)
             assert await tab.value(AWAY) is None
             # --- and leaves again: the banner says it (nothing else is left to say it) --------
             await med.send(Shuttle(room=side_b))
             await tab.wait_for(f"{AWAY} === {away!r}", timeout=30)
             assert await tab.value(MOVE_NOTICES) == []
             await tab.screenshot("hearing-mediator-away-after-move", "laptop")
+            tab.assert_clean(secrets=[invitation["access_code"]])
+        except Exception:
+            print(tab.dump())
+            raise
+        finally:
+            await med.close()
+
+
+@pytest.mark.timeout(240)
+async def test_a_caucus_the_mediator_leaves_says_so(suite: Suite) -> None:
+    people, cast, invitation = await one_party_each(suite)
+    a1 = invitation["participant"]
+    med = await mediator_socket(suite, people, cast)
+    async with chromium_page(suite.base_url) as tab:
+        try:
+            await join_in_browser(tab, invitation)
+            side_a = await mediator_caucus(med, cast.sides[0])
+            side_b = await mediator_caucus(med, cast.sides[1])
+            await med.send(Admit(participant=a1))
+            await in_room(tab, "plenary")
+            await switch_language(tab, ZH)
+            # --- the mediator takes Side A aside: moved with the mediator there --------------
+            await med.send(Shuttle(room=side_a))
+            await med.send(Move(participant=a1, room=side_a))
+            await in_room(tab, side_a)
+            moved = "調解員已將您移至 Side A 單方會談。"
+            await tab.wait_for(f"JSON.stringify({MOVE_NOTICES}) === "
+                               f"JSON.stringify([['moved', {moved!r}]])")
+            assert await tab.value(AWAY) is None
+            await tab.screenshot("hearing-moved-caucus-zh-Hant", "laptop")
+            # --- the mediator goes to Side B's caucus: the caucus says so, the notice goes ----
+            await med.send(Shuttle(room=side_b))
+            away = t(ZH, "participant.room.mediator_away")
+            await tab.wait_for(f"{AWAY} === {away!r}", timeout=30)
+            assert await tab.value(MOVE_NOTICES) == []
+            await tab.check_accessible("hearing-caucus-mediator-away")
+            await tab.screenshot("hearing-caucus-mediator-away-zh-Hant", "laptop")
+            # --- and comes back: nothing said of the mediator any more ------------------------
+            await med.send(Shuttle(room=side_a))
+            await tab.wait_for(f"{AWAY} === null", timeout=30)
             tab.assert_clean(secrets=[invitation["access_code"]])
         except Exception:
             print(tab.dump())

@@ -28,9 +28,9 @@ from tests.e2e.participant_steps import join_in_browser
 from tests.e2e.staff_steps import sign_in, t
 from tests.e2e.web_people import audit_actions
 from tests.harness import Suite
-from tests.integration.signalling.sigclient import redeem
+from tests.integration.signalling.sigclient import WsClient, redeem
 from tests.netcut import NetCut
-from tests.people import staff_people
+from tests.people import CSRF_HEADER, SESSION_COOKIE, staff_people
 
 pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.timeout(240)]
 EN = "en"
@@ -130,8 +130,9 @@ async def test_the_mediator_reschedules_and_the_lobby_sees_it(suite: Suite) -> N
             await page.get_by_role("heading", name="Wong v. Ho (adjourned)", exact=True).wait_for()
             note = page.locator(".details-note")
             assert await note.locator(".details-saved").inner_text() == t(EN, "mediator.details.saved")
-            assert await note.locator(".details-resend").inner_text() == t(
-                EN, "mediator.details.resend_time")
+            # Both changed: both said, in one sentence (never only "the old time").
+            assert await note.locator(".details-resend").all_inner_texts() == [t(
+                EN, "mediator.details.resend_title_time")]
             assert await tab.value("document.activeElement.classList.contains('details-note')")
             # The open card's letter is written with the new title and time now.
             text = await letter.inner_text()
@@ -228,6 +229,11 @@ async def test_a_hearing_under_way_moves_to_another_zone_keeping_its_start(suite
     base = f"/api/v1/hearings/{hearing['id']}"
     status, _ = await people.mediator.call("POST", f"{base}/open", {})
     assert status == 200
+    status, side = await people.mediator.call("POST", f"{base}/sides", {"name": "Claimant"})
+    assert status == 201, side
+    status, _ = await people.mediator.call("POST", f"{base}/participants", {
+        "name": "Lam Ka Yan", "role": "party", "side": side["side"]["id"]})
+    assert status == 201
     start = datetime.fromtimestamp(began / 1000, UTC)
     async with chromium_page(suite.base_url) as tab:
         page = tab.page
@@ -259,6 +265,11 @@ async def test_a_hearing_under_way_moves_to_another_zone_keeping_its_start(suite
             await med.button("mediator.details.save")
             await dialog.wait_for(state="detached")
             await page.locator(".details-note").wait_for()
+            # Only the zone changed, the same moment: the time already sent is still right
+            # (it once said "People you already invited were sent the old time").
+            assert await page.locator(".details-note .details-resend").all_inner_texts() == [
+                t(EN, "mediator.details.zone_kept")]
+            await tab.screenshot("setup-zone-kept", "laptop")
             status, detail = await people.mediator.call("GET", base)
             assert (detail["scheduled_at"], detail["time_zone"]) == (began, "Asia/Tokyo")
             # The header says it in the hearing's zone now, and the reader's.
@@ -382,3 +393,87 @@ async def test_after_a_dropped_connection_the_lobby_says_only_what_differs_now(
             raise
         finally:
             await proxy.stop()
+
+
+async def test_a_new_link_keeps_a_waiting_person_present_and_an_ended_hearing_says_when_it_ran(
+        suite: Suite) -> None:
+    """A party who joined and waits in the lobby is sent a new link: the People table says
+    first that she joined and is connected, then that the new link is not yet used (it once
+    read only "Not yet used · valid until …", as if she had never come). A side's dot stays
+    beside its name ("Respondent" once wrapped under its dot). Once the hearing ran and ended,
+    the set-up says when it was scheduled, when it opened and when it ended (it once said
+    "Ended" beside the day it was only due), and that the invitation links no longer work."""
+    await suite.ready(timeout=150)
+    people = await staff_people(suite)
+    due = hong_kong(datetime.now(UTC) + timedelta(days=3), 15)
+    status, hearing = await people.mediator.call("POST", "/api/v1/hearings", {
+        "title": "Chan v. Wong", "scheduled_at": int(due.timestamp() * 1000), "time_zone": ZONE})
+    assert status == 201, hearing
+    base = f"/api/v1/hearings/{hearing['id']}"
+    sides = {}
+    for name in ("Claimant", "Respondent"):
+        status, made = await people.mediator.call("POST", f"{base}/sides", {"name": name})
+        assert status == 201, made
+        sides[name] = made["side"]["id"]
+    status, wong = await people.mediator.call("POST", f"{base}/participants", {
+        "name": "王小明 Wong Siu Ming", "role": "party", "side": sides["Respondent"]})
+    assert status == 201, wong
+    status, _ = await people.mediator.call("POST", f"{base}/open", {})
+    assert status == 200
+    status, reply, cookie = await redeem(suite.base_url, wong["token"], wong["access_code"])
+    assert status == 200, reply
+    waiting = await WsClient(suite.base_url, {"Cookie": f"{SESSION_COOKIE}={cookie}",
+                                              CSRF_HEADER: reply["csrf_token"]},
+                             hearing["id"], wong["participant"]).connect()
+    status, _ = await people.mediator.call(
+        "POST", f"{base}/participants/{wong['participant']}/invitations", {})
+    assert status == 201
+    async with chromium_page(suite.base_url) as tab:
+        page = tab.page
+        try:
+            await _setup_page(tab, people, hearing["id"], "Chan v. Wong")
+            row = page.locator(f"tr[data-participant='{wong['participant']}']")
+            lines = row.locator(".status-line")
+            await lines.first.wait_for()
+            said = await lines.all_inner_texts()
+            assert len(said) == 2 and said[0].startswith("Joined "), said
+            assert said[0].endswith(", connected now"), said
+            assert said[1].startswith("New link not yet used · valid until "), said
+            # The side's dot and its name on one line, at a phone's width too.
+            for width in ("laptop", "phone"):
+                await tab.screenshot("setup-new-link-while-waiting", width)
+                dot, name = await tab.value(f"""(() => {{
+                  const tag = document.querySelector("tr[data-participant='{wong['participant']}'] .side-tag");
+                  const dot = tag.querySelector('.swatch').getBoundingClientRect();
+                  const range = document.createRange(); range.selectNodeContents(tag.lastChild);
+                  return [[dot.top, dot.bottom], [range.getClientRects()[0].top, range.getClientRects()[0].bottom]];
+                }})()""")
+                assert dot[0] >= name[0] and dot[1] <= name[1], (width, dot, name)
+            await page.set_viewport_size({"width": 1366, "height": 768})
+            await tab.check_accessible("setup-new-link-while-waiting")
+
+            # --- it ran and ended: when, and that the links no longer work -------------------
+            status, _ = await people.mediator.call("POST", f"{base}/close", {})
+            assert status == 200
+            await waiting.closed.wait()
+            status, detail = await people.mediator.call("GET", base)
+            assert detail["opened_at"] <= detail["ended_at"], detail
+            await page.reload()
+            head = page.locator(".setup .page-head .meta")
+            await head.locator(".setup-ended").wait_for()
+            when = await head.locator(".setup-when").inner_text()
+            assert when.startswith("Scheduled for ") and due.strftime("%-d %b %Y") in when, when
+            assert (await head.locator(".setup-opened").inner_text()).startswith("Opened ")
+            assert (await head.locator(".setup-ended").inner_text()).startswith("Ended ")
+            await page.get_by_text(t(EN, "mediator.setup.links_ended"), exact=True).wait_for()
+            # What happened, no more: joined (never "connected" now), no word of the new link.
+            assert await row.locator(".status-line").all_inner_texts() == [
+                said[0].removesuffix(", connected now")]
+            await tab.check_accessible("setup-ended-times")
+            await tab.screenshot("setup-ended-times", "laptop")
+            tab.assert_clean()
+        except Exception:
+            print(tab.dump())
+            raise
+        finally:
+            await waiting.close()

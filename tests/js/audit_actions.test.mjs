@@ -17,9 +17,9 @@ const catalogue = (lang) => JSON.parse(readFileSync(join(ROOT, 'gateway/webclien
 // The catalogues through the client's own loader (it fetches them next to the module).
 useCatalogueFiles();
 
-const { ACTIONS, ACTION_FAMILIES, FOLDED, SELF_DESCRIBED } = await import('../../gateway/webclient/js/audit/actions.js');
-const { initI18n } = await import('../../gateway/webclient/js/core/i18n.js');
-const { describeEntry, describeRun, directory } = await import('../../gateway/webclient/js/audit/describe.js');
+const { ACTIONS, ACTION_FAMILIES, FOLDED, REFUSED_ONLY, SELF_DESCRIBED } = await import('../../gateway/webclient/js/audit/actions.js');
+const { initI18n, t } = await import('../../gateway/webclient/js/core/i18n.js');
+const { actionChoiceLabel, describeEntry, describeRun, directory } = await import('../../gateway/webclient/js/audit/describe.js');
 
 // ---------------------------------------------------------------- the names the services write
 
@@ -59,18 +59,22 @@ function pythonSources() {
 
 function writtenActions() {
   const names = new Set();
+  const refusals = new Set(); // named by the signalling refusal table (refusals.py)
   const unexplained = [];
   for (const path of pythonSources()) {
     const text = readFileSync(path, 'utf8');
     for (const pattern of WRITES) for (const m of text.matchAll(pattern)) m.slice(1).filter(Boolean).forEach((n) => names.add(n));
-    if (path.endsWith('refusals.py')) for (const m of text.matchAll(new RegExp(`"${NAME}"`, 'g'))) names.add(m[1]);
+    if (path.endsWith('refusals.py')) for (const m of text.matchAll(new RegExp(`"${NAME}"`, 'g'))) refusals.add(m[1]);
     for (const line of text.split('\n')) {
       const writes = /\bAudit\(|\baction\s*=[^=]|\b_(?:record|admit)\(/.test(line);
       if (writes && !WRITES.some((p) => new RegExp(p.source).test(line)) && !INDIRECT.some((p) => p.test(line))
           && !/\bdef\b|\bAudit\(\)|import|^\s*#/.test(line)) unexplained.push(`${path.slice(ROOT.length)}: ${line.trim()}`);
     }
   }
-  return { names, unexplained };
+  // Every name the refusal table holds is written, refused; those written nowhere else only so.
+  const refusedOnly = new Set([...refusals].filter((n) => !names.has(n)));
+  refusals.forEach((n) => names.add(n));
+  return { names, refusedOnly, unexplained };
 }
 
 test('the actions the screens know are exactly the ones the services write', () => {
@@ -79,6 +83,25 @@ test('the actions the screens know are exactly the ones the services write', () 
   assert.deepEqual(unexplained, [], 'an audit write whose action this test cannot read: add its form to WRITES or INDIRECT');
   assert.deepEqual([...ACTIONS].sort(), [...names].sort());
   assert.equal(new Set(ACTIONS).size, ACTIONS.length, 'an action listed twice');
+});
+
+test('the actions the log holds only as refusals are exactly those, and the filter says so', async () => {
+  // A chat message is audited only when refused (no content, no sent-message event, by design):
+  // the Action filter must not offer it as if it found the messages sent.
+  const { refusedOnly } = writtenActions();
+  assert.ok(refusedOnly.has('room.chat'), [...refusedOnly].join(', '));
+  assert.deepEqual([...REFUSED_ONLY].sort(), [...refusedOnly].sort());
+  for (const lang of LANGUAGES) {
+    await initI18n(lang);
+    for (const action of ACTIONS) {
+      const label = actionChoiceLabel(action);
+      const said = t('audit.f.action_refused', { action: t(`audit.action.${action}`) });
+      assert.equal(label === said, REFUSED_ONLY.has(action), `${lang} ${action}: ${label}`);
+    }
+  }
+  await initI18n('en');
+  assert.equal(actionChoiceLabel('room.chat'), 'Chat message refused');
+  assert.equal(actionChoiceLabel('room.move'), 'Move someone');
 });
 
 test('every family holds its own actions, and none is empty', () => {
@@ -189,6 +212,20 @@ test("a hearing's new title and time read from what they were, each time in its 
   assert.match(plain(moved), /^acctMed \(mediator\) moved the hearing Lam v\. Chen from 1 Dec 2026, 09:30 .+ to 8 Dec 2026, 10:00 /);
   assert.match(plain({ ...moved, scheduled_at: null, time_zone: null }), / to no set time$/);
   assert.equal(plain({}), 'acctMed (mediator) changed the details of the hearing Lam v. Chen');
+  // The start and its zone are recorded together when either changed: a zone changed alone
+  // (the same instant) is no move, and says so.
+  const tokyo = { scheduled_at: hk, previous_scheduled_at: hk, time_zone: 'Asia/Tokyo', previous_time_zone: 'Asia/Hong_Kong' };
+  assert.match(plain(tokyo), /^acctMed \(mediator\) changed the hearing Lam v\. Chen to be read in Japan.* Time instead of Hong Kong.* Time; the start did not move \(1 Dec 2026, 10:30 \(GMT\+9\)\)$/);
+  assert.match(plain({ ...tokyo, title: 'B', previous_title: 'A' }),
+    /^acctMed \(mediator\) renamed the hearing ‘A’ to ‘B’, to be read in Japan.* instead of Hong Kong.*; the start did not move/);
+  // A time changed in the same zone is a move, said as before.
+  assert.match(plain({ ...tokyo, scheduled_at: hk + 3_600_000, previous_time_zone: 'Asia/Tokyo' }), /moved the hearing Lam v\. Chen from 1 Dec 2026, 10:30 .+ to 1 Dec 2026, 11:30 /);
+  for (const lang of ['zh-Hant', 'zh-Hans']) {
+    await initI18n(lang);
+    const text = plain(tokyo);
+    assert.ok(!/\{\w+\}/.test(text) && /Japan|日本/.test(text), `${lang}: ${text}`);
+  }
+  await initI18n('en');
 });
 
 test('a folded run reads earliest – latest to the second, whichever way the page is sorted', async () => {
@@ -212,6 +249,32 @@ test('a folded run reads earliest – latest to the second, whichever way the pa
   assert.equal(runSpan([at(6, 16, 1), at(6, 16, 59)], 'UTC'), '27 Nov 2026, 06:16:01 – 06:16:59 (UTC)');
   // Within one second: one time.
   assert.equal(runSpan([at(6, 16, 7), at(6, 16, 7)], 'UTC'), '27 Nov 2026, 06:16:07 (UTC)');
+});
+
+test("one person's listing read again at once is one row of its entries; anything else stays apart", async () => {
+  await initI18n('en');
+  const { foldRuns, REPEAT_MS } = await import('../../gateway/webclient/js/audit/results.js');
+  // The walkthrough's: Wong's page listed the documents twice within 4 ms, twice over (the
+  // export's entries 105, 106 and 111, 112: two entries each, not one returned twice).
+  const t0 = Date.UTC(2026, 10, 27, 17, 17, 22);
+  const list = (index, time, extra = {}) => ({ index, event: { ...entry('document.list'), resource: { type: 'hearing', id: 'h1' },
+    time, details: { count: 1 }, ...extra } });
+  const bo = { id: 'pBo', role: 'party', side: 'sClaim', kind: 'participant' };
+  const rows = [
+    list(112, t0 + 3923), list(111, t0 + 3882), // newest first, as the search shows them
+    list(110, t0 + 3870, { actor: bo }), // another person's: apart
+    list(106, t0 + 4), list(105, t0),
+    list(104, t0 - 500, { details: { count: 0 } }), // showed another number: apart
+    list(90, t0 - 500 - REPEAT_MS - 1, { details: { count: 0 } }), // over a second before: apart
+  ];
+  const items = foldRuns(rows);
+  assert.deepEqual(items.map((i) => (i.repeat ? i.repeat.map((r) => r.index) : i.index)), [[112, 111], 110, [106, 105], 104, 90]);
+  assert.deepEqual(foldRuns(rows, false).map((i) => (i.repeat ? 'r' : i.index)), ['r', 110, 'r', 104, 90]);
+  // A refused listing is its own line.
+  assert.equal(foldRuns([list(2, t0 + 1, { outcome: 'denied' }), list(1, t0)]).length, 2);
+  // Every entry is in exactly one row.
+  assert.deepEqual(items.flatMap((i) => (i.repeat ?? [i]).map((r) => r.index)).sort(), rows.map((r) => r.index).sort());
+  assert.equal(t('audit.repeat.times', { count: 2 }), ', 2 times within a second');
 });
 
 test("a document's list of versions is told as such, a look-up of its record as no more", async () => {

@@ -13,7 +13,7 @@ const { dateTimeSeconds, describeEntry, directory, timeRange } = await import('.
 const { documentOrigins, documentsNamed, originText } = await import('../../gateway/webclient/js/audit/origins.js');
 const { versionLedger } = await import('../../gateway/webclient/js/audit/data.js');
 const { compartmentHistory } = await import('../../gateway/webclient/js/audit/listings.js');
-const { hearingLife } = await import('../../gateway/webclient/js/audit/hearing-life.js');
+const { detailsHistory, hearingLife, zoneOnly } = await import('../../gateway/webclient/js/audit/hearing-life.js');
 
 const T0 = Date.UTC(2026, 10, 27, 10, 39, 0); // 18:39 in Hong Kong
 const ana = { id: 'pAna', role: 'counsel', side: 'sClaim' };
@@ -290,6 +290,36 @@ test("a hearing's life: the start it was last moved to, in its zone; a title cha
   const unset = hearingLife([e(T0, 'hearing.create', { scheduled_at: T0 + 3600000, time_zone: 'Asia/Hong_Kong' }),
     e(T0 + 1, 'hearing.details_change', { ...moved, scheduled_at: null, time_zone: null })]).get('h1');
   assert.deepEqual([unset.scheduledAt, unset.zone], [null, null]);
+});
+
+test("a hearing's details over time mark only what really changed: the start when it moved, the zone when it is another", () => {
+  // The walkthrough's entries as signalling recorded them (hearing_details.py): the start and its
+  // zone together, with their previous values, whenever either changed.
+  const e = (time, action, details) => ({ time, action, outcome: 'allowed', actor: med, hearing: 'h1', resource: { type: 'hearing', id: 'h1' }, details });
+  const hk10 = 1796004000000; // 30 Nov 2026, 10:00 in Hong Kong, 11:00 in Tokyo
+  const history = detailsHistory([
+    e(T0, 'hearing.create', { title: 'Chan v. Wong (shop lease)', scheduled_at: hk10, time_zone: 'Asia/Hong_Kong' }),
+    // the title, and the zone alone: the same instant
+    e(T0 + 1, 'hearing.details_change', { previous_title: 'Chan v. Wong (shop lease)', title: 'Chan v. Wong (Mong Kok shop lease)',
+      previous_scheduled_at: hk10, previous_time_zone: 'Asia/Hong_Kong', scheduled_at: hk10, time_zone: 'Asia/Tokyo' }),
+    // the time alone, in Tokyo still
+    e(T0 + 2, 'hearing.details_change', { previous_scheduled_at: hk10, previous_time_zone: 'Asia/Tokyo',
+      scheduled_at: 1796020200000, time_zone: 'Asia/Tokyo' }),
+    e(T0 + 3, 'hearing.details_change', { previous_title: 'Chan v. Wong (Mong Kok shop lease)', title: 'Chan v. Wong – day 1' }),
+    // the zone alone, back to Hong Kong: the same instant
+    e(T0 + 4, 'hearing.details_change', { previous_scheduled_at: 1796020200000, previous_time_zone: 'Asia/Tokyo',
+      scheduled_at: 1796020200000, time_zone: 'Asia/Hong_Kong' }),
+    // both: a new time in a new zone
+    e(T0 + 5, 'hearing.details_change', { previous_scheduled_at: 1796020200000, previous_time_zone: 'Asia/Hong_Kong',
+      scheduled_at: 1796022000000, time_zone: 'Europe/London' }),
+  ]);
+  assert.deepEqual(history.map((x) => [x.changed.title, x.changed.start, x.changed.zone]), [
+    [false, false, false], [true, false, true], [false, true, false], [true, false, false], [false, false, true], [false, true, true]]);
+  assert.deepEqual(history.map(zoneOnly), [false, true, false, false, true, false]);
+  assert.deepEqual([history[1].was.zone, history[1].zone, history[4].was.zone, history[4].zone],
+    ['Asia/Hong_Kong', 'Asia/Tokyo', 'Asia/Tokyo', 'Asia/Hong_Kong']);
+  assert.deepEqual(history.map((x) => [x.title, x.scheduledAt, x.zone]).at(3),
+    ['Chan v. Wong – day 1', 1796020200000, 'Asia/Tokyo']);
 });
 
 test('a range within one day gives the date and zone once, to the second; across days, both in full', async () => {

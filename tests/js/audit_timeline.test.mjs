@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { TIMELINE_ACTIONS, TIMELINE_SOURCES, ellipsize, lanes, legendItems, timelineRows } from '../../gateway/webclient/js/audit/timeline.js';
+import { TIMELINE_ACTIONS, TIMELINE_SOURCES, ellipsize, labelLines, lanes, legendItems, timelineRows } from '../../gateway/webclient/js/audit/timeline.js';
 import { TICK_STEPS, axisTicks, tickLabels, zoneOffset } from '../../gateway/webclient/js/audit/axis.js';
 import { sideHistory } from '../../gateway/webclient/js/audit/sides.js';
 import { handovers, mediatorNotes } from '../../gateway/webclient/js/audit/handovers.js';
@@ -181,6 +181,26 @@ test('a long name is cut to its column with an ellipsis', () => {
   assert.equal(cut, '01M8DPCJQ…');
   assert.ok(measure(cut) <= 100);
   assert.ok(ellipsize('陳大文律師事務所合夥人代表當事人', 80).endsWith('…'));
+});
+
+test("a name too long for its column takes two lines, the mediator's role on its own; nothing cut that fits", () => {
+  const measure = (text) => text.length * 7.2; // the rough width of the names' type
+  const width = 156; // the names' column
+  assert.deepEqual(labelLines('陳大文 Chan Tai Man', width), ['陳大文 Chan Tai Man']);
+  // The walkthrough's: "Mr David Lam (medi…" — now the name, then the role, whole.
+  assert.deepEqual(labelLines('Mr David Lam (mediator)', width, measure, ['Mr David Lam', '(mediator)']), ['Mr David Lam', '(mediator)']);
+  assert.deepEqual(labelLines('Ms Mei Chan (mediator)', width, measure), ['Ms Mei Chan', '(mediator)']);
+  // A longer name breaks at a space; only a second line that still does not fit is cut.
+  const [first, second] = labelLines('Ms Anna Lee SC, Senior Counsel for the Claimant', width, measure);
+  assert.equal(first, 'Ms Anna Lee SC,');
+  assert.ok(second.startsWith('Senior Counsel') && second.endsWith('…') && measure(second) <= width, second);
+  // A name with no space breaks where the line is full.
+  const cjk = labelLines('陳大文律師事務所合夥人代表當事人及其家屬', 80);
+  assert.equal(cjk.length, 2);
+  assert.ok(cjk[0].length >= 6 && !cjk[0].endsWith('…') && cjk[1].endsWith('…'), cjk);
+  // Parts too long are each cut to the column, never dropped.
+  const parts = labelLines('Ms Anna Lee-Fitzgerald SC, Senior Mediator (mediator)', width, measure, ['Ms Anna Lee-Fitzgerald SC, Senior Mediator', '(mediator)']);
+  assert.ok(parts[0].startsWith('Ms Anna Lee') && parts[0].endsWith('…') && parts[1] === '(mediator)', parts);
 });
 
 // ---------------------------------------------------------------- the axis

@@ -114,8 +114,13 @@ test("a hearing in another time zone is due at its own time and at the reader's"
   assert.equal(dueWords(ten, null), formatDateTime(ten));
   assert.equal(dueWords(ten, "Not/AZone"), formatDateTime(ten));
   await initI18n("zh-Hant");
-  assert.match(dueWords(ten, "Asia/Hong_Kong"), /^2026年12月3日 .*10:00 香港標準時間 \(GMT\+8\)（您的時間 .*2:00）$/);
+  assert.match(dueWords(ten, "Asia/Hong_Kong"), /^2026年12月3日 .*10:00 香港標準時間 \(GMT\+8\)（您的時間：.*2:00）$/);
+  // The waiting room sets it in its sentence with Chinese spacing (chinese-spacing.js): no space
+  // beside full-width punctuation ("…2:00）開始", once "…2:00） 開始"), a Latin name set apart.
+  const { chineseSpacing } = await import("../../gateway/webclient/js/components/chinese-spacing.js");
+  const line = chineseSpacing(waiting({ ...you, scheduled_at: ten, time_zone: "Asia/Hong_Kong" }));
+  assert.match(line, /^調解會議尚未開始，預定於 2026年12月3日 .*（您的時間：.*2:00）開始，屆時 Ms Anna Lee 會讓您進入。/);
   await initI18n("zh-Hans");
-  assert.match(dueWords(ten, "Asia/Hong_Kong"), /香港标准时间 \(GMT\+8\)（您的时间 .*2:00）$/);
+  assert.match(dueWords(ten, "Asia/Hong_Kong"), /香港标准时间 \(GMT\+8\)（您的时间：.*2:00）$/);
   await initI18n("en");
 });

@@ -11,6 +11,8 @@ useCatalogueFiles(["en-GB"]);
 
 const { initI18n } = await import("../../gateway/webclient/js/core/i18n.js");
 const { caucusName, roomLabel } = await import("../../gateway/webclient/js/components/room-name.js");
+const { chineseSpacing } = await import("../../gateway/webclient/js/components/chinese-spacing.js");
+const { t } = await import("../../gateway/webclient/js/core/i18n.js");
 const { directory, resourceLabel, roomLabel: auditRoom } = await import("../../gateway/webclient/js/audit/describe.js");
 
 // RoomView as signalling sends it (services/signalling/view.py room_view).
@@ -52,4 +54,18 @@ test("the audit log names a default-named caucus after its side, in the auditor'
   await initI18n("zh-Hans");
   assert.equal(auditRoom(dir, "c1"), "Respondent 单方会谈");
   await initI18n("en");
+});
+
+// One rule for a room's name in a Chinese sentence: a Latin run is set apart by a space on each
+// side (the move notice once read "移至Claimant 單方會談"), a Chinese name is joined as is.
+test("a room named in a Chinese sentence is set apart when its name is Latin", async () => {
+  await initI18n("zh-Hant");
+  const moved = (room) => chineseSpacing(t("participant.notice.moved", { room: roomLabel(room) }));
+  assert.equal(moved(byDefault), "調解員已將您移至 Respondent 單方會談。");
+  assert.equal(moved({ ...byDefault, side_name: "答辯人" }), "調解員已將您移至答辯人單方會談。");
+  assert.equal(moved(typed), "調解員已將您移至 Breakout。");
+  await initI18n("zh-Hans");
+  assert.equal(moved(byDefault), "调解员已将您移至 Respondent 单方会谈。");
+  await initI18n("en");
+  assert.equal(moved(byDefault), "The mediator moved you to Respondent caucus.");
 });

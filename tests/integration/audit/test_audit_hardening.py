@@ -324,6 +324,75 @@ async def test_a_search_by_person_finds_every_use_of_their_invitations(
     assert paged == [e["id"] for e in reversed(found)]
 
 
+async def test_a_search_by_person_returns_each_entry_once_however_many_ways_it_is_theirs(
+        suite: Suite, people: People) -> None:
+    """The `person` filter unions what they did, what was done to them and the uses of their
+    invitations: an entry that is theirs several ways at once (their own connection, a use of
+    their invitation while signed in as them) is returned once, on one page, and counted once;
+    two listings by them 4 ms apart are two entries (two requests: the walkthrough's pairs), each
+    once. Paged both ways, two at a time, the pages hold exactly the total."""
+    hearing, pid, other = "hOnce1", "pWongOnce", "pLeeOnce"
+    t0 = 1_795_799_000_000
+    events: list[AuditEvent] = []
+
+    def add(action: str, actor: Actor, rtype: str, rid: str, dt: int, **details: object) -> str:
+        events.append(AuditEvent(
+            id=f"once{len(events):03d}", time=t0 + dt, actor=actor, action=action,
+            resource=Resource(type=rtype, id=rid), outcome=Outcome.ALLOWED, service="signalling",
+            hearing=hearing, details=details))
+        return events[-1].id
+
+    med = Actor(id="acctMedOnce", role="mediator", kind="account")
+    wong = Actor(id=pid, role="party", kind="participant")
+    nobody = Actor(id="anonymous", kind="anonymous")
+    mine = {
+        add("participant.invite", med, "participant", pid, 1, name="Wong Tai Sin", role="party",
+            invitation="invOnce1"),
+        add("participant.reissue", med, "participant", pid, 2, invitation="invOnce2"),
+        add("participant.redeem", nobody, "invitation", "invOnce2", 3, participant=pid),
+        # theirs three ways: their own act, on them, and naming their invitation
+        add("participant.redeem", wong, "invitation", "invOnce1", 4, participant=pid),
+        add("participant.connect", wong, "participant", pid, 5, room="lobby"),
+        add("document.list", wong, "hearing", hearing, 6, count=1),
+        add("document.list", wong, "hearing", hearing, 10, count=1),
+    }
+    add("participant.invite", med, "participant", other, 7, name="Lee Ka Yan", role="party",
+        invitation="invOnce3")
+    add("participant.redeem", nobody, "invitation", "invOnce3", 8, participant=other)
+    nc = await suite.connect("supervisor")
+    try:
+        js = nc.jetstream()
+        for event in events:
+            await js.publish(audit_subject("supervisor"), encode_event(event),
+                             headers={"Nats-Msg-Id": event.id})
+    finally:
+        await nc.drain()
+
+    async def logged() -> list[dict[str, Any]] | None:
+        found = await _events(people, f"hearing={hearing}")
+        return found if len(found) == len(events) else None
+
+    await wait_until(logged, timeout=20, what="the published entries in the log")
+    async with people.auditor.session(bearer=True) as http:
+        for order in ("asc", "desc"):
+            paged: list[str] = []
+            totals: set[int] = set()
+            cursor = ""
+            while True:
+                async with http.get(f"/api/v1/audit/events?person=wong%20tai&order={order}"
+                                    f"&limit=2{cursor}") as r:
+                    assert r.status == 200, await r.text()
+                    page = await r.json()
+                totals.add(page["total"])
+                paged += [json.loads(row["entry"])["id"] for row in page["events"]]
+                if "next_cursor" not in page:
+                    break
+                cursor = f"&cursor={page['next_cursor']}"
+            assert len(paged) == len(set(paged)), (order, paged)
+            assert set(paged) == mine and totals == {len(mine)}, (order, paged, totals)
+            assert paged == sorted(paged, reverse=order == "desc"), (order, paged)
+
+
 async def _redeem_from(source: str, base_url: str, token: str, code: str) -> tuple[int, Any]:
     """A redemption from another loopback address (its own backoff, its own pseudonym)."""
     connector = aiohttp.TCPConnector(local_addr=(source, 0))

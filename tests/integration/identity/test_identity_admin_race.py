@@ -1,8 +1,9 @@
 """The last-active-admin rule under concurrency, against the real suite: the last two active
 administrators take each other's rights away in the same instant (two real PATCH requests sent
 together with `asyncio.gather`), thirty times over, by disabling or demoting. Every time exactly
-one request succeeds, the other is refused as a `conflict` with reason `last_admin`, and one
-active administrator is left. Each round starts from two new administrators (the one left by
+one request succeeds, the other is refused as a `conflict` with reason `last_admin` (or, when the
+machine is so busy that it arrives after the first was done, as a session the first change
+ended: 401, `disabled` for a disabling), and one active administrator is left. Each round starts from two new administrators (the one left by
 the round before creates them; one of them disables it), because the loser of a round has its
 sessions ended by its own account's change and signing in again would wait for a TOTP step."""
 
@@ -62,10 +63,15 @@ async def test_two_admins_taking_each_other_away_at_once_leave_one(suite: Suite)
             second.call("PATCH", f"/api/v1/accounts/{first.account_id}", to_first))
 
         outcome = sorted([(status_1, reply_1), (status_2, reply_2)], key=lambda r: r[0])
-        assert [s for s, _ in outcome] == [200, 409], (n, outcome)
-        refused = outcome[1][1]["error"]
-        assert (refused["code"], refused.get("reason")) == ("conflict", "last_admin"), (n, refused)
-        refusals += 1
+        assert outcome[0][0] == 200 and outcome[1][0] in (401, 409), (n, outcome)
         survivor = first if status_1 == 200 else second
+        refused = outcome[1][1]["error"]
+        if outcome[1][0] == 409:  # both were in flight: the rule refused the second
+            assert (refused["code"], refused.get("reason")) == ("conflict", "last_admin"), (n, refused)
+        else:  # on a busy machine the second came after the first had ended its session
+            change = to_second if survivor is first else to_first
+            assert refused["code"] == "unauthenticated", (n, refused)
+            assert refused.get("reason") == ("disabled" if "disabled" in change else None), (n, refused)
+        refusals += 1
         assert await _active_admins(survivor) == {survivor.account_id}, n
     assert refusals == ROUNDS

@@ -17,12 +17,13 @@ from proto.ws import HearingState
 
 LANGUAGES = ("en", "zh-Hant", "zh-Hans")
 AREAS = ("common", "staff", "mediator", "participant", "audit", "admin")
-#: JavaScript + CSS one page may load (its shell, stylesheet and screen): what the browser
-#: parses (uncompressed), and what crosses the network (gzip, as the gateway serves it). Raised
-#: from 250 KiB when the console gained versions, the in-page viewer and reissued links (~260 KB);
-#: what a first load costs on a slow link is the gzip figure (~90 KB).
-BUDGET_BYTES = 288 * 1024
-GZIP_BUDGET_BYTES = 112 * 1024
+#: JavaScript + CSS one page may load (its shell, stylesheet and screen), as the gateway serves
+#: it: what the browser parses (uncompressed), and what crosses the network (gzip). 250 KiB is
+#: the web client issue's bound. It had been raised to 288 KiB as the console grew; since the
+#: JavaScript is served without its comment lines (webclient/slim.py) the console is ~229 KiB
+#: and ~71 KiB compressed, so the bound is the issue's again.
+BUDGET_BYTES = 250 * 1024
+GZIP_BUDGET_BYTES = 96 * 1024
 KEY = r"(?:common|staff|mediator|participant|audit|admin)\.[A-Za-z0-9_.-]+"
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

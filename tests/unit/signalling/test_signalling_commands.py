@@ -114,6 +114,20 @@ def test_open_close_transitions_and_roundtrip() -> None:
         w.do("med", OpenHearing())
 
 
+def test_the_record_and_detail_say_when_the_hearing_opened_and_ended() -> None:
+    """The set-up page of an ended hearing says when it opened and ended (not only when it was
+    scheduled): each transition stamps its instant, kept through a store round trip."""
+    w = world(open_=False)
+    assert (w.h.opened_at, w.h.ended_at) == (None, None)
+    opened = w.now
+    w.do("med", OpenHearing())
+    w.now += 3_600_000
+    w.do("med", CloseHearing())
+    assert decode_hearing(encode_hearing(w.h)) == w.h
+    shown = detail(w.h, w.now)
+    assert (shown.opened_at, shown.ended_at) == (opened, opened + 3_600_000)
+
+
 def test_invite_stores_only_hashes_and_redeem_once() -> None:
     w = world()
     a = w.side("A")

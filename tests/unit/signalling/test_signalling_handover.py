@@ -23,7 +23,7 @@ from services.signalling.effects import Audit, CloseSessions, Deliver
 from services.signalling.errors import Conflict, Forbidden
 from services.signalling.handover import HANDED_OVER, former_mediator, handed_away
 from services.signalling.model import PLENARY
-from services.signalling.view import detail, room_view, snapshot
+from services.signalling.view import detail, room_view, snapshot, summary
 
 TO_MED2 = HandOverCommand(account=OTHER_MEDIATOR.id, mediator_name="Mr Lee")
 
@@ -56,6 +56,7 @@ def test_an_admin_hands_the_hearing_over_and_the_parties_see_the_new_mediator() 
     w = world()
     party = _linked(w)
     w.disconnect("med")  # disabled: its socket closed
+    assert snapshot(w.h, party).you.mediator == "med"
     effects = w.do(ADMIN, TO_MED2)
     assert w.h.mediator == OTHER_MEDIATOR.id and "med" not in w.h.participants
     new = w.h.participants[OTHER_MEDIATOR.id]
@@ -65,7 +66,9 @@ def test_an_admin_hands_the_hearing_over_and_the_parties_see_the_new_mediator() 
     assert audit.details == {"from": "med", "from_name": "", "to": OTHER_MEDIATOR.id,
                              "mediator": OTHER_MEDIATOR.id, "mediator_name": "Mr Lee"}
     told = [e.message for e in effects if isinstance(e, Deliver) and e.to == party]
-    assert any(isinstance(m, YouUpdate) and m.you.mediator_name == "Mr Lee" for m in told)
+    # Named, and by id: the party's page tells its person who mediates now (notices.js).
+    assert any(isinstance(m, YouUpdate) and m.you.mediator_name == "Mr Lee"
+               and m.you.mediator == OTHER_MEDIATOR.id for m in told)
     assert any(isinstance(m, RoomUpdate) and [x.name for x in m.room.members
                                               if x.role is Role.MEDIATOR] == ["Mr Lee"]
                for m in told)
@@ -159,3 +162,22 @@ def test_each_participant_view_names_the_former_mediators_and_nothing_else_of_it
     w.do(ADMIN, HandOverCommand(account="med", mediator_name="Mei Ling Chan"))
     assert [(f.id, f.name) for f in snapshot(w.h, party).you.former_mediators] == [
         (OTHER_MEDIATOR.id, "Mr Lee")]
+
+
+def test_the_new_mediator_is_told_from_whom_and_when_they_took_it_over() -> None:
+    """The new mediator's list and set-up say "Took over from Mei Ling Chan on …": the
+    hearing's summary and detail carry the latest hand-over to the mediator it has now, by the
+    former mediator's name then; a hearing never handed over, or handed back, carries none."""
+    w = world()
+    w.h = msgspec.structs.replace(w.h, participants={**w.h.participants, "med": msgspec.structs.replace(
+        w.h.participants["med"], name="Mei Ling Chan")})
+    assert summary(w.h).took_over is None and detail(w.h, w.now).took_over is None
+    w.do(ADMIN, TO_MED2)
+    for took in (summary(w.h).took_over, detail(w.h, w.now).took_over):
+        assert took is not None and (took.from_name, took.at) == ("Mei Ling Chan", w.now)
+    sent = msgspec.json.decode(msgspec.json.encode(summary(w.h)))["took_over"]
+    assert sent == {"from_name": "Mei Ling Chan", "at": w.now}
+    w.now += 60_000
+    w.do(ADMIN, HandOverCommand(account="med", mediator_name="Mei Ling Chan"))
+    took = detail(w.h, w.now).took_over
+    assert took is not None and (took.from_name, took.at) == ("Mr Lee", w.now)

@@ -10,10 +10,10 @@
 // below say which details each sentence shows; dates and times are the product's own
 // (core/i18n.js formatDateTime), as everywhere else in Parley.
 
-import { currentLanguage, formatDateTime, formatNumber, formatTime, formattingLocale, has, t, zoneName } from '../core/i18n.js';
+import { currentLanguage, formatDateTime, formatNumber, formatTime, formattingLocale, has, t, zoneName, zoneWords } from '../core/i18n.js';
 import { defaultCaucusName } from '../components/room-name.js';
 import { knownZone } from '../core/zones.js';
-import { SELF_DESCRIBED } from './actions.js';
+import { REFUSED_ONLY, SELF_DESCRIBED } from './actions.js';
 import { repeatsListed } from './attempts.js';
 import { reasonKey } from './reasons.js';
 import { routeKey } from './routes.js';
@@ -109,6 +109,12 @@ export function actionLabel(action) {
   return has(`audit.action.${action}`) ? t(`audit.action.${action}`) : action;
 }
 
+/** An action as the Action filter offers it: by its label, and one the log holds only as
+ *  refusals (actions.js REFUSED_ONLY) as such: "Chat message refused". */
+export function actionChoiceLabel(action) {
+  return REFUSED_ONLY.has(action) ? t('audit.f.action_refused', { action: actionLabel(action) }) : actionLabel(action);
+}
+
 // ------------------------------------------------------------------ dates and times
 
 // The product's formatters build an Intl.DateTimeFormat per call; a timeline formats a thousand
@@ -202,9 +208,13 @@ const sideChange = (d, dir, e) => ({
 // its titles quoted, its starts in the zone each was set in ("no set time" for none).
 const startThen = (ms, zone) => (Number.isSafeInteger(ms)
   ? dateTime(ms, typeof zone === 'string' && knownZone(zone) ? zone : undefined) : t('audit.hearing_unscheduled'));
+// A zone by name (no offset: the start's own time says it), or "" when the entry names none.
+const zoneThen = (zone, at) => (typeof zone === 'string' && knownZone(zone)
+  ? zoneWords(zone, { at: Number.isSafeInteger(at) ? at : Date.now(), offset: false }) : '');
 const detailsChange = (d) => ({
   from: t('audit.hearing_quoted', { name: d.previous_title ?? '' }), to: t('audit.hearing_quoted', { name: d.title ?? '' }),
   from_time: startThen(d.previous_scheduled_at, d.previous_time_zone), to_time: startThen(d.scheduled_at, d.time_zone),
+  from_zone: zoneThen(d.previous_time_zone, d.previous_scheduled_at), to_zone: zoneThen(d.time_zone, d.scheduled_at),
 });
 
 // What each sentence shows from the entry's details, beyond {who} and {what}.
@@ -261,10 +271,14 @@ const VARIANTS = {
   'participant.disconnect': (d, e, cause) => departure(d, cause),
   'participant.leave': (d) => (d.from === 'lobby' ? 'lobby' : d.from ? null : 'nowhere'),
   'participant.remove': (d) => (d.from === 'lobby' ? 'lobby' : typeof d.from === 'string' && d.from ? 'room' : null),
-  // renamed, moved, or both (the start and its zone are recorded together when either changed)
+  // renamed, moved, or both; the start and its zone are recorded together when either changed,
+  // so a zone changed alone (the same instant) is told as that, never as a move
   'hearing.details_change': (d) => {
     const title = typeof d.title === 'string' && typeof d.previous_title === 'string';
     const time = 'scheduled_at' in d && 'previous_scheduled_at' in d;
+    const zone = time && d.scheduled_at === d.previous_scheduled_at && Number.isSafeInteger(d.scheduled_at)
+      && typeof d.time_zone === 'string' && typeof d.previous_time_zone === 'string' && d.time_zone !== d.previous_time_zone;
+    if (zone) return title ? 'title_zone' : 'zone';
     return title && time ? null : title ? 'title' : time ? 'time' : 'unspecified';
   },
   'hearing.close': (d) => (d.destroy_documents ? 'destroy' : null),

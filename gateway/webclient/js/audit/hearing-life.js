@@ -54,9 +54,13 @@ export function hearingLife(events) {
 const text = (value) => (typeof value === 'string' && value ? value : null);
 
 /** One hearing's details over time (`events` of that hearing, any order; allowed ones count):
- *  [{time, by, created, title, scheduledAt, zone, changed: {title, start}}], its creation and
- *  then each change, each with the details as they stood after it (a change of the start alone
- *  keeps the title, and the other way round), `changed` saying what that entry changed. */
+ *  [{time, by, created, title, scheduledAt, zone, changed: {title, start, zone}, was}], its
+ *  creation and then each change, each with the details as they stood after it (a change of
+ *  the start alone keeps the title, and the other way round), `changed` saying what that entry
+ *  really changed and `was` the details before it. The start and its zone are recorded
+ *  together whenever either changed (a time is read in its zone), so each is compared with its
+ *  previous value: the start changed when the instant moved, the zone when its name did; a zone
+ *  changed alone moved nothing (the same instant, read in another zone's clock). */
 export function detailsHistory(events) {
   const out = [];
   let now = null;
@@ -65,17 +69,29 @@ export function detailsHistory(events) {
     const d = e.details ?? {};
     if (e.action === 'hearing.create' && !out.some((x) => x.created)) {
       now = { title: text(d.title), scheduledAt: time(d.scheduled_at), zone: text(d.time_zone) };
-      out.push({ time: e.time, by: e.actor ?? null, created: true, ...now, changed: { title: false, start: false } });
+      out.push({ time: e.time, by: e.actor ?? null, created: true, ...now, changed: { title: false, start: false, zone: false }, was: null });
     } else if (e.action === 'hearing.details_change') {
-      // An entry recorded before the creation was read (or without one): its own "previous_…".
-      const was = now ?? { title: text(d.previous_title), scheduledAt: time(d.previous_scheduled_at), zone: text(d.previous_time_zone) };
+      // What it was: the entry's own "previous_…" where it records them, else as read so far.
+      const read = now ?? { title: null, scheduledAt: null, zone: null };
+      const was = {
+        title: 'previous_title' in d ? text(d.previous_title) : read.title,
+        scheduledAt: 'previous_scheduled_at' in d ? time(d.previous_scheduled_at) : read.scheduledAt,
+        zone: 'previous_time_zone' in d ? text(d.previous_time_zone) : read.zone,
+      };
       const retitled = typeof d.title === 'string';
       const moved = 'scheduled_at' in d;
-      now = { title: retitled ? d.title : was.title, scheduledAt: moved ? time(d.scheduled_at) : was.scheduledAt,
-        zone: moved ? text(d.time_zone) : was.zone };
-      out.push({ time: e.time, by: e.actor ?? null, created: false, ...now,
-        changed: { title: retitled && d.title !== was.title, start: moved } });
+      now = { title: retitled ? d.title : read.title, scheduledAt: moved ? time(d.scheduled_at) : read.scheduledAt,
+        zone: moved ? text(d.time_zone) : read.zone };
+      out.push({ time: e.time, by: e.actor ?? null, created: false, ...now, was,
+        changed: { title: retitled && d.title !== was.title, start: moved && now.scheduledAt !== was.scheduledAt,
+          zone: moved && now.zone !== was.zone } });
     }
   }
   return out;
+}
+
+/** Whether a change (`detailsHistory`'s item) changed the zone the start is read in and not the
+ *  start itself: both known before and after, the same instant. */
+export function zoneOnly(item) {
+  return Boolean(item.changed?.zone && !item.changed.start && item.was?.zone && item.zone && item.scheduledAt !== null);
 }

@@ -7,6 +7,7 @@
 import { t, zonePair, zoneWords } from '../core/i18n.js';
 import { h } from '../core/render.js';
 import { dateTime, personLabel } from './describe.js';
+import { zoneOnly } from './hearing-life.js';
 
 const badge = (state) => h('span', { class: `badge state-${state}`, 'data-state': state }, t(`mediator.state.${state}`));
 
@@ -52,9 +53,19 @@ export function lifeLine(life, zone) {
   return h('p', { class: 'hearing-when' }, badge(life.state), ' ', h('span', { class: 'muted small' }, parts.join(t('audit.hearings.separator'))));
 }
 
+// A start's cell: the start in its zone; a change of the zone alone says so under it (the same
+// instant read on another clock: the start did not move).
+function startCell(item) {
+  if (!zoneOnly(item)) return scheduled(item);
+  const zones = { to: zoneWords(item.zone, { at: item.scheduledAt, offset: false }),
+    from: zoneWords(item.was.zone, { at: item.scheduledAt, offset: false }) };
+  return [scheduled(item), h('div', { class: 'muted small', 'data-zone-only': 'true' }, t('audit.life.zone_only', zones))];
+}
+
 /** The hearing's title and start over time (audit/hearing-life.js `detailsHistory`): a table
  *  of its creation and each change, when (the auditor's zone), by whom, and the details after
- *  it, what changed marked; one sentence when nothing ever changed. */
+ *  it, what really changed marked (the start when it moved, the zone when it is another); one
+ *  sentence when nothing ever changed. */
 export function detailsHistoryView(history, dir, zone) {
   const title = h('h2', null, t('audit.life.history'));
   if (history.length < 2) {
@@ -73,6 +84,6 @@ export function detailsHistoryView(history, dir, zone) {
         h('td', { class: 'nowrap' }, t(item.created ? 'audit.life.history_created' : 'audit.life.history_changed')),
         h('td', null, personLabel(dir, item.by)),
         cell(item.title === null ? t('audit.life.not_recorded') : t('audit.hearing_quoted', { name: item.title }), item.changed.title),
-        cell(scheduled(item), item.changed.start), // in its own zone, the auditor's beside it
-        cell(item.zone ? zoneWords(item.zone) : t('audit.life.not_recorded'), item.changed.start)))))));
+        cell(startCell(item), item.changed.start), // in its own zone, the auditor's beside it
+        cell(item.zone ? zoneWords(item.zone) : t('audit.life.not_recorded'), item.changed.zone)))))));
 }

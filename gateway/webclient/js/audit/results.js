@@ -9,7 +9,9 @@
 // the header says how many rows show which entries (pageHeader). A pair split by the page edge
 // is shown on the page of its first entry, the other borrowed from the next page, which then
 // leaves it out: this page says it borrowed, and a next page left with nothing says why, or is
-// not offered when nothing else is on it (nextLeft).
+// not offered when nothing else is on it (nextLeft). A listing of a hearing's documents that the
+// same person's page made again at once (within a second, as many shown) is one line too,
+// linking to each entry (foldRuns `repeat`).
 // A report may show entries its filter cannot ask for beside the rest (`extra`: a person's
 // report, the uses of their invitations, whose actor is nobody), each on the page its index
 // falls in (interleave).
@@ -48,10 +50,25 @@ export function download(name, blob) {
   setTimeout(() => { URL.revokeObjectURL(url); link.remove(); }, 1000);
 }
 
+// A listing read again at once: one page reads the hearing's documents again as they change
+// (an upload, a release), and a person may have it open in two tabs; evidence audits each
+// request, and the log does not say which page or device made it. Listings by the same person
+// of the same hearing that showed as many documents, each within this long of the one before,
+// are one row linking to each entry.
+export const REPEAT_MS = 1000;
+
+function repeats(a, b) {
+  const [x, y] = [a.event, b.event];
+  return y.action === 'document.list' && y.outcome === 'allowed' && x.action === y.action && x.outcome === y.outcome
+    && (x.actor?.id ?? '') === (y.actor?.id ?? '') && x.resource?.id === y.resource?.id
+    && Number(x.details?.count ?? -1) === Number(y.details?.count ?? -1) && Math.abs(y.time - x.time) <= REPEAT_MS;
+}
+
 /** A page's rows, with each run of at least two folded reports as one {run: [rows]} item
- *  (only allowed reports fold: a refused one is worth its own line), and each refused use of
+ *  (only allowed reports fold: a refused one is worth its own line), each refused use of
  *  an invitation recorded twice as one {pair: {signalling, gateway}} item where the first of
- *  its two rows was. */
+ *  its two rows was, and each listing repeated at once (REPEAT_MS) as one {repeat: [rows]}
+ *  item, whichever `fold` says (each of its entries stays one click away). */
 export function foldRuns(rows, fold = true) {
   const out = [];
   const paired = new Map();
@@ -71,9 +88,11 @@ export function foldRuns(rows, fold = true) {
     const foldable = fold && FOLDED.has(row.event.action) && row.event.outcome === 'allowed';
     if (foldable && previous?.run && previous.run[0].event.action === row.event.action) previous.run.push(row);
     else if (foldable) out.push({ run: [row] });
+    else if (previous?.repeat && repeats(previous.repeat[previous.repeat.length - 1], row)) previous.repeat.push(row);
+    else if (row.event.action === 'document.list') out.push({ repeat: [row] });
     else out.push(row);
   }
-  return out.flatMap((item) => (item.run && item.run.length < 2 ? item.run : [item]));
+  return out.flatMap((item) => ((item.run ?? item.repeat)?.length < 2 ? (item.run ?? item.repeat) : [item]));
 }
 
 /** The rows of the next page (`next`, in the page's order) to draw on this one (`rows`): each
@@ -181,6 +200,24 @@ function pairRow({ signalling, gateway }, dir, zone, theirs) {
     h('td', null, open(signalling), ' ', open(gateway)));
 }
 
+// Listings repeated at once (foldRuns `repeat`) as one line: their span, the sentence once with
+// how many times, that each is an entry of its own (the log does not say by which tab or
+// device), and a link to each entry.
+function repeatRow(rows, dir, zone, theirs, versions) {
+  const events = rows.map((r) => r.event);
+  const count = rows.length;
+  const open = ({ index }, n) => h('a', { class: 'button small', href: `/audit/entry/${index}`, 'data-index': index,
+    'aria-label': t('audit.repeat.open_named', { index, number: n + 1, count }) }, t('audit.pair.entry', { index }));
+  const ordered = [...rows].sort((a, b) => a.index - b.index);
+  return h('tr', { class: 'repeated', 'data-action': events[0].action, 'data-indexes': ordered.map((r) => r.index).join(' '), 'data-count': count },
+    h('td', { class: 'nowrap' }, runSpan(events, zone)),
+    theirs ? h('td', { class: 'nowrap muted' }, runSpan(events, theirs)) : null,
+    h('td', { class: 'what' }, describeEntry(events[0], dir, zone, { withTime: false, versions, index: rows[0].index })
+      + t('audit.repeat.times', { count }), h('div', { class: 'muted small' }, t('audit.repeat.recorded'))),
+    h('td', null, h('span', { class: 'badge outcome-allowed' }, t('audit.outcome_short.allowed'))),
+    h('td', { class: 'entry-links' }, ordered.map((r, n) => [n ? ' ' : null, open(r, n)])));
+}
+
 /** Mount a paged result for `filter` into `root`; `fold: false` shows every connection report;
  *  `extra` rows (in log order) are shown among the filter's own, and counted (interleave).
  *  A document's versions are numbered whatever the filter (a person's entries too): by the
@@ -265,7 +302,9 @@ export function resultsView(root, filter, dir, { caption, fold = true, names = n
           h('th', { scope: 'col' }, t('audit.col.outcome')),
           h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('audit.col.open'))))),
         h('tbody', null, items.map((item) => (item.run ? runRow(item.run, dir, zone, other, versions, opened)
-          : item.pair ? pairRow(item.pair, dir, zone, other) : entryRow(item, dir, zone, other, versions, causes.get(item.index)))))) : null,
+          : item.pair ? pairRow(item.pair, dir, zone, other)
+            : item.repeat ? repeatRow(item.repeat, dir, zone, other, versions)
+              : entryRow(item, dir, zone, other, versions, causes.get(item.index)))))) : null,
       h('div', { class: 'pager' },
         h('button', { type: 'button', class: 'button', disabled: stack.length === 0,
           onclick: () => { ({ cursor, skip } = stack.pop() ?? { cursor: null, skip: new Set() }); shownBefore.pop(); load(); } }, t('audit.page.previous')),

@@ -40,6 +40,9 @@ function tabLabel(tab) {
     : t(`participant.docs.tab_${tab.key}`);
 }
 
+// How long a list read stands for the hint or reply of the same action (refreshFor).
+const COVER_MS = 5000;
+
 export class DocumentsPanel {
   // `sides` (the mediator's console): the hearing's sides, one confidential tab each
   // (`setSides` when they change).
@@ -54,6 +57,8 @@ export class DocumentsPanel {
     // participant id → the person (name, role) as the page last saw them: named at each
     // drawing, so a name the page supplies ("Mediator") follows a change of language
     this.people = new Map();
+    // document id → the list read that shows it ({read, at}): see refreshFor
+    this.covering = new Map();
     this.versions = new OpenVersions({ url: (d) => this.documentUrl(d), redraw: () => this.renderList(),
       viewer: me.role });
     const headingId = uid("docs");
@@ -148,8 +153,27 @@ export class DocumentsPanel {
   }
 
   // A `documents` hint from the server: something in a compartment you may read changed.
-  changed() {
-    this.refresh();
+  // The person's own upload or release is hinted to their page too: one list read serves both
+  // (`refreshFor`), so the audit log shows one listing per action, not two.
+  changed(hint) {
+    return this.refreshFor(hint && hint.document);
+  }
+
+  // A read of the list that shows `document` as committed: one that began after the server's
+  // hint for it or after the person's own request for it returned (both come after the commit),
+  // within the last few seconds, is enough for the other; else a new one. Without a document,
+  // always a new one.
+  refreshFor(document) {
+    const now = Date.now();
+    const known = document ? this.covering.get(document) : null;
+    for (const [id, read] of this.covering) if (now - read.at > COVER_MS) this.covering.delete(id);
+    if (known && now - known.at <= COVER_MS) {
+      this.covering.delete(document);
+      return known.read;
+    }
+    const read = this.refresh();
+    if (document) this.covering.set(document, { read, at: now });
+    return read;
   }
 
   async refresh() {
@@ -288,7 +312,7 @@ export class DocumentsPanel {
     this.track(row);
     try {
       const view = await upload.start();
-      await this.refresh(); // the list says which version it became
+      await this.refreshFor(view.document); // the list says which version it became
       const told = { version: view.version, compartment: view.compartment, name,
         number: await this.uploadedNumber(view) };
       row.told = told;
@@ -403,7 +427,7 @@ export class DocumentsPanel {
       // It leaves this tab for the one it was released to: say where it went (it stays said
       // through the refreshes that follow, this one and the server's `documents` hint).
       this.say(() => t(`participant.docs.released_${who}`, { name: d.filename }), "news");
-      await this.refresh();
+      await this.refreshFor(d.document);
     } catch (error) {
       if (error.reason === "newer_version") {
         this.say(() => t("participant.docs.release_newer", { name: d.filename }));

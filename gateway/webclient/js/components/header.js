@@ -1,6 +1,5 @@
-// The shell's header: brand, the staff navigation, a slot for the current hearing's status
-// (lock badge, room), the language switcher, who is signed in (their display name, or user name
-// until they have one: a button to set it) and sign-out. Rebuilt on route and language change.
+// The shell's header: brand, staff navigation, the hearing's status slot, the language menu,
+// who is signed in (a button to set their name) and sign-out. Rebuilt on route and language.
 
 import { api, forgetCsrf } from "../core/api.js";
 import { currentLanguage, LANGUAGES, setLanguage, t } from "../core/i18n.js";

@@ -1,15 +1,14 @@
 // "Who can hear you", from the server's view (DESIGN §5): the people in your room whose client
 // reports a connected peer connection to yours, updated live; plus the room verification code
 // (js/media/verification.js, docs/verification-code.md) for everyone to read out and compare.
+// A microphone that sends nothing makes that "nobody", however connected the others are.
 
 import { currentLanguage, t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
 import { personLabel, personName } from "./person.js";
 
-// Pure: the members (other than `me`) who report a connected link to `me`, those still
-// connecting (online in the room, not linked yet), and those offline (still members of the room
-// during their reconnection grace, but with no page open: nobody "connects" to them), from a
-// RoomView.
+// Pure, of a RoomView: the others who report a connected link to `me`, those still connecting,
+// and those offline (members during their reconnection grace, with no page open).
 export function whoHears(room, me) {
   const hear = [];
   const waiting = [];
@@ -32,9 +31,8 @@ function hearersNote(hear, waiting, away) {
   return parts.join(" ");
 }
 
-// Who is offline, by name (a party whose mediator's account was disabled read only "1 person
-// in this room is offline", and could not tell that nobody is in charge): the mediator first,
-// named as such, then the others by name; anyone the page has no name for, counted.
+// Who is offline, by name (not "1 person is offline": is anyone in charge?), the mediator first;
+// anyone the page has no name for, counted.
 export function awayWords(away) {
   const words = [];
   const mediator = away.find((m) => m.role === "mediator");
@@ -53,6 +51,15 @@ export function awayWords(away) {
   return words;
 }
 
+// Pure: the others in the room, named, who cannot hear you, and why (`trouble`: mediaTrouble).
+export function unheardWords(room, me, trouble) {
+  const others = ((room && room.members) || []).filter((m) => m.id !== me);
+  const why = ["blocked", "in_use"].includes(trouble) ? trouble : "none";
+  if (!others.length) return t(`participant.hearers.mic_${why}`);
+  const names = new Intl.ListFormat(currentLanguage(), { type: "conjunction" }).format(others.map(personLabel));
+  return t(`participant.hearers.unheard_${why}`, { names });
+}
+
 export class Hearers {
   constructor() {
     const headingId = uid("hear");
@@ -67,6 +74,7 @@ export class Hearers {
       this.heading, this.list, this.note,
       h("div", { class: "verify" }, this.codeHeading, this.code, this.codeNote, this.codeHelp));
     this.last = { room: null, me: null, moving: false, verification: null };
+    this.micTrouble = null;
     this.relabel();
   }
 
@@ -79,13 +87,23 @@ export class Hearers {
     if (verification) this.verification(verification);
   }
 
+  // Why your microphone sends nothing, or null.
+  microphone(trouble) {
+    this.micTrouble = trouble || null;
+    const { room, me, moving } = this.last;
+    this.update(room, me, { moving });
+  }
+
   // `moving`: between rooms, the new room's view not here yet: nobody is shown as hearing you.
   update(room, me, { moving = false } = {}) {
     this.last = { ...this.last, room, me, moving };
-    if (!room || room.kind === "lobby") {
+    const inRoom = room && room.kind !== "lobby";
+    this.el.dataset.unheard = inRoom && this.micTrouble || "";
+    if (!inRoom || this.micTrouble) {
       mount(this.list);
       this.el.dataset.hearers = "";
-      this.note.textContent = t(moving ? "participant.hearers.moving" : "participant.hearers.lobby");
+      this.note.textContent = inRoom ? unheardWords(room, me, this.micTrouble)
+        : t(moving ? "participant.hearers.moving" : "participant.hearers.lobby");
       return;
     }
     const { hear, waiting, away } = whoHears(room, me);

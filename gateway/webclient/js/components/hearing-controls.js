@@ -1,7 +1,5 @@
-// The hearing's controls: microphone, camera, hand, knock ("ask the mediator to come"), screen
-// share. Each is a real button with its state in `aria-pressed`, usable by click, Enter/Space
-// and a one-letter shortcut (M, V, H, K, S) when focus is not in a text field. `only` picks
-// some of them (the mediator's console: microphone, camera and screen share).
+// The hearing's controls: microphone, camera, hand, knock, screen share. Real buttons, state in
+// `aria-pressed`, a one-letter shortcut (M, V, H, K, S) outside text fields; `only` picks some.
 
 import { t } from "../core/i18n.js";
 import { h } from "../core/render.js";

@@ -9,6 +9,9 @@ function ago(at, now) {
   return minutes < 1 ? t("mediator.knocks.just_now") : t("mediator.knocks.minutes_ago", { count: minutes });
 }
 
+// Pure: "Lobby · just now", a separator never ending a line (no break after it).
+export const knockWhere = (parts) => parts.filter(Boolean).join(" \u00b7\u00a0");
+
 export function renderKnocks(knocks, ctx) {
   return h("section", { class: "knocks card", "aria-labelledby": "knocks-title" },
     h("h2", { id: "knocks-title" }, t("mediator.knocks.title"),
@@ -17,8 +20,8 @@ export function renderKnocks(knocks, ctx) {
       ? h("ul", { class: "knock-list" }, knocks.map((k) => {
         const room = ctx.roomById(k.room);
         return h("li", { class: "knock", "data-participant": k.participant },
-          h("div", null, h("strong", null, k.name),
-            h("span", { class: "muted" }, ` · ${room ? ctx.roomName(room) : "—"} · ${ago(k.at, ctx.now())}`)),
+          h("div", null, h("strong", { class: "knock-name" }, k.name),
+            h("div", { class: "muted knock-where" }, knockWhere([room ? ctx.roomName(room) : "—", ago(k.at, ctx.now())]))),
           h("div", { class: "row-actions" },
             room && room.kind !== "lobby" && room.id !== ctx.you.room
               ? h("button", { type: "button", class: "button small", onclick: () => ctx.actions.shuttle(room),

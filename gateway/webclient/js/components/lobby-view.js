@@ -12,6 +12,7 @@
 import { t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
 import { pickable } from "../media/devices.js";
+import { chineseSpacing } from "./chinese-spacing.js";
 import { baseline, changedSentence, detailsChanged } from "./lobby-changes.js";
 import { waitingLine } from "./person.js";
 
@@ -77,7 +78,7 @@ export class LobbyView {
     this.changed.textContent = said || "";
     this.you = you;
     this.title.textContent = you.title;
-    this.waiting.textContent = waitingLine(you);
+    this.waiting.textContent = chineseSpacing(waitingLine(you));
     // An observer has no side: the first step says what the mediator does with them instead.
     const [, , step1] = this.words.keys();
     this.words.set(step1, you.role === "observer" ? "participant.lobby.next_1_observer" : "participant.lobby.next_1");

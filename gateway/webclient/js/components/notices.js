@@ -5,6 +5,8 @@
 
 import { t } from "../core/i18n.js";
 import { h, mount } from "../core/render.js";
+import { chineseSpacing } from "./chinese-spacing.js";
+import { changedWords, mediatorChange, rememberMediator, seenMediator } from "./mediator-change.js";
 import { roomLabel } from "./room-name.js";
 import { announce } from "./toast.js";
 
@@ -17,7 +19,7 @@ export class Notices {
 
   // words() → {text, title}: called now and again after a language switch. A `single` kind
   // replaces its earlier banner (only the latest move matters; five moves are not five notices).
-  banner(words, { kind = "broadcast", single = false, variant = null } = {}) {
+  banner(words, { kind = "broadcast", single = false, variant = null, quiet = false } = {}) {
     if (single) {
       for (const entry of [...this.shown]) {
         if (entry.kind === kind) { entry.item.remove(); this.shown.delete(entry); }
@@ -32,7 +34,11 @@ export class Notices {
       kind,
       variant,
       draw: () => {
-        const { text, title = null } = words();
+        const said = words();
+        // The hearing's own sentences set names apart in Chinese (chinese-spacing.js); a broadcast
+        // is the mediator's own words, as typed.
+        const text = kind === "broadcast" ? said.text : chineseSpacing(said.text);
+        const title = said.title || null;
         mount(body, title ? h("strong", null, title) : null, h("p", null, text));
         dismiss.textContent = t("participant.notice.dismiss");
         return title ? `${title}: ${text}` : text;
@@ -45,7 +51,8 @@ export class Notices {
     });
     this.shown.add(entry);
     this.el.append(item);
-    announce(entry.draw(), { assertive: kind === "broadcast" });
+    const text = entry.draw();
+    if (!quiet) announce(text, { assertive: kind === "broadcast" });
     return item;
   }
 
@@ -55,12 +62,22 @@ export class Notices {
   }
 
   // `variant` "moved_away": into a room without the mediator, which it says too (room-banner.js
-  // mediatorWords).
-  moved(room, variant = "moved") {
+  // mediatorWords). `quiet`: the same move said anew (not spoken again).
+  moved(room, variant = "moved", quiet = false) {
     const item = this.banner(() => ({ text: t(`participant.notice.${variant}`, { room: roomLabel(room) }) }),
-      { kind: "move", single: true, variant });
+      { kind: "move", single: true, variant, quiet });
     item.dataset.variant = variant;
     return item;
+  }
+
+  // Another mediator holds the hearing now (an administrator's hand-over): said once, when the
+  // view (`you`: the SelfView) names a mediator other than the one this tab saw; kept until
+  // dismissed, wherever the person goes (mediator-change.js).
+  mediator(hearing, you) {
+    const { seen, said } = mediatorChange(this.mediatorSeen || seenMediator(hearing), you);
+    this.mediatorSeen = seen;
+    rememberMediator(hearing, seen);
+    if (said) this.banner(() => ({ text: changedWords(said) }), { kind: "mediator", single: true });
   }
 
   // The variant of the banner of this kind showing (null: none).

@@ -1,33 +1,46 @@
 // The room banner: which room you are in (named, in the room's colour), who can be in it, the
 // caucus countdown and the hearing's lock state. Colours come from design tokens by room kind
 // and, for a side's caucus, the side's colour letter the server gives (`RoomView.colour`, the
-// same on every screen): css/parley.css `[data-room-kind]`, `[data-colour]`. In plenary without
-// the mediator, a calm line says the mediator is meeting privately elsewhere and will come back.
+// same on every screen): css/parley.css `[data-room-kind]`, `[data-colour]`. In plenary or a
+// caucus without the mediator, a calm line says the mediator is meeting privately elsewhere and
+// will come back; with the mediator in the room but offline (a dropped connection, a disabled
+// account), a line says what to do meanwhile: wait, and how to come back after leaving.
 
 import { formatCountdown, t } from "../core/i18n.js";
 import { h, mount } from "../core/render.js";
 import { roomLabel } from "./room-name.js";
 import { announce } from "./toast.js";
 
-// Whether to tell someone in plenary that the mediator is away: the mediator is not among the
-// room's people, which the page already shows them (the room view lists who is in the room).
-// Said from that alone: never where the mediator is, with whom, or which side (a party sees no
-// other room and may not learn who is in one). The mediator's own screen never says it.
+// Whether to tell someone in plenary or a caucus that the mediator is away: the mediator is not
+// among the room's people, which the page already shows them (the room view lists who is in the
+// room). Said from that alone: never where the mediator is, with whom, or which side (a party
+// sees no other room and may not learn who is in one). The mediator's own screen never says it.
 export function mediatorAway(you, room) {
-  return Boolean(you && room && room.kind === "plenary" && you.role !== "mediator"
-    && !(room.members || []).some((m) => m.role === "mediator"));
+  return Boolean(you && room && (room.kind === "plenary" || room.kind === "caucus")
+    && you.role !== "mediator" && !(room.members || []).some((m) => m.role === "mediator"));
+}
+
+// Whether the mediator is in the room but offline ("who can hear you" says they cannot hear
+// you; this says what to do about it). The mediator's own screen never says it.
+export function mediatorOffline(you, room) {
+  return Boolean(you && room && you.role !== "mediator"
+    && (room.members || []).some((m) => m.role === "mediator" && m.connected === false));
 }
 
 // What the page says of the mediator, in one place at a time, the most recent true state
 // winning. `moved`: this change moved you (by the mediator) into the room; `away`, `wasAway`:
 // whether the mediator is away now and was before it; `notice`: the move notice showing (null,
 // "moved", or "moved_away", which says both). A move into a room without the mediator says
-// both in its notice (the banner holds its line back, not to say it twice); a later change of
-// whether the mediator is here makes that notice stale ("moved you" beside "is away" read as
-// if the mediator had come along, then left), so it goes and the banner says what is true.
+// both in its notice (the banner holds its line back, not to say it twice); the mediator
+// leaving later makes a move notice stale ("moved you" beside "is away" read as if the
+// mediator had come along, then left), so it goes and the banner says what is true. The
+// mediator arriving after a "moved_away" leaves the move itself true: it reads "moved" (the
+// mediator moving a side into its caucus, then following it there, is one step to a party).
 // → {notice, awayLine}.
 export function mediatorWords({ moved = false, away, wasAway, notice = null }) {
-  const next = moved ? (away ? "moved_away" : "moved") : away !== wasAway ? null : notice;
+  const arrived = !away && wasAway && notice === "moved_away";
+  const next = moved ? (away ? "moved_away" : "moved") : arrived ? "moved"
+    : away !== wasAway ? null : notice;
   return { notice: next, awayLine: away && next !== "moved_away" };
 }
 
@@ -37,6 +50,7 @@ export class RoomBanner {
     this.timer = null;
     this.state = { you: null, room: null };
     this.away = false;
+    this.offline = false;
     // False while a move notice says the mediator is away (mediatorWords): not said twice.
     this.sayAway = true;
   }
@@ -62,16 +76,20 @@ export class RoomBanner {
     const name = roomLabel(room);
     const truly = mediatorAway(you, room);
     const away = truly && this.sayAway;
+    const offline = mediatorOffline(you, room);
     // Spoken once when the mediator leaves the room, not at every redraw of the banner (nor
     // when a move notice says it: it is spoken with that).
     if (away && !this.away) announce(t("participant.room.mediator_away"));
+    if (offline && !this.offline) announce(t("participant.room.mediator_offline"));
     this.away = truly;
+    this.offline = offline;
     mount(this.el,
       h("div", { class: "room-banner-text" },
         kindWords !== name ? h("p", { class: "room-kind" }, kindWords) : null,
         h("h2", { id: "room-banner-name", class: "room-name" }, name),
         h("p", { class: "room-who" }, who),
-        away ? h("p", { class: "room-away", "data-away": "mediator" }, t("participant.room.mediator_away")) : null),
+        away ? h("p", { class: "room-away", "data-away": "mediator" }, t("participant.room.mediator_away")) : null,
+        offline ? h("p", { class: "room-away", "data-away": "offline" }, t("participant.room.mediator_offline")) : null),
       h("div", { class: "room-banner-side" },
         this.countdown,
         you && you.locked && you.hearing_state !== "closed" ? h("p", { class: "badge badge-lock", "data-locked": "true" },

@@ -1,7 +1,10 @@
 // The video grid: one tile per person (and one per shared screen), 1–8 people laid out by
 // count (css: .video-grid[data-count]), the active speaker highlighted, your own tile mirrored
 // (as in a mirror: what people expect of their own picture; others see it unmirrored).
-// Each tile says who it is and shows their microphone, camera and hand state. A remote video
+// Each tile says who it is and shows their microphone, camera and hand state. Every member of
+// the room has a tile from the room view on, whether or not any video of theirs arrives (a
+// counsel whose browser blocks the camera was invisible to the parties, though the mediator
+// saw her): without a picture the tile shows the person's initial and why (`picture`). A remote video
 // whose sound the browser holds back (autoplay policy) plays muted until "Turn on sound"
 // (media/autoplay.js): `onSound(held)` says when some sound is held back, and when none is.
 
@@ -10,6 +13,14 @@ import { h } from "../core/render.js";
 import { SoundHolds, playRemote } from "../media/autoplay.js";
 import { fullscreenButton, relabelFullscreen } from "./fullscreen.js";
 import { personLabel, personName } from "./person.js";
+
+// What a tile without a picture says of it.
+const PICTURE_WORDS = {
+  off: "participant.grid.camera_off",
+  none: "participant.grid.no_camera",
+  offline: "participant.grid.offline",
+  waiting: "participant.grid.connecting",
+};
 
 export class VideoGrid {
   constructor() {
@@ -33,16 +44,21 @@ export class VideoGrid {
     const full = screen ? fullscreenButton(tile) : null;
     if (full) tile.append(full);
     this.tiles.set(key, tile);
+    tile.dataset.picture = screen ? "on" : "waiting";
     if (self) this.el.prepend(tile);
     else this.el.append(tile);
     this.layout();
     return tile;
   }
 
+  // Your own tile, with or without a stream (null: the browser gave neither camera nor
+  // microphone). Set again after Try again: the same stream may have gained a camera.
   setLocal(id, stream) {
     this.selfId = id;
     const tile = this.tile(id, { self: true });
-    tile.querySelector("video").srcObject = stream;
+    const video = tile.querySelector("video");
+    video.srcObject = null;
+    video.srcObject = stream || null;
     this.label(id);
   }
 
@@ -61,19 +77,31 @@ export class VideoGrid {
     this.label(peer);
   }
 
+  // A peer's connection closed (streamId null) or its screen share stopped. A member of the
+  // room keeps a camera tile, without a picture, until the room view says they left.
   removeRemote(peer, streamId) {
-    for (const [key, tile] of this.tiles) {
+    for (const [key, tile] of [...this.tiles]) {
       if (key === this.selfId) continue;
       const [id, kind] = key.split(":");
       if (id !== peer) continue;
       const video = tile.querySelector("video");
-      if (streamId === null || (kind === "screen" && video.srcObject && video.srcObject.id === streamId)) {
-        tile.remove();
-        this.tiles.delete(key);
+      if (streamId === null && !kind && this.members.has(id)) {
+        video.srcObject = null;
+        tile.dataset.state = "closed";
+        tile.dataset.receiving = "no";
         this.sound.set(key, false);
+        this.label(id);
+      } else if (streamId === null || (kind === "screen" && video.srcObject && video.srcObject.id === streamId)) {
+        this.drop(key);
       }
     }
     this.layout();
+  }
+
+  drop(key) {
+    this.tiles.get(key).remove();
+    this.tiles.delete(key);
+    this.sound.set(key, false);
   }
 
   relabel() {
@@ -82,10 +110,33 @@ export class VideoGrid {
     relabelFullscreen(this.el);
   }
 
-  // Everyone in the room (RoomView members): names and states on the tiles.
+  // Everyone in the room (RoomView members): a tile each, names and states on the tiles. A
+  // tile of someone no longer listed goes, unless their video still plays: that goes with
+  // their connection (removeRemote), which the server closes as it moves them.
   setMembers(members) {
     this.members = new Map(members.map((m) => [m.id, m]));
+    for (const m of members) if (m.id !== this.selfId) this.tile(m.id);
+    for (const [key, tile] of [...this.tiles]) {
+      const id = key.split(":")[0];
+      if (id !== this.selfId && !this.members.has(id) && !tile.querySelector("video").srcObject) this.drop(key);
+    }
+    this.layout();
     for (const key of this.tiles.keys()) this.label(key.split(":")[0]);
+  }
+
+  // What the tile shows: "on" (a picture), "off" (the person turned the camera off), "none"
+  // (connected, or your own, and no camera: blocked, missing or in use), "offline" (in the
+  // room during a lost connection) or "waiting" (not connected yet).
+  picture(key, tile, m) {
+    if (key.endsWith(":screen")) return "on";
+    if (m && m.camera_off) return "off";
+    const stream = tile.querySelector("video").srcObject;
+    // A remote picture counts once frames are decoded: until then the initial, not black.
+    if (stream && stream.getVideoTracks().some((track) => track.readyState === "live")) {
+      return key === this.selfId || tile.dataset.receiving === "yes" ? "on" : "waiting";
+    }
+    if (key === this.selfId || tile.dataset.state === "connected") return "none";
+    return m && m.connected === false ? "offline" : "waiting";
   }
 
   label(id) {
@@ -97,9 +148,11 @@ export class VideoGrid {
       const caption = tile.querySelector(".tile-name");
       caption.textContent = screen ? t("participant.grid.screen_of", { name }) : name;
       caption.title = caption.textContent; // the whole name, when a long one is cut to one line
+      const picture = this.picture(key, tile, m);
+      tile.dataset.picture = picture;
       const states = [];
       if (m && m.muted) states.push(t("participant.grid.muted"));
-      if (m && m.camera_off) states.push(t("participant.grid.camera_off"));
+      if (picture !== "on") states.push(t(PICTURE_WORDS[picture]));
       if (m && m.hand) states.push(t("participant.grid.hand"));
       tile.querySelector(".tile-state").textContent = screen ? "" : states.join(" · ");
       tile.dataset.muted = String(Boolean(m && m.muted));
@@ -112,9 +165,12 @@ export class VideoGrid {
   setStats(peer, stats) {
     const tile = this.tiles.get(peer);
     if (!tile) return;
+    const receiving = stats.framesDecoded > 0 ? "yes" : "no";
     tile.dataset.framesDecoded = String(stats.framesDecoded);
-    tile.dataset.receiving = stats.framesDecoded > 0 ? "yes" : "no";
+    if (tile.dataset.state === stats.state && tile.dataset.receiving === receiving) return;
+    tile.dataset.receiving = receiving;
     tile.dataset.state = stats.state;
+    this.label(peer);
   }
 
   setSpeaker(peer) {
@@ -133,13 +189,7 @@ export class VideoGrid {
   }
 
   clearRemote() {
-    for (const key of [...this.tiles.keys()]) {
-      if (key !== this.selfId) {
-        this.tiles.get(key).remove();
-        this.tiles.delete(key);
-        this.sound.set(key, false);
-      }
-    }
+    for (const key of [...this.tiles.keys()]) if (key !== this.selfId) this.drop(key);
     this.layout();
   }
 }

@@ -1,12 +1,9 @@
 // Camera and microphone: open them (a participant without them still joins, receive-only),
 // switch them, and stop them at once when the hearing ends for this person.
 
-// Why the camera or microphone could not be opened: "blocked" (the person or the browser said
-// no: allowing it in the browser fixes it), "in_use" (the device is there but another app holds
-// it, as another video call does on Windows: closing that app fixes it; NotReadableError, or
-// TrackStartError in older Chromium) or "none" (no such device, or it would not start). Each is
-// said in its own words: telling someone who blocked the camera, or whose camera another call
-// holds, that none was found sends them looking for the wrong fix.
+// Why the camera or microphone could not be opened, each with its own fix: "blocked" (allow it
+// in the browser), "in_use" (another app holds it: close that app; NotReadableError, or
+// TrackStartError in older Chromium) or "none" (no such device, or it would not start).
 export function mediaTrouble(error) {
   const name = error && error.name;
   if (name === "NotAllowedError" || name === "SecurityError") return "blocked";
@@ -38,10 +35,8 @@ export async function openLocalMedia({ camera = null, microphone = null } = {}) 
   }
 }
 
-// Which of the camera and microphone a page may offer a choice of ({camera, microphone}): one
-// the browser blocks has nothing true to list (without permission a device's name is empty, or
-// a placeholder such as "fake_device_0"), so the page says it is blocked instead of a picker.
-// A device that is missing or in use for another reason keeps its picker: another one may do.
+// Which devices a page may offer a choice of ({camera, microphone}): a blocked one has nothing
+// true to list (empty names, or "fake_device_0"); one missing or in use keeps its picker.
 export function pickable(stream, trouble) {
   const blocked = trouble === "blocked";
   return {
@@ -67,11 +62,9 @@ export function stopStream(stream) {
   for (const track of stream.getTracks()) track.stop();
 }
 
-// A screen to share. Never Parley's own tab: it would show the room everything the page lists
-// (a side's own documents, the console's every side's confidences). `windowsOnly` (the
-// mediator's console, which lists every side) also leaves whole screens out of the picker,
-// since a whole screen holds the console window too: the mediator shares a window or a tab.
-// (Chromium honours both; other browsers ignore them and offer what they always do.)
+// A screen to share, never Parley's own tab (it lists a side's documents, or every side's
+// confidences). `windowsOnly` (the console) also leaves whole screens out, which hold the
+// console window too. Chromium honours both; other browsers ignore them.
 export async function screenMedia({ windowsOnly = false } = {}) {
   return navigator.mediaDevices.getDisplayMedia({
     video: true, audio: false, selfBrowserSurface: "exclude",

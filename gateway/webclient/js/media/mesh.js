@@ -1,11 +1,10 @@
 // One RTCPeerConnection per peer in the current room, driven only by the server's `peer.plan`.
 //
 // Isolation (DESIGN §5) is enforced by the server; this client keeps its side of the bargain:
-// - `drop` is applied first, before anything else in the plan: those connections are silenced
-//   at once (nothing sent, nothing played, nothing signalled) and released after the next frame;
-// - a connection is opened only to a peer the plan names, and every offer, answer and candidate
-//   is stamped with the room's current epoch; signals for another room or an older epoch are
-//   ignored (a newer epoch is held until its plan arrives, since messages may overtake it).
+// - `drop` is applied first: silenced at once (nothing sent, played or signalled), released
+//   after the next frame;
+// - connections only to peers the plan names, every signal stamped with the room's epoch;
+//   another room's or an older epoch's are ignored (a newer one is held for its plan).
 // Every connection uses the same DTLS certificate (`certificate()`), so the room verification
 // code (verification.js) can compare one fingerprint per member. Negotiation: negotiation.js.
 
@@ -13,8 +12,7 @@ import { Negotiation } from "./negotiation.js";
 import { canonicalFingerprint, sdpFingerprints, verificationCode } from "./verification.js";
 
 const STATS_INTERVAL_MS = 1000;
-// A report or first offer the server never acted on (lost to a timeout on a loaded server) is
-// sent again after this long; a retry is harmless (the same state, the same offer).
+// A report or first offer the server never acted on is sent again after this long (harmless).
 const RETRY_AFTER_MS = 4000;
 const MAX_EARLY_SIGNALS = 256;
 const SPEAKING_LEVEL = 0.02;
@@ -48,8 +46,7 @@ export async function ownFingerprint() {
 export class Mesh {
   // callbacks: onRemote(peer, stream, kind: "camera"|"screen"), onRemoteGone(peer, streamId|null),
   // onStats(peer, stats), onSpeaker(peer|null), onVerification({code, members}).
-  // Use `await Mesh.create(...)`: the certificate is made first, so opening a connection never
-  // waits (a plan applied while a connection was still being made could otherwise race it).
+  // Use `await Mesh.create(...)`: the certificate first, so opening never waits (or races a plan).
   static async create(options) {
     const cert = await certificate();
     return new Mesh({ ...options, cert, fingerprint: await ownFingerprint() });
@@ -83,9 +80,8 @@ export class Mesh {
     this.mend();
   }
 
-  // "Who can hear you" is only as true as the reports the server got: a connection whose state
-  // the server does not show is reported again, and a first offer left unanswered is sent
-  // again, each at most every RETRY_AFTER_MS.
+  // "Who can hear you" is only as true as the server's reports: a state it does not show, or a
+  // first offer unanswered, is sent again, at most every RETRY_AFTER_MS.
   mend() {
     if (this.stopped) return;
     const now = performance.now();
@@ -107,11 +103,8 @@ export class Mesh {
     if (fn) fn(...args);
   }
 
-  // Closing is done at once (isolation: silenced now, released after the frame); opening waits
-  // for the next frame, so the page shows the move (banner, tiles gone) before the costly part
-  // (a connection and its tracks per peer, ~30 ms each). A newer plan supersedes one not yet
-  // opened: it names every peer that should be connected, so nothing the older plan listed is
-  // opened after it.
+  // Closing is done at once (isolation); opening waits for the next frame, so the page shows the
+  // move before the costly part (~30 ms a peer). A newer plan supersedes one not yet opened.
   applyPlan(plan) {
     for (const id of plan.drop || []) this.close(id);
     const named = new Set([...(plan.connect || []), ...(plan.keep || [])].map((l) => l.peer));
@@ -133,10 +126,8 @@ export class Mesh {
   openPlanned(plan) {
     for (const link of plan.keep || []) {
       const peer = this.peers.get(link.peer);
-      // A negotiation left unfinished must go on under the new epoch (old stamps are refused,
-      // so an answer or candidates may have been lost): the offerer sends its offer again, on
-      // the same connection, with every candidate gathered so far in it; the answerer answers
-      // it again. Nobody starts a new connection, so nobody is left holding a stale one.
+      // A negotiation left unfinished goes on under the new epoch (old stamps are refused): the
+      // offerer sends its offer again on the same connection, so nobody holds a stale one.
       if (!peer) this.open(link);
       else if (link.offerer && !peer.neg.established) peer.neg.resend();
     }
@@ -174,8 +165,7 @@ export class Mesh {
       if (this.peers.get(link.peer) !== peer) return;
       peer.touched = performance.now();
       this.send({ type: "peer.state", peer: link.peer, state: pc.connectionState });
-      // A path that failed (a network change, a stalled candidate pair): the offerer restarts
-      // ICE, which renegotiates through perfect negotiation like any other change.
+      // A failed path (a network change): the offerer restarts ICE (perfect negotiation).
       if (pc.connectionState === "failed" && peer.neg.offerer) pc.restartIce();
     });
     pc.addEventListener("signalingstatechange", () => this.verify());
@@ -228,14 +218,29 @@ export class Mesh {
     peer.neg.silence();
     this.emit("onRemoteGone", id, null);
     this.verify();
-    // The connection is already silent both ways; releasing it (pc.close, several ms a peer)
-    // waits for the frame that shows the move, unless the page is done with calls altogether.
+    // Already silent both ways; releasing it (several ms) waits for the frame showing the move.
     if (this.stopped) peer.neg.close();
     else afterPaint(() => peer.neg.close());
   }
 
   closeAll() {
     for (const id of [...this.peers.keys()]) this.close(id);
+  }
+
+  // Tracks opened later (Try again) go to every connection: a kind sent is replaced, another
+  // added (into the camera's unused transceiver) and renegotiated; same stream id (not a screen).
+  useLocalStream(stream) {
+    this.localStream = stream;
+    for (const peer of this.peers.values()) this.sendLocal(peer);
+  }
+
+  sendLocal(peer) {
+    const screen = new Set(peer.screenSenders);
+    for (const track of this.localStream ? this.localStream.getTracks() : []) {
+      const sender = peer.pc.getSenders().find((s) => !screen.has(s) && s.track && s.track.kind === track.kind);
+      if (!sender) peer.pc.addTrack(track, this.localStream);
+      else if (sender.track !== track) sender.replaceTrack(track).catch(() => {});
+    }
   }
 
   // ------------------------------------------------------------ screen share

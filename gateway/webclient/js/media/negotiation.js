@@ -2,17 +2,13 @@
 // negotiation" (W3C WebRTC §10.7) for every renegotiation, such as a screen share starting or
 // stopping.
 //
-// Roles: the server names the offerer of each pair (the later arrival), so first offers never
-// collide. After the first exchange either side may renegotiate; should two offers cross, the
-// polite side rolls its own back and answers, the impolite side ignores the other's offer. The
-// named offerer is impolite, the other polite, except towards an aiortc peer, which cannot roll
-// back and so is always impolite: a browser is always polite to it (DESIGN §5).
+// Roles: the server names the offerer of each pair, so first offers never collide. Later, when
+// two offers cross, the polite side rolls back and answers; the named offerer is impolite,
+// except towards an aiortc peer, which cannot roll back: a browser is polite to it (DESIGN §5).
 //
-// Candidates: an offer or answer goes out once ICE gathering is complete or GATHER_WAIT_MS has
-// passed, whichever is first, with every candidate gathered by then inside its SDP; only later
-// ones are sent one by one ("half trickle"). Host candidates take milliseconds, so a move into
-// a room of seven costs seven offers, not seven offers and forty candidates: the socket's
-// message budget (the gateway's per-socket rate limit) is spent on what matters.
+// Candidates: an offer or answer goes out once gathering is complete or after GATHER_WAIT_MS,
+// with every candidate so far inside; later ones are trickled ("half trickle"). A move into a
+// room of seven then costs seven offers, not forty more candidates of the socket's rate limit.
 
 const GATHER_WAIT_MS = 250;
 

@@ -16,7 +16,7 @@ export const CONNECTION_BANDS = [
 
 // How each item's outcome reads: its badge, and the order of worse.
 const LEVEL_OF = {
-  seen: "good", heard: "good", good: "good",
+  seen: "good", heard: "good", good: "good", reachable: "good",
   local: "fair", silent: "fair", choppy: "fair", untested: "fair",
   none: "poor", in_use: "poor", blocked: "poor", poor: "poor", failed: "poor",
 };
@@ -133,11 +133,15 @@ export function typical(samples) {
   return { rtt: middle("rtt"), loss: middle("loss"), jitter: middle("jitter") };
 }
 
-export function judgeConnection(samples) {
+// `sending`: the call carried camera or microphone. Without either, only the round trip is
+// measured (over the data channel: no loss, no jitter, no frames): a good one says the service
+// is reachable, never that sound and picture will be smooth (nothing of them was tried).
+export function judgeConnection(samples, { sending = true } = {}) {
   const { rtt, loss, jitter } = typical(samples);
   if (rtt === null) return "untested";
   const fits = (band) => rtt <= band.rtt_ms && (loss ?? 0) <= band.loss && (jitter ?? 0) <= band.jitter_ms;
   const band = CONNECTION_BANDS.find(fits);
-  return band ? band.outcome : "poor";
+  const outcome = band ? band.outcome : "poor";
+  return outcome === "good" && !sending ? "reachable" : outcome;
 }
 

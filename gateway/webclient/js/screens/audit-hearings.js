@@ -73,7 +73,15 @@ function handoverList(events, dir, zone) {
     entries.map((e) => h('li', { 'data-from': e.details?.from ?? '', 'data-to': e.details?.to ?? '' }, describeEntry(e, dir, zone)))) : null;
 }
 
-// The width of a lane name in the page's own type (the names' column ellipsizes by it).
+// A mediator's lane name as two lines when it is too long for one: the name, then the role.
+function laneParts(model, accountNames) {
+  return (id) => {
+    const name = model.mediators.includes(id) ? model.names[id] || accountNames[id] : null;
+    return name ? [name, t('audit.timeline.mediator_role')] : null;
+  };
+}
+
+// The width of a lane name in the page's own type (the names' column wraps and cuts by it).
 function textMeasure(figure) {
   const context = typeof document !== 'undefined' ? document.createElement('canvas').getContext('2d') : null;
   if (!context) return undefined;
@@ -97,7 +105,7 @@ export function drawTimeline(figure, events, dir, { accountNames = {} } = {}) {
   // times keep their type size at tablet width instead of a laptop-wide picture scaled down;
   // it is drawn again when that width changes (a rotated tablet, a resized window).
   const picture = (width) => timelineSvg(model, {
-    width, label, measure, roomLabel: (room) => roomLabel(dir, room), roomClass: roomClass(dir, sides),
+    width, label, parts: laneParts(model, accountNames), measure, roomLabel: (room) => roomLabel(dir, room), roomClass: roomClass(dir, sides),
     time: (ms) => clockTime(ms, zone), offset,
     reconnected: (stay) => (stay.reconnects ? t('audit.timeline.reconnected', { count: stay.reconnects }) : ''),
     tickFormat: { time: (ms) => clockTime(ms, zone), seconds: (ms) => clockSeconds(ms, zone), day: (ms) => shortDay(ms, zone) },

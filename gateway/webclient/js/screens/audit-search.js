@@ -4,7 +4,8 @@
 // the filter fixed (/audit/documents/:id, /audit/people/:id).
 //
 // The Action filter offers every action the log can hold (audit/actions.js), by family, each
-// family with its "all" choice first. Connection reports are folded into one line per run
+// family with its "all" choice first; those it holds only as refusals say so (a chat message
+// refused: no sent message is logged), and the hint under it says why. Connection reports are folded into one line per run
 // unless the auditor asks for them one by one (or searches for that action itself).
 
 import { localZone, t } from '../core/i18n.js';
@@ -14,18 +15,19 @@ import { auditShell } from '../components/audit-shell.js';
 import { nameLedger, names, search } from '../audit/data.js';
 import { documentOrigins, documentsNamed, originText } from '../audit/origins.js';
 import { ACTION_FAMILIES, FOLDED } from '../audit/actions.js';
-import { actionLabel } from '../audit/describe.js';
+import { actionChoiceLabel } from '../audit/describe.js';
 import { resultsView } from '../audit/results.js';
 
 // The documents of one name told apart by their first uploads (one read each): at most these.
 const MAX_CHOICES = 20;
 
-// Any action; then per family: all of it, and each of its actions by its label.
+// Any action; then per family: all of it, and each of its actions by its label — one the log
+// holds only as refusals labelled so ("Chat message refused": describe.js actionChoiceLabel).
 function actionSelect(current) {
   const option = (value, label) => h('option', { value, selected: current === value }, label);
   return h('select', { id: 'f-action', name: 'action' }, option('', t('audit.f.any')),
     ACTION_FAMILIES.map(({ family, actions }) => h('optgroup', { label: t(`audit.family.${family}`) },
-      option(`${family}.`, t(`audit.family_all.${family}`)), actions.map((a) => option(a, actionLabel(a))))));
+      option(`${family}.`, t(`audit.family_all.${family}`)), actions.map((a) => option(a, actionChoiceLabel(a))))));
 }
 
 // The search's address with one document chosen (or the choice undone).
@@ -74,7 +76,7 @@ export async function mount(root, { query, navigate }) {
       field(t('audit.f.hearing'), select('hearing', [['', t('audit.f.any')], ...hearings.map((x) => [x.id, x.name])])),
       field(t('audit.f.person'), input('person', { placeholder: t('audit.f.person_hint'), autocomplete: 'off' })),
       field(t('audit.f.document'), input('document', { placeholder: t('audit.f.document_hint'), autocomplete: 'off' })),
-      field(t('audit.f.action'), actionSelect(query.get('action') ?? '')),
+      field(t('audit.f.action'), actionSelect(query.get('action') ?? ''), t('audit.f.action_hint')),
       field(t('audit.f.outcome'), select('outcome', [['', t('audit.f.any')], ...['allowed', 'denied', 'failed'].map((o) => [o, t(`audit.outcome_short.${o}`)])])),
       field(t('audit.f.from'), input('from_local', { type: 'datetime-local', value: localInput(query.get('time_from')) })),
       field(t('audit.f.to'), input('to_local', { type: 'datetime-local', value: localInput(query.get('time_to')) })),

@@ -1,8 +1,6 @@
 // The console's cards instead of the board: the hearing could not be read, an administrator
-// asked (they hold no mediator controls), the hearing is not open, it ended, or it was handed
-// to another mediator. A mediator whose hearing was handed away is told so, by whom it is held
-// now and since when (their list's `handed_away`, GET /api/v1/hearings), and is offered only
-// the way back to their list: the hearing's set-up and console are not theirs any more.
+// asked (no mediator controls), it is not open, it ended, or it was handed away: then to whom
+// and when (the list's `handed_away`), with only the way back to the list.
 
 import { api } from "../core/api.js";
 import { describe } from "../core/errors.js";
@@ -57,4 +55,13 @@ export function handedOverCard(title, gone) {
     title ? h("p", { class: "eyebrow" }, title) : null,
     h("h1", null, t("mediator.console.handed_over_title")), h("p", null, text),
     h("div", { class: "actions" }, backToList()));
+}
+
+// Under the title of its set-up and console, for the mediator it was handed to (never for an
+// administrator reading it): from whom and when.
+export function tookOverLine(hearing, mediates = true) {
+  const took = mediates && hearing.took_over;
+  const when = took && formatDateTime(took.at);
+  return took ? h("p", { class: "muted took-over" },
+    t(took.from_name ? "mediator.setup.took_over_named" : "mediator.setup.took_over", { name: took.from_name, when })) : null;
 }

@@ -1,7 +1,5 @@
-// What the mediator's console sends: every action is a WebSocket command (admit, deny, move,
-// move a side, remove, shuttle, bring a knocker, timers, caucus create and close, broadcast,
-// recall, lock), with the dialogs that ask first, and the end of the hearing (the set-up page's
-// dialog and request). Nothing here changes the screen: the server's board does (console-view.js).
+// What the console sends: each action a WebSocket command, with the dialogs that ask first, and
+// the end (the set-up page's dialog). Nothing here changes the screen: the server's board does.
 
 import { describe } from "../core/errors.js";
 import { t } from "../core/i18n.js";
@@ -17,10 +15,8 @@ import { toast } from "../components/toast.js";
 // A caucus's name, at most (the server's: proto ShortText).
 const CAUCUS_NAME_MAX = 200;
 
-// A side's caucus named by default ("{side} caucus"), shortened to fit the name field when the
-// side's own name is long (up to 200 characters, as is the caucus's): the side's name is cut,
-// at a space near the cut when there is one, and "…" said where, so the field holds all of
-// what it shows, and the counter under it never says "the limit" for a name nobody typed.
+// A side's default caucus name ("{side} caucus"), a long side name cut (at a space near the
+// cut, with "…") so the field holds all it shows and its counter never warns of a limit.
 export function fittedCaucusName(side, max = CAUCUS_NAME_MAX) {
   const whole = defaultCaucusName(side);
   if (whole.length < max) return whole;
@@ -117,8 +113,7 @@ export function consoleCommands(c) {
       if (!name.value || name.dataset.auto) {
         const s = c.sides().get(side.value);
         name.value = s ? fittedCaucusName(s.name) : "";
-        // The counter under the field counts what is typed ("input"): a name put in for the
-        // side is counted too. The event would mark the name as typed: it is the side's still.
+        // The counter counts "input": the side's name is counted too, but stays the side's.
         name.dispatchEvent(new Event("input"));
         name.dataset.auto = "1";
       }

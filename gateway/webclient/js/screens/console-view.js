@@ -1,7 +1,5 @@
-// What the mediator's console shows, drawn from the server's view (console.js keeps it in
-// `state`): the toolbar and the header's status, the rooms board (never redrawn under the
-// mediator's hand), the knock queue, and the mediator's own room (its banner, video, controls,
-// who can hear them, chat), with the names the documents panel credits uploads to.
+// What the console shows, from the server's view (console.js `state`): toolbar, header status,
+// board, knocks, and the mediator's own room (banner, video, controls, who can hear, chat).
 
 import { t } from "../core/i18n.js";
 import { h, mount as mountNodes } from "../core/render.js";
@@ -37,12 +35,10 @@ export class ConsoleView {
     this.chat = new ChatPanel({ send: (m) => c.socket.send(m) });
     this.documents = new DocumentsPanel({ hearing: hearingId, me: { ...(me || {}), role: "mediator" },
       sides: detail.sides || [] });
-    // Mediators who held the hearing before a hand-over: their notes are credited to them by
-    // name ("Dr Chan (former mediator)"), never to "The mediator", who is someone else now.
+    // Former mediators' notes are credited by name ("Dr Chan (former mediator)").
     this.documents.setFormerMediators(detail.former_mediators || []);
     this.mediaNote = h("p", { class: "muted", hidden: true }, t("mediator.video.other_tab"));
-    // Why the camera or microphone would not start (media/devices.js mediaTrouble), in words
-    // the mediator can act on, with the way to ask again (the console opens anew).
+    // Why the camera or microphone would not start (devices.js mediaTrouble), with Try again.
     this.trouble = null;
     this.troubleNote = h("div", { class: "media-trouble", role: "alert", hidden: true });
     this.media = new ConsoleMedia(hearingId, (m) => c.socket.send(m), (held) => {
@@ -84,8 +80,7 @@ export class ConsoleView {
       h("button", { type: "button", class: "button small", onclick: () => location.reload() }, t("mediator.video.try_again")));
   }
 
-  // The title as the server says it now: renamed on the set-up page (in another tab, or by the
-  // same mediator a minute ago), it changes here too, without a reload.
+  // Renamed on the set-up page (another tab, a minute ago): the title follows, no reload.
   followTitle(you) {
     const { detail } = this.c;
     if (!you || !you.title || you.title === detail.title) return;
@@ -110,15 +105,13 @@ export class ConsoleView {
       locked && !endedNow(state.you) ? h("span", { class: "badge locked", id: "lock-badge" }, t("mediator.lock.locked")) : null);
   }
 
-  // The board redraws whole from the server's view, but never under the mediator's hand: while
-  // something is being dragged or a menu is open it waits, and keyboard focus survives a redraw.
+  // Redrawn whole, never under the mediator's hand (a drag or an open menu waits); focus stays.
   busy() {
     return document.body.classList.contains("dragging")
       || Boolean(this.boardArea.querySelector('[aria-expanded="true"]'));
   }
 
-  // What the board shows; peer-link reports (frequent while media connects) change nothing
-  // here, and an unchanged board is not redrawn (hover, focus and a grab in progress stay put).
+  // Peer-link reports change nothing here; an unchanged board is not redrawn (hover stays).
   signature() {
     const { state, pending, timeUps } = this.c;
     return JSON.stringify([state.you && state.you.room, [...pending], [...timeUps.rooms.keys()], state.board.sides,
@@ -156,9 +149,8 @@ export class ConsoleView {
       roomById, roomName, canBring }));
   }
 
-  // The room's people, chat and "who can hear you" follow the server's view of the room the
-  // mediator is in; between a move and the new room's view, nothing is shown as hearing them
-  // and nothing can be said.
+  // People, chat and "who can hear you" follow the server's view of the mediator's room;
+  // between a move and the new view, nobody is shown as hearing and nothing can be said.
   drawRoomView() {
     const { you, room } = this.c.state;
     if (!you) return;
@@ -191,10 +183,8 @@ export class ConsoleView {
       t("mediator.console.you_are_in", { room: room ? roomName(room) : "…" })));
   }
 
-  // The documents name their uploaders from the board (everyone in the hearing, whatever room
-  // they are in), redrawn only when a name is new or changed; their tabs of each side's
-  // confidences follow the sides the board reports (a side renamed or recoloured live), not the
-  // hearing's detail read at the start.
+  // Uploaders are named from the board (everyone, whatever room), redrawn only when a name
+  // changes; each side's tab follows the board's sides (renamed live), not the first detail.
   learnNames() {
     const { state } = this.c;
     const documents = this.documents;

@@ -1,14 +1,10 @@
-// The mediator's console: the rooms board (live from the socket's snapshot and deltas), the knock
-// queue, the hearing's controls (caucus, broadcast, recall, lock, remove, end), the mediator's
-// own room with its video, who can hear them and the room verification code, the chat of that
-// room, and the documents the mediator may read (joint, each side's confidential ones, their own
-// notes). Every action is a WebSocket command; the screen changes only when the server's board
-// says so, so two tabs and a reload always show the same thing.
+// The mediator's console: rooms board, knocks, controls, own room (video, who can hear, code),
+// chat and documents. Every action is a WebSocket command; the screen changes only when the
+// server's board says so, so two tabs and a reload always show the same thing.
 //
-// This module is the console's wiring: it reads the hearing, keeps the server's view in `state`
-// as the socket's messages arrive, and says when the console ends (the hearing ended, or was
-// handed to another mediator). What it shows is console-view.js, what it sends
-// console-commands.js, and the cards shown instead of a console console-cards.js.
+// This module is the wiring: it reads the hearing, keeps the server's view in `state`, and says
+// when the console ends (ended, or handed over). Shown: console-view.js; sent:
+// console-commands.js; cards instead of a console: console-cards.js.
 
 import { api, whoAmIOrWhy } from "../core/api.js";
 import { describe } from "../core/errors.js";
@@ -21,7 +17,7 @@ import { retranslate, said } from "../core/words.js";
 import { TimeUps, roomName } from "../components/board.js";
 import { setHeaderStatus } from "../components/header.js";
 import { announce, toast } from "../components/toast.js";
-import { adminCard, endedCard, handedAwayFrom, handedOverCard, loadFailedCard, notOpenCard } from "./console-cards.js";
+import { adminCard, endedCard, handedAwayFrom, handedOverCard, loadFailedCard, notOpenCard, tookOverLine } from "./console-cards.js";
 import { consoleCommands } from "./console-commands.js";
 import { ConsoleView, endedNow } from "./console-view.js";
 
@@ -69,9 +65,8 @@ export async function mount(root, { params, navigate, me }) {
   let knockCount = 0;
   let documentsOpened = false; // listed once the socket is in (then kept fresh by `documents`)
 
-  // `handedOver`: an administrator handed the hearing to another mediator (the socket's close
-  // says so): this console holds nothing any more, and says why rather than "ended", with
-  // whom it went to and when, as soon as the list says.
+  // `handedOver` (the socket's close says so): said as such, not "ended", with to whom and
+  // when once the list says.
   function showEnded(handedOver = false) {
     if (state.ended) return;
     state.ended = true;
@@ -179,9 +174,10 @@ export async function mount(root, { params, navigate, me }) {
       view.bannerArea.textContent = t("mediator.console.reconnecting");
     });
 
+  let tookOver = tookOverLine(detail);
   mountNodes(root, h("section", { class: "console" },
     h("div", { class: "page-head" },
-      h("div", null, said("p", { class: "eyebrow" }, "mediator.console.title"), view.titleHeading),
+      h("div", null, said("p", { class: "eyebrow" }, "mediator.console.title"), view.titleHeading, tookOver),
       view.toolbar),
     view.bannerArea,
     h("div", { class: "console-grid" },
@@ -206,6 +202,8 @@ export async function mount(root, { params, navigate, me }) {
       if (state.ended) { drawEnded(); return; }
       retranslate(root);
       view.relabel();
+      const next = tookOverLine(detail);
+      if (tookOver && next) { tookOver.replaceWith(next); tookOver = next; }
     },
   };
 }

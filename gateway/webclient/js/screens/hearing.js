@@ -17,6 +17,7 @@ import { h, mount as put } from "../core/render.js";
 import { HearingSocket, socketUrl } from "../core/socket.js";
 import { measureToNextFrame } from "../core/timing.js";
 import { ChatPanel } from "../components/chat-panel.js";
+import { DeviceNotice, adoptTracks } from "../components/device-notice.js";
 import { confirmDialog } from "../components/dialog.js";
 import { DocumentsPanel } from "../components/documents-panel.js";
 import { setHeaderStatus } from "../components/header.js";
@@ -154,6 +155,7 @@ class HearingScreen {
       this.banner.relabel();
     };
     this.hearers = new Hearers();
+    this.devices = new DeviceNotice({ onRetry: () => this.retryDevices() });
     this.chat = new ChatPanel({ send: (m) => this.socket.send(m) });
     this.documents = new DocumentsPanel({ hearing: this.hearing, me: this.me });
     this.lobby = new LobbyView({ onDevices: (choice) => this.switchDevices(choice) });
@@ -237,6 +239,7 @@ class HearingScreen {
     // A move is shown once the banner names the new room: timed from the first message of it.
     if (message && before && before.room !== you.room) this.moveReceivedAt = message.receivedAt;
     this.you = you;
+    this.notices.mediator(this.hearing, you); // handed to another mediator: who, in place of whom
     // What a former mediator uploaded (a joint document) is credited to them by name.
     this.documents.setFormerMediators(you.former_mediators || []);
     if (you.title && you.title !== this.titleShown) { // the hearing's name, on every screen of it
@@ -264,6 +267,7 @@ class HearingScreen {
         notice: this.notices.showing("move") });
       if (moved) this.notices.moved(this.room, words.notice);
       else if (!words.notice) this.notices.forget("move");
+      else if (words.notice !== this.notices.showing("move")) this.notices.moved(this.room, words.notice, true);
       this.banner.sayAway = words.notice !== "moved_away";
       this.wasAway = away;
       this.shown = shown;
@@ -293,11 +297,12 @@ class HearingScreen {
   showRoom() {
     if (this.mode !== "room") {
       this.mode = "room";
-      if (this.stream) this.grid.setLocal(this.me.id || this.you.id, this.stream);
+      this.grid.setLocal(this.me.id || this.you.id, this.stream);
+      this.showDevices();
       this.documents.open();
       put(this.view, h("div", { class: "hearing-layout" },
         this.banner.el,
-        h("div", { class: "stage" }, this.grid.el, h("div", { class: "stage-bar" },
+        h("div", { class: "stage" }, this.devices.el, this.grid.el, h("div", { class: "stage-bar" },
           this.controls.el, this.soundButton, this.leaveButton)),
         h("aside", { class: "side-panel" }, this.hearers.el, this.chat.el),
         h("div", { class: "stage-documents" }, this.documents.el)));
@@ -386,6 +391,36 @@ class HearingScreen {
     return opened;
   }
 
+  // In a room: what the others do not get of your camera and microphone, and why (the
+  // sentence with Try again; "who can hear you" says nobody while the microphone sends nothing).
+  showDevices() {
+    const audio = Boolean(this.stream && this.stream.getAudioTracks().length);
+    this.devices.update(this.stream, this.mediaTrouble);
+    this.hearers.microphone(audio ? null : this.mediaTrouble || "none");
+  }
+
+  // Try again in a room: what opened is sent to everyone in it at once (Mesh.useLocalStream),
+  // in the stream already sent, as the controls stand (a microphone you muted stays muted).
+  async retryDevices() {
+    const { stream, trouble } = await openLocalMedia();
+    if (this.finished || this.leaving) { stopStream(stream); return; }
+    if (stream) {
+      this.stream = adoptTracks(this.stream, stream);
+      this.mediaTrouble = trouble;
+      const { mic, camera } = this.controls.state;
+      this.controls.enable({ mic: this.stream.getAudioTracks().length > 0,
+        camera: this.stream.getVideoTracks().length > 0 });
+      this.socket.send(switchTrack(this.stream, "mic", mic));
+      this.socket.send(switchTrack(this.stream, "camera", camera));
+      this.mesh.useLocalStream(this.stream);
+      this.grid.setLocal(this.me.id || this.you.id, this.stream);
+    } else {
+      this.mediaTrouble = trouble;
+    }
+    this.showDevices();
+    announce(t(this.devices.key || "participant.room.devices_ok"));
+  }
+
   // ------------------------------------------------------------ the end
 
   async leave() {
@@ -467,6 +502,6 @@ class HearingScreen {
     this.soundButton.textContent = t("participant.room.enable_sound");
     this.leaveButton.textContent = t("participant.leave.button");
     for (const part of [this.controls, this.banner, this.notices, this.hearers, this.chat,
-      this.documents, this.lobby, this.grid]) part.relabel();
+      this.documents, this.lobby, this.grid, this.devices]) part.relabel();
   }
 }

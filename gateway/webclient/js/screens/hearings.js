@@ -9,7 +9,8 @@
 // shared with the mediator in confidence (that compartment follows the hearing's mediator).
 //
 // A mediator's list also says which hearings were lately handed away from them, to whom and
-// when (the list's `handed_away`), so a list that lost a hearing, or is empty, says why.
+// when (the list's `handed_away`), so a list that lost a hearing, or is empty, says why; and,
+// on a hearing an administrator handed to them, from whom and when (its `took_over`).
 
 import { api } from "../core/api.js";
 import { describe } from "../core/errors.js";
@@ -40,7 +41,11 @@ function row(hearing, admin) {
       h("a", { href: `/hearings/${hearing.id}/setup`, class: "title-link" }, hearing.title),
       admin ? h("div", { class: "muted hearing-mediator", "data-mediator": hearing.mediator },
         t(mediator && mediator.disabled ? "mediator.hearings.mediator_disabled" : "mediator.hearings.mediator",
-          { name: accountName(mediator) || hearing.mediator })) : null),
+          { name: accountName(mediator) || hearing.mediator })) : null,
+      // Handed to this mediator by an administrator: from whom and when.
+      !admin && hearing.took_over ? h("div", { class: "muted took-over-mark" }, hearing.took_over.from_name
+        ? t("mediator.hearings.took_over_named", { name: hearing.took_over.from_name, when: formatDateTime(hearing.took_over.at) })
+        : t("mediator.hearings.took_over", { when: formatDateTime(hearing.took_over.at) })) : null),
     h("td", null, h("span", { class: `badge state-${hearing.state}` }, t(`mediator.state.${hearing.state}`))),
     h("td", null, when(hearing)),
     h("td", { class: "nowrap" }, `${t("mediator.hearings.count_sides", { count: hearing.sides ?? 0 })} · ${
@@ -115,9 +120,12 @@ export async function mount(root, { navigate, me, query }) {
         isAdmin ? api("GET", "/api/v1/accounts") : null]);
       list.removeAttribute("aria-busy");
       if (!hearings.length) {
+        // Empty because every hearing of theirs was handed away: not "No hearings yet", said
+        // to someone who just ran one, but why, with the way to a new one.
+        const handed = gone.length > 0;
         mountNodes(list, h("div", { class: "empty" },
-          h("h2", null, t("mediator.hearings.empty_title")),
-          h("p", null, t("mediator.hearings.empty_text")),
+          h("h2", null, t(handed ? "mediator.hearings.empty_handed_title" : "mediator.hearings.empty_title")),
+          h("p", null, t(handed ? "mediator.hearings.empty_handed_text" : "mediator.hearings.empty_text")),
           h("button", { type: "button", class: "button primary", onclick: () => newButton.click() },
             t("mediator.hearings.new"))), handedAway(gone));
         return;

@@ -157,21 +157,42 @@ function codeForm(root, context, token) {
         usedElsewhere(root);
         return;
       }
+      // A refusal that no other code can fix ends the form: a final page says so, with no
+      // code field to read as if the code were wrong.
+      if (failure instanceof ApiError && FINAL.includes(failure.reason)) {
+        sessionStorage.removeItem(TOKEN_KEY);
+        input.value = "";
+        refusedForGood(root, failure);
+        return;
+      }
       say(() => (failure instanceof ApiError ? refusalText(failure) : t("common.error.internal")));
       input.setAttribute("aria-invalid", "true");
       input.setAttribute("aria-errormessage", error.id);
-      // A refusal that no other code can fix ends the form: say so and keep it from retrying.
-      const final = ["invitation_invalid", "invitation_expired", "invitation_used",
-        "invitation_revoked", "participant_removed", "hearing_ended"].includes(failure.reason);
-      submit.disabled = final;
-      input.disabled = final;
-      if (!final) input.focus();
+      submit.disabled = false;
+      input.focus();
     }
   });
   put(root, form);
   input.focus();
   // The typed code, the error and the step reached all stay; only the words change.
   return { rerender: () => { retranslate(root); say(errorWords); } };
+}
+
+// The refusals no access code can fix (`invitation_used` has its own page, usedElsewhere).
+const FINAL = ["invitation_invalid", "invitation_expired", "invitation_revoked",
+  "participant_removed", "hearing_ended"];
+
+// A final refusal: the page says why, and no form (the hearing ended: what to do if that is a
+// surprise).
+function refusedForGood(root, failure) {
+  const ended = failure.reason === "hearing_ended";
+  const card = h("section", { class: "card join join-final", dataset: { reason: failure.reason } },
+    said("h1", null, ended ? "participant.join.ended_title" : "participant.join.final_title"),
+    said("p", null, ended ? "participant.join.ended" : REASONS[failure.reason]));
+  put(root, card);
+  const heading = root.querySelector("h1");
+  heading.tabIndex = -1;
+  heading.focus();
 }
 
 // The invitation was used already: most often by this same person on another device.

@@ -18,29 +18,41 @@ const ROLES = ["party", "counsel", "observer"];
 // Side names longer than this give the invitation form's Side picker a row of its own.
 const LONG_SIDE_NAME = 24;
 
-// Pure: what a roster entry's invitation came to, as the set-up page says it (the key and its
-// values). The roster carries the latest invitation of each person and when they first joined
-// with any (`joined_at`): someone who joined, was sent a new link and was then removed was
-// removed by the mediator, not withdrawn; once the hearing has ended, a link never used is
-// just that, whatever ending it did to it.
-export function invitationStatusKey(entry, hearingState = "open") {
+// Pure: what a roster entry's invitation came to, as the set-up page says it: one line or two,
+// each [key, values]. The roster carries the latest invitation of each person and when they
+// first joined with any (`joined_at`): someone who joined, was sent a new link and was then
+// removed was removed by the mediator, not withdrawn; someone who joined and was sent a new
+// link is said first as present (joined, and `connected` when the page read the hearing), then
+// with the new link's state, so a new link never makes a person in the hearing look absent;
+// once the hearing has ended, a link never used is just that, whatever ending it did to it.
+export function invitationStatusLines(entry, hearingState = "open", connected = false) {
   const joined = entry.joined_at ?? (entry.invitation === "redeemed" ? entry.redeemed_at : null);
   // Off the roster: an invitation withdrawn before it was used is not a person removed.
   if (entry.status === "removed") {
-    return [!joined && entry.invitation === "revoked" ? "mediator.setup.status_withdrawn" : "mediator.setup.status_removed", {}];
+    return [[!joined && entry.invitation === "revoked" ? "mediator.setup.status_withdrawn" : "mediator.setup.status_removed", {}]];
   }
-  if (entry.status === "denied") return ["mediator.setup.status_denied", {}];
-  if (entry.invitation === "redeemed") return ["mediator.setup.status_redeemed", { time: entry.redeemed_at }];
-  if (hearingState === "closed") {
-    return joined ? ["mediator.setup.status_redeemed", { time: joined }] : ["mediator.setup.status_unused_ended", {}];
+  if (entry.status === "denied") return [["mediator.setup.status_denied", {}]];
+  const live = connected && hearingState !== "closed";
+  const presence = (time) => [live ? "mediator.setup.status_joined_online" : "mediator.setup.status_redeemed", { time }];
+  if (entry.invitation === "redeemed") return [presence(entry.redeemed_at)];
+  if (hearingState === "closed") return [joined ? presence(joined) : ["mediator.setup.status_unused_ended", {}]];
+  const link = entry.invitation || "pending";
+  if (!joined) {
+    return [link === "pending" ? ["mediator.setup.status_pending", { time: entry.invitation_expires_at }] : [`mediator.setup.status_${link}`, {}]];
   }
-  if (entry.invitation === "pending") return ["mediator.setup.status_pending", { time: entry.invitation_expires_at }];
-  return [`mediator.setup.status_${entry.invitation || "pending"}`, {}];
+  if (link === "pending") return [presence(joined), ["mediator.setup.status_new_link_pending", { time: entry.invitation_expires_at }]];
+  return [presence(joined), [link === "expired" ? "mediator.setup.status_new_link_expired" : `mediator.setup.status_${link}`, {}]];
 }
 
-function invitationStatus(entry, hearingState) {
-  const [key, { time }] = invitationStatusKey(entry, hearingState);
-  return t(key, time === undefined ? {} : { time: formatDateTime(time) });
+// Who is connected now, by participant id, as the hearing's rooms (the lobby too) said it.
+function connectedIds(hearing) {
+  return new Set((hearing.rooms || []).flatMap((r) => r.members || []).filter((m) => m.connected).map((m) => m.id));
+}
+
+function invitationStatus(entry, hearingState, connected) {
+  return invitationStatusLines(entry, hearingState, connected).map(([key, { time }], i) =>
+    h("div", { class: i ? "status-line muted" : "status-line", "data-status": key.replace("mediator.setup.status_", "") },
+      t(key, time === undefined ? {} : { time: formatDateTime(time) })));
 }
 
 function inviteForm(screen) {
@@ -98,6 +110,8 @@ export function peopleSection(screen) {
   const sideName = (id) => (screen.hearing.sides.find((s) => s.id === id) || {}).name || "—";
   const rows = screen.hearing.roster.filter((e) => e.role !== "mediator");
   const changeable = screen.hearing.state !== "closed" && !screen.admin;
+  const closed = screen.hearing.state === "closed";
+  const online = connectedIds(screen.hearing);
   const table = rows.length ? h("table", { class: "data roster" },
     h("thead", null, h("tr", null, ["name", "role", "side", "status"].map((c) =>
       h("th", { scope: "col" }, t(`mediator.setup.col_${c}`))),
@@ -105,8 +119,9 @@ export function peopleSection(screen) {
     h("tbody", null, rows.map((e) => h("tr", { "data-participant": e.id, "data-invitation": e.invitation || "" },
       h("th", { scope: "row" }, e.name),
       h("td", null, t(`mediator.role.${e.role}`)),
-      h("td", null, e.side ? [h("span", { class: "swatch", "data-colour": (screen.hearing.sides.find((s) => s.id === e.side) || {}).colour, "aria-hidden": "true" }), sideName(e.side)] : "—"),
-      h("td", null, invitationStatus(e, screen.hearing.state)),
+      // The side's dot and its name kept together: the dot never wraps onto a line of its own.
+      h("td", null, e.side ? h("span", { class: "side-tag" }, h("span", { class: "swatch", "data-colour": (screen.hearing.sides.find((s) => s.id === e.side) || {}).colour, "aria-hidden": "true" }), sideName(e.side)) : "—"),
+      h("td", null, invitationStatus(e, screen.hearing.state, online.has(e.id))),
       h("td", null, e.status !== "removed" && changeable
         ? h("div", { class: "row-actions" },
           e.status === "invited" || e.status === "active" ? h("button", { type: "button", class: "button small",
@@ -120,6 +135,8 @@ export function peopleSection(screen) {
       : screen.hearing.sides.length ? "mediator.setup.no_people" : "mediator.setup.sides_first"));
   return h("section", { class: "card", "aria-labelledby": "people-title" },
     h("h2", { id: "people-title" }, t("mediator.setup.people")),
+    // Ended: what the column says is history; the links themselves no longer open anything.
+    closed && rows.length ? h("p", { class: "muted links-ended" }, t("mediator.setup.links_ended")) : null,
     screen.issuedPanel ? screen.issuedPanel.card : null,
     table,
     changeable && screen.hearing.sides.length ? h("div", { class: "invite-box" },

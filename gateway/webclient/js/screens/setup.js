@@ -2,6 +2,7 @@
 // room says them; "Edit details" changes them, and says when people already invited need to be
 // told), sides with their colours (setup-sides.js), invitations and who has redeemed, a new
 // link, revoke (setup-people.js), the calendar file while the hearing is ahead, open and close.
+// Once it opened, when it did and when it ended; for a mediator it was handed to, from whom.
 //
 // An administrator may read a hearing's set-up but holds none of its controls (the gateway
 // lets only the hearing's mediator change it): the page shows them nothing they would be
@@ -14,16 +15,46 @@
 
 import { api } from "../core/api.js";
 import { describe } from "../core/errors.js";
-import { t } from "../core/i18n.js";
+import { formatDateTime, t } from "../core/i18n.js";
 import { h, mount as mountNodes } from "../core/render.js";
 import { downloadCalendar, offersCalendar } from "../components/calendar-file.js";
 import { endHearing } from "../components/end-hearing.js";
 import { editHearingDetails } from "../components/hearing-details.js";
 import { dueWords } from "../components/person.js";
 import { announce, toast } from "../components/toast.js";
-import { handedAwayFrom, handedOverCard } from "./console-cards.js";
+import { handedAwayFrom, handedOverCard, tookOverLine } from "./console-cards.js";
 import { peopleSection } from "./setup-people.js";
 import { sidesSection } from "./setup-sides.js";
+
+// Pure: what people already invited need to hear after the details changed (`before`: the
+// hearing as their letters gave it; `change`: what was saved, hearing-form.js hearingChange),
+// as the keys of the sentences to say, each true for that change: a new title; a start that
+// moved, was cleared, or was set where they had none; or only the zone the start is given in,
+// the same moment, so the time they have is still right (never "the old time").
+export function resendKeys(before, change) {
+  const titled = "title" in change;
+  const moved = "scheduled_at" in change;
+  const keys = [];
+  if (moved && before.scheduled_at) keys.push(titled ? "mediator.details.resend_title_time" : "mediator.details.resend_time");
+  else if (titled) keys.push("mediator.details.resend_title");
+  if (moved && !before.scheduled_at) keys.push("mediator.details.resend_time_set");
+  if (!moved && "time_zone" in change && before.scheduled_at) keys.push("mediator.details.zone_kept");
+  return keys;
+}
+
+// When the hearing is due, in the hearing's own time first when its zone reads another (as the
+// letters said it), then the reader's (the waiting room's words, person.js dueWords); once it
+// opened, "Scheduled for" that, then when it opened and when it ended (the record's instants):
+// an ended hearing is never said as "Ended" on the day it was only due.
+function whenParts(hearing) {
+  const due = hearing.scheduled_at ? dueWords(hearing.scheduled_at, hearing.time_zone) : null;
+  if (hearing.state === "scheduled") {
+    return due ? h("span", { class: "setup-when" }, due) : h("span", { class: "muted" }, t("mediator.hearings.unscheduled"));
+  }
+  return [due ? h("span", { class: "setup-when" }, t("mediator.setup.scheduled_for", { when: due })) : null,
+    hearing.opened_at ? h("span", { class: "setup-opened" }, t("mediator.setup.opened_at", { when: formatDateTime(hearing.opened_at) })) : null,
+    hearing.ended_at ? h("span", { class: "setup-ended" }, t("mediator.setup.ended_at", { when: formatDateTime(hearing.ended_at) })) : null];
+}
 
 export async function mount(root, { params, me }) {
   const page = h("section", { class: "setup" });
@@ -35,8 +66,8 @@ export async function mount(root, { params, me }) {
   // could not be read and that is why (the page then shows only the handed-over card).
   const screen = { hearing: null, page, admin: Boolean(me && me.role === "admin"), issuedPanel: null,
     sideNote: null, gone: null, load, render, act, dropSideNote, refused };
-  // What the last edit of the details came to, until dismissed: {resend} (the key of the
-  // sentence for people already invited, or null when nobody is).
+  // What the last edit of the details came to, until dismissed: {resend} (the keys of the
+  // sentences for people already invited: resendKeys; none when nobody is).
   let detailsNote = null;
   mountNodes(root, page);
 
@@ -94,10 +125,8 @@ export async function mount(root, { params, me }) {
         h("p", { class: "meta" },
           h("span", { class: `badge state-${hearing.state}` }, t(`mediator.state.${hearing.state}`)),
           hearing.locked && !closed ? h("span", { class: "badge locked" }, t("mediator.lock.locked")) : null,
-          // The hearing's own time first when its zone reads another (as the letters said it),
-          // then the reader's: the waiting room's words (person.js dueWords).
-          hearing.scheduled_at ? h("span", { class: "setup-when" }, dueWords(hearing.scheduled_at, hearing.time_zone))
-            : h("span", { class: "muted" }, t("mediator.hearings.unscheduled")))),
+          whenParts(hearing)),
+        tookOverLine(hearing, mediates)),
       h("div", { class: "actions" },
         mediates && !closed ? h("button", { type: "button", class: "button", id: "edit-details", onclick: editDetails }, t("mediator.details.edit")) : null,
         offersCalendar(hearing) ? h("button", { type: "button", class: "button", "data-action": "calendar",
@@ -126,10 +155,9 @@ export async function mount(root, { params, me }) {
     const done = await editHearingDetails(screen.hearing);
     if (!done) { page.querySelector("#edit-details")?.focus(); return; }
     const invited = screen.hearing.roster.some((e) => e.role !== "mediator" && (e.status === "invited" || e.status === "active"));
-    const moved = "scheduled_at" in done.change || "time_zone" in done.change;
-    const resend = !invited ? null : moved ? "mediator.details.resend_time" : "mediator.details.resend_title";
+    const resend = invited ? resendKeys(screen.hearing, done.change) : [];
     detailsNote = { resend };
-    announce([t("mediator.details.saved"), resend ? t(resend) : ""].join(" "));
+    announce([t("mediator.details.saved"), ...resend.map((key) => t(key))].join(" "));
     await load();
     page.querySelector(".details-note")?.focus();
   }
@@ -144,7 +172,7 @@ export async function mount(root, { params, me }) {
     return h("div", { class: "notice details-note", tabindex: "-1" },
       h("div", null,
         h("p", { class: "details-saved" }, t("mediator.details.saved")),
-        detailsNote.resend ? h("p", { class: "details-resend" }, t(detailsNote.resend)) : null),
+        detailsNote.resend.map((key) => h("p", { class: "details-resend", "data-key": key }, t(key)))),
       h("button", { type: "button", class: "button small", onclick: dismiss }, t("mediator.details.dismiss")));
   }
 

@@ -172,12 +172,17 @@ class Check {
     if (this.decided) showOverall(this.outcomes);
   }
 
+  // Whether the call carries camera or microphone (else only the round trip is measured).
+  sending() {
+    return Boolean(this.stream && this.stream.getTracks().length);
+  }
+
   // The verdict: whatever is still open is judged from what was measured (a check that stopped
   // before it could open the devices judges nothing about them).
   decide(connection = null) {
     if (this.decided) return;
     const o = this.outcomes;
-    this.set("connection", connection || judgeConnection(this.samples));
+    this.set("connection", connection || judgeConnection(this.samples, { sending: this.sending() }));
     if (!o.camera) this.set("camera", this.devicesChecked ? "local" : "untested");
     if (!o.microphone) this.set("microphone", this.devicesChecked ? "silent" : "untested");
     this.decided = true;
@@ -270,7 +275,7 @@ class Check {
       if (!this.decided) setStatus("participant.techcheck.connected");
       // Connected only after the deadline: judged all the same, and replaces "failed".
       this.later(MEASURE_MS, () => (this.decided
-        ? this.set("connection", judgeConnection(this.samples)) : this.decide()));
+        ? this.set("connection", judgeConnection(this.samples, { sending: this.sending() })) : this.decide()));
     } else if (state === "failed" && !this.decided) {
       this.decide("failed");
     }
