@@ -184,11 +184,13 @@ async def bootstrap_admin(suite: Suite, username: str = "admin") -> Staff:
     return admin
 
 
-async def create_staff(suite: Suite, admin: Staff, role: str, username: str) -> Staff:
-    """One more account of `role`, created by `admin`, signed in and enrolled."""
+async def create_staff(suite: Suite, admin: Staff, role: str, username: str,
+                       display_name: str = "") -> Staff:
+    """One more account of `role` (named `display_name`), created by `admin`, signed in and
+    enrolled."""
     staff = Staff(base_url=suite.base_url, role=role, username=username, password=PASSWORD)
-    status, reply = await admin.call("POST", "/api/v1/accounts",
-                                     {"username": username, "role": role, "password": PASSWORD})
+    status, reply = await admin.call("POST", "/api/v1/accounts", {
+        "username": username, "role": role, "password": PASSWORD, "display_name": display_name})
     assert status == 201, (status, reply)
     await sign_in(staff, {"username": username, "password": PASSWORD})
     await enrol(staff)

@@ -51,13 +51,6 @@ CHANGED_NOTICE = ("[...document.querySelectorAll('.notice-mediator .notice-text'
                   ".map((x) => x.textContent)")
 
 
-async def _named(suite: Suite, admin: Staff, username: str, name: str) -> Staff:
-    staff = await create_staff(suite, admin, "mediator", username)
-    status, _ = await admin.call("PATCH", f"/api/v1/accounts/{staff.account_id}",
-                                 {"display_name": name})
-    assert status == 200
-    return staff
-
 
 async def _open_hearing(med: Staff, title: str) -> str:
     status, made = await med.call("POST", "/api/v1/hearings", {"title": title})
@@ -86,8 +79,8 @@ async def test_disabling_a_mediator_who_holds_a_hearing_warns_and_hands_it_over(
     await suite.ready(timeout=60)
     people = await staff_people(suite)
     admin = people.admin
-    mei = await _named(suite, admin, "mei.ling.chan", "Mei Ling Chan")
-    peter = await _named(suite, admin, "peter.wong", "Peter Wong")
+    mei = await create_staff(suite, admin, "mediator", "mei.ling.chan", "Mei Ling Chan")
+    peter = await create_staff(suite, admin, "mediator", "peter.wong", "Peter Wong")
     hearing = await _open_hearing(mei, "Ho v. Ng")
     await _note(mei, hearing, "mei-notes.txt")
     one: Any = catalogue(EN)["admin.confirm.disable_mediator_text"]["one"]
@@ -206,8 +199,8 @@ async def test_disabling_a_mediator_who_holds_a_hearing_warns_and_hands_it_over(
 async def test_a_party_reads_the_former_mediators_documents_under_her_name(suite: Suite) -> None:
     await suite.ready(timeout=60)
     people = await staff_people(suite)
-    mei = await _named(suite, people.admin, "mei.ling.docs", "Mei Ling Chan")
-    peter = await _named(suite, people.admin, "peter.wong.docs", "Peter Wong")
+    mei = await create_staff(suite, people.admin, "mediator", "mei.ling.docs", "Mei Ling Chan")
+    peter = await create_staff(suite, people.admin, "mediator", "peter.wong.docs", "Peter Wong")
     cast = await seat(suite, dataclasses.replace(people, mediator=mei), per_side=1,
                       redeem_all=False)
     hearing, invitation = cast.hearing, cast.invitations["A1"]
@@ -285,7 +278,7 @@ async def test_a_party_reads_the_former_mediators_documents_under_her_name(suite
 async def test_a_mediator_disabled_at_the_console_is_told_so(suite: Suite) -> None:
     await suite.ready(timeout=60)
     people = await staff_people(suite)
-    med = await _named(suite, people.admin, "anna.lee", "Anna Lee")
+    med = await create_staff(suite, people.admin, "mediator", "anna.lee", "Anna Lee")
     hearing = await _open_hearing(med, "Chan v. Lam")
     async with chromium_page(suite.base_url) as tab:
         page = tab.page

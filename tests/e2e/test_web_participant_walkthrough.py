@@ -266,6 +266,11 @@ async def test_a_caucus_the_mediator_leaves_says_so(suite: Suite) -> None:
             await tab.wait_for(f"JSON.stringify({MOVE_NOTICES}) === "
                                f"JSON.stringify([['moved', {moved!r}]])")
             assert await tab.value(AWAY) is None
+            # The chat's heading and its marker follow the same spacing rule.
+            await tab.wait_for("document.querySelector('.chat-marker')?.textContent"
+                               ".startsWith('您現在身處 Side A 單方會談。')")
+            assert await tab.value("document.querySelector('.chat-room').textContent") == \
+                "Side A 單方會談的聊天"
             await tab.screenshot("hearing-moved-caucus-zh-Hant", "laptop")
             # --- the mediator goes to Side B's caucus: the caucus says so, the notice goes ----
             await med.send(Shuttle(room=side_b))

@@ -8,6 +8,7 @@
 import { formatTime, t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
 import { personName } from "./person.js";
+import { chineseSpacing } from "./chinese-spacing.js";
 import { roomLabel } from "./room-name.js";
 
 export const MAX_CHAT = 2000;
@@ -54,9 +55,9 @@ export class ChatPanel {
   relabel() {
     this.button.textContent = t("participant.chat.send");
     this.label.textContent = t("participant.chat.label");
-    this.heading.textContent = t("participant.chat.heading", { room: roomLabel(this.roomView) });
+    this.heading.textContent = chineseSpacing(t("participant.chat.heading", { room: roomLabel(this.roomView) }));
     if (this.marker) {
-      this.marker.textContent = t("participant.chat.moved", { room: roomLabel(this.roomView) });
+      this.marker.textContent = chineseSpacing(t("participant.chat.moved", { room: roomLabel(this.roomView) }));
     }
     for (const line of this.log.querySelectorAll(".chat-line")) {
       line.querySelector(".chat-name").textContent = this.nameOf(line.dataset.sender, line.dataset.name);
@@ -88,7 +89,7 @@ export class ChatPanel {
   setRoom(room) {
     const id = room ? room.id : null;
     this.roomView = room;
-    this.heading.textContent = t("participant.chat.heading", { room: roomLabel(room) });
+    this.heading.textContent = chineseSpacing(t("participant.chat.heading", { room: roomLabel(room) }));
     this.setUsable(Boolean(room) && room.kind !== "lobby");
     // Only the first view of the visit gets no marker (a page opened, or reloaded, straight into
     // its room). The waiting room counts as a view: an admission, to plenary or straight into a
@@ -101,7 +102,7 @@ export class ChatPanel {
     this.shown = new Set();
     this.say(null);
     this.marker = first ? null : h("li", { class: "chat-marker", "data-room": id || "" },
-      t("participant.chat.moved", { room: roomLabel(room) }));
+      chineseSpacing(t("participant.chat.moved", { room: roomLabel(room) })));
     if (this.marker) this.log.append(this.marker);
     if (this.marker && id && room.kind !== "lobby") this.send({ type: "chat.recall" });
   }
