@@ -30,7 +30,7 @@ test: $(DEV_STAMP)
 	$(PY) -m mypy
 	$(PY) -m proto.catalog
 	$(PY) -m gateway.openapi
-	$(PY) -m pytest $(PYTEST_ARGS)
+	bash scripts/run-tests.sh $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
