@@ -312,6 +312,9 @@ class SelfView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     #: The mediator's participant id (also in every room view that holds them): a page that
     #: sees it change tells its person who mediates now, after an administrator's hand-over.
     mediator: Id | None = None
+    #: Whether the mediator is connected now (active, with a socket open): a waiting room whose
+    #: mediator is offline says so, rather than "will admit you shortly".
+    mediator_online: bool = False
     #: When the hearing is to start, and where (the set-up page's schedule): a lobby opened
     #: before the hearing has started says when it will, not "shortly".
     scheduled_at: TimestampMs | None = None

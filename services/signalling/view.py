@@ -65,6 +65,8 @@ def self_view(h: Hearing, p: Participant) -> SelfView:
         mediator_name=shown_name(h.participants[h.mediator]) if h.mediator in h.participants
         else "",
         mediator=h.mediator if h.mediator in h.participants else None,
+        mediator_online=h.mediator in h.participants
+        and is_live(h, h.participants[h.mediator]),
         scheduled_at=h.scheduled_at, time_zone=h.time_zone, grace_expired=p.grace_expired,
         former_mediators=former_mediators(h),
     )

@@ -84,7 +84,7 @@ TURN_SECRET = "turn-secret-the-page-never-shows"
 #: A 3-hour hearing, 20 people, 500 moves, drawn by the page's own code (ms, with a paint).
 RENDER_500_MOVES = """async () => {
     const { drawTimeline } = await import('/static/js/screens/audit-hearings.js');
-    const { directory } = await import('/static/js/audit/describe.js');
+    const { directory } = await import('/static/js/audit/labels.js');
     const events = []; const t0 = 1764000000000; const rooms = ['plenary', 'c1', 'c2'];
     for (let p = 0; p < 20; p += 1) events.push({ time: t0, action: 'participant.redeem', outcome: 'allowed',
       resource: { type: 'invitation', id: 'i' + p }, details: { participant: 'p' + p } });

@@ -19,7 +19,8 @@ useCatalogueFiles();
 
 const { ACTIONS, ACTION_FAMILIES, FOLDED, REFUSED_ONLY, SELF_DESCRIBED } = await import('../../gateway/webclient/js/audit/actions.js');
 const { initI18n, t } = await import('../../gateway/webclient/js/core/i18n.js');
-const { actionChoiceLabel, describeEntry, describeRun, directory } = await import('../../gateway/webclient/js/audit/describe.js');
+const { actionChoiceLabel, directory } = await import('../../gateway/webclient/js/audit/labels.js');
+const { describeEntry, describeRun } = await import('../../gateway/webclient/js/audit/describe.js');
 
 // ---------------------------------------------------------------- the names the services write
 
@@ -230,7 +231,8 @@ test("a hearing's new title and time read from what they were, each time in its 
 
 test('a folded run reads earliest – latest to the second, whichever way the page is sorted', async () => {
   await initI18n('en');
-  const { foldRuns, runSpan } = await import('../../gateway/webclient/js/audit/results.js');
+  const { foldRuns } = await import('../../gateway/webclient/js/audit/paging.js');
+const { runSpan } = await import('../../gateway/webclient/js/audit/results.js');
   const at = (h, m, sec = 0) => ({ ...entry('room.peer_state'), time: Date.UTC(2026, 10, 27, h, m, sec) });
   const oldestFirst = [at(6, 16, 5), at(6, 16, 40), at(6, 17, 2)].map((event, index) => ({ index, event }));
   const newestFirst = [...oldestFirst].reverse();  // the search's default order
@@ -253,7 +255,7 @@ test('a folded run reads earliest – latest to the second, whichever way the pa
 
 test("one person's listing read again at once is one row of its entries; anything else stays apart", async () => {
   await initI18n('en');
-  const { foldRuns, REPEAT_MS } = await import('../../gateway/webclient/js/audit/results.js');
+  const { foldRuns, REPEAT_MS } = await import('../../gateway/webclient/js/audit/paging.js');
   // The walkthrough's: Wong's page listed the documents twice within 4 ms, twice over (the
   // export's entries 105, 106 and 111, 112: two entries each, not one returned twice).
   const t0 = Date.UTC(2026, 10, 27, 17, 17, 22);

@@ -10,8 +10,9 @@ import { useCatalogueFiles } from './catalogues.mjs';
 useCatalogueFiles();
 const { initI18n } = await import('../../gateway/webclient/js/core/i18n.js');
 const { redemptionPairs, refusalCount, PAIR_WINDOW_MS } = await import('../../gateway/webclient/js/audit/attempts.js');
-const { foldRuns } = await import('../../gateway/webclient/js/audit/results.js');
-const { describeAttempt, directory } = await import('../../gateway/webclient/js/audit/describe.js');
+const { foldRuns } = await import('../../gateway/webclient/js/audit/paging.js');
+const { describeAttempt } = await import('../../gateway/webclient/js/audit/describe.js');
+const { directory } = await import('../../gateway/webclient/js/audit/labels.js');
 
 const T0 = Date.UTC(2026, 10, 27, 10, 0, 0);
 const ADDRESS = 'addr:2026-11:4be1c0d29a7f3e5b8c61';

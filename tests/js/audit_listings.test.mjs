@@ -11,7 +11,8 @@ import { byLister, canRead, compartmentHistory, documentListings } from '../../g
 // The catalogues through the client's own loader (it fetches them next to the module).
 useCatalogueFiles();
 const { initI18n } = await import('../../gateway/webclient/js/core/i18n.js');
-const { compartmentLabel, describeEntry, directory } = await import('../../gateway/webclient/js/audit/describe.js');
+const { compartmentLabel, directory } = await import('../../gateway/webclient/js/audit/labels.js');
+const { describeEntry } = await import('../../gateway/webclient/js/audit/describe.js');
 
 const DOC = 'dSettle';
 let clock = 0;

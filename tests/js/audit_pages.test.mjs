@@ -13,9 +13,11 @@ import { useCatalogueFiles } from './catalogues.mjs';
 
 useCatalogueFiles();
 const { initI18n, t } = await import('../../gateway/webclient/js/core/i18n.js');
-const { acrossEdge, foldRuns, nextLeft, pageHeader, toCsv } = await import('../../gateway/webclient/js/audit/results.js');
+const { acrossEdge, foldRuns, nextLeft, pageHeader } = await import('../../gateway/webclient/js/audit/paging.js');
+const { toCsv } = await import('../../gateway/webclient/js/audit/results.js');
 const { departures } = await import('../../gateway/webclient/js/audit/departures.js');
-const { describeEntry, directory } = await import('../../gateway/webclient/js/audit/describe.js');
+const { describeEntry } = await import('../../gateway/webclient/js/audit/describe.js');
+const { directory } = await import('../../gateway/webclient/js/audit/labels.js');
 const { detailsHistory } = await import('../../gateway/webclient/js/audit/hearing-life.js');
 
 const T0 = Date.UTC(2026, 10, 27, 9, 0, 0);

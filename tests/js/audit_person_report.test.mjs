@@ -14,7 +14,7 @@ useCatalogueFiles();
 const { initI18n, t } = await import('../../gateway/webclient/js/core/i18n.js');
 const { invitationAttempts, invitationIds } = await import('../../gateway/webclient/js/audit/attempts.js');
 const { invitationUses } = await import('../../gateway/webclient/js/audit/data.js');
-const { foldRuns, interleave } = await import('../../gateway/webclient/js/audit/results.js');
+const { foldRuns, interleave } = await import('../../gateway/webclient/js/audit/paging.js');
 const { RECONNECT_GAP_MS, stays } = await import('../../gateway/webclient/js/audit/stays.js');
 const { bundleName, slug, verifyCommand } = await import('../../gateway/webclient/js/audit/export-name.js');
 

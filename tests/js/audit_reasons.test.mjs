@@ -20,7 +20,8 @@ useCatalogueFiles();
 const { REASON_KEYS, reasonKey } = await import('../../gateway/webclient/js/audit/reasons.js');
 const { ACTIONS } = await import('../../gateway/webclient/js/audit/actions.js');
 const { initI18n } = await import('../../gateway/webclient/js/core/i18n.js');
-const { describeEntry, directory } = await import('../../gateway/webclient/js/audit/describe.js');
+const { describeEntry } = await import('../../gateway/webclient/js/audit/describe.js');
+const { directory } = await import('../../gateway/webclient/js/audit/labels.js');
 
 function pythonSources(top) {
   const out = [];

@@ -13,8 +13,9 @@ import { useCatalogueFiles } from './catalogues.mjs';
 useCatalogueFiles();
 const { initI18n } = await import('../../gateway/webclient/js/core/i18n.js');
 const { invitationAttempts, refusalCount, repeatsListed } = await import('../../gateway/webclient/js/audit/attempts.js');
-const { acrossEdge, foldRuns } = await import('../../gateway/webclient/js/audit/results.js');
-const { describeEntry, directory } = await import('../../gateway/webclient/js/audit/describe.js');
+const { acrossEdge, foldRuns } = await import('../../gateway/webclient/js/audit/paging.js');
+const { describeEntry } = await import('../../gateway/webclient/js/audit/describe.js');
+const { directory } = await import('../../gateway/webclient/js/audit/labels.js');
 
 const T0 = Date.UTC(2026, 10, 27, 23, 26, 0);
 const ADDRESS = 'addr:2026-11:4be1c0d29a7f3e5b8c61';

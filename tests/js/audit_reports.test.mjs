@@ -9,7 +9,9 @@ import { useCatalogueFiles } from './catalogues.mjs';
 
 useCatalogueFiles();
 const { initI18n } = await import('../../gateway/webclient/js/core/i18n.js');
-const { dateTimeSeconds, describeEntry, directory, timeRange } = await import('../../gateway/webclient/js/audit/describe.js');
+const { dateTimeSeconds, timeRange } = await import('../../gateway/webclient/js/audit/times.js');
+const { describeEntry } = await import('../../gateway/webclient/js/audit/describe.js');
+const { directory } = await import('../../gateway/webclient/js/audit/labels.js');
 const { documentOrigins, documentsNamed, originText } = await import('../../gateway/webclient/js/audit/origins.js');
 const { versionLedger } = await import('../../gateway/webclient/js/audit/data.js');
 const { compartmentHistory } = await import('../../gateway/webclient/js/audit/listings.js');

@@ -16,7 +16,8 @@ useCatalogueFiles();
 
 const { NAMED_ROUTES, ROUTE_KEYS, routeKey } = await import('../../gateway/webclient/js/audit/routes.js');
 const { initI18n } = await import('../../gateway/webclient/js/core/i18n.js');
-const { describeEntry, directory } = await import('../../gateway/webclient/js/audit/describe.js');
+const { describeEntry } = await import('../../gateway/webclient/js/audit/describe.js');
+const { directory } = await import('../../gateway/webclient/js/audit/labels.js');
 
 test('every route named is one the gateway declares', () => {
   const openapi = JSON.parse(readFileSync(join(ROOT, 'gateway/openapi/openapi.json'), 'utf8'));

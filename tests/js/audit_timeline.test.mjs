@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { TIMELINE_ACTIONS, TIMELINE_SOURCES, ellipsize, labelLines, lanes, legendItems, timelineRows } from '../../gateway/webclient/js/audit/timeline.js';
+import { lanes, legendItems, TIMELINE_ACTIONS, TIMELINE_SOURCES, timelineRows } from '../../gateway/webclient/js/audit/timeline.js';
+import { ellipsize, labelLines } from '../../gateway/webclient/js/audit/timeline-svg.js';
 import { TICK_STEPS, axisTicks, tickLabels, zoneOffset } from '../../gateway/webclient/js/audit/axis.js';
 import { sideHistory } from '../../gateway/webclient/js/audit/sides.js';
 import { handovers, mediatorNotes } from '../../gateway/webclient/js/audit/handovers.js';

@@ -124,3 +124,18 @@ test("a hearing in another time zone is due at its own time and at the reader's"
   assert.match(dueWords(ten, "Asia/Hong_Kong"), /香港标准时间 \(GMT\+8\)（您的时间：.*2:00）$/);
   await initI18n("en");
 });
+
+test("while the mediator is offline, the waiting room says so rather than 'shortly'", async () => {
+  await initI18n("en");
+  const offline = { mediator_name: "Ms Anna Lee", hearing_state: "open", mediator_online: false };
+  assert.equal(waiting(offline), "Ms Anna Lee is not connected right now. Please wait here: you "
+    + "will be admitted when they are back. Nobody can see or hear you here.");
+  assert.ok(waiting({ ...offline, mediator_name: "" }).startsWith("The mediator is not connected right now."));
+  assert.equal(waiting({ ...offline, locked: true }), waiting(offline));
+  assert.ok(waiting({ ...offline, mediator_online: true }).includes("will admit you shortly"));
+  // Before the hearing starts the mediator is often away: the schedule says when, as before.
+  assert.ok(waiting({ ...offline, hearing_state: "scheduled" }).startsWith("The hearing has not started"));
+  await initI18n("zh-Hant");
+  assert.equal(waiting({ ...offline, mediator_name: "" }), "調解員目前未連線。請在這裡等候：調解員回來後，"
+    + "您將獲准進入。在這裡沒有人能看到或聽到您。");
+});

@@ -13,7 +13,7 @@ const { initI18n } = await import("../../gateway/webclient/js/core/i18n.js");
 const { caucusName, roomLabel } = await import("../../gateway/webclient/js/components/room-name.js");
 const { chineseSpacing } = await import("../../gateway/webclient/js/components/chinese-spacing.js");
 const { t } = await import("../../gateway/webclient/js/core/i18n.js");
-const { directory, resourceLabel, roomLabel: auditRoom } = await import("../../gateway/webclient/js/audit/describe.js");
+const { directory, resourceLabel, roomLabel: auditRoom } = await import("../../gateway/webclient/js/audit/labels.js");
 
 // RoomView as signalling sends it (services/signalling/view.py room_view).
 const byDefault = { id: "c1", kind: "caucus", name: "", side: "sB", side_name: "Respondent", colour: "b" };

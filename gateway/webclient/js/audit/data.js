@@ -2,7 +2,7 @@
 
 import { api } from '../core/api.js';
 import { ISSUING, invitationIds } from './attempts.js';
-import { directory } from './describe.js';
+import { directory } from './labels.js';
 import { TIMELINE_SOURCES } from './timeline.js';
 import { versionBook } from './versions.js';
 

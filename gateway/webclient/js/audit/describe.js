@@ -9,180 +9,19 @@
 // ‘Move someone’ on …"): the sentence of an allowed action would say it happened. The rules
 // below say which details each sentence shows; dates and times are the product's own
 // (core/i18n.js formatDateTime), as everywhere else in Parley.
+// Names (audit/labels.js) and dates (audit/times.js) are their own modules; they are exported
+// from here too, where the report's screens have always found them.
 
-import { currentLanguage, formatDateTime, formatNumber, formatTime, formattingLocale, has, t, zoneName, zoneWords } from '../core/i18n.js';
-import { defaultCaucusName } from '../components/room-name.js';
+import { formatNumber, has, t, zoneWords } from '../core/i18n.js';
 import { knownZone } from '../core/zones.js';
-import { REFUSED_ONLY, SELF_DESCRIBED } from './actions.js';
+import { SELF_DESCRIBED } from './actions.js';
 import { repeatsListed } from './attempts.js';
+import { actionLabel, compartmentLabel, personLabel, personName, resourceLabel, roomLabel } from './labels.js';
 import { reasonKey } from './reasons.js';
 import { routeKey } from './routes.js';
 import { SIDE_COLOURS } from './sides.js';
+import { clockTime, dateTime } from './times.js';
 
-/** A directory from the names API: id → {kind, name, role, side}. */
-export function directory(names) {
-  const map = new Map();
-  for (const n of names) map.set(`${n.kind}:${n.id}`, n);
-  return {
-    get: (kind, id) => map.get(`${kind}:${id}`) ?? null,
-    any: (id) => ['person', 'document', 'room', 'side', 'hearing'].map((k) => map.get(`${k}:${id}`)).find(Boolean) ?? null,
-  };
-}
-
-// A system actor is one of Parley's services (the signalling service expiring a grace period,
-// the audit log rejecting a message) or a setup step: named by the service when it is one.
-function systemLabel(id) {
-  return has(`audit.service.${id}`) ? t(`audit.service.${id}`) : t('audit.who.system', { id });
-}
-
-export function personLabel(dir, actor) {
-  if (!actor || actor.id === 'anonymous') return t('audit.who.anonymous');
-  if (actor.kind === 'system') return systemLabel(actor.id);
-  const person = dir.get('person', actor.id);
-  const name = person?.name ?? actor.id;
-  const role = actor.role ?? person?.role;
-  const sideId = actor.side ?? person?.side;
-  const side = sideId ? (dir.get('side', sideId)?.name ?? sideId) : null;
-  const roleText = role && has(`audit.role.${role}`) ? t(`audit.role.${role}`) : role;
-  const bits = [roleText, side].filter(Boolean);
-  return bits.length ? t('audit.person_with', { name, details: bits.join(t('audit.list_separator')) }) : name;
-}
-
-/** personLabel, with a staff account's user name beside its display name: "Ms Anna Lee
- *  (mediator), user name ‘anna.lee’" (where a person is looked at one at a time). */
-export function personLabelWithAccount(dir, actor) {
-  const label = personLabel(dir, actor);
-  const person = actor ? dir.get('person', actor.id) : null;
-  return person?.username && person.username !== person.name ? t('audit.who.username', { who: label, username: person.username }) : label;
-}
-
-/** A person named in an entry's details (a peer, the participant of an invitation). */
-export function personName(dir, id) {
-  if (!id) return t('audit.resource.unknown');
-  return dir.get('person', id)?.name ?? t('audit.resource.participant', { id });
-}
-
-// Resource types the directory names, and the kind it names them under.
-const NAMED_KINDS = { document: 'document', participant: 'person', account: 'person', room: 'room', side: 'side', hearing: 'hearing' };
-
-export function resourceLabel(dir, resource) {
-  const kind = NAMED_KINDS[resource.type];
-  if (resource.type === 'room' || ['lobby', 'plenary'].includes(resource.id)) return roomLabel(dir, resource.id);
-  const found = kind ? dir.get(kind, resource.id) : null;
-  if (found) return resource.type === 'document' ? t('audit.document_name', { name: found.name }) : found.name;
-  const route = resource.type === 'route' ? routeKey(resource.id) : null; // "read the hearing list"
-  if (route) return t(route);
-  const key = `audit.resource.${resource.type}`; // "account 01H…", "the audit log", a route's key
-  return has(key) ? t(key, { id: resource.id }) : `${resource.type} ${resource.id}`;
-}
-
-/** A compartment as people know it: "Joint" (the documents panel's own word), "Claimant only",
- *  "Claimant, shared with the mediator in confidence", "the mediator's notes"; the recorded text
- *  itself when it is none of those. */
-export function compartmentLabel(dir, compartment) {
-  if (typeof compartment !== 'string' || !compartment) return t('audit.compartment.unknown');
-  const [kind, side] = compartment.split(':');
-  const sideName = side ? (dir.get('side', side)?.name ?? side) : null;
-  if (compartment === 'joint') return t('participant.docs.tab_joint');
-  if (compartment === 'mediator') return t('audit.compartment.mediator');
-  if ((kind === 'side' || kind === 'confidential') && sideName && compartment === `${kind}:${side}`) {
-    return t(`audit.compartment.${kind}`, { side: sideName });
-  }
-  return compartment;
-}
-
-/** A room as the hearing's screens named it: a side's caucus left with its default name was
- *  logged with none ("") and is named after its side, in the auditor's language, as every
- *  screen of the hearing named it in its reader's. */
-export function roomLabel(dir, room) {
-  if (!room) return t('audit.room.none');
-  if (room === 'lobby' || room === 'plenary') return t(`audit.room.${room}`);
-  const found = dir.get('room', room);
-  if (found && !found.name && found.side) {
-    return defaultCaucusName(dir.get('side', found.side)?.name ?? found.side);
-  }
-  return found?.name || t('audit.room.caucus_id', { id: room });
-}
-
-/** The short name of an action ("Download"), for the filter and for refused requests. */
-export function actionLabel(action) {
-  return has(`audit.action.${action}`) ? t(`audit.action.${action}`) : action;
-}
-
-/** An action as the Action filter offers it: by its label, and one the log holds only as
- *  refusals (actions.js REFUSED_ONLY) as such: "Chat message refused". */
-export function actionChoiceLabel(action) {
-  return REFUSED_ONLY.has(action) ? t('audit.f.action_refused', { action: actionLabel(action) }) : actionLabel(action);
-}
-
-// ------------------------------------------------------------------ dates and times
-
-// The product's formatters build an Intl.DateTimeFormat per call; a timeline formats a thousand
-// times, so results are kept per minute (their precision), zone and language.
-const memo = new Map();
-
-function perMinute(kind, format, ms, zone) {
-  const key = `${kind}|${currentLanguage()}|${zone ?? ''}|${Math.floor(ms / 60000)}`;
-  let text = memo.get(key);
-  if (text === undefined) {
-    if (memo.size > 5000) memo.clear();
-    text = format(ms, zone);
-    memo.set(key, text);
-  }
-  return text;
-}
-
-/** "26 Nov 2026, 14:03 (HKT)": the product's date and time, in `zone` (default: the viewer's). */
-export const dateTime = (ms, zone) => perMinute('dt', formatDateTime, ms, zone);
-
-/** "14:03", for a timeline's axis and segments (its header says which day and zone). */
-export const clockTime = (ms, zone) => perMinute('t', formatTime, ms, zone);
-
-// Formatters to the second, kept per language, zone and style (a table formats hundreds).
-const formatters = new Map();
-
-function formatter(style, zone) {
-  const key = `${style}|${currentLanguage()}|${zone ?? ''}`;
-  if (!formatters.has(key)) {
-    const options = style === 'time' ? { timeStyle: 'medium' } : { dateStyle: 'medium', timeStyle: 'medium' };
-    formatters.set(key, new Intl.DateTimeFormat(formattingLocale(currentLanguage()), { ...options, ...(zone ? { timeZone: zone } : {}) }));
-  }
-  return formatters.get(key);
-}
-
-/** "14:03:27", for an axis whose ticks are seconds apart, and tables whose rows can be. */
-export const clockSeconds = (ms, zone) => formatter('time', zone).format(new Date(ms));
-
-/** "27 Nov 2026, 11:51:07 (UTC)": a table row's time, to the second, since entries of one
- *  minute are many (a hearing's document work) and their order must be readable. */
-export function dateTimeSeconds(ms, zone) {
-  return t('audit.time_zoned', { time: formatter('date', zone).format(new Date(ms)), zone: zoneName(ms, zone) });
-}
-
-/** From `start` to `end` to the second, the date and zone once where both fall on one day:
- *  "27 Nov 2026, 18:39:05 – 18:39:52 (GMT+8)"; in full on both sides otherwise. */
-export function timeRange(start, end, zone) {
-  const [from, to] = [zoneName(start, zone), zoneName(end, zone)];
-  if (from === to && calendarDate(start, zone) === calendarDate(end, zone)) {
-    return t('audit.time_range_day', { date: calendarDate(start, zone), from: clockSeconds(start, zone), to: clockSeconds(end, zone), zone: from });
-  }
-  const full = (ms, name) => t('audit.time_zoned', { time: formatter('date', zone).format(new Date(ms)), zone: name });
-  return t('audit.time_range', { from: full(start, from), to: full(end, to) });
-}
-
-/** "24 Nov", a day on a timeline's axis (its header says the year). */
-export function shortDay(ms, zone) {
-  const options = { day: 'numeric', month: 'short', ...(zone ? { timeZone: zone } : {}) };
-  return perMinute('sd', () => new Intl.DateTimeFormat(formattingLocale(currentLanguage()), options).format(new Date(ms)), ms, zone);
-}
-
-/** "26 Nov 2026" in `zone`, written like the date in dateTime (the product's locale). */
-export function calendarDate(ms, zone) {
-  const options = { dateStyle: 'medium', ...(zone ? { timeZone: zone } : {}) };
-  return perMinute('d', () => new Intl.DateTimeFormat(formattingLocale(currentLanguage()), options).format(new Date(ms)), ms, zone);
-}
-
-// ------------------------------------------------------------------ sentences
 
 const rooms = (...fields) => (d, dir) => Object.fromEntries(fields.map((f) => [f, roomLabel(dir, d[f])]));
 const peerStates = ['new', 'connecting', 'connected', 'disconnected', 'failed', 'closed'];

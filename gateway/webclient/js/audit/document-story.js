@@ -5,7 +5,9 @@
 import { formatNumber, t } from '../core/i18n.js';
 import { h } from '../core/render.js';
 import { searchAll } from './data.js';
-import { compartmentLabel, dateTime, personLabel, readersText } from './describe.js';
+import { compartmentLabel, personLabel } from './labels.js';
+import { dateTime } from './times.js';
+import { readersText } from './describe.js';
 import { byLister, compartmentHistory, documentListings } from './listings.js';
 import { runSpan } from './results.js';
 import { versionBook } from './versions.js';

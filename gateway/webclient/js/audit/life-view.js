@@ -6,7 +6,8 @@
 
 import { t, zonePair, zoneWords } from '../core/i18n.js';
 import { h } from '../core/render.js';
-import { dateTime, personLabel } from './describe.js';
+import { dateTime } from './times.js';
+import { personLabel } from './labels.js';
 import { zoneOnly } from './hearing-life.js';
 
 const badge = (state) => h('span', { class: `badge state-${state}`, 'data-state': state }, t(`mediator.state.${state}`));

@@ -4,7 +4,8 @@
 // the mediator's) and when.
 
 import { t } from '../core/i18n.js';
-import { dateTime, personLabel } from './describe.js';
+import { dateTime } from './times.js';
+import { personLabel } from './labels.js';
 
 /** document id → {time, actor, compartment, index} of its first allowed upload, from upload
  *  rows ({index, event}) in any order. */

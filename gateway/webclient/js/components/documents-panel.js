@@ -1,10 +1,10 @@
 // Documents: the compartments of DESIGN §1 as tabs a person understands ("Joint", "Our side",
 // "Shared with the mediator in confidence", and for the mediator "My notes"); per tab a list
 // (name, size, uploader, time, version), upload by picker or drag and drop with progress, speed,
-// time left, cancel and resume (documents/upload.js), download with progress and view of images
-// and PDFs in the page (document-reading.js), every earlier version a button away (version-list.js),
-// release of the latest version with a confirmation that says who will see it (and that earlier
-// versions stay where they are). A refused file is a failed row among the transfers, until
+// time left, cancel and resume (document-uploads.js), download with progress and view of images
+// and PDFs in the page, every earlier version a button away (version-list.js), release of the
+// latest version with a confirmation that says who will see it (and that earlier versions stay
+// where they are: document-actions.js). A refused file is a failed row among the transfers, until
 // dismissed or the next upload; a finished one says which version it became, and where it went
 // once shared. The list refreshes when the server says a document was added
 // or released to you (`documents` on the WebSocket); a sentence the panel says stays through
@@ -15,18 +15,12 @@ import { describe } from "../core/errors.js";
 import { formatDateTime, t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
 import { viewable } from "../documents/inline.js";
-import {
-  cleanFileName, compartmentTabs, downloadsInPage, refusal, releaseTargets, sizesApart,
-} from "../documents/transfer.js";
-import { Upload } from "../documents/upload.js";
-import {
-  fileLabel, releaseBodyKey, releaseNumbers, uploadTold, uploadedAs, versionFileName,
-} from "../documents/versions.js";
-import { confirmDialog } from "./dialog.js";
-import { downloadDocument, viewDocument } from "./document-reading.js";
+import { compartmentTabs, downloadsInPage, releaseTargets } from "../documents/transfer.js";
+import { downloadVersion, releaseLatest, viewVersion } from "./document-actions.js";
+import { dropZone, uploadFiles } from "./document-uploads.js";
 import { personName } from "./person.js";
-import { TransferRow, formatSize, formatSizeParts } from "./transfer-row.js";
-import { OpenVersions, fileTag, versionLabel } from "./version-list.js";
+import { formatSize } from "./transfer-row.js";
+import { OpenVersions } from "./version-list.js";
 
 // How long news that asks nothing of the person (where a shared document went) stays, unless
 // an action of theirs in the panel takes it away sooner.
@@ -67,7 +61,7 @@ export class DocumentsPanel {
     this.transfers = h("ul", { class: "transfers", "aria-live": "polite" });
     this.message = h("p", { class: "docs-message", role: "alert" });
     this.picker = h("input", { type: "file", class: "visually-hidden", id: uid("file"), multiple: true,
-      onchange: () => { this.uploadFiles([...this.picker.files]); this.picker.value = ""; } });
+      onchange: () => { uploadFiles(this, [...this.picker.files]); this.picker.value = ""; } });
     this.heading = h("h2", { id: headingId });
     this.el = h("section", { class: "documents", "aria-labelledby": headingId },
       this.heading, this.tabList, this.message, this.body, this.transfers);
@@ -222,9 +216,9 @@ export class DocumentsPanel {
           ["name", "size", "uploader", "time", "version", "actions"].map((c) =>
             h("th", { scope: "col" }, t(`participant.docs.col_${c}`))))),
         h("tbody", null, docs.map((d) => [this.row(d), this.versions.row(d, 6, {
-          uploader: (v) => this.uploader(v), onDownload: (v) => this.download(d, v),
-          onView: (v, key) => this.view(d, v, key) })])));
-    const drop = tab.upload ? this.dropZone(tab.upload) : null;
+          uploader: (v) => this.uploader(v), onDownload: (v) => downloadVersion(this, d, v),
+          onView: (v, key) => viewVersion(this, d, v, key) })])));
+    const drop = tab.upload ? dropZone(this, tab.upload) : null;
     // Drawn afresh: the button that had focus (by its `data-focus`) gets it back.
     const focused = this.body.contains(document.activeElement) ? document.activeElement.dataset.focus : null;
     mount(this.body, drop, table);
@@ -238,12 +232,12 @@ export class DocumentsPanel {
   row(d) {
     const actions = [
       h("button", { type: "button", class: "button small", dataset: { focus: `download:${d.document}` },
-        onclick: () => this.download(d) }, t("participant.docs.download")),
+        onclick: () => downloadVersion(this, d) }, t("participant.docs.download")),
       this.viewable(d) ? h("button", { type: "button", class: "button small", dataset: { focus: `view:${d.document}` },
-        onclick: () => this.view(d, null, `view:${d.document}`) }, t("participant.docs.view")) : null,
+        onclick: () => viewVersion(this, d, null, `view:${d.document}`) }, t("participant.docs.view")) : null,
       ...releaseTargets(d.compartment, this.me.side).map((to) => h("button", {
         type: "button", class: "button small", dataset: { release: to },
-        onclick: () => this.release(d, to) }, t(`participant.docs.release_${to === "joint" ? "joint" : "confidential"}`))),
+        onclick: () => releaseLatest(this, d, to) }, t(`participant.docs.release_${to === "joint" ? "joint" : "confidential"}`))),
     ];
     // `data-label`: the column's name, shown beside the value where the panel is too narrow
     // for a table and each document becomes a block (css: container query on .documents).
@@ -271,76 +265,6 @@ export class DocumentsPanel {
     return t(d.owner === "mediator" ? "participant.docs.owner_mediator" : "participant.docs.owner_side");
   }
 
-  dropZone(compartment) {
-    const zone = h("div", { class: "file-drop", dataset: { compartment } },
-      h("p", null, t("participant.docs.drop")),
-      // The hidden input before its label: Tab reaches the input, and the label after it shows
-      // the focus ring (css: .file-drop input:focus-visible + label).
-      this.picker,
-      h("label", { for: this.picker.id, class: "button" }, t("participant.docs.pick")));
-    zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("over"); });
-    zone.addEventListener("dragleave", () => zone.classList.remove("over"));
-    zone.addEventListener("drop", (event) => {
-      event.preventDefault();
-      zone.classList.remove("over");
-      this.uploadFiles([...event.dataTransfer.files]);
-    });
-    return zone;
-  }
-
-  uploadFiles(files) {
-    const compartment = this.tab().upload;
-    if (!compartment) return;
-    this.say(null);
-    for (const row of [...(this.rows || [])]) if (row.kind === "upload" && row.el.dataset.state === "failed") row.dismiss();
-    for (const file of files) this.uploadOne(file, compartment);
-  }
-
-  async uploadOne(file, compartment) {
-    const name = cleanFileName(file.name);
-    const refused = refusal(file, this.maxBytes);
-    const row = new TransferRow({ name, kind: "upload" });
-    if (refused) {
-      this.track(row);
-      row.refused(refused === "too_large" ? this.tooLarge(file.size)
-        : () => t("participant.docs.refused_empty"));
-      return;
-    }
-    const upload = new Upload({ hearing: this.hearing, file, name, compartment,
-      onProgress: (p) => row.progress(p), onState: (s) => row.state(s) });
-    row.onCancel = () => upload.cancel();
-    this.track(row);
-    try {
-      const view = await upload.start();
-      await this.refreshFor(view.document); // the list says which version it became
-      const told = { version: view.version, compartment: view.compartment, name,
-        number: await this.uploadedNumber(view) };
-      row.told = told;
-      row.done(() => {
-        const { key, params } = uploadTold(told, this.docs.find((d) => d.document === view.document));
-        return t(key, params);
-      });
-    } catch (error) {
-      if (error.code === "cancelled") row.done(() => t("participant.docs.cancelled", { name }));
-      else if (error.reason === "name_in_other_compartment") row.fail(() => this.elsewhere(name));
-      else if (error.reason === "document_too_large" && this.maxBytes) row.fail(this.tooLarge(file.size));
-      else row.fail(() => describe(error, "participant.docs_upload"));
-    }
-  }
-
-  // The number an upload became, or null (read from its list of versions, if it has more).
-  async uploadedNumber(view) {
-    const doc = this.docs.find((d) => d.document === view.document);
-    return doc && doc.version === view.version && doc.versions > 1
-      ? uploadedAs(await this.versions.reply(doc).catch(() => null), view) : null;
-  }
-
-  // "This file is 2.1 GB; the most a document may be is 2 GB."
-  tooLarge(size) {
-    const sizes = sizesApart(size, this.maxBytes);
-    return () => t("participant.docs.refused_too_large", { size: formatSizeParts(sizes[0]), limit: formatSizeParts(sizes[1]) });
-  }
-
   // Refused: the person's own document of this name is in another tab now (its latest version
   // was shared there), and a new version goes where the latest is, never back to a narrower tab.
   elsewhere(name) {
@@ -362,79 +286,7 @@ export class DocumentsPanel {
     return `/api/v1/hearings/${encodeURIComponent(this.hearing)}/documents/${encodeURIComponent(d.document)}`;
   }
 
-  // The latest version's bytes, or those of `version` (an entry of the list of versions), with
-  // the label of its file name: a file the browser saves itself (too large for the page) is
-  // named by the server, which then names it as `fileName` does.
-  contentUrl(d, version = null) {
-    const label = version && fileLabel(version.number, version.latest, fileTag(version));
-    const query = version ? `?version=${encodeURIComponent(version.version)}` : "";
-    return `${this.documentUrl(d)}/content${query}${label ? `&label=${encodeURIComponent(label)}` : ""}`;
-  }
-
-  // What the latest version (`version` null) or one version is saved as.
-  fileName(d, version) {
-    return version ? versionFileName(d.filename, version.number, version.latest, fileTag(version)) : d.filename;
-  }
-
-  download(d, version = null) {
-    this.say(null);
-    return downloadDocument({ url: this.contentUrl(d, version), name: this.fileName(d, version),
-      size: (version || d).size, track: (row) => this.track(row) });
-  }
-
   viewable(d) {
     return viewable(d.content_type) && downloadsInPage(d.size);
-  }
-
-  // `focusKey`: the button that asked, which gets focus back when the viewer closes.
-  async view(d, version, focusKey) {
-    const name = this.fileName(d, version);
-    this.say(null);
-    try {
-      const shown = await viewDocument({ url: this.contentUrl(d, version),
-        contentType: (version || d).content_type, filename: name, returnFocus: () => this.focusable(focusKey),
-        title: version && !version.latest
-          ? versionLabel("viewer_title_version", version, this.me.role, { name: d.filename }) : d.filename });
-      this.say(shown ? null : () => t("participant.docs.view_refused", { name }));
-    } catch (error) {
-      this.say(() => describe(error, "participant.docs_download"));
-    }
-  }
-
-  // Shares the latest version only (the one the person sees; earlier versions stay where they
-  // are), and names it to the server, which shares nothing if a newer one has arrived since.
-  async release(d, to) {
-    this.say(null);
-    const who = to === "joint" ? "joint" : "confidential";
-    // The latest's number now, and the one its new audience will give it.
-    let numbers = { number: 1, shared: 1 };
-    if ((d.versions || 1) > 1) {
-      try {
-        numbers = releaseNumbers(await this.versions.reply(d), to) || numbers;
-      } catch (error) {
-        this.say(() => describe(error, "participant.docs_versions"));
-        return;
-      }
-    }
-    const { confirmed } = await confirmDialog({
-      title: t(`participant.docs.release_${who}_title`, { name: d.filename }),
-      body: t(releaseBodyKey(d.compartment, to, d.versions), { name: d.filename, ...numbers }),
-      confirm: t(`participant.docs.release_${who}`),
-    });
-    if (!confirmed) return;
-    try {
-      await api("POST", `${this.documentUrl(d)}/release`, { to, version: d.version });
-      // It leaves this tab for the one it was released to: say where it went (it stays said
-      // through the refreshes that follow, this one and the server's `documents` hint).
-      this.say(() => t(`participant.docs.released_${who}`, { name: d.filename }), "news");
-      await this.refreshFor(d.document);
-    } catch (error) {
-      if (error.reason === "newer_version") {
-        this.say(() => t("participant.docs.release_newer", { name: d.filename }));
-        await this.refresh();
-      } else {
-        this.say(() => describe(error, "participant.docs_release"));
-      }
-    }
   }
 }

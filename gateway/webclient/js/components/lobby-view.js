@@ -2,7 +2,8 @@
 // name: text nodes only, so a name is never markup), what happens next, and your own camera and
 // microphone with pickers, so you can fix them while you wait. A camera the browser blocks is
 // said as blocked (allow it, then Try again, which asks again), one another app holds as in use
-// (close that app, then Try again), never as "none found"; a blocked device has no picker (the
+// (close that app, then Try again), never as "none found"; a missing camera beside a working
+// microphone is said too (you will be heard, not seen); a blocked device has no picker (the
 // browser names none truly then: media/devices.js pickable), the sentence stands in its place,
 // and the way on ("Ask for the mediator", "Leave hearing") stays in view. When the
 // mediator renames or reschedules the hearing while you wait, the screen shows the new title and
@@ -101,7 +102,8 @@ export class LobbyView {
     const key = trouble === "blocked"
       ? (stream ? "participant.lobby.camera_blocked" : "participant.lobby.blocked")
       : trouble === "in_use" ? "participant.lobby.in_use"
-        : stream ? null : "participant.lobby.no_devices";
+        : !stream ? "participant.lobby.no_devices"
+          : stream.getVideoTracks().length ? null : "participant.lobby.no_camera";
     this.status.textContent = key ? t(key) : "";
     this.status.dataset.trouble = key ? trouble || "none" : "";
     this.retry.textContent = t("participant.lobby.try_again");

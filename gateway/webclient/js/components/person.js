@@ -47,6 +47,8 @@ export function waitingLine(you) {
       ? t("participant.lobby.not_started_at", { name, when: dueWords(you.scheduled_at, you.time_zone) })
       : t("participant.lobby.not_started", { name });
   }
+  // Nobody can admit you while the mediator is offline: never promise "shortly" then.
+  if (you.mediator_online === false) return t("participant.lobby.mediator_offline", { name });
   if (you.grace_expired) return t("participant.lobby.returned", { name });
   if (!you.locked) return t("participant.lobby.waiting", { name });
   return you.mediator_name ? t("participant.lobby.locked_named", { name }) : t("participant.lobby.locked");

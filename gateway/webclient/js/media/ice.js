@@ -18,3 +18,20 @@ export async function iceConfiguration(hearing) {
     throw error;
   }
 }
+
+const GATHER_TIMEOUT_MS = 5000;
+
+// Resolves once `pc` has gathered its ICE candidates (or after GATHER_TIMEOUT_MS): for a peer that
+// does not trickle ICE, such as the tech check's echo peer, the offer carries them all.
+export function gathered(pc) {
+  if (pc.iceGatheringState === "complete") return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, GATHER_TIMEOUT_MS);
+    pc.addEventListener("icegatheringstatechange", () => {
+      if (pc.iceGatheringState === "complete") {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}

@@ -6,18 +6,16 @@
 // - connections only to peers the plan names, every signal stamped with the room's epoch;
 //   another room's or an older epoch's are ignored (a newer one is held for its plan).
 // Every connection uses the same DTLS certificate (`certificate()`), so the room verification
-// code (verification.js) can compare one fingerprint per member. Negotiation: negotiation.js.
+// code (verification.js) can compare one fingerprint per member. Negotiation: negotiation.js;
+// the certificate, the code and the stats: mesh-reports.js.
 
+import { certificate, collectStats, ownFingerprint, verifyRoom } from "./mesh-reports.js";
 import { Negotiation } from "./negotiation.js";
-import { canonicalFingerprint, sdpFingerprints, verificationCode } from "./verification.js";
 
 const STATS_INTERVAL_MS = 1000;
 // A report or first offer the server never acted on is sent again after this long (harmless).
 const RETRY_AFTER_MS = 4000;
 const MAX_EARLY_SIGNALS = 256;
-const SPEAKING_LEVEL = 0.02;
-
-let certificatePromise = null;
 
 // Run `fn` once after the next frame is painted, or after 50 ms in a hidden page (no frames).
 function afterPaint(fn) {
@@ -27,20 +25,6 @@ function afterPaint(fn) {
   };
   requestAnimationFrame(() => setTimeout(run, 0));
   setTimeout(run, 50);
-}
-
-// This page's one DTLS certificate (ECDSA P-256), made once and used by every connection.
-export function certificate() {
-  if (!certificatePromise) {
-    certificatePromise = RTCPeerConnection.generateCertificate({ name: "ECDSA", namedCurve: "P-256" });
-  }
-  return certificatePromise;
-}
-
-export async function ownFingerprint() {
-  const cert = await certificate();
-  const fp = cert.getFingerprints().find((f) => f.algorithm.toLowerCase() === "sha-256");
-  return canonicalFingerprint(fp.algorithm, fp.value);
 }
 
 export class Mesh {
@@ -274,61 +258,14 @@ export class Mesh {
     }
   }
 
-  // ------------------------------------------------------------ verification, stats
+  // ------------------------------------------------------------ verification, stats (mesh-reports.js)
 
-  async verify() {
-    if (this.stopped) return;
-    const room = this.room;
-    const fingerprints = [this.fingerprint];
-    const members = [];
-    for (const [id, peer] of this.peers) {
-      const remote = peer.pc.remoteDescription;
-      const seen = remote ? sdpFingerprints(remote.sdp) : [];
-      if (seen.length === 0) continue;
-      fingerprints.push(seen[0]);
-      members.push(id);
-    }
-    const code = room ? await verificationCode(room, fingerprints) : null;
-    if (room !== this.room) return;
-    const key = `${code}|${members.sort().join(",")}`;
-    if (key === this.lastVerification) return;
-    this.lastVerification = key;
-    this.emit("onVerification", { code, members, waiting: this.peers.size - members.length });
+  verify() {
+    return verifyRoom(this);
   }
 
-  // Per peer, what actually arrives (frames decoded, audio level): the client-side half of
-  // "who hears whom", and the active speaker (the loudest peer above a floor).
-  async collectStats() {
-    let loudest = null;
-    let level = SPEAKING_LEVEL;
-    for (const [id, peer] of this.peers) {
-      let framesDecoded = 0;
-      let audioBytes = 0;
-      let audioLevel = 0;
-      try {
-        const report = await peer.pc.getStats();
-        report.forEach((s) => {
-          if (s.type !== "inbound-rtp") return;
-          if (s.kind === "video") framesDecoded += s.framesDecoded || 0;
-          if (s.kind === "audio") {
-            audioBytes += s.bytesReceived || 0;
-            audioLevel = Math.max(audioLevel, s.audioLevel || 0);
-          }
-        });
-      } catch (_) {
-        continue;
-      }
-      if (this.peers.get(id) !== peer) continue;
-      this.emit("onStats", id, { framesDecoded, audioBytes, audioLevel, state: peer.pc.connectionState });
-      if (audioLevel > level) {
-        level = audioLevel;
-        loudest = id;
-      }
-    }
-    if (loudest !== this.speaker) {
-      this.speaker = loudest;
-      this.emit("onSpeaker", loudest);
-    }
+  collectStats() {
+    return collectStats(this);
   }
 
   stop() {

@@ -18,14 +18,17 @@ import { h, mount as mountNodes } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
 import { accountName, hearingRows, names, search, searchAll } from '../audit/data.js';
 import { refusalCount } from '../audit/attempts.js';
-import { calendarDate, clockSeconds, clockTime, colourLabel, dateTime, describeEntry, directory, personLabel, personName, roomLabel, shortDay } from '../audit/describe.js';
+import { calendarDate, clockSeconds, clockTime, dateTime, shortDay } from '../audit/times.js';
+import { colourLabel, describeEntry } from '../audit/describe.js';
+import { directory, personLabel, personName, roomLabel } from '../audit/labels.js';
 import { handovers, mediatorNotes } from '../audit/handovers.js';
 import { caucusesNamedNow, sideHistory } from '../audit/sides.js';
 import { detailsHistory, hearingLife } from '../audit/hearing-life.js';
 import { detailsHistoryView, lifeFacts, lifeLine } from '../audit/life-view.js';
 import { documentOrigins, originText } from '../audit/origins.js';
 import { zoneOffset } from '../audit/axis.js';
-import { lanes, legendItems, timelineRows, timelineSvg } from '../audit/timeline.js';
+import { lanes, legendItems, timelineRows } from '../audit/timeline.js';
+import { timelineSvg } from '../audit/timeline-svg.js';
 
 const sideClass = (side) => (side?.colour ? `room-side-${side.colour}` : 'room-caucus');
 

@@ -13,7 +13,8 @@ import { hearingRows, invitationUses, nameLedger, reportNames, searchAll } from 
 import { invitationAttempts } from '../audit/attempts.js';
 import { caucusesNamedNow } from '../audit/sides.js';
 import { documentStory } from '../audit/document-story.js';
-import { directory, roomLabel, timeRange } from '../audit/describe.js';
+import { directory, roomLabel } from '../audit/labels.js';
+import { timeRange } from '../audit/times.js';
 import { resultsView } from '../audit/results.js';
 import { lanes } from '../audit/timeline.js';
 

@@ -15,7 +15,7 @@ import { auditShell } from '../components/audit-shell.js';
 import { nameLedger, names, search } from '../audit/data.js';
 import { documentOrigins, documentsNamed, originText } from '../audit/origins.js';
 import { ACTION_FAMILIES, FOLDED } from '../audit/actions.js';
-import { actionChoiceLabel } from '../audit/describe.js';
+import { actionChoiceLabel } from '../audit/labels.js';
 import { resultsView } from '../audit/results.js';
 
 // The documents of one name told apart by their first uploads (one read each): at most these.

@@ -11,17 +11,17 @@
 // middle of the seconds measured.
 
 import { api, rememberCsrf } from "../core/api.js";
-import { t } from "../core/i18n.js";
 import { h, mount as mountNodes } from "../core/render.js";
 import { retranslate, said } from "../core/words.js";
+import { $, say, setStatus, show, showItem, showOverall } from "../components/techcheck-view.js";
 import { openLocalMedia } from "../media/devices.js";
-import { iceConfiguration } from "../media/ice.js";
+import { gathered, iceConfiguration } from "../media/ice.js";
+import { FLOOR_DB, HEARD_DB, HEARD_SAMPLES, METER_FALL, microphone } from "../media/microphone.js";
 import {
-  better, browserFigures, deviceOutcomes, echoFigures, judgeConnection, ledeKey, levelOf, overall, worse,
+  better, browserFigures, deviceOutcomes, echoFigures, judgeConnection, ledeKey, worse,
 } from "../media/techcheck-verdict.js";
 
 export const TECHCHECK_PATH = "/api/v1/techcheck";
-const GATHER_TIMEOUT_MS = 5000;
 // Measured this long after connecting before the verdict: loss and jitter need a few seconds
 // of packets to mean anything, and a party should not wait longer than that.
 const MEASURE_MS = 8000;
@@ -29,106 +29,8 @@ const MEASURE_MS = 8000;
 const CONNECT_DEADLINE_MS = 20000;
 const TICK_MS = 1000;
 const METER_MS = 100;
-// The meter runs from FLOOR_DB (empty) to 0 dBFS (full). Speech at a normal distance from the
-// microphone is well above HEARD_DB, a quiet room well below it; HEARD_SAMPLES meter samples
-// above it (0.3 s in all) count as "we heard you", so a single click does not.
-const FLOOR_DB = -60;
-const HEARD_DB = -42;
-const HEARD_SAMPLES = 3;
-// The bar falls back by this factor per sample rather than at once, as a level meter does,
-// so a syllable shows as a movement and not a flicker.
-const METER_FALL = 0.7;
 // Echoed frames that show the picture travelled there and back (about a second of video).
 const FRAMES_SEEN = 15;
-
-const $ = (id) => document.getElementById(id);
-
-function show(id, value, text) {
-  const el = $(id);
-  el.dataset.value = value === null || value === undefined ? "" : String(value);
-  el.textContent = text;
-}
-
-// Words that follow the language: the element keeps its key for `retranslate`.
-function say(el, key) {
-  el.dataset.i18n = key;
-  el.textContent = t(key);
-}
-
-function setStatus(key) {
-  say($("status"), key);
-}
-
-function gathered(pc) {
-  if (pc.iceGatheringState === "complete") return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, GATHER_TIMEOUT_MS);
-    pc.addEventListener("icegatheringstatechange", () => {
-      if (pc.iceGatheringState === "complete") {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-}
-
-// ---------------------------------------------------------------- measuring
-
-// Web Audio's view of the microphone (null where it cannot be made).
-function analyserOf(stream) {
-  let context = null;
-  try {
-    context = new AudioContext();
-    const node = context.createAnalyser();
-    node.fftSize = 1024;
-    // The page's own stream, which outlives this: Chromium silences the source of a stream
-    // that was garbage-collected (a new MediaStream made here went quiet after a few seconds).
-    context.createMediaStreamSource(stream).connect(node);
-    return { context, node, samples: new Float32Array(node.fftSize) };
-  } catch (_) {
-    if (context) context.close().catch(() => {});
-    return null;
-  }
-}
-
-// The root mean square of the latest samples (0 silence … 1 full scale).
-function rms({ node, samples }) {
-  node.getFloatTimeDomainData(samples);
-  let sum = 0;
-  for (const v of samples) sum += v * v;
-  return Math.sqrt(sum / samples.length);
-}
-
-// The level the call sends (0 … 1, getStats "media-source"), or null.
-async function sentLevel(pc) {
-  let level = null;
-  (await pc.getStats()).forEach((s) => {
-    if (s.type === "media-source" && s.kind === "audio" && typeof s.audioLevel === "number") level = s.audioLevel;
-  });
-  return level;
-}
-
-// The microphone's loudness now, in dBFS (null: cannot tell). Web Audio where it runs; while a
-// browser keeps the audio context suspended (its autoplay rules, until the person touches the
-// page), the level the call sends. `call()` is the connection to the echo peer, once made.
-function microphone(stream, call) {
-  if (!stream || !stream.getAudioTracks().length) return null;
-  const analyser = analyserOf(stream);
-  const wake = () => analyser && analyser.context.resume().catch(() => {});
-  const wakers = ["pointerdown", "keydown"];
-  for (const event of wakers) document.addEventListener(event, wake, { once: true });
-  return {
-    async db() {
-      const running = analyser && analyser.context.state === "running";
-      const level = running ? rms(analyser) : (call() ? await sentLevel(call()).catch(() => null) : null);
-      return level === null ? null : 20 * Math.log10(Math.max(level, 1e-6));
-    },
-    close() {
-      for (const event of wakers) document.removeEventListener(event, wake);
-      if (analyser) analyser.context.close().catch(() => {});
-    },
-  };
-}
 
 // ---------------------------------------------------------------- one check
 
@@ -312,28 +214,6 @@ class Check {
 }
 
 // ---------------------------------------------------------------- drawing
-
-function showItem(item, outcome) {
-  const row = $(`verdict-${item}`);
-  const level = levelOf(outcome);
-  row.dataset.outcome = outcome || "";
-  row.dataset.level = level;
-  const badge = row.querySelector(".badge");
-  badge.className = `badge ${BADGE_CLASS[level]}`;
-  say(badge, `participant.techcheck.level_${level}`);
-  say(row.querySelector(".verdict-text"), `participant.techcheck.${item}_${outcome || "checking"}`);
-}
-
-// The stylesheet's badge colours for good (green), needs attention (amber) and a problem (red).
-const BADGE_CLASS = { checking: "", good: "level-good", fair: "level-fair", poor: "level-poor" };
-
-function showOverall(outcomes) {
-  const box = $("verdict");
-  const { level, key } = overall(outcomes);
-  box.dataset.level = level;
-  box.className = level === "good" ? "notice" : "notice warn";
-  say(box, key);
-}
 
 // One item's verdict: a badge (and `extra`, the microphone's meter), then its sentence.
 function item(name, ...extra) {

@@ -1,0 +1,82 @@
+// Uploads into the documents panel (documents-panel.js `panel`): the drop zone and picker's
+// files, each a transfer row (a refused file a failed one, until dismissed or the next upload),
+// uploaded with progress, cancel and resume (documents/upload.js); a finished one says which
+// version it became, read from the list the upload's own refresh brought.
+
+import { describe } from "../core/errors.js";
+import { t } from "../core/i18n.js";
+import { h } from "../core/render.js";
+import { cleanFileName, refusal, sizesApart } from "../documents/transfer.js";
+import { Upload } from "../documents/upload.js";
+import { uploadTold, uploadedAs } from "../documents/versions.js";
+import { TransferRow, formatSizeParts } from "./transfer-row.js";
+
+export function dropZone(panel, compartment) {
+  const zone = h("div", { class: "file-drop", dataset: { compartment } },
+    h("p", null, t("participant.docs.drop")),
+    // The hidden input before its label: Tab reaches the input, and the label after it shows
+    // the focus ring (css: .file-drop input:focus-visible + label).
+    panel.picker,
+    h("label", { for: panel.picker.id, class: "button" }, t("participant.docs.pick")));
+  zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("over"); });
+  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("over");
+    uploadFiles(panel, [...event.dataTransfer.files]);
+  });
+  return zone;
+}
+
+export function uploadFiles(panel, files) {
+  const compartment = panel.tab().upload;
+  if (!compartment) return;
+  panel.say(null);
+  for (const row of [...(panel.rows || [])]) if (row.kind === "upload" && row.el.dataset.state === "failed") row.dismiss();
+  for (const file of files) uploadOne(panel, file, compartment);
+}
+
+async function uploadOne(panel, file, compartment) {
+  const name = cleanFileName(file.name);
+  const refused = refusal(file, panel.maxBytes);
+  const row = new TransferRow({ name, kind: "upload" });
+  if (refused) {
+    panel.track(row);
+    row.refused(refused === "too_large" ? tooLarge(panel, file.size)
+      : () => t("participant.docs.refused_empty"));
+    return;
+  }
+  const upload = new Upload({ hearing: panel.hearing, file, name, compartment,
+    onProgress: (p) => row.progress(p), onState: (s) => row.state(s) });
+  row.onCancel = () => upload.cancel();
+  panel.track(row);
+  try {
+    const view = await upload.start();
+    await panel.refreshFor(view.document); // the list says which version it became
+    const told = { version: view.version, compartment: view.compartment, name,
+      number: await uploadedNumber(panel, view) };
+    row.told = told;
+    row.done(() => {
+      const { key, params } = uploadTold(told, panel.docs.find((d) => d.document === view.document));
+      return t(key, params);
+    });
+  } catch (error) {
+    if (error.code === "cancelled") row.done(() => t("participant.docs.cancelled", { name }));
+    else if (error.reason === "name_in_other_compartment") row.fail(() => panel.elsewhere(name));
+    else if (error.reason === "document_too_large" && panel.maxBytes) row.fail(tooLarge(panel, file.size));
+    else row.fail(() => describe(error, "participant.docs_upload"));
+  }
+}
+
+// The number an upload became, or null (read from its list of versions, if it has more).
+async function uploadedNumber(panel, view) {
+  const doc = panel.docs.find((d) => d.document === view.document);
+  return doc && doc.version === view.version && doc.versions > 1
+    ? uploadedAs(await panel.versions.reply(doc).catch(() => null), view) : null;
+}
+
+// "This file is 2.1 GB; the most a document may be is 2 GB."
+function tooLarge(panel, size) {
+  const sizes = sizesApart(size, panel.maxBytes);
+  return () => t("participant.docs.refused_too_large", { size: formatSizeParts(sizes[0]), limit: formatSizeParts(sizes[1]) });
+}

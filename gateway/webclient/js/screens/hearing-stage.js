@@ -1,0 +1,115 @@
+// What the participant sees between the first snapshot and the end (screens/hearing.js): the
+// waiting room or the room — banner, video grid, controls, who can hear you, chat, documents —
+// redrawn from each `you` and `room` message, with the move notices that go with a change of
+// room. Methods of `HearingScreen`, kept here so the screen holds only its lifecycle.
+
+import { t } from "../core/i18n.js";
+import { h, mount as put } from "../core/render.js";
+import { measureToNextFrame } from "../core/timing.js";
+import { setHeaderStatus } from "../components/header.js";
+import { mediatorAway, mediatorWords } from "../components/room-banner.js";
+import { announce } from "../components/toast.js";
+
+export const stage = {
+  update(you, room, { snapshot = false, message = null } = {}) {
+    if (this.finished || this.leaving || !you) return;
+    const before = this.you;
+    // A move is shown once the banner names the new room: timed from the first message of it.
+    if (message && before && before.room !== you.room) this.moveReceivedAt = message.receivedAt;
+    this.you = you;
+    this.notices.mediator(this.hearing, you); // handed to another mediator: who, in place of whom
+    // What a former mediator uploaded (a joint document) is credited to them by name.
+    this.documents.setFormerMediators(you.former_mediators || []);
+    if (you.title && you.title !== this.titleShown) { // the hearing's name, on every screen of it
+      this.titleShown = you.title;
+      setHeaderStatus(h("span", { class: "header-hearing" }, you.title));
+    }
+    // A room view for a room you just left is stale: never show its people as hearing you.
+    this.room = room && room.kind !== "lobby" && room.id === you.room ? room : null;
+    const inLobby = you.room === "lobby" || you.room === null;
+    if (you.room === null && before && before.room !== null) return; // removal: notice follows
+    const path = inLobby ? "/lobby" : "/hearing" + (this.me.hearing ? "" : `?hearing=${encodeURIComponent(this.hearing)}`);
+    if (location.pathname + location.search !== path) history.replaceState(null, "", path);
+    // The move notice names the room once its view is here: `you` (room changed) and `room`
+    // (the new room's view) arrive as two messages, in either order.
+    const shown = inLobby ? "lobby" : this.room ? this.room.id : null;
+    if (shown !== null) {
+      const changed = this.shown !== undefined && shown !== this.shown;
+      // What was said of the room you were in (moved there, its time is up) no longer holds.
+      if (changed) this.notices.forget("move", "timer");
+      // Admission needs no notice: the room appears.
+      const moved = changed && !snapshot && shown !== "lobby" && this.shown !== "lobby";
+      // The move notice and the banner's "the mediator is away": the most recent true state.
+      const away = mediatorAway(you, this.room);
+      const words = mediatorWords({ moved, away, wasAway: this.wasAway,
+        notice: this.notices.showing("move") });
+      if (moved) this.notices.moved(this.room, words.notice);
+      else if (!words.notice) this.notices.forget("move");
+      else if (words.notice !== this.notices.showing("move")) this.notices.moved(this.room, words.notice, true);
+      this.banner.sayAway = words.notice !== "moved_away";
+      this.wasAway = away;
+      this.shown = shown;
+    }
+    if (inLobby) this.showLobby();
+    else this.showRoom();
+    this.controls.set({ hand: you.hand, knock: you.knocking });
+    // The end locks the hearing too: that is the end (its notice follows), not a lock change.
+    if (before && before.locked !== you.locked && you.hearing_state !== "closed") {
+      announce(t(you.locked ? "participant.notice.locked" : "participant.notice.unlocked"));
+    }
+  },
+
+  showLobby() {
+    if (this.mode !== "lobby") {
+      this.mode = "lobby";
+      this.grid.clearRemote();
+      this.chat.setRoom(null);
+      put(this.view, this.lobby.el,
+        h("div", { class: "lobby-actions" }, this.controls.el, this.leaveButton));
+      this.controls.enable({ hand: false, screen: false, knock: true });
+      this.lobby.setStream(this.stream, this.mediaTrouble);
+    }
+    this.lobby.update(this.you);
+  },
+
+  showRoom() {
+    if (this.mode !== "room") {
+      this.mode = "room";
+      this.grid.setLocal(this.me.id || this.you.id, this.stream);
+      this.showDevices();
+      this.documents.open();
+      put(this.view, h("div", { class: "hearing-layout" },
+        this.banner.el,
+        h("div", { class: "stage" }, this.devices.el, this.grid.el, h("div", { class: "stage-bar" },
+          this.controls.el, this.soundButton, this.leaveButton)),
+        h("aside", { class: "side-panel" }, this.hearers.el, this.chat.el),
+        h("div", { class: "stage-documents" }, this.documents.el)));
+      this.controls.enable({ hand: true, knock: true,
+        screen: Boolean(navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia) });
+    }
+    this.grid.selfId = this.you.id;
+    if (!this.room) {
+      // Between the move ("you") and the new room's view ("room"): the old room's people are
+      // gone at once, the banner keeps its name rather than flash another, nobody is shown as
+      // hearing you and nothing can be said until the view (and the new peer plan) is here.
+      this.grid.setMembers([]);
+      this.hearers.update(null, this.you.id, { moving: true });
+      this.chat.setUsable(false);
+      return;
+    }
+    this.banner.update(this.you, this.room);
+    if (this.moveReceivedAt !== undefined) {
+      measureToNextFrame("parley.room", this.moveReceivedAt);
+      this.moveReceivedAt = undefined;
+    }
+    const members = (this.room && this.room.members) || [];
+    this.grid.setMembers(members);
+    for (const m of members) this.documents.people.set(m.id, m);
+    this.chat.members = new Map(members.map((m) => [m.id, m]));
+    const mine = members.find((m) => m.id === this.you.id);
+    if (mine) this.mesh.setServerLinks(mine.links || []);
+    this.hearers.update(this.room, this.you.id);
+    this.chat.me = this.you.id;
+    this.chat.setRoom(this.room);
+  }
+};
