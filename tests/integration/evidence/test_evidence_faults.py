@@ -73,13 +73,17 @@ async def _sock(world: World) -> tuple[asyncio.StreamReader, asyncio.StreamWrite
 
 async def test_kill9_of_evidence_mid_upload(evidence_suite: tuple[Suite, dict[str, str]]) -> None:
     world = await world_of(evidence_suite)
-    data = os.urandom(12 * MIB)
-    half_sent, killed = asyncio.Event(), asyncio.Event()
+    await clean(world)  # another test's leftovers would read as this upload's staging
+    data = os.urandom(32 * MIB)
+    staging_seen, killed = asyncio.Event(), asyncio.Event()
 
     async def body() -> AsyncIterator[bytes]:
+        # Pause once the store holds part of the upload. Socket buffers between the client, the
+        # gateway and evidence can hold megabytes on a busy machine, so a fixed byte count sent
+        # says nothing of what evidence has received; keep sending until staging is seen.
         for i in range(0, len(data), MIB):
-            if i == 8 * MIB:
-                half_sent.set()
+            if not staging_seen.is_set() and await asyncio.to_thread(staged, world) > 0:
+                staging_seen.set()
                 await killed.wait()
             yield data[i:i + MIB]
 
@@ -91,8 +95,10 @@ async def test_kill9_of_evidence_mid_upload(evidence_suite: tuple[Suite, dict[st
             return response.status, await response.read()
 
     task = asyncio.create_task(upload())
-    await asyncio.wait_for(half_sent.wait(), 30)
-    await wait_until(lambda: _async(staged(world) > 0), timeout=20, what="a staged upload")
+    seen = asyncio.create_task(staging_seen.wait())
+    await asyncio.wait({task, seen}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
+    seen.cancel()
+    assert staging_seen.is_set(), "the whole upload was sent before evidence staged any of it"
     os.kill(world.suite.processes()["evidence"], signal.SIGKILL)
     killed.set()
     try:
