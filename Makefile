@@ -47,7 +47,7 @@ slow: $(DEV_STAMP)
 	$(PY) -m pytest -m slow $(PYTEST_ARGS)
 
 bench: $(DEV_STAMP)
-	for b in benchmarks/*.py; do $(PY) $$b --quick || exit 1; done
+	for b in $$(grep -l "__main__" benchmarks/*.py); do $(PY) $$b --quick || exit 1; done
 
 clean-data:
 	rm -rf .parley

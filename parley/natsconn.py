@@ -54,14 +54,27 @@ def client_tls(config: CommonConfig) -> ssl.SSLContext:
 async def connect(
     config: CommonConfig, name: str, creds: NatsCredentials | None = None, **options: Any
 ) -> Client:
-    """Connect with reconnect-forever semantics (a restarted nats-server is found again)."""
+    """Connect with reconnect-forever semantics (a restarted nats-server is found again).
+
+    What is expected is logged at info, what an operator should look at as a warning: a server
+    not reachable before the first connection (the supervisor starts the services beside
+    nats-server, which takes a moment) and the disconnection of our own close are expected; an
+    error or a dropped connection after the first connection is not."""
     creds = creds or credentials_for(config)
+    client = Client()
+    starting = True
 
     async def on_error(exc: Exception) -> None:
-        log.warning("nats error: %s", exc.__class__.__name__)
+        if starting and isinstance(exc, (OSError, asyncio.TimeoutError)):
+            log.info("nats not reachable yet: %s", exc.__class__.__name__)
+        else:
+            log.warning("nats error: %s", exc.__class__.__name__)
 
     async def on_disconnect() -> None:
-        log.warning("nats disconnected")
+        if client.is_closed:
+            log.info("nats connection closed")
+        else:
+            log.warning("nats disconnected")
 
     async def on_reconnect() -> None:
         log.info("nats reconnected")
@@ -83,7 +96,9 @@ async def connect(
     if config.nats_tls_ca is not None:
         settings["tls"] = client_tls(config)
     settings.update(options)
-    return await nats.connect(**settings)
+    await client.connect(**settings)
+    starting = False
+    return client
 
 
 #: How long a flush is left to nats-py once its caller gave up (`_pong`): far past the point

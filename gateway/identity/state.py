@@ -205,14 +205,27 @@ async def announce_bootstrap(state: IdentityState, public_url: str) -> str | Non
     print(
         "\n  Parley first run: no account exists yet. Create the first admin within "
         f"{hours:g} h with this one-time secret:\n\n      {secret}\n\n"
-        f"  POST {public_url}/api/v1/auth/bootstrap {{\"secret\", \"username\", \"password\"}}\n"
-        "  or run: parley account create --role admin --username NAME\n",
+        f"  POST {public_url}/api/v1/auth/bootstrap {{\"secret\", \"username\", \"password\"}}"
+        " (a password of 12 characters or more)\n"
+        f"  or run: {parley_command()} account create --role admin --username NAME\n",
         file=sys.stderr, flush=True,
     )
     return secret
 
 
+def parley_command() -> str:
+    """How to run the `parley` command installed beside this Python, as the reader types it:
+    `.venv/bin/parley` from the checkout `make up` ran in, its full path elsewhere (a container's
+    /usr/local/bin/parley), or just `parley` when no such file is there."""
+    installed = Path(sys.executable).parent / "parley"
+    if not installed.is_file():
+        return "parley"
+    with contextlib.suppress(ValueError):
+        return str(installed.relative_to(Path.cwd()))
+    return str(installed)
+
+
 def _print_issued_elsewhere() -> None:
     print("\n  Parley first run: another gateway has just printed the one-time bootstrap secret;"
-          " use that one\n  (or run: parley account create --role admin --username NAME).\n",
+          f" use that one\n  (or run: {parley_command()} account create --role admin --username NAME).\n",
           file=sys.stderr, flush=True)

@@ -250,7 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     cons = sub.add_parser("consistency", help="check a newer checkpoint extends an older one")
     cons.add_argument("old")
     cons.add_argument("new")
-    cons.add_argument("proof", help="JSON proof from /audit/proofs/consistency, or base64 lines")
+    cons.add_argument("proof", help="JSON proof from /api/v1/audit/proofs/consistency, or base64 lines")
     cons.add_argument("--vkey")
     cons.set_defaults(run=cmd_consistency)
     rec = sub.add_parser("receipt", help="verify a tlog-proof receipt for one entry")

@@ -17,7 +17,8 @@ class EvidenceConfig(CommonConfig):
     evidence_master_key_file: Path | None = env_field(
         None, help="master key file (0600, created on first run); empty = "
                    "<PARLEY_DATA_DIR>/evidence/master.key")
-    evidence_s3_endpoint: str = env_field("", help="S3 endpoint host:port (MinIO), for backend s3")
+    evidence_s3_endpoint: str = env_field(
+        "", help="S3 endpoint host:port (SeaweedFS, AWS S3 or another S3 server), for backend s3")
     evidence_s3_bucket: str = env_field("parley-evidence", help="S3 bucket (created if missing)")
     evidence_s3_access_key: str = env_field("", help="S3 access key")
     evidence_s3_secret_key: str = env_field("", help="S3 secret key (never logged)")
