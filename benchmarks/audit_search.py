@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gateway.api.audit import event_query
+from gateway.api.audit_params import event_query
 from proto.audit import Actor, AuditEvent, Outcome, Resource
 from services.audit.entry import record_for
 from services.audit.keys import derive_origin, load_or_create_signer

@@ -2,6 +2,10 @@
 
 Hashes travel as standard base64 strings (the C2SP formats' encoding). Cursors are opaque
 strings; today the decimal index of the last entry returned.
+
+Longer than 300 lines: it is one service's whole read contract (queries, pages, proofs, tiles,
+receipts, exports, names), each type with the bounds the gateway and the service both enforce;
+split, the types a query and its page share would be spread over files.
 """
 
 from __future__ import annotations
@@ -54,10 +58,18 @@ class EventQuery(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_d
     #: them and every use of the invitations issued to them (services/audit/invitations.py),
     #: resolved through the names the log itself introduced (services/audit/directory.py).
     person: Annotated[str, msgspec.Meta(min_length=2, max_length=100)] | None = None
+    #: With `actor` (an id, not a name; no `person`): what they did and every use of the
+    #: invitations issued to them (services/audit/invitations.py), whose entries name the
+    #: invitation, not the person: a person's report, each entry once.
+    with_invitations: bool = False
     #: Log order, oldest first ("asc") or newest first ("desc"); the log records in time order.
     order: Annotated[str, msgspec.Meta(pattern=r"^(asc|desc)$")] = "asc"
     cursor: Cursor | None = None
     limit: Annotated[int, msgspec.Meta(ge=1, le=MAX_PAGE)] = 100
+
+    def __post_init__(self) -> None:
+        if self.with_invitations and (self.actor is None or self.person is not None):
+            raise ValueError("with_invitations needs actor (a person's id), and no person")
 
 
 class LoggedEvent(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

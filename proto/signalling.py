@@ -348,6 +348,18 @@ class HearingDetail(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     ended_at: TimestampMs | None = None
 
 
+class HearingSchedule(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """What a hearing's calendar file holds (its title, start, zone and how often they changed):
+    all of it a participant already sees in the waiting room, and nothing of its people."""
+
+    id: Id
+    title: ShortText
+    state: HearingState
+    scheduled_at: TimestampMs | None = None
+    time_zone: TimeZone | None = None
+    details_changes: Annotated[int, msgspec.Meta(ge=0)] = 0
+
+
 class HandedAway(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """A hearing an administrator handed from the mediator asking to another one, lately
     (`HANDED_AWAY_DAYS`): its title, who holds it now ("" for a mediator without a display
@@ -632,7 +644,8 @@ WIRE_MESSAGES: list[type[Any]] = [
     RemoveParticipant, ReissueInvitation, ReissueInvitationCommand,
     RedeemInvitation, SessionConnected, SessionDisconnected, IceServersRequest, SideView,
     SideAdded, SideRenamed, SideRemoved, RoomCreated, InvitationIssued, Redeemed, RosterEntry,
-    TookOver, HearingSummary, HearingDetail, HearingList, IceServer, IceConfig, StreamQuality,
+    TookOver, HearingSummary, HearingDetail, HearingSchedule, HearingList, IceServer, IceConfig,
+    StreamQuality,
     TechCheckStats, TechCheckOffer, TechCheckAnswer, Empty, ListHearings, WsCommand, CommandResult, Connected,
     HearingClosed, ParticipantRemoved, GatewayAlive, HeartbeatReply, ParticipantSignedIn,
     RosterMember, Roster,

@@ -16,16 +16,22 @@ part aborts the connection: the client gets a bundle without its trailer, which
 from __future__ import annotations
 
 import gzip
-import re
-from collections.abc import Callable, Mapping
-from datetime import datetime
+from collections.abc import Callable
 from typing import Any, Final
 
-import msgspec
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from gateway.api.audit_openapi import MAX_PARAM, NAME_QUERY, RANGE_OR_FILTER, UINT, query_params
+from gateway.api.audit_openapi import NAME_QUERY, RANGE_OR_FILTER, UINT, query_params
+from gateway.api.audit_params import (
+    EVENT_PARAMETERS,
+    NAME_PARAMETERS,
+    convert,
+    event_query,
+    integer,
+    people_query,
+    query_parameters,
+)
 from gateway.api.service_call import AUDIT
 from gateway.http.body import json_response, read_json
 from gateway.http.routes import Route, RouteTable
@@ -39,7 +45,6 @@ from proto.auditlog import (
     ConsistencyProof,
     ConsistencyRequest,
     EventPage,
-    EventQuery,
     ExportPart,
     ExportPartRequest,
     ExportRequest,
@@ -47,7 +52,6 @@ from proto.auditlog import (
     InclusionRequest,
     NameList,
     NoArguments,
-    PeopleQuery,
     ReceiptRequest,
     TileRequest,
     VerifierKey,
@@ -58,82 +62,8 @@ from proto.errors import ErrorCode
 AUDITORS: Final = staff("audit.read", Role.AUDITOR)
 #: A tile path below /log/ has 2 to 8 segments after `tile` (tile/<L>/x…/NNN[.p/W]).
 TILE_DEPTHS: Final = range(2, 9)
-_INT_RE: Final = re.compile(r"^(0|[1-9][0-9]{0,15})$")
 _TAGS: Final = ("audit",)
 _EXPORT_TIMEOUT_S: Final = 30.0
-
-
-def _params(request: web.Request, allowed: tuple[str, ...],
-            longer: Mapping[str, int] | None = None) -> dict[str, str]:
-    """The query parameters, each at most once, only the allowed names, bounded in length
-    (MAX_PARAM, or what `longer` allows a parameter)."""
-    out: dict[str, str] = {}
-    for name, value in request.query.items():
-        if name not in allowed:
-            raise ServiceFailure(ErrorCode.INVALID, f"unknown query parameter {name[:40]!r}")
-        if name in out:
-            raise ServiceFailure(ErrorCode.INVALID, f"query parameter {name!r} given twice")
-        if len(value) > (longer or {}).get(name, MAX_PARAM):
-            raise ServiceFailure(ErrorCode.INVALID, f"query parameter {name!r} is too long")
-        out[name] = value
-    return out
-
-
-def _int(params: Mapping[str, str], name: str) -> int | None:
-    raw = params.get(name)
-    if raw is None:
-        return None
-    if not _INT_RE.fullmatch(raw) or int(raw) > 2**53:
-        raise ServiceFailure(ErrorCode.INVALID, f"{name} must be a non-negative integer")
-    return int(raw)
-
-
-def _time(params: Mapping[str, str], name: str) -> int | None:
-    """Unix milliseconds, or an ISO 8601 time with a UTC offset."""
-    raw = params.get(name)
-    if raw is None or _INT_RE.fullmatch(raw):
-        return _int(params, name)
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        raise ServiceFailure(ErrorCode.INVALID, f"{name} must be Unix ms or ISO 8601") from None
-    if moment.tzinfo is None:
-        raise ServiceFailure(ErrorCode.INVALID, f"{name} needs a UTC offset (e.g. Z)")
-    ms = int(moment.timestamp() * 1000)
-    if not 0 <= ms <= 2**53:
-        raise ServiceFailure(ErrorCode.INVALID, f"{name} is out of range")
-    return ms
-
-
-def _convert(value: dict[str, Any], kind: type[Any]) -> Any:
-    try:
-        return msgspec.convert(value, kind)
-    except msgspec.ValidationError as exc:
-        raise ServiceFailure(ErrorCode.INVALID, str(exc)) from None
-
-
-#: The query parameters of `GET /api/v1/audit/events`: EventQuery's own field names.
-EVENT_PARAMETERS: Final = ("hearing", "actor", "person", "action", "resource_type",
-                           "resource_id", "outcome", "time_from", "time_to", "order", "cursor",
-                           "limit")
-
-
-def event_query(params: Mapping[str, str]) -> EventQuery:
-    """The query parameters (named as EventQuery's fields) → EventQuery, strictly checked."""
-    fields: dict[str, Any] = {k: params[k] for k in ("hearing", "actor", "person", "action",
-                                                     "resource_type", "resource_id", "outcome",
-                                                     "order", "cursor") if k in params}
-    for name in ("time_from", "time_to"):
-        value = _time(params, name)
-        if value is not None:
-            fields[name] = value
-    limit = _int(params, "limit")
-    if limit is not None:
-        fields["limit"] = limit
-    query: EventQuery = _convert(fields, EventQuery)
-    if query.time_from is not None and query.time_to is not None and query.time_from > query.time_to:
-        raise ServiceFailure(ErrorCode.INVALID, "time_from is after time_to")
-    return query
 
 
 def _text(body: str | bytes) -> web.Response:
@@ -142,79 +72,71 @@ def _text(body: str | bytes) -> web.Response:
 
 
 async def events(request: web.Request) -> web.Response:
-    query = event_query(_params(request, EVENT_PARAMETERS))
+    query = event_query(query_parameters(request, EVENT_PARAMETERS))
     return json_response(await AUDIT.ask(request, "events", query, EventPage))
 
 
-#: The query parameters of `GET /api/v1/audit/names`: PeopleQuery's own field names.
-NAME_PARAMETERS: Final = ("name", "hearing", "kind", "id", "limit", "cursor")
-
-
 async def names(request: web.Request) -> web.Response:
-    params = _params(request, NAME_PARAMETERS, longer={"cursor": MAX_NAME_CURSOR})
-    fields: dict[str, Any] = {k: params[k] for k in ("name", "hearing", "kind", "id", "cursor")
-                              if k in params}
-    limit = _int(params, "limit")
-    if limit is not None:
-        fields["limit"] = limit
-    return json_response(await AUDIT.ask(request, "names", _convert(fields, PeopleQuery), NameList))
+    query = people_query(query_parameters(request, NAME_PARAMETERS,
+                                          longer={"cursor": MAX_NAME_CURSOR}))
+    return json_response(await AUDIT.ask(request, "names", query, NameList))
 
 
 async def checkpoint(request: web.Request) -> web.Response:
-    _params(request, ())
+    query_parameters(request, ())
     return json_response(await AUDIT.ask(request, "checkpoint", NoArguments(), CheckpointInfo))
 
 
 async def log_checkpoint(request: web.Request) -> web.Response:
-    _params(request, ())
+    query_parameters(request, ())
     info: CheckpointInfo = await AUDIT.ask(request, "checkpoint", NoArguments(), CheckpointInfo)
     return _text(info.note)
 
 
 async def vkey(request: web.Request) -> web.Response:
-    _params(request, ())
+    query_parameters(request, ())
     key: VerifierKey = await AUDIT.ask(request, "vkey", NoArguments(), VerifierKey)
     return _text(key.vkey + "\n")
 
 
 async def status(request: web.Request) -> web.Response:
-    _params(request, ())
+    query_parameters(request, ())
     return json_response(await AUDIT.ask(request, "status", NoArguments(), AuditStatus))
 
 
 async def inclusion(request: web.Request) -> web.Response:
-    params = _params(request, ("index", "size"))
-    index = _int(params, "index")
+    params = query_parameters(request, ("index", "size"))
+    index = integer(params, "index")
     if index is None:
         raise ServiceFailure(ErrorCode.INVALID, "index is required")
-    body = InclusionRequest(index=index, size=_int(params, "size"))
+    body = InclusionRequest(index=index, size=integer(params, "size"))
     return json_response(await AUDIT.ask(request, "inclusion", body, InclusionProof))
 
 
 async def consistency(request: web.Request) -> web.Response:
-    params = _params(request, ("from", "to"))
-    first = _int(params, "from")
+    params = query_parameters(request, ("from", "to"))
+    first = integer(params, "from")
     if first is None:
         raise ServiceFailure(ErrorCode.INVALID, "from is required")
-    body = ConsistencyRequest(first=first, second=_int(params, "to"))
+    body = ConsistencyRequest(first=first, second=integer(params, "to"))
     return json_response(await AUDIT.ask(request, "consistency", body, ConsistencyProof))
 
 
 async def receipt(request: web.Request) -> web.Response:
-    _params(request, ())
-    index = _int(request.match_info, "index")
+    query_parameters(request, ())
+    index = integer(request.match_info, "index")
     if index is None:
         raise ServiceFailure(ErrorCode.INVALID, "index is required")
     return _text(await AUDIT.ask_raw(request, "receipt", ReceiptRequest(index=index)))
 
 
 async def tile(request: web.Request) -> web.Response:
-    _params(request, ())
+    query_parameters(request, ())
     path = request.path.split("/api/v1/audit/log/", 1)[1]
     # Like the static file tree tlog-tiles describes, a path that names no tile is "not found"
     # (the OpenAPI document cannot spell the tile grammar per segment).
     try:
-        body = _convert({"path": path}, TileRequest)
+        body = convert({"path": path}, TileRequest)
         data = await AUDIT.ask_raw(request, "tile", body)
     except DomainError as exc:
         if exc.code is ErrorCode.INVALID:

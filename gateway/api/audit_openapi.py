@@ -28,6 +28,8 @@ _QUERY_SCHEMAS: Final[dict[str, dict[str, Any]]] = {
     "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
     "outcome": {"type": "string", "enum": ["allowed", "denied", "failed"]},
     "order": {"type": "string", "enum": ["asc", "desc"]},
+    "with_invitations": {"type": "string", "enum": ["true", "false"]},
+    "person": {"type": "string", "minLength": 2, "maxLength": 100},  # EventQuery.person
     "kind": {"type": "string", "enum": ["person", "side", "hearing", "document", "room"]},
     "index": UINT, "size": UINT, "from": UINT, "to": UINT,
 }

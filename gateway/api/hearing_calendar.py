@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import functools
 import json
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event, Timezone
@@ -22,7 +23,7 @@ from parley.instants import instant
 from parley.zones import zone_info
 from proto.common import Language
 from proto.errors import ErrorCode
-from proto.signalling import HearingDetail
+from proto.signalling import HearingDetail, HearingSchedule
 
 #: Hearings have no end time in Parley; calendars get a half-day block the mediator can change.
 DEFAULT_LENGTH = timedelta(hours=3)
@@ -33,6 +34,12 @@ CALENDAR_TEXT = "mediator.invite.calendar_text"
 LANG_QUERY = {"name": "lang", "in": "query", "required": False,
               "description": "the language of the event's description (default en)",
               "example": "zh-Hant", "schema": {"type": "string", "enum": [lang.value for lang in Language]}}
+
+
+#: The longest file name stem (before ".ics") a calendar file is saved under.
+FILE_STEM_MAX = 80
+#: Characters no file name may hold on some system, and control characters.
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\s]+')
 
 
 class NotScheduled(ValueError):
@@ -67,7 +74,23 @@ def calendar_text(language: Language) -> str:
     return str(json.loads(path.read_text(encoding="utf-8"))[CALENDAR_TEXT])
 
 
-def hearing_ics(detail: HearingDetail, now_ms: int, language: Language = Language.EN) -> bytes:
+def calendar_file_name(title: str, limit: int = FILE_STEM_MAX) -> str:
+    """The file a hearing's calendar entry is saved under: its title, the characters a file name
+    cannot hold made spaces, a long one cut at a space near the limit (never mid-word, nor in
+    half a character) and ended with "…"; "hearing.ics" for a title with nothing left. The web
+    client names its download the same way (components/calendar-file.js calendarFileName)."""
+    stem = _UNSAFE.sub(" ", title).strip()
+    if len(stem) > limit:
+        cut = stem[:limit - 1]
+        space = cut.rfind(" ")
+        if space > len(cut) - 20 and space > 0:
+            cut = cut[:space]
+        stem = cut.rstrip() + "…"
+    return f"{stem or 'hearing'}.ics"
+
+
+def hearing_ics(detail: HearingDetail | HearingSchedule, now_ms: int,
+                language: Language = Language.EN) -> bytes:
     if detail.scheduled_at is None:
         raise NotScheduled("the hearing has no scheduled time")
     zone = zone_or_none(detail.time_zone) or zone_info("UTC")
@@ -90,5 +113,17 @@ def hearing_ics(detail: HearingDetail, now_ms: int, language: Language = Languag
     # The VTIMEZONE comes from the same pinned zone: icalendar's `add_missing_timezones` would
     # look the name up again through zoneinfo, in the host's database first.
     if calendar.get_missing_tzids():
-        calendar.subcomponents.insert(0, Timezone.from_tzinfo(zone, zone.key))
+        calendar.subcomponents.insert(0, vtimezone(zone, start.year))
     return bytes(calendar.to_ical())
+
+
+def vtimezone(zone: ZoneInfo, year: int) -> Timezone:
+    """`zone`'s VTIMEZONE over `year` and the next: the offset in force as `year` begins, then
+    each change in those two years, so the hearing's start and end (a few hours later, perhaps
+    in the next year) read right whatever the year. icalendar's default spans 1970 to 2038 only
+    (a hearing after 2037 would read as in winter all year) and says so in a COMMENT in English,
+    which RFC 5545 allows only in STANDARD/DAYLIGHT: the span is ours, the comment dropped."""
+    component = Timezone.from_tzinfo(zone, zone.key, first_date=date(year, 1, 1),
+                                     last_date=date(year + 2, 1, 1))
+    component.pop("COMMENT", None)
+    return component

@@ -12,16 +12,18 @@ from typing import TypeVar
 import msgspec
 from aiohttp import web
 
-from gateway.api.documents import shred_documents
+from gateway.api.documents import content_disposition, shred_documents
 from gateway.api.hearing_access import (
     HAND_OVER,
     HEARING_ADMIN,
     HEARING_READ,
+    HEARING_SCHEDULE,
     HEARINGS,
 )
 from gateway.api.hearing_calendar import (
     LANG_QUERY,
     NotScheduled,
+    calendar_file_name,
     calendar_language,
     hearing_ics,
     zone_or_none,
@@ -50,6 +52,7 @@ from proto.signalling import (
     HearingClosed,
     HearingDetail,
     HearingList,
+    HearingSchedule,
     HearingSummary,
     InvitationIssued,
     InviteParticipant,
@@ -159,19 +162,20 @@ def register(routes: RouteTable) -> None:
         command = Scoped(hearing=_hearing(request), body=body)
         return json_response(await SIGNALLING.ask(request, "change", command, HearingSummary))
 
-    @routes.route("GET", "/api/v1/hearings/{hearing}/calendar.ics", access=HEARING_READ,
-                  summary="the hearing's scheduled time as an iCalendar file, in its own zone",
+    @routes.route("GET", "/api/v1/hearings/{hearing}/calendar.ics", access=HEARING_SCHEDULE,
+                  summary="the hearing's scheduled time as an iCalendar file, in its own zone "
+                  "(its mediator, an admin, or one of its participants), saved under its title",
                   tags=TAGS, openapi={"produces": "text/calendar", "parameters": [LANG_QUERY]})
     async def hearing_calendar(request: web.Request) -> web.Response:
         language = calendar_language(request.query.getall("lang", []))
         body = Scoped(hearing=_hearing(request), body=Empty())
-        found = await SIGNALLING.ask(request, "detail", body, HearingDetail)
+        found = await SIGNALLING.ask(request, "schedule", body, HearingSchedule)
         try:
             ics = hearing_ics(found, identity_of(request).now_ms(), language)
         except NotScheduled:
             raise ServiceFailure(ErrorCode.CONFLICT, "the hearing has no scheduled time") from None
         response = web.Response(body=ics, content_type="text/calendar", charset="utf-8")
-        response.headers["Content-Disposition"] = 'attachment; filename="hearing.ics"'
+        response.headers["Content-Disposition"] = content_disposition(calendar_file_name(found.title))
         return response
 
     @routes.route("POST", "/api/v1/hearings/{hearing}/mediator", access=HAND_OVER,

@@ -49,6 +49,9 @@ QUERY: Final[dict[str, tuple[str, str]]] = {
     "person": ("events by or about a person named so in the log (part of the name, any case),"
                " and every use of the invitations issued to them (redemptions, refused ones"
                " included, name the invitation, not the person)", "Ana Chen"),
+    "with_invitations": ("true: with actor (a person's id; no person), what they did and every use"
+                         " of the invitations issued to them (redemptions, refused ones included,"
+                         " name the invitation, not the person), each entry once", "true"),
     "outcome": ("only this outcome: allowed, denied or failed", "denied"),
     "order": ("asc (oldest first, the default) or desc (newest first)", "desc"),
     "name": ("part of a name, any case", "expert report"),

@@ -4,8 +4,9 @@ A redemption's entries name the invitation (`resource` `invitation`), never the 
 is signed in yet, and the gateway's entry of a refused one knows only the invitation. The
 entries that issue a participant's invitations name both: `participant.invite` (signalling
 core.py `_invite`) and each new link, `participant.reissue` (joining.py `reissue`), have the
-participant as resource and the invitation in `details.invitation`. The web client's person
-report maps them the same way (js/audit/attempts.js `invitationIds`).
+participant as resource and the invitation in `details.invitation`. A search by person (a
+name) and a person's report (`actor` with `with_invitations`: js/audit/data.js `personFilter`)
+both find the uses through them (query.py).
 
 Bounded: at most `MAX_ISSUED` issuing entries are read (a participant has one invitation, and
 one more per new link), each a primary-key read on the `entries_resource` index.

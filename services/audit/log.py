@@ -315,7 +315,10 @@ class LogStore:
         return 0 if row is None else int(row[0])
 
     def _people(self, query: EventQuery, below: int | None) -> People:
-        """A `person` filter's ids, and the invitations issued to them (invitations.py)."""
+        """A `person` filter's ids, and the invitations issued to them (invitations.py); for
+        `with_invitations`, the invitations issued to the `actor`."""
+        if query.with_invitations and query.actor is not None:
+            return [], invitations.issued_to(self.conn, [query.actor], below)
         if query.person is None:
             return [], []
         ids = self.person_ids(query.person)

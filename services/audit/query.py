@@ -7,6 +7,8 @@ page is an index range scan and the count an index-only count (the 10^6-entry be
 benchmarks/audit_search.py). A `person` filter arrives resolved to the ids the log named them by
 and the invitations issued to them (invitations.py): it matches what they did, what was done to
 them, and every use of their invitations (whose entries name the invitation, not the person).
+An `actor` with `with_invitations` (a person's report) arrives with the invitations issued to
+that actor: it matches what they did and every use of those invitations, nothing about them.
 """
 
 from __future__ import annotations
@@ -18,12 +20,21 @@ from proto.auditlog import EventQuery
 COLUMNS = "idx, entry"
 
 
+def _uses(invitations: Sequence[str], params: list[object]) -> str:
+    """The SQL (and `params`) also matching every use of `invitations`, if any."""
+    if not invitations:
+        return ""
+    params.extend(invitations)
+    return f" OR (resource_type = 'invitation' AND resource_id IN ({', '.join('?' * len(invitations))}))"
+
+
 def _where(query: EventQuery, below: int | None, *, with_cursor: bool,
            person_ids: Sequence[str] = (),
            invitations: Sequence[str] = ()) -> tuple[str, list[object]]:
     where: list[str] = []
     params: list[object] = []
-    for column, value in (("hearing", query.hearing), ("actor", query.actor),
+    actor = None if query.with_invitations else query.actor  # else with their invitations, below
+    for column, value in (("hearing", query.hearing), ("actor", actor),
                           ("resource_type", query.resource_type),
                           ("resource_id", query.resource_id), ("outcome", query.outcome)):
         if value is not None:
@@ -41,11 +52,10 @@ def _where(query: EventQuery, below: int | None, *, with_cursor: bool,
         marks = ", ".join("?" * len(person_ids)) or "NULL"
         theirs = f"actor IN ({marks}) OR resource_id IN ({marks})"
         params.extend([*person_ids, *person_ids])
-        if invitations:
-            theirs += (" OR (resource_type = 'invitation' AND resource_id IN"
-                       f" ({', '.join('?' * len(invitations))}))")
-            params.extend(invitations)
-        where.append(f"({theirs})")
+        where.append(f"({theirs}{_uses(invitations, params)})")
+    if query.with_invitations:
+        params.append(query.actor)
+        where.append(f"(actor = ?{_uses(invitations, params)})")
     if query.time_from is not None:
         where.append("time >= ?")
         params.append(query.time_from)

@@ -239,6 +239,10 @@ class AuditEndpoints:
         if req.request.filter is not None and req.request.filter.person is not None:
             raise ServiceFailure(ErrorCode.INVALID, "export by a person's id (actor), not a name:"
                                  " a bundle's filter must be checkable offline")
+        if req.request.filter is not None and req.request.filter.with_invitations:
+            raise ServiceFailure(ErrorCode.INVALID, "export by a person's id (actor) alone: the uses"
+                                 " of their invitations name no actor, so a bundle's filter could"
+                                 " not be checked offline")
         if req.cursor is None:
             spec = req.request
             details: dict[str, DetailValue] = {"begin": spec.begin, "end": spec.end}

@@ -46,7 +46,8 @@ def backfill(conn: sqlite3.Connection) -> None:
 
 def _single(query: EventQuery) -> tuple[str, str] | None:
     set_fields = [(col, getattr(query, col)) for col in TALLIED if getattr(query, col) is not None]
-    others = (query.resource_id, query.time_from, query.time_to, query.person)
+    others = (query.resource_id, query.time_from, query.time_to, query.person,
+              query.with_invitations or None)
     if len(set_fields) != 1 or any(v is not None for v in others):
         return None
     return set_fields[0]

@@ -67,6 +67,15 @@ def may_read_detail(h: Hearing, principal: Principal) -> None:
     raise Forbidden("only the hearing's mediator or an admin may read its detail")
 
 
+def may_read_schedule(h: Hearing, principal: Principal) -> None:
+    """The title, start and zone (the calendar file): whoever may read the detail, and the
+    hearing's own participants (a party waiting for it, whatever their status now)."""
+    if principal.kind is PrincipalKind.PARTICIPANT:
+        identify(h, principal)
+        return
+    may_read_detail(h, principal)
+
+
 def not_closed(h: Hearing) -> None:
     if h.state is HearingState.CLOSED:
         raise Conflict("the hearing is closed")

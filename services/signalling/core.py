@@ -49,7 +49,7 @@ from . import (
 from .access import Ctx, identify, mediator, not_closed
 from .effects import Audit, CloseSessions, Deliver, Effect, Env, Fail, ForgetChat, Reply
 from .errors import Conflict, Forbidden, Invalid, NotFound, SignallingError, Unauthenticated
-from .membership import presence, settle
+from .membership import end_emptied_timers, presence, settle
 from .model import (
     LOBBY,
     Hearing,
@@ -281,14 +281,17 @@ def apply(hearing: Hearing, principal: Principal, command: object, now: int,
         connections.from_current_page(hearing, principal, conn)
     swept, timed = sweep(hearing, now, env)
     after, extra = handler(Ctx(swept, principal, now, env), command)
-    after = settle(hearing, after, now)
+    after, ended = end_emptied_timers(hearing, settle(hearing, after, now))
     effects: list[Effect] = []
     if isinstance(command, SessionConnected):
         pid = identify(after, principal).id
         effects.append(Reply(Snapshot(view=snapshot(after, pid))))
     first, extra = connections.taken_over_first(extra)
     effects.extend(first)
-    effects.extend(presence(hearing, after))
+    # Time up is said before the room views that no longer carry the deadline: a page that sees
+    # a deadline go without it was told the mediator removed the timer.
     effects.extend(timed)
+    effects.extend(presence(hearing, after))
     effects.extend(extra)
+    effects.extend(ended)
     return after, effects

@@ -21,6 +21,9 @@ rules every change shares, and `presence()` turns the difference into deliveries
   is told anything; then the others; then presence (`room`), then the mediator's board and knocks.
 * presence: a room view goes only to that room's live members; the lobby has no room view; the
   board and the knock queue go only to the mediator.
+* caucus timers: a timer counts the time of the people in a caucus, so when the last of them
+  (anyone but the mediator) leaves it (moved out, called back, sent to the lobby, removed), its
+  timer ends (`end_emptied_timers`): an empty room never runs out of time.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from proto.ws import (
 )
 
 from .derived import derived
-from .effects import Deliver, Effect
+from .effects import Audit, Deliver, Effect
 from .model import (
     LOBBY,
     MAX_VISITS,
@@ -126,6 +129,25 @@ def settle(before: Hearing, after: Hearing, now: int = 0) -> Hearing:
     )
     return msgspec.structs.replace(after, participants=parts, rooms=rooms, counter=counter,
                                    knocks=kept_knocks)
+
+
+def _people(h: Hearing, room: str) -> bool:
+    """Whether anyone but the mediator is in `room` (online or not: still theirs)."""
+    return any(p.id != h.mediator for p in members(h, room))
+
+
+def end_emptied_timers(before: Hearing, after: Hearing) -> tuple[Hearing, list[Effect]]:
+    """`after` with the timers of the caucuses that this change emptied ended, and an audit
+    of each ("cleared", by whoever emptied it). A timer set on a caucus nobody has entered yet
+    keeps running: the mediator sets it before moving the side in."""
+    rooms = dict(after.rooms)
+    out: list[Effect] = []
+    for rid, r in after.rooms.items():
+        if (r.kind is RoomKind.CAUCUS and r.deadline is not None and rid in before.rooms
+                and _people(before, rid) and not _people(after, rid)):
+            rooms[rid] = msgspec.structs.replace(r, deadline=None)
+            out.append(Audit("room.timer", "room", rid, details={"seconds": 0, "emptied": True}))
+    return (msgspec.structs.replace(after, rooms=rooms), out) if out else (after, out)
 
 
 def _plan(before: Hearing, after: Hearing, pid: str, fresh: frozenset[str],

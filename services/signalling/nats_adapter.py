@@ -29,6 +29,7 @@ from proto.signalling import (
     HearingClosed,
     HearingDetail,
     HearingList,
+    HearingSchedule,
     HearingSummary,
     HeartbeatReply,
     IceConfig,
@@ -61,14 +62,14 @@ from proto.signalling import (
 )
 from proto.ws import ChatRecall, HearingState, Join, SignalSend, Snapshot
 
-from .access import actor, may_read_detail, not_closed
+from .access import actor, may_read_detail, may_read_schedule, not_closed
 from .handover import former_mediator, handed_away
 from .ice import IceSettings, ice_config, ice_policy
 from .invitations import invalid_token, split_token
 from .shell import Executor
 from .sweeper import instance_of
 from .techcheck_pool import TechChecks
-from .view import detail, summary
+from .view import detail, schedule, summary
 
 _INSTANCE = re.compile(r"^[0-9a-f]{8,32}$")
 ANONYMOUS = Principal(kind=PrincipalKind.SYSTEM, id="anonymous")
@@ -124,6 +125,11 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
         h, _ = await ex.load(req.hearing)
         may_read_detail(h, ctx.require_principal())
         return detail(h, ex.now_ms())
+
+    async def schedule_(ctx: RequestContext, req: Scoped[Empty]) -> HearingSchedule:
+        h, _ = await ex.load(req.hearing)
+        may_read_schedule(h, ctx.require_principal())
+        return schedule(h)
 
     async def change(ctx: RequestContext, req: Scoped[ChangeHearing]) -> HearingSummary:
         done = await ex.run(req.hearing, ctx.require_principal(), req.body)
@@ -237,6 +243,7 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
     host.endpoint("hand_over", Scoped[HandOverCommand], hand_over)
     host.endpoint("list", ListHearings, list_)
     host.endpoint("detail", Scoped[Empty], detail_)
+    host.endpoint("schedule", Scoped[Empty], schedule_)
     host.endpoint("change", Scoped[ChangeHearing], change)
     host.endpoint("open", Scoped[OpenHearing], open_)
     host.endpoint("close", Scoped[CloseHearing], close)

@@ -11,7 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from proto.common import Role
-from proto.signalling import HearingDetail, HearingSummary, RosterEntry, SideView, TookOver
+from proto.signalling import (
+    HearingDetail,
+    HearingSchedule,
+    HearingSummary,
+    RosterEntry,
+    SideView,
+    TookOver,
+)
 from proto.ws import (
     Board,
     FormerMediator,
@@ -121,6 +128,12 @@ def summary(h: Hearing) -> HearingSummary:
                           created_at=h.created_at, scheduled_at=h.scheduled_at,
                           time_zone=h.time_zone, sides=len(h.sides), people=people,
                           took_over=took_over(h))
+
+
+def schedule(h: Hearing) -> HearingSchedule:
+    """What the calendar file holds (`may_read_schedule`): no roster, sides or rooms."""
+    return HearingSchedule(id=h.id, title=h.title, state=h.state, scheduled_at=h.scheduled_at,
+                           time_zone=h.time_zone, details_changes=h.details_changes)
 
 
 def detail(h: Hearing, now: int) -> HearingDetail:

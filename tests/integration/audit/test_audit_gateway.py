@@ -125,7 +125,8 @@ async def test_query_parameters_are_the_schema_names(people: People) -> None:
     "limit=0", "limit=1001", "limit=abc", "cursor=-1", "cursor=01", "time_from=yesterday",
     "hearing=a%20b", "action=DROP", "nope=1", "limit=1&limit=2", "time_from=5&time_to=4",
     "resource_id=" + "x" * 300, "time_from=2024-01-01T00:00:00", "resource_type=Bad-Type",
-    "resource=document", "from=5",
+    "resource=document", "from=5", "with_invitations=true", "actor=p1&with_invitations=yes",
+    "actor=p1&person=Ana&with_invitations=true",
 ])
 async def test_bad_query_parameters_are_400_json(people: People, query: str) -> None:
     code, body, _ = await _get(people, f"/api/v1/audit/events?{query}")
@@ -280,7 +281,9 @@ async def test_filtered_and_range_exports_verify(people: People, tmp_path: Path)
     assert ok.returncode == 0 and "indices [3, 40)" in ok.stdout, ok.stderr
     async with people.auditor.session(bearer=True) as http:
         for body in ({"begin": 5, "end": 2}, {"begin": 0, "filter": {}}, {"end": 10**12},
-                     {"filter": {"limit": 0}}, {"surprise": 1}):
+                     {"filter": {"limit": 0}}, {"surprise": 1},
+                     # a person's report: its uses name no actor, no bundle could be checked
+                     {"filter": {"actor": "p1", "with_invitations": True}}):
             async with http.post("/api/v1/audit/exports", json=body) as r:
                 assert r.status == 400, (body, r.status)
                 assert (await r.json())["error"]["code"] == "invalid"

@@ -122,7 +122,7 @@ GET /api/v1/audit/log/tile/{s0}/{s1}/{s2}/{s3}/{s4}/{s5}  401  403  403  ok   40
 GET /api/v1/audit/log/tile/{s0}/{s1}/{s2}/{s3}/{s4}/{s5}/{s6}  401  403  403  ok   403  403  403  403  403  403  401  401  401
 GET /api/v1/audit/log/tile/{s0}/{s1}/{s2}/{s3}/{s4}/{s5}/{s6}/{s7}  401  403  403  ok   403  403  403  403  403  403  401  401  401
 GET /api/v1/audit/names                          401  403  403  ok   403  403  403  403  403  403  401  401  401
-GET /api/v1/hearings/{hearing}/calendar.ics      401  ok   403  403  ok   403  403  403  403  403  401  401  401
+GET /api/v1/hearings/{hearing}/calendar.ics      401  ok   403  403  ok   403  ok   ok   ok   ok   401  401  401
 DELETE /api/v1/hearings/{hearing}/uploads/{upload} 401  403  403  403  ok   403  ok   ok   ok   403  401  401  401
 GET /api/v1/hearings/{hearing}/uploads/{upload}  401  403  403  403  ok   403  ok   ok   ok   403  401  401  401
 HEAD /api/v1/hearings/{hearing}/uploads/{upload} 401  403  403  403  ok   403  ok   ok   ok   403  401  401  401

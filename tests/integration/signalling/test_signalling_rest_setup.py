@@ -8,6 +8,7 @@ reaching the other side."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -99,6 +100,40 @@ async def test_schedule_colours_invitation_states_and_calendar(suite: Suite) -> 
     # Another mediator's hearing: refused.
     status, _ = await api(people.auditor, "GET", f"{base}/calendar.ics")
     assert status == 403
+
+
+LONG_TITLE = ("Chan v. Wong; Mong Kok shop lease, day 1 — 陳氏與黃氏商舖租約調解 "
+              "(first session, with a deliberately long title)")
+
+
+async def test_a_party_downloads_the_calendar_file_under_the_hearings_title(suite: Suite) -> None:
+    """A party waiting for the hearing reads its calendar file too (its start, nothing of its
+    people), saved under its title cut at a word, in UTF-8 with an ASCII fallback."""
+    people = await staff_people(suite)
+    cast = await seat(suite, people, sides=1, per_side=1)
+    base = f"/api/v1/hearings/{cast.hearing}"
+    status, _ = await api(people.mediator, "PATCH", base, {
+        "title": LONG_TITLE, "scheduled_at": SCHEDULED, "time_zone": "Asia/Hong_Kong"})
+    assert status == 200
+    party = next(iter(cast.members.values()))
+    async with aiohttp.ClientSession(base_url=suite.base_url, headers=party.headers()) as http, \
+            http.get(f"{base}/calendar.ics?lang=zh-Hant") as response:
+        assert response.status == 200 and response.content_type == "text/calendar"
+        disposition = response.headers["Content-Disposition"]
+        calendar = Calendar.from_ical(await response.read())
+    event = next(iter(calendar.walk("VEVENT")))
+    assert int(event.decoded("dtstart").timestamp() * 1000) == SCHEDULED
+    assert str(event["summary"]) == LONG_TITLE
+    stem = "Chan v. Wong; Mong Kok shop lease, day 1 — 陳氏與黃氏商舖租約調解 (first session, with a…"
+    assert disposition.endswith(f"; filename*=UTF-8''{quote(stem + '.ics', safe='')}")
+    assert disposition.startswith('attachment; filename="Chan_v._Wong_') and disposition.isascii()
+    assert '_with_a_.ics"' in disposition  # the fallback: ASCII, cut at the same word
+    # Another hearing's party: refused (the gateway's rule, then signalling's).
+    other = await seat(suite, people, sides=1, per_side=1)
+    stranger = next(iter(other.members.values()))
+    async with aiohttp.ClientSession(base_url=suite.base_url, headers=stranger.headers()) as http, \
+            http.get(f"{base}/calendar.ics") as response:
+        assert response.status == 403
 
 
 async def test_move_side_over_the_wire(suite: Suite) -> None:

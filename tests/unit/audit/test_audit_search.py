@@ -131,3 +131,46 @@ def test_a_person_search_finds_every_use_of_their_invitations(tmp_path: Path) ->
     assert store.count(EventQuery(person="cy", action="participant.redeem")) == 4
     assert store.count(EventQuery(person="cy"), below=19) == 5  # up to the new link
     assert _ids(store, person="ana", action="participant.redeem") == []
+
+
+def test_an_actor_with_their_invitations_is_a_persons_report(tmp_path: Path) -> None:
+    """`with_invitations`: what the person did and every use of the invitations issued to them
+    (the first link and each new one, refused uses too), each entry once, paged and counted,
+    and nothing done to them (their invitation, a move by the mediator): a person's report."""
+    store = _store(tmp_path / "log.db")
+    store.append([record_for(e) for e in [
+        _ev(20, "participant.invite", "med", "participant", "pCy", name="Cy Wong", role="party",
+            invitation="invCy1"),
+        _ev(21, "participant.redeem", "anonymous", "invitation", "invCy1", Outcome.DENIED,
+            reason="access_code", participant="pCy"),
+        _ev(22, "participant.redeem", "pCy", "invitation", "invCy1"),  # named by both: once
+        _ev(23, "document.download", "pCy", "document", "doc1"),
+        _ev(24, "participant.redeem", "anonymous", "invitation", "invOther"),
+        _ev(25, "participant.reissue", "med", "participant", "pCy", invitation="invCy2"),
+        _ev(26, "room.move", "med", "participant", "pCy"),
+        _ev(27, "participant.redeem", "anonymous", "invitation", "invCy2", Outcome.DENIED,
+            reason="used", participant="pCy"),
+    ]])
+    indexes = [14, 15, 16, 20]
+    report = EventQuery(actor="pCy", with_invitations=True)
+    assert store.count(report) == len(indexes)
+    assert store.count(EventQuery(actor="pCy")) == 2  # without: their own entries only
+    seen: list[int] = []
+    cursor = None
+    while True:
+        rows, cursor, total = store.search(EventQuery(actor="pCy", with_invitations=True, limit=3,
+                                                      cursor=cursor))
+        assert total == len(indexes)
+        seen += [i for i, _ in rows]
+        if cursor is None:
+            break
+    assert seen == indexes
+    rows, _, _ = store.search(EventQuery(actor="pCy", with_invitations=True, order="desc"))
+    assert [i for i, _ in rows] == indexes[::-1]
+    # The uses alone (the attempts a report counts), and as of an earlier log (before the new link).
+    uses = EventQuery(actor="pCy", with_invitations=True, resource_type="invitation",
+                      action="participant.redeem")
+    assert store.count(uses) == 3
+    assert store.count(report, below=19) == 3
+    # A staff account, issued no invitation: its own entries, as the actor filter finds them.
+    assert store.count(EventQuery(actor="med", with_invitations=True)) == store.count(EventQuery(actor="med"))

@@ -1,4 +1,5 @@
-"""The served JavaScript loses its comment lines and nothing else (gateway/webclient/slim.py):
+"""The served JavaScript loses its comment lines and nothing else, the stylesheet its comments
+(a comment-like text in a CSS string stays) (gateway/webclient/slim.py):
 each line that is only a `//` comment is emptied, its newline kept; what merely looks like a
 comment (in a string, a template literal's text or a regular expression) stays; a file the
 lexer cannot follow is served as written. Every file the gateway serves is followed to its end,
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from gateway.webclient.routes import WEBCLIENT, asset_table
-from gateway.webclient.slim import emptied_comment_lines
+from gateway.webclient.slim import css_without_comments, emptied_comment_lines
 
 
 def test_a_comment_line_is_emptied_and_its_newline_kept() -> None:
@@ -85,3 +86,29 @@ def test_every_served_module_is_slimmed_and_still_parses(tmp_path: Path) -> None
         checked = subprocess.run([node, "--check", str(module)], capture_output=True, text=True)
         assert checked.returncode == 0, (path, checked.stderr)
 
+
+
+def test_css_comments_go_and_their_lines_stay() -> None:
+    source = ('/* the palette */\n:root { --ink: #111; }\n'
+              '.a::before { content: "/* not a comment */"; } /* after code,\n over two lines */\n'
+              ".b { background: url('x/*y.png'); }\n")
+    assert css_without_comments(source) == (
+        '\n:root { --ink: #111; }\n'
+        '.a::before { content: "/* not a comment */"; } \n\n'
+        ".b { background: url('x/*y.png'); }\n")
+
+
+@pytest.mark.parametrize("source", [".a { color: red; } /* never closed\n", '.a::before { content: "cut\n'])
+def test_a_stylesheet_the_lexer_cannot_follow_is_served_as_written(source: str) -> None:
+    assert css_without_comments(source) == source
+
+
+def test_the_served_stylesheet_has_no_comment_and_the_same_rules() -> None:
+    table = asset_table()
+    for path in (p for p in table if p.endswith(".css")):
+        source = (WEBCLIENT / path).read_text(encoding="utf-8")
+        served = table[path][0].decode("utf-8")
+        assert "/*" not in served and served.count("\n") == source.count("\n"), path
+        assert len(served) < len(source) * 0.9, path  # the comments really went
+        # Every rule is still there: the same selectors and declarations, in the same order.
+        assert served.count("{") == source.count("{") and served.count(";") <= source.count(";")
