@@ -1,4 +1,5 @@
-"""The served JavaScript without its comment lines (pure: text in, text out).
+"""The served JavaScript without its comment lines, and the stylesheet without its comments
+(pure: text in, text out).
 
 The client's modules are written for the people who keep them: a fifth of their bytes are `//`
 comments on lines of their own, which every page load would download and parse for nothing.
@@ -13,6 +14,11 @@ comments and regular expression literals (a `/` that starts one is told from a d
 token before it, as the language does). A file it cannot follow to a clean end (a string or
 regular expression cut by a line end, an unclosed template, comment or expression) is returned
 as written: serving the source unchanged is always right.
+
+A stylesheet's comments are simpler: CSS has no comment to the line's end, no regular
+expressions and no templates, only quoted strings that may hold `/*`. `css_without_comments`
+removes every `/* … */` outside a string and keeps the newlines it held, so line numbers stay
+the source's; a stylesheet with an unclosed comment or string is served as written.
 """
 
 from __future__ import annotations
@@ -169,5 +175,30 @@ def emptied_comment_lines(source: str) -> str:
         line_start = source.rfind("\n", 0, start) + 1
         out.append(source[done:line_start])
         done = end
+    out.append(source[done:])
+    return "".join(out)
+
+
+def css_without_comments(source: str) -> str:
+    """`source` (CSS) with every comment removed, the newlines inside each kept."""
+    out: list[str] = []
+    done = 0
+    i = 0
+    try:
+        while i < len(source):
+            c = source[i]
+            if c in "'\"":
+                i = _skip_quoted(source, i, c)
+            elif source.startswith("/*", i):
+                end = source.find("*/", i + 2)
+                if end < 0:
+                    raise _Unfollowable
+                out.append(source[done:i])
+                out.append("\n" * source.count("\n", i, end))
+                i = done = end + 2
+            else:
+                i += 1
+    except _Unfollowable:
+        return source
     out.append(source[done:])
     return "".join(out)

@@ -44,6 +44,7 @@ import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 import pytest
@@ -380,8 +381,8 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             # Each side's caucus in the side's own colour, in the picture and the legend alike;
             # the legend names only what is drawn (not the side removed before any caucus).
             legend = await tab.value("""() => [...document.querySelectorAll('#timeline-legend li')].map((li) =>
-                [li.dataset.side || li.dataset.room || 'marks', getComputedStyle(li.querySelector('.swatch')).backgroundColor])""")
-            assert [k for k, _ in legend] == ["lobby", "plenary", "sClaim", "sResp", "marks"], legend
+                [li.dataset.side || li.dataset.room || li.dataset.kind || 'marks', getComputedStyle(li.querySelector('.swatch')).backgroundColor])""")
+            assert [k for k, _ in legend] == ["lobby", "plenary", "sClaim", "sResp", "marks", "end"], legend  # it ended
             fills = await tab.value("""() => Object.fromEntries([...document.querySelectorAll('rect.timeline-segment')].map((r) =>
                 [r.dataset.room, getComputedStyle(r).fill]))""")
             swatch = dict(legend)
@@ -667,10 +668,17 @@ async def _invitation_attempts(tab: Tab) -> None:
     """A person's report shows every use of their invitation among their own entries, in time
     order: Eve's two refused attempts (the first recorded twice: one line), though she never
     acted; Dee's own use, then the two tries of her used link from another address, counted
-    apart ("after it had been used") with the gateway's count of them a line of its own."""
+    apart ("after it had been used") with the gateway's count of them a line of its own. The
+    server finds the uses (the person's entries `with_invitations`), paged and counted with the
+    rest: the page reads no invite or reissue entries, nor the uses invitation by invitation."""
     page = tab.page
+    asked = len(tab.requests)
     await page.goto(f"/audit/people/{LOCKED_OUT[0]}")
     await tab.wait_for("document.querySelector('#invitation-attempts') && document.querySelector('.total[data-total=\"3\"]')")
+    reads = [parse_qs(urlsplit(url).query) for url in tab.requests[asked:] if urlsplit(url).path == "/api/v1/audit/events"]
+    mine = [q for q in reads if q.get("actor") == [LOCKED_OUT[0]]]
+    assert mine and all(q.get("with_invitations") == ["true"] for q in mine), reads
+    assert not [q for q in reads if "actor" not in q and q.get("resource_type") in (["participant"], ["invitation"])], reads
     note = page.locator("#invitation-attempts")
     assert (await note.get_attribute("data-refused"), await note.get_attribute("data-after")) == ("2", "0")
     assert await note.inner_text() == t(EN, "audit.report.attempts", count=2)

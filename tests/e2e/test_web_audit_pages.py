@@ -14,7 +14,17 @@ scripted hearing whose entries are published as the services write them:
   and a search by their name shows each entry once;
 - the Action filter labels chat messages as logged only when refused;
 - its timeline draws a stay that reconnections interrupted as one bar, the time away inside it,
-  and a lane name too long for its column on two lines (the mediator's role on its own).
+  a removal by the mediator as a labelled mark where that lane ends (in the legend too), and a
+  lane name too long for its column on two lines (the mediator's role on its own);
+- its creation is told with the title it was created with, the rename a line of its own;
+- each entry's time in the hearing's zone is in the zone in force then (the hearing was moved
+  from Hong Kong's to London's and Tokyo's before it ran), the column's heading saying which zone
+  from when, and one entry's page likewise;
+- its timeline draws the hearing's end as a rule across every lane, reached by Tab, in the legend;
+- its People say what became of each: removed by the mediator, invitation withdrawn, never
+  joined, left, joined;
+- a mediator account with no display name reads "mediator · Mediator account", never
+  "mediator (mediator)", on the timeline, in the facts and in the entries.
 Screenshots at laptop width (tests/artifacts/audit-…-laptop.png), axe-core on each.
 """
 
@@ -39,6 +49,11 @@ HEARING = "hPagesEdge1"
 MED = ("acctMedP", "Mr David Lam")  # "Mr David Lam (mediator)" was cut in its lane
 FAY = ("pFay", "Fay Lo")  # reconnects in plenary; her used link tried again after the end
 GUS = ("pGus", "Gus Ma")  # removed from the lobby
+HAL = ("pHal", "Hal Yu")  # invited, never joined
+IVY = ("pIvy", "Ivy Ko")  # invited, then removed before joining: her invitation withdrawn
+JO = ("pJo", "Jo Tse")  # joined, then left
+#: A hearing created by an account with no display name: named by its user name, "mediator".
+BARE = ("hBare1", "acctBare", "mediator")
 T0 = 1_764_100_000_000
 ADDRESS = "addr:2025-11:0c9d8e7f6a5b4c3d2e1f"
 #: A page of results holds 50 entries (results.js): 51 in all, the last two one refused attempt.
@@ -90,9 +105,10 @@ def story() -> list[AuditEvent]:
         "scheduled_at": T0 + 2 * 86_400_000 + 3_600_000, "time_zone": "Asia/Tokyo",
         "previous_scheduled_at": T0 + 2 * 86_400_000, "previous_time_zone": "Asia/Tokyo"})
     s.med("hearing.open", "hearing", HEARING)
-    for pid, name in (FAY, GUS):
+    for pid, name in (FAY, GUS, HAL, IVY, JO):
         s.med("participant.invite", "participant", pid, details={
             "name": name, "role": "party", "invitation": f"inv{pid}"})
+    s.med("participant.remove", "participant", IVY[0], details={})
     s.add("participant.connect", MED[0], "participant", MED[0], details={"room": "plenary"})
     # Gus waits in the lobby and is removed from it: his page is closed, in no room.
     s.add("participant.redeem", "anonymous", "invitation", f"inv{GUS[0]}", role=None, kind="anonymous",
@@ -100,6 +116,11 @@ def story() -> list[AuditEvent]:
     s.own(GUS[0], "participant.connect", details={"room": "lobby"})
     s.med("participant.remove", "participant", GUS[0], details={"from": "lobby"})
     s.own(GUS[0], "participant.disconnect", step_s=0.2, details={})
+    # Jo comes to the lobby and leaves by her own button.
+    s.add("participant.redeem", "anonymous", "invitation", f"inv{JO[0]}", role=None, kind="anonymous",
+          details={"participant": JO[0]})
+    s.own(JO[0], "participant.connect", details={"room": "lobby"})
+    s.own(JO[0], "participant.leave", details={"from": "lobby", "to": "lobby"})
     # Fay is admitted; her page reloads twice within the minute, in plenary.
     s.add("participant.redeem", "anonymous", "invitation", f"inv{FAY[0]}", role=None, kind="anonymous",
           details={"participant": FAY[0]})
@@ -129,6 +150,16 @@ def story() -> list[AuditEvent]:
           outcome=Outcome.DENIED, step_s=0.05, service="gateway",
           details={"reason": ended, "address": ADDRESS, "kind": "redeem.conflict"})
     assert len(s.events) == PAGE + 2
+    # Another hearing, by a mediator account with no display name (after the first's entries).
+    hearing, account, username = BARE
+    s.add("account.create", "acctAdminP", "account", account, role="admin", service="gateway", hearing=None,
+          details={"role": "mediator", "username": username})
+    s.add("hearing.create", account, "hearing", hearing, hearing=hearing, details={
+        "mediator": account, "mediator_name": "", "title": "Bare v. Named", "time_zone": "Europe/London",
+        "scheduled_at": s.clock + 3_600_000})
+    s.add("hearing.open", account, "hearing", hearing, hearing=hearing)
+    s.add("participant.connect", account, "participant", account, hearing=hearing, details={"room": "plenary"})
+    s.add("hearing.close", account, "hearing", hearing, hearing=hearing, details={"destroy_documents": False})
     return s.events
 
 
@@ -191,6 +222,12 @@ async def test_the_auditors_pages_say_what_they_show(suite: Suite) -> None:
             "The last entry is shown here, beside the entry it pairs with, rather than alone on a page of its own."
         assert await page.locator("#next-page").is_disabled()
         assert rows[-1][0] == "paired" and "the hearing had ended" in rows[-1][2], rows[-1]
+        # Created as "Lo v. Ma" (its own entry), though the log names it by its new title now;
+        # the rename is a line of its own.
+        created = [text for _, action, text in rows if action == "hearing.create"]
+        assert len(created) == 1 and f"{MED[1]} (mediator) created the hearing ‘Lo v. Ma’" in created[0], created  # noqa: RUF001
+        renamed = [text for _, action, text in rows if action == "hearing.details_change" and "renamed" in text]
+        assert len(renamed) == 1 and "renamed the hearing ‘Lo v. Ma’ to ‘Lo v. Ma Holdings’" in renamed[0], renamed  # noqa: RUF001
         # A zone changed alone is no move: it says so.
         zoned = [text for _, action, text in rows if action == "hearing.details_change" and "GMT+9" in text]
         assert len(zoned) == 2 and "to be read in Japan" in zoned[0] and "the start did not move" in zoned[0], zoned
@@ -205,6 +242,18 @@ async def test_the_auditors_pages_say_what_they_show(suite: Suite) -> None:
         closed = [text for _, action, text in rows if action == "participant.disconnect" and GUS[1] in text]
         assert closed and f"{GUS[1]} was disconnected: removed from the lobby, and from the hearing" in closed[0], closed
         assert not [text for _, _, text in rows if t(EN, "audit.room.none") in text], rows
+        # Each entry's time in the hearing's zone is in the zone in force then (created in Hong
+        # Kong time, moved to London's, then Tokyo's: the hearing ran in Tokyo time), and the
+        # column's heading says which zone from when.
+        heading = await page.locator("#hearing-time").text_content() or ""
+        assert heading.startswith("Hearing's time (Hong Kong Standard Time, then United Kingdom Time from ") \
+            and ", then Japan Standard Time from " in heading, heading
+        zones = await tab.value("""() => Object.fromEntries(['hearing.create', 'hearing.open', 'hearing.close'].map((action) =>
+            [action, document.querySelector(`tr[data-action="${action}"] td[data-zone]`).dataset.zone]))""")
+        assert zones == {"hearing.create": "Asia/Hong_Kong", "hearing.open": "Asia/Tokyo", "hearing.close": "Asia/Tokyo"}, zones
+        closed_at = await page.locator("tr[data-action='hearing.close'] td[data-zone]").inner_text()
+        opened_entry = await page.locator("tr[data-action='hearing.open']").get_attribute("data-index")
+        assert closed_at.endswith("(GMT+9)"), closed_at
         await shot(tab, "audit-pages-edge")
         # Opening the run of connection reports: the header counts the rows shown now.
         await page.locator("tr.folded button").click()
@@ -236,6 +285,11 @@ async def test_the_auditors_pages_say_what_they_show(suite: Suite) -> None:
         assert len(indexes) == len(set(indexes)), indexes
         assert await page.locator(".total").get_attribute("data-entries") == str(len(indexes) + folded)
         await shot(tab, "audit-person-invitations")
+        # One entry's page says the hearing's zone at that time, not the one it was created in.
+        await page.goto(f"/audit/entry/{opened_entry}")
+        await page.locator("#hearing-time").wait_for()
+        said = await page.locator("#hearing-time").inner_text()
+        assert said.endswith("in the hearing's zone at that time (Japan Standard Time)") and "Hong Kong" not in said, said
 
         # The hearing's summary: its title and start over time, each change and by whom.
         await page.goto(f"/audit/hearings/{HEARING}")
@@ -254,6 +308,15 @@ async def test_the_auditors_pages_say_what_they_show(suite: Suite) -> None:
         note = await page.locator("#details-history [data-zone-only]").all_inner_texts()
         assert len(note) == 1 and note[0].startswith("Read in Japan") and "instead of United Kingdom" in note[0] \
             and note[0].endswith("; the start did not move"), note
+        # Each person's outcome, from the log's entries: the one removed says so, not just a role.
+        outcomes = await tab.value("""() => Object.fromEntries([...document.querySelectorAll('tr[data-person]')].map((tr) =>
+            [tr.dataset.person, [tr.querySelector('td.person-outcome').dataset.outcome ?? '',
+              tr.querySelector('td.person-outcome').innerText]]))""")
+        assert {pid: kind for pid, (kind, _) in outcomes.items()} == {
+            MED[0]: "", FAY[0]: "joined", GUS[0]: "removed", HAL[0]: "never_joined", IVY[0]: "withdrawn", JO[0]: "left"}, outcomes
+        assert outcomes[GUS[0]][1].startswith("Removed by the mediator, "), outcomes
+        assert outcomes[IVY[0]][1].startswith("Invitation withdrawn before it was used, "), outcomes
+        assert outcomes[HAL[0]][1] == "Never joined" and outcomes[JO[0]][1].startswith("Left, "), outcomes
         # A hearing with no side says so, not an empty list under its heading.
         assert await page.locator("#side-list").inner_text() == t(EN, "audit.hearing.no_sides")
         await shot(tab, "audit-hearing-details-history")
@@ -271,6 +334,33 @@ async def test_the_auditors_pages_say_what_they_show(suite: Suite) -> None:
             .map((r) => Number(r.dataset.end) - Number(r.dataset.start))""")
         assert gaps == [20_000, 20_000], gaps
         assert await page.locator("#timeline-legend [data-kind='gaps']").count() == 1
+        # Gus, removed by the mediator from the lobby: a mark where his lane ends, labelled with
+        # the instant, and explained in the legend.
+        removed = next(e.time for e in story() if e.action == "participant.remove" and e.resource.id == GUS[0])
+        marks = await tab.value("""() => [...document.querySelectorAll('.timeline-mark[data-kind="remove"]')].map((m) =>
+            [m.dataset.participant, Number(m.dataset.time), m.getAttribute('aria-label'), m.getAttribute('tabindex')])""")
+        assert [(pid, at) for pid, at, _, _ in marks] == [(GUS[0], removed)], marks
+        assert marks[0][2].startswith(f"{GUS[1]}: removed from the hearing by the mediator at ") and marks[0][3] == "0", marks
+        ends = await tab.value(f"""() => [...document.querySelectorAll('rect.timeline-segment[data-participant="{GUS[0]}"]')]
+            .map((r) => Number(r.dataset.end))""")
+        assert ends[-1] == removed, (ends, removed)
+        assert await page.locator("#timeline-legend [data-kind='remove']").inner_text() == t(EN, "audit.timeline.removed")
+        # The hearing's end: a rule across every lane, focusable, labelled with the instant, in
+        # the legend too.
+        ended = next(e.time for e in story() if e.action == "hearing.close" and e.hearing == HEARING)
+        end = page.locator("svg.timeline-svg .timeline-end")
+        assert await end.count() == 1
+        assert int(await end.get_attribute("data-time") or 0) == ended
+        assert (await end.get_attribute("aria-label") or "").startswith("Hearing ended at ")
+        assert await end.get_attribute("tabindex") == "0"
+        assert (await page.locator("svg.timeline-svg .timeline-end-text").text_content() or "").startswith("Ended ")
+        assert await page.locator("#timeline-legend [data-kind='end']").inner_text() == t(EN, "audit.timeline.ended")
+        await page.locator(f".timeline-mark[data-kind='remove'][data-participant='{GUS[0]}']").focus()
+        for _ in range(30):  # the end is reached by Tab, after the lanes' items
+            if await tab.value("() => document.activeElement?.classList?.contains('timeline-end') ?? false"):
+                break
+            await page.keyboard.press("Tab")
+        assert await tab.value("() => document.activeElement?.classList?.contains('timeline-end') ?? false")
         await page.get_by_role("button", name=t(EN, "audit.timeline.show_table")).click()
         away = await page.locator(f"#timeline-table tr[data-participant='{FAY[0]}'][data-room='plenary'] td.timeline-away div").count()
         assert away == 2
@@ -286,6 +376,25 @@ async def test_the_auditors_pages_say_what_they_show(suite: Suite) -> None:
             assert lines == [MED[1], "(mediator)"], (width, lines)
             assert right <= 170, (width, right)
         await page.set_viewport_size({"width": 1366, "height": 768})
+
+        # A mediator account with no display name reads as an account by its user name, its role
+        # said once: on the timeline, in the hearing's facts and in its entries.
+        bare, _, username = BARE
+        account = f"{username} · Mediator account"
+        await page.goto(f"/audit/hearings/{bare}/timeline")
+        await tab.wait_for("document.querySelector('#timeline[data-lanes]')")
+        lane = await tab.value("""() => { const name = document.querySelector('g.timeline-lane text.timeline-name');
+            return [name.querySelector('title').textContent, [...name.querySelectorAll('tspan')].map((s) => s.textContent)]; }""")
+        assert lane == [account, [username, "Mediator account"]], lane  # two lines in its column
+        await page.goto(f"/audit/hearings/{bare}")
+        await page.locator("#hearing-life").wait_for()
+        created = await page.locator("#hearing-life [data-fact='created']").inner_text()
+        assert created.endswith(f"by {account}"), created
+        await page.goto(f"/audit?hearing={bare}&order=asc")
+        await tab.wait_for("document.querySelector('.total[data-rows]')")
+        made = await page.locator("tr[data-action='hearing.create'] td.what").inner_text()
+        assert made.startswith(f"{account} created the hearing"), made
+        assert "mediator (mediator)" not in await page.locator("main").inner_text()
 
         # The same in Traditional Chinese: the header's rows and entries, the borrowed entry,
         # the removal from the lobby, the details over time, the gaps' legend.

@@ -6,6 +6,14 @@
   dismissing it, or closing the caucus.
 - The new caucus's name field counts its characters as the hearing's title, sides and people
   do ("8 of 200 characters"), the name put in for a side included.
+- Its timer chip says what it counts in words ("4:57 left"), not digits alone.
+- A party in a caucus is told what its timer means: at time up, what happens next (the mediator
+  decides; they can keep talking), in place of the move notice that brought them there, and
+  never over the room's banner; time added replaces it ("The mediator added 5 minutes…": it
+  once stayed above "4:56 left in this caucus"); the limit removed is said. A move notice goes
+  once the mediator joins the party (answering a knock): old news.
+- A caucus everyone has left ("Call everyone back") ends its timer: the console's countdown goes
+  at once, no time up comes after, and a "Time is up" already on its column goes too.
 
 The short timers come from the test's own WebSocket for the mediator (the console offers 5 to
 30 minutes); the console's page does everything else. axe-core and screenshots.
@@ -13,12 +21,24 @@ The short timers come from the test's own WebSocket for the mediator (the consol
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from proto.ws import CaucusTimer
-from tests.browser import Tab, chromium_page, requires_chromium
+from proto.ws import Admit, CaucusTimer, Move, Recall, Shuttle
+from tests.browser import (
+    Tab,
+    chromium,
+    chromium_page,
+    dumped_on_failure,
+    open_tab,
+    requires_chromium,
+)
 from tests.e2e.mediator_steps import Mediator
 from tests.e2e.participant_steps import (
+    in_room,
+    join_in_browser,
+    mediator_caucus,
     mediator_page,
     mediator_socket,
     one_party_each,
@@ -47,6 +67,35 @@ async def not_time_up(tab: Tab, room: str) -> None:
 
 def timer_text(room: str) -> str:
     return f"(document.querySelector('{column(room)} .timer')?.textContent ?? '')"
+
+
+def time_left(minutes: str) -> str:
+    """A test of the timer chip's text: "4:57 left", its minutes one of `minutes`."""
+    return "/^[" + minutes + "]:\\d\\d" + t(EN, "mediator.timer.left", time="") + "$/"
+
+
+# The party's notices above the room: [kind, variant, text] each.
+NOTICES = ("[...document.querySelectorAll('.notices .notice')].map((x) => [x.dataset.kind, "
+           "x.dataset.variant ?? null, x.querySelector('.notice-text').textContent])")
+COUNTDOWN = "(document.querySelector('.room-banner .room-countdown:not([hidden])')?.textContent ?? null)"
+# Whether a notice covers part of the room's banner (the page scrolled to just above it).
+COVERS_BANNER = """(() => {
+  const banner = document.querySelector('.room-banner');
+  window.scrollTo(0, banner.getBoundingClientRect().top + window.scrollY - 24);
+  const b = banner.getBoundingClientRect();
+  return [...document.querySelectorAll('.notices .notice')].some((n) => {
+    const r = n.getBoundingClientRect();
+    return r.bottom > b.top && r.top < b.bottom && r.height > 0;
+  });
+})()"""
+
+
+async def notices_are(tab: Tab, expected: list[list[str | None]]) -> None:
+    said = json.dumps(expected, separators=(",", ":"), ensure_ascii=False)  # as JSON.stringify
+    try:
+        await tab.wait_for(f"JSON.stringify({NOTICES}) === {json.dumps(said)}", timeout=30)
+    except TimeoutError:
+        raise AssertionError(f"notices: {await tab.value(NOTICES)}, not {expected}") from None
 
 
 @pytest.mark.timeout(240)
@@ -113,7 +162,7 @@ async def test_a_caucus_whose_time_is_up_says_so_until_the_mediator_acts(suite: 
             await page.get_by_role("button", name=t(EN, "mediator.timer.add_named", room=NAME),
                                    exact=True).click()
             await not_time_up(tab, room)
-            await tab.wait_for(f"/^[45]:\\d\\d$/.test({timer_text(room)})", timeout=30)
+            await tab.wait_for(f"{time_left('45')}.test({timer_text(room)})", timeout=30)
 
             # --- time up again: "Dismiss" takes it away, and the timer says there is none -----
             await med_socket.send(CaucusTimer(room=room, seconds=1))
@@ -143,3 +192,106 @@ async def test_a_caucus_whose_time_is_up_says_so_until_the_mediator_acts(suite: 
             raise
         finally:
             await med_socket.close()
+
+
+@pytest.mark.timeout(300)
+async def test_a_party_is_told_what_its_caucus_timer_does(suite: Suite) -> None:
+    people, cast, invitation = await one_party_each(suite)
+    a1 = invitation["participant"]
+    med_socket = await mediator_socket(suite, people, cast)
+    tabs: dict[str, Tab] = {}
+    async with chromium() as browser:
+        with dumped_on_failure(tabs):
+            try:
+                party = tabs["party"] = await open_tab(browser, suite.base_url)
+                console = tabs["console"] = await open_tab(browser, suite.base_url)
+                await join_in_browser(party, invitation)
+                side_a = await mediator_caucus(med_socket, cast.sides[0])
+                await med_socket.send(Admit(participant=a1))
+                await in_room(party, "plenary")
+                caucus_name = "Side A caucus"
+
+                # --- moved while the mediator is elsewhere; the mediator answers the knock -----
+                await med_socket.send(Move(participant=a1, room=side_a))
+                await in_room(party, side_a)
+                away = t(EN, "participant.notice.moved_away", room=caucus_name)
+                await notices_are(party, [["move", "moved_away", away]])
+                await party.page.get_by_role("button", name=t(EN, "participant.controls.knock"),
+                                             exact=True).click()
+                await med_socket.send(Shuttle(room=side_a))
+                await notices_are(party, [])  # the mediator is here: the move is old news
+
+                # --- the console's chip says what it counts --------------------------------
+                await mediator_page(console, people, cast.hearing, suite.base_url)
+                await console.page.locator(column(side_a)).wait_for()
+                await med_socket.send(CaucusTimer(room=side_a, seconds=300))
+                await console.wait_for(f"{time_left('45')}.test({timer_text(side_a)})",
+                                       timeout=30)
+                await party.wait_for(f"/^[45]:\\d\\d left in this caucus$/.test({COUNTDOWN})",
+                                     timeout=30)
+                await console.check_accessible("console-timer")
+                await console.screenshot("console-timer", "laptop")
+
+                # --- time up: what happens next, in place of the move notice ---------------
+                await med_socket.send(Move(participant=a1, room="plenary"))
+                await in_room(party, "plenary")
+                await med_socket.send(Move(participant=a1, room=side_a))
+                await in_room(party, side_a)
+                moved = t(EN, "participant.notice.moved", room=caucus_name)
+                await notices_are(party, [["move", "moved", moved]])
+                await med_socket.send(CaucusTimer(room=side_a, seconds=2))
+                up = t(EN, "participant.notice.time_up")
+                assert "decide whether to continue" in up
+                await notices_are(party, [["timer", "time_up", up]])
+                assert await party.value(COUNTDOWN) is None
+                assert await party.value(COVERS_BANNER) is False
+                await party.check_accessible("hearing-caucus-time-up")
+                await shots(party, "hearing-caucus-time-up", ("laptop", "phone"))
+                await time_up(console, side_a)
+
+                # --- the mediator adds 5 minutes: said, and the time-up notice goes ----------
+                await console.page.get_by_role(
+                    "button", name=t(EN, "mediator.timer.add_named", room=caucus_name),
+                    exact=True).click()
+                added = t(EN, "participant.notice.time_added", count=5)
+                await notices_are(party, [["timer", "time_added", added]])
+                await party.wait_for(f"/^[45]:\\d\\d left in this caucus$/.test({COUNTDOWN})")
+                await party.screenshot("hearing-caucus-time-added", "laptop")
+
+                # --- and removes the limit: said too --------------------------------------
+                await med_socket.send(CaucusTimer(room=side_a, seconds=0))
+                removed = t(EN, "participant.notice.time_removed")
+                await notices_are(party, [["timer", "time_removed", removed]])
+                assert await party.value(COUNTDOWN) is None
+
+                # --- time up, then everyone called back: the console's alert goes -----------
+                await med_socket.send(CaucusTimer(room=side_a, seconds=1))
+                await time_up(console, side_a)
+                await notices_are(party, [["timer", "time_up", up]])
+                await med_socket.send(Recall())
+                await in_room(party, "plenary")
+                await not_time_up(console, side_a)
+                # Called back with the mediator: that move is said, and nothing of the timer.
+                await notices_are(party, [["move", "moved",
+                                           t(EN, "participant.notice.moved", room="Plenary")]])
+
+                # --- a timer running when everyone is called back ends: nothing comes after -
+                await med_socket.send(Move(participant=a1, room=side_a))
+                await in_room(party, side_a)
+                await med_socket.send(CaucusTimer(room=side_a, seconds=4))
+                await console.wait_for(f"{time_left('0')}.test({timer_text(side_a)})")
+                await med_socket.send(Recall())
+                await in_room(party, "plenary")
+                none = t(EN, "mediator.timer.none")
+                await console.wait_for(f"{timer_text(side_a)} === {none!r}", timeout=30)
+                await console.page.wait_for_timeout(6_000)  # past the deadline it had
+                assert await console.value(f"document.querySelector('{column(side_a)} .time-up')") \
+                    is None
+                assert await console.value(timer_text(side_a)) == none
+                toast = t(EN, "mediator.timer.up", room=caucus_name)
+                assert toast not in (await console.page.locator("#toasts").inner_text())
+                await shots(console, "console-caucus-emptied", ("laptop",))
+                party.assert_clean(secrets=[invitation["access_code"]])
+                console.assert_clean(secrets=[people.mediator.cookie])
+            finally:
+                await med_socket.close()

@@ -251,12 +251,15 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             caucus = next(r.id for r in board.board.rooms if r.kind is RoomKind.CAUCUS)
             await med.send(Move(participant=ids["B1"], room=caucus))
             await med.send(Move(participant=ids["B2"], room=caucus))
+            b1 = tabs["B1"]
+            await b1.wait_for("document.querySelector('.notice-move') !== null", timeout=30)
+            notice = await b1.page.text_content(".notice-move")
+            assert notice is not None and "moved you to Claimant caucus" in notice
             await med.send(Shuttle(room=caucus))
             await med.send(CaucusTimer(room=caucus, seconds=600))
             await all_pages(tabs, f"{banner_kind()} === 'caucus'", ["M", "B1", "B2"])
-            b1 = tabs["B1"]
-            notice = await b1.page.text_content(".notice-move")
-            assert notice is not None and "moved you to Claimant caucus" in notice
+            # The mediator came (as if answering a knock): the move is old news, and goes.
+            await b1.wait_for("document.querySelector('.notice-move') === null", timeout=30)
             await b1.wait_for("document.querySelector('[data-control=knock]')"
                               ".getAttribute('aria-pressed') === 'false'")
             await b1.wait_for("document.querySelector('.room-countdown').textContent"
@@ -273,7 +276,7 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             assert set(caucus_codes.values()).isdisjoint(plenary_codes.values())
             await b1.check_accessible("hearing-caucus")
             await shots(b1, "hearing-caucus")
-            # With the move notice above the room, the chat's box and Send are still in view.
+            # The chat's box and Send are in view.
             assert await b1.value(
                 "(window.scrollTo(0, 0), document.querySelector('.chat-form button[type=submit]')"
                 ".getBoundingClientRect().bottom <= window.innerHeight)")

@@ -1,6 +1,6 @@
 // A person's report: every use of their invitations among their own entries, in time order,
-// refused ones folded as a page folds them and counted (audit/attempts.js, data.js
-// invitationUses, results.js interleave); their rooms as stays, a reconnection of less than a
+// refused ones folded as a page folds them and counted (audit/attempts.js; the server finds the
+// uses: data.js personFilter, invitationUses); their rooms as stays, a reconnection of less than a
 // minute not splitting one (audit/stays.js). And the timeline's legend, and the name an export
 // is saved under (audit/export-name.js). The entries are written as the services write them
 // (services/signalling/core.py `_invite`, `_redeem`, joining.py `reissue`; gateway/api/redeem.py
@@ -12,9 +12,9 @@ import { useCatalogueFiles } from './catalogues.mjs';
 
 useCatalogueFiles();
 const { initI18n, t } = await import('../../gateway/webclient/js/core/i18n.js');
-const { invitationAttempts, invitationIds } = await import('../../gateway/webclient/js/audit/attempts.js');
-const { invitationUses } = await import('../../gateway/webclient/js/audit/data.js');
-const { foldRuns, interleave } = await import('../../gateway/webclient/js/audit/paging.js');
+const { invitationAttempts } = await import('../../gateway/webclient/js/audit/attempts.js');
+const { invitationUses, personFilter, searchParams } = await import('../../gateway/webclient/js/audit/data.js');
+const { foldRuns } = await import('../../gateway/webclient/js/audit/paging.js');
 const { RECONNECT_GAP_MS, stays } = await import('../../gateway/webclient/js/audit/stays.js');
 const { bundleName, slug, verifyCommand } = await import('../../gateway/webclient/js/audit/export-name.js');
 
@@ -24,9 +24,6 @@ const OTHER_ADDRESS = 'addr:2026-11:77aa0c12de4490e32dda';
 const anonymous = { id: 'anonymous', kind: 'anonymous' };
 const at = (index, s) => ({ index, time: T0 + s * 1000 });
 
-const invite = (index, s, invitation, action = 'participant.invite') => ({ index, event: { time: at(index, s).time,
-  actor: { id: 'acctMed', role: 'mediator' }, action, outcome: 'allowed', service: 'signalling', hearing: 'h1',
-  resource: { type: 'participant', id: 'pChan' }, details: { name: 'Mr Chan', role: 'party', side: 'sClaim', invitation } } });
 const redeem = (index, s, reason = null, invitation = 'invChan') => ({ index, event: { time: at(index, s).time, actor: anonymous,
   action: 'participant.redeem', outcome: reason ? 'denied' : 'allowed', service: 'signalling', hearing: 'h1',
   resource: { type: 'invitation', id: invitation }, details: { participant: 'pChan', ...(reason ? { reason } : {}) } } });
@@ -53,29 +50,16 @@ const USES = [
   gateway(311, 1210, 'the invitation was already used', { address: OTHER_ADDRESS, extra: { summary: true, count: 3 } }),
 ];
 
-test("a person's invitations are those their invite and reissue entries name", () => {
-  assert.deepEqual(invitationIds([invite(19, 0, 'invChan'), invite(614, 900, 'invChan2', 'participant.reissue'),
-    invite(615, 901, 'invChan2', 'participant.reissue'), { index: 616, event: { ...invite(616, 902, 'invX').event, outcome: 'denied' } }]),
-  ['invChan', 'invChan2']);
-  assert.deepEqual(invitationIds([own(20, 1)]), []);
-});
-
-test('every use of them is read, by invitation, in log order', async () => {
+test("a person's report asks the server for their entries with every use of their invitations, and the uses alone once", async () => {
+  // The report's filter: the person's own entries and their invitations' uses, which the server
+  // resolves (services/audit/invitations.py), paged and counted together.
+  assert.deepEqual(personFilter('pChan'), { actor: 'pChan', with_invitations: true, order: 'asc' });
+  assert.equal(searchParams(personFilter('pChan'), { limit: 50 }).toString(), 'actor=pChan&with_invitations=true&order=asc&limit=50');
+  // The attempts above the table: one read (page after page), of the redemptions alone.
   const asked = [];
-  const read = async (filter) => {
-    asked.push(filter);
-    if (filter.resource_type === 'participant') {
-      return { rows: filter.action === 'participant.invite' ? [invite(19, 0, 'invChan')] : [invite(614, 900, 'invChan2', 'participant.reissue')] };
-    }
-    return { rows: filter.resource_id === 'invChan' ? [...USES].reverse() : [redeem(700, 2000, null, 'invChan2')] };
-  };
-  const uses = await invitationUses('pChan', read);
-  assert.deepEqual(uses.map((r) => r.index), [...USES.map((r) => r.index), 700]);
-  assert.deepEqual(asked.slice(2), [
-    { resource_type: 'invitation', resource_id: 'invChan', action: 'participant.redeem', order: 'asc' },
-    { resource_type: 'invitation', resource_id: 'invChan2', action: 'participant.redeem', order: 'asc' }]);
-  assert.deepEqual(asked.slice(0, 2).map((f) => [f.resource_type, f.resource_id, f.action]),
-    [['participant', 'pChan', 'participant.invite'], ['participant', 'pChan', 'participant.reissue']]);
+  const uses = await invitationUses('pChan', async (filter) => { asked.push(filter); return { rows: USES }; });
+  assert.deepEqual(uses, USES);
+  assert.deepEqual(asked, [{ actor: 'pChan', with_invitations: true, order: 'asc', resource_type: 'invitation', action: 'participant.redeem' }]);
 });
 
 test('refused attempts are counted as a page shows them, and those after the invitation was used', () => {
@@ -97,24 +81,12 @@ test('the summary says it in words', async () => {
   assert.equal(t('audit.report.attempts_after', { count: 8, after: 3 }), '有 8 次使用此人邀請的嘗試遭拒絕，其中 3 次在邀請已被使用之後。');
 });
 
-test("the uses stand among the person's own entries in time order, on the page their index falls in", () => {
+test("the uses stand among the person's own entries in time order, each attempt recorded twice one line", () => {
+  // A page as the server gives it for the report's filter: their own entries and the uses, in log order.
   const mine = [own(81, 341), own(120, 600, 'participant.disconnect'), own(300, 1200), own(400, 1500)];
-  const uses = USES;
-  // One page of everything: all in log order, each attempt recorded twice one line.
-  const page = interleave(mine, uses, { last: true });
-  assert.deepEqual(page.map((r) => r.index), [...mine, ...uses].map((r) => r.index).sort((a, b) => a - b));
+  const page = [...mine, ...USES].sort((a, b) => a.index - b.index);
   const items = foldRuns(page).map((item) => (item.pair ? `pair ${item.pair.signalling.index}+${item.pair.gateway.index}` : item.index));
   assert.deepEqual(items, ['pair 27+28', 29, 30, 31, 'pair 32+33', 34, 35, 59, 80, 81, 120, 'pair 286+287', 289, 290, 300, 311, 400]);
-  // Paged by the person's own entries (two a page here): each use on the page its index falls in.
-  const first = interleave(mine.slice(0, 2), uses, { cursor: null, last: false });
-  const second = interleave(mine.slice(2), uses, { cursor: '120', last: true });
-  assert.deepEqual(first.map((r) => r.index), [27, 28, 29, 30, 31, 32, 33, 34, 35, 59, 80, 81, 120]);
-  assert.deepEqual(second.map((r) => r.index), [286, 287, 289, 290, 300, 311, 400]);
-  // Newest first: the same, the other way round.
-  const desc = interleave([...mine].reverse().slice(0, 2), uses, { cursor: null, last: false, order: 'desc' });
-  assert.deepEqual(desc.map((r) => r.index), [400, 311, 300]);
-  // Someone who never acted (turned away): their page is the uses alone.
-  assert.deepEqual(interleave([], uses, { last: true }).length, uses.length);
 });
 
 test('a stay in one room is one line however often a reload split it', async () => {

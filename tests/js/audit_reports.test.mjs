@@ -356,3 +356,18 @@ test('a table row names its time to the second, so entries of one minute keep th
   assert.match(first, /27 Nov 2026/);
   assert.notEqual(first, second);
 });
+
+test('a hearing is said to be created with the title it was created with, and each rename is a line of its own', async () => {
+  await initI18n('en');
+  const named = directory([{ kind: 'person', id: 'acctMed', name: 'Ms Lee', role: 'mediator' },
+    { kind: 'hearing', id: 'h1', name: 'Chan v. Wong – day 1' }]); // the directory's: its title now
+  const e = (time, action, details) => ({ time, action, outcome: 'allowed', actor: med, hearing: 'h1', resource: { type: 'hearing', id: 'h1' }, details });
+  const said = [e(T0, 'hearing.create', { title: 'Chan v. Wong', scheduled_at: null }),
+    e(T0 + 1, 'hearing.details_change', { previous_title: 'Chan v. Wong', title: 'Chan v. Wong – day 1' })]
+    .map((event) => describeEntry(event, named, 'UTC', { withTime: false }));
+  assert.deepEqual(said, ['Ms Lee (mediator) created the hearing ‘Chan v. Wong’',
+    'Ms Lee (mediator) renamed the hearing ‘Chan v. Wong’ to ‘Chan v. Wong – day 1’']);
+  // An entry that recorded no title: the hearing as it is named now.
+  assert.equal(describeEntry(e(T0, 'hearing.create', {}), named, 'UTC', { withTime: false }),
+    'Ms Lee (mediator) created the hearing Chan v. Wong – day 1');
+});

@@ -281,13 +281,18 @@ test('the legend names only what the picture draws', () => {
     hearing(30, 'hearing.close')]);
   const order = [...sideHistory(sideEvents).keys()];
   // Nobody was in the lobby at the end? They were (from redeeming to admission): lobby drawn.
-  assert.deepEqual(legendItems(model, sideOf, order), [{ kind: 'lobby' }, { kind: 'plenary' }, { kind: 'side', side: 'sResp' }, { kind: 'marks' }]);
+  // The hearing's end is a rule across every lane, explained last.
+  assert.deepEqual(legendItems(model, sideOf, order), [{ kind: 'lobby' }, { kind: 'plenary' }, { kind: 'side', side: 'sResp' }, { kind: 'marks' },
+    { kind: 'end' }]);
   const withFree = lanes([...opening, ev(10, 'room.move', 'bo', { from: 'plenary', to: 'cFree' }), ev(11, 'room.move', 'ana', { from: 'plenary', to: 'cClaim' }),
     hearing(30, 'hearing.close')]);
-  assert.deepEqual(legendItems(withFree, sideOf, order).map((i) => i.side ?? i.kind), ['lobby', 'plenary', 'sClaim', 'caucus', 'marks']);
-  // No marks, no lobby: only plenary.
+  assert.deepEqual(legendItems(withFree, sideOf, order).map((i) => i.side ?? i.kind), ['lobby', 'plenary', 'sClaim', 'caucus', 'marks', 'end']);
+  // No marks, no lobby: only plenary (and the end); a hearing not ended has no end drawn.
   const still = lanes([hearing(0, 'hearing.create', { mediator: 'med' }), ev(1, 'participant.connect', 'med', { room: 'plenary' }), hearing(9, 'hearing.close')]);
-  assert.deepEqual(legendItems(still, sideOf, order), [{ kind: 'plenary' }]);
+  assert.deepEqual(legendItems(still, sideOf, order), [{ kind: 'plenary' }, { kind: 'end' }]);
+  const running = lanes([hearing(0, 'hearing.create', { mediator: 'med' }), ev(1, 'participant.connect', 'med', { room: 'plenary' })], { end: 9 });
+  assert.equal(running.ended, null);
+  assert.deepEqual(legendItems(running, sideOf, order), [{ kind: 'plenary' }]);
 });
 
 // ---------------------------------------------------------------- a hand-over to another mediator
@@ -314,7 +319,7 @@ test("a hand-over ends the old mediator's lane and begins the new one's, both na
   const handoverMarks = (id) => model.lanes.find((l) => l.participant === id).marks.filter((m) => m.kind === 'handover');
   assert.deepEqual(handoverMarks('med'), [{ kind: 'handover', time: 20, from: 'c1', to: null }]);
   assert.deepEqual(handoverMarks('ben'), [{ kind: 'handover', time: 20, from: null, to: 'c1' }]);
-  assert.deepEqual(legendItems(model, () => null, []).map((i) => i.kind), ['lobby', 'plenary', 'caucus', 'marks', 'handover']);
+  assert.deepEqual(legendItems(model, () => null, []).map((i) => i.kind), ['lobby', 'plenary', 'caucus', 'marks', 'handover', 'end']);
   // A refused hand-over changes nothing.
   const refused = lanes([...opening, { ...handover, outcome: 'denied' }, hearing(40, 'hearing.close')]);
   assert.deepEqual(refused.mediators, ['med']);
@@ -332,4 +337,24 @@ test("the People table's notes: who took a hearing on, who gave it up, when, and
   assert.deepEqual(mediatorNotes(list, 'med'), [{ kind: 'handed_over', time: 20, other: 'ben', otherName: 'Mr Ben Wong', by: admin }]);
   assert.deepEqual(mediatorNotes(list, 'ben'), [{ kind: 'took_over', time: 20, other: 'med', otherName: null, by: admin }]);
   assert.deepEqual(mediatorNotes(list, 'ana'), []);
+});
+
+test('a removal by the mediator is marked at that instant on the lane of the one removed, and explained in the legend', () => {
+  const model = lanes([
+    ev(0, 'participant.redeem', null, { participant: 'ana' }),
+    ev(10, 'participant.admit', 'ana', { from: 'lobby', to: 'plenary' }),
+    ev(15, 'participant.remove', 'cy'), // invited, never arrived: no lane to mark
+    ev(20, 'participant.remove', 'ana', { reason: 'conduct' }),
+    ev(25, 'participant.remove', 'ana', {}, 'denied'), // refused: nothing happened
+    ev(40, 'hearing.close', null),
+  ]);
+  assert.deepEqual(model.lanes.map((l) => l.participant), ['ana']);
+  const [ana] = model.lanes;
+  assert.deepEqual(ana.segments.map((s) => [s.room, s.start, s.end]), [['lobby', 0, 10], ['plenary', 10, 20]]);
+  assert.deepEqual(ana.marks.at(-1), { kind: 'remove', time: 20, from: 'plenary', to: null });
+  assert.deepEqual(legendItems(model, () => null).map((i) => i.kind), ['lobby', 'plenary', 'marks', 'remove', 'end']);
+  // A leave or a refusal at the door is no removal.
+  const left = lanes([ev(0, 'participant.redeem', null, { participant: 'bo' }), ev(5, 'participant.deny', 'bo'), ev(9, 'hearing.close', null)]);
+  assert.ok(!left.lanes[0].marks.some((m) => m.kind === 'remove'));
+  assert.ok(!legendItems(left, () => null).some((i) => i.kind === 'remove'));
 });

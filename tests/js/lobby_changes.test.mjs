@@ -1,6 +1,7 @@
 // node --test tests/js/: what the waiting room says the mediator changed, derived from the
 // details now against those first shown (components/lobby-changes.js): every part named, the
-// start moved before the hearing opened dropped once it has, nothing said when the details are back as shown.
+// start moved before the hearing opened dropped once it has, nothing said when the details are back as shown;
+// once open, when the hearing is scheduled, and its calendar file offered while the start is ahead.
 import assert from "node:assert/strict";
 import test from "node:test";
 
@@ -9,7 +10,7 @@ import { useCatalogueFiles } from "./catalogues.mjs";
 useCatalogueFiles(["en", "zh-Hans", "zh-Hant"]);
 
 const { initI18n } = await import("../../gateway/webclient/js/core/i18n.js");
-const { baseline, changedSentence, detailsChanged, detailsOf } = await import("../../gateway/webclient/js/components/lobby-changes.js");
+const { baseline, changedSentence, detailsChanged, detailsOf, offersLobbyCalendar, scheduleLine } = await import("../../gateway/webclient/js/components/lobby-changes.js");
 
 const DUE = Date.UTC(2026, 11, 1, 1, 30);
 const waiting = { title: "Chan v. Lee", scheduled_at: DUE, time_zone: "Asia/Hong_Kong", hearing_state: "scheduled" };
@@ -54,4 +55,19 @@ test("a change undone while the page was away says nothing (derived, not replaye
   assert.deepEqual(detailsChanged(seen, { ...waiting, title: "Renamed" }), ["title"]);
   assert.deepEqual(detailsChanged(seen, { ...waiting }), []);
   assert.deepEqual(detailsChanged(null, waiting), []);
+});
+
+test("once open, the waiting room says when the hearing is scheduled, and offers its calendar while ahead", async () => {
+  await initI18n("en");
+  const open = { ...waiting, hearing_state: "open" };
+  const line = scheduleLine(open);
+  assert.ok(line.startsWith("The hearing is scheduled for 1 Dec 2026, 09:30 "), line);
+  assert.equal(scheduleLine(waiting), null); // the waiting line says when it is due
+  assert.equal(scheduleLine({ ...open, scheduled_at: null }), null);
+  assert.equal(offersLobbyCalendar(open, DUE - 1), true);
+  assert.equal(offersLobbyCalendar(open, DUE + 1), false);
+  assert.equal(offersLobbyCalendar({ ...open, hearing_state: "closed" }, DUE - 1), false);
+  assert.equal(offersLobbyCalendar({ ...open, scheduled_at: null }, 0), false);
+  await initI18n("zh-Hant");
+  assert.ok(scheduleLine(open).startsWith("調解會議預定於 "), scheduleLine(open));
 });

@@ -52,7 +52,7 @@ test("before the hearing has started, the waiting room says so, and when it is d
   const at = Date.UTC(2026, 11, 1, 1, 30);
   const line = waiting({ ...you, scheduled_at: at, time_zone: "Europe/London" });
   assert.ok(line.startsWith("The hearing has not started yet: it is due to start on "), line);
-  assert.ok(line.includes(formatDateTime(at)) && line.includes("Ms Anna Lee will admit you then"), line);
+  assert.ok(line.includes("1 Dec 2026, 01:30 United Kingdom Time") && line.includes("Ms Anna Lee will admit you then"), line);
   // Once open, the usual line; a locked open hearing says it is locked.
   assert.ok(waiting({ ...you, hearing_state: "open" }).includes("will admit you shortly"));
   await initI18n("zh-Hant");
@@ -108,9 +108,13 @@ test("a hearing in another time zone is due at its own time and at the reader's"
   const seven = Date.UTC(2026, 11, 2, 23, 0);
   assert.equal(dueWords(seven, "Asia/Hong_Kong"),
     "3 Dec 2026, 07:00 Hong Kong Standard Time (GMT+8) — 2 Dec 2026, 23:00 your time");
-  // The reader's own zone (or one that reads the same), no zone, or one this browser does not
-  // know: the reader's time alone, with its zone, as before.
-  assert.equal(dueWords(ten, "Europe/London"), formatDateTime(ten));
+  // The reader's own zone, or one that reads the same: said once, named as the hearing's zone
+  // (a hearing held in London, read in a browser set to UTC, is not "(UTC)").
+  const london = dueWords(ten, "Europe/London");
+  assert.match(london, /^3 Dec 2026, 02:00 United Kingdom Time/);
+  assert.ok(!london.includes("your time"), london);
+  assert.match(dueWords(ten, "UTC"), /^3 Dec 2026, 02:00 /);
+  // No zone, or one this browser does not know: the reader's time alone, with its zone.
   assert.equal(dueWords(ten, null), formatDateTime(ten));
   assert.equal(dueWords(ten, "Not/AZone"), formatDateTime(ten));
   await initI18n("zh-Hant");

@@ -113,10 +113,10 @@ test("moved into plenary without the mediator: the notice says both, the banner 
 test("the mediator leaves after the move: the stale move notice goes, the away line shows", () => {
   assert.deepEqual(mediatorWords({ away: true, wasAway: false, notice: "moved" }),
     { notice: null, awayLine: true });
-  // Moved while the mediator was away, and the mediator comes: the move stays said, without
-  // "is away" (a side moved into its caucus, the mediator following: one step to a party).
+  // Moved while the mediator was away, and the mediator comes (answering a knock, following a
+  // side into its caucus): the notice is old news and goes; the mediator is there to see.
   assert.deepEqual(mediatorWords({ away: false, wasAway: true, notice: "moved_away" }),
-    { notice: "moved", awayLine: false });
+    { notice: null, awayLine: false });
   // Dismissed meanwhile: nothing comes back.
   assert.deepEqual(mediatorWords({ away: false, wasAway: true, notice: null }),
     { notice: null, awayLine: false });

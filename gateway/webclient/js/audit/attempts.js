@@ -1,5 +1,6 @@
 // One refused use of an invitation, recorded twice; and the attempts on one person's invitations
-// (their report: invitationIds, invitationAttempts). Pure: no DOM, no words.
+// (their report: invitationAttempts; the server finds their uses, data.js invitationUses). Pure:
+// no DOM, no words.
 //
 // When signalling refuses a genuine invitation it records the refusal naming whose invitation
 // it was (services/signalling/core.py `_redeem`: `details.participant`); the gateway then
@@ -84,19 +85,6 @@ export function repeatsListed(event) {
 export function refusalCount(total, redeemRows) {
   const summaries = redeemRows.filter((r) => repeatsListed(r.event)).length;
   return Math.max(0, total - redemptionPairs(redeemRows).length - summaries);
-}
-
-// The entries that issue a participant's invitations, each naming the one it issued
-// (`details.invitation`): the first (services/signalling/core.py `_invite`) and each new link
-// (joining.py `reissue`).
-export const ISSUING = ['participant.invite', 'participant.reissue'];
-
-/** The invitations `rows` ({event}: a participant's invite and reissue entries) issued, in the
- *  order the rows name them, each once. */
-export function invitationIds(rows) {
-  const ids = rows.map((r) => r.event).filter((e) => ISSUING.includes(e?.action) && e.outcome === 'allowed')
-    .map((e) => e.details?.invitation).filter((id) => typeof id === 'string' && id);
-  return [...new Set(ids)];
 }
 
 /** What a person's report says of the uses of their invitations (`rows`: every

@@ -1,12 +1,13 @@
 // The auditor's reads of the log (each is itself audited by the server).
 
 import { api } from '../core/api.js';
-import { ISSUING, invitationIds } from './attempts.js';
+import { detailsHistory, zoneSteps } from './hearing-life.js';
 import { directory } from './labels.js';
 import { TIMELINE_SOURCES } from './timeline.js';
 import { versionBook } from './versions.js';
 
-export const SEARCH_FIELDS = ['hearing', 'person', 'actor', 'action', 'resource_type', 'resource_id', 'outcome', 'time_from', 'time_to', 'order'];
+export const SEARCH_FIELDS = ['hearing', 'person', 'actor', 'with_invitations', 'action', 'resource_type', 'resource_id', 'outcome',
+  'time_from', 'time_to', 'order'];
 
 export function searchParams(filter, { cursor = null, limit = 50 } = {}) {
   const params = new URLSearchParams();
@@ -71,13 +72,14 @@ export const inclusionProof = (index, size) => api('GET', `/api/v1/audit/proofs/
 
 const zones = new Map();
 
-/** The hearing's own time zone, as its creation entry recorded it (null if none). */
-export async function hearingZone(hearing) {
-  if (!hearing) return null;
+/** The hearing's time zone over time, as its creation and its changes of details recorded it
+ *  (hearing-life.js zoneSteps: [{since, zone}], empty if none): an entry's time in the hearing's
+ *  zone is in the zone in force then (zoneAt), not the one it was created in. */
+export async function hearingZones(hearing) {
+  if (!hearing) return [];
   if (!zones.has(hearing)) {
-    const page = await search({ hearing, action: 'hearing.create', order: 'asc' }, { limit: 1 });
-    const zone = page.events[0]?.event.details?.time_zone ?? null;
-    zones.set(hearing, typeof zone === 'string' && zone ? zone : null);
+    const parts = await Promise.all(['hearing.create', 'hearing.details_change'].map((action) => searchAll({ hearing, action, order: 'asc' })));
+    zones.set(hearing, zoneSteps(detailsHistory(parts.flatMap((part) => part.rows.map((r) => r.event)))));
   }
   return zones.get(hearing);
 }
@@ -130,17 +132,18 @@ export function versionLedger(read = searchAll) {
   };
 }
 
+/** The filter of person `id`'s report: what they did and every use of the invitations issued
+ *  to them, refused ones included, each entry once, in log order. A redemption's entries name
+ *  the invitation, not the person, and are nobody's as actor (no one is signed in yet): the
+ *  server finds them through the entries that issued the invitations (with_invitations:
+ *  services/audit/invitations.py), paged and counted with the rest. */
+export const personFilter = (id) => ({ actor: id, with_invitations: true, order: 'asc' });
+
 /** Every use of the invitations issued to participant `id` (rows, in log order), refused ones
- *  included: a redemption's entries name the invitation (`resource`), not the person, and are
- *  nobody's as actor (no one is signed in yet), so a search by the person's id finds none of
- *  them. Their invite and reissue entries name the invitations (attempts.js invitationIds).
- *  `read` is searchAll (passed in for tests). */
+ *  included: the report's own filter, its redemptions alone. `read` is searchAll (passed in
+ *  for tests). */
 export async function invitationUses(id, read = searchAll) {
-  const issued = await Promise.all(ISSUING.map((action) => read({ resource_type: 'participant', resource_id: id, action, order: 'asc' })));
-  const invitations = invitationIds(issued.flatMap((part) => part.rows));
-  const uses = await Promise.all(invitations.map((invitation) => read({ resource_type: 'invitation', resource_id: invitation,
-    action: 'participant.redeem', order: 'asc' })));
-  return uses.flatMap((part) => part.rows).sort((a, b) => a.index - b.index);
+  return (await read({ ...personFilter(id), resource_type: 'invitation', action: 'participant.redeem' })).rows;
 }
 
 /** The entries a hearing's timeline folds, in log order (audit/timeline.js says which), as
@@ -237,9 +240,4 @@ export function nameLedger(known = [], { read = names, person = personNamed, max
       await reading(people, rows.flatMap((r) => accountsOf(r.event)));
     },
   };
-}
-
-/** The name an account goes by now, or null: for a mediator the hearing did not name. */
-export async function accountName(id) {
-  return (await personNamed(id))?.name ?? null;
 }

@@ -58,6 +58,9 @@ const detailsChange = (d) => ({
 
 // What each sentence shows from the entry's details, beyond {who} and {what}.
 const PARAMS = {
+  // the title it was created with (its own entry), not the one it has now: a later rename is a
+  // line of its own (hearing.details_change)
+  'hearing.create': (d) => (typeof d.title === 'string' && d.title ? { what: t('audit.hearing_quoted', { name: d.title }) } : {}),
   'hearing.details_change': detailsChange,
   'hearing.mediator_rename': (d) => ({ name: d.mediator_name || t('audit.resource.unknown') }),
   'hearing.mediator_handover': (d, dir) => ({ from: d.from_name || personName(dir, d.from), name: d.mediator_name || personName(dir, d.to) }),

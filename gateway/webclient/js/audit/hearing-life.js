@@ -95,3 +95,24 @@ export function detailsHistory(events) {
 export function zoneOnly(item) {
   return Boolean(item.changed?.zone && !item.changed.start && item.was?.zone && item.zone && item.scheduledAt !== null);
 }
+
+/** The hearing's time zone over time (`detailsHistory`'s items, in order): [{since, zone}], the
+ *  zone it was created in, then each other zone it was given, from the entry that gave it (a
+ *  change of the title, or of the start in the same zone, gives none; a start unset with no
+ *  zone keeps the zone in force). */
+export function zoneSteps(history) {
+  const steps = [];
+  for (const item of history) {
+    if (!item.zone || steps.at(-1)?.zone === item.zone) continue;
+    steps.push({ since: item.time, zone: item.zone });
+  }
+  return steps;
+}
+
+/** The zone in force at `ms` (`zoneSteps`): the last given at or before it; before the first
+ *  (an entry older than the creation's), the first; null when the log records none. */
+export function zoneAt(steps, ms) {
+  let zone = steps[0]?.zone ?? null;
+  for (const step of steps) if (step.since <= ms) zone = step.zone;
+  return zone;
+}

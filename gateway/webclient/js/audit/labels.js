@@ -23,16 +23,31 @@ function systemLabel(id) {
   return has(`audit.service.${id}`) ? t(`audit.service.${id}`) : t('audit.who.system', { id });
 }
 
+/** Whether a person the directory names is a staff account with no display name: named by its
+ *  user name (services/audit/directory.py), it is shown as an account (`accountLabel`). */
+export const accountOnly = (person) => Boolean(person?.username) && person.name === person.username;
+
+const roleWord = (role) => (role && has(`audit.role.${role}`) ? t(`audit.role.${role}`) : role);
+
+/** An account with no display name, by its user name and what kind of account it is, the role
+ *  said once: "mediator · Mediator account", not "mediator (mediator)". `parts` gives the two
+ *  halves, for a lane name in two lines. */
+export function accountLabel(username, role, { parts = false } = {}) {
+  const word = roleWord(role);
+  const kind = word ? t('audit.account_kind', { role: word.charAt(0).toLocaleUpperCase() + word.slice(1) }) : t('audit.account_kind_plain');
+  return parts ? [username, kind] : t('audit.person_account', { username, kind });
+}
+
 export function personLabel(dir, actor) {
   if (!actor || actor.id === 'anonymous') return t('audit.who.anonymous');
   if (actor.kind === 'system') return systemLabel(actor.id);
   const person = dir.get('person', actor.id);
   const name = person?.name ?? actor.id;
   const role = actor.role ?? person?.role;
+  if (accountOnly(person) && !(actor.side ?? person.side)) return accountLabel(person.username, role);
   const sideId = actor.side ?? person?.side;
   const side = sideId ? (dir.get('side', sideId)?.name ?? sideId) : null;
-  const roleText = role && has(`audit.role.${role}`) ? t(`audit.role.${role}`) : role;
-  const bits = [roleText, side].filter(Boolean);
+  const bits = [roleWord(role), side].filter(Boolean);
   return bits.length ? t('audit.person_with', { name, details: bits.join(t('audit.list_separator')) }) : name;
 }
 

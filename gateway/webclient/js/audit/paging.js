@@ -1,8 +1,8 @@
 // Which rows one page of audit entries shows (pure: no DOM): runs of connection reports, a
 // refused use of an invitation recorded twice, and listings repeated at once each folded into
 // one row (foldRuns); a pair split by the page edge kept whole on the page of its first entry
-// (acrossEdge, nextLeft); a report's extra rows placed by index (interleave); and what the
-// page's header says (pageHeader). audit/results.js draws them.
+// (acrossEdge, nextLeft); and what the page's header says (pageHeader). audit/results.js draws
+// them.
 
 import { formatNumber } from '../core/i18n.js';
 import { FOLDED } from './actions.js';
@@ -86,18 +86,4 @@ export function pageHeader({ before, entries, rows, skipped = 0, total }) {
 export function unpaired(rows) {
   const paired = new Set(redemptionPairs(rows).flatMap((p) => [p.signalling.index, p.gateway.index]));
   return rows.some((r) => r.event?.action === 'participant.redeem' && r.event.outcome === 'denied' && !paired.has(r.index));
-}
-
-/** A page of a filter's entries (`rows`, in the page's order) with the `extra` rows whose place
- *  is on it: after the page before (`cursor`, the last index it showed; null on the first page)
- *  and up to this page's last row, or every one left on the `last` page; all in the page's
- *  `order` ("asc", "desc"), each entry once. */
-export function interleave(rows, extra, { cursor = null, last = false, order = 'asc' } = {}) {
-  const desc = order === 'desc';
-  const beyond = (index, bound) => (desc ? index < bound : index > bound);
-  const end = rows.length ? rows[rows.length - 1].index : null;
-  const shown = new Set(rows.map((r) => r.index));
-  const mine = extra.filter((r) => !shown.has(r.index) && (cursor === null || beyond(r.index, Number(cursor)))
-    && (last || end === null || !beyond(r.index, end)));
-  return [...rows, ...mine].sort((a, b) => (desc ? b.index - a.index : a.index - b.index));
 }

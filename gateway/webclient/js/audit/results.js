@@ -12,18 +12,16 @@
 // not offered when nothing else is on it (nextLeft). A listing of a hearing's documents that the
 // same person's page made again at once (within a second, as many shown) is one line too,
 // linking to each entry (foldRuns `repeat`).
-// A report may show entries its filter cannot ask for beside the rest (`extra`: a person's
-// report, the uses of their invitations, whose actor is nobody), each on the page its index
-// falls in (interleave).
 
 import { describe } from '../core/errors.js';
 import { formatNumber, localZone, t, zoneWords } from '../core/i18n.js';
 import { h, mount } from '../core/render.js';
-import { hearingZone, search, searchAll, versionLedger } from './data.js';
+import { hearingZones, search, searchAll, versionLedger } from './data.js';
+import { zoneAt } from './hearing-life.js';
 import { departures } from './departures.js';
-import { dateTime, dateTimeSeconds, timeRange } from './times.js';
+import { dateTime, dateTimeSeconds, hearingTimeHeading, timeRange } from './times.js';
 import { describeAttempt, describeEntry, describeRun } from './describe.js';
-import { acrossEdge, foldRuns, interleave, nextLeft, pageHeader, unpaired } from './paging.js';
+import { acrossEdge, foldRuns, nextLeft, pageHeader, unpaired } from './paging.js';
 
 
 function csvCell(value) {
@@ -51,11 +49,19 @@ export function download(name, blob) {
   setTimeout(() => { URL.revokeObjectURL(url); link.remove(); }, 1000);
 }
 
+// The cell of a row's time in the hearing's zone as it was then (`theirs`: hearing-life.js
+// zoneSteps; null: no such column), of a run of `events` from their first.
+function theirCell(events, theirs) {
+  if (!theirs) return null;
+  const zone = zoneAt(theirs, Math.min(...events.map((e) => e.time)));
+  return h('td', { class: 'nowrap muted', 'data-zone': zone ?? '' }, events.length === 1 ? dateTimeSeconds(events[0].time, zone) : runSpan(events, zone));
+}
+
 // One entry's row: its time (and the hearing's, when that zone differs), sentence, outcome, link.
 function entryRow({ index, event }, dir, zone, theirs, versions, cause = null) {
   return h('tr', { 'data-index': index, 'data-action': event.action },
     h('td', { class: 'nowrap' }, dateTimeSeconds(event.time, zone)),
-    theirs ? h('td', { class: 'nowrap muted' }, dateTimeSeconds(event.time, theirs)) : null,
+    theirCell([event], theirs),
     h('td', { class: 'what' }, describeEntry(event, dir, zone, { withTime: false, versions, index, cause })),
     h('td', null, h('span', { class: `badge outcome-${event.outcome}` }, t(`audit.outcome_short.${event.outcome}`))),
     h('td', null, h('a', { class: 'button small', href: `/audit/entry/${index}`, 'aria-label': t('audit.open_entry', { index }) }, t('audit.col.open'))));
@@ -78,7 +84,7 @@ function runRow(run, dir, zone, theirs, versions, opened = () => {}) {
   const open = h('button', { type: 'button', class: 'button small', 'aria-label': t('audit.fold.open_named', { count: run.length }) }, t('audit.fold.open'));
   const row = h('tr', { class: 'folded', 'data-folded': events[0].action, 'data-count': run.length },
     h('td', { class: 'nowrap' }, runSpan(events, zone)),
-    theirs ? h('td', { class: 'nowrap muted' }, runSpan(events, theirs)) : null,
+    theirCell(events, theirs),
     h('td', { class: 'what' }, describeRun(events, dir)),
     h('td', null, h('span', { class: 'badge outcome-allowed' }, t('audit.outcome_short.allowed'))),
     h('td', null, open));
@@ -100,7 +106,7 @@ function pairRow({ signalling, gateway }, dir, zone, theirs) {
     'aria-label': t('audit.pair.open_named', { index, service: t(`audit.service.${event.service}`) }) }, t('audit.pair.entry', { index }));
   return h('tr', { class: 'paired', 'data-action': 'participant.redeem', 'data-indexes': `${signalling.index} ${gateway.index}` },
     h('td', { class: 'nowrap' }, runSpan(events, zone)),
-    theirs ? h('td', { class: 'nowrap muted' }, runSpan(events, theirs)) : null,
+    theirCell(events, theirs),
     h('td', { class: 'what' }, describeAttempt(signalling.event, gateway.event, dir),
       h('div', { class: 'muted small' }, t('audit.pair.recorded'))),
     h('td', null, h('span', { class: 'badge outcome-denied' }, t('audit.outcome_short.denied'))),
@@ -118,21 +124,20 @@ function repeatRow(rows, dir, zone, theirs, versions) {
   const ordered = [...rows].sort((a, b) => a.index - b.index);
   return h('tr', { class: 'repeated', 'data-action': events[0].action, 'data-indexes': ordered.map((r) => r.index).join(' '), 'data-count': count },
     h('td', { class: 'nowrap' }, runSpan(events, zone)),
-    theirs ? h('td', { class: 'nowrap muted' }, runSpan(events, theirs)) : null,
+    theirCell(events, theirs),
     h('td', { class: 'what' }, describeEntry(events[0], dir, zone, { withTime: false, versions, index: rows[0].index })
       + t('audit.repeat.times', { count }), h('div', { class: 'muted small' }, t('audit.repeat.recorded'))),
     h('td', null, h('span', { class: 'badge outcome-allowed' }, t('audit.outcome_short.allowed'))),
     h('td', { class: 'entry-links' }, ordered.map((r, n) => [n ? ' ' : null, open(r, n)])));
 }
 
-/** Mount a paged result for `filter` into `root`; `fold: false` shows every connection report;
- *  `extra` rows (in log order) are shown among the filter's own, and counted (interleave).
+/** Mount a paged result for `filter` into `root`; `fold: false` shows every connection report.
  *  A document's versions are numbered whatever the filter (a person's entries too): by the
  *  uploads of the hearings the shown entries belong to (data.js versionLedger). With `names`
  *  (data.js nameLedger, whose `dir` is then `dir`), the names of those hearings are read as
  *  their entries are shown too: a search of the whole log names them all, not only those the
  *  log's first page of names happens to hold. */
-export function resultsView(root, filter, dir, { caption, fold = true, names = null, extra = [] }) {
+export function resultsView(root, filter, dir, { caption, fold = true, names = null }) {
   const zone = localZone();
   const stack = [];
   const shownBefore = []; // how many rows each earlier page showed
@@ -143,22 +148,21 @@ export function resultsView(root, filter, dir, { caption, fold = true, names = n
   const versions = ledger.book;
   const load = async () => {
     root.setAttribute('aria-busy', 'true');
-    if (filter.hearing && theirs === null) theirs = (await hearingZone(filter.hearing).catch(() => null)) || '';
+    if (filter.hearing && theirs === null) theirs = await hearingZones(filter.hearing).catch(() => []);
     let page;
     try {
       const own = await search(filter, { cursor });
-      const mine = interleave(own.events, extra, { cursor, last: !own.next_cursor, order: filter.order });
-      const events = mine.filter((r) => !skip.has(r.index));
+      const events = own.events.filter((r) => !skip.has(r.index));
       let borrowed = [];
       let next = own.next_cursor ?? null;
       if (next && unpaired(events)) {
         const peek = await search(filter, { cursor: next, limit: 20 });
-        const ahead = interleave(peek.events, extra, { cursor: next, last: !peek.next_cursor, order: filter.order });
+        const ahead = peek.events;
         borrowed = acrossEdge(events, ahead);
         if (!nextLeft(ahead, borrowed, peek.next_cursor)) next = null; // it would show nothing: not offered
       }
-      page = { ...own, next_cursor: next, last: Boolean(own.next_cursor) && !next, total: (own.total ?? own.events.length) + extra.length,
-        skipped: mine.length - events.length, borrowed: new Set(borrowed.map((r) => r.index)),
+      page = { ...own, next_cursor: next, last: Boolean(own.next_cursor) && !next, total: own.total ?? own.events.length,
+        skipped: own.events.length - events.length, borrowed: new Set(borrowed.map((r) => r.index)),
         events: [...events, ...borrowed].sort((a, b) => (filter.order === 'desc' ? b.index - a.index : a.index - b.index)) };
       await Promise.all([ledger.prepare(page.events).catch(() => null), // unnumbered, not unshown, if it fails
         names?.prepare(page.events).catch(() => null)]); // and unnamed (ids), likewise
@@ -169,7 +173,7 @@ export function resultsView(root, filter, dir, { caption, fold = true, names = n
     }
     root.removeAttribute('aria-busy');
     const before = shownBefore.reduce((sum, n) => sum + n, 0);
-    const other = theirs && theirs !== zone ? theirs : null; // the hearing's zone, when it differs
+    const other = theirs?.some((step) => step.zone !== zone) ? theirs : null; // the hearing's zones, when one differs
     const total = page.total;
     const items = foldRuns(page.events, fold);
     const causes = departures(page.events);
@@ -188,7 +192,6 @@ export function resultsView(root, filter, dir, { caption, fold = true, names = n
     csvButton.addEventListener('click', async () => {
       csvButton.disabled = true;
       const all = await searchAll(filter, { onPage: (n, of) => { csvButton.textContent = t('audit.csv.progress', { done: formatNumber(n), total: formatNumber(of) }); } });
-      all.rows = interleave(all.rows, extra, { last: true, order: filter.order });
       await Promise.all([ledger.prepare(all.rows).catch(() => null), names?.prepare(all.rows).catch(() => null)]);
       download('audit-view.csv', new Blob([toCsv(all.rows, dir, zone, versions)], { type: 'text/csv' }));
       csvButton.textContent = t('audit.csv.action');
@@ -204,7 +207,7 @@ export function resultsView(root, filter, dir, { caption, fold = true, names = n
         h('caption', { class: 'visually-hidden' }, caption),
         h('thead', null, h('tr', null,
           h('th', { scope: 'col' }, t('audit.col.time', { zone: zoneWords(zone, { offset: false }) })),
-          other ? h('th', { scope: 'col' }, t('audit.col.hearing_time', { zone: zoneWords(other, { offset: false }) })) : null,
+          other ? h('th', { scope: 'col', id: 'hearing-time', 'data-zones': other.length }, hearingTimeHeading(other, zone)) : null,
           h('th', { scope: 'col' }, t('audit.col.what')),
           h('th', { scope: 'col' }, t('audit.col.outcome')),
           h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('audit.col.open'))))),

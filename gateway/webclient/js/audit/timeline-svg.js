@@ -1,6 +1,7 @@
 // A hearing's timeline (audit/timeline.js `lanes`) drawn as inline SVG: one row per lane, its
 // name in one or two lines of its column, a rect per stay with each reconnection's gap inside it,
-// a mark per room change or hand-over, and an axis whose ticks fall on round times (audit/axis.js).
+// a mark per room change, hand-over or removal from the hearing, a rule across every lane where
+// the hearing ended, and an axis whose ticks fall on round times (audit/axis.js).
 
 import { axisTicks, tickLabels } from './axis.js';
 
@@ -53,10 +54,15 @@ export function labelLines(text, width, measure = roughWidth, parts = null) {
  *  text, roomClass(room) → CSS class, time(ms) → text, tickFormat: {time, seconds, day} (the
  *  axis's labels, tickLabels), offset(ms) → the zone's offset (zoneOffset), title,
  *  measure(text) → px, reconnected(stay) → text ('' for none: what a stay's label adds),
- *  parts(participant) → [name, role] or null (the two lines of a name too long for one)}.
+ *  parts(participant) → [name, role] or null (the two lines of a name too long for one),
+ *  markLabel(mark, name) → text ('' for none: a mark with one is an item of its lane, focusable,
+ *  as a stay is; a removal, which no stay's label tells), endLabel(ms) → [label, short text]
+ *  (the hearing's end, `model.ended`: a rule across every lane, focusable, its short text
+ *  under the lanes)}.
  *  A name too long for its column takes two lines (labelLines), every lane then taller. */
 export function timelineSvg(model, options) {
-  const { width = 1000, label, roomLabel, roomClass, time, title, measure, reconnected = () => '', parts = () => null } = options;
+  const { width = 1000, label, roomLabel, roomClass, time, title, measure, reconnected = () => '', parts = () => null,
+    markLabel = () => '', endLabel = null } = options;
   const tickFormat = options.tickFormat ?? { time, seconds: time, day: () => '' };
   const gutter = 170;
   const nameWidth = gutter - 14; // the names' column, less a margin before the chart
@@ -65,7 +71,9 @@ export function timelineSvg(model, options) {
   const bar = 20; // a stay's height, centred in its lane
   const inset = (laneHeight - bar) / 2;
   const axis = 26;
-  const height = axis + model.lanes.length * laneHeight + 8;
+  const ended = model.ended !== null && model.ended !== undefined && endLabel && model.lanes.length ? model.ended : null;
+  const lanesBottom = axis + model.lanes.length * laneHeight;
+  const height = lanesBottom + (ended === null ? 8 : 22);
   const span = Math.max(1, model.end - model.start);
   const chart = width - gutter - 10;
   const x = (ms) => gutter + ((ms - model.start) / span) * chart;
@@ -111,14 +119,28 @@ export function timelineSvg(model, options) {
       }
     }
     for (const m of l.marks) {
-      // A room change: a notch above the lane; a hand-over: a bar across it.
+      // A room change: a notch above the lane; a hand-over: a bar across it; a removal: a
+      // cross on it, where the lane ends.
+      const at = x(m.time);
+      const shape = m.kind === 'handover' ? `M ${at - 1.5} ${y + inset - 3} h 3 v ${bar + 6} h -3 z`
+        : m.kind === 'remove' ? `M ${at - 5} ${y + inset + 5} l 10 10 m 0 -10 l -10 10` : `M ${at} ${y + inset - 2} l 4 -4 l -8 0 z`;
+      const text = markLabel(m, name);
       group.append(el('path', {
-        d: m.kind === 'handover' ? `M ${x(m.time) - 1.5} ${y + inset - 3} h 3 v ${bar + 6} h -3 z` : `M ${x(m.time)} ${y + inset - 2} l 4 -4 l -8 0 z`,
-        class: `timeline-mark mark-${m.kind}`,
-        'data-kind': m.kind, 'data-time': m.time, 'aria-hidden': 'true',
-      }));
+        d: shape, class: `timeline-mark mark-${m.kind}`, 'data-participant': l.participant, 'data-kind': m.kind, 'data-time': m.time,
+        ...(text ? { tabindex: 0, role: 'listitem', 'aria-label': text } : { 'aria-hidden': 'true' }),
+      }, ...(text ? [el('title', {}, text)] : [])));
     }
     svg.append(group);
   });
+  if (ended !== null) svg.append(endRule(x(ended), ended, lanesBottom, endLabel(ended)));
   return svg;
+}
+
+// The hearing's end: a rule from the axis through every lane, its short text under them (its end
+// at the rule, which is the picture's right edge unless something came after), focusable.
+function endRule(at, ms, bottom, [label, short]) {
+  return el('g', { class: 'timeline-end', tabindex: 0, role: 'img', 'aria-label': label, 'data-time': ms },
+    el('title', {}, label),
+    el('line', { x1: at, x2: at, y1: 20, y2: bottom + 4, class: 'timeline-end-rule' }),
+    el('text', { x: at, y: bottom + 16, 'text-anchor': 'end', class: 'timeline-end-text' }, short));
 }

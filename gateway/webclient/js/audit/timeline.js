@@ -21,8 +21,11 @@
 //   room.recall                 everyone in a caucus goes to plenary (no details: by place)
 //   room.grace_expired          offline too long: to the lobby
 //   participant.leave           to the lobby, not present (the sockets close; coming back is
-//                               a new connection); deny and remove: out of the hearing
-//   hearing.close               nobody is anywhere
+//                               a new connection); deny and remove: out of the hearing, a
+//                               removal marked at that instant on the lane of the one removed
+//                               (one who never arrived has no lane: nothing to mark)
+//   hearing.close               nobody is anywhere: the hearing's end (`ended`), drawn as a
+//                               rule across every lane
 // The mediators' lanes come first, in the order they held the hearing. Each lane's segments
 // are also joined into stays (audit/stays.js: a reconnection of less than a minute does not
 // split one), as a person's report lists them. `timelineSvg(model, options)` draws it as
@@ -64,7 +67,7 @@ const RULES = {
   'room.grace_expired': (f, e, id) => f.move(id, 'lobby'),
   'participant.leave': (f, e, id) => f.depart(id, e.details?.to ?? null),
   'participant.deny': (f, e, id) => f.depart(id, null),
-  'participant.remove': (f, e, id) => f.depart(id, null),
+  'participant.remove': (f, e, id) => f.remove(id),
   'hearing.close': (f) => f.endAll(),
 };
 
@@ -79,6 +82,7 @@ function fold() {
   let mediator = null;
   const mediators = [];
   let time = 0;
+  let ended = null;
   let first = Infinity;
   let last = -Infinity;
   const note = (at) => { first = Math.min(first, at); last = Math.max(last, at); };
@@ -152,12 +156,20 @@ function fold() {
       close(id, time);
       person(id).place = place;
     },
+    remove(id) {
+      if (!id) return;
+      if (byId.has(id)) { lane(id).marks.push({ kind: 'remove', time, from: person(id).place, to: null }); note(time); }
+      close(id, time);
+      person(id).place = null;
+    },
     move,
     moveEveryone(where, room, kind) {
       for (const [id, p] of people) if (where(p.place)) move(id, room, kind);
     },
     endAll() {
       for (const [id, p] of people) { close(id, time); p.place = null; }
+      ended ??= time;
+      note(time);
     },
     result(end) {
       const stop = end ?? last;
@@ -168,12 +180,13 @@ function fold() {
       });
       const staff = mediators.map((id) => all.find((l) => l.participant === id)).filter(Boolean);
       const ordered = [...staff, ...all.filter((l) => !mediators.includes(l.participant))];
-      return { start: Number.isFinite(first) ? first : 0, end: Number.isFinite(stop) ? stop : 0, lanes: ordered, mediator, mediators, names };
+      return { start: Number.isFinite(first) ? first : 0, end: Number.isFinite(stop) ? stop : 0, ended, lanes: ordered, mediator, mediators, names };
     },
   };
 }
 
-/** The model: {start, end, lanes: [{participant, segments, stays, marks}], mediator: id (the last),
+/** The model: {start, end, ended: when the hearing ended (its first hearing.close), or null,
+ *  lanes: [{participant, segments, stays, marks}], mediator: id (the last),
  *  mediators: [id] (every one, in order: hand-overs), names: {id: name}} (names the log itself
  *  gives: the mediators', from hearing.create, renames and hand-overs). */
 export function lanes(events, { end = null } = {}) {
@@ -193,7 +206,9 @@ export function lanes(events, { end = null } = {}) {
  *  plenary if anyone was there, each side whose caucus someone was in (`sideOf(room)` → its
  *  side, or null; in the order of `sides`), caucus rooms of no side the log names, the room
  *  changes' marks if there are any, hand-overs' if there are any, and reconnections' gaps if
- *  a stay has any: [{kind: 'lobby'|'plenary'|'side'|'caucus'|'marks'|'handover'|'gaps', side?}]. */
+ *  a stay has any: [{kind: 'lobby'|'plenary'|'side'|'caucus'|'marks'|'handover'|'remove'|'gaps'|'end', side?}]
+ *  (`remove`: removals from the hearing, if there are any; `end`: the hearing's end, if it
+ *  ended within the picture). */
 export function legendItems(model, sideOf, sides = []) {
   const drawn = new Set(model.lanes.flatMap((l) => l.segments.map((s) => s.room)));
   const items = ['lobby', 'plenary'].filter((room) => drawn.has(room)).map((kind) => ({ kind }));
@@ -209,9 +224,11 @@ export function legendItems(model, sideOf, sides = []) {
   items.push(...ordered.map((side) => ({ kind: 'side', side })));
   if (other) items.push({ kind: 'caucus' });
   const marks = model.lanes.flatMap((l) => l.marks);
-  if (marks.some((m) => m.kind !== 'handover')) items.push({ kind: 'marks' });
+  if (marks.some((m) => m.kind !== 'handover' && m.kind !== 'remove')) items.push({ kind: 'marks' });
   if (marks.some((m) => m.kind === 'handover')) items.push({ kind: 'handover' });
+  if (marks.some((m) => m.kind === 'remove')) items.push({ kind: 'remove' });
   if (model.lanes.some((l) => l.stays?.some((s) => s.gaps.length))) items.push({ kind: 'gaps' });
+  if (model.ended !== null && model.ended !== undefined && model.lanes.length) items.push({ kind: 'end' });
   return items;
 }
 

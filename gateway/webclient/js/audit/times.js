@@ -1,7 +1,7 @@
 // Dates and times in an audit report, in the product's own words (core/i18n.js formatDateTime)
 // and in the zone asked for (default: the viewer's): to the minute, to the second, a day, a range.
 
-import { currentLanguage, formatDateTime, formatTime, formattingLocale, t, zoneName } from '../core/i18n.js';
+import { currentLanguage, formatDateTime, formatTime, formattingLocale, t, zoneName, zoneWords } from '../core/i18n.js';
 
 // The product's formatters build an Intl.DateTimeFormat per call; a timeline formats a thousand
 // times, so results are kept per minute (their precision), zone and language.
@@ -66,4 +66,14 @@ export function shortDay(ms, zone) {
 export function calendarDate(ms, zone) {
   const options = { dateStyle: 'medium', ...(zone ? { timeZone: zone } : {}) };
   return perMinute('d', () => new Intl.DateTimeFormat(formattingLocale(currentLanguage()), options).format(new Date(ms)), ms, zone);
+}
+
+/** The heading of a column of times in the hearing's zone (`steps`: hearing-life.js zoneSteps),
+ *  which each row reads in the zone in force then: "Hearing's time (Hong Kong Standard Time)";
+ *  when it was changed, which zone from when (in `zone`, the auditor's): "Hearing's time (Hong
+ *  Kong Standard Time, then United Kingdom Time from 27 Nov 2026, 10:02 (UTC))". */
+export function hearingTimeHeading(steps, zone) {
+  const words = (step) => zoneWords(step.zone, { at: step.since, offset: false });
+  const zones = steps.map((step, n) => (n ? t('audit.col.zone_then', { zone: words(step), time: dateTime(step.since, zone) }) : words(step)));
+  return t('audit.col.hearing_time', { zone: zones.join(t('audit.list_separator')) });
 }

@@ -45,8 +45,8 @@ function movesFor(person, room, rooms, actions) {
   const items = [];
   if (room.kind === "lobby") {
     // Only someone waiting (their page open) is admitted: the server refuses the others, who
-    // would otherwise come back straight into a room, camera on.
-    const targets = person.connected ? rooms.filter((r) => r.kind !== "lobby" && admits(r, person)) : [];
+    // would otherwise come back straight into a room, camera on (or reconnecting: not yet back).
+    const targets = person.connected && !person.reconnecting ? rooms.filter((r) => r.kind !== "lobby" && admits(r, person)) : [];
     for (const target of targets) {
       items.push({ label: t("mediator.board.admit_to", { room: roomName(target) }),
         onSelect: () => actions.admit(person, target) });
@@ -65,7 +65,8 @@ function movesFor(person, room, rooms, actions) {
 function personCard(person, room, rooms, ctx) {
   const me = person.id === ctx.you.id;
   const name = personName(person);
-  const status = person.connected ? "online" : "offline";
+  // "reconnecting": dropped a moment ago, within the grace (screens/console-presence.js).
+  const status = person.reconnecting ? "reconnecting" : person.connected ? "online" : "offline";
   const card = h("li", { class: "person", "data-participant": person.id, "data-status": status,
     "data-pending": ctx.pending.has(person.id) ? "true" : null, draggable: !me,
     "aria-label": t("mediator.board.person_label", { name, role: t(`mediator.role.${person.role}`),
@@ -80,9 +81,10 @@ function personCard(person, room, rooms, ctx) {
       person.hand ? h("span", { class: "fact-hand" }, t("mediator.board.hand")) : null,
       person.muted ? h("span", { class: "fact-muted" }, t("mediator.board.muted")) : null,
       // Waiting again after a lost connection (the server's grace ran out): not someone new.
-      person.grace_expired && person.connected && room.kind === "lobby"
+      person.grace_expired && person.connected && !person.reconnecting && room.kind === "lobby"
         ? h("span", { class: "fact-returned" }, t("mediator.board.returned")) : null,
-      !person.connected ? h("span", { class: "offline-text" }, t("mediator.board.offline")) : null),
+      !person.connected ? h("span", { class: "offline-text" }, t("mediator.board.offline")) : null,
+      person.reconnecting ? h("span", { class: "fact-reconnecting" }, t("mediator.board.reconnecting")) : null),
     me ? null : h("div", { class: "person-actions" },
       menuButton(t(room.kind === "lobby" ? "mediator.board.admit" : "mediator.board.move"),
         () => movesFor(person, room, rooms, ctx.actions),
@@ -124,16 +126,22 @@ function dropZone(room, ctx) {
 
 // What the console remembers of caucus timers that ran out, and till when: a caucus's time is
 // up from the server's notice until the mediator sets a timer on it again (a deadline other
-// than the one that ran out), closes it, or dismisses the notice. Kept in the tab's
-// sessionStorage (`store`), so a reload still shows it. Pure but for that store.
+// than the one that ran out), closes it, dismisses the notice, or everyone it was for leaves
+// it (the server ends an emptied caucus's timer: there is nobody to add time for). Kept in the
+// tab's sessionStorage (`store`), so a reload still shows it. Pure but for that store.
 export class TimeUps {
   constructor(store = null, key = "") {
     this.store = store;
     this.key = key;
-    this.rooms = new Map(); // caucus id → the deadline that ran out (null: already cleared)
+    // caucus id → {deadline: the one that ran out (null: already cleared), peopled: someone
+    // other than the mediator was in it since}
+    this.rooms = new Map();
     try {
       const kept = store ? JSON.parse(store.getItem(key) || "{}") : {};
-      for (const [id, deadline] of Object.entries(kept)) this.rooms.set(id, deadline ?? null);
+      for (const [id, v] of Object.entries(kept)) {
+        this.rooms.set(id, v && typeof v === "object" ? { deadline: v.deadline ?? null, peopled: Boolean(v.peopled) }
+          : { deadline: v ?? null, peopled: false });
+      }
     } catch (_) { /* nothing kept */ }
   }
 
@@ -143,7 +151,7 @@ export class TimeUps {
 
   // The server's notice: `room` as the board shows it now (its deadline may not be cleared yet).
   up(id, room) {
-    this.rooms.set(id, room && room.deadline ? room.deadline : null);
+    this.rooms.set(id, { deadline: room && room.deadline ? room.deadline : null, peopled: peopled(room) });
     this.save();
   }
 
@@ -151,14 +159,17 @@ export class TimeUps {
     if (this.rooms.delete(id)) this.save();
   }
 
-  // A new board: what it settles goes (the caucus closed, or a new timer set on it). Whether
-  // anything changed.
+  // A new board: what it settles goes (the caucus closed, a new timer set on it, or emptied).
+  // Whether anything changed.
   follow(rooms) {
     let changed = false;
-    for (const [id, ranOut] of [...this.rooms]) {
+    for (const [id, was] of [...this.rooms]) {
       const room = rooms.find((r) => r.id === id);
-      if (!room || (room.deadline && room.deadline !== ranOut)) {
+      if (!room || (room.deadline && room.deadline !== was.deadline) || (was.peopled && !peopled(room))) {
         this.rooms.delete(id);
+        changed = true;
+      } else if (!was.peopled && peopled(room)) {
+        this.rooms.set(id, { ...was, peopled: true });
         changed = true;
       }
     }
@@ -171,6 +182,11 @@ export class TimeUps {
       if (this.store) this.store.setItem(this.key, JSON.stringify(Object.fromEntries(this.rooms)));
     } catch (_) { /* storage full or off: this page still shows it */ }
   }
+}
+
+// Whether anyone but the mediator is in `room` (whom its timer is for).
+function peopled(room) {
+  return Boolean(room && (room.members || []).some((m) => m.role !== "mediator"));
 }
 
 // The caucus's time is up: said in words (not by colour alone), with what the mediator can do.
@@ -207,7 +223,8 @@ function roomHeader(room, ctx) {
         "data-time-up": timeUp ? "true" : null,
         role: "timer", "aria-label": t("mediator.timer.label", { room: roomName(room) }) },
       timeUp ? t("mediator.timer.time_up")
-        : remaining !== null ? formatCountdown(remaining) : t("mediator.timer.none")) : null,
+        : remaining !== null ? t("mediator.timer.left", { time: formatCountdown(remaining) })
+          : t("mediator.timer.none")) : null,
       room.kind === "caucus" ? menuButton(t("mediator.board.caucus_menu"), [
         ...[5, 10, 15, 30].map((m) => ({ label: t("mediator.timer.set", { count: m }), onSelect: () => ctx.actions.timer(room, m * 60) })),
         ...(room.deadline ? [{ label: t("mediator.timer.clear"), onSelect: () => ctx.actions.timer(room, 0) }] : []),

@@ -3,7 +3,8 @@
 // left never follows you. Arriving in a room asks the server for what was said there in your
 // presence ("chat.recall"): back in plenary from a caucus, plenary's lines from before you left
 // come back above the marker; nothing said while you were away is ever sent (chatlog.py).
-// A refused message (too long, too fast) stays in the box with a sentence saying why.
+// A refused message (too long, too fast) stays in the box with a sentence saying why. Your own
+// lines are marked as yours ("You"), as your video tile is, never by your own name.
 
 import { formatTime, t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
@@ -120,7 +121,7 @@ export class ChatPanel {
     const key = lineKey(message);
     if (this.shown.has(key)) return; // live and in a history both
     this.shown.add(key);
-    const li = h("li", { class: "chat-line", dataset: { sender: message.sender, name: message.name, at: String(message.at) } },
+    const li = h("li", { class: message.sender === this.me ? "chat-line mine" : "chat-line", dataset: { sender: message.sender, name: message.name, at: String(message.at) } },
       h("span", { class: "chat-name" }, this.nameOf(message.sender, message.name)),
       h("time", { class: "chat-time", datetime: new Date(message.at).toISOString() },
         formatTime(message.at)),
@@ -143,6 +144,7 @@ export class ChatPanel {
   // from someone no longer in the room carries its sender's name; only a mediator without a
   // display name has none.
   nameOf(sender, name) {
+    if (this.me && sender === this.me) return t("participant.chat.you");
     const member = this.members && this.members.get(sender);
     return member ? personName(member) : name || t("participant.grid.mediator");
   }

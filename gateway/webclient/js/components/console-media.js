@@ -3,9 +3,10 @@
 // time (a Web Lock per hearing): a second console tab shows the board but leaves video to the
 // first, so the two never fight over the same peer connections.
 
-import { openLocalMedia, screenMedia, switchTrack } from "../media/devices.js";
+import { openLocalMedia, screenMedia, stopStream, switchTrack } from "../media/devices.js";
 import { iceConfiguration } from "../media/ice.js";
 import { Mesh } from "../media/mesh.js";
+import { adoptTracks } from "./device-notice.js";
 import { VideoTiles } from "./video-tiles.js";
 
 export class ConsoleMedia {
@@ -17,8 +18,9 @@ export class ConsoleMedia {
     this.onHeld = onHeld;
     this.onVerification = onVerification;
     this.onMedia = () => {}; // (stream | null): this tab's camera and microphone are live
-    // (trouble | null): why the camera or microphone did not start ("blocked", "in_use" or
-    // "none": media/devices.js mediaTrouble), so the console can say what to do about it.
+    // (stream | null, trouble | null): what this tab sends, and why not all of it ("blocked",
+    // "in_use" or "none": media/devices.js mediaTrouble), so the console can say who cannot
+    // hear or see the mediator and what to do about it. Never called in a tab without the media.
     this.onTrouble = () => {};
     this.serverLinks = null;
     this.tiles = new VideoTiles();
@@ -27,18 +29,23 @@ export class ConsoleMedia {
     this.stream = null;
     this.release = null;
     this.stopped = false;
+    this.me = "";
   }
 
   async start(me) {
+    this.me = me;
     const name = `parley-media-${this.hearing}`;
     const run = async (lock) => {
-      if (!lock || this.stopped) { this.onHeld(false); return; }
+      if (!lock || this.stopped) {
+        this.tiles.showSelf(me, null, "elsewhere");
+        this.onHeld(false);
+        return;
+      }
       this.onHeld(true);
       const [rtcConfig, { stream, trouble }] = await Promise.all([iceConfiguration(this.hearing), openLocalMedia()]);
-      if (this.stopped) { if (stream) stream.getTracks().forEach((track) => track.stop()); return; }
+      if (this.stopped) { stopStream(stream); return; }
       this.stream = stream;
-      this.onTrouble(trouble);
-      this.tiles.showSelf(me, stream);
+      this.tiles.showSelf(me, stream, trouble);
       // One certificate for every connection (the room verification code): Mesh.create.
       this.mesh = await Mesh.create({
         send: this.send, rtcConfig, localStream: stream,
@@ -49,6 +56,7 @@ export class ConsoleMedia {
       });
       if (this.stopped) { this.mesh.stop(); return; }
       this.onMedia(stream);
+      this.onTrouble(stream, trouble); // once Try again can reach the connections (the mesh)
       if (this.serverLinks) this.mesh.setServerLinks(this.serverLinks);
       for (const [kind, message] of this.early) this.deliver(kind, message);
       this.early = [];
@@ -74,6 +82,23 @@ export class ConsoleMedia {
 
   setCamera(on) {
     this.send(switchTrack(this.stream, "camera", on));
+    this.tiles.drawSelf();
+  }
+
+  // Try again (this tab holds the media): what opens now goes into the stream already sent
+  // (its id is the mediator's camera on the others' pages) and to everyone in the room at once
+  // (Mesh.useLocalStream), no reload; `onMedia` and `onTrouble` say what is sent now.
+  async retry() {
+    if (!this.mesh || this.stopped) return;
+    const { stream, trouble } = await openLocalMedia();
+    if (this.stopped) { stopStream(stream); return; }
+    if (stream) {
+      this.stream = adoptTracks(this.stream, stream);
+      this.mesh.useLocalStream(this.stream);
+      this.onMedia(this.stream);
+    }
+    this.tiles.showSelf(this.me, this.stream, trouble);
+    this.onTrouble(this.stream, trouble);
   }
 
   async setScreen(on, onEnded) {
@@ -102,7 +127,7 @@ export class ConsoleMedia {
   stop() {
     this.stopped = true;
     if (this.mesh) this.mesh.stop();
-    if (this.stream) this.stream.getTracks().forEach((track) => track.stop());
+    stopStream(this.stream);
     if (this.release) this.release();
   }
 }

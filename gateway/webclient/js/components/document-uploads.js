@@ -28,20 +28,21 @@ export function dropZone(panel, compartment) {
   return zone;
 }
 
+// Each file's row under the tab it goes to (the one open now), wherever the person goes next.
 export function uploadFiles(panel, files) {
-  const compartment = panel.tab().upload;
+  const { key: tab, upload: compartment } = panel.tab();
   if (!compartment) return;
   panel.say(null);
-  for (const row of [...(panel.rows || [])]) if (row.kind === "upload" && row.el.dataset.state === "failed") row.dismiss();
-  for (const file of files) uploadOne(panel, file, compartment);
+  for (const row of [...panel.rows]) if (row.kind === "upload" && row.el.dataset.state === "failed") row.dismiss();
+  for (const file of files) uploadOne(panel, file, compartment, tab);
 }
 
-async function uploadOne(panel, file, compartment) {
+async function uploadOne(panel, file, compartment, tab) {
   const name = cleanFileName(file.name);
   const refused = refusal(file, panel.maxBytes);
   const row = new TransferRow({ name, kind: "upload" });
   if (refused) {
-    panel.track(row);
+    panel.track(row, tab);
     row.refused(refused === "too_large" ? tooLarge(panel, file.size)
       : () => t("participant.docs.refused_empty"));
     return;
@@ -49,7 +50,7 @@ async function uploadOne(panel, file, compartment) {
   const upload = new Upload({ hearing: panel.hearing, file, name, compartment,
     onProgress: (p) => row.progress(p), onState: (s) => row.state(s) });
   row.onCancel = () => upload.cancel();
-  panel.track(row);
+  panel.track(row, tab);
   try {
     const view = await upload.start();
     await panel.refreshFor(view.document); // the list says which version it became

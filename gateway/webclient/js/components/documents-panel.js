@@ -19,7 +19,7 @@ import { compartmentTabs, downloadsInPage, releaseTargets } from "../documents/t
 import { downloadVersion, releaseLatest, viewVersion } from "./document-actions.js";
 import { dropZone, uploadFiles } from "./document-uploads.js";
 import { personName } from "./person.js";
-import { formatSize } from "./transfer-row.js";
+import { TransferList, formatSize } from "./transfer-row.js";
 import { OpenVersions } from "./version-list.js";
 
 // How long news that asks nothing of the person (where a shared document went) stays, unless
@@ -58,13 +58,13 @@ export class DocumentsPanel {
     const headingId = uid("docs");
     this.tabList = h("div", { class: "tabs", role: "tablist", "aria-labelledby": headingId });
     this.body = h("div", { class: "docs-body", role: "tabpanel" });
-    this.transfers = h("ul", { class: "transfers", "aria-live": "polite" });
+    this.transfers = new TransferList();
     this.message = h("p", { class: "docs-message", role: "alert" });
     this.picker = h("input", { type: "file", class: "visually-hidden", id: uid("file"), multiple: true,
       onchange: () => { uploadFiles(this, [...this.picker.files]); this.picker.value = ""; } });
     this.heading = h("h2", { id: headingId });
     this.el = h("section", { class: "documents", "aria-labelledby": headingId },
-      this.heading, this.tabList, this.message, this.body, this.transfers);
+      this.heading, this.tabList, this.message, this.body, this.transfers.el);
     this.messageWords = null;
     this.messageKind = null;
     this.messageTimer = null;
@@ -77,7 +77,12 @@ export class DocumentsPanel {
     this.renderTabs();
     this.renderList();
     this.message.textContent = this.messageWords ? this.messageWords() : "";
-    for (const row of this.rows || []) row.relabel();
+    for (const row of this.rows) row.relabel();
+  }
+
+  // Every transfer row (upload or download), whichever tab it shows under.
+  get rows() {
+    return this.transfers.rows;
   }
 
   // words() → the panel's message (a function, so a language switch can say it again). It stays
@@ -124,6 +129,7 @@ export class DocumentsPanel {
     }, tab.side ? [h("span", { class: "swatch", "data-colour": tab.side.colour, "aria-hidden": "true" }),
       tabLabel(tab)] : tabLabel(tab))));
     this.body.setAttribute("aria-labelledby", `docs-tab-${this.current}`);
+    this.transfers.show(this.current);
   }
 
   select(key) {
@@ -138,12 +144,11 @@ export class DocumentsPanel {
   }
 
   close() {
-    for (const row of this.rows || []) row.cancel();
+    for (const row of this.rows) row.cancel();
   }
 
-  // Whether an upload or download is still running (leaving the hearing stops it).
   busy() {
-    return (this.rows || []).some((row) => !["done", "failed"].includes(row.el.dataset.state));
+    return this.transfers.busy();
   }
 
   // A `documents` hint from the server: something in a compartment you may read changed.
@@ -178,7 +183,7 @@ export class DocumentsPanel {
       if (this.messageKind === "list") this.say(null);
       this.versions.listed(this.docs);
       // A finished upload's line follows its version (shared since: where to, and as which).
-      for (const row of this.rows || []) if (row.told) row.relabel();
+      for (const row of this.rows) if (row.told) row.relabel();
     } catch (error) {
       this.say(() => describe(error, "participant.docs_list"), "list");
     }
@@ -275,11 +280,9 @@ export class DocumentsPanel {
       : t("participant.docs.name_elsewhere_unknown", { name });
   }
 
-  track(row) {
-    this.rows = this.rows || [];
-    this.rows.push(row);
-    row.onGone = () => { this.rows = this.rows.filter((r) => r !== row); };
-    this.transfers.prepend(row.el);
+  // A transfer's row, under the tab `tab` (an upload's: the tab it went to).
+  track(row, tab = this.current) {
+    this.transfers.add(row, tab);
   }
 
   documentUrl(d) {

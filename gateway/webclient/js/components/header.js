@@ -25,9 +25,11 @@ export function renderHeader(element, { me = state.me, navigate = state.navigate
     h("div", { class: "shell-tools" },
       h("label", { class: "language-label", for: "language" }, t("common.language.label")),
       languages,
+      // A long name is cut with an ellipsis on a phone (parley.css): whole in the title.
       staff ? h("button", { type: "button", class: "button subtle who", id: "profile",
         "aria-label": t("staff.profile.open", { name: me.display_name || me.username || "" }),
-        onclick: () => renameSelf(element) }, me.display_name || me.username || "") : null,
+        title: me.display_name || me.username || "",
+        onclick: () => renameSelf(element) }, h("span", { class: "who-name" }, me.display_name || me.username || "")) : null,
       staff ? h("button", { type: "button", class: "button subtle", id: "signout",
         onclick: () => signOut() }, t("common.signout")) : null));
 }

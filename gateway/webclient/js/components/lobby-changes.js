@@ -3,9 +3,11 @@
 // details now (`now`: the SelfView). Derived, never remembered from an event: a title renamed
 // and renamed back, or a change a reconnect's snapshot replays, says nothing the page does not
 // show. A start moved before the hearing opened is no news once it has (`baseline`); one moved
-// after it opened (an adjournment to another day) is.
+// after it opened (an adjournment to another day) is. Also when the hearing is scheduled, once it
+// has opened (before, the waiting line says it), and whether its calendar file is worth offering.
 
 import { currentLanguage, formattingLocale, t } from "../core/i18n.js";
+import { dueWords } from "./person.js";
 
 // The details a waiting spell compares against.
 export const detailsOf = (you) => ({ title: you.title, scheduled_at: you.scheduled_at ?? null,
@@ -41,3 +43,15 @@ export function changedSentence(parts, lang = currentLanguage()) {
     : names.join(", ");
   return t("participant.lobby.changed", { parts: list });
 }
+
+// "The hearing is scheduled for 3 Dec 2026, 10:00 Hong Kong Standard Time (GMT+8) — 02:00 your
+// time." once it has opened (a party early, a mediator not yet there); null with no start, or
+// while it has not started (the waiting line says when it is due: person.js waitingLine).
+export function scheduleLine(you) {
+  if (!you || !you.scheduled_at || you.hearing_state === "scheduled") return null;
+  return t("participant.lobby.scheduled", { when: dueWords(you.scheduled_at, you.time_zone) });
+}
+
+// Whether the waiting room offers the calendar file: a start still ahead, the hearing not over.
+export const offersLobbyCalendar = (you, now = Date.now()) =>
+  Boolean(you && you.scheduled_at && you.scheduled_at > now && you.hearing_state !== "closed");

@@ -9,12 +9,15 @@
 // mediator renames or reschedules the hearing while you wait, the screen shows the new title and
 // time at once and says which of them changed since you began waiting (lobby-changes.js: derived
 // from the details now, so a reconnect never brings back a change the page no longer shows).
+// Once the hearing has opened, when it is scheduled (in its zone and the reader's), and while
+// its start is ahead, its calendar file to download (the same file the mediator sends).
 
 import { t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
 import { pickable } from "../media/devices.js";
+import { downloadCalendar } from "./calendar-file.js";
 import { chineseSpacing } from "./chinese-spacing.js";
-import { baseline, changedSentence, detailsChanged } from "./lobby-changes.js";
+import { baseline, changedSentence, detailsChanged, offersLobbyCalendar, scheduleLine } from "./lobby-changes.js";
 import { waitingLine } from "./person.js";
 
 export class LobbyView {
@@ -30,6 +33,9 @@ export class LobbyView {
     this.title = h("h1", { class: "lobby-title" });
     this.waiting = h("p", { class: "lobby-waiting", role: "status" });
     this.changed = h("p", { class: "notice lobby-changed", hidden: true });
+    this.schedule = h("p", { class: "lobby-schedule", hidden: true });
+    this.calendar = h("button", { type: "button", class: "button lobby-calendar", hidden: true,
+      "data-action": "calendar", onclick: () => downloadCalendar({ id: this.you.hearing, title: this.you.title }) });
     // The details as this waiting spell first showed them; forgotten when the waiting room
     // leaves the page (admitted to a room, where the header shows each change as it comes).
     this.seen = null;
@@ -51,7 +57,7 @@ export class LobbyView {
     this.microphoneField = h("div", { class: "field" }, micLabel, this.microphone);
     this.el = h("section", { class: "lobby" },
       h("div", { class: "lobby-text" },
-        kicker, this.title, this.changed, this.waiting, next,
+        kicker, this.title, this.changed, this.waiting, this.schedule, this.calendar, next,
         h("ol", { class: "lobby-steps" }, step1, step2, step3)),
       // The preview and the pickers side by side on a tablet, the pickers under it on a laptop
       // (css: .lobby-media), always in view without scrolling.
@@ -80,6 +86,11 @@ export class LobbyView {
     this.you = you;
     this.title.textContent = you.title;
     this.waiting.textContent = chineseSpacing(waitingLine(you));
+    const when = scheduleLine(you);
+    this.schedule.hidden = !when;
+    this.schedule.textContent = when ? chineseSpacing(when) : "";
+    this.calendar.hidden = !offersLobbyCalendar(you);
+    this.calendar.textContent = t("participant.lobby.calendar");
     // An observer has no side: the first step says what the mediator does with them instead.
     const [, , step1] = this.words.keys();
     this.words.set(step1, you.role === "observer" ? "participant.lobby.next_1_observer" : "participant.lobby.next_1");
@@ -99,6 +110,9 @@ export class LobbyView {
     this.stream = stream;
     this.trouble = trouble;
     if (this.preview.srcObject !== stream) this.preview.srcObject = stream;
+    // Taken off the page (admitted to a room), the preview paused, and `autoplay` does not
+    // start it again when the waiting room comes back: a frozen picture of you otherwise.
+    if (stream && this.preview.paused && this.el.isConnected) this.preview.play().catch(() => {});
     const key = trouble === "blocked"
       ? (stream ? "participant.lobby.camera_blocked" : "participant.lobby.blocked")
       : trouble === "in_use" ? "participant.lobby.in_use"

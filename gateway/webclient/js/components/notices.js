@@ -1,5 +1,5 @@
 // Notices from the mediator and the hearing: broadcasts as banners you dismiss, moves, the lock,
-// caucus time running out. Each is also spoken by the live region (components/toast.js).
+// the caucus's timer (time up, time added, the limit removed). Each is also spoken by the live region (components/toast.js).
 // A banner's words are a function of the language (`relabel()` redraws them after a switch);
 // a broadcast's text is the mediator's own and stays as written.
 
@@ -27,7 +27,8 @@ export class Notices {
     }
     const body = h("div", { class: "notice-text" });
     const dismiss = h("button", { type: "button", class: "button notice-dismiss" });
-    const item = h("div", { class: `notice notice-${kind}`, role: "status", dataset: { kind } },
+    const item = h("div", { class: `notice notice-${kind}`, role: "status",
+      dataset: variant ? { kind, variant } : { kind } },
       body, dismiss);
     const entry = {
       item,
@@ -68,6 +69,14 @@ export class Notices {
       { kind: "move", single: true, variant, quiet });
     item.dataset.variant = variant;
     return item;
+  }
+
+  // The caucus's timer (components/caucus-time.js): `say` "time_up", "time_added" (`count`
+  // minutes) or "time_removed"; null: none. One at a time: the latest is the one that holds.
+  timer(say, count = 0) {
+    if (!say) { this.forget("timer"); return null; }
+    return this.banner(() => ({ text: t(`participant.notice.${say}`, { count }) }),
+      { kind: "timer", single: true, variant: say });
   }
 
   // Another mediator holds the hearing now (an administrator's hand-over): said once, when the

@@ -31,7 +31,9 @@ export function mediatorName(you) {
 // day there). Otherwise the reader's time alone, with its zone.
 export function dueWords(ms, zone) {
   const pair = zonePair(ms, zone);
-  if (!pair.hearing || pair.same) return pair.local;
+  // A zone whose clock reads as the reader's: said once, named as the hearing's (London, not
+  // the reader's "UTC"), since that is the zone the hearing is held in.
+  if (!pair.hearing || pair.same) return pair.hearing || pair.local;
   const local = formatDate(ms) === formatDate(ms, zone) ? formatTime(ms)
     : formatDateTime(ms, undefined, { withZone: false });
   return t("participant.lobby.when_both", { hearing: pair.hearing, local });

@@ -34,13 +34,11 @@ export function mediatorOffline(you, room) {
 // both in its notice (the banner holds its line back, not to say it twice); the mediator
 // leaving later makes a move notice stale ("moved you" beside "is away" read as if the
 // mediator had come along, then left), so it goes and the banner says what is true. The
-// mediator arriving after a "moved_away" leaves the move itself true: it reads "moved" (the
-// mediator moving a side into its caucus, then following it there, is one step to a party).
+// mediator arriving (answering a knock, following a side into its caucus) makes it old news:
+// the mediator is there, in the room the banner names, so it goes too.
 // → {notice, awayLine}.
 export function mediatorWords({ moved = false, away, wasAway, notice = null }) {
-  const arrived = !away && wasAway && notice === "moved_away";
-  const next = moved ? (away ? "moved_away" : "moved") : arrived ? "moved"
-    : away !== wasAway ? null : notice;
+  const next = moved ? (away ? "moved_away" : "moved") : away !== wasAway ? null : notice;
   return { notice: next, awayLine: away && next !== "moved_away" };
 }
 

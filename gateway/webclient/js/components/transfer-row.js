@@ -3,6 +3,7 @@
 // from the row's state, so `relabel()` says it again in a newly chosen language.
 // A finished row says what happened and goes away by itself after LINGER_MS (the document is in
 // the list by then); a failed one (or a file refused before sending) stays until dismissed.
+// The rows of a panel (`TransferList`) each belong to one tab and show under it only.
 
 import { formatCountdown, formatNumber, t } from "../core/i18n.js";
 import { h, uid } from "../core/render.js";
@@ -107,5 +108,34 @@ export class TransferRow {
 
   cancel() {
     if (this.onCancel && this.el.dataset.state !== "done") this.onCancel();
+  }
+}
+
+// A panel's transfers, each under its own tab: an upload's line shows under the tab it went to
+// (a download's under the tab it came from), never under whichever tab is open.
+export class TransferList {
+  constructor() {
+    this.el = h("ul", { class: "transfers", "aria-live": "polite" });
+    this.rows = [];
+    this.tab = null;
+  }
+
+  add(row, tab) {
+    this.rows.push(row);
+    row.el.dataset.tab = tab;
+    row.el.hidden = tab !== this.tab;
+    row.onGone = () => { this.rows = this.rows.filter((r) => r !== row); };
+    this.el.prepend(row.el);
+  }
+
+  // The tab open now: its rows shown, the others' kept (still running) out of sight.
+  show(tab) {
+    this.tab = tab;
+    for (const row of this.rows) row.el.hidden = row.el.dataset.tab !== tab;
+  }
+
+  // Whether an upload or download is still running (leaving the hearing stops it).
+  busy() {
+    return this.rows.some((row) => !["done", "failed"].includes(row.el.dataset.state));
   }
 }

@@ -2,7 +2,8 @@
 // what actually arrives (frames decoded) kept on the tile for the "who can see whom" display.
 // A remote video whose sound the browser holds back (autoplay policy) plays muted until "Turn
 // on sound" (media/autoplay.js, as on the participant's page): `onSound(held)` says when some
-// sound is held back, and when none is.
+// sound is held back, and when none is. Someone reconnecting (screens/console-presence.js) keeps
+// a camera tile that says so, rather than one that vanishes and comes back.
 
 import { t } from "../core/i18n.js";
 import { h } from "../core/render.js";
@@ -12,11 +13,22 @@ import { fullscreenButton, relabelFullscreen } from "./fullscreen.js";
 // A remote tile's key among the sound holds: the participant and what it shows.
 const soundKey = (tile) => `${tile.dataset.participant}:${tile.dataset.kind}`;
 
+// What your own tile without a picture says of it (`selfPicture`), as the participant's does.
+const SELF_WORDS = {
+  off: "participant.grid.camera_off",
+  none: "participant.grid.no_camera",
+  blocked: "mediator.video.tile_blocked",
+  in_use: "mediator.video.tile_in_use",
+  elsewhere: "mediator.video.tile_other_tab",
+};
+
 export class VideoTiles {
   constructor() {
     this.onSound = null;
     this.sound = new SoundHolds((held) => { if (this.onSound) this.onSound(held); });
     this.names = new Map();
+    this.reconnecting = new Set(); // ids (setRoom)
+    this.mine = null; // {stream, trouble} once this tab knows (showSelf)
     this.grid = h("div", { class: "videos console-videos", role: "group", "aria-label": t("mediator.video.label") });
     this.self = h("figure", { class: "tile self", "data-participant": "" },
       h("video", { autoplay: true, playsInline: true, muted: true }),
@@ -24,9 +36,35 @@ export class VideoTiles {
     this.grid.append(this.self);
   }
 
-  showSelf(id, stream) {
+  // Your own tile: the stream (null: neither camera nor microphone opened) and why not all of
+  // it did (media/devices.js mediaTrouble; "elsewhere": another tab holds the media). Shown
+  // again after Try again: the same stream may have gained a camera.
+  showSelf(id, stream, trouble = null) {
     this.self.dataset.participant = id;
-    if (stream) this.self.querySelector("video").srcObject = stream;
+    this.mine = { stream, trouble };
+    const video = this.self.querySelector("video");
+    video.srcObject = null;
+    video.srcObject = stream;
+    this.drawSelf();
+  }
+
+  // "on", "off" (you turned the camera off), "elsewhere", or why there is no camera; "on"
+  // too until this tab knows.
+  selfPicture() {
+    if (!this.mine) return "on";
+    const { stream, trouble } = this.mine;
+    if (trouble === "elsewhere") return trouble;
+    const video = stream ? stream.getVideoTracks().filter((track) => track.readyState === "live") : [];
+    if (video.length) return video.some((track) => track.enabled) ? "on" : "off";
+    return ["blocked", "in_use"].includes(trouble) ? trouble : "none";
+  }
+
+  // Without a picture, the caption says why, never a black box that just says "You".
+  drawSelf() {
+    const picture = this.selfPicture();
+    this.self.dataset.picture = picture;
+    const you = t("mediator.video.you");
+    this.self.querySelector("figcaption").textContent = picture === "on" ? you : `${you} · ${t(SELF_WORDS[picture])}`;
   }
 
   // A participant's camera tile, or (kind "screen") their screen share's own tile.
@@ -46,15 +84,16 @@ export class VideoTiles {
     return tile;
   }
 
-  caption(id, kind) {
+  caption(id, kind, waiting = false) {
     const name = this.names.get(id) || t("mediator.video.someone");
+    if (waiting) return `${name} · ${t("participant.grid.connecting")}`;
     return kind === "screen" ? t("participant.grid.screen_of", { name }) : name;
   }
 
   // A remote tile's caption: one line, cut with an ellipsis when long (css), whole as its title.
   name(tile) {
     const caption = tile.querySelector("figcaption");
-    caption.textContent = this.caption(tile.dataset.participant, tile.dataset.kind);
+    caption.textContent = this.caption(tile.dataset.participant, tile.dataset.kind, tile.dataset.picture === "waiting");
     caption.title = caption.textContent;
   }
 
@@ -62,6 +101,7 @@ export class VideoTiles {
   // since plays it, and its earlier hold goes.
   showRemote(id, stream, kind = "camera") {
     const tile = this.tile(id, kind);
+    if (tile.dataset.picture) { delete tile.dataset.picture; this.name(tile); } // back
     const video = tile.querySelector("video");
     if (video.srcObject === stream) return;
     video.srcObject = stream;
@@ -76,8 +116,9 @@ export class VideoTiles {
       const video = tile.querySelector("video");
       if (streamId === null || (tile.dataset.kind === "screen" && video.srcObject
           && video.srcObject.id === streamId)) {
-        tile.remove();
         this.sound.set(soundKey(tile), false);
+        if (streamId === null && tile.dataset.kind === "camera" && this.reconnecting.has(id)) this.waiting(tile);
+        else tile.remove();
       }
     }
   }
@@ -98,17 +139,34 @@ export class VideoTiles {
   // Every caption and label in the current language (names stay as they are).
   relabel() {
     this.grid.setAttribute("aria-label", t("mediator.video.label"));
-    this.self.querySelector("figcaption").textContent = t("mediator.video.you");
+    this.drawSelf();
     for (const tile of this.grid.querySelectorAll("figure.remote")) this.name(tile);
     relabelFullscreen(this.grid);
   }
 
+  // A camera tile without its video: "connecting…" until the person is back (or goes).
+  waiting(tile) {
+    tile.querySelector("video").srcObject = null;
+    tile.dataset.picture = "waiting";
+    this.name(tile);
+  }
+
+  // The room as the console says it (`reconnecting`: dropped a moment ago, within the grace).
   setRoom(room) {
-    for (const member of (room && room.members) || []) {
+    const members = (room && room.members) || [];
+    this.reconnecting = new Set(members.filter((m) => m.reconnecting).map((m) => m.id));
+    for (const member of members) {
       this.names.set(member.id, member.name);
       for (const tile of this.grid.querySelectorAll(`figure.remote[data-participant="${CSS.escape(member.id)}"]`)) {
         this.name(tile);
       }
+    }
+    for (const id of this.reconnecting) {
+      const tile = this.tile(id);
+      if (!tile.querySelector("video").srcObject) this.waiting(tile);
+    }
+    for (const tile of this.grid.querySelectorAll("figure.remote[data-picture=waiting]")) {
+      if (!this.reconnecting.has(tile.dataset.participant)) tile.remove();
     }
   }
 }

@@ -7,7 +7,8 @@ import { describe } from '../core/errors.js';
 import { formatNumber, has, localZone, t, zoneWords } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
-import { entryAt, hearingZone, inclusionProof, nameLedger, versionsFor } from '../audit/data.js';
+import { entryAt, hearingZones, inclusionProof, nameLedger, versionsFor } from '../audit/data.js';
+import { zoneAt } from '../audit/hearing-life.js';
 import { actionLabel, compartmentLabel, personLabelWithAccount, resourceLabel } from '../audit/labels.js';
 import { dateTime } from '../audit/times.js';
 import { describeEntry, versionFact } from '../audit/describe.js';
@@ -66,7 +67,9 @@ export async function mount(root, { params }) {
   const dir = book.dir;
   const zone = localZone();
   const e = entry.event;
-  const theirs = await hearingZone(e.hearing).catch(() => null);
+  // The hearing's zone when the entry was written (it can have been changed since).
+  const steps = await hearingZones(e.hearing).catch(() => []);
+  const theirs = zoneAt(steps, e.time);
   // The version an entry names, numbered by its document's uploads in the log (with its id).
   const versions = e.resource?.type === 'document' && typeof e.details?.version === 'string'
     ? await versionsFor({ resource_type: 'document', resource_id: e.resource.id }).catch(() => null) : null;
@@ -74,7 +77,8 @@ export async function mount(root, { params }) {
   // A date with every time (the hearing's zone can be on another day than the auditor's); the
   // exact instant, to the millisecond, follows in UTC.
   const at = (z) => dateTime(e.time, z);
-  const hearingTime = theirs && theirs !== zone ? [h('br'), t('audit.entry.hearing_time', { time: at(theirs), zone: zoneWords(theirs, { offset: false }) })] : null;
+  const hearingTime = theirs && theirs !== zone ? [h('br'), h('span', { id: 'hearing-time', 'data-zone': theirs },
+    t(steps.length > 1 ? 'audit.entry.hearing_time_then' : 'audit.entry.hearing_time', { time: at(theirs), zone: zoneWords(theirs, { at: e.time, offset: false }) }))] : null;
   const row = (label, value) => [h('dt', null, label), h('dd', null, value)];
   mountNodes(body,
     h('p', { class: 'sentence lede', id: 'entry-sentence' }, describeEntry(e, dir, zone, { versions, index: entry.index })),

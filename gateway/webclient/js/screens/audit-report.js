@@ -9,7 +9,7 @@
 import { localZone, t } from '../core/i18n.js';
 import { h } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
-import { hearingRows, invitationUses, nameLedger, reportNames, searchAll } from '../audit/data.js';
+import { hearingRows, invitationUses, nameLedger, personFilter, reportNames, searchAll } from '../audit/data.js';
 import { invitationAttempts } from '../audit/attempts.js';
 import { caucusesNamedNow } from '../audit/sides.js';
 import { documentStory } from '../audit/document-story.js';
@@ -53,15 +53,16 @@ export async function mount(root, { params }) {
     person?.username ? h('p', { class: 'muted', id: 'account-note' }, t('audit.report.account', { username: person.username })) : null,
     extra, results, after);
   root.replaceChildren(node);
-  const filter = isDocument ? { resource_type: 'document', resource_id: id, order: 'asc' } : { actor: id, order: 'asc' };
-  // A participant's invitations (staff have none): their uses name no actor, so the filter
-  // cannot find them; they are shown among the person's own entries, and counted.
-  // A read that fails says so, never "none".
+  // A person's entries with every use of their invitations (a participant's; staff have none),
+  // which name no actor: the server finds them (data.js personFilter), paged and counted with
+  // the rest, each once; the refused ones are counted above them. A read that fails says so,
+  // never "none".
+  const filter = isDocument ? { resource_type: 'document', resource_id: id, order: 'asc' } : personFilter(id);
   const invited = !isDocument && Boolean(named?.hearing);
   const uses = invited ? await invitationUses(id).catch(() => null) : null;
   if (uses) extra.append(attemptsNote(uses));
   else if (invited) extra.append(h('p', { class: 'form-error', role: 'alert', id: 'invitation-attempts' }, t('audit.report.attempts_unread')));
-  const shown = resultsView(results, filter, dir, { caption: title, names: book, extra: uses ?? [] });
+  const shown = resultsView(results, filter, dir, { caption: title, names: book });
   if (isDocument) {
     const own = await searchAll(filter);
     const hearing = named?.hearing ?? own.rows.find((r) => r.event.hearing)?.event.hearing ?? null;

@@ -13,11 +13,22 @@ import { Hearers } from "../components/hearers.js";
 import { renderKnocks } from "../components/knocks.js";
 import { personName } from "../components/person.js";
 import { soundButton } from "../components/sound-button.js";
-import { toast } from "../components/toast.js";
+import { announce, toast } from "../components/toast.js";
+import { ConsolePresence } from "./console-presence.js";
 
 // The end locks the hearing too (nobody can join an ended hearing): that lock is part of the
 // end, said as the end, never as a lock change.
 export const endedNow = (you) => Boolean(you && you.hearing_state === "closed");
+
+// Pure: the sentence for what this tab sends (`stream`, null: nothing) and why not all of it
+// (media/devices.js mediaTrouble), or null when camera and microphone are both sent. Without
+// the microphone the room cannot hear the mediator; without the camera only, it cannot see.
+export function troubleKey(stream, trouble) {
+  const audio = Boolean(stream && stream.getAudioTracks().length);
+  if (audio && stream.getVideoTracks().length) return null;
+  const why = ["blocked", "in_use"].includes(trouble) ? trouble : "none";
+  return audio ? `mediator.video.camera_${why}` : `mediator.video.${why}`;
+}
 
 export class ConsoleView {
   // `c`: {hearingId, detail, me, state, pending, timeUps, socket, sides(), roomById(id)};
@@ -37,9 +48,10 @@ export class ConsoleView {
       sides: detail.sides || [] });
     // Former mediators' notes are credited by name ("Dr Chan (former mediator)").
     this.documents.setFormerMediators(detail.former_mediators || []);
-    this.mediaNote = h("p", { class: "muted", hidden: true }, t("mediator.video.other_tab"));
-    // Why the camera or microphone would not start (devices.js mediaTrouble), with Try again.
-    this.trouble = null;
+    this.mediaNote = h("p", { class: "muted media-other-tab", hidden: true }, t("mediator.video.other_tab"));
+    // What this tab sends and why not all of it (devices.js mediaTrouble), with Try again:
+    // null in a tab that does not hold the media (its microphone is not used there).
+    this.sent = null;
     this.troubleNote = h("div", { class: "media-trouble", role: "alert", hidden: true });
     this.media = new ConsoleMedia(hearingId, (m) => c.socket.send(m), (held) => {
       this.mediaNote.hidden = held;
@@ -60,7 +72,7 @@ export class ConsoleView {
       mic: Boolean(stream && stream.getAudioTracks().length),
       camera: Boolean(stream && stream.getVideoTracks().length),
       screen: Boolean(navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia) });
-    this.media.onTrouble = (trouble) => { this.trouble = trouble; this.drawTrouble(); };
+    this.media.onTrouble = (stream, trouble) => { this.sent = { stream, trouble }; this.drawTrouble(); };
     this.soundButton = soundButton(this.media.tiles);
     // The video grid stays in place (moving a playing <video> in the DOM would pause it); only
     // the banner naming the room is redrawn.
@@ -69,15 +81,40 @@ export class ConsoleView {
       this.troubleNote, this.mediaNote, this.hearers.el);
     this.deferred = false;
     this.shown = "";
+    // A party who drops for a moment is shown reconnecting, not offline (console-presence.js).
+    this.presence = new ConsolePresence(() => { this.drawBoard(); this.drawRoom(); });
   }
 
+  // The sentence and Try again; "who can hear you" says nobody while the microphone sends
+  // nothing, naming the people in the room (as on the participant's page).
   drawTrouble() {
-    const trouble = this.trouble;
-    this.troubleNote.hidden = !trouble;
-    if (!trouble) { mountNodes(this.troubleNote); return; }
-    this.troubleNote.dataset.trouble = trouble;
-    mountNodes(this.troubleNote, h("p", null, t(`mediator.video.${trouble}`)),
-      h("button", { type: "button", class: "button small", onclick: () => location.reload() }, t("mediator.video.try_again")));
+    if (!this.sent) return;
+    const { stream, trouble } = this.sent;
+    const key = troubleKey(stream, trouble);
+    const audio = Boolean(stream && stream.getAudioTracks().length);
+    this.hearers.microphone(audio ? null : trouble || "none");
+    this.troubleNote.hidden = !key;
+    if (!key) { mountNodes(this.troubleNote); return; }
+    this.troubleNote.dataset.trouble = trouble || "none";
+    this.troubleNote.dataset.key = key;
+    const retry = h("button", { type: "button", class: "button small", dataset: { action: "retry-devices" },
+      onclick: () => this.retryDevices(retry) }, t("mediator.video.try_again"));
+    mountNodes(this.troubleNote, h("p", null, t(key)), retry);
+  }
+
+  // Try again: asks the browser again and sends what opened to the room at once, as the
+  // controls stand (a microphone the mediator muted stays muted); the sentence stays until it worked.
+  async retryDevices(button) {
+    button.disabled = true;
+    try {
+      await this.media.retry();
+    } finally {
+      button.disabled = false;
+    }
+    const { mic, camera } = this.controls.state;
+    if (this.media.stream) { this.media.setMic(mic); this.media.setCamera(camera); }
+    const key = this.sent && troubleKey(this.sent.stream, this.sent.trouble);
+    announce(t(key || "participant.room.devices_ok"));
   }
 
   // Renamed on the set-up page (another tab, a minute ago): the title follows, no reload.
@@ -112,17 +149,19 @@ export class ConsoleView {
   }
 
   // Peer-link reports change nothing here; an unchanged board is not redrawn (hover stays).
-  signature() {
+  signature(board) {
     const { state, pending, timeUps } = this.c;
-    return JSON.stringify([state.you && state.you.room, [...pending], [...timeUps.rooms.keys()], state.board.sides,
-      state.board.rooms.map((r) => [r.id, r.kind, r.name, r.side_name, r.colour, r.deadline,
-        r.members.map((m) => [m.id, m.name, m.role, m.side, m.muted, m.hand, m.connected])])]);
+    return JSON.stringify([state.you && state.you.room, [...pending], [...timeUps.rooms.keys()], board.sides,
+      board.rooms.map((r) => [r.id, r.kind, r.name, r.side_name, r.colour, r.deadline,
+        r.members.map((m) => [m.id, m.name, m.role, m.side, m.muted, m.hand, m.connected, m.reconnecting])])]);
   }
 
+  // The board as presence says it now: who dropped is followed as the message comes, menu open or not.
   drawBoard(force = false) {
+    const board = this.presence.board(this.c.state.board);
     if (this.busy()) { this.deferred = true; return false; }
     this.deferred = false;
-    const now = this.signature();
+    const now = this.signature(board);
     if (!force && now === this.shown) return false;
     this.shown = now;
     const { state, pending, timeUps, commands } = this.c;
@@ -130,7 +169,7 @@ export class ConsoleView {
     const active = area.contains(document.activeElement) ? document.activeElement : null;
     const label = active && active.getAttribute("aria-label");
     const ctx = { you: state.you || {}, sides: this.c.sides(), actions: commands.actions, pending, now: () => Date.now(), timeUp: timeUps };
-    mountNodes(area, sideChips(this.c.sides(), state.board, ctx), renderBoard(state.board, ctx));
+    mountNodes(area, sideChips(this.c.sides(), board, ctx), renderBoard(board, ctx));
     if (label) {
       const again = [...area.querySelectorAll("[aria-label]")].find((el) => el.getAttribute("aria-label") === label);
       if (again) again.focus({ preventScroll: true });
@@ -152,7 +191,8 @@ export class ConsoleView {
   // People, chat and "who can hear you" follow the server's view of the mediator's room;
   // between a move and the new view, nobody is shown as hearing and nothing can be said.
   drawRoomView() {
-    const { you, room } = this.c.state;
+    const { you } = this.c.state;
+    const room = this.presence.room(this.c.state.room); // who dropped for a moment: connecting
     if (!you) return;
     const view = room && room.id === you.room ? room : null;
     this.chat.me = you.id;
@@ -172,7 +212,7 @@ export class ConsoleView {
   drawRoom() {
     const { state, roomById } = this.c;
     const room = state.you ? roomById(state.you.room) : null;
-    this.media.tiles.setRoom(state.room);
+    this.media.tiles.setRoom(this.presence.room(state.room));
     this.drawRoomView();
     const banner = this.roomBanner;
     banner.dataset.roomKind = room ? room.kind : "plenary";
@@ -216,6 +256,7 @@ export class ConsoleView {
 
   // Everything that holds a device, a transfer or a timer, let go.
   stop() {
+    this.presence.stop();
     this.documents.close();
     this.controls.destroy();
     this.media.stop();

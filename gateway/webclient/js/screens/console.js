@@ -191,7 +191,7 @@ export async function mount(root, { params, navigate, me }) {
   const ticker = setInterval(() => {
     for (const el of document.querySelectorAll(".room-column .timer[data-deadline]")) {
       const deadline = Number(el.dataset.deadline);
-      if (deadline) el.textContent = formatCountdown((deadline - Date.now()) / 1000);
+      if (deadline) el.textContent = t("mediator.timer.left", { time: formatCountdown((deadline - Date.now()) / 1000) });
     }
   }, 1000);
   return {

@@ -40,8 +40,19 @@ export const socketWiring = {
 
   notice(m) {
     if (m.kind === "broadcast") this.notices.broadcast(m.text);
-    else if (m.kind === "timer") this.notices.info("participant.notice.time_up", "timer");
+    else if (m.kind === "timer") this.timeUp(m);
     else if (FINAL[m.kind]) this.finish(FINAL[m.kind]);
+  },
+
+  // The caucus you are in ran out of time: said with what happens next, in place of the move
+  // that brought you there (old news by now; the banner says where you are and, with it gone,
+  // whether the mediator is away), so the notices above the banner stay few.
+  timeUp(m) {
+    if (!this.you || (m.room && m.room !== this.you.room)) return;
+    this.notices.forget("move");
+    this.banner.sayAway = true;
+    this.notices.timer("time_up");
+    this.drawPresence();
   },
 
   refused(m) {

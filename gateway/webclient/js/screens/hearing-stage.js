@@ -7,6 +7,8 @@ import { t } from "../core/i18n.js";
 import { h, mount as put } from "../core/render.js";
 import { measureToNextFrame } from "../core/timing.js";
 import { setHeaderStatus } from "../components/header.js";
+import { offlineSince, presencePeople, shownPresence } from "../components/presence.js";
+import { timerNews } from "../components/caucus-time.js";
 import { mediatorAway, mediatorWords } from "../components/room-banner.js";
 import { announce } from "../components/toast.js";
 
@@ -25,7 +27,16 @@ export const stage = {
       setHeaderStatus(h("span", { class: "header-hearing" }, you.title));
     }
     // A room view for a room you just left is stale: never show its people as hearing you.
+    const was = this.room;
     this.room = room && room.kind !== "lobby" && room.id === you.room ? room : null;
+    // The caucus's timer changed in the same room: time added after time up, or removed.
+    if (was && this.room && was.id === this.room.id) {
+      const news = timerNews({ before: was.deadline || null, after: this.room.deadline || null,
+        showing: this.notices.showing("timer"), now: Date.now() });
+      if (news) this.notices.timer(news.say, news.count);
+    }
+    // Who went offline when: said only once their grace ran out (presence.js, drawPresence).
+    this.offline = offlineSince(this.offline || new Map(), presencePeople(you, this.room), Date.now());
     const inLobby = you.room === "lobby" || you.room === null;
     if (you.room === null && before && before.room !== null) return; // removal: notice follows
     const path = inLobby ? "/lobby" : "/hearing" + (this.me.hearing ? "" : `?hearing=${encodeURIComponent(this.hearing)}`);
@@ -65,11 +76,11 @@ export const stage = {
       this.grid.clearRemote();
       this.chat.setRoom(null);
       put(this.view, this.lobby.el,
-        h("div", { class: "lobby-actions" }, this.controls.el, this.leaveButton));
+        h("div", { class: "lobby-actions" }, this.controls.el, this.leaveButton), this.knockHint);
       this.controls.enable({ hand: false, screen: false, knock: true });
       this.lobby.setStream(this.stream, this.mediaTrouble);
     }
-    this.lobby.update(this.you);
+    this.drawPresence();
   },
 
   showRoom() {
@@ -81,7 +92,7 @@ export const stage = {
       put(this.view, h("div", { class: "hearing-layout" },
         this.banner.el,
         h("div", { class: "stage" }, this.devices.el, this.grid.el, h("div", { class: "stage-bar" },
-          this.controls.el, this.soundButton, this.leaveButton)),
+          this.controls.el, this.soundButton, this.leaveButton), this.knockHint),
         h("aside", { class: "side-panel" }, this.hearers.el, this.chat.el),
         h("div", { class: "stage-documents" }, this.documents.el)));
       this.controls.enable({ hand: true, knock: true,
@@ -95,21 +106,47 @@ export const stage = {
       this.grid.setMembers([]);
       this.hearers.update(null, this.you.id, { moving: true });
       this.chat.setUsable(false);
+      this.knockNote(this.you);
       return;
     }
-    this.banner.update(this.you, this.room);
+    this.drawPresence(); // the banner, the tiles and who can hear you
     if (this.moveReceivedAt !== undefined) {
       measureToNextFrame("parley.room", this.moveReceivedAt);
       this.moveReceivedAt = undefined;
     }
     const members = (this.room && this.room.members) || [];
-    this.grid.setMembers(members);
     for (const m of members) this.documents.people.set(m.id, m);
     this.chat.members = new Map(members.map((m) => [m.id, m]));
     const mine = members.find((m) => m.id === this.you.id);
     if (mine) this.mesh.setServerLinks(mine.links || []);
-    this.hearers.update(this.room, this.you.id);
     this.chat.me = this.you.id;
     this.chat.setRoom(this.room);
+  },
+
+  // What says who is offline, as presence.js says it now: the waiting line, the banner, the
+  // tiles, who can hear you and the knock's hint; again when a grace runs out.
+  drawPresence() {
+    clearTimeout(this.presenceTimer);
+    if (this.finished || !this.you) return;
+    const now = Date.now();
+    const shown = shownPresence(this.you, this.room, this.offline || new Map(), now);
+    if (shown.recheckAt !== null) {
+      this.presenceTimer = setTimeout(() => this.drawPresence(), Math.max(0, shown.recheckAt - now) + 20);
+    }
+    this.knockNote(shown.you);
+    if (this.mode === "lobby") this.lobby.update(shown.you);
+    else if (this.mode === "room" && shown.room) {
+      this.banner.update(shown.you, shown.room);
+      this.grid.setMembers(shown.room.members || []);
+      this.hearers.update(shown.room, this.you.id);
+    }
+  },
+
+  // A knock is kept by the server until the mediator answers it, even while they are offline:
+  // "Ask for the mediator" stays, and says they will see it when they are back.
+  knockNote(you) {
+    const offline = Boolean(you && you.role !== "mediator" && you.mediator_online === false);
+    this.knockHint.hidden = !offline;
+    this.knockHint.textContent = offline ? t("participant.controls.knock_offline") : "";
   }
 };

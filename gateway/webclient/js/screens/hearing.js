@@ -15,7 +15,7 @@
 
 import { whoAmIOrWhy } from "../core/api.js";
 import { t } from "../core/i18n.js";
-import { h, mount as put } from "../core/render.js";
+import { h, mount as put, uid } from "../core/render.js";
 import { HearingSocket, socketUrl } from "../core/socket.js";
 import { ChatPanel } from "../components/chat-panel.js";
 import { DeviceNotice } from "../components/device-notice.js";
@@ -110,6 +110,9 @@ class HearingScreen {
       knock: (on) => this.socket.send({ type: "knock", on }),
       screen: (on) => this.setScreen(on),
     });
+    // Beside "Ask for the mediator" while the mediator is offline (hearing-stage.js knockNote).
+    this.knockHint = h("p", { class: "hint knock-hint", id: uid("knock"), role: "status", hidden: true });
+    this.controls.buttons.knock.setAttribute("aria-describedby", this.knockHint.id);
     this.controls.enable({ mic: Boolean(stream && stream.getAudioTracks().length),
       camera: Boolean(stream && stream.getVideoTracks().length) });
     this.mesh = await Mesh.create({
@@ -199,6 +202,7 @@ class HearingScreen {
   }
 
   stop() {
+    clearTimeout(this.presenceTimer);
     if (this.mesh) this.mesh.stop();
     stopStream(this.stream);
     if (this.socket) this.socket.close();
@@ -228,6 +232,7 @@ class HearingScreen {
     this.leaveButton.textContent = t("participant.leave.button");
     for (const part of [this.controls, this.banner, this.notices, this.hearers, this.chat,
       this.documents, this.lobby, this.grid, this.devices]) part.relabel();
+    this.drawPresence();
   }
 }
 

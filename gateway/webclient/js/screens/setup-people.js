@@ -117,12 +117,13 @@ export function peopleSection(screen) {
       h("th", { scope: "col" }, t(`mediator.setup.col_${c}`))),
       h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("mediator.hearings.col_actions"))))),
     h("tbody", null, rows.map((e) => h("tr", { "data-participant": e.id, "data-invitation": e.invitation || "" },
-      h("th", { scope: "row" }, e.name),
-      h("td", null, t(`mediator.role.${e.role}`)),
+      // The classes name each cell for a phone's width, where each person is a block.
+      h("th", { scope: "row", class: "roster-name" }, e.name),
+      h("td", { class: "roster-role" }, t(`mediator.role.${e.role}`)),
       // The side's dot and its name kept together: the dot never wraps onto a line of its own.
-      h("td", null, e.side ? h("span", { class: "side-tag" }, h("span", { class: "swatch", "data-colour": (screen.hearing.sides.find((s) => s.id === e.side) || {}).colour, "aria-hidden": "true" }), sideName(e.side)) : "—"),
-      h("td", null, invitationStatus(e, screen.hearing.state, online.has(e.id))),
-      h("td", null, e.status !== "removed" && changeable
+      h("td", { class: "roster-side" }, e.side ? h("span", { class: "side-tag" }, h("span", { class: "swatch", "data-colour": (screen.hearing.sides.find((s) => s.id === e.side) || {}).colour, "aria-hidden": "true" }), sideName(e.side)) : "—"),
+      h("td", { class: "roster-status" }, invitationStatus(e, screen.hearing.state, online.has(e.id))),
+      h("td", { class: "roster-actions" }, e.status !== "removed" && changeable
         ? h("div", { class: "row-actions" },
           e.status === "invited" || e.status === "active" ? h("button", { type: "button", class: "button small",
             dataset: { action: "new-link" }, "aria-label": t("mediator.setup.new_link_named", { name: e.name }),

@@ -51,9 +51,11 @@ function whenParts(hearing) {
   if (hearing.state === "scheduled") {
     return due ? h("span", { class: "setup-when" }, due) : h("span", { class: "muted" }, t("mediator.hearings.unscheduled"));
   }
+  // When it opened and when it ended: a line of their own, together (parley.css `.setup-ran`).
   return [due ? h("span", { class: "setup-when" }, t("mediator.setup.scheduled_for", { when: due })) : null,
-    hearing.opened_at ? h("span", { class: "setup-opened" }, t("mediator.setup.opened_at", { when: formatDateTime(hearing.opened_at) })) : null,
-    hearing.ended_at ? h("span", { class: "setup-ended" }, t("mediator.setup.ended_at", { when: formatDateTime(hearing.ended_at) })) : null];
+    hearing.opened_at || hearing.ended_at ? h("span", { class: "setup-ran" },
+      hearing.opened_at ? h("span", { class: "setup-opened" }, t("mediator.setup.opened_at", { when: formatDateTime(hearing.opened_at) })) : null,
+      hearing.ended_at ? h("span", { class: "setup-ended" }, t("mediator.setup.ended_at", { when: formatDateTime(hearing.ended_at) })) : null) : null];
 }
 
 export async function mount(root, { params, me }) {
@@ -122,10 +124,13 @@ export async function mount(root, { params, me }) {
       h("div", null,
         h("p", { class: "eyebrow" }, t("mediator.setup.title")),
         h("h1", null, hearing.title),
+        // The state beside its dates, one unit: the dates wrap in their own column, never
+        // leaving the badge alone on a line (parley.css `.setup .meta`).
         h("p", { class: "meta" },
-          h("span", { class: `badge state-${hearing.state}` }, t(`mediator.state.${hearing.state}`)),
-          hearing.locked && !closed ? h("span", { class: "badge locked" }, t("mediator.lock.locked")) : null,
-          whenParts(hearing)),
+          h("span", { class: "meta-state" },
+            h("span", { class: `badge state-${hearing.state}` }, t(`mediator.state.${hearing.state}`)),
+            hearing.locked && !closed ? h("span", { class: "badge locked" }, t("mediator.lock.locked")) : null),
+          h("span", { class: "setup-times" }, whenParts(hearing))),
         tookOverLine(hearing, mediates)),
       h("div", { class: "actions" },
         mediates && !closed ? h("button", { type: "button", class: "button", id: "edit-details", onclick: editDetails }, t("mediator.details.edit")) : null,

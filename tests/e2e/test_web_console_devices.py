@@ -1,0 +1,162 @@
+"""The mediator's own camera and microphone in the console, blocked by the browser, in a real
+Chromium through the real suite (as the participant's page already did,
+test_web_participant_room_devices.py):
+
+- The console says plainly that the people in the mediator's room cannot see or hear the
+  mediator, and "Who can hear you" says nobody, naming the party in the room; it once said only
+  that the room "may not" see or hear, and its Try again reloaded the whole console.
+- The console's own tile says why it has no picture ("camera blocked by the browser"), where it
+  was a black box captioned "You".
+- Allowed, Try again sends camera and microphone to the party at once, without a reload: the
+  sentence goes and the party's page receives the mediator's live sound and picture.
+- A second console tab, which leaves the media to the first (its Web Lock), says nothing of a
+  blocked microphone: it uses none. Its own tile says the media is in another tab.
+- "Mute microphone" and "Turn camera off" that cannot work are not shown (they were greyed out
+  beside the sentence that says why), as in the parties' room; after Try again they are back.
+Screenshot: tests/artifacts/console-mic-blocked-laptop.png; axe-core on the new state.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from proto.ws import Admit
+from tests.browser import Tab, chromiums, dumped_on_failure, fake_camera, open_tab, requires_chromium
+from tests.e2e.participant_steps import (
+    banner_kind,
+    console_room,
+    hearers,
+    join_in_browser,
+    mediator_page,
+    mediator_socket,
+    one_party_each,
+)
+from tests.e2e.staff_steps import t
+from tests.harness import Suite
+
+pytestmark = [pytest.mark.browser, requires_chromium]
+EN = "en"
+
+# The browser refuses the camera and microphone (as when the mediator blocked them) until the
+# test says they were allowed (`window.__allowMedia`, set in the page: Try again does not reload).
+BLOCK_UNTIL_ALLOWED = """
+(() => {
+  const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = (c) => window.__allowMedia ? real(c)
+    : Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
+})();
+"""
+
+TROUBLE = "document.querySelector('.my-room .media-trouble')"
+HEARERS = "document.querySelector('.my-room .hearers')"
+NOTE = "document.querySelector('.my-room .hearers-note').textContent"
+SELF_TILE = "document.querySelector('.console-videos .tile.self')"
+OTHER_TAB = "document.querySelector('.my-room .media-other-tab')"
+# On the party's page: the mediator's tile (the only other one in plenary), its stream's tracks.
+MEDIATOR_VIDEO = "document.querySelector('.video-grid .tile:not(.self)[data-kind=camera] video')"
+LIVE_AUDIO = (f"{MEDIATOR_VIDEO}?.srcObject?.getAudioTracks().some((track) => "
+              "track.readyState === 'live' && !track.muted)")
+
+
+def control_shown(control: str) -> str:
+    """Whether the console's own `control` button (mic, camera, screen) is laid out."""
+    return f"(() => {{ const e = document.querySelector('.my-room .control-{control}'); " \
+           "return Boolean(e && e.getClientRects().length > 0); })()"
+
+
+@pytest.mark.timeout(300)
+async def test_a_blocked_microphone_on_the_console_is_said_and_try_again_sends_it(
+        suite: Suite, tmp_path: Path) -> None:
+    people, cast, invitation = await one_party_each(suite)
+    a1 = invitation["participant"]
+    med = await mediator_socket(suite, people, cast)
+    cameras = [fake_camera(tmp_path / f"{n}.y4m", rgb) for n, rgb in
+               (("m", (200, 200, 200)), ("a", (30, 90, 200)))]
+    async with chromiums(cameras) as (m_browser, a_browser):
+        console = await open_tab(m_browser, suite.base_url)
+        party = await open_tab(a_browser, suite.base_url)
+        await console.context.add_init_script(BLOCK_UNTIL_ALLOWED)
+        tabs = {"M": console, "A1": party}
+        try:
+            with dumped_on_failure(tabs):
+                await join_in_browser(party, invitation)
+                await med.send(Admit(participant=a1))
+                await party.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
+                await mediator_page(console, people, cast.hearing, suite.base_url)
+                await console.wait_for(f"{console_room()} === 'plenary'", timeout=60)
+
+                # --- the console: the room cannot hear the mediator, and why ---------------
+                await console.wait_for(f"{TROUBLE} && !{TROUBLE}.hidden", timeout=30)
+                assert await console.value(f"{TROUBLE}.dataset.trouble") == "blocked"
+                said = await console.value(f"{TROUBLE}.querySelector('p').textContent")
+                assert said == t(EN, "mediator.video.blocked"), said
+                assert "the people in your room cannot see or hear you" in said, said
+                retry = console.page.locator(".my-room .media-trouble [data-action=retry-devices]")
+                assert await retry.inner_text() == t(EN, "mediator.video.try_again")
+                await console.wait_for(f"{HEARERS}.dataset.unheard === 'blocked'", timeout=30)
+                await console.wait_for(f"{NOTE}.includes('A1')", timeout=30)
+                note = await console.value(NOTE)
+                assert note.endswith("They cannot hear you: your browser is blocking your "
+                                     "microphone."), note
+                assert await console.value(hearers()) == ""
+                # No greyed-out microphone or camera button beside the sentence: hidden.
+                await console.wait_for(control_shown("screen"), timeout=30)  # the controls are drawn
+                for control in ("mic", "camera"):
+                    assert await console.value(
+                        f"document.querySelector('.my-room .control-{control}').disabled"), control
+                    assert not await console.value(control_shown(control)), control
+                # Its own tile says why there is no picture.
+                assert await console.value(f"{SELF_TILE}.dataset.picture") == "blocked"
+                caption = await console.value(f"{SELF_TILE}.querySelector('figcaption').textContent")
+                assert caption == f"{t(EN, 'mediator.video.you')} · " \
+                                  f"{t(EN, 'mediator.video.tile_blocked')}", caption
+                await console.check_accessible("console-mic-blocked")
+                await console.screenshot("console-mic-blocked", "laptop")
+
+                # --- a second console tab leaves the media to the first: nothing to say ------
+                page = await console.context.new_page()
+                second = Tab(page=page, context=console.context)
+                page.on("pageerror", lambda error: second.errors.append(str(error)))
+                tabs["M2"] = second  # for the dump on a failure; closed with M's context
+                await page.goto(f"/hearings/{cast.hearing}")
+                await second.wait_for(f"{console_room()} === 'plenary'", timeout=60)
+                await second.wait_for(f"{OTHER_TAB} && !{OTHER_TAB}.hidden", timeout=30)
+                assert await second.value(f"{OTHER_TAB}.textContent") == \
+                    t(EN, "mediator.video.other_tab")
+                await second.wait_for(f"{SELF_TILE}.dataset.picture === 'elsewhere'", timeout=10)
+                assert await second.value(f"{TROUBLE}.hidden") is True
+                assert await second.value(f"{HEARERS}.dataset.unheard") == ""
+                for control in ("mic", "camera", "screen"):  # the first tab's to use
+                    assert not await second.value(control_shown(control)), control
+                await second.screenshot("console-media-other-tab", "laptop")
+                await page.close()
+                del tabs["M2"]
+                second.assert_clean()
+
+                # --- allowed, Try again sends camera and microphone at once, no reload -------
+                await console.value("window.__kept = true")
+                await console.value("window.__allowMedia = true")
+                await retry.click()
+                await console.wait_for(f"{TROUBLE}.hidden", timeout=30)
+                await console.wait_for(f"{HEARERS}.dataset.unheard === ''", timeout=10)
+                await console.wait_for(f"{SELF_TILE}.dataset.picture === 'on'", timeout=10)
+                assert await console.value("window.__kept") is True  # the same page
+                # The buttons are back, saying what they do.
+                for control in ("mic", "camera", "screen"):
+                    await console.wait_for(control_shown(control), timeout=10)
+                assert await console.value("document.querySelector('.my-room .control-mic')"
+                                           ".textContent") == t(EN, "participant.controls.mute")
+                # The party receives the mediator's live sound, and picture, on the mediator's tile.
+                await party.wait_for(LIVE_AUDIO, timeout=60)
+                await party.wait_for(f"{MEDIATOR_VIDEO}?.srcObject?.getVideoTracks().length === 1",
+                                     timeout=30)
+                await console.wait_for(f"{hearers()} === '{a1}'", timeout=60)
+                await console.screenshot("console-devices-allowed", "laptop")
+                for tab in tabs.values():
+                    tab.assert_clean(secrets=[invitation["access_code"]])
+        finally:
+            await med.close()
+            for tab in (console, party):
+                await tab.context.close()

@@ -1,0 +1,238 @@
+"""The staff pages at a phone's and a tablet's width, in the browser on the real suite.
+
+- The set-up page's People, with several people: at 390 px each person is a block (name; role
+  and side; what the invitation came to; the actions), the page never scrolls sideways and
+  every button is on the screen (the table was once wider than the phone).
+- The header of an administrator, and of a mediator with a long display name (on the console
+  too, with the hearing's name), is at most two rows on a phone and never wider than it (it once
+  took three, or ran off the screen): the name is cut with an ellipsis, whole in its title.
+- An ended hearing's state and its dates read as one unit at laptop, tablet and phone widths:
+  the badge on the line of the first date, every date line starting at the same edge, and
+  "Ended" on the same line as its date (it once wrapped onto a line under the badge).
+- The chat's "You are now in …" marker in Chinese: its wrapped lines start at one edge, not
+  each centred (ragged).
+Screenshots by screen and width in tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from proto.ws import Admit
+from tests.browser import ARTIFACTS, VIEWPORTS, Tab, chromium_page, open_tab, requires_chromium
+from tests.e2e.participant_steps import (
+    in_room,
+    join_in_browser,
+    mediator_socket,
+    one_party_each,
+    switch_language,
+)
+from tests.harness import Suite
+from tests.people import SESSION_COOKIE, Staff, staff_people
+
+pytestmark = [pytest.mark.browser, requires_chromium]
+ZONE = "Asia/Hong_Kong"
+LONG_NAME = "Christopher Wong Siu-Ming (Senior Mediator)"
+ADMIN_NAME = "Alexandra Chan Tai-Man, Registry Administrator"
+PEOPLE = (("王小明 Wong Siu Ming", "party", "Claimant"),
+          ("Margaret Lau-Henderson", "counsel", "Claimant"),
+          ("陳大文 Chan Tai Man", "party", "Respondent"),
+          ("Dr Rosalind Fitzgerald-Ng", "counsel", "Respondent"))
+
+# The page's width against the screen's, and every button of the People on the screen.
+FITS = """(() => ({
+  scroll: document.documentElement.scrollWidth, inner: innerWidth,
+  cut: [...document.querySelectorAll('.setup-grid button, .setup-grid a.button')]
+    .filter((b) => b.getClientRects().length)
+    .map((b) => [b.textContent, b.getBoundingClientRect()])
+    .filter(([, r]) => r.left < 0 || r.right > innerWidth).map(([t]) => t),
+}))()"""
+
+# The header's rows: the distinct tops of what it shows (its parts and the tools inside them),
+# and whether the name on the profile button is cut and its whole in the title.
+HEADER = """(() => {
+  const header = document.querySelector('.shell-header');
+  const shown = [...header.querySelectorAll(':scope > *, .shell-nav > a, .shell-tools > *')]
+    .filter((e) => e.getClientRects().length && getComputedStyle(e).position !== 'absolute')
+    .map((e) => e.getBoundingClientRect()).filter((r) => r.width > 1 && r.height > 1);
+  const rows = [];
+  for (const r of shown.sort((a, b) => a.top - b.top)) {
+    if (!rows.some((row) => r.top < row.bottom - 4)) rows.push({ top: r.top, bottom: r.bottom });
+    else rows.at(-1).bottom = Math.max(rows.at(-1).bottom, r.bottom);
+  }
+  const who = document.querySelector('#profile');
+  const name = who?.querySelector('.who-name') ?? who;
+  return { rows: rows.length, height: header.getBoundingClientRect().height,
+    scroll: document.documentElement.scrollWidth, inner: innerWidth,
+    whoRight: who ? who.getBoundingClientRect().right : 0,
+    title: who ? who.title : '', cut: name ? name.scrollWidth > name.clientWidth : false };
+})()"""
+
+# The set-up's state and dates: the badge's line against the first date line, where each line
+# of dates starts, and for "Opened …" and "Ended …" the lines their words take.
+META = """(() => {
+  const meta = document.querySelector('.setup .page-head .meta');
+  const badge = meta.querySelector('.badge').getBoundingClientRect();
+  const lines = (el) => {
+    const range = document.createRange(); range.selectNodeContents(el);
+    return [...new Set([...range.getClientRects()].map((r) => Math.round(r.top)))];
+  };
+  const dates = [...meta.querySelectorAll('.setup-when, .setup-opened, .setup-ended')];
+  const first = document.createRange(); first.selectNodeContents(dates[0]);
+  const line = first.getClientRects()[0];
+  return { badgeMiddle: (badge.top + badge.bottom) / 2, lineTop: line.top, lineBottom: line.bottom,
+    starts: [...dates.flatMap((d) => { const r = document.createRange(); r.selectNodeContents(d);
+      return [...r.getClientRects()]; }).reduce((lines, r) => lines.set(Math.round(r.top),
+        Math.min(lines.get(Math.round(r.top)) ?? Infinity, Math.round(r.left))), new Map()).values()],
+    opened: lines(meta.querySelector('.setup-opened')), ended: lines(meta.querySelector('.setup-ended')),
+    scroll: document.documentElement.scrollWidth, inner: innerWidth };
+})()"""
+
+# The chat marker's lines: where each starts and ends (a wrapped sentence, read from one edge).
+MARKER = """(() => {
+  const marker = document.querySelector('.chat-marker');
+  const range = document.createRange(); range.selectNodeContents(marker);
+  const rects = [...range.getClientRects()].filter((r) => r.width > 1);
+  const byLine = new Map();
+  for (const r of rects) {
+    const key = Math.round(r.top);
+    const seen = byLine.get(key);
+    byLine.set(key, seen ? [Math.min(seen[0], r.left), Math.max(seen[1], r.right)] : [r.left, r.right]);
+  }
+  const box = marker.getBoundingClientRect();
+  return { lines: [...byLine.values()], left: box.left, right: box.right };
+})()"""
+
+
+async def _as(tab: Tab, base_url: str, staff: Staff) -> None:
+    await tab.context.add_cookies([{"name": SESSION_COOKIE, "value": staff.cookie,
+                                    "url": base_url}])
+
+
+async def _at(tab: Tab, width: str) -> None:
+    w, h = VIEWPORTS[width]
+    await tab.page.set_viewport_size({"width": w, "height": h})
+    await tab.page.evaluate("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }")
+
+
+async def _two_rows(tab: Tab, screen: str, name: str) -> None:
+    """At a phone's width the header is two rows at most, nothing wider than the screen, the
+    name cut (never the page) with the whole of it in the button's title."""
+    await _at(tab, "phone")
+    header: dict[str, Any] = await tab.value(HEADER)
+    await tab.screenshot(screen, "phone")
+    assert header["rows"] <= 2, header
+    assert header["scroll"] <= header["inner"] and header["whoRight"] <= header["inner"], header
+    assert header["title"] == name, header
+
+
+@pytest.mark.timeout(240)
+async def test_set_up_and_header_at_a_phone_width(suite: Suite) -> None:
+    await suite.ready(timeout=150)
+    people = await staff_people(suite)
+    for staff, name in ((people.mediator, LONG_NAME), (people.admin, ADMIN_NAME)):
+        status, me = await staff.call("PATCH", "/api/v1/me", {"display_name": name})
+        assert status == 200, me
+    due = int((datetime.now(UTC) + timedelta(days=5)).timestamp() * 1000)
+    status, hearing = await people.mediator.call("POST", "/api/v1/hearings", {
+        "title": "Wong Holdings Ltd v. Chan", "scheduled_at": due, "time_zone": ZONE})
+    assert status == 201, hearing
+    base = f"/api/v1/hearings/{hearing['id']}"
+    sides = {}
+    for side in ("Claimant", "Respondent"):
+        status, made = await people.mediator.call("POST", f"{base}/sides", {"name": side})
+        assert status == 201, made
+        sides[side] = made["side"]["id"]
+    for name, role, side in PEOPLE:
+        status, made = await people.mediator.call("POST", f"{base}/participants", {
+            "name": name, "role": role, "side": sides[side]})
+        assert status == 201, made
+    assert (await people.mediator.call("POST", f"{base}/open", {}))[0] == 200
+
+    async with chromium_page(suite.base_url, width="phone") as tab:
+        page = tab.page
+        browser = page.context.browser
+        assert browser is not None
+        admin = await open_tab(browser, suite.base_url, width="phone")
+        try:
+            # --- the mediator's set-up at a phone's width: People as blocks, nothing cut ------
+            await _as(tab, suite.base_url, people.mediator)
+            await page.goto(f"/hearings/{hearing['id']}/setup")
+            await page.locator("table.roster tbody tr").nth(len(PEOPLE) - 1).wait_for()
+            for width in ("phone", "tablet"):
+                await _at(tab, width)
+                fits = await tab.value(FITS)
+                await tab.screenshot("setup", width)
+                assert fits["scroll"] <= fits["inner"] and not fits["cut"], (width, fits)
+            await _two_rows(tab, "header-mediator", LONG_NAME)
+            await tab.check_accessible("setup-phone")
+            # The console adds the hearing's name: a row of its own, still two in all.
+            await page.goto(f"/hearings/{hearing['id']}")
+            await page.locator(".shell-status .header-hearing").wait_for()
+            await _two_rows(tab, "header-console", LONG_NAME)
+            await page.goto(f"/hearings/{hearing['id']}/setup")
+            await page.locator("table.roster tbody tr").first.wait_for()
+
+            # --- an administrator's header, on their own page and on the set-up --------------
+            await _as(admin, suite.base_url, people.admin)
+            await admin.page.goto("/admin")
+            await admin.page.locator("#profile").wait_for()
+            await _two_rows(admin, "header-admin", ADMIN_NAME)
+            await switch_language(admin, "zh-Hant")
+            await _two_rows(admin, "header-admin-zh-Hant", ADMIN_NAME)
+            await admin.page.goto(f"/hearings/{hearing['id']}/setup")
+            await admin.page.locator(".admin-view").wait_for()
+            await _two_rows(admin, "setup-admin-header", ADMIN_NAME)
+
+            # --- ended: the state and its dates, one unit at every width ----------------------
+            assert (await people.mediator.call("POST", f"{base}/close", {}))[0] == 200
+            await page.reload()
+            await page.locator(".setup .page-head .setup-ended").wait_for()
+            for width in ("laptop", "tablet", "phone"):
+                await _at(tab, width)
+                meta = await tab.value(META)
+                await tab.screenshot("setup-ended", width)
+                assert meta["lineTop"] <= meta["badgeMiddle"] <= meta["lineBottom"], (width, meta)
+                assert len(set(meta["starts"])) == 1, (width, meta)
+                assert len(meta["opened"]) == 1 and len(meta["ended"]) == 1, (width, meta)
+                assert meta["scroll"] <= meta["inner"], (width, meta)
+            tab.assert_clean()
+            admin.assert_clean()
+        except Exception:
+            print(tab.dump(), admin.dump())
+            raise
+        finally:
+            await admin.context.close()
+
+
+@pytest.mark.timeout(180)
+async def test_the_chat_marker_reads_from_one_edge_in_chinese(suite: Suite) -> None:
+    people, cast, invitation = await one_party_each(suite)
+    med = await mediator_socket(suite, people, cast)
+    async with chromium_page(suite.base_url) as tab:
+        try:
+            await join_in_browser(tab, invitation)
+            await med.send(Admit(participant=invitation["participant"], room="plenary"))
+            await in_room(tab, "plenary")
+            await tab.wait_for("document.querySelector('.chat-marker')", timeout=30)
+            for lang in ("zh-Hant", "zh-Hans"):
+                await switch_language(tab, lang)
+                for width in ("laptop", "phone"):
+                    await _at(tab, width)
+                    await tab.page.locator(".chat-marker").scroll_into_view_if_needed()
+                    marker = await tab.value(MARKER)
+                    await tab.page.locator(".chat-panel").screenshot(
+                        path=str(ARTIFACTS / f"chat-marker-{lang}-{width}.png"))
+                    lines = marker["lines"]
+                    assert len(lines) >= 2, (lang, width, marker)
+                    assert max(s for s, _ in lines) - min(s for s, _ in lines) < 1, (lang, width,
+                                                                                    marker)
+            tab.assert_clean()
+        except Exception:
+            print(tab.dump())
+            raise
+        finally:
+            await med.close()
