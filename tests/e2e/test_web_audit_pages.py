@@ -16,7 +16,12 @@ scripted hearing whose entries are published as the services write them:
 - its timeline draws a stay that reconnections interrupted as one bar, the time away inside it,
   a removal by the mediator as a labelled mark where that lane ends (in the legend too), and a
   lane name too long for its column on two lines (the mediator's role on its own);
-- its creation is told with the title it was created with, the rename a line of its own;
+- its creation is told with the title it was created with, the rename a line of its own, and
+  every sentence naming the hearing names it by the title it had then;
+- the timeline's table lists the removal and the hearing's end among the stays, in time order,
+  in the words of their marks;
+- at phone width (390 px) no audit page it opens scrolls sideways: search, the hearing's
+  entries, summary and timeline (its table shown), a person's report, an entry, the export;
 - each entry's time in the hearing's zone is in the zone in force then (the hearing was moved
   from Hong Kong's to London's and Tokyo's before it ran), the column's heading saying which zone
   from when, and one entry's page likewise;
@@ -91,6 +96,9 @@ def story() -> list[AuditEvent]:
     s.med("hearing.create", "hearing", HEARING, details={
         "mediator": MED[0], "mediator_name": MED[1], "title": "Lo v. Ma", "time_zone": "Asia/Hong_Kong",
         "scheduled_at": T0 + 86_400_000})
+    # The mediator lists its (empty) documents before renaming it: that sentence names it by
+    # the title it had then.
+    s.med("document.list", "hearing", HEARING, service="evidence", details={"count": 0})
     s.med("hearing.details_change", "hearing", HEARING, details={
         "title": "Lo v. Ma Holdings", "previous_title": "Lo v. Ma"})
     s.med("hearing.details_change", "hearing", HEARING, details={
@@ -228,6 +236,11 @@ async def test_the_auditors_pages_say_what_they_show(suite: Suite) -> None:
         assert len(created) == 1 and f"{MED[1]} (mediator) created the hearing ‘Lo v. Ma’" in created[0], created  # noqa: RUF001
         renamed = [text for _, action, text in rows if action == "hearing.details_change" and "renamed" in text]
         assert len(renamed) == 1 and "renamed the hearing ‘Lo v. Ma’ to ‘Lo v. Ma Holdings’" in renamed[0], renamed  # noqa: RUF001
+        # Every sentence naming the hearing names it by its title then: listed before the
+        # rename as "Lo v. Ma", after it as "Lo v. Ma Holdings", the title the log has now.
+        listed = [text for _, action, text in rows if action == "document.list" and MED[1] in text]
+        assert "listed the documents of Lo v. Ma (0 shown)" in listed[0], listed
+        assert all("listed the documents of Lo v. Ma Holdings (0 shown)" in text for text in listed[1:]), listed
         # A zone changed alone is no move: it says so.
         zoned = [text for _, action, text in rows if action == "hearing.details_change" and "GMT+9" in text]
         assert len(zoned) == 2 and "to be read in Japan" in zoned[0] and "the start did not move" in zoned[0], zoned
@@ -270,9 +283,13 @@ async def test_the_auditors_pages_say_what_they_show(suite: Suite) -> None:
         # entry once: her two listings at once are one row of their two entries.
         await page.get_by_label(t(EN, "audit.f.person")).fill("fay")
         await page.get_by_role("button", name=t(EN, "audit.search.action"), exact=True).click()
-        # (the whole log's first page is on the screen until the search's replaces it)
+        # (the whole log's first page is on the screen until the search's replaces it, and the
+        # table may be empty between the two: wait for the search's own rows, Fay's invitation
+        # used among them and Gus nowhere)
         await tab.wait_for("""location.search.includes('person=fay') && document.querySelector('.total[data-total]')
-            && ![...document.querySelectorAll('table.results tbody tr')].some((tr) => tr.innerText.includes(arg))""", arg=GUS[1])
+            && [...document.querySelectorAll('table.results tbody tr')].some((tr) => tr.innerText.includes(arg[0]))
+            && ![...document.querySelectorAll('table.results tbody tr')].some((tr) => tr.innerText.includes(arg[1]))""",
+                           arg=[f"used the invitation for {FAY[1]}", GUS[1]])
         rows = await tab.value(ROWS)
         assert any(f"used the invitation for {FAY[1]}" in text for _, _, text in rows), rows
         assert any(kind == "paired" for kind, _, _ in rows), rows
@@ -364,6 +381,18 @@ async def test_the_auditors_pages_say_what_they_show(suite: Suite) -> None:
         await page.get_by_role("button", name=t(EN, "audit.timeline.show_table")).click()
         away = await page.locator(f"#timeline-table tr[data-participant='{FAY[0]}'][data-room='plenary'] td.timeline-away div").count()
         assert away == 2
+        # The table lists Gus's removal after his stay, and the hearing's end last, in the words
+        # of their marks.
+        table = await tab.value("""() => [...document.querySelectorAll('#timeline-table tbody tr')].map((tr) =>
+            [tr.dataset.kind ?? 'stay', tr.dataset.participant, Number(tr.dataset.time ?? 0), tr.innerText])""")
+        kinds = [(kind, pid) for kind, pid, _, _ in table]
+        assert kinds.count(("remove", GUS[0])) == 1 and [k for k, _ in kinds].count("remove") == 1, table
+        gus = [n for n, (_, pid) in enumerate(kinds) if pid == GUS[0]]
+        assert kinds[gus[-1]] == ("remove", GUS[0]) and gus == list(range(gus[0], gus[-1] + 1)), table
+        row = table[gus[-1]]
+        assert row[2] == removed and row[3].split("\t")[-1].strip() == marks[0][2], (row, marks)
+        assert table[-1][0] == "end" and table[-1][2] == ended and table[-1][3].strip().endswith(
+            await end.get_attribute("aria-label") or "-"), table[-1]
         await shot(tab, "audit-timeline-reconnects")
         # The mediator's lane name, too long for its column on one line, takes two: the name,
         # then the role, nothing cut; the same on a phone (the picture scrolls, its names stay).
@@ -395,6 +424,27 @@ async def test_the_auditors_pages_say_what_they_show(suite: Suite) -> None:
         made = await page.locator("tr[data-action='hearing.create'] td.what").inner_text()
         assert made.startswith(f"{account} created the hearing"), made
         assert "mediator (mediator)" not in await page.locator("main").inner_text()
+
+        # At phone width no page scrolls sideways: what does not fit scrolls inside its own box.
+        await page.set_viewport_size({"width": 390, "height": 844})
+        widths = {}
+        for screen, url, drawn in (
+                ("audit-search", f"/audit?hearing={HEARING}&order=asc", ".total[data-rows]"),
+                ("", "/audit", ".total[data-rows]"),
+                ("", f"/audit/hearings/{HEARING}", "#details-history table"),
+                ("audit-hearing", f"/audit/hearings/{HEARING}/timeline", "#timeline[data-lanes]"),
+                ("", f"/audit/people/{FAY[0]}", ".total[data-total]"),
+                ("", f"/audit/entry/{opened_entry}", "#entry-sentence"),
+                ("", "/audit/export", "#export-start")):
+            await page.goto(url)
+            await tab.wait_for(f"document.querySelector('{drawn}')")
+            if url.endswith("/timeline"):
+                await page.get_by_role("button", name=t(EN, "audit.timeline.show_table")).click()
+            widths[url] = await tab.value("() => [document.documentElement.scrollWidth, innerWidth]")
+            if screen:
+                await tab.screenshot(screen, "phone")
+        assert all(wide == [390, 390] for wide in widths.values()), widths
+        await page.set_viewport_size({"width": 1366, "height": 768})
 
         # The same in Traditional Chinese: the header's rows and entries, the borrowed entry,
         # the removal from the lobby, the details over time, the gaps' legend.

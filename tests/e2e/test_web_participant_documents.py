@@ -229,7 +229,8 @@ async def test_documents_upload_resume_release_and_bad_input(suite: Suite,
 
             # --- bad files: empty, over the limit, a name with folders and controls ------------
             # Each refused file is a failed row of its own among the transfers, in one style, the
-            # page's limit (from the list) stated; the next upload clears the previous refusal.
+            # page's limit (from the list) stated; the next upload (another file) keeps the
+            # previous refusal, until it is dismissed.
             failed_rows = "[...document.querySelectorAll('.transfer[data-state=failed]')]"
             empty = tmp_path / "empty.txt"
             empty.write_bytes(b"")
@@ -247,12 +248,15 @@ async def test_documents_upload_resume_release_and_bad_input(suite: Suite,
             refused = await a.value(f"{failed_rows}.map((x) => x.textContent)")
             assert refused == ["huge.bin" "This file is 3.2 GB; the most a document may be is "
                                "2.1 GB. Nothing was sent: make it smaller or split it, then "
-                               "upload it again.Dismiss"], refused  # the empty file's row went
+                               "upload it again.Dismiss",
+                               "empty.txt" "This file is empty (0 bytes), so nothing was uploaded. "
+                               "Check that you chose the right file.Dismiss"], refused
             assert await a.value("!document.querySelector('.transfer[data-state=failed] progress')")
             assert (len(upload), len(created)) == (sent_before, created_before)  # not even asked
             await shots(a, "documents-refused-too-large", ("laptop",))
             # A failure stays until dismissed; a finished transfer goes by itself.
-            await a.page.click(".transfer[data-state=failed] button:has-text('Dismiss')")
+            for _ in refused:
+                await a.page.click(".transfer[data-state=failed] button:has-text('Dismiss')")
             await a.wait_for("!document.querySelector('.transfer[data-state=failed]')")
             await a.wait_for("!document.querySelector('.transfer[data-state=done]')", timeout=30)
             await a.page.set_input_files(".file-drop input[type=file]", files=[{

@@ -58,6 +58,19 @@ from tests.harness import Suite
 from tests.integration.signalling.sigclient import WsClient
 from tests.people import staff_people
 
+#: What stays at the top of a scrolled page with a broadcast: whether the point at the centre of
+#: the room's banner shows the banner (not a notice over it), where the banner and the notice
+#: are, and how far down the stuck block reaches.
+STUCK_TOP = """(() => {
+  const b = document.querySelector('.room-banner').getBoundingClientRect();
+  const at = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+  return {scrolled: window.scrollY, banner: Boolean(at && at.closest('.room-banner')),
+    bannerTop: b.top, bannerBottom: b.bottom,
+    noticeTop: document.querySelector('.notice-broadcast').getBoundingClientRect().top,
+    bottom: document.querySelector('.room-top').getBoundingClientRect().bottom,
+    screen: window.innerHeight};
+})()"""
+
 pytestmark = [pytest.mark.browser, requires_chromium]
 
 T0 = [0.0]
@@ -302,6 +315,19 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             await b1.wait_for("document.getElementById('live-assertive').textContent"
                               ".includes('Ten minutes to lunch')")
             await b1.page.screenshot(path=str(ARTIFACTS / "broadcast-scrolled-tablet.png"))
+            # B1 on a phone, scrolled a little and down to the documents: the broadcast stays in
+            # view under the room's banner, which stays uncovered (the notice once stuck over
+            # it), the two no taller than about a quarter of the screen.
+            await b1.page.set_viewport_size(dict(zip(("width", "height"), VIEWPORTS["phone"],
+                                                     strict=True)))
+            for scroll in ("window.scrollTo(0, 80)", "document.querySelector('.stage-documents')"
+                           ".scrollIntoView({block: 'end'})"):
+                await b1.page.evaluate(scroll)
+                top = await b1.value(STUCK_TOP)
+                assert top["scrolled"] > 0 and top["banner"] and top["bannerTop"] >= 0, top
+                assert top["bannerBottom"] <= top["noticeTop"] < top["screen"] / 4, top
+                assert top["bottom"] <= top["screen"] * 0.26, top
+            await b1.page.screenshot(path=str(ARTIFACTS / "hearing-broadcast-phone.png"))
             await b1.page.set_viewport_size(dict(zip(("width", "height"), VIEWPORTS["laptop"],
                                                      strict=True)))
             # The console says it went out (a toast, and the screen reader's live region).

@@ -2,6 +2,8 @@
 
 An upload's line ("Site photo.png uploaded.") showed under whichever documents tab was open,
 also when the file went to another tab; it shows under its own tab only, and comes back with it.
+A refused file's row stays under its tab through uploads to another (they once cleared it) until
+dismissed or the same file is tried again there. Screenshot documents-failed-kept-laptop.png.
 The person's own chat lines were labelled with their own name ("黃大文" on Wong's own page); they
 are marked "You" (您), as their video tile is, and the mediator's lines keep the mediator's name.
 Screenshot tests/artifacts/chat-own-lines-laptop.png; axe-core on the room.
@@ -64,7 +66,20 @@ async def test_upload_lines_stay_under_their_tab_and_own_chat_lines_say_you(suit
             said = t(EN, "participant.docs.uploaded", name="Site photo.png")
             assert said in await tab.value("document.querySelector('.transfers').innerText")
             assert await tab.value(SHOWN_ROWS) == ["Site photo.png"]
+            # The refusal under "Our side" outlived the upload to "Joint" (a new upload once
+            # cleared every tab's failed rows): it stays until dismissed, or the file is retried.
             await page.click("[data-tab=side]")
+            assert await tab.value(SHOWN_ROWS) == ["Our strategy.txt"]
+            assert await tab.value("document.querySelector('.transfer[data-tab=side]')"
+                                   ".dataset.state") == "failed"
+            await page.evaluate("() => window.scrollTo(0, 0)")
+            await tab.screenshot("documents-failed-kept", "laptop")
+            # The same file again, to the same tab: its new row takes the old one's place.
+            await page.set_input_files(PICKER, files=[
+                {"name": "Our strategy.txt", "mimeType": "text/plain", "buffer": b""}])
+            await tab.wait_for("document.querySelectorAll('.transfer[data-state=failed]').length === 1")
+            assert await tab.value(SHOWN_ROWS) == ["Our strategy.txt"]
+            await page.click(".transfer[data-state=failed] button:has-text('Dismiss')")
             assert await tab.value(SHOWN_ROWS) == []
             await page.click("[data-tab=joint]")
             assert await tab.value(SHOWN_ROWS) in (["Site photo.png"], [])  # unless it lingered out

@@ -9,6 +9,14 @@
 - An ended hearing's state and its dates read as one unit at laptop, tablet and phone widths:
   the badge on the line of the first date, every date line starting at the same edge, and
   "Ended" on the same line as its date (it once wrapped onto a line under the badge).
+- The administrator's staff accounts (and API tokens) at 390 px, in English and Chinese: each
+  account a block, no sideways scroll of the page or of the table's box, every button on the
+  screen, and a last sign-in's date on at most two lines (the seven columns once scrolled inside
+  their box and the Chinese date broke one character a line).
+- The mediator's console at 390 and 820 px: no sideways scroll, the toolbar's buttons on the
+  screen (New caucus works from there); on a phone the knocks and the mediator's own room (video,
+  who can hear you) come on the first screen, before the board and the documents, and the board's
+  rooms stack one under another (the phone once showed the whole board first, the room far down).
 - The chat's "You are now in …" marker in Chinese: its wrapped lines start at one edge, not
   each centred (ragged).
 Screenshots by screen and width in tests/artifacts/.
@@ -17,12 +25,14 @@ Screenshots by screen and width in tests/artifacts/.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 import pytest
 
 from proto.ws import Admit
 from tests.browser import ARTIFACTS, VIEWPORTS, Tab, chromium_page, open_tab, requires_chromium
+from tests.e2e.mediator_steps import Mediator
 from tests.e2e.participant_steps import (
     in_room,
     join_in_browser,
@@ -91,6 +101,40 @@ META = """(() => {
     scroll: document.documentElement.scrollWidth, inner: innerWidth };
 })()"""
 
+# The staff accounts and tokens: the page's width and each table box's own sideways scroll, the
+# buttons off the screen, and the lines each date takes (its text's distinct line tops).
+ADMIN_TABLES = """(() => {
+  const lines = (el) => {
+    const range = document.createRange(); range.selectNodeContents(el);
+    return new Set([...range.getClientRects()].filter((r) => r.width > 1).map((r) => Math.round(r.top))).size;
+  };
+  const boxes = [...document.querySelectorAll('#accounts, #tokens')];
+  return { scroll: document.documentElement.scrollWidth, inner: innerWidth,
+    boxScroll: boxes.map((b) => b.scrollWidth - b.clientWidth),
+    buttons: boxes.flatMap((b) => [...b.querySelectorAll('button')]).length,
+    cut: boxes.flatMap((b) => [...b.querySelectorAll('button')])
+      .map((b) => [b.getAttribute('aria-label'), b.getBoundingClientRect()])
+      .filter(([, r]) => r.left < 0 || r.right > innerWidth || !r.width).map(([t]) => t),
+    dates: [...document.querySelectorAll('.account-last, .token-created, .token-expires')]
+      .map((d) => [d.textContent, lines(d)]) };
+})()"""
+
+# The console: the page's width, the toolbar's buttons off the screen, where its parts are (from
+# the top of the page), and the board's room columns.
+CONSOLE = """(() => {
+  const at = (s) => { const r = document.querySelector(s).getBoundingClientRect();
+    return { top: r.top + scrollY, left: r.left, right: r.right }; };
+  const buttons = [...document.querySelectorAll('.console .toolbar button')];
+  return { scroll: document.documentElement.scrollWidth, inner: innerWidth, height: innerHeight,
+    buttons: buttons.length,
+    cut: buttons.map((b) => [b.textContent, b.getBoundingClientRect()])
+      .filter(([, r]) => r.left < 0 || r.right > innerWidth).map(([t]) => t),
+    knocks: at('.knocks-area'), room: at('.my-room'), video: at('.my-room .tile.self'),
+    hearers: at('.my-room .hearers'), board: at('.console-board'), docs: at('.console-docs'),
+    columns: [...document.querySelectorAll('.room-column')].map((c) => {
+      const r = c.getBoundingClientRect(); return { left: r.left, top: r.top, bottom: r.bottom }; }) };
+})()"""
+
 # The chat marker's lines: where each starts and ends (a wrapped sentence, read from one edge).
 MARKER = """(() => {
   const marker = document.querySelector('.chat-marker');
@@ -127,6 +171,43 @@ async def _two_rows(tab: Tab, screen: str, name: str) -> None:
     assert header["rows"] <= 2, header
     assert header["scroll"] <= header["inner"] and header["whoRight"] <= header["inner"], header
     assert header["title"] == name, header
+
+
+async def _tables_fit(tab: Tab, screen: str) -> None:
+    """At a phone's width the staff accounts (or tokens) fit the screen: nothing scrolls
+    sideways, not even inside the table's box, every button is on it, and each date takes at
+    most two lines (in a seven-column table the Chinese date broke one character a line)."""
+    await _at(tab, "phone")
+    fits: dict[str, Any] = await tab.value(ADMIN_TABLES)
+    await tab.screenshot(screen, "phone")
+    assert fits["scroll"] <= fits["inner"] and not any(fits["boxScroll"]), fits
+    assert fits["buttons"] and not fits["cut"], fits
+    assert fits["dates"] and all(lines <= 2 for _, lines in fits["dates"]), fits
+
+
+async def _console_fits(tab: Tab) -> None:
+    """The console at a phone's and a tablet's width: never wider than the screen, the
+    toolbar's five buttons on it; on a phone the knocks, then the mediator's own room (their
+    video and who can hear them) on the first screen, before the board and the documents, and
+    the board's rooms one under another."""
+    await tab.page.locator(".my-room .tile.self").wait_for()
+    for width in ("phone", "tablet"):
+        await _at(tab, width)
+        console: dict[str, Any] = await tab.value(CONSOLE)
+        await tab.screenshot("console", width)
+        assert console["scroll"] <= console["inner"], (width, console)
+        assert console["buttons"] == 5 and not console["cut"], (width, console)
+        if width != "phone":
+            continue
+        await tab.check_accessible("console-phone")
+        knocks, room, board, docs = (console[k] for k in ("knocks", "room", "board", "docs"))
+        assert knocks["top"] < room["top"] < board["top"] < docs["top"], console
+        assert console["hearers"]["top"] < board["top"], console
+        assert console["video"]["top"] < console["height"], console
+        columns = console["columns"]
+        assert len(columns) == 3, console
+        assert len({round(c["left"]) for c in columns}) == 1, console
+        assert all(a["bottom"] <= b["top"] for a, b in pairwise(columns)), console
 
 
 @pytest.mark.timeout(240)
@@ -173,6 +254,9 @@ async def test_set_up_and_header_at_a_phone_width(suite: Suite) -> None:
             await page.goto(f"/hearings/{hearing['id']}")
             await page.locator(".shell-status .header-hearing").wait_for()
             await _two_rows(tab, "header-console", LONG_NAME)
+            # A caucus made from the toolbar at a phone's width: three rooms on the board.
+            await Mediator(tab, "en").new_caucus("Claimant", move_side=False)
+            await _console_fits(tab)
             await page.goto(f"/hearings/{hearing['id']}/setup")
             await page.locator("table.roster tbody tr").first.wait_for()
 
@@ -181,8 +265,18 @@ async def test_set_up_and_header_at_a_phone_width(suite: Suite) -> None:
             await admin.page.goto("/admin")
             await admin.page.locator("#profile").wait_for()
             await _two_rows(admin, "header-admin", ADMIN_NAME)
+            await admin.page.locator("#accounts tr[data-account]").first.wait_for()
+            await _tables_fit(admin, "admin-accounts")
             await switch_language(admin, "zh-Hant")
             await _two_rows(admin, "header-admin-zh-Hant", ADMIN_NAME)
+            await _tables_fit(admin, "admin-accounts-zh-Hant")
+            await admin.check_accessible("admin-accounts-zh-Hant-phone")
+            status, made = await people.admin.call("POST", "/api/v1/tokens", {
+                "name": "Nightly export to the registry", "expires_in_s": 90 * 86400})
+            assert status == 201, made
+            await admin.page.goto("/admin/tokens")
+            await admin.page.locator("#tokens tbody tr").first.wait_for()
+            await _tables_fit(admin, "admin-tokens-zh-Hant")
             await admin.page.goto(f"/hearings/{hearing['id']}/setup")
             await admin.page.locator(".admin-view").wait_for()
             await _two_rows(admin, "setup-admin-header", ADMIN_NAME)

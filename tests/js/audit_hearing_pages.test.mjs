@@ -5,7 +5,11 @@
 // - the timeline knows when the hearing ended (audit/timeline.js `ended`);
 // - what became of each person: removed by the mediator, left, never joined, invitation
 //   withdrawn, turned away, joined (audit/outcomes.js);
-// - an account with no display name reads as an account, its role once (labels.js).
+// - an account with no display name reads as an account, its role once (labels.js);
+// - a sentence naming the hearing names it by the title in force when its entry was written
+//   (hearing-life.js titleSteps, titleAt; describe.js `titles`);
+// - the timeline's table lists removals and the hearing's end among the stays, in time order
+//   (timeline.js timelineTableRows).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -13,9 +17,10 @@ import { useCatalogueFiles } from './catalogues.mjs';
 
 useCatalogueFiles();
 const { initI18n } = await import('../../gateway/webclient/js/core/i18n.js');
-const { detailsHistory, zoneAt, zoneSteps } = await import('../../gateway/webclient/js/audit/hearing-life.js');
+const { detailsHistory, titleAt, titleSteps, zoneAt, zoneSteps } = await import('../../gateway/webclient/js/audit/hearing-life.js');
+const { describeEntry } = await import('../../gateway/webclient/js/audit/describe.js');
 const { hearingTimeHeading } = await import('../../gateway/webclient/js/audit/times.js');
-const { lanes } = await import('../../gateway/webclient/js/audit/timeline.js');
+const { lanes, timelineTableRows } = await import('../../gateway/webclient/js/audit/timeline.js');
 const { personOutcomes } = await import('../../gateway/webclient/js/audit/outcomes.js');
 const { accountLabel, directory, personLabel } = await import('../../gateway/webclient/js/audit/labels.js');
 
@@ -68,6 +73,29 @@ test("the column of the hearing's time says which zone from when, once it change
   await initI18n('en');
 });
 
+test('a sentence naming the hearing names it by the title in force when its entry was written', async () => {
+  await initI18n('en');
+  const steps = titleSteps(detailsHistory([...DETAILS,
+    hearing(5 * MIN, 'hearing.details_change', { title: 'Chan v. Wong Ltd', previous_title: 'Chan v. Wong (day 1)' })]));
+  assert.deepEqual(steps.map((s) => [s.since - T0, s.title]),
+    [[0, 'Chan v. Wong'], [MIN, 'Chan v. Wong (day 1)'], [5 * MIN, 'Chan v. Wong Ltd']]); // the moves give none
+  assert.equal(titleAt(steps, T0 + MIN - 1), 'Chan v. Wong');
+  assert.equal(titleAt(steps, T0 + MIN), 'Chan v. Wong (day 1)'); // the rename itself: the new title
+  assert.equal(titleAt(steps, T0 + 4 * MIN), 'Chan v. Wong (day 1)');
+  assert.equal(titleAt(steps, T0 - MIN), 'Chan v. Wong'); // before its creation: the first
+  assert.equal(titleAt([], T0), null);
+  // The directory names it by its title now; the move, the opening, a listing say the one then.
+  const dir = directory([{ kind: 'hearing', id: 'h1', name: 'Chan v. Wong Ltd', hearing: 'h1' }]);
+  const titles = new Map([['h1', steps]]);
+  const said = (e) => describeEntry(e, dir, 'UTC', { withTime: false, titles });
+  assert.match(said(DETAILS[3]), /moved the hearing Chan v\. Wong \(day 1\) from /);
+  assert.match(said(hearing(-MIN + 30_000, 'document.list', { count: 0 })), /listed the documents of Chan v\. Wong \(/);
+  assert.match(said(hearing(6 * MIN, 'hearing.open')), /opened the hearing Chan v\. Wong Ltd$/);
+  // Without the titles (or of another hearing), as the directory names it now.
+  assert.match(describeEntry(DETAILS[3], dir, 'UTC', { withTime: false }), /moved the hearing Chan v\. Wong Ltd from /);
+  assert.match(describeEntry(DETAILS[3], dir, 'UTC', { withTime: false, titles: new Map([['h2', steps]]) }), /the hearing Chan v\. Wong Ltd from /);
+});
+
 test('the timeline knows when the hearing ended (its first end), and not before it did', () => {
   const events = [redeem(0, 'ana'), person(MIN, 'participant.admit', 'ana', { from: 'lobby', to: 'plenary' }),
     person(2 * MIN, 'participant.disconnect', 'ana', { room: 'plenary' }), hearing(5 * MIN, 'hearing.close')];
@@ -76,6 +104,17 @@ test('the timeline knows when the hearing ended (its first end), and not before 
   assert.equal(ended.end, T0 + 5 * MIN); // the picture reaches it, though nobody was there
   assert.equal(lanes(events.slice(0, 3)).ended, null);
   assert.equal(lanes([...events.slice(0, 3), { ...events[3], outcome: 'denied' }]).ended, null);
+});
+
+test("the timeline's table lists removals and the end among the stays, in time order", () => {
+  const events = [redeem(0, 'ana'), person(MIN, 'participant.admit', 'ana', { from: 'lobby', to: 'plenary' }),
+    redeem(2 * MIN, 'bo'), person(3 * MIN, 'participant.remove', 'bo', { from: 'lobby' }),
+    person(4 * MIN, 'participant.remove', 'cy', {}), // never arrived: no lane, no row
+    hearing(5 * MIN, 'hearing.close')];
+  const rows = timelineTableRows(lanes(events)).map((r) => [r.kind, r.participant, (r.start ?? r.time) - T0]);
+  assert.deepEqual(rows, [['stay', 'ana', 0], ['stay', 'ana', MIN], ['stay', 'bo', 2 * MIN], ['remove', 'bo', 3 * MIN],
+    ['end', null, 5 * MIN]]);
+  assert.deepEqual(timelineTableRows(lanes(events.slice(0, 4))).map((r) => r.kind), ['stay', 'stay', 'stay', 'remove']); // not ended
 });
 
 test('what became of each person: removed, withdrawn, turned away, left, joined, never joined', () => {

@@ -4,7 +4,7 @@ import test from "node:test";
 
 import {
   CHUNK_BYTES, IN_PAGE_DOWNLOAD_MAX, RateMeter, cleanFileName, compartmentTabs, downloadsInPage, nextChunk,
-  refusal, releaseTargets, sizeParts, sizesApart,
+  refusal, releaseTargets, retriedRows, sizeParts, sizesApart,
 } from "../../gateway/webclient/js/documents/transfer.js";
 
 test("speed and time left come from a sliding window", () => {
@@ -87,4 +87,21 @@ test("appends cover the file exactly once", () => {
   assert.equal(parts.length, 3);
   assert.deepEqual(parts, [CHUNK_BYTES, CHUNK_BYTES, 5]);
   assert.equal(CHUNK_BYTES % 65536, 0, "whole 64 KiB segments: nothing re-sent between appends");
+});
+
+test("a new upload replaces only the failed row of the same file under the same tab", () => {
+  const rows = [
+    { kind: "upload", name: "Our strategy.txt", state: "failed", tab: "side" },
+    { kind: "upload", name: "empty.txt", state: "failed", tab: "joint" },
+    { kind: "upload", name: "huge.bin", state: "failed", tab: "joint" },
+    { kind: "upload", name: "empty.txt", state: "sending", tab: "joint" },
+    { kind: "download", name: "empty.txt", state: "failed", tab: "joint" },
+  ];
+  // Another file to "Joint": every refusal stays, "Our side"'s too.
+  assert.deepEqual(retriedRows(rows, "joint", ["Site photo.png"]), []);
+  // The same file again, to the same tab: its failed row (only) makes way.
+  assert.deepEqual(retriedRows(rows, "joint", ["empty.txt"]), [rows[1]]);
+  // The same name to another tab is another upload: the refusal under "Joint" stays.
+  assert.deepEqual(retriedRows(rows, "side", ["empty.txt", "huge.bin"]), []);
+  assert.deepEqual(retriedRows(rows, "side", ["Our strategy.txt"]), [rows[0]]);
 });

@@ -1,7 +1,7 @@
 // The auditor's reads of the log (each is itself audited by the server).
 
 import { api } from '../core/api.js';
-import { detailsHistory, zoneSteps } from './hearing-life.js';
+import { detailsHistory, titleSteps, zoneSteps } from './hearing-life.js';
 import { directory } from './labels.js';
 import { TIMELINE_SOURCES } from './timeline.js';
 import { versionBook } from './versions.js';
@@ -70,18 +70,30 @@ export async function names(query = {}, { max = 20000, read = readNames } = {}) 
 
 export const inclusionProof = (index, size) => api('GET', `/api/v1/audit/proofs/inclusion?index=${index}&size=${size}`);
 
-const zones = new Map();
+const histories = new Map();
+
+// A hearing's details over time (hearing-life.js detailsHistory), read once per hearing.
+function hearingHistory(hearing) {
+  if (!histories.has(hearing)) {
+    const read = Promise.all(['hearing.create', 'hearing.details_change'].map((action) => searchAll({ hearing, action, order: 'asc' })))
+      .then((parts) => detailsHistory(parts.flatMap((part) => part.rows.map((r) => r.event))));
+    read.catch(() => histories.delete(hearing)); // read again next time, not failed for good
+    histories.set(hearing, read);
+  }
+  return histories.get(hearing);
+}
 
 /** The hearing's time zone over time, as its creation and its changes of details recorded it
  *  (hearing-life.js zoneSteps: [{since, zone}], empty if none): an entry's time in the hearing's
  *  zone is in the zone in force then (zoneAt), not the one it was created in. */
 export async function hearingZones(hearing) {
-  if (!hearing) return [];
-  if (!zones.has(hearing)) {
-    const parts = await Promise.all(['hearing.create', 'hearing.details_change'].map((action) => searchAll({ hearing, action, order: 'asc' })));
-    zones.set(hearing, zoneSteps(detailsHistory(parts.flatMap((part) => part.rows.map((r) => r.event)))));
-  }
-  return zones.get(hearing);
+  return hearing ? zoneSteps(await hearingHistory(hearing)) : [];
+}
+
+/** The hearing's title over time (hearing-life.js titleSteps: [{since, title}], empty if none):
+ *  a sentence naming the hearing names it by the title it had then (titleAt). */
+export async function hearingTitles(hearing) {
+  return hearing ? titleSteps(await hearingHistory(hearing)) : [];
 }
 
 // The entries versions.js numbers versions by: uploads, and releases (its readers' numbers).

@@ -16,6 +16,7 @@ import { formatNumber, has, t, zoneWords } from '../core/i18n.js';
 import { knownZone } from '../core/zones.js';
 import { SELF_DESCRIBED } from './actions.js';
 import { repeatsListed } from './attempts.js';
+import { titleAt } from './hearing-life.js';
 import { actionLabel, compartmentLabel, personLabel, personName, resourceLabel, roomLabel } from './labels.js';
 import { reasonKey } from './reasons.js';
 import { routeKey } from './routes.js';
@@ -243,13 +244,23 @@ function verbKey(event, cause) {
   return variant && has(`${key}.${variant}`) ? `${key}.${variant}` : key;
 }
 
+// The hearing an entry is about by the title it had then (`titles`: hearing id → its
+// hearing-life.js titleSteps), not the one the log's directory gives it now; null where the
+// caller read none.
+const hearingThen = (event, titles) => {
+  const steps = event.resource?.type === 'hearing' ? titles?.get(event.resource.id) : null;
+  return steps?.length ? titleAt(steps, event.time) : null;
+};
+
 /** The sentence; `withTime: false` leaves the time out (a table shows it in its own column).
  *  `versions` (audit/versions.js `versionBook`) and the entry's `index` number the version
  *  an entry is about, where the caller read the document's uploads; `cause` is what closed
- *  a connection that ended in no room (audit/departures.js), where the caller has it. */
-export function describeEntry(event, dir, zone, { withTime = true, versions = null, index = undefined, cause = null } = {}) {
+ *  a connection that ended in no room (audit/departures.js), where the caller has it;
+ *  `titles` (a Map: hearing id → hearing-life.js titleSteps, data.js hearingTitles) name a
+ *  hearing by the title it had when the entry was written. */
+export function describeEntry(event, dir, zone, { withTime = true, versions = null, index = undefined, cause = null, titles = null } = {}) {
   const who = personLabel(dir, event.actor);
-  const what = resourceLabel(dir, event.resource) + versionText(event, versions, index);
+  const what = (hearingThen(event, titles) ?? resourceLabel(dir, event.resource)) + versionText(event, versions, index);
   const d = event.details || {};
   const key = verbKey(event, cause);
   const refused = event.outcome === 'denied' && !SELF_DESCRIBED.has(event.action) ? REFUSED[event.action]?.(d, dir) : null;

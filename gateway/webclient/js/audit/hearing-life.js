@@ -116,3 +116,23 @@ export function zoneAt(steps, ms) {
   for (const step of steps) if (step.since <= ms) zone = step.zone;
   return zone;
 }
+
+/** The hearing's title over time (`detailsHistory`'s items, in order): [{since, title}], the
+ *  title it was created with, then each other title it was given, from the entry that gave it
+ *  (a change of the start alone gives none). */
+export function titleSteps(history) {
+  const steps = [];
+  for (const item of history) {
+    if (!item.title || steps.at(-1)?.title === item.title) continue;
+    steps.push({ since: item.time, title: item.title });
+  }
+  return steps;
+}
+
+/** The title in force at `ms` (`titleSteps`), as zoneAt reads zones: the last given at or
+ *  before it; before the first, the first; null when the log records none. */
+export function titleAt(steps, ms) {
+  let title = steps[0]?.title ?? null;
+  for (const step of steps) if (step.since <= ms) title = step.title;
+  return title;
+}

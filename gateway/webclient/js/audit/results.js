@@ -16,7 +16,7 @@
 import { describe } from '../core/errors.js';
 import { formatNumber, localZone, t, zoneWords } from '../core/i18n.js';
 import { h, mount } from '../core/render.js';
-import { hearingZones, search, searchAll, versionLedger } from './data.js';
+import { hearingTitles, hearingZones, search, searchAll, versionLedger } from './data.js';
 import { zoneAt } from './hearing-life.js';
 import { departures } from './departures.js';
 import { dateTime, dateTimeSeconds, hearingTimeHeading, timeRange } from './times.js';
@@ -29,14 +29,14 @@ function csvCell(value) {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function toCsv(rows, dir, zone, versions = null) {
+export function toCsv(rows, dir, zone, versions = null, titles = null) {
   const head = ['index', 'time_utc', 'time_local', 'actor', 'role', 'action', 'resource_type', 'resource_id', 'outcome', 'hearing', 'text'];
   const lines = [head.join(',')];
   const causes = departures(rows);
   for (const { index, event } of rows) {
     lines.push([index, new Date(event.time).toISOString(), dateTime(event.time, zone), event.actor.id, event.actor.role ?? '',
       event.action, event.resource.type, event.resource.id, event.outcome, event.hearing ?? '',
-      describeEntry(event, dir, zone, { versions, index, cause: causes.get(index) })].map(csvCell).join(','));
+      describeEntry(event, dir, zone, { versions, index, cause: causes.get(index), titles })].map(csvCell).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }
@@ -58,11 +58,11 @@ function theirCell(events, theirs) {
 }
 
 // One entry's row: its time (and the hearing's, when that zone differs), sentence, outcome, link.
-function entryRow({ index, event }, dir, zone, theirs, versions, cause = null) {
+function entryRow({ index, event }, dir, zone, theirs, { versions, titles }, cause = null) {
   return h('tr', { 'data-index': index, 'data-action': event.action },
     h('td', { class: 'nowrap' }, dateTimeSeconds(event.time, zone)),
     theirCell([event], theirs),
-    h('td', { class: 'what' }, describeEntry(event, dir, zone, { withTime: false, versions, index, cause })),
+    h('td', { class: 'what' }, describeEntry(event, dir, zone, { withTime: false, versions, index, cause, titles })),
     h('td', null, h('span', { class: `badge outcome-${event.outcome}` }, t(`audit.outcome_short.${event.outcome}`))),
     h('td', null, h('a', { class: 'button small', href: `/audit/entry/${index}`, 'aria-label': t('audit.open_entry', { index }) }, t('audit.col.open'))));
 }
@@ -79,7 +79,7 @@ export function runSpan(events, zone) {
 // A folded run's row: its time span, how many and from whom, and a button putting the run's own
 // rows in its place (focus moves to the first of them, where the button was; `opened(n)` is
 // told how many rows took its place).
-function runRow(run, dir, zone, theirs, versions, opened = () => {}) {
+function runRow(run, dir, zone, theirs, books, opened = () => {}) {
   const events = run.map((r) => r.event);
   const open = h('button', { type: 'button', class: 'button small', 'aria-label': t('audit.fold.open_named', { count: run.length }) }, t('audit.fold.open'));
   const row = h('tr', { class: 'folded', 'data-folded': events[0].action, 'data-count': run.length },
@@ -89,7 +89,7 @@ function runRow(run, dir, zone, theirs, versions, opened = () => {}) {
     h('td', null, h('span', { class: 'badge outcome-allowed' }, t('audit.outcome_short.allowed'))),
     h('td', null, open));
   open.addEventListener('click', () => {
-    const rows = run.map((r) => entryRow(r, dir, zone, theirs, versions));
+    const rows = run.map((r) => entryRow(r, dir, zone, theirs, books));
     row.replaceWith(...rows);
     rows[0].querySelector('a')?.focus();
     opened(rows.length);
@@ -116,7 +116,7 @@ function pairRow({ signalling, gateway }, dir, zone, theirs) {
 // Listings repeated at once (foldRuns `repeat`) as one line: their span, the sentence once with
 // how many times, that each is an entry of its own (the log does not say by which tab or
 // device), and a link to each entry.
-function repeatRow(rows, dir, zone, theirs, versions) {
+function repeatRow(rows, dir, zone, theirs, { versions, titles }) {
   const events = rows.map((r) => r.event);
   const count = rows.length;
   const open = ({ index }, n) => h('a', { class: 'button small', href: `/audit/entry/${index}`, 'data-index': index,
@@ -125,10 +125,19 @@ function repeatRow(rows, dir, zone, theirs, versions) {
   return h('tr', { class: 'repeated', 'data-action': events[0].action, 'data-indexes': ordered.map((r) => r.index).join(' '), 'data-count': count },
     h('td', { class: 'nowrap' }, runSpan(events, zone)),
     theirCell(events, theirs),
-    h('td', { class: 'what' }, describeEntry(events[0], dir, zone, { withTime: false, versions, index: rows[0].index })
+    h('td', { class: 'what' }, describeEntry(events[0], dir, zone, { withTime: false, versions, index: rows[0].index, titles })
       + t('audit.repeat.times', { count }), h('div', { class: 'muted small' }, t('audit.repeat.recorded'))),
     h('td', null, h('span', { class: 'badge outcome-allowed' }, t('audit.outcome_short.allowed'))),
     h('td', { class: 'entry-links' }, ordered.map((r, n) => [n ? ' ' : null, open(r, n)])));
+}
+
+// The titles over time of the hearings that `rows`' entries about a hearing are about (read
+// once each, into `titles`): their sentences name each by the title it had then. A hearing
+// whose titles cannot be read is named as the log's directory names it now.
+async function readTitles(titles, rows) {
+  const wanted = new Set(rows.map((r) => r.event).filter((e) => e.resource?.type === 'hearing' && !titles.has(e.resource.id))
+    .map((e) => e.resource.id));
+  await Promise.all([...wanted].map(async (id) => titles.set(id, await hearingTitles(id).catch(() => []))));
 }
 
 /** Mount a paged result for `filter` into `root`; `fold: false` shows every connection report.
@@ -146,6 +155,8 @@ export function resultsView(root, filter, dir, { caption, fold = true, names = n
   let theirs = null;
   const ledger = versionLedger();
   const versions = ledger.book;
+  const titles = new Map(); // hearing id → its titles over time (data.js hearingTitles)
+  const books = { versions, titles };
   const load = async () => {
     root.setAttribute('aria-busy', 'true');
     if (filter.hearing && theirs === null) theirs = await hearingZones(filter.hearing).catch(() => []);
@@ -165,7 +176,8 @@ export function resultsView(root, filter, dir, { caption, fold = true, names = n
         skipped: own.events.length - events.length, borrowed: new Set(borrowed.map((r) => r.index)),
         events: [...events, ...borrowed].sort((a, b) => (filter.order === 'desc' ? b.index - a.index : a.index - b.index)) };
       await Promise.all([ledger.prepare(page.events).catch(() => null), // unnumbered, not unshown, if it fails
-        names?.prepare(page.events).catch(() => null)]); // and unnamed (ids), likewise
+        names?.prepare(page.events).catch(() => null), // and unnamed (ids), likewise
+        readTitles(titles, page.events)]);
     } catch (error) {
       root.removeAttribute('aria-busy');
       mount(root, h('p', { class: 'form-error', role: 'alert' }, describe(error, 'audit.search')));
@@ -192,8 +204,9 @@ export function resultsView(root, filter, dir, { caption, fold = true, names = n
     csvButton.addEventListener('click', async () => {
       csvButton.disabled = true;
       const all = await searchAll(filter, { onPage: (n, of) => { csvButton.textContent = t('audit.csv.progress', { done: formatNumber(n), total: formatNumber(of) }); } });
-      await Promise.all([ledger.prepare(all.rows).catch(() => null), names?.prepare(all.rows).catch(() => null)]);
-      download('audit-view.csv', new Blob([toCsv(all.rows, dir, zone, versions)], { type: 'text/csv' }));
+      await Promise.all([ledger.prepare(all.rows).catch(() => null), names?.prepare(all.rows).catch(() => null),
+        readTitles(titles, all.rows)]);
+      download('audit-view.csv', new Blob([toCsv(all.rows, dir, zone, versions, titles)], { type: 'text/csv' }));
       csvButton.textContent = t('audit.csv.action');
       csvButton.disabled = false;
     });
@@ -203,7 +216,8 @@ export function resultsView(root, filter, dir, { caption, fold = true, names = n
       page.borrowed.size ? h('p', { class: 'muted small', id: 'borrowed-note', 'data-count': page.borrowed.size },
         t(page.last ? 'audit.results.borrowed_last' : 'audit.results.borrowed', { count: page.borrowed.size })) : null,
       h('p', { class: 'muted small' }, t('audit.csv.note')),
-      page.events.length ? h('table', { class: 'data results' },
+      // its own box scrolls sideways where the columns do not fit (a phone), never the page
+      page.events.length ? h('div', { class: 'table-scroll' }, h('table', { class: 'data results' },
         h('caption', { class: 'visually-hidden' }, caption),
         h('thead', null, h('tr', null,
           h('th', { scope: 'col' }, t('audit.col.time', { zone: zoneWords(zone, { offset: false }) })),
@@ -211,10 +225,10 @@ export function resultsView(root, filter, dir, { caption, fold = true, names = n
           h('th', { scope: 'col' }, t('audit.col.what')),
           h('th', { scope: 'col' }, t('audit.col.outcome')),
           h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('audit.col.open'))))),
-        h('tbody', null, items.map((item) => (item.run ? runRow(item.run, dir, zone, other, versions, opened)
+        h('tbody', null, items.map((item) => (item.run ? runRow(item.run, dir, zone, other, books, opened)
           : item.pair ? pairRow(item.pair, dir, zone, other)
-            : item.repeat ? repeatRow(item.repeat, dir, zone, other, versions)
-              : entryRow(item, dir, zone, other, versions, causes.get(item.index)))))) : null,
+            : item.repeat ? repeatRow(item.repeat, dir, zone, other, books)
+              : entryRow(item, dir, zone, other, books, causes.get(item.index))))))) : null,
       h('div', { class: 'pager' },
         h('button', { type: 'button', class: 'button', disabled: stack.length === 0,
           onclick: () => { ({ cursor, skip } = stack.pop() ?? { cursor: null, skip: new Set() }); shownBefore.pop(); load(); } }, t('audit.page.previous')),

@@ -8,10 +8,11 @@ import { localZone, t, zoneWords } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
 import { calendarDate, clockSeconds, clockTime, shortDay } from './times.js';
 import { describeEntry } from './describe.js';
+import { detailsHistory, titleSteps } from './hearing-life.js';
 import { accountLabel, accountOnly, roomLabel } from './labels.js';
 import { sideHistory } from './sides.js';
 import { zoneOffset } from './axis.js';
-import { lanes, legendItems, timelineRows } from './timeline.js';
+import { lanes, legendItems, timelineTableRows } from './timeline.js';
 import { timelineSvg } from './timeline-svg.js';
 
 export const sideClass = (side) => (side?.colour ? `room-side-${side.colour}` : 'room-caucus');
@@ -67,9 +68,11 @@ function laneLabel(dir, model, accounts) {
 
 // The hearing's hand-overs in words, as the log tells them (the picture marks them).
 function handoverList(events, dir, zone) {
+  const titles = new Map(events.filter((e) => e.action === 'hearing.create' && e.resource?.type === 'hearing')
+    .map((e) => [e.resource.id, titleSteps(detailsHistory(events))]));
   const entries = events.filter((e) => e.action === 'hearing.mediator_handover' && e.outcome === 'allowed');
   return entries.length ? h('ul', { class: 'timeline-handovers', id: 'timeline-handovers', 'aria-label': t('audit.timeline.handovers') },
-    entries.map((e) => h('li', { 'data-from': e.details?.from ?? '', 'data-to': e.details?.to ?? '' }, describeEntry(e, dir, zone)))) : null;
+    entries.map((e) => h('li', { 'data-from': e.details?.from ?? '', 'data-to': e.details?.to ?? '' }, describeEntry(e, dir, zone, { titles })))) : null;
 }
 
 // A mediator's lane name as two lines when it is too long for one: the name, then the role.
@@ -131,11 +134,17 @@ export function drawTimeline(figure, events, dir, { accounts = {} } = {}) {
   const fillTable = () => mountNodes(table,
     h('caption', null, t('audit.timeline.table_caption')),
     h('thead', null, h('tr', null, ['person', 'room', 'from', 'to', 'away'].map((c) => h('th', { scope: 'col' }, t(`audit.timeline.col_${c}`))))),
-    h('tbody', null, timelineRows(model).map((r) => h('tr', { 'data-participant': r.participant, 'data-room': r.room, 'data-reconnects': r.reconnects },
+    h('tbody', null, timelineTableRows(model).map((r) => (r.kind === 'stay' ? h('tr', { 'data-participant': r.participant, 'data-room': r.room, 'data-reconnects': r.reconnects },
       h('td', { class: 'timeline-person', title: label(r.participant) }, label(r.participant)), h('td', null, roomLabel(dir, r.room)),
       h('td', { class: 'nowrap' }, at(r.start)), h('td', { class: 'nowrap' }, at(r.end)),
       h('td', { class: 'timeline-away' }, r.gaps.length ? r.gaps.map((g) => h('div', { class: 'nowrap' }, `${at(g.start)} – ${at(g.end)}`))
-        : t('audit.timeline.not_away'))))));
+        : t('audit.timeline.not_away')))
+      : markRow(r)))));
+  // A removal, or the hearing's end, in the words of its mark on the picture, at its time.
+  const markRow = (r) => h('tr', { class: `timeline-row-${r.kind}`, 'data-kind': r.kind, 'data-participant': r.participant ?? '', 'data-time': r.time },
+    r.kind === 'remove' ? h('td', { class: 'timeline-person', title: label(r.participant) }, label(r.participant)) : h('td', null, '—'),
+    h('td', { colspan: '4' }, r.kind === 'remove' ? t('audit.timeline.removed_at', { name: label(r.participant), time: at(r.time) })
+      : t('audit.timeline.ended_at', { time: at(r.time) })));
   const toggle = h('button', { type: 'button', class: 'button small', 'aria-controls': 'timeline-table', 'aria-expanded': 'false' }, t('audit.timeline.show_table'));
   toggle.addEventListener('click', () => {
     if (!table.childElementCount) fillTable();

@@ -237,3 +237,16 @@ export function legendItems(model, sideOf, sides = []) {
 export function timelineRows(model) {
   return model.lanes.flatMap((l) => l.stays.map((s) => ({ participant: l.participant, ...s })));
 }
+
+/** The table alternative's rows, as the picture draws them: each person's stays
+ *  (`timelineRows`, kind 'stay') and their removal from the hearing (kind 'remove': {participant,
+ *  time}), in time order (a removal after the stay it ended), then the hearing's end (kind
+ *  'end': {time}), if it ended within the picture, last. */
+export function timelineTableRows(model) {
+  const rows = model.lanes.flatMap((l) => [
+    ...l.stays.map((s) => ({ kind: 'stay', participant: l.participant, ...s })),
+    ...l.marks.filter((m) => m.kind === 'remove').map((m) => ({ kind: 'remove', participant: l.participant, time: m.time })),
+  ].sort((a, b) => (a.start ?? a.time) - (b.start ?? b.time) || Number(a.kind === 'remove') - Number(b.kind === 'remove')));
+  const ended = model.ended !== null && model.ended !== undefined && model.lanes.length;
+  return ended ? [...rows, { kind: 'end', participant: null, time: model.ended }] : rows;
+}

@@ -1,12 +1,13 @@
 // Uploads into the documents panel (documents-panel.js `panel`): the drop zone and picker's
-// files, each a transfer row (a refused file a failed one, until dismissed or the next upload),
+// files, each a transfer row (a refused file a failed one, until dismissed or the same file is
+// uploaded again to the same tab),
 // uploaded with progress, cancel and resume (documents/upload.js); a finished one says which
 // version it became, read from the list the upload's own refresh brought.
 
 import { describe } from "../core/errors.js";
 import { t } from "../core/i18n.js";
 import { h } from "../core/render.js";
-import { cleanFileName, refusal, sizesApart } from "../documents/transfer.js";
+import { cleanFileName, refusal, retriedRows, sizesApart } from "../documents/transfer.js";
 import { Upload } from "../documents/upload.js";
 import { uploadTold, uploadedAs } from "../documents/versions.js";
 import { TransferRow, formatSizeParts } from "./transfer-row.js";
@@ -33,7 +34,11 @@ export function uploadFiles(panel, files) {
   const { key: tab, upload: compartment } = panel.tab();
   if (!compartment) return;
   panel.say(null);
-  for (const row of [...panel.rows]) if (row.kind === "upload" && row.el.dataset.state === "failed") row.dismiss();
+  // A file tried again replaces its failed row; every other failed row stays until dismissed.
+  const rows = panel.rows.map((row) => ({ row, kind: row.kind, name: row.name,
+    state: row.el.dataset.state, tab: row.el.dataset.tab }));
+  const again = files.map((file) => cleanFileName(file.name));
+  for (const { row } of retriedRows(rows, tab, again)) row.dismiss();
   for (const file of files) uploadOne(panel, file, compartment, tab);
 }
 

@@ -4,8 +4,8 @@
 // time left, cancel and resume (document-uploads.js), download with progress and view of images
 // and PDFs in the page, every earlier version a button away (version-list.js), release of the
 // latest version with a confirmation that says who will see it (and that earlier versions stay
-// where they are: document-actions.js). A refused file is a failed row among the transfers, until
-// dismissed or the next upload; a finished one says which version it became, and where it went
+// where they are: document-actions.js). A refused file is a failed row among the transfers, under
+// its tab, until dismissed or the same file is uploaded there again; a finished one says which version it became, and where it went
 // once shared. The list refreshes when the server says a document was added
 // or released to you (`documents` on the WebSocket); a sentence the panel says stays through
 // those refreshes, until the person's next action in the panel.

@@ -51,7 +51,10 @@ export class Notices {
       if (this.onDismiss) this.onDismiss(kind);
     });
     this.shown.add(entry);
-    this.el.append(item);
+    // The mediator's latest words first: kept at the top of a scrolled page, under the room's
+    // banner, in a box of limited height (css: .room-top), they are what must show there.
+    if (kind === "broadcast") this.el.prepend(item);
+    else this.el.append(item);
     const text = entry.draw();
     if (!quiet) announce(text, { assertive: kind === "broadcast" });
     return item;

@@ -67,6 +67,15 @@ export function refusal(file, maxBytes) {
   return null;
 }
 
+// The failed upload rows ([{kind, name, state, tab}]) that a new upload of `names` to `tab`
+// takes the place of: the same file tried again under the same tab. Any other failed row (another
+// file, or the same name under another tab) stays until the person dismisses it.
+export function retriedRows(rows, tab, names) {
+  const again = new Set(names);
+  return rows.filter((row) => row.kind === "upload" && row.state === "failed" && row.tab === tab
+    && again.has(row.name));
+}
+
 // The compartment tabs a person sees, by role and side (DESIGN §1): key, compartment filter
 // and the compartment an upload from this tab goes to (null: no uploads there). A mediator who
 // knows the hearing's sides ([{id, name, colour}]) sees each side's confidential documents in a

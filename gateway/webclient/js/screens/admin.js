@@ -40,14 +40,15 @@ function frame(active, title, ...content) {
 
 // One account's row; `own`: the signed-in administrator's own account.
 function accountRow(a, own, { change, rename }) {
+  // The cells' classes and labels lay a phone's row out as a block (parley.css `table.accounts`).
   return h('tr', { 'data-account': a.username, 'data-self': own ? 'true' : null },
-    h('th', { scope: 'row' }, a.username, own ? [' ', h('span', { class: 'badge' }, t('admin.accounts.you'))] : null),
-    h('td', { class: 'display-name' }, a.display_name || h('span', { class: 'hint' }, t('admin.accounts.no_name'))),
-    h('td', null, t(`admin.role.${a.role}`)),
-    h('td', null, a.totp_enrolled ? t('admin.accounts.enrolled') : t('admin.accounts.not_enrolled')),
-    h('td', null, a.last_signin_ms ? formatDateTime(a.last_signin_ms) : t('admin.accounts.never')),
-    h('td', null, h('span', { class: `badge ${a.disabled ? 'state-closed' : 'ok'}` }, t(a.disabled ? 'admin.accounts.disabled' : 'admin.accounts.active'))),
-    h('td', null, h('div', { class: 'row-actions' },
+    h('th', { scope: 'row', class: 'account-name' }, a.username, own ? [' ', h('span', { class: 'badge' }, t('admin.accounts.you'))] : null),
+    h('td', { class: 'display-name', 'data-label': t('admin.col.name') }, a.display_name || h('span', { class: 'hint' }, t('admin.accounts.no_name'))),
+    h('td', { class: 'account-role' }, t(`admin.role.${a.role}`)),
+    h('td', { class: 'account-totp', 'data-label': t('admin.col.totp') }, a.totp_enrolled ? t('admin.accounts.enrolled') : t('admin.accounts.not_enrolled')),
+    h('td', { class: 'account-last', 'data-label': t('admin.col.last') }, a.last_signin_ms ? formatDateTime(a.last_signin_ms) : t('admin.accounts.never')),
+    h('td', { class: 'account-state' }, h('span', { class: `badge ${a.disabled ? 'state-closed' : 'ok'}` }, t(a.disabled ? 'admin.accounts.disabled' : 'admin.accounts.active'))),
+    h('td', { class: 'account-actions' }, h('div', { class: 'row-actions' },
       own ? null : stateButton(a, change),
       h('button', { type: 'button', class: 'button small', 'aria-label': t('admin.accounts.rename_named', { name: a.username }),
         onclick: () => rename(a) }, t('admin.accounts.rename')),
@@ -99,7 +100,7 @@ async function accounts(root, selfId) {
   const load = async () => {
     try {
       const { accounts: list } = await api('GET', '/api/v1/accounts');
-      mountNodes(tableBox, h('table', { class: 'data' },
+      mountNodes(tableBox, h('table', { class: 'data accounts' },
         h('caption', { class: 'visually-hidden' }, t('admin.accounts.title')),
         h('thead', null, h('tr', null, ['username', 'name', 'role', 'totp', 'last', 'state', 'actions'].map((c) =>
           h('th', { scope: 'col' }, c === 'actions' ? h('span', { class: 'visually-hidden' }, t('admin.col.actions')) : t(`admin.col.${c}`))))),
@@ -173,14 +174,16 @@ async function tokens(root) {
   clearWhenEdited(form, error);
   const load = async () => {
     const { tokens: list } = await api('GET', '/api/v1/tokens');
-    mountNodes(box, list.length ? h('table', { class: 'data' },
+    // On a phone each token is a block, its dates labelled (parley.css `table.tokens`).
+    mountNodes(box, list.length ? h('table', { class: 'data tokens' },
       h('caption', { class: 'visually-hidden' }, t('admin.tokens.title')),
       h('thead', null, h('tr', null, ['name', 'created', 'expires', 'state', 'actions'].map((c) => h('th', { scope: 'col' },
         c === 'actions' ? h('span', { class: 'visually-hidden' }, t('admin.col.actions')) : t(`admin.tokens.col_${c}`))))),
-      h('tbody', null, list.map((tk) => h('tr', null, h('th', { scope: 'row' }, tk.name), h('td', null, formatDateTime(tk.created_ms)),
-        h('td', null, tk.expires_ms ? formatDateTime(tk.expires_ms) : '—'),
-        h('td', null, t(tk.revoked ? 'admin.tokens.revoked' : 'admin.tokens.active')),
-        h('td', null, tk.revoked ? null : h('button', { type: 'button', class: 'button small danger', 'aria-label': t('admin.tokens.revoke_named', { name: tk.name }),
+      h('tbody', null, list.map((tk) => h('tr', null, h('th', { scope: 'row', class: 'token-name' }, tk.name),
+        h('td', { class: 'token-created', 'data-label': t('admin.tokens.col_created') }, formatDateTime(tk.created_ms)),
+        h('td', { class: 'token-expires', 'data-label': t('admin.tokens.col_expires') }, tk.expires_ms ? formatDateTime(tk.expires_ms) : '—'),
+        h('td', { class: 'token-state' }, t(tk.revoked ? 'admin.tokens.revoked' : 'admin.tokens.active')),
+        h('td', { class: 'token-actions' }, tk.revoked ? null : h('button', { type: 'button', class: 'button small danger', 'aria-label': t('admin.tokens.revoke_named', { name: tk.name }),
           onclick: () => revoke(tk) }, t('admin.tokens.revoke')))))))
       : h('p', { class: 'muted' }, t('admin.tokens.none')));
   };

@@ -7,7 +7,7 @@ import { describe } from '../core/errors.js';
 import { formatNumber, has, localZone, t, zoneWords } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
 import { auditShell } from '../components/audit-shell.js';
-import { entryAt, hearingZones, inclusionProof, nameLedger, versionsFor } from '../audit/data.js';
+import { entryAt, hearingTitles, hearingZones, inclusionProof, nameLedger, versionsFor } from '../audit/data.js';
 import { zoneAt } from '../audit/hearing-life.js';
 import { actionLabel, compartmentLabel, personLabelWithAccount, resourceLabel } from '../audit/labels.js';
 import { dateTime } from '../audit/times.js';
@@ -70,6 +70,8 @@ export async function mount(root, { params }) {
   // The hearing's zone when the entry was written (it can have been changed since).
   const steps = await hearingZones(e.hearing).catch(() => []);
   const theirs = zoneAt(steps, e.time);
+  // An entry about the hearing names it by the title it had then.
+  const titles = e.resource?.type === 'hearing' ? new Map([[e.resource.id, await hearingTitles(e.resource.id).catch(() => [])]]) : null;
   // The version an entry names, numbered by its document's uploads in the log (with its id).
   const versions = e.resource?.type === 'document' && typeof e.details?.version === 'string'
     ? await versionsFor({ resource_type: 'document', resource_id: e.resource.id }).catch(() => null) : null;
@@ -81,7 +83,7 @@ export async function mount(root, { params }) {
     t(steps.length > 1 ? 'audit.entry.hearing_time_then' : 'audit.entry.hearing_time', { time: at(theirs), zone: zoneWords(theirs, { at: e.time, offset: false }) }))] : null;
   const row = (label, value) => [h('dt', null, label), h('dd', null, value)];
   mountNodes(body,
-    h('p', { class: 'sentence lede', id: 'entry-sentence' }, describeEntry(e, dir, zone, { versions, index: entry.index })),
+    h('p', { class: 'sentence lede', id: 'entry-sentence' }, describeEntry(e, dir, zone, { versions, index: entry.index, titles })),
     h('dl', { class: 'fields' },
       row(t('audit.entry.time'), [at(zone), hearingTime, h('br'), h('span', { class: 'muted small' }, new Date(e.time).toISOString())]),
       row(t('audit.entry.who'), personLabelWithAccount(dir, e.actor)),

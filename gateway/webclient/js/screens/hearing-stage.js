@@ -75,6 +75,7 @@ export const stage = {
       this.mode = "lobby";
       this.grid.clearRemote();
       this.chat.setRoom(null);
+      this.view.before(this.top); // the notices above the waiting room, out of the room's top
       put(this.view, this.lobby.el,
         h("div", { class: "lobby-actions" }, this.controls.el, this.leaveButton), this.knockHint);
       this.controls.enable({ hand: false, screen: false, knock: true });
@@ -89,8 +90,11 @@ export const stage = {
       this.grid.setLocal(this.me.id || this.you.id, this.stream);
       this.showDevices();
       this.documents.open();
+      // The banner with the connection and the notices under it: one block, which stays at
+      // the top of the screen while a broadcast or "reconnecting" shows (css: .room-top), so
+      // the mediator's words never hide which room you are in and who is in it.
       put(this.view, h("div", { class: "hearing-layout" },
-        this.banner.el,
+        h("div", { class: "room-top" }, this.banner.el, this.top),
         h("div", { class: "stage" }, this.devices.el, this.grid.el, h("div", { class: "stage-bar" },
           this.controls.el, this.soundButton, this.leaveButton), this.knockHint),
         h("aside", { class: "side-panel" }, this.hearers.el, this.chat.el),

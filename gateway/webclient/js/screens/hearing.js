@@ -130,7 +130,10 @@ class HearingScreen {
       dataset: { action: "leave" }, hidden: this.me.kind !== "participant",
       onclick: () => this.leave() }, t("participant.leave.button"));
     this.view = h("div", { class: "hearing-view" });
-    put(this.root, h("div", { class: "hearing-top" }, this.status, this.notices.el), this.view);
+    // The connection and the notices: above the waiting room; in a room, under its banner, and
+    // kept at the top with it while a broadcast or "reconnecting" shows (hearing-stage.js).
+    this.top = h("div", { class: "hearing-top" }, this.status, this.notices.el);
+    put(this.root, this.top, this.view);
     this.listen();
     this.socket.open();
     this.onHide = () => {
