@@ -10,7 +10,7 @@ import { useCatalogueFiles } from "./catalogues.mjs";
 useCatalogueFiles(["en-GB"]);
 
 const { initI18n } = await import("../../gateway/webclient/js/core/i18n.js");
-const { caucusName, roomLabel } = await import("../../gateway/webclient/js/components/room-name.js");
+const { caucusName, roomLabel } = await import("../../gateway/webclient/js/core/room-names.js");
 const { chineseSpacing } = await import("../../gateway/webclient/js/components/chinese-spacing.js");
 const { t } = await import("../../gateway/webclient/js/core/i18n.js");
 const { directory, resourceLabel, roomLabel: auditRoom } = await import("../../gateway/webclient/js/audit/labels.js");

@@ -3,7 +3,7 @@
 // directory (/api/v1/audit/names) does not name is shown by its id.
 
 import { has, t } from '../core/i18n.js';
-import { defaultCaucusName } from '../components/room-name.js';
+import { defaultCaucusName } from '../core/room-names.js';
 import { REFUSED_ONLY } from './actions.js';
 import { routeKey } from './routes.js';
 

@@ -9,7 +9,7 @@ import { formatCountdown, t } from "../core/i18n.js";
 import { h } from "../core/render.js";
 import { menuButton } from "./menu.js";
 import { personName } from "./person.js";
-import { caucusName } from "./room-name.js";
+import { caucusName } from "../core/room-names.js";
 
 const DRAG_TYPE = "application/x-parley-person";
 const SIDE_TYPE = "application/x-parley-side";

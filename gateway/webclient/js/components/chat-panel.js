@@ -10,7 +10,7 @@ import { formatTime, t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
 import { personName } from "./person.js";
 import { chineseSpacing } from "./chinese-spacing.js";
-import { roomLabel } from "./room-name.js";
+import { roomLabel } from "../core/room-names.js";
 
 export const MAX_CHAT = 2000;
 

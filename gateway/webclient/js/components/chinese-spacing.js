@@ -1,5 +1,5 @@
 // Chinese spacing, one rule for the sentences names are set in (a room's name from
-// room-name.js, a person's): a run of Latin letters beside Han characters is set apart by a
+// core/room-names.js, a person's): a run of Latin letters beside Han characters is set apart by a
 // space on each side ("移至 Claimant 單方會談", "届时 Ms Anna Lee 会让您进入"), and no space
 // stands beside full-width punctuation ("（您的時間：下午2:30）開始", never "） 開始"). Digits are
 // left as the catalogue spaced them ("2026年11月28日"). Other languages: as written.

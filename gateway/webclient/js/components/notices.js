@@ -7,7 +7,7 @@ import { t } from "../core/i18n.js";
 import { h, mount } from "../core/render.js";
 import { chineseSpacing } from "./chinese-spacing.js";
 import { changedWords, mediatorChange, rememberMediator, seenMediator } from "./mediator-change.js";
-import { roomLabel } from "./room-name.js";
+import { roomLabel } from "../core/room-names.js";
 import { announce } from "./toast.js";
 
 export class Notices {

@@ -8,7 +8,7 @@
 
 import { formatCountdown, t } from "../core/i18n.js";
 import { h, mount } from "../core/render.js";
-import { roomLabel } from "./room-name.js";
+import { roomLabel } from "../core/room-names.js";
 import { announce } from "./toast.js";
 
 // Whether to tell someone in plenary or a caucus that the mediator is away: the mediator is not

@@ -9,7 +9,7 @@ import { confirmDialog, formDialog } from "../components/dialog.js";
 import { endHearing } from "../components/end-hearing.js";
 import { countedField, field } from "../components/form.js";
 import { personName } from "../components/person.js";
-import { defaultCaucusName } from "../components/room-name.js";
+import { defaultCaucusName } from "../core/room-names.js";
 import { toast } from "../components/toast.js";
 
 // A caucus's name, at most (the server's: proto ShortText).
@@ -129,7 +129,7 @@ export function consoleCommands(c) {
       validate: () => (name.value.trim() ? null : t("mediator.caucus.name_missing")) });
     if (!ok) return;
     // A side's caucus left with its default name is sent without one: each reader's screen
-    // names it after the side in their own language (components/room-name.js).
+    // names it after the side in their own language (core/room-names.js).
     const named = !(side.value && name.dataset.auto);
     send({ type: "caucus.create", name: named ? name.value.trim() : "", side: side.value || null,
       move_side: Boolean(side.value) && moveIn.checked }, "caucus_create");

@@ -4,7 +4,7 @@
 // working in English and "Respondent单方会谈" to a party reading Simplified Chinese, and follows
 // the side when it is renamed.
 
-import { currentLanguage, t } from "../core/i18n.js";
+import { currentLanguage, t } from "./i18n.js";
 
 export function caucusName(room) {
   if (!room) return "";
