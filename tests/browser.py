@@ -77,6 +77,17 @@ def _axe_source() -> str:
 _AXE: list[str] = []
 
 
+# The browser refuses the camera and microphone (as when the person blocked them for the site)
+# until the test allows them (`window.__allowMedia = true`, set in the page: Try again does not
+# reload); then the real (fake-device) media opens. An init script of the page's context.
+MEDIA_BLOCKED_UNTIL_ALLOWED = """
+(() => {
+  const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = (c) => window.__allowMedia ? real(c)
+    : Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
+})();
+"""
+
 # The browser's autoplay policy, as a real browser applies it to a site the person has not used
 # before: a video with sound plays only once the person has touched the document (a trusted
 # click or key); a muted one always plays. Headless Chromium cannot be made to apply it here:

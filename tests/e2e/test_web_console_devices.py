@@ -23,7 +23,15 @@ from pathlib import Path
 import pytest
 
 from proto.ws import Admit
-from tests.browser import Tab, chromiums, dumped_on_failure, fake_camera, open_tab, requires_chromium
+from tests.browser import (
+    MEDIA_BLOCKED_UNTIL_ALLOWED,
+    Tab,
+    chromiums,
+    dumped_on_failure,
+    fake_camera,
+    open_tab,
+    requires_chromium,
+)
 from tests.e2e.participant_steps import (
     banner_kind,
     console_room,
@@ -38,16 +46,6 @@ from tests.harness import Suite
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 EN = "en"
-
-# The browser refuses the camera and microphone (as when the mediator blocked them) until the
-# test says they were allowed (`window.__allowMedia`, set in the page: Try again does not reload).
-BLOCK_UNTIL_ALLOWED = """
-(() => {
-  const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-  navigator.mediaDevices.getUserMedia = (c) => window.__allowMedia ? real(c)
-    : Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
-})();
-"""
 
 TROUBLE = "document.querySelector('.my-room .media-trouble')"
 HEARERS = "document.querySelector('.my-room .hearers')"
@@ -77,7 +75,7 @@ async def test_a_blocked_microphone_on_the_console_is_said_and_try_again_sends_i
     async with chromiums(cameras) as (m_browser, a_browser):
         console = await open_tab(m_browser, suite.base_url)
         party = await open_tab(a_browser, suite.base_url)
-        await console.context.add_init_script(BLOCK_UNTIL_ALLOWED)
+        await console.context.add_init_script(MEDIA_BLOCKED_UNTIL_ALLOWED)
         tabs = {"M": console, "A1": party}
         try:
             with dumped_on_failure(tabs):

@@ -24,7 +24,15 @@ from typing import Any
 
 import pytest
 
-from tests.browser import ARTIFACTS, Tab, chromium, chromium_page, open_tab, requires_chromium
+from tests.browser import (
+    ARTIFACTS,
+    MEDIA_BLOCKED_UNTIL_ALLOWED,
+    Tab,
+    chromium,
+    chromium_page,
+    open_tab,
+    requires_chromium,
+)
 from tests.e2e.mediator_steps import Mediator
 from tests.e2e.participant_steps import banner_kind, join_in_browser, one_party_each, switch_language
 from tests.e2e.staff_steps import t
@@ -99,16 +107,6 @@ async def test_a_broken_or_missing_link_says_so_and_asks_for_no_code(suite: Suit
             raise
 
 
-# The browser refuses the camera and microphone (as when the person blocked them), until the
-# test allows them: then the real (fake-device) media opens.
-BLOCK_MEDIA = """
-window.__allowMedia = false;
-const realGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-navigator.mediaDevices.getUserMedia = (constraints) => window.__allowMedia
-  ? realGetUserMedia(constraints)
-  : Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
-"""
-
 STATUS = "document.querySelector('.lobby-device-status')"
 
 
@@ -118,7 +116,7 @@ async def test_the_waiting_room_says_a_blocked_camera_is_blocked_and_asks_again(
     _, _, invitation = await one_party_each(suite)
     async with chromium_page(suite.base_url) as tab:
         page = tab.page
-        await tab.context.add_init_script(BLOCK_MEDIA)
+        await tab.context.add_init_script(MEDIA_BLOCKED_UNTIL_ALLOWED)
         try:
             await join_in_browser(tab, invitation)
             blocked = t(EN, "participant.lobby.blocked")

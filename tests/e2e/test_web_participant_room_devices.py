@@ -23,7 +23,15 @@ from pathlib import Path
 import pytest
 
 from proto.ws import Admit
-from tests.browser import Tab, chromiums, dumped_on_failure, fake_camera, open_tab, requires_chromium
+from tests.browser import (
+    MEDIA_BLOCKED_UNTIL_ALLOWED,
+    Tab,
+    chromiums,
+    dumped_on_failure,
+    fake_camera,
+    open_tab,
+    requires_chromium,
+)
 from tests.e2e.participant_steps import (
     banner_kind,
     hearers,
@@ -39,16 +47,6 @@ from tests.harness import Suite
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 EN, ZH, ZH_HANS = "en", "zh-Hant", "zh-Hans"
-
-# The browser refuses the camera and microphone (as when the person blocked them) until the
-# test says she allowed them (`window.__allowMedia`, set in the page: Try again does not reload).
-BLOCK_UNTIL_ALLOWED = """
-(() => {
-  const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-  navigator.mediaDevices.getUserMedia = (c) => window.__allowMedia ? real(c)
-    : Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
-})();
-"""
 
 HEARERS = "document.querySelector('.hearers')"
 NOTE = "document.querySelector('.hearers-note').textContent"
@@ -78,7 +76,7 @@ async def test_blocked_devices_in_a_room_say_nobody_hears_and_try_again_sends_th
     async with chromiums(cameras) as (a_browser, b_browser):
         a = await open_tab(a_browser, suite.base_url)
         b = await open_tab(b_browser, suite.base_url)
-        await a.context.add_init_script(BLOCK_UNTIL_ALLOWED)
+        await a.context.add_init_script(MEDIA_BLOCKED_UNTIL_ALLOWED)
         tabs = {"A1": a, "B1": b}
         try:
             with dumped_on_failure(tabs):
