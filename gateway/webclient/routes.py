@@ -42,7 +42,7 @@ from aiohttp import web
 
 from gateway.http.routes import Handler, Route, RouteTable
 from gateway.identity.policy import anyone
-from gateway.webclient.slim import css_without_comments, emptied_comment_lines
+from gateway.webclient.slim import css_without_comments, slim_javascript
 
 WEBCLIENT = Path(__file__).parent
 SHELL = "index.html"
@@ -88,7 +88,7 @@ def asset_table(root: Path = WEBCLIENT) -> AssetTable:
             if path.is_file() and path.suffix in CONTENT_TYPES:
                 body = path.read_bytes()
                 if path.suffix == ".js":  # comment lines are for the source's readers
-                    body = emptied_comment_lines(body.decode("utf-8")).encode("utf-8")
+                    body = slim_javascript(body.decode("utf-8")).encode("utf-8")
                 elif path.suffix == ".css":
                     body = css_without_comments(body.decode("utf-8")).encode("utf-8")
                 table[path.relative_to(root).as_posix()] = (body, CONTENT_TYPES[path.suffix])

@@ -1,12 +1,14 @@
-"""The served JavaScript without its comment lines, and the stylesheet without its comments
-(pure: text in, text out).
+"""The served JavaScript without its comment lines and indentation, and the stylesheet without
+its comments (pure: text in, text out).
 
 The client's modules are written for the people who keep them: a fifth of their bytes are `//`
-comments on lines of their own, which every page load would download and parse for nothing.
-`emptied_comment_lines` empties each line whose first non-blank characters start a `//`
-comment, and keeps its newline, so every line and column number a browser reports (an error's
-stack) is the source's. Nothing else changes: a comment after code stays, and so does any text
-that only looks like a comment.
+comments on lines of their own, and a twentieth indentation, which every page load would
+download and parse for nothing. `slim_javascript` empties each line whose first non-blank
+characters start a `//` comment and takes the indentation off each line that begins in code,
+keeping every newline, so every line number a browser reports (an error's stack) is the
+source's (a column is then counted from the line's first character of code). Nothing else
+changes: a comment after code stays, and so does any text that only looks like a comment, and
+a line that begins inside a template literal's text keeps its spaces (they are the string's).
 
 Only lines that begin in code are touched. A small lexer follows what can hide `//` from a
 reader: quoted strings, template literals (with their `${…}` expressions, nested), block
@@ -77,9 +79,12 @@ def _skip_regex(text: str, i: int) -> int:
     raise _Unfollowable
 
 
-def _comment_lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each `//` comment that is alone on its line (end: its line end)."""
+def _comment_lines(text: str) -> tuple[list[tuple[int, int]], set[int]]:
+    """(start, end) of each `//` comment that is alone on its line (end: its line end), and
+    where each line begins that begins in code (not in a template's text, a string continued
+    over a line end, or a block comment)."""
     found: list[tuple[int, int]] = []
+    code_lines = {0}
     # The open template literals' expressions: the `{` depth inside each `${…}`, innermost last;
     # `in_template` says whether the innermost context is a template's text.
     expressions: list[int] = []
@@ -106,6 +111,7 @@ def _comment_lines(text: str) -> list[tuple[int, int]]:
             continue
         if c == "\n":
             line_start = i + 1
+            code_lines.add(line_start)
             i += 1
         elif c in " \t\r":
             i += 1
@@ -160,23 +166,28 @@ def _comment_lines(text: str) -> list[tuple[int, int]]:
                 i += 1
     if in_template or expressions:
         raise _Unfollowable
-    return found
+    return found, code_lines
 
 
-def emptied_comment_lines(source: str) -> str:
-    """`source` with every line that holds only a `//` comment emptied (its newline kept)."""
+def slim_javascript(source: str) -> str:
+    """`source` with every line that holds only a `//` comment emptied and every line that
+    begins in code unindented (each newline kept)."""
     try:
-        spans = _comment_lines(source)
+        spans, code_lines = _comment_lines(source)
     except _Unfollowable:
         return source
+    comment_lines = {source.rfind("\n", 0, start) + 1 for start, _ in spans}
     out: list[str] = []
-    done = 0
-    for start, end in spans:
-        line_start = source.rfind("\n", 0, start) + 1
-        out.append(source[done:line_start])
-        done = end
-    out.append(source[done:])
-    return "".join(out)
+    at = 0
+    for line in source.split("\n"):
+        if at in comment_lines:
+            out.append("")
+        elif at in code_lines:
+            out.append(line.lstrip(" \t"))
+        else:
+            out.append(line)
+        at += len(line) + 1
+    return "\n".join(out)
 
 
 def css_without_comments(source: str) -> str:

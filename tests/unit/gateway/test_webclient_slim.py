@@ -14,12 +14,41 @@ from pathlib import Path
 import pytest
 
 from gateway.webclient.routes import WEBCLIENT, asset_table
-from gateway.webclient.slim import css_without_comments, emptied_comment_lines
+from gateway.webclient.slim import css_without_comments, slim_javascript
 
 
 def test_a_comment_line_is_emptied_and_its_newline_kept() -> None:
     source = "// What this does.\n  // Indented too.\nconst a = 1; // kept: after code\n"
-    assert emptied_comment_lines(source) == "\n\nconst a = 1; // kept: after code\n"
+    assert slim_javascript(source) == "\n\nconst a = 1; // kept: after code\n"
+
+
+def test_code_lines_lose_their_indentation_and_text_keeps_its_spaces() -> None:
+    source = "\n".join([
+        "function f() {",
+        "    const said = `first",
+        "    second line of the text ${",
+        "      1 + 1} still text",
+        "    `;",
+        "    const long = 'one \\",
+        "    two';",
+        "  /* a block",
+        "     comment */",
+        "  return said;",
+        "}",
+    ])
+    assert slim_javascript(source).split("\n") == [
+        "function f() {",
+        "const said = `first",
+        "    second line of the text ${",  # in the template's text: the string's spaces
+        "1 + 1} still text",  # in its expression: code
+        "    `;",
+        "const long = 'one \\",
+        "    two';",  # a string continued over a line end
+        "/* a block",
+        "     comment */",
+        "return said;",
+        "}",
+    ]
 
 
 def test_what_only_looks_like_a_comment_stays() -> None:
@@ -37,7 +66,7 @@ def test_what_only_looks_like_a_comment_stays() -> None:
         "// a comment after all that",
         "",
     ])
-    slim = emptied_comment_lines(source).split("\n")
+    slim = slim_javascript(source).split("\n")
     assert slim == [
         'const url = "http://example.org"; const other = \'//x\';',
         "const said = `first line",
@@ -61,7 +90,7 @@ def test_what_only_looks_like_a_comment_stays() -> None:
     "const e = `${ 1 + \n// x\n",
 ])
 def test_a_file_the_lexer_cannot_follow_is_served_as_written(source: str) -> None:
-    assert emptied_comment_lines(source) == source
+    assert slim_javascript(source) == source
 
 
 def test_every_served_module_is_slimmed_and_still_parses(tmp_path: Path) -> None:
