@@ -346,6 +346,9 @@ class HearingDetail(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     #: When it was opened and when it ended (None: not yet, or not recorded then).
     opened_at: TimestampMs | None = None
     ended_at: TimestampMs | None = None
+    #: It was ended with `destroy_documents`: its documents are crypto-shredded (else a closed
+    #: hearing's documents stay readable by those their compartments admit, never added to).
+    documents_destroyed: bool = False
 
 
 class HearingSchedule(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -91,6 +91,9 @@ class NoticeKind(StrEnum):
     #: To the mediator: someone with a good invitation and code was turned away by the lock
     #: (`text`: their name).
     LOCKED_OUT = "locked_out"
+    #: To the mediator's console that held its camera and microphone: a console on another
+    #: device claimed them (`media.claim`); this one stops its media and offers to claim back.
+    MEDIA_ELSEWHERE = "media_elsewhere"
 
 
 # ---------------------------------------------------------------- client → server
@@ -194,10 +197,19 @@ class Leave(_Client, frozen=True, tag="leave"):
 
 
 class ChatSend(_Client, frozen=True, tag="chat"):
+    """A chat line for the sender's room. `room`: the room it was written in (the web client
+    always says it): refused (`conflict`, reason `room_changed`) when the sender is no longer
+    there, so a line typed in a caucus never lands in plenary because a move crossed it."""
+
     text: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_CHAT_SENT)]
+    room: Id | None = None
 
     def __post_init__(self) -> None:
         clean_fields(self, "text", multiline=("text",))
+
+
+#: The error reason of a chat line whose sender has left the room it was written in.
+ROOM_CHANGED = "room_changed"
 
 
 class ChatRecall(_Client, frozen=True, tag="chat.recall"):
@@ -230,16 +242,23 @@ class PeerStateReport(_Client, frozen=True, tag="peer.state"):
     state: PeerConnState
 
 
+class MediaClaim(_Client, frozen=True, tag="media.claim"):
+    """The mediator's console on this socket holds its camera and microphone (sent once it took
+    the browser's media lock, and by "Use them here"): the mediator's WebRTC signals go to and
+    come from this socket only, and the console that held them before is told
+    (`notice` `media_elsewhere`). Board-only tabs and API clients never send it."""
+
+
 ClientMessage = (
     Join | Admit | Deny | Move | MoveSide | CaucusCreate | CaucusClose | Shuttle | CaucusTimer | Broadcast
     | Recall | Lock | Remove | End | Knock | KnockDismiss | Hand | Leave | ChatSend | ChatRecall
-    | Mute | SignalSend | PeerStateReport
+    | Mute | SignalSend | PeerStateReport | MediaClaim
 )
 
 #: Commands only the hearing's mediator may send (the gateway may refuse them early by role).
 MEDIATOR_COMMANDS: tuple[type[_Client], ...] = (
     Admit, Deny, Move, MoveSide, CaucusCreate, CaucusClose, Shuttle, CaucusTimer, Broadcast, Recall, Lock,
-    Remove, End, KnockDismiss,
+    Remove, End, KnockDismiss, MediaClaim,
 )
 
 
@@ -546,7 +565,7 @@ def decode_room_epoch(encoded: bytes) -> RoomEpoch:
 WIRE_MESSAGES: list[type[msgspec.Struct]] = [
     Join, Admit, Deny, Move, MoveSide, CaucusCreate, CaucusClose, Shuttle, CaucusTimer, Broadcast, Recall,
     Lock, Remove, End, Knock, KnockDismiss, Hand, Leave, ChatSend, Mute, SignalSend,
-    PeerStateReport, MemberView, RoomView, SelfView, KnockView, SideInfo, Board, View, PeerLink,
+    PeerStateReport, MediaClaim, MemberView, RoomView, SelfView, KnockView, SideInfo, Board, View, PeerLink,
     Snapshot, YouUpdate, RoomUpdate, BoardUpdate, KnocksUpdate, PeerPlan, SignalRelay, ChatMessage, ChatLine,
     ChatHistory, DocumentsChanged, Notice, ErrorMessage,
 ]

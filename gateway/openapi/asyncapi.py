@@ -48,6 +48,9 @@ CLIENT_SUMMARIES: dict[str, str] = {
     "mute": "tell the room this participant's microphone and/or camera state",
     "signal": "WebRTC signalling to one peer: offer, answer or ICE candidate, with the room epoch",
     "peer.state": "report a peer connection's state (lets the gateway see failed links)",
+    "media.claim": "the mediator's console on this socket holds its camera and microphone now: "
+                   "the mediator's WebRTC signals go to and come from it only, and the console "
+                   "that held them is told (`notice` `media_elsewhere`)",
 }
 SERVER_SUMMARIES: dict[str, str] = {
     "snapshot": "everything this participant may see, first after `join` and on reconnect",

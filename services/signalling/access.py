@@ -26,6 +26,8 @@ class Ctx:
     principal: Principal
     now: int
     env: Env
+    #: The socket a WebSocket command came from (None: a REST or internal command).
+    conn: str | None = None
 
 
 def is_hearing_mediator(h: Hearing, principal: Principal) -> bool:

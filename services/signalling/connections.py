@@ -19,6 +19,20 @@ The mediator is the exception: the console holds its media in one tab itself (a 
 hearing, components/console-media.js), a second console tab shows the same board beside it, and
 the mediator's API clients (bots, tests) must not end the console.
 
+**The mediator's media is one socket's** (`Participant.media`). A console on a second device
+has its own Web Lock, so two consoles would each run a mesh as the same participant: both
+answered the parties' offers, each showed its own room verification code, and neither
+connected. So the console that takes the lock says so (`media.claim`, `claim`): the mediator's
+WebRTC signals then go to that socket only and are taken from it only (relay.py), its peer-state
+reports alone count, and a newer claim moves the media: the earlier holder is told (a
+`media_elsewhere` notice to that socket alone, before anything else of the change; it stops its
+camera, microphone and mesh and offers "Use them here", which claims back), and the new holder
+is a fresh client (membership.fresh_clients), so the room renegotiates with it only. A new
+socket of the mediator is a fresh client only while no console holds the media (as before: an
+API client's mesh); while one does, a board-only tab or an API client opening changes nothing
+for the room. The holder's socket closing leaves the media with nobody until a console claims
+it (that claim is a fresh client); the last socket closing forgets it.
+
 **A page that is no longer current acts for nobody** (`from_current_page`). Between the takeover
 and its close reaching the earlier page's gateway, that page may still send a hand, a chat line,
 a knock, a peer state, or ask for its room's chat history (shell.Executor.history: the room's
@@ -39,11 +53,12 @@ import msgspec
 from proto.common import Role
 from proto.principal import Principal
 from proto.signalling import STALE_CONNECTION, SessionConnected, SessionDisconnected
+from proto.ws import MediaClaim, Notice, NoticeKind
 
-from .access import Ctx, identify, not_closed
-from .effects import Audit, CloseSessions, DetailValue, Effect
+from .access import Ctx, identify, mediator, not_closed
+from .effects import Audit, CloseSessions, Deliver, DetailValue, Effect
 from .errors import Conflict, Forbidden
-from .model import Hearing, ParticipantStatus, put_participant
+from .model import Hearing, Participant, ParticipantStatus, put_participant
 
 Result = tuple[Hearing, list[Effect]]
 
@@ -79,10 +94,31 @@ def disconnect(ctx: Ctx, cmd: SessionDisconnected) -> Result:
     if cmd.conn not in p.conns:  # already closed, or taken over by a newer page
         return ctx.h, []
     conns = tuple(c for c in p.conns if c != cmd.conn)
-    p = msgspec.structs.replace(p, conns=conns, disconnected_at=None if conns else ctx.now)
+    p = msgspec.structs.replace(p, conns=conns, disconnected_at=None if conns else ctx.now,
+                                media=p.media if conns else None)
     out: list[Effect] = [] if conns else [
         Audit("participant.disconnect", "participant", p.id, details={"room": p.room})]
     return put_participant(ctx.h, p), out
+
+
+def media_holder(p: Participant) -> str | None:
+    """The open socket holding `p`'s camera and microphone (the mediator's claimed console);
+    None when none does (then every socket of `p` is its media, as for any participant)."""
+    return p.media if p.media is not None and p.media in p.conns else None
+
+
+def claim(ctx: Ctx, cmd: MediaClaim) -> Result:
+    """The mediator's console on socket `ctx.conn` holds its media now (see the module notes)."""
+    p = mediator(ctx.h, ctx.principal)
+    if ctx.conn is None or ctx.conn not in p.conns:
+        raise Conflict("this page was replaced by a newer one of yours; use that one",
+                       reason=STALE_CONNECTION)
+    if p.media == ctx.conn:
+        return ctx.h, []
+    earlier = media_holder(p)
+    out: list[Effect] = [] if earlier is None else [
+        Deliver(p.id, Notice(kind=NoticeKind.MEDIA_ELSEWHERE), conns=(earlier,))]
+    return put_participant(ctx.h, msgspec.structs.replace(p, media=ctx.conn)), out
 
 
 def is_current_page(h: Hearing, principal: Principal, conn: str) -> bool:
@@ -103,13 +139,19 @@ def from_current_page(h: Hearing, principal: Principal, conn: str) -> None:
 
 
 def taken_over_first(extra: list[Effect]) -> tuple[list[Effect], list[Effect]]:
-    """A command's own effects split into the closes of pages taken over, which go before
-    anything else the change says (see the module notes), and the rest, in order."""
-    first: list[Effect] = [e for e in extra if isinstance(e, CloseSessions) and e.conns]
-    return first, [e for e in extra if not (isinstance(e, CloseSessions) and e.conns)]
+    """A command's own effects split into the closes of pages taken over and the notices of
+    media moved elsewhere, which go before anything else the change says (see the module
+    notes), and the rest, in order."""
+    first: list[Effect] = [e for e in extra if _to_some_sockets(e)]
+    return first, [e for e in extra if not _to_some_sockets(e)]
+
+
+def _to_some_sockets(e: Effect) -> bool:
+    return isinstance(e, CloseSessions | Deliver) and bool(e.conns)
 
 
 HANDLERS: dict[type, Callable[[Ctx, Any], Result]] = {
     SessionConnected: connect,
     SessionDisconnected: disconnect,
+    MediaClaim: claim,
 }

@@ -280,7 +280,7 @@ def apply(hearing: Hearing, principal: Principal, command: object, now: int,
     if conn is not None:
         connections.from_current_page(hearing, principal, conn)
     swept, timed = sweep(hearing, now, env)
-    after, extra = handler(Ctx(swept, principal, now, env), command)
+    after, extra = handler(Ctx(swept, principal, now, env, conn), command)
     after, ended = end_emptied_timers(hearing, settle(hearing, after, now))
     effects: list[Effect] = []
     if isinstance(command, SessionConnected):

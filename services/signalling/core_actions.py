@@ -29,6 +29,7 @@ import msgspec
 
 from proto.common import Role
 from proto.ws import (
+    ROOM_CHANGED,
     ChatLine,
     ChatMessage,
     Hand,
@@ -42,6 +43,7 @@ from proto.ws import ChatSend as Chat
 
 from . import chatlog
 from .access import Ctx, actor, not_closed
+from .connections import media_holder
 from .effects import Audit, CloseSessions, Deliver, Effect, StoreChat
 from .errors import Conflict, Forbidden, Invalid
 from .model import (
@@ -110,6 +112,9 @@ def chat(ctx: Ctx, cmd: Chat) -> Result:
     if not is_live(ctx.h, me) or me.room in (None, LOBBY):
         raise Forbidden("chat is for people in a room")
     assert me.room is not None
+    if cmd.room is not None and cmd.room != me.room:
+        raise Conflict("you are no longer in the room this line was written in",
+                       reason=ROOM_CHANGED)
     chatlog.check_length(cmd.text)
     name = shown_name(me)
     line = ChatLine(sender=me.id, name=name, text=cmd.text, at=ctx.now)
@@ -119,8 +124,12 @@ def chat(ctx: Ctx, cmd: Chat) -> Result:
 
 
 def peer_state(ctx: Ctx, cmd: PeerStateReport) -> Result:
-    """Record a client's report; every report is audited ("who could hear whom, when")."""
+    """Record a client's report; every report is audited ("who could hear whom, when"). The
+    mediator's count from the console holding its media only (connections.py): another
+    console's mesh, stopped when the media moved, reports nothing about who hears it now."""
     me = actor(ctx.h, ctx.principal)
+    if ctx.conn is not None and media_holder(me) not in (None, ctx.conn):
+        return ctx.h, []
     peer = get_participant(ctx.h, cmd.peer)
     same = me.room is not None and me.room != LOBBY and peer.room == me.room \
         and peer.id != me.id

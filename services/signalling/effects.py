@@ -24,10 +24,12 @@ DetailValue = str | int | float | bool | None
 
 @dataclass(frozen=True, slots=True)
 class Deliver:
-    """Send `message` to every open connection of participant `to` (in this hearing)."""
+    """Send `message` to every open connection of participant `to` (in this hearing), or
+    only to the sockets in `conns` when any are named (published alone, not in a batch)."""
 
     to: str
     message: ServerMessage
+    conns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,14 +64,22 @@ def fresh_clients(before: Hearing, after: Hearing) -> frozenset[str]:
     """Live participants that opened a new connection: a new client, which holds no peers.
 
     One client per participant: a new socket (a reload, or a reconnect the server noticed
-    before the old socket's close) is a fresh client, so everyone renegotiates with it.
+    before the old socket's close) is a fresh client, so everyone renegotiates with it. The
+    mediator's media is one console's once claimed (connections.py): then a console claiming
+    it from another is the fresh client, and a new socket is not.
     """
     out = set()
     for pid, p in after.participants.items():
         pb = before.participants.get(pid)
-        if is_live(after, p) and pb is not None and set(p.conns) - set(pb.conns):
+        if is_live(after, p) and pb is not None and _new_client(pb, p):
             out.add(pid)
     return frozenset(out)
+
+
+def _new_client(pb: Participant, p: Participant) -> bool:
+    if p.media != pb.media:  # claimed: from another console (a first claim follows its connect)
+        return pb.media is not None and p.media is not None
+    return p.media is None and bool(set(p.conns) - set(pb.conns))
 
 
 def _visits(p: Participant, pb: Participant | None, after: Hearing, now: int) -> Participant:

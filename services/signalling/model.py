@@ -125,6 +125,10 @@ class Participant(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     #: Open WebSocket connections (ids the gateway chose); empty means offline. One at most,
     #: except the mediator's (connections.py: the newest page takes over).
     conns: Annotated[tuple[Id, ...], msgspec.Meta(max_length=8)] = ()
+    #: The mediator's connection whose console holds its camera and microphone (it claimed
+    #: them: connections.py); kept when that socket closes while others stay open, cleared with
+    #: the last one. None: no console claimed them (every socket gets the mediator's signals).
+    media: Id | None = None
     disconnected_at: TimestampMs | None = None
     #: Sent back to the lobby because it stayed offline for longer than the reconnection grace
     #: (core.sweep); cleared once it leaves the lobby (membership.settle) or leaves on purpose.

@@ -2,7 +2,8 @@
 
 Only between two distinct, live participants of the same hearing who are in the same plenary or
 caucus room *now*, only from the sender's current page (a page a newer one took over is no
-longer it: connections.py), and only when the message carries that room's current epoch.
+longer it: connections.py) and, for the mediator, from the console holding its media (and only
+to that console: `target_conns`), and only when the message carries that room's current epoch.
 Anything else is dropped and the reason counted; the sender is not told why (a tampered client
 learns nothing about where the other person is).
 """
@@ -14,6 +15,7 @@ from enum import StrEnum
 
 from proto.ws import SignalRelay, SignalSend
 
+from .connections import media_holder
 from .model import LOBBY, Hearing, is_live
 
 
@@ -23,6 +25,8 @@ class DropReason(StrEnum):
     SELF = "self"
     SENDER_OFFLINE = "sender_offline"
     STALE_CONNECTION = "stale_connection"
+    #: From a socket of the mediator's whose console does not hold its media (connections.py).
+    MEDIA_ELSEWHERE = "media_elsewhere"
     TARGET_OFFLINE = "target_offline"
     LOBBY = "lobby"
     OTHER_ROOM = "other_room"
@@ -46,6 +50,8 @@ def decide(h: Hearing, sender: str, msg: SignalSend,
         return DropReason.SENDER_OFFLINE
     if conn is not None and conn not in p.conns:
         return DropReason.STALE_CONNECTION
+    if conn is not None and media_holder(p) not in (None, conn):
+        return DropReason.MEDIA_ELSEWHERE
     if p.room is None or p.room == LOBBY:
         return DropReason.LOBBY
     if q.room != p.room:
@@ -60,6 +66,14 @@ def decide(h: Hearing, sender: str, msg: SignalSend,
     return SignalRelay(sender=p.id, room=p.room, epoch=msg.epoch, kind=msg.kind, sdp=msg.sdp,
                        candidate=msg.candidate, sdp_mid=msg.sdp_mid,
                        sdp_mline_index=msg.sdp_mline_index)
+
+
+def target_conns(h: Hearing, to: str) -> tuple[str, ...]:
+    """The sockets of `to` a relayed signal goes to: its media holder's alone (the mediator's
+    claimed console: connections.py), or every one (empty)."""
+    q = h.participants.get(to)
+    holder = media_holder(q) if q is not None else None
+    return () if holder is None else (holder,)
 
 
 class RelayCounters:

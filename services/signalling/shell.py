@@ -1,5 +1,8 @@
 """Runs one command against KV: load, apply (pure), audit, compare-and-set, perform effects.
 
+Longer than 300 lines: the order of work below is one sequence, kept in one class so it reads
+top to bottom (loading, the write and its audit events, the effects, the read model).
+
 Order of work for a command on hearing H (DESIGN §3, §5, §7):
 1. A per-hearing lock in this process, so commands of one process never race each other; other
    processes (scale-out) race through compare-and-set and the loser re-applies on fresh state.
@@ -20,6 +23,8 @@ Order of work for a command on hearing H (DESIGN §3, §5, §7):
    `Deliver`s → one `DeliveryBatch` core-published on `parley.v1.client.<H>.~batch` with the
    new revision (outbox.py: one encoding per message, however many recipients share it; each
    recipient's order kept), published before any other effect that follows them;
+   `Deliver` naming sockets → published alone on `parley.v1.client.<H>.<participant>` with
+   their ids (only those sockets get it: a media moved elsewhere, connections.py);
    `CloseSessions` → a close request on `parley.v1.client.<H>.<participant>` (every gateway
    closes that participant's sockets, or only those it names) and, unless `keep_sessions`, the
    id in the reply's `end_sessions` (the gateway that asked revokes its stored sessions);
@@ -68,7 +73,7 @@ from .errors import Forbidden, RateLimited, SignallingError, Unauthenticated
 from .model import LOBBY, Hearing
 from .outbox import Batch
 from .refusals import action_for
-from .relay import RelayCounters
+from .relay import RelayCounters, target_conns
 from .roster import derive
 from .store import HearingStore, StaleRevision
 
@@ -178,8 +183,11 @@ class Executor:
         relayed = self.relays.decide(h, sender.id, msg, conn)
         if relayed is None:
             return False
-        await self.nc.publish(client_subject(h.id, msg.to), encode(relayed),
-                              headers={REVISION_HEADER: str(revision)})
+        headers = {REVISION_HEADER: str(revision)}
+        only = target_conns(h, msg.to)  # the mediator's console holding its media
+        if only:
+            headers[CONNS_HEADER] = ",".join(only)
+        await self.nc.publish(client_subject(h.id, msg.to), encode(relayed), headers=headers)
         return True
 
     async def history(self, hearing: str, principal: Principal, fresh: bool = False,
@@ -249,7 +257,7 @@ class Executor:
         out = Done(revision=revision)
         batch = Batch(h.id, revision)
         for e in effects:
-            if isinstance(e, Deliver):
+            if isinstance(e, Deliver) and not e.conns:
                 batch.add(e)
                 continue
             # Deliveries go out before any other effect that follows them (a close, or a chat
@@ -263,6 +271,9 @@ class Executor:
                                       headers=headers)
                 if not e.keep_sessions:
                     out.end_sessions.append(e.participant)
+            elif isinstance(e, Deliver):  # to some sockets only (connections.py)
+                await self.nc.publish(client_subject(h.id, e.to), encode(e.message), headers={
+                    REVISION_HEADER: str(revision), CONNS_HEADER: ",".join(e.conns)})
             elif isinstance(e, StoreChat):
                 await self.chat.append(h.id, e.room, e.line)  # a flood refusal stops here
             elif isinstance(e, ForgetChat):

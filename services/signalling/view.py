@@ -161,7 +161,7 @@ def detail(h: Hearing, now: int) -> HearingDetail:
         roster=roster, rooms=board(h).rooms, scheduled_at=h.scheduled_at, time_zone=h.time_zone,
         details_changes=h.details_changes,
         former_mediators=former_mediators(h), took_over=took_over(h),
-        opened_at=h.opened_at, ended_at=h.ended_at,
+        opened_at=h.opened_at, ended_at=h.ended_at, documents_destroyed=h.documents_destroyed,
     )
 
 

@@ -69,11 +69,11 @@ class Mediator:
         if letter is not None:
             await language.select_option(letter)
         await self.button("mediator.setup.invite")
-        panel = page.locator(".invite-once")
+        panel = page.locator(".invite-once").first  # cards stack, the newest first
         await panel.wait_for()
         person = Invited(name=name, role=role, side=side,
-                         link=await page.locator("#invite-link").inner_text(),
-                         code=await page.locator("#invite-code").inner_text(),
+                         link=await panel.locator("[data-secret=link]").inner_text(),
+                         code=await panel.locator("[data-secret=code]").inner_text(),
                          participant=await panel.get_attribute("data-participant") or "")
         self.invited[name] = person
         return person

@@ -11,7 +11,11 @@
   (the set-up once said "does not exist, or it is not yours"). The hand-over dialog
   says that the new mediator will read her notes and what the parties shared with the mediator
   in confidence, and the new mediator's documents credit her notes to her by name ("Mei Ling
-  Chan (former mediator)"), never to "The mediator". Disabling then asks nothing more than usual.
+  Chan (former mediator)"), never to "The mediator". Come from the Disable dialog, the list
+  then offers "Back to disable Mei Ling Chan" (saying what she still holds), which reopens that
+  dialog with one hearing fewer (it once left the admin on the list with no way back); the way
+  back is only ever the accounts page (tests/js/mediator_pages.test.mjs). Once she holds no
+  hearing, disabling asks nothing more than usual.
 - A party in plenary reads a joint document the mediator uploaded before an administrator
   handed the hearing over as "Mei Ling Chan (former mediator)", at once and after a reload (its
   page learns the former mediators' names from its own view: it once read "The mediator"), and
@@ -82,9 +86,11 @@ async def test_disabling_a_mediator_who_holds_a_hearing_warns_and_hands_it_over(
     mei = await create_staff(suite, admin, "mediator", "mei.ling.chan", "Mei Ling Chan")
     peter = await create_staff(suite, admin, "mediator", "peter.wong", "Peter Wong")
     hearing = await _open_hearing(mei, "Ho v. Ng")
+    other = await _open_hearing(mei, "Lau v. Yip")  # still hers after the first hand-over
     await _note(mei, hearing, "mei-notes.txt")
-    one: Any = catalogue(EN)["admin.confirm.disable_mediator_text"]["one"]
-    warning = one.replace("{name}", "Mei Ling Chan").replace("{count}", "1")
+    texts: Any = catalogue(EN)["admin.confirm.disable_mediator_text"]
+    warning = texts["other"].replace("{name}", "Mei Ling Chan").replace("{count}", "2")
+    warning_one = texts["one"].replace("{name}", "Mei Ling Chan").replace("{count}", "1")
     async with chromium_page(suite.base_url) as tab:
         page = tab.page
         # Mei Ling has the hearing's console open in her own browser.
@@ -101,8 +107,8 @@ async def test_disabling_a_mediator_who_holds_a_hearing_warns_and_hands_it_over(
                                                name="mei.ling.chan")).click()
         dialog = page.locator("dialog[open]")
         await dialog.get_by_text(warning).wait_for()
-        assert warning == ("Mei Ling Chan is the mediator of 1 hearing that has not ended. "
-                           "Hand it over first, or disable anyway.")
+        assert warning_one == ("Mei Ling Chan is the mediator of 1 hearing that has not ended. "
+                               "Hand it over first, or disable anyway.")
         await dialog.get_by_role("button", name=t(EN, "admin.confirm.disable_anyway")).wait_for()
         await tab.check_accessible("admin-disable-mediator-warning")
         await tab.screenshot("admin-disable-mediator-warning", "laptop")
@@ -125,6 +131,32 @@ async def test_disabling_a_mediator_who_holds_a_hearing_warns_and_hands_it_over(
                                                 name="Peter Wong")).wait_for()
         listed = page.locator(f"tr[data-hearing='{hearing}']")
         await listed.get_by_text(t(EN, "mediator.hearings.mediator", name="Peter Wong")).wait_for()
+        # Come from the Disable dialog, the list offers the way back to it (it once left the
+        # admin here with no way back), saying what Mei Ling still holds; focus is on it.
+        back = page.locator(".disable-return")
+        held: Any = catalogue(EN)["mediator.hearings.then_disable_held"]["one"]
+        await back.get_by_text(held.replace("{name}", "Mei Ling Chan").replace("{count}", "1"))\
+            .wait_for()
+        back_link = back.get_by_role("link", name=t(EN, "mediator.hearings.then_disable",
+                                                    name="Mei Ling Chan"), exact=True)
+        assert await back_link.evaluate("(el) => el === document.activeElement")
+        await tab.check_accessible("admin-after-handover")
+        await tab.screenshot("admin-after-handover", "laptop")
+        await back_link.click()
+        # The Disable dialog again, for her, with one hearing fewer (its link still comes back).
+        again = page.locator("dialog[open]")
+        await again.get_by_text(warning_one).wait_for()
+        assert await again.get_by_role("heading").inner_text() == t(
+            EN, "admin.confirm.disable_title", name="mei.ling.chan")
+        links = again.get_by_role("link")
+        assert await links.all_inner_texts() == ["Lau v. Yip"]
+        assert await links.get_attribute("href") == (
+            f"/hearings?hand_over={other}&then=disable%3A{mei.account_id}")
+        assert page.url.endswith("/admin")  # asked once: a reload asks nothing
+        await tab.screenshot("admin-disable-after-handover", "laptop")
+        await page.keyboard.press("Escape")
+        await page.goto("/hearings")
+        await listed.wait_for()
         # An administrator holds no mediator controls: no console offered, a hand-over instead.
         assert await page.get_by_role("link", name=t(EN, "mediator.hearings.console")).count() == 0
         assert await listed.get_by_role("button", name=t(
@@ -186,6 +218,7 @@ async def test_disabling_a_mediator_who_holds_a_hearing_warns_and_hands_it_over(
         await page.get_by_role("link", name=t(EN, "mediator.hearings.hand_over")).wait_for()
 
         # Mei Ling holds nothing now: disabling her asks only the usual question.
+        assert (await mei.call("POST", f"/api/v1/hearings/{other}/close", {}))[0] == 200
         await page.goto("/admin")
         await page.locator("tr[data-account='mei.ling.chan']").get_by_role(
             "button", name=t(EN, "admin.accounts.disable_named", name="mei.ling.chan")).click()

@@ -253,7 +253,7 @@ async def test_the_auditors_pages_say_what_they_show(suite: Suite) -> None:
         assert ", 2 times within a second" in await repeated.inner_text()
         # Gus, removed from the lobby: his closed connection says so, not "from no room".
         closed = [text for _, action, text in rows if action == "participant.disconnect" and GUS[1] in text]
-        assert closed and f"{GUS[1]} was disconnected: removed from the lobby, and from the hearing" in closed[0], closed
+        assert closed and f"{GUS[1]} was disconnected: removed from the waiting room, and from the hearing" in closed[0], closed
         assert not [text for _, _, text in rows if t(EN, "audit.room.none") in text], rows
         # Each entry's time in the hearing's zone is in the zone in force then (created in Hong
         # Kong time, moved to London's, then Tokyo's: the hearing ran in Tokyo time), and the
@@ -325,13 +325,15 @@ async def test_the_auditors_pages_say_what_they_show(suite: Suite) -> None:
         note = await page.locator("#details-history [data-zone-only]").all_inner_texts()
         assert len(note) == 1 and note[0].startswith("Read in Japan") and "instead of United Kingdom" in note[0] \
             and note[0].endswith("; the start did not move"), note
-        # Each person's outcome, from the log's entries: the one removed says so, not just a role.
+        # Each person's outcome, from the log's entries: the one removed says so, not just a role;
+        # the mediator, never invited, is said by what the log has of them too (it once read "—").
         outcomes = await tab.value("""() => Object.fromEntries([...document.querySelectorAll('tr[data-person]')].map((tr) =>
             [tr.dataset.person, [tr.querySelector('td.person-outcome').dataset.outcome ?? '',
               tr.querySelector('td.person-outcome').innerText]]))""")
         assert {pid: kind for pid, (kind, _) in outcomes.items()} == {
-            MED[0]: "", FAY[0]: "joined", GUS[0]: "removed", HAL[0]: "never_joined", IVY[0]: "withdrawn", JO[0]: "left"}, outcomes
+            MED[0]: "ended", FAY[0]: "joined", GUS[0]: "removed", HAL[0]: "never_joined", IVY[0]: "withdrawn", JO[0]: "left"}, outcomes
         assert outcomes[GUS[0]][1].startswith("Removed by the mediator, "), outcomes
+        assert outcomes[MED[0]][1].startswith("Ended the hearing, "), outcomes
         assert outcomes[IVY[0]][1].startswith("Invitation withdrawn before it was used, "), outcomes
         assert outcomes[HAL[0]][1] == "Never joined" and outcomes[JO[0]][1].startswith("Left, "), outcomes
         # A hearing with no side says so, not an empty list under its heading.

@@ -13,7 +13,13 @@ test_web_participant_room_devices.py):
   blocked microphone: it uses none. Its own tile says the media is in another tab.
 - "Mute microphone" and "Turn camera off" that cannot work are not shown (they were greyed out
   beside the sentence that says why), as in the parties' room; after Try again they are back.
-Screenshot: tests/artifacts/console-mic-blocked-laptop.png; axe-core on the new state.
+- The same mediator opens the console on a second device (another browser, its own Web
+  Lock): the first console says its camera and microphone are now used there, with Use them
+  here, and runs nothing of them (it once kept its mesh: both devices answered the party, showed
+  different room codes and stuck connecting); the second device and the party show the same
+  code and the party sees the second device's camera. Use them here brings them back.
+Screenshots: tests/artifacts/console-mic-blocked-laptop.png,
+console-media-elsewhere-laptop.png; axe-core on the new states.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ from tests.browser import (
 )
 from tests.e2e.participant_steps import (
     banner_kind,
+    code,
+    code_members,
     console_room,
     hearers,
     join_in_browser,
@@ -42,7 +50,8 @@ from tests.e2e.participant_steps import (
     one_party_each,
 )
 from tests.e2e.staff_steps import t
-from tests.harness import Suite
+from tests.e2e.web_people import near, remote_colours
+from tests.harness import Suite, wait_until
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 EN = "en"
@@ -52,6 +61,11 @@ HEARERS = "document.querySelector('.my-room .hearers')"
 NOTE = "document.querySelector('.my-room .hearers-note').textContent"
 SELF_TILE = "document.querySelector('.console-videos .tile.self')"
 OTHER_TAB = "document.querySelector('.my-room .media-other-tab')"
+MOVED = "document.querySelector('.my-room .media-elsewhere')"
+# No camera, microphone or peer's track runs on this page.
+NOTHING_LIVE = ("[...document.querySelectorAll('.console-videos video')].every((v) => !v.srcObject"
+                " || v.srcObject.getTracks().every((track) => track.readyState !== 'live'))")
+MEDIATOR, PHONE = (200, 200, 200), (220, 40, 40)
 # On the party's page: the mediator's tile (the only other one in plenary), its stream's tracks.
 MEDIATOR_VIDEO = "document.querySelector('.video-grid .tile:not(.self)[data-kind=camera] video')"
 LIVE_AUDIO = (f"{MEDIATOR_VIDEO}?.srcObject?.getAudioTracks().some((track) => "
@@ -71,8 +85,8 @@ async def test_a_blocked_microphone_on_the_console_is_said_and_try_again_sends_i
     a1 = invitation["participant"]
     med = await mediator_socket(suite, people, cast)
     cameras = [fake_camera(tmp_path / f"{n}.y4m", rgb) for n, rgb in
-               (("m", (200, 200, 200)), ("a", (30, 90, 200)))]
-    async with chromiums(cameras) as (m_browser, a_browser):
+               (("m", MEDIATOR), ("a", (30, 90, 200)), ("p", PHONE))]
+    async with chromiums(cameras) as (m_browser, a_browser, p_browser):
         console = await open_tab(m_browser, suite.base_url)
         party = await open_tab(a_browser, suite.base_url)
         await console.context.add_init_script(MEDIA_BLOCKED_UNTIL_ALLOWED)
@@ -152,9 +166,50 @@ async def test_a_blocked_microphone_on_the_console_is_said_and_try_again_sends_i
                                      timeout=30)
                 await console.wait_for(f"{hearers()} === '{a1}'", timeout=60)
                 await console.screenshot("console-devices-allowed", "laptop")
+
+                # --- the console on a second device takes the camera and microphone ---------
+                phone = tabs["M-phone"] = await open_tab(p_browser, suite.base_url)
+                await mediator_page(phone, people, cast.hearing, suite.base_url)
+                await phone.wait_for(f"{console_room()} === 'plenary'", timeout=60)
+                await console.wait_for(f"{MOVED} && !{MOVED}.hidden", timeout=30)
+                assert await console.value(f"{MOVED}.querySelector('p').textContent") == \
+                    t(EN, "mediator.video.elsewhere")
+                await console.wait_for(f"{SELF_TILE}.dataset.picture === 'other_device'", timeout=10)
+                await console.wait_for(NOTHING_LIVE, timeout=10)
+                assert await console.value(f"{HEARERS}.hidden") is True  # no code of its own
+                for control in ("mic", "camera", "screen"):
+                    assert not await console.value(control_shown(control)), control
+                await phone.wait_for(f"{code_members()} === '{a1}'", timeout=60)
+                await same_code(phone, party)
+                await wait_until(lambda: mediator_seen(party, people.mediator.account_id, PHONE), timeout=60,
+                                 what="the party sees the second device's camera")
+                await console.check_accessible("console-media-elsewhere")
+                await console.screenshot("console-media-elsewhere", "laptop")
+
+                # --- Use them here: back on the first device, the second one told -----------
+                await console.page.locator(".my-room .media-elsewhere [data-action=media-here]").click()
+                await phone.wait_for(f"{MOVED} && !{MOVED}.hidden", timeout=30)
+                await phone.wait_for(NOTHING_LIVE, timeout=10)
+                await console.wait_for(f"{MOVED}.hidden && !{HEARERS}.hidden", timeout=10)
+                await console.wait_for(f"{code_members()} === '{a1}'", timeout=60)
+                await same_code(console, party)
+                await wait_until(lambda: mediator_seen(party, people.mediator.account_id, MEDIATOR), timeout=60,
+                                 what="the party sees the first device's camera again")
                 for tab in tabs.values():
                     tab.assert_clean(secrets=[invitation["access_code"]])
         finally:
             await med.close()
-            for tab in (console, party):
+            for tab in (console, party, *([tabs["M-phone"]] if "M-phone" in tabs else [])):
                 await tab.context.close()
+
+
+async def same_code(console: Tab, party: Tab) -> None:
+    """The console and the party show one room verification code, each covering the other."""
+    async def agreed() -> bool:
+        mine, theirs = await console.value(code()), await party.value(code())
+        return bool(mine) and mine == theirs
+    await wait_until(agreed, timeout=60, what="one room verification code")
+
+
+async def mediator_seen(party: Tab, mediator: str, rgb: tuple[int, int, int]) -> bool:
+    return near((await remote_colours(party)).get(mediator), rgb)

@@ -151,11 +151,14 @@ async def test_expired_session_ended_hearing_two_tabs_and_reload(suite: Suite) -
         # now, confirmed by typing the title.
         await med.button("mediator.console.end")
         dialog = page.get_by_role("dialog")
+        # Kept documents stay readable after the end: the dialog says where.
+        await dialog.get_by_text(t(EN, "mediator.end.documents")).wait_for()
         await dialog.get_by_label(t(EN, "mediator.close.destroy")).check()
         await dialog.get_by_label(t(EN, "mediator.close.type", word="Two tabs")).fill("Two tabs")
         await med.confirm("mediator.end.confirm")
         await page.locator("#toasts").get_by_text(t(EN, "mediator.close.done_destroyed")).wait_for()
         await page.get_by_role("heading", name=t(EN, "mediator.console.ended_title")).wait_for()
+        await page.get_by_text(t(EN, "mediator.console.ended_documents")).wait_for()
         # The end locks the hearing as well: that is said as the end, not as a lock.
         await page.locator("#ended-badge", has_text=t(EN, "mediator.state.closed")).wait_for()
         assert await page.locator("#lock-badge").count() == 0
@@ -166,4 +169,13 @@ async def test_expired_session_ended_hearing_two_tabs_and_reload(suite: Suite) -
         await other.get_by_text(t(EN, "mediator.console.ended_already")).first.wait_for()
         await other.get_by_role("heading", name=t(EN, "mediator.console.ended_title")).wait_for()
         assert await other.locator("#toasts").get_by_text(t(EN, "mediator.lock.lock_hint")).count() == 0
+        # The console opened again says it ended and that its documents were destroyed.
+        await other.reload()
+        await other.get_by_text(t(EN, "mediator.console.closed"), exact=True).wait_for()
+        await other.get_by_text(t(EN, "mediator.setup.documents_destroyed"), exact=True).wait_for()
+        # Its set-up says the documents were destroyed at the end (no list of nothing).
+        await page.locator(".ended").get_by_role("link", name=t(EN, "mediator.hearings.setup")).click()
+        await page.locator(".setup-documents[data-destroyed=true]",
+                           has_text=t(EN, "mediator.setup.documents_destroyed")).wait_for()
+        assert await page.locator(".setup-documents .docs-table, .setup-documents [role=tab]").count() == 0
         tab.assert_clean()

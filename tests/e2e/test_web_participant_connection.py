@@ -12,7 +12,10 @@ connection said plainly.
   banner says so at phone width and clears when the page is back; cut for longer than the
   reconnection grace, the party is back in the waiting room, which says why, the stale "moved
   you to …" notice is gone, and the mediator's lobby queue says they are back after a lost
-  connection.
+  connection. While cut, "who can hear you" says nobody (not the mediator the last view
+  listed) and the verification code shows no code; a message sent while cut is never sent
+  from the waiting room: it says so, with the text, which is back in the caucus's box once
+  the party is.
 
 The suite runs with a short reconnection grace (PARLEY_RECONNECT_GRACE_S), so the second case
 takes seconds.
@@ -26,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from proto.ws import Admit, BoardUpdate, CaucusCreate, Move, RoomKind
+from proto.ws import Admit, BoardUpdate, CaucusCreate, Move, RoomKind, Shuttle
 from tests.browser import (
     ARTIFACTS,
     Tab,
@@ -208,9 +211,11 @@ async def test_a_lost_connection_is_said_and_a_long_one_ends_in_the_waiting_room
                 await party.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
                 await med.send(Move(participant=a1, room=caucus))
                 await party.wait_for("document.querySelector('.notice-move') !== null")
+                await med.send(Shuttle(room=caucus))  # someone to hear the party
                 page = party.page
                 await page.set_viewport_size(PHONE)
                 await party.wait_for(f"{CONNECTION}.dataset.state === 'connected'")
+                await party.wait_for(f"{hearers()} === {people.mediator.account_id!r}", timeout=60)
 
                 # --- a short cut: a banner says so, at phone width, scrolled or not; then it goes
                 proxy.cut()
@@ -227,6 +232,20 @@ async def test_a_lost_connection_is_said_and_a_long_one_ends_in_the_waiting_room
                 assert banner["border"] == "4px" and banner["width"] > 300, banner
                 assert banner["top"] >= 0 and banner["bottom"] <= PHONE["height"], banner
                 await page.screenshot(path=str(ARTIFACTS / "connection-lost-phone.png"))
+                # Nobody hears a page that is cut off, whatever the last view of the room said.
+                await party.wait_for("document.querySelector('.hearers').dataset.offline === 'true'")
+                said = await party.value(
+                    "(() => { const el = document.querySelector('.hearers'); return {"
+                    " listed: el.querySelectorAll('.hearers-list li').length, hearers: el.dataset.hearers,"
+                    " note: el.querySelector('.hearers-note').textContent,"
+                    " code: el.querySelector('.verify-code').dataset.code,"
+                    " shown: el.querySelector('.verify-code').textContent,"
+                    " codeNote: el.querySelector('.verify-note').textContent}; })()")
+                assert said == {"listed": 0, "hearers": "", "note": t(EN, "participant.hearers.offline"),
+                                "code": "", "shown": "—",
+                                "codeNote": t(EN, "participant.verify.offline")}, said
+                await page.evaluate("document.querySelector('.hearers').scrollIntoView({block: 'center'})")
+                await page.screenshot(path=str(ARTIFACTS / "hearing-disconnected-hearers-phone.png"))
                 # Scrolled down to the documents, it is still in view (it stays at the top).
                 await page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
                 top, bottom = await party.value(
@@ -241,13 +260,27 @@ async def test_a_lost_connection_is_said_and_a_long_one_ends_in_the_waiting_room
                 await party.wait_for(f"{CONNECTION}.dataset.state === 'connected' && "
                                      f"{CONNECTION}.classList.contains('visually-hidden')", timeout=30)
                 await party.wait_for(f"{banner_kind()} === 'caucus'")  # within the grace
+                await party.wait_for(f"{hearers()} === {people.mediator.account_id!r}", timeout=60)
+                await party.wait_for(f"{code()} !== ''", timeout=30)
 
                 # --- cut for longer than the grace: back in the waiting room, told why -----------
                 proxy.cut()
                 await party.wait_for(f"{CONNECTION}.dataset.state === 'reconnecting'", timeout=20)
+                # Sent while cut: it stays in the box, not sent.
+                cut_off = "Sent while cut off"
+                await page.fill(".chat-input", cut_off)
+                await page.click(".chat-form button[type=submit]")
+                await party.wait_for(f"document.querySelector('.chat-error').textContent === "
+                                     f"{t(EN, 'participant.chat.offline')!r}")
                 await console.wait_for(f"{lobby_card(a1)} !== null", timeout=GRACE_S + 20)
                 proxy.restore()
                 await party.wait_for("document.querySelector('.lobby-waiting') !== null", timeout=30)
+                # Back in the waiting room: told it was not sent, with the text to copy.
+                unsent = await party.value(
+                    "[...document.querySelectorAll('.hearing-view .chat-unsent')].map((n) =>"
+                    " [n.querySelector('.chat-unsent-words').textContent,"
+                    " n.querySelector('textarea').value])")
+                assert unsent == [[t(EN, "participant.chat.unsent", room="Claimant caucus"), cut_off]], unsent
                 waiting = await page.text_content(".lobby-waiting") or ""
                 said, told = t(EN, "participant.lobby.returned").split("{name}")
                 assert waiting.startswith(said) and waiting.endswith(told), waiting
@@ -264,6 +297,9 @@ async def test_a_lost_connection_is_said_and_a_long_one_ends_in_the_waiting_room
                 await console.screenshot("console-lobby-returned", "laptop")
                 await med.send(Admit(participant=a1, room=caucus))
                 await party.wait_for(f"{banner_kind()} === 'caucus'", timeout=60)
+                # Back in its room, the message is in the box again (never sent on its own).
+                assert await party.value("document.querySelector('.chat-input').value") == cut_off
+                assert await party.value("document.querySelectorAll('.chat-unsent').length") == 0
                 await console.wait_for(f"document.querySelector('.board li.person[data-participant="
                                        f"\"{a1}\"] .fact-returned') === null")
                 for tab in tabs.values():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import random
 import time
 from collections.abc import AsyncIterator, Iterable
@@ -29,6 +30,7 @@ from proto.ws import (
     End,
     KnocksUpdate,
     Move,
+    Recall,
     Remove,
     RoomKind,
     RoomUpdate,
@@ -360,7 +362,11 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             await a1.fill(".chat-input", "Said while side B was away")
             await a1.keyboard.press("Enter")
             await tabs["A1"].wait_for(f"{chat_texts()}.includes('Said while side B was away')")
-            await med.send(Move(participant=ids["B1"], room="plenary"))
+            # A draft written in the caucus, not sent, when the mediator calls everyone back:
+            # it stays with the caucus, never in plenary's box, one click from the other side.
+            draft = "Our bottom line is 500k (caucus only)"
+            await tabs["B1"].page.fill(".chat-input", draft)
+            await med.send(Recall())
             await tabs["B1"].wait_for(f"{banner_kind()} === 'plenary'")
             await tabs["B1"].wait_for(f"{chat_texts()}.includes('Good morning, everyone')")
             b1_lines = await tabs["B1"].value(chat_texts())
@@ -369,6 +375,16 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             # the earlier lines sit above the marker of this arrival
             assert await tabs["B1"].value(
                 "document.querySelector('.chat-log').lastElementChild.className") == "chat-marker"
+            assert await tabs["B1"].value("document.querySelector('.chat-input').value") == ""
+            # Back in the caucus, its draft is there again: in this page's memory, never stored.
+            await med.send(Move(participant=ids["B1"], room=caucus))
+            await tabs["B1"].wait_for(f"{banner_kind()} === 'caucus'")
+            await tabs["B1"].wait_for(
+                f"document.querySelector('.chat-input').value === {json.dumps(draft)}")
+            assert "500k" not in await tabs["B1"].value(
+                "JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])")
+            assert not any("500k" in f for f in frames_a)
+            await tabs["B1"].page.screenshot(path=str(ARTIFACTS / "chat-draft-kept-laptop.png"))
 
             # --- removal, then the end: camera and microphone stop at once ----------------
             step("removal")

@@ -204,6 +204,8 @@ async def test_a_tampered_relay_shows_as_a_code_mismatch(suite: Suite, tmp_path:
             await a.wait_for("document.querySelector('[data-final=ended]')", timeout=30)
             assert await a.value(TRACKS_ENDED)
             await a.check_accessible("final-ended")
+            # The page that was in the hearing says its camera and microphone are off now.
+            assert await a.value("document.querySelector('[data-final=ended] [data-media=stopped]') !== null")
 
             # A new tab of the same browser (none of the old tab's sessionStorage) is told the
             # same by the server: the dead cookie's `/me` says why its session was ended.
@@ -212,6 +214,9 @@ async def test_a_tampered_relay_shows_as_a_code_mismatch(suite: Suite, tmp_path:
                 fresh = await tab.context.new_page()
                 await fresh.goto("/lobby")
                 await fresh.locator(f"[data-final={kind}]").wait_for(timeout=20_000)
+                # It never had camera or microphone: it says only what happened, not "are off".
+                assert await fresh.locator(f"[data-final={kind}] [data-media]").count() == 0
+                assert "camera" not in (await fresh.text_content(f"[data-final={kind}]") or "")
                 await fresh.close()
     finally:
         with contextlib.suppress(Exception):

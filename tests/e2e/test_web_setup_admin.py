@@ -6,7 +6,9 @@ it), so the page offers none of them — no "End the hearing…" that could only
 to invite, re-link or remove, no console — and says instead "You are viewing this hearing as an
 administrator. Hand it over to a mediator to run it.", with "Hand over…", which opens the
 hand-over dialog. The hearing's details stay readable. Once the hearing has ended, there is no
-hand-over to offer. The mediator's own page still has every control. axe-core and screenshots.
+hand-over to offer. The mediator's own page still has every control; inviting a second person
+before clicking "Done" on the first's card keeps that card (and its link and code, shown only
+once) below the new one, each closed by its own "Done". axe-core and screenshots.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import Tab, chromium_page, open_tab, requires_chromium
+from tests.e2e.mediator_steps import Mediator
 from tests.e2e.staff_steps import t
 from tests.harness import Suite
 from tests.people import SESSION_COOKIE, Staff, create_staff, staff_people
@@ -73,6 +76,34 @@ async def test_an_administrator_on_set_up_sees_no_controls_and_the_way_to_hand_o
             assert mine["mediator.setup.close"] == 1 and mine["mediator.details.edit"] == 1, mine
             assert mine["row actions"] > 0 and mine["forms"] == 2 and mine["console"] == 1, mine
             assert await mediator.page.locator(".admin-view").count() == 0
+
+            # --- two invitations in a row, the first's Done not clicked: its card stays -------
+            # (a new card once replaced it, and its link and code, shown once, were lost)
+            steps = Mediator(mediator, EN)
+            first = await steps.invite("Ms Ho", "party", "Claimant")
+            second = await steps.invite("Mr Ip", "counsel", "Claimant")
+            cards = mediator.page.locator(".invite-once")
+            assert await cards.count() == 2  # the newest first, each with its own secrets
+            assert [await c.get_attribute("data-participant") for c in await cards.all()] == [
+                second.participant, first.participant]
+            assert await cards.nth(1).locator("[data-secret=link]").inner_text() == first.link
+            assert await cards.nth(1).locator("[data-secret=code]").inner_text() == first.code
+            assert first.code != second.code and first.link != second.link
+            await mediator.check_accessible("setup-two-invitations")
+            await mediator.screenshot("setup-two-invitations", "laptop")
+            # Done closes its own card; focus goes to the other's Done, still there.
+            done = t(EN, "mediator.invite.done")
+            await cards.first.get_by_role("button", name=done, exact=True).click()
+            await mediator.page.locator(f".invite-once[data-participant='{second.participant}']") \
+                .wait_for(state="detached")
+            assert await cards.count() == 1
+            assert await cards.first.get_attribute("data-participant") == first.participant
+            assert await cards.first.locator("[data-secret=code]").inner_text() == first.code
+            assert await mediator.page.evaluate(
+                "document.activeElement.closest('.invite-once')?.dataset.participant") \
+                == first.participant
+            await cards.first.get_by_role("button", name=done, exact=True).click()
+            await cards.first.wait_for(state="detached")
 
             # --- the administrator's: the details, no controls, the way to hand over -----------
             await _as(tab, suite.base_url, people.admin)

@@ -8,12 +8,13 @@ lobby sees the new title and time on their page at once, without reloading, told
 changed (every part named; the start no longer, once the hearing has opened); so does the
 mediator's console of the hearing under way. A hearing under way moved to another zone keeps its
 start, and the dialog says what it is in both zones; an ended hearing's set-up offers no calendar
-file and says what its links came to. axe-core on each screen; screenshots of the dialog, the
+file and says what its links came to, and lists the documents kept at the end, read-only, to download. axe-core on each screen; screenshots of the dialog, the
 saved page, the lobby, the zone change and the ended set-up.
 """
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -295,7 +296,8 @@ async def test_an_ended_hearing_offers_no_calendar_and_says_what_its_links_came_
         suite: Suite) -> None:
     """After the end: no calendar file; a link never used is "not used, the hearing has ended"
     (not "Revoked"); someone who joined, was sent a new link and was then removed is "Removed
-    by the mediator" (not "Withdrawn": the roster knows they had joined)."""
+    by the mediator" (not "Withdrawn": the roster knows they had joined). Ended with its
+    documents kept, they are listed read-only (no upload, no release) and download."""
     await suite.ready(timeout=150)
     people = await staff_people(suite)
     due = hong_kong(datetime.now(UTC) + timedelta(days=3), 10)
@@ -318,6 +320,12 @@ async def test_an_ended_hearing_offers_no_calendar_and_says_what_its_links_came_
     assert status == 201
     status, _ = await people.mediator.call("DELETE", f"{base}/participants/{ben['participant']}")
     assert status in (200, 204)
+    for name, compartment in (("offer.txt", "joint"), ("my-notes.txt", "mediator")):
+        async with people.mediator.session() as http, http.post(
+                f"{base}/documents", data=io.BytesIO(f"kept: {name}".encode()),
+                headers={"Parley-Filename": name, "Parley-Compartment": compartment,
+                         "Content-Type": "text/plain"}) as r:
+            assert r.status == 201, await r.text()
     status, _ = await people.mediator.call("POST", f"{base}/close", {})
     assert status == 200
     async with chromium_page(suite.base_url) as tab:
@@ -333,7 +341,20 @@ async def test_an_ended_hearing_offers_no_calendar_and_says_what_its_links_came_
                 assert await rows.filter(has_text=t(EN, f"mediator.setup.{word}")).count() == 0
             assert await page.get_by_role("button", name=t(EN, "mediator.setup.calendar"),
                                           exact=True).count() == 0
+            # Its documents, kept at the end: listed to read and download, nothing to add or share.
+            docs = page.locator(".setup-documents")
+            await docs.get_by_text(t(EN, "mediator.setup.documents_ended")).wait_for()
+            await docs.locator("tr[data-document]", has_text="offer.txt").wait_for()
+            assert await docs.locator(".file-drop, [data-release]").count() == 0
+            await docs.get_by_role("tab", name=t(EN, "participant.docs.tab_notes")).click()
+            note = docs.locator("tr[data-document]", has_text="my-notes.txt")
+            async with page.expect_download() as saved:
+                await note.get_by_role("button", name=t(EN, "participant.docs.download")).click()
+            path = await (await saved.value).path()
+            assert Path(path).read_bytes() == b"kept: my-notes.txt"
+            assert await docs.locator(".file-drop, [data-release]").count() == 0
             await tab.check_accessible("setup-ended")
+            await tab.screenshot("setup-ended-documents", "laptop")
             await tab.screenshot("setup-ended", "laptop")
             tab.assert_clean()
         except Exception:

@@ -112,8 +112,8 @@ async def new_link_for_a_joined_party(tab: Tab, med: Mediator, people: Any, hear
     await med.confirm("mediator.reissue.confirm")
     card = page.locator(".invite-once")
     await card.wait_for()
-    first = {"link_path": await page.locator("#invite-link").inner_text(),
-             "access_code": await page.locator("#invite-code").inner_text()}
+    first = {"link_path": await card.locator("[data-secret=link]").inner_text(),
+             "access_code": await card.locator("[data-secret=code]").inner_text()}
     assert await card.get_attribute("data-participant") == mei["id"]
     await med.done_inviting()
     browser = page.context.browser
@@ -133,8 +133,8 @@ async def new_link_for_a_joined_party(tab: Tab, med: Mediator, people: Any, hear
         await med.confirm("mediator.reissue.confirm")
         await card.get_by_role("heading", name=t(EN, "mediator.invite.issued_title",
                                                  name="Mei Chan"), exact=True).wait_for()
-        second = {"link_path": await page.locator("#invite-link").inner_text(),
-                  "access_code": await page.locator("#invite-code").inner_text()}
+        second = {"link_path": await card.locator("[data-secret=link]").inner_text(),
+                  "access_code": await card.locator("[data-secret=code]").inner_text()}
         second["token"] = second["link_path"].split("#t=")[1].split("&")[0]
         assert second["token"] != first["token"] and second["access_code"]
         assert await card.get_attribute("data-participant") == mei["id"]

@@ -1,7 +1,8 @@
 """Staff screens in a real Chromium through the real gateway: a new mediator signs in with only a
 password, is sent to enrol (QR code drawn by the gateway), confirms a code, keeps the recovery
-codes, lands on an empty hearings list; signs out; a wrong code is refused with a sentence; the
-right one works; a recovery code works once. An administrator's own row in the accounts list
+codes, lands on an empty hearings list; signs out; a wrong code is refused with a sentence, the
+password kept and the code asked for again, and the right code alone then works (refused twice
+with the same password, the password is asked for again too); a recovery code works once. An administrator's own row in the accounts list
 offers no Disable (and says why); should the server refuse anyway, the page says the true reason,
 not "someone changed this". Creating an account under a user name already taken says so (in each
 language), and a token whose revocation is refused says why instead of failing silently. Every
@@ -77,17 +78,34 @@ async def test_sign_in_enrol_sign_out_and_back(suite: Suite) -> None:
         await tab.check_accessible("hearings-empty")
         await tab.screenshot("hearings-empty", "laptop")
 
-        # Sign out; a wrong code is refused; the right one signs in.
+        # Sign out; a wrong code is refused, the password staying filled in and the code asked
+        # for again (both were once cleared: one typo cost two attempts); the right code alone
+        # then signs in.
         await page.get_by_role("button", name=t(EN, "common.signout")).click()
         await page.get_by_text(t(EN, "staff.signin.signed_out")).wait_for()
         await sign_in(tab, EN, "newmediator", PASSWORD, code="123456")
         await page.get_by_text(t(EN, "staff.error.signin.unauthenticated")).wait_for()
-        await sign_in(tab, EN, "newmediator", PASSWORD, code=app.code())
+        password = page.get_by_label(t(EN, "staff.signin.password"))
+        code = page.get_by_label(t(EN, "staff.signin.code"))
+        submit = page.get_by_role("button", name=t(EN, "staff.signin.submit"), exact=True)
+        assert await password.input_value() == PASSWORD and await code.input_value() == ""
+        assert await code.evaluate("(el) => el === document.activeElement")
+        await tab.screenshot("signin-wrong-code", "laptop")
+        await code.fill(app.code())
+        await submit.click()
         await page.get_by_role("heading", name=t(EN, "mediator.hearings.title"), exact=True).wait_for()
 
-        # The recovery-code path.
+        # Refused twice with the same password: the password is asked for again too.
         await page.get_by_role("button", name=t(EN, "common.signout")).click()
         await page.get_by_text(t(EN, "staff.signin.signed_out")).wait_for()
+        await sign_in(tab, EN, "newmediator", PASSWORD, code="123456")
+        await page.get_by_text(t(EN, "staff.error.signin.unauthenticated")).wait_for()
+        await code.fill("654321")
+        await submit.click()
+        await tab.wait_for("document.querySelector('input[name=password]').value === ''")
+        assert await password.evaluate("(el) => el === document.activeElement")
+
+        # The recovery-code path.
         await sign_in(tab, EN, "newmediator", PASSWORD, recovery=codes[0])
         await page.get_by_role("heading", name=t(EN, "mediator.hearings.title"), exact=True).wait_for()
         tab.assert_clean(secrets=[app.secret, *codes, PASSWORD])

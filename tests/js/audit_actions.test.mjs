@@ -190,7 +190,7 @@ test('the rooms, the peer and the system actor are named', async () => {
   assert.equal(plain({ ...entry('room.move'), resource: ana, actor: { id: 'acctMed', role: 'mediator' } }),
     'acctMed (mediator) moved Ana Chen from Plenary to Claimant caucus');
   assert.equal(plain({ ...entry('room.grace_expired'), resource: ana, actor: { id: 'signalling', kind: 'system' } }),
-    'Ana Chen did not reconnect in time and was moved from Plenary to the lobby');
+    'Ana Chen did not reconnect in time and was moved from Plenary to the waiting room');
   assert.equal(plain({ ...entry('room.peer_state'), resource: ana, details: { peer: 'pBo', state: 'failed', room: 'plenary' } }),
     'Ana Chen (counsel, Claimant) reported the call link to Bo Lam: failed');
   assert.equal(plain({ ...entry('room.knock'), resource: ana, details: { on: false } }), 'Ana Chen withdrew their knock');

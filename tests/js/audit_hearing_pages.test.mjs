@@ -21,7 +21,7 @@ const { detailsHistory, titleAt, titleSteps, zoneAt, zoneSteps } = await import(
 const { describeEntry } = await import('../../gateway/webclient/js/audit/describe.js');
 const { hearingTimeHeading } = await import('../../gateway/webclient/js/audit/times.js');
 const { lanes, timelineTableRows } = await import('../../gateway/webclient/js/audit/timeline.js');
-const { personOutcomes } = await import('../../gateway/webclient/js/audit/outcomes.js');
+const { mediatorOutcome, personOutcomes } = await import('../../gateway/webclient/js/audit/outcomes.js');
 const { accountLabel, directory, personLabel } = await import('../../gateway/webclient/js/audit/labels.js');
 
 const T0 = Date.UTC(2026, 10, 27, 9, 0, 0);
@@ -135,6 +135,25 @@ test('what became of each person: removed, withdrawn, turned away, left, joined,
     eve: ['joined', 15 * MIN], fay: ['never_joined', null], gus: ['never_joined', null], acctMed: ['never_joined', null],
   });
   assert.deepEqual(outcomes.get('ana').by, MED);
+});
+
+test("the mediator's outcome: joined, ended the hearing, or handed to another mediator (never a dash)", () => {
+  const ADMIN = { id: 'acctAdm', role: 'admin' };
+  const connect = (ms, id) => person(ms, 'participant.connect', id, { room: 'plenary' });
+  const handover = (ms, from, to) => ({ ...hearing(ms, 'hearing.mediator_handover', { from, to, mediator: to }), actor: ADMIN });
+  const closed = (ms, by) => ({ ...hearing(ms, 'hearing.close'), actor: by });
+  const kind = (events, id) => { const o = mediatorOutcome(events, id); return [o.kind, o.time === null ? null : o.time - T0]; };
+  const LEE = { id: 'acctLee', role: 'mediator' };
+  assert.deepEqual(kind([connect(2 * MIN, 'acctMed'), connect(9 * MIN, 'acctMed')], 'acctMed'), ['joined', 2 * MIN]);
+  assert.deepEqual(kind([connect(2 * MIN, 'acctMed'), closed(30 * MIN, MED)], 'acctMed'), ['ended', 30 * MIN]);
+  assert.deepEqual(kind([closed(30 * MIN, MED), { ...closed(31 * MIN, MED), outcome: 'denied' }], 'acctMed'), ['ended', 30 * MIN]);
+  const handed = [connect(MIN, 'acctMed'), handover(5 * MIN, 'acctMed', 'acctLee'), connect(6 * MIN, 'acctLee'), closed(20 * MIN, LEE)];
+  assert.deepEqual(kind(handed, 'acctMed'), ['handed_over', 5 * MIN]);
+  assert.deepEqual(mediatorOutcome(handed, 'acctMed').by, ADMIN);
+  assert.deepEqual(kind(handed, 'acctLee'), ['ended', 20 * MIN]);
+  // handed back: theirs again, and they joined
+  assert.deepEqual(kind([...handed.slice(0, 2), handover(8 * MIN, 'acctLee', 'acctMed')], 'acctMed'), ['joined', MIN]);
+  assert.deepEqual(kind([hearing(0, 'hearing.create')], 'acctMed'), ['never_joined', null]);
 });
 
 test('an account with no display name reads as an account, its role once; a named one as before', async () => {

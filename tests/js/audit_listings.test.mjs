@@ -101,13 +101,13 @@ test('compartments are named as people know them, in every language', async () =
       'Ana Chen (counsel, Claimant) released ‘Offer.pdf’ from Claimant only to Claimant, shared with the mediator in confidence',
       'Ana Chen (counsel, Claimant) released ‘Offer.pdf’ from Claimant only to Joint'],
     'zh-Hant': ['共同', '只限Claimant', 'Claimant（保密提供給調解員）', '調解員的筆記',
-      'Ana Chen（律師，Claimant） 上載了 「Offer.pdf」，存放於：只限Claimant',
-      'Ana Chen（律師，Claimant） 保密地與調解員分享了 「Offer.pdf」，存放範圍由「只限Claimant」改為「Claimant（保密提供給調解員）」',
-      'Ana Chen（律師，Claimant） 分享了 「Offer.pdf」，存放範圍由「只限Claimant」改為「共同」'],
+      'Ana Chen（代表律師，Claimant） 上載了 「Offer.pdf」，存放於：只限Claimant',
+      'Ana Chen（代表律師，Claimant） 保密地與調解員分享了 「Offer.pdf」，存放範圍由「只限Claimant」改為「Claimant（保密提供給調解員）」',
+      'Ana Chen（代表律師，Claimant） 分享了 「Offer.pdf」，存放範圍由「只限Claimant」改為「共同」'],
     'zh-Hans': ['共同', '仅限Claimant', 'Claimant（保密提供给调解员）', '调解员的笔记',
-      'Ana Chen（律师，Claimant） 上传了 “Offer.pdf”，存放于：仅限Claimant',
-      'Ana Chen（律师，Claimant） 保密地与调解员共享了 “Offer.pdf”，存放范围由“仅限Claimant”改为“Claimant（保密提供给调解员）”',
-      'Ana Chen（律师，Claimant） 共享了 “Offer.pdf”，存放范围由“仅限Claimant”改为“共同”'],
+      'Ana Chen（代理律师，Claimant） 上传了 “Offer.pdf”，存放于：仅限Claimant',
+      'Ana Chen（代理律师，Claimant） 保密地与调解员共享了 “Offer.pdf”，存放范围由“仅限Claimant”改为“Claimant（保密提供给调解员）”',
+      'Ana Chen（代理律师，Claimant） 共享了 “Offer.pdf”，存放范围由“仅限Claimant”改为“共同”'],
   };
   // A release is a share, in the participants' own words (與調解員分享, 与调解员共享), and a share
   // with the mediator in confidence says so: never 公開/公开, "made public".

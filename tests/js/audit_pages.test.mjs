@@ -99,19 +99,19 @@ test('a connection closed in no room says what closed it; the lobby reads as a p
   assert.deepEqual([...causes.keys()].sort(), [3, 5]);
   await initI18n('en');
   const say = ({ index, event }) => describeEntry(event, dir, 'UTC', { withTime: false, cause: causes.get(index) });
-  assert.equal(say(rows[0]), 'Eve Ng connected, waiting in the lobby');
-  assert.equal(say(rows[1]), 'acctMed (mediator) removed Eve Ng from the lobby, and from the hearing');
-  assert.equal(say(rows[2]), 'Eve Ng was disconnected: removed from the lobby, and from the hearing');
-  assert.equal(say(rows[4]), 'Ana Chen was disconnected: not admitted, and sent away from the lobby');
-  assert.equal(say(rows[5]), 'Ana Chen disconnected while waiting in the lobby');
+  assert.equal(say(rows[0]), 'Eve Ng connected, in the waiting room');
+  assert.equal(say(rows[1]), 'acctMed (mediator) removed Eve Ng from the waiting room, and from the hearing');
+  assert.equal(say(rows[2]), 'Eve Ng was disconnected: removed from the waiting room, and from the hearing');
+  assert.equal(say(rows[4]), 'Ana Chen was disconnected: not admitted, and sent away from the waiting room');
+  assert.equal(say(rows[5]), 'Ana Chen disconnected while in the waiting room');
   // The removal not among the rows (another page): what it can say, never "from no room".
   const alone = describeEntry(rows[2].event, dir, 'UTC', { withTime: false });
   assert.ok(!alone.includes(t('audit.room.none')), alone);
-  assert.match(alone, /removed from the hearing, or not admitted from the lobby/);
-  assert.match(toCsv(rows, dir, 'UTC'), /was disconnected: removed from the lobby/);
+  assert.match(alone, /removed from the hearing, or not admitted from the waiting room/);
+  assert.match(toCsv(rows, dir, 'UTC'), /was disconnected: removed from the waiting room/);
   // Leaving from the lobby, and a removal from a room.
   assert.equal(describeEntry(person(7, 0, 'participant.leave', 'pEve', { from: 'lobby', to: 'lobby' }, { id: 'pEve', role: 'party' }).event,
-    dir, 'UTC', { withTime: false }), 'Eve Ng left the lobby, and the hearing');
+    dir, 'UTC', { withTime: false }), 'Eve Ng left the waiting room, and the hearing');
   assert.equal(describeEntry(person(8, 0, 'participant.remove', 'pAna', { from: 'plenary' }).event, dir, 'UTC', { withTime: false }),
     'acctMed (mediator) removed Ana Chen from the hearing, while they were in Plenary');
   for (const lang of ['zh-Hant', 'zh-Hans']) {

@@ -4,6 +4,8 @@
 // - A person who joined and was then sent a new link reads as present first (joined, connected),
 //   then with the new link's state: never "Not yet used" alone, as if they had never come.
 // - A knock's line joins its parts so that a separator never ends a line.
+// - The hearings list's way back to disabling a mediator names only an enabled mediator it
+//   knows, and leads only to the accounts page: `then` is never an address to go to.
 import assert from "node:assert/strict";
 import test from "node:test";
 
@@ -15,6 +17,7 @@ const { initI18n, t } = await import("../../gateway/webclient/js/core/i18n.js");
 const { resendKeys } = await import("../../gateway/webclient/js/screens/setup.js");
 const { invitationStatusLines } = await import("../../gateway/webclient/js/screens/setup-people.js");
 const { knockWhere } = await import("../../gateway/webclient/js/components/knocks.js");
+const { disablePath, disableReturn } = await import("../../gateway/webclient/js/components/disable-return.js");
 
 const AT = Date.UTC(2026, 10, 30, 2, 0);
 const HEARING = { title: "Chan v. Wong", scheduled_at: AT, time_zone: "Asia/Hong_Kong" };
@@ -80,4 +83,18 @@ test("a knock's line never ends a line with a separator", () => {
   const pieces = line.split(" ");
   for (const piece of pieces.slice(0, -1)) assert.ok(!piece.endsWith("·"), line);
   assert.equal(knockWhere(["Plenary", "", "3 minutes ago"]).split(" ").filter((p) => p.endsWith("·")).length, 0);
+});
+
+test("the way back to disabling a mediator is only ever to the accounts page, for a mediator", () => {
+  const accounts = new Map([
+    ["01MEI", { id: "01MEI", role: "mediator", disabled: false }],
+    ["01OFF", { id: "01OFF", role: "mediator", disabled: true }],
+    ["01ADM", { id: "01ADM", role: "admin", disabled: false }],
+  ]);
+  assert.equal(disableReturn("disable:01MEI", accounts), accounts.get("01MEI"));
+  assert.equal(disablePath(accounts.get("01MEI")), "/admin?disable=01MEI");
+  for (const then of [null, "", "01MEI", "disable:", "disable:01OFF", "disable:01ADM", "disable:nobody",
+    "https://evil.example/", "disable://evil.example", "disable:01MEI/../x", "enable:01MEI"]) {
+    assert.equal(disableReturn(then, accounts), null, then);
+  }
 });

@@ -57,3 +57,29 @@ test("cleared messages never go out", () => {
   clock.advance(5000);
   assert.deepEqual(wire, ["a"]);
 });
+
+test("a message that no longer holds when its turn comes never goes out, and says so", () => {
+  const clock = clockwork();
+  const wire = [];
+  const lost = [];
+  let room = "caucus";
+  const box = new Outbox((m) => wire.push(m), { now: clock.now, later: clock.later, ratePerS: 1, burst: 1 });
+  box.send("signal");
+  const hold = (text) => ({ still: () => room === "caucus", lost: () => lost.push(text) });
+  box.send("caucus only", hold("caucus only")); // waits for the budget
+  room = "plenary"; // moved before it went
+  box.send("plenary words", { still: () => room === "plenary", lost: () => lost.push("plenary words") });
+  clock.advance(5000);
+  assert.deepEqual(wire, ["signal", "plenary words"]);
+  assert.deepEqual(lost, ["caucus only"]);
+});
+
+test("messages cleared with their socket are said lost; one that went out is not", () => {
+  const clock = clockwork();
+  const lost = [];
+  const box = new Outbox(() => {}, { now: clock.now, later: clock.later, ratePerS: 1, burst: 1 });
+  box.send("gone out", { lost: () => lost.push("gone out") });
+  box.send("waiting", { lost: () => lost.push("waiting") });
+  box.clear();
+  assert.deepEqual(lost, ["waiting"]);
+});

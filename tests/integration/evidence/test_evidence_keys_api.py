@@ -61,6 +61,9 @@ async def test_closing_a_hearing_with_destroy_shreds_its_documents(
     assert status == 200, body
     status, body = await mediator.call("GET", docs)
     assert status == 200 and msgspec.json.decode(body)["documents"] == []
+    # The hearing's detail says so, for its set-up page to tell rather than list nothing.
+    status, body = await mediator.call("GET", f"/api/v1/hearings/{hearing}")
+    assert status == 200 and msgspec.json.decode(body)["documents_destroyed"] is True, body
     for document in uploaded:
         assert (await mediator.call("GET", f"{docs}/{document}/content"))[0] == 404
     # A closed hearing takes no new documents (and a shredded one never gets a new key).

@@ -88,6 +88,12 @@ async def test_room_chat_isolation_history_and_purge(suite: Suite) -> None:
     # said while B was away.
     await med.send(CaucusClose(room=caucus))
     await cb.wait(lambda m: isinstance(m, PeerPlan) and m.room == "plenary", what="back")
+    # A line written in the caucus that reaches the server after the move is refused for what
+    # it is, never posted in plenary where A would read it.
+    since = len(cb.inbox)
+    await cb.send(ChatSend(text="typed in the caucus", room=caucus))
+    crossed = await cb.error_after(since)
+    assert (crossed.code, crossed.reason, crossed.about) == ("conflict", "room_changed", "chat")
     await cb.send(ChatRecall())
     back = await cb.wait(lambda m: isinstance(m, ChatHistory) and m.room == "plenary",
                          what="plenary history on return")
@@ -110,7 +116,8 @@ async def test_room_chat_isolation_history_and_purge(suite: Suite) -> None:
     assert not any(isinstance(m, ChatHistory | ErrorMessage) for m in ca.inbox[before:])
 
     # A never saw a word of it: not on its socket's raw frames, not as an error.
-    assert not any("secret of side B" in raw or "line 0" in raw for raw in ca.raw)
+    assert not any("secret of side B" in raw or "line 0" in raw or "typed in the caucus" in raw
+                   for raw in ca.raw)
     assert not any(isinstance(m, ErrorMessage) for m in ca.inbox)
     for c in (med, ca, cb):
         await c.close()

@@ -3,7 +3,10 @@
 reader is addressed as 您 throughout, never 你 (a screen once said 您身處… next to 誰能聽到你);
 the microphone is 麥克風 (麦克风) as on every screen, never 咪高峰 (an invitation letter once
 said it). In English, plenary is "plenary", never "joint session"; and one signs in with a
-"username", never a "user name" on one screen and a "Username" on the next."""
+"username", never a "user name" on one screen and a "Username" on the next. The room people
+wait in before they are admitted is the waiting room everywhere (等候室), never the "Lobby" on
+the mediator's board and the "Waiting room" on the party's page; counsel is 代表律師 (代理律师)
+on every screen, the auditor's too, never a bare 律師 (律师) on one of them."""
 
 from __future__ import annotations
 
@@ -19,14 +22,23 @@ AREAS = ("common", "staff", "mediator", "participant", "audit", "admin")
 #: language → (the word to use, the forms it replaces)
 WORDS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "zh-Hant": (("全體會議", ("全體會議室", "聯席會議", "全体会议")), ("您", ("你",)),
-                ("單方會談", ("私下會談", "私人房間", "单方会谈")), ("麥克風", ("咪高峰", "麦克风"))),
+                ("單方會談", ("私下會談", "私人房間", "单方会谈")), ("麥克風", ("咪高峰", "麦克风")),
+                ("等候室", ("大堂", "等候區", "等待室", "候見室")), ("代表律師", ("代理律師", "代理律师"))),
     "zh-Hans": (("全体会议", ("全体会议室", "联席会议", "全體會議")), ("您", ("你",)),
-                ("单方会谈", ("私下会谈", "私人房间", "單方會談")), ("麦克风", ("话筒", "麥克風"))),
+                ("单方会谈", ("私下会谈", "私人房间", "單方會談")), ("麦克风", ("话筒", "麥克風")),
+                ("等候室", ("大堂", "等候区", "等待室", "候见室")), ("代理律师", ("代表律师", "代表律師"))),
     # English: the room everyone meets in is "plenary" (a banner once said "Joint session" above
     # "Plenary"); "Joint" alone is the documents compartment, a different thing.
     "en": (("plenary", ("joint session", "Joint session", "Joint Session")),
-           ("username", ("user name", "User name", "User Name"))),
+           ("username", ("user name", "User name", "User Name")),
+           # The room before admission: the mediator's board once said "Lobby" where the
+           # party's page said "Waiting room" (the code's `lobby` is not a word people read).
+           ("waiting room", ("lobby", "Lobby", "waiting area", "Waiting area")),
+           ("counsel", ("lawyer", "Lawyer", "attorney", "Attorney"))),
 }
+
+#: Counsel, whole: a bare 律師 (律师) once named counsel on the auditor's pages only.
+COUNSEL = {"zh-Hant": ("代表律師", "律師"), "zh-Hans": ("代理律师", "律师")}
 
 
 def texts(message: Any) -> list[str]:
@@ -43,6 +55,16 @@ def test_one_word_for_plenary_caucus_and_you(lang: str, area: str) -> None:
             for word, others in WORDS[lang]:
                 wrong += [f"{key}: {other!r} (say {word!r}): {text}" for other in others if other in text]
     assert wrong == []
+
+
+@pytest.mark.parametrize("lang", sorted(COUNSEL))
+@pytest.mark.parametrize("area", AREAS)
+def test_counsel_is_one_word(lang: str, area: str) -> None:
+    word, bare = COUNSEL[lang]
+    catalogue = json.loads((WEBCLIENT / "i18n" / lang / f"{area}.json").read_text())
+    wrong = [f"{key}: {text}" for key, message in catalogue.items() for text in texts(message)
+             if text.count(bare) != text.count(word)]
+    assert wrong == [], f"say {word!r}"
 
 
 @pytest.mark.parametrize("lang", ["zh-Hant", "zh-Hans"])

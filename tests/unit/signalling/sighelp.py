@@ -67,10 +67,11 @@ class World:
     log: list[Effect] = field(default_factory=list)
     conn_seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
-    def do(self, who: str | Principal, cmd: Any, *, check: bool = True) -> list[Effect]:
+    def do(self, who: str | Principal, cmd: Any, *, check: bool = True,
+           conn: str | None = None) -> list[Effect]:
         principal = who if isinstance(who, Principal) else self.principals[who]
         before = self.h
-        self.h, effects = apply(self.h, principal, cmd, self.now, self.env)
+        self.h, effects = apply(self.h, principal, cmd, self.now, self.env, conn)
         self.log.extend(effects)
         if check:
             check_isolation(before, self.h, effects)

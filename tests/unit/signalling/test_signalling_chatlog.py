@@ -8,6 +8,7 @@ from sighelp import deliveries, standard
 
 from proto.ws import (
     MAX_CHAT_HISTORY,
+    ROOM_CHANGED,
     CaucusClose,
     CaucusCreate,
     ChatLine,
@@ -29,7 +30,7 @@ from services.signalling.chatlog import (
     said_to,
 )
 from services.signalling.effects import ForgetChat, StoreChat
-from services.signalling.errors import RateLimited
+from services.signalling.errors import Conflict, RateLimited
 from services.signalling.model import MAX_VISITS
 
 
@@ -144,3 +145,23 @@ def test_microphone_and_camera_state_are_shown_to_the_room() -> None:
                   if isinstance(d.message, RoomUpdate))
     me = next(m for m in update.room.members if m.id == ids["a1"])
     assert me.muted and me.camera_off
+
+
+def test_a_line_written_in_a_room_the_sender_has_left_is_refused_not_moved() -> None:
+    """A move can cross a line on its way: the line names the room it was written in, and a
+    sender who is no longer there has it refused (the page keeps it for them), never posted
+    where they are now, so a caucus line cannot land in plenary."""
+    w, ids = standard()
+    w.do("med", CaucusCreate(name="B caucus", side=w.sides["B"]))
+    caucus = next(r for r in w.h.rooms if r not in ("lobby", "plenary"))
+    w.do("med", Move(participant=ids["b1"], room=caucus))
+    effects = w.do(ids["b1"], ChatSend(text="our bottom line", room=caucus))
+    assert isinstance(effects[0], StoreChat) and effects[0].room == caucus
+    w.do("med", Move(participant=ids["b1"], room="plenary"))  # the mediator calls B back
+    with pytest.raises(Conflict) as refused:
+        w.do(ids["b1"], ChatSend(text="our bottom line is 40", room=caucus))
+    assert refused.value.reason == ROOM_CHANGED
+    assert not any(isinstance(e, StoreChat) for e in w.log[-3:])
+    # A line that names no room (an API client) goes to the sender's room, as before.
+    effects = w.do(ids["b1"], ChatSend(text="good morning"))
+    assert isinstance(effects[0], StoreChat) and effects[0].room == "plenary"

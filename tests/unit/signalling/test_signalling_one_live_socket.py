@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 from sighelp import ADMIN, deliveries, standard
 
 from proto.signalling import STALE_CONNECTION, SessionConnected, SessionDisconnected
-from proto.ws import ChatSend, Hand, Knock, Move, PeerPlan, SignalKind, SignalSend, Snapshot
+from proto.ws import (
+    MEDIATOR_COMMANDS,
+    ChatSend,
+    Hand,
+    Knock,
+    MediaClaim,
+    Move,
+    Notice,
+    NoticeKind,
+    PeerConnState,
+    PeerPlan,
+    PeerStateReport,
+    SignalKind,
+    SignalSend,
+    Snapshot,
+)
 from services.signalling.connections import TAKEN_OVER, is_current_page
 from services.signalling.core import Sweep, apply
-from services.signalling.effects import Audit, CloseSessions, Deliver, Reply
+from services.signalling.effects import Audit, CloseSessions, Deliver, Effect, Reply
 from services.signalling.errors import Conflict, Forbidden
 from services.signalling.model import LOBBY, PLENARY
-from services.signalling.relay import DropReason, decide
+from services.signalling.relay import DropReason, decide, target_conns
 
 
 def test_a_second_page_of_a_party_takes_over_and_the_room_renegotiates_with_it_only() -> None:
@@ -116,3 +132,97 @@ def test_every_console_tab_of_the_mediator_is_current_and_outsiders_meet_their_o
     # Not a participant: the command's own rule refuses it (a denial, audited), not this one.
     with pytest.raises(Forbidden):
         apply(w.h, ADMIN, Move(participant=ids["b1"], room=LOBBY), w.now, w.env, conn="x")
+
+
+def _plan_of(effects: list[Effect], pid: str) -> PeerPlan:
+    return next(d.message for d in deliveries(effects, pid) if isinstance(d.message, PeerPlan))
+
+
+def test_a_console_on_a_second_device_claims_the_media_and_the_room_renegotiates_with_it() -> None:
+    """Two devices each hold their own Web Lock: only the console that claimed last is the
+    mediator's media; the earlier one is told first, the room renegotiates with the new one."""
+    w, ids = standard()
+    (tablet,) = w.h.participants["med"].conns
+    w.do("med", MediaClaim(), conn=tablet)  # the first console's claim: no renegotiation
+    assert w.h.participants["med"].media == tablet
+    epoch = w.h.rooms[PLENARY].epoch
+    # The phone opens: a new socket while a console holds the media changes nothing for the room.
+    effects = w.do("med", SessionConnected(conn="phone"))
+    assert w.h.rooms[PLENARY].epoch == epoch
+    assert not [d for d in deliveries(effects) if isinstance(d.message, PeerPlan)]
+    effects = w.do("med", MediaClaim(), conn="phone")
+    assert w.h.participants["med"].media == "phone"
+    assert w.h.participants["med"].conns == (tablet, "phone")  # the board stays on both
+    assert w.h.rooms[PLENARY].epoch == epoch + 1
+    # The tablet alone is told, before anything else of the change.
+    told = Deliver("med", Notice(kind=NoticeKind.MEDIA_ELSEWHERE), conns=(tablet,))
+    assert effects[0] == told and effects.count(told) == 1
+    # Every party drops the earlier console's connection and connects the new one's.
+    for name in ("a1", "a2", "b1", "b2"):
+        plan = _plan_of(effects, ids[name])
+        assert "med" in plan.drop and "med" in {link.peer for link in plan.connect}
+    plan = _plan_of(effects, "med")
+    assert not plan.drop and len(plan.connect) == 4 and all(link.offerer for link in plan.connect)
+
+
+def test_signals_for_the_mediator_reach_its_media_console_only_and_come_from_it_only() -> None:
+    w, ids = standard()
+    (tablet,) = w.h.participants["med"].conns
+    a1 = ids["a1"]
+    epoch = w.h.rooms[PLENARY].epoch
+    # No console claimed (an API client's mesh, as before): every socket, from any socket.
+    w.do("med", SessionConnected(conn="bot"))
+    assert target_conns(w.h, "med") == ()
+    to_a1 = SignalSend(to=a1, epoch=w.h.rooms[PLENARY].epoch, kind=SignalKind.CANDIDATE,
+                       candidate="c", sdp_mid="0", sdp_mline_index=0)
+    assert not isinstance(decide(w.h, "med", to_a1, "bot"), DropReason)
+    w.do("med", MediaClaim(), conn=tablet)
+    w.do("med", SessionConnected(conn="phone"))
+    w.do("med", MediaClaim(), conn="phone")
+    assert w.h.rooms[PLENARY].epoch > epoch
+    to_a1 = msgspec.structs.replace(to_a1, epoch=w.h.rooms[PLENARY].epoch)
+    assert target_conns(w.h, "med") == ("phone",)
+    assert target_conns(w.h, a1) == ()
+    assert not isinstance(decide(w.h, "med", to_a1, "phone"), DropReason)
+    for other in (tablet, "bot"):
+        assert decide(w.h, "med", to_a1, other) is DropReason.MEDIA_ELSEWHERE
+    # The earlier console's mesh, stopped, reports nothing about who hears the mediator now.
+    w.do(a1, PeerStateReport(peer="med", state=PeerConnState.CONNECTED))
+    w.do("med", PeerStateReport(peer=a1, state=PeerConnState.CONNECTED), conn="phone")
+    w.do("med", PeerStateReport(peer=a1, state=PeerConnState.CLOSED), conn=tablet)
+    assert w.h.participants["med"].links == {a1: PeerConnState.CONNECTED}
+
+
+def test_use_them_here_claims_back_and_a_claim_after_the_holder_closed_renegotiates() -> None:
+    w, ids = standard()
+    (tablet,) = w.h.participants["med"].conns
+    w.do("med", MediaClaim(), conn=tablet)
+    w.do("med", SessionConnected(conn="phone"))
+    w.do("med", MediaClaim(), conn="phone")
+    assert w.do("med", MediaClaim(), conn="phone") == []  # claimed already: nothing
+    # The phone closes: the media is nobody's, the tablet stays (and keeps the board).
+    w.do("med", SessionDisconnected(conn="phone"))
+    assert target_conns(w.h, "med") == () and w.h.participants["med"].conns == (tablet,)
+    epoch = w.h.rooms[PLENARY].epoch
+    effects = w.do("med", MediaClaim(), conn=tablet)  # "Use them here"
+    assert w.h.participants["med"].media == tablet and w.h.rooms[PLENARY].epoch == epoch + 1
+    assert not [e for e in effects if isinstance(e, Deliver) and e.conns]  # nobody to tell
+    assert "med" in _plan_of(effects, ids["a1"]).drop
+    # The last socket closing forgets the media: the next console starts afresh.
+    w.do("med", SessionDisconnected(conn=tablet))
+    assert w.h.participants["med"].media is None
+    effects = w.do("med", SessionConnected(conn="laptop"))
+    assert "med" in {link.peer for link in _plan_of(effects, ids["a1"]).connect}  # back
+    epoch = w.h.rooms[PLENARY].epoch
+    assert not [d for d in deliveries(w.do("med", MediaClaim(), conn="laptop"))
+                if isinstance(d.message, PeerPlan)]  # its first claim: no second round
+    assert w.h.participants["med"].media == "laptop" and w.h.rooms[PLENARY].epoch == epoch
+
+
+def test_only_the_mediator_claims_and_only_from_one_of_its_sockets() -> None:
+    w, ids = standard()
+    with pytest.raises(Forbidden):
+        w.do(ids["a1"], MediaClaim(), conn=w.h.participants[ids["a1"]].conns[0])
+    with pytest.raises(Conflict):
+        apply(w.h, w.principals["med"], MediaClaim(), w.now, w.env)
+    assert MediaClaim in MEDIATOR_COMMANDS

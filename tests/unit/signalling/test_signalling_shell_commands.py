@@ -15,16 +15,28 @@ import pytest
 
 from parley.errors import AuditPublishError, DomainError, ServiceFailure
 from proto.errors import ErrorCode
-from proto.signalling import BATCH_TOKEN, REVISION_HEADER, DeliveryBatch, batch_subject
+from proto.signalling import (
+    BATCH_TOKEN,
+    CONNS_HEADER,
+    REVISION_HEADER,
+    DeliveryBatch,
+    SessionConnected,
+    batch_subject,
+)
 from proto.ws import (
     MAX_CHAT,
     Admit,
     CaucusCreate,
     ChatLine,
     ChatSend,
+    MediaClaim,
     Move,
+    Notice,
+    NoticeKind,
     PeerPlan,
     RoomUpdate,
+    SignalKind,
+    SignalSend,
     decode_server,
 )
 from services.signalling.chatlog import FLOOD_MAX, ChatLog, append, said_to, stays
@@ -272,3 +284,27 @@ async def test_a_failed_audit_publish_on_a_lost_write_fails_without_an_undo() ->
         await ex.run(w.h.id, w.principals["med"], Move(participant=ids["b1"], room=caucus))
     assert [e for e in store.log if e.startswith("save")] == ["save@5"] and not nc.sent
     assert store.kv == (w.h, 6)
+
+
+async def test_a_media_claim_tells_the_earlier_console_alone_first_and_signals_follow_it() -> None:
+    """The mediator's console on a second device claims its media (connections.py): the notice
+    goes to the earlier console's socket alone, before the change's batch; then a party's
+    signals for the mediator reach the claiming socket only."""
+    w, ids = standard()
+    (tablet,) = w.h.participants["med"].conns
+    w.do("med", MediaClaim(), conn=tablet)
+    w.do("med", SessionConnected(conn="phone"))
+    ex, store, nc = executor(w.h)
+    await ex.run(w.h.id, w.principals["med"], MediaClaim(), "phone")
+    client = [(s, d, hd) for s, d, hd in nc.sent if ".client." in s]
+    subject, data, headers = client[0]
+    assert subject.endswith(".med") and headers[CONNS_HEADER] == tablet
+    assert decode_server(data) == Notice(kind=NoticeKind.MEDIA_ELSEWHERE)
+    assert client[1][0] == batch_subject(w.h.id)
+    h = store.kv[0]
+    nc.sent.clear()
+    signal = SignalSend(to="med", epoch=h.rooms["plenary"].epoch, kind=SignalKind.CANDIDATE,
+                        candidate="c", sdp_mid="0", sdp_mline_index=0)
+    assert await ex.relay(h.id, w.principals[ids["a1"]], signal, h.participants[ids["a1"]].conns[0])
+    ((subject, _, headers),) = nc.sent
+    assert subject.endswith(".med") and headers[CONNS_HEADER] == "phone"

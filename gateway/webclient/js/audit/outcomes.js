@@ -8,7 +8,8 @@
 //   participant.deny        the mediator turned them away from the lobby
 //   participant.remove      the mediator removed them; before they ever joined, that withdrew
 //                           their invitation (setup-people.js says "Withdrawn" then)
-// Removal is final (joining.py); refused entries change nothing.
+// Removal is final (joining.py); refused entries change nothing. A mediator is never invited:
+// what became of them is read from their connections, hand-overs and the end (mediatorOutcome).
 
 /** The entries `personOutcomes` reads: the participant family, one query. */
 export const OUTCOME_SOURCE = 'participant.';
@@ -46,4 +47,28 @@ export function personOutcomes(events) {
     out.set(id, { kind, ...at });
   }
   return out;
+}
+
+/** What became of mediator `id` in the hearing, from the `events` (any order) of its participant
+ *  family and its `hearing.` actions: the mediator is never invited nor redeems, so the People
+ *  table once showed "—" beside the one who ran it. {kind, time, by}: 'ended' (they ended the
+ *  hearing: hearing.close, their own), 'handed_over' (an administrator handed it to another
+ *  mediator: hearing.mediator_handover from them, not handed back since; `by` the administrator),
+ *  'joined' (`time`: their first connection: participant.connect) or 'never_joined'. */
+export function mediatorOutcome(events, id) {
+  let joined = null;
+  let handed = null;
+  let ended = null;
+  for (const e of [...events].sort((a, b) => a.time - b.time)) {
+    if (e.outcome && e.outcome !== 'allowed') continue;
+    const at = { time: e.time, by: e.actor ?? null };
+    if (e.action === 'participant.connect' && e.resource?.type === 'participant' && e.resource.id === id) joined ??= at;
+    else if (e.action === 'hearing.mediator_handover') {
+      if (e.details?.from === id) handed = at;
+      else if ((e.details?.to ?? e.details?.mediator) === id) handed = null;
+    } else if (e.action === 'hearing.close' && e.actor?.id === id) ended ??= at;
+  }
+  const [kind, at] = ended ? ['ended', ended] : handed ? ['handed_over', handed]
+    : joined ? ['joined', joined] : ['never_joined', { time: null, by: null }];
+  return { kind, ...at };
 }

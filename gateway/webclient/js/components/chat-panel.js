@@ -5,12 +5,17 @@
 // come back above the marker; nothing said while you were away is ever sent (chatlog.py).
 // A refused message (too long, too fast) stays in the box with a sentence saying why. Your own
 // lines are marked as yours ("You"), as your video tile is, never by your own name.
+// What you write stays in the room you wrote it in (chat-drafts.js): a move keeps the box's
+// draft for its room and empties the box; a message that could not go out there is never sent
+// elsewhere, and a note above the box (or in the waiting room) says so, with its text to copy.
 
 import { formatTime, t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
 import { personName } from "./person.js";
 import { chineseSpacing } from "./chinese-spacing.js";
 import { roomLabel } from "../core/room-names.js";
+import { lostMessage, moveDraft } from "./chat-drafts.js";
+import { copyButton } from "./copy.js";
 
 export const MAX_CHAT = 2000;
 
@@ -35,8 +40,12 @@ export class ChatPanel {
     this.button = h("button", { type: "submit", class: "button primary" });
     this.label = h("label", { for: inputId, class: "visually-hidden" });
     this.form = h("form", { class: "chat-form" }, this.label, this.input, h("div", { class: "chat-actions" }, this.count, this.button), this.error);
+    // Notes of messages not sent: the screen may show them elsewhere (the waiting room).
+    this.unsent = h("div", { class: "chat-unsent-list" });
+    this.drafts = new Map(); // room id → the box's text when you left it
+    this.tried = null; // the room whose box you pressed Send in, and it did not go
     this.el = h("section", { class: "chat-panel", "aria-labelledby": this.heading.id },
-      this.heading, live, this.form);
+      this.heading, live, this.unsent, this.form);
     this.form.addEventListener("submit", (event) => { event.preventDefault(); this.submit(); });
     this.input.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -44,7 +53,10 @@ export class ChatPanel {
         this.submit();
       }
     });
-    this.input.addEventListener("input", () => this.counter());
+    this.input.addEventListener("input", () => {
+      if (!this.input.value.trim()) this.tried = null;
+      this.counter();
+    });
     this.roomView = null;
     this.marker = null;
     this.shown = new Set(); // lineKey of every line in the log
@@ -68,6 +80,7 @@ export class ChatPanel {
     }
     this.say(this.errorWords);
     this.counter();
+    for (const note of this.unsent.children) note.redraw();
   }
 
   say(words) {
@@ -89,7 +102,9 @@ export class ChatPanel {
   // The room changed (or the first snapshot): messages of the old room go, a marker says so.
   setRoom(room) {
     const id = room ? room.id : null;
+    const before = this.roomView;
     this.roomView = room;
+    if (room && this.unsent.parentNode !== this.el) this.form.before(this.unsent);
     this.heading.textContent = chineseSpacing(t("participant.chat.heading", { room: roomLabel(room) }));
     this.setUsable(Boolean(room) && room.kind !== "lobby");
     // Only the first view of the visit gets no marker (a page opened, or reloaded, straight into
@@ -98,6 +113,16 @@ export class ChatPanel {
     const first = !this.seenRoom;
     this.seenRoom = true;
     if (id === this.room) return;
+    const moved = moveDraft(this.drafts, { from: this.room, to: id, text: this.input.value,
+      tried: this.tried !== null && this.tried === this.room });
+    this.drafts = moved.drafts;
+    this.input.value = moved.box;
+    this.tried = null;
+    this.pending = null;
+    this.counter();
+    if (moved.unsent) this.unsentNote(before, moved.unsent);
+    // Back in a room whose message was not sent: it is in the box again, the note has done.
+    for (const note of [...this.unsent.children]) if (id && note.dataset.room === id) note.remove();
     this.room = id;
     mount(this.log);
     this.shown = new Set();
@@ -157,17 +182,67 @@ export class ChatPanel {
       this.say(() => t("participant.chat.too_long", { count: MAX_CHAT }));
       return;
     }
-    if (!this.send({ type: "chat", text })) {
+    // It goes only while you are still in this room (outbox.js): `lost` if not.
+    const room = this.room;
+    const view = this.roomView;
+    const hold = { still: () => this.room === room && !this.input.disabled,
+      lost: () => this.lost(room, view, text) };
+    // The room goes with the line: a move that crosses it has the server refuse it
+    // (`room_changed`), never post it where you are now.
+    if (!this.send({ type: "chat", text, room }, hold)) {
+      this.tried = room;
       this.say(() => t("participant.chat.offline"));
       return;
     }
     this.pending = text;
+    this.pendingIn = { room, view };
     this.input.value = "";
     this.counter();
   }
 
+  // A message that never left the page: back in the box if you are still in its room (not
+  // connected now), otherwise said as not sent, never sent where you are now.
+  lost(room, view, text) {
+    if (this.pending === text) this.pending = null;
+    const here = this.input.disabled ? null : this.room;
+    const after = lostMessage(this.drafts, { room, here, text, box: this.input.value });
+    this.drafts = after.drafts;
+    if (after.unsent) {
+      this.unsentNote(view, after.unsent);
+      return;
+    }
+    this.input.value = after.box;
+    this.tried = room;
+    this.counter();
+    this.say(() => t("participant.chat.offline"));
+  }
+
+  // "Your message written in <room> was not sent", with the text to copy and a way to dismiss.
+  unsentNote(view, text) {
+    const words = h("p", { class: "chat-unsent-words" });
+    const kept = h("textarea", { class: "chat-unsent-text", readonly: true, rows: "2", id: uid("unsent") });
+    kept.value = text;
+    const label = h("label", { for: kept.id, class: "visually-hidden" });
+    const dismiss = h("button", { type: "button", class: "button small" });
+    const note = h("div", { class: "chat-unsent", role: "alert", dataset: { room: view ? view.id : "" } },
+      words, label, kept, h("div", { class: "chat-unsent-actions" },
+        copyButton(() => text, t("participant.chat.unsent_copy")), dismiss));
+    note.redraw = () => {
+      words.textContent = chineseSpacing(t("participant.chat.unsent", { room: roomLabel(view) }));
+      label.textContent = t("participant.chat.unsent_text");
+      dismiss.textContent = t("participant.notice.dismiss");
+    };
+    dismiss.addEventListener("click", () => note.remove());
+    note.redraw();
+    this.unsent.append(note);
+  }
+
   // The server refused the last message: put it back and say why.
   refused(error) {
+    if (error.reason === "room_changed" && this.pending && this.pendingIn) {
+      this.lost(this.pendingIn.room, this.pendingIn.view, this.pending); // said as not sent
+      return;
+    }
     if (this.pending && !this.input.value) this.input.value = this.pending;
     this.pending = null;
     this.counter();

@@ -2,6 +2,12 @@
 // by the server's plans, exactly as for any participant), tiles. One tab holds the media at a
 // time (a Web Lock per hearing): a second console tab shows the board but leaves video to the
 // first, so the two never fight over the same peer connections.
+//
+// A console on another device has its own lock: the tab holding the lock tells the server
+// (`media.claim`, on every socket it opens), which sends the mediator's WebRTC signals to the
+// console that claimed last only (services/signalling/connections.py). The one that held them
+// before is told (`moved`): it stops its camera, microphone and connections and offers "Use them
+// here" (`reclaim`), which claims them back (the room then renegotiates with this tab again).
 
 import { openLocalMedia, screenMedia, stopStream, switchTrack } from "../media/devices.js";
 import { iceConfiguration } from "../media/ice.js";
@@ -22,6 +28,10 @@ export class ConsoleMedia {
     // "in_use" or "none": media/devices.js mediaTrouble), so the console can say who cannot
     // hear or see the mediator and what to do about it. Never called in a tab without the media.
     this.onTrouble = () => {};
+    // (moved): true once a console on another device took the media, false when claimed back.
+    this.onMoved = () => {};
+    this.held = false; // this tab holds the browser's lock
+    this.elsewhere = false; // another device's console claimed the media since
     this.serverLinks = null;
     this.tiles = new VideoTiles();
     this.mesh = null;
@@ -41,29 +51,66 @@ export class ConsoleMedia {
         this.onHeld(false);
         return;
       }
+      this.held = true;
       this.onHeld(true);
-      const [rtcConfig, { stream, trouble }] = await Promise.all([iceConfiguration(this.hearing), openLocalMedia()]);
-      if (this.stopped) { stopStream(stream); return; }
-      this.stream = stream;
-      this.tiles.showSelf(me, stream, trouble);
-      // One certificate for every connection (the room verification code): Mesh.create.
-      this.mesh = await Mesh.create({
-        send: this.send, rtcConfig, localStream: stream,
-        onRemote: (id, s, kind) => this.tiles.showRemote(id, s, kind),
-        onRemoteGone: (id, streamId) => this.tiles.remove(id, streamId),
-        onStats: (id, s) => this.tiles.stats(id, s),
-        onVerification: (v) => this.onVerification(v),
-      });
-      if (this.stopped) { this.mesh.stop(); return; }
-      this.onMedia(stream);
-      this.onTrouble(stream, trouble); // once Try again can reach the connections (the mesh)
-      if (this.serverLinks) this.mesh.setServerLinks(this.serverLinks);
-      for (const [kind, message] of this.early) this.deliver(kind, message);
-      this.early = [];
+      this.claim();
+      await this.open();
       await new Promise((resolve) => { this.release = resolve; });
     };
     if (navigator.locks) navigator.locks.request(name, { ifAvailable: true }, run);
     else run(true);
+  }
+
+  // Camera, microphone and the mesh, in the tab holding the lock (again after `reclaim`).
+  async open() {
+    const [rtcConfig, { stream, trouble }] = await Promise.all([iceConfiguration(this.hearing), openLocalMedia()]);
+    if (this.stopped || this.elsewhere) { stopStream(stream); return; }
+    this.stream = stream;
+    this.tiles.showSelf(this.me, stream, trouble);
+    // One certificate for every connection (the room verification code): Mesh.create.
+    const mesh = await Mesh.create({
+      send: this.send, rtcConfig, localStream: stream,
+      onRemote: (id, s, kind) => this.tiles.showRemote(id, s, kind),
+      onRemoteGone: (id, streamId) => this.tiles.remove(id, streamId),
+      onStats: (id, s) => this.tiles.stats(id, s),
+      onVerification: (v) => this.onVerification(v),
+    });
+    if (this.stopped || this.elsewhere) { mesh.stop(); return; }
+    this.mesh = mesh;
+    this.onMedia(stream);
+    this.onTrouble(stream, trouble); // once Try again can reach the connections (the mesh)
+    if (this.serverLinks) this.mesh.setServerLinks(this.serverLinks);
+    for (const [kind, message] of this.early) this.deliver(kind, message);
+    this.early = [];
+  }
+
+  // This socket holds the media (sent again on every new socket: console.js, on its snapshot).
+  claim() {
+    if (this.held && !this.elsewhere && !this.stopped) this.send({ type: "media.claim" });
+  }
+
+  // A console on another device claimed the media (notice `media_elsewhere`): nothing of it
+  // runs here any more; the lock stays, so "Use them here" takes it back in this tab.
+  moved() {
+    if (!this.held || this.elsewhere || this.stopped) return;
+    this.elsewhere = true;
+    if (this.mesh) this.mesh.stop(); // its remote tiles go with its connections
+    this.mesh = null;
+    this.early = [];
+    stopStream(this.stream);
+    this.stream = null;
+    this.tiles.showSelf(this.me, null, "other_device");
+    this.onMoved(true);
+  }
+
+  // "Use them here": claimed back; the room renegotiates with this tab (its plan waits in
+  // `early` until the mesh is ready).
+  async reclaim() {
+    if (!this.elsewhere || this.stopped) return;
+    this.elsewhere = false;
+    this.onMoved(false);
+    this.claim();
+    await this.open();
   }
 
   // The peers the server shows as connected to this mediator ("who can hear you"): the mesh
@@ -119,6 +166,7 @@ export class ConsoleMedia {
   }
 
   deliver(kind, message) {
+    if (this.elsewhere) return; // meant for the console holding the media now
     if (!this.mesh) { if (this.early.length < 256) this.early.push([kind, message]); return; }
     if (kind === "plan") this.mesh.applyPlan(message);
     else this.mesh.onSignal(message);

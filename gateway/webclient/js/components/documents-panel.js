@@ -29,6 +29,9 @@ const NEWS_MS = 30000;
 // What of the sides names the tabs (a change redraws them).
 const sidesShown = (sides) => JSON.stringify((sides || []).map((s) => [s.id, s.name, s.colour]));
 
+// `readOnly`: no tab takes uploads.
+const tabsFor = (me, sides, readOnly) => compartmentTabs(me.role, me.side, sides).map((x) => (readOnly ? { ...x, upload: null } : x));
+
 function tabLabel(tab) {
   return tab.side ? t("participant.docs.tab_confidential_from", { side: tab.side.name })
     : t(`participant.docs.tab_${tab.key}`);
@@ -39,12 +42,14 @@ const COVER_MS = 5000;
 
 export class DocumentsPanel {
   // `sides` (the mediator's console): the hearing's sides, one confidential tab each
-  // (`setSides` when they change).
-  constructor({ hearing, me, sides = null }) {
+  // (`setSides` when they change). `readOnly` (an ended hearing's set-up page): list, view and
+  // download only, as evidence then allows (no upload tab, no release).
+  constructor({ hearing, me, sides = null, readOnly = false }) {
     this.hearing = hearing;
     this.me = me;
+    this.readOnly = readOnly;
     this.docs = [];
-    this.tabs = compartmentTabs(me.role, me.side, sides);
+    this.tabs = tabsFor(me, sides, readOnly);
     this.sidesShown = sidesShown(sides);
     this.current = this.tabs[0].key;
     this.maxBytes = null;
@@ -106,7 +111,7 @@ export class DocumentsPanel {
     const shown = sidesShown(sides);
     if (shown === this.sidesShown) return;
     this.sidesShown = shown;
-    this.tabs = compartmentTabs(this.me.role, this.me.side, sides);
+    this.tabs = tabsFor(this.me, sides, this.readOnly);
     if (!this.tabs.some((tab) => tab.key === this.current)) this.current = this.tabs[0].key;
     const focused = this.tabList.contains(document.activeElement) ? document.activeElement.dataset.tab : null;
     this.renderTabs();
@@ -240,7 +245,7 @@ export class DocumentsPanel {
         onclick: () => downloadVersion(this, d) }, t("participant.docs.download")),
       this.viewable(d) ? h("button", { type: "button", class: "button small", dataset: { focus: `view:${d.document}` },
         onclick: () => viewVersion(this, d, null, `view:${d.document}`) }, t("participant.docs.view")) : null,
-      ...releaseTargets(d.compartment, this.me.side).map((to) => h("button", {
+      ...(this.readOnly ? [] : releaseTargets(d.compartment, this.me.side)).map((to) => h("button", {
         type: "button", class: "button small", dataset: { release: to },
         onclick: () => releaseLatest(this, d, to) }, t(`participant.docs.release_${to === "joint" ? "joint" : "confidential"}`))),
     ];

@@ -4,6 +4,7 @@
 
 import { api } from "../core/api.js";
 import { t } from "../core/i18n.js";
+import { h } from "../core/render.js";
 import { confirmDialog } from "./dialog.js";
 import { toast } from "./toast.js";
 
@@ -13,6 +14,8 @@ export async function endHearing(hearing) {
   const answer = await confirmDialog({
     title: t("mediator.end.title"), body: t("mediator.end.body"), danger: true,
     confirm: t("mediator.end.confirm"), checkbox: t("mediator.close.destroy"),
+    // Kept documents stay readable (evidence: a closed hearing's are read, never added to).
+    more: h("p", null, t("mediator.end.documents")),
     typed: { label: t("mediator.close.type", { word: hearing.title }), word: hearing.title },
   });
   if (!answer.confirmed) return false;

@@ -1,7 +1,9 @@
 // "Who can hear you", from the server's view (DESIGN §5): the people in your room whose client
 // reports a connected peer connection to yours, updated live; plus the room verification code
 // (js/media/verification.js, docs/verification-code.md) for everyone to read out and compare.
-// A microphone that sends nothing makes that "nobody", however connected the others are.
+// A microphone that sends nothing makes that "nobody", however connected the others are; so
+// does this page's own connection while it is cut (`cut`): the room's view is stale then, and
+// the code, computed for links that are down, shows nothing.
 
 import { currentLanguage, t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
@@ -75,6 +77,7 @@ export class Hearers {
       h("div", { class: "verify" }, this.codeHeading, this.code, this.codeNote, this.codeHelp));
     this.last = { room: null, me: null, moving: false, verification: null };
     this.micTrouble = null;
+    this.cut = false;
     this.relabel();
   }
 
@@ -94,15 +97,26 @@ export class Hearers {
     this.update(room, me, { moving });
   }
 
+  // This page's socket is down (true) or back (false).
+  offline(cut) {
+    if (this.cut === cut) return;
+    this.cut = cut;
+    const { room, me, moving, verification } = this.last;
+    this.update(room, me, { moving });
+    if (verification) this.verification(verification);
+  }
+
   // `moving`: between rooms, the new room's view not here yet: nobody is shown as hearing you.
   update(room, me, { moving = false } = {}) {
     this.last = { ...this.last, room, me, moving };
     const inRoom = room && room.kind !== "lobby";
     this.el.dataset.unheard = inRoom && this.micTrouble || "";
-    if (!inRoom || this.micTrouble) {
+    this.el.dataset.offline = this.cut ? "true" : "";
+    if (!inRoom || this.micTrouble || this.cut) {
       mount(this.list);
       this.el.dataset.hearers = "";
-      this.note.textContent = inRoom ? unheardWords(room, me, this.micTrouble)
+      this.note.textContent = this.cut ? t("participant.hearers.offline")
+        : inRoom ? unheardWords(room, me, this.micTrouble)
         : t(moving ? "participant.hearers.moving" : "participant.hearers.lobby");
       return;
     }
@@ -116,6 +130,13 @@ export class Hearers {
   // {code, members, waiting} from the mesh.
   verification(v) {
     this.last.verification = v;
+    if (this.cut) {
+      this.code.dataset.code = "";
+      this.code.dataset.members = "";
+      this.code.textContent = "—";
+      this.codeNote.textContent = t("participant.verify.offline");
+      return;
+    }
     this.code.dataset.code = v.code || "";
     this.code.dataset.members = v.members.slice().sort().join(",");
     this.code.textContent = v.code || "—";

@@ -22,10 +22,13 @@ export function invitationTexts({ title, name, link, code, scheduledAt, zone }, 
   };
 }
 
-function secretRow(label, value, copyLabel, id) {
+// Each card's own ids: cards stack (setup-people.js), so no two share one.
+let cards = 0;
+
+function secretRow(label, value, copyLabel, id, kind) {
   return h("div", { class: "secret-row" },
     h("span", { class: "secret-label", id: `${id}-label` }, label),
-    h("code", { class: "secret-value", id, "aria-labelledby": `${id}-label` }, value),
+    h("code", { class: "secret-value", id, "data-secret": kind, "aria-labelledby": `${id}-label` }, value),
     copyButton(() => value, copyLabel));
 }
 
@@ -34,6 +37,13 @@ function messageBlock(heading, text, copyLabel, lang) {
     h("h4", null, heading),
     h("pre", { class: "message-text", lang }, text),
     copyButton(() => text, copyLabel));
+}
+
+function printAlone(card) {
+  const others = [...document.querySelectorAll(".invite-once")].filter((c) => c !== card);
+  others.forEach((c) => c.classList.add("print-skip"));
+  window.print();
+  others.forEach((c) => c.classList.remove("print-skip"));
 }
 
 // The card holds the secrets, shown once; its letter is the hearing's as it is now: when the
@@ -53,19 +63,23 @@ export function invitationCard({ issued, person, hearing, words, onDone, onCalen
     calendar.hidden = !offersCalendar(current);
   };
   update(hearing);
-  const done = h("button", { type: "button", class: "button primary", onclick: onDone },
+  const n = ++cards;
+  // Cards stack, each with its Done: the card's title tells whose this one is.
+  const done = h("button", { type: "button", class: "button primary", onclick: onDone,
+    "aria-describedby": `invite-once-title-${n}` },
     t("mediator.invite.done"));
   const card = h("section", { class: "card invite-once", role: "region",
-    "aria-labelledby": "invite-once-title", "data-participant": issued.participant },
-    h("h3", { id: "invite-once-title" }, t("mediator.invite.issued_title", { name: person.name })),
+    "aria-labelledby": `invite-once-title-${n}`, "data-participant": issued.participant },
+    h("h3", { id: `invite-once-title-${n}` }, t("mediator.invite.issued_title", { name: person.name })),
     h("p", { class: "notice warn" }, t("mediator.invite.once")),
-    secretRow(t("mediator.invite.link"), link, t("mediator.invite.copy_link"), "invite-link"),
-    secretRow(t("mediator.invite.code"), issued.access_code, t("mediator.invite.copy_code"), "invite-code"),
+    secretRow(t("mediator.invite.link"), link, t("mediator.invite.copy_link"), `invite-link-${n}`, "link"),
+    secretRow(t("mediator.invite.code"), issued.access_code, t("mediator.invite.copy_code"), `invite-code-${n}`, "code"),
     messages,
     h("div", { class: "actions no-print" },
       calendar,
-      h("button", { type: "button", class: "button", onclick: () => window.print() },
+      // Printed alone: other cards still open on the page stay off the paper.
+      h("button", { type: "button", class: "button", onclick: () => printAlone(card) },
         t("mediator.invite.print")),
       done));
-  return { card, focus: () => done.focus(), update };
+  return { card, participant: issued.participant, focus: () => done.focus(), update };
 }

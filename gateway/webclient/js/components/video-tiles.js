@@ -20,6 +20,7 @@ const SELF_WORDS = {
   blocked: "mediator.video.tile_blocked",
   in_use: "mediator.video.tile_in_use",
   elsewhere: "mediator.video.tile_other_tab",
+  other_device: "mediator.video.tile_other_device",
 };
 
 export class VideoTiles {
@@ -37,7 +38,8 @@ export class VideoTiles {
   }
 
   // Your own tile: the stream (null: neither camera nor microphone opened) and why not all of
-  // it did (media/devices.js mediaTrouble; "elsewhere": another tab holds the media). Shown
+  // it did (media/devices.js mediaTrouble; "elsewhere": another tab holds the media;
+  // "other_device": a console on another device does, components/console-media.js). Shown
   // again after Try again: the same stream may have gained a camera.
   showSelf(id, stream, trouble = null) {
     this.self.dataset.participant = id;
@@ -53,7 +55,7 @@ export class VideoTiles {
   selfPicture() {
     if (!this.mine) return "on";
     const { stream, trouble } = this.mine;
-    if (trouble === "elsewhere") return trouble;
+    if (trouble === "elsewhere" || trouble === "other_device") return trouble;
     const video = stream ? stream.getVideoTracks().filter((track) => track.readyState === "live") : [];
     if (video.length) return video.some((track) => track.enabled) ? "on" : "off";
     return ["blocked", "in_use"].includes(trouble) ? trouble : "none";

@@ -6,6 +6,10 @@
 // and a lost offer or candidate is a call that never connects, so the page keeps under the
 // budget by itself: messages over it wait, in order, and none is dropped. The page's own budget
 // is a little under the default (RATE_PER_S, BURST) so clocks that disagree never matter.
+//
+// A message may hold only where it was written (a chat line belongs to its room): `still()`
+// says whether it holds now, checked when its turn comes; one that no longer holds, or is
+// cleared with its socket, never goes out, and `lost()` says so to whoever wrote it.
 
 export const RATE_PER_S = 40;
 export const BURST = 150;
@@ -30,14 +34,16 @@ export class Outbox {
     return this.waiting.length;
   }
 
-  send(text) {
-    this.waiting.push(text);
+  send(text, { still = null, lost = null } = {}) {
+    this.waiting.push({ text, still, lost });
     this.drain();
   }
 
   // Forget what has not gone out (the socket it was meant for is gone).
   clear() {
+    const gone = this.waiting;
     this.waiting = [];
+    for (const item of gone) if (item.lost) item.lost();
   }
 
   drain() {
@@ -45,8 +51,13 @@ export class Outbox {
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.ratePerS);
     this.at = now;
     while (this.waiting.length && this.tokens >= 1) {
+      const item = this.waiting.shift();
+      if (item.still && !item.still()) {
+        if (item.lost) item.lost();
+        continue;
+      }
       this.tokens -= 1;
-      this.write(this.waiting.shift());
+      this.write(item.text);
     }
     if (this.waiting.length && !this.scheduled) {
       this.scheduled = true;

@@ -93,9 +93,10 @@ export class HearingSocket {
     return Boolean(this.ws && this.ws.readyState === WebSocket.OPEN);
   }
 
-  send(message) {
+  // `hold`: {still, lost} for a message that holds only where it was written (outbox.js).
+  send(message, hold = {}) {
     if (this.ws && this.ws.readyState === WebSocket.OPEN) {
-      this.outbox.send(JSON.stringify(message));
+      this.outbox.send(JSON.stringify(message), hold);
       return true;
     }
     return false;

@@ -14,6 +14,7 @@ import { h, mount as mountNodes } from '../core/render.js';
 import { copyButton } from '../components/copy.js';
 import { confirmDialog, formDialog } from '../components/dialog.js';
 import { checkFields } from '../components/field-check.js';
+import { handOverLinks, heldHearings } from '../components/disable-return.js';
 import { clearWhenEdited, displayNameInput, field, formError, submitting } from '../components/form.js';
 import { toast } from '../components/toast.js';
 
@@ -58,22 +59,6 @@ function accountRow(a, own, { change, rename }) {
       own ? h('span', { class: 'hint self-note' }, t('admin.accounts.self_note')) : null)));
 }
 
-// The hearings not ended whose mediator is `account` (none when the list cannot be read: the
-// disable is then confirmed as for any account, and the hearings list still offers hand-over).
-async function heldHearings(account) {
-  try {
-    const { hearings } = await api('GET', '/api/v1/hearings');
-    return hearings.filter((x) => x.mediator === account.id && x.state !== 'closed');
-  } catch (_) {
-    return [];
-  }
-}
-
-function handOverLinks(hearings) {
-  return h('ul', { class: 'plain held-hearings', 'aria-label': t('admin.confirm.hearings_label') },
-    hearings.map((x) => h('li', null, h('a', { href: `/hearings?hand_over=${encodeURIComponent(x.id)}` }, x.title))));
-}
-
 // Disable an active account, enable a disabled one.
 function stateButton(a, change) {
   const what = a.disabled ? 'enable' : 'disable';
@@ -81,7 +66,9 @@ function stateButton(a, change) {
     onclick: () => change(a, { disabled: !a.disabled }, what) }, t(`admin.accounts.${what}`));
 }
 
-async function accounts(root, selfId) {
+// `disable`: an account to ask about disabling at once (the hearings list's "Back to disable",
+// after a hand-over started from this page's Disable dialog: components/disable-return.js).
+async function accounts(root, selfId, disable) {
   const tableBox = h('div', { id: 'accounts' });
   const error = formError();
   const username = h('input', { name: 'username', autocomplete: 'off', required: true, minlength: 3 });
@@ -105,6 +92,7 @@ async function accounts(root, selfId) {
         h('thead', null, h('tr', null, ['username', 'name', 'role', 'totp', 'last', 'state', 'actions'].map((c) =>
           h('th', { scope: 'col' }, c === 'actions' ? h('span', { class: 'visually-hidden' }, t('admin.col.actions')) : t(`admin.col.${c}`))))),
         h('tbody', null, list.map((a) => accountRow(a, a.id === selfId, { change, rename })))));
+      return list;
     } catch (failure) {
       mountNodes(tableBox, h('p', { class: 'form-error', role: 'alert' }, describe(failure, 'admin.accounts')));
     }
@@ -117,7 +105,7 @@ async function accounts(root, selfId) {
     const held = what === 'disable' && account.role === 'mediator' ? await heldHearings(account) : [];
     const { confirmed } = await confirmDialog({ title: t(`admin.confirm.${what}_title`, { name: account.username }),
       body: held.length ? t('admin.confirm.disable_mediator_text', { name: account.display_name || account.username, count: held.length }) : t(text),
-      more: held.length ? handOverLinks(held) : null,
+      more: held.length ? handOverLinks(held, account) : null,
       confirm: t(held.length ? 'admin.confirm.disable_anyway' : `admin.accounts.${what}`), danger: what !== 'enable' });
     if (!confirmed) return;
     try {
@@ -159,7 +147,9 @@ async function accounts(root, selfId) {
     });
   });
   root.replaceChildren(frame('accounts', t('admin.accounts.title'), h('p', { class: 'lede' }, t('admin.accounts.lede')), tableBox, form));
-  await load();
+  const again = ((await load()) || []).find((a) => a.id === disable && a.id !== selfId && !a.disabled);
+  if (disable) history.replaceState(null, '', '/admin');  // asked once: a reload asks nothing
+  if (again) change(again, { disabled: true }, 'disable');
 }
 
 async function tokens(root) {
@@ -264,9 +254,9 @@ function iceSettings(ice) {
     ice.turn_urls.length ? [h('dt', null, t('admin.ice.ttl')), h('dd', null, duration(ice.turn_credential_ttl_s))] : null);
 }
 
-export async function mount(root, { params, me }) {
+export async function mount(root, { params, me, query }) {
   if (params.view === 'tokens') await tokens(root);
   else if (params.view === 'health') await health(root);
-  else await accounts(root, me ? me.id : null);
+  else await accounts(root, me ? me.id : null, query ? query.get('disable') : null);
   return {};
 }

@@ -28,7 +28,7 @@ import { detailsHistory, hearingLife } from '../audit/hearing-life.js';
 import { detailsHistoryView, lifeFacts, lifeLine } from '../audit/life-view.js';
 import { documentOrigins, originText } from '../audit/origins.js';
 import { lanes } from '../audit/timeline.js';
-import { OUTCOME_SOURCE, personOutcomes } from '../audit/outcomes.js';
+import { OUTCOME_SOURCE, mediatorOutcome, personOutcomes } from '../audit/outcomes.js';
 import { drawTimeline, sideClass } from '../audit/timeline-view.js';
 
 export { drawTimeline }; // the timeline's drawing (audit/timeline-view.js), for its benchmark
@@ -72,6 +72,8 @@ async function summary(root, hearing) {
   // Documents of one name are told apart by who first uploaded each, and when.
   const origins = documentOrigins(uploads.rows);
   const outcomes = personOutcomes(invited.rows.map((r) => r.event));
+  // A mediator's from its connections, hand-overs and the end (it is never invited).
+  const ran = (id) => mediatorOutcome([...invited.rows.map((r) => r.event), ...events], id);
   const zone = localZone();
   const stat = (label, value, href) => h('div', { class: 'stat' }, h('div', { class: 'stat-value' }, formatNumber(value)),
     h('div', { class: 'stat-label' }, href ? h('a', { href }, label) : label));
@@ -89,7 +91,7 @@ async function summary(root, hearing) {
           h('th', { scope: 'col' }, t('audit.hearing.col_outcome')))),
         h('tbody', null, people.map((p) => h('tr', { 'data-person': p.id, 'data-role': p.role ?? '' }, h('td', null, h('a', { href: `/audit/people/${p.id}` }, p.name)),
           h('td', { class: 'role' }, h('span', { class: 'role-name' }, p.role ? t(`audit.role.${p.role}`) : '—'), handoverNotes(handedOver, p.id, dir, zone)), h('td', null, p.side ? (dir.get('side', p.side)?.name ?? p.side) : '—'),
-          outcomeCell(p.role === 'mediator' ? null : outcomes.get(p.id), zone)))))),
+          outcomeCell(p.role === 'mediator' ? ran(p.id) : outcomes.get(p.id), zone)))))),
       h('section', null, h('h2', null, t('audit.hearing.documents')), docs.length ? h('ul', { class: 'doc-list' },
         docs.map((d) => h('li', { 'data-document': d.id }, h('a', { href: `/audit/documents/${d.id}` }, d.name),
           h('div', { class: 'muted small doc-origin' }, originText(dir, origins.get(d.id), zone))))) : h('p', { class: 'muted' }, t('audit.hearing.no_documents')),
@@ -97,8 +99,8 @@ async function summary(root, hearing) {
 }
 
 // What became of a person (audit/outcomes.js): removed by the mediator, left, never joined, their
-// invitation withdrawn, turned away, or joined, with when; a mediator, or an account the
-// hearing never invited, has none.
+// invitation withdrawn, turned away, or joined, with when; a mediator joined, handed the hearing
+// over or ended it; an account the hearing never invited has none.
 function outcomeCell(outcome, zone) {
   if (!outcome) return h('td', { class: 'person-outcome' }, '—');
   return h('td', { class: 'person-outcome', 'data-outcome': outcome.kind },

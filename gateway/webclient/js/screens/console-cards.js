@@ -36,12 +36,16 @@ export function adminCard(detail, hearingId) {
 export function notOpenCard(detail, hearingId) {
   return h("section", { class: "card narrow" }, h("h1", null, detail.title),
     h("p", null, t(detail.state === "closed" ? "mediator.console.closed" : "mediator.console.not_open")),
+    // Ended: where its documents are, or that they were destroyed (the detail says which).
+    detail.state === "closed" ? h("p", null, t(detail.documents_destroyed
+      ? "mediator.setup.documents_destroyed" : "mediator.console.closed_documents")) : null,
     h("a", { class: "button primary", href: `/hearings/${hearingId}/setup` }, t("mediator.hearings.setup")));
 }
 
 export function endedCard(hearingId) {
   return h("section", { class: "card narrow ended" },
     h("h1", null, t("mediator.console.ended_title")), h("p", null, t("mediator.console.ended_text")),
+    h("p", null, t("mediator.console.ended_documents")),
     h("div", { class: "actions" }, h("a", { class: "button", href: `/hearings/${hearingId}/setup` }, t("mediator.hearings.setup")),
       backToList()));
 }

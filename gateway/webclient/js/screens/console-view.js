@@ -43,7 +43,7 @@ export class ConsoleView {
     this.toolbar = h("div", { class: "toolbar", role: "toolbar", "aria-label": t("mediator.console.tools") });
     this.titleHeading = h("h1", null, detail.title);
     this.hearers = new Hearers();
-    this.chat = new ChatPanel({ send: (m) => c.socket.send(m) });
+    this.chat = new ChatPanel({ send: (m, hold) => c.socket.send(m, hold) });
     this.documents = new DocumentsPanel({ hearing: hearingId, me: { ...(me || {}), role: "mediator" },
       sides: detail.sides || [] });
     // Former mediators' notes are credited by name ("Dr Chan (former mediator)").
@@ -73,12 +73,26 @@ export class ConsoleView {
       camera: Boolean(stream && stream.getVideoTracks().length),
       screen: Boolean(navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia) });
     this.media.onTrouble = (stream, trouble) => { this.sent = { stream, trouble }; this.drawTrouble(); };
+    // A console on another device holds the camera and microphone now: said, with Use them
+    // here; nothing of this tab's media (trouble, who hears it, its code) is shown meanwhile.
+    this.movedNote = h("div", { class: "media-elsewhere", role: "status", hidden: true });
+    this.media.onMoved = (moved) => {
+      this.movedNote.hidden = !moved;
+      this.hearers.el.hidden = moved;
+      if (moved) {
+        this.sent = null;
+        this.troubleNote.hidden = true;
+        this.controls.enable({ mic: false, camera: false, screen: false });
+        announce(t("mediator.video.elsewhere"), { assertive: true });
+      }
+      this.drawMoved();
+    };
     this.soundButton = soundButton(this.media.tiles);
     // The video grid stays in place (moving a playing <video> in the DOM would pause it); only
     // the banner naming the room is redrawn.
     this.roomBanner = h("div", { class: "room-banner" });
     this.roomArea.append(this.roomBanner, this.media.tiles.grid, this.controls.el, this.soundButton,
-      this.troubleNote, this.mediaNote, this.hearers.el);
+      this.troubleNote, this.mediaNote, this.movedNote, this.hearers.el);
     this.deferred = false;
     this.shown = "";
     // A party who drops for a moment is shown reconnecting, not offline (console-presence.js).
@@ -100,6 +114,13 @@ export class ConsoleView {
     const retry = h("button", { type: "button", class: "button small", dataset: { action: "retry-devices" },
       onclick: () => this.retryDevices(retry) }, t("mediator.video.try_again"));
     mountNodes(this.troubleNote, h("p", null, t(key)), retry);
+  }
+
+  drawMoved() {
+    if (this.movedNote.hidden) { mountNodes(this.movedNote); return; }
+    const here = h("button", { type: "button", class: "button small", dataset: { action: "media-here" },
+      onclick: () => { here.disabled = true; this.media.reclaim(); } }, t("mediator.video.use_here"));
+    mountNodes(this.movedNote, h("p", null, t("mediator.video.elsewhere")), here);
   }
 
   // Try again: asks the browser again and sends what opened to the room at once, as the
@@ -251,6 +272,7 @@ export class ConsoleView {
     for (const part of [this.hearers, this.chat, this.documents, this.controls, this.media.tiles]) part.relabel();
     this.soundButton.textContent = t("participant.room.enable_sound");
     this.drawTrouble();
+    this.drawMoved();
     this.drawAll();
   }
 

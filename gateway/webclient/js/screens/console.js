@@ -102,6 +102,7 @@ export async function mount(root, { params, navigate, me }) {
       knockCount = state.knocks.length;
       view.drawAll();
       view.bannerArea.textContent = "";
+      media.claim(); // this socket holds the media, if this tab does (console-media.js)
       if (!documentsOpened) { documentsOpened = true; documents.open(); }
     })
     .on("you", (m) => {
@@ -155,6 +156,8 @@ export async function mount(root, { params, navigate, me }) {
         announce(t("mediator.lock.turned_away", { name: m.text }), { assertive: true });
       }
       else if (m.kind === "ended") showEnded();
+      // A console on another device took the camera and microphone (console-media.js).
+      else if (m.kind === "media_elsewhere") media.moved();
     })
     .on("error", (m) => {
       if (m.about === "chat") { chat.refused(m); return; }

@@ -30,6 +30,9 @@ export function rememberedEnd() {
 // there is one: to the waiting room after leaving, or to this tab after the hearing was opened
 // in another tab or window ("elsewhere": the server closed this page's socket, "taken_over").
 // "elsewhere_free": the page that had taken over was closed (see `PageChannel`).
+// `again` comes from a page that was in the hearing (hearing.js drawFinal). A page that opened
+// on an end already over (a reload, the link opened again) never had camera or microphone, so
+// it says only what happened: "are off" would tell of something that was never on.
 const AGAIN = { left: ["rejoin", "participant.final.rejoin"],
   elsewhere: ["use-here", "participant.final.use_here"],
   elsewhere_free: ["use-here", "participant.final.continue_here"] };
@@ -38,7 +41,7 @@ export function finalCard(kind, again = null) {
   return h("section", { class: "card final", dataset: { final: kind } },
     h("h1", null, t(`participant.final.${kind}_title`)),
     h("p", null, t(`participant.final.${kind}`)),
-    h("p", { class: "hint" }, t("participant.final.media_stopped")),
+    again ? h("p", { class: "hint", dataset: { media: "stopped" } }, t("participant.final.media_stopped")) : null,
     action && again ? h("p", null, h("button", { type: "button", class: "button primary",
       dataset: { action }, onclick: again }, t(label))) : null);
 }

@@ -12,6 +12,7 @@ export const socketWiring = {
       .on("snapshot", (m) => {
         this.pages.post("live");
         this.setStatus("participant.room.connected");
+        this.hearers.offline(false);
         this.update(m.view.you, m.view.room || null, { snapshot: true });
       })
       .on("you", (m) => this.update(m.you, this.room, { message: m }))
@@ -34,7 +35,11 @@ export const socketWiring = {
         else if (e.code === 4000 || e.code === 4001) this.finish(e.reason === "ended" ? "ended"
           : e.reason === "denied" ? "denied" : e.reason === "left" ? "left"
             : e.reason === "replaced" ? "replaced" : "removed");
-        else if (!this.finished) this.setStatus("participant.room.reconnecting");
+        else if (!this.finished) {
+          this.setStatus("participant.room.reconnecting");
+          // Cut off: nobody hears you, whatever the last view of the room said.
+          this.hearers.offline(true);
+        }
       });
   },
 

@@ -76,7 +76,8 @@ export const stage = {
       this.grid.clearRemote();
       this.chat.setRoom(null);
       this.view.before(this.top); // the notices above the waiting room, out of the room's top
-      put(this.view, this.lobby.el,
+      // A message written in the room you were in and not sent: said here, with its text.
+      put(this.view, this.chat.unsent, this.lobby.el,
         h("div", { class: "lobby-actions" }, this.controls.el, this.leaveButton), this.knockHint);
       this.controls.enable({ hand: false, screen: false, knock: true });
       this.lobby.setStream(this.stream, this.mediaTrouble);

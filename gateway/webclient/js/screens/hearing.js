@@ -100,7 +100,7 @@ class HearingScreen {
     };
     this.hearers = new Hearers();
     this.devices = new DeviceNotice({ onRetry: () => this.retryDevices() });
-    this.chat = new ChatPanel({ send: (m) => this.socket.send(m) });
+    this.chat = new ChatPanel({ send: (m, hold) => this.socket.send(m, hold) });
     this.documents = new DocumentsPanel({ hearing: this.hearing, me: this.me });
     this.lobby = new LobbyView({ onDevices: (choice) => this.switchDevices(choice) });
     this.controls = new HearingControls({

@@ -4,7 +4,9 @@
 // An administrator sees every hearing, with its mediator named (and said to be disabled when
 // that account is), and instead of the console (an admin holds no mediator controls) the way
 // to hand a hearing that has not ended over to another enabled mediator ("Hand over…"; the
-// admin's accounts page links here with `?hand_over=<hearing>` to open that dialog at once).
+// admin's accounts page links here with `?hand_over=<hearing>` to open that dialog at once,
+// and, from its Disable dialog, `&then=disable:<account>`: the list then offers the way back to
+// disabling that mediator, saying how many hearings they still hold: components/disable-return.js).
 // The dialog says that the new mediator will read the former one's notes and what the parties
 // shared with the mediator in confidence (that compartment follows the hearing's mediator).
 //
@@ -18,6 +20,7 @@ import { formatDateTime, t, zonePair } from "../core/i18n.js";
 import { h, mount as mountNodes } from "../core/render.js";
 import { formDialog } from "../components/dialog.js";
 import { field } from "../components/form.js";
+import { backToDisable, disableReturn } from "../components/disable-return.js";
 import { createHearingForm } from "../components/hearing-form.js";
 import { toast } from "../components/toast.js";
 
@@ -114,6 +117,7 @@ export async function mount(root, { navigate, me, query }) {
     create, list));
   const isAdmin = Boolean(me && me.role === "admin");
   let asked = isAdmin ? query.get("hand_over") : null;  // the accounts page's link: once
+  const then = isAdmin ? query.get("then") : null;  // and where it came from: kept
   const load = async () => {
     try {
       const [{ hearings, handed_away: gone = [] }, staff] = await Promise.all([api("GET", "/api/v1/hearings"),
@@ -131,11 +135,16 @@ export async function mount(root, { navigate, me, query }) {
         return;
       }
       const accounts = new Map(((staff && staff.accounts) || []).map((a) => [a.id, a]));
-      const handOver = async (hearing) => { if (await handOverDialog(hearing, accounts)) await load(); };
+      const handOver = async (hearing) => {
+        if (!await handOverDialog(hearing, accounts)) return;
+        await load();
+        list.querySelector(".disable-return a")?.focus();
+      };
       const admin = isAdmin ? { accounts, handOver } : null;
+      const back = isAdmin ? disableReturn(then, accounts) : null;
       const sorted = [...hearings].sort((a, b) => (a.state === "closed") - (b.state === "closed")
         || (a.scheduled_at || a.created_at) - (b.scheduled_at || b.created_at));
-      mountNodes(list, h("table", { class: "data" },
+      mountNodes(list, back ? backToDisable(back, hearings) : null, h("table", { class: "data" },
         h("caption", { class: "visually-hidden" }, t("mediator.hearings.title")),
         h("thead", null, h("tr", null,
           h("th", { scope: "col" }, t("mediator.hearings.col_title")),

@@ -2,7 +2,7 @@
 // invitation came to; a new invitation (shown once, in two messages, in the language chosen for
 // the person: English, 繁體中文 or 简体中文, the mediator's own unless changed; the link opens
 // the person's pages in it too), a new link, and revoke or remove. `screen` is the page's state
-// ({hearing, page, admin, issuedPanel, load, render, act, dropSideNote, refused}).
+// ({hearing, page, admin, issuedPanels, load, render, act, dropSideNote, refused}).
 
 import { api } from "../core/api.js";
 import { describe } from "../core/errors.js";
@@ -55,6 +55,22 @@ function invitationStatus(entry, hearingState, connected) {
       t(key, time === undefined ? {} : { time: formatDateTime(time) })));
 }
 
+// The invitation cards open, newest first: each is shown once, so a new invitation never hides
+// one whose Done was not clicked; only a new link for the same person replaces that person's
+// card (its link and code stopped working). Done closes its own card; focus goes to the next
+// card still open, else to `fallback` (the invitation form, or the person's New link).
+function showCard(screen, panel) {
+  screen.issuedPanels = [panel, ...screen.issuedPanels.filter((p) => p.participant !== panel.participant)];
+  return panel;
+}
+
+function doneWith(screen, panel, fallback) {
+  screen.issuedPanels = screen.issuedPanels.filter((p) => p !== panel);
+  screen.render();
+  if (screen.issuedPanels.length) screen.issuedPanels[0].focus();
+  else fallback();
+}
+
 function inviteForm(screen) {
   const name = h("input", { name: "name", maxlength: "200", autocomplete: "off", required: true });
   const role = h("select", { name: "role" }, ROLES.map((r) => h("option", { value: r }, t(`mediator.role.${r}`))));
@@ -92,11 +108,11 @@ function inviteForm(screen) {
         // without the words to show it in.
         const words = await wordsIn(person.language);
         const issued = await api("POST", `/api/v1/hearings/${screen.hearing.id}/participants`, person);
-        screen.issuedPanel = invitationCard({ issued, person, hearing: screen.hearing, words,
-          onDone: () => { screen.issuedPanel = null; screen.render(); document.querySelector("#invite input")?.focus(); },
-          onCalendar: (lang) => downloadCalendar(screen.hearing, lang) });
+        const panel = showCard(screen, invitationCard({ issued, person, hearing: screen.hearing, words,
+          onDone: () => doneWith(screen, panel, () => document.querySelector("#invite input")?.focus()),
+          onCalendar: (lang) => downloadCalendar(screen.hearing, lang) }));
         await screen.load();
-        screen.issuedPanel.focus();
+        panel.focus();
       } catch (failure) {
         if (await screen.refused(failure)) return; // handed to another mediator meanwhile
         error.textContent = describe(failure, "mediator.invite");
@@ -138,7 +154,7 @@ export function peopleSection(screen) {
     h("h2", { id: "people-title" }, t("mediator.setup.people")),
     // Ended: what the column says is history; the links themselves no longer open anything.
     closed && rows.length ? h("p", { class: "muted links-ended" }, t("mediator.setup.links_ended")) : null,
-    screen.issuedPanel ? screen.issuedPanel.card : null,
+    screen.issuedPanels.map((panel) => panel.card),
     table,
     changeable && screen.hearing.sides.length ? h("div", { class: "invite-box" },
       h("h3", null, t("mediator.setup.invite_title")), inviteForm(screen)) : null);
@@ -159,15 +175,12 @@ async function reissue(screen, entry) {
     // Issued already: the letter in the page's words if its own cannot be loaded now.
     const words = await wordsIn(issued.language || currentLanguage()).catch(() => wordsIn(currentLanguage()));
     const person = { name: entry.name, role: entry.role, side: entry.side, language: issued.language };
-    screen.issuedPanel = invitationCard({ issued, person, hearing: screen.hearing, words,
-      onDone: () => {
-        screen.issuedPanel = null;
-        screen.render();
-        screen.page.querySelector(`tr[data-participant="${CSS.escape(entry.id)}"] [data-action="new-link"]`)?.focus();
-      },
-      onCalendar: (lang) => downloadCalendar(screen.hearing, lang) });
+    const panel = showCard(screen, invitationCard({ issued, person, hearing: screen.hearing, words,
+      onDone: () => doneWith(screen, panel, () => screen.page.querySelector(
+        `tr[data-participant="${CSS.escape(entry.id)}"] [data-action="new-link"]`)?.focus()),
+      onCalendar: (lang) => downloadCalendar(screen.hearing, lang) }));
     await screen.load();
-    screen.issuedPanel.focus();
+    panel.focus();
   } catch (failure) {
     if (await screen.refused(failure)) return; // handed to another mediator meanwhile
     toast(() => describe(failure, "mediator.reissue"), { kind: "error" });

@@ -3,6 +3,7 @@
 // told), sides with their colours (setup-sides.js), invitations and who has redeemed, a new
 // link, revoke (setup-people.js), the calendar file while the hearing is ahead, open and close.
 // Once it opened, when it did and when it ended; for a mediator it was handed to, from whom.
+// Once it ended, its mediator still reads its documents here, read-only (setup-documents.js).
 //
 // An administrator may read a hearing's set-up but holds none of its controls (the gateway
 // lets only the hearing's mediator change it): the page shows them nothing they would be
@@ -23,6 +24,7 @@ import { editHearingDetails } from "../components/hearing-details.js";
 import { dueWords } from "../components/person.js";
 import { announce, toast } from "../components/toast.js";
 import { handedAwayFrom, handedOverCard, tookOverLine } from "./console-cards.js";
+import { documentsSection } from "./setup-documents.js";
 import { peopleSection } from "./setup-people.js";
 import { sidesSection } from "./setup-sides.js";
 
@@ -61,12 +63,13 @@ function whenParts(hearing) {
 export async function mount(root, { params, me }) {
   const page = h("section", { class: "setup" });
   // The page's state, shared with its sections: the hearing as last loaded; the invitation
-  // card open (`issuedPanel`); what the last change to a side came to (`sideNote`: {error,
-  // say, side}, say() in the current language, so a language switch says it again in the new
-  // one; `side`: the side it is about, whose row shows it, or null for the list as a whole).
+  // cards open, newest first (`issuedPanels`); what the last change to a side came to
+  // (`sideNote`: {error, say, side}, say() in the current language, so a language switch says
+  // it again in the new one; `side`: the side it is about, whose row shows it, or null for the
+  // list as a whole).
   // `gone`: the list's record of its hand-over away from this mediator, once the hearing
   // could not be read and that is why (the page then shows only the handed-over card).
-  const screen = { hearing: null, page, admin: Boolean(me && me.role === "admin"), issuedPanel: null,
+  const screen = { hearing: null, page, admin: Boolean(me && me.role === "admin"), issuedPanels: [],
     sideNote: null, gone: null, load, render, act, dropSideNote, refused };
   // What the last edit of the details came to, until dismissed: {resend} (the keys of the
   // sentences for people already invited: resendKeys; none when nobody is).
@@ -187,10 +190,10 @@ export async function mount(root, { params, me }) {
 
   function render() {
     if (screen.gone) { mountNodes(page, handedOverCard(screen.gone.title, screen.gone)); return; }
-    // An invitation card still open writes its letter with the details as they are now.
-    if (screen.issuedPanel) screen.issuedPanel.update(screen.hearing);
+    // The invitation cards still open write their letters with the details as they are now.
+    screen.issuedPanels.forEach((panel) => panel.update(screen.hearing));
     mountNodes(page, head(), screen.admin ? adminNote() : detailsNoteView(),
-      h("div", { class: "setup-grid" }, sidesSection(screen), peopleSection(screen)));
+      h("div", { class: "setup-grid" }, sidesSection(screen), peopleSection(screen)), documentsSection(screen, me));
   }
 
   await load();

@@ -2,7 +2,7 @@
 // A first sign-in without TOTP set up leaves the code empty and goes on to enrolment.
 
 import { api, rememberCsrf } from "../core/api.js";
-import { describe } from "../core/errors.js";
+import { describe, errorCode } from "../core/errors.js";
 import { t } from "../core/i18n.js";
 import { h, mount } from "../core/render.js";
 import { safeNext } from "../core/router.js";
@@ -16,6 +16,8 @@ export function homeFor(role) {
 
 export function mount_(root, { query, navigate }) {
   let recovery = false;
+  // The password of the last attempt refused with a code, kept in its field (below).
+  let kept = null;
   const next = safeNext(query.get("next"));
   const username = h("input", { name: "username", autocomplete: "username", required: true,
     maxlength: "64", autocapitalize: "none", spellcheck: "false" });
@@ -83,6 +85,17 @@ export function mount_(root, { query, navigate }) {
       } catch (failure) {
         error.textContent = describe(failure, "staff.signin");
         code.value = "";
+        // The server says one thing for a wrong password and a wrong code. With a code, the
+        // code is the likelier slip (typed, or its 30 seconds gone): the password stays (in the
+        // field only, never stored) and only the code is asked for again; refused a second time
+        // with that same password, the password is asked for again too, as it is without a code.
+        const withCode = Boolean(body.totp || body.recovery_code);
+        if (withCode && errorCode(failure) === "unauthenticated" && kept !== password.value) {
+          kept = password.value;
+          (recovery ? recoveryInput : code).focus();
+          return;
+        }
+        kept = null;
         password.value = "";
         password.focus();
       }
