@@ -138,13 +138,15 @@ test("sharing a document with versions says the latest alone goes, in every lang
       assert.equal(typeof words, "string", `${lang}: ${compartment} → ${to}`);
       assert.ok(words.includes("{name}") && (versions < 2 || (words.includes("{number}")
         && words.includes("{shared}"))), words);
+      // Shared with joint: who will read it is named (release-audience.js), never "everyone".
+      if (to === "joint") assert.ok(words.includes("{audience}"), words);
     }
   }
   const en = JSON.parse(readFileSync(new URL("../../gateway/webclient/i18n/en/participant.json",
     import.meta.url), "utf8"));
   assert.ok(en["participant.docs.release_joint_body_latest"].startsWith(
-    "The latest version of “{name}” (your side's version {number}) will be shared with everyone, "
-    + "who will see it as version {shared}. Earlier versions stay with your side."));
+    "The latest version of “{name}” (your side's version {number}) will be shared: {audience} will "
+    + "be able to read it, as version {shared}. Earlier versions stay with your side."));
 });
 
 test("a finished upload's line follows its version once shared, in every language", () => {
