@@ -6,6 +6,7 @@ for the page to show the result (never for a fixed time).
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from playwright.async_api import Error as PlaywrightError
@@ -68,9 +69,16 @@ class Mediator:
         assert await language.input_value() == self.lang  # the mediator's own, unless changed
         if letter is not None:
             await language.select_option(letter)
+        cards = page.locator(".invite-once")
+        before = {await c.get_attribute("data-participant") for c in await cards.all()}
         await self.button("mediator.setup.invite")
-        panel = page.locator(".invite-once").first  # cards stack, the newest first
-        await panel.wait_for()
+        # Cards stack, the newest first: wait for this invitation's own card (the earlier first
+        # card is on the page until the new one is put above it).
+        panel = cards.first
+        deadline = asyncio.get_running_loop().time() + 20
+        while await cards.count() == 0 or await panel.get_attribute("data-participant") in before:
+            assert asyncio.get_running_loop().time() < deadline, f"no invitation card for {name}"
+            await asyncio.sleep(0.05)
         person = Invited(name=name, role=role, side=side,
                          link=await panel.locator("[data-secret=link]").inner_text(),
                          code=await panel.locator("[data-secret=code]").inner_text(),

@@ -394,7 +394,10 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             ticks = await tab.value("() => [...document.querySelectorAll('text.timeline-axis')].map((x) => x.textContent)")
             assert len(ticks) >= 3 and len(set(ticks)) == len(ticks), ticks
             await page.get_by_role("button", name=t(EN, "audit.timeline.show_table")).click()
-            assert await page.locator("#timeline-table tbody tr").count() == len(drawn)
+            # A row per stay drawn, and the end of the hearing last (nobody was removed here).
+            assert await page.locator("#timeline-table tbody tr:not([data-kind])").count() == len(drawn)
+            assert await page.locator("#timeline-table tbody tr[data-kind]").count() == 1
+            assert await page.locator("#timeline-table tbody tr").last.get_attribute("data-kind") == "end"
             # Moves can come seconds apart: the table's times are to the second.
             cells = await tab.value("() => [...document.querySelectorAll('#timeline-table tbody td.nowrap')].map((td) => td.innerText)")
             assert cells and all(re.fullmatch(r"\d{2}:\d{2}:\d{2}", c) for c in cells), cells

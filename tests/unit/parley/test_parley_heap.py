@@ -45,5 +45,9 @@ def _faults(mode: str) -> int:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
 def test_streamed_megabyte_buffers_are_reused_without_page_faults() -> None:
     # 100 buffers of fresh memory would be some 25 600 faults (4 KiB pages) in all.
-    assert _faults("default") > 2000  # the problem is real here...
-    assert _faults("keep") < 500  # ...and gone with the heap kept
+    fresh = _faults("default")
+    assert fresh > 2000  # the problem is real here...
+    # ...and gone with the heap kept: a few hundred faults, as the reader thread runs ahead or
+    # not (a loaded machine schedules it differently), against tens of thousands.
+    kept = _faults("keep")
+    assert kept * 10 < fresh, (kept, fresh)
