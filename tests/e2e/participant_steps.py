@@ -14,13 +14,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 from proto.ws import BoardUpdate, CaucusCreate, RoomKind
-from tests.browser import VIEWPORTS, Tab
+from tests.browser import VIEWPORTS, Tab, chromiums, fake_camera, open_tab
 from tests.harness import Suite
 from tests.integration.signalling.sigclient import Cast, WsClient, seat
+from tests.netcut import NetCut
 from tests.people import SESSION_COOKIE, People, staff_people
 
 
@@ -51,6 +55,29 @@ async def mediator_caucus(med: WsClient, side: str) -> str:
     assert isinstance(board, BoardUpdate)
     return next(r.id for r in board.board.rooms
                 if r.kind is RoomKind.CAUCUS and r.side == side and r.id not in known)
+
+
+@contextlib.asynccontextmanager
+async def console_and_party_behind_a_proxy(
+        suite: Suite, tmp_path: Path) -> AsyncIterator[tuple[Tab, Tab, NetCut]]:
+    """A mediator's tab and a party's, each in a browser of its own with its own camera (grey,
+    blue); the party's reaches the gateway through a NetCut proxy, so a test can cut its network.
+    Yields (console, party, proxy); the proxy and both tabs are closed after."""
+    proxy = NetCut("127.0.0.1", suite.http_port)
+    via_proxy = await proxy.start()
+    cameras = [fake_camera(tmp_path / f"{n}.y4m", rgb) for n, rgb in
+               (("m", (200, 200, 200)), ("a", (30, 90, 200)))]
+    try:
+        async with chromiums(cameras) as (m_browser, a_browser):
+            console = await open_tab(m_browser, suite.base_url)
+            party = await open_tab(a_browser, via_proxy)
+            try:
+                yield console, party, proxy
+            finally:
+                for tab in (console, party):
+                    await tab.context.close()
+    finally:
+        await proxy.stop()
 
 
 async def in_room(tab: Tab, room: str) -> None:

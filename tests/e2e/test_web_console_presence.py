@@ -21,9 +21,10 @@ from typing import Any
 import pytest
 
 from proto.ws import Admit
-from tests.browser import chromiums, dumped_on_failure, fake_camera, open_tab, requires_chromium
+from tests.browser import dumped_on_failure, requires_chromium
 from tests.e2e.participant_steps import (
     banner_kind,
+    console_and_party_behind_a_proxy,
     console_room,
     hearers,
     join_in_browser,
@@ -33,7 +34,6 @@ from tests.e2e.participant_steps import (
 )
 from tests.e2e.staff_steps import t
 from tests.harness import Suite
-from tests.netcut import NetCut
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 EN = "en"
@@ -83,13 +83,8 @@ async def test_a_party_back_within_seconds_is_never_said_offline_on_the_console(
     people, cast, invitation = await one_party_each(suite)
     a1 = invitation["participant"]
     med = await mediator_socket(suite, people, cast)
-    proxy = NetCut("127.0.0.1", suite.http_port)
-    via_proxy = await proxy.start()  # the party's browser reaches the gateway through it
-    cameras = [fake_camera(tmp_path / f"{n}.y4m", rgb) for n, rgb in
-               (("m", (200, 200, 200)), ("a", (30, 90, 200)))]
-    async with chromiums(cameras) as (m_browser, a_browser):
-        console = await open_tab(m_browser, suite.base_url)
-        party = await open_tab(a_browser, via_proxy)
+    # The party's browser reaches the gateway through a proxy the test can cut.
+    async with console_and_party_behind_a_proxy(suite, tmp_path) as (console, party, proxy):
         tabs = {"M": console, "A1": party}
         try:
             with dumped_on_failure(tabs):
@@ -149,6 +144,3 @@ async def test_a_party_back_within_seconds_is_never_said_offline_on_the_console(
                     tab.assert_clean(secrets=[invitation["access_code"]])
         finally:
             await med.close()
-            await proxy.stop()
-            for tab in (console, party):
-                await tab.context.close()

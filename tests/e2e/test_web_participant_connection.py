@@ -45,6 +45,7 @@ from tests.e2e.participant_steps import (
     banner_kind,
     code,
     code_members,
+    console_and_party_behind_a_proxy,
     console_room,
     hearers,
     join_in_browser,
@@ -54,7 +55,6 @@ from tests.e2e.participant_steps import (
 )
 from tests.e2e.staff_steps import t
 from tests.harness import Suite
-from tests.netcut import NetCut
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 
@@ -189,13 +189,8 @@ async def test_a_lost_connection_is_said_and_a_long_one_ends_in_the_waiting_room
     people, cast, inv_a = await one_party_each(suite)
     a1 = inv_a["participant"]
     med = await mediator_socket(suite, people, cast)
-    proxy = NetCut("127.0.0.1", suite.http_port)
-    via_proxy = await proxy.start()  # the party's browser reaches the gateway through it
-    cameras = [fake_camera(tmp_path / f"{n}.y4m", rgb) for n, rgb in
-               (("m", (200, 200, 200)), ("a", (30, 90, 200)))]
-    async with chromiums(cameras) as (m_browser, a_browser):
-        console = await open_tab(m_browser, suite.base_url)
-        party = await open_tab(a_browser, via_proxy)
+    # The party's browser reaches the gateway through a proxy the test can cut.
+    async with console_and_party_behind_a_proxy(suite, tmp_path) as (console, party, proxy):
         tabs = {"M": console, "A1": party}
         try:
             with dumped_on_failure(tabs):
@@ -306,4 +301,3 @@ async def test_a_lost_connection_is_said_and_a_long_one_ends_in_the_waiting_room
                     tab.assert_clean(secrets=[inv_a["access_code"]])
         finally:
             await med.close()
-            await proxy.stop()
