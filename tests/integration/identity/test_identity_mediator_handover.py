@@ -194,8 +194,15 @@ async def test_an_admin_hands_the_hearing_over_to_another_mediator(suite: Suite)
     assert snap.view.you.id == new.account_id
     await n.send(End())
     await p.wait(lambda x: isinstance(x, Notice) and x.kind == "ended", what="the end")
-    status, _ = await _me(suite.base_url, party.headers())
-    assert status == 401
+
+    # Ended from the console's socket, the party's sign-in ends once the gateway has the
+    # command's result, which can be a moment after the party's page was told (signalling
+    # tells the room as it ends the hearing): polled, not read once.
+    async def signed_out() -> Any:
+        status, body = await _me(suite.base_url, party.headers())
+        return status == 401 and body["error"].get("reason") == "hearing_ended"
+
+    await wait_until(signed_out, timeout=10, what="the party's sign-in ended with the hearing")
 
     async def audited() -> list[dict[str, Any]] | None:
         found = await _audited(people, cast.hearing)
