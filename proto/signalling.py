@@ -349,6 +349,14 @@ class HearingDetail(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     #: It was ended with `destroy_documents`: its documents are crypto-shredded (else a closed
     #: hearing's documents stay readable by those their compartments admit, never added to).
     documents_destroyed: bool = False
+    #: When they were destroyed (None: kept, or destroyed before this was recorded).
+    documents_destroyed_at: TimestampMs | None = None
+    #: When the kept documents are destroyed by the institution's retention period (None: not
+    #: ended, no period set, or destroyed already).
+    documents_kept_until: TimestampMs | None = None
+    #: The institution's retention period (`PARLEY_DOCUMENT_RETENTION_DAYS`), so the end dialog
+    #: can say it before the end; 0 = kept until the mediator destroys them.
+    document_retention_days: Annotated[float, msgspec.Meta(ge=0)] = 0
 
 
 class HearingSchedule(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -638,6 +646,9 @@ class Roster(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     revision: Annotated[int, msgspec.Meta(ge=0)]
     sides: Annotated[list[Id], msgspec.Meta(max_length=16)] = []
     participants: Annotated[dict[Id, RosterMember], msgspec.Meta(max_length=64)] = {}
+    #: Its documents are destroyed (ended with "destroy", or its retention period passed): evidence
+    #: reads none of them any more and crypto-shreds what is left (its retention sweep).
+    documents_destroyed: bool = False
 
 
 WIRE_MESSAGES: list[type[Any]] = [

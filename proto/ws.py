@@ -94,6 +94,16 @@ class NoticeKind(StrEnum):
     #: To the mediator's console that held its camera and microphone: a console on another
     #: device claimed them (`media.claim`); this one stops its media and offers to claim back.
     MEDIA_ELSEWHERE = "media_elsewhere"
+    #: To the mediator's other open sockets: the socket that held its camera and microphone
+    #: closed (a tab closed, a device offline), so nobody sends them now; also to a socket of
+    #: the mediator that opens meanwhile. A console on another device says so after a short
+    #: grace (the holder's page may be back within seconds and claim them again) and offers to
+    #: claim them; it never claims them by itself (the mediator chooses which device speaks).
+    MEDIA_FREE = "media_free"
+    #: To the mediator's sockets other than the claiming one and the one that held them
+    #: (that one is told `media_elsewhere`): a console claimed the camera and microphone, so
+    #: they are not free (any more). A page that waited to say "not in use anywhere" does not.
+    MEDIA_CLAIMED = "media_claimed"
 
 
 # ---------------------------------------------------------------- client → server
@@ -149,9 +159,17 @@ class Shuttle(_Client, frozen=True, tag="shuttle"):
     room: Id
 
 
+#: The longest a caucus timer runs from now (24 hours), set or extended.
+MAX_TIMER_S = 86400
+
+
 class CaucusTimer(_Client, frozen=True, tag="caucus.timer"):
     room: Id
-    seconds: Annotated[int, msgspec.Meta(ge=0, le=86400)]  # 0 clears the timer
+    #: The timer's length from now; 0 clears the timer. With `extend`: the time added to the
+    #: deadline already set (from now when none runs, e.g. after time up), by the server, so
+    #: neither the console's clock nor another console's change makes it wrong.
+    seconds: Annotated[int, msgspec.Meta(ge=0, le=MAX_TIMER_S)]
+    extend: bool = False
 
 
 class Broadcast(_Client, frozen=True, tag="broadcast"):
@@ -246,7 +264,10 @@ class MediaClaim(_Client, frozen=True, tag="media.claim"):
     """The mediator's console on this socket holds its camera and microphone (sent once it took
     the browser's media lock, and by "Use them here"): the mediator's WebRTC signals go to and
     come from this socket only, and the console that held them before is told
-    (`notice` `media_elsewhere`). Board-only tabs and API clients never send it."""
+    (`notice` `media_elsewhere`), the mediator's other sockets `media_claimed`. Audited
+    (`participant.media_claim`, `moved` when an open socket held them). When the holding
+    socket closes, the others are told `media_free`. Board-only tabs and API clients never
+    send it."""
 
 
 ClientMessage = (
@@ -477,6 +498,11 @@ class Notice(_Server, frozen=True, tag="notice"):
     kind: NoticeKind
     text: NoticeText = ""
     room: Id | None = None
+    #: `ended` only, what becomes of the hearing's documents (never which ones): destroyed with
+    #: the end, or kept by the mediator until this time (Unix ms; None with neither: kept until
+    #: the mediator destroys them, no retention period set).
+    documents_destroyed: bool = False
+    documents_kept_until: TimestampMs | None = None
 
 
 class ErrorMessage(_Server, frozen=True, tag="error"):

@@ -12,10 +12,11 @@ from __future__ import annotations
 import functools
 import json
 import re
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from gateway.webclient.routes import WEBCLIENT
 from parley.errors import ServiceFailure
@@ -77,8 +78,9 @@ def calendar_text(language: Language) -> str:
 def calendar_file_name(title: str, limit: int = FILE_STEM_MAX) -> str:
     """The file a hearing's calendar entry is saved under: its title, the characters a file name
     cannot hold made spaces, a long one cut at a space near the limit (never mid-word, nor in
-    half a character) and ended with "…"; "hearing.ics" for a title with nothing left. The web
-    client names its download the same way (components/calendar-file.js calendarFileName)."""
+    half a character) and ended with "…"; "hearing.ics" for a title with nothing left. The one
+    rule: the web client saves the file under this name, read from Content-Disposition
+    (core/disposition.js), never its own."""
     stem = _UNSAFE.sub(" ", title).strip()
     if len(stem) > limit:
         cut = stem[:limit - 1]
@@ -117,13 +119,102 @@ def hearing_ics(detail: HearingDetail | HearingSchedule, now_ms: int,
     return bytes(calendar.to_ical())
 
 
+class Observance(NamedTuple):
+    """One STANDARD or DAYLIGHT part of a VTIMEZONE (RFC 5545 §3.6.5)."""
+
+    daylight: bool
+    #: DTSTART: the local time the observance begins, in the offset before it (`offset_from`).
+    start: datetime
+    offset_from: timedelta
+    offset_to: timedelta
+    name: str
+
+
+#: How far apart a zone is probed for a change; each one found is then pinned to the second.
+_PROBE = int(timedelta(hours=6).total_seconds())
+#: How far back the change in force as the span begins is looked for (a zone that has daylight
+#: saving changed within the year).
+_LOOK_BACK = int(timedelta(days=366).total_seconds())
+
+#: What a zone observes at an instant: its offset, its daylight saving (`dst()`), its name.
+_State = tuple[timedelta, timedelta, str]
+
+
+def _state(zone: ZoneInfo, at: int) -> _State:
+    """What `zone` observes at the POSIX second `at`."""
+    local = datetime.fromtimestamp(at, zone)
+    return local.utcoffset() or timedelta(0), local.dst() or timedelta(0), local.tzname() or ""
+
+
+def _changes(zone: ZoneInfo, start: int, end: int) -> list[tuple[int, _State, _State]]:
+    """Each change of what `zone` observes in the seconds [start, end): its first second, what
+    held before and what holds from then."""
+    found = []
+    at, held = start, _state(zone, start)
+    while at < end:
+        step = min(at + _PROBE, end)
+        if (then := _state(zone, step)) != held:
+            before, after = at, step
+            while after - before > 1:
+                middle = (before + after) // 2
+                if _state(zone, middle) == held:
+                    before = middle
+                else:
+                    after = middle
+            found.append((after, held, _state(zone, after)))
+        at, held = step, then
+    return found
+
+
+@functools.lru_cache(maxsize=256)
+def observances(zone: ZoneInfo, year: int) -> tuple[Observance, ...]:
+    """`zone`'s observances from local midnight on 1 January of `year` to that of `year` + 2.
+
+    RFC 5545 §3.6.5 and §3.8.3.3: an observance's DTSTART is the local time it begins, read in
+    the offset in force BEFORE it (TZOFFSETFROM), so DTSTART - TZOFFSETFROM is the instant of
+    the change: London's spring change (01:00 UTC) starts 01:00 from +0000, its autumn one
+    (01:00 UTC too) 02:00 from +0100. (icalendar's `Timezone.from_tzinfo` writes a
+    daylight-saving onset in the new offset's time, 02:00, which readers take as an hour late.)
+
+    - The first observance is what holds as the span begins: the last change before it when
+      that was within a year (always, in a zone with daylight saving), else DTSTART that
+      midnight with TZOFFSETFROM = TZOFFSETTO. (A reader such as python-dateutil takes a
+      daylight observance's saving from TZOFFSETTO - TZOFFSETFROM: zero would misplace the
+      repeated hour when it ends.)
+    - Then one observance per change of offset, name or daylight saving in the span, each with
+      its own DTSTART (no RDATE or RRULE: two years hold a handful of changes).
+    - DAYLIGHT where zoneinfo counts a saving (`dst()` above zero) or where tzdata's "negative"
+      one ends (Dublin's summer, after its winter's -1 h), else STANDARD: the convention of
+      tzdata's rearguard format, one standard offset a reader such as python-dateutil finds
+      from each DAYLIGHT's saving, TZOFFSETTO - TZOFFSETFROM. A zone without daylight saving
+      is one STANDARD.
+    - Changes are found by probing every six hours and bisecting to the second: no zone
+      changes twice within six hours.
+    """
+    begins = datetime(year, 1, 1, tzinfo=zone)
+    start, end = int(begins.timestamp()), int(datetime(year + 2, 1, 1, tzinfo=zone).timestamp())
+    held = _state(zone, start)
+    changes = _changes(zone, start - _LOOK_BACK, start)[-1:] or [(start, held, held)]
+    changes += _changes(zone, start, end)
+    zero = timedelta(0)
+    return tuple(Observance(saving > zero or (saving == zero and before[1] < zero),
+                            datetime.fromtimestamp(at, UTC).replace(tzinfo=None) + before[0],
+                            before[0], offset, name)
+                 for at, before, (offset, saving, name) in changes)
+
+
 def vtimezone(zone: ZoneInfo, year: int) -> Timezone:
-    """`zone`'s VTIMEZONE over `year` and the next: the offset in force as `year` begins, then
-    each change in those two years, so the hearing's start and end (a few hours later, perhaps
-    in the next year) read right whatever the year. icalendar's default spans 1970 to 2038 only
-    (a hearing after 2037 would read as in winter all year) and says so in a COMMENT in English,
-    which RFC 5545 allows only in STANDARD/DAYLIGHT: the span is ours, the comment dropped."""
-    component = Timezone.from_tzinfo(zone, zone.key, first_date=date(year, 1, 1),
-                                     last_date=date(year + 2, 1, 1))
-    component.pop("COMMENT", None)
+    """`zone`'s VTIMEZONE over `year` and the next (`observances`), so the hearing's start and
+    end (a few hours later, perhaps in the next year) read right whatever the year: icalendar's
+    own spans 1970 to 2038 only, with an English COMMENT RFC 5545 allows only in STANDARD or
+    DAYLIGHT, and starts each daylight-saving onset an hour late."""
+    component = Timezone()
+    component.add("TZID", zone.key)
+    for part in observances(zone, year):
+        observance = TimezoneDaylight() if part.daylight else TimezoneStandard()
+        observance.add("DTSTART", part.start)
+        observance.add("TZNAME", part.name)
+        observance.add("TZOFFSETFROM", part.offset_from)
+        observance.add("TZOFFSETTO", part.offset_to)
+        component.add_component(observance)
     return component

@@ -68,6 +68,9 @@ class HearingFacts:
     member: bool = True
     #: The hearing is closed (final): its documents can still be read, never added to.
     closed: bool = False
+    #: Its documents are destroyed (signalling decided: ended with "destroy", or its retention
+    #: period passed): none is read any more, even before the key is shredded.
+    destroyed: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,7 @@ def allowed(principal: Principal, facts: HearingFacts, action: Action, compartme
     """The single decision function. `owner` and `target` matter for RELEASE only."""
     who = standing(principal, facts)
     if action in READ_ACTIONS:
-        return can_read(who, compartment)
+        return not facts.destroyed and can_read(who, compartment)
     if action is Action.UPLOAD:
         return not facts.closed and can_upload(who, compartment)
     if action is Action.RELEASE:

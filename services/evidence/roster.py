@@ -38,7 +38,8 @@ def facts_from_roster(hearing: str, roster: Roster | None, principal: Principal)
     return HearingFacts(hearing=hearing, mediators=frozenset(mediators),
                         sides=frozenset(roster.sides),
                         observer_admitted=bool(member and mine is not None and mine.in_room),
-                        member=member, closed=roster.state is HearingState.CLOSED)
+                        member=member, closed=roster.state is HearingState.CLOSED,
+                        destroyed=roster.documents_destroyed)
 
 
 class RosterReader:

@@ -38,6 +38,7 @@ from services.evidence.handoff import HandoffServer
 from services.evidence.internal_http import internal_app
 from services.evidence.keyfile import LocalKeyFileProvider
 from services.evidence.range_pump import PumpThreads
+from services.evidence.retention_shred import RetentionShredder
 from services.evidence.roster import RosterReader
 from services.evidence.staging import StagedUploads
 from services.evidence.sweeper import run_sweeper, sweep_store
@@ -164,7 +165,8 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     stop = asyncio.Event()
     sweeper = asyncio.create_task(run_sweeper(
         store, clock=now_ms, max_age_ms=max_age_ms, interval_s=config.evidence_sweep_interval_s,
-        upload_idle_ms=int(config.evidence_upload_idle_s * 1000), stop=stop))
+        upload_idle_ms=int(config.evidence_upload_idle_s * 1000), stop=stop,
+        shredder=RetentionShredder(vault, RosterReader(ctx.js), ctx.audit)))
 
     async def cleanup() -> None:
         stop.set()

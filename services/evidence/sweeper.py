@@ -17,10 +17,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+from parley.failures import note_failure
 from services.evidence.errors import StoreError
 from services.evidence.resumable import RECORD
 from services.evidence.store.base import ObjectInfo, ObjectStore
+
+if TYPE_CHECKING:  # it imports the vault, which imports this module
+    from services.evidence.retention_shred import RetentionShredder
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +71,11 @@ async def sweep_uploads(store: ObjectStore, idle_cutoff_ms: int) -> int:
 
 
 async def run_sweeper(store: ObjectStore, *, clock: Callable[[], int], max_age_ms: int,
-                      interval_s: float, upload_idle_ms: int, stop: asyncio.Event) -> None:
+                      interval_s: float, upload_idle_ms: int, stop: asyncio.Event,
+                      shredder: RetentionShredder | None = None) -> None:
     """Sweep every `interval_s` until `stop` is set; a failed pass is logged and retried.
-    Resumable uploads idle for `upload_idle_ms` go too (their staged parts and record)."""
+    Resumable uploads idle for `upload_idle_ms` go too (their staged parts and record), and the
+    hearings whose documents signalling destroyed are crypto-shredded (retention_shred.py)."""
     while not stop.is_set():
         try:
             now = clock()
@@ -78,5 +85,13 @@ async def run_sweeper(store: ObjectStore, *, clock: Callable[[], int], max_age_m
                 log.info("swept staged leftovers", extra={"removed": removed})
         except StoreError:
             log.warning("sweep failed; will retry")
+        if shredder is not None:
+            try:
+                shredded = await shredder.pass_once()
+            except Exception as exc:  # store, roster or audit down: counted, retried next pass
+                note_failure(log, "evidence.sweep.shred", exc)
+            else:
+                if shredded:
+                    log.info("destroyed documents crypto-shredded", extra={"hearings": shredded})
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), interval_s)

@@ -8,6 +8,7 @@ from parley.config import CommonConfig, env_field
 
 from .effects import Policy
 from .ice import IceSettings
+from .retention import DAY_MS
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ class SignallingConfig(CommonConfig):
     techcheck_lifetime_s: float = env_field(120.0, help="a tech check ends itself after this")
     techcheck_per_hearing: int = env_field(
         4, help="tech checks the participants of one hearing may run at once per process")
+    document_retention_days: float = env_field(
+        0.0, help="an ended hearing's kept documents are destroyed (crypto-shredded) this many "
+        "days after its end; 0 = kept until the mediator destroys them. Fractions are allowed "
+        "(0.5 = 12 hours; tests use seconds' worth)")
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -42,6 +47,9 @@ class SignallingConfig(CommonConfig):
             raise ValueError("PARLEY_INVITATION_TTL_S must be between 60 s and 90 days")
         if self.techcheck_max < 0 or self.techcheck_per_hearing < 1:
             raise ValueError("PARLEY_TECHCHECK_MAX must be >= 0, PARLEY_TECHCHECK_PER_HEARING >= 1")
+        if not 0 <= self.document_retention_days <= 36500:
+            raise ValueError("PARLEY_DOCUMENT_RETENTION_DAYS must be between 0 (kept until "
+                             "destroyed by hand) and 36500 days")
         self.ice_settings()  # validates the ICE settings
 
     def ice_settings(self) -> IceSettings:
@@ -51,4 +59,5 @@ class SignallingConfig(CommonConfig):
 
     def policy(self) -> Policy:
         return Policy(reconnect_grace_ms=int(self.reconnect_grace_s * 1000),
-                      invitation_ttl_ms=self.invitation_ttl_s * 1000)
+                      invitation_ttl_ms=self.invitation_ttl_s * 1000,
+                      document_retention_ms=round(self.document_retention_days * DAY_MS))

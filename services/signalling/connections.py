@@ -33,6 +33,25 @@ API client's mesh); while one does, a board-only tab or an API client opening ch
 for the room. The holder's socket closing leaves the media with nobody until a console claims
 it (that claim is a fresh client); the last socket closing forgets it.
 
+**Nobody holding the media is said, never decided for the mediator.** When the holder's
+socket closes and the mediator keeps another one, the remaining sockets are told
+(`media_free`; a socket that opens while the media is with nobody is told too, after its
+snapshot): a console on another device then offers "Use them here", since the mediator
+chooses which device speaks, and the parties no longer face a dead tile with nothing on the
+mediator's side to say why. A short reconnect of the holder's page (its new socket claims
+again, after the old one's close) must not read as "not in use anywhere", so the page waits
+a few seconds before saying it (components/console-media.js), and every claim tells the
+mediator's other sockets (`media_claimed`; `media_elsewhere` to the one that held it, which
+stops), which ends that wait. Two notices, not one: a console whose own claim is on its way
+(both devices chose "Use them here" at once) must not stop on hearing of the other's earlier
+claim, only on losing the media itself.
+
+**A claim is audited** (`participant.media_claim`, with the mediator's room, and `moved` when
+an open socket held the media: "moved the mediator's camera and microphone to another
+console"), so an auditor can tell which console could be heard when. Which device is not
+known to the server, and nothing of the connection (no SDP, no address) is recorded. A first
+claim (and a reconnecting console's claim again) is one entry per socket, as its connect is.
+
 **A page that is no longer current acts for nobody** (`from_current_page`). Between the takeover
 and its close reaching the earlier page's gateway, that page may still send a hand, a chat line,
 a knock, a peer state, or ask for its room's chat history (shell.Executor.history: the room's
@@ -85,6 +104,8 @@ def connect(ctx: Ctx, cmd: SessionConnected) -> Result:
     if earlier:
         details["took_over"] = len(earlier)
         out.append(CloseSessions(p.id, TAKEN_OVER, keep_sessions=True, conns=earlier))
+    if p.media is not None and media_holder(p) is None:  # held before, by nobody now
+        out.append(_told(p, NoticeKind.MEDIA_FREE, (cmd.conn,)))
     return put_participant(ctx.h, p), [
         Audit("participant.connect", "participant", p.id, details=details), *out]
 
@@ -94,11 +115,14 @@ def disconnect(ctx: Ctx, cmd: SessionDisconnected) -> Result:
     if cmd.conn not in p.conns:  # already closed, or taken over by a newer page
         return ctx.h, []
     conns = tuple(c for c in p.conns if c != cmd.conn)
+    held = p.media == cmd.conn
     p = msgspec.structs.replace(p, conns=conns, disconnected_at=None if conns else ctx.now,
                                 media=p.media if conns else None)
-    out: list[Effect] = [] if conns else [
-        Audit("participant.disconnect", "participant", p.id, details={"room": p.room})]
-    return put_participant(ctx.h, p), out
+    if not conns:
+        return put_participant(ctx.h, p), [
+            Audit("participant.disconnect", "participant", p.id, details={"room": p.room})]
+    # The media's socket closed: nobody sends it now; the mediator's other pages are told.
+    return put_participant(ctx.h, p), [_told(p, NoticeKind.MEDIA_FREE, conns)] if held else []
 
 
 def media_holder(p: Participant) -> str | None:
@@ -116,9 +140,19 @@ def claim(ctx: Ctx, cmd: MediaClaim) -> Result:
     if p.media == ctx.conn:
         return ctx.h, []
     earlier = media_holder(p)
-    out: list[Effect] = [] if earlier is None else [
-        Deliver(p.id, Notice(kind=NoticeKind.MEDIA_ELSEWHERE), conns=(earlier,))]
+    others = tuple(c for c in p.conns if c not in (ctx.conn, earlier))
+    out: list[Effect] = []
+    if earlier is not None:
+        out.append(_told(p, NoticeKind.MEDIA_ELSEWHERE, (earlier,)))
+    if others:
+        out.append(_told(p, NoticeKind.MEDIA_CLAIMED, others))
+    out.append(Audit("participant.media_claim", "participant", p.id,
+                     details={"room": p.room, "moved": earlier is not None}))
     return put_participant(ctx.h, msgspec.structs.replace(p, media=ctx.conn)), out
+
+
+def _told(p: Participant, kind: NoticeKind, conns: tuple[str, ...]) -> Deliver:
+    return Deliver(p.id, Notice(kind=kind), conns=conns)
 
 
 def is_current_page(h: Hearing, principal: Principal, conn: str) -> bool:
@@ -140,8 +174,8 @@ def from_current_page(h: Hearing, principal: Principal, conn: str) -> None:
 
 def taken_over_first(extra: list[Effect]) -> tuple[list[Effect], list[Effect]]:
     """A command's own effects split into the closes of pages taken over and the notices of
-    media moved elsewhere, which go before anything else the change says (see the module
-    notes), and the rest, in order."""
+    where the mediator's media is (elsewhere, free, claimed), which go before anything else the
+    change says (see the module notes), and the rest, in order."""
     first: list[Effect] = [e for e in extra if _to_some_sockets(e)]
     return first, [e for e in extra if not _to_some_sockets(e)]
 

@@ -43,6 +43,7 @@ from . import (
     invitations,
     joining,
     mediator_name,
+    retention,
     schedule,
     sides,
 )
@@ -123,12 +124,12 @@ def _close(ctx: Ctx, cmd: CloseHearing | End) -> Result:
         return ctx.h, []
     h = invitations.revoke_all(transition(ctx.h, HearingState.CLOSED))
     h = msgspec.structs.replace(h, knocks=(), locked=True, documents_destroyed=destroy,
-                                ended_at=ctx.now)
+                                ended_at=ctx.now, documents_destroyed_at=ctx.now if destroy else None)
     out: list[Effect] = [Audit("hearing.close", "hearing", h.id,
                                details={"destroy_documents": destroy})]
-    for p in h.participants.values():
-        if p.conns:
-            out.append(Deliver(p.id, Notice(kind=NoticeKind.ENDED, text="The hearing has ended.")))
+    ended = Notice(kind=NoticeKind.ENDED, text="The hearing has ended.", documents_destroyed=destroy,
+                   documents_kept_until=retention.kept_until(h, ctx.env.policy))
+    out.extend(Deliver(p.id, ended) for p in h.participants.values() if p.conns)
     out.extend(CloseSessions(p.id, "ended") for p in h.participants.values()
                if p.role is not Role.MEDIATOR and p.status is ParticipantStatus.ACTIVE)
     out.append(ForgetChat(tuple(r for r in h.rooms if r != LOBBY)))
@@ -211,10 +212,11 @@ def next_due(h: Hearing, env: Env) -> int | None:
     """The earliest time (Unix ms) at which `sweep` would change `h`, or None if never.
 
     `sweep(h, t, env)` changes nothing for every t before it (and something at it): the sweeper
-    computes it once per hearing revision instead of sweeping every hearing every second.
+    computes it once per hearing revision instead of sweeping every hearing every second. An
+    ended hearing is due when its documents' retention period ends (the shell's `Sweep`).
     """
     if h.state is HearingState.CLOSED:
-        return None
+        return retention.kept_until(h, env.policy)
     times = [p.disconnected_at + env.policy.reconnect_grace_ms for p in h.participants.values()
              if _grace_due(p, h) and p.disconnected_at is not None]
     times += [r.deadline for r in h.rooms.values()
@@ -259,7 +261,8 @@ HANDLERS: dict[type, Handler] = {
     InviteParticipant: _invite,
     RemoveParticipant: _remove, Remove: _remove,
     RedeemInvitation: _redeem,
-    Sweep: lambda ctx, cmd: (ctx.h, []),
+    # The retention period only here: its decision is the system's, never a command's sender's.
+    Sweep: lambda ctx, cmd: retention.expire(ctx.h, ctx.now, ctx.env.policy),
     **core_controls.HANDLERS,
     **mediator_name.HANDLERS,
     **handover.HANDLERS,

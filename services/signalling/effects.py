@@ -98,6 +98,8 @@ class Policy:
     max_sides: int = 16
     max_caucuses: int = 16
     max_knocks: int = 64
+    #: How long an ended hearing's kept documents stay (retention.py); 0 = until destroyed by hand.
+    document_retention_ms: int = 0
 
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed by hand

@@ -176,6 +176,9 @@ class Hearing(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     #: Closed with `destroy_documents`: a repeated identical close is then answered again (so
     #: the gateway can finish a shredding that failed), any other close is refused.
     documents_destroyed: bool = False
+    #: When they were destroyed: at the end, or once the retention period passed (retention.py);
+    #: None before this was recorded.
+    documents_destroyed_at: TimestampMs | None = None
     sides: Annotated[dict[Id, Side], msgspec.Meta(max_length=16)] = {}
     participants: Annotated[dict[Id, Participant], msgspec.Meta(max_length=64)] = {}
     invitations: Annotated[dict[Id, Invitation], msgspec.Meta(max_length=MAX_INVITATIONS)] = {}

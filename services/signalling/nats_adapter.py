@@ -124,7 +124,7 @@ def register(host: ServiceHost, ex: Executor, ice: IceSettings, checks: TechChec
     async def detail_(ctx: RequestContext, req: Scoped[Empty]) -> HearingDetail:
         h, _ = await ex.load(req.hearing)
         may_read_detail(h, ctx.require_principal())
-        return detail(h, ex.now_ms())
+        return detail(h, ex.now_ms(), ex.env.policy)
 
     async def schedule_(ctx: RequestContext, req: Scoped[Empty]) -> HearingSchedule:
         h, _ = await ex.load(req.hearing)

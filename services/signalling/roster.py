@@ -15,4 +15,5 @@ def derive(h: Hearing, revision: int) -> Roster:
         for p in h.participants.values()
     }
     return Roster(hearing=h.id, state=h.state, mediator=h.mediator, revision=revision,
-                  sides=sorted(h.sides), participants=members)
+                  sides=sorted(h.sides), participants=members,
+                  documents_destroyed=h.documents_destroyed)

@@ -1,4 +1,5 @@
-"""Time-based rules on a timer: reconnection grace, caucus timers, sockets of dead gateways.
+"""Time-based rules on a timer: reconnection grace, caucus timers, sockets of dead gateways,
+the documents' retention period of ended hearings (retention.py).
 
 The core applies these rules on every command too (`commands.sweep`); the sweeper makes them
 fire on time when nothing else happens. It works from the watched copy of every hearing, and
@@ -27,6 +28,7 @@ from proto.common import Role
 from proto.principal import Principal, PrincipalKind
 from proto.signalling import SessionDisconnected
 
+from . import retention
 from .core import Sweep, next_due, sweep
 from .model import Hearing, Participant
 from .shell import SYSTEM, Executor
@@ -85,7 +87,7 @@ async def sweep_once(ex: Executor, timeout_ms: int, plan: SweepPlan | None = Non
                 ran += 1
                 plan.to_tell.add(instance_of(conn))
             swept, _ = sweep(h, ex.now_ms(), ex.env)
-            if swept != h:
+            if swept != h or retention.due([h], ex.now_ms(), ex.env.policy):
                 await ex.run(hid, SYSTEM, Sweep())
                 ran += 1
         except Exception as exc:  # one hearing's failure never stops the sweep of the others

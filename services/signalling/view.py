@@ -31,6 +31,8 @@ from proto.ws import (
     View,
 )
 
+from . import retention
+from .effects import Policy
 from .model import (
     LOBBY,
     Hearing,
@@ -41,6 +43,8 @@ from .model import (
     members,
     shown_name,
 )
+
+_NO_RETENTION = Policy()
 
 
 def member_view(h: Hearing, p: Participant) -> MemberView:
@@ -136,7 +140,7 @@ def schedule(h: Hearing) -> HearingSchedule:
                            time_zone=h.time_zone, details_changes=h.details_changes)
 
 
-def detail(h: Hearing, now: int) -> HearingDetail:
+def detail(h: Hearing, now: int, policy: Policy = _NO_RETENTION) -> HearingDetail:
     """The REST detail (mediator of this hearing, or admin): roster with each invitation's
     state (the latest one per participant) and when the person first joined, sides and rooms."""
     latest: dict[str, Invitation] = {}
@@ -162,6 +166,9 @@ def detail(h: Hearing, now: int) -> HearingDetail:
         details_changes=h.details_changes,
         former_mediators=former_mediators(h), took_over=took_over(h),
         opened_at=h.opened_at, ended_at=h.ended_at, documents_destroyed=h.documents_destroyed,
+        documents_destroyed_at=h.documents_destroyed_at,
+        documents_kept_until=retention.kept_until(h, policy),
+        document_retention_days=retention.days(policy),
     )
 
 

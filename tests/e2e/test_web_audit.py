@@ -444,6 +444,21 @@ async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
             await shot(tab, "audit-key")
             await in_chinese(tab, {**seen, "audit-hearing": f"/audit/hearings/{HEARING}", "audit-hearings": "/audit/hearings",
                                    "audit-export": "/audit/export"})
+            # A role in Chinese stays one word (代表律師, not 代表律 / 師), and at phone width
+            # the People table still fits the page (tests/artifacts/audit-hearing-zh-Hant-phone.png).
+            await page.select_option("#language", ZH)
+            await tab.wait_for(f"document.documentElement.lang === '{ZH}'")
+            await page.goto(f"/audit/hearings/{HEARING}")
+            await tab.wait_for(DRAWN["audit-hearing"])
+            for width in ("laptop", "phone"):
+                await tab.screenshot(f"audit-hearing-{ZH}", width)
+                roles = await tab.value("""() => [...document.querySelectorAll('td.role > .role-name')]
+                    .map((role) => [role.textContent, role.getClientRects().length])""")
+                assert [t(ZH, "audit.role.counsel"), 1] in roles and all(n == 1 for _, n in roles), (width, roles)
+                assert await tab.value("() => document.documentElement.scrollWidth") == VIEWPORTS[width][0], width
+            await tab.screenshot(f"audit-hearing-{ZH}", "laptop")  # back to the laptop's width
+            await page.select_option("#language", "zh-Hans")
+            await tab.wait_for("document.documentElement.lang === 'zh-Hans'")
             # The page is left in Simplified Chinese: the Action filter's groups are named in it.
             await page.goto("/audit")
             await tab.wait_for("document.querySelector('#f-action optgroup')")

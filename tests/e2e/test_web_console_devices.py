@@ -18,12 +18,18 @@ test_web_participant_room_devices.py):
   here, and runs nothing of them (it once kept its mesh: both devices answered the party, showed
   different room codes and stuck connecting); the second device and the party show the same
   code and the party sees the second device's camera. Use them here brings them back.
+- The console holding them closes (muted): the second device, which said they were used on the
+  other device, says after a few seconds (not at once: a reconnecting console claims again)
+  that they are not in use anywhere, with Use them here (it once said nothing, and the party
+  saw a dead tile); Use them here sends them from there, still muted as the room was told,
+  with the buttons saying so; unmuted, the party hears the mediator live again.
 Screenshots: tests/artifacts/console-mic-blocked-laptop.png,
-console-media-elsewhere-laptop.png; axe-core on the new states.
+console-media-elsewhere-laptop.png, console-media-free-laptop.png; axe-core on the new states.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -70,6 +76,13 @@ MEDIATOR, PHONE = (200, 200, 200), (220, 40, 40)
 MEDIATOR_VIDEO = "document.querySelector('.video-grid .tile:not(.self)[data-kind=camera] video')"
 LIVE_AUDIO = (f"{MEDIATOR_VIDEO}?.srcObject?.getAudioTracks().some((track) => "
               "track.readyState === 'live' && !track.muted)")
+# On the party's page: the room's view of the mediator's microphone, on its tile.
+MEDIATOR_MUTED = "document.querySelector('.video-grid .tile:not(.self)[data-kind=camera]')?.dataset.muted"
+# On a console: its own microphone track, as sent.
+MIC_SENT = ("document.querySelector('.console-videos .tile.self video').srcObject?.getAudioTracks()"
+            ".map((track) => track.enabled).join()")
+#: components/console-media.js MEDIA_FREE_GRACE_MS (presence.js OFFLINE_GRACE_MS).
+FREE_GRACE_S = 4.0
 
 
 def control_shown(control: str) -> str:
@@ -195,6 +208,39 @@ async def test_a_blocked_microphone_on_the_console_is_said_and_try_again_sends_i
                 await same_code(console, party)
                 await wait_until(lambda: mediator_seen(party, people.mediator.account_id, MEDIATOR), timeout=60,
                                  what="the party sees the first device's camera again")
+
+                # --- muted, the console holding them closes: the phone says nobody uses them --
+                await console.page.locator(".my-room .control-mic").click()
+                await party.wait_for(f"{MEDIATOR_MUTED} === 'true'", timeout=30)
+                closed_at = time.monotonic()
+                await console.context.close()
+                await phone.wait_for(f"{MOVED}?.dataset.state === 'free'", timeout=30)
+                waited = time.monotonic() - closed_at
+                assert waited >= FREE_GRACE_S - 0.5, waited  # not at once: a blip is no news
+                assert await phone.value(f"{MOVED}.querySelector('p').textContent") == \
+                    t(EN, "mediator.video.free")
+                assert await phone.value(f"{SELF_TILE}.dataset.picture") == "nowhere"
+                assert await phone.value(NOTHING_LIVE)  # offered, never claimed by itself
+                await phone.check_accessible("console-media-free")
+                await phone.screenshot("console-media-free", "laptop")
+
+                # --- Use them here on the phone: still muted, as the room was told ------------
+                await phone.page.locator(".my-room .media-elsewhere [data-action=media-here]").click()
+                await phone.wait_for(f"{MOVED}.hidden && !{HEARERS}.hidden", timeout=10)
+                await phone.wait_for(f"{MIC_SENT} === 'false'", timeout=30)
+                mic = ".my-room .control-mic"
+                await phone.wait_for(control_shown("mic"), timeout=30)
+                assert await phone.value(f"document.querySelector('{mic}').textContent") == \
+                    t(EN, "participant.controls.unmute")
+                assert await phone.value(f"document.querySelector('{mic}').getAttribute('aria-pressed')") == "true"
+                assert await party.value(MEDIATOR_MUTED) == "true"
+                await wait_until(lambda: mediator_seen(party, people.mediator.account_id, PHONE), timeout=60,
+                                 what="the party sees the phone's camera")
+                # Unmuted there: the party hears the mediator live again, and is told so.
+                await phone.page.locator(mic).click()
+                await phone.wait_for(f"{MIC_SENT} === 'true'", timeout=10)
+                await party.wait_for(f"{MEDIATOR_MUTED} === 'false'", timeout=30)
+                await party.wait_for(LIVE_AUDIO, timeout=60)
                 for tab in tabs.values():
                     tab.assert_clean(secrets=[invitation["access_code"]])
         finally:

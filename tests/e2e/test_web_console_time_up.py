@@ -14,9 +14,13 @@
   once the mediator joins the party (answering a knock): old news.
 - A caucus everyone has left ("Call everyone back") ends its timer: the console's countdown goes
   at once, no time up comes after, and a "Time is up" already on its column goes too.
+- Any length: "Timer: other length…" asks for whole minutes, 1 to 240, saying in words what is
+  wrong with anything else (empty, 0, 241, 1.5); Escape sets nothing; Enter sets 20 minutes,
+  counted down on the console and the party's page alike; focus goes back to the caucus's menu.
+  While it runs, "Add 5 minutes" in that menu adds to it (about 25 minutes then, not 5).
 
-The short timers come from the test's own WebSocket for the mediator (the console offers 5 to
-30 minutes); the console's page does everything else. axe-core and screenshots.
+The short timers come from the test's own WebSocket for the mediator (the console offers 1
+minute at least); the console's page does everything else. axe-core and screenshots.
 """
 
 from __future__ import annotations
@@ -221,9 +225,50 @@ async def test_a_party_is_told_what_its_caucus_timer_does(suite: Suite) -> None:
                 await med_socket.send(Shuttle(room=side_a))
                 await notices_are(party, [])  # the mediator is here: the move is old news
 
-                # --- the console's chip says what it counts --------------------------------
+                # --- any length: "Timer: other length…", bad input said in words ----------
                 await mediator_page(console, people, cast.hearing, suite.base_url)
                 await console.page.locator(column(side_a)).wait_for()
+                med = Mediator(console, EN)
+                menu_name = t(EN, "mediator.board.caucus_menu_named", room=caucus_name)
+                focused = "document.activeElement?.getAttribute('aria-label')"
+                await med.menu("mediator.board.caucus_menu_named", "mediator.timer.other",
+                               room=caucus_name)
+                dialog = console.page.get_by_role("dialog")
+                minutes = dialog.get_by_label(t(EN, "mediator.timer.minutes"), exact=True)
+                assert await minutes.evaluate("(el) => el === document.activeElement")
+                await minutes.press("Escape")  # nothing set; back to the menu
+                await dialog.wait_for(state="detached")
+                assert await console.value(focused) == menu_name
+                assert await console.value(timer_text(side_a)) == t(EN, "mediator.timer.none")
+                await med.menu("mediator.board.caucus_menu_named", "mediator.timer.other",
+                               room=caucus_name)
+                error = dialog.locator(".form-error")
+                for bad in ("", "0", "241", "1.5"):
+                    await minutes.fill(bad)
+                    await minutes.press("Enter")
+                    await error.filter(has_text=t(EN, "mediator.timer.minutes_invalid")).wait_for()
+                    assert await minutes.get_attribute("aria-invalid") == "true", bad
+                await console.check_accessible("console-timer-length")
+                await console.screenshot("console-timer-length", "laptop")
+                await minutes.fill("20")
+                await minutes.press("Enter")
+                await dialog.wait_for(state="detached")
+                await console.wait_for(f"/^(20|19):\\d\\d left$/.test({timer_text(side_a)})",
+                                       timeout=30)
+                await party.wait_for(f"/^(20|19):\\d\\d left in this caucus$/.test({COUNTDOWN})",
+                                     timeout=30)
+                assert await console.value(focused) == menu_name
+
+                # --- "Add 5 minutes" while it runs: onto the time left, on both pages --------
+                await med.menu("mediator.board.caucus_menu_named", "mediator.timer.add",
+                               room=caucus_name)
+                await console.wait_for(f"/^(25|24):\\d\\d left$/.test({timer_text(side_a)})",
+                                       timeout=30)
+                await party.wait_for(f"/^(25|24):\\d\\d left in this caucus$/.test({COUNTDOWN})",
+                                     timeout=30)
+                await notices_are(party, [])  # time added to a timer running: the countdown says it
+
+                # --- the console's chip says what it counts --------------------------------
                 await med_socket.send(CaucusTimer(room=side_a, seconds=300))
                 await console.wait_for(f"{time_left('45')}.test({timer_text(side_a)})",
                                        timeout=30)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,25 @@ pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.timeout(240)]
 ZH = "zh-Hant"
 HANS = "zh-Hans"
 EN = "en"
+RETENTION_DAYS = 30
+
+
+@pytest.fixture(scope="module")
+def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
+    """The institution destroys kept documents 30 days after a hearing's end: the end dialog
+    and the parties' final screens say the day."""
+    running = Suite(data_dir=tmp_path_factory.mktemp("suite") / "data",
+                    extra_env={"PARLEY_DOCUMENT_RETENTION_DAYS": str(RETENTION_DAYS)})
+    running.start()
+    yield running
+    running.stop()
+
+
+def date_in(sentence: str, lang: str, key: str, **params: object) -> str:
+    """The `{date}` of a sentence made from `key` (the rest of it must be exactly the key's)."""
+    before, after = t(lang, key, **params).split("{date}")
+    assert sentence.startswith(before) and sentence.endswith(after), (sentence, before, after)
+    return sentence[len(before):len(sentence) - len(after)]
 
 
 async def test_the_console_in_traditional_chinese(suite: Suite, tmp_path: Path) -> None:
@@ -95,9 +115,25 @@ async def test_the_console_in_traditional_chinese(suite: Suite, tmp_path: Path) 
             await notice.wait_for()
             await notice.get_by_role("button", name=t(ZH, "participant.notice.dismiss")).click()
 
+        # The end dialog says when kept documents go; each party's final screen says the same
+        # day (from the ended notice), and that the mediator keeps them until then.
         await med.button("mediator.console.end")
+        retention = page.get_by_role("dialog").locator(".end-retention")
+        said = date_in(await retention.inner_text(), ZH, "mediator.end.retention",
+                       count=RETENTION_DAYS)
+        assert str(time.gmtime(time.time() + RETENTION_DAYS * 86400).tm_year) in said, said
         await med.confirm("mediator.end.confirm")
         await page.get_by_role("heading", name=t(ZH, "mediator.console.ended_title")).wait_for()
+        for name in ("A1", "B1"):
+            fate = cast.tabs[name].page.locator("[data-final=ended] .final-documents")
+            assert date_in(await fate.inner_text(), ZH,
+                           "participant.final.documents_kept_until") == said
+        await cast.tabs["A1"].check_accessible("ended with a retention period")
+        await cast.tabs["A1"].screenshot("ended-retention", "laptop")
+        # The ended hearing's set-up page says the day too (its detail's documents_kept_until).
+        await page.locator(".ended").get_by_role("link", name=t(ZH, "mediator.hearings.setup")).click()
+        note = page.locator(".setup-documents .setup-docs-retention")
+        assert date_in(await note.inner_text(), ZH, "mediator.setup.documents_kept_until") == said
         tab.assert_clean(secrets=[p.code for p in med.invited.values()])
 
 

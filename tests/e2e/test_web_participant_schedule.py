@@ -3,13 +3,15 @@
 A party who opens their link early waited with "The mediator is not connected right now" and no
 date or time. Once past the access code, the waiting room says when the hearing is scheduled, in
 its zone and the reader's, and offers its calendar file (the participant's own read of it, saved
-under the title cut at a word); before the code, the join page shows neither the title nor the
+under the name the server gives it: the title cut at a word); before the code, the join page shows neither the title nor the
 time (a link alone reveals nothing). In English on a laptop and in 繁體中文 on a phone;
 screenshots in tests/artifacts, axe-core on each.
 """
 
 from __future__ import annotations
 
+import re
+import urllib.parse
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,9 +26,11 @@ from tests.harness import Suite
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 EN = "en"
-TITLE = ("Chan v. Wong; Mong Kok shop lease, day 1 — 陳氏與黃氏商舖租約調解 "
+# Its emoji count once each in the server's cut (code points), twice in UTF-16 units: a page
+# naming the file itself by JavaScript's lengths would cut it at "(first session,…".
+TITLE = ("Chan v. Wong; Mong Kok shop lease, day 1 — 陳氏與黃氏商舖租約調解 🏬🏬 "
          "(first session, with a deliberately long title)")
-FILE = "Chan v. Wong; Mong Kok shop lease, day 1 — 陳氏與黃氏商舖租約調解 (first session, with a….ics"
+FILE = "Chan v. Wong; Mong Kok shop lease, day 1 — 陳氏與黃氏商舖租約調解 🏬🏬 (first session, with….ics"
 ZONE = "Asia/Hong_Kong"
 SCHEDULE = "document.querySelector('.lobby-schedule:not([hidden])')?.textContent || ''"
 
@@ -64,7 +68,11 @@ async def test_the_waiting_room_says_when_the_hearing_is_scheduled(suite: Suite)
             await page.evaluate("() => window.scrollTo(0, 0)")
             await tab.screenshot("lobby-scheduled", "laptop")
 
-            # The calendar file: the party's own, under the title cut at a word.
+            # The calendar file: the party's own, under the name the server gives it (its
+            # Content-Disposition, RFC 8187): the title cut at a word.
+            served = await page.request.get(f"/api/v1/hearings/{cast.hearing}/calendar.ics")
+            named = re.search(r"filename\*=UTF-8''([^;\s]+)", served.headers["content-disposition"])
+            assert named and urllib.parse.unquote(named[1]) == FILE, served.headers
             async with page.expect_download() as downloading:
                 await page.get_by_role("button", name=t(EN, "participant.lobby.calendar"),
                                        exact=True).click()

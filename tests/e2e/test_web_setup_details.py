@@ -15,6 +15,8 @@ saved page, the lobby, the zone change and the ended set-up.
 from __future__ import annotations
 
 import io
+import re
+import urllib.parse
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -152,6 +154,10 @@ async def test_the_mediator_reschedules_and_the_lobby_sees_it(suite: Suite) -> N
                 await card.get_by_role("button", name=t(EN, "mediator.setup.calendar"),
                                        exact=True).click()
             download = await downloading.value
+            # Saved under the name the server gives it (Content-Disposition, RFC 8187).
+            served = await page.request.get(f"{base}/calendar.ics")
+            named = re.search(r"filename\*=UTF-8''([^;\s]+)", served.headers["content-disposition"])
+            assert named and urllib.parse.unquote(named[1]) == download.suggested_filename
             assert download.suggested_filename == "Wong v. Ho (adjourned).ics"
             event = next(iter(Calendar.from_ical(
                 Path(await download.path()).read_bytes()).walk("VEVENT")))

@@ -399,3 +399,18 @@ test("a side's entries name it as it was called then, and say what a rename chan
   assert.equal(side('hearing.side_rename', { name: 'Claimant (Chan Tai Man)', colour: 'd', previous_name: 'Claimant (Chan Tai Man)', previous_colour: 'b' }),
     'acctMed（調解員） 將一方 「Claimant (Chan Tai Man)」 的顏色由赭紅色改為紫色');
 });
+
+test("a caucus timer reads as set, added to or cleared, in every language", async () => {
+  const timer = (details) => describeEntry({ ...entry('room.timer'), details,
+    actor: { id: 'acctMed', role: 'mediator' } }, dir, 'UTC', { withTime: false });
+  await initI18n('en');
+  assert.equal(timer({ seconds: 1200 }), 'acctMed (mediator) set a timer of 20 minutes in Claimant caucus');
+  // "Add 5 minutes": the server adds to the deadline it holds (`left`: what is left after).
+  assert.equal(timer({ seconds: 300, added: true, left: 1500 }), 'acctMed (mediator) added 5 minutes to the timer in Claimant caucus');
+  assert.equal(timer({ seconds: 0 }), 'acctMed (mediator) cleared the timer in Claimant caucus');
+  for (const [lang, added] of [['zh-Hans', '的计时延长了 5 分钟'], ['zh-Hant', '的計時延長了 5 分鐘']]) {
+    await initI18n(lang);
+    assert.ok(timer({ seconds: 300, added: true, left: 1500 }).endsWith(added), lang);
+  }
+  await initI18n('en');
+});

@@ -14,6 +14,8 @@ globalThis.document.addEventListener = () => {}; // components/menu.js listens a
 const { initI18n, t } = await import("../../gateway/webclient/js/core/i18n.js");
 const { timerNews } = await import("../../gateway/webclient/js/components/caucus-time.js");
 const { TimeUps } = await import("../../gateway/webclient/js/components/board.js");
+const { timerMinutes } = await import("../../gateway/webclient/js/screens/console-commands.js");
+const { describe } = await import("../../gateway/webclient/js/core/errors.js");
 
 const NOW = 1_000_000;
 const MIN = 60_000;
@@ -86,4 +88,26 @@ test("a time up on a caucus nobody had entered stays until someone comes and goe
   const old = new TimeUps(s, "k");
   assert.ok(old.has("c1"));
   assert.equal(old.follow([caucus(NOW + 5 * MIN, party)]), true); // time added: it goes
+});
+
+test("a timer of any length is typed in whole minutes, 1 to 240; anything else is refused", () => {
+  for (const [typed, minutes] of [["20", 20], ["45", 45], [" 1 ", 1], ["240", 240], ["007", 7]]) {
+    assert.equal(timerMinutes(typed), minutes, typed);
+  }
+  for (const typed of ["", "0", "241", "1.5", "20.0", "-5", "1e2", "twenty", null]) {
+    assert.equal(timerMinutes(typed), null, String(typed));
+  }
+});
+
+test("a timer the server refuses is said as a sentence the mediator can act on", async () => {
+  for (const lang of ["en", "zh-Hans", "zh-Hant"]) {
+    await initI18n(lang);
+    // As the console names the last action (screens/console.js): "mediator.ws.timer".
+    const long = describe({ code: "invalid", reason: "timer_too_long" }, "mediator.ws.timer");
+    const bounds = describe({ code: "invalid", message: "Expected `int` >= 0 - at `$.seconds`" }, "mediator.ws.timer");
+    assert.equal(long, t("mediator.error.ws.timer.timer_too_long"), lang);
+    assert.equal(bounds, t("mediator.error.ws.timer.invalid"), lang);
+    assert.ok(/24/.test(long) && /24/.test(bounds) && long !== bounds, `${lang}: ${long} / ${bounds}`);
+  }
+  await initI18n("en");
 });

@@ -36,6 +36,9 @@ from proto.ws import (
     ErrorMessage,
     Hand,
     Lock,
+    MediaClaim,
+    Notice,
+    NoticeKind,
     PeerPlan,
     YouUpdate,
 )
@@ -200,3 +203,55 @@ async def _audited_until(people: People, hearing: str, action: str) -> list[dict
     assert status == 200, (status, page)
     events = [json.loads(e["entry"]) for e in page["events"]]
     return events if any(e["action"] == action for e in events) else None
+
+
+def _told(kind: NoticeKind) -> Any:
+    return lambda m: isinstance(m, Notice) and m.kind is kind
+
+
+@pytest.mark.timeout(120)
+async def test_the_mediators_other_consoles_hear_when_the_media_console_closes_and_claims(
+        suite: Suite) -> None:
+    """Through the gateway: the laptop holds the media, the phone shows the board. The laptop
+    closes: the phone is told the media is free (and a socket opening meanwhile too); a console
+    claiming it tells the others, and the move from one open console to another is audited."""
+    await suite.ready(timeout=60)
+    people = await staff_people(suite)
+    cast = await seat(suite, people, sides=1, per_side=1)
+    me = people.mediator.account_id
+
+    async def console() -> WsClient:
+        client = await WsClient(suite.base_url, people.mediator.headers(), cast.hearing, me).connect()
+        clients.append(client)
+        return client
+
+    clients: list[WsClient] = []
+    try:
+        laptop, phone = await console(), await console()
+        await laptop.send(MediaClaim())
+        await phone.wait(_told(NoticeKind.MEDIA_CLAIMED), what="the laptop's claim, told")
+        await laptop.close()
+        await phone.wait(_told(NoticeKind.MEDIA_FREE), what="the media free")
+        tablet = await console()  # opened while nobody holds it: told after its snapshot
+        await tablet.wait(_told(NoticeKind.MEDIA_FREE), what="the media free, to a new socket")
+        seen = len(phone.inbox)
+        await tablet.send(MediaClaim())  # "Use them here"
+        await phone.wait(_told(NoticeKind.MEDIA_CLAIMED), since=seen, what="the tablet's claim")
+        await phone.send(MediaClaim())  # moved from the open tablet to the phone
+        await tablet.wait(_told(NoticeKind.MEDIA_ELSEWHERE), what="the tablet told to stop")
+        assert not [m for m in phone.inbox[seen:] if isinstance(m, Notice)
+                    and m.kind in (NoticeKind.MEDIA_ELSEWHERE, NoticeKind.MEDIA_FREE)]
+
+        async def audited() -> list[bool]:
+            status, page = await people.auditor.call(
+                "GET", f"/api/v1/audit/events?hearing={cast.hearing}&action=participant.media_claim")
+            assert status == 200, (status, page)
+            entries = [json.loads(e["entry"]) for e in page["events"]]
+            return sorted(e["details"]["moved"] for e in entries) if len(entries) == 3 else []
+
+        # The laptop's and the tablet's claims took up a free media; the phone's moved it.
+        assert await wait_until(audited, timeout=20, what="the claims audited") == [
+            False, False, True]
+    finally:
+        for client in clients:
+            await client.close()

@@ -226,3 +226,73 @@ def test_only_the_mediator_claims_and_only_from_one_of_its_sockets() -> None:
     with pytest.raises(Conflict):
         apply(w.h, w.principals["med"], MediaClaim(), w.now, w.env)
     assert MediaClaim in MEDIATOR_COMMANDS
+
+
+def _notices(effects: list[Effect]) -> list[tuple[NoticeKind, tuple[str, ...]]]:
+    return [(d.message.kind, d.conns) for d in deliveries(effects, "med")
+            if isinstance(d.message, Notice)]
+
+
+def test_the_holders_socket_closing_tells_the_mediators_other_sockets_the_media_is_free() -> None:
+    """The laptop holds the media, the phone shows the board: the laptop's tab closes, and the
+    phone (every remaining socket) is told nobody sends the camera and microphone now; a board
+    tab or API client closing says nothing, nor does the last socket closing (nobody to tell)."""
+    w, _ = standard()
+    (laptop,) = w.h.participants["med"].conns
+    w.do("med", MediaClaim(), conn=laptop)
+    w.do("med", SessionConnected(conn="phone"))
+    w.do("med", SessionConnected(conn="bot"))
+    assert _notices(w.do("med", SessionDisconnected(conn="bot"))) == []  # not the holder
+    effects = w.do("med", SessionDisconnected(conn=laptop))
+    assert _notices(effects) == [(NoticeKind.MEDIA_FREE, ("phone",))]
+    assert isinstance(effects[0], Deliver)  # before anything else of the change
+    assert target_conns(w.h, "med") == ()
+    # A socket opening while nobody holds the media is told too, after its snapshot.
+    effects = w.do("med", SessionConnected(conn="tablet"))
+    assert isinstance(effects[0], Reply) and isinstance(effects[0].value, Snapshot)
+    assert _notices(effects) == [(NoticeKind.MEDIA_FREE, ("tablet",))]
+    w.do("med", SessionDisconnected(conn="tablet"))
+    assert _notices(w.do("med", SessionDisconnected(conn="phone"))) == []  # the last one
+    assert _notices(w.do("med", SessionConnected(conn="later"))) == []  # forgotten: nothing
+
+
+def test_a_short_reconnect_of_the_holder_claims_again_and_ends_the_others_wait() -> None:
+    """The holder's page drops for a moment: its old socket's close says free, its new socket
+    claims again, and that claim tells the other consoles (`media_claimed`), so a page that
+    waits its few seconds before saying "not in use anywhere" never says it."""
+    w, ids = standard()
+    (laptop,) = w.h.participants["med"].conns
+    w.do("med", MediaClaim(), conn=laptop)
+    w.do("med", SessionConnected(conn="phone"))
+    assert _notices(w.do("med", SessionDisconnected(conn=laptop))) == [
+        (NoticeKind.MEDIA_FREE, ("phone",))]
+    effects = w.do("med", SessionConnected(conn="laptop-again"))
+    assert _notices(effects) == [(NoticeKind.MEDIA_FREE, ("laptop-again",))]  # its page holds on
+    effects = w.do("med", MediaClaim(), conn="laptop-again")
+    assert _notices(effects) == [(NoticeKind.MEDIA_CLAIMED, ("phone",))]
+    assert w.h.participants["med"].media == "laptop-again"
+    assert "med" in _plan_of(effects, ids["a1"]).drop  # the room renegotiates with the new socket
+    audit = next(e for e in effects if isinstance(e, Audit))
+    assert audit == Audit("participant.media_claim", "participant", "med",
+                          details={"room": PLENARY, "moved": False})
+
+
+def test_a_claim_that_moves_the_media_is_audited_and_tells_the_holder_and_the_others_apart() -> None:
+    """The earlier holder stops (`media_elsewhere`); the other sockets only learn the media is
+    held (`media_claimed`: a console whose own claim is on its way keeps its media). The move is
+    audited with the mediator's room, and nothing of the connection."""
+    w, _ = standard()
+    (laptop,) = w.h.participants["med"].conns
+    first = w.do("med", MediaClaim(), conn=laptop)
+    assert [e for e in first if isinstance(e, Audit)] == [
+        Audit("participant.media_claim", "participant", "med",
+              details={"room": PLENARY, "moved": False})]
+    w.do("med", SessionConnected(conn="phone"))
+    w.do("med", SessionConnected(conn="tablet"))
+    effects = w.do("med", MediaClaim(), conn="phone")
+    assert _notices(effects) == [(NoticeKind.MEDIA_ELSEWHERE, (laptop,)),
+                                 (NoticeKind.MEDIA_CLAIMED, ("tablet",))]
+    assert [e for e in effects if isinstance(e, Audit)] == [
+        Audit("participant.media_claim", "participant", "med",
+              details={"room": PLENARY, "moved": True})]
+    assert w.do("med", MediaClaim(), conn="phone") == []  # claimed already: no entry either

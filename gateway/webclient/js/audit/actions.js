@@ -9,9 +9,10 @@
 
 export const ACTION_FAMILIES = [
   { family: 'hearing', actions: ['hearing.create', 'hearing.details_change', 'hearing.open', 'hearing.side_add', 'hearing.side_rename', 'hearing.side_remove', 'hearing.lock', 'hearing.unlock',
-    'hearing.mediator_rename', 'hearing.mediator_handover', 'hearing.close', 'hearing.command'] },
+    'hearing.mediator_rename', 'hearing.mediator_handover', 'hearing.close', 'hearing.retention_expired', 'hearing.command'] },
   { family: 'participant', actions: ['participant.invite', 'participant.redeem', 'participant.connect', 'participant.disconnect',
-    'participant.admit', 'participant.deny', 'participant.leave', 'participant.remove', 'participant.reissue'] },
+    'participant.admit', 'participant.deny', 'participant.leave', 'participant.remove', 'participant.reissue',
+    'participant.media_claim'] },
   { family: 'room', actions: ['room.move', 'room.move_side', 'room.shuttle', 'room.recall', 'room.caucus_create',
     'room.caucus_close', 'room.timer', 'room.timer_expired', 'room.broadcast', 'room.knock', 'room.knock_dismiss',
     'room.grace_expired', 'room.chat', 'room.peer_state'] },

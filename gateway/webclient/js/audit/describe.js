@@ -68,6 +68,7 @@ const PARAMS = {
   'participant.redeem': (d, dir) => ({ person: personName(dir, d.participant) }),
   'participant.connect': rooms('room'),
   'participant.disconnect': rooms('room'),
+  'participant.media_claim': rooms('room'),
   'participant.admit': rooms('from', 'to'),
   'participant.leave': rooms('from'),
   'participant.remove': rooms('from'),
@@ -112,6 +113,7 @@ function departure(d, cause) {
 const VARIANTS = {
   'participant.connect': (d) => (d.room === 'lobby' ? 'lobby' : null),
   'participant.disconnect': (d, e, cause) => departure(d, cause),
+  'participant.media_claim': (d) => (d.moved === true ? 'moved' : null), // from a console that held them
   'participant.leave': (d) => (d.from === 'lobby' ? 'lobby' : d.from ? null : 'nowhere'),
   'participant.remove': (d) => (d.from === 'lobby' ? 'lobby' : typeof d.from === 'string' && d.from ? 'room' : null),
   // renamed, moved, or both; the start and its zone are recorded together when either changed,
@@ -125,7 +127,8 @@ const VARIANTS = {
     return title && time ? null : title ? 'title' : time ? 'time' : 'unspecified';
   },
   'hearing.close': (d) => (d.destroy_documents ? 'destroy' : null),
-  'room.timer': (d) => (d.seconds ? null : 'cleared'),
+  // time added to the timer running (the server adds `seconds` to its deadline), set, or cleared
+  'room.timer': (d) => (d.added ? 'added' : d.seconds ? null : 'cleared'),
   'room.knock': (d) => (d.on === false ? 'off' : null),
   'audit.query': (d, e) => (e.resource.id === 'names' ? 'names' : null),
   // evidence's `versions` before it had its own action (`document.versions_list`): the

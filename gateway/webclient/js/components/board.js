@@ -4,6 +4,8 @@
 // server says so (a card being moved is marked pending until the next board arrives). A caucus
 // whose timer ran out says "Time is up" on its column, with "Add 5 minutes" and "Dismiss",
 // until the mediator acts on it (`ctx.timeUp`: the console keeps which caucuses, TimeUps).
+// A caucus's menu sets a timer (5 to 30 minutes, or any length up to 240 in a dialog: a new
+// total, from now) and, while one runs, adds 5 minutes to it (the server adds to its deadline).
 
 import { formatCountdown, t } from "../core/i18n.js";
 import { h } from "../core/render.js";
@@ -199,7 +201,7 @@ function timeUpNotice(room, ctx) {
     h("div", { class: "time-up-actions" },
       h("button", { type: "button", class: "button small primary", "data-action": "add-time",
         "aria-label": t("mediator.timer.add_named", { room: name }),
-        onclick: () => ctx.actions.timer(room, ADD_SECONDS) }, t("mediator.timer.add")),
+        onclick: () => ctx.actions.addTime(room, ADD_SECONDS) }, t("mediator.timer.add")),
       h("button", { type: "button", class: "button small", "data-action": "dismiss-time-up",
         "aria-label": t("mediator.timer.dismiss_named", { room: name }),
         onclick: () => ctx.actions.dismissTimeUp(room) }, t("mediator.timer.dismiss"))));
@@ -227,6 +229,8 @@ function roomHeader(room, ctx) {
           : t("mediator.timer.none")) : null,
       room.kind === "caucus" ? menuButton(t("mediator.board.caucus_menu"), [
         ...[5, 10, 15, 30].map((m) => ({ label: t("mediator.timer.set", { count: m }), onSelect: () => ctx.actions.timer(room, m * 60) })),
+        { label: t("mediator.timer.other"), onSelect: () => ctx.actions.otherTimer(room) },
+        ...(room.deadline && !timeUp ? [{ label: t("mediator.timer.add"), onSelect: () => ctx.actions.addTime(room, ADD_SECONDS) }] : []),
         ...(room.deadline ? [{ label: t("mediator.timer.clear"), onSelect: () => ctx.actions.timer(room, 0) }] : []),
         { label: t("mediator.board.close_caucus"), danger: true, onSelect: () => ctx.actions.closeCaucus(room) },
       ], { ariaLabel: t("mediator.board.caucus_menu_named", { room: roomName(room) }) }) : null),

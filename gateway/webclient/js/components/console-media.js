@@ -8,12 +8,30 @@
 // console that claimed last only (services/signalling/connections.py). The one that held them
 // before is told (`moved`): it stops its camera, microphone and connections and offers "Use them
 // here" (`reclaim`), which claims them back (the room then renegotiates with this tab again).
+//
+// When the console holding them closes (a tab closed, a device gone offline), the others are
+// told (`freed`: notice `media_free`) and say, after a short grace, that the camera and
+// microphone are not in use anywhere, with the same "Use them here"; never claimed by
+// themselves, since the mediator chooses which device speaks. The grace is for the holder's
+// page coming back within seconds: its new socket claims again, and every claim is told to the
+// other consoles (`claimed`: notice `media_claimed`), which ends the wait. A board-only tab
+// whose browser's holding tab closed takes the lock then, and offers the same.
+// Tracks opened (the first time, or after "Use them here") are sent as the mediator last chose:
+// `onOpen(stream)` lets the console set them, its buttons and what the room is told alike.
 
 import { openLocalMedia, screenMedia, stopStream, switchTrack } from "../media/devices.js";
 import { iceConfiguration } from "../media/ice.js";
 import { Mesh } from "../media/mesh.js";
 import { adoptTracks } from "./device-notice.js";
+import { OFFLINE_GRACE_MS } from "./presence.js";
 import { VideoTiles } from "./video-tiles.js";
+
+// What the console says while another console holds the media, or none does (`onMoved`).
+export const MOVED_WORDS = { elsewhere: "mediator.video.elsewhere", free: "mediator.video.free" };
+
+// How long the holder's console may be gone before this one says nobody uses them (as long as
+// someone may be without a connection before a page says they are offline: presence.js).
+export const MEDIA_FREE_GRACE_MS = OFFLINE_GRACE_MS;
 
 export class ConsoleMedia {
   // onHeld(held): this tab holds the media or not; onVerification(v): the room verification
@@ -28,10 +46,16 @@ export class ConsoleMedia {
     // "in_use" or "none": media/devices.js mediaTrouble), so the console can say who cannot
     // hear or see the mediator and what to do about it. Never called in a tab without the media.
     this.onTrouble = () => {};
-    // (moved): true once a console on another device took the media, false when claimed back.
+    // (moved): "elsewhere" once a console on another device took the media, "free" once it is
+    // said that no console uses it, false when claimed back.
     this.onMoved = () => {};
+    // (stream): tracks just opened here, before any connection sends them.
+    this.onOpen = () => {};
     this.held = false; // this tab holds the browser's lock
     this.elsewhere = false; // another device's console claimed the media since
+    this.free = false; // said: no console uses the media now (after the grace)
+    this.freeTimer = null;
+    this.taking = false; // asking the browser for the lock (sayFree)
     this.serverLinks = null;
     this.tiles = new VideoTiles();
     this.mesh = null;
@@ -42,9 +66,11 @@ export class ConsoleMedia {
     this.me = "";
   }
 
+  lockName() { return `parley-media-${this.hearing}`; }
+
   async start(me) {
     this.me = me;
-    const name = `parley-media-${this.hearing}`;
+    const name = this.lockName();
     const run = async (lock) => {
       if (!lock || this.stopped) {
         this.tiles.showSelf(me, null, "elsewhere");
@@ -67,6 +93,7 @@ export class ConsoleMedia {
     if (this.stopped || this.elsewhere) { stopStream(stream); return; }
     this.stream = stream;
     this.tiles.showSelf(this.me, stream, trouble);
+    this.onOpen(stream);
     // One certificate for every connection (the room verification code): Mesh.create.
     const mesh = await Mesh.create({
       send: this.send, rtcConfig, localStream: stream,
@@ -92,7 +119,8 @@ export class ConsoleMedia {
   // A console on another device claimed the media (notice `media_elsewhere`): nothing of it
   // runs here any more; the lock stays, so "Use them here" takes it back in this tab.
   moved() {
-    if (!this.held || this.elsewhere || this.stopped) return;
+    if (!this.held || this.stopped) return;
+    if (this.elsewhere) { this.claimed(); return; }
     this.elsewhere = true;
     if (this.mesh) this.mesh.stop(); // its remote tiles go with its connections
     this.mesh = null;
@@ -100,13 +128,60 @@ export class ConsoleMedia {
     stopStream(this.stream);
     this.stream = null;
     this.tiles.showSelf(this.me, null, "other_device");
-    this.onMoved(true);
+    this.onMoved("elsewhere");
+  }
+
+  // The console that held the media closed (notice `media_free`). This tab sends them: its own
+  // new socket claims again (nothing to say). Otherwise it is said after the grace, unless a
+  // claim comes first (`claimed`): a reloaded holder claims again within it.
+  freed() {
+    if (this.stopped || (this.held && !this.elsewhere) || this.free || this.freeTimer) return;
+    this.freeTimer = setTimeout(() => { this.freeTimer = null; this.sayFree(); }, MEDIA_FREE_GRACE_MS);
+  }
+
+  // Nobody uses the media. A board-only tab tries the lock first: free, its browser's holding
+  // tab closed (never taken sooner: a reloaded holder tab takes it back in the grace).
+  sayFree() {
+    if (this.stopped) return;
+    if (!this.held) { this.takeLock(); return; }
+    if (!this.elsewhere) return;
+    this.free = true;
+    this.tiles.showSelf(this.me, null, "nowhere");
+    this.onMoved("free");
+  }
+
+  // A console claimed the media (notice `media_claimed`, or `media_elsewhere` here): in use
+  // on another device, not free. This tab's own claim on its way changes nothing here.
+  claimed() {
+    clearTimeout(this.freeTimer);
+    this.freeTimer = null;
+    if (!this.free || this.stopped) return;
+    this.free = false;
+    this.tiles.showSelf(this.me, null, "other_device");
+    this.onMoved("elsewhere");
+  }
+
+  takeLock() {
+    if (!navigator.locks || this.taking) return;
+    this.taking = true;
+    navigator.locks.request(this.lockName(), { ifAvailable: true }, async (lock) => {
+      this.taking = false;
+      if (!lock || this.stopped || this.held) return;
+      this.held = true;
+      this.elsewhere = true;
+      this.onHeld(true);
+      this.sayFree();
+      await new Promise((resolve) => { this.release = resolve; });
+    });
   }
 
   // "Use them here": claimed back; the room renegotiates with this tab (its plan waits in
   // `early` until the mesh is ready).
   async reclaim() {
     if (!this.elsewhere || this.stopped) return;
+    clearTimeout(this.freeTimer);
+    this.freeTimer = null;
+    this.free = false;
     this.elsewhere = false;
     this.onMoved(false);
     this.claim();
@@ -174,6 +249,7 @@ export class ConsoleMedia {
 
   stop() {
     this.stopped = true;
+    clearTimeout(this.freeTimer);
     if (this.mesh) this.mesh.stop();
     stopStream(this.stream);
     if (this.release) this.release();

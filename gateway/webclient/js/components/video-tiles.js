@@ -21,6 +21,7 @@ const SELF_WORDS = {
   in_use: "mediator.video.tile_in_use",
   elsewhere: "mediator.video.tile_other_tab",
   other_device: "mediator.video.tile_other_device",
+  nowhere: "mediator.video.tile_not_in_use",
 };
 
 export class VideoTiles {
@@ -39,7 +40,8 @@ export class VideoTiles {
 
   // Your own tile: the stream (null: neither camera nor microphone opened) and why not all of
   // it did (media/devices.js mediaTrouble; "elsewhere": another tab holds the media;
-  // "other_device": a console on another device does, components/console-media.js). Shown
+  // "other_device": a console on another device does, "nowhere": none does,
+  // components/console-media.js). Shown
   // again after Try again: the same stream may have gained a camera.
   showSelf(id, stream, trouble = null) {
     this.self.dataset.participant = id;
@@ -55,7 +57,7 @@ export class VideoTiles {
   selfPicture() {
     if (!this.mine) return "on";
     const { stream, trouble } = this.mine;
-    if (trouble === "elsewhere" || trouble === "other_device") return trouble;
+    if (["elsewhere", "other_device", "nowhere"].includes(trouble)) return trouble;
     const video = stream ? stream.getVideoTracks().filter((track) => track.readyState === "live") : [];
     if (video.length) return video.some((track) => track.enabled) ? "on" : "off";
     return ["blocked", "in_use"].includes(trouble) ? trouble : "none";

@@ -9,6 +9,8 @@
 // A 401 on any call but sign-in means the session expired or was ended: the hook set by the app
 // (`onSessionExpired`) takes the person back to sign-in, remembering where they were.
 
+import { dispositionFilename } from "./disposition.js";
+
 const CSRF_KEY = "parley.csrf";
 
 export class ApiError extends Error {
@@ -50,7 +52,8 @@ export function retryWait(method, error, attempt) {
 }
 
 // options: `expect401` (a 401 is an answer, e.g. wrong credentials: no redirect),
-// `accept` (a non-JSON type to return as text, e.g. "text/calendar").
+// `accept` (a non-JSON type to return as text, e.g. "text/calendar"), `named` (return
+// `{ data, filename }`: the file name the server's Content-Disposition gives, or null).
 export async function api(method, path, body, options = {}) {
   for (let attempt = 0; ; attempt += 1) {
     try {
@@ -63,7 +66,7 @@ export async function api(method, path, body, options = {}) {
   }
 }
 
-async function call(method, path, body, { expect401 = false, accept = null } = {}) {
+async function call(method, path, body, { expect401 = false, accept = null, named = false } = {}) {
   const headers = { Accept: accept || "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const csrf = sessionStorage.getItem(CSRF_KEY);
@@ -101,7 +104,7 @@ async function call(method, path, body, { expect401 = false, accept = null } = {
     if (response.status === 401 && !expect401) sessionExpired(failure);
     throw failure;
   }
-  return data;
+  return named ? { data, filename: dispositionFilename(response.headers.get("Content-Disposition")) } : data;
 }
 
 function codeForStatus(status) {

@@ -6,6 +6,7 @@ import { api } from "../core/api.js";
 import { describe } from "../core/errors.js";
 import { formatDateTime, t } from "../core/i18n.js";
 import { h } from "../core/render.js";
+import { mediatorDocuments } from "../components/document-retention.js";
 
 const backToList = (primary = true) =>
   h("a", { class: primary ? "button primary" : "button", href: "/hearings" }, t("mediator.setup.back"));
@@ -37,8 +38,11 @@ export function notOpenCard(detail, hearingId) {
   return h("section", { class: "card narrow" }, h("h1", null, detail.title),
     h("p", null, t(detail.state === "closed" ? "mediator.console.closed" : "mediator.console.not_open")),
     // Ended: where its documents are, or that they were destroyed (the detail says which).
-    detail.state === "closed" ? h("p", null, t(detail.documents_destroyed
-      ? "mediator.setup.documents_destroyed" : "mediator.console.closed_documents")) : null,
+    detail.state === "closed" ? h("p", null, detail.documents_destroyed ? mediatorDocuments(detail)
+      : t("mediator.console.closed_documents")) : null,
+    // Kept until the institution's retention period ends: the day they go.
+    detail.state === "closed" && !detail.documents_destroyed && detail.documents_kept_until
+      ? h("p", { class: "closed-retention" }, mediatorDocuments(detail)) : null,
     h("a", { class: "button primary", href: `/hearings/${hearingId}/setup` }, t("mediator.hearings.setup")));
 }
 

@@ -3,7 +3,7 @@
 
 import { describe } from "../core/errors.js";
 import { t } from "../core/i18n.js";
-import { h } from "../core/render.js";
+import { h, uid } from "../core/render.js";
 import { admits, roomName } from "../components/board.js";
 import { confirmDialog, formDialog } from "../components/dialog.js";
 import { endHearing } from "../components/end-hearing.js";
@@ -26,6 +26,19 @@ export function fittedCaucusName(side, max = CAUCUS_NAME_MAX) {
   const space = cut.lastIndexOf(" ");
   if (space > cut.length - 20 && space > 0) cut = cut.slice(0, space);
   return defaultCaucusName(`${cut.trimEnd()}…`);
+}
+
+// The longest caucus timer the console offers, in minutes (the server allows up to 24 hours:
+// proto/ws.py MAX_TIMER_S).
+export const TIMER_MINUTES_MAX = 240;
+
+// The minutes typed for a caucus timer: a whole number from 1 to TIMER_MINUTES_MAX, or null
+// (empty, 0, too long, a fraction, anything else).
+export function timerMinutes(text) {
+  const typed = String(text ?? "").trim();
+  if (!/^\d{1,4}$/.test(typed)) return null;
+  const minutes = Number(typed);
+  return minutes >= 1 && minutes <= TIMER_MINUTES_MAX ? minutes : null;
 }
 
 // `c`: {state, socket, pending, timeUps, detail, boardArea, sides(), roomById(id), memberById(id),
@@ -83,12 +96,15 @@ export function consoleCommands(c) {
     },
     dismiss: (k) => send({ type: "knock.dismiss", participant: k.participant }, "knock"),
     timer: (room, seconds) => send({ type: "caucus.timer", room: room.id, seconds }, "timer"),
+    // Added by the server to the deadline it holds (from now after time up), never worked out
+    // here from the time left: this page's clock and another console would make that wrong.
+    addTime: (room, seconds) => send({ type: "caucus.timer", room: room.id, seconds, extend: true }, "timer"),
+    otherTimer: (room) => otherTimer(room),
     // Seen and left as it is: the column's notice goes; keyboard focus to the caucus's menu.
     dismissTimeUp: (room) => {
       c.timeUps.dismiss(room.id);
       c.drawBoard(true);
-      const menu = t("mediator.board.caucus_menu_named", { room: roomName(room) });
-      [...c.boardArea.querySelectorAll("[aria-label]")].find((el) => el.getAttribute("aria-label") === menu)?.focus();
+      focusCaucusMenu(room);
     },
     closeCaucus: async (room) => {
       const ok = await confirmDialog({ title: t("mediator.caucus.close_title", { room: roomName(room) }),
@@ -96,6 +112,38 @@ export function consoleCommands(c) {
       if (ok.confirmed) send({ type: "caucus.close", room: room.id }, "caucus_close");
     },
   };
+
+  // The caucus's menu button, found again by its name: the board may have been redrawn since.
+  function focusCaucusMenu(room) {
+    const menu = t("mediator.board.caucus_menu_named", { room: roomName(room) });
+    [...c.boardArea.querySelectorAll("[aria-label]")].find((el) => el.getAttribute("aria-label") === menu)?.focus();
+  }
+
+  // "Timer: other length…": any whole number of minutes, 1 to 240, from now. A timer running is
+  // replaced, and the dialog says so (and where to add time instead). Checked in the page's
+  // words, never with the browser's bubble; focus goes back to the caucus's menu either way.
+  async function otherTimer(room) {
+    const minutes = h("input", { name: "minutes", type: "number", min: "1", max: String(TIMER_MINUTES_MAX),
+      step: "1", inputmode: "numeric", autocomplete: "off" });
+    minutes.addEventListener("input", () => minutes.removeAttribute("aria-invalid"));
+    const minutesField = field(t("mediator.timer.minutes"), minutes, t("mediator.timer.minutes_hint"));
+    if (room.deadline) {
+      const replaces = h("p", { class: "hint", id: uid("replaces") }, t("mediator.timer.minutes_replaces"));
+      minutesField.append(replaces);
+      minutes.setAttribute("aria-describedby", `${minutes.getAttribute("aria-describedby")} ${replaces.id}`);
+    }
+    const asked = formDialog({ title: t("mediator.timer.other_title", { room: roomName(room) }),
+      confirm: t("mediator.timer.start"), content: [minutesField],
+      validate: () => {
+        if (timerMinutes(minutes.value) !== null) return null;
+        minutes.setAttribute("aria-invalid", "true");
+        return t("mediator.timer.minutes_invalid");
+      } });
+    minutes.form.noValidate = true;
+    const ok = await asked;
+    if (ok) send({ type: "caucus.timer", room: room.id, seconds: timerMinutes(minutes.value) * 60 }, "timer");
+    focusCaucusMenu(room);
+  }
 
   async function newCaucus() {
     const name = h("input", { name: "name", maxlength: String(CAUCUS_NAME_MAX), autocomplete: "off" });

@@ -5,7 +5,7 @@ import { t } from "../core/i18n.js";
 import { h, mount as mountNodes } from "../core/render.js";
 import { admits, renderBoard, roomName, sideChips } from "../components/board.js";
 import { ChatPanel } from "../components/chat-panel.js";
-import { ConsoleMedia } from "../components/console-media.js";
+import { ConsoleMedia, MOVED_WORDS } from "../components/console-media.js";
 import { DocumentsPanel } from "../components/documents-panel.js";
 import { setHeaderStatus } from "../components/header.js";
 import { HearingControls } from "../components/hearing-controls.js";
@@ -73,17 +73,20 @@ export class ConsoleView {
       camera: Boolean(stream && stream.getVideoTracks().length),
       screen: Boolean(navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia) });
     this.media.onTrouble = (stream, trouble) => { this.sent = { stream, trouble }; this.drawTrouble(); };
-    // A console on another device holds the camera and microphone now: said, with Use them
-    // here; nothing of this tab's media (trouble, who hears it, its code) is shown meanwhile.
+    this.media.onOpen = (stream) => this.sendAsChosen(stream);
+    // A console on another device holds the camera and microphone now ("elsewhere"), or none
+    // does ("free"): said, with Use them here; nothing of this tab's media (trouble, who hears
+    // it, its code) is shown meanwhile.
     this.movedNote = h("div", { class: "media-elsewhere", role: "status", hidden: true });
     this.media.onMoved = (moved) => {
+      this.moved = moved;
       this.movedNote.hidden = !moved;
-      this.hearers.el.hidden = moved;
+      this.hearers.el.hidden = Boolean(moved);
       if (moved) {
         this.sent = null;
         this.troubleNote.hidden = true;
         this.controls.enable({ mic: false, camera: false, screen: false });
-        announce(t("mediator.video.elsewhere"), { assertive: true });
+        announce(t(MOVED_WORDS[moved]), { assertive: true });
       }
       this.drawMoved();
     };
@@ -118,9 +121,20 @@ export class ConsoleView {
 
   drawMoved() {
     if (this.movedNote.hidden) { mountNodes(this.movedNote); return; }
+    this.movedNote.dataset.state = this.moved;
     const here = h("button", { type: "button", class: "button small", dataset: { action: "media-here" },
       onclick: () => { here.disabled = true; this.media.reclaim(); } }, t("mediator.video.use_here"));
-    mountNodes(this.movedNote, h("p", null, t("mediator.video.elsewhere")), here);
+    mountNodes(this.movedNote, h("p", null, t(MOVED_WORDS[this.moved])), here);
+  }
+
+  // Tracks just opened (first, or after Use them here) go as the room was last told (`you`, from
+  // any console), else as the buttons stand: tracks, buttons and the room's view agree.
+  sendAsChosen(stream) {
+    const you = this.c.state.you;
+    const chosen = you ? { mic: !you.muted, camera: !you.camera_off } : this.controls.state;
+    if (!stream) return;
+    this.controls.set(chosen);
+    this.media.setMic(chosen.mic); this.media.setCamera(chosen.camera);
   }
 
   // Try again: asks the browser again and sends what opened to the room at once, as the

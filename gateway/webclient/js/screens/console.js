@@ -156,8 +156,11 @@ export async function mount(root, { params, navigate, me }) {
         announce(t("mediator.lock.turned_away", { name: m.text }), { assertive: true });
       }
       else if (m.kind === "ended") showEnded();
-      // A console on another device took the camera and microphone (console-media.js).
+      // A console on another device took the camera and microphone; the one that held them
+      // closed; a console claimed them (console-media.js).
       else if (m.kind === "media_elsewhere") media.moved();
+      else if (m.kind === "media_free") media.freed();
+      else if (m.kind === "media_claimed") media.claimed();
     })
     .on("error", (m) => {
       if (m.about === "chat") { chat.refused(m); return; }

@@ -5,6 +5,7 @@
 
 import { t } from "../core/i18n.js";
 import { h } from "../core/render.js";
+import { participantDocuments } from "../components/document-retention.js";
 
 export const FINAL = { removed: "removed", ended: "ended", denied: "denied" };
 // The ends whose session the server ends too (the hearing ended, removed, not admitted, the
@@ -12,10 +13,21 @@ export const FINAL = { removed: "removed", ended: "ended", denied: "denied" };
 // this tab remembers how the visit ended (sessionStorage) to show the same final screen, not
 // the invitation's "open your link". "left" keeps the session; "expired" asks for a new link.
 export const ENDED_KEY = "parley.participant.final";
+// What the ended notice said of the hearing's documents ({destroyed, keptUntil}), kept beside it.
+export const DOCUMENTS_KEY = "parley.participant.final_documents";
 export const REMEMBERED = new Set(["removed", "ended", "denied", "replaced"]);
 // Any other tab, or this one after sessionStorage is gone, learns the same from the server: the
 // dead cookie's `/me` answers 401 with why the session was ended (gateway/identity/authn.py).
 export const ENDED_BY = { hearing_ended: "ended", removed: "removed", denied: "denied", replaced: "replaced" };
+
+export function rememberedDocuments() {
+  try {
+    const fate = JSON.parse(sessionStorage.getItem(DOCUMENTS_KEY) || "null");
+    return fate && typeof fate === "object" ? fate : null;
+  } catch (_) {
+    return null;
+  }
+}
 
 export function rememberedEnd() {
   try {
@@ -36,11 +48,15 @@ export function rememberedEnd() {
 const AGAIN = { left: ["rejoin", "participant.final.rejoin"],
   elsewhere: ["use-here", "participant.final.use_here"],
   elsewhere_free: ["use-here", "participant.final.continue_here"] };
-export function finalCard(kind, again = null) {
+// After the end, `documents` ({destroyed, keptUntil}, from the ended notice) says what becomes of
+// the hearing's documents (document-retention.js); a page that never heard the notice says nothing.
+export function finalCard(kind, again = null, documents = null) {
   const [action, label] = AGAIN[kind] || [];
+  const fate = kind === "ended" ? participantDocuments(documents) : null;
   return h("section", { class: "card final", dataset: { final: kind } },
     h("h1", null, t(`participant.final.${kind}_title`)),
     h("p", null, t(`participant.final.${kind}`)),
+    fate ? h("p", { class: "final-documents" }, fate) : null,
     again ? h("p", { class: "hint", dataset: { media: "stopped" } }, t("participant.final.media_stopped")) : null,
     action && again ? h("p", null, h("button", { type: "button", class: "button primary",
       dataset: { action }, onclick: again }, t(label))) : null);

@@ -3,6 +3,7 @@
 // holds only its lifecycle.
 
 import { t } from "../core/i18n.js";
+import { fateOf } from "../components/document-retention.js";
 import { toast } from "../components/toast.js";
 import { FINAL } from "./hearing-final.js";
 
@@ -46,7 +47,10 @@ export const socketWiring = {
   notice(m) {
     if (m.kind === "broadcast") this.notices.broadcast(m.text);
     else if (m.kind === "timer") this.timeUp(m);
-    else if (FINAL[m.kind]) this.finish(FINAL[m.kind]);
+    else if (FINAL[m.kind]) {
+      if (m.kind === "ended") this.documentsFate = fateOf(m);
+      this.finish(FINAL[m.kind]);
+    }
   },
 
   // The caucus you are in ran out of time: said with what happens next, in place of the move

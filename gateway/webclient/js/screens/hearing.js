@@ -32,7 +32,8 @@ import { VideoGrid } from "../components/video-grid.js";
 import { openLocalMedia, stopStream } from "../media/devices.js";
 import { iceConfiguration } from "../media/ice.js";
 import { Mesh } from "../media/mesh.js";
-import { ENDED_BY, ENDED_KEY, PageChannel, REMEMBERED, finalCard, rememberedEnd } from "./hearing-final.js";
+import { DOCUMENTS_KEY, ENDED_BY, ENDED_KEY, PageChannel, REMEMBERED, finalCard, rememberedDocuments,
+  rememberedEnd } from "./hearing-final.js";
 import { mediaControls } from "./hearing-media.js";
 import { socketWiring } from "./hearing-socket.js";
 import { stage } from "./hearing-stage.js";
@@ -50,10 +51,11 @@ export async function mount(root, context) {
   const hearing = (me && me.hearing) || context.query.get("hearing");
   const ended = me ? null : (Object.hasOwn(ENDED_BY, why || "") ? ENDED_BY[why] : rememberedEnd());
   if (ended) {
-    put(root, finalCard(ended));
-    return { rerender: () => put(root, finalCard(ended)) };
+    const documents = rememberedDocuments();
+    put(root, finalCard(ended, null, documents));
+    return { rerender: () => put(root, finalCard(ended, null, documents)) };
   }
-  if (me) sessionStorage.removeItem(ENDED_KEY); // a session again: a new visit
+  if (me) [ENDED_KEY, DOCUMENTS_KEY].forEach((key) => sessionStorage.removeItem(key)); // a new visit
   if (!me || !hearing) {
     put(root, h("section", { class: "card final" },
       h("h1", null, t("participant.hearing.no_session_title")),
@@ -74,6 +76,7 @@ class HearingScreen {
     this.room = null;
     this.stream = null;
     this.finished = false;
+    this.documentsFate = null; // what the ended notice said of the documents (hearing-final.js)
     this.freed = false; // stepped aside, and the page that took over is gone since
   }
 
@@ -178,6 +181,7 @@ class HearingScreen {
     clearTimeout(this.leaveTimer);
     this.finished = kind;
     if (REMEMBERED.has(kind)) sessionStorage.setItem(ENDED_KEY, JSON.stringify(kind));
+    if (this.documentsFate) sessionStorage.setItem(DOCUMENTS_KEY, JSON.stringify(this.documentsFate));
     this.stop(); // camera and microphone first, then words
     this.drawFinal();
     announce(t(`participant.final.${kind}_title`), { assertive: true });
@@ -188,7 +192,7 @@ class HearingScreen {
     const again = this.finished === "elsewhere"
       ? () => this.navigate(location.pathname + location.search, { replace: true })
       : () => this.navigate("/lobby");
-    put(this.root, finalCard(this.freed ? "elsewhere_free" : this.finished, again));
+    put(this.root, finalCard(this.freed ? "elsewhere_free" : this.finished, again, this.documentsFate));
   }
 
   // Another page of this hearing in this browser: "live" (it took the seat), "gone" (the live

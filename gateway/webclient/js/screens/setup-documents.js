@@ -2,12 +2,14 @@
 // lets a closed hearing's documents be read, never added to (services/evidence/access.py), so
 // they are listed read-only: each compartment the mediator may read, view and download, no
 // upload and no release (the documents panel's `readOnly`). Ended with "destroy", the page says
-// they were destroyed instead of listing nothing. An administrator reads no documents (evidence
+// they were destroyed instead of listing nothing (on which day, when the institution's retention
+// period took them later); kept, the day that period ends, if it set one. An administrator reads no documents (evidence
 // admits only those a compartment names): nothing is shown to them.
 
 import { t } from "../core/i18n.js";
 import { h } from "../core/render.js";
 import { DocumentsPanel } from "../components/documents-panel.js";
+import { mediatorDocuments } from "../components/document-retention.js";
 
 // `screen`: the set-up page's state (its hearing as last loaded); the panel is made once, the
 // first time the page shows the hearing ended, and kept on `screen.documents` across redraws.
@@ -17,7 +19,7 @@ export function documentsSection(screen, me) {
   if (hearing.documents_destroyed) {
     return h("section", { class: "card setup-documents", "data-destroyed": "true", "aria-labelledby": "setup-docs-title" },
       h("h2", { id: "setup-docs-title" }, t("participant.docs.heading")),
-      h("p", null, t("mediator.setup.documents_destroyed")));
+      h("p", null, mediatorDocuments(hearing)));
   }
   if (!screen.documents) {
     screen.documents = new DocumentsPanel({ hearing: hearing.id, me: { ...(me || {}), role: "mediator" },
@@ -33,5 +35,11 @@ export function documentsSection(screen, me) {
   const note = panel.el.querySelector(".setup-docs-note") || h("p", { class: "muted setup-docs-note" });
   note.textContent = t("mediator.setup.documents_ended");
   panel.heading.after(note);
+  // Kept until the institution's retention period ends: the day they go.
+  const until = mediatorDocuments(hearing);
+  const retention = panel.el.querySelector(".setup-docs-retention") || h("p", { class: "setup-docs-retention" });
+  retention.textContent = until || "";
+  retention.hidden = !until;
+  note.after(retention);
   return h("div", { class: "card setup-documents" }, panel.el);
 }

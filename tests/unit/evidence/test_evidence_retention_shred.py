@@ -1,0 +1,27 @@
+"""Which hearings evidence's sweep crypto-shreds (services/evidence/retention_shred.py): those
+whose roster says their documents are destroyed, and no other (pure, no store, no NATS)."""
+
+from __future__ import annotations
+
+from proto.signalling import Roster
+from proto.ws import HearingState
+from services.evidence.retention_shred import to_shred
+
+
+def _roster(hearing: str, state: HearingState, destroyed: bool = False) -> Roster:
+    return Roster(hearing=hearing, state=state, mediator="med", revision=1,
+                  documents_destroyed=destroyed)
+
+
+def test_only_hearings_whose_roster_says_destroyed_are_shredded() -> None:
+    rosters = {
+        "kept": _roster("kept", HearingState.CLOSED),
+        "open": _roster("open", HearingState.OPEN),
+        "gone": _roster("gone", HearingState.CLOSED, destroyed=True),
+        "later": _roster("later", HearingState.CLOSED, destroyed=True),
+        "unknown": None,  # no roster (deleted, unreadable): nothing is destroyed on a guess
+        "planted": _roster("other", HearingState.CLOSED, destroyed=True),  # not its own roster
+    }
+    assert to_shred(rosters) == ["gone", "later"]
+    # What this process has shredded already is not visited again.
+    assert to_shred(rosters, done={"gone"}) == ["later"]
