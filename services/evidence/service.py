@@ -166,7 +166,7 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     sweeper = asyncio.create_task(run_sweeper(
         store, clock=now_ms, max_age_ms=max_age_ms, interval_s=config.evidence_sweep_interval_s,
         upload_idle_ms=int(config.evidence_upload_idle_s * 1000), stop=stop,
-        shredder=RetentionShredder(vault, RosterReader(ctx.js), ctx.audit)))
+        shred=RetentionShredder(vault, RosterReader(ctx.js), ctx.audit).pass_once))
 
     async def cleanup() -> None:
         stop.set()

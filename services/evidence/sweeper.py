@@ -16,16 +16,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
 
 from parley.failures import note_failure
 from services.evidence.errors import StoreError
 from services.evidence.resumable import RECORD
 from services.evidence.store.base import ObjectInfo, ObjectStore
 
-if TYPE_CHECKING:  # it imports the vault, which imports this module
-    from services.evidence.retention_shred import RetentionShredder
+#: One pass of the retention shredder (retention_shred.py `RetentionShredder.pass_once`):
+#: how many hearings it shredded. Passed in, not imported: the shredder uses the vault,
+#: which uses this module.
+ShredPass = Callable[[], Awaitable[int]]
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ async def sweep_uploads(store: ObjectStore, idle_cutoff_ms: int) -> int:
 
 async def run_sweeper(store: ObjectStore, *, clock: Callable[[], int], max_age_ms: int,
                       interval_s: float, upload_idle_ms: int, stop: asyncio.Event,
-                      shredder: RetentionShredder | None = None) -> None:
+                      shred: ShredPass | None = None) -> None:
     """Sweep every `interval_s` until `stop` is set; a failed pass is logged and retried.
     Resumable uploads idle for `upload_idle_ms` go too (their staged parts and record), and the
     hearings whose documents signalling destroyed are crypto-shredded (retention_shred.py)."""
@@ -85,9 +86,9 @@ async def run_sweeper(store: ObjectStore, *, clock: Callable[[], int], max_age_m
                 log.info("swept staged leftovers", extra={"removed": removed})
         except StoreError:
             log.warning("sweep failed; will retry")
-        if shredder is not None:
+        if shred is not None:
             try:
-                shredded = await shredder.pass_once()
+                shredded = await shred()
             except Exception as exc:  # store, roster or audit down: counted, retried next pass
                 note_failure(log, "evidence.sweep.shred", exc)
             else:

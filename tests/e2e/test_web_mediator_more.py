@@ -124,6 +124,9 @@ async def test_the_console_in_traditional_chinese(suite: Suite, tmp_path: Path) 
         assert str(time.gmtime(time.time() + RETENTION_DAYS * 86400).tm_year) in said, said
         await med.confirm("mediator.end.confirm")
         await page.get_by_role("heading", name=t(ZH, "mediator.console.ended_title")).wait_for()
+        # The console's own ended card says the day as well (the same notice).
+        kept = page.locator(".ended .closed-retention")
+        assert date_in(await kept.inner_text(), ZH, "mediator.setup.documents_kept_until") == said
         for name in ("A1", "B1"):
             fate = cast.tabs[name].page.locator("[data-final=ended] .final-documents")
             assert date_in(await fate.inner_text(), ZH,

@@ -46,10 +46,14 @@ export function notOpenCard(detail, hearingId) {
     h("a", { class: "button primary", href: `/hearings/${hearingId}/setup` }, t("mediator.hearings.setup")));
 }
 
-export function endedCard(hearingId) {
+// `after`: the hearing's detail read after the end (null until read, or if it could not be):
+// what became of its documents, once known.
+export function endedCard(hearingId, after = null) {
+  const fate = after ? mediatorDocuments(after) : null;
   return h("section", { class: "card narrow ended" },
     h("h1", null, t("mediator.console.ended_title")), h("p", null, t("mediator.console.ended_text")),
-    h("p", null, t("mediator.console.ended_documents")),
+    h("p", null, after?.documents_destroyed ? fate : t("mediator.console.ended_documents")),
+    fate && !after.documents_destroyed ? h("p", { class: "closed-retention" }, fate) : null,
     h("div", { class: "actions" }, h("a", { class: "button", href: `/hearings/${hearingId}/setup` }, t("mediator.hearings.setup")),
       backToList()));
 }

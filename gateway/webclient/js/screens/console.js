@@ -74,6 +74,14 @@ export async function mount(root, { params, navigate, me }) {
     view.stop();
     socket.close();
     drawEnded();
+    // What became of the documents (destroyed, or the day the retention period ends): the
+    // ended hearing's detail says it; the card says it once read.
+    if (!handedOver) {
+      api("GET", `/api/v1/hearings/${hearingId}`).then((after) => {
+        state.after = after;
+        drawEnded();
+      }, () => {});
+    }
     if (handedOver) {
       handedAwayFrom(hearingId).then((gone) => {
         if (!gone) return;
@@ -89,7 +97,7 @@ export async function mount(root, { params, navigate, me }) {
     const over = state.handedOver;
     setHeaderStatus(h("span", { class: "header-hearing" }, detail.title),
       over ? null : h("span", { class: "badge state-closed", id: "ended-badge" }, t("mediator.state.closed")));
-    mountNodes(root, over ? handedOverCard(detail.title, state.gone) : endedCard(hearingId));
+    mountNodes(root, over ? handedOverCard(detail.title, state.gone) : endedCard(hearingId, state.after));
   }
 
   socket
