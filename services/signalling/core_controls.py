@@ -17,10 +17,14 @@ chat). Decisions worth knowing:
   caucus without a side must be named.
 * A locked hearing admits nobody new: a participant never admitted before cannot leave the lobby
   (the mediator unlocks first); people already admitted once can still be moved.
-* Moving a whole side moves its admitted members (those in plenary or a caucus; the lobby is
-  admitted one by one) in one change of the hearing: one write, one set of peer plans, so no
-  moment exists with half of the side moved. Creating a caucus for a side may move the side in
-  the same way, in the same step.
+* Moving a whole side moves its admitted members (those in plenary or a caucus) in one change
+  of the hearing: one write, one set of peer plans, so no moment exists with half of the side
+  moved. Creating a caucus for a side may move the side in the same way, in the same step. Its
+  members still waiting in the lobby are not moved (a move is not an admission), and the
+  console that moved the side is told how many (`side_waiting`), never left to guess.
+* Admitting a side admits its members waiting in the lobby (connected), each by the rules of
+  one admission and audited as one, in one change; a locked hearing refuses the whole step
+  when any of them was never admitted (nobody half-admitted while the mediator unlocks).
 * The mediator never goes to the lobby, and never knocks.
 * "Add 5 minutes" to a caucus timer is added here, to the deadline stored, not computed by the
   console (remaining + 300 would race its clock and another console); a timer set or extended
@@ -40,6 +44,7 @@ from proto.signalling import RoomCreated
 from proto.ws import (
     MAX_TIMER_S,
     Admit,
+    AdmitSide,
     Broadcast,
     CaucusClose,
     CaucusCreate,
@@ -64,6 +69,7 @@ from .model import (
     LOBBY,
     PLENARY,
     Hearing,
+    Participant,
     ParticipantStatus,
     Room,
     get_participant,
@@ -93,7 +99,7 @@ def place(h: Hearing, pid: str, room_id: str) -> Hearing:
         return put_participant(h, msgspec.structs.replace(p, room=LOBBY, hand=False))
     is_open(h)
     if h.locked and not p.admitted_once:
-        raise Conflict("the hearing is locked: nobody new is admitted")
+        raise Conflict("the hearing is locked: nobody new is admitted", reason="locked")
     if (room.kind is RoomKind.CAUCUS and room.side is not None
             and p.role not in (Role.MEDIATOR, Role.OBSERVER) and p.side != room.side):
         raise Conflict("this caucus is for another side")
@@ -117,6 +123,30 @@ def admit(ctx: Ctx, cmd: Admit) -> Result:
         raise Invalid("admit to plenary or a caucus")
     h = place(ctx.h, p.id, cmd.room)
     return h, [_move_audit(ctx, p.id, cmd.room, "participant.admit")]
+
+
+def _waiting(h: Hearing, side: str) -> list[Participant]:
+    """The side's members waiting in the lobby now, their page open (admissible one by one)."""
+    return [p for p in h.participants.values()
+            if p.side == side and p.status is ParticipantStatus.ACTIVE and p.room == LOBBY
+            and is_live(h, p)]
+
+
+def admit_side(ctx: Ctx, cmd: AdmitSide) -> Result:
+    mediator(ctx.h, ctx.principal)
+    if cmd.side not in ctx.h.sides:
+        raise Invalid("no such side")
+    if get_room(ctx.h, cmd.room).kind is RoomKind.LOBBY:
+        raise Invalid("admit to plenary or a caucus")
+    waiting = _waiting(ctx.h, cmd.side)
+    if not waiting:
+        raise Conflict("nobody of this side is waiting to be admitted", reason="none_waiting")
+    h, out = ctx.h, list[Effect]()
+    for p in waiting:
+        h = place(h, p.id, cmd.room)
+        out.append(Audit("participant.admit", "participant", p.id,
+                         details={"from": LOBBY, "to": cmd.room, "side": cmd.side}))
+    return h, out
 
 
 def deny(ctx: Ctx, cmd: Deny) -> Result:
@@ -143,7 +173,8 @@ def move(ctx: Ctx, cmd: Move) -> Result:
 
 
 def _move_side_into(ctx: Ctx, h: Hearing, side: str, room_id: str) -> Result:
-    """Every admitted member of `side` to `room_id`, on `h`; a move audit for each person."""
+    """Every admitted member of `side` to `room_id`, on `h`; a move audit for each person, and
+    the console that asked told of those still waiting (a `Notice`, not audited)."""
     out: list[Effect] = []
     for p in list(h.participants.values()):
         if (p.side == side and p.status is ParticipantStatus.ACTIVE
@@ -151,6 +182,11 @@ def _move_side_into(ctx: Ctx, h: Hearing, side: str, room_id: str) -> Result:
             out.append(Audit("room.move", "participant", p.id,
                              details={"from": p.room, "to": room_id, "side": side}))
             h = place(h, p.id, room_id)
+    waiting = len(_waiting(h, side))
+    if waiting:
+        out.append(Deliver(h.mediator, Notice(kind=NoticeKind.SIDE_WAITING, side=side,
+                                              room=room_id, waiting=waiting),
+                           conns=(ctx.conn,) if ctx.conn else ()))
     return h, out
 
 
@@ -161,8 +197,9 @@ def move_side(ctx: Ctx, cmd: MoveSide) -> Result:
     if get_room(ctx.h, cmd.room).kind is RoomKind.LOBBY:
         raise Invalid("a side moves to plenary or a caucus")
     h, moves = _move_side_into(ctx, ctx.h, cmd.side, cmd.room)
+    moved = sum(isinstance(e, Audit) for e in moves)
     return h, [Audit("room.move_side", "side", cmd.side,
-                     details={"to": cmd.room, "moved": len(moves)}), *moves]
+                     details={"to": cmd.room, "moved": moved}), *moves]
 
 
 def shuttle(ctx: Ctx, cmd: Shuttle) -> Result:
@@ -193,7 +230,7 @@ def caucus_create(ctx: Ctx, cmd: CaucusCreate) -> Result:
     if cmd.move_side and cmd.side is not None:
         h, moves = _move_side_into(ctx, h, cmd.side, rid)
         out.append(Audit("room.move_side", "side", cmd.side,
-                         details={"to": rid, "moved": len(moves)}))
+                         details={"to": rid, "moved": sum(isinstance(e, Audit) for e in moves)}))
         out.extend(moves)
     return h, [*out, Reply(RoomCreated(room=rid))]
 
@@ -226,10 +263,11 @@ def caucus_timer(ctx: Ctx, cmd: CaucusTimer) -> Result:
 
 def _extend_timer(ctx: Ctx, room: Room, seconds: int) -> Result:
     """`seconds` more on the deadline already set: two consoles adding 5 minutes each add 10.
-    With no timer running (its time up: `sweep` ran first), the time counts from now."""
+    With no timer running, or one whose time is up (swept or not yet), the time counts from
+    now."""
     if not seconds:
         raise Invalid("no time to add: say how many seconds")
-    start = room.deadline if room.deadline is not None else ctx.now
+    start = max(room.deadline, ctx.now) if room.deadline is not None else ctx.now
     deadline = start + seconds * 1000
     if deadline - ctx.now > MAX_TIMER_S * 1000:
         raise Invalid("a caucus timer runs at most 24 hours", reason="timer_too_long")
@@ -278,7 +316,8 @@ def knock_dismiss(ctx: Ctx, cmd: KnockDismiss) -> Result:
 
 
 HANDLERS: dict[type, Callable[[Ctx, Any], Result]] = {
-    Admit: admit, Deny: deny, Move: move, MoveSide: move_side, Shuttle: shuttle, CaucusCreate: caucus_create,
-    CaucusClose: caucus_close, CaucusTimer: caucus_timer, Broadcast: broadcast, Recall: recall,
+    Admit: admit, AdmitSide: admit_side, Deny: deny, Move: move, MoveSide: move_side,
+    Shuttle: shuttle, CaucusCreate: caucus_create, CaucusClose: caucus_close,
+    CaucusTimer: caucus_timer, Broadcast: broadcast, Recall: recall,
     Lock: lock, KnockDismiss: knock_dismiss, **core_actions.HANDLERS,
 }
