@@ -8,6 +8,11 @@ connection said plainly.
   microphone stop at once (MediaStreamTrack.readyState "ended") and it says the hearing is open
   in another tab or window, the room verification code is one code on every live page; "Use it
   here" takes it back, and the other tab steps aside the same way.
+- Then A is cut off (tests/netcut.py) for longer than the grace while the mediator's console
+  is cut off too, and only the console comes back: it missed A's drop, and the plan it gets
+  back (a new client's) only says whom to connect, yet it holds no connection to A any more (A's
+  page still sent it frames, peer to peer), shows no tile of A, and its verification code
+  covers the same people as B's (it covered A too, "Nobody else is in this room" beside it).
 - A party's connection cut (tests/netcut.py between its browser and the gateway): a status
   banner says so at phone width and clears when the page is back; cut for longer than the
   reconnection grace, the party is back in the waiting room, which says why, the stale "moved
@@ -55,6 +60,7 @@ from tests.e2e.participant_steps import (
 )
 from tests.e2e.staff_steps import t
 from tests.harness import Suite
+from tests.netcut import NetCut
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 
@@ -80,6 +86,16 @@ def tiles_of(participant: str) -> str:
             f".tile.remote')].filter((x) => x.dataset.participant === '{participant}')"
             ".map((x) => x.dataset.kind)")
 
+
+# The page's RTCPeerConnections not closed (an init script counts every one made).
+COUNT_CONNECTIONS = """(() => {
+  const Real = window.RTCPeerConnection;
+  window.__connections = [];
+  window.RTCPeerConnection = class extends Real {
+    constructor(...args) { super(...args); window.__connections.push(this); }
+  };
+})();"""
+OPEN_CONNECTIONS = "window.__connections.filter((pc) => pc.signalingState !== 'closed').length"
 
 SCREEN_TILES = ("document.querySelectorAll('.video-grid .tile[data-kind=screen], "
                 ".console-videos .tile[data-kind=screen]').length")
@@ -130,10 +146,15 @@ async def test_a_second_tab_takes_over_and_use_it_here_takes_it_back(
     med = await mediator_socket(suite, people, cast)
     cameras = [fake_camera(tmp_path / f"{n}.y4m", rgb) for n, rgb in
                (("m", (200, 200, 200)), ("a", (30, 90, 200)), ("b", (200, 70, 30)))]
+    # The console and A reach the gateway through proxies the test can cut (their media flows
+    # between the browsers, not through them).
+    m_proxy, a_proxy = NetCut("127.0.0.1", suite.http_port), NetCut("127.0.0.1", suite.http_port)
     async with chromiums(cameras) as (m_browser, a_browser, b_browser):
-        console = await open_tab(m_browser, suite.base_url)
-        first = await open_tab(a_browser, suite.base_url)
+        console = await open_tab(m_browser, await m_proxy.start())
+        first = await open_tab(a_browser, await a_proxy.start())
         b = await open_tab(b_browser, suite.base_url)
+        for tab in (console, first):
+            await tab.context.add_init_script(COUNT_CONNECTIONS)
         tabs = {"M": console, "A1": first, "B1": b}
         try:
             with dumped_on_failure(tabs):
@@ -169,10 +190,31 @@ async def test_a_second_tab_takes_over_and_use_it_here_takes_it_back(
                 await second.page.close()
                 del tabs["A1 tab 2"]
                 await one_live_page_for(a1, first, others, room)
+
+                # --- A cut off past the grace while the console is cut off too ------------------
+                since = len(med.inbox)
+                m_proxy.cut()
+                a_proxy.cut()
+                await med.wait(lambda m: isinstance(m, BoardUpdate) and any(
+                    r.kind is RoomKind.LOBBY and a1 in {p.id for p in r.members}
+                    for r in m.board.rooms), timeout=GRACE_S + 30, what="A in the waiting room",
+                    since=since)
+                m_proxy.restore()
+                for tab, other in ((console, b1), (b, med_id)):
+                    await tab.wait_for(f"{hearers()} === '{other}' && {code_members()} === "
+                                       f"'{other}'", timeout=60)
+                assert await console.value(code()) == await b.value(code()) != ""
+                assert await console.value(f"{tiles_of(a1)}.length") == 0
+                assert await console.value(OPEN_CONNECTIONS) == 1  # B's, none to A
+                a_proxy.restore()  # A's page comes back to the waiting room, connected to nobody
+                await first.wait_for("document.querySelector('.lobby-waiting') !== null", timeout=30)
+                await first.wait_for(f"{OPEN_CONNECTIONS} === 0", timeout=10)
                 for tab in tabs.values():
                     tab.assert_clean(secrets=[inv_a["access_code"], inv_b["access_code"]])
         finally:
             await med.close()
+            for proxy in (m_proxy, a_proxy):
+                await proxy.stop()
 
 
 def lobby_card(participant: str) -> str:

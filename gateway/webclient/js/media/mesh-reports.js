@@ -23,9 +23,13 @@ export async function ownFingerprint() {
   return canonicalFingerprint(fp.algorithm, fp.value);
 }
 
-// The room verification code, emitted when it or the members it covers change.
+// The room verification code, emitted when it or the members it covers change: over the peers
+// the mesh holds (only those the latest plan names: mesh-plan.js) whose fingerprint it has seen;
+// the others named are `waiting`. Only the latest computation is told (a digest is awaited: an
+// earlier one finishing late must not put back a code of members gone since).
 export async function verifyRoom(mesh) {
   if (mesh.stopped) return;
+  const turn = ++mesh.verifyTurn;
   const room = mesh.room;
   const fingerprints = [mesh.fingerprint];
   const members = [];
@@ -37,11 +41,12 @@ export async function verifyRoom(mesh) {
     members.push(id);
   }
   const code = room ? await verificationCode(room, fingerprints) : null;
-  if (room !== mesh.room) return;
-  const key = `${code}|${members.sort().join(",")}`;
+  if (turn !== mesh.verifyTurn || room !== mesh.room || mesh.stopped) return;
+  const waiting = [...mesh.planned].filter((id) => !members.includes(id)).length;
+  const key = `${code}|${members.sort().join(",")}|${waiting}`;
   if (key === mesh.lastVerification) return;
   mesh.lastVerification = key;
-  mesh.emit("onVerification", { code, members, waiting: mesh.peers.size - members.length });
+  mesh.emit("onVerification", { code, members, waiting });
 }
 
 // Per peer, what actually arrives (frames decoded, audio level): the client-side half of

@@ -3,12 +3,15 @@
 // Isolation (DESIGN §5) is enforced by the server; this client keeps its side of the bargain:
 // - `drop` is applied first: silenced at once (nothing sent, played or signalled), released
 //   after the next frame;
-// - connections only to peers the plan names, every signal stamped with the room's epoch;
-//   another room's or an older epoch's are ignored (a newer one is held for its plan).
+// - connections only to peers the plan names: each plan is the whole set (mesh-plan.js), so a
+//   peer it does not name is closed as a drop is, even when the drop itself was missed (sent
+//   while this page's socket was down); every signal stamped with the room's epoch; another
+//   room's or an older epoch's are ignored (a newer one is held for its plan).
 // Every connection uses the same DTLS certificate (`certificate()`), so the room verification
 // code (verification.js) can compare one fingerprint per member. Negotiation: negotiation.js;
 // the certificate, the code and the stats: mesh-reports.js.
 
+import { planCloses, planOpens, plannedLinks } from "./mesh-plan.js";
 import { certificate, collectStats, ownFingerprint, verifyRoom } from "./mesh-reports.js";
 import { Negotiation } from "./negotiation.js";
 
@@ -47,6 +50,8 @@ export class Mesh {
     this.room = null;
     this.epoch = -1;
     this.early = [];
+    this.planned = new Set(); // the peers the latest plan names (the server's view of the room)
+    this.verifyTurn = 0; // the latest verification code computed (mesh-reports.js)
     this.planGeneration = 0;
     this.opening = false;
     this.screen = null;
@@ -87,15 +92,12 @@ export class Mesh {
     if (fn) fn(...args);
   }
 
-  // Closing is done at once (isolation); opening waits for the next frame, so the page shows the
-  // move before the costly part (~30 ms a peer). A newer plan supersedes one not yet opened.
+  // Closing is done at once (isolation): the plan's drops, anyone it does not name, and the old
+  // connection to anyone it connects anew; opening waits for the next frame, so the page shows
+  // the move before the costly part (~30 ms a peer). A newer plan supersedes one not yet opened.
   applyPlan(plan) {
-    for (const id of plan.drop || []) this.close(id);
-    const named = new Set([...(plan.connect || []), ...(plan.keep || [])].map((l) => l.peer));
-    if (plan.room !== this.room) {
-      // A new room: nothing from the old one survives, whatever the plan forgot to list.
-      for (const id of [...this.peers.keys()]) if (!named.has(id)) this.close(id);
-    }
+    this.planned = new Set(plannedLinks(plan).keys());
+    for (const id of planCloses(this.peers.keys(), plan)) this.close(id);
     this.room = plan.room;
     this.epoch = plan.epoch;
     const generation = ++this.planGeneration;
@@ -108,17 +110,14 @@ export class Mesh {
   }
 
   openPlanned(plan) {
-    for (const link of plan.keep || []) {
+    const { open, resume } = planOpens(this.peers.keys(), plan);
+    for (const link of resume) {
       const peer = this.peers.get(link.peer);
       // A negotiation left unfinished goes on under the new epoch (old stamps are refused): the
       // offerer sends its offer again on the same connection, so nobody holds a stale one.
-      if (!peer) this.open(link);
-      else if (link.offerer && !peer.neg.established) peer.neg.resend();
+      if (link.offerer && !peer.neg.established) peer.neg.resend();
     }
-    for (const link of plan.connect || []) {
-      this.close(link.peer);
-      this.open(link);
-    }
+    for (const link of open) this.open(link);
     const early = this.early;
     this.early = [];
     for (const signal of early) this.onSignal(signal);
