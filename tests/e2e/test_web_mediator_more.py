@@ -197,7 +197,10 @@ async def test_expired_session_ended_hearing_two_tabs_and_reload(suite: Suite) -
         await med.confirm("mediator.end.confirm")
         await page.locator("#toasts").get_by_text(t(EN, "mediator.close.done_destroyed")).wait_for()
         await page.get_by_role("heading", name=t(EN, "mediator.console.ended_title")).wait_for()
-        await page.get_by_text(t(EN, "mediator.console.ended_documents")).wait_for()
+        # Destroyed with the end: the card says so once it has read the ended detail (not the
+        # "unless they were destroyed" sentence of a card that does not know).
+        await page.get_by_text(t(EN, "mediator.setup.documents_destroyed")).wait_for()
+        assert await page.get_by_text(t(EN, "mediator.console.ended_documents")).count() == 0
         # The end locks the hearing as well: that is said as the end, not as a lock.
         await page.locator("#ended-badge", has_text=t(EN, "mediator.state.closed")).wait_for()
         assert await page.locator("#lock-badge").count() == 0
