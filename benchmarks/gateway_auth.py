@@ -111,7 +111,7 @@ async def _measure(server: NatsServer, tmp: Path, quick: bool) -> dict[str, floa
         now = ident.now_ms()
         account = acc.create_account(account_id="benchaccount", username="bench",
                                      role=Role.ADMIN, password=PASSWORD, hasher=ident.hasher,
-                                     now_ms=now)
+                                     now_ms=now, must_change_password=False)
         await ident.accounts.create(account)
         secret, record = new_session(kind=PrincipalKind.ACCOUNT, subject=account.id,
                                      role=account.role, now_ms=now, policy=ident.policy)

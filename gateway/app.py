@@ -17,6 +17,7 @@ from gateway.api import (
     health,
     hearings,
     ice,
+    passwords,
     redeem,
     settings,
     tokens,
@@ -53,6 +54,7 @@ def build_routes() -> RouteTable:
     totp.register(routes)
     tokens.register(routes)
     accounts.register(routes)
+    passwords.register(routes)  # change your own, an administrator's reset
     settings.register(routes)  # the admin's view of the settings in force
     hearings.register(routes)  # hearings, sides, invitations
     redeem.register(routes)  # an invitation → a participant session

@@ -35,11 +35,15 @@ class DomainError(ParleyError):
     default_message: ClassVar[str] = ""
 
     def __init__(self, message: str | None = None, *, retry_after_s: int | None = None,
-                 reason: str | None = None) -> None:
+                 reason: str | None = None, tries_left: int | None = None,
+                 lock_s: int | None = None) -> None:
         self.message = (message or self.default_message or self.code.value)[:500]
         self.retry_after_s = retry_after_s
         #: A finer cause within the code (`proto.errors.Reason`) a client turns into a sentence.
         self.reason = reason
+        #: Tries left before a lock, and the lock's length (`proto.errors.Error`).
+        self.tries_left = tries_left
+        self.lock_s = lock_s
         super().__init__(self.message)
 
     @property
@@ -49,7 +53,7 @@ class DomainError(ParleyError):
     def envelope(self) -> Error:
         """The error envelope this failure crosses a boundary as."""
         return Error(code=self.code, message=self.public_message, retry_after_s=self.retry_after_s,
-                     reason=self.reason)
+                     reason=self.reason, tries_left=self.tries_left, lock_s=self.lock_s)
 
 
 class ServiceFailure(DomainError):
@@ -59,15 +63,19 @@ class ServiceFailure(DomainError):
     """
 
     def __init__(self, code: ErrorCode, message: str, retry_after_s: int | None = None,
-                 reason: str | None = None) -> None:
+                 reason: str | None = None, *, tries_left: int | None = None,
+                 lock_s: int | None = None) -> None:
         self.code = code  # type: ignore[misc]  # an instance's own code, chosen at the raise
-        super().__init__(message, retry_after_s=retry_after_s, reason=reason)
+        super().__init__(message, retry_after_s=retry_after_s, reason=reason,
+                         tries_left=tries_left, lock_s=lock_s)
 
     @classmethod
     def of(cls, error: Error) -> ServiceFailure:
         """The failure an error envelope from another service stands for, every field kept
-        (`retry_after_s` and `reason` too: the client is owed them as the service sent them)."""
-        return cls(error.code, error.message, error.retry_after_s, error.reason)
+        (`retry_after_s`, `reason` and the tries too: the client is owed them as the service
+        sent them)."""
+        return cls(error.code, error.message, error.retry_after_s, error.reason,
+                   tries_left=error.tries_left, lock_s=error.lock_s)
 
     @property
     def public_message(self) -> str:

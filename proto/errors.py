@@ -53,6 +53,10 @@ class Error(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaul
     message: Annotated[str, msgspec.Meta(max_length=500)]
     retry_after_s: Annotated[int, msgspec.Meta(ge=0, le=86400)] | None = None
     reason: Reason | None = None
+    #: A refusal that counts tries (a wrong access code): how many are left before the lock,
+    #: and how long (seconds) the lock then lasts, so the person is warned before it, not after.
+    tries_left: Annotated[int, msgspec.Meta(ge=0, le=1000)] | None = None
+    lock_s: Annotated[int, msgspec.Meta(ge=0, le=86400)] | None = None
 
 
 class ErrorReply(msgspec.Struct, frozen=True):

@@ -77,6 +77,9 @@ class SignInResponse(_Response, frozen=True):
     expires_ms: TimestampMs
     #: False until TOTP is enrolled: the session may then only enrol, read `me` and sign out.
     mfa_complete: bool = True
+    #: True while the account must choose a new password (an administrator set the one used):
+    #: the session may then only change it, read `me` and sign out; this step comes first.
+    password_change_required: bool = False
 
 
 class MeResponse(_Response, frozen=True):
@@ -89,6 +92,7 @@ class MeResponse(_Response, frozen=True):
     hearing: Id | None = None
     side: Id | None = None
     mfa_complete: bool = True
+    password_change_required: bool = False
     #: Present for cookie sessions (send it in the `Parley-CSRF` header); absent for tokens.
     csrf_token: CsrfToken | None = None
 
@@ -172,6 +176,8 @@ class AccountInfo(_Response, frozen=True):
     recovery_codes_left: Annotated[int, msgspec.Meta(ge=0, le=10)] = 0
     #: When the account last signed in successfully (None: never).
     last_signin_ms: TimestampMs | None = None
+    #: The password is one an administrator set: its holder chooses their own at next sign-in.
+    must_change_password: bool = False
 
 
 class AccountListResponse(_Response, frozen=True):
@@ -204,6 +210,26 @@ class ProfilePatchRequest(_Request, frozen=True):
         clean_fields(self, "display_name")
 
 
+class PasswordChangeRequest(_Request, frozen=True):
+    """`POST /api/v1/me/password`: the current password (checked like a sign-in) and the new."""
+
+    current: Password
+    new: NewPassword
+
+
+class PasswordResetRequest(_Request, frozen=True):
+    """`POST /api/v1/accounts/{account}/password` (admin): nothing to choose; the server makes
+    the temporary password."""
+
+
+class PasswordResetResponse(_Response, frozen=True):
+    """The temporary password, shown once and stored only hashed; the account must change it."""
+
+    temporary_password: Annotated[str, msgspec.Meta(min_length=PASSWORD_MIN,
+                                                    max_length=PASSWORD_MAX)]
+    account: AccountInfo
+
+
 # --- bootstrap ------------------------------------------------------------------------------
 
 class BootstrapRequest(_Request, frozen=True):
@@ -224,6 +250,7 @@ WIRE_MESSAGES: list[type[msgspec.Struct]] = [
     TotpConfirmRequest, TotpConfirmResponse, TokenCreateRequest, TokenInfo, TokenCreateResponse,
     TokenListResponse, AccountCreateRequest, AccountInfo, AccountListResponse,
     AccountPatchRequest, ProfilePatchRequest, BootstrapRequest, BootstrapResponse,
+    PasswordChangeRequest, PasswordResetRequest, PasswordResetResponse,
 ]
 
 

@@ -104,6 +104,10 @@ class NoticeKind(StrEnum):
     #: (that one is told `media_elsewhere`): a console claimed the camera and microphone, so
     #: they are not free (any more). A page that waited to say "not in use anywhere" does not.
     MEDIA_CLAIMED = "media_claimed"
+    #: To the mediator's socket that moved a whole side (`move.side`, or `caucus.create` with
+    #: `move_side`): `waiting` of its members (`side`) are still in the waiting room, connected,
+    #: and were not moved (a move takes admitted people only); `room`: where the side went.
+    SIDE_WAITING = "side_waiting"
 
 
 # ---------------------------------------------------------------- client → server
@@ -137,6 +141,15 @@ class MoveSide(_Client, frozen=True, tag="move.side"):
 
     side: Id
     room: Id
+
+
+class AdmitSide(_Client, frozen=True, tag="admit.side"):
+    """Everyone of a side waiting in the lobby (connected) into one room, in one step; each
+    admission is the server's as one by one (a locked hearing admits nobody new) and audited
+    per person. Refused when nobody of that side is waiting."""
+
+    side: Id
+    room: Id = "plenary"
 
 
 class CaucusCreate(_Client, frozen=True, tag="caucus.create"):
@@ -271,15 +284,15 @@ class MediaClaim(_Client, frozen=True, tag="media.claim"):
 
 
 ClientMessage = (
-    Join | Admit | Deny | Move | MoveSide | CaucusCreate | CaucusClose | Shuttle | CaucusTimer | Broadcast
-    | Recall | Lock | Remove | End | Knock | KnockDismiss | Hand | Leave | ChatSend | ChatRecall
+    Join | Admit | AdmitSide | Deny | Move | MoveSide | CaucusCreate | CaucusClose | Shuttle | CaucusTimer
+    | Broadcast | Recall | Lock | Remove | End | Knock | KnockDismiss | Hand | Leave | ChatSend | ChatRecall
     | Mute | SignalSend | PeerStateReport | MediaClaim
 )
 
 #: Commands only the hearing's mediator may send (the gateway may refuse them early by role).
 MEDIATOR_COMMANDS: tuple[type[_Client], ...] = (
-    Admit, Deny, Move, MoveSide, CaucusCreate, CaucusClose, Shuttle, CaucusTimer, Broadcast, Recall, Lock,
-    Remove, End, KnockDismiss, MediaClaim,
+    Admit, AdmitSide, Deny, Move, MoveSide, CaucusCreate, CaucusClose, Shuttle, CaucusTimer, Broadcast,
+    Recall, Lock, Remove, End, KnockDismiss, MediaClaim,
 )
 
 
@@ -366,6 +379,10 @@ class SelfView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     #: credited to them by name, never to "The mediator" (who is someone else now).
     former_mediators: Annotated[list[FormerMediator], msgspec.Meta(
         max_length=MAX_FORMER_MEDIATORS)] = []
+    #: How many sides the hearing has, so a party sharing a document with everyone is told
+    #: "every other side" in a hearing of three or more (not "the other side"): the number
+    #: only, never which sides or who is on them.
+    sides: Annotated[int, msgspec.Meta(ge=0, le=64)] = 0
 
 
 class KnockView(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -503,6 +520,9 @@ class Notice(_Server, frozen=True, tag="notice"):
     #: the mediator destroys them, no retention period set).
     documents_destroyed: bool = False
     documents_kept_until: TimestampMs | None = None
+    #: `side_waiting` only: the side moved, and how many of it are still waiting (not moved).
+    side: Id | None = None
+    waiting: Annotated[int, msgspec.Meta(ge=0, le=MAX_MEMBERS)] = 0
 
 
 class ErrorMessage(_Server, frozen=True, tag="error"):
@@ -589,8 +609,8 @@ def decode_room_epoch(encoded: bytes) -> RoomEpoch:
 
 
 WIRE_MESSAGES: list[type[msgspec.Struct]] = [
-    Join, Admit, Deny, Move, MoveSide, CaucusCreate, CaucusClose, Shuttle, CaucusTimer, Broadcast, Recall,
-    Lock, Remove, End, Knock, KnockDismiss, Hand, Leave, ChatSend, Mute, SignalSend,
+    Join, Admit, AdmitSide, Deny, Move, MoveSide, CaucusCreate, CaucusClose, Shuttle, CaucusTimer, Broadcast,
+    Recall, Lock, Remove, End, Knock, KnockDismiss, Hand, Leave, ChatSend, Mute, SignalSend,
     PeerStateReport, MediaClaim, MemberView, RoomView, SelfView, KnockView, SideInfo, Board, View, PeerLink,
     Snapshot, YouUpdate, RoomUpdate, BoardUpdate, KnocksUpdate, PeerPlan, SignalRelay, ChatMessage, ChatLine,
     ChatHistory, DocumentsChanged, Notice, ErrorMessage,

@@ -16,6 +16,8 @@ API (everything else here is an implementation detail):
   enrol TOTP (codes from pyotp), and make each a bearer token. Memoised per `Suite` object, so
   every test of a module shares one set of accounts (sessions are plain values, not tied to a
   loop: each test opens its own `aiohttp` sessions).
+  An account an administrator creates must choose its own password at its first sign-in: each
+  is created with `INITIAL_PASSWORD` and changes it to `PASSWORD` (`choose_password`) first.
 - `People.admin`, `.mediator`, `.auditor`, `.by_role(role)`: `Staff` records.
 - `Staff.session(bearer=False) -> aiohttp.ClientSession` with `base_url` = the gateway and either
   the session cookie + `Parley-CSRF` header, or `Authorization: Bearer …`. Close it (async with).
@@ -24,7 +26,8 @@ API (everything else here is an implementation detail):
 - `await Staff.sign_in_again() -> None`: a fresh cookie session (same account; uses a new TOTP step).
 - `await create_staff(suite, admin, role, username) -> Staff`: one more enrolled account.
 - `await bootstrap_secret(suite) -> str`: the one-time secret from the suite's log.
-- `sign_in(staff, body)`, `enrol(staff)`: the steps, for gateways started without a `Suite`.
+- `sign_in(staff, body)`, `choose_password(staff, current)`, `enrol(staff)`: the steps, for
+  gateways started without a `Suite`.
 - `totp_code(secret, step)`/`Staff.next_totp()`: codes that never reuse a step (the server refuses
   a replayed step, and accepts the steps now-1..now+1).
 """
@@ -45,6 +48,8 @@ BOOTSTRAP_RE = re.compile(r"pbs_[A-Za-z0-9_-]{43}")
 CSRF_HEADER = "Parley-CSRF"
 SESSION_COOKIE = "parley_session"
 PASSWORD = "correct horse battery staple"
+#: What an administrator types when creating an account; its holder replaces it at once.
+INITIAL_PASSWORD = "initial password from the admin"
 _PERIOD = 30
 
 
@@ -152,6 +157,15 @@ async def sign_in(staff: Staff, body: dict[str, Any]) -> None:
         staff.account_id = reply["id"]
 
 
+async def choose_password(staff: Staff, current: str) -> None:
+    """The first step of a signed-in `staff` whose password an administrator set: replace
+    `current` with `staff.password` (the session stays)."""
+    async with staff.session() as http:
+        status, reply = await _call(http, "POST", "/api/v1/me/password",
+                                    {"current": current, "new": staff.password})
+        assert status == 204, (status, reply)
+
+
 async def enrol(staff: Staff) -> None:
     """Enrol TOTP for a signed-in `staff` (pyotp codes), keep its recovery codes, make a token."""
     async with staff.session() as http:
@@ -186,13 +200,15 @@ async def bootstrap_admin(suite: Suite, username: str = "admin") -> Staff:
 
 async def create_staff(suite: Suite, admin: Staff, role: str, username: str,
                        display_name: str = "") -> Staff:
-    """One more account of `role` (named `display_name`), created by `admin`, signed in and
-    enrolled."""
+    """One more account of `role` (named `display_name`), created by `admin` with
+    `INITIAL_PASSWORD`, signed in, its own password (`PASSWORD`) chosen, and enrolled."""
     staff = Staff(base_url=suite.base_url, role=role, username=username, password=PASSWORD)
     status, reply = await admin.call("POST", "/api/v1/accounts", {
-        "username": username, "role": role, "password": PASSWORD, "display_name": display_name})
+        "username": username, "role": role, "password": INITIAL_PASSWORD,
+        "display_name": display_name})
     assert status == 201, (status, reply)
-    await sign_in(staff, {"username": username, "password": PASSWORD})
+    await sign_in(staff, {"username": username, "password": INITIAL_PASSWORD})
+    await choose_password(staff, INITIAL_PASSWORD)
     await enrol(staff)
     return staff
 

@@ -4,7 +4,9 @@ Sign-in (DESIGN §8): the order of checks is `identity.signin.attempt_sign_in` (
 hashing; dummy hash for unknown users; one 401 for every cause, but a disabled account whose
 password and code are right: 403 `account_disabled`). argon2 runs in a worker thread,
 at most PARLEY_SIGNIN_CONCURRENCY at once. Every outcome is audited before the reply; a failed
-audit publish fails the sign-in (and removes the session it would have created).
+audit publish fails the sign-in (and removes the session it would have created). An account
+whose password an administrator set signs in with `password_change_required`: its session may
+only choose its own (gateway/api/passwords.py), read `me` and sign out, then enrol if it must.
 """
 
 from __future__ import annotations
@@ -62,9 +64,11 @@ def register(routes: RouteTable) -> None:
                                                  "description": "totp or recovery_code, not "
                                                                 "both"}})(signin)
     routes.route("POST", "/api/v1/auth/signout",
-                 access=signed_in("auth.signout", allow_pending_mfa=True), tags=TAGS,
+                 access=signed_in("auth.signout", allow_pending_mfa=True,
+                                  allow_pending_password=True), tags=TAGS,
                  summary="end this cookie session", openapi={"status": 204})(signout)
-    routes.route("GET", "/api/v1/me", access=signed_in("me", allow_pending_mfa=True), tags=TAGS,
+    routes.route("GET", "/api/v1/me", access=signed_in("me", allow_pending_mfa=True,
+                                                         allow_pending_password=True), tags=TAGS,
                  summary="who am I: role, hearing, side; the CSRF token of a cookie session",
                  response=MeResponse)(me)
     routes.route("POST", "/api/v1/auth/bootstrap", access=anyone("auth.bootstrap"), tags=TAGS,
@@ -95,6 +99,7 @@ async def signin(request: web.Request) -> web.Response:
         await audit(request, actor=Actor(id=account.id, role=account.role),
                     action="auth.signin", resource_type="account", resource_id=account.id,
                     details={"session": opened.record.id, "mfa_complete": result.mfa_complete,
+                             "password_change_required": account.must_change_password,
                              "recovery_code_used": result.used_recovery_code,
                              "address": ident.pseudonyms.of(address)})
     except AuditPublishError:
@@ -102,7 +107,8 @@ async def signin(request: web.Request) -> web.Response:
         raise
     response = json_response(SignInResponse(
         id=account.id, role=account.role, csrf_token=opened.csrf_token,
-        expires_ms=opened.record.expires_ms, mfa_complete=result.mfa_complete))
+        expires_ms=opened.record.expires_ms, mfa_complete=result.mfa_complete,
+        password_change_required=account.must_change_password))
     hand_over(response, ident, opened)
     return response
 
@@ -191,6 +197,7 @@ async def me(request: web.Request) -> web.Response:
         kind=principal.kind, id=principal.id, role=principal.role, username=username,
         display_name=display_name,
         hearing=principal.hearing, side=principal.side, mfa_complete=auth.mfa_complete,
+        password_change_required=auth.password_change_required,
         csrf_token=csrf_token(auth.secret) if auth.secret else None))
 
 
@@ -211,7 +218,8 @@ async def bootstrap(request: web.Request) -> web.Response:
         raise AuthenticationFailed("invalid or used bootstrap secret") from None
     account = await ident.hash_work(lambda: acc.create_account(
         account_id=new_ulid(now), username=body.username, role=Role.ADMIN,
-        password=body.password, hasher=ident.hasher, now_ms=now))
+        password=body.password, hasher=ident.hasher, now_ms=now,
+        must_change_password=False))  # the first administrator chose it
     assert isinstance(account, acc.Account)
     await ident.accounts.create(account)
     await audit(request, actor=Actor(id="bootstrap", kind="system"),

@@ -44,7 +44,7 @@ from proto.signalling import ParticipantSignedIn, Redeemed, RedeemInvitation
 #: Refusals of a redemption signalling tells only once the token's 256-bit secret matched
 #: (services/signalling/invitations.py `Refusal`, all but `invitation_invalid`).
 TOKEN_MATCHED = frozenset({"invitation_expired", "invitation_used", "invitation_revoked",
-                           "participant_removed", "hearing_ended", "hearing_locked",
+                           "invitation_replaced", "participant_removed", "hearing_ended", "hearing_locked",
                            "access_code_wrong", "too_many_attempts"})
 
 #: The reason of the gateway's own refusal: the client address is in its backoff (too many

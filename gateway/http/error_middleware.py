@@ -30,7 +30,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
                                                  "kind": type(exc).__name__})
         envelope = exc.envelope()
         return error_response(envelope.code, envelope.message, retry_after_s=envelope.retry_after_s,
-                              reason=envelope.reason)
+                              reason=envelope.reason, tries_left=envelope.tries_left,
+                              lock_s=envelope.lock_s)
     except ClientTooSlow as exc:  # a slow-loris body: answer 408 and free the connection
         response = error_response(ErrorCode.INVALID, f"the request body arrived too slowly: {exc}",
                                   status=408)

@@ -25,9 +25,11 @@ ERROR_CODE_KEY: Final = web.ResponseKey("parley.error_code", str)
 def error_response(
     code: ErrorCode, message: str, *, status: int | None = None,
     retry_after_s: int | None = None, reason: str | None = None,
+    tries_left: int | None = None, lock_s: int | None = None,
 ) -> web.Response:
     body = msgspec.json.encode(ErrorReply(error=Error(
-        code=code, message=message[:500], retry_after_s=retry_after_s, reason=reason)))
+        code=code, message=message[:500], retry_after_s=retry_after_s, reason=reason,
+        tries_left=tries_left, lock_s=lock_s)))
     response = web.Response(
         status=status or HTTP_STATUS[code], body=body, content_type="application/json"
     )

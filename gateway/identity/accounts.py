@@ -8,7 +8,13 @@ is what makes TOTP replay prevention and recovery-code consumption hold across p
 reset, password change (not a display name change: it grants nothing). Sessions and API tokens
 record the epoch they were issued under, and `check_current` refuses a credential from an older
 epoch. A gateway that sees the account change (KV watch) therefore revokes that account's
-sessions and tokens everywhere without a scan.
+sessions and tokens everywhere without a scan. A person changing their own password keeps the
+session they changed it in: the same write names it `kept_session`, valid one epoch back until
+the gateway moves the session itself on (one write, so no gateway ever sees it refused).
+
+`must_change_password`: the password is one an administrator typed (a new account) or the
+server made for them (a reset); until its holder chooses their own, their sessions may do
+nothing else (gateway/identity/policy.py).
 
 Keys: `account.<id>` holds the record; `username.<username>` holds the id (created with a KV
 `create`, which fails if the key exists: usernames are unique without a lock).
@@ -57,6 +63,9 @@ class Account(msgspec.Struct, frozen=True, kw_only=True):
     failed_signins: int = 0
     locked_until_ms: TimestampMs | None = None
     last_signin_ms: TimestampMs | None = None
+    must_change_password: bool = False
+    #: The public id of the session its holder changed the password in (see the module doc).
+    kept_session: Id | None = None
 
 
 def account_key(account_id: str) -> str:
@@ -92,6 +101,8 @@ def decode_account(raw: bytes) -> Account:
 
 def _replace(account: Account, now_ms: int, *, bump: bool = False, **changes: object) -> Account:
     epoch = account.epoch + 1 if bump else account.epoch
+    if bump:  # a session kept by the last password change is kept across that bump only
+        changes.setdefault("kept_session", None)
     return msgspec.structs.replace(account, updated_ms=now_ms, epoch=epoch, **changes)
 
 
@@ -102,14 +113,16 @@ def _check_staff(role: Role) -> None:
 
 def create_account(
     *, account_id: str, username: str, role: Role, password: str, hasher: PasswordHasher,
-    now_ms: int, display_name: str = "",
+    now_ms: int, display_name: str = "", must_change_password: bool = True,
 ) -> Account:
-    """A new account without TOTP: it must enrol at its first sign-in."""
+    """A new account without TOTP: it must enrol at its first sign-in, and choose its own
+    password first unless its holder typed this one (`must_change_password` False)."""
     check_username(username)
     _check_staff(role)
     return Account(
         id=account_id, username=username, role=role, password_hash=hasher.hash(password),
         created_ms=now_ms, updated_ms=now_ms, display_name=check_display_name(display_name),
+        must_change_password=must_change_password,
     )
 
 
@@ -136,9 +149,12 @@ def set_display_name(account: Account, name: str, now_ms: int) -> Account:
     return _replace(account, now_ms, display_name=cleaned)
 
 
-def check_current(account: Account, credential_epoch: int) -> None:
-    """Raise `AuthenticationFailed` if the account is disabled or the credential is stale."""
-    if account.disabled or credential_epoch != account.epoch:
+def check_current(account: Account, credential_epoch: int, session: str | None = None) -> None:
+    """Raise `AuthenticationFailed` if the account is disabled or the credential is stale
+    (`session`: a cookie session's public id, which a password change may have kept)."""
+    kept = session is not None and session == account.kept_session \
+        and credential_epoch == account.epoch - 1
+    if account.disabled or (credential_epoch != account.epoch and not kept):
         raise AuthenticationFailed("credential no longer valid")
 
 
@@ -199,6 +215,21 @@ def change_role(account: Account, role: Role, now_ms: int) -> Account:
 
 def set_password(account: Account, password: str, hasher: PasswordHasher, now_ms: int) -> Account:
     return _replace(account, now_ms, bump=True, password_hash=hasher.hash(password))
+
+
+def change_password(account: Account, password_hash: str, now_ms: int, *,
+                    keep_session: str | None) -> Account:
+    """Its holder's own new password (hashed by the caller): every other credential ends."""
+    return _replace(account, now_ms, bump=True, password_hash=password_hash,
+                    must_change_password=False, kept_session=keep_session)
+
+
+def reset_password(account: Account, password_hash: str, now_ms: int) -> Account:
+    """An administrator's reset to a temporary password: every credential ends, the lockout
+    is lifted (a person locked out is often why), and the holder must choose their own."""
+    return _replace(account, now_ms, bump=True, password_hash=password_hash,
+                    must_change_password=True, failed_signins=0,
+                    locked_until_ms=None)
 
 
 def record_failure(account: Account, now_ms: int, locked_until_ms: int | None) -> Account:

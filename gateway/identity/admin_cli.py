@@ -54,7 +54,9 @@ async def create_account(config: SuiteConfig, role: Role, username: str, passwor
         now = int(time.time() * 1000)
         account = acc.create_account(account_id=new_ulid(now), username=username, role=role,
                                      password=password, hasher=PasswordHasher(), now_ms=now,
-                                     display_name=display_name)
+                                     display_name=display_name,
+                                     # typed by the operator, usually for themselves
+                                     must_change_password=False)
         await store.create(account)
         try:
             await AuditPublisher(js, "supervisor").record(

@@ -1,5 +1,8 @@
 """Authentication and the coarse authorization check, as one aiohttp middleware (DESIGN §2, §8).
 
+Longer than 300 lines: the order of the checks below is the security argument, and it reads
+best in one file, with the credential resolution it depends on.
+
 For every matched route:
 1. Resolve the principal: `Authorization: Bearer prl_…` if the header is present (a malformed one
    is refused, never ignored), else the `parley_session` cookie. Each credential is checked
@@ -85,6 +88,8 @@ class Auth:
     session_key: str | None = None
     session: SessionRecord | None = None
     mfa_complete: bool = True
+    #: The account must choose its own password before anything else (policy.py).
+    password_change_required: bool = False
     failure: str | None = None
     #: Why the presented cookie's session was ended (`SessionEnd`), from its tombstone.
     ended: str | None = None
@@ -134,10 +139,15 @@ def matched_route(request: web.Request) -> Route | None:
     return state_of(request).routes.declaration_of(request)
 
 
-async def current_account(ident: IdentityState, account_id: str) -> Account:
-    """The account from the watched copy, or read through to KV (created a moment ago)."""
-    found = await ident.account_mirror.read_through(
-        account_mirror_key(account_id), lambda: ident.accounts.get(account_id))
+async def current_account(ident: IdentityState, account_id: str, epoch: int = 0) -> Account:
+    """The account from the watched copy, or read through to KV (created a moment ago, or
+    older in the copy than `epoch`, a credential's: changed a moment ago on another process)."""
+    key = account_mirror_key(account_id)
+    found = await ident.account_mirror.read_through(key, lambda: ident.accounts.get(account_id))
+    if found is not None and isinstance(found[0], Account) and found[0].epoch < epoch:
+        found = await ident.accounts.get(account_id)
+        if found is not None:
+            ident.account_mirror.remember(key, *found)
     account = None if found is None else found[0]
     if not isinstance(account, Account):
         raise AuthenticationFailed()
@@ -152,8 +162,10 @@ async def _from_token(ident: IdentityState, header: str) -> Auth:
     if not isinstance(record, ApiTokenRecord):
         raise AuthenticationFailed()
     check_api_token(record, secret, ident.now_ms())
-    check_current(await current_account(ident, record.owner), record.account_epoch)
-    return Auth(principal=token_principal(record), via="bearer")
+    account = await current_account(ident, record.owner)
+    check_current(account, record.account_epoch)
+    return Auth(principal=token_principal(record), via="bearer",
+                password_change_required=account.must_change_password)
 
 
 async def _from_cookie(ident: IdentityState, value: str) -> Auth:
@@ -166,11 +178,13 @@ async def _from_cookie(ident: IdentityState, value: str) -> Auth:
         raise SessionExpired()
     record, revision = found
     check_session(record, now, ident.policy)
+    pending_password = False
     if record.kind is PrincipalKind.ACCOUNT:
-        account = await current_account(ident, record.subject)
+        account = await current_account(ident, record.subject, record.account_epoch)
         if account.disabled:  # said at once, before the disable has ended the stored session
             raise SessionEnded(SessionEnd.DISABLED.value)
-        check_current(account, record.account_epoch)
+        check_current(account, record.account_epoch, record.id)
+        pending_password = account.must_change_password
     touched = touch(record, now, ident.policy)
     if touched is not None:
         try:
@@ -183,7 +197,8 @@ async def _from_cookie(ident: IdentityState, value: str) -> Auth:
             # next request retries. A slow KV (a loaded node) must not fail this request.
             note_failure(log, "session.touch", exc, level=logging.DEBUG)
     return Auth(principal=session_principal(record), via="cookie", secret=secret,
-                session_key=key, session=record, mfa_complete=record.mfa_complete)
+                session_key=key, session=record, mfa_complete=record.mfa_complete,
+                password_change_required=pending_password)
 
 
 async def _raise_if_ended(ident: IdentityState, key: str, now_ms: int) -> None:
@@ -289,7 +304,8 @@ async def authn_middleware(request: web.Request, handler: Handler) -> web.Stream
             and principal.kind is PrincipalKind.ACCOUNT:
         mediated = await ident.mediated_hearings(principal)
     context = RequestContext(hearing=hearing, mediated_hearings=mediated,
-                             mfa_complete=auth.mfa_complete)
+                             mfa_complete=auth.mfa_complete,
+                             password_change_required=auth.password_change_required)
     decision = decide(rule, principal, context)
     if not decision.allowed:
         return await _deny(request, route, auth, decision.code or ErrorCode.FORBIDDEN,

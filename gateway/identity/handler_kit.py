@@ -50,7 +50,8 @@ def account_info(account: Account) -> AccountInfo:
                        display_name=account.display_name, created_ms=account.created_ms,
                        disabled=account.disabled, totp_enrolled=account.totp_confirmed,
                        recovery_codes_left=len(account.recovery_code_hashes),
-                       last_signin_ms=account.last_signin_ms)
+                       last_signin_ms=account.last_signin_ms,
+                       must_change_password=account.must_change_password)
 
 
 def token_info(record: ApiTokenRecord) -> TokenInfo:

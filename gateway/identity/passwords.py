@@ -12,6 +12,12 @@ Bounds are enforced BEFORE hashing, so nobody can make the server hash a megabyt
 - passwords are NFKC-normalised before hashing, so the same visible password typed on different
   keyboards (composed vs decomposed accents, full-width digits) verifies.
 
+A changed password follows the same rule and must differ from the current one (compared as
+normalised), or "changing" an administrator's temporary password would keep the one they know.
+A temporary password (an administrator's reset) is made here, never typed by a person:
+`TEMPORARY_GROUPS` groups of 4 from a 31-letter alphabet without look-alikes (0/o, 1/l/i), about
+79 bits, easy to read out over a telephone.
+
 Usernames: 3..64 characters of lowercase letters, digits, '.', '_' and '-', starting with a letter
 or digit. That set is also valid in a NATS KV key, so a username can key the uniqueness index.
 
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import secrets
 import statistics
 import time
 import unicodedata
@@ -63,6 +70,25 @@ def check_new_password(password: str) -> None:
     """Raise `InvalidInput` unless `password` is acceptable as a new password (12..256 chars)."""
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
         raise InvalidInput(f"password must be {PASSWORD_MIN}-{PASSWORD_MAX} characters")
+
+
+def check_password_change(current: str, new: str) -> None:
+    """Raise `InvalidInput` unless `new` may replace `current`: the new-password rule, and not
+    the same password (a `reason` the client says in its own words)."""
+    check_new_password(new)
+    if unicodedata.normalize("NFKC", current) == unicodedata.normalize("NFKC", new):
+        raise InvalidInput("the new password must differ from the current one",
+                           reason="password_unchanged")
+
+
+TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+TEMPORARY_GROUPS = 4
+
+
+def temporary_password() -> str:
+    """A new random temporary password, e.g. `k7pm-q2xr-9dwe-hv4t` (19 characters)."""
+    return "-".join("".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(4))
+                    for _ in range(TEMPORARY_GROUPS))
 
 
 def _prepare(password: str) -> bytes:

@@ -19,7 +19,10 @@ Predicates (the principal comes from the session or token, the context from the 
 
 Staff whose session has not completed TOTP enrolment (`context.mfa_complete` False) are refused
 everything except rules marked `allow_pending_mfa` (enrolment, `me`, sign-out): TOTP is mandatory
-before any other action. Anonymous callers refused by a rule get `unauthenticated` (401); signed-in
+before any other action. The same for an account that must choose its own password
+(`context.password_change_required`: an administrator set the one it signed in with): only rules
+marked `allow_pending_password` (changing it, `me`, sign-out). That step comes first; enrolment
+follows it. Anonymous callers refused by a rule get `unauthenticated` (401); signed-in
 ones get `forbidden` (403). The decision's `reason` goes into the denial's audit event.
 
 This is the gateway's coarse check; the owning service makes the final decision (DESIGN §2).
@@ -63,6 +66,7 @@ class Rule:
     name: str
     grants: tuple[Grant, ...]
     allow_pending_mfa: bool = False
+    allow_pending_password: bool = False
 
     def __post_init__(self) -> None:
         if not self.grants:
@@ -76,6 +80,7 @@ class RequestContext:
     hearing: str | None = None
     mediated_hearings: frozenset[str] = frozenset()
     mfa_complete: bool = True
+    password_change_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,11 +93,14 @@ class Decision:
 # --- common rules ---------------------------------------------------------------------------
 
 def anyone(name: str) -> Rule:
-    return Rule(name, (Grant(Predicate.ANYONE),), allow_pending_mfa=True)
+    return Rule(name, (Grant(Predicate.ANYONE),), allow_pending_mfa=True,
+                allow_pending_password=True)
 
 
-def signed_in(name: str, *, allow_pending_mfa: bool = False) -> Rule:
-    return Rule(name, (Grant(Predicate.SIGNED_IN),), allow_pending_mfa=allow_pending_mfa)
+def signed_in(name: str, *, allow_pending_mfa: bool = False,
+              allow_pending_password: bool = False) -> Rule:
+    return Rule(name, (Grant(Predicate.SIGNED_IN),), allow_pending_mfa=allow_pending_mfa,
+                allow_pending_password=allow_pending_password)
 
 
 def staff(name: str, *roles: Role, allow_pending_mfa: bool = False) -> Rule:
@@ -133,6 +141,10 @@ def _holds(predicate: Predicate, principal: Principal | None, context: RequestCo
 
 def decide(rule: Rule, principal: Principal | None, context: RequestContext) -> Decision:
     """Evaluate `rule` for `principal` (None: anonymous) in `context`."""
+    if principal is not None and context.password_change_required \
+            and not rule.allow_pending_password:
+        return Decision(False, f"{rule.name}: a new password must be chosen first",
+                        ErrorCode.FORBIDDEN)
     if principal is not None and not context.mfa_complete and not rule.allow_pending_mfa:
         return Decision(False, f"{rule.name}: TOTP enrolment required first", ErrorCode.FORBIDDEN)
     for grant in rule.grants:

@@ -1,5 +1,6 @@
 """Ending sessions: a participant's when signalling says so (removed, denied, hearing ended), a
-staff account's when an administrator disables it.
+staff account's when an administrator disables it or resets its password, or its holder changes
+the password (every session but the one they changed it in).
 
 Such ends are rare (mediator actions, an administrator's), so one pass over the session keys is
 simpler than keeping an index. A disabled account's sessions already stop working on every
@@ -43,10 +44,12 @@ async def end_participant_sessions(ident: IdentityState, hearing: str,
                       and r.hearing == hearing and r.subject in wanted, hearing, reason)
 
 
-async def end_account_sessions(ident: IdentityState, account: str, reason: SessionEnd) -> int:
-    """End every cookie session of the staff `account`, each leaving `reason` behind."""
-    return await _end(ident, lambda r: r.kind is PrincipalKind.ACCOUNT and r.subject == account,
-                      None, reason)
+async def end_account_sessions(ident: IdentityState, account: str, reason: SessionEnd, *,
+                               keep: str | None = None) -> int:
+    """End every cookie session of the staff `account` but the one whose public id is `keep`,
+    each leaving `reason` behind."""
+    return await _end(ident, lambda r: r.kind is PrincipalKind.ACCOUNT and r.subject == account
+                      and r.id != keep, None, reason)
 
 
 async def _end(ident: IdentityState, doomed_if: Callable[[SessionRecord], bool],

@@ -89,6 +89,9 @@ class SessionEnd(StrEnum):
     DENIED = "denied"
     REPLACED = "replaced"  # the reissued link was redeemed on another device
     DISABLED = "disabled"  # a staff account an administrator disabled
+    #: Its holder changed the password in another session (S105: a reason, not a password).
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105
+    PASSWORD_RESET = "password_reset"  # noqa: S105 (an administrator reset the password)
 
 
 class EndedSession(msgspec.Struct, frozen=True, kw_only=True):

@@ -25,6 +25,8 @@ _REF = "#/components/schemas/{name}"
 CLIENT_SUMMARIES: dict[str, str] = {
     "join": "join the hearing: the first message; answered by a `snapshot`",
     "admit": "admit a participant waiting in the lobby into a room (plenary by default)",
+    "admit.side": "admit everyone of a side waiting in the lobby (connected) into a room, in one "
+                  "step; refused when nobody of that side is waiting, or the hearing is locked",
     "deny": "refuse a participant waiting in the lobby",
     "move": "move a participant to another room",
     "move.side": "move every admitted member of a side to one room in one step",

@@ -62,6 +62,7 @@ CLIENT_ROUTES = (
     "/",
     "/signin",
     "/signin/enroll",
+    "/signin/password",
     "/hearings",
     "/hearings/{hearing}",
     "/hearings/{hearing}/setup",

@@ -49,7 +49,7 @@ from . import (
 )
 from .access import Ctx, identify, mediator, not_closed
 from .effects import Audit, CloseSessions, Deliver, Effect, Env, Fail, ForgetChat, Reply
-from .errors import Conflict, Forbidden, Invalid, NotFound, SignallingError, Unauthenticated
+from .errors import Conflict, Forbidden, Invalid, NotFound, SignallingError
 from .membership import end_emptied_timers, presence, settle
 from .model import (
     LOBBY,
@@ -181,8 +181,8 @@ def _redeem(ctx: Ctx, cmd: RedeemInvitation) -> Result:
     if not invitations.code_matches(inv, cmd.access_code):
         h = invitations.record_failure(ctx.h, inv, ctx.now, ctx.env)
         refusal: SignallingError = invitations.blocked_for(
-            h.invitations[inv.id], ctx.now) or Unauthenticated(
-                "access code not accepted", reason=invitations.Refusal.WRONG_CODE)
+            h.invitations[inv.id], ctx.now) or invitations.wrong_code(
+                h.invitations[inv.id], ctx.env.policy)
         return h, [Audit("participant.redeem", "invitation", inv.id, Outcome.DENIED,
                          details={"participant": inv.participant, "reason": "access_code"}),
                    Fail(refusal)]

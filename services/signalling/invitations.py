@@ -14,7 +14,15 @@ Security notes (why it is built this way):
   that the hearing ended lets them act (ask the mediator for a new one, or ask why) while
   revealing nothing to anyone without the secret.
 * A wrong access code for a valid token is counted; after `max_code_failures` the invitation is
-  blocked for `code_block_ms` (rate limit), and each failure is audited by the caller.
+  blocked for `code_block_ms` (rate limit), and each failure is audited by the caller. Each
+  refusal of a wrong code says how many tries are left before the block and how long it lasts
+  (`wrong_code`): told only to the holder of the genuine token, it reveals nothing the 50-bit
+  code's guessing needs (the block is the same whether announced or not), and only how many
+  wrong codes this one link met since its last block, which its holder is the one owed.
+* A link whose person was sent a newer one (`joining.reissue` revokes every earlier unused one)
+  is refused as `invitation_replaced`, not as a bare withdrawal: told after the secret matched,
+  it says to the link's holder only what the mediator's new message already told them (a newer
+  link exists), never the newer link itself, so the next step is "use the latest message".
 * An invitation may name its language (the letter's): the link carries it in the fragment beside
   the token (`/join#t=<token>&lang=zh-Hant`), so the joining page opens in it before anyone has
   signed in. It is no secret and no identity; the token stays the fragment's first parameter.
@@ -32,7 +40,7 @@ from proto.common import Language, Role
 from proto.signalling import InvitationIssued, InviteParticipant, Redeemed, RedeemInvitation
 from proto.ws import HearingState
 
-from .effects import Env
+from .effects import Env, Policy
 from .errors import RateLimited, Unauthenticated
 from .model import Hearing, Invitation, Participant, ParticipantStatus
 
@@ -46,6 +54,8 @@ class Refusal(StrEnum):
     EXPIRED = "invitation_expired"
     USED = "invitation_used"
     REVOKED = "invitation_revoked"
+    #: Withdrawn because the mediator sent the same person a newer link (the module notes).
+    REPLACED = "invitation_replaced"
     #: The person's invitations were revoked because the mediator removed them from the
     #: hearing: told as such (whom to ask next is the mediator), not as a bare withdrawal.
     REMOVED = "participant_removed"
@@ -154,6 +164,9 @@ def refusal(h: Hearing, inv: Invitation, now: int) -> Unauthenticated | RateLimi
     if h.participants[inv.participant].status is ParticipantStatus.REMOVED:
         return Unauthenticated("the participant was removed from the hearing",
                                reason=Refusal.REMOVED)
+    if inv.revoked and inv.replaced and h.participants[inv.participant].status in (
+            ParticipantStatus.INVITED, ParticipantStatus.ACTIVE):
+        return Unauthenticated("a newer invitation replaced this one", reason=Refusal.REPLACED)
     if inv.revoked:
         return Unauthenticated("the invitation was withdrawn", reason=Refusal.REVOKED)
     if inv.used_at is not None:
@@ -169,6 +182,14 @@ def blocked_for(inv: Invitation, now: int) -> RateLimited | None:
         return None
     return RateLimited("too many wrong access codes", reason=Refusal.TOO_MANY,
                        retry_after_s=max(1, (inv.blocked_until - now + 999) // 1000))
+
+
+def wrong_code(inv: Invitation, policy: Policy) -> Unauthenticated:
+    """The refusal of a wrong code that did not block `inv` (failures counted already): how
+    many tries are left before the block, and how long it lasts (the module notes)."""
+    left = policy.max_code_failures - inv.failures % policy.max_code_failures
+    return Unauthenticated("access code not accepted", reason=Refusal.WRONG_CODE,
+                           tries_left=left, lock_s=policy.code_block_ms // 1000)
 
 
 def code_matches(inv: Invitation, code: str) -> bool:
@@ -197,10 +218,11 @@ def revoke_for(h: Hearing, pid: str) -> Hearing:
 
 
 def revoke_unused_for(h: Hearing, pid: str) -> tuple[Hearing, list[str]]:
-    """Revoke `pid`'s invitations neither used nor revoked yet; (hearing, their ids)."""
+    """Revoke `pid`'s invitations neither used nor revoked yet, as replaced by a newer one
+    (`joining.reissue`); (hearing, their ids)."""
     doomed = sorted(iid for iid, i in h.invitations.items()
                     if i.participant == pid and i.used_at is None and not i.revoked)
-    invs = {iid: (msgspec.structs.replace(i, revoked=True) if iid in doomed else i)
+    invs = {iid: (msgspec.structs.replace(i, revoked=True, replaced=True) if iid in doomed else i)
             for iid, i in h.invitations.items()}
     return msgspec.structs.replace(h, invitations=invs), doomed
 

@@ -79,6 +79,8 @@ class Invitation(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     expires_at: TimestampMs
     used_at: TimestampMs | None = None
     revoked: bool = False
+    #: Revoked because a newer link was sent to the same person (a reissue), not withdrawn.
+    replaced: bool = False
     failures: Annotated[int, msgspec.Meta(ge=0, le=1000)] = 0
     blocked_until: TimestampMs | None = None
     #: The language the mediator wrote the invitation in (its link names it).

@@ -21,6 +21,7 @@ from proto.signalling import (
 )
 from proto.ws import (
     Admit,
+    AdmitSide,
     Broadcast,
     CaucusClose,
     CaucusCreate,
@@ -49,7 +50,7 @@ ACTIONS: dict[type, str] = {
     RemoveParticipant: "participant.remove", Remove: "participant.remove",
     ReissueInvitationCommand: "participant.reissue",
     RedeemInvitation: "participant.redeem", SessionConnected: "participant.connect",
-    Admit: "participant.admit", Deny: "participant.deny", Move: "room.move",
+    Admit: "participant.admit", AdmitSide: "participant.admit", Deny: "participant.deny", Move: "room.move",
     Shuttle: "room.shuttle", CaucusCreate: "room.caucus_create",
     CaucusClose: "room.caucus_close", CaucusTimer: "room.timer", Broadcast: "room.broadcast",
     Recall: "room.recall", Lock: "hearing.lock", Knock: "room.knock",

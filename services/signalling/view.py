@@ -79,7 +79,7 @@ def self_view(h: Hearing, p: Participant) -> SelfView:
         mediator_online=h.mediator in h.participants
         and is_live(h, h.participants[h.mediator]),
         scheduled_at=h.scheduled_at, time_zone=h.time_zone, grace_expired=p.grace_expired,
-        former_mediators=former_mediators(h),
+        former_mediators=former_mediators(h), sides=len(h.sides),
     )
 
 

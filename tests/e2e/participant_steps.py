@@ -102,6 +102,10 @@ async def join_in_browser(tab: Tab, invitation: dict[str, Any], *, wrong_code: b
         await page.wait_for_selector("form.join .error:not(:empty)")
         text = await page.text_content("form.join .error")
         assert text is not None and "access code is not right" in text, text
+        # Warned before the lock, not after: how many tries are left, and for how long.
+        assert "4 tries left before this link is locked for 5 minutes" in text, text
+        if screens:
+            await tab.screenshot("join-wrong-code")
     await page.fill("input[name=access_code]", invitation["access_code"])
     await page.click("form.join button[type=submit]")
     await page.wait_for_selector(".join-next")

@@ -1,4 +1,5 @@
-"""Steps a staff member takes in the browser (sign-in, enrolment), shared by the web tests.
+"""Steps a staff member takes in the browser (sign-in, choosing their own password, enrolment),
+shared by the web tests.
 
 Everything here goes through the page as a person would: fields by their labels, buttons by
 their accessible names from the catalogue (`t(lang, key)`), so the same steps run in every
@@ -64,6 +65,16 @@ async def sign_in(tab: Tab, lang: str, username: str, password: str, code: str =
     elif code:
         await page.get_by_label(t(lang, "staff.signin.code")).fill(code)
     await page.get_by_role("button", name=t(lang, "staff.signin.submit"), exact=True).click()
+
+
+async def choose_password(tab: Tab, lang: str, current: str, new: str) -> None:
+    """On the step that comes first after signing in with a password an administrator set."""
+    page = tab.page
+    await page.get_by_role("heading", name=t(lang, "staff.password.forced_title")).wait_for()
+    await page.get_by_label(t(lang, "staff.password.current_temporary")).fill(current)
+    await page.get_by_label(t(lang, "staff.password.new"), exact=True).fill(new)
+    await page.get_by_label(t(lang, "staff.password.again")).fill(new)
+    await page.get_by_role("button", name=t(lang, "staff.password.choose")).click()
 
 
 async def enrol(tab: Tab, lang: str, app: Authenticator) -> list[str]:

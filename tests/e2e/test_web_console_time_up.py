@@ -19,6 +19,11 @@
   counted down on the console and the party's page alike; focus goes back to the caucus's menu.
   While it runs, "Add 5 minutes" in that menu adds to it (about 25 minutes then, not 5).
 
+- Three sides, a caucus each (seven people): every room's column in one row, on the first
+  screen or one sideways scroll away (its button above the board brings it), at 1366x768,
+  1024x768 and 768x1024, where a knock is said above the board; a side moved while its people
+  wait says so; "Admit…" on the side names them and admits them; focus goes to a new caucus.
+
 The short timers come from the test's own WebSocket for the mediator (the console offers 1
 minute at least); the console's page does everything else. axe-core and screenshots.
 """
@@ -29,7 +34,7 @@ import json
 
 import pytest
 
-from proto.ws import Admit, CaucusTimer, Move, Recall, Shuttle
+from proto.ws import Admit, CaucusTimer, Knock, Move, Recall, Shuttle
 from tests.browser import (
     Tab,
     chromium,
@@ -51,6 +56,8 @@ from tests.e2e.participant_steps import (
 )
 from tests.e2e.staff_steps import t
 from tests.harness import Suite
+from tests.integration.signalling.sigclient import WsClient, seat
+from tests.people import staff_people
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 EN, ZH = "en", "zh-Hant"
@@ -340,3 +347,152 @@ async def test_a_party_is_told_what_its_caucus_timer_does(suite: Suite) -> None:
                 console.assert_clean(secrets=[people.mediator.cookie])
             finally:
                 await med_socket.close()
+
+
+# Each room's column on the console: [id, kind, left, top, right, bottom] (page coordinates of
+# the viewport), and the board row's visible span and scroll widths.
+COLUMNS = """[...document.querySelectorAll('.board .room-column')].map((c) => {
+  const r = c.getBoundingClientRect();
+  return [c.dataset.room, c.dataset.roomKind, r.left, r.top, r.right, r.bottom];
+})"""
+ROW = """(() => { const b = document.querySelector('.board'); const r = b.getBoundingClientRect();
+  return [r.left, r.right, b.scrollWidth, b.clientWidth]; })()"""
+
+
+def card_in(room: str, participant: str) -> str:
+    return f"document.querySelector('{column(room)} li.person[data-participant=\"{participant}\"]') !== null"
+
+
+async def every_room_reachable(tab: Tab, width: int, height: int) -> list[str]:
+    """At this viewport: every room's column in one row near the top of the page, each on
+    screen or brought there by scrolling the row sideways (the page not scrolled); the rooms'
+    buttons above the board all on the first screen, those out of view marked. Returns the
+    rooms that were out of view."""
+    await tab.page.set_viewport_size({"width": width, "height": height})
+    await tab.value("(() => { window.scrollTo(0, 0); document.querySelector('.board').scrollLeft = 0;"
+                    " return true; })()")
+    await tab.wait_for("document.querySelector('.board').scrollLeft === 0")
+    columns = await tab.value(COLUMNS)
+    left, right, scroll_width, client_width = await tab.value(ROW)
+    assert len({round(c[3]) for c in columns}) == 1, f"not one row at {width}: {columns}"
+    assert columns[0][3] < height * 0.6, f"the rooms start below the first screen: {columns}"
+    away = [c[0] for c in columns if c[2] < left - 1 or c[4] > right + 1]
+    if away:
+        assert scroll_width > client_width  # the row scrolls to them
+    links = await tab.value("[...document.querySelectorAll('[data-room-link]')].map((b) => "
+                            "[b.dataset.roomLink, b.getBoundingClientRect().bottom])")
+    assert [link[0] for link in links] == [c[0] for c in columns]
+    assert all(link[1] <= height for link in links), links
+    marked = "JSON.stringify([...document.querySelectorAll('[data-room-link][data-away]')]" \
+             ".map((b) => b.dataset.roomLink))"
+    await tab.wait_for(f"{marked} === {json.dumps(json.dumps(away, separators=(',', ':')))}")
+    for room in away:  # its button shows it: in the row's span, the page where it was
+        await tab.page.locator(f'[data-room-link="{room}"]').click()
+        await tab.wait_for(f"(() => {{ const r = document.querySelector('{column(room)}')"
+                           f".getBoundingClientRect(); return r.left >= {left} - 1"
+                           f" && r.right <= {right} + 1; }})()")
+        assert await tab.value(
+            f"document.activeElement === document.querySelector('{column(room)}')")
+    return away
+
+
+@pytest.mark.timeout(300)
+async def test_the_board_with_three_sides_shows_every_room(suite: Suite) -> None:
+    """Three sides of two (seven people with the mediator), a caucus each: every room on the
+    first screen or one sideways scroll away, at laptop and smaller laptop widths; on a tablet
+    the knocks are said above the board. Moving a side whose people still wait says so; "Admit…"
+    on the side admits them all after naming them; a new caucus takes the focus; a person
+    dropped on a room's button above the board moves there."""
+    await suite.ready(timeout=60)
+    people = await staff_people(suite)
+    cast = await seat(suite, people, sides=3, per_side=2)
+    a, b = cast.sides[:2]
+    ids = {name: m.id for name, m in cast.members.items()}
+    med_socket = await mediator_socket(suite, people, cast)
+    parties = [await WsClient(suite.base_url, m.headers(), cast.hearing, m.id).connect()
+               for m in cast.members.values()]
+    async with chromium_page(suite.base_url) as tab:
+        page = tab.page
+        med = Mediator(tab, EN)
+        try:
+            side_a, side_b = await mediator_caucus(med_socket, a), await mediator_caucus(med_socket, b)
+            for name in ("A1", "A2"):
+                await med_socket.send(Admit(participant=ids[name]))
+            await mediator_page(tab, people, cast.hearing, suite.base_url)
+            await tab.wait_for(f"document.querySelector('{column(side_b)}') !== null")
+
+            # --- a new caucus for C, "move this side in": they wait, and the console says so --
+            await med.button("mediator.console.new_caucus")
+            dialog = page.get_by_role("dialog")
+            await dialog.get_by_label(t(EN, "mediator.caucus.side"), exact=True).select_option(
+                label="Side C")
+            assert await dialog.get_by_label(t(EN, "mediator.caucus.move_side"), exact=True).is_checked()
+            await dialog.get_by_role("button", name=t(EN, "mediator.caucus.create"), exact=True).click()
+            side_c = await tab.wait_for(
+                "[...document.querySelectorAll('.room-column[data-room-kind=caucus]')]"
+                f".map((x) => x.dataset.room).find((r) => ![{side_a!r}, {side_b!r}].includes(r))")
+            still = t(EN, "mediator.board.side_still_waiting", count=2, side="Side C")
+            await page.locator("#toasts").get_by_text(still).wait_for()
+            focused = "document.activeElement?.getAttribute('aria-label')"
+            menu_c = t(EN, "mediator.board.caucus_menu_named", room="Side C caucus")
+            await tab.wait_for(f"{focused} === {menu_c!r}")
+            # The same from "Move side…" to plenary (B waits too).
+            await med.menu("mediator.board.move_side_named", "mediator.board.move_to",
+                           side="Side B", room=t(EN, "mediator.room.plenary"))
+            await page.locator("#toasts").get_by_text(
+                t(EN, "mediator.board.side_still_waiting", count=2, side="Side B")).wait_for()
+
+            # --- "Admit…" on C's chip: both named, then both admitted into C's caucus ------------
+            await med.menu("mediator.board.admit_side_named", "mediator.board.admit_to",
+                           side="Side C", count=2, room="Side C caucus")
+            dialog = page.get_by_role("dialog")
+            assert "C1, C2" in await dialog.inner_text()
+            await dialog.get_by_role("button", name=t(EN, "mediator.admit_side.confirm", count=2),
+                                     exact=True).click()
+            for name in ("C1", "C2"):
+                await tab.wait_for(card_in(side_c, ids[name]), timeout=30)
+            lobby = await tab.value("document.querySelector('.room-column[data-room-kind=lobby]').dataset.room")
+            assert await tab.value(card_in(lobby, ids["B1"]))  # B still waits: only C was admitted
+
+            # --- a drop on a room's button above the board; a "Move to…" menu in the row --------
+            await page.locator(f'li.person[data-participant="{ids["A1"]}"]').wait_for()
+            data = await page.evaluate_handle("() => new DataTransfer()")
+            await page.locator(f'li.person[data-participant="{ids["A1"]}"]').dispatch_event(
+                "dragstart", {"dataTransfer": data})
+            target = page.locator(f'[data-room-link="{side_a}"]')
+            for event in ("dragenter", "dragover", "drop"):
+                await target.dispatch_event(event, {"dataTransfer": data})
+            await tab.wait_for(card_in(side_a, ids["A1"]), timeout=30)
+            await med.menu("mediator.board.move_named", "mediator.board.move_to", name="A2",
+                           room="Side A caucus")
+            await tab.wait_for(card_in(side_a, ids["A2"]), timeout=30)
+
+            # --- every room in sight or one sideways scroll away ------------------------------
+            away = await every_room_reachable(tab, 1366, 768)
+            assert len(away) <= 1, away  # five rooms: at most one beyond the first screen
+            await tab.check_accessible("console-three-sides")
+            await every_room_reachable(tab, 1024, 768)
+
+            # --- a tablet: a knock said above the board, on the first screen ------------------
+            await parties[0].send(Knock())
+            await every_room_reachable(tab, 768, 1024)
+            badge = page.locator(".knock-badge")
+            await badge.wait_for()
+            box = await badge.bounding_box()
+            assert box is not None and box["y"] + box["height"] <= 1024, box
+            # Above the board, under the toolbar: where the mediator looks first.
+            assert box["y"] < await page.locator(".board").evaluate("(b) => b.getBoundingClientRect().top")
+            await badge.click()
+            await tab.wait_for("document.activeElement === document.querySelector('.knocks')")
+            await tab.check_accessible("console-three-sides (tablet)")
+            # From the start of the row (the waiting room first), once the toasts have gone.
+            await tab.wait_for("document.querySelectorAll('#toasts .toast').length === 0", timeout=30)
+            await tab.value("(() => { document.querySelector('.board').scrollLeft = 0; return true; })()")
+            await shots(tab, "console-three-sides")
+            tab.assert_clean(secrets=[people.mediator.cookie])
+        except Exception:
+            print(tab.dump())
+            raise
+        finally:
+            for client in [med_socket, *parties]:
+                await client.close()

@@ -375,9 +375,24 @@ async def test_long_names_stay_on_one_line_and_the_file_picker_shows_its_focus(
             await party.page.evaluate("() => window.scrollTo(0, 0)")
             await party.screenshot("hearing-long-names", "phone")
 
+            # --- the tabs keep focus when chosen by Enter or Space (drawn afresh) ------------
+            await party.page.focus(".documents [data-tab=side]")
+            for key in ("Enter", " "):
+                await party.page.keyboard.press(key)
+                assert await party.value("document.activeElement?.dataset.tab") == "side"
             # --- "Choose files" reached with Tab shows its focus, on both pages -------------
-            await party.page.click(".documents [data-tab=side]")
             await _tab_to_file_picker(party, ".documents")
+            # Enter opens it, as Space does; the upload's end (the list drawn again) leaves
+            # focus on it, not on the page's <body>.
+            async with party.page.expect_file_chooser(timeout=10_000) as chooser:
+                await party.page.keyboard.press("Enter")
+            await (await chooser.value).set_files(files=[{
+                "name": "Chosen by Enter.txt", "mimeType": "text/plain", "buffer": b"by keyboard"}])
+            await party.wait_for("document.querySelector('.documents tr[data-document]') !== null",
+                                 timeout=60)
+            await party.wait_for("document.querySelector('.transfer[data-kind=upload]')"
+                                 "?.dataset.state === 'done'", timeout=60)
+            assert await party.value("document.activeElement?.type") == "file"
             await party.page.evaluate(
                 "() => document.activeElement.closest('.file-drop').scrollIntoView({block: 'center'})")
             await party.page.screenshot(path=_artifact("file-picker-focus-party-phone"))

@@ -75,6 +75,11 @@ async def test_leave_the_hearing_and_come_back(suite: Suite, tmp_path: Path) -> 
                            what="plenary without A1")
             final = await page.text_content("[data-final=left]") or ""
             assert "You left the hearing" in final and "camera and microphone are off" in final
+            # "Camera and microphone are off" sits centred with the heading and button it goes with.
+            assert await tab.value("[...document.querySelectorAll('[data-final=left] h1, "
+                                   "[data-final=left] [data-media=stopped], [data-final=left] "
+                                   "p:has(> button)')].map((x) => getComputedStyle(x).textAlign)"
+                                   ".every((a) => a === 'center')")
             await tab.check_accessible("final-left")
             await shots(tab, "final-left")
             await switch_language(tab, "zh-Hant")
@@ -91,11 +96,23 @@ async def test_leave_the_hearing_and_come_back(suite: Suite, tmp_path: Path) -> 
             assert "#t=" not in page.url
             assert await page.query_selector("input[name=access_code]") is None
             assert "already joined" in (await page.text_content(".join-already") or "")
+            # As narrow and centred as the join card, not the page's width.
+            card = await tab.value("(() => { const r = document.querySelector('.join-already')"
+                                   ".getBoundingClientRect(); return { width: r.width, "
+                                   "left: r.left, right: innerWidth - r.right }; })()")
+            assert card["width"] <= 34 * 16 + 1 and abs(card["left"] - card["right"]) < 20, card
             await tab.check_accessible("join-already")
+            await tab.screenshot("join-already")
             await page.click(".join-already [data-action=continue]")
-            await tab.wait_for("document.querySelector('.lobby-title') !== null")
+            # Arriving: the waiting room's heading has focus (named "Waiting room" and the
+            # hearing), so a screen reader says where the person is; then the room's, once in.
+            await tab.wait_for("document.activeElement?.classList.contains('lobby-title')")
+            said = await tab.value("document.activeElement.getAttribute('aria-labelledby').split(' ')"
+                                   ".map((id) => document.getElementById(id).textContent).join(' ')")
+            assert said.startswith("Waiting room ") and "Matter" in said, said
             await med.send(Admit(participant=a1))
             await tab.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
+            await tab.wait_for("document.activeElement?.id === 'room-banner-name'")
 
             # --- the mediator following the participant's page lands on the console -------
             staff = await open_tab(browser, suite.base_url)

@@ -59,9 +59,10 @@ async def test_staff_and_participant_screens_in_simplified_chinese(
         await page.get_by_role("heading", name=t(ZH, "mediator.hearings.title"),
                                exact=True).wait_for()
         await photographed(tab, "hearings", [mediator.username])
-        # The mediator names itself (the header's name button): parties see it in its hearings.
+        # The mediator names itself (the header's name, a menu): parties see it in its hearings.
         await page.get_by_role("button", name=t(ZH, "staff.profile.open",
                                                 name=mediator.username)).click()
+        await page.get_by_role("menuitem", name=t(ZH, "staff.profile.rename")).click()
         dialog = page.locator("dialog")
         await dialog.get_by_label(t(ZH, "staff.profile.name")).fill(MEDIATOR_NAME)
         await tab.check_accessible("profile zh-Hans")

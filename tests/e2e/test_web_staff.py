@@ -1,5 +1,6 @@
-"""Staff screens in a real Chromium through the real gateway: a new mediator signs in with only a
-password, is sent to enrol (QR code drawn by the gateway), confirms a code, keeps the recovery
+"""Staff screens in a real Chromium through the real gateway: a new mediator signs in with only the
+password the administrator typed, chooses their own first (the same one again is refused), is sent
+to enrol (QR code drawn by the gateway), confirms a code, keeps the recovery
 codes, lands on an empty hearings list; signs out; a wrong code is refused with a sentence, the
 password kept and the code asked for again, and the right code alone then works (refused twice
 with the same password, the password is asked for again too); a recovery code works once. An administrator's own row in the accounts list
@@ -13,10 +14,17 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Locator, Route
 
-from tests.browser import Tab, chromium_page, requires_chromium
-from tests.e2e.staff_steps import Authenticator, enrol, sign_in, t
+from tests.browser import Tab, chromium_page, open_tab, requires_chromium
+from tests.e2e.staff_steps import Authenticator, choose_password, enrol, sign_in, t
 from tests.harness import Suite
-from tests.people import PASSWORD, SESSION_COOKIE, Staff, staff_people
+from tests.people import (
+    INITIAL_PASSWORD,
+    PASSWORD,
+    SESSION_COOKIE,
+    Staff,
+    create_staff,
+    staff_people,
+)
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 EN = "en"
@@ -36,7 +44,7 @@ async def test_sign_in_enrol_sign_out_and_back(suite: Suite) -> None:
     await suite.ready(timeout=60)
     people = await staff_people(suite)
     status, _ = await people.admin.call("POST", "/api/v1/accounts", {
-        "username": "newmediator", "role": "mediator", "password": PASSWORD})
+        "username": "newmediator", "role": "mediator", "password": INITIAL_PASSWORD})
     assert status == 201
     app = Authenticator()
     async with chromium_page(suite.base_url) as tab:
@@ -52,8 +60,13 @@ async def test_sign_in_enrol_sign_out_and_back(suite: Suite) -> None:
         await sign_in(tab, EN, "newmediator", "wrong password 123")
         await page.get_by_text(t(EN, "staff.error.signin.unauthenticated")).wait_for()
 
-        # First sign-in: password only → enrolment with the QR code, then back to /hearings.
-        await sign_in(tab, EN, "newmediator", PASSWORD)
+        # First sign-in: the administrator's password only → their own password first (keeping
+        # the administrator's is refused), then enrolment with the QR code, then /hearings.
+        await sign_in(tab, EN, "newmediator", INITIAL_PASSWORD)
+        await choose_password(tab, EN, INITIAL_PASSWORD, INITIAL_PASSWORD)
+        await page.get_by_text(t(EN, "staff.error.password.password_unchanged")).wait_for()
+        assert "/signin/password" in page.url
+        await choose_password(tab, EN, INITIAL_PASSWORD, PASSWORD)
         try:
             await page.get_by_role("heading", name=t(EN, "staff.enroll.title")).wait_for(timeout=5000)
         except Exception:
@@ -108,7 +121,85 @@ async def test_sign_in_enrol_sign_out_and_back(suite: Suite) -> None:
         # The recovery-code path.
         await sign_in(tab, EN, "newmediator", PASSWORD, recovery=codes[0])
         await page.get_by_role("heading", name=t(EN, "mediator.hearings.title"), exact=True).wait_for()
-        tab.assert_clean(secrets=[app.secret, *codes, PASSWORD])
+        tab.assert_clean(secrets=[app.secret, *codes, PASSWORD, INITIAL_PASSWORD])
+
+
+async def test_an_administrator_resets_a_password_and_a_new_one_comes_first(
+        suite: Suite) -> None:
+    """"Reset password" says what happens (signed out everywhere at once, a password of their
+    own at the next sign-in) and shows the temporary password once, with what to tell the
+    person. Their open page is signed out and told why; they sign in with it and their
+    authenticator, must choose their own before anything else (even /hearings brings them back
+    to it), then land on /hearings; the header's menu changes it again."""
+    await suite.ready(timeout=60)
+    people = await staff_people(suite)
+    admin = people.admin
+    person = await create_staff(suite, admin, "mediator", "forgetful")
+    own = "my very own passphrase"
+    async with chromium_page(suite.base_url) as tab:
+        page = tab.page
+        assert page.context.browser is not None
+        theirs = await open_tab(page.context.browser, suite.base_url)
+        try:
+            await theirs.context.add_cookies([{"name": SESSION_COOKIE, "value": person.cookie,
+                                               "url": suite.base_url}])
+            await theirs.page.goto("/hearings")
+            await theirs.page.locator("#profile").wait_for()
+
+            await open_accounts(tab, suite, admin)
+            row = page.locator("tr[data-account='forgetful']")
+            await row.get_by_role("button", name=t(EN, "admin.accounts.password_reset_named",
+                                                   name="forgetful")).click()
+            dialog = page.locator("dialog[open]")
+            await dialog.get_by_text(t(EN, "admin.confirm.password_text")).wait_for()
+            await dialog.locator("button.danger").click()
+            handoff = page.locator("#handoff .handoff")
+            await handoff.wait_for()
+            temporary = await handoff.locator("[data-secret=password]").inner_text()
+            assert await handoff.locator("[data-secret=username]").inner_text() == "forgetful"
+            assert await handoff.locator("[data-secret=address]").inner_text() \
+                == f"{suite.base_url}/signin"
+            assert await handoff.get_by_text(t(EN, "admin.handoff.next_enrolled")).count() == 1
+            await row.get_by_text(t(EN, "admin.accounts.must_change")).wait_for()
+            await tab.check_accessible("admin-password-handoff")
+            await tab.screenshot("admin-password-handoff", "laptop")
+
+            # Their page: signed out, told why; the temporary password and the authenticator.
+            await theirs.page.reload()
+            await theirs.page.get_by_text(t(EN, "staff.signin.password_reset")).wait_for()
+            await sign_in(theirs, EN, "forgetful", temporary, code=await person.next_totp())
+            forced = theirs.page.get_by_role("heading", name=t(EN, "staff.password.forced_title"))
+            await forced.wait_for()
+            await theirs.page.goto("/hearings")  # nothing else first
+            await forced.wait_for()
+            assert "/signin/password" in theirs.page.url
+            await theirs.check_accessible("password-change")
+            await theirs.screenshot("password-change", "laptop")
+            await choose_password(theirs, EN, temporary, own)
+            await theirs.page.get_by_role("heading", name=t(EN, "mediator.hearings.title"),
+                                          exact=True).wait_for()
+            assert theirs.page.url.endswith("/hearings")
+
+            # Again, from the header's menu: a dialog; this page stays signed in.
+            await theirs.page.locator("#profile").click()
+            await theirs.page.get_by_role("menuitem", name=t(EN, "staff.password.open")).click()
+            box = theirs.page.locator("dialog[open]")
+            await box.get_by_label(t(EN, "staff.password.current")).fill(own)
+            await box.get_by_label(t(EN, "staff.password.new"), exact=True).fill(PASSWORD)
+            await box.get_by_label(t(EN, "staff.password.again")).fill(PASSWORD)
+            await theirs.check_accessible("password-dialog")
+            await theirs.screenshot("password-dialog", "laptop")
+            await box.get_by_role("button", name=t(EN, "staff.password.save")).click()
+            await theirs.page.locator(".toast", has_text=t(EN, "staff.password.saved")).wait_for()
+            assert theirs.page.url.endswith("/hearings")
+            tab.assert_clean(secrets=[admin.cookie])
+            theirs.assert_clean(secrets=[temporary, own, PASSWORD])
+        except Exception:
+            print(tab.dump())
+            print(theirs.dump())
+            raise
+        finally:
+            await theirs.context.close()
 
 
 async def test_an_admin_is_not_offered_to_disable_their_own_account(suite: Suite) -> None:

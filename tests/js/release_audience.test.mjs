@@ -37,6 +37,21 @@ test("observers are named when there are some; a side not seen yet is still coun
     "Wong Siu Ming and the mediator");
 });
 
+test("three sides or more: every other side, not \"the other side\"", () => {
+  // No one of the other sides seen yet (in a caucus): the count says there are two of them.
+  assert.equal(jointAudience(people(mediator, mine), me, 3), "every other side and the mediator");
+  assert.equal(t("participant.docs.release_joint_body", { name: "Plan.pdf", audience: jointAudience(people(mine), me, 3) }),
+    "Once shared, every other side and the mediator will be able to read “Plan.pdf”. This cannot be undone.");
+  // One other side seen, one not: named, and the rest said.
+  assert.equal(jointAudience(people(mediator, other), me, 3),
+    "Wong Siu Ming, everyone else on the other sides, and the mediator");
+  // Both other sides seen: their people by name only.
+  const third = { id: "c1", role: "counsel", side: "sC", name: "Ho Wing" };
+  assert.equal(jointAudience(people(mediator, other, third), me, 3), "Wong Siu Ming, Ho Wing, and the mediator");
+  // Two sides (or a count the page does not know): as before.
+  assert.equal(jointAudience(people(mediator, mine), me, 2), "the other side and the mediator");
+});
+
 test("the mediator's own release names the sides' people, not the mediator", () => {
   const med = { id: "m", role: "mediator" };
   assert.equal(jointAudience(people(mediator, mine, other), med), "Chan Tai Man and Wong Siu Ming");

@@ -6,6 +6,7 @@ export const ROUTES = [
   { path: "/", load: () => import("./screens/home.js"), title: "common.home.title" },
   { path: "/signin", load: () => import("./screens/signin.js"), title: "staff.signin.title" },
   { path: "/signin/enroll", load: () => import("./screens/enroll.js"), title: "staff.enroll.title" },
+  { path: "/signin/password", load: () => import("./screens/password.js"), title: "staff.password.forced_title" },
   { path: "/hearings", load: () => import("./screens/hearings.js"), title: "mediator.hearings.title", staff: true },
   { path: "/hearings/:id", load: () => import("./screens/console.js"), title: "mediator.console.title", staff: true },
   { path: "/hearings/:id/setup", load: () => import("./screens/setup.js"), title: "mediator.setup.title", staff: true },

@@ -15,7 +15,14 @@ import pytest
 
 from tests.harness import REPO, Suite
 from tests.integration.identity.identity_support import HIGH_LIMITS, audit_events, raw
-from tests.people import PASSWORD, Staff, bootstrap_secret, create_staff, staff_people
+from tests.people import (
+    INITIAL_PASSWORD,
+    PASSWORD,
+    Staff,
+    bootstrap_secret,
+    create_staff,
+    staff_people,
+)
 
 SIGNIN = "/api/v1/auth/signin"
 
@@ -47,16 +54,24 @@ async def test_bootstrap_secret_works_once(suite: Suite) -> None:
 async def test_enrolment_is_mandatory_then_totp_is_required(suite: Suite) -> None:
     people = await staff_people(suite)
     status, _ = await people.admin.call("POST", "/api/v1/accounts", {
-        "username": "newcomer", "role": "mediator", "password": PASSWORD})
+        "username": "newcomer", "role": "mediator", "password": INITIAL_PASSWORD})
     assert status == 201
     fresh = Staff(base_url=suite.base_url, role="mediator", username="newcomer", password=PASSWORD)
     status, body, headers = await raw(suite.base_url, "POST", SIGNIN,
-                                      json={"username": "newcomer", "password": PASSWORD})
+                                      json={"username": "newcomer", "password": INITIAL_PASSWORD})
     assert status == 200 and body["mfa_complete"] is False
+    assert body["password_change_required"] is True  # the administrator typed that one
     cookie = headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie
     fresh.cookie = cookie.split(";")[0].split("=", 1)[1]
     fresh.csrf = body["csrf_token"]
+    # First its own password: not even enrolment before that.
+    assert (await fresh.call("POST", "/api/v1/auth/totp/enroll", {}))[0] == 403
+    status, me = await fresh.call("GET", "/api/v1/me")
+    assert status == 200 and me["password_change_required"] is True
+    status, _ = await fresh.call("POST", "/api/v1/me/password",
+                                 {"current": INITIAL_PASSWORD, "new": PASSWORD})
+    assert status == 204
     # Before TOTP: only enrolment, me and sign-out.
     assert (await fresh.call("GET", "/api/v1/tokens"))[0] == 403
     status, me = await fresh.call("GET", "/api/v1/me")

@@ -16,7 +16,15 @@ import pytest_asyncio
 from parley.provision import provision
 from tests.harness import NatsServer, ServiceProcess, free_port, wait_until
 from tests.integration.identity.identity_support import HIGH_LIMITS, audit_events, raw
-from tests.people import PASSWORD, Staff, bootstrap_secret, enrol, sign_in
+from tests.people import (
+    INITIAL_PASSWORD,
+    PASSWORD,
+    Staff,
+    bootstrap_secret,
+    choose_password,
+    enrol,
+    sign_in,
+)
 
 
 @dataclass
@@ -91,9 +99,10 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 async def _staff_on(gateway: Gateway, admin: Staff, role: str, username: str) -> Staff:
     assert (await admin.call("POST", "/api/v1/accounts", {
-        "username": username, "role": role, "password": PASSWORD}))[0] == 201
+        "username": username, "role": role, "password": INITIAL_PASSWORD}))[0] == 201
     staff = Staff(base_url=gateway.url, role=role, username=username, password=PASSWORD)
-    await sign_in(staff, {"username": username, "password": PASSWORD})
+    await sign_in(staff, {"username": username, "password": INITIAL_PASSWORD})
+    await choose_password(staff, INITIAL_PASSWORD)
     await enrol(staff)
     return staff
 

@@ -18,6 +18,10 @@ call would change something that matters, a harmless body in BODIES or path valu
 A route without a row, or a row without a route, fails `test_every_route_has_a_row`.
 `PARLEY_MATRIX_PRINT=1` prints the observed table in this format (check it before pasting!).
 
+A staff session whose account owes a new password (an administrator reset it) is refused every
+route but `me`, sign-out, changing the password and the routes open to anyone:
+`test_a_password_owed_refuses_every_other_route`, over the same routes.
+
 Principals (all made through the real API except `expired`, a session record past its expiry):
     anon     no credentials                 admin/mediator/auditor  staff (TOTP enrolled);
                                             `mediator` mediates no hearing
@@ -42,7 +46,7 @@ from proto.principal import PrincipalKind
 from tests.harness import Suite
 from tests.integration.identity.identity_hearings import hearing_world
 from tests.integration.identity.identity_support import HIGH_LIMITS, forge_session, raw
-from tests.people import create_staff
+from tests.people import create_staff, sign_in, staff_people
 
 PRINCIPALS = ("anon", "admin", "mediator", "auditor", "medH", "medG", "partyA", "counselA",
               "partyB", "observer", "disabled", "expired", "revoked")
@@ -63,6 +67,7 @@ GET /hearings/{hearing}/setup                    ok   ok   ok   ok   ok   ok   o
 GET /lobby                                       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET /signin                                      ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET /signin/enroll                               ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET /signin/password                             ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET /static/{file:[A-Za-z0-9_./-]+}              ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET /healthz                                     ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET /readyz                                      ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
@@ -81,6 +86,8 @@ DELETE /api/v1/tokens/{token}                    401  ok   ok   ok   ok   ok   4
 GET /api/v1/accounts                             401  ok   403  403  403  403  403  403  403  403  401  401  401
 POST /api/v1/accounts                            401  ok   403  403  403  403  403  403  403  403  401  401  401
 PATCH /api/v1/accounts/{account}                 401  ok   403  403  403  403  403  403  403  403  401  401  401
+POST /api/v1/accounts/{account}/password         401  ok   403  403  403  403  403  403  403  403  401  401  401
+POST /api/v1/me/password                         401  ok   ok   ok   ok   ok   403  403  403  403  401  401  401
 POST /api/v1/invitations/redeem                  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET /api/v1/hearings                             401  ok   ok   403  ok   ok   403  403  403  403  401  401  401
 POST /api/v1/hearings                            401  ok   ok   403  ok   ok   403  403  403  403  401  401  401
@@ -137,6 +144,8 @@ BODIES: dict[str, Any] = {
     "POST /api/v1/hearings/{hearing}/close": {"unexpected": 1},  # medH must not close H
     "PATCH /api/v1/hearings/{hearing}": {"unexpected": 1},  # H keeps its title and time
     "POST /api/v1/hearings/{hearing}/mediator": {"unexpected": 1},  # H keeps medH
+    "POST /api/v1/accounts/{account}/password": {"unexpected": 1},  # no reset
+    "POST /api/v1/me/password": {"unexpected": 1},  # everyone keeps their password
 }
 #: Query strings (formatted with PARAMS): staff mediators name the hearing for ICE servers.
 QUERY = {"GET /api/v1/ice-servers": "?hearing={hearing}"}
@@ -229,4 +238,39 @@ async def test_role_route_matrix(suite: Suite) -> None:
     if os.environ.get("PARLEY_MATRIX_PRINT"):
         for key, row in observed.items():
             print(f"{key:<48} " + "  ".join(f"{row[p]:<3}" for p in PRINCIPALS))
+    assert not wrong, "\n".join(wrong)
+
+
+#: What a session that owes a new password may still do (besides the routes open to anyone).
+WHILE_PASSWORD_OWED = frozenset({"GET /api/v1/me", "POST /api/v1/me/password",
+                                 "POST /api/v1/auth/signout"})
+
+
+def _path(route_path: str) -> str:
+    path = route_path
+    for name in route_path.split("{")[1:]:
+        param = name.split("}")[0]
+        path = path.replace("{" + param + "}", PARAMS.get(param, "x0"))
+    return path
+
+
+async def test_a_password_owed_refuses_every_other_route(suite: Suite) -> None:
+    people = await staff_people(suite)
+    await people.admin.sign_in_again()  # the matrix signed every cookie session out
+    owing = await create_staff(suite, people.admin, "mediator", "owes-a-password")
+    status, reset = await people.admin.call(
+        "POST", f"/api/v1/accounts/{owing.account_id}/password", {})
+    assert status == 200, reset
+    await sign_in(owing, {"username": owing.username, "password": reset["temporary_password"],
+                          "totp": await owing.next_totp()})
+    table = expected_table()
+    wrong = []
+    for route in sorted(build_routes(), key=lambda r: (r.key in LAST, r.path, r.method)):
+        body = BODIES.get(route.key, {}) if route.method in ("POST", "PATCH", "PUT") else None
+        status, reply, _ = await raw(suite.base_url, route.method, _path(route.path),
+                                     headers=owing.headers(), json=body)
+        open_to_all = table[route.key]["anon"] == "ok"
+        want = "ok" if open_to_all or route.key in WHILE_PASSWORD_OWED else "403"
+        if _classify(status) != want:
+            wrong.append(f"{route.key}: expected {want}, got {status} {reply}")
     assert not wrong, "\n".join(wrong)

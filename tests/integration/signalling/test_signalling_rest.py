@@ -74,6 +74,7 @@ async def test_hearing_lifecycle_and_join(suite: Suite) -> None:
     snap = party.inbox[0]
     assert isinstance(snap, Snapshot) and snap.seq == 1 and snap.view.room is None
     assert snap.view.you.room == "lobby" and snap.view.board is None
+    assert snap.view.you.sides == 2  # how many sides, for "every other side" (not which)
     await med.send(Admit(participant=a1.id))
     await party.wait(lambda m: isinstance(m, PeerPlan) and med.me in
                      [link.peer for link in m.connect], what="plan to connect the mediator")
@@ -94,11 +95,14 @@ async def test_invitation_single_use_and_wrong_codes(suite: Suite) -> None:
     inv = cast.invitations["A1"]
     for attempt in range(5):
         status, body, _ = await redeem(suite.base_url, inv["token"], "WRONG-CODES")
-        if attempt < 4:  # each refusal names its true reason for the page to show
+        if attempt < 4:  # each refusal names its true reason for the page to show, and
+            # how many tries are left before the block and how long it lasts (5 minutes)
             assert (status, body["error"]["reason"]) == (401, "access_code_wrong"), body
+            assert (body["error"]["tries_left"], body["error"]["lock_s"]) == (4 - attempt, 300)
         else:  # the fifth blocks the invitation, and says so with the wait
             assert (status, body["error"]["reason"]) == (429, "too_many_attempts"), body
             assert body["error"]["retry_after_s"] > 0
+            assert "tries_left" not in body["error"]
     status, body, _ = await redeem(suite.base_url, inv["token"], inv["access_code"])
     assert status == 429, (status, body)  # blocked after five wrong codes, even the right one
     status, body, _ = await redeem(suite.base_url, "x.y.zzzzzzzzzzzzzzzzzzzz", "ABCDE")

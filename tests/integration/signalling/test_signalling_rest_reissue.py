@@ -86,3 +86,33 @@ async def test_new_link_for_a_joined_party_takes_over_from_the_old_device(suite:
     assert event["resource"]["id"] == party.id
     assert issued["access_code"] not in str(event) and issued["token"] not in str(event)
     assert issued["token"].split(".")[-1] not in str(event)
+
+
+async def test_a_link_replaced_by_a_newer_one_says_so(suite: Suite) -> None:
+    """The mediator sent a new link before the first was used: the first, opened with its
+    right code, is refused as replaced (the page says to use the latest message), not as a
+    bare withdrawal; a link withdrawn for good (the person removed) still says removed."""
+    people = await staff_people(suite)
+    cast = await seat(suite, people, sides=1, per_side=2, redeem_all=False)
+    first, spare = cast.invitations["A1"], cast.invitations["A2"]
+    base = f"/api/v1/hearings/{cast.hearing}/participants/{first['participant']}/invitations"
+    status, issued = await api(cast.mediator, "POST", base, {})
+    assert status == 201, (status, issued)
+    status, reply, _ = await redeem(suite.base_url, first["token"], first["access_code"])
+    assert (status, reply["error"]["reason"]) == (401, "invitation_replaced"), reply
+    # Without the old link's secret, nothing: the same answer as any forged token.
+    forged = first["token"][:-4] + ("AAAA" if not first["token"].endswith("AAAA") else "BBBB")
+    status, reply, _ = await redeem(suite.base_url, forged, first["access_code"])
+    assert (status, reply["error"]["reason"]) == (401, "invitation_invalid"), reply
+    # The newer link works.
+    status, signed, _ = await redeem(suite.base_url, issued["token"], issued["access_code"])
+    assert status == 200 and signed["participant"] == first["participant"], signed
+    # Replaced, then removed: the removal is what the old link says.
+    status, _ = await api(cast.mediator, "POST", f"/api/v1/hearings/{cast.hearing}/participants/"
+                          f"{spare['participant']}/invitations", {})
+    assert status == 201
+    status, _ = await api(cast.mediator, "DELETE", f"/api/v1/hearings/{cast.hearing}/"
+                          f"participants/{spare['participant']}")
+    assert status == 200
+    status, reply, _ = await redeem(suite.base_url, spare["token"], spare["access_code"])
+    assert (status, reply["error"]["reason"]) == (401, "participant_removed"), reply

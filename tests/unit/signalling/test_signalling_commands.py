@@ -165,8 +165,10 @@ def test_wrong_code_counted_then_rate_limited() -> None:
     for attempt in range(5):
         effects = w.do(SYSTEM, RedeemInvitation(token=issued.token, access_code="WRONG"))
         fail = next(e.error for e in effects if isinstance(e, Fail))
-        if attempt < 4:  # the true reason, each time
+        if attempt < 4:  # the true reason, each time, and how many tries are left
             assert isinstance(fail, Unauthenticated) and fail.reason == "access_code_wrong"
+            assert (fail.tries_left, fail.lock_s) == (4 - attempt, w.env.policy.code_block_ms // 1000)
+            assert fail.envelope().tries_left == 4 - attempt
         else:  # the attempt that blocks the invitation says so at once
             assert isinstance(fail, RateLimited) and fail.reason == "too_many_attempts"
             assert fail.retry_after_s == w.env.policy.code_block_ms // 1000
@@ -175,6 +177,10 @@ def test_wrong_code_counted_then_rate_limited() -> None:
     [blocked] = [e.error for e in effects if isinstance(e, Fail)]
     assert isinstance(blocked, RateLimited) and blocked.reason == "too_many_attempts"
     w.now += w.env.policy.code_block_ms
+    # After the block, the count starts again: a full set of tries before the next one.
+    effects = w.do(SYSTEM, RedeemInvitation(token=issued.token, access_code="WRONG"))
+    [again] = [e.error for e in effects if isinstance(e, Fail)]
+    assert again.reason == "access_code_wrong" and again.tries_left == 4
     w.do(SYSTEM, RedeemInvitation(token=issued.token, access_code=issued.access_code))
 
 

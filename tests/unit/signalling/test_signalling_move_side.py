@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from sighelp import audits, caucus, deliveries, standard
 
 from proto.common import Role
-from proto.ws import CaucusCreate, Move, MoveSide, PeerPlan, RoomUpdate
-from services.signalling.effects import Audit
+from proto.ws import CaucusCreate, Move, MoveSide, Notice, NoticeKind, PeerPlan, RoomUpdate
+from services.signalling.effects import Audit, Deliver
 from services.signalling.errors import Conflict, Forbidden, Invalid
 from services.signalling.model import LOBBY, PLENARY
 
@@ -72,8 +72,11 @@ def test_lobby_members_are_not_moved_and_rules_hold() -> None:
     # Nothing moved by the refusals; moving the side back is one step too.
     w.do("med", MoveSide(side=w.sides["B"], room=PLENARY))
     assert {w.h.participants[ids[n]].room for n in ("b1", "b2")} == {PLENARY}
+    # Still waiting, and said so (test_signalling_admit_side.py): nobody moved.
     assert w.do("med", MoveSide(side=w.sides["B"], room=PLENARY)) == [
-        Audit("room.move_side", "side", w.sides["B"], details={"to": PLENARY, "moved": 0})]
+        Audit("room.move_side", "side", w.sides["B"], details={"to": PLENARY, "moved": 0}),
+        Deliver("med", Notice(kind=NoticeKind.SIDE_WAITING, side=w.sides["B"], room=PLENARY,
+                              waiting=1))]
 
 
 @settings(max_examples=40, deadline=None, database=None,

@@ -74,8 +74,10 @@ def test_reissue_for_someone_invited_revokes_the_old_link_and_keeps_the_person()
     assert audit.details["invitation"] == second.invitation
     for secret in (second.token, second.token.split(".")[-1], second.access_code):
         assert secret not in str(audit.details)
-    # The old link is withdrawn; the new one joins the same participant.
-    assert _redeem_refused(w, first) == "invitation_revoked"
+    # The old link is withdrawn as replaced (its page says to use the latest message); the
+    # new one joins the same participant.
+    assert w.h.invitations[first.invitation].replaced
+    assert _redeem_refused(w, first) == "invitation_replaced"
     _redeem(w, second)
     assert w.h.participants[first.participant].status is ParticipantStatus.ACTIVE
     assert len(w.h.participants) == 2  # the mediator and Ann: nobody new
@@ -142,11 +144,14 @@ def test_who_may_get_a_new_link() -> None:
     with pytest.raises(Conflict) as refused:
         w.do("med", ReissueInvitationCommand(participant=gone.participant))
     assert refused.value.reason == "participant_removed"
-    # A link issued before a denial stops working with it.
+    # A link issued before a denial stops working with it; one replaced before the denial is
+    # not said to have a newer link (the newer one does not work either).
     late = w.join("Di", Role.PARTY, a, admit=None)
+    older = _reissue(w, late)
     spare = _reissue(w, late)
     w.do("med", Deny(participant=late))
     assert _redeem_refused(w, spare) == "invitation_revoked"
+    assert _redeem_refused(w, older) == "invitation_revoked"
     assert w.h.participants[late].status is ParticipantStatus.DENIED
     # The hearing ended: no new links.
     w.do("med", End())

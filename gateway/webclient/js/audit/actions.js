@@ -19,7 +19,7 @@ export const ACTION_FAMILIES = [
   { family: 'document', actions: ['document.upload', 'document.list', 'document.view', 'document.versions_list', 'document.download', 'document.release',
     'document.denied', 'document.shred', 'document.rotate', 'document.manifest_rejected', 'document.integrity_failure'] },
   { family: 'auth', actions: ['auth.signin', 'auth.signout', 'auth.lockout', 'auth.denied', 'auth.totp_enroll_begin', 'auth.totp_enroll'] },
-  { family: 'account', actions: ['account.bootstrap', 'account.create', 'account.update'] },
+  { family: 'account', actions: ['account.bootstrap', 'account.create', 'account.update', 'account.password_change', 'account.password_reset'] },
   { family: 'token', actions: ['token.create', 'token.revoke'] },
   { family: 'audit', actions: ['audit.query', 'audit.proof', 'audit.export', 'audit.intake_rejected'] },
 ];

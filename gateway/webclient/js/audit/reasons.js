@@ -16,7 +16,7 @@
 //   gateway the message of a refused invitation (api/hearings.py), a refused sign-in
 //   (api/auth.py) or request (the access rules, gateway/identity/policy.py, as
 //   "<rule>: sign-in required", "<rule>: requires <grants>", "<rule>: TOTP enrolment required
-//   first"; a missing CSRF token; a rate limit);
+//   first", "<rule>: a new password must be chosen first"; a missing CSRF token; a rate limit);
 // - free text from a decoder (a malformed request the gateway passed on, a log message the
 //   audit service could not read): no sentence can say it; `reasonKey` answers null and the
 //   page says that the entry's details record it.
@@ -32,6 +32,7 @@ const REASONS = [
   ['invitation or access code not valid', 'invitation_invalid'],
   ['the hearing has ended', 'hearing_ended'],
   ['the invitation was withdrawn', 'invitation_revoked'],
+  ['a newer invitation replaced this one', 'invitation_replaced'],
   ['the participant was removed from the hearing', 'participant_removed'],
   ['the invitation was already used', 'invitation_used'],
   ['the invitation has expired', 'invitation_expired'],
@@ -53,6 +54,7 @@ const REASONS = [
   // The gateway: the access rules, CSRF, rate limits, sign-in, account changes.
   [/^(?:[\w.:-]+: )?sign-in required$/, 'signin_required'],
   [/^(?:[\w.:-]+: )?TOTP enrolment required first$/, 'totp_required'],
+  [/^(?:[\w.:-]+: )?a new password must be chosen first$/, 'password_required'],
   [/^[\w.:-]+: requires .+$/, 'role_required'],
   ['missing or invalid CSRF token', 'csrf'],
   ['too many requests', 'rate_limited'],

@@ -103,28 +103,31 @@ function personCard(person, room, rooms, ctx) {
   return card;
 }
 
-function dropZone(room, ctx) {
-  const zone = h("div", { class: "drop-zone", "data-drop-room": room.id },
-    t("mediator.board.drop_here", { room: roomName(room) }));
+// A person or a side dropped on `el` moves into `room`: each column's drop area, and each room's
+// button above the board (components/board-nav.js), so no drag needs the board scrolled.
+export function acceptDrops(el, room, ctx) {
   const accepts = (event) => [...event.dataTransfer.types].some((type) => type === DRAG_TYPE || type === SIDE_TYPE);
-  zone.addEventListener("dragover", (event) => {
+  el.addEventListener("dragover", (event) => {
     if (!accepts(event)) return;
     event.preventDefault();
     event.dataTransfer.dropEffect = "move";
-    zone.classList.add("over");
+    el.classList.add("over");
   });
-  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
-  zone.addEventListener("drop", (event) => {
+  el.addEventListener("dragleave", () => el.classList.remove("over"));
+  el.addEventListener("drop", (event) => {
     event.preventDefault();
-    zone.classList.remove("over");
+    el.classList.remove("over");
     document.body.classList.remove("dragging");
     const side = event.dataTransfer.getData(SIDE_TYPE);
     const pid = event.dataTransfer.getData(DRAG_TYPE);
     if (side) ctx.actions.moveSide(side, room);
     else if (pid) ctx.actions.dropPerson(pid, room);
   });
-  return zone;
+  return el;
 }
+
+const dropZone = (room, ctx) => acceptDrops(h("div", { class: "drop-zone", "data-drop-room": room.id },
+  t("mediator.board.drop_here", { room: roomName(room) })), room, ctx);
 
 // What the console remembers of caucus timers that ran out, and till when: a caucus's time is
 // up from the server's notice until the mediator sets a timer on it again (a deadline other
@@ -241,9 +244,9 @@ export function renderBoard(board, ctx) {
   const rooms = board.rooms;
   const order = { lobby: 0, plenary: 1, caucus: 2 };
   const sorted = [...rooms].sort((a, b) => order[a.kind] - order[b.kind]);
-  return h("div", { class: "board", role: "list", "aria-label": t("mediator.board.label") },
+  return h("div", { class: "board", role: "list", "aria-label": t("mediator.board.label"), "data-menu-over": "" },
     sorted.map((room) => h("section", { class: "room-column", role: "listitem", "data-room": room.id,
-      "data-room-kind": room.kind, "data-colour": roomColour(room),
+      "data-room-kind": room.kind, "data-colour": roomColour(room), tabIndex: -1,
       "aria-labelledby": `room-${room.id}-title` },
     roomHeader(room, ctx),
     room.members.length
@@ -252,13 +255,29 @@ export function renderBoard(board, ctx) {
     dropZone(room, ctx))));
 }
 
+// Pure: the side's people waiting in the waiting room now, their page open (whom the server
+// would admit; a side move leaves them there).
+export function waitingOf(board, side) {
+  const lobby = board.rooms.find((r) => r.kind === "lobby");
+  return lobby ? lobby.members.filter((m) => m.side === side && m.connected && !m.reconnecting) : [];
+}
+
+// Each side: its name (dragged as one), "N waiting" with "Admit…" while some of it waits, and
+// "Move side…".
 export function sideChips(sides, board, ctx) {
   const targets = board.rooms.filter((r) => r.kind !== "lobby");
   return h("div", { class: "side-chips", role: "group", "aria-label": t("mediator.board.sides") },
     [...sides.values()].map((side) => {
+      const waiting = waitingOf(board, side.id);
+      const count = waiting.length;
       const chip = h("div", { class: "side-chip", "data-colour": side.colour, "data-side": side.id, draggable: true },
         h("span", { class: "swatch", "data-colour": side.colour, "aria-hidden": "true" }),
         h("span", { class: "grip" }, side.name),
+        count ? h("span", { class: "side-waiting" }, t("mediator.board.side_waiting", { count })) : null,
+        count ? menuButton(t("mediator.board.admit"), targets.filter((room) => admits(room, waiting[0])).map((room) => ({
+          label: t("mediator.board.admit_to", { room: roomName(room) }),
+          onSelect: () => ctx.actions.admitSide(side, room, waiting) })),
+        { ariaLabel: t("mediator.board.admit_side_named", { side: side.name, count }) }) : null,
         menuButton(t("mediator.board.move_side"), targets.map((room) => ({
           label: t("mediator.board.move_to", { room: roomName(room) }),
           onSelect: () => ctx.actions.moveSide(side.id, room) })),

@@ -65,7 +65,7 @@ export async function releaseLatest(panel, d, to) {
   const { confirmed } = await confirmDialog({
     title: t(`participant.docs.release_${who}_title`, { name: d.filename }),
     body: t(releaseBodyKey(d.compartment, to, d.versions), { name: d.filename, ...numbers,
-      audience: jointAudience(panel.people, panel.me) }),
+      audience: jointAudience(panel.people, panel.me, panel.sideCount || 0) }),
     confirm: t(`participant.docs.release_${who}`),
   });
   if (!confirmed) return;

@@ -13,6 +13,15 @@ import { uploadTold, uploadedAs } from "../documents/versions.js";
 import { TransferRow, formatSizeParts } from "./transfer-row.js";
 
 export function dropZone(panel, compartment) {
+  // Redrawn with the list (a finished upload's refresh): the picker keeps focus through it
+  // (documents-panel.js renderList, by `data-focus`), and Enter opens it as Space does, as
+  // on the button it looks like (a file input answers only Space in Chromium).
+  panel.picker.dataset.focus = "pick";
+  panel.picker.onkeydown = (event) => {
+    if (event.key !== "Enter" || event.repeat) return;
+    event.preventDefault();
+    panel.picker.click();
+  };
   const zone = h("div", { class: "file-drop", dataset: { compartment } },
     h("p", null, t("participant.docs.drop")),
     // The hidden input before its label: Tab reaches the input, and the label after it shows

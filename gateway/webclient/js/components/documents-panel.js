@@ -15,8 +15,9 @@ import { describe } from "../core/errors.js";
 import { formatDateTime, t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
 import { viewable } from "../documents/inline.js";
-import { compartmentTabs, downloadsInPage, releaseTargets } from "../documents/transfer.js";
+import { downloadsInPage, releaseTargets } from "../documents/transfer.js";
 import { downloadVersion, releaseLatest, viewVersion } from "./document-actions.js";
+import { drawTabs, sidesShown, tabFocused, tabLabel, tabsFor } from "./document-tabs.js";
 import { dropZone, uploadFiles } from "./document-uploads.js";
 import { personName } from "./person.js";
 import { TransferList, formatSize } from "./transfer-row.js";
@@ -25,17 +26,6 @@ import { OpenVersions } from "./version-list.js";
 // How long news that asks nothing of the person (where a shared document went) stays, unless
 // an action of theirs in the panel takes it away sooner.
 const NEWS_MS = 30000;
-
-// What of the sides names the tabs (a change redraws them).
-const sidesShown = (sides) => JSON.stringify((sides || []).map((s) => [s.id, s.name, s.colour]));
-
-// `readOnly`: no tab takes uploads.
-const tabsFor = (me, sides, readOnly) => compartmentTabs(me.role, me.side, sides).map((x) => (readOnly ? { ...x, upload: null } : x));
-
-function tabLabel(tab) {
-  return tab.side ? t("participant.docs.tab_confidential_from", { side: tab.side.name })
-    : t(`participant.docs.tab_${tab.key}`);
-}
 
 // How long a list read stands for the hint or reply of the same action (refreshFor).
 const COVER_MS = 5000;
@@ -113,34 +103,21 @@ export class DocumentsPanel {
     this.sidesShown = shown;
     this.tabs = tabsFor(this.me, sides, this.readOnly);
     if (!this.tabs.some((tab) => tab.key === this.current)) this.current = this.tabs[0].key;
-    const focused = this.tabList.contains(document.activeElement) ? document.activeElement.dataset.tab : null;
-    this.renderTabs();
+    this.renderTabs(tabFocused(this));
     this.renderList();
-    if (focused) this.tabList.querySelector(`[data-tab="${this.current}"]`)?.focus();
   }
 
-  renderTabs() {
-    mount(this.tabList, this.tabs.map((tab, i) => h("button", {
-      type: "button", role: "tab", id: `docs-tab-${tab.key}`, dataset: { tab: tab.key },
-      "aria-selected": String(tab.key === this.current), tabIndex: tab.key === this.current ? 0 : -1,
-      onclick: () => this.select(tab.key),
-      onkeydown: (event) => {
-        const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
-        if (!step) return;
-        const next = this.tabs[(i + step + this.tabs.length) % this.tabs.length];
-        this.select(next.key);
-        this.tabList.querySelector(`[data-tab="${next.key}"]`).focus();
-      },
-    }, tab.side ? [h("span", { class: "swatch", "data-colour": tab.side.colour, "aria-hidden": "true" }),
-      tabLabel(tab)] : tabLabel(tab))));
-    this.body.setAttribute("aria-labelledby", `docs-tab-${this.current}`);
-    this.transfers.show(this.current);
+  // `focus`: the tab to focus once drawn (document-tabs.js).
+  renderTabs(focus = null) {
+    drawTabs(this, focus);
   }
 
+  // A tab chosen (click, Enter, Space or an arrow): focus stays on the tabs, on this one.
   select(key) {
     this.say(null);
+    const focused = tabFocused(this) !== null;
     this.current = key;
-    this.renderTabs();
+    this.renderTabs(focused ? key : null);
     this.renderList();
   }
 
@@ -228,9 +205,10 @@ export class DocumentsPanel {
         h("tbody", null, docs.map((d) => [this.row(d), this.versions.row(d, 6, {
           uploader: (v) => this.uploader(v), onDownload: (v) => downloadVersion(this, d, v),
           onView: (v, key) => viewVersion(this, d, v, key) })])));
-    const drop = tab.upload ? dropZone(this, tab.upload) : null;
-    // Drawn afresh: the button that had focus (by its `data-focus`) gets it back.
+    // Drawn afresh: the button that had focus (by its `data-focus`) gets it back; read before
+    // the new drop zone takes the file picker (the same element) out of the page.
     const focused = this.body.contains(document.activeElement) ? document.activeElement.dataset.focus : null;
+    const drop = tab.upload ? dropZone(this, tab.upload) : null;
     mount(this.body, drop, table);
     if (focused) this.focusable(focused)?.focus();
   }

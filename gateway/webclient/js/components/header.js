@@ -1,9 +1,11 @@
 // The shell's header: brand, staff navigation, the hearing's status slot, the language menu,
-// who is signed in (a button to set their name) and sign-out. Rebuilt on route and language.
+// who is signed in (a menu: their name as others see it, their password) and sign-out. Rebuilt
+// on route and language.
 
 import { api, forgetCsrf } from "../core/api.js";
 import { currentLanguage, LANGUAGES, setLanguage, t } from "../core/i18n.js";
 import { h, mount } from "../core/render.js";
+import { menuButton } from "./menu.js";
 import { editOwnName } from "./profile.js";
 
 let state = { me: null, navigate: null };
@@ -11,7 +13,7 @@ let statusNodes = [];
 
 export function renderHeader(element, { me = state.me, navigate = state.navigate } = {}) {
   state = { me, navigate };
-  const staff = me && me.kind === "account" && me.mfa_complete !== false;
+  const staff = me && me.kind === "account" && me.mfa_complete !== false && !me.password_change_required;
   const languages = h("select", {
     id: "language", class: "language",
     onchange: (event) => setLanguage(event.target.value),
@@ -25,11 +27,7 @@ export function renderHeader(element, { me = state.me, navigate = state.navigate
     h("div", { class: "shell-tools" },
       h("label", { class: "language-label", for: "language" }, t("common.language.label")),
       languages,
-      // A long name is cut with an ellipsis on a phone (parley.css): whole in the title.
-      staff ? h("button", { type: "button", class: "button subtle who", id: "profile",
-        "aria-label": t("staff.profile.open", { name: me.display_name || me.username || "" }),
-        title: me.display_name || me.username || "",
-        onclick: () => renameSelf(element) }, h("span", { class: "who-name" }, me.display_name || me.username || "")) : null,
+      staff ? accountMenu(element, me) : null,
       staff ? h("button", { type: "button", class: "button subtle", id: "signout",
         onclick: () => signOut() }, t("common.signout")) : null));
 }
@@ -41,6 +39,22 @@ function navLinks(role) {
     return [h("a", { href: "/admin" }, t("admin.nav.home")), h("a", { href: "/hearings" }, t("common.nav.hearings"))];
   }
   return [h("a", { href: "/hearings" }, t("common.nav.hearings"))];
+}
+
+// Who is signed in, as a menu of what they may change about themselves. A long name is cut with
+// an ellipsis on a phone (parley.css): whole in the title.
+function accountMenu(element, me) {
+  const name = me.display_name || me.username || "";
+  const menu = menuButton(h("span", { class: "who-name" }, name), () => [
+    { label: t("staff.profile.rename"), onSelect: () => renameSelf(element) },
+    // Loaded when asked for: every page carries the header, few change a password.
+    { label: t("staff.password.open"), onSelect: () => import("./password.js").then((m) => m.changeOwnPassword()) },
+  ], { className: "button subtle who", ariaLabel: t("staff.profile.open", { name }) });
+  const button = menu.querySelector("button");
+  button.id = "profile";
+  button.title = name;
+  menu.classList.add("who-menu");
+  return menu;
 }
 
 async function renameSelf(element) {

@@ -13,7 +13,7 @@ function ago(at, now) {
 export const knockWhere = (parts) => parts.filter(Boolean).join(" \u00b7\u00a0");
 
 export function renderKnocks(knocks, ctx) {
-  return h("section", { class: "knocks card", "aria-labelledby": "knocks-title" },
+  return h("section", { class: "knocks card", "aria-labelledby": "knocks-title", tabIndex: -1 },
     h("h2", { id: "knocks-title" }, t("mediator.knocks.title"),
       h("span", { class: "count" }, String(knocks.length))),
     knocks.length

@@ -30,7 +30,11 @@ export class LobbyView {
     const micId = uid("mic");
     this.camera = h("select", { id: camId, onchange: () => this.pick() });
     this.microphone = h("select", { id: micId, onchange: () => this.pick() });
-    this.title = h("h1", { class: "lobby-title" });
+    // Named "Waiting room" and the hearing's title, as a screen reader says it when the page
+    // arrives here and focuses it (screens/hearing-stage.js).
+    const kickerId = uid("kicker");
+    this.title = h("h1", { class: "lobby-title", id: uid("lobby-title") });
+    this.title.setAttribute("aria-labelledby", `${kickerId} ${this.title.id}`);
     this.waiting = h("p", { class: "lobby-waiting", role: "status" });
     this.changed = h("p", { class: "notice lobby-changed", hidden: true });
     this.schedule = h("p", { class: "lobby-schedule", hidden: true });
@@ -44,7 +48,7 @@ export class LobbyView {
       "data-action": "retry-devices", onclick: () => this.pick({}) });
     // Words by element: `relabel()` says them all again after a language switch.
     this.words = new Map([
-      [h("p", { class: "lobby-kicker" }), "participant.lobby.kicker"],
+      [h("p", { class: "lobby-kicker", id: kickerId }), "participant.lobby.kicker"],
       [h("h2"), "participant.lobby.next_heading"],
       [h("li"), "participant.lobby.next_1"],
       [h("li"), "participant.lobby.next_2"],

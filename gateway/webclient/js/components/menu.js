@@ -8,6 +8,7 @@ let openMenu = null;
 function close(menu, focusButton = true) {
   if (!menu) return;
   menu.list.hidden = true;
+  menu.list.style.cssText = "";
   menu.button.setAttribute("aria-expanded", "false");
   if (focusButton) menu.button.focus();
   if (openMenu === menu) openMenu = null;
@@ -16,6 +17,23 @@ function close(menu, focusButton = true) {
 document.addEventListener("click", (event) => {
   if (openMenu && !openMenu.root.contains(event.target)) close(openMenu, false);
 });
+
+// A menu inside a row that scrolls (the mediator's board, `[data-menu-over]`) would be cut off
+// by it: it opens over the page instead, below its button (above it, where the screen ends
+// first), and closes when anything around it scrolls (it would no longer sit by its button).
+function placeOver(menu) {
+  const { button, list } = menu;
+  if (!button.closest("[data-menu-over]")) return;
+  const r = button.getBoundingClientRect();
+  list.style.position = "fixed";
+  list.style.right = `${Math.max(0, document.documentElement.clientWidth - r.right)}px`;
+  const below = r.bottom + 4 + list.offsetHeight <= window.innerHeight || r.top < list.offsetHeight + 4;
+  list.style.top = `${below ? r.bottom + 4 : r.top - 4 - list.offsetHeight}px`;
+}
+
+document.addEventListener("scroll", (event) => {
+  if (openMenu && openMenu.list.style.position === "fixed" && !openMenu.list.contains(event.target)) close(openMenu, false);
+}, { capture: true, passive: true });
 
 // items: [{label, onSelect, danger?}], or a function returning them: the list is built when the
 // menu first opens, so a board of many people does not build every person's menu up front.
@@ -51,6 +69,7 @@ export function menuButton(label, items, { className = "button small", ariaLabel
     if (openMenu && openMenu !== menu) close(openMenu, false);
     if (!buttons) build();
     list.hidden = false;
+    placeOver(menu);
     button.setAttribute("aria-expanded", "true");
     openMenu = menu;
     focusItem(at < 0 ? buttons.length - 1 : at);

@@ -81,6 +81,8 @@ export class RoomBanner {
     if (offline && !this.offline) announce(t("participant.room.mediator_offline"));
     this.away = truly;
     this.offline = offline;
+    // Drawn afresh at each update: a heading that had focus (the page's arrival) keeps it.
+    const focused = this.heading() === document.activeElement && document.activeElement !== null;
     mount(this.el,
       h("div", { class: "room-banner-text" },
         kindWords !== name ? h("p", { class: "room-kind" }, kindWords) : null,
@@ -92,9 +94,18 @@ export class RoomBanner {
         this.countdown,
         you && you.locked && you.hearing_state !== "closed" ? h("p", { class: "badge badge-lock", "data-locked": "true" },
           t("participant.room.locked")) : null));
+    if (focused) {
+      this.heading().tabIndex = -1;
+      this.heading().focus({ preventScroll: true });
+    }
     this.tick();
     clearInterval(this.timer);
     if (room && room.deadline) this.timer = setInterval(() => this.tick(), 1000);
+  }
+
+  // The room's name, the banner's heading (null before the first update).
+  heading() {
+    return this.el.querySelector(".room-name");
   }
 
   relabel() {

@@ -94,11 +94,13 @@ export class VideoTiles {
     return kind === "screen" ? t("participant.grid.screen_of", { name }) : name;
   }
 
-  // A remote tile's caption: one line, cut with an ellipsis when long (css), whole as its title.
+  // A remote tile's caption: two lines at most, cut with an ellipsis when longer (css), whole as
+  // the tile's tooltip (anywhere on it, not only on the caption).
   name(tile) {
     const caption = tile.querySelector("figcaption");
     caption.textContent = this.caption(tile.dataset.participant, tile.dataset.kind, tile.dataset.picture === "waiting");
     caption.title = caption.textContent;
+    tile.title = caption.textContent;
   }
 
   // A new stream (a reconnect's) is tried with its sound again: a page the mediator has touched

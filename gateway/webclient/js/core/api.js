@@ -101,6 +101,10 @@ async function call(method, path, body, { expect401 = false, accept = null, name
       error.message || response.statusText, retry);
     // The finer cause within the code (e.g. `invitation_expired`), when the server gives one.
     failure.reason = error.reason || null;
+    // A refusal that counts tries (a wrong access code): how many are left before the lock,
+    // and how long the lock then lasts (seconds).
+    failure.triesLeft = Number.isInteger(error.tries_left) ? error.tries_left : null;
+    failure.lockS = Number.isInteger(error.lock_s) ? error.lock_s : null;
     if (response.status === 401 && !expect401) sessionExpired(failure);
     throw failure;
   }

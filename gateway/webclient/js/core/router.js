@@ -3,7 +3,7 @@
 // A screen module exports `mount(root, context)`; it may return an object with `unmount()`
 // (close sockets, timers) and `rerender()` (the language changed: redraw labels, keep state).
 // context: {params, query, navigate, me}. A route with `staff: true` needs a signed-in staff
-// session with TOTP complete; otherwise the person goes to sign-in and comes back afterwards
+// session with its own password chosen and TOTP complete; otherwise the person goes to sign-in and comes back afterwards
 // (`/signin?next=<path>`: a path only, never a fragment, so no secret rides in a URL).
 
 import { whoAmIOrWhy } from "./api.js";
@@ -82,10 +82,14 @@ export function signInPath(next = location.pathname + location.search) {
   return `/signin?next=${encodeURIComponent(next)}`;
 }
 
-// Back to sign-in after the session ended, saying why when the server said (`reason`, the 401's:
-// "disabled" for an account an administrator disabled; otherwise the session expired).
+// Why a staff session ended that sign-in says in its own words (the 401's `reason`): an
+// administrator disabled the account or reset its password, or its holder changed the password
+// in another session. Any other end: the session expired.
+export const STAFF_ENDS = new Set(["disabled", "password_reset", "password_changed"]);
+
+// Back to sign-in after the session ended, saying why when the server said (`reason`).
 export function sessionEndedPath(next = location.pathname + location.search, reason = null) {
-  return `${signInPath(next)}&${reason === "disabled" ? "ended=disabled" : "expired=1"}`;
+  return `${signInPath(next)}&${STAFF_ENDS.has(reason) ? `ended=${reason}` : "expired=1"}`;
 }
 
 export function onRouteChange(listener) {
@@ -107,8 +111,13 @@ async function render() {
     const { me: who, ended } = await whoAmIOrWhy();
     me = who;
     if (mine !== generation) return;
-    if (!me && ended === "disabled") return navigate(sessionEndedPath(undefined, ended), { replace: true });
+    if (!me && STAFF_ENDS.has(ended)) return navigate(sessionEndedPath(undefined, ended), { replace: true });
     if (!me || me.kind !== "account") return navigate(signInPath(), { replace: true });
+    // A password an administrator set comes first, then the authenticator (as at sign-in).
+    if (me.password_change_required) {
+      return navigate(`/signin/password?next=${encodeURIComponent(path + location.search)}`,
+        { replace: true });
+    }
     if (me.mfa_complete === false) {
       return navigate(`/signin/enroll?next=${encodeURIComponent(path + location.search)}`,
         { replace: true });

@@ -1,6 +1,9 @@
 // The administrator's console: staff accounts (create, display name — the name people see in
-// hearings —, disable — their sessions end at once —, re-enable, reset TOTP, last sign-in), API tokens (shown once, revocable), the security
-// settings in force, and the health of every service (/readyz) on one page.
+// hearings —, disable — their sessions end at once —, re-enable, reset TOTP, reset the password,
+// last sign-in), API tokens (shown once, revocable), the security
+// settings in force, and the health of every service (/readyz) on one page. After creating an
+// account or resetting a password, the page says what to tell the person
+// (components/account-handoff.js).
 //
 // Your own row offers no Disable: you would sign yourself out for good (the server refuses it
 // too, as it refuses taking away the last active administrator), and a refusal says its true
@@ -11,6 +14,7 @@ import { api } from '../core/api.js';
 import { describe } from '../core/errors.js';
 import { formatDateTime, formatNumber, has, t } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
+import { resetPassword, showHandoff } from '../components/account-handoff.js';
 import { copyButton } from '../components/copy.js';
 import { confirmDialog, formDialog } from '../components/dialog.js';
 import { checkFields } from '../components/field-check.js';
@@ -40,7 +44,7 @@ function frame(active, title, ...content) {
 }
 
 // One account's row; `own`: the signed-in administrator's own account.
-function accountRow(a, own, { change, rename }) {
+function accountRow(a, own, { change, rename, resetPw }) {
   // The cells' classes and labels lay a phone's row out as a block (parley.css `table.accounts`).
   return h('tr', { 'data-account': a.username, 'data-self': own ? 'true' : null },
     h('th', { scope: 'row', class: 'account-name' }, a.username, own ? [' ', h('span', { class: 'badge' }, t('admin.accounts.you'))] : null),
@@ -48,11 +52,14 @@ function accountRow(a, own, { change, rename }) {
     h('td', { class: 'account-role' }, t(`admin.role.${a.role}`)),
     h('td', { class: 'account-totp', 'data-label': t('admin.col.totp') }, a.totp_enrolled ? t('admin.accounts.enrolled') : t('admin.accounts.not_enrolled')),
     h('td', { class: 'account-last', 'data-label': t('admin.col.last') }, a.last_signin_ms ? formatDateTime(a.last_signin_ms) : t('admin.accounts.never')),
-    h('td', { class: 'account-state' }, h('span', { class: `badge ${a.disabled ? 'state-closed' : 'ok'}` }, t(a.disabled ? 'admin.accounts.disabled' : 'admin.accounts.active'))),
+    h('td', { class: 'account-state' }, h('span', { class: `badge ${a.disabled ? 'state-closed' : 'ok'}` }, t(a.disabled ? 'admin.accounts.disabled' : 'admin.accounts.active')),
+      a.must_change_password ? h('span', { class: 'hint must-change' }, ' ', t('admin.accounts.must_change')) : null),
     h('td', { class: 'account-actions' }, h('div', { class: 'row-actions' },
       own ? null : stateButton(a, change),
       h('button', { type: 'button', class: 'button small', 'aria-label': t('admin.accounts.rename_named', { name: a.username }),
         onclick: () => rename(a) }, t('admin.accounts.rename')),
+      own ? null : h('button', { type: 'button', class: 'button small', 'aria-label': t('admin.accounts.password_reset_named', { name: a.username }),
+        onclick: () => resetPw(a) }, t('admin.accounts.password_reset')),
       h('button', { type: 'button', class: 'button small', 'aria-label': t('admin.accounts.reset_named', { name: a.username }),
         onclick: () => change(a, { reset_totp: true }, 'reset') }, t('admin.accounts.reset')),
       // After the buttons, so they line up with the other rows' and the note takes a line of its own.
@@ -70,6 +77,7 @@ function stateButton(a, change) {
 // after a hand-over started from this page's Disable dialog: components/disable-return.js).
 async function accounts(root, selfId, disable) {
   const tableBox = h('div', { id: 'accounts' });
+  const handoff = h('div', { id: 'handoff' });
   const error = formError();
   const username = h('input', { name: 'username', autocomplete: 'off', required: true, minlength: 3 });
   const displayName = displayNameInput('display_name');
@@ -91,7 +99,7 @@ async function accounts(root, selfId, disable) {
         h('caption', { class: 'visually-hidden' }, t('admin.accounts.title')),
         h('thead', null, h('tr', null, ['username', 'name', 'role', 'totp', 'last', 'state', 'actions'].map((c) =>
           h('th', { scope: 'col' }, c === 'actions' ? h('span', { class: 'visually-hidden' }, t('admin.col.actions')) : t(`admin.col.${c}`))))),
-        h('tbody', null, list.map((a) => accountRow(a, a.id === selfId, { change, rename })))));
+        h('tbody', null, list.map((a) => accountRow(a, a.id === selfId, { change, rename, resetPw })))));
       return list;
     } catch (failure) {
       mountNodes(tableBox, h('p', { class: 'form-error', role: 'alert' }, describe(failure, 'admin.accounts')));
@@ -116,6 +124,10 @@ async function accounts(root, selfId, disable) {
     }
     await load();
   };
+  const resetPw = async (account) => {
+    await resetPassword(handoff, account);
+    await load();
+  };
   const rename = async (account) => {
     const input = displayNameInput('display_name', account.display_name);
     const saved = await formDialog({ title: t('admin.rename.title', { name: account.username }),
@@ -138,15 +150,17 @@ async function accounts(root, selfId, disable) {
         await api('POST', '/api/v1/accounts', { username: username.value.trim(), display_name: displayName.value.trim(),
           role: role.value, password: password.value });
         const name = username.value.trim(); // the form is emptied next
+        const first = password.value;
         toast(() => t('admin.done.create', { name }));
         form.reset();
         await load();
+        showHandoff(handoff, { username: name, password: first, kind: 'create' });
       } catch (failure) {
         error.textContent = describe(failure, 'admin.create');
       }
     });
   });
-  root.replaceChildren(frame('accounts', t('admin.accounts.title'), h('p', { class: 'lede' }, t('admin.accounts.lede')), tableBox, form));
+  root.replaceChildren(frame('accounts', t('admin.accounts.title'), h('p', { class: 'lede' }, t('admin.accounts.lede')), handoff, tableBox, form));
   const again = ((await load()) || []).find((a) => a.id === disable && a.id !== selfId && !a.disabled);
   if (disable) history.replaceState(null, '', '/admin');  // asked once: a reload asks nothing
   if (again) change(again, { disabled: true }, 'disable');

@@ -76,6 +76,16 @@ export function consoleCommands(c) {
       if (from.kind === "lobby" && room.kind !== "lobby") send({ type: "admit", participant: pid, room: room.id }, "admit", pid);
       else send({ type: "move", participant: pid, room: room.id }, "move", pid);
     },
+    // Everyone of the side waiting (the board's `waitingOf`), named and counted before it goes;
+    // the server admits each as one by one (a locked hearing admits nobody new).
+    admitSide: async (side, room, waiting) => {
+      const count = waiting.length;
+      const ok = await confirmDialog({ title: t("mediator.admit_side.title", { count, side: side.name, room: roomName(room) }),
+        body: t("mediator.admit_side.body", { names: waiting.map(personName).join(", ") }),
+        confirm: t("mediator.admit_side.confirm", { count }) });
+      if (ok.confirmed) send({ type: "admit.side", side: side.id, room: room.id }, "admit_side");
+      focusSideChip(side);
+    },
     moveSide: (side, room) => {
       if (room.kind === "caucus" && room.side && room.side !== side) {
         return refuseOtherSide((c.sides().get(side) || {}).name || "", room);
@@ -112,6 +122,30 @@ export function consoleCommands(c) {
       if (ok.confirmed) send({ type: "caucus.close", room: room.id }, "caucus_close");
     },
   };
+
+  // Back on the side's chip after its dialog (the chip's "Admit…" may be gone with the people).
+  function focusSideChip(side) {
+    const chip = c.boardArea.querySelector(`.side-chip[data-side="${CSS.escape(side.id)}"]`);
+    const menus = chip ? chip.querySelectorAll("[aria-haspopup=menu]") : [];
+    if (menus.length) menus[menus.length - 1].focus();
+  }
+
+  // After "Create": focus on the new caucus's menu once the server's board shows it (its column
+  // in view), else back on "New caucus" (never left on the page's body).
+  function focusNewCaucus(known) {
+    const found = () => [...c.boardArea.querySelectorAll(".room-column[data-room-kind=caucus]")]
+      .find((column) => !known.has(column.dataset.room));
+    const settle = (column) => {
+      observer.disconnect();
+      clearTimeout(timeout);
+      const menu = column && column.querySelector(".room-head [aria-haspopup=menu]");
+      if (menu) menu.focus();
+      else document.querySelector(".console .toolbar [data-action=new-caucus]")?.focus();
+    };
+    const observer = new MutationObserver(() => { const column = found(); if (column) settle(column); });
+    const timeout = setTimeout(() => settle(found()), 10_000);
+    observer.observe(c.boardArea, { childList: true, subtree: true });
+  }
 
   // The caucus's menu button, found again by its name: the board may have been redrawn since.
   function focusCaucusMenu(room) {
@@ -175,12 +209,13 @@ export function consoleCommands(c) {
     const ok = await formDialog({ title: t("mediator.caucus.new_title"), confirm: t("mediator.caucus.create"),
       content: [field(t("mediator.caucus.side"), side), nameField, moveRow],
       validate: () => (name.value.trim() ? null : t("mediator.caucus.name_missing")) });
-    if (!ok) return;
+    if (!ok) { document.querySelector(".console .toolbar [data-action=new-caucus]")?.focus(); return; }
     // A side's caucus left with its default name is sent without one: each reader's screen
     // names it after the side in their own language (core/room-names.js).
     const named = !(side.value && name.dataset.auto);
-    send({ type: "caucus.create", name: named ? name.value.trim() : "", side: side.value || null,
-      move_side: Boolean(side.value) && moveIn.checked }, "caucus_create");
+    const known = new Set(state.board.rooms.map((r) => r.id));
+    if (send({ type: "caucus.create", name: named ? name.value.trim() : "", side: side.value || null,
+      move_side: Boolean(side.value) && moveIn.checked }, "caucus_create") === true) focusNewCaucus(known);
   }
 
   async function broadcast() {

@@ -4,6 +4,7 @@
 import { t } from "../core/i18n.js";
 import { h, mount as mountNodes } from "../core/render.js";
 import { admits, renderBoard, roomName, sideChips } from "../components/board.js";
+import { knockBadge, redrawBoard, roomStrip } from "../components/board-nav.js";
 import { ChatPanel } from "../components/chat-panel.js";
 import { ConsoleMedia, MOVED_WORDS } from "../components/console-media.js";
 import { DocumentsPanel } from "../components/documents-panel.js";
@@ -38,6 +39,7 @@ export class ConsoleView {
     const { hearingId, detail, me } = c;
     this.boardArea = h("div", { class: "board-area" });
     this.knocksArea = h("div", { class: "knocks-area" });
+    this.knockBadge = h("div", { class: "knock-badge-area" }); // above the board (board-nav.js)
     this.roomArea = h("section", { class: "my-room card", "aria-labelledby": "my-room-title" });
     this.bannerArea = h("div", { class: "console-banner", role: "status" });
     this.toolbar = h("div", { class: "toolbar", role: "toolbar", "aria-label": t("mediator.console.tools") });
@@ -166,7 +168,7 @@ export class ConsoleView {
     // Its name too: drawn again after a language switch, never left in the first language.
     this.toolbar.setAttribute("aria-label", t("mediator.console.tools"));
     mountNodes(this.toolbar,
-      h("button", { type: "button", class: "button primary", onclick: commands.newCaucus }, t("mediator.console.new_caucus")),
+      h("button", { type: "button", class: "button primary", "data-action": "new-caucus", onclick: commands.newCaucus }, t("mediator.console.new_caucus")),
       h("button", { type: "button", class: "button", onclick: commands.broadcast }, t("mediator.console.broadcast")),
       h("button", { type: "button", class: "button", onclick: () => commands.send({ type: "recall" }, "recall") }, t("mediator.console.recall")),
       h("button", { type: "button", class: "button", "aria-pressed": String(Boolean(locked)), id: "lock-toggle",
@@ -201,14 +203,9 @@ export class ConsoleView {
     this.shown = now;
     const { state, pending, timeUps, commands } = this.c;
     const area = this.boardArea;
-    const active = area.contains(document.activeElement) ? document.activeElement : null;
-    const label = active && active.getAttribute("aria-label");
     const ctx = { you: state.you || {}, sides: this.c.sides(), actions: commands.actions, pending, now: () => Date.now(), timeUp: timeUps };
-    mountNodes(area, sideChips(this.c.sides(), board, ctx), renderBoard(board, ctx));
-    if (label) {
-      const again = [...area.querySelectorAll("[aria-label]")].find((el) => el.getAttribute("aria-label") === label);
-      if (again) again.focus({ preventScroll: true });
-    }
+    // Focus and the row's sideways scroll stay where they were (components/board-nav.js).
+    redrawBoard(area, [sideChips(this.c.sides(), board, ctx), roomStrip(board.rooms, area, ctx), renderBoard(board, ctx)]);
     return true;
   }
 
@@ -221,6 +218,7 @@ export class ConsoleView {
     };
     mountNodes(this.knocksArea, renderKnocks(state.knocks, { you: state.you || {}, actions: commands.actions, now: () => Date.now(),
       roomById, roomName, canBring }));
+    mountNodes(this.knockBadge, knockBadge(state.knocks, this.knocksArea));
   }
 
   // People, chat and "who can hear you" follow the server's view of the mediator's room;

@@ -163,6 +163,12 @@ export async function mount(root, { params, navigate, me }) {
         toast(() => t("mediator.lock.turned_away", { name: m.text }), { kind: "error" });
         announce(t("mediator.lock.turned_away", { name: m.text }), { assertive: true });
       }
+      // A side moved, those of it still waiting left there (a move is not an admission): said,
+      // with how to admit them, never a silent nothing.
+      else if (m.kind === "side_waiting") {
+        const side = c.sides().get(m.side);
+        toast(() => t("mediator.board.side_still_waiting", { count: m.waiting, side: side ? side.name : "" }), { kind: "error" });
+      }
       else if (m.kind === "ended") showEnded();
       // A console on another device took the camera and microphone; the one that held them
       // closed; a console claimed them (console-media.js).
@@ -195,7 +201,7 @@ export async function mount(root, { params, navigate, me }) {
       view.toolbar),
     view.bannerArea,
     h("div", { class: "console-grid" },
-      h("div", { class: "console-board" }, view.boardArea),
+      h("div", { class: "console-board" }, view.knockBadge, view.boardArea),
       h("aside", { class: "console-side" }, view.knocksArea, view.roomArea, h("div", { class: "card console-panel" }, chat.el)),
       h("div", { class: "card console-panel console-docs" }, documents.el))));
   view.drawAll();

@@ -12,6 +12,17 @@ import { timerNews } from "../components/caucus-time.js";
 import { mediatorAway, mediatorWords } from "../components/room-banner.js";
 import { announce } from "../components/toast.js";
 
+// Arriving in the waiting room or a room while focus is nowhere (on <body>: the page has just
+// opened, or what had focus left with the view before): its heading takes focus, so a screen
+// reader says where you are, as the router does for every other screen. Focus the person put
+// somewhere (the chat, a button, a dialog) is never taken.
+function headingOnArrival(heading) {
+  const now = document.activeElement;
+  if (!heading || !heading.isConnected || (now && now !== document.body)) return;
+  heading.tabIndex = -1;
+  heading.focus({ preventScroll: true });
+}
+
 export const stage = {
   update(you, room, { snapshot = false, message = null } = {}) {
     if (this.finished || this.leaving || !you) return;
@@ -22,6 +33,7 @@ export const stage = {
     this.notices.mediator(this.hearing, you); // handed to another mediator: who, in place of whom
     // What a former mediator uploaded (a joint document) is credited to them by name.
     this.documents.setFormerMediators(you.former_mediators || []);
+    this.documents.sideCount = you.sides || 0; // "every other side" when there are 3 or more
     if (you.title && you.title !== this.titleShown) { // the hearing's name, on every screen of it
       this.titleShown = you.title;
       setHeaderStatus(h("span", { class: "header-hearing" }, you.title));
@@ -83,6 +95,7 @@ export const stage = {
       this.lobby.setStream(this.stream, this.mediaTrouble);
     }
     this.drawPresence();
+    headingOnArrival(this.lobby.title);
   },
 
   showRoom() {
@@ -126,6 +139,7 @@ export const stage = {
     if (mine) this.mesh.setServerLinks(mine.links || []);
     this.chat.me = this.you.id;
     this.chat.setRoom(this.room);
+    headingOnArrival(this.banner.heading());
   },
 
   // What says who is offline, as presence.js says it now: the waiting line, the banner, the

@@ -16,10 +16,13 @@
 // once, with no form (no code could make it work); `/join` opened without a link says where the
 // link is. The token kept for this tab is only used again by the same page (a reload): the
 // history entry the link opened is marked, so another visit to `/join` never reuses it.
+// A wrong code says how many tries are left before the link locks, and for how long (the
+// server's `tries_left`, `lock_s`); the lock says until when, and that a new link from the
+// mediator is the other way in. A link replaced by a newer one says to use the latest message.
 
 import { ApiError, api, rememberCsrf, whoAmI } from "../core/api.js";
 import { describe } from "../core/errors.js";
-import { t } from "../core/i18n.js";
+import { formatTime, t } from "../core/i18n.js";
 import { h, mount as put, uid } from "../core/render.js";
 import { retranslate, said } from "../core/words.js";
 
@@ -34,6 +37,7 @@ const REASONS = {
   invitation_expired: "participant.join.refused_expired",
   invitation_used: "participant.join.refused_used",
   invitation_revoked: "participant.join.refused_revoked",
+  invitation_replaced: "participant.join.refused_replaced",
   participant_removed: "participant.join.refused_removed",
   hearing_ended: "participant.join.refused_ended",
   hearing_locked: "participant.join.refused_locked",
@@ -43,11 +47,17 @@ const REASONS = {
   too_many_from_address: "participant.join.refused_address",
 };
 
-export function refusalText(error) {
+// `at`: when the refusal came (ms), so the time a lock ends stays the same when said again.
+export function refusalText(error, at = Date.now()) {
   const key = error && REASONS[error.reason];
+  if (key === REASONS.access_code_wrong && Number.isInteger(error.triesLeft)) {
+    const lock = t("participant.join.lock_minutes", { count: Math.max(1, Math.ceil((error.lockS || 60) / 60)) });
+    return t("participant.join.refused_code_tries", { count: error.triesLeft, lock });
+  }
   if (key) {
-    const minutes = Math.max(1, Math.ceil((error.retryAfter || 60) / 60));
-    return t(key, { count: minutes, minutes });
+    const wait = error.retryAfter || 60;
+    const minutes = Math.max(1, Math.ceil(wait / 60));
+    return t(key, { count: minutes, minutes, time: formatTime(at + wait * 1000) });
   }
   return describe(error, "participant.redeem");
 }
@@ -165,7 +175,8 @@ function codeForm(root, context, token) {
         refusedForGood(root, failure);
         return;
       }
-      say(() => (failure instanceof ApiError ? refusalText(failure) : t("common.error.internal")));
+      const at = Date.now();
+      say(() => (failure instanceof ApiError ? refusalText(failure, at) : t("common.error.internal")));
       input.setAttribute("aria-invalid", "true");
       input.setAttribute("aria-errormessage", error.id);
       submit.disabled = false;
@@ -180,7 +191,7 @@ function codeForm(root, context, token) {
 
 // The refusals no access code can fix (`invitation_used` has its own page, usedElsewhere).
 const FINAL = ["invitation_invalid", "invitation_expired", "invitation_revoked",
-  "participant_removed", "hearing_ended"];
+  "invitation_replaced", "participant_removed", "hearing_ended"];
 
 // A final refusal: the page says why, and no form (the hearing ended: what to do if that is a
 // surprise).

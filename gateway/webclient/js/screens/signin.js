@@ -1,5 +1,6 @@
 // Staff sign-in: username, password and the authenticator code (or a recovery code instead).
-// A first sign-in without TOTP set up leaves the code empty and goes on to enrolment.
+// A first sign-in without TOTP set up leaves the code empty and goes on to enrolment; one with
+// a password an administrator set goes first to choosing the person's own (screens/password.js).
 
 import { api, rememberCsrf } from "../core/api.js";
 import { describe, errorCode } from "../core/errors.js";
@@ -7,6 +8,13 @@ import { t } from "../core/i18n.js";
 import { h, mount } from "../core/render.js";
 import { safeNext } from "../core/router.js";
 import { field, formError, submitting } from "../components/form.js";
+
+// Why the last session ended (router.js STAFF_ENDS) → what the page says.
+const ENDED_NOTICES = {
+  disabled: "staff.signin.disabled",
+  password_reset: "staff.signin.password_reset",
+  password_changed: "staff.signin.password_changed",
+};
 
 export function homeFor(role) {
   if (role === "auditor") return "/audit";
@@ -45,7 +53,8 @@ export function mount_(root, { query, navigate }) {
   const notices = [];
   // Why the last session ended, when the server said (`ended`: the 401's reason): a disabled
   // account is told so, not "session ended" (its holder would only try again in vain).
-  if (query.get("ended") === "disabled") notices.push(h("p", { class: "notice", role: "status" }, t("staff.signin.disabled")));
+  const ended = query.get("ended");
+  if (ENDED_NOTICES[ended]) notices.push(h("p", { class: "notice", role: "status" }, t(ENDED_NOTICES[ended])));
   else if (query.get("expired")) notices.push(h("p", { class: "notice", role: "status" }, t("staff.signin.expired")));
   if (query.get("signedout")) notices.push(h("p", { class: "notice", role: "status" }, t("staff.signin.signed_out")));
 
@@ -76,8 +85,10 @@ export function mount_(root, { query, navigate }) {
       try {
         const reply = await api("POST", "/api/v1/auth/signin", body, { expect401: true });
         rememberCsrf(reply.csrf_token);
-        if (reply.mfa_complete === false) {
-          const target = next ? `?next=${encodeURIComponent(next)}` : "";
+        const target = next ? `?next=${encodeURIComponent(next)}` : "";
+        if (reply.password_change_required) {
+          navigate(`/signin/password${target}`, { replace: true });
+        } else if (reply.mfa_complete === false) {
           navigate(`/signin/enroll${target}`, { replace: true });
         } else {
           navigate(next || homeFor(reply.role), { replace: true });

@@ -1,0 +1,55 @@
+// What an administrator hands a person, and the reset that leads to it. After creating an
+// account, or resetting its password (the server makes the temporary password and shows it
+// once), the accounts page says what to tell them: where to sign in, their username, the
+// temporary password — sent by another channel than the rest — and what happens at their next
+// sign-in (they choose their own password; without an authenticator yet, they set one up).
+
+import { api } from "../core/api.js";
+import { describe } from "../core/errors.js";
+import { t } from "../core/i18n.js";
+import { h, mount } from "../core/render.js";
+import { copyButton } from "./copy.js";
+import { confirmDialog } from "./dialog.js";
+import { toast } from "./toast.js";
+
+// `box`: where the panel goes; `kind`: "create" or "reset"; `enrolled`: they have an
+// authenticator already (a reset keeps it).
+export function showHandoff(box, { username, password, kind, enrolled = false }) {
+  const address = `${location.origin}/signin`;
+  const done = h("button", { type: "button", class: "button" }, t("admin.handoff.done"));
+  const panel = h("section", { class: "notice once handoff", role: "status", "aria-labelledby": "handoff-title",
+    "data-account": username },
+  h("h2", { id: "handoff-title" }, t(`admin.handoff.title_${kind}`, { name: username })),
+  h("p", null, t("admin.handoff.lede")),
+  h("dl", { class: "fields" },
+    h("dt", null, t("admin.handoff.address")), h("dd", null, h("code", { "data-secret": "address" }, address)),
+    h("dt", null, t("admin.handoff.username")), h("dd", null, h("code", { "data-secret": "username" }, username)),
+    h("dt", null, t("admin.handoff.password")),
+    h("dd", null, h("code", { class: "secret", "data-secret": "password" }, password), " ",
+      copyButton(password, t("admin.handoff.copy_password")))),
+  h("p", null, t(enrolled ? "admin.handoff.next_enrolled" : "admin.handoff.next_new")),
+  h("p", { class: "hint" }, t("admin.handoff.once")),
+  h("div", { class: "actions" }, done));
+  done.addEventListener("click", () => box.replaceChildren());
+  mount(box, panel);
+  panel.scrollIntoView({ block: "nearest" });
+  done.focus();
+}
+
+// The row action "Reset password": the dialog says what happens, then the temporary password
+// is shown once (`box`). → true when reset.
+export async function resetPassword(box, account) {
+  const { confirmed } = await confirmDialog({ title: t("admin.confirm.password_title", { name: account.username }),
+    body: t("admin.confirm.password_text"), confirm: t("admin.accounts.password_reset"), danger: true });
+  if (!confirmed) return false;
+  try {
+    const reply = await api("POST", `/api/v1/accounts/${account.id}/password`, {});
+    showHandoff(box, { username: account.username, password: reply.temporary_password, kind: "reset",
+      enrolled: Boolean(account.totp_enrolled) });
+    toast(() => t("admin.done.password", { name: account.username }));
+    return true;
+  } catch (failure) {
+    toast(() => describe(failure, "admin.password"), { kind: "error" });
+    return false;
+  }
+}
