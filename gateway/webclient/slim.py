@@ -4,11 +4,12 @@ its comments (pure: text in, text out).
 The client's modules are written for the people who keep them: a fifth of their bytes are `//`
 comments on lines of their own, and a twentieth indentation, which every page load would
 download and parse for nothing. `slim_javascript` empties each line whose first non-blank
-characters start a `//` comment and takes the indentation off each line that begins in code,
-keeping every newline, so every line number a browser reports (an error's stack) is the
-source's (a column is then counted from the line's first character of code). Nothing else
-changes: a comment after code stays, and so does any text that only looks like a comment, and
-a line that begins inside a template literal's text keeps its spaces (they are the string's).
+characters start a `//` comment, cuts a `//` comment that follows code on its line (with the
+blanks before it), and takes the indentation off each line that begins in code, keeping every
+newline, so every line number a browser reports (an error's stack) is the source's (a column
+is then counted from the line's first character of code). Nothing else changes: any text that
+only looks like a comment stays, and a line that begins inside a template literal's text keeps
+its spaces (they are the string's).
 
 Only lines that begin in code are touched. A small lexer follows what can hide `//` from a
 reader: quoted strings, template literals (with their `${…}` expressions, nested), block
@@ -80,9 +81,9 @@ def _skip_regex(text: str, i: int) -> int:
 
 
 def _comment_lines(text: str) -> tuple[list[tuple[int, int]], set[int]]:
-    """(start, end) of each `//` comment that is alone on its line (end: its line end), and
-    where each line begins that begins in code (not in a template's text, a string continued
-    over a line end, or a block comment)."""
+    """(start, end) of each `//` comment (end: its line end; a comment after code starts at
+    the blanks before it), and where each line begins that begins in code (not in a
+    template's text, a string continued over a line end, or a block comment)."""
     found: list[tuple[int, int]] = []
     code_lines = {0}
     # The open template literals' expressions: the `{` depth inside each `${…}`, innermost last;
@@ -118,8 +119,8 @@ def _comment_lines(text: str) -> tuple[list[tuple[int, int]], set[int]]:
         elif text.startswith("//", i):
             end = text.find("\n", i)
             end = len(text) if end < 0 else end
-            if not text[line_start:i].strip():
-                found.append((i, end))
+            before = text[line_start:i]
+            found.append((i - (len(before) - len(before.rstrip(" \t"))), end))
             i = end
         elif text.startswith("/*", i):
             end = text.find("*/", i + 2)
@@ -170,22 +171,18 @@ def _comment_lines(text: str) -> tuple[list[tuple[int, int]], set[int]]:
 
 
 def slim_javascript(source: str) -> str:
-    """`source` with every line that holds only a `//` comment emptied and every line that
-    begins in code unindented (each newline kept)."""
+    """`source` with every `//` comment cut (a line that held only one is left empty) and
+    every line that begins in code unindented (each newline kept)."""
     try:
         spans, code_lines = _comment_lines(source)
     except _Unfollowable:
         return source
-    comment_lines = {source.rfind("\n", 0, start) + 1 for start, _ in spans}
+    cut = {source.rfind("\n", 0, start) + 1: start for start, _ in spans}  # line → where
     out: list[str] = []
     at = 0
     for line in source.split("\n"):
-        if at in comment_lines:
-            out.append("")
-        elif at in code_lines:
-            out.append(line.lstrip(" \t"))
-        else:
-            out.append(line)
+        kept = line[:cut[at] - at] if at in cut else line
+        out.append(kept.lstrip(" \t") if at in code_lines else kept)
         at += len(line) + 1
     return "\n".join(out)
 

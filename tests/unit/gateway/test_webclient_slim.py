@@ -1,6 +1,7 @@
-"""The served JavaScript loses its comment lines and nothing else, the stylesheet its comments
-(a comment-like text in a CSS string stays) (gateway/webclient/slim.py):
-each line that is only a `//` comment is emptied, its newline kept; what merely looks like a
+"""The served JavaScript loses its comments and indentation and nothing else, the stylesheet its
+comments (a comment-like text in a CSS string stays) (gateway/webclient/slim.py):
+each line that is only a `//` comment is emptied, its newline kept; a comment after code goes
+with the blanks before it; what merely looks like a
 comment (in a string, a template literal's text or a regular expression) stays; a file the
 lexer cannot follow is served as written. Every file the gateway serves is followed to its end,
 still parses (node --check), and keeps its line count."""
@@ -18,8 +19,23 @@ from gateway.webclient.slim import css_without_comments, slim_javascript
 
 
 def test_a_comment_line_is_emptied_and_its_newline_kept() -> None:
-    source = "// What this does.\n  // Indented too.\nconst a = 1; // kept: after code\n"
-    assert slim_javascript(source) == "\n\nconst a = 1; // kept: after code\n"
+    source = "// What this does.\n  // Indented too.\nconst a = 1; // cut: after code\n"
+    assert slim_javascript(source) == "\n\nconst a = 1;\n"
+
+
+def test_a_comment_after_code_goes_and_what_only_looks_like_one_stays() -> None:
+    source = "\n".join([
+        "  f(\"a // b\", 'c // d'); // gone",
+        "  const r = /\\/\\//g; // gone too",
+        "  const s = `x // y`;\t// and this",
+        "  g(1 / 2 / 3); // the divisions stay",
+        ""])
+    assert slim_javascript(source) == "\n".join([
+        "f(\"a // b\", 'c // d');",
+        "const r = /\\/\\//g;",
+        "const s = `x // y`;",
+        "g(1 / 2 / 3);",
+        ""])
 
 
 def test_code_lines_lose_their_indentation_and_text_keeps_its_spaces() -> None:
