@@ -85,7 +85,7 @@ BODIES: Final[dict[str, dict[str, Any]]] = {
     "TotpConfirmRequest": {"code": "123456"},
     "TotpEnrollRequest": {},
     "CreateHearing": {"title": "Smith v. Jones, lease dispute"},
-    "ChangeHearing": {"scheduled_at": 1767232800000, "time_zone": "Asia/Hong_Kong"},
+    "ChangeHearing": {"scheduled_at": 1893981600000, "time_zone": "Asia/Hong_Kong"},
     "CloseHearing": {"destroy_documents": False},
     "HandOverHearing": {"account": "01JDA8R2K4M6P8Q0S2U4W6Y8Z0"},
     "ReleaseBody": {"to": "joint"},

@@ -5,9 +5,11 @@
 // context: {params, query, navigate, me}. A route with `staff: true` needs a signed-in staff
 // session with its own password chosen and TOTP complete; otherwise the person goes to sign-in and comes back afterwards
 // (`/signin?next=<path>`: a path only, never a fragment, so no secret rides in a URL).
+// A route's `sheets` (stylesheets beyond parley.css: core/sheets.js) load beside its module.
 
 import { whoAmIOrWhy } from "./api.js";
 import { onLanguageChange, t } from "./i18n.js";
+import { needSheets } from "./sheets.js";
 
 let routes = [];
 let root = null;
@@ -123,8 +125,8 @@ async function render() {
         { replace: true });
     }
   }
-  const load = found ? found.route.load : routes.notFound;
-  const module = await load();
+  const load = found ? found.route.load : routes.notFound.load;
+  const [module] = await Promise.all([load(), needSheets(found ? found.route.sheets : routes.notFound.sheets)]);
   if (mine !== generation) return;
   root.replaceChildren();
   const titleKey = found ? found.route.title : "common.notfound.title";
