@@ -356,7 +356,7 @@ class HearingDetail(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     documents_kept_until: TimestampMs | None = None
     #: The institution's retention period (`PARLEY_DOCUMENT_RETENTION_DAYS`), so the end dialog
     #: can say it before the end; 0 = kept until the mediator destroys them.
-    document_retention_days: Annotated[float, msgspec.Meta(ge=0)] = 0
+    document_retention_days: Annotated[float, msgspec.Meta(ge=0.0)] = 0.0
 
 
 class HearingSchedule(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -82,3 +82,31 @@ def test_audit_event_query_parameters_are_the_schema_fields() -> None:
     document = json.loads(DOCUMENT_PATH.read_text())
     listed = {p["name"] for p in document["paths"]["/api/v1/audit/events"]["get"]["parameters"]}
     assert listed == {f.name for f in msgspec.structs.fields(EventQuery)}
+
+
+def test_a_float_fields_bounds_are_floats() -> None:
+    """`Annotated[float, Meta(ge=0)]` and `…Meta(ge=0.0)` are equal, so Python's cache of
+    Annotated types hands whichever was made first to both: the schema would then write
+    `"minimum": 0` or `0.0` depending on which module was imported first (a schema that drifts
+    with import order). Every bound of a float is written as a float."""
+    import typing
+
+    schemas()  # every contract module imported
+
+    def structs(base: type) -> list[type]:
+        return [c for sub in base.__subclasses__() for c in (sub, *structs(sub))]
+
+    found = 0
+    for message in {c for c in structs(msgspec.Struct) if c.__module__.startswith("proto.")}:
+        for name, hint in typing.get_type_hints(message, include_extras=True).items():
+            union = typing.get_origin(hint) is not typing.Annotated and typing.get_args(hint)
+            for arm in typing.get_args(hint) if union else (hint,):
+                if typing.get_origin(arm) is not typing.Annotated:
+                    continue
+                kind, *metas = typing.get_args(arm)
+                for meta in metas:
+                    if kind is float and isinstance(meta, msgspec.Meta):
+                        for bound in (meta.ge, meta.gt, meta.le, meta.lt):
+                            found += bound is not None
+                            assert bound is None or isinstance(bound, float), (message, name)
+    assert found >= 5
