@@ -15,12 +15,14 @@ import { TransferRow, formatSizeParts } from "./transfer-row.js";
 export function dropZone(panel, compartment) {
   // Redrawn with the list (a finished upload's refresh): the picker keeps focus through it
   // (documents-panel.js renderList, by `data-focus`), and Enter opens it as Space does, as
-  // on the button it looks like (a file input answers only Space in Chromium).
+  // on the button it looks like (a file input answers only Space in Chromium, and ignores its
+  // own click() while its key is down: showPicker() opens it, click() where that is missing).
   panel.picker.dataset.focus = "pick";
   panel.picker.onkeydown = (event) => {
     if (event.key !== "Enter" || event.repeat) return;
     event.preventDefault();
-    panel.picker.click();
+    if (typeof panel.picker.showPicker === "function") panel.picker.showPicker();
+    else panel.picker.click();
   };
   const zone = h("div", { class: "file-drop", dataset: { compartment } },
     h("p", null, t("participant.docs.drop")),
