@@ -383,9 +383,6 @@ async def test_long_names_stay_on_one_line_and_the_file_picker_shows_its_focus(
                 await party.page.keyboard.press(key)
                 assert await party.value("document.activeElement?.dataset.tab") == "side"
             # --- "Choose files" reached with Tab shows its focus, on both pages -------------
-            # (the person's page in front, as the one they type in is: a page behind another
-            # of the same browser may be refused the picker)
-            await party.page.bring_to_front()
             await _tab_to_file_picker(party, ".documents")
             # Enter opens it, as Space does; the upload's end (the list drawn again) leaves
             # focus on it, not on the page's <body>.

@@ -16,13 +16,12 @@ export function dropZone(panel, compartment) {
   // Redrawn with the list (a finished upload's refresh): the picker keeps focus through it
   // (documents-panel.js renderList, by `data-focus`), and Enter opens it as Space does, as
   // on the button it looks like (a file input answers only Space in Chromium, and ignores its
-  // own click() while its key is down: showPicker() opens it, click() where that is missing).
+  // own click() while its key is down: its label's click opens it).
   panel.picker.dataset.focus = "pick";
   panel.picker.onkeydown = (event) => {
     if (event.key !== "Enter" || event.repeat) return;
     event.preventDefault();
-    if (typeof panel.picker.showPicker === "function") panel.picker.showPicker();
-    else panel.picker.click();
+    event.target.labels?.[0]?.click();
   };
   const zone = h("div", { class: "file-drop", dataset: { compartment } },
     h("p", null, t("participant.docs.drop")),
