@@ -132,12 +132,18 @@ def _waiting(h: Hearing, side: str) -> list[Participant]:
             and is_live(h, p)]
 
 
-def admit_side(ctx: Ctx, cmd: AdmitSide) -> Result:
+def _side_to_room(ctx: Ctx, side: str, room: str, lobby_refused: str) -> None:
+    """The mediator's command that takes a whole side somewhere: a known side, and a room that
+    is not the lobby (`lobby_refused` says so)."""
     mediator(ctx.h, ctx.principal)
-    if cmd.side not in ctx.h.sides:
+    if side not in ctx.h.sides:
         raise Invalid("no such side")
-    if get_room(ctx.h, cmd.room).kind is RoomKind.LOBBY:
-        raise Invalid("admit to plenary or a caucus")
+    if get_room(ctx.h, room).kind is RoomKind.LOBBY:
+        raise Invalid(lobby_refused)
+
+
+def admit_side(ctx: Ctx, cmd: AdmitSide) -> Result:
+    _side_to_room(ctx, cmd.side, cmd.room, "admit to plenary or a caucus")
     waiting = _waiting(ctx.h, cmd.side)
     if not waiting:
         raise Conflict("nobody of this side is waiting to be admitted", reason="none_waiting")
@@ -191,11 +197,7 @@ def _move_side_into(ctx: Ctx, h: Hearing, side: str, room_id: str) -> Result:
 
 
 def move_side(ctx: Ctx, cmd: MoveSide) -> Result:
-    mediator(ctx.h, ctx.principal)
-    if cmd.side not in ctx.h.sides:
-        raise Invalid("no such side")
-    if get_room(ctx.h, cmd.room).kind is RoomKind.LOBBY:
-        raise Invalid("a side moves to plenary or a caucus")
+    _side_to_room(ctx, cmd.side, cmd.room, "a side moves to plenary or a caucus")
     h, moves = _move_side_into(ctx, ctx.h, cmd.side, cmd.room)
     moved = sum(isinstance(e, Audit) for e in moves)
     return h, [Audit("room.move_side", "side", cmd.side,
