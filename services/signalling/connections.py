@@ -48,7 +48,9 @@ claim, only on losing the media itself.
 
 **A claim is audited** (`participant.media_claim`, with the mediator's room, and `moved` when
 an open socket held the media: "moved the mediator's camera and microphone to another
-console"), so an auditor can tell which console could be heard when. Which device is not
+console"), and so is its end while the mediator keeps another socket (`participant.media_free`:
+the holding console closed; the last socket closing is `participant.disconnect`), so an auditor
+can tell which console could be heard when. Which device is not
 known to the server, and nothing of the connection (no SDP, no address) is recorded. A first
 claim (and a reconnecting console's claim again) is one entry per socket, as its connect is.
 
@@ -121,8 +123,13 @@ def disconnect(ctx: Ctx, cmd: SessionDisconnected) -> Result:
     if not conns:
         return put_participant(ctx.h, p), [
             Audit("participant.disconnect", "participant", p.id, details={"room": p.room})]
-    # The media's socket closed: nobody sends it now; the mediator's other pages are told.
-    return put_participant(ctx.h, p), [_told(p, NoticeKind.MEDIA_FREE, conns)] if held else []
+    # The media's socket closed: nobody sends it now; the mediator's other pages are told,
+    # and the log says so (a claim is audited, so is its end: "who could be heard, when").
+    if not held:
+        return put_participant(ctx.h, p), []
+    return put_participant(ctx.h, p), [
+        Audit("participant.media_free", "participant", p.id, details={"room": p.room}),
+        _told(p, NoticeKind.MEDIA_FREE, conns)]
 
 
 def media_holder(p: Participant) -> str | None:

@@ -252,6 +252,11 @@ async def test_the_mediators_other_consoles_hear_when_the_media_console_closes_a
         # The laptop's and the tablet's claims took up a free media; the phone's moved it.
         assert await wait_until(audited, timeout=20, what="the claims audited") == [
             False, False, True]
+        # The laptop's close left the media with nobody: that is in the log too, once.
+        status, page = await people.auditor.call(
+            "GET", f"/api/v1/audit/events?hearing={cast.hearing}&action=participant.media_free")
+        assert status == 200, (status, page)
+        assert [json.loads(e["entry"])["details"] for e in page["events"]] == [{"room": "plenary"}]
     finally:
         for client in clients:
             await client.close()

@@ -246,13 +246,18 @@ def test_the_holders_socket_closing_tells_the_mediators_other_sockets_the_media_
     effects = w.do("med", SessionDisconnected(conn=laptop))
     assert _notices(effects) == [(NoticeKind.MEDIA_FREE, ("phone",))]
     assert isinstance(effects[0], Deliver)  # before anything else of the change
+    assert [e for e in effects if isinstance(e, Audit)] == [  # who could be heard, until when
+        Audit("participant.media_free", "participant", "med", details={"room": PLENARY})]
     assert target_conns(w.h, "med") == ()
     # A socket opening while nobody holds the media is told too, after its snapshot.
     effects = w.do("med", SessionConnected(conn="tablet"))
     assert isinstance(effects[0], Reply) and isinstance(effects[0].value, Snapshot)
     assert _notices(effects) == [(NoticeKind.MEDIA_FREE, ("tablet",))]
-    w.do("med", SessionDisconnected(conn="tablet"))
-    assert _notices(w.do("med", SessionDisconnected(conn="phone"))) == []  # the last one
+    assert not [e for e in w.do("med", SessionDisconnected(conn="tablet"))
+                if isinstance(e, Audit)]  # it held nothing: no entry
+    last = w.do("med", SessionDisconnected(conn="phone"))
+    assert _notices(last) == []  # the last one
+    assert [e.action for e in last if isinstance(e, Audit)] == ["participant.disconnect"]
     assert _notices(w.do("med", SessionConnected(conn="later"))) == []  # forgotten: nothing
 
 

@@ -12,7 +12,7 @@ export const ACTION_FAMILIES = [
     'hearing.mediator_rename', 'hearing.mediator_handover', 'hearing.close', 'hearing.retention_expired', 'hearing.command'] },
   { family: 'participant', actions: ['participant.invite', 'participant.redeem', 'participant.connect', 'participant.disconnect',
     'participant.admit', 'participant.deny', 'participant.leave', 'participant.remove', 'participant.reissue',
-    'participant.media_claim'] },
+    'participant.media_claim', 'participant.media_free'] },
   { family: 'room', actions: ['room.move', 'room.move_side', 'room.shuttle', 'room.recall', 'room.caucus_create',
     'room.caucus_close', 'room.timer', 'room.timer_expired', 'room.broadcast', 'room.knock', 'room.knock_dismiss',
     'room.grace_expired', 'room.chat', 'room.peer_state'] },

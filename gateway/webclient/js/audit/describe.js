@@ -68,7 +68,7 @@ const PARAMS = {
   'participant.redeem': (d, dir) => ({ person: personName(dir, d.participant) }),
   'participant.connect': rooms('room'),
   'participant.disconnect': rooms('room'),
-  'participant.media_claim': rooms('room'),
+  'participant.media_claim': rooms('room'), 'participant.media_free': rooms('room'),
   'participant.admit': rooms('from', 'to'),
   'participant.leave': rooms('from'),
   'participant.remove': rooms('from'),
