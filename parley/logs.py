@@ -43,7 +43,10 @@ THIRD_PARTY_MEDIA = ("aiortc", "aioice", "av")
 _ADDRESSES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?i)(a=candidate:|candidate:)[^\r\n]+"), r"\1" + REDACTED),
     (re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b"), REDACTED),  # IPv4
-    (re.compile(r"(?i)\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}\b"), REDACTED),  # IPv6
+    # IPv6, the compressed forms too ("fd00::2", "::1", "fe80::1%eth0"): any run of hex groups
+    # with two colons or more (a clock time like 01:42:46 goes as well, which costs nothing).
+    (re.compile(r"(?i)(?<![0-9a-z:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:%[\w.-]+)?"
+                r"(?![0-9a-z:])"), REDACTED),
 ]
 
 

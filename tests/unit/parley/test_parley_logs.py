@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from parley.logs import JsonFormatter, redact_text
+from parley.logs import JsonFormatter, redact_media_text, redact_text
 
 
 @pytest.fixture
@@ -92,6 +92,8 @@ async def test_aiortc_and_aioice_at_debug_print_no_ice_secret_or_address() -> No
         await offerer.setRemoteDescription(answerer.localDescription)
         secrets = _sdp_secrets(offerer.localDescription.sdp) | _sdp_secrets(
             answerer.localDescription.sdp)
+        addresses = _candidate_addresses(offerer.localDescription.sdp) | _candidate_addresses(
+            answerer.localDescription.sdp)
     finally:
         await offerer.close()
         await answerer.close()
@@ -106,3 +108,21 @@ async def test_aiortc_and_aioice_at_debug_print_no_ice_secret_or_address() -> No
         assert secret not in text, secret
     assert "127.0.0.1" not in text and "a=candidate:" not in text.replace(
         "a=candidate:<redacted>", "")
+    for address in addresses:  # every address this machine offered, IPv6 ones too
+        assert address not in text, address
+
+
+def _candidate_addresses(sdp: str) -> set[str]:
+    """The connection addresses of a real SDP's candidates (`a=candidate:… <ip> <port> typ`)."""
+    return {line.split()[4] for line in sdp.splitlines() if line.startswith("a=candidate:")}
+
+
+def test_media_text_loses_every_form_of_network_address() -> None:
+    """The media libraries print candidate pairs as tuples: IPv4, full and compressed IPv6
+    (what a host with a ULA or link-local address offers) all go, and the words around stay."""
+    for address in ("192.0.2.7", "2001:db8:85a3:0:0:8a2e:370:7334", "fd00::2", "::1",
+                    "fe80::1ff:fe23:4567:890a%eth0", "2001:db8::"):
+        text = redact_media_text(f"Check CandidatePair(('{address}', 43914) -> x) FROZEN")
+        assert address not in text, (address, text)
+        assert text.startswith("Check CandidatePair(('<redacted>', 43914)"), text
+    assert redact_media_text("Connection(0) ICE completed") == "Connection(0) ICE completed"
