@@ -14,6 +14,14 @@ forwarded to signalling one at a time, in order, with the principal; its errors 
 typed `error` messages (but for a page a newer one took over, which is told nothing: its close
 is on the way; logged and counted as `ws.stale_page`). Nothing a client sends can crash the
 gateway: every failure is an `error` message or a closed socket.
+
+A participant told that its place is over (the hearing ended, it was removed or denied:
+gateway/ws/session_end.py) has its stored sessions ended here first, and only then is the notice
+relayed: the deliveries from it on are held (in order, the close after it included) until the
+sessions are gone, so the page's next request is refused whoever gave the command, through
+whichever gateway. A failure to end them is counted and the notice still goes out (the gateway
+that relayed the command ends them as well). The credential watch's "signed out" close, which
+the ended sessions set off, is not let overtake the notice and signalling's close after it.
 """
 
 from __future__ import annotations
@@ -23,18 +31,21 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TypeVar
 
 import msgspec
 import nats.errors
 from aiohttp import WSMsgType, web
 from nats.aio.client import Client
+from nats.aio.msg import Msg
 
 from gateway.config import GatewayConfig
 from gateway.identity.ratelimit import BucketConfig, TokenBucket
 from gateway.identity.sessions import SessionEnd
 from gateway.ws.deliveries import Deliveries
 from gateway.ws.outbound import CLOSE_POLICY, CLOSE_TRY_AGAIN, Outbound
+from gateway.ws.session_end import session_end_told
 from parley.errors import ServiceFailure
 from parley.failures import handled, note_failure
 from parley.rpc import call
@@ -67,11 +78,13 @@ EndSessions = Callable[[str, list[str], SessionEnd | None], Awaitable[None]]
 #: Why the sessions a command ends end (services/signalling: end, remove, deny close them).
 _ENDED_BY: dict[type[ClientMessage], SessionEnd] = {
     End: SessionEnd.HEARING_ENDED, Remove: SessionEnd.REMOVED, Deny: SessionEnd.DENIED}
+#: The credential watch's close for a cookie that stopped working (gateway/ws/route.py).
+_CLOSE_SIGNED_OUT = 4001
 
 
 class WsSession(Outbound):
-    __slots__ = ("bucket", "deliveries", "end_sessions", "hearing", "nc", "principal",
-                 "refused")
+    __slots__ = ("_ending", "_held", "bucket", "deliveries", "end_sessions", "hearing", "nc",
+                 "principal", "refused")
 
     def __init__(self, ws: web.WebSocketResponse, nc: Client, config: GatewayConfig,
                  principal: Principal, conn: str, end_sessions: EndSessions,
@@ -86,6 +99,49 @@ class WsSession(Outbound):
         self.bucket = TokenBucket(BucketConfig(config.ws_rate_per_s, config.ws_rate_burst),
                                   time.monotonic)
         self.refused = 0
+        #: Deliveries held, in order, while this participant's sessions are being ended.
+        self._held: list[Callable[[], None]] | None = None
+        self._ending: asyncio.Task[None] | None = None
+
+    def deliver(self, msg: Msg) -> None:
+        if self._held is not None:
+            self._held.append(partial(Outbound.deliver, self, msg))
+            return
+        super().deliver(msg)
+
+    def deliver_encoded(self, data: bytes, revision: int) -> None:
+        if self._held is not None:
+            self._held.append(partial(Outbound.deliver_encoded, self, data, revision))
+            return
+        reason = (session_end_told(data)
+                  if self.principal.kind is PrincipalKind.PARTICIPANT else None)
+        if reason is None:
+            super().deliver_encoded(data, revision)
+            return
+        self._held = [partial(Outbound.deliver_encoded, self, data, revision)]
+        self._ending = asyncio.get_running_loop().create_task(
+            self._end_sessions_then_tell(reason), name=f"ws-end-sessions-{self.conn}")
+
+    async def close(self, code: int, reason: str) -> None:
+        if code == _CLOSE_SIGNED_OUT and self._ending is not None:
+            # The sessions were ended here for the notice being relayed, and signalling's close
+            # follows that notice: a "signed out" from the credential watch must not overtake
+            # them, or the page would read "signed out" instead of why its place is over.
+            return
+        await super().close(code, reason)
+
+    async def _end_sessions_then_tell(self, reason: SessionEnd) -> None:
+        """End this participant's stored sessions, then relay what was held (the notice first)."""
+        try:
+            with handled(log, "ws.end_sessions_before_notice", conn=self.conn):
+                hearing = self.hearing or self.principal.hearing
+                assert hearing is not None  # deliveries reach only a joined socket
+                await asyncio.wait_for(self.end_sessions(hearing, [self.principal.id], reason),
+                                       self.config.service_timeout_s)
+        finally:
+            held, self._held = self._held or [], None
+            for release in held:
+                release()
 
     async def run(self) -> None:
         hearing = await self._await_join()

@@ -3,6 +3,10 @@
 The gateway keeps a tombstone for each session it ends (gateway/identity/session_revoke.py): a
 fresh client presenting the same cookie (another tab, the next day) gets 401 with `reason`
 hearing_ended / removed / denied; a session signed out (or expired) gets no reason.
+
+A page told that its place is over (notice ended / denied) finds its cookie dead at once: the
+gateway holding its socket ends its sessions before it relays the notice (gateway/ws/session.py),
+so `/me`, asked once the moment the notice arrives, is refused; no polling.
 """
 
 from __future__ import annotations
@@ -12,8 +16,8 @@ from typing import Any
 
 import aiohttp
 
-from proto.ws import Deny, Notice
-from tests.harness import Suite, wait_until
+from proto.ws import Deny, End, Notice, ServerMessage
+from tests.harness import Suite
 from tests.integration.signalling.sigclient import Member, WsClient, api, seat
 from tests.people import staff_people
 
@@ -23,6 +27,20 @@ async def _me(suite: Suite, member: Member) -> tuple[int, Any]:
     async with aiohttp.ClientSession(base_url=suite.base_url, headers=member.headers()) as http, \
             http.get("/api/v1/me") as r:
         return r.status, await r.json()
+
+
+def _me_when_told(suite: Suite, party: WsClient, member: Member,
+                  kind: str) -> asyncio.Future[tuple[int, Any]]:
+    """`/me` with the member's cookie, asked the moment its socket receives notice `kind`."""
+    answer: asyncio.Future[tuple[int, Any]] = asyncio.get_running_loop().create_future()
+
+    def told(message: ServerMessage) -> None:
+        if isinstance(message, Notice) and message.kind == kind and not answer.done():
+            task = asyncio.create_task(_me(suite, member))
+            task.add_done_callback(lambda t: answer.set_result(t.result()))
+
+    party.listeners.append(told)
+    return answer
 
 
 async def _ws_refusal(suite: Suite, member: Member, hearing: str) -> tuple[int, Any]:
@@ -64,17 +82,12 @@ async def test_a_denied_participant_is_told_and_a_signed_out_one_is_not(suite: S
     med = await WsClient(suite.base_url, people.mediator.headers(), cast.hearing,
                          people.mediator.account_id).connect()
     party = await WsClient(suite.base_url, a1.headers(), cast.hearing, a1.id).connect()
+    told = _me_when_told(suite, party, a1, "denied")
     await med.send(Deny(participant=a1.id))
     await asyncio.wait_for(party.closed.wait(), 10)
-    assert any(isinstance(m, Notice) and m.kind == "denied" for m in party.inbox)
-    # The socket closes (signalling) a moment before the mediator's gateway ends the session.
-
-    async def refused() -> tuple[int, Any] | None:
-        answer = await _me(suite, a1)
-        return answer if answer[0] == 401 else None
-
-    status, body = await wait_until(refused, what="the denied session ended")
-    assert body["error"]["reason"] == "denied", body
+    assert party.close_code == 4000, party.close_code  # signalling's close, not "signed out"
+    status, body = await asyncio.wait_for(told, 10)
+    assert status == 401 and body["error"]["reason"] == "denied", body
     await party.close()
     await med.close()
 
@@ -83,3 +96,25 @@ async def test_a_denied_participant_is_told_and_a_signed_out_one_is_not(suite: S
         assert r.status == 204
     status, body = await _me(suite, a2)
     assert status == 401 and "reason" not in body["error"], body
+
+
+async def test_a_party_told_the_hearing_ended_is_already_signed_out(suite: Suite) -> None:
+    """Ended over the mediator's WebSocket: the party's `/me`, asked as its socket receives
+    `ended`, is refused with the reason, and its socket is closed by signalling's close."""
+    people = await staff_people(suite)
+    cast = await seat(suite, people, sides=2, per_side=1)
+    a1 = cast.members["A1"]
+    med = await WsClient(suite.base_url, people.mediator.headers(), cast.hearing,
+                         people.mediator.account_id).connect()
+    party = await WsClient(suite.base_url, a1.headers(), cast.hearing, a1.id).connect()
+    told = _me_when_told(suite, party, a1, "ended")
+    await med.send(End())
+    status, body = await asyncio.wait_for(told, 10)
+    assert status == 401 and body["error"]["reason"] == "hearing_ended", body
+    await asyncio.wait_for(party.closed.wait(), 10)
+    assert party.close_code == 4000, party.close_code
+    # The console is told too; its own staff session goes on.
+    await med.wait(lambda m: isinstance(m, Notice) and m.kind == "ended", what="ended")
+    assert (await people.mediator.call("GET", "/api/v1/me"))[0] == 200
+    await med.close()
+    await party.close()
