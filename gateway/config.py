@@ -98,6 +98,11 @@ class GatewayConfig(CommonConfig):
     bootstrap_ttl_s: int = env_field(
         86400, help="lifetime of the one-time first-admin secret printed on first start"
     )
+    temporary_password_hours: float = env_field(
+        72.0, help="how long a password an administrator set (a new account, a reset) signs"
+                   " in before its holder chooses their own; later it is refused and the"
+                   " administrator resets it again"
+    )
     # --- hearings and the WebSocket ---
     ws_heartbeat_s: float = env_field(
         5.0, help="how often this gateway tells signalling its WebSockets are alive")
@@ -140,6 +145,8 @@ class GatewayConfig(CommonConfig):
             raise ValueError("PARLEY_SIGNIN_LOCKOUT_AFTER and PARLEY_SIGNIN_CONCURRENCY must be >= 1")
         if self.redeem_address_free_failures < 1:
             raise ValueError("PARLEY_REDEEM_ADDRESS_FREE_FAILURES must be >= 1")
+        if not 0 < self.temporary_password_hours <= 8760:
+            raise ValueError("PARLEY_TEMPORARY_PASSWORD_HOURS must be > 0 and at most 8760")
 
     @property
     def pace(self) -> Pace:

@@ -178,6 +178,8 @@ class AccountInfo(_Response, frozen=True):
     last_signin_ms: TimestampMs | None = None
     #: The password is one an administrator set: its holder chooses their own at next sign-in.
     must_change_password: bool = False
+    #: Until when that temporary password signs in (None: not temporary, or no limit recorded).
+    temporary_password_expires_ms: TimestampMs | None = None
 
 
 class AccountListResponse(_Response, frozen=True):

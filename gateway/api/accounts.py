@@ -40,6 +40,7 @@ from gateway.identity.policy import staff
 from gateway.identity.session_revoke import end_account_sessions
 from gateway.identity.sessions import SessionEnd
 from gateway.identity.state import IdentityState, account_mirror_key
+from gateway.identity.temporary_passwords import temporary_password_expiry
 from parley.failures import handled
 from parley.ids import new_ulid
 from proto.audit import Outcome
@@ -75,7 +76,8 @@ def register(routes: RouteTable) -> None:
         account = await ident.hash_work(lambda: acc.create_account(
             account_id=new_ulid(now), username=body.username, role=Role(body.role.value),
             password=body.password, hasher=ident.hasher, now_ms=now,
-            display_name=body.display_name))
+            display_name=body.display_name, password_expires_ms=temporary_password_expiry(
+                now, ident.config.temporary_password_hours)))
         assert isinstance(account, acc.Account)
         revision = await ident.accounts.create(account)
         ident.account_mirror.remember(account_mirror_key(account.id), account, revision)

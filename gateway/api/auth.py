@@ -2,7 +2,8 @@
 
 Sign-in (DESIGN §8): the order of checks is `identity.signin.attempt_sign_in` (backoff before
 hashing; dummy hash for unknown users; one 401 for every cause, but a disabled account whose
-password and code are right: 403 `account_disabled`). argon2 runs in a worker thread,
+password and code are right: 403 `account_disabled`; a temporary password past its time, the
+same way: 403 `temporary_password_expired`). argon2 runs in a worker thread,
 at most PARLEY_SIGNIN_CONCURRENCY at once. Every outcome is audited before the reply; a failed
 audit publish fails the sign-in (and removes the session it would have created). An account
 whose password an administrator set signs in with `password_change_required`: its session may
@@ -28,6 +29,7 @@ from gateway.identity.errors import (
     Conflict,
     InvalidInput,
     RateLimited,
+    TemporaryPasswordExpired,
 )
 from gateway.identity.handler_kit import (
     account_info,
@@ -143,6 +145,12 @@ async def _check_credentials(request: web.Request, body: SignInRequest, account:
         await audit(request, actor=None, action="auth.signin", resource_type="account",
                     resource_id=resource, outcome=Outcome.DENIED,
                     details={"reason": "account disabled", "address": ident.pseudonyms.of(address)})
+        raise
+    except TemporaryPasswordExpired:  # the right temporary password, past its time (step 4)
+        await audit(request, actor=None, action="auth.signin", resource_type="account",
+                    resource_id=resource, outcome=Outcome.DENIED,
+                    details={"reason": "temporary password expired",
+                             "address": ident.pseudonyms.of(address)})
         raise
     assert isinstance(result, SignInResult)
     return result

@@ -14,7 +14,9 @@ anything else, at sign-in (policy.py `allow_pending_password`).
 Resetting someone's: the server makes a temporary password and shows it once (stored only
 hashed). Safer than one the administrator types: it is never a reused or guessable one, and it
 carries ~79 bits; the administrator knows it either way, so the account must choose its own at
-its next sign-in. Every session and token of the account ends at once (tombstone
+its next sign-in, within PARLEY_TEMPORARY_PASSWORD_HOURS (after that it is refused with
+`temporary_password_expired`, at sign-in and here, and the administrator resets it again; the
+reply's account says until when). Every session and token of the account ends at once (tombstone
 `password_reset`), any sign-in lockout is lifted, and TOTP stays as it was: signing in still
 takes the authenticator (reset that separately if it is lost too). Audited, never with a secret.
 """
@@ -40,6 +42,7 @@ from gateway.identity.errors import (
     Forbidden,
     NotFound,
     RateLimited,
+    TemporaryPasswordExpired,
 )
 from gateway.identity.handler_kit import account_info, audit, change_account
 from gateway.identity.password_change import verify_change
@@ -48,6 +51,7 @@ from gateway.identity.policy import Grant, Predicate, Rule, staff
 from gateway.identity.session_revoke import end_account_sessions
 from gateway.identity.sessions import SessionEnd
 from gateway.identity.state import IdentityState
+from gateway.identity.temporary_passwords import temporary_password_expiry
 from parley.failures import handled
 from proto.audit import Outcome
 from proto.common import ID_PATTERN, Role
@@ -98,6 +102,12 @@ async def change_own(request: web.Request) -> web.Response:
     except AuthenticationFailed as exc:
         await _wrong_current(request, account, exc.lockout, address, now)
         raise AuthenticationFailed() from None
+    except TemporaryPasswordExpired:
+        await audit(request, actor=principal, action="account.password_change",
+                    resource_type="account", resource_id=account.id, outcome=Outcome.DENIED,
+                    details={"reason": "temporary password expired",
+                             "address": ident.pseudonyms.of(address)})
+        raise
     assert isinstance(new_hash, str)
     kept = auth.session.id
 
@@ -170,14 +180,15 @@ async def reset(request: web.Request) -> web.Response:
     hashed = await ident.hash_work(lambda: ident.hasher.hash(temporary))
     assert isinstance(hashed, str)
     now = ident.now_ms()
+    expires = temporary_password_expiry(now, ident.config.temporary_password_hours)
     _, after = await change_account(ident, account_id,
-                                    lambda a: acc.reset_password(a, hashed, now))
+                                    lambda a: acc.reset_password(a, hashed, now, expires_ms=expires))
     ident.guard.record_success(after.username)  # this process's backoff is lifted too
     ended = await _end_sessions(ident, after, SessionEnd.PASSWORD_RESET)
     await audit(request, actor=principal, action="account.password_reset",
                 resource_type="account", resource_id=account_id,
                 details={"username": after.username, "sessions_ended": ended,
-                         "epoch": after.epoch})
+                         "epoch": after.epoch, "expires_ms": expires})
     response = json_response(PasswordResetResponse(temporary_password=temporary,
                                                    account=account_info(after)))
     response.headers["Cache-Control"] = "no-store"

@@ -14,7 +14,8 @@ the gateway moves the session itself on (one write, so no gateway ever sees it r
 
 `must_change_password`: the password is one an administrator typed (a new account) or the
 server made for them (a reset); until its holder chooses their own, their sessions may do
-nothing else (gateway/identity/policy.py).
+nothing else (gateway/identity/policy.py); it signs in until `password_expires_ms`
+(temporary_passwords.py).
 
 Keys: `account.<id>` holds the record; `username.<username>` holds the id (created with a KV
 `create`, which fails if the key exists: usernames are unique without a lock).
@@ -64,6 +65,8 @@ class Account(msgspec.Struct, frozen=True, kw_only=True):
     locked_until_ms: TimestampMs | None = None
     last_signin_ms: TimestampMs | None = None
     must_change_password: bool = False
+    #: Until when the temporary password (`must_change_password`) signs in (None: no limit).
+    password_expires_ms: TimestampMs | None = None
     #: The public id of the session its holder changed the password in (see the module doc).
     kept_session: Id | None = None
 
@@ -114,15 +117,18 @@ def _check_staff(role: Role) -> None:
 def create_account(
     *, account_id: str, username: str, role: Role, password: str, hasher: PasswordHasher,
     now_ms: int, display_name: str = "", must_change_password: bool = True,
+    password_expires_ms: int | None = None,
 ) -> Account:
     """A new account without TOTP: it must enrol at its first sign-in, and choose its own
-    password first unless its holder typed this one (`must_change_password` False)."""
+    password first unless its holder typed this one (`must_change_password` False); a
+    temporary one signs in until `password_expires_ms` (None: no limit)."""
     check_username(username)
     _check_staff(role)
     return Account(
         id=account_id, username=username, role=role, password_hash=hasher.hash(password),
         created_ms=now_ms, updated_ms=now_ms, display_name=check_display_name(display_name),
         must_change_password=must_change_password,
+        password_expires_ms=password_expires_ms if must_change_password else None,
     )
 
 
@@ -221,15 +227,18 @@ def change_password(account: Account, password_hash: str, now_ms: int, *,
                     keep_session: str | None) -> Account:
     """Its holder's own new password (hashed by the caller): every other credential ends."""
     return _replace(account, now_ms, bump=True, password_hash=password_hash,
-                    must_change_password=False, kept_session=keep_session)
+                    must_change_password=False, password_expires_ms=None,
+                    kept_session=keep_session)
 
 
-def reset_password(account: Account, password_hash: str, now_ms: int) -> Account:
-    """An administrator's reset to a temporary password: every credential ends, the lockout
-    is lifted (a person locked out is often why), and the holder must choose their own."""
+def reset_password(account: Account, password_hash: str, now_ms: int, *,
+                   expires_ms: int | None) -> Account:
+    """An administrator's reset to a temporary password, good until `expires_ms`: every
+    credential ends, the lockout is lifted (a person locked out is often why), and the holder
+    must choose their own."""
     return _replace(account, now_ms, bump=True, password_hash=password_hash,
-                    must_change_password=True, failed_signins=0,
-                    locked_until_ms=None)
+                    must_change_password=True, password_expires_ms=expires_ms,
+                    failed_signins=0, locked_until_ms=None)
 
 
 def record_failure(account: Account, now_ms: int, locked_until_ms: int | None) -> Account:

@@ -76,6 +76,18 @@ class AccountDisabled(Forbidden):
         super().__init__(reason="account_disabled")
 
 
+class TemporaryPasswordExpired(Forbidden):
+    """Sign-in (or a password change) with the right temporary password, past its time
+    (PARLEY_TEMPORARY_PASSWORD_HOURS). Raised only after the credentials proved right, like
+    `AccountDisabled`; its holder learns to ask for a new one. Nothing counts against the
+    guard and no TOTP code is spent (nothing is written)."""
+
+    default_message = "this temporary password has expired; ask your administrator for a new one"
+
+    def __init__(self) -> None:
+        super().__init__(reason="temporary_password_expired")
+
+
 class CsrfFailed(Forbidden):
     default_message = "missing or invalid CSRF token"
 

@@ -51,7 +51,9 @@ def account_info(account: Account) -> AccountInfo:
                        disabled=account.disabled, totp_enrolled=account.totp_confirmed,
                        recovery_codes_left=len(account.recovery_code_hashes),
                        last_signin_ms=account.last_signin_ms,
-                       must_change_password=account.must_change_password)
+                       must_change_password=account.must_change_password,
+                       temporary_password_expires_ms=account.password_expires_ms
+                       if account.must_change_password else None)
 
 
 def token_info(record: ApiTokenRecord) -> TokenInfo:

@@ -9,7 +9,8 @@
    like "code required" would confirm the password to whoever guessed it.
 4. Only then, a disabled account is refused as such (`AccountDisabled`): its holder, who has
    just proved both factors, learns what to do; anyone else never gets this far. Its code is
-   not spent and nothing counts against the guard (it is not a guess).
+   not spent and nothing counts against the guard (it is not a guess). So is a temporary
+   password past its time (`TemporaryPasswordExpired`, temporary_passwords.py), the same way.
 5. An account without TOTP signs in with `mfa_complete=False`: its session may only enrol.
 
 The returned account (last TOTP step, remaining recovery codes, rehashed password, cleared
@@ -29,6 +30,7 @@ from gateway.identity.errors import AccountDisabled, AuthenticationFailed, Locke
 from gateway.identity.passwords import PasswordHasher
 from gateway.identity.ratelimit import SignInGuard, retry_after
 from gateway.identity.secretbox import SecretBox
+from gateway.identity.temporary_passwords import check_temporary_password
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ def verify_credentials(
     recovery_code: str | None, hasher: PasswordHasher, box: SecretBox, now_ms: int,
 ) -> SignInResult:
     """Steps 2-5 above; raises `AuthenticationFailed` (one message for every cause) or, with
-    every credential right, `AccountDisabled`."""
+    every credential right, `AccountDisabled` or `TemporaryPasswordExpired`."""
     password_ok = hasher.verify(None if account is None else account.password_hash, password)
     if account is None or not password_ok:
         raise AuthenticationFailed()
@@ -64,6 +66,7 @@ def verify_credentials(
             raise AuthenticationFailed()
     if account.disabled:
         raise AccountDisabled()
+    check_temporary_password(account, now_ms)
     if hasher.needs_rehash(account.password_hash):
         changes["password_hash"] = hasher.rehash(password)
     updated = msgspec.structs.replace(

@@ -8,7 +8,13 @@ import pytest
 from identity_support import FakeClock, fast_hasher
 
 from gateway.identity import accounts as a
-from gateway.identity.errors import AuthenticationFailed, InvalidInput, LockedOut, RateLimited
+from gateway.identity.errors import (
+    AuthenticationFailed,
+    InvalidInput,
+    LockedOut,
+    RateLimited,
+    TemporaryPasswordExpired,
+)
 from gateway.identity.password_change import verify_change
 from gateway.identity.passwords import (
     TEMPORARY_ALPHABET,
@@ -17,6 +23,10 @@ from gateway.identity.passwords import (
 )
 from gateway.identity.policy import Grant, Predicate, RequestContext, Rule, decide, signed_in
 from gateway.identity.ratelimit import BackoffConfig, SignInGuard
+from gateway.identity.temporary_passwords import (
+    check_temporary_password,
+    temporary_password_expiry,
+)
 from proto.common import Role
 from proto.errors import ErrorCode
 from proto.identity import PASSWORD_MIN
@@ -105,12 +115,56 @@ def test_a_change_keeps_only_the_session_it_was_made_in_and_only_across_its_own_
 def test_a_reset_ends_everything_owes_a_new_password_and_lifts_a_lockout() -> None:
     account = _account(must_change_password=False, failed_signins=7, locked_until_ms=99_999,
                        kept_session="s-here", epoch=1)
-    reset = a.reset_password(account, "temporary-hash", 2)
+    reset = a.reset_password(account, "temporary-hash", 2, expires_ms=50)
     assert reset.must_change_password and reset.password_hash == "temporary-hash"
+    assert reset.password_expires_ms == 50
     assert reset.failed_signins == 0 and reset.locked_until_ms is None
     assert reset.epoch == 2 and reset.kept_session is None
     with pytest.raises(AuthenticationFailed):
         a.check_current(reset, 1, "s-here")
+
+
+HOUR_MS = 3_600_000
+
+
+def test_a_temporary_password_signs_in_until_its_time_and_not_from_then_on() -> None:
+    expires = temporary_password_expiry(1_000, 72)
+    assert expires == 1_000 + 72 * HOUR_MS
+    account = _account(password_expires_ms=expires)
+    check_temporary_password(account, expires - 1)
+    for later in (expires, expires + 1, expires + 365 * 24 * HOUR_MS):
+        with pytest.raises(TemporaryPasswordExpired) as refused:
+            check_temporary_password(account, later)
+        assert refused.value.reason == "temporary_password_expired"
+        assert refused.value.code is ErrorCode.FORBIDDEN
+    # Chosen by its holder: no limit, whatever the record said before.
+    chosen = a.change_password(account, "own-hash", expires - 1, keep_session=None)
+    assert chosen.password_expires_ms is None
+    check_temporary_password(chosen, expires + HOUR_MS)
+    # Typed by its holder (the first administrator), or a record from before the field: none.
+    typed = a.create_account(account_id="acct-3", username="carol", role=Role.ADMIN,
+                             password=OLD, hasher=fast_hasher(), now_ms=1,
+                             must_change_password=False, password_expires_ms=expires)
+    assert typed.password_expires_ms is None
+    check_temporary_password(_account(), expires + HOUR_MS)
+    # A reset sets a new time: the expired password's account signs in again with the new one.
+    again = a.reset_password(account, "new-temporary", expires + 5, expires_ms=expires + HOUR_MS)
+    check_temporary_password(again, expires + 5)
+
+
+def test_an_expired_temporary_password_is_refused_only_once_proved_right() -> None:
+    clock = FakeClock()
+    expired = _account(password_expires_ms=clock.ms - 1)
+    with pytest.raises(AuthenticationFailed):  # a wrong guess learns nothing of the expiry
+        verify_change(expired, current="not it at all", new=NEW, address="10.0.0.1",
+                      guard=_guard(clock), hasher=fast_hasher(), now_ms=clock.ms)
+    with pytest.raises(TemporaryPasswordExpired):
+        verify_change(expired, current=OLD, new=NEW, address="10.0.0.1", guard=_guard(clock),
+                      hasher=fast_hasher(), now_ms=clock.ms)
+    hashed = verify_change(_account(password_expires_ms=clock.ms + 1), current=OLD, new=NEW,
+                           address="10.0.0.1", guard=_guard(clock), hasher=fast_hasher(),
+                           now_ms=clock.ms)
+    assert fast_hasher().verify(hashed, NEW)
 
 
 STAFF = Principal(kind=PrincipalKind.ACCOUNT, id="acct-1", role=Role.MEDIATOR, session="s1")

@@ -10,6 +10,7 @@ from gateway.identity.errors import (
     InvalidInput,
     LockedOut,
     RateLimited,
+    TemporaryPasswordExpired,
 )
 from gateway.identity.passwords import TEST_PARAMS, Argon2Params, PasswordHasher
 from gateway.identity.ratelimit import BackoffConfig, SignInGuard
@@ -48,6 +49,21 @@ def test_sign_in_without_totp_enrolled_is_restricted() -> None:
     result = _verify(account, box, clock)
     assert result.mfa_complete is False
     assert result.account.last_signin_ms == clock.ms
+
+
+def test_an_expired_temporary_password_is_said_only_with_every_credential_right() -> None:
+    clock, box, account, secret, _ = _setup()
+    account = msgspec.structs.replace(account, password_expires_ms=clock.ms)
+    code = totp.code_at(secret, totp.time_step(clock.now))
+    with pytest.raises(AuthenticationFailed):  # a wrong password learns nothing of it
+        _verify(account, box, clock, password="not the password", code=code)
+    with pytest.raises(AuthenticationFailed):  # nor the right one without the code
+        _verify(account, box, clock)
+    with pytest.raises(TemporaryPasswordExpired):
+        _verify(account, box, clock, code=code)
+    # A moment before its time it signs in (and still owes a new password).
+    before = msgspec.structs.replace(account, password_expires_ms=clock.ms + 1)
+    assert _verify(before, box, clock, code=code).account.must_change_password
 
 
 def test_sign_in_with_totp() -> None:

@@ -62,6 +62,7 @@ const REASONS = [
   ['invalid credentials', 'bad_credentials'],
   ['code reused', 'code_reused'],
   ['account disabled', 'account_disabled'],
+  ['temporary password expired', 'temporary_password_expired'],
   ['wrong code', 'wrong_code'],
   ['self_disable', 'self_disable'],
   ['self_demote', 'self_demote'],

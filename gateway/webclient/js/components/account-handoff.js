@@ -1,20 +1,22 @@
 // What an administrator hands a person, and the reset that leads to it. After creating an
 // account, or resetting its password (the server makes the temporary password and shows it
 // once), the accounts page says what to tell them: where to sign in, their username, the
-// temporary password — sent by another channel than the rest — and what happens at their next
-// sign-in (they choose their own password; without an authenticator yet, they set one up).
+// temporary password — sent by another channel than the rest — until when it works (the server
+// says: PARLEY_TEMPORARY_PASSWORD_HOURS), and what happens at their next sign-in (they choose
+// their own password; without an authenticator yet, they set one up).
 
 import { api } from "../core/api.js";
 import { describe } from "../core/errors.js";
-import { t } from "../core/i18n.js";
+import { formatDateTime, t } from "../core/i18n.js";
 import { h, mount } from "../core/render.js";
 import { copyButton } from "./copy.js";
 import { confirmDialog } from "./dialog.js";
 import { toast } from "./toast.js";
 
 // `box`: where the panel goes; `kind`: "create" or "reset"; `enrolled`: they have an
-// authenticator already (a reset keeps it).
-export function showHandoff(box, { username, password, kind, enrolled = false }) {
+// authenticator already (a reset keeps it); `expires`: until when the password signs in (Unix
+// ms; none from an older server: not said).
+export function showHandoff(box, { username, password, kind, enrolled = false, expires = null }) {
   const address = `${location.origin}/signin`;
   const done = h("button", { type: "button", class: "button" }, t("admin.handoff.done"));
   const panel = h("section", { class: "notice once handoff", role: "status", "aria-labelledby": "handoff-title",
@@ -27,6 +29,9 @@ export function showHandoff(box, { username, password, kind, enrolled = false })
     h("dt", null, t("admin.handoff.password")),
     h("dd", null, h("code", { class: "secret", "data-secret": "password" }, password), " ",
       copyButton(password, t("admin.handoff.copy_password")))),
+  typeof expires === "number"
+    ? h("p", { class: "handoff-expiry" }, t("admin.handoff.valid_until", { time: formatDateTime(expires) }))
+    : null,
   h("p", null, t(enrolled ? "admin.handoff.next_enrolled" : "admin.handoff.next_new")),
   h("p", { class: "hint" }, t("admin.handoff.once")),
   h("div", { class: "actions" }, done));
@@ -45,7 +50,7 @@ export async function resetPassword(box, account) {
   try {
     const reply = await api("POST", `/api/v1/accounts/${account.id}/password`, {});
     showHandoff(box, { username: account.username, password: reply.temporary_password, kind: "reset",
-      enrolled: Boolean(account.totp_enrolled) });
+      enrolled: Boolean(account.totp_enrolled), expires: reply.account.temporary_password_expires_ms });
     toast(() => t("admin.done.password", { name: account.username }));
     return true;
   } catch (failure) {

@@ -147,14 +147,15 @@ async function accounts(root, selfId, disable) {
     submitting(submit, error, async () => {
       if (!checkFields(form, error)) return;
       try {
-        await api('POST', '/api/v1/accounts', { username: username.value.trim(), display_name: displayName.value.trim(),
+        const created = await api('POST', '/api/v1/accounts', { username: username.value.trim(), display_name: displayName.value.trim(),
           role: role.value, password: password.value });
         const name = username.value.trim(); // the form is emptied next
         const first = password.value;
         toast(() => t('admin.done.create', { name }));
         form.reset();
         await load();
-        showHandoff(handoff, { username: name, password: first, kind: 'create' });
+        showHandoff(handoff, { username: name, password: first, kind: 'create',
+          expires: created.temporary_password_expires_ms });
       } catch (failure) {
         error.textContent = describe(failure, 'admin.create');
       }
