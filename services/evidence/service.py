@@ -1,4 +1,5 @@
-"""The evidence service process: its NATS endpoints, internal HTTP port and sweeper."""
+"""The evidence service process: its NATS endpoints, internal HTTP port and sweeper, and the
+roster announcements it follows to shred destroyed documents at once (retention_shred.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from aiohttp import web
+from nats.aio.msg import Msg
 
 from parley.failures import handled
 from parley.instants import now_ms
@@ -31,6 +33,7 @@ from proto.evidence import (
     unix_url,
 )
 from proto.handoff import handoff_socket
+from proto.signalling import changed_subject
 from services.evidence.backend import open_key_store, open_store
 from services.evidence.config import EvidenceConfig
 from services.evidence.decisions import Evidence
@@ -163,13 +166,22 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     with handled(log, "evidence.sweep.first"):  # at start: a crash's leftovers go soon
         await sweep_store(store, now_ms() - max_age_ms)
     stop = asyncio.Event()
+    shredder = RetentionShredder(vault, RosterReader(ctx.js), ctx.audit)
+
+    async def announced(msg: Msg) -> None:  # parley.v1.hearing.<H>.changed
+        shredder.learned(msg.subject.split(".")[-2])
+
+    changes = await ctx.nc.subscribe(changed_subject("*"), cb=announced)
     sweeper = asyncio.create_task(run_sweeper(
         store, clock=now_ms, max_age_ms=max_age_ms, interval_s=config.evidence_sweep_interval_s,
         upload_idle_ms=int(config.evidence_upload_idle_s * 1000), stop=stop,
-        shred=RetentionShredder(vault, RosterReader(ctx.js), ctx.audit).pass_once))
+        shred=shredder.pass_once))
 
     async def cleanup() -> None:
         stop.set()
+        with handled(log, "evidence.changes.unsubscribe", level=logging.DEBUG):
+            await changes.unsubscribe()
+        await shredder.stop()
         await sweeper
         await runner.cleanup()
         if handoff is not None:
