@@ -425,6 +425,11 @@ class _Server(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag_field
 
 class Snapshot(_Server, frozen=True, tag="snapshot"):
     view: View
+    #: The reconnection grace (signalling's `PARLEY_RECONNECT_GRACE_S`), in ms. A page whose
+    #: socket has been down this long is out of its room in the server's view, and a plan that
+    #: drops its peers cannot reach it: it closes every peer connection itself then
+    #: (gateway/webclient/js/media/mesh.js `offline`), and the next plan opens them again.
+    reconnect_grace_ms: Annotated[int, msgspec.Meta(ge=0, le=2**53)]
 
 
 class YouUpdate(_Server, frozen=True, tag="you"):

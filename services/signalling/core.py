@@ -287,8 +287,8 @@ def apply(hearing: Hearing, principal: Principal, command: object, now: int,
     after, ended = end_emptied_timers(hearing, settle(hearing, after, now))
     effects: list[Effect] = []
     if isinstance(command, SessionConnected):
-        pid = identify(after, principal).id
-        effects.append(Reply(Snapshot(view=snapshot(after, pid))))
+        view, grace = snapshot(after, identify(after, principal).id), env.policy.reconnect_grace_ms
+        effects.append(Reply(Snapshot(view=view, reconnect_grace_ms=grace)))
     first, extra = connections.taken_over_first(extra)
     effects.extend(first)
     # Time up is said before the room views that no longer carry the deadline: a page that sees

@@ -96,6 +96,8 @@ COUNT_CONNECTIONS = """(() => {
   };
 })();"""
 OPEN_CONNECTIONS = "window.__connections.filter((pc) => pc.signalingState !== 'closed').length"
+CONNECTION_STATES = "window.__connections.map((pc) => pc.connectionState)"
+ALL_CLOSED = f"{CONNECTION_STATES}.every((state) => state === 'closed')"
 
 SCREEN_TILES = ("document.querySelectorAll('.video-grid .tile[data-kind=screen], "
                 ".console-videos .tile[data-kind=screen]').length")
@@ -192,6 +194,9 @@ async def test_a_second_tab_takes_over_and_use_it_here_takes_it_back(
                 await one_live_page_for(a1, first, others, room)
 
                 # --- A cut off past the grace while the console is cut off too ------------------
+                # Their media goes browser to browser, not through the proxies, and neither page
+                # can get the plan dropping the other: past the grace each closes every
+                # connection itself (A is in the waiting room by then), and says so.
                 since = len(med.inbox)
                 m_proxy.cut()
                 a_proxy.cut()
@@ -199,6 +204,21 @@ async def test_a_second_tab_takes_over_and_use_it_here_takes_it_back(
                     r.kind is RoomKind.LOBBY and a1 in {p.id for p in r.members}
                     for r in m.board.rooms), timeout=GRACE_S + 30, what="A in the waiting room",
                     since=since)
+                for tab in (console, first):
+                    await tab.wait_for(f"{OPEN_CONNECTIONS} === 0", timeout=10)
+                    assert await tab.value(ALL_CLOSED), await tab.value(CONNECTION_STATES)
+                assert await console.value(f"{tiles_of(a1)}.length") == 0
+                # A's page still shows the room it last heard of (M, B), its tiles without a picture.
+                shown = await first.value(
+                    "[...document.querySelectorAll('.video-grid .tile:not(.self)')].map((x) =>"
+                    " [x.dataset.state, x.dataset.receiving, Boolean(x.querySelector('video')"
+                    "?.srcObject)])")
+                assert shown == [["closed", "no", False]] * 2, shown
+                assert await console.value("document.querySelector('.console-banner').textContent") \
+                    == t(EN, "mediator.console.reconnecting_closed")
+                said = await first.value(f"[{CONNECTION}.textContent, {CONNECTION}.dataset.state]")
+                assert said == [t(EN, "participant.room.reconnecting_closed"), "reconnecting"], said
+                await first.screenshot("participant-cut-off-closed", "laptop")
                 m_proxy.restore()
                 for tab, other in ((console, b1), (b, med_id)):
                     await tab.wait_for(f"{hearers()} === '{other}' && {code_members()} === "
@@ -209,6 +229,9 @@ async def test_a_second_tab_takes_over_and_use_it_here_takes_it_back(
                 a_proxy.restore()  # A's page comes back to the waiting room, connected to nobody
                 await first.wait_for("document.querySelector('.lobby-waiting') !== null", timeout=30)
                 await first.wait_for(f"{OPEN_CONNECTIONS} === 0", timeout=10)
+                # Admitted again: the server's plan rebuilds every connection.
+                await med.send(Admit(participant=a1))
+                await one_live_page_for(a1, first, others, room)
                 for tab in tabs.values():
                     tab.assert_clean(secrets=[inv_a["access_code"], inv_b["access_code"]])
         finally:
@@ -341,5 +364,19 @@ async def test_a_lost_connection_is_said_and_a_long_one_ends_in_the_waiting_room
                                        f"\"{a1}\"] .fact-returned') === null")
                 for tab in tabs.values():
                     tab.assert_clean(secrets=[inv_a["access_code"]])
+
+                # --- the hearing ends while the page is cut off: back, it is refused before its
+                # socket opens (a 1006 to the browser, like a blip), asks why, and shows the end
+                # instead of retrying forever; what became of the documents it cannot know.
+                proxy.cut()
+                await party.wait_for(f"{CONNECTION}.dataset.state === 'reconnecting'", timeout=20)
+                status, _ = await people.mediator.call(
+                    "POST", f"/api/v1/hearings/{cast.hearing}/close", {"destroy_documents": False})
+                assert status == 200, status
+                proxy.restore()
+                await party.wait_for("document.querySelector('[data-final=ended]') !== null",
+                                     timeout=30)
+                fate = await page.text_content("[data-final=ended] .final-documents")
+                assert fate == t(EN, "participant.final.documents_unknown"), fate
         finally:
             await med.close()

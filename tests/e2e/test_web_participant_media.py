@@ -1,9 +1,12 @@
 """Media from the participant's page: screen share with renegotiation (perfect negotiation) to an
 aiortc peer and another Chromium page, and back; the room verification code against a relay
-that swaps a fingerprint in transit; removal and the end stopping camera and microphone."""
+that swaps a fingerprint in transit; removal and the end stopping camera and microphone; a
+muted microphone (and a camera turned off) that stays so through a reload and a lost
+connection, on the page, in the room's view and in what the others hear."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import re
@@ -20,8 +23,10 @@ from proto.ws import (
     BoardUpdate,
     CaucusCreate,
     End,
+    MemberView,
     Remove,
     RoomKind,
+    RoomUpdate,
     Shuttle,
     SignalKind,
     SignalRelay,
@@ -41,6 +46,7 @@ from tests.e2e.participant_steps import (
 from tests.harness import Suite, wait_until
 from tests.integration.signalling.mediapeer import MediaPeer
 from tests.integration.signalling.sigclient import WsClient
+from tests.netcut import NetCut
 from tests.people import staff_people
 
 pytestmark = [pytest.mark.browser, requires_chromium]
@@ -221,3 +227,109 @@ async def test_a_tampered_relay_shows_as_a_code_mismatch(suite: Suite, tmp_path:
     finally:
         with contextlib.suppress(Exception):
             await med.close()
+
+
+# Every RTCPeerConnection the page makes (an init script), and the sound received on those that
+# are connected (totalAudioEnergy: it grows while the fake microphone's beep arrives).
+COUNT_CONNECTIONS = """(() => {
+  const Real = window.RTCPeerConnection;
+  window.__connections = [];
+  window.RTCPeerConnection = class extends Real {
+    constructor(...args) { super(...args); window.__connections.push(this); }
+  };
+})();"""
+HEARD = """async () => {
+  let energy = 0;
+  for (const pc of window.__connections.filter((c) => c.connectionState === 'connected')) {
+    (await pc.getStats()).forEach((s) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') energy += s.totalAudioEnergy || 0;
+    });
+  }
+  return energy;
+}"""
+# The party's own tracks as its page holds them, and its buttons as it shows them.
+OWN_TRACKS = ("Object.fromEntries(document.querySelector('.tile.self video').srcObject.getTracks()"
+              ".map((t) => [t.kind, t.enabled]))")
+PRESSED = ("['mic', 'camera'].map((c) => document.querySelector(`[data-control=${c}]`)"
+           ".getAttribute('aria-pressed'))")
+
+
+async def sound_from(tab: Any, seconds: float = 3.0) -> float:
+    """How much sound reached this page over `seconds` (its one connected peer's)."""
+    before = await tab.value(HEARD)
+    await asyncio.sleep(seconds)
+    return float(await tab.value(HEARD)) - float(before)
+
+
+def seen_as(med: WsClient, pid: str, since: int = 0) -> list[tuple[bool, bool]]:
+    """(muted, camera_off) of `pid` in every room view the mediator got since `since`."""
+    return [(m.muted, m.camera_off) for u in med.inbox[since:] if isinstance(u, RoomUpdate)
+            for m in u.room.members if isinstance(m, MemberView) and m.id == pid]
+
+
+@pytest.mark.timeout(300)
+async def test_a_muted_microphone_stays_muted_through_a_reload_and_a_lost_connection(
+        suite: Suite, tmp_path: Path) -> None:
+    await suite.ready(timeout=60)
+    people = await staff_people(suite)
+    cast = await seat_people(suite, people, per_side=1)
+    inv = cast.invitations
+    a1, b1 = inv["A1"]["participant"], inv["B1"]["participant"]
+    med = await mediator_socket(suite, people, cast)
+    proxy = NetCut("127.0.0.1", suite.http_port)  # between A's browser and the gateway
+    tile_of_a = f"document.querySelector('.video-grid .tile[data-participant=\"{a1}\"]')"
+    try:
+        async with chromium(camera=fake_camera(tmp_path / "a.y4m", (30, 90, 200))) as ba, \
+                chromium(camera=fake_camera(tmp_path / "b.y4m", (200, 70, 30))) as bb:
+            a, b = await open_tab(ba, await proxy.start()), await open_tab(bb, suite.base_url)
+            await b.context.add_init_script(COUNT_CONNECTIONS)
+            await join_in_browser(a, inv["A1"])
+            await join_in_browser(b, inv["B1"])
+            for pid in (a1, b1):
+                await med.send(Admit(participant=pid))
+            await b.wait_for(f"{tile_of_a}?.dataset.state === 'connected'", timeout=60)
+            # A's beep reaches B while A's microphone is on; muted, silence does (a trace of
+            # energy from the codec, a thousandth of the beep's at most).
+            live = await sound_from(b)
+            assert live > 0, live
+
+            # --- A mutes and turns the camera off; then reloads the page -------------------
+            await a.page.click("[data-control=mic]")
+            await a.page.click("[data-control=camera]")
+            await wait_until(check(lambda: seen_as(med, a1)[-1:] == [(True, True)]), timeout=20,
+                             what="the room told A is muted, camera off")
+            since = len(med.inbox)
+            await a.page.reload()
+            await a.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
+            await b.wait_for(f"{tile_of_a}?.dataset.state === 'connected'", timeout=60)
+            # Still muted: on A's page (buttons and tracks), in the room's view, to B's ears.
+            assert await a.value(PRESSED) == ["true", "true"]
+            assert await a.value(OWN_TRACKS) == {"audio": False, "video": False}
+            assert await b.value(f"{tile_of_a}.dataset.muted") == "true"
+            assert (heard := await sound_from(b)) < live / 1000, (heard, live)
+            assert (False, False) not in seen_as(med, a1, since) and \
+                (True, False) not in seen_as(med, a1, since), seen_as(med, a1, since)
+
+            # --- on again; then A mutes while its connection is down ----------------------
+            await a.page.click("[data-control=mic]")
+            await wait_until(check(lambda: seen_as(med, a1)[-1:] == [(False, True)]), timeout=20,
+                             what="the room told A's microphone is on")
+            await b.wait_for(f"{tile_of_a}.dataset.muted === 'false'")
+            proxy.cut()
+            await a.wait_for("document.querySelector('.connection-status').dataset.state"
+                             " === 'reconnecting'", timeout=20)
+            await a.page.click("[data-control=mic]")  # not sent: the socket is down
+            assert await a.value(PRESSED) == ["true", "true"]
+            since = len(med.inbox)
+            proxy.restore()  # back within the grace: the page tells the server what it holds
+            await wait_until(check(lambda: seen_as(med, a1, since)[-1:] == [(True, True)]),
+                             timeout=30, what="the room told A is muted again")
+            await b.wait_for(f"{tile_of_a}?.dataset.state === 'connected' && "
+                             f"{tile_of_a}.dataset.muted === 'true'", timeout=60)
+            assert await a.value(OWN_TRACKS) == {"audio": False, "video": False}
+            assert (heard := await sound_from(b)) < live / 1000, (heard, live)
+            for tab in (a, b):
+                tab.assert_clean(secrets=[inv["A1"]["access_code"], inv["B1"]["access_code"]])
+    finally:
+        await med.close()
+        await proxy.stop()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sighelp import deliveries, standard
+from sighelp import deliveries, standard, world
 
 from proto.signalling import SessionConnected, SessionDisconnected
 from proto.ws import BoardUpdate, Leave, Move, PeerPlan, Snapshot, YouUpdate
 from services.signalling.core import Sweep
-from services.signalling.effects import Audit, Reply
+from services.signalling.effects import Audit, Policy, Reply
 from services.signalling.model import LOBBY, PLENARY
 
 
@@ -28,6 +28,18 @@ def test_reconnect_within_grace_returns_to_same_room_as_offerer() -> None:
     assert snap.value.view.room is not None and snap.value.view.room.id == PLENARY
     plan = next(d.message for d in deliveries(effects, b1) if isinstance(d.message, PeerPlan))
     assert len(plan.connect) == 4 and all(link.offerer for link in plan.connect)
+
+
+def test_every_snapshot_tells_the_page_the_grace() -> None:
+    """A page cut off this long closes its peer connections itself (media/mesh.js `offline`):
+    the server's plan dropping them cannot reach it. Each socket's snapshot says how long."""
+    for grace in (6_000, 45_500):
+        w = world(Policy(reconnect_grace_ms=grace))
+        pid = w.join("A1", side=w.side("A"))
+        for effects in (w.connect("med"), w.connect(pid)):
+            snap = effects[0]
+            assert isinstance(snap, Reply) and isinstance(snap.value, Snapshot)
+            assert snap.value.reconnect_grace_ms == grace
 
 
 def test_after_grace_back_to_lobby() -> None:

@@ -104,6 +104,7 @@ export class ConsoleMedia {
     });
     if (this.stopped || this.elsewhere) { mesh.stop(); return; }
     this.mesh = mesh;
+    mesh.online(this.grace);
     this.onMedia(stream);
     this.onTrouble(stream, trouble); // once Try again can reach the connections (the mesh)
     if (this.serverLinks) this.mesh.setServerLinks(this.serverLinks);
@@ -187,6 +188,10 @@ export class ConsoleMedia {
     this.claim();
     await this.open();
   }
+
+  // The socket is back, or down (Mesh.online, Mesh.offline).
+  online(grace) { this.grace = grace; this.mesh?.online(grace); }
+  offline(onCut) { this.mesh?.offline(onCut); }
 
   // The peers the server shows as connected to this mediator ("who can hear you"): the mesh
   // reports again any connection whose state the server does not show.

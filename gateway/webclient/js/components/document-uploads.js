@@ -12,23 +12,19 @@ import { Upload } from "../documents/upload.js";
 import { uploadTold, uploadedAs } from "../documents/versions.js";
 import { TransferRow, formatSizeParts } from "./transfer-row.js";
 
-export function dropZone(panel, compartment) {
-  // Redrawn with the list (a finished upload's refresh): the picker keeps focus through it
-  // (documents-panel.js renderList, by `data-focus`), and Enter opens it as Space does, as
-  // on the button it looks like (a file input answers only Space in Chromium, and ignores its
-  // own click() while its key is down: its label's click opens it).
-  panel.picker.dataset.focus = "pick";
+// Made once (documents-panel.js: shown, hidden and relabelled, never moved). Enter opens the
+// picker as Space does, as on the button it looks like (a file input answers only Space in
+// Chromium, and ignores its own click() while its key is down: its label's click opens it).
+export function dropZone(panel) {
   panel.picker.onkeydown = (event) => {
     if (event.key !== "Enter" || event.repeat) return;
     event.preventDefault();
     event.target.labels?.[0]?.click();
   };
-  const zone = h("div", { class: "file-drop", dataset: { compartment } },
-    h("p", null, t("participant.docs.drop")),
-    // The hidden input before its label: Tab reaches the input, and the label after it shows
-    // the focus ring (css: .file-drop input:focus-visible + label).
-    panel.picker,
-    h("label", { for: panel.picker.id, class: "button" }, t("participant.docs.pick")));
+  // The hidden input before its label: Tab reaches the input, and the label after it shows
+  // the focus ring (css: .file-drop input:focus-visible + label).
+  const zone = h("div", { class: "file-drop" }, h("p"), panel.picker,
+    h("label", { for: panel.picker.id, class: "button" }));
   zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("over"); });
   zone.addEventListener("dragleave", () => zone.classList.remove("over"));
   zone.addEventListener("drop", (event) => {

@@ -52,11 +52,14 @@ export class DocumentsPanel {
       viewer: me.role });
     const headingId = uid("docs");
     this.tabList = h("div", { class: "tabs", role: "tablist", "aria-labelledby": headingId });
-    this.body = h("div", { class: "docs-body", role: "tabpanel" });
     this.transfers = new TransferList();
     this.message = h("p", { class: "docs-message", role: "alert" });
     this.picker = h("input", { type: "file", class: "visually-hidden", id: uid("file"), multiple: true,
       onchange: () => { uploadFiles(this, [...this.picker.files]); this.picker.value = ""; } });
+    // Made once, outside the list drawn afresh (a picker moved by a redraw lost a key).
+    this.drop = this.tabs.some((x) => x.upload) ? dropZone(this) : null;
+    this.list = h("div");
+    this.body = h("div", { class: "docs-body", role: "tabpanel" }, this.drop, this.list);
     this.heading = h("h2", { id: headingId });
     this.el = h("section", { class: "documents", "aria-labelledby": headingId },
       this.heading, this.tabList, this.message, this.body, this.transfers.el);
@@ -205,16 +208,19 @@ export class DocumentsPanel {
         h("tbody", null, docs.map((d) => [this.row(d), this.versions.row(d, 6, {
           uploader: (v) => this.uploader(v), onDownload: (v) => downloadVersion(this, d, v),
           onView: (v, key) => viewVersion(this, d, v, key) })])));
-    // Drawn afresh: the button that had focus (by its `data-focus`) gets it back; read before
-    // the new drop zone takes the file picker (the same element) out of the page.
-    const focused = this.body.contains(document.activeElement) ? document.activeElement.dataset.focus : null;
-    const drop = tab.upload ? dropZone(this, tab.upload) : null;
-    mount(this.body, drop, table);
+    // Drawn afresh: the button that had focus (by its `data-focus`) gets it back.
+    const focused = this.list.contains(document.activeElement) ? document.activeElement.dataset.focus : null;
+    if (this.drop) {
+      this.drop.hidden = !tab.upload;
+      this.drop.firstChild.textContent = t("participant.docs.drop");
+      this.drop.lastChild.textContent = t("participant.docs.pick");
+    }
+    mount(this.list, table);
     if (focused) this.focusable(focused)?.focus();
   }
 
   focusable(key) {
-    return [...this.body.querySelectorAll("[data-focus]")].find((x) => x.dataset.focus === key) || null;
+    return [...this.list.querySelectorAll("[data-focus]")].find((x) => x.dataset.focus === key) || null;
   }
 
   row(d) {

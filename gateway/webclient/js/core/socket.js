@@ -3,6 +3,10 @@
 // Every server message carries `seq`, a per-connection counter; the first one after (re)connect
 // is a full `snapshot`, so a reconnect needs no replay: the snapshot replaces what we knew.
 // A socket that drops is reopened with backoff unless it was closed on purpose or refused.
+// A refusal before the upgrade (the cookie died while the page was cut off: the hearing ended,
+// you were removed) reaches a browser only as 1006, like a network blip, so a socket that
+// closes without having opened asks `probe` (the screen's: is my session still good?) and
+// ends with the close it answers instead of retrying forever; null means "retry".
 // What the page sends is paced under the gateway's per-socket budget (outbox.js).
 
 import { Outbox } from "./outbox.js";
@@ -15,9 +19,10 @@ export function socketUrl(path = "/api/v1/ws") {
 const MAX_BACKOFF_MS = 8000;
 
 export class HearingSocket {
-  constructor(url, { onOpen } = {}) {
+  constructor(url, { onOpen, probe } = {}) {
     this.url = url;
     this.onOpen = onOpen || (() => {});
+    this.probe = probe || (async () => null);
     this.handlers = new Map();
     this.ws = null;
     this.seq = -1;
@@ -49,21 +54,26 @@ export class HearingSocket {
     if (this.outbox) this.outbox.clear();
     const outbox = new Outbox((text) => { if (ws.readyState === WebSocket.OPEN) ws.send(text); });
     this.outbox = outbox;
+    let opened = false;
     ws.addEventListener("open", () => {
+      opened = true;
       this.seq = -1;
       this.backoff = 250;
       this.emit("open", {});
       this.onOpen(this);
     });
     ws.addEventListener("message", (event) => this.receive(event.data));
-    ws.addEventListener("close", (event) => {
+    ws.addEventListener("close", async (event) => {
       outbox.clear(); // meant for this connection: a new one starts from its own snapshot
       if (this.ws !== ws) return;
+      let { code, reason } = event;
+      if (!opened && !this.stopped) ({ code, reason } = await this.probe().catch(() => null) || event);
+      if (this.ws !== ws) return;
       this.ws = null;
-      this.emit("close", { code: event.code, reason: event.reason });
+      this.emit("close", { code, reason });
       // 1008 (policy) and 4000–4999 (Parley's own refusals: removed, ended, unauthenticated)
       // are final; anything else is a network blip worth retrying.
-      const refused = event.code === 1008 || (event.code >= 4000 && event.code < 5000);
+      const refused = code === 1008 || (code >= 4000 && code < 5000);
       if (!this.stopped && !refused) {
         setTimeout(() => { if (!this.stopped) this.open(); }, this.backoff);
         this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);

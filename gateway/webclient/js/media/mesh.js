@@ -6,7 +6,9 @@
 // - connections only to peers the plan names: each plan is the whole set (mesh-plan.js), so a
 //   peer it does not name is closed as a drop is, even when the drop itself was missed (sent
 //   while this page's socket was down); every signal stamped with the room's epoch; another
-//   room's or an older epoch's are ignored (a newer one is held for its plan).
+//   room's or an older epoch's are ignored (a newer one is held for its plan);
+// - no connection at all once this page's socket has been down longer than the server's
+//   reconnection grace (`offline`): the plans that followed cannot reach it.
 // Every connection uses the same DTLS certificate (`certificate()`), so the room verification
 // code (verification.js) can compare one fingerprint per member. Negotiation: negotiation.js;
 // the certificate, the code and the stats: mesh-reports.js.
@@ -29,6 +31,10 @@ function afterPaint(fn) {
   requestAnimationFrame(() => setTimeout(run, 0));
   setTimeout(run, 50);
 }
+
+// A link that is down (ICE lost or failed, while the mesh mends or restarts it): its video holds
+// the last frame it got, which must not pass for a live picture (components/video-grid.js).
+export const LINK_LOST = new Set(["disconnected", "failed"]);
 
 export class Mesh {
   // callbacks: onRemote(peer, stream, kind: "camera"|"screen"), onRemoteGone(peer, streamId|null),
@@ -210,6 +216,27 @@ export class Mesh {
     for (const id of [...this.peers.keys()]) this.close(id);
   }
 
+  // The socket is back; `grace`: the server's reconnection grace (snapshot, ms).
+  online(grace) {
+    clearTimeout(this.cut);
+    this.cut = null;
+    this.grace = grace;
+  }
+
+  // The socket closed (each failed retry closes again: the first counts). Past the grace (`cut`:
+  // its timer, 0 once run) the plans that moved on without this page cannot reach it, nor a peer
+  // cut off too: every connection closes here, `onCut` says so, at each retry too.
+  offline(onCut) {
+    if (this.cut === 0) onCut();
+    if (this.cut != null || this.grace === undefined) return;
+    this.cut = setTimeout(() => {
+      this.cut = 0;
+      this.planned.clear();
+      this.closeAll();
+      onCut();
+    }, this.grace);
+  }
+
   // Tracks opened later (Try again) go to every connection: a kind sent is replaced, another
   // added (into the camera's unused transceiver) and renegotiated; same stream id (not a screen).
   useLocalStream(stream) {
@@ -270,6 +297,7 @@ export class Mesh {
   stop() {
     this.stopped = true;
     clearInterval(this.statsTimer);
+    clearTimeout(this.cut);
     this.stopScreen();
     this.closeAll();
   }

@@ -45,7 +45,9 @@ export async function mount(root, { params, navigate, me }) {
 
   const state = { you: null, room: null, board: { rooms: [], sides: [] }, knocks: [], ended: false,
     handedOver: false, gone: null, lastAction: null };
-  const socket = new HearingSocket(socketUrl(), { onOpen: (s) => s.send({ type: "join", hearing: hearingId }) });
+  const socket = new HearingSocket(socketUrl(), { onOpen: (s) => s.send({ type: "join", hearing: hearingId }),
+    // refused before the upgrade (core/socket.js): a dead session closes as the gateway's 4001 would
+    probe: async () => ((await whoAmIOrWhy()).me ? null : { code: 4001, reason: "" }) });
   const c = {
     hearingId, detail, me, state, socket,
     pending: new Set(),
@@ -111,6 +113,7 @@ export async function mount(root, { params, navigate, me }) {
       view.drawAll();
       view.bannerArea.textContent = "";
       media.claim(); // this socket holds the media, if this tab does (console-media.js)
+      media.online(m.reconnect_grace_ms);
       if (!documentsOpened) { documentsOpened = true; documents.open(); }
     })
     .on("you", (m) => {
@@ -192,6 +195,7 @@ export async function mount(root, { params, navigate, me }) {
       }
       if (e.code === 4000) { showEnded(e.reason === "handed_over"); return; }
       view.bannerArea.textContent = t("mediator.console.reconnecting");
+      media.offline(() => { view.bannerArea.textContent = t("mediator.console.reconnecting_closed"); });
     });
 
   let tookOver = tookOverLine(detail);

@@ -16,6 +16,22 @@ export const mediaControls = {
     this.socket.send(switchTrack(this.stream, "camera", on));
   },
 
+  // On every snapshot the server and this page agree on your microphone and camera, as you
+  // chose them last: a new page (a reload) takes the server's word, before any connection
+  // opens (you muted, then reloaded: still muted, its tracks silent, not live under a "muted"
+  // badge); a page back from a cut tells the server what it holds (set while cut off, it
+  // never arrived).
+  syncMedia(you) {
+    const told = { mic: !you.muted, camera: !you.camera_off };
+    const chosen = this.synced ? { ...this.controls.state } : told;
+    this.synced = true;
+    this.controls.set({ mic: chosen.mic, camera: chosen.camera });
+    for (const what of ["mic", "camera"]) {
+      const message = switchTrack(this.stream, what, chosen[what]);
+      if (chosen[what] !== told[what]) this.socket.send(message);
+    }
+  },
+
   async setScreen(on) {
     if (!on) {
       this.mesh.stopScreen();
@@ -44,6 +60,8 @@ export const mediaControls = {
     this.stream = next;
     this.mediaTrouble = opened.trouble;
     this.mesh.localStream = next;
+    // New tracks start live: as the controls stand (a microphone you muted stays muted).
+    for (const what of ["mic", "camera"]) switchTrack(next, what, this.controls.state[what]);
     this.controls.enable({ mic: next.getAudioTracks().length > 0, camera: next.getVideoTracks().length > 0 });
     return opened;
   },

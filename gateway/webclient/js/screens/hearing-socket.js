@@ -14,6 +14,8 @@ export const socketWiring = {
         this.pages.post("live");
         this.setStatus("participant.room.connected");
         this.hearers.offline(false);
+        this.mesh.online(m.reconnect_grace_ms);
+        this.syncMedia(m.view.you);
         this.update(m.view.you, m.view.room || null, { snapshot: true });
       })
       .on("you", (m) => this.update(m.you, this.room, { message: m }))
@@ -38,8 +40,10 @@ export const socketWiring = {
             : e.reason === "replaced" ? "replaced" : "removed");
         else if (!this.finished) {
           this.setStatus("participant.room.reconnecting");
-          // Cut off: nobody hears you, whatever the last view of the room said.
+          // Cut off: nobody hears you, whatever the last view of the room said; past the
+          // server's grace, no connection to anyone is left either (Mesh.offline).
           this.hearers.offline(true);
+          this.mesh.offline(() => this.setStatus("participant.room.reconnecting_closed"));
         }
       });
   },

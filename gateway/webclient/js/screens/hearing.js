@@ -90,6 +90,13 @@ class HearingScreen {
     this.mediaTrouble = trouble; // blocked, in use or none: the lobby says which (LobbyView)
     this.socket = new HearingSocket(socketUrl(), {
       onOpen: (s) => s.send({ type: "join", hearing: this.hearing }),
+      // Refused before the upgrade (core/socket.js): why the session ended, as the close says it.
+      probe: async () => {
+        const { me, ended } = await whoAmIOrWhy();
+        if (me) return null;
+        return Object.hasOwn(ENDED_BY, ended || "") ? { code: 4000, reason: ENDED_BY[ended] }
+          : { code: 4001, reason: "session expired" };
+      },
     });
     this.grid = new VideoGrid();
     this.soundButton = soundButton(this.grid);
@@ -148,10 +155,11 @@ class HearingScreen {
 
   // Connecting and reconnecting are shown as a banner (css: .connection-status); "connected"
   // is said to screen readers only (the room banner and the video show it to everyone else).
+  // The state is the key's last word up to "_" ("reconnecting_closed": still reconnecting).
   setStatus(key) {
     this.statusKey = key;
     this.status.textContent = t(key);
-    this.status.dataset.state = key.split(".").pop();
+    this.status.dataset.state = key.split(".").pop().split("_")[0];
     this.status.classList.toggle("visually-hidden", key === "participant.room.connected");
   }
 
