@@ -7,6 +7,10 @@ The mediator's commands come from the test's own WebSocket for the mediator; the
 console does the mediator's media, as in a real hearing (its board is not what is tested here:
 tests/e2e/test_web_mediator_flow.py drives it), so its room, "who can hear you", verification
 code and chat are checked beside the parties' pages.
+
+Longer than 300 lines because it is one hearing walked from joining to the end in four browsers
+(started once: the page-test half of the suite is at its time limit), each screen it reaches
+checked where it is reached.
 """
 
 from __future__ import annotations
@@ -219,6 +223,19 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
                 ".textContent, document.querySelector('.video-grid .tile[data-participant="
                 f"\"{ids['M']}\"]').textContent]")
             assert all(MEDIATOR_NAME in text for text in shown), shown
+            # Each tile and "who can hear you" entry says whose side the person is on, and as
+            # what (a party tells a caucus of only their side by it, not by recognising names).
+            sides = {n: await tabs[n].value(
+                "Object.fromEntries([...document.querySelectorAll('.video-grid .tile')].map((t) =>"
+                " [t.dataset.participant, t.querySelector('.tile-role').textContent]))") for n in ("A1", "B1", "B2")}
+            assert sides["A1"][ids["B1"]] == "Other side · Party", sides
+            assert sides["A1"][ids["B2"]] == "Other side · Counsel", sides
+            assert sides["A1"][ids["M"]] == "" and sides["A1"][ids["A1"]] == "", sides
+            assert sides["B1"][ids["B2"]] == "Our side · Counsel", sides
+            assert sides["B2"][ids["B1"]] == "我方 · 當事人" and sides["B2"][ids["A1"]] == "對方 · 當事人", sides
+            heard = await tabs["A1"].value(
+                f"document.querySelector('.hearers li[data-participant=\"{ids['B2']}\"]').textContent")
+            assert heard.startswith("B2 · Other side · Counsel"), heard
             await tabs["A1"].check_accessible("hearing-plenary")
             await shots(tabs["A1"], "hearing-plenary")
 
@@ -229,6 +246,22 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             await tabs["B1"].wait_for(f"{tile(ids['A1'], 'muted')} === 'true'")
             await a1.keyboard.press("v")
             await tabs["B1"].wait_for(f"{tile(ids['A1'], 'cameraOff')} === 'true'")
+            # Without a picture, the tile shows the name's initial and says the camera is off.
+            off = await tabs["B1"].value(
+                f"[{tile(ids['A1'], 'initial')}, document.querySelector('.video-grid .tile[data-participant="
+                f"\"{ids['A1']}\"] .tile-state').textContent]")
+            assert off[0] == "A" and "camera off" in off[1], off
+            # The console shows the same: the initial on a grey ground, "camera off" said.
+            console_tile = ("document.querySelector('.console-videos figure.remote"
+                            f"[data-participant=\"{ids['A1']}\"][data-kind=camera]')")
+            await tabs["M"].wait_for(f"{console_tile}.dataset.cameraOff === 'true'")
+            on_console = await tabs["M"].value(
+                f"[{console_tile}.dataset.initial, {console_tile}.textContent,"
+                f" getComputedStyle({console_tile}, '::after').content,"
+                f" getComputedStyle({console_tile}.querySelector('video')).visibility,"
+                f" getComputedStyle({console_tile}, '::after').height]")  # small, clear of the caption
+            assert on_console == ["A", "A1 · camera off", '"A"', "hidden", "44px"], on_console
+            await tabs["M"].page.screenshot(path=str(ARTIFACTS / "console-camera-off.png"))
             await a1.focus("[data-control=hand]")
             await a1.keyboard.press("Enter")
             await tabs["M"].wait_for(f"{hand_on_board(ids['A1'])} === true")
@@ -241,20 +274,43 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             await tabs["B1"].wait_for(
                 "document.querySelector('[data-control=knock]').getAttribute('aria-pressed')"
                 " === 'true'")
+            # The mediator is in plenary with B1: the knock stays (a word asked for), and the
+            # page says they are here rather than leaving B1 "waiting" for them.
+            await tabs["B1"].wait_for("!document.querySelector('.knock-hint-here').hidden && document"
+                                      ".querySelector('.knock-hint-here').textContent.startsWith('The mediator is here')")
 
             # --- chat in plenary: seen by all ------------------------------------------------
             step("chat")
             await a1.fill(".chat-input", "Good morning, everyone")
             await a1.keyboard.press("Enter")
             await all_pages(tabs, f"{chat_texts()}.includes('Good morning, everyone')")
+            # Too long a paste is kept whole, said to be over the limit, and not sent.
+            long_text = ("Our offer stands. " * 130).strip() + "!"  # 2,340 characters
+            await a1.fill(".chat-input", long_text)
+            kept, counted = await tabs["A1"].value(
+                "[document.querySelector('.chat-input').value.length,"
+                " document.querySelector('.chat-count').textContent]")
+            assert kept == len(long_text) == 2340 and counted == "340 characters over the limit", (kept, counted)
+            await a1.keyboard.press("Enter")
+            await tabs["A1"].wait_for("document.querySelector('.chat-error').textContent !== ''")
+            said = await tabs["A1"].value("document.querySelector('.chat-error').textContent")
+            assert said == ("Your message is 2,340 characters; the limit is 2,000. "
+                            "Shorten it or send it in parts."), said
+            assert await tabs["A1"].value("document.querySelector('.chat-input').value.length") == 2340
+            await a1.fill(".chat-input", "")  # shortened: the sentence goes with what it said
+            assert await tabs["A1"].value("document.querySelector('.chat-error').textContent") == ""
             await shots(tabs["A1"], "chat", ("laptop",))
             # On a laptop, unscrolled, the chat takes the right column down to the bottom of
             # the screen: a log of many lines and its box in view (not 3 lines and space below).
-            log_px, box_bottom, screen_px = await tabs["A1"].value(
+            # (Each "who can hear you" entry names the person's side, one entry a row above it.)
+            log_px, box_bottom, screen_px, chat_bottom, column_bottom = await tabs["A1"].value(
                 "[document.querySelector('.chat-log').getBoundingClientRect().height,"
                 " document.querySelector('.chat-input').getBoundingClientRect().bottom,"
-                " window.innerHeight]")
-            assert log_px >= 240 and box_bottom <= screen_px, (log_px, box_bottom, screen_px)
+                " window.innerHeight,"
+                " document.querySelector('.side-panel > .chat-panel').getBoundingClientRect().bottom,"
+                " document.querySelector('.side-panel').getBoundingClientRect().bottom]")
+            assert log_px >= 200 and box_bottom <= screen_px and abs(chat_bottom - column_bottom) < 2, (
+                log_px, box_bottom, screen_px, chat_bottom, column_bottom)
             await a1.screenshot(path=str(ARTIFACTS / "chat-screen-laptop.png"))
 
             # --- side B's caucus: a move notice, the mediator comes (knock answered) ---------

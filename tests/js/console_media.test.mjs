@@ -148,3 +148,26 @@ test("a board-only tab takes its browser's lock once the grace is over, and only
     delete globalThis.navigator.locks;
   }
 });
+
+test("a remote tile whose link dropped says so, not its frozen last frame, and recovers", async () => {
+  await initI18n("en");
+  const { media } = consoleMedia({ live: true });
+  const tiles = media.tiles;
+  globalThis.CSS ??= { escape: (text) => text };
+  tiles.names.set("p1", "Mr Peter Lee");
+  const tile = tiles.tile("p1", "camera"); // this DOM finds no tile by its data: found from here on
+  Object.assign(tile.dataset, { participant: "p1", kind: "camera" });
+  tiles.grid.querySelector = () => tile;
+  tiles.stats("p1", { framesDecoded: 300, state: "connected" });
+  tiles.name(tile);
+  assert.equal(tile.dataset.lost, "false");
+  assert.equal(tile.querySelector("figcaption").textContent, "Mr Peter Lee");
+  tiles.stats("p1", { framesDecoded: 300, state: "disconnected" }); // ICE lost: the frame freezes
+  assert.equal(tile.dataset.lost, "true");
+  assert.equal(tile.querySelector("figcaption").textContent, "Mr Peter Lee · connection lost, reconnecting…");
+  tiles.stats("p1", { framesDecoded: 300, state: "failed" });
+  assert.equal(tile.dataset.lost, "true");
+  tiles.stats("p1", { framesDecoded: 420, state: "connected" }); // mended (ICE restart)
+  assert.equal(tile.dataset.lost, "false");
+  assert.equal(tile.querySelector("figcaption").textContent, "Mr Peter Lee");
+});

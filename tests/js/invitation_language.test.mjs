@@ -33,15 +33,15 @@ test("the letter is in the language chosen for the person, whatever the page's",
   const english = invitationTexts(LETTER, await wordsIn("en"));
   assert.equal(english.link, "Dear Ana,\n\nYou are invited to the mediation hearing \"Chan v. Lee\", "
     + "at a time the mediator will confirm.\n\nJoin here: https://parley.example/join#t=h.i.s&lang=zh-Hant\n\n"
-    + "Your access code will reach you in a separate message. You can test your camera and microphone "
-    + "beforehand from the joining page.");
+    + "Your access code will reach you in a separate message. Once you have entered it, and before you "
+    + "join, you can test your camera and microphone.");
 
   const hant = invitationTexts(LETTER, await wordsIn("zh-Hant"));
   // "Time: to be confirmed", never "Time: the time is to be confirmed"; and the microphone is
   // 麥克風, as on every screen the party will see.
   assert.equal(hant.link, "Ana 您好：\n\n誠邀您參加調解會議「Chan v. Lee」，時間：待調解員另行確認。\n\n"
     + "請按此加入：https://parley.example/join#t=h.i.s&lang=zh-Hant\n\n"
-    + "您的存取碼會以另一則訊息傳送給您。您可在加入頁面預先測試鏡頭及麥克風。");
+    + "您的存取碼會以另一則訊息傳送給您。輸入存取碼後、加入調解會議前，您可以測試鏡頭及麥克風。");
   assert.equal(hant.code, "Ana 您好：\n\n您參加調解會議「Chan v. Lee」的存取碼為：7KQ2-MX4P\n\n"
     + "請妥善保密。開啟另行收到的邀請連結時，系統會要求您輸入此存取碼。");
 
@@ -49,7 +49,7 @@ test("the letter is in the language chosen for the person, whatever the page's",
   assert.equal(hans.code, "Ana 您好：\n\n您参加调解会议“Chan v. Lee”的访问码为：7KQ2-MX4P\n\n"
     + "请妥善保密。打开另行收到的邀请链接时，系统会要求您输入此访问码。");
   assert.ok(hans.link.startsWith("Ana 您好：\n\n诚邀您参加调解会议“Chan v. Lee”，时间：待调解员另行确认。"), hans.link);
-  assert.ok(hans.link.endsWith("您可以在加入页面提前测试摄像头和麦克风。"), hans.link);
+  assert.ok(hans.link.endsWith("输入访问码后、加入调解会议前，您可以测试摄像头和麦克风。"), hans.link);
 
   // The mediator's page is still in English: writing the letters changed nothing of it.
   assert.equal(currentLanguage(), "en");

@@ -9,7 +9,7 @@
 // draft for its room and empties the box; a message that could not go out there is never sent
 // elsewhere, and a note above the box (or in the waiting room) says so, with its text to copy.
 
-import { formatTime, t } from "../core/i18n.js";
+import { formatNumber, formatTime, t } from "../core/i18n.js";
 import { h, mount, uid } from "../core/render.js";
 import { personName } from "./person.js";
 import { chineseSpacing } from "./chinese-spacing.js";
@@ -34,7 +34,9 @@ export class ChatPanel {
     this.log = h("ol", { class: "chat-log" });
     const live = h("div", { role: "log", "aria-live": "polite", "aria-labelledby": this.heading.id }, this.log);
     this.input = h("textarea", { id: inputId, class: "chat-input", rows: "2",
-      maxlength: String(MAX_CHAT), "aria-describedby": `${inputId}-help` });
+      // Room for more than a message holds: a long paste is kept whole and said to be over
+      // the limit (counter, submit), never cut silently.
+      maxlength: String(MAX_CHAT * 5), "aria-describedby": `${inputId}-help` });
     this.count = h("span", { id: `${inputId}-help`, class: "chat-count" });
     this.error = h("p", { class: "chat-error error", role: "alert" });
     this.button = h("button", { type: "submit", class: "button primary" });
@@ -96,7 +98,10 @@ export class ChatPanel {
 
   counter() {
     const left = MAX_CHAT - this.input.value.length;
-    this.count.textContent = t("participant.chat.left", { count: left });
+    this.count.classList.toggle("at-limit", left < 0);
+    if (left >= 0 && this.errorWords && this.errorWords === this.tooLong) this.say(null); // shortened
+    this.count.textContent = left < 0 ? t("participant.chat.over", { count: -left })
+      : t("participant.chat.left", { count: left });
   }
 
   // The room changed (or the first snapshot): messages of the old room go, a marker says so.
@@ -179,7 +184,7 @@ export class ChatPanel {
     this.say(null);
     if (!text) return;
     if (text.length > MAX_CHAT) {
-      this.say(() => t("participant.chat.too_long", { count: MAX_CHAT }));
+      this.say(this.tooLong = () => t("participant.chat.too_long", { length: formatNumber(text.length), limit: formatNumber(MAX_CHAT) }));
       return;
     }
     // It goes only while you are still in this room (outbox.js): `lost` if not.

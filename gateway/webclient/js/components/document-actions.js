@@ -9,7 +9,7 @@ import { t } from "../core/i18n.js";
 import { fileLabel, releaseBodyKey, releaseNumbers, versionFileName } from "../documents/versions.js";
 import { confirmDialog } from "./dialog.js";
 import { downloadDocument, viewDocument } from "./document-reading.js";
-import { jointAudience } from "./release-audience.js";
+import { jointAudience, releaseWords } from "./release-audience.js";
 import { fileTag, versionLabel } from "./version-list.js";
 
 // The latest version's bytes, or those of `version` (an entry of the list of versions), with
@@ -64,9 +64,8 @@ export async function releaseLatest(panel, d, to) {
   }
   const { confirmed } = await confirmDialog({
     title: t(`participant.docs.release_${who}_title`, { name: d.filename }),
-    body: t(releaseBodyKey(d.compartment, to, d.versions), { name: d.filename, ...numbers,
-      audience: jointAudience(panel.people, panel.me, panel.sideCount || 0) }),
-    confirm: t(`participant.docs.release_${who}`),
+    ...releaseWords(t(releaseBodyKey(d.compartment, to, d.versions), { name: d.filename, ...numbers,
+      audience: jointAudience(panel.people, panel.me, panel.sideCount || 0) }), to),
   });
   if (!confirmed) return;
   try {

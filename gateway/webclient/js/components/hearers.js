@@ -78,6 +78,7 @@ export class Hearers {
     this.last = { room: null, me: null, moving: false, verification: null };
     this.micTrouble = null;
     this.cut = false;
+    this.describe = null; // a participant's page: (member) → "Other side · Party" (person-side.js)
     this.relabel();
   }
 
@@ -123,7 +124,8 @@ export class Hearers {
     const { hear, waiting, away } = whoHears(room, me);
     this.el.dataset.hearers = hear.map((m) => m.id).sort().join(",");
     mount(this.list, hear.map((m) => h("li", { dataset: { participant: m.id } },
-      personLabel(m), m.muted ? h("span", { class: "hint" }, ` · ${t("participant.grid.muted")}`) : null)));
+      personLabel(m), this.describe && this.describe(m) ? h("span", { class: "hearer-side" }, ` · ${this.describe(m)}`) : null,
+      m.muted ? h("span", { class: "hint" }, ` · ${t("participant.grid.muted")}`) : null)));
     this.note.textContent = hearersNote(hear, waiting, away);
   }
 

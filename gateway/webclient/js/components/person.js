@@ -11,6 +11,14 @@ export function personName(member) {
   return member.role === "mediator" ? t("participant.grid.mediator") : "";
 }
 
+// The letter a tile without a picture shows: the first of the name after an honorific ("Ms Grace
+// Ho" → "G", not the "M" of every Ms, Mr and Mrs); a Chinese name's first character, its surname.
+const HONORIFIC = /^(?:mrs?|ms|miss|dr|prof|sir|dame|hon|judge)\.?\s+/i;
+export function initialOf(name) {
+  const s = String(name || "").trim();
+  return (Array.from(s.replace(HONORIFIC, "").trim())[0] || Array.from(s)[0] || "").toUpperCase();
+}
+
 // A person with what a participant needs to know of them beside a tile or in "who can hear you":
 // the mediator's name says which of the people is the mediator ("Ms Anna Lee (mediator)").
 export function personLabel(member) {

@@ -31,3 +31,11 @@ export function jointAudience(people, me, sides = 0) {
   if (!words.length) words.push(t("participant.docs.reader_sides"));
   return new Intl.ListFormat(currentLanguage(), { type: "conjunction" }).format(words);
 }
+
+// A document is where its latest version is (services/evidence/vault.py): shared, it leaves its
+// tab for its new audience's, and the dialog and its button say so, naming that tab.
+export function releaseWords(body, to) {
+  const tab = t(`participant.docs.tab_${to === "joint" ? "joint" : "confidential"}`);
+  return { body: t("participant.docs.release_and_move", { body, tab }),
+    confirm: t("participant.docs.release_move_confirm", { tab }) };
+}

@@ -11,8 +11,10 @@
 import { t } from "../core/i18n.js";
 import { h } from "../core/render.js";
 import { SoundHolds, playRemote } from "../media/autoplay.js";
+import { LINK_LOST } from "../media/mesh.js";
 import { fullscreenButton, relabelFullscreen } from "./fullscreen.js";
-import { personLabel, personName } from "./person.js";
+import { initialOf, personLabel, personName } from "./person.js";
+import { sideOf, sideRole } from "./person-side.js";
 
 // What a tile without a picture says of it.
 const PICTURE_WORDS = {
@@ -20,6 +22,7 @@ const PICTURE_WORDS = {
   none: "participant.grid.no_camera",
   offline: "participant.grid.offline",
   waiting: "participant.grid.connecting",
+  lost: "participant.grid.link_lost",
 };
 
 export class VideoGrid {
@@ -36,11 +39,12 @@ export class VideoGrid {
     if (tile) return tile;
     const video = h("video", { autoplay: true, playsInline: true, muted: self });
     const name = h("span", { class: "tile-name" });
+    const role = h("span", { class: "tile-role" });
     const state = h("span", { class: "tile-state" });
     tile = h("figure", {
       class: `tile${self ? " self" : ""}${screen ? " screen" : ""}`,
       dataset: { participant: key.split(":")[0], receiving: "no", kind: screen ? "screen" : "camera" },
-    }, video, h("figcaption", null, name, state));
+    }, video, h("figcaption", null, name, role, state));
     const full = screen ? fullscreenButton(tile) : null;
     if (full) tile.append(full);
     this.tiles.set(key, tile);
@@ -110,10 +114,12 @@ export class VideoGrid {
     relabelFullscreen(this.el);
   }
 
-  // Everyone in the room (RoomView members): a tile each, names and states on the tiles. A
-  // tile of someone no longer listed goes, unless their video still plays: that goes with
-  // their connection (removeRemote), which the server closes as it moves them.
-  setMembers(members) {
+  // Everyone in the room (RoomView members): a tile each, names, sides and states on the tiles
+  // (`you`, the SelfView: whose side is yours). A tile of someone no longer listed goes, unless
+  // their video still plays: that goes with their connection (removeRemote), which the server
+  // closes as it moves them.
+  setMembers(members, you = this.you) {
+    this.you = you;
     this.members = new Map(members.map((m) => [m.id, m]));
     for (const m of members) if (m.id !== this.selfId) this.tile(m.id);
     for (const [key, tile] of [...this.tiles]) {
@@ -124,11 +130,13 @@ export class VideoGrid {
     for (const key of this.tiles.keys()) this.label(key.split(":")[0]);
   }
 
-  // What the tile shows: "on" (a picture), "off" (the person turned the camera off), "none"
-  // (connected, or your own, and no camera: blocked, missing or in use), "offline" (in the
-  // room during a lost connection) or "waiting" (not connected yet).
+  // What the tile shows: "on" (a picture), "lost" (the link to them dropped: no frozen frame),
+  // "off" (the person turned the camera off), "none" (connected, or your own, and no camera:
+  // blocked, missing or in use), "offline" (in the room during their lost connection to the
+  // server) or "waiting" (not connected yet).
   picture(key, tile, m) {
     if (key.endsWith(":screen")) return "on";
+    if (key !== this.selfId && LINK_LOST.has(tile.dataset.state)) return "lost";
     if (m && m.camera_off) return "off";
     const stream = tile.querySelector("video").srcObject;
     // A remote picture counts once frames are decoded: until then the initial, not black.
@@ -147,7 +155,11 @@ export class VideoGrid {
       const name = id === this.selfId ? t("participant.grid.you") : (m ? personLabel(m) : t("participant.grid.someone"));
       const caption = tile.querySelector(".tile-name");
       caption.textContent = screen ? t("participant.grid.screen_of", { name }) : name;
-      caption.title = caption.textContent; // the whole name, when a long one is cut to one line
+      const role = tile.querySelector(".tile-role");
+      role.textContent = screen || id === this.selfId ? "" : sideRole(m, this.you);
+      role.dataset.side = screen ? "" : sideOf(m, this.you);
+      // the whole name and side, when a long one is cut to one line
+      caption.title = [caption.textContent, role.textContent].filter(Boolean).join(" · ");
       const picture = this.picture(key, tile, m);
       tile.dataset.picture = picture;
       const states = [];
@@ -157,7 +169,7 @@ export class VideoGrid {
       tile.querySelector(".tile-state").textContent = screen ? "" : states.join(" · ");
       tile.dataset.muted = String(Boolean(m && m.muted));
       tile.dataset.cameraOff = String(Boolean(m && m.camera_off));
-      tile.dataset.initial = Array.from(m ? personName(m) : name)[0] || "";
+      tile.dataset.initial = initialOf(m ? personName(m) : name);
       tile.dataset.hand = String(Boolean(m && m.hand));
     }
   }

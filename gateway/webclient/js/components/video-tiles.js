@@ -4,11 +4,14 @@
 // on sound" (media/autoplay.js, as on the participant's page): `onSound(held)` says when some
 // sound is held back, and when none is. Someone reconnecting (screens/console-presence.js) keeps
 // a camera tile that says so, rather than one that vanishes and comes back.
+// A camera turned off shows the person's initial and says so, as a participant's tiles do.
 
 import { t } from "../core/i18n.js";
 import { h } from "../core/render.js";
 import { SoundHolds, playRemote } from "../media/autoplay.js";
+import { LINK_LOST } from "../media/mesh.js";
 import { fullscreenButton, relabelFullscreen } from "./fullscreen.js";
+import { initialOf } from "./person.js";
 
 // A remote tile's key among the sound holds: the participant and what it shows.
 const soundKey = (tile) => `${tile.dataset.participant}:${tile.dataset.kind}`;
@@ -30,6 +33,7 @@ export class VideoTiles {
     this.sound = new SoundHolds((held) => { if (this.onSound) this.onSound(held); });
     this.names = new Map();
     this.reconnecting = new Set(); // ids (setRoom)
+    this.off = new Set(); // ids whose camera is off (setRoom): their initial, not black
     this.mine = null; // {stream, trouble} once this tab knows (showSelf)
     this.grid = h("div", { class: "videos console-videos", role: "group", "aria-label": t("mediator.video.label") });
     this.self = h("figure", { class: "tile self", "data-participant": "" },
@@ -88,9 +92,11 @@ export class VideoTiles {
     return tile;
   }
 
-  caption(id, kind, waiting = false) {
+  caption(id, kind, waiting = false, lost = false) {
     const name = this.names.get(id) || t("mediator.video.someone");
     if (waiting) return `${name} · ${t("participant.grid.connecting")}`;
+    if (lost) return `${name} · ${t("participant.grid.link_lost")}`;
+    if (kind === "camera" && this.off.has(id)) return `${name} · ${t("participant.grid.camera_off")}`;
     return kind === "screen" ? t("participant.grid.screen_of", { name }) : name;
   }
 
@@ -98,9 +104,13 @@ export class VideoTiles {
   // the tile's tooltip (anywhere on it, not only on the caption).
   name(tile) {
     const caption = tile.querySelector("figcaption");
-    caption.textContent = this.caption(tile.dataset.participant, tile.dataset.kind, tile.dataset.picture === "waiting");
+    tile.dataset.lost = String(tile.dataset.kind === "camera" && LINK_LOST.has(tile.dataset.state));
+    caption.textContent = this.caption(tile.dataset.participant, tile.dataset.kind, tile.dataset.picture === "waiting",
+      tile.dataset.lost === "true");
     caption.title = caption.textContent;
     tile.title = caption.textContent;
+    tile.dataset.cameraOff = String(tile.dataset.kind === "camera" && this.off.has(tile.dataset.participant));
+    tile.dataset.initial = initialOf(this.names.get(tile.dataset.participant));
   }
 
   // A new stream (a reconnect's) is tried with its sound again: a page the mediator has touched
@@ -139,7 +149,9 @@ export class VideoTiles {
   stats(id, stats) {
     const tile = this.tile(id, "camera");
     tile.dataset.framesDecoded = String(stats.framesDecoded);
+    const changed = LINK_LOST.has(tile.dataset.state) !== LINK_LOST.has(stats.state);
     tile.dataset.state = stats.state;
+    if (changed) this.name(tile); // its last frame is not a live picture (video-grid.js)
   }
 
   // Every caption and label in the current language (names stay as they are).
@@ -161,6 +173,7 @@ export class VideoTiles {
   setRoom(room) {
     const members = (room && room.members) || [];
     this.reconnecting = new Set(members.filter((m) => m.reconnecting).map((m) => m.id));
+    this.off = new Set(members.filter((m) => m.camera_off).map((m) => m.id));
     for (const member of members) {
       this.names.set(member.id, member.name);
       for (const tile of this.grid.querySelectorAll(`figure.remote[data-participant="${CSS.escape(member.id)}"]`)) {

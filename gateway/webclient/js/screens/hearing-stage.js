@@ -4,11 +4,12 @@
 // room. Methods of `HearingScreen`, kept here so the screen holds only its lifecycle.
 
 import { t } from "../core/i18n.js";
-import { h, mount as put } from "../core/render.js";
+import { h, mount as put, uid } from "../core/render.js";
 import { measureToNextFrame } from "../core/timing.js";
 import { setHeaderStatus } from "../components/header.js";
 import { offlineSince, presencePeople, shownPresence } from "../components/presence.js";
 import { timerNews } from "../components/caucus-time.js";
+import { sideRole } from "../components/person-side.js";
 import { mediatorAway, mediatorWords } from "../components/room-banner.js";
 import { announce } from "../components/toast.js";
 
@@ -110,7 +111,7 @@ export const stage = {
       put(this.view, h("div", { class: "hearing-layout" },
         h("div", { class: "room-top" }, this.banner.el, this.top),
         h("div", { class: "stage" }, this.devices.el, this.grid.el, h("div", { class: "stage-bar" },
-          this.controls.el, this.soundButton, this.leaveButton), this.knockHint),
+          this.controls.el, this.soundButton, this.leaveButton), this.knockHint, this.knockHereNote()),
         h("aside", { class: "side-panel" }, this.hearers.el, this.chat.el),
         h("div", { class: "stage-documents" }, this.documents.el)));
       this.controls.enable({ hand: true, knock: true,
@@ -156,7 +157,8 @@ export const stage = {
     if (this.mode === "lobby") this.lobby.update(shown.you);
     else if (this.mode === "room" && shown.room) {
       this.banner.update(shown.you, shown.room);
-      this.grid.setMembers(shown.room.members || []);
+      this.grid.setMembers(shown.room.members || [], this.you);
+      this.hearers.describe = (m) => sideRole(m, this.you); // whose side each person is on
       this.hearers.update(shown.room, this.you.id);
     }
   },
@@ -167,5 +169,24 @@ export const stage = {
     const offline = Boolean(you && you.role !== "mediator" && you.mediator_online === false);
     this.knockHint.hidden = !offline;
     this.knockHint.textContent = offline ? t("participant.controls.knock_offline") : "";
+    // A knock made with the mediator in your room stays too (a word with them, asked for in
+    // plenary; signalling's membership.py clears it only when they come in): the page says they
+    // are here, beside "Waiting for the mediator — cancel".
+    const room = this.room;
+    const here = Boolean(!offline && you && you.knocking && room && room.id === you.room
+      && (room.members || []).some((m) => m.role === "mediator" && m.connected !== false));
+    const note = this.knockHereNote();
+    note.hidden = !here;
+    note.textContent = here ? t("participant.controls.knock_here") : "";
+  },
+
+  // The note that the mediator is here, made once, and described to the knock button.
+  knockHereNote() {
+    if (!this.knockHere) {
+      this.knockHere = h("p", { class: "hint knock-hint-here", id: uid("knock"), role: "status", hidden: true });
+      const button = this.controls.buttons.knock;
+      button.setAttribute("aria-describedby", [button.getAttribute("aria-describedby"), this.knockHere.id].filter(Boolean).join(" "));
+    }
+    return this.knockHere;
   }
 };
