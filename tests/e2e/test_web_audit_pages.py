@@ -27,7 +27,7 @@ scripted hearing whose entries are published as the services write them:
   from when, and one entry's page likewise;
 - its timeline draws the hearing's end as a rule across every lane, reached by Tab, in the legend;
 - its People say what became of each: removed by the mediator, invitation withdrawn, never
-  joined, left, joined;
+  joined, left, joined; on a phone each person is a block, what became of them across the screen;
 - a mediator account with no display name reads "mediator · Mediator account", never
   "mediator (mediator)", on the timeline, in the facts and in the entries.
 Screenshots at laptop width (tests/artifacts/audit-…-laptop.png), axe-core on each.
@@ -339,6 +339,12 @@ async def test_the_auditors_pages_say_what_they_show(suite: Suite) -> None:
         assert await page.locator("#side-list").inner_text() == t(EN, "audit.hearing.no_sides")
         await shot(tab, "audit-hearing-details-history")
         await tab.screenshot("audit-hearing-details-history", "phone")
+        # On a phone each person is a block: what became of them reads across the screen, never
+        # in a last column a word wide (it once was), and none of it off the screen.
+        narrow = await tab.value("""() => [...document.querySelectorAll('tr[data-person] td.person-outcome')]
+            .map((td) => td.getBoundingClientRect()).filter((r) => r.width < innerWidth * 0.6 || r.right > innerWidth)
+            .map((r) => [r.left, r.right])""")
+        assert not narrow, narrow
         await page.set_viewport_size({"width": 1366, "height": 768})
 
         # Its timeline: Fay's plenary is one stay, reconnected twice, the time away inside it.

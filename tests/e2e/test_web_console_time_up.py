@@ -3,7 +3,10 @@
 - The caucus's column says "Time is up" (in words, set apart as an alert, not by colour alone)
   with "Add 5 minutes" and "Dismiss", and keeps saying it after the toast has gone and after a
   reload, until the mediator acts: adding 5 minutes (the server's new deadline counts down),
-  dismissing it, or closing the caucus.
+  dismissing it, or closing the caucus. After "Add 5 minutes" (pressed from the keyboard) the
+  notice and its buttons go, and the focus is on the caucus's menu (it was once lost).
+- Its toast stays inside the window when the window changes size, from 1366 px to 390 px and
+  back, at once (before the page places it again: it once sat off the screen) and after.
 - The new caucus's name field counts its characters as the hearing's title, sides and people
   do ("8 of 200 characters"), the name put in for a side included.
 - Its timer chip says what it counts in words ("4:57 left"), not digits alone.
@@ -36,6 +39,7 @@ import pytest
 
 from proto.ws import Admit, CaucusTimer, Knock, Move, Recall, Shuttle
 from tests.browser import (
+    ARTIFACTS,
     Tab,
     chromium,
     chromium_page,
@@ -101,6 +105,39 @@ COVERS_BANNER = """(() => {
 })()"""
 
 
+# The toasts' box and the window (without its scroll bars) at the window's first "resize" event,
+# before the page has placed them again (components/toast.js waits for the window to settle),
+# then once it has (it marks the box `data-clear` each time): [left, top, right, bottom, width,
+# height] each.
+WATCH_RESIZE = """(() => {
+  const box = document.getElementById('toasts');
+  const now = () => { const r = box.getBoundingClientRect(); const d = document.documentElement;
+    return [r.left, r.top, r.right, r.bottom, d.clientWidth, d.clientHeight]; };
+  window.toastsAtResize = window.toastsPlaced = null;
+  addEventListener('resize', () => {
+    window.toastsAtResize = now();
+    const placed = new MutationObserver(() => { placed.disconnect(); window.toastsPlaced = now(); });
+    placed.observe(box, { attributes: true, attributeFilter: ['data-clear'] });
+  }, { once: true });
+  return true; })()"""
+
+
+def inside(box: list[float]) -> bool:
+    left, top, right, bottom, width, height = box
+    return right - left > 100 and left >= 0 and right <= width and top >= 0 and bottom <= height
+
+
+async def toast_stays_inside(tab: Tab, width: int, height: int) -> None:
+    """The window goes to `width` x `height`: the toast showing is inside it at once, and once
+    the page has placed it again."""
+    await tab.value(WATCH_RESIZE)
+    await tab.page.set_viewport_size({"width": width, "height": height})
+    at_once = await tab.wait_for("window.toastsAtResize")
+    assert at_once[4] <= width and inside(at_once), (width, at_once)
+    placed = await tab.wait_for("window.toastsPlaced")
+    assert inside(placed), (width, placed)
+
+
 async def notices_are(tab: Tab, expected: list[list[str | None]]) -> None:
     said = json.dumps(expected, separators=(",", ":"), ensure_ascii=False)  # as JSON.stringify
     try:
@@ -159,6 +196,10 @@ async def test_a_caucus_whose_time_is_up_says_so_until_the_mediator_acts(suite: 
             assert t(EN, "mediator.timer.time_up_text") in await notice.inner_text()
             # The toast goes (after its six seconds); the column keeps saying it.
             toast = page.locator("#toasts", has_text=t(EN, "mediator.timer.up", room=NAME))
+            await toast.wait_for()
+            await toast_stays_inside(tab, 390, 844)
+            await page.screenshot(path=str(ARTIFACTS / "console-time-up-toast-phone.png"))
+            await toast_stays_inside(tab, 1366, 768)
             await toast.wait_for(state="detached", timeout=30_000)
             assert await notice.is_visible()
             await page.reload()
@@ -170,10 +211,16 @@ async def test_a_caucus_whose_time_is_up_says_so_until_the_mediator_acts(suite: 
             await switch_language(tab, EN)
 
             # --- "Add 5 minutes": the server's new deadline counts down, the notice goes -------
-            await page.get_by_role("button", name=t(EN, "mediator.timer.add_named", room=NAME),
-                                   exact=True).click()
+            # Pressed from the keyboard: the focus goes to the caucus's menu, not lost with it.
+            focused = "document.activeElement?.getAttribute('aria-label')"
+            menu = t(EN, "mediator.board.caucus_menu_named", room=NAME)
+            add = page.get_by_role("button", name=t(EN, "mediator.timer.add_named", room=NAME),
+                                   exact=True)
+            await add.focus()
+            await add.press("Enter")
             await not_time_up(tab, room)
             await tab.wait_for(f"{time_left('45')}.test({timer_text(room)})", timeout=30)
+            await tab.wait_for(f"{focused} === {menu!r}")
 
             # --- time up again: "Dismiss" takes it away, and the timer says there is none -----
             await med_socket.send(CaucusTimer(room=room, seconds=1))
@@ -182,8 +229,7 @@ async def test_a_caucus_whose_time_is_up_says_so_until_the_mediator_acts(suite: 
                                    exact=True).click()
             await not_time_up(tab, room)
             assert await tab.value(timer_text(room)) == t(EN, "mediator.timer.none")
-            focused = await tab.value("document.activeElement?.getAttribute('aria-label')")
-            assert focused == t(EN, "mediator.board.caucus_menu_named", room=NAME), focused
+            assert await tab.value(focused) == menu, await tab.value(focused)
             await page.reload()
             await page.locator(column(room)).wait_for()
             assert await tab.value(f"document.querySelector('{column(room)} .time-up')") is None

@@ -7,6 +7,11 @@ once, and the same session takes it back to the waiting room (by the final scree
 opening the invitation link again), from which the mediator admits it again. A mediator who follows the participant's page
 (`/hearing?hearing=<id>`) lands on that hearing's console, which has no "Leave" (the mediator
 ends the hearing there).
+
+When the mediator ends it, the party's page says what becomes of the documents (the ended
+notice says); a page of the same session that learns of the end only from the 401 of `/me` (it
+was not connected then: a new tab) cannot know it, and says so and who can tell (it once said
+nothing of the documents).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from proto.ws import Admit, RoomUpdate
-from tests.browser import chromium, fake_camera, open_tab, requires_chromium
+from tests.browser import ARTIFACTS, chromium, fake_camera, open_tab, requires_chromium
 from tests.e2e.participant_steps import (
     KEEP_TRACKS,
     TRACKS_ENDED,
@@ -30,11 +35,13 @@ from tests.e2e.participant_steps import (
     shots,
     switch_language,
 )
+from tests.e2e.staff_steps import t
 from tests.harness import Suite
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 
 DIALOG = "dialog.dialog[open]"
+EN = "en"
 
 
 @pytest.mark.timeout(240)
@@ -122,8 +129,22 @@ async def test_leave_the_hearing_and_come_back(suite: Suite, tmp_path: Path) -> 
             await staff.wait_for(f"{console_room()} === 'plenary'", timeout=60)
             assert await staff.value("document.querySelector('.lobby, .hearing-view') === null")
             assert not await staff.page.is_visible("[data-action=leave]")
-            for t in (tab, staff):
-                t.assert_clean(secrets=[invitation["access_code"]])
+
+            # --- the end: told with the documents' fate; learnt from a 401, said unknown ------
+            status, _ = await people.mediator.call(
+                "POST", f"/api/v1/hearings/{cast.hearing}/close", {"destroy_documents": False})
+            assert status == 200, status
+            fate = page.locator("[data-final=ended] .final-documents")
+            assert await fate.inner_text() == t(EN, "participant.final.documents_kept")
+            late = await tab.context.new_page()  # the same session, never connected at the end
+            await late.goto(f"/hearing?hearing={cast.hearing}")
+            late_fate = late.locator("[data-final=ended] .final-documents")
+            assert await late_fate.inner_text() == t(EN, "participant.final.documents_unknown")
+            await late.screenshot(path=str(ARTIFACTS / "final-ended-unknown-laptop.png"))
+            await page.reload()  # this tab heard the notice: it still says what it was told
+            assert await fate.inner_text() == t(EN, "participant.final.documents_kept")
+            for each in (tab, staff):
+                each.assert_clean(secrets=[invitation["access_code"]])
         except Exception:
             print(tab.dump())
             raise

@@ -13,10 +13,14 @@
   account a block, no sideways scroll of the page or of the table's box, every button on the
   screen, and a last sign-in's date on at most two lines (the seven columns once scrolled inside
   their box and the Chinese date broke one character a line).
-- The mediator's console at 390 and 820 px: no sideways scroll, the toolbar's buttons on the
-  screen (New caucus works from there); on a phone the knocks and the mediator's own room (video,
+- The mediator's console at 390, 768 and 820 px: no sideways scroll, the toolbar's buttons on the
+  screen (New caucus works from there), on a tablet all five in one row ("End hearing…" once
+  wrapped onto a line of its own at 768 px); on a phone the knocks and the mediator's own room (video,
   who can hear you) come on the first screen, before the board and the documents, and the board's
   rooms stack one under another (the phone once showed the whole board first, the room far down).
+- The steps that come first for a new account, choosing its own password and setting up the
+  authenticator, offer "Sign out" on a phone's screen (someone handed another's device was
+  stuck there), saying what is left for next time; it signs out.
 - The chat's "You are now in …" marker in Chinese: its wrapped lines start at one edge, not
   each centred (ragged).
 Screenshots by screen and width in tests/artifacts/.
@@ -40,8 +44,9 @@ from tests.e2e.participant_steps import (
     one_party_each,
     switch_language,
 )
+from tests.e2e.staff_steps import choose_password, sign_in, t
 from tests.harness import Suite
-from tests.people import SESSION_COOKIE, Staff, staff_people
+from tests.people import INITIAL_PASSWORD, PASSWORD, SESSION_COOKIE, Staff, staff_people
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 ZONE = "Asia/Hong_Kong"
@@ -126,7 +131,7 @@ CONSOLE = """(() => {
     return { top: r.top + scrollY, left: r.left, right: r.right }; };
   const buttons = [...document.querySelectorAll('.console .toolbar button')];
   return { scroll: document.documentElement.scrollWidth, inner: innerWidth, height: innerHeight,
-    buttons: buttons.length,
+    buttons: buttons.length, rows: new Set(buttons.map((b) => Math.round(b.getBoundingClientRect().top))).size,
     cut: buttons.map((b) => [b.textContent, b.getBoundingClientRect()])
       .filter(([, r]) => r.left < 0 || r.right > innerWidth).map(([t]) => t),
     knocks: at('.knocks-area'), room: at('.my-room'), video: at('.my-room .tile.self'),
@@ -186,18 +191,25 @@ async def _tables_fit(tab: Tab, screen: str) -> None:
 
 
 async def _console_fits(tab: Tab) -> None:
-    """The console at a phone's and a tablet's width: never wider than the screen, the
-    toolbar's five buttons on it; on a phone the knocks, then the mediator's own room (their
-    video and who can hear them) on the first screen, before the board and the documents, and
-    the board's rooms one under another."""
+    """The console at a phone's and two tablets' widths: never wider than the screen, the
+    toolbar's five buttons on it, on a tablet in one row; on a phone the knocks, then the
+    mediator's own room (their video and who can hear them) on the first screen, before the
+    board and the documents, and the board's rooms one under another."""
     await tab.page.locator(".my-room .tile.self").wait_for()
-    for width in ("phone", "tablet"):
-        await _at(tab, width)
+    for width in ("phone", "tablet", "tablet-768"):
+        if width == "tablet-768":
+            await tab.page.set_viewport_size({"width": 768, "height": 1024})
+        else:
+            await _at(tab, width)
         console: dict[str, Any] = await tab.value(CONSOLE)
-        await tab.screenshot("console", width)
+        if width == "tablet-768":
+            await tab.page.screenshot(path=str(ARTIFACTS / "console-tablet-768.png"))
+        else:
+            await tab.screenshot("console", width)
         assert console["scroll"] <= console["inner"], (width, console)
         assert console["buttons"] == 5 and not console["cut"], (width, console)
         if width != "phone":
+            assert console["rows"] == 1, (width, console)
             continue
         await tab.check_accessible("console-phone")
         knocks, room, board, docs = (console[k] for k in ("knocks", "room", "board", "docs"))
@@ -210,7 +222,23 @@ async def _console_fits(tab: Tab) -> None:
         assert all(a["bottom"] <= b["top"] for a, b in pairwise(columns)), console
 
 
-@pytest.mark.timeout(240)
+async def _signs_out_from_a_first_step(tab: Tab, leave: str, screen: str) -> None:
+    """A step that comes first (choosing one's own password, setting up the authenticator)
+    offers "Sign out" on a phone's screen, saying what is left for next time; it signs out."""
+    page = tab.page
+    line = page.locator(".auth-leave")
+    await line.get_by_text(t("en", leave), exact=True).wait_for()
+    button = line.get_by_role("button", name=t("en", "common.signout"), exact=True)
+    box = await button.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    await tab.check_accessible(screen)
+    await tab.screenshot(screen, "phone")
+    await button.click()
+    await page.get_by_text(t("en", "staff.signin.signed_out")).wait_for()
+    assert await tab.value("fetch('/api/v1/me').then((r) => r.status)") == 401
+
+
+@pytest.mark.timeout(300)  # a new account's first steps too: three password checks (argon2id)
 async def test_set_up_and_header_at_a_phone_width(suite: Suite) -> None:
     await suite.ready(timeout=150)
     people = await staff_people(suite)
@@ -280,6 +308,25 @@ async def test_set_up_and_header_at_a_phone_width(suite: Suite) -> None:
             await admin.page.goto(f"/hearings/{hearing['id']}/setup")
             await admin.page.locator(".admin-view").wait_for()
             await _two_rows(admin, "setup-admin-header", ADMIN_NAME)
+
+            # --- a new account's first steps, on a phone: "Sign out" on each ------------------
+            status, made = await people.admin.call("POST", "/api/v1/accounts", {
+                "username": "handed.device", "role": "mediator", "password": INITIAL_PASSWORD})
+            assert status == 201, made
+            newcomer = await open_tab(browser, suite.base_url, width="phone")
+            try:
+                await newcomer.page.goto("/signin")
+                await sign_in(newcomer, "en", "handed.device", INITIAL_PASSWORD)
+                await newcomer.page.get_by_role(
+                    "heading", name=t("en", "staff.password.forced_title")).wait_for()
+                await _signs_out_from_a_first_step(newcomer, "staff.password.leave", "password-forced")
+                await sign_in(newcomer, "en", "handed.device", INITIAL_PASSWORD)
+                await choose_password(newcomer, "en", INITIAL_PASSWORD, PASSWORD)
+                await newcomer.page.get_by_role("heading", name=t("en", "staff.enroll.title")).wait_for()
+                await _signs_out_from_a_first_step(newcomer, "staff.enroll.leave", "enroll")
+                newcomer.assert_clean()
+            finally:
+                await newcomer.context.close()
 
             # --- ended: the state and its dates, one unit at every width ----------------------
             assert (await people.mediator.call("POST", f"{base}/close", {}))[0] == 200

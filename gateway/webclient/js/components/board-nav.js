@@ -65,13 +65,16 @@ function follow(area) {
 const watched = new WeakSet();
 
 // Redraw the board area with `nodes`: focus stays on the control it was on (found again by its
-// name) and the row stays scrolled where it was.
+// name), or on its caucus's menu where it was on a time-up notice now gone, and the row stays
+// scrolled where it was.
 export function redrawBoard(area, nodes) {
   const active = area.contains(document.activeElement) ? document.activeElement : null;
   const label = active && active.getAttribute("aria-label");
   // A room's button or its column (focused from that button) has no name of its own: its room.
   const place = active && (active.dataset.roomLink ? `[data-room-link="${CSS.escape(active.dataset.roomLink)}"]`
     : active.matches(".room-column") ? `.room-column[data-room="${CSS.escape(active.dataset.room)}"]` : null);
+  // A time-up notice goes with its buttons ("Add 5 minutes" pressed): focus to its caucus's menu.
+  const upIn = active && active.closest(".time-up")?.dataset.timeUp;
   const left = area.querySelector(".board")?.scrollLeft || 0;
   mount(area, nodes);
   const row = area.querySelector(".board");
@@ -81,7 +84,8 @@ export function redrawBoard(area, nodes) {
   }
   const again = label ? [...area.querySelectorAll("[aria-label]")].find((el) => el.getAttribute("aria-label") === label)
     : place && area.querySelector(place);
-  if (again) again.focus({ preventScroll: true });
+  const home = !again && upIn && area.querySelector(`[data-room="${CSS.escape(upIn)}"] .room-head [aria-haspopup]`);
+  (again || home)?.focus({ preventScroll: true });
   if (!watched.has(area) && typeof ResizeObserver === "function") {
     watched.add(area);
     new ResizeObserver(() => follow(area)).observe(area);

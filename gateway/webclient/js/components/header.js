@@ -70,7 +70,7 @@ export function setHeaderStatus(...nodes) {
   if (slot) mount(slot, nodes);
 }
 
-async function signOut() {
+export async function signOut() {
   try {
     await api("POST", "/api/v1/auth/signout", undefined, { expect401: true });
   } catch (_) {

@@ -4,7 +4,8 @@
 // A toast's words may be a function (`toast(() => t("admin.done.create", {name}))`): they are
 // said again in the new language when the language changes while it is shown. Toasts sit where
 // they cover no control of the page (core/placement.js: along the bottom, else up the screen),
-// placed again when the page scrolls, the window changes size or the screen is redrawn.
+// placed again when the page scrolls, the window changes size or the screen is redrawn; inside
+// the window at any width, even in the moment before that (parley.css).
 
 import { onLanguageChange, t } from "../core/i18n.js";
 import { clearSpot } from "../core/placement.js";
@@ -86,12 +87,15 @@ function place() {
     const r = el.getBoundingClientRect();
     if (r.width > 1 && r.height > 1) obstacles.push(r);
   }
-  const viewport = { width: document.documentElement.clientWidth, height: window.innerHeight };
+  const { clientWidth: width, clientHeight: height } = document.documentElement;
   const size = box.getBoundingClientRect();
-  const spot = clearSpot({ viewport, size: { width: size.width, height: size.height }, obstacles });
-  box.style.right = "auto";
-  box.style.bottom = "auto";
-  box.style.left = `${spot.left}px`;
-  box.style.top = `${spot.top}px`;
+  const spot = clearSpot({ viewport: { width, height }, size: { width: size.width, height: size.height }, obstacles });
+  // Held by its distance from the bottom right corner, and its size: parley.css keeps it inside
+  // the window from these at once when the window changes size (this places it again after).
+  const set = (name, px) => box.style.setProperty(`--toast-${name}`, `${Math.round(px)}px`);
+  set("right", width - spot.left - size.width);
+  set("bottom", height - spot.top - size.height);
+  set("w", size.width);
+  set("h", size.height);
   box.dataset.clear = String(spot.clear);
 }

@@ -8,6 +8,7 @@ import { h, mount as mountNodes } from "../core/render.js";
 import { safeNext } from "../core/router.js";
 import { copyButton } from "../components/copy.js";
 import { field, formError, submitting } from "../components/form.js";
+import { signOutLine } from "../components/sign-out-line.js";
 import { homeFor } from "./signin.js";
 
 function groups(secret) {
@@ -24,7 +25,7 @@ export async function mount(root, { query, navigate }) {
   } catch (failure) {
     mountNodes(card, h("h1", null, t("staff.enroll.title")),
       h("p", { class: "form-error", role: "alert" }, describe(failure, "staff.enroll")),
-      h("a", { class: "button", href: "/signin" }, t("staff.enroll.back")));
+      h("a", { class: "button", href: "/signin" }, t("staff.enroll.back")), signOutLine("staff.enroll.leave"));
     return {};
   }
   const qr = h("img", { class: "qr", alt: t("staff.enroll.qr_alt"), width: "220", height: "220",
@@ -64,7 +65,8 @@ export async function mount(root, { query, navigate }) {
       h("div", { class: "stack" },
         h("p", null, t("staff.enroll.manual")),
         h("p", { class: "secret" }, h("code", { id: "totp-secret" }, groups(enrolment.secret))),
-        form)));
+        form)),
+    signOutLine("staff.enroll.leave"));
   code.focus();
   return {};
 }

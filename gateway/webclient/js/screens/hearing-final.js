@@ -49,10 +49,12 @@ const AGAIN = { left: ["rejoin", "participant.final.rejoin"],
   elsewhere: ["use-here", "participant.final.use_here"],
   elsewhere_free: ["use-here", "participant.final.continue_here"] };
 // After the end, `documents` ({destroyed, keptUntil}, from the ended notice) says what becomes of
-// the hearing's documents (document-retention.js); a page that never heard the notice says nothing.
+// the hearing's documents (document-retention.js). A page that never heard the notice (its socket
+// was down then: it learnt of the end from the 401 of `/me`) cannot know, a participant being told
+// nothing of retention before the end: it says so, and who can tell them.
 export function finalCard(kind, again = null, documents = null) {
   const [action, label] = AGAIN[kind] || [];
-  const fate = kind === "ended" ? participantDocuments(documents) : null;
+  const fate = kind === "ended" ? participantDocuments(documents) || t("participant.final.documents_unknown") : null;
   return h("section", { class: "card final", dataset: { final: kind } },
     h("h1", null, t(`participant.final.${kind}_title`)),
     h("p", null, t(`participant.final.${kind}`)),

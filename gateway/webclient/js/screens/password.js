@@ -8,6 +8,7 @@ import { h, mount as mountNodes } from "../core/render.js";
 import { safeNext } from "../core/router.js";
 import { clearWhenEdited, formError, submitting } from "../components/form.js";
 import { passwordFields } from "../components/password.js";
+import { signOutLine } from "../components/sign-out-line.js";
 import { homeFor } from "./signin.js";
 
 export async function mount(root, { query, navigate }) {
@@ -33,7 +34,7 @@ export async function mount(root, { query, navigate }) {
   mountNodes(root, h("section", { class: "auth-card card" },
     h("h1", null, t("staff.password.forced_title")),
     h("p", { class: "lede" }, t("staff.password.forced_lede")),
-    form));
+    form, signOutLine("staff.password.leave")));
   form.querySelector("input").focus();
   return { rerender: () => mount(root, { query, navigate }) };
 }
