@@ -218,6 +218,10 @@ async def test_a_mediator_runs_a_hearing_in_the_browser(suite: Suite, tmp_path: 
         await med.button("mediator.console.end")
         await med.confirm("mediator.end.confirm")
         await page.get_by_role("heading", name=t(EN, "mediator.console.ended_title")).wait_for()
+        # Kept at the end (the dialog's default): the card says so once it has read the ended
+        # detail, not "unless they were destroyed" (what a card says that does not know).
+        await page.get_by_text(t(EN, "mediator.console.ended_documents_kept"), exact=True).wait_for()
+        assert await page.get_by_text(t(EN, "mediator.console.ended_documents")).count() == 0
         for name in ("A1", "B1", "B2"):
             await final(cast.tabs[name], "ended")
 

@@ -9,7 +9,9 @@ changed (every part named; the start no longer, once the hearing has opened); so
 mediator's console of the hearing under way. A hearing under way moved to another zone keeps its
 start, and the dialog says what it is in both zones; an ended hearing's set-up offers no calendar
 file and says what its links came to, and lists the documents kept at the end, read-only, to download. axe-core on each screen; screenshots of the dialog, the
-saved page, the lobby, the zone change and the ended set-up.
+saved page, the lobby, the zone change and the ended set-up. Before it opens, documents are
+added on the set-up page itself (Joint, "My notes"), and a party who joins later reads the joint
+one.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import aiohttp
 import pytest
 from icalendar import Calendar
 
@@ -504,3 +507,70 @@ async def test_a_new_link_keeps_a_waiting_person_present_and_an_ended_hearing_sa
             raise
         finally:
             await waiting.close()
+
+
+async def test_documents_are_added_on_the_set_up_page_before_the_hearing_opens(
+        suite: Suite) -> None:
+    """A scheduled hearing's set-up page holds its documents, writable, as the console's panel:
+    each tab says what it means before the hearing; a file picked under Joint and another
+    under "My notes" upload with their rows, and the hearing is still scheduled (nothing was
+    opened to add them). A party who joins later reads the joint one, never the notes."""
+    await suite.ready(timeout=150)
+    people = await staff_people(suite)
+    due = hong_kong(datetime.now(UTC) + timedelta(days=5), 10)
+    status, hearing = await people.mediator.call("POST", "/api/v1/hearings", {
+        "title": "Fung v. Kwok", "scheduled_at": int(due.timestamp() * 1000), "time_zone": ZONE})
+    assert status == 201, hearing
+    base = f"/api/v1/hearings/{hearing['id']}"
+    status, side = await people.mediator.call("POST", f"{base}/sides", {"name": "Claimant"})
+    assert status == 201, side
+    status, fung = await people.mediator.call("POST", f"{base}/participants", {
+        "name": "Fung Wai", "role": "party", "side": side["side"]["id"]})
+    assert status == 201, fung
+    async with chromium_page(suite.base_url) as tab:
+        page = tab.page
+        try:
+            await _setup_page(tab, people, hearing["id"], "Fung v. Kwok")
+            docs = page.locator(".setup-documents")
+            line = docs.locator(".setup-docs-tab")
+            await line.get_by_text(t(EN, "mediator.setup.docs_tab_joint"), exact=True).wait_for()
+            # The side's own tab, named and explained (what it shares with the mediator).
+            await docs.get_by_role("tab", name=t(EN, "participant.docs.tab_confidential_from",
+                                                  side="Claimant")).click()
+            await line.get_by_text(t(EN, "mediator.setup.docs_tab_confidential_from",
+                                     side="Claimant"), exact=True).wait_for()
+            assert await docs.locator(".file-drop").is_hidden()  # the side uploads there
+            for tab_key, name in (("tab_joint", "opening-statement.txt"),
+                                  ("tab_notes", "my-plan.txt")):
+                await docs.get_by_role("tab", name=t(EN, f"participant.docs.{tab_key}"),
+                                       exact=True).click()
+                await docs.locator("input[type=file]").set_input_files(files=[{
+                    "name": name, "mimeType": "text/plain",
+                    "buffer": f"before the hearing: {name}".encode()}])
+                await docs.locator("tr[data-document]", has_text=name).wait_for()
+            await line.get_by_text(t(EN, "mediator.setup.docs_tab_notes"), exact=True).wait_for()
+            await docs.get_by_role("tab", name=t(EN, "participant.docs.tab_joint"),
+                                   exact=True).click()
+            row = docs.locator("tr[data-document]", has_text="opening-statement.txt")
+            await row.get_by_text(t(EN, "participant.docs.you"), exact=True).wait_for()
+            await tab.check_accessible("setup-documents")
+            await page.evaluate("() => document.activeElement?.blur()")
+            await tab.screenshot("setup-documents", "laptop")
+            tab.assert_clean()
+        except Exception:
+            print(tab.dump())
+            raise
+    status, detail = await people.mediator.call("GET", base)
+    assert status == 200 and detail["state"] == "scheduled", detail
+    # Later the hearing opens and the party joins: the joint document is theirs to read, the
+    # mediator's notes are not.
+    status, _ = await people.mediator.call("POST", f"{base}/open", {})
+    assert status == 200
+    status, _, cookie = await redeem(suite.base_url, fung["token"], fung["access_code"])
+    assert status == 200 and cookie
+    async with aiohttp.ClientSession(base_url=suite.base_url) as http, http.get(
+            f"{base}/documents", headers={"Cookie": f"{SESSION_COOKIE}={cookie}"}) as r:
+        assert r.status == 200, await r.text()
+        listed = await r.json()
+    seen = {(d["filename"], d["compartment"]) for d in listed["documents"]}
+    assert seen == {("opening-statement.txt", "joint")}, seen

@@ -90,6 +90,12 @@ async def test_sign_in_enrol_sign_out_and_back(suite: Suite) -> None:
         assert page.url.endswith("/hearings")
         await tab.check_accessible("hearings-empty")
         await tab.screenshot("hearings-empty", "laptop")
+        # The form open: one "New hearing" button (the page's), not the empty list's as well.
+        new = page.get_by_role("button", name=t(EN, "mediator.hearings.new"), exact=True)
+        assert await new.count() == 2
+        await page.locator("#new-hearing").click()
+        await page.get_by_role("heading", name=t(EN, "mediator.create.title"), exact=True).wait_for()
+        assert await new.count() == 1 and await new.get_attribute("aria-expanded") == "true"
 
         # Sign out; a wrong code is refused, the password staying filled in and the code asked
         # for again (both were once cleared: one typo cost two attempts); the right code alone

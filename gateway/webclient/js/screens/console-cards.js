@@ -52,7 +52,7 @@ export function endedCard(hearingId, after = null) {
   const fate = after ? mediatorDocuments(after) : null;
   return h("section", { class: "card narrow ended" },
     h("h1", null, t("mediator.console.ended_title")), h("p", null, t("mediator.console.ended_text")),
-    h("p", null, after?.documents_destroyed ? fate : t("mediator.console.ended_documents")),
+    h("p", null, after?.documents_destroyed ? fate : t(after ? "mediator.console.ended_documents_kept" : "mediator.console.ended_documents")),
     fate && !after.documents_destroyed ? h("p", { class: "closed-retention" }, fate) : null,
     h("div", { class: "actions" }, h("a", { class: "button", href: `/hearings/${hearingId}/setup` }, t("mediator.hearings.setup")),
       backToList()));

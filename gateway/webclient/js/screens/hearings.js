@@ -106,9 +106,15 @@ export async function mount(root, { navigate, me, query }) {
   create.hidden = true;
   const newButton = h("button", { type: "button", class: "button primary", id: "new-hearing",
     "aria-expanded": "false" }, t("mediator.hearings.new"));
+  // The empty list's own "New hearing" button goes while the form is open: one at a time.
+  const showEmptyNew = () => {
+    const again = list.querySelector(".empty-new");
+    if (again) again.hidden = !create.hidden;
+  };
   newButton.addEventListener("click", () => {
     create.hidden = !create.hidden;
     newButton.setAttribute("aria-expanded", String(!create.hidden));
+    showEmptyNew();
     if (!create.hidden) create.querySelector("input").focus();
   });
   mountNodes(root, h("section", { class: "hearings" },
@@ -130,8 +136,9 @@ export async function mount(root, { navigate, me, query }) {
         mountNodes(list, h("div", { class: "empty" },
           h("h2", null, t(handed ? "mediator.hearings.empty_handed_title" : "mediator.hearings.empty_title")),
           h("p", null, t(handed ? "mediator.hearings.empty_handed_text" : "mediator.hearings.empty_text")),
-          h("button", { type: "button", class: "button primary", onclick: () => newButton.click() },
+          h("button", { type: "button", class: "button primary empty-new", onclick: () => newButton.click() },
             t("mediator.hearings.new"))), handedAway(gone));
+        showEmptyNew();
         return;
       }
       const accounts = new Map(((staff && staff.accounts) || []).map((a) => [a.id, a]));

@@ -3,7 +3,8 @@
 // told), sides with their colours (setup-sides.js), invitations and who has redeemed, a new
 // link, revoke (setup-people.js), the calendar file while the hearing is ahead, open and close.
 // Once it opened, when it did and when it ended; for a mediator it was handed to, from whom.
-// Once it ended, its mediator still reads its documents here, read-only (setup-documents.js).
+// Its documents (setup-documents.js): before the end, added here as on the console, without
+// opening the hearing early; once it ended, its mediator still reads them here, read-only.
 //
 // An administrator may read a hearing's set-up but holds none of its controls (the gateway
 // lets only the hearing's mediator change it): the page shows them nothing they would be
