@@ -2,9 +2,10 @@
 // The gateway serves the shell page for these paths (gateway/static_routes.py CLIENT_ROUTES).
 // `staff: true`: signed-in staff only (else sign-in, then back here). `sheets`: stylesheets
 // beyond parley.css its screen needs (core/sheets.js): every page but the rooms' (the console,
-// the participant's) takes staff.css.
+// the participant's) takes staff.css; the participant's pages take participant.css.
 
 const STAFF = ["staff"];
+const PARTICIPANT = ["participant"];
 
 export const ROUTES = [
   { path: "/", load: () => import("./screens/home.js"), title: "common.home.title", sheets: STAFF },
@@ -15,10 +16,10 @@ export const ROUTES = [
   { path: "/hearings/:id", load: () => import("./screens/console.js"), title: "mediator.console.title", staff: true },
   { path: "/hearings/:id/setup", load: () => import("./screens/setup.js"), title: "mediator.setup.title", staff: true, sheets: STAFF },
   // participant (web-participant)
-  { path: "/join", load: () => import("./screens/join.js"), title: "participant.join.title" },
-  { path: "/lobby", load: () => import("./screens/hearing.js"), title: "participant.lobby.title" },
-  { path: "/hearing", load: () => import("./screens/hearing.js"), title: "participant.hearing.title" },
-  { path: "/techcheck", load: () => import("./screens/techcheck.js"), title: "participant.techcheck.title" },
+  { path: "/join", load: () => import("./screens/join.js"), title: "participant.join.title", sheets: PARTICIPANT },
+  { path: "/lobby", load: () => import("./screens/hearing.js"), title: "participant.lobby.title", sheets: PARTICIPANT },
+  { path: "/hearing", load: () => import("./screens/hearing.js"), title: "participant.hearing.title", sheets: PARTICIPANT },
+  { path: "/techcheck", load: () => import("./screens/techcheck.js"), title: "participant.techcheck.title", sheets: PARTICIPANT },
 ];
 
 // auditor (web-audit)

@@ -147,15 +147,21 @@ def _closure(start: str, sources: dict[str, str], *, dynamic: bool) -> set[str]:
 _ROUTE_LINE = re.compile(r'import\("\./(screens/[\w-]+\.js)"\)')
 
 
+_SHEET_LIST = re.compile(r"^const (\w+) = \[([^\]]*)\];", re.M)
+_ROUTE_SHEETS = re.compile(r"sheets: (\w+)")
+
+
 def screen_sheets() -> dict[str, set[str]]:
-    """js/screens/<name>.js → the stylesheets beyond parley.css its routes add (routes.js
-    writes `sheets: STAFF` on each route's line that takes css/staff.css)."""
+    """js/screens/<name>.js → the stylesheets beyond parley.css its routes add: routes.js writes
+    `sheets: NAME` on a route's line, NAME a list declared at its top (`const STAFF = ["staff"];`)."""
+    text = (WEBCLIENT / "js" / "routes.js").read_text()
+    lists = {name: set(re.findall(r'"([\w-]+)"', items)) for name, items in _SHEET_LIST.findall(text)}
     found: dict[str, set[str]] = {}
-    for line in (WEBCLIENT / "js" / "routes.js").read_text().splitlines():
+    for line in text.splitlines():
         screen = _ROUTE_LINE.search(line)
         if screen:
-            found.setdefault(f"js/{screen.group(1)}", set()).update(
-                ["staff"] if "sheets: STAFF" in line else [])
+            named = _ROUTE_SHEETS.search(line)
+            found.setdefault(f"js/{screen.group(1)}", set()).update(lists[named.group(1)] if named else ())
     return found
 
 

@@ -1,6 +1,8 @@
 // Stylesheets beyond parley.css, added to the page when a route's screen needs them (routes.js
 // `sheets`): the staff's pages other than the console use rules the room pages never do, so
-// those rules (css/staff.css) are not downloaded or parsed by the console or a participant.
+// those rules (css/staff.css) are not downloaded or parsed by the console or a participant; the
+// participant's pages (join, tech check, lobby and room) likewise keep theirs in
+// css/participant.css, which the console and the staff's pages never load.
 // A sheet is added once and kept (later pages of the same tab find it there); the screen is
 // drawn once it has loaded, or failed to (the page then shows unstyled rather than nothing).
 

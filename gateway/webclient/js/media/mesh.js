@@ -11,7 +11,8 @@
 //   reconnection grace (`offline`): the plans that followed cannot reach it.
 // Every connection uses the same DTLS certificate (`certificate()`), so the room verification
 // code (verification.js) can compare one fingerprint per member. Negotiation: negotiation.js;
-// the certificate, the code and the stats: mesh-reports.js.
+// the certificate, the code and the stats: mesh-reports.js. Longer than 300 lines because the
+// plan, the cut-off timer and the mending of reports all act on the same map of connections.
 
 import { planCloses, planOpens, plannedLinks } from "./mesh-plan.js";
 import { certificate, collectStats, ownFingerprint, verifyRoom } from "./mesh-reports.js";
