@@ -23,6 +23,7 @@ import pytest
 
 from services.evidence.retention_shred import GRACE_S
 from tests.harness import ServiceProcess, Suite, wait_until
+from tests.integration.evidence.test_evidence_retention import _hearing_with_a_document
 from tests.people import People, Staff, staff_people
 
 PERIOD_S = 4.0
@@ -63,19 +64,6 @@ async def people(suite: Suite, second_evidence: Path) -> People:
 
     await wait_until(serving, timeout=90, what="the second evidence process")
     return await staff_people(suite)
-
-
-async def _hearing_with_a_document(med: Staff, title: str) -> tuple[str, str]:
-    status, hearing = await med.call("POST", "/api/v1/hearings", {"title": title})
-    assert status == 201, hearing
-    status, body = await med.call("POST", f"/api/v1/hearings/{hearing['id']}/open", {})
-    assert status == 200, body
-    async with med.session() as http, http.post(
-            f"/api/v1/hearings/{hearing['id']}/documents", data=b"draft terms",
-            headers={"Parley-Filename": "terms.txt", "Parley-Compartment": "joint"}) as r:
-        assert r.status == 201, await r.text()
-        document = (await r.json())["document"]
-    return hearing["id"], document
 
 
 async def _events(auditor: Staff, hearing: str) -> list[dict[str, Any]]:
