@@ -65,12 +65,13 @@ SKIPPED = {("POST", "/api/v1/auth/signout"), ("GET", "/api/v1/ws")}
 #: Refusals of schema-valid requests by rules no OpenAPI schema can state: the log's current
 #: size, an order between two fields, a string that must be a real SDP offer, a name that
 #: must keep a visible character once control characters are removed, a cursor that must be
-#: one a page of names gave, a parameter that needs another (with_invitations: an actor).
+#: one a page of names gave, a parameter that needs another (with_invitations: an actor), a
+#: file name's label of letters of any script (Unicode categories: no OpenAPI pattern names them).
 #: Each message names its rule; they are counted and printed, never silently dropped.
 SEMANTIC = re.compile(r"Upload-Length is required|beyond the latest checkpoint|is after (end|to|time_to)|beyond the log size|"
                       r"is beyond second|is not below size|tech check (needs|offer has)|"
                       r"no visible characters|cursor is not one this service gave|with_invitations needs actor|"
-                      r"scheduled start is in the past")
+                      r"scheduled start is in the past|label must be a few words")
 SKIPPED_IN_REAL_HEARING = {("POST", "/api/v1/hearings/{hearing}/close"),
                            ("DELETE", "/api/v1/hearings/{hearing}/participants/{participant}")}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
