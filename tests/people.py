@@ -123,7 +123,10 @@ async def _call(http: aiohttp.ClientSession, method: str, path: str,
         return response.status, body
 
 
-async def _gateway_alive(base_url: str, timeout: float = 30.0) -> None:
+async def _gateway_alive(base_url: str, timeout: float = 60.0) -> None:
+    """A wait, not a delay: it returns at the first 200. 60 s, since a gateway started beside
+    the page tests on a slow two-core machine was seen to take longer than 30 (the role matrix's
+    suite, twice in CI runs of the nineteenth session)."""
     async def alive() -> bool:
         async with aiohttp.ClientSession() as http, http.get(f"{base_url}/healthz") as r:
             return r.status == 200
