@@ -206,3 +206,14 @@ KEEP_TRACKS = ("() => { window.__testTracks = document.querySelector('.tile.self
                ".srcObject.getTracks(); return window.__testTracks.length; }")
 TRACKS_ENDED = ("window.__testTracks && window.__testTracks.length > 0 && "
                 "window.__testTracks.every((t) => t.readyState === 'ended')")
+
+
+# An init script that keeps every RTCPeerConnection the page makes (`window.__connections`), to
+# count those still open and read their states.
+COUNT_CONNECTIONS = """(() => {
+  const Real = window.RTCPeerConnection;
+  window.__connections = [];
+  window.RTCPeerConnection = class extends Real {
+    constructor(...args) { super(...args); window.__connections.push(this); }
+  };
+})();"""

@@ -45,6 +45,7 @@ from tests.browser import (
     requires_chromium,
 )
 from tests.e2e.participant_steps import (
+    COUNT_CONNECTIONS,
     KEEP_TRACKS,
     TRACKS_ENDED,
     banner_kind,
@@ -88,13 +89,6 @@ def tiles_of(participant: str) -> str:
 
 
 # The page's RTCPeerConnections not closed (an init script counts every one made).
-COUNT_CONNECTIONS = """(() => {
-  const Real = window.RTCPeerConnection;
-  window.__connections = [];
-  window.RTCPeerConnection = class extends Real {
-    constructor(...args) { super(...args); window.__connections.push(this); }
-  };
-})();"""
 OPEN_CONNECTIONS = "window.__connections.filter((pc) => pc.signalingState !== 'closed').length"
 CONNECTION_STATES = "window.__connections.map((pc) => pc.connectionState)"
 ALL_CLOSED = f"{CONNECTION_STATES}.every((state) => state === 'closed')"

@@ -34,6 +34,7 @@ from proto.ws import (
 from proto.ws import SignalSend as Send
 from tests.browser import chromium, fake_camera, open_tab, requires_chromium
 from tests.e2e.participant_steps import (
+    COUNT_CONNECTIONS,
     KEEP_TRACKS,
     TRACKS_ENDED,
     banner_kind,
@@ -231,13 +232,6 @@ async def test_a_tampered_relay_shows_as_a_code_mismatch(suite: Suite, tmp_path:
 
 # Every RTCPeerConnection the page makes (an init script), and the sound received on those that
 # are connected (totalAudioEnergy: it grows while the fake microphone's beep arrives).
-COUNT_CONNECTIONS = """(() => {
-  const Real = window.RTCPeerConnection;
-  window.__connections = [];
-  window.RTCPeerConnection = class extends Real {
-    constructor(...args) { super(...args); window.__connections.push(this); }
-  };
-})();"""
 HEARD = """async () => {
   let energy = 0;
   for (const pc of window.__connections.filter((c) => c.connectionState === 'connected')) {
