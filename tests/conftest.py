@@ -31,14 +31,32 @@ async def supervisor_nc(nats_server: NatsServer) -> AsyncIterator[Client]:
     await nc.drain()
 
 
-@pytest.fixture(scope="module")
-def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
-    """`parley up` as a subprocess, shared by a test module; stopped with SIGINT at the end."""
+def started_suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
+    """`parley up` as a subprocess, on the defaults; stopped with SIGINT at the end."""
     data_dir: Path = tmp_path_factory.mktemp("suite") / "data"
     running = Suite(data_dir=data_dir)
     running.start()
     yield running
     running.stop()
+
+
+#: One suite for every module of the test run that needs nothing of its own: a suite's start
+#: and stop cost about 7 s of CPU (five Python processes importing and provisioning), and
+#: seventy modules each started one. The modules' tests make hearings and people of their own,
+#: so they do not meet. A module that changes the suite (kills or restarts its processes, needs
+#: a setting of its own, counts what the whole suite holds) is marked `own_suite`, or defines
+#: a `suite` fixture of its own.
+shared_suite = pytest.fixture(scope="session")(started_suite)
+
+
+@pytest.fixture(scope="module")
+def suite(request: pytest.FixtureRequest,
+          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
+    """The run's shared suite, or (module marked `own_suite`) one for this module alone."""
+    if request.node.get_closest_marker("own_suite") is None:
+        yield request.getfixturevalue("shared_suite")
+        return
+    yield from started_suite(tmp_path_factory)
 
 
 #: A zone that counts leap seconds: the C library's `gmtime` reads the kernel's clock 27 s off.

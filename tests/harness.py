@@ -217,6 +217,17 @@ class ServiceProcess:
         return self.log_path.read_text(errors="replace")
 
 
+#: How long a suite (`parley up`) may take to answer /readyz 200, by default. A quiet two-core
+#: machine takes about 4 s; a slow one beside the other half of the test run (suites, Chromium)
+#: took over 60 s, so the wait is generous: a wait that returns at the first 200 costs nothing
+#: when things are quick, and a suite that cannot start fails at once with its log.
+SUITE_READY_S = 180.0
+
+
+class SuiteNotReady(AssertionError):
+    """A suite that did not become ready: its `parley up` exited, or /readyz stayed short of 200."""
+
+
 @dataclass
 class Suite:
     """`parley up` as a subprocess: the real supervisor, nats-server and the four services."""
@@ -263,12 +274,27 @@ class Suite:
         assert self.process is not None
         return [self.process.pid, *self.processes().values()]
 
-    async def ready(self, timeout: float = 30.0) -> dict[str, Any]:
-        async def check() -> dict[str, Any] | None:
-            async with aiohttp.ClientSession() as http, http.get(f"{self.base_url}/readyz") as r:
-                return dict(await r.json()) if r.status == 200 else None
+    async def ready(self, timeout: float | None = None) -> dict[str, Any]:
+        """/readyz's answer once it is 200 (within `timeout`, SUITE_READY_S by default).
 
-        return await wait_until(check, timeout=timeout, interval=0.1, what="/readyz 200")
+        A `parley up` that exits, or a wait that runs out, raises with the end of its log."""
+        async def check() -> dict[str, Any] | None:
+            if self.process is not None and self.process.poll() is not None:
+                raise SuiteNotReady(f"`parley up` exited ({self.process.returncode})\n"
+                                    + self.log_tail())
+            with contextlib.suppress(aiohttp.ClientError, OSError, asyncio.TimeoutError):
+                async with aiohttp.ClientSession() as http, \
+                        http.get(f"{self.base_url}/readyz") as r:
+                    return dict(await r.json()) if r.status == 200 else None
+            return None
+
+        limit = SUITE_READY_S if timeout is None else timeout
+        deadline = time.monotonic() + limit
+        while (answer := await check()) is None:
+            if time.monotonic() > deadline:
+                raise SuiteNotReady(f"/readyz not 200 within {limit:.0f}s\n" + self.log_tail())
+            await asyncio.sleep(0.1)
+        return answer
 
     def stop(self, timeout: float = 15.0) -> int | None:
         if self.process is None:
@@ -284,6 +310,9 @@ class Suite:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path else ""
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log().splitlines()[-lines:])
 
     async def connect(self, user: str) -> Client:
         creds = load_credentials(self.data_dir / "nats" / "credentials" / f"{user}.json")

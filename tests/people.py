@@ -24,7 +24,9 @@ API (everything else here is an implementation detail):
 - `Staff.headers(bearer=False) -> dict`: the same credentials as headers, for your own client.
 - `await Staff.call(method, path, json=None, bearer=False) -> (status, body)`: one request.
 - `await Staff.sign_in_again() -> None`: a fresh cookie session (same account; uses a new TOTP step).
-- `await create_staff(suite, admin, role, username) -> Staff`: one more enrolled account.
+- `await create_staff(suite, admin, role, username) -> Staff`: one more enrolled account (named
+  `username-2`, … when another module of the run's shared suite took the name: read
+  `staff.username`).
 - `await bootstrap_secret(suite) -> str`: the one-time secret from the suite's log.
 - `sign_in(staff, body)`, `choose_password(staff, current)`, `enrol(staff)`: the steps, for
   gateways started without a `Suite`.
@@ -42,7 +44,7 @@ from typing import Any, Protocol
 import aiohttp
 import pyotp
 
-from tests.harness import Suite, wait_until
+from tests.harness import SUITE_READY_S, Suite, wait_until
 
 BOOTSTRAP_RE = re.compile(r"pbs_[A-Za-z0-9_-]{43}")
 CSRF_HEADER = "Parley-CSRF"
@@ -123,10 +125,8 @@ async def _call(http: aiohttp.ClientSession, method: str, path: str,
         return response.status, body
 
 
-async def _gateway_alive(base_url: str, timeout: float = 60.0) -> None:
-    """A wait, not a delay: it returns at the first 200. 60 s, since a gateway started beside
-    the page tests on a slow two-core machine was seen to take longer than 30 (the role matrix's
-    suite, twice in CI runs of the nineteenth session)."""
+async def _gateway_alive(base_url: str, timeout: float = SUITE_READY_S) -> None:
+    """A wait, not a delay: it returns at the first 200 (a suite's start, SUITE_READY_S)."""
     async def alive() -> bool:
         async with aiohttp.ClientSession() as http, http.get(f"{base_url}/healthz") as r:
             return r.status == 200
@@ -138,7 +138,7 @@ class HasLog(Protocol):
     def log(self) -> str: ...
 
 
-async def bootstrap_secret(suite: HasLog, timeout: float = 30.0) -> str:
+async def bootstrap_secret(suite: HasLog, timeout: float = SUITE_READY_S) -> str:
     """The last one-time bootstrap secret the gateway printed into the log (a `Suite`, or a
     `ServiceProcess` running the gateway alone)."""
     async def found() -> str | None:
@@ -201,10 +201,22 @@ async def bootstrap_admin(suite: Suite, username: str = "admin") -> Staff:
     return admin
 
 
+def _unused_username(suite: Suite, username: str) -> str:
+    """`username`, or (another module of a shared suite took it) `username-2`, `-3`, …"""
+    taken: set[str] = suite.__dict__.setdefault("_parley_usernames", set())
+    chosen, n = username, 1
+    while chosen in taken:
+        n += 1
+        chosen = f"{username}-{n}"
+    taken.add(chosen)
+    return chosen
+
+
 async def create_staff(suite: Suite, admin: Staff, role: str, username: str,
                        display_name: str = "") -> Staff:
     """One more account of `role` (named `display_name`), created by `admin` with
     `INITIAL_PASSWORD`, signed in, its own password (`PASSWORD`) chosen, and enrolled."""
+    username = _unused_username(suite, username)
     staff = Staff(base_url=suite.base_url, role=role, username=username, password=PASSWORD)
     status, reply = await admin.call("POST", "/api/v1/accounts", {
         "username": username, "role": role, "password": INITIAL_PASSWORD,

@@ -33,7 +33,7 @@ async def seat_people(suite: Suite, people: People, per_side: int = 2) -> Cast:
 
 
 async def one_party_each(suite: Suite) -> tuple[People, Cast, dict[str, Any]]:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     cast = await seat_people(suite, people, per_side=1)
     return people, cast, cast.invitations["A1"]

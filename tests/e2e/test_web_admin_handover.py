@@ -80,7 +80,7 @@ async def _as(tab: Tab, suite: Suite, staff: Staff) -> None:
 
 async def test_disabling_a_mediator_who_holds_a_hearing_warns_and_hands_it_over(
         suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     admin = people.admin
     mei = await create_staff(suite, admin, "mediator", "mei.ling.chan", "Mei Ling Chan")
@@ -230,7 +230,7 @@ async def test_disabling_a_mediator_who_holds_a_hearing_warns_and_hands_it_over(
 
 
 async def test_a_party_reads_the_former_mediators_documents_under_her_name(suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     mei = await create_staff(suite, people.admin, "mediator", "mei.ling.docs", "Mei Ling Chan")
     peter = await create_staff(suite, people.admin, "mediator", "peter.wong.docs", "Peter Wong")
@@ -309,7 +309,7 @@ async def test_a_party_reads_the_former_mediators_documents_under_her_name(suite
 
 
 async def test_a_mediator_disabled_at_the_console_is_told_so(suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     med = await create_staff(suite, people.admin, "mediator", "anna.lee", "Anna Lee")
     hearing = await _open_hearing(med, "Chan v. Lam")

@@ -152,7 +152,7 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
 
 @pytest.fixture
 async def world(suite: Suite) -> AsyncIterator[tuple[People, list[tuple[str, str, int, int]]]]:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     scripted, segments = script()
     if not getattr(suite, "_audit_script", False):

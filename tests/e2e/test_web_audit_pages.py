@@ -204,7 +204,7 @@ ROWS = """() => [...document.querySelectorAll('table.results tbody tr')].map((tr
 
 @pytest.mark.timeout(300)
 async def test_the_auditors_pages_say_what_they_show(suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     await publish(suite, story())
     async with chromium() as browser:

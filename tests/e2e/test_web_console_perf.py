@@ -31,7 +31,7 @@ def p95(values: list[float]) -> float:
 
 
 async def test_moves_show_within_150_ms_with_40_people_in_8_rooms(suite: Suite) -> None:
-    await suite.ready(timeout=150)
+    await suite.ready()
     people = await staff_people(suite)
     cast = await seat(suite, people, sides=4, per_side=10)
     assert len(cast.members) == 40

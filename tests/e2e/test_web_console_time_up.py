@@ -449,7 +449,7 @@ async def test_the_board_with_three_sides_shows_every_room(suite: Suite) -> None
     the knocks are said above the board. Moving a side whose people still wait says so; "Admit…"
     on the side admits them all after naming them; a new caucus takes the focus; a person
     dropped on a room's button above the board moves there."""
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     cast = await seat(suite, people, sides=3, per_side=2)
     a, b = cast.sides[:2]

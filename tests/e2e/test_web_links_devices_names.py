@@ -203,7 +203,7 @@ async def test_a_camera_another_app_holds_is_said_as_in_use(suite: Suite) -> Non
 
 @pytest.mark.timeout(180)
 async def test_a_long_title_shows_its_limit_and_a_long_side_fits_its_picker(suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     async with chromium_page(suite.base_url) as tab:
         page = tab.page
@@ -328,7 +328,7 @@ async def _long_named_mediator(suite: Suite, people: People) -> People:
 @pytest.mark.timeout(300)
 async def test_long_names_stay_on_one_line_and_the_file_picker_shows_its_focus(
         suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await _long_named_mediator(suite, await staff_people(suite))
     med_api = people.mediator
     status, h = await api(med_api, "POST", "/api/v1/hearings", {"title": "Chan v. Lee"})

@@ -83,7 +83,7 @@ async def side_b_gone_from(tab: Tab, b_ids: set[str], deadline: float) -> None:
 
 
 async def test_a_mediator_runs_a_hearing_in_the_browser(suite: Suite, tmp_path: Path) -> None:
-    await suite.ready(timeout=150)
+    await suite.ready()
     people = await staff_people(suite)
     colours = {"A1": RED, "A2": GREEN, "B1": BLUE, "B2": YELLOW}
     async with chromium_page(suite.base_url) as tab, \

@@ -46,7 +46,7 @@ def date_in(sentence: str, lang: str, key: str, **params: object) -> str:
 
 
 async def test_the_console_in_traditional_chinese(suite: Suite, tmp_path: Path) -> None:
-    await suite.ready(timeout=150)
+    await suite.ready()
     people = await staff_people(suite)
     async with chromium_page(suite.base_url, locale="zh-TW") as tab, \
             Cast.start(suite.base_url, tmp_path, {"A1": RED, "B1": BLUE}, locale="zh-TW") as cast:
@@ -144,7 +144,7 @@ async def test_expired_session_ended_hearing_two_tabs_and_reload(suite: Suite) -
     """Bad moments through the UI: two console tabs stay consistent and a reload restores the
     board; a session that ends mid-hearing leads to sign-in and back to the console; a tab
     acting on a hearing another tab just ended is told so in a sentence."""
-    await suite.ready(timeout=150)
+    await suite.ready()
     people = await staff_people(suite)
     staff = await create_staff(suite, people.admin, "mediator", "mediator-two")
     status, hearing = await staff.call("POST", "/api/v1/hearings", {"title": "Two tabs"})

@@ -53,7 +53,7 @@ async def _two_rows_on_a_phone(tab: Tab, screen: str) -> None:
 
 async def test_the_new_mediator_is_told_she_took_over_and_the_old_one_why_his_list_is_empty(
         suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     admin = people.admin
     david = await create_staff(suite, admin, "mediator", "david.lam", "David Lam")

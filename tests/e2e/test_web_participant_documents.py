@@ -106,7 +106,7 @@ async def cookie_of(tab: Tab) -> dict[str, str]:
 @pytest.mark.timeout(300)
 async def test_documents_upload_resume_release_and_bad_input(suite: Suite,
                                                              tmp_path: Path) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     cast = await seat_people(suite, people, per_side=1)
     inv = cast.invitations
@@ -481,7 +481,7 @@ async def test_document_versions_and_pdfs_viewed_in_the_page(suite: Suite,
     frame from a blob: URL of type application/pdf whose bytes are the original's; Escape
     closes it and focus goes back. An SVG is never offered a view, and HTML that claims to be
     a PDF is refused a view in a sentence. The CSP still refuses every other frame and plugin."""
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     cast = await seat_people(suite, people, per_side=1)
     inv = cast.invitations

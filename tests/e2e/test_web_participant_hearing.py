@@ -160,7 +160,7 @@ async def all_pages(tabs: dict[str, Tab], expression: str, names: list[str] | No
 
 @pytest.mark.timeout(600)  # four browsers in a mesh: 4½ min at load 40 on two cores
 async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     status, _ = await people.admin.call("PATCH", f"/api/v1/accounts/{people.mediator.account_id}",
                                         {"display_name": MEDIATOR_NAME})

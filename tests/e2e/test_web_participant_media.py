@@ -94,7 +94,7 @@ class RenegotiatingPeer(MediaPeer):
 
 async def test_screen_share_reaches_aiortc_and_chromium_and_stops(suite: Suite,
                                                                  tmp_path: Path) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     cast = await seat_people(suite, people, per_side=1)
     inv = cast.invitations
@@ -165,7 +165,7 @@ def _swap_fingerprint(raw: str) -> str:
 
 
 async def test_a_tampered_relay_shows_as_a_code_mismatch(suite: Suite, tmp_path: Path) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     cast = await seat_people(suite, people, per_side=1)
     inv = cast.invitations
@@ -264,7 +264,7 @@ def seen_as(med: WsClient, pid: str, since: int = 0) -> list[tuple[bool, bool]]:
 @pytest.mark.timeout(300)
 async def test_a_muted_microphone_stays_muted_through_a_reload_and_a_lost_connection(
         suite: Suite, tmp_path: Path) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     cast = await seat_people(suite, people, per_side=1)
     inv = cast.invitations

@@ -48,7 +48,7 @@ async def _controls(tab: Tab) -> dict[str, int]:
 @pytest.mark.timeout(180)
 async def test_an_administrator_on_set_up_sees_no_controls_and_the_way_to_hand_over(
         suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     await create_staff(suite, people.admin, "mediator", "peter.wong")  # someone to hand over to
     status, made = await people.mediator.call("POST", "/api/v1/hearings", {"title": TITLE})

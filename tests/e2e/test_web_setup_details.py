@@ -61,7 +61,7 @@ def changed_words(*parts: str) -> str:
 
 
 async def test_the_mediator_reschedules_and_the_lobby_sees_it(suite: Suite) -> None:
-    await suite.ready(timeout=150)
+    await suite.ready()
     people = await staff_people(suite)
     due = hong_kong(datetime.now(UTC) + timedelta(days=10), 10)
     later = hong_kong(due + timedelta(days=7), 14, 30)
@@ -230,7 +230,7 @@ async def test_a_hearing_under_way_moves_to_another_zone_keeping_its_start(suite
     (shown as Tokyo reads them), the dialog says the start in both zones, and saving is not
     refused as "in the past" (only the zone is sent; the start stays to the second). Then
     adjourned to next week: a start typed anew moves it."""
-    await suite.ready(timeout=150)
+    await suite.ready()
     people = await staff_people(suite)
     began = int((datetime.now(UTC) - timedelta(minutes=10)).timestamp() * 1000) + 123
     status, hearing = await people.mediator.call("POST", "/api/v1/hearings", {
@@ -307,7 +307,7 @@ async def test_an_ended_hearing_offers_no_calendar_and_says_what_its_links_came_
     (not "Revoked"); someone who joined, was sent a new link and was then removed is "Removed
     by the mediator" (not "Withdrawn": the roster knows they had joined). Ended with its
     documents kept, they are listed read-only (no upload, no release) and download."""
-    await suite.ready(timeout=150)
+    await suite.ready()
     people = await staff_people(suite)
     due = hong_kong(datetime.now(UTC) + timedelta(days=3), 10)
     status, hearing = await people.mediator.call("POST", "/api/v1/hearings", {
@@ -376,7 +376,7 @@ async def test_after_a_dropped_connection_the_lobby_says_only_what_differs_now(
     """The waiting room's word about a change is derived from the details now against those it
     first showed, never kept from an event: renamed, then renamed back while the party's
     connection was down, the page back says nothing changed; moved and renamed, it names both."""
-    await suite.ready(timeout=150)
+    await suite.ready()
     people = await staff_people(suite)
     due = hong_kong(datetime.now(UTC) + timedelta(days=5), 9, 30)
     status, hearing = await people.mediator.call("POST", "/api/v1/hearings", {
@@ -433,7 +433,7 @@ async def test_a_new_link_keeps_a_waiting_person_present_and_an_ended_hearing_sa
     beside its name ("Respondent" once wrapped under its dot). Once the hearing ran and ended,
     the set-up says when it was scheduled, when it opened and when it ended (it once said
     "Ended" beside the day it was only due), and that the invitation links no longer work."""
-    await suite.ready(timeout=150)
+    await suite.ready()
     people = await staff_people(suite)
     due = hong_kong(datetime.now(UTC) + timedelta(days=3), 15)
     status, hearing = await people.mediator.call("POST", "/api/v1/hearings", {
@@ -515,7 +515,7 @@ async def test_documents_are_added_on_the_set_up_page_before_the_hearing_opens(
     each tab says what it means before the hearing; a file picked under Joint and another
     under "My notes" upload with their rows, and the hearing is still scheduled (nothing was
     opened to add them). A party who joins later reads the joint one, never the notes."""
-    await suite.ready(timeout=150)
+    await suite.ready()
     people = await staff_people(suite)
     due = hong_kong(datetime.now(UTC) + timedelta(days=5), 10)
     status, hearing = await people.mediator.call("POST", "/api/v1/hearings", {

@@ -168,7 +168,7 @@ async def new_link_for_a_joined_party(tab: Tab, med: Mediator, people: Any, hear
 
 
 async def test_setting_up_dates_and_sides(suite: Suite) -> None:
-    await suite.ready(timeout=150)
+    await suite.ready()
     people = await staff_people(suite)
     async with chromium_page(suite.base_url) as tab:
         med = Mediator(tab, EN)

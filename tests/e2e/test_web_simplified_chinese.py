@@ -42,7 +42,7 @@ async def photographed(tab: Tab, screen: str, content: list[str]) -> None:
 
 async def test_staff_and_participant_screens_in_simplified_chinese(
         suite: Suite, tmp_path: Path) -> None:
-    await suite.ready(timeout=150)
+    await suite.ready()
     people = await staff_people(suite)
     mediator = people.mediator
     async with chromium_page(suite.base_url, locale="zh-CN") as tab, \

@@ -41,7 +41,7 @@ async def open_accounts(tab: Tab, suite: Suite, admin: Staff) -> Locator:
 
 
 async def test_sign_in_enrol_sign_out_and_back(suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     status, _ = await people.admin.call("POST", "/api/v1/accounts", {
         "username": "newmediator", "role": "mediator", "password": INITIAL_PASSWORD})
@@ -137,7 +137,7 @@ async def test_an_administrator_resets_a_password_and_a_new_one_comes_first(
     person. Their open page is signed out and told why; they sign in with it and their
     authenticator, must choose their own before anything else (even /hearings brings them back
     to it), then land on /hearings; the header's menu changes it again."""
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     admin = people.admin
     person = await create_staff(suite, admin, "mediator", "forgetful")
@@ -209,7 +209,7 @@ async def test_an_administrator_resets_a_password_and_a_new_one_comes_first(
 
 
 async def test_an_admin_is_not_offered_to_disable_their_own_account(suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     admin, mediator = people.admin, people.mediator
     async with chromium_page(suite.base_url) as tab:
@@ -255,7 +255,7 @@ async def test_an_admin_is_not_offered_to_disable_their_own_account(suite: Suite
                                               ("zh-CN", "zh-Hans")])
 async def test_a_user_name_already_taken_is_said_as_such(suite: Suite, locale: str,
                                                          lang: str) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     admin, mediator = people.admin, people.mediator
     async with chromium_page(suite.base_url, locale=locale) as tab:
@@ -281,7 +281,7 @@ async def test_a_user_name_already_taken_is_said_as_such(suite: Suite, locale: s
 
 
 async def test_a_refused_token_revocation_is_said(suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     admin = people.admin
     status, made = await admin.call("POST", "/api/v1/tokens", {"name": "nightly export"})
@@ -333,7 +333,7 @@ async def test_the_accounts_screen_in_chinese_toasts_cover_nothing_and_follow_th
     """In Traditional Chinese the note on your own row sits on a line of its own, under the
     buttons; the toast saying an account was made covers no control ("Create the account"
     included) and, when the language changes while it is shown, says it in the new one."""
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     admin = people.admin
     zh = "zh-Hant"
@@ -371,7 +371,7 @@ async def test_admin_forms_say_what_is_wrong_in_the_page_language(suite: Suite) 
     """In 简体中文, a password too short and a token without a name are said in the page's
     words beside the form (the field focused and marked invalid), never in Chromium's own
     English bubble ("Please lengthen this text…"); nothing is sent."""
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     admin = people.admin
     zh = "zh-Hans"

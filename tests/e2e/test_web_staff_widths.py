@@ -240,7 +240,7 @@ async def _signs_out_from_a_first_step(tab: Tab, leave: str, screen: str) -> Non
 
 @pytest.mark.timeout(300)  # a new account's first steps too: three password checks (argon2id)
 async def test_set_up_and_header_at_a_phone_width(suite: Suite) -> None:
-    await suite.ready(timeout=150)
+    await suite.ready()
     people = await staff_people(suite)
     for staff, name in ((people.mediator, LONG_NAME), (people.admin, ADMIN_NAME)):
         status, me = await staff.call("PATCH", "/api/v1/me", {"display_name": name})

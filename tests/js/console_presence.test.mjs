@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 
 const { OFFLINE_GRACE_MS } = await import("../../gateway/webclient/js/components/presence.js");
-const { ConsolePresence, shownBoard, boardPeople } =
+const { ConsolePresence, shownBoard, boardPeople, sameDrop } =
   await import("../../gateway/webclient/js/screens/console-presence.js");
 const { offlineSince } = await import("../../gateway/webclient/js/components/presence.js");
 
@@ -88,4 +88,24 @@ test("the console is drawn again once a grace runs out", async () => {
   await new Promise((resolve) => setTimeout(resolve, 200));
   assert.equal(drawn, 1);
   presence.stop();
+});
+
+test("once both views say a party dropped, the card and the room say offline together", () => {
+  const presence = new ConsolePresence(() => {});
+  presence.board(board([chan, ho(true)]), 0);
+  presence.room(room(chan, ho(true)), 0);
+  presence.room(room(chan, ho(false)), 1000); // the room view says it first
+  const dropped = board([chan, ho(false)]);
+  presence.board(dropped, 1030); // the board 30 ms later
+  const at = 1000 + GRACE;
+  assert.equal(presence.room(room(chan, ho(false)), at).members.find((m) => m.id === "a1").connected, false);
+  assert.equal(person(presence.board(dropped, at), "a1").connected, false);
+  assert.equal(person(presence.board(dropped, at - 1), "a1").connected, true);
+  presence.stop();
+});
+
+test("a drop one view saw before the console knew the person is not taken up by the other", () => {
+  const since = sameDrop(new Map([["a1", 500], ["b1", null]]), new Map([["a1", -Infinity], ["b1", 200]]));
+  assert.deepEqual([...since], [["a1", 500], ["b1", null]]);
+  assert.deepEqual([...sameDrop(new Map([["a1", 500]]), new Map([["a1", 300]]))], [["a1", 300]]);
 });

@@ -47,7 +47,7 @@ async def _export(people: People, body: dict[str, Any]) -> bytes:
 
 @pytest.fixture
 async def people(suite: Suite) -> People:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     if not getattr(suite, "_audit_bulk", False):
         await _publish_bulk(suite)

@@ -45,7 +45,7 @@ def start_cluster(data_dir: Path, **extra: str) -> Cluster:
 
 
 async def all_ready(cluster: Cluster) -> None:
-    await cluster.ready(timeout=60)
+    await cluster.ready()
     for url in cluster.urls:
         async def up(url: str = url) -> bool:
             async with aiohttp.ClientSession() as http, http.get(f"{url}/readyz") as r:

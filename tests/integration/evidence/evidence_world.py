@@ -171,7 +171,7 @@ async def _admit(suite: Suite, mediator: Staff, hearing: str, observer: Caller) 
 
 
 async def build_world(suite: Suite, backend: str, **where: Any) -> World:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     other_mediator = await create_staff(suite, people.admin, "mediator", "mediator2")
     hearing, sides, callers = await _hearing(suite, people.mediator, [SIDE_A, SIDE_B], [

@@ -226,7 +226,7 @@ async def test_loopback_tcp_still_carries_the_bytes(
     suite = Suite(data_dir=data_dir, extra_env={**E2E_ENV, "PARLEY_EVIDENCE_HTTP_SOCKET": ""})
     suite.start()
     try:
-        await suite.ready(timeout=120)
+        await suite.ready()
         mediator = (await staff_people(suite)).mediator
         status, hearing = await mediator.call("POST", "/api/v1/hearings", {"title": "tcp"})
         assert status == 201, hearing

@@ -42,7 +42,7 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
 
 @pytest.fixture
 async def mediator(suite: Suite) -> AsyncIterator[tuple[Staff, str]]:
-    await suite.ready(timeout=120)
+    await suite.ready()
     staff = (await staff_people(suite)).mediator
     status, hearing = await staff.call("POST", "/api/v1/hearings", {"title": "hand-off"})
     assert status == 201, hearing

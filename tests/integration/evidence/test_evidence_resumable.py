@@ -174,7 +174,7 @@ async def killed_and_back(world: World, process: str) -> None:
     async def restarted() -> bool:
         return world.suite.processes().get(process, killed) != killed
     await wait_until(restarted, timeout=30, what=f"{process} restarted")
-    await world.suite.ready(timeout=60)
+    await world.suite.ready()
 
 
 async def test_gateway_restart_mid_upload_continues(

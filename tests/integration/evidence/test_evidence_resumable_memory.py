@@ -78,7 +78,7 @@ def suite(tmp_path: Path) -> Iterator[Suite]:
 @pytest.mark.timeout(1800)
 async def test_a_1_gib_resumable_upload_keeps_memory_bounded(suite: Suite) -> None:
     size = int(os.environ.get("PARLEY_TEST_RESUMABLE_MIB", "1024")) * MIB
-    await suite.ready(timeout=120)
+    await suite.ready()
     people = await staff_people(suite)
     status, hearing = await people.mediator.call("POST", "/api/v1/hearings", {"title": "big"})
     assert status == 201, hearing

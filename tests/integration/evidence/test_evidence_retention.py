@@ -38,7 +38,7 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
 
 @pytest.fixture
 async def people(suite: Suite) -> People:
-    await suite.ready(timeout=90)
+    await suite.ready()
     return await staff_people(suite)
 
 

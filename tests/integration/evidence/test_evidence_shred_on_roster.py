@@ -57,7 +57,7 @@ def second_evidence(suite: Suite) -> Iterator[Path]:
 
 @pytest.fixture
 async def people(suite: Suite, second_evidence: Path) -> People:
-    await suite.ready(timeout=90)
+    await suite.ready()
 
     async def serving() -> bool:
         return second_evidence.exists()

@@ -65,7 +65,7 @@ async def test_one_trace_crosses_gateway_nats_and_signalling_and_metrics_are_the
                   extra_env={"OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{port}"})
     suite.start()
     try:
-        await suite.ready(timeout=120)
+        await suite.ready()
         people = await staff_people(suite)
         status, _ = await people.mediator.call("POST", "/api/v1/hearings", {"title": "Traced"})
         assert status == 201

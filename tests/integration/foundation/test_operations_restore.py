@@ -41,7 +41,7 @@ async def test_backup_restore_into_a_fresh_data_dir(tmp_path: Path) -> None:
     first.data_dir.parent.mkdir()
     first.start()
     try:
-        await first.ready(timeout=60)
+        await first.ready()
         people = await staff_people(first)
         cast = await seat(first, people, sides=2, per_side=1)
         documents = {}
@@ -69,7 +69,7 @@ async def test_backup_restore_into_a_fresh_data_dir(tmp_path: Path) -> None:
     second = Suite(data_dir=restored)
     second.start()
     try:
-        await second.ready(timeout=60)
+        await second.ready()
         mediator = dataclasses.replace(people.mediator, base_url=second.base_url)
         for document, digest in documents.items():
             code, _, raw = await _get(second.base_url, mediator.headers(),

@@ -27,7 +27,7 @@ SOME_ID = "01J0000000000000000000000A"
 
 @pytest.fixture
 async def people(suite: Suite) -> People:
-    await suite.ready(timeout=120)
+    await suite.ready()
     return await staff_people(suite)  # memoised per suite
 
 

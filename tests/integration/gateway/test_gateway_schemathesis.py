@@ -97,7 +97,7 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 async def _principals(suite: Suite) -> tuple[dict[str, dict[str, str]], str]:
-    await suite.ready(timeout=120)
+    await suite.ready()
     people = await staff_people(suite)
     cast = await seat(suite, people, sides=1, per_side=1)
     party = cast.members["A1"]

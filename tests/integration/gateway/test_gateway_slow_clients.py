@@ -141,7 +141,7 @@ async def _latencies(suite: Suite, people: People, count: int) -> list[float]:
 
 async def test_sixty_slow_clients_are_cut_off_and_others_are_served(
         suite: Suite, capsys: pytest.CaptureFixture[str]) -> None:
-    await suite.ready(timeout=120)
+    await suite.ready()
     people = await staff_people(suite)
     hearing = await _hearing(people)
     baseline = await _latencies(suite, people, 20)
@@ -199,7 +199,7 @@ async def test_a_quiet_websocket_that_answers_pings_stays_and_a_silent_one_is_cl
     """The keep-alive (gateway/ws/keepalive.py) at an idle time of 2 s: a client that says
     nothing for three idle times but answers the pings is kept; one that never answers (nor
     sends anything) is closed as idle soon after the idle time."""
-    await suite.ready(timeout=120)
+    await suite.ready()
     people = await staff_people(suite)
     hearing = await _hearing(people)
     join = json.dumps({"type": "join", "hearing": hearing})

@@ -34,7 +34,7 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> Suite:  # type: ignore[mi
 
 
 async def test_a_join_nats_cannot_confirm_is_told_to_try_again(suite: Suite) -> None:
-    await suite.ready(timeout=120)
+    await suite.ready()
     people = await staff_people(suite)
     status, reply = await people.mediator.call("POST", "/api/v1/hearings", {"title": "frozen"})
     assert status == 201, reply

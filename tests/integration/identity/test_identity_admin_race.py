@@ -46,7 +46,7 @@ async def _active_admins(staff: Staff) -> set[str]:
 
 @pytest.mark.timeout(300)  # ~40 s on an idle machine: 60 accounts made, each signed in
 async def test_two_admins_taking_each_other_away_at_once_leave_one(suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     survivor = (await staff_people(suite)).admin
     refusals = 0
     for n in range(ROUNDS):

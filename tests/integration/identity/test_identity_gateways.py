@@ -14,7 +14,7 @@ import pytest
 import pytest_asyncio
 
 from parley.provision import provision
-from tests.harness import NatsServer, ServiceProcess, free_port, wait_until
+from tests.harness import SUITE_READY_S, NatsServer, ServiceProcess, free_port, wait_until
 from tests.integration.identity.identity_support import HIGH_LIMITS, audit_events, raw
 from tests.people import (
     INITIAL_PASSWORD,
@@ -65,7 +65,7 @@ class Gateways:
         async def alive() -> bool:
             return (await raw(gateway.url, "GET", "/healthz"))[0] == 200
 
-        await wait_until(alive, timeout=30, what=f"gateway {name}")
+        await wait_until(alive, timeout=SUITE_READY_S, what=f"gateway {name}")
         return gateway
 
 

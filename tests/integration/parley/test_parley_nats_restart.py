@@ -16,6 +16,7 @@ import signal
 import time
 
 import msgspec
+import pytest
 
 from gateway.identity.account_store import ACCOUNT_PREFIX
 from gateway.identity.accounts import decode_account, disable, encode_account
@@ -27,6 +28,8 @@ from services.signalling.roster import derive
 from tests.harness import Suite, pid_alive, wait_until
 from tests.integration.signalling.sigclient import WsClient, seat
 from tests.people import People, Staff, create_staff, staff_people
+
+pytestmark = pytest.mark.own_suite  # kills the suite's nats-server
 
 #: A watched copy on a healthy connection lags by milliseconds; this bounds "at once".
 WATCH_DEADLINE_S = 5.0
@@ -47,7 +50,7 @@ async def _kill_nats(suite: Suite) -> None:
         return pid is not None and pid != old and pid_alive(pid)
 
     await wait_until(back, timeout=20, what="nats-server restarted")
-    await suite.ready(timeout=30)
+    await suite.ready()
 
 
 async def _refused_soon(staff: Staff, *, bearer: bool = False, what: str) -> None:

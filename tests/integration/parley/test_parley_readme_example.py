@@ -34,7 +34,7 @@ def test_the_example_is_found_and_complete() -> None:
 
 
 async def test_readme_example_runs_verbatim(suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     mediator = people.mediator
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}

@@ -14,6 +14,7 @@ from proto.audit import AUDIT_STREAM
 from tests.harness import Suite, pid_alive, wait_until
 
 SERVICES = ("signalling", "evidence", "audit", "gateway")
+pytestmark = pytest.mark.own_suite  # kills and restarts the suite's processes
 
 
 async def test_ready_lists_every_process(suite: Suite) -> None:
@@ -111,7 +112,7 @@ async def test_kill_9_of_each_service_is_restarted(suite: Suite) -> None:
             return pid is not None and pid != old and pid_alive(pid)
 
         await wait_until(restarted, timeout=20, what=f"{name} restart")
-        await suite.ready(timeout=30)
+        await suite.ready()
 
 
 async def test_kill_9_of_nats_keeps_jetstream_data(suite: Suite) -> None:
@@ -131,7 +132,7 @@ async def test_kill_9_of_nats_keeps_jetstream_data(suite: Suite) -> None:
         return pid is not None and pid != old and pid_alive(pid)
 
     await wait_until(nats_back, timeout=20, what="nats restart")
-    await suite.ready(timeout=30)  # every service reconnected
+    await suite.ready()  # every service reconnected
     nc = await suite.connect("supervisor")
     try:
         js = nc.jetstream()

@@ -19,7 +19,7 @@ PAGES = ("/", "/signin", "/join", "/techcheck", "/hearings", "/hearings/01HXYZ/s
 
 
 async def test_shell_files_types_and_security_headers(suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     async with aiohttp.ClientSession(base_url=suite.base_url) as http:
         shell = None
         for url in PAGES:
@@ -69,7 +69,7 @@ async def test_shell_files_types_and_security_headers(suite: Suite) -> None:
 @pytest.mark.browser
 @requires_chromium
 async def test_pages_run_under_the_csp(suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     async with chromium_page(suite.base_url) as tab:
         await tab.page.goto("/")
         # The modules ran, asked who is signed in (nobody) and say how to come in.

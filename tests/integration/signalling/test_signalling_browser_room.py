@@ -34,7 +34,7 @@ async def browser_receives(tab: Tab, participant: str, more_than: int) -> bool:
 
 
 async def test_browser_and_aiortc_participants_exchange_media(suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     cast = await seat(suite, people, sides=2, per_side=1, redeem_all=False)
     mediator_id = people.mediator.account_id

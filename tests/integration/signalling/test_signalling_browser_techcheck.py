@@ -35,7 +35,7 @@ async def meter_levels(tab: Tab, samples: int = 40) -> list[float]:
 
 
 async def test_browser_tech_check_echoes_and_reports(suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     cast = await seat(suite, people, sides=1, per_side=1, redeem_all=False)
     invitation = cast.invitations["A1"]

@@ -35,7 +35,7 @@ def relay_suite(tmp_path: Path, turn_server: TurnServer) -> Iterator[Suite]:
 async def test_browser_tech_check_through_turn_only(relay_suite: Suite,
                                                     turn_server: TurnServer) -> None:
     suite = relay_suite
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     cast = await seat(suite, people, sides=1, per_side=1, redeem_all=False)
     invitation = cast.invitations["A1"]

@@ -94,7 +94,7 @@ async def test_gateway_kill9_participants_rejoin_their_room(suite: Suite) -> Non
         return pid is not None and pid != old and pid_alive(pid)
 
     await wait_until(gateway_back, timeout=20, what="the gateway restarted")
-    await suite.ready(timeout=20)
+    await suite.ready()
     found = await wait_until(lambda: _try_connect(suite, cast), timeout=20,
                              what="a new WebSocket")
     assert found is not None
@@ -140,7 +140,7 @@ async def test_signalling_kill9_loses_no_hearing_state(suite: Suite) -> None:
         return pid is not None and pid != old and pid_alive(pid)
 
     await wait_until(signalling_back, timeout=20, what="signalling restarted")
-    await suite.ready(timeout=20)
+    await suite.ready()
     status, after = await api(people.mediator, "GET", f"/api/v1/hearings/{cast.hearing}")
     assert status == 200
     assert after == before

@@ -25,7 +25,7 @@ def _refusal(reply: Any) -> tuple[str, str | None]:
 
 
 async def test_the_mediator_reschedules_and_everyone_sees_it(suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     med = people.mediator
     due = int(time.time() * 1000) + 10 * DAY_MS

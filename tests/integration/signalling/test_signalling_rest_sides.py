@@ -23,7 +23,7 @@ def _refusal(reply: Any) -> tuple[str, str | None]:
 
 
 async def test_a_start_already_past_is_refused_with_its_reason(suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     med = people.mediator
     now = int(time.time() * 1000)
@@ -49,7 +49,7 @@ async def _side(med: Staff, base: str, name: str, colour: str | None = None) -> 
 
 
 async def test_sides_are_renamed_and_removed_by_the_rules(suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     med = people.mediator
     status, h = await api(med, "POST", "/api/v1/hearings", {"title": "Chan v. Lee"})

@@ -56,7 +56,7 @@ OTHER_GATEWAY = "0ddba11c0ffee0"
 @pytest.mark.timeout(120)
 async def test_the_newest_socket_of_a_party_takes_over_and_the_earlier_takes_it_back(
         suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     cast = await seat(suite, people, sides=1, per_side=1)
     a1 = cast.members["A1"]
@@ -105,7 +105,7 @@ async def test_the_newest_socket_of_a_party_takes_over_and_the_earlier_takes_it_
 
 @pytest.mark.timeout(120)
 async def test_a_page_taken_over_acts_for_nobody_before_its_close_arrives(suite: Suite) -> None:
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     cast = await seat(suite, people, sides=1, per_side=1)
     a1 = cast.members["A1"]
@@ -215,7 +215,7 @@ async def test_the_mediators_other_consoles_hear_when_the_media_console_closes_a
     """Through the gateway: the laptop holds the media, the phone shows the board. The laptop
     closes: the phone is told the media is free (and a socket opening meanwhile too); a console
     claiming it tells the others, and the move from one open console to another is audited."""
-    await suite.ready(timeout=60)
+    await suite.ready()
     people = await staff_people(suite)
     cast = await seat(suite, people, sides=1, per_side=1)
     me = people.mediator.account_id

@@ -23,8 +23,21 @@ export function shownBoard(board, since, now) {
   return { board: { ...board, rooms }, recheckAt };
 }
 
+// Pure: `since` with each drop both records saw (a time on each) counted from the earlier.
+// A record's -Infinity (offline when first seen) is its own: the other does not take it up.
+export function sameDrop(since, other) {
+  const next = new Map(since);
+  for (const [id, at] of since) {
+    const theirs = other.get(id);
+    if (Number.isFinite(at) && Number.isFinite(theirs) && theirs < at) next.set(id, theirs);
+  }
+  return next;
+}
+
 // The board and the mediator's room view come as separate messages: each keeps its own record
-// of who went offline when, so neither says offline on the other's word before the grace.
+// of who went offline when, so neither says offline on the other's word before the grace. Once
+// both say someone dropped, both count from the earlier of the two moments, so the card and
+// "who can hear you" say offline in the same drawing (they were tens of milliseconds apart).
 // `redraw` runs when a grace runs out.
 export class ConsolePresence {
   constructor(redraw) {
@@ -39,7 +52,8 @@ export class ConsolePresence {
   follow(kind, view, people, now) {
     if (view === this.seen[kind]) return;
     this.seen[kind] = view;
-    this.since[kind] = offlineSince(this.since[kind], people, now);
+    const next = offlineSince(this.since[kind], people, now);
+    this.since[kind] = sameDrop(next, this.since[kind === "board" ? "room" : "board"]);
   }
 
   // The BoardView as the console says it now.
