@@ -76,7 +76,7 @@ from tests.e2e.staff_steps import sign_in, t
 from tests.harness import Suite, free_port, wait_until
 from tests.people import PASSWORD, People, staff_people
 
-pytestmark = [pytest.mark.browser, requires_chromium]
+pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.slow]  # a long browser test: `make slow` (in CI), not `make test`'s 15 minutes
 EN = "en"
 ZH = "zh-Hant"
 TURN_URL = "turns:turn.lam-chen.example:5349"

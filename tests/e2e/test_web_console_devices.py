@@ -91,6 +91,7 @@ def control_shown(control: str) -> str:
            "return Boolean(e && e.getClientRects().length > 0); })()"
 
 
+@pytest.mark.slow  # a long browser test: `make slow` (in CI), not `make test`'s 15 minutes
 @pytest.mark.timeout(300)
 async def test_a_blocked_microphone_on_the_console_is_said_and_try_again_sends_it(
         suite: Suite, tmp_path: Path) -> None:

@@ -251,6 +251,7 @@ async def test_a_caucus_whose_time_is_up_says_so_until_the_mediator_acts(suite: 
             await med_socket.close()
 
 
+@pytest.mark.slow  # a long browser test: `make slow` (in CI), not `make test`'s 15 minutes
 @pytest.mark.timeout(300)
 async def test_a_party_is_told_what_its_caucus_timer_does(suite: Suite) -> None:
     people, cast, invitation = await one_party_each(suite)

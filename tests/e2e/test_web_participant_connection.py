@@ -63,7 +63,7 @@ from tests.e2e.staff_steps import t
 from tests.harness import Suite
 from tests.netcut import NetCut
 
-pytestmark = [pytest.mark.browser, requires_chromium]
+pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.slow]  # a long browser test: `make slow` (in CI), not `make test`'s 15 minutes
 
 EN = "en"
 GRACE_S = 6.0

@@ -27,7 +27,7 @@ from tests.e2e.participant_steps import (
 )
 from tests.harness import Suite
 
-pytestmark = [pytest.mark.browser, requires_chromium]
+pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.slow]  # a long browser test: `make slow` (in CI), not `make test`'s 15 minutes
 
 LIFETIME_S = 25  # the staff set-up, the join and the admission all happen well inside it
 

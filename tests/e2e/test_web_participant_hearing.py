@@ -158,6 +158,7 @@ async def all_pages(tabs: dict[str, Tab], expression: str, names: list[str] | No
         raise AssertionError(f"{expression}: pages show (room, hearers) {seen}") from None
 
 
+@pytest.mark.slow  # a long browser test: `make slow` (in CI), not `make test`'s 15 minutes
 @pytest.mark.timeout(600)  # four browsers in a mesh: 4½ min at load 40 on two cores
 async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
     await suite.ready()

@@ -65,6 +65,7 @@ async def techcheck_says_only_the_round_trip(tab: Tab) -> None:
     await tab.screenshot("techcheck-nothing-sent", "laptop")
 
 
+@pytest.mark.slow  # a long browser test: `make slow` (in CI), not `make test`'s 15 minutes
 @pytest.mark.timeout(300)
 async def test_blocked_devices_in_a_room_say_nobody_hears_and_try_again_sends_them(
         suite: Suite, tmp_path: Path) -> None:

@@ -167,6 +167,7 @@ async def new_link_for_a_joined_party(tab: Tab, med: Mediator, people: Any, hear
         await new.context.close()
 
 
+@pytest.mark.slow  # a long browser test: `make slow` (in CI), not `make test`'s 15 minutes
 async def test_setting_up_dates_and_sides(suite: Suite) -> None:
     await suite.ready()
     people = await staff_people(suite)

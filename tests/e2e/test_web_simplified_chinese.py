@@ -22,7 +22,8 @@ from tests.e2e.web_people import RED, Cast
 from tests.harness import Suite
 from tests.people import staff_people
 
-pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.timeout(240),
+              pytest.mark.own_suite]  # every screen in Chinese: only its own hearings listed
 ZH = "zh-Hans"
 TITLE = "王诉李调解"
 SIDES = ("申请人", "被申请人")

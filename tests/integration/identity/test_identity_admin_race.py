@@ -44,6 +44,7 @@ async def _active_admins(staff: Staff) -> set[str]:
             if a["role"] == "admin" and not a.get("disabled", False)}
 
 
+@pytest.mark.slow  # a race over 60 accounts: `make slow` (in CI), not `make test`'s 15 minutes
 @pytest.mark.timeout(300)  # ~40 s on an idle machine: 60 accounts made, each signed in
 async def test_two_admins_taking_each_other_away_at_once_leave_one(suite: Suite) -> None:
     await suite.ready()
