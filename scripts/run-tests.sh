@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The default test run (`make test`), as two pytest processes side by side: the web client's
-# page tests (tests/e2e, marked `e2e` by tests/conftest.py) and everything else, the services'
-# few browser tests included, so the two halves take about as long. Much of a browser test is
+# The default test run (`make test`), as two pytest processes side by side: every browser test
+# (the web client's page tests, tests/e2e, marked `e2e` by tests/conftest.py, and the services'
+# few marked `browser`) and everything else, so the two halves take about as long. Much of a browser test is
 # waiting on a page, a socket or a timer, so on two cores the two halves overlap well: the run
 # takes about as long as its longer half instead of their sum. Each half is a pytest session of
 # its own (its own nats-server and suites, its own temporary directories). The page tests'
@@ -12,9 +12,9 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 browser_log=$(mktemp -t parley-browser-tests.XXXXXX)
 trap 'rm -f "$browser_log"' EXIT
-"$PY" -m pytest -m "e2e and not slow" -p no:cacheprovider "$@" > "$browser_log" 2>&1 &
+"$PY" -m pytest -m "(e2e or browser) and not slow" -p no:cacheprovider "$@" > "$browser_log" 2>&1 &
 browser=$!
-"$PY" -m pytest -m "not e2e and not slow" "$@"
+"$PY" -m pytest -m "not e2e and not browser and not slow" "$@"
 rest=$?
 wait "$browser"
 browser_status=$?

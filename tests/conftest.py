@@ -78,7 +78,7 @@ def leap_second_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark the web client's page tests `e2e`: `make test` runs them in a process of their own
-    (scripts/run-tests.sh), beside everything else, the few browser tests of the services too."""
+    (scripts/run-tests.sh) with the services' few browser tests, beside everything else."""
     for item in items:
         if item.nodeid.startswith("tests/e2e/"):
             item.add_marker(pytest.mark.e2e)

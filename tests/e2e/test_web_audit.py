@@ -76,7 +76,7 @@ from tests.e2e.staff_steps import sign_in, t
 from tests.harness import Suite, free_port, wait_until
 from tests.people import PASSWORD, People, staff_people
 
-pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.slow]  # a long browser test: `make slow` (in CI), not `make test`'s 15 minutes
+pytestmark = [pytest.mark.browser, requires_chromium]
 EN = "en"
 ZH = "zh-Hant"
 TURN_URL = "turns:turn.lam-chen.example:5349"
@@ -254,6 +254,7 @@ async def _in_language(tab: Tab, lang: str, screens: dict[str, str]) -> None:
         await tab.screenshot(f"{screen}-{lang}", "laptop")
 
 
+@pytest.mark.slow  # a long browser test: `make slow` (in CI), not `make test`'s 15 minutes
 @pytest.mark.timeout(300)  # one long story; ~60 s on an idle machine
 async def test_auditor_finds_verifies_exports_and_sees_the_timeline(
         suite: Suite, world: tuple[People, list[tuple[str, str, int, int]]], tmp_path: Path) -> None:

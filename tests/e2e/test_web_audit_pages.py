@@ -47,7 +47,7 @@ from tests.e2e.staff_steps import sign_in, t
 from tests.harness import Suite
 from tests.people import PASSWORD, People, staff_people
 
-pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.slow]  # a long browser test: `make slow` (in CI), not `make test`'s 15 minutes
+pytestmark = [pytest.mark.browser, requires_chromium]
 EN = "en"
 ZH = "zh-Hant"
 HEARING = "hPagesEdge1"

@@ -45,6 +45,7 @@ def date_in(sentence: str, lang: str, key: str, **params: object) -> str:
     return sentence[len(before):len(sentence) - len(after)]
 
 
+@pytest.mark.slow  # a long browser test: `make slow` (in CI), not `make test`'s 15 minutes
 async def test_the_console_in_traditional_chinese(suite: Suite, tmp_path: Path) -> None:
     await suite.ready()
     people = await staff_people(suite)

@@ -354,6 +354,7 @@ async def test_a_file_over_the_limit_is_refused_named_and_audited(
     assert "resumable-huge.pdf" not in await world.visible_names()
 
 
+@pytest.mark.slow  # mostly a wait for the sweeper: `make slow` (in CI), not `make test`'s 15 minutes
 async def test_abandoned_uploads_are_swept(
         short_idle_suite: tuple[Suite, dict[str, str]]) -> None:
     """On a suite of its own whose uploads go after seconds of idleness (conftest.py): the

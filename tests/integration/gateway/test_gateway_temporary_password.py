@@ -46,6 +46,7 @@ async def _past(deadline_ms: int) -> None:
     await asyncio.sleep(max(0.0, deadline_ms / 1000 - time.time()) + 0.2)
 
 
+@pytest.mark.slow  # mostly a wait for the expiry: `make slow` (in CI), not `make test`'s 15 minutes
 @pytest.mark.timeout(300)  # ~50 s on an idle machine, 36 of them waiting for the expiry
 async def test_a_temporary_password_signs_in_until_its_time_then_is_refused(suite: Suite) -> None:
     await suite.ready()  # the gateway may start slowly on a busy machine
