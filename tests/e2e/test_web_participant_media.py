@@ -261,6 +261,7 @@ def seen_as(med: WsClient, pid: str, since: int = 0) -> list[tuple[bool, bool]]:
             for m in u.room.members if isinstance(m, MemberView) and m.id == pid]
 
 
+@pytest.mark.slow  # a long browser test: `make slow` (in CI), not `make test`'s 15 minutes
 @pytest.mark.timeout(300)
 async def test_a_muted_microphone_stays_muted_through_a_reload_and_a_lost_connection(
         suite: Suite, tmp_path: Path) -> None:

@@ -64,7 +64,8 @@ async def test_upload_lines_stay_under_their_tab_and_own_chat_lines_say_you(suit
             await tab.wait_for("document.querySelector('.transfer[data-kind=upload][data-state=done]')",
                                timeout=60)
             said = t(EN, "participant.docs.uploaded", name="Site photo.png")
-            assert said in await tab.value("document.querySelector('.transfers').innerText")
+            await tab.wait_for("(said) => document.querySelector('.transfers').innerText.includes(said)",
+                               arg=said, timeout=10)  # the line's words follow its state
             assert await tab.value(SHOWN_ROWS) == ["Site photo.png"]
             # The refusal under "Our side" outlived the upload to "Joint" (a new upload once
             # cleared every tab's failed rows): it stays until dismissed, or the file is retried.

@@ -10,6 +10,7 @@ The period is a few seconds here: `PARLEY_DOCUMENT_RETENTION_DAYS` takes fractio
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -112,6 +113,12 @@ async def test_kept_documents_go_once_the_retention_period_has_passed(
     status, listing = await med.call("GET", f"/api/v1/hearings/{ended}/documents")
     assert status == 200 and listing["documents"] == [], listing
     # Crypto-shredding: the content and manifest are gone, the key record is a tombstone.
+    # The key's tombstone is what the audit entry records; the files go just after it.
+    async def only_the_key_left() -> bool:
+        return [p.parent.name for p in _stored(suite, ended)] == ["keys"]
+
+    with contextlib.suppress(TimeoutError):
+        await wait_until(only_the_key_left, timeout=30, what="the files removed")
     left = _stored(suite, ended)
     assert [p.parent.name for p in left] == ["keys"], left
     tombstone = decode_record(left[0].read_bytes())

@@ -29,7 +29,8 @@ from tests.harness import Suite, pid_alive, wait_until
 from tests.integration.signalling.sigclient import WsClient, seat
 from tests.people import People, Staff, create_staff, staff_people
 
-pytestmark = pytest.mark.own_suite  # kills the suite's nats-server
+# kills the suite's nats-server -9 (chaos): `make slow` (in CI), not `make test`'s 15 minutes
+pytestmark = [pytest.mark.own_suite, pytest.mark.slow]
 
 #: A watched copy on a healthy connection lags by milliseconds; this bounds "at once".
 WATCH_DEADLINE_S = 5.0
