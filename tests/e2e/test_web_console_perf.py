@@ -19,7 +19,8 @@ from tests.integration.signalling.sigclient import WsClient, seat
 from tests.people import SESSION_COOKIE, staff_people
 
 # Slow: 40 participants on one board, 16 moves of a real page (about 40 s); `make slow` runs it.
-pytestmark = [pytest.mark.slow, pytest.mark.browser, requires_chromium, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, requires_chromium, pytest.mark.timeout(300),
+              pytest.mark.own_suite]  # 40 participants: a suite of its own, measured alone
 P95_BUDGET_MS = 150.0
 BANNER = "document.querySelector('.room-banner')"
 MOVES = 16

@@ -38,7 +38,8 @@ from tests.people import staff_people
 
 # Slow: five Chromiums with live video for several minutes (passed in 7 min at load average 40 on
 # the 2-core machine); the default suite keeps the trimmed zh-Hant flow. `make slow` runs it.
-pytestmark = [pytest.mark.slow, pytest.mark.browser, requires_chromium, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, requires_chromium, pytest.mark.timeout(600),
+              pytest.mark.own_suite]  # five browsers on a suite of its own, as before it was shared
 EN = "en"
 ACTIONS = {
     "hearing.create", "hearing.side_add", "participant.invite", "hearing.open",
