@@ -1,4 +1,4 @@
-"""Shared fixtures: a real nats-server per test session, the real suite per module."""
+"""Shared fixtures: a real nats-server per test session, one real suite shared by the modules."""
 
 from __future__ import annotations
 
