@@ -85,3 +85,26 @@ test("a plan superseded before it opened leaves no connection it had asked to re
   assert.deepEqual(log.filter((x) => x.startsWith("open")), ["open b", "open d"]);
   mesh.stop();
 });
+
+test("a plan's connections open one per task, so what arrives meanwhile is handled between them", async () => {
+  globalThis.requestAnimationFrame ??= (fn) => setTimeout(fn, 0);
+  const { Mesh } = await import("../../gateway/webclient/js/media/mesh.js");
+  const log = [];
+  const codes = [];
+  const mesh = new Mesh({ send: () => {}, localStream: null, cert: null, fingerprint: FP("AA"),
+    onVerification: (v) => codes.push(v) });
+  clearInterval(mesh.statsTimer);
+  // Each open queues a task (as the room's view arriving meanwhile would be): it runs before the next open.
+  mesh.open = (l) => {
+    log.push(`open ${l.peer}`);
+    mesh.peers.set(l.peer, held(l.peer, "EE", log));
+    setTimeout(() => log.push(`task after ${l.peer}`), 0);
+  };
+  mesh.applyPlan({ room: "plenary", epoch: 1, connect: [link("b", true), link("c"), link("d", true)] });
+  assert.equal(mesh.opening, true);
+  await new Promise((resolve) => setTimeout(resolve, 120));
+  assert.deepEqual(log, ["open b", "task after b", "open c", "task after c", "open d", "task after d"]);
+  assert.equal(mesh.opening, false);
+  assert.deepEqual(codes.at(-1).members.sort(), ["b", "c", "d"]); // verified once all are open
+  mesh.stop();
+});

@@ -6,8 +6,8 @@
 // focus where it was. On a tablet the knock queue sits below the board: a line above the board
 // says who is knocking and goes there.
 
-import { t } from "../core/i18n.js";
-import { h, mount } from "../core/render.js";
+import { currentLanguage, t } from "../core/i18n.js";
+import { h } from "../core/render.js";
 import { acceptDrops, roomColour, roomName } from "./board.js";
 
 const ORDER = { lobby: 0, plenary: 1, caucus: 2 };
@@ -26,7 +26,14 @@ function show(area, room) {
   column.focus({ preventScroll: true });
 }
 
-export function roomStrip(rooms, area, ctx) {
+// The strip as a `keyed` item (core/render.js): redrawn when a room or its head count changes.
+export function roomStripItem(rooms, area, ctx) {
+  return { key: "strip", build: () => roomStrip(rooms, area, ctx),
+    signature: JSON.stringify([currentLanguage(),
+      rooms.map((r) => [r.id, r.kind, r.name, r.side, r.side_name, r.colour, r.members.length])]) };
+}
+
+function roomStrip(rooms, area, ctx) {
   const sorted = [...rooms].sort((a, b) => ORDER[a.kind] - ORDER[b.kind]);
   return h("nav", { class: "room-strip", "aria-label": t("mediator.board.rooms_nav") },
     h("ul", null, sorted.map((room) => h("li", null, acceptDrops(h("button", {
@@ -64,10 +71,13 @@ function follow(area) {
 
 const watched = new WeakSet();
 
-// Redraw the board area with `nodes`: focus stays on the control it was on (found again by its
-// name), or on its caucus's menu where it was on a time-up notice now gone, and the row stays
-// scrolled where it was.
-export function redrawBoard(area, nodes) {
+const scrolled = new WeakSet();
+
+// Redraw the board area by `update()`, which keeps in place what did not change (core/render.js
+// `keyed`): focus that was on a control now gone goes to the control of the same name, or to
+// its caucus's menu where it was on a time-up notice now gone; a row drawn anew is scrolled
+// where the old one was.
+export function redrawBoard(area, update) {
   const active = area.contains(document.activeElement) ? document.activeElement : null;
   const label = active && active.getAttribute("aria-label");
   // A room's button or its column (focused from that button) has no name of its own: its room.
@@ -76,16 +86,19 @@ export function redrawBoard(area, nodes) {
   // A time-up notice goes with its buttons ("Add 5 minutes" pressed): focus to its caucus's menu.
   const upIn = active && active.closest(".time-up")?.dataset.timeUp;
   const left = area.querySelector(".board")?.scrollLeft || 0;
-  mount(area, nodes);
+  update();
   const row = area.querySelector(".board");
-  if (row) {
-    row.scrollLeft = left;
+  if (row && !scrolled.has(row)) {
+    scrolled.add(row);
+    if (left) row.scrollLeft = left;
     row.addEventListener("scroll", () => follow(area), { passive: true });
   }
-  const again = label ? [...area.querySelectorAll("[aria-label]")].find((el) => el.getAttribute("aria-label") === label)
-    : place && area.querySelector(place);
-  const home = !again && upIn && area.querySelector(`[data-room="${CSS.escape(upIn)}"] .room-head [aria-haspopup]`);
-  (again || home)?.focus({ preventScroll: true });
+  if (active && !active.isConnected) {
+    const again = label ? [...area.querySelectorAll("[aria-label]")].find((el) => el.getAttribute("aria-label") === label)
+      : place && area.querySelector(place);
+    const home = !again && upIn && area.querySelector(`[data-room="${CSS.escape(upIn)}"] .room-head [aria-haspopup]`);
+    (again || home)?.focus({ preventScroll: true });
+  }
   if (!watched.has(area) && typeof ResizeObserver === "function") {
     watched.add(area);
     new ResizeObserver(() => follow(area)).observe(area);

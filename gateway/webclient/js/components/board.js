@@ -7,8 +7,8 @@
 // A caucus's menu sets a timer (5 to 30 minutes, or any length up to 240 in a dialog: a new
 // total, from now) and, while one runs, adds 5 minutes to it (the server adds to its deadline).
 
-import { formatCountdown, t } from "../core/i18n.js";
-import { h } from "../core/render.js";
+import { currentLanguage, formatCountdown, t } from "../core/i18n.js";
+import { h, keyed } from "../core/render.js";
 import { menuButton } from "./menu.js";
 import { personName } from "./person.js";
 import { caucusName } from "../core/room-names.js";
@@ -240,19 +240,38 @@ function roomHeader(room, ctx) {
     timeUp ? timeUpNotice(room, ctx) : null);
 }
 
-export function renderBoard(board, ctx) {
-  const rooms = board.rooms;
+// The row the columns stand in; `drawColumns` fills it.
+export function boardRow() {
+  return h("div", { class: "board", role: "list", "aria-label": t("mediator.board.label"), "data-menu-over": "" });
+}
+
+// What a person's card shows and acts on (not the peer-link reports the server adds).
+const personFields = (m) => [m.id, m.name, m.role, m.side, m.muted, m.hand, m.connected, m.reconnecting, m.grace_expired];
+
+// The board's columns, each redrawn only when what it shows or acts on changed (core/render.js
+// `keyed`): its room and people, whether the mediator is in it, its pending cards, its time-up
+// notice, and the rooms and sides its menus name and move people to. A move redraws the two
+// columns it touched; the browser lays out only those.
+export function drawColumns(row, board, ctx) {
   const order = { lobby: 0, plenary: 1, caucus: 2 };
-  const sorted = [...rooms].sort((a, b) => order[a.kind] - order[b.kind]);
-  return h("div", { class: "board", role: "list", "aria-label": t("mediator.board.label"), "data-menu-over": "" },
-    sorted.map((room) => h("section", { class: "room-column", role: "listitem", "data-room": room.id,
+  const sorted = [...board.rooms].sort((a, b) => order[a.kind] - order[b.kind]);
+  const shape = JSON.stringify([currentLanguage(), ctx.you.id,
+    sorted.map((r) => [r.id, r.kind, r.name, r.side, r.side_name, r.colour, r.deadline]),
+    [...ctx.sides.values()].map((s) => [s.id, s.name, s.colour])]);
+  return keyed(row, sorted.map((room) => ({
+    key: room.id,
+    signature: JSON.stringify([shape, room.members.map(personFields), ctx.you.room === room.id,
+      room.members.filter((m) => ctx.pending.has(m.id)).map((m) => m.id),
+      Boolean(ctx.timeUp && ctx.timeUp.has(room.id))]),
+    build: () => h("section", { class: "room-column", role: "listitem", "data-room": room.id,
       "data-room-kind": room.kind, "data-colour": roomColour(room), tabIndex: -1,
       "aria-labelledby": `room-${room.id}-title` },
     roomHeader(room, ctx),
     room.members.length
       ? h("ul", { class: "people" }, room.members.map((p) => personCard(p, room, sorted, ctx)))
       : h("p", { class: "empty-room" }, t(`mediator.board.empty_${room.kind}`)),
-    dropZone(room, ctx))));
+    dropZone(room, ctx)),
+  })));
 }
 
 // Pure: the side's people waiting in the waiting room now, their page open (whom the server
@@ -262,9 +281,18 @@ export function waitingOf(board, side) {
   return lobby ? lobby.members.filter((m) => m.side === side && m.connected && !m.reconnecting) : [];
 }
 
+// The side chips as a `keyed` item (core/render.js): redrawn when a side, a room it can go to, or
+// who of it waits changes.
+export function sideChipsItem(sides, board, ctx) {
+  return { key: "sides", build: () => sideChips(sides, board, ctx),
+    signature: JSON.stringify([currentLanguage(), [...sides.values()].map((s) => [s.id, s.name, s.colour,
+      waitingOf(board, s.id).map((m) => m.id)]),
+    board.rooms.map((r) => [r.id, r.kind, r.name, r.side, r.side_name])]) };
+}
+
 // Each side: its name (dragged as one), "N waiting" with "Admit…" while some of it waits, and
 // "Move side…".
-export function sideChips(sides, board, ctx) {
+function sideChips(sides, board, ctx) {
   const targets = board.rooms.filter((r) => r.kind !== "lobby");
   return h("div", { class: "side-chips", role: "group", "aria-label": t("mediator.board.sides") },
     [...sides.values()].map((side) => {

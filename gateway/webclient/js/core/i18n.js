@@ -137,7 +137,17 @@ export async function wordsIn(lang) {
 export function pluralForm(message, count, lang) {
   const exact = message[`=${count}`];
   if (exact !== undefined) return exact;
-  return message[new Intl.PluralRules(lang).select(count)] ?? message.other;
+  return message[cached(pluralRules, lang, () => new Intl.PluralRules(lang)).select(count)] ?? message.other;
+}
+
+// Intl's rule and format objects are costly to make (a board of 40 people asks hundreds of times
+// a drawing): one per language or locale, made on first use.
+const pluralRules = new Map();
+const numberFormats = new Map();
+function cached(map, key, make) {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, value = make());
+  return value;
 }
 
 export function has(key) {
@@ -145,7 +155,7 @@ export function has(key) {
 }
 
 export function formatNumber(value) {
-  return new Intl.NumberFormat(locale).format(value);
+  return cached(numberFormats, locale, () => new Intl.NumberFormat(locale)).format(value);
 }
 
 // ---------------------------------------------------------------- dates, times, time zones

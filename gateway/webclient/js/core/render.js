@@ -45,6 +45,40 @@ export function mount(node, ...children) {
   return append(node, children);
 }
 
+// Make `parent`'s children the nodes for `items` ({key, signature, build()}), in that order.
+// A child built here for the same key with the same signature (a string naming everything its
+// drawing and its handlers depend on) stays as it is, neither rebuilt nor moved out and back,
+// so the browser keeps its layout, its shaped text and its focus; only the others are built.
+// A null from `build` is no child. Returns the nodes now there.
+const drawnAs = new WeakMap(); // node → {key, signature}
+
+export function keyed(parent, items) {
+  const kept = new Map();
+  for (const child of [...parent.children]) {
+    const drawn = drawnAs.get(child);
+    if (drawn && !kept.has(drawn.key)) kept.set(drawn.key, { node: child, signature: drawn.signature });
+  }
+  const nodes = [];
+  for (const item of items) {
+    const old = kept.get(item.key);
+    kept.delete(item.key);
+    if (old && old.signature === item.signature) { nodes.push(old.node); continue; }
+    const node = item.build();
+    if (!node) continue;
+    drawnAs.set(node, { key: item.key, signature: item.signature });
+    nodes.push(node);
+  }
+  // What goes leaves first, so what stays need not move past it.
+  const wanted = new Set(nodes);
+  for (const child of [...parent.childNodes]) if (!wanted.has(child)) child.remove();
+  let at = parent.firstChild;
+  for (const node of nodes) {
+    if (node === at) at = at.nextSibling;
+    else parent.insertBefore(node, at);
+  }
+  return nodes;
+}
+
 export const $ = (selector, root = document) => root.querySelector(selector);
 export const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
 

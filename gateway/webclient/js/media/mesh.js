@@ -109,14 +109,14 @@ export class Mesh {
     this.epoch = plan.epoch;
     const generation = ++this.planGeneration;
     this.opening = true;
-    afterPaint(() => {
-      if (generation !== this.planGeneration || this.stopped) return;
-      this.opening = false;
-      this.openPlanned(plan);
-    });
+    afterPaint(() => this.openPlanned(plan, generation));
   }
 
-  openPlanned(plan) {
+  // One connection opened per task (each costs the page 10 to 30 ms): the room's view, arriving
+  // just after the plan, or a click is handled between two, not after all of them. The signals
+  // held for peers not yet opened are taken up once all are.
+  openPlanned(plan, generation) {
+    if (generation !== this.planGeneration || this.stopped) return;
     const { open, resume } = planOpens(this.peers.keys(), plan);
     for (const link of resume) {
       const peer = this.peers.get(link.peer);
@@ -124,11 +124,21 @@ export class Mesh {
       // offerer sends its offer again on the same connection, so nobody holds a stale one.
       if (link.offerer && !peer.neg.established) peer.neg.resend();
     }
-    for (const link of open) this.open(link);
-    const early = this.early;
-    this.early = [];
-    for (const signal of early) this.onSignal(signal);
-    this.verify();
+    const next = () => {
+      if (generation !== this.planGeneration || this.stopped) return;
+      const link = open.shift();
+      if (link) {
+        this.open(link);
+        setTimeout(next, 0);
+        return;
+      }
+      this.opening = false;
+      const early = this.early;
+      this.early = [];
+      for (const signal of early) this.onSignal(signal);
+      this.verify();
+    };
+    next();
   }
 
   open(link) {
