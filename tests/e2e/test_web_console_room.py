@@ -3,7 +3,8 @@ chat and the documents a mediator reads, beside the board (no second page for an
 
 The mediator's console and a party's page, in two browsers: the mediator admits the party from
 the board, both see each other in "who can hear you" and read the same verification code; they
-chat both ways in plenary; the mediator mutes (the party's page shows it) and shares a screen,
+chat both ways in plenary (a board menu stays open while the chat log scrolls to a new line);
+the mediator mutes (the party's page shows it) and shares a screen,
 and sees the party's screen share in the console (full screen on request) until it stops; the party shares a document with the mediator in confidence and it
 appears in the console's tab of side A's confidences (not side B's) without a reload, a tab that follows
 side A's live rename and new colour; the mediator's own
@@ -90,6 +91,24 @@ async def test_the_console_holds_the_mediators_room(suite: Suite, tmp_path: Path
             await console.page.fill(".console-panel .chat-input", "Welcome, everyone")
             await console.page.keyboard.press("Enter")
             await a1.wait_for(f"{chat_texts()}.includes('Welcome, everyone')")
+
+            # --- a board menu stays open while the room's chat scrolls to a new line -------
+            # (each new line scrolled the log, and any scroll closed the menu under the hand)
+            await console.page.evaluate("document.querySelector('.console-panel .chat-log')"
+                                        ".style.maxHeight = '2.5rem'")
+            await console.page.get_by_role("button", exact=True, name=t(
+                "en", "mediator.board.move_named", name="A1")).click()
+            await console.wait_for("document.querySelector('.board [aria-expanded=true]') !== null")
+            await a1.page.fill(".chat-input", "One more thing")
+            await a1.page.keyboard.press("Enter")
+            await console.wait_for(f"{chat_texts()}.includes('One more thing')")
+            await console.value("new Promise((r) => requestAnimationFrame(() => "
+                                "requestAnimationFrame(() => setTimeout(() => r(true), 50))))")
+            assert await console.value("document.querySelector('.console-panel .chat-log').scrollTop > 0")
+            assert await console.value("document.querySelector('.board [aria-expanded=true]') !== null")
+            await console.page.keyboard.press("Escape")
+            await console.page.evaluate("document.querySelector('.console-panel .chat-log')"
+                                        ".style.maxHeight = ''")
 
             # --- the mediator's own controls, and screens both ways -------------------------
             await console.page.click(".my-room [data-control=mic]")

@@ -8,6 +8,9 @@ opening the invitation link again), from which the mediator admits it again. A m
 (`/hearing?hearing=<id>`) lands on that hearing's console, which has no "Leave" (the mediator
 ends the hearing there).
 
+`/join` opened with no link (the browser's Back from the hearing) offers the way back to someone
+still in the hearing, and says the end to someone whose hearing ended.
+
 When the mediator ends it, the party's page says what becomes of the documents (the ended
 notice says); a page of the same session that learns of the end only from the 401 of `/me` (it
 was not connected then: a new tab) cannot know it, and says so and who can tell (it once said
@@ -120,6 +123,13 @@ async def test_leave_the_hearing_and_come_back(suite: Suite, tmp_path: Path) -> 
             await med.send(Admit(participant=a1))
             await tab.wait_for(f"{banner_kind()} === 'plenary'", timeout=60)
             await tab.wait_for("document.activeElement?.id === 'room-banner-name'")
+            # `/join` with no link (the browser's Back from the hearing lands there): someone
+            # still in the hearing is offered the way back, not sent to find the invitation.
+            back = await tab.context.new_page()
+            await back.goto("/join")
+            await back.wait_for_selector(".join-already [data-action=continue]")
+            assert await back.query_selector(".join-no-link") is None
+            await back.close()
 
             # --- the mediator following the participant's page lands on the console -------
             staff = await open_tab(browser, suite.base_url)
@@ -141,6 +151,9 @@ async def test_leave_the_hearing_and_come_back(suite: Suite, tmp_path: Path) -> 
             late_fate = late.locator("[data-final=ended] .final-documents")
             assert await late_fate.inner_text() == t(EN, "participant.final.documents_unknown")
             await late.screenshot(path=str(ARTIFACTS / "final-ended-unknown-laptop.png"))
+            await late.goto("/join")  # Back to `/join` after the end: the end is said, not "needs your link"
+            await late.wait_for_selector("[data-final=ended]")
+            assert late.url.endswith("/hearing"), late.url
             await page.reload()  # this tab heard the notice: it still says what it was told
             assert await fate.inner_text() == t(EN, "participant.final.documents_kept")
             for each in (tab, staff):

@@ -14,6 +14,7 @@ globalThis.document.addEventListener = () => {}; // components/menu.js listens a
 const { initI18n, t } = await import("../../gateway/webclient/js/core/i18n.js");
 const { outOfView } = await import("../../gateway/webclient/js/components/board-nav.js");
 const { waitingOf } = await import("../../gateway/webclient/js/components/board.js");
+const { scrollMoves } = await import("../../gateway/webclient/js/components/menu.js");
 
 test("columns not wholly inside the row's visible span are out of view", () => {
   const columns = [
@@ -53,4 +54,17 @@ test("the side's sentence says how many wait, in every language", async () => {
     assert.match(t("mediator.board.side_still_waiting", { count: 2, side: "甲方" }), /甲方.*2/);
     assert.match(t("mediator.knocks.badge", { count: 3 }), /3/);
   }
+});
+
+test("a board menu placed over the page closes when its button scrolls away, not when the chat log scrolls", () => {
+  // A walkthrough found "Move to…" and "Caucus…" closing under the mediator's hand each time a
+  // chat line came in: the log scrolled to it, and any scroll but the menu's own closed it.
+  const button = { id: "move-to" };
+  const row = { contains: (node) => node === button }; // the board's row, holding the button
+  const chatLog = { contains: () => false };
+  const menuList = { contains: () => false };
+  assert.equal(scrollMoves(globalThis.document, button), true); // the page scrolled
+  assert.equal(scrollMoves(row, button), true);
+  assert.equal(scrollMoves(chatLog, button), false);
+  assert.equal(scrollMoves(menuList, button), false);
 });

@@ -31,8 +31,16 @@ function placeOver(menu) {
   list.style.top = `${below ? r.bottom + 4 : r.top - 4 - list.offsetHeight}px`;
 }
 
+// Pure: whether a scroll of `target` moves `button` away from a menu placed over the page: the
+// page's own scroll, or a box holding the button (the board's row). A chat log scrolled to its
+// newest line, beside the board, moves nothing (it closed a menu a mediator was choosing in).
+export function scrollMoves(target, button) {
+  return target === document || target === document.documentElement
+    || Boolean(target && typeof target.contains === "function" && target.contains(button));
+}
+
 document.addEventListener("scroll", (event) => {
-  if (openMenu && openMenu.list.style.position === "fixed" && !openMenu.list.contains(event.target)) close(openMenu, false);
+  if (openMenu && openMenu.list.style.position === "fixed" && scrollMoves(event.target, openMenu.button)) close(openMenu, false);
 }, { capture: true, passive: true });
 
 // items: [{label, onSelect, danger?}], or a function returning them: the list is built when the

@@ -20,7 +20,7 @@
 // server's `tries_left`, `lock_s`); the lock says until when, and that a new link from the
 // mediator is the other way in. A link replaced by a newer one says to use the latest message.
 
-import { ApiError, api, rememberCsrf, whoAmI } from "../core/api.js";
+import { ApiError, api, rememberCsrf, whoAmI, whoAmIOrWhy } from "../core/api.js";
 import { describe } from "../core/errors.js";
 import { formatTime, t } from "../core/i18n.js";
 import { h, mount as put, uid } from "../core/render.js";
@@ -82,17 +82,32 @@ function tokenHearing(token) {
   return token.split(".")[0];
 }
 
+// Why the server ended a participant's session (api.js whoAmIOrWhy): the hearing's page says it.
+const PARTICIPANT_ENDS = new Set(["hearing_ended", "removed", "denied", "replaced"]);
+
 export function mount(root, context) {
   const token = takeToken();
-  if (!token || !TOKEN_PATTERN.test(token)) {
-    if (token) sessionStorage.removeItem(TOKEN_KEY);
-    put(root, h("section", { class: `card join ${token ? "join-broken" : "join-no-link"}` },
-      said("h1", null, "participant.join.title"),
-      said("p", { class: token ? "error" : null }, token ? "participant.join.refused_invalid"
-        : "participant.join.no_link")));
-    return { rerender: () => retranslate(root) };
-  }
   const view = { rerender: () => retranslate(root) };
+  if (token && !TOKEN_PATTERN.test(token)) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    put(root, h("section", { class: "card join join-broken" }, said("h1", null, "participant.join.title"),
+      said("p", { class: "error" }, "participant.join.refused_invalid")));
+    return view;
+  }
+  if (!token) {
+    // No link: the browser's Back from the hearing comes here. Someone still in a hearing is
+    // offered the way back in; one whose hearing ended (or who was removed) is told so there.
+    put(root, said("p", { class: "status", role: "status" }, "common.loading"));
+    whoAmIOrWhy().catch(() => ({ me: null, ended: null })).then(({ me, ended }) => {
+      if (me && me.kind === "participant") signedIn(root);
+      else if (!me && PARTICIPANT_ENDS.has(ended)) context.navigate("/hearing", { replace: true });
+      else {
+        put(root, h("section", { class: "card join join-no-link" }, said("h1", null, "participant.join.title"),
+          said("p", null, "participant.join.no_link")));
+      }
+    });
+    return view;
+  }
   put(root, said("p", { class: "status", role: "status" }, "common.loading"));
   whoAmI().catch(() => null).then((me) => {
     if (me && me.kind === "participant" && me.hearing === tokenHearing(token)) {
