@@ -173,7 +173,7 @@ def _redeem(ctx: Ctx, cmd: RedeemInvitation) -> Result:
     """Invitation + access code → an active participant waiting in the lobby."""
     inv = invitations.find(ctx.h, cmd)
     # A genuine invitation refused (ended, withdrawn, used, expired) is audited naming whose.
-    refused = invitations.refusal(ctx.h, inv, ctx.now)
+    refused = invitations.refusal(ctx.h, inv, ctx.now, cmd.access_code)
     if refused is not None:
         return ctx.h, [Audit("participant.redeem", "invitation", inv.id, Outcome.DENIED,
                              details={"participant": inv.participant,

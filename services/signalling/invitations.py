@@ -13,6 +13,11 @@ Security notes (why it is built this way):
   telling them it expired, was used, was withdrawn, that they were removed from the hearing or
   that the hearing ended lets them act (ask the mediator for a new one, or ask why) while
   revealing nothing to anyone without the secret.
+* Except "already used", which waits for the access code (`refusal` given the code): a wrong
+  code on a used link is refused, counted and blocked as on an unused one, and only the right
+  code is told the link was used (with "if it was not you, tell the mediator", which assumes
+  both secrets). A forwarded link, or one read over a shoulder, does not learn that its person
+  joined, and the person who mistypes the code on a second device is told the code was wrong.
 * A wrong access code for a valid token is counted; after `max_code_failures` the invitation is
   blocked for `code_block_ms` (rate limit), and each failure is audited by the caller. Each
   refusal of a wrong code says how many tries are left before the block and how long it lasts
@@ -156,9 +161,18 @@ def find(h: Hearing, cmd: RedeemInvitation) -> Invitation:
     return inv
 
 
-def refusal(h: Hearing, inv: Invitation, now: int) -> Unauthenticated | RateLimited | None:
+def refusal(h: Hearing, inv: Invitation, now: int,
+            code: str | None = None) -> Unauthenticated | RateLimited | None:
     """Why the genuine invitation `inv` may not be used now, or None. The secret matched: the
-    true reason is told (see the module notes)."""
+    true reason is told (see the module notes), "already used" only with the right `code`
+    (None: not asked for it); a wrong one is left to the code's own check, which counts it."""
+    refused = _refusal(h, inv, now)
+    if refused is not None and refused.reason == Refusal.USED and code is not None:
+        return blocked_for(inv, now) or (refused if code_matches(inv, code) else None)
+    return refused
+
+
+def _refusal(h: Hearing, inv: Invitation, now: int) -> Unauthenticated | RateLimited | None:
     if h.state is HearingState.CLOSED:
         return Unauthenticated("the hearing has ended", reason=Refusal.ENDED)
     if h.participants[inv.participant].status is ParticipantStatus.REMOVED:

@@ -34,6 +34,8 @@ from tests.e2e.staff_steps import t
 from tests.harness import Suite
 from tests.people import SESSION_COOKIE
 
+# Two frames and a moment: a scroll the page made has fired its event.
+FRAMES = "new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => r(true), 50))))"
 pytestmark = [pytest.mark.browser, requires_chromium]
 
 # What each page asks the browser's screen picker for (recorded before any script of the page).
@@ -96,14 +98,14 @@ async def test_the_console_holds_the_mediators_room(suite: Suite, tmp_path: Path
             # (each new line scrolled the log, and any scroll closed the menu under the hand)
             await console.page.evaluate("document.querySelector('.console-panel .chat-log')"
                                         ".style.maxHeight = '2.5rem'")
+            await console.value(FRAMES)  # the page, shorter now, has scrolled where it goes
             await console.page.get_by_role("button", exact=True, name=t(
                 "en", "mediator.board.move_named", name="A1")).click()
             await console.wait_for("document.querySelector('.board [aria-expanded=true]') !== null")
             await a1.page.fill(".chat-input", "One more thing")
             await a1.page.keyboard.press("Enter")
             await console.wait_for(f"{chat_texts()}.includes('One more thing')")
-            await console.value("new Promise((r) => requestAnimationFrame(() => "
-                                "requestAnimationFrame(() => setTimeout(() => r(true), 50))))")
+            await console.value(FRAMES)
             assert await console.value("document.querySelector('.console-panel .chat-log').scrollTop > 0")
             assert await console.value("document.querySelector('.board [aria-expanded=true]') !== null")
             await console.page.keyboard.press("Escape")

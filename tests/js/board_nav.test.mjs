@@ -1,7 +1,7 @@
 // node --test tests/js/: getting around the mediator's board with three sides. A walkthrough of
 // a 3-side hearing found B's and C's caucuses wrapped under a tall waiting room, out of sight
 // with nothing saying they existed (components/board-nav.js marks the columns out of view), and
-// "Move side…" doing nothing, silently, while the side still waited (components/board.js
+// "Move side…" doing nothing, silently, while the side still waited (components/side-chips.js
 // `waitingOf`: whom "Admit…" on the side's chip admits, and counts).
 import assert from "node:assert/strict";
 import test from "node:test";
@@ -13,7 +13,7 @@ globalThis.document.addEventListener = () => {}; // components/menu.js listens a
 
 const { initI18n, t } = await import("../../gateway/webclient/js/core/i18n.js");
 const { outOfView } = await import("../../gateway/webclient/js/components/board-nav.js");
-const { waitingOf } = await import("../../gateway/webclient/js/components/board.js");
+const { waitingOf } = await import("../../gateway/webclient/js/components/side-chips.js");
 const { scrollMoves } = await import("../../gateway/webclient/js/components/menu.js");
 
 test("columns not wholly inside the row's visible span are out of view", () => {

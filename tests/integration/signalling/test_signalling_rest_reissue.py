@@ -39,6 +39,9 @@ async def test_new_link_for_a_joined_party_takes_over_from_the_old_device(suite:
         first = cast.invitations["A1"]
         status, reply, _ = await redeem(suite.base_url, first["token"], first["access_code"])
         assert status == 401 and reply["error"]["reason"] == "invitation_used", reply
+        # With a wrong code it is only that: the link alone does not learn its person joined.
+        status, reply, _ = await redeem(suite.base_url, first["token"], "WRONG-CODE1")
+        assert status == 401 and reply["error"]["reason"] == "access_code_wrong", reply
 
         status, issued = await api(cast.mediator, "POST", base, {})
         assert status == 201, (status, issued)

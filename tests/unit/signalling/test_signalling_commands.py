@@ -66,6 +66,7 @@ from services.signalling.errors import (
     Invalid,
     NotFound,
     RateLimited,
+    SignallingError,
     Unauthenticated,
 )
 from services.signalling.model import (
@@ -222,6 +223,33 @@ def test_expired_revoked_and_forged_tokens() -> None:
     w.do("med", End())
     refused_as(late.token, late.access_code, "hearing_ended")
     assert w.h.participants[late.participant].status is ParticipantStatus.INVITED
+
+
+def test_a_used_link_says_so_only_with_its_access_code() -> None:
+    # A walkthrough: a wrong code on a used link was told "already used… if it was not you,
+    # someone else may have your link and access code" (the code was only mistyped), and a
+    # link alone learnt that its person had joined.
+    w = world()
+    used = w.invite("Bob", Role.OBSERVER, None)
+    w.do(SYSTEM, RedeemInvitation(token=used.token, access_code=used.access_code))
+    limit = w.env.policy.max_code_failures
+
+    def answer(code: str) -> SignallingError:
+        [fail] = [e.error for e in w.do(SYSTEM, RedeemInvitation(token=used.token, access_code=code))
+                  if isinstance(e, Fail)]
+        return fail
+
+    wrong = answer("WRONG-CODE1")
+    assert (wrong.reason, wrong.tries_left) == ("access_code_wrong", limit - 1)
+    assert w.h.invitations[used.invitation].failures == 1
+    assert answer(used.access_code).reason == "invitation_used"
+    for _ in range(limit - 1):
+        answer("WRONG-CODE1")
+    # Blocked as an unused link is: not even the right code is told anything until it ends.
+    blocked = answer(used.access_code)
+    assert isinstance(blocked, RateLimited) and blocked.reason == "too_many_attempts"
+    w.now = w.h.invitations[used.invitation].blocked_until or 0
+    assert answer(used.access_code).reason == "invitation_used"
 
 
 def test_locked_hearing_admits_nobody_new() -> None:

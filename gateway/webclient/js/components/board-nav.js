@@ -7,8 +7,9 @@
 // says who is knocking and goes there.
 
 import { currentLanguage, t } from "../core/i18n.js";
-import { h } from "../core/render.js";
-import { acceptDrops, roomColour, roomName } from "./board.js";
+import { h, keyed } from "../core/render.js";
+import { acceptDrops, boardRow, drawColumns, roomColour, roomName } from "./board.js";
+import { sideChipsItem } from "./side-chips.js";
 
 const ORDER = { lobby: 0, plenary: 1, caucus: 2 };
 
@@ -27,7 +28,7 @@ function show(area, room) {
 }
 
 // The strip as a `keyed` item (core/render.js): redrawn when a room or its head count changes.
-export function roomStripItem(rooms, area, ctx) {
+function roomStripItem(rooms, area, ctx) {
   return { key: "strip", build: () => roomStrip(rooms, area, ctx),
     signature: JSON.stringify([currentLanguage(),
       rooms.map((r) => [r.id, r.kind, r.name, r.side, r.side_name, r.colour, r.members.length])]) };
@@ -73,11 +74,23 @@ const watched = new WeakSet();
 
 const scrolled = new WeakSet();
 
+// The board area: the side chips, the room strip and the row of columns, each redrawn only where
+// it changed (core/render.js `keyed`: a move redraws two columns, and the browser lays out only
+// those); `force` (a new snapshot, a new language) draws it all anew.
+export function drawBoardArea(area, board, ctx, force = false) {
+  redrawBoard(area, () => {
+    if (force) area.replaceChildren();
+    keyed(area, [sideChipsItem(ctx.sides, board, ctx), roomStripItem(board.rooms, area, ctx),
+      { key: "row", signature: currentLanguage(), build: boardRow }]);
+    drawColumns(area.querySelector(".board"), board, ctx);
+  });
+}
+
 // Redraw the board area by `update()`, which keeps in place what did not change (core/render.js
 // `keyed`): focus that was on a control now gone goes to the control of the same name, or to
 // its caucus's menu where it was on a time-up notice now gone; a row drawn anew is scrolled
 // where the old one was.
-export function redrawBoard(area, update) {
+function redrawBoard(area, update) {
   const active = area.contains(document.activeElement) ? document.activeElement : null;
   const label = active && active.getAttribute("aria-label");
   // A room's button or its column (focused from that button) has no name of its own: its room.

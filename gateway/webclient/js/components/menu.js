@@ -20,7 +20,8 @@ document.addEventListener("click", (event) => {
 
 // A menu inside a row that scrolls (the mediator's board, `[data-menu-over]`) would be cut off
 // by it: it opens over the page instead, below its button (above it, where the screen ends
-// first), and closes when anything around it scrolls (it would no longer sit by its button).
+// first), follows its button when the page or the row scrolls, and closes once the button is out
+// of sight.
 function placeOver(menu) {
   const { button, list } = menu;
   if (!button.closest("[data-menu-over]")) return;
@@ -31,16 +32,28 @@ function placeOver(menu) {
   list.style.top = `${below ? r.bottom + 4 : r.top - 4 - list.offsetHeight}px`;
 }
 
-// Pure: whether a scroll of `target` moves `button` away from a menu placed over the page: the
-// page's own scroll, or a box holding the button (the board's row). A chat log scrolled to its
-// newest line, beside the board, moves nothing (it closed a menu a mediator was choosing in).
+// Pure: whether a scroll of `target` moves `button` (and so the menu placed over the page by it):
+// the page's own scroll, or a box holding the button (the board's row). A chat log scrolled to
+// its newest line, beside the board, moves nothing (it closed a menu a mediator was choosing in).
 export function scrollMoves(target, button) {
   return target === document || target === document.documentElement
     || Boolean(target && typeof target.contains === "function" && target.contains(button));
 }
 
+// Whether `button` can still be seen: inside the window and the box that scrolled (`target`).
+function inSight(button, target) {
+  const r = button.getBoundingClientRect();
+  const box = target instanceof Element && target !== document.documentElement ? target.getBoundingClientRect()
+    : { top: 0, left: 0, bottom: window.innerHeight, right: document.documentElement.clientWidth };
+  return r.bottom > Math.max(0, box.top) && r.top < Math.min(window.innerHeight, box.bottom)
+    && r.right > box.left && r.left < box.right;
+}
+
 document.addEventListener("scroll", (event) => {
-  if (openMenu && openMenu.list.style.position === "fixed" && scrollMoves(event.target, openMenu.button)) close(openMenu, false);
+  const menu = openMenu;
+  if (!menu || menu.list.style.position !== "fixed" || !scrollMoves(event.target, menu.button)) return;
+  if (inSight(menu.button, event.target)) placeOver(menu);
+  else close(menu, false);
 }, { capture: true, passive: true });
 
 // items: [{label, onSelect, danger?}], or a function returning them: the list is built when the

@@ -76,7 +76,7 @@ export function consoleCommands(c) {
       if (from.kind === "lobby" && room.kind !== "lobby") send({ type: "admit", participant: pid, room: room.id }, "admit", pid);
       else send({ type: "move", participant: pid, room: room.id }, "move", pid);
     },
-    // Everyone of the side waiting (the board's `waitingOf`), named and counted before it goes;
+    // Everyone of the side waiting (side-chips.js `waitingOf`), named and counted before it goes;
     // the server admits each as one by one (a locked hearing admits nobody new).
     admitSide: async (side, room, waiting) => {
       const count = waiting.length;

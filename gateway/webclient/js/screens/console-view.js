@@ -1,10 +1,10 @@
 // What the console shows, from the server's view (console.js `state`): toolbar, header status,
 // board, knocks, and the mediator's own room (banner, video, controls, who can hear, chat).
 
-import { currentLanguage, t } from "../core/i18n.js";
-import { h, keyed, mount as mountNodes } from "../core/render.js";
-import { admits, boardRow, drawColumns, roomName, sideChipsItem } from "../components/board.js";
-import { knockBadge, redrawBoard, roomStripItem } from "../components/board-nav.js";
+import { t } from "../core/i18n.js";
+import { h, mount as mountNodes } from "../core/render.js";
+import { admits, roomName } from "../components/board.js";
+import { drawBoardArea, knockBadge } from "../components/board-nav.js";
 import { ChatPanel } from "../components/chat-panel.js";
 import { ConsoleMedia, MOVED_WORDS } from "../components/console-media.js";
 import { DocumentsPanel } from "../components/documents-panel.js";
@@ -204,14 +204,7 @@ export class ConsoleView {
     const { state, pending, timeUps, commands } = this.c;
     const area = this.boardArea;
     const ctx = { you: state.you || {}, sides: this.c.sides(), actions: commands.actions, pending, now: () => Date.now(), timeUp: timeUps };
-    // What did not change stays in place; focus and the row's sideways scroll stay where they
-    // were (components/board-nav.js). Forced (a new snapshot, a new language): all drawn anew.
-    redrawBoard(area, () => {
-      if (force) area.replaceChildren();
-      keyed(area, [sideChipsItem(this.c.sides(), board, ctx), roomStripItem(board.rooms, area, ctx),
-        { key: "row", signature: currentLanguage(), build: boardRow }]);
-      drawColumns(area.querySelector(".board"), board, ctx);
-    });
+    drawBoardArea(area, board, ctx, force); // what did not change stays (components/board-nav.js)
     return true;
   }
 
