@@ -83,3 +83,24 @@ async def test_blocked_devices_show_no_greyed_out_buttons_in_the_waiting_room(
             assert await tab.value(shown(control)), control
 
     await waiting_with(suite, BLOCKED, "lobby-devices-blocked", check)
+
+
+@pytest.mark.timeout(240)
+async def test_a_camera_turned_off_in_the_waiting_room_is_said_over_the_preview(suite: Suite) -> None:
+    # A walkthrough: "Turn camera off" left a plain black preview, which reads as a broken camera.
+    said = t(EN, "participant.lobby.camera_off")
+    over = "document.querySelector('.lobby-preview-box .lobby-camera-off')"
+
+    async def check(tab: Tab) -> None:
+        assert not await tab.value(shown(".lobby-camera-off"))
+        await tab.page.click(".lobby-actions [data-control=camera]")
+        await tab.wait_for(f"{over}?.textContent === {said!r}")
+        assert await tab.value(shown(".lobby-camera-off"))
+        # Over the picture, not beside it: the same box.
+        box = await tab.value("(() => { const v = document.querySelector('.lobby-preview')"
+                              ".getBoundingClientRect(), p = document.querySelector("
+                              "'.lobby-camera-off').getBoundingClientRect(); return [v.left <= p.left,"
+                              " p.right <= v.right + 1, v.top <= p.top, p.bottom <= v.bottom + 1]; })()")
+        assert box == [True, True, True, True], box
+
+    await waiting_with(suite, "", "lobby-camera-off", check)

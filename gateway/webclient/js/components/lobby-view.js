@@ -3,7 +3,7 @@
 // microphone with pickers, so you can fix them while you wait. A camera the browser blocks is
 // said as blocked (allow it, then Try again, which asks again), one another app holds as in use
 // (close that app, then Try again), never as "none found"; a missing camera beside a working
-// microphone is said too (you will be heard, not seen); a blocked device has no picker (the
+// microphone is said too (you will be heard, not seen), and so is a camera you turned off; a blocked device has no picker (the
 // browser names none truly then: media/devices.js pickable), the sentence stands in its place,
 // and the way on ("Ask for the mediator", "Leave hearing") stays in view. When the
 // mediator renames or reschedules the hearing while you wait, the screen shows the new title and
@@ -26,6 +26,8 @@ export class LobbyView {
   constructor({ onDevices }) {
     this.onDevices = onDevices;
     this.preview = h("video", { class: "lobby-preview", autoplay: true, playsInline: true, muted: true });
+    // Said over the preview while the camera is off: a black box alone reads as a broken camera.
+    this.cameraOff = h("p", { class: "lobby-camera-off", hidden: true });
     const camId = uid("cam");
     const micId = uid("mic");
     this.camera = h("select", { id: camId, onchange: () => this.pick() });
@@ -66,7 +68,7 @@ export class LobbyView {
       // The preview and the pickers side by side on a tablet, the pickers under it on a laptop
       // (css: .lobby-media), always in view without scrolling.
       h("div", { class: "lobby-media" },
-        this.preview,
+        h("div", { class: "lobby-preview-box" }, this.preview, this.cameraOff),
         h("div", { class: "lobby-devices" }, this.cameraField, this.microphoneField, this.status, this.retry)));
     this.you = null;
     this.stream = undefined;
@@ -77,6 +79,7 @@ export class LobbyView {
   relabel() {
     for (const [el, key] of this.words) el.textContent = t(key);
     this.preview.setAttribute("aria-label", t("participant.lobby.preview"));
+    this.setCameraOff(!this.cameraOff.hidden);
     if (this.you) this.update(this.you);
     if (this.stream !== undefined) this.setStream(this.stream);
   }
@@ -99,6 +102,12 @@ export class LobbyView {
     const [, , step1] = this.words.keys();
     this.words.set(step1, you.role === "observer" ? "participant.lobby.next_1_observer" : "participant.lobby.next_1");
     step1.textContent = t(this.words.get(step1));
+  }
+
+  // "Turn camera off" (or the server's word on a reload): the preview says so.
+  setCameraOff(off) {
+    this.cameraOff.hidden = !off;
+    this.cameraOff.textContent = off ? t("participant.lobby.camera_off") : "";
   }
 
   // Once on the page: when the waiting room is taken off it, the next spell starts afresh.

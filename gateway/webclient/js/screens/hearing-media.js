@@ -13,6 +13,7 @@ export const mediaControls = {
   },
 
   setCamera(on) {
+    this.lobby.setCameraOff(!on);
     this.socket.send(switchTrack(this.stream, "camera", on));
   },
 
@@ -26,6 +27,7 @@ export const mediaControls = {
     const chosen = this.synced ? { ...this.controls.state } : told;
     this.synced = true;
     this.controls.set({ mic: chosen.mic, camera: chosen.camera });
+    this.lobby.setCameraOff(!chosen.camera);
     for (const what of ["mic", "camera"]) {
       const message = switchTrack(this.stream, what, chosen[what]);
       if (chosen[what] !== told[what]) this.socket.send(message);
