@@ -3,7 +3,8 @@ chat and the documents a mediator reads, beside the board (no second page for an
 
 The mediator's console and a party's page, in two browsers: the mediator admits the party from
 the board, both see each other in "who can hear you" and read the same verification code; they
-chat both ways in plenary (a board menu stays open while the chat log scrolls to a new line);
+chat both ways in plenary (a board menu stays open while the chat log scrolls to a new line; a
+reader scrolled back is not pulled down, "New messages below" is shown);
 the mediator mutes (the party's page shows it) and shares a screen,
 and sees the party's screen share in the console (full screen on request) until it stops; the party shares a document with the mediator in confidence and it
 appears in the console's tab of side A's confidences (not side B's) without a reload, a tab that follows
@@ -96,8 +97,9 @@ async def test_the_console_holds_the_mediators_room(suite: Suite, tmp_path: Path
 
             # --- a board menu stays open while the room's chat scrolls to a new line -------
             # (each new line scrolled the log, and any scroll closed the menu under the hand)
-            await console.page.evaluate("document.querySelector('.console-panel .chat-log')"
-                                        ".style.maxHeight = '2.5rem'")
+            await console.page.evaluate("(() => { const log = document.querySelector('.console-panel "
+                                        ".chat-log'); log.style.minHeight = '0'; log.style.maxHeight = '2.5rem'; "
+                                        "log.scrollTop = log.scrollHeight; })()")
             await console.value(FRAMES)  # the page, shorter now, has scrolled where it goes
             await console.page.get_by_role("button", exact=True, name=t(
                 "en", "mediator.board.move_named", name="A1")).click()
@@ -109,8 +111,20 @@ async def test_the_console_holds_the_mediators_room(suite: Suite, tmp_path: Path
             assert await console.value("document.querySelector('.console-panel .chat-log').scrollTop > 0")
             assert await console.value("document.querySelector('.board [aria-expanded=true]') !== null")
             await console.page.keyboard.press("Escape")
-            await console.page.evaluate("document.querySelector('.console-panel .chat-log')"
-                                        ".style.maxHeight = ''")
+            # Reading back, a new line does not pull the log down: "New messages below" does.
+            log = "document.querySelector('.console-panel .chat-log')"
+            below = "document.querySelector('.console-panel .chat-new-below')"
+            await console.page.evaluate(f"{log}.scrollTop = 0")
+            await a1.page.fill(".chat-input", "And another")
+            await a1.page.keyboard.press("Enter")
+            await console.wait_for(f"{chat_texts()}.includes('And another')")
+            await console.wait_for(f"!{below}.hidden")
+            assert await console.value(f"{log}.scrollTop") == 0
+            assert await console.value(f"{below}.textContent") == t("en", "participant.chat.new_below")
+            await console.page.click(".console-panel .chat-new-below")
+            assert await console.value(f"{below}.hidden")
+            assert await console.value(f"{log}.scrollHeight - {log}.scrollTop - {log}.clientHeight <= 1")
+            await console.page.evaluate(f"{log}.style.maxHeight = {log}.style.minHeight = ''")
 
             # --- the mediator's own controls, and screens both ways -------------------------
             await console.page.click(".my-room [data-control=mic]")

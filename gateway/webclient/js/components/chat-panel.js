@@ -19,6 +19,13 @@ import { copyButton } from "./copy.js";
 
 export const MAX_CHAT = 2000;
 
+// Pure: whether the log shows its newest line (`log`: its scrollTop, clientHeight and
+// scrollHeight), a few pixels of slack allowed (rounding). Only then does a new line scroll it: someone
+// reading back is not pulled down by every new line; "New messages below" says there are some.
+export function atNewest({ scrollTop, clientHeight, scrollHeight }) {
+  return scrollHeight - (scrollTop + clientHeight) <= 8;
+}
+
 // One line's identity across a live delivery and a history (the server has no line ids).
 const lineKey = (line) => `${line.sender}|${line.at}|${line.text}`;
 
@@ -46,8 +53,11 @@ export class ChatPanel {
     this.unsent = h("div", { class: "chat-unsent-list" });
     this.drafts = new Map(); // room id → the box's text when you left it
     this.tried = null; // the room whose box you pressed Send in, and it did not go
+    this.newBelow = h("button", { type: "button", class: "button small chat-new-below", hidden: true,
+      onclick: () => this.toNewest() });
+    this.log.addEventListener("scroll", () => { if (atNewest(this.log)) this.newBelow.hidden = true; }, { passive: true });
     this.el = h("section", { class: "chat-panel", "aria-labelledby": this.heading.id },
-      this.heading, live, this.unsent, this.form);
+      this.heading, live, this.newBelow, this.unsent, this.form);
     this.form.addEventListener("submit", (event) => { event.preventDefault(); this.submit(); });
     this.input.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -69,6 +79,7 @@ export class ChatPanel {
   // Every word of the panel in the current language; the messages themselves stay as written.
   relabel() {
     this.button.textContent = t("participant.chat.send");
+    this.newBelow.textContent = t("participant.chat.new_below");
     this.label.textContent = t("participant.chat.label");
     this.heading.textContent = chineseSpacing(t("participant.chat.heading", { room: roomLabel(this.roomView) }));
     if (this.marker) {
@@ -130,6 +141,7 @@ export class ChatPanel {
     for (const note of [...this.unsent.children]) if (id && note.dataset.room === id) note.remove();
     this.room = id;
     mount(this.log);
+    this.newBelow.hidden = true;
     this.shown = new Set();
     this.say(null);
     this.marker = first ? null : h("li", { class: "chat-marker", "data-room": id || "" },
@@ -163,11 +175,19 @@ export class ChatPanel {
       next = prev;
       prev = prev.previousElementSibling;
     }
+    // Followed when the newest was in view, or the line is yours or from a history on arrival.
+    const follow = earlier || message.sender === this.me || atNewest(this.log);
     this.log.insertBefore(li, next);
-    this.log.scrollTop = this.log.scrollHeight;
+    if (follow) this.toNewest();
+    else this.newBelow.hidden = false;
     if (this.pending && message.sender === this.me && message.text === this.pending) {
       this.pending = null;
     }
+  }
+
+  toNewest() {
+    this.log.scrollTop = this.log.scrollHeight;
+    this.newBelow.hidden = true;
   }
 
   // The room's members (id → member), so the mediator is named as on every other part. A line
