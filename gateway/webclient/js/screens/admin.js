@@ -14,7 +14,7 @@ import { api } from '../core/api.js';
 import { describe } from '../core/errors.js';
 import { formatDateTime, formatNumber, has, t } from '../core/i18n.js';
 import { h, mount as mountNodes } from '../core/render.js';
-import { resetPassword, showHandoff } from '../components/account-handoff.js';
+import { Handoffs, resetPassword } from '../components/account-handoff.js';
 import { copyButton } from '../components/copy.js';
 import { confirmDialog, formDialog } from '../components/dialog.js';
 import { checkFields } from '../components/field-check.js';
@@ -74,10 +74,13 @@ function stateButton(a, change) {
 }
 
 // `disable`: an account to ask about disabling at once (the hearings list's "Back to disable",
-// after a hand-over started from this page's Disable dialog: components/disable-return.js).
-async function accounts(root, selfId, disable) {
+// after a hand-over started from this page's Disable dialog: components/disable-return.js);
+// `handoffs`: what to tell each person made or reset (components/account-handoff.js), kept
+// when the page is drawn again in another language.
+async function accounts(root, selfId, disable, handoffs) {
   const tableBox = h('div', { id: 'accounts' });
   const handoff = h('div', { id: 'handoff' });
+  handoffs.into(handoff);
   const error = formError();
   const username = h('input', { name: 'username', autocomplete: 'off', required: true, minlength: 3 });
   const displayName = displayNameInput('display_name');
@@ -125,7 +128,7 @@ async function accounts(root, selfId, disable) {
     await load();
   };
   const resetPw = async (account) => {
-    await resetPassword(handoff, account);
+    await resetPassword(handoffs, account);
     await load();
   };
   const rename = async (account) => {
@@ -154,7 +157,7 @@ async function accounts(root, selfId, disable) {
         toast(() => t('admin.done.create', { name }));
         form.reset();
         await load();
-        showHandoff(handoff, { username: name, password: first, kind: 'create',
+        handoffs.show({ username: name, password: first, kind: 'create',
           expires: created.temporary_password_expires_ms });
       } catch (failure) {
         error.textContent = describe(failure, 'admin.create');
@@ -272,6 +275,11 @@ function iceSettings(ice) {
 export async function mount(root, { params, me, query }) {
   if (params.view === 'tokens') await tokens(root);
   else if (params.view === 'health') await health(root);
-  else await accounts(root, me ? me.id : null, query ? query.get('disable') : null);
+  else {
+    // A language switch draws the page again with its panels (whose passwords show once).
+    const handoffs = new Handoffs();
+    await accounts(root, me ? me.id : null, query ? query.get('disable') : null, handoffs);
+    return { rerender: () => accounts(root, me ? me.id : null, null, handoffs) };
+  }
   return {};
 }
