@@ -78,6 +78,9 @@ async def _as(tab: Tab, suite: Suite, staff: Staff) -> None:
                                     "url": suite.base_url}])
 
 
+# Slow: a disable, a hand-over and the new mediator's console in three browsers (about 30 s);
+# `make slow` runs it (the default run's 15 minutes on two cores).
+@pytest.mark.slow
 async def test_disabling_a_mediator_who_holds_a_hearing_warns_and_hands_it_over(
         suite: Suite) -> None:
     await suite.ready()

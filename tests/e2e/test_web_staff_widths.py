@@ -238,6 +238,9 @@ async def _signs_out_from_a_first_step(tab: Tab, leave: str, screen: str) -> Non
     assert await tab.value("fetch('/api/v1/me').then((r) => r.status)") == 401
 
 
+# Slow: a new account's first steps and every staff screen at a phone's width (about 20 s);
+# `make slow` runs it (the default run's 15 minutes on two cores).
+@pytest.mark.slow
 @pytest.mark.timeout(300)  # a new account's first steps too: three password checks (argon2id)
 async def test_set_up_and_header_at_a_phone_width(suite: Suite) -> None:
     await suite.ready()
