@@ -72,7 +72,12 @@ class HearingKeys:
         return record, await k.open_hearing_key(self._provider, record)
 
     async def shred(self, hearing: str) -> None:
-        """Delete every stored version of the hearing key record, then write a tombstone."""
+        """Write a tombstone over the hearing key record, then remove every older version (the
+        key). Never deleted first: two shreds of one hearing race (the gateway's request after a
+        close with destroy, and this process's own on the roster's news, retention_shred.py),
+        and one's delete removed the other's fresh tombstone under it (its write then found
+        nothing: a 404 to the mediator closing the hearing), leaving a moment with no record at
+        all, in which an upload could have minted the hearing a new key."""
         try:
             record = await self.record(hearing)
         except IntegrityError:
@@ -81,7 +86,6 @@ class HearingKeys:
         tombstone = (k.shredded(record, now) if record is not None else
                      k.HearingKeyRecord(hearing=hearing, key_id="0" * 32, created_ms=now,
                                         shredded_ms=now))
-        await self._store.delete(record_key(hearing))
         await self._replace(record_key(hearing), tombstone)
 
     async def rotate_master(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
 from collections.abc import AsyncIterable, AsyncIterator, Callable
@@ -21,6 +22,7 @@ from services.evidence.errors import (
     DocumentNotFoundError,
     HearingShreddedError,
     IntegrityError,
+    ObjectNotFoundError,
     ReleaseError,
     SizeMismatchError,
     StoreError,
@@ -533,3 +535,30 @@ async def test_a_resumable_upload_is_not_sealed_once_and_keeps_the_digest_check(
             got += chunk
     assert len(got) < len(data)  # the last bytes were held back
     assert await read(vault, m, 0, SEG) == data[:SEG]
+
+
+
+async def test_a_shred_never_leaves_the_hearing_without_its_key_record(
+        vault: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The gateway's shred after a close with destroy and evidence's own on the roster's news
+    # race on one hearing. A shred once deleted the record, then wrote its tombstone: the other's
+    # delete removed a fresh tombstone under it (a 404 to the mediator closing the hearing in CI),
+    # and in between the hearing had no record at all (an upload could have minted a new key).
+    m = await put(vault, os.urandom(SEG))
+    gaps: list[str] = []
+    delete = vault.store.delete
+
+    async def watched_delete(key: str) -> None:
+        await delete(key)
+        with contextlib.suppress(ObjectNotFoundError):
+            await vault.store.read("keys/h1")
+            return
+        gaps.append(key)
+
+    monkeypatch.setattr(vault.store, "delete", watched_delete)
+    assert await vault.shred_hearing("h1") == 1
+    await asyncio.gather(*(vault.shred_hearing("h1") for _ in range(3)))  # again, racing
+    assert gaps == []
+    assert await vault.hearing_shredded("h1")
+    with pytest.raises(HearingShreddedError):
+        await read(vault, m)
