@@ -13,10 +13,13 @@
             tab.assert_clean(secrets=[access_code])     # no CSP refusal, error, secret in a URL
 
 `playwright install` is never run: the system browser is used with fake camera and microphone
-(`--use-fake-device-for-media-stream`, a moving test pattern and a beep) and permission prompts
-auto-accepted. A browser started with `camera=fake_camera(path, colour)` shows a solid colour
-instead, so a test can tell from sampled pixels whose video a page shows (the flag is per browser
-process, so each such person gets a browser of their own).
+(`--use-fake-device-for-media-stream`: a beep, and a camera playing a Y4M file) and permission
+prompts auto-accepted. The camera is a small grey still unless the browser is started with
+`camera=fake_camera(path, colour)`, a solid colour, so a test can tell from sampled pixels whose
+video a page shows (the flag is per browser process, so each such person gets a browser of their
+own). Never Chromium's own moving 640x480 pattern: encoded once per peer and decoded by every
+other page, five of them in one hearing starve a 2-core machine until a page leaves clicks
+unanswered for 30 s (the mediator's whole hearing failed so in CI).
 
 Every console message, page error and requested URL is collected: CSP refusals show up in the
 console ("Refused to …"), and the request log is scanned for secrets (access codes, invitation
@@ -31,6 +34,7 @@ import asyncio
 import contextlib
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -226,13 +230,24 @@ def assert_no_secret_in_urls(urls: Iterable[str], secrets: Iterable[str]) -> Non
         assert not leaked, f"a secret rode in a requested URL: {leaked}"
 
 
+def still_camera() -> Path:
+    """The camera of a browser started without one: a small grey still, written once per process."""
+    path = Path(tempfile.gettempdir()) / f"parley-still-camera-{os.getpid()}.y4m"
+    if not path.exists():
+        fake_camera(path.with_suffix(".part"), (128, 128, 128)).replace(path)
+    return path
+
+
+def camera_args(camera: Path | None) -> list[str]:
+    """Chromium's arguments for a browser whose fake camera plays `camera` (default: `still_camera`)."""
+    return [*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={camera or still_camera()}"]
+
+
 @contextlib.asynccontextmanager
 async def chromium(camera: Path | None = None) -> AsyncIterator[Browser]:
-    """A headless Chromium; with `camera`, its fake camera plays that Y4M file."""
+    """A headless Chromium whose fake camera plays `camera` (default: `still_camera`)."""
     assert CHROMIUM is not None, "no chromium; mark the test with requires_chromium"
-    args = list(CHROMIUM_ARGS)
-    if camera is not None:
-        args.append(f"--use-file-for-fake-video-capture={camera}")
+    args = camera_args(camera)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                                    args=args)
@@ -248,11 +263,8 @@ async def chromiums(cameras: Iterable[Path | None]) -> AsyncIterator[list[Browse
     assert CHROMIUM is not None, "no chromium; mark the test with requires_chromium"
     async with async_playwright() as playwright:
         async def launch(camera: Path | None) -> Browser:
-            args = list(CHROMIUM_ARGS)
-            if camera is not None:
-                args.append(f"--use-file-for-fake-video-capture={camera}")
             return await playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                                    args=args)
+                                                    args=camera_args(camera))
 
         launched = await asyncio.gather(*(launch(c) for c in cameras), return_exceptions=True)
         browsers = [b for b in launched if isinstance(b, Browser)]
