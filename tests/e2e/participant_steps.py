@@ -217,3 +217,16 @@ COUNT_CONNECTIONS = """(() => {
     constructor(...args) { super(...args); window.__connections.push(this); }
   };
 })();"""
+
+# With COUNT_CONNECTIONS: per connection not closed, what each video sender may send, as
+# {camera: [[maxBitrate, maxFramerate] per encoding], other: [the same, for a screen]}; null
+# where the page set nothing (media/send-budget.js).
+SENDING_LIMITS = """(() => {
+  const camera = document.querySelector('.tile.self video').srcObject.getVideoTracks()[0];
+  const limits = (s) => s.getParameters().encodings.map((e) => [e.maxBitrate ?? null, e.maxFramerate ?? null]);
+  return window.__connections.filter((pc) => pc.signalingState !== 'closed').map((pc) => {
+    const video = pc.getSenders().filter((s) => s.track && s.track.kind === 'video');
+    return { camera: video.filter((s) => s.track === camera).flatMap(limits),
+             other: video.filter((s) => s.track !== camera).flatMap(limits) };
+  });
+})()"""

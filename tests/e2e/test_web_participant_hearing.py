@@ -42,7 +42,9 @@ from proto.ws import (
 )
 from tests.browser import ARTIFACTS, VIEWPORTS, Tab, chromiums, fake_camera, open_tab, requires_chromium
 from tests.e2e.participant_steps import (
+    COUNT_CONNECTIONS,
     KEEP_TRACKS,
+    SENDING_LIMITS,
     TRACKS_ENDED,
     banner_kind,
     chat_texts,
@@ -176,6 +178,7 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
         tabs["A1"].page.on("websocket", lambda ws: ws.on(
             "framereceived", lambda data: frames_a.append(
                 data if isinstance(data, str) else data.decode(errors="replace"))))
+        await tabs["A1"].context.add_init_script(COUNT_CONNECTIONS)
         try:
             # --- joining: link → access code (a wrong one first) → skip tech check → lobby
             step("joining")
@@ -218,6 +221,11 @@ async def test_four_people_in_a_hearing(suite: Suite, tmp_path: Path) -> None:
             plenary_codes = {n: await t.value(code()) for n, t in tabs.items()}
             assert len(set(plenary_codes.values())) == 1 and "" not in plenary_codes.values()
             step("one verification code")
+            # Three copies of A1's camera share one upstream: 2.5 Mbit/s / 3, at 24 frames a
+            # second (media/send-budget.js), where a copy alone would take 1.2 Mbit/s at 30.
+            await tabs["A1"].wait_for(f"(() => {{ const l = {SENDING_LIMITS}; return l.length === 3"
+                                      " && l.every((c) => JSON.stringify(c.camera) === '[[833333,24]]'); })()",
+                                      timeout=30)
             # "Who can hear you" and the mediator's tile name the mediator (text, not markup).
             shown = await tabs["A1"].value(
                 f"[document.querySelector('.hearers li[data-participant=\"{ids['M']}\"]')"

@@ -36,6 +36,7 @@ from tests.browser import chromium, fake_camera, open_tab, requires_chromium
 from tests.e2e.participant_steps import (
     COUNT_CONNECTIONS,
     KEEP_TRACKS,
+    SENDING_LIMITS,
     TRACKS_ENDED,
     banner_kind,
     code,
@@ -105,6 +106,7 @@ async def test_screen_share_reaches_aiortc_and_chromium_and_stops(suite: Suite,
         async with chromium(camera=fake_camera(tmp_path / "a.y4m", (30, 90, 200))) as ba, \
                 chromium(camera=fake_camera(tmp_path / "b.y4m", (200, 70, 30))) as bb:
             a, b = await open_tab(ba, suite.base_url), await open_tab(bb, suite.base_url)
+            await a.context.add_init_script(COUNT_CONNECTIONS)
             await join_in_browser(a, inv["A1"])
             await join_in_browser(b, inv["B1"])
             await med.send(Admit(participant=sharer))
@@ -122,6 +124,14 @@ async def test_screen_share_reaches_aiortc_and_chromium_and_stops(suite: Suite,
             await wait_until(check(lambda: mediator.tracks.get(sharer, 0) >= 2), timeout=30,
                              what="the screen track at the aiortc peer")
             offers = mediator.offers.get(sharer, 0)
+            # Two copies of the camera, each within its share of the upstream (both at the
+            # ceiling, with two); the screen is never budgeted, its detail is the point of it.
+            budget = [1_200_000, 30]
+            limits = await a.wait_for(f"(() => {{ const l = {SENDING_LIMITS}; return l.length === 2"
+                                      f" && l.every((c) => c.other.length && JSON.stringify(c.camera)"
+                                      f" === '[{json.dumps(budget, separators=(',', ':'))}]') && l; }})()",
+                                      timeout=30)
+            assert all(c["other"] and all(e == [None, None] for e in c["other"]) for c in limits), limits
 
             await a.page.keyboard.press("s")  # stop sharing, by key
             await b.wait_for("!document.querySelector('.tile.screen')", timeout=30)

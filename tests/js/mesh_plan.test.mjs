@@ -29,9 +29,22 @@ test("a plan closes its drops first, then anyone it does not name, then those to
 const FP = (n) => `sha-256 ${Array(32).fill(n).join(":")}`;
 const sdp = (n) => `v=0\r\na=fingerprint:sha-256 ${Array(32).fill(n).join(":")}\r\n`;
 
+// A camera's sender on a negotiated connection: what it was last set to send is in `params`.
+function videoSender(log, id) {
+  const sender = { track: { kind: "video" }, params: { encodings: [{ active: true }] },
+    getParameters: () => structuredClone(sender.params),
+    setParameters: async (p) => {
+      sender.params = p;
+      log.push(`budget ${id} ${p.encodings[0].maxBitrate}`);
+    } };
+  return sender;
+}
+
 // A connection as the mesh holds it, already negotiated with a peer whose certificate is `n`.
 function held(id, n, log) {
-  return { id, pc: { remoteDescription: { sdp: sdp(n) }, connectionState: "connected" },
+  const senders = [videoSender(log, id), { track: null }];
+  return { id, pc: { remoteDescription: { sdp: sdp(n) }, connectionState: "connected",
+    getSenders: () => senders },
     neg: { offerer: false, established: true, silence: () => log.push(`silence ${id}`),
       close: () => log.push(`close ${id}`) }, touched: performance.now() };
 }
@@ -55,6 +68,8 @@ test("after a reconnect, the mesh holds, shows and verifies only the peers the p
   mesh.applyPlan({ room: "plenary", epoch: 12, drop: [], connect: [link("b", true)],
     keep: [link("c")] });
   assert.deepEqual([...mesh.peers.keys()], ["c"]); // at once, before any frame
+  // The camera's one copy left takes the ceiling at once; set once, not again on each plan.
+  assert.deepEqual(log.filter((x) => x.startsWith("budget")), ["budget c 1200000"]);
   assert.deepEqual(log.filter((x) => x.startsWith("gone")), ["gone gone null", "gone b null"]);
   await new Promise((resolve) => setTimeout(resolve, 80));
   assert.ok(log.includes("close gone") && log.includes("close b")); // released
@@ -103,7 +118,10 @@ test("a plan's connections open one per task, so what arrives meanwhile is handl
   mesh.applyPlan({ room: "plenary", epoch: 1, connect: [link("b", true), link("c"), link("d", true)] });
   assert.equal(mesh.opening, true);
   await new Promise((resolve) => setTimeout(resolve, 120));
-  assert.deepEqual(log, ["open b", "task after b", "open c", "task after c", "open d", "task after d"]);
+  const opened = log.filter((x) => !x.startsWith("budget"));
+  assert.deepEqual(opened, ["open b", "task after b", "open c", "task after c", "open d", "task after d"]);
+  // Once all are open, each of the three copies of the camera takes a third of the upstream.
+  assert.deepEqual(log.slice(-3), ["budget b 833333", "budget c 833333", "budget d 833333"]);
   assert.equal(mesh.opening, false);
   assert.deepEqual(codes.at(-1).members.sort(), ["b", "c", "d"]); // verified once all are open
   mesh.stop();

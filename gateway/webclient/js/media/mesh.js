@@ -11,12 +11,14 @@
 //   reconnection grace (`offline`): the plans that followed cannot reach it.
 // Every connection uses the same DTLS certificate (`certificate()`), so the room verification
 // code (verification.js) can compare one fingerprint per member. Negotiation: negotiation.js;
-// the certificate, the code and the stats: mesh-reports.js. Longer than 300 lines because the
-// plan, the cut-off timer and the mending of reports all act on the same map of connections.
+// the certificate, the code and the stats: mesh-reports.js; what each copy of the camera may send:
+// send-budget.js. Longer than 300 lines because the plan, the cut-off timer, the mending of
+// reports and the sending budget all act on the same map of connections.
 
 import { planCloses, planOpens, plannedLinks } from "./mesh-plan.js";
 import { certificate, collectStats, ownFingerprint, verifyRoom } from "./mesh-reports.js";
 import { Negotiation } from "./negotiation.js";
+import { budgeted, cameraBudget } from "./send-budget.js";
 
 const STATS_INTERVAL_MS = 1000;
 // A report or first offer the server never acted on is sent again after this long (harmless).
@@ -105,6 +107,7 @@ export class Mesh {
   applyPlan(plan) {
     this.planned = new Set(plannedLinks(plan).keys());
     for (const id of planCloses(this.peers.keys(), plan)) this.close(id);
+    this.rebudget();
     this.room = plan.room;
     this.epoch = plan.epoch;
     const generation = ++this.planGeneration;
@@ -133,6 +136,7 @@ export class Mesh {
         return;
       }
       this.opening = false;
+      this.rebudget();
       const early = this.early;
       this.early = [];
       for (const signal of early) this.onSignal(signal);
@@ -168,7 +172,10 @@ export class Mesh {
       // A failed path (a network change): the offerer restarts ICE (perfect negotiation).
       if (pc.connectionState === "failed" && peer.neg.offerer) pc.restartIce();
     });
-    pc.addEventListener("signalingstatechange", () => this.verify());
+    pc.addEventListener("signalingstatechange", () => {
+      this.verify();
+      if (pc.signalingState === "stable" && this.peers.get(link.peer) === peer) this.budget(peer);
+    });
     if (link.offerer) peer.neg.offer();
   }
 
@@ -261,6 +268,22 @@ export class Mesh {
       const sender = peer.pc.getSenders().find((s) => !screen.has(s) && s.track && s.track.kind === track.kind);
       if (!sender) peer.pc.addTrack(track, this.localStream);
       else if (sender.track !== track) sender.replaceTrack(track).catch(() => {});
+    }
+  }
+
+  // Every copy of the camera within its share of the upstream (send-budget.js), as peers come
+  // and go; a connection not yet negotiated takes it once stable. Screen senders are left alone.
+  rebudget() {
+    for (const peer of this.peers.values()) this.budget(peer);
+  }
+
+  budget(peer) {
+    const screen = new Set(peer.screenSenders);
+    const budget = cameraBudget(this.peers.size);
+    for (const sender of peer.pc.getSenders()) {
+      if (screen.has(sender) || !sender.track || sender.track.kind !== "video") continue;
+      const next = budgeted(sender.getParameters(), budget);
+      if (next) sender.setParameters(next).catch(() => {});
     }
   }
 
