@@ -19,6 +19,7 @@ import asyncio
 import base64
 import contextlib
 import hashlib
+from collections import Counter
 from collections.abc import AsyncGenerator, AsyncIterable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -93,9 +94,12 @@ class S3Store:
         self._retention_mode = retention_mode
         self._clock = clock
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="s3store")
-        # Uploads this store is running: never swept, whatever time the server says they began
-        # (moto reports a fixed 2010 initiation time for every multipart upload).
-        self._active: set[str] = set()
+        # The keys this store is writing, from before a multipart upload is created until it is
+        # completed or aborted: their uploads are never swept, whatever time the server says
+        # they began (moto dates every one 2010; a server's clock may be off). Counted by key,
+        # not by upload id: a sweep listing the upload in the moment between its creation and
+        # the id's return would otherwise abort it under the writer (seen in CI on moto).
+        self._writing: Counter[str] = Counter()
 
     @property
     def retains(self) -> bool:
@@ -150,6 +154,7 @@ class S3Store:
             inflight.append(asyncio.ensure_future(
                 self._run(self._upload_part, key, upload_id, number, data)))
 
+        self._writing[key] += 1
         try:
             async for chunk in chunks:
                 buf += chunk
@@ -159,7 +164,6 @@ class S3Store:
                     if upload_id is None:
                         upload_id = await self._run(self._client._create_multipart_upload,
                                                     self._bucket, key, dict(headers))
-                        self._active.add(upload_id)
                     data = bytes(buf[:size])
                     del buf[:size]
                     await send(data)
@@ -178,7 +182,9 @@ class S3Store:
             await asyncio.shield(self._abort(upload_id, key, inflight))
             raise
         finally:
-            self._active.discard(upload_id or "")
+            self._writing[key] -= 1
+            if not self._writing[key]:
+                del self._writing[key]
         # The version just written, not whatever is current by now (another writer may be).
         return await self.stat(key, version_id=_version(version))
 
@@ -288,7 +294,7 @@ class S3Store:
             for upload in result.uploads:
                 started = upload.initiated_time
                 if (started is not None and ms_of(started) < older_than_ms and upload.upload_id
-                        and upload.upload_id not in self._active):
+                        and upload.object_name not in self._writing):
                     self._client._abort_multipart_upload(self._bucket, upload.object_name,
                                                          upload.upload_id)
                     removed += 1

@@ -86,6 +86,32 @@ async def test_sweeper_aborts_stale_multipart_uploads(minio_client: Minio,
     await store.close()
 
 
+async def test_a_sweep_at_the_moment_an_upload_is_created_leaves_it_alone(
+        minio_client: Minio, bucket_factory: Callable[..., str]) -> None:
+    """The sweep that lists a multipart upload between its creation on the server and the
+    creator learning its id (a restarted evidence's first sweep, beside the first upload after
+    it: CI, on moto) must not abort it under the writer."""
+    client = minio_client
+    bucket = bucket_factory()
+    store = S3Store(client, bucket, part_size=MIN_PART_SIZE, workers=4)
+    loop = asyncio.get_running_loop()
+    create = client._create_multipart_upload
+    swept: list[int] = []
+
+    def create_then_sweep(*args: Any) -> str:
+        upload_id = str(create(*args))
+        # In the store's worker thread, before the id is returned: another worker sweeps.
+        swept.append(asyncio.run_coroutine_threadsafe(store.sweep(FUTURE), loop).result(30))
+        return upload_id
+
+    client._create_multipart_upload = create_then_sweep  # type: ignore[method-assign,assignment]
+    data = os.urandom(2 * MIN_PART_SIZE + 10)
+    await asyncio.wait_for(store.put("docs/h/d/live.content", chunks(data)), 60)
+    assert swept == [0], "the sweep aborted an upload being created"
+    assert await store.read("docs/h/d/live.content") == data
+    await store.close()
+
+
 async def test_s3_upload_memory_is_bounded(minio_client: Minio,
                                           bucket_factory: Callable[..., str]) -> None:
     """At most `max_inflight_parts` parts are in flight, however fast the producer is."""

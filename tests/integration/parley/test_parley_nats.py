@@ -248,7 +248,12 @@ async def test_audit_publish_fails_when_nats_is_gone(tmp_path_factory: pytest.Te
     sup = await server.connect("supervisor")
     await provision(sup.jetstream())
     await sup.close()
-    gateway = await server.connect("gateway", max_reconnect_attempts=-1, reconnect_time_wait=0.1)
+    # Still reconnecting while the publish is tried (0.5 s), but not for ever: in CI the
+    # client's reconnect loop went on after `close()` (a log of refused connects) and kept the
+    # test's event loop from closing for 120 s; most likely a cancellation that Python 3.11's
+    # `asyncio.wait_for` swallows when the connect it waits on fails in the same instant.
+    # 50 tries at 0.1 s end by themselves.
+    gateway = await server.connect("gateway", max_reconnect_attempts=50, reconnect_time_wait=0.1)
     publisher = AuditPublisher(gateway.jetstream(), "gateway", timeout_s=0.5)
     try:
         server.stop()
