@@ -5,7 +5,8 @@ on the event loop. An upload is cut into fixed-size parts; at most `max_inflight
 being sent at once and the next part is only accepted from the producer when a slot frees, so one
 upload holds at most `(max_inflight_parts + 1) * part_size` bytes and backpressure reaches the
 client. Objects no larger than one part go up in a single PUT. A failed or cancelled multipart
-upload is aborted; one that could not be aborted (process killed) is removed by `sweep`.
+upload is aborted; one that could not be aborted (process killed) is removed by `sweep`, which
+spares every key being written from before its upload exists, whatever date a server gives it.
 
 Object lock (WORM): with `object_lock=True` every request that stores bytes carries Content-MD5
 (S3, and moto, refuse lock-governed uploads without a checksum header), and `put(retain=True)`
@@ -94,12 +95,7 @@ class S3Store:
         self._retention_mode = retention_mode
         self._clock = clock
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="s3store")
-        # The keys this store is writing, from before a multipart upload is created until it is
-        # completed or aborted: their uploads are never swept, whatever time the server says
-        # they began (moto dates every one 2010; a server's clock may be off). Counted by key,
-        # not by upload id: a sweep listing the upload in the moment between its creation and
-        # the id's return would otherwise abort it under the writer (seen in CI on moto).
-        self._writing: Counter[str] = Counter()
+        self._writing: Counter[str] = Counter()  # keys being written: `sweep` spares them
 
     @property
     def retains(self) -> bool:
@@ -182,9 +178,7 @@ class S3Store:
             await asyncio.shield(self._abort(upload_id, key, inflight))
             raise
         finally:
-            self._writing[key] -= 1
-            if not self._writing[key]:
-                del self._writing[key]
+            self._writing -= Counter((key,))
         # The version just written, not whatever is current by now (another writer may be).
         return await self.stat(key, version_id=_version(version))
 
