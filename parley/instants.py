@@ -22,6 +22,12 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+def steady_ms() -> int:
+    """A clock that never steps (`time.monotonic`), in milliseconds: for how long something has
+    lasted on this host, which a wall-clock step (NTP, an operator) must not shorten."""
+    return time.monotonic_ns() // 1_000_000
+
+
 def ms_of(when: datetime) -> int:
     """An aware `datetime` (a server's time) as epoch milliseconds."""
     return (when - _EPOCH) // _MS

@@ -16,7 +16,7 @@ from aiohttp import web
 from nats.aio.msg import Msg
 
 from parley.failures import handled
-from parley.instants import now_ms
+from parley.instants import now_ms, steady_ms
 from parley.service import Cleanup, ServiceContext, serve_service
 from proto.evidence import (
     DocumentRequest,
@@ -44,7 +44,7 @@ from services.evidence.range_pump import PumpThreads
 from services.evidence.retention_shred import RetentionShredder
 from services.evidence.roster import RosterReader
 from services.evidence.staging import StagedUploads
-from services.evidence.sweeper import run_sweeper, sweep_store
+from services.evidence.sweeper import OrphanWatch, run_sweeper, sweep_store
 from services.evidence.tickets import DownloadGrant, TicketBook, UploadGrant
 from services.evidence.upload_decisions import AppendGrant, ResumableUploads
 from services.evidence.vault import Limits, Vault
@@ -107,7 +107,8 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     keys = LocalKeyFileProvider.load_or_create(config.master_key_path)
     vault = Vault(store, keys, key_store=key_store, limits=Limits(
         max_document_size=config.evidence_max_document_bytes,
-        max_documents_per_hearing=config.evidence_max_documents_per_hearing))
+        max_documents_per_hearing=config.evidence_max_documents_per_hearing,
+        commit_within_ms=int(config.evidence_sweep_max_age_s * 1000) // 2))
     ttl_ms = int(config.evidence_ticket_ttl_s * 1000)
     base_url = [config.evidence_http_advertise.rstrip("/")]
     evidence = Evidence(vault, RosterReader(ctx.js), ctx.audit,
@@ -163,8 +164,9 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     host.endpoint("rotate", RotateRequest, evidence.rotate)
 
     max_age_ms = int(config.evidence_sweep_max_age_s * 1000)
-    with handled(log, "evidence.sweep.first"):  # at start: a crash's leftovers go soon
-        await sweep_store(store, now_ms() - max_age_ms)
+    orphans = OrphanWatch(max_age_ms)  # watched from start; gone a whole age limit later
+    with handled(log, "evidence.sweep.first"):  # at start: a crash's staged leftovers go soon
+        await sweep_store(store, now_ms() - max_age_ms, orphans, steady_ms())
     stop = asyncio.Event()
     shredder = RetentionShredder(vault, RosterReader(ctx.js), ctx.audit)
 
@@ -175,7 +177,7 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     sweeper = asyncio.create_task(run_sweeper(
         store, clock=now_ms, max_age_ms=max_age_ms, interval_s=config.evidence_sweep_interval_s,
         upload_idle_ms=int(config.evidence_upload_idle_s * 1000), stop=stop,
-        shred=shredder.pass_once))
+        shred=shredder.pass_once, watch=orphans))
 
     async def cleanup() -> None:
         stop.set()

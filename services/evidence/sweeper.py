@@ -3,12 +3,23 @@
 - staged leftovers of the store (local temp files, incomplete S3 multipart uploads);
 - resumable uploads with no new byte for the configured idle time (staging.py);
 - orphan content: a `.content` object whose `.manifest` was never written (the process died
-  between the two). Without a manifest the version never existed, so removing it is safe; the
-  cut-off keeps the sweeper away from uploads still in progress.
+  between the two, or its commit failed and so did the delete after it). Without a manifest the
+  version never existed and its data key is lost, so removing it is safe, unless a manifest is
+  still coming. The rule that keeps the sweeper away from a commit in progress is a pact of two
+  halves, neither of which reads a time written by another machine:
+  - the sweeper removes an orphan only once *it* has seen that object orphaned for the whole
+    age limit, by its own steady clock (`OrphanWatch`): a store's clock running an hour behind
+    (an S3 server's `Last-Modified`) or a wall-clock step here cannot make a fresh object look
+    old, and a restarted sweeper starts watching afresh;
+  - a writer begins a manifest's write within half that limit of its content being stored, by
+    its own steady clock, or gives the upload up (vault.py `Vault.commit`).
+  An object is stored before any sweeper sees it, so a manifest still coming has had half the
+  limit to land (a small object's put, which takes milliseconds) before any sweeper may remove
+  its content, whichever evidence process (of several on one store) writes or sweeps.
 
-Every time here is an integer instant (epoch ms): now from the injected clock, an object's
-from the store (`ObjectInfo.modified_ms`); no `datetime`, which a `right/…` zone puts 27 s off
-(store/base.py).
+Every time here is an integer (ms): an age from the injected steady clock, a staged leftover's
+cut-off from the injected wall clock against the store's times (`ObjectInfo.modified_ms`); no
+`datetime`, which a `right/…` zone puts 27 s off (store/base.py).
 """
 
 from __future__ import annotations
@@ -16,9 +27,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
 from parley.failures import note_failure
+from parley.instants import steady_ms
 from services.evidence.errors import StoreError
 from services.evidence.resumable import RECORD
 from services.evidence.store.base import ObjectInfo, ObjectStore
@@ -31,17 +43,41 @@ ShredPass = Callable[[], Awaitable[int]]
 log = logging.getLogger(__name__)
 
 
-async def sweep_store(store: ObjectStore, cutoff_ms: int) -> int:
-    """One pass over what was left before `cutoff_ms`; returns how many leftovers went."""
+def orphan_contents(objects: Iterable[ObjectInfo]) -> list[str]:
+    """The keys of the `.content` objects among `objects` whose `.manifest` is not among them."""
+    infos = list(objects)
+    manifests = {info.key.removesuffix(".manifest") for info in infos
+                 if info.key.endswith(".manifest")}
+    return [info.key for info in infos
+            if info.key.endswith(".content") and info.key.removesuffix(".content") not in manifests]
+
+
+class OrphanWatch:
+    """When this sweeper first saw each orphan content, by its steady clock: an orphan is due
+    for removal once seen orphaned for `wait_ms` (the age limit). An object that stops being
+    an orphan (its manifest arrived, or it went) is forgotten, so one orphaned again later is
+    watched from then."""
+
+    def __init__(self, wait_ms: int) -> None:
+        self.wait_ms = wait_ms
+        self._first_seen: dict[str, int] = {}
+
+    def due(self, orphans: Iterable[str], now_ms: int) -> list[str]:
+        """The `orphans` (every orphan seen now) seen orphaned for at least `wait_ms`."""
+        self._first_seen = {key: self._first_seen.get(key, now_ms) for key in orphans}
+        return [key for key, since in self._first_seen.items() if now_ms - since >= self.wait_ms]
+
+
+async def sweep_store(store: ObjectStore, cutoff_ms: int, watch: OrphanWatch,
+                      now_ms: int) -> int:
+    """One pass: the staged leftovers from before `cutoff_ms` (wall clock, as the store dates
+    them) and the orphan contents `watch` has seen for its whole wait (`now_ms`: the steady
+    clock); returns how many leftovers went."""
     removed = await store.sweep(cutoff_ms)
-    objects = await store.list("docs/")
-    manifests = {info.key for info in objects if info.key.endswith(".manifest")}
-    for info in objects:
-        if (info.key.endswith(".content") and info.modified_ms < cutoff_ms
-                and info.key.removesuffix(".content") + ".manifest" not in manifests):
-            with contextlib.suppress(StoreError):  # e.g. retained: it stays, unreadable anyway
-                await store.delete(info.key)
-                removed += 1
+    for key in watch.due(orphan_contents(await store.list("docs/")), now_ms):
+        with contextlib.suppress(StoreError):  # e.g. retained: it stays, unreadable anyway
+            await store.delete(key)
+            removed += 1
     return removed
 
 
@@ -73,14 +109,17 @@ async def sweep_uploads(store: ObjectStore, idle_cutoff_ms: int) -> int:
 
 async def run_sweeper(store: ObjectStore, *, clock: Callable[[], int], max_age_ms: int,
                       interval_s: float, upload_idle_ms: int, stop: asyncio.Event,
-                      shred: ShredPass | None = None) -> None:
+                      shred: ShredPass | None = None, watch: OrphanWatch | None = None,
+                      steady: Callable[[], int] = steady_ms) -> None:
     """Sweep every `interval_s` until `stop` is set; a failed pass is logged and retried.
     Resumable uploads idle for `upload_idle_ms` go too (their staged parts and record), and the
-    hearings whose documents signalling destroyed are crypto-shredded (retention_shred.py)."""
+    hearings whose documents signalling destroyed are crypto-shredded (retention_shred.py).
+    `watch`: the orphans seen so far (by a first pass at start), else watched from now."""
+    watch = watch or OrphanWatch(max_age_ms)
     while not stop.is_set():
         try:
             now = clock()
-            removed = await sweep_store(store, now - max_age_ms)
+            removed = await sweep_store(store, now - max_age_ms, watch, steady())
             removed += await sweep_uploads(store, now - upload_idle_ms)
             if removed:
                 log.info("swept staged leftovers", extra={"removed": removed})

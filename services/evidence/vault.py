@@ -17,7 +17,9 @@ Upload lifecycle (the rules):
     2. more bytes than declared, or fewer at the end, abort the put: nothing is visible;
     3. only when the content is committed is the manifest written (`commit`); a document
        version exists iff its manifest exists, so a crash anywhere before leaves at most an
-       orphan `.content`, which `sweep` removes once older than the cut-off.
+       orphan `.content`, which the sweeper removes once it has seen it orphaned for its age
+       limit; a manifest's write begins within half that limit of its content being stored,
+       or not at all (`commit`; sweeper.py says why the two halves keep a commit safe).
 
 A manifest is used only if it authenticates (manifest_store.py); what does not is reported
 (`Listing.rejected`, `Found.rejected`) for the service to audit, and never breaks a listing.
@@ -36,7 +38,6 @@ import hmac
 import secrets
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import msgspec
@@ -69,7 +70,6 @@ from services.evidence.names import escape_original, sanitize_filename
 from services.evidence.reading import Reading
 from services.evidence.store.base import ObjectInfo, ObjectStore
 from services.evidence.stream import Encryptor
-from services.evidence.sweeper import sweep_store
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,9 @@ class Limits:
     #: Off by default, as measured: `cryptography`'s AES-GCM keeps the GIL while it works, so a
     #: thread adds hand-offs without adding parallelism (benchmarks/evidence_throughput.py).
     offload_bytes: int = 0
+    #: A manifest's write begins within this long (ms) of its content being stored, or the
+    #: upload is given up: half the sweeper's age limit (sweeper.py), which the service sets.
+    commit_within_ms: int = 30 * 60 * 1000
 
 
 Manifests = list[Manifest]
@@ -345,8 +348,11 @@ class Vault:
                      before_commit: Callable[[Manifest], Awaitable[None]] | None = None) -> None:
         """The commit point of an upload whose content is stored (`content`, as `put` returned
         it): check the stored object is the one sealed, run `before_commit` (the service audits
-        there), then write the sealed manifest create-if-absent. If anything fails, nothing is
-        committed and the content is removed (or left for the sweeper)."""
+        there), then write the sealed manifest create-if-absent, begun within
+        `limits.commit_within_ms` (the content was just stored): later, a sweeper may soon take
+        the content for an orphan (sweeper.py), so an audit that takes longer gives the upload
+        up, a StoreError its sender may retry. If anything fails, nothing is committed and the
+        content is removed (or left for the sweeper)."""
         ref = manifests.HearingKeyRef(manifest.hearing_key_id, manifest_key(hearing_key))
         try:
             if content.size != manifest.ciphertext_size:
@@ -354,14 +360,19 @@ class Vault:
             if content.version_id != manifest.content_version:
                 raise StoreError("stored content is not the version sealed")
             if before_commit is not None:
-                await before_commit(manifest)
+                try:
+                    async with asyncio.timeout(self.limits.commit_within_ms / 1000):
+                        await before_commit(manifest)
+                except TimeoutError as exc:
+                    raise StoreError("the upload was stored but could not be committed in "
+                                     "time; nothing was kept, send it again") from exc
             await manifests.write(self.store, ref, manifest, if_absent=True)
         except BaseException:
             with contextlib.suppress(StoreError):  # else an orphan, which `sweep` removes
                 await self.store.delete(content.key)
             raise
 
-    # -- release, shredding, rotation, sweeping ---------------------------------------------
+    # -- release, shredding, rotation ------------------------------------------------------
 
     async def release(self, hearing: str, document: str, to: str, *, by: str,
                       version: str | None = None) -> Manifest:
@@ -410,8 +421,3 @@ class Vault:
     async def rotate_master(self) -> int:
         """Re-wrap every hearing key under a new master key; content is not touched."""
         return await self.hearing_keys.rotate_master()
-
-    async def sweep(self, older_than: timedelta) -> int:
-        """Remove staged leftovers and orphan content older than `older_than` (sweeper.py)."""
-        return await sweep_store(self.store,
-                                 self._clock() - older_than // timedelta(milliseconds=1))

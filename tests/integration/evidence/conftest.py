@@ -83,7 +83,7 @@ E2E_ENV = {
     "PARLEY_READY_SERVICES": "evidence,signalling",  # hearings are made through the API
     "PARLEY_RECONNECT_GRACE_S": "3600",
     "PARLEY_EVIDENCE_SWEEP_INTERVAL_S": "0.5",
-    "PARLEY_EVIDENCE_SWEEP_MAX_AGE_S": "2",
+    "PARLEY_EVIDENCE_SWEEP_MAX_AGE_S": "6",  # an audit may take 3 s (vault.py `commit`)
     "PARLEY_EVIDENCE_UPLOAD_IDLE_S": "30",  # longer than a gateway restart on a busy machine
     "PARLEY_EVIDENCE_MAX_DOCUMENT_BYTES": str(64 * 1024 * 1024),
     "PARLEY_RATE_ADDRESS_PER_S": "10000", "PARLEY_RATE_ADDRESS_BURST": "10000",

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
 import os
+import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable
-from datetime import timedelta
 from pathlib import Path
 
 import msgspec
 import pytest
 
+from parley.instants import now_ms
 from proto.errors import ErrorCode
 from proto.evidence import Manifest, encode
 from proto.principal import Principal, PrincipalKind
@@ -36,6 +38,8 @@ from services.evidence.keyfile import LocalKeyFileProvider
 from services.evidence.resumable import Part, UploadRecord
 from services.evidence.staging import StagedUploads
 from services.evidence.store.base import Drafting, ObjectInfo, ObjectStore, one_chunk
+from services.evidence.store.local import LocalFolderStore
+from services.evidence.sweeper import OrphanWatch, sweep_store
 from services.evidence.vault import Limits, Vault
 
 SEG = 4096
@@ -314,12 +318,46 @@ async def test_tampered_manifest_is_refused(vault: Vault) -> None:
 
 
 async def test_sweep_removes_orphans_but_not_documents(vault: Vault) -> None:
+    """An orphan goes once this sweeper has watched it for the whole age limit, however old the
+    store dates it (a local file aged ten hours stands for an S3 server whose clock is ten hours
+    behind): the first sight starts the wait, and a committed document never goes."""
     kept = await put(vault, b"committed")
-    await vault.store.put("docs/h1/orphandoc/000000000001aa.content", one_chunk(b"x" * 200))
-    assert await vault.sweep(timedelta(hours=1)) == 0  # too young: may be an upload in flight
-    assert await vault.sweep(timedelta(seconds=-5)) == 1
+    orphan = "docs/h1/orphandoc/000000000001aa.content"
+    await vault.store.put(orphan, one_chunk(b"x" * 200))
+    if isinstance(vault.store, LocalFolderStore):
+        old = time.time_ns() - 10 * 3600 * 10**9
+        os.utime(vault.store.root / "objects" / orphan, ns=(old, old))
+    watch, hour = OrphanWatch(3_600_000), 3_600_000
+    assert await sweep_store(vault.store, now_ms(), watch, 5 * hour) == 0  # first seen
+    assert await sweep_store(vault.store, now_ms(), watch, 6 * hour - 1) == 0  # still in flight?
+    assert await sweep_store(vault.store, now_ms(), watch, 6 * hour) == 1
     assert [i.key for i in await vault.store.list("docs/h1/orphandoc/")] == []
     assert await read(vault, kept) == b"committed"
+    assert await sweep_store(vault.store, now_ms(), watch, 9 * hour) == 0
+
+
+async def test_an_audit_slower_than_the_commit_window_commits_nothing(
+        store: ObjectStore, tmp_path: Path) -> None:
+    """A manifest's write begins within the commit window of its content being stored, or not
+    at all: past it a sweeper may take the content for an orphan, so the upload is refused
+    (a StoreError its sender may retry) and nothing of it stays; within it, it commits."""
+    vault = Vault(store, LocalKeyFileProvider.load_or_create(tmp_path / "master.key"),
+                  limits=dataclasses.replace(LIMITS, commit_within_ms=200))
+
+    async def slow_audit(manifest: Manifest) -> None:
+        await asyncio.sleep(0.6)
+
+    with pytest.raises(StoreError, match="not be committed in time"):
+        await vault.upload("h1", "side:A", "late.pdf", 10, chunks(b"0123456789"),
+                           owner="side:A", uploaded_by="pa", before_commit=slow_audit)
+    await nothing_visible(vault)
+
+    async def prompt_audit(manifest: Manifest) -> None:
+        await asyncio.sleep(0.05)
+
+    m = await vault.upload("h1", "side:A", "prompt.pdf", 10, chunks(b"0123456789"),
+                           owner="side:A", uploaded_by="pa", before_commit=prompt_audit)
+    assert await read(vault, m) == b"0123456789"
 
 
 async def test_concurrent_first_uploads_agree_on_the_hearing_key(vault: Vault) -> None:
