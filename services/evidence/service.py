@@ -43,8 +43,9 @@ from services.evidence.keyfile import LocalKeyFileProvider
 from services.evidence.range_pump import PumpThreads
 from services.evidence.retention_shred import RetentionShredder
 from services.evidence.roster import RosterReader
+from services.evidence.sightings import Sightings
 from services.evidence.staging import StagedUploads
-from services.evidence.sweeper import OrphanWatch, run_sweeper, sweep_store
+from services.evidence.sweeper import run_sweeper, sweep_store
 from services.evidence.tickets import DownloadGrant, TicketBook, UploadGrant
 from services.evidence.upload_decisions import AppendGrant, ResumableUploads
 from services.evidence.vault import Limits, Vault
@@ -164,9 +165,9 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     host.endpoint("rotate", RotateRequest, evidence.rotate)
 
     max_age_ms = int(config.evidence_sweep_max_age_s * 1000)
-    orphans = OrphanWatch(max_age_ms)  # watched from start; gone a whole age limit later
+    orphans = Sightings()  # watched from start: gone a whole age limit later
     with handled(log, "evidence.sweep.first"):  # at start: a crash's staged leftovers go soon
-        await sweep_store(store, now_ms() - max_age_ms, orphans, steady_ms())
+        await sweep_store(store, max_age_ms, orphans, steady_ms())
     stop = asyncio.Event()
     shredder = RetentionShredder(vault, RosterReader(ctx.js), ctx.audit)
 
@@ -177,7 +178,7 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     sweeper = asyncio.create_task(run_sweeper(
         store, clock=now_ms, max_age_ms=max_age_ms, interval_s=config.evidence_sweep_interval_s,
         upload_idle_ms=int(config.evidence_upload_idle_s * 1000), stop=stop,
-        shred=shredder.pass_once, watch=orphans))
+        shred=shredder.pass_once, orphans=orphans))
 
     async def cleanup() -> None:
         stop.set()

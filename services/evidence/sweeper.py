@@ -8,7 +8,7 @@
   still coming. The rule that keeps the sweeper away from a commit in progress is a pact of two
   halves, neither of which reads a time written by another machine:
   - the sweeper removes an orphan only once *it* has seen that object orphaned for the whole
-    age limit, by its own steady clock (`OrphanWatch`): a store's clock running an hour behind
+    age limit, by its own steady clock (sightings.py): a store's clock running an hour behind
     (an S3 server's `Last-Modified`) or a wall-clock step here cannot make a fresh object look
     old, and a restarted sweeper starts watching afresh;
   - a writer begins a manifest's write within half that limit of its content being stored, by
@@ -17,9 +17,10 @@
   limit to land (a small object's put, which takes milliseconds) before any sweeper may remove
   its content, whichever evidence process (of several on one store) writes or sweeps.
 
-Every time here is an integer (ms): an age from the injected steady clock, a staged leftover's
-cut-off from the injected wall clock against the store's times (`ObjectInfo.modified_ms`); no
-`datetime`, which a `right/…` zone puts 27 s off (store/base.py).
+Every time here is an integer (ms): an orphan's age from the injected steady clock, an idle
+upload's from the injected wall clock against the store's times (`ObjectInfo.modified_ms`); no
+`datetime`, which a `right/…` zone puts 27 s off (store/base.py). A store judges the age of its
+own staged leftovers (`ObjectStore.sweep`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from parley.failures import note_failure
 from parley.instants import steady_ms
 from services.evidence.errors import StoreError
 from services.evidence.resumable import RECORD
+from services.evidence.sightings import Sightings
 from services.evidence.store.base import ObjectInfo, ObjectStore
 
 #: One pass of the retention shredder (retention_shred.py `RetentionShredder.pass_once`):
@@ -52,29 +54,12 @@ def orphan_contents(objects: Iterable[ObjectInfo]) -> list[str]:
             if info.key.endswith(".content") and info.key.removesuffix(".content") not in manifests]
 
 
-class OrphanWatch:
-    """When this sweeper first saw each orphan content, by its steady clock: an orphan is due
-    for removal once seen orphaned for `wait_ms` (the age limit). An object that stops being
-    an orphan (its manifest arrived, or it went) is forgotten, so one orphaned again later is
-    watched from then."""
-
-    def __init__(self, wait_ms: int) -> None:
-        self.wait_ms = wait_ms
-        self._first_seen: dict[str, int] = {}
-
-    def due(self, orphans: Iterable[str], now_ms: int) -> list[str]:
-        """The `orphans` (every orphan seen now) seen orphaned for at least `wait_ms`."""
-        self._first_seen = {key: self._first_seen.get(key, now_ms) for key in orphans}
-        return [key for key, since in self._first_seen.items() if now_ms - since >= self.wait_ms]
-
-
-async def sweep_store(store: ObjectStore, cutoff_ms: int, watch: OrphanWatch,
+async def sweep_store(store: ObjectStore, max_age_ms: int, orphans: Sightings,
                       now_ms: int) -> int:
-    """One pass: the staged leftovers from before `cutoff_ms` (wall clock, as the store dates
-    them) and the orphan contents `watch` has seen for its whole wait (`now_ms`: the steady
-    clock); returns how many leftovers went."""
-    removed = await store.sweep(cutoff_ms)
-    for key in watch.due(orphan_contents(await store.list("docs/")), now_ms):
+    """One pass: the store's staged leftovers and the orphan contents seen (by `orphans`, at
+    `now_ms` on the steady clock) for at least `max_age_ms`; returns how many went."""
+    removed = await store.sweep(max_age_ms)
+    for key in orphans.seen_for(orphan_contents(await store.list("docs/")), now_ms, max_age_ms):
         with contextlib.suppress(StoreError):  # e.g. retained: it stays, unreadable anyway
             await store.delete(key)
             removed += 1
@@ -109,18 +94,17 @@ async def sweep_uploads(store: ObjectStore, idle_cutoff_ms: int) -> int:
 
 async def run_sweeper(store: ObjectStore, *, clock: Callable[[], int], max_age_ms: int,
                       interval_s: float, upload_idle_ms: int, stop: asyncio.Event,
-                      shred: ShredPass | None = None, watch: OrphanWatch | None = None,
+                      shred: ShredPass | None = None, orphans: Sightings | None = None,
                       steady: Callable[[], int] = steady_ms) -> None:
     """Sweep every `interval_s` until `stop` is set; a failed pass is logged and retried.
     Resumable uploads idle for `upload_idle_ms` go too (their staged parts and record), and the
     hearings whose documents signalling destroyed are crypto-shredded (retention_shred.py).
-    `watch`: the orphans seen so far (by a first pass at start), else watched from now."""
-    watch = watch or OrphanWatch(max_age_ms)
+    `orphans`: those seen so far (by a first pass at start), else watched from now."""
+    orphans = orphans or Sightings()
     while not stop.is_set():
         try:
-            now = clock()
-            removed = await sweep_store(store, now - max_age_ms, watch, steady())
-            removed += await sweep_uploads(store, now - upload_idle_ms)
+            removed = await sweep_store(store, max_age_ms, orphans, steady())
+            removed += await sweep_uploads(store, clock() - upload_idle_ms)
             if removed:
                 log.info("swept staged leftovers", extra={"removed": removed})
         except StoreError:

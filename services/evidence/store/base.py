@@ -17,10 +17,11 @@ Semantics every backend keeps (checked by the contract suite in tests/integratio
   an overwritten key record leaves no old copy behind; `versions` lists the versions still
   stored (current first). Both are trivial on an unversioned store.
 - `list` returns the objects under a prefix, sorted by key; `stat` raises ObjectNotFoundError.
-- `sweep` removes staged leftovers (temp files, incomplete multipart uploads) older than a cutoff.
+- `sweep` removes staged leftovers (temp files, incomplete multipart uploads) at least an age
+  old, as far as this host can tell (`sweep` says how).
 
-Times are instants for machines: integer epoch milliseconds (an object's `modified_ms`, a
-sweep's cut-off), compared with the injected clock (`now_ms`). A file's mtime is read as an
+Times are instants for machines: integer epoch milliseconds (an object's `modified_ms`),
+compared with the injected clock (`now_ms`). A file's mtime is read as an
 integer (`st_mtime_ns`), never through `datetime.fromtimestamp`/`datetime.now`: those go through
 the C library's zone rules (`gmtime` too), and on a host whose zone counts leap seconds
 (`right/…`) they are 27 s off the kernel's clock, so an upload would expire 27 s early. The
@@ -83,9 +84,12 @@ class ObjectStore(Protocol):
 
     async def stat(self, key: str, *, version_id: str | None = None) -> ObjectInfo: ...
 
-    async def sweep(self, older_than_ms: int) -> int:
-        """Remove staged leftovers started before `older_than_ms` (epoch milliseconds);
-        return how many."""
+    async def sweep(self, max_age_ms: int) -> int:
+        """Remove staged leftovers at least `max_age_ms` old; return how many. The age is this
+        host's to measure: a temp file's since its last write (its mtime: this host wrote it),
+        a server's multipart upload's since this store first saw it (sightings.py: a server's
+        date is another machine's clock), and a multipart upload this store is writing is no
+        leftover. With 0, every staged leftover there is goes."""
         ...
 
     async def close(self) -> None: ...

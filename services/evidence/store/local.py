@@ -26,6 +26,7 @@ from collections.abc import AsyncGenerator, AsyncIterable, Callable
 from pathlib import Path
 
 from parley.futures import ended
+from parley.instants import now_ms
 from parley.secretfile import fsync_dir
 from services.evidence.errors import (
     ObjectExistsError,
@@ -221,9 +222,9 @@ class LocalFolderStore:
             validate_key(prefix.rstrip("/") or "x")
         return await asyncio.to_thread(_walk)
 
-    async def sweep(self, older_than_ms: int) -> int:
+    async def sweep(self, max_age_ms: int) -> int:
         def _sweep() -> int:
-            removed = 0
+            removed, older_than_ms = 0, now_ms() - max_age_ms
             for path in self._staging.iterdir():
                 try:
                     if mtime_ms(path.stat()) < older_than_ms:

@@ -5,8 +5,9 @@ on the event loop. An upload is cut into fixed-size parts; at most `max_inflight
 being sent at once and the next part is only accepted from the producer when a slot frees, so one
 upload holds at most `(max_inflight_parts + 1) * part_size` bytes and backpressure reaches the
 client. Objects no larger than one part go up in a single PUT. A failed or cancelled multipart
-upload is aborted; one that could not be aborted (process killed) is removed by `sweep`, which
-spares every key being written from before its upload exists, whatever date a server gives it.
+upload is aborted; one that could not be aborted (process killed) is removed by `sweep` once this
+store has seen it for the age limit (sightings.py: never by the date the server gives it), sparing
+every key being written from before its upload exists.
 
 Object lock (WORM): with `object_lock=True` every request that stores bytes carries Content-MD5
 (S3, and moto, refuse lock-governed uploads without a checksum header), and `put(retain=True)`
@@ -33,13 +34,14 @@ from minio.helpers import DictType
 from urllib3.exceptions import HTTPError, MaxRetryError, ResponseError
 
 from parley.futures import ended
-from parley.instants import instant, ms_of, now_ms
+from parley.instants import instant, ms_of, now_ms, steady_ms
 from services.evidence.errors import (
     ObjectExistsError,
     ObjectNotFoundError,
     ObjectTooLargeError,
     StoreError,
 )
+from services.evidence.sightings import Sightings
 from services.evidence.store.base import ObjectInfo, validate_key
 
 MIN_PART_SIZE = 5 * 1024 * 1024
@@ -83,7 +85,7 @@ class S3Store:
     def __init__(self, client: Minio, bucket: str, *, part_size: int = 8 * 1024 * 1024,
                  max_inflight_parts: int = 2, workers: int = 8, object_lock: bool = False,
                  retention: timedelta | None = None, retention_mode: str = "GOVERNANCE",
-                 clock: Callable[[], int] = now_ms) -> None:
+                 clock: Callable[[], int] = now_ms, steady: Callable[[], int] = steady_ms) -> None:
         if part_size < MIN_PART_SIZE:
             raise ValueError("S3 parts must be at least 5 MiB")
         self._client = client
@@ -93,7 +95,7 @@ class S3Store:
         self._lock = object_lock
         self._retention = retention
         self._retention_mode = retention_mode
-        self._clock = clock
+        self._clock, self._steady, self._seen = clock, steady, Sightings()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="s3store")
         self._writing: Counter[str] = Counter()  # keys being written: `sweep` spares them
 
@@ -281,20 +283,15 @@ class S3Store:
 
         return sorted(await self._run(_list), key=lambda info: info.key)
 
-    async def sweep(self, older_than_ms: int) -> int:
-        def _sweep() -> int:
-            removed = 0
-            result = self._client._list_multipart_uploads(self._bucket)
-            for upload in result.uploads:
-                started = upload.initiated_time
-                if (started is not None and ms_of(started) < older_than_ms and upload.upload_id
-                        and upload.object_name not in self._writing):
-                    self._client._abort_multipart_upload(self._bucket, upload.object_name,
-                                                         upload.upload_id)
-                    removed += 1
-            return removed
-
-        return await self._run(_sweep)
+    async def sweep(self, max_age_ms: int) -> int:
+        listed = await self._run(self._client._list_multipart_uploads, self._bucket)
+        leftovers = {upload.upload_id: upload.object_name for upload in listed.uploads
+                     if upload.upload_id and upload.object_name not in self._writing}
+        due = self._seen.seen_for(leftovers, self._steady(), max_age_ms)
+        for upload_id in due:
+            await self._run(self._client._abort_multipart_upload, self._bucket,
+                            leftovers[upload_id], upload_id)
+        return len(due)
 
     async def close(self) -> None:
         self._pool.shutdown(wait=True)

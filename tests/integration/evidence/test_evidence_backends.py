@@ -24,8 +24,6 @@ from services.evidence.store.local import LocalFolderStore
 from services.evidence.store.s3 import MIN_PART_SIZE, S3Store
 from services.evidence.vault import Vault
 
-FUTURE = now_ms() + 86_400_000  # epoch ms: every staged leftover is older
-
 
 async def chunks(data: bytes, size: int = 256 * 1024) -> AsyncIterator[bytes]:
     for i in range(0, len(data), size):
@@ -59,9 +57,8 @@ async def test_object_lock_bucket_upload_retain_and_shred(
 
 async def test_sweeper_aborts_stale_multipart_uploads(minio_client: Minio,
                                                     bucket_factory: Callable[..., str]) -> None:
-    """A foreign incomplete upload is aborted; this store's own in-flight upload is not.
-    (moto reports every upload as started in 2010, so the age cut-off is checked on the local
-    store; here the in-flight guard is what keeps a live upload alive.)"""
+    """A foreign incomplete upload is aborted; this store's own in-flight upload is not (the
+    in-flight guard, not an age, keeps it: the sweep here is of every leftover, age 0)."""
     client = minio_client
     bucket = bucket_factory()
     store = S3Store(client, bucket, part_size=MIN_PART_SIZE)
@@ -78,11 +75,35 @@ async def test_sweeper_aborts_stale_multipart_uploads(minio_client: Minio,
     live = asyncio.create_task(store.put("docs/h/d/live.content", stalled()))
     await asyncio.wait_for(first_part_sent.wait(), 10)
     assert len(client._list_multipart_uploads(bucket).uploads) == 2
-    assert await store.sweep(FUTURE) == 1
+    assert await store.sweep(0) == 1
     go_on.set()
     await asyncio.wait_for(live, 30)
     assert await store.read("docs/h/d/live.content") == data
     assert client._list_multipart_uploads(bucket).uploads == []
+    await store.close()
+
+
+async def test_a_leftover_upload_is_aged_by_this_stores_sight_not_the_servers_date(
+        minio_client: Minio, bucket_factory: Callable[..., str]) -> None:
+    """moto dates every multipart upload 2010, as a server whose clock runs years behind would:
+    a sweep with an hour's limit must not take a fresh upload (another evidence process's, in
+    flight) for an hour-old leftover. The age is counted from this store's first sight of it,
+    on its steady clock, and a sweep that no longer sees it forgets it."""
+    client = minio_client
+    bucket = bucket_factory()
+    steady = [0]
+    hour = 3_600_000
+    store = S3Store(client, bucket, part_size=MIN_PART_SIZE, steady=lambda: steady[0])
+    foreign = client._create_multipart_upload(bucket, "docs/h/d/elsewhere.content", {})
+    assert [u.initiated_time.year for u in client._list_multipart_uploads(bucket).uploads
+            if u.initiated_time is not None] == [2010], "moto dates uploads differently now"
+    assert await store.sweep(hour) == 0  # first sight
+    steady[0] = hour - 1
+    assert await store.sweep(hour) == 0
+    steady[0] = hour
+    assert await store.sweep(hour) == 1
+    assert client._list_multipart_uploads(bucket).uploads == []
+    assert foreign
     await store.close()
 
 
@@ -101,7 +122,7 @@ async def test_a_sweep_at_the_moment_an_upload_is_created_leaves_it_alone(
     def create_then_sweep(*args: Any) -> str:
         upload_id = str(create(*args))
         # In the store's worker thread, before the id is returned: another worker sweeps.
-        swept.append(asyncio.run_coroutine_threadsafe(store.sweep(FUTURE), loop).result(30))
+        swept.append(asyncio.run_coroutine_threadsafe(store.sweep(0), loop).result(30))
         return upload_id
 
     client._create_multipart_upload = create_then_sweep  # type: ignore[method-assign,assignment]
@@ -147,8 +168,8 @@ async def test_local_staging_leftovers_are_swept_and_files_private(tmp_path: Pat
     hour = 3_600_000
     old = (now_ms() - 2 * hour) / 1000
     os.utime(leftover, (old, old))
-    assert await store.sweep(now_ms() - 3 * hour) == 0
-    assert await store.sweep(now_ms() - hour) == 1
+    assert await store.sweep(3 * hour) == 0
+    assert await store.sweep(hour) == 1
     assert not leftover.exists()
     await store.put("docs/h/x.content", chunks(b"abc"))
     path = tmp_path / "s" / "objects" / "docs" / "h" / "x.content"

@@ -14,7 +14,6 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from parley.instants import now_ms
 from proto.errors import ErrorCode
 from proto.evidence import Manifest, encode
 from proto.principal import Principal, PrincipalKind
@@ -36,10 +35,11 @@ from services.evidence.errors import (
 from services.evidence.format import HEADER_LEN, TAG_LEN
 from services.evidence.keyfile import LocalKeyFileProvider
 from services.evidence.resumable import Part, UploadRecord
+from services.evidence.sightings import Sightings
 from services.evidence.staging import StagedUploads
 from services.evidence.store.base import Drafting, ObjectInfo, ObjectStore, one_chunk
 from services.evidence.store.local import LocalFolderStore
-from services.evidence.sweeper import OrphanWatch, sweep_store
+from services.evidence.sweeper import sweep_store
 from services.evidence.vault import Limits, Vault
 
 SEG = 4096
@@ -327,13 +327,13 @@ async def test_sweep_removes_orphans_but_not_documents(vault: Vault) -> None:
     if isinstance(vault.store, LocalFolderStore):
         old = time.time_ns() - 10 * 3600 * 10**9
         os.utime(vault.store.root / "objects" / orphan, ns=(old, old))
-    watch, hour = OrphanWatch(3_600_000), 3_600_000
-    assert await sweep_store(vault.store, now_ms(), watch, 5 * hour) == 0  # first seen
-    assert await sweep_store(vault.store, now_ms(), watch, 6 * hour - 1) == 0  # still in flight?
-    assert await sweep_store(vault.store, now_ms(), watch, 6 * hour) == 1
+    seen, hour = Sightings(), 3_600_000
+    assert await sweep_store(vault.store, hour, seen, 5 * hour) == 0  # first seen
+    assert await sweep_store(vault.store, hour, seen, 6 * hour - 1) == 0  # still in flight?
+    assert await sweep_store(vault.store, hour, seen, 6 * hour) == 1
     assert [i.key for i in await vault.store.list("docs/h1/orphandoc/")] == []
     assert await read(vault, kept) == b"committed"
-    assert await sweep_store(vault.store, now_ms(), watch, 9 * hour) == 0
+    assert await sweep_store(vault.store, hour, seen, 9 * hour) == 0
 
 
 async def test_an_audit_slower_than_the_commit_window_commits_nothing(
