@@ -30,7 +30,7 @@ from icalendar import Calendar
 
 from tests.browser import ARTIFACTS, chromium_page, open_tab, requires_chromium
 from tests.e2e.mediator_steps import Mediator
-from tests.e2e.participant_steps import join_in_browser
+from tests.e2e.participant_steps import TRACKS_ENDED, join_in_browser
 from tests.e2e.staff_steps import sign_in, t
 from tests.e2e.web_people import audit_actions
 from tests.harness import Suite
@@ -574,3 +574,85 @@ async def test_documents_are_added_on_the_set_up_page_before_the_hearing_opens(
         listed = await r.json()
     seen = {(d["filename"], d["compartment"]) for d in listed["documents"]}
     assert seen == {("opening-statement.txt", "joint")}, seen
+
+
+async def test_a_hearing_not_yet_started_is_cancelled_not_ended(suite: Suite) -> None:
+    """Before it opens, the set-up page offers to cancel the hearing, never to end it (nobody is
+    there to disconnect). The dialog says what cancelling means, and its way out is "Keep the
+    hearing" (a "Cancel" beside "Cancel the hearing" reads both ways): taken, nothing changes.
+    Confirmed, the page says the hearing was cancelled; the party already waiting in the lobby
+    is told it was cancelled before it began (never thanked for taking part), the camera off at
+    once, and a reload says the same. A hearing under way is ended, as before."""
+    await suite.ready()
+    people = await staff_people(suite)
+    due = hong_kong(datetime.now(UTC) + timedelta(days=4), 11)
+    status, hearing = await people.mediator.call("POST", "/api/v1/hearings", {
+        "title": "Tse v. Lau", "scheduled_at": int(due.timestamp() * 1000), "time_zone": ZONE})
+    assert status == 201, hearing
+    base = f"/api/v1/hearings/{hearing['id']}"
+    status, side = await people.mediator.call("POST", f"{base}/sides", {"name": "Claimant"})
+    assert status == 201, side
+    status, tse = await people.mediator.call("POST", f"{base}/participants", {
+        "name": "Tse Ka Yan", "role": "party", "side": side["side"]["id"]})
+    assert status == 201, tse
+
+    async with chromium_page(suite.base_url) as tab:
+        med = Mediator(tab, EN)
+        page = tab.page
+        browser = page.context.browser
+        assert browser is not None
+        party = await open_tab(browser, suite.base_url)
+        try:
+            await join_in_browser(party, tse)
+            lobby = party.page
+            await lobby.locator(".lobby-title", has_text="Tse v. Lau").wait_for()
+            assert await party.value("""(() => { window.__testTracks =
+                document.querySelector('.lobby-preview').srcObject.getTracks();
+                return window.__testTracks.length; })()""") > 0
+
+            await _setup_page(tab, people, hearing["id"], "Tse v. Lau")
+            assert await page.get_by_role("button", name=t(EN, "mediator.setup.close"),
+                                          exact=True).count() == 0
+            # --- the way out keeps the hearing --------------------------------------------
+            await med.button("mediator.setup.cancel")
+            dialog = page.get_by_role("dialog")
+            await dialog.get_by_role("heading", name=t(EN, "mediator.cancel.title"),
+                                     exact=True).wait_for()
+            assert t(EN, "mediator.cancel.body") in await dialog.inner_text()
+            assert await dialog.get_by_role("button", name=t(EN, "common.cancel"),
+                                            exact=True).count() == 0
+            await tab.check_accessible("setup-cancel-dialog")
+            await page.evaluate("() => document.activeElement?.blur()")
+            await page.screenshot(path=str(ARTIFACTS / "setup-cancel-dialog-laptop.png"))
+            await med.confirm("mediator.cancel.keep")
+            await dialog.wait_for(state="detached")
+            status, detail = await people.mediator.call("GET", base)
+            assert detail["state"] == "scheduled", detail
+
+            # --- cancelled: said on the page, and in the lobby ------------------------------
+            await med.button("mediator.setup.cancel")
+            await med.confirm("mediator.cancel.confirm")
+            await page.locator("#toasts").get_by_text(t(EN, "mediator.cancel.done"),
+                                                      exact=True).wait_for()
+            await page.locator(".setup .badge.state-closed").wait_for()
+            final = lobby.locator("[data-final=cancelled]")
+            await final.get_by_role("heading", name=t(EN, "participant.final.cancelled_title"),
+                                    exact=True).wait_for()
+            said = await final.inner_text()
+            assert t(EN, "participant.final.cancelled") in said, said
+            assert t(EN, "participant.final.ended") not in said, said
+            await party.wait_for(TRACKS_ENDED, timeout=5)
+            await party.check_accessible("final-cancelled")
+            await party.screenshot("final-cancelled", "laptop")
+            await lobby.reload()
+            await lobby.locator("[data-final=cancelled]").wait_for()
+            tab.assert_clean()
+            party.assert_clean(secrets=[tse["access_code"]])
+        except Exception:
+            print(tab.dump())
+            print(party.dump())
+            raise
+        finally:
+            await party.context.close()
+    status, detail = await people.mediator.call("GET", base)
+    assert detail["state"] == "closed" and detail["opened_at"] is None, detail

@@ -7,14 +7,14 @@ import { h, uid } from "../core/render.js";
 // → Promise<{confirmed: boolean, checked: boolean}>. `more`: nodes shown after the body (a list
 // of links the person may follow instead of confirming).
 export function confirmDialog({ title, body, confirm, danger = false, typed = null,
-  checkbox = null, more = null }) {
+  checkbox = null, more = null, dismiss = null }) {
   return new Promise((resolve) => {
     const titleId = uid("dlg");
     const input = typed ? h("input", { id: uid("typed"), autocomplete: "off", spellcheck: "false" }) : null;
     const check = checkbox ? h("input", { type: "checkbox", id: uid("chk") }) : null;
     const ok = h("button", { type: "submit", class: danger ? "button danger" : "button primary",
       disabled: Boolean(typed) }, confirm);
-    const cancel = h("button", { type: "button", class: "button", value: "cancel" }, t("common.cancel"));
+    const cancel = h("button", { type: "button", class: "button", value: "cancel" }, dismiss ?? t("common.cancel"));
     const typedField = typed ? h("div", { class: "field" },
       h("label", { for: input.id }, typed.label), input) : null;
     const sync = () => {

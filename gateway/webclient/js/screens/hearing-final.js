@@ -15,10 +15,25 @@ export const FINAL = { removed: "removed", ended: "ended", denied: "denied" };
 export const ENDED_KEY = "parley.participant.final";
 // What the ended notice said of the hearing's documents ({destroyed, keptUntil}), kept beside it.
 export const DOCUMENTS_KEY = "parley.participant.final_documents";
-export const REMEMBERED = new Set(["removed", "ended", "denied", "replaced"]);
+// "cancelled": the hearing ended before it ever opened (the page knew it was still scheduled).
+export const REMEMBERED = new Set(["removed", "ended", "cancelled", "denied", "replaced"]);
 // Any other tab, or this one after sessionStorage is gone, learns the same from the server: the
 // dead cookie's `/me` answers 401 with why the session was ended (gateway/identity/authn.py).
 export const ENDED_BY = { hearing_ended: "ended", removed: "removed", denied: "denied", replaced: "replaced" };
+
+// How a visit ended, for a page opened without a session: what the server says (`why`), except
+// that an end this tab saw as a cancellation stays one (the server says "hearing_ended" for
+// both, not knowing whether this person ever saw it open).
+export function endOf(why) {
+  const said = Object.hasOwn(ENDED_BY, why || "") ? ENDED_BY[why] : null;
+  const remembered = rememberedEnd();
+  return said === "ended" && remembered === "cancelled" ? remembered : said || remembered;
+}
+
+// The final kind of a hearing's end, from the state this page last knew it in.
+export function endedKind(hearingState) {
+  return hearingState === "scheduled" ? "cancelled" : "ended";
+}
 
 export function rememberedDocuments() {
   try {
@@ -54,7 +69,7 @@ const AGAIN = { left: ["rejoin", "participant.final.rejoin"],
 // nothing of retention before the end: it says so, and who can tell them.
 export function finalCard(kind, again = null, documents = null) {
   const [action, label] = AGAIN[kind] || [];
-  const fate = kind === "ended" ? participantDocuments(documents) || t("participant.final.documents_unknown") : null;
+  const fate = kind === "ended" || kind === "cancelled" ? participantDocuments(documents) || t("participant.final.documents_unknown") : null;
   return h("section", { class: "card final", dataset: { final: kind } },
     h("h1", null, t(`participant.final.${kind}_title`)),
     h("p", null, t(`participant.final.${kind}`)),

@@ -5,7 +5,7 @@
 import { t } from "../core/i18n.js";
 import { fateOf } from "../components/document-retention.js";
 import { toast } from "../components/toast.js";
-import { FINAL } from "./hearing-final.js";
+import { FINAL, endedKind } from "./hearing-final.js";
 
 export const socketWiring = {
   listen() {
@@ -35,7 +35,7 @@ export const socketWiring = {
         // is yours too). This one stops its camera at once and offers to take it back.
         if (e.code === 4000 && e.reason === "taken_over") this.finish("elsewhere");
         else if (e.code === 4001 && e.reason === "session expired") this.finish("expired");
-        else if (e.code === 4000 || e.code === 4001) this.finish(e.reason === "ended" ? "ended"
+        else if (e.code === 4000 || e.code === 4001) this.finish(e.reason === "ended" ? endedKind(this.liveState)
           : e.reason === "denied" ? "denied" : e.reason === "left" ? "left"
             : e.reason === "replaced" ? "replaced" : "removed");
         else if (!this.finished) {
@@ -53,7 +53,7 @@ export const socketWiring = {
     else if (m.kind === "timer") this.timeUp(m);
     else if (FINAL[m.kind]) {
       if (m.kind === "ended") this.documentsFate = fateOf(m);
-      this.finish(FINAL[m.kind]);
+      this.finish(m.kind === "ended" ? endedKind(this.liveState) : FINAL[m.kind]);
     }
   },
 

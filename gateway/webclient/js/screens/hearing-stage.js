@@ -31,6 +31,9 @@ export const stage = {
     // A move is shown once the banner names the new room: timed from the first message of it.
     if (message && before && before.room !== you.room) this.moveReceivedAt = message.receivedAt;
     this.you = you;
+    // The state it was in before any end (the "you" saying it closed comes before the notice
+    // that ends the visit): an end heard while it was still scheduled is a cancellation.
+    if (you.hearing_state !== "closed") this.liveState = you.hearing_state;
     this.notices.mediator(this.hearing, you); // handed to another mediator: who, in place of whom
     // What a former mediator uploaded (a joint document) is credited to them by name.
     this.documents.setFormerMediators(you.former_mediators || []);

@@ -32,8 +32,8 @@ import { VideoGrid } from "../components/video-grid.js";
 import { openLocalMedia, stopStream } from "../media/devices.js";
 import { iceConfiguration } from "../media/ice.js";
 import { Mesh } from "../media/mesh.js";
-import { DOCUMENTS_KEY, ENDED_BY, ENDED_KEY, PageChannel, REMEMBERED, finalCard, rememberedDocuments,
-  rememberedEnd } from "./hearing-final.js";
+import { DOCUMENTS_KEY, ENDED_BY, ENDED_KEY, PageChannel, REMEMBERED, endOf, finalCard,
+  rememberedDocuments } from "./hearing-final.js";
 import { mediaControls } from "./hearing-media.js";
 import { socketWiring } from "./hearing-socket.js";
 import { stage } from "./hearing-stage.js";
@@ -49,7 +49,7 @@ export async function mount(root, context) {
     return {};
   }
   const hearing = (me && me.hearing) || context.query.get("hearing");
-  const ended = me ? null : (Object.hasOwn(ENDED_BY, why || "") ? ENDED_BY[why] : rememberedEnd());
+  const ended = me ? null : endOf(why);
   if (ended) {
     const documents = rememberedDocuments();
     put(root, finalCard(ended, null, documents));
@@ -73,6 +73,7 @@ class HearingScreen {
     this.me = me;
     this.hearing = hearing;
     this.you = null;
+    this.liveState = null; // the hearing's last state before any end (hearing-stage.js)
     this.room = null;
     this.stream = null;
     this.finished = false;

@@ -20,7 +20,7 @@ import { describe } from "../core/errors.js";
 import { formatDateTime, t } from "../core/i18n.js";
 import { h, mount as mountNodes } from "../core/render.js";
 import { downloadCalendar, offersCalendar } from "../components/calendar-file.js";
-import { endHearing } from "../components/end-hearing.js";
+import { endHearing, endLabel } from "../components/end-hearing.js";
 import { editHearingDetails } from "../components/hearing-details.js";
 import { dueWords } from "../components/person.js";
 import { announce, toast } from "../components/toast.js";
@@ -143,7 +143,7 @@ export async function mount(root, { params, me }) {
         mediates && hearing.state === "scheduled" ? h("button", { type: "button", class: "button primary", id: "open-hearing",
           onclick: () => act(() => api("POST", `/api/v1/hearings/${hearing.id}/open`, {}), "mediator.open") }, t("mediator.setup.open")) : null,
         mediates && hearing.state === "open" ? h("a", { class: "button primary", href: `/hearings/${hearing.id}` }, t("mediator.hearings.console")) : null,
-        mediates && !closed ? h("button", { type: "button", class: "button danger-outline", onclick: closeHearing }, t("mediator.setup.close")) : null));
+        mediates && !closed ? h("button", { type: "button", class: "button danger-outline", onclick: closeHearing }, endLabel(hearing)) : null));
   }
 
   // What an administrator is told in place of the controls, with the way to hand it over.
