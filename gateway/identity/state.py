@@ -14,6 +14,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import msgspec
 from nats.aio.client import Client
@@ -35,6 +36,7 @@ from gateway.identity.ratelimit import (
 from gateway.identity.secretbox import KEY_FILE_NAME, SecretBox, load_or_create_key
 from gateway.identity.session_store import SESSION_PREFIX, SessionStore, decode_session
 from gateway.identity.sessions import ApiTokenRecord, SessionPolicy, SessionRecord
+from gateway.identity.shared_passes import SharedPasses
 from proto.principal import Principal
 
 #: Which hearings a staff mediator mediates (signalling owns that data; plugged in later).
@@ -73,6 +75,8 @@ class IdentityState:
     nc: Client
     mediated_hearings: MediatedLookup = no_mediated_hearings
     wall_clock: Callable[[], float] = time.time
+    #: Participants' session ends, sharing passes over the bucket (session_revoke.py makes it).
+    participant_ends: SharedPasses[Any, list[SessionRecord]] | None = None
     _sweeper: asyncio.Task[None] | None = field(default=None, repr=False)
 
     def now_ms(self) -> int:

@@ -98,23 +98,38 @@ async def test_a_denied_participant_is_told_and_a_signed_out_one_is_not(suite: S
     assert status == 401 and "reason" not in body["error"], body
 
 
-async def test_a_party_told_the_hearing_ended_is_already_signed_out(suite: Suite) -> None:
-    """Ended over the mediator's WebSocket: the party's `/me`, asked as its socket receives
-    `ended`, is refused with the reason, and its socket is closed by signalling's close."""
+async def test_every_party_told_the_hearing_ended_is_already_signed_out(suite: Suite) -> None:
+    """Ended over the mediator's WebSocket with eight parties connected to this gateway: each
+    party's `/me`, asked as its socket receives `ended`, is refused with the reason (the eight
+    ends share passes over the sessions bucket: session_revoke.py), and each socket is closed by
+    signalling's close. A party of another hearing, connected meanwhile, keeps its session."""
     people = await staff_people(suite)
-    cast = await seat(suite, people, sides=2, per_side=1)
-    a1 = cast.members["A1"]
+    cast = await seat(suite, people, sides=2, per_side=4)
+    other = await seat(suite, people, sides=1, per_side=1)
+    bystander = other.members["A1"]
+    elsewhere = await WsClient(suite.base_url, bystander.headers(), other.hearing,
+                               bystander.id).connect()
     med = await WsClient(suite.base_url, people.mediator.headers(), cast.hearing,
                          people.mediator.account_id).connect()
-    party = await WsClient(suite.base_url, a1.headers(), cast.hearing, a1.id).connect()
-    told = _me_when_told(suite, party, a1, "ended")
+    parties = {name: await WsClient(suite.base_url, member.headers(), cast.hearing,
+                                    member.id).connect()
+               for name, member in cast.members.items()}
+    assert len(parties) == 8
+    told = {name: _me_when_told(suite, party, cast.members[name], "ended")
+            for name, party in parties.items()}
     await med.send(End())
-    status, body = await asyncio.wait_for(told, 10)
-    assert status == 401 and body["error"]["reason"] == "hearing_ended", body
-    await asyncio.wait_for(party.closed.wait(), 10)
-    assert party.close_code == 4000, party.close_code
-    # The console is told too; its own staff session goes on.
+    for name, answer in told.items():
+        status, body = await asyncio.wait_for(answer, 20)
+        assert status == 401 and body["error"]["reason"] == "hearing_ended", (name, body)
+    for party in parties.values():
+        await asyncio.wait_for(party.closed.wait(), 10)
+        assert party.close_code == 4000, party.close_code
+    # The console is told too; its own staff session goes on, and so does the bystander's.
     await med.wait(lambda m: isinstance(m, Notice) and m.kind == "ended", what="ended")
     assert (await people.mediator.call("GET", "/api/v1/me"))[0] == 200
+    assert (await _me(suite, bystander))[0] == 200
+    assert not elsewhere.closed.is_set()
     await med.close()
-    await party.close()
+    await elsewhere.close()
+    for party in parties.values():
+        await party.close()
