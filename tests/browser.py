@@ -117,8 +117,9 @@ AUTOPLAY_POLICY = """
 
 
 def fake_camera(path: Path, rgb: tuple[int, int, int], size: tuple[int, int] = (160, 120),
-                frames: int = 2) -> Path:
-    """A Y4M file of one solid colour for `--use-file-for-fake-video-capture` (looped)."""
+                frames: int = 2, rate: int = 15) -> Path:
+    """A Y4M file of one solid colour for `--use-file-for-fake-video-capture` (looped), played
+    at `rate` frames a second."""
     r, g, b = rgb
     y = round(0.299 * r + 0.587 * g + 0.114 * b)
     u = round(128 - 0.168736 * r - 0.331264 * g + 0.5 * b)
@@ -127,7 +128,7 @@ def fake_camera(path: Path, rgb: tuple[int, int, int], size: tuple[int, int] = (
     plane = bytes([y]) * (width * height)
     chroma = (width // 2) * (height // 2)
     frame = b"FRAME\n" + plane + bytes([u]) * chroma + bytes([v]) * chroma
-    path.write_bytes(f"YUV4MPEG2 W{width} H{height} F15:1 Ip A1:1 C420jpeg\n".encode()
+    path.write_bytes(f"YUV4MPEG2 W{width} H{height} F{rate}:1 Ip A1:1 C420jpeg\n".encode()
                      + frame * frames)
     return path
 

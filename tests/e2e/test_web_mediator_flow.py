@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import Tab, chromium_page, requires_chromium
+from tests.browser import Tab, chromium, chromium_page, fake_camera, requires_chromium
 from tests.e2e.mediator_steps import Mediator, banner_kind, final, join
 from tests.e2e.staff_steps import sign_in, t
 from tests.e2e.web_people import (
@@ -41,6 +41,8 @@ from tests.people import staff_people
 pytestmark = [pytest.mark.slow, pytest.mark.browser, requires_chromium, pytest.mark.timeout(600),
               pytest.mark.own_suite]  # five browsers on a suite of its own, as before it was shared
 EN = "en"
+CAMERA_RATE = 5
+GREY = (128, 128, 128)
 ACTIONS = {
     "hearing.create", "hearing.side_add", "participant.invite", "hearing.open",
     "participant.redeem", "participant.admit", "room.caucus_create", "room.move_side",
@@ -87,8 +89,13 @@ async def test_a_mediator_runs_a_hearing_in_the_browser(suite: Suite, tmp_path: 
     await suite.ready()
     people = await staff_people(suite)
     colours = {"A1": RED, "A2": GREEN, "B1": BLUE, "B2": YELLOW}
-    async with chromium_page(suite.base_url) as tab, \
-            Cast.start(suite.base_url, tmp_path, colours) as cast:
+    # Five meshed pages encode four copies and decode four streams each, on two cores: the
+    # cameras play 5 frames a second (the colours and every move read the same at any rate), so
+    # the console's main thread is not left waiting on starved WebRTC threads (it once missed a
+    # click for 30 s; 2 of 3 runs failed here at 15 frames a second on a slow day).
+    async with chromium(fake_camera(tmp_path / "mediator.y4m", GREY, rate=CAMERA_RATE)) as own, \
+            chromium_page(suite.base_url, own) as tab, \
+            Cast.start(suite.base_url, tmp_path, colours, rate=CAMERA_RATE) as cast:
         med = Mediator(tab, EN)
         page = tab.page
         await page.goto("/signin")

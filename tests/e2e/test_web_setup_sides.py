@@ -99,8 +99,8 @@ async def new_link_for_a_joined_party(tab: Tab, med: Mediator, people: Any, hear
                                       base_url: str) -> None:
     """Mei Chan joins on one device; the mediator gives her a new link from her row; she opens
     it on another device: the first one's page says she went on there (after a reload too),
-    the second waits in the lobby as the same participant. Then the hearing ends: her page says
-    so, and says it again when reloaded."""
+    the second waits in the lobby as the same participant. Then the hearing, which never opened,
+    is cancelled: her page says so (not that it ended), and says it again when reloaded."""
     page = tab.page
     # Mei Chan was invited through the API (above); a new link from her row, in 繁體中文.
     status, detail = await people.mediator.call("GET", f"/api/v1/hearings/{hearing}")
@@ -152,10 +152,11 @@ async def new_link_for_a_joined_party(tab: Tab, med: Mediator, people: Any, hear
         assert await old.page.locator(".final[data-final=replaced]").count() == 1
         status, me = await people.mediator.call("GET", f"/api/v1/hearings/{hearing}")
         assert [e["id"] for e in me["roster"] if e["name"] == "Mei Chan"] == [mei["id"]]
-        # The hearing ends: her page says so, and again after a reload (her session is gone).
+        # Cancelled before it opened: her page says so, and again after a reload (her session
+        # is gone, and the server's reason, "hearing_ended", says no more than that it is over).
         status, _ = await people.mediator.call("POST", f"/api/v1/hearings/{hearing}/close", {})
         assert status == 200
-        ended = new.page.get_by_role("heading", name=t(EN, "participant.final.ended_title"),
+        ended = new.page.get_by_role("heading", name=t(EN, "participant.final.cancelled_title"),
                                      exact=True)
         await ended.wait_for()
         await new.page.reload()

@@ -34,11 +34,12 @@ class Cast:
     @staticmethod
     @contextlib.asynccontextmanager
     async def start(base_url: str, folder: Path, colours: dict[str, RGB],
-                    locale: str = "en-GB") -> AsyncIterator[Cast]:
+                    locale: str = "en-GB", rate: int = 15) -> AsyncIterator[Cast]:
+        """A browser and tab per person, each camera of its colour at `rate` frames a second."""
         cast = Cast(colours=dict(colours))
         async with contextlib.AsyncExitStack() as stack:
             for name, rgb in colours.items():
-                camera = fake_camera(folder / f"{name}.y4m", rgb)
+                camera = fake_camera(folder / f"{name}.y4m", rgb, rate=rate)
                 browser = await stack.enter_async_context(chromium(camera))
                 tab = await open_tab(browser, base_url, locale=locale)
                 stack.push_async_callback(tab.context.close)
