@@ -59,7 +59,8 @@ class EvidenceConfig(CommonConfig):
     evidence_sweep_interval_s: float = env_field(
         300.0, help="how often staged leftovers of failed uploads are swept, in seconds")
     evidence_sweep_max_age_s: float = env_field(
-        3600.0, help="staged data older than this (seconds) is a leftover and is swept")
+        3600.0, help="staged data left this long (seconds) is swept; an upload's commit must "
+                     "begin within half of it")
 
     def __post_init__(self) -> None:
         super().__post_init__()
