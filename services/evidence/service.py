@@ -16,7 +16,7 @@ from aiohttp import web
 from nats.aio.msg import Msg
 
 from parley.failures import handled
-from parley.instants import now_ms, steady_ms
+from parley.instants import now_ms
 from parley.service import Cleanup, ServiceContext, serve_service
 from proto.evidence import (
     DocumentRequest,
@@ -43,9 +43,8 @@ from services.evidence.keyfile import LocalKeyFileProvider
 from services.evidence.range_pump import PumpThreads
 from services.evidence.retention_shred import RetentionShredder
 from services.evidence.roster import RosterReader
-from services.evidence.sightings import Sightings
 from services.evidence.staging import StagedUploads
-from services.evidence.sweeper import run_sweeper, sweep_store
+from services.evidence.sweeper import run_sweeper
 from services.evidence.tickets import DownloadGrant, TicketBook, UploadGrant
 from services.evidence.upload_decisions import AppendGrant, ResumableUploads
 from services.evidence.vault import Limits, Vault
@@ -106,10 +105,11 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     store = await open_store(config)
     key_store = await open_key_store(config)
     keys = LocalKeyFileProvider.load_or_create(config.master_key_path)
+    max_age_ms = int(config.evidence_sweep_max_age_s * 1000)  # also bounds a commit (vault.py)
     vault = Vault(store, keys, key_store=key_store, limits=Limits(
         max_document_size=config.evidence_max_document_bytes,
         max_documents_per_hearing=config.evidence_max_documents_per_hearing,
-        commit_within_ms=int(config.evidence_sweep_max_age_s * 1000) // 2))
+        commit_within_ms=max_age_ms // 2))
     ttl_ms = int(config.evidence_ticket_ttl_s * 1000)
     base_url = [config.evidence_http_advertise.rstrip("/")]
     evidence = Evidence(vault, RosterReader(ctx.js), ctx.audit,
@@ -164,10 +164,6 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     host.endpoint("shred", ShredRequest, evidence.shred)
     host.endpoint("rotate", RotateRequest, evidence.rotate)
 
-    max_age_ms = int(config.evidence_sweep_max_age_s * 1000)
-    orphans = Sightings()  # watched from start: gone a whole age limit later
-    with handled(log, "evidence.sweep.first"):  # at start: a crash's staged leftovers go soon
-        await sweep_store(store, max_age_ms, orphans, steady_ms())
     stop = asyncio.Event()
     shredder = RetentionShredder(vault, RosterReader(ctx.js), ctx.audit)
 
@@ -178,7 +174,7 @@ async def _setup(ctx: ServiceContext[EvidenceConfig]) -> Cleanup | None:
     sweeper = asyncio.create_task(run_sweeper(
         store, clock=now_ms, max_age_ms=max_age_ms, interval_s=config.evidence_sweep_interval_s,
         upload_idle_ms=int(config.evidence_upload_idle_s * 1000), stop=stop,
-        shred=shredder.pass_once, orphans=orphans))
+        shred=shredder.pass_once))  # its first pass at once: a crash's leftovers go soon
 
     async def cleanup() -> None:
         stop.set()

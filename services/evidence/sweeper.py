@@ -94,13 +94,13 @@ async def sweep_uploads(store: ObjectStore, idle_cutoff_ms: int) -> int:
 
 async def run_sweeper(store: ObjectStore, *, clock: Callable[[], int], max_age_ms: int,
                       interval_s: float, upload_idle_ms: int, stop: asyncio.Event,
-                      shred: ShredPass | None = None, orphans: Sightings | None = None,
+                      shred: ShredPass | None = None,
                       steady: Callable[[], int] = steady_ms) -> None:
     """Sweep every `interval_s` until `stop` is set; a failed pass is logged and retried.
     Resumable uploads idle for `upload_idle_ms` go too (their staged parts and record), and the
     hearings whose documents signalling destroyed are crypto-shredded (retention_shred.py).
-    `orphans`: those seen so far (by a first pass at start), else watched from now."""
-    orphans = orphans or Sightings()
+    The first pass runs at once; orphans are watched from it (sightings.py)."""
+    orphans = Sightings()
     while not stop.is_set():
         try:
             removed = await sweep_store(store, max_age_ms, orphans, steady())
