@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -11,6 +12,19 @@ from nats.aio.client import Client
 
 from parley.provision import provision
 from tests.harness import NatsServer, Suite, free_port
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Imports, before any test runs, the only hypothesis modules the suite imported later.
+
+    pytest rewrites the asserts of hypothesis (a plugin) as it imports it, with ast.parse. A
+    finaliser's warning raised meanwhile (a leaked socket found by the garbage collector) is
+    formatted by pytest's hook, and the traceback module parses too: on CPython 3.11.7 the nested
+    parse corrupts the outer one's depth count (python/cpython#106905), which failed a hypothesis
+    test with "AST constructor recursion depth mismatch". (Not at conftest import: hypothesis
+    refuses to read its unicode tables while plugins load.)"""
+    for module in ("hypothesis.internal.conjecture.optimiser", "hypothesis.strategies._internal.regex"):
+        importlib.import_module(module)
 
 
 @pytest.fixture(scope="session")

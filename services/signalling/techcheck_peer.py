@@ -58,9 +58,12 @@ def summarise(report: dict[str, Any], now_ms: int) -> TechCheckStats:
 
 
 class TechCheck:
-    """One echo peer for one participant. Create, `await answer(offer)`, `await close()`."""
+    """One echo peer for one participant. Create, `await answer(offer)`, `await close()`.
 
-    def __init__(self, configuration: RTCConfiguration | None = None, *,
+    `configuration` is required: aiortc's own default asks Google's public STUN server, which
+    would tell a third party where the service runs (and waits out a timeout where it cannot)."""
+
+    def __init__(self, configuration: RTCConfiguration, *,
                  interval_s: float = 1.0, max_lifetime_s: float = 300.0,
                  clock: Callable[[], float] = time.time) -> None:
         self._pc = RTCPeerConnection(configuration)

@@ -41,7 +41,8 @@ from urllib.parse import urlsplit
 import aiohttp
 import msgspec
 import pytest
-from playwright.async_api import Request, Response, Route
+from playwright.async_api import Download, Request, Response, Route
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from proto.ws import MAX_CHAT, Admit
 from services.signalling.chatlog import FLOOD_MAX
@@ -89,6 +90,29 @@ _RECORD_UPLOAD_STATES = """(() => {
   return true;
 })()"""
 ROWS = ".docs-table tbody tr"
+DOWNLOAD_ROW = ".transfer[data-kind=download]"
+
+
+async def _row_download(tab: Tab, button: str, *, timeout_s: float) -> Download:
+    """The file a click on `button` saves, read by the page with a transfer row (a download
+    below the in-page limit). Fails at once with the row's sentence if the page says the
+    download failed, and on timeout with how far the row got, rather than only "no download"."""
+    saving = asyncio.ensure_future(tab.page.wait_for_event("download", timeout=timeout_s * 1000))
+    try:
+        await tab.page.click(button)
+        while not saving.done():
+            row = await tab.value(f"""(() => {{ const r = document.querySelector('{DOWNLOAD_ROW}');
+              return r && [r.dataset.state, r.dataset.percent || '',
+                           r.querySelector('.transfer-detail')?.textContent || ''] }})()""")
+            assert not row or row[0] != "failed", f"the page's download failed: {row}"
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(saving), 1.0)
+        return saving.result()
+    except PlaywrightTimeout as exc:
+        row = await tab.value(f"document.querySelector('{DOWNLOAD_ROW}')?.outerHTML || 'no row'")
+        raise AssertionError(f"no download; the page's transfer row: {row}\n{tab.dump()}") from exc
+    finally:
+        saving.cancel()
 
 
 async def rows(tab: Tab) -> list[str]:
@@ -193,10 +217,9 @@ async def test_documents_upload_resume_release_and_bad_input(suite: Suite,
             document = await a.value(f"document.querySelector('{ROWS}').dataset.document")
 
             # --- the download's bytes are the original's -----------------------------------
-            async with a.page.expect_download(timeout=120_000) as info:
-                await a.page.click(f"{ROWS} button:has-text('Download')")
+            got = await _row_download(a, f"{ROWS} button:has-text('Download')", timeout_s=120)
             saved = tmp_path / "downloaded.pdf"
-            await (await info.value).save_as(saved)
+            await got.save_as(saved)
             assert hashlib.sha256(saved.read_bytes()).hexdigest() == digest
 
             # --- B cannot list it, fetch it, or guess it --------------------------------------

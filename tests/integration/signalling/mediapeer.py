@@ -27,7 +27,6 @@ from typing import Any
 import av
 from aiortc import (
     MediaStreamTrack,
-    RTCConfiguration,
     RTCIceCandidate,
     RTCPeerConnection,
     RTCSessionDescription,
@@ -36,6 +35,7 @@ from aiortc.sdp import candidate_from_sdp
 
 from proto.ws import PeerConnState, PeerPlan, PeerStateReport, SignalKind, SignalRelay, SignalSend
 from tests.integration.signalling.sigclient import WsClient
+from tests.loopback_peer import loopback_peer
 
 W, H = 96, 64
 DEBUG = bool(os.environ.get("PARLEY_TEST_DEBUG"))
@@ -104,7 +104,7 @@ class MediaPeer:
         old = self.pcs.pop(peer, None)
         if old is not None:
             self._tasks.append(asyncio.create_task(old.close()))
-        pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        pc = loopback_peer()
         pc.addTrack(IdentityTrack(self.luma))
         self.pcs[peer] = pc
 

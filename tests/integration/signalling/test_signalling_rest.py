@@ -351,13 +351,14 @@ def _check_wire(c: WsClient, ids: dict[str, str]) -> None:
 
 async def test_techcheck_through_the_gateway(suite: Suite) -> None:
     """POST /api/v1/techcheck: the server peer echoes this client's own frames back."""
-    from aiortc import RTCPeerConnection, RTCSessionDescription
+    from aiortc import RTCSessionDescription
 
     from tests.integration.signalling.mediapeer import IdentityTrack, mean_luma
+    from tests.loopback_peer import loopback_peer
 
     people = await staff_people(suite)
     cast = await seat(suite, people, sides=1, per_side=1)
-    pc = RTCPeerConnection()
+    pc = loopback_peer()
     pc.addTrack(IdentityTrack(170))
     lumas: list[float] = []
     readers: list[asyncio.Task[None]] = []

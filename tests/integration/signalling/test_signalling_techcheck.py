@@ -11,14 +11,13 @@ import av
 import msgspec
 from aiortc import (
     MediaStreamTrack,
-    RTCConfiguration,
-    RTCPeerConnection,
     RTCSessionDescription,
 )
 from aiortc.mediastreams import AudioStreamTrack
 
 from proto.signalling import TechCheckStats
 from services.signalling.techcheck_peer import TechCheck
+from tests.loopback_peer import loopback_config, loopback_peer
 
 W, H = 160, 120
 TOP, BOTTOM = 220, 30  # this participant's identity: a bright top half over a dark bottom half
@@ -64,8 +63,8 @@ async def wait_for(cond: Callable[[], bool], timeout: float, what: str) -> None:
 
 
 async def test_echo_and_stats() -> None:
-    client = RTCPeerConnection(RTCConfiguration(iceServers=[]))
-    check = TechCheck(RTCConfiguration(iceServers=[]), interval_s=0.3)
+    client = loopback_peer()
+    check = TechCheck(loopback_config(), interval_s=0.3)
     own_frames: list[tuple[float, float]] = []
     audio_frames: list[int] = []
     reports: list[TechCheckStats] = []
@@ -117,8 +116,8 @@ async def test_echo_and_stats() -> None:
 
 
 async def test_closing_client_ends_check() -> None:
-    client = RTCPeerConnection()
-    check = TechCheck(interval_s=0.2, max_lifetime_s=1.0)
+    client = loopback_peer()
+    check = TechCheck(loopback_config(), interval_s=0.2, max_lifetime_s=1.0)
     client.addTrack(PatternTrack())
     await client.setLocalDescription(await client.createOffer())
     answer = await check.answer(client.localDescription.sdp)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from aiortc import RTCPeerConnection
 from aiortc.mediastreams import AudioStreamTrack
 
 from parley.errors import DomainError
@@ -20,6 +19,7 @@ from proto.errors import ErrorCode
 from proto.principal import Principal, PrincipalKind
 from services.signalling.ice import IceSettings
 from services.signalling.techcheck_pool import TechChecks
+from tests.loopback_peer import loopback_peer
 
 H, G = "01J00000000000000000000HHH", "01J00000000000000000000GGG"
 
@@ -38,7 +38,7 @@ async def pool() -> AsyncIterator[TechChecks]:
 @pytest.fixture
 async def offer() -> AsyncIterator[str]:
     """A real offer: microphone and a 'stats' data channel, ICE gathered on loopback."""
-    pc = RTCPeerConnection()
+    pc = loopback_peer()
     pc.addTrack(AudioStreamTrack())
     pc.createDataChannel("stats")
     await pc.setLocalDescription(await pc.createOffer())

@@ -18,6 +18,7 @@ from proto.ws import ClientMessage, SignalKind, SignalRelay, SignalSend
 from tests.harness import wait_until
 from tests.integration.signalling.mediapeer import IdentityTrack, MediaPeer
 from tests.integration.signalling.sigclient import WsClient
+from tests.loopback_peer import loopback_peer
 
 BROWSER, PEER = "b" * 32, "p" * 32
 
@@ -50,7 +51,7 @@ def _strip(sdp: str) -> str:
 async def _connect_by_trickle() -> tuple[RTCPeerConnection, MediaPeer]:
     ws = FakeWs()
     peer = MediaPeer(cast(WsClient, ws), 90)
-    browser = RTCPeerConnection()
+    browser = loopback_peer()
     browser.addTrack(IdentityTrack(30))
     await browser.setLocalDescription(await browser.createOffer())
     lines = browser.localDescription.sdp.splitlines()

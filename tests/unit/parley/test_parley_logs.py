@@ -72,7 +72,7 @@ def _sdp_secrets(sdp: str) -> set[str]:
 
 async def test_aiortc_and_aioice_at_debug_print_no_ice_secret_or_address() -> None:
     """Two real aiortc peers negotiate over loopback with every media logger at DEBUG."""
-    from aiortc import RTCPeerConnection
+    from tests.loopback_peer import loopback_peer
 
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
@@ -83,7 +83,7 @@ async def test_aiortc_and_aioice_at_debug_print_no_ice_secret_or_address() -> No
         lg.handlers[:] = [handler]
         lg.setLevel(logging.DEBUG)
         lg.propagate = False
-    offerer, answerer = RTCPeerConnection(), RTCPeerConnection()
+    offerer, answerer = loopback_peer(), loopback_peer()
     try:
         offerer.createDataChannel("probe")
         await offerer.setLocalDescription(await offerer.createOffer())
