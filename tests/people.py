@@ -89,10 +89,14 @@ class Staff:
             return await _call(http, method, path, json)
 
     async def next_totp(self) -> str:
-        """A code for the earliest acceptable step after the last one used (waits if none)."""
+        """A code for the earliest step after the last one used that the server will still take
+        30 s from now (waits if none). The server takes the steps next to its own, but a code for
+        the step before now expires when this one ends, perhaps a second after it was made: on a
+        loaded machine a page typing it in and hashing the password took longer, and the
+        sign-in was refused (401)."""
         async def step_available() -> int | None:
             now = int(time.time() // _PERIOD)
-            step = max(self.last_step + 1, now - 1)
+            step = max(self.last_step + 1, now)
             return step if step <= now + 1 else None
 
         step = await wait_until(step_available, timeout=2 * _PERIOD + 5, interval=0.5,
