@@ -29,6 +29,7 @@ from tests.e2e.web_people import (
     BLUE,
     GREEN,
     RED,
+    VIDEO_COLOUR,
     YELLOW,
     Cast,
     audit_actions,
@@ -69,17 +70,7 @@ REMOTE_TILES = ".video-grid figure.tile[data-kind=camera]:not(.self)"
 # page round trip per tile, several seconds each with five Chromiums on two cores: "when was B
 # gone" was known to within seconds, not to the 1 s the isolation promise is about.
 WATCH_SIDE_GONE = """({ remote, ids, colours, tolerance }) => {
-  const shows = (video) => {
-    if (!video || video.readyState < 2 || !video.videoWidth) return null;
-    const canvas = document.createElement("canvas");
-    canvas.width = 16; canvas.height = 12;
-    const g = canvas.getContext("2d");
-    g.drawImage(video, 0, 0, 16, 12);
-    const d = g.getImageData(0, 0, 16, 12).data;
-    const mean = [0, 0, 0];
-    for (let i = 0; i < d.length; i += 4) for (let k = 0; k < 3; k++) mean[k] += d[i + k] / (d.length / 4);
-    return mean;
-  };
+  const shows = VIDEO_COLOUR;
   const near = (c, rgb) => c && c.every((v, k) => Math.abs(v - rgb[k]) <= tolerance);
   const watch = { seenFirst: null, goneAt: null, looks: [] };
   window.sideGone = watch;
@@ -94,7 +85,7 @@ WATCH_SIDE_GONE = """({ remote, ids, colours, tolerance }) => {
   };
   look();
   return true;
-}"""
+}""".replace("VIDEO_COLOUR", VIDEO_COLOUR)
 NOTE_DROP = """() => { window.droppedAt = null;
   document.addEventListener("drop", () => { window.droppedAt = window.droppedAt || Date.now(); },
                             { capture: true }); return true; }"""

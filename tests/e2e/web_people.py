@@ -48,8 +48,9 @@ class Cast:
 
 
 # The average colour of a video element's current frame (None: no frame yet).
-SAMPLE = """(selector) => {
-  const video = document.querySelector(selector);
+#: A page's function: the mean colour a <video> shows now (16 x 12 samples), or null before it
+#: has a frame.
+VIDEO_COLOUR = """(video) => {
   if (!video || video.readyState < 2 || !video.videoWidth) return null;
   const canvas = document.createElement("canvas");
   canvas.width = 16; canvas.height = 12;
@@ -61,6 +62,7 @@ SAMPLE = """(selector) => {
   const n = d.length / 4;
   return [r / n, gr / n, b / n];
 }"""
+SAMPLE = f"(selector) => ({VIDEO_COLOUR})(document.querySelector(selector))"
 
 
 async def sample(tab: Tab, selector: str) -> tuple[float, float, float] | None:
